@@ -1,0 +1,82 @@
+"""The build, top to bottom: import seeds, load content, gather the site, render pages
+and feeds, write output. A bad file is reported and skipped; the rest is still built."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from . import feeds, render, seeds, site as site_mod
+from .config import Config, load_config
+from .content import load_content
+from .errors import SitegenError
+from .output import WriteReport, write_output
+from .model import OutputFile
+
+T = TypeVar("T")
+Progress = Callable[[str, Sequence[T]], Iterable[T]]
+
+
+def _no_progress(label: str, items: Sequence[T]) -> Iterable[T]:
+    return items
+
+
+@dataclass
+class BuildReport:
+    config: Config
+    imported: seeds.ImportReport
+    articles: int = 0
+    pages: int = 0
+    feeds: int = 0
+    errors: list[SitegenError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: WriteReport = field(default_factory=WriteReport)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def build(site_dir: Path, output_dir: Path | None = None, progress: Progress = _no_progress) -> BuildReport:
+    """Build the site in ``site_dir`` into ``output_dir`` (default: ``site_dir/output``)."""
+    started = time.perf_counter()
+    site_dir = site_dir.resolve()
+    output_dir = (output_dir or site_dir / "output").resolve()
+    # A broken config stops everything: raising ConfigError is the right outcome.
+    config = load_config(site_dir)
+
+    imported = seeds.import_seeds(site_dir, config)
+    report = BuildReport(config=config, imported=imported)
+    report.errors += imported.errors
+    report.warnings += imported.warnings
+
+    # First gather every article, so each page sees the same, complete site.
+    content = load_content(site_dir / "content", config)
+    report.errors += content.errors
+    report.warnings += content.warnings
+    site, site_errors = site_mod.build_site(content.articles, config)
+    report.errors += site_errors
+    report.articles = len(site.articles)
+
+    # Then render everything to memory; output.py alone touches the disk.
+    env = render.make_environment(site, site_dir)
+    files: list[OutputFile] = []
+    pages = site_mod.plan_pages(site)
+    for page in progress("Rendering", pages):
+        try:
+            files.append(render.render_page(env, page))
+        except SitegenError as e:
+            report.errors.append(e)
+    report.pages = sum(1 for f in files if f.path.endswith(".html"))
+    feed_files = feeds.build_feeds(site)
+    report.feeds = len(feed_files)
+    files += feed_files
+    files += render.static_files(site_dir)
+
+    report.written = write_output(files, output_dir)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,117 @@
+"""Command line: options -> build.build() -> a one-line summary. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from . import __version__
+from .build import BuildReport, build as run_build
+from .config import load_config
+from .seeds import import_seeds
+
+T = TypeVar("T")
+
+SITE_OPTION = click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (holds sitegen.toml, seeds/, content/, templates/).",
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen: build a static news site with correct Atom and RSS feeds.
+
+    Seeds (plain-text articles in seeds/) are imported into Markdown in content/,
+    then rendered with the templates into output/, ready for any static host.
+    """
+
+
+@main.command()
+@SITE_OPTION
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site.  [default: SITE/output]",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every file written and removed.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
+def build(site_dir: Path, output_dir: Path | None, verbose: bool, quiet: bool) -> None:
+    """Import new seeds, then build the whole site into the output folder.
+
+    Exits with status 1 if any file could not be used; everything else is still built.
+    """
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(label: str, items: Sequence[T]) -> Iterable[T]:
+        if not show_progress or len(items) < 200:
+            return items
+        return _progress_bar(label, items)
+
+    report = run_build(site_dir, output_dir, progress=progress)
+    _print_report(report, verbose, quiet)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _progress_bar(label: str, items: Sequence[T]) -> Iterable[T]:
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+@main.command(name="import")
+@SITE_OPTION
+def import_(site_dir: Path) -> None:
+    """Import seeds/*.txt into content/*.md without building.
+
+    Unchanged seeds leave their content file untouched; a content file you edited
+    is never overwritten.
+    """
+    report = import_seeds(site_dir, load_config(site_dir))
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    for error in report.errors:
+        click.secho(f"error: {error}", fg="red", err=True)
+    click.echo(
+        f"Imported {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.kept)} kept (edited by hand), "
+        f"{_plural(len(report.errors), 'error')}."
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    for error in report.errors:
+        click.secho(f"error: {error}", fg="red", err=True)
+    if verbose:
+        for path in report.written.written:
+            click.echo(f"wrote {path}")
+        for path in report.written.removed:
+            click.echo(f"removed {path}")
+    if quiet:
+        return
+    imported = report.imported
+    new = len(imported.created) + len(imported.updated)
+    click.echo(
+        f"Built {_plural(report.articles, 'article')} ({new} imported), {_plural(report.pages, 'page')}, "
+        f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')} in {report.seconds:.2f} s "
+        f"({len(report.written.written)} written, {len(report.written.removed)} removed)."
+    )

@@ -1,0 +1,177 @@
+"""Site settings: ``sitegen.toml`` -> a frozen, validated ``Config``.
+
+``parse_config`` is pure; ``load_config`` does the I/O. Every problem names the key
+(and the line where it stands) so a typo is found at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import dates
+from .errors import ConfigError
+
+CONFIG_NAME = "sitegen.toml"
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    """Patterns (Python regular expressions, matched per line) for publisher boilerplate."""
+
+    read_more: str = r"^\s*READ MORE:\s*(?P<text>.+?)\s*$"
+    """A "read more" teaser: dropped from the body, its headline kept in ``related``."""
+    related: str = r"^\s*[•·]\s*(?P<text>.+?)\s*$"
+    """A related-headline bullet: dropped from the body, kept in ``related``."""
+    source: str = r"^\s*Source:\s*(?P<text>.*?)\s*$"
+    """The closing source line: dropped from the body, kept as ``source``."""
+    drop: tuple[str, ...] = (
+        r"^\s*To stay up to date with all the latest news,.*sign up to one of our newsletters.*$",
+    )
+    """Other boilerplate lines (newsletter promos and the like): dropped entirely."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know about the site; defaults make a working site."""
+
+    title: str = "sitegen site"
+    """The site's name, shown in every page header and as the feeds' title."""
+    description: str = ""
+    """One sentence about the site, for the home page's meta description and the feeds."""
+    base_url: str = "http://localhost:8000/"
+    """The full URL where ``output/`` is hosted; may include a sub-path (https://example.org/news/)."""
+    author: str = ""
+    """Default author of every article (front matter ``author`` overrides it)."""
+    language: str = "en"
+    """BCP 47 language tag of the content (html lang, feed language)."""
+    timezone: str = "UTC"
+    """IANA time zone for import dates and dates written without an offset."""
+    page_size: int = 10
+    """Articles per index page (home and tag pages)."""
+    feed_size: int = 20
+    """Newest articles listed in each feed."""
+    permalink: str = "{year}/{month}/{slug}/"
+    """Article URL pattern; fields: {year} {month} {day} {slug}. Must contain {slug}."""
+    import_rules: ImportRules = field(default_factory=ImportRules)
+    """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
+
+    @property
+    def zone(self) -> Any:
+        return dates.get_zone(self.timezone)
+
+
+_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules"}
+_IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
+_PERMALINK_FIELDS = {"year", "month", "day", "slug"}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Parse and validate the TOML text of ``path``; raises ConfigError naming the key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, f"not valid TOML: {e}") from e
+
+    def fail(key: str, message: str, table: str = "") -> ConfigError:
+        name = f"{table}.{key}" if table else key
+        return ConfigError(path, f"{name}: {message}", _line_of(text, key))
+
+    values: dict[str, Any] = {}
+    rules: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "import":
+            if not isinstance(value, dict):
+                raise fail(key, "must be a table ([import])")
+            for sub, subvalue in value.items():
+                if sub not in _IMPORT_KEYS:
+                    raise fail(sub, f"unknown key (known: {', '.join(sorted(_IMPORT_KEYS))})", "import")
+                rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, "import"))
+        elif key in _TOP_KEYS:
+            values[key] = value
+        else:
+            known = ", ".join(sorted(_TOP_KEYS | {"[import]"}))
+            raise fail(key, f"unknown key (known: {known})")
+
+    defaults = Config()
+    for key, value in values.items():
+        expected = type(getattr(defaults, key))
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise fail(key, f"must be a whole number, not {value!r}")
+        if expected is str and not isinstance(value, str):
+            raise fail(key, f"must be a string, not {value!r}")
+    for key in ("page_size", "feed_size"):
+        if key in values and values[key] < 1:
+            raise fail(key, f"must be at least 1, not {values[key]}")
+
+    if "base_url" in values:
+        values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))
+    if "timezone" in values:
+        try:
+            dates.get_zone(values["timezone"])
+        except ValueError as e:
+            raise fail("timezone", str(e)) from e
+    if "permalink" in values:
+        values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
+    return Config(**values, import_rules=ImportRules(**rules))
+
+
+def _check_base_url(value: str, fail: Any) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise fail(f"must be an absolute http(s) URL such as 'https://example.org/', not {value!r}")
+    if parts.query or parts.fragment:
+        raise fail(f"must not have a query or fragment: {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_permalink(value: str, fail: Any) -> str:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as e:
+        raise fail(f"bad pattern {value!r}: {e}") from e
+    unknown = names - _PERMALINK_FIELDS
+    if unknown:
+        raise fail(f"unknown field {{{sorted(unknown)[0]}}} (known: {{year}} {{month}} {{day}} {{slug}})")
+    if "slug" not in names:
+        raise fail("must contain {slug}")
+    if value.startswith("/") or ".." in value.split("/") or "\\" in value:
+        raise fail(f"must be a relative path inside the site, not {value!r}")
+    return value if value.endswith("/") or value.endswith(".html") else value + "/"
+
+
+def _check_patterns(key: str, value: Any, fail: Any) -> Any:
+    patterns = value if key == "drop" else [value]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise fail("must be a list of strings" if key == "drop" else "must be a string")
+    for pattern in patterns:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as e:
+            raise fail(f"bad regular expression {pattern!r}: {e}") from e
+        if key != "drop" and "text" not in compiled.groupindex:
+            raise fail(f"pattern {pattern!r} needs a named group (?P<text>...)")
+    return tuple(patterns) if key == "drop" else value
+
+
+def load_config(site_dir: Path) -> Config:
+    """Read ``sitegen.toml`` from the site folder; a site without one gets the defaults."""
+    path = site_dir / CONFIG_NAME
+    if not path.exists():
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(path, f"cannot read: {e}") from e
+    return parse_config(text, path)

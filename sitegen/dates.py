@@ -1,0 +1,62 @@
+"""The one place for dates: parsing front matter, formatting for HTML and feeds.
+
+Every datetime in the site model is timezone-aware. Nothing here reads the clock
+except ``import_time``, which is only used to stamp a newly imported article once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def get_zone(name: str) -> dt.tzinfo:
+    """Return the tzinfo for an IANA name such as ``Europe/London``; raises ValueError."""
+    if name.upper() == "UTC":
+        return dt.timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from e
+
+
+def import_time(zone: dt.tzinfo) -> dt.datetime:
+    """The time an article is imported, honouring SOURCE_DATE_EPOCH for reproducible runs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    else:
+        now = dt.datetime.now(dt.timezone.utc)
+    return now.replace(microsecond=0).astimezone(zone)
+
+
+def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
+    """Parse a front-matter date (ISO 8601 string, date or datetime); naive times get ``zone``."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError as e:
+            raise ValueError(f"not an ISO 8601 date: {value!r} (example: 2024-05-01T09:30:00+02:00)") from e
+    else:
+        raise ValueError(f"not a date: {value!r}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def format_iso(value: dt.datetime) -> str:
+    """RFC 3339 / ISO 8601 with offset, seconds precision (front matter, Atom, sitemap)."""
+    return value.replace(microsecond=0).isoformat()
+
+
+def format_human(value: dt.datetime) -> str:
+    """A date for readers, e.g. ``4 October 2022``."""
+    return f"{value.day} {value:%B %Y}"

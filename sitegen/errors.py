@@ -1,0 +1,46 @@
+"""Errors that carry the file (and line) they are about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+class SitegenError(click.ClickException):
+    """A problem with one input file; prints as ``path:line: message``."""
+
+    def __init__(self, path: Path | str | None, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.reason = message
+
+    def format_message(self) -> str:
+        if self.path is None:
+            return self.reason
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.format_message()
+
+
+class ConfigError(SitegenError):
+    """sitegen.toml is unreadable or holds an unknown key or a bad value."""
+
+
+class SeedError(SitegenError):
+    """A seed cannot be imported."""
+
+
+class ContentError(SitegenError):
+    """A content file cannot be turned into an article."""
+
+
+class TemplateError(SitegenError):
+    """A template failed to load or render."""
+
+
+class OutputError(SitegenError):
+    """A file could not be written where it was asked to go."""

@@ -1,0 +1,89 @@
+"""Data that crosses module boundaries: articles, the site, pages to render, files to write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, ready to render. All datetimes are timezone-aware."""
+
+    source: Path
+    """The content file it was read from."""
+    id: str
+    """Permanent id (Atom id, RSS guid); minted once, never derived from title, slug or URL."""
+    title: str
+    slug: str
+    path: str
+    """Site path of its page, from the permalink pattern (urls.py)."""
+    published: dt.datetime
+    updated: dt.datetime
+    summary: str
+    """Plain text."""
+    html: str
+    """Body HTML from Markdown, with absolute URLs (usable in pages and feeds alike)."""
+    author: str = ""
+    tags: tuple[Tag, ...] = ()
+    origin: str = ""
+    """The publisher's "Source:" line, if the article was imported."""
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    path: str
+    prev_path: str | None
+    next_path: str | None
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def name(self) -> str:
+        return dt.date(self.year, self.month, 1).strftime("%B %Y")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything gathered from content/, ordered newest first with a stable tie-break."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    tags: tuple[tuple[Tag, tuple[Article, ...]], ...]
+    archive: tuple[ArchiveMonth, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML (or text) file to render from a template."""
+
+    template: str
+    path: str
+    """Site path; the output file is urls.output_file(path)."""
+    title: str
+    context: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    """Relative to the output folder, POSIX separators."""
+    data: bytes

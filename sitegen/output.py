@@ -1,0 +1,90 @@
+"""The only writer of ``output/``: paths stay inside it, identical bytes are left alone,
+and files an earlier build wrote that are no longer produced are removed."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .errors import OutputError
+from .model import OutputFile
+
+# What the last build wrote. Only files listed here are ever deleted, so pointing
+# --output at a folder with other files in it never loses them.
+MANIFEST = ".sitegen-manifest.json"
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return True
+
+
+def _previous(out_dir: Path) -> set[str]:
+    try:
+        listed = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
+
+
+def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
+    """Write ``files`` under ``out_dir``; raises OutputError for a path that would leave it."""
+    report = WriteReport()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    produced: dict[str, bytes] = {}
+    for file in files:
+        if file.path in produced:
+            raise OutputError(out_dir / file.path, "two pages would be written to this file")
+        produced[file.path] = file.data
+    for path in sorted(produced):
+        try:
+            target = urls.safe_join(out_dir, path)
+        except ValueError as e:
+            raise OutputError(path, str(e)) from e
+        if _write_if_changed(target, produced[path]):
+            report.written.append(path)
+        else:
+            report.unchanged += 1
+
+    for stale in sorted(_previous(out_dir) - produced.keys()):
+        try:
+            target = urls.safe_join(out_dir, stale)
+        except ValueError:
+            continue  # a tampered manifest never deletes anything outside out_dir
+        if target.is_file():
+            target.unlink()
+            report.removed.append(stale)
+            _remove_empty_parents(target.parent, out_dir)
+
+    manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
+    _write_if_changed(out_dir / MANIFEST, manifest)
+    return report
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    root = root.resolve()
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

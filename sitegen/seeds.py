@@ -1,0 +1,233 @@
+"""Import: ``seeds/*.txt`` (untrusted publisher text) -> ``content/*.md`` (Markdown + front matter).
+
+Parsing and rendering are pure; ``import_seeds`` is the only function that touches the
+disk, and it never overwrites a content file that someone edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import dates, text, urls
+from .config import Config, ImportRules
+from .errors import SeedError, SitegenError
+
+SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
+# Ids are UUIDs in this namespace, named by the seed's hex part: stable across titles,
+# slugs, base URLs and re-imports, and valid as Atom ids, RSS guids and JSON Feed ids.
+ID_NAMESPACE = uuid.UUID("4f1b7a52-3c0e-5d1e-9a53-6a2f2e0c8b11")
+IMPORT_HASH_RE = re.compile(r"^import_hash: .*\n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SeedArticle:
+    """What a seed says, with the boilerplate sorted out of the body."""
+
+    name: str
+    title: str
+    paragraphs: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    origin: str = ""
+    digest: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    """Content files edited by hand whose seed changed: left as they are."""
+    errors: list[SitegenError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def seed_digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def seed_id(name: str) -> str:
+    """The permanent id of the article imported from seed file ``name`` (its stem)."""
+    match = SEED_NAME_RE.match(name)
+    key = match["hex"] if match else name
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+def decode_seed(data: bytes, path: Path) -> str:
+    """Seed bytes -> text with LF line ends; SeedError names the line of any bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\0" in data:
+        raise SeedError(path, "contains a NUL byte (binary file?)", data.count(b"\n", 0, data.index(b"\0")) + 1)
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise SeedError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", line) from e
+    decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    bad = text.find_xml_illegal(decoded)
+    if bad is not None:
+        line, char = bad
+        raise SeedError(path, f"contains control character U+{ord(char):04X}, which XML forbids", line)
+    return decoded
+
+
+def parse_seed(data: bytes, path: Path, rules: ImportRules) -> SeedArticle:
+    """Split a seed into title, article paragraphs and boilerplate."""
+    decoded = decode_seed(data, path)
+    if not decoded.strip():
+        raise SeedError(path, "is empty")
+    read_more, related_re, source_re = (re.compile(p) for p in (rules.read_more, rules.related, rules.source))
+    drops = [re.compile(p) for p in rules.drop]
+
+    title = ""
+    paragraphs: list[str] = []
+    related: list[str] = []
+    origin = ""
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            paragraphs.append("\n".join(current))
+            current.clear()
+
+    for number, line in enumerate(decoded.split("\n"), start=1):
+        if not line.strip():
+            flush()
+            continue
+        boiler = None
+        for pattern in (read_more, related_re):
+            match = pattern.match(line)
+            if match:
+                boiler = match["text"]
+                related.append(boiler)
+                break
+        if boiler is None and (match := source_re.match(line)):
+            origin, boiler = match["text"], match["text"]
+        if boiler is None and any(d.match(line) for d in drops):
+            boiler = ""
+        if not title:
+            if boiler is not None:
+                raise SeedError(path, "has no title: its first line is publisher boilerplate", number)
+            title = " ".join(line.split())
+            continue
+        if boiler is None:
+            current.append(line.strip())
+        else:
+            flush()
+    flush()
+    if not paragraphs:
+        raise SeedError(path, "has a title but no article text")
+    return SeedArticle(
+        name=path.stem,
+        title=title,
+        paragraphs=tuple(paragraphs),
+        related=tuple(related),
+        origin=origin,
+        digest=seed_digest(data),
+    )
+
+
+def render_markdown(seed: SeedArticle, slug: str, date: dt.datetime) -> str:
+    """The content file for ``seed``: YAML front matter + escaped Markdown body."""
+    meta = {
+        "title": seed.title,
+        "slug": slug,
+        "date": dates.format_iso(date),
+        "id": seed_id(seed.name),
+        "summary": text.summarize(" ".join(seed.paragraphs)),
+        "tags": [],
+        "source": seed.origin,
+        "related": list(seed.related),
+        "seed": f"{seed.name}.txt",
+        "seed_hash": seed.digest,
+    }
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000_000)
+    body = "\n\n".join(text.escape_markdown(p) for p in seed.paragraphs)
+    document = f"---\n{front}---\n\n{body}\n"
+    # The hash of the file as written lets a later import tell whether a person edited it.
+    digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
+    return document.replace("\n---\n", f"\nimport_hash: sha256:{digest}\n---\n", 1)
+
+
+def is_hand_edited(document: str) -> bool:
+    """True unless ``document`` is byte for byte what the importer wrote."""
+    match = re.search(r"^import_hash: sha256:([0-9a-f]{64})$", document, re.MULTILINE)
+    if match is None:
+        return True
+    unstamped = IMPORT_HASH_RE.sub("", document, count=1)
+    return hashlib.sha256(unstamped.encode("utf-8")).hexdigest() != match[1]
+
+
+_FIELD_RE = re.compile(r"^(slug|date|seed_hash):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.MULTILINE)
+
+
+def _front_fields(document: str) -> dict[str, str]:
+    """slug, date and seed_hash from a front-matter block, without a full YAML parse."""
+    head = document.split("\n---", 1)[0] if document.startswith("---") else ""
+    return {m[1]: m[2] for m in _FIELD_RE.finditer(head)}
+
+
+def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None) -> ImportReport:
+    """Import every ``seeds/*.txt`` of the site into ``content/``."""
+    seeds_dir = site_dir / "seeds"
+    content_dir = content_dir or site_dir / "content"
+    report = ImportReport()
+    seed_files = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+    if not seed_files:
+        return report
+    content_dir.mkdir(parents=True, exist_ok=True)
+
+    existing: dict[str, str] = {}
+    taken: set[str] = set()
+    for md in sorted(content_dir.glob("*.md")):
+        try:
+            existing[md.stem] = md.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # content.py reports unreadable content files
+        if slug := _front_fields(existing[md.stem]).get("slug"):
+            taken.add(slug)
+
+    zone = config.zone
+    for seed_path in seed_files:
+        target = content_dir / f"{seed_path.stem}.md"
+        try:
+            seed = parse_seed(seed_path.read_bytes(), seed_path, config.import_rules)
+        except SitegenError as e:
+            report.errors.append(e)
+            continue
+        old = existing.get(seed_path.stem)
+        if old is None:
+            slug = urls.unique_slug(urls.slugify(seed.title), taken)
+            taken.add(slug)
+            _write(target, render_markdown(seed, slug, dates.import_time(zone)))
+            report.created.append(target)
+            continue
+        fields = _front_fields(old)
+        if fields.get("seed_hash") == seed.digest:
+            report.unchanged.append(target)
+        elif is_hand_edited(old):
+            report.kept.append(target)
+            report.warnings.append(f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version")
+        else:
+            try:
+                date = dates.parse_date(fields.get("date", ""), zone)
+            except ValueError:
+                date = dates.import_time(zone)
+            slug = fields.get("slug") or urls.unique_slug(urls.slugify(seed.title), taken)
+            _write(target, render_markdown(seed, slug, date))
+            report.updated.append(target)
+    return report
+
+
+def _write(path: Path, document: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(document, encoding="utf-8", newline="\n")
+    tmp.replace(path)

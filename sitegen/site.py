@@ -1,0 +1,97 @@
+"""Articles -> ``Site`` (ordered, tagged, archived) -> the list of pages to render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+
+from . import urls
+from .config import Config
+from .errors import ContentError, SitegenError
+from .model import ArchiveMonth, Article, Page, Pagination, Site, Tag
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """Newest first; equal dates fall back to the slug, so order never depends on input order."""
+    return sorted(sorted(articles, key=lambda a: (a.slug, a.id)), key=lambda a: a.published, reverse=True)
+
+
+def build_site(articles: Sequence[Article], config: Config) -> tuple[Site, list[SitegenError]]:
+    """Gather articles into a Site; a second article claiming an id or a URL is an error."""
+    errors: list[SitegenError] = []
+    by_id: dict[str, Article] = {}
+    by_path: dict[str, Article] = {}
+    kept: list[Article] = []
+    for article in sorted(articles, key=lambda a: str(a.source)):
+        if (other := by_id.get(article.id)) is not None:
+            errors.append(ContentError(article.source, f"id {article.id!r} is already used by {other.source}; ids must be unique"))
+            continue
+        if (other := by_path.get(article.path)) is not None:
+            errors.append(ContentError(article.source, f"URL /{article.path} is already used by {other.source}; change 'slug'"))
+            continue
+        by_id[article.id] = by_path[article.path] = article
+        kept.append(article)
+
+    ordered = newest_first(kept)
+    tag_map: dict[str, tuple[Tag, list[Article]]] = {}
+    for article in ordered:
+        for tag in article.tags:
+            tag_map.setdefault(tag.slug, (tag, []))[1].append(article)
+    tags = tuple((tag, tuple(items)) for _, (tag, items) in sorted(tag_map.items()))
+
+    archive = tuple(
+        ArchiveMonth(year=year, month=month, articles=tuple(group))
+        for (year, month), group in itertools.groupby(ordered, key=lambda a: (a.published.year, a.published.month))
+    )
+    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive), errors
+
+
+def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:
+    """Split a listing into pages: ``prefix``, ``prefix/page/2/``, …; an empty listing has one page."""
+    chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
+    total = len(chunks)
+    return [
+        Pagination(
+            number=n,
+            total=total,
+            path=urls.index_path(prefix, n),
+            prev_path=urls.index_path(prefix, n - 1) if n > 1 else None,
+            next_path=urls.index_path(prefix, n + 1) if n < total else None,
+            articles=chunk,
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """Every HTML and text page of the site, in a fixed order."""
+    size = site.config.page_size
+    pages: list[Page] = []
+    for pagination in paginate(site.articles, "", size):
+        title = site.config.title if pagination.number == 1 else f"{site.config.title} – page {pagination.number}"
+        pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": None}))
+    for article in site.articles:
+        pages.append(Page("article.html", article.path, article.title, {"article": article}))
+    pages.append(Page("tags.html", "tags/", "Tags", {}))
+    for tag, articles in site.tags:
+        for pagination in paginate(articles, urls.tag_path(tag.slug), size):
+            title = f"Tag: {tag.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
+            pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": tag}))
+    pages.append(Page("archive.html", "archive/", "Archive", {}))
+    entries = [(page.path, _lastmod(page)) for page in pages]
+    pages.append(Page("404.html", "404.html", "Page not found", {}))
+    pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": entries}))
+    pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
+    return pages
+
+
+def _lastmod(page: Page) -> dt.datetime | None:
+    """When a page last changed: its article's update, or the newest among those it lists."""
+    article = page.context.get("article")
+    if isinstance(article, Article):
+        return article.updated
+    pagination = page.context.get("pagination")
+    if isinstance(pagination, Pagination) and pagination.articles:
+        return max(a.updated for a in pagination.articles)
+    return None

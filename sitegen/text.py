@@ -1,0 +1,92 @@
+"""The one place for escaping and cleaning text: seed text -> Markdown that renders
+as the same visible text, XML-forbidden characters, and plain-text summaries."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def find_xml_illegal(text: str) -> tuple[int, str] | None:
+    """(line number, character) of the first XML-forbidden character, or None."""
+    match = XML_ILLEGAL_RE.search(text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + 1, match.group()
+
+
+def strip_xml_illegal(text: str) -> str:
+    return XML_ILLEGAL_RE.sub("", text)
+
+
+# Characters Python-Markdown treats as markup anywhere in a line and accepts a backslash
+# escape for (``|`` joins them once the tables extension is on, which we enable).
+_INLINE_ESCAPE_RE = re.compile(r"([\\`*_\[\]{}|!])")
+# Block markup recognised at the start of a line. Ordered lists and headings take a
+# backslash; the rest only exist in extensions and get a numeric character reference.
+_LINE_START_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(#)"), r"\\\1"),
+    (re.compile(r"^([+-])(?=\s|$)"), r"\\\1"),
+    (re.compile(r"^(\d+)([.)])(?=\s|$)"), r"\1\\\2"),
+    (re.compile(r"^(:)"), "&#58;"),
+    (re.compile(r"^(~)"), "&#126;"),
+)
+
+
+def escape_markdown(paragraph: str) -> str:
+    """Markdown source that Python-Markdown renders as exactly ``paragraph``'s text.
+
+    Seed text is untrusted: ``<script>``, ``# heading``, ``1. list``, ``> quote``,
+    ``| table``, ``[x](javascript:…)`` must all stay visible text, never markup.
+    """
+    lines = []
+    for raw in paragraph.split("\n"):
+        # Leading indentation would start a code block; trailing double spaces a <br>.
+        line = raw.strip()
+        line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        line = _INLINE_ESCAPE_RE.sub(r"\\\1", line)
+        if re.fullmatch(r"[=-]+", line):
+            # A setext heading underline; a reference keeps the first one from counting.
+            line = f"&#{ord(line[0])};{line[1:]}"
+        else:
+            for pattern, replacement in _LINE_START_RULES:
+                line = pattern.sub(replacement, line, count=1)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"):
+            self.parts.append(" ")
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, whitespace folded."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def summarize(text: str, limit: int = 280) -> str:
+    """First ``limit`` characters of ``text``, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+

@@ -1,0 +1,119 @@
+"""The one place for slugs, site-relative paths, output file paths and absolute URLs.
+
+A *site path* is relative to the site root with no leading slash: ``2024/05/my-story/``,
+``tags/politics/page/2/``, ``atom.xml``. Templates and feeds turn site paths into links
+with ``Urls.url`` (root-relative, honouring a sub-path base_url) or ``Urls.absolute``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+from slugify import slugify as _slugify
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+
+
+def slugify(text: str) -> str:
+    """Readable ASCII slug (Unicode transliterated); never empty, never a path."""
+    slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
+    return slug or "article"
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(SLUG_RE.fullmatch(slug)) and len(slug) <= 200
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… whichever is not yet in ``taken``."""
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+def article_path(permalink: str, slug: str, date: dt.datetime) -> str:
+    return permalink.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug)
+
+
+def index_path(prefix: str, number: int) -> str:
+    """Site path of page ``number`` of a paginated listing rooted at ``prefix``."""
+    return prefix if number == 1 else f"{prefix}page/{number}/"
+
+
+def tag_path(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/"
+
+
+def output_file(site_path: str) -> str:
+    """The file that serves a site path: pretty URLs end in ``/`` and map to ``index.html``."""
+    return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+
+
+def safe_join(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that would land outside ``root``."""
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or ".." in rel.parts or "\\" in relative or "\0" in relative:
+        raise ValueError(f"path {relative!r} would leave {root}")
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ValueError(f"path {relative!r} would leave {root}")
+    return target
+
+
+class Urls:
+    """Turns site paths into links for a site hosted at ``base_url``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_path = urlsplit(self.base_url).path or "/"
+
+    def url(self, site_path: str = "") -> str:
+        """Root-relative link (``/news/2024/05/story/``): works on any page, at any depth."""
+        return self.base_path + site_path.lstrip("/")
+
+    def absolute(self, site_path: str = "") -> str:
+        """Absolute URL, for canonical links, feeds and the sitemap."""
+        return self.base_url + site_path.lstrip("/")
+
+
+# Attributes that hold URLs in article HTML. srcset holds a list, handled apart.
+_URL_ATTR_RE = re.compile(
+    r"""(?P<lead>\s(?P<name>href|src|poster|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def absolutize_html(html: str, page_url: str) -> str:
+    """Make every URL attribute in ``html`` absolute against ``page_url``.
+
+    Feed readers resolve relative links against nothing reliable, so feed content must
+    carry absolute URLs; ``#anchor`` becomes ``page_url#anchor``.
+    """
+
+    def fix(url: str) -> str:
+        stripped = url.strip()
+        if not stripped or urlsplit(stripped).scheme:
+            return url
+        return urljoin(page_url, stripped)
+
+    def replace(match: re.Match[str]) -> str:
+        value = match["value"]
+        if match["name"].lower() == "srcset":
+            candidates = []
+            for candidate in value.split(","):
+                parts = candidate.strip().split(None, 1)
+                if parts:
+                    parts[0] = fix(parts[0])
+                candidates.append(" ".join(parts))
+            value = ", ".join(candidates)
+        else:
+            value = fix(value)
+        return f"{match['lead']}{match['q']}{value}{match['q']}"
+
+    return _URL_ATTR_RE.sub(replace, html)
