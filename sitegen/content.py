@@ -71,8 +71,15 @@ def parse_article(path: Path, document: str, config: Config, md: markdown.Markdo
     try:
         meta, body = frontmatter.parse(document)
     except yaml.YAMLError as e:
+        # An error found only at the end of the block (an unclosed bracket) is better
+        # placed where the construct began.
+        # (python-frontmatter hands YAML the text after the opening '---', so mark
+        # lines count from that line.)
+        closing_line = document.split("\n---", 1)[0].count("\n") + 2
         mark = getattr(e, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
+        if mark is not None and mark.line + 1 >= closing_line:
+            mark = getattr(e, "context_mark", None) or mark
+        line = mark.line + 1 if mark is not None else None
         problem = getattr(e, "problem", None) or str(e)
         raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e
     if not isinstance(meta, dict):

@@ -19,11 +19,20 @@ class SitegenError(click.ClickException):
     def format_message(self) -> str:
         if self.path is None:
             return self.reason
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        shown = _display(self.path)
+        where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.reason}"
 
     def __str__(self) -> str:
         return self.format_message()
+
+
+def _display(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 class ConfigError(SitegenError):

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+DATA = Path(__file__).parent / "data"
+SAMPLE_SEED = Path(__file__).parent.parent / "seeds" / "000_e39c6646365b1e6c.txt"
+# Import dates are "now"; tests pin the clock the reproducible-builds way.
+FIXED_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files instead of comparing")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def article_md(title: str, date: str = "2024-05-01T09:00:00+00:00", body: str = "Body text.", **meta: object) -> str:
+    """A hand-written content file."""
+    lines = ["---", f"title: {title!r}", f"date: '{date}'"]
+    for key, value in meta.items():
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+MakeSite = Callable[..., Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """A site folder in tmp_path: seeds, content files and sitegen.toml as given."""
+
+    def make(
+        seeds: dict[str, str | bytes] | None = None,
+        content: dict[str, str] | None = None,
+        config: str = "",
+        sample: bool = False,
+        name: str = "site",
+    ) -> Path:
+        site = tmp_path / name
+        (site / "seeds").mkdir(parents=True)
+        (site / "content").mkdir()
+        if sample:
+            shutil.copy(SAMPLE_SEED, site / "seeds" / SAMPLE_SEED.name)
+        for fname, data in (seeds or {}).items():
+            target = site / "seeds" / fname
+            target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        for fname, text in (content or {}).items():
+            (site / "content" / fname).write_text(text, encoding="utf-8")
+        if config:
+            (site / "sitegen.toml").write_text(config, encoding="utf-8")
+        return site
+
+    return make
+
+
+def seed_text(title: str, *paragraphs: str) -> str:
+    return "\n\n".join([title, *paragraphs]) + "\n"

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from lxml import etree, html as lxml_html
+
+from conftest import MakeSite, article_md, seed_text
+from sitegen.build import build
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def many_articles(n: int, tags: str = "[politics]") -> dict[str, str]:
+    return {
+        f"a{i:02d}.md": article_md(f"Story {i:02d}", date=f"2024-0{1 + i % 3}-{1 + i:02d}T09:00:00+00:00", tags=tags)
+        for i in range(n)
+    }
+
+
+def test_sample_site_has_every_page(make_site: MakeSite) -> None:
+    site = make_site(sample=True, config='title = "Test News"\nbase_url = "https://example.org/"\n')
+    report = build(site)
+    assert report.ok and report.articles == 1
+    out = site / "output"
+    for name in ("index.html", "404.html", "archive/index.html", "tags/index.html", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt", "static/style.css"):
+        assert (out / name).is_file(), name
+    pages = list(out.glob("2023/11/*/index.html"))
+    assert len(pages) == 1
+
+    doc = lxml_html.fromstring(pages[0].read_bytes())
+    assert doc.get("lang") == "en"
+    assert doc.findtext(".//title").startswith("North Koreas remarkable")
+    canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
+    assert canonical == "https://example.org/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"
+    alternates = {l.get("type"): l.get("href") for l in doc.xpath("//link[@rel='alternate']")}
+    assert alternates == {"application/atom+xml": "https://example.org/atom.xml", "application/rss+xml": "https://example.org/rss.xml"}
+    assert doc.xpath("//meta[@name='description']/@content")[0].startswith("The possibility that North Korea")
+    assert len(doc.xpath("//div[@class='body']/p")) == 10
+    assert "READ MORE" not in pages[0].read_text()
+    assert len(doc.xpath("//aside[@class='related']//li")) == 4
+
+    home = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert home.xpath("//article//h2/a/@href") == ["/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"]
+
+    sitemap = etree.parse(str(out / "sitemap.xml"))
+    locs = sitemap.xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    assert canonical in locs and "https://example.org/" in locs
+    assert all(loc.startswith("https://example.org/") for loc in locs)
+    assert "Sitemap: https://example.org/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_pages_are_well_formed_html5(make_site: MakeSite) -> None:
+    site = make_site(sample=True, content=many_articles(3))
+    build(site)
+    parser = etree.HTMLParser(recover=False)
+    for page in (site / "output").rglob("*.html"):
+        text = page.read_text()
+        assert text.startswith("<!DOCTYPE html>"), page
+        doc = etree.fromstring(page.read_bytes(), parser)
+        assert doc.find("head/title") is not None and doc.find("head/meta[@charset]") is not None, page
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), page
+
+
+def test_pagination_tags_and_archive(make_site: MakeSite) -> None:
+    site = make_site(content=many_articles(25), config="page_size = 10\n")
+    assert build(site).ok
+    out = site / "output"
+    home = lxml_html.fromstring((out / "index.html").read_bytes())
+    titles = home.xpath("//article/h2/a/text()")
+    assert len(titles) == 10
+    assert home.xpath("//link[@rel='next']/@href") == ["/page/2/"]
+    page3 = lxml_html.fromstring((out / "page/3/index.html").read_bytes())
+    assert len(page3.xpath("//article")) == 5
+    assert page3.xpath("//a[@rel='prev']/@href") == ["/page/2/"]
+    assert not (out / "page/4").exists()
+    # Every article exactly once across the home pages, newest first.
+    listed = [t for n in ("index.html", "page/2/index.html", "page/3/index.html") for t in lxml_html.fromstring((out / n).read_bytes()).xpath("//article/h2/a/text()")]
+    assert sorted(listed) == sorted(f"Story {i:02d}" for i in range(25)) and len(listed) == 25
+    dates = [t for n in ("index.html", "page/2/index.html", "page/3/index.html") for t in lxml_html.fromstring((out / n).read_bytes()).xpath("//article//time/@datetime")]
+    assert dates == sorted(dates, reverse=True)
+
+    tag = lxml_html.fromstring((out / "tags/politics/index.html").read_bytes())
+    assert tag.xpath("//h1/text()") == ["Tag: politics"]
+    assert (out / "tags/politics/page/3/index.html").is_file()
+    tags = lxml_html.fromstring((out / "tags/index.html").read_bytes())
+    assert tags.xpath("//ul[@class='tag-list']/li/a/@href") == ["/tags/politics/"]
+
+    archive = lxml_html.fromstring((out / "archive/index.html").read_bytes())
+    assert archive.xpath("//h2/text()") == ["2024"]
+    assert archive.xpath("//h3/text()") == ["March 2024", "February 2024", "January 2024"]
+    assert len(archive.xpath("//li/a")) == 25
+
+
+def test_sub_path_site(make_site: MakeSite) -> None:
+    site = make_site(sample=True, content=many_articles(2), config='base_url = "https://example.org/news"\n')
+    assert build(site).ok
+    out = site / "output"
+    for page in out.rglob("*.html"):
+        doc = lxml_html.fromstring(page.read_bytes())
+        for href in doc.xpath("//a/@href | //link/@href"):
+            assert href.startswith(("/news/", "https://example.org/news/")), (page, href)
+    assert "https://example.org/news/sitemap.xml" in (out / "robots.txt").read_text()
+    locs = etree.parse(str(out / "sitemap.xml")).xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    assert all(loc.startswith("https://example.org/news/") for loc in locs)
+
+
+def test_rebuilds_are_byte_identical_and_write_nothing(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(sample=True, content=many_articles(12))
+    first = build(site)
+    digest = tree_digest(site / "output")
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
+    second = build(site)
+    assert tree_digest(site / "output") == digest
+    assert second.written.written == [] and second.written.removed == []
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
+    # A second, fresh site from the same input gives the same bytes.
+    other = make_site(sample=True, content=many_articles(12), name="again")
+    build(other)
+    assert tree_digest(other / "output") == digest
+    assert first.written.written
+
+
+def test_removed_article_leaves_no_files_behind(make_site: MakeSite) -> None:
+    site = make_site(content=many_articles(12), config="page_size = 10\n")
+    build(site)
+    (site / "output" / "unrelated.txt").write_text("mine")  # not ours: never deleted
+    victim = site / "content" / "a03.md"
+    victim.unlink()
+    report = build(site)
+    # Without a slug in front matter the file name is the slug.
+    assert "2024/01/a03/index.html" in report.written.removed
+    assert not list((site / "output").rglob("a03"))
+    assert (site / "output" / "page" / "2" / "index.html").is_file()  # 11 articles left
+    (site / "content" / "a04.md").unlink()
+    build(site)
+    assert not (site / "output" / "page" / "2").exists()
+    assert (site / "output" / "unrelated.txt").read_text() == "mine"
+
+
+def test_bad_seed_among_good_ones_is_reported_and_the_rest_built(make_site: MakeSite) -> None:
+    site = make_site(
+        sample=True,
+        seeds={
+            "001_00000000000000b1.txt": b"Broken\n\nbad \xff byte\n",
+            "002_00000000000000b2.txt": b"",
+            "003_00000000000000b3.txt": seed_text("A good one", "Fine text."),
+        },
+        content={"broken.md": "---\ntitle: [unclosed\n---\nx\n", "nodate.md": "---\ntitle: x\n---\n"},
+    )
+    report = build(site)
+    assert not report.ok
+    messages = sorted(str(e) for e in report.errors)
+    assert len(messages) == 4
+    assert any("001_00000000000000b1.txt:3" in m and "UTF-8" in m for m in messages)
+    assert any("002_00000000000000b2.txt" in m and "empty" in m for m in messages)
+    assert any("broken.md:2" in m and "YAML" in m for m in messages)
+    assert any("nodate.md" in m and "no date" in m for m in messages)
+    assert report.articles == 2
+    assert len(list((site / "output").glob("*/*/*/index.html"))) == 2
+
+
+def test_duplicate_ids_and_urls_are_errors(make_site: MakeSite) -> None:
+    site = make_site(
+        content={
+            "a.md": article_md("One", id="urn:x:1", slug="same"),
+            "b.md": article_md("Two", id="urn:x:1", slug="other"),
+            "c.md": article_md("Three", id="urn:x:3", slug="same"),
+        }
+    )
+    report = build(site)
+    messages = [str(e) for e in report.errors]
+    assert any("b.md" in m and "urn:x:1" in m and "a.md" in m for m in messages)
+    assert any("c.md" in m and "already used" in m for m in messages)
+    assert report.articles == 1
+
+
+def test_nothing_is_written_outside_output_and_content(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(sample=True, content={"evil.md": article_md("Evil", slug="'../../../escape'")})
+    before = {p for p in tmp_path.rglob("*")}
+    report = build(site)
+    after = {p for p in tmp_path.rglob("*")}
+    new = after - before
+    assert all(p.is_relative_to(site / "output") or p.is_relative_to(site / "content") for p in new), new
+    assert any("evil.md" in str(e) and "slug" in str(e) for e in report.errors)
+
+
+def test_site_templates_override_the_theme_file_by_file(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block content %}<p id="mine">Lost!</p>{% endblock %}')
+    (site / "templates" / "static" / "style.css").write_text("body { color: red; }")
+    assert build(site).ok
+    assert lxml_html.fromstring((site / "output" / "404.html").read_bytes()).xpath("//p[@id='mine']/text()") == ["Lost!"]
+    assert (site / "output" / "static" / "style.css").read_text() == "body { color: red; }"
+    assert (site / "output" / "index.html").is_file()  # the theme still provides the rest
+
+
+def test_template_error_names_the_template_and_line(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("line one\n{% if %}\n")
+    report = build(site)
+    assert any("404.html:2" in str(e) for e in report.errors)
+    assert (site / "output" / "index.html").is_file()
+
+
+def test_permalink_pattern(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("Hello World", date="2024-05-07T01:00:00+00:00")}, config='permalink = "news/{year}/{month}/{day}/{slug}.html"\n')
+    assert build(site).ok
+    assert (site / "output" / "news/2024/05/07/a.html").is_file()

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import html as lxml_html
+
+from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
+from sitegen.build import build
+from sitegen.config import Config, ImportRules
+from sitegen.content import load_content, new_markdown
+from sitegen.errors import SeedError
+from sitegen.seeds import import_seeds, is_hand_edited, parse_seed, render_markdown
+from sitegen.text import escape_markdown
+
+GOLDEN = DATA / "golden" / "000_e39c6646365b1e6c.md"
+
+
+def test_sample_seed_imports_to_golden_markdown(make_site: MakeSite, update_golden: bool) -> None:
+    site = make_site(sample=True)
+    report = import_seeds(site, Config())
+    assert [p.name for p in report.created] == ["000_e39c6646365b1e6c.md"]
+    produced = (site / "content" / "000_e39c6646365b1e6c.md").read_text(encoding="utf-8")
+    if update_golden:
+        GOLDEN.write_text(produced, encoding="utf-8")
+    assert produced == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_sample_seed_boilerplate_goes_to_front_matter_not_body() -> None:
+    seed = parse_seed(SAMPLE_SEED.read_bytes(), SAMPLE_SEED, ImportRules())
+    assert seed.title == "North Koreas remarkable improvement in missile tech that cant be ignored"
+    assert len(seed.paragraphs) == 10
+    body = "\n".join(seed.paragraphs)
+    for boiler in ("READ MORE", "sign up to one of our newsletters", "•", "Source:"):
+        assert boiler not in body
+    assert seed.related[0] == "US and South Korea launch four missiles in response to North Korea but one fails"
+    assert len(seed.related) == 4
+    assert seed.origin == "Read Full Article"
+
+
+def test_boilerplate_patterns_are_configurable(tmp_path: Path) -> None:
+    rules = ImportRules(read_more=r"^ALSO READ:\s*(?P<text>.+)$", drop=(r"^Follow us on .*$",))
+    data = seed_text("Title", "First.", "ALSO READ: Another story", "Follow us on social media", "Last.").encode()
+    seed = parse_seed(data, tmp_path / "001_0000000000000001.txt", rules)
+    assert seed.paragraphs == ("First.", "Last.")
+    assert seed.related == ("Another story",)
+
+
+HOSTILE_LINES = [
+    "# not a heading",
+    "## neither",
+    "1. not a list",
+    "2) nor this",
+    "* not a bullet",
+    "- nor this",
+    "+ nor this",
+    "> not a quote",
+    "| not | a | table |",
+    "|---|---|",
+    "<script>alert('x')</script>",
+    "[click](javascript:alert(1))",
+    "![img](http://evil.example/x.png)",
+    "<http://example.com/autolink>",
+    "**not bold** and _not em_ and `not code`",
+    "    four spaces are not code",
+    "```",
+    "~~~",
+    "AT&amp;T &copy; &#60;b&#62;",
+    "[^1]: not a footnote",
+    "[ref]: http://example.com",
+    "a line with a trailing backslash \\",
+    "===",
+    "---",
+    "<!-- not a comment -->",
+    "Text with <b>tags</b> & ampersands",
+]
+
+
+def _rendered_paragraphs(markdown_source: str) -> list[str]:
+    md = new_markdown()
+    tree = lxml_html.fragment_fromstring(md.convert(markdown_source), create_parent="div")
+    return [" ".join(el.text_content().split()) for el in tree]
+
+
+@pytest.mark.parametrize("line", HOSTILE_LINES)
+def test_hostile_seed_text_stays_visible_text(line: str) -> None:
+    rendered = new_markdown().convert(escape_markdown(line))
+    tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    # Exactly one paragraph, no other element: nothing became markup.
+    assert [el.tag for el in tree.iter()] == ["div", "p"], rendered
+    assert tree.text_content() == line.strip()
+
+
+def test_hostile_title_and_body_reach_the_page_as_text(make_site: MakeSite) -> None:
+    title = "<script>alert('t')</script> & \"quotes\""
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text(title, *HOSTILE_LINES)})
+    report = build(site)
+    assert report.ok, report.errors
+    page = next((site / "output").glob("*/*/*/index.html"))
+    doc = lxml_html.fromstring(page.read_bytes())
+    assert doc.xpath("//script") == []
+    assert doc.xpath("//article//a[contains(@href, 'javascript')]") == []
+    assert doc.xpath("//h1")[0].text_content() == title
+    body = [" ".join(p.text_content().split()) for p in doc.xpath("//div[@class='body']/p")]
+    assert body == [line.strip() for line in HOSTILE_LINES]
+
+
+markdownish = st.text(
+    alphabet=st.sampled_from(list("#*_-+>|`[]()!<>&;:~=\\{}.0123456789 aZ\t")) | st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(markdownish)
+def test_any_seed_line_renders_as_its_own_text(line: str) -> None:
+    rendered = new_markdown().convert(escape_markdown(line))
+    tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    assert [el.tag for el in tree.iter()] == ["div", "p"], rendered
+    assert " ".join(tree.text_content().split()) == " ".join(line.split())
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "line"),
+    [
+        (b"Title\n\nGood line\n\xff\xfe bad bytes\n", "not valid UTF-8", 4),
+        (b"Title\n\nText with a \0 NUL\n", "NUL byte", 3),
+        (b"", "is empty", None),
+        (b"  \n\n \n", "is empty", None),
+        (b"READ MORE: something\n\nText\n", "no title", 1),
+        (b"Title\n\nBell \x07 character\n", "U+0007", 3),
+        (b"Only a title\n", "no article text", None),
+    ],
+)
+def test_bad_seeds_get_errors_naming_file_and_line(tmp_path: Path, data: bytes, message: str, line: int | None) -> None:
+    path = tmp_path / "009_00000000000000ff.txt"
+    with pytest.raises(SeedError) as info:
+        parse_seed(data, path, ImportRules())
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    assert info.value.line == line
+
+
+def test_unchanged_seed_leaves_content_byte_identical(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(sample=True)
+    import_seeds(site, Config())
+    target = site / "content" / "000_e39c6646365b1e6c.md"
+    before, mtime = target.read_bytes(), target.stat().st_mtime_ns
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later day must not move the date
+    report = import_seeds(site, Config())
+    assert report.unchanged == [target] and not report.created and not report.updated
+    assert target.read_bytes() == before
+    assert target.stat().st_mtime_ns == mtime
+
+
+def test_changed_seed_updates_unedited_content_keeping_date_slug_and_id(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("First title", "Old text.")})
+    import_seeds(site, Config())
+    target = site / "content" / "001_0000000000000001.md"
+    old = target.read_text()
+    (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("New title", "New text."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    report = import_seeds(site, Config())
+    assert report.updated == [target]
+    new = target.read_text()
+    assert "New text." in new and "title: New title" in new
+    for key in ("date", "slug", "id"):
+        assert re.search(rf"^{key}: .*$", old, re.M)[0] == re.search(rf"^{key}: .*$", new, re.M)[0]
+
+
+def test_hand_edited_content_is_never_overwritten(make_site: MakeSite) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Text.")})
+    import_seeds(site, Config())
+    target = site / "content" / "001_0000000000000001.md"
+    edited = target.read_text().replace("Text.", "Text, corrected by an editor.")
+    target.write_text(edited)
+    assert is_hand_edited(edited)
+    # Seed unchanged: nothing to do. Seed changed: still kept, with a warning.
+    assert import_seeds(site, Config()).unchanged == [target]
+    (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "Publisher's new text."))
+    report = import_seeds(site, Config())
+    assert report.kept == [target]
+    assert any(str(target) in w and "edited by hand" in w for w in report.warnings)
+    assert target.read_text() == edited
+
+
+def test_import_never_touches_hand_written_content(make_site: MakeSite) -> None:
+    from conftest import article_md
+
+    mine = article_md("My own story", slug="my-own-story")
+    site = make_site(sample=True, content={"my-own-story.md": mine})
+    import_seeds(site, Config())
+    assert (site / "content" / "my-own-story.md").read_text() == mine
+    articles = load_content(site / "content", Config()).articles
+    assert sorted(a.title for a in articles) == ["My own story", "North Koreas remarkable improvement in missile tech that cant be ignored"]
+
+
+def test_slugs_are_ascii_unique_and_safe(make_site: MakeSite) -> None:
+    site = make_site(
+        seeds={
+            "001_0000000000000001.txt": seed_text("Crème brûlée in Москва", "a"),
+            "002_0000000000000002.txt": seed_text("Crème Brûlée in Москва!", "b"),
+            "003_0000000000000003.txt": seed_text("../../etc/passwd", "c"),
+            "004_0000000000000004.txt": seed_text("北京", "d"),
+        },
+        content={"taken.md": "---\ntitle: Taken\nslug: creme-brulee-in-moskva-3\ndate: 2024-01-01\n---\nx\n"},
+    )
+    import_seeds(site, Config())
+    slugs = [load_content(site / "content", Config()).articles[i].slug for i in range(5)]
+    assert sorted(slugs) == sorted(["creme-brulee-in-moskva", "creme-brulee-in-moskva-2", "creme-brulee-in-moskva-3", "etc-passwd", "bei-jing"])
+    assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in slugs)
+
+
+def test_import_date_uses_site_timezone(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    import_seeds(site, Config(timezone="Asia/Tokyo"))
+    text = (site / "content" / "000_e39c6646365b1e6c.md").read_text()
+    assert "date: '2023-11-15T07:13:20+09:00'" in text
+
+
+def test_render_markdown_is_deterministic() -> None:
+    seed = parse_seed(SAMPLE_SEED.read_bytes(), SAMPLE_SEED, ImportRules())
+    from sitegen.dates import parse_date
+    import datetime as dt
+
+    date = parse_date("2024-01-01T00:00:00+00:00", dt.timezone.utc)
+    assert render_markdown(seed, "s", date) == render_markdown(seed, "s", date)
+    assert not is_hand_edited(render_markdown(seed, "s", date))
