@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import MakeSite, seed_text
+from sitegen.cli import main
+
+
+def test_help_for_every_command(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0 and "build" in result.output and "import" in result.output
+    for command in ("build", "import"):
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert "--site" in result.output
+    assert "--output" in runner.invoke(main, ["build", "--help"]).output
+    assert runner.invoke(main, ["--version"]).output.startswith("sitegen, version ")
+
+
+def test_build_prints_a_summary_and_exits_zero(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Built 1 article \(1 imported\), \d+ pages, 2 feeds, 0 errors in [\d.]+ s", result.output)
+    assert (site / "output" / "atom.xml").is_file()
+    assert runner.invoke(main, ["build", "--site", str(site), "-q"]).output == ""
+
+
+def test_bad_seed_among_good_ones_exits_nonzero_naming_the_file(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(sample=True, seeds={"005_00000000000000ee.txt": b"Title\n\nA\x00B\n", "006_00000000000000ef.txt": seed_text("Fine", "Text.")})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert "005_00000000000000ee.txt:3: contains a NUL byte" in result.output
+    assert "Built 2 articles" in result.output and "1 error" in result.output
+    assert len(list((site / "output").glob("*/*/*/index.html"))) == 2
+
+
+def test_output_option_and_verbose(runner: CliRunner, make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(sample=True)
+    out = tmp_path / "public"
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(out), "-v"])
+    assert result.exit_code == 0
+    assert "wrote atom.xml" in result.output
+    assert (out / "index.html").is_file() and not (site / "output").exists()
+
+
+def test_config_error_is_reported_with_file_and_line(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(config='title = "x"\nbase_url = "nope"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert "sitegen.toml:2: base_url: must be an absolute http(s) URL" in result.output
+    assert not (site / "output").exists()
+
+
+def test_import_command(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    first = runner.invoke(main, ["import", "--site", str(site)])
+    assert first.exit_code == 0 and "Imported 1 new" in first.output
+    second = runner.invoke(main, ["import", "--site", str(site)])
+    assert "0 new, 0 updated, 1 unchanged" in second.output
+    assert not (site / "output").exists()
+
+
+def test_python_dash_m(make_site: MakeSite) -> None:
+    import subprocess
+    import sys
+
+    site = make_site(sample=True)
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Built 1 article" in done.stdout

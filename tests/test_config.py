@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Config, load_config, parse_config
+from sitegen.errors import ConfigError
+
+P = Path("sitegen.toml")
+
+
+def test_no_config_file_means_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path) == Config()
+
+
+def test_values_are_read_and_normalised() -> None:
+    config = parse_config('title = "T"\nbase_url = "https://example.org/news"\npage_size = 5\ntimezone = "Europe/Paris"\n[import]\ndrop = ["^Ad:.*$"]\n', P)
+    assert config.base_url == "https://example.org/news/"
+    assert config.page_size == 5 and config.title == "T"
+    assert config.import_rules.drop == ("^Ad:.*$",)
+    assert config.import_rules.read_more == Config().import_rules.read_more
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('title = "x"\ntitel = "typo"\n', "sitegen.toml:2: titel: unknown key"),
+        ("page_size = 0\n", "sitegen.toml:1: page_size: must be at least 1"),
+        ('page_size = "ten"\n', "page_size: must be a whole number"),
+        ("feed_size = true\n", "feed_size: must be a whole number"),
+        ("title = 3\n", "title: must be a string"),
+        ('base_url = "example.org"\n', "base_url: must be an absolute http(s) URL"),
+        ('timezone = "Mars/Olympus"\n', "timezone: unknown timezone"),
+        ('permalink = "{year}/"\n', "permalink: must contain {slug}"),
+        ('permalink = "{slug}/{author}/"\n', "permalink: unknown field {author}"),
+        ('permalink = "../{slug}/"\n', "permalink: must be a relative path"),
+        ('[import]\nread_more = "("\n', "import.read_more: bad regular expression"),
+        ('[import]\nsource = "^Source: .*$"\n', "needs a named group"),
+        ('[import]\nfoo = "x"\n', "import.foo: unknown key"),
+        ("title = \n", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, P)
+    assert expected in str(info.value)
+
+
+def test_readme_example_is_valid_and_shows_the_defaults() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = parse_config(block, P)
+    assert config.base_url == "https://example.org/news/"
+    assert config.import_rules == Config().import_rules
+    assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)

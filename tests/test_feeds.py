@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from conftest import MakeSite, article_md, seed_text
+from sitegen.build import build
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def parse(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.fixture
+def news_site(make_site: MakeSite) -> Path:
+    content = {
+        f"s{i}.md": article_md(
+            f"Story {i}",
+            date=f"2024-03-{10 + i:02d}T08:00:00+01:00",
+            body=f"Paragraph {i} with [a relative link](../other/) and ![pic](/img/{i}.png) and [a note](#note).",
+            tags="[World, Asia]",
+            id=f"urn:test:{i}",
+        )
+        for i in range(5)
+    }
+    content["s1.md"] = content["s1.md"].replace("date:", "updated: '2024-04-01T00:00:00Z'\ndate:")
+    site = make_site(sample=True, content=content, config='base_url = "https://example.org/news/"\nfeed_size = 4\ntitle = "Test News"\n')
+    assert build(site).ok
+    return site
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml"])
+def test_feeds_parse_cleanly_with_ids_dates_and_absolute_links(news_site: Path, name: str) -> None:
+    feed = parse(news_site / "output" / name)
+    assert feed.feed.title == "Test News"
+    assert feed.feed.link == "https://example.org/news/"
+    # Newest N, newest first: the imported sample (2023) is the oldest and falls out.
+    assert [e.id for e in feed.entries] == ["urn:test:4", "urn:test:3", "urn:test:2", "urn:test:1"]
+    for entry in feed.entries:
+        assert entry.link.startswith("https://example.org/news/2024/03/")
+        assert entry.published_parsed is not None
+        html = entry.content[0].value
+        assert 'href="https://example.org/news/2024/03/other/"' in html
+        assert 'src="https://example.org/img/' in html  # root-relative resolves against the host
+        assert f'href="{entry.link}#note"' in html
+        assert entry.summary.startswith("Paragraph")
+        assert "<" not in entry.summary
+    entry1 = next(e for e in feed.entries if e.id == "urn:test:1")
+    if name == "atom.xml":
+        assert entry1.updated_parsed[:3] == (2024, 4, 1)
+        assert entry1.published_parsed[:3] == (2024, 3, 11)
+
+
+def test_atom_details(news_site: Path) -> None:
+    doc = etree.parse(str(news_site / "output" / "atom.xml"))
+    assert doc.findtext("a:updated", namespaces=ATOM) == "2024-04-01T00:00:00+00:00"  # the newest entry's, not the clock
+    assert doc.xpath("a:link[@rel='self']/@href", namespaces=ATOM) == ["https://example.org/news/atom.xml"]
+    for entry in doc.xpath("a:entry", namespaces=ATOM):
+        assert entry.find("a:content", ATOM).get("type") == "html"
+        for field in ("published", "updated"):
+            value = entry.findtext(f"a:{field}", namespaces=ATOM)
+            assert dt.datetime.fromisoformat(value).tzinfo is not None
+    terms = doc.xpath("a:entry[1]/a:category/@term", namespaces=ATOM)
+    assert terms == ["asia", "world"]
+
+
+def test_rss_details(news_site: Path) -> None:
+    doc = etree.parse(str(news_site / "output" / "rss.xml"))
+    channel = doc.find("channel")
+    guids = channel.findall("item/guid")
+    assert [g.text for g in guids] == ["urn:test:4", "urn:test:3", "urn:test:2", "urn:test:1"]
+    assert {g.get("isPermaLink") for g in guids} == {"false"}
+    assert channel.findtext("lastBuildDate") == "Mon, 01 Apr 2024 00:00:00 +0000"
+    assert channel.findtext("item/pubDate") == "Thu, 14 Mar 2024 08:00:00 +0100"
+    assert channel.xpath("*[local-name()='link' and @rel='self']/@href") == ["https://example.org/news/rss.xml"]
+    encoded = channel.find("item/{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert encoded is not None and encoded.text.startswith("<p>")
+
+
+def test_feed_ids_survive_title_slug_and_base_url_changes(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    build(site)
+    before = parse(site / "output" / "atom.xml").entries[0]
+    md = next((site / "content").glob("*.md"))
+    md.write_text(md.read_text().replace("title: North Koreas", "title: Edited North Koreas").replace("slug: north-koreas", "slug: renamed-north-koreas"))
+    (site / "sitegen.toml").write_text('base_url = "https://moved.example/sub/"\n')
+    build(site)
+    after = parse(site / "output" / "atom.xml").entries[0]
+    assert after.id == before.id
+    assert after.title.startswith("Edited") and "renamed-north-koreas" in after.link
+
+
+def test_hostile_text_reaches_feeds_escaped(make_site: MakeSite) -> None:
+    title = "<script>alert(1)</script> ]]> & \u202eRTL\u202c 🎉"
+    site = make_site(
+        seeds={"001_00000000000000aa.txt": seed_text(title, "Body ]]> <b>not bold</b> & 🎉 \u05e9\u05dc\u05d5\u05dd")},
+        content={"ctl.md": "---\ntitle: Control\x01 chars\x1f here\ndate: 2024-01-01\n---\n\nText with \x0b a vertical tab.\n"},
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    assert any("ctl.md" in w and "control characters" in w for w in report.warnings)
+    for name in ("atom.xml", "rss.xml"):
+        raw = (site / "output" / name).read_bytes()
+        etree.fromstring(raw)  # well-formed XML, or this raises
+        feed = parse(site / "output" / name)
+        titles = {e.title for e in feed.entries}
+        assert title in titles
+        assert "Control chars here" in titles
+        body = next(e for e in feed.entries if e.title == title).content[0].value
+        assert "&lt;b&gt;not bold&lt;/b&gt;" in body and "]]&gt;" in body
+
+
+def test_empty_site_still_has_valid_feeds(make_site: MakeSite) -> None:
+    site = make_site()
+    assert build(site).ok
+    for name in ("atom.xml", "rss.xml"):
+        feed = parse(site / "output" / name)
+        assert feed.entries == []
