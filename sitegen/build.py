@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import feeds, render, seeds, site as site_mod
+from . import feeds, ledger, render, seeds, site as site_mod
 from .config import Config, load_config
 from .content import load_content
 from .errors import SitegenError
@@ -55,10 +55,13 @@ def build(site_dir: Path, output_dir: Path | None = None, progress: Progress = _
     report.warnings += imported.warnings
 
     # First gather every article, so each page sees the same, complete site.
-    content = load_content(site_dir / "content", config)
+    content_dir = site_dir / "content"
+    content = load_content(content_dir, config)
     report.errors += content.errors
     report.warnings += content.warnings
-    site, site_errors = site_mod.build_site(content.articles, config)
+    articles, dated = ledger.apply_ledger(content.articles, ledger.load_ledger(content_dir), config.zone)
+    ledger.save_ledger(content_dir, dated)
+    site, site_errors = site_mod.build_site(articles, config)
     report.errors += site_errors
     report.articles = len(site.articles)
 
@@ -73,7 +76,7 @@ def build(site_dir: Path, output_dir: Path | None = None, progress: Progress = _
             report.errors.append(e)
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     feed_files = feeds.build_feeds(site)
-    report.feeds = len(feed_files)
+    report.feeds = sum(1 for f in feed_files if not f.path.startswith(feeds.ARCHIVE_PREFIX))
     files += feed_files
     files += render.static_files(site_dir)
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import string
 import tomllib
@@ -57,13 +58,21 @@ class Config:
     """Articles per index page (home and tag pages)."""
     feed_size: int = 20
     """Newest articles listed in each feed."""
+    feed_content: str = "full"
+    """What feed entries carry: "full" (the article's HTML plus a summary) or "summary"."""
+    feed_max_bytes: int = 1_000_000
+    """Byte budget per feed: the oldest entries are left out until the feed fits."""
+    archive_size: int = 50
+    """Entries per RFC 5005 archive document (the Atom feed's prev-archive chain)."""
+    websub_hub: str = ""
+    """URL of a WebSub hub; when set, feeds advertise rel="hub" and rel="self"."""
     permalink: str = "{year}/{month}/{slug}/"
     """Article URL pattern; fields: {year} {month} {day} {slug}. Must contain {slug}."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
 
     @property
-    def zone(self) -> Any:
+    def zone(self) -> dt.tzinfo:
         return dates.get_zone(self.timezone)
 
 
@@ -111,12 +120,16 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a whole number, not {value!r}")
         if expected is str and not isinstance(value, str):
             raise fail(key, f"must be a string, not {value!r}")
-    for key in ("page_size", "feed_size"):
+    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
 
     if "base_url" in values:
         values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))
+    if values.get("feed_content", "full") not in ("full", "summary"):
+        raise fail("feed_content", f"must be \"full\" or \"summary\", not {values['feed_content']!r}")
+    if values.get("websub_hub"):
+        values["websub_hub"] = _check_url(values["websub_hub"], lambda m: fail("websub_hub", m))
     if "timezone" in values:
         try:
             dates.get_zone(values["timezone"])
@@ -127,11 +140,16 @@ def parse_config(text: str, path: Path) -> Config:
     return Config(**values, import_rules=ImportRules(**rules))
 
 
-def _check_base_url(value: str, fail: Any) -> str:
+def _check_url(value: str, fail: Any) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise fail(f"must be an absolute http(s) URL such as 'https://example.org/', not {value!r}")
-    if parts.query or parts.fragment:
+    return value
+
+
+def _check_base_url(value: str, fail: Any) -> str:
+    _check_url(value, fail)
+    if urlsplit(value).query or urlsplit(value).fragment:
         raise fail(f"must not have a query or fragment: {value!r}")
     return value if value.endswith("/") else value + "/"
 

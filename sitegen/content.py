@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -125,6 +126,8 @@ def parse_article(path: Path, document: str, config: Config, md: markdown.Markdo
     body_html = md.convert(body)
     page_url = urls.Urls(config.base_url).absolute(path_in_site)
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
+    # Hashed before URLs are made absolute, so a new base_url is not a content change.
+    visible = "\0".join([title, summary, " ".join(body_html.split())])
     article = Article(
         source=path,
         id=article_id,
@@ -135,6 +138,8 @@ def parse_article(path: Path, document: str, config: Config, md: markdown.Markdo
         updated=updated,
         summary=summary,
         html=urls.absolutize_html(body_html, page_url),
+        updated_in_front_matter=bool(meta.get("updated")),
+        content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         author=_string(meta, "author", fail, config.author),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
         origin=_string(meta, "source", fail),

@@ -1,74 +1,228 @@
-"""Site -> Atom 1.0 and RSS 2.0 feeds through feedgen.
+"""Site -> feeds: Atom 1.0 and RSS 2.0 through feedgen, JSON Feed 1.1, for the whole site and
+for every tag, plus RFC 5005 archive documents behind the site's Atom feed.
 
-feedgen stamps the current time on every date left unset and prepends entries unless
-told otherwise, so every field here is set explicitly and entries are appended in order.
+feedgen stamps the current time on every date left unset and prepends entries unless told
+otherwise, so every field here is set explicitly and entries are appended in order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
-from . import __version__, text, urls
+from . import __version__, dates, text, urls
 from .model import Article, OutputFile, Site
 
-ATOM_PATH = "atom.xml"
-RSS_PATH = "rss.xml"
-# An empty site still needs a feed date; a fixed one keeps the output reproducible.
+FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+ARCHIVE_PREFIX = "feeds/archive/"
+STYLESHEET = "static/feed.xsl"
+FH_NS = "http://purl.org/syndication/history/1.0"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# An empty feed still needs a date; a fixed one keeps the output reproducible.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def feed_entries(articles: Sequence[Article], limit: int) -> list[Article]:
-    """The newest ``limit`` articles; the site's order already breaks ties by slug."""
-    return list(articles[:limit])
+@dataclass(frozen=True)
+class FeedSet:
+    """One subscription: the site's, or one tag's. Its feeds live under ``prefix``."""
+
+    prefix: str
+    title: str
+    home: str
+    articles: tuple[Article, ...]
+
+    def path(self, fmt: str) -> str:
+        return self.prefix + FORMATS[fmt]
+
+
+def feed_sets(site: Site) -> list[FeedSet]:
+    sets = [FeedSet("", site.config.title, "", site.articles)]
+    for tag, articles in site.tags:
+        path = urls.tag_path(tag.slug)
+        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles))
+    return sets
 
 
 def _clean(value: str) -> str:
     return text.strip_xml_illegal(value)
 
 
+class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
+    """Adds RFC 5005's ``<fh:archive/>``, which marks a document as an archive."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": FH_NS}
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        etree.SubElement(feed, f"{{{FH_NS}}}archive")
+        return feed
+
+
+class FeedWriter:
+    """Renders one site's feeds; every method returns bytes for a given list of entries."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.links = urls.Urls(site.config.base_url)
+        self.full = site.config.feed_content == "full"
+
+    def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str) -> FeedGenerator:
+        config, links = self.config, self.links
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        fg.id(links.absolute(feed.home))
+        fg.title(_clean(feed.title))
+        fg.subtitle(_clean(config.description or feed.title))
+        fg.language(config.language)
+        fg.generator("sitegen", version=__version__)
+        if config.author:
+            fg.author({"name": _clean(config.author)})
+        updated = max((a.updated for a in entries), default=EPOCH)
+        fg.updated(updated)
+        fg.lastBuildDate(updated)
+        fg.pubDate(max((a.published for a in entries), default=EPOCH))
+        if config.websub_hub:
+            fg.link(href=config.websub_hub, rel="hub")
+        fg.link(href=links.absolute(self_path), rel="self", type=self_type)
+        # Last, because feedgen uses the last link as the RSS channel's <link>.
+        fg.link(href=links.absolute(feed.home), rel="alternate", type="text/html")
+        for article in entries:
+            fe = fg.add_entry(order="append")
+            fe.id(article.id)  # also the RSS guid, with isPermaLink="false"
+            fe.title(_clean(article.title))
+            fe.link(href=links.absolute(article.path), rel="alternate", type="text/html")
+            fe.published(article.published)
+            fe.updated(article.updated)
+            if self.full:
+                fe.content(_clean(article.html), type="html")
+            fe.summary(_clean(article.summary))
+            if article.author:
+                fe.author({"name": _clean(article.author)})
+                fe.dc.dc_creator(_clean(article.author))
+            for tag in article.tags:
+                fe.category(term=tag.slug, label=_clean(tag.name), scheme=links.absolute(urls.tag_path(tag.slug)))
+        return fg
+
+    def _styled(self, xml: bytes) -> bytes:
+        """Insert the xml-stylesheet instruction that makes browsers show a readable page."""
+        declaration, rest = xml.split(b"\n", 1)
+        href = self.links.url(STYLESHEET).encode()
+        return declaration + b'\n<?xml-stylesheet href="' + href + b'" type="text/xsl"?>\n' + rest
+
+    def atom(self, feed: FeedSet, entries: Sequence[Article], prev_archive: str | None = None) -> bytes:
+        fg = self._generator(feed, entries, feed.path("atom"), MEDIA_TYPES["atom"])
+        if prev_archive:
+            fg.link(href=self.links.absolute(prev_archive), rel="prev-archive", type=MEDIA_TYPES["atom"])
+        return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
+
+    def rss(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
+        fg = self._generator(feed, entries, feed.path("rss"), MEDIA_TYPES["rss"])
+        xml = fg.rss_str(pretty=True, encoding="UTF-8")
+        if self.config.websub_hub:
+            # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" too.
+            root = etree.fromstring(xml)
+            channel = root.find("channel")
+            hub = etree.Element(f"{{{ATOM_NS}}}link", href=self.config.websub_hub, rel="hub")
+            channel.insert(list(channel).index(channel.find(f"{{{ATOM_NS}}}link")) + 1, hub)
+            xml = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+        return self._styled(xml)
+
+    def json(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
+        config, links = self.config, self.links
+        document: dict[str, object] = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": _clean(feed.title),
+            "home_page_url": links.absolute(feed.home),
+            "feed_url": links.absolute(feed.path("json")),
+            "description": _clean(config.description or feed.title),
+            "language": config.language,
+        }
+        if config.author:
+            document["authors"] = [{"name": _clean(config.author)}]
+        if config.websub_hub:
+            document["hubs"] = [{"type": "WebSub", "url": config.websub_hub}]
+        items = []
+        for article in entries:
+            item: dict[str, object] = {"id": article.id, "url": links.absolute(article.path), "title": _clean(article.title)}
+            if self.full:
+                item["content_html"] = _clean(article.html)
+            else:
+                item["content_text"] = _clean(article.summary)
+            item["summary"] = _clean(article.summary)
+            item["date_published"] = dates.format_iso(article.published)
+            item["date_modified"] = dates.format_iso(article.updated)
+            if article.author:
+                item["authors"] = [{"name": _clean(article.author)}]
+            if article.tags:
+                item["tags"] = [_clean(t.name) for t in article.tags]
+            items.append(item)
+        document["items"] = items
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def fit(render: Callable[[Sequence[Article]], bytes], entries: Sequence[Article], budget: int) -> tuple[bytes, int]:
+    """Render the most entries (newest first) that fit in ``budget`` bytes; at least one."""
+    count = len(entries)
+    data = render(entries[:count])
+    while len(data) > budget and count > 1:
+        count = max(1, min(count - 1, count * budget // len(data)))
+        data = render(entries[:count])
+    return data, count
+
+
+def archive_chunks(site: Site) -> list[tuple[Article, ...]]:
+    """Every article exactly once, oldest first, in chunks of ``archive_size``.
+
+    Chunks fill from the oldest article, so a new article only ever changes the newest
+    chunk: a full chunk's document never changes again (unless one of its articles does).
+    """
+    oldest_first = site.articles[::-1]
+    size = site.config.archive_size
+    return [oldest_first[i : i + size] for i in range(0, len(oldest_first), size)]
+
+
+def archive_path(number: int) -> str:
+    return f"{ARCHIVE_PREFIX}{number}.xml"
+
+
 def build_feeds(site: Site) -> list[OutputFile]:
-    """The site-wide Atom and RSS feeds of the newest ``feed_size`` articles."""
-    config = site.config
-    links = urls.Urls(config.base_url)
-    entries = feed_entries(site.articles, config.feed_size)
-    updated = max((a.updated for a in entries), default=EPOCH)
+    """Atom, RSS and JSON Feed for the site and for every tag, and the site's Atom archives."""
+    writer = FeedWriter(site)
+    budget = site.config.feed_max_bytes
+    chunks = archive_chunks(site)
+    files: list[OutputFile] = []
+    for feed in feed_sets(site):
+        entries = feed.articles[: site.config.feed_size]
+        prev = archive_path(len(chunks)) if feed.prefix == "" and chunks else None
+        renderers: dict[str, Callable[[Sequence[Article]], bytes]] = {
+            "atom": lambda e, f=feed, p=prev: writer.atom(f, e, p),
+            "rss": lambda e, f=feed: writer.rss(f, e),
+            "json": lambda e, f=feed: writer.json(f, e),
+        }
+        for fmt, render in renderers.items():
+            data, _ = fit(render, entries, budget)
+            files.append(OutputFile(feed.path(fmt), data))
+    files += _archives(writer, site, chunks)
+    return files
 
-    fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
-    fg.id(links.absolute())
-    fg.title(_clean(config.title))
-    fg.subtitle(_clean(config.description or config.title))
-    fg.link(href=links.absolute(), rel="alternate", type="text/html")
-    fg.language(config.language)
-    fg.generator("sitegen", version=__version__)
-    if config.author:
-        fg.author({"name": _clean(config.author)})
-    fg.updated(updated)
-    fg.lastBuildDate(updated)
-    fg.pubDate(max((a.published for a in entries), default=EPOCH))
 
-    for article in entries:
-        fe = fg.add_entry(order="append")
-        fe.id(article.id)  # also the RSS guid, with isPermaLink="false"
-        fe.title(_clean(article.title))
-        fe.link(href=links.absolute(article.path), rel="alternate", type="text/html")
-        fe.published(article.published)
-        fe.updated(article.updated)
-        fe.content(_clean(article.html), type="html")
-        fe.summary(_clean(article.summary))
-        if article.author:
-            fe.author({"name": _clean(article.author)})
-            fe.dc.dc_creator(_clean(article.author))
-        for tag in article.tags:
-            fe.category(term=tag.slug, label=_clean(tag.name), scheme=links.absolute(urls.tag_path(tag.slug)))
-
-    # rel="self" is the feed's own URL, which differs between the two documents.
-    fg.link(href=links.absolute(ATOM_PATH), rel="self", type="application/atom+xml")
-    atom = fg.atom_str(pretty=True, encoding="UTF-8")
-    fg.link(href=links.absolute(RSS_PATH), rel="self", type="application/rss+xml", replace=True)
-    fg.link(href=links.absolute(), rel="alternate", type="text/html")
-    rss = fg.rss_str(pretty=True, encoding="UTF-8")
-    return [OutputFile(ATOM_PATH, atom), OutputFile(RSS_PATH, rss)]
+def _archives(writer: FeedWriter, site: Site, chunks: list[tuple[Article, ...]]) -> list[OutputFile]:
+    files = []
+    for number, chunk in enumerate(chunks, start=1):
+        path = archive_path(number)
+        feed = FeedSet("", f"{site.config.title} (archive {number})", "", tuple(reversed(chunk)))
+        fg = writer._generator(feed, feed.articles, path, MEDIA_TYPES["atom"])
+        fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
+        fg.link(href=writer.links.absolute(FORMATS["atom"]), rel="current", type=MEDIA_TYPES["atom"])
+        if number > 1:
+            fg.link(href=writer.links.absolute(archive_path(number - 1)), rel="prev-archive", type=MEDIA_TYPES["atom"])
+        files.append(OutputFile(path, writer._styled(fg.atom_str(pretty=True, encoding="UTF-8"))))
+    return files

@@ -33,6 +33,9 @@ class Article:
     """Plain text."""
     html: str
     """Body HTML from Markdown, with absolute URLs (usable in pages and feeds alike)."""
+    updated_in_front_matter: bool = False
+    content_hash: str = ""
+    """Hash of what a reader sees (title, summary, body); ``updated`` moves only when it changes."""
     author: str = ""
     tags: tuple[Tag, ...] = ()
     origin: str = ""

@@ -79,6 +79,7 @@ def plan_pages(site: Site) -> list[Page]:
             title = f"Tag: {tag.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
             pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": tag}))
     pages.append(Page("archive.html", "archive/", "Archive", {}))
+    pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
     entries = [(page.path, _lastmod(page)) for page in pages]
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": entries}))

@@ -27,7 +27,7 @@ def test_sample_site_has_every_page(make_site: MakeSite) -> None:
     report = build(site)
     assert report.ok and report.articles == 1
     out = site / "output"
-    for name in ("index.html", "404.html", "archive/index.html", "tags/index.html", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt", "static/style.css"):
+    for name in ("index.html", "404.html", "archive/index.html", "tags/index.html", "subscribe/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt", "static/style.css", "static/feed.xsl"):
         assert (out / name).is_file(), name
     pages = list(out.glob("2023/11/*/index.html"))
     assert len(pages) == 1
@@ -38,7 +38,11 @@ def test_sample_site_has_every_page(make_site: MakeSite) -> None:
     canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
     assert canonical == "https://example.org/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"
     alternates = {l.get("type"): l.get("href") for l in doc.xpath("//link[@rel='alternate']")}
-    assert alternates == {"application/atom+xml": "https://example.org/atom.xml", "application/rss+xml": "https://example.org/rss.xml"}
+    assert alternates == {
+        "application/atom+xml": "https://example.org/atom.xml",
+        "application/rss+xml": "https://example.org/rss.xml",
+        "application/feed+json": "https://example.org/feed.json",
+    }
     assert doc.xpath("//meta[@name='description']/@content")[0].startswith("The possibility that North Korea")
     assert len(doc.xpath("//div[@class='body']/p")) == 10
     assert "READ MORE" not in pages[0].read_text()

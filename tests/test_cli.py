@@ -24,7 +24,7 @@ def test_build_prints_a_summary_and_exits_zero(runner: CliRunner, make_site: Mak
     site = make_site(sample=True)
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"Built 1 article \(1 imported\), \d+ pages, 2 feeds, 0 errors in [\d.]+ s", result.output)
+    assert re.search(r"Built 1 article \(1 imported\), \d+ pages, 3 feeds, 0 errors in [\d.]+ s", result.output)
     assert (site / "output" / "atom.xml").is_file()
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).output == ""
 

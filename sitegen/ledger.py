@@ -1,0 +1,72 @@
+"""When did an article last really change? ``content/.sitegen-updated.json`` remembers.
+
+Readers show an entry again when its ``updated`` moves, so it must move only when what a
+reader sees changes: the ledger keeps each article's content hash and the date it was
+first seen with that hash. It lives in content/ so it is committed with the articles and
+every clone builds the same dates. Front matter ``updated`` always wins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import dates
+from .model import Article
+
+LEDGER_NAME = ".sitegen-updated.json"
+
+
+def load_ledger(content_dir: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((content_dir / LEDGER_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("hash"), str) and isinstance(v.get("updated"), str)}
+
+
+def apply_ledger(
+    articles: Sequence[Article], ledger: dict[str, dict[str, str]], zone: dt.tzinfo
+) -> tuple[list[Article], dict[str, dict[str, str]]]:
+    """Articles with ``updated`` from the ledger, and the ledger to store."""
+    result: list[Article] = []
+    new_ledger: dict[str, dict[str, str]] = {}
+    for article in articles:
+        seen = ledger.get(article.id)
+        if article.updated_in_front_matter:
+            updated = article.updated
+        elif seen is None:
+            updated = article.updated  # first sight: the article's own date
+        elif seen["hash"] == article.content_hash:
+            try:
+                updated = max(dates.parse_date(seen["updated"], zone), article.published)
+            except ValueError:
+                updated = article.updated
+        else:
+            updated = max(dates.import_time(zone), article.published)
+        new_ledger[article.id] = {"hash": article.content_hash, "updated": dates.format_iso(updated)}
+        result.append(dataclasses.replace(article, updated=updated) if updated != article.updated else article)
+    return result, new_ledger
+
+
+def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bool:
+    """Write the ledger if it changed; True when written."""
+    path = content_dir / LEDGER_NAME
+    text = json.dumps(dict(sorted(ledger.items())), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    if not ledger and not path.exists():
+        return False
+    content_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
