@@ -11,7 +11,8 @@ import click
 
 from . import __version__
 from .build import BuildReport, build as run_build
-from .config import load_config
+from .check import check_output
+from .config import Config, load_config
 from .seeds import import_seeds
 
 T = TypeVar("T")
@@ -49,9 +50,10 @@ def main() -> None:
     default=None,
     help="Where to write the site.  [default: SITE/output]",
 )
+@click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
-def build(site_dir: Path, output_dir: Path | None, verbose: bool, quiet: bool) -> None:
+def build(site_dir: Path, output_dir: Path | None, run_check: bool, verbose: bool, quiet: bool) -> None:
     """Import new seeds, then build the whole site into the output folder.
 
     Exits with status 1 if any file could not be used; everything else is still built.
@@ -65,8 +67,41 @@ def build(site_dir: Path, output_dir: Path | None, verbose: bool, quiet: bool) -
 
     report = run_build(site_dir, output_dir, progress=progress)
     _print_report(report, verbose, quiet)
-    if not report.ok:
+    problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
+    if not report.ok or problems:
         sys.exit(1)
+
+
+@main.command()
+@SITE_OPTION
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The built site to check.  [default: SITE/output]",
+)
+def check(site_dir: Path, output_dir: Path | None) -> None:
+    """Lint the built site: duplicate feed ids, relative URLs in feed content,
+    missing or naive dates, feeds over budget, broken internal links.
+
+    Exits with status 1 when anything is wrong.
+    """
+    config = load_config(site_dir)
+    out = output_dir or site_dir / "output"
+    if not out.is_dir():
+        raise click.ClickException(f"{out} does not exist: run `sitegen build` first")
+    if _check(config, out, quiet=False):
+        sys.exit(1)
+
+
+def _check(config: Config, out: Path, quiet: bool) -> int:
+    problems = check_output(out, config)
+    for problem in problems:
+        click.secho(f"error: {problem}", fg="red", err=True)
+    if not quiet:
+        click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
+    return len(problems)
 
 
 def _progress_bar(label: str, items: Sequence[T]) -> Iterable[T]:
