@@ -1,0 +1,133 @@
+"""The feeds as readers see them: RFC 4287's schema, and a real reader subscribed over HTTP."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rnc2rng
+from lxml import etree
+from reader import make_reader
+
+from conftest import DATA, MakeSite, article_md, seed_text
+from sitegen.build import build
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+@functools.cache
+def atom_schema() -> etree.RelaxNG:
+    rng = rnc2rng.dumps(rnc2rng.load(str(DATA / "schema" / "atom.rnc")))
+    # rnc2rng declares the RFC's "local" prefix as xmlns:local="", which XML forbids;
+    # the declaration is unused (local:* becomes <nsName ns=""/>).
+    return etree.RelaxNG(etree.fromstring(rng.replace('xmlns:local=""', "").encode()))
+
+
+def test_every_atom_document_is_valid_rfc_4287(make_site: MakeSite) -> None:
+    content = {
+        f"s{i}.md": article_md(f"Story {i} <b>&</b> ]]>", date=f"2024-02-{i + 1:02d}T10:00:00+05:30", tags="[World, Asia]", author="Reporter")
+        for i in range(7)
+    }
+    site = make_site(
+        sample=True,
+        seeds={"001_00000000000000aa.txt": seed_text("\u202eRTL 🎉 <script>", "Body\x7f text ]]> & more")},
+        content=content,
+        config='author = "Desk"\nwebsub_hub = "https://hub.example/"\narchive_size = 3\nbase_url = "https://example.org/n/"\n',
+    )
+    assert build(site).ok
+    documents = [p for p in (site / "output").rglob("*.xml") if etree.parse(str(p)).getroot().tag == f"{{{ATOM_NS}}}feed"]
+    assert len(documents) >= 6  # site, two tags, three archives
+    for path in documents:
+        schema = atom_schema()
+        assert schema.validate(etree.parse(str(path))), (path, schema.error_log.last_error)
+
+
+def test_schema_rejects_an_invalid_feed() -> None:
+    bad = etree.fromstring(f'<feed xmlns="{ATOM_NS}"><title>no id, no updated</title></feed>'.encode())
+    assert not atom_schema().validate(bad)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on 127.0.0.1 serving tmp_path/site/output."""
+    root = tmp_path / "site" / "output"
+    root.mkdir(parents=True)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        # Rebuilds within one second keep Last-Modified; a 304 would hide the change.
+        del self.headers["If-Modified-Since"]
+        return ok
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _story(i: int) -> str:
+    return article_md(f"Story {i}", date=f"2024-03-{i + 1:02d}T09:00:00+00:00", body=f"Text of story {i}.", slug=f"story-{i}")
+
+
+@pytest.mark.parametrize("feed_name", ["atom.xml", "rss.xml", "feed.json"])
+def test_a_real_reader_never_sees_duplicates_or_losses(
+    make_site: MakeSite, served: tuple[str, Path], feed_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    url, out = served
+    n = 5
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(n)}, config='base_url = "https://example.org/"\n')
+    assert build(site, out).ok
+
+    reader = make_reader(":memory:")
+    reader.add_feed(url + feed_name)
+    reader.update_feeds(scheduled=False)
+
+    def entries() -> dict[str, object]:
+        return {e.id: e for e in reader.get_entries()}
+
+    first = entries()
+    assert len(first) == n
+
+    # (a) One new article: exactly one new entry, the old ones untouched.
+    (site / "content" / "s9.md").write_text(_story(9))
+    assert build(site, out).ok
+    reader.update_feeds(scheduled=False)
+    after_add = entries()
+    assert len(after_add) == n + 1 and set(first) < set(after_add)
+    for entry_id, entry in first.items():
+        assert after_add[entry_id].updated == entry.updated
+        assert after_add[entry_id].title == entry.title
+
+    # (b) A title edit, a slug change and a new base_url: still n + 1 entries, none new.
+    md = site / "content" / "s2.md"
+    md.write_text(md.read_text().replace("title: 'Story 2'", "title: 'Story 2, corrected'").replace("slug: story-2", "slug: story-two"))
+    (site / "sitegen.toml").write_text('base_url = "https://www.example.org/news/"\n')
+    assert build(site, out).ok
+    reader.update_feeds(scheduled=False)
+    after_edit = entries()
+    assert set(after_edit) == set(after_add)
+    edited = next(e for e in after_edit.values() if e.title == "Story 2, corrected")
+    assert edited.link == "https://www.example.org/news/2024/03/story-two/"
+
+    # (c) Nothing changed: the feed file is byte-identical and the reader sees the same.
+    before = (out / feed_name).read_bytes()
+    assert build(site, out).ok
+    assert (out / feed_name).read_bytes() == before
+    reader.update_feeds(scheduled=False)
+    assert set(entries()) == set(after_edit)
+    reader.close()
