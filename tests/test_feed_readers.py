@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 import rnc2rng
 from lxml import etree
@@ -44,6 +46,19 @@ def test_every_atom_document_is_valid_rfc_4287(make_site: MakeSite) -> None:
     for path in documents:
         schema = atom_schema()
         assert schema.validate(etree.parse(str(path))), (path, schema.error_log.last_error)
+
+    # Every feed of every format parses cleanly, and JSON Feeds have the 1.1 required fields.
+    feeds = [p for p in (site / "output").rglob("*") if p.name in ("atom.xml", "rss.xml", "feed.json") or (p.parent.name == "archive" and p.suffix == ".xml")]
+    assert len(feeds) == 3 * 3 + 3
+    for path in feeds:
+        if path.suffix == ".json":  # feedparser 6.0 reads XML feeds only
+            doc = json.loads(path.read_text())
+            assert doc["version"] == "https://jsonfeed.org/version/1.1" and doc["title"] and doc["items"]
+            assert all(i["id"] and i["url"].startswith("https://example.org/n/") and ("content_html" in i or "content_text" in i) for i in doc["items"])
+            continue
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.entries and all(e.id and e.link.startswith("https://example.org/n/") for e in parsed.entries)
 
 
 def test_schema_rejects_an_invalid_feed() -> None:

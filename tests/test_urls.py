@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sitegen import urls
+
+PAGE = "https://example.org/news/2024/05/story/"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="../other/">x</a>', '<a href="https://example.org/news/2024/05/other/">x</a>'),
+        ('<a href="/top/">x</a>', '<a href="https://example.org/top/">x</a>'),
+        ('<a href="#note">x</a>', f'<a href="{PAGE}#note">x</a>'),
+        ("<img src='pic.png'>", f"<img src='{PAGE}pic.png'>"),
+        ('<video poster="p.jpg" src="v.mp4">', f'<video poster="{PAGE}p.jpg" src="{PAGE}v.mp4">'),
+        ('<img srcset="a.png 1x, /b.png 2x">', f'<img srcset="{PAGE}a.png 1x, https://example.org/b.png 2x">'),
+        ('<a href="https://other.example/">x</a>', '<a href="https://other.example/">x</a>'),
+        ('<a href="mailto:a@b.c">x</a>', '<a href="mailto:a@b.c">x</a>'),
+        ("<p>href=\"not/an/attribute\"</p>", "<p>href=\"not/an/attribute\"</p>"),
+    ],
+)
+def test_absolutize_html(html: str, expected: str) -> None:
+    assert urls.absolutize_html(html, PAGE) == expected
+
+
+def test_links_at_root_and_under_a_sub_path() -> None:
+    root, sub = urls.Urls("https://example.org"), urls.Urls("https://example.org/news/")
+    assert (root.url("tags/x/"), root.absolute("atom.xml")) == ("/tags/x/", "https://example.org/atom.xml")
+    assert (sub.url(""), sub.url("tags/x/"), sub.absolute()) == ("/news/", "/news/tags/x/", "https://example.org/news/")
+
+
+def test_paths() -> None:
+    date = dt.datetime(2024, 5, 7, tzinfo=dt.timezone.utc)
+    assert urls.article_path("{year}/{month}/{day}/{slug}/", "s", date) == "2024/05/07/s/"
+    assert urls.output_file("2024/05/s/") == "2024/05/s/index.html"
+    assert urls.output_file("") == "index.html" and urls.output_file("atom.xml") == "atom.xml"
+    assert (urls.index_path("tags/x/", 1), urls.index_path("tags/x/", 3)) == ("tags/x/", "tags/x/page/3/")
+    assert urls.unique_slug("a", {"a", "a-2"}) == "a-3"
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", "a\\b", "a\0b"])
+def test_safe_join_refuses_to_leave_the_root(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError):
+        urls.safe_join(tmp_path, bad)
+    assert urls.safe_join(tmp_path, "a/b.html") == (tmp_path / "a/b.html").resolve()
