@@ -97,8 +97,7 @@ def check(site_dir: Path, output_dir: Path | None) -> None:
 
 def _check(config: Config, out: Path, quiet: bool) -> int:
     problems = check_output(out, config)
-    for problem in problems:
-        click.secho(f"error: {problem}", fg="red", err=True)
+    _print_messages([], problems)
     if not quiet:
         click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
     return len(problems)
@@ -118,10 +117,7 @@ def import_(site_dir: Path) -> None:
     is never overwritten.
     """
     report = import_seeds(site_dir, load_config(site_dir))
-    for warning in report.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    for error in report.errors:
-        click.secho(f"error: {error}", fg="red", err=True)
+    _print_messages(report.warnings, report.errors)
     click.echo(
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.kept)} kept (edited by hand), "
@@ -131,11 +127,15 @@ def import_(site_dir: Path) -> None:
         sys.exit(1)
 
 
-def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
-    for warning in report.warnings:
+def _print_messages(warnings: Sequence[object], errors: Sequence[object]) -> None:
+    for warning in warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    for error in report.errors:
+    for error in errors:
         click.secho(f"error: {error}", fg="red", err=True)
+
+
+def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
+    _print_messages(report.warnings, report.errors)
     if verbose:
         for path in report.written.written:
             click.echo(f"wrote {path}")

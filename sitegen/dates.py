@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 def get_zone(name: str) -> dt.tzinfo:
     """Return the tzinfo for an IANA name such as ``Europe/London``; raises ValueError."""
     if name.upper() == "UTC":
-        return dt.timezone.utc
+        return dt.UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as e:
@@ -25,9 +25,9 @@ def import_time(zone: dt.tzinfo) -> dt.datetime:
     """The time an article is imported, honouring SOURCE_DATE_EPOCH for reproducible runs."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     else:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
     return now.replace(microsecond=0).astimezone(zone)
 
 

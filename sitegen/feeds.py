@@ -26,7 +26,7 @@ STYLESHEET = "static/feed.xsl"
 FH_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 # An empty feed still needs a date; a fixed one keeps the output reproducible.
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,17 @@ class FeedWriter:
             fg.link(href=self.links.absolute(prev_archive), rel="prev-archive", type=MEDIA_TYPES["atom"])
         return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
 
+    def archive(self, number: int, chunk: Sequence[Article]) -> bytes:
+        """Archive document ``number``: marked fh:archive, linked to the main feed and the one before."""
+        feed = FeedSet("", f"{self.config.title} (archive {number})", "", tuple(reversed(chunk)))
+        fg = self._generator(feed, feed.articles, archive_path(number), MEDIA_TYPES["atom"])
+        fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
+        fg.link(href=self.links.absolute(FORMATS["atom"]), rel="current", type=MEDIA_TYPES["atom"])
+        if number > 1:
+            fg.link(href=self.links.absolute(archive_path(number - 1)), rel="prev-archive", type=MEDIA_TYPES["atom"])
+        # No next-archive link: it would change a full archive's bytes when the next one appears.
+        return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
+
     def rss(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
         fg = self._generator(feed, entries, feed.path("rss"), MEDIA_TYPES["rss"])
         xml = fg.rss_str(pretty=True, encoding="UTF-8")
@@ -210,19 +221,6 @@ def build_feeds(site: Site) -> list[OutputFile]:
         for fmt, render in renderers.items():
             data, _ = fit(render, entries, budget)
             files.append(OutputFile(feed.path(fmt), data))
-    files += _archives(writer, site, chunks)
-    return files
-
-
-def _archives(writer: FeedWriter, site: Site, chunks: list[tuple[Article, ...]]) -> list[OutputFile]:
-    files = []
     for number, chunk in enumerate(chunks, start=1):
-        path = archive_path(number)
-        feed = FeedSet("", f"{site.config.title} (archive {number})", "", tuple(reversed(chunk)))
-        fg = writer._generator(feed, feed.articles, path, MEDIA_TYPES["atom"])
-        fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
-        fg.link(href=writer.links.absolute(FORMATS["atom"]), rel="current", type=MEDIA_TYPES["atom"])
-        if number > 1:
-            fg.link(href=writer.links.absolute(archive_path(number - 1)), rel="prev-archive", type=MEDIA_TYPES["atom"])
-        files.append(OutputFile(path, writer._styled(fg.atom_str(pretty=True, encoding="UTF-8"))))
+        files.append(OutputFile(archive_path(number), writer.archive(number, chunk)))
     return files

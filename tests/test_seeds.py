@@ -226,6 +226,6 @@ def test_render_markdown_is_deterministic() -> None:
     from sitegen.dates import parse_date
     import datetime as dt
 
-    date = parse_date("2024-01-01T00:00:00+00:00", dt.timezone.utc)
+    date = parse_date("2024-01-01T00:00:00+00:00", dt.UTC)
     assert render_markdown(seed, "s", date) == render_markdown(seed, "s", date)
     assert not is_hand_edited(render_markdown(seed, "s", date))

@@ -35,7 +35,7 @@ def test_links_at_root_and_under_a_sub_path() -> None:
 
 
 def test_paths() -> None:
-    date = dt.datetime(2024, 5, 7, tzinfo=dt.timezone.utc)
+    date = dt.datetime(2024, 5, 7, tzinfo=dt.UTC)
     assert urls.article_path("{year}/{month}/{day}/{slug}/", "s", date) == "2024/05/07/s/"
     assert urls.output_file("2024/05/s/") == "2024/05/s/index.html"
     assert urls.output_file("") == "index.html" and urls.output_file("atom.xml") == "atom.xml"
