@@ -34,7 +34,7 @@ def _plural(n: int, word: str) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
-    """sitegen: build a static news site with correct Atom and RSS feeds.
+    """sitegen: build a static news site with correct Atom, RSS and JSON feeds.
 
     Seeds (plain-text articles in seeds/) are imported into Markdown in content/,
     then rendered with the templates into output/, ready for any static host.
