@@ -12,9 +12,9 @@ from typing import TypeVar
 from . import feeds, ledger, render, seeds, site as site_mod
 from .config import Config, load_config
 from .content import load_content
-from .errors import SitegenError
+from .errors import OutputError, SitegenError
 from .output import WriteReport, write_output
-from .model import OutputFile
+from .model import Article, OutputFile
 
 T = TypeVar("T")
 Progress = Callable[[str, Sequence[T]], Iterable[T]]
@@ -69,17 +69,37 @@ def build(site_dir: Path, output_dir: Path | None = None, progress: Progress = _
     env = render.make_environment(site, site_dir)
     files: list[OutputFile] = []
     pages = site_mod.plan_pages(site)
+    owners: dict[int, Article] = {}  # id(file) -> the article it is the page of
     for page in progress("Rendering", pages):
         try:
-            files.append(render.render_page(env, page))
+            file = render.render_page(env, page)
         except SitegenError as e:
             report.errors.append(e)
+            continue
+        files.append(file)
+        if isinstance(article := page.context.get("article"), Article):
+            owners[id(file)] = article
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     feed_files = feeds.build_feeds(site)
     report.feeds = sum(1 for f in feed_files if not f.path.startswith(feeds.ARCHIVE_PREFIX))
     files += feed_files
     files += render.static_files(site_dir)
 
+    files = _drop_collisions(files, owners, report)
     report.written = write_output(files, output_dir)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _drop_collisions(files: list[OutputFile], owners: dict[int, Article], report: BuildReport) -> list[OutputFile]:
+    """One file per path, site pages first: an article whose URL collides with one
+    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written."""
+    kept: dict[str, OutputFile] = {}
+    # Stable sort: everything that is not an article page claims its path first.
+    for file in sorted(files, key=lambda f: id(f) in owners):
+        if file.path not in kept:
+            kept[file.path] = file
+        else:
+            where = owners[id(file)].source if id(file) in owners else file.path
+            report.errors.append(OutputError(where, f"its page would overwrite /{file.path}, which the site needs; change 'slug'"))
+    return list(kept.values())

@@ -218,3 +218,15 @@ def test_permalink_pattern(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("Hello World", date="2024-05-07T01:00:00+00:00")}, config='permalink = "news/{year}/{month}/{day}/{slug}.html"\n')
     assert build(site).ok
     assert (site / "output" / "news/2024/05/07/a.html").is_file()
+
+
+def test_article_url_colliding_with_a_site_page_is_an_error_not_a_crash(make_site: MakeSite) -> None:
+    site = make_site(
+        content={"a.md": article_md("Archive", slug="archive"), "b.md": article_md("Fine", slug="fine")},
+        config='permalink = "{slug}/"\n',
+    )
+    report = build(site)
+    assert [str(e) for e in report.errors if "a.md" in str(e) and "archive/index.html" in str(e)]
+    archive = lxml_html.fromstring((site / "output" / "archive" / "index.html").read_bytes())
+    assert archive.xpath("//h1/text()") == ["Archive"] and len(archive.xpath("//li/a")) == 2
+    assert (site / "output" / "fine" / "index.html").is_file()
