@@ -79,13 +79,13 @@ def build(site_dir: Path, output_dir: Path | None = None, progress: Progress = _
         files.append(file)
         if isinstance(article := page.context.get("article"), Article):
             owners[id(file)] = article
-    report.pages = sum(1 for f in files if f.path.endswith(".html"))
     feed_files = feeds.build_feeds(site)
     report.feeds = sum(1 for f in feed_files if not f.path.startswith(feeds.ARCHIVE_PREFIX))
     files += feed_files
     files += render.static_files(site_dir)
 
     files = _drop_collisions(files, owners, report)
+    report.pages = sum(1 for f in files if f.path.endswith(".html"))
     report.written = write_output(files, output_dir)
     report.seconds = time.perf_counter() - started
     return report

@@ -22,7 +22,6 @@ from .feeds import ARCHIVE_PREFIX
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
-URL_ATTRS = ("href", "src", "poster")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def _relative_urls(fragment: str) -> Iterator[str]:
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        values = [element.get(a) for a in URL_ATTRS if element.get(a) is not None]
+        values = [element.get(a) for a in urls.URL_ATTRIBUTES if element.get(a) is not None]
         if element.get("srcset"):
             values += [c.strip().split(" ")[0] for c in element.get("srcset").split(",") if c.strip()]
         for value in values:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import dates
-from .errors import ConfigError
+from .errors import ConfigError, line_of
 
 CONFIG_NAME = "sitegen.toml"
 
@@ -81,11 +81,6 @@ _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 
 
-def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
 def parse_config(text: str, path: Path) -> Config:
     """Parse and validate the TOML text of ``path``; raises ConfigError naming the key."""
     try:
@@ -95,7 +90,7 @@ def parse_config(text: str, path: Path) -> Config:
 
     def fail(key: str, message: str, table: str = "") -> ConfigError:
         name = f"{table}.{key}" if table else key
-        return ConfigError(path, f"{name}: {message}", _line_of(text, key))
+        return ConfigError(path, f"{name}: {message}", line_of(text, key, "="))
 
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ import yaml
 
 from . import dates, text, urls
 from .config import Config
-from .errors import ContentError, SitegenError
+from .errors import ContentError, SitegenError, line_of
 from .model import Article, Tag
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
@@ -35,11 +34,6 @@ class ContentReport:
 
 def new_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
-
-
-def _line_of(document: str, key: str) -> int | None:
-    match = re.search(rf"^{re.escape(key)}\s*:", document, re.MULTILINE)
-    return document.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str:
@@ -87,7 +81,7 @@ def parse_article(path: Path, document: str, config: Config, md: markdown.Markdo
         raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)
 
     def fail(key: str, message: str) -> ContentError:
-        return ContentError(path, f"{key}: {message}", _line_of(document, key))
+        return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
     if meta.get("draft") is True:
         return None
@@ -107,14 +101,14 @@ def parse_article(path: Path, document: str, config: Config, md: markdown.Markdo
 
     raw_tags = meta.get("tags") or []
     if isinstance(raw_tags, str):
-        raw_tags = [t for t in raw_tags.split(",")]
+        raw_tags = raw_tags.split(",")
     if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) for t in raw_tags):
         raise fail("tags", "must be a list of names, e.g. [politics, asia]")
     tags: dict[str, Tag] = {}
     for raw in raw_tags:
         name = " ".join(str(raw).split())
-        if name:
-            tags.setdefault(urls.slugify(name), Tag(name=name, slug=urls.slugify(name)))
+        if name and (tag_slug := urls.slugify(name)) not in tags:
+            tags[tag_slug] = Tag(name=name, slug=tag_slug)
 
     related = meta.get("related") or []
     if not isinstance(related, list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -25,6 +26,12 @@ class SitegenError(click.ClickException):
 
     def __str__(self) -> str:
         return self.format_message()
+
+
+def line_of(text: str, key: str, separator: str) -> int | None:
+    """1-based line where ``key`` is set (``key =`` in TOML, ``key:`` in YAML), if it is."""
+    match = re.search(rf"^\s*{re.escape(key)}\s*{separator}", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _display(path: Path) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import dates
 from .model import Article
+from .output import write_if_changed
 
 LEDGER_NAME = ".sitegen-updated.json"
 
@@ -57,16 +58,7 @@ def apply_ledger(
 def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bool:
     """Write the ledger if it changed; True when written."""
     path = content_dir / LEDGER_NAME
-    text = json.dumps(dict(sorted(ledger.items())), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except OSError:
-        pass
     if not ledger and not path.exists():
         return False
-    content_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
+    text = json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return write_if_changed(path, text.encode("utf-8"))

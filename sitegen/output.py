@@ -25,7 +25,8 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def _write_if_changed(target: Path, data: bytes) -> bool:
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write ``data`` atomically (temp file + rename) unless ``target`` already holds it."""
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
@@ -60,7 +61,7 @@ def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
             target = urls.safe_join(out_dir, path)
         except ValueError as e:
             raise OutputError(path, str(e)) from e
-        if _write_if_changed(target, produced[path]):
+        if write_if_changed(target, produced[path]):
             report.written.append(path)
         else:
             report.unchanged += 1
@@ -76,7 +77,7 @@ def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
             _remove_empty_parents(target.parent, out_dir)
 
     manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
-    _write_if_changed(out_dir / MANIFEST, manifest)
+    write_if_changed(out_dir / MANIFEST, manifest)
     return report
 
 

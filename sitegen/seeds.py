@@ -18,6 +18,7 @@ import yaml
 from . import dates, text, urls
 from .config import Config, ImportRules
 from .errors import SeedError, SitegenError
+from .output import write_if_changed
 
 SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
 # Ids are UUIDs in this namespace, named by the seed's hex part: stable across titles,
@@ -207,7 +208,7 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
         if old is None:
             slug = urls.unique_slug(urls.slugify(seed.title), taken)
             taken.add(slug)
-            _write(target, render_markdown(seed, slug, dates.import_time(zone)))
+            write_if_changed(target, render_markdown(seed, slug, dates.import_time(zone)).encode("utf-8"))
             report.created.append(target)
             continue
         fields = _front_fields(old)
@@ -222,12 +223,7 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
             except ValueError:
                 date = dates.import_time(zone)
             slug = fields.get("slug") or urls.unique_slug(urls.slugify(seed.title), taken)
-            _write(target, render_markdown(seed, slug, date))
+            write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
             report.updated.append(target)
     return report
 
-
-def _write(path: Path, document: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(document, encoding="utf-8", newline="\n")
-    tmp.replace(path)

@@ -82,9 +82,10 @@ class Urls:
         return self.base_url + site_path.lstrip("/")
 
 
-# Attributes that hold URLs in article HTML. srcset holds a list, handled apart.
+# Attributes that hold one URL in article HTML; srcset holds a list and is handled apart.
+URL_ATTRIBUTES = ("href", "src", "poster")
 _URL_ATTR_RE = re.compile(
-    r"""(?P<lead>\s(?P<name>href|src|poster|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
+    rf"""(?P<lead>\s(?P<name>{"|".join(URL_ATTRIBUTES)}|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
     re.IGNORECASE | re.DOTALL,
 )
 
