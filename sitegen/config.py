@@ -36,6 +36,12 @@ class ImportRules:
         r"^\s*To stay up to date with all the latest news,.*sign up to one of our newsletters.*$",
     )
     """Other boilerplate lines (newsletter promos and the like): dropped entirely."""
+    date: str = ""
+    """A dateline such as ``Published: 2024-05-01T09:30:00Z``: its ISO 8601 ``text`` becomes
+    the article's ``date``. Empty (the default): seeds carry no date, the import time is used."""
+    tags: str = ""
+    """A line such as ``Tags: World, Asia``: its comma-separated ``text`` becomes ``tags``.
+    Empty (the default): imported articles start with no tags."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,8 @@ def _check_permalink(value: str, fail: Any) -> str:
 
 
 def _check_patterns(key: str, value: Any, fail: Any) -> Any:
+    if key in ("date", "tags") and value == "":
+        return value  # switched off
     patterns = value if key == "drop" else [value]
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise fail("must be a list of strings" if key == "drop" else "must be a string")

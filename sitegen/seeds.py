@@ -37,6 +37,9 @@ class SeedArticle:
     related: tuple[str, ...] = ()
     origin: str = ""
     digest: str = ""
+    published: dt.datetime | None = None
+    """From the seed's dateline, when the ``[import] date`` rule is set and matched."""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,18 +83,22 @@ def decode_seed(data: bytes, path: Path) -> str:
     return decoded
 
 
-def parse_seed(data: bytes, path: Path, rules: ImportRules) -> SeedArticle:
+def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt.UTC) -> SeedArticle:
     """Split a seed into title, article paragraphs and boilerplate."""
     decoded = decode_seed(data, path)
     if not decoded.strip():
         raise SeedError(path, "is empty")
     read_more, related_re, source_re = (re.compile(p) for p in (rules.read_more, rules.related, rules.source))
+    date_re = re.compile(rules.date) if rules.date else None
+    tags_re = re.compile(rules.tags) if rules.tags else None
     drops = [re.compile(p) for p in rules.drop]
 
     title = ""
     paragraphs: list[str] = []
     related: list[str] = []
     origin = ""
+    published: dt.datetime | None = None
+    tags: list[str] = []
     current: list[str] = []
 
     def flush() -> None:
@@ -112,6 +119,15 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules) -> SeedArticle:
                 break
         if boiler is None and (match := source_re.match(line)):
             origin, boiler = match["text"], match["text"]
+        if boiler is None and title and date_re and (match := date_re.match(line)):
+            try:
+                published = dates.parse_date(match["text"], zone)
+            except ValueError as e:
+                raise SeedError(path, f"dateline: {e}", number) from e
+            boiler = match["text"]
+        if boiler is None and title and tags_re and (match := tags_re.match(line)):
+            tags += (t for t in (" ".join(t.split()) for t in match["text"].split(",")) if t and t not in tags)
+            boiler = match["text"]
         if boiler is None and any(d.match(line) for d in drops):
             boiler = ""
         if not title:
@@ -133,6 +149,8 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules) -> SeedArticle:
         related=tuple(related),
         origin=origin,
         digest=seed_digest(data),
+        published=published,
+        tags=tuple(tags),
     )
 
 
@@ -144,7 +162,7 @@ def render_markdown(seed: SeedArticle, slug: str, date: dt.datetime) -> str:
         "date": dates.format_iso(date),
         "id": seed_id(seed.name),
         "summary": text.summarize(" ".join(seed.paragraphs)),
-        "tags": [],
+        "tags": list(seed.tags),
         "source": seed.origin,
         "related": list(seed.related),
         "seed": f"{seed.name}.txt",
@@ -200,7 +218,7 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
     for seed_path in seed_files:
         target = content_dir / f"{seed_path.stem}.md"
         try:
-            seed = parse_seed(seed_path.read_bytes(), seed_path, config.import_rules)
+            seed = parse_seed(seed_path.read_bytes(), seed_path, config.import_rules, zone)
         except SitegenError as e:
             report.errors.append(e)
             continue
@@ -208,7 +226,7 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
         if old is None:
             slug = urls.unique_slug(urls.slugify(seed.title), taken)
             taken.add(slug)
-            write_if_changed(target, render_markdown(seed, slug, dates.import_time(zone)).encode("utf-8"))
+            write_if_changed(target, render_markdown(seed, slug, seed.published or dates.import_time(zone)).encode("utf-8"))
             report.created.append(target)
             continue
         fields = _front_fields(old)
@@ -219,7 +237,7 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
             report.warnings.append(f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version")
         else:
             try:
-                date = dates.parse_date(fields.get("date", ""), zone)
+                date = seed.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
                 date = dates.import_time(zone)
             slug = fields.get("slug") or urls.unique_slug(urls.slugify(seed.title), taken)

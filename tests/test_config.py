@@ -54,3 +54,11 @@ def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     assert config.base_url == "https://example.org/news/"
     assert config.import_rules == Config().import_rules
     assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)
+
+
+def test_import_date_and_tags_rules() -> None:
+    assert Config().import_rules.date == "" and Config().import_rules.tags == ""
+    config = parse_config("[import]\ndate = '^Date: (?P<text>.+)$'\ntags = ''\n", P)
+    assert config.import_rules.date == "^Date: (?P<text>.+)$" and config.import_rules.tags == ""
+    with pytest.raises(ConfigError, match="import.tags: pattern .* needs a named group"):
+        parse_config("[import]\ntags = '^Tags: (.+)$'\n", P)

@@ -229,3 +229,33 @@ def test_render_markdown_is_deterministic() -> None:
     date = parse_date("2024-01-01T00:00:00+00:00", dt.UTC)
     assert render_markdown(seed, "s", date) == render_markdown(seed, "s", date)
     assert not is_hand_edited(render_markdown(seed, "s", date))
+
+
+DATED = ImportRules(date=r"^Published:\s*(?P<text>.+)$", tags=r"^Tags:\s*(?P<text>.+)$")
+
+
+def test_dateline_and_tags_line_become_front_matter(make_site: MakeSite) -> None:
+    seed = seed_text("Dated story", "Published: 2024-03-05T08:00:00", "Tags: World, Asia ,World", "The text.")
+    site = make_site(
+        seeds={"001_0000000000000001.txt": seed},
+        config='timezone = "Europe/Paris"\n[import]\ndate = \'^Published:\\s*(?P<text>.+)$\'\ntags = \'^Tags:\\s*(?P<text>.+)$\'\n',
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    text = (site / "content" / "001_0000000000000001.md").read_text()
+    assert "date: '2024-03-05T08:00:00+01:00'" in text
+    assert "tags:\n- World\n- Asia\n" in text
+    assert "Published" not in text.split("---\n")[2] and "Tags:" not in text.split("---\n")[2]
+    assert (site / "output" / "tags" / "asia" / "atom.xml").is_file()
+    assert (site / "output" / "2024" / "03" / "dated-story" / "index.html").is_file()
+
+
+def test_rules_off_by_default_keep_such_lines_as_text(tmp_path: Path) -> None:
+    seed = parse_seed(seed_text("T", "Tags: x", "Published: 2024-01-01").encode(), tmp_path / "001_0000000000000001.txt", ImportRules())
+    assert seed.paragraphs == ("Tags: x", "Published: 2024-01-01") and seed.published is None and seed.tags == ()
+
+
+def test_bad_dateline_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(SeedError) as info:
+        parse_seed(seed_text("T", "Text.", "Published: last Tuesday").encode(), tmp_path / "001_0000000000000001.txt", DATED)
+    assert info.value.line == 5 and "not an ISO 8601 date" in str(info.value)
