@@ -71,6 +71,9 @@ def _sentence(rng: random.Random) -> str:
         words.insert(rng.randrange(len(words)), str(rng.randint(2, 2024)))
     text = " ".join(words)
     text = text[0].upper() + text[1:]
+    if rng.random() < 0.01:
+        # Now and then the brackets, ampersands and asterisks real copy has.
+        text += rng.choice([" [the ministry said]", " (R&D)", " *updated*", " 5 < 7"])
     if rng.random() < 0.15:
         return f"{rng.choice(NAMES)} said: “{text}.”"
     if rng.random() < 0.1:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
 from . import __version__
 from .build import BuildReport, build as run_build
-from .check import check_output
 from .config import Config, load_config
-from .seeds import import_seeds
-
-T = TypeVar("T")
+from .parallel import default_jobs
 
 SITE_OPTION = click.option(
     "--site",
@@ -50,22 +47,35 @@ def main() -> None:
     default=None,
     help="Where to write the site.  [default: SITE/output]",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"Worker processes for the per-article work.  [default: the CPU count, here {default_jobs()}]",
+)
 @click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
-@click.option("-v", "--verbose", is_flag=True, help="List every file written and removed.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
-def build(site_dir: Path, output_dir: Path | None, run_check: bool, verbose: bool, quiet: bool) -> None:
-    """Import new seeds, then build the whole site into the output folder.
+def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, verbose: bool, quiet: bool) -> None:
+    """Import new seeds, then build the site into the output folder.
 
-    Exits with status 1 if any file could not be used; everything else is still built.
+    Builds are incremental: only what changed since the last build is imported, parsed,
+    rendered and written (the cache is SITE/.sitegen-cache, safe to delete). Exits with
+    status 1 if any file could not be used; everything else is still built.
     """
     show_progress = not quiet and sys.stderr.isatty()
 
-    def progress(label: str, items: Sequence[T]) -> Iterable[T]:
-        if not show_progress or len(items) < 200:
-            return items
-        return _progress_bar(label, items)
+    @contextmanager
+    def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        # A bar only where a person watches, and only for work worth watching.
+        if not show_progress or total < 200:
+            yield lambda n: None
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            yield bar.update
 
-    report = run_build(site_dir, output_dir, progress=progress)
+    report = run_build(site_dir, output_dir, progress=progress, jobs=jobs)
     _print_report(report, verbose, quiet)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
     if not report.ok or problems:
@@ -96,16 +106,13 @@ def check(site_dir: Path, output_dir: Path | None) -> None:
 
 
 def _check(config: Config, out: Path, quiet: bool) -> int:
+    from .check import check_output
+
     problems = check_output(out, config)
     _print_messages([], problems)
     if not quiet:
         click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
     return len(problems)
-
-
-def _progress_bar(label: str, items: Sequence[T]) -> Iterable[T]:
-    with click.progressbar(items, label=label, file=sys.stderr) as bar:
-        yield from bar
 
 
 @main.command(name="import")
@@ -116,6 +123,8 @@ def import_(site_dir: Path) -> None:
     Unchanged seeds leave their content file untouched; a content file you edited
     is never overwritten.
     """
+    from .seeds import import_seeds
+
     report = import_seeds(site_dir, load_config(site_dir))
     _print_messages(report.warnings, report.errors)
     click.echo(
@@ -137,6 +146,8 @@ def _print_messages(warnings: Sequence[object], errors: Sequence[object]) -> Non
 def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
     _print_messages(report.warnings, report.errors)
     if verbose:
+        if report.cache:
+            click.echo(f"cache: {report.cache}")
         for path in report.written.written:
             click.echo(f"wrote {path}")
         for path in report.written.removed:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import string
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,13 +187,13 @@ def _check_patterns(key: str, value: Any, fail: Any) -> Any:
     return tuple(patterns) if key == "drop" else value
 
 
-def load_config(site_dir: Path) -> Config:
+def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Config:
     """Read ``sitegen.toml`` from the site folder; a site without one gets the defaults."""
     path = site_dir / CONFIG_NAME
     if not path.exists():
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(path, f"cannot read: {e}") from e
     return parse_config(text, path)

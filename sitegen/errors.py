@@ -17,6 +17,10 @@ class SitegenError(click.ClickException):
         self.line = line
         self.reason = message
 
+    def __reduce__(self) -> tuple[type[SitegenError], tuple[Path | None, str, int | None]]:
+        # Errors cross from worker processes; the default would call cls(message).
+        return (type(self), (self.path, self.reason, self.line))
+
     def format_message(self) -> str:
         if self.path is None:
             return self.reason

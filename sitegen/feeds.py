@@ -204,23 +204,52 @@ def archive_path(number: int) -> str:
     return f"{ARCHIVE_PREFIX}{number}.xml"
 
 
-def build_feeds(site: Site) -> list[OutputFile]:
+@dataclass(frozen=True)
+class FeedJob:
+    """One feed file to write: everything it shows, so equal jobs make equal bytes."""
+
+    path: str
+    fmt: str
+    """"atom", "rss", "json", or "archive" (an RFC 5005 archive document)."""
+    feed: FeedSet
+    entries: tuple[Article, ...]
+    prev_archive: str | None = None
+    number: int = 0
+    """The archive document's number."""
+
+    def key_values(self) -> tuple[object, ...]:
+        # The feed set's full article list is not shown, only its entries.
+        return (self.path, self.fmt, self.feed.prefix, self.feed.title, self.feed.home, self.entries, self.prev_archive, self.number)
+
+
+def plan_feeds(site: Site) -> list[FeedJob]:
     """Atom, RSS and JSON Feed for the site and for every tag, and the site's Atom archives."""
-    writer = FeedWriter(site)
-    budget = site.config.feed_max_bytes
     chunks = archive_chunks(site)
-    files: list[OutputFile] = []
+    jobs: list[FeedJob] = []
     for feed in feed_sets(site):
         entries = feed.articles[: site.config.feed_size]
         prev = archive_path(len(chunks)) if feed.prefix == "" and chunks else None
-        renderers: dict[str, Callable[[Sequence[Article]], bytes]] = {
-            "atom": lambda e, f=feed, p=prev: writer.atom(f, e, p),
-            "rss": lambda e, f=feed: writer.rss(f, e),
-            "json": lambda e, f=feed: writer.json(f, e),
-        }
-        for fmt, render in renderers.items():
-            data, _ = fit(render, entries, budget)
-            files.append(OutputFile(feed.path(fmt), data))
+        for fmt in FORMATS:
+            jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, prev if fmt == "atom" else None))
     for number, chunk in enumerate(chunks, start=1):
-        files.append(OutputFile(archive_path(number), writer.archive(number, chunk)))
-    return files
+        jobs.append(FeedJob(archive_path(number), "archive", FeedSet("", "", "", ()), chunk, number=number))
+    return jobs
+
+
+def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
+    """The bytes of one feed file: as many of its entries as fit the byte budget."""
+    if job.fmt == "archive":
+        return writer.archive(job.number, job.entries)
+    renderers: dict[str, Callable[[Sequence[Article]], bytes]] = {
+        "atom": lambda e: writer.atom(job.feed, e, job.prev_archive),
+        "rss": lambda e: writer.rss(job.feed, e),
+        "json": lambda e: writer.json(job.feed, e),
+    }
+    data, _ = fit(renderers[job.fmt], job.entries, writer.config.feed_max_bytes)
+    return data
+
+
+def build_feeds(site: Site) -> list[OutputFile]:
+    """Every feed file of the site, rendered."""
+    writer = FeedWriter(site)
+    return [OutputFile(job.path, render_feed(writer, job)) for job in plan_feeds(site)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import dates
@@ -21,9 +21,9 @@ from .output import write_if_changed
 LEDGER_NAME = ".sitegen-updated.json"
 
 
-def load_ledger(content_dir: Path) -> dict[str, dict[str, str]]:
+def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> dict[str, dict[str, str]]:
     try:
-        data = json.loads((content_dir / LEDGER_NAME).read_text(encoding="utf-8"))
+        data = json.loads(read(content_dir / LEDGER_NAME).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -55,10 +55,11 @@ def apply_ledger(
     return result, new_ledger
 
 
-def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bool:
-    """Write the ledger if it changed; True when written."""
+def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bytes | None:
+    """Write the ledger if it changed; the bytes it holds now (None: there is none)."""
     path = content_dir / LEDGER_NAME
     if not ledger and not path.exists():
-        return False
-    text = json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    return write_if_changed(path, text.encode("utf-8"))
+        return None
+    data = (json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    write_if_changed(path, data)
+    return data

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .errors import SitegenError
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,16 @@ class Article:
     origin: str = ""
     """The publisher's "Source:" line, if the article was imported."""
     related: tuple[str, ...] = ()
+    source_hash: str = ""
+    """What the article was made from: its file's path and bytes and the settings that shape it."""
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Changes whenever anything a page or feed could show of the article changes.
+
+        Every field follows from ``source_hash`` but ``updated``, which the ledger sets.
+        """
+        return hashlib.sha256(f"{self.source_hash}\0{self.updated.isoformat()}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -90,3 +103,18 @@ class OutputFile:
     path: str
     """Relative to the output folder, POSIX separators."""
     data: bytes
+
+
+@dataclass
+class ImportReport:
+    """What importing ``seeds/`` did, file by file."""
+
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    """Content files edited by hand whose seed changed: left as they are."""
+    errors: list[SitegenError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Seed path -> what its import came to, for the cache."""

@@ -47,6 +47,37 @@ def _previous(out_dir: Path) -> set[str]:
     return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
 
 
+def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
+    """Write one output file unless it already holds ``data``: (written, size, mtime_ns).
+
+    Raises OutputError for a path that would leave ``out_dir``.
+    """
+    try:
+        target = urls.safe_join(out_dir, path)
+    except ValueError as e:
+        raise OutputError(path, str(e)) from e
+    written = write_if_changed(target, data)
+    st = target.stat()
+    return written, st.st_size, st.st_mtime_ns
+
+
+def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
+    """Remove the files an earlier build wrote that this one did not; record what it did."""
+    removed: list[str] = []
+    for stale in sorted(_previous(out_dir) - produced):
+        try:
+            target = urls.safe_join(out_dir, stale)
+        except ValueError:
+            continue  # a tampered manifest never deletes anything outside out_dir
+        if target.is_file():
+            target.unlink()
+            removed.append(stale)
+            _remove_empty_parents(target.parent, out_dir)
+    manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
+    write_if_changed(out_dir / MANIFEST, manifest)
+    return removed
+
+
 def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
     """Write ``files`` under ``out_dir``; raises OutputError for a path that would leave it."""
     report = WriteReport()
@@ -57,27 +88,11 @@ def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
             raise OutputError(out_dir / file.path, "two pages would be written to this file")
         produced[file.path] = file.data
     for path in sorted(produced):
-        try:
-            target = urls.safe_join(out_dir, path)
-        except ValueError as e:
-            raise OutputError(path, str(e)) from e
-        if write_if_changed(target, produced[path]):
+        if write_file(out_dir, path, produced[path])[0]:
             report.written.append(path)
         else:
             report.unchanged += 1
-
-    for stale in sorted(_previous(out_dir) - produced.keys()):
-        try:
-            target = urls.safe_join(out_dir, stale)
-        except ValueError:
-            continue  # a tampered manifest never deletes anything outside out_dir
-        if target.is_file():
-            target.unlink()
-            report.removed.append(stale)
-            _remove_empty_parents(target.parent, out_dir)
-
-    manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
-    write_if_changed(out_dir / MANIFEST, manifest)
+    report.removed = finish_output(out_dir, set(produced))
     return report
 
 

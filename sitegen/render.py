@@ -1,73 +1,127 @@
-"""Pages -> bytes with Jinja2: the site's ``templates/`` over the default theme, file by file."""
+"""Pages -> bytes with Jinja2: the site's ``templates/`` over the default theme, file by file.
+
+The renderer also tells the build what a page depended on: the template files it uses (its
+``extends``/``include``/``import`` closure) and which parts of ``site`` and ``config`` it
+read, so a rebuild re-renders a page only when one of those changed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from importlib import resources
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import jinja2
+import jinja2.meta
 
-from . import __version__, dates, urls
+from . import __version__, cache, dates, urls
 from .errors import TemplateError
-from .model import OutputFile, Page, Site
+from .model import Page, Site
+from .theme import Theme
 
 
-def default_theme_dir() -> Path:
-    """The default theme: ``sitegen/theme`` in an installed wheel, the repo's ``templates/`` in a checkout."""
-    packaged = Path(str(resources.files("sitegen"))) / "theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+class _Loader(jinja2.BaseLoader):
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template not in self.theme.files:
+            raise jinja2.TemplateNotFound(template)
+        path, data = self.theme.files[template]
+        return data.decode("utf-8"), str(path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.theme.files)
 
 
-def theme_dirs(site_dir: Path) -> list[Path]:
-    """Template folders, highest priority first (a site's own templates win)."""
-    own = site_dir / "templates"
-    default = default_theme_dir()
-    dirs = [own] if own.is_dir() and own.resolve() != default.resolve() else []
-    return dirs + [default]
+class _Recorder:
+    """Stands in for ``site`` or ``config`` in templates and notes each attribute read."""
+
+    __slots__ = ("_target", "_prefix", "_log")
+
+    def __init__(self, target: object, prefix: str, log: set[str]) -> None:
+        self._target = target
+        self._prefix = prefix
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        self._log.add(self._prefix + name)
+        return getattr(self._target, name)
 
 
-def make_environment(site: Site, site_dir: Path) -> jinja2.Environment:
+class Renderer:
     """One Environment for the whole build: autoescaped, strict, with the url and date filters."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in theme_dirs(site_dir)]),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    links = urls.Urls(site.config.base_url)
-    env.filters["url"] = links.url
-    env.filters["absolute"] = links.absolute
-    env.filters["iso"] = dates.format_iso
-    env.filters["human"] = dates.format_human
-    env.globals.update(site=site, config=site.config, generator=f"sitegen {__version__}")
-    return env
 
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.theme = theme
+        self._log: set[str] = set()
+        self.env = jinja2.Environment(
+            loader=_Loader(theme),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        links = urls.Urls(site.config.base_url)
+        self.env.filters["url"] = links.url
+        self.env.filters["absolute"] = links.absolute
+        self.env.filters["iso"] = dates.format_iso
+        self.env.filters["human"] = dates.format_human
+        self.env.globals.update(
+            site=_Recorder(site, "site.", self._log),
+            config=_Recorder(site.config, "config.", self._log),
+            generator=f"sitegen {__version__}",
+        )
+        self._closures: dict[str, str] = {}
 
-def render_page(env: jinja2.Environment, page: Page) -> OutputFile:
-    try:
-        template = env.get_template(page.template)
-        html = template.render(page=page, **page.context)
-    except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
-    except jinja2.TemplateError as e:
-        raise TemplateError(page.template, f"cannot render /{page.path}: {e}") from e
-    return OutputFile(urls.output_file(page.path), html.encode("utf-8"))
+    def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
+        """The page's bytes, and the parts of ``site`` and ``config`` its templates read."""
+        self._log.clear()
+        try:
+            template = self.env.get_template(page.template)
+            html = template.render(page=page, **page.context)
+        except jinja2.TemplateSyntaxError as e:
+            raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
+        except jinja2.TemplateError as e:
+            raise TemplateError(page.template, f"cannot render /{page.path}: {e}") from e
+        return html.encode("utf-8"), tuple(sorted(self._log))
 
+    def prepare(self, names: set[str]) -> None:
+        """Compile templates up front, so forked workers inherit them instead of each compiling."""
+        for name in sorted(names):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported, with its page, by render()
 
-def static_files(site_dir: Path) -> Iterator[OutputFile]:
-    """The theme's ``static/`` files; a site's file of the same name replaces the theme's."""
-    seen: dict[str, Path] = {}
-    for theme in theme_dirs(site_dir):
-        static = theme / "static"
-        if not static.is_dir():
-            continue
-        for path in sorted(static.rglob("*")):
-            if path.is_file():
-                seen.setdefault(path.relative_to(theme).as_posix(), path)
-    for rel in sorted(seen):
-        yield OutputFile(rel, seen[rel].read_bytes())
+    def template_digest(self, name: str) -> str:
+        """Changes when ``name`` or any template it extends, includes or imports changes."""
+        if name not in self._closures:
+            self._closures[name] = cache.digest("\0".join(f"{n}\0{self._source_digest(n)}" for n in sorted(self._closure(name))))
+        return self._closures[name]
+
+    def _source_digest(self, name: str) -> str:
+        entry = self.theme.files.get(name)
+        return cache.digest(entry[1]) if entry else "missing"
+
+    def _closure(self, name: str) -> set[str]:
+        found: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            found.add(current)
+            entry = self.theme.files.get(current)
+            if entry is None:
+                continue
+            try:
+                refs = list(jinja2.meta.find_referenced_templates(self.env.parse(entry[1].decode("utf-8"))))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                continue  # the digest of its source still covers it
+            if any(ref is None for ref in refs):
+                # A template name computed at render time: it may use any template.
+                return set(self.theme.files)
+            pending.extend(ref for ref in refs if ref is not None)
+        return found

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import yaml
 
-from . import dates, text, urls
+from . import cache, dates, text, urls
+from .cache import FileState, Inputs
 from .config import Config, ImportRules
 from .errors import SeedError, SitegenError
+from .model import ImportReport
 from .output import write_if_changed
+from .parallel import Workers
 
 SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
 # Ids are UUIDs in this namespace, named by the seed's hex part: stable across titles,
@@ -40,17 +43,6 @@ class SeedArticle:
     published: dt.datetime | None = None
     """From the seed's dateline, when the ``[import] date`` rule is set and matched."""
     tags: tuple[str, ...] = ()
-
-
-@dataclass
-class ImportReport:
-    created: list[Path] = field(default_factory=list)
-    updated: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    kept: list[Path] = field(default_factory=list)
-    """Content files edited by hand whose seed changed: left as they are."""
-    errors: list[SitegenError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def seed_digest(data: bytes) -> str:
@@ -194,8 +186,52 @@ def _front_fields(document: str) -> dict[str, str]:
     return {m[1]: m[2] for m in _FIELD_RE.finditer(head)}
 
 
-def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None) -> ImportReport:
-    """Import every ``seeds/*.txt`` of the site into ``content/``."""
+Outcome = tuple[str, ...]
+"""What importing a seed came to, as the cache keeps it: ("ok",), ("kept", warning) or
+("error", message, line)."""
+
+
+def _parse_seed_file(context: tuple[ImportRules, dt.tzinfo], path: Path) -> tuple[FileState | None, SeedArticle | SitegenError]:
+    rules, zone = context
+    try:
+        data, state = cache.read_file(path)
+    except OSError as e:
+        return None, SeedError(path, f"cannot be read: {e.strerror}")
+    try:
+        return state, parse_seed(data, path, rules, zone)
+    except SitegenError as e:
+        return state, e
+
+
+def _write_content(context: None, job: tuple[Path, SeedArticle, str, dt.datetime]) -> None:
+    target, seed, slug, date = job
+    write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
+
+
+def _taken_slugs(content_dir: Path) -> set[str]:
+    taken: set[str] = set()
+    for md in sorted(content_dir.glob("*.md")):
+        try:
+            if slug := _front_fields(md.read_text(encoding="utf-8")).get("slug"):
+                taken.add(slug)
+        except (OSError, UnicodeDecodeError):
+            continue  # content.py reports unreadable content files
+    return taken
+
+
+def import_seeds(
+    site_dir: Path,
+    config: Config,
+    content_dir: Path | None = None,
+    inputs: Inputs | None = None,
+    previous: dict[str, Outcome] | None = None,
+    workers: Workers | None = None,
+) -> ImportReport:
+    """Import every ``seeds/*.txt`` of the site into ``content/``.
+
+    A seed that did not change since the last build (``previous``), whose content file did
+    not change either, is not read again: the outcome would be the same.
+    """
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
     report = ImportReport()
@@ -203,45 +239,71 @@ def import_seeds(site_dir: Path, config: Config, content_dir: Path | None = None
     if not seed_files:
         return report
     content_dir.mkdir(parents=True, exist_ok=True)
+    inputs = inputs or Inputs()
+    previous = previous or {}
+    workers = workers or Workers(1)
 
-    existing: dict[str, str] = {}
-    taken: set[str] = set()
-    for md in sorted(content_dir.glob("*.md")):
-        try:
-            existing[md.stem] = md.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # content.py reports unreadable content files
-        if slug := _front_fields(existing[md.stem]).get("slug"):
-            taken.add(slug)
-
-    zone = config.zone
+    todo: list[Path] = []
     for seed_path in seed_files:
         target = content_dir / f"{seed_path.stem}.md"
-        try:
-            seed = parse_seed(seed_path.read_bytes(), seed_path, config.import_rules, zone)
-        except SitegenError as e:
-            report.errors.append(e)
+        outcome = previous.get(str(seed_path))
+        if outcome is None or not inputs.unchanged(seed_path):
+            todo.append(seed_path)
+        elif outcome[0] == "error":
+            report.errors.append(SeedError(seed_path, outcome[1], int(outcome[2]) if outcome[2] else None))
+            report.outcomes[str(seed_path)] = outcome
+        elif inputs.same(target):
+            (report.kept if outcome[0] == "kept" else report.unchanged).append(target)
+            report.warnings.extend(outcome[1:])
+            report.outcomes[str(seed_path)] = outcome
+        else:
+            todo.append(seed_path)
+
+    zone = config.zone
+    parsed = workers.map(_parse_seed_file, todo, context=(config.import_rules, zone), label="Reading seeds")
+    taken: set[str] | None = None
+    writes: list[tuple[Path, SeedArticle, str, dt.datetime]] = []
+    for seed_path, (state, seed) in zip(todo, parsed):
+        if state is not None:
+            inputs.record(seed_path, state)
+        if isinstance(seed, SitegenError):
+            report.errors.append(seed)
+            report.outcomes[str(seed_path)] = ("error", seed.reason, str(seed.line or ""))
             continue
-        old = existing.get(seed_path.stem)
+        report.outcomes[str(seed_path)] = ("ok",)
+        target = content_dir / f"{seed_path.stem}.md"
+        try:
+            old: str | None = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            old = None
+        except (OSError, UnicodeDecodeError):
+            continue  # content.py reports unreadable content files
         if old is None:
+            if taken is None:
+                taken = _taken_slugs(content_dir)
             slug = urls.unique_slug(urls.slugify(seed.title), taken)
             taken.add(slug)
-            write_if_changed(target, render_markdown(seed, slug, seed.published or dates.import_time(zone)).encode("utf-8"))
+            writes.append((target, seed, slug, seed.published or dates.import_time(zone)))
             report.created.append(target)
             continue
         fields = _front_fields(old)
         if fields.get("seed_hash") == seed.digest:
             report.unchanged.append(target)
         elif is_hand_edited(old):
+            warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
             report.kept.append(target)
-            report.warnings.append(f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version")
+            report.warnings.append(warning)
+            report.outcomes[str(seed_path)] = ("kept", warning)
         else:
             try:
                 date = seed.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
                 date = dates.import_time(zone)
-            slug = fields.get("slug") or urls.unique_slug(urls.slugify(seed.title), taken)
-            write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
+            if not (slug := fields.get("slug", "")):
+                if taken is None:
+                    taken = _taken_slugs(content_dir)
+                slug = urls.unique_slug(urls.slugify(seed.title), taken)
+            writes.append((target, seed, slug, date))
             report.updated.append(target)
+    workers.map(_write_content, writes, label="Importing seeds")
     return report
-

@@ -1,0 +1,297 @@
+"""The persistent build cache: what the last build read, made and wrote, so the next one
+redoes only what changed.
+
+It lives in ``<site>/.sitegen-cache/`` (git-ignored by the ``.gitignore`` it carries, safe to
+delete). Two files, each written atomically and checked on load:
+
+- ``state.bin``: every input file the last build read (size, mtime, SHA-256), every output
+  file it wrote (with the key of the inputs it came from), and the last build's report;
+- ``articles.bin``: each content file's parse result (the Markdown -> HTML work included).
+
+A cache made by another sitegen (code, libraries or Python), a truncated or altered file, or
+one that does not decode, is discarded as a whole: the build is then a clean one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .output import write_if_changed
+
+CACHE_DIR = ".sitegen-cache"
+FORMAT = 1
+_MAGIC = b"sitegen-cache\n"
+# Libraries whose version changes what a build makes.
+_LIBRARIES = ("jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "markupsafe")
+# A file whose mtime is this close to the moment it was looked at may change again
+# without its mtime moving (file system timestamps are coarse): such a file is trusted
+# only after comparing its SHA-256, as git does with "racily clean" index entries.
+RACY_NS = 50_000_000
+
+
+def digest(data: bytes | str) -> str:
+    """SHA-256 of ``data`` (text as UTF-8), as hex."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def generator_id() -> str:
+    """Identifies the code that makes the output: sitegen's own source, its libraries, Python.
+
+    Hashing the source, not just ``__version__``, means an edited checkout never trusts a
+    cache that an older copy of the code made.
+    """
+    parts = [f"format {FORMAT}", sys.version]
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")):
+        parts.append(f"{path.name} {digest(path.read_bytes())}")
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} -")
+    return digest("\n".join(parts))
+
+
+@dataclass(frozen=True)
+class FileState:
+    """An input file as the build saw it: stat before reading, SHA-256 of the bytes used."""
+
+    size: int
+    mtime_ns: int
+    sha: str
+    checked_ns: int
+    """When the stat was taken; decides whether the mtime alone can be trusted later."""
+
+    @property
+    def racy(self) -> bool:
+        return self.mtime_ns >= self.checked_ns - RACY_NS
+
+    def as_tuple(self) -> tuple[int, int, str, int]:
+        return (self.size, self.mtime_ns, self.sha, self.checked_ns)
+
+
+def read_file(path: Path) -> tuple[bytes, FileState]:
+    """The bytes of ``path`` and its state: stat first, so a change while reading shows next time."""
+    checked = time.time_ns()
+    st = path.stat()
+    data = path.read_bytes()
+    return data, FileState(st.st_size, st.st_mtime_ns, digest(data), checked)
+
+
+class Inputs:
+    """Reads input files and remembers what was read, so the next build can tell what changed."""
+
+    def __init__(self, previous: dict[str, tuple[int, int, str, int]] | None = None) -> None:
+        self.previous = {k: FileState(*v) for k, v in (previous or {}).items()}
+        self.seen: dict[str, FileState] = {}
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of ``path``, recorded. Raises OSError like ``Path.read_bytes``."""
+        data, self.seen[str(path)] = read_file(path)
+        return data
+
+    def wrote(self, path: Path, data: bytes) -> None:
+        """Record a file this build wrote (and reads later) as an input of the next build."""
+        checked = time.time_ns()
+        st = path.stat()
+        self.seen[str(path)] = FileState(st.st_size, st.st_mtime_ns, digest(data), checked)
+
+    def record(self, path: Path, state: FileState) -> None:
+        self.seen[str(path)] = state
+
+    def unchanged(self, path: Path | str, sha: str | None = None) -> bool:
+        """True when ``path`` holds what the last build read (bytes with SHA-256 ``sha``, if
+        given); it is then recorded as seen again."""
+        state = self._check(path)
+        if state is not None and sha is not None and state.sha != sha:
+            return False
+        if state is not None:
+            self.seen[str(path)] = state
+        return state is not None
+
+    def same(self, path: Path | str) -> bool:
+        """True when ``path`` holds what the last build read; records nothing."""
+        return self._check(path) is not None
+
+    def _check(self, path: Path | str) -> FileState | None:
+        old = self.previous.get(str(path))
+        if old is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) != (old.size, old.mtime_ns):
+            return None
+        if not old.racy:
+            return old
+        checked = time.time_ns()
+        try:
+            with open(path, "rb") as f:
+                if digest(f.read()) != old.sha:
+                    return None
+        except OSError:
+            return None
+        return FileState(old.size, old.mtime_ns, old.sha, checked)
+
+    def settle(self) -> None:
+        """Re-check the racy files read in this build, so the next one can trust their mtime.
+
+        A file still racy now (written in the last moments) keeps its flag and is compared
+        by content next time. A file whose bytes no longer match is forgotten: it changed
+        while the build ran, and the next build must read it again.
+        """
+        now = time.time_ns()
+        for name, state in list(self.seen.items()):
+            if not state.racy:
+                continue
+            path = Path(name)
+            try:
+                st = path.stat()
+                if (st.st_size, st.st_mtime_ns) != (state.size, state.mtime_ns) or digest(path.read_bytes()) != state.sha:
+                    del self.seen[name]
+                    continue
+            except OSError:
+                del self.seen[name]
+                continue
+            self.seen[name] = FileState(state.size, state.mtime_ns, state.sha, now)
+
+    def snapshot(self) -> dict[str, tuple[int, int, str, int]]:
+        return {k: v.as_tuple() for k, v in sorted(self.seen.items())}
+
+
+@dataclass
+class BuildState:
+    """Everything the cache remembers of the last build; empty for a clean build."""
+
+    generator: str = ""
+    output_dir: str = ""
+    config: str = ""
+    """The settings the last build used (their repr)."""
+    inputs: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
+    """Every input file read: path -> FileState fields."""
+    outputs: dict[str, tuple[str, int, int, tuple[str, ...]]] = field(default_factory=dict)
+    """Every output file written: site path -> (key, size, mtime_ns, what its template read)."""
+    seeds: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Seed path -> ("ok", content path) or ("error", message, line)."""
+    report: dict[str, Any] = field(default_factory=dict)
+    """The last build's counts, errors and warnings, replayed when nothing changed."""
+    articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Content path -> parse record (content.py), the rendered HTML included."""
+    reason: str = "no cache yet"
+    """Why the cache could not be used, when it could not."""
+
+
+_SMALL = ("generator", "output_dir", "config", "inputs", "outputs", "seeds", "report")
+
+
+def _load_blob(path: Path) -> Any:
+    data = path.read_bytes()
+    head, _, payload = data.partition(b"\n\n")
+    magic, _, checksum = head.partition(b"\n")
+    if magic + b"\n" != _MAGIC or checksum.decode("ascii", "replace") != digest(payload):
+        raise ValueError(f"{path.name} is damaged")
+    return marshal.loads(payload)
+
+
+def _save_blob(path: Path, value: Any) -> None:
+    payload = marshal.dumps(value)
+    write_if_changed(path, _MAGIC + digest(payload).encode("ascii") + b"\n\n" + payload)
+
+
+def cache_dir(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR
+
+
+def load_state(site_dir: Path, generator: str) -> BuildState:
+    """The last build's state, or an empty one (with the reason) when it cannot be trusted.
+
+    The article records are left out; ``load_articles`` reads them when they are needed.
+    """
+    path = cache_dir(site_dir) / "state.bin"
+    if not path.exists():
+        return BuildState()
+    try:
+        small = _load_blob(path)
+        if not isinstance(small, dict) or small.get("format") != FORMAT:
+            raise ValueError("made by another version of the cache format")
+        if small.get("generator") != generator:
+            return BuildState(reason="made by another version of sitegen or its libraries")
+        return BuildState(**{k: small[k] for k in _SMALL}, reason="")
+    except (OSError, ValueError, EOFError, TypeError, KeyError) as e:
+        return BuildState(reason=f"cache discarded: {e}")
+
+
+def load_articles(site_dir: Path, state: BuildState) -> dict[str, tuple[Any, ...]]:
+    """The article records of the build ``state`` describes; none if they do not match it."""
+    if state.reason:
+        return {}
+    try:
+        articles = _load_blob(cache_dir(site_dir) / "articles.bin")
+        # Each record names the bytes it was made from (content.py checks them), so records
+        # from a build whose state.bin was never written cannot be mistaken for current.
+        if isinstance(articles, dict) and articles.get("generator") == state.generator:
+            records = articles["records"]
+            return records if isinstance(records, dict) else {}
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        pass
+    return {}
+
+
+def save_state(site_dir: Path, state: BuildState, articles_changed: bool = True) -> None:
+    folder = cache_dir(site_dir)
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        # Like .pytest_cache: git ignores the folder, backup tools skip it.
+        (folder / ".gitignore").write_text("# Created by sitegen; safe to delete.\n*\n", encoding="utf-8")
+        (folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# The sitegen build cache; see https://bford.info/cachedir/\n",
+            encoding="utf-8",
+        )
+    if articles_changed or not (folder / "articles.bin").exists():
+        _save_blob(folder / "articles.bin", {"generator": state.generator, "records": state.articles})
+    small = {k: getattr(state, k) for k in _SMALL}
+    small["format"] = FORMAT
+    # Written last: it names the generator that articles.bin must match.
+    _save_blob(folder / "state.bin", small)
+
+
+def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[str]:
+    """Every file a build would read, by the same rules the steps use to find them."""
+    found: set[str] = set()
+    config = site_dir / "sitegen.toml"
+    if config.is_file():
+        found.add(str(config))
+    found.update(_files(site_dir / "seeds", lambda name: name.endswith(".txt"), recursive=False))
+    found.update(_files(content_dir, lambda name: name.endswith(".md"), recursive=True))
+    ledger = content_dir / ".sitegen-updated.json"
+    if ledger.is_file():
+        found.add(str(ledger))
+    for folder in template_dirs:
+        found.update(_files(folder, lambda name: True, recursive=True))
+    return found
+
+
+def _files(folder: Path | str, wanted: Callable[[str], bool], recursive: bool) -> list[str]:
+    # os.scandir, not pathlib: this runs on every build, over every file of the site.
+    found: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir():
+            if recursive:
+                found.extend(_files(entry.path, wanted, recursive))
+        elif wanted(entry.name):
+            found.append(entry.path)
+    return found

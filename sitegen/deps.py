@@ -1,0 +1,80 @@
+"""What each output file depends on, as one key: equal keys mean equal bytes.
+
+A page's key covers its template closure, the values in its context, the base URL (the
+``url`` filters read it) and every part of ``site`` and ``config`` its last render read. A
+feed's key covers its entries and the settings. Articles enter keys by their digest, which
+changes with anything a page could show of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from .model import Article, Page, Site
+
+
+def _parts(value: object, out: list[str]) -> None:
+    if isinstance(value, Article):
+        out.append("A" + value.digest)
+    elif value is None or isinstance(value, (str, int, float, bool)):
+        out.append(repr(value))
+    elif isinstance(value, bytes):
+        out.append("B" + hashlib.sha256(value).hexdigest())
+    elif isinstance(value, dt.datetime):
+        out.append("D" + value.isoformat())
+    elif isinstance(value, (tuple, list)):
+        out.append("(")
+        for item in value:
+            _parts(item, out)
+        out.append(")")
+    elif isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value):
+            out.append(repr(key))
+            _parts(value[key], out)
+        out.append("}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out.append(type(value).__name__ + "(")
+        for f in dataclasses.fields(value):
+            _parts(getattr(value, f.name), out)
+        out.append(")")
+    else:
+        # A new kind of value in a page context must be taught here, not guessed at.
+        raise TypeError(f"cannot take the digest of {type(value).__name__}")
+
+
+def value_digest(*values: object) -> str:
+    """A digest of plain values, articles, datetimes and dataclasses of those."""
+    out: list[str] = []
+    _parts(values, out)
+    return hashlib.sha256("\x1f".join(out).encode("utf-8")).hexdigest()
+
+
+class SiteDigests:
+    """Digests of the parts of ``site`` and ``config`` a template may read, computed once."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._memo: dict[str, str] = {}
+
+    def of(self, name: str) -> str:
+        if name not in self._memo:
+            self._memo[name] = self._compute(name)
+        return self._memo[name]
+
+    def _compute(self, name: str) -> str:
+        scope, _, attribute = name.partition(".")
+        target: object = self.site if scope == "site" else self.site.config
+        if attribute in {f.name for f in dataclasses.fields(target)}:  # type: ignore[arg-type]
+            return value_digest(getattr(target, attribute))
+        # A property or method may read any field: depend on all of them.
+        return value_digest(target)
+
+
+def page_key(template_digest: str, page: Page, base_url: str, accessed: Iterable[str], digests: SiteDigests) -> str:
+    """The key of a page rendered from ``page`` when its templates read ``accessed``."""
+    reads = [(name, digests.of(name)) for name in accessed]
+    return value_digest("page", template_digest, base_url, page, reads)
