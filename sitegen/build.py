@@ -89,14 +89,14 @@ def build(
         report = _replay(state, config)
         if inputs.snapshot() != state.inputs:  # racy files were verified: remember it
             state.inputs = inputs.snapshot()
-            cache.save_state(site_dir, state, articles_changed=False)
+            cache.save_state(site_dir, state, previous_articles=state.articles)
     else:
         workers = Workers(jobs or parallel.default_jobs(), progress)
         report, new_state = _build(site_dir, output_dir, config, state, inputs, workers)
         new_state.generator = generator
         inputs.settle()
         new_state.inputs = inputs.snapshot()
-        cache.save_state(site_dir, new_state, articles_changed=new_state.articles != state.articles)
+        cache.save_state(site_dir, new_state, previous_articles=state.articles)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -181,9 +181,10 @@ def _build(
     keys = _Keys(renderer, site, config)
     records: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
     todo: list[int] = []
+    out = str(output_dir)
     for index, job in enumerate(plan):
         old = state.outputs.get(job.path)
-        if old is not None and old[0] == keys.of(job, old[3]) and _same_file(output_dir / job.path, old):
+        if old is not None and old[0] == keys.of(job, old[3]) and _same_file(os.path.join(out, job.path), old):
             records[job.path] = old
         else:
             todo.append(index)
@@ -229,9 +230,9 @@ def _owner(page: Page) -> Article | None:
     return article if isinstance(article, Article) else None
 
 
-def _same_file(path: Path, record: tuple[str, int, int, tuple[str, ...]]) -> bool:
+def _same_file(path: str, record: tuple[str, int, int, tuple[str, ...]]) -> bool:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == (record[1], record[2])

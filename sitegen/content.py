@@ -229,11 +229,15 @@ def parse_file(context: tuple[Config, Converter], path: Path) -> tuple[FileState
     return state, (state.sha if state else "", content_key(config), tuple(warnings), record)
 
 
-def article_from_record(path: Path, record: Record) -> Article:
-    """The article a record describes; the same whether the record is fresh or cached."""
+def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
+    """The article a record describes; the same whether the record is fresh or cached.
+
+    ``tags`` shares one Tag object per tag among the articles of a build.
+    """
     file_sha, key, _, result = record
     (_, article_id, title, slug, site_path, published, updated, summary, _, body_html, html,
-     updated_in_front_matter, content_hash, author, tags, origin, related) = result
+     updated_in_front_matter, content_hash, author, tag_pairs, origin, related) = result
+    shared = {} if tags is None else tags
     return Article(
         source=path,
         id=article_id,
@@ -247,10 +251,11 @@ def article_from_record(path: Path, record: Record) -> Article:
         updated_in_front_matter=updated_in_front_matter,
         content_hash=content_hash,
         author=author,
-        tags=tuple(Tag(name=name, slug=tag_slug) for name, tag_slug in tags),
+        tags=tuple(shared.get(pair) or shared.setdefault(pair, Tag(*pair)) for pair in tag_pairs),
         origin=origin,
         related=tuple(related),
-        source_hash=cache.digest(f"{path}\0{file_sha}\0{key}"),
+        # Hashed, with ``updated``, into the article's digest.
+        source_hash=f"{path}\0{file_sha}\0{key}",
     )
 
 
@@ -269,14 +274,14 @@ def load_content(
     inputs = inputs or Inputs()
     previous = previous or {}
     key = content_key(config)
-    paths = sorted(content_dir.rglob("*.md"))
+    paths = cache.find_files(content_dir, ".md", recursive=True)
     todo: list[Path] = []
-    for path in paths:
-        record = previous.get(str(path))
-        if record is not None and record[1] == key and inputs.unchanged(path, sha=record[0]):
-            report.records[str(path)] = record
+    for name in paths:
+        record = previous.get(name)
+        if record is not None and record[1] == key and inputs.unchanged(name, sha=record[0]):
+            report.records[name] = record
         else:
-            todo.append(path)
+            todo.append(Path(name))
     if todo:
         # Markdown already converted in an earlier build is looked up, not converted again.
         known = {r[3][8]: r[3][9] for r in previous.values() if r[3][0] == "article"}
@@ -287,13 +292,14 @@ def load_content(
             report.records[str(path)] = record
         report.parsed = len(todo)
 
-    for path in paths:
-        _, _, warnings, result = report.records[str(path)]
+    tags: dict[tuple[str, str], Tag] = {}
+    for name in paths:
+        _, _, warnings, result = report.records[name]
         report.warnings.extend(warnings)
         if result[0] == "error":
-            report.errors.append(ContentError(path, result[1], result[2]))
+            report.errors.append(ContentError(name, result[1], result[2]))
         elif result[0] == "draft":
             report.drafts += 1
         else:
-            report.articles.append(article_from_record(path, report.records[str(path)]))
+            report.articles.append(article_from_record(Path(name), report.records[name], tags))
     return report

@@ -60,6 +60,19 @@ def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bytes |
     path = content_dir / LEDGER_NAME
     if not ledger and not path.exists():
         return None
-    data = (json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    data = dump_ledger(ledger).encode("utf-8")
     write_if_changed(path, data)
     return data
+
+
+def dump_ledger(ledger: dict[str, dict[str, str]]) -> str:
+    """``json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False)`` plus a newline,
+    without its pure-Python indenting encoder (a quarter of a second at 10,000 articles)."""
+    if not ledger:
+        return "{}\n"
+    quote = json.encoder.encode_basestring
+    entries = []
+    for key in sorted(ledger):
+        fields = ",\n".join(f"  {quote(k)}: {quote(v)}" for k, v in sorted(ledger[key].items()))
+        entries.append(f" {quote(key)}: {{\n{fields}\n }}")
+    return "{\n" + ",\n".join(entries) + "\n}\n"

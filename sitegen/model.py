@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,14 +45,14 @@ class Article:
     related: tuple[str, ...] = ()
     source_hash: str = ""
     """What the article was made from: its file's path and bytes and the settings that shape it."""
+    digest: str = field(init=False, repr=False, compare=False)
+    """Changes whenever anything a page or feed could show of the article changes."""
 
-    @functools.cached_property
-    def digest(self) -> str:
-        """Changes whenever anything a page or feed could show of the article changes.
-
-        Every field follows from ``source_hash`` but ``updated``, which the ledger sets.
-        """
-        return hashlib.sha256(f"{self.source_hash}\0{self.updated.isoformat()}".encode()).hexdigest()
+    def __post_init__(self) -> None:
+        # Every field follows from source_hash but updated, which the ledger sets
+        # (through dataclasses.replace, which runs this again).
+        key = f"{self.source_hash}\0{self.updated.isoformat()}"
+        object.__setattr__(self, "digest", hashlib.sha256(key.encode()).hexdigest())
 
 
 @dataclass(frozen=True)

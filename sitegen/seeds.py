@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -235,7 +236,7 @@ def import_seeds(
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
     report = ImportReport()
-    seed_files = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+    seed_files = cache.find_files(seeds_dir, ".txt", recursive=False)
     if not seed_files:
         return report
     content_dir.mkdir(parents=True, exist_ok=True)
@@ -244,20 +245,21 @@ def import_seeds(
     workers = workers or Workers(1)
 
     todo: list[Path] = []
-    for seed_path in seed_files:
-        target = content_dir / f"{seed_path.stem}.md"
-        outcome = previous.get(str(seed_path))
-        if outcome is None or not inputs.unchanged(seed_path):
-            todo.append(seed_path)
+    folder = str(content_dir)
+    for name in seed_files:
+        target = os.path.join(folder, os.path.basename(name)[: -len(".txt")] + ".md")
+        outcome = previous.get(name)
+        if outcome is None or not inputs.unchanged(name):
+            todo.append(Path(name))
         elif outcome[0] == "error":
-            report.errors.append(SeedError(seed_path, outcome[1], int(outcome[2]) if outcome[2] else None))
-            report.outcomes[str(seed_path)] = outcome
+            report.errors.append(SeedError(name, outcome[1], int(outcome[2]) if outcome[2] else None))
+            report.outcomes[name] = outcome
         elif inputs.same(target):
-            (report.kept if outcome[0] == "kept" else report.unchanged).append(target)
+            (report.kept if outcome[0] == "kept" else report.unchanged).append(Path(target))
             report.warnings.extend(outcome[1:])
-            report.outcomes[str(seed_path)] = outcome
+            report.outcomes[name] = outcome
         else:
-            todo.append(seed_path)
+            todo.append(Path(name))
 
     zone = config.zone
     parsed = workers.map(_parse_seed_file, todo, context=(config.import_rules, zone), label="Reading seeds")
@@ -306,4 +308,6 @@ def import_seeds(
             writes.append((target, seed, slug, date))
             report.updated.append(target)
     workers.map(_write_content, writes, label="Importing seeds")
+    for target, *_ in writes:
+        inputs.forget(target)
     return report
