@@ -192,16 +192,33 @@ Outcome = tuple[str, ...]
 ("error", message, line)."""
 
 
-def _parse_seed_file(context: tuple[ImportRules, dt.tzinfo], path: Path) -> tuple[FileState | None, SeedArticle | SitegenError]:
-    rules, zone = context
+def _examine_seed(
+    context: tuple[ImportRules, dt.tzinfo, Path], path: Path
+) -> tuple[FileState | None, SeedArticle | SitegenError, str, dict[str, str]]:
+    """Read and parse one seed and compare it with its content file (in a worker).
+
+    The verdict is "create", "unchanged", "kept" (edited by hand), "update" or "skip"
+    (content file unreadable: content.py reports it); with the content file's fields.
+    """
+    rules, zone, content_dir = context
     try:
         data, state = cache.read_file(path)
     except OSError as e:
-        return None, SeedError(path, f"cannot be read: {e.strerror}")
+        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}
     try:
-        return state, parse_seed(data, path, rules, zone)
+        seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
-        return state, e
+        return state, e, "skip", {}
+    try:
+        old = (content_dir / f"{path.stem}.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return state, seed, "create", {}
+    except (OSError, UnicodeDecodeError):
+        return state, seed, "skip", {}
+    fields = _front_fields(old)
+    if fields.get("seed_hash") == seed.digest:
+        return state, seed, "unchanged", fields
+    return state, seed, "kept" if is_hand_edited(old) else "update", fields
 
 
 def _write_content(context: None, job: tuple[Path, SeedArticle, str, dt.datetime]) -> None:
@@ -262,10 +279,10 @@ def import_seeds(
             todo.append(Path(name))
 
     zone = config.zone
-    parsed = workers.map(_parse_seed_file, todo, context=(config.import_rules, zone), label="Reading seeds")
+    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir), label="Reading seeds")
     taken: set[str] | None = None
     writes: list[tuple[Path, SeedArticle, str, dt.datetime]] = []
-    for seed_path, (state, seed) in zip(todo, parsed):
+    for seed_path, (state, seed, verdict, fields) in zip(todo, examined):
         if state is not None:
             inputs.record(seed_path, state)
         if isinstance(seed, SitegenError):
@@ -274,29 +291,21 @@ def import_seeds(
             continue
         report.outcomes[str(seed_path)] = ("ok",)
         target = content_dir / f"{seed_path.stem}.md"
-        try:
-            old: str | None = target.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            old = None
-        except (OSError, UnicodeDecodeError):
-            continue  # content.py reports unreadable content files
-        if old is None:
+        if verdict == "create":
             if taken is None:
                 taken = _taken_slugs(content_dir)
             slug = urls.unique_slug(urls.slugify(seed.title), taken)
             taken.add(slug)
             writes.append((target, seed, slug, seed.published or dates.import_time(zone)))
             report.created.append(target)
-            continue
-        fields = _front_fields(old)
-        if fields.get("seed_hash") == seed.digest:
+        elif verdict == "unchanged":
             report.unchanged.append(target)
-        elif is_hand_edited(old):
+        elif verdict == "kept":
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
             report.kept.append(target)
             report.warnings.append(warning)
             report.outcomes[str(seed_path)] = ("kept", warning)
-        else:
+        elif verdict == "update":
             try:
                 date = seed.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:

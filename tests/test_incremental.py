@@ -1,0 +1,262 @@
+"""Incremental builds are correct, not just fast: after every kind of change the output is
+byte-identical to a clean build of the same sources, and only what depends on the change
+is rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import MakeSite, article_md, seed_text
+from sitegen import cache, parallel
+from sitegen.build import BuildReport, build
+
+SOURCES = ("seeds", "content", "templates", "sitegen.toml")
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def clean_build_of(site: Path, scratch: Path) -> dict[str, str]:
+    """The output a clean build (no output, no cache) makes from ``site``'s sources now."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in SOURCES:
+        source = site / name
+        if source.is_dir():
+            shutil.copytree(source, scratch / name)
+        elif source.is_file():
+            shutil.copy2(source, scratch / name)
+    report = build(scratch)
+    assert not (scratch / cache.CACHE_DIR / "state.bin").stat().st_size == 0
+    assert report.rendered == len(tree(scratch / "output")) - 1  # every file but the manifest
+    return tree(scratch / "output")
+
+
+def step(site: Path) -> tuple[BuildReport, set[str]]:
+    """An incremental build: its report and the output files it created or changed."""
+    out = site / "output"
+    before = mtimes(out)
+    # File systems keep coarse mtimes; a pause makes every rewrite visible to the test.
+    time.sleep(0.01)
+    report = build(site)
+    after = mtimes(out)
+    return report, {p for p, m in after.items() if before.get(p) != m}
+
+
+def articles(n: int, tags: str = "[politics]") -> dict[str, str]:
+    return {
+        f"a{i:02d}.md": article_md(f"Story {i:02d}", date=f"2024-0{1 + i % 3}-{1 + i:02d}T09:00:00+00:00", tags=tags, body=f"Text of story {i}.")
+        for i in range(n)
+    }
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    site = make_site(sample=True, content=articles(14), config="page_size = 5\nfeed_size = 4\narchive_size = 4\n")
+    assert build(site).ok
+    return site
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "article body edited": lambda s: edit(s / "content" / "a03.md", "Text of story 3.", "Text of story 3, corrected."),
+    "article title edited": lambda s: edit(s / "content" / "a13.md", "Story 13", "Story thirteen"),
+    "article added": lambda s: (s / "content" / "new.md").write_text(article_md("Brand new", date="2024-03-30T10:00:00+00:00", tags="[economy]")),
+    "article removed": lambda s: (s / "content" / "a05.md").unlink(),
+    "article renamed": lambda s: (s / "content" / "a07.md").rename(s / "content" / "renamed.md"),
+    "tag added": lambda s: edit(s / "content" / "a02.md", "tags: [politics]", "tags: [politics, asia]"),
+    "tag removed": lambda s: edit(s / "content" / "a04.md", "tags: [politics]", "tags: []"),
+    "draft": lambda s: edit(s / "content" / "a06.md", "---\n\n", "draft: true\n---\n\n"),
+    "seed added": lambda s: (s / "seeds" / "001_00000000000000aa.txt").write_text(seed_text("A seeded story", "Seeded text.")),
+    "seed changed": lambda s: edit(next((s / "seeds").glob("000_*.txt")), "Source: Read Full Article", "Source: The wire"),
+    "template added": lambda s: ((s / "templates").mkdir(exist_ok=True), (s / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}<h1 id="t">All tags</h1>{% endblock %}\n')),
+    "config edited": lambda s: (s / "sitegen.toml").write_text('title = "Renamed News"\npage_size = 4\nfeed_size = 4\narchive_size = 4\n'),
+    "cache deleted": lambda s: shutil.rmtree(s / cache.CACHE_DIR),
+    "cache corrupted": lambda s: [p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2] + b"garbage") for p in (s / cache.CACHE_DIR).glob("*.bin")],
+    "cache replaced by junk": lambda s: [p.write_bytes(os.urandom(64)) for p in (s / cache.CACHE_DIR).glob("*.bin")],
+    "output file deleted": lambda s: (s / "output" / "tags" / "index.html").unlink(),
+    "output file edited": lambda s: (s / "output" / "index.html").write_text("vandalised"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_incremental_output_equals_a_clean_build(site: Path, tmp_path: Path, change: str) -> None:
+    CHANGES[change](site)
+    report, _ = step(site)
+    assert report.ok, report.errors
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    # And the build after it has nothing to do.
+    again, written = step(site)
+    assert written == set() and again.rendered == 0
+
+
+def test_a_sequence_of_changes_stays_equal_to_clean_builds(site: Path, tmp_path: Path) -> None:
+    for name in ("article body edited", "tag added", "article added", "template added", "article removed", "config edited", "seed added"):
+        CHANGES[name](site)
+        step(site)
+        assert tree(site / "output") == clean_build_of(site, tmp_path / "clean"), name
+
+
+def test_no_op_rebuild_renders_and_writes_nothing(site: Path) -> None:
+    before = mtimes(site / "output")
+    content_before = mtimes(site / "content")
+    report, written = step(site)
+    assert written == set()
+    assert report.rendered == 0 and report.parsed == 0 and report.written.written == []
+    assert mtimes(site / "output") == before and mtimes(site / "content") == content_before
+    assert report.articles == 15 and report.pages > 20 and report.feeds == 6
+    assert report.cache.startswith("up to date")
+
+
+def test_one_edited_article_rewrites_only_what_shows_it(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a11 is the newest article: on the home page, in the feeds, in its tag's listing.
+    # With a summary of its own, its body shows on its page and in feeds only.
+    edit(site / "content" / "a11.md", "tags:", "summary: The eleventh story.\ntags:")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    step(site)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")  # the edit is seen later
+    edit(site / "content" / "a11.md", "Text of story 11.", "Text of story 11, longer now.")
+    report, written = step(site)
+    assert report.parsed == 1
+    assert "2024/03/a11/index.html" in written
+    assert {"atom.xml", "rss.xml", "feed.json", "tags/politics/atom.xml"} <= written
+    # Its body is not on any listing, so no index page changes; its updated date moves,
+    # hence the sitemap.
+    assert "index.html" not in written and "tags/politics/index.html" not in written
+    assert "sitemap.xml" in written
+    assert all(not p.startswith(("2024/01/", "2024/02/", "2024/03/a0")) for p in written), written
+    assert len(written) <= 12, written
+    assert report.rendered < 25
+
+
+def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
+    (site / "templates").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "templates" / "tags.html", site / "templates" / "tags.html")
+    report, written = step(site)
+    assert written == set() and report.rendered == 0  # the same bytes as the theme's file
+    edit(site / "templates" / "tags.html", "<h1>Tags</h1>", "<h1>Every tag</h1>")
+    report, written = step(site)
+    assert report.rendered == 1 and written == {"tags/index.html"}
+    # base.html is used by every page.
+    shutil.copy(Path(__file__).parent.parent / "templates" / "base.html", site / "templates" / "base.html")
+    edit(site / "templates" / "base.html", "<main>", '<main class="wide">')
+    report, written = step(site)
+    assert {p for p in written if p.endswith(".html")} == {p for p in tree(site / "output") if p.endswith(".html")}
+    assert not any(p.endswith((".xml", ".json")) for p in written)
+
+
+def test_config_edit_rerenders_only_what_reads_the_setting(site: Path) -> None:
+    (site / "sitegen.toml").write_text('description = "Now with a description."\npage_size = 5\nfeed_size = 4\narchive_size = 4\n')
+    report, written = step(site)
+    # Article pages describe themselves by their summary: they never read the setting.
+    assert written and not any(p.startswith("2024/") for p in written), written
+    assert "index.html" in written and "atom.xml" in written
+    doc = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert doc.xpath("//meta[@name='description']/@content") == ["Now with a description."]
+
+
+def test_template_reading_the_whole_site_depends_on_every_article(site: Path, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text()
+    base = base.replace("</footer>", '<p id="latest">Latest: {{ site.articles[0].title }}</p></footer>')
+    (site / "templates" / "base.html").write_text(base)
+    step(site)
+    edit(site / "content" / "a11.md", "title: 'Story 11'", "title: 'Story 11 renamed'")  # the newest
+    _, written = step(site)
+    pages = {p for p in tree(site / "output") if p.endswith(".html")}
+    assert pages <= written
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    doc = lxml_html.fromstring((site / "output" / "2024/01/a00/index.html").read_bytes())
+    assert doc.xpath("//p[@id='latest']/text()") == ["Latest: Story 11 renamed"]
+
+
+def test_errors_are_reported_again_by_a_build_with_nothing_to_do(make_site: MakeSite) -> None:
+    site = make_site(sample=True, seeds={"002_00000000000000bb.txt": b"Broken \xff\n\ntext\n"}, content={"bad.md": "---\ntitle: [x\n---\n"})
+    first = build(site)
+    second = build(site)
+    assert sorted(map(str, first.errors)) == sorted(map(str, second.errors)) and len(second.errors) == 2
+    assert second.rendered == 0 and second.cache.startswith("up to date")
+    assert {type(e).__name__ for e in second.errors} == {"SeedError", "ContentError"}
+
+
+_RUN_CHUNK = parallel._run_chunk
+PIDS: list[Path] = []
+
+
+def noting_pid(fn: object, chunk: object) -> object:
+    """parallel._run_chunk, noting which process ran it (module level: it is pickled by name)."""
+    with PIDS[0].open("a") as f:
+        f.write(f"{os.getpid()}\n")
+    return _RUN_CHUNK(fn, chunk)  # type: ignore[arg-type]
+
+
+def test_parallel_build_equals_serial_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    pids = tmp_path / "pids"
+    monkeypatch.setattr(parallel, "_run_chunk", noting_pid)
+    PIDS[:] = [pids]
+    seeds = {f"{i:03d}_{i:016x}.txt": seed_text(f"Seed story {i}", f"Paragraph one of {i}.", "Second *para*.") for i in range(1, 30)}
+    serial = make_site(sample=True, seeds=seeds, content=articles(30), name="serial")
+    parallel_site = make_site(sample=True, seeds=seeds, content=articles(30), name="parallel")
+    assert build(serial, jobs=1).ok
+    report = build(parallel_site, jobs=2)
+    assert report.ok and report.rendered > 50
+    workers = set(pids.read_text().split())
+    assert len(workers) >= 2 and str(os.getpid()) not in workers  # two per parallel step
+    assert tree(parallel_site / "output") == tree(serial / "output")
+    assert tree(parallel_site / "content") == tree(serial / "content")
+    # Errors found in workers come back with their file and line.
+    (parallel_site / "content" / "a01.md").write_text("---\ntitle: [x\n---\n")
+    report = build(parallel_site, jobs=2)
+    assert [str(e) for e in report.errors] and "a01.md:2" in str(report.errors[0])
+
+
+def test_cache_folder_is_ignored_by_git_and_safe_to_delete(site: Path, tmp_path: Path) -> None:
+    folder = site / cache.CACHE_DIR
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    before = tree(site / "output")
+    shutil.rmtree(folder)
+    report, written = step(site)
+    assert report.cache.startswith("no cache yet") and written == set()
+    assert tree(site / "output") == before
+
+
+def test_a_cache_from_another_sitegen_is_not_trusted(site: Path) -> None:
+    state = cache.load_state(site, cache.generator_id())
+    assert not state.reason
+    assert cache.load_state(site, "another").reason == "made by another version of sitegen or its libraries"
+
+
+def test_racy_file_is_compared_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    inputs = cache.Inputs()
+    inputs.read(path)
+    snapshot = inputs.snapshot()
+    state = cache.FileState(*snapshot[str(path)])
+    # Same size, same mtime, other bytes: only the content tells.
+    path.write_text("two")
+    os.utime(path, ns=(state.mtime_ns, state.mtime_ns))
+    racy = cache.Inputs({str(path): (state.size, state.mtime_ns, state.sha, state.mtime_ns)})
+    assert not racy.unchanged(path)
+    settled = cache.Inputs({str(path): (state.size, state.mtime_ns, state.sha, state.mtime_ns + 10 * cache.RACY_NS)})
+    assert settled.unchanged(path)  # trusted by its stat, as make and git do
