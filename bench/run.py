@@ -52,7 +52,7 @@ STEP_NAMES = {"first": "first build from seeds", "clean": "clean build", "noop":
 class Run:
     seconds: float
     peak: int
-    """Peak resident memory of the process and all its children, summed, in bytes."""
+    """Peak memory of the process and all its children (proportional set sizes), in bytes."""
     written: int = -1
     """Output files created or modified by the run."""
 
@@ -73,27 +73,31 @@ class Result:
         return max(r.written for r in self.runs[step])
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants, in bytes."""
+def _tree_memory(pid: int) -> int:
+    """Memory of ``pid`` and its descendants, in bytes: the sum of their proportional set
+    sizes, so pages that forked workers share with their parent are counted once."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        # After the command name: state, ppid, ...; rss (in pages) is field 24 of stat.
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * page
+        children.setdefault(ppid, []).append(int(entry))
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
-        total += rss.get(current, 0)
         pending.extend(children.get(current, []))
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
     return total
 
 
@@ -107,8 +111,8 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
-            done.wait(0.01)
+            peak = max(peak, _tree_memory(process.pid))
+            done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -298,8 +302,9 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers
   have no import step, so theirs is their first build of the converted corpus.
   *clean build*: no output folder and no cache. *one article changed*: a sentence appended to
-  one article's body. Peak memory is the largest resident size of each tool's whole process
-  tree (workers included, shared pages counted once per process), over all its runs.
+  one article's body. Peak memory is the largest total of each tool's whole process tree
+  (workers included), over all its runs, sampled every 20 ms as the sum of the processes'
+  proportional set sizes: a page that forked workers share with their parent counts once.
   *Files written* counts output files created or modified by the rebuild.
 
 {report}

@@ -196,14 +196,14 @@ def _build(
     renderer.prepare({plan[i].page.template for i in todo if plan[i].page is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = feeds.FeedWriter(site)
-    results = workers.map(_make, todo, context=(renderer, writer, plan, output_dir), label="Rendering")
+    results = workers.map(_make, todo, context=(renderer, writer, keys, plan, output_dir), label="Rendering")
     for index, result in zip(todo, results):
         job = plan[index]
         if result[0] == "error":
             report.errors.append(result[1])
             continue
-        _, written, size, mtime_ns, accessed = result
-        records[job.path] = (keys.of(job, accessed), size, mtime_ns, accessed)
+        _, written, size, mtime_ns, accessed, key = result
+        records[job.path] = (key, size, mtime_ns, accessed)
         if written:
             report.written.written.append(job.path)
         else:
@@ -260,11 +260,12 @@ class _Keys:
         return self.deps.value_digest("static", job.data)
 
 
-def _make(context: tuple[Renderer, FeedWriter, list[_Job], Path], index: int) -> tuple[Any, ...]:
-    """Render and write one output file (in a worker): ("ok", written, size, mtime_ns, reads) or ("error", e)."""
+def _make(context: tuple[Renderer, FeedWriter, _Keys, list[_Job], Path], index: int) -> tuple[Any, ...]:
+    """Render and write one output file (in a worker):
+    ("ok", written, size, mtime_ns, what its templates read, key) or ("error", e)."""
     from .feeds import render_feed
 
-    renderer, writer, plan, output_dir = context
+    renderer, writer, keys, plan, output_dir = context
     job = plan[index]
     accessed: tuple[str, ...] = ()
     try:
@@ -277,7 +278,7 @@ def _make(context: tuple[Renderer, FeedWriter, list[_Job], Path], index: int) ->
         written, size, mtime_ns = write_file(output_dir, job.path, data)
     except SitegenError as e:
         return ("error", e)
-    return ("ok", written, size, mtime_ns, accessed)
+    return ("ok", written, size, mtime_ns, accessed, keys.of(job, accessed))
 
 
 def _drop_collisions(plan: list[_Job], report: BuildReport) -> list[_Job]:

@@ -53,7 +53,7 @@ def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
     Raises OutputError for a path that would leave ``out_dir``.
     """
     try:
-        target = urls.safe_join(out_dir, path)
+        target = urls.safe_join(out_dir, path, resolve=False)
     except ValueError as e:
         raise OutputError(path, str(e)) from e
     written = write_if_changed(target, data)

@@ -55,11 +55,17 @@ def output_file(site_path: str) -> str:
     return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
 
 
-def safe_join(root: Path, relative: str) -> Path:
-    """``root / relative``, refusing anything that would land outside ``root``."""
+def safe_join(root: Path, relative: str, resolve: bool = True) -> Path:
+    """``root / relative``, refusing anything that would land outside ``root``.
+
+    With ``resolve``, symbolic links on the way are followed before checking (for
+    deleting); without, the check is on the path as written (for writing, on every file).
+    """
     rel = PurePosixPath(relative)
-    if rel.is_absolute() or ".." in rel.parts or "\\" in relative or "\0" in relative:
+    if rel.is_absolute() or ".." in rel.parts or "\\" in relative or "\0" in relative or not rel.parts:
         raise ValueError(f"path {relative!r} would leave {root}")
+    if not resolve:
+        return root / rel
     target = (root / rel).resolve()
     if not target.is_relative_to(root.resolve()):
         raise ValueError(f"path {relative!r} would leave {root}")
@@ -96,6 +102,8 @@ def absolutize_html(html: str, page_url: str) -> str:
     Feed readers resolve relative links against nothing reliable, so feed content must
     carry absolute URLs; ``#anchor`` becomes ``page_url#anchor``.
     """
+    if "=" not in html:
+        return html  # no attribute at all: most article text
 
     def fix(url: str) -> str:
         stripped = url.strip()

@@ -61,3 +61,10 @@ def test_each_text_is_converted_once() -> None:
     # Known HTML (from the build cache) is used as it is.
     cached = Converter({first[0]: "<p>cached</p>"})
     assert cached("Some *text*.") == (first[0], "<p>cached</p>")
+
+
+def test_every_kind_of_whitespace_but_space_and_newline_is_markup_to_the_shortcut() -> None:
+    for code in range(0x3001):
+        char = chr(code)
+        if char.isspace() and char not in " \n":
+            assert plain_paragraphs(f"a{char}b") is None, hex(code)
