@@ -45,6 +45,8 @@ date = '^Published:\\s*(?P<text>.+)$'
 tags = '^Tags:\\s*(?P<text>.+)$'
 """
 STEPS = ("first", "clean", "noop", "one")
+# An extra clean build, sampled for memory (timed runs are not sampled).
+MEMORY = "memory"
 STEP_NAMES = {"first": "first build from seeds", "clean": "clean build", "noop": "rebuild, nothing changed", "one": "rebuild, one article changed"}
 
 
@@ -67,7 +69,7 @@ class Result:
         return statistics.median(r.seconds for r in self.runs[step])
 
     def peak(self) -> int:
-        return max(r.peak for runs in self.runs.values() for r in runs)
+        return max(r.peak for r in self.runs[MEMORY])
 
     def written(self, step: str) -> int:
         return max(r.written for r in self.runs[step])
@@ -101,8 +103,9 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run ``command`` to completion: wall time and peak memory of its process tree."""
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, memory: bool = False) -> Run:
+    """Run ``command`` to completion: its wall time, and with ``memory`` the peak memory of
+    its process tree. Sampling memory costs CPU, so timed runs do not sample."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -115,11 +118,13 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, stderr = process.communicate()
     seconds = time.perf_counter() - started
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{stderr.decode(errors='replace')[-2000:]}")
     return Run(seconds, peak)
@@ -161,7 +166,7 @@ def prepare_corpus(work: Path, size: int) -> Path:
 
 
 def bench_sitegen(work: Path, size: int, seeds: Path, repeat: int, sitegen: str) -> tuple[Result, Path]:
-    result = Result("sitegen", size, {step: [] for step in STEPS})
+    result = Result("sitegen", size, {step: [] for step in (*STEPS, MEMORY)})
     site = work / f"sitegen-{size}"
     env = {"SOURCE_DATE_EPOCH": EPOCH}
     build = [sitegen, "build", "--quiet"]
@@ -180,11 +185,21 @@ def bench_sitegen(work: Path, size: int, seeds: Path, repeat: int, sitegen: str)
         result.runs["noop"].append(timed(lambda: measure(build, site, env), site / "output"))
         change_one(target, n)
         result.runs["one"].append(timed(lambda: measure(build, site, env), site / "output"))
-    return result, site / "content"
+    content = work / f"content-{size}"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(site / "content", content)
+    # Memory: one more first build (from seeds) and one more clean build.
+    for folder in ("output", ".sitegen-cache", "content"):
+        shutil.rmtree(site / folder)
+    result.runs[MEMORY].append(measure(build, site, env, memory=True))
+    for folder in ("output", ".sitegen-cache"):
+        shutil.rmtree(site / folder)
+    result.runs[MEMORY].append(measure(build, site, env, memory=True))
+    return result, content
 
 
 def bench_peer(tool: peers.Peer, work: Path, size: int, content: Path, repeat: int) -> Result:
-    result = Result(tool.name, size, {step: [] for step in STEPS})
+    result = Result(tool.name, size, {step: [] for step in (*STEPS, MEMORY)})
     site = work / f"{tool.name}-{size}"
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
@@ -202,6 +217,8 @@ def bench_peer(tool: peers.Peer, work: Path, size: int, content: Path, repeat: i
         result.runs["noop"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
         change_one(target, n)
         result.runs["one"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
+    tool.clean(site)
+    result.runs[MEMORY].append(measure(tool.command, site, memory=True))
     return result
 
 
@@ -302,9 +319,10 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers
   have no import step, so theirs is their first build of the converted corpus.
   *clean build*: no output folder and no cache. *one article changed*: a sentence appended to
-  one article's body. Peak memory is the largest total of each tool's whole process tree
-  (workers included), over all its runs, sampled every 20 ms as the sum of the processes'
-  proportional set sizes: a page that forked workers share with their parent counts once.
+  one article's body. *Peak memory* is the largest total of each tool's whole process tree
+  (workers included) during one more first and one more clean build, sampled every 20 ms as the sum of the
+  processes' proportional set sizes: a page that forked workers share with their parent
+  counts once. (Sampling costs CPU, so the timed runs are not sampled.)
   *Files written* counts output files created or modified by the rebuild.
 
 {report}

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from lxml import html as lxml_html
 
 from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
@@ -259,3 +259,17 @@ def test_bad_dateline_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as info:
         parse_seed(seed_text("T", "Text.", "Published: last Tuesday").encode(), tmp_path / "001_0000000000000001.txt", DATED)
     assert info.value.line == 5 and "not an ISO 8601 date" in str(info.value)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.text(st.characters(exclude_categories=["Cs"]), max_size=30), min_size=1, max_size=4))
+@example(["next line \x85 here"])
+@example(["party 🎉", "plain"])
+@example(["a: b", "- x", "'q'", "yes", "2024-01-01", "#c", "\u2028", " lead", ""])
+def test_front_matter_is_the_same_with_or_without_libyaml(values: list[str]) -> None:
+    import yaml
+
+    from sitegen.seeds import dump_front_matter
+
+    meta = {"title": values[0], "tags": values[1:], "source": " ".join(values)}
+    assert dump_front_matter(meta) == yaml.dump(meta, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
