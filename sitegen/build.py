@@ -149,7 +149,9 @@ def _build(
     from . import feeds, ledger, render, seeds, site as site_mod
     from .content import load_content
 
-    imported = seeds.import_seeds(site_dir, config, inputs=inputs, previous=state.seeds, workers=workers)
+    import_key = seeds.import_key(config)
+    previous_seeds = state.seeds if state.import_key == import_key else {}
+    imported = seeds.import_seeds(site_dir, config, inputs=inputs, previous=previous_seeds, workers=workers)
     report = BuildReport(config=config, imported=imported)
     report.errors += imported.errors
     report.warnings += imported.warnings
@@ -218,6 +220,7 @@ def _build(
         output_dir=str(output_dir),
         outputs=dict(sorted(records.items())),
         seeds=imported.outcomes,
+        import_key=import_key,
         report=_summary(report),
         articles=content.records,
         reason="",

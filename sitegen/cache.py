@@ -203,14 +203,14 @@ class BuildState:
 
     generator: str = ""
     output_dir: str = ""
-    config: str = ""
-    """The settings the last build used (their repr)."""
     inputs: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
     """Every input file read: path -> FileState fields."""
     outputs: dict[str, tuple[str, int, int, tuple[str, ...]]] = field(default_factory=dict)
     """Every output file written: site path -> (key, size, mtime_ns, what its template read)."""
     seeds: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    """Seed path -> ("ok", content path) or ("error", message, line)."""
+    """Seed path -> what importing it came to (seeds.Outcome)."""
+    import_key: str = ""
+    """The import settings those outcomes were found with (seeds.import_key)."""
     report: dict[str, Any] = field(default_factory=dict)
     """The last build's counts, errors and warnings, replayed when nothing changed."""
     articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -219,7 +219,7 @@ class BuildState:
     """Why the cache could not be used, when it could not."""
 
 
-_SMALL = ("generator", "output_dir", "config", "inputs", "outputs", "seeds", "report")
+_SMALL = ("generator", "output_dir", "inputs", "outputs", "seeds", "import_key", "report")
 
 
 def _load_blob(path: Path) -> Any:

@@ -25,17 +25,36 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_if_changed(target: Path, data: bytes) -> bool:
-    """Write ``data`` atomically (temp file + rename) unless ``target`` already holds it."""
+def write_if_changed(target: Path | str, data: bytes) -> bool:
+    """Write ``data`` to ``target`` unless it already holds it; True when written.
+
+    A file that exists is replaced atomically (temp file + rename), so a site served
+    while it is rebuilt never shows a half-written page. A new file is written in place:
+    there is nothing to protect, and a rename costs as much again on some file systems.
+    """
+    path = os.fspath(target)
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
+        st = os.stat(path)
     except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            pass  # appeared meanwhile: replace it the careful way
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            return True
+    else:
+        if st.st_size == len(data):
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    return False
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
     return True
 
 

@@ -207,11 +207,12 @@ Outcome = tuple[str, ...]
 
 def _examine_seed(
     context: tuple[ImportRules, dt.tzinfo, Path], path: Path
-) -> tuple[FileState | None, SeedArticle | SitegenError, str, dict[str, str]]:
-    """Read and parse one seed and compare it with its content file (in a worker).
+) -> tuple[FileState | None, SeedArticle | SitegenError | None, str, dict[str, str]]:
+    """Read one seed and compare it with its content file (in a worker).
 
     The verdict is "create", "unchanged", "kept" (edited by hand), "update" or "skip"
-    (content file unreadable: content.py reports it); with the content file's fields.
+    (content file unreadable: content.py reports it); with the content file's fields. A
+    seed already imported as it is now is not parsed again (its article is None).
     """
     rules, zone, content_dir = context
     try:
@@ -219,19 +220,26 @@ def _examine_seed(
     except OSError as e:
         return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}
     try:
+        old: str | None = (content_dir / f"{path.stem}.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = None
+    except (OSError, UnicodeDecodeError):
+        return state, None, "skip", {}
+    fields = _front_fields(old) if old is not None else {}
+    if fields.get("seed_hash") == seed_digest(data):
+        return state, None, "unchanged", fields
+    try:
         seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
         return state, e, "skip", {}
-    try:
-        old = (content_dir / f"{path.stem}.md").read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if old is None:
         return state, seed, "create", {}
-    except (OSError, UnicodeDecodeError):
-        return state, seed, "skip", {}
-    fields = _front_fields(old)
-    if fields.get("seed_hash") == seed.digest:
-        return state, seed, "unchanged", fields
     return state, seed, "kept" if is_hand_edited(old) else "update", fields
+
+
+def import_key(config: Config) -> str:
+    """The settings an import depends on; when they change, every seed is looked at again."""
+    return cache.digest(repr((config.import_rules, config.timezone)))
 
 
 def _write_content(context: None, job: tuple[Path, SeedArticle, str, dt.datetime]) -> None:
@@ -304,15 +312,17 @@ def import_seeds(
             continue
         report.outcomes[str(seed_path)] = ("ok",)
         target = content_dir / f"{seed_path.stem}.md"
-        if verdict == "create":
+        if verdict == "unchanged":
+            report.unchanged.append(target)
+        elif seed is None:
+            continue  # "skip": content.py reports the unreadable content file
+        elif verdict == "create":
             if taken is None:
                 taken = _taken_slugs(content_dir)
             slug = urls.unique_slug(urls.slugify(seed.title), taken)
             taken.add(slug)
             writes.append((target, seed, slug, seed.published or dates.import_time(zone)))
             report.created.append(target)
-        elif verdict == "unchanged":
-            report.unchanged.append(target)
         elif verdict == "kept":
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
             report.kept.append(target)

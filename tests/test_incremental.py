@@ -260,3 +260,13 @@ def test_racy_file_is_compared_by_content(tmp_path: Path) -> None:
     assert not racy.unchanged(path)
     settled = cache.Inputs({str(path): (state.size, state.mtime_ns, state.sha, state.mtime_ns + 10 * cache.RACY_NS)})
     assert settled.unchanged(path)  # trusted by its stat, as make and git do
+
+
+def test_changed_import_rules_look_at_every_seed_again(make_site: MakeSite) -> None:
+    rules = "[import]\ndate = '^Published:\\s*(?P<text>.+)$'\n"
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Dated", "Published: someday", "Text.")}, config=rules)
+    assert "dateline" in str(build(site).errors[0])
+    assert "dateline" in str(build(site).errors[0])  # replayed, file unchanged
+    (site / "sitegen.toml").write_text("")  # no date rule: the line is text now
+    report = build(site)
+    assert report.ok and report.imported.created and report.articles == 1
