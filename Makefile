@@ -1,16 +1,31 @@
-# make build: set up .venv and build the site; make test: set up and run the tests.
+# make build: set up .venv and build the site; make test: set up and run the tests;
+# make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test clean distclean
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_ARGS  ?=
+
+.PHONY: build test bench clean distclean
 
 build: $(STAMP)
 	$(BIN)/sitegen build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The peers live in an environment of their own: never dependencies of sitegen.
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/run.py --bin $(BENCH_VENV)/bin --write BENCHMARKS.md $(BENCH_ARGS)
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sitegen needs Python 3.11 or newer"'
@@ -24,7 +39,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output .pytest_cache .sitegen-cache .bench
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(BENCH_VENV)
