@@ -266,6 +266,9 @@ def main() -> None:
     parser.add_argument("--sitegen", default=str(ROOT / ".venv" / "bin" / "sitegen"))
     parser.add_argument("--write", type=Path, help="write the report (Markdown) to this file, e.g. BENCHMARKS.md")
     args = parser.parse_args()
+    # The tools run inside each site's folder: every path must be absolute.
+    args.bin, args.work = args.bin.resolve(), args.work.resolve()
+    args.sitegen = str(Path(args.sitegen).resolve())
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
 

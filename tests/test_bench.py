@@ -1,0 +1,74 @@
+"""The benchmark's corpus and peer sites: deterministic, and a fair copy of what sitegen builds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+import corpus  # noqa: E402
+import peers  # noqa: E402
+import run  # noqa: E402
+
+from sitegen.build import build  # noqa: E402
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    corpus.write_seeds(corpus.corpus(25), tmp_path / "a")
+    corpus.write_seeds(corpus.corpus(25), tmp_path / "b")
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+    assert a == {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
+    assert len(a) == 25 and all(name.endswith(".txt") for name in a)
+
+
+@pytest.fixture(scope="module")
+def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("bench") / "site"
+    corpus.write_seeds(corpus.corpus(60), site / "seeds")
+    (site / "sitegen.toml").write_text(run.SITEGEN_CONFIG, encoding="utf-8")
+    report = build(site)
+    assert report.ok, report.errors
+    return site
+
+
+def test_corpus_imports_with_its_dates_and_tags(bench_site: Path) -> None:
+    posts = [frontmatter.load(str(p)) for p in sorted((bench_site / "content").glob("*.md"))]
+    assert len(posts) == 60
+    dates = [str(p["date"]) for p in posts]
+    assert len(set(dates)) == 60 and dates == sorted(dates)  # spread out, in file order
+    assert all(1 <= len(p["tags"]) <= 3 for p in posts)
+    assert all("READ MORE" not in p.content and "newsletters" not in p.content for p in posts)
+    assert len([p for p in (bench_site / "output" / "tags").iterdir() if p.is_dir()]) > 10
+
+
+@pytest.mark.parametrize("name", sorted(peers.PEERS))
+def test_peer_sites_hold_the_same_articles(bench_site: Path, tmp_path: Path, name: str) -> None:
+    posts = [frontmatter.load(str(p)) for p in sorted((bench_site / "content").glob("*.md"))]
+    tool = peers.PEERS[name](tmp_path / "bin")
+    files = tool.write_site(tmp_path, posts)
+    assert len(files) == 60 and all(f.is_file() for f in files)
+    for post, path in zip(posts, files):
+        text = path.read_text(encoding="utf-8")
+        assert post["title"] in text and post["slug"] in text
+        assert post.content.strip() in text  # the very same Markdown body
+
+
+def test_change_one_appends_to_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: x\ndate: 2024-01-01\n---\n\nBody.\n")
+    run.change_one(path, 0)
+    run.change_one(path, 1)
+    assert frontmatter.load(str(path)).content.endswith("round 0.\nAn editor added this sentence in round 1.")
+
+
+def test_table_shows_ratios_to_hugo() -> None:
+    results = []
+    for tool, factor in (("hugo", 1.0), ("sitegen", 0.5)):
+        result = run.Result(tool, 100, {step: [run.Run(2.0 * factor, int(100 * 2**20 * factor), 3)] for step in (*run.STEPS, run.MEMORY)})
+        results.append(result)
+    text = run.table(results)
+    sitegen_row = next(line for line in text.splitlines() if line.startswith("| sitegen"))
+    assert "1.00 (0.50x)" in sitegen_row and "50 MiB (0.50x)" in sitegen_row
