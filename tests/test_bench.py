@@ -61,7 +61,7 @@ def test_change_one_appends_to_the_body(tmp_path: Path) -> None:
     path.write_text("---\ntitle: x\ndate: 2024-01-01\n---\n\nBody.\n")
     run.change_one(path, 0)
     run.change_one(path, 1)
-    assert frontmatter.load(str(path)).content.endswith("round 0.\nAn editor added this sentence in round 1.")
+    assert frontmatter.load(str(path)).content.endswith("round 0.\n\nAn editor added this sentence in round 1.")
 
 
 def test_table_shows_ratios_to_hugo() -> None:
