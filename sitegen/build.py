@@ -149,20 +149,21 @@ def _build(
     from . import feeds, ledger, render, seeds, site as site_mod
     from .content import load_content
 
-    import_key = seeds.import_key(config)
-    previous_seeds = state.seeds if state.import_key == import_key else {}
-    imported = seeds.import_seeds(site_dir, config, inputs=inputs, previous=previous_seeds, workers=workers)
-    report = BuildReport(config=config, imported=imported)
-    report.errors += imported.errors
-    report.warnings += imported.warnings
-
-    # First gather every article, so each page sees the same, complete site.
+    # Content first: the importer compares each seed with what its content file says.
     content_dir = site_dir / "content"
     state.articles = cache.load_articles(site_dir, state)
     content = load_content(content_dir, config, inputs, state.articles, workers)
-    report.errors += content.errors
-    report.warnings += content.warnings
-    report.parsed = content.parsed
+    import_key = seeds.import_key(config)
+    previous_seeds = state.seeds if state.import_key == import_key else {}
+    imported = seeds.import_seeds(site_dir, config, inputs=inputs, previous=previous_seeds, workers=workers, known=content.seed_hashes)
+    parsed = content.parsed
+    if written := {str(p) for p in (*imported.created, *imported.updated)}:
+        fresh = {name: record for name, record in content.records.items() if name not in written}
+        content = load_content(content_dir, config, inputs, state.articles, workers, fresh=fresh)
+        parsed += content.parsed
+    report = BuildReport(config=config, imported=imported, parsed=parsed)
+    report.errors += imported.errors + content.errors
+    report.warnings += imported.warnings + content.warnings
     articles, dated = ledger.apply_ledger(content.articles, ledger.load_ledger(content_dir, inputs.read), config.zone)
     if (ledger_data := ledger.save_ledger(content_dir, dated)) is not None:
         inputs.wrote(content_dir / ledger.LEDGER_NAME, ledger_data)

@@ -60,8 +60,9 @@ def plain_paragraphs(body: str) -> str | None:
 
 Record = tuple[Any, ...]
 """A content file's parse result as the cache stores it:
-``(file sha, settings key, warnings, result)`` where result is ``("article", ...)``,
-``("draft",)`` or ``("error", message, line)``."""
+``(file sha, settings key, warnings, result, seed hash)`` where result is
+``("article", ...)``, ``("draft",)`` or ``("error", message, line)``, and the seed hash is
+the ``seed_hash`` the importer wrote into the file (or "")."""
 
 
 @dataclass
@@ -74,6 +75,11 @@ class ContentReport:
     """Every content file's record, for the cache."""
     parsed: int = 0
     """How many files were read and parsed (the rest came from the cache)."""
+
+    @property
+    def seed_hashes(self) -> dict[str, str]:
+        """Content path -> the seed hash stamped on it by the importer."""
+        return {name: record[4] for name, record in self.records.items() if record[4]}
 
 
 def new_markdown() -> markdown.Markdown:
@@ -231,10 +237,16 @@ def _date_from_record(value: tuple[str, str]) -> dt.datetime:
     return parsed.replace(tzinfo=ZoneInfo(zone)) if zone else parsed
 
 
+# What the importer stamped on the file: lets it tell an unchanged seed without reading
+# the file again (seeds.py).
+_SEED_HASH_RE = re.compile(r"^seed_hash: *['\"]?(sha256:[0-9a-f]{64})['\"]? *$", re.MULTILINE)
+
+
 def parse_file(context: tuple[Config, Converter], path: Path) -> tuple[FileState | None, Record]:
     """Read and parse one content file into its record; the state is None if it could not be read."""
     config, convert = context
     state: FileState | None = None
+    seed_hash = ""
     try:
         try:
             data, state = cache.read_file(path)
@@ -244,13 +256,15 @@ def parse_file(context: tuple[Config, Converter], path: Path) -> tuple[FileState
             document = data.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as e:
             raise ContentError(path, f"is not valid UTF-8 (offset {e.start})") from e
+        if match := _SEED_HASH_RE.search(document.split("\n---", 1)[0]):
+            seed_hash = match[1]
         parsed = parse_article(path, document, config, convert)
     except SitegenError as e:
-        return state, (state.sha if state else "", content_key(config), (), ("error", e.reason, e.line))
+        return state, (state.sha if state else "", content_key(config), (), ("error", e.reason, e.line), seed_hash)
     if parsed is None:
-        return state, (state.sha if state else "", content_key(config), (), ("draft",))
+        return state, (state.sha if state else "", content_key(config), (), ("draft",), seed_hash)
     record, warnings = parsed
-    return state, (state.sha if state else "", content_key(config), tuple(warnings), record)
+    return state, (state.sha if state else "", content_key(config), tuple(warnings), record, seed_hash)
 
 
 def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
@@ -258,7 +272,7 @@ def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], 
 
     ``tags`` shares one Tag object per tag among the articles of a build.
     """
-    file_sha, key, _, result = record
+    file_sha, key, _, result, _ = record
     (_, article_id, title, slug, site_path, published, updated, summary, _, body_html, html,
      updated_in_front_matter, content_hash, author, tag_pairs, origin, related) = result
     shared = {} if tags is None else tags
@@ -289,26 +303,31 @@ def load_content(
     inputs: Inputs | None = None,
     previous: dict[str, Record] | None = None,
     workers: Workers | None = None,
+    fresh: dict[str, Record] | None = None,
 ) -> ContentReport:
     """Every ``*.md`` under ``content_dir`` as an article; a bad file is reported, the rest
-    still load. A file the cache (``previous``) holds and that did not change is not read."""
+    still load. A file the cache (``previous``) holds and that did not change is not read,
+    nor one this build already read (``fresh``: the records of files it has not written since)."""
     report = ContentReport()
     if not content_dir.is_dir():
         return report
     inputs = inputs or Inputs()
     previous = previous or {}
+    fresh = fresh or {}
     key = content_key(config)
     paths = cache.find_files(content_dir, ".md", recursive=True)
     todo: list[Path] = []
     for name in paths:
         record = previous.get(name)
-        if record is not None and record[1] == key and inputs.unchanged(name, sha=record[0]):
+        if name in fresh:
+            report.records[name] = fresh[name]
+        elif record is not None and record[1] == key and inputs.unchanged(name, sha=record[0]):
             report.records[name] = record
         else:
             todo.append(Path(name))
     if todo:
         # Markdown already converted in an earlier build is looked up, not converted again.
-        known = {r[3][8]: r[3][9] for r in previous.values() if r[3][0] == "article"}
+        known = {r[3][8]: r[3][9] for r in (*previous.values(), *fresh.values()) if r[3][0] == "article"}
         results = (workers or Workers(1)).map(parse_file, todo, context=(config, Converter(known)), label="Reading content")
         for path, (state, record) in zip(todo, results):
             if state is not None:
@@ -318,7 +337,7 @@ def load_content(
 
     tags: dict[tuple[str, str], Tag] = {}
     for name in paths:
-        _, _, warnings, result = report.records[name]
+        _, _, warnings, result, _ = report.records[name]
         report.warnings.extend(warnings)
         if result[0] == "error":
             report.errors.append(ContentError(name, result[1], result[2]))

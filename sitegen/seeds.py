@@ -206,7 +206,7 @@ Outcome = tuple[str, ...]
 
 
 def _examine_seed(
-    context: tuple[ImportRules, dt.tzinfo, Path], path: Path
+    context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str]], path: Path
 ) -> tuple[FileState | None, SeedArticle | SitegenError | None, str, dict[str, str]]:
     """Read one seed and compare it with its content file (in a worker).
 
@@ -214,13 +214,16 @@ def _examine_seed(
     (content file unreadable: content.py reports it); with the content file's fields. A
     seed already imported as it is now is not parsed again (its article is None).
     """
-    rules, zone, content_dir = context
+    rules, zone, content_dir, known = context
     try:
         data, state = cache.read_file(path)
     except OSError as e:
         return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}
+    target = content_dir / f"{path.stem}.md"
+    if known.get(str(target)) == seed_digest(data):
+        return state, None, "unchanged", {}  # as its content file says: no need to read it
     try:
-        old: str | None = (content_dir / f"{path.stem}.md").read_text(encoding="utf-8")
+        old: str | None = target.read_text(encoding="utf-8")
     except FileNotFoundError:
         old = None
     except (OSError, UnicodeDecodeError):
@@ -265,11 +268,13 @@ def import_seeds(
     inputs: Inputs | None = None,
     previous: dict[str, Outcome] | None = None,
     workers: Workers | None = None,
+    known: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import every ``seeds/*.txt`` of the site into ``content/``.
 
     A seed that did not change since the last build (``previous``), whose content file did
-    not change either, is not read again: the outcome would be the same.
+    not change either, is not read again: the outcome would be the same. ``known`` maps
+    content files just read to the seed hash stamped on them, so they need no reading here.
     """
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
@@ -300,7 +305,7 @@ def import_seeds(
             todo.append(Path(name))
 
     zone = config.zone
-    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir), label="Reading seeds")
+    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}), label="Reading seeds")
     taken: set[str] | None = None
     writes: list[tuple[Path, SeedArticle, str, dt.datetime]] = []
     for seed_path, (state, seed, verdict, fields) in zip(todo, examined):
