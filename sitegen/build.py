@@ -10,6 +10,7 @@ written. When no input changed at all, the build ends after looking at file date
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,21 @@ def build(
     ``jobs`` worker processes share the per-article work (default: one per CPU).
     """
     started = time.perf_counter()
+    # A build makes millions of objects that live until it ends: the cycle collector would
+    # only walk them again and again (about a tenth of the time), and there are no cycles
+    # to find among them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        report = _incremental_build(site_dir, output_dir, progress, jobs)
+    finally:
+        if collecting:
+            gc.enable()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _incremental_build(site_dir: Path, output_dir: Path | None, progress: Progress, jobs: int | None) -> BuildReport:
     site_dir = site_dir.resolve()
     output_dir = (output_dir or site_dir / "output").resolve()
     generator = cache.generator_id()
@@ -97,7 +113,6 @@ def build(
         inputs.settle()
         new_state.inputs = inputs.snapshot()
         cache.save_state(site_dir, new_state, previous_articles=state.articles)
-    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -52,11 +52,19 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
     return parsed
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
 def format_iso(value: dt.datetime) -> str:
     """RFC 3339 / ISO 8601 with offset, seconds precision (front matter, Atom, sitemap)."""
-    return value.replace(microsecond=0).isoformat()
+    return (value.replace(microsecond=0) if value.microsecond else value).isoformat()
 
 
-def format_human(value: dt.datetime) -> str:
-    """A date for readers, e.g. ``4 October 2022``."""
-    return f"{value.day} {value:%B %Y}"
+def format_human(value: dt.datetime | dt.date) -> str:
+    """A date for readers, e.g. ``4 October 2022``: English whatever the machine's locale."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_month(year: int, month: int) -> str:
+    """A month for readers, e.g. ``October 2022``."""
+    return f"{MONTHS[month - 1]} {year}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .dates import format_month
 from .errors import SitegenError
 
 
@@ -73,7 +74,7 @@ class ArchiveMonth:
 
     @property
     def name(self) -> str:
-        return dt.date(self.year, self.month, 1).strftime("%B %Y")
+        return format_month(self.year, self.month)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ with ``Urls.url`` (root-relative, honouring a sub-path base_url) or ``Urls.absol
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=4096)  # tag names recur on every article
 def slugify(text: str) -> str:
     """Readable ASCII slug (Unicode transliterated); never empty, never a path."""
     slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import datetime as dt
+import locale
+
+from sitegen import dates
+
+
+def test_human_dates_are_english_whatever_the_locale() -> None:
+    assert dates.format_human(dt.datetime(2022, 10, 4, 9, 30, tzinfo=dt.UTC)) == "4 October 2022"
+    assert dates.format_month(2024, 1) == "January 2024"
+    try:
+        locale.setlocale(locale.LC_TIME, "de_DE.UTF-8")
+    except locale.Error:
+        return  # the machine has no other locale to try
+    try:
+        assert dates.format_human(dt.date(2022, 3, 1)) == "1 March 2022"
+    finally:
+        locale.setlocale(locale.LC_TIME, "C")
+
+
+def test_iso_dates_drop_microseconds_and_keep_the_offset() -> None:
+    zone = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    assert dates.format_iso(dt.datetime(2024, 2, 1, 10, 0, 0, 123456, tzinfo=zone)) == "2024-02-01T10:00:00+05:30"
+    assert dates.format_iso(dt.datetime(2024, 2, 1, 10, 0, tzinfo=dt.UTC)) == "2024-02-01T10:00:00+00:00"
