@@ -1,0 +1,76 @@
+"""The worker pool: same results as a loop, in order, errors carried back, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from sitegen import parallel
+from sitegen.errors import ContentError
+
+
+PARENT = os.getpid()
+
+
+def square(context: int, item: int) -> tuple[int, int]:
+    time.sleep(0.0005)  # long enough that both processes get a share
+    return item * item + context, os.getpid()
+
+
+def fail_on_seven(context: None, item: int) -> int:
+    if item == 7:
+        raise ContentError("content/seven.md", "no title", 2)
+    return item
+
+
+def crash_in_worker(context: None, item: int) -> int:
+    time.sleep(0.002)
+    if os.getpid() != PARENT:
+        os._exit(3)  # a worker that dies without a word
+    return item
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+
+
+def test_results_in_order_from_this_process_and_a_worker() -> None:
+    items = list(range(500))
+    results = parallel.Workers(2).map(square, items, context=1)
+    assert [r[0] for r in results] == [i * i + 1 for i in items]
+    pids = {r[1] for r in results}
+    assert len(pids) == 2 and os.getpid() in pids
+
+
+def test_one_job_runs_here() -> None:
+    assert {pid for _, pid in parallel.Workers(1).map(square, list(range(300)), context=0)} == {os.getpid()}
+
+
+def test_progress_counts_every_item_once() -> None:
+    counted: list[int] = []
+
+    @contextmanager
+    def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        assert label == "Squaring" and total == 333
+        yield counted.append
+
+    parallel.Workers(2, progress).map(square, list(range(333)), context=0, label="Squaring")
+    assert sum(counted) == 333
+
+
+def test_an_error_in_a_worker_is_raised_here_with_its_file_and_line() -> None:
+    # Enough items that the failing one may land in either process.
+    for _ in range(3):
+        with pytest.raises(ContentError) as info:
+            parallel.Workers(2).map(fail_on_seven, list(range(40)))
+        assert str(info.value).endswith("seven.md:2: no title")
+
+
+def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
+    with pytest.raises(parallel.WorkerError, match="status"):
+        parallel.Workers(2).map(crash_in_worker, list(range(64)))
