@@ -103,7 +103,7 @@ def _incremental_build(site_dir: Path, output_dir: Path | None, progress: Progre
 
     if _nothing_changed(state, inputs, site_dir, output_dir):
         report = _replay(state, config)
-        if inputs.snapshot() != state.inputs:  # racy files were verified: remember it
+        if inputs.reverified:  # racy files were compared by content: remember they settled
             state.inputs = inputs.snapshot()
             cache.save_state(site_dir, state, previous_articles=state.articles)
     else:

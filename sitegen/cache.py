@@ -105,11 +105,15 @@ class Inputs:
     """Reads input files and remembers what was read, so the next build can tell what changed."""
 
     def __init__(self, previous: dict[str, tuple[int, int, str, int]] | None = None) -> None:
-        self.previous = {k: FileState(*v) for k, v in (previous or {}).items()}
+        """``previous``: the last build's file states (BuildState.inputs)."""
+        # Kept as stored: most entries are only compared, never needed as objects.
+        self.previous = previous or {}
         self.seen: dict[str, FileState] = {}
         # Files already compared with the last build's in this one (importing looks at
         # content files before loading them); a file this build writes is forgotten.
         self._checked: dict[str, FileState | None] = {}
+        self.reverified = 0
+        """Racy files found unchanged by their content: worth remembering as settled."""
 
     def read(self, path: Path) -> bytes:
         """The bytes of ``path``, recorded. Raises OSError like ``Path.read_bytes``."""
@@ -151,9 +155,10 @@ class Inputs:
         return self._checked[name]
 
     def _compare(self, path: str) -> FileState | None:
-        old = self.previous.get(path)
-        if old is None:
+        stored = self.previous.get(path)
+        if stored is None:
             return None
+        old = FileState(*stored)
         try:
             st = os.stat(path)
         except OSError:
@@ -169,6 +174,7 @@ class Inputs:
                     return None
         except OSError:
             return None
+        self.reverified += 1
         return FileState(old.size, old.mtime_ns, old.sha, checked)
 
     def settle(self) -> None:
