@@ -211,7 +211,7 @@ def _build(
     else:
         report.cache = f"{report.parsed} of {len(content.records)} content files parsed, {len(todo)} of {len(plan)} output files rendered"
 
-    renderer.prepare({plan[i].page.template for i in todo if plan[i].page is not None})
+    renderer.prepare({page.template for i in todo if (page := plan[i].page) is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = feeds.FeedWriter(site)
     results = workers.map(_make, todo, context=(renderer, writer, keys, plan, output_dir), label="Rendering")

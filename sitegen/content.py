@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__, dates, text, urls
-from .model import Article, OutputFile, Site
+from .model import Article, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
@@ -247,9 +247,3 @@ def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
     }
     data, _ = fit(renderers[job.fmt], job.entries, writer.config.feed_max_bytes)
     return data
-
-
-def build_feeds(site: Site) -> list[OutputFile]:
-    """Every feed file of the site, rendered."""
-    writer = FeedWriter(site)
-    return [OutputFile(job.path, render_feed(writer, job)) for job in plan_feeds(site)]

@@ -98,13 +98,6 @@ class Page:
     context: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class OutputFile:
-    path: str
-    """Relative to the output folder, POSIX separators."""
-    data: bytes
-
-
 @dataclass
 class ImportReport:
     """What importing ``seeds/`` did, file by file."""

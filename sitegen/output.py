@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
 from .errors import OutputError
-from .model import OutputFile
 
 # What the last build wrote. Only files listed here are ever deleted, so pointing
 # --output at a folder with other files in it never loses them.
@@ -103,24 +101,6 @@ def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
     manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
     write_if_changed(out_dir / MANIFEST, manifest)
     return removed
-
-
-def write_output(files: Iterable[OutputFile], out_dir: Path) -> WriteReport:
-    """Write ``files`` under ``out_dir``; raises OutputError for a path that would leave it."""
-    report = WriteReport()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    produced: dict[str, bytes] = {}
-    for file in files:
-        if file.path in produced:
-            raise OutputError(out_dir / file.path, "two pages would be written to this file")
-        produced[file.path] = file.data
-    for path in sorted(produced):
-        if write_file(out_dir, path, produced[path])[0]:
-            report.written.append(path)
-        else:
-            report.unchanged += 1
-    report.removed = finish_output(out_dir, set(produced))
-    return report
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

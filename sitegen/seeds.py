@@ -11,7 +11,8 @@ import hashlib
 import os
 import re
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -175,7 +176,7 @@ _C_DUMPER = getattr(yaml, "CSafeDumper", None)
 _C_DIFFERS_RE = re.compile("[\x85\U00010000-\U0010ffff]")
 
 
-def dump_front_matter(meta: dict[str, object]) -> str:
+def dump_front_matter(meta: Mapping[str, object]) -> str:
     """YAML for ``meta`` (strings and lists of strings), the same with or without libyaml."""
     strings = [v for v in meta.values() if isinstance(v, str)] + [s for v in meta.values() if isinstance(v, list) for s in v]
     dumper = _C_DUMPER if _C_DUMPER and not any(_C_DIFFERS_RE.search(s) for s in strings) else yaml.SafeDumper
@@ -290,15 +291,15 @@ def import_seeds(
     todo: list[Path] = []
     folder = str(content_dir)
     for name in seed_files:
-        target = os.path.join(folder, os.path.basename(name)[: -len(".txt")] + ".md")
+        content_file = os.path.join(folder, os.path.basename(name)[: -len(".txt")] + ".md")
         outcome = previous.get(name)
         if outcome is None or not inputs.unchanged(name):
             todo.append(Path(name))
         elif outcome[0] == "error":
             report.errors.append(SeedError(name, outcome[1], int(outcome[2]) if outcome[2] else None))
             report.outcomes[name] = outcome
-        elif inputs.same(target):
-            (report.kept if outcome[0] == "kept" else report.unchanged).append(Path(target))
+        elif inputs.same(content_file):
+            (report.kept if outcome[0] == "kept" else report.unchanged).append(Path(content_file))
             report.warnings.extend(outcome[1:])
             report.outcomes[name] = outcome
         else:
