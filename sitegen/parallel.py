@@ -1,11 +1,12 @@
-"""Both cores: per-item work shared between this process and forked workers, results in
-input order.
+"""Both cores: per-item work shared between this process and a concurrent.futures
+process pool, results in input order.
 
-Workers are forked, so they start with this process's memory (the site model, the
-template environment, the Markdown cache) and nothing is pickled but their results. This
-process works too, taking chunks from the same counter, so ``jobs`` processes use ``jobs``
-cores and only ``jobs - 1`` copies of the memory pages they touch are made. Where fork is
-not the safe default (Windows, macOS) the work runs here alone; the results are the same.
+The pool's workers are forked, so they start with this process's memory (the site model,
+the template environment, the Markdown cache) and nothing is pickled but their results.
+This process works too, taking chunks from the same counter as the workers, so ``jobs``
+processes use ``jobs`` cores and only ``jobs - 1`` copies are made of the memory pages
+they touch. Where fork is not the safe default (Windows, macOS) the work runs here alone;
+the results are the same.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
-import signal
 import sys
-import threading
-import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,10 +45,6 @@ def default_jobs() -> int:
 
 def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
-class WorkerError(RuntimeError):
-    """A worker failed in a way that could not be sent back as it was."""
 
 
 def _run_chunk(fn: Callable[[Any, Any], Any], context: Any, chunk: Sequence[Any]) -> list[Any]:
@@ -84,103 +78,60 @@ class Workers:
             return [result for chunk in done for result in chunk]
 
 
+# What forked workers share with this process, set just before they are forked.
+_shared: tuple[Callable[[Any, Any], Any], Any, list[Sequence[Any]], Any, Any] | None = None
+
+
+def _claim(counter: Any, lock: Any) -> int:
+    with lock:
+        index = int(counter.value)
+        counter.value = index + 1
+    return index
+
+
+def _claim_and_run() -> tuple[int, list[Any]]:
+    """A task for the executor: do the next chunk nobody has claimed, if any is left."""
+    assert _shared is not None
+    fn, context, chunks, counter, lock = _shared
+    index = _claim(counter, lock)
+    return (index, _run_chunk(fn, context, chunks[index])) if index < len(chunks) else (-1, [])
+
+
 def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequence[Any]], jobs: int, advance: Callable[[int], None]) -> list[list[Any]]:
+    global _shared
     forking = multiprocessing.get_context("fork")
-    counter = forking.RawValue("l", 0)
-    lock = forking.Lock()
-
-    def claim() -> int:
-        with lock:
-            index = counter.value
-            counter.value += 1
-        return index
-
+    counter, lock = forking.RawValue("l", 0), forking.Lock()
     results: list[list[Any] | None] = [None] * len(chunks)
-    arrived: list[int] = []  # sizes of the chunks workers finished, for the progress bar
-    failures: list[BaseException] = []
-    children: list[tuple[int, BinaryIO]] = []
-    threads: list[threading.Thread] = []
+    _shared = (fn, context, chunks, counter, lock)
     # Objects the workers inherit should not be touched by a garbage collector: that
     # would copy every page of this process's heap into each worker.
     gc.freeze()
+    pool = ProcessPoolExecutor(jobs - 1, mp_context=forking)
     try:
-        for _ in range(jobs - 1):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(read_end)
-                _work(fn, context, chunks, claim, write_end)
-            os.close(write_end)
-            children.append((pid, os.fdopen(read_end, "rb")))
-        # Results are read as they come, or a worker would wait on a full pipe.
-        for _, reader in children:
-            threads.append(threading.Thread(target=_collect, args=(reader, chunks, results, arrived, failures), daemon=True))
-            threads[-1].start()
-        while (index := claim()) < len(chunks):
+        # One task per chunk; each takes whichever chunk is next, as this process does.
+        futures = [pool.submit(_claim_and_run) for _ in chunks]
+        counted: set[int] = set()
+
+        def collect(block: bool) -> None:
+            for number, future in enumerate(futures):
+                if number not in counted and (block or future.done()):
+                    index, payload = future.result()
+                    counted.add(number)
+                    if index >= 0:
+                        results[index] = payload
+                        advance(len(payload))
+
+        while (index := _claim(counter, lock)) < len(chunks):
             results[index] = _run_chunk(fn, context, chunks[index])
-            advance(len(chunks[index]) + _drain(arrived))
-        for thread in threads:
-            thread.join()
-        advance(_drain(arrived))
-        for pid, reader in children:
-            reader.close()
-            _, status = os.waitpid(pid, 0)
-            if status != 0 and not failures:
-                failures.append(WorkerError(f"a worker process ended with status {os.waitstatus_to_exitcode(status)}"))
-        children.clear()
+            advance(len(chunks[index]))
+            collect(block=False)
+        collect(block=True)
     finally:
-        for pid, reader in children:  # interrupted: stop the workers
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-            reader.close()
+        # Wait for the workers to be gone: they share the counter's memory, which the
+        # next call may be given again.
+        pool.shutdown(wait=True, cancel_futures=True)
+        _shared = None
         gc.unfreeze()
-    if failures:
-        raise failures[0]
-    if any(result is None for result in results):
-        raise WorkerError("a worker ended before its work was done")
+    if any(result is None for result in results):  # never hand back a partial answer
+        raise RuntimeError("a chunk of parallel work was lost")
     return results  # type: ignore[return-value]
-
-
-def _drain(arrived: list[int]) -> int:
-    total = 0
-    while arrived:
-        total += arrived.pop()
-    return total
-
-
-def _work(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequence[Any]], claim: Callable[[], int], fd: int) -> None:
-    """A worker's life: take chunks until none is left, send each result back, exit."""
-    status = 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                while (index := claim()) < len(chunks):
-                    pickle.dump((index, _run_chunk(fn, context, chunks[index])), out)
-                    out.flush()
-            except BaseException as e:  # sent back to be raised in the parent
-                status = 1
-                try:
-                    pickle.dump((-1, e), out)
-                except Exception:
-                    pickle.dump((-1, WorkerError("".join(traceback.format_exception(e)))), out)
-    finally:
-        os._exit(status)  # no cleanup of the parent's state: it is not ours
-
-
-def _collect(reader: BinaryIO, chunks: list[Sequence[Any]], results: list[list[Any] | None], arrived: list[int], failures: list[BaseException]) -> None:
-    while True:
-        try:
-            index, payload = pickle.load(reader)
-        except EOFError:
-            return
-        except Exception as e:  # a worker died mid-message
-            failures.append(WorkerError(f"a worker's results could not be read: {e}"))
-            return
-        if index < 0:
-            failures.append(payload)
-        else:
-            results[index] = payload
-            arrived.append(len(chunks[index]))

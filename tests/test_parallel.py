@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 import pytest
 
 from sitegen import parallel
 from sitegen.errors import ContentError
-
 
 PARENT = os.getpid()
 
@@ -72,5 +72,5 @@ def test_an_error_in_a_worker_is_raised_here_with_its_file_and_line() -> None:
 
 
 def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
-    with pytest.raises(parallel.WorkerError, match="status"):
+    with pytest.raises(BrokenProcessPool):
         parallel.Workers(2).map(crash_in_worker, list(range(64)))
