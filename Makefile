@@ -17,14 +17,16 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The peers live in an environment of their own: never dependencies of sitegen.
-bench: $(STAMP) $(BENCH_STAMP)
-	$(BIN)/python bench/run.py --bin $(BENCH_VENV)/bin --write BENCHMARKS.md $(BENCH_ARGS)
+# The peers live in an environment of their own, never dependencies of sitegen; sitegen
+# is installed there as a user has it (without the test tools).
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/run.py --write BENCHMARKS.md $(BENCH_ARGS)
 
-$(BENCH_STAMP): bench/requirements.txt
+$(BENCH_STAMP): bench/requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sitegen needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt -e .
 	touch $@
 
 $(BIN)/python:

