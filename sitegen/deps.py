@@ -29,8 +29,14 @@ def _parts(value: object, out: list[str]) -> None:
     elif kind is tuple or kind is list:
         out.append("(")
         for item in value:  # type: ignore[attr-defined]
-            if type(item) is Article:  # listings are mostly articles: no call for each
+            # Listings hold articles, the sitemap (path, date) pairs: no call for those.
+            item_kind = type(item)
+            if item_kind is Article:
                 out.append("A" + item.digest)
+            elif item_kind is str:
+                out.append(repr(item))
+            elif item_kind is dt.datetime:
+                out.append("D" + item.isoformat())
             else:
                 _parts(item, out)
         out.append(")")
