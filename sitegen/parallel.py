@@ -12,11 +12,9 @@ the results are the same.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -44,7 +42,7 @@ def default_jobs() -> int:
 
 
 def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def _run_chunk(fn: Callable[[Any, Any], Any], context: Any, chunk: Sequence[Any]) -> list[Any]:
@@ -98,6 +96,10 @@ def _claim_and_run() -> tuple[int, list[Any]]:
 
 
 def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequence[Any]], jobs: int, advance: Callable[[int], None]) -> list[list[Any]]:
+    # Imported here: a build with nothing to do should not pay for it.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _shared
     forking = multiprocessing.get_context("fork")
     counter, lock = forking.RawValue("l", 0), forking.Lock()
