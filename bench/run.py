@@ -242,6 +242,20 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def scaling(results: list[Result]) -> str:
+    """How sitegen's figures grow from the smallest corpus of 10,000 or more to the largest."""
+    own = sorted((r for r in results if r.tool == "sitegen" and r.size >= 10000), key=lambda r: r.size)
+    if len(own) < 2:
+        return ""
+    base, big = own[0], own[-1]
+    factor = big.size / base.size
+    cells = ", ".join(f"{STEP_NAMES[s]} {big.median(s) / base.median(s):.2f}x" for s in STEPS)
+    return (
+        f"\n**Scaling.** From {base.size:,} to {big.size:,} articles ({factor:.0f}x as many), sitegen's times grow: "
+        f"{cells}; peak memory {base.peak() / 2**20:.0f} -> {big.peak() / 2**20:.0f} MiB.\n"
+    )
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -259,6 +273,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
     parser.add_argument("--tools", default="sitegen,hugo,pelican", help="comma-separated: sitegen, hugo, pelican")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
@@ -274,15 +289,16 @@ def main() -> None:
 
     results: list[Result] = []
     versions = {"sitegen": subprocess.run([args.sitegen, "--version"], capture_output=True, text=True).stdout.strip()}
-    for size in args.sizes:
+    for size in [*args.sizes, *args.solo_sizes]:
         print(f"corpus of {size:,} articles", file=sys.stderr)
         seeds = prepare_corpus(args.work, size)
-        result, content = bench_sitegen(args.work, size, seeds, args.repeat, args.sitegen)
-        if "sitegen" in tools:
+        solo = size in args.solo_sizes and size not in args.sizes
+        result, content = bench_sitegen(args.work, size, seeds, 1 if solo else args.repeat, args.sitegen)
+        if "sitegen" in tools or solo:
             results.append(result)
             print(f"  sitegen: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
         for name in tools:
-            if name == "sitegen":
+            if name == "sitegen" or solo:
                 continue
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
@@ -291,7 +307,7 @@ def main() -> None:
             print(f"  {name}: {', '.join(f'{s} {peer.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
     # Hugo first: the reference of every ratio.
     results.sort(key=lambda r: (r.size, ["hugo", "sitegen", "pelican"].index(r.tool)))
-    report = table(results)
+    report = table(results) + scaling(results)
     print(report)
     if args.write:
         args.write.write_text(document(report, versions, args), encoding="utf-8")
@@ -300,6 +316,7 @@ def main() -> None:
 def document(report: str, versions: dict[str, str], args: argparse.Namespace) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     sizes = " ".join(str(s) for s in args.sizes)
+    solo = f" --solo-sizes {' '.join(str(s) for s in args.solo_sizes)}" if args.solo_sizes else ""
     return f"""# Benchmarks
 
 sitegen against Hugo and Pelican, built from the same generated corpus in one run of
@@ -333,8 +350,8 @@ Reproduce with:
 
 ```sh
 make bench                                            # sizes 1,000 and 10,000, all three tools
-make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat}"   # what this run used
-make bench BENCH_ARGS="--sizes 50000 --tools sitegen --repeat 1"  # sitegen alone, larger
+make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat}{solo}"   # what this run used
+make bench BENCH_ARGS="--solo-sizes 50000"            # and sitegen alone on 50,000 articles
 ```
 """
 

@@ -72,3 +72,12 @@ def test_table_shows_ratios_to_hugo() -> None:
     text = run.table(results)
     sitegen_row = next(line for line in text.splitlines() if line.startswith("| sitegen"))
     assert "1.00 (0.50x)" in sitegen_row and "50 MiB (0.50x)" in sitegen_row
+
+
+def test_scaling_line_compares_the_largest_corpus_with_ten_thousand() -> None:
+    def result(size: int, seconds: float, peak: int) -> run.Result:
+        return run.Result("sitegen", size, {step: [run.Run(seconds, peak, 0)] for step in (*run.STEPS, run.MEMORY)})
+
+    text = run.scaling([result(1000, 0.5, 2**20), result(10000, 2.0, 100 * 2**20), result(50000, 10.0, 400 * 2**20)])
+    assert "From 10,000 to 50,000 articles (5x as many)" in text
+    assert "clean build 5.00x" in text and "100 -> 400 MiB" in text
