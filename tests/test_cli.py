@@ -72,3 +72,52 @@ def test_python_dash_m(make_site: MakeSite) -> None:
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "Built 1 article" in done.stdout
+
+
+def test_jobs_option(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    assert "--jobs" in runner.invoke(main, ["build", "--help"]).output
+    assert runner.invoke(main, ["build", "--site", str(site), "--jobs", "0"]).exit_code == 2
+    result = runner.invoke(main, ["build", "--site", str(site), "-j", "2", "-v"])
+    assert result.exit_code == 0 and "cache: no cache yet: a clean build" in result.output
+    again = runner.invoke(main, ["build", "--site", str(site), "-v"])
+    assert "cache: up to date: nothing to do" in again.output and "(0 written, 0 removed)" in again.output
+
+
+def _run_in_terminal(args: list[str], cwd: Path) -> str:
+    """Run sitegen with a pseudo-terminal as its stderr, the way a person runs it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main_fd, child_fd = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stderr=child_fd, stdout=subprocess.DEVNULL)
+    os.close(child_fd)
+    chunks = []
+    while True:  # read as it comes: a full terminal buffer would stop the build
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    assert process.wait() == 0
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_bar_in_a_terminal_only(make_site: MakeSite) -> None:
+    from conftest import article_md
+
+    content = {f"a{i:03d}.md": article_md(f"Story {i}", date=f"2024-01-{1 + i % 28:02d}T09:00:00+00:00") for i in range(260)}
+    site = make_site(content=content)
+    shown = _run_in_terminal(["build", "--site", str(site)], site)
+    assert "Rendering" in shown and "%" in shown
+    (site / "sitegen.toml").write_text('title = "Changed"\n')  # work to do again, no terminal
+    import subprocess
+    import sys
+
+    quiet = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site)], capture_output=True, text=True, check=True)
+    assert "Rendering" not in quiet.stderr and "Built 260 articles" in quiet.stdout
