@@ -93,17 +93,19 @@ def new_markdown() -> markdown.Markdown:
 class Converter:
     """Markdown -> HTML, converting each distinct text only once."""
 
-    def __init__(self, known: dict[str, str] | None = None) -> None:
-        self.known: dict[str, str] = dict(known or {})
-        """SHA-256 of a Markdown text -> its HTML (from the cache, and from this run)."""
+    def __init__(self, known: dict[str, bytes] | None = None) -> None:
+        self.known: dict[str, bytes] = dict(known or {})
+        """SHA-256 of a Markdown text -> its HTML, UTF-8 (from the cache, and from this run)."""
         self._md: markdown.Markdown | None = None
 
     def __call__(self, body: str) -> tuple[str, str]:
         """(SHA-256 of ``body``, its HTML)."""
         key = cache.digest(body)
-        html = self.known.get(key)
-        if html is None:
-            html = self.known[key] = self.convert(body)
+        known = self.known.get(key)
+        if known is not None:
+            return key, known.decode("utf-8")
+        html = self.convert(body)
+        self.known[key] = html.encode("utf-8")
         return key, html
 
     def convert(self, body: str) -> str:
@@ -218,8 +220,8 @@ def parse_article(path: Path, document: str, config: Config, convert: Converter)
         _date_record(updated),
         summary,
         body_sha,
-        body_html,
-        None if html == body_html else html,
+        body_html.encode("utf-8"),
+        None if html == body_html else html.encode("utf-8"),
         bool(meta.get("updated")),
         "sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         _string(meta, "author", fail, config.author),
@@ -289,7 +291,7 @@ def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], 
         published=_date_from_record(published),
         updated=_date_from_record(updated),
         summary=summary,
-        html=body_html if html is None else html,
+        body=body_html if html is None else html,
         updated_in_front_matter=updated_in_front_matter,
         content_hash=content_hash,
         author=author,

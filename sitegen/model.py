@@ -18,7 +18,7 @@ class Tag:
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article, ready to render. All datetimes are timezone-aware."""
 
@@ -34,8 +34,9 @@ class Article:
     updated: dt.datetime
     summary: str
     """Plain text."""
-    html: str
-    """Body HTML from Markdown, with absolute URLs (usable in pages and feeds alike)."""
+    body: bytes
+    """Body HTML from Markdown, with absolute URLs, as UTF-8: a str holding a single curly
+    quote takes two bytes for every character, and a site holds every article's body."""
     updated_in_front_matter: bool = False
     content_hash: str = ""
     """Hash of what a reader sees (title, summary, body); ``updated`` moves only when it changes."""
@@ -48,6 +49,11 @@ class Article:
     """What the article was made from: its file's path and bytes and the settings that shape it."""
     digest: str = field(init=False, repr=False, compare=False)
     """Changes whenever anything a page or feed could show of the article changes."""
+
+    @property
+    def html(self) -> str:
+        """Body HTML from Markdown, with absolute URLs (usable in pages and feeds alike)."""
+        return self.body.decode("utf-8")
 
     def __post_init__(self) -> None:
         # Every field follows from source_hash but updated, which the ledger sets

@@ -59,7 +59,7 @@ def test_each_text_is_converted_once() -> None:
     first = converter("Some *text*.")
     assert converter("Some *text*.") == first and len(calls) == 1
     # Known HTML (from the build cache) is used as it is.
-    cached = Converter({first[0]: "<p>cached</p>"})
+    cached = Converter({first[0]: b"<p>cached</p>"})
     assert cached("Some *text*.") == (first[0], "<p>cached</p>")
 
 
