@@ -55,7 +55,7 @@ class BuildReport:
         return not self.errors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Job:
     """One output file to make: a page, a feed or a static file."""
 
@@ -215,13 +215,15 @@ def _build(
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = feeds.FeedWriter(site)
     results = workers.map(_make, todo, context=(renderer, writer, keys, plan, output_dir), label="Rendering")
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for index, result in zip(todo, results):
         job = plan[index]
         if result[0] == "error":
             report.errors.append(result[1])
             continue
         _, written, size, mtime_ns, accessed, key = result
-        records[job.path] = (key, size, mtime_ns, accessed)
+        # Most pages read the same few things: keep one tuple of each kind.
+        records[job.path] = (key, size, mtime_ns, shared.setdefault(accessed, accessed))
         if written:
             report.written.written.append(job.path)
         else:

@@ -29,7 +29,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedSet:
     """One subscription: the site's, or one tag's. Its feeds live under ``prefix``."""
 
@@ -204,7 +204,7 @@ def archive_path(number: int) -> str:
     return f"{ARCHIVE_PREFIX}{number}.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedJob:
     """One feed file to write: everything it shows, so equal jobs make equal bytes."""
 

@@ -1,4 +1,8 @@
-"""Data that crosses module boundaries: articles, the site, pages to render, files to write."""
+"""Data that crosses module boundaries: articles, the site, pages to render, what an import did.
+
+The frozen dataclasses use slots: a large site holds tens of thousands of each, and every
+worker process copies the memory pages of the ones it touches.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from .dates import format_month
 from .errors import SitegenError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     name: str
     slug: str
@@ -62,7 +66,7 @@ class Article:
         object.__setattr__(self, "digest", hashlib.sha256(key.encode()).hexdigest())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pagination:
     number: int
     total: int
@@ -72,7 +76,7 @@ class Pagination:
     articles: tuple[Article, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveMonth:
     year: int
     month: int
@@ -83,7 +87,7 @@ class ArchiveMonth:
         return format_month(self.year, self.month)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything gathered from content/, ordered newest first with a stable tie-break."""
 
@@ -93,7 +97,7 @@ class Site:
     archive: tuple[ArchiveMonth, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One HTML (or text) file to render from a template."""
 
