@@ -182,6 +182,7 @@ def _build(
     articles, dated = ledger.apply_ledger(content.articles, ledger.load_ledger(content_dir, inputs.read), config.zone)
     if (ledger_data := ledger.save_ledger(content_dir, dated)) is not None:
         inputs.wrote(content_dir / ledger.LEDGER_NAME, ledger_data)
+    del ledger_data, dated  # megabytes at scale, and the workers would copy them
     site, site_errors = site_mod.build_site(articles, config)
     report.errors += site_errors
     report.articles = len(site.articles)

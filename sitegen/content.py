@@ -298,8 +298,7 @@ def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], 
         tags=tuple(shared.get(pair) or shared.setdefault(pair, Tag(*pair)) for pair in tag_pairs),
         origin=origin,
         related=tuple(related),
-        # Hashed, with ``updated``, into the article's digest.
-        source_hash=f"{path}\0{file_sha}\0{key}",
+        source_hash=cache.digest(f"{path}\0{file_sha}\0{key}"),
     )
 
 
