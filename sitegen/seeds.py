@@ -206,49 +206,61 @@ Outcome = tuple[str, ...]
 ("error", message, line)."""
 
 
-def _examine_seed(
-    context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str]], path: Path
-) -> tuple[FileState | None, SeedArticle | SitegenError | None, str, dict[str, str]]:
+Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None]
+"""What a worker found of a seed: (its state, its error, the verdict, the content file's
+fields, the seed's title and dateline). Only this travels back, not the seed's text: at
+50,000 seeds that would be hundreds of megabytes held until the import ends."""
+
+
+def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str]], path: Path) -> Examined:
     """Read one seed and compare it with its content file (in a worker).
 
     The verdict is "create", "unchanged", "kept" (edited by hand), "update" or "skip"
-    (content file unreadable: content.py reports it); with the content file's fields. A
-    seed already imported as it is now is not parsed again (its article is None).
+    (content file unreadable: content.py reports it). A seed already imported as it is
+    now is not even parsed.
     """
     rules, zone, content_dir, known = context
     try:
         data, state = cache.read_file(path)
     except OSError as e:
-        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}
+        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None
     target = content_dir / f"{path.stem}.md"
     if known.get(str(target)) == seed_digest(data):
-        return state, None, "unchanged", {}  # as its content file says: no need to read it
+        return state, None, "unchanged", {}, "", None  # as its content file says: no need to read it
     try:
         old: str | None = target.read_text(encoding="utf-8")
     except FileNotFoundError:
         old = None
     except (OSError, UnicodeDecodeError):
-        return state, None, "skip", {}
+        return state, None, "skip", {}, "", None
     fields = _front_fields(old) if old is not None else {}
     if fields.get("seed_hash") == seed_digest(data):
-        return state, None, "unchanged", fields
+        return state, None, "unchanged", fields, "", None
     try:
         seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
-        return state, e, "skip", {}
-    if old is None:
-        return state, seed, "create", {}
-    return state, seed, "kept" if is_hand_edited(old) else "update", fields
+        return state, e, "skip", {}, "", None
+    verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
+    return state, None, verdict, fields, seed.title, seed.published
+
+
+def _write_content(context: tuple[ImportRules, dt.tzinfo], job: tuple[Path, Path, str, dt.datetime]) -> SitegenError | None:
+    """Parse a seed again and write its content file (in a worker)."""
+    rules, zone = context
+    seed_path, target, slug, date = job
+    try:
+        seed = parse_seed(seed_path.read_bytes(), seed_path, rules, zone)
+    except OSError as e:
+        return SeedError(seed_path, f"cannot be read: {e.strerror}")
+    except SitegenError as e:  # changed since it was examined
+        return e
+    write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
+    return None
 
 
 def import_key(config: Config) -> str:
     """The settings an import depends on; when they change, every seed is looked at again."""
     return cache.digest(repr((config.import_rules, config.timezone)))
-
-
-def _write_content(context: None, job: tuple[Path, SeedArticle, str, dt.datetime]) -> None:
-    target, seed, slug, date = job
-    write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
 
 
 def _taken_slugs(content_dir: Path) -> set[str]:
@@ -307,27 +319,26 @@ def import_seeds(
 
     zone = config.zone
     examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}), label="Reading seeds")
+    now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
-    writes: list[tuple[Path, SeedArticle, str, dt.datetime]] = []
-    for seed_path, (state, seed, verdict, fields) in zip(todo, examined):
+    writes: list[tuple[Path, Path, str, dt.datetime]] = []
+    for seed_path, (state, error, verdict, fields, title, published) in zip(todo, examined):
         if state is not None:
             inputs.record(seed_path, state)
-        if isinstance(seed, SitegenError):
-            report.errors.append(seed)
-            report.outcomes[str(seed_path)] = ("error", seed.reason, str(seed.line or ""))
+        if error is not None:
+            report.errors.append(error)
+            report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
             continue
         report.outcomes[str(seed_path)] = ("ok",)
         target = content_dir / f"{seed_path.stem}.md"
         if verdict == "unchanged":
             report.unchanged.append(target)
-        elif seed is None:
-            continue  # "skip": content.py reports the unreadable content file
         elif verdict == "create":
             if taken is None:
                 taken = _taken_slugs(content_dir)
-            slug = urls.unique_slug(urls.slugify(seed.title), taken)
+            slug = urls.unique_slug(urls.slugify(title), taken)
             taken.add(slug)
-            writes.append((target, seed, slug, seed.published or dates.import_time(zone)))
+            writes.append((seed_path, target, slug, published or now))
             report.created.append(target)
         elif verdict == "kept":
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
@@ -336,16 +347,23 @@ def import_seeds(
             report.outcomes[str(seed_path)] = ("kept", warning)
         elif verdict == "update":
             try:
-                date = seed.published or dates.parse_date(fields.get("date", ""), zone)
+                date = published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
-                date = dates.import_time(zone)
+                date = now
             if not (slug := fields.get("slug", "")):
                 if taken is None:
                     taken = _taken_slugs(content_dir)
-                slug = urls.unique_slug(urls.slugify(seed.title), taken)
-            writes.append((target, seed, slug, date))
+                slug = urls.unique_slug(urls.slugify(title), taken)
+            writes.append((seed_path, target, slug, date))
             report.updated.append(target)
-    workers.map(_write_content, writes, label="Importing seeds")
-    for target, *_ in writes:
+        # "skip": content.py reports the unreadable content file
+    failed = workers.map(_write_content, writes, context=(config.import_rules, zone), label="Importing seeds")
+    for (seed_path, target, *_), error in zip(writes, failed):
         inputs.forget(target)
+        if error is not None:
+            report.errors.append(error)
+            report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
+            for listed in (report.created, report.updated):
+                if target in listed:
+                    listed.remove(target)
     return report
