@@ -273,7 +273,7 @@ def parse_file(context: tuple[Config, Converter], path: Path) -> tuple[FileState
     return state, (state.sha if state else "", content_key(config), tuple(warnings), record, seed_hash)
 
 
-def article_from_record(path: Path, record: Record, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
+def article_from_record(path: str, record: Record, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
     """The article a record describes; the same whether the record is fresh or cached.
 
     ``tags`` shares one Tag object per tag among the articles of a build.
@@ -349,5 +349,5 @@ def load_content(
         elif result[0] == "draft":
             report.drafts += 1
         else:
-            report.articles.append(article_from_record(Path(name), report.records[name], tags))
+            report.articles.append(article_from_record(name, report.records[name], tags))
     return report

@@ -26,8 +26,8 @@ class Tag:
 class Article:
     """One article, ready to render. All datetimes are timezone-aware."""
 
-    source: Path
-    """The content file it was read from."""
+    source: str
+    """The content file it was read from (a str: a Path costs four times the memory)."""
     id: str
     """Permanent id (Atom id, RSS guid); minted once, never derived from title, slug or URL."""
     title: str

@@ -80,6 +80,17 @@ class Workers:
 _shared: tuple[Callable[[Any, Any], Any], Any, list[Sequence[Any]], Any, Any] | None = None
 
 
+def _release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc only), so that workers are
+    not forked with them and the memory figures show what is really in use."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _claim(counter: Any, lock: Any) -> int:
     with lock:
         index = int(counter.value)
@@ -108,6 +119,7 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     # Objects the workers inherit should not be touched by a garbage collector: that
     # would copy every page of this process's heap into each worker.
     gc.freeze()
+    _release_free_memory()
     pool = ProcessPoolExecutor(jobs - 1, mp_context=forking)
     try:
         # One task per chunk; each takes whichever chunk is next, as this process does.
