@@ -189,7 +189,9 @@ def _build(
 
     # Then plan every output file, and make only those whose key changed.
     theme = Theme(site_dir, inputs)
-    renderer = render.Renderer(site, theme)
+    compiled = cache.make_cache_dir(site_dir) / "templates"
+    compiled.mkdir(exist_ok=True)
+    renderer = render.Renderer(site, theme, compiled, state.templates)
     plan = [_Job(output_file(p.path), page=p, owner=_owner(p)) for p in site_mod.plan_pages(site)]
     plan += [_Job(job.path, feed=job) for job in feeds.plan_feeds(site)]
     plan += [_Job(path, data=data) for path, data in theme.static_files()]
@@ -242,6 +244,7 @@ def _build(
         import_key=import_key,
         report=_summary(report),
         articles=content.records,
+        templates=renderer.current_references(),
         reason="",
     )
     return report, new_state

@@ -27,7 +27,7 @@ from typing import Any
 from .output import write_if_changed
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"sitegen-cache\n"
 # Libraries whose version changes what a build makes.
 _LIBRARIES = ("jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "markupsafe")
@@ -219,13 +219,15 @@ class BuildState:
     """The import settings those outcomes were found with (seeds.import_key)."""
     report: dict[str, Any] = field(default_factory=dict)
     """The last build's counts, errors and warnings, replayed when nothing changed."""
+    templates: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    """Template source digest -> the templates it refers to (render.Renderer)."""
     articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Content path -> parse record (content.py), the rendered HTML included."""
     reason: str = "no cache yet"
     """Why the cache could not be used, when it could not."""
 
 
-_SMALL = ("generator", "output_dir", "inputs", "outputs", "seeds", "import_key", "report")
+_SMALL = ("generator", "output_dir", "inputs", "outputs", "seeds", "import_key", "report", "templates")
 
 
 def _load_blob(path: Path) -> Any:
@@ -244,6 +246,20 @@ def _save_blob(path: Path, value: Any) -> None:
 
 def cache_dir(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR
+
+
+def make_cache_dir(site_dir: Path) -> Path:
+    """The cache folder, created if need be."""
+    folder = cache_dir(site_dir)
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        # Like .pytest_cache: git ignores the folder, backup tools skip it.
+        (folder / ".gitignore").write_text("# Created by sitegen; safe to delete.\n*\n", encoding="utf-8")
+        (folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# The sitegen build cache; see https://bford.info/cachedir/\n",
+            encoding="utf-8",
+        )
+    return folder
 
 
 def load_state(site_dir: Path, generator: str) -> BuildState:
@@ -293,15 +309,7 @@ def load_articles(site_dir: Path, state: BuildState) -> dict[str, tuple[Any, ...
 
 def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, tuple[Any, ...]] | None = None) -> None:
     """Write the cache; only the article shards whose records changed are rewritten."""
-    folder = cache_dir(site_dir)
-    if not folder.is_dir():
-        folder.mkdir(parents=True)
-        # Like .pytest_cache: git ignores the folder, backup tools skip it.
-        (folder / ".gitignore").write_text("# Created by sitegen; safe to delete.\n*\n", encoding="utf-8")
-        (folder / "CACHEDIR.TAG").write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n# The sitegen build cache; see https://bford.info/cachedir/\n",
-            encoding="utf-8",
-        )
+    folder = make_cache_dir(site_dir)
     if previous_articles is not state.articles:
         new: dict[str, dict[str, tuple[Any, ...]]] = {shard: {} for shard in SHARDS}
         old: dict[str, dict[str, tuple[Any, ...]]] = {shard: {} for shard in SHARDS}

@@ -8,6 +8,7 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -51,7 +52,12 @@ class _Recorder:
 class Renderer:
     """One Environment for the whole build: autoescaped, strict, with the url and date filters."""
 
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(
+        self, site: Site, theme: Theme, compiled: Path | None = None, references: dict[str, tuple[str, ...] | None] | None = None
+    ) -> None:
+        """``compiled``: a folder to keep compiled templates in between builds.
+        ``references``: what each template source (by digest) refers to, as the last build
+        found it; updated as templates are looked at, for the next build."""
         self.site = site
         self.theme = theme
         self._log: set[str] = set()
@@ -62,6 +68,8 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Jinja checks each compiled template against its source before using it.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         links = urls.Urls(site.config.base_url)
         self.env.filters["url"] = links.url
@@ -74,6 +82,7 @@ class Renderer:
             generator=f"sitegen {__version__}",
         )
         self._closures: dict[str, str] = {}
+        self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
 
     def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
         """The page's bytes, and the parts of ``site`` and ``config`` its templates read."""
@@ -116,12 +125,26 @@ class Renderer:
             entry = self.theme.files.get(current)
             if entry is None:
                 continue
-            try:
-                refs = list(jinja2.meta.find_referenced_templates(self.env.parse(entry[1].decode("utf-8"))))
-            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-                continue  # the digest of its source still covers it
-            if any(ref is None for ref in refs):
+            refs = self._references(entry[1])
+            if refs is None:
                 # A template name computed at render time: it may use any template.
                 return set(self.theme.files)
-            pending.extend(ref for ref in refs if ref is not None)
+            pending.extend(refs)
         return found
+
+    def current_references(self) -> dict[str, tuple[str, ...] | None]:
+        """What the templates in use refer to, for the next build (old sources dropped)."""
+        current = {cache.digest(data) for _, data in self.theme.files.values()}
+        return {k: v for k, v in sorted(self.references.items()) if k in current}
+
+    def _references(self, source: bytes) -> tuple[str, ...] | None:
+        """The templates ``source`` extends, includes or imports; None if it names one at
+        render time. Parsing is what costs: the answer is kept by the source's digest."""
+        key = cache.digest(source)
+        if key not in self.references:
+            try:
+                refs = tuple(jinja2.meta.find_referenced_templates(self.env.parse(source.decode("utf-8"))))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                refs = ()  # the digest of its source still covers it; render() reports it
+            self.references[key] = None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
+        return self.references[key]

@@ -70,6 +70,13 @@ def site(make_site: MakeSite) -> Path:
     return site
 
 
+def cached_files(site: Path) -> list[Path]:
+    """The cache's data files: the state, the article records, the compiled templates."""
+    files = [p for p in (site / cache.CACHE_DIR).rglob("*") if p.is_file() and p.suffix in {".bin", ".cache"}]
+    assert any(p.suffix == ".cache" for p in files) and any(p.name == "state.bin" for p in files)
+    return files
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (old, path)
@@ -90,8 +97,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "template added": lambda s: ((s / "templates").mkdir(exist_ok=True), (s / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}<h1 id="t">All tags</h1>{% endblock %}\n')),
     "config edited": lambda s: (s / "sitegen.toml").write_text('title = "Renamed News"\npage_size = 4\nfeed_size = 4\narchive_size = 4\n'),
     "cache deleted": lambda s: shutil.rmtree(s / cache.CACHE_DIR),
-    "cache corrupted": lambda s: [p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2] + b"garbage") for p in (s / cache.CACHE_DIR).glob("*.bin")],
-    "cache replaced by junk": lambda s: [p.write_bytes(os.urandom(64)) for p in (s / cache.CACHE_DIR).glob("*.bin")],
+    "cache corrupted": lambda s: [p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2] + b"garbage") for p in cached_files(s)],
+    "cache replaced by junk": lambda s: [p.write_bytes(os.urandom(64)) for p in cached_files(s)],
     "output file deleted": lambda s: (s / "output" / "tags" / "index.html").unlink(),
     "output file edited": lambda s: (s / "output" / "index.html").write_text("vandalised"),
 }
@@ -161,6 +168,23 @@ def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
     report, written = step(site)
     assert {p for p in written if p.endswith(".html")} == {p for p in tree(site / "output") if p.endswith(".html")}
     assert not any(p.endswith((".xml", ".json")) for p in written)
+
+
+def test_a_new_include_and_then_its_edit_reach_every_page_that_uses_it(site: Path, tmp_path: Path) -> None:
+    (site / "templates").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "templates" / "tags.html", site / "templates" / "tags.html")
+    (site / "templates" / "note.html").write_text('<p id="note">First note</p>\n')
+    step(site)
+    edit(site / "templates" / "tags.html", "<h1>Tags</h1>", '<h1>Tags</h1>{% include "note.html" %}')
+    _, written = step(site)
+    assert written == {"tags/index.html"}
+    # The include is known now (and remembered in the cache): editing it re-renders the page.
+    edit(site / "templates" / "note.html", "First note", "Second note")
+    report, written = step(site)
+    assert written == {"tags/index.html"} and report.rendered == 1
+    doc = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes())
+    assert doc.xpath("//p[@id='note']/text()") == ["Second note"]
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
 def test_config_edit_rerenders_only_what_reads_the_setting(site: Path) -> None:
