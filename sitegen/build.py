@@ -179,10 +179,11 @@ def _build(
     report = BuildReport(config=config, imported=imported, parsed=parsed)
     report.errors += imported.errors + content.errors
     report.warnings += imported.warnings + content.warnings
-    articles, dated = ledger.apply_ledger(content.articles, ledger.load_ledger(content_dir, inputs.read), config.zone)
-    if (ledger_data := ledger.save_ledger(content_dir, dated)) is not None:
+    stored = ledger.load_ledger(content_dir, inputs.read)
+    articles, dated = ledger.apply_ledger(content.articles, stored, config.zone)
+    if (ledger_data := ledger.save_ledger(content_dir, dated, stored)) is not None:
         inputs.wrote(content_dir / ledger.LEDGER_NAME, ledger_data)
-    del ledger_data, dated  # megabytes at scale, and the workers would copy them
+    del ledger_data, dated, stored  # megabytes at scale, and the workers would copy them
     site, site_errors = site_mod.build_site(articles, config)
     report.errors += site_errors
     report.articles = len(site.articles)

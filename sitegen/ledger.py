@@ -55,14 +55,16 @@ def apply_ledger(
     return result, new_ledger
 
 
-def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]]) -> bytes | None:
-    """Write the ledger if it changed; the bytes it holds now (None: there is none)."""
+def save_ledger(content_dir: Path, ledger: dict[str, dict[str, str]], stored: dict[str, dict[str, str]] | None = None) -> bytes | None:
+    """Write the ledger unless it holds that already: the bytes written, or None.
+
+    ``stored`` is the ledger as loaded: when nothing changed, the file is not even encoded.
+    """
     path = content_dir / LEDGER_NAME
-    if not ledger and not path.exists():
+    if ledger == stored or (not ledger and not path.exists()):
         return None
     data = dump_ledger(ledger).encode("utf-8")
-    write_if_changed(path, data)
-    return data
+    return data if write_if_changed(path, data) else None
 
 
 def dump_ledger(ledger: dict[str, dict[str, str]]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 from .cache import Inputs
@@ -12,10 +11,9 @@ from .cache import Inputs
 
 def default_theme_dir() -> Path:
     """The default theme: ``sitegen/theme`` in an installed wheel, the repo's ``templates/`` in a checkout."""
-    packaged = Path(str(resources.files("sitegen"))) / "theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+    here = Path(__file__).resolve().parent
+    packaged = here / "theme"  # the wheel ships it as package data, beside this module
+    return packaged if packaged.is_dir() else here.parent / "templates"
 
 
 def theme_dirs(site_dir: Path) -> list[Path]:
