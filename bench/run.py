@@ -4,7 +4,8 @@ For each corpus size it measures, per tool: the first build from the seeds, a cl
 (no output, no cache), a rebuild with nothing changed, a rebuild after one article's body
 changed, the peak memory of the whole process tree, and how many output files each rebuild
 wrote. Each figure is the median of ``--repeat`` runs and is shown as a ratio to Hugo's, so
-that a noisy, shared machine still gives comparable numbers.
+that a noisy, shared machine still gives comparable numbers; the tools take turns step by
+step, so a slow minute of the machine falls on all of them.
 
 Usage: python bench/run.py [--sizes 1000 10000] [--tools sitegen,hugo,pelican] [--write BENCHMARKS.md]
 (``make bench`` sets up the tools and runs this.)
@@ -165,61 +166,81 @@ def prepare_corpus(work: Path, size: int) -> Path:
     return seeds
 
 
-def bench_sitegen(work: Path, size: int, seeds: Path, repeat: int, sitegen: str) -> tuple[Result, Path]:
-    result = Result("sitegen", size, {step: [] for step in (*STEPS, MEMORY)})
-    site = work / f"sitegen-{size}"
-    env = {"SOURCE_DATE_EPOCH": EPOCH}
-    build = [sitegen, "build", "--quiet"]
-    for _ in range(repeat):
+class Contender:
+    """One tool's site for one corpus size, and how to put it in the state each step needs."""
+
+    def __init__(self, name: str, site: Path, command: list[str], output: Path, env: dict[str, str] | None = None) -> None:
+        self.name, self.site, self.command, self.output, self.env = name, site, command, output, env
+        self.target: Path | None = None
+        """The source file the "one article changed" step edits."""
+
+    def reset(self, step: str) -> None:
+        """Before a "first" or "clean" step: no output and no cache (and for sitegen's
+        first build, no content either: it imports the seeds again)."""
+        raise NotImplementedError
+
+    def run(self, memory: bool = False) -> Run:
+        return measure(self.command, self.site, self.env, memory=memory)
+
+
+class SitegenContender(Contender):
+    def __init__(self, work: Path, size: int, seeds: Path, sitegen: str) -> None:
+        site = work / f"sitegen-{size}"
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir(parents=True)
         shutil.copytree(seeds, site / "seeds")
         (site / "sitegen.toml").write_text(SITEGEN_CONFIG, encoding="utf-8")
-        result.runs["first"].append(timed(lambda: measure(build, site, env), site / "output"))
-    for _ in range(repeat):
-        shutil.rmtree(site / "output")
-        shutil.rmtree(site / ".sitegen-cache")
-        result.runs["clean"].append(timed(lambda: measure(build, site, env), site / "output"))
-    target = sorted((site / "content").glob("*.md"))[size // 2]
-    for n in range(repeat):
-        result.runs["noop"].append(timed(lambda: measure(build, site, env), site / "output"))
-        change_one(target, n)
-        result.runs["one"].append(timed(lambda: measure(build, site, env), site / "output"))
-    content = work / f"content-{size}"
-    shutil.rmtree(content, ignore_errors=True)
-    shutil.copytree(site / "content", content)
-    # Memory: one more first build (from seeds) and one more clean build.
-    for folder in ("output", ".sitegen-cache", "content"):
-        shutil.rmtree(site / folder)
-    result.runs[MEMORY].append(measure(build, site, env, memory=True))
-    for folder in ("output", ".sitegen-cache"):
-        shutil.rmtree(site / folder)
-    result.runs[MEMORY].append(measure(build, site, env, memory=True))
-    return result, content
+        super().__init__("sitegen", site, [sitegen, "build", "--quiet"], site / "output", {"SOURCE_DATE_EPOCH": EPOCH})
+
+    def reset(self, step: str) -> None:
+        for folder in ("output", ".sitegen-cache", *(("content",) if step == "first" else ())):
+            shutil.rmtree(self.site / folder, ignore_errors=True)
+
+    def import_content(self, content: Path) -> None:
+        """Import the seeds once, untimed: the content every peer is converted from."""
+        self.reset("first")
+        self.run()
+        shutil.rmtree(content, ignore_errors=True)
+        shutil.copytree(self.site / "content", content)
+        files = sorted((self.site / "content").glob("*.md"))
+        self.target = files[len(files) // 2]
 
 
-def bench_peer(tool: peers.Peer, work: Path, size: int, content: Path, repeat: int) -> Result:
-    result = Result(tool.name, size, {step: [] for step in (*STEPS, MEMORY)})
-    site = work / f"{tool.name}-{size}"
-    shutil.rmtree(site, ignore_errors=True)
-    site.mkdir(parents=True)
-    articles = [frontmatter.load(str(path)) for path in sorted(content.glob("*.md"))]
-    sources = tool.write_site(site, articles)
-    # Peers have no import step: their first build is the first one on the converted corpus.
-    for _ in range(repeat):
-        tool.clean(site)
-        result.runs["first"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
-    for _ in range(repeat):
-        tool.clean(site)
-        result.runs["clean"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
-    target = sources[size // 2]
-    for n in range(repeat):
-        result.runs["noop"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
-        change_one(target, n)
-        result.runs["one"].append(timed(lambda: measure(tool.command, site), tool.output(site)))
-    tool.clean(site)
-    result.runs[MEMORY].append(measure(tool.command, site, memory=True))
-    return result
+class PeerContender(Contender):
+    def __init__(self, tool: peers.Peer, work: Path, size: int, content: Path) -> None:
+        site = work / f"{tool.name}-{size}"
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        articles = [frontmatter.load(str(path)) for path in sorted(content.glob("*.md"))]
+        sources = tool.write_site(site, articles)
+        super().__init__(tool.name, site, tool.command, tool.output(site))
+        self.tool = tool
+        self.target = sources[size // 2]
+
+    def reset(self, step: str) -> None:
+        # Peers have no import step: their first build is one more on the converted corpus.
+        self.tool.clean(self.site)
+
+
+def bench_size(contenders: list[Contender], size: int, repeat: int) -> list[Result]:
+    """Every step of every tool, the tools taking turns step by step: a machine that slows
+    down for a minute slows every tool down alike, and the ratios hold."""
+    results = {c.name: Result(c.name, size, {step: [] for step in (*STEPS, MEMORY)}) for c in contenders}
+    for round_ in range(repeat):
+        for step in STEPS:
+            for c in contenders:
+                if step in ("first", "clean"):
+                    c.reset(step)
+                elif step == "one":
+                    assert c.target is not None
+                    change_one(c.target, round_)
+                results[c.name].runs[step].append(timed(c.run, c.output))
+    # Memory, sampled: one more first and one more clean build of each.
+    for c in contenders:
+        for step in ("first", "clean"):
+            c.reset(step)
+            results[c.name].runs[MEMORY].append(c.run(memory=True))
+    return list(results.values())
 
 
 def _ratio(value: float, reference: float | None) -> str:
@@ -293,18 +314,16 @@ def main() -> None:
         print(f"corpus of {size:,} articles", file=sys.stderr)
         seeds = prepare_corpus(args.work, size)
         solo = size in args.solo_sizes and size not in args.sizes
-        result, content = bench_sitegen(args.work, size, seeds, 1 if solo else args.repeat, args.sitegen)
-        if "sitegen" in tools or solo:
-            results.append(result)
-            print(f"  sitegen: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
-        for name in tools:
-            if name == "sitegen" or solo:
-                continue
+        sitegen = SitegenContender(args.work, size, seeds, args.sitegen)
+        sitegen.import_content(args.work / f"content-{size}")
+        contenders: list[Contender] = [sitegen] if "sitegen" in tools or solo else []
+        for name in [] if solo else [t for t in tools if t != "sitegen"]:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
-            peer = bench_peer(tool, args.work, size, content, args.repeat)
-            results.append(peer)
-            print(f"  {name}: {', '.join(f'{s} {peer.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
+            contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
+        for result in bench_size(contenders, size, 1 if solo else args.repeat):
+            results.append(result)
+            print(f"  {result.tool}: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
     # Hugo first: the reference of every ratio.
     results.sort(key=lambda r: (r.size, ["hugo", "sitegen", "pelican"].index(r.tool)))
     report = table(results) + scaling(results)
@@ -334,6 +353,10 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
   index, Atom and RSS for the site and for every tag (20 entries), a sitemap. sitegen also
   writes JSON Feeds, RFC 5005 archive documents, an archive page, a subscribe page and a 404
   page; Pelican its archives page; Hugo is given no archive.
+- The tools take turns, step by step (each tool's first build, then each one's clean build,
+  and so on, round after round), so a slow spell of this shared machine falls on all of
+  them alike; sitegen's content is imported once, untimed, before the rounds, and every
+  peer's site is converted from it.
 - Hugo runs with its defaults (`hugo --quiet`); Pelican with its content cache on
   (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), its fastest setting for rebuilds.
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers

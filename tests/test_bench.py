@@ -81,3 +81,32 @@ def test_scaling_line_compares_the_largest_corpus_with_ten_thousand() -> None:
     text = run.scaling([result(1000, 0.5, 2**20), result(10000, 2.0, 100 * 2**20), result(50000, 10.0, 400 * 2**20)])
     assert "From 10,000 to 50,000 articles (5x as many)" in text
     assert "clean build 5.00x" in text and "100 -> 400 MiB" in text
+
+
+def test_tools_take_turns_step_by_step(tmp_path: Path) -> None:
+    log: list[tuple[str, str]] = []
+
+    class Fake(run.Contender):
+        def reset(self, step: str) -> None:
+            log.append((self.name, f"reset {step}"))
+
+        def run(self, memory: bool = False) -> run.Run:
+            self.output.mkdir(parents=True, exist_ok=True)
+            (self.output / "index.html").write_text(str(len(log)))
+            log.append((self.name, "memory" if memory else "build"))
+            return run.Run(1.0 if self.name == "hugo" else 0.5, 2**20)
+
+    contenders = []
+    for name in ("hugo", "sitegen"):
+        fake = Fake(name, tmp_path / name, [], tmp_path / name / "output")
+        fake.target = tmp_path / f"{name}.md"
+        fake.target.write_text("---\ntitle: x\n---\n\nBody.\n")
+        contenders.append(fake)
+    results = run.bench_size(contenders, 10, repeat=2)
+    assert [r.tool for r in results] == ["hugo", "sitegen"]
+    assert all(len(r.runs[step]) == 2 for r in results for step in run.STEPS)
+    builds = [name for name, what in log if what == "build"]
+    assert builds == ["hugo", "sitegen"] * 8  # 4 steps x 2 rounds, one tool after the other
+    assert all(r.written("one") == 1 for r in results)
+    assert "0.50 (0.50x)" in run.table(results)
+    assert (tmp_path / "sitegen.md").read_text().endswith("round 1.\n")
