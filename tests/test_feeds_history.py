@@ -7,10 +7,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, strategies as st
 from lxml import etree, html as lxml_html
 
 from conftest import MakeSite, article_md
 from sitegen.build import build
+from sitegen.ledger import dump_ledger
 
 ATOM = {"a": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0"}
 
@@ -177,3 +179,11 @@ def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: M
     assert sorted(seen) == sorted(f"urn:test:{i}" for i in range(31)) and len(seen) == 31
     assert {n: (out / f"feeds/archive/{n}.xml").read_bytes() for n in (1, 2)} == full
     assert len(entry_ids(out / "feeds/archive/4.xml")) == 1
+
+
+_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+
+
+@given(st.dictionaries(_text, st.one_of(st.fixed_dictionaries({"hash": _text, "updated": _text}), st.dictionaries(_text, _text, max_size=3))))
+def test_ledger_is_written_exactly_as_json_would_write_it(ledger: dict[str, dict[str, str]]) -> None:
+    assert dump_ledger(ledger) == json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
