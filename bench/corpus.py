@@ -16,35 +16,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = """
-government minister said official report week year country people police city state security
-military election vote party leader president prime economy market price energy oil gas power
-water health hospital school children family court judge law rule decision plan policy budget
-tax company business bank trade export import deal talks meeting summit border region capital
-island coast river mountain village town north south east west central national local public
-private international foreign domestic major minor new old early late recent long short high
-low strong weak fast slow large small growing falling rising record level figure number rate
-share increase decrease change support opposition protest crowd street square building bridge
-road railway airport port ship aircraft missile test launch system technology research science
-study data analysis information source statement interview press conference spokesman agency
-committee council parliament senate congress ministry department office service force army navy
-weather storm flood fire heat winter summer spring autumn morning evening night day month season
-""".split()
-NAMES = """
-Matsuno Hamada Kim Moon Lee Park Tanaka Suzuki Smith Jones Brown Taylor Wilson Davies Evans
-Thomas Johnson Roberts Walker Wright Robinson Thompson White Hughes Edwards Green Hall Wood
-Harris Martin Jackson Clarke Lewis Morgan Scott Cooper King Baker Turner Hill Ward Morris
-""".split()
-PLACES = """
-Tokyo Seoul London Paris Berlin Madrid Rome Warsaw Kyiv Ankara Cairo Nairobi Lagos Delhi Mumbai
-Beijing Sydney Toronto Chicago Boston Lima Santiago Oslo Vienna Prague Dublin Lisbon Athens
-""".split()
-TAGS = """
-World Asia Europe Africa Americas Politics Economy Business Markets Energy Climate Science
-Technology Health Education Defence Diplomacy Elections Courts Crime Transport Weather Sport
-Culture Media Travel Food Housing Jobs Trade Security Space Environment Agriculture Migration
-Religion Royals Opinion Analysis Investigations
-""".split()
+WORDS = ["government", "minister", "said", "official", "report", "week", "year", "country", "people", "police", "city", "state", "security", "military", "election", "vote", "party", "leader", "president", "prime", "economy", "market", "price", "energy", "oil", "gas", "power", "water", "health", "hospital", "school", "children", "family", "court", "judge", "law", "rule", "decision", "plan", "policy", "budget", "tax", "company", "business", "bank", "trade", "export", "import", "deal", "talks", "meeting", "summit", "border", "region", "capital", "island", "coast", "river", "mountain", "village", "town", "north", "south", "east", "west", "central", "national", "local", "public", "private", "international", "foreign", "domestic", "major", "minor", "new", "old", "early", "late", "recent", "long", "short", "high", "low", "strong", "weak", "fast", "slow", "large", "small", "growing", "falling", "rising", "record", "level", "figure", "number", "rate", "share", "increase", "decrease", "change", "support", "opposition", "protest", "crowd", "street", "square", "building", "bridge", "road", "railway", "airport", "port", "ship", "aircraft", "missile", "test", "launch", "system", "technology", "research", "science", "study", "data", "analysis", "information", "source", "statement", "interview", "press", "conference", "spokesman", "agency", "committee", "council", "parliament", "senate", "congress", "ministry", "department", "office", "service", "force", "army", "navy", "weather", "storm", "flood", "fire", "heat", "winter", "summer", "spring", "autumn", "morning", "evening", "night", "day", "month", "season"]
+NAMES = ["Matsuno", "Hamada", "Kim", "Moon", "Lee", "Park", "Tanaka", "Suzuki", "Smith", "Jones", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Thomas", "Johnson", "Roberts", "Walker", "Wright", "Robinson", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood", "Harris", "Martin", "Jackson", "Clarke", "Lewis", "Morgan", "Scott", "Cooper", "King", "Baker", "Turner", "Hill", "Ward", "Morris"]
+PLACES = ["Tokyo", "Seoul", "London", "Paris", "Berlin", "Madrid", "Rome", "Warsaw", "Kyiv", "Ankara", "Cairo", "Nairobi", "Lagos", "Delhi", "Mumbai", "Beijing", "Sydney", "Toronto", "Chicago", "Boston", "Lima", "Santiago", "Oslo", "Vienna", "Prague", "Dublin", "Lisbon", "Athens"]
+TAGS = ["World", "Asia", "Europe", "Africa", "Americas", "Politics", "Economy", "Business", "Markets", "Energy", "Climate", "Science", "Technology", "Health", "Education", "Defence", "Diplomacy", "Elections", "Courts", "Crime", "Transport", "Weather", "Sport", "Culture", "Media", "Travel", "Food", "Housing", "Jobs", "Trade", "Security", "Space", "Environment", "Agriculture", "Migration", "Religion", "Royals", "Opinion", "Analysis", "Investigations"]
 PROMO = "To stay up to date with all the latest news, make sure you sign up to one of our newsletters here."
 START = dt.datetime(2019, 1, 1, 6, 0, tzinfo=dt.UTC)
 SPAN = dt.timedelta(days=5 * 365)

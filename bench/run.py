@@ -30,8 +30,8 @@ from pathlib import Path
 import frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # noqa: E402
-import peers  # noqa: E402
+import corpus
+import peers
 
 ROOT = Path(__file__).resolve().parent.parent
 # Import dates are "now"; a fixed clock makes every run import the same content.

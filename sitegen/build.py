@@ -161,7 +161,8 @@ def _build(
     site_dir: Path, output_dir: Path, config: Config, state: BuildState, inputs: Inputs, workers: Workers
 ) -> tuple[BuildReport, BuildState]:
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import feeds, ledger, render, seeds, site as site_mod
+    from . import feeds, ledger, render, seeds
+    from . import site as site_mod
     from .content import load_content
 
     # Content first: the importer compares each seed with what its content file says.
@@ -220,7 +221,7 @@ def _build(
     writer = feeds.FeedWriter(site)
     results = workers.map(_make, todo, context=(renderer, writer, keys, plan, output_dir), label="Rendering")
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for index, result in zip(todo, results):
+    for index, result in zip(todo, results, strict=True):
         job = plan[index]
         if result[0] == "error":
             report.errors.append(result[1])

@@ -12,9 +12,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from . import urls
 from .config import Config
@@ -107,7 +109,7 @@ def check_links(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[P
     """Links and resources of one page that point into the site but at no file."""
     problems = []
     page_url = links.absolute(rel.removesuffix("index.html"))
-    doc = lxml_html.fromstring(path.read_bytes())
+    doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
     for _, attribute, target, _ in doc.iterlinks():
         if attribute not in ("href", "src"):
             continue

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildReport, build as run_build
+from .build import BuildReport
+from .build import build as run_build
 from .config import Config, load_config
 from .parallel import default_jobs
 

@@ -168,7 +168,7 @@ def _check_permalink(value: str, fail: Any) -> str:
         raise fail("must contain {slug}")
     if value.startswith("/") or ".." in value.split("/") or "\\" in value:
         raise fail(f"must be a relative path inside the site, not {value!r}")
-    return value if value.endswith("/") or value.endswith(".html") else value + "/"
+    return value if value.endswith(("/", ".html")) else value + "/"
 
 
 def _check_patterns(key: str, value: Any, fail: Any) -> Any:

@@ -184,8 +184,7 @@ def parse_article(path: Path, document: str, config: Config, convert: Converter)
         raise ContentError(path, "no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
     published = _date(meta, "date", zone, fail)
     updated = _date(meta, "updated", zone, fail) if meta.get("updated") else published
-    if updated < published:
-        updated = published
+    updated = max(updated, published)
 
     raw_tags = meta.get("tags") or []
     if isinstance(raw_tags, str):
@@ -334,7 +333,7 @@ def load_content(
         # Markdown already converted in an earlier build is looked up, not converted again.
         known = {r[3][8]: r[3][9] for r in (*previous.values(), *fresh.values()) if r[3][0] == "article"}
         results = (workers or Workers(1)).map(parse_file, todo, context=(config, Converter(known)), label="Reading content")
-        for path, (state, record) in zip(todo, results):
+        for path, (state, record) in zip(todo, results, strict=True):
             if state is not None:
                 inputs.record(path, state)
             report.records[str(path)] = record

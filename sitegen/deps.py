@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 from .model import Article, Page, Site
 
-
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 

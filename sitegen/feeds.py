@@ -141,8 +141,11 @@ class FeedWriter:
             # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" too.
             root = etree.fromstring(xml)
             channel = root.find("channel")
+            self_link = channel.find(f"{{{ATOM_NS}}}link") if channel is not None else None
+            if channel is None or self_link is None:
+                raise RuntimeError("feedgen wrote an RSS feed without a channel self link")
             hub = etree.Element(f"{{{ATOM_NS}}}link", href=self.config.websub_hub, rel="hub")
-            channel.insert(list(channel).index(channel.find(f"{{{ATOM_NS}}}link")) + 1, hub)
+            channel.insert(list(channel).index(self_link) + 1, hub)
             xml = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
         return self._styled(xml)
 

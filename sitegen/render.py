@@ -7,6 +7,7 @@ read, so a rebuild re-renders a page only when one of those changed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class _Loader(jinja2.BaseLoader):
 class _Recorder:
     """Stands in for ``site`` or ``config`` in templates and notes each attribute read."""
 
-    __slots__ = ("_target", "_prefix", "_log")
+    __slots__ = ("_log", "_prefix", "_target")
 
     def __init__(self, target: object, prefix: str, log: set[str]) -> None:
         self._target = target
@@ -99,10 +100,8 @@ class Renderer:
     def prepare(self, names: set[str]) -> None:
         """Compile templates up front, so forked workers inherit them instead of each compiling."""
         for name in sorted(names):
-            try:
+            with contextlib.suppress(jinja2.TemplateError):  # reported, with its page, by render()
                 self.env.get_template(name)
-            except jinja2.TemplateError:
-                pass  # reported, with its page, by render()
 
     def template_digest(self, name: str) -> str:
         """Changes when ``name`` or any template it extends, includes or imports changes."""

@@ -322,7 +322,7 @@ def import_seeds(
     now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
     writes: list[tuple[Path, Path, str, dt.datetime]] = []
-    for seed_path, (state, error, verdict, fields, title, published) in zip(todo, examined):
+    for seed_path, (state, error, verdict, fields, title, published) in zip(todo, examined, strict=True):
         if state is not None:
             inputs.record(seed_path, state)
         if error is not None:
@@ -358,7 +358,7 @@ def import_seeds(
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file
     failed = workers.map(_write_content, writes, context=(config.import_rules, zone), label="Importing seeds")
-    for (seed_path, target, *_), error in zip(writes, failed):
+    for (seed_path, target, *_), error in zip(writes, failed, strict=True):
         inputs.forget(target)
         if error is not None:
             report.errors.append(error)

@@ -9,11 +9,11 @@ import frontmatter
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-import corpus  # noqa: E402
-import peers  # noqa: E402
-import run  # noqa: E402
+import corpus
+import peers
+import run
 
-from sitegen.build import build  # noqa: E402
+from sitegen.build import build
 
 
 def test_corpus_is_deterministic(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_peer_sites_hold_the_same_articles(bench_site: Path, tmp_path: Path, nam
     tool = peers.PEERS[name](tmp_path / "bin")
     files = tool.write_site(tmp_path, posts)
     assert len(files) == 60 and all(f.is_file() for f in files)
-    for post, path in zip(posts, files):
+    for post, path in zip(posts, files, strict=True):
         text = path.read_text(encoding="utf-8")
         assert post["title"] in text and post["slug"] in text
         assert post.content.strip() in text  # the very same Markdown body

@@ -3,9 +3,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
-
 from conftest import MakeSite, article_md, seed_text
+from lxml import etree
+from lxml import html as lxml_html
+
 from sitegen.build import build
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -37,7 +38,7 @@ def test_sample_site_has_every_page(make_site: MakeSite) -> None:
     assert doc.findtext(".//title").startswith("North Koreas remarkable")
     canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
     assert canonical == "https://example.org/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"
-    alternates = {l.get("type"): l.get("href") for l in doc.xpath("//link[@rel='alternate']")}
+    alternates = {link.get("type"): link.get("href") for link in doc.xpath("//link[@rel='alternate']")}
     assert alternates == {
         "application/atom+xml": "https://example.org/atom.xml",
         "application/rss+xml": "https://example.org/rss.xml",

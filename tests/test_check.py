@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import MakeSite, article_md
+
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import MakeSite, seed_text
+
 from sitegen.cli import main
 
 

@@ -60,5 +60,5 @@ def test_import_date_and_tags_rules() -> None:
     assert Config().import_rules.date == "" and Config().import_rules.tags == ""
     config = parse_config("[import]\ndate = '^Date: (?P<text>.+)$'\ntags = ''\n", P)
     assert config.import_rules.date == "^Date: (?P<text>.+)$" and config.import_rules.tags == ""
-    with pytest.raises(ConfigError, match="import.tags: pattern .* needs a named group"):
+    with pytest.raises(ConfigError, match=r"import\.tags: pattern .* needs a named group"):
         parse_config("[import]\ntags = '^Tags: (.+)$'\n", P)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import SAMPLE_SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from sitegen.config import ImportRules
 from sitegen.content import Converter, new_markdown, plain_paragraphs
 from sitegen.seeds import parse_seed

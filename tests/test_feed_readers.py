@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +12,10 @@ from pathlib import Path
 import feedparser
 import pytest
 import rnc2rng
+from conftest import DATA, MakeSite, article_md, seed_text
 from lxml import etree
 from reader import make_reader
 
-from conftest import DATA, MakeSite, article_md, seed_text
 from sitegen.build import build
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import MakeSite, article_md, seed_text
 from lxml import etree
 
-from conftest import MakeSite, article_md, seed_text
 from sitegen.build import build
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from hypothesis import given, strategies as st
-from lxml import etree, html as lxml_html
-
 from conftest import MakeSite, article_md
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
+
 from sitegen.build import build
 from sitegen.ledger import dump_ledger
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import MakeSite, article_md, seed_text
 from lxml import html as lxml_html
 
-from conftest import MakeSite, article_md, seed_text
 from sitegen import cache, parallel
 from sitegen.build import BuildReport, build
 
@@ -40,7 +40,7 @@ def clean_build_of(site: Path, scratch: Path) -> dict[str, str]:
         elif source.is_file():
             shutil.copy2(source, scratch / name)
     report = build(scratch)
-    assert not (scratch / cache.CACHE_DIR / "state.bin").stat().st_size == 0
+    assert (scratch / cache.CACHE_DIR / "state.bin").stat().st_size != 0
     assert report.rendered == len(tree(scratch / "output")) - 1  # every file but the manifest
     return tree(scratch / "output")
 
@@ -189,7 +189,7 @@ def test_a_new_include_and_then_its_edit_reach_every_page_that_uses_it(site: Pat
 
 def test_config_edit_rerenders_only_what_reads_the_setting(site: Path) -> None:
     (site / "sitegen.toml").write_text('description = "Now with a description."\npage_size = 5\nfeed_size = 4\narchive_size = 4\n')
-    report, written = step(site)
+    _report, written = step(site)
     # Article pages describe themselves by their summary: they never read the setting.
     assert written and not any(p.startswith("2024/") for p in written), written
     assert "index.html" in written and "atom.xml" in written

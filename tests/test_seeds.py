@@ -4,10 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
 from sitegen.build import build
 from sitegen.config import Config, ImportRules
 from sitegen.content import load_content, new_markdown
@@ -223,8 +224,9 @@ def test_import_date_uses_site_timezone(make_site: MakeSite) -> None:
 
 def test_render_markdown_is_deterministic() -> None:
     seed = parse_seed(SAMPLE_SEED.read_bytes(), SAMPLE_SEED, ImportRules())
-    from sitegen.dates import parse_date
     import datetime as dt
+
+    from sitegen.dates import parse_date
 
     date = parse_date("2024-01-01T00:00:00+00:00", dt.UTC)
     assert render_markdown(seed, "s", date) == render_markdown(seed, "s", date)
