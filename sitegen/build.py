@@ -191,9 +191,7 @@ def _build(
 
     # Then plan every output file, and make only those whose key changed.
     theme = Theme(site_dir, inputs)
-    compiled = cache.make_cache_dir(site_dir) / "templates"
-    compiled.mkdir(exist_ok=True)
-    renderer = render.Renderer(site, theme, compiled, state.templates)
+    renderer = render.Renderer(site, theme, state.templates)
     plan = [_Job(output_file(p.path), page=p, owner=_owner(p)) for p in site_mod.plan_pages(site)]
     plan += [_Job(job.path, feed=job) for job in feeds.plan_feeds(site)]
     plan += [_Job(path, data=data) for path, data in theme.static_files()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -53,11 +52,8 @@ class _Recorder:
 class Renderer:
     """One Environment for the whole build: autoescaped, strict, with the url and date filters."""
 
-    def __init__(
-        self, site: Site, theme: Theme, compiled: Path | None = None, references: dict[str, tuple[str, ...] | None] | None = None
-    ) -> None:
-        """``compiled``: a folder to keep compiled templates in between builds.
-        ``references``: what each template source (by digest) refers to, as the last build
+    def __init__(self, site: Site, theme: Theme, references: dict[str, tuple[str, ...] | None] | None = None) -> None:
+        """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build."""
         self.site = site
         self.theme = theme
@@ -69,8 +65,9 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            # Jinja checks each compiled template against its source before using it.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+            # No bytecode cache: Jinja folds filters of constants (``'atom.xml' | absolute``)
+            # into the compiled code, so compiled templates depend on settings; and loading
+            # them would execute whatever the cache folder holds.
         )
         links = urls.Urls(site.config.base_url)
         self.env.filters["url"] = links.url
