@@ -25,16 +25,22 @@ CONFIG_NAME = "sitegen.toml"
 
 @dataclass(frozen=True)
 class ImportRules:
-    """Patterns (Python regular expressions, matched per line) for publisher boilerplate."""
+    """Patterns (Python regular expressions) for publisher boilerplate.
 
-    read_more: str = r"^\s*READ MORE:\s*(?P<text>.+?)\s*$"
+    Each is matched against one line of a seed with its leading and trailing whitespace
+    already removed. Seeds are untrusted, so the defaults avoid parts that compete for the
+    same characters (``.+?`` before ``\\s*$``): such a pattern takes time quadratic in the
+    length of a line, and one line of 50,000 spaces would stall the import for seconds.
+    """
+
+    read_more: str = r"^READ MORE:\s*(?P<text>.+)$"
     """A "read more" teaser: dropped from the body, its headline kept in ``related``."""
-    related: str = r"^\s*[•·]\s*(?P<text>.+?)\s*$"
+    related: str = r"^[•·]\s*(?P<text>.+)$"
     """A related-headline bullet: dropped from the body, kept in ``related``."""
-    source: str = r"^\s*Source:\s*(?P<text>.*?)\s*$"
+    source: str = r"^Source:\s*(?P<text>.*)$"
     """The closing source line: dropped from the body, kept as ``source``."""
     drop: tuple[str, ...] = (
-        r"^\s*To stay up to date with all the latest news,.*sign up to one of our newsletters.*$",
+        r"^To stay up to date with all the latest news,.*sign up to one of our newsletters.*$",
     )
     """Other boilerplate lines (newsletter promos and the like): dropped entirely."""
     date: str = ""

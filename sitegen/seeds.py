@@ -100,8 +100,11 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
             paragraphs.append("\n".join(current))
             current.clear()
 
-    for number, line in enumerate(decoded.split("\n"), start=1):
-        if not line.strip():
+    for number, raw in enumerate(decoded.split("\n"), start=1):
+        # Stripped once here, so the patterns need no \s* at either end: those compete
+        # with the text group and make matching a long line quadratic.
+        line = raw.strip()
+        if not line:
             flush()
             continue
         boiler = None
@@ -130,7 +133,7 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
             title = " ".join(line.split())
             continue
         if boiler is None:
-            current.append(line.strip())
+            current.append(line)
         else:
             flush()
     flush()
@@ -192,13 +195,22 @@ def is_hand_edited(document: str) -> bool:
     return hashlib.sha256(unstamped.encode("utf-8")).hexdigest() != match[1]
 
 
-_FIELD_RE = re.compile(r"^(slug|date|seed_hash):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.MULTILINE)
+# The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
+# make a long line of spaces take quadratic time.
+_FIELD_RE = re.compile(r"^(slug|date|seed_hash):(.*)$", re.MULTILINE)
 
 
 def _front_fields(document: str) -> dict[str, str]:
     """slug, date and seed_hash from a front-matter block, without a full YAML parse."""
     head = document.split("\n---", 1)[0] if document.startswith("---") else ""
-    return {m[1]: m[2] for m in _FIELD_RE.finditer(head)}
+    return {m[1]: _unquote(m[2].strip(" \t")) for m in _FIELD_RE.finditer(head)}
+
+
+def _unquote(value: str) -> str:
+    """``value`` without one quote at either end (YAML's plain scalars need none)."""
+    if value[:1] in ("'", '"'):
+        value = value[1:]
+    return value[:-1] if value[-1:] in ("'", '"') else value
 
 
 Outcome = tuple[str, ...]

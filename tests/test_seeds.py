@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,46 @@ def test_boilerplate_patterns_are_configurable(tmp_path: Path) -> None:
     seed = parse_seed(data, tmp_path / "001_0000000000000001.txt", rules)
     assert seed.paragraphs == ("First.", "Last.")
     assert seed.related == ("Another story",)
+
+
+LONG = 50_000
+
+
+@pytest.mark.parametrize(
+    ("line", "related", "origin"),
+    [
+        ("READ MORE: x" + " " * LONG + "y", ("x" + " " * LONG + "y",), ""),
+        ("READ MORE: x" + "\t" * LONG + "y", ("x" + "\t" * LONG + "y",), ""),
+        ("READ MORE: x" + " " * LONG, ("x",), ""),
+        ("READ MORE:" + " \t\u00a0\u2003" * (LONG // 4) + "x", ("x",), ""),
+        (" " * LONG + "READ MORE: x" + " " * LONG, ("x",), ""),
+        ("\u2022 x" + " \t" * (LONG // 2) + "y", ("x" + " \t" * (LONG // 2) + "y",), ""),
+        ("Source: x" + " " * LONG + "y", (), "x" + " " * LONG + "y"),
+        ("Source:" + " " * LONG, (), ""),
+        ("To stay up to date with all the latest news," + " " * LONG + "sign up to one of our newsletters" + " " * LONG + "x", (), ""),
+    ],
+)
+def test_long_runs_of_spacing_import_in_linear_time(tmp_path: Path, line: str, related: tuple[str, ...], origin: str) -> None:
+    data = seed_text("Title", "Text.", line, "More text.").encode()
+    started = time.perf_counter()
+    seed = parse_seed(data, tmp_path / "001_0000000000000001.txt", ImportRules())
+    # Well under a second each; the old patterns took 12 s or more. The bound is only a guard.
+    assert time.perf_counter() - started < 5
+    assert (seed.related, seed.origin, seed.paragraphs) == (related, origin, ("Text.", "More text."))
+
+
+def test_long_front_matter_lines_are_read_in_linear_time(make_site: MakeSite) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Text.")})
+    import_seeds(site, Config())
+    target = site / "content" / "001_0000000000000001.md"
+    document = target.read_text()
+    assert "\nslug: title\n" in document
+    target.write_text(document.replace("\nslug: title\n", "\nslug: title" + " " * LONG + "x\n"))
+    (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "New text."))
+    started = time.perf_counter()
+    report = import_seeds(site, Config())
+    assert time.perf_counter() - started < 5
+    assert report.kept == [target]
 
 
 HOSTILE_LINES = [
