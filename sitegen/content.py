@@ -204,11 +204,8 @@ def parse_article(path: Path, document: str, config: Config, convert: Converter)
     article_id = _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, path.stem)}"
     path_in_site = urls.article_path(config.permalink, slug, published)
     body_sha, body_html = convert(body)
-    page_url = urls.Urls(config.base_url).absolute(path_in_site)
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
-    # Hashed before URLs are made absolute, so a new base_url is not a content change.
     visible = "\0".join([title, summary, " ".join(body_html.split())])
-    html = urls.absolutize_html(body_html, page_url)
     record = (
         "article",
         article_id,
@@ -220,7 +217,7 @@ def parse_article(path: Path, document: str, config: Config, convert: Converter)
         summary,
         body_sha,
         body_html.encode("utf-8"),
-        None if html == body_html else html.encode("utf-8"),
+        None,
         bool(meta.get("updated")),
         "sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         _string(meta, "author", fail, config.author),

@@ -73,6 +73,15 @@ class FeedWriter:
         self.config = site.config
         self.links = urls.Urls(site.config.base_url)
         self.full = site.config.feed_content == "full"
+        self._bodies: dict[str, str] = {}
+
+    def body(self, article: Article) -> str:
+        """The article's HTML for feeds: URLs absolute (readers resolve relative ones against
+        nothing reliable), characters XML forbids removed. Worked out once per article."""
+        body = self._bodies.get(article.id)
+        if body is None:
+            body = self._bodies[article.id] = _clean(urls.absolutize_html(article.html, self.links.absolute(article.path)))
+        return body
 
     def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str) -> FeedGenerator:
         config, links = self.config, self.links
@@ -102,7 +111,7 @@ class FeedWriter:
             fe.published(article.published)
             fe.updated(article.updated)
             if self.full:
-                fe.content(_clean(article.html), type="html")
+                fe.content(self.body(article), type="html")
             fe.summary(_clean(article.summary))
             if article.author:
                 fe.author({"name": _clean(article.author)})
@@ -167,7 +176,7 @@ class FeedWriter:
         for article in entries:
             item: dict[str, object] = {"id": article.id, "url": links.absolute(article.path), "title": _clean(article.title)}
             if self.full:
-                item["content_html"] = _clean(article.html)
+                item["content_html"] = self.body(article)
             else:
                 item["content_text"] = _clean(article.summary)
             item["summary"] = _clean(article.summary)

@@ -39,7 +39,7 @@ class Article:
     summary: str
     """Plain text."""
     body: bytes
-    """Body HTML from Markdown, with absolute URLs, as UTF-8: a str holding a single curly
+    """Body HTML from Markdown, links as written, as UTF-8: a str holding a single curly
     quote takes two bytes for every character, and a site holds every article's body."""
     updated_in_front_matter: bool = False
     content_hash: str = ""
@@ -56,7 +56,7 @@ class Article:
 
     @property
     def html(self) -> str:
-        """Body HTML from Markdown, with absolute URLs (usable in pages and feeds alike)."""
+        """Body HTML from Markdown, links as written (feeds make them absolute: feeds.py)."""
         return self.body.decode("utf-8")
 
     def __post_init__(self) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
@@ -92,20 +95,68 @@ class Urls:
 
 # Attributes that hold one URL in article HTML; srcset holds a list and is handled apart.
 URL_ATTRIBUTES = ("href", "src", "poster")
-_URL_ATTR_RE = re.compile(
-    rf"""(?P<lead>\s(?P<name>{"|".join(URL_ATTRIBUTES)}|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
-    re.IGNORECASE | re.DOTALL,
-)
+_REWRITTEN = frozenset((*URL_ATTRIBUTES, "srcset"))
+_TAG_NAME_RE = re.compile(r"<\s*([^\s/>]+)")
+_NEWLINE_RE = re.compile("\n")
+
+
+class _LinkRewriter(HTMLParser):
+    """Finds the start tags that carry URL attributes, with their offsets in the source.
+
+    A real HTML tokenizer, not a pattern over the text: ``href="x"`` written in a
+    paragraph or in code is text (escaped by Markdown), so it is never touched, and
+    unquoted attribute values are found like quoted ones.
+    """
+
+    def __init__(self, source: str, fix: Callable[[str], str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.fix = fix
+        self.edits: list[tuple[int, int, str]] = []
+        self._line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(source))]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._rewrite(attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._rewrite(attrs)
+
+    def _rewrite(self, attrs: list[tuple[str, str | None]]) -> None:
+        if not any(name in _REWRITTEN and value for name, value in attrs):
+            return
+        fixed = [(name, self._fix_value(name, value) if value and name in _REWRITTEN else value) for name, value in attrs]
+        if fixed == attrs:
+            return
+        original = self.get_starttag_text() or ""
+        line, column = self.getpos()
+        start = self._line_starts[line - 1] + column
+        match = _TAG_NAME_RE.match(original)
+        name = match[1] if match else "a"
+        parts = "".join(f" {key}" if value is None else f' {key}="{escape(value, quote=True)}"' for key, value in fixed)
+        self.edits.append((start, start + len(original), f"<{name}{parts}{' />' if original.endswith('/>') else '>'}"))
+
+    def _fix_value(self, name: str, value: str) -> str:
+        if name != "srcset":
+            return self.fix(value)
+        candidates = []
+        for candidate in value.split(","):
+            parts = candidate.strip().split(None, 1)
+            if parts:
+                parts[0] = self.fix(parts[0])
+            candidates.append(" ".join(parts))
+        return ", ".join(candidates)
 
 
 def absolutize_html(html: str, page_url: str) -> str:
-    """Make every URL attribute in ``html`` absolute against ``page_url``.
+    """``html`` with every URL attribute (href, src, srcset, poster; quoted or not) made
+    absolute against ``page_url``; text, code and every other byte left as they are.
 
     Feed readers resolve relative links against nothing reliable, so feed content must
-    carry absolute URLs; ``#anchor`` becomes ``page_url#anchor``.
+    carry absolute URLs; ``#anchor`` becomes ``page_url#anchor``. Pages keep the links as
+    written, so a page works on whatever host serves it.
     """
-    if "=" not in html:
-        return html  # no attribute at all: most article text
+    lowered = html.lower()
+    if not any(name in lowered for name in _REWRITTEN):
+        return html  # no URL attribute at all: most article text
 
     def fix(url: str) -> str:
         stripped = url.strip()
@@ -113,18 +164,15 @@ def absolutize_html(html: str, page_url: str) -> str:
             return url
         return urljoin(page_url, stripped)
 
-    def replace(match: re.Match[str]) -> str:
-        value = match["value"]
-        if match["name"].lower() == "srcset":
-            candidates = []
-            for candidate in value.split(","):
-                parts = candidate.strip().split(None, 1)
-                if parts:
-                    parts[0] = fix(parts[0])
-                candidates.append(" ".join(parts))
-            value = ", ".join(candidates)
-        else:
-            value = fix(value)
-        return f"{match['lead']}{match['q']}{value}{match['q']}"
-
-    return _URL_ATTR_RE.sub(replace, html)
+    rewriter = _LinkRewriter(html, fix)
+    rewriter.feed(html)
+    rewriter.close()
+    if not rewriter.edits:
+        return html
+    out: list[str] = []
+    done = 0
+    for start, end, replacement in rewriter.edits:
+        out += (html[done:start], replacement)
+        done = end
+    out.append(html[done:])
+    return "".join(out)

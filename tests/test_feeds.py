@@ -124,3 +124,34 @@ def test_empty_site_still_has_valid_feeds(make_site: MakeSite) -> None:
     for name in ("atom.xml", "rss.xml"):
         feed = parse(site / "output" / name)
         assert feed.entries == []
+
+
+def test_links_are_absolute_in_feeds_and_as_written_on_pages(make_site: MakeSite) -> None:
+    """Only attributes are rewritten, by an HTML parser: text that looks like markup stays
+    text, unquoted attributes are found, and pages keep their links for any preview host."""
+    body = (
+        'He said href="nowhere" and wrote `<a href="x.html">` in code.[^1]\n\n'
+        "<img src=/img/a.png alt=pic> <a href=more/>more</a>\n\n[^1]: A note."
+    )
+    site = make_site(
+        content={"a.md": article_md("Links", date="2024-03-01T08:00:00+00:00", body=body)},
+        seeds={"001_00000000000000ab.txt": seed_text("Seeded", 'He said href="nowhere" and src=x.png too.')},
+        config='base_url = "https://example.org/news/"\n',
+    )
+    assert build(site).ok
+    page = (site / "output" / "2024" / "03" / "a" / "index.html").read_text()
+    assert 'He said href="nowhere"' in page and '&lt;a href="x.html"&gt;' in page
+    assert "<img src=/img/a.png alt=pic>" in page and 'href="#fn:1"' in page and "<a href=more/>" in page
+    assert "example.org" not in page.split('<div class="body">')[1].split("</div>")[0]
+    feed = parse(site / "output" / "atom.xml")
+    html = {e.title: e.content[0].value for e in feed.entries}
+    assert 'He said href="nowhere"' in html["Links"] and '&lt;a href="x.html"&gt;' in html["Links"]
+    assert 'src="https://example.org/img/a.png"' in html["Links"]
+    assert 'href="https://example.org/news/2024/03/a/more/"' in html["Links"]
+    assert 'href="https://example.org/news/2024/03/a/#fn:1"' in html["Links"]
+    assert 'He said href="nowhere" and src=x.png too.' in html["Seeded"]
+    seeded_page = next((site / "output").glob("*/*/seeded/index.html")).read_text()
+    assert 'He said href="nowhere" and src=x.png too.' in seeded_page
+    for name in ("rss.xml", "feed.json"):
+        data = (site / "output" / name).read_text()
+        assert "https://example.org/img/a.png" in data and "/news/2024/03/a/nowhere" not in data
