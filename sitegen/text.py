@@ -1,9 +1,10 @@
 """The one place for escaping and cleaning text: seed text -> Markdown that renders
-as the same visible text, XML-forbidden characters, and plain-text summaries."""
+as the same visible text, XML-forbidden characters, titles, and plain-text summaries."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
@@ -20,6 +21,29 @@ def find_xml_illegal(text: str) -> tuple[int, str] | None:
 
 def strip_xml_illegal(text: str) -> str:
     return XML_ILLEGAL_RE.sub("", text)
+
+
+# Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069)
+# and marks (LRM, RLM, ALM). In a title they can make it read backwards or spill its
+# direction into the page, feed reader or browser tab around it.
+BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Categories that draw nothing by themselves: format characters (zero-width spaces and
+# joiners, U+2060, U+FEFF), controls, separators, and combining marks with no base.
+_INVISIBLE_CATEGORIES = frozenset(("Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"))
+# Letters and symbols that render as blank space, a known way to fake an empty name.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def clean_title(text: str) -> str:
+    """``text`` without bidirectional control characters, whitespace folded to single spaces."""
+    return " ".join(BIDI_CONTROLS_RE.sub("", text).split())
+
+
+def is_visible(text: str) -> bool:
+    """True when ``text`` has at least one character that shows on the page."""
+    return any(
+        char not in _BLANK_CHARACTERS and unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in text
+    )
 
 
 # Characters Python-Markdown treats as markup anywhere in a line and accepts a backslash

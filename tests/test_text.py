@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.text import BIDI_CONTROLS_RE, clean_title, is_visible
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Plain title", "Plain title"),
+        ("  spaced \t out\n title  ", "spaced out title"),
+        ("\u202eevil\u202c.exe", "evil.exe"),
+        ("\u2067RTL isolate\u2069 here", "RTL isolate here"),
+        ("a\u200eb\u200fc\u061cd", "abcd"),
+        (BIDI, ""),
+        ("\u05e9\u05dc\u05d5\u05dd world", "\u05e9\u05dc\u05d5\u05dd world"),  # Hebrew letters are kept
+        ("zero\u200bwidth", "zero\u200bwidth"),  # not a bidi control: is_visible's business
+        ("non\u00a0breaking\u2003em", "non breaking em"),
+    ],
+)
+def test_clean_title(title: str, expected: str) -> None:
+    assert clean_title(title) == expected
+
+
+@given(st.text())
+def test_clean_title_leaves_no_bidi_control_and_no_loose_whitespace(title: str) -> None:
+    cleaned = clean_title(title)
+    assert not any(char in BIDI for char in cleaned)
+    assert cleaned == cleaned.strip() and "  " not in cleaned
+    assert clean_title(cleaned) == cleaned
+
+
+def test_bidi_controls_are_exactly_the_listed_ones() -> None:
+    found = {chr(c) for c in range(0x110000) if BIDI_CONTROLS_RE.fullmatch(chr(c))}
+    assert found == set(BIDI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " \t\n",
+        "\u200b\u200c\u200d\u2060\ufeff",  # zero-width characters
+        "\u0301\u0308",  # combining marks with no base
+        "\u20dd",  # an enclosing mark alone
+        "\u00a0\u2003\u3000",  # other spaces
+        "\u2028\u2029",  # line and paragraph separators
+        "\u00ad\u180e\U000e0041",  # soft hyphen, Mongolian vowel separator, a tag character
+        "\u3164\u115f\u1160\uffa0\u2800",  # letters and symbols drawn as blanks
+        "\x07\x1b",
+        BIDI,
+    ],
+)
+def test_invisible_text(text: str) -> None:
+    assert not is_visible(text)
+
+
+@pytest.mark.parametrize("text", ["a", "\u200ba\u200b", "e\u0301", "1", ".", "\u05e9", "\u5317", "\U0001f389", "\u200d\u2764"])
+def test_visible_text(text: str) -> None:
+    assert is_visible(text)
+
+
+@given(st.text(st.characters(categories=["Cf", "Cc", "Zs", "Mn"])))
+def test_format_control_space_and_mark_characters_alone_are_invisible(text: str) -> None:
+    assert not is_visible(text)
+
+
+@given(st.text(st.characters(categories=["L", "N", "P", "S"]), min_size=1))
+def test_letters_digits_punctuation_and_symbols_are_visible(text: str) -> None:
+    blanks = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+    assert is_visible(text) == any(char not in blanks for char in text)
