@@ -20,17 +20,27 @@ from slugify import slugify as _slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
+# Device names Windows reserves in every folder, with any extension: a site with a page at
+# con/ or tags/aux/ cannot be checked out, copied or served from Windows.
+WINDOWS_DEVICE_NAMES = frozenset(("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))))
+
+
+def is_device_name(name: str) -> bool:
+    """True for a name Windows keeps for a device (``con``, ``NUL.txt``, ``com1``...)."""
+    return name.split(".", 1)[0].strip().lower() in WINDOWS_DEVICE_NAMES
 
 
 @functools.lru_cache(maxsize=4096)  # tag names recur on every article
 def slugify(text: str) -> str:
-    """Readable ASCII slug (Unicode transliterated); never empty, never a path."""
+    """Readable ASCII slug (Unicode transliterated); never empty, never a path or a device name."""
     slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
+    if is_device_name(slug):
+        return f"{slug}-article"
     return slug or "article"
 
 
 def is_valid_slug(slug: str) -> bool:
-    return bool(SLUG_RE.fullmatch(slug)) and len(slug) <= 200
+    return bool(SLUG_RE.fullmatch(slug)) and len(slug) <= 200 and not is_device_name(slug)
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:

@@ -56,3 +56,38 @@ def test_safe_join_refuses_to_leave_the_root(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         urls.safe_join(tmp_path, bad)
     assert urls.safe_join(tmp_path, "a/b.html") == (tmp_path / "a/b.html").resolve()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("con", "con-article"),
+        ("CON", "con-article"),
+        ("Prn", "prn-article"),
+        ("aux.", "aux-article"),
+        ("NUL", "nul-article"),
+        ("com0", "com0-article"),
+        ("COM1", "com1-article"),
+        ("com¹", "com1-article"),
+        ("lpt0", "lpt0-article"),
+        ("LPT9", "lpt9-article"),
+    ],
+)
+def test_slugs_are_never_windows_device_names(name: str, slug: str) -> None:
+    assert urls.slugify(name) == slug
+    assert urls.is_valid_slug(slug)
+
+
+@pytest.mark.parametrize("slug", ["con", "prn", "aux", "nul", "com0", "com7", "lpt3"])
+def test_device_names_are_not_valid_slugs(slug: str) -> None:
+    assert not urls.is_valid_slug(slug)
+
+
+@pytest.mark.parametrize(("name", "device"), [("NUL.txt", True), ("con.tar.gz", True), ("Aux", True), ("com10", False), ("console", False), ("lpt", False), ("con-air", False)])
+def test_device_names_also_with_an_extension(name: str, device: bool) -> None:
+    assert urls.is_device_name(name) is device
+
+
+@pytest.mark.parametrize(("text", "slug"), [("Con Air", "con-air"), ("com10", "com10"), ("Nul.txt", "nul-txt"), ("Aux", "aux-article")])
+def test_slugify_keeps_names_that_only_start_like_a_device(text: str, slug: str) -> None:
+    assert urls.slugify(text) == slug
