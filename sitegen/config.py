@@ -81,6 +81,9 @@ class Config:
     """URL of a WebSub hub; when set, feeds advertise rel="hub" and rel="self"."""
     permalink: str = "{year}/{month}/{slug}/"
     """Article URL pattern; fields: {year} {month} {day} {slug}. Must contain {slug}."""
+    max_file_bytes: int = 2_000_000
+    """Seeds and content files larger than this are refused with a message, unread: seeds
+    are untrusted, and one huge file must not exhaust a build's memory or time."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
 
@@ -128,7 +131,7 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a whole number, not {value!r}")
         if expected is str and not isinstance(value, str):
             raise fail(key, f"must be a string, not {value!r}")
-    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size"):
+    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size", "max_file_bytes"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
 

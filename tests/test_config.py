@@ -27,6 +27,8 @@ def test_values_are_read_and_normalised() -> None:
     [
         ('title = "x"\ntitel = "typo"\n', "sitegen.toml:2: titel: unknown key"),
         ("page_size = 0\n", "sitegen.toml:1: page_size: must be at least 1"),
+        ('title = "x"\nmax_file_bytes = 0\n', "sitegen.toml:2: max_file_bytes: must be at least 1, not 0"),
+        ('max_file_bytes = "2MB"\n', "sitegen.toml:1: max_file_bytes: must be a whole number"),
         ('page_size = "ten"\n', "page_size: must be a whole number"),
         ("feed_size = true\n", "feed_size: must be a whole number"),
         ("title = 3\n", "title: must be a string"),
@@ -54,6 +56,7 @@ def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     assert config.base_url == "https://example.org/news/"
     assert config.import_rules == Config().import_rules
     assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)
+    assert config.max_file_bytes == Config().max_file_bytes == 2_000_000
 
 
 def test_import_date_and_tags_rules() -> None:
