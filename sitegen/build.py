@@ -22,7 +22,7 @@ from .cache import BuildState, Inputs
 from .config import Config, load_config
 from .errors import OutputError, SitegenError
 from .model import Article, ImportReport, Page
-from .output import MANIFEST, WriteReport, finish_output, write_file
+from .output import MANIFEST, WriteReport, check_output_dir, finish_output, write_file
 from .parallel import Progress, Workers, no_progress
 from .theme import Theme, theme_dirs
 from .urls import output_file
@@ -77,6 +77,9 @@ def build(
 
     ``jobs`` worker processes share the per-article work (default: one per CPU).
     """
+    # Before anything is read or written: an output folder that holds the site's own files
+    # would have them overwritten.
+    check_output_dir(site_dir, output_dir or site_dir / "output")
     started = time.perf_counter()
     # A build makes millions of objects that live until it ends: the cycle collector would
     # only walk them again and again (about a tenth of the time), and there are no cycles

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import string
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,8 @@ class Config:
     description: str = ""
     """One sentence about the site, for the home page's meta description and the feeds."""
     base_url: str = "http://localhost:8000/"
-    """The full URL where ``output/`` is hosted; may include a sub-path (https://example.org/news/)."""
+    """The full URL where ``output/`` is hosted; may include a sub-path (https://example.org/news/).
+    Doubled slashes in its path are collapsed; a user name, whitespace or a backslash is refused."""
     author: str = ""
     """Default author of every article (front matter ``author`` overrides it)."""
     language: str = "en"
@@ -95,6 +97,7 @@ class Config:
 _TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules"}
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
+_EMPTY_SEGMENTS_RE = re.compile("//+")
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -159,10 +162,32 @@ def _check_url(value: str, fail: Any) -> str:
 
 
 def _check_base_url(value: str, fail: Any) -> str:
+    """``value`` as the prefix of every link: no userinfo, no doubled slashes in its path."""
+    # Checked before urlsplit, which quietly drops tabs and newlines and strips spaces.
+    for char in value:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+            raise fail(f"must not contain whitespace or control characters (U+{ord(char):04X}): {value!r}")
+    if "\\" in value:
+        raise fail(f"must not contain a backslash (browsers read it as /): {value!r}")
     _check_url(value, fail)
-    if urlsplit(value).query or urlsplit(value).fragment:
+    parts = urlsplit(value)
+    if parts.query or parts.fragment:
         raise fail(f"must not have a query or fragment: {value!r}")
-    return value if value.endswith("/") else value + "/"
+    if "@" in parts.netloc:
+        raise fail(f"must not contain a user name or password: {value!r}")
+    try:
+        host, _ = parts.hostname, parts.port  # the port raises ValueError unless it is a number
+    except ValueError as e:
+        raise fail(f"has a bad port: {value!r}") from e
+    if not host:
+        raise fail(f"has no host name: {value!r}")
+    # Links are base path + site path, so "//evil.example/" as the path would make every
+    # root-relative link protocol-relative: a link to another host.
+    path = _EMPTY_SEGMENTS_RE.sub("/", parts.path)
+    if {".", ".."} & set(path.split("/")):
+        raise fail(f"must not contain . or .. in its path: {value!r}")
+    path = path if path.endswith("/") else path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _check_permalink(value: str, fail: Any) -> str:

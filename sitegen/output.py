@@ -1,10 +1,23 @@
-"""The only writer of ``output/``: paths stay inside it, identical bytes are left alone,
-and files an earlier build wrote that are no longer produced are removed."""
+"""The only writer of sitegen's files: every write is atomic, identical bytes are left alone,
+output paths stay inside the output folder, and files an earlier build wrote that are no
+longer produced are removed.
+
+Every file sitegen writes (content files, the ledger, the cache, output files, the manifest)
+goes to a temp file of its own in the target's folder and is then renamed onto the target.
+A killed build or a full disk leaves the old file or the new one, never an empty or torn
+one, and two processes never share a temp file. What a killed build can leave is a temp
+file, ``.<name>.<random>.sitegen-tmp``; the next build removes those in the output folder.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import random
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +27,16 @@ from .errors import OutputError
 # What the last build wrote. Only files listed here are ever deleted, so pointing
 # --output at a folder with other files in it never loses them.
 MANIFEST = ".sitegen-manifest.json"
+# The end of every temp file's name; only such files are ever cleaned up.
+TEMP_SUFFIX = ".sitegen-tmp"
+# In the output folder while a build writes there (from record_planned to finish_output):
+# found by the next build, it says the last one was killed and may have left temp files.
+BUILDING = ".sitegen-building"
+
+_BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+# Output folders found to be real folders (no symbolic link on the way) in this build.
+# Forgotten when a build starts and ends: a folder may be swapped for a link in between.
+_real_folders: set[str] = set()
 
 
 @dataclass
@@ -23,91 +46,283 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
+class _LinkOnTheWay(Exception):
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+
 def write_if_changed(target: Path | str, data: bytes) -> bool:
-    """Write ``data`` to ``target`` unless it already holds it; True when written."""
-    return _write(os.fspath(target), data)[0]
+    """Write ``data`` to ``target`` unless it already holds it; True when written.
+
+    Raises OutputError (naming ``target``) when the file cannot be written.
+    """
+    path = os.fspath(target)
+    try:
+        return _write(path, data, make_folder=True)[0]
+    except OSError as e:
+        raise OutputError(path, f"cannot be written: {_reason(e)}") from e
 
 
-def _write(path: str, data: bytes) -> tuple[bool, os.stat_result]:
+def _reason(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+def _write(path: str, data: bytes, make_folder: bool) -> tuple[bool, os.stat_result]:
     """Write ``data`` to ``path`` unless it holds it already: (written, the file's stat).
 
-    A file that exists is replaced atomically (temp file + rename), so a site served
-    while it is rebuilt never shows a half-written page. A new file is written in place:
-    there is nothing to protect, and a rename costs as much again on some file systems.
-    Written to take few system calls: a build writes thousands of files.
+    Written to a temp file in the same folder, then renamed over ``path``, for new files
+    too: a killed process leaves no empty file, a reader never sees half a page, and a
+    symbolic link at ``path`` is replaced, never followed. Few system calls (a build writes
+    thousands of files): no fsync, which would cost more than the whole build; what a
+    killed process wrote survives it in the page cache.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        fd = os.open(path, flags, 0o666)
+        st = os.lstat(path)
     except FileNotFoundError:
-        folder = os.path.dirname(path)
-        try:
-            os.mkdir(folder)
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        except FileExistsError:
-            pass
-        fd = os.open(path, flags, 0o666)
-    except FileExistsError:
-        st = os.stat(path)
-        if st.st_size == len(data):
+        pass
+    else:
+        if stat.S_ISREG(st.st_mode) and st.st_size == len(data):
             with open(path, "rb") as f:
                 if f.read() == data:
                     return False, st
-        tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        return True, os.stat(path)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        return True, os.fstat(fd)
-
-
-def _previous(out_dir: Path) -> set[str]:
+    tmp, fd = _open_temp(path, make_folder)
     try:
-        listed = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True, st
+
+
+def _open_temp(path: str, make_folder: bool) -> tuple[str, int]:
+    """A new temp file beside ``path``, open for writing: (its path, its descriptor)."""
+    folder, name = os.path.split(path)
+    if len(os.fsencode(name)) > 200:  # the temp file's name must fit where the target's does
+        name = name[:50]
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY
+    for _ in range(100):
+        # random is reseeded in forked children, so workers never draw the same names.
+        tmp = os.path.join(folder, f".{name}.{random.getrandbits(48):012x}{TEMP_SUFFIX}")
+        try:
+            return tmp, os.open(tmp, flags, 0o666)  # 0o666 less the umask, as for any new file
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if not make_folder or not folder:
+                raise
+            try:
+                os.mkdir(folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            make_folder = False
+    raise FileExistsError(errno.EEXIST, "no free temp file name", path)
 
 
 def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
     """Write one output file unless it already holds ``data``: (written, size, mtime_ns).
 
-    Raises OutputError for a path that would leave ``out_dir``.
+    Raises OutputError for a path that would leave ``out_dir``, for a folder on the way
+    that is a symbolic link (it could lead anywhere), and when the file cannot be written.
     """
     try:
         target = urls.safe_join(out_dir, path, resolve=False)
     except ValueError as e:
         raise OutputError(path, str(e)) from e
-    written, st = _write(os.fspath(target), data)
+    name = os.fspath(target)
+    try:
+        _real_folder(os.fspath(out_dir), os.path.dirname(name), create=True)
+        written, st = _write(name, data, make_folder=False)
+    except _LinkOnTheWay as e:
+        raise OutputError(
+            name, f"not written: {e.folder} is a symbolic link, and sitegen never writes through one (it could lead out of {out_dir})"
+        ) from None
+    except OSError as e:
+        raise OutputError(name, f"cannot be written: {_reason(e)}") from e
     return written, st.st_size, st.st_mtime_ns
 
 
+def _real_folder(root: str, folder: str, create: bool) -> bool:
+    """True when ``folder``, inside ``root``, is a folder with no symbolic link on the way
+    from ``root``. With ``create``, missing folders are made, a link raises _LinkOnTheWay
+    and a file in the way NotADirectoryError; without, those answer False.
+
+    Each folder is looked at once per build: one lstat, not a realpath per file.
+    """
+    if folder == root or folder in _real_folders:
+        return True
+    parent = os.path.dirname(folder)
+    if parent != folder and not _real_folder(root, parent, create):
+        return False
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        if not create:
+            return False
+        try:
+            os.mkdir(folder)
+            _real_folders.add(folder)
+            return True
+        except FileExistsError:  # made by another worker just now
+            st = os.lstat(folder)
+    if stat.S_ISDIR(st.st_mode):
+        _real_folders.add(folder)
+        return True
+    if not create:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        raise _LinkOnTheWay(folder)
+    raise NotADirectoryError(errno.ENOTDIR, f"{os.strerror(errno.ENOTDIR)}: {folder} is a file", folder)
+
+
+def check_output_dir(site_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that a build would damage the site with: the site folder
+    itself, one holding its sources, one inside them, or a file. Raises OutputError."""
+    _real_folders.clear()  # a new build: folders are looked at afresh
+    site = site_dir.resolve()
+    out = out_dir.resolve()
+    hint = f"choose a folder of its own, such as {site_dir / 'output'}"
+    if out == site:
+        raise OutputError(out_dir, f"is the site folder itself; {hint}")
+    for name in ("content/", "seeds/", "templates/", "sitegen.toml", ".sitegen-cache/"):
+        source = site / name
+        if out == source:
+            raise OutputError(out_dir, f"is the site's {name}; {hint}")
+        if source.is_relative_to(out):
+            raise OutputError(out_dir, f"holds the site's {name}, which a build must not write over; {hint}")
+        if out.is_relative_to(source):
+            raise OutputError(out_dir, f"is inside the site's {name}, which a build must not write into; {hint}")
+    if out.exists() and not out.is_dir():
+        raise OutputError(out_dir, f"is a file, not a folder; {hint}")
+
+
+def _read_manifest(out_dir: Path) -> tuple[bytes | None, set[str]]:
+    """The manifest's bytes (None when there is none) and the paths it lists."""
+    try:
+        data = (out_dir / MANIFEST).read_bytes()
+    except OSError:
+        return None, set()
+    try:
+        listed = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return data, set()
+    return data, ({p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set())
+
+
+def _previous(out_dir: Path) -> set[str]:
+    return _read_manifest(out_dir)[1]
+
+
+def _manifest_bytes(paths: Iterable[str]) -> bytes:
+    return (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
+
+
+def record_planned(out_dir: Path, paths: Iterable[str]) -> None:
+    """Before any output is written: list ``paths`` in the manifest with what it lists already.
+
+    A build killed mid-way then leaves a manifest naming every file it may have written, so
+    the next build still removes those it no longer makes. Also marks the output folder as
+    being written to (finish_output clears the mark). Raises OutputError.
+    """
+    _real_folders.clear()
+    marker = out_dir / BUILDING
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # Written in place: only whether it exists counts, and its own temp file could be
+        # the one left behind.
+        interrupted = os.path.lexists(marker)
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | _BINARY, 0o666)
+        try:
+            os.write(fd, f"{os.getpid()} {'interrupted' if interrupted else 'clean'}\n".encode("ascii"))
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(marker, f"cannot be written: {_reason(e)}") from e
+    old, previous = _read_manifest(out_dir)
+    planned = previous.union(paths)
+    if old is None or planned != previous:
+        write_if_changed(out_dir / MANIFEST, _manifest_bytes(planned))
+
+
 def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
-    """Remove the files an earlier build wrote that this one did not; record what it did."""
+    """Remove the files an earlier build wrote that this one did not, and the temp files a
+    killed build left; record what this build wrote. Returns the paths removed."""
+    root = os.fspath(out_dir)
     removed: list[str] = []
+    kept: set[str] = set()
     for stale in sorted(_previous(out_dir) - produced):
         try:
-            target = urls.safe_join(out_dir, stale)
+            # Never through a link: what it leads to was not written by sitegen.
+            target = os.fspath(urls.safe_join(out_dir, stale, resolve=False))
+            if not _real_folder(root, os.path.dirname(target), create=False):
+                continue
+            if stat.S_ISDIR(os.lstat(target).st_mode):
+                continue
+            os.unlink(target)
         except ValueError:
             continue  # a tampered manifest never deletes anything outside out_dir
-        if target.is_file():
-            target.unlink()
-            removed.append(stale)
-            _remove_empty_parents(target.parent, out_dir)
-    manifest = (json.dumps(sorted(produced), indent=0) + "\n").encode("utf-8")
-    write_if_changed(out_dir / MANIFEST, manifest)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            kept.add(stale)  # listed still, so that a later build tries again
+            continue
+        removed.append(stale)
+        _remove_empty_parents(os.path.dirname(target), root)
+    if _may_hold_leftovers(out_dir):
+        _remove_temp_files(root)
+    write_if_changed(out_dir / MANIFEST, _manifest_bytes(produced | kept))
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(out_dir / BUILDING)
+    _real_folders.clear()
     return removed
 
 
-def _remove_empty_parents(folder: Path, root: Path) -> None:
-    root = root.resolve()
-    while folder != root and folder.is_relative_to(root):
+def interrupted(out_dir: Path) -> bool:
+    """True when a build that wrote into ``out_dir`` did not finish: the next one must not
+    take the output for up to date (it may hold files no build has recorded as made)."""
+    return os.path.lexists(out_dir / BUILDING)
+
+
+def _may_hold_leftovers(out_dir: Path) -> bool:
+    """False only when this process's record_planned found no sign of a killed build."""
+    try:
+        pid, state = (out_dir / BUILDING).read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        return True
+    return not (pid == str(os.getpid()) and state == "clean")
+
+
+def _remove_temp_files(folder: str) -> None:
+    """Remove the temp files a killed build left in ``folder`` and below (links not followed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
         try:
-            folder.rmdir()
+            if entry.name.endswith(TEMP_SUFFIX) and entry.name.startswith("."):
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                _remove_temp_files(entry.path)
+        except OSError:
+            continue
+
+
+def _remove_empty_parents(folder: str, root: str) -> None:
+    while folder != root and folder.startswith(root + os.sep):
+        try:
+            os.rmdir(folder)
         except OSError:
             return
-        folder = folder.parent
+        folder = os.path.dirname(folder)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import urls
 from sitegen.config import Config, load_config, parse_config
 from sitegen.errors import ConfigError
 
@@ -65,3 +66,46 @@ def test_import_date_and_tags_rules() -> None:
     assert config.import_rules.date == "^Date: (?P<text>.+)$" and config.import_rules.tags == ""
     with pytest.raises(ConfigError, match=r"import\.tags: pattern .* needs a named group"):
         parse_config("[import]\ntags = '^Tags: (.+)$'\n", P)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org//evil.example/", "https://example.org/evil.example/"),
+        ("https://example.org//", "https://example.org/"),
+        ("https://example.org/news//2024///", "https://example.org/news/2024/"),
+        ("https://example.org", "https://example.org/"),
+        ("http://localhost:8000/news", "http://localhost:8000/news/"),
+    ],
+)
+def test_base_url_path_has_no_empty_segments(value: str, expected: str) -> None:
+    config = parse_config(f'title = "T"\nbase_url = "{value}"\n', P)
+    assert config.base_url == expected
+    # No root-relative link may start with //, which would point at another host.
+    assert not urls.Urls(config.base_url).url("x/").startswith("//")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("https://user@example.org/", "must not contain a user name or password"),
+        ("https://user:secret@example.org/", "must not contain a user name or password"),
+        ("https://evil.example\\\\@example.org/", "must not contain a backslash"),
+        ("https://example.org/\\\\evil.example/", "must not contain a backslash"),
+        ("https://example.org/news /", "must not contain whitespace or control characters (U+0020)"),
+        ("https://example.org/\\t", "(U+0009)"),
+        ("https://example.org/\\n", "(U+000A)"),
+        (" https://example.org/", "(U+0020)"),
+        ("https://example.org/\\u0000", "(U+0000)"),
+        ("https://example.org/\\u007f", "(U+007F)"),
+        ("https://exam\\u200bple.org/", "(U+200B)"),
+        ("https://example.org:http/", "has a bad port"),
+        ("https://:80/", "has no host name"),
+        ("https://example.org/a/../b/", "must not contain . or .. in its path"),
+    ],
+)
+def test_base_url_refuses_userinfo_backslashes_whitespace_and_controls(value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(f'title = "T"\nlanguage = "en"\nbase_url = "{value}"\n', P)
+    assert str(info.value).startswith("sitegen.toml:3: base_url: ")
+    assert message in str(info.value)

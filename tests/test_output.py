@@ -1,0 +1,408 @@
+"""The writer: atomic writes with temp files of their own, identical bytes left alone, I/O
+errors reported with the file, no write through a symbolic link, the output folder checked,
+and the manifest written before the output."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import MakeSite, article_md
+
+from sitegen import output
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.errors import OutputError, SitegenError
+
+PAGE = "2024/05/story/index.html"  # where article_md("Story") is built, by its file name
+
+
+def temp_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob(f"*{output.TEMP_SUFFIX}"))
+
+
+def story_site(make_site: MakeSite, **kwargs: object) -> Path:
+    return make_site(content={"story.md": article_md("Story"), "other.md": article_md("Other", date="2023-01-02T09:00:00+00:00")}, **kwargs)
+
+
+# --- atomic writes -----------------------------------------------------------------------
+
+
+def test_every_write_goes_through_a_temp_file_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        renamed.append((os.fspath(src), os.fspath(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    target = tmp_path / "page.html"
+    assert output.write_if_changed(target, b"one")  # a new file too
+    assert output.write_if_changed(target, b"two")
+    assert output.write_file(tmp_path, "deep/er/page.html", b"three")[0]
+    assert [dst for _, dst in renamed] == [str(target), str(target), str(tmp_path / "deep" / "er" / "page.html")]
+    temps = [Path(src) for src, _ in renamed]
+    assert len(set(temps)) == 3
+    for temp, (_, dst) in zip(temps, renamed, strict=True):
+        assert temp.parent == Path(dst).parent
+        assert temp.name.startswith(f".{Path(dst).name}.") and temp.name.endswith(output.TEMP_SUFFIX)
+    assert target.read_bytes() == b"two"
+    assert temp_files(tmp_path) == []
+
+
+def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        output.write_if_changed(tmp_path / "a.html", b"x")
+        output.write_file(tmp_path, "b/c.html", b"x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "a.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "b" / "c.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_identical_bytes_are_not_rewritten(tmp_path: Path) -> None:
+    target = tmp_path / "feed.xml"
+    assert output.write_if_changed(target, b"<feed/>")
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    inode = target.stat().st_ino
+    assert not output.write_if_changed(target, b"<feed/>")
+    written, size, mtime_ns = output.write_file(tmp_path, "feed.xml", b"<feed/>")
+    assert not written and size == 7 and mtime_ns == 1_000_000_000
+    assert target.stat().st_ino == inode and target.stat().st_mtime_ns == 1_000_000_000
+    # Same size, other bytes: rewritten.
+    assert output.write_if_changed(target, b"<food/>")
+    assert target.read_bytes() == b"<food/>"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "content.md"
+    target.write_bytes(b"---\ntitle: kept\n---\n")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OutputError) as caught:
+        output.write_if_changed(target, b"---\ntitle: new\n---\n")
+    assert str(caught.value).endswith(f"content.md: cannot be written: {os.strerror(errno.ENOSPC)}")
+    assert caught.value.path == target and isinstance(caught.value, SitegenError)
+    with pytest.raises(OutputError, match="cannot be written"):
+        output.write_file(tmp_path, "new/page.html", b"<html></html>\n")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"---\ntitle: kept\n---\n"
+    assert temp_files(tmp_path) == []
+    assert not (tmp_path / "new" / "page.html").exists()
+
+
+def test_io_errors_name_the_file(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("x")
+    long_name = "x" * 300 + ".html"
+    cases = {
+        "folder": errno.EISDIR,  # a folder where the file should be
+        "file/page.html": errno.ENOTDIR,  # a file where a folder should be
+        "file/deeper/page.html": errno.ENOTDIR,
+        long_name: errno.ENAMETOOLONG,
+    }
+    for path, code in cases.items():
+        with pytest.raises(OutputError) as caught:
+            output.write_if_changed(tmp_path / path, b"data")
+        assert caught.value.path == tmp_path / path
+        assert caught.value.reason.startswith(f"cannot be written: {os.strerror(code)}"), (path, caught.value.reason)
+        with pytest.raises(OutputError) as caught:
+            output.write_file(tmp_path, path, b"data")
+        assert caught.value.path == tmp_path / path
+        assert caught.value.reason.startswith(f"cannot be written: {os.strerror(code)}"), (path, caught.value.reason)
+    assert temp_files(tmp_path) == []
+    assert (tmp_path / "file").read_text() == "x"
+
+
+def test_a_name_near_the_limit_still_gets_a_temp_file(tmp_path: Path) -> None:
+    name = "é" * 120 + ".html"  # 245 bytes: the temp file's name must be shortened to fit
+    assert output.write_if_changed(tmp_path / name, b"x")
+    assert (tmp_path / name).read_bytes() == b"x"
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root may write anywhere")
+def test_permission_denied_names_the_file(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match=f"cannot be written: {os.strerror(errno.EACCES)}"):
+            output.write_file(locked, "index.html", b"x")
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A read-only tmpfs (root only)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(folder)], capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_read_only_file_system_names_the_file(read_only_dir: Path) -> None:
+    with pytest.raises(OutputError, match=f"index.html: cannot be written: {os.strerror(errno.EROFS)}"):
+        output.write_file(read_only_dir, "index.html", b"x")
+    with pytest.raises(OutputError, match=f"cannot be written: {os.strerror(errno.EROFS)}"):
+        output.write_if_changed(read_only_dir / "a.md", b"x")
+
+
+# --- symbolic links ----------------------------------------------------------------------
+
+
+def test_a_symlinked_folder_inside_output_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    site = story_site(make_site)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = site / "output"
+    out.mkdir()
+    (out / "2024").symlink_to(outside, target_is_directory=True)
+    report = build(site, jobs=1)
+    refused = [e for e in report.errors if isinstance(e, OutputError)]
+    assert len(refused) == 1, report.errors
+    assert refused[0].path == out / PAGE
+    assert "symbolic link" in refused[0].reason and str(out / "2024") in refused[0].reason
+    assert list(outside.rglob("*")) == []  # nothing written through the link
+    assert (out / "2023" / "01" / "other" / "index.html").is_file()  # the rest is built
+    assert (out / "index.html").is_file()
+    # The refused page is not listed as written, so no later build deletes through the link.
+    assert PAGE not in json.loads((out / output.MANIFEST).read_text())
+
+
+def test_a_symlink_deeper_on_the_way_is_refused_too(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    (out / "2024").mkdir(parents=True)
+    (out / "2024" / "05").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="symbolic link"):
+        output.write_file(out, PAGE, b"x")
+    assert list(outside.rglob("*")) == []
+
+
+def test_a_symlink_at_the_file_is_replaced_not_followed(make_site: MakeSite, tmp_path: Path) -> None:
+    site = story_site(make_site)
+    victim = tmp_path / "victim.html"
+    victim.write_text("precious")
+    out = site / "output"
+    out.mkdir()
+    (out / "index.html").symlink_to(victim)
+    report = build(site, jobs=1)
+    assert report.ok, report.errors
+    assert not (out / "index.html").is_symlink()
+    assert (out / "index.html").read_text().endswith("</html>\n")
+    assert victim.read_text() == "precious"
+
+
+def test_dangling_symlinks_do_not_crash_anything(make_site: MakeSite, runner: CliRunner) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    out.mkdir()
+    (out / "atom.xml").symlink_to(site / "nowhere.xml")  # where a file goes
+    (out / "mine").symlink_to(site / "nowhere")  # not sitegen's
+    (out / "tags").symlink_to(site / "nowhere-dir", target_is_directory=True)  # where a folder goes
+    report = build(site, jobs=1)
+    assert not (out / "atom.xml").is_symlink() and (out / "atom.xml").stat().st_size > 0
+    assert (out / "mine").is_symlink()  # left alone
+    assert {str(e.path) for e in report.errors} == {str(out / "tags" / "index.html")}
+    assert not (site / "nowhere-dir").exists()
+    # A file an earlier build wrote, now a dangling link, is removed like the file it was.
+    (out / "tags").unlink()
+    build(site, jobs=1)
+    (site / "content" / "other.md").unlink()
+    other = out / "2023" / "01" / "other" / "index.html"
+    other.unlink()
+    other.symlink_to(site / "nowhere.html")
+    report = build(site, jobs=1)
+    assert report.ok, report.errors
+    assert not other.is_symlink() and not other.parent.exists()
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
+
+
+def test_stale_files_are_never_deleted_through_a_link(make_site: MakeSite, tmp_path: Path) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    # The folder of a page the next build no longer makes becomes a link to a folder
+    # holding a file of the same name.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("precious")
+    page = out / "2023" / "01" / "other"
+    for child in page.iterdir():
+        child.unlink()
+    page.rmdir()
+    page.symlink_to(outside, target_is_directory=True)
+    (site / "content" / "other.md").unlink()
+    build(site, jobs=1)
+    assert (outside / "index.html").read_text() == "precious"
+
+
+def test_a_file_where_a_folder_should_be(make_site: MakeSite) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    out.mkdir()
+    (out / "2024").write_text("not a folder")
+    report = build(site, jobs=1)
+    assert [str(e) for e in report.errors] == [f"{out / PAGE}: cannot be written: {os.strerror(errno.ENOTDIR)}: {out / '2024'} is a file"]
+    assert (out / "2024").read_text() == "not a folder"
+    assert (out / "2023" / "01" / "other" / "index.html").is_file()
+
+
+# --- the output folder -------------------------------------------------------------------
+
+
+def test_output_that_is_a_file_is_refused(make_site: MakeSite, runner: CliRunner) -> None:
+    site = story_site(make_site)
+    target = site / "public"
+    target.write_text("a file")
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(target)])
+    assert result.exit_code != 0
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        build(site, target)
+    assert target.read_text() == "a file"
+    assert not (site / ".sitegen-cache").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (".", "is the site folder itself"),
+        ("..", "holds the site's content/"),
+        ("content", "is the site's content/"),
+        ("content/out", "is inside the site's content/"),
+        ("seeds", "is the site's seeds/"),
+        ("seeds/x/y", "is inside the site's seeds/"),
+        ("templates/static", "is inside the site's templates/"),
+        ("sitegen.toml", "is the site's sitegen.toml"),
+        (".sitegen-cache/out", "is inside the site's .sitegen-cache/"),
+    ],
+)
+def test_check_output_dir_refuses(make_site: MakeSite, where: str, message: str) -> None:
+    site = story_site(make_site, config='title = "x"\n')
+    out = site / where
+    with pytest.raises(OutputError, match=message):
+        output.check_output_dir(site, out)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    with pytest.raises(OutputError, match=message):
+        build(site, out)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written
+
+
+def test_check_output_dir_refuses_through_links(make_site: MakeSite, tmp_path: Path) -> None:
+    site = story_site(make_site)
+    (tmp_path / "alias").symlink_to(site / "content", target_is_directory=True)
+    with pytest.raises(OutputError, match="is the site's content/"):
+        output.check_output_dir(site, tmp_path / "alias")
+
+
+@pytest.mark.parametrize("where", ["output", "public", "../elsewhere", "../site-output/deep"])
+def test_check_output_dir_accepts(make_site: MakeSite, where: str) -> None:
+    site = story_site(make_site)
+    output.check_output_dir(site, site / where)  # no error
+    output.check_output_dir(site, (site / where).resolve())
+
+
+# --- the manifest and leftovers ----------------------------------------------------------
+
+
+def test_record_planned_adds_to_the_manifest_before_writing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    output.record_planned(out, ["b.html", "a/index.html"])
+    manifest = out / output.MANIFEST
+    assert json.loads(manifest.read_text()) == ["a/index.html", "b.html"]
+    output.record_planned(out, ["c.xml", "b.html"])
+    assert json.loads(manifest.read_text()) == ["a/index.html", "b.html", "c.xml"]
+    # Nothing new: the manifest is left alone.
+    os.utime(manifest, ns=(1_000_000_000, 1_000_000_000))
+    output.record_planned(out, ["a/index.html"])
+    assert manifest.stat().st_mtime_ns == 1_000_000_000
+    # The build then lists exactly what it wrote, and is no longer marked as writing.
+    for path in ("a/index.html", "c.xml"):
+        output.write_file(out, path, b"x")
+    assert output.finish_output(out, {"a/index.html", "c.xml"}) == []  # b.html was never written
+    assert json.loads(manifest.read_text()) == ["a/index.html", "c.xml"]
+    assert sorted(p.name for p in out.iterdir()) == [output.MANIFEST, "a", "c.xml"]
+
+
+def kill_while_writing(out: Path, planned: list[str], written: list[str], leftovers: list[Path]) -> None:
+    """What a build killed (SIGKILL) while writing leaves: it planned ``planned``, wrote
+    ``written`` and left temp files at ``leftovers``."""
+    script = (
+        "import json, os, signal, sys\nfrom pathlib import Path\nfrom sitegen import output\n"
+        "out, planned, written, leftovers = Path(sys.argv[1]), *json.loads(sys.argv[2])\n"
+        "output.record_planned(out, planned)\n"
+        "for path in written: output.write_file(out, path, b'<html></html>\\n')\n"
+        "for path in leftovers: Path(path).write_bytes(b'<html><bo')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(out), json.dumps([planned, written, [str(p) for p in leftovers]])], check=False)
+    assert done.returncode == -signal.SIGKILL
+
+
+def test_a_killed_build_still_lets_the_next_one_remove_what_it_wrote(make_site: MakeSite) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    # A build planned a page (and one it never got to), wrote it and was killed.
+    kill_while_writing(out, ["2099/01/gone/index.html", "2099/01/never/index.html"], ["2099/01/gone/index.html"], [])
+    assert output.interrupted(out)
+    (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
+    report = build(site, jobs=1)
+    assert report.written.removed == ["2099/01/gone/index.html"]
+    assert not (out / "2099").exists()
+    assert not {"2099/01/gone/index.html", "2099/01/never/index.html"} & set(json.loads((out / output.MANIFEST).read_text()))
+    assert not output.interrupted(out)
+
+
+def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    leftovers = [out / ".index.html.0123456789ab.sitegen-tmp", out / "2024" / "05" / "story" / ".index.html.ba9876543210.sitegen-tmp"]
+    kill_while_writing(out, [], [], leftovers)
+    assert all(p.exists() for p in leftovers)
+    others = [out / "notes.sitegen-tmp.txt", out / "mine.sitegen-tmp", site / "content" / ".x.md.0123456789ab.sitegen-tmp"]
+    for path in others:
+        path.write_text("not a temp file of sitegen's in the output folder")
+    (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
+    build(site, jobs=1)
+    assert not any(p.exists() for p in leftovers)
+    assert all(p.exists() for p in others)
+    assert not (out / output.BUILDING).exists()
+
+
+def test_a_clean_build_needs_no_search_for_leftovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    searched: list[str] = []
+    monkeypatch.setattr(output, "_remove_temp_files", searched.append)
+    output.record_planned(out, ["a.html"])
+    output.write_file(out, "a.html", b"x")
+    output.finish_output(out, {"a.html"})
+    assert searched == []
+    # A mark left by a killed build: the next one searches.
+    (out / output.BUILDING).write_text("1 clean\n")
+    output.record_planned(out, ["a.html"])
+    output.finish_output(out, {"a.html"})
+    assert searched == [str(out)]
