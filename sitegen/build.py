@@ -21,6 +21,7 @@ from . import cache, errors, parallel
 from .cache import BuildState, Inputs
 from .config import Config, load_config
 from .errors import OutputError, SitegenError
+from .lock import OnWait, site_lock
 from .model import Article, ImportReport, Page
 from .output import MANIFEST, WriteReport, check_output_dir, finish_output, write_file
 from .parallel import Progress, Workers, no_progress
@@ -72,26 +73,31 @@ def build(
     output_dir: Path | None = None,
     progress: Progress = no_progress,
     jobs: int | None = None,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
 ) -> BuildReport:
     """Build the site in ``site_dir`` into ``output_dir`` (default: ``site_dir/output``).
 
-    ``jobs`` worker processes share the per-article work (default: one per CPU).
+    ``jobs`` worker processes share the per-article work (default: one per CPU). One build
+    of a site runs at a time: while another holds the site's lock, this one calls
+    ``on_wait`` and waits for it, or with ``wait=False`` raises LockError.
     """
     # Before anything is read or written: an output folder that holds the site's own files
     # would have them overwritten.
     check_output_dir(site_dir, output_dir or site_dir / "output")
-    started = time.perf_counter()
-    # A build makes millions of objects that live until it ends: the cycle collector would
-    # only walk them again and again (about a tenth of the time), and there are no cycles
-    # to find among them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        report = _incremental_build(site_dir, output_dir, progress, jobs)
-    finally:
-        if collecting:
-            gc.enable()
-    report.seconds = time.perf_counter() - started
+    with site_lock(site_dir, wait=wait, on_wait=on_wait):
+        started = time.perf_counter()
+        # A build makes millions of objects that live until it ends: the cycle collector would
+        # only walk them again and again (about a tenth of the time), and there are no cycles
+        # to find among them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            report = _incremental_build(site_dir, output_dir, progress, jobs)
+        finally:
+            if collecting:
+                gc.enable()
+        report.seconds = time.perf_counter() - started
     return report
 
 

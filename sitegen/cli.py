@@ -23,6 +23,11 @@ SITE_OPTION = click.option(
     show_default=True,
     help="The site folder (holds sitegen.toml, seeds/, content/, templates/).",
 )
+NO_WAIT_OPTION = click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Fail at once if another build of this site is running, instead of waiting.",
+)
 
 
 def _plural(n: int, word: str) -> str:
@@ -58,7 +63,8 @@ def main() -> None:
 @click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
-def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, verbose: bool, quiet: bool) -> None:
+@NO_WAIT_OPTION
+def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, verbose: bool, quiet: bool, no_wait: bool) -> None:
     """Import new seeds, then build the site into the output folder.
 
     Builds are incremental: only what changed since the last build is imported, parsed,
@@ -76,7 +82,7 @@ def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: 
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
-    report = run_build(site_dir, output_dir, progress=progress, jobs=jobs)
+    report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting)
     _print_report(report, verbose, quiet)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
     if not report.ok or problems:
@@ -118,15 +124,18 @@ def _check(config: Config, out: Path, quiet: bool) -> int:
 
 @main.command(name="import")
 @SITE_OPTION
-def import_(site_dir: Path) -> None:
+@NO_WAIT_OPTION
+def import_(site_dir: Path, no_wait: bool) -> None:
     """Import seeds/*.txt into content/*.md without building.
 
     Unchanged seeds leave their content file untouched; a content file you edited
     is never overwritten.
     """
+    from .lock import site_lock
     from .seeds import import_seeds
 
-    report = import_seeds(site_dir, load_config(site_dir))
+    with site_lock(site_dir, wait=not no_wait, on_wait=_say_waiting):
+        report = import_seeds(site_dir, load_config(site_dir))
     _print_messages(report.warnings, report.errors)
     click.echo(
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "
@@ -135,6 +144,10 @@ def import_(site_dir: Path) -> None:
     )
     if report.errors:
         sys.exit(1)
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _print_messages(warnings: Sequence[object], errors: Sequence[object]) -> None:

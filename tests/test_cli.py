@@ -121,3 +121,18 @@ def test_progress_bar_in_a_terminal_only(make_site: MakeSite) -> None:
 
     quiet = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site)], capture_output=True, text=True, check=True)
     assert "Rendering" not in quiet.stderr and "Built 260 articles" in quiet.stdout
+
+
+def test_no_wait_option(runner: CliRunner, make_site: MakeSite) -> None:
+    from sitegen.lock import site_lock
+
+    for command in ("build", "import"):
+        shown = " ".join(runner.invoke(main, [command, "--help"]).output.split())
+        assert "--no-wait Fail at once if another build of this site is running, instead of waiting." in shown
+    site = make_site(sample=True)
+    with site_lock(site):
+        for command in ("build", "import"):
+            result = runner.invoke(main, [command, "--site", str(site), "--no-wait"])
+            assert result.exit_code == 1
+            assert f"another sitegen build of {site} is running" in result.output
+    assert runner.invoke(main, ["import", "--site", str(site), "--no-wait"]).exit_code == 0

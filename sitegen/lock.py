@@ -1,0 +1,99 @@
+"""One build at a time per site: a lock on ``.sitegen-cache/lock``.
+
+Two builds of one site at once would import the same seeds twice (``slug-2`` for a slug
+that is free) and write over each other's cache. The lock is ``flock`` on a file in the
+cache folder: the system releases it when its holder ends, however it ends, so a killed
+build never leaves a site locked. The holder writes its pid into the file for the message
+the next one shows. Where there is no ``fcntl`` (Windows), builds are not locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .cache import make_cache_dir
+from .errors import SitegenError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = "lock"
+
+OnWait = Callable[[str], None]
+"""Told, once, that the build waits for another one to end (the message says so)."""
+
+# Descriptors of the locks this process holds. A forked worker closes its copies at once:
+# a flock belongs to every descriptor of the open file, and a worker left behind by a
+# killed build must not keep the site locked.
+_held: set[int] = set()
+
+
+def _close_held() -> None:
+    for fd in _held:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held)
+
+
+class LockError(SitegenError):
+    """Another sitegen process is building the same site."""
+
+
+@contextlib.contextmanager
+def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the site's build lock for the ``with`` block.
+
+    When another process holds it: with ``wait``, call ``on_wait`` once with a message
+    and block until it is free; without, raise LockError.
+    """
+    if fcntl is None:
+        yield
+        return
+    path = make_cache_dir(site_dir) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as e:
+        raise LockError(path, f"cannot be opened: {e.strerror}") from e
+    _held.add(fd)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            if not wait:
+                raise LockError(None, f"another sitegen build of {site_dir} is running{holder}; try again when it ends") from None
+            if on_wait is not None:
+                on_wait(f"waiting for another sitegen build of this site{holder} to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            # Emptied before it is released: a pid left in the file would name the wrong holder.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+    finally:
+        _held.discard(fd)
+        os.close(fd)  # releases the lock
+
+
+def _holder(fd: int) -> str:
+    """`` (pid N)`` for the process holding the lock, or "" when it has not said yet."""
+    # The holder writes its pid just after taking the lock: give it a moment to.
+    for _ in range(20):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return f" (pid {text})"
+        time.sleep(0.01)
+    return ""

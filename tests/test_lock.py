@@ -1,0 +1,139 @@
+"""One build at a time per site: a second build waits, or with --no-wait refuses at once;
+the lock goes with its holder, however the holder ends."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pytest
+from conftest import MakeSite
+
+from sitegen.cache import CACHE_DIR
+from sitegen.errors import SitegenError
+from sitegen.lock import LockError, site_lock
+
+# Takes the site's lock, says so, and holds it until its stdin closes or it is killed.
+HOLD = "import sys\nfrom pathlib import Path\nfrom sitegen.lock import site_lock\nwith site_lock(Path(sys.argv[1])):\n    print('locked', flush=True)\n    sys.stdin.read()\n"
+
+
+def sitegen(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], capture_output=True, text=True, check=False, timeout=300)
+
+
+def hold(site: Path) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(site)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def test_no_wait_refuses_at_once_while_another_build_runs(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    with site_lock(site):
+        build = sitegen("build", "--site", site, "--no-wait")
+        imported = sitegen("import", "--site", site, "--no-wait")
+    message = f"another sitegen build of {site} is running (pid {os.getpid()}); try again when it ends"
+    for done in (build, imported):
+        assert done.returncode == 1
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (site / "output").exists()
+    assert list((site / "content").iterdir()) == []
+    assert sitegen("build", "--site", site, "--no-wait").returncode == 0
+
+
+def test_a_waiting_build_runs_when_the_other_ends(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    with site_lock(site):
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "build", "--site", str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert waiting.stderr is not None
+        assert waiting.stderr.readline() == f"waiting for another sitegen build of this site (pid {os.getpid()}) to finish\n"
+        assert not (site / "output").exists()  # it really waits
+    out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert "Built 1 article (1 imported)" in out
+    assert (site / "output" / "index.html").is_file()
+
+
+def test_the_lock_goes_with_a_killed_holder(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    holder = hold(site)
+    try:
+        refused = sitegen("build", "--site", site, "--no-wait")
+        assert refused.returncode == 1
+        assert f"is running (pid {holder.pid})" in refused.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    done = sitegen("build", "--site", site, "--no-wait")
+    assert done.returncode == 0, done.stderr
+
+
+def _block(conn: Connection) -> None:
+    conn.recv()
+
+
+def test_a_forked_worker_left_behind_does_not_keep_the_lock(make_site: MakeSite) -> None:
+    # A build's workers are forked while it holds the lock; when the build is killed, a
+    # worker may live on. It must not keep the site locked.
+    site = make_site(sample=True)
+    parent, child_end = multiprocessing.get_context("fork").Pipe()
+    with site_lock(site):
+        worker = multiprocessing.get_context("fork").Process(target=_block, args=(child_end,))
+        worker.start()
+    try:
+        assert worker.is_alive()
+        done = sitegen("build", "--site", site, "--no-wait")
+        assert done.returncode == 0, done.stderr
+    finally:
+        parent.send("done")
+        worker.join()
+
+
+def test_on_wait_is_told_once_then_the_lock_is_taken(make_site: MakeSite) -> None:
+    site = make_site()
+    holder = hold(site)
+    messages: list[str] = []
+    told, taken = threading.Event(), threading.Event()
+
+    def say(message: str) -> None:
+        messages.append(message)
+        told.set()
+
+    def take() -> None:
+        with site_lock(site, on_wait=say):
+            taken.set()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    try:
+        assert told.wait(timeout=120)
+        assert not taken.is_set()
+    finally:
+        holder.kill()
+        holder.wait()
+        thread.join(timeout=120)
+    assert taken.is_set()
+    assert messages == [f"waiting for another sitegen build of this site (pid {holder.pid}) to finish"]
+
+
+def test_in_process_no_wait_raises_a_sitegen_error(make_site: MakeSite) -> None:
+    site = make_site()
+    lock_file = site / CACHE_DIR / "lock"
+    with site_lock(site):
+        assert lock_file.read_text() == f"{os.getpid()}\n"
+        with pytest.raises(LockError) as caught, site_lock(site, wait=False):
+            pass
+        assert isinstance(caught.value, SitegenError)
+        assert str(caught.value) == f"another sitegen build of {site} is running (pid {os.getpid()}); try again when it ends"
+    assert lock_file.read_text() == ""  # a pid left behind would name the wrong holder
+    with site_lock(site, wait=False):  # free again
+        pass
+    assert (site / CACHE_DIR / ".gitignore").is_file()  # the cache folder, made as the cache makes it
