@@ -1,7 +1,9 @@
 """Lint a built site: the mistakes that make feed readers and visitors see the wrong thing.
 
 Checks duplicate entry ids, relative URLs in feed content, missing or naive dates, feeds
-over the byte budget, and internal links that lead nowhere. Each problem names its file.
+over the byte budget, internal links that lead nowhere, and markup that could run script
+(``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and feed content.
+Each problem names its file.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -35,11 +38,37 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-def _relative_urls(fragment: str) -> Iterator[str]:
-    """URLs in an HTML fragment that a feed reader could not resolve."""
-    if not fragment.strip():
-        return
-    tree = lxml_html.fragment_fromstring(fragment, create_parent="div")
+# Attributes whose value a browser follows or loads as a URL, where javascript: would run.
+_SCRIPTABLE_URL_ATTRIBUTES = frozenset(
+    ("href", "src", "action", "formaction", "poster", "data", "background", "cite", "longdesc", "xlink:href", "ping", "lowsrc", "dynsrc")
+)
+# Browsers ignore spaces and control characters around a URL and tabs and newlines inside
+# it, so "java\tscript:" and " javascript:" run as well.
+_URL_NOISE_RE = re.compile("[\x00-\x20\x7f]")
+
+
+def _fragment(html: str) -> Any:
+    """An HTML fragment parsed into a tree under one <div>, or None when it is empty."""
+    return lxml_html.fragment_fromstring(html, create_parent="div") if html.strip() else None
+
+
+def _unsafe_markup(tree: Any) -> Iterator[str]:
+    """What in a parsed HTML tree could run script: <script>, on* handlers, javascript: URLs."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if element.tag.lower() == "script":
+            yield "<script> element"
+        for name, value in element.attrib.items():
+            lowered = name.lower()
+            if lowered.startswith("on"):
+                yield f"event handler attribute {lowered}= on <{element.tag}>"
+            elif lowered in _SCRIPTABLE_URL_ATTRIBUTES and _URL_NOISE_RE.sub("", value).lower().startswith("javascript:"):
+                yield f"javascript: URL in <{element.tag} {lowered}>"
+
+
+def _relative_urls(tree: Any) -> Iterator[str]:
+    """URLs in a parsed HTML fragment that a feed reader could not resolve."""
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -62,22 +91,40 @@ def _aware(value: str | None, rfc822: bool = False) -> bool:
     return parsed.tzinfo is not None
 
 
-def _entries(path: Path, data: bytes) -> Iterator[tuple[str | None, list[tuple[str, str | None, bool]], list[str]]]:
-    """(id, [(date field, value, is RFC 822)], [content HTML]) for each entry of a feed file."""
+class _Entry(NamedTuple):
+    id: str | None
+    dates: list[tuple[str, str | None, bool]]
+    """(field, value, is RFC 822) of each date the entry must carry."""
+    html: list[tuple[str, str]]
+    """(field, HTML) of the entry's content, whose URLs must be absolute."""
+    markup: list[tuple[str, str]]
+    """(field, text) of other fields that readers render as HTML."""
+
+
+def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
+    """Each entry of a feed file, with its dates and the fields readers render as HTML."""
     if path.suffix == ".json":
         for item in json.loads(data).get("items", []):
-            yield item.get("id"), [("date_published", item.get("date_published"), False)], [item.get("content_html", "")]
+            dates = [("date_published", item.get("date_published"), False)]
+            yield _Entry(item.get("id"), dates, [("content_html", item.get("content_html", ""))], [])
         return
     root = etree.fromstring(data)
     if root.tag == f"{ATOM}feed":
         for entry in root.iter(f"{ATOM}entry"):
             dates = [(f, entry.findtext(f"{ATOM}{f}"), False) for f in ("updated", "published")]
-            content = entry.find(f"{ATOM}content")
-            html = [content.text or ""] if content is not None and content.get("type") == "html" else []
-            yield entry.findtext(f"{ATOM}id"), dates, html
+            html: list[tuple[str, str]] = []
+            markup: list[tuple[str, str]] = []
+            for field in ("content", "summary", "title"):
+                element = entry.find(f"{ATOM}{field}")
+                if element is not None and element.get("type") == "html":
+                    (html if field == "content" else markup).append((field, element.text or ""))
+            yield _Entry(entry.findtext(f"{ATOM}id"), dates, html, markup)
     else:
         for item in root.iter("item"):
-            yield item.findtext("guid"), [("pubDate", item.findtext("pubDate"), True)], [item.findtext(CONTENT_ENCODED) or ""]
+            dates = [("pubDate", item.findtext("pubDate"), True)]
+            # RSS has no plain-text fields: readers render a description as HTML.
+            markup = [("description", item.findtext("description") or "")]
+            yield _Entry(item.findtext("guid"), dates, [("content:encoded", item.findtext(CONTENT_ENCODED) or "")], markup)
 
 
 def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
@@ -90,7 +137,7 @@ def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
     except (etree.XMLSyntaxError, ValueError) as e:
         return problems + [Problem(rel, f"cannot be parsed: {e}")]
     seen: set[str] = set()
-    for entry_id, dates, contents in entries:
+    for entry_id, dates, contents, markup in entries:
         if not entry_id:
             problems.append(Problem(rel, "an entry has no id"))
         elif entry_id in seen:
@@ -99,17 +146,34 @@ def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
         for field, value, rfc822 in dates:
             if not _aware(value, rfc822):
                 problems.append(Problem(rel, f"entry {entry_id}: {field} is missing or has no time zone: {value!r}"))
-        for html in contents:
-            for url in _relative_urls(html):
-                problems.append(Problem(rel, f"entry {entry_id}: relative URL {url!r} in content"))
+        for field, html in contents:
+            if (tree := _fragment(html)) is not None:
+                for url in _relative_urls(tree):
+                    problems.append(Problem(rel, f"entry {entry_id}: relative URL {url!r} in content"))
+                for unsafe in _unsafe_markup(tree):
+                    problems.append(Problem(rel, f"entry {entry_id}: unsafe markup in {field}: {unsafe}"))
+        for field, html in markup:
+            if (tree := _fragment(html)) is not None:
+                for unsafe in _unsafe_markup(tree):
+                    problems.append(Problem(rel, f"entry {entry_id}: unsafe markup in {field}: {unsafe}"))
     return problems
 
 
-def check_links(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
+def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
+    """Broken internal links of one page, and markup that could run script in its articles."""
+    doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
+    problems = check_links(doc, rel, out_dir, links)
+    # Only the articles: the site's own templates may carry scripts on purpose.
+    for article in doc.iter("article"):
+        for unsafe in _unsafe_markup(article):
+            problems.append(Problem(rel, f"unsafe markup in an article: {unsafe}"))
+    return problems
+
+
+def check_links(doc: lxml_html.HtmlElement, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
     """Links and resources of one page that point into the site but at no file."""
     problems = []
     page_url = links.absolute(rel.removesuffix("index.html"))
-    doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
     for _, attribute, target, _ in doc.iterlinks():
         if attribute not in ("href", "src"):
             continue
@@ -136,5 +200,5 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
         if path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX):
             problems += check_feed(path, rel, config)
         elif path.suffix == ".html":
-            problems += check_links(path, rel, out_dir, links)
+            problems += check_page(path, rel, out_dir, links)
     return problems

@@ -68,3 +68,45 @@ def test_check_without_output_says_what_to_do(make_site: MakeSite, runner: CliRu
     site = make_site()
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 1 and "run `sitegen build` first" in result.output
+
+
+def test_check_flags_markup_that_could_run_script(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A", body="Body text.")})
+    assert build(site).ok
+    out = site / "output"
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
+
+    page = out / "2024" / "05" / "a" / "index.html"
+    html = page.read_text()
+    # A script of the site's own templates, outside the article, is not a problem.
+    html = html.replace("</head>", "<script>var analytics = 1;</script></head>", 1)
+    html = html.replace(
+        "<p>Body text.</p>",
+        '<p>Body text.</p><script>alert(1)</script><img src="data:," onerror="alert(2)">'
+        '<a href=" JaVa&#x09;Script:alert(3)">x</a><a href="https://example.com/?q=javascript:">fine</a>',
+        1,
+    )
+    page.write_text(html)
+    atom = (out / "atom.xml").read_text()
+    (out / "atom.xml").write_text(atom.replace("&lt;p&gt;Body text.", "&lt;p onclick='alert(4)'&gt;Body text.", 1))
+    rss = (out / "rss.xml").read_text()
+    rss = rss.replace("<description>Body text.</description>", "<description>&lt;script&gt;alert(5)&lt;/script&gt;</description>", 1)
+    (out / "rss.xml").write_text(rss.replace("&lt;p&gt;Body text.", "&lt;form action='javascript:alert(6)'&gt;&lt;/form&gt;&lt;p&gt;Body text.", 1))
+    doc = json.loads((out / "feed.json").read_text())
+    doc["items"][0]["content_html"] += "<svg><script>alert(7)</script></svg>"
+    (out / "feed.json").write_text(json.dumps(doc))
+
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1 and "2024/05/a/index.html: unsafe markup in an article: <script> element" in result.output
+    problems = check_output(out, Config())
+    found = [(p.path, p.message.split(": ", 1)[1] if p.path != "2024/05/a/index.html" else p.message) for p in problems]
+    assert sorted(found) == [
+        ("2024/05/a/index.html", "unsafe markup in an article: <script> element"),
+        ("2024/05/a/index.html", "unsafe markup in an article: event handler attribute onerror= on <img>"),
+        ("2024/05/a/index.html", "unsafe markup in an article: javascript: URL in <a href>"),
+        ("atom.xml", "unsafe markup in content: event handler attribute onclick= on <p>"),
+        ("feed.json", "unsafe markup in content_html: <script> element"),
+        ("rss.xml", "unsafe markup in content:encoded: javascript: URL in <form action>"),
+        ("rss.xml", "unsafe markup in description: <script> element"),
+    ]
+    assert all(p.message.startswith("entry urn:uuid:") for p in problems if p.path != "2024/05/a/index.html")
