@@ -9,28 +9,21 @@ written. When no input changed at all, the build ends after looking at file date
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from . import cache, errors, parallel
-from .cache import BuildState, Inputs
+from . import deps, errors, parallel
+from .cache import BuildState, Summary
 from .config import Config, load_config
-from .errors import OutputError, SitegenError
+from .errors import SitegenError
 from .lock import OnWait, site_lock
-from .model import Article, ImportReport, Page
-from .output import MANIFEST, WriteReport, check_output_dir, finish_output, write_file
+from .memo import Memo, seed_outcomes, summary_of
+from .model import ImportReport
+from .output import WriteReport, check_output_dir, finish_output, record_planned
 from .parallel import Progress, Workers, no_progress
 from .theme import Theme, theme_dirs
-from .urls import output_file
-
-if TYPE_CHECKING:
-    from .feeds import FeedJob, FeedWriter
-    from .render import Renderer
 
 
 @dataclass
@@ -48,24 +41,14 @@ class BuildReport:
     """Output files rendered; the others were known to be unchanged."""
     parsed: int = 0
     """Content files read and parsed; the others came from the cache."""
+    drafts: int = 0
+    """Content files skipped as drafts."""
     cache: str = ""
     """How the build cache was used, in words."""
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One output file to make: a page, a feed or a static file."""
-
-    path: str
-    page: Page | None = None
-    feed: FeedJob | None = None
-    data: bytes | None = None
-    owner: Article | None = None
-    """The article whose page this is."""
 
 
 def build(
@@ -104,226 +87,86 @@ def build(
 def _incremental_build(site_dir: Path, output_dir: Path | None, progress: Progress, jobs: int | None) -> BuildReport:
     site_dir = site_dir.resolve()
     output_dir = (output_dir or site_dir / "output").resolve()
-    generator = cache.generator_id()
-    state = cache.load_state(site_dir, generator)
-    inputs = Inputs(state.inputs)
+    memo = Memo(site_dir)
     # A broken config stops everything: raising ConfigError is the right outcome.
-    config = load_config(site_dir, read=inputs.read)
-
-    if _nothing_changed(state, inputs, site_dir, output_dir):
-        report = _replay(state, config)
-        if inputs.reverified:  # racy files were compared by content: remember they settled
-            state.inputs = inputs.snapshot()
-            cache.save_state(site_dir, state, previous_articles=state.articles)
-    else:
-        workers = Workers(jobs or parallel.default_jobs(), progress)
-        report, new_state = _build(site_dir, output_dir, config, state, inputs, workers)
-        new_state.generator = generator
-        inputs.settle()
-        new_state.inputs = inputs.snapshot()
-        cache.save_state(site_dir, new_state, previous_articles=state.articles)
-    return report
+    config = load_config(site_dir, read=memo.inputs.read)
+    if memo.nothing_changed(output_dir, theme_dirs(site_dir)):
+        memo.keep_as_is()
+        return _replay(memo.state.report, config, len(memo.state.outputs))
+    return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress))
 
 
-def _nothing_changed(state: BuildState, inputs: Inputs, site_dir: Path, output_dir: Path) -> bool:
-    """True when every input is as the last build read it and every output as it wrote it."""
-    if state.reason or state.output_dir != str(output_dir):
-        return False
-    if cache.scan(site_dir, theme_dirs(site_dir), site_dir / "content") != set(state.inputs):
-        return False
-    if not all(inputs.unchanged(p) for p in state.inputs):
-        return False
-    out = str(output_dir)
-    for path, (_, size, mtime_ns, _) in state.outputs.items():
-        try:
-            st = os.stat(os.path.join(out, path))
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
-            return False
-    return (output_dir / MANIFEST).is_file()
-
-
-def _summary(report: BuildReport) -> dict[str, Any]:
-    return {
-        "articles": report.articles,
-        "pages": report.pages,
-        "feeds": report.feeds,
-        "errors": [(type(e).__name__, str(e.path) if e.path else None, e.reason, e.line) for e in report.errors],
-        "warnings": list(report.warnings),
-    }
-
-
-def _replay(state: BuildState, config: Config) -> BuildReport:
-    """The report of a build that had nothing to do: the last one's counts and problems."""
-    summary = state.report
-    report = BuildReport(config=config, imported=ImportReport(), cache="up to date: nothing to do")
-    report.articles, report.pages, report.feeds = summary["articles"], summary["pages"], summary["feeds"]
-    for kind, path, message, line in summary["errors"]:
-        report.errors.append(getattr(errors, kind, SitegenError)(path, message, line))
-    report.warnings = list(summary["warnings"])
-    report.written.unchanged = len(state.outputs)
-    return report
-
-
-def _build(
-    site_dir: Path, output_dir: Path, config: Config, state: BuildState, inputs: Inputs, workers: Workers
-) -> tuple[BuildReport, BuildState]:
+def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers: Workers) -> BuildReport:
+    """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
+    answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import feeds, ledger, render, seeds
+    from . import content, ledger, plan, render
     from . import site as site_mod
-    from .content import load_content
+    from .feeds import FeedWriter
 
-    # Content first: the importer compares each seed with what its content file says.
     content_dir = site_dir / "content"
-    state.articles = cache.load_articles(site_dir, state)
-    content = load_content(content_dir, config, inputs, state.articles, workers)
-    import_key = seeds.import_key(config)
-    previous_seeds = state.seeds if state.import_key == import_key else {}
-    imported = seeds.import_seeds(site_dir, config, inputs=inputs, previous=previous_seeds, workers=workers, known=content.seed_hashes)
-    parsed = content.parsed
-    if written := {str(p) for p in (*imported.created, *imported.updated)}:
-        fresh = {name: record for name, record in content.records.items() if name not in written}
-        content = load_content(content_dir, config, inputs, state.articles, workers, fresh=fresh)
-        parsed += content.parsed
-    report = BuildReport(config=config, imported=imported, parsed=parsed)
-    report.errors += imported.errors + content.errors
-    report.warnings += imported.warnings + content.warnings
-    stored = ledger.load_ledger(content_dir, inputs.read)
-    articles, dated = ledger.apply_ledger(content.articles, stored, config.zone)
-    if (ledger_data := ledger.save_ledger(content_dir, dated, stored)) is not None:
-        inputs.wrote(content_dir / ledger.LEDGER_NAME, ledger_data)
-    del ledger_data, dated, stored  # megabytes at scale, and the workers would copy them
+    # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
+    imported, seed_reads = memo.import_seeds(config, workers)
+    # 2. content/ -> articles.
+    loaded = content.collect(memo.parse_content(content_dir, config, workers))
+    # 3. Articles -> the site: updated dates from the ledger, order, tags, archive.
+    articles = ledger.update_dates(content_dir, loaded.articles, config, memo.inputs)
     site, site_errors = site_mod.build_site(articles, config)
-    report.errors += site_errors
-    report.articles = len(site.articles)
-
-    # Then plan every output file, and make only those whose key changed.
-    theme = Theme(site_dir, inputs)
-    renderer = render.Renderer(site, theme, state.templates)
-    plan = [_Job(output_file(p.path), page=p, owner=_owner(p)) for p in site_mod.plan_pages(site)]
-    plan += [_Job(job.path, feed=job) for job in feeds.plan_feeds(site)]
-    plan += [_Job(path, data=data) for path, data in theme.static_files()]
-    plan = _drop_collisions(plan, report)
-    report.pages = sum(1 for job in plan if job.path.endswith(".html"))
-    report.feeds = sum(1 for job in plan if job.feed is not None and job.feed.fmt != "archive")
-
-    keys = _Keys(renderer, site, config)
-    records: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
-    todo: list[int] = []
-    out = str(output_dir)
-    for index, job in enumerate(plan):
-        old = state.outputs.get(job.path)
-        if old is not None and old[0] == keys.of(job, old[3]) and _same_file(os.path.join(out, job.path), old):
-            records[job.path] = old
-        else:
-            todo.append(index)
-    if state.reason:
-        report.cache = f"{state.reason}: a clean build"
-    else:
-        report.cache = f"{report.parsed} of {len(content.records)} content files parsed, {len(todo)} of {len(plan)} output files rendered"
-
-    renderer.prepare({page.template for i in todo if (page := plan[i].page) is not None})
-    output_dir.mkdir(parents=True, exist_ok=True)
-    writer = feeds.FeedWriter(site)
-    results = workers.map(_make, todo, context=(renderer, writer, keys, plan, output_dir), label="Rendering")
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for index, result in zip(todo, results, strict=True):
-        job = plan[index]
-        if result[0] == "error":
-            report.errors.append(result[1])
-            continue
-        _, written, size, mtime_ns, accessed, key = result
-        # Most pages read the same few things: keep one tuple of each kind.
-        records[job.path] = (key, size, mtime_ns, shared.setdefault(accessed, accessed))
-        if written:
-            report.written.written.append(job.path)
-        else:
-            report.written.unchanged += 1
-    report.rendered = len(todo)
-    report.written.written.sort()
-    report.written.unchanged += len(plan) - len(todo)
-    produced = {job.path for job in plan if job.path in records}
-    report.written.removed = finish_output(output_dir, produced)
-
-    new_state = BuildState(
-        output_dir=str(output_dir),
-        outputs=dict(sorted(records.items())),
-        seeds=imported.outcomes,
-        import_key=import_key,
-        report=_summary(report),
-        articles=content.records,
-        templates=renderer.current_references(),
-        reason="",
+    # 4. The site -> every output file, planned.
+    theme = Theme(site_dir, memo.inputs)
+    outputs, plan_errors = plan.plan_outputs(site, theme)
+    # 5. Render and write the outputs whose key changed; remove what is no longer made.
+    feed_reads: set[str] = set()
+    tools = plan.Tools(
+        renderer=render.Renderer(site, theme, memo.state.templates),
+        feeds=FeedWriter(site, deps.recording(config, feed_reads)),
+        feed_reads=feed_reads,
+        digests=deps.Digests(config, site),
     )
-    return report, new_state
+    tools.renderer.prepare({o.page.template for o in outputs if isinstance(o, plan.PageOutput)})
+    # Listed before written: a build killed while writing still has its files removed later.
+    record_planned(output_dir, [o.path for o in outputs])
+    rendering = memo.render(outputs, tools, output_dir, workers)
+    # A file whose render failed keeps its last good version, and its place in the manifest.
+    removed = finish_output(output_dir, set(rendering.records) | memo.still_as_written(rendering.failed, output_dir))
+
+    report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
+    report.errors += imported.errors + loaded.errors + site_errors + plan_errors + rendering.errors
+    report.warnings += imported.warnings + loaded.warnings
+    report.articles = len(site.articles)
+    report.drafts = loaded.drafts
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    report.feeds = sum(1 for o in outputs if isinstance(o, plan.FeedOutput) and o.job.fmt != "archive")
+    report.written = WriteReport(written=rendering.written, unchanged=rendering.unchanged, removed=removed)
+    if memo.reason:
+        report.cache = f"{memo.reason}: a clean build"
+    else:
+        report.cache = f"{memo.parsed} content files parsed, {rendering.rendered} of {len(outputs)} output files rendered"
+
+    failed = set(rendering.failed)
+    memo.save(
+        BuildState(
+            output_dir=str(output_dir),
+            # A failed render is not recorded: the next build tries it again.
+            outputs={path: record for path, record in sorted(rendering.records.items()) if path not in failed},
+            seeds=seed_outcomes(imported),
+            seed_reads=seed_reads,
+            report=summary_of(report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings),
+            articles=memo.parse_records,
+            scanned=memo.scan(),
+            templates=tools.renderer.current_references(),
+            reason="",
+        )
+    )
+    return report
 
 
-def _owner(page: Page) -> Article | None:
-    article = page.context.get("article")
-    return article if isinstance(article, Article) else None
-
-
-def _same_file(path: str, record: tuple[str, int, int, tuple[str, ...]]) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == (record[1], record[2])
-
-
-class _Keys:
-    """The key of each output file (deps.py), from what its last render read."""
-
-    def __init__(self, renderer: Renderer, site: Any, config: Config) -> None:
-        from . import deps
-
-        self.deps = deps
-        self.renderer = renderer
-        self.digests = deps.SiteDigests(site)
-        self.base_url = config.base_url
-        # Feeds read every setting but the importer's.
-        self.feed_settings = dataclasses.replace(config, import_rules=type(config.import_rules)())
-
-    def of(self, job: _Job, accessed: tuple[str, ...]) -> str:
-        if job.page is not None:
-            template = self.renderer.template_digest(job.page.template)
-            return self.deps.page_key(template, job.page, self.base_url, accessed, self.digests)
-        if job.feed is not None:
-            return self.deps.value_digest("feed", job.feed.key_values(), self.feed_settings)
-        return self.deps.value_digest("static", job.data)
-
-
-def _make(context: tuple[Renderer, FeedWriter, _Keys, list[_Job], Path], index: int) -> tuple[Any, ...]:
-    """Render and write one output file (in a worker):
-    ("ok", written, size, mtime_ns, what its templates read, key) or ("error", e)."""
-    from .feeds import render_feed
-
-    renderer, writer, keys, plan, output_dir = context
-    job = plan[index]
-    accessed: tuple[str, ...] = ()
-    try:
-        if job.page is not None:
-            data, accessed = renderer.render(job.page)
-        elif job.feed is not None:
-            data = render_feed(writer, job.feed)
-        else:
-            data = job.data or b""
-        written, size, mtime_ns = write_file(output_dir, job.path, data)
-    except SitegenError as e:
-        return ("error", e)
-    return ("ok", written, size, mtime_ns, accessed, keys.of(job, accessed))
-
-
-def _drop_collisions(plan: list[_Job], report: BuildReport) -> list[_Job]:
-    """One file per path, site pages first: an article whose URL collides with one
-    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written."""
-    kept: dict[str, _Job] = {}
-    # Stable sort: everything that is not an article page claims its path first.
-    for job in sorted(plan, key=lambda j: j.owner is not None):
-        if job.path not in kept:
-            kept[job.path] = job
-        else:
-            where = job.owner.source if job.owner is not None else job.path
-            report.errors.append(OutputError(where, f"its page would overwrite /{job.path}, which the site needs; change 'slug'"))
-    return list(kept.values())
+def _replay(summary: Summary, config: Config, outputs: int) -> BuildReport:
+    """The report of a build that had nothing to do: the last one's counts and problems."""
+    report = BuildReport(config=config, imported=ImportReport(), cache="up to date: nothing to do")
+    report.articles, report.pages, report.feeds, report.drafts = summary.articles, summary.pages, summary.feeds, summary.drafts
+    for e in summary.errors:
+        report.errors.append(getattr(errors, e.kind, SitegenError)(e.path, e.message, e.line))
+    report.warnings = list(summary.warnings)
+    report.written.unchanged = outputs
+    return report

@@ -1,11 +1,20 @@
-"""``content/*.md`` -> ``Article``: front matter, then Python-Markdown to HTML."""
+"""``content/*.md`` -> ``Article``: front matter, then Python-Markdown to HTML.
+
+Content files are edited by hand and may hold anything: every problem in one becomes a
+ContentError naming the file (and line where known), and the work one file can cause is
+bounded (its size, YAML aliases refused, a time limit on Markdown).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import signal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from . import cache, dates, text, urls
-from .cache import FileState, Inputs
+from .cache import ArticleRecord, DateRecord, FileState, ParseRecord, TagRecord
 from .config import Config
 from .errors import ContentError, SitegenError, line_of
 from .model import Article, Tag
-from .parallel import Workers
 
 if TYPE_CHECKING:
     import markdown
@@ -28,6 +37,9 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 # Articles written by hand without an ``id`` get one named by their file name, which
 # survives title, slug and URL changes (renaming the file is the one thing that moves it).
 CONTENT_NAMESPACE = uuid.UUID("b7f0e0a4-2f55-5b8e-8d3c-1e9a4c6d2a70")
+# Python-Markdown is quadratic on some inputs (thousands of unclosed brackets): no article
+# may hold the build longer than this.
+MARKDOWN_SECONDS = 10.0
 
 
 # Text in which no character can start a construct of Markdown or of the extensions above
@@ -59,11 +71,6 @@ def plain_paragraphs(body: str) -> str | None:
     return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
 
 
-Record = tuple[Any, ...]
-"""A content file's parse result as the cache stores it:
-``(file sha, settings key, warnings, result, seed hash)`` where result is
-``("article", ...)``, ``("draft",)`` or ``("error", message, line)``, and the seed hash is
-the ``seed_hash`` the importer wrote into the file (or "")."""
 
 
 @dataclass
@@ -72,15 +79,6 @@ class ContentReport:
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     drafts: int = 0
-    records: dict[str, Record] = field(default_factory=dict)
-    """Every content file's record, for the cache."""
-    parsed: int = 0
-    """How many files were read and parsed (the rest came from the cache)."""
-
-    @property
-    def seed_hashes(self) -> dict[str, str]:
-        """Content path -> the seed hash stamped on it by the importer."""
-        return {name: record[4] for name, record in self.records.items() if record[4]}
 
 
 def new_markdown() -> markdown.Markdown:
@@ -115,12 +113,116 @@ class Converter:
         if self._md is None:
             self._md = new_markdown()
         self._md.reset()
-        return self._md.convert(body)
+        try:
+            with _time_limit(MARKDOWN_SECONDS):
+                return self._md.convert(body)
+        except (_TimeUp, RecursionError):
+            self._md = None  # interrupted mid-way: start the next text with a fresh one
+            raise
 
 
-def content_key(config: Config) -> str:
-    """The settings a content file's article depends on; a change re-reads every file."""
-    return cache.digest(repr((config.timezone, config.permalink, config.base_url, config.author)))
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in this thread after ``seconds`` (where POSIX timers exist, in the
+    main thread, as every build step runs; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expire)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader, with dates left as text: ``dates.parse_date`` reads them, so an
+    impossible date (2024-02-30) is an error naming its key, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The pure-Python loader, refusing aliases: a few bytes of ``*a`` aliases can expand
+    to gigabytes (a "billion laughs"). Used only when the text may hold one."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+# An alias or anchor can only start after a space, a line start or a flow indicator.
+_MAY_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
+
+
+class _Handler(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        loader = _NoAliasLoader if _MAY_ALIAS_RE.search(fm) else _Loader
+        return yaml.load(fm, Loader=loader)
+
+
+_HANDLER = _Handler()
+
+
+def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
+    """Split and load the front matter; every problem is a ContentError with its line."""
+    if not document.startswith("---"):
+        raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
+    if not _HANDLER.FM_BOUNDARY.search(document[3:]):
+        raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)
+    try:
+        meta, body = frontmatter.parse(document, handler=_HANDLER)
+    except yaml.YAMLError as e:
+        # An error found only at the end of the block (an unclosed bracket) is better
+        # placed where the construct began. python-frontmatter hands YAML the text after
+        # the opening '---', so mark lines count from that line.
+        closing_line = document.split("\n---", 1)[0].count("\n") + 2
+        mark = getattr(e, "problem_mark", None)
+        if mark is not None and mark.line + 1 >= closing_line:
+            mark = getattr(e, "context_mark", None) or mark
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e
+    except RecursionError as e:
+        raise ContentError(path, "front matter is nested too deeply") from e
+    except (ValueError, TypeError, OverflowError) as e:
+        # The constructors' own errors, such as an integer of more than 4,300 digits.
+        raise ContentError(path, f"front matter has a value that cannot be read: {e}") from e
+    if not isinstance(meta, dict):
+        raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)
+    return meta, body
+
+
+def _text(value: str, key: str, fail: Any) -> str:
+    """Front-matter text, whitespace folded; a character XML forbids (which a YAML escape
+    such as ``"\\x01"`` can make) is an error naming the key."""
+    bad = text.find_xml_illegal(value)
+    if bad is not None:
+        raise fail(key, f"contains control character U+{ord(bad[1]):04X}, which XML forbids")
+    return " ".join(value.split())
 
 
 def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str:
@@ -131,55 +233,54 @@ def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str
         value = str(value)
     if not isinstance(value, str):
         raise fail(key, f"must be text, not {type(value).__name__}")
-    return " ".join(value.split())
+    return _text(value, key, fail)
 
 
 def _date(meta: dict[str, Any], key: str, zone: dt.tzinfo, fail: Any) -> dt.datetime:
     try:
-        return dates.parse_date(meta[key], zone)
-    except ValueError as e:
+        value = dates.parse_date(meta[key], zone)
+        value.astimezone(dt.UTC)  # an offset such as +25:00, or a year 1 date at -01:00
+    except (ValueError, OverflowError) as e:
         raise fail(key, str(e)) from e
+    return value
 
 
-def parse_article(path: Path, document: str, config: Config, convert: Converter) -> tuple[Record, list[str]] | None:
-    """Parse one content file to an article record (see ``article_from_record``) and its
-    warnings; None for a draft. Raises ContentError naming file and line."""
+def _date_record(value: dt.datetime) -> DateRecord:
+    # ISO text and the IANA zone it was read in, if any: cheap to store and to restore.
+    return DateRecord(value.isoformat(), value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else "")
+
+
+def _date_from_record(value: DateRecord) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value.iso)
+    return parsed.replace(tzinfo=ZoneInfo(value.zone)) if value.zone else parsed
+
+
+def parse_article(path: str, document: str, config: Config, convert: Converter) -> tuple[ArticleRecord | None, list[str]]:
+    """Parse one content file to what its article is made of (None for a draft) and its
+    warnings. Raises ContentError naming file and line."""
     warnings: list[str] = []
     bad = text.find_xml_illegal(document)
     if bad is not None:
         warnings.append(f"{path}:{bad[0]}: removed control characters that XML forbids")
         document = text.strip_xml_illegal(document)
-    if not document.startswith("---"):
-        raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
-    try:
-        meta, body = frontmatter.parse(document)
-    except yaml.YAMLError as e:
-        # An error found only at the end of the block (an unclosed bracket) is better
-        # placed where the construct began.
-        # (python-frontmatter hands YAML the text after the opening '---', so mark
-        # lines count from that line.)
-        closing_line = document.split("\n---", 1)[0].count("\n") + 2
-        mark = getattr(e, "problem_mark", None)
-        if mark is not None and mark.line + 1 >= closing_line:
-            mark = getattr(e, "context_mark", None) or mark
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e)
-        raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e
-    if not isinstance(meta, dict):
-        raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)
+    meta, body = _front_matter(path, document)
 
     def fail(key: str, message: str) -> ContentError:
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
     if meta.get("draft") is True:
-        return None
-    title = _string(meta, "title", fail)
+        return None, warnings
+    title = text.clean_title(_string(meta, "title", fail))
     if not title:
-        raise ContentError(path, "no title: add 'title: ...' to the front matter", 2)
-    slug = _string(meta, "slug", fail) or urls.slugify(title if path.stem == "index" else path.stem)
+        raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
+    if not text.is_visible(title):
+        raise fail("title", "has no visible character")
+    stem = Path(path).stem
+    slug = _string(meta, "slug", fail) or urls.slugify(title if stem == "index" else stem)
     if not urls.is_valid_slug(slug):
         raise fail("slug", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
-    zone = config.zone
+    # The zone by name, not config.zone: the parse then depends on that one setting.
+    zone = dates.get_zone(config.timezone)
     if "date" not in meta:
         raise ContentError(path, "no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
     published = _date(meta, "date", zone, fail)
@@ -189,54 +290,46 @@ def parse_article(path: Path, document: str, config: Config, convert: Converter)
     raw_tags = meta.get("tags") or []
     if isinstance(raw_tags, str):
         raw_tags = raw_tags.split(",")
-    if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) for t in raw_tags):
+    if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in raw_tags):
         raise fail("tags", "must be a list of names, e.g. [politics, asia]")
-    tags: dict[str, Tag] = {}
+    tags: dict[str, TagRecord] = {}
     for raw in raw_tags:
-        name = " ".join(str(raw).split())
+        name = _text(str(raw), "tags", fail)
         if name and (tag_slug := urls.slugify(name)) not in tags:
-            tags[tag_slug] = Tag(name=name, slug=tag_slug)
+            tags[tag_slug] = TagRecord(name=name, slug=tag_slug)
 
     related = meta.get("related") or []
-    if not isinstance(related, list):
+    if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):
         raise fail("related", "must be a list of headlines")
 
-    article_id = _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, path.stem)}"
+    article_id = _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, stem)}"
     path_in_site = urls.article_path(config.permalink, slug, published)
-    body_sha, body_html = convert(body)
+    try:
+        body_sha, body_html = convert(body)
+    except _TimeUp as e:
+        raise ContentError(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
+    except RecursionError as e:
+        raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
     visible = "\0".join([title, summary, " ".join(body_html.split())])
-    record = (
-        "article",
-        article_id,
-        title,
-        slug,
-        path_in_site,
-        _date_record(published),
-        _date_record(updated),
-        summary,
-        body_sha,
-        body_html.encode("utf-8"),
-        None,
-        bool(meta.get("updated")),
-        "sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
-        _string(meta, "author", fail, config.author),
-        tuple((t.name, t.slug) for t in sorted(tags.values(), key=lambda t: t.slug)),
-        _string(meta, "source", fail),
-        tuple(" ".join(str(r).split()) for r in related),
+    record = ArticleRecord(
+        id=article_id,
+        title=title,
+        slug=slug,
+        path=path_in_site,
+        published=_date_record(published),
+        updated=_date_record(updated),
+        summary=summary,
+        body_sha=body_sha,
+        body=body_html.encode("utf-8"),
+        updated_in_front_matter=bool(meta.get("updated")),
+        content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
+        author=_string(meta, "author", fail, config.author),
+        tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
+        origin=_string(meta, "source", fail),
+        related=tuple(_text(str(r), "related", fail) for r in related),
     )
     return record, warnings
-
-
-def _date_record(value: dt.datetime) -> tuple[str, str]:
-    # ISO text and the IANA zone it was read in, if any: cheap to store and to restore.
-    return value.isoformat(), value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else ""
-
-
-def _date_from_record(value: tuple[str, str]) -> dt.datetime:
-    iso, zone = value
-    parsed = dt.datetime.fromisoformat(iso)
-    return parsed.replace(tzinfo=ZoneInfo(zone)) if zone else parsed
 
 
 # What the importer stamped on the file: lets it tell an unchanged seed without reading
@@ -244,106 +337,96 @@ def _date_from_record(value: tuple[str, str]) -> dt.datetime:
 _SEED_HASH_RE = re.compile(r"^seed_hash: *['\"]?(sha256:[0-9a-f]{64})['\"]? *$", re.MULTILINE)
 
 
-def parse_file(context: tuple[Config, Converter], path: Path) -> tuple[FileState | None, Record]:
-    """Read and parse one content file into its record; the state is None if it could not be read."""
-    config, convert = context
+def read_content(path: str, content_dir: str, max_bytes: int) -> tuple[bytes, FileState]:
+    """The bytes of one content file; refused (ContentError) when it is a symbolic link, lies
+    outside ``content_dir`` or is larger than ``max_bytes``."""
+    try:
+        if os.path.islink(path):
+            raise ContentError(path, "is a symbolic link; content files must be real files inside content/")
+        if not os.path.realpath(path).startswith(os.path.realpath(content_dir) + os.sep):
+            raise ContentError(path, "lies outside content/ (a folder on the way is a link)")
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise ContentError(path, f"is {size:,} bytes, over max_file_bytes ({max_bytes:,}); it was not read")
+        return cache.read_file(path)
+    except OSError as e:
+        raise ContentError(path, f"cannot be read: {e.strerror}") from e
+
+
+def parse_file(path: str, content_dir: str, config: Config, convert: Converter) -> tuple[FileState | None, ParseRecord]:
+    """Read and parse one content file; the state is None if it could not be read.
+
+    The record's ``reads`` is left empty: what the parse read of ``config`` is noted by
+    whoever hands it a recording config (memo.py).
+    """
     state: FileState | None = None
     seed_hash = ""
     try:
-        try:
-            data, state = cache.read_file(path)
-        except OSError as e:
-            raise ContentError(path, f"cannot be read: {e.strerror}") from e
+        data, state = read_content(path, content_dir, config.max_file_bytes)
         try:
             document = data.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as e:
-            raise ContentError(path, f"is not valid UTF-8 (offset {e.start})") from e
+            raise ContentError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", data.count(b"\n", 0, e.start) + 1) from e
         if match := _SEED_HASH_RE.search(document.split("\n---", 1)[0]):
             seed_hash = match[1]
-        parsed = parse_article(path, document, config, convert)
+        article, warnings = parse_article(path, document, config, convert)
     except SitegenError as e:
-        return state, (state.sha if state else "", content_key(config), (), ("error", e.reason, e.line), seed_hash)
-    if parsed is None:
-        return state, (state.sha if state else "", content_key(config), (), ("draft",), seed_hash)
-    record, warnings = parsed
-    return state, (state.sha if state else "", content_key(config), tuple(warnings), record, seed_hash)
+        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=e.reason, line=e.line)
+    except RecursionError:
+        message = "is nested too deeply to read"
+        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=message)
+    return state, ParseRecord(state.sha, {}, tuple(warnings), seed_hash, article, draft=article is None)
 
 
-def article_from_record(path: str, record: Record, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
+def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
     """The article a record describes; the same whether the record is fresh or cached.
 
     ``tags`` shares one Tag object per tag among the articles of a build.
     """
-    file_sha, key, _, result, _ = record
-    (_, article_id, title, slug, site_path, published, updated, summary, _, body_html, html,
-     updated_in_front_matter, content_hash, author, tag_pairs, origin, related) = result
+    a = record.article
+    assert a is not None
     shared = {} if tags is None else tags
+    made_from = "\0".join([path, record.file_sha, *(f"{k}={v}" for k, v in sorted(record.reads.items()))])
     return Article(
         source=path,
-        id=article_id,
-        title=title,
-        slug=slug,
-        path=site_path,
-        published=_date_from_record(published),
-        updated=_date_from_record(updated),
-        summary=summary,
-        body=body_html if html is None else html,
-        updated_in_front_matter=updated_in_front_matter,
-        content_hash=content_hash,
-        author=author,
-        tags=tuple(shared.get(pair) or shared.setdefault(pair, Tag(*pair)) for pair in tag_pairs),
-        origin=origin,
-        related=tuple(related),
-        source_hash=cache.digest(f"{path}\0{file_sha}\0{key}"),
+        id=a.id,
+        title=a.title,
+        slug=a.slug,
+        path=a.path,
+        published=_date_from_record(a.published),
+        updated=_date_from_record(a.updated),
+        summary=a.summary,
+        body=a.body,
+        updated_in_front_matter=a.updated_in_front_matter,
+        content_hash=a.content_hash,
+        author=a.author,
+        tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in a.tags),
+        origin=a.origin,
+        related=a.related,
+        source_hash=cache.digest(made_from),
     )
 
 
-def load_content(
-    content_dir: Path,
-    config: Config,
-    inputs: Inputs | None = None,
-    previous: dict[str, Record] | None = None,
-    workers: Workers | None = None,
-    fresh: dict[str, Record] | None = None,
-) -> ContentReport:
+def load_content(content_dir: Path, config: Config) -> ContentReport:
     """Every ``*.md`` under ``content_dir`` as an article; a bad file is reported, the rest
-    still load. A file the cache (``previous``) holds and that did not change is not read,
-    nor one this build already read (``fresh``: the records of files it has not written since)."""
-    report = ContentReport()
-    if not content_dir.is_dir():
-        return report
-    inputs = inputs or Inputs()
-    previous = previous or {}
-    fresh = fresh or {}
-    key = content_key(config)
-    paths = cache.find_files(content_dir, ".md", recursive=True)
-    todo: list[Path] = []
-    for name in paths:
-        record = previous.get(name)
-        if name in fresh:
-            report.records[name] = fresh[name]
-        elif record is not None and record[1] == key and inputs.unchanged(name, sha=record[0]):
-            report.records[name] = record
-        else:
-            todo.append(Path(name))
-    if todo:
-        # Markdown already converted in an earlier build is looked up, not converted again.
-        known = {r[3][8]: r[3][9] for r in (*previous.values(), *fresh.values()) if r[3][0] == "article"}
-        results = (workers or Workers(1)).map(parse_file, todo, context=(config, Converter(known)), label="Reading content")
-        for path, (state, record) in zip(todo, results, strict=True):
-            if state is not None:
-                inputs.record(path, state)
-            report.records[str(path)] = record
-        report.parsed = len(todo)
+    still load. (The build does the same through memo.py, which reuses the last build's
+    parse of every file that did not change.)"""
+    convert = Converter()
+    folder = str(content_dir)
+    return collect({name: parse_file(name, folder, config, convert)[1] for name in cache.find_files(folder, ".md", recursive=True)})
 
+
+def collect(records: dict[str, ParseRecord]) -> ContentReport:
+    """The articles, errors and warnings the content files' records (by path) make, in path order."""
+    report = ContentReport()
     tags: dict[tuple[str, str], Tag] = {}
-    for name in paths:
-        _, _, warnings, result, _ = report.records[name]
-        report.warnings.extend(warnings)
-        if result[0] == "error":
-            report.errors.append(ContentError(name, result[1], result[2]))
-        elif result[0] == "draft":
+    for name in sorted(records):
+        record = records[name]
+        report.warnings.extend(record.warnings)
+        if record.error:
+            report.errors.append(ContentError(name, record.error, record.line))
+        elif record.draft:
             report.drafts += 1
         else:
-            report.articles.append(article_from_record(name, report.records[name], tags))
+            report.articles.append(article_from_record(name, record, tags))
     return report

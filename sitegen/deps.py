@@ -1,9 +1,15 @@
-"""What each output file depends on, as one key: equal keys mean equal bytes.
+"""What each cached result depends on, derived rather than listed: equal keys mean equal results.
 
-A page's key covers its template closure, the values in its context, the base URL (the
-``url`` filters read it) and every part of ``site`` and ``config`` its last render read. A
-feed's key covers its entries and the settings. Articles enter keys by their digest, which
-changes with anything a page could show of them.
+A step that reads the settings (or the site) is handed a ``Recorder`` standing in for them,
+which notes every attribute read; the result is stored with those names and the digests
+of their values (``Digests``), and is reused only while every one of them is unchanged.
+Nobody keeps a list of the settings a step uses: a new setting, or a step that starts
+reading one, is covered by construction.
+
+A page's key covers its template closure, the values in its context, the environment the
+templates run in (the base URL the ``url`` filters use) and every part of ``site`` and
+``config`` its last render read. Articles enter keys by their digest, which changes with
+anything a page or feed could show of them.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any, cast
 
+from .config import Config
 from .model import Article, Page, Site
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -73,10 +81,31 @@ def value_digest(*values: object) -> str:
     return hashlib.sha256("\x1f".join(out).encode("utf-8")).hexdigest()
 
 
-class SiteDigests:
-    """Digests of the parts of ``site`` and ``config`` a template may read, computed once."""
+class Recorder:
+    """Stands in for ``config`` or ``site`` and notes each attribute read as ``prefix + name``."""
 
-    def __init__(self, site: Site) -> None:
+    __slots__ = ("_log", "_prefix", "_target")
+
+    def __init__(self, target: object, prefix: str, log: set[str]) -> None:
+        self._target = target
+        self._prefix = prefix
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        self._log.add(self._prefix + name)
+        return getattr(self._target, name)
+
+
+def recording(config: Config, log: set[str]) -> Config:
+    """``config`` for a step whose reads are to be noted in ``log`` (as ``config.<name>``)."""
+    return cast(Config, Recorder(config, "config.", log))
+
+
+class Digests:
+    """Digests of the parts of ``config`` and ``site`` a step may read, computed once each."""
+
+    def __init__(self, config: Config, site: Site | None = None) -> None:
+        self.config = config
         self.site = site
         self._memo: dict[str, str] = {}
 
@@ -85,16 +114,27 @@ class SiteDigests:
             self._memo[name] = self._compute(name)
         return self._memo[name]
 
+    def reads(self, names: Iterable[str]) -> dict[str, str]:
+        """Each name read, with the digest of its value now."""
+        return {name: self.of(name) for name in sorted(names)}
+
+    def still(self, reads: dict[str, str]) -> bool:
+        """True when everything in ``reads`` still has the value it had."""
+        return all(self.of(name) == value for name, value in reads.items())
+
     def _compute(self, name: str) -> str:
         scope, _, attribute = name.partition(".")
-        target: object = self.site if scope == "site" else self.site.config
+        target: object = self.site if scope == "site" else self.config
+        if target is None:
+            return "missing"
         if attribute in {f.name for f in dataclasses.fields(target)}:  # type: ignore[arg-type]
             return value_digest(getattr(target, attribute))
         # A property or method may read any field: depend on all of them.
         return value_digest(target)
 
 
-def page_key(template_digest: str, page: Page, base_url: str, accessed: Iterable[str], digests: SiteDigests) -> str:
+
+def page_key(template_digest: str, page: Page, base_url: str, accessed: Iterable[str], digests: Digests) -> str:
     """The key of a page rendered from ``page`` when its templates read ``accessed``."""
     # value_digest("page", template_digest, base_url, page, reads), spelt out: it runs
     # for every page of the site on every build that is not a no-op.

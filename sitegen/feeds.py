@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__, dates, text, urls
+from .config import Config
 from .model import Article, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
@@ -68,12 +69,24 @@ class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
 class FeedWriter:
     """Renders one site's feeds; every method returns bytes for a given list of entries."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, config: Config | None = None) -> None:
+        """``config``: the site's settings, or a stand-in that notes what is read (deps.py)."""
         self.site = site
-        self.config = site.config
-        self.links = urls.Urls(site.config.base_url)
-        self.full = site.config.feed_content == "full"
+        self.config = config or site.config
+        self._links = urls.Urls(site.config.base_url)
         self._bodies: dict[str, str] = {}
+
+    @property
+    def links(self) -> urls.Urls:
+        # Asked of the config on every use, so that a recording config notes it.
+        base_url = self.config.base_url
+        if base_url != self._links.base_url:
+            self._links = urls.Urls(base_url)
+        return self._links
+
+    @property
+    def full(self) -> bool:
+        return self.config.feed_content == "full"
 
     def body(self, article: Article) -> str:
         """The article's HTML for feeds: URLs absolute (readers resolve relative ones against

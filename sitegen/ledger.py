@@ -15,10 +15,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import dates
+from .cache import Inputs
+from .config import Config
 from .model import Article
 from .output import write_if_changed
 
 LEDGER_NAME = ".sitegen-updated.json"
+
+
+def update_dates(content_dir: Path, articles: Sequence[Article], config: Config, inputs: Inputs) -> list[Article]:
+    """The articles with ``updated`` from the ledger; the ledger kept up to date on disk."""
+    stored = load_ledger(content_dir, inputs.read)
+    dated, ledger = apply_ledger(articles, stored, config.zone)
+    if (data := save_ledger(content_dir, ledger, stored)) is not None:
+        inputs.wrote(content_dir / LEDGER_NAME, data)
+    return dated
 
 
 def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> dict[str, dict[str, str]]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
 
 import jinja2
 import jinja2.meta
 
 from . import __version__, cache, dates, urls
+from .deps import Recorder
 from .errors import TemplateError
 from .model import Page, Site
 from .theme import Theme
@@ -32,21 +32,6 @@ class _Loader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(self.theme.files)
-
-
-class _Recorder:
-    """Stands in for ``site`` or ``config`` in templates and notes each attribute read."""
-
-    __slots__ = ("_log", "_prefix", "_target")
-
-    def __init__(self, target: object, prefix: str, log: set[str]) -> None:
-        self._target = target
-        self._prefix = prefix
-        self._log = log
-
-    def __getattr__(self, name: str) -> Any:
-        self._log.add(self._prefix + name)
-        return getattr(self._target, name)
 
 
 class Renderer:
@@ -70,13 +55,16 @@ class Renderer:
             # them would execute whatever the cache folder holds.
         )
         links = urls.Urls(site.config.base_url)
+        # What templates see besides their context, site and config (the url filters'
+        # base URL, the generator's name): part of every page's key.
+        self.environment = f"{site.config.base_url}\0sitegen {__version__}"
         self.env.filters["url"] = links.url
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
         self.env.filters["human"] = dates.format_human
         self.env.globals.update(
-            site=_Recorder(site, "site.", self._log),
-            config=_Recorder(site.config, "config.", self._log),
+            site=Recorder(site, "site.", self._log),
+            config=Recorder(site.config, "config.", self._log),
             generator=f"sitegen {__version__}",
         )
         self._closures: dict[str, str] = {}

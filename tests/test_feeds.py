@@ -112,9 +112,10 @@ def test_hostile_text_reaches_feeds_escaped(make_site: MakeSite) -> None:
         etree.fromstring(raw)  # well-formed XML, or this raises
         feed = parse(site / "output" / name)
         titles = {e.title for e in feed.entries}
-        assert title in titles
+        shown = title.replace("\u202e", "").replace("\u202c", "")  # bidi controls leave titles
+        assert shown in titles
         assert "Control chars here" in titles
-        body = next(e for e in feed.entries if e.title == title).content[0].value
+        body = next(e for e in feed.entries if e.title == shown).content[0].value
         assert "&lt;b&gt;not bold&lt;/b&gt;" in body and "]]&gt;" in body
 
 

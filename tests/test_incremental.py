@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import MakeSite, article_md, seed_text
 from lxml import html as lxml_html
@@ -272,20 +273,36 @@ def test_a_cache_from_another_sitegen_is_not_trusted(site: Path) -> None:
     assert cache.load_state(site, "another").reason == "made by another version of sitegen or its libraries"
 
 
+def test_an_edit_that_keeps_its_mtime_is_seen(tmp_path: Path) -> None:
+    """``touch -r``, ``rsync -t`` and tar restore mtimes; the ctime still moves."""
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    inputs = cache.Inputs()
+    inputs.read(path)
+    old = inputs.snapshot()[str(path)]
+    settled = {str(path): msgspec.structs.replace(old, checked_ns=old.checked_ns + 10 * cache.RACY_NS)}
+    assert cache.Inputs(settled).unchanged(path)  # trusted by its stat: not even read
+    # Same size, same mtime, other bytes.
+    path.write_text("two")
+    os.utime(path, ns=(old.mtime_ns, old.mtime_ns))
+    assert not cache.Inputs(settled).unchanged(path)
+    # Touched, bytes as they were: unchanged, found so by its content.
+    path.write_text("one")
+    later = cache.Inputs(settled)
+    assert later.unchanged(path) and later.reverified == 1
+
+
 def test_racy_file_is_compared_by_content(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text("one")
     inputs = cache.Inputs()
     inputs.read(path)
-    snapshot = inputs.snapshot()
-    state = cache.FileState(*snapshot[str(path)])
-    # Same size, same mtime, other bytes: only the content tells.
+    old = inputs.snapshot()[str(path)]
+    racy = {str(path): msgspec.structs.replace(old, checked_ns=old.mtime_ns)}
+    assert cache.Inputs(racy).unchanged(path)
     path.write_text("two")
-    os.utime(path, ns=(state.mtime_ns, state.mtime_ns))
-    racy = cache.Inputs({str(path): (state.size, state.mtime_ns, state.sha, state.mtime_ns)})
-    assert not racy.unchanged(path)
-    settled = cache.Inputs({str(path): (state.size, state.mtime_ns, state.sha, state.mtime_ns + 10 * cache.RACY_NS)})
-    assert settled.unchanged(path)  # trusted by its stat, as make and git do
+    os.utime(path, ns=(old.mtime_ns, old.mtime_ns))
+    assert not cache.Inputs(racy).unchanged(path)
 
 
 def test_changed_import_rules_look_at_every_seed_again(make_site: MakeSite) -> None:

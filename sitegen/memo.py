@@ -1,0 +1,283 @@
+"""The build cache wrapped around the pipeline's steps: one object, owned by build.py.
+
+The steps (importing, parsing, rendering) know nothing of it. For each item of work it
+looks up what the last build made; when the item's inputs are unchanged (the same bytes,
+and the same value for everything the step read of the settings or the site) the stored
+result is used, otherwise the step runs, on the worker processes, and its result is kept
+for the next build. What a step read is recorded while it runs (deps.py), never listed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from . import cache, deps
+from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, SeedOutcome, Summary
+from .config import Config
+from .errors import SitegenError
+from .model import ImportReport
+from .output import MANIFEST, interrupted, write_file
+from .parallel import Workers
+from .plan import Output, Tools
+
+if TYPE_CHECKING:
+    from .content import Converter
+
+
+@dataclass
+class Rendering:
+    """What rendering the plan did."""
+
+    records: dict[str, OutputRecord] = field(default_factory=dict)
+    """Every output file now in place, with its key."""
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rendered: int = 0
+    failed: list[str] = field(default_factory=list)
+    """Paths whose render failed: their last good file stays."""
+    errors: list[SitegenError] = field(default_factory=list)
+
+
+class Memo:
+    """The last build's results, and this build's, for one site."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.generator = cache.generator_id()
+        self.state = cache.load_state(site_dir, self.generator)
+        self.inputs = Inputs(self.state.inputs)
+        self._articles: dict[str, ParseRecord] | None = None
+        self.parsed = 0
+        """Content files read and parsed in this build; the others came from the cache."""
+        self.parse_records: dict[str, ParseRecord] = {}
+        """This build's parse record of every content file, for the next build."""
+
+    @property
+    def reason(self) -> str:
+        """Why the cache was not used ("" when it was)."""
+        return self.state.reason
+
+    # ---- a build with nothing to do --------------------------------------------------
+
+    def nothing_changed(self, output_dir: Path, template_dirs: list[Path]) -> bool:
+        """True when every input is as the last build read it and every output as it wrote it."""
+        state, inputs = self.state, self.inputs
+        if state.reason or state.output_dir != str(output_dir) or interrupted(output_dir):
+            return False
+        if self.scan(template_dirs) != state.scanned:
+            return False
+        if not all(inputs.unchanged(p) for p in state.inputs):
+            return False
+        out = str(output_dir)
+        for path, record in state.outputs.items():
+            try:
+                st = os.stat(os.path.join(out, path))
+            except OSError:
+                return False
+            if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
+                return False
+        try:
+            st = os.stat(output_dir / MANIFEST)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == state.manifest
+
+    def scan(self, template_dirs: list[Path] | None = None) -> tuple[str, ...]:
+        """Every file a build would look at now: files refused (a link, too large) count
+        too, so that removing one is a change."""
+        from .theme import theme_dirs
+
+        dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
+        return tuple(sorted(cache.scan(self.site_dir, dirs, self.site_dir / "content")))
+
+    def still_as_written(self, paths: Sequence[str], output_dir: Path) -> set[str]:
+        """Those of ``paths`` whose file is still as the last build wrote it."""
+        records = self.state.outputs
+        return {p for p in paths if p in records and _same_file(os.path.join(output_dir, p), records[p])}
+
+    def keep_as_is(self) -> None:
+        """Nothing changed: store only what was learnt of racy files, if anything."""
+        if self.inputs.reverified:
+            self.state.inputs = self.inputs.snapshot()
+            cache.save_state(self.site_dir, self.state, previous_articles=self.state.articles)
+
+    # ---- step 1: seeds -> content/ ---------------------------------------------------
+
+    def import_seeds(self, config: Config, workers: Workers) -> tuple[ImportReport, dict[str, str]]:
+        """Import the seeds; a seed and content file both unchanged since the last import
+        under the same settings keep their outcome. Returns the report and what the import
+        read of the settings."""
+        from . import seeds
+
+        digests = deps.Digests(config)
+        previous = {path: _as_tuple(o) for path, o in self.state.seeds.items()} if digests.still(self.state.seed_reads) else {}
+        # Content files unchanged since the last build: the seed hash stamped on each says
+        # whether its seed was imported as it is now, without reading the file.
+        stored = self.state.inputs
+        known = {
+            path: record.seed_hash
+            for path, record in self.articles.items()
+            if record.seed_hash and self.inputs.same(path) and stored[path].sha == record.file_sha
+        }
+        log: set[str] = set()
+        report = seeds.import_seeds(
+            self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known
+        )
+        return report, digests.reads(log)
+
+    # ---- step 2: content/ -> parse records --------------------------------------------
+
+    @property
+    def articles(self) -> dict[str, ParseRecord]:
+        """The last build's parse records, by content path (read on first use)."""
+        if self._articles is None:
+            self._articles = cache.load_articles(self.site_dir, self.state)
+        return self._articles
+
+    def parse_content(self, content_dir: Path, config: Config, workers: Workers) -> dict[str, ParseRecord]:
+        """Every content file's parse record: the stored one while the file and the settings
+        its parse read are unchanged, a fresh parse otherwise."""
+        digests = deps.Digests(config)
+        previous = self.articles
+        records: dict[str, ParseRecord] = {}
+        todo: list[str] = []
+        for name in cache.find_files(content_dir, ".md", recursive=True):
+            record = previous.get(name)
+            if record is not None and self.inputs.unchanged(name, sha=record.file_sha) and digests.still(record.reads):
+                records[name] = record
+            else:
+                todo.append(name)
+        if todo:
+            from .content import Converter
+
+            # Markdown converted by an earlier build is looked up, never converted again.
+            known = {r.article.body_sha: r.article.body for r in previous.values() if r.article is not None}
+            context = _ParseContext(config, str(content_dir), Converter(known), digests)
+            results = workers.map(_parse_one, todo, context=context, label="Reading content")
+            for name, (state, record) in zip(todo, results, strict=True):
+                if state is not None:
+                    self.inputs.record(name, state)
+                records[name] = record
+        self.parsed = len(todo)
+        self.parse_records = records
+        return records
+
+    # ---- step 5: outputs -> files ----------------------------------------------------
+
+    def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers) -> Rendering:
+        """Render and write every output whose key changed (or whose file is not as written)."""
+        result = Rendering()
+        todo: list[int] = []
+        out = str(output_dir)
+        for index, output in enumerate(outputs):
+            old = self.state.outputs.get(output.path)
+            if old is not None and old.key == output.key(tools, old.reads) and _same_file(os.path.join(out, output.path), old):
+                result.records[output.path] = old
+            else:
+                todo.append(index)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        done = workers.map(_render_one, todo, context=(outputs, tools, output_dir), label="Rendering")
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for index, outcome in zip(todo, done, strict=True):
+            path = outputs[index].path
+            if isinstance(outcome, SitegenError):
+                result.errors.append(outcome)
+                result.failed.append(path)
+                continue
+            written, record = outcome
+            # Most pages read the same few things: keep one tuple of each kind.
+            result.records[path] = msgspec.structs.replace(record, reads=shared.setdefault(record.reads, record.reads))
+            if written:
+                result.written.append(path)
+            else:
+                result.unchanged += 1
+        result.rendered = len(todo)
+        result.written.sort()
+        result.unchanged += len(outputs) - len(todo)
+        return result
+
+    # ---- the end ---------------------------------------------------------------------
+
+    def save(self, state: BuildState) -> None:
+        """Store this build's results for the next one."""
+        state.generator = self.generator
+        try:
+            st = os.stat(Path(state.output_dir) / MANIFEST)
+            state.manifest = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            state.manifest = (0, 0)
+        self.inputs.settle()
+        state.inputs = self.inputs.snapshot()
+        cache.save_state(self.site_dir, state, previous_articles=self.articles)
+
+
+def summary_of(articles: int, pages: int, feeds: int, drafts: int, errors: Sequence[SitegenError], warnings: Sequence[str]) -> Summary:
+    return Summary(
+        articles=articles,
+        pages=pages,
+        feeds=feeds,
+        drafts=drafts,
+        errors=tuple(ErrorRecord(type(e).__name__, str(e.path) if e.path else None, e.reason, e.line) for e in errors),
+        warnings=tuple(warnings),
+    )
+
+
+def seed_outcomes(report: ImportReport) -> dict[str, SeedOutcome]:
+    """The import's outcomes as the cache stores them."""
+    typed: dict[str, SeedOutcome] = {}
+    for path, outcome in report.outcomes.items():
+        verdict, *rest = outcome
+        if verdict == "error":
+            typed[path] = SeedOutcome("error", rest[0], int(rest[1]) if rest[1] else None)
+        else:
+            typed[path] = SeedOutcome(verdict, rest[0] if rest else "")
+    return typed
+
+
+def _as_tuple(outcome: SeedOutcome) -> tuple[str, ...]:
+    if outcome.verdict == "error":
+        return ("error", outcome.message, str(outcome.line or ""))
+    return (outcome.verdict, outcome.message) if outcome.message else (outcome.verdict,)
+
+
+@dataclass(frozen=True, slots=True)
+class _ParseContext:
+    config: Config
+    content_dir: str
+    convert: Converter
+    digests: deps.Digests
+
+
+def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord]:
+    """Parse one content file (in a worker), noting what the parse read of the settings."""
+    from .content import parse_file
+
+    log: set[str] = set()
+    state, record = parse_file(path, context.content_dir, deps.recording(context.config, log), context.convert)
+    return state, msgspec.structs.replace(record, reads=context.digests.reads(log))
+
+
+def _render_one(context: tuple[Sequence[Output], Tools, Path], index: int) -> tuple[bool, OutputRecord] | SitegenError:
+    """Render and write one output file (in a worker): (written, its record), or the error."""
+    outputs, tools, output_dir = context
+    output = outputs[index]
+    try:
+        rendered = output.render(tools)
+        written, size, mtime_ns = write_file(output_dir, output.path, rendered.data)
+    except SitegenError as e:
+        return e
+    return written, OutputRecord(output.key(tools, rendered.reads), size, mtime_ns, rendered.reads)
+
+
+def _same_file(path: str, record: OutputRecord) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)

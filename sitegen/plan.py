@@ -1,0 +1,139 @@
+"""Site -> the plan: every file of the output folder as an ``Output``, the one kind of thing
+the build renders and writes.
+
+An Output has a path (in the output folder), a ``render`` that returns its bytes with what
+the render read of ``site`` and ``config``, and a ``key`` that changes whenever those bytes
+could. The build neither knows nor cares which kind it holds. A new kind of output is a
+subclass here (or, for a page, just a template and a ``Page`` in site.py) and one line in
+``plan_outputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import deps
+from .errors import OutputError, SitegenError
+from .model import Article, Page, Site
+from .urls import output_file
+
+if TYPE_CHECKING:
+    from .feeds import FeedJob, FeedWriter
+    from .render import Renderer
+    from .theme import Theme
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    reads: tuple[str, ...]
+    """The parts of ``site`` and ``config`` the render read (as ``site.x``, ``config.y``)."""
+
+
+@dataclass(slots=True)
+class Tools:
+    """What renders outputs: made once per build, before workers are forked."""
+
+    renderer: Renderer
+    feeds: FeedWriter
+    feed_reads: set[str]
+    """Where the feed writer's recording config notes what it reads."""
+    digests: deps.Digests
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the output folder."""
+
+    path: str
+
+    @property
+    def owner(self) -> Article | None:
+        """The article this file is the page of, if any (it yields on a path collision)."""
+        return None
+
+    def render(self, tools: Tools) -> Rendered:
+        raise NotImplementedError
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        """Equal keys mean equal bytes, given that the render read ``reads``."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutput(Output):
+    """An HTML (or text) page rendered from a template."""
+
+    page: Page
+
+    @property
+    def owner(self) -> Article | None:
+        article = self.page.context.get("article")
+        return article if isinstance(article, Article) else None
+
+    def render(self, tools: Tools) -> Rendered:
+        data, reads = tools.renderer.render(self.page)
+        return Rendered(data, reads)
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        renderer = tools.renderer
+        return deps.page_key(renderer.template_digest(self.page.template), self.page, renderer.environment, reads, tools.digests)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutput(Output):
+    """An Atom, RSS or JSON feed, or an RFC 5005 archive document."""
+
+    job: FeedJob
+
+    def render(self, tools: Tools) -> Rendered:
+        from .feeds import render_feed
+
+        tools.feed_reads.clear()
+        data = render_feed(tools.feeds, self.job)
+        return Rendered(data, tuple(sorted(tools.feed_reads)))
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        return deps.value_digest("feed", self.job.key_values(), tools.digests.reads(reads))
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutput(Output):
+    """A file copied as it is (the theme's static files)."""
+
+    data: bytes
+
+    def render(self, tools: Tools) -> Rendered:
+        return Rendered(self.data, ())
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        return deps.value_digest("file", self.data)
+
+
+def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
+    """Every output file of the site, one per path, and the articles that could not have one."""
+    from . import feeds
+    from . import site as site_mod
+
+    outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
+    outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
+    outputs += [FileOutput(path, data) for path, data in theme.static_files()]
+    return _drop_collisions(outputs)
+
+
+def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:
+    """One file per path, site pages first: an article whose URL collides with one
+    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written."""
+    kept: dict[str, Output] = {}
+    errors: list[SitegenError] = []
+    # Stable sort: everything that is not an article page claims its path first.
+    for output in sorted(outputs, key=lambda o: o.owner is not None):
+        if output.path not in kept:
+            kept[output.path] = output
+        else:
+            owner = output.owner
+            where = owner.source if owner is not None else output.path
+            errors.append(OutputError(where, f"its page would overwrite /{output.path}, which the site needs; change 'slug'"))
+    return list(kept.values()), errors
