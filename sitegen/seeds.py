@@ -7,9 +7,12 @@ disk, and it never overwrites a content file that someone edited.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
+import stat
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,6 +59,52 @@ def seed_id(name: str) -> str:
     match = SEED_NAME_RE.match(name)
     key = match["hex"] if match else name
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+class _Refused(Exception):
+    """A file the importer will not read; the message says why."""
+
+    def __init__(self, message: str, link: bool = False) -> None:
+        super().__init__(message)
+        self.link = link
+
+
+# Never follow a link (in seeds/ it could import any file of the machine, in content/ it
+# would be written through), never block on a FIFO (opening one waits for a writer).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_SEED_LINK = "is a symbolic link; a seed must be a regular file inside seeds/, not a link to one"
+_CONTENT_LINK = "is a symbolic link; the importer does not write through one: replace it with a regular file or remove it"
+
+
+def _read_limited(path: Path | str, limit: int) -> tuple[bytes, FileState]:
+    """The bytes of the regular file ``path`` and its state, refusing more than ``limit`` bytes.
+
+    The size is taken with stat before reading, so a huge file is never read at all; a
+    file that grows past ``limit`` while being read is refused too. Raises _Refused for
+    that, a symbolic link or anything but a regular file; OSError as reading does.
+    """
+    checked = time.time_ns()
+    if os.path.islink(path):
+        raise _Refused("is a symbolic link", link=True)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.EMLINK):  # replaced by a link since the check above (EMLINK: BSD)
+            raise _Refused("is a symbolic link", link=True) from e
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused("is not a regular file")
+        if st.st_size > limit:
+            raise _Refused(f"is {st.st_size:,} bytes, over max_file_bytes ({limit:,})")
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise _Refused(f"grew over max_file_bytes ({limit:,}) while being read")
+    return data, cache.file_state(st, cache.digest(data), checked)
 
 
 def decode_seed(data: bytes, path: Path) -> str:
@@ -224,25 +273,34 @@ fields, the seed's title and dateline). Only this travels back, not the seed's t
 50,000 seeds that would be hundreds of megabytes held until the import ends."""
 
 
-def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str]], path: Path) -> Examined:
+def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], int], path: Path) -> Examined:
     """Read one seed and compare it with its content file (in a worker).
 
-    The verdict is "create", "unchanged", "kept" (edited by hand), "update" or "skip"
-    (content file unreadable: content.py reports it). A seed already imported as it is
-    now is not even parsed.
+    The verdict is "create", "unchanged", "kept" (edited by hand), "update", "skip"
+    (content file unreadable: content.py reports it) or "refused" (content file is a
+    link: an error about it, not about the seed). A seed already imported as it is now
+    is not even parsed.
     """
-    rules, zone, content_dir, known = context
+    rules, zone, content_dir, known, limit = context
     try:
-        data, state = cache.read_file(path)
+        # A seed is read only as a regular file directly inside seeds/, never through a
+        # link, so what is imported cannot come from outside that folder.
+        data, state = _read_limited(path, limit)
+    except _Refused as e:
+        return None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip", {}, "", None
     except OSError as e:
         return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None
     target = content_dir / f"{path.stem}.md"
     if known.get(str(target)) == seed_digest(data):
         return state, None, "unchanged", {}, "", None  # as its content file says: no need to read it
     try:
-        old: str | None = target.read_text(encoding="utf-8")
+        old: str | None = _text_of(_read_limited(target, limit)[0])
     except FileNotFoundError:
         old = None
+    except _Refused as e:
+        if e.link:
+            return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None
+        return state, None, "skip", {}, "", None
     except (OSError, UnicodeDecodeError):
         return state, None, "skip", {}, "", None
     fields = _front_fields(old) if old is not None else {}
@@ -256,32 +314,41 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str]], 
     return state, None, verdict, fields, seed.title, seed.published
 
 
-def _write_content(context: tuple[ImportRules, dt.tzinfo], job: tuple[Path, Path, str, dt.datetime]) -> SitegenError | None:
+def _text_of(data: bytes) -> str:
+    """A content file's text with LF line ends, as ``Path.read_text`` gives it."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: tuple[Path, Path, str, dt.datetime]) -> SitegenError | None:
     """Parse a seed again and write its content file (in a worker)."""
-    rules, zone = context
+    rules, zone, limit = context
     seed_path, target, slug, date = job
     try:
-        seed = parse_seed(seed_path.read_bytes(), seed_path, rules, zone)
+        seed = parse_seed(_read_limited(seed_path, limit)[0], seed_path, rules, zone)
+    except _Refused as e:  # changed since it was examined
+        return SeedError(seed_path, _SEED_LINK if e.link else str(e))
     except OSError as e:
         return SeedError(seed_path, f"cannot be read: {e.strerror}")
     except SitegenError as e:  # changed since it was examined
         return e
+    if os.path.islink(target):  # made a link since it was examined
+        return SeedError(target, _CONTENT_LINK)
     write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
     return None
 
 
 def import_key(config: Config) -> str:
     """The settings an import depends on; when they change, every seed is looked at again."""
-    return cache.digest(repr((config.import_rules, config.timezone)))
+    return cache.digest(repr((config.import_rules, config.timezone, config.max_file_bytes)))
 
 
-def _taken_slugs(content_dir: Path) -> set[str]:
+def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
     taken: set[str] = set()
     for md in sorted(content_dir.glob("*.md")):
         try:
-            if slug := _front_fields(md.read_text(encoding="utf-8")).get("slug"):
+            if slug := _front_fields(_text_of(_read_limited(md, limit)[0])).get("slug"):
                 taken.add(slug)
-        except (OSError, UnicodeDecodeError):
+        except (_Refused, OSError, UnicodeDecodeError):
             continue  # content.py reports unreadable content files
     return taken
 
@@ -330,7 +397,7 @@ def import_seeds(
             todo.append(Path(name))
 
     zone = config.zone
-    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}), label="Reading seeds")
+    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}, config.max_file_bytes), label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
     writes: list[tuple[Path, Path, str, dt.datetime]] = []
@@ -339,7 +406,8 @@ def import_seeds(
             inputs.record(seed_path, state)
         if error is not None:
             report.errors.append(error)
-            report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
+            if verdict != "refused":  # an error about the content file is looked at again next time
+                report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
             continue
         report.outcomes[str(seed_path)] = ("ok",)
         target = content_dir / f"{seed_path.stem}.md"
@@ -347,7 +415,7 @@ def import_seeds(
             report.unchanged.append(target)
         elif verdict == "create":
             if taken is None:
-                taken = _taken_slugs(content_dir)
+                taken = _taken_slugs(content_dir, config.max_file_bytes)
             slug = urls.unique_slug(urls.slugify(title), taken)
             taken.add(slug)
             writes.append((seed_path, target, slug, published or now))
@@ -364,17 +432,20 @@ def import_seeds(
                 date = now
             if not (slug := fields.get("slug", "")):
                 if taken is None:
-                    taken = _taken_slugs(content_dir)
+                    taken = _taken_slugs(content_dir, config.max_file_bytes)
                 slug = urls.unique_slug(urls.slugify(title), taken)
             writes.append((seed_path, target, slug, date))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file
-    failed = workers.map(_write_content, writes, context=(config.import_rules, zone), label="Importing seeds")
+    failed = workers.map(_write_content, writes, context=(config.import_rules, zone, config.max_file_bytes), label="Importing seeds")
     for (seed_path, target, *_), error in zip(writes, failed, strict=True):
         inputs.forget(target)
         if error is not None:
             report.errors.append(error)
-            report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
+            if error.path == target:  # about the content file, not the seed: look again next time
+                report.outcomes.pop(str(seed_path), None)
+            else:
+                report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
             for listed in (report.created, report.updated):
                 if target in listed:
                     listed.remove(target)

@@ -1,15 +1,25 @@
-"""Markdown -> HTML: the plain-paragraph shortcut must give exactly what Python-Markdown gives."""
+"""Content files -> articles: the plain-paragraph shortcut gives exactly what Python-Markdown
+gives, and no content file, however broken or hostile, stops the build."""
 
 from __future__ import annotations
 
-from conftest import SAMPLE_SEED
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, SAMPLE_SEED, MakeSite, article_md
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.config import ImportRules
-from sitegen.content import Converter, new_markdown, plain_paragraphs
+from sitegen import content
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.config import Config, ImportRules
+from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
+from sitegen.errors import ContentError
 from sitegen.seeds import parse_seed
-from sitegen.text import escape_markdown
+from sitegen.text import escape_markdown, find_xml_illegal
 
 # Pieces of text, markup and escapes, weighted so that many bodies take the shortcut and
 # many come close to markup without being it.
@@ -69,3 +79,94 @@ def test_every_kind_of_whitespace_but_space_and_newline_is_markup_to_the_shortcu
         char = chr(code)
         if char.isspace() and char not in " \n":
             assert plain_paragraphs(f"a{char}b") is None, hex(code)
+
+
+# ---------------------------------------------------------------------------------------
+# Hostile and broken content files: each is an error naming the file, the rest is built.
+
+INVALID = sorted(p for p in (DATA / "invalid").iterdir() if (p / "article.md").is_file())
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.name)
+def test_a_bad_content_file_is_an_error_naming_it_and_the_rest_is_built(make_site: MakeSite, case: Path) -> None:
+    site = make_site(content={"good.md": article_md("Good story")})
+    shutil.copy(case / "article.md", site / "content" / "bad.md")
+    report = build(site, jobs=1)
+    expected = (case / "expected.txt").read_text().strip()
+    assert [type(e) for e in report.errors] == [ContentError]
+    message = str(report.errors[0])
+    assert message.startswith(str(site / "content" / "bad.md")) and expected in message, message
+    assert report.articles == 1 and (site / "output" / "2024" / "05" / "good" / "index.html").is_file()
+    # The page of the hostile file shows nothing of what it held.
+    assert not any("urn:x" in p.read_text() or "xxxxxxxx" in p.read_text() for p in (site / "output").rglob("*.html"))
+
+
+def test_every_bad_file_at_once_exits_1_with_no_traceback(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"good.md": article_md("Good story")})
+    for case in INVALID:
+        shutil.copy(case / "article.md", site / "content" / f"{case.name}.md")
+    result = runner.invoke(main, ["build", "--site", str(site), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    for case in INVALID:
+        assert f"{case.name}.md" in result.output
+    assert "Built 1 article" in result.output
+
+
+def test_markdown_that_takes_too_long_is_an_error(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(content, "MARKDOWN_SECONDS", 0.5)
+    site = make_site(content={"good.md": article_md("Good story"), "slow.md": article_md("Slow", body="[" * 20_000)})
+    report = build(site, jobs=1)
+    [error] = report.errors
+    assert str(error).startswith(str(site / "content" / "slow.md")) and "took over 0.5 s" in str(error)
+    assert report.articles == 1
+    # The converter recovers: the next text converts normally.
+    assert Converter().convert("*a*") == "<p><em>a</em></p>"
+
+
+def test_links_in_content_are_refused_and_loops_are_not_followed(make_site: MakeSite, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(article_md("Private", body="Private text."))
+    site = make_site(content={"good.md": article_md("Good story")})
+    (site / "content" / "leak.md").symlink_to(secret)
+    (site / "content" / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (site / "content" / "loop").symlink_to(site / "content")
+    (site / "content" / "outside").symlink_to(tmp_path)
+    report = build(site, jobs=1)
+    names = sorted(Path(str(e.path)).name for e in report.errors)
+    assert names == ["dangling.md", "leak.md"] and all("symbolic link" in str(e) for e in report.errors)
+    assert report.articles == 1
+    assert not any("Private" in p.read_text() for p in (site / "output").rglob("*.html"))
+
+
+def test_a_content_file_over_max_file_bytes_is_not_read(make_site: MakeSite) -> None:
+    site = make_site(content={"good.md": article_md("Good story"), "big.md": article_md("Big", body="word " * 400)}, config="max_file_bytes = 1000\n")
+    report = build(site, jobs=1)
+    [error] = report.errors
+    assert str(error).startswith(str(site / "content" / "big.md")) and "over max_file_bytes (1,000)" in str(error)
+
+
+FRONT_KEYS = st.sampled_from(["title", "date", "updated", "slug", "id", "tags", "related", "summary", "author", "draft", "source", "x"])
+YAML_VALUES = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["2024-02-30", "2024-01-01T00:00:00+25:00", "[a, [b]]", "{a: 1}", "*a", "&a x", "!!python/object:os.system", "~", "yes", "0x1F", "1e999", "-.inf", '"\\x01"', "'", "|\n  x"]),
+    st.integers().map(str),
+)
+FRONT = st.lists(st.tuples(FRONT_KEYS, YAML_VALUES), max_size=8).map(lambda pairs: "".join(f"{k}: {v}\n" for k, v in pairs))
+DOCUMENTS = st.tuples(st.sampled_from(["---\n", "---\r\n", "", "--- \n", "\ufeff---\n"]), FRONT, st.sampled_from(["---\n", "", "...\n"]), st.text(max_size=200))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(DOCUMENTS)
+def test_no_content_file_ends_in_a_traceback(parts: tuple[str, str, str, str]) -> None:
+    """Whatever a content file holds, parsing it gives an article, a draft or an error record."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.md"
+        path.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
+        _, record = parse_file(str(path), folder, Config(), Converter())
+    assert (record.article is not None) + record.draft + bool(record.error) == 1
+    if record.article is not None:
+        assert not find_xml_illegal(record.article.title + record.article.id + record.article.summary)

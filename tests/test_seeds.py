@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
@@ -184,6 +186,89 @@ def test_bad_seeds_get_errors_naming_file_and_line(tmp_path: Path, data: bytes, 
     assert message in str(info.value)
     assert str(path) in str(info.value)
     assert info.value.line == line
+
+
+def test_a_seed_over_max_file_bytes_is_refused_unread(make_site: MakeSite) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Small", "Text.")})
+    huge = site / "seeds" / "002_0000000000000002.txt"
+    with huge.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MiB of NUL bytes, were it read
+    report = import_seeds(site, Config())
+    assert [p.name for p in report.created] == ["001_0000000000000001.md"]
+    [error] = report.errors
+    assert isinstance(error, SeedError) and error.path == huge
+    assert str(error).endswith("002_0000000000000002.txt: is 52,428,800 bytes, over max_file_bytes (2,000,000)")
+    assert not (site / "content" / "002_0000000000000002.md").exists()
+
+
+def test_max_file_bytes_is_a_setting(make_site: MakeSite) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Some text.")}, config="max_file_bytes = 10\n")
+    report = build(site)
+    assert [str(e) for e in report.errors] == [f"{site / 'seeds' / '001_0000000000000001.txt'}: is 18 bytes, over max_file_bytes (10)"]
+    (site / "sitegen.toml").write_text("max_file_bytes = 1000\n")
+    report = build(site)
+    assert report.ok, report.errors
+    assert (site / "content" / "001_0000000000000001.md").is_file()
+
+
+def test_symlinked_seeds_are_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(seed_text("Private title", "Private text."))
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Text.")})
+    (site / "seeds" / "002_0000000000000002.txt").symlink_to(secret)
+    (site / "seeds" / "003_0000000000000003.txt").symlink_to(site / "seeds" / "001_0000000000000001.txt")
+    os.mkfifo(site / "seeds" / "004_0000000000000004.txt")  # would block a plain open()
+    report = import_seeds(site, Config())
+    assert [p.name for p in report.created] == ["001_0000000000000001.md"]
+    messages = sorted(str(e) for e in report.errors)
+    assert [m.split(": ", 1)[0] for m in messages] == [str(site / "seeds" / f"00{n}_000000000000000{n}.txt") for n in (2, 3, 4)]
+    assert "is a symbolic link" in messages[0] and "is a symbolic link" in messages[1]
+    assert "is not a regular file" in messages[2]
+    assert "Private" not in "".join(p.read_text() for p in (site / "content").glob("*.md"))
+
+
+def test_the_importer_never_writes_through_a_symlinked_content_file(make_site: MakeSite, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.md"
+    victim.write_text("not the importer's\n")
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("One", "Text."), "002_0000000000000002.txt": seed_text("Two", "Text.")})
+    linked, dangling = site / "content" / "001_0000000000000001.md", site / "content" / "002_0000000000000002.md"
+    linked.symlink_to(victim)
+    dangling.symlink_to(tmp_path / "elsewhere.md")
+    report = build(site)
+    mine = [str(e) for e in report.errors if "the importer does not write through one" in str(e)]
+    assert sorted(m.split(": ", 1)[0] for m in mine) == [str(linked), str(dangling)]
+    assert all(str(e).startswith((str(linked), str(dangling))) for e in report.errors)
+    assert victim.read_text() == "not the importer's\n" and not (tmp_path / "elsewhere.md").exists()
+    assert linked.is_symlink() and dangling.is_symlink()
+    # The error is about the content file, not the seed: it is not kept as the seed's outcome,
+    # so once the links are gone the seeds import, though the seeds themselves did not change.
+    report = import_seeds(site, Config())
+    assert len(report.errors) == 2 and report.outcomes == {}
+    linked.unlink()
+    dangling.unlink()
+    report = import_seeds(site, Config(), previous=report.outcomes)
+    assert not report.errors
+    assert "title: One" in linked.read_text() and "title: Two" in dangling.read_text()
+
+
+def test_a_content_file_made_a_link_after_examining_is_not_written(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import seeds
+
+    victim = tmp_path / "victim.md"
+    victim.write_text("not the importer's\n")
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("One", "Text.")})
+    target = site / "content" / "001_0000000000000001.md"
+    examine = seeds._examine_seed
+
+    def examine_then_swap(context: Any, path: Path) -> Any:
+        examined = examine(context, path)
+        target.symlink_to(victim)
+        return examined
+
+    monkeypatch.setattr(seeds, "_examine_seed", examine_then_swap)
+    report = import_seeds(site, Config())
+    assert [str(e) for e in report.errors] == [f"{target}: {seeds._CONTENT_LINK}"] and report.created == []
+    assert victim.read_text() == "not the importer's\n"
 
 
 def test_unchanged_seed_leaves_content_byte_identical(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
