@@ -88,9 +88,16 @@ class FeedWriter:
     def full(self) -> bool:
         return self.config.feed_content == "full"
 
-    def body(self, article: Article) -> str:
-        """The article's HTML for feeds: URLs absolute (readers resolve relative ones against
-        nothing reliable), characters XML forbids removed. Worked out once per article."""
+    def body(self, article: Article) -> str | None:
+        """The article's HTML for feeds, or None when its entry carries the summary only.
+
+        URLs are made absolute (readers resolve relative ones against nothing reliable) and
+        characters XML forbids removed, once per article. An article whose HTML alone takes
+        half the byte budget goes out as its summary (and link), so that one huge article
+        never pushes every other one out of the feed.
+        """
+        if not self.full or len(article.body) > self.config.feed_max_bytes // 2:
+            return None
         body = self._bodies.get(article.id)
         if body is None:
             body = self._bodies[article.id] = _clean(urls.absolutize_html(article.html, self.links.absolute(article.path)))
@@ -123,8 +130,8 @@ class FeedWriter:
             fe.link(href=links.absolute(article.path), rel="alternate", type="text/html")
             fe.published(article.published)
             fe.updated(article.updated)
-            if self.full:
-                fe.content(self.body(article), type="html")
+            if (body := self.body(article)) is not None:
+                fe.content(body, type="html")
             fe.summary(_clean(article.summary))
             if article.author:
                 fe.author({"name": _clean(article.author)})
@@ -188,8 +195,8 @@ class FeedWriter:
         items = []
         for article in entries:
             item: dict[str, object] = {"id": article.id, "url": links.absolute(article.path), "title": _clean(article.title)}
-            if self.full:
-                item["content_html"] = self.body(article)
+            if (body := self.body(article)) is not None:
+                item["content_html"] = body
             else:
                 item["content_text"] = _clean(article.summary)
             item["summary"] = _clean(article.summary)

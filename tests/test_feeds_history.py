@@ -189,3 +189,21 @@ _text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
 @given(st.dictionaries(_text, st.one_of(st.fixed_dictionaries({"hash": _text, "updated": _text}), st.dictionaries(_text, _text, max_size=3))))
 def test_ledger_is_written_exactly_as_json_would_write_it(ledger: dict[str, dict[str, str]]) -> None:
     assert dump_ledger(ledger) == json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_a_huge_article_goes_out_as_its_summary_and_pushes_nothing_out(make_site: MakeSite) -> None:
+    content = stories(5)
+    content["s9.md"] = article_md("Huge", date="2024-12-01T00:00:00+00:00", body="Huge text. " * 3000, id="urn:test:huge", summary="The short of it.")
+    site = make_site(content=content, config="feed_max_bytes = 40000\n")
+    assert build(site).ok
+    out = site / "output"
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        ids = json_ids(out / name) if name.endswith("json") else entry_ids(out / name)
+        assert ids == ["urn:test:huge", "urn:test:4", "urn:test:3", "urn:test:2", "urn:test:1", "urn:test:0"], name
+        assert "Huge text. Huge text." not in (out / name).read_text()
+    atom = etree.parse(str(out / "atom.xml"))
+    huge = atom.xpath("//a:entry[a:id='urn:test:huge']", namespaces=ATOM)[0]
+    assert huge.xpath("a:content", namespaces=ATOM) == [] and huge.xpath("a:summary/text()", namespaces=ATOM) == ["The short of it."]
+    assert len(atom.xpath("//a:entry/a:content", namespaces=ATOM)) == 5
+    items = {i["id"]: i for i in json.loads((out / "feed.json").read_text())["items"]}
+    assert items["urn:test:huge"]["content_text"] == "The short of it." and "content_html" in items["urn:test:0"]
