@@ -86,6 +86,11 @@ class Config:
     max_file_bytes: int = 2_000_000
     """Seeds and content files larger than this are refused with a message, unread: seeds
     are untrusted, and one huge file must not exhaust a build's memory or time."""
+    sanitize_html: str = "feeds"
+    """Raw HTML in hand-written Markdown passes an allowlist sanitiser (no script, no event
+    handlers, no javascript: URLs): "feeds" (the default: in feed entries, which readers
+    show inside their own pages), "everywhere" (pages too), or "off". Seed text is always
+    escaped, never markup, whatever this says."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
 
@@ -142,6 +147,8 @@ def parse_config(text: str, path: Path) -> Config:
         values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))
     if values.get("feed_content", "full") not in ("full", "summary"):
         raise fail("feed_content", f"must be \"full\" or \"summary\", not {values['feed_content']!r}")
+    if values.get("sanitize_html", "feeds") not in ("feeds", "everywhere", "off"):
+        raise fail("sanitize_html", f"must be \"feeds\", \"everywhere\" or \"off\", not {values['sanitize_html']!r}")
     if values.get("websub_hub"):
         values["websub_hub"] = _check_url(values["websub_hub"], lambda m: fail("websub_hub", m))
     if "timezone" in values:

@@ -310,6 +310,10 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         raise ContentError(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
+    if config.sanitize_html == "everywhere" and "<" in body:
+        body_html = text.sanitize_html(body_html)
+        # Not what the Markdown converts to: never to be looked up as such (Converter).
+        body_sha = "sanitized:" + body_sha
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
     visible = "\0".join([title, summary, " ".join(body_html.split())])
     record = ArticleRecord(

@@ -74,7 +74,7 @@ class FeedWriter:
         self.site = site
         self.config = config or site.config
         self._links = urls.Urls(site.config.base_url)
-        self._bodies: dict[str, str] = {}
+        self._bodies: dict[tuple[str, str, bool], str] = {}
 
     @property
     def links(self) -> urls.Urls:
@@ -98,9 +98,17 @@ class FeedWriter:
         """
         if not self.full or len(article.body) > self.config.feed_max_bytes // 2:
             return None
-        body = self._bodies.get(article.id)
+        # Everything the body depends on is read before it is looked up, so that every
+        # feed showing it notes those settings, not only the first.
+        sanitize = self.config.sanitize_html != "off"
+        page_url = self.links.absolute(article.path)
+        key = (article.id, page_url, sanitize)
+        body = self._bodies.get(key)
         if body is None:
-            body = self._bodies[article.id] = _clean(urls.absolutize_html(article.html, self.links.absolute(article.path)))
+            html = article.html
+            if sanitize and "<" in html.replace("<p>", "").replace("</p>", ""):
+                html = text.sanitize_html(html)
+            body = self._bodies[key] = _clean(urls.absolutize_html(html, page_url))
         return body
 
     def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str) -> FeedGenerator:

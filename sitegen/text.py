@@ -114,3 +114,10 @@ def summarize(text: str, limit: int = 280) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+def sanitize_html(markup: str) -> str:
+    """``markup`` through an allowlist sanitiser (nh3): formatting, links, images and tables
+    stay; scripts, styles, frames, event handlers and javascript: URLs go."""
+    import nh3
+
+    # No rel="noopener noreferrer" added: the links are the author's, shown as written.
+    return nh3.clean(markup, link_rel=None)

@@ -156,3 +156,16 @@ def test_links_are_absolute_in_feeds_and_as_written_on_pages(make_site: MakeSite
     for name in ("rss.xml", "feed.json"):
         data = (site / "output" / name).read_text()
         assert "https://example.org/img/a.png" in data and "/news/2024/03/a/nowhere" not in data
+
+
+@pytest.mark.parametrize("setting", ["feeds", "everywhere", "off"])
+def test_hand_written_html_is_sanitised_as_the_setting_says(make_site: MakeSite, setting: str) -> None:
+    body = 'Raw <b>bold</b> <script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">link</a> <img src="a.png" onerror="y()">'
+    site = make_site(content={"a.md": article_md("Raw", date="2024-03-01T08:00:00+00:00", body=body)}, config=f'sanitize_html = "{setting}"\n')
+    assert build(site).ok
+    page = (site / "output" / "2024" / "03" / "a" / "index.html").read_text()
+    # Read with lxml: feedparser sanitises content of its own accord.
+    feed = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
+    for html, clean in ((page, setting == "everywhere"), (feed, setting != "off")):
+        assert "<b>bold</b>" in html
+        assert ("<script>" in html or "onclick" in html or "javascript:" in html or "onerror" in html) != clean, html
