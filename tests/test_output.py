@@ -406,3 +406,17 @@ def test_a_clean_build_needs_no_search_for_leftovers(tmp_path: Path, monkeypatch
     output.record_planned(out, ["a.html"])
     output.finish_output(out, {"a.html"})
     assert searched == [str(out)]
+
+
+def test_an_interrupted_build_is_never_taken_for_an_up_to_date_one(make_site: MakeSite) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    # An article is added; the build is killed after writing its page; the article is
+    # removed again. Every input is now as the last finished build saw it.
+    leftover = out / ".index.html.0123456789ab.sitegen-tmp"
+    kill_while_writing(out, ["2024/06/gone/index.html"], ["2024/06/gone/index.html"], [leftover])
+    report = build(site, jobs=1)
+    assert report.written.removed == ["2024/06/gone/index.html"]
+    assert not (out / "2024" / "06").exists() and not leftover.exists()
+    assert not output.interrupted(out)
