@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import frontmatter
+import msgspec
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
@@ -385,30 +386,24 @@ def parse_file(path: str, content_dir: str, config: Config, convert: Converter) 
 def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
     """The article a record describes; the same whether the record is fresh or cached.
 
-    ``tags`` shares one Tag object per tag among the articles of a build.
+    Fields pass through by name: a new front-matter field is read in ``parse_article`` and
+    declared in ``cache.ArticleRecord`` and ``model.Article``, nothing more. ``tags`` shares
+    one Tag object per tag among the articles of a build.
     """
-    a = record.article
-    assert a is not None
+    stored = record.article
+    assert stored is not None
     shared = {} if tags is None else tags
     made_from = "\0".join([path, record.file_sha, *(f"{k}={v}" for k, v in sorted(record.reads.items()))])
-    return Article(
+    fields = msgspec.structs.asdict(stored)
+    del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
+    fields.update(
         source=path,
-        id=a.id,
-        title=a.title,
-        slug=a.slug,
-        path=a.path,
-        published=_date_from_record(a.published),
-        updated=_date_from_record(a.updated),
-        summary=a.summary,
-        body=a.body,
-        updated_in_front_matter=a.updated_in_front_matter,
-        content_hash=a.content_hash,
-        author=a.author,
-        tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in a.tags),
-        origin=a.origin,
-        related=a.related,
+        published=_date_from_record(stored.published),
+        updated=_date_from_record(stored.updated),
+        tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
         source_hash=cache.digest(made_from),
     )
+    return Article(**fields)
 
 
 def load_content(content_dir: Path, config: Config) -> ContentReport:
