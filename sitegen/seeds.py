@@ -179,7 +179,9 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
         if not title:
             if boiler is not None:
                 raise SeedError(path, "has no title: its first line is publisher boilerplate", number)
-            title = " ".join(line.split())
+            title = text.clean_title(line)
+            if not text.is_visible(title):
+                raise SeedError(path, "has no title: its first line shows no visible character", number)
             continue
         if boiler is None:
             current.append(line)
@@ -267,10 +269,17 @@ Outcome = tuple[str, ...]
 ("error", message, line)."""
 
 
-Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None]
+Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None, str]
 """What a worker found of a seed: (its state, its error, the verdict, the content file's
-fields, the seed's title and dateline). Only this travels back, not the seed's text: at
-50,000 seeds that would be hundreds of megabytes held until the import ends."""
+fields, the seed's title and dateline, the SHA-256 of the content file as read or ABSENT).
+Only this travels back, not the seed's text: at 50,000 seeds that would be hundreds of
+megabytes held until the import ends."""
+
+ABSENT = "absent"
+"""The content file's hash when there was no content file."""
+
+WriteJob = tuple[Path, Path, str, dt.datetime, str]
+"""(seed, content file, slug, date, the content file's hash as examined or ABSENT)."""
 
 
 def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], int], path: Path) -> Examined:
@@ -287,31 +296,33 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         # link, so what is imported cannot come from outside that folder.
         data, state = _read_limited(path, limit)
     except _Refused as e:
-        return None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip", {}, "", None
+        return None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip", {}, "", None, ""
     except OSError as e:
-        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None
+        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None, ""
     target = content_dir / f"{path.stem}.md"
     if known.get(str(target)) == seed_digest(data):
-        return state, None, "unchanged", {}, "", None  # as its content file says: no need to read it
+        return state, None, "unchanged", {}, "", None, ""  # as its content file says: no need to read it
     try:
-        old: str | None = _text_of(_read_limited(target, limit)[0])
+        raw, _ = _read_limited(target, limit)
+        old: str | None = _text_of(raw)
+        seen = cache.digest(raw)
     except FileNotFoundError:
-        old = None
+        old, seen = None, ABSENT
     except _Refused as e:
         if e.link:
-            return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None
-        return state, None, "skip", {}, "", None
+            return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None, ""
+        return state, None, "skip", {}, "", None, ""
     except (OSError, UnicodeDecodeError):
-        return state, None, "skip", {}, "", None
+        return state, None, "skip", {}, "", None, ""
     fields = _front_fields(old) if old is not None else {}
     if fields.get("seed_hash") == seed_digest(data):
-        return state, None, "unchanged", fields, "", None
+        return state, None, "unchanged", fields, "", None, ""
     try:
         seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
-        return state, e, "skip", {}, "", None
+        return state, e, "skip", {}, "", None, ""
     verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
-    return state, None, verdict, fields, seed.title, seed.published
+    return state, None, verdict, fields, seed.title, seed.published, seen
 
 
 def _text_of(data: bytes) -> str:
@@ -319,10 +330,26 @@ def _text_of(data: bytes) -> str:
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: tuple[Path, Path, str, dt.datetime]) -> SitegenError | None:
-    """Parse a seed again and write its content file (in a worker)."""
+def _current_digest(target: Path, limit: int) -> str:
+    """The SHA-256 of ``target`` now, ABSENT, or a marker that matches no hash."""
+    try:
+        return cache.digest(_read_limited(target, limit)[0])
+    except FileNotFoundError:
+        return ABSENT
+    except _Refused as e:
+        return "link" if e.link else "refused"
+    except OSError:
+        return "unreadable"
+
+
+def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -> SitegenError | str | None:
+    """Parse a seed again and write its content file (in a worker): an error, a warning or None.
+
+    The file is written only if it still holds what was examined: someone may have saved
+    an edit (or created the file) since, and the importer never overwrites what it did not read.
+    """
     rules, zone, limit = context
-    seed_path, target, slug, date = job
+    seed_path, target, slug, date, seen = job
     try:
         seed = parse_seed(_read_limited(seed_path, limit)[0], seed_path, rules, zone)
     except _Refused as e:  # changed since it was examined
@@ -331,9 +358,14 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: tuple[Path,
         return SeedError(seed_path, f"cannot be read: {e.strerror}")
     except SitegenError as e:  # changed since it was examined
         return e
-    if os.path.islink(target):  # made a link since it was examined
+    document = render_markdown(seed, slug, date).encode("utf-8")
+    # Compare and swap: read the file again right before replacing it.
+    now = _current_digest(target, limit)
+    if now == "link":  # made a link since it was examined
         return SeedError(target, _CONTENT_LINK)
-    write_if_changed(target, render_markdown(seed, slug, date).encode("utf-8"))
+    if now != seen:
+        return f"{target}: changed while importing; kept your version"
+    write_if_changed(target, document)
     return None
 
 
@@ -400,8 +432,8 @@ def import_seeds(
     examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}, config.max_file_bytes), label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
-    writes: list[tuple[Path, Path, str, dt.datetime]] = []
-    for seed_path, (state, error, verdict, fields, title, published) in zip(todo, examined, strict=True):
+    writes: list[WriteJob] = []
+    for seed_path, (state, error, verdict, fields, title, published, seen) in zip(todo, examined, strict=True):
         if state is not None:
             inputs.record(seed_path, state)
         if error is not None:
@@ -418,7 +450,7 @@ def import_seeds(
                 taken = _taken_slugs(content_dir, config.max_file_bytes)
             slug = urls.unique_slug(urls.slugify(title), taken)
             taken.add(slug)
-            writes.append((seed_path, target, slug, published or now))
+            writes.append((seed_path, target, slug, published or now, seen))
             report.created.append(target)
         elif verdict == "kept":
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
@@ -434,19 +466,25 @@ def import_seeds(
                 if taken is None:
                     taken = _taken_slugs(content_dir, config.max_file_bytes)
                 slug = urls.unique_slug(urls.slugify(title), taken)
-            writes.append((seed_path, target, slug, date))
+            writes.append((seed_path, target, slug, date, seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file
     failed = workers.map(_write_content, writes, context=(config.import_rules, zone, config.max_file_bytes), label="Importing seeds")
-    for (seed_path, target, *_), error in zip(writes, failed, strict=True):
+    for (seed_path, target, *_), result in zip(writes, failed, strict=True):
         inputs.forget(target)
-        if error is not None:
-            report.errors.append(error)
-            if error.path == target:  # about the content file, not the seed: look again next time
-                report.outcomes.pop(str(seed_path), None)
-            else:
-                report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
-            for listed in (report.created, report.updated):
-                if target in listed:
-                    listed.remove(target)
+        if result is None:
+            continue
+        for listed in (report.created, report.updated):
+            if target in listed:
+                listed.remove(target)
+        if isinstance(result, str):  # the content file changed under the import: left alone
+            report.kept.append(target)
+            report.warnings.append(result)
+            report.outcomes.pop(str(seed_path), None)  # look at it again next time
+        elif result.path == target:  # about the content file, not the seed: look again next time
+            report.errors.append(result)
+            report.outcomes.pop(str(seed_path), None)
+        else:
+            report.errors.append(result)
+            report.outcomes[str(seed_path)] = ("error", result.reason, str(result.line or ""))
     return report

@@ -177,6 +177,8 @@ def test_any_seed_line_renders_as_its_own_text(line: str) -> None:
         (b"READ MORE: something\n\nText\n", "no title", 1),
         (b"Title\n\nBell \x07 character\n", "U+0007", 3),
         (b"Only a title\n", "no article text", None),
+        ("\n\u200b\u200d\u2060\ufeff\u0301 \u202e\n\nText\n".encode(), "has no title: its first line shows no visible character", 2),
+        ("\u3164\n\nText\n".encode(), "no visible character", 1),
     ],
 )
 def test_bad_seeds_get_errors_naming_file_and_line(tmp_path: Path, data: bytes, message: str, line: int | None) -> None:
@@ -269,6 +271,65 @@ def test_a_content_file_made_a_link_after_examining_is_not_written(make_site: Ma
     report = import_seeds(site, Config())
     assert [str(e) for e in report.errors] == [f"{target}: {seeds._CONTENT_LINK}"] and report.created == []
     assert victim.read_text() == "not the importer's\n"
+
+
+def test_bidi_controls_are_removed_from_titles(tmp_path: Path) -> None:
+    data = seed_text("\u202eSafe\u202c  title \u2066\u05e9\u05dc\u05d5\u05dd\u2069", "Text \u200f stays.").encode()
+    seed = parse_seed(data, tmp_path / "001_0000000000000001.txt", ImportRules())
+    assert seed.title == "Safe title \u05e9\u05dc\u05d5\u05dd"
+    assert seed.paragraphs == ("Text \u200f stays.",)  # body text may need its marks
+
+
+def _edit_after_examining(monkeypatch: pytest.MonkeyPatch, target: Path, text: str) -> None:
+    """Save ``text`` to ``target`` once the importer has examined its seed: a hand edit
+    made while the import runs."""
+    from sitegen import seeds
+
+    examine = seeds._examine_seed
+
+    def examine_then_edit(context: Any, path: Path) -> Any:
+        examined = examine(context, path)
+        target.write_text(text)
+        return examined
+
+    monkeypatch.setattr(seeds, "_examine_seed", examine_then_edit)
+
+
+def test_an_edit_saved_while_importing_is_never_overwritten(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Old text.")})
+    import_seeds(site, Config())
+    target = site / "content" / "001_0000000000000001.md"
+    (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "New text."))
+    edited = target.read_text().replace("Old text.", "Old text, corrected while the import ran.")
+    _edit_after_examining(monkeypatch, target, edited)
+    report = import_seeds(site, Config())
+    assert target.read_text() == edited
+    assert report.warnings == [f"{target}: changed while importing; kept your version"]
+    assert report.kept == [target] and report.updated == [] and report.errors == []
+    assert str(site / "seeds" / "001_0000000000000001.txt") not in report.outcomes  # looked at again next time
+
+
+def test_a_content_file_created_while_importing_is_never_overwritten(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import article_md
+
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Text.")})
+    target = site / "content" / "001_0000000000000001.md"
+    mine = article_md("Written by hand meanwhile")
+    _edit_after_examining(monkeypatch, target, mine)
+    report = import_seeds(site, Config())
+    assert target.read_text() == mine
+    assert report.warnings == [f"{target}: changed while importing; kept your version"]
+    assert report.kept == [target] and report.created == []
+
+
+def test_a_content_file_unchanged_since_examined_is_updated(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Old text.")})
+    import_seeds(site, Config())
+    target = site / "content" / "001_0000000000000001.md"
+    (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "New text."))
+    _edit_after_examining(monkeypatch, target, target.read_text())  # saved again, same bytes
+    report = import_seeds(site, Config())
+    assert report.updated == [target] and report.warnings == [] and "New text." in target.read_text()
 
 
 def test_unchanged_seed_leaves_content_byte_identical(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
