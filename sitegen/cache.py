@@ -17,8 +17,10 @@ A cache made by another sitegen (code, libraries or Python) is discarded as a wh
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import sys
 import time
 import zlib
@@ -228,12 +230,50 @@ class _Shard(msgspec.Struct):
 # Reading inputs
 
 
-def read_file(path: Path | str) -> tuple[bytes, FileState]:
-    """The bytes of ``path`` and its state: stat first, so a change while reading shows next time."""
+class Refused(Exception):
+    """A file that is not read: a symbolic link, not a regular file, or too large."""
+
+    def __init__(self, message: str, link: bool = False) -> None:
+        super().__init__(message)
+        self.link = link
+
+
+# Never follow a link (in seeds/ it could import any file of the machine), never block on
+# a FIFO (opening one waits for a writer).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileState]:
+    """The bytes of ``path`` and its state: stat first, so a change while reading shows next time.
+
+    With ``limit``, the file must be a regular file, not a symbolic link, of at most that
+    many bytes (stat says so before anything is read); Refused says which it is not.
+    Raises OSError as reading does.
+    """
     checked = time.time_ns()
-    with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
-        data = f.read()
+    if limit is None:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            data = f.read()
+        return data, file_state(st, digest(data), checked)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:
+        if e.errno == errno.ELOOP or os.path.islink(path):
+            raise Refused("is a symbolic link", link=True) from e
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused("is not a regular file")
+        if st.st_size > limit:
+            raise Refused(f"is {st.st_size:,} bytes, over max_file_bytes ({limit:,}); it was not read")
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise Refused(f"grew over max_file_bytes ({limit:,}) while being read")
     return data, file_state(st, digest(data), checked)
 
 

@@ -158,7 +158,7 @@ class Memo:
 
             # Markdown converted by an earlier build is looked up, never converted again.
             known = {r.article.body_sha: r.article.body for r in previous.values() if r.article is not None}
-            context = _ParseContext(config, str(content_dir), Converter(known), digests)
+            context = _ParseContext(config, Converter(known), digests)
             results = workers.map(_parse_one, todo, context=context, label="Reading content")
             for name, (state, record) in zip(todo, results, strict=True):
                 if state is not None:
@@ -249,7 +249,6 @@ def _as_tuple(outcome: SeedOutcome) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class _ParseContext:
     config: Config
-    content_dir: str
     convert: Converter
     digests: deps.Digests
 
@@ -259,7 +258,7 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     from .content import parse_file
 
     log: set[str] = set()
-    state, record = parse_file(path, context.content_dir, deps.recording(context.config, log), context.convert)
+    state, record = parse_file(path, deps.recording(context.config, log), context.convert)
     return state, msgspec.structs.replace(record, reads=context.digests.reads(log))
 
 

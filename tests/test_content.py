@@ -166,7 +166,7 @@ def test_no_content_file_ends_in_a_traceback(parts: tuple[str, str, str, str]) -
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.md"
         path.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
-        _, record = parse_file(str(path), folder, Config(), Converter())
+        _, record = parse_file(str(path), Config(), Converter())
     assert (record.article is not None) + record.draft + bool(record.error) == 1
     if record.article is not None:
         assert not find_xml_illegal(record.article.title + record.article.id + record.article.summary)
