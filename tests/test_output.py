@@ -59,6 +59,12 @@ def test_every_write_goes_through_a_temp_file_of_its_own(tmp_path: Path, monkeyp
     assert temp_files(tmp_path) == []
 
 
+def test_write_file_makes_the_folders_it_needs(tmp_path: Path) -> None:
+    out = tmp_path / "not" / "yet"
+    assert output.write_file(out, "2024/05/story/index.html", b"x")[0]
+    assert (out / "2024" / "05" / "story" / "index.html").read_bytes() == b"x"
+
+
 def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:
