@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .cache import make_cache_dir
+from .cache import cache_dir, make_cache_dir
 from .errors import SitegenError
 
 try:
@@ -59,11 +59,12 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
     if fcntl is None:
         yield
         return
-    path = make_cache_dir(site_dir) / LOCK_NAME
+    path = cache_dir(site_dir) / LOCK_NAME
     try:
+        make_cache_dir(site_dir)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as e:
-        raise LockError(path, f"cannot be opened: {e.strerror}") from e
+        raise LockError(path, f"cannot be written: {e.strerror or e}") from e
     _held.add(fd)
     try:
         try:

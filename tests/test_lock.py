@@ -137,3 +137,15 @@ def test_in_process_no_wait_raises_a_sitegen_error(make_site: MakeSite) -> None:
     with site_lock(site, wait=False):  # free again
         pass
     assert (site / CACHE_DIR / ".gitignore").is_file()  # the cache folder, made as the cache makes it
+
+
+def test_a_site_folder_that_cannot_hold_the_lock_is_reported(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / CACHE_DIR).write_text("a file where the cache folder should be")
+    with pytest.raises(LockError, match=r"\.sitegen-cache/lock: cannot be written: File exists"), site_lock(site):
+        pass
+    done = sitegen("build", "--site", site)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert ".sitegen-cache/lock: cannot be written" in done.stderr
+
