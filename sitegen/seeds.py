@@ -7,12 +7,9 @@ disk, and it never overwrites a content file that someone edited.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
 import os
 import re
-import stat
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import cache, dates, text, urls
-from .cache import FileState, Inputs
+from .cache import FileState, Inputs, Refused
 from .config import Config, ImportRules
 from .errors import SeedError, SitegenError
 from .model import ImportReport
@@ -61,50 +58,10 @@ def seed_id(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
 
 
-class _Refused(Exception):
-    """A file the importer will not read; the message says why."""
-
-    def __init__(self, message: str, link: bool = False) -> None:
-        super().__init__(message)
-        self.link = link
-
-
-# Never follow a link (in seeds/ it could import any file of the machine, in content/ it
-# would be written through), never block on a FIFO (opening one waits for a writer).
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+# Seeds are read only as regular files, never through a link (in seeds/ one could import
+# any file of the machine) and never over max_file_bytes: cache.read_file with a limit.
 _SEED_LINK = "is a symbolic link; a seed must be a regular file inside seeds/, not a link to one"
 _CONTENT_LINK = "is a symbolic link; the importer does not write through one: replace it with a regular file or remove it"
-
-
-def _read_limited(path: Path | str, limit: int) -> tuple[bytes, FileState]:
-    """The bytes of the regular file ``path`` and its state, refusing more than ``limit`` bytes.
-
-    The size is taken with stat before reading, so a huge file is never read at all; a
-    file that grows past ``limit`` while being read is refused too. Raises _Refused for
-    that, a symbolic link or anything but a regular file; OSError as reading does.
-    """
-    checked = time.time_ns()
-    if os.path.islink(path):
-        raise _Refused("is a symbolic link", link=True)
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as e:
-        if e.errno in (errno.ELOOP, errno.EMLINK):  # replaced by a link since the check above (EMLINK: BSD)
-            raise _Refused("is a symbolic link", link=True) from e
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _Refused("is not a regular file")
-        if st.st_size > limit:
-            raise _Refused(f"is {st.st_size:,} bytes, over max_file_bytes ({limit:,})")
-        with open(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise _Refused(f"grew over max_file_bytes ({limit:,}) while being read")
-    return data, cache.file_state(st, cache.digest(data), checked)
 
 
 def decode_seed(data: bytes, path: Path) -> str:
@@ -294,8 +251,8 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
     try:
         # A seed is read only as a regular file directly inside seeds/, never through a
         # link, so what is imported cannot come from outside that folder.
-        data, state = _read_limited(path, limit)
-    except _Refused as e:
+        data, state = cache.read_file(path, limit)
+    except Refused as e:
         return None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip", {}, "", None, ""
     except OSError as e:
         return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None, ""
@@ -303,12 +260,12 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
     if known.get(str(target)) == seed_digest(data):
         return state, None, "unchanged", {}, "", None, ""  # as its content file says: no need to read it
     try:
-        raw, _ = _read_limited(target, limit)
+        raw, _ = cache.read_file(target, limit)
         old: str | None = _text_of(raw)
         seen = cache.digest(raw)
     except FileNotFoundError:
         old, seen = None, ABSENT
-    except _Refused as e:
+    except Refused as e:
         if e.link:
             return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None, ""
         return state, None, "skip", {}, "", None, ""
@@ -333,10 +290,10 @@ def _text_of(data: bytes) -> str:
 def _current_digest(target: Path, limit: int) -> str:
     """The SHA-256 of ``target`` now, ABSENT, or a marker that matches no hash."""
     try:
-        return cache.digest(_read_limited(target, limit)[0])
+        return cache.digest(cache.read_file(target, limit)[0])
     except FileNotFoundError:
         return ABSENT
-    except _Refused as e:
+    except Refused as e:
         return "link" if e.link else "refused"
     except OSError:
         return "unreadable"
@@ -351,8 +308,8 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     rules, zone, limit = context
     seed_path, target, slug, date, seen = job
     try:
-        seed = parse_seed(_read_limited(seed_path, limit)[0], seed_path, rules, zone)
-    except _Refused as e:  # changed since it was examined
+        seed = parse_seed(cache.read_file(seed_path, limit)[0], seed_path, rules, zone)
+    except Refused as e:  # changed since it was examined
         return SeedError(seed_path, _SEED_LINK if e.link else str(e))
     except OSError as e:
         return SeedError(seed_path, f"cannot be read: {e.strerror}")
@@ -378,9 +335,9 @@ def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
     taken: set[str] = set()
     for md in sorted(content_dir.glob("*.md")):
         try:
-            if slug := _front_fields(_text_of(_read_limited(md, limit)[0])).get("slug"):
+            if slug := _front_fields(_text_of(cache.read_file(md, limit)[0])).get("slug"):
                 taken.add(slug)
-        except (_Refused, OSError, UnicodeDecodeError):
+        except (Refused, OSError, UnicodeDecodeError):
             continue  # content.py reports unreadable content files
     return taken
 

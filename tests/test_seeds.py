@@ -199,14 +199,15 @@ def test_a_seed_over_max_file_bytes_is_refused_unread(make_site: MakeSite) -> No
     assert [p.name for p in report.created] == ["001_0000000000000001.md"]
     [error] = report.errors
     assert isinstance(error, SeedError) and error.path == huge
-    assert str(error).endswith("002_0000000000000002.txt: is 52,428,800 bytes, over max_file_bytes (2,000,000)")
+    assert "002_0000000000000002.txt: is 52,428,800 bytes, over max_file_bytes (2,000,000)" in str(error)
     assert not (site / "content" / "002_0000000000000002.md").exists()
 
 
 def test_max_file_bytes_is_a_setting(make_site: MakeSite) -> None:
     site = make_site(seeds={"001_0000000000000001.txt": seed_text("Title", "Some text.")}, config="max_file_bytes = 10\n")
     report = build(site)
-    assert [str(e) for e in report.errors] == [f"{site / 'seeds' / '001_0000000000000001.txt'}: is 18 bytes, over max_file_bytes (10)"]
+    [error] = report.errors
+    assert str(error).startswith(f"{site / 'seeds' / '001_0000000000000001.txt'}: is 18 bytes, over max_file_bytes (10)")
     (site / "sitegen.toml").write_text("max_file_bytes = 1000\n")
     report = build(site)
     assert report.ok, report.errors
