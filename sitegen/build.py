@@ -127,6 +127,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # Listed before written: a build killed while writing still has its files removed later.
     record_planned(output_dir, [o.path for o in outputs])
     rendering = memo.render(outputs, tools, output_dir, workers)
+    # Every changed file was staged beside its place; all are published together now, so
+    # a build that fails or is killed before this point leaves the site as it was.
+    memo.publish(rendering, outputs)
     # A file whose render failed keeps its last good version, and its place in the manifest.
     removed = finish_output(output_dir, set(rendering.records) | memo.still_as_written(rendering.failed, output_dir))
 

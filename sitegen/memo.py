@@ -22,7 +22,7 @@ from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, Par
 from .config import Config
 from .errors import SitegenError
 from .model import ImportReport
-from .output import MANIFEST, interrupted, write_file
+from .output import MANIFEST, Staged, interrupted, publish, stage_file
 from .parallel import Workers
 from .plan import Output, Tools
 
@@ -42,6 +42,8 @@ class Rendering:
     failed: list[str] = field(default_factory=list)
     """Paths whose render failed: their last good file stays."""
     errors: list[SitegenError] = field(default_factory=list)
+    staged: dict[str, Staged] = field(default_factory=dict)
+    """The files rendered and written beside their place, waiting to be published."""
 
 
 class Memo:
@@ -171,7 +173,7 @@ class Memo:
     # ---- step 5: outputs -> files ----------------------------------------------------
 
     def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers) -> Rendering:
-        """Render and write every output whose key changed (or whose file is not as written)."""
+        """Render and stage every output whose key changed (or whose file is not as written)."""
         result = Rendering()
         todo: list[int] = []
         out = str(output_dir)
@@ -190,10 +192,11 @@ class Memo:
                 result.errors.append(outcome)
                 result.failed.append(path)
                 continue
-            written, record = outcome
+            staged, record = outcome
             # Most pages read the same few things: keep one tuple of each kind.
             result.records[path] = msgspec.structs.replace(record, reads=shared.setdefault(record.reads, record.reads))
-            if written:
+            if staged.written:
+                result.staged[path] = staged
                 result.written.append(path)
             else:
                 result.unchanged += 1
@@ -201,6 +204,19 @@ class Memo:
         result.written.sort()
         result.unchanged += len(outputs) - len(todo)
         return result
+
+    def publish(self, rendering: Rendering, outputs: Sequence[Output]) -> None:
+        """Move the staged files into place: what a page links to before the page (article
+        pages and static files, then listings, then feeds), so that a reader of the site
+        never follows a link to a file this build has not published yet."""
+        order = [o.path for o in sorted(outputs, key=lambda o: o.wave) if o.path in rendering.staged]
+        paths = {rendering.staged[p].target: p for p in order}
+        for error in publish(rendering.staged[p] for p in order):
+            path = paths[str(error.path)]
+            rendering.errors.append(error)
+            rendering.failed.append(path)
+            rendering.written.remove(path)
+            del rendering.records[path]
 
     # ---- the end ---------------------------------------------------------------------
 
@@ -262,16 +278,16 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     return state, msgspec.structs.replace(record, reads=context.digests.reads(log))
 
 
-def _render_one(context: tuple[Sequence[Output], Tools, Path], index: int) -> tuple[bool, OutputRecord] | SitegenError:
-    """Render and write one output file (in a worker): (written, its record), or the error."""
+def _render_one(context: tuple[Sequence[Output], Tools, Path], index: int) -> tuple[Staged, OutputRecord] | SitegenError:
+    """Render and stage one output file (in a worker): (what was staged, its record), or the error."""
     outputs, tools, output_dir = context
     output = outputs[index]
     try:
         rendered = output.render(tools)
-        written, size, mtime_ns = write_file(output_dir, output.path, rendered.data)
+        staged = stage_file(output_dir, output.path, rendered.data)
     except SitegenError as e:
         return e
-    return written, OutputRecord(output.key(tools, rendered.reads), size, mtime_ns, rendered.reads)
+    return staged, OutputRecord(output.key(tools, rendered.reads), staged.size, staged.mtime_ns, rendered.reads)
 
 
 def _same_file(path: str, record: OutputRecord) -> bool:

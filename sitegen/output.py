@@ -68,7 +68,7 @@ def _reason(e: OSError) -> str:
     return e.strerror or str(e)
 
 
-def _write(path: str, data: bytes, make_folder: bool) -> tuple[bool, os.stat_result]:
+def _write(path: str, data: bytes, make_folder: bool, publish: bool = True) -> tuple[bool, os.stat_result, str | None]:
     """Write ``data`` to ``path`` unless it holds it already: (written, the file's stat).
 
     Written to a temp file in the same folder, then renamed over ``path``, for new files
@@ -83,7 +83,7 @@ def _write(path: str, data: bytes, make_folder: bool) -> tuple[bool, os.stat_res
         pass
     else:
         if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and _holds(path, data):
-            return False, st
+            return False, st, None
     tmp, fd = _open_temp(path, make_folder)
     try:
         try:
@@ -93,12 +93,14 @@ def _write(path: str, data: bytes, make_folder: bool) -> tuple[bool, os.stat_res
             st = os.fstat(fd)
         finally:
             os.close(fd)
+        if not publish:
+            return True, st, tmp
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return True, st
+    return True, st, None
 
 
 def _holds(path: str, data: bytes) -> bool:
@@ -151,6 +153,34 @@ def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
     Raises OutputError for a path that would leave ``out_dir``, for a folder on the way
     that is a symbolic link (it could lead anywhere), and when the file cannot be written.
     """
+    staged = stage_file(out_dir, path, data)
+    if errors := publish([staged]):
+        raise errors[0]
+    return staged.written, staged.size, staged.mtime_ns
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An output file written to its temp file, to be renamed into place by ``publish``."""
+
+    target: str
+    temp: str | None
+    """None when the file already held these bytes: nothing to publish."""
+    size: int
+    mtime_ns: int
+
+    @property
+    def written(self) -> bool:
+        return self.temp is not None
+
+
+def stage_file(out_dir: Path, path: str, data: bytes) -> Staged:
+    """Write ``data`` beside the output file ``path``, unless that file holds it already.
+
+    The file itself is not touched until ``publish``: a build stages every changed file,
+    then publishes them together at the end, so a build that fails or is killed half-way
+    leaves the site as it was. Raises OutputError as ``write_file`` does.
+    """
     try:
         target = urls.safe_join(out_dir, path, resolve=False)
     except ValueError as e:
@@ -158,14 +188,29 @@ def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
     name = os.fspath(target)
     try:
         _real_folder(os.fspath(out_dir), os.path.dirname(name), create=True)
-        written, st = _write(name, data, make_folder=False)
+        _, st, temp = _write(name, data, make_folder=False, publish=False)
     except _LinkOnTheWay as e:
         raise OutputError(
             name, f"not written: {e.folder} is a symbolic link, and sitegen never writes through one (it could lead out of {out_dir})"
         ) from None
     except OSError as e:
         raise OutputError(name, f"cannot be written: {_reason(e)}") from e
-    return written, st.st_size, st.st_mtime_ns
+    return Staged(name, temp, st.st_size, st.st_mtime_ns)
+
+
+def publish(staged: Iterable[Staged]) -> list[OutputError]:
+    """Rename staged files into place, in the order given; the errors, each naming its file."""
+    errors: list[OutputError] = []
+    for item in staged:
+        if item.temp is None:
+            continue
+        try:
+            os.replace(item.temp, item.target)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.unlink(item.temp)
+            errors.append(OutputError(item.target, f"cannot be written: {_reason(e)}"))
+    return errors
 
 
 def _real_folder(root: str, folder: str, create: bool) -> bool:

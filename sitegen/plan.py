@@ -54,6 +54,12 @@ class Output:
         """The article this file is the page of, if any (it yields on a path collision)."""
         return None
 
+    @property
+    def wave(self) -> int:
+        """When it is published, among the files a build changed: files that link to
+        others come after them (0: article pages, static files; 1: listings; 2: feeds)."""
+        return 0
+
     def render(self, tools: Tools) -> Rendered:
         raise NotImplementedError
 
@@ -73,6 +79,10 @@ class PageOutput(Output):
         article = self.page.context.get("article")
         return article if isinstance(article, Article) else None
 
+    @property
+    def wave(self) -> int:
+        return 0 if self.owner is not None else 1
+
     def render(self, tools: Tools) -> Rendered:
         data, reads = tools.renderer.render(self.page)
         return Rendered(data, reads)
@@ -87,6 +97,10 @@ class FeedOutput(Output):
     """An Atom, RSS or JSON feed, or an RFC 5005 archive document."""
 
     job: FeedJob
+
+    @property
+    def wave(self) -> int:
+        return 2
 
     def render(self, tools: Tools) -> Rendered:
         from .feeds import render_feed

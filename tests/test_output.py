@@ -426,3 +426,54 @@ def test_an_interrupted_build_is_never_taken_for_an_up_to_date_one(make_site: Ma
     assert report.written.removed == ["2024/06/gone/index.html"]
     assert not (out / "2024" / "06").exists() and not leftover.exists()
     assert not output.interrupted(out)
+
+
+# --- publishing: the site stays whole --------------------------------------------------
+
+
+def test_a_build_that_dies_while_rendering_leaves_the_site_as_it_was(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import plan
+
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".sitegen-")}
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-06-01T09:00:00+00:00"))
+    (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
+
+    def die(self: object, tools: object) -> object:
+        raise KeyboardInterrupt  # as a kill would, after the pages were rendered and staged
+
+    monkeypatch.setattr(plan.FeedOutput, "render", die)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, jobs=1)
+    # Nothing published: every page and feed as it was, no page of the new article, no link
+    # to it. (The manifest already lists the files the build meant to write.)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert after == before
+    monkeypatch.undo()
+    report = build(site, jobs=1)
+    assert report.ok and (out / "2024" / "06" / "new" / "index.html").is_file()
+    assert not [p for p in out.rglob("*") if p.name.endswith(output.TEMP_SUFFIX)]
+
+
+def test_changed_files_are_published_after_what_they_link_to(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import memo
+
+    site = story_site(make_site)
+    build(site, jobs=1)
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-06-01T09:00:00+00:00", tags="[world]"))
+    order: list[str] = []
+    real = memo.publish
+
+    def recording(staged: Iterator[output.Staged]) -> list[OutputError]:
+        items = list(staged)
+        order.extend(Path(s.target).relative_to(site / "output").as_posix() for s in items)
+        return real(items)
+
+    monkeypatch.setattr(memo, "publish", recording)
+    assert build(site, jobs=1).ok
+    article, listings, feeds = order.index("2024/06/new/index.html"), order.index("index.html"), order.index("atom.xml")
+    assert article < listings < feeds
+    assert order.index("tags/world/index.html") < order.index("tags/world/atom.xml")
+    assert all(order.index(p) > article for p in order if p.endswith((".xml", ".json")) or p.startswith("tags/"))
