@@ -19,7 +19,7 @@ from .cache import BuildState, Summary
 from .config import Config, load_config
 from .errors import SitegenError
 from .lock import OnWait, site_lock
-from .memo import Memo, seed_outcomes, summary_of
+from .memo import Memo, summary_of
 from .model import ImportReport
 from .output import WriteReport, check_output_dir, finish_output, record_planned
 from .parallel import Progress, Workers, no_progress
@@ -152,7 +152,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             output_dir=str(output_dir),
             # A failed render is not recorded: the next build tries it again.
             outputs={path: record for path, record in sorted(rendering.records.items()) if path not in failed},
-            seeds=seed_outcomes(imported),
+            seeds=imported.outcomes,
             seed_reads=seed_reads,
             report=summary_of(report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings),
             articles=memo.parse_records,

@@ -240,7 +240,8 @@ class Refused(Exception):
 
 # Never follow a link (in seeds/ it could import any file of the machine), never block on
 # a FIFO (opening one waits for a writer).
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileState]:
@@ -256,6 +257,8 @@ def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileSt
             st = os.fstat(f.fileno())
             data = f.read()
         return data, file_state(st, digest(data), checked)
+    if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW (Windows): look first
+        raise Refused("is a symbolic link", link=True)
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:

@@ -34,7 +34,8 @@ class SitegenError(click.ClickException):
 
 def line_of(text: str, key: str, separator: str) -> int | None:
     """1-based line where ``key`` is set (``key =`` in TOML, ``key:`` in YAML), if it is."""
-    match = re.search(rf"^\s*{re.escape(key)}\s*{separator}", text, re.MULTILINE)
+    # [ \t], not \s: \s would cross line ends, and a key after a blank line be placed on it.
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*{separator}", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

@@ -8,6 +8,7 @@ otherwise, so every field here is set explicitly and entries are appended in ord
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class FeedWriter:
             body = self._bodies[key] = _clean(urls.absolutize_html(html, page_url))
         return body
 
-    def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str) -> FeedGenerator:
+    def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str, rss: bool = False) -> FeedGenerator:
         config, links = self.config, self.links
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
@@ -140,7 +141,9 @@ class FeedWriter:
             fe.updated(article.updated)
             if (body := self.body(article)) is not None:
                 fe.content(body, type="html")
-            fe.summary(_clean(article.summary))
+            # RSS readers take <description> for HTML: the plain-text summary is escaped as
+            # HTML there, so text such as "<script>" shows as text. Atom's summary is text.
+            fe.summary(_clean(html.escape(article.summary, quote=False) if rss else article.summary))
             if article.author:
                 fe.author({"name": _clean(article.author)})
                 fe.dc.dc_creator(_clean(article.author))
@@ -172,7 +175,7 @@ class FeedWriter:
         return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
 
     def rss(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
-        fg = self._generator(feed, entries, feed.path("rss"), MEDIA_TYPES["rss"])
+        fg = self._generator(feed, entries, feed.path("rss"), MEDIA_TYPES["rss"], rss=True)
         xml = fg.rss_str(pretty=True, encoding="UTF-8")
         if self.config.websub_hub:
             # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" too.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from . import cache, deps
-from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, SeedOutcome, Summary
+from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import SitegenError
 from .model import ImportReport
@@ -118,7 +118,7 @@ class Memo:
         from . import seeds
 
         digests = deps.Digests(config)
-        previous = {path: _as_tuple(o) for path, o in self.state.seeds.items()} if digests.still(self.state.seed_reads) else {}
+        previous = self.state.seeds if digests.still(self.state.seed_reads) else {}
         # Content files unchanged since the last build: the seed hash stamped on each says
         # whether its seed was imported as it is now, without reading the file.
         stored = self.state.inputs
@@ -242,24 +242,6 @@ def summary_of(articles: int, pages: int, feeds: int, drafts: int, errors: Seque
         errors=tuple(ErrorRecord(type(e).__name__, str(e.path) if e.path else None, e.reason, e.line) for e in errors),
         warnings=tuple(warnings),
     )
-
-
-def seed_outcomes(report: ImportReport) -> dict[str, SeedOutcome]:
-    """The import's outcomes as the cache stores them."""
-    typed: dict[str, SeedOutcome] = {}
-    for path, outcome in report.outcomes.items():
-        verdict, *rest = outcome
-        if verdict == "error":
-            typed[path] = SeedOutcome("error", rest[0], int(rest[1]) if rest[1] else None)
-        else:
-            typed[path] = SeedOutcome(verdict, rest[0] if rest else "")
-    return typed
-
-
-def _as_tuple(outcome: SeedOutcome) -> tuple[str, ...]:
-    if outcome.verdict == "error":
-        return ("error", outcome.message, str(outcome.line or ""))
-    return (outcome.verdict, outcome.message) if outcome.message else (outcome.verdict,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import SeedOutcome
 from .config import Config
 from .dates import format_month
 from .errors import SitegenError
@@ -119,5 +120,5 @@ class ImportReport:
     """Content files edited by hand whose seed changed: left as they are."""
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    outcomes: dict[str, SeedOutcome] = field(default_factory=dict)
     """Seed path -> what its import came to, for the cache."""

@@ -91,6 +91,20 @@ def _release_free_memory() -> None:
         pass
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end when the build process ends, however it ends (a SIGKILL included),
+    so that no worker of a killed build goes on writing while the next build runs."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _claim(counter: Any, lock: Any) -> int:
     with lock:
         index = int(counter.value)
@@ -120,7 +134,7 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     # would copy every page of this process's heap into each worker.
     gc.freeze()
     _release_free_memory()
-    pool = ProcessPoolExecutor(jobs - 1, mp_context=forking)
+    pool = ProcessPoolExecutor(jobs - 1, mp_context=forking, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         # One task per chunk; each takes whichever chunk is next, as this process does.
         futures = [pool.submit(_claim_and_run) for _ in chunks]

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import cache, dates, text, urls
-from .cache import FileState, Inputs, Refused
+from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
 from .errors import SeedError, SitegenError
 from .model import ImportReport
@@ -221,11 +221,6 @@ def _unquote(value: str) -> str:
     return value[:-1] if value[-1:] in ("'", '"') else value
 
 
-Outcome = tuple[str, ...]
-"""What importing a seed came to, as the cache keeps it: ("ok",), ("kept", warning) or
-("error", message, line)."""
-
-
 Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None, str]
 """What a worker found of a seed: (its state, its error, the verdict, the content file's
 fields, the seed's title and dateline, the SHA-256 of the content file as read or ABSENT).
@@ -326,11 +321,6 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     return None
 
 
-def import_key(config: Config) -> str:
-    """The settings an import depends on; when they change, every seed is looked at again."""
-    return cache.digest(repr((config.import_rules, config.timezone, config.max_file_bytes)))
-
-
 def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
     taken: set[str] = set()
     for md in sorted(content_dir.glob("*.md")):
@@ -347,7 +337,7 @@ def import_seeds(
     config: Config,
     content_dir: Path | None = None,
     inputs: Inputs | None = None,
-    previous: dict[str, Outcome] | None = None,
+    previous: dict[str, SeedOutcome] | None = None,
     workers: Workers | None = None,
     known: dict[str, str] | None = None,
 ) -> ImportReport:
@@ -363,7 +353,11 @@ def import_seeds(
     seed_files = cache.find_files(seeds_dir, ".txt", recursive=False)
     if not seed_files:
         return report
-    content_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        content_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # a file where the folder should be, or no permission
+        report.errors.append(SeedError(content_dir, f"cannot be made a folder for the imported articles: {e.strerror}"))
+        return report
     inputs = inputs or Inputs()
     previous = previous or {}
     workers = workers or Workers(1)
@@ -375,17 +369,19 @@ def import_seeds(
         outcome = previous.get(name)
         if outcome is None or not inputs.unchanged(name):
             todo.append(Path(name))
-        elif outcome[0] == "error":
-            report.errors.append(SeedError(name, outcome[1], int(outcome[2]) if outcome[2] else None))
+        elif outcome.verdict == "error":
+            report.errors.append(SeedError(name, outcome.message, outcome.line))
             report.outcomes[name] = outcome
         elif inputs.same(content_file):
-            (report.kept if outcome[0] == "kept" else report.unchanged).append(Path(content_file))
-            report.warnings.extend(outcome[1:])
+            (report.kept if outcome.verdict == "kept" else report.unchanged).append(Path(content_file))
+            if outcome.message:
+                report.warnings.append(outcome.message)
             report.outcomes[name] = outcome
         else:
             todo.append(Path(name))
 
-    zone = config.zone
+    # The zone by name, not config.zone: the import then depends on that one setting.
+    zone = dates.get_zone(config.timezone)
     examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}, config.max_file_bytes), label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
@@ -396,9 +392,9 @@ def import_seeds(
         if error is not None:
             report.errors.append(error)
             if verdict != "refused":  # an error about the content file is looked at again next time
-                report.outcomes[str(seed_path)] = ("error", error.reason, str(error.line or ""))
+                report.outcomes[str(seed_path)] = SeedOutcome("error", error.reason, error.line)
             continue
-        report.outcomes[str(seed_path)] = ("ok",)
+        report.outcomes[str(seed_path)] = SeedOutcome("ok")
         target = content_dir / f"{seed_path.stem}.md"
         if verdict == "unchanged":
             report.unchanged.append(target)
@@ -413,7 +409,7 @@ def import_seeds(
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
             report.kept.append(target)
             report.warnings.append(warning)
-            report.outcomes[str(seed_path)] = ("kept", warning)
+            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning)
         elif verdict == "update":
             try:
                 date = published or dates.parse_date(fields.get("date", ""), zone)
@@ -443,5 +439,5 @@ def import_seeds(
             report.outcomes.pop(str(seed_path), None)
         else:
             report.errors.append(result)
-            report.outcomes[str(seed_path)] = ("error", result.reason, str(result.line or ""))
+            report.outcomes[str(seed_path)] = SeedOutcome("error", result.reason, result.line)
     return report

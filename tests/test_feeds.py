@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import feedparser
@@ -169,3 +170,21 @@ def test_hand_written_html_is_sanitised_as_the_setting_says(make_site: MakeSite,
     for html, clean in ((page, setting == "everywhere"), (feed, setting != "off")):
         assert "<b>bold</b>" in html
         assert ("<script>" in html or "onclick" in html or "javascript:" in html or "onerror" in html) != clean, html
+
+
+def test_rss_description_shows_seed_markup_as_text(make_site: MakeSite) -> None:
+    """RSS readers render <description> as HTML: the plain-text summary is escaped for that."""
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Markup", "<img src=x onerror=alert(1)> and <script>alert(2)</script> & Q&A")})
+    assert build(site).ok
+    channel = etree.parse(str(site / "output" / "rss.xml")).getroot().find("channel")
+    assert channel is not None
+    description = channel.find("item/description")
+    assert description is not None and description.text is not None
+    # One level of XML escaping undone by the parser; what a reader renders as HTML is text.
+    assert "<img" not in description.text and "<script" not in description.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in description.text and "Q&amp;A" in description.text
+    # feedparser hands the summary on as HTML, as readers show it: markup-free, reading as the text.
+    summary = feedparser.parse((site / "output" / "rss.xml").read_bytes()).entries[0].summary
+    assert "<" not in summary and "<img src=x onerror=alert(1)> and <script>alert(2)</script>" in html.unescape(summary)
+    atom = parse(site / "output" / "atom.xml")
+    assert atom.entries[0].summary.startswith("<img src=x onerror=alert(1)> and")
