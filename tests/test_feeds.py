@@ -167,9 +167,9 @@ def test_hand_written_html_is_sanitised_as_the_setting_says(make_site: MakeSite,
     page = (site / "output" / "2024" / "03" / "a" / "index.html").read_text()
     # Read with lxml: feedparser sanitises content of its own accord.
     feed = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
-    for html, clean in ((page, setting == "everywhere"), (feed, setting != "off")):
-        assert "<b>bold</b>" in html
-        assert ("<script>" in html or "onclick" in html or "javascript:" in html or "onerror" in html) != clean, html
+    for markup, clean in ((page, setting == "everywhere"), (feed, setting != "off")):
+        assert "<b>bold</b>" in markup
+        assert ("<script>" in markup or "onclick" in markup or "javascript:" in markup or "onerror" in markup) != clean, markup
 
 
 def test_rss_description_shows_seed_markup_as_text(make_site: MakeSite) -> None:
