@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
+from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
 from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.cli import main
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -232,3 +235,25 @@ def test_article_url_colliding_with_a_site_page_is_an_error_not_a_crash(make_sit
     archive = lxml_html.fromstring((site / "output" / "archive" / "index.html").read_bytes())
     assert archive.xpath("//h1/text()") == ["Archive"] and len(archive.xpath("//li/a")) == 2
     assert (site / "output" / "fine" / "index.html").is_file()
+
+
+def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", tags="[world]") for i in range(3)})
+    assert build(site).ok
+    out = site / "output"
+    listings = ["index.html", "tags/world/index.html"]
+    before = {p: (out / p).read_bytes() for p in listings}
+    theme_index = (Path(__file__).parent.parent / "templates" / "index.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "index.html").write_text(theme_index.replace("{% for article in pagination.articles %}", "{% for article in pagination.articles %\n", 1))
+    (site / "content" / "a0.md").write_text(article_md("Story 0, corrected", date="2024-05-01T09:00:00+00:00", tags="[world]"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"templates/index\.html:\d+: template error", result.output), result.output
+    # Every listing keeps its last good version; the article page is updated.
+    assert {p: (out / p).read_bytes() for p in listings} == before
+    assert "Story 0, corrected" in (out / "2024" / "05" / "a0" / "index.html").read_text()
+    # Fixed, the next build renders the listings again.
+    (site / "templates" / "index.html").write_text(theme_index)
+    assert build(site).ok
+    assert "Story 0, corrected" in (out / "index.html").read_text()
