@@ -463,3 +463,28 @@ def test_front_matter_is_the_same_with_or_without_libyaml(values: list[str]) -> 
 
     meta = {"title": values[0], "tags": values[1:], "source": " ".join(values)}
     assert dump_front_matter(meta) == yaml.dump(meta, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+
+
+SEED_PIECES = st.sampled_from(
+    ["Title", "\n", "\n\n", "READ MORE: x", "  • y", "Source: z", "Published: 2024-02-30", "Tags: a, , b", "\x00", "\x01", "\ufeff", "\u202e", "\u200b", "\r", "\r\n", " " * 50, "---", "{{ x }}", "<script>", "# h"]
+) | st.text(max_size=20)
+SEEDS = st.one_of(st.lists(SEED_PIECES, max_size=20).map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")), st.binary(max_size=200))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], deadline=None)
+@given(SEEDS)
+def test_no_seed_ends_in_a_traceback(tmp_path: Path, data: bytes) -> None:
+    """Whatever a seed holds, importing it gives a content file that loads, or an error naming it."""
+    site = tmp_path / "fuzz"
+    for folder in ("seeds", "content"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        for old in (site / folder).iterdir():
+            old.unlink()
+    seed = site / "seeds" / "001_00000000000000aa.txt"
+    seed.write_bytes(data)
+    rules = ImportRules(date=r"^Published:\s*(?P<text>.+)$", tags=r"^Tags:\s*(?P<text>.+)$")
+    report = import_seeds(site, Config(import_rules=rules))
+    assert all(isinstance(e, SeedError) and e.path == seed for e in report.errors)
+    assert bool(report.errors) != bool(report.created)
+    loaded = load_content(site / "content", Config())
+    assert not loaded.errors and len(loaded.articles) == len(report.created)
