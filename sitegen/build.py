@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import deps, errors, parallel
-from .cache import BuildState, Summary
+from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config
 from .errors import SitegenError
 from .lock import OnWait, site_lock
 from .memo import Memo, summary_of
 from .model import ImportReport
-from .output import WriteReport, check_output_dir, finish_output, record_planned
+from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
 from .theme import Theme, theme_dirs
 
@@ -105,6 +105,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     from .feeds import FeedWriter
 
     content_dir = site_dir / "content"
+    # Temp files a killed import or cache write left (this build holds the site's lock: no
+    # other build is writing them now). The output folder's are seen to by finish_output.
+    for folder in (content_dir, site_dir / CACHE_DIR):
+        remove_temp_files(str(folder))
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
     # 2. content/ -> articles.

@@ -346,7 +346,7 @@ def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
         removed.append(stale)
         _remove_empty_parents(os.path.dirname(target), root)
     if _may_hold_leftovers(out_dir):
-        _remove_temp_files(root)
+        remove_temp_files(root)
     write_if_changed(out_dir / MANIFEST, _manifest_bytes(produced | kept))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(out_dir / BUILDING)
@@ -369,7 +369,7 @@ def _may_hold_leftovers(out_dir: Path) -> bool:
     return not (pid == str(os.getpid()) and state == "clean")
 
 
-def _remove_temp_files(folder: str) -> None:
+def remove_temp_files(folder: str) -> None:
     """Remove the temp files a killed build left in ``folder`` and below (links not followed)."""
     try:
         entries = list(os.scandir(folder))
@@ -381,7 +381,7 @@ def _remove_temp_files(folder: str) -> None:
                 if not entry.is_dir(follow_symlinks=False):
                     os.unlink(entry.path)
             elif entry.is_dir(follow_symlinks=False):
-                _remove_temp_files(entry.path)
+                remove_temp_files(entry.path)
         except OSError:
             continue
 

@@ -389,7 +389,7 @@ def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) 
     leftovers = [out / ".index.html.0123456789ab.sitegen-tmp", out / "2024" / "05" / "story" / ".index.html.ba9876543210.sitegen-tmp"]
     kill_while_writing(out, [], [], leftovers)
     assert all(p.exists() for p in leftovers)
-    others = [out / "notes.sitegen-tmp.txt", out / "mine.sitegen-tmp", site / "content" / ".x.md.0123456789ab.sitegen-tmp"]
+    others = [out / "notes.sitegen-tmp.txt", out / "mine.sitegen-tmp"]
     for path in others:
         path.write_text("not a temp file of sitegen's in the output folder")
     (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
@@ -402,7 +402,7 @@ def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) 
 def test_a_clean_build_needs_no_search_for_leftovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     searched: list[str] = []
-    monkeypatch.setattr(output, "_remove_temp_files", searched.append)
+    monkeypatch.setattr(output, "remove_temp_files", searched.append)
     output.record_planned(out, ["a.html"])
     output.write_file(out, "a.html", b"x")
     output.finish_output(out, {"a.html"})
@@ -477,3 +477,16 @@ def test_changed_files_are_published_after_what_they_link_to(make_site: MakeSite
     assert article < listings < feeds
     assert order.index("tags/world/index.html") < order.index("tags/world/atom.xml")
     assert all(order.index(p) > article for p in order if p.endswith((".xml", ".json")) or p.startswith("tags/"))
+
+
+def test_temp_files_a_killed_import_left_are_removed(make_site: MakeSite) -> None:
+    site = story_site(make_site)
+    build(site, jobs=1)
+    leftovers = [site / "content" / ".story.md.0123456789ab.sitegen-tmp", site / ".sitegen-cache" / ".state.bin.0123456789ab.sitegen-tmp"]
+    for path in leftovers:
+        path.write_text("half a file")
+    keep = site / "content" / "notes.sitegen-tmp.txt"
+    keep.write_text("mine")
+    (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
+    assert build(site, jobs=1).ok
+    assert not any(p.exists() for p in leftovers) and keep.exists()
