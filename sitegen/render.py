@@ -28,10 +28,31 @@ class _Loader(jinja2.BaseLoader):
         if template not in self.theme.files:
             raise jinja2.TemplateNotFound(template)
         path, data = self.theme.files[template]
-        return data.decode("utf-8"), str(path), lambda: True
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise jinja2.TemplateSyntaxError(f"is not valid UTF-8 (byte 0x{data[e.start]:02x})", line, template, str(path)) from e
+        return source, str(path), lambda: True
 
     def list_templates(self) -> list[str]:
         return sorted(self.theme.files)
+
+
+class _Template(jinja2.Template):
+    """A template whose imported templates run their top level for every page.
+
+    Jinja keeps an imported template's module once made, so what its top level reads of
+    ``site`` or ``config`` would be noted for the first page that imports it only, and a
+    change to that setting would miss the other pages.
+    """
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> jinja2.environment.TemplateModule:
+        if ctx is not None:
+            keys = ctx.globals_keys - self.globals.keys()
+            if keys:
+                return self.make_module({k: ctx.parent[k] for k in keys})
+        return self.make_module()
 
 
 class Renderer:
@@ -54,6 +75,7 @@ class Renderer:
             # into the compiled code, so compiled templates depend on settings; and loading
             # them would execute whatever the cache folder holds.
         )
+        self.env.template_class = _Template
         links = urls.Urls(site.config.base_url)
         # What templates see besides their context, site and config (the url filters'
         # base URL, the generator's name): part of every page's key.
@@ -78,14 +100,30 @@ class Renderer:
             html = template.render(page=page, **page.context)
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
-        except jinja2.TemplateError as e:
-            raise TemplateError(page.template, f"cannot render /{page.path}: {e}") from e
+        except RecursionError as e:
+            raise TemplateError(page.template, f"cannot render /{page.path}: templates include each other without end") from e
+        except Exception as e:
+            # Anything a template's expressions can raise ({{ 1/0 }}, {{ "a" + 1 }}, a missing
+            # variable): Jinja's traceback frames carry the template file and line.
+            filename, line = self._template_frame(e)
+            raise TemplateError(filename or page.template, f"cannot render /{page.path}: {type(e).__name__}: {e}", line) from e
         return html.encode("utf-8"), tuple(sorted(self._log))
+
+    def _template_frame(self, error: BaseException) -> tuple[str | None, int | None]:
+        """The template file and line the error was raised in, if it was in a template."""
+        files = {str(path) for path, _ in self.theme.files.values()}
+        found: tuple[str | None, int | None] = (None, None)
+        tb = error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename in files:
+                found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+            tb = tb.tb_next
+        return found
 
     def prepare(self, names: set[str]) -> None:
         """Compile templates up front, so forked workers inherit them instead of each compiling."""
         for name in sorted(names):
-            with contextlib.suppress(jinja2.TemplateError):  # reported, with its page, by render()
+            with contextlib.suppress(Exception):  # reported, with its page, by render()
                 self.env.get_template(name)
 
     def template_digest(self, name: str) -> str:

@@ -350,3 +350,43 @@ def test_a_planted_pickle_in_the_cache_is_never_executed(site: Path, tmp_path: P
     report, _ = step(site)
     assert report.ok and not marker.exists()
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_what_an_imported_template_reads_counts_for_every_page(site: Path, tmp_path: Path) -> None:
+    """Jinja runs an imported template's top level once per process: its reads of config
+    must still be noted for every page that imports it."""
+    (site / "templates").mkdir()
+    (site / "templates" / "macros.html").write_text("{% set size = config.feed_size %}{% macro size_note() %}<p id=size>{{ size }}</p>{% endmacro %}\n")
+    article = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    (site / "templates" / "article.html").write_text(
+        '{% import "macros.html" as m %}' + article.replace("{% block content %}", "{% block content %}{{ m.size_note() }}", 1)
+    )
+    step(site)
+    (site / "sitegen.toml").write_text("page_size = 5\nfeed_size = 3\narchive_size = 4\n")
+    step(site)
+    sizes = {lxml_html.fromstring(p.read_bytes()).xpath("string(//p[@id='size'])") for p in (site / "output").glob("2024/*/*/index.html")}
+    assert sizes == {"3"}
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    ("expression", "kind"),
+    [("{{ 1 / 0 }}", "ZeroDivisionError"), ('{{ "a" + 1 }}', "TypeError"), ("{% for k in config %}{{ k }}{% endfor %}", "TypeError")],
+)
+def test_a_template_that_raises_is_an_error_naming_it_and_its_line(site: Path, expression: str, kind: str) -> None:
+    (site / "templates").mkdir()
+    tags = (Path(__file__).parent.parent / "templates" / "tags.html").read_text()
+    (site / "templates" / "tags.html").write_text(tags.replace("<h1>Tags</h1>", "<h1>Tags</h1>\n" + expression, 1))
+    line = next(n for n, text in enumerate((site / "templates" / "tags.html").read_text().splitlines(), 1) if expression in text)
+    report, _ = step(site)
+    [error] = report.errors
+    assert str(error).startswith(f"{site / 'templates' / 'tags.html'}:{line}: cannot render /tags/: {kind}")
+    assert (site / "output" / "index.html").is_file() and report.articles == 15
+
+
+def test_a_template_that_is_not_utf8_is_an_error_naming_it(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates" / "tags.html").write_bytes(b'{% extends "base.html" %}\n{% block content %}\xff{% endblock %}\n')
+    report, _ = step(site)
+    [error] = report.errors
+    assert str(error).startswith(f"{site / 'templates' / 'tags.html'}:2: template error: is not valid UTF-8")
