@@ -105,6 +105,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     from .feeds import FeedWriter
 
     content_dir = site_dir / "content"
+    scanned = memo.scan()
     # Temp files a killed import or cache write left (this build holds the site's lock: no
     # other build is writing them now). The output folder's are seen to by finish_output.
     for folder in (content_dir, site_dir / CACHE_DIR):
@@ -153,6 +154,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     failed = set(rendering.failed)
     memo.save(
         BuildState(
+            failed=tuple(sorted(failed)),
             output_dir=str(output_dir),
             # A failed render is not recorded: the next build tries it again.
             outputs={path: record for path, record in sorted(rendering.records.items()) if path not in failed},
@@ -160,12 +162,17 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             seed_reads=seed_reads,
             report=summary_of(report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings),
             articles=memo.parse_records,
-            scanned=memo.scan(),
             templates=tools.renderer.current_references(),
             reason="",
-        )
+        ),
+        scanned,
     )
     return report
+
+
+_ERROR_KINDS: dict[str, type[SitegenError]] = {
+    kind.__name__: kind for kind in (errors.ConfigError, errors.SeedError, errors.ContentError, errors.TemplateError, errors.OutputError)
+}
 
 
 def _replay(summary: Summary, config: Config, outputs: int) -> BuildReport:
@@ -173,7 +180,7 @@ def _replay(summary: Summary, config: Config, outputs: int) -> BuildReport:
     report = BuildReport(config=config, imported=ImportReport(), cache="up to date: nothing to do")
     report.articles, report.pages, report.feeds, report.drafts = summary.articles, summary.pages, summary.feeds, summary.drafts
     for e in summary.errors:
-        report.errors.append(getattr(errors, e.kind, SitegenError)(e.path, e.message, e.line))
+        report.errors.append(_ERROR_KINDS.get(e.kind, SitegenError)(e.path, e.message, e.line))
     report.warnings = list(summary.warnings)
     report.written.unchanged = outputs
     return report

@@ -35,7 +35,10 @@ CACHE_DIR = ".sitegen-cache"
 FORMAT = 4
 _MAGIC = f"sitegen-cache {FORMAT}\n".encode("ascii")
 # Libraries whose version changes what a build makes.
-_LIBRARIES = ("jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "markupsafe", "msgspec", "nh3")
+_LIBRARIES = (
+    "jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "text-unidecode", "unidecode",
+    "markupsafe", "msgspec", "nh3", "tzdata",
+)
 # A file whose mtime is this close to the moment it was looked at may change again
 # without its mtime moving (file system timestamps are coarse): such a file is trusted
 # only after comparing its SHA-256, as git does with "racily clean" index entries.
@@ -72,11 +75,13 @@ def _library_versions() -> dict[str, str]:
         except OSError:
             continue
         for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name[: -len(".dist-info")].partition("-")
+            for suffix in (".dist-info", ".egg-info"):
+                if not name.endswith(suffix):
+                    continue
+                project, _, version = name[: -len(suffix)].partition("-")
                 key = project.lower().replace("_", "-").replace(".", "-")
                 if key in _LIBRARIES:
-                    found.setdefault(key, version)
+                    found.setdefault(key, version or "?")
     return found
 
 
@@ -206,6 +211,8 @@ class BuildState(msgspec.Struct):
     """Every output file written, by site path."""
     manifest: tuple[int, int] = (0, 0)
     """Size and mtime_ns of the output folder's manifest as the build left it."""
+    failed: tuple[str, ...] = ()
+    """Output files the build could not render or write: the next build tries them again."""
     seeds: dict[str, SeedOutcome] = {}
     """Seed path -> what importing it came to."""
     seed_reads: dict[str, str] = {}
@@ -214,7 +221,7 @@ class BuildState(msgspec.Struct):
     templates: dict[str, tuple[str, ...] | None] = {}
     """Template source digest -> the templates it refers to (render.Renderer)."""
     scanned: tuple[str, ...] = ()
-    """Every file the build could read, as found at its end (cache.scan)."""
+    """Every file the build found when it started (cache.scan) or read while it ran."""
     articles: dict[str, ParseRecord] = {}
     """Content path -> parse record; stored apart, in shards (not in state.bin)."""
     reason: str = "no cache yet"
@@ -280,6 +287,10 @@ def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileSt
     return data, file_state(st, digest(data), checked)
 
 
+REFUSED = "refused"
+"""The digest recorded for a file that was not read: its lstat alone tells a change."""
+
+
 class Inputs:
     """Reads input files and remembers what was read, so the next build can tell what changed."""
 
@@ -306,6 +317,15 @@ class Inputs:
 
     def record(self, path: Path | str, state: FileState) -> None:
         self.seen[str(path)] = state
+
+    def refused(self, path: Path | str) -> None:
+        """Record a file that was found but not read (a link, too large, unreadable) by its
+        lstat, so that putting it right is a change the next build sees."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return  # gone already: the next scan tells
+        self.seen[str(path)] = file_state(st, REFUSED, time.time_ns())
 
     def unchanged(self, path: Path | str, sha: str | None = None) -> bool:
         """True when ``path`` holds what the last build read (bytes with SHA-256 ``sha``, if
@@ -335,6 +355,11 @@ class Inputs:
         old = self.previous.get(path)
         if old is None:
             return None
+        if old.sha == REFUSED:
+            try:
+                return old if old.same_stat(os.lstat(path)) else None
+            except OSError:
+                return None
         try:
             st = os.stat(path)
         except OSError:
@@ -363,7 +388,7 @@ class Inputs:
         """
         now = time.time_ns()
         for name, state in list(self.seen.items()):
-            if not state.racy:
+            if not state.racy or state.sha == REFUSED:
                 continue
             try:
                 st = os.stat(name)

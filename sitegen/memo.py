@@ -70,7 +70,7 @@ class Memo:
     def nothing_changed(self, output_dir: Path, template_dirs: list[Path]) -> bool:
         """True when every input is as the last build read it and every output as it wrote it."""
         state, inputs = self.state, self.inputs
-        if state.reason or state.output_dir != str(output_dir) or interrupted(output_dir):
+        if state.reason or state.failed or state.output_dir != str(output_dir) or interrupted(output_dir):
             return False
         if self.scan(template_dirs) != state.scanned:
             return False
@@ -91,8 +91,8 @@ class Memo:
         return (st.st_size, st.st_mtime_ns) == state.manifest
 
     def scan(self, template_dirs: list[Path] | None = None) -> tuple[str, ...]:
-        """Every file a build would look at now: files refused (a link, too large) count
-        too, so that removing one is a change."""
+        """Every file a build would look at now (refused ones included: a link, a file too
+        large), by name; what each holds is compared through ``inputs``."""
         from .theme import theme_dirs
 
         dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
@@ -165,6 +165,8 @@ class Memo:
             for name, (state, record) in zip(todo, results, strict=True):
                 if state is not None:
                     self.inputs.record(name, state)
+                else:
+                    self.inputs.refused(name)
                 records[name] = record
         self.parsed = len(todo)
         self.parse_records = records
@@ -183,7 +185,6 @@ class Memo:
                 result.records[output.path] = old
             else:
                 todo.append(index)
-        output_dir.mkdir(parents=True, exist_ok=True)
         done = workers.map(_render_one, todo, context=(outputs, tools, output_dir), label="Rendering")
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for index, outcome in zip(todo, done, strict=True):
@@ -220,9 +221,13 @@ class Memo:
 
     # ---- the end ---------------------------------------------------------------------
 
-    def save(self, state: BuildState) -> None:
-        """Store this build's results for the next one."""
+    def save(self, state: BuildState, scanned: tuple[str, ...]) -> None:
+        """Store this build's results for the next one; ``scanned``: what the build found
+        when it started."""
         state.generator = self.generator
+        # A file that appeared while the build ran, unread, is not in this list: the next
+        # build sees the difference and reads it.
+        state.scanned = tuple(sorted(set(scanned) | set(self.inputs.seen)))
         try:
             st = os.stat(Path(state.output_dir) / MANIFEST)
             state.manifest = (st.st_size, st.st_mtime_ns)

@@ -389,6 +389,8 @@ def import_seeds(
     for seed_path, (state, error, verdict, fields, title, published, seen) in zip(todo, examined, strict=True):
         if state is not None:
             inputs.record(seed_path, state)
+        else:
+            inputs.refused(seed_path)
         if error is not None:
             report.errors.append(error)
             if verdict != "refused":  # an error about the content file is looked at again next time

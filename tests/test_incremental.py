@@ -390,3 +390,54 @@ def test_a_template_that_is_not_utf8_is_an_error_naming_it(site: Path) -> None:
     report, _ = step(site)
     [error] = report.errors
     assert str(error).startswith(f"{site / 'templates' / 'tags.html'}:2: template error: is not valid UTF-8")
+
+
+def test_a_refused_file_put_right_is_built_next_time(site: Path, tmp_path: Path) -> None:
+    """A file that was found but not read (a link, too large) is a change once fixed."""
+    target = tmp_path / "elsewhere.md"
+    target.write_text(article_md("Linked", date="2024-03-03T09:00:00+00:00"))
+    (site / "content" / "linked.md").symlink_to(target)
+    (site / "content" / "big.md").write_text(article_md("Big", date="2024-03-04T09:00:00+00:00", body="word " * 2000))
+    (site / "sitegen.toml").write_text("page_size = 5\nfeed_size = 4\narchive_size = 4\nmax_file_bytes = 5000\n")
+    report, _ = step(site)
+    assert sorted(Path(str(e.path)).name for e in report.errors) == ["big.md", "linked.md"]
+    again, _ = step(site)
+    assert again.cache.startswith("up to date") and len(again.errors) == 2
+    # Put right exactly as the messages say: a regular file in place of the link, a smaller file.
+    (site / "content" / "linked.md").unlink()
+    shutil.copy(target, site / "content" / "linked.md")
+    (site / "content" / "big.md").write_text(article_md("Big", date="2024-03-04T09:00:00+00:00", body="Short now."))
+    fixed, _ = step(site)
+    assert fixed.ok and fixed.articles == 17
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_an_output_file_that_could_not_be_written_is_tried_again(site: Path, tmp_path: Path) -> None:
+    out = site / "output"
+    shutil.rmtree(out / "tags")
+    (out / "tags").write_text("in the way")
+    edit(site / "content" / "a02.md", "Text of story 2.", "Text of story 2, edited.")
+    report, _ = step(site)
+    assert report.errors and all("tags" in str(e.path) for e in report.errors)
+    (out / "tags").unlink()
+    again, _ = step(site)
+    assert again.ok and (out / "tags" / "politics" / "index.html").is_file()
+    assert tree(out) == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_file_added_while_a_build_runs_is_built_by_the_next(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import memo
+
+    real = memo.Memo.render
+
+    def add_an_article_meanwhile(self: memo.Memo, *args: object, **kwargs: object) -> memo.Rendering:
+        (site / "content" / "late.md").write_text(article_md("Late", date="2024-03-20T09:00:00+00:00"))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    edit(site / "content" / "a01.md", "Text of story 1.", "Text of story 1, edited.")
+    monkeypatch.setattr(memo.Memo, "render", add_an_article_meanwhile)
+    step(site)
+    monkeypatch.undo()
+    report, _ = step(site)
+    assert not report.cache.startswith("up to date") and report.articles == 16
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
