@@ -3,6 +3,7 @@ as the same visible text, XML-forbidden characters, titles, and plain-text summa
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -82,6 +83,10 @@ def escape_markdown(paragraph: str) -> str:
     return "\n".join(lines)
 
 
+# Start tags after which the text of the next element reads as a new word.
+_BLOCK_TAGS = frozenset(("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"))
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -91,16 +96,36 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"):
+        if tag in _BLOCK_TAGS:
             self.parts.append(" ")
+
+
+# Comments, then anything from "<" to the next ">": a tag, a declaration or a marked section.
+_MARKUP_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment, whitespace folded."""
     parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:
+        # The standard library's tokenizer raises AssertionError on some hand-written
+        # markup (a marked section such as "<![ ]>"); such a body still needs a summary.
+        return _strip_tags(markup)
     return " ".join("".join(parser.parts).split())
+
+
+def _strip_tags(markup: str) -> str:
+    """Visible text of ``markup`` by a plain pattern: what html_to_text falls back on."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = _START_TAG_NAME_RE.match(match.group())
+        return " " if name and name[1].lower() in _BLOCK_TAGS else ""
+
+    return " ".join(html.unescape(_MARKUP_RE.sub(replace, markup)).split())
 
 
 def summarize(text: str, limit: int = 280) -> str:

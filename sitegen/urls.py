@@ -175,8 +175,15 @@ def absolutize_html(html: str, page_url: str) -> str:
         return urljoin(page_url, stripped)
 
     rewriter = _LinkRewriter(html, fix)
-    rewriter.feed(html)
-    rewriter.close()
+    try:
+        rewriter.feed(html)
+        rewriter.close()
+    except AssertionError:
+        # The standard library's tokenizer raises AssertionError on some hand-written
+        # markup (a marked section such as "<![ ]>"). The feed entry then keeps its links
+        # as written, which ``sitegen check`` reports if any is relative: better than an
+        # entry lost, or rewritten from offsets the failed tokenizer can no longer vouch for.
+        return html
     if not rewriter.edits:
         return html
     out: list[str] = []

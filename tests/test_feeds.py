@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from conftest import MakeSite, article_md, seed_text
 from lxml import etree
+from lxml import html as lxml_html
 
 from sitegen.build import build
 
@@ -188,3 +189,20 @@ def test_rss_description_shows_seed_markup_as_text(make_site: MakeSite) -> None:
     assert "<" not in summary and "<img src=x onerror=alert(1)> and <script>alert(2)</script>" in html.unescape(summary)
     atom = parse(site / "output" / "atom.xml")
     assert atom.entries[0].summary.startswith("<img src=x onerror=alert(1)> and")
+
+
+def test_marked_section_in_raw_html_does_not_stop_the_build(make_site: MakeSite) -> None:
+    """The standard library's HTML tokenizer raises AssertionError on "<![ ]>": the summary is
+    still made (by a plain pattern) and the feed entry keeps the HTML as written."""
+    body = '<div><![ ]>Storm &amp; rain <a href="more/">more</a></div>\n\n<div><![ x ]>Flood</div>'
+    site = make_site(
+        content={"a.md": article_md("Marked", date="2024-03-01T08:00:00+00:00", body=body)},
+        config='sanitize_html = "off"\nbase_url = "https://example.org/"\n',
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    page = lxml_html.fromstring((site / "output" / "2024" / "03" / "a" / "index.html").read_bytes())
+    assert page.xpath("//meta[@name='description']/@content") == ["Storm & rain more Flood"]
+    entry = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry", namespaces=ATOM)[0]
+    assert entry.findtext("a:summary", namespaces=ATOM) == "Storm & rain more Flood"
+    assert '<a href="more/">more</a>' in entry.findtext("a:content", namespaces=ATOM)
