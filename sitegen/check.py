@@ -67,8 +67,9 @@ def _unsafe_markup(tree: Any) -> Iterator[str]:
                 yield f"javascript: URL in <{element.tag} {lowered}>"
 
 
-def _relative_urls(tree: Any) -> Iterator[str]:
-    """URLs in a parsed HTML fragment that a feed reader could not resolve."""
+def _unresolvable_urls(tree: Any) -> Iterator[str]:
+    """What a feed reader could not resolve in a parsed HTML fragment: relative URLs, and
+    values that are not URLs at all, each described."""
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -76,9 +77,13 @@ def _relative_urls(tree: Any) -> Iterator[str]:
         if element.get("srcset"):
             values += [c.strip().split(" ")[0] for c in element.get("srcset").split(",") if c.strip()]
         for value in values:
-            parts = urlsplit(value.strip())
+            try:
+                parts = urlsplit(value.strip())
+            except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
+                yield f"URL {value!r} that cannot be parsed ({e})"
+                continue
             if not parts.scheme:
-                yield value
+                yield f"relative URL {value!r}"
 
 
 def _aware(value: str | None, rfc822: bool = False) -> bool:
@@ -148,8 +153,8 @@ def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
                 problems.append(Problem(rel, f"entry {entry_id}: {field} is missing or has no time zone: {value!r}"))
         for field, html in contents:
             if (tree := _fragment(html)) is not None:
-                for url in _relative_urls(tree):
-                    problems.append(Problem(rel, f"entry {entry_id}: relative URL {url!r} in content"))
+                for url in _unresolvable_urls(tree):
+                    problems.append(Problem(rel, f"entry {entry_id}: {url} in content"))
                 for unsafe in _unsafe_markup(tree):
                     problems.append(Problem(rel, f"entry {entry_id}: unsafe markup in {field}: {unsafe}"))
         for field, html in markup:
@@ -177,10 +182,14 @@ def check_links(doc: lxml_html.HtmlElement, rel: str, out_dir: Path, links: urls
     for _, attribute, target, _ in doc.iterlinks():
         if attribute not in ("href", "src"):
             continue
-        absolute = urljoin(page_url, target.strip())
-        if not absolute.startswith(links.base_url):
-            continue  # another site, mailto:, or above the site's base path
-        site_path = unquote(urlsplit(absolute).path[len(links.base_path) :])
+        try:
+            absolute = urljoin(page_url, target.strip())
+            if not absolute.startswith(links.base_url):
+                continue  # another site, mailto:, or above the site's base path
+            site_path = unquote(urlsplit(absolute).path[len(links.base_path) :])
+        except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
+            problems.append(Problem(rel, f"link {target!r} cannot be parsed as a URL ({e})"))
+            continue
         try:
             target_file = urls.safe_join(out_dir, urls.output_file(site_path))
         except ValueError:

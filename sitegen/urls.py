@@ -170,9 +170,14 @@ def absolutize_html(html: str, page_url: str) -> str:
 
     def fix(url: str) -> str:
         stripped = url.strip()
-        if not stripped or urlsplit(stripped).scheme:
+        try:
+            if not stripped or urlsplit(stripped).scheme:
+                return url
+            return urljoin(page_url, stripped)
+        except ValueError:
+            # Not a URL at all ("//[oops": urllib reads a bracket after // as the start of
+            # an IPv6 address): left as written, for ``sitegen check`` to name.
             return url
-        return urljoin(page_url, stripped)
 
     rewriter = _LinkRewriter(html, fix)
     try:

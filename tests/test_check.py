@@ -110,3 +110,18 @@ def test_check_flags_markup_that_could_run_script(make_site: MakeSite, runner: C
         ("rss.xml", "unsafe markup in description: <script> element"),
     ]
     assert all(p.message.startswith("entry urn:uuid:") for p in problems if p.path != "2024/05/a/index.html")
+
+
+def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runner: CliRunner) -> None:
+    """urllib raises ValueError on "//[oops" (a bracket that opens no IPv6 address): the feeds
+    keep it as written and ``sitegen check`` names the files that carry it."""
+    site = make_site(content={"a.md": article_md("A story", body="See [this](//[oops) and [that](b/).")}, config='base_url = "https://example.org/"\n')
+    report = build(site)
+    assert report.ok, report.errors
+    feed = (site / "output" / "atom.xml").read_text()
+    assert 'href="//[oops"' in feed.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+    assert "https://example.org/2024/05/a/b/" in feed
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError), result.output
+    assert "2024/05/a/index.html: link '//[oops' cannot be parsed as a URL (Invalid IPv6 URL)" in result.output
+    assert "atom.xml: entry " in result.output and "URL '//[oops' that cannot be parsed (Invalid IPv6 URL) in content" in result.output
