@@ -6,7 +6,20 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import cache
 from .cache import Inputs
+from .errors import SitegenError, TemplateError
+
+MAX_FILE_BYTES = 10_000_000
+"""The largest file a template folder may hold: generous, as static files (images, fonts)
+live there too. Read with a limit, a file is also refused, without blocking, when it is a
+symbolic link or not a regular file (cache.read_file): a FIFO would hang the build."""
+
+
+def is_editor_leftover(name: str) -> bool:
+    """True for the files editors leave beside the one being edited: Emacs lock links
+    (``.#base.html``) and backups (``base.html~``), Vim swap files (``.base.html.swp``)."""
+    return name.startswith(".#") or name.endswith(("~", ".swp"))
 
 
 def default_theme_dir() -> Path:
@@ -25,22 +38,61 @@ def theme_dirs(site_dir: Path) -> list[Path]:
 
 
 class Theme:
-    """Every file of the template folders, read once: a site's file beats the theme's of the same name."""
+    """Every file of the template folders, read once: a site's file beats the theme's of the same name.
 
-    def __init__(self, site_dir: Path, inputs: Inputs) -> None:
+    A file that cannot be used (a symbolic link, a FIFO, unreadable, too large) is left out
+    with a TemplateError in ``problems``: a theme's file of the same name, if there is one,
+    takes its place. Editor leftovers are left out silently.
+    """
+
+    def __init__(self, site_dir: Path, inputs: Inputs, limit: int = MAX_FILE_BYTES) -> None:
         self.files: dict[str, tuple[Path, bytes]] = {}
+        self.problems: list[SitegenError] = []
+        """The files left out, each as an error naming it, for the build's report."""
         for folder in theme_dirs(site_dir):
             for root, _, names in sorted(os.walk(folder)):
                 for name in sorted(names):
+                    if is_editor_leftover(name):
+                        continue
                     path = Path(root) / name
                     rel = path.relative_to(folder).as_posix()
-                    if rel not in self.files:
-                        self.files[rel] = (path, inputs.read(path))
-                    else:
-                        inputs.read(path)  # shadowed, but adding or removing a file still counts
+                    # A shadowed file is read too: adding or removing it still counts as a change.
+                    data = self._read(path, inputs, limit, report=rel not in self.files)
+                    if data is not None and rel not in self.files:
+                        self.files[rel] = (path, data)
+
+    def _read(self, path: Path, inputs: Inputs, limit: int, report: bool) -> bytes | None:
+        """The bytes of ``path``, recorded as an input; None (and, if ``report``, a problem)
+        when it cannot be used."""
+        try:
+            data, state = cache.read_file(path, limit)
+        except cache.Refused as e:
+            problem = TemplateError(path, _refusal(path, e, limit))
+        except OSError as e:
+            problem = TemplateError(path, f"cannot be read: {e.strerror or e}")
+        else:
+            inputs.record(path, state)
+            return data
+        # Recorded by its lstat: putting it right is a change the next build sees.
+        inputs.refused(path)
+        if report:
+            self.problems.append(problem)
+        return None
 
     def static_files(self) -> Iterator[tuple[str, bytes]]:
         """The ``static/`` files, by site path."""
         for rel in sorted(self.files):
             if rel.startswith("static/"):
                 yield rel, self.files[rel][1]
+
+
+def _refusal(path: Path, refused: cache.Refused, limit: int) -> str:
+    if refused.link:
+        return "is a symbolic link; template folders hold regular files: copy the file there instead of linking to it"
+    try:
+        size = os.lstat(path).st_size
+    except OSError:
+        size = 0
+    if size > limit:
+        return f"is {size:,} bytes, over the {limit:,} a template or static file may have; it was not read"
+    return f"{refused}; it was not read"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import MakeSite, article_md
+
+from sitegen.build import build
+from sitegen.cache import Inputs
+from sitegen.errors import TemplateError
+from sitegen.theme import Theme, default_theme_dir
+
+
+@contextmanager
+def no_hang(seconds: int = 20) -> Iterator[None]:
+    """Fail instead of waiting for ever (opening a FIFO for reading waits for a writer)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def awkward_templates(site: Path) -> Path:
+    """A templates/ folder holding every kind of file that cannot be read as a template."""
+    templates = site / "templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "static" / "site.css").write_text("body { color: black }\n")
+    # Editor leftovers: an Emacs lock (a link to nowhere), a backup, a Vim swap file.
+    (templates / ".#base.html").symlink_to("root@host.1234:1700000000")
+    (templates / "base.html~").write_text("{% broken")
+    (templates / ".article.html.swp").write_bytes(b"\0\1\2")
+    # Files that are not regular files inside the folder.
+    (templates / "static" / "gone.png").symlink_to(site / "nowhere.png")
+    (templates / "static" / "logo.png").symlink_to(site / "logo.png")
+    (site / "logo.png").write_bytes(b"\x89PNG")
+    os.mkfifo(templates / "static" / "pipe.css")
+    return templates
+
+
+def test_files_that_cannot_be_read_are_named_and_left_out(make_site: MakeSite) -> None:
+    site = make_site()
+    templates = awkward_templates(site)
+    (templates / "big.html").write_text("x" * 100_001)
+    (templates / "index.html").symlink_to(default_theme_dir() / "index.html")
+    with no_hang():
+        theme = Theme(site, Inputs(), limit=100_000)
+    assert all(isinstance(p, TemplateError) for p in theme.problems)
+    named = {p.path.name if p.path else "": p.reason for p in theme.problems}
+    assert sorted(named) == ["big.html", "gone.png", "index.html", "logo.png", "pipe.css"]
+    assert "symbolic link" in named["gone.png"] and "symbolic link" in named["logo.png"]
+    assert "not a regular file" in named["pipe.css"]
+    assert named["big.html"] == "is 100,001 bytes, over the 100,000 a template or static file may have; it was not read"
+    assert "static/site.css" in theme.files and "static/logo.png" not in theme.files and "big.html" not in theme.files
+    # A file left out gives way to the default theme's of the same name.
+    assert theme.files["index.html"][0] == default_theme_dir() / "index.html"
+    # Editor leftovers are neither read nor reported.
+    assert not [rel for rel in theme.files if rel.startswith(".") or rel.endswith(("~", ".swp"))]
+    assert "base.html" in theme.files and theme.files["base.html"][0] == default_theme_dir() / "base.html"
+
+
+def test_a_build_with_unreadable_template_files_still_builds(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    awkward_templates(site)
+    with no_hang():
+        report = build(site)
+    out = site / "output"
+    assert (out / "index.html").is_file() and (out / "2024" / "05" / "a" / "index.html").is_file()
+    assert (out / "static" / "site.css").is_file() and not (out / "static" / "pipe.css").exists()
+    assert not (out / "static" / "logo.png").exists() and not list(out.rglob("*.swp"))
+    assert all(isinstance(e, TemplateError) for e in report.errors), report.errors
+    # Put right, the file is seen by the next build, incremental as it is.
+    (site / "templates" / "static" / "pipe.css").unlink()
+    (site / "templates" / "static" / "pipe.css").write_text("p { margin: 0 }\n")
+    build(site)
+    assert (out / "static" / "pipe.css").read_text() == "p { margin: 0 }\n"
