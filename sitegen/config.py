@@ -111,6 +111,12 @@ def parse_config(text: str, path: Path) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, f"not valid TOML: {e}") from e
+    except RecursionError as e:
+        raise ConfigError(path, "not valid TOML: arrays or tables nested too deeply", _deepest_line(text)) from e
+    except ValueError as e:  # an integer of more than 4,300 digits
+        match = _LONG_NUMBER_RE.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        raise ConfigError(path, f"not valid TOML: {e}", line) from e
 
     def fail(key: str, message: str, table: str = "") -> ConfigError:
         name = f"{table}.{key}" if table else key
@@ -162,7 +168,10 @@ def parse_config(text: str, path: Path) -> Config:
 
 
 def _check_url(value: str, fail: Any) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as e:  # a bracket that opens no IPv6 address, as in "https://[x/"
+        raise fail(f"is not a valid URL ({e}): {value!r}") from e
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise fail(f"must be an absolute http(s) URL such as 'https://example.org/', not {value!r}")
     return value
@@ -195,6 +204,48 @@ def _check_base_url(value: str, fail: Any) -> str:
         raise fail(f"must not contain . or .. in its path: {value!r}")
     path = path if path.endswith("/") else path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+_LONG_NUMBER_RE = re.compile(r"[0-9_]{4301}")
+
+
+def _deepest_line(text: str) -> int | None:
+    """1-based line where TOML arrays and inline tables are nested deepest (brackets in
+    strings and comments left out), for an error about nesting."""
+    depth = deepest = 0
+    line, found = 1, None
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in "\"'":
+            close = char * 3 if text.startswith(char * 3, i) else char
+            i += len(close)
+            while i < n and not text.startswith(close, i):
+                if text[i] == "\n":
+                    if len(close) == 1:
+                        break  # an unclosed one-line string ends with its line
+                    line += 1
+                elif text[i] == "\\" and char == '"':
+                    i += 1  # the escaped character, which may be a line end
+                    if text.startswith("\n", i):
+                        line += 1
+                i += 1
+            i += len(close) if i < n and text.startswith(close, i) else 0
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, found = depth, line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return found
 
 
 def _check_permalink(value: str, fail: Any) -> str:
@@ -233,6 +284,8 @@ def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes)
     path = site_dir / CONFIG_NAME
     if not path.exists():
         return Config()
+    if not path.is_file() and not path.is_dir():  # a FIFO would hang the read; a folder says so below
+        raise ConfigError(path, "is not a regular file")
     try:
         text = read(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:

@@ -17,7 +17,8 @@ def get_zone(name: str) -> dt.tzinfo:
         return dt.UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as e:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as e:
+        # OSError: a name that is a folder of the zone database ("Europe") or unreadable.
         raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from e
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from conftest import no_hang
 
 from sitegen import urls
 from sitegen.config import Config, load_config, parse_config
@@ -109,3 +111,31 @@ def test_base_url_refuses_userinfo_backslashes_whitespace_and_controls(value: st
         parse_config(f'title = "T"\nlanguage = "en"\nbase_url = "{value}"\n', P)
     assert str(info.value).startswith("sitegen.toml:3: base_url: ")
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ZoneInfo raises IsADirectoryError for a folder of the zone database.
+        ('title = "x"\ntimezone = "Europe"\n', "sitegen.toml:2: timezone: unknown timezone 'Europe'"),
+        ('timezone = "Etc"\n', "sitegen.toml:1: timezone: unknown timezone 'Etc'"),
+        # urlsplit raises ValueError for a bracket that opens no IPv6 address.
+        ('title = "x"\nbase_url = "https://example[.org/news/"\n', "sitegen.toml:2: base_url: is not a valid URL (Invalid IPv6 URL)"),
+        ('base_url = "https://[example.org/"\n', "sitegen.toml:1: base_url: is not a valid URL"),
+        ('\n\nwebsub_hub = "https://hub[.example/"\n', "sitegen.toml:3: websub_hub: is not a valid URL (Invalid IPv6 URL)"),
+        # tomllib raises RecursionError on deep nesting, ValueError on a huge integer.
+        ('title = "x"\na = ' + "[" * 2000 + "]" * 2000 + "\n", "sitegen.toml:2: not valid TOML: arrays or tables nested too deeply"),
+        ('title = "[[[["  # [[[[\nb = [[1]]\n\nc = ' + "{d = " * 2000 + "1" + "}" * 2000 + "\n", "sitegen.toml:4: not valid TOML: arrays or tables nested too deeply"),
+        ('title = "x"\npage_size = ' + "1" * 5000 + "\n", "sitegen.toml:2: not valid TOML: Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_values_python_refuses_are_config_errors_naming_the_line(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, P)
+    assert str(info.value).startswith(expected), str(info.value)
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "sitegen.toml")
+    with no_hang(), pytest.raises(ConfigError, match=r"sitegen\.toml: is not a regular file"):
+        load_config(tmp_path)

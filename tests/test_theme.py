@@ -1,33 +1,14 @@
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, no_hang
 
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.errors import TemplateError
 from sitegen.theme import Theme, default_theme_dir
-
-
-@contextmanager
-def no_hang(seconds: int = 20) -> Iterator[None]:
-    """Fail instead of waiting for ever (opening a FIFO for reading waits for a writer)."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def awkward_templates(site: Path) -> Path:
