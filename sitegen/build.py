@@ -43,6 +43,8 @@ class BuildReport:
     """Content files read and parsed; the others came from the cache."""
     drafts: int = 0
     """Content files skipped as drafts."""
+    failed: list[str] = field(default_factory=list)
+    """Output files that could not be rendered or written: each keeps its last good version."""
     cache: str = ""
     """How the build cache was used, in words."""
 
@@ -135,8 +137,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # Every changed file was staged beside its place; all are published together now, so
     # a build that fails or is killed before this point leaves the site as it was.
     memo.publish(rendering, outputs)
-    # A file whose render failed keeps its last good version, and its place in the manifest.
-    removed = finish_output(output_dir, set(rendering.records) | memo.still_as_written(rendering.failed, output_dir))
+    # A file whose render failed keeps its last good version, its place in the manifest and
+    # its record (the build after tries it again: state.failed).
+    kept = memo.still_as_written(rendering.failed, output_dir)
+    removed = finish_output(output_dir, set(rendering.records) | set(kept))
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += imported.errors + loaded.errors + site_errors + plan_errors + rendering.errors
@@ -152,12 +156,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         report.cache = f"{memo.parsed} content files parsed, {rendering.rendered} of {len(outputs)} output files rendered"
 
     failed = set(rendering.failed)
+    report.failed = sorted(failed)
     memo.save(
         BuildState(
             failed=tuple(sorted(failed)),
             output_dir=str(output_dir),
-            # A failed render is not recorded: the next build tries it again.
-            outputs={path: record for path, record in sorted(rendering.records.items()) if path not in failed},
+            outputs=dict(sorted((rendering.records | kept).items())),
             seeds=imported.outcomes,
             seed_reads=seed_reads,
             report=summary_of(report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings),

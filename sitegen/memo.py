@@ -98,10 +98,10 @@ class Memo:
         dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
         return tuple(sorted(cache.scan(self.site_dir, dirs, self.site_dir / "content")))
 
-    def still_as_written(self, paths: Sequence[str], output_dir: Path) -> set[str]:
-        """Those of ``paths`` whose file is still as the last build wrote it."""
+    def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
+        """The last build's records of those of ``paths`` whose file is still as it wrote it."""
         records = self.state.outputs
-        return {p for p in paths if p in records and _same_file(os.path.join(output_dir, p), records[p])}
+        return {p: records[p] for p in paths if p in records and _same_file(os.path.join(output_dir, p), records[p])}
 
     def keep_as_is(self) -> None:
         """Nothing changed: store only what was learnt of racy files, if anything."""

@@ -253,6 +253,10 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     # Every listing keeps its last good version; the article page is updated.
     assert {p: (out / p).read_bytes() for p in listings} == before
     assert "Story 0, corrected" in (out / "2024" / "05" / "a0" / "index.html").read_text()
+    # And a build after it, the typo still there, keeps them too.
+    again = build(site)
+    assert again.failed and {p: (out / p).read_bytes() for p in listings} == before
+    assert not again.written.removed
     # Fixed, the next build renders the listings again.
     (site / "templates" / "index.html").write_text(theme_index)
     assert build(site).ok
