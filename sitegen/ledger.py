@@ -17,17 +17,36 @@ from pathlib import Path
 from . import dates
 from .cache import Inputs
 from .config import Config
+from .errors import OutputError, SitegenError
 from .model import Article
 from .output import write_if_changed
+from .seeds import UNWRITTEN
 
 LEDGER_NAME = ".sitegen-updated.json"
 
 
-def update_dates(content_dir: Path, articles: Sequence[Article], config: Config, inputs: Inputs) -> list[Article]:
-    """The articles with ``updated`` from the ledger; the ledger kept up to date on disk."""
+def update_dates(
+    content_dir: Path, articles: Sequence[Article], config: Config, inputs: Inputs, errors: list[SitegenError] | None = None
+) -> list[Article]:
+    """The articles with ``updated`` from the ledger; the ledger kept up to date on disk.
+
+    A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
+    naming it: added to ``errors`` when given, and the dates are still those worked out
+    (the next build tries the write again); raised otherwise.
+    """
     stored = load_ledger(content_dir, inputs.read)
     dated, ledger = apply_ledger(articles, stored, config.zone)
-    if (data := save_ledger(content_dir, ledger, stored)) is not None:
+    try:
+        data = save_ledger(content_dir, ledger, stored)
+    except OutputError as e:
+        if errors is None:
+            raise
+        errors.append(e)
+        # Recorded in a state no file matches: the next build finds the ledger changed, and
+        # runs (and writes it) again, rather than replaying this build as "nothing to do".
+        inputs.record(content_dir / LEDGER_NAME, UNWRITTEN)
+        data = None
+    if data is not None:
         inputs.wrote(content_dir / LEDGER_NAME, data)
     return dated
 

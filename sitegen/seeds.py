@@ -20,7 +20,7 @@ import yaml
 from . import cache, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
-from .errors import SeedError, SitegenError
+from .errors import OutputError, SeedError, SitegenError
 from .model import ImportReport
 from .output import write_if_changed
 from .parallel import Workers
@@ -62,6 +62,7 @@ def seed_id(name: str) -> str:
 # any file of the machine) and never over max_file_bytes: cache.read_file with a limit.
 _SEED_LINK = "is a symbolic link; a seed must be a regular file inside seeds/, not a link to one"
 _CONTENT_LINK = "is a symbolic link; the importer does not write through one: replace it with a regular file or remove it"
+_CONTENT_FOLDER = "is a folder where the article imported from seeds/{seed} goes: rename or remove the folder"
 
 
 def decode_seed(data: bytes, path: Path) -> str:
@@ -227,6 +228,11 @@ fields, the seed's title and dateline, the SHA-256 of the content file as read o
 Only this travels back, not the seed's text: at 50,000 seeds that would be hundreds of
 megabytes held until the import ends."""
 
+UNWRITTEN = FileState(-1, 0, 0, 0, "not written", cache.RACY_NS + 1)
+"""The state recorded for an input whose result could not be written (the ledger, a seed
+whose content file could not be): no file matches it (size -1; not racy, so it is stored
+as it is), and the next build, finding the input changed, does the work again."""
+
 ABSENT = "absent"
 """The content file's hash when there was no content file."""
 
@@ -263,6 +269,8 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
     except Refused as e:
         if e.link:
             return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None, ""
+        if os.path.isdir(target):  # content.py takes it for a folder of articles: nobody else says
+            return state, SeedError(target, _CONTENT_FOLDER.format(seed=path.name)), "refused", {}, "", None, ""
         return state, None, "skip", {}, "", None, ""
     except (OSError, UnicodeDecodeError):
         return state, None, "skip", {}, "", None, ""
@@ -317,7 +325,10 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
         return SeedError(target, _CONTENT_LINK)
     if now != seen:
         return f"{target}: changed while importing; kept your version"
-    write_if_changed(target, document)
+    try:
+        write_if_changed(target, document)
+    except OutputError as e:  # a full disk, a read-only folder: about the content file
+        return e
     return None
 
 
@@ -395,6 +406,8 @@ def import_seeds(
             report.errors.append(error)
             if verdict != "refused":  # an error about the content file is looked at again next time
                 report.outcomes[str(seed_path)] = SeedOutcome("error", error.reason, error.line)
+            else:  # recorded by its lstat: putting it right is a change the next build sees
+                inputs.refused(content_dir / f"{seed_path.stem}.md")
             continue
         report.outcomes[str(seed_path)] = SeedOutcome("ok")
         target = content_dir / f"{seed_path.stem}.md"
@@ -439,6 +452,11 @@ def import_seeds(
         elif result.path == target:  # about the content file, not the seed: look again next time
             report.errors.append(result)
             report.outcomes.pop(str(seed_path), None)
+            if isinstance(result, OutputError):
+                # Nothing on disk changes when the write fails. The seed, recorded in a state
+                # no file matches, makes the next build run (and import it again) rather than
+                # replay this one. (Not the content file: the content step records it as read.)
+                inputs.record(seed_path, UNWRITTEN)
         else:
             report.errors.append(result)
             report.outcomes[str(seed_path)] = SeedOutcome("error", result.reason, result.line)

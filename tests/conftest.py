@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,3 +93,40 @@ def no_hang(seconds: int = 20) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class Tmpfs:
+    """tmpfs mounts for one test (root only); always unmounted."""
+
+    def __init__(self) -> None:
+        self.mounted: list[Path] = []
+
+    def mount(self, folder: Path, size: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        self.mounted.append(folder)
+
+    def grow(self, folder: Path, size: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True, capture_output=True)
+
+    def read_only(self, folder: Path) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
+
+    def unmount_all(self) -> None:
+        for folder in reversed(self.mounted):
+            if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode != 0:
+                subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+        self.mounted.clear()
+
+
+@pytest.fixture
+def tmpfs() -> Iterator[Tmpfs]:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    mounts = Tmpfs()
+    try:
+        yield mounts
+    finally:
+        mounts.unmount_all()

@@ -1,21 +1,25 @@
 from __future__ import annotations
 
+import errno
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, SAMPLE_SEED, MakeSite, seed_text
+from click.testing import CliRunner
+from conftest import DATA, SAMPLE_SEED, MakeSite, Tmpfs, article_md, seed_text
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.cli import main
 from sitegen.config import Config, ImportRules
 from sitegen.content import load_content, new_markdown
-from sitegen.errors import SeedError
+from sitegen.errors import OutputError, SeedError
 from sitegen.seeds import import_seeds, is_hand_edited, parse_seed, render_markdown
 from sitegen.text import escape_markdown
 
@@ -488,3 +492,40 @@ def test_no_seed_ends_in_a_traceback(tmp_path: Path, data: bytes) -> None:
     assert bool(report.errors) != bool(report.created)
     loaded = load_content(site / "content", Config())
     assert not loaded.errors and len(loaded.articles) == len(report.created)
+
+
+def test_a_folder_where_a_content_file_goes_is_named(make_site: MakeSite, runner: CliRunner) -> None:
+    """The importer cannot write there, and content.py takes the folder for a folder of articles."""
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Storm", "Wind."), "002_00000000000000bb.txt": seed_text("Flood", "Rain.")})
+    (site / "content" / "001_00000000000000aa.md").mkdir()
+    report = build(site)
+    assert [str(e) for e in report.errors] == [
+        f"{site / 'content' / '001_00000000000000aa.md'}: is a folder where the article imported from seeds/001_00000000000000aa.txt goes: rename or remove the folder"
+    ]
+    assert report.articles == 1 and [p.name for p in report.imported.created] == ["002_00000000000000bb.md"]
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "001_00000000000000aa.md: is a folder" in result.output
+    (site / "content" / "001_00000000000000aa.md").rmdir()
+    assert build(site).ok and (site / "content" / "001_00000000000000aa.md").is_file()
+
+
+def test_a_content_file_that_cannot_be_written_is_an_error_and_the_rest_is_built(make_site: MakeSite, tmpfs: Tmpfs) -> None:
+    site = make_site()
+    tmpfs.mount(site / "content", "1m")
+    (site / "content" / "a.md").write_text(article_md("A story"), encoding="utf-8")
+    assert build(site).ok
+    # A new seed, and content/ made read-only: the import cannot write its article.
+    (site / "seeds" / "001_00000000000000aa.txt").write_text(seed_text("Storm", "Wind."), encoding="utf-8")
+    (site / "sitegen.toml").write_text('title = "After the storm"\n', encoding="utf-8")
+    tmpfs.read_only(site / "content")
+    report = build(site)
+    target = site / "content" / "001_00000000000000aa.md"
+    assert [(type(e), e.path, e.reason) for e in report.errors] == [(OutputError, target, f"cannot be written: {os.strerror(errno.EROFS)}")]
+    assert report.imported.created == [] and report.articles == 1
+    home = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert home.findtext(".//title") == "After the storm"
+    assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+    # Writable again: the next build imports it, though no input changed since.
+    subprocess.run(["mount", "-o", "remount,rw", str(site / "content")], check=True)
+    again = build(site)
+    assert again.ok and again.articles == 2 and target.is_file()
