@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import MakeSite, article_md, no_hang
 
 from sitegen.build import build
@@ -64,3 +65,18 @@ def test_a_build_with_unreadable_template_files_still_builds(make_site: MakeSite
     (site / "templates" / "static" / "pipe.css").write_text("p { margin: 0 }\n")
     build(site)
     assert (out / "static" / "pipe.css").read_text() == "p { margin: 0 }\n"
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="build.py does not add Theme.problems to the report yet")
+def test_a_build_reports_the_template_files_it_left_out(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    awkward_templates(site)
+    with no_hang():
+        report = build(site)
+    assert sorted((type(e), e.path.name if e.path else "") for e in report.errors) == [
+        (TemplateError, "gone.png"),
+        (TemplateError, "logo.png"),
+        (TemplateError, "pipe.css"),
+    ]
+    # A build with nothing to do says so again.
+    assert [str(e) for e in build(site).errors] == [str(e) for e in report.errors]
