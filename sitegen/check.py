@@ -109,7 +109,11 @@ class _Entry(NamedTuple):
 def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
     """Each entry of a feed file, with its dates and the fields readers render as HTML."""
     if path.suffix == ".json":
-        for item in json.loads(data).get("items", []):
+        doc = json.loads(data)
+        items = doc.get("items", []) if isinstance(doc, dict) else None
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise ValueError("not a JSON Feed: expected an object whose items are objects")
+        for item in items:
             dates = [("date_published", item.get("date_published"), False)]
             yield _Entry(item.get("id"), dates, [("content_html", item.get("content_html", ""))], [])
         return
@@ -134,7 +138,10 @@ def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
 
 def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
     problems: list[Problem] = []
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [Problem(rel, f"cannot be read: {e.strerror or e}")]
     if not rel.startswith(ARCHIVE_PREFIX) and len(data) > config.feed_max_bytes:
         problems.append(Problem(rel, f"{len(data):,} bytes, over the budget of {config.feed_max_bytes:,} (feed_max_bytes)"))
     try:
@@ -166,7 +173,12 @@ def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
 
 def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
     """Broken internal links of one page, and markup that could run script in its articles."""
-    doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
+    try:
+        doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
+    except OSError as e:
+        return [Problem(rel, f"cannot be read: {e.strerror or e}")]
+    except etree.ParserError as e:  # "Document is empty": an empty file, or only a comment
+        return [Problem(rel, f"cannot be parsed as HTML: {e}")]
     problems = check_links(doc, rel, out_dir, links)
     # Only the articles: the site's own templates may carry scripts on purpose.
     for article in doc.iter("article"):
@@ -206,8 +218,13 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
     problems: list[Problem] = []
     for path in sorted(out_dir.rglob("*")):
         rel = path.relative_to(out_dir).as_posix()
-        if path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX):
+        feed = path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
+        if (not feed and path.suffix != ".html") or path.is_dir():
+            continue
+        if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
+            problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
+        elif feed:
             problems += check_feed(path, rel, config)
-        elif path.suffix == ".html":
+        else:
             problems += check_page(path, rel, out_dir, links)
     return problems

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, no_hang
 
 from sitegen.build import build
 from sitegen.check import check_output
@@ -125,3 +126,24 @@ def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runn
     assert result.exit_code == 1 and not isinstance(result.exception, ValueError), result.output
     assert "2024/05/a/index.html: link '//[oops' cannot be parsed as a URL (Invalid IPv6 URL)" in result.output
     assert "atom.xml: entry " in result.output and "URL '//[oops' that cannot be parsed (Invalid IPv6 URL) in content" in result.output
+
+
+def test_files_that_cannot_be_checked_are_named_not_a_crash(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    assert build(site).ok
+    out = site / "output"
+    (out / "2024" / "05" / "a" / "index.html").write_bytes(b"")  # lxml: "Document is empty"
+    (out / "comment.html").write_text("<!-- nothing else -->\n")
+    (out / "feed.json").write_text("[]\n")
+    os.mkfifo(out / "pipe.html")  # reading it would wait for a writer
+    (out / "folder.html").mkdir()
+    with no_hang():
+        result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = [line.removeprefix("error: ") for line in result.output.splitlines() if line.startswith("error: ")]
+    assert lines == [
+        "2024/05/a/index.html: cannot be parsed as HTML: Document is empty",
+        "comment.html: cannot be parsed as HTML: Document is empty",
+        "feed.json: cannot be parsed: not a JSON Feed: expected an object whose items are objects",
+        "pipe.html: is not a regular file: it cannot be checked",
+    ]
