@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -40,9 +41,13 @@ def line_of(text: str, key: str, separator: str) -> int | None:
 
 
 def _display(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when inside it."""
+    """The path as the user would type it: relative to the working folder when inside it.
+
+    Made absolute without resolving links: an error about a symbolic link names the link,
+    not the file it points to.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
     except (ValueError, OSError):
         return str(path)
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, seed_text
+from conftest import MakeSite, article_md, seed_text
 
 from sitegen.cli import main
 
@@ -136,3 +137,17 @@ def test_no_wait_option(runner: CliRunner, make_site: MakeSite) -> None:
             assert result.exit_code == 1
             assert f"another sitegen build of {site} is running" in result.output
     assert runner.invoke(main, ["import", "--site", str(site), "--no-wait"]).exit_code == 0
+
+
+def test_an_error_about_a_link_names_the_link_not_its_target(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    (site / "drafts").mkdir()
+    (site / "drafts" / "target.md").write_text(article_md("Linked"), encoding="utf-8")
+    (site / "content" / "b.md").symlink_to(site / "drafts" / "target.md")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"error: {site / 'content' / 'b.md'}: is a symbolic link" in result.output and "target.md" not in result.output
+    # Inside the working folder, relative to it.
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build", "--site", "."])
+    assert result.exit_code == 1 and "error: content/b.md: is a symbolic link" in result.output, result.output
