@@ -10,7 +10,9 @@ the next one shows. Where there is no ``fcntl`` (Windows), builds are not locked
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,6 +51,9 @@ class LockError(SitegenError):
     """Another sitegen process is building the same site."""
 
 
+_NOT_A_FILE = "is {what}; sitegen keeps its build lock in a file of its own there: remove it"
+
+
 @contextlib.contextmanager
 def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the site's build lock for the ``with`` block.
@@ -62,9 +67,15 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
     path = cache_dir(site_dir) / LOCK_NAME
     try:
         make_cache_dir(site_dir)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        # Never through a link: the holder truncates the file, which would empty its target.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as e:
+        if e.errno == errno.ELOOP or os.path.islink(path):
+            raise LockError(path, _NOT_A_FILE.format(what="a symbolic link")) from e
         raise LockError(path, f"cannot be written: {e.strerror or e}") from e
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: it cannot hold a pid
+        os.close(fd)
+        raise LockError(path, _NOT_A_FILE.format(what="not a regular file"))
     _held.add(fd)
     try:
         try:

@@ -12,9 +12,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite
+from click.testing import CliRunner
+from conftest import MakeSite, article_md, no_hang
 
 from sitegen.cache import CACHE_DIR
+from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.lock import LockError, site_lock
 
@@ -149,3 +151,28 @@ def test_a_site_folder_that_cannot_hold_the_lock_is_reported(tmp_path: Path) -> 
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert ".sitegen-cache/lock: cannot be written" in done.stderr
 
+
+
+def test_a_link_at_the_lock_is_refused_and_its_target_left_alone(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    (site / CACHE_DIR).mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("not to be emptied")
+    (site / CACHE_DIR / "lock").symlink_to(precious)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"{site / CACHE_DIR / 'lock'}: is a symbolic link; sitegen keeps its build lock in a file of its own there: remove it" in result.output
+    assert precious.read_text() == "not to be emptied"
+    # A dangling link: nothing is made where it points.
+    (site / CACHE_DIR / "lock").unlink()
+    (site / CACHE_DIR / "lock").symlink_to(tmp_path / "made.txt")
+    with pytest.raises(LockError, match="is a symbolic link"), site_lock(site):
+        pass
+    assert not (tmp_path / "made.txt").exists()
+    # A FIFO can be opened and locked, but holds no pid.
+    (site / CACHE_DIR / "lock").unlink()
+    os.mkfifo(site / CACHE_DIR / "lock")
+    with no_hang(), pytest.raises(LockError, match="is not a regular file"), site_lock(site):
+        pass
+    (site / CACHE_DIR / "lock").unlink()
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
