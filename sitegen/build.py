@@ -131,9 +131,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         digests=deps.Digests(config, site),
     )
     tools.renderer.prepare({o.page.template for o in outputs if isinstance(o, plan.PageOutput)})
-    # Listed before written: a build killed while writing still has its files removed later.
-    record_planned(output_dir, [o.path for o in outputs])
+    # The output folder is marked as being written (a killed build's temp files are then
+    # looked for), and each file is listed in the manifest before it is published, so that
+    # a build killed while publishing still has its files removed later.
+    record_planned(output_dir, [])
     rendering = memo.render(outputs, tools, output_dir, workers)
+    record_planned(output_dir, rendering.staged)
     # Every changed file was staged beside its place; all are published together now, so
     # a build that fails or is killed before this point leaves the site as it was.
     memo.publish(rendering, outputs)
