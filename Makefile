@@ -1,5 +1,6 @@
 # make build: set up .venv and build the site; make test: set up and run the tests;
 # make lint: mypy --strict and ruff;
+# make fuzz: incremental builds against clean builds on many random sequences of changes;
 # make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md.
 PYTHON ?= python3
 VENV   := .venv
@@ -22,6 +23,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check sitegen tests bench
 	$(BIN)/mypy
+
+# Incremental builds against clean builds, on many more random sequences of changes than
+# `make test` tries (tests/test_incremental_machine.py).
+fuzz: $(STAMP)
+	SITEGEN_FUZZ_EXAMPLES=300 $(BIN)/python -m pytest tests/test_incremental_machine.py -p no:cacheprovider
 
 # The peers live in an environment of their own, never dependencies of sitegen; sitegen
 # is installed there as a user has it (without the test tools).
