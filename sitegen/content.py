@@ -7,6 +7,7 @@ bounded (its size, YAML aliases refused, a time limit on Markdown).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -336,9 +337,44 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
     return record, warnings
 
 
-# What the importer stamped on the file: lets it tell an unchanged seed without reading
-# the file again (seeds.py).
-_SEED_HASH_RE = re.compile(r"^seed_hash: *['\"]?(sha256:[0-9a-f]{64})['\"]? *$", re.MULTILINE)
+def decode_content(data: bytes) -> str:
+    """A content file's text: UTF-8, with or without a byte order mark, line ends made LF.
+
+    The one reading of a content file's bytes: the parse here and the importer (seeds.py)
+    must see the same front matter. Raises UnicodeDecodeError, its offsets in ``data``.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # utf-8-sig counts offsets after the mark; the caller reports them in the file's bytes.
+        shift = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        raise UnicodeDecodeError(e.encoding, data, e.start + shift, e.end + shift, e.reason) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
+# make a long line of spaces take quadratic time.
+_FIELD_RE = re.compile(r"^(slug|date|seed_hash):(.*)$", re.MULTILINE)
+
+
+def front_fields(document: str) -> dict[str, str]:
+    """``slug``, ``date`` and ``seed_hash`` as the front matter of ``document`` (from
+    ``decode_content``) writes them, without a YAML parse.
+
+    The one reading of these fields outside ``parse_article``: the importer reads them to
+    know a file's slug and date, and whether its seed changed (``seed_hash``, stamped by the
+    importer); the parse records ``seed_hash`` so that an unchanged file need not be read
+    again for it. Both must agree, or an incremental and a clean build differ.
+    """
+    head = document.split("\n---", 1)[0] if document.startswith("---") else ""
+    return {m[1]: _unquote(m[2].strip(" \t")) for m in _FIELD_RE.finditer(head)}
+
+
+def _unquote(value: str) -> str:
+    """``value`` without one quote at either end (YAML's plain scalars need none)."""
+    if value[:1] in ("'", '"'):
+        value = value[1:]
+    return value[:-1] if value[-1:] in ("'", '"') else value
 
 
 def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
@@ -364,11 +400,10 @@ def parse_file(path: str, config: Config, convert: Converter) -> tuple[FileState
     try:
         data, state = read_content(path, config.max_file_bytes)
         try:
-            document = data.decode("utf-8-sig").replace("\r\n", "\n")
+            document = decode_content(data)
         except UnicodeDecodeError as e:
             raise ContentError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", data.count(b"\n", 0, e.start) + 1) from e
-        if match := _SEED_HASH_RE.search(document.split("\n---", 1)[0]):
-            seed_hash = match[1]
+        seed_hash = front_fields(document).get("seed_hash", "")
         article, warnings = parse_article(path, document, config, convert)
     except SitegenError as e:
         return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=e.reason, line=e.line)

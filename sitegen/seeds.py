@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cache, dates, text, urls
+from . import cache, content, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
 from .errors import OutputError, SeedError, SitegenError
@@ -204,24 +204,6 @@ def is_hand_edited(document: str) -> bool:
     return hashlib.sha256(unstamped.encode("utf-8")).hexdigest() != match[1]
 
 
-# The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
-# make a long line of spaces take quadratic time.
-_FIELD_RE = re.compile(r"^(slug|date|seed_hash):(.*)$", re.MULTILINE)
-
-
-def _front_fields(document: str) -> dict[str, str]:
-    """slug, date and seed_hash from a front-matter block, without a full YAML parse."""
-    head = document.split("\n---", 1)[0] if document.startswith("---") else ""
-    return {m[1]: _unquote(m[2].strip(" \t")) for m in _FIELD_RE.finditer(head)}
-
-
-def _unquote(value: str) -> str:
-    """``value`` without one quote at either end (YAML's plain scalars need none)."""
-    if value[:1] in ("'", '"'):
-        value = value[1:]
-    return value[:-1] if value[-1:] in ("'", '"') else value
-
-
 Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None, str]
 """What a worker found of a seed: (its state, its error, the verdict, the content file's
 fields, the seed's title and dateline, the SHA-256 of the content file as read or ABSENT).
@@ -262,7 +244,7 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         return state, None, "unchanged", {}, "", None, ""  # as its content file says: no need to read it
     try:
         raw, _ = cache.read_file(target, limit)
-        old: str | None = _text_of(raw)
+        old: str | None = content.decode_content(raw)
         seen = cache.digest(raw)
     except FileNotFoundError:
         old, seen = None, ABSENT
@@ -274,7 +256,7 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         return state, None, "skip", {}, "", None, ""
     except (OSError, UnicodeDecodeError):
         return state, None, "skip", {}, "", None, ""
-    fields = _front_fields(old) if old is not None else {}
+    fields = content.front_fields(old) if old is not None else {}
     if fields.get("seed_hash") == seed_digest(data):
         return state, None, "unchanged", fields, "", None, ""
     try:
@@ -283,11 +265,6 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         return state, e, "skip", {}, "", None, ""
     verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
     return state, None, verdict, fields, seed.title, seed.published, seen
-
-
-def _text_of(data: bytes) -> str:
-    """A content file's text with LF line ends, as ``Path.read_text`` gives it."""
-    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _current_digest(target: Path, limit: int) -> str:
@@ -336,7 +313,7 @@ def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
     taken: set[str] = set()
     for md in sorted(content_dir.glob("*.md")):
         try:
-            if slug := _front_fields(_text_of(cache.read_file(md, limit)[0])).get("slug"):
+            if slug := content.front_fields(content.decode_content(cache.read_file(md, limit)[0])).get("slug"):
                 taken.add(slug)
         except (Refused, OSError, UnicodeDecodeError):
             continue  # content.py reports unreadable content files

@@ -170,3 +170,17 @@ def test_no_content_file_ends_in_a_traceback(parts: tuple[str, str, str, str]) -
     assert (record.article is not None) + record.draft + bool(record.error) == 1
     if record.article is not None:
         assert not find_xml_illegal(record.article.title + record.article.id + record.article.summary)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_bad_byte_is_placed_in_the_file_with_or_without_a_byte_order_mark(tmp_path: Path, bom: bytes) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(bom + b"---\ntitle: A\n---\n\nGood\n\xff bad\n")
+    record = parse_file(str(path), Config(), Converter())[1]
+    assert (record.error, record.line) == (f"is not valid UTF-8 (byte 0xff at offset {len(bom) + 23})", 6)
+
+
+def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None:
+    text = "---\r\ntitle: A\r\nslug: 'a-story'\rdate: \"2024-05-01\"\nseed_hash:   sha256:00  \r\n---\r\nslug: body\r\n"
+    document = content.decode_content(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert content.front_fields(document) == {"slug": "a-story", "date": "2024-05-01", "seed_hash": "sha256:00"}

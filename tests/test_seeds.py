@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.config import Config, ImportRules
 from sitegen.content import load_content, new_markdown
@@ -529,3 +532,22 @@ def test_a_content_file_that_cannot_be_written_is_an_error_and_the_rest_is_built
     subprocess.run(["mount", "-o", "remount,rw", str(site / "content")], check=True)
     again = build(site)
     assert again.ok and again.articles == 2 and target.is_file()
+
+
+def test_a_content_file_with_a_byte_order_mark_reads_the_same_to_import_and_parse(make_site: MakeSite) -> None:
+    """An editor that saves with a BOM (and CRLF) changes no field: incremental and clean
+    builds agree that the seed is imported as it is, with no "edited by hand" warning."""
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Storm", "Wind.")})
+    assert build(site).ok
+    target = site / "content" / "001_00000000000000aa.md"
+    edited = codecs.BOM_UTF8 + target.read_bytes().replace(b"\n", b"\r\n")
+    target.write_bytes(edited)
+    reports = [build(site)]
+    (site / "seeds" / "002_00000000000000bb.txt").write_text(seed_text("Flood", "Rain."), encoding="utf-8")
+    reports.append(build(site))  # incremental: the content file's seed_hash is known from its parse
+    shutil.rmtree(site / CACHE_DIR)
+    reports.append(build(site))  # clean: the importer reads the content file itself
+    for report in reports:
+        assert report.ok and report.warnings == [], report.warnings
+        assert target in report.imported.unchanged and report.imported.kept == []
+    assert target.read_bytes() == edited  # left as it is
