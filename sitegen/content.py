@@ -277,7 +277,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
     if not text.is_visible(title):
         raise fail("title", "has no visible character")
     stem = Path(path).stem
-    slug = _string(meta, "slug", fail) or urls.slugify(title if stem == "index" else stem)
+    slug = _string(meta, "slug", fail) or default_slug(path, title)
     if not urls.is_valid_slug(slug):
         raise fail("slug", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
     # The zone by name, not config.zone: the parse then depends on that one setting.
@@ -354,20 +354,27 @@ def decode_content(data: bytes) -> str:
 
 # The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
 # make a long line of spaces take quadratic time.
-_FIELD_RE = re.compile(r"^(slug|date|seed_hash):(.*)$", re.MULTILINE)
+_FIELD_RE = re.compile(r"^(title|slug|date|seed_hash):(.*)$", re.MULTILINE)
 
 
 def front_fields(document: str) -> dict[str, str]:
-    """``slug``, ``date`` and ``seed_hash`` as the front matter of ``document`` (from
-    ``decode_content``) writes them, without a YAML parse.
+    """``title``, ``slug``, ``date`` and ``seed_hash`` as the front matter of ``document``
+    (from ``decode_content``) writes them, without a YAML parse.
 
     The one reading of these fields outside ``parse_article``: the importer reads them to
-    know a file's slug and date, and whether its seed changed (``seed_hash``, stamped by the
-    importer); the parse records ``seed_hash`` so that an unchanged file need not be read
-    again for it. Both must agree, or an incremental and a clean build differ.
+    know the slugs taken and a file's date, and whether its seed changed (``seed_hash``,
+    stamped by the importer); the parse records ``seed_hash`` so that an unchanged file need
+    not be read again for it. Both must agree, or an incremental and a clean build differ.
     """
     head = document.split("\n---", 1)[0] if document.startswith("---") else ""
     return {m[1]: _unquote(m[2].strip(" \t")) for m in _FIELD_RE.finditer(head)}
+
+
+def default_slug(path: str, title: str) -> str:
+    """The slug of a content file whose front matter gives none: from its file name, or
+    for an ``index.md`` (``world/index.md``) from its title."""
+    stem = Path(path).stem
+    return urls.slugify(title if stem == "index" else stem)
 
 
 def _unquote(value: str) -> str:

@@ -310,13 +310,14 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
 
 
 def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
+    """The slug of every content file, in every folder, as content.py will find it."""
     taken: set[str] = set()
-    for md in sorted(content_dir.glob("*.md")):
+    for name in cache.find_files(content_dir, ".md", recursive=True):
         try:
-            if slug := content.front_fields(content.decode_content(cache.read_file(md, limit)[0])).get("slug"):
-                taken.add(slug)
+            fields = content.front_fields(content.decode_content(cache.read_file(name, limit)[0]))
         except (Refused, OSError, UnicodeDecodeError):
             continue  # content.py reports unreadable content files
+        taken.add(fields.get("slug") or content.default_slug(name, fields.get("title", "")))
     return taken
 
 

@@ -183,4 +183,4 @@ def test_a_bad_byte_is_placed_in_the_file_with_or_without_a_byte_order_mark(tmp_
 def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None:
     text = "---\r\ntitle: A\r\nslug: 'a-story'\rdate: \"2024-05-01\"\nseed_hash:   sha256:00  \r\n---\r\nslug: body\r\n"
     document = content.decode_content(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert content.front_fields(document) == {"slug": "a-story", "date": "2024-05-01", "seed_hash": "sha256:00"}
+    assert content.front_fields(document) == {"title": "A", "slug": "a-story", "date": "2024-05-01", "seed_hash": "sha256:00"}

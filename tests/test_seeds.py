@@ -551,3 +551,22 @@ def test_a_content_file_with_a_byte_order_mark_reads_the_same_to_import_and_pars
         assert report.ok and report.warnings == [], report.warnings
         assert target in report.imported.unchanged and report.imported.kept == []
     assert target.read_bytes() == edited  # left as it is
+
+
+def test_imported_slugs_never_collide_with_nested_or_file_named_content(make_site: MakeSite) -> None:
+    """content.py gives a file without a slug one from its name (an index.md, from its title),
+    in any folder of content/: the importer counts those slugs as taken too."""
+    site = make_site(
+        seeds={"001_00000000000000aa.txt": seed_text("Storm", "Wind."), "002_00000000000000bb.txt": seed_text("Flood", "Rain.")},
+        config='permalink = "{year}/{slug}/"\n',
+    )
+    (site / "content" / "sub").mkdir()
+    (site / "content" / "sub" / "storm.md").write_text(article_md("Any title", date="2023-01-01T00:00:00+00:00"), encoding="utf-8")
+    (site / "content" / "world").mkdir()
+    (site / "content" / "world" / "index.md").write_text(article_md("Flood", date="2023-02-01T00:00:00+00:00"), encoding="utf-8")
+    report = build(site)
+    assert report.ok, report.errors
+    for name, slug in (("001_00000000000000aa.md", "storm-2"), ("002_00000000000000bb.md", "flood-2")):
+        assert f"\nslug: {slug}\n" in (site / "content" / name).read_text(encoding="utf-8")
+    out = site / "output" / "2023"
+    assert {p.name for p in out.iterdir()} == {"storm", "storm-2", "flood", "flood-2"}
