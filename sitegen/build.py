@@ -117,7 +117,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # 2. content/ -> articles.
     loaded = content.collect(memo.parse_content(content_dir, config, workers))
     # 3. Articles -> the site: updated dates from the ledger, order, tags, archive.
-    articles = ledger.update_dates(content_dir, loaded.articles, config, memo.inputs)
+    ledger_errors: list[SitegenError] = []
+    articles = ledger.update_dates(content_dir, loaded.articles, config, memo.inputs, errors=ledger_errors)
     site, site_errors = site_mod.build_site(articles, config)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)
@@ -146,7 +147,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     removed = finish_output(output_dir, set(rendering.records) | set(kept))
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
-    report.errors += imported.errors + loaded.errors + site_errors + plan_errors + rendering.errors
+    report.errors += imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors
     report.warnings += imported.warnings + loaded.warnings
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
