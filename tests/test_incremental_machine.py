@@ -570,7 +570,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         # A page whose render failed keeps its last good version (README, "The site stays
         # whole"), which a clean build cannot have: those pages are left out of the comparison.
         kept = set(report.failed) | set(clean_report.failed)
-        assert bool(report.failed) == bool(clean_report.failed), (report.failed, clean_report.failed)
+        assert report.failed == clean_report.failed, (report.failed, clean_report.failed)
         difference = tree_difference("output", without(read_tree(self.out), kept), without(read_tree(clean_out), kept))
         assert not difference, difference
         # A clean build of what the incremental one left must not import anything anew.
