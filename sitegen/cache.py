@@ -318,6 +318,12 @@ class Inputs:
     def record(self, path: Path | str, state: FileState) -> None:
         self.seen[str(path)] = state
 
+    def unwritten(self, path: Path | str) -> None:
+        """Record an input whose result could not be written (the ledger, a seed whose
+        content file could not be): no file matches the state recorded, so the next build,
+        finding the input changed, does the work again instead of replaying the failure."""
+        self.seen[str(path)] = FileState(-1, 0, 0, 0, "not written", RACY_NS + 1)
+
     def refused(self, path: Path | str) -> None:
         """Record a file that was found but not read (a link, too large, unreadable) by its
         lstat, so that putting it right is a change the next build sees."""

@@ -20,7 +20,6 @@ from .config import Config
 from .errors import OutputError, SitegenError
 from .model import Article
 from .output import write_if_changed
-from .seeds import UNWRITTEN
 
 LEDGER_NAME = ".sitegen-updated.json"
 
@@ -44,7 +43,7 @@ def update_dates(
         errors.append(e)
         # Recorded in a state no file matches: the next build finds the ledger changed, and
         # runs (and writes it) again, rather than replaying this build as "nothing to do".
-        inputs.record(content_dir / LEDGER_NAME, UNWRITTEN)
+        inputs.unwritten(content_dir / LEDGER_NAME)
         data = None
     if data is not None:
         inputs.wrote(content_dir / LEDGER_NAME, data)

@@ -12,8 +12,9 @@ import os
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -204,22 +205,40 @@ def is_hand_edited(document: str) -> bool:
     return hashlib.sha256(unstamped.encode("utf-8")).hexdigest() != match[1]
 
 
-Examined = tuple[FileState | None, SitegenError | None, str, dict[str, str], str, dt.datetime | None, str]
-"""What a worker found of a seed: (its state, its error, the verdict, the content file's
-fields, the seed's title and dateline, the SHA-256 of the content file as read or ABSENT).
-Only this travels back, not the seed's text: at 50,000 seeds that would be hundreds of
-megabytes held until the import ends."""
+Verdict = Literal["create", "unchanged", "kept", "update", "skip", "refused"]
 
-UNWRITTEN = FileState(-1, 0, 0, 0, "not written", cache.RACY_NS + 1)
-"""The state recorded for an input whose result could not be written (the ledger, a seed
-whose content file could not be): no file matches it (size -1; not racy, so it is stored
-as it is), and the next build, finding the input changed, does the work again."""
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """What a worker found of a seed. Only this travels back, not the seed's text: at
+    50,000 seeds that would be hundreds of megabytes held until the import ends."""
+
+    state: FileState | None
+    """The seed's, as read; None when it could not be read."""
+    error: SitegenError | None
+    verdict: Verdict
+    fields: dict[str, str] = field(default_factory=dict)
+    """The content file's front-matter fields (content.front_fields)."""
+    title: str = ""
+    published: dt.datetime | None = None
+    """The seed's dateline, if the ``[import] date`` rule found one."""
+    seen: str = ""
+    """The SHA-256 of the content file as read, or ABSENT."""
+
 
 ABSENT = "absent"
 """The content file's hash when there was no content file."""
 
-WriteJob = tuple[Path, Path, str, dt.datetime, str]
-"""(seed, content file, slug, date, the content file's hash as examined or ABSENT)."""
+@dataclass(frozen=True, slots=True)
+class WriteJob:
+    """A content file to write from a seed."""
+
+    seed: Path
+    target: Path
+    slug: str
+    date: dt.datetime
+    seen: str
+    """The content file's hash as examined, or ABSENT: it is written only if it still holds that."""
 
 
 def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], int], path: Path) -> Examined:
@@ -236,12 +255,12 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         # link, so what is imported cannot come from outside that folder.
         data, state = cache.read_file(path, limit)
     except Refused as e:
-        return None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip", {}, "", None, ""
+        return Examined(None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip")
     except OSError as e:
-        return None, SeedError(path, f"cannot be read: {e.strerror}"), "skip", {}, "", None, ""
+        return Examined(None, SeedError(path, f"cannot be read: {e.strerror}"), "skip")
     target = content_dir / f"{path.stem}.md"
     if known.get(str(target)) == seed_digest(data):
-        return state, None, "unchanged", {}, "", None, ""  # as its content file says: no need to read it
+        return Examined(state, None, "unchanged")  # as its content file says: no need to read it
     try:
         raw, _ = cache.read_file(target, limit)
         old: str | None = content.decode_content(raw)
@@ -250,21 +269,21 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         old, seen = None, ABSENT
     except Refused as e:
         if e.link:
-            return state, SeedError(target, _CONTENT_LINK), "refused", {}, "", None, ""
+            return Examined(state, SeedError(target, _CONTENT_LINK), "refused")
         if os.path.isdir(target):  # content.py takes it for a folder of articles: nobody else says
-            return state, SeedError(target, _CONTENT_FOLDER.format(seed=path.name)), "refused", {}, "", None, ""
-        return state, None, "skip", {}, "", None, ""
+            return Examined(state, SeedError(target, _CONTENT_FOLDER.format(seed=path.name)), "refused")
+        return Examined(state, None, "skip")
     except (OSError, UnicodeDecodeError):
-        return state, None, "skip", {}, "", None, ""
+        return Examined(state, None, "skip")
     fields = content.front_fields(old) if old is not None else {}
     if fields.get("seed_hash") == seed_digest(data):
-        return state, None, "unchanged", fields, "", None, ""
+        return Examined(state, None, "unchanged", fields)
     try:
         seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
-        return state, e, "skip", {}, "", None, ""
-    verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
-    return state, None, verdict, fields, seed.title, seed.published, seen
+        return Examined(state, e, "skip")
+    verdict: Verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
+    return Examined(state, None, verdict, fields, seed.title, seed.published, seen)
 
 
 def _current_digest(target: Path, limit: int) -> str:
@@ -286,7 +305,7 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     an edit (or created the file) since, and the importer never overwrites what it did not read.
     """
     rules, zone, limit = context
-    seed_path, target, slug, date, seen = job
+    seed_path, target, seen = job.seed, job.target, job.seen
     try:
         seed = parse_seed(cache.read_file(seed_path, limit)[0], seed_path, rules, zone)
     except Refused as e:  # changed since it was examined
@@ -295,7 +314,7 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
         return SeedError(seed_path, f"cannot be read: {e.strerror}")
     except SitegenError as e:  # changed since it was examined
         return e
-    document = render_markdown(seed, slug, date).encode("utf-8")
+    document = render_markdown(seed, job.slug, job.date).encode("utf-8")
     # Compare and swap: read the file again right before replacing it.
     now = _current_digest(target, limit)
     if now == "link":  # made a link since it was examined
@@ -375,7 +394,8 @@ def import_seeds(
     now = dates.import_time(zone)  # one import time for every seed imported now
     taken: set[str] | None = None
     writes: list[WriteJob] = []
-    for seed_path, (state, error, verdict, fields, title, published, seen) in zip(todo, examined, strict=True):
+    for seed_path, found in zip(todo, examined, strict=True):
+        state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
         if state is not None:
             inputs.record(seed_path, state)
         else:
@@ -394,9 +414,9 @@ def import_seeds(
         elif verdict == "create":
             if taken is None:
                 taken = _taken_slugs(content_dir, config.max_file_bytes)
-            slug = urls.unique_slug(urls.slugify(title), taken)
+            slug = urls.unique_slug(urls.slugify(found.title), taken)
             taken.add(slug)
-            writes.append((seed_path, target, slug, published or now, seen))
+            writes.append(WriteJob(seed_path, target, slug, found.published or now, found.seen))
             report.created.append(target)
         elif verdict == "kept":
             warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
@@ -405,18 +425,19 @@ def import_seeds(
             report.outcomes[str(seed_path)] = SeedOutcome("kept", warning)
         elif verdict == "update":
             try:
-                date = published or dates.parse_date(fields.get("date", ""), zone)
+                date = found.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
                 if taken is None:
                     taken = _taken_slugs(content_dir, config.max_file_bytes)
-                slug = urls.unique_slug(urls.slugify(title), taken)
-            writes.append((seed_path, target, slug, date, seen))
+                slug = urls.unique_slug(urls.slugify(found.title), taken)
+            writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file
     failed = workers.map(_write_content, writes, context=(config.import_rules, zone, config.max_file_bytes), label="Importing seeds")
-    for (seed_path, target, *_), result in zip(writes, failed, strict=True):
+    for job, result in zip(writes, failed, strict=True):
+        seed_path, target = job.seed, job.target
         inputs.forget(target)
         if result is None:
             continue
@@ -434,7 +455,7 @@ def import_seeds(
                 # Nothing on disk changes when the write fails. The seed, recorded in a state
                 # no file matches, makes the next build run (and import it again) rather than
                 # replay this one. (Not the content file: the content step records it as read.)
-                inputs.record(seed_path, UNWRITTEN)
+                inputs.unwritten(seed_path)
         else:
             report.errors.append(result)
             report.outcomes[str(seed_path)] = SeedOutcome("error", result.reason, result.line)
