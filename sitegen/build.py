@@ -137,7 +137,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # a build killed while publishing still has its files removed later.
     record_planned(output_dir, [])
     rendering = memo.render(outputs, tools, output_dir, workers)
-    record_planned(output_dir, rendering.staged)
+    record_planned(output_dir, rendering.staged, mark=False)
     # Every changed file was staged beside its place; all are published together now, so
     # a build that fails or is killed before this point leaves the site as it was.
     memo.publish(rendering, outputs)

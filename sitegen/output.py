@@ -294,13 +294,23 @@ def _manifest_bytes(paths: Iterable[str]) -> bytes:
     return (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
 
 
-def record_planned(out_dir: Path, paths: Iterable[str]) -> None:
+def record_planned(out_dir: Path, paths: Iterable[str], mark: bool = True) -> None:
     """Before any output is written: list ``paths`` in the manifest with what it lists already.
 
     A build killed mid-way then leaves a manifest naming every file it may have written, so
     the next build still removes those it no longer makes. Also marks the output folder as
-    being written to (finish_output clears the mark). Raises OutputError.
+    being written to (finish_output clears the mark), unless ``mark`` is false: a build that
+    lists more files later must not take its own mark for a killed build's. Raises OutputError.
     """
+    if mark:
+        _mark_building(out_dir)
+    old, previous = _read_manifest(out_dir)
+    planned = previous.union(paths)
+    if old is None or planned != previous:
+        write_if_changed(out_dir / MANIFEST, _manifest_bytes(planned))
+
+
+def _mark_building(out_dir: Path) -> None:
     _real_folders.clear()
     marker = out_dir / BUILDING
     try:
@@ -315,10 +325,6 @@ def record_planned(out_dir: Path, paths: Iterable[str]) -> None:
             os.close(fd)
     except OSError as e:
         raise OutputError(marker, f"cannot be written: {_reason(e)}") from e
-    old, previous = _read_manifest(out_dir)
-    planned = previous.union(paths)
-    if old is None or planned != previous:
-        write_if_changed(out_dir / MANIFEST, _manifest_bytes(planned))
 
 
 def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
@@ -360,13 +366,19 @@ def interrupted(out_dir: Path) -> bool:
     return os.path.lexists(out_dir / BUILDING)
 
 
-def _may_hold_leftovers(out_dir: Path) -> bool:
-    """False only when this process's record_planned found no sign of a killed build."""
+def _read_mark(out_dir: Path) -> tuple[str, str] | None:
+    """(pid, "clean" or "interrupted") from the output folder's building mark, if it has one."""
     try:
         pid, state = (out_dir / BUILDING).read_text(encoding="ascii").split()
     except (OSError, ValueError):
-        return True
-    return not (pid == str(os.getpid()) and state == "clean")
+        return None
+    return pid, state
+
+
+def _may_hold_leftovers(out_dir: Path) -> bool:
+    """False only when this process's record_planned found no sign of a killed build."""
+    mark = _read_mark(out_dir)
+    return mark is None or not (mark[0] == str(os.getpid()) and mark[1] == "clean")
 
 
 def remove_temp_files(folder: str) -> None:

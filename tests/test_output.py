@@ -490,3 +490,14 @@ def test_temp_files_a_killed_import_left_are_removed(make_site: MakeSite) -> Non
     (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
     assert build(site, jobs=1).ok
     assert not any(p.exists() for p in leftovers) and keep.exists()
+
+
+def test_a_build_that_was_not_interrupted_does_not_search_for_leftovers(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walking the whole output folder costs seconds at 10,000 articles: only after a kill."""
+    site = story_site(make_site)
+    build(site, jobs=1)
+    searched: list[str] = []
+    monkeypatch.setattr(output, "remove_temp_files", searched.append)
+    (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
+    assert build(site, jobs=1).ok
+    assert str(site / "output") not in searched
