@@ -134,11 +134,12 @@ class Digests:
 
 
 
-def page_key(template_digest: str, page: Page, base_url: str, accessed: Iterable[str], digests: Digests) -> str:
-    """The key of a page rendered from ``page`` when its templates read ``accessed``."""
-    # value_digest("page", template_digest, base_url, page, reads), spelt out: it runs
+def page_key(template_digest: str, page: Page, environment: str, accessed: Iterable[str], digests: Digests) -> str:
+    """The key of a page rendered from ``page`` in ``environment`` (render.Renderer's) when
+    its templates read ``accessed``."""
+    # value_digest("page", template_digest, environment, page, reads), spelt out: it runs
     # for every page of the site on every build that is not a no-op.
-    out = ["page", template_digest, repr(base_url), repr(page.template), repr(page.path), repr(page.title)]
+    out = ["page", template_digest, repr(environment), repr(page.template), repr(page.path), repr(page.title)]
     _parts(page.context, out)
     for name in accessed:
         out.append(repr(name))

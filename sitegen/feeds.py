@@ -72,7 +72,6 @@ class FeedWriter:
 
     def __init__(self, site: Site, config: Config | None = None) -> None:
         """``config``: the site's settings, or a stand-in that notes what is read (deps.py)."""
-        self.site = site
         self.config = config or site.config
         self._links = urls.Urls(site.config.base_url)
         self._bodies: dict[tuple[str, str, bool], str] = {}

@@ -6,7 +6,7 @@ Every file sitegen writes (content files, the ledger, the cache, output files, t
 goes to a temp file of its own in the target's folder and is then renamed onto the target.
 A killed build or a full disk leaves the old file or the new one, never an empty or torn
 one, and two processes never share a temp file. What a killed build can leave is a temp
-file, ``.<name>.<random>.sitegen-tmp``; the next build removes those in the output folder.
+file, ``.<name>.<random>.sitegen-tmp``; the next build removes those (build.py).
 """
 
 from __future__ import annotations

@@ -61,7 +61,6 @@ class Renderer:
     def __init__(self, site: Site, theme: Theme, references: dict[str, tuple[str, ...] | None] | None = None) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build."""
-        self.site = site
         self.theme = theme
         self._log: set[str] = set()
         self.env = jinja2.Environment(
