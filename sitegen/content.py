@@ -354,11 +354,11 @@ def decode_content(data: bytes) -> str:
 
 # The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
 # make a long line of spaces take quadratic time.
-_FIELD_RE = re.compile(r"^(title|slug|date|seed_hash):(.*)$", re.MULTILINE)
+_FIELD_RE = re.compile(r"^(title|slug|date|seed|seed_hash):(.*)$", re.MULTILINE)
 
 
 def front_fields(document: str) -> dict[str, str]:
-    """``title``, ``slug``, ``date`` and ``seed_hash`` as the front matter of ``document``
+    """``title``, ``slug``, ``date``, ``seed`` and ``seed_hash`` as the front matter of ``document``
     (from ``decode_content``) writes them, without a YAML parse.
 
     The one reading of these fields outside ``parse_article``: the importer reads them to

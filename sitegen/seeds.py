@@ -328,16 +328,28 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     return None
 
 
-def _taken_slugs(content_dir: Path, limit: int) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    """What the content files already claim."""
+
+    slugs: set[str]
     """The slug of every content file, in every folder, as content.py will find it."""
-    taken: set[str] = set()
+    seeds: dict[str, str]
+    """Seed file name -> the content file imported from it (its ``seed`` field), wherever
+    it is now: a file renamed or moved by hand is still that seed's article."""
+
+
+def _existing(content_dir: Path, limit: int) -> _Existing:
+    found = _Existing(set(), {})
     for name in cache.find_files(content_dir, ".md", recursive=True):
         try:
             fields = content.front_fields(content.decode_content(cache.read_file(name, limit)[0]))
         except (Refused, OSError, UnicodeDecodeError):
             continue  # content.py reports unreadable content files
-        taken.add(fields.get("slug") or content.default_slug(name, fields.get("title", "")))
-    return taken
+        found.slugs.add(fields.get("slug") or content.default_slug(name, fields.get("title", "")))
+        if seed := fields.get("seed"):
+            found.seeds.setdefault(seed, name)
+    return found
 
 
 def import_seeds(
@@ -392,7 +404,7 @@ def import_seeds(
     zone = dates.get_zone(config.timezone)
     examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}, config.max_file_bytes), label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
-    taken: set[str] | None = None
+    existing: _Existing | None = None
     writes: list[WriteJob] = []
     for seed_path, found in zip(todo, examined, strict=True):
         state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
@@ -412,10 +424,15 @@ def import_seeds(
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
-            if taken is None:
-                taken = _taken_slugs(content_dir, config.max_file_bytes)
-            slug = urls.unique_slug(urls.slugify(found.title), taken)
-            taken.add(slug)
+            if existing is None:
+                existing = _existing(content_dir, config.max_file_bytes)
+            if (moved := existing.seeds.get(seed_path.name)) is not None:
+                # Imported before, then renamed or moved by hand: that file is the article
+                # (it carries the seed's id); importing the seed again would make a twin.
+                report.kept.append(Path(moved))
+                continue
+            slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
+            existing.slugs.add(slug)
             writes.append(WriteJob(seed_path, target, slug, found.published or now, found.seen))
             report.created.append(target)
         elif verdict == "kept":
@@ -429,9 +446,9 @@ def import_seeds(
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                if taken is None:
-                    taken = _taken_slugs(content_dir, config.max_file_bytes)
-                slug = urls.unique_slug(urls.slugify(found.title), taken)
+                if existing is None:
+                    existing = _existing(content_dir, config.max_file_bytes)
+                slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file

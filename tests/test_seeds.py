@@ -570,3 +570,19 @@ def test_imported_slugs_never_collide_with_nested_or_file_named_content(make_sit
         assert f"\nslug: {slug}\n" in (site / "content" / name).read_text(encoding="utf-8")
     out = site / "output" / "2023"
     assert {p.name for p in out.iterdir()} == {"storm", "storm-2", "flood", "flood-2"}
+
+
+def test_an_imported_article_renamed_by_hand_is_not_imported_again(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    assert build(site).ok
+    imported = next((site / "content").glob("000_*.md"))
+    (site / "content" / "world").mkdir()
+    moved = site / "content" / "world" / "missile-tech.md"
+    imported.rename(moved)
+    report = build(site)
+    assert report.ok, report.errors
+    assert not imported.exists() and moved.is_file()
+    assert report.articles == 1 and report.imported.created == []
+    # Built again, still one article, the renamed one.
+    again = build(site)
+    assert again.ok and again.articles == 1 and not imported.exists()
