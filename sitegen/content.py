@@ -25,7 +25,7 @@ import msgspec
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from . import cache, dates, plainyaml, text, urls
+from . import cache, dates, text, urls
 from .cache import ArticleRecord, DateRecord, FileState, ParseRecord, TagRecord
 from .config import Config
 from .errors import ContentError, SitegenError, line_of
@@ -181,10 +181,6 @@ _MAY_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
 
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        # What the importer writes is read by a fast reader of that subset; all else by PyYAML.
-        fast = plainyaml.read(fm, _Loader.yaml_implicit_resolvers)
-        if fast is not None:
-            return fast
         loader = _NoAliasLoader if _MAY_ALIAS_RE.search(fm) else _Loader
         return yaml.load(fm, Loader=loader)
 
