@@ -9,12 +9,14 @@ written. When no input changed at all, the build ends after looking at file date
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, errors, parallel
+from . import dates, deps, errors, parallel
 from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config
 from .errors import SitegenError
@@ -43,6 +45,10 @@ class BuildReport:
     """Content files read and parsed; the others came from the cache."""
     drafts: int = 0
     """Content files skipped as drafts."""
+    scheduled: int = 0
+    """Articles held back because they are dated in the future."""
+    next_due: str = ""
+    """When the first of them is due (ISO 8601), if any."""
     failed: list[str] = field(default_factory=list)
     """Output files that could not be rendered or written: each keeps its last good version."""
     cache: str = ""
@@ -60,8 +66,12 @@ def build(
     jobs: int | None = None,
     wait: bool = True,
     on_wait: OnWait | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> BuildReport:
     """Build the site in ``site_dir`` into ``output_dir`` (default: ``site_dir/output``).
+
+    ``overrides`` replace settings of sitegen.toml for this build (``future=True``: the
+    command line's ``--future``).
 
     ``jobs`` worker processes share the per-article work (default: one per CPU). One build
     of a site runs at a time: while another holds the site's lock, this one calls
@@ -78,7 +88,7 @@ def build(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            report = _incremental_build(site_dir, output_dir, progress, jobs)
+            report = _incremental_build(site_dir, output_dir, progress, jobs, overrides or {})
         finally:
             if collecting:
                 gc.enable()
@@ -86,13 +96,15 @@ def build(
     return report
 
 
-def _incremental_build(site_dir: Path, output_dir: Path | None, progress: Progress, jobs: int | None) -> BuildReport:
+def _incremental_build(
+    site_dir: Path, output_dir: Path | None, progress: Progress, jobs: int | None, overrides: Mapping[str, object]
+) -> BuildReport:
     site_dir = site_dir.resolve()
     output_dir = (output_dir or site_dir / "output").resolve()
     memo = Memo(site_dir)
     # A broken config stops everything: raising ConfigError is the right outcome.
-    config = load_config(site_dir, read=memo.inputs.read)
-    if memo.nothing_changed(output_dir, theme_dirs(site_dir)):
+    config = dataclasses.replace(load_config(site_dir, read=memo.inputs.read), **overrides)  # type: ignore[arg-type]
+    if memo.nothing_changed(output_dir, theme_dirs(site_dir), config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
     return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress))
@@ -116,10 +128,14 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     imported, seed_reads = memo.import_seeds(config, workers)
     # 2. content/ -> articles.
     loaded = content.collect(memo.parse_content(content_dir, config, workers))
-    # 3. Articles -> the site: updated dates from the ledger, order, tags, archive.
+    # 3. Articles -> the site: those due (not dated in the future), their history from the
+    # ledger (updated dates, order of publication), then order, tags, archive.
+    now = dates.now()
+    due, scheduled = site_mod.hold_back(loaded.articles, now, config.future)
+    distinct, site_errors = site_mod.unique(due)
     ledger_errors: list[SitegenError] = []
-    articles = ledger.update_dates(content_dir, loaded.articles, config, memo.inputs, errors=ledger_errors)
-    site, site_errors = site_mod.build_site(articles, config)
+    history = ledger.update_dates(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=now)
+    site, _ = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)
     outputs, plan_errors = plan.plan_outputs(site, theme)
@@ -127,7 +143,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     feed_reads: set[str] = set()
     tools = plan.Tools(
         renderer=render.Renderer(site, theme, memo.state.templates),
-        feeds=FeedWriter(site, deps.recording(config, feed_reads)),
+        feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
         feed_reads=feed_reads,
         digests=deps.Digests(config, site),
     )
@@ -151,8 +167,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += imported.warnings + loaded.warnings
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
+    report.scheduled = len(scheduled)
+    report.next_due = dates.format_iso(scheduled[0].published) if scheduled else ""
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    report.feeds = sum(1 for o in outputs if isinstance(o, plan.FeedOutput) and o.job.fmt != "archive")
+    report.feeds = sum(1 for o in outputs if isinstance(o, plan.FeedOutput) and not o.job.place.number)
     report.written = WriteReport(written=rendering.written, unchanged=rendering.unchanged, removed=removed)
     if memo.reason:
         report.cache = f"{memo.reason}: a clean build"
@@ -168,9 +186,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             outputs=dict(sorted((rendering.records | kept).items())),
             seeds=imported.outcomes,
             seed_reads=seed_reads,
-            report=summary_of(report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings),
+            report=summary_of(
+                report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings, [a.published for a in scheduled]
+            ),
             articles=memo.parse_records,
             templates=tools.renderer.current_references(),
+            settings=deps.value_digest(config),
             reason="",
         ),
         scanned,
@@ -187,6 +208,7 @@ def _replay(summary: Summary, config: Config, outputs: int) -> BuildReport:
     """The report of a build that had nothing to do: the last one's counts and problems."""
     report = BuildReport(config=config, imported=ImportReport(), cache="up to date: nothing to do")
     report.articles, report.pages, report.feeds, report.drafts = summary.articles, summary.pages, summary.feeds, summary.drafts
+    report.scheduled, report.next_due = summary.scheduled, summary.next_due
     for e in summary.errors:
         report.errors.append(_ERROR_KINDS.get(e.kind, SitegenError)(e.path, e.message, e.line))
     report.warnings = list(summary.warnings)

@@ -147,6 +147,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     tags: tuple[TagRecord, ...]
     origin: str
     related: tuple[str, ...]
+    floating_date: str
+    """The front-matter date as written when it gave no UTC offset, else ""."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -198,6 +200,10 @@ class Summary(msgspec.Struct, frozen=True):
     drafts: int = 0
     errors: tuple[ErrorRecord, ...] = ()
     warnings: tuple[str, ...] = ()
+    scheduled: int = 0
+    """Articles held back because they are dated in the future."""
+    next_due: str = ""
+    """When the first of them is due (ISO 8601): a build from then on has work to do."""
 
 
 class BuildState(msgspec.Struct):
@@ -224,6 +230,8 @@ class BuildState(msgspec.Struct):
     """Every file the build found when it started (cache.scan) or read while it ran."""
     articles: dict[str, ParseRecord] = {}
     """Content path -> parse record; stored apart, in shards (not in state.bin)."""
+    settings: str = ""
+    """Digest of the settings the build ran with (sitegen.toml and command-line overrides)."""
     reason: str = "no cache yet"
     """Why the cache could not be used, when it could not."""
 

@@ -61,10 +61,13 @@ def main() -> None:
     help=f"Worker processes for the per-article work.  [default: the CPU count, here {default_jobs()}]",
 )
 @click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
+@click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
 @NO_WAIT_OPTION
-def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, verbose: bool, quiet: bool, no_wait: bool) -> None:
+def build(
+    site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, future: bool, verbose: bool, quiet: bool, no_wait: bool
+) -> None:
     """Import new seeds, then build the site into the output folder.
 
     Builds are incremental: only what changed since the last build is imported, parsed,
@@ -82,7 +85,8 @@ def build(site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: 
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
-    report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting)
+    overrides = {"future": True} if future else {}
+    report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
     _print_report(report, verbose, quiet)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
     if not report.ok or problems:
@@ -175,3 +179,7 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
         f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')} in {report.seconds:.2f} s "
         f"({len(report.written.written)} written, {len(report.written.removed)} removed)."
     )
+    if report.drafts:
+        click.echo(f"Skipped {_plural(report.drafts, 'draft')}.")
+    if report.scheduled:
+        click.echo(f"Held back {_plural(report.scheduled, 'article')} dated in the future; the next is due {report.next_due} (--future shows them now).")

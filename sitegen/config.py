@@ -77,8 +77,15 @@ class Config:
     """What feed entries carry: "full" (the article's HTML plus a summary) or "summary"."""
     feed_max_bytes: int = 1_000_000
     """Byte budget per feed: the oldest entries are left out until the feed fits."""
+    feed_window: int = 7
+    """Days: the site's feeds also hold every article first published within this many days
+    of the newest one's first publication, however many that is, so that a reader polling
+    weekly misses nothing of a burst (the byte budget still applies)."""
     archive_size: int = 50
-    """Entries per RFC 5005 archive document (the Atom feed's prev-archive chain)."""
+    """Articles per RFC 5005 archive document, in order of first publication."""
+    future: bool = False
+    """Publish articles dated in the future now (a preview: ``sitegen build --future``).
+    Otherwise they are held back until their date."""
     websub_hub: str = ""
     """URL of a WebSub hub; when set, feeds advertise rel="hub" and rel="self"."""
     permalink: str = "{year}/{month}/{slug}/"
@@ -145,9 +152,13 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a whole number, not {value!r}")
         if expected is str and not isinstance(value, str):
             raise fail(key, f"must be a string, not {value!r}")
+        if expected is bool and not isinstance(value, bool):
+            raise fail(key, f"must be true or false, not {value!r}")
     for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size", "max_file_bytes"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
+    if values.get("feed_window", 0) < 0:
+        raise fail("feed_window", f"must be 0 or more days, not {values['feed_window']}")
 
     if "base_url" in values:
         values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))

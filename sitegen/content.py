@@ -286,6 +286,15 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         raise ContentError(path, "no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
     published = _date(meta, "date", zone, fail)
     updated = _date(meta, "updated", zone, fail) if meta.get("updated") else published
+    floating = ""
+    for key, value in (("date", published), ("updated", updated if meta.get("updated") else None)):
+        if value is not None and not dates.has_offset(meta[key]):
+            written = " ".join(str(meta[key]).split())
+            floating = floating or (written if key == "date" else "")
+            warnings.append(
+                f"{path}:{line_of(document, key, ':') or 2}: {key} {written!r} gives no UTC offset, so it was read in the site's"
+                f" timezone ({config.timezone}): write it as {dates.format_iso(value)}"
+            )
     updated = max(updated, published)
 
     raw_tags = meta.get("tags") or []
@@ -333,6 +342,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
+        floating_date=floating,
     )
     return record, warnings
 
@@ -441,6 +451,21 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
         source_hash=cache.digest(made_from),
     )
     return Article(**fields)
+
+
+def draft_ids(content_dir: Path, config: Config) -> dict[str, str]:
+    """Id -> content file of every draft: what must never reach a page or a feed."""
+    found: dict[str, str] = {}
+    for name in cache.find_files(content_dir, ".md", recursive=True):
+        try:
+            data, _ = read_content(name, config.max_file_bytes)
+            meta, _ = _front_matter(name, decode_content(data))
+        except (SitegenError, UnicodeDecodeError):
+            continue  # the build reports it
+        if meta.get("draft") is True:
+            value = meta.get("id")
+            found[value if isinstance(value, str) and value else f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(name).stem)}"] = name
+    return found
 
 
 def load_content(content_dir: Path, config: Config) -> ContentReport:

@@ -1,7 +1,8 @@
 """The one place for dates: parsing front matter, formatting for HTML and feeds.
 
 Every datetime in the site model is timezone-aware. Nothing here reads the clock
-except ``import_time``, which is only used to stamp a newly imported article once.
+except ``now``: a build asks it once, to hold back articles dated in the future and to
+stamp a newly imported article. SOURCE_DATE_EPOCH, when set, is "now".
 """
 
 from __future__ import annotations
@@ -22,14 +23,33 @@ def get_zone(name: str) -> dt.tzinfo:
         raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from e
 
 
-def import_time(zone: dt.tzinfo) -> dt.datetime:
-    """The time an article is imported, honouring SOURCE_DATE_EPOCH for reproducible runs."""
+def now(zone: dt.tzinfo = dt.UTC) -> dt.datetime:
+    """The time of this run, to the second, honouring SOURCE_DATE_EPOCH for reproducible runs."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        current = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     else:
-        now = dt.datetime.now(dt.UTC)
-    return now.replace(microsecond=0).astimezone(zone)
+        current = dt.datetime.now(dt.UTC)
+    return current.replace(microsecond=0).astimezone(zone)
+
+
+def import_time(zone: dt.tzinfo) -> dt.datetime:
+    """The time an article is imported (``now``)."""
+    return now(zone)
+
+
+def has_offset(value: object) -> bool:
+    """True when a front-matter date says its UTC offset (``Z``, ``+02:00``): the same
+    instant whatever the site's timezone."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is not None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return text.endswith("Z") or dt.datetime.fromisoformat(text).tzinfo is not None
+        except ValueError:
+            return True  # not a date at all: parse_date says so
+    return False
 
 
 def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:

@@ -1,5 +1,17 @@
 """Site -> feeds: Atom 1.0 and RSS 2.0 through feedgen, JSON Feed 1.1, for the whole site and
-for every tag, plus RFC 5005 archive documents behind the site's Atom feed.
+for every tag, plus RFC 5005 archive documents behind the site's feeds in all three formats.
+
+What a feed holds (``plan_feeds``): its newest ``feed_size`` articles, every article first
+published within ``feed_window`` days of the newest one (a burst of any size reaches a
+reader that polls weekly), and for the site's feeds every article after the last full
+archive document. The byte budget then leaves out the oldest of those it may, and decides
+one set of entries for Atom, RSS and JSON alike.
+
+Archive documents are cut by order of first publication (the ledger's ``seq``): archive N
+holds numbers (N-1)*archive_size+1 to N*archive_size, and is published once the last of
+them is given. Its bytes then never change, unless one of its articles does or is taken
+down: a new or backdated article only ever lands in the subscription documents. Tag feeds
+have no archives: every article is in the site's, and a tag's history is on its pages.
 
 feedgen stamps the current time on every date left unset and prepends entries unless told
 otherwise, so every field here is set explicitly and entries are appended in order.
@@ -10,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Sequence
+import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseExtension
@@ -22,6 +36,7 @@ from .config import Config
 from .model import Article, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+ARCHIVE_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 ARCHIVE_PREFIX = "feeds/archive/"
 STYLESHEET = "static/feed.xsl"
@@ -39,17 +54,28 @@ class FeedSet:
     title: str
     home: str
     articles: tuple[Article, ...]
+    id: str = ""
+    """Its permanent id (urn:uuid); "" for the site's base URL (a site built without a ledger)."""
 
     def path(self, fmt: str) -> str:
         return self.prefix + FORMATS[fmt]
 
 
 def feed_sets(site: Site) -> list[FeedSet]:
-    sets = [FeedSet("", site.config.title, "", site.articles)]
+    sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
     for tag, articles in site.tags:
         path = urls.tag_path(tag.slug)
-        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles))
+        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _tag_feed_id(site.feed_id, tag.slug)))
     return sets
+
+
+def _tag_feed_id(feed_id: str, slug: str) -> str:
+    """A tag feed's permanent id: named after the site feed's id and the tag."""
+    try:
+        namespace = uuid.UUID(feed_id.removeprefix("urn:uuid:"))
+    except ValueError:
+        return ""
+    return f"urn:uuid:{uuid.uuid5(namespace, 'tag:' + slug)}"
 
 
 def _clean(value: str) -> str:
@@ -70,11 +96,14 @@ class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
 class FeedWriter:
     """Renders one site's feeds; every method returns bytes for a given list of entries."""
 
-    def __init__(self, site: Site, config: Config | None = None) -> None:
-        """``config``: the site's settings, or a stand-in that notes what is read (deps.py)."""
+    def __init__(self, site: Site, config: Config | None = None, reads: set[str] | None = None) -> None:
+        """``config``: the site's settings, or a stand-in that notes what is read in
+        ``reads`` (deps.py)."""
         self.config = config or site.config
+        self._reads = reads if reads is not None else set()
         self._links = urls.Urls(site.config.base_url)
         self._bodies: dict[tuple[str, str, bool], str] = {}
+        self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], frozenset[str]]] = {}
 
     @property
     def links(self) -> urls.Urls:
@@ -108,14 +137,16 @@ class FeedWriter:
             html = article.html
             if sanitize and "<" in html.replace("<p>", "").replace("</p>", ""):
                 html = text.sanitize_html(html)
-            body = self._bodies[key] = _clean(urls.absolutize_html(html, page_url))
+            body = self._bodies[key] = _clean(stable_html(urls.absolutize_html(html, page_url)))
         return body
 
-    def _generator(self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str, rss: bool = False) -> FeedGenerator:
+    def _generator(
+        self, feed: FeedSet, entries: Sequence[Article], self_path: str, self_type: str, rss: bool = False, brief: frozenset[str] = frozenset()
+    ) -> FeedGenerator:
         config, links = self.config, self.links
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
-        fg.id(links.absolute(feed.home))
+        fg.id(feed.id or links.absolute(feed.home))
         fg.title(_clean(feed.title))
         fg.subtitle(_clean(config.description or feed.title))
         fg.language(config.language)
@@ -138,7 +169,7 @@ class FeedWriter:
             fe.link(href=links.absolute(article.path), rel="alternate", type="text/html")
             fe.published(article.published)
             fe.updated(article.updated)
-            if (body := self.body(article)) is not None:
+            if article.id not in brief and (body := self.body(article)) is not None:
                 fe.content(body, type="html")
             # RSS readers take <description> for HTML: the plain-text summary is escaped as
             # HTML there, so text such as "<script>" shows as text. Atom's summary is text.
@@ -156,45 +187,52 @@ class FeedWriter:
         href = self.links.url(STYLESHEET).encode()
         return declaration + b'\n<?xml-stylesheet href="' + href + b'" type="text/xsl"?>\n' + rest
 
-    def atom(self, feed: FeedSet, entries: Sequence[Article], prev_archive: str | None = None) -> bytes:
-        fg = self._generator(feed, entries, feed.path("atom"), MEDIA_TYPES["atom"])
-        if prev_archive:
-            fg.link(href=self.links.absolute(prev_archive), rel="prev-archive", type=MEDIA_TYPES["atom"])
+    def atom(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
+        """The Atom document of ``entries``: a subscription document, or with ``place``
+        of an archive, an RFC 5005 archive document (links to its neighbours, fh:archive).
+        Entries whose id is in ``brief`` carry their summary only."""
+        place = place or Place()
+        fg = self._generator(feed, entries, place.path("atom") or feed.path("atom"), MEDIA_TYPES["atom"], brief=brief)
+        if place.number:
+            fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
+        for rel, href in place.links("atom"):
+            fg.link(href=self.links.absolute(href), rel=rel, type=MEDIA_TYPES["atom"])
         return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
 
-    def archive(self, number: int, chunk: Sequence[Article]) -> bytes:
-        """Archive document ``number``: marked fh:archive, linked to the main feed and the one before."""
-        feed = FeedSet("", f"{self.config.title} (archive {number})", "", tuple(reversed(chunk)))
-        fg = self._generator(feed, feed.articles, archive_path(number), MEDIA_TYPES["atom"])
-        fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
-        fg.link(href=self.links.absolute(FORMATS["atom"]), rel="current", type=MEDIA_TYPES["atom"])
-        if number > 1:
-            fg.link(href=self.links.absolute(archive_path(number - 1)), rel="prev-archive", type=MEDIA_TYPES["atom"])
-        # No next-archive link: it would change a full archive's bytes when the next one appears.
-        return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
-
-    def rss(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
-        fg = self._generator(feed, entries, feed.path("rss"), MEDIA_TYPES["rss"], rss=True)
+    def rss(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
+        place = place or Place()
+        fg = self._generator(feed, entries, place.path("rss") or feed.path("rss"), MEDIA_TYPES["rss"], rss=True, brief=brief)
         xml = fg.rss_str(pretty=True, encoding="UTF-8")
-        if self.config.websub_hub:
-            # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" too.
+        # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" and
+        # RFC 5005 its archive links, placed after it.
+        extra = [("hub", self.config.websub_hub, "")] if self.config.websub_hub else []
+        extra += [(rel, self.links.absolute(href), MEDIA_TYPES["rss"]) for rel, href in place.links("rss")]
+        if extra or place.number:
             root = etree.fromstring(xml)
             channel = root.find("channel")
             self_link = channel.find(f"{{{ATOM_NS}}}link") if channel is not None else None
             if channel is None or self_link is None:
                 raise RuntimeError("feedgen wrote an RSS feed without a channel self link")
-            hub = etree.Element(f"{{{ATOM_NS}}}link", href=self.config.websub_hub, rel="hub")
-            channel.insert(list(channel).index(self_link) + 1, hub)
+            at = list(channel).index(self_link) + 1
+            for rel, href, media_type in extra:
+                link = etree.Element(f"{{{ATOM_NS}}}link", href=href, rel=rel)
+                if media_type:
+                    link.set("type", media_type)
+                channel.insert(at, link)
+                at += 1
+            if place.number:
+                channel.insert(at, etree.Element(f"{{{FH_NS}}}archive", nsmap={"fh": FH_NS}))
             xml = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
         return self._styled(xml)
 
-    def json(self, feed: FeedSet, entries: Sequence[Article]) -> bytes:
+    def json(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
         config, links = self.config, self.links
+        place = place or Place()
         document: dict[str, object] = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": _clean(feed.title),
             "home_page_url": links.absolute(feed.home),
-            "feed_url": links.absolute(feed.path("json")),
+            "feed_url": links.absolute(place.path("json") or feed.path("json")),
             "description": _clean(config.description or feed.title),
             "language": config.language,
         }
@@ -205,7 +243,7 @@ class FeedWriter:
         items = []
         for article in entries:
             item: dict[str, object] = {"id": article.id, "url": links.absolute(article.path), "title": _clean(article.title)}
-            if (body := self.body(article)) is not None:
+            if article.id not in brief and (body := self.body(article)) is not None:
                 item["content_html"] = body
             else:
                 item["content_text"] = _clean(article.summary)
@@ -218,32 +256,102 @@ class FeedWriter:
                 item["tags"] = [_clean(t.name) for t in article.tags]
             items.append(item)
         document["items"] = items
+        # JSON Feed pages backwards with next_url: the subscription document to the newest
+        # archive, each archive to the one before it.
+        older = dict(place.links("json")).get("prev-archive")
+        if older:
+            document["next_url"] = links.absolute(older)
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
+    def fitted(self, job: FeedJob) -> dict[str, bytes]:
+        """Every format of ``job``'s feed, with one set of entries for all: those the byte
+        budget leaves room for in the largest of them. Worked out once per feed and writer;
+        what it read of the settings is noted again for each format asking for it."""
+        key = (job.feed.prefix, job.feed.title, job.feed.id, job.place, tuple(a.digest for a in job.entries), job.required)
+        found = self._fitted.get(key)
+        if found is None:
+            seen = set(self._reads)
+            found = self._fit(job), frozenset(self._reads - seen)
+            self._fitted[key] = found
+        self._reads.update(found[1])
+        return found[0]
 
-def fit(render: Callable[[Sequence[Article]], bytes], entries: Sequence[Article], budget: int) -> tuple[bytes, int]:
-    """Render the most entries (newest first) that fit in ``budget`` bytes; at least one."""
-    count = len(entries)
-    data = render(entries[:count])
-    while len(data) > budget and count > 1:
-        count = max(1, min(count - 1, count * budget // len(data)))
-        data = render(entries[:count])
-    return data, count
+    def _fit(self, job: FeedJob) -> dict[str, bytes]:
+        """Within the byte budget, in this order: the oldest entries the feed may do without
+        are left out; then the oldest of those it may not (in no archive yet) carry their
+        summary instead of their text. No entry a reader could find nowhere else is lost."""
+
+        def render(entries: Sequence[Article], brief: frozenset[str] = frozenset()) -> dict[str, bytes]:
+            return {
+                "atom": self.atom(job.feed, entries, job.place, brief),
+                "rss": self.rss(job.feed, entries, job.place, brief),
+                "json": self.json(job.feed, entries, job.place, brief),
+            }
+
+        data = render(job.entries)
+        budget = self.config.feed_max_bytes
+        if job.place.number:
+            return data  # an archive holds all its articles, whatever their size
+        largest = max(len(d) for d in data.values())
+        required = set(job.required)
+        optional = [a for a in job.entries if a.id not in required]
+        count = len(optional)
+        floor = 0 if required else 1  # a feed always shows at least its newest article
+        entries: list[Article] = list(job.entries)
+        while largest > budget and count > floor:
+            count = max(floor, min(count - 1, count * budget // largest))
+            kept = required | {a.id for a in optional[:count]}
+            entries = [a for a in job.entries if a.id in kept]
+            data = render(entries)
+            largest = max(len(d) for d in data.values())
+        whole = [a.id for a in entries if a.id in required]
+        full = len(whole)
+        while largest > budget and full > 0:
+            full = max(0, min(full - 1, full * budget // largest))
+            data = render(entries, frozenset(whole[full:]))
+            largest = max(len(d) for d in data.values())
+        return data  # an archive holds all its articles, whatever their size
+        required = set(job.required)
+        optional = [a for a in job.entries if a.id not in required]
+        count = len(optional)
+        floor = 0 if required else 1  # a feed always shows at least its newest article
+        largest = max(len(d) for d in data.values())
+        while largest > budget and count > floor:
+            count = max(floor, min(count - 1, count * budget // largest))
+            kept = required | {a.id for a in optional[:count]}
+            data = render([a for a in job.entries if a.id in kept])
+            largest = max(len(d) for d in data.values())
+        return data
 
 
-def archive_chunks(site: Site) -> list[tuple[Article, ...]]:
-    """Every article exactly once, oldest first, in chunks of ``archive_size``.
-
-    Chunks fill from the oldest article, so a new article only ever changes the newest
-    chunk: a full chunk's document never changes again (unless one of its articles does).
-    """
-    oldest_first = site.articles[::-1]
-    size = site.config.archive_size
-    return [oldest_first[i : i + size] for i in range(0, len(oldest_first), size)]
+def archive_path(number: int, fmt: str = "atom") -> str:
+    return f"{ARCHIVE_PREFIX}{number}{ARCHIVE_SUFFIXES[fmt]}"
 
 
-def archive_path(number: int) -> str:
-    return f"{ARCHIVE_PREFIX}{number}.xml"
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a feed document stands in its feed's RFC 5005 history: a subscription document
+    (number 0) or an archive document."""
+
+    number: int = 0
+    """The archive document's number; 0 for a subscription document."""
+    newest: int = 0
+    """The number of the newest full archive (0: none yet)."""
+
+    def path(self, fmt: str) -> str:
+        return archive_path(self.number, fmt) if self.number else ""
+
+    def links(self, fmt: str) -> list[tuple[str, str]]:
+        """(rel, site path) of the documents this one links to."""
+        if not self.number:
+            return [("prev-archive", archive_path(self.newest, fmt))] if self.newest else []
+        links = [("current", FORMATS[fmt])]
+        if self.number > 1:
+            links.append(("prev-archive", archive_path(self.number - 1, fmt)))
+        # The next archive's address is known before it exists, and linking to it from
+        # the start keeps this document's bytes unchanged when it appears.
+        links.append(("next-archive", archive_path(self.number + 1, fmt)))
+        return links
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,40 +360,91 @@ class FeedJob:
 
     path: str
     fmt: str
-    """"atom", "rss", "json", or "archive" (an RFC 5005 archive document)."""
+    """"atom", "rss" or "json"."""
     feed: FeedSet
     entries: tuple[Article, ...]
-    prev_archive: str | None = None
-    number: int = 0
-    """The archive document's number."""
+    """Its entries, newest first, before the byte budget."""
+    required: tuple[str, ...] = ()
+    """Ids of the entries the byte budget may not leave out: those in no archive yet."""
+    place: Place = Place()
 
     def key_values(self) -> tuple[object, ...]:
         # The feed set's full article list is not shown, only its entries.
-        return (self.path, self.fmt, self.feed.prefix, self.feed.title, self.feed.home, self.entries, self.prev_archive, self.number)
+        return (self.path, self.fmt, self.feed.prefix, self.feed.title, self.feed.home, self.feed.id, self.entries, self.required, self.place)
+
+
+def archive_chunks(site: Site) -> list[tuple[Article, ...]]:
+    """The full archive documents' articles, oldest first: chunk N holds publication
+    numbers (N-1)*archive_size+1 to N*archive_size, those still on the site."""
+    size = site.config.archive_size
+    full = site.last_seq // size
+    chunks: list[list[Article]] = [[] for _ in range(full)]
+    for article in sorted(site.articles, key=lambda a: a.seq):
+        number = (article.seq - 1) // size
+        if 0 <= number < full and article.seq > 0:
+            chunks[number].append(article)
+    return [tuple(chunk) for chunk in chunks]
+
+
+def select(site: Site, articles: Sequence[Article], unarchived: bool) -> tuple[tuple[Article, ...], tuple[str, ...]]:
+    """A feed's entries before the byte budget, newest first, and the ids of those the
+    budget may not leave out (with ``unarchived``: those in no full archive document)."""
+    config = site.config
+    newest = max((a.first_published for a in articles if a.first_published), default=None)
+    recent = newest - dt.timedelta(days=config.feed_window) if newest else None
+    boundary = (site.last_seq // config.archive_size) * config.archive_size if unarchived else None
+
+    def wanted(index: int, article: Article) -> bool:
+        if index < config.feed_size:
+            return True
+        if recent is not None and article.first_published is not None and article.first_published >= recent:
+            return True
+        return boundary is not None and article.seq > boundary
+
+    entries = tuple(a for i, a in enumerate(articles) if wanted(i, a))
+    required = tuple(a.id for a in entries if boundary is not None and (a.seq > boundary or a.seq == 0))
+    return entries, required
 
 
 def plan_feeds(site: Site) -> list[FeedJob]:
-    """Atom, RSS and JSON Feed for the site and for every tag, and the site's Atom archives."""
+    """Atom, RSS and JSON Feed for the site and for every tag, and the site's archives."""
     chunks = archive_chunks(site)
     jobs: list[FeedJob] = []
     for feed in feed_sets(site):
-        entries = feed.articles[: site.config.feed_size]
-        prev = archive_path(len(chunks)) if feed.prefix == "" and chunks else None
+        entries, required = select(site, feed.articles, unarchived=feed.prefix == "")
+        place = Place(newest=len(chunks)) if feed.prefix == "" else Place()
         for fmt in FORMATS:
-            jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, prev if fmt == "atom" else None))
+            jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, required, place))
     for number, chunk in enumerate(chunks, start=1):
-        jobs.append(FeedJob(archive_path(number), "archive", FeedSet("", "", "", ()), chunk, number=number))
+        archive = FeedSet("", f"{site.config.title} (archive {number})", "", (), site.feed_id)
+        place = Place(number=number, newest=len(chunks))
+        for fmt in FORMATS:
+            jobs.append(FeedJob(archive_path(number, fmt), fmt, archive, tuple(reversed(chunk)), place=place))
     return jobs
 
 
 def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
-    """The bytes of one feed file: as many of its entries as fit the byte budget."""
-    if job.fmt == "archive":
-        return writer.archive(job.number, job.entries)
-    renderers: dict[str, Callable[[Sequence[Article]], bytes]] = {
-        "atom": lambda e: writer.atom(job.feed, e, job.prev_archive),
-        "rss": lambda e: writer.rss(job.feed, e),
-        "json": lambda e: writer.json(job.feed, e),
-    }
-    data, _ = fit(renderers[job.fmt], job.entries, writer.config.feed_max_bytes)
-    return data
+    """The bytes of one feed file: as many of its entries as fit the byte budget, the
+    same entries as the feed's other formats."""
+    return writer.fitted(job)[job.fmt]
+
+
+# Elements whose whitespace shows: left exactly as written.
+_VERBATIM_RE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_SPACE_RE = re.compile(r"\s+")
+_BLOCK_END_RE = re.compile(r"(</(?:p|h[1-6]|li|ul|ol|dl|dd|dt|blockquote|div|table|thead|tbody|tr|figure|figcaption|hr)>) ", re.IGNORECASE)
+
+
+def stable_html(markup: str) -> str:
+    """``markup`` with its whitespace normalised as a browser shows it: one space for any
+    run of spaces and line breaks (and a line break after each block), outside <pre> and
+    the like. Re-wrapping a paragraph then changes no byte of any feed, so no reader
+    shows the entry as changed when nothing visible did."""
+    parts = _VERBATIM_RE.split(markup)
+    out = []
+    # split() with two groups yields: text, verbatim element, its tag name, text, ...
+    for i in range(0, len(parts), 3):
+        out.append(_BLOCK_END_RE.sub("\\1\n", _SPACE_RE.sub(" ", parts[i])))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out).strip()

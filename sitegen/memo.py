@@ -9,6 +9,7 @@ for the next build. What a step read is recorded while it runs (deps.py), never 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from . import cache, deps
+from . import cache, dates, deps
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import SitegenError
@@ -67,10 +68,15 @@ class Memo:
 
     # ---- a build with nothing to do --------------------------------------------------
 
-    def nothing_changed(self, output_dir: Path, template_dirs: list[Path]) -> bool:
-        """True when every input is as the last build read it and every output as it wrote it."""
+    def nothing_changed(self, output_dir: Path, template_dirs: list[Path], config: Config) -> bool:
+        """True when every input is as the last build read it, every output as it wrote it,
+        the settings are the same and no held-back article has come due."""
         state, inputs = self.state, self.inputs
         if state.reason or state.failed or state.output_dir != str(output_dir) or interrupted(output_dir):
+            return False
+        if state.settings != deps.value_digest(config):
+            return False
+        if state.report.next_due and dates.parse_date(state.report.next_due, dt.UTC) <= dates.now():
             return False
         if self.scan(template_dirs) != state.scanned:
             return False
@@ -238,7 +244,15 @@ class Memo:
         cache.save_state(self.site_dir, state, previous_articles=self.articles)
 
 
-def summary_of(articles: int, pages: int, feeds: int, drafts: int, errors: Sequence[SitegenError], warnings: Sequence[str]) -> Summary:
+def summary_of(
+    articles: int,
+    pages: int,
+    feeds: int,
+    drafts: int,
+    errors: Sequence[SitegenError],
+    warnings: Sequence[str],
+    scheduled: Sequence[dt.datetime] = (),
+) -> Summary:
     return Summary(
         articles=articles,
         pages=pages,
@@ -246,6 +260,8 @@ def summary_of(articles: int, pages: int, feeds: int, drafts: int, errors: Seque
         drafts=drafts,
         errors=tuple(ErrorRecord(type(e).__name__, str(e.path) if e.path else None, e.reason, e.line) for e in errors),
         warnings=tuple(warnings),
+        scheduled=len(scheduled),
+        next_due=dates.format_iso(min(scheduled)) if scheduled else "",
     )
 
 

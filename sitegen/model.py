@@ -50,8 +50,15 @@ class Article:
     origin: str = ""
     """The publisher's "Source:" line, if the article was imported."""
     related: tuple[str, ...] = ()
+    floating_date: str = ""
+    """The front-matter date as written when it gave no UTC offset ("" when it did): read
+    in the site's timezone, so the ledger keeps the instant it was first published at."""
     source_hash: str = ""
     """What the article was made from: its file's path and bytes and the settings that shape it."""
+    seq: int = 0
+    """Its place in the order of first publication (1, 2, ...), from the ledger (ledger.py)."""
+    first_published: dt.datetime | None = None
+    """When it first appeared on the site, from the ledger: what the feed window counts."""
     digest: str = field(init=False, repr=False, compare=False)
     """Changes whenever anything a page or feed could show of the article changes."""
 
@@ -61,9 +68,10 @@ class Article:
         return self.body.decode("utf-8")
 
     def __post_init__(self) -> None:
-        # Every field follows from source_hash but updated, which the ledger sets
-        # (through dataclasses.replace, which runs this again).
-        key = f"{self.source_hash}\0{self.updated.isoformat()}"
+        # Every field follows from source_hash but those the ledger sets (through
+        # dataclasses.replace, which runs this again): the dates and the publication order.
+        first = self.first_published.isoformat() if self.first_published else ""
+        key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}"
         object.__setattr__(self, "digest", hashlib.sha256(key.encode()).hexdigest())
 
 
@@ -96,6 +104,10 @@ class Site:
     articles: tuple[Article, ...]
     tags: tuple[tuple[Tag, tuple[Article, ...]], ...]
     archive: tuple[ArchiveMonth, ...]
+    feed_id: str = ""
+    """The site feed's permanent id, from the ledger."""
+    last_seq: int = 0
+    """The highest publication number ever given (ledger.py): archives up to it are full."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,24 @@ from .model import ArchiveMonth, Article, Page, Pagination, Site, Tag
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
-    """Newest first; equal dates fall back to the slug, so order never depends on input order."""
-    return sorted(sorted(articles, key=lambda a: (a.slug, a.id)), key=lambda a: a.published, reverse=True)
+    """Newest first; equal dates in order of first publication (the ledger's), newest first,
+    then by slug, so order never depends on input order."""
+    by_slug = sorted(articles, key=lambda a: (a.slug, a.id))
+    return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
 
 
-def build_site(articles: Sequence[Article], config: Config) -> tuple[Site, list[SitegenError]]:
-    """Gather articles into a Site; a second article claiming an id or a URL is an error."""
+def hold_back(articles: Sequence[Article], now: dt.datetime, future: bool) -> tuple[list[Article], list[Article]]:
+    """(the articles to publish, those dated after ``now``, held back until their time).
+    With ``future`` (a preview), nothing is held back."""
+    if future:
+        return list(articles), []
+    return [a for a in articles if a.published <= now], sorted((a for a in articles if a.published > now), key=lambda a: a.published)
+
+
+def unique(articles: Sequence[Article]) -> tuple[list[Article], list[SitegenError]]:
+    """The articles less those claiming an id or a URL an earlier one (in file order) has,
+    each of those an error. Before the ledger: a second file with an article's id must not
+    be numbered as if it were that article."""
     errors: list[SitegenError] = []
     by_id: dict[str, Article] = {}
     by_path: dict[str, Article] = {}
@@ -32,7 +44,13 @@ def build_site(articles: Sequence[Article], config: Config) -> tuple[Site, list[
             continue
         by_id[article.id] = by_path[article.path] = article
         kept.append(article)
+    return kept, errors
 
+
+def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0) -> tuple[Site, list[SitegenError]]:
+    """Gather articles into a Site; a second article claiming an id or a URL is an error.
+    ``feed_id`` and ``last_seq`` come from the ledger."""
+    kept, errors = unique(articles)
     ordered = newest_first(kept)
     tag_map: dict[str, tuple[Tag, list[Article]]] = {}
     for article in ordered:
@@ -44,7 +62,7 @@ def build_site(articles: Sequence[Article], config: Config) -> tuple[Site, list[
         ArchiveMonth(year=year, month=month, articles=tuple(group))
         for (year, month), group in itertools.groupby(ordered, key=lambda a: (a.published.year, a.published.month))
     )
-    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive), errors
+    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, feed_id=feed_id, last_seq=last_seq), errors
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 DATA = Path(__file__).parent / "data"
 SAMPLE_SEED = Path(__file__).parent.parent / "seeds" / "000_e39c6646365b1e6c.txt"
 # Import dates are "now"; tests pin the clock the reproducible-builds way.
-FIXED_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: after every date the tests write, unless they mean a scheduled article
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

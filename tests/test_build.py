@@ -33,14 +33,14 @@ def test_sample_site_has_every_page(make_site: MakeSite) -> None:
     out = site / "output"
     for name in ("index.html", "404.html", "archive/index.html", "tags/index.html", "subscribe/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt", "static/style.css", "static/feed.xsl"):
         assert (out / name).is_file(), name
-    pages = list(out.glob("2023/11/*/index.html"))
+    pages = list(out.glob("2026/01/*/index.html"))
     assert len(pages) == 1
 
     doc = lxml_html.fromstring(pages[0].read_bytes())
     assert doc.get("lang") == "en"
     assert doc.findtext(".//title").startswith("North Koreas remarkable")
     canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
-    assert canonical == "https://example.org/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"
+    assert canonical == "https://example.org/2026/01/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"
     alternates = {link.get("type"): link.get("href") for link in doc.xpath("//link[@rel='alternate']")}
     assert alternates == {
         "application/atom+xml": "https://example.org/atom.xml",
@@ -53,7 +53,7 @@ def test_sample_site_has_every_page(make_site: MakeSite) -> None:
     assert len(doc.xpath("//aside[@class='related']//li")) == 4
 
     home = lxml_html.fromstring((out / "index.html").read_bytes())
-    assert home.xpath("//article//h2/a/@href") == ["/2023/11/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"]
+    assert home.xpath("//article//h2/a/@href") == ["/2026/01/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/"]
 
     sitemap = etree.parse(str(out / "sitemap.xml"))
     locs = sitemap.xpath("//s:loc/text()", namespaces=SITEMAP_NS)

@@ -48,8 +48,8 @@ def test_every_atom_document_is_valid_rfc_4287(make_site: MakeSite) -> None:
         assert schema.validate(etree.parse(str(path))), (path, schema.error_log.last_error)
 
     # Every feed of every format parses cleanly, and JSON Feeds have the 1.1 required fields.
-    feeds = [p for p in (site / "output").rglob("*") if p.name in ("atom.xml", "rss.xml", "feed.json") or (p.parent.name == "archive" and p.suffix == ".xml")]
-    assert len(feeds) == 3 * 3 + 3
+    feeds = [p for p in (site / "output").rglob("*") if p.name in ("atom.xml", "rss.xml", "feed.json") or p.parent.as_posix().endswith("feeds/archive")]
+    assert len(feeds) == 3 * 3 + 3 * 3, sorted(str(p) for p in feeds)  # three subscriptions, three archive documents, each in three formats
     for path in feeds:
         if path.suffix == ".json":  # feedparser 6.0 reads XML feeds only
             doc = json.loads(path.read_text())
@@ -145,4 +145,60 @@ def test_a_real_reader_never_sees_duplicates_or_losses(
     assert (out / feed_name).read_bytes() == before
     reader.update_feeds(scheduled=False)
     assert set(entries()) == set(after_edit)
+    reader.close()
+
+
+def _dated(i: int, date: str) -> str:
+    return article_md(f"Story {i}", date=date, body=f"Text of story {i}.", slug=f"story-{i}", id=f"urn:test:{i}")
+
+
+@pytest.mark.parametrize("feed_name", ["atom.xml", "rss.xml", "feed.json"])
+def test_a_burst_a_backdated_article_and_a_takedown_reach_a_reader_as_they_should(
+    make_site: MakeSite, served: tuple[str, Path], feed_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    url, out = served
+    content = {f"s{i:03d}.md": _dated(i, f"2025-03-{1 + i % 28:02d}T{i // 28:02d}:00:00+00:00") for i in range(25)}
+    site = make_site(content=content, config='base_url = "https://example.org/"\nfeed_size = 20\narchive_size = 10\n')
+    assert build(site, out).ok
+    reader = make_reader(":memory:")
+    reader.add_feed(url + feed_name)
+    reader.update_feeds(scheduled=False)
+    seen = {e.id for e in reader.get_entries()}
+
+    def archives() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((out / "feeds" / "archive").iterdir())}
+
+    full = archives()
+    assert sorted(full) == ["1.json", "1.rss.xml", "1.xml", "2.json", "2.rss.xml", "2.xml"]
+
+    # A burst of 30, dated over a month: every one reaches the reader, none twice.
+    burst = {f"b{i:03d}.md": _dated(100 + i, f"2025-04-{1 + i:02d}T08:00:00+00:00") for i in range(30)}
+    for name, text in burst.items():
+        (site / "content" / name).write_text(text)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767229200")  # an hour later
+    assert build(site, out).ok
+    reader.update_feeds(scheduled=False)
+    ids = [e.id for e in reader.get_entries()]
+    assert len(ids) == len(set(ids))
+    assert set(ids) - seen == {f"urn:test:{100 + i}" for i in range(30)}
+    assert {k: v for k, v in archives().items() if k in full} == full  # full archives never change
+    seen = set(ids)
+
+    # A backdated article reaches the reader too, and changes no archive.
+    (site / "content" / "old.md").write_text(_dated(999, "2019-06-01T12:00:00+00:00"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767232800")
+    before = archives()
+    assert build(site, out).ok
+    reader.update_feeds(scheduled=False)
+    assert {e.id for e in reader.get_entries()} - seen == {"urn:test:999"}
+    assert archives() == before
+
+    # A takedown changes the archive documents that held the article, and no other.
+    (site / "content" / "s003.md").unlink()
+    assert build(site, out).ok
+    after = archives()
+    assert sorted(name for name in before if after.get(name) != before[name]) == ["1.json", "1.rss.xml", "1.xml"]
+    assert b"urn:test:3" not in after["1.xml"]
     reader.close()

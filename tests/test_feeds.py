@@ -11,6 +11,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.seeds import import_seeds
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -22,7 +24,7 @@ def parse(path: Path) -> feedparser.FeedParserDict:
 
 
 @pytest.fixture
-def news_site(make_site: MakeSite) -> Path:
+def news_site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Path:
     content = {
         f"s{i}.md": article_md(
             f"Story {i}",
@@ -34,7 +36,11 @@ def news_site(make_site: MakeSite) -> Path:
         for i in range(5)
     }
     content["s1.md"] = content["s1.md"].replace("date:", "updated: '2024-04-01T00:00:00Z'\ndate:")
-    site = make_site(sample=True, content=content, config='base_url = "https://example.org/news/"\nfeed_size = 4\ntitle = "Test News"\n')
+    site = make_site(sample=True, content=content, config='base_url = "https://example.org/news/"\nfeed_size = 4\nfeed_window = 0\narchive_size = 2\ntitle = "Test News"\n')
+    # The sample seed (which gives no date) imported in November 2023: the oldest article.
+    with monkeypatch.context() as early:
+        early.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        assert not import_seeds(site, load_config(site)).errors
     assert build(site).ok
     return site
 

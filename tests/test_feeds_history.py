@@ -7,6 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +15,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
-from sitegen.ledger import dump_ledger
+from sitegen.cli import main
+from sitegen.feeds import ATOM_NS, FH_NS
+from sitegen.ledger import LEDGER_NAME, Entry, Ledger, dump_ledger, load_ledger
 
 ATOM = {"a": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0"}
 
@@ -124,16 +127,34 @@ def test_summary_only_feeds(make_site: MakeSite) -> None:
     assert all("content_html" not in i and i["content_text"] for i in items)
 
 
-def test_byte_budget_keeps_the_newest_entries(make_site: MakeSite) -> None:
+def test_byte_budget_leaves_out_the_oldest_archived_entries(make_site: MakeSite) -> None:
     big = {k: v.replace("Text", "Long text " * 300 + "Text") for k, v in stories(30).items()}
-    site = make_site(content=big, config="feed_size = 30\nfeed_max_bytes = 40000\n")
+    site = make_site(content=big, config="feed_size = 30\nfeed_max_bytes = 40000\narchive_size = 5\n")
     assert build(site).ok
+    counts = set()
     for name in ("atom.xml", "rss.xml", "feed.json"):
         path = site / "output" / name
         assert path.stat().st_size <= 40000
         ids = json_ids(path) if name.endswith("json") else entry_ids(path)
         assert 5 <= len(ids) < 30
         assert ids == [f"urn:test:{i}" for i in range(29, 29 - len(ids), -1)]
+        counts.add(len(ids))
+    assert len(counts) == 1  # one set of entries for all three formats
+
+
+def test_byte_budget_never_leaves_out_an_entry_no_archive_holds(make_site: MakeSite) -> None:
+    big = {k: v.replace("Text", "Long text " * 300 + "Text") for k, v in stories(30).items()}
+    site = make_site(content=big, config="feed_size = 30\nfeed_max_bytes = 40000\n")  # archives of 50: none full
+    assert build(site).ok
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        path = site / "output" / name
+        assert path.stat().st_size <= 40000
+        ids = json_ids(path) if name.endswith("json") else entry_ids(path)
+        assert ids == [f"urn:test:{i}" for i in range(29, -1, -1)]  # every one, newest first
+    entries = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries
+    whole = [bool(e.get("content")) for e in entries]
+    # The newest carry their text; the oldest, their summary (and link) only.
+    assert whole[0] and not whole[-1] and whole == sorted(whole, reverse=True)
 
 
 def test_websub_hub_is_advertised(make_site: MakeSite) -> None:
@@ -150,19 +171,39 @@ def test_websub_hub_is_advertised(make_site: MakeSite) -> None:
     assert entry_ids(out / "rss.xml") == ["urn:test:0"]
 
 
-def _follow_archives(out: Path, base: str) -> list[str]:
-    """Every entry id reachable by following prev-archive from the main Atom feed."""
+def _read_feed(path: Path) -> tuple[list[str], str | None, list[str]]:
+    """(entry ids, the prev-archive/next_url link, the rel="current" links) of one feed
+    document in any of the three formats."""
+    if path.suffix == ".json":
+        doc = json.loads(path.read_text())
+        return [i["id"] for i in doc["items"]], doc.get("next_url"), []
+    root = etree.parse(str(path)).getroot()
+    ns = {"a": ATOM_NS, "fh": FH_NS}
+    if root.tag == f"{{{ATOM_NS}}}feed":
+        ids = root.xpath("a:entry/a:id/text()", namespaces=ns)
+        links = root.xpath("a:link[@rel='prev-archive']/@href", namespaces=ns)
+        current = root.xpath("a:link[@rel='current']/@href", namespaces=ns)
+        marked = bool(root.xpath("fh:archive", namespaces=ns))
+    else:
+        ids = root.xpath("channel/item/guid/text()")
+        links = root.xpath("channel/a:link[@rel='prev-archive']/@href", namespaces=ns)
+        current = root.xpath("channel/a:link[@rel='current']/@href", namespaces=ns)
+        marked = bool(root.xpath("channel/fh:archive", namespaces=ns))
+    assert marked == bool(current), path  # archives, and only archives, are marked as such
+    return ids, links[0] if links else None, current
+
+
+def _follow_archives(out: Path, base: str, name: str = "atom.xml") -> tuple[list[str], list[str]]:
+    """(the subscription document's ids, every id of the archive documents reached by
+    following prev-archive (next_url in JSON Feed) from it)."""
+    subscription, link, _ = _read_feed(out / name)
     seen: list[str] = []
-    doc = etree.parse(str(out / "atom.xml"))
-    link = doc.xpath("/a:feed/a:link[@rel='prev-archive']/@href", namespaces=ATOM)
     while link:
-        path = out / link[0].removeprefix(base)
-        doc = etree.parse(str(path))
-        assert doc.xpath("/a:feed/fh:archive", namespaces=ATOM), path
-        assert doc.xpath("/a:feed/a:link[@rel='current']/@href", namespaces=ATOM) == [base + "atom.xml"]
-        seen += doc.xpath("/a:feed/a:entry/a:id/text()", namespaces=ATOM)
-        link = doc.xpath("/a:feed/a:link[@rel='prev-archive']/@href", namespaces=ATOM)
-    return seen
+        ids, link, current = _read_feed(out / link.removeprefix(base))
+        if not name.endswith(".json"):
+            assert current == [base + name]
+        seen += ids
+    return subscription, seen
 
 
 def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: MakeSite) -> None:
@@ -170,25 +211,42 @@ def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: M
     site = make_site(content=stories(23), config=f'base_url = "{base}"\nfeed_size = 5\narchive_size = 10\n')
     build(site)
     out = site / "output"
-    seen = _follow_archives(out, base)
-    assert sorted(seen) == sorted(f"urn:test:{i}" for i in range(23)) and len(seen) == 23
-    full = {n: (out / f"feeds/archive/{n}.xml").read_bytes() for n in (1, 2)}
+    everything = {f"urn:test:{i}" for i in range(23)}
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        subscription, archived = _follow_archives(out, base, name)
+        assert len(archived) == len(set(archived)) == 20  # two full archives, each article once
+        assert set(subscription) | set(archived) == everything  # the rest: in the subscription document
+    full = {path: path.read_bytes() for path in (out / "feeds" / "archive").iterdir()}
+    assert sorted(p.name for p in full) == ["1.json", "1.rss.xml", "1.xml", "2.json", "2.rss.xml", "2.xml"]
 
-    for i in range(23, 31):  # eight more articles: chunk 3 fills, chunk 4 starts
+    for i in range(23, 31):  # eight more articles: archive 3 fills
         (site / "content" / f"s{i:03d}.md").write_text(stories(1, start=i)[f"s{i:03d}.md"])
     build(site)
-    seen = _follow_archives(out, base)
-    assert sorted(seen) == sorted(f"urn:test:{i}" for i in range(31)) and len(seen) == 31
-    assert {n: (out / f"feeds/archive/{n}.xml").read_bytes() for n in (1, 2)} == full
-    assert len(entry_ids(out / "feeds/archive/4.xml")) == 1
+    everything = {f"urn:test:{i}" for i in range(31)}
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        subscription, archived = _follow_archives(out, base, name)
+        assert len(archived) == len(set(archived)) == 30
+        assert set(subscription) | set(archived) == everything
+        assert "urn:test:30" in subscription
+    assert {path: path.read_bytes() for path in full} == full  # full archives never change
+    assert not (out / "feeds/archive/4.xml").exists()  # published once full, not before
+    links = etree.parse(str(out / "feeds/archive/2.xml")).xpath("/a:feed/a:link[@rel='next-archive']/@href", namespaces={"a": ATOM_NS})
+    assert links == [base + "feeds/archive/3.xml"]
 
 
 _text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+_entries = st.builds(Entry, hash=_text, updated=_text, seq=st.integers(1, 10**6), first=_text, date=_text, published=_text)
 
 
-@given(st.dictionaries(_text, st.one_of(st.fixed_dictionaries({"hash": _text, "updated": _text}), st.dictionaries(_text, _text, max_size=3))))
-def test_ledger_is_written_exactly_as_json_would_write_it(ledger: dict[str, dict[str, str]]) -> None:
-    assert dump_ledger(ledger) == json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+@given(st.builds(Ledger, feed_id=_text, next_seq=st.integers(1, 10**6), articles=st.dictionaries(_text, _entries, max_size=5)))
+def test_the_ledger_reads_back_as_written(ledger: Ledger) -> None:
+    text = dump_ledger(ledger)
+    data = json.loads(text)
+    assert data["version"] == 2 and data["feed_id"] == ledger.feed_id
+    assert text.count("\n") == 7 + len(ledger.articles)  # one line per article
+    loaded = load_ledger(Path("."), lambda _: text.encode("utf-8"))
+    expected = {k: e if e.date else Entry(e.hash, e.updated, e.seq, e.first) for k, e in ledger.articles.items()}
+    assert loaded is not None and loaded.articles == expected and loaded.feed_id == ledger.feed_id
 
 
 def test_a_huge_article_goes_out_as_its_summary_and_pushes_nothing_out(make_site: MakeSite) -> None:
@@ -207,3 +265,96 @@ def test_a_huge_article_goes_out_as_its_summary_and_pushes_nothing_out(make_site
     assert len(atom.xpath("//a:entry/a:content", namespaces=ATOM)) == 5
     items = {i["id"]: i for i in json.loads((out / "feed.json").read_text())["items"]}
     assert items["urn:test:huge"]["content_text"] == "The short of it." and "content_html" in items["urn:test:0"]
+
+
+def _everything_written(out: Path) -> str:
+    """Every output file's text, to search for an article anywhere on the site."""
+    return "\n".join(p.read_text(errors="replace") for p in sorted(out.rglob("*")) if p.is_file())
+
+
+def test_a_scheduled_article_appears_nowhere_until_its_time(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = stories(3)
+    # FIXED_EPOCH is 2026-01-01T00:00:00Z: this one is due an hour later.
+    content["later.md"] = article_md("Scheduled story", date="2026-01-01T01:00:00+00:00", id="urn:test:later", slug="scheduled-story")
+    site = make_site(content=content)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "Held back 1 article dated in the future; the next is due 2026-01-01T01:00:00+00:00" in result.output
+    out = site / "output"
+    assert "urn:test:later" not in _everything_written(out) and "scheduled-story" not in _everything_written(out)
+    assert "urn:test:later" not in (site / "content" / LEDGER_NAME).read_text()  # not published: not in the ledger
+    again = build(site)
+    assert again.scheduled == 1 and again.written.written == []  # nothing came due: nothing to do
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3600))  # its time: no file changed, yet it appears
+    due = build(site)
+    assert due.scheduled == 0 and due.articles == 4
+    assert entry_ids(out / "atom.xml")[0] == "urn:test:later"
+    assert (out / "2026/01/scheduled-story/index.html").is_file()
+    assert "scheduled-story" in (out / "sitemap.xml").read_text()
+
+
+def test_future_previews_scheduled_articles_without_publishing_them(make_site: MakeSite, runner: CliRunner) -> None:
+    content = stories(2)
+    content["later.md"] = article_md("Scheduled story", date="2027-06-01T09:00:00+02:00", id="urn:test:later", slug="scheduled-story")
+    site = make_site(content=content)
+    result = runner.invoke(main, ["build", "--site", str(site), "--future"])
+    assert result.exit_code == 0, result.output
+    assert entry_ids(site / "output" / "atom.xml")[0] == "urn:test:later"
+    # A preview: the ledger does not remember it as published.
+    assert "urn:test:later" not in (site / "content" / LEDGER_NAME).read_text()
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0  # the flag changes the build
+    assert "urn:test:later" not in entry_ids(site / "output" / "atom.xml")
+
+
+def test_a_date_without_offset_is_warned_about_and_never_moves(make_site: MakeSite) -> None:
+    content = {"a.md": article_md("Local time", date="2024-05-01 09:30", id="urn:test:local"), **stories(1)}
+    site = make_site(content=content, config='timezone = "Europe/Oslo"\n')
+    report = build(site)
+    assert report.ok
+    assert any(w.startswith(f"{site / 'content' / 'a.md'}:3: date '2024-05-01 09:30' gives no UTC offset") for w in report.warnings), report.warnings
+    published = {e.id: e.published for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    assert published["urn:test:local"] == "2024-05-01T09:30:00+02:00"
+    (site / "sitegen.toml").write_text('timezone = "Asia/Tokyo"\n')  # the site moves: the article does not
+    assert build(site).ok
+    moved = {e.id: e.published for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    assert moved["urn:test:local"] == "2024-05-01T09:30:00+02:00"
+
+
+def test_the_feed_ids_are_minted_once_and_kept(make_site: MakeSite) -> None:
+    site = make_site(content=stories(3, tags="[World]"), config='base_url = "http://example.org/"\narchive_size = 2\n')
+    assert build(site).ok
+    out = site / "output"
+
+    def feed_ids() -> list[str]:
+        paths = [out / "atom.xml", out / "tags/world/atom.xml", out / "feeds/archive/1.xml"]
+        return [etree.parse(str(p)).findtext("{http://www.w3.org/2005/Atom}id") or "" for p in paths]
+
+    ids = feed_ids()
+    assert all(i.startswith("urn:uuid:") for i in ids) and ids[0] == ids[2] != ids[1]
+    assert json.loads((out / "feed.json").read_text())["feed_url"] == "http://example.org/feed.json"
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/news/"\narchive_size = 2\n')
+    assert build(site).ok
+    assert feed_ids() == ids
+
+
+def test_a_rewrapped_paragraph_changes_no_feed_byte(make_site: MakeSite) -> None:
+    body = "A first sentence that runs long. A second one, wrapped by an editor.\n\n    code  keeps   its spaces\n"
+    site = make_site(content={"a.md": article_md("Wrapped", body=body, id="urn:test:w")})
+    assert build(site).ok
+    feeds = ("atom.xml", "rss.xml", "feed.json")
+    before = {name: (site / "output" / name).read_bytes() for name in feeds}
+    assert b"code  keeps   its spaces" in before["atom.xml"]  # <pre> as written
+    md = site / "content" / "a.md"
+    md.write_text(md.read_text().replace("long. A second one,", "long.\nA second   one,\n"))
+    assert build(site).ok
+    assert {name: (site / "output" / name).read_bytes() for name in feeds} == before
+
+
+def test_atom_rss_and_json_carry_the_same_entries_under_a_tight_budget(make_site: MakeSite) -> None:
+    stories_ = {k: v.replace("Text", "Words " * 150 + "Text") for k, v in stories(12).items()}
+    site = make_site(content=stories_, config="feed_size = 12\nfeed_max_bytes = 12000\narchive_size = 3\n")
+    assert build(site).ok
+    out = site / "output"
+    atom, rss, json_ = entry_ids(out / "atom.xml"), entry_ids(out / "rss.xml"), json_ids(out / "feed.json")
+    assert 1 <= len(atom) < 12 and atom == rss == json_

@@ -208,16 +208,16 @@ def test_config_edit_rerenders_only_what_reads_the_setting(site: Path) -> None:
 def test_template_reading_the_whole_site_depends_on_every_article(site: Path, tmp_path: Path) -> None:
     (site / "templates").mkdir()
     base = (Path(__file__).parent.parent / "templates" / "base.html").read_text()
-    base = base.replace("</footer>", '<p id="latest">Latest: {{ site.articles[0].title }}</p></footer>')
+    base = base.replace("</footer>", '<p id="oldest">Oldest: {{ site.articles[-1].title }}</p></footer>')
     (site / "templates" / "base.html").write_text(base)
     step(site)
-    edit(site / "content" / "a11.md", "title: 'Story 11'", "title: 'Story 11 renamed'")  # the newest
+    edit(site / "content" / "a00.md", "title: 'Story 00'", "title: 'Story 00 renamed'")  # the oldest
     _, written = step(site)
     pages = {p for p in tree(site / "output") if p.endswith(".html")}
     assert pages <= written
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
-    doc = lxml_html.fromstring((site / "output" / "2024/01/a00/index.html").read_bytes())
-    assert doc.xpath("//p[@id='latest']/text()") == ["Latest: Story 11 renamed"]
+    doc = lxml_html.fromstring((site / "output" / "2024/03/a11/index.html").read_bytes())
+    assert doc.xpath("//p[@id='oldest']/text()") == ["Oldest: Story 00 renamed"]
 
 
 def test_errors_are_reported_again_by_a_build_with_nothing_to_do(make_site: MakeSite) -> None:

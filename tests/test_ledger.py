@@ -26,7 +26,7 @@ def test_a_ledger_that_cannot_be_written_is_reported_and_tried_again(make_site: 
         update_dates(content_dir, articles, Config(), Inputs())
     inputs = Inputs()
     errors: list[SitegenError] = []
-    dated = update_dates(content_dir, articles, Config(), inputs, errors=errors)
+    dated = update_dates(content_dir, articles, Config(), inputs, errors=errors).articles
     assert [(type(e), e.path, e.reason) for e in errors] == [(OutputError, ledger, IS_A_FOLDER)]
     assert [a.updated for a in dated] == [a.updated for a in articles]  # first sight: the articles' own dates
     # Nothing on disk tells the next build that the ledger is still to be written: the state
