@@ -1,9 +1,12 @@
 """Lint a built site: the mistakes that make feed readers and visitors see the wrong thing.
 
-Checks duplicate entry ids, relative URLs in feed content, missing or naive dates, feeds
-over the byte budget, internal links that lead nowhere, and markup that could run script
-(``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and feed content.
-Each problem names its file.
+Checks duplicate entry ids (within a feed, and across archive documents), one article
+under different ids in Atom, RSS and JSON, relative URLs in feed content and RSS
+descriptions, missing or naive dates (of entries and of feeds), feeds over the byte
+budget, internal links that lead nowhere (in pages and in feed content, ``srcset`` and
+``#fragment`` links included), links that leave a sub-path site, and markup that could
+run script (``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and
+feed content. Each problem names its file.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ def _aware(value: str | None, rfc822: bool = False) -> bool:
 
 class _Entry(NamedTuple):
     id: str | None
+    link: str | None
     dates: list[tuple[str, str | None, bool]]
     """(field, value, is RFC 822) of each date the entry must carry."""
     html: list[tuple[str, str]]
@@ -107,18 +111,23 @@ class _Entry(NamedTuple):
 
 
 def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
-    """Each entry of a feed file, with its dates and the fields readers render as HTML."""
+    """Each entry of a feed file, with its dates and the fields readers render as HTML; and
+    first, an entry standing for the feed itself (id None, link "") with the feed's dates."""
     if path.suffix == ".json":
         doc = json.loads(data)
         items = doc.get("items", []) if isinstance(doc, dict) else None
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise ValueError("not a JSON Feed: expected an object whose items are objects")
+        yield _Entry(None, "", [], [], [])
         for item in items:
             dates = [("date_published", item.get("date_published"), False)]
-            yield _Entry(item.get("id"), dates, [("content_html", item.get("content_html", ""))], [])
+            if "date_modified" in item:
+                dates.append(("date_modified", item.get("date_modified"), False))
+            yield _Entry(item.get("id"), item.get("url"), dates, [("content_html", item.get("content_html", ""))], [])
         return
     root = etree.fromstring(data)
     if root.tag == f"{ATOM}feed":
+        yield _Entry(None, "", [("feed updated", root.findtext(f"{ATOM}updated"), False)], [], [])
         for entry in root.iter(f"{ATOM}entry"):
             dates = [(f, entry.findtext(f"{ATOM}{f}"), False) for f in ("updated", "published")]
             html: list[tuple[str, str]] = []
@@ -127,16 +136,23 @@ def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
                 element = entry.find(f"{ATOM}{field}")
                 if element is not None and element.get("type") == "html":
                     (html if field == "content" else markup).append((field, element.text or ""))
-            yield _Entry(entry.findtext(f"{ATOM}id"), dates, html, markup)
+            alternate = next((e.get("href") for e in entry.iter(f"{ATOM}link") if e.get("rel", "alternate") == "alternate"), None)
+            yield _Entry(entry.findtext(f"{ATOM}id"), alternate, dates, html, markup)
     else:
+        channel = root.find("channel")
+        feed_dates = [(f"channel {f}", channel.findtext(f), True) for f in ("lastBuildDate", "pubDate") if channel is not None and channel.find(f) is not None]
+        yield _Entry(None, "", feed_dates, [], [])
         for item in root.iter("item"):
             dates = [("pubDate", item.findtext("pubDate"), True)]
-            # RSS has no plain-text fields: readers render a description as HTML.
-            markup = [("description", item.findtext("description") or "")]
-            yield _Entry(item.findtext("guid"), dates, [("content:encoded", item.findtext(CONTENT_ENCODED) or "")], markup)
+            # RSS has no plain-text fields: readers render a description as HTML, so its
+            # URLs must be absolute too.
+            html = [("content:encoded", item.findtext(CONTENT_ENCODED) or ""), ("description", item.findtext("description") or "")]
+            yield _Entry(item.findtext("guid"), item.findtext("link"), dates, html, [])
 
 
-def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
+def check_feed(path: Path, rel: str, config: Config, out_dir: Path | None = None, found: _Found | None = None) -> list[Problem]:
+    """The problems of one feed file; with ``out_dir``, its content's internal links are
+    checked too, and with ``found``, its entries are noted for the checks across files."""
     problems: list[Problem] = []
     try:
         data = path.read_bytes()
@@ -148,30 +164,68 @@ def check_feed(path: Path, rel: str, config: Config) -> list[Problem]:
         entries = list(_entries(path, data))
     except (etree.XMLSyntaxError, ValueError) as e:
         return problems + [Problem(rel, f"cannot be parsed: {e}")]
+    links = urls.Urls(config.base_url)
     seen: set[str] = set()
-    for entry_id, dates, contents, markup in entries:
+    for entry_id, link, dates, contents, markup in entries:
+        where = f"entry {entry_id}: " if entry_id is not None else ""
+        for field, value, rfc822 in dates:
+            if not _aware(value, rfc822):
+                problems.append(Problem(rel, f"{where}{field} is missing or has no time zone: {value!r}"))
+        if entry_id is None and link == "":
+            continue  # the feed's own dates
         if not entry_id:
             problems.append(Problem(rel, "an entry has no id"))
         elif entry_id in seen:
             problems.append(Problem(rel, f"duplicate entry id {entry_id}"))
         seen.add(entry_id or "")
-        for field, value, rfc822 in dates:
-            if not _aware(value, rfc822):
-                problems.append(Problem(rel, f"entry {entry_id}: {field} is missing or has no time zone: {value!r}"))
+        if found is not None and entry_id:
+            found.note(rel, entry_id, link or "")
         for field, html in contents:
             if (tree := _fragment(html)) is not None:
                 for url in _unresolvable_urls(tree):
-                    problems.append(Problem(rel, f"entry {entry_id}: {url} in content"))
+                    problems.append(Problem(rel, f"{where}{url} in {field if field == 'description' else 'content'}"))
                 for unsafe in _unsafe_markup(tree):
-                    problems.append(Problem(rel, f"entry {entry_id}: unsafe markup in {field}: {unsafe}"))
+                    problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}"))
+                if out_dir is not None and link:
+                    for broken in _broken_links(tree, link, out_dir, links, {}):
+                        problems.append(Problem(rel, f"{where}{broken} in {field}"))
         for field, html in markup:
             if (tree := _fragment(html)) is not None:
                 for unsafe in _unsafe_markup(tree):
-                    problems.append(Problem(rel, f"entry {entry_id}: unsafe markup in {field}: {unsafe}"))
+                    problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}"))
     return problems
 
 
-def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
+class _Found:
+    """Entries seen across the feed files of one site, for the checks no single file can make."""
+
+    def __init__(self) -> None:
+        self.archived: dict[tuple[str, str], str] = {}
+        """(format, id) -> the archive document that holds it."""
+        self.by_link: dict[tuple[str, str], dict[str, str]] = {}
+        """(feed folder, entry link) -> subscription document -> the id it gives the entry."""
+        self.problems: list[Problem] = []
+
+    def note(self, rel: str, entry_id: str, link: str) -> None:
+        if rel.startswith(ARCHIVE_PREFIX):
+            fmt = "json" if rel.endswith(".json") else "rss" if rel.endswith(".rss.xml") else "atom"
+            other = self.archived.setdefault((fmt, entry_id), rel)
+            if other != rel:
+                self.problems.append(Problem(rel, f"entry {entry_id} is also in {other}: an archive reader counts it twice"))
+        elif link:
+            folder = rel.rpartition("/")[0]
+            self.by_link.setdefault((folder, link), {})[rel] = entry_id
+
+    def mismatched_ids(self) -> list[Problem]:
+        problems = []
+        for (_, link), ids in sorted(self.by_link.items()):
+            if len(set(ids.values())) > 1:
+                described = ", ".join(f"{name} says {entry_id}" for name, entry_id in sorted(ids.items()))
+                problems.append(Problem(min(ids), f"one article, different ids ({link}): {described}; a reader of each sees another entry"))
+        return problems
+
+
+def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls, anchors: dict[str, set[str]] | None = None) -> list[Problem]:
     """Broken internal links of one page, and markup that could run script in its articles."""
     try:
         doc = cast(lxml_html.HtmlElement, lxml_html.document_fromstring(path.read_bytes()))
@@ -179,7 +233,7 @@ def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Pr
         return [Problem(rel, f"cannot be read: {e.strerror or e}")]
     except etree.ParserError as e:  # "Document is empty": an empty file, or only a comment
         return [Problem(rel, f"cannot be parsed as HTML: {e}")]
-    problems = check_links(doc, rel, out_dir, links)
+    problems = check_links(doc, rel, out_dir, links, anchors)
     # Only the articles: the site's own templates may carry scripts on purpose.
     for article in doc.iter("article"):
         for unsafe in _unsafe_markup(article):
@@ -187,35 +241,81 @@ def check_page(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Pr
     return problems
 
 
-def check_links(doc: lxml_html.HtmlElement, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
-    """Links and resources of one page that point into the site but at no file."""
-    problems = []
+def check_links(doc: lxml_html.HtmlElement, rel: str, out_dir: Path, links: urls.Urls, anchors: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Links and resources of one page that point into the site but at no file (or at no
+    element, for a #fragment), or out of its base path."""
     page_url = links.absolute(rel.removesuffix("index.html"))
-    for _, attribute, target, _ in doc.iterlinks():
-        if attribute not in ("href", "src"):
+    known = {} if anchors is None else anchors
+    known.setdefault(_site_path(page_url, links) or "", _ids(doc))
+    return [Problem(rel, message) for message in _broken_links(doc, page_url, out_dir, links, known)]
+
+
+def _ids(tree: Any) -> set[str]:
+    return {str(v) for v in tree.xpath("//@id | //a/@name")}
+
+
+def _site_path(url: str, links: urls.Urls) -> str | None:
+    """The path of ``url`` inside the site, or None when it is not in the site."""
+    if not url.startswith(links.base_url):
+        return None
+    return unquote(urlsplit(url).path[len(links.base_path) :])
+
+
+def _targets(tree: Any) -> Iterator[tuple[str, str]]:
+    """(attribute, URL) of every link and resource of ``tree``: href and src, and each
+    candidate of a srcset."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
             continue
+        for attribute in ("href", "src"):
+            if (value := element.get(attribute)) is not None:
+                yield attribute, value
+        if srcset := element.get("srcset"):
+            for candidate in srcset.split(","):
+                if parts := candidate.split():
+                    yield "srcset", parts[0]
+
+
+def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anchors: dict[str, set[str]]) -> Iterator[str]:
+    """What in ``tree`` (found at ``page_url``) points into the site at nothing."""
+    site = urlsplit(links.base_url)
+    for attribute, target in _targets(tree):
         try:
             absolute = urljoin(page_url, target.strip())
-            if not absolute.startswith(links.base_url):
-                continue  # another site, mailto:, or above the site's base path
-            site_path = unquote(urlsplit(absolute).path[len(links.base_path) :])
+            parts = urlsplit(absolute)
+            site_path = _site_path(absolute, links)
         except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
-            problems.append(Problem(rel, f"link {target!r} cannot be parsed as a URL ({e})"))
+            yield f"link {target!r} cannot be parsed as a URL ({e})"
             continue
+        if site_path is None:
+            if parts.scheme == site.scheme and parts.netloc == site.netloc and site.path != "/":
+                yield f"link to {target!r} leaves the site's base path {site.path}: it leads nowhere where the site is hosted"
+            continue  # another site, mailto:
         try:
             target_file = urls.safe_join(out_dir, urls.output_file(site_path))
         except ValueError:
-            problems.append(Problem(rel, f"link to {target!r} leaves the site"))
+            yield f"link to {target!r} leaves the site"
             continue
         if not target_file.is_file():
-            problems.append(Problem(rel, f"broken link: {target}"))
-    return problems
+            yield f"broken link: {target}"
+            continue
+        if parts.fragment and attribute == "href" and target_file.suffix == ".html":
+            ids = anchors.get(site_path)
+            if ids is None:
+                try:
+                    ids = anchors[site_path] = _ids(lxml_html.document_fromstring(target_file.read_bytes()))
+                except (OSError, etree.ParserError):
+                    ids = anchors[site_path] = set()
+            if unquote(parts.fragment) not in ids:
+                yield f"broken link: {target} (no element with id {unquote(parts.fragment)!r})"
 
 
 def check_output(out_dir: Path, config: Config) -> list[Problem]:
     """Every problem found in the built site under ``out_dir``, in path order."""
     links = urls.Urls(config.base_url)
     problems: list[Problem] = []
+    found = _Found()
+    anchors: dict[str, set[str]] = {}
     for path in sorted(out_dir.rglob("*")):
         rel = path.relative_to(out_dir).as_posix()
         feed = path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
@@ -224,7 +324,7 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
         if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
             problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
         elif feed:
-            problems += check_feed(path, rel, config)
+            problems += check_feed(path, rel, config, out_dir, found)
         else:
-            problems += check_page(path, rel, out_dir, links)
-    return problems
+            problems += check_page(path, rel, out_dir, links, anchors)
+    return problems + found.problems + found.mismatched_ids()

@@ -26,13 +26,20 @@ def built(make_site: MakeSite) -> Path:
 
 def test_build_check_passes_feeds_and_flags_broken_body_links(make_site: MakeSite, runner: CliRunner) -> None:
     site = built(make_site)
-    # ../b/ and pic.png do not exist, but feed content is absolute and pages link only to real pages.
+    # ../b/ and pic.png do not exist: the feeds' content links to them as well (absolute, as
+    # feeds need), and is flagged for the same two links, nothing else.
     problems = check_output(site / "output", Config(base_url="https://example.org/news/"))
-    assert [p for p in problems if "feed" in p.path or "xml" in p.path] == []
+    in_feeds = [p for p in problems if "feed" in p.path or "xml" in p.path]
+    assert in_feeds and all("broken link: https://example.org/news/2024/05/" in p.message for p in in_feeds)
+    assert {p.message.split("broken link: ")[1].split()[0] for p in in_feeds} == {
+        "https://example.org/news/2024/05/b/",
+        "https://example.org/news/2024/05/a/pic.png",
+    }
     result = runner.invoke(main, ["build", "--site", str(site), "--check"])
     broken = [line for line in result.output.splitlines() if line.startswith("error:")]
     # The article body itself links to ../b/ and pic.png, which are genuinely missing.
-    assert broken and all("2024/05/a/index.html: broken link" in line for line in broken)
+    assert broken and all("2024/05/a/index.html: broken link" in line or "/2024/05/" in line for line in broken)
+    assert any("2024/05/a/index.html: broken link: ../b/" in line for line in broken)
     assert result.exit_code == 1
 
 
@@ -147,3 +154,44 @@ def test_files_that_cannot_be_checked_are_named_not_a_crash(make_site: MakeSite,
         "feed.json: cannot be parsed: not a JSON Feed: expected an object whose items are objects",
         "pipe.html: is not a regular file: it cannot be checked",
     ]
+
+
+def test_check_finds_what_only_a_look_across_files_or_into_links_shows(make_site: MakeSite) -> None:
+    content = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", id=f"urn:test:{i}", body=f"Text {i}.") for i in range(4)}
+    site = make_site(content=content, config='base_url = "https://example.org/news/"\narchive_size = 2\n')
+    assert build(site).ok
+    out = site / "output"
+    config = Config(base_url="https://example.org/news/", archive_size=2)
+    assert check_output(out, config) == []
+
+    def edit(name: str, old: str, new: str, count: int = 1) -> None:
+        text = (out / name).read_text()
+        assert old in text, (name, old)
+        (out / name).write_text(text.replace(old, new, count))
+
+    # The same id in two archive documents.
+    edit("feeds/archive/2.xml", "<id>urn:test:2</id>", "<id>urn:test:0</id>")
+    # One article, another id in RSS than in Atom and JSON.
+    edit("rss.xml", ">urn:test:3</guid>", ">urn:other:3</guid>")
+    # A relative URL in an RSS description; a feed-level date and a JSON date_modified without offset.
+    edit("rss.xml", "<description>Text 2.", "<description>&lt;a href=\"/news/x/\"&gt;Text&lt;/a&gt; 2.")
+    atom = (out / "atom.xml").read_text()
+    updated = atom.split("<updated>", 1)[1].split("</updated>", 1)[0]
+    edit("atom.xml", f"<updated>{updated}</updated>", "<updated>2024-05-04T09:00:00</updated>")
+    edit("feed.json", '"date_modified": "2024-05-04T09:00:00+00:00"', '"date_modified": "2024-05-04"')
+    # A srcset candidate, a #fragment and a link out of the sub-path, on a page.
+    edit("index.html", "</main>", '<img src="/news/static/style.css" srcset="/news/missing.png 2x" alt=""><a href="#nowhere">x</a><a href="/elsewhere/">y</a></main>')
+
+    found = [str(p) for p in check_output(out, config)]
+    expected = [
+        "feeds/archive/2.xml: entry urn:test:0 is also in feeds/archive/1.xml",
+        "atom.xml: one article, different ids (https://example.org/news/2024/05/s3/): atom.xml says urn:test:3, feed.json says urn:test:3, rss.xml says urn:other:3",
+        "rss.xml: entry urn:test:2: relative URL '/news/x/' in description",
+        "atom.xml: feed updated is missing or has no time zone: '2024-05-04T09:00:00'",
+        "feed.json: entry urn:test:3: date_modified is missing or has no time zone: '2024-05-04'",
+        "index.html: broken link: /news/missing.png",
+        "index.html: broken link: #nowhere (no element with id 'nowhere')",
+        "index.html: link to '/elsewhere/' leaves the site's base path /news/",
+    ]
+    for message in expected:
+        assert any(line.startswith(message) for line in found), (message, found)
