@@ -102,9 +102,20 @@ def build(
     default=None,
     help="The built site to check.  [default: SITE/output]",
 )
-def check(site_dir: Path, output_dir: Path | None) -> None:
+@click.option(
+    "--against",
+    metavar="OLD",
+    default=None,
+    help="Also compare the feeds with a previous build as a subscriber would: OLD is its output folder, or the live site's address.",
+)
+def check(site_dir: Path, output_dir: Path | None, against: str | None) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.
+
+    With --against, also what a subscriber would get wrong if this build replaced OLD:
+    an entry whose id changed, an entry lost from the feed and every archive, an
+    `updated` date moved with nothing changed, a changed archive document, a feed too
+    large for popular readers, a scheduled or draft article out. Run it before deploying.
 
     Exits with status 1 when anything is wrong.
     """
@@ -112,7 +123,22 @@ def check(site_dir: Path, output_dir: Path | None) -> None:
     out = output_dir or site_dir / "output"
     if not out.is_dir():
         raise click.ClickException(f"{out} does not exist: run `sitegen build` first")
-    if _check(config, out, quiet=False):
+    problems = _check(config, out, quiet=against is not None)
+    if against is not None:
+        from .compare import compare, read_build
+        from .content import draft_ids
+        from .dates import now
+
+        if not against.startswith(("http://", "https://")) and not Path(against).is_dir():
+            raise click.ClickException(f"{against} is neither an output folder nor an http(s) address")
+        old = read_build(against)
+        if not any(feed.entries for feed in old.values()):
+            raise click.ClickException(f"no feed found at {against}: give the output folder or the address of the last build")
+        changes = compare(old, read_build(str(out)), now(), draft_ids(site_dir / "content", config))
+        _print_messages([], changes)
+        problems += len(changes)
+        click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}.")
+    if problems:
         sys.exit(1)
 
 

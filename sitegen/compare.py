@@ -1,0 +1,234 @@
+"""Two builds' feeds as a subscriber sees them: what a reader would get wrong if the new
+build went live.
+
+Readers trust what they saw once: an entry's id, its ``updated`` date, an archive
+document. Once a new build is deployed, a changed id shows an old article again as new, a
+moved ``updated`` marks it unread, and an entry gone from the feed and from every archive
+is lost to anyone who had not fetched it yet. None of that can be undone after deploying,
+so ``sitegen check --against OLD`` compares the new output with the last one (a folder, or
+the live site's address) before it goes live.
+
+An old build is read through its own links: each format's subscription document, then
+every archive document reached by ``prev-archive`` (``next_url`` in JSON Feed). Reading
+is bounded: so many documents of so many bytes, each within a timeout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from . import dates
+from .check import Problem
+from .feeds import FORMATS
+from .text import html_to_text
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MAX_DOCUMENTS = 2000
+MAX_BYTES = 50 * 2**20
+TIMEOUT = 30
+# What popular readers refuse to fetch: a feed over these limits stops updating there.
+READER_LIMITS = ((5 * 2**20, "CommaFeed"), (15 * 2**20, "Miniflux"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry as a reader keeps it."""
+
+    id: str
+    link: str
+    title: str
+    updated: str
+    published: str
+    text: str
+    """What the entry shows (its content, else its summary), as text with spaces folded."""
+
+
+@dataclass
+class Feed:
+    """One format of one build's site feed: its subscription document and its archives."""
+
+    subscription: str = ""
+    """The subscription document's path (or URL)."""
+    size: int = 0
+    entries: dict[str, Entry] = field(default_factory=dict)
+    """Id -> entry, from the subscription document and every archive."""
+    archives: dict[str, bytes] = field(default_factory=dict)
+    """Archive document path -> its bytes."""
+    archived_ids: dict[str, set[str]] = field(default_factory=dict)
+    """Archive document path -> the ids it holds."""
+
+
+Fetch = Callable[[str], bytes | None]
+
+
+def read_build(where: str) -> dict[str, Feed]:
+    """Format -> the site feed of the build at ``where``: an output folder, or the address
+    of a live site (or of its Atom feed)."""
+    if where.startswith(("http://", "https://")):
+        base = where if where.endswith("/") else where.rsplit("/", 1)[0] + "/"
+        return {fmt: _read_feed(base + name, base, _fetch_url) for fmt, name in FORMATS.items()}
+    folder = Path(where)
+    return {fmt: _read_feed(name, "", _folder_reader(folder)) for fmt, name in FORMATS.items()}
+
+
+def _folder_reader(folder: Path) -> Fetch:
+    def fetch(path: str) -> bytes | None:
+        try:
+            target = folder / path
+            return target.read_bytes() if target.is_file() and target.stat().st_size <= MAX_BYTES else None
+        except OSError:
+            return None
+
+    return fetch
+
+
+def _fetch_url(url: str) -> bytes | None:
+    request = urllib.request.Request(url, headers={"User-Agent": "sitegen check"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            data: bytes = response.read(MAX_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return data if len(data) <= MAX_BYTES else None
+
+
+def _read_feed(first: str, base: str, fetch: Fetch) -> Feed:
+    feed = Feed(subscription=first)
+    where: str | None = first
+    seen: set[str] = set()
+    site = ""  # in a folder: the site's address, as its subscription document gives it
+    while where and where not in seen and len(seen) < MAX_DOCUMENTS:
+        seen.add(where)
+        data = fetch(where)
+        if data is None:
+            break
+        try:
+            entries, older, self_url = _parse(data)
+        except (etree.XMLSyntaxError, ValueError):
+            break
+        if where == first:
+            feed.size = len(data)
+            site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
+        else:
+            feed.archives[where] = data
+            feed.archived_ids[where] = {e.id for e in entries}
+        for entry in entries:
+            feed.entries.setdefault(entry.id, entry)
+        if not older:
+            break
+        # Links are absolute, to wherever the build was meant to be hosted: followed
+        # relative to the document's own address, as the build placed it.
+        if base:
+            where = urljoin(where, older)
+        else:
+            where = older[len(site) :] if site and older.startswith(site) else None
+    return feed
+
+
+def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
+    """(entries, the link to the older archive, the document's own URL)."""
+    if data.lstrip()[:1] == b"{":
+        doc = json.loads(data)
+        if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+            raise ValueError("not a JSON Feed")
+        entries = [
+            Entry(
+                str(i.get("id", "")),
+                str(i.get("url", "")),
+                str(i.get("title", "")),
+                str(i.get("date_modified", "")),
+                str(i.get("date_published", "")),
+                _text(str(i.get("content_html") or i.get("content_text") or i.get("summary") or "")),
+            )
+            for i in doc["items"]
+            if isinstance(i, dict)
+        ]
+        return entries, doc.get("next_url"), str(doc.get("feed_url", ""))
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    if root.tag == f"{ATOM}feed":
+        entries = []
+        for e in root.iter(f"{ATOM}entry"):
+            link = next((x.get("href", "") for x in e.iter(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"), "")
+            shown = e.findtext(f"{ATOM}content") or e.findtext(f"{ATOM}summary") or ""
+            entries.append(
+                Entry(
+                    e.findtext(f"{ATOM}id") or "",
+                    link,
+                    e.findtext(f"{ATOM}title") or "",
+                    e.findtext(f"{ATOM}updated") or "",
+                    e.findtext(f"{ATOM}published") or "",
+                    _text(shown),
+                )
+            )
+        return entries, _link(root, "prev-archive"), _link(root, "self") or ""
+    channel = root.find("channel")
+    if channel is None:
+        raise ValueError("neither Atom, RSS nor JSON Feed")
+    entries = []
+    for item in channel.iter("item"):
+        shown = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or item.findtext("description") or ""
+        entries.append(
+            Entry(item.findtext("guid") or "", item.findtext("link") or "", item.findtext("title") or "", "", item.findtext("pubDate") or "", _text(shown))
+        )
+    return entries, _link(channel, "prev-archive"), _link(channel, "self") or ""
+
+
+def _link(parent: etree._Element, rel: str) -> str | None:
+    return next((x.get("href") for x in parent.findall(f"{ATOM}link") if x.get("rel") == rel), None)
+
+
+def _text(html: str) -> str:
+    return " ".join(html_to_text(html).split())
+
+
+def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts: dict[str, str] | None = None) -> list[Problem]:
+    """What a subscriber of each format would get wrong if ``new`` replaced ``old``.
+    ``drafts``: id -> content file of the site's drafts, none of which may be out."""
+    problems: list[Problem] = []
+    withheld = drafts or {}
+    for fmt in FORMATS:
+        before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
+        name = after.subscription or before.subscription
+        problems += _changes(name, before, after)
+        for limit, reader in READER_LIMITS:
+            if after.size > limit:
+                problems.append(Problem(name, f"{after.size / 2**20:.1f} MiB: over {reader}'s limit of {limit // 2**20} MiB, where it stops updating"))
+        for entry in after.entries.values():
+            if entry.id in withheld:
+                problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is out, but {withheld[entry.id]} is a draft"))
+            try:
+                published = dates.parse_date(entry.published, dt.UTC) if entry.published and fmt != "rss" else None
+            except ValueError:
+                published = None
+            if published is not None and published > now:
+                problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
+    return problems
+
+
+def _changes(name: str, before: Feed, after: Feed) -> Iterator[Problem]:
+    new_by_link = {e.link: e for e in after.entries.values() if e.link}
+    for entry in before.entries.values():
+        now = after.entries.get(entry.id)
+        moved = new_by_link.get(entry.link)
+        if now is None and moved is not None:
+            yield Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new")
+        elif now is None:
+            yield Problem(name, f"entry {entry.id} ({entry.title}) is in neither the feed nor any archive any more: readers who had not fetched it lose it")
+        elif now.updated != entry.updated and now.text == entry.text and now.title == entry.title:
+            yield Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread")
+    for path, data in before.archives.items():
+        current = after.archives.get(path)
+        if current is None or current == data:
+            continue
+        removed_only = after.archived_ids.get(path, set()) < before.archived_ids.get(path, set())
+        if not removed_only:
+            yield Problem(path, "an archive document changed: readers that keep archives (RFC 5005) never fetch it again and miss the change")

@@ -1,0 +1,134 @@
+"""``sitegen check --against OLD``: what a subscriber would get wrong, caught before deploying."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import MakeSite, article_md
+
+from sitegen import compare
+from sitegen.build import build
+from sitegen.cli import main
+
+Against = Callable[..., tuple[int, str]]
+
+
+def story(i: int, **meta: object) -> str:
+    return article_md(f"Story {i}", date=f"2025-02-{i + 1:02d}T09:00:00+00:00", body=f"Text of story {i}.", id=f"urn:test:{i}", **meta)
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    site = make_site(content={f"s{i:02d}.md": story(i) for i in range(7)}, config='base_url = "https://example.org/news/"\narchive_size = 3\n')
+    assert build(site).ok
+    return site
+
+
+@pytest.fixture
+def against(site: Path, tmp_path: Path, runner: CliRunner) -> Against:
+    """Keep the current output as the "live" build; the returned function rebuilds and
+    runs check --against it: (exit status, output)."""
+    old = tmp_path / "live"
+    shutil.copytree(site / "output", old)
+
+    def run(*build_args: str, rebuild: bool = True, target: str | None = None) -> tuple[int, str]:
+        if rebuild:
+            result = runner.invoke(main, ["build", "--site", str(site), *build_args])
+            assert result.exit_code == 0, result.output
+        result = runner.invoke(main, ["check", "--site", str(site), "--against", target or str(old)])
+        return result.exit_code, result.output
+
+    return run
+
+
+def test_an_honest_rebuild_passes(site: Path, against: Against) -> None:
+    (site / "content" / "s99.md").write_text(story(20))
+    (site / "content" / "s06.md").write_text(story(6).replace("title: 'Story 6'", "title: 'Story 6, corrected'"))  # in no archive yet
+    status, output = against()
+    assert status == 0, output
+    assert "against" in output and "0 problems" in output
+
+
+def test_a_changed_id_is_caught(site: Path, against: Against) -> None:
+    (site / "content" / "s06.md").write_text(story(6).replace("id: urn:test:6", "id: urn:test:new6"))
+    status, output = against()
+    assert status == 1 and "changed its id from urn:test:6 to urn:test:new6" in output
+
+
+def test_a_lost_entry_is_caught(site: Path, against: Against) -> None:
+    (site / "content" / "s05.md").unlink()
+    status, output = against()
+    assert status == 1 and "entry urn:test:5 (Story 5) is in neither the feed nor any archive" in output
+
+
+def test_updated_moved_with_nothing_changed_is_caught(site: Path, against: Against) -> None:
+    (site / "content" / "s04.md").write_text(story(4, updated="'2025-03-01T00:00:00+00:00'"))
+    status, output = against()
+    assert status == 1 and "entry urn:test:4: updated moved from 2025-02-05T09:00:00+00:00 to 2025-03-01T00:00:00+00:00 with nothing changed" in output
+
+
+def test_a_changed_archive_document_is_caught(site: Path, against: Against) -> None:
+    (site / "content" / "s01.md").write_text(story(1).replace("Text of story 1.", "Text of story 1, rewritten."))
+    status, output = against()
+    assert status == 1 and "feeds/archive/1.xml: an archive document changed" in output
+
+
+def test_a_feed_too_large_for_a_reader_is_caught(site: Path, against: Against, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compare, "READER_LIMITS", ((1000, "a small reader"),))
+    status, output = against()
+    assert status == 1 and "over a small reader's limit" in output
+
+
+def test_a_scheduled_article_out_is_caught(site: Path, against: Against) -> None:
+    (site / "content" / "s30.md").write_text(article_md("Tomorrow", date="2026-06-01T09:00:00+00:00", id="urn:test:later"))
+    status, output = against("--future")
+    assert status == 1 and "entry urn:test:later (Tomorrow) is dated 2026-06-01T09:00:00+00:00, in the future" in output
+
+
+def test_a_draft_out_is_caught(site: Path, against: Against) -> None:
+    # Marked a draft after the build that published it: the output still shows it.
+    (site / "content" / "s03.md").write_text(story(3, draft="true"))
+    status, output = against(rebuild=False)
+    assert status == 1 and "entry urn:test:3 (Story 3) is out, but" in output and "s03.md is a draft" in output
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_live_site_is_read_over_http(site: Path, against: Against, live: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    url, root = live
+    shutil.copytree(site / "output", root, dirs_exist_ok=True)
+    (site / "content" / "s99.md").write_text(story(20))
+    assert against(target=url)[0] == 0
+    (site / "content" / "s02.md").unlink()  # in archive 1, which is read by following prev-archive
+    status, output = against(target=url + "atom.xml")
+    assert status == 1 and "entry urn:test:2 (Story 2) is in neither the feed nor any archive" in output
+
+
+def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "missing")])
+    assert result.exit_code == 1 and "neither an output folder nor an http(s) address" in result.output
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "no feed found" in result.output
