@@ -310,17 +310,6 @@ class FeedWriter:
             full = max(0, min(full - 1, full * budget // largest))
             data = render(entries, frozenset(whole[full:]))
             largest = max(len(d) for d in data.values())
-        return data  # an archive holds all its articles, whatever their size
-        required = set(job.required)
-        optional = [a for a in job.entries if a.id not in required]
-        count = len(optional)
-        floor = 0 if required else 1  # a feed always shows at least its newest article
-        largest = max(len(d) for d in data.values())
-        while largest > budget and count > floor:
-            count = max(floor, min(count - 1, count * budget // largest))
-            kept = required | {a.id for a in optional[:count]}
-            data = render([a for a in job.entries if a.id in kept])
-            largest = max(len(d) for d in data.values())
         return data
 
 

@@ -62,7 +62,7 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
     and block until it is free; without, raise LockError.
     """
     if fcntl is None:
-        yield
+        yield  # type: ignore[unreachable]  # on a system without fcntl (Windows): no lock
         return
     path = cache_dir(site_dir) / LOCK_NAME
     try:
