@@ -1,0 +1,625 @@
+"""The development server behind ``sitegen serve``: build, serve, watch, rebuild, reload.
+
+The command line calls one function, which blocks until Ctrl-C::
+
+    from sitegen.serve import ServeOptions, serve
+    serve(site_dir, ServeOptions(port=8000, bind="127.0.0.1", drafts=False, future=False))
+
+Tests and other programs use ``Server(site_dir, options)``: ``start()`` returns the
+address once the site is built, served and watched; ``stop()`` closes the port and ends
+every thread. Both raise ``ServeError`` (a SitegenError, so a ClickException) when the
+server cannot start, ``PortInUseError`` when the port is taken.
+
+- The site is built by build.build() with ``base_url`` set to the server's own address,
+  into a folder of its own (``Server.output_dir``): the production ``output/`` is never
+  written. build() holds the site's lock, so a ``sitegen build`` run meanwhile waits.
+- Only that folder is served: ``..`` however encoded, backslashes and links leading out of
+  it give 404. A folder serves its index.html; an unknown path the site's 404.html.
+- sitegen.toml, seeds/, content/ and templates/ (static files included) are watched with
+  watchfiles. A change rebuilds (build() is incremental), and open pages reload: a script
+  added to HTML responses as they are sent (never to the files) listens to Server-Sent
+  Events at ``/__sitegen/events``.
+- A build with errors prints them and shows them over every served page; a page that
+  failed keeps its last good version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import html
+import http.server
+import json
+import mimetypes
+import os
+import secrets
+import shutil
+import socket
+import socketserver
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import click
+import watchfiles
+
+from .build import build
+from .config import CONFIG_NAME, Config
+from .errors import SitegenError
+from .output import TEMP_SUFFIX
+from .theme import is_editor_leftover
+
+EVENTS_PATH = "/__sitegen/events"
+"""The Server-Sent Events stream the injected script listens to."""
+SOURCE_FOLDERS = ("seeds", "content", "templates")
+"""The site's folders a build reads; with sitegen.toml, what is watched."""
+
+Log = Callable[[str], None]
+"""Where the server's messages go (one line each): the terminal, by default."""
+
+# How often the watchers look up from waiting (to notice stop()), in milliseconds.
+_WATCH_TICK_MS = 200
+# Seconds between keep-alive comments on an idle event stream: writing is the only way to
+# notice that a browser went away, and its thread can end.
+_KEEPALIVE_SECONDS = 15.0
+_START_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How ``sitegen serve`` builds and serves the site."""
+
+    port: int = 8000
+    """TCP port to listen on; 0 picks a free one (``Server.start()`` returns the address)."""
+    bind: str = "127.0.0.1"
+    """Address to listen on. The default keeps the site to this machine."""
+    drafts: bool = False
+    """Show draft articles, where this sitegen's Config has a ``drafts`` setting."""
+    future: bool = False
+    """Publish articles dated in the future too, as ``sitegen build --future`` does."""
+    jobs: int | None = None
+    """Worker processes per build (default: build()'s, one per CPU)."""
+
+
+class ServeError(SitegenError):
+    """The development server cannot start."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message)
+
+
+class PortInUseError(ServeError):
+    """Another program listens on the port asked for."""
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """What served pages are told about the last build."""
+
+    build_id: str
+    """Changes with every build that changed something: a page showing another id reloads."""
+    errors: tuple[str, ...] = ()
+    """The build's errors as printed (``path:line: message``), shown over every page."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request path leads to in the served folder."""
+
+    file: Path | None = None
+    """The file to send (resolved, inside the folder); None: nothing there."""
+    redirect: str = ""
+    """A folder asked for without its trailing slash: the path to send the browser to."""
+
+
+def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None = None) -> None:
+    """Build, serve and watch the site in ``site_dir`` until Ctrl-C."""
+    say = log or _echo
+    server = Server(site_dir, options, say)
+    try:
+        url = server.start()
+        say(f"Serving {site_dir} at {url} (Ctrl-C to stop)")
+        server.wait()
+    except KeyboardInterrupt:
+        say("Stopping.")
+    finally:
+        server.stop()
+
+
+class Server:
+    """The development server of one site: ``start()``, then ``stop()`` (or ``with``)."""
+
+    def __init__(self, site_dir: Path, options: ServeOptions | None = None, log: Log | None = None) -> None:
+        self.site_dir = site_dir
+        self.options = options or ServeOptions()
+        self.url = ""
+        """The address pages are served at, once started (with the real port)."""
+        self._log = log or _echo
+        self._announcer = _Announcer(BuildStatus(build_id=""))
+        self._session = secrets.token_hex(4)  # build ids differ across restarts: pages reload
+        self._builds = 0
+        self._overrides: Mapping[str, object] = {}
+        self._output_dir: Path | None = None
+        self._httpd: _HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._dirty = threading.Event()
+        """Set by the watchers when a source changed: the builder thread builds again."""
+        self._restart = threading.Event()
+        """Set when a source folder appeared or went: the source watcher starts over."""
+        self._stopped = False
+        self._serving = False
+        self._failure = ""
+        """Why the server stopped by itself (a watcher failed), if it did."""
+
+    @property
+    def output_dir(self) -> Path:
+        """The folder the site is built into and served from (it exists while started)."""
+        if self._output_dir is None:
+            raise RuntimeError("the server has not been started")
+        return self._output_dir
+
+    @property
+    def status(self) -> BuildStatus:
+        """The last build's id and errors, as pages are told them."""
+        return self._announcer.status
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> str:
+        """Listen, start watching, build, serve; return the address. Does not block.
+
+        Raises PortInUseError or ServeError; a first build with errors still starts (the
+        pages show them).
+        """
+        if self._httpd is not None or self._stopped:
+            raise RuntimeError("a Server starts once")
+        # Listening comes first: a taken port fails at once, before a build.
+        self._httpd = _listen(self.options.bind, self.options.port)
+        try:
+            self.url = local_url(self.options.bind, self._httpd.server_address[1])
+            self._overrides = build_overrides(self.options, self.url)
+            if self.options.drafts and "drafts" not in self._overrides:
+                self._log("note: this sitegen has no drafts setting yet; drafts stay hidden")
+            # Not <site>/.sitegen-cache/serve: output.check_output_dir refuses any folder
+            # inside the build cache. A temporary folder, as `mkdocs serve` uses.
+            self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+            self._httpd.root = self._output_dir
+            self._httpd.announcer = self._announcer
+            # Watching starts before the first build reads anything: an edit made while it
+            # runs is then seen, and built next.
+            site_ready, sources_ready = threading.Event(), threading.Event()
+            self._spawn("watch-site", self._watch_site, site_ready)
+            self._spawn("watch-sources", self._watch_sources, sources_ready)
+            for ready in (site_ready, sources_ready):
+                if not ready.wait(_START_TIMEOUT_SECONDS) or self._stopping.is_set():
+                    raise ServeError(self._failure or f"could not watch {self.site_dir} for changes")
+            self._build(first=True)
+            self._spawn("build", self._build_loop)
+            self._spawn("http", self._httpd.serve_forever, 0.1)  # poll interval: how soon stop() is heard
+            self._serving = True
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def wait(self) -> None:
+        """Block until stop() is called (from another thread) or Ctrl-C; raise ServeError
+        if the server stopped by itself."""
+        # With a timeout: a wait without one is not interrupted by Ctrl-C everywhere.
+        while not self._stopping.wait(0.5):
+            pass
+        if self._failure:
+            raise ServeError(self._failure)
+
+    def stop(self) -> None:
+        """Stop serving, watching and building; free the port; remove the served folder."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._stopping.set()
+        self._restart.set()
+        self._dirty.set()
+        self._announcer.close()  # open event streams end, and their threads with them
+        httpd = self._httpd
+        if httpd is not None:
+            if self._serving:
+                httpd.shutdown()  # waits for serve_forever to return; it must have started
+            httpd.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join()  # a build under way ends first: it writes into the folder below
+        if self._output_dir is not None:
+            shutil.rmtree(self._output_dir, ignore_errors=True)
+
+    # ---- threads ---------------------------------------------------------------------
+
+    def _spawn(self, name: str, target: Callable[..., object], *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, name=f"sitegen-serve-{name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _watch_site(self, ready: threading.Event) -> None:
+        """Watch the site folder itself, not its subfolders: sitegen.toml, and source
+        folders appearing or going. (Watching sitegen.toml as a file would lose it at the
+        first save: editors replace the file.)"""
+        names = {CONFIG_NAME, *SOURCE_FOLDERS}
+        top = str(self.site_dir.resolve())
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return os.path.dirname(path) == top and os.path.basename(path) in names
+
+        try:
+            for changes in self._watch([Path(top)], wanted, recursive=False, stop=_AnyOf(self._stopping)):
+                ready.set()
+                if changes:
+                    self._dirty.set()
+                if any(change != watchfiles.Change.modified and os.path.basename(path) in SOURCE_FOLDERS for change, path in changes):
+                    self._restart.set()
+        except Exception as e:  # a watcher that dies must say so, not end silently
+            self._watcher_failed(e)
+
+    def _watch_sources(self, ready: threading.Event) -> None:
+        """Watch the source folders that exist, starting over when one appears or goes."""
+        started = False
+        try:
+            while not self._stopping.is_set():
+                self._restart.clear()
+                folders = [self.site_dir / name for name in SOURCE_FOLDERS if (self.site_dir / name).is_dir()]
+                if not folders:
+                    ready.set()
+                    self._restart.wait()
+                    continue
+                watching = False
+                try:
+                    for changes in self._watch(folders, _is_source_change, recursive=True, stop=_AnyOf(self._stopping, self._restart)):
+                        if not watching:
+                            watching = True
+                            ready.set()
+                            if started:
+                                # A folder that just appeared may hold files made before it was watched.
+                                self._dirty.set()
+                            started = True
+                        if changes:
+                            self._dirty.set()
+                except FileNotFoundError:
+                    if watching:
+                        raise
+                    self._dirty.set()  # a folder went between listing and watching: list them again
+        except Exception as e:
+            self._watcher_failed(e)
+
+    @staticmethod
+    def _watch(
+        paths: list[Path], keep: Callable[[watchfiles.Change, str], bool], recursive: bool, stop: _AnyOf
+    ) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+        # yield_on_timeout: the first (empty) yield proves the watch is set up.
+        return watchfiles.watch(
+            *paths,
+            watch_filter=keep,
+            stop_event=stop,
+            rust_timeout=_WATCH_TICK_MS,
+            yield_on_timeout=True,
+            recursive=recursive,
+            raise_interrupt=False,
+        )
+
+    def _watcher_failed(self, error: Exception) -> None:
+        # A server that no longer sees changes would serve stale pages as if all were well.
+        self._failure = f"watching {self.site_dir} for changes failed: {error}"
+        self._stopping.set()  # start() gives up, or wait() returns and raises
+
+    def _build_loop(self) -> None:
+        while True:
+            self._dirty.wait()
+            if self._stopping.is_set():
+                return
+            self._dirty.clear()
+            try:
+                self._build(first=False)
+            except Exception:
+                if self._stopping.is_set():
+                    return  # Ctrl-C reaches the build's worker processes too: not a bug to show
+                # A bug in one build must not end the thread, leaving a server that looks alive
+                # but never rebuilds: the traceback goes to the terminal and over the pages.
+                self._log(traceback.format_exc().rstrip())
+                self._announce(("internal error in sitegen: see the terminal",))
+
+    def _build(self, first: bool) -> None:
+        """Build into the served folder; announce and print the outcome when anything changed."""
+        try:
+            report = build(self.site_dir, output_dir=self.output_dir, jobs=self.options.jobs, on_wait=self._log, overrides=self._overrides)
+        except SitegenError as e:
+            # A broken sitegen.toml stops the build before anything is written: the pages
+            # of the last build stay.
+            if first or (str(e),) != self.status.errors:
+                self._log(f"error: {e}")
+                self._announce((str(e),))
+            return
+        errors = tuple(str(e) for e in report.errors)
+        written = report.written
+        # The build's own writes (imported seeds, the dates ledger in content/) wake the
+        # watchers again; that build finds nothing to do and must not reload every page.
+        if not first and not written.written and not written.removed and errors == self.status.errors:
+            return
+        for warning in report.warnings:
+            self._log(f"warning: {warning}")
+        for error in errors:
+            self._log(f"error: {error}")
+        self._log(
+            f"{'Built' if first else 'Rebuilt'} in {report.seconds:.2f} s: {len(written.written)} written, "
+            f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."
+        )
+        self._announce(errors)
+
+    def _announce(self, errors: tuple[str, ...]) -> None:
+        self._builds += 1
+        self._announcer.announce(BuildStatus(build_id=f"{self._session}-{self._builds}", errors=errors))
+
+
+def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:
+    """The settings a served build replaces: its own address, and the preview switches."""
+    overrides: dict[str, object] = {"base_url": url}
+    if options.future:
+        overrides["future"] = True
+    if options.drafts and "drafts" in {f.name for f in dataclasses.fields(Config)}:
+        overrides["drafts"] = True
+    return overrides
+
+
+def local_url(bind: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(bind, bind)
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def resolve_target(root: Path, request_path: str) -> Target:
+    """Where ``request_path`` (as sent: percent-encoded, maybe with a query) leads inside
+    ``root``; ``Target()`` for anything outside it or missing."""
+    path = request_path.split("?", 1)[0].split("#", 1)[0]
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return Target()
+    # Checked once decoded: %2e%2e is "..", and %5c a backslash, which Windows and
+    # browsers take for "/".
+    if not decoded.startswith("/") or "\\" in decoded or "\0" in decoded:
+        return Target()
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in (".", "..") for part in parts):
+        return Target()
+    root = root.resolve()
+    found = _inside(root, root.joinpath(*parts))
+    if found is not None and found.is_dir():
+        if not decoded.endswith("/"):
+            # Rebuilt from the parts: the raw path could start with "//", another host.
+            return Target(redirect="/" + "".join(quote(part) + "/" for part in parts))
+        found = _inside(root, found / "index.html")
+    return Target(file=found) if found is not None and found.is_file() else Target()
+
+
+def _inside(root: Path, path: Path) -> Path | None:
+    """``path`` resolved, if it is inside ``root``: a link is followed to where it leads."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        return None
+    return real if real.is_relative_to(root) else None
+
+
+_RELOAD_SCRIPT = """<script data-sitegen-reload>
+(() => {
+  const seen = %s;
+  const events = new EventSource("%s");
+  const check = (event) => { if (event.data !== seen) { events.close(); location.reload(); } };
+  events.addEventListener("hello", check);
+  events.addEventListener("reload", check);
+})();
+</script>
+"""
+
+_OVERLAY_STYLE = (
+    "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:50vh;overflow:auto;z-index:2147483647;"
+    "margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#600;border:2px solid #c00;border-radius:6px;"
+    "box-shadow:0 4px 24px rgba(0,0,0,.3);font:14px/1.45 ui-monospace,monospace;text-align:left;white-space:pre-wrap"
+)
+
+
+def inject(page: bytes, status: BuildStatus) -> bytes:
+    """``page`` with the reload script, and the error overlay if the last build had errors,
+    inserted before ``</body>``."""
+    snippet = _overlay(status.errors) + _RELOAD_SCRIPT % (json.dumps(status.build_id), EVENTS_PATH)
+    at = page.lower().rfind(b"</body")
+    data = snippet.encode("utf-8")
+    return page + data if at < 0 else page[:at] + data + page[at:]
+
+
+def _overlay(errors: tuple[str, ...]) -> str:
+    if not errors:
+        return ""
+    count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
+    items = "".join(f"<li>{html.escape(error)}</li>" for error in errors)
+    return (
+        f'<div id="sitegen-errors" role="alert" style="{_OVERLAY_STYLE}">'
+        f"<strong>sitegen: the last build had {count}; pages that failed show their last good version.</strong>"
+        f'<ul style="margin:.5rem 0 0;padding-left:1.25rem">{items}</ul></div>\n'
+    )
+
+
+# When the site has no 404.html (or no build succeeded yet): HTML still, so that the
+# overlay shows why and the page reloads once the site is built.
+_NOT_FOUND = b'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Not found</title></head>\n<body><h1>Not found</h1></body>\n</html>\n'
+
+# Fixed here rather than guessed from the system's table, which differs between machines.
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml",  # browsers then apply the feeds' stylesheet
+    ".xsl": "text/xsl",
+    ".json": "application/json",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+
+
+def _content_type(path: Path) -> str:
+    return _CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _is_source_change(change: watchfiles.Change, path: str) -> bool:
+    """False for what editors and sitegen itself leave beside a source while writing it."""
+    name = os.path.basename(path)
+    # 4913: the file Vim creates and deletes to test that a folder is writable.
+    if is_editor_leftover(name) or name.endswith(TEMP_SUFFIX) or name == "4913":
+        return False
+    return _DEFAULT_FILTER(change, path)
+
+
+_DEFAULT_FILTER = watchfiles.DefaultFilter()
+
+
+class _AnyOf:
+    """Set when any of its events is: what watchfiles.watch() polls to stop."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
+class _Announcer:
+    """The last build's status, and a way for event streams to wait for the next one."""
+
+    def __init__(self, status: BuildStatus) -> None:
+        self._changed = threading.Condition()
+        self._status = status
+        self._closed = False
+
+    @property
+    def status(self) -> BuildStatus:
+        with self._changed:
+            return self._status
+
+    def announce(self, status: BuildStatus) -> None:
+        with self._changed:
+            self._status = status
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def next_status(self, seen: str, timeout: float) -> BuildStatus | None:
+        """The status once its id is not ``seen`` (or unchanged after ``timeout``); None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._status.build_id != seen, timeout)
+            return None if self._closed else self._status
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    # On Windows SO_REUSEADDR lets a second server take a port in use: no error, half the requests.
+    allow_reuse_address = os.name != "nt"
+
+    def __init__(self, address: tuple[str, int], family: socket.AddressFamily) -> None:
+        self.address_family = family
+        self.root = Path()
+        self.announcer = _Announcer(BuildStatus(build_id=""))
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the host's name up (socket.getfqdn), which can take
+        # seconds; the name is only used in CGI variables.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
+
+def _listen(bind: str, port: int) -> _HTTPServer:
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    try:
+        return _HTTPServer((bind, port), family)
+    except OSError as e:
+        if e.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
+            raise PortInUseError(f"port {port} is in use: try --port 0 (any free port) or another --port") from e
+        raise ServeError(f"cannot listen on {bind} port {port}: {e.strerror or e}") from e
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _HTTPServer
+    timeout = 30  # seconds: a client that connects and says nothing does not hold a thread for ever
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # one line per request would bury the build messages
+
+    def _respond(self, send_body: bool) -> None:
+        if self.path.split("?", 1)[0] == EVENTS_PATH and send_body:
+            self._events()
+            return
+        root = self.server.root
+        target = resolve_target(root, self.path)
+        if target.redirect:
+            self.send_response(301)
+            self.send_header("Location", target.redirect)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        code, file = (200, target.file) if target.file is not None else (404, resolve_target(root, "/404.html").file)
+        try:
+            data = file.read_bytes() if file is not None else _NOT_FOUND
+        except OSError:  # removed by a build meanwhile
+            code, data = 404, _NOT_FOUND
+        content_type = _content_type(file) if file is not None and data is not _NOT_FOUND else "text/html; charset=utf-8"
+        if content_type.startswith("text/html"):
+            data = inject(data, self.server.announcer.status)
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")  # a reload must show the new build
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        """The event stream: ``hello`` with the current build's id, then ``reload`` with
+        each new one, until the client goes or the server stops."""
+        announcer = self.server.announcer
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        status = announcer.status
+        try:
+            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {status.build_id}\n\n".encode())
+            while True:
+                new = announcer.next_status(status.build_id, _KEEPALIVE_SECONDS)
+                if new is None:
+                    return
+                if new.build_id == status.build_id:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    self.wfile.write(f"event: reload\ndata: {new.build_id}\n\n".encode())
+                status = new
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            return
+
+
+def _echo(message: str) -> None:
+    click.echo(message, err=True)

@@ -1,0 +1,346 @@
+"""The development server, over real HTTP on 127.0.0.1: building, serving, watching, reloading."""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+
+from sitegen.config import Config
+from sitegen.serve import (
+    EVENTS_PATH,
+    BuildStatus,
+    PortInUseError,
+    ServeOptions,
+    Server,
+    Target,
+    build_overrides,
+    inject,
+    local_url,
+    resolve_target,
+)
+from sitegen.theme import default_theme_dir
+
+DEADLINE = 10.0  # seconds a rebuild may take to show
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # http.client never uses a proxy; cleared anyway, for any library that would.
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def get(url: str, path: str) -> Reply:
+    """GET ``path`` exactly as given (no normalisation) from the server at ``url``."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode("utf-8"))
+    finally:
+        connection.close()
+
+
+def wait_for(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {DEADLINE} s: {what}")
+        time.sleep(0.05)
+
+
+Start = Callable[..., Server]
+
+
+@pytest.fixture
+def start() -> Iterator[Start]:
+    """Starts a Server on a free port; every one is stopped after the test."""
+    servers: list[Server] = []
+
+    def run(site: Path, log: list[str] | None = None, **options: object) -> Server:
+        server = Server(site, ServeOptions(**{"port": 0, **options}), log=(log.append if log is not None else lambda m: None))  # type: ignore[arg-type]
+        servers.append(server)
+        server.start()
+        return server
+
+    yield run
+    for server in servers:
+        server.stop()
+
+
+class EventStream:
+    """A client of the server's Server-Sent Events stream."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
+        self.connection.request("GET", EVENTS_PATH)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event(self) -> tuple[str, str]:
+        """(event name, data) of the next event; keep-alive comments skipped."""
+        name, data = "message", ""
+        while True:
+            line = self.response.fp.readline().decode("utf-8").rstrip("\n")
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                data = line[len("data: ") :]
+            elif line == "" and data:
+                return name, data
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def canonical(page: str) -> str:
+    link = lxml_html.fromstring(page).find(".//link[@rel='canonical']")
+    assert link is not None
+    return str(link.get("href"))
+
+
+def test_home_page_is_served_with_the_reload_script_and_local_links(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("First story")}, config='base_url = "https://example.org/news/"\n')
+    log: list[str] = []
+    server = start(site, log)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", server.url)
+
+    home = get(server.url, "/")
+    assert home.status == 200
+    assert home.headers["content-type"] == "text/html; charset=utf-8"
+    assert "First story" in home.body
+    assert "data-sitegen-reload" in home.body and EVENTS_PATH in home.body
+    assert "sitegen-errors" not in home.body
+    # Injected as served, never written.
+    on_disk = (server.output_dir / "index.html").read_text(encoding="utf-8")
+    assert "data-sitegen-reload" not in on_disk and "__sitegen" not in on_disk
+    # Links use the server's address, not the configured base_url.
+    assert canonical(home.body) == server.url
+    assert "example.org" not in home.body
+    assert f'<link href="{server.url}atom.xml"' in get(server.url, "/atom.xml").body
+    assert "data-sitegen-reload" not in get(server.url, "/atom.xml").body
+    # A folder serves its index.html; without the slash it is redirected first.
+    archive = get(server.url, "/archive")
+    assert (archive.status, archive.headers["location"]) == (301, "/archive/")
+    assert get(server.url, "/archive/").status == 200
+    # An unknown path gets the site's 404 page, with the script too.
+    missing = get(server.url, "/no/such/page/")
+    assert missing.status == 404
+    assert "Page not found" in missing.body and "data-sitegen-reload" in missing.body
+    assert any(line.startswith("Built in") for line in log)
+
+    assert not (site / "output").exists()
+
+
+def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("Old headline")})
+    server = start(site)
+    events = EventStream(server.url)
+    try:
+        hello = events.next_event()
+        assert hello == ("hello", server.status.build_id)
+
+        (site / "content" / "a.md").write_text(article_md("New headline"), encoding="utf-8")
+        wait_for(lambda: "New headline" in get(server.url, "/").body, "the edited title served")
+        assert "Old headline" not in get(server.url, "/").body
+
+        name, build_id = events.next_event()
+        assert name == "reload" and build_id != hello[1]
+    finally:
+        events.close()
+    assert not (site / "output").exists()
+
+
+def test_a_template_error_shows_an_overlay_over_the_last_good_pages(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("Still here")})
+    log: list[str] = []
+    server = start(site, log)
+    first = get(server.url, "/")
+    assert "Still here" in first.body
+
+    (site / "templates").mkdir()
+    (site / "templates" / "base.html").write_text("<html><body>{% block content %}<p>never closed</body></html>\n", encoding="utf-8")
+
+    wait_for(lambda: "sitegen-errors" in get(server.url, "/").body, "the error overlay")
+    page = get(server.url, "/")
+    overlay = lxml_html.fromstring(page.body).find(".//div[@id='sitegen-errors']")
+    assert overlay is not None
+    assert "base.html" in lxml_html.tostring(overlay, encoding="unicode", method="text")
+    assert "position:fixed" in str(overlay.get("style"))
+    assert "Still here" in page.body and "never closed" not in page.body  # the last good page
+    assert any("base.html" in line and line.startswith("error:") for line in log)
+
+    # Put right: the overlay goes.
+    (site / "templates" / "base.html").write_bytes((default_theme_dir() / "base.html").read_bytes())
+    wait_for(lambda: "sitegen-errors" not in get(server.url, "/").body, "the overlay gone")
+    assert "Still here" in get(server.url, "/").body
+    assert not (site / "output").exists()
+
+
+def test_a_broken_config_at_start_is_shown_until_put_right(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("Fixed at last")}, config="page_size = 0\n")
+    server = start(site)
+    page = get(server.url, "/")
+    assert page.status == 404  # nothing built yet, but an HTML page: the overlay says why
+    assert "sitegen.toml:1: page_size" in page.body and "data-sitegen-reload" in page.body
+
+    # Saved as editors do: a new file renamed over the old one.
+    (site / "sitegen.toml.new").write_text("page_size = 5\n", encoding="utf-8")
+    (site / "sitegen.toml.new").replace(site / "sitegen.toml")
+    wait_for(lambda: get(server.url, "/").status == 200, "the site built")
+    assert "Fixed at last" in get(server.url, "/").body and "sitegen-errors" not in get(server.url, "/").body
+
+
+def test_overlay_escapes_error_text() -> None:
+    page = inject(b"<html><body><p>x</p></body></html>", BuildStatus("id-1", ("content/a.md:3: bad <script>alert(1)</script>",)))
+    assert b"<script>alert(1)" not in page
+    assert b"bad &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.index(b"sitegen-errors") < page.index(b"</body>")
+    assert b'const seen = "id-1"' in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/a/../../secret.txt",
+        "/%5c..%5csecret.txt",
+        "/\\..\\secret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/leak.txt",
+        "/leakdir/secret.txt",
+        "/%00",
+        "/%ff",
+    ],
+)
+def test_nothing_outside_the_folder_is_resolved(tmp_path: Path, path: str) -> None:
+    root = tmp_path / "root"
+    (root / "a").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "leakdir").symlink_to(tmp_path)
+    assert resolve_target(root, path) == Target()
+
+
+def test_paths_inside_the_folder_resolve(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "a b").mkdir(parents=True)
+    (root / "a b" / "index.html").write_text("x", encoding="utf-8")
+    (root / "style.css").write_text("x", encoding="utf-8")
+    (root / "alias.css").symlink_to(root / "style.css")  # a link that stays inside is followed
+    real = root.resolve()
+    assert resolve_target(root, "/a%20b/?q=1") == Target(file=real / "a b" / "index.html")
+    assert resolve_target(root, "/a%20b") == Target(redirect="/a%20b/")
+    assert resolve_target(root, "//a%20b") == Target(redirect="/a%20b/")  # never to another host
+    assert resolve_target(root, "/style.css") == Target(file=real / "style.css")
+    assert resolve_target(root, "/alias.css") == Target(file=real / "style.css")
+    assert resolve_target(root, "/") == Target()  # no index.html
+
+
+def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, tmp_path: Path) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='# PRIVATE-MARKER-51\ntitle = "Site"\n')
+    server = start(site)
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-7F3A", encoding="utf-8")
+    (server.output_dir / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (server.output_dir / "leakdir").symlink_to(site)
+    for path in ("/../", "/%2e%2e/", "/%2E%2E%2Fsitegen.toml", "/..%5csitegen.toml", "/leak.txt", "/leakdir/sitegen.toml", "/leakdir/"):
+        reply = get(server.url, path)
+        assert reply.status == 404, path
+        assert "TOP-SECRET" not in reply.body and "PRIVATE-MARKER" not in reply.body, path
+        assert "Page not found" in reply.body, path
+
+
+def test_a_port_in_use_is_a_clear_error(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortInUseError, match=rf"^port {port} is in use: try --port 0"):
+            start(site, port=port)
+    assert not (site / "output").exists()
+    assert not (site / ".sitegen-cache").exists()  # nothing was built
+
+
+def test_stop_frees_the_port_and_ends_the_threads(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    server = start(site)
+    events = EventStream(server.url)  # an open stream must not hold stop() up
+    events.next_event()
+    port = urlsplit(server.url).port
+    folder = server.output_dir
+    server.stop()
+    events.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sitegen-serve-")]
+    assert not folder.exists()
+    with pytest.raises(OSError):
+        get(server.url, "/")
+
+    again = start(site, port=port)
+    assert again.url == server.url
+    assert get(again.url, "/").status == 200
+    again.stop()
+    with socket.socket() as plain:
+        plain.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        plain.bind(("127.0.0.1", port))
+    assert not (site / "output").exists()
+
+
+def test_serve_blocks_until_ctrl_c(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    code = "import sys; from pathlib import Path; from sitegen.serve import ServeOptions, serve; serve(Path(sys.argv[1]), ServeOptions(port=0))"
+    process = subprocess.Popen([sys.executable, "-c", code, str(site)], stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        lines = [process.stderr.readline() for _ in range(2)]  # "Built in ...", then:
+        serving = re.search(r"^Serving .* at (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)$", lines[-1])
+        assert serving, lines
+        assert get(serving.group(1), "/").status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=DEADLINE) == 0
+        assert "Stopping." in process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
+    with pytest.raises(OSError):
+        get(serving.group(1), "/")
+
+
+def test_overrides_and_addresses() -> None:
+    url = "http://127.0.0.1:8000/"
+    assert build_overrides(ServeOptions(), url) == {"base_url": url}
+    assert build_overrides(ServeOptions(future=True), url) == {"base_url": url, "future": True}
+    has_drafts = "drafts" in {f.name for f in dataclasses.fields(Config)}
+    assert ("drafts" in build_overrides(ServeOptions(drafts=True), url)) == has_drafts
+    assert local_url("127.0.0.1", 8000) == url
+    assert local_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert local_url("::", 8000) == "http://[::1]:8000/"
