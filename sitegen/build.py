@@ -9,7 +9,6 @@ written. When no input changed at all, the build ends after looking at file date
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import time
 from collections.abc import Mapping
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from . import dates, deps, errors, parallel
 from .cache import CACHE_DIR, BuildState, Summary
-from .config import Config, load_config
+from .config import Config, load_config, override
 from .errors import SitegenError
 from .lock import OnWait, site_lock
 from .memo import Memo, summary_of
@@ -70,8 +69,8 @@ def build(
 ) -> BuildReport:
     """Build the site in ``site_dir`` into ``output_dir`` (default: ``site_dir/output``).
 
-    ``overrides`` replace settings of sitegen.toml for this build (``future=True``: the
-    command line's ``--future``).
+    ``overrides`` replace settings of sitegen.toml for this build, checked as they would be
+    there (``future=True``: the command line's ``--future``); a bad one raises ConfigError.
 
     ``jobs`` worker processes share the per-article work (default: one per CPU). One build
     of a site runs at a time: while another holds the site's lock, this one calls
@@ -103,7 +102,7 @@ def _incremental_build(
     output_dir = (output_dir or site_dir / "output").resolve()
     memo = Memo(site_dir)
     # A broken config stops everything: raising ConfigError is the right outcome.
-    config = dataclasses.replace(load_config(site_dir, read=memo.inputs.read), **overrides)  # type: ignore[arg-type]
+    config = override(load_config(site_dir, read=memo.inputs.read), **overrides)
     if memo.nothing_changed(output_dir, theme_dirs(site_dir), config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))

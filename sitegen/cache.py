@@ -149,6 +149,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     related: tuple[str, ...]
     floating_date: str
     """The front-matter date as written when it gave no UTC offset, else ""."""
+    draft: bool
+    """A draft, read for a preview (``--drafts``)."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -533,6 +535,10 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
         state.articles, state.reason = articles, reason
 
 
+CONTENT_SUFFIXES = (".md", ".markdown")
+"""What a content file's name ends in."""
+
+
 def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[str]:
     """Every file a build would read, by the same rules the steps use to find them."""
     found: set[str] = set()
@@ -540,7 +546,7 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[st
     if config.is_file():
         found.add(str(config))
     found.update(find_files(site_dir / "seeds", ".txt", recursive=False))
-    found.update(find_files(content_dir, ".md", recursive=True))
+    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True))
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
         found.add(str(ledger))
@@ -549,8 +555,8 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[st
     return found
 
 
-def find_files(folder: Path | str, suffix: str, recursive: bool) -> list[str]:
-    """Paths of the files in ``folder`` whose names end in ``suffix``, sorted.
+def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: bool) -> list[str]:
+    """Paths of the files in ``folder`` whose names end in ``suffix`` (or one of them), sorted.
 
     Symbolic links are not followed into folders (a link to ``.`` would loop); links to
     files are listed, and the step that reads them decides. os.scandir and plain strings,

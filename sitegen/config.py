@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+import json
 import re
 import string
 import tomllib
@@ -86,6 +88,9 @@ class Config:
     future: bool = False
     """Publish articles dated in the future now (a preview: ``sitegen build --future``).
     Otherwise they are held back until their date."""
+    drafts: bool = False
+    """Publish drafts too (a preview: ``sitegen build --drafts``). Otherwise ``draft: true``
+    keeps an article out of the site."""
     websub_hub: str = ""
     """URL of a WebSub hub; when set, feeds advertise rel="hub" and rel="self"."""
     permalink: str = "{year}/{month}/{slug}/"
@@ -107,6 +112,8 @@ class Config:
 
 
 _TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules"}
+# Settings where an empty string means nothing sensible (an empty title, language or URL).
+_NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 _EMPTY_SEGMENTS_RE = re.compile("//+")
@@ -127,7 +134,7 @@ def parse_config(text: str, path: Path) -> Config:
 
     def fail(key: str, message: str, table: str = "") -> ConfigError:
         name = f"{table}.{key}" if table else key
-        return ConfigError(path, f"{name}: {message}", line_of(text, key, "="))
+        return ConfigError(path, f"{name}: {message}", line_of(text, key, "=") or _table_line(text, key))
 
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}
@@ -143,7 +150,10 @@ def parse_config(text: str, path: Path) -> Config:
             values[key] = value
         else:
             known = ", ".join(sorted(_TOP_KEYS | {"[import]"}))
-            raise fail(key, f"unknown key (known: {known})")
+            what = "table" if isinstance(value, dict) else "key"
+            hint = difflib.get_close_matches(key, [*_TOP_KEYS, "import"], n=1)
+            suggestion = f" (did you mean {'[import]' if hint == ['import'] else repr(hint[0])}?)" if hint else ""
+            raise fail(key, f"unknown {what}{suggestion}; known: {known}")
 
     defaults = Config()
     for key, value in values.items():
@@ -160,6 +170,9 @@ def parse_config(text: str, path: Path) -> Config:
     if values.get("feed_window", 0) < 0:
         raise fail("feed_window", f"must be 0 or more days, not {values['feed_window']}")
 
+    for key in _NOT_EMPTY:
+        if key in values and not values[key].strip():
+            raise fail(key, "must not be empty: leave the key out for the default")
     if "base_url" in values:
         values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))
     if values.get("feed_content", "full") not in ("full", "summary"):
@@ -288,6 +301,30 @@ def _check_patterns(key: str, value: Any, fail: Any) -> Any:
         if key != "drop" and "text" not in compiled.groupindex:
             raise fail(f"pattern {pattern!r} needs a named group (?P<text>...)")
     return tuple(patterns) if key == "drop" else value
+
+
+def _table_line(text: str, name: str) -> int | None:
+    """1-based line of the ``[name]`` table header, if there is one."""
+    match = re.search(rf"^[ \t]*\[[ \t]*{re.escape(name)}[ \t]*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def override(config: Config, **settings: object) -> Config:
+    """``config`` with settings replaced from the command line (``--base-url``, ``--drafts``,
+    ``--future``), each checked as it would be in sitegen.toml; raises ConfigError."""
+    if not settings:
+        return config
+    lines = [f"{key} = {_toml_value(value)}" for key, value in settings.items()]
+    given = parse_config("\n".join(lines) + "\n", Path("command line"))
+    return dataclasses.replace(config, **{key: getattr(given, key) for key in settings})
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value))  # a TOML basic string is a JSON string
 
 
 def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Config:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import difflib
 import hashlib
 import re
 import signal
@@ -256,6 +257,13 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
     return parsed.replace(tzinfo=ZoneInfo(value.zone)) if value.zone else parsed
 
 
+# Every key a content file may hold: what a person writes, and what the importer stamps.
+FRONT_MATTER_KEYS = (
+    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft",
+    "source", "related", "seed", "seed_hash", "import_hash",
+)  # fmt: skip
+
+
 def parse_article(path: str, document: str, config: Config, convert: Converter) -> tuple[ArticleRecord | None, list[str]]:
     """Parse one content file to what its article is made of (None for a draft) and its
     warnings. Raises ContentError naming file and line."""
@@ -269,8 +277,16 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
     def fail(key: str, message: str) -> ContentError:
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
-    if meta.get("draft") is True:
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise fail("draft", f"must be true or false, not {draft!r}")
+    if draft and not config.drafts:
         return None, warnings
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
+            known = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
+            warnings.append(f"{path}:{line_of(document, str(key), ':') or 2}: unknown front-matter key {key!r}, ignored ({known})")
     title = text.clean_title(_string(meta, "title", fail))
     if not title:
         raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
@@ -343,6 +359,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,
+        draft=draft,
     )
     return record, warnings
 
@@ -456,7 +473,7 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
 def draft_ids(content_dir: Path, config: Config) -> dict[str, str]:
     """Id -> content file of every draft: what must never reach a page or a feed."""
     found: dict[str, str] = {}
-    for name in cache.find_files(content_dir, ".md", recursive=True):
+    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
         try:
             data, _ = read_content(name, config.max_file_bytes)
             meta, _ = _front_matter(name, decode_content(data))
@@ -473,7 +490,7 @@ def load_content(content_dir: Path, config: Config) -> ContentReport:
     still load. (The build does the same through memo.py, which reuses the last build's
     parse of every file that did not change.)"""
     convert = Converter()
-    return collect({name: parse_file(name, config, convert)[1] for name in cache.find_files(content_dir, ".md", recursive=True)})
+    return collect({name: parse_file(name, config, convert)[1] for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)})
 
 
 def collect(records: dict[str, ParseRecord]) -> ContentReport:

@@ -89,8 +89,9 @@ def update_dates(
 
     A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
     naming it: added to ``errors`` when given, and the dates are still those worked out
-    (the next build tries the write again); raised otherwise. Articles dated after ``now``
-    (shown by a ``--future`` preview) are numbered for the build but not remembered.
+    (the next build tries the write again); raised otherwise. Drafts and articles dated
+    after ``now`` (shown by a ``--drafts`` or ``--future`` preview) are numbered for the
+    build but not remembered.
     """
     stored = load_ledger(content_dir, inputs.read)
     history, ledger = apply_ledger(articles, stored, config, now)
@@ -175,8 +176,8 @@ def apply_ledger(
             first = max(published, appearing) if appearing else published
         updated = _updated(article, seen, published, zone)
         result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first))
-        if now is not None and published > now:
-            continue
+        if article.draft or (now is not None and published > now):
+            continue  # shown by a preview (--drafts, --future), not published
         stored_next = seq + 1 if seq >= stored_next else stored_next
         entries[article.id] = Entry(
             hash=article.content_hash,

@@ -155,7 +155,7 @@ class Memo:
         previous = self.articles
         records: dict[str, ParseRecord] = {}
         todo: list[str] = []
-        for name in cache.find_files(content_dir, ".md", recursive=True):
+        for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
             record = previous.get(name)
             if record is not None and self.inputs.unchanged(name, sha=record.file_sha) and digests.still(record.reads):
                 records[name] = record

@@ -53,6 +53,8 @@ class Article:
     floating_date: str = ""
     """The front-matter date as written when it gave no UTC offset ("" when it did): read
     in the site's timezone, so the ledger keeps the instant it was first published at."""
+    draft: bool = False
+    """A draft, published only by a preview build (``--drafts``): never in the ledger."""
     source_hash: str = ""
     """What the article was made from: its file's path and bytes and the settings that shape it."""
     seq: int = 0

@@ -341,7 +341,7 @@ class _Existing:
 
 def _existing(content_dir: Path, limit: int) -> _Existing:
     found = _Existing(set(), {})
-    for name in cache.find_files(content_dir, ".md", recursive=True):
+    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
         try:
             fields = content.front_fields(content.decode_content(cache.read_file(name, limit)[0]))
         except (Refused, OSError, UnicodeDecodeError):

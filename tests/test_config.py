@@ -139,3 +139,19 @@ def test_a_config_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path
     os.mkfifo(tmp_path / "sitegen.toml")
     with no_hang(), pytest.raises(ConfigError, match=r"sitegen\.toml: is not a regular file"):
         load_config(tmp_path)
+
+
+def test_an_unknown_table_or_key_is_named_with_its_line_and_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "sitegen.toml"
+    with pytest.raises(ConfigError) as table:
+        parse_config('title = "x"\n\n[imports]\nread_more = "x"\n', path)
+    assert table.value.line == 3 and "unknown table (did you mean [import]?)" in table.value.reason
+    with pytest.raises(ConfigError) as key:
+        parse_config('titel = "x"\n', path)
+    assert key.value.line == 1 and "unknown key (did you mean 'title'?)" in key.value.reason
+
+
+@pytest.mark.parametrize("key", ["title", "language", "timezone", "base_url", "permalink"])
+def test_empty_strings_are_refused_where_they_make_no_sense(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError, match=f"{key}: must not be empty"):
+        parse_config(f'page_size = 3\n{key} = ""\n', tmp_path / "sitegen.toml")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import DATA, SAMPLE_SEED, MakeSite, article_md
 from hypothesis import HealthCheck, given, settings
@@ -184,3 +185,28 @@ def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None
     text = "---\r\ntitle: A\r\nslug: 'a-story'\rdate: \"2024-05-01\"\nseed_hash:   sha256:00  \r\n---\r\nslug: body\r\n"
     document = content.decode_content(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert content.front_fields(document) == {"title": "A", "slug": "a-story", "date": "2024-05-01", "seed_hash": "sha256:00"}
+
+
+@pytest.mark.parametrize("value", ['"true"', "1", "yes please", "''"])
+def test_draft_must_be_true_or_false(make_site: MakeSite, value: str) -> None:
+    site = make_site(content={"a.md": article_md("A", draft=value), "b.md": article_md("B")})
+    report = build(site)
+    assert report.articles == 1  # the rest of the site is built
+    assert [str(e) for e in report.errors] == [f"{site / 'content' / 'a.md'}:4: draft: must be true or false, not {yaml.safe_load(value)!r}"]
+
+
+def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", titel="'Typo'", colour="red")})
+    report = build(site)
+    assert report.ok and report.articles == 1
+    path = site / "content" / "a.md"
+    assert f"{path}:4: unknown front-matter key 'titel', ignored (did you mean 'title'?)" in report.warnings
+    assert any(w.startswith(f"{path}:5: unknown front-matter key 'colour', ignored (known keys: title,") for w in report.warnings)
+
+
+def test_markdown_files_with_the_long_suffix_are_content_too(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", slug="a")})
+    assert build(site).articles == 1
+    (site / "content" / "b.markdown").write_text(article_md("B", slug="b"))
+    report = build(site)  # a new file of either kind is noticed: not "nothing to do"
+    assert report.articles == 2 and (site / "output" / "2024/05/b/index.html").is_file()

@@ -46,6 +46,7 @@ DATES = (
     "2023-01-15T08:00:00Z",  # before the pinned import time: an edit moves `updated`
     "2023-12-31T23:30:00-02:00",  # a new year in UTC
     "2024-02-29T12:00:00",  # no offset: read in the site's timezone
+    "2026-01-01T06:00:00+00:00",  # after the pinned clock: scheduled, until the clock passes it
 )
 LONG_BODY = "\n\n".join(f"Paragraph {i} of a long report, " + "with many plain words " * 20 for i in range(8))
 BODIES = {
@@ -75,6 +76,9 @@ FIELDS = (
     ("updated", "'2024-06-01T10:00:00+02:00'"),
     ("author", "'Guest Writer'"),
     ("draft", "true"),
+    ("draft", "false"),
+    ("draft", "'yes'"),
+    ("date", "'2026-01-01T06:00:00+00:00'"),
     ("tags", "[]"),
     ("tags", "politics, asia"),
 )
@@ -141,6 +145,13 @@ SETTINGS = (
     ("archive_size", 1),
     ("archive_size", 2),
     ("archive_size", 50),
+    ("feed_window", 0),
+    ("feed_window", 7),
+    ("feed_window", 1000),
+    ("future", False),
+    ("future", True),
+    ("drafts", False),
+    ("drafts", True),
     ("websub_hub", ""),
     ("websub_hub", "https://hub.example.org/"),
     ("websub_hub", "http://pubsubhubbub.example.com/hub"),
@@ -201,7 +212,7 @@ TEMPLATES = {
 
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
-        raise TypeError(value)
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, tuple):
@@ -453,6 +464,11 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         target = self.site / "content" / new_name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.site / "content" / name, target)
+
+    @rule(hours=st.sampled_from([1, 7, 24 * 400]))
+    def time_passes(self, hours: int) -> None:
+        """The clock moves on: a scheduled article may come due, with no file changed."""
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(os.environ["SOURCE_DATE_EPOCH"]) + hours * 3600)
 
     @precondition(lambda self: (self.site / "content" / LEDGER_NAME).exists())
     @rule()
