@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+BROWSER_STAMP := $(VENV)/.installed-browser
 
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
@@ -16,17 +18,17 @@ BENCH_ARGS  ?=
 build: $(STAMP)
 	$(BIN)/sitegen build
 
-test: $(STAMP)
+test: $(TEST_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
 
 # mypy --strict and ruff, both configured in pyproject.toml; 0 findings.
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check sitegen tests bench
 	$(BIN)/mypy
 
 # Incremental builds against clean builds, on many more random sequences of changes than
 # `make test` tries (tests/test_incremental_machine.py).
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	SITEGEN_FUZZ_EXAMPLES=300 $(BIN)/python -m pytest tests/test_incremental_machine.py -p no:cacheprovider
 
 # The peers live in an environment of their own, never dependencies of sitegen; sitegen
@@ -47,9 +49,23 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall when the project's metadata changes; the install is editable, so code
-# changes need no reinstall.
+# changes need no reinstall. `make build` installs what building needs; the test tools
+# (pytest, hypothesis, feed readers, mypy, ruff) come with the first `make test` or `make lint`.
 $(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+# A real browser for the live-reload test: Debian's Chromium and its WebDriver, where apt
+# can install them (the test says it is skipped otherwise).
+$(BROWSER_STAMP): | $(BIN)/python
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "make test: Chromium could not be installed; the browser test will be skipped"
 	touch $@
 
 clean:

@@ -13,6 +13,7 @@ from . import __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, load_config
+from .errors import shown_path
 from .parallel import default_jobs
 
 SITE_OPTION = click.option(
@@ -61,12 +62,23 @@ def main() -> None:
     help=f"Worker processes for the per-article work.  [default: the CPU count, here {default_jobs()}]",
 )
 @click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
+@click.option("--base-url", "base_url", metavar="URL", default=None, help="Build for this address instead of sitegen.toml's base_url (a preview host).")
+@click.option("--drafts", is_flag=True, help="Publish drafts too (a preview); otherwise `draft: true` keeps an article out.")
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
 @NO_WAIT_OPTION
 def build(
-    site_dir: Path, output_dir: Path | None, jobs: int | None, run_check: bool, future: bool, verbose: bool, quiet: bool, no_wait: bool
+    site_dir: Path,
+    output_dir: Path | None,
+    jobs: int | None,
+    run_check: bool,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    verbose: bool,
+    quiet: bool,
+    no_wait: bool,
 ) -> None:
     """Import new seeds, then build the site into the output folder.
 
@@ -74,6 +86,7 @@ def build(
     rendered and written (the cache is SITE/.sitegen-cache, safe to delete). Exits with
     status 1 if any file could not be used; everything else is still built.
     """
+    _require_site(site_dir)
     show_progress = not quiet and sys.stderr.isatty()
 
     @contextmanager
@@ -85,7 +98,7 @@ def build(
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
-    overrides = {"future": True} if future else {}
+    overrides = _overrides(base_url, drafts, future)
     report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
     _print_report(report, verbose, quiet)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
@@ -119,6 +132,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None) -> None:
 
     Exits with status 1 when anything is wrong.
     """
+    _require_site(site_dir)
     config = load_config(site_dir)
     out = output_dir or site_dir / "output"
     if not out.is_dir():
@@ -164,6 +178,7 @@ def import_(site_dir: Path, no_wait: bool) -> None:
     from .lock import site_lock
     from .seeds import import_seeds
 
+    _require_site(site_dir)
     with site_lock(site_dir, wait=not no_wait, on_wait=_say_waiting):
         report = import_seeds(site_dir, load_config(site_dir))
     _print_messages(report.warnings, report.errors)
@@ -174,6 +189,117 @@ def import_(site_dir: Path, no_wait: bool) -> None:
     )
     if report.errors:
         sys.exit(1)
+
+
+@main.command()
+@SITE_OPTION
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on; 0 picks a free one.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 shows the site to your network).")
+@click.option("--drafts", is_flag=True, help="Show drafts too.")
+@click.option("--future", is_flag=True, help="Show articles dated in the future too.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes per build.  [default: the CPU count]")
+def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs: int | None) -> None:
+    """Build the site for this machine's address, serve it, and rebuild and reload open
+    pages whenever seeds, content, templates or sitegen.toml change. Ctrl-C stops it.
+
+    The site is built into a folder of its own: output/ is not touched. A build error
+    shows in the terminal and over the open pages, naming the file and line; the last
+    good pages stay served.
+    """
+    from .serve import ServeOptions
+    from .serve import serve as run_server
+
+    _require_site(site_dir)
+    run_server(site_dir, ServeOptions(port=port, bind=bind, drafts=drafts, future=future, jobs=jobs))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Make a new site in FOLDER (default: here): a commented sitegen.toml with every
+    setting, seeds/ and content/, a .gitignore and a sample CI workflow. Files already
+    there are kept."""
+    from .scaffold import init_site
+
+    made = init_site(folder)
+    for path in made.created:
+        click.echo(f"created {shown_path(path)}")
+    for path in made.kept:
+        click.echo(f"kept {shown_path(path)} (it exists)")
+    here = "" if folder == Path(".") else f" --site {shown_path(folder)}"
+    click.echo(f"Next: put seeds in {shown_path(folder / 'seeds')}/ or run `sitegen new{here} \"A title\"`, then `sitegen build{here}`.")
+
+
+@main.command()
+@SITE_OPTION
+@click.argument("title")
+@click.option("--tags", default="", metavar="A,B", help="Comma-separated tags.")
+@click.option("--draft", is_flag=True, help="Mark it a draft: built only with --drafts.")
+def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
+    """Write a new article, content/<slug>.md, dated now with a permanent id; print its path.
+
+    Never overwrites a file: a taken name gets -2, -3...
+    """
+    from .scaffold import new_article
+
+    _require_site(site_dir)
+    if not title.strip():
+        raise click.BadParameter("a title needs a visible character", param_hint="TITLE")
+    path = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
+    click.echo(shown_path(path))
+
+
+@main.group()
+def theme() -> None:
+    """The default theme's templates: copy them into templates/ to edit them."""
+
+
+@theme.command(name="copy")
+@SITE_OPTION
+@click.argument("names", nargs=-1)
+def theme_copy(site_dir: Path, names: tuple[str, ...]) -> None:
+    """Copy the default theme's files (all, or NAMES such as base.html static/style.css)
+    into the site's templates/, where they override the theme. Files the site has are kept."""
+    from .scaffold import copy_theme
+
+    _require_site(site_dir)
+    made = copy_theme(site_dir, names)
+    for path in made.created:
+        click.echo(f"copied {shown_path(path)}")
+    for path in made.kept:
+        click.echo(f"kept {shown_path(path)} (the site has its own)")
+
+
+@theme.command(name="list")
+@SITE_OPTION
+def theme_list(site_dir: Path) -> None:
+    """List the theme's files, marking those the site's templates/ overrides."""
+    from .scaffold import overridden
+
+    for name, own in overridden(site_dir):
+        where, whose = ("templates/" + name, "the site's own") if own else (name, "theme")
+        click.echo(f"{where:40} ({whose})")
+
+
+def _require_site(site_dir: Path) -> None:
+    """A folder with no sitegen.toml, seeds/ or content/ is a typo, not an empty site: a
+    build there would deploy an empty site."""
+    if not any((site_dir / name).exists() for name in ("sitegen.toml", "seeds", "content")):
+        raise click.ClickException(
+            f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/): check --site, or run `sitegen init {site_dir}` to make one"
+        )
+
+
+def _overrides(base_url: str | None, drafts: bool, future: bool) -> dict[str, object]:
+    """The settings the command line replaces for this build."""
+    overrides: dict[str, object] = {}
+    if base_url is not None:
+        overrides["base_url"] = base_url
+    if drafts:
+        overrides["drafts"] = True
+    if future:
+        overrides["future"] = True
+    return overrides
 
 
 def _say_waiting(message: str) -> None:

@@ -25,7 +25,7 @@ class SitegenError(click.ClickException):
     def format_message(self) -> str:
         if self.path is None:
             return self.reason
-        shown = _display(self.path)
+        shown = shown_path(self.path)
         where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.reason}"
 
@@ -40,7 +40,7 @@ def line_of(text: str, key: str, separator: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _display(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it.
 
     Made absolute without resolving links: an error about a symbolic link names the link,

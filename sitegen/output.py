@@ -147,6 +147,23 @@ def _open_temp(path: str, make_folder: bool) -> tuple[str, int]:
     raise FileExistsError(errno.EEXIST, "no free temp file name", path)
 
 
+def create_file(target: Path | str, data: bytes) -> None:
+    """Write a new file, atomically: FileExistsError if there is one at ``target`` already.
+
+    Written to a temp file beside it, then hard-linked into place, which (unlike a rename)
+    never replaces what is there: a file someone made meanwhile is never lost.
+    """
+    path = os.fspath(target)
+    _, _, tmp = _write(path, data, make_folder=True, publish=False)
+    if tmp is None:  # the file is there, with these very bytes
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
+    try:
+        os.link(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
     """Write one output file unless it already holds ``data``: (written, size, mtime_ns).
 

@@ -13,10 +13,11 @@ from sitegen.cli import main
 def test_help_for_every_command(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0 and "build" in result.output and "import" in result.output
-    for command in ("build", "import"):
-        result = runner.invoke(main, [command, "--help"])
+    for command in (["build"], ["import"], ["check"], ["serve"], ["new"], ["theme", "copy"], ["theme", "list"]):
+        result = runner.invoke(main, [*command, "--help"])
         assert result.exit_code == 0
         assert "--site" in result.output
+    assert runner.invoke(main, ["init", "--help"]).exit_code == 0
     assert "--output" in runner.invoke(main, ["build", "--help"]).output
     assert runner.invoke(main, ["--version"]).output.startswith("sitegen, version ")
 
@@ -151,3 +152,40 @@ def test_an_error_about_a_link_names_the_link_not_its_target(runner: CliRunner, 
     monkeypatch.chdir(site)
     result = runner.invoke(main, ["build", "--site", "."])
     assert result.exit_code == 1 and "error: content/b.md: is a symbolic link" in result.output, result.output
+
+
+def test_a_folder_that_is_no_site_is_an_error_not_an_empty_site(runner: CliRunner, tmp_path: Path) -> None:
+    typo = tmp_path / "sitte"
+    for command in (["build"], ["import"], ["check"]):
+        result = runner.invoke(main, [*command, "--site", str(typo)])
+        assert result.exit_code == 1, result.output
+        assert "is not a sitegen site" in result.output and f"sitegen init {typo}" in result.output
+    assert not typo.exists()  # nothing made there: no output/, no cache
+
+
+def test_base_url_flag_builds_for_a_preview_host(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", slug="a")}, config='base_url = "https://example.org/"\n')
+    result = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://preview.example.net/pr-7/"])
+    assert result.exit_code == 0, result.output
+    home = (site / "output" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://preview.example.net/pr-7/">' in home and 'href="/pr-7/2024/05/a/"' in home
+    assert "example.org" not in (site / "output" / "atom.xml").read_text()
+    assert "example.org" in (site / "sitegen.toml").read_text()  # the file is not touched
+    # Back to the configured address: the flag is not remembered, the build notices.
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert '<link rel="canonical" href="https://example.org/">' in (site / "output" / "index.html").read_text()
+    bad = runner.invoke(main, ["build", "--site", str(site), "--base-url", "not a url"])
+    assert bad.exit_code == 1 and "base_url" in bad.output and "Traceback" not in bad.output
+
+
+def test_drafts_flag_previews_drafts_without_publishing_them(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", slug="a"), "d.md": article_md("Work in progress", slug="wip", draft="true", id="urn:test:draft")})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and "Skipped 1 draft." in result.output
+    assert not (site / "output" / "2024/05/wip").exists()
+    result = runner.invoke(main, ["build", "--site", str(site), "--drafts"])
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "2024/05/wip/index.html").is_file() and "urn:test:draft" in (site / "output" / "atom.xml").read_text()
+    assert "urn:test:draft" not in (site / "content" / ".sitegen-updated.json").read_text()  # a preview: not published
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert not (site / "output" / "2024/05/wip").exists()

@@ -143,7 +143,7 @@ def test_in_process_no_wait_raises_a_sitegen_error(make_site: MakeSite) -> None:
 
 def test_a_site_folder_that_cannot_hold_the_lock_is_reported(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    site.mkdir()
+    (site / "content").mkdir(parents=True)
     (site / CACHE_DIR).write_text("a file where the cache folder should be")
     with pytest.raises(LockError, match=r"\.sitegen-cache/lock: cannot be written: File exists"), site_lock(site):
         pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -315,10 +316,10 @@ def test_stop_frees_the_port_and_ends_the_threads(make_site: MakeSite, start: St
     assert not (site / "output").exists()
 
 
-def test_serve_blocks_until_ctrl_c(make_site: MakeSite) -> None:
+def test_sitegen_serve_runs_until_ctrl_c(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A")})
-    code = "import sys; from pathlib import Path; from sitegen.serve import ServeOptions, serve; serve(Path(sys.argv[1]), ServeOptions(port=0))"
-    process = subprocess.Popen([sys.executable, "-c", code, str(site)], stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
         lines = [process.stderr.readline() for _ in range(2)]  # "Built in ...", then:
@@ -344,3 +345,34 @@ def test_overrides_and_addresses() -> None:
     assert local_url("127.0.0.1", 8000) == url
     assert local_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert local_url("::", 8000) == "http://[::1]:8000/"
+
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None, reason="no Chromium and chromedriver (make test installs them where apt can)")
+def test_an_open_page_reloads_by_itself_after_an_edit(make_site: MakeSite, start: Start) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    site = make_site(content={"a.md": article_md("A", slug="a", body="First version.")})
+    server = start(site)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-proxy-server"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        browser.get(server.url + "2024/05/a/")
+        assert "First version." in browser.find_element("tag name", "article").text
+        browser.execute_script("window.sitegenTestMark = 'before the edit'")
+        md = site / "content" / "a.md"
+        md.write_text(md.read_text().replace("First version.", "Second version."))
+
+        def reloaded() -> bool:
+            # A new page: the mark set in the old one is gone, and it shows the edit.
+            return browser.execute_script("return window.sitegenTestMark === undefined") and "Second version." in browser.find_element("tag name", "article").text
+
+        wait_for(reloaded, "the open page reloads itself and shows the edit")
+    finally:
+        browser.quit()

@@ -1,0 +1,202 @@
+"""Files for a person to start from: a new site (``sitegen init``), a new article
+(``sitegen new``), a copy of the default theme to edit (``sitegen theme copy``).
+
+None of them ever overwrites a file: each is created under a temp name and linked into
+place, which fails if something is already there, so two commands at once, or a file
+saved in an editor meanwhile, never lose a word.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import dates, urls
+from .cache import CONTENT_SUFFIXES, find_files
+from .config import CONFIG_NAME, Config
+from .errors import OutputError
+from .output import create_file
+from .seeds import dump_front_matter
+from .theme import default_theme_dir, is_editor_leftover
+
+SITE_TOML = """\
+# sitegen.toml: every setting, with its default. Uncomment a line to change it.
+
+# title = "sitegen site"                  # the site's name: page headers, feed titles
+# description = ""                        # one sentence: home page description, feed subtitle
+# base_url = "http://localhost:8000/"     # where output/ is hosted; a sub-path is fine
+# author = ""                             # default author of every article
+# language = "en"                         # <html lang>, feed language
+# timezone = "UTC"                        # IANA name, for import dates and offset-less dates
+# page_size = 10                          # articles per home and tag page
+# feed_size = 20                          # at least this many newest articles in each feed
+# feed_window = 7                         # days: feeds also hold everything first published this recently
+# feed_content = "full"                   # "full": HTML and summary; "summary": summary only
+# feed_max_bytes = 1000000                # byte budget per feed
+# archive_size = 50                       # articles per RFC 5005 archive document
+# future = false                          # publish articles dated in the future now (as --future)
+# drafts = false                          # publish drafts (as --drafts)
+# websub_hub = ""                         # a WebSub hub URL
+# permalink = "{year}/{month}/{slug}/"    # fields: {year} {month} {day} {slug}
+# max_file_bytes = 2000000                # seeds and content files larger than this are refused
+# sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
+
+# [import]                                # your seeds' publisher's boilerplate, one regex per line
+# read_more = '^READ MORE:\\s*(?P<text>.+)$'
+# related = '^[•·]\\s*(?P<text>.+)$'
+# source = '^Source:\\s*(?P<text>.*)$'
+# drop = ['^To stay up to date with all the latest news,.*sign up to one of our newsletters.*$']
+# date = ''                               # e.g. '^Published:\\s*(?P<text>.+)$'
+# tags = ''                               # e.g. '^Tags:\\s*(?P<text>.+)$'
+"""
+
+GITIGNORE = """\
+# What sitegen builds: made again by `sitegen build`.
+/output/
+/.sitegen-cache/
+# content/ and content/.sitegen-updated.json are the site's source: commit them.
+"""
+
+CI_WORKFLOW = """\
+# Build the site on every push to main and publish output/ to GitHub Pages.
+# Set base_url in sitegen.toml to the Pages address first.
+name: site
+on:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install sitegen
+      - run: sitegen build
+      # Once the site is live: stop before deploying if subscribers would see a changed id,
+      # a lost entry or a moved date (put your base_url here).
+      # - run: sitegen check --against https://example.github.io/news/
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+    steps:
+      - uses: actions/deploy-pages@v4
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What a scaffolding command did, file by file."""
+
+    created: tuple[Path, ...]
+    kept: tuple[Path, ...]
+    """Files that were there already: left as they are."""
+
+
+def init_site(site_dir: Path) -> Made:
+    """A new site in ``site_dir`` (made if need be): a commented sitegen.toml, seeds/,
+    content/, a .gitignore and a sample CI workflow. Existing files are kept."""
+    files = {
+        CONFIG_NAME: SITE_TOML,
+        ".gitignore": GITIGNORE,
+        ".github/workflows/site.yml": CI_WORKFLOW,
+    }
+    for folder in ("seeds", "content"):
+        (site_dir / folder).mkdir(parents=True, exist_ok=True)
+    return _create_all({site_dir / name: text.encode("utf-8") for name, text in files.items()})
+
+
+def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = False) -> Path:
+    """A new content file for ``title``: its date now (in the site's timezone, offset
+    written), a permanent id, ``tags``, an empty body. Named after the title's slug, with
+    -2, -3... when that name is taken. Returns its path."""
+    slug = urls.slugify(title)
+    content_dir = site_dir / "content"
+    taken = {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
+    name = slug
+    n = 1
+    while name in taken:
+        n += 1
+        name = f"{slug}-{n}"
+    meta: dict[str, object] = {
+        "title": title,
+        "date": dates.format_iso(dates.now(config.zone)),
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "tags": [t.strip() for t in tags if t.strip()],
+    }
+    if draft:
+        meta["draft"] = True
+    data = f"---\n{dump_front_matter(meta)}---\n\n".encode()
+    content_dir.mkdir(parents=True, exist_ok=True)
+    while True:
+        path = content_dir / f"{name}.md"
+        try:
+            create_file(path, data)
+            return path
+        except FileExistsError:  # made meanwhile by someone else: the next name
+            n += 1
+            name = f"{slug}-{n}"
+
+
+def theme_files() -> list[str]:
+    """Every file of the default theme, by its name in a template folder."""
+    root = default_theme_dir()
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if not is_editor_leftover(name):
+                found.append((Path(folder) / name).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def copy_theme(site_dir: Path, names: Sequence[str] = ()) -> Made:
+    """Copy the default theme's files (all, or ``names``) into the site's templates/ for
+    editing; a file the site already has is kept. Raises OutputError for an unknown name."""
+    available = theme_files()
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise OutputError(None, f"no such theme file: {', '.join(unknown)} (the theme has: {', '.join(available)})")
+    root = default_theme_dir()
+    return _create_all({site_dir / "templates" / name: (root / name).read_bytes() for name in (names or available)})
+
+
+def overridden(site_dir: Path) -> list[tuple[str, bool]]:
+    """(name, whether the site's templates/ has its own) for every theme file, and the
+    site's own files that the theme does not have."""
+    own = set()
+    folder = site_dir / "templates"
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if not is_editor_leftover(name):
+                own.add((Path(root) / name).relative_to(folder).as_posix())
+    theme = set(theme_files())
+    return [(name, name in own) for name in sorted(theme | own)]
+
+
+def _create_all(files: dict[Path, bytes]) -> Made:
+    created: list[Path] = []
+    kept: list[Path] = []
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            create_file(path, data)
+            created.append(path)
+        except FileExistsError:
+            kept.append(path)
+    return Made(tuple(created), tuple(kept))

@@ -1,0 +1,93 @@
+"""sitegen init, new and theme: files to start from, never overwriting one."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.config import Config, ImportRules, parse_config
+from sitegen.scaffold import SITE_TOML, theme_files
+
+
+def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_path: Path) -> None:
+    site = tmp_path / "news"
+    result = runner.invoke(main, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    for name in ("sitegen.toml", ".gitignore", ".github/workflows/site.yml"):
+        assert (site / name).is_file() and f"created {site / name}" in result.output
+    assert (site / "seeds").is_dir() and (site / "content").is_dir()
+    assert yaml.safe_load((site / ".github/workflows/site.yml").read_text())["jobs"]["build"]["steps"]
+    assert runner.invoke(main, ["new", "--site", str(site), "First story"]).exit_code == 0
+    report = build(site)
+    assert report.ok and report.warnings == [] and report.articles == 1
+
+    # Run again: nothing is overwritten.
+    (site / "sitegen.toml").write_text('title = "Mine"\n')
+    again = runner.invoke(main, ["init", str(site)])
+    assert again.exit_code == 0 and "kept" in again.output
+    assert (site / "sitegen.toml").read_text() == 'title = "Mine"\n'
+
+
+def test_the_commented_config_names_every_setting_with_its_default() -> None:
+    defaults = Config()
+    for f in dataclasses.fields(Config):
+        if f.name == "import_rules":
+            continue
+        line = next((x for x in SITE_TOML.splitlines() if x.startswith(f"# {f.name} = ")), None)
+        assert line is not None, f.name
+        value = tomllib.loads(line[2:].split("  #")[0])[f.name]
+        assert value == getattr(defaults, f.name), f.name
+    for f in dataclasses.fields(ImportRules):
+        assert re.search(rf"^# {f.name} = ", SITE_TOML, re.MULTILINE), f.name
+    # Every line uncommented, the file is a valid config that changes nothing.
+    text = "\n".join(x[2:] for x in SITE_TOML.splitlines() if re.match(r"# (\w+ = |\[)", x))
+    assert parse_config(text, Path("sitegen.toml")) == defaults
+
+
+def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    (site / "sitegen.toml").write_text('timezone = "Europe/Oslo"\n')
+    monkeypatch.chdir(tmp_path)
+    first = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--tags", "food, Oslo"])
+    assert first.exit_code == 0 and first.output.strip() == os.path.join("s", "content", "creme-brulee-wins.md")
+    text = (site / "content" / "creme-brulee-wins.md").read_text()
+    meta = yaml.safe_load(text.split("---")[1])
+    assert meta["title"] == "Crème brûlée wins" and meta["tags"] == ["food", "Oslo"]
+    assert meta["date"] == "2026-01-01T01:00:00+01:00"  # now (SOURCE_DATE_EPOCH), in the site's timezone
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", meta["id"])
+    second = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--draft"])
+    assert second.output.strip().endswith("creme-brulee-wins-2.md")
+    assert (site / "content" / "creme-brulee-wins.md").read_text() == text
+    assert yaml.safe_load((site / "content" / "creme-brulee-wins-2.md").read_text().split("---")[1])["draft"] is True
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.drafts == 1 and report.warnings == []
+    assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
+
+
+def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    listed = runner.invoke(main, ["theme", "list", "--site", str(site)])
+    assert listed.exit_code == 0 and "base.html" in listed.output and "the site's own" not in listed.output
+    result = runner.invoke(main, ["theme", "copy", "--site", str(site), "base.html", "static/style.css"])
+    assert result.exit_code == 0, result.output
+    assert (site / "templates" / "base.html").is_file() and (site / "templates" / "static" / "style.css").is_file()
+    (site / "templates" / "base.html").write_text((site / "templates" / "base.html").read_text().replace("</footer>", "<p>Edited</p></footer>"))
+    again = runner.invoke(main, ["theme", "copy", "--site", str(site)])  # the rest; edits kept
+    assert again.exit_code == 0 and "kept" in again.output and "<p>Edited</p>" in (site / "templates" / "base.html").read_text()
+    assert sorted(p.relative_to(site / "templates").as_posix() for p in (site / "templates").rglob("*") if p.is_file()) == theme_files()
+    listed = runner.invoke(main, ["theme", "list", "--site", str(site)])
+    assert re.search(r"templates/base.html\s+\(the site's own\)", listed.output)
+    assert build(site).ok and "<p>Edited</p>" in (site / "output" / "index.html").read_text()
+    unknown = runner.invoke(main, ["theme", "copy", "--site", str(site), "nope.html"])
+    assert unknown.exit_code == 1 and "no such theme file: nope.html" in unknown.output
