@@ -104,6 +104,7 @@ class FeedWriter:
         self._links = urls.Urls(site.config.base_url)
         self._bodies: dict[tuple[str, str, bool], str] = {}
         self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], frozenset[str]]] = {}
+        """Feed -> the bytes of its formats not asked for yet, and what working them out read."""
 
     @property
     def links(self) -> urls.Urls:
@@ -263,18 +264,32 @@ class FeedWriter:
             document["next_url"] = links.absolute(older)
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    def fitted(self, job: FeedJob) -> dict[str, bytes]:
-        """Every format of ``job``'s feed, with one set of entries for all: those the byte
-        budget leaves room for in the largest of them. Worked out once per feed and writer;
-        what it read of the settings is noted again for each format asking for it."""
+    def fitted(self, job: FeedJob) -> bytes:
+        """The bytes of ``job``'s feed document. A subscription document holds the entries
+        the byte budget leaves room for in the largest of the feed's three formats, the same
+        set in each: worked out once per feed and writer, each format's bytes kept until
+        that format is asked for. What the work read of the settings is noted again for
+        each format asking for it."""
+        if job.place.number:
+            return self._render(job.fmt, job.feed, job.entries, job.place)  # an archive holds all its articles
         key = (job.feed.prefix, job.feed.title, job.feed.id, job.place, tuple(a.digest for a in job.entries), job.required)
         found = self._fitted.get(key)
         if found is None:
             seen = set(self._reads)
-            found = self._fit(job), frozenset(self._reads - seen)
-            self._fitted[key] = found
-        self._reads.update(found[1])
-        return found[0]
+            found = self._fitted[key] = self._fit(job), frozenset(self._reads - seen)
+        formats, reads = found
+        self._reads.update(reads)
+        data = formats.pop(job.fmt, None)
+        if not formats:
+            del self._fitted[key]  # every format asked for: nothing more to keep
+        return data if data is not None else self._fit(job)[job.fmt]
+
+    def _render(self, fmt: str, feed: FeedSet, entries: Sequence[Article], place: Place, brief: frozenset[str] = frozenset()) -> bytes:
+        if fmt == "atom":
+            return self.atom(feed, entries, place, brief)
+        if fmt == "rss":
+            return self.rss(feed, entries, place, brief)
+        return self.json(feed, entries, place, brief)
 
     def _fit(self, job: FeedJob) -> dict[str, bytes]:
         """Within the byte budget, in this order: the oldest entries the feed may do without
@@ -282,16 +297,10 @@ class FeedWriter:
         summary instead of their text. No entry a reader could find nowhere else is lost."""
 
         def render(entries: Sequence[Article], brief: frozenset[str] = frozenset()) -> dict[str, bytes]:
-            return {
-                "atom": self.atom(job.feed, entries, job.place, brief),
-                "rss": self.rss(job.feed, entries, job.place, brief),
-                "json": self.json(job.feed, entries, job.place, brief),
-            }
+            return {fmt: self._render(fmt, job.feed, entries, job.place, brief) for fmt in FORMATS}
 
         data = render(job.entries)
         budget = self.config.feed_max_bytes
-        if job.place.number:
-            return data  # an archive holds all its articles, whatever their size
         largest = max(len(d) for d in data.values())
         required = set(job.required)
         optional = [a for a in job.entries if a.id not in required]
@@ -415,7 +424,7 @@ def plan_feeds(site: Site) -> list[FeedJob]:
 def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
     """The bytes of one feed file: as many of its entries as fit the byte budget, the
     same entries as the feed's other formats."""
-    return writer.fitted(job)[job.fmt]
+    return writer.fitted(job)
 
 
 # Elements whose whitespace shows: left exactly as written.
