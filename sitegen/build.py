@@ -129,12 +129,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     loaded = content.collect(memo.parse_content(content_dir, config, workers))
     # 3. Articles -> the site: those due (not dated in the future), their history from the
     # ledger (updated dates, order of publication), then order, tags, archive.
-    now = dates.now()
-    due, scheduled = site_mod.hold_back(loaded.articles, now, config.future)
-    distinct, site_errors = site_mod.unique(due)
+    distinct, site_errors = site_mod.unique(loaded.articles)
     ledger_errors: list[SitegenError] = []
-    history = ledger.update_dates(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=now)
-    site, _ = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
+    history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now())
+    site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)
     outputs, plan_errors = plan.plan_outputs(site, theme)
@@ -163,11 +161,11 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors
-    report.warnings += imported.warnings + loaded.warnings
+    report.warnings += imported.warnings + loaded.warnings + list(history.warnings)
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
-    report.scheduled = len(scheduled)
-    report.next_due = dates.format_iso(scheduled[0].published) if scheduled else ""
+    report.scheduled = len(history.held_back)
+    report.next_due = dates.format_iso(history.held_back[0].published) if history.held_back else ""
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.feeds = sum(1 for o in outputs if isinstance(o, plan.FeedOutput) and not o.job.place.number)
     report.written = WriteReport(written=rendering.written, unchanged=rendering.unchanged, removed=removed)
@@ -186,7 +184,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             seeds=imported.outcomes,
             seed_reads=seed_reads,
             report=summary_of(
-                report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings, [a.published for a in scheduled]
+                report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings, report.scheduled, report.next_due
             ),
             articles=memo.parse_records,
             templates=tools.renderer.current_references(),

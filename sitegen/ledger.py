@@ -61,22 +61,26 @@ class Ledger:
     feed_id: str = ""
     """The site feed's permanent id (urn:uuid), minted by the first build."""
     next_seq: int = 1
-    """The next publication number: one more than any ever given."""
+    """The next publication number: one more than any recorded."""
     articles: dict[str, Entry] = field(default_factory=dict)
     """Article id -> its entry."""
 
 
 @dataclass(frozen=True, slots=True)
 class History:
-    """The articles with their ledger fields set, and what the feeds need of the ledger."""
+    """What is out, with the ledger's fields set; what is held back; what feeds need."""
 
     articles: list[Article]
+    """The articles to publish (and, in a preview, the drafts or future ones it shows)."""
+    held_back: list[Article]
+    """Articles dated after now, never published yet: held back until their time, by date."""
     feed_id: str
     last_seq: int
-    """The highest publication number ever given (0 for none)."""
+    """The highest publication number recorded (0 for none)."""
+    warnings: tuple[str, ...] = ()
 
 
-def update_dates(
+def read_history(
     content_dir: Path,
     articles: Sequence[Article],
     config: Config,
@@ -84,17 +88,19 @@ def update_dates(
     errors: list[SitegenError] | None = None,
     now: dt.datetime | None = None,
 ) -> History:
-    """The articles with ``updated``, ``seq``, ``first_published`` (and pinned dates) from
-    the ledger; the ledger kept up to date on disk.
+    """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
+    with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger; the
+    ledger kept up to date on disk.
 
     A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
     naming it: added to ``errors`` when given, and the dates are still those worked out
-    (the next build tries the write again); raised otherwise. Drafts and articles dated
-    after ``now`` (shown by a ``--drafts`` or ``--future`` preview) are numbered for the
-    build but not remembered.
+    (the next build tries the write again); raised otherwise.
     """
+    path = content_dir / LEDGER_NAME
     stored = load_ledger(content_dir, inputs.read)
-    history, ledger = apply_ledger(articles, stored, config, now)
+    history, ledger = apply_ledger(articles, stored, config, now or dates.now(config.zone))
+    if history.warnings:
+        history = dataclasses.replace(history, warnings=tuple(f"{path}: {w}" for w in history.warnings))
     try:
         data = save_ledger(content_dir, ledger, stored)
     except OutputError as e:
@@ -103,10 +109,10 @@ def update_dates(
         errors.append(e)
         # Recorded in a state no file matches: the next build finds the ledger changed, and
         # runs (and writes it) again, rather than replaying this build as "nothing to do".
-        inputs.unwritten(content_dir / LEDGER_NAME)
+        inputs.unwritten(path)
         data = None
     if data is not None:
-        inputs.wrote(content_dir / LEDGER_NAME, data)
+        inputs.wrote(path, data)
     return history
 
 
@@ -132,39 +138,43 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
             if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
                 entries[key] = Entry(**{f.name: value.get(f.name, "") for f in dataclasses.fields(Entry)})
     feed_id = data.get("feed_id")
-    next_seq = data.get("next_seq")
-    return Ledger(
-        feed_id if isinstance(feed_id, str) else "",
-        max(next_seq if type(next_seq) is int else 1, 1, *(e.seq + 1 for e in entries.values())),
-        entries,
-    )
+    # next_seq is written for people reading the file; the numbers themselves decide.
+    return Ledger(feed_id if isinstance(feed_id, str) else "", max((e.seq for e in entries.values()), default=0) + 1, entries)
 
 
 def _valid(value: Any, types: dict[str, type]) -> bool:
     return isinstance(value, dict) and all(type(value.get(k)) is t for k, t in types.items())
 
 
-def apply_ledger(
-    articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime | None = None
-) -> tuple[History, Ledger]:
-    """The articles with their ledger fields, and the ledger to store (without the articles
-    dated after ``now``: not published yet, they are numbered after all the others)."""
+def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime) -> tuple[History, Ledger]:
+    """What is out, with the ledger's fields set, and the ledger to store.
+
+    Out: every article the ledger has published (readers have it, even if its date has
+    since been moved ahead or the clock went back), and every other one dated up to
+    ``now`` (all of them with ``config.future``). Drafts and future articles a preview
+    shows (``--drafts``, ``--future``) are numbered after all the others and not
+    recorded: their numbers are given again when they are really published.
+    """
     zone = config.zone
-    old = stored.articles if stored else {}
+    old, renumbered = _numbered(stored.articles if stored else {})
+    known = sorted((a for a in articles if old.get(a.id, _UNNUMBERED).seq), key=lambda a: old[a.id].seq)
+    fresh = [a for a in articles if not old.get(a.id, _UNNUMBERED).seq]
+    held = sorted((a for a in fresh if a.published > now and not config.future), key=lambda a: a.published)
+    waiting = {id(a) for a in held}
     # Articles the ledger has never numbered (all of them, for a site's first build) are
     # numbered in order of date, then of their seed or file name ("003_a.txt" before
     # "010_b.txt"): a batch imported together keeps the publisher's order.
-    known = sorted((a for a in articles if a.id in old and old[a.id].seq), key=lambda a: old[a.id].seq)
-    new = sorted((a for a in articles if not (a.id in old and old[a.id].seq)), key=lambda a: (a.published, _file_order(a)))
-    next_seq = stored.next_seq if stored else 1
-    stored_next = next_seq
+    order = sorted((a for a in fresh if id(a) not in waiting), key=lambda a: (_is_preview(a, now), a.published, _file_order(a)))
+    next_seq = max((e.seq for e in old.values()), default=0) + 1
     # A site's first build (or the first with this kind of ledger) publishes nothing new:
     # its articles appeared when they are dated.
-    appearing = (now or dates.now(zone)) if any(e.seq for e in old.values()) else None
+    appearing = now if known or any(e.seq for e in old.values()) else None
 
     result: list[Article] = []
-    entries: dict[str, Entry] = {}
-    for article in known + new:
+    # An article missing from this build (an error, a draft for a while) keeps its entry,
+    # and so its number and its place in the archives when it comes back.
+    entries = dict(old)
+    for article in known + order:
         seen = old.get(article.id)
         published = article.published
         if seen is not None and article.floating_date and seen.date == article.floating_date and seen.published:
@@ -176,9 +186,8 @@ def apply_ledger(
             first = max(published, appearing) if appearing else published
         updated = _updated(article, seen, published, zone)
         result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first))
-        if article.draft or (now is not None and published > now):
-            continue  # shown by a preview (--drafts, --future), not published
-        stored_next = seq + 1 if seq >= stored_next else stored_next
+        if article.draft or (not (seen and seen.seq) and published > now):
+            continue  # shown by a preview, not published
         entries[article.id] = Entry(
             hash=article.content_hash,
             updated=dates.format_iso(updated),
@@ -188,8 +197,29 @@ def apply_ledger(
             published=dates.format_iso(published) if article.floating_date else "",
         )
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config)
-    ledger = Ledger(feed_id, stored_next, entries)
-    return History(result, feed_id, stored_next - 1), ledger
+    last_seq = max((e.seq for e in entries.values()), default=0)
+    warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
+    return History(result, held, feed_id, last_seq, warnings), Ledger(feed_id, last_seq + 1, entries)
+
+
+_UNNUMBERED = Entry("", "", 0, "")
+
+
+def _is_preview(article: Article, now: dt.datetime) -> bool:
+    return article.draft or article.published > now
+
+
+def _numbered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], bool]:
+    """``entries`` with publication numbers 1, 2, 3... as every build leaves them; when
+    they are not (two branches merged, a hand edit), renumbered in their order: (entries,
+    whether they were). Entries of the first ledger version have none yet (0)."""
+    numbered = sorted((e.seq, key) for key, e in entries.items() if e.seq)
+    if [seq for seq, _ in numbered] == list(range(1, len(numbered) + 1)):
+        return entries, False
+    fixed = dict(entries)
+    for n, (_, key) in enumerate(numbered, start=1):
+        fixed[key] = dataclasses.replace(entries[key], seq=n)
+    return fixed, True
 
 
 def _updated(article: Article, seen: Entry | None, published: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

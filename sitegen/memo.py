@@ -251,7 +251,8 @@ def summary_of(
     drafts: int,
     errors: Sequence[SitegenError],
     warnings: Sequence[str],
-    scheduled: Sequence[dt.datetime] = (),
+    scheduled: int = 0,
+    next_due: str = "",
 ) -> Summary:
     return Summary(
         articles=articles,
@@ -260,8 +261,8 @@ def summary_of(
         drafts=drafts,
         errors=tuple(ErrorRecord(type(e).__name__, str(e.path) if e.path else None, e.reason, e.line) for e in errors),
         warnings=tuple(warnings),
-        scheduled=len(scheduled),
-        next_due=dates.format_iso(min(scheduled)) if scheduled else "",
+        scheduled=scheduled,
+        next_due=next_due,
     )
 
 

@@ -19,14 +19,6 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
 
 
-def hold_back(articles: Sequence[Article], now: dt.datetime, future: bool) -> tuple[list[Article], list[Article]]:
-    """(the articles to publish, those dated after ``now``, held back until their time).
-    With ``future`` (a preview), nothing is held back."""
-    if future:
-        return list(articles), []
-    return [a for a in articles if a.published <= now], sorted((a for a in articles if a.published > now), key=lambda a: a.published)
-
-
 def unique(articles: Sequence[Article]) -> tuple[list[Article], list[SitegenError]]:
     """The articles less those claiming an id or a URL an earlier one (in file order) has,
     each of those an error. Before the ledger: a second file with an article's id must not
@@ -47,10 +39,10 @@ def unique(articles: Sequence[Article]) -> tuple[list[Article], list[SitegenErro
     return kept, errors
 
 
-def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0) -> tuple[Site, list[SitegenError]]:
-    """Gather articles into a Site; a second article claiming an id or a URL is an error.
-    ``feed_id`` and ``last_seq`` come from the ledger."""
-    kept, errors = unique(articles)
+def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0) -> Site:
+    """Gather articles (``unique`` ones) into a Site. ``feed_id`` and ``last_seq`` come
+    from the ledger."""
+    kept = articles
     ordered = newest_first(kept)
     tag_map: dict[str, tuple[Tag, list[Article]]] = {}
     for article in ordered:
@@ -62,7 +54,7 @@ def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", l
         ArchiveMonth(year=year, month=month, articles=tuple(group))
         for (year, month), group in itertools.groupby(ordered, key=lambda a: (a.published.year, a.published.month))
     )
-    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, feed_id=feed_id, last_seq=last_seq), errors
+    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, feed_id=feed_id, last_seq=last_seq)
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import MakeSite, article_md
 
 from sitegen.build import build
-from sitegen.cache import Inputs
+from sitegen.cache import CACHE_DIR, Inputs
 from sitegen.config import Config
 from sitegen.content import load_content
 from sitegen.errors import OutputError, SitegenError
-from sitegen.ledger import LEDGER_NAME, update_dates
+from sitegen.ledger import LEDGER_NAME, read_history
 
 IS_A_FOLDER = f"cannot be written: {os.strerror(errno.EISDIR)}"
 
@@ -23,10 +26,10 @@ def test_a_ledger_that_cannot_be_written_is_reported_and_tried_again(make_site: 
     ledger.mkdir()  # a folder where the ledger goes: writing it fails
     articles = load_content(content_dir, Config()).articles
     with pytest.raises(OutputError, match=IS_A_FOLDER):
-        update_dates(content_dir, articles, Config(), Inputs())
+        read_history(content_dir, articles, Config(), Inputs())
     inputs = Inputs()
     errors: list[SitegenError] = []
-    dated = update_dates(content_dir, articles, Config(), inputs, errors=errors).articles
+    dated = read_history(content_dir, articles, Config(), inputs, errors=errors).articles
     assert [(type(e), e.path, e.reason) for e in errors] == [(OutputError, ledger, IS_A_FOLDER)]
     assert [a.updated for a in dated] == [a.updated for a in articles]  # first sight: the articles' own dates
     # Nothing on disk tells the next build that the ledger is still to be written: the state
@@ -46,3 +49,61 @@ def test_a_build_reports_a_ledger_it_cannot_write_and_builds_the_rest(make_site:
     ledger.rmdir()
     again = build(site)
     assert again.ok and ledger.is_file()
+
+
+def _story(i: int, **meta: object) -> str:
+    return article_md(f"Story {i}", date=f"2025-03-0{i + 1}T09:00:00+00:00", id=f"urn:test:{i}", slug=f"s{i}", **meta)
+
+
+def _seqs(site: Path) -> dict[str, int]:
+    data = json.loads((site / "content" / LEDGER_NAME).read_text())
+    return {k: v["seq"] for k, v in data["articles"].items()}
+
+
+def test_an_article_missing_from_one_build_keeps_its_number_and_its_archive(make_site: MakeSite) -> None:
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(5)}, config="archive_size = 2\n")
+    assert build(site).ok
+    seqs = _seqs(site)
+    archive = (site / "output" / "feeds/archive/1.xml").read_bytes()
+    good = (site / "content" / "s0.md").read_text()
+    (site / "content" / "s0.md").write_text(good.replace("date:", "dated:"))  # an error for one build
+    assert not build(site).ok
+    assert _seqs(site) == seqs  # still remembered
+    (site / "content" / "s0.md").write_text(good)
+    assert build(site).ok
+    assert _seqs(site) == seqs and (site / "output" / "feeds/archive/1.xml").read_bytes() == archive
+
+
+def test_a_published_article_stays_out_when_the_clock_goes_back(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"a.md": _story(0), "b.md": article_md("Fresh", date="2025-12-31T23:00:00+00:00", id="urn:test:fresh")})
+    assert build(site).articles == 2  # the clock: 2026-01-01
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 - 86400 * 2))  # a CI clock two days behind
+    again = build(site)
+    assert again.articles == 2 and again.scheduled == 0
+    shutil.rmtree(site / CACHE_DIR)  # and a clean build agrees
+    clean = build(site)
+    assert clean.articles == 2 and "urn:test:fresh" in (site / "output" / "atom.xml").read_text()
+
+
+@pytest.mark.parametrize(
+    "seqs",
+    [
+        {"urn:test:0": -5, "urn:test:1": 2, "urn:test:2": 3},  # negative
+        {"urn:test:0": 1, "urn:test:1": 1, "urn:test:2": 2},  # a merge: the same number twice
+        {"urn:test:0": 1, "urn:test:1": 2, "urn:test:2": 10**12},  # huge
+        {"urn:test:0": 1, "urn:test:1": "2", "urn:test:2": 3},  # not a number: that entry is dropped
+    ],
+)
+def test_a_damaged_ledger_is_renumbered_with_a_warning(make_site: MakeSite, seqs: dict[str, object]) -> None:
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(3)}, config="archive_size = 1\n")
+    assert build(site).ok
+    path = site / "content" / LEDGER_NAME
+    data = json.loads(path.read_text())
+    for key, seq in seqs.items():
+        data["articles"][key]["seq"] = seq
+    path.write_text(json.dumps(data))
+    report = build(site)
+    assert report.ok and any("renumbered" in w and LEDGER_NAME in w for w in report.warnings), report.warnings
+    assert sorted(_seqs(site).values()) == [1, 2, 3]
+    assert len(list((site / "output" / "feeds" / "archive").iterdir())) == 3 * 3  # three archives, three formats
+    assert build(site).warnings == report.warnings  # replayed by a build with nothing to do, as every warning
