@@ -150,7 +150,9 @@ def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
             yield _Entry(item.findtext("guid"), item.findtext("link"), dates, html, [])
 
 
-def check_feed(path: Path, rel: str, config: Config, out_dir: Path | None = None, found: _Found | None = None) -> list[Problem]:
+def check_feed(
+    path: Path, rel: str, config: Config, out_dir: Path | None = None, found: _Found | None = None, anchors: dict[str, set[str]] | None = None
+) -> list[Problem]:
     """The problems of one feed file; with ``out_dir``, its content's internal links are
     checked too, and with ``found``, its entries are noted for the checks across files."""
     problems: list[Problem] = []
@@ -165,6 +167,7 @@ def check_feed(path: Path, rel: str, config: Config, out_dir: Path | None = None
     except (etree.XMLSyntaxError, ValueError) as e:
         return problems + [Problem(rel, f"cannot be parsed: {e}")]
     links = urls.Urls(config.base_url)
+    known = {} if anchors is None else anchors  # the ids of the pages links point into, each parsed once
     seen: set[str] = set()
     for entry_id, link, dates, contents, markup in entries:
         where = f"entry {entry_id}: " if entry_id is not None else ""
@@ -187,7 +190,7 @@ def check_feed(path: Path, rel: str, config: Config, out_dir: Path | None = None
                 for unsafe in _unsafe_markup(tree):
                     problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}"))
                 if out_dir is not None and link:
-                    for broken in _broken_links(tree, link, out_dir, links, {}):
+                    for broken in _broken_links(tree, link, out_dir, links, known):
                         problems.append(Problem(rel, f"{where}{broken} in {field}"))
         for field, html in markup:
             if (tree := _fragment(html)) is not None:
@@ -324,7 +327,7 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
         if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
             problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
         elif feed:
-            problems += check_feed(path, rel, config, out_dir, found)
+            problems += check_feed(path, rel, config, out_dir, found, anchors)
         else:
             problems += check_page(path, rel, out_dir, links, anchors)
     return problems + found.problems + found.mismatched_ids()

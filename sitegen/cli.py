@@ -139,16 +139,10 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None) -> None:
         raise click.ClickException(f"{out} does not exist: run `sitegen build` first")
     problems = _check(config, out, quiet=against is not None)
     if against is not None:
-        from .compare import compare, read_build
-        from .content import draft_ids
+        from .compare import check_against
         from .dates import now
 
-        if not against.startswith(("http://", "https://")) and not Path(against).is_dir():
-            raise click.ClickException(f"{against} is neither an output folder nor an http(s) address")
-        old = read_build(against)
-        if not any(feed.entries for feed in old.values()):
-            raise click.ClickException(f"no feed found at {against}: give the output folder or the address of the last build")
-        changes = compare(old, read_build(str(out)), now(), draft_ids(site_dir / "content", config))
+        changes = check_against(against, out, site_dir, config, now())
         _print_messages([], changes)
         problems += len(changes)
         click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}.")

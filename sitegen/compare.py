@@ -9,31 +9,42 @@ so ``sitegen check --against OLD`` compares the new output with the last one (a 
 the live site's address) before it goes live.
 
 An old build is read through its own links: each format's subscription document, then
-every archive document reached by ``prev-archive`` (``next_url`` in JSON Feed). Reading
-is bounded: so many documents of so many bytes, each within a timeout.
+every archive document reached by ``prev-archive`` (``next_url`` in JSON Feed), only
+ever inside the old build (its folder, or its site's address over http or https). What
+is read is untrusted and bounded: documents, bytes and time in all. A document that
+cannot be read is a problem too: whatever it held would go unchecked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from . import dates
+from . import dates, urls
 from .check import Problem
+from .config import Config
+from .content import draft_ids
+from .errors import SitegenError
 from .feeds import FORMATS
 from .text import html_to_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_DOCUMENTS = 2000
-MAX_BYTES = 50 * 2**20
+"""Documents read of one old build, in all: its feeds and every archive behind them."""
+MAX_BYTES = 200 * 2**20
+"""Bytes read of one old build, in all."""
+MAX_SECONDS = 300.0
+"""Time spent reading one old build over the network, in all."""
 TIMEOUT = 30
 # What popular readers refuse to fetch: a feed over these limits stops updating there.
 READER_LIMITS = ((5 * 2**20, "CommaFeed"), (15 * 2**20, "Miniflux"))
@@ -65,55 +76,104 @@ class Feed:
     """Archive document path -> its bytes."""
     archived_ids: dict[str, set[str]] = field(default_factory=dict)
     """Archive document path -> the ids it holds."""
+    unreadable: list[str] = field(default_factory=list)
+    """Documents that could not be read (a link to nothing, not a feed, over the limits)."""
 
 
-Fetch = Callable[[str], bytes | None]
+@dataclass
+class _Budget:
+    """What is left of the documents, bytes and time one old build may take to read."""
+
+    documents: int = MAX_DOCUMENTS
+    bytes: int = MAX_BYTES
+    deadline: float = field(default_factory=lambda: time.monotonic() + MAX_SECONDS)
+
+    def take(self, size: int) -> bool:
+        self.documents -= 1
+        self.bytes -= size
+        return self.documents >= 0 and self.bytes >= 0 and time.monotonic() < self.deadline
+
+
+Fetch = Callable[[str, _Budget], bytes | None]
+
+
+def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt.datetime) -> list[Problem]:
+    """What a subscriber would get wrong if the build in ``out`` replaced the one at
+    ``where``: an output folder, or the address of the live site (or of its feed).
+    Raises SitegenError when ``where`` holds no feed at all."""
+    if not where.startswith(("http://", "https://")) and not Path(where).is_dir():
+        raise SitegenError(None, f"{where} is neither an output folder nor an http(s) address")
+    old = read_build(where)
+    if not any(feed.entries for feed in old.values()):
+        raise SitegenError(None, f"no feed found at {where}: give the output folder or the address of the last build")
+    return compare(old, read_build(str(out)), now, draft_ids(site_dir / "content", config))
 
 
 def read_build(where: str) -> dict[str, Feed]:
     """Format -> the site feed of the build at ``where``: an output folder, or the address
-    of a live site (or of its Atom feed)."""
+    of a live site (or of one of its feeds)."""
+    budget = _Budget()
     if where.startswith(("http://", "https://")):
-        base = where if where.endswith("/") else where.rsplit("/", 1)[0] + "/"
-        return {fmt: _read_feed(base + name, base, _fetch_url) for fmt, name in FORMATS.items()}
-    folder = Path(where)
-    return {fmt: _read_feed(name, "", _folder_reader(folder)) for fmt, name in FORMATS.items()}
+        base = _site_address(where)
+        return {fmt: _read_feed(base + name, base, _fetch_url, budget) for fmt, name in FORMATS.items()}
+    return {fmt: _read_feed(name, "", _folder_reader(Path(where)), budget) for fmt, name in FORMATS.items()}
+
+
+def _site_address(where: str) -> str:
+    """The address of the site at ``where``: ``where`` itself when it names a folder
+    (``https://example.org``, ``https://example.org/news``), else the folder of the feed it
+    names (``https://example.org/news/atom.xml``); always ending in a slash."""
+    parts = urlsplit(where)
+    head, _, last = (parts.path or "/").rpartition("/")
+    folder = head + "/" if "." in last else (parts.path or "/").rstrip("/") + "/"
+    return f"{parts.scheme}://{parts.netloc}{folder}"
 
 
 def _folder_reader(folder: Path) -> Fetch:
-    def fetch(path: str) -> bytes | None:
+    def fetch(path: str, budget: _Budget) -> bytes | None:
         try:
-            target = folder / path
-            return target.read_bytes() if target.is_file() and target.stat().st_size <= MAX_BYTES else None
-        except OSError:
+            target = urls.safe_join(folder, path)  # never out of the folder
+            if not target.is_file() or not budget.take(target.stat().st_size):
+                return None
+            return target.read_bytes()
+        except (OSError, ValueError):
             return None
 
     return fetch
 
 
-def _fetch_url(url: str) -> bytes | None:
+def _fetch_url(url: str, budget: _Budget) -> bytes | None:
     request = urllib.request.Request(url, headers={"User-Agent": "sitegen check"})
+    chunks: list[bytes] = []
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            data: bytes = response.read(MAX_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError):
+            if urlsplit(response.geturl()).scheme not in ("http", "https"):
+                return None
+            # Read in pieces: a server that trickles bytes meets the overall deadline.
+            while chunk := response.read(1 << 16):
+                chunks.append(chunk)
+                if not budget.take(0) or sum(map(len, chunks)) > budget.bytes:
+                    return None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         return None
-    return data if len(data) <= MAX_BYTES else None
+    data = b"".join(chunks)
+    return data if budget.take(len(data)) else None
 
 
-def _read_feed(first: str, base: str, fetch: Fetch) -> Feed:
+def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
     feed = Feed(subscription=first)
     where: str | None = first
     seen: set[str] = set()
     site = ""  # in a folder: the site's address, as its subscription document gives it
-    while where and where not in seen and len(seen) < MAX_DOCUMENTS:
+    while where and where not in seen:
         seen.add(where)
-        data = fetch(where)
-        if data is None:
-            break
+        data = fetch(where, budget)
         try:
+            if data is None:
+                raise ValueError("cannot be read")
             entries, older, self_url = _parse(data)
-        except (etree.XMLSyntaxError, ValueError):
+        except (etree.XMLSyntaxError, ValueError, RecursionError) as e:
+            feed.unreadable.append(f"{where}: {e}")
             break
         if where == first:
             feed.size = len(data)
@@ -125,10 +185,12 @@ def _read_feed(first: str, base: str, fetch: Fetch) -> Feed:
             feed.entries.setdefault(entry.id, entry)
         if not older:
             break
-        # Links are absolute, to wherever the build was meant to be hosted: followed
-        # relative to the document's own address, as the build placed it.
+        # Links are absolute, to wherever the build was meant to be hosted. Followed only
+        # inside the build: on the live site, under its address; in a folder, as paths
+        # under the address its subscription document gives.
         if base:
             where = urljoin(where, older)
+            where = where if where.startswith(base) else None
         else:
             where = older[len(site) :] if site and older.startswith(site) else None
     return feed
@@ -152,7 +214,8 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
             for i in doc["items"]
             if isinstance(i, dict)
         ]
-        return entries, doc.get("next_url"), str(doc.get("feed_url", ""))
+        older = doc.get("next_url")
+        return entries, older if isinstance(older, str) else None, str(doc.get("feed_url", ""))
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     if root.tag == f"{ATOM}feed":
         entries = []
@@ -198,6 +261,8 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
         name = after.subscription or before.subscription
+        for what, feed in (("the old build", before), ("the new build", after)):
+            problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
         problems += _changes(name, before, after)
         for limit, reader in READER_LIMITS:
             if after.size > limit:

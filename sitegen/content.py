@@ -292,7 +292,6 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
     if not text.is_visible(title):
         raise fail("title", "has no visible character")
-    stem = Path(path).stem
     slug = _string(meta, "slug", fail) or default_slug(path, title)
     if not urls.is_valid_slug(slug):
         raise fail("slug", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
@@ -328,7 +327,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
     if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):
         raise fail("related", "must be a list of headlines")
 
-    article_id = _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, stem)}"
+    article_id = _article_id(meta, path, fail)
     path_in_site = urls.article_path(config.permalink, slug, published)
     try:
         body_sha, body_html = convert(body)
@@ -362,6 +361,11 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         draft=draft,
     )
     return record, warnings
+
+
+def _article_id(meta: dict[str, Any], path: str, fail: Any) -> str:
+    """The front matter's ``id``, or one derived from the file's name."""
+    return _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(path).stem)}"
 
 
 def decode_content(data: bytes) -> str:
@@ -471,17 +475,16 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
 
 
 def draft_ids(content_dir: Path, config: Config) -> dict[str, str]:
-    """Id -> content file of every draft: what must never reach a page or a feed."""
+    """Id -> content file of every draft: what must never be out but in a preview."""
     found: dict[str, str] = {}
     for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
         try:
             data, _ = read_content(name, config.max_file_bytes)
             meta, _ = _front_matter(name, decode_content(data))
+            if meta.get("draft") is True:
+                found[_article_id(meta, name, lambda key, message, name=name: ContentError(name, f"{key}: {message}"))] = name
         except (SitegenError, UnicodeDecodeError):
             continue  # the build reports it
-        if meta.get("draft") is True:
-            value = meta.get("id")
-            found[value if isinstance(value, str) and value else f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(name).stem)}"] = name
     return found
 
 

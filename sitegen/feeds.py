@@ -334,7 +334,7 @@ class Place:
     number: int = 0
     """The archive document's number; 0 for a subscription document."""
     newest: int = 0
-    """The number of the newest full archive (0: none yet)."""
+    """For a subscription document, the number of the newest full archive (0: none yet)."""
 
     def path(self, fmt: str) -> str:
         return archive_path(self.number, fmt) if self.number else ""
@@ -415,7 +415,7 @@ def plan_feeds(site: Site) -> list[FeedJob]:
             jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, required, place))
     for number, chunk in enumerate(chunks, start=1):
         archive = FeedSet("", f"{site.config.title} (archive {number})", "", (), site.feed_id)
-        place = Place(number=number, newest=len(chunks))
+        place = Place(number=number)  # its links do not depend on how many archives there are
         for fmt in FORMATS:
             jobs.append(FeedJob(archive_path(number, fmt), fmt, archive, tuple(reversed(chunk)), place=place))
     return jobs

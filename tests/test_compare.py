@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -132,3 +133,31 @@ def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) 
     (tmp_path / "empty").mkdir()
     result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "no feed found" in result.output
+
+
+def test_the_live_site_may_be_named_without_a_slash_or_by_a_feed(site: Path, against: Against, live: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    url, root = live
+    shutil.copytree(site / "output", root / "news")
+    for target in (url + "news", url + "news/", url + "news/feed.json"):
+        assert against(target=target, rebuild=False)[0] == 0, target
+
+
+def test_an_old_document_that_cannot_be_read_is_a_problem(site: Path, against: Against, tmp_path: Path) -> None:
+    (tmp_path / "live" / "feeds" / "archive" / "1.xml").write_text("<not a feed")
+    status, output = against(rebuild=False)
+    assert status == 1 and "feeds/archive/1.xml: " in output and "what it holds was not compared" in output
+
+
+def test_what_an_old_build_links_to_is_read_only_inside_it(site: Path, against: Against, tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    atom = (live / "atom.xml").read_text()
+    prev = atom.split('rel="prev-archive"')[0].rsplit('href="', 1)[1].split('"')[0]
+    (live / "atom.xml").write_text(atom.replace(prev, "file:///etc/hostname"))
+    doc = json.loads((live / "feed.json").read_text())
+    doc["next_url"] = 5  # not even a string
+    (live / "feed.json").write_text(json.dumps(doc))
+    status, output = against(rebuild=False)
+    assert "Traceback" not in output and "hostname" not in output
+    assert status == 0, output  # what was read of the old build is all in the new one
