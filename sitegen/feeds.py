@@ -429,7 +429,9 @@ def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
 
 # Elements whose whitespace shows: left exactly as written.
 _VERBATIM_RE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
-_SPACE_RE = re.compile(r"\s+")
+# HTML's whitespace (not \s: a no-break space shows, and stays), and only the runs that
+# change: a single space between two words is left as it is, which is most of the text.
+_SPACE_RE = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 _BLOCK_END_RE = re.compile(r"(</(?:p|h[1-6]|li|ul|ol|dl|dd|dt|blockquote|div|table|thead|tbody|tr|figure|figcaption|hr)>) ", re.IGNORECASE)
 
 
@@ -442,7 +444,8 @@ def stable_html(markup: str) -> str:
     out = []
     # split() with two groups yields: text, verbatim element, its tag name, text, ...
     for i in range(0, len(parts), 3):
-        out.append(_BLOCK_END_RE.sub("\\1\n", _SPACE_RE.sub(" ", parts[i])))
+        text = _BLOCK_END_RE.sub("\\1\n", _SPACE_RE.sub(" ", parts[i]))
+        out.append("\n" + text[1:] if i and text.startswith(" ") else text)  # after a <pre>: a block too
         if i + 1 < len(parts):
             out.append(parts[i + 1])
     return "".join(out).strip()
