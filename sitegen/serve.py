@@ -25,7 +25,6 @@ server cannot start, ``PortInUseError`` when the port is taken.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import html
 import http.server
@@ -48,7 +47,7 @@ import click
 import watchfiles
 
 from .build import build
-from .config import CONFIG_NAME, Config
+from .config import CONFIG_NAME
 from .errors import SitegenError
 from .output import TEMP_SUFFIX
 from .theme import is_editor_leftover
@@ -78,7 +77,7 @@ class ServeOptions:
     bind: str = "127.0.0.1"
     """Address to listen on. The default keeps the site to this machine."""
     drafts: bool = False
-    """Show draft articles, where this sitegen's Config has a ``drafts`` setting."""
+    """Show drafts too, as ``sitegen build --drafts`` does."""
     future: bool = False
     """Publish articles dated in the future too, as ``sitegen build --future`` does."""
     jobs: int | None = None
@@ -188,8 +187,6 @@ class Server:
         try:
             self.url = local_url(self.options.bind, self._httpd.server_address[1])
             self._overrides = build_overrides(self.options, self.url)
-            if self.options.drafts and "drafts" not in self._overrides:
-                self._log("note: this sitegen has no drafts setting yet; drafts stay hidden")
             # Not <site>/.sitegen-cache/serve: output.check_output_dir refuses any folder
             # inside the build cache. A temporary folder, as `mkdocs serve` uses.
             self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
@@ -371,7 +368,7 @@ def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:
     overrides: dict[str, object] = {"base_url": url}
     if options.future:
         overrides["future"] = True
-    if options.drafts and "drafts" in {f.name for f in dataclasses.fields(Config)}:
+    if options.drafts:
         overrides["drafts"] = True
     return overrides
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import re
 import shutil
@@ -21,7 +20,6 @@ import pytest
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
-from sitegen.config import Config
 from sitegen.serve import (
     EVENTS_PATH,
     BuildStatus,
@@ -340,8 +338,7 @@ def test_overrides_and_addresses() -> None:
     url = "http://127.0.0.1:8000/"
     assert build_overrides(ServeOptions(), url) == {"base_url": url}
     assert build_overrides(ServeOptions(future=True), url) == {"base_url": url, "future": True}
-    has_drafts = "drafts" in {f.name for f in dataclasses.fields(Config)}
-    assert ("drafts" in build_overrides(ServeOptions(drafts=True), url)) == has_drafts
+    assert build_overrides(ServeOptions(drafts=True), url) == {"base_url": url, "drafts": True}
     assert local_url("127.0.0.1", 8000) == url
     assert local_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert local_url("::", 8000) == "http://[::1]:8000/"
@@ -376,3 +373,19 @@ def test_an_open_page_reloads_by_itself_after_an_edit(make_site: MakeSite, start
         wait_for(reloaded, "the open page reloads itself and shows the edit")
     finally:
         browser.quit()
+
+
+def test_serve_shows_drafts_and_future_articles_when_asked(make_site: MakeSite, start: Start) -> None:
+    content = {
+        "a.md": article_md("A", slug="a"),
+        "d.md": article_md("Draft", slug="draft", draft="true"),
+        "f.md": article_md("Later", slug="later", date="2027-01-01T09:00:00+00:00"),
+    }
+    site = make_site(content=content)
+    plain = start(site)
+    assert get(plain.url, "/2024/05/draft/").status == 404 and get(plain.url, "/2027/01/later/").status == 404
+    preview = start(site, drafts=True, future=True)
+    assert get(preview.url, "/2024/05/draft/").status == 200 and get(preview.url, "/2027/01/later/").status == 200
+    ledger = (site / "content" / ".sitegen-updated.json").read_text()
+    assert ledger.count('"seq"') == 1  # only the published article: previews are not recorded
+    assert not (site / "output").exists()
