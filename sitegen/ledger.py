@@ -196,7 +196,8 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
             date=article.floating_date,
             published=dates.format_iso(published) if article.floating_date else "",
         )
-    feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config)
+    first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
+    feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
     return History(result, held, feed_id, last_seq, warnings), Ledger(feed_id, last_seq + 1, entries)
@@ -246,11 +247,13 @@ def _file_order(article: Article) -> tuple[int, str]:
     return (int(name[:digits]) if digits else -1, name)
 
 
-def _mint_feed_id(config: Config) -> str:
-    # Minted from the address the site had when it was first built, then kept: moving
-    # the site to https or a sub-path later changes nothing. (A name-based uuid, not a
-    # random one, so that two clean builds of a new site agree.)
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.base_url)}"
+def _mint_feed_id(config: Config, first_article: str) -> str:
+    # Minted when the site first publishes, then kept: moving it to https or a sub-path
+    # later changes nothing. Named after what the site was then (its address, its title and
+    # its first article's id), not drawn at random, so that two clean builds of a new site
+    # agree; the article's id tells apart two sites made with the default settings.
+    name = "\0".join((config.base_url, config.title, first_article))
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def save_ledger(content_dir: Path, ledger: Ledger, stored: Ledger | None = None) -> bytes | None:

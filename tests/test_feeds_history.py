@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -358,3 +359,14 @@ def test_atom_rss_and_json_carry_the_same_entries_under_a_tight_budget(make_site
     out = site / "output"
     atom, rss, json_ = entry_ids(out / "atom.xml"), entry_ids(out / "rss.xml"), json_ids(out / "feed.json")
     assert 1 <= len(atom) < 12 and atom == rss == json_
+
+
+def test_two_new_sites_with_the_default_settings_get_different_feed_ids(make_site: MakeSite, tmp_path: Path) -> None:
+    ids = []
+    for name in ("one", "two"):
+        site = make_site(content={f"{name}.md": article_md(name.title())})
+        (site / "sitegen.toml").unlink(missing_ok=True)
+        assert build(site).ok
+        ids.append(etree.parse(str(site / "output" / "atom.xml")).findtext("{http://www.w3.org/2005/Atom}id"))
+        shutil.move(str(site), str(tmp_path / f"kept-{name}"))
+    assert ids[0] != ids[1] and all(i.startswith("urn:uuid:") for i in ids)
