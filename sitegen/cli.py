@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -302,9 +303,16 @@ def _say_waiting(message: str) -> None:
 
 def _print_messages(warnings: Sequence[object], errors: Sequence[object]) -> None:
     for warning in warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(f"warning: {_relative(str(warning))}", fg="yellow", err=True)
     for error in errors:
-        click.secho(f"error: {error}", fg="red", err=True)
+        click.secho(f"error: {_relative(str(error))}", fg="red", err=True)
+
+
+def _relative(message: str) -> str:
+    """A message that starts with a path, with that path as the user would type it
+    (warnings are made where only the absolute path is known)."""
+    here = os.getcwd().rstrip(os.sep) + os.sep
+    return message[len(here) :] if message.startswith(here) else message
 
 
 def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:

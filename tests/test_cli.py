@@ -189,3 +189,11 @@ def test_drafts_flag_previews_drafts_without_publishing_them(runner: CliRunner, 
     assert "urn:test:draft" not in (site / "content" / ".sitegen-updated.json").read_text()  # a preview: not published
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     assert not (site / "output" / "2024/05/wip").exists()
+
+
+def test_warnings_name_files_as_the_user_would_type_them(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"a.md": article_md("A", titel="'Typo'")})
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert f"warning: {Path('content') / 'a.md'}:4: unknown front-matter key 'titel'" in result.output
