@@ -101,7 +101,7 @@ def test_a_draft_out_is_caught(site: Path, against: Against) -> None:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def live(tmp_path: Path, no_proxy: None) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "served"
     root.mkdir()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
@@ -115,9 +115,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
-def test_the_live_site_is_read_over_http(site: Path, against: Against, live: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
+def test_the_live_site_is_read_over_http(site: Path, against: Against, live: tuple[str, Path]) -> None:
     url, root = live
     shutil.copytree(site / "output", root, dirs_exist_ok=True)
     (site / "content" / "s99.md").write_text(story(20))
@@ -135,9 +133,7 @@ def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 1 and "no feed found" in result.output
 
 
-def test_the_live_site_may_be_named_without_a_slash_or_by_a_feed(site: Path, against: Against, live: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
+def test_the_live_site_may_be_named_without_a_slash_or_by_a_feed(site: Path, against: Against, live: tuple[str, Path]) -> None:
     url, root = live
     shutil.copytree(site / "output", root / "news")
     for target in (url + "news", url + "news/", url + "news/feed.json"):

@@ -67,8 +67,8 @@ def test_schema_rejects_an_invalid_feed() -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An HTTP server on 127.0.0.1 serving tmp_path/site/output."""
+def served(tmp_path: Path, no_proxy: None) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on 127.0.0.1 serving tmp_path/site/output (and no proxy in the way)."""
     root = tmp_path / "site" / "output"
     root.mkdir(parents=True)
     handler = functools.partial(_QuietHandler, directory=str(root))
@@ -98,11 +98,7 @@ def _story(i: int) -> str:
 
 
 @pytest.mark.parametrize("feed_name", ["atom.xml", "rss.xml", "feed.json"])
-def test_a_real_reader_never_sees_duplicates_or_losses(
-    make_site: MakeSite, served: tuple[str, Path], feed_name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
+def test_a_real_reader_never_sees_duplicates_or_losses(make_site: MakeSite, served: tuple[str, Path], feed_name: str) -> None:
     url, out = served
     n = 5
     site = make_site(content={f"s{i}.md": _story(i) for i in range(n)}, config='base_url = "https://example.org/"\n')
@@ -156,8 +152,6 @@ def _dated(i: int, date: str) -> str:
 def test_a_burst_a_backdated_article_and_a_takedown_reach_a_reader_as_they_should(
     make_site: MakeSite, served: tuple[str, Path], feed_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
     url, out = served
     content = {f"s{i:03d}.md": _dated(i, f"2025-03-{1 + i % 28:02d}T{i // 28:02d}:00:00+00:00") for i in range(25)}
     site = make_site(content=content, config='base_url = "https://example.org/"\nfeed_size = 20\narchive_size = 10\n')

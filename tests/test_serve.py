@@ -37,12 +37,8 @@ from sitegen.theme import default_theme_dir
 DEADLINE = 10.0  # seconds a rebuild may take to show
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # http.client never uses a proxy; cleared anyway, for any library that would.
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
+# http.client never uses a proxy; cleared anyway, for any library that would.
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 @dataclass(frozen=True)
