@@ -168,7 +168,7 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
     next_seq = max((e.seq for e in old.values()), default=0) + 1
     # A site's first build (or the first with this kind of ledger) publishes nothing new:
     # its articles appeared when they are dated.
-    appearing = now if known or any(e.seq for e in old.values()) else None
+    appearing = now if next_seq > 1 else None
 
     result: list[Article] = []
     # An article missing from this build (an error, a draft for a while) keeps its entry,
