@@ -24,6 +24,49 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """A byline: from front matter ``author``, described by ``[authors.<slug>]`` in sitegen.toml."""
+
+    name: str
+    slug: str
+    path: str
+    """Site path of the author's page (urls.author_path)."""
+    url: str = ""
+    """Their own site, if configured."""
+    bio: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSize:
+    """One resized copy of a local image, for ``srcset``."""
+
+    path: str
+    """Site path of the file."""
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An article's image (front matter ``image``, ``image_alt``, ``image_caption``, ``image_credit``)."""
+
+    src: str
+    """Site path of the copy in the output folder, or an absolute URL for a remote image."""
+    alt: str
+    width: int = 0
+    """In pixels, read from the file; 0 when unknown (a remote image)."""
+    height: int = 0
+    caption: str = ""
+    credit: str = ""
+    sizes: tuple[ImageSize, ...] = ()
+    """Smaller copies, narrowest first, for ``srcset``; the original is the widest."""
+    media_type: str = ""
+    """The file's MIME type ("image/jpeg"), for feed enclosures; "" when unknown."""
+    length: int = 0
+    """The file's size in bytes (an RSS enclosure needs one); 0 when unknown."""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article, ready to render. All datetimes are timezone-aware."""
 
@@ -61,6 +104,11 @@ class Article:
     """Its place in the order of first publication (1, 2, ...), from the ledger (ledger.py)."""
     first_published: dt.datetime | None = None
     """When it first appeared on the site, from the ledger: what the feed window counts."""
+    authors: tuple[Author, ...] = ()
+    """Its bylines, in the order written; the site's author when the article names none."""
+    image: Image | None = None
+    canonical: str = ""
+    """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
     digest: str = field(init=False, repr=False, compare=False)
     """Changes whenever anything a page or feed could show of the article changes."""
 
