@@ -121,6 +121,13 @@ class TagRecord(msgspec.Struct, frozen=True, array_like=True):
     slug: str
 
 
+class AuthorRecord(msgspec.Struct, frozen=True, array_like=True):
+    slug: str
+    name: str
+    bio: str
+    url: str
+
+
 class DateRecord(msgspec.Struct, frozen=True, array_like=True):
     """An aware datetime as ISO text, with the IANA zone it was read in (if any)."""
 
@@ -143,7 +150,7 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     body: bytes
     updated_in_front_matter: bool
     content_hash: str
-    author: str
+    authors: tuple[AuthorRecord, ...]
     tags: tuple[TagRecord, ...]
     origin: str
     related: tuple[str, ...]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 import string
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import dates
+from . import dates, urls
 from .errors import ConfigError, line_of
 
 CONFIG_NAME = "sitegen.toml"
@@ -52,6 +53,21 @@ class ImportRules:
     tags: str = ""
     """A line such as ``Tags: World, Asia``: its comma-separated ``text`` becomes ``tags``.
     Empty (the default): imported articles start with no tags."""
+
+
+@dataclass(frozen=True)
+class AuthorInfo:
+    """One ``[authors.<slug>]`` table: how a byline is shown and who it is."""
+
+    slug: str
+    """The table's name: the author's page is ``authors/<slug>/``; front matter may name
+    the author by it or by ``name``."""
+    name: str
+    """Display name (default: the slug)."""
+    bio: str = ""
+    """A sentence or two, shown on the author's page."""
+    url: str = ""
+    """Their own site or profile (an absolute http(s) URL)."""
 
 
 @dataclass(frozen=True)
@@ -103,15 +119,21 @@ class Config:
     handlers, no javascript: URLs): "feeds" (the default: in feed entries, which readers
     show inside their own pages), "everywhere" (pages too), or "off". Seed text is always
     escaped, never markup, whatever this says."""
+    logo: str = ""
+    """The publisher's logo for search engines' article data: a path in the output folder
+    (``static/logo.png``, from ``templates/static/``) or an absolute http(s) URL."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
+    authors: tuple[AuthorInfo, ...] = ()
+    """The ``[authors.<slug>]`` tables, by slug."""
 
     @property
     def zone(self) -> dt.tzinfo:
         return dates.get_zone(self.timezone)
 
 
-_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules"}
+_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors"}
+_AUTHOR_KEYS = ("name", "bio", "url")
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
@@ -138,6 +160,7 @@ def parse_config(text: str, path: Path) -> Config:
 
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}
+    authors: tuple[AuthorInfo, ...] = ()
     for key, value in raw.items():
         if key == "import":
             if not isinstance(value, dict):
@@ -146,13 +169,17 @@ def parse_config(text: str, path: Path) -> Config:
                 if sub not in _IMPORT_KEYS:
                     raise fail(sub, f"unknown key (known: {', '.join(sorted(_IMPORT_KEYS))})", "import")
                 rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, "import"))
+        elif key == "authors":
+            authors = _check_authors(value, fail)
         elif key in _TOP_KEYS:
             values[key] = value
         else:
-            known = ", ".join(sorted(_TOP_KEYS | {"[import]"}))
+            known = ", ".join(sorted(_TOP_KEYS | {"[import]", "[authors.<slug>]"}))
             what = "table" if isinstance(value, dict) else "key"
-            hint = difflib.get_close_matches(key, [*_TOP_KEYS, "import"], n=1)
-            suggestion = f" (did you mean {'[import]' if hint == ['import'] else repr(hint[0])}?)" if hint else ""
+            tables = {"import": "[import]", "authors": "[authors.<slug>]"}
+            # A table is most likely a misspelt table.
+            hint = (isinstance(value, dict) and difflib.get_close_matches(key, tables, n=1)) or difflib.get_close_matches(key, [*_TOP_KEYS, *tables], n=1)
+            suggestion = f" (did you mean {tables.get(hint[0], repr(hint[0]))}?)" if hint else ""
             raise fail(key, f"unknown {what}{suggestion}; known: {known}")
 
     defaults = Config()
@@ -181,6 +208,10 @@ def parse_config(text: str, path: Path) -> Config:
         raise fail("sanitize_html", f"must be \"feeds\", \"everywhere\" or \"off\", not {values['sanitize_html']!r}")
     if values.get("websub_hub"):
         values["websub_hub"] = _check_url(values["websub_hub"], lambda m: fail("websub_hub", m))
+    if values.get("logo", "").startswith(("http:", "https:")):
+        values["logo"] = _check_url(values["logo"], lambda m: fail("logo", m))
+    elif values.get("logo"):
+        values["logo"] = _check_site_path(values["logo"], lambda m: fail("logo", m))
     if "timezone" in values:
         try:
             dates.get_zone(values["timezone"])
@@ -188,7 +219,53 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail("timezone", str(e)) from e
     if "permalink" in values:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
-    return Config(**values, import_rules=ImportRules(**rules))
+    return Config(**values, import_rules=ImportRules(**rules), authors=authors)
+
+
+def find_author(authors: tuple[AuthorInfo, ...], written: str) -> AuthorInfo:
+    """The author a byline names, by slug or display name (case and spacing aside); one not
+    described in sitegen.toml is known by that name alone."""
+    name = " ".join(written.split())
+    wanted = name.casefold()
+    for info in authors:
+        if wanted in (info.slug, " ".join(info.name.split()).casefold()):
+            return info
+    # A name with no letter a slug can keep ("???") still needs a page of its own.
+    slug = urls.slugify(name, fallback="") or "author-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return AuthorInfo(slug=slug, name=name)
+
+
+def _check_authors(value: Any, fail: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
+    """The ``[authors.<slug>]`` tables, sorted by slug."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise fail("authors", "must be tables, one per author: [authors.jane-doe] then name = \"Jane Doe\"")
+    found: list[AuthorInfo] = []
+    for slug, table in sorted(value.items()):
+        if not urls.is_valid_slug(slug):
+            raise fail(f"authors.{slug}", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
+        for key, item in table.items():
+            if key not in _AUTHOR_KEYS:
+                raise fail(key, f"unknown key (known: {', '.join(_AUTHOR_KEYS)})", f"authors.{slug}")
+            if not isinstance(item, str):
+                raise fail(key, f"must be a string, not {item!r}", f"authors.{slug}")
+        name = " ".join(table.get("name", "").split()) or slug
+        url = table.get("url", "")
+        if url:
+            url = _check_url(url, lambda m, s=slug: fail("url", m, f"authors.{s}"))
+        found.append(AuthorInfo(slug=slug, name=name, bio=table.get("bio", "").strip(), url=url))
+    names = [" ".join(a.name.split()).casefold() for a in found]
+    for info, name in zip(found, names, strict=True):
+        if names.count(name) > 1 or any(name == other.slug for other in found if other is not info):
+            raise fail(f"authors.{info.slug}", f"name {info.name!r} is also another author's name or slug: bylines would be ambiguous")
+    return tuple(found)
+
+
+def _check_site_path(value: str, fail: Callable[[str], ConfigError]) -> str:
+    """A path in the output folder, written without a leading slash."""
+    path = value.strip().lstrip("/")
+    if not path or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", path) or {".", ".."} & set(path.split("/")) or "\\" in path or any(c.isspace() for c in path):
+        raise fail(f"must be a path in the output folder such as 'static/logo.png', or an http(s) URL, not {value!r}")
+    return path
 
 
 def _check_url(value: str, fail: Any) -> str:

@@ -27,10 +27,10 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from . import cache, dates, text, urls
-from .cache import ArticleRecord, DateRecord, FileState, ParseRecord, TagRecord
-from .config import Config
+from .cache import ArticleRecord, AuthorRecord, DateRecord, FileState, ParseRecord, TagRecord
+from .config import Config, find_author
 from .errors import ContentError, SitegenError, line_of
-from .model import Article, Tag
+from .model import Article, Author, Tag
 
 if TYPE_CHECKING:
     import markdown
@@ -353,7 +353,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         body=body_html.encode("utf-8"),
         updated_in_front_matter=bool(meta.get("updated")),
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
-        author=_string(meta, "author", fail, config.author),
+        authors=_authors(meta, config, fail),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
@@ -361,6 +361,26 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         draft=draft,
     )
     return record, warnings
+
+
+def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRecord, ...]:
+    """The bylines front matter ``author`` gives (a name, or a list of names), else the
+    site's ``author``; each described by its ``[authors.<slug>]`` table if it has one."""
+    raw = meta.get("author")
+    if raw is None or raw == "" or raw == []:
+        names = [config.author]
+    elif isinstance(raw, str):
+        names = [raw]
+    elif isinstance(raw, list) and all(isinstance(name, str) for name in raw):
+        names = raw
+    else:
+        raise fail("author", "must be a name or a list of names, e.g. [Jane Doe, Sam Lee]")
+    found: dict[str, AuthorRecord] = {}
+    for written in names:
+        if name := _text(written, "author", fail):
+            info = find_author(config.authors, name)
+            found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url))
+    return tuple(found.values())
 
 
 def _article_id(meta: dict[str, Any], path: str, fail: Any) -> str:
@@ -466,6 +486,7 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
     del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
     fields.update(
         source=path,
+        authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio) for a in stored.authors),
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),

@@ -62,20 +62,24 @@ class FeedSet:
 
 
 def feed_sets(site: Site) -> list[FeedSet]:
+    """The site's subscription, then one per tag and one per author."""
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
     for tag, articles in site.tags:
         path = urls.tag_path(tag.slug)
-        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _tag_feed_id(site.feed_id, tag.slug)))
+        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _derived_feed_id(site.feed_id, "tag:" + tag.slug)))
+    for author, articles in site.authors:
+        feed_id = _derived_feed_id(site.feed_id, "author:" + author.slug)
+        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, feed_id))
     return sets
 
 
-def _tag_feed_id(feed_id: str, slug: str) -> str:
-    """A tag feed's permanent id: named after the site feed's id and the tag."""
+def _derived_feed_id(feed_id: str, name: str) -> str:
+    """A tag's or author's feed's permanent id: named after the site feed's id and ``name``."""
     try:
         namespace = uuid.UUID(feed_id.removeprefix("urn:uuid:"))
     except ValueError:
         return ""
-    return f"urn:uuid:{uuid.uuid5(namespace, 'tag:' + slug)}"
+    return f"urn:uuid:{uuid.uuid5(namespace, name)}"
 
 
 def _clean(value: str) -> str:
@@ -175,9 +179,10 @@ class FeedWriter:
             # RSS readers take <description> for HTML: the plain-text summary is escaped as
             # HTML there, so text such as "<script>" shows as text. Atom's summary is text.
             fe.summary(_clean(html.escape(article.summary, quote=False) if rss else article.summary))
-            if article.author:
-                fe.author({"name": _clean(article.author)})
-                fe.dc.dc_creator(_clean(article.author))
+            for author in article.authors:
+                # Atom's uri: the author's page on this site, which lists their articles.
+                fe.author({"name": _clean(author.name), "uri": links.absolute(author.path)})
+                fe.dc.dc_creator(_clean(author.name))
             for tag in article.tags:
                 fe.category(term=tag.slug, label=_clean(tag.name), scheme=links.absolute(urls.tag_path(tag.slug)))
         return fg
@@ -251,8 +256,8 @@ class FeedWriter:
             item["summary"] = _clean(article.summary)
             item["date_published"] = dates.format_iso(article.published)
             item["date_modified"] = dates.format_iso(article.updated)
-            if article.author:
-                item["authors"] = [{"name": _clean(article.author)}]
+            if article.authors:
+                item["authors"] = [{"name": _clean(a.name), "url": links.absolute(a.path)} for a in article.authors]
             if article.tags:
                 item["tags"] = [_clean(t.name) for t in article.tags]
             items.append(item)

@@ -88,7 +88,6 @@ class Article:
     updated_in_front_matter: bool = False
     content_hash: str = ""
     """Hash of what a reader sees (title, summary, body); ``updated`` moves only when it changes."""
-    author: str = ""
     tags: tuple[Tag, ...] = ()
     origin: str = ""
     """The publisher's "Source:" line, if the article was imported."""
@@ -111,6 +110,11 @@ class Article:
     """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
     digest: str = field(init=False, repr=False, compare=False)
     """Changes whenever anything a page or feed could show of the article changes."""
+
+    @property
+    def author(self) -> str:
+        """The bylines as one line of text ("" when there is none)."""
+        return ", ".join(a.name for a in self.authors)
 
     @property
     def html(self) -> str:
@@ -154,6 +158,8 @@ class Site:
     articles: tuple[Article, ...]
     tags: tuple[tuple[Tag, tuple[Article, ...]], ...]
     archive: tuple[ArchiveMonth, ...]
+    authors: tuple[tuple[Author, tuple[Article, ...]], ...] = ()
+    """Every byline, by slug, with its articles newest first."""
     feed_id: str = ""
     """The site feed's permanent id, from the ledger."""
     last_seq: int = 0

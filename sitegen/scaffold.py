@@ -43,6 +43,14 @@ SITE_TOML = """\
 # permalink = "{year}/{month}/{slug}/"    # fields: {year} {month} {day} {slug}
 # max_file_bytes = 2000000                # seeds and content files larger than this are refused
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
+# logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
+
+# Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
+# of their own; a table describes one (its name is their page's slug: authors/jane-doe/).
+#   [authors.jane-doe]
+#   name = "Jane Doe"
+#   bio = "Covers city hall."
+#   url = "https://janedoe.example/"
 
 # [import]                                # your seeds' publisher's boilerplate, one regex per line
 # read_more = '^READ MORE:\\s*(?P<text>.+)$'

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from . import urls
 from .config import Config
 from .errors import ContentError, SitegenError
-from .model import ArchiveMonth, Article, Page, Pagination, Site, Tag
+from .model import ArchiveMonth, Article, Author, Page, Pagination, Site, Tag
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -49,12 +49,17 @@ def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", l
         for tag in article.tags:
             tag_map.setdefault(tag.slug, (tag, []))[1].append(article)
     tags = tuple((tag, tuple(items)) for _, (tag, items) in sorted(tag_map.items()))
+    author_map: dict[str, tuple[Author, list[Article]]] = {}
+    for article in ordered:
+        for author in article.authors:
+            author_map.setdefault(author.slug, (author, []))[1].append(article)
+    authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
 
     archive = tuple(
         ArchiveMonth(year=year, month=month, articles=tuple(group))
         for (year, month), group in itertools.groupby(ordered, key=lambda a: (a.published.year, a.published.month))
     )
-    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, feed_id=feed_id, last_seq=last_seq)
+    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, feed_id=feed_id, last_seq=last_seq)
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:
@@ -88,6 +93,10 @@ def plan_pages(site: Site) -> list[Page]:
         for pagination in paginate(articles, urls.tag_path(tag.slug), size):
             title = f"Tag: {tag.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
             pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": tag}))
+    for author, articles in site.authors:
+        for pagination in paginate(articles, author.path, size):
+            title = author.name + (f" – page {pagination.number}" if pagination.number > 1 else "")
+            pages.append(Page("author.html", pagination.path, title, {"pagination": pagination, "author": author}))
     pages.append(Page("archive.html", "archive/", "Archive", {}))
     pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
     entries = [(page.path, _lastmod(page)) for page in pages]

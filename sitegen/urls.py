@@ -31,12 +31,13 @@ def is_device_name(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)  # tag names recur on every article
-def slugify(text: str) -> str:
-    """Readable ASCII slug (Unicode transliterated); never empty, never a path or a device name."""
+def slugify(text: str, fallback: str = "article") -> str:
+    """Readable ASCII slug (Unicode transliterated), never a path or a device name; ``fallback``
+    when ``text`` has nothing a slug can keep."""
     slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
     if is_device_name(slug):
         return f"{slug}-article"
-    return slug or "article"
+    return slug or fallback
 
 
 def is_valid_slug(slug: str) -> bool:
@@ -63,6 +64,10 @@ def index_path(prefix: str, number: int) -> str:
 
 def tag_path(tag_slug: str) -> str:
     return f"tags/{tag_slug}/"
+
+
+def author_path(author_slug: str) -> str:
+    return f"authors/{author_slug}/"
 
 
 def output_file(site_path: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from conftest import no_hang
 
 from sitegen import urls
-from sitegen.config import Config, load_config, parse_config
+from sitegen.config import AuthorInfo, Config, find_author, load_config, parse_config
 from sitegen.errors import ConfigError
 
 P = Path("sitegen.toml")
@@ -44,6 +44,15 @@ def test_values_are_read_and_normalised() -> None:
         ('[import]\nsource = "^Source: .*$"\n', "needs a named group"),
         ('[import]\nfoo = "x"\n', "import.foo: unknown key"),
         ("title = \n", "not valid TOML"),
+        ("[authors]\nname = 'x'\n", "authors: must be tables, one per author"),
+        ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
+        ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (known: name, bio, url)"),
+        ("[authors.jane]\nurl = 'mailto:j@example.org'\n", "authors.jane.url: must be an absolute http(s) URL"),
+        ("[authors.jane]\nbio = 3\n", "authors.jane.bio: must be a string"),
+        ("[authors.a]\nname = 'Jo'\n[authors.b]\nname = 'jo'\n", "authors.a: name 'Jo' is also another author's name or slug"),
+        ("[authorz.jane]\nname = 'x'\n", "unknown table (did you mean [authors.<slug>]?)"),
+        ("logo = '../logo.png'\n", "logo: must be a path in the output folder"),
+        ("logo = 'javascript:alert(1)'\n", "logo: must be a path in the output folder"),
     ],
 )
 def test_bad_config_names_the_key(text: str, expected: str) -> None:
@@ -155,3 +164,20 @@ def test_an_unknown_table_or_key_is_named_with_its_line_and_a_hint(tmp_path: Pat
 def test_empty_strings_are_refused_where_they_make_no_sense(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigError, match=f"{key}: must not be empty"):
         parse_config(f'page_size = 3\n{key} = ""\n', tmp_path / "sitegen.toml")
+
+
+def test_authors_are_described_by_their_tables_and_found_by_slug_or_name() -> None:
+    config = parse_config(
+        '[authors.jane-doe]\nname = "Jane  Doe"\nbio = " Covers city hall. "\nurl = "https://jane.example/"\n[authors.sam]\n', P
+    )
+    jane = AuthorInfo(slug="jane-doe", name="Jane Doe", bio="Covers city hall.", url="https://jane.example/")
+    assert config.authors == (jane, AuthorInfo(slug="sam", name="sam"))
+    assert find_author(config.authors, "jane-doe") == jane
+    assert find_author(config.authors, " JANE\tdoe ") == jane
+    # Not described: known by the name as written, its page named after it.
+    assert find_author(config.authors, "Ana  Lima") == AuthorInfo(slug="ana-lima", name="Ana Lima")
+    # A name with nothing a slug keeps still gets a page of its own, the same each time.
+    odd = find_author((), "???")
+    assert odd.slug.startswith("author-") and odd == find_author((), "???") != find_author((), "!!!")
+    assert parse_config('logo = "/static/logo.png"\n', P).logo == "static/logo.png"
+    assert parse_config('logo = "https://cdn.example/logo.png"\n', P).logo == "https://cdn.example/logo.png"

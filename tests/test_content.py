@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sitegen import content
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.config import Config, ImportRules
+from sitegen.cache import AuthorRecord
+from sitegen.config import Config, ImportRules, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
 from sitegen.errors import ContentError
 from sitegen.seeds import parse_seed
@@ -210,3 +211,30 @@ def test_markdown_files_with_the_long_suffix_are_content_too(make_site: MakeSite
     (site / "content" / "b.markdown").write_text(article_md("B", slug="b"))
     report = build(site)  # a new file of either kind is noticed: not "nothing to do"
     assert report.articles == 2 and (site / "output" / "2024/05/b/index.html").is_file()
+
+
+def _article(tmp_path: Path, front: str, config: Config | None = None) -> content.ArticleRecord:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\n{front}---\n\nBody.\n", encoding="utf-8")
+    record = parse_file(str(path), config or Config(), Converter())[1]
+    assert record.article is not None, record.error
+    return record.article
+
+
+def test_author_is_a_name_or_a_list_described_by_the_site_config(tmp_path: Path) -> None:
+    config = parse_config('author = "The Desk"\n[authors.jane-doe]\nname = "Jane Doe"\nbio = "City hall."\n', Path("sitegen.toml"))
+    jane = AuthorRecord("jane-doe", "Jane Doe", "City hall.", "")
+    # By slug or by name; twice the same person is one byline; others by their name alone.
+    assert _article(tmp_path, "author: [jane-doe, Sam  Lee, JANE DOE]\n", config).authors == (jane, AuthorRecord("sam-lee", "Sam Lee", "", ""))
+    assert _article(tmp_path, "author: Jane Doe\n", config).authors == (jane,)
+    # None written: the site's author; none there either: no byline.
+    assert _article(tmp_path, "", config).authors == (AuthorRecord("the-desk", "The Desk", "", ""),)
+    assert _article(tmp_path, "author: ''\n").authors == ()
+
+
+@pytest.mark.parametrize("value", ["{name: x}", "[[a]]", "[1, 2]", "true"])
+def test_author_must_be_a_name_or_a_list_of_names(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\nauthor: {value}\n---\n\nBody.\n", encoding="utf-8")
+    record = parse_file(str(path), Config(), Converter())[1]
+    assert (record.error, record.line) == ("author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee]", 4)

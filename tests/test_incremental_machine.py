@@ -75,6 +75,7 @@ FIELDS = (
     ("summary", "'A summary of its own.'"),
     ("updated", "'2024-06-01T10:00:00+02:00'"),
     ("author", "'Guest Writer'"),
+    ("author", "[Guest Writer, newsroom]"),
     ("draft", "true"),
     ("draft", "false"),
     ("draft", "'yes'"),
@@ -125,6 +126,9 @@ SETTINGS = (
     ("author", ""),
     ("author", "Newsroom"),
     ("author", "Zoë Ångström"),
+    ("authors.newsroom.name", "The Newsroom"),
+    ("authors.newsroom.bio", "Reports <daily>."),
+    ("authors.guest-writer.url", "https://guest.example/"),
     ("language", "en"),
     ("language", "fr-CA"),
     ("timezone", "UTC"),
@@ -222,9 +226,14 @@ def _toml_value(value: object) -> str:
 
 
 def config_text(values: dict[str, object]) -> str:
-    top = [f"{key} = {_toml_value(v)}" for key, v in sorted(values.items()) if not key.startswith("import.")]
-    table = [f"{key[len('import.'):]} = {_toml_value(v)}" for key, v in sorted(values.items()) if key.startswith("import.")]
-    return "\n".join(top + (["", "[import]", *table] if table else [])) + "\n"
+    """sitegen.toml of settings named ``key`` or ``table.key`` (``authors.newsroom.bio``)."""
+    top = [f"{key} = {_toml_value(v)}" for key, v in sorted(values.items()) if "." not in key]
+    tables: dict[str, list[str]] = {}
+    for key, value in sorted(values.items()):
+        if "." in key:
+            table, name = key.rsplit(".", 1)
+            tables.setdefault(table, []).append(f"{name} = {_toml_value(value)}")
+    return "\n".join(top + [line for table, lines in tables.items() for line in ("", f"[{table}]", *lines)]) + "\n"
 
 
 def split_front_matter(text: str) -> tuple[list[str], str] | None:

@@ -40,7 +40,7 @@ def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_pa
 def test_the_commented_config_names_every_setting_with_its_default() -> None:
     defaults = Config()
     for f in dataclasses.fields(Config):
-        if f.name == "import_rules":
+        if f.name in ("import_rules", "authors"):  # tables
             continue
         line = next((x for x in SITE_TOML.splitlines() if x.startswith(f"# {f.name} = ")), None)
         assert line is not None, f.name
