@@ -151,6 +151,7 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     updated_in_front_matter: bool
     content_hash: str
     authors: tuple[AuthorRecord, ...]
+    canonical: str
     tags: tuple[TagRecord, ...]
     origin: str
     related: tuple[str, ...]

@@ -259,7 +259,8 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
 
 # Every key a content file may hold: what a person writes, and what the importer stamps.
 FRONT_MATTER_KEYS = (
-    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft",
+    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical",
+    "image", "image_alt", "image_caption", "image_credit",
     "source", "related", "seed", "seed_hash", "import_hash",
 )  # fmt: skip
 
@@ -354,6 +355,7 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         updated_in_front_matter=bool(meta.get("updated")),
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         authors=_authors(meta, config, fail),
+        canonical=_canonical(meta, fail),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
@@ -363,11 +365,19 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
     return record, warnings
 
 
+def _canonical(meta: dict[str, Any], fail: Any) -> str:
+    """Front matter ``canonical``: the original's address, for a syndicated story."""
+    url = _string(meta, "canonical", fail)
+    if url and not urls.is_absolute_http(url):
+        raise fail("canonical", f"must be the original's absolute http(s) URL, such as https://example.com/story, not {url!r}")
+    return url
+
+
 def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRecord, ...]:
     """The bylines front matter ``author`` gives (a name, or a list of names), else the
     site's ``author``; each described by its ``[authors.<slug>]`` table if it has one."""
     raw = meta.get("author")
-    if raw is None or raw == "" or raw == []:
+    if raw is None or raw in ("", []):
         names = [config.author]
     elif isinstance(raw, str):
         names = [raw]

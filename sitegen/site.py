@@ -99,11 +99,49 @@ def plan_pages(site: Site) -> list[Page]:
             pages.append(Page("author.html", pagination.path, title, {"pagination": pagination, "author": author}))
     pages.append(Page("archive.html", "archive/", "Archive", {}))
     pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
-    entries = [(page.path, _lastmod(page)) for page in pages]
+    # A syndicated article's canonical URL is the original's: search engines are pointed
+    # there, not at this copy.
+    entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page)]
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": entries}))
+    news: dict[str, object] = {"articles": news_articles(site), "language": news_language(site.config.language)}
+    pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
     return pages
+
+
+NEWS_DAYS = 2
+"""A Google News sitemap lists the articles of the last two days..."""
+NEWS_MAX = 1000
+"""...and at most 1,000 of them."""
+
+
+def news_articles(site: Site) -> tuple[Article, ...]:
+    """The articles of the Google News sitemap: those first published within NEWS_DAYS of
+    the newest first publication, most recent first, at most NEWS_MAX, less syndicated
+    ones. Counted from the site's newest article, never the clock: the same content always
+    gives the same file, and a site that stops publishing keeps its last news listed."""
+    own = [a for a in site.articles if not a.canonical]
+    first = {a.id: a.first_published or a.published for a in own}
+    if not first:
+        return ()
+    since = max(first.values()) - dt.timedelta(days=NEWS_DAYS)
+    recent = sorted((a for a in own if first[a.id] >= since), key=lambda a: (first[a.id], a.seq, a.published), reverse=True)
+    return tuple(recent[:NEWS_MAX])
+
+
+def news_language(language: str) -> str:
+    """The site's BCP 47 language as Google News wants it: an ISO 639 code, and Chinese as
+    zh-cn (simplified) or zh-tw (traditional)."""
+    parts = language.lower().replace("_", "-").split("-")
+    if parts[0] == "zh":
+        return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"
+    return parts[0]
+
+
+def _syndicated(page: Page) -> bool:
+    article = page.context.get("article")
+    return isinstance(article, Article) and bool(article.canonical)
 
 
 def _lastmod(page: Page) -> dt.datetime | None:

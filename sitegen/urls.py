@@ -66,6 +66,17 @@ def tag_path(tag_slug: str) -> str:
     return f"tags/{tag_slug}/"
 
 
+def is_absolute_http(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
+    if any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def author_path(author_slug: str) -> str:
     return f"authors/{author_slug}/"
 

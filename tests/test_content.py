@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from sitegen import content
 from sitegen.build import build
-from sitegen.cli import main
 from sitegen.cache import AuthorRecord
+from sitegen.cli import main
 from sitegen.config import Config, ImportRules, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
 from sitegen.errors import ContentError

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import feedparser
+import pytest
 from conftest import MakeSite, article_md
+from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
 from sitegen.check import check_output
+from sitegen.config import Config
+from sitegen.model import Article
+from sitegen.site import NEWS_MAX, build_site, news_articles, news_language
 
 AUTHORS = """\
 base_url = "https://example.org/news/"
@@ -83,3 +89,63 @@ def test_author_feeds_hold_their_articles_with_a_permanent_id_of_their_own(make_
     assert build(site).ok
     assert feedparser.parse((out / "authors" / "sam-lee" / "atom.xml").read_bytes()).feed.id == atom.feed.id
     assert "Wrote &lt;city hall&gt;" in (out / "authors" / "jane-doe" / "index.html").read_text()
+
+
+SCHEMAS = Path(__file__).parent / "data" / "schema"
+
+
+def test_the_news_sitemap_lists_the_last_two_days_and_validates(make_site: MakeSite) -> None:
+    days = ["2024-03-01T10:00:00+00:00", "2024-03-08T09:59:00+00:00", "2024-03-08T10:00:00+00:00", "2024-03-09T12:00:00+00:00", "2024-03-10T10:00:00+00:00"]
+    content = {f"a{i}.md": article_md(f"Story {i} <&>", date=day) for i, day in enumerate(days)}
+    content["syndicated.md"] = article_md("Elsewhere", date="2024-03-10T09:00:00+00:00", canonical="https://original.example/story")
+    site = make_site(content=content, config='title = "Daily <News>"\nlanguage = "pt-BR"\nbase_url = "https://example.org/n/"\n')
+    assert build(site).ok
+    out = site / "output"
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
+    for name in ("news-sitemap.xml", "sitemap.xml"):
+        doc = etree.parse(str(out / name))
+        assert schema.validate(doc), (name, schema.error_log.last_error)
+    news = etree.parse(str(out / "news-sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
+    # Within two days of the newest (2024-03-10T10:00): 03-08T10:00 is in, 03-08T09:59 out;
+    # the syndicated story is the original's, not ours to list.
+    assert news.xpath("//n:title/text()", namespaces=ns) == ["Story 4 <&>", "Story 3 <&>", "Story 2 <&>"]
+    assert news.xpath("//s:loc/text()", namespaces=ns)[0].startswith("https://example.org/n/2024/03/")
+    assert set(news.xpath("//n:name/text()", namespaces=ns)) == {"Daily <News>"}
+    assert set(news.xpath("//n:language/text()", namespaces=ns)) == {"pt"}
+    assert news.xpath("//n:publication_date/text()", namespaces=ns)[0] == "2024-03-10T10:00:00+00:00"
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "/syndicated/" not in sitemap and "/a4/" in sitemap
+    robots = (out / "robots.txt").read_text()
+    assert "Sitemap: https://example.org/n/news-sitemap.xml" in robots and "Sitemap: https://example.org/n/sitemap.xml" in robots
+
+
+def test_the_news_sitemap_counts_from_first_publication_and_holds_at_most_1000() -> None:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    articles = [
+        Article(source=f"{i}.md", id=f"id{i}", title=f"T{i}", slug=f"t{i}", path=f"t{i}/", published=start, updated=start, summary="", body=b"", seq=i + 1,
+                first_published=start + dt.timedelta(minutes=i))
+        for i in range(1200)
+    ]  # fmt: skip
+    site = build_site(articles, Config())
+    news = news_articles(site)
+    assert len(news) == NEWS_MAX and [a.seq for a in news[:2]] == [1200, 1199] and news[-1].seq == 201
+    # An old article published today (backdated) is news; one first published long ago is not.
+    late = Article(source="x.md", id="x", title="X", slug="x", path="x/", published=start - dt.timedelta(days=400), updated=start, summary="", body=b"",
+                   seq=1201, first_published=start + dt.timedelta(days=30))  # fmt: skip
+    assert [a.id for a in news_articles(build_site([*articles, late], Config()))] == ["x"]
+    assert news_articles(build_site([], Config())) == ()
+
+
+@pytest.mark.parametrize(("language", "code"), [("en", "en"), ("fr-CA", "fr"), ("zh-Hant-TW", "zh-tw"), ("zh-HK", "zh-tw"), ("zh-Hans", "zh-cn"), ("zh", "zh-cn"), ("gsw", "gsw")])
+def test_news_language_is_an_iso_639_code(language: str, code: str) -> None:
+    assert news_language(language) == code
+
+
+def test_canonical_must_be_an_absolute_url(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", canonical="'javascript:alert(1)'"), "b.md": article_md("B")})
+    report = build(site)
+    assert report.articles == 1
+    assert [str(e) for e in report.errors] == [
+        f"{site / 'content' / 'a.md'}:4: canonical: must be the original's absolute http(s) URL, such as https://example.com/story, not 'javascript:alert(1)'"
+    ]
