@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from . import urls
 from .config import Config
@@ -86,8 +89,9 @@ def plan_pages(site: Site) -> list[Page]:
     for pagination in paginate(site.articles, "", size):
         title = site.config.title if pagination.number == 1 else f"{site.config.title} – page {pagination.number}"
         pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": None}))
-    for article in site.articles:
-        pages.append(Page("article.html", article.path, article.title, {"article": article}))
+    neighbours = _Neighbours(site)
+    for index, article in enumerate(site.articles):
+        pages.append(Page("article.html", article.path, article.title, neighbours.context(index)))
     pages.append(Page("tags.html", "tags/", "Tags", {}))
     for tag, articles in site.tags:
         for pagination in paginate(articles, urls.tag_path(tag.slug), size):
@@ -142,6 +146,89 @@ def news_language(language: str) -> str:
 def _syndicated(page: Page) -> bool:
     article = page.context.get("article")
     return isinstance(article, Article) and bool(article.canonical)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A headline an article page shows, and the site path of the article of that title
+    ("" when the site has none)."""
+
+    title: str
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an imported article came from: a name, and an http(s) URL when the seed gave one."""
+
+    name: str
+    url: str = ""
+
+
+# What publishers put on the "Source:" line instead of naming themselves: shown as nothing.
+SOURCE_PLACEHOLDERS = ("read full article", "read the full article", "full article", "read more", "click here", "source")
+MORE_IN_TAG = 4
+"""How many other articles of its first tag an article page lists."""
+_URL_RE = re.compile(r"https?://[^\s<>\"']+")
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
+
+
+def attribution(origin: str) -> Source | None:
+    """The "Source:" line as a name and a link; None when it names nobody (empty, or a
+    placeholder such as "Read Full Article")."""
+    text = " ".join(origin.split())
+    match = _URL_RE.search(text)
+    url = match.group().rstrip(".,;:)]") if match else ""
+    name = _EMPTY_BRACKETS_RE.sub(" ", text.replace(match.group(), " ") if match else text).strip(" -–—:|,;")
+    if name.casefold().rstrip(".!…") in SOURCE_PLACEHOLDERS:
+        name = ""
+    if url and not name:
+        name = urlsplit(url).netloc.removeprefix("www.")
+    return Source(" ".join(name.split()), url) if name else None
+
+
+class _Neighbours:
+    """What an article page shows of other articles, handed to it as page context (never
+    looked up through ``site`` by the template, which would make every article page depend
+    on every article): the next and previous articles, its related headlines linked to the
+    articles of those titles, and a few articles of its first tag. Only titles and paths are
+    passed, so an edit to another article's text re-renders nothing here."""
+
+    def __init__(self, site: Site) -> None:
+        self.articles = site.articles
+        self.by_title: dict[str, str] = {}
+        for article in reversed(site.articles):  # the newest article of a title wins
+            self.by_title[article.title] = article.path
+        self.tags = {tag.slug: articles for tag, articles in site.tags}
+        self._positions: dict[str, dict[str, int]] = {}
+
+    def context(self, index: int) -> dict[str, object]:
+        article = self.articles[index]
+        newer = self.articles[index - 1] if index > 0 else None
+        older = self.articles[index + 1] if index + 1 < len(self.articles) else None
+        more_tag = article.tags[0] if article.tags else None
+        return {
+            "article": article,
+            "newer": Link(newer.title, newer.path) if newer else None,
+            "older": Link(older.title, older.path) if older else None,
+            "related": tuple(Link(h, self.by_title.get(h, "")) for h in article.related),
+            "more_tag": more_tag,
+            "more": self._more(more_tag.slug, article) if more_tag else (),
+            "source": attribution(article.origin) if article.origin else None,
+        }
+
+    def _more(self, slug: str, article: Article) -> tuple[Link, ...]:
+        """The articles of the tag published just before this one, topped up with those just
+        after it: nearby ones rather than the newest, so a new article re-renders only the few
+        pages next to it in the tag, not every page of the tag."""
+        articles = self.tags[slug]
+        positions = self._positions.get(slug)
+        if positions is None:
+            positions = self._positions[slug] = {a.path: i for i, a in enumerate(articles)}
+        i = positions[article.path]
+        older = articles[i + 1 : i + 1 + MORE_IN_TAG]
+        newer = articles[max(0, i - (MORE_IN_TAG - len(older))) : i]
+        return tuple(Link(a.title, a.path) for a in (*newer, *older))
 
 
 def _lastmod(page: Page) -> dt.datetime | None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import json
 import os
 import re
 import shutil
@@ -151,7 +152,9 @@ def test_hostile_title_and_body_reach_the_page_as_text(make_site: MakeSite) -> N
     assert report.ok, report.errors
     page = next((site / "output").glob("*/*/*/index.html"))
     doc = lxml_html.fromstring(page.read_bytes())
-    assert doc.xpath("//script") == []
+    # The one script is the article's JSON-LD, where the title stays data.
+    assert [s.get("type") for s in doc.xpath("//script")] == ["application/ld+json"]
+    assert json.loads(doc.xpath("string(//script)"))["headline"] == title
     assert doc.xpath("//article//a[contains(@href, 'javascript')]") == []
     assert doc.xpath("//h1")[0].text_content() == title
     body = [" ".join(p.text_content().split()) for p in doc.xpath("//div[@class='body']/p")]

@@ -1,0 +1,271 @@
+"""The default theme's pages as a news site: listings with a lead story and cards, article
+pages with their sharing metadata, byline, image, related headlines and neighbours."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+
+from sitegen.build import build
+from sitegen.cache import Inputs
+from sitegen.config import Config
+from sitegen.deps import value_digest
+from sitegen.model import Article, Author, Image, ImageSize, Page, Tag
+from sitegen.render import Renderer
+from sitegen.site import Link, Source, attribution, build_site, plan_pages
+from sitegen.theme import Theme
+
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+BASE = "https://news.example.org/"
+
+
+def parse(path: Path) -> Any:
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def meta(doc: Any, name: str) -> list[str]:
+    return [str(v) for v in doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")]
+
+
+def json_ld(doc: Any) -> dict[str, Any]:
+    (script,) = doc.xpath("//script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture
+def news(make_site: MakeSite) -> Path:
+    content = {
+        f"s{i}.md": article_md(
+            f"Story {i}", date=f"2024-05-{i + 1:02d}T09:00:00+02:00", slug=f"s{i}", tags="[World, Sport]" if i % 2 else "[Sport]",
+            summary=f"'Summary {i}.'",
+        )
+        for i in range(8)
+    }
+    content["lead.md"] = article_md(
+        "The lead story", date="2024-05-20T09:00:00+02:00", updated="'2024-05-21T10:30:00+02:00'", slug="lead", tags="[Politics, World]",
+        summary="'What the lead story says.'", related="['Story 3', 'A story elsewhere']", source="'Read Full Article'",
+    )  # fmt: skip
+    site = make_site(content=content, config=f'title = "Daily Test"\ndescription = "All the news."\nbase_url = "{BASE}"\npage_size = 5\n')
+    report = build(site)
+    assert report.ok, report.errors
+    return site / "output"
+
+
+def test_article_page_has_open_graph_twitter_and_news_article_data(news: Path) -> None:
+    doc = parse(news / "2024/05/lead/index.html")
+    url = BASE + "2024/05/lead/"
+    assert doc.xpath("//link[@rel='canonical']/@href") == [url]
+    assert meta(doc, "og:type") == ["article"] and meta(doc, "og:title") == ["The lead story"]
+    assert meta(doc, "og:description") == ["What the lead story says."] and meta(doc, "og:url") == [url]
+    assert meta(doc, "og:site_name") == ["Daily Test"]
+    assert meta(doc, "article:published_time") == ["2024-05-20T09:00:00+02:00"]
+    assert meta(doc, "article:modified_time") == ["2024-05-21T10:30:00+02:00"]
+    assert meta(doc, "article:tag") == ["Politics", "World"]
+    assert meta(doc, "twitter:card") == ["summary"] and meta(doc, "og:image") == []
+    data = json_ld(doc)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"] == "The lead story" and data["description"] == "What the lead story says."
+    assert RFC3339.match(data["datePublished"]) and RFC3339.match(data["dateModified"])
+    assert data["dateModified"] == "2024-05-21T10:30:00+02:00"
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["publisher"] == {"@type": "Organization", "name": "Daily Test", "url": BASE}
+    assert "image" not in data
+
+
+def test_article_page_shows_headline_standfirst_dates_and_tags(news: Path) -> None:
+    doc = parse(news / "2024/05/lead/index.html")
+    assert [h.text_content() for h in doc.xpath("//h1")] == ["The lead story"]
+    assert doc.xpath("//h1/parent::div/@dir") == ["auto"]
+    assert doc.xpath("//p[@class='standfirst']/text()") == ["What the lead story says."]
+    assert doc.xpath("//p[@class='standfirst']/@dir") == ["auto"] and doc.xpath("//div[@class='body']/parent::div/@dir") == ["auto"]
+    times = doc.xpath("//header//time/@datetime")
+    assert times == ["2024-05-20T09:00:00+02:00", "2024-05-21T10:30:00+02:00"]
+    assert doc.xpath("//p[@class='tags']/a/@href") == ["/tags/politics/", "/tags/world/"]
+    assert doc.xpath("//p[@class='kicker']/a/text()") == ["Politics"]
+    # Published and never updated: one date.
+    assert len(parse(news / "2024/05/s1/index.html").xpath("//header//time")) == 1
+
+
+def test_related_headlines_link_to_the_article_of_that_title(news: Path) -> None:
+    doc = parse(news / "2024/05/lead/index.html")
+    items = doc.xpath("//aside[@class='related']//li")
+    assert [li.text_content() for li in items] == ["Story 3", "A story elsewhere"]
+    assert items[0].xpath("a/@href") == ["/2024/05/s3/"] and items[1].xpath("a") == []
+    # "Read Full Article" names no source: no attribution line at all.
+    assert doc.xpath("//p[@class='source']") == [] and "Read Full Article" not in (news / "2024/05/lead/index.html").read_text()
+
+
+def test_more_in_the_first_tag_and_previous_and_next(news: Path) -> None:
+    doc = parse(news / "2024/05/s4/index.html")  # Sport: s7 s6 s5 [s4] s3 s2 s1 s0
+    more = doc.xpath("//section[@class='more']")[0]
+    assert more.xpath("h2")[0].text_content() == "More in Sport" and more.xpath("h2/a/@href") == ["/tags/sport/"]
+    assert more.xpath(".//li/a/@href") == [f"/2024/05/s{i}/" for i in (3, 2, 1, 0)]
+    newest = parse(news / "2024/05/s7/index.html")
+    assert newest.xpath("//section[@class='more']//li/a/text()") == ["Story 6", "Story 5", "Story 4", "Story 3"]
+    oldest = parse(news / "2024/05/s0/index.html")
+    assert oldest.xpath("//section[@class='more']//li/a/text()") == ["Story 4", "Story 3", "Story 2", "Story 1"]
+    nav = doc.xpath("//nav[@class='article-nav']")[0]
+    assert nav.xpath("a[@rel='prev']/@href") == ["/2024/05/s3/"] and nav.xpath("a[@rel='next']/@href") == ["/2024/05/s5/"]
+    assert oldest.xpath("//nav[@class='article-nav']/a/@rel") == ["next"]
+    assert parse(news / "2024/05/lead/index.html").xpath("//nav[@class='article-nav']/a/@rel") == ["prev"]
+
+
+def test_front_page_has_a_lead_story_and_cards(news: Path) -> None:
+    home = parse(news / "index.html")
+    h1 = home.xpath("//h1")
+    assert len(h1) == 1 and h1[0].text_content() == "Daily Test" and h1[0].get("class") == "visually-hidden"
+    assert home.xpath("//p[@class='site-description']/text()") == ["All the news."]
+    cards = home.xpath("//article")
+    assert [c.get("class") for c in cards] == ["card lead"] + ["card"] * 4
+    lead = cards[0]
+    assert lead.xpath("h2/a/text()") == ["The lead story"] and lead.xpath("h2/@dir") == ["auto"]
+    assert lead.xpath("p[@class='kicker']/a/@href") == ["/tags/politics/"]
+    assert lead.xpath(".//time/@datetime") == ["2024-05-20T09:00:00+02:00"]
+    assert lead.xpath("p[@class='summary']/text()") == ["What the lead story says."]
+    website = json_ld(home)
+    assert website == {"@context": "https://schema.org", "@type": "WebSite", "name": "Daily Test", "url": BASE, "inLanguage": "en", "description": "All the news."}
+    # Later pages and tag pages: the same cards, no lead, a visible heading.
+    page2 = parse(news / "page/2/index.html")
+    assert page2.xpath("//h1/text()") == ["Daily Test: page 2"] and "lead" not in " ".join(page2.xpath("//article/@class"))
+    assert page2.xpath("//script") == []
+    tag = parse(news / "tags/sport/index.html")
+    assert tag.xpath("//h1/text()") == ["Tag: Sport"] and tag.xpath("//article[1]/p[@class='kicker']/a/text()") == ["Sport"]
+    assert all(c.get("class") == "card" for c in tag.xpath("//article"))
+
+
+def test_every_page_has_exactly_one_h1(news: Path) -> None:
+    for page in news.rglob("*.html"):
+        assert len(parse(page).xpath("//h1")) == 1, page
+
+
+def test_subscribe_page_lists_every_feed(news: Path) -> None:
+    doc = parse(news / "subscribe/index.html")
+    hrefs = doc.xpath("//a/@href")
+    for feed in ("atom.xml", "rss.xml", "feed.json"):
+        assert "/" + feed in hrefs and f"/tags/world/{feed}" in hrefs
+    assert doc.xpath("//table[@class='feeds']//tbody/tr/th/text()") == ["Politics", "Sport", "World"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        ("Read Full Article", None),
+        ("  read full article. ", None),
+        ("", None),
+        ("The wire", Source("The wire")),
+        ("https://www.example.com/a/b", Source("example.com", "https://www.example.com/a/b")),
+        ("Reuters https://reuters.example/story.", Source("Reuters", "https://reuters.example/story")),
+        ("Read Full Article: https://example.com/x", Source("example.com", "https://example.com/x")),
+        ("javascript:alert(1)", Source("javascript:alert(1)")),
+    ],
+)
+def test_the_source_line_becomes_an_attribution(origin: str, expected: Source | None) -> None:
+    assert attribution(origin) == expected
+
+
+# Pages rendered from model objects: images and authors, whatever front matter gives yet.
+
+WHEN = dt.datetime(2024, 6, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def article(n: int, **fields: Any) -> Article:
+    values: dict[str, Any] = {
+        "source": f"content/a{n}.md", "id": f"urn:a{n}", "title": f"Title {n}", "slug": f"a{n}", "path": f"2024/06/a{n}/",
+        "published": WHEN - dt.timedelta(hours=n), "updated": WHEN - dt.timedelta(hours=n), "summary": f"Summary {n}",
+        "body": f"<p>Body {n}</p>".encode(), "tags": (Tag("World", "world"),),
+    }  # fmt: skip
+    values.update(fields)
+    return Article(**values)
+
+
+def render(tmp_path: Path, articles: list[Article], path: str) -> Any:
+    site = build_site(articles, Config(title="Model News", base_url=BASE))
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    renderer = Renderer(site, Theme(tmp_path / "empty", Inputs()))
+    page = next(p for p in plan_pages(site) if p.path == path)
+    return lxml_html.fromstring(renderer.render(page)[0])
+
+
+IMAGE = Image(
+    "images/harbour.jpg", "The harbour at dusk", 1200, 800, caption="Dusk.", credit="Photo: Desk",
+    sizes=(ImageSize("images/harbour-480.jpg", 480, 320), ImageSize("images/harbour-800.jpg", 800, 533)),
+)  # fmt: skip
+AUTHORS = (Author("Ada Quay", "ada-quay", "authors/ada-quay/"), Author("Bo Li", "bo-li", "authors/bo-li/"))
+
+
+def test_an_image_is_a_figure_with_sizes_and_shared_as_a_large_card(tmp_path: Path) -> None:
+    doc = render(tmp_path, [article(0, image=IMAGE, authors=AUTHORS), article(1)], "2024/06/a0/")
+    (img,) = doc.xpath("//figure[@class='article-image']/img")
+    assert (img.get("src"), img.get("width"), img.get("height"), img.get("alt")) == ("/images/harbour.jpg", "1200", "800", "The harbour at dusk")
+    assert img.get("srcset") == "/images/harbour-480.jpg 480w, /images/harbour-800.jpg 800w, /images/harbour.jpg 1200w"
+    assert img.get("sizes")
+    assert doc.xpath("//figcaption")[0].text_content() == "Dusk. Photo: Desk"
+    assert meta(doc, "og:image") == [BASE + "images/harbour.jpg"]
+    assert (meta(doc, "og:image:width"), meta(doc, "og:image:height"), meta(doc, "og:image:alt")) == (["1200"], ["800"], ["The harbour at dusk"])
+    assert meta(doc, "twitter:card") == ["summary_large_image"]
+    data = json_ld(doc)
+    assert data["image"] == {"@type": "ImageObject", "url": BASE + "images/harbour.jpg", "width": 1200, "height": 800}
+    assert data["author"] == [
+        {"@type": "Person", "name": "Ada Quay", "url": BASE + "authors/ada-quay/"},
+        {"@type": "Person", "name": "Bo Li", "url": BASE + "authors/bo-li/"},
+    ]
+    byline = doc.xpath("//p[@class='byline']")[0]
+    assert byline.text_content() == "By Ada Quay and Bo Li"
+    assert byline.xpath("a/@href") == ["/authors/ada-quay/", "/authors/bo-li/"]
+    assert meta(doc, "article:author") == [BASE + "authors/ada-quay/", BASE + "authors/bo-li/"]
+
+
+def test_a_remote_image_is_used_as_it_is_and_canonical_points_at_the_original(tmp_path: Path) -> None:
+    remote = Image("https://cdn.example.com/p.jpg", "A remote picture")
+    doc = render(tmp_path, [article(0, image=remote, canonical="https://origin.example.com/story")], "2024/06/a0/")
+    img = doc.xpath("//figure/img")[0]
+    assert img.get("src") == "https://cdn.example.com/p.jpg" and img.get("width") is None and img.get("srcset") is None
+    assert meta(doc, "og:image") == ["https://cdn.example.com/p.jpg"] and meta(doc, "og:image:width") == []
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://origin.example.com/story"]
+    assert meta(doc, "og:url") == ["https://origin.example.com/story"]
+    assert json_ld(doc)["mainEntityOfPage"]["@id"] == "https://origin.example.com/story"
+    assert json_ld(doc)["image"] == ["https://cdn.example.com/p.jpg"]
+
+
+def test_listing_cards_carry_image_byline_and_the_lead_is_not_lazy(tmp_path: Path) -> None:
+    doc = render(tmp_path, [article(0, image=IMAGE, authors=AUTHORS), article(1, image=IMAGE), article(2)], "")
+    cards = doc.xpath("//article")
+    assert cards[0].xpath("img/@loading") == [] and cards[1].xpath("img/@loading") == ["lazy"] and cards[2].xpath("img") == []
+    assert cards[0].xpath("img/@srcset") == ["/images/harbour-480.jpg 480w, /images/harbour-800.jpg 800w, /images/harbour.jpg 1200w"]
+    assert cards[0].xpath("p[@class='meta']")[0].text_content().startswith("By Ada Quay, Bo Li · ")
+
+
+def test_json_ld_escapes_text_that_could_end_the_script(tmp_path: Path) -> None:
+    hostile = "</script><script>alert(1)</script> & 'x'"
+    page = render(tmp_path, [article(0, title=hostile, summary=hostile)], "2024/06/a0/")
+    (script,) = page.xpath("//script")
+    assert "<" not in script.text and json.loads(script.text)["headline"] == hostile
+
+
+def test_an_article_page_depends_on_the_titles_of_others_not_their_text() -> None:
+    """What an article page shows of other articles is in its context: an edit to another
+    article's text leaves its key alone; a new article changes only the pages beside it."""
+    articles = [article(n, related=("Title 5",)) for n in range(10)]
+
+    def contexts(items: list[Article]) -> dict[str, str]:
+        pages: list[Page] = plan_pages(build_site(items, Config()))
+        return {p.path: value_digest(p.context) for p in pages if p.template == "article.html"}
+
+    before = contexts(articles)
+    edited = [dataclasses.replace(a, body=b"<p>New text</p>", source_hash="x") if a.slug == "a5" else a for a in articles]
+    after = contexts(edited)
+    assert {p for p in before if before[p] != after[p]} == {"2024/06/a5/"}
+    added = contexts([*articles, article(-1)])  # newer than every other
+    assert {p for p in before if before[p] != added[p]} == {"2024/06/a0/"}
+    page = next(p for p in plan_pages(build_site(articles, Config())) if p.path == "2024/06/a3/")
+    assert page.context["related"] == (Link("Title 5", "2024/06/a5/"),)
