@@ -128,6 +128,30 @@ class AuthorRecord(msgspec.Struct, frozen=True, array_like=True):
     url: str
 
 
+class ImageRecord(msgspec.Struct, frozen=True, array_like=True):
+    """An image file in content/, as measured when its article was parsed (images.py)."""
+
+    file: str
+    sha: str
+    width: int
+    """As shown: an EXIF rotation by a quarter turn is taken into account."""
+    height: int
+    format: str
+    """Pillow's name of its format: JPEG, PNG, GIF or WEBP."""
+    length: int
+
+
+class ArticleImage(msgspec.Struct, frozen=True, array_like=True):
+    """Front matter ``image`` and its ``image_alt``, ``image_caption``, ``image_credit``."""
+
+    url: str
+    """An http(s) URL, for an image elsewhere; "" when ``file`` is set."""
+    file: ImageRecord | None
+    alt: str
+    caption: str
+    credit: str
+
+
 class DateRecord(msgspec.Struct, frozen=True, array_like=True):
     """An aware datetime as ISO text, with the IANA zone it was read in (if any)."""
 
@@ -152,6 +176,9 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     content_hash: str
     authors: tuple[AuthorRecord, ...]
     canonical: str
+    image: ArticleImage | None
+    media: tuple[ImageRecord, ...]
+    """Every image file the article shows (its ``image`` and those in its text), to copy."""
     tags: tuple[TagRecord, ...]
     origin: str
     related: tuple[str, ...]
@@ -174,6 +201,9 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     draft: bool = False
     error: str = ""
     line: int | None = None
+    files: dict[str, str] = {}
+    """Other files the parse read (images), each with its SHA-256 or "absent": the record
+    holds while every one of them is as it was."""
 
 
 class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):
@@ -544,6 +574,8 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
 
 
 CONTENT_SUFFIXES = (".md", ".markdown")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".PNG", ".GIF", ".WEBP")
+"""The files of content/ taken for images (images.py): a build looks at them for changes."""
 """What a content file's name ends in."""
 
 
@@ -554,7 +586,7 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[st
     if config.is_file():
         found.add(str(config))
     found.update(find_files(site_dir / "seeds", ".txt", recursive=False))
-    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True))
+    found.update(find_files(content_dir, CONTENT_SUFFIXES + IMAGE_SUFFIXES, recursive=True))
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
         found.add(str(ledger))

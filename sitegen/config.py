@@ -114,6 +114,8 @@ class Config:
     max_file_bytes: int = 2_000_000
     """Seeds and content files larger than this are refused with a message, unread: seeds
     are untrusted, and one huge file must not exhaust a build's memory or time."""
+    max_image_bytes: int = 20_000_000
+    """Images (front matter ``image``, pictures in the text) larger than this are refused."""
     sanitize_html: str = "feeds"
     """Raw HTML in hand-written Markdown passes an allowlist sanitiser (no script, no event
     handlers, no javascript: URLs): "feeds" (the default: in feed entries, which readers
@@ -191,7 +193,7 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a string, not {value!r}")
         if expected is bool and not isinstance(value, bool):
             raise fail(key, f"must be true or false, not {value!r}")
-    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size", "max_file_bytes"):
+    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size", "max_file_bytes", "max_image_bytes"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
     if values.get("feed_window", 0) < 0:

@@ -11,10 +11,12 @@ import codecs
 import datetime as dt
 import difflib
 import hashlib
+import os
 import re
 import signal
+import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +29,12 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from . import cache, dates, text, urls
-from .cache import ArticleRecord, AuthorRecord, DateRecord, FileState, ParseRecord, TagRecord
+from . import images as images_mod
+from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileState, ImageRecord, ParseRecord, TagRecord
 from .config import Config, find_author
 from .errors import ContentError, SitegenError, line_of
-from .model import Article, Author, Tag
+from .images import ImageError, ImageReader
+from .model import Article, Author, Image, ImageSize, Tag
 
 if TYPE_CHECKING:
     import markdown
@@ -265,10 +269,14 @@ FRONT_MATTER_KEYS = (
 )  # fmt: skip
 
 
-def parse_article(path: str, document: str, config: Config, convert: Converter) -> tuple[ArticleRecord | None, list[str]]:
+def parse_article(
+    path: str, document: str, config: Config, convert: Converter, images: ImageReader | None = None
+) -> tuple[ArticleRecord | None, list[str]]:
     """Parse one content file to what its article is made of (None for a draft) and its
-    warnings. Raises ContentError naming file and line."""
+    warnings. Raises ContentError naming file and line. ``images`` reads the image files
+    it shows (default: relative to the file's own folder)."""
     warnings: list[str] = []
+    images = images or ImageReader(os.path.dirname(path), config.max_image_bytes)
     bad = text.find_xml_illegal(document)
     if bad is not None:
         warnings.append(f"{path}:{bad[0]}: removed control characters that XML forbids")
@@ -340,8 +348,18 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         body_html = text.sanitize_html(body_html)
         # Not what the Markdown converts to: never to be looked up as such (Converter).
         body_sha = "sanitized:" + body_sha
+    image = _image(meta, path, fail, images, warnings)
+    media = [image.file] if image is not None and image.file is not None else []
+    if "<img" in body_html:
+        shown = body_html
+        body_html = _body_images(body_html, path, path_in_site, images, media, lambda m: warnings.append(f"{path}:{_body_line(document, m) or 1}: {m}"))
+        if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
+            body_sha = "images:" + cache.digest(body_html)
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
-    visible = "\0".join([title, summary, " ".join(body_html.split())])
+    seen = [title, summary, " ".join(body_html.split())]
+    if image is not None:  # a new picture is news to a reader too
+        seen += [image.url or (image.file.sha if image.file else ""), image.alt, image.caption, image.credit]
+    visible = "\0".join(seen)
     record = ArticleRecord(
         id=article_id,
         title=title,
@@ -356,6 +374,8 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         authors=_authors(meta, config, fail),
         canonical=_canonical(meta, fail),
+        image=image,
+        media=tuple(images_mod.unique(media)),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
@@ -363,6 +383,82 @@ def parse_article(path: str, document: str, config: Config, convert: Converter) 
         draft=draft,
     )
     return record, warnings
+
+
+def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warnings: list[str]) -> ArticleImage | None:
+    """Front matter ``image`` (a file in content/ or an http(s) URL) with its alt text,
+    caption and credit."""
+    src = _string(meta, "image", fail)
+    alt, caption, credit = (_string(meta, key, fail) for key in ("image_alt", "image_caption", "image_credit"))
+    if not src:
+        for key in ("image_alt", "image_caption", "image_credit"):
+            if meta.get(key):
+                where = fail(key, "")
+                warnings.append(f"{path}:{where.line or 2}: {key} without image, ignored")
+        return None
+    if not alt:
+        raise fail("image", "needs image_alt: a sentence saying what the picture shows, for readers who cannot see it")
+    if urls.is_absolute_http(src):
+        return ArticleImage(src, None, alt, caption, credit)
+    if _SCHEME_RE.match(src):
+        raise fail("image", f"must be a file in content/ (photo.jpg, /images/photo.jpg) or an http(s) URL, not {src!r}")
+    try:
+        record = images.read(images.resolve(src, path))
+    except ImageError as e:
+        raise fail("image", str(e)) from None
+    return ArticleImage("", record, alt, caption, credit)
+
+
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+
+
+def _body_images(html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], warn: Callable[[str], None]) -> str:
+    """``html`` with each image it shows from content/ pointed at its copy, with width,
+    height and ``srcset``. One from the root that content/ does not hold is left as
+    written (a file of the theme, say); a relative one that names no usable image is left
+    as written with a warning (``sitegen check`` reports the broken link too): a picture is
+    no reason to hold back a story."""
+
+    def fix(tag: str, attrs: urls.Attributes) -> urls.Attributes:
+        if tag != "img":
+            return attrs
+        values = dict(attrs)
+        src = values.get("src") or ""
+        if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
+            return attrs
+        written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
+        try:
+            file = images.resolve(written, path)
+            if written.startswith("/") and not os.path.exists(file):
+                return attrs
+            record = images.read(file)
+        except ImageError as e:
+            warn(f"image {src!r} in the text, left as written: {e}")
+            return attrs
+        media.append(record)
+        copy = images_mod.output_path(record)
+        fixed = {**values, "src": images_mod.relative_link(copy, page)}
+        if "width" not in values and "height" not in values:
+            fixed.update(width=str(record.width), height=str(record.height))
+        sizes = images_mod.widths(record)
+        if sizes and "srcset" not in values:
+            srcset = [f"{images_mod.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in sizes]
+            fixed["srcset"] = ", ".join([*srcset, f"{fixed['src']} {record.width}w"])
+            fixed.setdefault("sizes", "(min-width: 48rem) 48rem, 100vw")
+        fixed.setdefault("loading", "lazy")
+        fixed.setdefault("decoding", "async")
+        return list(fixed.items())
+
+    return urls.rewrite_start_tags(html, fix)
+
+
+def _body_line(document: str, message: str) -> int | None:
+    """The line of the text an image error is about: where its file name first appears."""
+    match = re.search(r"'([^']+)'", message)
+    if match is None:
+        return None
+    at = document.find(match[1])
+    return document.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def _canonical(meta: dict[str, Any], fail: Any) -> str:
@@ -457,14 +553,16 @@ def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
         raise ContentError(path, f"cannot be read: {e.strerror}") from e
 
 
-def parse_file(path: str, config: Config, convert: Converter) -> tuple[FileState | None, ParseRecord]:
+def parse_file(path: str, config: Config, convert: Converter, images: ImageReader | None = None) -> tuple[FileState | None, ParseRecord]:
     """Read and parse one content file; the state is None if it could not be read.
 
     The record's ``reads`` is left empty: what the parse read of ``config`` is noted by
-    whoever hands it a recording config (memo.py).
+    whoever hands it a recording config (memo.py). ``images`` reads the image files it
+    shows (default: relative to the file's folder); the record lists them in ``files``.
     """
     state: FileState | None = None
     seed_hash = ""
+    images = images or ImageReader(os.path.dirname(path), config.max_image_bytes)
     try:
         data, state = read_content(path, config.max_file_bytes)
         try:
@@ -472,13 +570,13 @@ def parse_file(path: str, config: Config, convert: Converter) -> tuple[FileState
         except UnicodeDecodeError as e:
             raise ContentError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", data.count(b"\n", 0, e.start) + 1) from e
         seed_hash = front_fields(document).get("seed_hash", "")
-        article, warnings = parse_article(path, document, config, convert)
+        article, warnings = parse_article(path, document, config, convert, images)
     except SitegenError as e:
-        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=e.reason, line=e.line)
+        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=e.reason, line=e.line, files=images.files)
     except RecursionError:
         message = "is nested too deeply to read"
-        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=message)
-    return state, ParseRecord(state.sha, {}, tuple(warnings), seed_hash, article, draft=article is None)
+        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=message, files=images.files)
+    return state, ParseRecord(state.sha, {}, tuple(warnings), seed_hash, article, draft=article is None, files=images.files)
 
 
 def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
@@ -491,18 +589,29 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
     stored = record.article
     assert stored is not None
     shared = {} if tags is None else tags
-    made_from = "\0".join([path, record.file_sha, *(f"{k}={v}" for k, v in sorted(record.reads.items()))])
+    made_from = "\0".join([path, record.file_sha, *(f"{k}={v}" for k, v in sorted({**record.reads, **record.files}.items()))])
     fields = msgspec.structs.asdict(stored)
     del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
     fields.update(
         source=path,
         authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio) for a in stored.authors),
+        image=_image_from_record(stored.image) if stored.image else None,
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
         source_hash=cache.digest(made_from),
     )
     return Article(**fields)
+
+
+def _image_from_record(image: ArticleImage) -> Image:
+    file = image.file
+    if file is None:
+        return Image(image.url, image.alt, caption=image.caption, credit=image.credit)
+    sizes = tuple(ImageSize(images_mod.size_path(file, w), w, images_mod.scaled_height(file, w)) for w in images_mod.widths(file))
+    return Image(
+        images_mod.output_path(file), image.alt, file.width, file.height, image.caption, image.credit, sizes, images_mod.MEDIA_TYPES[file.format], file.length
+    )
 
 
 def draft_ids(content_dir: Path, config: Config) -> dict[str, str]:
@@ -524,7 +633,8 @@ def load_content(content_dir: Path, config: Config) -> ContentReport:
     still load. (The build does the same through memo.py, which reuses the last build's
     parse of every file that did not change.)"""
     convert = Converter()
-    return collect({name: parse_file(name, config, convert)[1] for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)})
+    names = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+    return collect({name: parse_file(name, config, convert, ImageReader(str(content_dir), config.max_image_bytes))[1] for name in names})
 
 
 def collect(records: dict[str, ParseRecord]) -> ContentReport:

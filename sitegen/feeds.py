@@ -27,13 +27,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__, dates, text, urls
 from .config import Config
-from .model import Article, Site
+from .model import Article, Image, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 ARCHIVE_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
@@ -151,6 +152,8 @@ class FeedWriter:
         config, links = self.config, self.links
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
+        if any(article.image for article in entries):  # a feed with no image stays as it was
+            fg.load_extension("media", atom=True, rss=True)
         fg.id(feed.id or links.absolute(feed.home))
         fg.title(_clean(feed.title))
         fg.subtitle(_clean(config.description or feed.title))
@@ -185,7 +188,28 @@ class FeedWriter:
                 fe.dc.dc_creator(_clean(author.name))
             for tag in article.tags:
                 fe.category(term=tag.slug, label=_clean(tag.name), scheme=links.absolute(urls.tag_path(tag.slug)))
+            if (image := article.image) is not None:
+                self._image(fe, image, rss)
         return fg
+
+    def _image(self, fe: FeedEntry, image: Image, rss: bool) -> None:
+        """The article's picture as Media RSS ``media:content`` (Atom and RSS), which
+        readers show beside the entry, and in RSS an ``enclosure`` too."""
+        url = self.image_url(image)
+        media = {"url": url, "medium": "image"}
+        if image.media_type:
+            media["type"] = image.media_type
+        if image.width:
+            media.update(width=str(image.width), height=str(image.height))
+        if image.length:
+            media["fileSize"] = str(image.length)
+        fe.media.content(media, group=None)  # no media:group: it holds versions of one thing
+        # RSS 2.0 requires an enclosure's length: an image elsewhere, of unknown size, has none.
+        if rss and image.length and image.media_type:
+            fe.enclosure(url, str(image.length), image.media_type)
+
+    def image_url(self, image: Image) -> str:
+        return image.src if urls.is_absolute_http(image.src) else self.links.absolute(image.src)
 
     def _styled(self, xml: bytes) -> bytes:
         """Insert the xml-stylesheet instruction that makes browsers show a readable page."""
@@ -260,6 +284,8 @@ class FeedWriter:
                 item["authors"] = [{"name": _clean(a.name), "url": links.absolute(a.path)} for a in article.authors]
             if article.tags:
                 item["tags"] = [_clean(t.name) for t in article.tags]
+            if article.image is not None:
+                item["image"] = self.image_url(article.image)
             items.append(item)
         document["items"] = items
         # JSON Feed pages backwards with next_url: the subscription document to the newest

@@ -157,7 +157,12 @@ class Memo:
         todo: list[str] = []
         for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
             record = previous.get(name)
-            if record is not None and self.inputs.unchanged(name, sha=record.file_sha) and digests.still(record.reads):
+            if (
+                record is not None
+                and self.inputs.unchanged(name, sha=record.file_sha)
+                and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
+                and digests.still(record.reads)
+            ):
                 records[name] = record
             else:
                 todo.append(name)
@@ -166,13 +171,15 @@ class Memo:
 
             # Markdown converted by an earlier build is looked up, never converted again.
             known = {r.article.body_sha: r.article.body for r in previous.values() if r.article is not None}
-            context = _ParseContext(config, Converter(known), digests)
+            context = _ParseContext(config, Converter(known), digests, str(content_dir))
             results = workers.map(_parse_one, todo, context=context, label="Reading content")
-            for name, (state, record) in zip(todo, results, strict=True):
+            for name, (state, record, images) in zip(todo, results, strict=True):
                 if state is not None:
                     self.inputs.record(name, state)
                 else:
                     self.inputs.refused(name)
+                for path, image in images.items():
+                    self.inputs.record(path, image)
                 records[name] = record
         self.parsed = len(todo)
         self.parse_records = records
@@ -271,15 +278,20 @@ class _ParseContext:
     config: Config
     convert: Converter
     digests: deps.Digests
+    content_dir: str
 
 
-def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord]:
-    """Parse one content file (in a worker), noting what the parse read of the settings."""
+def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord, dict[str, FileState]]:
+    """Parse one content file (in a worker), noting what the parse read of the settings;
+    with the states of the image files it read."""
     from .content import parse_file
+    from .images import ImageReader
 
     log: set[str] = set()
-    state, record = parse_file(path, deps.recording(context.config, log), context.convert)
-    return state, msgspec.structs.replace(record, reads=context.digests.reads(log))
+    config = deps.recording(context.config, log)
+    images = ImageReader(context.content_dir, config.max_image_bytes)
+    state, record = parse_file(path, config, context.convert, images)
+    return state, msgspec.structs.replace(record, reads=context.digests.reads(log)), images.states
 
 
 def _render_one(context: tuple[Sequence[Output], Tools, Path], index: int) -> tuple[Staged, OutputRecord] | SitegenError:

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import SeedOutcome
+from .cache import ImageRecord, SeedOutcome
 from .config import Config
 from .dates import format_month
 from .errors import SitegenError
@@ -106,6 +106,8 @@ class Article:
     authors: tuple[Author, ...] = ()
     """Its bylines, in the order written; the site's author when the article names none."""
     image: Image | None = None
+    media: tuple[ImageRecord, ...] = ()
+    """Every image file of content/ it shows, to be copied into the output folder (images.py)."""
     canonical: str = ""
     """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
     digest: str = field(init=False, repr=False, compare=False)

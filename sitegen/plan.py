@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import deps
+from .cache import ImageRecord
 from .errors import OutputError, SitegenError
 from .model import Article, Page, Site
 from .urls import output_file
@@ -126,14 +127,39 @@ class FileOutput(Output):
         return deps.value_digest("file", self.data)
 
 
+@dataclass(frozen=True, slots=True)
+class ImageOutput(Output):
+    """An image of content/: copied as it is (``width`` 0), or a copy resized to ``width``."""
+
+    image: ImageRecord
+    width: int = 0
+
+    def render(self, tools: Tools) -> Rendered:
+        from .images import ImageError, render
+
+        try:
+            return Rendered(render(self.image, self.width), ())
+        except ImageError as e:
+            raise OutputError(self.image.file, str(e)) from e
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        from PIL import __version__ as pillow
+
+        # The file by its hash; how a copy is resized depends on Pillow's version too.
+        return deps.value_digest("image", self.image.sha, self.image.format, self.width, pillow if self.width else "")
+
+
 def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
     """Every output file of the site, one per path, and the articles that could not have one."""
-    from . import feeds
+    from . import feeds, images
     from . import site as site_mod
 
     outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
     outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
     outputs += [FileOutput(path, data) for path, data in theme.static_files()]
+    for image in images.unique(record for article in site.articles for record in article.media):
+        outputs.append(ImageOutput(images.output_path(image), image))
+        outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     return _drop_collisions(outputs)
 
 

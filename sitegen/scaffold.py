@@ -42,6 +42,7 @@ SITE_TOML = """\
 # websub_hub = ""                         # a WebSub hub URL
 # permalink = "{year}/{month}/{slug}/"    # fields: {year} {month} {day} {slug}
 # max_file_bytes = 2000000                # seeds and content files larger than this are refused
+# max_image_bytes = 20000000              # images larger than this are refused
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
 

@@ -126,30 +126,31 @@ _TAG_NAME_RE = re.compile(r"<\s*([^\s/>]+)")
 _NEWLINE_RE = re.compile("\n")
 
 
-class _LinkRewriter(HTMLParser):
-    """Finds the start tags that carry URL attributes, with their offsets in the source.
+Attributes = list[tuple[str, str | None]]
+
+
+class _TagRewriter(HTMLParser):
+    """Finds start tags and rewrites their attributes, with their offsets in the source.
 
     A real HTML tokenizer, not a pattern over the text: ``href="x"`` written in a
     paragraph or in code is text (escaped by Markdown), so it is never touched, and
     unquoted attribute values are found like quoted ones.
     """
 
-    def __init__(self, source: str, fix: Callable[[str], str]) -> None:
+    def __init__(self, source: str, fix: Callable[[str, Attributes], Attributes]) -> None:
         super().__init__(convert_charrefs=False)
         self.fix = fix
         self.edits: list[tuple[int, int, str]] = []
         self._line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(source))]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._rewrite(attrs)
+    def handle_starttag(self, tag: str, attrs: Attributes) -> None:
+        self._rewrite(tag, attrs)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._rewrite(attrs)
+    def handle_startendtag(self, tag: str, attrs: Attributes) -> None:
+        self._rewrite(tag, attrs)
 
-    def _rewrite(self, attrs: list[tuple[str, str | None]]) -> None:
-        if not any(name in _REWRITTEN and value for name, value in attrs):
-            return
-        fixed = [(name, self._fix_value(name, value) if value and name in _REWRITTEN else value) for name, value in attrs]
+    def _rewrite(self, tag: str, attrs: Attributes) -> None:
+        fixed = self.fix(tag, attrs)
         if fixed == attrs:
             return
         original = self.get_starttag_text() or ""
@@ -160,16 +161,30 @@ class _LinkRewriter(HTMLParser):
         parts = "".join(f" {key}" if value is None else f' {key}="{escape(value, quote=True)}"' for key, value in fixed)
         self.edits.append((start, start + len(original), f"<{name}{parts}{' />' if original.endswith('/>') else '>'}"))
 
-    def _fix_value(self, name: str, value: str) -> str:
-        if name != "srcset":
-            return self.fix(value)
-        candidates = []
-        for candidate in value.split(","):
-            parts = candidate.strip().split(None, 1)
-            if parts:
-                parts[0] = self.fix(parts[0])
-            candidates.append(" ".join(parts))
-        return ", ".join(candidates)
+
+def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) -> str:
+    """``html`` with the attributes of each start tag replaced by ``fix(tag, attributes)``
+    (a tag whose attributes come back equal is left byte for byte); text, code, comments
+    and every other byte as they are."""
+    rewriter = _TagRewriter(html, fix)
+    try:
+        rewriter.feed(html)
+        rewriter.close()
+    except AssertionError:
+        # The standard library's tokenizer raises AssertionError on some hand-written
+        # markup (a marked section such as "<![ ]>"). The HTML then stays as written (for a
+        # feed entry, ``sitegen check`` reports any link left relative): better than an
+        # entry lost, or rewritten from offsets the failed tokenizer can no longer vouch for.
+        return html
+    if not rewriter.edits:
+        return html
+    out: list[str] = []
+    done = 0
+    for start, end, replacement in rewriter.edits:
+        out += (html[done:start], replacement)
+        done = end
+    out.append(html[done:])
+    return "".join(out)
 
 
 def absolutize_html(html: str, page_url: str) -> str:
@@ -195,22 +210,20 @@ def absolutize_html(html: str, page_url: str) -> str:
             # an IPv6 address): left as written, for ``sitegen check`` to name.
             return url
 
-    rewriter = _LinkRewriter(html, fix)
-    try:
-        rewriter.feed(html)
-        rewriter.close()
-    except AssertionError:
-        # The standard library's tokenizer raises AssertionError on some hand-written
-        # markup (a marked section such as "<![ ]>"). The feed entry then keeps its links
-        # as written, which ``sitegen check`` reports if any is relative: better than an
-        # entry lost, or rewritten from offsets the failed tokenizer can no longer vouch for.
-        return html
-    if not rewriter.edits:
-        return html
-    out: list[str] = []
-    done = 0
-    for start, end, replacement in rewriter.edits:
-        out += (html[done:start], replacement)
-        done = end
-    out.append(html[done:])
-    return "".join(out)
+    def fix_value(name: str, value: str) -> str:
+        if name != "srcset":
+            return fix(value)
+        candidates = []
+        for candidate in value.split(","):
+            parts = candidate.strip().split(None, 1)
+            if parts:
+                parts[0] = fix(parts[0])
+            candidates.append(" ".join(parts))
+        return ", ".join(candidates)
+
+    def fix_tag(tag: str, attrs: Attributes) -> Attributes:
+        if not any(name in _REWRITTEN and value for name, value in attrs):
+            return attrs
+        return [(name, fix_value(name, value) if value and name in _REWRITTEN else value) for name, value in attrs]
+
+    return rewrite_start_tags(html, fix_tag)

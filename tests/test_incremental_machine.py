@@ -26,6 +26,7 @@ from conftest import FIXED_EPOCH, SAMPLE_SEED, article_md, seed_text
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from test_images import picture
 
 from sitegen import cache
 from sitegen.build import BuildReport, build
@@ -56,7 +57,10 @@ BODIES = {
     "table and code": "| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode <here>\n```",
     "inline html": '<img src="pic.jpg" srcset="a.jpg 1x, b.jpg 2x"> Inline HTML.',
     "long": LONG_BODY,
+    "picture": "![A picture](images/pic.png) and one that is not there: ![Gone](gone.png)",
 }
+# Image files the machine puts at content/images/pic.png: small (no resized copy) and wide.
+PICTURES = {"small": picture(300, 200, "PNG"), "wide": picture(1000, 500, "PNG", colour="navy")}
 TAGS = ("politics", "asia", "Asia", "Économie", "two words")
 # Front matter fields, as YAML text. Some are wrong on purpose: the error must be the same
 # in both builds, and fixing it must bring the article back.
@@ -82,6 +86,10 @@ FIELDS = (
     ("date", "'2026-01-01T06:00:00+00:00'"),
     ("tags", "[]"),
     ("tags", "politics, asia"),
+    ("image", "images/pic.png"),
+    ("image", "https://cdn.example/pic.jpg"),
+    ("image_alt", "'A picture'"),
+    ("image_caption", "Caption <b>"),
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 
@@ -503,6 +511,19 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def rename_seed(self, data: st.DataObject, new_name: str) -> None:
         name = data.draw(st.sampled_from(self.seed_files()), label="seed")
         os.replace(self.site / "seeds" / name, self.site / "seeds" / new_name)
+
+    # Images.
+
+    @rule(kind=st.sampled_from(sorted(PICTURES)))
+    def write_picture(self, kind: str) -> None:
+        path = self.site / "content" / "images" / "pic.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(PICTURES[kind])
+
+    @precondition(lambda self: (self.site / "content" / "images" / "pic.png").exists())
+    @rule()
+    def remove_picture(self) -> None:
+        (self.site / "content" / "images" / "pic.png").unlink()
 
     # Settings.
 

@@ -1,0 +1,166 @@
+"""Article images: found in content/, measured with Pillow, copied into the output folder
+with resized copies for ``srcset``.
+
+An article's ``image:`` (front matter) and the images its Markdown shows are files inside
+``content/``: a path relative to the content file, or from ``content/`` itself when it
+starts with ``/``. Each is read when its article is parsed (content.py), so the parse
+record knows the file's hash and size and is made again when the file changes. In the
+output folder an image lives at ``images/<hash>/<name>``: a new version is a new URL, so
+hosts may cache it for ever, and two images of the same name never collide.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache
+from .cache import FileState, ImageRecord, Refused
+
+WIDTHS = (480, 960, 1600)
+"""Widths of the resized copies offered in ``srcset``, those narrower than the original."""
+MAX_PIXELS = 50_000_000
+"""An image larger than this (a decompression bomb, or a camera's raw export) is refused."""
+MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+_ABSENT = "absent"
+_ORIENTATION = 0x0112  # EXIF: values 5 to 8 turn the picture a quarter, so width is height
+_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class ImageError(ValueError):
+    """Why an image cannot be used; the parse turns it into an error naming the line."""
+
+
+@dataclass
+class ImageReader:
+    """Reads the images of one content file's parse, noting what it read.
+
+    ``files`` maps each image file looked at to its SHA-256 (or "absent"): the parse record
+    keeps it, and is used again only while every one of them is unchanged. ``states`` are
+    the files' states for the build cache's list of inputs.
+    """
+
+    content_dir: str
+    max_bytes: int
+    files: dict[str, str] = field(default_factory=dict)
+    states: dict[str, FileState] = field(default_factory=dict)
+
+    def resolve(self, written: str, source: str) -> str:
+        """The file an image reference in content file ``source`` names. Raises ImageError."""
+        path = written.strip()
+        if "\\" in path or "\0" in path or not path:
+            raise ImageError(f"{written!r} is not a path: write one such as photo.jpg or /images/photo.jpg")
+        folder = self.content_dir if path.startswith("/") else os.path.dirname(source)
+        relative = posixpath.relpath(posixpath.normpath(posixpath.join(folder, path.lstrip("/"))), self.content_dir)
+        if relative.startswith("..") or relative == ".":
+            raise ImageError(f"{written!r} is outside content/: images must be files inside it")
+        return os.path.join(self.content_dir, relative)
+
+    def read(self, path: str) -> ImageRecord:
+        """The image file at ``path``, measured. Raises ImageError."""
+        shown = os.path.relpath(path, os.path.dirname(self.content_dir))
+        try:
+            data, state = cache.read_file(path, self.max_bytes)
+        except FileNotFoundError:
+            self.files[path] = _ABSENT
+            raise ImageError(f"{shown} does not exist") from None
+        except Refused as e:
+            self.files[path] = _ABSENT
+            raise ImageError(f"{shown} {str(e).replace('max_file_bytes', 'max_image_bytes')}") from None
+        except OSError as e:
+            self.files[path] = _ABSENT
+            raise ImageError(f"{shown} cannot be read: {e.strerror}") from None
+        self.files[path] = state.sha
+        self.states[path] = state
+        return measure(path, data, state.sha, shown)
+
+
+def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
+    """What a page needs to know of an image file: its size as shown, type and length."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header, not the pixels
+            width, height = image.size
+            kind = image.format or ""
+            orientation = image.getexif().get(_ORIENTATION, 1) if kind in ("JPEG", "WEBP") else 1
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise ImageError(f"{shown or path} is not an image sitegen can use (JPEG, PNG, GIF or WebP): {e}") from None
+    if kind not in MEDIA_TYPES:
+        raise ImageError(f"{shown or path} is a {kind or 'file of unknown type'}: use JPEG, PNG, GIF or WebP")
+    if width * height > MAX_PIXELS or not width or not height:
+        raise ImageError(f"{shown or path} is {width}x{height} pixels: at most {MAX_PIXELS:,} are allowed")
+    if orientation in (5, 6, 7, 8):  # browsers turn it upright: so must its width and height
+        width, height = height, width
+    return ImageRecord(file=path, sha=sha, width=width, height=height, format=kind, length=len(data))
+
+
+def output_path(record: ImageRecord) -> str:
+    """Site path of the image's copy: under its hash, so a changed image is a new URL."""
+    stem = _NAME_RE.sub("-", Path(record.file).stem).strip("-.") or "image"
+    return f"images/{record.sha.removeprefix('sha256:')[:16]}/{stem}{_SUFFIX[record.format]}"
+
+
+def size_path(record: ImageRecord, width: int) -> str:
+    path = output_path(record)
+    stem, suffix = posixpath.splitext(path)
+    return f"{stem}-{width}w{suffix}"
+
+
+def widths(record: ImageRecord) -> tuple[int, ...]:
+    """The resized copies made of an image: none of an animated-capable GIF."""
+    if record.format == "GIF":
+        return ()
+    return tuple(w for w in WIDTHS if w < record.width)
+
+
+def scaled_height(record: ImageRecord, width: int) -> int:
+    return max(1, round(record.height * width / record.width))
+
+
+def relative_link(site_path: str, page_path: str) -> str:
+    """A link from the page at ``page_path`` to ``site_path``: relative, so that it works
+    on any host and under any sub-path (feeds make it absolute)."""
+    folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+    return posixpath.relpath(site_path, folder or ".")
+
+
+def render(record: ImageRecord, width: int) -> bytes:
+    """The bytes of the image's copy: the file as it is (``width`` 0), or resized to
+    ``width`` with its metadata left out. Raises ImageError if the file changed since it
+    was measured (the next build measures it again)."""
+    try:
+        data, _ = cache.read_file(record.file, max(record.length, 1))
+    except (OSError, Refused) as e:
+        raise ImageError(f"{record.file} cannot be read: {e}") from None
+    if cache.digest(data) != record.sha:
+        raise ImageError(f"{record.file} changed while the site was built")
+    if not width:
+        return data
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as original:
+        upright = ImageOps.exif_transpose(original)
+        resized = upright.resize((width, scaled_height(record, width)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if record.format == "JPEG":
+        resized.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    elif record.format == "WEBP":
+        resized.save(out, "WEBP", quality=80, method=4)
+    else:
+        resized.save(out, record.format, optimize=True)
+    return out.getvalue()
+
+
+def unique(records: Iterable[ImageRecord]) -> list[ImageRecord]:
+    """Each image file once (by its copy's path), in a fixed order."""
+    found: dict[str, ImageRecord] = {}
+    for record in records:
+        found.setdefault(output_path(record), record)
+    return [found[path] for path in sorted(found)]

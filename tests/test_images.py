@@ -1,0 +1,177 @@
+"""Article images: front matter ``image`` and pictures in the text, copied with their size,
+resized for ``srcset``, carried by the feeds."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import MakeSite, article_md
+from lxml import etree
+from PIL import Image
+from test_feed_readers import atom_schema
+
+from sitegen.build import build
+from sitegen.check import check_output
+
+ATOM = {"a": "http://www.w3.org/2005/Atom", "media": "http://search.yahoo.com/mrss/"}
+
+
+def picture(width: int, height: int, kind: str = "JPEG", orientation: int = 0, colour: str = "teal") -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", (width, height), colour)
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        image.save(out, kind, exif=exif)
+    else:
+        image.save(out, kind)
+    return out.getvalue()
+
+
+def _site(make_site: MakeSite, front: str = "image: images/fire.jpg\nimage_alt: 'Smoke over the hills'\n", config: str = "") -> Path:
+    site = make_site(
+        content={"fire.md": f"---\ntitle: Fire\ndate: 2024-03-01T10:00:00+00:00\n{front}---\n\nThe fire.\n"},
+        config=config or 'base_url = "https://example.org/news/"\n',
+    )
+    (site / "content" / "images").mkdir()
+    (site / "content" / "images" / "fire.jpg").write_bytes(picture(2000, 1000))
+    return site
+
+
+def test_a_local_image_is_copied_with_its_size_and_resized_for_srcset(make_site: MakeSite) -> None:
+    site = _site(make_site, "image: images/fire.jpg\nimage_alt: 'Smoke over the hills'\nimage_caption: Hills at dawn\nimage_credit: Ana Lima\n")
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    copies = sorted(p.relative_to(out).as_posix() for p in (out / "images").rglob("*.jpg"))
+    assert len(copies) == 4 and all(c.startswith("images/") for c in copies)
+    folder = copies[0].split("/")[1]
+    assert copies == [f"images/{folder}/fire-1600w.jpg", f"images/{folder}/fire-480w.jpg", f"images/{folder}/fire-960w.jpg", f"images/{folder}/fire.jpg"]
+    assert (out / copies[3]).read_bytes() == (site / "content" / "images" / "fire.jpg").read_bytes()
+    for width in (480, 960, 1600):
+        with Image.open(out / f"images/{folder}/fire-{width}w.jpg") as resized:
+            assert resized.size == (width, width // 2)
+    page = etree.HTML((out / "2024" / "03" / "fire" / "index.html").read_bytes())
+    img = page.xpath("//main//img")[0]
+    assert (img.get("width"), img.get("height"), img.get("alt")) == ("2000", "1000", "Smoke over the hills")
+    assert img.get("src") == f"/news/images/{folder}/fire.jpg"
+    assert f"/news/images/{folder}/fire-480w.jpg 480w" in img.get("srcset")
+    assert "Hills at dawn" in "".join(page.xpath("//figcaption//text()")) and "Ana Lima" in "".join(page.xpath("//figcaption//text()"))
+    assert check_output(out, report.config) == []
+
+
+def test_feeds_carry_the_image(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    assert build(site).ok
+    out = site / "output"
+    atom = etree.parse(str(out / "atom.xml"))
+    assert atom_schema().validate(atom)
+    content = atom.xpath("//a:entry/media:content", namespaces=ATOM)[0]
+    url = content.get("url")
+    assert url.startswith("https://example.org/news/images/") and url.endswith("/fire.jpg")
+    assert (content.get("medium"), content.get("type"), content.get("width"), content.get("height")) == ("image", "image/jpeg", "2000", "1000")
+    length = str((site / "content" / "images" / "fire.jpg").stat().st_size)
+    assert content.get("fileSize") == length
+    rss = etree.parse(str(out / "rss.xml"))
+    enclosure = rss.xpath("//item/enclosure")[0]
+    assert (enclosure.get("url"), enclosure.get("length"), enclosure.get("type")) == (url, length, "image/jpeg")
+    assert rss.xpath("//item/media:content/@url", namespaces=ATOM) == [url]
+    parsed = feedparser.parse((out / "rss.xml").read_bytes())
+    assert not parsed.bozo and parsed.entries[0].media_content[0]["url"] == url and parsed.entries[0].enclosures[0].href == url
+    assert json.loads((out / "feed.json").read_text())["items"][0]["image"] == url
+
+
+def test_a_remote_image_is_linked_as_it_is(make_site: MakeSite) -> None:
+    site = _site(make_site, "image: https://cdn.example/fire.jpg\nimage_alt: Smoke\n")
+    assert build(site).ok
+    out = site / "output"
+    assert not (out / "images").exists()
+    assert etree.HTML((out / "2024" / "03" / "fire" / "index.html").read_bytes()).xpath("//main//img/@src") == ["https://cdn.example/fire.jpg"]
+    assert json.loads((out / "feed.json").read_text())["items"][0]["image"] == "https://cdn.example/fire.jpg"
+    rss = etree.parse(str(out / "rss.xml"))
+    assert rss.xpath("//item/media:content/@url", namespaces=ATOM) == ["https://cdn.example/fire.jpg"]
+    assert not rss.xpath("//item/enclosure")  # its length is unknown, and RSS requires one
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("image: images/fire.jpg\n", 4, "image: needs image_alt: a sentence saying what the picture shows"),
+        ("image: images/none.jpg\nimage_alt: x\n", 4, "image: content/images/none.jpg does not exist"),
+        ("image: ../../etc/passwd\nimage_alt: x\n", 4, "image: '../../etc/passwd' is outside content/"),
+        ("image: fire.md\nimage_alt: x\n", 4, "is not an image sitegen can use"),
+        ("image: 'javascript:alert(1)'\nimage_alt: x\n", 4, "image: must be a file in content/"),
+    ],
+)
+def test_a_bad_image_is_an_error_naming_file_and_line(make_site: MakeSite, front: str, line: int, message: str) -> None:
+    site = _site(make_site, front)
+    (site / "content" / "other.md").write_text(article_md("Other"))
+    report = build(site)
+    assert report.articles == 1  # the rest of the site is built
+    [error] = report.errors
+    assert (str(error.path), error.line) == (str(site / "content" / "fire.md"), line) and message in error.reason, error
+
+
+def test_a_turned_photo_is_measured_upright(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    (site / "content" / "images" / "fire.jpg").write_bytes(picture(1200, 800, orientation=6))
+    assert build(site).ok
+    out = site / "output"
+    img = etree.HTML((out / "2024" / "03" / "fire" / "index.html").read_bytes()).xpath("//main//img")[0]
+    assert (img.get("width"), img.get("height")) == ("800", "1200")
+    [small] = (out / "images").rglob("fire-480w.jpg")
+    with Image.open(small) as resized:
+        assert resized.size == (480, 720)
+
+
+def test_pictures_in_the_text_are_copied_and_measured(make_site: MakeSite) -> None:
+    body = "![A cat](cat.png)\n\n<img src=\"/images/dog.png\" alt=\"A dog\">\n\n![Gone](missing.png)\n\n`![code](cat.png)`\n"
+    site = make_site(config='base_url = "https://example.org/news/"\n')
+    (site / "content" / "2024").mkdir()
+    (site / "content" / "2024" / "story.md").write_text(article_md("Pets", date="2024-03-01T10:00:00+00:00", body=body))
+    (site / "content" / "2024" / "cat.png").write_bytes(picture(600, 300, "PNG"))
+    (site / "content" / "images").mkdir()
+    (site / "content" / "images" / "dog.png").write_bytes(picture(300, 300, "PNG"))
+    report = build(site)
+    assert report.ok
+    # The missing one is left as written, with a warning naming the file and line.
+    assert [w for w in report.warnings if "missing.png" in w] == [
+        f"{site / 'content' / '2024' / 'story.md'}:10: image 'missing.png' in the text, left as written: content/2024/missing.png does not exist"
+    ]
+    out = site / "output"
+    page = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes())
+    cat, dog, gone = page.xpath("//main//p/img")
+    assert (cat.get("width"), cat.get("height"), cat.get("loading")) == ("600", "300", "lazy")
+    assert cat.get("src").startswith("../../../images/") and cat.get("srcset").split(", ")[0].endswith("-480w.png 480w")
+    assert (dog.get("width"), dog.get("height"), dog.get("srcset")) == ("300", "300", None)
+    assert gone.get("src") == "missing.png"
+    assert "![code](cat.png)" in etree.tostring(page, encoding="unicode")  # code is text
+    # The relative link reaches the copy from the page, under the sub-path too.
+    page_dir = out / "2024" / "03" / "story"
+    assert (page_dir / cat.get("src")).resolve().read_bytes() == (site / "content" / "2024" / "cat.png").read_bytes()
+    entry = etree.parse(str(out / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
+    assert 'src="https://example.org/news/images/' in entry
+
+
+def test_a_changed_image_is_a_new_file_and_the_old_one_goes(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    assert build(site).ok
+    out = site / "output"
+    before = {p.relative_to(out).as_posix() for p in (out / "images").rglob("*.jpg")}
+    assert build(site).written.written == []
+    (site / "content" / "images" / "fire.jpg").write_bytes(picture(800, 600, colour="red"))
+    report = build(site)
+    assert report.ok
+    after = {p.relative_to(out).as_posix() for p in (out / "images").rglob("*.jpg")}
+    assert not before & after and len(after) == 2  # the copy and one 480w
+    img = etree.HTML((out / "2024" / "03" / "fire" / "index.html").read_bytes()).xpath("//main//img")[0]
+    assert (img.get("width"), img.get("height")) == ("800", "600")
+    # A missing image fixed later is found by the next build.
+    (site / "content" / "images" / "fire.jpg").unlink()
+    assert not build(site).ok
+    (site / "content" / "images" / "fire.jpg").write_bytes(picture(800, 600, colour="red"))
+    assert build(site).ok and {p.relative_to(out).as_posix() for p in (out / "images").rglob("*.jpg")} == after
