@@ -29,6 +29,10 @@ description = "News from the harbour, the city and beyond."
 author = "Harbour Times staff"
 language = "en"
 timezone = "Europe/London"
+
+[authors.mara-quinn]
+name = "Mara Quinn"
+bio = "Mara Quinn covers the port, shipping and the harbour economy."
 """
 
 # (file, title, date, tags, author, image, summary, body paragraphs)
@@ -68,14 +72,13 @@ def demo_site(site: Path) -> Path:
     """The demo site's files under ``site``."""
     (site / "content").mkdir(parents=True)
     (site / "seeds").mkdir()
-    (site / "images").mkdir()
+    (site / "content" / "images").mkdir()
     for name in ("harbour.png", "city.png"):
-        shutil.copy(DEMO / name, site / "images" / name)
+        shutil.copy(DEMO / name, site / "content" / "images" / name)
     (site / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
     for slug, title, date, tags, author, image, summary, body in STORIES:
         lines = ["---", f"title: {title!r}", f"slug: {slug}", f"date: '{date}'", f"tags: {tags!r}", f"author: {author!r}", f"summary: {summary!r}"]
         if image:
-            # Front matter image fields: shown once the content side reads them.
             lines += [f"image: images/{image[0]}", f"image_alt: {image[1]!r}", f"image_caption: {image[2]!r}", f"image_credit: {image[3]!r}"]
         if slug in RELATED:
             lines.append(f"related: {RELATED[slug]!r}")

@@ -175,3 +175,20 @@ def test_a_changed_image_is_a_new_file_and_the_old_one_goes(make_site: MakeSite)
     assert not build(site).ok
     (site / "content" / "images" / "fire.jpg").write_bytes(picture(800, 600, colour="red"))
     assert build(site).ok and {p.relative_to(out).as_posix() for p in (out / "images").rglob("*.jpg")} == after
+
+
+def test_shared_links_and_search_engines_get_the_image_and_the_logo(make_site: MakeSite) -> None:
+    site = _site(make_site, config='base_url = "https://example.org/news/"\nlogo = "static/logo.png"\n')
+    assert build(site).ok
+    doc = etree.HTML((site / "output" / "2024" / "03" / "fire" / "index.html").read_bytes())
+
+    def meta(name: str) -> list[str]:
+        return doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")
+
+    [url] = meta("og:image")
+    assert url.startswith("https://example.org/news/images/") and url.endswith("/fire.jpg")
+    assert (meta("og:image:width"), meta("og:image:height"), meta("og:image:alt")) == (["2000"], ["1000"], ["Smoke over the hills"])
+    assert meta("twitter:card") == ["summary_large_image"]
+    data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert data["image"] == {"@type": "ImageObject", "url": url, "width": 2000, "height": 1000}
+    assert data["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://example.org/news/static/logo.png"}
