@@ -63,8 +63,9 @@ def test_bad_config_names_the_key(text: str, expected: str) -> None:
 
 def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    block = readme.split("## sitegen.toml", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     config = parse_config(block, P)
+    assert [a.slug for a in config.authors] == ["jane-doe"] and config.max_image_bytes == Config().max_image_bytes
     assert config.base_url == "https://example.org/news/"
     assert config.import_rules == Config().import_rules
     assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)
