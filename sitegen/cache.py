@@ -176,6 +176,7 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     content_hash: str
     authors: tuple[AuthorRecord, ...]
     canonical: str
+    aliases: tuple[str, ...]
     image: ArticleImage | None
     media: tuple[ImageRecord, ...]
     """Every image file the article shows (its ``image`` and those in its text), to copy."""

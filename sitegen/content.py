@@ -263,7 +263,7 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
 
 # Every key a content file may hold: what a person writes, and what the importer stamps.
 FRONT_MATTER_KEYS = (
-    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical",
+    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases",
     "image", "image_alt", "image_caption", "image_credit",
     "source", "related", "seed", "seed_hash", "import_hash",
 )  # fmt: skip
@@ -374,6 +374,7 @@ def parse_article(
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         authors=_authors(meta, config, fail),
         canonical=_canonical(meta, fail),
+        aliases=_aliases(meta, fail),
         image=image,
         media=tuple(images_mod.unique(media)),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
@@ -459,6 +460,24 @@ def _body_line(document: str, message: str) -> int | None:
         return None
     at = document.find(match[1])
     return document.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _aliases(meta: dict[str, Any], fail: Any) -> tuple[str, ...]:
+    """Front matter ``aliases``: more addresses of the article, as site paths (``old/story/``
+    or ``/old/story/``, from the site's base URL), each redirected to it."""
+    raw = meta.get("aliases") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
+        raise fail("aliases", "must be a list of paths, e.g. [2019/old-story/]")
+    found: list[str] = []
+    for alias in raw:
+        path = urls.site_path(alias)
+        if path is None:
+            raise fail("aliases", f"{alias!r} is not a path of this site: write one such as 2019/old-story/")
+        if path not in found:
+            found.append(path)
+    return tuple(found)
 
 
 def _canonical(meta: dict[str, Any], fail: Any) -> str:

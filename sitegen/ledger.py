@@ -16,6 +16,10 @@ committed with the articles) shows readers the same history:
   a backdated article reaches every subscriber.
 - ``date`` and ``published``, for a date written without a UTC offset: the text and the
   instant it was first read as, so that changing ``timezone`` moves no published article.
+- ``urls``: every address the article has been published at, in order, the current one
+  last. When its slug, date, the permalink pattern or the site's address change, the old
+  addresses are redirected to the new one (redirects.py): links shared and indexed keep
+  working.
 
 The file also holds the site's permanent feed id, minted once.
 """
@@ -54,6 +58,8 @@ class Entry:
     """The front-matter date as written, when it gave no UTC offset."""
     published: str = ""
     """The instant ``date`` was first read as."""
+    urls: tuple[str, ...] = ()
+    """Every absolute URL the article has had, oldest first; the current one last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +142,10 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
     if isinstance(raw, dict):
         for key, value in raw.items():
             if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
-                entries[key] = Entry(**{f.name: value.get(f.name, "") for f in dataclasses.fields(Entry)})
+                fields = {f.name: value.get(f.name, "") for f in dataclasses.fields(Entry) if f.name != "urls"}
+                urls = value.get("urls")
+                valid = isinstance(urls, list) and all(isinstance(u, str) for u in urls)
+                entries[key] = Entry(**fields, urls=tuple(urls) if valid else ())
     feed_id = data.get("feed_id")
     # next_seq is written for people reading the file; the numbers themselves decide.
     return Ledger(feed_id if isinstance(feed_id, str) else "", max((e.seq for e in entries.values()), default=0) + 1, entries)
@@ -185,7 +194,9 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
             seq, next_seq = next_seq, next_seq + 1
             first = max(published, appearing) if appearing else published
         updated = _updated(article, seen, published, zone)
-        result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first))
+        url = config.base_url + article.path
+        former = tuple(u for u in (seen.urls if seen else ()) if u != url)
+        result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
         entries[article.id] = Entry(
@@ -195,6 +206,7 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
             first=dates.format_iso(first),
             date=article.floating_date,
             published=dates.format_iso(published) if article.floating_date else "",
+            urls=(*former, url),
         )
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
@@ -283,6 +295,8 @@ def dump_ledger(ledger: Ledger) -> str:
         fields: dict[str, object] = {"first": e.first, "hash": e.hash, "seq": e.seq, "updated": e.updated}
         if e.date:
             fields.update(date=e.date, published=e.published)
+        if e.urls:
+            fields["urls"] = list(e.urls)
         entries.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(fields, ensure_ascii=False, sort_keys=True)}")
     if entries:
         lines.append(",\n".join(entries))

@@ -103,6 +103,11 @@ class Article:
     """Its place in the order of first publication (1, 2, ...), from the ledger (ledger.py)."""
     first_published: dt.datetime | None = None
     """When it first appeared on the site, from the ledger: what the feed window counts."""
+    former_urls: tuple[str, ...] = ()
+    """The absolute URLs it was published at before its current one, from the ledger:
+    redirected to it (redirects.py)."""
+    aliases: tuple[str, ...] = ()
+    """Front matter ``aliases``: more site paths that redirect to it."""
     authors: tuple[Author, ...] = ()
     """Its bylines, in the order written; the site's author when the article names none."""
     image: Image | None = None
@@ -125,9 +130,11 @@ class Article:
 
     def __post_init__(self) -> None:
         # Every field follows from source_hash but those the ledger sets (through
-        # dataclasses.replace, which runs this again): the dates and the publication order.
+        # dataclasses.replace, which runs this again): the dates, the publication order and
+        # the former addresses.
         first = self.first_published.isoformat() if self.first_published else ""
-        key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}"
+        former = "\0".join(self.former_urls)
+        key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}"
         object.__setattr__(self, "digest", hashlib.sha256(key.encode()).hexdigest())
 
 

@@ -10,11 +10,11 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import deps
+from . import deps, urls
 from .cache import ImageRecord
 from .errors import OutputError, SitegenError
 from .model import Article, Page, Site
@@ -160,7 +160,37 @@ def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenEr
     for image in images.unique(record for article in site.articles for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
-    return _drop_collisions(outputs)
+    kept, errors = _drop_collisions(outputs)
+    return kept + _redirects(site, kept), errors
+
+
+def _redirects(site: Site, live: Sequence[Output]) -> list[Output]:
+    """A redirect page for every old address no live file takes, and the lists of them
+    for hosts that answer with a real 301 (redirects.py)."""
+    from . import redirects
+
+    taken = {o.path for o in live}
+    folders = {folder for o in live for folder in _folders(o.path)}
+    moved = [m for m in redirects.moves(site) if output_file(m.path) not in taken and not _clashes(output_file(m.path), taken, folders)]
+    base = urls.Urls(site.config.base_url).url
+    pairs = [(base(m.path), base(m.target.path)) for m in moved]
+    outputs: list[Output] = [
+        PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
+    ]
+    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs)))
+    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs)))
+    return outputs
+
+
+def _folders(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _clashes(path: str, files: set[str], folders: set[str]) -> bool:
+    """True when ``path`` cannot be written beside the live files: it is one of their
+    folders, or one of its folders is a live file."""
+    return path in folders or any(folder in files for folder in _folders(path))
 
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:

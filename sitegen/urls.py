@@ -77,6 +77,21 @@ def is_absolute_http(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+_SAFE_PATH_RE = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]+")
+
+
+def site_path(written: str) -> str | None:
+    """A path of this site as someone wrote it (``old/story/``, ``/old/story/``), relative to
+    the base URL; None when it is not one: a URL, a query, a ``..``, a character a URL
+    cannot hold unescaped."""
+    path = written.strip().lstrip("/")
+    if not path or not _SAFE_PATH_RE.fullmatch(path) or urlsplit(path).scheme or "//" in path:
+        return None
+    if {".", ".."} & set(path.split("/")) or "%2f" in path.lower() or "%2e" in path.lower():
+        return None
+    return path
+
+
 def author_path(author_slug: str) -> str:
     return f"authors/{author_slug}/"
 

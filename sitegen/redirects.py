@@ -1,0 +1,77 @@
+"""Old addresses -> current ones: every URL an article has had (the ledger keeps them) and
+its front matter ``aliases`` answer with a redirect to where it is now.
+
+Three forms, because hosts differ: a small HTML page at each old path (``meta refresh``
+plus ``rel=canonical``, ``noindex``: works on any static host, from disk too), ``_redirects``
+(Netlify, Cloudflare Pages: a real 301) and ``redirects.nginx.map`` (an nginx ``map``:
+a real 301). A redirect never shadows a live file, always points straight at the current
+address (a chain of moves is one hop) and is dropped with its article: a story taken down
+is not sent on anywhere. Feeds are not concerned: entry ids never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .model import Article, Site
+
+MAP_FILE = "redirects.nginx.map"
+NETLIFY_FILE = "_redirects"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """An old address of ``target``, as a site path (relative to the base URL)."""
+
+    path: str
+    target: Article
+
+
+def moves(site: Site) -> list[Move]:
+    """Every former address and alias of every article, one per path, by path.
+
+    An old address the site can no longer answer for (another host, or outside the base
+    URL's path) is left out. When two articles have had the same address, the one published
+    later has it: readers following it most likely mean the newer story.
+    """
+    base = urlsplit(site.config.base_url)
+    claims: dict[str, Article] = {}
+    for article in sorted(site.articles, key=lambda a: (a.seq, a.id)):
+        for path in (*(_site_path(url, base.netloc, base.path) for url in article.former_urls), *article.aliases):
+            if path is not None and path != article.path:
+                claims[path] = article
+    return [Move(path, claims[path]) for path in sorted(claims)]
+
+
+def _site_path(url: str, host: str, base_path: str) -> str | None:
+    """The site path of an absolute URL this site is hosted under, else None. The scheme
+    does not matter: a site moved to https still answers for its http addresses."""
+    parts = urlsplit(url)
+    if parts.netloc != host or not parts.path.startswith(base_path):
+        return None
+    return parts.path[len(base_path) :] or None
+
+
+def netlify(moves: Iterable[tuple[str, str]]) -> bytes:
+    """``_redirects``: one ``from to 301`` line per old address (Netlify, Cloudflare Pages).
+    Written even when there is none, like the map: a host's include never misses it."""
+    header = "# sitegen: old address -> current address, each a 301.\n"
+    return (header + "".join(f"{old} {new} 301\n" for old, new in moves)).encode()
+
+
+def nginx_map(moves: Sequence[tuple[str, str]]) -> bytes:
+    """Entries for an nginx ``map $uri ...`` block (README, "Hosting"): an old folder address
+    is matched with and without its trailing slash and as its index.html."""
+    lines = ["# sitegen: old address -> current address; include in a map block (README, Hosting).\n"]
+    for old, new in moves:
+        for variant in _variants(old):
+            lines.append(f'"{variant}" "{new}";\n')
+    return "".join(lines).encode()
+
+
+def _variants(path: str) -> list[str]:
+    if path.endswith("/"):
+        return [path, path.rstrip("/"), path + "index.html"]
+    return [path]

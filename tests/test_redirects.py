@@ -1,0 +1,138 @@
+"""Old addresses answer with a redirect to the current one: from the ledger's history of
+every URL an article has had, and from front matter ``aliases``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+
+from sitegen.build import build
+from sitegen.check import check_output
+
+BASE = "https://example.org/news/"
+
+
+def redirect_target(out: Path, path: str) -> str | None:
+    """Where the redirect page at site path ``path`` sends a browser, or None if none."""
+    file = out / path / "index.html" if path.endswith("/") else out / path
+    if not file.exists():
+        return None
+    doc = lxml_html.fromstring(file.read_bytes())
+    refresh = doc.xpath("//meta[@http-equiv='refresh']/@content")
+    if not refresh:
+        return None
+    assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    target = refresh[0].split("url=", 1)[1]
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://example.org" + target]
+    return target
+
+
+def rules(out: Path) -> dict[str, str]:
+    """``_redirects`` as old -> new, every rule a 301."""
+    found = {}
+    for line in (out / "_redirects").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        old, new, status = line.split()
+        assert status == "301"
+        found[old] = new
+    return found
+
+
+def nginx_rules(out: Path) -> dict[str, str]:
+    found = {}
+    for line in (out / "redirects.nginx.map").read_text().splitlines():
+        if line and not line.startswith("#"):
+            old, new = line.rstrip(";").split(" ")
+            found[old.strip('"')] = new.strip('"')
+    return found
+
+
+def test_every_address_an_article_had_redirects_straight_to_the_current_one(make_site: MakeSite) -> None:
+    site = make_site(content={"story.md": article_md("Story", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    config = site / "sitegen.toml"
+    story = site / "content" / "story.md"
+    out = site / "output"
+    assert build(site).ok
+    assert rules(out) == {} and redirect_target(out, "2024/03/story/") is None
+    # A slug fixed, then the date corrected, then the permalink pattern changed.
+    story.write_text(article_md("Story", date="2024-03-01T10:00:00+00:00", slug="the-story"))
+    assert build(site).ok
+    story.write_text(article_md("Story", date="2024-04-02T10:00:00+00:00", slug="the-story"))
+    assert build(site).ok
+    config.write_text(f'base_url = "{BASE}"\npermalink = "{{year}}/{{month}}/{{day}}/{{slug}}/"\n')
+    report = build(site)
+    assert report.ok
+    current = "/news/2024/04/02/the-story/"
+    assert (out / "2024/04/02/the-story/index.html").exists()
+    for old in ("2024/03/story/", "2024/03/the-story/", "2024/04/the-story/"):
+        assert redirect_target(out, old) == current, old
+    assert rules(out) == {f"/news/{old}": current for old in ("2024/03/story/", "2024/03/the-story/", "2024/04/the-story/")}
+    mapped = nginx_rules(out)
+    assert mapped["/news/2024/03/story/"] == mapped["/news/2024/03/story"] == mapped["/news/2024/03/story/index.html"] == current
+    # The ledger keeps every address, committed with the content.
+    assert "https://example.org/news/2024/03/story/" in (site / "content" / ".sitegen-updated.json").read_text()
+    # Redirect pages are in no sitemap and pass the site's checks.
+    assert "2024/03/story" not in (out / "sitemap.xml").read_text()
+    assert check_output(out, report.config) == []
+
+
+def test_aliases_redirect_and_a_live_page_wins_over_a_redirect(make_site: MakeSite) -> None:
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/a/, /older/a.html, archive/]"),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00"),
+        },
+        config=f'base_url = "{BASE}"\n',
+    )
+    out = site / "output"
+    assert build(site).ok
+    assert redirect_target(out, "old/a/") == redirect_target(out, "older/a.html") == "/news/2024/03/a/"
+    # An alias naming a page the site has (the archive) does not replace it.
+    assert lxml_html.fromstring((out / "archive" / "index.html").read_bytes()).xpath("//meta[@http-equiv='refresh']") == []
+    # B moves away; a new article takes B's old address: the new article wins.
+    (site / "content" / "b.md").write_text(article_md("B", date="2024-03-02T10:00:00+00:00", slug="b-moved"))
+    assert build(site).ok
+    assert redirect_target(out, "2024/03/b/") == "/news/2024/03/b-moved/"
+    (site / "content" / "c.md").write_text(article_md("C", date="2024-03-05T10:00:00+00:00", slug="b"))
+    assert build(site).ok
+    assert redirect_target(out, "2024/03/b/") is None
+    assert lxml_html.fromstring((out / "2024/03/b/index.html").read_bytes()).xpath("string(//h1)").strip() == "C"
+    assert "/news/2024/03/b/" not in rules(out)
+
+
+def test_a_removed_article_is_not_redirected(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00"), "b.md": article_md("B")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", slug="a2"))
+    assert build(site).ok and redirect_target(out, "2024/03/a/") == "/news/2024/03/a2/"
+    (site / "content" / "a.md").unlink()
+    assert build(site).ok
+    assert not (out / "2024/03/a").exists() and not (out / "2024/03/a2").exists() and rules(out) == {}
+
+
+def test_moving_the_site_under_the_same_host_redirects_what_it_still_serves(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok
+    # From a sub-path to the root of the same host (and to https from http does not matter).
+    (site / "sitegen.toml").write_text('base_url = "http://example.org/"\n')
+    assert build(site).ok
+    assert (out / "news/2024/03/a/index.html").exists()
+    assert rules(out) == {"/news/2024/03/a/": "/2024/03/a/"}
+    # To another host: nothing there is ours to answer.
+    (site / "sitegen.toml").write_text('base_url = "https://elsewhere.example/"\n')
+    assert build(site).ok
+    assert rules(out) == {} and not (out / "news").exists()
+
+
+def test_bad_aliases_are_errors_naming_the_line(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", aliases="['https://evil.example/x']"), "b.md": article_md("B", aliases="['../../etc/']")})
+    report = build(site)
+    assert sorted(str(e) for e in report.errors) == [
+        f"{site / 'content' / 'a.md'}:4: aliases: 'https://evil.example/x' is not a path of this site: write one such as 2019/old-story/",
+        f"{site / 'content' / 'b.md'}:4: aliases: '../../etc/' is not a path of this site: write one such as 2019/old-story/",
+    ]
