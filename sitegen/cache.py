@@ -139,6 +139,8 @@ class ImageRecord(msgspec.Struct, frozen=True, array_like=True):
     format: str
     """Pillow's name of its format: JPEG, PNG, GIF or WEBP."""
     length: int
+    animated: bool = False
+    """More than one frame (GIF, PNG, WebP): no resized copy, which would keep only the first."""
 
 
 class ArticleImage(msgspec.Struct, frozen=True, array_like=True):
@@ -300,7 +302,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileState]:
+def read_file(path: Path | str, limit: int | None = None, setting: str = "max_file_bytes") -> tuple[bytes, FileState]:
     """The bytes of ``path`` and its state: stat first, so a change while reading shows next time.
 
     With ``limit``, the file must be a regular file, not a symbolic link, of at most that
@@ -326,13 +328,13 @@ def read_file(path: Path | str, limit: int | None = None) -> tuple[bytes, FileSt
         if not stat.S_ISREG(st.st_mode):
             raise Refused("is not a regular file")
         if st.st_size > limit:
-            raise Refused(f"is {st.st_size:,} bytes, over max_file_bytes ({limit:,}); it was not read")
+            raise Refused(f"is {st.st_size:,} bytes, over {setting} ({limit:,}); it was not read")
         with open(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise Refused(f"grew over max_file_bytes ({limit:,}) while being read")
+        raise Refused(f"grew over {setting} ({limit:,}) while being read")
     return data, file_state(st, digest(data), checked)
 
 
@@ -575,9 +577,10 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
 
 
 CONTENT_SUFFIXES = (".md", ".markdown")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".PNG", ".GIF", ".WEBP")
-"""The files of content/ taken for images (images.py): a build looks at them for changes."""
 """What a content file's name ends in."""
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".PNG", ".GIF", ".WEBP")
+"""What an image file's name ends in (images.py refuses any other): the build looks at
+these files of content/ for changes, so an image added later is found."""
 
 
 def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[str]:

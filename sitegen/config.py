@@ -158,7 +158,8 @@ def parse_config(text: str, path: Path) -> Config:
 
     def fail(key: str, message: str, table: str = "") -> ConfigError:
         name = f"{table}.{key}" if table else key
-        return ConfigError(path, f"{name}: {message}", line_of(text, key, "=") or _table_line(text, key))
+        line = _line_in_table(text, key, table) if table else None
+        return ConfigError(path, f"{name}: {message}", line or line_of(text, key, "=") or _table_line(text, key))
 
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}
@@ -232,8 +233,12 @@ def find_author(authors: tuple[AuthorInfo, ...], written: str) -> AuthorInfo:
     for info in authors:
         if wanted in (info.slug, " ".join(info.name.split()).casefold()):
             return info
-    # A name with no letter a slug can keep ("???") still needs a page of its own.
-    slug = urls.slugify(name, fallback="") or "author-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    # A name with no letter a slug can keep ("???") still needs a page of its own, and a
+    # name that slugifies to a described author's slug ("Jane!" beside [authors.jane]) must
+    # not take over that author's page.
+    slug = urls.slugify(name, fallback="")
+    if not slug or any(info.slug == slug for info in authors):
+        slug = (slug + "-" if slug else "author-") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return AuthorInfo(slug=slug, name=name)
 
 
@@ -380,6 +385,22 @@ def _check_patterns(key: str, value: Any, fail: Any) -> Any:
         if key != "drop" and "text" not in compiled.groupindex:
             raise fail(f"pattern {pattern!r} needs a named group (?P<text>...)")
     return tuple(patterns) if key == "drop" else value
+
+
+def _line_in_table(text: str, key: str, table: str) -> int | None:
+    """1-based line of ``key = ...`` under the ``[table]`` header (not a key of that name
+    elsewhere: ``title`` in ``[authors.jane]`` is not the site's ``title``)."""
+    start = _table_line(text, table)
+    if start is None:
+        return None
+    lines = text.split("\n")
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        if stripped.startswith("["):
+            return None
+        if re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number + 1
+    return None
 
 
 def _table_line(text: str, name: str) -> int | None:

@@ -350,15 +350,21 @@ def parse_article(
         body_sha = "sanitized:" + body_sha
     image = _image(meta, path, fail, images, warnings)
     media = [image.file] if image is not None and image.file is not None else []
+    # What a reader sees: the text as converted (the links to image copies depend on the
+    # page's address, which is not news) and the pictures themselves, by their bytes.
+    # Articles without pictures hash as they always have: no feed shows them as updated.
+    converted = " ".join(body_html.split())
     if "<img" in body_html:
         shown = body_html
-        body_html = _body_images(body_html, path, path_in_site, images, media, lambda m: warnings.append(f"{path}:{_body_line(document, m) or 1}: {m}"))
+        body_html = _body_images(body_html, path, path_in_site, images, media, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}"))
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
-    seen = [title, summary, " ".join(body_html.split())]
+    seen = [title, summary, converted]
+    if media:
+        seen += [r.sha for r in media]
     if image is not None:  # a new picture is news to a reader too
-        seen += [image.url or (image.file.sha if image.file else ""), image.alt, image.caption, image.credit]
+        seen += [image.url, image.alt, image.caption, image.credit]
     visible = "\0".join(seen)
     record = ArticleRecord(
         id=article_id,
@@ -413,7 +419,7 @@ def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warn
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
-def _body_images(html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], warn: Callable[[str], None]) -> str:
+def _body_images(html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], warn: Callable[[str, str], None]) -> str:
     """``html`` with each image it shows from content/ pointed at its copy, with width,
     height and ``srcset``. One from the root that content/ does not hold is left as
     written (a file of the theme, say); a relative one that names no usable image is left
@@ -428,13 +434,16 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
         if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
             return attrs
         written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
+        if not written.endswith(cache.IMAGE_SUFFIXES):
+            return attrs  # an SVG, say: shown as written
         try:
             file = images.resolve(written, path)
-            if written.startswith("/") and not os.path.exists(file):
+            if written.startswith("/") and not os.path.lexists(file):
+                images.absent(file)  # a file of the theme, or one to be added: looked for again
                 return attrs
             record = images.read(file)
         except ImageError as e:
-            warn(f"image {src!r} in the text, left as written: {e}")
+            warn(src, f"image {src!r} in the text, left as written: {e}")
             return attrs
         media.append(record)
         copy = images_mod.output_path(record)
@@ -453,13 +462,10 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
     return urls.rewrite_start_tags(html, fix)
 
 
-def _body_line(document: str, message: str) -> int | None:
-    """The line of the text an image error is about: where its file name first appears."""
-    match = re.search(r"'([^']+)'", message)
-    if match is None:
-        return None
-    at = document.find(match[1])
-    return document.count("\n", 0, at) + 1 if at >= 0 else None
+def _line_of_text(document: str, written: str) -> int:
+    """The line where ``written`` first appears in the file (1 if it does not as such)."""
+    at = document.find(written)
+    return document.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
 def _aliases(meta: dict[str, Any], fail: Any) -> tuple[str, ...]:

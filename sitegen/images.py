@@ -15,6 +15,7 @@ import io
 import os
 import posixpath
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,29 +57,54 @@ class ImageReader:
         path = written.strip()
         if "\\" in path or "\0" in path or not path:
             raise ImageError(f"{written!r} is not a path: write one such as photo.jpg or /images/photo.jpg")
+        if not path.endswith(cache.IMAGE_SUFFIXES):
+            # Only these are looked at for changes: an image of another name, added after
+            # the build that missed it, would not be noticed.
+            raise ImageError(f"{written!r} is not named as an image: use .jpg, .jpeg, .png, .gif or .webp")
         folder = self.content_dir if path.startswith("/") else os.path.dirname(source)
         relative = posixpath.relpath(posixpath.normpath(posixpath.join(folder, path.lstrip("/"))), self.content_dir)
         if relative.startswith("..") or relative == ".":
             raise ImageError(f"{written!r} is outside content/: images must be files inside it")
-        return os.path.join(self.content_dir, relative)
+        found = os.path.join(self.content_dir, relative)
+        # Through a linked folder on the way, a file could lie anywhere on the disk.
+        if not Path(os.path.realpath(found)).is_relative_to(os.path.realpath(self.content_dir)):
+            self._refused(found)  # known by its lstat: replacing the link is a change
+            raise ImageError(f"{written!r} leads outside content/ through a symbolic link: images must be files inside it")
+        return found
+
+    def absent(self, path: str) -> None:
+        """Note that ``path`` was looked for and not found: the record is made again once
+        it is there (its name is one the build looks at: ``resolve``)."""
+        self.files[path] = _ABSENT
 
     def read(self, path: str) -> ImageRecord:
         """The image file at ``path``, measured. Raises ImageError."""
         shown = os.path.relpath(path, os.path.dirname(self.content_dir))
         try:
-            data, state = cache.read_file(path, self.max_bytes)
+            data, state = cache.read_file(path, self.max_bytes, setting="max_image_bytes")
         except FileNotFoundError:
-            self.files[path] = _ABSENT
+            self.absent(path)
             raise ImageError(f"{shown} does not exist") from None
         except Refused as e:
-            self.files[path] = _ABSENT
-            raise ImageError(f"{shown} {str(e).replace('max_file_bytes', 'max_image_bytes')}") from None
+            # Not read (a link, a FIFO, too large): known by its lstat, so that putting it
+            # right is a change the next build sees.
+            self._refused(path)
+            raise ImageError(f"{shown} {e}") from None
         except OSError as e:
-            self.files[path] = _ABSENT
+            self._refused(path)
             raise ImageError(f"{shown} cannot be read: {e.strerror}") from None
         self.files[path] = state.sha
         self.states[path] = state
         return measure(path, data, state.sha, shown)
+
+    def _refused(self, path: str) -> None:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            self.absent(path)
+            return
+        self.files[path] = cache.REFUSED
+        self.states[path] = cache.file_state(st, cache.REFUSED, time.time_ns())
 
 
 def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
@@ -89,8 +115,12 @@ def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
         with Image.open(io.BytesIO(data)) as image:  # reads the header, not the pixels
             width, height = image.size
             kind = image.format or ""
-            orientation = image.getexif().get(_ORIENTATION, 1) if kind in ("JPEG", "WEBP") else 1
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+            # Read for every format: render() turns every one upright (ImageOps.exif_transpose).
+            orientation = image.getexif().get(_ORIENTATION, 1)
+            animated = bool(getattr(image, "is_animated", False))
+    except UnidentifiedImageError:
+        raise ImageError(f"{shown or path} is not an image sitegen can use (JPEG, PNG, GIF or WebP)") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise ImageError(f"{shown or path} is not an image sitegen can use (JPEG, PNG, GIF or WebP): {e}") from None
     if kind not in MEDIA_TYPES:
         raise ImageError(f"{shown or path} is a {kind or 'file of unknown type'}: use JPEG, PNG, GIF or WebP")
@@ -98,7 +128,7 @@ def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
         raise ImageError(f"{shown or path} is {width}x{height} pixels: at most {MAX_PIXELS:,} are allowed")
     if orientation in (5, 6, 7, 8):  # browsers turn it upright: so must its width and height
         width, height = height, width
-    return ImageRecord(file=path, sha=sha, width=width, height=height, format=kind, length=len(data))
+    return ImageRecord(file=path, sha=sha, width=width, height=height, format=kind, length=len(data), animated=animated)
 
 
 def output_path(record: ImageRecord) -> str:
@@ -114,8 +144,9 @@ def size_path(record: ImageRecord, width: int) -> str:
 
 
 def widths(record: ImageRecord) -> tuple[int, ...]:
-    """The resized copies made of an image: none of an animated-capable GIF."""
-    if record.format == "GIF":
+    """The resized copies made of an image: none of an animation (a copy would keep one
+    frame) or of a GIF (its palette makes poor copies)."""
+    if record.animated or record.format == "GIF":
         return ()
     return tuple(w for w in WIDTHS if w < record.width)
 

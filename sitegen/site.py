@@ -55,7 +55,12 @@ def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", l
     author_map: dict[str, tuple[Author, list[Article]]] = {}
     for article in ordered:
         for author in article.authors:
-            author_map.setdefault(author.slug, (author, []))[1].append(article)
+            known, items = author_map.setdefault(author.slug, (author, []))
+            items.append(article)
+            # Two names of one slug ("Li Wei", "李伟"): the page is named the same way
+            # whatever the order of the articles.
+            if (author.name, author.url, author.bio) < (known.name, known.url, known.bio):
+                author_map[author.slug] = (author, items)
     authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
 
     archive = tuple(
@@ -121,16 +126,17 @@ NEWS_MAX = 1000
 
 
 def news_articles(site: Site) -> tuple[Article, ...]:
-    """The articles of the Google News sitemap: those first published within NEWS_DAYS of
-    the newest first publication, most recent first, at most NEWS_MAX, less syndicated
-    ones. Counted from the site's newest article, never the clock: the same content always
-    gives the same file, and a site that stops publishing keeps its last news listed."""
+    """The articles of the Google News sitemap: those dated within NEWS_DAYS of the newest
+    one, most recent first, at most NEWS_MAX, less syndicated ones. Counted from the
+    site's newest article, never the clock: the same content always gives the same file,
+    and a site that stops publishing keeps its last news listed."""
     own = [a for a in site.articles if not a.canonical]
-    first = {a.id: a.first_published or a.published for a in own}
-    if not first:
+    if not own:
         return ()
-    since = max(first.values()) - dt.timedelta(days=NEWS_DAYS)
-    recent = sorted((a for a in own if first[a.id] >= since), key=lambda a: (first[a.id], a.seq, a.published), reverse=True)
+    since = max(a.published for a in own) - dt.timedelta(days=NEWS_DAYS)
+    # By date, not by first publication: a story backdated to 2020 and published today is
+    # not news, and Google News takes the date the sitemap gives (the article's).
+    recent = sorted((a for a in own if a.published >= since), key=lambda a: (a.published, a.seq), reverse=True)
     return tuple(recent[:NEWS_MAX])
 
 

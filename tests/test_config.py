@@ -47,6 +47,7 @@ def test_values_are_read_and_normalised() -> None:
         ("[authors]\nname = 'x'\n", "authors: must be tables, one per author"),
         ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
         ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (known: name, bio, url)"),
+        ("title = 'x'\n[authors.jane]\nname = 'J'\ntitle = 'x'\n", "sitegen.toml:4: authors.jane.title: unknown key"),
         ("[authors.jane]\nurl = 'mailto:j@example.org'\n", "authors.jane.url: must be an absolute http(s) URL"),
         ("[authors.jane]\nbio = 3\n", "authors.jane.bio: must be a string"),
         ("[authors.a]\nname = 'Jo'\n[authors.b]\nname = 'jo'\n", "authors.a: name 'Jo' is also another author's name or slug"),

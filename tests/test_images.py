@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import feedparser
@@ -102,14 +103,16 @@ def test_a_remote_image_is_linked_as_it_is(make_site: MakeSite) -> None:
     [
         ("image: images/fire.jpg\n", 4, "image: needs image_alt: a sentence saying what the picture shows"),
         ("image: images/none.jpg\nimage_alt: x\n", 4, "image: content/images/none.jpg does not exist"),
-        ("image: ../../etc/passwd\nimage_alt: x\n", 4, "image: '../../etc/passwd' is outside content/"),
-        ("image: fire.md\nimage_alt: x\n", 4, "is not an image sitegen can use"),
+        ("image: ../../etc/passwd.png\nimage_alt: x\n", 4, "image: '../../etc/passwd.png' is outside content/"),
+        ("image: fire.md\nimage_alt: x\n", 4, "image: 'fire.md' is not named as an image: use .jpg, .jpeg, .png, .gif or .webp"),
+        ("image: images/notes.jpg\nimage_alt: x\n", 4, "image: content/images/notes.jpg is not an image sitegen can use (JPEG, PNG, GIF or WebP)"),
         ("image: 'javascript:alert(1)'\nimage_alt: x\n", 4, "image: must be a file in content/"),
     ],
 )
 def test_a_bad_image_is_an_error_naming_file_and_line(make_site: MakeSite, front: str, line: int, message: str) -> None:
     site = _site(make_site, front)
     (site / "content" / "other.md").write_text(article_md("Other"))
+    (site / "content" / "images" / "notes.jpg").write_text("Not a picture.\n")
     report = build(site)
     assert report.articles == 1  # the rest of the site is built
     [error] = report.errors
@@ -192,3 +195,76 @@ def test_shared_links_and_search_engines_get_the_image_and_the_logo(make_site: M
     data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
     assert data["image"] == {"@type": "ImageObject", "url": url, "width": 2000, "height": 1000}
     assert data["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://example.org/news/static/logo.png"}
+
+
+def test_moving_an_article_does_not_make_its_pictures_news(make_site: MakeSite) -> None:
+    """The links to the copies of its pictures change with the page's address; what a reader
+    sees does not, so its updated date stays (and an article without pictures hashes as it
+    always has)."""
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", body="![Cat](cat.png)\n\nText.")})
+    (site / "content" / "cat.png").write_bytes(picture(600, 300, "PNG"))
+    assert build(site).ok
+    updated = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].updated
+    (site / "sitegen.toml").write_text('permalink = "{year}/{slug}/"\n')
+    assert build(site).ok
+    entry = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
+    assert entry.updated == updated and entry.link.endswith("/2024/a/")
+
+
+@pytest.mark.parametrize("bad", ["link", "fifo", "large"])
+def test_an_image_put_right_is_found_by_the_next_build(make_site: MakeSite, bad: str) -> None:
+    site = _site(make_site, config='max_image_bytes = 100000\n')
+    image = site / "content" / "images" / "fire.jpg"
+    good = image.read_bytes()
+    image.unlink()
+    if bad == "link":
+        (site / "elsewhere.jpg").write_bytes(good)
+        image.symlink_to(site / "elsewhere.jpg")
+    elif bad == "fifo":
+        os.mkfifo(image)
+    else:
+        image.write_bytes(picture(3000, 3000, colour="white") + b"\0" * 200_000)
+    assert not build(site).ok
+    image.unlink()
+    image.write_bytes(good)
+    report = build(site)
+    assert report.ok, report.errors
+    assert list((site / "output" / "images").rglob("fire.jpg"))
+
+
+def test_a_root_relative_picture_added_later_is_found(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", body="![New](/photos/new.png)")})
+    assert build(site).ok
+    page = site / "output" / "2024" / "03" / "a" / "index.html"
+    assert 'src="/photos/new.png"' in page.read_text()
+    (site / "content" / "photos").mkdir()
+    (site / "content" / "photos" / "new.png").write_bytes(picture(200, 100, "PNG"))
+    assert build(site).ok
+    assert 'width="200"' in page.read_text() and list((site / "output" / "images").rglob("new.png"))
+
+
+def test_images_never_come_from_outside_content_through_a_linked_folder(make_site: MakeSite, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(picture(10, 10, "PNG"))
+    site = _site(make_site, "image: linked/secret.png\nimage_alt: x\n")
+    (site / "content" / "linked").symlink_to(outside)
+    report = build(site)
+    assert [e.reason for e in report.errors] == ["image: 'linked/secret.png' leads outside content/ through a symbolic link: images must be files inside it"]
+    assert not (site / "output" / "images").exists()
+
+
+def test_a_turned_png_and_an_animation(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    (site / "content" / "images" / "fire.jpg").unlink()
+    (site / "content" / "images" / "fire.png").write_bytes(picture(1200, 600, "PNG", orientation=6))
+    frames = [Image.new("RGB", (800, 400), c) for c in ("red", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:])
+    (site / "content" / "images" / "anim.png").write_bytes(out.getvalue())
+    (site / "content" / "fire.md").write_text("---\ntitle: Fire\ndate: 2024-03-01T10:00:00+00:00\nimage: images/fire.png\nimage_alt: x\n---\n\n![Anim](images/anim.png)\n")
+    assert build(site).ok
+    [small] = (site / "output" / "images").rglob("fire-480w.png")
+    with Image.open(small) as resized:
+        assert resized.size == (480, 960)
+    assert not list((site / "output" / "images").rglob("anim-*w.png"))  # a copy would keep one frame

@@ -90,6 +90,8 @@ FIELDS = (
     ("image", "https://cdn.example/pic.jpg"),
     ("image_alt", "'A picture'"),
     ("image_caption", "Caption <b>"),
+    ("aliases", "[old/story/, archive/]"),
+    ("author", "[Jane!, jane]"),
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 
@@ -137,6 +139,7 @@ SETTINGS = (
     ("authors.newsroom.name", "The Newsroom"),
     ("authors.newsroom.bio", "Reports <daily>."),
     ("authors.guest-writer.url", "https://guest.example/"),
+    ("authors.jane.name", "Jane Doe"),
     ("language", "en"),
     ("language", "fr-CA"),
     ("timezone", "UTC"),

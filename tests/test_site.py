@@ -120,21 +120,44 @@ def test_the_news_sitemap_lists_the_last_two_days_and_validates(make_site: MakeS
     assert "Sitemap: https://example.org/n/news-sitemap.xml" in robots and "Sitemap: https://example.org/n/sitemap.xml" in robots
 
 
-def test_the_news_sitemap_counts_from_first_publication_and_holds_at_most_1000() -> None:
+def test_the_news_sitemap_counts_by_date_and_holds_at_most_1000() -> None:
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     articles = [
-        Article(source=f"{i}.md", id=f"id{i}", title=f"T{i}", slug=f"t{i}", path=f"t{i}/", published=start, updated=start, summary="", body=b"", seq=i + 1,
-                first_published=start + dt.timedelta(minutes=i))
+        Article(source=f"{i}.md", id=f"id{i}", title=f"T{i}", slug=f"t{i}", path=f"t{i}/", published=start + dt.timedelta(minutes=i),
+                updated=start, summary="", body=b"", seq=i + 1, first_published=start + dt.timedelta(minutes=i))
         for i in range(1200)
     ]  # fmt: skip
     site = build_site(articles, Config())
     news = news_articles(site)
     assert len(news) == NEWS_MAX and [a.seq for a in news[:2]] == [1200, 1199] and news[-1].seq == 201
-    # An old article published today (backdated) is news; one first published long ago is not.
+    # A story backdated to long ago and published now is not news.
     late = Article(source="x.md", id="x", title="X", slug="x", path="x/", published=start - dt.timedelta(days=400), updated=start, summary="", body=b"",
                    seq=1201, first_published=start + dt.timedelta(days=30))  # fmt: skip
-    assert [a.id for a in news_articles(build_site([*articles, late], Config()))] == ["x"]
+    assert "x" not in [a.id for a in news_articles(build_site([*articles, late], Config()))]
     assert news_articles(build_site([], Config())) == ()
+
+
+def test_a_byline_never_takes_over_a_described_authors_page(make_site: MakeSite) -> None:
+    config = '[authors.jane]\nname = "Jane Doe"\nbio = "City hall."\n'
+    site = make_site(
+        content={
+            "one.md": article_md("One", date="2024-03-01T10:00:00+00:00", author="Jane Doe"),
+            "two.md": article_md("Two", date="2024-03-02T10:00:00+00:00", author="'Jane!'"),
+            "three.md": article_md("Three", date="2024-03-03T10:00:00+00:00", author="Li Wei"),
+            "four.md": article_md("Four", date="2024-03-04T10:00:00+00:00", author="李伟"),
+        },
+        config=config,
+    )
+    assert build(site).ok
+    out = site / "output"
+    jane = lxml_html.fromstring((out / "authors" / "jane" / "index.html").read_bytes())
+    assert jane.xpath("string(//h1)").strip() == "Jane Doe" and "City hall." in jane.text_content()
+    assert [a.text_content() for a in jane.xpath("//main//h2/a")] == ["One"]
+    [other] = [p for p in (out / "authors").iterdir() if p.name.startswith("jane-")]
+    assert lxml_html.fromstring((other / "index.html").read_bytes()).xpath("string(//h1)").strip() == "Jane!"
+    # Two names of one slug share a page, named the same whatever the order of the articles.
+    shared = lxml_html.fromstring((out / "authors" / "li-wei" / "index.html").read_bytes())
+    assert shared.xpath("string(//h1)").strip() == "Li Wei" and len(shared.xpath("//main//h2/a")) == 2
 
 
 @pytest.mark.parametrize(("language", "code"), [("en", "en"), ("fr-CA", "fr"), ("zh-Hant-TW", "zh-tw"), ("zh-HK", "zh-tw"), ("zh-Hans", "zh-cn"), ("zh", "zh-cn"), ("gsw", "gsw")])
