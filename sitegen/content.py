@@ -447,12 +447,12 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
             return attrs
         media.append(record)
         copy = images_mod.output_path(record)
-        fixed = {**values, "src": images_mod.relative_link(copy, page)}
+        fixed = {**values, "src": urls.relative_link(copy, page)}
         if "width" not in values and "height" not in values:
             fixed.update(width=str(record.width), height=str(record.height))
         sizes = images_mod.widths(record)
         if sizes and "srcset" not in values:
-            srcset = [f"{images_mod.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in sizes]
+            srcset = [f"{urls.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in sizes]
             fixed["srcset"] = ", ".join([*srcset, f"{fixed['src']} {record.width}w"])
             fixed.setdefault("sizes", "(min-width: 48rem) 48rem, 100vw")
         fixed.setdefault("loading", "lazy")

@@ -155,13 +155,6 @@ def scaled_height(record: ImageRecord, width: int) -> int:
     return max(1, round(record.height * width / record.width))
 
 
-def relative_link(site_path: str, page_path: str) -> str:
-    """A link from the page at ``page_path`` to ``site_path``: relative, so that it works
-    on any host and under any sub-path (feeds make it absolute)."""
-    folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
-    return posixpath.relpath(site_path, folder or ".")
-
-
 def render(record: ImageRecord, width: int) -> bytes:
     """The bytes of the image's copy: the file as it is (``width`` 0), or resized to
     ``width`` with its metadata left out. Raises ImageError if the file changed since it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
 from collections.abc import Callable
 from html import escape
@@ -90,6 +91,13 @@ def site_path(written: str) -> str | None:
     if {".", ".."} & set(path.split("/")) or "%2f" in path.lower() or "%2e" in path.lower():
         return None
     return path
+
+
+def relative_link(site_path: str, page_path: str) -> str:
+    """A link from the page at ``page_path`` to ``site_path``: relative, so that it works
+    on any host and under any sub-path (feeds make it absolute)."""
+    folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+    return posixpath.relpath(site_path, folder or ".")
 
 
 def author_path(author_slug: str) -> str:
