@@ -172,3 +172,14 @@ def test_canonical_must_be_an_absolute_url(make_site: MakeSite) -> None:
     assert [str(e) for e in report.errors] == [
         f"{site / 'content' / 'a.md'}:4: canonical: must be the original's absolute http(s) URL, such as https://example.com/story, not 'javascript:alert(1)'"
     ]
+
+
+def test_the_subscribe_page_lists_every_authors_feeds(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    report = build(site)
+    assert report.ok
+    page = lxml_html.fromstring((site / "output" / "subscribe" / "index.html").read_bytes())
+    hrefs = set(page.xpath("//a/@href"))
+    for slug in ("jane-doe", "sam-lee", "the-desk"):
+        assert {f"/news/authors/{slug}/atom.xml", f"/news/authors/{slug}/rss.xml", f"/news/authors/{slug}/feed.json"} <= hrefs
+    assert check_output(site / "output", report.config) == []
