@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     block = readme.split("## sitegen.toml", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     config = parse_config(block, P)
     assert [a.slug for a in config.authors] == ["jane-doe"] and config.max_image_bytes == Config().max_image_bytes
+    # Every setting is shown there.
+    for f in dataclasses.fields(Config):
+        name = {"import_rules": "[import]", "authors": "[authors."}.get(f.name, f"\n{f.name} = ")
+        assert name in "\n" + block, f.name
     assert config.base_url == "https://example.org/news/"
     assert config.import_rules == Config().import_rules
     assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)
