@@ -106,10 +106,13 @@ def _incremental_build(
     if memo.nothing_changed(output_dir, theme_dirs(site_dir), config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
-    return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress))
+    # A build for another address (a preview: --base-url, sitegen serve) is not where the
+    # site lives: its addresses are not remembered as the articles' (redirects.py).
+    preview = "base_url" in overrides
+    return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress), preview)
 
 
-def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers: Workers) -> BuildReport:
+def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers: Workers, preview: bool = False) -> BuildReport:
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
@@ -131,7 +134,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # ledger (updated dates, order of publication), then order, tags, archive.
     distinct, site_errors = site_mod.unique(loaded.articles)
     ledger_errors: list[SitegenError] = []
-    history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now())
+    history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now(), record_urls=not preview)
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)

@@ -30,6 +30,7 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
+from urllib.parse import urlsplit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +94,12 @@ def read_history(
     inputs: Inputs,
     errors: list[SitegenError] | None = None,
     now: dt.datetime | None = None,
+    record_urls: bool = True,
 ) -> History:
     """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
     with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger; the
-    ledger kept up to date on disk.
+    ledger kept up to date on disk. ``record_urls`` False (a preview at another address:
+    ``--base-url``, ``sitegen serve``) adds no address to any article's history.
 
     A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
     naming it: added to ``errors`` when given, and the dates are still those worked out
@@ -104,7 +107,7 @@ def read_history(
     """
     path = content_dir / LEDGER_NAME
     stored = load_ledger(content_dir, inputs.read)
-    history, ledger = apply_ledger(articles, stored, config, now or dates.now(config.zone))
+    history, ledger = apply_ledger(articles, stored, config, now or dates.now(config.zone), record_urls)
     if history.warnings:
         history = dataclasses.replace(history, warnings=tuple(f"{path}: {w}" for w in history.warnings))
     try:
@@ -155,7 +158,9 @@ def _valid(value: Any, types: dict[str, type]) -> bool:
     return isinstance(value, dict) and all(type(value.get(k)) is t for k, t in types.items())
 
 
-def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime) -> tuple[History, Ledger]:
+def apply_ledger(
+    articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime, record_urls: bool = True
+) -> tuple[History, Ledger]:
     """What is out, with the ledger's fields set, and the ledger to store.
 
     Out: every article the ledger has published (readers have it, even if its date has
@@ -195,7 +200,10 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
             first = max(published, appearing) if appearing else published
         updated = _updated(article, seen, published, zone)
         url = config.base_url + article.path
-        former = tuple(u for u in (seen.urls if seen else ()) if u != url)
+        known_urls = seen.urls if seen else ()
+        former = tuple(u for u in known_urls if u != url)
+        if record_urls and _public(url):
+            known_urls = (*former, url)
         result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
@@ -206,7 +214,7 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
             first=dates.format_iso(first),
             date=article.floating_date,
             published=dates.format_iso(published) if article.floating_date else "",
-            urls=(*former, url),
+            urls=known_urls,
         )
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
@@ -216,6 +224,12 @@ def apply_ledger(articles: Sequence[Article], stored: Ledger | None, config: Con
 
 
 _UNNUMBERED = Entry("", "", 0, "")
+
+
+def _public(url: str) -> bool:
+    """Whether an address is worth remembering: not this machine's (a local preview)."""
+    host = urlsplit(url).hostname or ""
+    return host not in ("localhost", "::1", "0.0.0.0") and not host.startswith("127.") and not host.endswith(".localhost")
 
 
 def _is_preview(article: Article, now: dt.datetime) -> bool:

@@ -91,7 +91,18 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - run: pip install sitegen
+      # "sitegen" on PyPI is another project: install this one from where you got it, set
+      # as the repository variable SITEGEN_PACKAGE (Settings > Secrets and variables >
+      # Actions > Variables), e.g. git+https://github.com/OWNER/sitegen@v0.1.0
+      - name: Install sitegen
+        env:
+          SITEGEN_PACKAGE: ${{ vars.SITEGEN_PACKAGE || '%(package)s' }}
+        run: |
+          if [ -z "$SITEGEN_PACKAGE" ]; then
+            echo "::error::Set the repository variable SITEGEN_PACKAGE to where sitegen is installed from (e.g. git+https://github.com/OWNER/sitegen@v0.1.0)"
+            exit 1
+          fi
+          pip install "$SITEGEN_PACKAGE"
       - run: sitegen build
       # Once the site is live: stop before deploying if subscribers would see a changed id,
       # a lost entry or a moved date (put your base_url here).
@@ -118,13 +129,31 @@ class Made:
     """Files that were there already: left as they are."""
 
 
+def installed_from() -> str:
+    """Where this sitegen was installed from, as pip takes it, when CI can install it from
+    there too (a VCS checkout: ``git+https://...@commit``); "" otherwise (a local folder)."""
+    import json
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("sitegen").read_text("direct_url.json")
+        found = json.loads(text) if text else {}
+    except (metadata.PackageNotFoundError, ValueError):
+        return ""
+    url, vcs = found.get("url", ""), found.get("vcs_info") or {}
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")) or vcs.get("vcs") != "git":
+        return ""
+    commit = vcs.get("commit_id") or vcs.get("requested_revision") or ""
+    return f"git+{url}" + (f"@{commit}" if commit else "")
+
+
 def init_site(site_dir: Path) -> Made:
     """A new site in ``site_dir`` (made if need be): a commented sitegen.toml, seeds/,
     content/, a .gitignore and a sample CI workflow. Existing files are kept."""
     files = {
         CONFIG_NAME: SITE_TOML,
         ".gitignore": GITIGNORE,
-        ".github/workflows/site.yml": CI_WORKFLOW,
+        ".github/workflows/site.yml": CI_WORKFLOW % {"package": installed_from()},
     }
     for folder in ("seeds", "content"):
         (site_dir / folder).mkdir(parents=True, exist_ok=True)

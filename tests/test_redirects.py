@@ -136,3 +136,23 @@ def test_bad_aliases_are_errors_naming_the_line(make_site: MakeSite) -> None:
         f"{site / 'content' / 'a.md'}:4: aliases: 'https://evil.example/x' is not a path of this site: write one such as 2019/old-story/",
         f"{site / 'content' / 'b.md'}:4: aliases: '../../etc/' is not a path of this site: write one such as 2019/old-story/",
     ]
+
+
+def test_previews_and_local_addresses_are_never_remembered(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    ledger = site / "content" / ".sitegen-updated.json"
+    assert build(site).ok
+    recorded = ledger.read_bytes()
+    # A preview for another address (sitegen build --base-url, sitegen serve) leaves the
+    # committed ledger as it was, and the real build after it redirects nothing.
+    assert build(site, overrides={"base_url": "https://example.org/preview/"}).ok
+    assert build(site, overrides={"base_url": "http://127.0.0.1:8123/"}).ok
+    assert ledger.read_bytes() == recorded
+    assert build(site).ok and rules(out) == {} and not (out / "preview").exists()
+    # A site still at the default local address remembers none of it.
+    (site / "sitegen.toml").write_text('base_url = "http://localhost:8000/"\n')
+    assert build(site).ok
+    (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\n')
+    assert build(site).ok
+    assert "localhost" not in ledger.read_text()

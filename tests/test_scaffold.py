@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import Config, ImportRules, parse_config
+from sitegen import scaffold
 from sitegen.scaffold import SITE_TOML, theme_files
 
 
@@ -25,7 +26,11 @@ def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_pa
     for name in ("sitegen.toml", ".gitignore", ".github/workflows/site.yml"):
         assert (site / name).is_file() and f"created {site / name}" in result.output
     assert (site / "seeds").is_dir() and (site / "content").is_dir()
-    assert yaml.safe_load((site / ".github/workflows/site.yml").read_text())["jobs"]["build"]["steps"]
+    steps = yaml.safe_load((site / ".github/workflows/site.yml").read_text())["jobs"]["build"]["steps"]
+    # Never "pip install sitegen": that name on PyPI is another project.
+    [install] = [step for step in steps if step.get("name") == "Install sitegen"]
+    assert install["run"].rstrip().endswith('pip install "$SITEGEN_PACKAGE"') and "vars.SITEGEN_PACKAGE" in install["env"]["SITEGEN_PACKAGE"]
+    assert not any(step.get("run", "").strip() == "pip install sitegen" for step in steps)
     assert runner.invoke(main, ["new", "--site", str(site), "First story"]).exit_code == 0
     report = build(site)
     assert report.ok and report.warnings == [] and report.articles == 1
@@ -91,3 +96,19 @@ def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
     assert build(site).ok and "<p>Edited</p>" in (site / "output" / "index.html").read_text()
     unknown = runner.invoke(main, ["theme", "copy", "--site", str(site), "nope.html"])
     assert unknown.exit_code == 1 and "no such theme file: nope.html" in unknown.output
+
+
+def test_the_workflow_installs_sitegen_from_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    class Installed:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def read_text(self, name: str) -> str:
+            return self.text
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Installed('{"url": "https://git.example/news/sitegen.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}'))
+    assert scaffold.installed_from() == "git+https://git.example/news/sitegen.git@abc123"
+    monkeypatch.setattr(metadata, "distribution", lambda name: Installed('{"url": "file:///home/me/sitegen", "dir_info": {"editable": true}}'))
+    assert scaffold.installed_from() == ""
