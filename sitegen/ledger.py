@@ -30,11 +30,11 @@ import dataclasses
 import datetime as dt
 import json
 import uuid
-from urllib.parse import urlsplit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import dates
 from .cache import Inputs

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from sitegen import scaffold
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import Config, ImportRules, parse_config
-from sitegen import scaffold
 from sitegen.scaffold import SITE_TOML, theme_files
 
 
