@@ -359,7 +359,7 @@ def parse_article(
         body_html = _body_images(body_html, path, path_in_site, images, media, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}"))
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
-    summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html))
+    summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html, notes=False))
     seen = [title, summary, converted]
     if media:
         seen += [r.sha for r in media]

@@ -87,17 +87,40 @@ def escape_markdown(paragraph: str) -> str:
 _BLOCK_TAGS = frozenset(("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"))
 
 
+_VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
+# What Python-Markdown's footnotes extension adds around the text: the reference mark, the
+# notes at the end and their back-links. Not part of what an article says first.
+_NOTE_CLASSES = frozenset(("footnote", "footnote-ref", "footnote-backref"))
+
+
 class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, notes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.notes = notes
+        self._skipping: list[str] = []
+        """The open elements from a footnote element in, while ``notes`` is False."""
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self._skipping:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skipping:
+            if tag not in _VOID_TAGS:
+                self._skipping.append(tag)
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        if not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS:
+            self._skipping.append(tag)
+            return
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._skipping:  # closing elements left open inside it too
+            while self._skipping.pop() != tag:
+                pass
 
 
 # Comments, then anything from "<" to the next ">": a tag, a declaration or a marked section.
@@ -105,9 +128,10 @@ _MARKUP_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment, whitespace folded."""
-    parser = _TextExtractor()
+def html_to_text(markup: str, notes: bool = True) -> str:
+    """Visible text of an HTML fragment, whitespace folded; without footnotes and their
+    marks when ``notes`` is False (for a summary)."""
+    parser = _TextExtractor(notes)
     try:
         parser.feed(markup)
         parser.close()

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.text import BIDI_CONTROLS_RE, clean_title, is_visible
+from sitegen.content import new_markdown
+from sitegen.text import BIDI_CONTROLS_RE, clean_title, html_to_text, is_visible
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
@@ -74,3 +75,11 @@ def test_format_control_space_and_mark_characters_alone_are_invisible(text: str)
 def test_letters_digits_punctuation_and_symbols_are_visible(text: str) -> None:
     blanks = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
     assert is_visible(text) == any(char not in blanks for char in text)
+
+
+def test_a_summary_leaves_out_footnotes_and_their_marks() -> None:
+    body = new_markdown().convert("A claim[^1] and more.\n\n[^1]: The note.\n\nAfter.")
+    assert html_to_text(body, notes=False) == "A claim and more. After."
+    assert "The note." in html_to_text(body) and "↩" in html_to_text(body)
+    # Hand-written HTML left open inside a note does not swallow what follows.
+    assert html_to_text('<div class="footnote"><p>note<b>x</div><p>Rest</p>', notes=False) == "Rest"
