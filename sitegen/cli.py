@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .build import BuildReport
 from .build import build as run_build
-from .config import Config, load_config
+from .config import Config, load_config, override
 from .errors import shown_path
 from .parallel import default_jobs
 
@@ -36,7 +36,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Every file written so far is whole (written beside its place, then renamed);
+            # the next build finishes the work. 130: interrupted, as shells report it.
+            click.echo("\ninterrupted: every file is whole; the next build finishes the work", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """sitegen: build a static news site with correct Atom, RSS and JSON feeds.
@@ -122,7 +133,8 @@ def build(
     default=None,
     help="Also compare the feeds with a previous build as a subscriber would: OLD is its output folder, or the live site's address.",
 )
-def check(site_dir: Path, output_dir: Path | None, against: str | None) -> None:
+@click.option("--base-url", "base_url", metavar="URL", default=None, help="The address the site was built for with `build --base-url`.")
+def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url: str | None) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.
 
@@ -134,7 +146,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None) -> None:
     Exits with status 1 when anything is wrong.
     """
     _require_site(site_dir)
-    config = load_config(site_dir)
+    config = override(load_config(site_dir), **_overrides(base_url, False, False))
     out = output_dir or site_dir / "output"
     if not out.is_dir():
         raise click.ClickException(f"{out} does not exist: run `sitegen build` first")

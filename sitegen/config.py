@@ -148,7 +148,10 @@ def parse_config(text: str, path: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(path, f"not valid TOML: {e}") from e
+        # tomllib says where at the end of its message: "... (at line 3, column 7)".
+        where = _TOML_WHERE_RE.search(str(e))
+        message = str(e)[: where.start()] if where else str(e)
+        raise ConfigError(path, f"not valid TOML: {message}" + (f" (column {where[2]})" if where else ""), int(where[1]) if where else None) from e
     except RecursionError as e:
         raise ConfigError(path, "not valid TOML: arrays or tables nested too deeply", _deepest_line(text)) from e
     except ValueError as e:  # an integer of more than 4,300 digits
@@ -315,6 +318,7 @@ def _check_base_url(value: str, fail: Any) -> str:
 
 
 _LONG_NUMBER_RE = re.compile(r"[0-9_]{4301}")
+_TOML_WHERE_RE = re.compile(r" \(at line (\d+), column (\d+)\)$")
 
 
 def _deepest_line(text: str) -> int | None:

@@ -83,7 +83,7 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
         except BlockingIOError:
             holder = _holder(fd)
             if not wait:
-                raise LockError(None, f"another sitegen build of {site_dir} is running{holder}; try again when it ends") from None
+                raise LockError(None, f"another sitegen build of {site_dir.resolve()} is running{holder}; try again when it ends") from None
             if on_wait is not None:
                 on_wait(f"waiting for another sitegen build of this site{holder} to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)

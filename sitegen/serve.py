@@ -33,6 +33,7 @@ import mimetypes
 import os
 import secrets
 import shutil
+import signal
 import socket
 import socketserver
 import tempfile
@@ -119,6 +120,10 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
     """Build, serve and watch the site in ``site_dir`` until Ctrl-C."""
     say = log or _echo
     server = Server(site_dir, options, say)
+    # Stopped by a closed terminal, `docker stop` or systemd as by Ctrl-C: its temporary
+    # copy of the site is removed either way.
+    handles = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
+    previous = signal.signal(signal.SIGTERM, _interrupt) if handles else None
     try:
         url = server.start()
         say(f"Serving {site_dir} at {url} (Ctrl-C to stop)")
@@ -127,6 +132,12 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
         say("Stopping.")
     finally:
         server.stop()
+        if handles:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class Server:

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
 
+from sitegen import cli
 from sitegen.cli import main
 
 
@@ -197,3 +198,29 @@ def test_warnings_name_files_as_the_user_would_type_them(runner: CliRunner, make
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0
     assert f"warning: {Path('content') / 'a.md'}:4: unknown front-matter key 'titel'" in result.output
+
+
+def test_ctrl_c_exits_130_saying_every_file_is_whole(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_build", interrupted)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 130
+    assert "interrupted: every file is whole; the next build finishes the work" in result.output
+
+
+def test_check_takes_the_address_a_preview_was_built_for(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://example.org/"\n')
+    assert runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://example.org/sub/"]).exit_code == 0
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 1  # links under /sub/ are not this address's
+    result = runner.invoke(main, ["check", "--site", str(site), "--base-url", "https://example.org/sub/"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_toml_syntax_error_names_its_line(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(config='title = "A"\n\npage_size 10\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "sitegen.toml:3: not valid TOML: Expected '=' after a key in a key/value pair (column 11)" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import signal
@@ -310,17 +311,23 @@ def test_stop_frees_the_port_and_ends_the_threads(make_site: MakeSite, start: St
     assert not (site / "output").exists()
 
 
-def test_sitegen_serve_runs_until_ctrl_c(make_site: MakeSite) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_path: Path, stop: signal.Signals) -> None:
+    """Stopped by Ctrl-C or by SIGTERM (a closed terminal, docker stop): exit 0, and its
+    temporary copy of the site is gone."""
     site = make_site(content={"a.md": article_md("A")})
+    temp = tmp_path / "temp"
+    temp.mkdir()
     command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
     try:
         assert process.stderr is not None
         lines = [process.stderr.readline() for _ in range(2)]  # "Built in ...", then:
         serving = re.search(r"^Serving .* at (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)$", lines[-1])
         assert serving, lines
         assert get(serving.group(1), "/").status == 200
-        process.send_signal(signal.SIGINT)
+        assert list(temp.iterdir())  # the build it serves
+        process.send_signal(stop)
         assert process.wait(timeout=DEADLINE) == 0
         assert "Stopping." in process.stderr.read()
     finally:
@@ -328,6 +335,7 @@ def test_sitegen_serve_runs_until_ctrl_c(make_site: MakeSite) -> None:
         process.wait()
     with pytest.raises(OSError):
         get(serving.group(1), "/")
+    assert list(temp.iterdir()) == []
 
 
 def test_overrides_and_addresses() -> None:
