@@ -145,7 +145,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         renderer=render.Renderer(site, theme, memo.state.templates),
         feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
         feed_reads=feed_reads,
-        digests=deps.Digests(config, site),
+        digests=deps.Digests(config, site, theme.fingerprints()),
     )
     tools.renderer.prepare({o.page.template for o in outputs if isinstance(o, plan.PageOutput)})
     # The output folder is marked as being written (a killed build's temp files are then

@@ -25,6 +25,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import urls
+from .compress import decompress, original_of
 from .config import Config
 from .feeds import ARCHIVE_PREFIX
 
@@ -313,6 +314,23 @@ def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anc
                 yield f"broken link: {target} (no element with id {unquote(parts.fragment)!r})"
 
 
+def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Problem]:
+    """A precompressed copy (``page.html.gz``) must hold its original's bytes: a server
+    sends it instead of the original."""
+    try:
+        data, expected = path.read_bytes(), original.read_bytes()
+    except FileNotFoundError:
+        return [Problem(rel, f"is a compressed copy of {original.name}, which is missing")]
+    except OSError as e:
+        return [Problem(rel, f"cannot be read: {e.strerror or e}")]
+    try:
+        if decompress(data, encoding) != expected:
+            return [Problem(rel, f"differs from {original.name}: servers would send readers another file")]
+    except ValueError as e:
+        return [Problem(rel, str(e))]
+    return []
+
+
 def check_output(out_dir: Path, config: Config) -> list[Problem]:
     """Every problem found in the built site under ``out_dir``, in path order."""
     links = urls.Urls(config.base_url)
@@ -321,6 +339,9 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
     anchors: dict[str, set[str]] = {}
     for path in sorted(out_dir.rglob("*")):
         rel = path.relative_to(out_dir).as_posix()
+        if (copy := original_of(rel)) is not None:
+            problems += check_copy(path, rel, out_dir / copy[0], copy[1])
+            continue
         feed = path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
         if (not feed and path.suffix != ".html") or path.is_dir():
             continue

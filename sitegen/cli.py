@@ -77,6 +77,7 @@ def main() -> None:
 @click.option("--base-url", "base_url", metavar="URL", default=None, help="Build for this address instead of sitegen.toml's base_url (a preview host).")
 @click.option("--drafts", is_flag=True, help="Publish drafts too (a preview); otherwise `draft: true` keeps an article out.")
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
+@click.option("--relative", is_flag=True, help="Link pages by relative URLs, so that the output works opened from disk (a preview).")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
 @NO_WAIT_OPTION
@@ -88,6 +89,7 @@ def build(
     base_url: str | None,
     drafts: bool,
     future: bool,
+    relative: bool,
     verbose: bool,
     quiet: bool,
     no_wait: bool,
@@ -110,7 +112,7 @@ def build(
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
-    overrides = _overrides(base_url, drafts, future)
+    overrides = _overrides(base_url, drafts, future, relative)
     report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
     _print_report(report, verbose, quiet)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
@@ -297,7 +299,7 @@ def _require_site(site_dir: Path) -> None:
         )
 
 
-def _overrides(base_url: str | None, drafts: bool, future: bool) -> dict[str, object]:
+def _overrides(base_url: str | None, drafts: bool, future: bool, relative: bool = False) -> dict[str, object]:
     """The settings the command line replaces for this build."""
     overrides: dict[str, object] = {}
     if base_url is not None:
@@ -306,6 +308,8 @@ def _overrides(base_url: str | None, drafts: bool, future: bool) -> dict[str, ob
         overrides["drafts"] = True
     if future:
         overrides["future"] = True
+    if relative:
+        overrides["relative"] = True
     return overrides
 
 

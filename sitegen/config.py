@@ -124,6 +124,13 @@ class Config:
     logo: str = ""
     """The publisher's logo for search engines' article data: a path in the output folder
     (``static/logo.png``, from ``templates/static/``) or an absolute http(s) URL."""
+    compress: bool = True
+    """Write a gzip (``.gz``) and a Brotli (``.br``) copy beside every text file (HTML, XML,
+    JSON, CSS, JS, TXT, XSL, SVG), for servers that send them as they are (nginx
+    ``gzip_static``/``brotli_static``). Hosts that compress by themselves need none."""
+    relative: bool = False
+    """Link every page to the others by relative URLs ending in ``index.html``, so that the
+    output works opened from disk, with no server (a preview: ``sitegen build --relative``)."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
     authors: tuple[AuthorInfo, ...] = ()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from .config import Config
@@ -104,9 +104,12 @@ def recording(config: Config, log: set[str]) -> Config:
 class Digests:
     """Digests of the parts of ``config`` and ``site`` a step may read, computed once each."""
 
-    def __init__(self, config: Config, site: Site | None = None) -> None:
+    def __init__(self, config: Config, site: Site | None = None, assets: Mapping[str, str] | None = None) -> None:
+        """``assets``: each static file's fingerprinted path (theme.Theme.fingerprints), for
+        the pages that link to one (read as ``asset.<path>``)."""
         self.config = config
         self.site = site
+        self.assets = assets or {}
         self._memo: dict[str, str] = {}
 
     def of(self, name: str) -> str:
@@ -124,6 +127,8 @@ class Digests:
 
     def _compute(self, name: str) -> str:
         scope, _, attribute = name.partition(".")
+        if scope == "asset":
+            return self.assets.get(attribute, "missing")
         target: object = self.site if scope == "site" else self.config
         if target is None:
             return "missing"

@@ -9,6 +9,7 @@ for the next build. What a step read is recorded while it runs (deps.py), never 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -198,12 +199,15 @@ class Memo:
                 result.records[output.path] = old
             else:
                 todo.append(index)
-        done = workers.map(_render_one, todo, context=(outputs, tools, output_dir), label="Rendering")
+        jobs = _jobs(outputs, todo)
+        done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering")
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for index, outcome in zip(todo, done, strict=True):
+        for index, outcome in zip((i for job in jobs for i in job), (o for outcomes in done for o in outcomes), strict=True):
             path = outputs[index].path
             if isinstance(outcome, SitegenError):
-                result.errors.append(outcome)
+                # One error for a file and its compressed copies, which fail with it.
+                if not (result.errors and result.errors[-1] is outcome):
+                    result.errors.append(outcome)
                 result.failed.append(path)
                 continue
             staged, record = outcome
@@ -225,12 +229,24 @@ class Memo:
         never follows a link to a file this build has not published yet."""
         order = [o.path for o in sorted(outputs, key=lambda o: o.wave) if o.path in rendering.staged]
         paths = {rendering.staged[p].target: p for p in order}
+        failed: set[str] = set()
         for error in publish(rendering.staged[p] for p in order):
             path = paths[str(error.path)]
             rendering.errors.append(error)
+            failed.add(path)
+        # A compressed copy must never disagree with its original: when either could not be
+        # published, the copy is removed, and servers send the original.
+        for output in outputs if failed else ():
+            staged = rendering.staged.get(output.path)
+            if staged is not None and output.source is not None and {output.path, output.source.path} & failed:
+                failed.add(output.path)
+                with contextlib.suppress(OSError):
+                    os.unlink(staged.target)
+        for path in sorted(failed):
             rendering.failed.append(path)
-            rendering.written.remove(path)
-            del rendering.records[path]
+            if path in rendering.written:
+                rendering.written.remove(path)
+            rendering.records.pop(path, None)
 
     # ---- the end ---------------------------------------------------------------------
 
@@ -294,16 +310,44 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     return state, msgspec.structs.replace(record, reads=context.digests.reads(log)), images.states
 
 
-def _render_one(context: tuple[Sequence[Output], Tools, Path], index: int) -> tuple[Staged, OutputRecord] | SitegenError:
-    """Render and stage one output file (in a worker): (what was staged, its record), or the error."""
+def _jobs(outputs: Sequence[Output], todo: list[int]) -> list[tuple[int, ...]]:
+    """The outputs to render, grouped: an output made from another (a compressed copy) is
+    rendered with it when both are due, so that the source is rendered once."""
+    jobs: list[list[int]] = []
+    by_path: dict[str, list[int]] = {}
+    for index in todo:
+        source = outputs[index].source
+        job = by_path.get(source.path) if source is not None else None
+        if job is not None:
+            job.append(index)
+        else:
+            job = [index]
+            jobs.append(job)
+            by_path[outputs[index].path] = job
+    return [tuple(job) for job in jobs]
+
+
+def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, ...]) -> list[tuple[Staged, OutputRecord] | SitegenError]:
+    """Render and stage the outputs of one job (in a worker): for each, (what was staged,
+    its record), or the error. The job's files succeed or fail together: a compressed copy
+    is never left older or newer than its original."""
     outputs, tools, output_dir = context
-    output = outputs[index]
+    first = outputs[job[0]]
+    done: list[tuple[Staged, OutputRecord]] = []
     try:
-        rendered = output.render(tools)
-        staged = stage_file(output_dir, output.path, rendered.data)
+        rendered = first.render(tools)
+        for index in job:
+            output = outputs[index]
+            own = rendered if output is first else output.made_from(rendered)
+            staged = stage_file(output_dir, output.path, own.data)
+            done.append((staged, OutputRecord(output.key(tools, own.reads), staged.size, staged.mtime_ns, own.reads)))
     except SitegenError as e:
-        return e
-    return staged, OutputRecord(output.key(tools, rendered.reads), staged.size, staged.mtime_ns, rendered.reads)
+        for staged, _ in done:
+            if staged.temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(staged.temp)
+        return [e] * len(job)
+    return list(done)
 
 
 def _same_file(path: str, record: OutputRecord) -> bool:

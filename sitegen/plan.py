@@ -61,7 +61,17 @@ class Output:
         others come after them (0: article pages, static files; 1: listings; 2: feeds)."""
         return 0
 
+    @property
+    def source(self) -> Output | None:
+        """The output this one is made from (a compressed copy's original), if any: both
+        are rendered together, the source once."""
+        return None
+
     def render(self, tools: Tools) -> Rendered:
+        raise NotImplementedError
+
+    def made_from(self, source: Rendered) -> Rendered:
+        """This output's bytes, from its ``source``'s (only for an output that has one)."""
         raise NotImplementedError
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
@@ -149,6 +159,38 @@ class ImageOutput(Output):
         return deps.value_digest("image", self.image.sha, self.image.format, self.width, pillow if self.width else "")
 
 
+@dataclass(frozen=True, slots=True)
+class Compressed(Output):
+    """A gzip or Brotli copy of a text file (``page.html.gz``), made from its bytes; a
+    server sends it as it is to a client that accepts the encoding (compress.py)."""
+
+    original: Output
+    encoding: str
+
+    @property
+    def source(self) -> Output:
+        return self.original
+
+    @property
+    def wave(self) -> int:
+        # Published right after its original (the plan lists it there), never a wave apart.
+        return self.original.wave
+
+    def render(self, tools: Tools) -> Rendered:
+        return self.made_from(self.original.render(tools))
+
+    def made_from(self, source: Rendered) -> Rendered:
+        from .compress import compress
+
+        return Rendered(compress(source.data, self.encoding), source.reads)
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        from .compress import settings
+
+        # The original's key under the same reads: the copy changes exactly when it does.
+        return deps.value_digest("compressed", self.encoding, settings(), self.original.key(tools, reads))
+
+
 def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
     """Every output file of the site, one per path, and the articles that could not have one."""
     from . import feeds, images
@@ -156,12 +198,43 @@ def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenEr
 
     outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
     outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
-    outputs += [FileOutput(path, data) for path, data in theme.static_files()]
+    fingerprints = theme.fingerprints()
+    for path, data in theme.static_files():
+        # The file under its own name (for links from outside, the logo setting, feed.xsl)
+        # and under its fingerprinted one, which the theme links to (``asset`` filter).
+        outputs.append(FileOutput(path, data))
+        if path in fingerprints:
+            outputs.append(FileOutput(fingerprints[path], data))
+    outputs += _host_files(site, fingerprints)
     for image in images.unique(record for article in site.articles for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     kept, errors = _drop_collisions(outputs)
-    return kept + _redirects(site, kept), errors
+    # Redirects yield to every live file; compressed copies follow their originals.
+    kept += _redirects(site, kept)
+    return (_with_compressed(kept) if site.config.compress else kept), errors
+
+
+def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
+    """What static hosts read beside the site: ``_headers`` (Netlify, Cloudflare Pages) and
+    ``.nojekyll`` (GitHub Pages publishes the folder as it is, ``_headers`` included)."""
+    from .headers import HEADERS_FILE, headers_file
+
+    return [FileOutput(HEADERS_FILE, headers_file(site.config.base_url, fingerprints.values())), FileOutput(".nojekyll", b"")]
+
+
+def _with_compressed(outputs: list[Output]) -> list[Output]:
+    """``outputs`` with each text file followed by its compressed copies."""
+    from .compress import ENCODINGS, compressible
+
+    taken = {output.path for output in outputs}  # a static file may be a .gz of its own
+    planned: list[Output] = []
+    for output in outputs:
+        planned.append(output)
+        if compressible(output.path):
+            copies = ((output.path + suffix, encoding) for encoding, suffix in ENCODINGS.items())
+            planned += [Compressed(path, output, encoding) for path, encoding in copies if path not in taken]
+    return planned
 
 
 def _redirects(site: Site, live: Sequence[Output]) -> list[Output]:

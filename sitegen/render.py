@@ -76,10 +76,15 @@ class Renderer:
         )
         self.env.template_class = _Template
         links = urls.Urls(site.config.base_url)
+        self._links = links
+        self._relative = site.config.relative
+        self._page_path = ""
+        """The path of the page being rendered, for relative links."""
         # What templates see besides their context, site and config (the url filters'
-        # base URL, the generator's name): part of every page's key.
-        self.environment = f"{site.config.base_url}\0sitegen {__version__}"
-        self.env.filters["url"] = links.url
+        # base URL and mode, the generator's name): part of every page's key.
+        self.environment = f"{site.config.base_url}\0{site.config.relative}\0sitegen {__version__}"
+        self.env.filters["url"] = self._relative_url if site.config.relative else links.url
+        self.env.filters["asset"] = self._asset
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
         self.env.filters["human"] = dates.format_human
@@ -91,9 +96,27 @@ class Renderer:
         self._closures: dict[str, str] = {}
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
 
+    @jinja2.pass_context  # never folded into a template's code: the link depends on the page
+    def _relative_url(self, context: jinja2.runtime.Context, site_path: str = "") -> str:
+        """The ``url`` filter of a ``relative`` build: a link relative to the page rendered."""
+        return urls.relative_url(site_path, self._page_path)
+
+    @jinja2.pass_context  # called for every page, so that every page notes the read
+    def _asset(self, context: jinja2.runtime.Context, site_path: str) -> str:
+        """The ``asset`` filter: a link to the fingerprinted copy of a static file
+        (``{{ 'static/style.css' | asset }}``), noted as read: the page is rendered again
+        when that file changes."""
+        path = site_path.lstrip("/")
+        fingerprinted = self.theme.fingerprints().get(path)
+        if fingerprinted is None:
+            raise ValueError(f"{site_path!r} is not a file of templates/static/ (the asset filter links to static files)")
+        self._log.add("asset." + path)
+        return urls.relative_url(fingerprinted, self._page_path) if self._relative else self._links.url(fingerprinted)
+
     def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
         """The page's bytes, and the parts of ``site`` and ``config`` its templates read."""
         self._log.clear()
+        self._page_path = page.path
         try:
             template = self.env.get_template(page.template)
             html = template.render(page=page, **page.context)

@@ -45,6 +45,8 @@ SITE_TOML = """\
 # max_image_bytes = 20000000              # images larger than this are refused
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
+# compress = true                        # .gz and .br copies of text files, for nginx gzip_static/brotli_static
+# relative = false                        # relative links that work opened from disk (as --relative)
 
 # Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
 # of their own; a table describes one (its name is their page's slug: authors/jane-doe/).

@@ -375,8 +375,9 @@ class Server:
 
 
 def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:
-    """The settings a served build replaces: its own address, and the preview switches."""
-    overrides: dict[str, object] = {"base_url": url}
+    """The settings a served build replaces: its own address, and the preview switches.
+    No compressed copies: this server does not send them, and each save would wait for them."""
+    overrides: dict[str, object] = {"base_url": url, "compress": False}
     if options.future:
         overrides["future"] = True
     if options.drafts:

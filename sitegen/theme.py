@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import cache
+from . import cache, urls
 from .cache import Inputs
 from .errors import SitegenError, TemplateError
 
@@ -14,6 +14,12 @@ MAX_FILE_BYTES = 10_000_000
 """The largest file a template folder may hold: generous, as static files (images, fonts)
 live there too. Read with a limit, a file is also refused, without blocking, when it is a
 symbolic link or not a regular file (cache.read_file): a FIFO would hang the build."""
+
+
+ONE_ADDRESS = frozenset(("static/feed.xsl",))
+"""Static files with no fingerprinted copy: every feed names the feed stylesheet
+(feeds.STYLESHEET) by its one address, which must not change with it, as archive
+documents never change."""
 
 
 def is_editor_leftover(name: str) -> bool:
@@ -49,6 +55,7 @@ class Theme:
         self.files: dict[str, tuple[Path, bytes]] = {}
         self.problems: list[SitegenError] = []
         """The files left out, each as an error naming it, for the build's report."""
+        self._fingerprints: dict[str, str] | None = None
         for folder in theme_dirs(site_dir):
             for root, _, names in sorted(os.walk(folder)):
                 for name in sorted(names):
@@ -84,6 +91,14 @@ class Theme:
         for rel in sorted(self.files):
             if rel.startswith("static/"):
                 yield rel, self.files[rel][1]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each static file's site path -> the path of its fingerprinted copy
+        (``static/style.css`` -> ``static/style.1a2b3c4d.css``), which templates link to
+        through the ``asset`` filter."""
+        if self._fingerprints is None:
+            self._fingerprints = {rel: urls.fingerprinted(rel, data) for rel, data in self.static_files() if rel not in ONE_ADDRESS}
+        return self._fingerprints
 
 
 def _refusal(path: Path, refused: cache.Refused, limit: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import posixpath
 import re
 from collections.abc import Callable
@@ -107,6 +108,31 @@ def author_path(author_slug: str) -> str:
 def output_file(site_path: str) -> str:
     """The file that serves a site path: pretty URLs end in ``/`` and map to ``index.html``."""
     return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+
+
+def relative_url(site_path: str, page_path: str) -> str:
+    """A link from the page at ``page_path`` to ``site_path`` that works in a folder opened
+    from disk (``file://``): relative, and a folder's link names its ``index.html``, as
+    there is no server to find it."""
+    path, hash_sign, fragment = site_path.lstrip("/").partition("#")
+    folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+    return posixpath.relpath(output_file(path), folder or ".") + hash_sign + fragment
+
+
+def fingerprinted(path: str, data: bytes) -> str:
+    """``path`` with a digest of ``data`` before its extension (``static/style.1a2b3c4d.css``):
+    a changed file gets a new URL, so that browsers and caches may keep each one for ever."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    if not stem:  # no extension, or a name such as ".hidden"
+        stem, dot, extension = name, ".", ""
+    digest = hashlib.sha256(data).hexdigest()[:FINGERPRINT_LENGTH]
+    named = f"{stem}.{digest}{dot if extension else ''}{extension}"
+    return f"{folder}/{named}" if folder else named
+
+
+FINGERPRINT_LENGTH = 8
+"""Hex digits of a fingerprinted file's digest: enough to tell the versions of one file apart."""
 
 
 def safe_join(root: Path, relative: str, resolve: bool = True) -> Path:

@@ -79,7 +79,7 @@ def test_check_without_output_says_what_to_do(make_site: MakeSite, runner: CliRu
 
 
 def test_check_flags_markup_that_could_run_script(make_site: MakeSite, runner: CliRunner) -> None:
-    site = make_site(content={"a.md": article_md("A", body="Body text.")})
+    site = make_site(content={"a.md": article_md("A", body="Body text.")}, config="compress = false\n")  # output edited below
     assert build(site).ok
     out = site / "output"
     assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
@@ -136,7 +136,7 @@ def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runn
 
 
 def test_files_that_cannot_be_checked_are_named_not_a_crash(make_site: MakeSite, runner: CliRunner) -> None:
-    site = make_site(content={"a.md": article_md("A story")})
+    site = make_site(content={"a.md": article_md("A story")}, config="compress = false\n")  # output edited below
     assert build(site).ok
     out = site / "output"
     (out / "2024" / "05" / "a" / "index.html").write_bytes(b"")  # lxml: "Document is empty"
@@ -195,3 +195,18 @@ def test_check_finds_what_only_a_look_across_files_or_into_links_shows(make_site
     ]
     for message in expected:
         assert any(line.startswith(message) for line in found), (message, found)
+
+
+def test_a_compressed_copy_that_differs_from_its_original_is_a_problem(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A story")})
+    assert build(site).ok
+    out = site / "output"
+    assert check_output(out, Config()) == []
+    (out / "tags" / "index.html").write_text("<p>edited by hand</p>")
+    (out / "atom.xml.br").write_bytes(b"not brotli")
+    (out / "robots.txt").unlink()
+    found = sorted((p.path, p.message) for p in check_output(out, Config()))
+    assert ("tags/index.html.gz", "differs from index.html: servers would send readers another file") in found
+    assert ("tags/index.html.br", "differs from index.html: servers would send readers another file") in found
+    assert any(path == "atom.xml.br" and message.startswith("cannot be decompressed") for path, message in found)
+    assert ("robots.txt.gz", "is a compressed copy of robots.txt, which is missing") in found

@@ -124,7 +124,7 @@ def assert_whole(site: Path, out: Path | None = None) -> None:
         if path.name.endswith(TEMP_SUFFIX):
             continue
         data = path.read_bytes()
-        assert data, f"{path} is empty"
+        assert data or path.name == ".nojekyll", f"{path} is empty"  # GitHub Pages' marker is empty
         if path.suffix == ".html":
             assert data.endswith(b"</html>\n"), f"{path} is torn"
         elif path.suffix == ".xml":

@@ -217,7 +217,7 @@ def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: M
         subscription, archived = _follow_archives(out, base, name)
         assert len(archived) == len(set(archived)) == 20  # two full archives, each article once
         assert set(subscription) | set(archived) == everything  # the rest: in the subscription document
-    full = {path: path.read_bytes() for path in (out / "feeds" / "archive").iterdir()}
+    full = {path: path.read_bytes() for path in (out / "feeds" / "archive").iterdir() if path.suffix not in (".gz", ".br")}
     assert sorted(p.name for p in full) == ["1.json", "1.rss.xml", "1.xml", "2.json", "2.rss.xml", "2.xml"]
 
     for i in range(23, 31):  # eight more articles: archive 3 fills

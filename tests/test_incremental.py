@@ -46,6 +46,11 @@ def clean_build_of(site: Path, scratch: Path) -> dict[str, str]:
     return tree(scratch / "output")
 
 
+def originals(paths: set[str]) -> set[str]:
+    """``paths`` without the compressed copies (``.gz``, ``.br``), which come with each text file."""
+    return {p for p in paths if not p.endswith((".gz", ".br"))}
+
+
 def step(site: Path) -> tuple[BuildReport, set[str]]:
     """An incremental build: its report and the output files it created or changed."""
     out = site / "output"
@@ -158,8 +163,8 @@ def test_one_edited_article_rewrites_only_what_shows_it(site: Path, monkeypatch:
     assert "index.html" not in written and "tags/politics/index.html" not in written
     assert "sitemap.xml" in written
     assert all(not p.startswith(("2024/01/", "2024/02/", "2024/03/a0")) for p in written), written
-    assert len(written) <= 12, written
-    assert report.rendered < 25
+    assert len(originals(written)) <= 12, written
+    assert report.rendered < 25 * 3  # each with its two compressed copies
 
 
 def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
@@ -169,13 +174,13 @@ def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
     assert written == set() and report.rendered == 0  # the same bytes as the theme's file
     edit(site / "templates" / "tags.html", "<h1>Tags</h1>", "<h1>Every tag</h1>")
     report, written = step(site)
-    assert report.rendered == 1 and written == {"tags/index.html"}
+    assert report.rendered == 3 and originals(written) == {"tags/index.html"}  # and its two compressed copies
     # base.html is used by every page.
     shutil.copy(Path(__file__).parent.parent / "templates" / "base.html", site / "templates" / "base.html")
     edit(site / "templates" / "base.html", "<main>", '<main class="wide">')
     report, written = step(site)
     assert {p for p in written if p.endswith(".html")} == {p for p in tree(site / "output") if p.endswith(".html")}
-    assert not any(p.endswith((".xml", ".json")) for p in written)
+    assert not any(p.endswith((".xml", ".json")) for p in originals(written))
 
 
 def test_a_new_include_and_then_its_edit_reach_every_page_that_uses_it(site: Path, tmp_path: Path) -> None:
@@ -185,11 +190,11 @@ def test_a_new_include_and_then_its_edit_reach_every_page_that_uses_it(site: Pat
     step(site)
     edit(site / "templates" / "tags.html", "<h1>Tags</h1>", '<h1>Tags</h1>{% include "note.html" %}')
     _, written = step(site)
-    assert written == {"tags/index.html"}
+    assert originals(written) == {"tags/index.html"}
     # The include is known now (and remembered in the cache): editing it re-renders the page.
     edit(site / "templates" / "note.html", "First note", "Second note")
     report, written = step(site)
-    assert written == {"tags/index.html"} and report.rendered == 1
+    assert originals(written) == {"tags/index.html"} and report.rendered == 3
     doc = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes())
     assert doc.xpath("//p[@id='note']/text()") == ["Second note"]
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")

@@ -105,5 +105,6 @@ def test_a_damaged_ledger_is_renumbered_with_a_warning(make_site: MakeSite, seqs
     report = build(site)
     assert report.ok and any("renumbered" in w and LEDGER_NAME in w for w in report.warnings), report.warnings
     assert sorted(_seqs(site).values()) == [1, 2, 3]
-    assert len(list((site / "output" / "feeds" / "archive").iterdir())) == 3 * 3  # three archives, three formats
+    archive = [p for p in (site / "output" / "feeds" / "archive").iterdir() if p.suffix not in (".gz", ".br")]
+    assert len(archive) == 3 * 3  # three archives, three formats
     assert build(site).warnings == report.warnings  # replayed by a build with nothing to do, as every warning

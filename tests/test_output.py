@@ -437,7 +437,7 @@ def test_a_build_that_dies_while_rendering_leaves_the_site_as_it_was(make_site: 
     site = story_site(make_site)
     out = site / "output"
     build(site, jobs=1)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".sitegen-")}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
     (site / "content" / "new.md").write_text(article_md("New", date="2024-06-01T09:00:00+00:00"))
     (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
 

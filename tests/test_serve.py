@@ -340,9 +340,9 @@ def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_
 
 def test_overrides_and_addresses() -> None:
     url = "http://127.0.0.1:8000/"
-    assert build_overrides(ServeOptions(), url) == {"base_url": url}
-    assert build_overrides(ServeOptions(future=True), url) == {"base_url": url, "future": True}
-    assert build_overrides(ServeOptions(drafts=True), url) == {"base_url": url, "drafts": True}
+    assert build_overrides(ServeOptions(), url) == {"base_url": url, "compress": False}
+    assert build_overrides(ServeOptions(future=True), url) == {"base_url": url, "compress": False, "future": True}
+    assert build_overrides(ServeOptions(drafts=True), url) == {"base_url": url, "compress": False, "drafts": True}
     assert local_url("127.0.0.1", 8000) == url
     assert local_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert local_url("::", 8000) == "http://[::1]:8000/"

@@ -1,0 +1,73 @@
+"""``_headers``: the HTTP headers Netlify and Cloudflare Pages send with the site's files,
+read by both from the top of the folder they publish.
+
+- **Cache lifetimes.** Every file is revalidated on each use (``max-age=0,
+  must-revalidate``: a new build shows at once, and an unchanged file costs a 304), except
+  files whose URL changes with their bytes: the fingerprinted copies of static files
+  (``static/style.1a2b3c4d.css``) and images (``images/<hash>/``), kept for a year as
+  ``immutable``.
+- **Content types.** Feeds end in ``.xml`` and ``.json`` like other files, so each kind is
+  named by its path: Atom ``application/atom+xml``, RSS ``application/rss+xml``, JSON Feed
+  ``application/feed+json``, and the feeds' stylesheet ``application/xslt+xml`` (an XML
+  type: Firefox refuses to apply a stylesheet it does not parse as XML).
+
+The two hosts differ when several rules set one header: Netlify keeps the last rule's
+value, Cloudflare joins them with commas (``max-age=0, ..., max-age=31536000``: two
+lifetimes in one header). So the general rule comes first, and each later rule that sets a
+header again first detaches it (``! Cache-Control``: Cloudflare removes the value set so
+far, its own default included; Netlify ignores a line without a colon). tests/test_hosting.py applies the file to
+every built file the way each host does.
+
+Cloudflare reads at most 100 rules: this file has 14, plus one per static file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .feeds import ARCHIVE_PREFIX, ARCHIVE_SUFFIXES, FORMATS, MEDIA_TYPES
+
+HEADERS_FILE = "_headers"
+REVALIDATE = "public, max-age=0, must-revalidate"
+"""HTML, feeds and every file whose URL stays when its bytes change."""
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""Files whose URL changes with their bytes: a year, and no revalidation."""
+XSL_TYPE = "application/xslt+xml"
+IMAGES = "images/"
+"""Every file below is named after its content's hash (images.output_path)."""
+
+
+def content_types() -> list[tuple[str, str]]:
+    """(site path pattern, Content-Type) for the files whose type a host cannot tell by
+    their extension: ``*`` stands for any text, ``/`` included."""
+    rules: list[tuple[str, str]] = []
+    for fmt, name in FORMATS.items():
+        media = f"{MEDIA_TYPES[fmt]}; charset=utf-8"
+        rules += [(name, media), (f"*/{name}", media)]
+    # Archive documents: N.xml (Atom), N.rss.xml (RSS), N.json; the RSS rule after the
+    # Atom one, whose pattern it also matches.
+    for fmt in sorted(ARCHIVE_SUFFIXES, key=lambda f: f != "atom"):
+        rules.append((f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIXES[fmt]}", f"{MEDIA_TYPES[fmt]}; charset=utf-8"))
+    rules.append(("static/*.xsl", f"{XSL_TYPE}; charset=utf-8"))
+    return rules
+
+
+def headers_file(base_url: str, immutable: Iterable[str]) -> bytes:
+    """The ``_headers`` file of a site hosted at ``base_url`` whose files ``immutable``
+    (site paths) are fingerprinted."""
+    base = urlsplit(base_url).path or "/"
+    base = base if base.endswith("/") else base + "/"
+    lines = [
+        "# HTTP headers for Netlify and Cloudflare Pages (written by sitegen).",
+        "# Later rules win: each one that sets a header again detaches it first (! Name).",
+        "",
+        f"{base}*",
+        f"  Cache-Control: {REVALIDATE}",
+        "",
+    ]
+    for pattern in (IMAGES + "*", *sorted(immutable)):
+        lines += [f"{base}{pattern}", "  ! Cache-Control", f"  Cache-Control: {IMMUTABLE}", ""]
+    for pattern, media_type in content_types():
+        lines += [f"{base}{pattern}", "  ! Content-Type", f"  Content-Type: {media_type}", ""]
+    return "\n".join(lines).encode("utf-8")
