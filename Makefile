@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BROWSER_STAMP := $(VENV)/.installed-browser
 JAVA_STAMP := $(VENV)/.installed-java
+NGINX_STAMP := $(VENV)/.installed-nginx
 # axe-core for the accessibility test (tests/test_a11y.py), from npm into the venv.
 AXE_VERSION := 4.10.3
 AXE_STAMP := $(VENV)/axe/.installed-$(AXE_VERSION)
@@ -23,7 +24,7 @@ BENCH_ARGS  ?=
 build: $(STAMP)
 	$(BIN)/sitegen build
 
-test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP)
+test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP) $(NGINX_STAMP)
 	$(BIN)/python -m pytest
 
 # 1280x900 and 390x844 screenshots of a demo site in headless Chromium (tests/screenshots.py).
@@ -83,6 +84,18 @@ $(JAVA_STAMP): | $(BIN)/python
 	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } || \
 	  echo "make test: Java could not be installed; the Nu HTML checker test will be skipped"
+	touch $@
+
+# nginx for the hosting test (tests/test_hosting.py runs the README's recipe), with its
+# brotli_static module where the distribution has one.
+$(NGINX_STAMP): | $(BIN)/python
+	@PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
+	  echo "make test: nginx could not be installed; the nginx test will be skipped"
+	@{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1; } || \
+	  echo "make test: no brotli module for nginx; the nginx test checks gzip only"
 	touch $@
 
 # A pinned axe-core, installed once: the accessibility test never downloads anything.

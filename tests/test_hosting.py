@@ -1,0 +1,466 @@
+"""Output ready for real hosts: precompressed copies, fingerprinted static files, ``_headers``
+as Netlify and Cloudflare Pages apply it, ``--relative`` output that works from disk, and
+the README's nginx recipe run in a real nginx."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import brotli
+import pytest
+from click.testing import CliRunner
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+from PIL import Image
+
+from sitegen import compress, headers
+from sitegen.build import build
+from sitegen.check import check_output
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.scaffold import CI_WORKFLOW
+
+README = Path(__file__).parent.parent / "README.md"
+BASE_URL = "https://example.org/news/"
+CONFIG = f'base_url = "{BASE_URL}"\npage_size = 2\narchive_size = 2\nfeed_size = 2\nfeed_window = 0\n'
+COPIES = tuple(compress.ENCODINGS.values())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """The site's files (sitegen's manifest left out)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".sitegen-manifest.json"}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    """Articles in two tags, by two authors, one with an image: feeds, archives, listings."""
+    content = {
+        f"a{i}.md": article_md(
+            f"Story {i}",
+            date=f"2024-05-0{i + 1}T09:00:00+00:00",
+            body=f"Text of story {i}. " * 60,
+            tags="[politics, world]" if i % 2 else "[economy]",
+            author="Jane Doe" if i % 2 else "Sam Roe",
+        )
+        for i in range(5)
+    }
+    site = make_site(content=content, config=CONFIG)
+    Image.new("RGB", (1200, 800), (200, 80, 40)).save(site / "content" / "fire.jpg", quality=80)
+    text = (site / "content" / "a0.md").read_text()
+    (site / "content" / "a0.md").write_text(text.replace("---\n\n", "image: fire.jpg\nimage_alt: Smoke over the hills\n---\n\n![Fire](fire.jpg)\n\n", 1))
+    report = build(site)
+    assert report.ok, report.errors
+    return site
+
+
+# ---- precompressed copies ------------------------------------------------------------
+
+
+def test_every_text_file_has_copies_that_decompress_to_it(site: Path) -> None:
+    files = tree(site / "output")
+    texts = [p for p in files if compress.compressible(p)]
+    assert {"index.html", "atom.xml", "feed.json", "static/style.css", "static/feed.xsl", "robots.txt"} <= set(texts)
+    for path in texts:
+        assert gzip.decompress(files[path + ".gz"]) == files[path], path
+        assert brotli.decompress(files[path + ".br"]) == files[path], path
+        # No name, no time, a fixed system byte: the same bytes on any machine and day.
+        assert files[path + ".gz"][:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    others = [p for p in files if not compress.compressible(p) and not p.endswith(COPIES)]
+    assert any(p.startswith("images/") for p in others)
+    assert not any(p + suffix in files for p in others for suffix in COPIES)
+
+
+def test_two_clean_builds_are_identical_copies_included(site: Path, make_site: MakeSite) -> None:
+    again = make_site(name="again", config=CONFIG)
+    shutil.rmtree(again / "content")
+    shutil.copytree(site / "content", again / "content")
+    assert build(again).ok
+    first, second = tree(site / "output"), tree(again / "output")
+    assert first == second
+    assert sum(p.endswith(".br") for p in first) > 30
+
+
+def test_a_no_op_rebuild_writes_nothing_with_compression_on(site: Path) -> None:
+    before = mtimes(site / "output")
+    time.sleep(0.01)
+    report = build(site)
+    assert report.written.written == [] and report.rendered == 0
+    assert mtimes(site / "output") == before
+
+
+def test_an_edit_rewrites_a_page_with_its_copies_and_only_what_changed(site: Path) -> None:
+    text = (site / "content" / "a3.md").read_text()
+    (site / "content" / "a3.md").write_text(text.replace("Text of story 3.", "Text of story 3, corrected.", 1))
+    report = build(site)
+    written = set(report.written.written)
+    page = "2024/05/a3/index.html"
+    assert {page, page + ".gz", page + ".br", "atom.xml", "atom.xml.gz", "atom.xml.br"} <= written
+    for path in written:
+        if not path.endswith(COPIES) and compress.compressible(path):
+            assert {path + ".gz", path + ".br"} <= written, path
+    out = site / "output"
+    assert gzip.decompress((out / (page + ".gz")).read_bytes()) == (out / page).read_bytes()
+    # A copy deleted by hand is made again from its unchanged original, which is left alone.
+    (out / (page + ".br")).unlink()
+    before = (out / page).stat().st_mtime_ns
+    report = build(site)
+    assert report.written.written == [page + ".br"] and report.rendered == 1
+    assert brotli.decompress((out / (page + ".br")).read_bytes()) == (out / page).read_bytes()
+    assert (out / page).stat().st_mtime_ns == before
+
+
+def test_compress_off_removes_the_copies_and_on_brings_them_back(site: Path) -> None:
+    config = site / "sitegen.toml"
+    config.write_text(CONFIG + "compress = false\n")
+    report = build(site)
+    assert report.ok and report.written.written == []
+    assert report.written.removed and all(p.endswith(COPIES) for p in report.written.removed)
+    assert not [p for p in tree(site / "output") if p.endswith(COPIES)]
+    config.write_text(CONFIG)
+    report = build(site)
+    assert report.written.written and all(p.endswith(COPIES) for p in report.written.written)
+
+
+# ---- fingerprinted static files ------------------------------------------------------
+
+
+def stylesheet_links(out: Path) -> dict[str, str]:
+    found = {}
+    for page in out.rglob("*.html"):
+        doc = lxml_html.fromstring(page.read_bytes())
+        (href,) = doc.xpath("//link[@rel='stylesheet']/@href")
+        found[page.relative_to(out).as_posix()] = href
+    return found
+
+
+def test_pages_link_to_the_fingerprinted_stylesheet_and_follow_its_changes(site: Path) -> None:
+    out = site / "output"
+    links = stylesheet_links(out)
+    (href,) = set(links.values())
+    assert re.fullmatch(r"/news/static/style\.[0-9a-f]{8}\.css", href)
+    name = href.removeprefix("/news/")
+    assert (out / name).read_bytes() == (out / "static/style.css").read_bytes()
+    # A new stylesheet: a new address on every page, the old copy gone, feeds untouched.
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "style.css").write_text("body { color: #111; }\n")
+    report = build(site)
+    assert report.ok, report.errors
+    (new,) = set(stylesheet_links(out).values())
+    assert new != href and (out / new.removeprefix("/news/")).read_text() == "body { color: #111; }\n"
+    assert not (out / name).exists() and name in report.written.removed
+    written = set(report.written.written)
+    assert set(links) <= written
+    assert not any(p.endswith((".xml", ".json")) for p in written)
+
+
+def test_an_unknown_asset_is_an_error_naming_the_template(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}<link href="{{ \'static/nope.css\' | asset }}">{% endblock %}\n')
+    report = build(site)
+    assert not report.ok
+    (error,) = report.errors
+    assert "tags.html" in str(error) and "static/nope.css" in str(error) and "templates/static/" in str(error)
+
+
+# ---- _headers, as Netlify and Cloudflare Pages apply it ------------------------------
+
+Rule = tuple[str, list[tuple[str, str]], list[str]]  # path pattern, headers set, headers detached
+
+
+def parse_headers(text: str) -> list[Rule]:
+    rules: list[Rule] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("/"):
+            assert not line[0].isspace(), line
+            rules.append((stripped, [], []))
+        elif stripped.startswith("!"):
+            rules[-1][2].append(stripped[1:].strip())
+        else:
+            name, _, value = stripped.partition(":")
+            assert name and value.strip(), line
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def netlify_regex(pattern: str) -> re.Pattern[str]:
+    """netlify/build packages/headers-parser getForRegExp."""
+
+    def part(p: str) -> str:
+        if p.startswith(":"):
+            return "([^/]+)"
+        if p == "*":
+            return "?(.*)"
+        if "*" in p:
+            return p.replace("*", "(.*)")
+        return re.escape(p)
+
+    return re.compile("^/" + "/".join(part(p) for p in pattern.split("/") if p) + "/?$", re.IGNORECASE)
+
+
+def cloudflare_regex(pattern: str) -> re.Pattern[str]:
+    """workers-sdk asset-server rulesEngine: one splat, :placeholders up to a slash."""
+    assert pattern.count("*") <= 1, pattern  # a second splat makes the rule invalid there
+    rule = "(?P<splat>.*)".join(re.escape(p) for p in pattern.split("*"))
+    rule = re.sub(r":([A-Za-z]\w*)", r"(?P<\1>[^/]+)", rule)
+    return re.compile("^" + rule + "$")
+
+
+def netlify_apply(rules: list[Rule], url: str) -> dict[str, str]:
+    """Every matching rule in order, a later value of a header replacing an earlier one;
+    a detach line (no colon) is not a header to Netlify."""
+    result: dict[str, str] = {}
+    for pattern, values, _ in rules:
+        if netlify_regex(pattern).match(url):
+            merged: dict[str, str] = {}
+            for name, value in values:
+                merged[name] = f"{merged[name]}, {value}" if name in merged else value
+            result.update(merged)
+    return {k.lower(): v for k, v in result.items()}
+
+
+def cloudflare_apply(rules: list[Rule], url: str, defaults: dict[str, str]) -> dict[str, str]:
+    """Every matching rule in order: detach, then set (append when a rule set it already)."""
+    result = {k.lower(): v for k, v in defaults.items()}
+    set_by_rules: set[str] = set()
+    for pattern, values, unset in rules:
+        if cloudflare_regex(pattern).match(url):
+            for name in unset:
+                result.pop(name.lower(), None)
+            for name, value in values:
+                key = name.lower()
+                if key in set_by_rules and key in result:
+                    result[key] = f"{result[key]}, {value}"
+                else:
+                    result[key] = value
+                    set_by_rules.add(key)
+    return result
+
+
+def urls_of(path: str) -> list[str]:
+    """The request paths a file answers (a folder's index.html also as the folder)."""
+    found = ["/news/" + path]
+    if path == "index.html" or path.endswith("/index.html"):
+        found.append("/news/" + path.removesuffix("index.html"))
+    return found
+
+
+def expected_type(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    if path.startswith("feeds/archive/"):
+        return "application/rss+xml" if name.endswith(".rss.xml") else "application/atom+xml" if name.endswith(".xml") else "application/feed+json"
+    return {"atom.xml": "application/atom+xml", "rss.xml": "application/rss+xml", "feed.json": "application/feed+json"}.get(name) or (
+        headers.XSL_TYPE if name.endswith(".xsl") else None
+    )
+
+
+def test_headers_give_long_lives_to_fingerprinted_files_only_and_feeds_their_types(site: Path) -> None:
+    out = site / "output"
+    rules = parse_headers((out / "_headers").read_text())
+    assert len(rules) < 100  # Cloudflare Pages reads no more
+    files = [p for p in tree(out) if not p.endswith(COPIES) and not p.startswith((".", "_"))]
+    fingerprinted = {p for p in files if re.search(r"\.[0-9a-f]{8}\.[a-z]+$", p) or p.startswith("images/")}
+    assert {"static/style.css", "static/feed.xsl"} < {p for p in files if p.startswith("static/")} and len(fingerprinted) >= 4
+    kinds = {expected_type(p) for p in files}
+    assert {"application/atom+xml", "application/rss+xml", "application/feed+json", headers.XSL_TYPE} <= kinds
+    assert any(p.startswith("feeds/archive/") and p.endswith(".rss.xml") for p in files)
+    matched: set[str] = set()
+    for path in files:
+        for url in urls_of(path):
+            netlify = netlify_apply(rules, url)
+            cloudflare = cloudflare_apply(rules, url, {"Content-Type": "application/octet-stream", "Cache-Control": "public, max-age=0, must-revalidate"})
+            lifetime = headers.IMMUTABLE if path in fingerprinted else headers.REVALIDATE
+            assert netlify["cache-control"] == cloudflare["cache-control"] == lifetime, (path, netlify, cloudflare)
+            media = expected_type(path)
+            if media is not None:
+                assert netlify["content-type"] == cloudflare["content-type"] == f"{media}; charset=utf-8", (path, netlify, cloudflare)
+            else:
+                assert "content-type" not in netlify and cloudflare["content-type"] == "application/octet-stream", path
+            matched |= {pattern for pattern, _, _ in rules if cloudflare_regex(pattern).match(url)}
+    # Every rule is for files the site has.
+    assert matched == {pattern for pattern, _, _ in rules}
+
+
+def test_nojekyll_marker(site: Path) -> None:
+    assert (site / "output" / ".nojekyll").read_bytes() == b""
+
+
+def test_readme_workflow_is_the_one_sitegen_init_writes() -> None:
+    hosting = README.read_text(encoding="utf-8").split("### GitHub Pages", 1)[1]
+    block = hosting.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert block == CI_WORKFLOW
+
+
+# ---- --relative ----------------------------------------------------------------------
+
+
+def link_targets(doc: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("href", "src"):
+            if (value := element.get(attribute)) is not None:
+                yield element, value
+        for candidate in (element.get("srcset") or "").split(","):
+            if candidate.split():
+                yield element, candidate.split()[0]
+
+
+def test_relative_output_works_opened_from_disk(site: Path, runner: CliRunner) -> None:
+    preview = site.parent / "preview"
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(preview), "--relative"])
+    assert result.exit_code == 0, result.output
+    pages = sorted(preview.rglob("*.html"))
+    assert len(pages) > 15
+    kinds = set()
+    for page in pages:
+        doc = lxml_html.fromstring(page.read_bytes())
+        for element, value in link_targets(doc):
+            # Addresses that are not navigation stay absolute: the canonical URL, the feeds
+            # a reader should subscribe to.
+            if element.tag == "link" and element.get("rel") in ("canonical", "alternate"):
+                continue
+            parts = urlsplit(value)
+            assert not value.startswith("/"), (page, value)
+            assert not (parts.scheme and parts.netloc == "example.org"), (page, value)
+            if parts.scheme or not parts.path:
+                continue  # another site, or #fragment
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file() and target.is_relative_to(preview.resolve()), (page, value)
+            kinds.add((element.tag, target.suffix))
+    assert {("link", ".css"), ("a", ".html"), ("img", ".jpg"), ("a", ".xml"), ("a", ".json")} <= kinds
+    config = load_config(site)
+    assert check_output(preview, config) == []
+    # The normal build beside it is untouched by the preview.
+    assert stylesheet_links(site / "output")["index.html"].startswith("/news/static/")
+
+
+# ---- the README's nginx recipe, in a real nginx ---------------------------------------
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"]))
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is missing: make test installs it (Debian package nginx)")
+        pytest.skip("nginx is missing (make test installs it)")
+    return found
+
+
+def nginx_recipe() -> str:
+    hosting = README.read_text(encoding="utf-8").split("### nginx", 1)[1]
+    return hosting.split("```nginx\n", 1)[1].split("```", 1)[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def nginx(site: Path, tmp_path: Path, no_proxy: None) -> Iterator[tuple[int, bool]]:
+    """nginx on 127.0.0.1 serving the site at /news/ with the README's block: (port, brotli)."""
+    binary = nginx_binary()
+    built = subprocess.run([binary, "-V"], capture_output=True, text=True, check=True).stderr
+    conf_dir = Path(re.search(r"--conf-path=(\S+)", built)[1]).parent  # type: ignore[index]
+    modules = re.search(r"--modules-path=(\S+)", built)
+    module = Path(modules[1]) / "ngx_http_brotli_static_module.so" if modules else None
+    with_brotli = module is not None and module.is_file()
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    block = nginx_recipe().replace("root /srv/www;", f"root {www};")
+    if not with_brotli:
+        block = "\n".join(line for line in block.splitlines() if "brotli_static" not in line)
+    port = free_port()
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    temp_paths = "".join(f"{name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # Workers run as this user: the files are in a folder only it may read.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        (f"load_module {module};\n" if with_brotli else "")
+        + user
+        + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
+        + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
+        + f"server {{\nlisten 127.0.0.1:{port};\n{block}\n}}\n}}\n"
+    )
+    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"nginx stopped: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("nginx did not start listening")
+                time.sleep(0.05)
+        yield port, with_brotli
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def get(port: int, path: str, encoding: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_nginx_recipe_serves_precompressed_files_with_the_right_headers(site: Path, nginx: tuple[int, bool]) -> None:
+    port, with_brotli = nginx
+    out = site / "output"
+    files = tree(out)
+    texts = [p for p in files if compress.compressible(p)]
+    encodings = ["gzip", "identity"] + (["br"] if with_brotli else [])
+    for path in texts:
+        original = files[path]
+        media = expected_type(path)
+        for encoding in encodings:
+            for url in urls_of(path):
+                status, head, body = get(port, url, encoding)
+                assert status == 200, (url, status)
+                if encoding == "identity":
+                    assert "content-encoding" not in head and body == original, url
+                else:
+                    assert head["content-encoding"] == encoding and body == files[path + compress.ENCODINGS[encoding]], (url, head)
+                    assert (gzip.decompress(body) if encoding == "gzip" else brotli.decompress(body)) == original
+                    assert head.get("vary") == "Accept-Encoding"
+                if media is not None:
+                    assert head["content-type"] == f"{media}; charset=utf-8", (url, head)
+                elif path.endswith(".html"):
+                    assert head["content-type"].startswith("text/html"), url
+                fingerprinted = re.search(r"\.[0-9a-f]{8}\.[a-z]+$", path)
+                assert head["cache-control"] == (headers.IMMUTABLE if fingerprinted else headers.REVALIDATE), (url, head)
+    css = next(p for p in texts if re.fullmatch(r"static/style\.[0-9a-f]{8}\.css", p))
+    assert get(port, "/news/" + css, "gzip")[1]["content-type"].startswith("text/css")
+    image = next(p for p in files if p.startswith("images/"))
+    status, head, body = get(port, "/news/" + image, "gzip")
+    assert status == 200 and head["cache-control"] == headers.IMMUTABLE and body == files[image] and "content-encoding" not in head
+    status, head, body = get(port, "/news/no/such/page/", "gzip")
+    assert status == 404 and gzip.decompress(body) == files["404.html"]
