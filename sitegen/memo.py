@@ -195,7 +195,7 @@ class Memo:
         out = str(output_dir)
         for index, output in enumerate(outputs):
             old = self.state.outputs.get(output.path)
-            if old is not None and old.key == output.key(tools, old.reads) and _same_file(os.path.join(out, output.path), old):
+            if old is not None and old.key == tools.key(output, old.reads) and _same_file(os.path.join(out, output.path), old):
                 result.records[output.path] = old
             else:
                 todo.append(index)
@@ -340,7 +340,7 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
             output = outputs[index]
             own = rendered if output is first else output.made_from(rendered)
             staged = stage_file(output_dir, output.path, own.data)
-            done.append((staged, OutputRecord(output.key(tools, own.reads), staged.size, staged.mtime_ns, own.reads)))
+            done.append((staged, OutputRecord(tools.key(output, own.reads), staged.size, staged.mtime_ns, own.reads)))
     except SitegenError as e:
         for staged, _ in done:
             if staged.temp is not None:

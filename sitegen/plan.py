@@ -11,7 +11,7 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import deps, urls
@@ -42,6 +42,17 @@ class Tools:
     feed_reads: set[str]
     """Where the feed writer's recording config notes what it reads."""
     digests: deps.Digests
+    keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    """Keys worked out in this build, by path and reads: a compressed copy's key is its
+    original's, which is then worked out once for the original and its copies."""
+
+    def key(self, output: Output, reads: Iterable[str]) -> str:
+        """``output.key(self, reads)``, worked out once per build."""
+        reads = tuple(reads)
+        found = self.keys.get((output.path, reads))
+        if found is None:
+            found = self.keys[(output.path, reads)] = output.key(self, reads)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +199,7 @@ class Compressed(Output):
         from .compress import settings
 
         # The original's key under the same reads: the copy changes exactly when it does.
-        return deps.value_digest("compressed", self.encoding, settings(), self.original.key(tools, reads))
+        return deps.value_digest("compressed", self.encoding, settings(), tools.key(self.original, reads))
 
 
 def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
