@@ -14,6 +14,7 @@ which files have copies never depends on what a file happens to hold.
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 
@@ -71,8 +72,9 @@ def original_of(path: str) -> tuple[str, str] | None:
     return None
 
 
-def settings() -> tuple[str, ...]:
+@functools.cache
+def settings() -> str:
     """What else the copies' bytes depend on: the libraries and their levels."""
     import brotli
 
-    return (f"zlib {zlib.ZLIB_RUNTIME_VERSION} {GZIP_LEVEL}", f"brotli {brotli.__version__} {BROTLI_QUALITY}")
+    return f"zlib {zlib.ZLIB_RUNTIME_VERSION} {GZIP_LEVEL}, brotli {brotli.__version__} {BROTLI_QUALITY}"

@@ -31,6 +31,12 @@ def _parts(value: object, out: list[str]) -> None:
     kind = type(value)
     if kind is str:
         out.append(repr(value))
+    elif (names := _FIELDS.get(kind)) is not None:
+        # A dataclass met before (a page context's links, tags): its fields, by name.
+        out.append(kind.__name__ + "(")
+        for name in names:
+            _parts(getattr(value, name), out)
+        out.append(")")
     elif kind is Article:
         out.append("A" + value.digest)  # type: ignore[attr-defined]
     elif kind is tuple or kind is list:

@@ -199,7 +199,8 @@ class Compressed(Output):
         from .compress import settings
 
         # The original's key under the same reads: the copy changes exactly when it does.
-        return deps.value_digest("compressed", self.encoding, settings(), tools.key(self.original, reads))
+        # Joined, not hashed again: there are two copies of every page.
+        return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
 
 
 def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
