@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -375,33 +376,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def nginx(site: Path, tmp_path: Path, no_proxy: None) -> Iterator[tuple[int, bool]]:
-    """nginx on 127.0.0.1 serving the site at /news/ with the README's block: (port, brotli)."""
-    binary = nginx_binary()
-    built = subprocess.run([binary, "-V"], capture_output=True, text=True, check=True).stderr
+def nginx_modules() -> tuple[Path, Path | None]:
+    """(nginx's configuration folder, its Brotli module if installed)."""
+    built = subprocess.run([nginx_binary(), "-V"], capture_output=True, text=True, check=True).stderr
     conf_dir = Path(re.search(r"--conf-path=(\S+)", built)[1]).parent  # type: ignore[index]
     modules = re.search(r"--modules-path=(\S+)", built)
     module = Path(modules[1]) / "ngx_http_brotli_static_module.so" if modules else None
-    with_brotli = module is not None and module.is_file()
-    www = tmp_path / "www"
-    www.mkdir()
-    shutil.copytree(site / "output", www / "news")
-    block = nginx_recipe().replace("root /srv/www;", f"root {www};")
-    if not with_brotli:
-        block = "\n".join(line for line in block.splitlines() if "brotli_static" not in line)
+    return conf_dir, module if module is not None and module.is_file() else None
+
+
+@contextmanager
+def running_nginx(prefix: Path, http: str, module: Path | None = None) -> Iterator[int]:
+    """nginx on 127.0.0.1 with ``http`` as its http block's body (``{port}`` for the port to
+    listen on); its files in ``prefix``. Yields the port."""
+    binary = nginx_binary()
+    conf_dir, _ = nginx_modules()
     port = free_port()
-    prefix = tmp_path / "nginx"
     prefix.mkdir()
     temp_paths = "".join(f"{name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     # Workers run as this user: the files are in a folder only it may read.
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
-        (f"load_module {module};\n" if with_brotli else "")
+        (f"load_module {module};\n" if module else "")
         + user
         + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
         + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
-        + f"server {{\nlisten 127.0.0.1:{port};\n{block}\n}}\n}}\n"
+        + http.replace("{port}", str(port))
+        + "\n}\n"
     )
     process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")], stderr=subprocess.PIPE)
     try:
@@ -416,10 +417,24 @@ def nginx(site: Path, tmp_path: Path, no_proxy: None) -> Iterator[tuple[int, boo
                 if time.monotonic() > deadline:
                     pytest.fail("nginx did not start listening")
                 time.sleep(0.05)
-        yield port, with_brotli
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def nginx(site: Path, tmp_path: Path, no_proxy: None) -> Iterator[tuple[int, bool]]:
+    """nginx on 127.0.0.1 serving the site at /news/ with the README's block: (port, brotli)."""
+    _, module = nginx_modules()
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    block = nginx_recipe().replace("root /srv/www;", f"root {www};")
+    if module is None:
+        block = "\n".join(line for line in block.splitlines() if "brotli_static" not in line)
+    with running_nginx(tmp_path / "nginx", f"server {{\nlisten 127.0.0.1:{{port}};\n{block}\n}}", module) as port:
+        yield port, module is not None
 
 
 def get(port: int, path: str, encoding: str) -> tuple[int, dict[str, str], bytes]:

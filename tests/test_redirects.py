@@ -3,6 +3,8 @@ every URL an article has had, and from front matter ``aliases``."""
 
 from __future__ import annotations
 
+import http.client
+import shutil
 from pathlib import Path
 
 from conftest import MakeSite, article_md
@@ -156,3 +158,30 @@ def test_previews_and_local_addresses_are_never_remembered(make_site: MakeSite) 
     (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\n')
     assert build(site).ok
     assert "localhost" not in ledger.read_text()
+
+
+def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    """The README's "Moved articles" block, run in a real nginx serving the site at /news/."""
+    from test_hosting import README, running_nginx
+
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/a/]")}, config=f'base_url = "{BASE}"\n')
+    assert build(site).ok
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", slug="a-moved", aliases="[old/a/]"))
+    assert build(site).ok
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    recipe = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
+    recipe = recipe.replace("/srv/news/output/", f"{www / 'news'}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
+    with running_nginx(tmp_path / "nginx", recipe) as port:
+        for old in ("/news/2024/03/a/", "/news/2024/03/a", "/news/2024/03/a/index.html", "/news/old/a/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", old)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, f"http://127.0.0.1:{port}/news/2024/03/a-moved/"), old
+            connection.close()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/news/2024/03/a-moved/")
+        response = connection.getresponse()
+        assert response.status == 200 and b"<h1" in response.read()
+        connection.close()
