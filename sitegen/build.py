@@ -138,7 +138,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)
-    outputs, plan_errors = plan.plan_outputs(site, theme)
+    outputs, plan_errors = plan.plan_outputs(site, theme, memo.state.outputs)
     # 5. Render and write the outputs whose key changed; remove what is no longer made.
     feed_reads: set[str] = set()
     tools = plan.Tools(

@@ -131,6 +131,10 @@ class Config:
     relative: bool = False
     """Link every page to the others by relative URLs ending in ``index.html``, so that the
     output works opened from disk, with no server (a preview: ``sitegen build --relative``)."""
+    search: bool = True
+    """A search page (``search/``, linked from every page) and its index (``pagefind/``,
+    made by Pagefind with every build): article titles and text, tags and authors as
+    filters. Off: neither is built."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
     authors: tuple[AuthorInfo, ...] = ()

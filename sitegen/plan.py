@@ -10,12 +10,12 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import deps, urls
-from .cache import ImageRecord
+from .cache import ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError
 from .model import Article, Page, Site
 from .urls import output_file
@@ -203,9 +203,10 @@ class Compressed(Output):
         return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
 
 
-def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenError]]:
-    """Every output file of the site, one per path, and the articles that could not have one."""
-    from . import feeds, images
+def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None) -> tuple[list[Output], list[SitegenError]]:
+    """Every output file of the site, one per path, and the articles that could not have one.
+    ``made``: the last build's output records (the search index's file names are Pagefind's)."""
+    from . import feeds, images, search
     from . import site as site_mod
 
     outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
@@ -221,6 +222,7 @@ def plan_outputs(site: Site, theme: Theme) -> tuple[list[Output], list[SitegenEr
     for image in images.unique(record for article in site.articles for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
+    outputs += search.plan_index(site, made or {})
     kept, errors = _drop_collisions(outputs)
     # Redirects yield to every live file; compressed copies follow their originals.
     kept += _redirects(site, kept)

@@ -47,6 +47,7 @@ SITE_TOML = """\
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
 # compress = true                        # .gz and .br copies of text files, for nginx gzip_static/brotli_static
 # relative = false                        # relative links that work opened from disk (as --relative)
+# search = true                           # a search page and its index (Pagefind); false: neither
 
 # Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
 # of their own; a table describes one (its name is their page's slug: authors/jane-doe/).

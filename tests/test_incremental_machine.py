@@ -170,6 +170,8 @@ SETTINGS = (
     ("websub_hub", ""),
     ("websub_hub", "https://hub.example.org/"),
     ("websub_hub", "http://pubsubhubbub.example.com/hub"),
+    ("search", True),
+    ("search", False),
     ("permalink", "{year}/{month}/{slug}/"),
     ("permalink", "{slug}/"),
     ("permalink", "posts/{year}/{slug}.html"),

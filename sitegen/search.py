@@ -1,0 +1,359 @@
+"""Articles -> the search index: Pagefind's bundle in ``pagefind/``, for the search page.
+
+The index is made from the article model, never from the rendered pages: each article
+becomes a small HTML document of its own holding its title and text (what is searched),
+its tags and bylines (filters) and its date (shown with a result). Nothing a template does
+reaches it, so editing a template never reindexes. Pagefind's own binary (the
+``pagefind[bin]`` package) indexes the documents in one run; its Python API is not used
+because its client waits a tenth of a second for every reply, 17 minutes for 10,000 records.
+
+Every file of the bundle is an output like any other, keyed by the digest of the documents
+and Pagefind's version: a build whose articles read the same never runs Pagefind, and a
+build whose articles changed runs it once. Pagefind names most of its files after their
+content, so which files an index has is known only once it has run; the last build's
+records of ``pagefind/`` say which files the index of a digest made. Result URLs are
+site paths: the search page gives Pagefind the base path, so moving the site to another
+address or sub-path does not reindex either.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import dates, deps, urls
+from .cache import OutputRecord
+from .errors import OutputError
+from .model import Article, Site
+from .plan import Output, Rendered, Tools
+
+BUNDLE = "pagefind/"
+"""Where the index is published in the output folder; the search page loads it from there."""
+
+
+def document(article: Article, language: str) -> str:
+    """The HTML Pagefind indexes for ``article``: title and text in the body, the rest as
+    filters and metadata beside it."""
+    title = html.escape(article.title)
+    parts = [
+        f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
+        f'<main data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>\n{article.html}\n</main>',
+        f'<p data-pagefind-meta="date">{dates.format_human(article.published)}</p>',
+    ]
+    parts += [f'<p data-pagefind-filter="tag">{html.escape(tag.name)}</p>' for tag in article.tags]
+    parts += [f'<p data-pagefind-filter="author">{html.escape(author.name)}</p>' for author in article.authors]
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def documents(site: Site) -> tuple[tuple[str, str], ...]:
+    """Every article's document, by the file name that gives its result the article's site
+    path (Pagefind takes a result's URL from the file's place, ``index.html`` left out)."""
+    language = site.config.language
+    return tuple((urls.output_file(article.path), document(article, language)) for article in site.articles)
+
+
+class SearchIndex:
+    """The documents of one build, their digest, and Pagefind's bundle for them, made the
+    first time it is asked for (at most once per process: a failure is kept too)."""
+
+    def __init__(self, docs: tuple[tuple[str, str], ...]) -> None:
+        self.documents = docs
+        self._files: dict[str, bytes] | None = None
+        self._error: OutputError | None = None
+        try:
+            self.executable = _executable()
+            version = _version(self.executable)
+        except OutputError as e:
+            self.executable, version, self._error = "", "", e
+        digest = hashlib.sha256(f"pagefind {version}\0".encode())
+        for name, text in docs:
+            digest.update(f"{name}\0{len(text)}\0{text}\0".encode())
+        self.digest = digest.hexdigest()
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle: output path -> bytes. Raises OutputError when Pagefind fails."""
+        if self._error is not None:
+            raise self._error
+        if self._files is None:
+            try:
+                self._files = run_pagefind(self.executable, self.documents)
+            except OutputError as e:
+                self._error = e
+                raise
+        return self._files
+
+
+ENTRY = BUNDLE + "pagefind-entry.json"
+"""The file of the bundle the search page reads first; it names the others."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFile(Output):
+    """One file of the search index, with its key (see ``plan_index``)."""
+
+    index: SearchIndex = field(compare=False)
+    stored_key: str = ""
+
+    @property
+    def wave(self) -> int:
+        # After the article pages its results link to; the entry last, after the files it names.
+        return 2 if self.path == ENTRY else 1
+
+    def render(self, tools: Tools) -> Rendered:
+        data = self.index.files().get(self.path)
+        if data is None:  # Pagefind gave other files for the same documents
+            raise OutputError(self.path, "Pagefind no longer makes this file for the same articles; build again")
+        return Rendered(data, ())
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        return self.stored_key
+
+
+def _file_key(path: str, data: bytes) -> str:
+    return deps.value_digest("search file", path, data)
+
+
+def _entry_key(digest: str, keys: Mapping[str, str]) -> str:
+    """The entry's key: the documents' digest and every other file with its key. Equal to the
+    last build's, it says the last build's records are the whole bundle for these documents."""
+    return deps.value_digest("search", digest, sorted((path, key) for path, key in keys.items() if path != ENTRY))
+
+
+def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
+    """The files of the search index (none when search is off or there is nothing to
+    index). ``made``: the last build's output records.
+
+    Each file but the entry is keyed by its bytes, so a new index rewrites only the files
+    that changed and looks at no other; the entry's key covers the documents and all of
+    them. Pagefind runs here only when the last build's records are not the bundle of
+    these documents; otherwise it runs, if ever, when a file has to be written again."""
+    if not site.config.search or not site.articles:
+        return []
+    index = SearchIndex(documents(site))
+    known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE)}
+    if known.get(ENTRY) == _entry_key(index.digest, known):
+        return [IndexFile(path, index, key) for path, key in known.items()]
+    try:
+        files = index.files()
+    except OutputError:
+        # The last index stays published. The entry is rendered, to report the error and
+        # keep its last version as any failed output does; the next build tries again.
+        kept: list[Output] = [IndexFile(path, index, key) for path, key in known.items() if path != ENTRY]
+        return [*kept, IndexFile(ENTRY, index, "failed " + index.digest)]
+    keys = {path: _file_key(path, data) for path, data in files.items() if path != ENTRY}
+    keys[ENTRY] = _entry_key(index.digest, keys)
+    return [IndexFile(path, index, key) for path, key in sorted(keys.items())]
+
+
+def run_pagefind(executable: str, docs: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """Index ``docs`` (file name, HTML) with Pagefind in a temporary folder; its bundle by
+    output path. Raises OutputError naming the bundle when Pagefind fails."""
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+        root = Path(tmp)
+        site = root / "site"
+        folders: set[Path] = set()
+        for name, text in docs:
+            target = site / name
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_text(text, encoding="utf-8")
+        # In a folder of its own, with none of the PAGEFIND_* settings of the environment:
+        # a pagefind.yml or a variable left around must not change the index.
+        environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+        try:
+            done = subprocess.run(
+                [executable, "--site", "site", "--output-path", "bundle", "--silent"],
+                cwd=root, env=environment, capture_output=True, check=False,
+            )  # fmt: skip
+        except OSError as e:
+            raise OutputError(BUNDLE, f"Pagefind could not be run ({executable}): {e.strerror or e}") from e
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+            raise OutputError(BUNDLE, f"Pagefind failed (exit status {done.returncode}): {' '.join(said[-3:]) or 'no message'}")
+        bundle = root / "bundle"
+        files = {BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
+    try:
+        return canonical(files)
+    except ValueError as e:
+        raise OutputError(BUNDLE, f"Pagefind wrote an index sitegen cannot read: {e}") from e
+
+
+# ---- one bundle for the same documents -----------------------------------------------
+#
+# Pagefind 1.5 writes the values of a filter (the tags) in hash-map order, which changes from
+# run to run, and names the filter file and the metadata file that lists it after their
+# content: the same articles would give a different index on every clean build. Pagefind's
+# next release sorts them (Pagefind/pagefind#1124); until every supported version does, the
+# bundle is put in that order here. Both files are CBOR, gzipped after a signature, and named
+# by SHA-1 as Pagefind names them.
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` (a bundle) with every filter's values in order, and the files that name
+    them renamed to match. Raises ValueError on a file that is not as expected."""
+    out = dict(files)
+    renamed: dict[str, str] = {}  # old hash -> new hash of a filter file
+    for path in sorted(p for p in files if p.startswith(BUNDLE + "filter/") and p.endswith(".pf_filter")):
+        old = path.removeprefix(BUNDLE + "filter/").removesuffix(".pf_filter")
+        language = old.rpartition("_")[0]
+        name, values = _unpack(files[path])
+        if not isinstance(values, list):
+            raise ValueError(f"{path}: no list of values")
+        data = _cbor([name, sorted(values, key=lambda v: str(v[0]).encode("utf-8"))])
+        new = _short_hash(language, data, 7)
+        renamed[old] = new
+        del out[path]
+        out[f"{BUNDLE}filter/{new}.pf_filter"] = _pack(data)
+    entry_path = BUNDLE + "pagefind-entry.json"
+    for path in sorted(p for p in files if p.startswith(BUNDLE + "pagefind.") and p.endswith(".pf_meta")):
+        old = path.removeprefix(BUNDLE + "pagefind.").removesuffix(".pf_meta")
+        language = old.rpartition("_")[0]
+        meta = _unpack(files[path])
+        # version, pages, index chunks, filters ([name, hash] pairs), sorts, meta fields
+        if len(meta) < 4 or not isinstance(meta[3], list):
+            raise ValueError(f"{path}: no list of filters")
+        meta[3] = sorted(([name, renamed.get(str(h), h)] for name, h in meta[3]), key=lambda f: str(f[0]).encode("utf-8"))
+        data = _cbor(meta)
+        new = _short_hash(language, data, 10)
+        del out[path]
+        out[f"{BUNDLE}pagefind.{new}.pf_meta"] = _pack(data)
+        if entry_path in out:
+            out[entry_path] = out[entry_path].replace(f'"hash":"{old}"'.encode(), f'"hash":"{new}"'.encode())
+    return dict(sorted(out.items()))
+
+
+def _short_hash(language: str, data: bytes, length: int) -> str:
+    # Pagefind's own naming: SHA-1, each byte in hex without its leading zero.
+    full = "".join(f"{b:x}" for b in hashlib.sha1(data).digest())
+    return f"{language}_{full[:length]}"
+
+
+def _unpack(data: bytes) -> list[Any]:
+    raw = gzip.decompress(data)
+    if not raw.startswith(_SIGNATURE):
+        raise ValueError("no Pagefind signature")
+    value, end = _decode(raw, len(_SIGNATURE))
+    if end != len(raw) or not isinstance(value, list):
+        raise ValueError("not one CBOR array")
+    return value
+
+
+def _pack(data: bytes) -> bytes:
+    return gzip.compress(_SIGNATURE + data, compresslevel=9, mtime=0)
+
+
+def _decode(data: bytes, at: int) -> tuple[Any, int]:
+    """One CBOR item at ``at`` (the kinds Pagefind writes: integers, strings, arrays, maps,
+    booleans, null); the item and where the next one starts."""
+    if at >= len(data):
+        raise ValueError("truncated CBOR")
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if major == 7:
+        simple = {20: False, 21: True, 22: None}
+        if info not in simple:
+            raise ValueError(f"unexpected CBOR simple value {info}")
+        return simple[info], at
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        if at + size > len(data):
+            raise ValueError("truncated CBOR")
+        arg, at = int.from_bytes(data[at : at + size], "big"), at + size
+    else:
+        raise ValueError("indefinite-length CBOR")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        if at + arg > len(data):
+            raise ValueError("truncated CBOR")
+        chunk = data[at : at + arg]
+        return (chunk if major == 2 else chunk.decode("utf-8")), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _decode(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = []
+        for _ in range(arg):
+            key, at = _decode(data, at)
+            value, at = _decode(data, at)
+            pairs.append((key, value))
+        return _Map(pairs), at
+    raise ValueError(f"unexpected CBOR major type {major}")
+
+
+class _Map(list[tuple[Any, Any]]):
+    """A CBOR map, its pairs kept in the order written."""
+
+
+def _head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def _cbor(value: Any) -> bytes:
+    """``value`` in CBOR as minicbor writes it: definite lengths, shortest heads."""
+    if value is False or value is True or value is None:
+        return bytes([0xF4 if value is False else 0xF5 if value is True else 0xF6])
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+        return _head(3, len(encoded)) + encoded
+    if isinstance(value, _Map):
+        return _head(5, len(value)) + b"".join(_cbor(k) + _cbor(v) for k, v in value)
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(_cbor(item) for item in value)
+    raise ValueError(f"cannot write {type(value).__name__} as CBOR")
+
+
+def _executable() -> str:
+    """Pagefind's binary, as the ``pagefind`` package finds it (``pagefind_bin``, or
+    PAGEFIND_BINARY_PATH)."""
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise OutputError(BUNDLE, "Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml")
+    return str(found)
+
+
+_versions: dict[tuple[str, int, int], str] = {}
+
+
+def _version(executable: str) -> str:
+    """``pagefind --version`` of the binary (an index depends on it), asked once per
+    process and binary file."""
+    try:
+        st = os.stat(executable)
+        known = (executable, st.st_size, st.st_mtime_ns)
+        if known not in _versions:
+            done = subprocess.run([executable, "--version"], capture_output=True, check=True, timeout=60)
+            _versions[known] = done.stdout.decode("utf-8", "replace").strip()
+    except (OSError, subprocess.SubprocessError) as e:
+        raise OutputError(BUNDLE, f"Pagefind could not be run ({executable}): {e}") from e
+    return _versions[known]

@@ -1,0 +1,253 @@
+"""Search: the Pagefind index built with the site, incremental like every output, and the
+search page in a real browser."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+
+from sitegen import search
+from sitegen.build import BuildReport, build
+from sitegen.output import MANIFEST
+
+ARTICLES = {
+    "cranes.md": article_md(
+        "Harbour cranes arrive from Rotterdam",
+        date="2024-05-03T09:00:00+00:00",
+        body="Three cranes came in on a barge from Rotterdam overnight.\n\nThe cranes lift the new containers.",
+        tags="[Business, Harbour]",
+        author="Ada Quay",
+    ),
+    "council.md": article_md(
+        "Council votes on the budget",
+        date="2024-05-02T09:00:00+00:00",
+        body="The vote was close. A councillor asked about a crane hired last year, and about Rotterdam's prices.",
+        tags="[Politics]",
+    ),
+    "weather.md": article_md(
+        "Storm closes the coast road",
+        date="2024-05-01T09:00:00+00:00",
+        body='Waves reached the road; the sign said &lt;img src=x onerror="window.pwned=1"&gt; in chalk.',
+        tags="[Weather, Harbour]",
+    ),
+}
+
+
+def bundle(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+
+def fragments(out: Path) -> list[dict[str, Any]]:
+    """Pagefind's record of each indexed page (gzip, a signature, then JSON)."""
+    found = []
+    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        found.append(json.loads(data[data.index(b"{") :]))
+    return sorted(found, key=lambda f: f["url"])
+
+
+def built(report: BuildReport) -> BuildReport:
+    assert report.ok, report.errors
+    return report
+
+
+@pytest.fixture
+def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many documents each Pagefind run of the test indexed."""
+    runs: list[int] = []
+    real = search.run_pagefind
+
+    def counted(executable: str, docs: Any) -> dict[str, bytes]:
+        docs = list(docs)
+        runs.append(len(docs))
+        return real(executable, docs)
+
+    monkeypatch.setattr(search, "run_pagefind", counted)
+    return runs
+
+
+def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: MakeSite) -> None:
+    site = make_site(content=ARTICLES, config='base_url = "https://example.org/news/"\n')
+    built(build(site))
+    out = site / "output"
+    records = fragments(out)
+    # Site paths: the search page hands Pagefind the base path (/news/).
+    assert [r["url"] for r in records] == ["/2024/05/council/", "/2024/05/cranes/", "/2024/05/weather/"]
+    cranes = records[1]
+    assert cranes["meta"]["title"] == "Harbour cranes arrive from Rotterdam" and cranes["meta"]["date"] == "3 May 2024"
+    assert cranes["filters"] == {"tag": ["Business", "Harbour"], "author": ["Ada Quay"]}
+    assert cranes["content"].startswith("Harbour cranes arrive from Rotterdam. Three cranes came in")
+    # No navigation, footer or anything else of the page around the article.
+    assert not any(word in r["content"] for r in records for word in ("Subscribe", "Archive", "Atom", "Previous article"))
+    page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
+    assert page.xpath("//form[@role='search']/@data-bundle") == ["/news/pagefind/"]
+    assert page.xpath("//form/@data-base") == ["/news/"]
+    assert page.xpath("//select[@name='tag']/option/text()") == ["Any tag", "Business", "Harbour", "Politics", "Weather"]
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    home = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert home.xpath("//nav[@class='site-nav']/a[.='Search']/@href") == ["/news/search/"]
+    # Other pages load nothing for search: no script at all.
+    assert not home.xpath("//script[not(@type='application/ld+json')]")
+    assert "search/" not in (out / "sitemap.xml").read_text()
+    listed = json.loads((out / MANIFEST).read_text())
+    assert "pagefind/pagefind.js" in listed and "pagefind/pagefind-entry.json" in listed
+
+
+def test_search_off_builds_no_index_no_page_and_no_link(make_site: MakeSite) -> None:
+    site = make_site(content=ARTICLES)
+    built(build(site))
+    out = site / "output"
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    (site / "sitegen.toml").write_text("search = false\n")
+    report = built(build(site))
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert "pagefind/pagefind.js" in report.written.removed
+    assert not lxml_html.fromstring((out / "index.html").read_bytes()).xpath("//a[.='Search']")
+    assert not any(p.startswith(("pagefind/", "search/")) for p in json.loads((out / MANIFEST).read_text()))
+
+
+def test_a_site_with_no_articles_builds_and_says_there_is_nothing_to_search(make_site: MakeSite, pagefind_runs: list[int]) -> None:
+    site = make_site()
+    built(build(site))
+    out = site / "output"
+    assert "nothing to search yet" in (out / "search" / "index.html").read_text()
+    assert not (out / "pagefind").exists() and pagefind_runs == []
+
+
+def test_reindexing_only_when_what_is_indexed_changes(make_site: MakeSite, pagefind_runs: list[int]) -> None:
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    out = site / "output"
+    assert pagefind_runs == [3]
+    first = bundle(out)
+
+    # Nothing changed: nothing is written, Pagefind does not run.
+    report = built(build(site, jobs=1))
+    assert report.written.written == [] and pagefind_runs == [3]
+
+    # A template change re-renders pages, never the index.
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(
+        (Path(__file__).parent.parent / "templates" / "article.html").read_text().replace("Published", "First published")
+    )
+    report = built(build(site, jobs=1))
+    assert report.written.written and not any(p.startswith("pagefind/") for p in report.written.written)
+    assert pagefind_runs == [3] and bundle(out) == first
+
+    # So does a setting the index does not hold, such as the base URL.
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/elsewhere/"\n')
+    built(build(site, jobs=1))
+    assert pagefind_runs == [3] and bundle(out) == first
+
+    # A change to an article's text reindexes, once.
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("The vote was close.", "The vote was a tie."))
+    report = built(build(site, jobs=1))
+    assert pagefind_runs == [3, 3]
+    changed = [p for p in report.written.written if p.startswith("pagefind/")]
+    assert changed and "pagefind/pagefind.js" not in changed  # unchanged files are not rewritten
+    assert any("a tie" in r["content"] for r in fragments(out))
+    assert set(bundle(out)) == {p for p in json.loads((out / MANIFEST).read_text()) if p.startswith("pagefind/")}
+
+
+def test_an_index_file_lost_from_the_output_is_made_again(make_site: MakeSite, pagefind_runs: list[int]) -> None:
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    out = site / "output"
+    first = bundle(out)
+    fragment = next((out / "pagefind" / "fragment").iterdir())
+    fragment.unlink()
+    report = built(build(site, jobs=1))
+    assert report.written.written == [fragment.relative_to(out).as_posix()]
+    assert bundle(out) == first and pagefind_runs == [3, 3]
+
+
+def test_when_pagefind_fails_the_last_index_stays(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    out = site / "output"
+    first = bundle(out)
+
+    def broken(executable: str, docs: Any) -> dict[str, bytes]:
+        raise search.OutputError(search.BUNDLE, "Pagefind failed (exit status 1): no space")
+
+    monkeypatch.setattr(search, "run_pagefind", broken)
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    report = build(site, jobs=1)
+    assert [str(e) for e in report.errors] == ["pagefind: Pagefind failed (exit status 1): no space"]
+    assert bundle(out) == first and report.failed == ["pagefind/pagefind-entry.json"]
+    assert "tied" in (out / "2024" / "05" / "council" / "index.html").read_text()
+    # Pagefind works again: the next build, with nothing else changed, makes the index.
+    monkeypatch.undo()
+    built(build(site, jobs=1))
+    assert any("tied" in r["content"] for r in fragments(out))
+
+
+def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(content=ARTICLES)
+    built(build(site, output_dir=tmp_path / "one"))
+    shutil.rmtree(site / ".sitegen-cache")
+    built(build(site, output_dir=tmp_path / "two"))
+    one, two = bundle(tmp_path / "one"), bundle(tmp_path / "two")
+    assert one == two and len(one) > 10
+
+
+def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    site = make_site(content=ARTICLES, config='base_url = "https://example.org/news/"\n')
+    www = tmp_path / "www"
+    built(build(site, output_dir=www / "news"))
+
+    def results(driver: Any) -> list[tuple[str, str]]:
+        # Read at once: the list is replaced as the reader types.
+        found = driver.execute_script("return [...document.querySelectorAll('#search-results h2 a')].map(a => [a.textContent, a.href])")
+        return [(str(title), str(href)) for title, href in found]
+
+    def status(driver: Any) -> str:
+        return str(driver.execute_script("return document.getElementById('search-status').textContent"))
+
+    def fetched(driver: Any) -> list[str]:
+        return [str(name) for name in driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")]
+
+    with serve(www) as url, browser() as driver:
+        wait = WebDriverWait(driver, 15)
+        driver.get(url + "news/")
+        driver.find_element(By.LINK_TEXT, "Search").click()
+        wait.until(lambda d: d.current_url == url + "news/search/")
+        assert not any("pagefind" in name for name in fetched(driver))  # nothing until the reader searches
+        box = driver.find_element(By.ID, "search-query")
+        box.send_keys("cranes rotterdam")
+        wait.until(lambda d: "rotterdam" in status(d))
+        found = results(driver)
+        assert found[0] == ("Harbour cranes arrive from Rotterdam", url + "news/2024/05/cranes/")
+        assert "Council votes on the budget" in [title for title, _ in found]
+        assert status(driver).startswith("2 articles found")
+        assert driver.execute_script("return location.search") == "?q=cranes+rotterdam"
+
+        # A tag narrows the results.
+        Select(driver.find_element(By.ID, "search-tag")).select_by_visible_text("Politics")
+        wait.until(lambda d: "in Politics" in status(d))
+        assert [title for title, _ in results(driver)] == ["Council votes on the budget"]
+
+        # An address with a query searches at once; text that looks like HTML stays text.
+        driver.get(url + "news/search/?q=chalk")
+        wait.until(results)
+        assert results(driver) == [("Storm closes the coast road", url + "news/2024/05/weather/")]
+        excerpt = driver.find_element(By.CSS_SELECTOR, "#search-results .summary")
+        assert '<img src=x onerror="window.pwned=1">' in excerpt.text
+        assert excerpt.find_elements(By.TAG_NAME, "mark") and not excerpt.find_elements(By.TAG_NAME, "img")
+        assert driver.execute_script("return window.pwned") is None
+
+        driver.find_element(By.CSS_SELECTOR, "#search-results h2 a").click()
+        wait.until(lambda d: d.current_url == url + "news/2024/05/weather/")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Storm closes the coast road"
