@@ -45,7 +45,10 @@ def document(article: Article, language: str) -> str:
     title = html.escape(article.title)
     parts = [
         f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
-        f'<main data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>\n{article.html}\n</main>',
+        # The title outside the body: searched as metadata (Pagefind weighs it above the
+        # text), but not repeated at the start of every excerpt.
+        f'<h1 data-pagefind-meta="title">{title}</h1>',
+        f"<main data-pagefind-body>\n{article.html}\n</main>",
         f'<p data-pagefind-meta="date">{dates.format_human(article.published)}</p>',
     ]
     parts += [f'<p data-pagefind-filter="tag">{html.escape(tag.name)}</p>' for tag in article.tags]

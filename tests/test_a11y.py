@@ -127,6 +127,8 @@ def page_types(out: Path) -> dict[str, str]:
         "tags": "tags/",
         "archive": "archive/",
         "subscribe": "subscribe/",
+        "search": "search/",
+        "search, results": "search/?q=harbour",
         "404": "404.html",
     }
 
@@ -146,6 +148,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
 def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
     require(f"axe-core ({AXE.name})", AXE.is_file())
+    from selenium.webdriver.support.ui import WebDriverWait
+
     axe = AXE.read_text(encoding="utf-8")
     found: list[str] = []
     with serve(built) as url, browser() as driver:
@@ -154,6 +158,8 @@ def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
             viewport(driver, width, height, dark)
             for name, path in page_types(built).items():
                 driver.get(url + path)
+                if "?q=" in path:  # search results come after the page
+                    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.querySelectorAll('#search-results li').length"))
                 driver.execute_script(axe)
                 result = driver.execute_async_script(
                     "const done = arguments[arguments.length - 1];"
