@@ -116,7 +116,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import content, ledger, plan, render
+    from . import content, ledger, plan, render, search
     from . import site as site_mod
     from .feeds import FeedWriter
 
@@ -138,7 +138,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
     # 4. The site -> every output file, planned.
     theme = Theme(site_dir, memo.inputs)
-    outputs, plan_errors = plan.plan_outputs(site, theme, memo.state.outputs)
+    # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
+    made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
+    outputs, plan_errors = plan.plan_outputs(site, theme, made)
     # 5. Render and write the outputs whose key changed; remove what is no longer made.
     feed_reads: set[str] = set()
     tools = plan.Tools(

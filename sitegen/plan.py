@@ -205,7 +205,7 @@ class Compressed(Output):
 
 def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None) -> tuple[list[Output], list[SitegenError]]:
     """Every output file of the site, one per path, and the articles that could not have one.
-    ``made``: the last build's output records (the search index's file names are Pagefind's)."""
+    ``made``: the last build's records of the search index's files still as it wrote them."""
     from . import feeds, images, search
     from . import site as site_mod
 

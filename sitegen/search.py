@@ -133,12 +133,12 @@ def _entry_key(digest: str, keys: Mapping[str, str]) -> str:
 
 def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
     """The files of the search index (none when search is off or there is nothing to
-    index). ``made``: the last build's output records.
+    index). ``made``: the last build's records of files of ``BUNDLE`` still as it wrote them.
 
     Each file but the entry is keyed by its bytes, so a new index rewrites only the files
     that changed and looks at no other; the entry's key covers the documents and all of
-    them. Pagefind runs here only when the last build's records are not the bundle of
-    these documents; otherwise it runs, if ever, when a file has to be written again."""
+    them. Pagefind runs here, once, unless those records are the whole bundle of these
+    documents (then it runs only if a file is lost between now and its render)."""
     if not site.config.search or not site.articles:
         return []
     index = SearchIndex(documents(site))
