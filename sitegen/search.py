@@ -7,13 +7,15 @@ reaches it, so editing a template never reindexes. Pagefind's own binary (the
 ``pagefind[bin]`` package) indexes the documents in one run; its Python API is not used
 because its client waits a tenth of a second for every reply, 17 minutes for 10,000 records.
 
-Every file of the bundle is an output like any other, keyed by the digest of the documents
-and Pagefind's version: a build whose articles read the same never runs Pagefind, and a
-build whose articles changed runs it once. Pagefind names most of its files after their
-content, so which files an index has is known only once it has run; the last build's
-records of ``pagefind/`` say which files the index of a digest made. Result URLs are
-site paths: the search page gives Pagefind the base path, so moving the site to another
-address or sub-path does not reindex either.
+Every file of the bundle is an output like any other (staged, published, listed in the
+manifest, removed when no longer made). Each is keyed by its bytes, and the entry file by
+the digest of the documents and Pagefind's version and every other file's key: a build
+whose articles read the same never runs Pagefind, and a build where one changed runs it
+once and rewrites only the files whose bytes changed. Pagefind names most of its files
+after their content, so which files an index has is known only once it has run; the last
+build's records of ``pagefind/`` say which files the index of these documents has. Result
+URLs are site paths: the search page gives Pagefind the base path, so moving the site to
+another address or sub-path does not reindex either.
 """
 
 from __future__ import annotations
@@ -337,9 +339,12 @@ def _cbor(value: Any) -> bytes:
 def _executable() -> str:
     """Pagefind's binary, as the ``pagefind`` package finds it (``pagefind_bin``, or
     PAGEFIND_BINARY_PATH)."""
-    from pagefind.service import get_executable
-
-    found = get_executable()
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
     if found is None:
         raise OutputError(BUNDLE, "Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml")
     return str(found)

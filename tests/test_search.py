@@ -190,6 +190,21 @@ def test_when_pagefind_fails_the_last_index_stays(make_site: MakeSite, monkeypat
     assert any("tied" in r["content"] for r in fragments(out))
 
 
+def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> str:
+        raise search.OutputError(search.BUNDLE, "Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml")
+
+    monkeypatch.setattr(search, "_executable", missing)
+    site = make_site(content=ARTICLES)
+    report = build(site, jobs=1)
+    assert [e.reason for e in report.errors] == ["Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml"]
+    out = site / "output"
+    assert (out / "2024" / "05" / "cranes" / "index.html").is_file() and not (out / "pagefind").exists()
+    monkeypatch.undo()
+    built(build(site, jobs=1))  # installed now: nothing else changed, and the index is made
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+
+
 def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site(content=ARTICLES)
     built(build(site, output_dir=tmp_path / "one"))
