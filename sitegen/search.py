@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import html
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -162,7 +163,8 @@ def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
 def run_pagefind(executable: str, docs: Iterable[tuple[str, str]]) -> dict[str, bytes]:
     """Index ``docs`` (file name, HTML) with Pagefind in a temporary folder; its bundle by
     output path. Raises OutputError naming the bundle when Pagefind fails."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+    _remove_leftovers()
+    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as tmp:
         root = Path(tmp)
         site = root / "site"
         folders: set[Path] = set()
@@ -334,6 +336,33 @@ def _cbor(value: Any) -> bytes:
     if isinstance(value, list):
         return _head(4, len(value)) + b"".join(_cbor(item) for item in value)
     raise ValueError(f"cannot write {type(value).__name__} as CBOR")
+
+
+_SCRATCH = "sitegen-search-"
+"""The start of the name of Pagefind's working folder, in the system's temporary folder;
+then the process id of the build that made it."""
+
+
+def _remove_leftovers() -> None:
+    """Remove the working folders that builds killed while Pagefind ran left behind (each
+    holds a copy of every article): those of this user whose process is gone."""
+    root = tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name.removeprefix(_SCRATCH).partition("-")[0]
+        if not entry.name.startswith(_SCRATCH) or not pid.isdigit():
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:  # alive under another user (PermissionError), or unreadable
+            continue
 
 
 def _executable() -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +206,21 @@ def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_si
     monkeypatch.undo()
     built(build(site, jobs=1))  # installed now: nothing else changed, and the index is made
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_working_folder_of_a_killed_build_is_removed_by_the_next_run(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    gone = subprocess.Popen(["true"])  # a process that has ended
+    gone.wait()
+    leftover = tmp_path / "tmp" / f"sitegen-search-{gone.pid}-abc123"
+    (leftover / "site").mkdir(parents=True)
+    alive = tmp_path / "tmp" / f"sitegen-search-{os.getpid()}-def456"  # a build still running
+    alive.mkdir()
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    assert not leftover.exists() and alive.exists()
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == [alive.name]  # its own folder is gone too
 
 
 def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Path) -> None:
