@@ -104,6 +104,12 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     assert "pagefind/pagefind.js" in listed and "pagefind/pagefind-entry.json" in listed
 
 
+def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite) -> None:
+    site = make_site(content={"empty.md": article_md("Floods close the coast road", body="")})
+    built(build(site))
+    assert [(r["url"], r["content"]) for r in fragments(site / "output")] == [("/2024/05/empty/", "Floods close the coast road.")]
+
+
 def test_search_off_builds_no_index_no_page_and_no_link(make_site: MakeSite) -> None:
     site = make_site(content=ARTICLES)
     built(build(site))
