@@ -34,6 +34,7 @@ from typing import Any
 
 from . import dates, deps, urls
 from .cache import OutputRecord
+from .compress import original_of
 from .errors import OutputError
 from .model import Article, Site
 from .plan import Output, Rendered, Tools
@@ -147,7 +148,8 @@ def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
     if not site.config.search or not site.articles:
         return []
     index = SearchIndex(documents(site))
-    known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE)}
+    # Pagefind's own files, not the compressed copies the plan adds to some of them.
+    known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
     if known.get(ENTRY) == _entry_key(index.digest, known):
         return [IndexFile(path, index, key) for path, key in known.items()]
     try:

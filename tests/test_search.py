@@ -191,7 +191,8 @@ def test_when_pagefind_fails_the_last_index_stays(make_site: MakeSite, monkeypat
     (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
     report = build(site, jobs=1)
     assert [str(e) for e in report.errors] == ["pagefind: Pagefind failed (exit status 1): no space"]
-    assert bundle(out) == first and report.failed == ["pagefind/pagefind-entry.json"]
+    # The entry failed, with its compressed copies: all three keep their last version.
+    assert bundle(out) == first and report.failed == ["pagefind/pagefind-entry.json", "pagefind/pagefind-entry.json.br", "pagefind/pagefind-entry.json.gz"]
     assert "tied" in (out / "2024" / "05" / "council" / "index.html").read_text()
     # Pagefind works again: the next build, with nothing else changed, makes the index.
     monkeypatch.undo()
