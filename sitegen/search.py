@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import dates, deps, urls
+from . import dates, deps, text, urls
 from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
@@ -52,9 +52,9 @@ def document(article: Article, language: str) -> str:
         # The title outside the body: searched as metadata (Pagefind weighs it above the
         # text), but not repeated at the start of every excerpt.
         f'<h1 data-pagefind-meta="title">{title}</h1>',
-        # Pagefind leaves out a page with an empty body (and fails when it finds no page):
-        # an article with no text yet is found by its title.
-        f"<main data-pagefind-body>\n{article.html if article.body.strip() else f'<p>{title}</p>'}\n</main>",
+        # Pagefind leaves out a page with no words in its body (and fails when it finds no
+        # page): an article with no text yet, or only a picture, is found by its title.
+        f"<main data-pagefind-body>\n{article.html if text.html_to_text(article.html) else f'<p>{title}</p>'}\n</main>",
         f'<p data-pagefind-meta="date">{dates.format_human(article.published)}</p>',
     ]
     parts += [f'<p data-pagefind-filter="tag">{html.escape(tag.name)}</p>' for tag in article.tags]

@@ -104,8 +104,11 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     assert "pagefind/pagefind.js" in listed and "pagefind/pagefind-entry.json" in listed
 
 
-def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite) -> None:
-    site = make_site(content={"empty.md": article_md("Floods close the coast road", body="")})
+@pytest.mark.parametrize("body", ["", "![](/pictures/none.png)"])
+def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite, body: str) -> None:
+    """No words at all, or only a picture: Pagefind would leave it out, and fail on a site of
+    such articles alone."""
+    site = make_site(content={"empty.md": article_md("Floods close the coast road", body=body)})
     built(build(site))
     assert [(r["url"], r["content"]) for r in fragments(site / "output")] == [("/2024/05/empty/", "Floods close the coast road.")]
 
