@@ -243,13 +243,13 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     out = site / "output"
     listings = ["index.html", "tags/world/index.html"]
     before = {p: (out / p).read_bytes() for p in listings}
-    theme_index = (Path(__file__).parent.parent / "templates" / "index.html").read_text()
+    theme_cards = (Path(__file__).parent.parent / "templates" / "cards.html").read_text()
     (site / "templates").mkdir()
-    (site / "templates" / "index.html").write_text(theme_index.replace("{% for article in pagination.articles %}", "{% for article in pagination.articles %\n", 1))
+    (site / "templates" / "cards.html").write_text(theme_cards.replace("{% for article in pagination.articles %}", "{% for article in pagination.articles %\n", 1))
     (site / "content" / "a0.md").write_text(article_md("Story 0, corrected", date="2024-05-01T09:00:00+00:00", tags="[world]"))
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert re.search(r"templates/index\.html:\d+: template error", result.output), result.output
+    assert re.search(r"templates/cards\.html:\d+: template error", result.output), result.output
     # Every listing keeps its last good version; the article page is updated.
     assert {p: (out / p).read_bytes() for p in listings} == before
     assert "Story 0, corrected" in (out / "2024" / "05" / "a0" / "index.html").read_text()
@@ -258,6 +258,6 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     assert again.failed and {p: (out / p).read_bytes() for p in listings} == before
     assert not again.written.removed
     # Fixed, the next build renders the listings again.
-    (site / "templates" / "index.html").write_text(theme_index)
+    (site / "templates" / "cards.html").write_text(theme_cards)
     assert build(site).ok
     assert "Story 0, corrected" in (out / "index.html").read_text()
