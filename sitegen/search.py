@@ -84,8 +84,8 @@ class SearchIndex:
         except OutputError as e:
             self.executable, version, self._error = "", "", e
         digest = hashlib.sha256(f"pagefind {version}\0".encode())
-        for name, text in docs:
-            digest.update(f"{name}\0{len(text)}\0{text}\0".encode())
+        for name, html_text in docs:
+            digest.update(f"{name}\0{len(html_text)}\0{html_text}\0".encode())
         self.digest = digest.hexdigest()
 
     def files(self) -> dict[str, bytes]:
