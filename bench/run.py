@@ -195,7 +195,8 @@ class SitegenContender(Contender):
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir(parents=True)
         shutil.copytree(seeds, site / "seeds")
-        (site / "sitegen.toml").write_text(SITEGEN_CONFIG + settings, encoding="utf-8")
+        # Before the config, whose [import] table would take them in.
+        (site / "sitegen.toml").write_text(settings + SITEGEN_CONFIG, encoding="utf-8")
         super().__init__(name, site, [sitegen, "build", "--quiet"], site / "output", {"SOURCE_DATE_EPOCH": EPOCH})
 
     def reset(self, step: str) -> None:
