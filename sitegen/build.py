@@ -165,7 +165,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     removed = finish_output(output_dir, set(rendering.records) | set(kept))
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
-    report.errors += imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors
+    report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors)
     report.warnings += imported.warnings + loaded.warnings + list(history.warnings)
     report.articles = len(site.articles)
     report.drafts = loaded.drafts

@@ -33,6 +33,19 @@ class SitegenError(click.ClickException):
         return self.format_message()
 
 
+def distinct(errors: list[SitegenError]) -> list[SitegenError]:
+    """``errors`` in order, each said once: outputs that fail for one cause (the parts of the
+    search index without Pagefind) report it once."""
+    seen: set[tuple[type[SitegenError], Path | None, str, int | None]] = set()
+    kept = []
+    for error in errors:
+        said = (type(error), error.path, error.reason, error.line)
+        if said not in seen:
+            seen.add(said)
+            kept.append(error)
+    return kept
+
+
 def line_of(text: str, key: str, separator: str) -> int | None:
     """1-based line where ``key`` is set (``key =`` in TOML, ``key:`` in YAML), if it is."""
     # [ \t], not \s: \s would cross line ends, and a key after a blank line be placed on it.

@@ -1,21 +1,28 @@
-"""Articles -> the search index: Pagefind's bundle in ``pagefind/``, for the search page.
+"""Articles -> the search index: Pagefind bundles in ``pagefind/<n>/``, for the search page.
 
 The index is made from the article model, never from the rendered pages: each article
 becomes a small HTML document of its own holding its title and text (what is searched),
 its tags and bylines (filters) and its date (shown with a result). Nothing a template does
 reaches it, so editing a template never reindexes. Pagefind's own binary (the
-``pagefind[bin]`` package) indexes the documents in one run; its Python API is not used
-because its client waits a tenth of a second for every reply, 17 minutes for 10,000 records.
+``pagefind[bin]`` package) indexes the documents; its Python API is not used because its
+client waits a tenth of a second for every reply, 17 minutes for 10,000 records.
 
-Every file of the bundle is an output like any other (staged, published, listed in the
-manifest, removed when no longer made). Each is keyed by its bytes, and the entry file by
-the digest of the documents and Pagefind's version and every other file's key: a build
-whose articles read the same never runs Pagefind, and a build where one changed runs it
-once and rewrites only the files whose bytes changed. Pagefind names most of its files
-after their content, so which files an index has is known only once it has run; the last
-build's records of ``pagefind/`` say which files the index of these documents has. Result
-URLs are site paths: the search page gives Pagefind the base path, so moving the site to
-another address or sub-path does not reindex either.
+The index is in parts of ``PART_SIZE`` articles by publication number (``pagefind/1/``
+holds articles 1-1,000, ``pagefind/2/`` the next thousand, ...), each a whole Pagefind
+bundle; the search page loads the first and merges the others into it (Pagefind's
+``mergeIndex``, which shares the first part's WebAssembly). Numbers are never reused and
+new articles take the next ones, so an edit or a new article reindexes one part: a
+thousand articles, not the whole site.
+
+Every file of a part is an output like any other (staged, published, listed in the
+manifest, removed when no longer made). Each is keyed by its bytes, and the part's entry
+file by the digest of its documents and Pagefind's version and every other file's key: a
+build whose articles read the same never runs Pagefind, and a build where one changed runs
+it once, for that part, and rewrites only the files whose bytes changed. Pagefind names
+most of its files after their content, so which files a part has is known only once it has
+run; the last build's records of the part say which files the index of these documents
+has. Result addresses are site paths: the search page puts them under the base path, so
+moving the site to another address or sub-path does not reindex either.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import dates, deps, text, urls
+from . import dates, deps, text
 from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
@@ -40,7 +47,20 @@ from .model import Article, Site
 from .plan import Output, Rendered, Tools
 
 BUNDLE = "pagefind/"
-"""Where the index is published in the output folder; the search page loads it from there."""
+"""Where the index is published in the output folder: one bundle per part below it."""
+
+PART_SIZE = 1000
+"""Articles per part of the index. Smaller parts make an edit cheaper to reindex and a
+search fetch more files (each part's entry and metadata, and per word one index chunk)."""
+
+ENTRY_NAME = "pagefind-entry.json"
+"""The file of a bundle Pagefind reads first; it names the others."""
+
+_UNUSED = frozenset(
+    f"{name}.{kind}" for name in ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui") for kind in ("js", "css")
+) | {"pagefind-highlight.js"}
+"""Pagefind's ready-made interfaces, which the search page does not load (it has its own):
+left out of every part rather than published ten times over."""
 
 
 def document(article: Article, language: str) -> str:
@@ -54,8 +74,11 @@ def document(article: Article, language: str) -> str:
         f'<h1 data-pagefind-meta="title">{title}</h1>',
         # Pagefind leaves out a page with no words in its body (and fails when it finds no
         # page): an article with no text yet, or only a picture, is found by its title.
-        f"<main data-pagefind-body>\n{article.html if text.html_to_text(article.html) else f'<p>{title}</p>'}\n</main>",
+        f"<main data-pagefind-body>\n{article.html if text.has_text(article.html) else f'<p>{title}</p>'}\n</main>",
         f'<p data-pagefind-meta="date">{dates.format_human(article.published)}</p>',
+        # Its address as a site path, for the search page to put under the site's base path
+        # (Pagefind's documented way to give a result its own URL).
+        f'<p data-pagefind-meta="url">{html.escape(article.path)}</p>',
     ]
     parts += [f'<p data-pagefind-filter="tag">{html.escape(tag.name)}</p>' for tag in article.tags]
     parts += [f'<p data-pagefind-filter="author">{html.escape(author.name)}</p>' for author in article.authors]
@@ -63,30 +86,66 @@ def document(article: Article, language: str) -> str:
     return "\n".join(parts)
 
 
-def documents(site: Site) -> tuple[tuple[str, str], ...]:
-    """Every article's document, by the file name that gives its result the article's site
-    path (Pagefind takes a result's URL from the file's place, ``index.html`` left out)."""
-    language = site.config.language
-    return tuple((urls.output_file(article.path), document(article, language)) for article in site.articles)
+def parts(site: Site) -> dict[str, tuple[Article, ...]]:
+    """The parts of the index (none when search is off): bundle folder -> its articles, in
+    order of publication number."""
+    if not site.config.search:
+        return {}
+    found: dict[int, list[Article]] = {}
+    for article in sorted(site.articles, key=lambda a: a.seq):
+        # A preview's drafts are numbered too; an unnumbered article (seq 0) joins the first part.
+        found.setdefault(max(article.seq - 1, 0) // PART_SIZE + 1, []).append(article)
+    return {f"{BUNDLE}{number}/": tuple(found[number]) for number in sorted(found)}
+
+
+def bundles(site: Site) -> tuple[str, ...]:
+    """The site paths of the index's parts, the one the search page loads first first."""
+    return tuple(parts(site))
+
+
+def documents(articles: Iterable[Article], language: str) -> tuple[tuple[str, str], ...]:
+    """Each article's document, by file name: one folder of numbered files, as a result's
+    address is in its document (a folder per article cost a second per thousand to write)."""
+    return tuple((f"{number}.html", document(article, language)) for number, article in enumerate(articles))
+
+
+@dataclass(frozen=True, slots=True)
+class Pagefind:
+    """The Pagefind binary of this build and its version (an index depends on it), or why
+    there is none."""
+
+    executable: str
+    version: str
+    error: OutputError | None = None
+
+    @classmethod
+    def find(cls) -> Pagefind:
+        try:
+            executable = _executable()
+            return cls(executable, _version(executable))
+        except OutputError as e:
+            return cls("", "", e)
 
 
 class SearchIndex:
-    """The documents of one build, their digest, and Pagefind's bundle for them, made the
-    first time it is asked for (at most once per process: a failure is kept too)."""
+    """One part of the index: its articles, their digest, and Pagefind's bundle for them in
+    ``folder``, made the first time it is asked for (at most once per process: a failure is
+    kept too)."""
 
-    def __init__(self, docs: tuple[tuple[str, str], ...]) -> None:
-        self.documents = docs
+    def __init__(self, folder: str, articles: tuple[Article, ...], language: str, pagefind: Pagefind) -> None:
+        self.folder = folder
+        self.entry = folder + ENTRY_NAME
+        self.articles = articles
+        self.language = language
+        self.executable = pagefind.executable
         self._files: dict[str, bytes] | None = None
-        self._error: OutputError | None = None
-        try:
-            self.executable = _executable()
-            version = _version(self.executable)
-        except OutputError as e:
-            self.executable, version, self._error = "", "", e
-        digest = hashlib.sha256(f"pagefind {version}\0".encode())
-        for name, html_text in docs:
-            digest.update(f"{name}\0{len(html_text)}\0{html_text}\0".encode())
-        self.digest = digest.hexdigest()
+        self._error = pagefind.error
+        # Every field ``document`` reads, not the documents: those are made only when
+        # Pagefind is to run (reading the text of 10,000 articles to key them took 2 s).
+        self.digest = deps.value_digest(
+            "search part", pagefind.version, language,
+            [(a.path, a.title, _sha(a.html), a.published, [t.name for t in a.tags], [x.name for x in a.authors]) for a in articles],
+        )  # fmt: skip
 
     def files(self) -> dict[str, bytes]:
         """The bundle: output path -> bytes. Raises OutputError when Pagefind fails."""
@@ -94,20 +153,16 @@ class SearchIndex:
             raise self._error
         if self._files is None:
             try:
-                self._files = run_pagefind(self.executable, self.documents)
+                self._files = run_pagefind(self.executable, documents(self.articles, self.language), self.folder)
             except OutputError as e:
                 self._error = e
                 raise
         return self._files
 
 
-ENTRY = BUNDLE + "pagefind-entry.json"
-"""The file of the bundle the search page reads first; it names the others."""
-
-
 @dataclass(frozen=True, slots=True)
 class IndexFile(Output):
-    """One file of the search index, with its key (see ``plan_index``)."""
+    """One file of a part of the search index, with its key (see ``plan_index``)."""
 
     index: SearchIndex = field(compare=False)
     stored_key: str = ""
@@ -115,7 +170,7 @@ class IndexFile(Output):
     @property
     def wave(self) -> int:
         # After the article pages its results link to; the entry last, after the files it names.
-        return 2 if self.path == ENTRY else 1
+        return 2 if self.path == self.index.entry else 1
 
     def render(self, tools: Tools) -> Rendered:
         data = self.index.files().get(self.path)
@@ -127,57 +182,65 @@ class IndexFile(Output):
         return self.stored_key
 
 
+def _sha(text: str) -> str:
+    # The text's hash, not the text: value_digest would spell out 50 MB of it (0.4 s).
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _file_key(path: str, data: bytes) -> str:
     return deps.value_digest("search file", path, data)
 
 
-def _entry_key(digest: str, keys: Mapping[str, str]) -> str:
-    """The entry's key: the documents' digest and every other file with its key. Equal to the
-    last build's, it says the last build's records are the whole bundle for these documents."""
-    return deps.value_digest("search", digest, sorted((path, key) for path, key in keys.items() if path != ENTRY))
+def _entry_key(index: SearchIndex, keys: Mapping[str, str]) -> str:
+    """A part's entry key: its documents' digest and every other file with its key. Equal to
+    the last build's, it says the last build's records are the whole part for these documents."""
+    return deps.value_digest("search", index.digest, sorted((path, key) for path, key in keys.items() if path != index.entry))
 
 
 def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
     """The files of the search index (none when search is off or there is nothing to
-    index). ``made``: the last build's records of files of ``BUNDLE`` still as it wrote them.
-
-    Each file but the entry is keyed by its bytes, so a new index rewrites only the files
-    that changed and looks at no other; the entry's key covers the documents and all of
-    them. Pagefind runs here, once, unless those records are the whole bundle of these
-    documents (then it runs only if a file is lost between now and its render)."""
-    if not site.config.search or not site.articles:
-        return []
-    index = SearchIndex(documents(site))
+    index). ``made``: the last build's records of files of ``BUNDLE`` still as it wrote them."""
     # Pagefind's own files, not the compressed copies the plan adds to some of them.
     known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
-    if known.get(ENTRY) == _entry_key(index.digest, known):
+    outputs: list[Output] = []
+    found = parts(site)
+    pagefind = Pagefind.find() if found else Pagefind("", "")
+    for folder, articles in found.items():
+        index = SearchIndex(folder, articles, site.config.language, pagefind)
+        outputs += _plan_part(index, {path: key for path, key in known.items() if path.startswith(folder)})
+    return outputs
+
+
+def _plan_part(index: SearchIndex, known: dict[str, str]) -> list[Output]:
+    """The files of one part. Each but the entry is keyed by its bytes, so a new index
+    rewrites only the files that changed and looks at no other; the entry's key covers the
+    documents and all of them. Pagefind runs here, once, unless the last build's records
+    are the whole part for these documents (then it runs only if a file is lost between now
+    and its render)."""
+    if known.get(index.entry) == _entry_key(index, known):
         return [IndexFile(path, index, key) for path, key in known.items()]
     try:
         files = index.files()
     except OutputError:
-        # The last index stays published. The entry is rendered, to report the error and
-        # keep its last version as any failed output does; the next build tries again.
-        kept: list[Output] = [IndexFile(path, index, key) for path, key in known.items() if path != ENTRY]
-        return [*kept, IndexFile(ENTRY, index, "failed " + index.digest)]
-    keys = {path: _file_key(path, data) for path, data in files.items() if path != ENTRY}
-    keys[ENTRY] = _entry_key(index.digest, keys)
+        # The part's last index stays published. Its entry is rendered, to report the error
+        # and keep its last version as any failed output does; the next build tries again.
+        kept: list[Output] = [IndexFile(path, index, key) for path, key in known.items() if path != index.entry]
+        return [*kept, IndexFile(index.entry, index, "failed " + index.digest)]
+    keys = {path: _file_key(path, data) for path, data in files.items() if path != index.entry}
+    keys[index.entry] = _entry_key(index, keys)
     return [IndexFile(path, index, key) for path, key in sorted(keys.items())]
 
 
-def run_pagefind(executable: str, docs: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+def run_pagefind(executable: str, docs: Iterable[tuple[str, str]], folder: str) -> dict[str, bytes]:
     """Index ``docs`` (file name, HTML) with Pagefind in a temporary folder; its bundle by
-    output path. Raises OutputError naming the bundle when Pagefind fails."""
+    output path under ``folder``. Raises OutputError naming the folder when Pagefind fails."""
     _remove_leftovers()
     with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as tmp:
         root = Path(tmp)
         site = root / "site"
-        folders: set[Path] = set()
+        site.mkdir()
         for name, text in docs:
-            target = site / name
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_text(text, encoding="utf-8")
+            (site / name).write_text(text, encoding="utf-8")
         # In a folder of its own, with none of the PAGEFIND_* settings of the environment:
         # a pagefind.yml or a variable left around must not change the index.
         environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
@@ -187,16 +250,20 @@ def run_pagefind(executable: str, docs: Iterable[tuple[str, str]]) -> dict[str, 
                 cwd=root, env=environment, capture_output=True, check=False,
             )  # fmt: skip
         except OSError as e:
-            raise OutputError(BUNDLE, f"Pagefind could not be run ({executable}): {e.strerror or e}") from e
+            raise OutputError(folder, f"Pagefind could not be run ({executable}): {e.strerror or e}") from e
         if done.returncode != 0:
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise OutputError(BUNDLE, f"Pagefind failed (exit status {done.returncode}): {' '.join(said[-3:]) or 'no message'}")
+            raise OutputError(folder, f"Pagefind failed (exit status {done.returncode}): {' '.join(said[-3:]) or 'no message'}")
         bundle = root / "bundle"
-        files = {BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
+        files = {
+            folder + path.relative_to(bundle).as_posix(): path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file() and path.relative_to(bundle).as_posix() not in _UNUSED
+        }
     try:
-        return canonical(files)
+        return canonical(files, folder)
     except ValueError as e:
-        raise OutputError(BUNDLE, f"Pagefind wrote an index sitegen cannot read: {e}") from e
+        raise OutputError(folder, f"Pagefind wrote an index sitegen cannot read: {e}") from e
 
 
 # ---- one bundle for the same documents -----------------------------------------------
@@ -211,13 +278,13 @@ def run_pagefind(executable: str, docs: Iterable[tuple[str, str]]) -> dict[str, 
 _SIGNATURE = b"pagefind_dcd"
 
 
-def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
-    """``files`` (a bundle) with every filter's values in order, and the files that name
-    them renamed to match. Raises ValueError on a file that is not as expected."""
+def canonical(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """``files`` (a bundle in ``folder``) with every filter's values in order, and the files
+    that name them renamed to match. Raises ValueError on a file that is not as expected."""
     out = dict(files)
     renamed: dict[str, str] = {}  # old hash -> new hash of a filter file
-    for path in sorted(p for p in files if p.startswith(BUNDLE + "filter/") and p.endswith(".pf_filter")):
-        old = path.removeprefix(BUNDLE + "filter/").removesuffix(".pf_filter")
+    for path in sorted(p for p in files if p.startswith(folder + "filter/") and p.endswith(".pf_filter")):
+        old = path.removeprefix(folder + "filter/").removesuffix(".pf_filter")
         language = old.rpartition("_")[0]
         name, values = _unpack(files[path])
         if not isinstance(values, list):
@@ -226,10 +293,10 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
         new = _short_hash(language, data, 7)
         renamed[old] = new
         del out[path]
-        out[f"{BUNDLE}filter/{new}.pf_filter"] = _pack(data)
-    entry_path = BUNDLE + "pagefind-entry.json"
-    for path in sorted(p for p in files if p.startswith(BUNDLE + "pagefind.") and p.endswith(".pf_meta")):
-        old = path.removeprefix(BUNDLE + "pagefind.").removesuffix(".pf_meta")
+        out[f"{folder}filter/{new}.pf_filter"] = _pack(data)
+    entry_path = folder + ENTRY_NAME
+    for path in sorted(p for p in files if p.startswith(folder + "pagefind.") and p.endswith(".pf_meta")):
+        old = path.removeprefix(folder + "pagefind.").removesuffix(".pf_meta")
         language = old.rpartition("_")[0]
         meta = _unpack(files[path])
         # version, pages, index chunks, filters ([name, hash] pairs), sorts, meta fields
@@ -239,7 +306,7 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
         data = _cbor(meta)
         new = _short_hash(language, data, 10)
         del out[path]
-        out[f"{BUNDLE}pagefind.{new}.pf_meta"] = _pack(data)
+        out[f"{folder}pagefind.{new}.pf_meta"] = _pack(data)
         if entry_path in out:
             out[entry_path] = out[entry_path].replace(f'"hash":"{old}"'.encode(), f'"hash":"{new}"'.encode())
     return dict(sorted(out.items()))

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import urls
+from . import search, urls
 from .config import Config
 from .errors import ContentError, SitegenError
 from .model import ArchiveMonth, Article, Author, Page, Pagination, Site, Tag
@@ -113,7 +113,7 @@ def plan_pages(site: Site) -> list[Page]:
     entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page)]
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     if site.config.search:  # not in the sitemap: a page of results is no page to index
-        pages.append(Page("search.html", "search/", "Search", {"searchable": bool(site.articles), "tags": tuple(tag for tag, _ in site.tags)}))
+        pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
     pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": entries}))
     news: dict[str, object] = {"articles": news_articles(site), "language": news_language(site.config.language)}
     pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))

@@ -48,13 +48,17 @@ def bundle(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
 
 
-def fragments(out: Path) -> list[dict[str, Any]]:
-    """Pagefind's record of each indexed page (gzip, a signature, then JSON)."""
+def fragments_in(folder: Path) -> list[dict[str, Any]]:
     found = []
-    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted(folder.glob("fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         found.append(json.loads(data[data.index(b"{") :]))
-    return sorted(found, key=lambda f: f["url"])
+    return found
+
+
+def fragments(out: Path) -> list[dict[str, Any]]:
+    """Pagefind's record of each indexed page (gzip, a signature, then JSON)."""
+    return sorted((f for part in sorted((out / "pagefind").glob("*/")) for f in fragments_in(part)), key=lambda f: f["meta"]["url"])
 
 
 def built(report: BuildReport) -> BuildReport:
@@ -68,10 +72,10 @@ def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     real = search.run_pagefind
 
-    def counted(executable: str, docs: Any) -> dict[str, bytes]:
+    def counted(executable: str, docs: Any, folder: str) -> dict[str, bytes]:
         docs = list(docs)
         runs.append(len(docs))
-        return real(executable, docs)
+        return real(executable, docs, folder)
 
     monkeypatch.setattr(search, "run_pagefind", counted)
     return runs
@@ -82,8 +86,8 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     built(build(site))
     out = site / "output"
     records = fragments(out)
-    # Site paths: the search page hands Pagefind the base path (/news/).
-    assert [r["url"] for r in records] == ["/2024/05/council/", "/2024/05/cranes/", "/2024/05/weather/"]
+    # Site paths: the search page puts them under the base path (/news/).
+    assert [r["meta"]["url"] for r in records] == ["2024/05/council/", "2024/05/cranes/", "2024/05/weather/"]
     cranes = records[1]
     assert cranes["meta"]["title"] == "Harbour cranes arrive from Rotterdam" and cranes["meta"]["date"] == "3 May 2024"
     assert cranes["filters"] == {"tag": ["Business", "Harbour"], "author": ["Ada Quay"]}
@@ -91,7 +95,7 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     # No navigation, footer or anything else of the page around the article.
     assert not any(word in r["content"] for r in records for word in ("Subscribe", "Archive", "Atom", "Previous article"))
     page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
-    assert page.xpath("//form[@role='search']/@data-bundle") == ["/news/pagefind/"]
+    assert page.xpath("//form[@role='search']/@data-bundles") == ["/news/pagefind/1/ "]
     assert page.xpath("//form/@data-base") == ["/news/"]
     assert page.xpath("//select[@name='tag']/option/text()") == ["Any tag", "Business", "Harbour", "Politics", "Weather"]
     assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
@@ -101,7 +105,9 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     assert not home.xpath("//script[not(@type='application/ld+json')]")
     assert "search/" not in (out / "sitemap.xml").read_text()
     listed = json.loads((out / MANIFEST).read_text())
-    assert "pagefind/pagefind.js" in listed and "pagefind/pagefind-entry.json" in listed
+    assert "pagefind/1/pagefind.js" in listed and "pagefind/1/pagefind-entry.json" in listed
+    # Pagefind's ready-made interfaces are not published: the search page has its own.
+    assert not any("-ui." in path or "highlight" in path for path in listed)
 
 
 @pytest.mark.parametrize("body", ["", "![](/pictures/none.png)"])
@@ -110,18 +116,18 @@ def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite, 
     such articles alone."""
     site = make_site(content={"empty.md": article_md("Floods close the coast road", body=body)})
     built(build(site))
-    assert [(r["url"], r["content"]) for r in fragments(site / "output")] == [("/2024/05/empty/", "Floods close the coast road.")]
+    assert [(r["meta"]["url"], r["content"]) for r in fragments(site / "output")] == [("2024/05/empty/", "Floods close the coast road.")]
 
 
 def test_search_off_builds_no_index_no_page_and_no_link(make_site: MakeSite) -> None:
     site = make_site(content=ARTICLES)
     built(build(site))
     out = site / "output"
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "1" / "pagefind.js").is_file()
     (site / "sitegen.toml").write_text("search = false\n")
     report = built(build(site))
     assert not (out / "pagefind").exists() and not (out / "search").exists()
-    assert "pagefind/pagefind.js" in report.written.removed
+    assert "pagefind/1/pagefind.js" in report.written.removed
     assert not lxml_html.fromstring((out / "index.html").read_bytes()).xpath("//a[.='Search']")
     assert not any(p.startswith(("pagefind/", "search/")) for p in json.loads((out / MANIFEST).read_text()))
 
@@ -164,9 +170,52 @@ def test_reindexing_only_when_what_is_indexed_changes(make_site: MakeSite, pagef
     report = built(build(site, jobs=1))
     assert pagefind_runs == [3, 3]
     changed = [p for p in report.written.written if p.startswith("pagefind/")]
-    assert changed and "pagefind/pagefind.js" not in changed  # unchanged files are not rewritten
+    assert changed and "pagefind/1/pagefind.js" not in changed  # unchanged files are not rewritten
     assert any("a tie" in r["content"] for r in fragments(out))
     assert set(bundle(out)) == {p for p in json.loads((out / MANIFEST).read_text()) if p.startswith("pagefind/")}
+
+
+def test_the_index_is_in_parts_by_publication_number_and_an_edit_reindexes_one(
+    make_site: MakeSite, pagefind_runs: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    out = site / "output"
+    # Numbered in order of publication: weather 1, council 2 (part 1), cranes 3 (part 2).
+    by_part = {
+        folder.name: sorted(r["meta"]["url"] for r in fragments_in(folder)) for folder in sorted((out / "pagefind").iterdir())
+    }
+    assert by_part == {"1": ["2024/05/council/", "2024/05/weather/"], "2": ["2024/05/cranes/"]}
+    assert pagefind_runs == [2, 1]
+    page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
+    assert page.xpath("//form/@data-bundles") == ["/pagefind/1/ /pagefind/2/ "]
+
+    # An edit reindexes its part alone; the other part's files are not touched.
+    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    report = built(build(site, jobs=1))
+    assert pagefind_runs == [2, 1, 1]
+    assert {p.split("/")[1] for p in report.written.written if p.startswith("pagefind/")} == {"2"}
+
+    # A new article takes the next number: part 2, and part 1 is left alone again.
+    (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-04-01T09:00:00+00:00", body="Fewer sailings."))
+    report = built(build(site, jobs=1))
+    assert pagefind_runs == [2, 1, 1, 2]
+    assert {p.split("/")[1] for p in report.written.written if p.startswith("pagefind/")} == {"2"}
+
+    # A part whose articles are all gone goes, and the search page no longer loads it.
+    (site / "content" / "weather.md").unlink()
+    (site / "content" / "council.md").unlink()
+    report = built(build(site, jobs=1))
+    assert not (out / "pagefind" / "1").exists() and "pagefind/1/pagefind-entry.json" in report.written.removed
+    assert pagefind_runs == [2, 1, 1, 2]  # part 2 did not change
+    page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
+    assert page.xpath("//form/@data-bundles") == ["/pagefind/2/ "]
+
+    # The parts are what a clean build of the same articles gives.
+    shutil.rmtree(site / ".sitegen-cache")
+    built(build(site, jobs=1, output_dir=site / "clean"))
+    assert bundle(out) == bundle(site / "clean")
 
 
 def test_an_index_file_lost_from_the_output_is_made_again(make_site: MakeSite, pagefind_runs: list[int]) -> None:
@@ -174,7 +223,7 @@ def test_an_index_file_lost_from_the_output_is_made_again(make_site: MakeSite, p
     built(build(site, jobs=1))
     out = site / "output"
     first = bundle(out)
-    fragment = next((out / "pagefind" / "fragment").iterdir())
+    fragment = next((out / "pagefind" / "1" / "fragment").iterdir())
     fragment.unlink()
     report = built(build(site, jobs=1))
     assert report.written.written == [fragment.relative_to(out).as_posix()]
@@ -187,15 +236,15 @@ def test_when_pagefind_fails_the_last_index_stays(make_site: MakeSite, monkeypat
     out = site / "output"
     first = bundle(out)
 
-    def broken(executable: str, docs: Any) -> dict[str, bytes]:
-        raise search.OutputError(search.BUNDLE, "Pagefind failed (exit status 1): no space")
+    def broken(executable: str, docs: Any, folder: str) -> dict[str, bytes]:
+        raise search.OutputError(folder, "Pagefind failed (exit status 1): no space")
 
     monkeypatch.setattr(search, "run_pagefind", broken)
     (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
     report = build(site, jobs=1)
-    assert [str(e) for e in report.errors] == ["pagefind: Pagefind failed (exit status 1): no space"]
+    assert [str(e) for e in report.errors] == ["pagefind/1: Pagefind failed (exit status 1): no space"]
     # The entry failed, with its compressed copies: all three keep their last version.
-    assert bundle(out) == first and report.failed == ["pagefind/pagefind-entry.json", "pagefind/pagefind-entry.json.br", "pagefind/pagefind-entry.json.gz"]
+    assert bundle(out) == first and report.failed == ["pagefind/1/pagefind-entry.json", "pagefind/1/pagefind-entry.json.br", "pagefind/1/pagefind-entry.json.gz"]
     assert "tied" in (out / "2024" / "05" / "council" / "index.html").read_text()
     # Pagefind works again: the next build, with nothing else changed, makes the index.
     monkeypatch.undo()
@@ -208,6 +257,7 @@ def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_si
         raise search.OutputError(search.BUNDLE, "Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml")
 
     monkeypatch.setattr(search, "_executable", missing)
+    monkeypatch.setattr(search, "PART_SIZE", 1)  # three parts of the index, one cause: said once
     site = make_site(content=ARTICLES)
     report = build(site, jobs=1)
     assert [e.reason for e in report.errors] == ["Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml"]
@@ -215,7 +265,7 @@ def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_si
     assert (out / "2024" / "05" / "cranes" / "index.html").is_file() and not (out / "pagefind").exists()
     monkeypatch.undo()
     built(build(site, jobs=1))  # installed now: nothing else changed, and the index is made
-    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert (out / "pagefind" / "1" / "pagefind-entry.json").is_file()
 
 
 def test_the_working_folder_of_a_killed_build_is_removed_by_the_next_run(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,8 +292,11 @@ def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Pat
     assert one == two and len(one) > 10
 
 
-def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
+    make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    monkeypatch.setattr(search, "PART_SIZE", 2)  # results come from both parts of the index
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.content import new_markdown
-from sitegen.text import BIDI_CONTROLS_RE, clean_title, html_to_text, is_visible
+from sitegen.text import BIDI_CONTROLS_RE, clean_title, has_text, html_to_text, is_visible
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
@@ -83,3 +83,14 @@ def test_a_summary_leaves_out_footnotes_and_their_marks() -> None:
     assert "The note." in html_to_text(body) and "↩" in html_to_text(body)
     # Hand-written HTML left open inside a note does not swallow what follows.
     assert html_to_text('<div class="footnote"><p>note<b>x</div><p>Rest</p>', notes=False) == "Rest"
+
+
+_PIECES = ["", " ", "\n\n", "![](x.png)", "![a picture](x.png)", "&nbsp;", "<!-- a note -->", "<div></div>", "<br>",
+           "word", "`code`", "    indented", "> ", "* ", "1. ", "[](x)", "[link](x)", "&amp;", "<span> </span>", "---", "<![ ]>"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=8))
+def test_has_text_says_what_html_to_text_finds(pieces: list[str]) -> None:
+    """The search index's quick yes/no against the full extraction, on Markdown's output."""
+    body = new_markdown().convert("".join(pieces))
+    assert has_text(body) == bool(html_to_text(body))
