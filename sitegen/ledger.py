@@ -142,10 +142,11 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return Ledger(articles=legacy)
     raw = data.get("articles")
     entries: dict[str, Entry] = {}
+    names = [f.name for f in dataclasses.fields(Entry) if f.name != "urls"]
     if isinstance(raw, dict):
         for key, value in raw.items():
             if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
-                fields = {f.name: value.get(f.name, "") for f in dataclasses.fields(Entry) if f.name != "urls"}
+                fields = {name: value.get(name, "") for name in names}
                 urls = value.get("urls")
                 valid = isinstance(urls, list) and all(isinstance(u, str) for u in urls)
                 entries[key] = Entry(**fields, urls=tuple(urls) if valid else ())
@@ -188,6 +189,8 @@ def apply_ledger(
     # An article missing from this build (an error, a draft for a while) keeps its entry,
     # and so its number and its place in the archives when it comes back.
     entries = dict(old)
+    # Every address is the base URL and a path: whether it is worth remembering is the base URL's.
+    remember = record_urls and _public(config.base_url)
     for article in known + order:
         seen = old.get(article.id)
         published = article.published
@@ -202,7 +205,7 @@ def apply_ledger(
         url = config.base_url + article.path
         known_urls = seen.urls if seen else ()
         former = tuple(u for u in known_urls if u != url)
-        if record_urls and _public(url):
+        if remember:
             known_urls = (*former, url)
         result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
         if article.draft or (not (seen and seen.seq) and published > now):

@@ -115,8 +115,7 @@ class Article:
     """Every image file of content/ it shows, to be copied into the output folder (images.py)."""
     canonical: str = ""
     """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
-    digest: str = field(init=False, repr=False, compare=False)
-    """Changes whenever anything a page or feed could show of the article changes."""
+    _digest: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def author(self) -> str:
@@ -128,14 +127,20 @@ class Article:
         """Body HTML from Markdown, links as written (feeds make them absolute: feeds.py)."""
         return self.body.decode("utf-8")
 
-    def __post_init__(self) -> None:
-        # Every field follows from source_hash but those the ledger sets (through
-        # dataclasses.replace, which runs this again): the dates, the publication order and
-        # the former addresses.
-        first = self.first_published.isoformat() if self.first_published else ""
-        former = "\0".join(self.former_urls)
-        key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}"
-        object.__setattr__(self, "digest", hashlib.sha256(key.encode()).hexdigest())
+    @property
+    def digest(self) -> str:
+        """Changes whenever anything a page or feed could show of the article changes."""
+        # Worked out on first use, not when made: every article is made twice a build (read,
+        # then given its dates by the ledger through dataclasses.replace, which leaves this
+        # empty again), and only the second is ever keyed.
+        if not self._digest:
+            # Every field follows from source_hash but those the ledger sets: the dates, the
+            # publication order and the former addresses.
+            first = self.first_published.isoformat() if self.first_published else ""
+            former = "\0".join(self.former_urls)
+            key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}"
+            object.__setattr__(self, "_digest", hashlib.sha256(key.encode()).hexdigest())
+        return self._digest
 
 
 @dataclass(frozen=True, slots=True)
