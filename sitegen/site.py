@@ -106,7 +106,13 @@ def plan_pages(site: Site) -> list[Page]:
         for pagination in paginate(articles, author.path, size):
             title = author.name + (f" – page {pagination.number}" if pagination.number > 1 else "")
             pages.append(Page("author.html", pagination.path, title, {"pagination": pagination, "author": author}))
-    pages.append(Page("archive.html", "archive/", "Archive", {}))
+    # The archive's index lists the months by name and count (an edit re-renders none of
+    # it); each month has a page of its own, which an edit to one of its articles re-renders.
+    months = tuple(MonthLink(m.year, m.name, urls.archive_path(m.year, m.month), len(m.articles)) for m in site.archive)
+    pages.append(Page("archive.html", "archive/", "Archive", {"months": months}))
+    for i, month in enumerate(site.archive):
+        newer, older = months[i - 1] if i > 0 else None, months[i + 1] if i + 1 < len(months) else None
+        pages.append(Page("archive-month.html", months[i].path, f"Archive: {month.name}", {"month": month, "newer": newer, "older": older}))
     pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
     # A syndicated article's canonical URL is the original's: search engines are pointed
     # there, not at this copy.
@@ -154,6 +160,17 @@ def news_language(language: str) -> str:
 def _syndicated(page: Page) -> bool:
     article = page.context.get("article")
     return isinstance(article, Article) and bool(article.canonical)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLink:
+    """A month as the archive's index and its neighbours' pages show it."""
+
+    year: int
+    name: str
+    path: str
+    count: int
+    """How many articles it has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,4 +264,7 @@ def _lastmod(page: Page) -> dt.datetime | None:
     pagination = page.context.get("pagination")
     if isinstance(pagination, Pagination) and pagination.articles:
         return max(a.updated for a in pagination.articles)
+    month = page.context.get("month")
+    if isinstance(month, ArchiveMonth):
+        return max(a.updated for a in month.articles)
     return None

@@ -68,6 +68,11 @@ def tag_path(tag_slug: str) -> str:
     return f"tags/{tag_slug}/"
 
 
+def archive_path(year: int, month: int) -> str:
+    """The archive page of one month."""
+    return f"archive/{year}/{month:02d}/"
+
+
 def is_absolute_http(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
     if any(c.isspace() for c in url):

@@ -99,10 +99,25 @@ def test_pagination_tags_and_archive(make_site: MakeSite) -> None:
     tags = lxml_html.fromstring((out / "tags/index.html").read_bytes())
     assert tags.xpath("//ul[@class='tag-list']/li/a/@href") == ["/tags/politics/"]
 
+    # The archive: months by year with their counts, and a page per month.
     archive = lxml_html.fromstring((out / "archive/index.html").read_bytes())
     assert archive.xpath("//h2/text()") == ["2024"]
-    assert archive.xpath("//h3/text()") == ["March 2024", "February 2024", "January 2024"]
-    assert len(archive.xpath("//li/a")) == 25
+    months = archive.xpath("//ul[@class='archive-months']/li")
+    assert [li.xpath("string(a)") for li in months] == ["March 2024", "February 2024", "January 2024"]
+    assert [li.xpath("a/@href")[0] for li in months] == ["/archive/2024/03/", "/archive/2024/02/", "/archive/2024/01/"]
+    counts = [int(li.xpath("string(span[@class='count'])").split()[0]) for li in months]
+    listed = []
+    for li, count in zip(months, counts, strict=True):
+        page = lxml_html.fromstring((out / li.xpath("a/@href")[0].strip("/") / "index.html").read_bytes())
+        assert page.xpath("//h1/text()") == [li.xpath("string(a)")]
+        titles = page.xpath("//ul[@class='archive-list']/li/a/text()")
+        assert len(titles) == count
+        listed += titles
+    assert sorted(listed) == sorted(f"Story {i:02d}" for i in range(25))
+    march = lxml_html.fromstring((out / "archive/2024/03/index.html").read_bytes())
+    assert march.xpath("//link[@rel='next']/@href") == ["/archive/2024/02/"] and not march.xpath("//link[@rel='prev']")
+    assert march.xpath("//nav[@class='pager']/a/text()") == ["February 2024 →"]
+    assert "/archive/2024/02/</loc><lastmod>" in (out / "sitemap.xml").read_text()
 
 
 def test_sub_path_site(make_site: MakeSite) -> None:
@@ -170,7 +185,7 @@ def test_bad_seed_among_good_ones_is_reported_and_the_rest_built(make_site: Make
     assert any("broken.md:2" in m and "YAML" in m for m in messages)
     assert any("nodate.md" in m and "no date" in m for m in messages)
     assert report.articles == 2
-    assert len(list((site / "output").glob("*/*/*/index.html"))) == 2
+    assert len(list((site / "output").glob("[0-9]*/*/*/index.html"))) == 2
 
 
 def test_duplicate_ids_and_urls_are_errors(make_site: MakeSite) -> None:
@@ -233,7 +248,8 @@ def test_article_url_colliding_with_a_site_page_is_an_error_not_a_crash(make_sit
     report = build(site)
     assert [str(e) for e in report.errors if "a.md" in str(e) and "archive/index.html" in str(e)]
     archive = lxml_html.fromstring((site / "output" / "archive" / "index.html").read_bytes())
-    assert archive.xpath("//h1/text()") == ["Archive"] and len(archive.xpath("//li/a")) == 2
+    assert archive.xpath("//h1/text()") == ["Archive"]
+    assert archive.xpath("//ul[@class='archive-months']/li/span/text()") == ["2 articles"]
     assert (site / "output" / "fine" / "index.html").is_file()
 
 

@@ -163,6 +163,9 @@ def test_one_edited_article_rewrites_only_what_shows_it(site: Path, monkeypatch:
     assert "index.html" not in written and "tags/politics/index.html" not in written
     assert "sitemap.xml" in written
     assert all(not p.startswith(("2024/01/", "2024/02/", "2024/03/a0")) for p in written), written
+    # The archive shows titles and dates: no page of it changes (its month's page is
+    # rendered again, with the same bytes, and no other).
+    assert not any(p.startswith("archive/") for p in written), written
     index = {p for p in originals(written) if p.startswith("pagefind/")}  # the search index holds its text
     assert len(originals(written) - index) <= 12 and len(index) <= 5, written
     assert report.rendered < 25 * 3  # each with its two compressed copies
