@@ -116,7 +116,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import content, ledger, plan, render, search
+    from . import content, ledger, plan, redirects, render, search
     from . import site as site_mod
     from .feeds import FeedWriter
 
@@ -140,7 +140,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     theme = Theme(site_dir, memo.inputs)
     # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
     made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
-    outputs, plan_errors = plan.plan_outputs(site, theme, made)
+    outputs, plan_errors, shadowed = plan.plan_outputs(site, theme, made)
     # 5. Render and write the outputs whose key changed; remove what is no longer made.
     feed_reads: set[str] = set()
     tools = plan.Tools(
@@ -166,7 +166,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors)
-    report.warnings += imported.warnings + loaded.warnings + list(history.warnings)
+    report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(shadowed)
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
     report.scheduled = len(history.held_back)

@@ -22,6 +22,7 @@ from .urls import output_file
 
 if TYPE_CHECKING:
     from .feeds import FeedJob, FeedWriter
+    from .redirects import Shadowed
     from .render import Renderer
     from .theme import Theme
 
@@ -203,8 +204,11 @@ class Compressed(Output):
         return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
 
 
-def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None) -> tuple[list[Output], list[SitegenError]]:
-    """Every output file of the site, one per path, and the articles that could not have one.
+def plan_outputs(
+    site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None
+) -> tuple[list[Output], list[SitegenError], list[Shadowed]]:
+    """Every output file of the site, one per path; the articles that could not have one; and
+    the aliases that get no redirect, a live file being there (redirects.shadowed_warnings).
     ``made``: the last build's records of the search index's files still as it wrote them."""
     from . import feeds, images, search
     from . import site as site_mod
@@ -225,8 +229,9 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
     outputs += search.plan_index(site, made or {})
     kept, errors = _drop_collisions(outputs)
     # Redirects yield to every live file; compressed copies follow their originals.
-    kept += _redirects(site, kept)
-    return (_with_compressed(kept) if site.config.compress else kept), errors
+    redirect_outputs, shadowed = _redirects(site, kept)
+    kept += redirect_outputs
+    return (_with_compressed(kept) if site.config.compress else kept), errors, shadowed
 
 
 def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
@@ -251,14 +256,26 @@ def _with_compressed(outputs: list[Output]) -> list[Output]:
     return planned
 
 
-def _redirects(site: Site, live: Sequence[Output]) -> list[Output]:
+def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed]]:
     """A redirect page for every old address no live file takes, and the lists of them
-    for hosts that answer with a real 301 (redirects.py)."""
+    for hosts that answer with a real 301 (redirects.py); and the aliases a live file takes."""
     from . import redirects
 
-    taken = {o.path for o in live}
+    files = {o.path: o for o in live}
     folders = {folder for o in live for folder in _folders(o.path)}
-    moved = [m for m in redirects.moves(site) if output_file(m.path) not in taken and not _clashes(output_file(m.path), taken, folders)]
+    moved: list[redirects.Move] = []
+    shadowed: list[Shadowed] = []
+    for move in redirects.moves(site):
+        winner = _in_the_way(output_file(move.path), files, folders)
+        if winner is None:
+            moved.append(move)
+        elif move.path in move.target.aliases:
+            # A former address is silently given up (a new article took it); an alias was
+            # written by hand and the author expects it to work.
+            output = files.get(winner)
+            owner = output.owner if output is not None else None
+            shown = output.page.path if isinstance(output, PageOutput) else winner
+            shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
     base = urls.Urls(site.config.base_url).url
     pairs = [(base(m.path), base(m.target.path)) for m in moved]
     outputs: list[Output] = [
@@ -266,7 +283,7 @@ def _redirects(site: Site, live: Sequence[Output]) -> list[Output]:
     ]
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs)))
     outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs)))
-    return outputs
+    return outputs, shadowed
 
 
 def _folders(path: str) -> list[str]:
@@ -274,10 +291,15 @@ def _folders(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _clashes(path: str, files: set[str], folders: set[str]) -> bool:
-    """True when ``path`` cannot be written beside the live files: it is one of their
-    folders, or one of its folders is a live file."""
-    return path in folders or any(folder in files for folder in _folders(path))
+def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str]) -> str | None:
+    """What keeps ``path`` from being written beside the live files, if anything: the live
+    file at ``path``, ``path`` as one of their folders (``folder/``), or a folder of
+    ``path`` that is a live file."""
+    if path in files:
+        return path
+    if path in folders:
+        return path + "/"
+    return next((folder for folder in _folders(path) if folder in files), None)
 
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:

@@ -11,10 +11,12 @@ is not sent on anywhere. Feeds are not concerned: entry ids never change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import line_of, shown_path
 from .model import Article, Site
 
 MAP_FILE = "redirects.nginx.map"
@@ -27,6 +29,17 @@ class Move:
 
     path: str
     target: Article
+
+
+@dataclass(frozen=True, slots=True)
+class Shadowed:
+    """A front matter alias no redirect is made for: a live file of the site wins there."""
+
+    move: Move
+    live: str
+    """Site path of what wins: the live page at the alias, or a live file or folder in its way."""
+    owner: str = ""
+    """The content file of the article whose page that is, if it is one."""
 
 
 def moves(site: Site) -> list[Move]:
@@ -52,6 +65,29 @@ def _site_path(url: str, host: str, base_path: str) -> str | None:
     if parts.netloc != host or not parts.path.startswith(base_path):
         return None
     return parts.path[len(base_path) :] or None
+
+
+def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] | None = None) -> list[str]:
+    """A warning for each shadowed alias, naming its content file and the line of ``aliases``
+    there (read from ``read(path)``, default the file on disk, when there are any)."""
+    documents: dict[str, str] = {}
+    warnings = []
+    for item in shadowed:
+        source = item.move.target.source
+        if source not in documents:
+            documents[source] = (read or _read_text)(source)
+        what = f"/{item.live}" + (f", the page of {shown_path(Path(item.owner))}" if item.owner else "")
+        line = line_of(documents[source], "aliases", ":") or 2
+        warnings.append(f"{source}:{line}: aliases: no redirect from {item.move.path!r}: the live page there wins ({what}); remove the alias")
+    return warnings
+
+
+def _read_text(path: str) -> str:
+    # Only for the line number: a file gone or unreadable since it was parsed has none.
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def netlify(moves: Iterable[tuple[str, str]]) -> bytes:

@@ -105,6 +105,36 @@ def test_aliases_redirect_and_a_live_page_wins_over_a_redirect(make_site: MakeSi
     assert "/news/2024/03/b/" not in rules(out)
 
 
+def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[World]", aliases="[old/a/, archive/, tags/world/, /2024/03/b/]"),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00"),
+        },
+        config=f'base_url = "{BASE}"\n',
+    )
+    a, b = site / "content" / "a.md", site / "content" / "b.md"
+    out = site / "output"
+    report = build(site)
+    assert report.ok
+    # Named where the author can fix it (the line of aliases), with the page that wins.
+    assert report.warnings == [
+        f"{a}:5: aliases: no redirect from '2024/03/b/': the live page there wins (/2024/03/b/, the page of {b}); remove the alias",
+        f"{a}:5: aliases: no redirect from 'archive/': the live page there wins (/archive/); remove the alias",
+        f"{a}:5: aliases: no redirect from 'tags/world/': the live page there wins (/tags/world/); remove the alias",
+    ]
+    assert redirect_target(out, "old/a/") == "/news/2024/03/a/"
+    assert lxml_html.fromstring((out / "2024/03/b/index.html").read_bytes()).xpath("string(//h1)").strip() == "B"
+    assert build(site).warnings == report.warnings  # a build with nothing to do says it again
+    # An address a new article took from a moved one is no mistake: no warning.
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00"))
+    b.write_text(article_md("B", date="2024-03-02T10:00:00+00:00", slug="b-moved"))
+    assert build(site).warnings == [] and redirect_target(out, "2024/03/b/") == "/news/2024/03/b-moved/"
+    (site / "content" / "c.md").write_text(article_md("C", date="2024-03-05T10:00:00+00:00", slug="b"))
+    report = build(site)
+    assert report.ok and report.warnings == [] and redirect_target(out, "2024/03/b/") is None
+
+
 def test_a_removed_article_is_not_redirected(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00"), "b.md": article_md("B")}, config=f'base_url = "{BASE}"\n')
     out = site / "output"
