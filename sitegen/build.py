@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import dates, deps, errors, parallel
 from .cache import CACHE_DIR, BuildState, Summary
-from .config import Config, load_config, override
+from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
 from .lock import OnWait, site_lock
 from .memo import Memo, summary_of
@@ -167,6 +167,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors)
     report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(shadowed)
+    report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
     report.scheduled = len(history.held_back)

@@ -15,7 +15,7 @@ import re
 import string
 import tomllib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -440,6 +440,22 @@ def _toml_value(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     return json.dumps(str(value))  # a TOML basic string is a JSON string
+
+
+def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+    """A warning, naming the line of ``logo``, when it is a path to none of ``files`` (the
+    output's). A warning, not an error: only search engines' data about the articles points
+    at nothing, every page a reader sees is whole, and a site should still go out."""
+    if not config.logo or config.logo.startswith(("http:", "https:")) or urls.output_file(config.logo) in set(files):
+        return []
+    path = site_dir / CONFIG_NAME
+    try:
+        line = line_of(read(path).decode("utf-8"), "logo", "=")
+    except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
+        line = None
+    # Only the theme's static/ folder is copied as it is, under its own name.
+    fix = f"add templates/{config.logo}" if config.logo.startswith("static/") else "name a file of templates/static/ (static/...)"
+    return [f"{path}{f':{line}' if line else ''}: logo: {config.logo!r} is not a file of the site: {fix}, or give an http(s) URL"]
 
 
 def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Config:

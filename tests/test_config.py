@@ -5,9 +5,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import no_hang
+from click.testing import CliRunner
+from conftest import MakeSite, article_md, no_hang
 
 from sitegen import urls
+from sitegen.build import build
+from sitegen.cli import main
 from sitegen.config import AuthorInfo, Config, find_author, load_config, parse_config
 from sitegen.errors import ConfigError
 
@@ -188,3 +191,22 @@ def test_authors_are_described_by_their_tables_and_found_by_slug_or_name() -> No
     assert odd.slug.startswith("author-") and odd == find_author((), "???") != find_author((), "!!!")
     assert parse_config('logo = "/static/logo.png"\n', P).logo == "static/logo.png"
     assert parse_config('logo = "https://cdn.example/logo.png"\n', P).logo == "https://cdn.example/logo.png"
+
+
+def test_a_local_logo_the_site_lacks_is_a_warning_naming_its_line(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='title = "News"\nlogo = "static/logo.png"\n')
+    expected = "sitegen.toml:2: logo: 'static/logo.png' is not a file of the site: add templates/static/logo.png, or give an http(s) URL"
+    report = build(site)
+    # Only search engines' data lacks an image: the site is whole, and the build succeeds.
+    assert report.ok and report.articles == 1 and (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+    assert report.warnings == [f"{site / expected}"]
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 0 and f"warning: {expected}" in result.output
+    # Once the theme has the file, or with a URL (never looked for), nothing is said.
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert build(site).warnings == []
+    (site / "sitegen.toml").write_text('logo = "https://cdn.example/logo.png"\n')
+    (site / "templates" / "static" / "logo.png").unlink()
+    assert build(site).warnings == []
