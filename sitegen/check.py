@@ -6,11 +6,14 @@ descriptions, missing or naive dates (of entries and of feeds), feeds over the b
 budget, internal links that lead nowhere (in pages and in feed content, ``srcset`` and
 ``#fragment`` links included), links that leave a sub-path site, and markup that could
 run script (``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and
-feed content. Each problem names its file.
+feed content. Each problem names its file. A link that leads nowhere is said once, in the
+page it is on, with how many feeds carry it too (an article's body is in every feed that
+lists it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import json
@@ -37,6 +40,9 @@ CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 class Problem:
     path: str
     message: str
+    link: tuple[str, str] | None = dataclasses.field(default=None, compare=False, repr=False)
+    """For a link that leads nowhere: (the output file of the page it is on, where it
+    points); the same for that page and for each feed entry of the page's article."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -191,8 +197,10 @@ def check_feed(
                 for unsafe in _unsafe_markup(tree):
                     problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}"))
                 if out_dir is not None and link:
-                    for broken in _broken_links(tree, link, out_dir, links, known):
-                        problems.append(Problem(rel, f"{where}{broken} in {field}"))
+                    page = _site_path(link, links)
+                    on = urls.output_file(page) if page is not None else rel
+                    for broken, target in _broken_links(tree, link, out_dir, links, known):
+                        problems.append(Problem(rel, f"{where}{broken} in {field}", (on, target)))
         for field, html in markup:
             if (tree := _fragment(html)) is not None:
                 for unsafe in _unsafe_markup(tree):
@@ -251,7 +259,7 @@ def check_links(doc: lxml_html.HtmlElement, rel: str, out_dir: Path, links: urls
     page_url = links.absolute(rel.removesuffix("index.html"))
     known = {} if anchors is None else anchors
     known.setdefault(_site_path(page_url, links) or "", _ids(doc))
-    return [Problem(rel, message) for message in _broken_links(doc, page_url, out_dir, links, known)]
+    return [Problem(rel, message, (rel, target)) for message, target in _broken_links(doc, page_url, out_dir, links, known)]
 
 
 def _ids(tree: Any) -> set[str]:
@@ -280,8 +288,11 @@ def _targets(tree: Any) -> Iterator[tuple[str, str]]:
                     yield "srcset", parts[0]
 
 
-def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anchors: dict[str, set[str]]) -> Iterator[str]:
-    """What in ``tree`` (found at ``page_url``) points into the site at nothing."""
+def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anchors: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
+    """What in ``tree`` (found at ``page_url``) points into the site at nothing: (the
+    problem, where it points). A link into the site points at an output file (and
+    fragment), so that it is the same whether written relative, as in a page, or absolute,
+    as in a feed."""
     site = urlsplit(links.base_url)
     for attribute, target in _targets(tree):
         try:
@@ -289,19 +300,21 @@ def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anc
             parts = urlsplit(absolute)
             site_path = _site_path(absolute, links)
         except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
-            yield f"link {target!r} cannot be parsed as a URL ({e})"
+            yield f"link {target!r} cannot be parsed as a URL ({e})", target.strip()
             continue
         if site_path is None:
             if parts.scheme == site.scheme and parts.netloc == site.netloc and site.path != "/":
-                yield f"link to {target!r} leaves the site's base path {site.path}: it leads nowhere where the site is hosted"
+                yield f"link to {target!r} leaves the site's base path {site.path}: it leads nowhere where the site is hosted", absolute
             continue  # another site, mailto:
         try:
             target_file = urls.safe_join(out_dir, urls.output_file(site_path))
         except ValueError:
-            yield f"link to {target!r} leaves the site"
+            yield f"link to {target!r} leaves the site", absolute
             continue
+        fragment = unquote(parts.fragment)
+        points_at = urls.output_file(site_path) + (f"#{fragment}" if fragment else "")
         if not target_file.is_file():
-            yield f"broken link: {target}"
+            yield f"broken link: {target}", points_at
             continue
         if parts.fragment and attribute == "href" and target_file.suffix == ".html":
             ids = anchors.get(site_path)
@@ -310,8 +323,8 @@ def _broken_links(tree: Any, page_url: str, out_dir: Path, links: urls.Urls, anc
                     ids = anchors[site_path] = _ids(lxml_html.document_fromstring(target_file.read_bytes()))
                 except (OSError, etree.ParserError):
                     ids = anchors[site_path] = set()
-            if unquote(parts.fragment) not in ids:
-                yield f"broken link: {target} (no element with id {unquote(parts.fragment)!r})"
+            if fragment not in ids:
+                yield f"broken link: {target} (no element with id {fragment!r})", points_at
 
 
 def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Problem]:
@@ -351,4 +364,28 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
             problems += check_feed(path, rel, config, out_dir, found, anchors)
         else:
             problems += check_page(path, rel, out_dir, links, anchors)
-    return problems + found.problems + found.mismatched_ids()
+    return _once_per_link(problems) + found.problems + found.mismatched_ids()
+
+
+def _once_per_link(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with each link that leads nowhere said once: for the page it is on (or,
+    if that page does not carry it, the first feed that does), with how many feeds carry it
+    too. Sixteen lines for one mistake in an article hide the others."""
+    carriers: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        if problem.link is not None:
+            carriers.setdefault(problem.link, []).append(problem)
+    said: list[Problem] = []
+    for problem in problems:
+        if problem.link is None:
+            said.append(problem)
+            continue
+        group = carriers[problem.link]
+        shown = next((p for p in group if p.path == problem.link[0]), group[0])
+        if problem is not shown:
+            continue
+        feeds = len({p.path for p in group} - {shown.path})
+        other = "" if shown.path == problem.link[0] else "other "
+        also = f", and in {feeds} {other}feed{'s' if feeds > 1 else ''}" if feeds else ""
+        said.append(dataclasses.replace(shown, message=shown.message + also))
+    return said

@@ -27,20 +27,44 @@ def built(make_site: MakeSite) -> Path:
 def test_build_check_passes_feeds_and_flags_broken_body_links(make_site: MakeSite, runner: CliRunner) -> None:
     site = built(make_site)
     # ../b/ and pic.png do not exist: the feeds' content links to them as well (absolute, as
-    # feeds need), and is flagged for the same two links, nothing else.
+    # feeds need); each link is named once, for the article's page, with the feeds that carry it.
     problems = check_output(site / "output", Config(base_url="https://example.org/news/"))
-    in_feeds = [p for p in problems if "feed" in p.path or "xml" in p.path]
-    assert in_feeds and all("broken link: https://example.org/news/2024/05/" in p.message for p in in_feeds)
-    assert {p.message.split("broken link: ")[1].split()[0] for p in in_feeds} == {
-        "https://example.org/news/2024/05/b/",
-        "https://example.org/news/2024/05/a/pic.png",
-    }
+    assert [p.path for p in problems] == ["2024/05/a/index.html", "2024/05/a/index.html"]
+    assert [p.message.split(", and in ")[0] for p in problems] == ["broken link: ../b/", "broken link: pic.png"]
+    assert all(re.search(r", and in \d+ feeds$", p.message) for p in problems)
     result = runner.invoke(main, ["build", "--site", str(site), "--check"])
     broken = [line for line in result.output.splitlines() if line.startswith("error:")]
     # The article body itself links to ../b/ and pic.png, which are genuinely missing.
-    assert broken and all("2024/05/a/index.html: broken link" in line or "/2024/05/" in line for line in broken)
-    assert any("2024/05/a/index.html: broken link: ../b/" in line for line in broken)
+    assert len(broken) == 2 and all(line.startswith("error: 2024/05/a/index.html: broken link: ") for line in broken)
+    assert any("2024/05/a/index.html: broken link: ../b/, and in " in line for line in broken)
     assert result.exit_code == 1
+
+
+def test_a_broken_link_is_said_once_with_how_many_feeds_carry_it(make_site: MakeSite, runner: CliRunner) -> None:
+    body = "See [here](#nowhere) and [there](/2024/05/b/#nowhere), [here](#nowhere) again."
+    site = make_site(
+        content={"a.md": article_md("A", tags="[World]", author="Jane", body=body), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00")},
+        config='base_url = "https://example.org/"\narchive_size = 1\ncompress = false\n',  # output edited below
+    )
+    assert build(site).ok
+    out = site / "output"
+    # The site's, the tag's and the author's feeds, and the first archive: 4 x Atom, RSS, JSON.
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
+        "error: 2024/05/a/index.html: broken link: #nowhere (no element with id 'nowhere'), and in 12 feeds",
+        "error: 2024/05/a/index.html: broken link: /2024/05/b/#nowhere (no element with id 'nowhere'), and in 12 feeds",
+    ]
+    assert "Checked " in result.output and ": 2 problems." in result.output
+    # Mended in the page only: the feeds still carry it, named once, by the first of them.
+    page = out / "2024" / "05" / "a" / "index.html"
+    page.write_text(page.read_text().replace('href="#nowhere"', 'href="#top"').replace("<body", '<body id="top"', 1))
+    found = [str(p) for p in check_output(out, Config(base_url="https://example.org/", archive_size=1, compress=False))]
+    assert len(found) == 2 and found[0].startswith("2024/05/a/index.html: broken link: /2024/05/b/#nowhere")
+    assert re.fullmatch(
+        r"atom\.xml: entry \S+: broken link: https://example\.org/2024/05/a/#nowhere \(no element with id 'nowhere'\) in content, and in 11 other feeds",
+        found[1],
+    ), found
 
 
 def test_check_finds_each_kind_of_problem(make_site: MakeSite, runner: CliRunner) -> None:
