@@ -216,18 +216,40 @@ def stage_file(out_dir: Path, path: str, data: bytes) -> Staged:
 
 
 def publish(staged: Iterable[Staged]) -> list[OutputError]:
-    """Rename staged files into place, in the order given; the errors, each naming its file."""
+    """Rename staged files into place, in the order given; the errors, each naming its file.
+
+    No temp file outlives the call: a file that cannot be renamed keeps its last good
+    version and its temp file is removed, and when something raises half-way (Ctrl-C),
+    the files not reached are removed too, not left filling a full disk until the next build.
+    """
+    pending = [(item.temp, item.target) for item in staged if item.temp is not None]
     errors: list[OutputError] = []
-    for item in staged:
-        if item.temp is None:
-            continue
-        try:
-            os.replace(item.temp, item.target)
-        except OSError as e:
-            with contextlib.suppress(OSError):
-                os.unlink(item.temp)
-            errors.append(OutputError(item.target, f"cannot be written: {_reason(e)}"))
+    done = 0
+    try:
+        for temp, target in pending:
+            try:
+                os.replace(temp, target)
+            except OSError as e:
+                _remove(temp)
+                errors.append(OutputError(target, f"cannot be written: {_reason(e)}"))
+            done += 1
+    finally:
+        # The one being renamed when it raised is among them (already gone if it was renamed).
+        for temp, _ in pending[done:]:
+            _remove(temp)
     return errors
+
+
+def discard(staged: Iterable[Staged]) -> None:
+    """Remove the temp files of staged files that will not be published."""
+    for item in staged:
+        if item.temp is not None:
+            _remove(item.temp)
+
+
+def _remove(temp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
 
 
 def _real_folder(root: str, folder: str, create: bool) -> bool:

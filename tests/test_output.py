@@ -19,7 +19,9 @@ from conftest import MakeSite, article_md
 
 from sitegen import output
 from sitegen.build import build
+from sitegen.check import check_output
 from sitegen.cli import main
+from sitegen.config import Config
 from sitegen.errors import OutputError, SitegenError
 
 PAGE = "2024/05/story/index.html"  # where article_md("Story") is built, by its file name
@@ -455,6 +457,65 @@ def test_a_build_that_dies_while_rendering_leaves_the_site_as_it_was(make_site: 
     report = build(site, jobs=1)
     assert report.ok and (out / "2024" / "06" / "new" / "index.html").is_file()
     assert not [p for p in out.rglob("*") if p.name.endswith(output.TEMP_SUFFIX)]
+
+
+def failing_replace(monkeypatch: pytest.MonkeyPatch, target: Path, raised: BaseException) -> None:
+    """Make the rename onto ``target`` raise ``raised``; every other rename works."""
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        if Path(dst).resolve() == target.resolve():
+            raise raised
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_file_that_cannot_be_published_keeps_its_last_version_and_no_temp_file(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    before = (out / "atom.xml").read_bytes()
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-06-01T09:00:00+00:00"))
+    failing_replace(monkeypatch, out / "atom.xml", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    report = build(site, jobs=1)
+    assert [str(e) for e in report.errors] == [f"{out / 'atom.xml'}: cannot be written: {os.strerror(errno.ENOSPC)}"]
+    assert "atom.xml" in report.failed and (out / "atom.xml").read_bytes() == before
+    assert temp_files(out) == []
+    # Its compressed copies were removed rather than left newer than it; the rest is whole.
+    assert not (out / "atom.xml.gz").exists() and not (out / "atom.xml.br").exists()
+    assert check_output(out, Config()) == []
+
+
+@pytest.mark.parametrize(
+    ("failing", "raised", "expected"),
+    [
+        # Ctrl-C (or any exception) half-way through publishing.
+        ("atom.xml", KeyboardInterrupt(), KeyboardInterrupt),
+        # A full disk once every file is staged: the manifest, which must list them before
+        # they are published, cannot be written.
+        (output.MANIFEST, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), OutputError),
+    ],
+)
+def test_a_build_that_fails_while_publishing_leaves_no_temp_file(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, failing: str, raised: BaseException, expected: type[BaseException]
+) -> None:
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    before = (out / "atom.xml").read_bytes()
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-06-01T09:00:00+00:00"))
+    failing_replace(monkeypatch, out / failing, raised)
+    with pytest.raises(expected):
+        build(site, jobs=1)
+    # Not left for the next build to find: the staged files would fill a full disk further.
+    assert temp_files(out) == []
+    # What was not published is as it was, and the output is whole either way.
+    assert (out / "atom.xml").read_bytes() == before
+    assert check_output(out, Config()) == []
+    monkeypatch.undo()
+    assert build(site, jobs=1).ok and (out / "2024" / "06" / "new" / "index.html").is_file()
+    assert temp_files(out) == []
 
 
 def test_changed_files_are_published_after_what_they_link_to(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
