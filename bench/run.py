@@ -362,8 +362,8 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
   dates, slugs, tags, summaries, Markdown bodies) into comparable sites: a page per article
   at `/YYYY/MM/slug/`, a home page paginated by 10, a page per tag paginated by 10, a tag
   index, Atom and RSS for the site and for every tag (20 entries), a sitemap. sitegen also
-  writes JSON Feeds, RFC 5005 archive documents, an archive page, a subscribe page and a 404
-  page; Pelican its archives page; Hugo is given no archive.
+  writes JSON Feeds, RFC 5005 archive documents, archive pages (an index and a page per
+  month), a subscribe page and a 404 page; Pelican its archives page; Hugo is given no archive.
 - The tools take turns, step by step (each tool's first build, then each one's clean build,
   and so on, round after round), so a slow spell of this shared machine falls on all of
   them alike; sitegen's content is imported once, untimed, before the rounds, and every

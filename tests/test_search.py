@@ -353,3 +353,22 @@ def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
         driver.find_element(By.CSS_SELECTOR, "#search-results h2 a").click()
         wait.until(lambda d: d.current_url == url + "news/2024/05/weather/")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Storm closes the coast road"
+
+
+def test_search_works_in_a_relative_build_served_from_any_folder(
+    make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--relative`` output links by relative paths: the parts of the index are fetched from
+    Pagefind's worker, where such a path would be read against the worker's address."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content=ARTICLES)
+    www = tmp_path / "www"
+    built(build(site, output_dir=www / "some" / "folder", overrides={"relative": True}))
+    with serve(www) as url, browser() as driver:
+        driver.get(url + "some/folder/search/?q=rotterdam")
+        WebDriverWait(driver, 15).until(lambda d: d.find_elements("css selector", "#search-results h2 a"))
+        links = driver.execute_script("return [...document.querySelectorAll('#search-results h2 a')].map(a => a.href)")
+        assert sorted(links) == [url + "some/folder/2024/05/council/", url + "some/folder/2024/05/cranes/"]
