@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,10 +62,13 @@ def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", l
                 author_map[author.slug] = (author, items)
     authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
 
-    archive = tuple(
-        ArchiveMonth(year=year, month=month, articles=tuple(group))
-        for (year, month), group in itertools.groupby(ordered, key=lambda a: (a.published.year, a.published.month))
-    )
+    # By the month each article's date shows (in its own offset), newest month first. Not
+    # grouped by runs of the order, which is by instant: a story dated 00:30+02:00 on June 1
+    # comes before one at 23:00Z on May 31, and May would be cut in two.
+    months: dict[tuple[int, int], list[Article]] = {}
+    for article in ordered:
+        months.setdefault((article.published.year, article.published.month), []).append(article)
+    archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
     return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, feed_id=feed_id, last_seq=last_seq)
 
 

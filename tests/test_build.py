@@ -277,3 +277,23 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     (site / "templates" / "cards.html").write_text(theme_cards)
     assert build(site).ok
     assert "Story 0, corrected" in (out / "index.html").read_text()
+
+
+def test_a_month_is_one_archive_page_whatever_the_offsets_of_its_dates(make_site: MakeSite) -> None:
+    """Ordered by instant, a story at 00:30+02:00 on June 1 comes between two May stories:
+    May is still one month, and each story is in the month its date shows."""
+    site = make_site(
+        content={
+            "late.md": article_md("Late May", date="2024-05-31T23:00:00+00:00"),
+            "june.md": article_md("First of June", date="2024-06-01T00:30:00+02:00"),
+            "mid.md": article_md("Mid May", date="2024-05-10T10:00:00+00:00"),
+        }
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    archive = lxml_html.fromstring((out / "archive/index.html").read_bytes())
+    assert archive.xpath("//ul[@class='archive-months']/li/a/text()") == ["June 2024", "May 2024"]
+    may = lxml_html.fromstring((out / "archive/2024/05/index.html").read_bytes())
+    assert may.xpath("//ul[@class='archive-list']/li/a/text()") == ["Late May", "Mid May"]
+    assert may.xpath("//link[@rel='prev']/@href") == ["/archive/2024/06/"] and not may.xpath("//link[@rel='next']")
