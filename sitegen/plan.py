@@ -70,7 +70,9 @@ class Output:
     @property
     def wave(self) -> int:
         """When it is published, among the files a build changed: files that link to
-        others come after them (0: article pages, static files; 1: listings; 2: feeds)."""
+        others come after them (0: article pages, static files; 1: the search index, whose
+        results link to articles; 2: each part's entry, which names the index's files;
+        3: listings and the other pages, the search page among them; 4: feeds)."""
         return 0
 
     @property
@@ -104,7 +106,7 @@ class PageOutput(Output):
 
     @property
     def wave(self) -> int:
-        return 0 if self.owner is not None else 1
+        return 0 if self.owner is not None else 3
 
     def render(self, tools: Tools) -> Rendered:
         data, reads = tools.renderer.render(self.page)
@@ -123,7 +125,7 @@ class FeedOutput(Output):
 
     @property
     def wave(self) -> int:
-        return 2
+        return 4
 
     def render(self, tools: Tools) -> Rendered:
         from .feeds import render_feed

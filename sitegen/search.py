@@ -169,7 +169,8 @@ class IndexFile(Output):
 
     @property
     def wave(self) -> int:
-        # After the article pages its results link to; the entry last, after the files it names.
+        # After the article pages its results link to; the entry after the files it names,
+        # and before the search page, which names the part (plan.Output.wave).
         return 2 if self.path == self.index.entry else 1
 
     def render(self, tools: Tools) -> Rendered:

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
@@ -372,3 +373,62 @@ def test_search_works_in_a_relative_build_served_from_any_folder(
         WebDriverWait(driver, 15).until(lambda d: d.find_elements("css selector", "#search-results h2 a"))
         links = driver.execute_script("return [...document.querySelectorAll('#search-results h2 a')].map(a => a.href)")
         assert sorted(links) == [url + "some/folder/2024/05/council/", url + "some/folder/2024/05/cranes/"]
+
+
+def test_an_index_in_parts_finds_what_one_index_finds(make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind drops a word an index does not hold: a part without one of the words would
+    answer for the others alone ("rotterdam chalk": the cranes story, from the part where
+    no story says chalk). The page keeps what every word finds, as one index does."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = make_site(content=ARTICLES)
+    www = tmp_path / "www"
+    built(build(site, output_dir=www / "one", overrides={"relative": True}))  # served from any folder
+    monkeypatch.setattr(search, "PART_SIZE", 1)
+    built(build(site, output_dir=www / "parts", overrides={"relative": True}))
+    assert len(list((www / "parts" / "pagefind").iterdir())) == 3
+    queries = ["rotterdam chalk", "cranes zzzz", "cranes rotterdam", "zzzz", "road", "the vote", "harbour cranes barge"]
+
+    def answers(driver: Any, url: str) -> dict[str, tuple[str, list[str]]]:
+        found = {}
+        for query in queries:
+            driver.get(url + "search/?" + urlencode({"q": query}))
+            WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.getElementById('search-status').textContent"))
+            status = str(driver.execute_script("return document.getElementById('search-status').textContent"))
+            titles = driver.execute_script("return [...document.querySelectorAll('#search-results h2 a')].map(a => a.textContent)")
+            found[query] = (status, sorted(titles))
+        return found
+
+    with serve(www) as url, browser() as driver:
+        one, parts = answers(driver, url + "one/"), answers(driver, url + "parts/")
+    assert parts == one, (one, parts)
+    assert one["rotterdam chalk"][1] == [] and one["cranes zzzz"][1] == ["Council votes on the budget", "Harbour cranes arrive from Rotterdam"], one
+
+
+def test_the_search_page_is_published_after_the_parts_it_names(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader who opens the search page while a build publishes never finds it naming a
+    part whose entry is not there yet, nor an entry naming files not there yet."""
+    from sitegen import memo
+
+    order: list[str] = []
+    real = memo.publish
+
+    def recorded(staged: Any) -> Any:
+        staged = list(staged)
+        order.extend(Path(item.target).relative_to(out).as_posix() for item in staged)
+        return real(staged)
+
+    monkeypatch.setattr(memo, "publish", recorded)
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content=ARTICLES, config="compress = false\n")
+    out = site / "output"
+    built(build(site, jobs=1))
+    at = {path: i for i, path in enumerate(order)}
+    entries = [p for p in order if p.endswith("pagefind-entry.json")]
+    assert len(entries) == 2
+    for entry in entries:
+        part = entry.removesuffix("pagefind-entry.json")
+        assert max(at[p] for p in order if p.startswith(part) and p != entry) < at[entry] < at["search/index.html"]
+    assert max(at[p] for p in order if p.startswith("2024/")) < min(at[p] for p in order if p.startswith("pagefind/"))
+    assert max(at[p] for p in order if p.endswith(".html")) < min(at[p] for p in ("atom.xml", "rss.xml", "feed.json"))
