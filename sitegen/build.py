@@ -22,7 +22,7 @@ from .errors import SitegenError
 from .lock import OnWait, site_lock
 from .memo import Memo, summary_of
 from .model import ImportReport
-from .output import WriteReport, check_output_dir, discard, finish_output, record_planned, remove_temp_files
+from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
 from .theme import Theme, theme_dirs
 
@@ -154,17 +154,19 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # looked for), and each file is listed in the manifest before it is published, so that
     # a build killed while publishing still has its files removed later.
     record_planned(output_dir, [])
-    rendering = memo.render(outputs, tools, output_dir, workers)
     try:
+        rendering = memo.render(outputs, tools, output_dir, workers)
         record_planned(output_dir, rendering.staged, mark=False)
+        # Every changed file was staged beside its place; all are published together now,
+        # so a build that fails or is killed before this point leaves the site as it was.
+        memo.publish(rendering, outputs)
     except BaseException:
-        # A disk that staging filled fails the manifest too: the staged files must not stay
-        # to fill it until the next build. (Publishing removes those it does not rename.)
-        discard(rendering.staged.values())
+        # Interrupted (Ctrl-C) or failed (a disk that staging filled fails the manifest
+        # too): no staged file may stay to fill the disk until the next build. One build at
+        # a time per site, and the workers are gone by now (parallel.py): every temp file
+        # in the output folder is this build's.
+        remove_temp_files(str(output_dir))
         raise
-    # Every changed file was staged beside its place; all are published together now, so
-    # a build that fails or is killed before this point leaves the site as it was.
-    memo.publish(rendering, outputs)
     # A file whose render failed keeps its last good version, its place in the manifest and
     # its record (the build after tries it again: state.failed).
     kept = memo.still_as_written(rendering.failed, output_dir)

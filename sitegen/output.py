@@ -240,13 +240,6 @@ def publish(staged: Iterable[Staged]) -> list[OutputError]:
     return errors
 
 
-def discard(staged: Iterable[Staged]) -> None:
-    """Remove the temp files of staged files that will not be published."""
-    for item in staged:
-        if item.temp is not None:
-            _remove(item.temp)
-
-
 def _remove(temp: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temp)

@@ -562,3 +562,28 @@ def test_a_build_that_was_not_interrupted_does_not_search_for_leftovers(make_sit
     (site / "content" / "story.md").write_text(article_md("Story", body="Edited."))
     assert build(site, jobs=1).ok
     assert str(site / "output") not in searched
+
+
+def test_a_build_interrupted_while_rendering_leaves_no_temp_file(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C most often lands while pages are rendered and staged, before any is published."""
+    from sitegen import plan
+
+    site = story_site(make_site)
+    out = site / "output"
+    build(site, jobs=1)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (site / "sitegen.toml").write_text('title = "Renamed"\n')  # every page changes
+    real, rendered = plan.PageOutput.render, []
+
+    def interrupted(self: plan.PageOutput, tools: plan.Tools) -> plan.Rendered:
+        if len(rendered) == 5:
+            raise KeyboardInterrupt
+        rendered.append(self.path)
+        return real(self, tools)
+
+    monkeypatch.setattr(plan.PageOutput, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, jobs=1)
+    assert len(rendered) == 5 and temp_files(out) == []
+    # Nothing published; the folder is left marked as interrupted, for the next build.
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".sitegen-building"} == before
