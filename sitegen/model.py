@@ -165,6 +165,18 @@ class ArchiveMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class MonthLink:
+    """A month as the archive's index and its neighbours' pages show it: no articles, so
+    that an edit to one re-renders none of those pages."""
+
+    year: int
+    name: str
+    path: str
+    count: int
+    """How many articles it has."""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything gathered from content/, ordered newest first with a stable tie-break."""
 

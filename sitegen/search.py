@@ -27,6 +27,7 @@ moving the site to another address or sub-path does not reindex either.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import html
@@ -63,10 +64,27 @@ _UNUSED = frozenset(
 left out of every part rather than published ten times over."""
 
 
-def document(article: Article, language: str) -> str:
-    """The HTML Pagefind indexes for ``article``: title and text in the body, the rest as
+@dataclass(frozen=True, slots=True)
+class Searchable:
+    """What the index holds of one article: all ``document`` reads, so that a part is keyed
+    by these records whole, not by a list of the fields it happens to use."""
+
+    path: str
+    title: str
+    html: str
+    published: dt.datetime
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article: Article) -> Searchable:
+        return cls(article.path, article.title, article.html, article.published, tuple(t.name for t in article.tags), tuple(a.name for a in article.authors))
+
+
+def document(item: Searchable, language: str) -> str:
+    """The HTML Pagefind indexes for an article: title and text in the body, the rest as
     filters and metadata beside it."""
-    title = html.escape(article.title)
+    title = html.escape(item.title)
     parts = [
         f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
         # The title outside the body: searched as metadata (Pagefind weighs it above the
@@ -74,14 +92,14 @@ def document(article: Article, language: str) -> str:
         f'<h1 data-pagefind-meta="title">{title}</h1>',
         # Pagefind leaves out a page with no words in its body (and fails when it finds no
         # page): an article with no text yet, or only a picture, is found by its title.
-        f"<main data-pagefind-body>\n{article.html if text.has_text(article.html) else f'<p>{title}</p>'}\n</main>",
-        f'<p data-pagefind-meta="date">{dates.format_human(article.published)}</p>',
+        f"<main data-pagefind-body>\n{item.html if text.has_text(item.html) else f'<p>{title}</p>'}\n</main>",
+        f'<p data-pagefind-meta="date">{dates.format_human(item.published)}</p>',
         # Its address as a site path, for the search page to put under the site's base path
         # (Pagefind's documented way to give a result its own URL).
-        f'<p data-pagefind-meta="url">{html.escape(article.path)}</p>',
+        f'<p data-pagefind-meta="url">{html.escape(item.path)}</p>',
     ]
-    parts += [f'<p data-pagefind-filter="tag">{html.escape(tag.name)}</p>' for tag in article.tags]
-    parts += [f'<p data-pagefind-filter="author">{html.escape(author.name)}</p>' for author in article.authors]
+    parts += [f'<p data-pagefind-filter="tag">{html.escape(tag)}</p>' for tag in item.tags]
+    parts += [f'<p data-pagefind-filter="author">{html.escape(author)}</p>' for author in item.authors]
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -103,10 +121,10 @@ def bundles(site: Site) -> tuple[str, ...]:
     return tuple(parts(site))
 
 
-def documents(articles: Iterable[Article], language: str) -> tuple[tuple[str, str], ...]:
+def documents(items: Iterable[Searchable], language: str) -> tuple[tuple[str, str], ...]:
     """Each article's document, by file name: one folder of numbered files, as a result's
     address is in its document (a folder per article cost a second per thousand to write)."""
-    return tuple((f"{number}.html", document(article, language)) for number, article in enumerate(articles))
+    return tuple((f"{number}.html", document(item, language)) for number, item in enumerate(items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +153,14 @@ class SearchIndex:
     def __init__(self, folder: str, articles: tuple[Article, ...], language: str, pagefind: Pagefind) -> None:
         self.folder = folder
         self.entry = folder + ENTRY_NAME
-        self.articles = articles
         self.language = language
         self.executable = pagefind.executable
         self._files: dict[str, bytes] | None = None
         self._error = pagefind.error
-        # Every field ``document`` reads, not the documents: those are made only when
+        self.items = tuple(Searchable.of(article) for article in articles)
+        # What the documents are made from, not the documents: those are made only when
         # Pagefind is to run (reading the text of 10,000 articles to key them took 2 s).
-        self.digest = deps.value_digest(
-            "search part", pagefind.version, language,
-            [(a.path, a.title, _sha(a.html), a.published, [t.name for t in a.tags], [x.name for x in a.authors]) for a in articles],
-        )  # fmt: skip
+        self.digest = deps.value_digest("search part", pagefind.version, language, self.items)
 
     def files(self) -> dict[str, bytes]:
         """The bundle: output path -> bytes. Raises OutputError when Pagefind fails."""
@@ -153,7 +168,7 @@ class SearchIndex:
             raise self._error
         if self._files is None:
             try:
-                self._files = run_pagefind(self.executable, documents(self.articles, self.language), self.folder)
+                self._files = run_pagefind(self.executable, documents(self.items, self.language), self.folder)
             except OutputError as e:
                 self._error = e
                 raise
@@ -181,11 +196,6 @@ class IndexFile(Output):
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
         return self.stored_key
-
-
-def _sha(text: str) -> str:
-    # The text's hash, not the text: value_digest would spell out 50 MB of it (0.4 s).
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _file_key(path: str, data: bytes) -> str:

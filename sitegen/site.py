@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from . import search, urls
 from .config import Config
 from .errors import ContentError, SitegenError
-from .model import ArchiveMonth, Article, Author, Page, Pagination, Site, Tag
+from .model import ArchiveMonth, Article, Author, MonthLink, Page, Pagination, Site, Tag
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -162,17 +162,6 @@ def news_language(language: str) -> str:
 def _syndicated(page: Page) -> bool:
     article = page.context.get("article")
     return isinstance(article, Article) and bool(article.canonical)
-
-
-@dataclass(frozen=True, slots=True)
-class MonthLink:
-    """A month as the archive's index and its neighbours' pages show it."""
-
-    year: int
-    name: str
-    path: str
-    count: int
-    """How many articles it has."""
 
 
 @dataclass(frozen=True, slots=True)
