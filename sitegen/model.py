@@ -174,6 +174,8 @@ class MonthLink:
     path: str
     count: int
     """How many articles it has."""
+    year_path: str
+    """The page of its year's months."""
 
 
 @dataclass(frozen=True, slots=True)

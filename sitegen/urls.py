@@ -68,9 +68,9 @@ def tag_path(tag_slug: str) -> str:
     return f"tags/{tag_slug}/"
 
 
-def archive_path(year: int, month: int) -> str:
-    """The archive page of one month."""
-    return f"archive/{year}/{month:02d}/"
+def archive_path(year: int, month: int | None = None) -> str:
+    """The archive page of one month, or of one year (its months) when ``month`` is None."""
+    return f"archive/{year}/" if month is None else f"archive/{year}/{month:02d}/"
 
 
 def is_absolute_http(url: str) -> bool:

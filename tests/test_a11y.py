@@ -126,6 +126,7 @@ def page_types(out: Path) -> dict[str, str]:
         "author page": "authors/newsdesk/",
         "tags": "tags/",
         "archive": "archive/",
+        "archive year": "archive/2024/",
         "archive month": "archive/2024/05/",
         "subscribe": "subscribe/",
         "search": "search/",

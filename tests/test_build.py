@@ -101,7 +101,7 @@ def test_pagination_tags_and_archive(make_site: MakeSite) -> None:
 
     # The archive: months by year with their counts, and a page per month.
     archive = lxml_html.fromstring((out / "archive/index.html").read_bytes())
-    assert archive.xpath("//h2/text()") == ["2024"]
+    assert archive.xpath("//h2/a/text()") == ["2024"]
     months = archive.xpath("//ul[@class='archive-months']/li")
     assert [li.xpath("string(a)") for li in months] == ["March 2024", "February 2024", "January 2024"]
     assert [li.xpath("a/@href")[0] for li in months] == ["/archive/2024/03/", "/archive/2024/02/", "/archive/2024/01/"]
@@ -118,6 +118,12 @@ def test_pagination_tags_and_archive(make_site: MakeSite) -> None:
     assert march.xpath("//link[@rel='next']/@href") == ["/archive/2024/02/"] and not march.xpath("//link[@rel='prev']")
     assert march.xpath("//nav[@class='pager']/a/text()") == ["February 2024 →"]
     assert "/archive/2024/02/</loc><lastmod>" in (out / "sitemap.xml").read_text()
+    # A month's address shortened to its year's is a page of that year's months.
+    assert archive.xpath("//h2/a/@href") == ["/archive/2024/"]
+    year = lxml_html.fromstring((out / "archive/2024/index.html").read_bytes())
+    assert year.xpath("//h1/text()") == ["2024"]
+    assert year.xpath("//ul[@class='archive-months']/li/a/@href") == ["/archive/2024/03/", "/archive/2024/02/", "/archive/2024/01/"]
+    assert march.xpath("//p[@class='meta']/a/@href") == ["/archive/", "/archive/2024/"]
 
 
 def test_sub_path_site(make_site: MakeSite) -> None:
