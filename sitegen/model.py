@@ -170,6 +170,7 @@ class MonthLink:
     that an edit to one re-renders none of those pages."""
 
     year: int
+    month: int
     name: str
     path: str
     count: int

@@ -110,7 +110,7 @@ def plan_pages(site: Site) -> list[Page]:
             pages.append(Page("author.html", pagination.path, title, {"pagination": pagination, "author": author}))
     # The archive's index lists the months by name and count (an edit re-renders none of
     # it); each month has a page of its own, which an edit to one of its articles re-renders.
-    months = tuple(MonthLink(m.year, m.name, urls.archive_path(m.year, m.month), len(m.articles), urls.archive_path(m.year)) for m in site.archive)
+    months = tuple(MonthLink(m.year, m.month, m.name, urls.archive_path(m.year, m.month), len(m.articles), urls.archive_path(m.year)) for m in site.archive)
     pages.append(Page("archive.html", "archive/", "Archive", {"months": months}))
     for year in sorted({m.year for m in months}, reverse=True):  # the address a reader shortens a month's to
         pages.append(Page("archive.html", urls.archive_path(year), f"Archive: {year}", {"months": tuple(m for m in months if m.year == year), "year": year}))

@@ -118,6 +118,8 @@ def test_pagination_tags_and_archive(make_site: MakeSite) -> None:
     assert march.xpath("//link[@rel='next']/@href") == ["/archive/2024/02/"] and not march.xpath("//link[@rel='prev']")
     assert march.xpath("//nav[@class='pager']/a/text()") == ["February 2024 →"]
     assert "/archive/2024/02/</loc><lastmod>" in (out / "sitemap.xml").read_text()
+    # The anchors of the single archive page of earlier versions still lead to their month.
+    assert archive.xpath("//li[@id='y2024-02']/a/@href") == ["/archive/2024/02/"]
     # A month's address shortened to its year's is a page of that year's months.
     assert archive.xpath("//h2/a/@href") == ["/archive/2024/"]
     year = lxml_html.fromstring((out / "archive/2024/index.html").read_bytes())
