@@ -446,7 +446,9 @@ def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Ca
     """A warning, naming the line of ``logo``, when it is a path to none of ``files`` (the
     output's). A warning, not an error: only search engines' data about the articles points
     at nothing, every page a reader sees is whole, and a site should still go out."""
-    if not config.logo or config.logo.startswith(("http:", "https:")) or urls.output_file(config.logo) in set(files):
+    # A query or a fragment (``logo.png?v=2``) is no part of the file's name.
+    local = config.logo.partition("#")[0].partition("?")[0].lstrip("/")
+    if not config.logo or config.logo.startswith(("http:", "https:")) or urls.output_file(local) in set(files):
         return []
     path = site_dir / CONFIG_NAME
     try:
@@ -454,7 +456,7 @@ def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Ca
     except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
         line = None
     # Only the theme's static/ folder is copied as it is, under its own name.
-    fix = f"add templates/{config.logo}" if config.logo.startswith("static/") else "name a file of templates/static/ (static/...)"
+    fix = f"add templates/{local}" if local.startswith("static/") and not local.endswith("/") else "name a file of templates/static/ (static/...)"
     return [f"{path}{f':{line}' if line else ''}: logo: {config.logo!r} is not a file of the site: {fix}, or give an http(s) URL"]
 
 

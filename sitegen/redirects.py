@@ -76,9 +76,11 @@ def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] |
         source = item.move.target.source
         if source not in documents:
             documents[source] = (read or _read_text)(source)
-        what = f"/{item.live}" + (f", the page of {shown_path(Path(item.owner))}" if item.owner else "")
-        line = line_of(documents[source], "aliases", ":") or 2
-        warnings.append(f"{source}:{line}: aliases: no redirect from {item.move.path!r}: the live page there wins ({what}); remove the alias")
+        # The site's own path, as the alias is written (not under base_url's path).
+        what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}"
+        line = line_of(documents[source], "aliases", ":")
+        where = f"{source}:{line}" if line else source
+        warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")
     return warnings
 
 

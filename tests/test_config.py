@@ -207,6 +207,8 @@ def test_a_local_logo_the_site_lacks_is_a_warning_naming_its_line(make_site: Mak
     (site / "templates" / "static").mkdir(parents=True)
     (site / "templates" / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert build(site).warnings == []
+    (site / "sitegen.toml").write_text('logo = "/static/logo.png?v=2"\n')  # a query is no part of its name
+    assert build(site).warnings == []
     (site / "sitegen.toml").write_text('logo = "https://cdn.example/logo.png"\n')
     (site / "templates" / "static" / "logo.png").unlink()
     assert build(site).warnings == []

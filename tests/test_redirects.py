@@ -119,9 +119,9 @@ def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: Make
     assert report.ok
     # Named where the author can fix it (the line of aliases), with the page that wins.
     assert report.warnings == [
-        f"{a}:5: aliases: no redirect from '2024/03/b/': the live page there wins (/2024/03/b/, the page of {b}); remove the alias",
-        f"{a}:5: aliases: no redirect from 'archive/': the live page there wins (/archive/); remove the alias",
-        f"{a}:5: aliases: no redirect from 'tags/world/': the live page there wins (/tags/world/); remove the alias",
+        f"{a}:5: aliases: no redirect from '2024/03/b/': the page of {b} is there and wins; remove the alias",
+        f"{a}:5: aliases: no redirect from 'archive/': the site's own 'archive/' is there and wins; remove the alias",
+        f"{a}:5: aliases: no redirect from 'tags/world/': the site's own 'tags/world/' is there and wins; remove the alias",
     ]
     assert redirect_target(out, "old/a/") == "/news/2024/03/a/"
     assert lxml_html.fromstring((out / "2024/03/b/index.html").read_bytes()).xpath("string(//h1)").strip() == "B"
