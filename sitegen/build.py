@@ -140,7 +140,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     theme = Theme(site_dir, memo.inputs)
     # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
     made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
-    outputs, plan_errors, shadowed = plan.plan_outputs(site, theme, made)
+    planned = plan.plan_outputs(site, theme, made)
+    outputs = planned.outputs
     # 5. Render and write the outputs whose key changed; remove what is no longer made.
     feed_reads: set[str] = set()
     tools = plan.Tools(
@@ -173,8 +174,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     removed = finish_output(output_dir, set(rendering.records) | set(kept))
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
-    report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + plan_errors + rendering.errors)
-    report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(shadowed)
+    report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + rendering.errors)
+    report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.articles = len(site.articles)
     report.drafts = loaded.drafts

@@ -206,12 +206,21 @@ class Compressed(Output):
         return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
 
 
-def plan_outputs(
-    site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None
-) -> tuple[list[Output], list[SitegenError], list[Shadowed]]:
-    """Every output file of the site, one per path; the articles that could not have one; and
-    the aliases that get no redirect, a live file being there (redirects.shadowed_warnings).
-    ``made``: the last build's records of the search index's files still as it wrote them."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build will write, and what the planning found wrong."""
+
+    outputs: list[Output]
+    """Every output file of the site, one per path."""
+    errors: list[SitegenError]
+    """The articles that could not have their page (another file takes its path)."""
+    shadowed: list[Shadowed]
+    """The aliases that get no redirect, a live file being there (redirects.shadowed_warnings)."""
+
+
+def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None) -> Plan:
+    """The plan of the site's output. ``made``: the last build's records of the search
+    index's files still as it wrote them."""
     from . import feeds, images, search
     from . import site as site_mod
 
@@ -233,7 +242,7 @@ def plan_outputs(
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
-    return (_with_compressed(kept) if site.config.compress else kept), errors, shadowed
+    return Plan(_with_compressed(kept) if site.config.compress else kept, errors, shadowed)
 
 
 def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
