@@ -24,6 +24,7 @@ import html
 import json
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,7 +108,12 @@ class FeedWriter:
         self.config = config or site.config
         self._reads = reads if reads is not None else set()
         self._links = urls.Urls(site.config.base_url)
-        self._bodies: dict[tuple[str, str, bool], str] = {}
+        self._bodies: OrderedDict[tuple[str, str, bool], str] = OrderedDict()
+        """The last feed bodies worked out, most recent last: a feed's formats and its
+        fitting reuse them. Bounded, as keeping all of them would hold every article's text
+        twice (45 MiB at 10,000 articles) until the build ends. Which are kept changes
+        how fast, never what, a feed is rendered: the settings are read unrecorded."""
+        self._bodies_kept = 2 * max(site.config.feed_size, site.config.archive_size, 500)
         self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], frozenset[str]]] = {}
         """Feed -> the bytes of its formats not asked for yet, and what working them out read."""
 
@@ -139,11 +145,15 @@ class FeedWriter:
         page_url = self.links.absolute(article.path)
         key = (article.id, page_url, sanitize)
         body = self._bodies.get(key)
-        if body is None:
-            html = article.html
-            if sanitize and "<" in html.replace("<p>", "").replace("</p>", ""):
-                html = text.sanitize_html(html)
-            body = self._bodies[key] = _clean(stable_html(urls.absolutize_html(html, page_url)))
+        if body is not None:
+            self._bodies.move_to_end(key)
+            return body
+        html = article.html
+        if sanitize and "<" in html.replace("<p>", "").replace("</p>", ""):
+            html = text.sanitize_html(html)
+        body = self._bodies[key] = _clean(stable_html(urls.absolutize_html(html, page_url)))
+        if len(self._bodies) > self._bodies_kept:
+            self._bodies.popitem(last=False)
         return body
 
     def _generator(

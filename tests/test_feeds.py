@@ -212,3 +212,23 @@ def test_marked_section_in_raw_html_does_not_stop_the_build(make_site: MakeSite)
     entry = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry", namespaces=ATOM)[0]
     assert entry.findtext("a:summary", namespaces=ATOM) == "Storm & rain more Flood"
     assert '<a href="more/">more</a>' in entry.findtext("a:content", namespaces=ATOM)
+
+
+def test_feeds_are_the_same_however_few_bodies_are_kept(news_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer keeps a bounded number of worked-out bodies: keeping one at a time (each
+    worked out again for every format and fitting) must give the same bytes."""
+    from sitegen import feeds
+
+    plain = tmp_path / "kept-one"
+    original = feeds.FeedWriter.__init__
+
+    def keep_one(self: feeds.FeedWriter, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        self._bodies_kept = 1
+
+    monkeypatch.setattr(feeds.FeedWriter, "__init__", keep_one)
+    assert build(news_site, output_dir=plain, jobs=1).ok
+    made = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.suffix in (".xml", ".json"))
+    assert any(str(p).startswith("feeds/archive/") for p in made) and len(made) > 10
+    for path in made:
+        assert (plain / path).read_bytes() == (news_site / "output" / path).read_bytes(), path
