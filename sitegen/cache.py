@@ -394,6 +394,24 @@ class Inputs:
             self.seen[str(path)] = state
         return state is not None
 
+    def all_unchanged(self) -> bool:
+        """``all(self.unchanged(p) for p in self.previous)``, recording the same, at a third
+        of its cost: a no-op build asks it of 20,000 files. A stat that can be trusted and
+        matches settles a file here; any other goes the way ``unchanged`` goes."""
+        seen, checked = self.seen, self._checked
+        for name, old in self.previous.items():
+            if old.sha != REFUSED and not old.racy and name not in checked:
+                try:
+                    st = os.stat(name)
+                except OSError:
+                    return False
+                if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == (old.size, old.mtime_ns, old.ctime_ns, old.ino):
+                    seen[name] = checked[name] = old
+                    continue
+            if not self.unchanged(name):
+                return False
+        return True
+
     def same(self, path: Path | str) -> bool:
         """True when ``path`` holds what the last build read; records nothing."""
         return self._check(path) is not None

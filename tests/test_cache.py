@@ -1,0 +1,63 @@
+"""The build cache's own checks, against the plain paths they shortcut."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen import cache
+
+# What happens to a file between two builds.
+FATES = ("kept", "touched", "rewritten same size", "grown", "deleted", "made a link", "kept but racy", "touched but racy")
+
+
+def _last_build(folder: Path, fates: list[str]) -> dict[str, cache.FileState]:
+    """Files as a last build read them, then changed as ``fates`` say."""
+    inputs = cache.Inputs()
+    paths = []
+    for number in range(len(fates)):
+        path = folder / f"{number}.md"
+        path.write_text(f"text {number}")
+        inputs.read(path)
+        paths.append(path)
+    states = {}
+    for path, fate in zip(paths, fates, strict=True):
+        old = inputs.snapshot()[str(path)]
+        # A stat taken well after the file was written can be trusted; a racy one cannot.
+        checked = old.mtime_ns if "racy" in fate else old.checked_ns + 10 * cache.RACY_NS
+        states[str(path)] = msgspec.structs.replace(old, checked_ns=checked)
+        if fate.startswith("touched"):
+            os.utime(path, ns=(old.mtime_ns + 10**9, old.mtime_ns + 10**9))
+        elif fate == "rewritten same size":
+            path.write_text(path.read_text().upper())
+            os.utime(path, ns=(old.mtime_ns, old.mtime_ns))
+        elif fate == "grown":
+            path.write_text(path.read_text() + "!")
+        elif fate == "deleted":
+            path.unlink()
+        elif fate == "made a link":
+            path.unlink()
+            path.symlink_to(folder / "elsewhere")
+    return states
+
+
+@settings(max_examples=60, deadline=None)
+@given(fates=st.lists(st.sampled_from(FATES), max_size=6))
+def test_all_unchanged_answers_and_records_as_unchanged_does(tmp_path_factory: object, fates: list[str]) -> None:
+    folder = Path(str(tmp_path_factory.mktemp("inputs")))  # type: ignore[attr-defined]
+    (folder / "elsewhere").write_text("a link's target")
+    previous = _last_build(folder, fates)
+    lean, plain = cache.Inputs(previous), cache.Inputs(previous)
+    unchanged = lean.all_unchanged()
+    assert unchanged == all(plain.unchanged(p) for p in previous)
+    if unchanged:
+        assert all(f in ("kept", "touched", "kept but racy", "touched but racy") for f in fates)
+        # Recorded the same way: the next build and a no-op's save see the same states.
+        assert lean.seen.keys() == plain.seen.keys() and lean.reverified == plain.reverified
+        assert {p: (s.sha, s.size, s.mtime_ns) for p, s in lean.seen.items()} == {p: (s.sha, s.size, s.mtime_ns) for p, s in plain.seen.items()}
+    else:
+        assert any(f in ("rewritten same size", "grown", "deleted", "made a link") for f in fates)
