@@ -534,22 +534,140 @@ def decode_content(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# The value is trimmed in Python: a lazy group before optional quotes and [ \t]*$ would
-# make a long line of spaces take quadratic time.
-_FIELD_RE = re.compile(r"^(title|slug|date|seed|seed_hash):(.*)$", re.MULTILINE)
+FRONT_FIELDS = frozenset(("title", "slug", "date", "seed", "seed_hash"))
+"""The fields ``front_fields`` reads."""
 
 
 def front_fields(document: str) -> dict[str, str]:
-    """``title``, ``slug``, ``date``, ``seed`` and ``seed_hash`` as the front matter of ``document``
-    (from ``decode_content``) writes them, without a YAML parse.
+    """``title``, ``slug``, ``date``, ``seed`` and ``seed_hash`` of the front matter of
+    ``document`` (from ``decode_content``), as ``parse_article`` reads them: text, its
+    whitespace folded; a field that is absent, empty or not text is left out.
 
     The one reading of these fields outside ``parse_article``: the importer reads them to
-    know the slugs taken and a file's date, and whether its seed changed (``seed_hash``,
-    stamped by the importer); the parse records ``seed_hash`` so that an unchanged file need
-    not be read again for it. Both must agree, or an incremental and a clean build differ.
+    know the slugs taken and which seed each file came from, and whether its seed changed
+    (``seed_hash``, stamped by the importer); the parse records ``seed_hash`` so that an
+    unchanged file need not be read again for it. Both must agree with YAML, or a comment
+    (``seed: a.txt # from the wire``) makes the import take a slug or a seed a person's
+    article holds. Front matter YAML cannot load is read line by line, as best it can: it
+    still claims its seed and slug, and the build reports it.
     """
-    head = document.split("\n---", 1)[0] if document.startswith("---") else ""
-    return {m[1]: _unquote(m[2].strip(" \t")) for m in _FIELD_RE.finditer(head)}
+    # The front matter as python-frontmatter splits it: between the first two '---' lines.
+    first = _HANDLER.FM_BOUNDARY.match(document)
+    closing = None
+    at = first.end() if first else -1
+    while closing is None and (at := document.find("\n---", at)) >= 0:
+        at += 1
+        closing = _HANDLER.FM_BOUNDARY.match(document, at)
+    if first is None or closing is None:
+        return {}
+    head = document[first.end() : closing.start()]
+    # A character parse_article strips first (text.strip_xml_illegal) is one that sends
+    # the head to YAML, which is handed the document stripped as the parse sees it.
+    if not _YAML_AWKWARD_RE.search(document, 0, closing.start()):
+        found = _plain_fields(head)
+        if found is not None:
+            return found
+    if text.find_xml_illegal(document) is not None:
+        document = text.strip_xml_illegal(document)
+    try:
+        meta, _ = _front_matter("", document)
+    except (ContentError, RecursionError):
+        return _line_fields(head)
+    read: dict[str, str] = {}
+    for key in FRONT_FIELDS:
+        value = meta.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and (folded := " ".join(value.split())):
+            read[key] = folded
+    return read
+
+
+# Reading front matter as YAML costs ~100 us a file, and the importer reads every content
+# file (10,000 of them) to know which slugs and seeds are taken. Front matter made only of
+# lines that YAML reads one by one (what the importer writes, and most of what people
+# write) is read here by one regular expression; anything else goes to YAML. Tests
+# compare the two on generated front matter.
+# The scalar is an atomic group: what it took is never given back to the spaces after it,
+# which would make a long line of spaces take quadratic time.
+_SCALAR = (
+    r"(?>'[^'\n]*(?:''[^'\n]*)*'"  # single-quoted
+    r'|"[^"\\\n]*"'  # double-quoted, no escapes
+    r"|\[\]"  # an empty list
+    # Plain: not starting with an indicator, no ": " or " #" inside, no ":" at the end.
+    r"|[^-?:,\[\]{}#&*!|>'\"%@`\n ][^:#\n]*(?:(?::(?=[^ \n])|(?<! )#)[^:#\n]*)*)"
+)
+_ONE_LINE_HEAD_RE = re.compile(
+    rf"(?:\n(?: *(?:#[^\n]*)?"  # a blank line or a comment
+    rf"|(?:{'|'.join(FRONT_MATTER_KEYS)}):"  # a known key, with one scalar or the items of a list
+    rf"(?: +{_SCALAR} *| *(?:\n- +{_SCALAR} *)*)"
+    rf"))*\n?"
+)
+_KEY_LINE_RE = re.compile(r"\n([a-z_]+):([^\n]*)")
+# What YAML's reader refuses, and tabs and the line breaks other than LF, which YAML reads
+# by rules of their own: front matter with any of them goes to YAML.
+_YAML_AWKWARD_RE = re.compile("[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """What a plain scalar means to ``_Loader`` (``5`` a number, ``yes`` a boolean)."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_RESOLVER = _Resolver()
+
+
+def _resolve(plain: str) -> str:
+    """The tag YAML gives the plain scalar ``plain``."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)))  # type: ignore[no-untyped-call]
+
+
+def _plain_fields(head: str) -> dict[str, str] | None:
+    """``front_fields`` of the front matter ``head`` (free of ``_YAML_AWKWARD_RE``), or None
+    unless each of its lines is blank, a comment, a known key with one scalar, or an item
+    of a list such a key opened, and no key is set twice."""
+    if not _ONE_LINE_HEAD_RE.fullmatch(head):
+        return None
+    found: dict[str, str] = {}
+    keys: set[str] = set()
+    for key, line in _KEY_LINE_RE.findall(head):
+        if key in keys:
+            return None  # YAML's error
+        keys.add(key)
+        if key not in FRONT_FIELDS:
+            continue
+        written = line.strip(" ")
+        if written[:1] == "'":
+            value = written[1:-1].replace("''", "'")
+        elif written[:1] == '"':
+            value = written[1:-1]
+        elif not written or written == "[]" or _resolve(written) != _TEXT_TAG:
+            return None  # null, a list, a number, a boolean: YAML's reading is wanted
+        else:
+            value = written
+        if folded := " ".join(value.split()):
+            found[key] = folded
+    return found
+
+
+# Front matter YAML cannot load, read line by line. The value is trimmed in Python: a lazy
+# group before optional quotes and [ \t]*$ would make a long line of spaces take quadratic time.
+_FIELD_RE = re.compile(r"^(title|slug|date|seed|seed_hash):(.*)$", re.MULTILINE)
+
+
+def _line_fields(head: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _FIELD_RE.finditer(head):
+        value = match[2].strip(" \t")
+        if value[:1] in ("'", '"'):
+            value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
+        else:
+            value = re.split(r"[ \t]#", value, maxsplit=1)[0]
+        if folded := " ".join(value.split()):
+            found[match[1]] = folded
+    return found
 
 
 def default_slug(path: str, title: str) -> str:
@@ -557,13 +675,6 @@ def default_slug(path: str, title: str) -> str:
     for an ``index.md`` (``world/index.md``) from its title."""
     stem = Path(path).stem
     return urls.slugify(title if stem == "index" else stem)
-
-
-def _unquote(value: str) -> str:
-    """``value`` without one quote at either end (YAML's plain scalars need none)."""
-    if value[:1] in ("'", '"'):
-        value = value[1:]
-    return value[:-1] if value[-1:] in ("'", '"') else value
 
 
 def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:

@@ -3,7 +3,9 @@ gives, and no content file, however broken or hostile, stops the build."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from sitegen.cli import main
 from sitegen.config import Config, ImportRules, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
 from sitegen.errors import ContentError
-from sitegen.seeds import parse_seed
+from sitegen.seeds import parse_seed, render_markdown
 from sitegen.text import escape_markdown, find_xml_illegal
 
 # Pieces of text, markup and escapes, weighted so that many bodies take the shortcut and
@@ -186,6 +188,94 @@ def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None
     text = "---\r\ntitle: A\r\nslug: 'a-story'\rdate: \"2024-05-01\"\nseed_hash:   sha256:00  \r\n---\r\nslug: body\r\n"
     document = content.decode_content(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert content.front_fields(document) == {"title": "A", "slug": "a-story", "date": "2024-05-01", "seed_hash": "sha256:00"}
+
+
+def _yaml_fields(document: str) -> dict[str, str] | None:
+    """front_fields as YAML reads them, with parse_article's own loader; None if it cannot."""
+    try:
+        meta, _ = content._front_matter("a.md", document)
+    except ContentError:
+        return None
+    found = {}
+    for key in sorted(content.FRONT_FIELDS):
+        value = meta.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and (folded := " ".join(str(value).split())):
+            found[key] = folded
+    return found
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("seed: 000_x.txt # from the wire", "000_x.txt"),
+        ("seed: '000_x.txt'   # quoted, then a comment", "000_x.txt"),
+        ("seed: >-\n  000_x.txt\n", "000_x.txt"),
+        ("seed: |\n  000_x.txt\n", "000_x.txt"),
+        ("seed:\n  000_x.txt", "000_x.txt"),
+        ('seed: "000_\\x78.txt"', "000_x.txt"),
+        ("seed: 000_x.txt\t", "000_x.txt"),
+        ("seed: 017", "15"),  # an octal number, to YAML 1.1
+    ],
+)
+def test_front_fields_are_read_as_yaml_reads_them(written: str, read: str) -> None:
+    document = f"---\ntitle: A\n{written}\nslug: a-story  # keep this URL\n---\n\nText.\n"
+    assert content.front_fields(document) == {"title": "A", "seed": read, "slug": "a-story"} == _yaml_fields(document)
+
+
+def test_front_fields_of_front_matter_yaml_cannot_load_are_read_line_by_line() -> None:
+    # The build reports the file; its seed and slug are still claimed, comments aside.
+    document = "---\ntitle: [A\nseed: 000_x.txt # from the wire\nslug: 'a-story'\n---\n"
+    assert _yaml_fields(document) is None
+    assert content.front_fields(document) == {"title": "[A", "seed": "000_x.txt", "slug": "a-story"}
+
+
+_WRITTEN = st.one_of(
+    st.text(alphabet=" abyn:#'\"-[]{}&*!|>%@`\t\\.,?~01\x85\u2028é", max_size=12),
+    st.text(alphabet="abc é'\":#-", max_size=12).map(lambda s: yaml.safe_dump(s, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()),
+    st.sampled_from(["", "[]", "[a, b]", ">-\n  folded\n  text", "|\n  kept", "yes", "null", "~", "1.50", "0o17", "2024-05-01", "a # c", "'a' # c"]),
+)
+_KEYS = st.sampled_from([*sorted(content.FRONT_FIELDS), "tags", "related", "summary", "unknown"])
+_LINE = st.one_of(
+    st.tuples(_KEYS, _WRITTEN).map(lambda kv: f"{kv[0]}: {kv[1]}"),
+    st.tuples(_KEYS, st.lists(_WRITTEN, max_size=3)).map(lambda kl: "\n".join([f"{kl[0]}:", *(f"- {i}" for i in kl[1])])),
+    st.sampled_from(["", "# a comment", "  # indented", "   ", "  continued", "slug:  spaced  ", "title:tight", "\tseed: tab"]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=6))
+def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> None:
+    """The fast reading (no YAML) gives what YAML gives, or leaves the front matter to YAML."""
+    document = "---\n" + "\n".join(lines) + "\n---\n\nText.\n"
+    head = document[3 : document.index("\n---", 3) + 1]
+    fast = content._plain_fields(head)
+    if fast is not None:
+        assert fast == _yaml_fields(document)
+    expected = _yaml_fields(document)
+    assert content.front_fields(document) == (expected if expected is not None else content._line_fields(head))
+
+
+@pytest.mark.parametrize("title", ["Storm hits coast", "Breaking: the #1 story, it's 'big'", "Ünïcödé & <html>", "2024", "yes"])
+def test_front_fields_of_what_the_importer_writes_need_no_yaml(title: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The importer reads every content file's fields before each import: its own files
+    are read without YAML (a parse of 10,000 would cost seconds)."""
+    seed = parse_seed(f"{title}\n\nFirst: a #1 paragraph.\n\nSecond.\n".encode(), Path("001_00000000000000aa.txt"), ImportRules())
+    document = render_markdown(seed, "a-slug", dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC))
+    expected = _yaml_fields(document)
+
+    def no_yaml(*args: object) -> object:
+        raise AssertionError("front matter loaded as YAML")
+
+    monkeypatch.setattr(content, "_front_matter", no_yaml)
+    assert content.front_fields(document) == expected
+    assert expected is not None and expected["title"] == title and expected["seed"] == "001_00000000000000aa.txt"
+
+
+def test_front_fields_take_linear_time_on_long_lines() -> None:
+    started = time.perf_counter()
+    for line in ("title: a" + " " * 200_000 + "#x", "title: '" + "''" * 100_000, "title: a" + " :" * 100_000, " " * 200_000 + "x"):
+        content.front_fields(f"---\n{line}\n---\n")
+    assert time.perf_counter() - started < 2
 
 
 @pytest.mark.parametrize("value", ['"true"', "1", "yes please", "''"])

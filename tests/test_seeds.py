@@ -589,3 +589,55 @@ def test_an_imported_article_renamed_by_hand_is_not_imported_again(make_site: Ma
     # Built again, still one article, the renamed one.
     again = build(site)
     assert again.ok and again.articles == 1 and not imported.exists()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda seed: f"seed: {seed} # from the wire",
+        lambda seed: f"seed: '{seed}'   # kept from the import",
+        lambda seed: f"seed: >-\n  {seed}",
+    ],
+    ids=["comment", "quoted-and-comment", "block-scalar"],
+)
+def test_a_renamed_article_whose_seed_line_is_edited_is_not_imported_again(make_site: MakeSite, runner: CliRunner, edit: Any) -> None:
+    """The seed line is read as YAML reads it: a comment or a block scalar still names the
+    seed, so the import makes no twin beside the person's file (an id conflict, and one of
+    the two dropped)."""
+    site = make_site(sample=True)
+    assert build(site).ok
+    imported = next((site / "content").glob("000_*.md"))
+    moved = site / "content" / "nk.md"
+    document = imported.read_text(encoding="utf-8")
+    moved.write_text(re.sub(r"^seed: (.*)$", lambda m: edit(m[1]), document, count=1, flags=re.MULTILINE), encoding="utf-8")
+    imported.unlink()
+    edited = moved.read_bytes()
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert not imported.exists() and moved.read_bytes() == edited
+    assert "Built 1 article" in result.output
+    shutil.rmtree(site / CACHE_DIR)  # clean: the same
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.imported.created == [] and not imported.exists()
+
+
+@pytest.mark.parametrize(
+    "slug_line",
+    ["slug: storm   # keep this URL", "slug: >-\n  storm", "slug: 'storm' # keep"],
+    ids=["comment", "block-scalar", "quoted-and-comment"],
+)
+def test_a_slug_written_with_a_comment_or_block_scalar_is_taken(make_site: MakeSite, slug_line: str) -> None:
+    """A new seed never takes the slug of an article written by hand, however its slug line is written."""
+    site = make_site(
+        seeds={"001_00000000000000aa.txt": seed_text("Storm", "Wind.")},
+        content={"mine.md": article_md("My storm story", date="2023-01-01T00:00:00+00:00", body="Mine.")},
+        config='permalink = "news/{slug}/"\n',
+    )
+    mine = site / "content" / "mine.md"
+    mine.write_text(mine.read_text(encoding="utf-8").replace("\n---\n", f"\n{slug_line}\n---\n", 1), encoding="utf-8")
+    report = build(site)
+    assert report.ok, report.errors
+    assert "\nslug: storm-2\n" in (site / "content" / "001_00000000000000aa.md").read_text(encoding="utf-8")
+    out = site / "output" / "news"
+    assert {p.name for p in out.iterdir()} == {"storm", "storm-2"}
+    assert "Mine." in (out / "storm" / "index.html").read_text(encoding="utf-8")
