@@ -248,7 +248,7 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     """The fast reading (no YAML) gives what YAML gives, or leaves the front matter to YAML."""
     document = "---\n" + "\n".join(lines) + "\n---\n\nText.\n"
     head = document[3 : document.index("\n---", 3) + 1]
-    fast = content._plain_fields(head)
+    fast = None if content._YAML_AWKWARD_RE.search(head) else content._plain_fields(head)
     if fast is not None:
         assert fast == _yaml_fields(document)
     expected = _yaml_fields(document)
