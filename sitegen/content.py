@@ -315,9 +315,13 @@ def parse_article(
         if value is not None and not dates.has_offset(meta[key]):
             written = " ".join(str(meta[key]).split())
             floating = floating or (written if key == "date" else "")
+            exact = value.replace(tzinfo=zone).utcoffset()
+            rounded = ""
+            if exact != value.utcoffset():
+                rounded = f" (the zone's offset then, {dates.offset_text(exact)}, to the minute, as feeds need)"
             warnings.append(
                 f"{path}:{line_of(document, key, ':') or 2}: {key} {written!r} gives no UTC offset, so it was read in the site's"
-                f" timezone ({config.timezone}): write it as {dates.format_iso(value)}"
+                f" timezone ({config.timezone}): write it as {dates.format_iso(value)}{rounded}"
             )
     updated = max(updated, published)
 

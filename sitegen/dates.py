@@ -46,21 +46,25 @@ def has_offset(value: object) -> bool:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return text.endswith("Z") or dt.datetime.fromisoformat(text).tzinfo is not None
+            return text.endswith(("Z", "z")) or dt.datetime.fromisoformat(text).tzinfo is not None
         except ValueError:
             return True  # not a date at all: parse_date says so
     return False
 
 
 def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
-    """Parse a front-matter date (ISO 8601 string, date or datetime); naive times get ``zone``."""
+    """Parse a front-matter date (ISO 8601 string, date or datetime); naive times get ``zone``.
+
+    Raises ValueError for what no feed can carry: a UTC offset with seconds written out
+    (``+05:30:15``), or a year before 1000 (RFC 822 and RFC 3339 dates have four digits).
+    """
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, dt.date):
         parsed = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
         text = value.strip()
-        if text.endswith("Z"):
+        if text.endswith(("Z", "z")):  # RFC 3339 allows either case, as for the "T"
             text = text[:-1] + "+00:00"
         try:
             parsed = dt.datetime.fromisoformat(text)
@@ -68,9 +72,36 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
             raise ValueError(f"not an ISO 8601 date: {value!r} (example: 2024-05-01T09:30:00+02:00)") from e
     else:
         raise ValueError(f"not a date: {value!r}")
+    if parsed.year < 1000:
+        raise ValueError(f"year {parsed.year} is before 1000, which feeds cannot carry: a typo? (example: 2024-05-01T09:30:00+02:00)")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
+        return whole_minutes(parsed.replace(tzinfo=zone))
+    offset = parsed.utcoffset()
+    if offset is not None and offset % dt.timedelta(minutes=1):
+        fixed = format_iso(whole_minutes(parsed.replace(tzinfo=dt.timezone(offset))))
+        raise ValueError(f"UTC offset {offset_text(offset)} has seconds, which feeds cannot carry (RFC 3339): write {fixed}")
     return parsed
+
+
+def whole_minutes(value: dt.datetime) -> dt.datetime:
+    """``value`` with its UTC offset rounded to the minute, its clock time kept.
+
+    Feeds (RFC 3339, RFC 822) give offsets in whole minutes, but a zone's offset before
+    standard time was its local mean time (Europe/Amsterdam until 1937: +00:19:32). As
+    with any time written without an offset, the time is read as written on the clocks.
+    """
+    offset = value.utcoffset()
+    if offset is None or not offset % dt.timedelta(minutes=1):
+        return value
+    rounded = dt.timedelta(minutes=round(offset / dt.timedelta(minutes=1)))
+    return value.replace(tzinfo=dt.timezone(rounded))
+
+
+def offset_text(offset: dt.timedelta | None) -> str:
+    """``+05:30:15``: an offset as ISO 8601 writes it (seconds only if it has them)."""
+    if offset is None:
+        return ""
+    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone(offset)).isoformat()[19:]
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")

@@ -23,3 +23,16 @@ def test_iso_dates_drop_microseconds_and_keep_the_offset() -> None:
     zone = dt.timezone(dt.timedelta(hours=5, minutes=30))
     assert dates.format_iso(dt.datetime(2024, 2, 1, 10, 0, 0, 123456, tzinfo=zone)) == "2024-02-01T10:00:00+05:30"
     assert dates.format_iso(dt.datetime(2024, 2, 1, 10, 0, tzinfo=dt.UTC)) == "2024-02-01T10:00:00+00:00"
+
+
+def test_a_zone_offset_with_seconds_is_rounded_to_the_minute_keeping_the_clock_time() -> None:
+    amsterdam = dates.get_zone("Europe/Amsterdam")  # local mean time until 1937: +00:19:32
+    parsed = dates.parse_date("1930-05-01T10:00:00", amsterdam)
+    assert dates.format_iso(parsed) == "1930-05-01T10:00:00+00:20"
+    assert dates.parse_date(dates.format_iso(parsed), amsterdam) == parsed
+    assert dates.parse_date("2024-05-01T10:00:00", amsterdam).tzinfo is amsterdam  # whole minutes: the zone is kept
+
+
+def test_rfc_3339_lower_case_t_and_z_are_read() -> None:
+    assert dates.parse_date("2024-11-20t10:00:00z", dt.UTC) == dt.datetime(2024, 11, 20, 10, tzinfo=dt.UTC)
+    assert dates.has_offset("2024-11-20t10:00:00z")

@@ -232,3 +232,30 @@ def test_feeds_are_the_same_however_few_bodies_are_kept(news_site: Path, tmp_pat
     assert any(str(p).startswith("feeds/archive/") for p in made) and len(made) > 10
     for path in made:
         assert (plain / path).read_bytes() == (news_site / "output" / path).read_bytes(), path
+
+
+def test_a_zone_offset_with_seconds_reaches_feeds_in_whole_minutes(make_site: MakeSite) -> None:
+    """Europe/Amsterdam in 1930 was +00:19:32: the feeds say +00:20, which feed readers read."""
+    site = make_site(content={"old.md": article_md("Archive", date="1930-05-01T10:00:00")}, config='timezone = "Europe/Amsterdam"\n')
+    report = build(site)
+    assert report.ok, report.errors
+    [warning] = report.warnings
+    assert warning == (
+        f"{site / 'content' / 'old.md'}:3: date '1930-05-01T10:00:00' gives no UTC offset, so it was read in the site's timezone"
+        " (Europe/Amsterdam): write it as 1930-05-01T10:00:00+00:20 (the zone's offset then, +00:19:32, to the minute, as feeds need)"
+    )
+    out = site / "output"
+    rss = etree.fromstring((out / "rss.xml").read_bytes())
+    assert rss.findtext("channel/item/pubDate") == "Thu, 01 May 1930 10:00:00 +0020"
+    atom = feedparser.parse((out / "atom.xml").read_bytes())
+    assert atom.entries[0].published == "1930-05-01T10:00:00+00:20"
+    for feed in (atom, feedparser.parse((out / "rss.xml").read_bytes())):
+        assert not feed.bozo
+        assert feed.entries[0].published_parsed[:5] == (1930, 5, 1, 9, 40)
+
+
+def test_lower_case_rfc_3339_dates_are_read(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-11-20t10:00:00z")})
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    assert feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].published == "2024-11-20T10:00:00+00:00"
