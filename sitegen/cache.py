@@ -608,21 +608,27 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[st
     if config.is_file():
         found.add(str(config))
     found.update(find_files(site_dir / "seeds", ".txt", recursive=False))
-    found.update(find_files(content_dir, CONTENT_SUFFIXES + IMAGE_SUFFIXES, recursive=True))
+    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True))
+    # An article may show a picture from any folder of content/, hidden ones too.
+    found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True))
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
         found.add(str(ledger))
     for folder in template_dirs:
-        found.update(find_files(folder, "", recursive=True))
+        # A template may include any file of the folder by name, hidden or not.
+        found.update(find_files(folder, "", recursive=True, hidden=True))
     return found
 
 
-def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: bool) -> list[str]:
+def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: bool, hidden: bool = False) -> list[str]:
     """Paths of the files in ``folder`` whose names end in ``suffix`` (or one of them), sorted.
 
-    Symbolic links are not followed into folders (a link to ``.`` would loop); links to
-    files are listed, and the step that reads them decides. os.scandir and plain strings,
-    not pathlib: this runs on every build, over every file of the site.
+    Hidden files and folders (names starting with a dot) are left out unless ``hidden``:
+    an editor's lock (Emacs' ``.#story.md``, a link to nowhere) or a ``.drafts/`` folder is
+    not an article or a seed. Symbolic links are not followed into folders (a link to ``.``
+    would loop); links to files are listed, and the step that reads them decides.
+    os.scandir and plain strings, not pathlib: this runs on every build, over every file of
+    the site.
     """
     found: list[str] = []
     try:
@@ -630,13 +636,15 @@ def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: boo
     except OSError:
         return found
     for entry in entries:
+        if entry.name.startswith(".") and not hidden:
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             continue
         if is_dir:
             if recursive:
-                found.extend(find_files(entry.path, suffix, recursive))
+                found.extend(find_files(entry.path, suffix, recursive, hidden))
         elif entry.name.endswith(suffix) and not entry.name.endswith(".sitegen-tmp"):
             found.append(entry.path)
     found.sort()

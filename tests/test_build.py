@@ -4,6 +4,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import feedparser
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
 from lxml import etree
@@ -305,3 +306,20 @@ def test_a_month_is_one_archive_page_whatever_the_offsets_of_its_dates(make_site
     may = lxml_html.fromstring((out / "archive/2024/05/index.html").read_bytes())
     assert may.xpath("//ul[@class='archive-list']/li/a/text()") == ["Late May", "Mid May"]
     assert may.xpath("//link[@rel='prev']/@href") == ["/archive/2024/06/"] and not may.xpath("//link[@rel='next']")
+
+
+def test_hidden_files_in_content_and_seeds_are_not_read(make_site: MakeSite, runner: CliRunner) -> None:
+    """An Emacs lock (.#story.md, a link to nowhere), a hidden file or folder: none is an
+    article or a seed, and none fails the build."""
+    site = make_site(content={"story.md": article_md("Story")}, seeds={".#001_00000000000000aa.txt": seed_text("Hidden seed", "Text.")})
+    (site / "content" / ".#story.md").symlink_to("user@host.12345:1700000000")
+    (site / "content" / ".hidden.md").write_text(article_md("Hidden"), encoding="utf-8")
+    (site / "content" / ".drafts").mkdir()
+    (site / "content" / ".drafts" / "idea.md").write_text(article_md("Idea"), encoding="utf-8")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "Built 1 article" in result.output and "warning" not in result.output.lower()
+    assert sorted(p.name for p in (site / "content").iterdir() if not p.name.startswith(".")) == ["story.md"]
+    out = site / "output"
+    assert [e.title for e in feedparser.parse((out / "atom.xml").read_bytes()).entries] == ["Story"]
+    assert not any("Hidden" in p.read_text() or "Idea" in p.read_text() for p in out.rglob("*.html"))

@@ -89,6 +89,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def hide_files(site: Path) -> None:
+    """Files no build reads: an editor's backup, a hidden folder of notes, a hidden seed."""
+    (site / "content" / ".a03.md.swp").write_text(article_md("Swap file", date="2024-03-30T10:00:00+00:00"))
+    (site / "content" / ".hidden.md").write_text(article_md("Hidden", date="2024-03-30T10:00:00+00:00"))
+    (site / "content" / ".notes").mkdir()
+    (site / "content" / ".notes" / "idea.md").write_text(article_md("An idea", date="2024-03-30T10:00:00+00:00"))
+    (site / "seeds" / ".#001_00000000000000aa.txt").write_text(seed_text("A hidden seed", "Text."))
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "article body edited": lambda s: edit(s / "content" / "a03.md", "Text of story 3.", "Text of story 3, corrected."),
     "article title edited": lambda s: edit(s / "content" / "a13.md", "Story 13", "Story thirteen"),
@@ -114,7 +123,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "cache replaced by junk": lambda s: [p.write_bytes(os.urandom(64)) for p in cached_files(s)],
     "output file deleted": lambda s: (s / "output" / "tags" / "index.html").unlink(),
     "output file edited": lambda s: (s / "output" / "index.html").write_text("vandalised"),
+    "hidden files added": hide_files,
 }
+
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
