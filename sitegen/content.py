@@ -520,7 +520,11 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRec
 
 def _article_id(meta: dict[str, Any], path: str, fail: Any) -> str:
     """The front matter's ``id``, or one derived from the file's name."""
-    return _string(meta, "id", fail) or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(path).stem)}"
+    written = _string(meta, "id", fail)
+    if written and not urls.is_absolute_iri(written):
+        # Atom requires one, and feed readers tell entries apart by it.
+        raise fail("id", f"{written!r} is not an absolute URI: write one such as tag:example.org,2024:my-story, or leave id out")
+    return written or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(path).stem)}"
 
 
 def decode_content(data: bytes) -> str:

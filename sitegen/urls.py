@@ -73,6 +73,17 @@ def archive_path(year: int, month: int | None = None) -> str:
     return f"archive/{year}/" if month is None else f"archive/{year}/{month:02d}/"
 
 
+# RFC 3987: a scheme (RFC 3986's ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), a colon, then
+# something without the characters an IRI may never hold as such (space, <>"{}|\^`).
+_ABSOLUTE_IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True for an absolute IRI (``urn:uuid:…``, ``tag:example.org,2024:a``, ``https://…``):
+    what an Atom ``<id>`` must be."""
+    return _ABSOLUTE_IRI_RE.fullmatch(value) is not None
+
+
 def is_absolute_http(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
     if any(c.isspace() for c in url):
