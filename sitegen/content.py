@@ -180,6 +180,30 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+    """A mapping, as SafeLoader makes it, in which no key is set twice: YAML forbids it, and
+    PyYAML would keep the last value without a word."""
+    data: dict[Any, Any] = {}
+    yield data
+    first: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            seen = first.setdefault(key, key_node)
+        except TypeError:
+            continue  # an unhashable key: construct_mapping says so
+        if seen is not key_node:
+            where = f"first on line {seen.start_mark.line + 1}"  # lines as _front_matter counts them
+            raise yaml.constructor.ConstructorError(None, None, f"{key!r} is set twice ({where}): keep one", key_node.start_mark)
+    data.update(loader.construct_mapping(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
+
+
 # An alias or anchor can only start after a space, a line start or a flow indicator.
 _MAY_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
 
