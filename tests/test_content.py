@@ -231,8 +231,8 @@ def test_front_fields_of_front_matter_yaml_cannot_load_are_read_line_by_line() -
 
 _WRITTEN = st.one_of(
     st.text(alphabet=" abyn:#'\"-[]{}&*!|>%@`\t\\.,?~01\x85\u2028é", max_size=12),
-    st.text(alphabet="abc é'\":#-", max_size=12).map(lambda s: yaml.safe_dump(s, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()),
-    st.sampled_from(["", "[]", "[a, b]", ">-\n  folded\n  text", "|\n  kept", "yes", "null", "~", "1.50", "0o17", "2024-05-01", "a # c", "'a' # c"]),
+    st.text(alphabet="abc é'\":#-", max_size=12).map(lambda s: yaml.safe_dump(s, allow_unicode=True).removesuffix("\n...\n").strip()),
+    st.sampled_from(["", "[]", "[a, b]", ">-\n  folded\n  text", "|\n  kept", "yes", "null", "~", "1.50", "017", "a # c", "'a' # c"]),
 )
 _KEYS = st.sampled_from([*sorted(content.FRONT_FIELDS), "tags", "related", "summary", "unknown"])
 _LINE = st.one_of(
