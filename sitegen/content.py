@@ -210,6 +210,9 @@ _MAY_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
 
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
+        plain = _plain_meta(fm)
+        if plain is not None:
+            return plain
         loader = _NoAliasLoader if _MAY_ALIAS_RE.search(fm) else _Loader
         return yaml.load(fm, Loader=loader)
 
@@ -652,36 +655,66 @@ _RESOLVER = _Resolver()
 
 
 def _resolve(plain: str) -> str:
-    """The tag YAML gives the plain scalar ``plain``."""
+    """The tag YAML gives the plain scalar ``plain`` (not empty)."""
+    if plain[0] not in _Resolver.yaml_implicit_resolvers:
+        return _TEXT_TAG  # as the resolver finds, without its calls: no pattern starts so
     return str(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)))  # type: ignore[no-untyped-call]
 
 
 def _plain_fields(head: str) -> dict[str, str] | None:
-    """``front_fields`` of the front matter ``head`` (free of ``_YAML_AWKWARD_RE``), or None
-    unless each of its lines is blank, a comment, a known key with one scalar, or an item
-    of a list such a key opened, and no key is set twice."""
-    if not _ONE_LINE_HEAD_RE.fullmatch(head):
+    """``front_fields`` of the front matter ``head``, or None when it is not plain (``_plain_meta``)."""
+    meta = _plain_meta(head)
+    if meta is None:
         return None
-    found: dict[str, str] = {}
-    keys: set[str] = set()
-    for key, line in _KEY_LINE_RE.findall(head):
-        if key in keys:
-            return None  # YAML's error
-        keys.add(key)
-        if key not in FRONT_FIELDS:
+    return {key: folded for key in FRONT_FIELDS if isinstance(value := meta.get(key), str) and (folded := " ".join(value.split()))}
+
+
+def _plain_meta(head: str) -> dict[str, Any] | None:
+    """The front matter ``head`` as ``_Loader`` loads it, or None unless each of its lines is
+    blank, a comment, a known key with one text scalar, or a text item of a list such a key
+    opened, and no key is set twice: what the importer writes, and most of what people do."""
+    if _YAML_AWKWARD_RE.search(head) or not _ONE_LINE_HEAD_RE.fullmatch(head):
+        return None
+    meta: dict[str, Any] = {}
+    items: list[str] = []
+    lists: list[list[str]] = []
+    for line in head.split("\n"):
+        if line.startswith("-"):  # an item of the list the key above opened: the pattern allows no other
+            item = _plain_scalar(line[1:].strip(" "))
+            if item is None:
+                return None
+            items.append(item)
             continue
-        written = line.strip(" ")
-        if written[:1] == "'":
-            value = written[1:-1].replace("''", "'")
-        elif written[:1] == '"':
-            value = written[1:-1]
-        elif not written or written == "[]" or _resolve(written) != _TEXT_TAG:
-            return None  # null, a list, a number, a boolean: YAML's reading is wanted
+        key, colon, written = line.partition(":")
+        if not colon or key[:1] in ("", " ", "#"):
+            continue  # a blank line or a comment
+        if key in meta:
+            return None  # YAML's error
+        written = written.strip(" ")
+        if not written:
+            meta[key] = items = []  # its items follow
+            lists.append(items)
+        elif written == "[]":
+            meta[key] = []
+        elif (value := _plain_scalar(written)) is not None:
+            meta[key] = value
         else:
-            value = written
-        if folded := " ".join(value.split()):
-            found[key] = folded
-    return found
+            return None
+    if not meta or not all(lists):
+        return None  # nothing at all, or a key with no value and no items: YAML's null
+    return meta
+
+
+def _plain_scalar(written: str) -> str | None:
+    """The text of a one-line scalar ``_ONE_LINE_HEAD_RE`` let through, or None when YAML
+    reads it as something else (a number, a boolean, null, a list)."""
+    if written[:1] == "'":
+        return written[1:-1].replace("''", "'")
+    if written[:1] == '"':
+        return written[1:-1]
+    if not written or written == "[]" or _resolve(written) != _TEXT_TAG:
+        return None
+    return written
 
 
 # Front matter YAML cannot load, read line by line. The value is trimmed in Python: a lazy

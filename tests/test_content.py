@@ -248,9 +248,13 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     """The fast reading (no YAML) gives what YAML gives, or leaves the front matter to YAML."""
     document = "---\n" + "\n".join(lines) + "\n---\n\nText.\n"
     head = document[3 : document.index("\n---", 3) + 1]
-    fast = None if content._YAML_AWKWARD_RE.search(head) else content._plain_fields(head)
+    fast = content._plain_fields(head)
     if fast is not None:
         assert fast == _yaml_fields(document)
+    # The whole front matter too, as parse_article is given it.
+    plain = content._plain_meta(head)
+    if plain is not None:
+        assert plain == yaml.load(head, Loader=content._Loader)
     expected = _yaml_fields(document)
     assert content.front_fields(document) == (expected if expected is not None else content._line_fields(head))
 
@@ -266,8 +270,13 @@ def test_front_fields_of_what_the_importer_writes_need_no_yaml(title: str, monke
     def no_yaml(*args: object) -> object:
         raise AssertionError("front matter loaded as YAML")
 
+    front_matter = content._front_matter
     monkeypatch.setattr(content, "_front_matter", no_yaml)
     assert content.front_fields(document) == expected
+    # Nor does the parse: it is given the whole front matter as YAML reads it.
+    as_yaml = yaml.load(document.split("\n---", 1)[0].removeprefix("---"), Loader=content._Loader)
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    assert front_matter("a.md", document)[0] == as_yaml and set(as_yaml) >= {"title", "tags", "related", "seed_hash"}
     assert expected is not None and expected["title"] == title and expected["seed"] == "001_00000000000000aa.txt"
 
 
