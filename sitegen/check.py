@@ -2,11 +2,12 @@
 
 Checks duplicate entry ids (within a feed, and across archive documents), one article
 under different ids in Atom, RSS and JSON, relative URLs in feed content and RSS
-descriptions, missing or naive dates (of entries and of feeds), feeds over the byte
-budget, internal links that lead nowhere (in pages and in feed content, ``srcset`` and
-``#fragment`` links included), links that leave a sub-path site, and markup that could
-run script (``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and
-feed content. Each problem names its file. A link that leads nowhere is said once, in the
+descriptions, missing or naive dates (of entries and of feeds), Atom entries with no
+author of their own or of their feed, feeds over the byte budget, internal links that
+lead nowhere (in pages and in feed content, ``srcset`` and ``#fragment`` links
+included), links that leave a sub-path site, and markup that could run script
+(``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and feed
+content. Each problem names its file. A link that leads nowhere is said once, in the
 page it is on, with how many feeds carry it too (an article's body is in every feed that
 lists it).
 """
@@ -115,6 +116,8 @@ class _Entry(NamedTuple):
     """(field, HTML) of the entry's content, whose URLs must be absolute."""
     markup: list[tuple[str, str]]
     """(field, text) of other fields that readers render as HTML."""
+    authored: bool = True
+    """False for an Atom entry (or feed) with no ``<author>`` of its own."""
 
 
 def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
@@ -134,7 +137,8 @@ def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
         return
     root = etree.fromstring(data)
     if root.tag == f"{ATOM}feed":
-        yield _Entry(None, "", [("feed updated", root.findtext(f"{ATOM}updated"), False)], [], [])
+        feed_dates = [("feed updated", root.findtext(f"{ATOM}updated"), False)]
+        yield _Entry(None, "", feed_dates, [], [], root.find(f"{ATOM}author") is not None)
         for entry in root.iter(f"{ATOM}entry"):
             dates = [(f, entry.findtext(f"{ATOM}{f}"), False) for f in ("updated", "published")]
             html: list[tuple[str, str]] = []
@@ -144,7 +148,9 @@ def _entries(path: Path, data: bytes) -> Iterator[_Entry]:
                 if element is not None and element.get("type") == "html":
                     (html if field == "content" else markup).append((field, element.text or ""))
             alternate = next((e.get("href") for e in entry.iter(f"{ATOM}link") if e.get("rel", "alternate") == "alternate"), None)
-            yield _Entry(entry.findtext(f"{ATOM}id"), alternate, dates, html, markup)
+            # An entry's author may also come from the feed it was copied from (atom:source).
+            authored = entry.find(f"{ATOM}author") is not None or entry.find(f"{ATOM}source/{ATOM}author") is not None
+            yield _Entry(entry.findtext(f"{ATOM}id"), alternate, dates, html, markup, authored)
     else:
         channel = root.find("channel")
         feed_dates = [(f"channel {f}", channel.findtext(f), True) for f in ("lastBuildDate", "pubDate") if channel is not None and channel.find(f) is not None]
@@ -173,10 +179,13 @@ def check_feed(
         entries = list(_entries(path, data))
     except (etree.XMLSyntaxError, ValueError) as e:
         return problems + [Problem(rel, f"cannot be parsed: {e}")]
+    if not entries[0].authored and (anonymous := sum(not e.authored for e in entries[1:])):
+        message = f"no <author> for the feed nor for {anonymous} of its entries: Atom requires one (RFC 4287 4.1.1)"
+        problems.append(Problem(rel, message + "; set author in sitegen.toml"))
     links = urls.Urls(config.base_url)
     known = {} if anchors is None else anchors  # the ids of the pages links point into, each parsed once
     seen: set[str] = set()
-    for entry_id, link, dates, contents, markup in entries:
+    for entry_id, link, dates, contents, markup, _ in entries:
         where = f"entry {entry_id}: " if entry_id is not None else ""
         for field, value, rfc822 in dates:
             if not _aware(value, rfc822):

@@ -169,8 +169,10 @@ class FeedWriter:
         fg.subtitle(_clean(config.description or feed.title))
         fg.language(config.language)
         fg.generator("sitegen", version=__version__)
-        if config.author:
-            fg.author({"name": _clean(config.author)})
+        # RFC 4287 (4.1.1) wants an author of the feed unless every entry names one, and
+        # a new site's author is "": the site's name stands in, as in other generators.
+        # An entry's own authors still come first with readers.
+        fg.author({"name": _clean(config.author or config.title)})
         updated = max((a.updated for a in entries), default=EPOCH)
         fg.updated(updated)
         fg.lastBuildDate(updated)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
 from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.seeds import import_seeds
 
@@ -259,3 +261,50 @@ def test_lower_case_rfc_3339_dates_are_read(make_site: MakeSite) -> None:
     report = build(site)
     assert report.ok and report.warnings == [], (report.errors, report.warnings)
     assert feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].published == "2024-11-20T10:00:00+00:00"
+
+
+def test_a_new_sites_atom_feeds_name_an_author(runner: CliRunner, tmp_path: Path) -> None:
+    """`sitegen init` leaves author unset; RFC 4287 still wants an author for the feed (or
+    every entry): the site's title stands in, and an entry's own author is kept."""
+    site = tmp_path / "news"
+    assert runner.invoke(main, ["init", str(site)]).exit_code == 0
+    (site / "content" / "a.md").write_text(article_md("Anonymous", tags="[World]"))
+    (site / "content" / "b.md").write_text(article_md("Signed", date="2024-05-02T09:00:00+00:00", author="Jane Doe"))
+    assert build(site).ok
+    atoms = sorted((site / "output").rglob("atom.xml"))
+    assert len(atoms) == 3  # the site's, World's, Jane Doe's
+    for path in atoms:
+        doc = etree.parse(str(path))
+        assert doc.xpath("a:author/a:name/text()", namespaces=ATOM) == ["sitegen site"], path
+    entries = etree.parse(str(site / "output" / "atom.xml")).xpath("a:entry", namespaces=ATOM)
+    assert [e.xpath("a:author/a:name/text()", namespaces=ATOM) for e in entries] == [["Jane Doe"], []]
+    shown = parse(site / "output" / "atom.xml")
+    assert shown.feed.author == "sitegen site" and shown.entries[0].author == "Jane Doe"
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_sites_author_names_the_feed_when_set(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='title = "Daily"\nauthor = "The Desk"\n')
+    assert build(site).ok
+    doc = etree.parse(str(site / "output" / "atom.xml"))
+    assert doc.xpath("a:author/a:name/text()", namespaces=ATOM) == ["The Desk"]
+
+
+def test_check_flags_an_atom_feed_with_no_author(make_site: MakeSite, runner: CliRunner) -> None:
+    content = {"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00", author="Jane")}
+    site = make_site(content=content, config="compress = false\n")  # the feed is edited below
+    assert build(site).ok
+    atom = site / "output" / "atom.xml"
+    doc = etree.parse(str(atom))
+    for author in doc.xpath("a:author", namespaces=ATOM):
+        author.getparent().remove(author)
+    atom.write_bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    assert "error: atom.xml: no <author> for the feed nor for 1 of its entries: Atom requires one (RFC 4287 4.1.1)" in result.output
+    # Every entry naming its author is enough.
+    doc.xpath("a:entry[a:title='A']", namespaces=ATOM)[0].append(etree.fromstring(f'<author xmlns="{ATOM["a"]}"><name>Al</name></author>'))
+    atom.write_bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 0, result.output

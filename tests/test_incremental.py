@@ -118,6 +118,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     ),
     "permalink changed": lambda s: (s / "sitegen.toml").write_text('permalink = "{slug}.html"\npage_size = 5\nfeed_size = 4\narchive_size = 4\n'),
     "config edited": lambda s: (s / "sitegen.toml").write_text('title = "Renamed News"\npage_size = 4\nfeed_size = 4\narchive_size = 4\n'),
+    # Feeds name the site's title as their author while author is unset, and the author once set.
+    "title edited": lambda s: (s / "sitegen.toml").write_text('title = "Renamed News"\npage_size = 5\nfeed_size = 4\narchive_size = 4\n'),
+    "author set": lambda s: (s / "sitegen.toml").write_text('author = "The Desk"\npage_size = 5\nfeed_size = 4\narchive_size = 4\n'),
     "cache deleted": lambda s: shutil.rmtree(s / cache.CACHE_DIR),
     "cache corrupted": lambda s: [p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2] + b"garbage") for p in cached_files(s)],
     "cache replaced by junk": lambda s: [p.write_bytes(os.urandom(64)) for p in cached_files(s)],
