@@ -31,6 +31,7 @@ from lxml import html as lxml_html
 from . import urls
 from .compress import decompress, original_of
 from .config import Config
+from .errors import SitegenError
 from .feeds import ARCHIVE_PREFIX
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -351,6 +352,16 @@ def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Prob
     except ValueError as e:
         return [Problem(rel, str(e))]
     return []
+
+
+def require_built(out_dir: Path) -> None:
+    """Refuse a folder that holds no built site: with nothing to look at, every check
+    passes, and a mistyped --output would pass as a clean site. Raises SitegenError."""
+    if not out_dir.is_dir():
+        raise SitegenError(out_dir, "does not exist: run `sitegen build` first, or check --output")
+    if not (out_dir / "index.html").is_file():
+        # Every build writes the home page: a folder without it is another folder.
+        raise SitegenError(out_dir, "holds no built site (no index.html): check --output, or run `sitegen build` first")
 
 
 def check_output(out_dir: Path, config: Config) -> list[Problem]:

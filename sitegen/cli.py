@@ -125,7 +125,7 @@ def build(
 @click.option(
     "--output",
     "output_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="The built site to check.  [default: SITE/output]",
 )
@@ -147,11 +147,12 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
 
     Exits with status 1 when anything is wrong.
     """
+    from .check import require_built
+
     _require_site(site_dir)
     config = override(load_config(site_dir), **_overrides(base_url, False, False))
     out = output_dir or site_dir / "output"
-    if not out.is_dir():
-        raise click.ClickException(f"{out} does not exist: run `sitegen build` first")
+    require_built(out)
     problems = _check(config, out, quiet=against is not None)
     if against is not None:
         from .compare import check_against

@@ -234,3 +234,26 @@ def test_a_compressed_copy_that_differs_from_its_original_is_a_problem(make_site
     assert ("tags/index.html.br", "differs from index.html: servers would send readers another file") in found
     assert any(path == "atom.xml.br" and message.startswith("cannot be decompressed") for path, message in found)
     assert ("robots.txt.gz", "is a compressed copy of robots.txt, which is missing") in found
+
+
+def test_check_of_a_folder_with_no_built_site_is_an_error(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    """With nothing to look at every check passes: an empty or mistyped --output must not
+    read as a clean site."""
+    site = make_site(content={"a.md": article_md("A")})
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["check", "--site", str(site), "--output", str(empty)])
+    assert result.exit_code == 1
+    assert f"Error: {empty}: holds no built site (no index.html): check --output" in result.output
+    assert "0 problems" not in result.output
+    # A folder of other things (the site's content/, a typo of another folder) too.
+    result = runner.invoke(main, ["check", "--site", str(site), "--output", str(site / "content")])
+    assert result.exit_code == 1 and "holds no built site" in result.output
+    for missing in (tmp_path / "outptu", None):  # --output mistyped; SITE/output never built
+        args = ["--output", str(missing)] if missing else []
+        result = runner.invoke(main, ["check", "--site", str(site), *args])
+        assert result.exit_code == 1
+        assert f"Error: {missing or site / 'output'}: does not exist: run `sitegen build` first" in result.output
+    assert build(site).ok
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 0 and ": 0 problems." in result.output
