@@ -451,34 +451,57 @@ _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
 def _body_images(html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], warn: Callable[[str, str], None]) -> str:
-    """``html`` with each image it shows from content/ pointed at its copy, with width,
+    """``html`` with each image it shows from content/ (an img's src and srcset, a
+    picture's source, a video's poster) pointed at its copy, and an img given width,
     height and ``srcset``. One from the root that content/ does not hold is left as
     written (a file of the theme, say); a relative one that names no usable image is left
     as written with a warning (``sitegen check`` reports the broken link too): a picture is
     no reason to hold back a story."""
 
-    def fix(tag: str, attrs: urls.Attributes) -> urls.Attributes:
-        if tag != "img":
-            return attrs
-        values = dict(attrs)
-        src = values.get("src") or ""
+    def copy_of(src: str) -> tuple[str, ImageRecord] | None:
+        """The link to the copy of the image ``src`` names, and its record; None to leave
+        ``src`` as written."""
         if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
-            return attrs
+            return None
         written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
         if not written.endswith(cache.IMAGE_SUFFIXES):
-            return attrs  # an SVG, say: shown as written
+            return None  # an SVG, say: shown as written
         try:
             file = images.resolve(written, path)
             if written.startswith("/") and not os.path.lexists(file):
                 images.absent(file)  # a file of the theme, or one to be added: looked for again
-                return attrs
+                return None
             record = images.read(file)
         except ImageError as e:
             warn(src, f"image {src!r} in the text, left as written: {e}")
-            return attrs
+            return None
         media.append(record)
-        copy = images_mod.output_path(record)
-        fixed = {**values, "src": urls.relative_link(copy, page)}
+        return urls.relative_link(images_mod.output_path(record), page), record
+
+    def linked(src: str, moved: list[str]) -> str:
+        found = copy_of(src)
+        if found is None:
+            return src
+        moved.append(src)
+        return found[0]
+
+    def fix(tag: str, attrs: urls.Attributes) -> urls.Attributes:
+        values = dict(attrs)
+        fixed = dict(values)
+        # Every address of an image in the text goes to its copy, as src does: the file
+        # under content/ is not published, so a srcset candidate or a video's poster left
+        # as written would lead nowhere.
+        moved: list[str] = []
+        if tag in ("img", "source") and (written := values.get("srcset")):
+            candidates = urls.map_srcset(written, lambda src: linked(src, moved))
+            if moved:  # a srcset of other sites' images stays byte for byte
+                fixed["srcset"] = candidates
+        if tag == "video" and (poster := values.get("poster")):
+            fixed["poster"] = linked(poster, moved)
+        found = copy_of(values.get("src") or "") if tag == "img" else None
+        if found is None:
+            return list(fixed.items()) if fixed != values else attrs
+        fixed["src"], record = found
         if "width" not in values and "height" not in values:
             fixed.update(width=str(record.width), height=str(record.height))
         sizes = images_mod.widths(record)

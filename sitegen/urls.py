@@ -252,6 +252,18 @@ def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) 
     return "".join(out)
 
 
+def map_srcset(srcset: str, fix: Callable[[str], str]) -> str:
+    """``srcset`` with ``fix`` applied to the URL of each candidate, its descriptor
+    (``2x``, ``480w``) kept."""
+    candidates = []
+    for candidate in srcset.split(","):
+        parts = candidate.strip().split(None, 1)
+        if parts:
+            parts[0] = fix(parts[0])
+        candidates.append(" ".join(parts))
+    return ", ".join(candidates)
+
+
 def absolutize_html(html: str, page_url: str) -> str:
     """``html`` with every URL attribute (href, src, srcset, poster; quoted or not) made
     absolute against ``page_url``; text, code and every other byte left as they are.
@@ -276,15 +288,7 @@ def absolutize_html(html: str, page_url: str) -> str:
             return url
 
     def fix_value(name: str, value: str) -> str:
-        if name != "srcset":
-            return fix(value)
-        candidates = []
-        for candidate in value.split(","):
-            parts = candidate.strip().split(None, 1)
-            if parts:
-                parts[0] = fix(parts[0])
-            candidates.append(" ".join(parts))
-        return ", ".join(candidates)
+        return map_srcset(value, fix) if name == "srcset" else fix(value)
 
     def fix_tag(tag: str, attrs: Attributes) -> Attributes:
         if not any(name in _REWRITTEN and value for name, value in attrs):

@@ -17,6 +17,7 @@ from test_feed_readers import atom_schema
 
 from sitegen.build import build
 from sitegen.check import check_output
+from sitegen.config import load_config
 
 ATOM = {"a": "http://www.w3.org/2005/Atom", "media": "http://search.yahoo.com/mrss/"}
 
@@ -268,3 +269,37 @@ def test_a_turned_png_and_an_animation(make_site: MakeSite) -> None:
     with Image.open(small) as resized:
         assert resized.size == (480, 960)
     assert not list((site / "output" / "images").rglob("anim-*w.png"))  # a copy would keep one frame
+
+
+def test_srcset_and_poster_in_raw_html_lead_to_the_copies(make_site: MakeSite) -> None:
+    """Every address of a picture in hand-written HTML goes to its copy, as src does: the
+    file in content/ is not published, so a candidate or poster left as written is broken."""
+    body = (
+        '<img src="pic.png" srcset="pic.png 1x, pic@2x.png 2x" alt="Pic">\n\n'
+        '<picture><source srcset="pic@2x.png" media="(min-width: 40rem)"><img src="pic.png" alt="Again"></picture>\n\n'
+        '<video poster="pic.png" src="clip.mp4"></video>\n\n'
+        '<img src="https://cdn.example.com/a.png" srcset="https://cdn.example.com/a.png 1x,  https://cdn.example.com/b.png 2x" alt="Far">\n'
+    )
+    story = article_md("Pics", date="2024-03-01T10:00:00+00:00", body=body)
+    site = make_site(content={"story.md": story}, config='base_url = "https://example.org/"\n')
+    (site / "content" / "pic.png").write_bytes(picture(400, 200, "PNG"))
+    (site / "content" / "pic@2x.png").write_bytes(picture(800, 400, "PNG", colour="navy"))
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    page_dir = site / "output" / "2024" / "03" / "story"
+    source = (page_dir / "index.html").read_text()
+    page = etree.HTML(source)
+    img, _, _ = page.xpath("//main//img")
+    [video] = page.xpath("//main//video")
+    [picture_source] = page.xpath("//main//picture/source")
+    one, two = (c.split() for c in img.get("srcset").split(", "))
+    assert img.get("src") == one[0] and one[1] == "1x" and two[1] == "2x"
+    assert (page_dir / one[0]).resolve().read_bytes() == (site / "content" / "pic.png").read_bytes()
+    assert (page_dir / two[0]).resolve().read_bytes() == (site / "content" / "pic@2x.png").read_bytes()
+    assert picture_source.get("srcset") == two[0]
+    assert video.get("poster") == one[0] and video.get("src") == "clip.mp4"  # not an image: as written
+    # Other sites' pictures stay as written, byte for byte.
+    assert 'srcset="https://cdn.example.com/a.png 1x,  https://cdn.example.com/b.png 2x"' in source
+    # Nothing leads nowhere, in the page or in the feeds.
+    problems = check_output(site / "output", load_config(site))
+    assert [str(p) for p in problems if "pic" in p.message] == []
