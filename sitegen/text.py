@@ -88,6 +88,9 @@ _BLOCK_TAGS = frozenset(("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "
 
 
 _VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
+# Elements whose text is code or hidden markup, never shown as words: left out of the
+# text (a summary, the meta description) whatever the notes.
+_HIDDEN_TAGS = frozenset(("script", "style", "template"))
 # What Python-Markdown's footnotes extension adds around the text: the reference mark, the
 # notes at the end and their back-links. Not part of what an article says first.
 _NOTE_CLASSES = frozenset(("footnote", "footnote-ref", "footnote-backref"))
@@ -111,7 +114,7 @@ class _TextExtractor(HTMLParser):
                 self._skipping.append(tag)
             return
         classes = set((dict(attrs).get("class") or "").split())
-        if not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS:
+        if tag in _HIDDEN_TAGS or (not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS):
             self._skipping.append(tag)
             return
         if tag in _BLOCK_TAGS:
@@ -123,8 +126,9 @@ class _TextExtractor(HTMLParser):
                 pass
 
 
-# Comments, then anything from "<" to the next ">": a tag, a declaration or a marked section.
-_MARKUP_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+# Comments, hidden elements whole, then anything from "<" to the next ">": a tag, a
+# declaration or a marked section.
+_MARKUP_RE = re.compile(r"<!--.*?-->|<(script|style|template)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 _START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 

@@ -269,3 +269,12 @@ def test_an_article_page_depends_on_the_titles_of_others_not_their_text() -> Non
     assert {p for p in before if before[p] != added[p]} == {"2024/06/a0/"}
     page = next(p for p in plan_pages(build_site(articles, Config())) if p.path == "2024/06/a3/")
     assert page.context["related"] == (Link("Title 5", "2024/06/a5/"),)
+
+
+def test_an_articles_summary_leaves_out_its_scripts_and_styles(make_site: MakeSite) -> None:
+    body = '<style>.chart { fill: red }</style>\n\nThe vote was close.\n\n<script>drawChart("results")</script>\n\nRecount on Monday.'
+    site = make_site(content={"a.md": article_md("Vote", body=body)}, config='sanitize_html = "off"\n')
+    assert build(site).ok
+    doc = parse(site / "output" / "2024" / "05" / "a" / "index.html")
+    assert meta(doc, "description") == ["The vote was close. Recount on Monday."]
+    assert json_ld(doc)["description"] == "The vote was close. Recount on Monday."

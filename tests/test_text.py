@@ -85,6 +85,15 @@ def test_a_summary_leaves_out_footnotes_and_their_marks() -> None:
     assert html_to_text('<div class="footnote"><p>note<b>x</div><p>Rest</p>', notes=False) == "Rest"
 
 
+@pytest.mark.parametrize("notes", [True, False])
+def test_scripts_and_styles_are_no_text(notes: bool) -> None:
+    body = '<style>p { color: red }</style><p>Shown <SCRIPT>var x = "<p>not shown</p>";</SCRIPT>words.</p><template><b>Later</b></template>'
+    assert html_to_text(body, notes) == "Shown words."
+    # The plain pattern html_to_text falls back on (on "<![ ]>") agrees.
+    assert html_to_text("<![ ]>" + body, notes) == "Shown words."
+    assert not has_text("<script>alert(1)</script><style>p {}</style>")
+
+
 _PIECES = ["", " ", "\n\n", "![](x.png)", "![a picture](x.png)", "&nbsp;", "<!-- a note -->", "<div></div>", "<br>",
            "word", "`code`", "    indented", "> ", "* ", "1. ", "[](x)", "[link](x)", "&amp;", "<span> </span>", "---", "<![ ]>"]  # fmt: skip
 
