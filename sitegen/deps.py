@@ -105,6 +105,12 @@ class Recorder:
         return getattr(self._target, name)
 
 
+def recorded_name(value: object) -> str | None:
+    """The name a Recorder stands in under (``config``, ``site``), for messages that would
+    otherwise name the Recorder; None for any other value."""
+    return value._prefix.rstrip(".") if isinstance(value, Recorder) else None
+
+
 def recording(config: Config, log: set[str]) -> Config:
     """``config`` for a step whose reads are to be noted in ``log`` (as ``config.<name>``)."""
     return cast(Config, Recorder(config, "config.", log))

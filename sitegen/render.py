@@ -14,7 +14,7 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cache, dates, urls
-from .deps import Recorder
+from .deps import Recorder, recorded_name
 from .errors import TemplateError
 from .model import Page, Site
 from .theme import Theme
@@ -37,6 +37,20 @@ class _Loader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(self.theme.files)
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined that names ``site`` and ``config`` as templates call them: Jinja
+    names the object's class, which for them is the Recorder standing in (deps.py)."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        name = recorded_name(self._undefined_obj)
+        if name is not None and self._undefined_hint is None and isinstance(self._undefined_name, str):
+            return f"{name!r} has no attribute {self._undefined_name!r}"
+        return str(super()._undefined_message)
 
 
 class _Template(jinja2.Template):
@@ -66,7 +80,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=_Loader(theme),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
+            undefined=_Undefined,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,

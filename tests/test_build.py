@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import feedparser
+import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
 from lxml import etree
@@ -323,3 +324,18 @@ def test_hidden_files_in_content_and_seeds_are_not_read(make_site: MakeSite, run
     out = site / "output"
     assert [e.title for e in feedparser.parse((out / "atom.xml").read_bytes()).entries] == ["Story"]
     assert not any("Hidden" in p.read_text() or "Idea" in p.read_text() for p in out.rglob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("expression", "said"), [("config.nope.deeper", "'config' has no attribute 'nope'"), ("site.nope", "'site' has no attribute 'nope'")]
+)
+def test_a_missing_setting_is_named_as_templates_name_it(make_site: MakeSite, runner: CliRunner, expression: str, said: str) -> None:
+    """Not as the object standing in for it while pages are rendered; with the template and line."""
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    (site / "templates").mkdir()
+    template = '{% extends "base.html" %}{% block content %}\n<h1>{{ EXPRESSION }}</h1>{% endblock %}\n'
+    (site / "templates" / "tags.html").write_text(template.replace("EXPRESSION", expression))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert re.fullmatch(rf"error: \S*templates/tags\.html:2: cannot render /tags/: UndefinedError: {said}", error), error
