@@ -132,7 +132,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     loaded = content.collect(memo.parse_content(content_dir, config, workers))
     # 3. Articles -> the site: those due (not dated in the future), their history from the
     # ledger (updated dates, order of publication), then order, tags, archive.
-    distinct, site_errors = site_mod.unique(loaded.articles)
+    distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
     history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now(), record_urls=not preview)
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)

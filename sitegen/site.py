@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import search, urls
@@ -21,7 +23,7 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
 
 
-def unique(articles: Sequence[Article]) -> tuple[list[Article], list[SitegenError]]:
+def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
     """The articles less those claiming an id or a URL an earlier one (in file order) has,
     each of those an error. Before the ledger: a second file with an article's id must not
     be numbered as if it were that article."""
@@ -29,12 +31,17 @@ def unique(articles: Sequence[Article]) -> tuple[list[Article], list[SitegenErro
     by_id: dict[str, Article] = {}
     by_path: dict[str, Article] = {}
     kept: list[Article] = []
+
+    def shown(other: Article) -> str:
+        # From the site folder (content/a.md): the same from whatever folder sitegen runs in.
+        return Path(os.path.relpath(other.source, site_dir)).as_posix()
+
     for article in sorted(articles, key=lambda a: str(a.source)):
         if (other := by_id.get(article.id)) is not None:
-            errors.append(ContentError(article.source, f"id {article.id!r} is already used by {other.source}; ids must be unique"))
+            errors.append(ContentError(article.source, f"id {article.id!r} is already used by {shown(other)}; ids must be unique"))
             continue
         if (other := by_path.get(article.path)) is not None:
-            errors.append(ContentError(article.source, f"URL /{article.path} is already used by {other.source}; change 'slug'"))
+            errors.append(ContentError(article.source, f"URL /{article.path} is already used by {shown(other)}; change 'slug'"))
             continue
         by_id[article.id] = by_path[article.path] = article
         kept.append(article)

@@ -213,6 +213,23 @@ def test_duplicate_ids_and_urls_are_errors(make_site: MakeSite) -> None:
     assert report.articles == 1
 
 
+def test_a_duplicate_names_both_files_alike(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file from the site's folder, wherever sitegen runs: not one short and one absolute."""
+    site = make_site(content={"b.md": article_md("Two", id="urn:x:1", slug="two"), "c.md": article_md("Three", id="urn:x:3", slug="one")})
+    (site / "content" / "2024").mkdir()
+    (site / "content" / "2024" / "a.md").write_text(article_md("One", id="urn:x:1", slug="one"))
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
+        "error: content/b.md: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique",
+        "error: content/c.md: URL /2024/05/one/ is already used by content/2024/a.md; change 'slug'",
+    ]
+    monkeypatch.chdir(site.parent)
+    result = runner.invoke(main, ["build", "--site", "site"])
+    assert "error: site/content/b.md: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique" in result.output
+
+
 def test_nothing_is_written_outside_output_and_content(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site(sample=True, content={"evil.md": article_md("Evil", slug="'../../../escape'")})
     before = {p for p in tmp_path.rglob("*")}
