@@ -33,6 +33,15 @@ TEMP_SUFFIX = ".sitegen-tmp"
 # found by the next build, it says the last one was killed and may have left temp files.
 BUILDING = ".sitegen-building"
 
+# Folders a site is never built into, by name (so also before they exist); a virtual
+# environment of another name is known by its pyvenv.cfg.
+_KEPT_BY = {
+    ".git": "git's own folder",
+    ".hg": "Mercurial's own folder",
+    ".svn": "Subversion's own folder",
+    ".venv": "a Python virtual environment",
+}
+
 _BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 # Output folders found to be real folders (no symbolic link on the way) in this build.
 # Forgotten when a build starts and ends: a folder may be swapped for a link in between.
@@ -303,6 +312,13 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
             raise OutputError(out_dir, f"is inside the site's {name}, which a build must not write into; {hint}")
     if out.exists() and not out.is_dir():
         raise OutputError(out_dir, f"is a file, not a folder; {hint}")
+    # What version control or Python keep: a build would write its files among theirs, and
+    # a later build remove files from there (those it made before).
+    for folder in (out, *out.parents):
+        keeper = _KEPT_BY.get(folder.name) or ("a Python virtual environment" if (folder / "pyvenv.cfg").is_file() else None)
+        if keeper is not None:
+            where = "is" if folder == out else f"is inside {folder.name}/,"
+            raise OutputError(out_dir, f"{where} {keeper}, which a build must not write into; {hint}")
 
 
 def _read_manifest(out_dir: Path) -> tuple[bytes | None, set[str]]:

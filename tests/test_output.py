@@ -318,6 +318,27 @@ def test_check_output_dir_refuses(make_site: MakeSite, where: str, message: str)
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (".git", "is git's own folder, which a build must not write into"),
+        (".git/objects/site", "is inside .git/, git's own folder"),
+        (".venv", "is a Python virtual environment"),
+        ("env/lib/site", "is inside env/, a Python virtual environment"),  # known by its pyvenv.cfg
+    ],
+)
+def test_an_output_in_a_git_or_python_folder_is_refused(make_site: MakeSite, runner: CliRunner, where: str, message: str) -> None:
+    site = story_site(make_site)
+    (site / ".git" / "objects").mkdir(parents=True)
+    (site / "env").mkdir()
+    (site / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(site / where)])
+    assert result.exit_code == 1
+    assert f"Error: {site / where}: {message}" in result.output and "choose a folder of its own" in result.output
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written
+
+
 def test_check_output_dir_refuses_through_links(make_site: MakeSite, tmp_path: Path) -> None:
     site = story_site(make_site)
     (tmp_path / "alias").symlink_to(site / "content", target_is_directory=True)
