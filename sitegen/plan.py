@@ -315,15 +315,19 @@ def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str]) -> st
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:
     """One file per path, site pages first: an article whose URL collides with one
-    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written."""
+    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written.
+    So is one that needs a folder where the site has a file, or a file where it has a
+    folder (``permalink = "{slug}.txt"``, a page at robots.txt/, and the slug ``robots``)."""
     kept: dict[str, Output] = {}
+    folders: set[str] = set()
     errors: list[SitegenError] = []
     # Stable sort: everything that is not an article page claims its path first.
     for output in sorted(outputs, key=lambda o: o.owner is not None):
-        if output.path not in kept:
+        if (taken := _in_the_way(output.path, kept, folders)) is None:
             kept[output.path] = output
+            folders.update(_folders(output.path))
         else:
             owner = output.owner
             where = owner.source if owner is not None else output.path
-            errors.append(OutputError(where, f"its page would overwrite /{output.path}, which the site needs; change 'slug'"))
+            errors.append(OutputError(where, f"its page would overwrite /{taken}, which the site needs; change 'slug'"))
     return list(kept.values()), errors

@@ -280,6 +280,23 @@ def test_article_url_colliding_with_a_site_page_is_an_error_not_a_crash(make_sit
     assert (site / "output" / "fine" / "index.html").is_file()
 
 
+@pytest.mark.parametrize(("permalink", "slug", "taken"), [("{slug}.txt", "robots", "robots.txt"), ("{slug}.xml", "sitemap", "sitemap.xml")])
+def test_an_article_needing_a_folder_where_the_site_has_a_file_is_the_same_error(
+    make_site: MakeSite, runner: CliRunner, permalink: str, slug: str, taken: str
+) -> None:
+    """The page would be robots.txt/index.html, with robots.txt the site's own file: said
+    as a collision, not as the write failing ("Not a directory")."""
+    content = {"a.md": article_md("Rules", slug=slug), "b.md": article_md("Fine", slug="fine")}
+    site = make_site(content=content, config=f'permalink = "{permalink}"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
+        f"error: {site / 'content' / 'a.md'}: its page would overwrite /{taken}, which the site needs; change 'slug'"
+    ]
+    fine = "fine" + taken.removeprefix(slug)  # fine.txt/: the other article has its page
+    assert (site / "output" / taken).is_file() and (site / "output" / fine / "index.html").is_file()
+
+
 def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: CliRunner) -> None:
     site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", tags="[world]") for i in range(3)})
     assert build(site).ok
