@@ -314,8 +314,12 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
         raise OutputError(out_dir, f"is a file, not a folder; {hint}")
     # What version control or Python keep: a build would write its files among theirs, and
     # a later build remove files from there (those it made before).
+    # A site may itself live in a virtual environment's folder (python -m venv .): only
+    # the folders below it are looked at for one.
+    around_site = {site, *site.parents}
     for folder in (out, *out.parents):
-        keeper = _KEPT_BY.get(folder.name) or ("a Python virtual environment" if (folder / "pyvenv.cfg").is_file() else None)
+        venv = folder not in around_site and (folder / "pyvenv.cfg").is_file()
+        keeper = _KEPT_BY.get(folder.name) or ("a Python virtual environment" if venv else None)
         if keeper is not None:
             where = "is" if folder == out else f"is inside {folder.name}/,"
             raise OutputError(out_dir, f"{where} {keeper}, which a build must not write into; {hint}")
