@@ -274,7 +274,9 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
                 published = dates.parse_date(entry.published, dt.UTC) if entry.published and fmt != "rss" else None
             except ValueError:
                 published = None
-            if published is not None and published > now:
+            # One that was out before (its date since moved ahead: the build warns) is no
+            # scheduled article let out.
+            if published is not None and published > now and entry.id not in before.entries:
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     return problems
 
@@ -288,7 +290,7 @@ def _changes(name: str, before: Feed, after: Feed) -> Iterator[Problem]:
             yield Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new")
         elif now is None:
             yield Problem(name, f"entry {entry.id} ({entry.title}) is in neither the feed nor any archive any more: readers who had not fetched it lose it")
-        elif now.updated != entry.updated and now.text == entry.text and now.title == entry.title:
+        elif now.updated != entry.updated and (now.text, now.title, now.published) == (entry.text, entry.title, entry.published):
             yield Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread")
     for path, data in before.archives.items():
         current = after.archives.get(path)

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from . import dates
 from .cache import Inputs
 from .config import Config
-from .errors import OutputError, SitegenError
+from .errors import OutputError, SitegenError, line_of
 from .model import Article
 from .output import write_if_changed
 
@@ -107,9 +107,11 @@ def read_history(
     """
     path = content_dir / LEDGER_NAME
     stored = load_ledger(content_dir, inputs.read)
-    history, ledger = apply_ledger(articles, stored, config, now or dates.now(config.zone), record_urls)
-    if history.warnings:
-        history = dataclasses.replace(history, warnings=tuple(f"{path}: {w}" for w in history.warnings))
+    now = now or dates.now(config.zone)
+    history, ledger = apply_ledger(articles, stored, config, now, record_urls)
+    warnings = tuple(f"{path}: {w}" for w in history.warnings) + _moved_ahead(history.articles, stored, now)
+    if warnings:
+        history = dataclasses.replace(history, warnings=warnings)
     try:
         data = save_ledger(content_dir, ledger, stored)
     except OutputError as e:
@@ -123,6 +125,24 @@ def read_history(
     if data is not None:
         inputs.wrote(path, data)
     return history
+
+
+def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.datetime) -> tuple[str, ...]:
+    """A warning for each article already published whose date now lies in the future: it
+    stays out (readers have it), but feeds show it dated ahead, likely a slip of the date."""
+    numbered = stored.articles if stored else {}
+    warnings = []
+    for article in articles:
+        if article.published > now and not article.draft and numbered.get(article.id, _UNNUMBERED).seq:
+            try:
+                line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "date", ":")
+            except OSError:
+                line = None
+            warnings.append(
+                f"{article.source}{f':{line}' if line else ''}: date {dates.format_iso(article.published)} is after the build's clock"
+                f" ({dates.format_iso(now)}), but the article is out already: it stays out, and feeds show it dated ahead"
+            )
+    return tuple(warnings)
 
 
 def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Ledger | None:

@@ -157,3 +157,21 @@ def test_what_an_old_build_links_to_is_read_only_inside_it(site: Path, against: 
     status, output = against(rebuild=False)
     assert "Traceback" not in output and "hostname" not in output
     assert status == 0, output  # what was read of the old build is all in the new one
+
+
+def test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning(site: Path, against: Against, runner: CliRunner) -> None:
+    """Not a scheduled article let out: readers had it already. The build says so, naming
+    the line, and check --against does not block the deploy for it."""
+    path = site / "content" / "s06.md"  # in no archive document yet: those would change
+    path.write_text(story(6).replace("2025-02-07", "2026-06-06"))
+    built = runner.invoke(main, ["build", "--site", str(site)])
+    assert built.exit_code == 0 and "is after the build's clock" in built.output, built.output
+    assert f"{path}:3: date 2026-06-06T09:00:00+00:00 is after the build's clock" in built.output and "out already" in built.output
+    status, output = against(rebuild=False)
+    assert status == 0, output
+    assert "Story 6" in (site / "output" / "atom.xml").read_text()
+    # One never published is still caught when it comes out dated ahead.
+    (site / "content" / "s30.md").write_text(story(30).replace("2025-02-31", "2026-06-07"))
+    status, output = against("--future")
+    scheduled = [line for line in output.splitlines() if "a scheduled article is out" in line]
+    assert status == 1 and scheduled and all("Story 30" in line for line in scheduled), output
