@@ -350,7 +350,13 @@ def parse_article(
                 f"{path}:{line_of(document, key, ':') or 2}: {key} {written!r} gives no UTC offset, so it was read in the site's"
                 f" timezone ({config.timezone}): write it as {dates.format_iso(value)}{rounded}"
             )
-    updated = max(updated, published)
+    if updated < published:
+        # An update cannot come before the article: most likely a slip of the date.
+        warnings.append(
+            f"{path}:{line_of(document, 'updated', ':') or 2}: updated {dates.format_iso(updated)} is before date"
+            f" {dates.format_iso(published)}; the date is used"
+        )
+        updated = published
 
     raw_tags = meta.get("tags") or []
     if isinstance(raw_tags, str):

@@ -337,3 +337,14 @@ def test_author_must_be_a_name_or_a_list_of_names(tmp_path: Path, value: str) ->
     path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\nauthor: {value}\n---\n\nBody.\n", encoding="utf-8")
     record = parse_file(str(path), Config(), Converter())[1]
     assert (record.error, record.line) == ("author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee]", 4)
+
+
+def test_an_updated_date_before_the_date_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", updated="'2024-04-01T09:00:00+00:00'"), "b.md": article_md("B", updated="'2024-06-01T09:00:00+00:00'")})
+    report = build(site)
+    assert report.ok and report.articles == 2
+    assert [w for w in report.warnings if "updated" in w] == [
+        f"{site / 'content' / 'a.md'}:4: updated 2024-04-01T09:00:00+00:00 is before date 2024-05-01T09:00:00+00:00; the date is used"
+    ]
+    atom = (site / "output" / "atom.xml").read_text()
+    assert "<updated>2024-05-01T09:00:00+00:00</updated>" in atom and "<updated>2024-06-01T09:00:00+00:00</updated>" in atom
