@@ -27,6 +27,7 @@ moving the site to another address or sub-path does not reindex either.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -36,6 +37,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,13 +215,37 @@ def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
     index). ``made``: the last build's records of files of ``BUNDLE`` still as it wrote them."""
     # Pagefind's own files, not the compressed copies the plan adds to some of them.
     known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
-    outputs: list[Output] = []
     found = parts(site)
     pagefind = Pagefind.find() if found else Pagefind("", "")
-    for folder, articles in found.items():
-        index = SearchIndex(folder, articles, site.config.language, pagefind)
-        outputs += _plan_part(index, {path: key for path, key in known.items() if path.startswith(folder)})
+    indexes = {folder: SearchIndex(folder, articles, site.config.language, pagefind) for folder, articles in found.items()}
+    last = {folder: {path: key for path, key in known.items() if path.startswith(folder)} for folder in indexes}
+    _index_side_by_side([index for folder, index in indexes.items() if not _as_last_built(index, last[folder])])
+    outputs: list[Output] = []
+    for folder, index in indexes.items():
+        outputs += _plan_part(index, last[folder])
     return outputs
+
+
+def _index_side_by_side(indexes: list[SearchIndex]) -> None:
+    """Run Pagefind for ``indexes`` a few at a time, one process per CPU: each run uses one
+    core (a clean build of 10,000 articles ran ten, one after another, for 23 s). The
+    bundles are kept by each index, which ``_plan_part`` then asks; errors wait for it."""
+    if len(indexes) < 2:
+        return
+
+    def run(index: SearchIndex) -> None:
+        with contextlib.suppress(OutputError):
+            index.files()
+
+    from .parallel import default_jobs
+
+    with ThreadPoolExecutor(min(len(indexes), default_jobs())) as pool:
+        list(pool.map(run, indexes))
+
+
+def _as_last_built(index: SearchIndex, known: dict[str, str]) -> bool:
+    """Whether the last build's records (``known``) are the whole part for its documents."""
+    return known.get(index.entry) == _entry_key(index, known)
 
 
 def _plan_part(index: SearchIndex, known: dict[str, str]) -> list[Output]:
@@ -228,7 +254,7 @@ def _plan_part(index: SearchIndex, known: dict[str, str]) -> list[Output]:
     documents and all of them. Pagefind runs here, once, unless the last build's records
     are the whole part for these documents (then it runs only if a file is lost between now
     and its render)."""
-    if known.get(index.entry) == _entry_key(index, known):
+    if _as_last_built(index, known):
         return [IndexFile(path, index, key) for path, key in known.items()]
     try:
         files = index.files()

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
-from sitegen import search
+from sitegen import parallel, search
 from sitegen.build import BuildReport, build
 from sitegen.output import MANIFEST
 
@@ -432,3 +433,33 @@ def test_the_search_page_is_published_after_the_parts_it_names(make_site: MakeSi
         assert max(at[p] for p in order if p.startswith(part) and p != entry) < at[entry] < at["search/index.html"]
     assert max(at[p] for p in order if p.startswith("2024/")) < min(at[p] for p in order if p.startswith("pagefind/"))
     assert max(at[p] for p in order if p.endswith(".html")) < min(at[p] for p in ("atom.xml", "rss.xml", "feed.json"))
+
+
+def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind runs for several parts at once (one process per CPU): the same bundles as one
+    run after another, and the runs overlap where there are CPUs for them."""
+    monkeypatch.setattr(search, "PART_SIZE", 1)
+    site = make_site(content=ARTICLES)
+    running, overlapped, lock = [0], [0], threading.Lock()
+    run_pagefind = search.run_pagefind
+
+    def counted(*args: Any) -> dict[str, bytes]:
+        with lock:
+            running[0] += 1
+            overlapped[0] = max(overlapped[0], running[0])
+        try:
+            return run_pagefind(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(search, "run_pagefind", counted)
+    built(build(site, output_dir=tmp_path / "side-by-side", jobs=1))
+    assert overlapped[0] == min(3, parallel.default_jobs())
+    monkeypatch.setattr(search, "_index_side_by_side", lambda indexes: None)
+    built(build(site, output_dir=tmp_path / "one-by-one", jobs=1))
+    side, one = (sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file()) for name in ("side-by-side", "one-by-one"))
+    assert side == one and any(str(p).startswith("pagefind/3/") for p in side)
+    for path in side:
+        if not path.name.startswith(".sitegen"):
+            assert (tmp_path / "side-by-side" / path).read_bytes() == (tmp_path / "one-by-one" / path).read_bytes(), path
