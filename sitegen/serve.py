@@ -126,7 +126,7 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
     previous = signal.signal(signal.SIGTERM, _interrupt) if handles else None
     try:
         url = server.start()
-        say(f"Serving {site_dir} at {url} (Ctrl-C to stop)")
+        say(f"Serving {site_dir.resolve()} at {url} (Ctrl-C to stop)")  # "." says nothing
         server.wait()
     except KeyboardInterrupt:
         say("Stopping.")

@@ -252,6 +252,16 @@ def test_site_templates_override_the_theme_file_by_file(make_site: MakeSite) -> 
     assert (site / "output" / "index.html").is_file()  # the theme still provides the rest
 
 
+def test_the_404_page_names_no_canonical_address(make_site: MakeSite) -> None:
+    """It is served for any missing address: it has none of its own (the others keep theirs)."""
+    site = make_site(sample=True)
+    assert build(site).ok
+    missing = lxml_html.fromstring((site / "output" / "404.html").read_bytes())
+    assert missing.xpath("//link[@rel='canonical']") == [] and missing.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    home = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert home.xpath("//link[@rel='canonical']/@href") == ["http://localhost:8000/"]  # the default base_url
+
+
 def test_template_error_names_the_template_and_line(make_site: MakeSite) -> None:
     site = make_site(sample=True)
     (site / "templates").mkdir()

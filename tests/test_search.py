@@ -374,6 +374,10 @@ def test_search_works_in_a_relative_build_served_from_any_folder(
         WebDriverWait(driver, 15).until(lambda d: d.find_elements("css selector", "#search-results h2 a"))
         links = driver.execute_script("return [...document.querySelectorAll('#search-results h2 a')].map(a => a.href)")
         assert sorted(links) == [url + "some/folder/2024/05/council/", url + "some/folder/2024/05/cranes/"]
+        # Opened from disk, the index cannot load: the page says what to do instead.
+        driver.get((www / "some" / "folder" / "search" / "index.html").as_uri() + "?q=rotterdam")
+        said = "return document.getElementById('search-status').textContent"
+        WebDriverWait(driver, 15).until(lambda d: "served over HTTP" in d.execute_script(said))
 
 
 def test_an_index_in_parts_finds_what_one_index_finds(make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
