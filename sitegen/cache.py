@@ -405,7 +405,7 @@ class Inputs:
                     st = os.stat(name)
                 except OSError:
                     return False
-                if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == (old.size, old.mtime_ns, old.ctime_ns, old.ino):
+                if old.same_stat(st):
                     seen[name] = checked[name] = old
                     continue
             if not self.unchanged(name):

@@ -274,11 +274,21 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
                 published = dates.parse_date(entry.published, dt.UTC) if entry.published and fmt != "rss" else None
             except ValueError:
                 published = None
-            # One that was out before (its date since moved ahead: the build warns) is no
-            # scheduled article let out.
-            if published is not None and published > now and entry.id not in before.entries:
+            # One that was out before, dated in the past then (its date since moved ahead:
+            # the build warns), is no scheduled article let out.
+            if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     return problems
+
+
+def _was_out(entry: Entry | None, now: dt.datetime) -> bool:
+    """Whether ``entry`` of the old build was out then as a published article (not dated ahead)."""
+    if entry is None or not entry.published:
+        return False
+    try:
+        return dates.parse_date(entry.published, dt.UTC) <= now
+    except ValueError:
+        return False
 
 
 def _changes(name: str, before: Feed, after: Feed) -> Iterator[Problem]:

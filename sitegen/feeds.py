@@ -113,6 +113,8 @@ class FeedWriter:
         fitting reuse them. Bounded, as keeping all of them would hold every article's text
         twice (45 MiB at 10,000 articles) until the build ends. Which are kept changes
         how fast, never what, a feed is rendered: the settings are read unrecorded."""
+        # A feed's formats and its fitting reuse the bodies of its own entries: room for the
+        # largest feed's twice over, and at least 1,000. More would only cost memory.
         self._bodies_kept = 2 * max(site.config.feed_size, site.config.archive_size, 500)
         self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], frozenset[str]]] = {}
         """Feed -> the bytes of its formats not asked for yet, and what working them out read."""

@@ -313,12 +313,14 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(out_dir, f"is a file, not a folder; {hint}")
     # What version control or Python keep: a build would write its files among theirs, and
-    # a later build remove files from there (those it made before).
-    # A site may itself live in a virtual environment's folder (python -m venv .): only
-    # the folders below it are looked at for one.
+    # a later build remove files from there (those it made before). The site itself may
+    # live in such a folder (python -m venv ., a checkout under .venv/): only the folders
+    # that are not the site's own or above it are looked at.
     around_site = {site, *site.parents}
     for folder in (out, *out.parents):
-        venv = folder not in around_site and (folder / "pyvenv.cfg").is_file()
+        if folder in around_site:
+            continue
+        venv = (folder / "pyvenv.cfg").is_file()
         keeper = _KEPT_BY.get(folder.name) or ("a Python virtual environment" if venv else None)
         if keeper is not None:
             where = "is" if folder == out else f"is inside {folder.name}/,"

@@ -47,6 +47,7 @@ from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
 from .model import Article, Site
+from .parallel import default_jobs
 from .plan import Output, Rendered, Tools
 
 BUNDLE = "pagefind/"
@@ -236,8 +237,6 @@ def _index_side_by_side(indexes: list[SearchIndex]) -> None:
     def run(index: SearchIndex) -> None:
         with contextlib.suppress(OutputError):
             index.files()
-
-    from .parallel import default_jobs
 
     with ThreadPoolExecutor(min(len(indexes), default_jobs())) as pool:
         list(pool.map(run, indexes))

@@ -128,7 +128,11 @@ class _TextExtractor(HTMLParser):
 
 # Comments, hidden elements whole, then anything from "<" to the next ">": a tag, a
 # declaration or a marked section.
-_MARKUP_RE = re.compile(r"<!--.*?-->|<(script|style|template)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+# The tag's name ends where a space, "/" or ">" follows: <style-guide> is a custom element
+# whose text shows, not a <style> (\b would stop at its "-").
+_MARKUP_RE = re.compile(
+    rf"<!--.*?-->|<({'|'.join(sorted(_HIDDEN_TAGS))})(?=[\s/>]).*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE
+)
 _START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 

@@ -610,11 +610,15 @@ def test_a_build_interrupted_while_rendering_leaves_no_temp_file(make_site: Make
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".sitegen-building"} == before
 
 
-def test_a_site_in_a_virtual_environments_folder_still_builds(make_site: MakeSite) -> None:
-    """``python -m venv .`` in the site folder: its output/ is the site's, not the venv's."""
+def test_a_site_in_a_virtual_environments_folder_still_builds(make_site: MakeSite, tmp_path: Path) -> None:
+    """``python -m venv .`` in the site folder: its output/ is the site's, not the venv's;
+    so is a site checked out under a folder named .venv."""
     site = story_site(make_site)
     (site / "pyvenv.cfg").write_text("home = /usr/bin\n")
     output.check_output_dir(site, site / "output")
+    inside = tmp_path / ".venv" / "site"
+    inside.mkdir(parents=True)
+    output.check_output_dir(inside, inside / "output")
     with pytest.raises(OutputError, match="is inside lib/, a Python virtual environment"):
         (site / "lib" / "env").mkdir(parents=True)
         (site / "lib" / "pyvenv.cfg").write_text("home = /usr/bin\n")

@@ -92,6 +92,10 @@ def test_scripts_and_styles_are_no_text(notes: bool) -> None:
     # The plain pattern html_to_text falls back on (on "<![ ]>") agrees.
     assert html_to_text("<![ ]>" + body, notes) == "Shown words."
     assert not has_text("<script>alert(1)</script><style>p {}</style>")
+    # A custom element whose name starts like one of them is text like any other.
+    custom = "<p>Meet <style-guide>our guide</style-guide> today.</p><style>p {}</style><p>End</p>"
+    assert html_to_text(custom, notes) == html_to_text("<![ ]>" + custom, notes) == "Meet our guide today. End"
+    assert has_text("<style-x>Hi</style-x><style>a</style>")
 
 
 _PIECES = ["", " ", "\n\n", "![](x.png)", "![a picture](x.png)", "&nbsp;", "<!-- a note -->", "<div></div>", "<br>",
