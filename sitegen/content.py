@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -220,6 +221,15 @@ class _Handler(YAMLHandler):
 _HANDLER = _Handler()
 
 
+@functools.lru_cache(maxsize=2)
+def _load(document: str) -> tuple[Any, str]:
+    """python-frontmatter's split and load, remembered for the last documents: parse_file asks
+    for the front matter twice (front_fields for the seed hash, then the article), and front
+    matter that is not plain would go through YAML both times. A failure is not remembered.
+    What it returns is shared: read it, never change it."""
+    return frontmatter.parse(document, handler=_HANDLER)
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
@@ -227,7 +237,7 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     if not _HANDLER.FM_BOUNDARY.search(document[3:]):
         raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)
     try:
-        meta, body = frontmatter.parse(document, handler=_HANDLER)
+        meta, body = _load(document)
     except yaml.YAMLError as e:
         # An error found only at the end of the block (an unclosed bracket) is better
         # placed where the construct began. python-frontmatter hands YAML the text after

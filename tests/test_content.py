@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -348,3 +349,20 @@ def test_an_updated_date_before_the_date_is_a_warning_naming_its_line(make_site:
     ]
     atom = (site / "output" / "atom.xml").read_text()
     assert "<updated>2024-05-01T09:00:00+00:00</updated>" in atom and "<updated>2024-06-01T09:00:00+00:00</updated>" in atom
+
+
+def test_front_matter_that_is_not_plain_is_loaded_by_yaml_once_a_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_file reads the seed hash and the article from the same front matter."""
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\ntags: [World, Asia]\nseed_hash: sha256:00\n---\n\nText.\n")
+    loads = []
+    load = yaml.load
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args[0])
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(yaml, "load", counted)
+    _, record = parse_file(str(path), Config(), Converter())
+    assert record.article is not None and sorted(t.name for t in record.article.tags) == ["Asia", "World"]
+    assert record.seed_hash == "sha256:00" and len(loads) == 1
