@@ -664,10 +664,14 @@ def front_fields(document: str) -> dict[str, str]:
 # compare the two on generated front matter.
 # The scalar is an atomic group: what it took is never given back to the spaces after it,
 # which would make a long line of spaces take quadratic time.
+# An item of a one-line list of words (tags: [World, Middle East]): words of letters, digits
+# and "_.-", the first starting with a letter, digit or "_", spaces between them. Atomic, and
+# no space at either end: a long line of spaces cannot make it backtrack.
+_FLOW_ITEM = r"(?>[A-Za-z0-9_][A-Za-z0-9_.-]*(?: +[A-Za-z0-9_.-]+)*)"
 _SCALAR = (
     r"(?>'[^'\n]*(?:''[^'\n]*)*'"  # single-quoted
     r'|"[^"\\\n]*"'  # double-quoted, no escapes
-    r"|\[\]"  # an empty list
+    rf"|\[(?: *{_FLOW_ITEM} *(?:, *{_FLOW_ITEM} *)*)?\]"  # a list, empty or of words
     # Plain: not starting with an indicator, no ": " or " #" inside, no ":" at the end.
     r"|[^-?:,\[\]{}#&*!|>'\"%@`\n ][^:#\n]*(?:(?::(?=[^ \n])|(?<! )#)[^:#\n]*)*)"
 )
@@ -710,8 +714,9 @@ def _plain_fields(head: str) -> dict[str, str] | None:
 
 def _plain_meta(head: str) -> dict[str, Any] | None:
     """The front matter ``head`` as ``_Loader`` loads it, or None unless each of its lines is
-    blank, a comment, a known key with one text scalar, or a text item of a list such a key
-    opened, and no key is set twice: what the importer writes, and most of what people do."""
+    blank, a comment, a known key with one text scalar or a one-line list of words, or a text
+    item of a list such a key opened, and no key is set twice: what the importer writes, and
+    most of what people do."""
     if _YAML_AWKWARD_RE.search(head) or not _ONE_LINE_HEAD_RE.fullmatch(head):
         return None
     meta: dict[str, Any] = {}
@@ -733,8 +738,11 @@ def _plain_meta(head: str) -> dict[str, Any] | None:
         if not written:
             meta[key] = items = []  # its items follow
             lists.append(items)
-        elif written == "[]":
-            meta[key] = []
+        elif written[:1] == "[":
+            listed = [item.strip(" ") for item in written[1:-1].split(",")] if written != "[]" else []
+            if not all(_resolve(item) == _TEXT_TAG for item in listed):
+                return None  # [1, yes]: numbers, booleans
+            meta[key] = listed
         elif (value := _plain_scalar(written)) is not None:
             meta[key] = value
         else:
@@ -751,8 +759,8 @@ def _plain_scalar(written: str) -> str | None:
         return written[1:-1].replace("''", "'")
     if written[:1] == '"':
         return written[1:-1]
-    if not written or written == "[]" or _resolve(written) != _TEXT_TAG:
-        return None
+    if not written or written[:1] == "[" or _resolve(written) != _TEXT_TAG:
+        return None  # a list item that is itself a list ([a]) is left to YAML too
     return written
 
 

@@ -234,6 +234,9 @@ _WRITTEN = st.one_of(
     st.text(alphabet=" abyn:#'\"-[]{}&*!|>%@`\t\\.,?~01\x85\u2028é", max_size=12),
     st.text(alphabet="abc é'\":#-", max_size=12).map(lambda s: yaml.safe_dump(s, allow_unicode=True).removesuffix("\n...\n").strip()),
     st.sampled_from(["", "[]", "[a, b]", ">-\n  folded\n  text", "|\n  kept", "yes", "null", "~", "1.50", "017", "a # c", "'a' # c"]),
+    # One-line lists, of words and of what is not quite words.
+    st.sampled_from(["[World, Middle East]", "[ a ,b ]", "[a,b]", "[1, a]", "[a, [b]]", "[a,]", "[ ]", "[a b, c-d, e.f]", "[_x]", "[a]x"]),
+    st.lists(st.text(alphabet="ab -._1y:#,'", min_size=1, max_size=6), max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
 )
 _KEYS = st.sampled_from([*sorted(content.FRONT_FIELDS), "tags", "related", "summary", "unknown"])
 _LINE = st.one_of(
@@ -283,7 +286,9 @@ def test_front_fields_of_what_the_importer_writes_need_no_yaml(title: str, monke
 
 def test_front_fields_take_linear_time_on_long_lines() -> None:
     started = time.perf_counter()
-    for line in ("title: a" + " " * 200_000 + "#x", "title: '" + "''" * 100_000, "title: a" + " :" * 100_000, " " * 200_000 + "x"):
+    lines = ["title: a" + " " * 200_000 + "#x", "title: '" + "''" * 100_000, "title: a" + " :" * 100_000, " " * 200_000 + "x"]
+    lines += ["tags: [a" + " " * 200_000 + "x", "tags: [" + "a " * 100_000, "tags: [" + "a, " * 60_000 + " " * 100_000 + "!]"]
+    for line in lines:
         content.front_fields(f"---\n{line}\n---\n")
     assert time.perf_counter() - started < 2
 
