@@ -359,7 +359,8 @@ def test_an_updated_date_before_the_date_is_a_warning_naming_its_line(make_site:
 def test_front_matter_that_is_not_plain_is_loaded_by_yaml_once_a_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """parse_file reads the seed hash and the article from the same front matter."""
     path = tmp_path / "a.md"
-    path.write_text("---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\ntags: [World, Asia]\nseed_hash: sha256:00\n---\n\nText.\n")
+    # draft: false is a boolean, which the plain reading leaves to YAML.
+    path.write_text("---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\ntags: [World, Asia]\ndraft: false\nseed_hash: sha256:00\n---\n\nText.\n")
     loads = []
     load = yaml.load
 
