@@ -196,13 +196,14 @@ class Memo:
         out = str(output_dir) + os.sep
         for index, output in enumerate(outputs):
             old = self.state.outputs.get(output.path)
-            if old is not None and old.key == tools.key(output, old.reads) and _same_file(out + output.path, old):
-                result.records[output.path] = old
-            else:
-                todo.append(index)
+            if old is not None:
+                key, reads = old.key_and_reads()
+                if key == tools.key(output, reads) and _same_file(out + output.path, old):
+                    result.records[output.path] = old
+                    continue
+            todo.append(index)
         jobs = _jobs(outputs, todo)
         done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering")
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for index, outcome in zip((i for job in jobs for i in job), (o for outcomes in done for o in outcomes), strict=True):
             path = outputs[index].path
             if isinstance(outcome, SitegenError):
@@ -212,8 +213,7 @@ class Memo:
                 result.failed.append(path)
                 continue
             staged, record = outcome
-            # Most pages read the same few things: keep one tuple of each kind.
-            result.records[path] = msgspec.structs.replace(record, reads=shared.setdefault(record.reads, record.reads))
+            result.records[path] = record
             if staged.written:
                 result.staged[path] = staged
                 result.written.append(path)
@@ -341,7 +341,7 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
             output = outputs[index]
             own = rendered if output is first else output.made_from(rendered)
             staged = stage_file(output_dir, output.path, own.data)
-            done.append((staged, OutputRecord(tools.key(output, own.reads), staged.size, staged.mtime_ns, own.reads)))
+            done.append((staged, OutputRecord.of(tools.key(output, own.reads), staged.size, staged.mtime_ns, own.reads)))
     except SitegenError as e:
         for staged, _ in done:
             if staged.temp is not None:
