@@ -160,7 +160,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         record_planned(output_dir, rendering.staged, mark=False)
         # Every changed file was staged beside its place; all are published together now,
         # so a build that fails or is killed before this point leaves the site as it was.
-        memo.publish(rendering, outputs)
+        memo.publish(rendering, outputs, output_dir)
     except BaseException:
         # Interrupted (Ctrl-C) or failed (a disk that staging filled fails the manifest
         # too): no staged file may stay to fill the disk until the next build. One build at

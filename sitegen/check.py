@@ -5,7 +5,8 @@ under different ids in Atom, RSS and JSON, relative URLs in feed content and RSS
 descriptions, missing or naive dates (of entries and of feeds), Atom entries with no
 author of their own or of their feed, feeds over the byte budget, internal links that
 lead nowhere (in pages and in feed content, ``srcset`` and ``#fragment`` links
-included), links that leave a sub-path site, and markup that could run script
+included; feed entries' own links and sitemap addresses), links that leave a sub-path
+site, and markup that could run script
 (``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and feed
 content. Each problem names its file. A link that leads nowhere is said once, in the
 page it is on, with how many feeds carry it too (an article's body is in every feed that
@@ -200,6 +201,8 @@ def check_feed(
         seen.add(entry_id or "")
         if found is not None and entry_id:
             found.note(rel, entry_id, link or "")
+        if out_dir is not None and link and (missing := _missing_page(link, out_dir, links)) is not None:
+            problems.append(Problem(rel, f"{where}link {link} leads to no page", (missing, missing)))
         for field, html in contents:
             if (tree := _fragment(html)) is not None:
                 for url in _unresolvable_urls(tree):
@@ -281,6 +284,39 @@ def _site_path(url: str, links: urls.Urls) -> str | None:
     if not url.startswith(links.base_url):
         return None
     return unquote(urlsplit(url).path[len(links.base_path) :])
+
+
+def _missing_page(url: str, out_dir: Path, links: urls.Urls) -> str | None:
+    """The output file ``url`` (an absolute URL) names in the site when it is not there;
+    None when it is, or when the URL is not in the site."""
+    page = _site_path(url, links)
+    if page is None:
+        return None
+    try:
+        target = urls.output_file(page)
+        return None if urls.safe_join(out_dir, target).is_file() else target
+    except ValueError:
+        return page
+
+
+SITEMAPS = ("sitemap.xml", "news-sitemap.xml")
+_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+
+
+def check_sitemap(path: Path, rel: str, out_dir: Path, links: urls.Urls) -> list[Problem]:
+    """Each address a sitemap gives search engines must be a page of the site."""
+    try:
+        tree = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+    except OSError as e:
+        return [Problem(rel, f"cannot be read: {e.strerror or e}")]
+    except etree.XMLSyntaxError as e:
+        return [Problem(rel, f"cannot be parsed: {e}")]
+    problems = []
+    for loc in tree.iter(_LOC):
+        url = (loc.text or "").strip()
+        if (missing := _missing_page(url, out_dir, links)) is not None:
+            problems.append(Problem(rel, f"<loc>{url}</loc> leads to no page", (missing, missing)))
+    return problems
 
 
 def _targets(tree: Any) -> Iterator[tuple[str, str]]:
@@ -375,16 +411,22 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
         if (copy := original_of(rel)) is not None:
             problems += check_copy(path, rel, out_dir / copy[0], copy[1])
             continue
-        feed = path.name in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
-        if (not feed and path.suffix != ".html") or path.is_dir():
+        feed = _is_feed(rel)
+        if (not feed and path.suffix != ".html" and rel not in SITEMAPS) or path.is_dir():
             continue
         if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
             problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
         elif feed:
             problems += check_feed(path, rel, config, out_dir, found, anchors)
+        elif rel in SITEMAPS:
+            problems += check_sitemap(path, rel, out_dir, links)
         else:
             problems += check_page(path, rel, out_dir, links, anchors)
     return _once_per_link(problems) + found.problems + found.mismatched_ids()
+
+
+def _is_feed(rel: str) -> bool:
+    return rel.rpartition("/")[2] in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
 
 
 def _once_per_link(problems: list[Problem]) -> list[Problem]:
@@ -404,8 +446,10 @@ def _once_per_link(problems: list[Problem]) -> list[Problem]:
         shown = next((p for p in group if p.path == problem.link[0]), group[0])
         if problem is not shown:
             continue
-        feeds = len({p.path for p in group} - {shown.path})
+        carrying = {p.path for p in group} - {shown.path}
+        feeds = len(carrying)
         other = "" if shown.path == problem.link[0] else "other "
-        also = f", and in {feeds} {other}feed{'s' if feeds > 1 else ''}" if feeds else ""
+        noun = "feed" if all(_is_feed(p) for p in carrying) else "file"  # sitemaps carry links too
+        also = f", and in {feeds} {other}{noun}{'s' if feeds > 1 else ''}" if feeds else ""
         said.append(dataclasses.replace(shown, message=shown.message + also))
     return said

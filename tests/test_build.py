@@ -333,6 +333,43 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     assert "Story 0, corrected" in (out / "index.html").read_text()
 
 
+def test_a_new_article_whose_page_fails_is_named_by_no_listing_feed_or_sitemap(make_site: MakeSite, runner: CliRunner) -> None:
+    """Published, a feed entry for a page that is not there reaches subscribers for good:
+    every file that would name the new article keeps its last version until its page can
+    be made, and a build after the fix publishes them all."""
+    site = make_site(content={"old.md": article_md("Old", tags="[world]")}, config="search = false\n")
+    assert build(site).ok
+    out = site / "output"
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    theme = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(theme + "{% if x %}\n")
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-05-02T09:00:00+00:00", tags="[world]"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    held = [line for line in result.output.splitlines() if "not published: " in line]
+    assert len(held) == 1 and held[0].startswith(f"error: {site / 'content' / 'new.md'}: not published: index.html, "), result.output
+    assert not (out / "2024" / "05" / "new").exists()
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    naming = sorted(p for p, data in after.items() if b"2024/05/new/" in data)
+    assert naming == []
+    # Every file that would have named it is as it was (the listings, feeds and sitemaps).
+    for name in ("index.html", "tags/world/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml"):
+        assert after[name] == before[name], name
+    # Still broken: still held back, and nothing removed.
+    again = build(site)
+    assert not again.ok and not again.written.removed and not (out / "2024" / "05" / "new").exists()
+    # Fixed: the article and every file naming it are published.
+    (site / "templates" / "article.html").write_text(theme)
+    assert build(site).ok
+    assert (out / "2024" / "05" / "new" / "index.html").is_file()
+    for name in ("index.html", "tags/world/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml"):
+        assert b"2024/05/new/" in (out / name).read_bytes(), name
+    for name in ("index.html.gz", "atom.xml.br"):
+        assert (out / name).is_file()
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0  # compressed copies agree, no dead link
+
+
 def test_a_month_is_one_archive_page_whatever_the_offsets_of_its_dates(make_site: MakeSite) -> None:
     """Ordered by instant, a story at 00:30+02:00 on June 1 comes between two May stories:
     May is still one month, and each story is in the month its date shows."""

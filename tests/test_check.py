@@ -257,3 +257,25 @@ def test_check_of_a_folder_with_no_built_site_is_an_error(make_site: MakeSite, r
     assert build(site).ok
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 0 and ": 0 problems." in result.output
+
+
+def test_feed_entries_and_sitemap_addresses_that_lead_to_no_page_are_flagged(make_site: MakeSite) -> None:
+    site = make_site(
+        content={"a.md": article_md("A", tags="[World]"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00")},
+        config='base_url = "https://example.org/"\ncompress = false\n',
+    )
+    assert build(site).ok
+    out = site / "output"
+    config = Config(base_url="https://example.org/")
+    assert check_output(out, config) == []
+    (out / "2024" / "05" / "b" / "index.html").unlink()
+    problems = check_output(out, config)
+    messages = [f"{p.path}: {p.message}" for p in problems]
+    # The listings' links are said for each page; the feeds' and sitemaps' entry links once,
+    # by the first file, with how many others carry it.
+    entry = [m for m in messages if "leads to no page" in m]
+    assert len(entry) == 1, messages
+    assert entry[0].startswith("atom.xml: entry ") and "link https://example.org/2024/05/b/ leads to no page, and in " in entry[0]
+    assert entry[0].endswith(" other files")  # feeds and both sitemaps
+    carriers = int(entry[0].rsplit(", and in ", 1)[1].split()[0])
+    assert carriers == 4  # the site's RSS and JSON feeds and the two sitemaps (b has no tag)
