@@ -266,6 +266,11 @@ class Summary(msgspec.Struct, frozen=True):
     """Articles held back because they are dated in the future."""
     next_due: str = ""
     """When the first of them is due (ISO 8601): a build from then on has work to do."""
+    steady_from: str = ""
+    steady_until: str = ""
+    """The clocks this report holds for (ISO 8601; "" for no bound): from the newest article
+    date up to the build's clock to the first one after it. Outside, a build warns of other
+    articles dated ahead of its clock (ledger.History.steady): it has work to do."""
 
 
 class BuildState(msgspec.Struct):

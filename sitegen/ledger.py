@@ -85,6 +85,10 @@ class History:
     last_seq: int
     """The highest publication number recorded (0 for none)."""
     warnings: tuple[str, ...] = ()
+    steady: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+    """The clocks a build of these articles would give this history at: from the newest
+    recorded date up to the build's clock (None: no such date) to the first one after it.
+    A clock outside warns of other articles dated ahead of it (``_moved_ahead``)."""
 
 
 def read_history(
@@ -110,8 +114,9 @@ def read_history(
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     warnings = tuple(f"{path}: {w}" for w in history.warnings) + _moved_ahead(history.articles, stored, now)
-    if warnings:
-        history = dataclasses.replace(history, warnings=warnings)
+    recorded = [a.published for a in history.articles if a.id in ledger.articles]
+    steady = (max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
+    history = dataclasses.replace(history, warnings=warnings, steady=steady)
     try:
         data = save_ledger(content_dir, ledger, stored)
     except OutputError as e:

@@ -78,7 +78,12 @@ class Memo:
             return False
         if state.settings != deps.value_digest(config):
             return False
-        if state.report.next_due and dates.parse_date(state.report.next_due, dt.UTC) <= dates.now():
+        report, now = state.report, dates.now()
+        if report.next_due and dates.parse_date(report.next_due, dt.UTC) <= now:
+            return False
+        if (report.steady_from and now < dates.parse_date(report.steady_from, dt.UTC)) or (
+            report.steady_until and now >= dates.parse_date(report.steady_until, dt.UTC)
+        ):
             return False
         if self.scan(template_dirs) != state.scanned:
             return False
@@ -326,7 +331,9 @@ def summary_of(
     warnings: Sequence[str],
     scheduled: int = 0,
     next_due: str = "",
+    steady: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
 ) -> Summary:
+    """``steady``: the clocks the report holds for (ledger.History.steady)."""
     return Summary(
         articles=articles,
         pages=pages,
@@ -336,6 +343,8 @@ def summary_of(
         warnings=tuple(warnings),
         scheduled=scheduled,
         next_due=next_due,
+        steady_from=dates.format_iso(steady[0]) if steady[0] else "",
+        steady_until=dates.format_iso(steady[1]) if steady[1] else "",
     )
 
 

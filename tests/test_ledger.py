@@ -85,6 +85,27 @@ def test_a_published_article_stays_out_when_the_clock_goes_back(make_site: MakeS
     assert clean.articles == 2 and "urn:test:fresh" in (site / "output" / "atom.xml").read_text()
 
 
+def test_the_warnings_of_a_clock_behind_are_those_of_the_clock_whatever_the_cache(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with nothing to do replays the last report: only while the clock leaves the
+    same articles dated ahead of it, whatever clock the last build had."""
+    site = make_site(content={"a.md": _story(0), "b.md": article_md("Fresh", date="2025-12-31T23:00:00+00:00", id="urn:test:fresh")})
+    assert build(site).warnings == []  # the clock: 2026-01-01
+
+    def ahead() -> list[str]:
+        return [w for w in build(site).warnings if "after the build's clock" in w]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 - 86400 * 2))  # two days behind
+    first = ahead()
+    assert len(first) == 1 and "b.md" in first[0] and "2025-12-30T00:00:00+00:00" in first[0]
+    assert ahead() == first  # the same clock: replayed
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 - 86400))  # a day behind: still ahead of it, said with this clock
+    assert [w.replace("12-31T00", "12-30T00") for w in ahead()] == first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # back: nothing is ahead
+    assert ahead() == [] and ahead() == []
+    shutil.rmtree(site / CACHE_DIR)
+    assert ahead() == []
+
+
 @pytest.mark.parametrize(
     "seqs",
     [
