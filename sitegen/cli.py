@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -78,7 +79,7 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Publish drafts too (a preview); otherwise `draft: true` keeps an article out.")
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("--relative", is_flag=True, help="Link pages by relative URLs, so that the output works opened from disk (a preview).")
-@click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, and how the build cache was used.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, how the build cache was used, and each problem met in many files for every file.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
 @NO_WAIT_OPTION
 def build(
@@ -159,7 +160,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
         from .dates import now
 
         changes = check_against(against, out, site_dir, config, now())
-        _print_messages([], changes)
+        _print_messages([], changes, every=True)  # each a change readers would see
         problems += len(changes)
         click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}.")
     if problems:
@@ -318,11 +319,37 @@ def _say_waiting(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _print_messages(warnings: Sequence[object], errors: Sequence[object]) -> None:
-    for warning in warnings:
-        click.secho(f"warning: {_relative(str(warning))}", fg="yellow", err=True)
-    for error in errors:
-        click.secho(f"error: {_relative(str(error))}", fg="red", err=True)
+def _print_messages(warnings: Sequence[object], errors: Sequence[object], every: bool = False) -> None:
+    """Warnings, then errors; one said of many files is counted past the first few, unless ``every``."""
+    for kind, messages, colour in (("warning", warnings, "yellow"), ("error", errors, "red")):
+        shown = [_relative(str(m)) for m in messages]
+        for message in shown if every else _grouped(shown):
+            click.secho(f"{kind}: {message}", fg=colour, err=True)
+
+
+SAID_IN_FULL = 3
+"""How many files a warning is said for in full before the others are counted."""
+_WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)
+
+
+def _grouped(warnings: list[str]) -> list[str]:
+    """``warnings`` (or errors), one mistake made in many files (a key misspelt in 300
+    articles) said for the first few files and then counted, in the place of its first."""
+    by_reason: dict[str, list[int]] = {}
+    for index, warning in enumerate(warnings):
+        if match := _WHERE.match(warning):
+            by_reason.setdefault(match["reason"], []).append(index)
+    said: list[str] = []
+    for index, warning in enumerate(warnings):
+        match = _WHERE.match(warning)
+        group = by_reason[match["reason"]] if match else [index]
+        place = group.index(index)
+        if place < SAID_IN_FULL:
+            said.append(warning)
+        elif place == SAID_IN_FULL and match:
+            more = len(group) - SAID_IN_FULL
+            said.append(f"... and {more} more file{'s' if more > 1 else ''}: {match['reason']}")
+    return said
 
 
 def _relative(message: str) -> str:
@@ -333,7 +360,7 @@ def _relative(message: str) -> str:
 
 
 def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
-    _print_messages(report.warnings, report.errors)
+    _print_messages(report.warnings, report.errors, every=verbose)
     if verbose:
         if report.cache:
             click.echo(f"cache: {report.cache}")
@@ -345,9 +372,10 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
         return
     imported = report.imported
     new = len(imported.created) + len(imported.updated)
+    warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
     click.echo(
         f"Built {_plural(report.articles, 'article')} ({new} imported), {_plural(report.pages, 'page')}, "
-        f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')} in {report.seconds:.2f} s "
+        f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')}{warned} in {report.seconds:.2f} s "
         f"({len(report.written.written)} written, {len(report.written.removed)} removed)."
     )
     if report.drafts:

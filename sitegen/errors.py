@@ -35,15 +35,45 @@ class SitegenError(click.ClickException):
 
 def distinct(errors: list[SitegenError]) -> list[SitegenError]:
     """``errors`` in order, each said once: outputs that fail for one cause (the parts of the
-    search index without Pagefind) report it once."""
+    search index without Pagefind) report it once, and a template line that fails for many
+    pages (every article page, for a typo in article.html) is said once, with how many."""
     seen: set[tuple[type[SitegenError], Path | None, str, int | None]] = set()
-    kept = []
+    kept: list[SitegenError] = []
+    pages: dict[tuple[type[SitegenError], Path | None, str, int | None], list[str]] = {}
     for error in errors:
-        said = (type(error), error.path, error.reason, error.line)
+        page, detail = _render_failure(error.reason)
+        said = (type(error), error.path, error.reason if page is None else detail, error.line)
+        if page is not None:
+            if said in pages:
+                pages[said].append(page)
+                continue
+            pages[said] = [page]
         if said not in seen:
             seen.add(said)
             kept.append(error)
+    for index, error in enumerate(kept):
+        page, detail = _render_failure(error.reason)
+        if page is not None and (more := len(pages[(type(error), error.path, detail, error.line)]) - 1):
+            reason = f"{CANNOT_RENDER}{page} and {more} more page{'s' if more > 1 else ''}: {detail}"
+            kept[index] = type(error)(error.path, reason, error.line)
     return kept
+
+
+CANNOT_RENDER = "cannot render "
+"""How a page's failed render starts its message: the page's address, then what failed."""
+
+
+def cannot_render(page_path: str, detail: str) -> str:
+    """The message of a page that failed to render."""
+    return f"{CANNOT_RENDER}/{page_path}: {detail}"
+
+
+def _render_failure(reason: str) -> tuple[str | None, str]:
+    """(the page, what failed) of a message made by ``cannot_render``; (None, reason) otherwise."""
+    if not reason.startswith(CANNOT_RENDER + "/"):
+        return None, reason
+    page, _, detail = reason[len(CANNOT_RENDER) :].partition(": ")
+    return page, detail
 
 
 def line_of(text: str, key: str, separator: str) -> int | None:

@@ -315,11 +315,15 @@ def _withhold(rendering: Rendering, outputs: Sequence[Output], output_dir: Path)
         if path in rendering.written:
             rendering.written.remove(path)
         rendering.records.pop(path, None)
-    for article in missing:
-        if paths := held.get(article.path):
-            shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-            reason = f"not published: {shown}, which name this article, whose page could not be made; their last versions stay until it can be"
-            rendering.errors.append(OutputError(Path(article.source), reason))
+    # One error for them all: a template that fails for every article page holds back every
+    # listing, for each of the new articles.
+    articles = [article for article in missing if article.path in held]
+    files = sorted({path for paths in held.values() for path in paths})
+    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    others = len(articles) - 1
+    which = "this article, whose page" if not others else f"this article and {others} other{'s' if others > 1 else ''} whose pages"
+    reason = f"not published: {shown}, which name {which} could not be made; their last versions stay until {'it' if not others else 'they'} can be"
+    rendering.errors.append(OutputError(Path(articles[0].source), reason))
 
 
 def summary_of(

@@ -15,7 +15,7 @@ import jinja2.meta
 
 from . import __version__, cache, dates, urls
 from .deps import Recorder, recorded_name
-from .errors import TemplateError
+from .errors import TemplateError, cannot_render
 from .model import Page, Site
 from .theme import Theme
 
@@ -137,12 +137,12 @@ class Renderer:
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
         except RecursionError as e:
-            raise TemplateError(page.template, f"cannot render /{page.path}: templates include each other without end") from e
+            raise TemplateError(page.template, cannot_render(page.path, "templates include each other without end")) from e
         except Exception as e:
             # Anything a template's expressions can raise ({{ 1/0 }}, {{ "a" + 1 }}, a missing
             # variable): Jinja's traceback frames carry the template file and line.
             filename, line = self._template_frame(e)
-            raise TemplateError(filename or page.template, f"cannot render /{page.path}: {type(e).__name__}: {e}", line) from e
+            raise TemplateError(filename or page.template, cannot_render(page.path, f"{type(e).__name__}: {e}"), line) from e
         return html.encode("utf-8"), tuple(sorted(self._log))
 
     def _template_frame(self, error: BaseException) -> tuple[str | None, int | None]:

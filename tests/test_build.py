@@ -348,7 +348,8 @@ def test_a_new_article_whose_page_fails_is_named_by_no_listing_feed_or_sitemap(m
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     held = [line for line in result.output.splitlines() if "not published: " in line]
-    assert len(held) == 1 and held[0].startswith(f"error: {site / 'content' / 'new.md'}: not published: index.html, "), result.output
+    assert len(held) == 1 and held[0].startswith(f"error: {site / 'content' / 'new.md'}: not published: archive/2024/05/index.html, atom.xml, "), result.output
+    assert held[0].endswith(" more, which name this article, whose page could not be made; their last versions stay until it can be")
     assert not (out / "2024" / "05" / "new").exists()
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     naming = sorted(p for p, data in after.items() if b"2024/05/new/" in data)

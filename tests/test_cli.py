@@ -224,3 +224,35 @@ def test_a_toml_syntax_error_names_its_line(runner: CliRunner, make_site: MakeSi
     site = make_site(config='title = "A"\n\npage_size 10\n')
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1 and "sitegen.toml:3: not valid TOML: Expected '=' after a key in a key/value pair (column 11)" in result.output
+
+
+def test_one_mistake_in_many_files_is_said_for_a_few_and_counted(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={f"a{i}.md": "---\ntitel: A\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n" for i in range(6)})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 4 and all("no title" in line for line in errors), result.output
+    assert [line.split("content/")[-1].split(":")[0] for line in errors[:3]] == ["a0.md", "a1.md", "a2.md"]
+    assert errors[3] == "error: ... and 3 more files: no title: add 'title: ...' to the front matter"
+    assert result.exit_code == 1 and ", 6 errors" in result.output
+    every = runner.invoke(main, ["build", "--site", str(site), "--verbose"])
+    assert len([line for line in every.output.splitlines() if line.startswith("error: ")]) == 6
+
+
+def test_a_template_line_failing_for_every_article_is_one_error(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00Z") for i in range(5)})
+    theme = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(theme.replace("{{ article.title }}", "{{ article.title.no.such }}", 1))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, result.output
+    assert re.fullmatch(r"error: \S*templates/article\.html:\d+: cannot render /2024/05/a\d/ and 4 more pages: UndefinedError: .*", errors[0]), errors
+    # No article page was ever made: nothing may name them (one error for all five).
+    assert re.fullmatch(r"error: \S*content/a\d\.md: not published: .* which name this article and 4 others whose pages could not be made; .*", errors[1])
+    assert ", 2 errors" in result.output
+
+
+def test_the_summary_counts_warnings(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-05-01T09:00:00")})  # no offset: a warning
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and "0 errors, 1 warning in " in result.output, result.output

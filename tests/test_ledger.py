@@ -3,6 +3,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -104,6 +105,16 @@ def test_the_warnings_of_a_clock_behind_are_those_of_the_clock_whatever_the_cach
     assert ahead() == [] and ahead() == []
     shutil.rmtree(site / CACHE_DIR)
     assert ahead() == []
+
+
+def test_many_articles_ahead_of_the_clock_are_said_for_a_few_and_counted(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(5)})
+    assert build(site).ok
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")  # 2000: a clock far behind
+    warnings = [w for w in build(site).warnings if "build's clock" in w]
+    assert len(warnings) == 4
+    assert all(re.match(r"\S+/s\d\.md:\d+: date \S+ is after the build's clock \(2000-01-01T00:00:00\+00:00\)", w) for w in warnings[:3]), warnings
+    assert warnings[3] == "and 2 more articles out already are dated after the build's clock (2000-01-01T00:00:00+00:00): is the clock, or SOURCE_DATE_EPOCH, behind?"
 
 
 @pytest.mark.parametrize(
