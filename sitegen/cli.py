@@ -17,6 +17,7 @@ from .build import build as run_build
 from .config import Config, load_config, override
 from .errors import shown_path
 from .parallel import default_jobs
+from .urls import is_local
 
 SITE_OPTION = click.option(
     "--site",
@@ -116,6 +117,13 @@ def build(
     overrides = _overrides(base_url, drafts, future, relative)
     report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
     _print_report(report, verbose, quiet)
+    if base_url is None and is_local(report.config.base_url) and not quiet:
+        # The default: right for a first look, wrong for any host.
+        click.secho(
+            f"warning: base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing",
+            fg="yellow",
+            err=True,
+        )
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
     if not report.ok or problems:
         sys.exit(1)

@@ -34,9 +34,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from . import dates
+from . import dates, urls
 from .cache import Inputs
 from .config import Config
 from .errors import OutputError, SitegenError, line_of
@@ -225,7 +224,7 @@ def apply_ledger(
     # and so its number and its place in the archives when it comes back.
     entries = dict(old)
     # Every address is the base URL and a path: whether it is worth remembering is the base URL's.
-    remember = record_urls and _public(config.base_url)
+    remember = record_urls and not urls.is_local(config.base_url)
     for article in known + order:
         seen = old.get(article.id)
         published = article.published
@@ -262,12 +261,6 @@ def apply_ledger(
 
 
 _UNNUMBERED = Entry("", "", 0, "")
-
-
-def _public(url: str) -> bool:
-    """Whether an address is worth remembering: not this machine's (a local preview)."""
-    host = urlsplit(url).hostname or ""
-    return host not in ("localhost", "::1", "0.0.0.0") and not host.startswith("127.") and not host.endswith(".localhost")
 
 
 def _is_preview(article: Article, now: dt.datetime) -> bool:

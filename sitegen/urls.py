@@ -84,6 +84,12 @@ def is_absolute_iri(value: str) -> bool:
     return _ABSOLUTE_IRI_RE.fullmatch(value) is not None
 
 
+def is_local(url: str) -> bool:
+    """Whether ``url`` is an address of this machine (a preview's), not the site's."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.") or host.endswith(".localhost")
+
+
 def is_absolute_http(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
     if any(c.isspace() for c in url):

@@ -256,3 +256,13 @@ def test_the_summary_counts_warnings(make_site: MakeSite, runner: CliRunner) -> 
     site = make_site(content={"a.md": article_md("A", date="2024-05-01T09:00:00")})  # no offset: a warning
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0 and "0 errors, 1 warning in " in result.output, result.output
+
+
+def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A")})  # base_url: the default, localhost
+    said = runner.invoke(main, ["build", "--site", str(site)])
+    assert said.exit_code == 0 and "warning: base_url is http://localhost:8000/: feeds and links name this machine" in said.output
+    assert "base_url" not in runner.invoke(main, ["build", "--site", str(site), "--quiet"]).output
+    assert "base_url" not in runner.invoke(main, ["build", "--site", str(site), "--base-url", "http://127.0.0.1:9000/"]).output  # asked for
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
+    assert "base_url" not in runner.invoke(main, ["build", "--site", str(site)]).output
