@@ -77,7 +77,7 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
     if parsed.tzinfo is None:
         return whole_minutes(parsed.replace(tzinfo=zone))
     offset = parsed.utcoffset()
-    if offset is not None and offset % dt.timedelta(minutes=1):
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):  # not a whole minute
         fixed = format_iso(whole_minutes(parsed.replace(tzinfo=dt.timezone(offset))))
         raise ValueError(f"UTC offset {offset_text(offset)} has seconds, which feeds cannot carry (RFC 3339): write {fixed}")
     return parsed
@@ -91,7 +91,7 @@ def whole_minutes(value: dt.datetime) -> dt.datetime:
     with any time written without an offset, the time is read as written on the clocks.
     """
     offset = value.utcoffset()
-    if offset is None or not offset % dt.timedelta(minutes=1):
+    if offset is None or not (offset.seconds % 60 or offset.microseconds):
         return value
     rounded = dt.timedelta(minutes=round(offset / dt.timedelta(minutes=1)))
     return value.replace(tzinfo=dt.timezone(rounded))
