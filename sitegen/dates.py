@@ -93,7 +93,9 @@ def whole_minutes(value: dt.datetime) -> dt.datetime:
     offset = value.utcoffset()
     if offset is None or not (offset.seconds % 60 or offset.microseconds):
         return value
-    rounded = dt.timedelta(minutes=round(offset / dt.timedelta(minutes=1)))
+    minutes = round(offset / dt.timedelta(minutes=1))
+    # An offset is less than a day: +23:59:30 rounds down, not to +24:00.
+    rounded = dt.timedelta(minutes=max(-(24 * 60 - 1), min(24 * 60 - 1, minutes)))
     return value.replace(tzinfo=dt.timezone(rounded))
 
 

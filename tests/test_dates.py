@@ -3,6 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import locale
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sitegen import dates
 
 
@@ -36,3 +40,19 @@ def test_a_zone_offset_with_seconds_is_rounded_to_the_minute_keeping_the_clock_t
 def test_rfc_3339_lower_case_t_and_z_are_read() -> None:
     assert dates.parse_date("2024-11-20t10:00:00z", dt.UTC) == dt.datetime(2024, 11, 20, 10, tzinfo=dt.UTC)
     assert dates.has_offset("2024-11-20t10:00:00z")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(24 * 3600 - 1), max_value=24 * 3600 - 1), st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))]))
+def test_an_offset_is_taken_exactly_when_it_is_whole_minutes(seconds: int, zone: dt.tzinfo) -> None:
+    offset = dt.timedelta(seconds=seconds)
+    text = dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone(offset)).isoformat()
+    if seconds % 60:
+        with pytest.raises(ValueError, match="has seconds"):
+            dates.parse_date(text, zone)
+    else:
+        assert dates.parse_date(text, zone).utcoffset() == offset
+    # A zone's own offset with seconds (local mean time) is rounded to the minute.
+    rounded = dates.whole_minutes(dt.datetime(2024, 5, 1, tzinfo=dt.timezone(offset))).utcoffset()
+    assert rounded is not None and rounded.total_seconds() % 60 == 0
+    assert abs(rounded - offset) <= dt.timedelta(seconds=30) or abs(rounded) == dt.timedelta(hours=23, minutes=59)  # less than a day
