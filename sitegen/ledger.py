@@ -325,6 +325,22 @@ def save_ledger(content_dir: Path, ledger: Ledger, stored: Ledger | None = None)
     return data if write_if_changed(path, data) else None
 
 
+_string = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False), in C
+
+
+def entry_json(e: Entry) -> str:
+    """``json.dumps`` of the entry's fields (``ensure_ascii=False, sort_keys=True``), spelt
+    out: a build that changes one article writes 10,000 entries (100 -> 30 ms)."""
+    fields = [f'"date": {_string(e.date)}'] if e.date else []
+    fields += [f'"first": {_string(e.first)}', f'"hash": {_string(e.hash)}']
+    if e.date:
+        fields.append(f'"published": {_string(e.published)}')
+    fields += [f'"seq": {int(e.seq)}', f'"updated": {_string(e.updated)}']
+    if e.urls:
+        fields.append(f'"urls": [{", ".join(_string(url) for url in e.urls)}]')
+    return "{" + ", ".join(fields) + "}"
+
+
 def dump_ledger(ledger: Ledger) -> str:
     """The ledger as JSON, one line per article: diffs of a committed ledger stay readable."""
     lines = [
@@ -334,15 +350,7 @@ def dump_ledger(ledger: Ledger) -> str:
         f' "next_seq": {ledger.next_seq},',
         ' "articles": {',
     ]
-    entries = []
-    for key in sorted(ledger.articles):
-        e = ledger.articles[key]
-        fields: dict[str, object] = {"first": e.first, "hash": e.hash, "seq": e.seq, "updated": e.updated}
-        if e.date:
-            fields.update(date=e.date, published=e.published)
-        if e.urls:
-            fields["urls"] = list(e.urls)
-        entries.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(fields, ensure_ascii=False, sort_keys=True)}")
+    entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]
     if entries:
         lines.append(",\n".join(entries))
     lines += [" }", "}"]

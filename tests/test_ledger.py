@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from conftest import MakeSite, article_md
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR, Inputs
 from sitegen.config import Config
 from sitegen.content import load_content
 from sitegen.errors import OutputError, SitegenError
-from sitegen.ledger import LEDGER_NAME, read_history
+from sitegen.ledger import LEDGER_NAME, Entry, entry_json, read_history
 
 IS_A_FOLDER = f"cannot be written: {os.strerror(errno.EISDIR)}"
 
@@ -140,3 +142,19 @@ def test_a_damaged_ledger_is_renumbered_with_a_warning(make_site: MakeSite, seqs
     archive = [p for p in (site / "output" / "feeds" / "archive").iterdir() if p.suffix not in (".gz", ".br")]
     assert len(archive) == 3 * 3  # three archives, three formats
     assert build(site).warnings == report.warnings  # replayed by a build with nothing to do, as every warning
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3))
+def test_an_entry_is_written_as_json_dumps_writes_it(hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str]) -> None:
+    entry = Entry(hash_, updated, seq, first, date, published if date else "", tuple(urls))
+    fields: dict[str, object] = {"first": first, "hash": hash_, "seq": seq, "updated": updated}
+    if date:
+        fields.update(date=date, published=published)
+    if urls:
+        fields["urls"] = urls
+    assert entry_json(entry) == json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    assert json.loads(entry_json(entry)) == fields
