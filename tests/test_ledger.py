@@ -158,3 +158,27 @@ def test_an_entry_is_written_as_json_dumps_writes_it(hash_: str, updated: str, s
         fields["urls"] = urls
     assert entry_json(entry) == json.dumps(fields, ensure_ascii=False, sort_keys=True)
     assert json.loads(entry_json(entry)) == fields
+
+
+_VALUE = st.one_of(_TEXT, st.integers(min_value=-(2**70), max_value=2**70), st.booleans(), st.none(), st.floats(allow_nan=False), st.lists(_TEXT, max_size=2))
+_ENTRY = st.fixed_dictionaries(
+    {"hash": _TEXT, "updated": _TEXT, "seq": st.integers(min_value=0, max_value=10**6), "first": _TEXT},
+    optional={"date": _TEXT, "published": _TEXT, "urls": st.lists(_TEXT, max_size=3), "extra": _VALUE},
+)
+# Entries of this version's shape, some with a field of another type (each read leniently).
+_ODD_ENTRY = st.one_of(_ENTRY, st.builds(lambda e, k, v: {**e, k: v}, _ENTRY, st.sampled_from(["hash", "seq", "date", "urls", "first"]), _VALUE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(_TEXT, _ODD_ENTRY, max_size=4),
+    st.one_of(st.just(2), _VALUE),
+    st.one_of(_TEXT, _VALUE),
+)
+def test_the_ledger_is_read_as_the_lenient_reading_reads_it(tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object) -> None:
+    from sitegen.ledger import _read_leniently, load_ledger
+
+    data = json.dumps({"version": version, "feed_id": feed_id, "next_seq": 1, "articles": articles}).encode()
+    folder = tmp_path_factory.mktemp("ledger")
+    (folder / LEDGER_NAME).write_bytes(data)
+    assert load_ledger(folder) == _read_leniently(data)
