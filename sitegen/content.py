@@ -227,7 +227,32 @@ def _load(document: str) -> tuple[Any, str]:
     for the front matter twice (front_fields for the seed hash, then the article), and front
     matter that is not plain would go through YAML both times. A failure is not remembered.
     What it returns is shared: read it, never change it."""
-    return frontmatter.parse(document, handler=_HANDLER)
+    meta, body = frontmatter.parse(document, handler=_HANDLER)
+    if body:
+        body = _indented(document, body)
+    return meta, body
+
+
+# Python-Markdown's tab_length: a line this many columns in is a code block's.
+_CODE_INDENT = 4
+
+
+def _indented(document: str, body: str) -> str:
+    """``body`` (python-frontmatter's, stripped) with the indentation its first line has in
+    ``document`` given back when it makes that line code: stripped, an indented code block
+    at the top became a paragraph. The blank lines before it stay dropped, and shallower
+    indentation too (``  # Title`` stays a heading, as CommonMark reads it): every body
+    that does not start with code is what it was, and so is every published article's
+    content hash (no reader sees it as updated)."""
+    try:
+        _, after = _HANDLER.split(document.strip())
+    except ValueError:  # no closing line: python-frontmatter gave the whole text back
+        return body
+    lead = after[: len(after) - len(after.lstrip())]  # body is after.strip()
+    indent = lead[lead.rfind("\n") + 1 :]
+    if indent.strip(" \t") or len(indent.expandtabs(_CODE_INDENT)) < _CODE_INDENT:
+        return body
+    return indent + body
 
 
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:

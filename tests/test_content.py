@@ -4,6 +4,7 @@ gives, and no content file, however broken or hostile, stops the build."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from conftest import DATA, SAMPLE_SEED, MakeSite, article_md
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 
 from sitegen import content
 from sitegen.build import build
@@ -372,3 +374,38 @@ def test_front_matter_that_is_not_plain_is_loaded_by_yaml_once_a_parse(tmp_path:
     _, record = parse_file(str(path), Config(), Converter())
     assert record.article is not None and sorted(t.name for t in record.article.tags) == ["Asia", "World"]
     assert record.seed_hash == "sha256:00" and len(loads) == 1
+
+
+def test_a_body_starting_with_an_indented_code_block_keeps_it(make_site: MakeSite) -> None:
+    body = "    code line 1\n    code line 2\n\nText."
+    site = make_site(content={"code.md": article_md("Code", body=body), "tab.md": article_md("Tab", body="\n\n\tone tab in\n\nText.")})
+    report = build(site)
+    assert report.ok and report.articles == 2
+    for slug, code in (("code", "code line 1\ncode line 2\n"), ("tab", "one tab in\n")):
+        page = lxml_html.fromstring((site / "output" / "2024" / "05" / slug / "index.html").read_bytes())
+        body = page.xpath("//div[@class='body']")[0]
+        assert [child.tag for child in body] == ["pre", "p"]
+        assert body.xpath("pre/code/text()") == [code] and body.xpath("p/text()") == ["Text."]
+
+
+# Content hashes of bodies that do not start with code, as builds made them before the
+# first line's indentation was kept: an article already out must not show as updated.
+PUBLISHED_HASHES = {
+    "plain": ("Text.", "sha256:c4fe020a56cb6fc752d4959f3302f6daf157aa156ca92ce82511c1faf3be353e"),
+    "markup": ("# Heading\n\nSome *em* text.\n\n    code in the middle\n\n- a\n- b", "sha256:78fce7c5170e1dbf183c0260fbdae9743e265d12cab898f173e8a1096f010d5d"),
+    "blank-lines": ("\n\n \n\t\nAfter blank lines.   \n\n  ", "sha256:77cbc31bfc2057f69c35579cbeed4aa0076f4edd6b387522b9c97cb093f4bce3"),
+    "shallow": ("  # Indented less than code\n\nText.", "sha256:4c909b89032eb42af713d8caf4f0605f1070b9b70fd059de8fe818946f457728"),
+    "html": ('<div class="box">Boxed</div>\n\nText.', "sha256:90176e8aa3a6f5e18d9f3b227f2c62f6f9cb4090e08199447a73d192cb3334eb"),
+}
+
+
+def test_bodies_not_starting_with_code_hash_as_they_did(make_site: MakeSite) -> None:
+    site = make_site(content={f"{name}.md": article_md(name.title(), body=body) for name, (body, _) in PUBLISHED_HASHES.items()})
+    report = build(site)
+    assert report.ok and report.articles == len(PUBLISHED_HASHES)
+    for name, (_, expected) in PUBLISHED_HASHES.items():
+        record = parse_file(str(site / "content" / f"{name}.md"), Config(), Converter())[1]
+        assert record.article is not None and record.article.content_hash == expected, name
+    ledger = json.loads((site / "content" / ".sitegen-updated.json").read_text())
+    assert sorted(e["hash"] for e in ledger["articles"].values()) == sorted(h for _, h in PUBLISHED_HASHES.values())
+    assert {e["updated"] for e in ledger["articles"].values()} == {"2024-05-01T09:00:00+00:00"}
