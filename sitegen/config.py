@@ -452,7 +452,7 @@ def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Ca
         return []
     path = site_dir / CONFIG_NAME
     try:
-        line = line_of(read(path).decode("utf-8"), "logo", "=")
+        line = line_of(_decode_config(read(path)), "logo", "=")
     except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
         line = None
     # Only the theme's static/ folder is copied as it is, under its own name.
@@ -468,7 +468,13 @@ def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes)
     if not path.is_file() and not path.is_dir():  # a FIFO would hang the read; a folder says so below
         raise ConfigError(path, "is not a regular file")
     try:
-        text = read(path).decode("utf-8")
+        text = _decode_config(read(path))
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(path, f"cannot read: {e}") from e
     return parse_config(text, path)
+
+
+def _decode_config(data: bytes) -> str:
+    """The text of sitegen.toml: UTF-8, with or without a byte order mark. TOML allows none,
+    but Windows editors write one, and content files and seeds are read with it too."""
+    return data.decode("utf-8-sig")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, no_hang
+from lxml import html as lxml_html
 
 from sitegen import urls
 from sitegen.build import build
@@ -212,3 +213,18 @@ def test_a_local_logo_the_site_lacks_is_a_warning_naming_its_line(make_site: Mak
     (site / "sitegen.toml").write_text('logo = "https://cdn.example/logo.png"\n')
     (site / "templates" / "static" / "logo.png").unlink()
     assert build(site).warnings == []
+
+
+def test_a_byte_order_mark_is_read_past(make_site: MakeSite) -> None:
+    """Windows editors save UTF-8 with one; content files and seeds are read with it too."""
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "sitegen.toml").write_bytes(b'\xef\xbb\xbftitle = "Les Nouvelles"\nlanguage = "fr"\n')
+    report = build(site)
+    assert report.ok, report.errors
+    page = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert page.get("lang") == "fr" and "Les Nouvelles" in page.findtext("head/title")
+    # Lines are counted as before: the mark is no part of the first key.
+    (site / "sitegen.toml").write_bytes(b"\xef\xbb\xbfpage_size = 0\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(site)
+    assert (info.value.line, info.value.reason) == (1, "page_size: must be at least 1, not 0")
