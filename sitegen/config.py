@@ -84,7 +84,7 @@ class Config:
     author: str = ""
     """Default author of every article (front matter ``author`` overrides it)."""
     language: str = "en"
-    """BCP 47 language tag of the content (html lang, feed language)."""
+    """BCP 47 language tag of the content (html lang, feed language): en, en-GB, pt-BR."""
     timezone: str = "UTC"
     """IANA time zone for import dates and dates written without an offset."""
     page_size: int = 10
@@ -229,6 +229,8 @@ def parse_config(text: str, path: Path) -> Config:
         values["logo"] = _check_url(values["logo"], lambda m: fail("logo", m))
     elif values.get("logo"):
         values["logo"] = _check_site_path(values["logo"], lambda m: fail("logo", m))
+    if "language" in values:
+        _check_language(values["language"], lambda m: fail("language", m))
     if "timezone" in values:
         try:
             dates.get_zone(values["timezone"])
@@ -369,6 +371,39 @@ def _deepest_line(text: str) -> int | None:
             depth = max(depth - 1, 0)
         i += 1
     return found
+
+
+# A well-formed BCP 47 language tag (RFC 5646, section 2.1), as html lang and the feeds'
+# language need: language (and extended language), script, region, variants, extensions,
+# private use; or private use alone. Well-formed, not checked against the IANA registry. The
+# primary language is the 2 or 3 letters every registered one has: the 4- to 8-letter forms
+# the grammar reserves are none, and would let a name such as "english" through.
+_ALNUM = "[A-Za-z0-9]"
+_PRIVATE = rf"x(?:-{_ALNUM}{{1,8}})+"
+_LANGUAGE_TAG_RE = re.compile(
+    rf"(?:[A-Za-z]{{2,3}}(?:-[A-Za-z]{{3}}){{0,3}}"  # language, extlang
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-{_PRIVATE})?"
+    rf"|{_PRIVATE})",
+    re.ASCII,
+)
+
+
+def _check_language(value: str, fail: Callable[[str], ConfigError]) -> None:
+    """``value`` as a well-formed BCP 47 tag, or an error with the tag it may have meant."""
+    if _LANGUAGE_TAG_RE.fullmatch(value):
+        return
+    # A POSIX locale (en_GB, en_GB.UTF-8, as $LANG has it) and "en GB" are the usual slips.
+    guess = "-".join(re.split(r"[\s_]+", re.split(r"[.@]", value)[0].strip()))
+    if _LANGUAGE_TAG_RE.fullmatch(guess):
+        raise fail(f"{value!r} is not a BCP 47 language tag: did you mean {guess!r}?")
+    raise fail(
+        f"{value!r} is not a BCP 47 language tag: write the language's two- or three-letter code,"
+        " then a region if need be, joined by a hyphen ('en', 'en-GB', 'pt-BR')"
+    )
 
 
 def _check_permalink(value: str, fail: Any) -> str:

@@ -228,3 +228,35 @@ def test_a_byte_order_mark_is_read_past(make_site: MakeSite) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(site)
     assert (info.value.line, info.value.reason) == (1, "page_size: must be at least 1, not 0")
+
+
+@pytest.mark.parametrize("tag", ["en", "en-GB", "EN-gb", "pt-BR", "es-419", "zh-Hant-TW", "zh-yue-HK", "sr-Latn", "de-CH-1996", "sl-rozaj-biske", "en-US-x-twain", "x-house"])
+def test_language_may_be_any_well_formed_bcp47_tag(tag: str) -> None:
+    assert parse_config(f'language = "{tag}"\n', P).language == tag
+
+
+@pytest.mark.parametrize(
+    ("tag", "hint"),
+    [
+        ("en_GB", "did you mean 'en-GB'?"),
+        ("en GB", "did you mean 'en-GB'?"),
+        ("en_GB.UTF-8", "did you mean 'en-GB'?"),
+        (" fr", "did you mean 'fr'?"),
+        ("english", "write the language's two- or three-letter code"),
+        ("e", "write the language's two- or three-letter code"),
+        ("en-", "write the language's two- or three-letter code"),
+        ("en--GB", "write the language's two- or three-letter code"),
+    ],
+)
+def test_a_language_that_is_no_bcp47_tag_is_an_error_naming_its_line_with_a_hint(tag: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(f'title = "News"\n\nlanguage = "{tag}"\n', P)
+    assert info.value.line == 3 and info.value.reason.startswith(f"language: {tag!r} is not a BCP 47 language tag: {hint}")
+
+
+def test_a_site_with_a_bad_language_is_not_built(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='title = "News"\nlanguage = "en_GB"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / 'sitegen.toml'}:2: language: 'en_GB' is not a BCP 47 language tag: did you mean 'en-GB'?" in result.output
+    assert not (site / "output" / "index.html").exists()
