@@ -15,7 +15,7 @@ import re
 import string
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,10 +170,27 @@ def parse_config(text: str, path: Path) -> Config:
         line = text.count("\n", 0, match.start()) + 1 if match else None
         raise ConfigError(path, f"not valid TOML: {e}", line) from e
 
-    def fail(key: str, message: str, table: str = "") -> ConfigError:
-        name = f"{table}.{key}" if table else key
-        line = _line_in_table(text, key, table) if table else None
-        return ConfigError(path, f"{name}: {message}", line or line_of(text, key, "=") or _table_line(text, key))
+    def fail(key: str, message: str, table: tuple[str, ...] = ()) -> ConfigError:
+        """An error about ``key`` of ``table`` (top level: none), placed on its line, or on
+        the header of the table it names or stands in."""
+        if table:
+            line = _line_in_table(text, key, table) or _table_line(text, (*table, key)) or _table_line(text, table)
+        else:
+            line = line_of(text, key, "=") or _table_line(text, (key,))
+        return ConfigError(path, f"{'.'.join((*table, key))}: {message}", line)
+
+    def unknown(key: str, known: Sequence[str], table: tuple[str, ...]) -> ConfigError:
+        """``key`` is none of ``table``'s: a typo, or a top-level setting written below a
+        table header, which TOML makes the table's."""
+        hint = difflib.get_close_matches(key, known, n=1)
+        if not hint and (key in _TOP_KEYS or (hint := difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1))):
+            first = _table_line(text, ())
+            rule = "top-level settings must come before the first [table] line" + (f": move it above line {first}" if first else "")
+            if key in _TOP_KEYS:
+                return fail(key, f"unknown key: {key} is a top-level setting, and {rule}", table)
+            return fail(key, f"unknown key (did you mean {hint[0]!r}, a top-level setting? {rule.capitalize()})", table)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        return fail(key, f"unknown key{suggestion}; known: {', '.join(known)}", table)
 
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}
@@ -184,10 +201,10 @@ def parse_config(text: str, path: Path) -> Config:
                 raise fail(key, "must be a table ([import])")
             for sub, subvalue in value.items():
                 if sub not in _IMPORT_KEYS:
-                    raise fail(sub, f"unknown key (known: {', '.join(sorted(_IMPORT_KEYS))})", "import")
-                rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, "import"))
+                    raise unknown(sub, sorted(_IMPORT_KEYS), ("import",))
+                rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, ("import",)))
         elif key == "authors":
-            authors = _check_authors(value, fail)
+            authors = _check_authors(value, fail, unknown)
         elif key in _TOP_KEYS:
             values[key] = value
         else:
@@ -258,29 +275,36 @@ def find_author(authors: tuple[AuthorInfo, ...], written: str) -> AuthorInfo:
     return AuthorInfo(slug=slug, name=name)
 
 
-def _check_authors(value: Any, fail: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
+def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
     """The ``[authors.<slug>]`` tables, sorted by slug."""
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise fail("authors", "must be tables, one per author: [authors.jane-doe] then name = \"Jane Doe\"")
     found: list[AuthorInfo] = []
-    for slug, table in sorted(value.items()):
+    for slug, table in value.items():
         if not urls.is_valid_slug(slug):
-            raise fail(f"authors.{slug}", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
+            raise fail(slug, f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens", ("authors",))
         for key, item in table.items():
             if key not in _AUTHOR_KEYS:
-                raise fail(key, f"unknown key (known: {', '.join(_AUTHOR_KEYS)})", f"authors.{slug}")
+                raise unknown(key, _AUTHOR_KEYS, ("authors", slug))
             if not isinstance(item, str):
-                raise fail(key, f"must be a string, not {item!r}", f"authors.{slug}")
+                raise fail(key, f"must be a string, not {item!r}", ("authors", slug))
         name = " ".join(table.get("name", "").split()) or slug
         url = table.get("url", "")
         if url:
-            url = _check_url(url, lambda m, s=slug: fail("url", m, f"authors.{s}"))
+            url = _check_url(url, lambda m, s=slug: fail("url", m, ("authors", s)))
         found.append(AuthorInfo(slug=slug, name=name, bio=table.get("bio", "").strip(), url=url))
+    # A clash is reported on the line of the name that makes it: a name not written is its
+    # author's slug, which no other author has. Of two authors with one name, the later in
+    # the file (tomllib keeps its order) is named.
     names = [" ".join(a.name.split()).casefold() for a in found]
-    for info, name in zip(found, names, strict=True):
-        if names.count(name) > 1 or any(name == other.slug for other in found if other is not info):
-            raise fail(f"authors.{info.slug}", f"name {info.name!r} is also another author's name or slug: bylines would be ambiguous")
-    return tuple(found)
+    for at, info in enumerate(found):
+        if "name" not in value[info.slug]:
+            continue
+        for before, other in enumerate(found):
+            clash = "slug" if names[at] == other.slug else "name" if names[at] == names[before] and before < at else ""
+            if clash and other is not info:
+                raise fail("name", f"{info.name!r} is also the {clash} of [authors.{other.slug}]: bylines would be ambiguous", ("authors", info.slug))
+    return tuple(sorted(found, key=lambda a: a.slug))
 
 
 def _check_site_path(value: str, fail: Callable[[str], ConfigError]) -> str:
@@ -437,7 +461,7 @@ def _check_patterns(key: str, value: Any, fail: Any) -> Any:
     return tuple(patterns) if key == "drop" else value
 
 
-def _line_in_table(text: str, key: str, table: str) -> int | None:
+def _line_in_table(text: str, key: str, table: tuple[str, ...]) -> int | None:
     """1-based line of ``key = ...`` under the ``[table]`` header (not a key of that name
     elsewhere: ``title`` in ``[authors.jane]`` is not the site's ``title``)."""
     start = _table_line(text, table)
@@ -453,10 +477,27 @@ def _line_in_table(text: str, key: str, table: str) -> int | None:
     return None
 
 
-def _table_line(text: str, name: str) -> int | None:
-    """1-based line of the ``[name]`` table header, if there is one."""
-    match = re.search(rf"^[ \t]*\[[ \t]*{re.escape(name)}[ \t]*\]", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_HEADER_RE = re.compile(r"^[ \t]*\[[^\n]*", re.MULTILINE)
+
+
+def _table_line(text: str, name: tuple[str, ...]) -> int | None:
+    """1-based line of the first table header at or under ``[name]`` (its dotted key's
+    parts), however its keys are written (``[authors."Jane Doe"]``, ``[ import ]``); of
+    the first header of all for ``()``."""
+    for match in _HEADER_RE.finditer(text):
+        try:
+            # TOML itself reads the header's key: quotes, escapes, spaces around dots.
+            node: Any = tomllib.loads(match[0])
+        except tomllib.TOMLDecodeError:
+            continue  # a line of a multi-line array or string, not a header
+        parts: list[str] = []
+        while isinstance(node, dict) and len(node) == 1:
+            key, node = next(iter(node.items()))
+            parts.append(key)
+            node = node[-1] if isinstance(node, list) and node else node  # [[array.of.tables]]
+        if tuple(parts[: len(name)]) == name:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def override(config: Config, **settings: object) -> Config:

@@ -51,11 +51,11 @@ def test_values_are_read_and_normalised() -> None:
         ("title = \n", "not valid TOML"),
         ("[authors]\nname = 'x'\n", "authors: must be tables, one per author"),
         ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
-        ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (known: name, bio, url)"),
+        ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (did you mean 'name'?); known: name, bio, url"),
         ("title = 'x'\n[authors.jane]\nname = 'J'\ntitle = 'x'\n", "sitegen.toml:4: authors.jane.title: unknown key"),
         ("[authors.jane]\nurl = 'mailto:j@example.org'\n", "authors.jane.url: must be an absolute http(s) URL"),
         ("[authors.jane]\nbio = 3\n", "authors.jane.bio: must be a string"),
-        ("[authors.a]\nname = 'Jo'\n[authors.b]\nname = 'jo'\n", "authors.a: name 'Jo' is also another author's name or slug"),
+        ("[authors.a]\nname = 'Jo'\n[authors.b]\nname = 'jo'\n", "sitegen.toml:4: authors.b.name: 'jo' is also the name of [authors.a]: bylines would be ambiguous"),
         ("[authorz.jane]\nname = 'x'\n", "unknown table (did you mean [authors.<slug>]?)"),
         ("logo = '../logo.png'\n", "logo: must be a path in the output folder"),
         ("logo = 'javascript:alert(1)'\n", "logo: must be a path in the output folder"),
@@ -260,3 +260,56 @@ def test_a_site_with_a_bad_language_is_not_built(make_site: MakeSite, runner: Cl
     assert result.exit_code == 1
     assert f"{site / 'sitegen.toml'}:2: language: 'en_GB' is not a BCP 47 language tag: did you mean 'en-GB'?" in result.output
     assert not (site / "output" / "index.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        # A typo in a table's key gets the hint a top-level key gets.
+        ('title = "x"\n[import]\nreadmore = "^More: (?P<text>.+)$"\n', 3, "import.readmore: unknown key (did you mean 'read_more'?); known: date, drop, read_more, related, source, tags"),
+        # TOML makes every key below a table header that table's.
+        (
+            'title = "x"\n\n[import]\ndrop = []\npage_size = 5\n',
+            5,
+            "import.page_size: unknown key: page_size is a top-level setting, and top-level settings must come before the first [table] line: move it above line 3",
+        ),
+        (
+            "[authors.jane]\nname = 'Jane'\ntitle = 'x'\n[import]\n",
+            3,
+            "authors.jane.title: unknown key: title is a top-level setting, and top-level settings must come before the first [table] line: move it above line 1",
+        ),
+        (
+            "# News\n[import]\npagesize = 5\n",
+            3,
+            "import.pagesize: unknown key (did you mean 'page_size', a top-level setting? Top-level settings must come before the first [table] line: move it above line 2)",
+        ),
+    ],
+)
+def test_an_unknown_key_in_a_table_is_named_with_its_line_and_a_hint(text: str, line: int, reason: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, P)
+    assert (info.value.line, info.value.reason) == (line, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ('title = "x"\n\n[authors."Jane Doe"]\nname = "Jane Doe"\n', 3, "authors.Jane Doe: 'Jane Doe' is not a slug: use lower-case ASCII letters, digits and single hyphens"),
+        ("[authors.jane]\n[ authors . 'sam' ]  # the desk\nbio = 'x'\nurl = 'ftp://x'\n", 4, "authors.sam.url: must be an absolute http(s) URL such as 'https://example.org/', not 'ftp://x'"),
+        ('[authors."sam"]\nnmae = "Sam"\n', 2, "authors.sam.nmae: unknown key (did you mean 'name'?); known: name, bio, url"),
+        # A name two authors share is placed on the later one's name, not on line 1.
+        ("[authors.a]\nname = 'Jo'\n\n[authors.b]\nbio = 'x'\nname = 'jo'\n", 6, "authors.b.name: 'jo' is also the name of [authors.a]: bylines would be ambiguous"),
+        ("[authors.b]\nbio = 'x'\nname = 'Jo '\n[authors.jo]\n", 3, "authors.b.name: 'Jo' is also the slug of [authors.jo]: bylines would be ambiguous"),
+    ],
+)
+def test_author_errors_are_placed_on_their_line(text: str, line: int, reason: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, P)
+    assert (info.value.line, info.value.reason) == (line, reason)
+
+
+def test_a_misplaced_setting_is_reported_by_the_build(make_site: MakeSite, runner: CliRunner) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='title = "News"\n[import]\ndrop = []\npage_size = 5\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / 'sitegen.toml'}:4: import.page_size: unknown key: page_size is a top-level setting" in result.output
