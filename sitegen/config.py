@@ -25,6 +25,10 @@ from . import dates, urls
 from .errors import ConfigError, line_of
 
 CONFIG_NAME = "sitegen.toml"
+# A feed always shows its newest article, and the smallest feed of one short entry takes
+# about this many bytes (RSS, the largest format): under it, every feed would be over
+# budget on every build, which only `sitegen check` would say.
+FEED_MIN_BYTES = 1_000
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ class Config:
     feed_content: str = "full"
     """What feed entries carry: "full" (the article's HTML plus a summary) or "summary"."""
     feed_max_bytes: int = 1_000_000
-    """Byte budget per feed: the oldest entries are left out until the feed fits."""
+    """Byte budget per feed: the oldest entries are left out until the feed fits. At least
+    FEED_MIN_BYTES."""
     feed_window: int = 7
     """Days: the site's feeds also hold every article first published within this many days
     of the newest one's first publication, however many that is, so that a reader polling
@@ -225,9 +230,11 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a string, not {value!r}")
         if expected is bool and not isinstance(value, bool):
             raise fail(key, f"must be true or false, not {value!r}")
-    for key in ("page_size", "feed_size", "feed_max_bytes", "archive_size", "max_file_bytes", "max_image_bytes"):
+    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
+    if values.get("feed_max_bytes", FEED_MIN_BYTES) < FEED_MIN_BYTES:
+        raise fail("feed_max_bytes", f"must be at least {FEED_MIN_BYTES:,} bytes, not {values['feed_max_bytes']:,}: no feed, even of one short entry, fits in less")
     if values.get("feed_window", 0) < 0:
         raise fail("feed_window", f"must be 0 or more days, not {values['feed_window']}")
 

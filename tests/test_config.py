@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, no_hang
+from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen import urls
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.config import AuthorInfo, Config, find_author, load_config, parse_config
+from sitegen.config import FEED_MIN_BYTES, AuthorInfo, Config, find_author, load_config, parse_config
 from sitegen.errors import ConfigError
 
 P = Path("sitegen.toml")
@@ -313,3 +314,22 @@ def test_a_misplaced_setting_is_reported_by_the_build(make_site: MakeSite, runne
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1
     assert f"{site / 'sitegen.toml'}:4: import.page_size: unknown key: page_size is a top-level setting" in result.output
+
+
+@pytest.mark.parametrize("value", [0, 10, 999])
+def test_a_feed_budget_no_feed_could_keep_to_is_an_error(value: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(f'title = "x"\nfeed_max_bytes = {value}\n', P)
+    assert info.value.line == 2
+    assert info.value.reason == f"feed_max_bytes: must be at least 1,000 bytes, not {value:,}: no feed, even of one short entry, fits in less"
+    assert parse_config(f"feed_max_bytes = {FEED_MIN_BYTES}\n", P).feed_max_bytes == FEED_MIN_BYTES
+
+
+def test_the_least_feed_budget_is_about_the_smallest_feed(make_site: MakeSite) -> None:
+    """The floor is what a feed of one short entry takes: not much less, or a budget that no
+    feed can keep to would be let through."""
+    site = make_site(content={"a.md": article_md("A", body="B.")}, config=f'title = "T"\nbase_url = "http://a/"\nfeed_max_bytes = {FEED_MIN_BYTES}\n')
+    assert build(site).ok
+    sizes = {name: len((site / "output" / name).read_bytes()) for name in ("atom.xml", "rss.xml", "feed.json")}
+    assert 0.9 * FEED_MIN_BYTES < max(sizes.values()) <= FEED_MIN_BYTES, sizes
+    assert len(etree.parse(str(site / "output" / "rss.xml")).xpath("//item")) == 1

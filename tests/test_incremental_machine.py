@@ -154,7 +154,7 @@ SETTINGS = (
     ("feed_size", 20),
     ("feed_content", "full"),
     ("feed_content", "summary"),
-    ("feed_max_bytes", 1),
+    ("feed_max_bytes", 1_000),  # the least allowed
     ("feed_max_bytes", 3000),
     ("feed_max_bytes", 1_000_000),
     ("archive_size", 1),
