@@ -253,9 +253,15 @@ def init(folder: Path) -> None:
 @SITE_OPTION
 @click.argument("title")
 @click.option("--tags", default="", metavar="A,B", help="Comma-separated tags.")
-@click.option("--draft", is_flag=True, help="Mark it a draft: built only with --drafts.")
+@click.option(
+    "--draft/--publish",
+    default=True,
+    help="--draft (the default): write `draft: true`, so that builds leave it out until you remove that line. "
+    "--publish: out with the next build.",
+)
 def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
-    """Write a new article, content/<slug>.md, dated now with a permanent id; print its path.
+    """Write a new article, content/<slug>.md, dated now with a permanent id, as a draft
+    (unless --publish); print its path.
 
     Never overwrites a file: a taken name gets -2, -3...
     """
@@ -265,7 +271,21 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     if not title.strip():
         raise click.BadParameter("a title needs a visible character", param_hint="TITLE")
     path = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
+    # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     click.echo(shown_path(path))
+    here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
+    if draft:
+        click.echo(
+            f"A draft: builds leave it out. Preview it with `sitegen serve{here} --drafts`; "
+            "to publish it, remove the line `draft: true` from its front matter.",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"Not a draft: the next `sitegen build{here}` publishes it, in every feed, and feed readers keep "
+            "what they have seen. Write its text first.",
+            err=True,
+        )
 
 
 @main.group()

@@ -163,10 +163,14 @@ def init_site(site_dir: Path) -> Made:
     return _create_all({site_dir / name: text.encode("utf-8") for name, text in files.items()})
 
 
-def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = False) -> Path:
+def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> Path:
     """A new content file for ``title``: its date now (in the site's timezone, offset
-    written), a permanent id, ``tags``, an empty body. Named after the title's slug, with
-    -2, -3... when that name is taken. Returns its path."""
+    written), a permanent id, ``tags``, an empty body, and ``draft: true`` unless ``draft``
+    is False. Named after the title's slug, with -2, -3... when that name is taken.
+    Returns its path.
+
+    A draft by default, as Hugo's archetypes make one: the file has no text yet, and an
+    entry a build puts in the feeds stays in every reader that saw it, empty or not."""
     slug = urls.slugify(title)
     content_dir = site_dir / "content"
     taken = {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}

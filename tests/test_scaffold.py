@@ -31,7 +31,9 @@ def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_pa
     [install] = [step for step in steps if step.get("name") == "Install sitegen"]
     assert install["run"].rstrip().endswith('pip install "$SITEGEN_PACKAGE"') and "vars.SITEGEN_PACKAGE" in install["env"]["SITEGEN_PACKAGE"]
     assert not any(step.get("run", "").strip() == "pip install sitegen" for step in steps)
-    assert runner.invoke(main, ["new", "--site", str(site), "First story"]).exit_code == 0
+    new = runner.invoke(main, ["new", "--site", str(site), "First story", "--publish"])
+    assert new.exit_code == 0, new.output
+    Path(new.stdout.strip()).write_text(Path(new.stdout.strip()).read_text() + "The text.\n")
     report = build(site)
     assert report.ok and report.warnings == [] and report.articles == 1
 
@@ -63,20 +65,49 @@ def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(run
     runner.invoke(main, ["init", str(site)])
     (site / "sitegen.toml").write_text('timezone = "Europe/Oslo"\n')
     monkeypatch.chdir(tmp_path)
-    first = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--tags", "food, Oslo"])
-    assert first.exit_code == 0 and first.output.strip() == os.path.join("s", "content", "creme-brulee-wins.md")
+    first = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--tags", "food, Oslo", "--publish"])
+    assert first.exit_code == 0 and first.stdout.strip() == os.path.join("s", "content", "creme-brulee-wins.md")
     text = (site / "content" / "creme-brulee-wins.md").read_text()
     meta = yaml.safe_load(text.split("---")[1])
-    assert meta["title"] == "Crème brûlée wins" and meta["tags"] == ["food", "Oslo"]
+    assert meta["title"] == "Crème brûlée wins" and meta["tags"] == ["food", "Oslo"] and "draft" not in meta
     assert meta["date"] == "2026-01-01T01:00:00+01:00"  # now (SOURCE_DATE_EPOCH), in the site's timezone
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", meta["id"])
-    second = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--draft"])
-    assert second.output.strip().endswith("creme-brulee-wins-2.md")
+    second = runner.invoke(main, ["new", "--site", "s", "Crème brûlée wins", "--draft"])  # the default, still accepted
+    assert second.stdout.strip().endswith("creme-brulee-wins-2.md")
     assert (site / "content" / "creme-brulee-wins.md").read_text() == text
     assert yaml.safe_load((site / "content" / "creme-brulee-wins-2.md").read_text().split("---")[1])["draft"] is True
+    text += "The text.\n"
+    (site / "content" / "creme-brulee-wins.md").write_text(text)
     report = build(site)
     assert report.ok and report.articles == 1 and report.drafts == 1 and report.warnings == []
     assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
+
+
+def test_new_writes_a_draft_and_says_how_to_preview_and_publish_it(runner: CliRunner, tmp_path: Path) -> None:
+    """A new file has no text yet: published at once, it would be an empty entry in every
+    feed, kept by every reader that polled meanwhile."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    result = runner.invoke(main, ["new", "--site", str(site), "Storm warning"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == site / "content" / "storm-warning.md"
+    assert "draft: true\n" in path.read_text()
+    assert "A draft" in result.stderr and f"sitegen serve --site {site} --drafts" in result.stderr
+    assert "remove the line `draft: true`" in result.stderr
+    report = build(site)
+    assert report.ok and report.articles == 0 and report.drafts == 1
+    assert "Storm warning" not in (site / "output" / "atom.xml").read_text()
+
+    # Published as the message says.
+    path.write_text(path.read_text().replace("draft: true\n", "") + "Winds of 120 km/h tonight.\n")
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.drafts == 0 and report.warnings == []
+    assert "Storm warning" in (site / "output" / "atom.xml").read_text()
+
+    published = runner.invoke(main, ["new", "--site", str(site), "Calm after the storm", "--publish"])
+    assert published.exit_code == 0 and "draft" not in Path(published.stdout.strip()).read_text()
+    assert "the next `sitegen build" in published.stderr and "Write its text first" in published.stderr
 
 
 def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
