@@ -353,6 +353,15 @@ def parse_article(
         raise fail("draft", f"must be true or false, not {draft!r}")
     if draft and not config.drafts:
         return None, warnings
+    if not draft and not body.strip():
+        # Most likely `sitegen new --publish`, or a draft line removed too soon: its entry
+        # goes into every feed as it is, and feed readers keep what they have seen. Named
+        # by the front matter's last line, the body's place.
+        last = document.rstrip().count("\n") + 1
+        warnings.append(
+            f"{path}:{last}: no text after the front matter: its page and feed entries are empty"
+            " (write the text, or add 'draft: true' until it is ready)"
+        )
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
             hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)

@@ -409,3 +409,18 @@ def test_bodies_not_starting_with_code_hash_as_they_did(make_site: MakeSite) -> 
     ledger = json.loads((site / "content" / ".sitegen-updated.json").read_text())
     assert sorted(e["hash"] for e in ledger["articles"].values()) == sorted(h for _, h in PUBLISHED_HASHES.values())
     assert {e["updated"] for e in ledger["articles"].values()} == {"2024-05-01T09:00:00+00:00"}
+
+
+def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site: MakeSite) -> None:
+    """Its entry would go into every feed empty, and readers keep what they have seen."""
+    empty = "---\ntitle: Empty\ndate: '2024-05-01T09:00:00+00:00'\n---\n\n  \n"
+    draft = "---\ntitle: Later\ndate: '2024-05-01T09:00:00+00:00'\ndraft: true\n---\n"
+    site = make_site(content={"empty.md": empty, "draft.md": draft, "full.md": article_md("Full")})
+    report = build(site)
+    assert report.ok and report.articles == 2 and report.drafts == 1
+    assert report.warnings == [
+        f"{site / 'content' / 'empty.md'}:4: no text after the front matter: its page and feed entries are empty"
+        " (write the text, or add 'draft: true' until it is ready)"
+    ]
+    # A preview of drafts says nothing of a draft still being written.
+    assert [w for w in build(site, overrides={"drafts": True}).warnings if "draft.md" in w] == []
