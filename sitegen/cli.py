@@ -243,8 +243,11 @@ def init(folder: Path) -> None:
     made = init_site(folder)
     for path in made.created:
         click.echo(f"created {shown_path(path)}")
+    for path, lines in made.extended:
+        click.echo(f"added {' and '.join(lines)} to {shown_path(path)} (it exists: nothing else changed)")
     for path in made.kept:
         click.echo(f"kept {shown_path(path)} (it exists)")
+    _print_messages(made.problems, [])
     here = "" if folder == Path(".") else f" --site {shown_path(folder)}"
     click.echo(f"Next: put seeds in {shown_path(folder / 'seeds')}/ or run `sitegen new{here} \"A title\"`, then `sitegen build{here}`.")
 

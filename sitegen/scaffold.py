@@ -3,7 +3,8 @@
 
 None of them ever overwrites a file: each is created under a temp name and linked into
 place, which fails if something is already there, so two commands at once, or a file
-saved in an editor meanwhile, never lose a word.
+saved in an editor meanwhile, never lose a word. The one exception is a .gitignore that
+lacks sitegen's lines: they are added at its end, and nothing of it is changed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates, urls
-from .cache import CONTENT_SUFFIXES, find_files
+from .cache import CONTENT_SUFFIXES, Refused, find_files, read_file
 from .config import CONFIG_NAME, Config
 from .errors import OutputError
-from .output import create_file
+from .output import create_file, write_if_changed
 from .seeds import dump_front_matter
 from .theme import default_theme_dir, is_editor_leftover
 
@@ -130,6 +131,10 @@ class Made:
     created: tuple[Path, ...]
     kept: tuple[Path, ...]
     """Files that were there already: left as they are."""
+    extended: tuple[tuple[Path, tuple[str, ...]], ...] = ()
+    """Files that were there already, and the lines added at the end of each."""
+    problems: tuple[OutputError, ...] = ()
+    """What could not be done, each naming its file and what to do instead."""
 
 
 def installed_from() -> str:
@@ -160,7 +165,25 @@ def init_site(site_dir: Path) -> Made:
     }
     for folder in ("seeds", "content"):
         (site_dir / folder).mkdir(parents=True, exist_ok=True)
-    return _create_all({site_dir / name: text.encode("utf-8") for name, text in files.items()})
+    made = _create_all({site_dir / name: text.encode("utf-8") for name, text in files.items()})
+    gitignore = site_dir / ".gitignore"
+    if gitignore not in made.kept:
+        return made
+    # A repository's own .gitignore (sitegen init in an existing project) would otherwise let
+    # the first build's output/ and cache be committed.
+    kept = tuple(p for p in made.kept if p != gitignore)
+    yourself = f"add {' and '.join(_patterns(GITIGNORE))} to it yourself"
+    try:
+        added = _add_missing_lines(gitignore, GITIGNORE)
+    except Refused as e:
+        return Made(made.created, made.kept, problems=(OutputError(gitignore, f"{e}: {yourself}"),))
+    except OutputError as e:
+        return Made(made.created, made.kept, problems=(OutputError(gitignore, f"{e.reason}: {yourself}"),))
+    except OSError as e:
+        return Made(made.created, made.kept, problems=(OutputError(gitignore, f"cannot be read: {e.strerror}: {yourself}"),))
+    if not added:
+        return made
+    return Made(made.created, kept, extended=((gitignore, added),))
 
 
 def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> Path:
@@ -197,6 +220,49 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
         except FileExistsError:  # made meanwhile by someone else: the next name
             n += 1
             name = f"{slug}-{n}"
+
+
+def _patterns(text: str) -> list[str]:
+    """The patterns of a .gitignore text: no blank lines, no comments."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _ignore_key(pattern: str) -> str:
+    """What a .gitignore pattern names, for comparison: /output/, output/, /output and
+    output all ignore the site's output folder."""
+    return pattern.strip().strip("/")
+
+
+def missing_lines(existing: str, wanted: str) -> list[str]:
+    """The patterns of ``wanted`` that the .gitignore text ``existing`` does not have."""
+    have = {_ignore_key(p) for p in _patterns(existing)}
+    return [p for p in _patterns(wanted) if _ignore_key(p) not in have]
+
+
+def _add_missing_lines(path: Path, wanted: str) -> tuple[str, ...]:
+    """Add at the end of the .gitignore at ``path`` the patterns of ``wanted`` it lacks,
+    under ``wanted``'s first comment; returns them. Nothing of the file is changed: its
+    bytes stay as they are, line ends and all, and the new lines take its line ends.
+
+    Written as every file is (a temp file renamed into place), and only if the file still
+    holds what was read: one saved in an editor meanwhile is kept. Raises Refused for a
+    link (replacing it would cut it), OSError, OutputError."""
+    data, _ = read_file(path, 1_000_000, setting="the .gitignore limit")
+    missing = missing_lines(data.decode("utf-8", errors="replace"), wanted)
+    if not missing:
+        return ()
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    comment = next(line for line in wanted.splitlines() if line.startswith("#"))
+    lines = [comment, *missing]
+    block = b"".join(line.encode("utf-8") + newline for line in lines)
+    if data.strip():
+        block = newline + block  # a blank line between the file's own lines and sitegen's
+    if data and not data.endswith(b"\n"):
+        block = newline + block  # its last line ended first
+    if read_file(path, 1_000_000, setting="the .gitignore limit")[0] != data:
+        raise OutputError(path, "changed while sitegen init read it, so it was kept as it is")
+    write_if_changed(path, data + block)
+    return tuple(missing)
 
 
 def theme_files() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -42,6 +43,55 @@ def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_pa
     again = runner.invoke(main, ["init", str(site)])
     assert again.exit_code == 0 and "kept" in again.output
     assert (site / "sitegen.toml").read_text() == 'title = "Mine"\n'
+
+
+def test_init_adds_what_an_existing_gitignore_lacks_and_changes_nothing_else(runner: CliRunner, tmp_path: Path) -> None:
+    """sitegen init in an existing repository: its first build must not leave output/ or the
+    cache ready to commit."""
+    site = tmp_path / "news"
+    site.mkdir()
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    own = b"# mine\r\nnode_modules/\r\noutput\r\n*.log"  # Windows line ends, no newline at the end
+    (site / ".gitignore").write_bytes(own)
+    result = runner.invoke(main, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    assert f"added /.sitegen-cache/ to {site / '.gitignore'} (it exists: nothing else changed)" in result.output
+    assert "kept" not in result.output
+    text = (site / ".gitignore").read_bytes()
+    assert text == own + b"\r\n\r\n# What sitegen builds: made again by `sitegen build`.\r\n/.sitegen-cache/\r\n"
+    assert runner.invoke(main, ["new", "--site", str(site), "Story", "--publish"]).exit_code == 0
+    assert build(site).ok
+    status = subprocess.run(["git", "-C", str(site), "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True, check=True)
+    assert not [line for line in status.stdout.splitlines() if "output/" in line or ".sitegen-cache" in line], status.stdout
+
+    again = runner.invoke(main, ["init", str(site)])
+    assert again.exit_code == 0 and f"kept {site / '.gitignore'} (it exists)" in again.output and "added" not in again.output
+    assert (site / ".gitignore").read_bytes() == text
+
+
+@pytest.mark.parametrize(
+    ("existing", "missing"),
+    [
+        ("", ["/output/", "/.sitegen-cache/"]),
+        ("/output/\n/.sitegen-cache/\n", []),
+        ("output/\n.sitegen-cache\n", []),
+        ("# /output/\n  /.sitegen-cache/  \n", ["/output/"]),
+        ("output/*\n", ["/output/", "/.sitegen-cache/"]),
+    ],
+)
+def test_missing_gitignore_lines(existing: str, missing: list[str]) -> None:
+    assert scaffold.missing_lines(existing, scaffold.GITIGNORE) == missing
+
+
+def test_init_says_when_it_cannot_add_to_a_gitignore(runner: CliRunner, tmp_path: Path) -> None:
+    site = tmp_path / "news"
+    site.mkdir()
+    (tmp_path / "shared-ignore").write_text("*.log\n")
+    (site / ".gitignore").symlink_to(tmp_path / "shared-ignore")
+    result = runner.invoke(main, ["init", str(site)])
+    assert result.exit_code == 0
+    assert f"warning: {site / '.gitignore'}: is a symbolic link: add /output/ and /.sitegen-cache/ to it yourself" in result.output
+    assert (site / ".gitignore").is_symlink() and (tmp_path / "shared-ignore").read_text() == "*.log\n"
 
 
 def test_the_commented_config_names_every_setting_with_its_default() -> None:
