@@ -237,7 +237,8 @@ def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs
 def init(folder: Path) -> None:
     """Make a new site in FOLDER (default: here): a commented sitegen.toml with every
     setting, seeds/ and content/, a .gitignore and a sample CI workflow. Files already
-    there are kept."""
+    there are kept; a .gitignore already there gets the lines for output/ and the build
+    cache it lacks."""
     from .scaffold import init_site
 
     made = init_site(folder)
