@@ -181,6 +181,9 @@ def test_any_seed_line_renders_as_its_own_text(line: str) -> None:
     ("data", "message", "line"),
     [
         (b"Title\n\nGood line\n\xff\xfe bad bytes\n", "not valid UTF-8", 4),
+        (b"Caf\xe9 opens\n\nText\n", "is not valid UTF-8 (byte 0xe9 at offset 3): save it as UTF-8", 1),
+        ("Title\n\nText\n".encode("utf-16"), "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8", 1),
+        ("\ufeffTitle\n\nText\n".encode("utf-16-be"), "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8", 1),
         (b"Title\n\nText with a \0 NUL\n", "NUL byte", 3),
         (b"", "is empty", None),
         (b"  \n\n \n", "is empty", None),
