@@ -24,6 +24,7 @@ import stat
 import sys
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -630,7 +631,10 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[st
     config = site_dir / "sitegen.toml"
     if config.is_file():
         found.add(str(config))
-    found.update(find_files(site_dir / "seeds", ".txt", recursive=False))
+    seeds = find_seeds(site_dir / "seeds")
+    found.update(seeds.seeds)
+    # The import warns about these: one added or put right is a change to build.
+    found.update(seeds.strays)
     found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True))
     # An article may show a picture from any folder of content/, hidden ones too.
     found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True))
@@ -672,3 +676,46 @@ def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: boo
             found.append(entry.path)
     found.sort()
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFiles:
+    """What a seeds folder holds."""
+
+    seeds: list[str]
+    """The seeds: the files directly in it whose names end in .txt, sorted."""
+    strays: list[str]
+    """What looks meant for the import but is not imported, sorted: files ending in .TXT,
+    .Txt..., and subfolders holding such files (by their path and a trailing separator)."""
+
+
+def find_seeds(folder: Path | str) -> SeedFiles:
+    """The seeds in ``folder`` and its strays, by find_files' rules (hidden names left out).
+
+    One listing for both, run on every build: a seed costs what it did in find_files, and
+    only a name that is not a seed is looked at again.
+    """
+    seeds: list[str] = []
+    strays: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return SeedFiles(seeds, strays)
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            if any(p.lower().endswith(".txt") for p in find_files(entry.path, "", recursive=True)):
+                strays.append(entry.path + os.sep)
+        elif name.endswith(".txt"):
+            seeds.append(entry.path)
+        elif name.lower().endswith(".txt") and not name.endswith(".sitegen-tmp"):
+            strays.append(entry.path)
+    seeds.sort()
+    strays.sort()
+    return SeedFiles(seeds, strays)

@@ -355,6 +355,14 @@ def _existing(content_dir: Path, limit: int) -> _Existing:
     return found
 
 
+def _stray_warning(stray: str) -> str:
+    """What to say of a file or folder in seeds/ that looks like seeds but is not imported."""
+    if stray.endswith(os.sep):
+        return f"{stray}: not imported: the import reads no subfolder of seeds/; move its seeds up into seeds/"
+    name = os.path.basename(stray)
+    return f"{stray}: not imported: seed files end in .txt, in lower case; rename it {name[: -len('.txt')]}.txt"
+
+
 def import_seeds(
     site_dir: Path,
     config: Config,
@@ -364,7 +372,8 @@ def import_seeds(
     workers: Workers | None = None,
     known: dict[str, str] | None = None,
 ) -> ImportReport:
-    """Import every ``seeds/*.txt`` of the site into ``content/``.
+    """Import every ``seeds/*.txt`` of the site into ``content/``, with a warning for each
+    file or subfolder of ``seeds/`` that looks meant for it but is not imported (cache.find_seeds).
 
     A seed that did not change since the last build (``previous``), whose content file did
     not change either, is not read again: the outcome would be the same. ``known`` maps
@@ -373,7 +382,9 @@ def import_seeds(
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
     report = ImportReport()
-    seed_files = cache.find_files(seeds_dir, ".txt", recursive=False)
+    found_seeds = cache.find_seeds(seeds_dir)
+    seed_files = found_seeds.seeds
+    report.warnings += [_stray_warning(stray) for stray in found_seeds.strays]
     if not seed_files:
         return report
     try:

@@ -458,6 +458,37 @@ def test_rules_off_by_default_keep_such_lines_as_text(tmp_path: Path) -> None:
     assert seed.paragraphs == ("Tags: x", "Published: 2024-01-01") and seed.published is None and seed.tags == ()
 
 
+def test_seeds_the_import_leaves_out_are_named_once_a_build(make_site: MakeSite, runner: CliRunner) -> None:
+    """A seed with an upper-case extension, or in a subfolder, was left out without a word."""
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("In", "Text."), "007_0000000000000007.TXT": seed_text("Shouting", "Text.")})
+    (site / "seeds" / "sub").mkdir()
+    (site / "seeds" / "sub" / "002_0000000000000002.txt").write_text(seed_text("Nested", "Text."))
+    (site / "seeds" / "empty").mkdir()  # holds no seed: nothing to say
+    (site / "seeds" / "README").write_text("Where the seeds go.\n")
+    (site / "seeds" / ".done").mkdir()  # hidden: a person's own, as find_files has it
+    (site / "seeds" / ".done" / "003_0000000000000003.txt").write_text(seed_text("Done", "Text."))
+    (site / "seeds" / "004_0000000000000004.txt~").write_text(seed_text("Backup", "Text."))
+    expected = [
+        f"{site / 'seeds' / '007_0000000000000007.TXT'}: not imported: seed files end in .txt, in lower case; rename it 007_0000000000000007.txt",
+        f"{site / 'seeds' / 'sub'}{os.sep}: not imported: the import reads no subfolder of seeds/; move its seeds up into seeds/",
+    ]
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.warnings == expected
+    assert build(site).warnings == expected  # a build with nothing to do says it again
+    result = runner.invoke(main, ["import", "--site", str(site)])
+    assert result.exit_code == 0 and result.output.count("not imported") == 2
+
+    # One more is a change the next build sees, though it imports nothing.
+    (site / "seeds" / "008_0000000000000008.Txt").write_text(seed_text("Mixed", "Text."))
+    assert len(build(site).warnings) == 3
+    # Put right: imported, and nothing more to say.
+    for stray in ("007_0000000000000007.TXT", "008_0000000000000008.Txt"):
+        (site / "seeds" / stray).rename(site / "seeds" / (stray[:-4] + ".txt"))
+    (site / "seeds" / "sub" / "002_0000000000000002.txt").rename(site / "seeds" / "002_0000000000000002.txt")
+    report = build(site)
+    assert report.ok and report.articles == 4 and report.warnings == []
+
+
 def test_bad_dateline_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as info:
         parse_seed(seed_text("T", "Text.", "Published: last Tuesday").encode(), tmp_path / "001_0000000000000001.txt", DATED)
