@@ -53,7 +53,8 @@ class ImportRules:
     """Other boilerplate lines (newsletter promos and the like): dropped entirely."""
     date: str = ""
     """A dateline such as ``Published: 2024-05-01T09:30:00Z``: its ISO 8601 ``text`` becomes
-    the article's ``date``. Empty (the default): seeds carry no date, the import time is used."""
+    the article's ``date``; the first line it matches is the dateline, a later one is article
+    text. Empty (the default): seeds carry no date, the import time is used."""
     tags: str = ""
     """A line such as ``Tags: World, Asia``: its comma-separated ``text`` becomes ``tags``.
     Empty (the default): imported articles start with no tags."""

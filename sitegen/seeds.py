@@ -127,7 +127,9 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
                 break
         if boiler is None and (match := source_re.match(line)):
             origin, boiler = match["text"], match["text"]
-        if boiler is None and title and date_re and (match := date_re.match(line)):
+        # The dateline is the first line the rule matches; one further down is article text
+        # (a quoted notice, a correction). The source, the closing line, is the last.
+        if boiler is None and title and date_re and published is None and (match := date_re.match(line)):
             try:
                 published = dates.parse_date(match["text"], zone)
             except ValueError as e:

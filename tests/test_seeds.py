@@ -458,6 +458,31 @@ def test_rules_off_by_default_keep_such_lines_as_text(tmp_path: Path) -> None:
     assert seed.paragraphs == ("Tags: x", "Published: 2024-01-01") and seed.published is None and seed.tags == ()
 
 
+def test_the_first_dateline_is_the_date_and_a_later_one_is_text(tmp_path: Path) -> None:
+    """As the title is the first line; the source, the closing line, is the last."""
+    seed = seed_text("T", "Published: 2024-03-05T08:00:00Z", "Text.", "Published: 2019-01-01T00:00:00Z, the first report said.")
+    parsed = parse_seed(seed.encode(), tmp_path / "001_0000000000000001.txt", DATED)
+    assert parsed.published is not None and parsed.published.isoformat() == "2024-03-05T08:00:00+00:00"
+    assert parsed.paragraphs == ("Text.", "Published: 2019-01-01T00:00:00Z, the first report said.")
+
+
+def test_a_changed_date_rule_leaves_imported_articles_as_they_are(make_site: MakeSite) -> None:
+    """The importer never rewrites what it did not read: an unchanged seed is not read again,
+    whatever the rules say now. Only seeds imported from then on follow the new rule."""
+    two_datelines = seed_text("Old", "Published: 2024-03-05T08:00:00Z", "Text.", "Published: 2019-01-01T00:00:00Z")
+    site = make_site(seeds={"001_0000000000000001.txt": two_datelines})
+    assert build(site).ok
+    old = site / "content" / "001_0000000000000001.md"
+    before = old.read_bytes()
+    (site / "sitegen.toml").write_text("[import]\ndate = '^Published:\\s*(?P<text>.+)$'\n")
+    (site / "seeds" / "002_0000000000000002.txt").write_text(two_datelines.replace("Old", "New"))
+    report = build(site)
+    assert report.ok, report.errors
+    assert old.read_bytes() == before
+    new = (site / "content" / "002_0000000000000002.md").read_text()
+    assert "date: '2024-03-05T08:00:00+00:00'" in new and new.endswith("Text.\n\nPublished: 2019-01-01T00:00:00Z\n")
+
+
 def test_seeds_the_import_leaves_out_are_named_once_a_build(make_site: MakeSite, runner: CliRunner) -> None:
     """A seed with an upper-case extension, or in a subfolder, was left out without a word."""
     site = make_site(seeds={"001_0000000000000001.txt": seed_text("In", "Text."), "007_0000000000000007.TXT": seed_text("Shouting", "Text.")})
