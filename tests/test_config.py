@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,24 @@ def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     assert config.import_rules == Config().import_rules
     assert (config.page_size, config.feed_size, config.permalink) == (Config().page_size, Config().feed_size, Config().permalink)
     assert config.max_file_bytes == Config().max_file_bytes == 2_000_000
+
+
+def test_readme_settings_are_the_defaults_or_marked_as_examples_with_their_default() -> None:
+    """The block said "The defaults are shown" over a title, base_url, author... of an example."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## sitegen.toml", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    defaults = Config()
+    top = block.split("\n[", 1)[0]  # the tables' keys are not settings of Config
+    for line in top.splitlines():
+        key, rest = line.split(" = ", 1)
+        value = tomllib.loads(f"{key} = {rest.split('  #', 1)[0]}")[key]
+        comment = rest.split("  #", 1)[1].strip()
+        if value == getattr(defaults, key):
+            assert not comment.startswith("example"), key
+            continue
+        match = re.match(r'example; default ("[^"]*"|\S+?)\.', comment)
+        assert match, f"{key}: shows {value!r}, not the default, and does not say so"
+        assert tomllib.loads(f"v = {match[1]}")["v"] == getattr(defaults, key), key
 
 
 def test_import_date_and_tags_rules() -> None:
