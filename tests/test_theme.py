@@ -78,3 +78,13 @@ def test_a_build_reports_the_template_files_it_left_out(make_site: MakeSite) -> 
     ]
     # A build with nothing to do says so again.
     assert [str(e) for e in build(site).errors] == [str(e) for e in report.errors]
+
+
+def test_the_readme_describes_every_template_of_the_theme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| template | renders | its own variables |", 1)[1].split("\n\n", 1)[0]
+    described = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    root = default_theme_dir()
+    templates = {p.name for p in root.iterdir() if p.is_file()}
+    assert templates - described == set()
+    assert described - templates == {"static/*"}
