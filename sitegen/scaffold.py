@@ -46,7 +46,7 @@ SITE_TOML = """\
 # max_image_bytes = 20000000              # images larger than this are refused
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
-# compress = true                        # .gz and .br copies of text files, for nginx gzip_static/brotli_static
+# compress = true                         # .gz and .br copies of text files, for nginx gzip_static/brotli_static
 # relative = false                        # relative links that work opened from disk (as --relative)
 # search = true                           # a search page and its index (Pagefind); false: neither
 

@@ -110,6 +110,12 @@ def test_the_commented_config_names_every_setting_with_its_default() -> None:
     assert parse_config(text, Path("sitegen.toml")) == defaults
 
 
+def test_the_commented_config_lines_up_its_comments() -> None:
+    """Each setting's comment starts in the same column, as a person reads down them."""
+    columns = {line: line.index("  # ") + 2 for line in SITE_TOML.splitlines() if re.match(r"# \w+ = .*  # ", line)}
+    assert len(columns) > 20 and len(set(columns.values())) == 1, columns
+
+
 def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "s"
     runner.invoke(main, ["init", str(site)])
