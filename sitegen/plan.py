@@ -298,19 +298,24 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
 
 
 def _folders(path: str) -> list[str]:
-    parts = path.split("/")[:-1]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    """The folders ``path`` is in, outermost first: ``a/b/c.html`` -> ``a``, ``a/b``."""
+    found = []
+    end = path.find("/")
+    while end != -1:
+        found.append(path[:end])
+        end = path.find("/", end + 1)
+    return found
 
 
-def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str]) -> str | None:
+def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str], parents: list[str] | None = None) -> str | None:
     """What keeps ``path`` from being written beside the live files, if anything: the live
     file at ``path``, ``path`` as one of their folders (``folder/``), or a folder of
-    ``path`` that is a live file."""
+    ``path`` (``parents``, if worked out already) that is a live file."""
     if path in files:
         return path
     if path in folders:
         return path + "/"
-    return next((folder for folder in _folders(path) if folder in files), None)
+    return next((folder for folder in (_folders(path) if parents is None else parents) if folder in files), None)
 
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:
@@ -323,9 +328,10 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     errors: list[SitegenError] = []
     # Stable sort: everything that is not an article page claims its path first.
     for output in sorted(outputs, key=lambda o: o.owner is not None):
-        if (taken := _in_the_way(output.path, kept, folders)) is None:
+        parents = _folders(output.path)
+        if (taken := _in_the_way(output.path, kept, folders, parents)) is None:
             kept[output.path] = output
-            folders.update(_folders(output.path))
+            folders.update(parents)
         else:
             owner = output.owner
             where = owner.source if owner is not None else output.path
