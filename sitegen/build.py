@@ -20,11 +20,13 @@ from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
 from .lock import OnWait, site_lock
-from .memo import Memo, summary_of
-from .model import ImportReport
+from .memo import Memo, Rendering, discard, summary_of, unmade_articles
+from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
+from .plan import Plan, Tools
 from .theme import Theme, theme_dirs
+from .urls import output_file
 
 
 @dataclass
@@ -116,9 +118,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import content, ledger, plan, redirects, render, search
+    from . import content, ledger, plan, redirects
     from . import site as site_mod
-    from .feeds import FeedWriter
 
     content_dir = site_dir / "content"
     scanned = memo.scan()
@@ -136,31 +137,36 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     ledger_errors: list[SitegenError] = []
     history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now(), record_urls=not preview)
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
-    # 4. The site -> every output file, planned.
+    # 4. The site -> every output file, planned; 5. rendered (those whose key changed).
     theme = Theme(site_dir, memo.inputs)
-    # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
-    made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
-    planned = plan.plan_outputs(site, theme, made)
-    outputs = planned.outputs
-    # 5. Render and write the outputs whose key changed; remove what is no longer made.
-    feed_reads: set[str] = set()
-    tools = plan.Tools(
-        renderer=render.Renderer(site, theme, memo.state.templates),
-        feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
-        feed_reads=feed_reads,
-        digests=deps.Digests(config, site, theme.fingerprints()),
-    )
-    tools.renderer.prepare({o.page.template for o in outputs if isinstance(o, plan.PageOutput)})
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
     # a build killed while publishing still has its files removed later.
     record_planned(output_dir, [])
+    left_out: list[Article] = []
+    made_errors: list[SitegenError] = []
     try:
-        rendering = memo.render(outputs, tools, output_dir, workers)
+        made = _plan_and_render(site, theme, memo, output_dir, workers)
+        # A new article whose page cannot be made is left out, as one that cannot be read
+        # is: no listing, feed or sitemap may send readers (feed readers for good) to a page
+        # that is not there. The site is planned again without it, and its error kept.
+        # (Leaving one out changes its neighbours' pages, which could fail in turn: a few
+        # rounds at most.)
+        for _ in range(3):
+            unmade = unmade_articles(made.rendering, made.planned.outputs, output_dir)
+            if not unmade:
+                break
+            discard(made.rendering, output_dir)
+            made_errors += made.rendering.errors
+            left_out += unmade
+            gone = {id(a) for a in left_out}
+            site = site_mod.build_site([a for a in history.articles if id(a) not in gone], config, history.feed_id, history.last_seq)
+            made = _plan_and_render(site, theme, memo, output_dir, workers)
+        planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         record_planned(output_dir, rendering.staged, mark=False)
         # Every changed file was staged beside its place; all are published together now,
         # so a build that fails or is killed before this point leaves the site as it was.
-        memo.publish(rendering, outputs, output_dir)
+        memo.publish(rendering, outputs)
     except BaseException:
         # Interrupted (Ctrl-C) or failed (a disk that staging filled fails the manifest
         # too): no staged file may stay to fill the disk until the next build. One build at
@@ -174,8 +180,11 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     removed = finish_output(output_dir, set(rendering.records) | set(kept))
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
-    report.errors += errors.distinct(imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + rendering.errors)
+    report.errors += errors.distinct(
+        imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + made_errors + rendering.errors
+    )
     report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
+    report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
@@ -189,7 +198,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     else:
         report.cache = f"{memo.parsed} content files parsed, {rendering.rendered} of {len(outputs)} output files rendered"
 
-    failed = set(rendering.failed)
+    # A left-out article's page is tried again by the next build, as any failed file is.
+    failed = set(rendering.failed) | {output_file(a.path) for a in left_out}
     report.failed = sorted(failed)
     memo.save(
         BuildState(
@@ -210,6 +220,33 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         scanned,
     )
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    planned: Plan
+    tools: Tools
+    rendering: Rendering
+
+
+def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, workers: Workers) -> _Made:
+    """Every output file of ``site`` planned, and those whose key changed rendered and staged."""
+    from . import plan, render, search
+    from .feeds import FeedWriter
+
+    config = site.config
+    # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
+    made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
+    planned = plan.plan_outputs(site, theme, made)
+    feed_reads: set[str] = set()
+    tools = plan.Tools(
+        renderer=render.Renderer(site, theme, memo.state.templates),
+        feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
+        feed_reads=feed_reads,
+        digests=deps.Digests(config, site, theme.fingerprints()),
+    )
+    tools.renderer.prepare({o.page.template for o in planned.outputs if isinstance(o, plan.PageOutput)})
+    return _Made(planned, tools, memo.render(planned.outputs, tools, output_dir, workers))
 
 
 _ERROR_KINDS: dict[str, type[SitegenError]] = {

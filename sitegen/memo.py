@@ -16,16 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import msgspec
 
 from . import cache, dates, deps
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
-from .errors import OutputError, SitegenError
-from .model import ImportReport
-from .output import MANIFEST, Staged, interrupted, publish, stage_file
+from .errors import SitegenError
+from .model import Article, ImportReport
+from .output import MANIFEST, Staged, interrupted, publish, stage_file, unstage
 from .parallel import Workers
 from .plan import Output, Tools
 
@@ -230,13 +229,10 @@ class Memo:
         result.unchanged += len(outputs) - len(todo)
         return result
 
-    def publish(self, rendering: Rendering, outputs: Sequence[Output], output_dir: Path) -> None:
+    def publish(self, rendering: Rendering, outputs: Sequence[Output]) -> None:
         """Move the staged files into place: what a page links to before the page (article
         pages and static files, then listings, then feeds), so that a reader of the site
-        never follows a link to a file this build has not published yet. A file naming an
-        article whose page could not be made, and was never made before, is not published
-        at all (``_withhold``)."""
-        _withhold(rendering, outputs, output_dir)
+        never follows a link to a file this build has not published yet."""
         order = [o.path for o in sorted(outputs, key=lambda o: o.wave) if o.path in rendering.staged]
         paths = {rendering.staged[p].target: p for p in order}
         failed: set[str] = set()
@@ -277,53 +273,21 @@ class Memo:
         cache.save_state(self.site_dir, state, previous_articles=self.articles)
 
 
-def _withhold(rendering: Rendering, outputs: Sequence[Output], output_dir: Path) -> None:
-    """Unstage every listing, feed and sitemap that names an article whose page failed to
-    render and has no earlier version in place: published, it would send readers, and feed
-    readers for good, to a page that is not there. Each keeps its last version and is
-    tried again by the next build, as a failed render is; one error per such article says
-    what was held back."""
+def unmade_articles(rendering: Rendering, outputs: Sequence[Output], output_dir: Path) -> list[Article]:
+    """The articles whose page failed to render (or to be written) and has no earlier
+    version in place: new articles, which no listing or feed may name yet."""
     failed = set(rendering.failed)
-    missing = [o.owner for o in outputs if o.owner is not None and o.path in failed and not os.path.exists(os.path.join(output_dir, o.path))]
-    if not missing:
-        return
-    names = {article.path: {article.path.encode(), quote(article.path).encode()} for article in missing}
-    held: dict[str, list[str]] = {}
-    for output in outputs:
-        staged = rendering.staged.get(output.path)
-        if staged is None or staged.temp is None or output.wave == 0 or output.source is not None:
-            continue
-        try:
-            with open(staged.temp, "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        for page, forms in names.items():
-            if any(form in data for form in forms):
-                held.setdefault(page, []).append(output.path)
-    if not held:
-        return
-    withheld = {path for paths in held.values() for path in paths}
-    # A compressed copy goes with its original.
-    withheld |= {o.path for o in outputs if o.source is not None and o.source.path in withheld and o.path in rendering.staged}
-    for path in sorted(withheld):
-        staged = rendering.staged.pop(path)
-        if staged.temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(staged.temp)
-        rendering.failed.append(path)
-        if path in rendering.written:
-            rendering.written.remove(path)
-        rendering.records.pop(path, None)
-    # One error for them all: a template that fails for every article page holds back every
-    # listing, for each of the new articles.
-    articles = [article for article in missing if article.path in held]
-    files = sorted({path for paths in held.values() for path in paths})
-    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    others = len(articles) - 1
-    which = "this article, whose page" if not others else f"this article and {others} other{'s' if others > 1 else ''} whose pages"
-    reason = f"not published: {shown}, which name {which} could not be made; their last versions stay until {'it' if not others else 'they'} can be"
-    rendering.errors.append(OutputError(Path(articles[0].source), reason))
+    return [
+        owner
+        for output in outputs
+        if (owner := output.owner) is not None and output.path in failed and not os.path.exists(os.path.join(output_dir, output.path))
+    ]
+
+
+def discard(rendering: Rendering, output_dir: Path) -> None:
+    """Remove what ``rendering`` staged: it is not to be published."""
+    unstage(rendering.staged.values(), output_dir)
+    rendering.staged.clear()
 
 
 def summary_of(

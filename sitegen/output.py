@@ -452,6 +452,17 @@ def remove_temp_files(folder: str) -> None:
             continue
 
 
+def unstage(staged: Iterable[Staged], out_dir: Path) -> None:
+    """Remove staged files that are not to be published, and the folders made for them alone."""
+    root = os.fspath(out_dir)
+    for item in staged:
+        if item.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.temp)
+            _remove_empty_parents(os.path.dirname(item.temp), root)
+    _real_folders.clear()  # some are gone
+
+
 def _remove_empty_parents(folder: str, root: str) -> None:
     while folder != root and folder.startswith(root + os.sep):
         try:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -12,7 +13,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
+from sitegen.check import check_output
 from sitegen.cli import main
+from sitegen.config import Config
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -333,42 +337,59 @@ def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: 
     assert "Story 0, corrected" in (out / "index.html").read_text()
 
 
-def test_a_new_article_whose_page_fails_is_named_by_no_listing_feed_or_sitemap(make_site: MakeSite, runner: CliRunner) -> None:
-    """Published, a feed entry for a page that is not there reaches subscribers for good:
-    every file that would name the new article keeps its last version until its page can
-    be made, and a build after the fix publishes them all."""
-    site = make_site(content={"old.md": article_md("Old", tags="[world]")}, config="search = false\n")
+def test_a_new_article_whose_page_fails_is_left_out_until_it_can_be_made(make_site: MakeSite, runner: CliRunner) -> None:
+    """Published, a feed entry for a page that is not there reaches subscribers for good: a
+    new article whose page cannot be made is left out, as one that cannot be read is, and
+    nothing (listings, feeds, sitemaps, its neighbours, a new tag's or month's pages) names
+    it or a page made for it alone. A build after the fix publishes it."""
+    site = make_site(content={"old.md": article_md("Old", tags="[world]")}, config='base_url = "https://example.org/"\nsearch = false\n')
     assert build(site).ok
     out = site / "output"
-    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    theme = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    (site / "templates").mkdir()
+    # Only the new article's page fails: its neighbour's page, and every listing, render.
+    (site / "templates" / "article.html").write_text('{% if article.slug == "new" %}{{ 1 / 0 }}{% endif %}' + theme)
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-06-02T09:00:00+00:00", tags="[fresh]"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = [line for line in result.output.splitlines() if line.startswith(("error: ", "warning: "))]
+    assert said[0] == f"warning: {site / 'content' / 'new.md'}: left out of the site (no listing, feed or sitemap names it) until its page can be made"
+    assert re.fullmatch(r"error: \S*templates/article\.html:1: cannot render /2024/06/new/: ZeroDivisionError: .*", said[1]), said
+    assert len(said) == 2
+    assert not (out / "2024" / "06").exists() and not (out / "tags" / "fresh").exists() and not (out / "archive" / "2024" / "06").exists()
+    assert not [p for p in out.rglob("*") if p.is_file() and b"/new/" in p.read_bytes()]
+    assert check_output(out, Config(base_url="https://example.org/")) == []
+    # Still failing: still left out; a clean build agrees.
+    again = build(site)
+    assert not again.ok and not (out / "2024" / "06").exists()
+    shutil.rmtree(site / CACHE_DIR)
+    shutil.rmtree(out)
+    clean = build(site)
+    assert not clean.ok and clean.articles == 1 and check_output(out, Config(base_url="https://example.org/")) == []
+    # Fixed: the article, its tag and month, and every file naming them are published.
+    (site / "templates" / "article.html").write_text(theme)
+    assert build(site).ok
+    assert (out / "2024" / "06" / "new" / "index.html").is_file() and (out / "tags" / "fresh" / "index.html").is_file()
+    for name in ("index.html", "tags/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "2024/05/old/index.html"):
+        assert b"/new/" in (out / name).read_bytes() or b"fresh" in (out / name).read_bytes(), name
+    assert check_output(out, Config(base_url="https://example.org/")) == []
+
+
+def test_a_template_typo_for_every_article_page_leaves_out_the_new_ones_only(make_site: MakeSite) -> None:
+    site = make_site(content={"old.md": article_md("Old")}, config="search = false\n")
+    assert build(site).ok
+    out = site / "output"
+    before = (out / "atom.xml").read_bytes()
     theme = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
     (site / "templates").mkdir()
     (site / "templates" / "article.html").write_text(theme + "{% if x %}\n")
-    (site / "content" / "new.md").write_text(article_md("New", date="2024-05-02T09:00:00+00:00", tags="[world]"))
-    result = runner.invoke(main, ["build", "--site", str(site)])
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    held = [line for line in result.output.splitlines() if "not published: " in line]
-    assert len(held) == 1 and held[0].startswith(f"error: {site / 'content' / 'new.md'}: not published: archive/2024/05/index.html, atom.xml, "), result.output
-    assert held[0].endswith(" more, which name this article, whose page could not be made; their last versions stay until it can be")
-    assert not (out / "2024" / "05" / "new").exists()
-    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    naming = sorted(p for p, data in after.items() if b"2024/05/new/" in data)
-    assert naming == []
-    # Every file that would have named it is as it was (the listings, feeds and sitemaps).
-    for name in ("index.html", "tags/world/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml"):
-        assert after[name] == before[name], name
-    # Still broken: still held back, and nothing removed.
-    again = build(site)
-    assert not again.ok and not again.written.removed and not (out / "2024" / "05" / "new").exists()
-    # Fixed: the article and every file naming it are published.
+    (site / "content" / "new.md").write_text(article_md("New", date="2024-05-02T09:00:00+00:00"))
+    report = build(site)
+    # The old article keeps its last good page, and stays listed; the new one is left out.
+    assert not report.ok and report.articles == 1
+    assert (out / "atom.xml").read_bytes() == before and (out / "2024" / "05" / "old" / "index.html").is_file()
     (site / "templates" / "article.html").write_text(theme)
-    assert build(site).ok
-    assert (out / "2024" / "05" / "new" / "index.html").is_file()
-    for name in ("index.html", "tags/world/index.html", "atom.xml", "rss.xml", "feed.json", "sitemap.xml", "news-sitemap.xml"):
-        assert b"2024/05/new/" in (out / name).read_bytes(), name
-    for name in ("index.html.gz", "atom.xml.br"):
-        assert (out / name).is_file()
-    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0  # compressed copies agree, no dead link
+    assert build(site).ok and b"/2024/05/new/" in (out / "atom.xml").read_bytes()
 
 
 def test_a_month_is_one_archive_page_whatever_the_offsets_of_its_dates(make_site: MakeSite) -> None:
