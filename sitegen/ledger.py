@@ -86,10 +86,18 @@ class History:
     last_seq: int
     """The highest publication number recorded (0 for none)."""
     warnings: tuple[str, ...] = ()
-    steady: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
-    """The clocks a build of these articles would give this history at: from the newest
-    recorded date up to the build's clock (None: no such date) to the first one after it.
-    A clock outside warns of other articles dated ahead of it (``_moved_ahead``)."""
+    steady: Steady = field(default_factory=lambda: Steady(None, None))
+    """The clocks a build of these articles would give this history (and its warnings) at."""
+
+
+@dataclass(frozen=True, slots=True)
+class Steady:
+    """A span of clocks: from the newest recorded date up to the build's clock (None: no
+    such date) to the first one after it. A clock outside warns of other articles dated
+    ahead of it (``_moved_ahead``)."""
+
+    since: dt.datetime | None
+    until: dt.datetime | None
 
 
 def read_history(
@@ -114,9 +122,13 @@ def read_history(
     stored = load_ledger(content_dir, inputs.read)
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
-    warnings = tuple(f"{path}: {w}" for w in history.warnings) + _moved_ahead(history.articles, stored, now)
-    recorded = [a.published for a in history.articles if a.id in ledger.articles]
-    steady = (max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
+    ahead = _moved_ahead(history.articles, stored, now)
+    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead
+    if ahead:  # they quote this clock: said again only at this clock
+        steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
+    else:
+        recorded = [a.published for a in history.articles if a.id in ledger.articles]
+        steady = Steady(max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
     history = dataclasses.replace(history, warnings=warnings, steady=steady)
     try:
         data = save_ledger(content_dir, ledger, stored)

@@ -30,6 +30,7 @@ from .plan import Output, Tools
 
 if TYPE_CHECKING:
     from .content import Converter
+    from .ledger import Steady
 
 
 @dataclass
@@ -299,9 +300,10 @@ def summary_of(
     warnings: Sequence[str],
     scheduled: int = 0,
     next_due: str = "",
-    steady: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+    steady: Steady | None = None,
 ) -> Summary:
     """``steady``: the clocks the report holds for (ledger.History.steady)."""
+    since, until = (steady.since, steady.until) if steady else (None, None)
     return Summary(
         articles=articles,
         pages=pages,
@@ -311,8 +313,8 @@ def summary_of(
         warnings=tuple(warnings),
         scheduled=scheduled,
         next_due=next_due,
-        steady_from=dates.format_iso(steady[0]) if steady[0] else "",
-        steady_until=dates.format_iso(steady[1]) if steady[1] else "",
+        steady_from=dates.format_iso(since) if since else "",
+        steady_until=dates.format_iso(until) if until else "",
     )
 
 
