@@ -366,7 +366,7 @@ _WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)
 
 def _grouped(warnings: list[str]) -> list[str]:
     """``warnings`` (or errors), one mistake made in many files (a key misspelt in 300
-    articles) said for the first few files and then counted, in the place of its first."""
+    articles) said for the first few files, then counted on one line where the next would be."""
     by_reason: dict[str, list[int]] = {}
     for index, warning in enumerate(warnings):
         if match := _WHERE.match(warning):

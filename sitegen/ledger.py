@@ -148,29 +148,21 @@ def read_history(
 def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.datetime) -> tuple[str, ...]:
     """A warning for each article already published whose date now lies in the future: it
     stays out (readers have it), but feeds show it dated ahead, likely a slip of the date.
-    Past a few, the others are counted in one more: many at once mean a clock behind (a CI
-    machine's, or SOURCE_DATE_EPOCH), not many slips."""
+    Each says the same but for its file and line (the date's), so that many at once (a
+    clock behind: a CI machine's, or SOURCE_DATE_EPOCH) are said as one, counted."""
     numbered = stored.articles if stored else {}
-    ahead = [a for a in articles if a.published > now and not a.draft and numbered.get(a.id, _UNNUMBERED).seq]
     warnings = []
-    for article in ahead[:_SAID_IN_FULL]:
-        try:
-            line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "date", ":")
-        except OSError:
-            line = None
-        warnings.append(
-            f"{article.source}{f':{line}' if line else ''}: date {dates.format_iso(article.published)} is after the build's clock"
-            f" ({dates.format_iso(now)}), but the article is out already: it stays out, and feeds show it dated ahead"
-        )
-    if (more := len(ahead) - _SAID_IN_FULL) > 0:
-        warnings.append(
-            f"and {more} more article{'s' if more > 1 else ''} out already are dated after the build's clock ({dates.format_iso(now)}):"
-            " is the clock, or SOURCE_DATE_EPOCH, behind?"
-        )
+    for article in articles:
+        if article.published > now and not article.draft and numbered.get(article.id, _UNNUMBERED).seq:
+            try:
+                line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "date", ":")
+            except OSError:
+                line = None
+            warnings.append(
+                f"{article.source}{f':{line}' if line else ''}: its date is after the build's clock ({dates.format_iso(now)}),"
+                " but it is out already: it stays out, and feeds show it dated ahead"
+            )
     return tuple(warnings)
-
-
-_SAID_IN_FULL = 3
 
 
 def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Ledger | None:

@@ -166,7 +166,7 @@ def test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning(sit
     path.write_text(story(6).replace("2025-02-07", "2026-06-06"))
     built = runner.invoke(main, ["build", "--site", str(site)])
     assert built.exit_code == 0 and "is after the build's clock" in built.output, built.output
-    assert f"{path}:3: date 2026-06-06T09:00:00+00:00 is after the build's clock" in built.output and "out already" in built.output
+    assert f"{path}:3: its date is after the build's clock" in built.output and "out already" in built.output
     status, output = against(rebuild=False)
     assert status == 0, output
     assert "Story 6" in (site / "output" / "atom.xml").read_text()
