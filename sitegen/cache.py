@@ -239,10 +239,6 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     def key(self) -> str:
         return self.key_and_reads()[0]
 
-    @property
-    def reads(self) -> tuple[str, ...]:
-        return self.key_and_reads()[1]
-
     def key_and_reads(self) -> tuple[str, tuple[str, ...]]:
         return _MADE_DECODER.decode(self.made)
 
@@ -682,9 +678,9 @@ def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: boo
 class SeedFiles:
     """What a seeds folder holds."""
 
-    seeds: list[str]
+    seeds: tuple[str, ...]
     """The seeds: the files directly in it whose names end in .txt, sorted."""
-    strays: list[str]
+    strays: tuple[str, ...]
     """What looks meant for the import but is not imported, sorted: files ending in .TXT,
     .Txt..., and subfolders holding such files (by their path and a trailing separator)."""
 
@@ -700,7 +696,7 @@ def find_seeds(folder: Path | str) -> SeedFiles:
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return SeedFiles(seeds, strays)
+        return SeedFiles((), ())
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -714,8 +710,6 @@ def find_seeds(folder: Path | str) -> SeedFiles:
                 strays.append(entry.path + os.sep)
         elif name.endswith(".txt"):
             seeds.append(entry.path)
-        elif name.lower().endswith(".txt") and not name.endswith(".sitegen-tmp"):
+        elif name.lower().endswith(".txt"):
             strays.append(entry.path)
-    seeds.sort()
-    strays.sort()
-    return SeedFiles(seeds, strays)
+    return SeedFiles(tuple(sorted(seeds)), tuple(sorted(strays)))

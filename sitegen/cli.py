@@ -244,8 +244,8 @@ def init(folder: Path) -> None:
     made = init_site(folder)
     for path in made.created:
         click.echo(f"created {shown_path(path)}")
-    for path, lines in made.extended:
-        click.echo(f"added {' and '.join(lines)} to {shown_path(path)} (it exists: nothing else changed)")
+    for extended in made.extended:
+        click.echo(f"added {' and '.join(extended.lines)} to {shown_path(extended.path)} (it exists: nothing else changed)")
     for path in made.kept:
         click.echo(f"kept {shown_path(path)} (it exists)")
     _print_messages(made.problems, [])

@@ -242,8 +242,8 @@ def _indented(document: str, body: str) -> str:
     ``document`` given back when it makes that line code: stripped, an indented code block
     at the top became a paragraph. The blank lines before it stay dropped, and shallower
     indentation too (``  # Title`` stays a heading, as CommonMark reads it): every body
-    that does not start with code is what it was, and so is every published article's
-    content hash (no reader sees it as updated)."""
+    that does not start with code is what it was, and so is its content hash (no reader
+    sees it as updated). One that does start with code changes, rightly: it was wrong."""
     try:
         _, after = _HANDLER.split(document.strip())
     except ValueError:  # no closing line: python-frontmatter gave the whole text back

@@ -125,14 +125,21 @@ jobs:
 
 
 @dataclass(frozen=True, slots=True)
+class Extended:
+    """A file that was there already, and the lines added at its end."""
+
+    path: Path
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Made:
     """What a scaffolding command did, file by file."""
 
     created: tuple[Path, ...]
     kept: tuple[Path, ...]
     """Files that were there already: left as they are."""
-    extended: tuple[tuple[Path, tuple[str, ...]], ...] = ()
-    """Files that were there already, and the lines added at the end of each."""
+    extended: tuple[Extended, ...] = ()
     problems: tuple[OutputError, ...] = ()
     """What could not be done, each naming its file and what to do instead."""
 
@@ -183,7 +190,7 @@ def init_site(site_dir: Path) -> Made:
         return Made(made.created, made.kept, problems=(OutputError(gitignore, f"cannot be read: {e.strerror}: {yourself}"),))
     if not added:
         return made
-    return Made(made.created, kept, extended=((gitignore, added),))
+    return Made(made.created, kept, extended=(Extended(gitignore, added),))
 
 
 def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> Path:
