@@ -17,7 +17,7 @@ from .build import build as run_build
 from .config import Config, load_config, override
 from .errors import shown_path
 from .parallel import default_jobs
-from .urls import is_local
+from .urls import is_absolute_http, is_local
 
 SITE_OPTION = click.option(
     "--site",
@@ -217,7 +217,14 @@ def import_(site_dir: Path, no_wait: bool) -> None:
 @click.option("--drafts", is_flag=True, help="Show drafts too.")
 @click.option("--future", is_flag=True, help="Show articles dated in the future too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes per build.  [default: the CPU count]")
-def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs: int | None) -> None:
+@click.option(
+    "--base-url",
+    "base_url",
+    metavar="URL",
+    default=None,
+    help="The address pages link to, as other devices reach this server (with --bind 0.0.0.0: http://192.168.1.20:8000/).  [default: the server's own]",
+)
+def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs: int | None, base_url: str | None) -> None:
     """Build the site for this machine's address, serve it, and rebuild and reload open
     pages whenever seeds, content, templates or sitegen.toml change. Ctrl-C stops it.
 
@@ -229,7 +236,10 @@ def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs
     from .serve import serve as run_server
 
     _require_site(site_dir)
-    run_server(site_dir, ServeOptions(port=port, bind=bind, drafts=drafts, future=future, jobs=jobs))
+    if base_url is not None and not is_absolute_http(base_url):
+        # Said now: the server would start and show every page's links broken.
+        raise click.BadParameter(f"must be an absolute http(s) URL such as http://192.168.1.20:8000/, not {base_url!r}", param_hint="--base-url")
+    run_server(site_dir, ServeOptions(port=port, bind=bind, drafts=drafts, future=future, jobs=jobs, base_url=base_url))
 
 
 @main.command()

@@ -83,6 +83,9 @@ class ServeOptions:
     """Publish articles dated in the future too, as ``sitegen build --future`` does."""
     jobs: int | None = None
     """Worker processes per build (default: build()'s, one per CPU)."""
+    base_url: str | None = None
+    """The address pages link to: what other devices reach this server at (a phone on the
+    network: ``http://192.168.1.20:8000/``). Default: the server's own local address."""
 
 
 class ServeError(SitegenError):
@@ -127,6 +130,8 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
     try:
         url = server.start()
         say(f"Serving {site_dir.resolve()} at {url} (Ctrl-C to stop)")  # "." says nothing
+        for note in serving_notes(server.options, url):
+            say(note)
         server.wait()
     except KeyboardInterrupt:
         say("Stopping.")
@@ -197,7 +202,7 @@ class Server:
         self._httpd = _listen(self.options.bind, self.options.port)
         try:
             self.url = local_url(self.options.bind, self._httpd.server_address[1])
-            self._overrides = build_overrides(self.options, self.url)
+            self._overrides = build_overrides(self.options, self.options.base_url or self.url)
             # Not <site>/.sitegen-cache/serve: output.check_output_dir refuses any folder
             # inside the build cache. A temporary folder, as `mkdocs serve` uses.
             self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
@@ -372,6 +377,15 @@ class Server:
     def _announce(self, errors: tuple[str, ...]) -> None:
         self._builds += 1
         self._announcer.announce(BuildStatus(build_id=f"{self._session}-{self._builds}", errors=errors))
+
+
+def serving_notes(options: ServeOptions, url: str) -> list[str]:
+    """What to say beside the server's address about the one pages link to."""
+    if options.base_url and options.base_url != url:
+        return [f"Pages link to {options.base_url}"]
+    if options.bind in ("0.0.0.0", "::", ""):
+        return [f"Pages link to {url}, which only this machine reaches: give --base-url with its address on your network for other devices"]
+    return []
 
 
 def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:

@@ -18,9 +18,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
+from sitegen.cli import main
 from sitegen.serve import (
     EVENTS_PATH,
     BuildStatus,
@@ -32,6 +34,7 @@ from sitegen.serve import (
     inject,
     local_url,
     resolve_target,
+    serving_notes,
 )
 from sitegen.theme import default_theme_dir
 
@@ -152,6 +155,23 @@ def test_home_page_is_served_with_the_reload_script_and_local_links(make_site: M
     assert any(line.startswith("Built in") for line in log)
 
     assert not (site / "output").exists()
+
+
+def test_pages_link_to_the_address_other_devices_use_when_given(make_site: MakeSite, start: Start) -> None:
+    site = make_site(content={"a.md": article_md("First story")})
+    server = start(site, base_url="http://192.0.2.10:8000/")
+    home = get(server.url, "/")
+    assert home.status == 200 and canonical(home.body) == "http://192.0.2.10:8000/"
+    assert '<link href="http://192.0.2.10:8000/atom.xml"' in get(server.url, "/atom.xml").body
+
+
+def test_serve_says_where_pages_link_when_other_devices_may_look() -> None:
+    url = "http://127.0.0.1:8000/"
+    assert serving_notes(ServeOptions(bind="0.0.0.0"), url) == [
+        f"Pages link to {url}, which only this machine reaches: give --base-url with its address on your network for other devices"
+    ]
+    assert serving_notes(ServeOptions(bind="0.0.0.0", base_url="http://192.0.2.10:8000/"), url) == ["Pages link to http://192.0.2.10:8000/"]
+    assert serving_notes(ServeOptions(), url) == []
 
 
 def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> None:
@@ -393,3 +413,9 @@ def test_serve_shows_drafts_and_future_articles_when_asked(make_site: MakeSite, 
     ledger = (site / "content" / ".sitegen-updated.json").read_text()
     assert ledger.count('"seq"') == 1  # only the published article: previews are not recorded
     assert not (site / "output").exists()
+
+
+def test_serve_refuses_a_base_url_that_is_no_address(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--base-url", "notaurl"])
+    assert result.exit_code == 2 and "Invalid value for --base-url: must be an absolute http(s) URL" in result.output
