@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from . import dates, urls
 from .errors import ConfigError, line_of
@@ -359,7 +359,21 @@ def _check_base_url(value: str, fail: Any) -> str:
     if {".", ".."} & set(path.split("/")):
         raise fail(f"must not contain . or .. in its path: {value!r}")
     path = path if path.endswith("/") else path + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    # Written as a URI, all ASCII: sitemaps require it, and some feed readers too. A host
+    # such as bücher.example in its IDNA form (xn--bcher-kva.example), a path's other
+    # characters percent-encoded; what a browser shows is the same.
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError as e:
+            raise fail(f"has a host name that is not a valid internationalised domain name: {value!r}") from e
+        netloc = ascii_host + netloc[len(host) :] if netloc.lower().startswith(host) else ascii_host
+    return f"{parts.scheme}://{netloc}{quote(path, safe=_PATH_SAFE)}"
+
+
+_PATH_SAFE = "/%!$&'()*+,;=:@~"
+"""What a URI path may hold as it is (RFC 3986), besides letters, digits and -._"""
 
 
 _LONG_NUMBER_RE = re.compile(r"[0-9_]{4301}")

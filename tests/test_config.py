@@ -114,6 +114,28 @@ def test_import_date_and_tags_rules() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+        ("https://Bücher.Example:8080/nachrichten/", "https://xn--bcher-kva.example:8080/nachrichten/"),
+        ("https://example.org/näher/", "https://example.org/n%C3%A4her/"),
+        ("https://example.org/a%20b/", "https://example.org/a%20b/"),
+    ],
+)
+def test_base_url_is_written_as_an_ascii_uri(value: str, expected: str) -> None:
+    """Sitemaps (and some feed readers) take URIs only: the host in its IDNA form, the path percent-encoded."""
+    assert parse_config(f'title = "T"\nbase_url = "{value}"\n', P).base_url == expected
+
+
+def test_a_sitemap_of_an_internationalised_host_is_ascii(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://bücher.example/"\n')
+    assert build(site).ok
+    sitemap = (site / "output" / "sitemap.xml").read_bytes()
+    assert sitemap.isascii() and b"<loc>https://xn--bcher-kva.example/2024/05/a/</loc>" in sitemap
+    assert "bücher" not in (site / "output" / "atom.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
         ("https://example.org//evil.example/", "https://example.org/evil.example/"),
         ("https://example.org//", "https://example.org/"),
         ("https://example.org/news//2024///", "https://example.org/news/2024/"),
