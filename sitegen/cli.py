@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from . import __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, load_config, override
-from .errors import shown_path
+from .errors import grouped, shown_path
 from .parallel import default_jobs
 from .urls import is_absolute_http, is_local
 
@@ -365,33 +364,8 @@ def _print_messages(warnings: Sequence[object], errors: Sequence[object], every:
     """Warnings, then errors; one said of many files is counted past the first few, unless ``every``."""
     for kind, messages, colour in (("warning", warnings, "yellow"), ("error", errors, "red")):
         shown = [_relative(str(m)) for m in messages]
-        for message in shown if every else _grouped(shown):
+        for message in shown if every else grouped(shown):
             click.secho(f"{kind}: {message}", fg=colour, err=True)
-
-
-SAID_IN_FULL = 3
-"""How many files a warning is said for in full before the others are counted."""
-_WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)
-
-
-def _grouped(warnings: list[str]) -> list[str]:
-    """``warnings`` (or errors), one mistake made in many files (a key misspelt in 300
-    articles) said for the first few files, then counted on one line where the next would be."""
-    by_reason: dict[str, list[int]] = {}
-    for index, warning in enumerate(warnings):
-        if match := _WHERE.match(warning):
-            by_reason.setdefault(match["reason"], []).append(index)
-    said: list[str] = []
-    for index, warning in enumerate(warnings):
-        match = _WHERE.match(warning)
-        group = by_reason[match["reason"]] if match else [index]
-        place = group.index(index)
-        if place < SAID_IN_FULL:
-            said.append(warning)
-        elif place == SAID_IN_FULL and match:
-            more = len(group) - SAID_IN_FULL
-            said.append(f"... and {more} more file{'s' if more > 1 else ''}: {match['reason']}")
-    return said
 
 
 def _relative(message: str) -> str:

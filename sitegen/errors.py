@@ -113,3 +113,28 @@ class TemplateError(SitegenError):
 
 class OutputError(SitegenError):
     """A file could not be written where it was asked to go."""
+
+
+SAID_IN_FULL = 3
+"""How many files a warning is said for in full before the others are counted."""
+_WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)
+
+
+def grouped(warnings: list[str]) -> list[str]:
+    """``warnings`` (or errors), one mistake made in many files (a key misspelt in 300
+    articles) said for the first few files, then counted on one line where the next would be."""
+    by_reason: dict[str, list[int]] = {}
+    for index, warning in enumerate(warnings):
+        if match := _WHERE.match(warning):
+            by_reason.setdefault(match["reason"], []).append(index)
+    said: list[str] = []
+    for index, warning in enumerate(warnings):
+        match = _WHERE.match(warning)
+        group = by_reason[match["reason"]] if match else [index]
+        place = group.index(index)
+        if place < SAID_IN_FULL:
+            said.append(warning)
+        elif place == SAID_IN_FULL and match:
+            more = len(group) - SAID_IN_FULL
+            said.append(f"... and {more} more file{'s' if more > 1 else ''}: {match['reason']}")
+    return said

@@ -49,7 +49,8 @@ import watchfiles
 
 from .build import build
 from .config import CONFIG_NAME
-from .errors import SitegenError
+from .errors import SitegenError, grouped
+from .ledger import LEDGER_NAME
 from .output import TEMP_SUFFIX
 from .theme import is_editor_leftover
 
@@ -163,6 +164,9 @@ class Server:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._dirty = threading.Event()
+        self._changes: set[str] = set()
+        """The files seen changing since the last build began (site-relative), for the log."""
+        self._changes_lock = threading.Lock()
         """Set by the watchers when a source changed: the builder thread builds again."""
         self._restart = threading.Event()
         """Set when a source folder appeared or went: the source watcher starts over."""
@@ -275,7 +279,7 @@ class Server:
             for changes in self._watch([Path(top)], wanted, recursive=False, stop=_AnyOf(self._stopping)):
                 ready.set()
                 if changes:
-                    self._dirty.set()
+                    self._note(changes)
                 if any(change != watchfiles.Change.modified and os.path.basename(path) in SOURCE_FOLDERS for change, path in changes):
                     self._restart.set()
         except Exception as e:  # a watcher that dies must say so, not end silently
@@ -303,13 +307,21 @@ class Server:
                                 self._dirty.set()
                             started = True
                         if changes:
-                            self._dirty.set()
+                            self._note(changes)
                 except FileNotFoundError:
                     if watching:
                         raise
                     self._dirty.set()  # a folder went between listing and watching: list them again
         except Exception as e:
             self._watcher_failed(e)
+
+    def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
+        """A build is due, and these files are why."""
+        with self._changes_lock:
+            for _, path in changes:
+                if os.path.basename(path) != LEDGER_NAME:  # sitegen's own, written by each build
+                    self._changes.add(os.path.relpath(path, self.site_dir.resolve()))
+        self._dirty.set()
 
     @staticmethod
     def _watch(
@@ -360,16 +372,22 @@ class Server:
             return
         errors = tuple(str(e) for e in report.errors)
         written = report.written
+        # The files seen changing until now: what this build followed (one saved while it
+        # ran may wait for the next, which then finds nothing to do and says nothing).
+        with self._changes_lock:
+            changed = tuple(sorted(self._changes))
+            self._changes.clear()
         # The build's own writes (imported seeds, the dates ledger in content/) wake the
         # watchers again; that build finds nothing to do and must not reload every page.
         if not first and not written.written and not written.removed and errors == self.status.errors:
             return
-        for warning in report.warnings:
+        for warning in grouped([str(w) for w in report.warnings]):
             self._log(f"warning: {warning}")
-        for error in errors:
+        for error in grouped(list(errors)):
             self._log(f"error: {error}")
+        after = f" ({_named(changed)} changed)" if changed else ""
         self._log(
-            f"{'Built' if first else 'Rebuilt'} in {report.seconds:.2f} s: {len(written.written)} written, "
+            f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
             f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."
         )
         self._announce(errors)
@@ -497,6 +515,13 @@ _CONTENT_TYPES = {
 
 def _content_type(path: Path) -> str:
     return _CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _named(paths: tuple[str, ...]) -> str:
+    """``a.md``, ``a.md and b.md``, ``a.md, b.md and 3 more``."""
+    if len(paths) <= 2:
+        return " and ".join(paths)
+    return f"{paths[0]}, {paths[1]} and {len(paths) - 2} more"
 
 
 def _is_source_change(change: watchfiles.Change, path: str) -> bool:

@@ -176,7 +176,8 @@ def test_serve_says_where_pages_link_when_other_devices_may_look() -> None:
 
 def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("Old headline")})
-    server = start(site)
+    log: list[str] = []
+    server = start(site, log)
     events = EventStream(server.url)
     try:
         hello = events.next_event()
@@ -191,6 +192,9 @@ def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> 
     finally:
         events.close()
     assert not (site / "output").exists()
+    # The log says which file the rebuild followed, as Hugo's does.
+    rebuilt = [line for line in log if line.startswith("Rebuilt")]
+    assert rebuilt and rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
 
 
 def test_a_template_error_shows_an_overlay_over_the_last_good_pages(make_site: MakeSite, start: Start) -> None:
