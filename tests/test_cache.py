@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import msgspec
+import pytest
+from conftest import MakeSite, article_md
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import cache
+from sitegen.build import build
 
 # What happens to a file between two builds.
 FATES = ("kept", "touched", "rewritten same size", "grown", "deleted", "made a link", "kept but racy", "touched but racy")
@@ -61,3 +65,18 @@ def test_all_unchanged_answers_and_records_as_unchanged_does(tmp_path_factory: o
         assert {p: (s.sha, s.size, s.mtime_ns) for p, s in lean.seen.items()} == {p: (s.sha, s.size, s.mtime_ns) for p, s in plain.seen.items()}
     else:
         assert any(f in ("rewritten same size", "grown", "deleted", "made a link") for f in fates)
+
+
+def test_every_flipped_bit_of_a_cache_file_is_found(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    path = site / cache.CACHE_DIR / "state.bin"
+    data = path.read_bytes()
+    cache._load_blob(path, cache._STATE_DECODER)  # as written: read
+    rng = random.Random(5)
+    for position in rng.sample(range(len(data)), min(300, len(data))):
+        flipped = bytearray(data)
+        flipped[position] ^= 1 << rng.randrange(8)
+        path.write_bytes(bytes(flipped))
+        with pytest.raises(ValueError):
+            cache._load_blob(path, cache._STATE_DECODER)
