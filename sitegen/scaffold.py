@@ -81,7 +81,7 @@ on:
   push:
     branches: [main]
 permissions:
-  contents: read
+  contents: write  # to keep the site's history: see "Keep what readers were shown"
   pages: write
   id-token: write
 concurrency:
@@ -111,6 +111,17 @@ jobs:
       # Once the site is live: stop before deploying if subscribers would see a changed id,
       # a lost entry or a moved date (put your base_url here).
       # - run: sitegen check --against https://example.github.io/news/
+      # The ledger (content/.sitegen-updated.json: the dates and order readers were shown)
+      # and articles imported from seeds/ are the site's source: committed back, so that
+      # the next build shows readers the same history instead of working it out anew (a
+      # push made with the workflow's token starts no other run).
+      - name: Keep what readers were shown
+        run: |
+          git add content
+          if ! git diff --cached --quiet; then
+            git -c user.name=sitegen -c user.email=sitegen@users.noreply.github.com commit -q -m "Record what readers were shown"
+            git push
+          fi
       - uses: actions/upload-pages-artifact@v3
         with:
           path: output

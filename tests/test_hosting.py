@@ -479,3 +479,17 @@ def test_nginx_recipe_serves_precompressed_files_with_the_right_headers(site: Pa
     assert status == 200 and head["cache-control"] == headers.IMMUTABLE and body == files[image] and "content-encoding" not in head
     status, head, body = get(port, "/news/no/such/page/", "gzip")
     assert status == 404 and gzip.decompress(body) == files["404.html"]
+
+
+def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:
+    """Without the ledger of what readers were shown, the next run would date an edited
+    article anew: the workflow keeps it, and may push it."""
+    import yaml
+
+    workflow = yaml.safe_load(CI_WORKFLOW % {"package": ""})
+    assert workflow["permissions"]["contents"] == "write"
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("name") or step.get("run") or step.get("uses") for step in steps]
+    keep = steps[names.index("Keep what readers were shown")]
+    assert names.index("sitegen build") < names.index("Keep what readers were shown") < names.index("actions/upload-pages-artifact@v3")
+    assert "git add content" in keep["run"] and "git push" in keep["run"] and "git diff --cached --quiet" in keep["run"]
