@@ -259,7 +259,10 @@ def init(folder: Path) -> None:
         click.echo(f"kept {shown_path(path)} (it exists)")
     _print_messages(made.problems, [])
     here = "" if folder == Path(".") else f" --site {shown_path(folder)}"
-    click.echo(f"Next: put seeds in {shown_path(folder / 'seeds')}/ or run `sitegen new{here} \"A title\"`, then `sitegen build{here}`.")
+    click.echo(
+        f"Next: put seeds in {shown_path(folder / 'seeds')}/ or run `sitegen new{here} \"A title\"` (a draft: `sitegen serve{here} --drafts`"
+        f" shows it), then `sitegen build{here}`."
+    )
 
 
 @main.command()

@@ -27,6 +27,7 @@ def test_init_makes_a_site_that_builds_with_no_warning(runner: CliRunner, tmp_pa
     for name in ("sitegen.toml", ".gitignore", ".github/workflows/site.yml"):
         assert (site / name).is_file() and f"created {site / name}" in result.output
     assert (site / "seeds").is_dir() and (site / "content").is_dir()
+    assert f'`sitegen new --site {site} "A title"` (a draft: `sitegen serve --site {site} --drafts` shows it)' in result.output
     steps = yaml.safe_load((site / ".github/workflows/site.yml").read_text())["jobs"]["build"]["steps"]
     # Never "pip install sitegen": that name on PyPI is another project.
     [install] = [step for step in steps if step.get("name") == "Install sitegen"]
