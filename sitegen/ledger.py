@@ -123,7 +123,7 @@ def read_history(
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
-    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead
+    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead + _republished(articles, stored)
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
     else:
@@ -162,6 +162,43 @@ def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.dat
                 f"{article.source}{f':{line}' if line else ''}: its date is after the build's clock ({dates.format_iso(now)}),"
                 " but it is out already: it stays out, and feeds show it dated ahead"
             )
+    return tuple(warnings)
+
+
+def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[str, ...]:
+    """A warning for each article new to the ledger that reads exactly as one it published
+    under an id no article of this build has: most likely that article, its file renamed
+    (an id left out of the front matter is derived from the file's name) or its ``id``
+    changed. Feed readers would show it again as new, and its old address lead nowhere.
+
+    Only warned of, not taken for that article: two articles may read alike (a notice
+    published twice, a story withdrawn and another written the same), and the one who
+    knows says so in its front matter."""
+    known = stored.articles if stored else {}
+    fresh = [a for a in articles if a.id not in known and not a.draft]
+    if not fresh:
+        return ()  # the usual build: no need to look through the ledger's hashes
+    wanted = {a.content_hash for a in fresh}
+    present = {a.id for a in articles}
+    gone: dict[str, tuple[int, str]] = {}  # hash -> (seq, id) of the latest published one gone
+    for key, entry in known.items():
+        if entry.hash in wanted and key not in present and (entry.seq, key) > gone.get(entry.hash, (-1, "")):
+            gone[entry.hash] = (entry.seq, key)
+    warnings = []
+    for article in fresh:
+        if article.content_hash not in gone:
+            continue
+        old = gone[article.content_hash][1]
+        try:
+            line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "id", ":") or 1
+        except OSError:
+            line = 1
+        addresses = known[old].urls
+        where = f" (at {addresses[-1]})" if addresses else ""
+        warnings.append(
+            f"{article.source}:{line}: reads exactly as the article published as {old}{where}, which feed readers"
+            f" will show again as new: if it is that article, keep its id: add 'id: {old}' to its front matter"
+        )
     return tuple(warnings)
 
 

@@ -189,3 +189,53 @@ def test_the_ledger_is_read_as_the_lenient_reading_reads_it(tmp_path_factory: py
     folder = tmp_path_factory.mktemp("ledger")
     (folder / LEDGER_NAME).write_bytes(data)
     assert load_ledger(folder) == _read_leniently(data)
+
+
+RENAMED_SITE = 'base_url = "https://example.org/"\n'
+
+
+def test_a_renamed_content_file_is_warned_of_as_the_article_it_reads_as(make_site: MakeSite) -> None:
+    """No ``id:``: the id comes from the file's name, so a rename would show the article
+    to subscribers again as new (and leave its address to nothing), unless told."""
+    site = make_site(content={"story-032.md": article_md("Harbour reopens", body="The harbour reopened."), "other.md": article_md("Other")}, config=RENAMED_SITE)
+    first = build(site)
+    assert first.ok and not first.warnings, first.warnings
+    ledger = json.loads((site / "content" / LEDGER_NAME).read_text())["articles"]
+    old_id, entry = next((k, v) for k, v in ledger.items() if v["urls"][-1] == "https://example.org/2024/05/story-032/")
+    (site / "content" / "story-032.md").rename(site / "content" / "harbour-32.md")
+    report = build(site)
+    renamed = [w for w in report.warnings if "reads exactly as" in w]
+    assert renamed == [
+        f"{site / 'content' / 'harbour-32.md'}:1: reads exactly as the article published as {old_id} (at {entry['urls'][-1]}), which feed readers"
+        f" will show again as new: if it is that article, keep its id: add 'id: {old_id}' to its front matter"
+    ]
+    # As told: the article keeps its id, and the warning goes.
+    path = site / "content" / "harbour-32.md"
+    path.write_text(path.read_text().replace("title:", f"id: {old_id}\ntitle:", 1))
+    fixed = build(site)
+    assert fixed.ok and not [w for w in fixed.warnings if "reads exactly as" in w], fixed.warnings
+    assert old_id in (site / "output" / "atom.xml").read_text()
+
+
+def test_an_id_changed_in_front_matter_is_warned_of_at_its_line(make_site: MakeSite) -> None:
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(3)}, config=RENAMED_SITE)
+    assert build(site).ok
+    path = site / "content" / "s1.md"
+    path.write_text(_story(1).replace("id: urn:test:1", "id: urn:test:one"))
+    report = build(site)
+    line = path.read_text().splitlines().index("id: urn:test:one") + 1
+    assert [w for w in report.warnings if "reads exactly as" in w] == [
+        f"{path}:{line}: reads exactly as the article published as urn:test:1 (at https://example.org/2025/03/s1/), which feed readers"
+        " will show again as new: if it is that article, keep its id: add 'id: urn:test:1' to its front matter"
+    ]
+
+
+def test_a_copy_or_an_edited_new_article_is_not_taken_for_another(make_site: MakeSite) -> None:
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(3)}, config=RENAMED_SITE)
+    assert build(site).ok
+    # A copy under a new id while the original stays: two articles that read alike.
+    (site / "content" / "copy.md").write_text(_story(0).replace("urn:test:0", "urn:test:copy").replace("slug: s0", "slug: copy"))
+    # A renamed id with its text edited too: nothing reads exactly as before.
+    (site / "content" / "s2.md").write_text(_story(2, summary="'Now with a summary.'").replace("urn:test:2", "urn:test:two"))
+    report = build(site)
+    assert report.ok and not [w for w in report.warnings if "reads exactly as" in w], report.warnings
