@@ -136,7 +136,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
     history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now(), record_urls=not preview)
-    site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq)
+    site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed).
     theme = Theme(site_dir, memo.inputs)
     # The output folder is marked as being written (a killed build's temp files are then
@@ -160,7 +160,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             made_errors += made.rendering.errors
             left_out += unmade
             gone = {id(a) for a in left_out}
-            site = site_mod.build_site([a for a in history.articles if id(a) not in gone], config, history.feed_id, history.last_seq)
+            remaining = [a for a in history.articles if id(a) not in gone]
+            site = site_mod.build_site(remaining, config, history.feed_id, history.last_seq, history.latest_first)
             made = _plan_and_render(site, theme, memo, output_dir, workers)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         record_planned(output_dir, rendering.staged, mark=False)

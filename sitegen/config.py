@@ -95,16 +95,17 @@ class Config:
     page_size: int = 10
     """Articles per index page (home and tag pages)."""
     feed_size: int = 20
-    """Newest articles listed in each feed."""
+    """Newest articles listed in each feed, by order of first publication. Taken-down ones
+    count (in the site's feeds): a feed gets shorter rather than bring back an old entry."""
     feed_content: str = "full"
     """What feed entries carry: "full" (the article's HTML plus a summary) or "summary"."""
     feed_max_bytes: int = 1_000_000
     """Byte budget per feed: the oldest entries are left out until the feed fits. At least
     FEED_MIN_BYTES."""
     feed_window: int = 7
-    """Days: the site's feeds also hold every article first published within this many days
-    of the newest one's first publication, however many that is, so that a reader polling
-    weekly misses nothing of a burst (the byte budget still applies)."""
+    """Days: feeds also hold every article first published within this many days of the
+    site's latest first publication (a taken-down article's too), however many that is, so
+    that a reader polling weekly misses nothing of a burst (the byte budget still applies)."""
     archive_size: int = 50
     """Articles per RFC 5005 archive document, in order of first publication."""
     future: bool = False

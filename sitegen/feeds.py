@@ -1,11 +1,12 @@
 """Site -> feeds: Atom 1.0 and RSS 2.0 through feedgen, JSON Feed 1.1, for the whole site and
 for every tag, plus RFC 5005 archive documents behind the site's feeds in all three formats.
 
-What a feed holds (``plan_feeds``): its newest ``feed_size`` articles, every article first
-published within ``feed_window`` days of the newest one (a burst of any size reaches a
-reader that polls weekly), and for the site's feeds every article after the last full
-archive document. The byte budget then leaves out the oldest of those it may, and decides
-one set of entries for Atom, RSS and JSON alike.
+What a feed holds (``plan_feeds``): its newest ``feed_size`` articles by order of first
+publication, every article first published within ``feed_window`` days of the site's
+latest (a burst of any size reaches a reader that polls weekly), and for the site's feeds
+every article after the last full archive document. Taken-down articles still count, so
+that an entry that left a feed never comes back (``select``). The byte budget then leaves
+out the oldest of those it may, and decides one set of entries for Atom, RSS and JSON alike.
 
 Archive documents are cut by order of first publication (the ledger's ``seq``): archive N
 holds numbers (N-1)*archive_size+1 to N*archive_size, and is published once the last of
@@ -20,6 +21,7 @@ otherwise, so every field here is set explicitly and entries are appended in ord
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 import json
 import re
@@ -429,22 +431,47 @@ def archive_chunks(site: Site) -> list[tuple[Article, ...]]:
     return [tuple(chunk) for chunk in chunks]
 
 
-def select(site: Site, articles: Sequence[Article], unarchived: bool) -> tuple[tuple[Article, ...], tuple[str, ...]]:
-    """A feed's entries before the byte budget, newest first, and the ids of those the
-    budget may not leave out (with ``unarchived``: those in no full archive document)."""
-    config = site.config
-    newest = max((a.first_published for a in articles if a.first_published), default=None)
-    recent = newest - dt.timedelta(days=config.feed_window) if newest else None
-    boundary = (site.last_seq // config.archive_size) * config.archive_size if unarchived else None
+def window_start(site: Site) -> dt.datetime | None:
+    """Where every feed's window begins: ``feed_window`` days before the latest first
+    appearance on the site (None: nothing published). The ledger's latest counts,
+    taken-down articles included: taking down the newest brings back no older one."""
+    firsts = [a.first_published for a in site.articles if a.first_published is not None]
+    if site.latest_first is not None:
+        firsts.append(site.latest_first)
+    newest = max(firsts, default=None)
+    return newest - dt.timedelta(days=site.config.feed_window) if newest is not None else None
 
-    def wanted(index: int, article: Article) -> bool:
-        if index < config.feed_size:
+
+def select(
+    site: Site, articles: Sequence[Article], unarchived: bool, since: dt.datetime | None
+) -> tuple[tuple[Article, ...], tuple[str, ...]]:
+    """A feed's entries before the byte budget, newest first, and the ids of those the
+    budget may not leave out (with ``unarchived``: those in no full archive document).
+
+    An entry that has left a feed never comes back (readers would show it unread again):
+    the newest ``feed_size`` are counted by publication number (ledger.py), which no
+    taken-down article gives back, so taking one down leaves the feed one shorter. For the
+    site's feeds, taken-down articles are counted too (numbers up to ``last_seq``); the
+    ledger does not remember a taken-down article's tags or bylines, so a tag's or an
+    author's feed counts only the articles it still has. ``since``: where the feed window
+    begins (``window_start``)."""
+    config = site.config
+    boundary = (site.last_seq // config.archive_size) * config.archive_size if unarchived else None
+    if unarchived and site.last_seq:
+        floor = site.last_seq - config.feed_size
+        newest = {a.id for a in articles if a.seq > floor}
+    else:
+        # Without a ledger (every seq 0) the sort keeps the feed's order: its newest by date.
+        newest = {a.id for a in heapq.nlargest(config.feed_size, articles, key=lambda a: a.seq)}
+
+    def wanted(article: Article) -> bool:
+        if article.id in newest:
             return True
-        if recent is not None and article.first_published is not None and article.first_published >= recent:
+        if since is not None and article.first_published is not None and article.first_published >= since:
             return True
         return boundary is not None and article.seq > boundary
 
-    entries = tuple(a for i, a in enumerate(articles) if wanted(i, a))
+    entries = tuple(a for a in articles if wanted(a))
     required = tuple(a.id for a in entries if boundary is not None and (a.seq > boundary or a.seq == 0))
     return entries, required
 
@@ -452,9 +479,10 @@ def select(site: Site, articles: Sequence[Article], unarchived: bool) -> tuple[t
 def plan_feeds(site: Site) -> list[FeedJob]:
     """Atom, RSS and JSON Feed for the site and for every tag, and the site's archives."""
     chunks = archive_chunks(site)
+    since = window_start(site)
     jobs: list[FeedJob] = []
     for feed in feed_sets(site):
-        entries, required = select(site, feed.articles, unarchived=feed.prefix == "")
+        entries, required = select(site, feed.articles, unarchived=feed.prefix == "", since=since)
         place = Place(newest=len(chunks)) if feed.prefix == "" else Place()
         for fmt in FORMATS:
             jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, required, place))

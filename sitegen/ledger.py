@@ -85,6 +85,9 @@ class History:
     feed_id: str
     last_seq: int
     """The highest publication number recorded (0 for none)."""
+    latest_first: dt.datetime | None = None
+    """The latest first appearance of any article published, taken-down ones included:
+    where feed windows count back from (feeds.py)."""
     warnings: tuple[str, ...] = ()
     steady: Steady = field(default_factory=lambda: Steady(None, None))
     """The clocks a build of these articles would give this history (and its warnings) at."""
@@ -326,11 +329,17 @@ def apply_ledger(
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
+    # Taken-down articles count too: removing the newest must not widen the feed window.
+    shown = {a.id for a in result}
+    firsts = [a.first_published for a in result if a.first_published is not None]
+    firsts += [_parse(e.first, zone, EPOCH) for key, e in entries.items() if key not in shown and e.first]
+    latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
-    return History(result, held, feed_id, last_seq, warnings), Ledger(feed_id, last_seq + 1, entries)
+    return History(result, held, feed_id, last_seq, latest_first, warnings), Ledger(feed_id, last_seq + 1, entries)
 
 
 _UNNUMBERED = Entry("", "", 0, "")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _is_preview(article: Article, now: dt.datetime) -> bool:

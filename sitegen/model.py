@@ -193,6 +193,9 @@ class Site:
     """The site feed's permanent id, from the ledger."""
     last_seq: int = 0
     """The highest publication number ever given (ledger.py): archives up to it are full."""
+    latest_first: dt.datetime | None = None
+    """The latest first appearance of any article published, taken-down ones included
+    (ledger.py): feed windows count back from it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,9 +48,11 @@ def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], 
     return kept, errors
 
 
-def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0) -> Site:
-    """Gather articles (``unique`` ones) into a Site. ``feed_id`` and ``last_seq`` come
-    from the ledger."""
+def build_site(
+    articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0, latest_first: dt.datetime | None = None
+) -> Site:
+    """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq`` and
+    ``latest_first`` come from the ledger."""
     kept = articles
     ordered = newest_first(kept)
     tag_map: dict[str, tuple[Tag, list[Article]]] = {}
@@ -76,7 +78,10 @@ def build_site(articles: Sequence[Article], config: Config, feed_id: str = "", l
     for article in ordered:
         months.setdefault((article.published.year, article.published.month), []).append(article)
     archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
-    return Site(config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, feed_id=feed_id, last_seq=last_seq)
+    return Site(
+        config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors,
+        feed_id=feed_id, last_seq=last_seq, latest_first=latest_first,
+    )
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:

@@ -370,3 +370,33 @@ def test_two_new_sites_with_the_default_settings_get_different_feed_ids(make_sit
         ids.append(etree.parse(str(site / "output" / "atom.xml")).findtext("{http://www.w3.org/2005/Atom}id"))
         shutil.move(str(site), str(tmp_path / f"kept-{name}"))
     assert ids[0] != ids[1] and all(i.startswith("urn:uuid:") for i in ids)
+
+
+@pytest.mark.parametrize("feed_size", [1, 2])
+def test_taking_an_article_down_brings_back_no_entry_that_left_the_feeds(make_site: MakeSite, tmp_path: Path, feed_size: int) -> None:
+    """Readers show an entry that comes back as unread again. Six articles, two archives of
+    three; the feed window (7 days) has passed for all but the two newest. Taking down the
+    newest must not bring back the one before them, by count (feed_size 2) or because the
+    window would then count from an older article (feed_size 1)."""
+    days = [1, 2, 3, 6, 12, 14]
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", id=f"urn:test:{i}")
+        for i, day in enumerate(days)
+    }
+    site = make_site(content=content, config=f'base_url = "https://example.org/"\nfeed_size = {feed_size}\narchive_size = 3\nfeed_window = 7\n')
+    assert build(site).ok
+    out = site / "output"
+    assert entry_ids(out / "atom.xml") == ["urn:test:5", "urn:test:4"]
+    (site / "content" / "s5.md").unlink()
+    assert build(site).ok
+    for name in ("atom.xml", "rss.xml"):
+        assert entry_ids(out / name) == ["urn:test:4"], name  # one shorter: urn:test:3 stays in its archive
+    assert json_ids(out / "feed.json") == ["urn:test:4"]
+    # A clean build has the same history (the ledger is in content/), so the same feeds.
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
+    (clean / "seeds").mkdir()
+    assert build(clean).ok
+    for name in ("atom.xml", "rss.xml", "feed.json", "feeds/archive/1.xml", "feeds/archive/2.xml"):
+        assert (clean / "output" / name).read_bytes() == (out / name).read_bytes(), name
