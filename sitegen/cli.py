@@ -150,8 +150,9 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
 
     With --against, also what a subscriber would get wrong if this build replaced OLD:
     an entry whose id changed, an entry lost from the feed and every archive, an
-    `updated` date moved with nothing changed, a changed archive document, a feed too
-    large for popular readers, a scheduled or draft article out. Run it before deploying.
+    `updated` date moved with nothing changed, an archive document that gained entries or
+    reordered them, a feed too large for popular readers, a scheduled or draft article
+    out. Corrections to archived entries are noted, not failed. Run it before deploying.
 
     Exits with status 1 when anything is wrong.
     """
@@ -166,10 +167,13 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
         from .compare import check_against
         from .dates import now
 
-        changes = check_against(against, out, site_dir, config, now())
-        _print_messages([], changes, every=True)  # each a change readers would see
-        problems += len(changes)
-        click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}.")
+        compared = check_against(against, out, site_dir, config, now())
+        for note in compared.notes:  # corrections: nothing wrong, but worth knowing
+            click.echo(f"note: {_relative(str(note))}", err=True)
+        _print_messages([], compared.problems, every=True)  # each a change readers would see
+        problems += len(compared.problems)
+        noted = f" ({_plural(len(compared.notes), 'note')})" if compared.notes else ""
+        click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}{noted}.")
     if problems:
         sys.exit(1)
 

@@ -74,8 +74,8 @@ class Feed:
     """Id -> entry, from the subscription document and every archive."""
     archives: dict[str, bytes] = field(default_factory=dict)
     """Archive document path -> its bytes."""
-    archived_ids: dict[str, set[str]] = field(default_factory=dict)
-    """Archive document path -> the ids it holds."""
+    archived_ids: dict[str, list[str]] = field(default_factory=dict)
+    """Archive document path -> the ids it holds, in order."""
     unreadable: list[str] = field(default_factory=list)
     """Documents that could not be read (a link to nothing, not a feed, over the limits)."""
 
@@ -97,7 +97,18 @@ class _Budget:
 Fetch = Callable[[str, _Budget], bytes | None]
 
 
-def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt.datetime) -> list[Problem]:
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What changed between two builds' feeds, as their subscribers see it."""
+
+    problems: tuple[Problem, ...]
+    """What readers would get wrong: the new build should not go live."""
+    notes: tuple[Problem, ...] = ()
+    """Changes readers may be slow to see, but nothing wrong: corrections to archived
+    entries (RFC 5005 lets an archive document change; its entries may not)."""
+
+
+def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt.datetime) -> Comparison:
     """What a subscriber would get wrong if the build in ``out`` replaced the one at
     ``where``: an output folder, or the address of the live site (or of its feed).
     Raises SitegenError when ``where`` holds no feed at all."""
@@ -180,7 +191,7 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
             site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
         else:
             feed.archives[where] = data
-            feed.archived_ids[where] = {e.id for e in entries}
+            feed.archived_ids[where] = [e.id for e in entries]
         for entry in entries:
             feed.entries.setdefault(entry.id, entry)
         if not older:
@@ -253,10 +264,12 @@ def _text(html: str) -> str:
     return " ".join(html_to_text(html).split())
 
 
-def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts: dict[str, str] | None = None) -> list[Problem]:
-    """What a subscriber of each format would get wrong if ``new`` replaced ``old``.
-    ``drafts``: id -> content file of the site's drafts, none of which may be out."""
+def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts: dict[str, str] | None = None) -> Comparison:
+    """What a subscriber of each format would get wrong if ``new`` replaced ``old``, and
+    the corrections they may be slow to see. ``drafts``: id -> content file of the site's
+    drafts, none of which may be out."""
     problems: list[Problem] = []
+    notes: list[Problem] = []
     withheld = drafts or {}
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
@@ -264,6 +277,9 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
         for what, feed in (("the old build", before), ("the new build", after)):
             problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
         problems += _changes(name, before, after)
+        moved, corrected = _archive_changes(before, after)
+        problems += moved
+        notes += corrected
         for limit, reader in READER_LIMITS:
             if after.size > limit:
                 problems.append(Problem(name, f"{after.size / 2**20:.1f} MiB: over {reader}'s limit of {limit // 2**20} MiB, where it stops updating"))
@@ -278,7 +294,7 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
             # the build warns), is no scheduled article let out.
             if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
-    return problems
+    return Comparison(tuple(problems), tuple(notes))
 
 
 def _was_out(entry: Entry | None, now: dt.datetime) -> bool:
@@ -302,10 +318,31 @@ def _changes(name: str, before: Feed, after: Feed) -> Iterator[Problem]:
             yield Problem(name, f"entry {entry.id} ({entry.title}) is in neither the feed nor any archive any more: readers who had not fetched it lose it")
         elif now.updated != entry.updated and (now.text, now.title, now.published) == (entry.text, entry.title, entry.published):
             yield Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread")
+
+
+def _archive_changes(before: Feed, after: Feed) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) of the archive documents that changed. Readers that keep archives
+    (RFC 5005) fetch one once: what it holds must stay the same entries in the same order.
+    Their content may change (a correction: the README's CI gate must let it through),
+    and an entry taken down may go (said of the entry when it is nowhere any more)."""
+    problems: list[Problem] = []
+    notes: list[Problem] = []
     for path, data in before.archives.items():
         current = after.archives.get(path)
         if current is None or current == data:
             continue
-        removed_only = after.archived_ids.get(path, set()) < before.archived_ids.get(path, set())
-        if not removed_only:
-            yield Problem(path, "an archive document changed: readers that keep archives (RFC 5005) never fetch it again and miss the change")
+        was, now = before.archived_ids.get(path, []), after.archived_ids.get(path, [])
+        known, kept = set(was), set(now)
+        never = "readers that keep archives (RFC 5005) never fetch it again"
+        if added := [i for i in now if i not in known]:
+            shown = ", ".join(added[:3]) + (f" and {len(added) - 3} more" if len(added) > 3 else "")
+            problems.append(Problem(path, f"an archive document gained entries ({shown}): {never} and miss them"))
+        elif [i for i in was if i in kept] != now:
+            problems.append(Problem(path, f"an archive document holds its entries in another order: {never}"))
+        else:
+            changed = [i for i in now if before.entries.get(i) != after.entries.get(i)]
+            late = "readers that keep archives (RFC 5005) show the old version until they fetch it again"
+            notes += [Problem(path, f"entry {i} ({after.entries[i].title}) corrected: {late}") for i in changed]
+            if not changed and kept == known:
+                notes.append(Problem(path, f"changed, its entries the same: {late}"))
+    return problems, notes
