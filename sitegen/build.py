@@ -20,7 +20,7 @@ from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
 from .lock import OnWait, site_lock
-from .memo import Memo, Rendering, discard, summary_of, unmade_articles
+from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
@@ -135,7 +135,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # ledger (updated dates, order of publication), then order, tags, archive.
     distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
-    history = ledger.read_history(content_dir, distinct, config, memo.inputs, errors=ledger_errors, now=dates.now(), record_urls=not preview)
+    now = dates.now()
+    history = ledger.work_out_history(content_dir, distinct, config, memo.inputs, now=now, record_urls=not preview)
     site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed).
     theme = Theme(site_dir, memo.inputs)
@@ -147,23 +148,28 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     made_errors: list[SitegenError] = []
     try:
         made = _plan_and_render(site, theme, memo, output_dir, workers)
-        # A new article whose page cannot be made is left out, as one that cannot be read
-        # is: no listing, feed or sitemap may send readers (feed readers for good) to a page
-        # that is not there. The site is planned again without it, and its error kept.
-        # (Leaving one out changes its neighbours' pages, which could fail in turn: a few
-        # rounds at most.)
+        # A new article (one the ledger has not published) whose page cannot be made is
+        # left out, as one that cannot be read is: no listing, feed or sitemap may send
+        # readers (feed readers for good) to a page that is not there. Its history is worked
+        # out again without it, so the ledger does not record it as published either, and a
+        # clean build of the same sources leaves it out too. (Leaving one out changes its
+        # neighbours' pages, which could fail in turn: a few rounds at most.)
         for _ in range(3):
-            unmade = unmade_articles(made.rendering, made.planned.outputs, output_dir)
+            unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
             if not unmade:
                 break
             discard(made.rendering, output_dir)
             made_errors += made.rendering.errors
             left_out += unmade
-            gone = {id(a) for a in left_out}
-            remaining = [a for a in history.articles if id(a) not in gone]
-            site = site_mod.build_site(remaining, config, history.feed_id, history.last_seq, history.latest_first)
+            gone = {a.id for a in left_out}
+            remaining = [a for a in distinct if a.id not in gone]
+            history = ledger.work_out_history(content_dir, remaining, config, memo.inputs, now=now, record_urls=not preview)
+            site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
             made = _plan_and_render(site, theme, memo, output_dir, workers)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
+        # The ledger before the files: a build killed in between publishes them next time
+        # with the dates recorded here.
+        ledger.write_history(content_dir, history, memo.inputs, errors=ledger_errors)
         record_planned(output_dir, rendering.staged, mark=False)
         # Every changed file was staged beside its place; all are published together now,
         # so a build that fails or is killed before this point leaves the site as it was.

@@ -91,6 +91,14 @@ class History:
     warnings: tuple[str, ...] = ()
     steady: Steady = field(default_factory=lambda: Steady(None, None))
     """The clocks a build of these articles would give this history (and its warnings) at."""
+    stored: Ledger | None = None
+    """The ledger as the build found it."""
+    ledger: Ledger | None = None
+    """The ledger to store once the build has published these articles (``write_history``)."""
+
+    def published_before(self, article: Article) -> bool:
+        """Whether ``article`` was out before this build (its number is in the stored ledger)."""
+        return bool(self.stored and self.stored.articles.get(article.id, _UNNUMBERED).seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +120,25 @@ def read_history(
     now: dt.datetime | None = None,
     record_urls: bool = True,
 ) -> History:
-    """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
-    with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger; the
-    ledger kept up to date on disk. ``record_urls`` False (a preview at another address:
-    ``--base-url``, ``sitegen serve``) adds no address to any article's history.
+    """``work_out_history``, and the ledger kept up to date on disk (``write_history``)."""
+    history = work_out_history(content_dir, articles, config, inputs, now, record_urls)
+    write_history(content_dir, history, inputs, errors)
+    return history
 
-    A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
-    naming it: added to ``errors`` when given, and the dates are still those worked out
-    (the next build tries the write again); raised otherwise.
-    """
+
+def work_out_history(
+    content_dir: Path,
+    articles: Sequence[Article],
+    config: Config,
+    inputs: Inputs,
+    now: dt.datetime | None = None,
+    record_urls: bool = True,
+) -> History:
+    """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
+    with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger, and
+    the ledger to store once they are published. ``record_urls`` False (a preview at
+    another address: ``--base-url``, ``sitegen serve``) adds no address to any article's
+    history."""
     path = content_dir / LEDGER_NAME
     stored = load_ledger(content_dir, inputs.read)
     now = now or dates.now(config.zone)
@@ -132,9 +150,21 @@ def read_history(
     else:
         recorded = [a.published for a in history.articles if a.id in ledger.articles]
         steady = Steady(max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
-    history = dataclasses.replace(history, warnings=warnings, steady=steady)
+    return dataclasses.replace(history, warnings=warnings, steady=steady, stored=stored, ledger=ledger)
+
+
+def write_history(content_dir: Path, history: History, inputs: Inputs, errors: list[SitegenError] | None = None) -> None:
+    """Store the ledger ``history`` was worked out with, unless the file holds it already.
+
+    A ledger that cannot be written (a folder in its place, a full disk) is an OutputError
+    naming it: added to ``errors`` when given (the next build tries the write again);
+    raised otherwise.
+    """
+    path = content_dir / LEDGER_NAME
+    if history.ledger is None:
+        return
     try:
-        data = save_ledger(content_dir, ledger, stored)
+        data = save_ledger(content_dir, history.ledger, history.stored)
     except OutputError as e:
         if errors is None:
             raise
@@ -145,7 +175,6 @@ def read_history(
         data = None
     if data is not None:
         inputs.wrote(path, data)
-    return history
 
 
 def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.datetime) -> tuple[str, ...]:

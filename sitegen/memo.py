@@ -22,7 +22,7 @@ import msgspec
 from . import cache, dates, deps
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
-from .errors import SitegenError
+from .errors import OutputError, SitegenError
 from .model import Article, ImportReport
 from .output import MANIFEST, Staged, interrupted, publish, stage_file, unstage
 from .parallel import Workers
@@ -43,7 +43,10 @@ class Rendering:
     unchanged: int = 0
     rendered: int = 0
     failed: list[str] = field(default_factory=list)
-    """Paths whose render failed: their last good file stays."""
+    """Paths whose render or write failed: their last good file stays."""
+    unmade: list[str] = field(default_factory=list)
+    """Those of ``failed`` whose render failed (not their write: a full disk is no fault of
+    the page's)."""
     errors: list[SitegenError] = field(default_factory=list)
     staged: dict[str, Staged] = field(default_factory=dict)
     """The files rendered and written beside their place, waiting to be published."""
@@ -217,6 +220,8 @@ class Memo:
                 if not (result.errors and result.errors[-1] is outcome):
                     result.errors.append(outcome)
                 result.failed.append(path)
+                if not isinstance(outcome, OutputError):
+                    result.unmade.append(path)
                 continue
             staged, record = outcome
             result.records[path] = record
@@ -274,15 +279,10 @@ class Memo:
         cache.save_state(self.site_dir, state, previous_articles=self.articles)
 
 
-def unmade_articles(rendering: Rendering, outputs: Sequence[Output], output_dir: Path) -> list[Article]:
-    """The articles whose page failed to render (or to be written) and has no earlier
-    version in place: new articles, which no listing or feed may name yet."""
-    failed = set(rendering.failed)
-    return [
-        owner
-        for output in outputs
-        if (owner := output.owner) is not None and output.path in failed and not os.path.exists(os.path.join(output_dir, output.path))
-    ]
+def failed_articles(rendering: Rendering, outputs: Sequence[Output]) -> list[Article]:
+    """The articles whose page failed to render."""
+    failed = set(rendering.unmade)
+    return [owner for output in outputs if (owner := output.owner) is not None and output.path in failed]
 
 
 def discard(rendering: Rendering, output_dir: Path) -> None:
