@@ -138,6 +138,11 @@ class Config:
     relative: bool = False
     """Link every page to the others by relative URLs ending in ``index.html``, so that the
     output works opened from disk, with no server (a preview: ``sitegen build --relative``)."""
+    force_redirects: bool = False
+    """Write each rule of ``_redirects`` as ``301!``, forced: Netlify applies a rule only
+    where no file is unless it is forced, and every old address has its small redirect page,
+    so an unforced rule never answers there. Off by default: Cloudflare Pages reads the same
+    file, applies its rules before its files anyway, and knows no ``!`` (redirects.py)."""
     search: bool = True
     """A search page (``search/``, linked from every page) and its index (``pagefind/``,
     made by Pagefind with every build): article titles and text, tags and authors as

@@ -292,7 +292,7 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     outputs: list[Output] = [
         PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
     ]
-    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs)))
+    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, site.config.force_redirects)))
     outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs)))
     return outputs, shadowed
 

@@ -92,11 +92,17 @@ def _read_text(path: str) -> str:
         return ""
 
 
-def netlify(moves: Iterable[tuple[str, str]]) -> bytes:
+def netlify(moves: Iterable[tuple[str, str]], force: bool = False) -> bytes:
     """``_redirects``: one ``from to 301`` line per old address (Netlify, Cloudflare Pages).
-    Written even when there is none, like the map: a host's include never misses it."""
-    header = "# sitegen: old address -> current address, each a 301.\n"
-    return (header + "".join(f"{old} {new} 301\n" for old, new in moves)).encode()
+    Written even when there is none, like the map: a host's include never misses it.
+
+    Netlify applies a rule only where no file is, unless it is forced (``301!``); every old
+    address here has its redirect page, so ``force`` (config.force_redirects) is what makes
+    Netlify answer with the 301. Cloudflare Pages applies its rules before its files, and its
+    format has no ``!``: the plain form is the default."""
+    status = "301!" if force else "301"
+    header = f"# sitegen: old address -> current address, each a {status}.\n"
+    return (header + "".join(f"{old} {new} {status}\n" for old, new in moves)).encode()
 
 
 def nginx_map(moves: Sequence[tuple[str, str]]) -> bytes:

@@ -48,6 +48,7 @@ SITE_TOML = """\
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
 # compress = true                         # .gz and .br copies of text files, for nginx gzip_static/brotli_static
 # relative = false                        # relative links that work opened from disk (as --relative)
+# force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # search = true                           # a search page and its index (Pagefind); false: neither
 
 # Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
