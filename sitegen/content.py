@@ -461,7 +461,7 @@ def parse_article(
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         authors=_authors(meta, config, fail),
         canonical=_canonical(meta, fail),
-        aliases=_aliases(meta, fail),
+        aliases=_aliases(meta, config, fail, lambda m: warnings.append(f"{path}:{line_of(document, 'aliases', ':') or 2}: aliases: {m}")),
         image=image,
         media=tuple(images_mod.unique(media)),
         tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
@@ -572,9 +572,12 @@ def _line_of_text(document: str, written: str) -> int:
     return document.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
-def _aliases(meta: dict[str, Any], fail: Any) -> tuple[str, ...]:
-    """Front matter ``aliases``: more addresses of the article, as site paths (``old/story/``
-    or ``/old/story/``, from the site's base URL), each redirected to it."""
+def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[str], None]) -> tuple[str, ...]:
+    """Front matter ``aliases``: more addresses of the article, as site paths, decoded
+    (``café/`` for ``caf%C3%A9/``), each redirected to it. ``old/story/`` is from the base
+    URL; ``/news/old/story/`` from the host's root, when the base URL's path is ``/news/``
+    (as Hugo migrants write them). ``/old/story/`` outside that path is read from the base
+    URL with a warning (``warn``): it may mean an address of the host this site cannot answer."""
     raw = meta.get("aliases") or []
     if isinstance(raw, str):
         raw = [raw]
@@ -585,9 +588,29 @@ def _aliases(meta: dict[str, Any], fail: Any) -> tuple[str, ...]:
         path = urls.site_path(alias)
         if path is None:
             raise fail("aliases", f"{alias!r} is not a path of this site: write one such as 2019/old-story/")
+        if alias.strip().startswith("/"):
+            path = _from_root(alias, path, urls.Urls(config.base_url).base_path, fail, warn)
         if path not in found:
             found.append(path)
     return tuple(found)
+
+
+def _from_root(alias: str, path: str, base_path: str, fail: Any, warn: Callable[[str], None]) -> str:
+    """The site path of an alias written from a root (``/...``, ``path`` decoded, its slash
+    taken off). base_url is read for such aliases only: no other parse depends on it."""
+    base = urllib.parse.unquote(base_path)
+    if base == "/":
+        return path
+    if ("/" + path).startswith(base):
+        inside = ("/" + path)[len(base) :]
+        if not inside:
+            raise fail("aliases", f"{alias!r} is the site's home page, which no article's alias may take")
+        return inside
+    warn(
+        f"{alias!r} is outside {base}, where the site is; it is read from there, as {base}{path}: write {path}"
+        f" (no leading slash) to say so; an address outside {base} is not the output folder's to redirect"
+    )
+    return path
 
 
 def _canonical(meta: dict[str, Any], fail: Any) -> str:

@@ -287,13 +287,13 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             owner = output.owner if output is not None else None
             shown = output.page.path if isinstance(output, PageOutput) else winner
             shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
-    base = urls.Urls(site.config.base_url).url
-    pairs = [(base(m.path), base(m.target.path)) for m in moved]
+    base_path = urls.Urls(site.config.base_url).base_path
+    pairs = [(m.path, m.target.path) for m in moved]
     outputs: list[Output] = [
         PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
     ]
-    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, site.config.force_redirects)))
-    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs)))
+    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
+    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs, base_path)))
     return outputs, shadowed
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from . import urls
 from .errors import line_of, shown_path
 from .model import Article, Site
 
@@ -92,26 +93,32 @@ def _read_text(path: str) -> str:
         return ""
 
 
-def netlify(moves: Iterable[tuple[str, str]], force: bool = False) -> bytes:
-    """``_redirects``: one ``from to 301`` line per old address (Netlify, Cloudflare Pages).
-    Written even when there is none, like the map: a host's include never misses it.
+def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = False) -> bytes:
+    """``_redirects``: one ``from to 301`` line per old address (Netlify, Cloudflare Pages),
+    ``moves`` as pairs of site paths (the old one decoded). Written even when there is none,
+    like the map: a host's include never misses it.
 
     Netlify applies a rule only where no file is, unless it is forced (``301!``); every old
     address here has its redirect page, so ``force`` (config.force_redirects) is what makes
     Netlify answer with the 301. Cloudflare Pages applies its rules before its files, and its
-    format has no ``!``: the plain form is the default."""
+    format has no ``!``: the plain form is the default. An old path is written as browsers
+    send it, percent-encoded (``caf%C3%A9/``): the hosts match the path as requested."""
     status = "301!" if force else "301"
     header = f"# sitegen: old address -> current address, each a {status}.\n"
-    return (header + "".join(f"{old} {new} {status}\n" for old, new in moves)).encode()
+    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{new} {status}\n" for old, new in moves)
+    return (header + "".join(lines)).encode()
 
 
-def nginx_map(moves: Sequence[tuple[str, str]]) -> bytes:
-    """Entries for an nginx ``map $uri ...`` block (README, "Hosting"): an old folder address
-    is matched with and without its trailing slash and as its index.html."""
+def nginx_map(moves: Sequence[tuple[str, str]], base_path: str) -> bytes:
+    """Entries for an nginx ``map $uri ...`` block (README, "Hosting"), ``moves`` as in
+    ``netlify``: an old folder address is matched with and without its trailing slash and as
+    its index.html. ``$uri`` is decoded (``/news/café/``), so the old path is too; the
+    target goes into a Location header as it is, encoded."""
+    root = unquote(base_path)
     lines = ["# sitegen: old address -> current address; include in a map block (README, Hosting).\n"]
     for old, new in moves:
-        for variant in _variants(old):
-            lines.append(f'"{variant}" "{new}";\n')
+        for variant in _variants(root + old):
+            lines.append(f'"{variant}" "{base_path}{new}";\n')
     return "".join(lines).encode()
 
 

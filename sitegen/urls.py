@@ -16,7 +16,7 @@ from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from slugify import slugify as _slugify
 
@@ -101,19 +101,41 @@ def is_absolute_http(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-_SAFE_PATH_RE = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]+")
+# What a path may hold as written: RFC 3986's path characters (escapes included), and any
+# other printable character beyond ASCII (``café/``: WordPress-era slugs), as in an IRI.
+_SAFE_PATH_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@%/-]|[^\x00-\x7f])+")
+_BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Decoded, still refused: what would make the file's name ambiguous, or break the line of a
+# host's file that names it (_redirects splits on spaces but gets it encoded; the nginx map
+# quotes it with ").
+_REFUSED_DECODED = frozenset('\\"?#')
+_PATH_ENCODE_SAFE = "/!$&'()*+,;=:@-._~"
 
 
 def site_path(written: str) -> str | None:
-    """A path of this site as someone wrote it (``old/story/``, ``/old/story/``), relative to
-    the base URL; None when it is not one: a URL, a query, a ``..``, a character a URL
-    cannot hold unescaped."""
+    """A path of this site as someone wrote it (``old/story/``, ``/old/story/``, ``café/``,
+    ``caf%C3%A9/``), relative to the base URL and decoded: the name of the file a server
+    looks for (``café/``). None when it is not one: a URL, a query, a ``..``, a bad escape,
+    an escaped ``/``, a control character or a backslash."""
     path = written.strip().lstrip("/")
     if not path or not _SAFE_PATH_RE.fullmatch(path) or urlsplit(path).scheme or "//" in path:
         return None
-    if {".", ".."} & set(path.split("/")) or "%2f" in path.lower() or "%2e" in path.lower():
+    if _BAD_ESCAPE_RE.search(path) or "%2f" in path.lower() or not path.isprintable():
         return None
-    return path
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:  # escapes of bytes that are not UTF-8
+        return None
+    if {".", "..", ""} & set(decoded.rstrip("/").split("/")) or _REFUSED_DECODED & set(decoded):
+        return None
+    # An escaped space is a space in the file's name; any other separator or control is not.
+    return decoded if decoded.replace(" ", "").isprintable() else None
+
+
+def encoded_path(path: str) -> str:
+    """A decoded path (``café/``) as a URL writes it and a browser sends it (``caf%C3%A9/``):
+    UTF-8, percent-encoded outside RFC 3986's path characters."""
+    return quote(path, safe=_PATH_ENCODE_SAFE)
 
 
 def relative_link(site_path: str, page_path: str) -> str:

@@ -4,9 +4,11 @@ every URL an article has had, and from front matter ``aliases``."""
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
@@ -45,10 +47,11 @@ def rules(out: Path, status: str = "301") -> dict[str, str]:
 
 def nginx_rules(out: Path) -> dict[str, str]:
     found = {}
-    for line in (out / "redirects.nginx.map").read_text().splitlines():
+    for line in (out / "redirects.nginx.map").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            old, new = line.rstrip(";").split(" ")
-            found[old.strip('"')] = new.strip('"')
+            match = re.fullmatch(r'"([^"]+)" "([^"]+)";', line)
+            assert match, line
+            found[match[1]] = match[2]
     return found
 
 
@@ -84,7 +87,7 @@ def test_every_address_an_article_had_redirects_straight_to_the_current_one(make
 def test_aliases_redirect_and_a_live_page_wins_over_a_redirect(make_site: MakeSite) -> None:
     site = make_site(
         content={
-            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/a/, /older/a.html, archive/]"),
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/a/, /news/older/a.html, archive/]"),
             "b.md": article_md("B", date="2024-03-02T10:00:00+00:00"),
         },
         config=f'base_url = "{BASE}"\n',
@@ -108,7 +111,7 @@ def test_aliases_redirect_and_a_live_page_wins_over_a_redirect(make_site: MakeSi
 def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
     site = make_site(
         content={
-            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[World]", aliases="[old/a/, archive/, tags/world/, /2024/03/b/]"),
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[World]", aliases="[old/a/, archive/, tags/world/, /news/2024/03/b/]"),
             "b.md": article_md("B", date="2024-03-02T10:00:00+00:00"),
         },
         config=f'base_url = "{BASE}"\n',
@@ -147,6 +150,63 @@ def test_forced_rules_for_netlify_plain_ones_by_default(make_site: MakeSite) -> 
     assert rules(out, status="301!") == {"/news/old/a/": "/news/2024/03/a/"}
     # The page stays, for every other host; the map is as it was.
     assert redirect_target(out, "old/a/") == "/news/2024/03/a/" and nginx_rules(out)["/news/old/a/"] == "/news/2024/03/a/"
+
+
+def test_aliases_from_the_host_root_under_a_sub_path(make_site: MakeSite) -> None:
+    """With base_url at /news/, /news/x/ is the site's x/ (as Hugo migrants write aliases),
+    not /news/news/x/; /x/ is still read from /news/, with a warning naming the line."""
+    site = make_site(
+        content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="['/news/abs/', news-desk/, '/older/a/']")},
+        config=f'base_url = "{BASE}"\n',
+    )
+    out = site / "output"
+    report = build(site)
+    assert report.ok
+    assert rules(out) == {f"/news/{p}": "/news/2024/03/a/" for p in ("abs/", "news-desk/", "older/a/")}
+    assert redirect_target(out, "abs/") == "/news/2024/03/a/" and not (out / "news").exists()
+    assert report.warnings == [
+        f"{site / 'content' / 'a.md'}:4: aliases: '/older/a/' is outside /news/, where the site is; it is read from there,"
+        " as /news/older/a/: write older/a/ (no leading slash) to say so; an address outside /news/ is not the output folder's to redirect"
+    ]
+    # At a domain root, a leading slash changes nothing and says nothing.
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
+    report = build(site)
+    assert report.ok and report.warnings == []
+    # (and the article's address under /news/ is now an old one of this site's)
+    assert set(rules(out)) == {"/news/abs/", "/news-desk/", "/older/a/", "/news/2024/03/a/"}
+    # The home page itself is no alias.
+    (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\n')
+    (site / "content" / "a.md").write_text(article_md("A", aliases="['/news/']"))
+    assert [str(e) for e in build(site).errors] == [f"{site / 'content' / 'a.md'}:4: aliases: '/news/' is the site's home page, which no article's alias may take"]
+
+
+def test_percent_encoded_and_non_ascii_aliases_name_the_real_path(make_site: MakeSite) -> None:
+    """caf%C3%A9 is the folder café (a server decodes the request first), and café may be
+    written as it is; _redirects gets them encoded, as requested, the nginx map decoded."""
+    aliases = "['2019/caf%C3%A9/', '2019/café/', '2019/old%20story/', '/news/2019/na%C3%AFve.html', 'été/']"
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases=aliases)}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    report = build(site)
+    assert report.ok and report.warnings == []
+    for path in ("2019/café/", "2019/old story/", "2019/naïve.html", "été/"):
+        assert redirect_target(out, path) == "/news/2024/03/a/", path
+    assert not (out / "2019" / "caf%C3%A9").exists() and not (out / "2019" / "old%20story").exists()
+    assert rules(out) == {
+        f"/news/{p}": "/news/2024/03/a/" for p in ("2019/caf%C3%A9/", "2019/na%C3%AFve.html", "2019/old%20story/", "%C3%A9t%C3%A9/")
+    }
+    mapped = nginx_rules(out)
+    assert mapped["/news/2019/café/"] == mapped["/news/2019/café"] == mapped["/news/2019/naïve.html"] == "/news/2024/03/a/"
+    assert mapped['/news/2019/old story/'] == "/news/2024/03/a/" and "/news/2019/caf%C3%A9/" not in mapped
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["'2019/caf%FF/'", "'a/%2e%2e/b/'", "'a%2Fb/'", "'a/%0a/'", "'a%zz/'", "'a%5Cb/'", "'a%22b/'", "'a%3Fb/'", "'a/\u00a0b/'"],
+)
+def test_aliases_that_are_no_path_even_decoded_are_errors(make_site: MakeSite, alias: str) -> None:
+    site = make_site(content={"a.md": article_md("A", aliases=f"[{alias}]")})
+    (error,) = build(site).errors
+    assert f"{site / 'content' / 'a.md'}:4: aliases: " in str(error) and "is not a path of this site" in str(error)
 
 
 def test_a_removed_article_is_not_redirected(make_site: MakeSite) -> None:
@@ -208,9 +268,10 @@ def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite,
     """The README's "Moved articles" block, run in a real nginx serving the site at /news/."""
     from test_hosting import README, running_nginx
 
-    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/a/]")}, config=f'base_url = "{BASE}"\n')
+    aliases = "[old/a/, '2019/caf%C3%A9/']"
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases=aliases)}, config=f'base_url = "{BASE}"\n')
     assert build(site).ok
-    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", slug="a-moved", aliases="[old/a/]"))
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", slug="a-moved", aliases=aliases))
     assert build(site).ok
     www = tmp_path / "www"
     www.mkdir()
@@ -218,7 +279,8 @@ def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite,
     recipe = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
     recipe = recipe.replace("/srv/news/output/", f"{www / 'news'}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
     with running_nginx(tmp_path / "nginx", recipe) as port:
-        for old in ("/news/2024/03/a/", "/news/2024/03/a", "/news/2024/03/a/index.html", "/news/old/a/"):
+        # A non-ASCII alias as browsers send it: nginx decodes it before the map sees it.
+        for old in ("/news/2024/03/a/", "/news/2024/03/a", "/news/2024/03/a/index.html", "/news/old/a/", "/news/2019/caf%C3%A9/"):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", old)
             response = connection.getresponse()
