@@ -134,11 +134,13 @@ class Article:
         # then given its dates by the ledger through dataclasses.replace, which leaves this
         # empty again), and only the second is ever keyed.
         if not self._digest:
-            # Every field follows from source_hash but those the ledger sets: the dates, the
-            # publication order and the former addresses.
+            # Every field follows from source_hash but those the ledger sets (the dates, the
+            # publication order and the former addresses) and the tags' names, which the site
+            # gives (one per tag, whichever way each article spells it: site.build_site).
             first = self.first_published.isoformat() if self.first_published else ""
             former = "\0".join(self.former_urls)
-            key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}"
+            names = "\0".join(tag.name for tag in self.tags)
+            key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}\0{names}"
             object.__setattr__(self, "_digest", hashlib.sha256(key.encode()).hexdigest())
         return self._digest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -53,8 +54,15 @@ def build_site(
 ) -> Site:
     """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq`` and
     ``latest_first`` come from the ledger."""
-    kept = articles
-    ordered = newest_first(kept)
+    ordered = newest_first(articles)
+    # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
+    # every article then shows it, and the search index files it under it, so that the
+    # search page's tag filter, which lists the tags by name, finds every article of one.
+    named: dict[str, Tag] = {}
+    for article in ordered:
+        for tag in article.tags:
+            named.setdefault(tag.slug, tag)
+    ordered = [_with_tags(article, named) for article in ordered]
     tag_map: dict[str, tuple[Tag, list[Article]]] = {}
     for article in ordered:
         for tag in article.tags:
@@ -82,6 +90,13 @@ def build_site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors,
         feed_id=feed_id, last_seq=last_seq, latest_first=latest_first,
     )
+
+
+def _with_tags(article: Article, named: dict[str, Tag]) -> Article:
+    """``article`` with the site's name of each of its tags (the same object when it has them)."""
+    if all(named[tag.slug] is tag for tag in article.tags):
+        return article
+    return dataclasses.replace(article, tags=tuple(named[tag.slug] for tag in article.tags))
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:

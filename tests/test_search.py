@@ -112,6 +112,35 @@ def test_the_index_holds_article_titles_text_tags_and_authors_only(make_site: Ma
     assert not any("-ui." in path or "highlight" in path for path in listed)
 
 
+def test_a_tag_spelt_two_ways_has_one_name_on_every_page_and_in_the_index(make_site: MakeSite) -> None:
+    """"Sport" on one article and "sport" on another are one tag (one page): the search
+    page's filter, which names tags, must find both, and the pages show the tag page's name."""
+    site = make_site(
+        content={
+            "a.md": article_md("Cup final tonight", date="2024-05-01T09:00:00+00:00", tags="[sport]"),
+            "b.md": article_md("Ground sold", date="2024-05-02T09:00:00+00:00", tags="[Sport, Business]"),
+        }
+    )
+    out = site / "output"
+
+    def shown(name: str) -> None:
+        """Every article, the tag page, the search page's filter and the index name the tag ``name``."""
+        assert [r["filters"]["tag"] for r in fragments(out) if r["meta"]["url"] != "2024/05/c/"] == [[name], ["Business", name]]
+        page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
+        assert page.xpath("//select[@name='tag']/option/text()") == ["Any tag", "Business", name]
+        for path in ("2024/05/a/", "2024/05/b/"):
+            article = lxml_html.fromstring((out / path / "index.html").read_bytes())
+            assert name in article.xpath("//p[@class='tags']/a/text()"), path
+        assert lxml_html.fromstring((out / "tags" / "sport" / "index.html").read_bytes()).xpath("//h1/text()") == [f"Tag: {name}"]
+
+    built(build(site))
+    shown("Sport")  # the newest article's spelling
+    # A newer article spells it otherwise: the older pages and the index follow.
+    (site / "content" / "c.md").write_text(article_md("Final", date="2024-05-03T09:00:00+00:00", tags="[SPORT]"))
+    built(build(site))
+    shown("SPORT")
+
+
 @pytest.mark.parametrize("body", ["", "![](/pictures/none.png)"])
 def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite, body: str) -> None:
     """No words at all, or only a picture: Pagefind would leave it out, and fail on a site of
