@@ -121,7 +121,8 @@ def plan_pages(site: Site) -> list[Page]:
     size = site.config.page_size
     pages: list[Page] = []
     for pagination in paginate(site.articles, "", size):
-        title = site.config.title if pagination.number == 1 else f"{site.config.title} – page {pagination.number}"
+        # base.html follows every other title with the site's name: "Page 2 – Harbour Gazette".
+        title = site.config.title if pagination.number == 1 else f"Page {pagination.number}"
         pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": None}))
     neighbours = _Neighbours(site)
     for index, article in enumerate(site.articles):

@@ -143,6 +143,18 @@ def test_front_page_has_a_lead_story_and_cards(news: Path) -> None:
     assert all(c.get("class") == "card" for c in tag.xpath("//article"))
 
 
+def test_later_pages_say_which_page_and_name_the_site_once(news: Path) -> None:
+    def title(path: str) -> str:
+        return str(parse(news / path).xpath("string(//title)"))
+
+    assert title("index.html") == "Daily Test" and title("page/2/index.html") == "Page 2 – Daily Test"
+    assert title("tags/sport/index.html") == "Tag: Sport – Daily Test"
+    assert title("tags/sport/page/2/index.html") == "Tag: Sport – page 2 – Daily Test"
+    # Headings as the home page's and authors' say it.
+    assert parse(news / "tags/sport/index.html").xpath("//h1/text()") == ["Tag: Sport"]
+    assert parse(news / "tags/sport/page/2/index.html").xpath("//h1/text()") == ["Tag: Sport: page 2"]
+
+
 def test_every_page_has_exactly_one_h1(news: Path) -> None:
     for page in news.rglob("*.html"):
         assert len(parse(page).xpath("//h1")) == 1, page
