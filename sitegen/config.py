@@ -546,13 +546,21 @@ def _toml_value(value: object) -> str:
     return json.dumps(str(value))  # a TOML basic string is a JSON string
 
 
+def logo_file(config: Config) -> str | None:
+    """The file of the output folder ``logo`` names (``static/logo.png``); None when there is
+    no logo or it is an http(s) URL."""
+    if not config.logo or config.logo.startswith(("http:", "https:")):
+        return None
+    # A query or a fragment (``logo.png?v=2``) is no part of the file's name.
+    return config.logo.partition("#")[0].partition("?")[0].lstrip("/")
+
+
 def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
     """A warning, naming the line of ``logo``, when it is a path to none of ``files`` (the
     output's). A warning, not an error: only search engines' data about the articles points
     at nothing, every page a reader sees is whole, and a site should still go out."""
-    # A query or a fragment (``logo.png?v=2``) is no part of the file's name.
-    local = config.logo.partition("#")[0].partition("?")[0].lstrip("/")
-    if not config.logo or config.logo.startswith(("http:", "https:")) or urls.output_file(local) in set(files):
+    local = logo_file(config)
+    if local is None or urls.output_file(local) in set(files):
         return []
     path = site_dir / CONFIG_NAME
     try:

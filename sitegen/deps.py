@@ -126,7 +126,8 @@ class Digests:
 
     def __init__(self, config: Config, site: Site | None = None, assets: Mapping[str, str] | None = None) -> None:
         """``assets``: each static file's fingerprinted path (theme.Theme.fingerprints), for
-        the pages that link to one (read as ``asset.<path>``)."""
+        the pages that link to one (read as ``asset.<path>``), or only need it to be there
+        (read as ``file.<path>``)."""
         self.config = config
         self.site = site
         self.assets = assets or {}
@@ -159,6 +160,8 @@ class Digests:
         scope, _, attribute = name.partition(".")
         if scope == "asset":
             return self.assets.get(attribute, "missing")
+        if scope == "file":  # whether a static file is there, whatever its bytes
+            return "present" if attribute in self.assets else "missing"
         target: object = self.site if scope == "site" else self.config
         if target is None:
             return "missing"

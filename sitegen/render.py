@@ -14,6 +14,7 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cache, dates, urls
+from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
 from .model import Page, Site
@@ -91,6 +92,7 @@ class Renderer:
         self.env.template_class = _Template
         links = urls.Urls(site.config.base_url)
         self._links = links
+        self._config = site.config
         self._relative = site.config.relative
         self._page_path = ""
         """The path of the page being rendered, for relative links."""
@@ -106,6 +108,7 @@ class Renderer:
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),
             generator=f"sitegen {__version__}",
+            publisher_logo=self._publisher_logo,
         )
         self._closures: dict[str, str] = {}
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
@@ -126,6 +129,21 @@ class Renderer:
             raise ValueError(f"{site_path!r} is not a file of templates/static/ (the asset filter links to static files)")
         self._log.add("asset." + path)
         return urls.relative_url(fingerprinted, self._page_path) if self._relative else self._links.url(fingerprinted)
+
+    @jinja2.pass_context  # called for every page, so that every page notes the reads
+    def _publisher_logo(self, context: jinja2.runtime.Context) -> str:
+        """``publisher_logo()``: the absolute URL of the logo (setting ``logo``) for article
+        data, or "" when it names no static file: search engines are given no address that
+        answers 404 (the build warns: config.logo_warnings)."""
+        config = self._config
+        self._log.add("config.logo")
+        local = logo_file(config)
+        if local is None:
+            return config.logo
+        self._log.add("file." + local)
+        # Static files but feed.xsl are fingerprinted (theme.ONE_ADDRESS): these are the ones
+        # deps.Digests knows, so the page's key follows the file coming and going.
+        return self._links.absolute(config.logo) if local in self.theme.fingerprints() else ""
 
     def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
         """The page's bytes, and the parts of ``site`` and ``config`` its templates read."""

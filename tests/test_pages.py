@@ -155,6 +155,27 @@ def test_later_pages_say_which_page_and_name_the_site_once(news: Path) -> None:
     assert parse(news / "tags/sport/page/2/index.html").xpath("//h1/text()") == ["Tag: Sport: page 2"]
 
 
+def test_a_logo_file_the_site_lacks_is_left_out_of_article_data(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config=f'title = "News"\nbase_url = "{BASE}"\nlogo = "static/logo.png"\n')
+    page = site / "output" / "2024" / "05" / "a" / "index.html"
+    report = build(site)
+    assert report.ok and len(report.warnings) == 1 and "logo" in report.warnings[0]
+    assert json_ld(parse(page))["publisher"] == {"@type": "Organization", "name": "News", "url": BASE}
+    # The file added, then removed: the next builds see it come and go.
+    static = site / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert build(site).warnings == []
+    assert json_ld(parse(page))["publisher"]["logo"] == {"@type": "ImageObject", "url": BASE + "static/logo.png"}
+    (static / "logo.png").unlink()
+    assert build(site).ok
+    assert "logo" not in json_ld(parse(page))["publisher"]
+    # A URL is never looked for.
+    (site / "sitegen.toml").write_text(f'title = "News"\nbase_url = "{BASE}"\nlogo = "https://cdn.example/logo.png"\n')
+    assert build(site).warnings == []
+    assert json_ld(parse(page))["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://cdn.example/logo.png"}
+
+
 def test_every_page_has_exactly_one_h1(news: Path) -> None:
     for page in news.rglob("*.html"):
         assert len(parse(page).xpath("//h1")) == 1, page
