@@ -25,7 +25,7 @@ from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 from PIL import Image
 
-from sitegen import compress, headers
+from sitegen import compress, headers, redirects
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
@@ -301,6 +301,17 @@ def test_headers_give_long_lives_to_fingerprinted_files_only_and_feeds_their_typ
 
 def test_nojekyll_marker(site: Path) -> None:
     assert (site / "output" / ".nojekyll").read_bytes() == b""
+
+
+def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
+    """The bucket would serve them as pages: _headers, _redirects and the nginx map are read
+    by a host, and .nojekyll by GitHub Pages."""
+    recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    sync = next(line for line in recipe.splitlines() if line.startswith("aws s3 sync"))
+    excluded = set(re.findall(r'--exclude "([^"]+)"', sync))
+    for_hosts = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll"}
+    assert all((site / "output" / name).is_file() for name in for_hosts)
+    assert for_hosts <= excluded
 
 
 def test_readme_workflow_is_the_one_sitegen_init_writes() -> None:

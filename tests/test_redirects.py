@@ -277,7 +277,7 @@ def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite,
     www.mkdir()
     shutil.copytree(site / "output", www / "news")
     recipe = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
-    recipe = recipe.replace("/srv/news/output/", f"{www / 'news'}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
+    recipe = recipe.replace("/srv/www/news/", f"{www / 'news'}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
     with running_nginx(tmp_path / "nginx", recipe) as port:
         # A non-ASCII alias as browsers send it: nginx decodes it before the map sees it.
         for old in ("/news/2024/03/a/", "/news/2024/03/a", "/news/2024/03/a/index.html", "/news/old/a/", "/news/2019/caf%C3%A9/"):
