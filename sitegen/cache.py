@@ -24,6 +24,7 @@ import stat
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -661,17 +662,7 @@ def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: boo
     the site.
     """
     found: list[str] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return found
-    for entry in entries:
-        if entry.name.startswith(".") and not hidden:
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
+    for entry, is_dir in _listing(folder, hidden):
         if is_dir:
             if recursive:
                 found.extend(find_files(entry.path, suffix, recursive, hidden))
@@ -679,6 +670,23 @@ def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: boo
             found.append(entry.path)
     found.sort()
     return found
+
+
+def _listing(folder: Path | str, hidden: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """(entry, whether it is a folder) for each name in ``folder`` the walks look at:
+    hidden names left out unless ``hidden``, links never taken for folders, nothing for a
+    folder that cannot be listed."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and not hidden:
+            continue
+        try:
+            yield entry, entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
 
 
 @dataclass(frozen=True, slots=True)
@@ -700,18 +708,8 @@ def find_seeds(folder: Path | str) -> SeedFiles:
     """
     seeds: list[str] = []
     strays: list[str] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return SeedFiles((), ())
-    for entry in entries:
+    for entry, is_dir in _listing(folder, hidden=False):
         name = entry.name
-        if name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
         if is_dir:
             if any(p.lower().endswith(".txt") for p in find_files(entry.path, "", recursive=True)):
                 strays.append(entry.path + os.sep)
