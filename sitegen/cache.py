@@ -193,6 +193,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """The front-matter date as written when it gave no UTC offset, else ""."""
     draft: bool
     """A draft, read for a preview (``--drafts``)."""
+    summary_is_opening: bool = False
+    """The summary is the text's own opening (the importer's, or one worked out from it)."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

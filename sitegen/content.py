@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -468,6 +469,7 @@ def parse_article(
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,
+        summary_is_opening=_opens_with(body_html, summary),
         draft=draft,
     )
     return record, warnings
@@ -882,6 +884,21 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
         message = "is nested too deeply to read"
         return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=message, files=images.files)
     return state, ParseRecord(state.sha, {}, tuple(warnings), seed_hash, article, draft=article is None, files=images.files)
+
+
+_BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|div|figure|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _opens_with(body_html: str, summary: str) -> bool:
+    """Whether ``summary`` is how the text itself begins (an ellipsis aside). Tags are
+    stripped by pattern, not parsed: a text the pattern reads otherwise only keeps its
+    standfirst, and parsing every body again cost 0.4 ms an article."""
+    opening = summary.removesuffix("…")
+    if not opening:
+        return False
+    plain = " ".join(unescape(_TAG_RE.sub("", _BLOCK_END_RE.sub(" ", body_html))).split())
+    return plain.startswith(opening)
 
 
 def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None) -> Article:

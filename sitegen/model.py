@@ -115,6 +115,10 @@ class Article:
     """Every image file of content/ it shows, to be copied into the output folder (images.py)."""
     canonical: str = ""
     """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
+    summary_is_opening: bool = False
+    """The summary is the text's own opening, as the importer and the automatic summary make
+    it: a page does not show it above the text it repeats (a standfirst), feeds and search
+    engines still get it."""
     _digest: str = field(default="", init=False, repr=False, compare=False)
 
     @property

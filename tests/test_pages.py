@@ -311,3 +311,27 @@ def test_an_articles_summary_leaves_out_its_scripts_and_styles(make_site: MakeSi
     doc = parse(site / "output" / "2024" / "05" / "a" / "index.html")
     assert meta(doc, "description") == ["The vote was close. Recount on Monday."]
     assert json_ld(doc)["description"] == "The vote was close. Recount on Monday."
+
+
+def test_a_summary_that_is_the_texts_own_opening_is_not_shown_above_it(make_site: MakeSite) -> None:
+    """The importer's summary, and the one worked out for an article without one, repeat the
+    text's first lines: a standfirst of them would say them twice. One written apart is shown."""
+    body = "The *harbour* cranes stood still on Monday &amp; Tuesday.\n\nA second paragraph follows it."
+    site = make_site(
+        content={
+            "none.md": article_md("None", body=body),
+            "own.md": article_md("Own", date="2024-05-02T09:00:00+00:00", body=body, summary="'Cranes idle for two days.'"),
+            "same.md": article_md("Same", date="2024-05-03T09:00:00+00:00", body=body, summary="'The harbour cranes stood still on Monday & Tuesday. A second…'"),
+        }
+    )
+    assert build(site).ok
+    out = site / "output" / "2024" / "05"
+
+    def standfirst(slug: str) -> list[str]:
+        return lxml_html.fromstring((out / slug / "index.html").read_text(encoding="utf-8")).xpath("//p[@class='standfirst']/text()")
+
+    assert standfirst("none") == [] and standfirst("same") == []
+    assert standfirst("own") == ["Cranes idle for two days."]
+    # The summary still describes the page to search engines and shared links.
+    doc = lxml_html.fromstring((out / "none" / "index.html").read_text(encoding="utf-8"))
+    assert doc.xpath("//meta[@name='description']/@content")[0].startswith("The harbour cranes stood still on Monday & Tuesday.")
