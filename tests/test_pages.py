@@ -335,3 +335,14 @@ def test_a_summary_that_is_the_texts_own_opening_is_not_shown_above_it(make_site
     # The summary still describes the page to search engines and shared links.
     doc = lxml_html.fromstring((out / "none" / "index.html").read_text(encoding="utf-8"))
     assert doc.xpath("//meta[@name='description']/@content")[0].startswith("The harbour cranes stood still on Monday & Tuesday.")
+
+
+def test_every_page_names_the_sites_icon(make_site: MakeSite) -> None:
+    """Without one, browsers ask every page view for /favicon.ico, a 404 in every log."""
+    site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://example.org/news/"\n')
+    assert build(site).ok
+    out = site / "output"
+    for name in ("index.html", "2024/05/a/index.html", "404.html", "tags/index.html"):
+        [href] = lxml_html.fromstring((out / name).read_text(encoding="utf-8")).xpath("//link[@rel='icon']/@href")
+        assert re.fullmatch(r"/news/static/favicon\.[0-9a-f]+\.svg", href), href
+        assert (out / href.removeprefix("/news/")).read_bytes().startswith(b"<svg")
