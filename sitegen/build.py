@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import dates, deps, errors, parallel
 from .cache import CACHE_DIR, BuildState, Summary
@@ -27,6 +28,9 @@ from .parallel import Progress, Workers, no_progress
 from .plan import Plan, Tools
 from .theme import Theme, theme_dirs
 from .urls import output_file
+
+if TYPE_CHECKING:
+    from .ledger import History
 
 
 @dataclass
@@ -136,36 +140,20 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
     now = dates.now()
-    history = ledger.work_out_history(content_dir, distinct, config, memo.inputs, now=now, record_urls=not preview)
-    site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
-    # 4. The site -> every output file, planned; 5. rendered (those whose key changed).
+
+    def history_of(articles: Sequence[Article]) -> History:
+        return ledger.work_out_history(content_dir, articles, config, memo.inputs, now=now, record_urls=not preview)
+
+    # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
+    # _site_that_renders, which leaves out a new article whose page cannot be made.
     theme = Theme(site_dir, memo.inputs)
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
     # a build killed while publishing still has its files removed later.
     record_planned(output_dir, [])
-    left_out: list[Article] = []
-    made_errors: list[SitegenError] = []
     try:
-        made = _plan_and_render(site, theme, memo, output_dir, workers)
-        # A new article (one the ledger has not published) whose page cannot be made is
-        # left out, as one that cannot be read is: no listing, feed or sitemap may send
-        # readers (feed readers for good) to a page that is not there. Its history is worked
-        # out again without it, so the ledger does not record it as published either, and a
-        # clean build of the same sources leaves it out too. (Leaving one out changes its
-        # neighbours' pages, which could fail in turn: a few rounds at most.)
-        for _ in range(3):
-            unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
-            if not unmade:
-                break
-            discard(made.rendering, output_dir)
-            made_errors += made.rendering.errors
-            left_out += unmade
-            gone = {a.id for a in left_out}
-            remaining = [a for a in distinct if a.id not in gone]
-            history = ledger.work_out_history(content_dir, remaining, config, memo.inputs, now=now, record_urls=not preview)
-            site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
-            made = _plan_and_render(site, theme, memo, output_dir, workers)
+        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, memo, output_dir, workers), output_dir)
+        history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         # The ledger before the files: a build killed in between publishes them next time
         # with the dates recorded here.
@@ -227,6 +215,49 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         scanned,
     )
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Published:
+    """What a build publishes: the articles' history, their site and its rendered files,
+    and the new articles left out (with the errors of the renders set aside)."""
+
+    history: History
+    site: Site
+    made: _Made
+    left_out: tuple[Article, ...]
+    errors: tuple[SitegenError, ...]
+
+
+def _site_that_renders(
+    articles: Sequence[Article],
+    config: Config,
+    history_of: Callable[[Sequence[Article]], History],
+    plan_and_render: Callable[[Site], _Made],
+    output_dir: Path,
+) -> _Published:
+    """``articles`` as a site, planned and rendered; a new article (one the ledger has not
+    published) whose page cannot be made left out, as one that cannot be read is: no
+    listing, feed or sitemap may send readers (feed readers for good) to a page that is not
+    there. Its history is worked out again without it, so the ledger does not record it as
+    published either, and a clean build of the same sources leaves it out too. (Leaving one
+    out changes its neighbours' pages, which could fail in turn: a few rounds at most.)"""
+    from . import site as site_mod
+
+    left_out: list[Article] = []
+    errors: list[SitegenError] = []
+    for round_ in range(4):
+        gone = {a.id for a in left_out}
+        history = history_of([a for a in articles if a.id not in gone])
+        site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
+        made = plan_and_render(site)
+        unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
+        if not unmade or round_ == 3:
+            return _Published(history, site, made, tuple(left_out), tuple(errors))
+        discard(made.rendering, output_dir)
+        errors += made.rendering.errors
+        left_out += unmade
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True, slots=True)
