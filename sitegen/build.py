@@ -283,7 +283,6 @@ def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, wor
         feed_reads=feed_reads,
         digests=deps.Digests(config, site, theme.fingerprints()),
     )
-    tools.renderer.prepare({o.page.template for o in planned.outputs if isinstance(o, plan.PageOutput)})
     return _Made(planned, tools, memo.render(planned.outputs, tools, output_dir, workers))
 
 

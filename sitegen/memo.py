@@ -65,6 +65,7 @@ class Memo:
         """Content files read and parsed in this build; the others came from the cache."""
         self.parse_records: dict[str, ParseRecord] = {}
         """This build's parse record of every content file, for the next build."""
+        self._scanned: tuple[str, ...] | None = None
 
     @property
     def reason(self) -> str:
@@ -108,12 +109,15 @@ class Memo:
         return (st.st_size, st.st_mtime_ns) == state.manifest
 
     def scan(self, template_dirs: list[Path] | None = None) -> tuple[str, ...]:
-        """Every file a build would look at now (refused ones included: a link, a file too
-        large), by name; what each holds is compared through ``inputs``."""
+        """Every file a build would look at when it started (refused ones included: a link,
+        a file too large), by name; what each holds is compared through ``inputs``. Looked
+        for once: the check for nothing to do and the build share the listing (0.06 s)."""
         from .theme import theme_dirs
 
-        dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
-        return tuple(sorted(cache.scan(self.site_dir, dirs, self.site_dir / "content")))
+        if self._scanned is None:
+            dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
+            self._scanned = tuple(sorted(cache.scan(self.site_dir, dirs, self.site_dir / "content")))
+        return self._scanned
 
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
         """The last build's records of those of ``paths`` whose file is still as it wrote it."""
@@ -211,6 +215,7 @@ class Memo:
                     result.records[output.path] = old
                     continue
             todo.append(index)
+        tools.prepare(outputs[i] for i in todo)
         jobs = _jobs(outputs, todo)
         done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering")
         for index, outcome in zip((i for job in jobs for i in job), (o for outcomes in done for o in outcomes), strict=True):

@@ -47,6 +47,12 @@ class Tools:
     """Keys worked out in this build, by path and reads: a compressed copy's key is its
     original's, which is then worked out once for the original and its copies."""
 
+    def prepare(self, outputs: Iterable[Output]) -> None:
+        """Ready what rendering ``outputs`` takes, before workers are forked (they inherit
+        it instead of each doing it): their templates compiled. Only those to render: a
+        build that changed one article compiles a few templates, not every one."""
+        self.renderer.prepare({o.page.template for o in outputs if isinstance(o, PageOutput)})
+
     def key(self, output: Output, reads: Iterable[str]) -> str:
         """``output.key(self, reads)``, worked out once per build."""
         reads = tuple(reads)

@@ -399,9 +399,10 @@ def import_seeds(
     workers = workers or Workers(1)
 
     todo: list[Path] = []
-    folder = str(content_dir)
+    # Strings joined by hand, not paths: this runs for every seed of every build.
+    folder = str(content_dir) + os.sep
     for name in seed_files:
-        content_file = os.path.join(folder, os.path.basename(name)[: -len(".txt")] + ".md")
+        content_file = folder + os.path.basename(name)[: -len(".txt")] + ".md"
         outcome = previous.get(name)
         if outcome is None or not inputs.unchanged(name):
             todo.append(Path(name))
