@@ -249,7 +249,7 @@ def _site_that_renders(
     for round_ in range(4):
         gone = {a.id for a in left_out}
         history = history_of([a for a in articles if a.id not in gone])
-        site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first)
+        site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first, history.listed)
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
         if not unmade or round_ == 3:

@@ -60,6 +60,9 @@ class FeedSet:
     articles: tuple[Article, ...]
     id: str = ""
     """Its permanent id (urn:uuid); "" for the site's base URL (a site built without a ledger)."""
+    name: str = ""
+    """What the ledger lists its articles under (``tag:<slug>``, ``author:<slug>``); "" for
+    the site's feed, which counts every article."""
 
     def path(self, fmt: str) -> str:
         return self.prefix + FORMATS[fmt]
@@ -69,11 +72,11 @@ def feed_sets(site: Site) -> list[FeedSet]:
     """The site's subscription, then one per tag and one per author."""
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
     for tag, articles in site.tags:
-        path = urls.tag_path(tag.slug)
-        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _derived_feed_id(site.feed_id, "tag:" + tag.slug)))
+        path, name = urls.tag_path(tag.slug), "tag:" + tag.slug
+        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _derived_feed_id(site.feed_id, name), name))
     for author, articles in site.authors:
-        feed_id = _derived_feed_id(site.feed_id, "author:" + author.slug)
-        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, feed_id))
+        name = "author:" + author.slug
+        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, _derived_feed_id(site.feed_id, name), name))
     return sets
 
 
@@ -443,23 +446,27 @@ def window_start(site: Site) -> dt.datetime | None:
 
 
 def select(
-    site: Site, articles: Sequence[Article], unarchived: bool, since: dt.datetime | None
+    site: Site, articles: Sequence[Article], unarchived: bool, since: dt.datetime | None, name: str = ""
 ) -> tuple[tuple[Article, ...], tuple[str, ...]]:
     """A feed's entries before the byte budget, newest first, and the ids of those the
     budget may not leave out (with ``unarchived``: those in no full archive document).
 
     An entry that has left a feed never comes back (readers would show it unread again):
-    the newest ``feed_size`` are counted by publication number (ledger.py), which no
-    taken-down article gives back, so taking one down leaves the feed one shorter. For the
-    site's feeds, taken-down articles are counted too (numbers up to ``last_seq``); the
-    ledger does not remember a taken-down article's tags or bylines, so a tag's or an
-    author's feed counts only the articles it still has. ``since``: where the feed window
-    begins (``window_start``)."""
+    the newest ``feed_size`` are counted by publication number (ledger.py), taken-down
+    articles included, so taking one down leaves the feed one shorter. The site's feeds
+    count every number up to ``last_seq``; a tag's or an author's (``name``: what the
+    ledger lists its articles under) the numbers of every article ever listed under it,
+    so dropping a tag from an article holds its place too. ``since``: where the feed
+    window begins (``window_start``)."""
     config = site.config
     boundary = (site.last_seq // config.archive_size) * config.archive_size if unarchived else None
+    listed = site.listed.get(name, ()) if name else ()
     if unarchived and site.last_seq:
         floor = site.last_seq - config.feed_size
         newest = {a.id for a in articles if a.seq > floor}
+    elif listed:
+        floor = listed[config.feed_size - 1] if len(listed) >= config.feed_size else 0
+        newest = {a.id for a in articles if a.seq >= floor}
     else:
         # Without a ledger (every seq 0) the sort keeps the feed's order: its newest by date.
         newest = {a.id for a in heapq.nlargest(config.feed_size, articles, key=lambda a: a.seq)}
@@ -482,7 +489,7 @@ def plan_feeds(site: Site) -> list[FeedJob]:
     since = window_start(site)
     jobs: list[FeedJob] = []
     for feed in feed_sets(site):
-        entries, required = select(site, feed.articles, unarchived=feed.prefix == "", since=since)
+        entries, required = select(site, feed.articles, unarchived=feed.prefix == "", since=since, name=feed.name)
         place = Place(newest=len(chunks)) if feed.prefix == "" else Place()
         for fmt in FORMATS:
             jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, required, place))

@@ -20,6 +20,10 @@ committed with the articles) shows readers the same history:
   last. When its slug, date, the permalink pattern or the site's address change, the old
   addresses are redirected to the new one (redirects.py): links shared and indexed keep
   working.
+- ``listed``: every tag and byline it has been listed under while out (``tag:<slug>``,
+  ``author:<slug>``). A tag's or author's feed counts its newest from them, taken-down
+  articles and dropped tags included, as the site's feed counts publication numbers: taking
+  down a tag's newest article (or its tag) brings back no older one to its subscribers.
 
 The file also holds the site's permanent feed id, minted once.
 """
@@ -62,6 +66,9 @@ class Entry:
     """The instant ``date`` was first read as."""
     urls: tuple[str, ...] = ()
     """Every absolute URL the article has had, oldest first; the current one last."""
+    listed: tuple[str, ...] = ()
+    """Every tag and byline it has been listed under while out, as ``tag:<slug>`` and
+    ``author:<slug>``, sorted (feeds.py counts a tag's or author's newest from them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,9 @@ class History:
     latest_first: dt.datetime | None = None
     """The latest first appearance of any article published, taken-down ones included:
     where feed windows count back from (feeds.py)."""
+    listed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """``tag:<slug>`` or ``author:<slug>`` -> the publication number of every article ever
+    listed under it, taken-down ones included, newest first."""
     warnings: tuple[str, ...] = ()
     steady: Steady = field(default_factory=lambda: Steady(None, None))
     """The clocks a build of these articles would give this history (and its warnings) at."""
@@ -278,17 +288,19 @@ def _read_leniently(raw_bytes: bytes) -> Ledger | None:
         return Ledger(articles=legacy)
     raw = data.get("articles")
     entries: dict[str, Entry] = {}
-    names = [f.name for f in dataclasses.fields(Entry) if f.name != "urls"]
+    names = [f.name for f in dataclasses.fields(Entry) if f.name not in ("urls", "listed")]
     if isinstance(raw, dict):
         for key, value in raw.items():
             if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
                 fields = {name: value.get(name, "") for name in names}
-                urls = value.get("urls")
-                valid = isinstance(urls, list) and all(isinstance(u, str) for u in urls)
-                entries[key] = Entry(**fields, urls=tuple(urls) if valid else ())
+                entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
     feed_id = data.get("feed_id")
     # next_seq is written for people reading the file; the numbers themselves decide.
     return Ledger(feed_id if isinstance(feed_id, str) else "", max((e.seq for e in entries.values()), default=0) + 1, entries)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else ()
 
 
 def _valid(value: Any, types: dict[str, type]) -> bool:
@@ -354,6 +366,7 @@ def apply_ledger(
             date=article.floating_date,
             published=dates.format_iso(published) if article.floating_date else "",
             urls=known_urls,
+            listed=_listed(article, seen),
         )
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
@@ -364,7 +377,30 @@ def apply_ledger(
     firsts += [_parse(e.first, zone, EPOCH) for key, e in entries.items() if key not in shown and e.first]
     latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
-    return History(result, held, feed_id, last_seq, latest_first, warnings), Ledger(feed_id, last_seq + 1, entries)
+    listed = _numbers_listed(entries, [a for a in result if a.id not in entries])
+    return History(result, held, feed_id, last_seq, latest_first, listed, warnings), Ledger(feed_id, last_seq + 1, entries)
+
+
+def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:
+    """The tags and bylines an article has been listed under: those it has now, and those
+    it had (a tag dropped still holds its place in that tag's feed)."""
+    now = [f"tag:{t.slug}" for t in article.tags] + [f"author:{a.slug}" for a in article.authors]
+    if seen is not None and set(now).issubset(seen.listed):
+        return seen.listed  # the usual case: nothing new to remember
+    return tuple(sorted({*now, *(seen.listed if seen else ())}))
+
+
+def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> dict[str, tuple[int, ...]]:
+    """``tag:<slug>`` or ``author:<slug>`` -> the numbers of the articles ever listed under
+    it, newest first; a preview's drafts and future articles (numbered, never recorded) too."""
+    found: dict[str, list[int]] = {}
+    for entry in entries.values():
+        for name in entry.listed:
+            found.setdefault(name, []).append(entry.seq)
+    for article in previews:
+        for name in _listed(article, None):
+            found.setdefault(name, []).append(article.seq)
+    return {name: tuple(sorted(numbers, reverse=True)) for name, numbers in sorted(found.items())}
 
 
 _UNNUMBERED = Entry("", "", 0, "")
@@ -441,6 +477,8 @@ def entry_json(e: Entry) -> str:
     out: a build that changes one article writes 10,000 entries (100 -> 30 ms)."""
     fields = [f'"date": {_string(e.date)}'] if e.date else []
     fields += [f'"first": {_string(e.first)}', f'"hash": {_string(e.hash)}']
+    if e.listed:
+        fields.append(f'"listed": [{", ".join(_string(name) for name in e.listed)}]')
     if e.date:
         fields.append(f'"published": {_string(e.published)}')
     fields += [f'"seq": {int(e.seq)}', f'"updated": {_string(e.updated)}']

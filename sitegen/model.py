@@ -202,6 +202,10 @@ class Site:
     latest_first: dt.datetime | None = None
     """The latest first appearance of any article published, taken-down ones included
     (ledger.py): feed windows count back from it."""
+    listed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """``tag:<slug>`` or ``author:<slug>`` -> the publication numbers of every article ever
+    listed under it, taken-down ones included, newest first (ledger.py): a tag's or
+    author's feed counts its newest from them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,10 +50,15 @@ def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], 
 
 
 def build_site(
-    articles: Sequence[Article], config: Config, feed_id: str = "", last_seq: int = 0, latest_first: dt.datetime | None = None
+    articles: Sequence[Article],
+    config: Config,
+    feed_id: str = "",
+    last_seq: int = 0,
+    latest_first: dt.datetime | None = None,
+    listed: Mapping[str, tuple[int, ...]] | None = None,
 ) -> Site:
-    """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq`` and
-    ``latest_first`` come from the ledger."""
+    """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq``,
+    ``latest_first`` and ``listed`` come from the ledger."""
     ordered = newest_first(articles)
     # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
     # every article then shows it, and the search index files it under it, so that the
@@ -88,7 +93,7 @@ def build_site(
     archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
     return Site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors,
-        feed_id=feed_id, last_seq=last_seq, latest_first=latest_first,
+        feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}),
     )
 
 

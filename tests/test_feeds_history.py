@@ -236,7 +236,10 @@ def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: M
 
 
 _text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
-_entries = st.builds(Entry, hash=_text, updated=_text, seq=st.integers(1, 10**6), first=_text, date=_text, published=_text)
+_entries = st.builds(
+    Entry, hash=_text, updated=_text, seq=st.integers(1, 10**6), first=_text, date=_text, published=_text,
+    listed=st.lists(_text, max_size=3).map(tuple),
+)  # fmt: skip
 
 
 @given(st.builds(Ledger, feed_id=_text, next_seq=st.integers(1, 10**6), articles=st.dictionaries(_text, _entries, max_size=5)))
@@ -246,7 +249,7 @@ def test_the_ledger_reads_back_as_written(ledger: Ledger) -> None:
     assert data["version"] == 2 and data["feed_id"] == ledger.feed_id
     assert text.count("\n") == 7 + len(ledger.articles)  # one line per article
     loaded = load_ledger(Path("."), lambda _: text.encode("utf-8"))
-    expected = {k: e if e.date else Entry(e.hash, e.updated, e.seq, e.first) for k, e in ledger.articles.items()}
+    expected = {k: e if e.date else Entry(e.hash, e.updated, e.seq, e.first, listed=e.listed) for k, e in ledger.articles.items()}
     assert loaded is not None and loaded.articles == expected and loaded.feed_id == ledger.feed_id
 
 
@@ -400,3 +403,41 @@ def test_taking_an_article_down_brings_back_no_entry_that_left_the_feeds(make_si
     assert build(clean).ok
     for name in ("atom.xml", "rss.xml", "feed.json", "feeds/archive/1.xml", "feeds/archive/2.xml"):
         assert (clean / "output" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("change", ["taken down", "tag dropped"])
+def test_a_tag_or_author_feed_brings_back_no_entry_that_left_it(make_site: MakeSite, tmp_path: Path, change: str) -> None:
+    """As the site's feed: a tag's (and an author's) newest are counted among every article
+    ever listed under it, so taking down its newest article, or dropping the tag from it,
+    leaves the feed one shorter rather than showing an older article to its subscribers
+    as new. (The window of 7 days has passed for all but the newest.)"""
+    days = [1, 2, 3, 12]
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", tags="[Harbour]", author="Ann Lee", id=f"urn:test:{i}")
+        for i, day in enumerate(days)
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n')
+    assert build(site).ok
+    out = site / "output"
+    feeds = {"tag": out / "tags" / "harbour" / "atom.xml", "author": out / "authors" / "ann-lee" / "atom.xml"}
+    for path in feeds.values():
+        assert entry_ids(path) == ["urn:test:3", "urn:test:2"]
+    newest = site / "content" / "s3.md"
+    if change == "taken down":
+        newest.unlink()
+        shown = {"tag": ["urn:test:2"], "author": ["urn:test:2"]}
+    else:
+        newest.write_text(newest.read_text().replace("tags: [Harbour]", "tags: [Weather]"))
+        shown = {"tag": ["urn:test:2"], "author": ["urn:test:3", "urn:test:2"]}
+    assert build(site).ok
+    for kind, path in feeds.items():
+        assert entry_ids(path) == shown[kind], kind  # urn:test:1 does not come back
+        assert json_ids(path.with_name("feed.json")) == shown[kind], kind
+    # The ledger is in content/: a clean build shows the same.
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
+    (clean / "seeds").mkdir()
+    assert build(clean).ok
+    for path in feeds.values():
+        assert (clean / path.relative_to(site)).read_bytes() == path.read_bytes()

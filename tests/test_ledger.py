@@ -155,14 +155,18 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 
 
 @settings(max_examples=300, deadline=None)
-@given(_TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3))
-def test_an_entry_is_written_as_json_dumps_writes_it(hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str]) -> None:
-    entry = Entry(hash_, updated, seq, first, date, published if date else "", tuple(urls))
+@given(_TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3), st.lists(_TEXT, max_size=3))
+def test_an_entry_is_written_as_json_dumps_writes_it(
+    hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str], listed: list[str]
+) -> None:
+    entry = Entry(hash_, updated, seq, first, date, published if date else "", tuple(urls), tuple(listed))
     fields: dict[str, object] = {"first": first, "hash": hash_, "seq": seq, "updated": updated}
     if date:
         fields.update(date=date, published=published)
     if urls:
         fields["urls"] = urls
+    if listed:
+        fields["listed"] = listed
     assert entry_json(entry) == json.dumps(fields, ensure_ascii=False, sort_keys=True)
     assert json.loads(entry_json(entry)) == fields
 
@@ -170,10 +174,10 @@ def test_an_entry_is_written_as_json_dumps_writes_it(hash_: str, updated: str, s
 _VALUE = st.one_of(_TEXT, st.integers(min_value=-(2**70), max_value=2**70), st.booleans(), st.none(), st.floats(allow_nan=False), st.lists(_TEXT, max_size=2))
 _ENTRY = st.fixed_dictionaries(
     {"hash": _TEXT, "updated": _TEXT, "seq": st.integers(min_value=0, max_value=10**6), "first": _TEXT},
-    optional={"date": _TEXT, "published": _TEXT, "urls": st.lists(_TEXT, max_size=3), "extra": _VALUE},
+    optional={"date": _TEXT, "published": _TEXT, "urls": st.lists(_TEXT, max_size=3), "listed": st.lists(_TEXT, max_size=3), "extra": _VALUE},
 )
 # Entries of this version's shape, some with a field of another type (each read leniently).
-_ODD_ENTRY = st.one_of(_ENTRY, st.builds(lambda e, k, v: {**e, k: v}, _ENTRY, st.sampled_from(["hash", "seq", "date", "urls", "first"]), _VALUE))
+_ODD_ENTRY = st.one_of(_ENTRY, st.builds(lambda e, k, v: {**e, k: v}, _ENTRY, st.sampled_from(["hash", "seq", "date", "urls", "listed", "first"]), _VALUE))
 
 
 @settings(max_examples=300, deadline=None)
