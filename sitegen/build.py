@@ -77,6 +77,7 @@ def build(
 
     ``overrides`` replace settings of sitegen.toml for this build, checked as they would be
     there (``future=True``: the command line's ``--future``); a bad one raises ConfigError.
+    A build with any is a preview: it records nothing in the ledger (ledger.py).
 
     ``jobs`` worker processes share the per-article work (default: one per CPU). One build
     of a site runs at a time: while another holds the site's lock, this one calls
@@ -112,9 +113,11 @@ def _incremental_build(
     if memo.nothing_changed(output_dir, theme_dirs(site_dir), config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
-    # A build for another address (a preview: --base-url, sitegen serve) is not where the
-    # site lives: its addresses are not remembered as the articles' (redirects.py).
-    preview = "base_url" in overrides
+    # Settings overridden for one build (--base-url, --drafts, --future, --relative, sitegen
+    # serve) make a preview: not what readers are shown. It records nothing in the ledger:
+    # no address (redirects.py), no updated date of an edit tried and undone, no number
+    # for an article that was there for a minute.
+    preview = bool(overrides)
     return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress), preview)
 
 
@@ -157,7 +160,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         # The ledger before the files: a build killed in between publishes them next time
         # with the dates recorded here.
-        ledger.write_history(content_dir, history, memo.inputs, errors=ledger_errors)
+        if not preview:
+            ledger.write_history(content_dir, history, memo.inputs, errors=ledger_errors)
         record_planned(output_dir, rendering.staged, mark=False)
         # Every changed file was staged beside its place; all are published together now,
         # so a build that fails or is killed before this point leaves the site as it was.

@@ -243,3 +243,31 @@ def test_a_copy_or_an_edited_new_article_is_not_taken_for_another(make_site: Mak
     (site / "content" / "s2.md").write_text(_story(2, summary="'Now with a summary.'").replace("urn:test:2", "urn:test:two"))
     report = build(site)
     assert report.ok and not [w for w in report.warnings if "reads exactly as" in w], report.warnings
+
+
+@pytest.mark.parametrize("preview", [["--base-url", "https://preview.example/"], ["--drafts"], ["--future"], ["--relative"]])
+def test_a_preview_records_nothing_in_the_ledger(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preview: list[str]) -> None:
+    """What a preview shows (sitegen serve, or a build with settings overridden on the
+    command line) is not what readers were shown: an edit tried and undone there, or an
+    article that was there for a minute, must leave no updated date and no publication
+    number for the real build to publish."""
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", body="First text.", id="urn:test:a")})
+    runner = CliRunner()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01
+    assert runner.invoke(main, ["build", "--site", str(site), "-q"]).exit_code == 0
+    ledger = site / "content" / LEDGER_NAME
+    recorded = ledger.read_bytes()
+    atom = (site / "output" / "atom.xml").read_bytes()
+    a = site / "content" / "a.md"
+    a.write_text(a.read_text().replace("First text.", "Tried text."))
+    (site / "content" / "trial.md").write_text(article_md("Trial", date="2024-05-30T10:00:00+00:00", id="urn:test:trial"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717286400")  # a day later
+    done = runner.invoke(main, ["build", "--site", str(site), "-q", "--output", str(tmp_path / "preview"), *preview])
+    assert done.exit_code == 0, done.output
+    assert ledger.read_bytes() == recorded
+    # Undone: the real build publishes exactly what it did before.
+    a.write_text(a.read_text().replace("Tried text.", "First text."))
+    (site / "content" / "trial.md").unlink()
+    assert runner.invoke(main, ["build", "--site", str(site), "-q"]).exit_code == 0
+    assert ledger.read_bytes() == recorded
+    assert (site / "output" / "atom.xml").read_bytes() == atom
