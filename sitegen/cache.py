@@ -221,6 +221,9 @@ class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):
     verdict: str
     message: str = ""
     line: int | None = None
+    content: str = ""
+    """The content file its article is in, when not ``content/<seed stem>.md`` (a file
+    renamed or moved by hand: it carries the seed's name in its ``seed`` field)."""
 
 
 class OutputRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -235,6 +235,15 @@ ABSENT = "absent"
 """The content file's hash when there was no content file."""
 
 @dataclass(frozen=True, slots=True)
+class SeedJob:
+    """A seed to examine, and the content file its article is in."""
+
+    seed: Path
+    target: Path
+    """``content/<seed stem>.md``, or where a person renamed or moved that file."""
+
+
+@dataclass(frozen=True, slots=True)
 class WriteJob:
     """A content file to write from a seed."""
 
@@ -246,7 +255,7 @@ class WriteJob:
     """The content file's hash as examined, or ABSENT: it is written only if it still holds that."""
 
 
-def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], int], path: Path) -> Examined:
+def _examine_seed(context: tuple[ImportRules, dt.tzinfo, dict[str, str], int], job: SeedJob) -> Examined:
     """Read one seed and compare it with its content file (in a worker).
 
     The verdict is "create", "unchanged", "kept" (edited by hand), "update", "skip"
@@ -254,7 +263,8 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
     link: an error about it, not about the seed). A seed already imported as it is now
     is not even parsed.
     """
-    rules, zone, content_dir, known, limit = context
+    rules, zone, known, limit = context
+    path, target = job.seed, job.target
     try:
         # A seed is read only as a regular file directly inside seeds/, never through a
         # link, so what is imported cannot come from outside that folder.
@@ -263,7 +273,6 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, Path, dict[str, str], i
         return Examined(None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip")
     except OSError as e:
         return Examined(None, SeedError(path, f"cannot be read: {e.strerror}"), "skip")
-    target = content_dir / f"{path.stem}.md"
     if known.get(str(target)) == seed_digest(data):
         return Examined(state, None, "unchanged")  # as its content file says: no need to read it
     try:
@@ -357,6 +366,21 @@ def _existing(content_dir: Path, limit: int) -> _Existing:
     return found
 
 
+def _first_published(content_dir: Path, inputs: Inputs, zone: dt.tzinfo) -> dict[str, dt.datetime]:
+    """Article id -> when it was first published, from the ledger (ledger.py)."""
+    from .ledger import load_ledger
+
+    stored = load_ledger(content_dir, inputs.read)
+    found: dict[str, dt.datetime] = {}
+    for key, entry in (stored.articles if stored else {}).items():
+        if entry.seq:
+            try:
+                found[key] = dates.parse_date(entry.published or entry.first, zone)
+            except ValueError:
+                continue
+    return found
+
+
 def _stray_warning(stray: str) -> str:
     """What to say of a file or folder in seeds/ that looks like seeds but is not imported."""
     if stray.endswith(os.sep):
@@ -398,14 +422,14 @@ def import_seeds(
     previous = previous or {}
     workers = workers or Workers(1)
 
-    todo: list[Path] = []
+    todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
     for name in seed_files:
-        content_file = folder + os.path.basename(name)[: -len(".txt")] + ".md"
         outcome = previous.get(name)
+        content_file = (outcome.content if outcome is not None else "") or folder + os.path.basename(name)[: -len(".txt")] + ".md"
         if outcome is None or not inputs.unchanged(name):
-            todo.append(Path(name))
+            todo.append(SeedJob(Path(name), Path(content_file)))
         elif outcome.verdict == "error":
             report.errors.append(SeedError(name, outcome.message, outcome.line))
             report.outcomes[name] = outcome
@@ -415,15 +439,27 @@ def import_seeds(
                 report.warnings.append(outcome.message)
             report.outcomes[name] = outcome
         else:
-            todo.append(Path(name))
+            todo.append(SeedJob(Path(name), Path(content_file)))
 
     # The zone by name, not config.zone: the import then depends on that one setting.
     zone = dates.get_zone(config.timezone)
-    examined = workers.map(_examine_seed, todo, context=(config.import_rules, zone, content_dir, known or {}, config.max_file_bytes), label="Reading seeds")
+    context = (config.import_rules, zone, known or {}, config.max_file_bytes)
+    examined = workers.map(_examine_seed, todo, context=context, label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
     existing: _Existing | None = None
+    published: dict[str, dt.datetime] | None = None
     writes: list[WriteJob] = []
-    for seed_path, found in zip(todo, examined, strict=True):
+    for seed_job, first_look in zip(todo, examined, strict=True):
+        seed_path, target, found = seed_job.seed, seed_job.target, first_look
+        if found.verdict == "create":
+            existing = existing or _existing(content_dir, config.max_file_bytes)
+            moved = existing.seeds.get(seed_path.name)
+            if moved is not None and moved != str(target):
+                # Imported before, then renamed or moved by hand: that file is the article
+                # (it carries the seed's name and id), and is updated from the seed as its
+                # own file would be (or kept, if edited by hand). Its place is remembered.
+                target = Path(moved)
+                found = _examine_seed(context, SeedJob(seed_path, target))
         state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
         if state is not None:
             inputs.record(seed_path, state)
@@ -434,37 +470,44 @@ def import_seeds(
             if verdict != "refused":  # an error about the content file is looked at again next time
                 report.outcomes[str(seed_path)] = SeedOutcome("error", error.reason, error.line)
             else:  # recorded by its lstat: putting it right is a change the next build sees
-                inputs.refused(content_dir / f"{seed_path.stem}.md")
+                inputs.refused(target)
             continue
-        report.outcomes[str(seed_path)] = SeedOutcome("ok")
-        target = content_dir / f"{seed_path.stem}.md"
+        own = target == content_dir / f"{seed_path.stem}.md"
+        where = "" if own else str(target)
+        report.outcomes[str(seed_path)] = SeedOutcome("ok", content=where)
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
-            if existing is None:
-                existing = _existing(content_dir, config.max_file_bytes)
-            if (moved := existing.seeds.get(seed_path.name)) is not None:
-                # Imported before, then renamed or moved by hand: that file is the article
-                # (it carries the seed's id); importing the seed again would make a twin.
-                report.kept.append(Path(moved))
-                continue
+            existing = existing or _existing(content_dir, config.max_file_bytes)
             slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
             existing.slugs.add(slug)
-            writes.append(WriteJob(seed_path, target, slug, found.published or now, found.seen))
+            # Imported before (the ledger has its id), its file since deleted: imported again
+            # as the same article, with its first date, not as news of today.
+            if published is None:
+                published = _first_published(content_dir, inputs, zone)
+            before = published.get(seed_id(seed_path.stem))
+            writes.append(WriteJob(seed_path, target, slug, found.published or before or now, found.seen))
             report.created.append(target)
+            if before is not None:
+                report.warnings.append(
+                    f"{target}: imported again from seeds/{seed_path.name}, as the article's file was gone (same id and first date);"
+                    " to take the article down, delete its seed too, or set 'draft: true'"
+                )
         elif verdict == "kept":
-            warning = f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
+            warning = (
+                f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
+                f" (to take the seed's instead, delete {target.name}: it is imported again, with its id and date)"
+            )
             report.kept.append(target)
             report.warnings.append(warning)
-            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning)
+            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning, content=where)
         elif verdict == "update":
             try:
                 date = found.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                if existing is None:
-                    existing = _existing(content_dir, config.max_file_bytes)
+                existing = existing or _existing(content_dir, config.max_file_bytes)
                 slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)

@@ -700,3 +700,66 @@ def test_a_slug_written_with_a_comment_or_block_scalar_is_taken(make_site: MakeS
     out = site / "output" / "news"
     assert {p.name for p in out.iterdir()} == {"storm", "storm-2"}
     assert "Mine." in (out / "storm" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_renamed_imported_article_takes_its_seeds_updates_where_it_is(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renamed or moved by hand but not edited, an imported article is still the seed's:
+    an update to the seed reaches it where it now is (no word was lost on the way), and
+    once edited by hand it is kept, with a warning naming it and the way to take the seed's."""
+    from sitegen import seeds
+
+    seed = "001_00000000000000aa.txt"
+    site = make_site(seeds={seed: seed_text("Storm", "Wind.")})
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    moved = site / "content" / "world" / "storm.md"
+    moved.parent.mkdir()
+    own.rename(moved)
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.imported.created == [] and report.warnings == []
+    # Where it is now is remembered: a build that looks at the seeds again reads none of them.
+    examined: list[object] = []
+    examine = seeds._examine_seed
+    monkeypatch.setattr(seeds, "_examine_seed", lambda context, job: examined.append(job) or examine(context, job))
+    (site / "content" / "other.md").write_text(article_md("Other"))
+    assert build(site).ok and examined == [] and not own.exists()
+    (site / "seeds" / seed).write_text(seed_text("Storm", "Wind and rain."))
+    report = build(site)
+    assert report.ok and report.imported.updated == [moved] and report.warnings == []
+    assert "Wind and rain." in moved.read_text() and not own.exists()
+    # Edited by hand where it is: kept, and said so, with the way forward.
+    moved.write_text(moved.read_text().replace("Wind and rain.", "Wind and rain, says the harbour master."))
+    edited = moved.read_bytes()
+    (site / "seeds" / seed).write_text(seed_text("Storm", "Wind, rain and hail."))
+    report = build(site)
+    assert report.ok and moved.read_bytes() == edited and not own.exists()
+    assert report.warnings == [
+        f"{moved}: edited by hand and its seed {seed} changed; kept your version"
+        " (to take the seed's instead, delete storm.md: it is imported again, with its id and date)"
+    ]
+
+
+def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A seed whose article's file is gone is imported again (how a person takes the seed's
+    version over their own), as the same article: its id, and its first date, not the clock's
+    (feeds would show it as published anew, and its page as today's news); and it says so."""
+    import feedparser
+
+    seed = "001_00000000000000aa.txt"
+    site = make_site(seeds={seed: seed_text("Storm", "Wind.")}, config='base_url = "https://example.org/"\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715000000")  # 2024-05-06
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    first = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
+    date_line = next(line for line in own.read_text().splitlines() if line.startswith("date:"))
+    own.unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715100000")  # a day later
+    report = build(site)
+    assert report.ok and report.imported.created == [own]
+    assert report.warnings == [
+        f"{own}: imported again from seeds/{seed}, as the article's file was gone (same id and first date);"
+        " to take the article down, delete its seed too, or set 'draft: true'"
+    ]
+    assert date_line in own.read_text().splitlines()
+    again = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
+    assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
