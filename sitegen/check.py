@@ -42,13 +42,14 @@ CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 @dataclass(frozen=True)
 class Problem:
     path: str
+    """The file it is about; "" for one about no file (an article taken down)."""
     message: str
     link: tuple[str, str] | None = dataclasses.field(default=None, compare=False, repr=False)
     """For a link that leads nowhere: (the output file of the page it is on, where it
     points); the same for that page and for each feed entry of the page's article."""
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 # Attributes whose value a browser follows or loads as a URL, where javascript: would run.

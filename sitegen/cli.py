@@ -143,8 +143,15 @@ def build(
     default=None,
     help="Also compare the feeds with a previous build as a subscriber would: OLD is its output folder, or the live site's address.",
 )
+@click.option(
+    "--allow-removed",
+    "allow_removed",
+    metavar="ID",
+    multiple=True,
+    help="With --against: let the entry with this id (or address) leave the feeds and archives, for a takedown the site's files cannot show. Repeatable.",
+)
 @click.option("--base-url", "base_url", metavar="URL", default=None, help="The address the site was built for with `build --base-url`.")
-def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url: str | None) -> None:
+def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_removed: tuple[str, ...], base_url: str | None) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.
 
@@ -154,10 +161,16 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
     reordered them, a feed too large for popular readers, a scheduled or draft article
     out. Corrections to archived entries are noted, not failed. Run it before deploying.
 
+    An article taken down on purpose (its content file deleted, and its seed if it was
+    imported, while the ledger records it published) is noted, not failed, as is one
+    named by --allow-removed.
+
     Exits with status 1 when anything is wrong.
     """
     from .check import require_built
 
+    if allow_removed and against is None:
+        raise click.UsageError("--allow-removed goes with --against: it lets an entry of OLD go")
     _require_site(site_dir)
     config = override(load_config(site_dir), **_overrides(base_url, False, False))
     out = output_dir or site_dir / "output"
@@ -167,8 +180,8 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, base_url
         from .compare import check_against
         from .dates import now
 
-        compared = check_against(against, out, site_dir, config, now())
-        for note in compared.notes:  # corrections: nothing wrong, but worth knowing
+        compared = check_against(against, out, site_dir, config, now(), allow_removed)
+        for note in compared.notes:  # corrections, takedowns: nothing wrong, but worth knowing
             click.echo(f"note: {_relative(str(note))}", err=True)
         _print_messages([], compared.problems, every=True)  # each a change readers would see
         problems += len(compared.problems)

@@ -13,6 +13,11 @@ every archive document reached by ``prev-archive`` (``next_url`` in JSON Feed), 
 ever inside the old build (its folder, or its site's address over http or https). What
 is read is untrusted and bounded: documents, bytes and time in all. A document that
 cannot be read is a problem too: whatever it held would go unchecked.
+
+An entry gone from the feed and every archive is lost to readers, unless it was taken down
+on purpose (a legal request, a retraction): the site's ledger records it published, and no
+content file or seed of the site holds its id any more. Such a takedown is a note, not a
+problem; ``--allow-removed`` lets go an entry the site's files cannot vouch for.
 """
 
 from __future__ import annotations
@@ -23,19 +28,21 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from . import dates, urls
+from . import cache, dates, urls
 from .check import Problem
 from .config import Config
-from .content import draft_ids
-from .errors import SitegenError
+from .content import held_ids
+from .errors import SitegenError, shown_path
 from .feeds import FORMATS
+from .ledger import LEDGER_NAME, load_ledger
+from .seeds import seed_id
 from .text import html_to_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -105,19 +112,58 @@ class Comparison:
     """What readers would get wrong: the new build should not go live."""
     notes: tuple[Problem, ...] = ()
     """Changes readers may be slow to see, but nothing wrong: corrections to archived
-    entries (RFC 5005 lets an archive document change; its entries may not)."""
+    entries (RFC 5005 lets an archive document change; its entries may not), articles
+    taken down on purpose."""
 
 
-def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt.datetime) -> Comparison:
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What the site's own files say of the articles in its feeds."""
+
+    published: frozenset[str] = frozenset()
+    """The ids the ledger records as published (it keeps them after a takedown)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Id -> the content file that holds it, drafts included."""
+    drafts: dict[str, str] = field(default_factory=dict)
+    """Id -> content file of every draft."""
+    seeds: dict[str, str] = field(default_factory=dict)
+    """Id -> the seed in seeds/ it is imported from."""
+    unreadable: tuple[str, ...] = ()
+    """Content files whose id cannot be read, as their errors say: any may hold any id."""
+    ledger: str = LEDGER_NAME
+    """The ledger's path, as messages name it."""
+    allowed: tuple[str, ...] = ()
+    """Ids or addresses of entries let go whatever the files say (``--allow-removed``)."""
+
+
+def read_sources(site_dir: Path, config: Config, allowed: Sequence[str] = ()) -> Sources:
+    """What the content files, the seeds and the ledger of the site in ``site_dir`` say."""
+    content_dir = site_dir / "content"
+    held = held_ids(content_dir, config)
+    seeds = {seed_id(Path(name).stem): name for name in cache.find_seeds(site_dir / "seeds").seeds}
+    ledger = load_ledger(content_dir)
+    return Sources(
+        published=frozenset(ledger.articles) if ledger else frozenset(),
+        files=held.files,
+        drafts=held.drafts,
+        seeds=seeds,
+        unreadable=tuple(str(e) for e in held.unreadable),
+        ledger=shown_path(content_dir / LEDGER_NAME),
+        allowed=tuple(allowed),
+    )
+
+
+def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt.datetime, allowed: Sequence[str] = ()) -> Comparison:
     """What a subscriber would get wrong if the build in ``out`` replaced the one at
     ``where``: an output folder, or the address of the live site (or of its feed).
+    ``allowed``: ids or addresses of entries that may go (``--allow-removed``).
     Raises SitegenError when ``where`` holds no feed at all."""
     if not where.startswith(("http://", "https://")) and not Path(where).is_dir():
         raise SitegenError(None, f"{where} is neither an output folder nor an http(s) address")
     old = read_build(where)
     if not any(feed.entries for feed in old.values()):
         raise SitegenError(None, f"no feed found at {where}: give the output folder or the address of the last build")
-    return compare(old, read_build(str(out)), now, draft_ids(site_dir / "content", config))
+    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed))
 
 
 def read_build(where: str) -> dict[str, Feed]:
@@ -264,19 +310,30 @@ def _text(html: str) -> str:
     return " ".join(html_to_text(html).split())
 
 
-def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts: dict[str, str] | None = None) -> Comparison:
+def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, sources: Sources | None = None) -> Comparison:
     """What a subscriber of each format would get wrong if ``new`` replaced ``old``, and
-    the corrections they may be slow to see. ``drafts``: id -> content file of the site's
-    drafts, none of which may be out."""
+    the changes they may be slow to see. ``sources``: what the site's files say, to tell
+    an article taken down on purpose from one lost, and drafts (none may be out); without
+    them, every entry gone is lost."""
     problems: list[Problem] = []
     notes: list[Problem] = []
-    withheld = drafts or {}
+    withheld = sources.drafts if sources else {}
+    taken: dict[str, Entry] = {}  # said once, not once a format
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
         name = after.subscription or before.subscription
         for what, feed in (("the old build", before), ("the new build", after)):
             problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
-        problems += _changes(name, before, after)
+        changed, gone = _changes(name, before, after)
+        problems += changed
+        fresh = [e for e in after.entries.values() if e.id not in before.entries]
+        for entry in gone:
+            why = _why_lost(entry, sources, fresh)
+            if why is None:
+                taken.setdefault(entry.id, entry)
+            else:
+                lost = f"entry {entry.id} ({entry.title}) is in neither the feed nor any archive any more: readers who had not fetched it lose it"
+                problems.append(Problem(name, lost + (f"; {why}" if why else "")))
         moved, corrected = _archive_changes(before, after)
         problems += moved
         notes += corrected
@@ -294,7 +351,52 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, drafts
             # the build warns), is no scheduled article let out.
             if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
+    notes += _takedowns(taken.values(), sources)
     return Comparison(tuple(problems), tuple(notes))
+
+
+def _why_lost(entry: Entry, sources: Sources | None, fresh: Sequence[Entry]) -> str | None:
+    """Why ``entry``, in neither the feed nor any archive any more, is not known as taken
+    down on purpose: what to do about it ("" without ``sources``). None when it is taken
+    down: let go by ``--allow-removed``, or published (the ledger says) and held by no
+    content file or seed of the site any more."""
+    if sources is None:
+        return ""
+    if entry.id in sources.allowed or (entry.link and entry.link in sources.allowed):
+        return None
+    if (held := sources.files.get(entry.id)) is not None:
+        shown = shown_path(Path(held))
+        if entry.id in sources.drafts:
+            return f"{shown} holds it, as a draft: to take it down, delete the file instead"
+        return f"{shown} still holds it, so it is not taken down: see the build's errors; to take it down, delete the file (and its seed)"
+    if (seed := sources.seeds.get(entry.id)) is not None:
+        return f"its seed {shown_path(Path(seed))} is still there: see the build's errors; to take it down, delete the seed too"
+    if sources.unreadable:
+        more = f" and {len(sources.unreadable) - 1} more" if len(sources.unreadable) > 1 else ""
+        return f"whether it is taken down is not known while content files cannot be read (they may hold it): {sources.unreadable[0]}{more}"
+    if (twin := next((e for e in fresh if (e.title, e.text) == (entry.title, entry.text)), None)) is not None:
+        return f"it reads exactly as {twin.id} ({twin.link}), new in this build: if it is that article (a file renamed, an id changed), add 'id: {entry.id}' to its front matter"
+    if entry.id not in sources.published:
+        return f"{sources.ledger} does not record it as published, so it is not known as taken down: if it is, pass --allow-removed {entry.id}"
+    return None
+
+
+def _takedowns(taken: Iterable[Entry], sources: Sources | None) -> list[Problem]:
+    """A note for each entry taken down, and for each ``--allow-removed`` that let none go
+    (a typo there would otherwise go unseen)."""
+    allowed = sources.allowed if sources else ()
+    notes: list[Problem] = []
+    used: set[str] = set()
+    for entry in taken:
+        shown = f"{entry.title}, {entry.link}" if entry.link else entry.title
+        if let_go := {entry.id, entry.link} & set(allowed):
+            used |= let_go
+            why = "let go by --allow-removed"
+        else:
+            why = "no content file or seed holds it any more, and the ledger records it published"
+        notes.append(Problem("", f"taken down: {entry.id} ({shown}): {why}; it leaves the feed and its archives"))
+    notes += [Problem("", f"--allow-removed {value}: no entry of the old build is gone by that id or address") for value in allowed if value not in used]
+    return notes
 
 
 def _was_out(entry: Entry | None, now: dt.datetime) -> bool:
@@ -307,17 +409,21 @@ def _was_out(entry: Entry | None, now: dt.datetime) -> bool:
         return False
 
 
-def _changes(name: str, before: Feed, after: Feed) -> Iterator[Problem]:
+def _changes(name: str, before: Feed, after: Feed) -> tuple[list[Problem], list[Entry]]:
+    """(problems, the entries of ``before`` in neither the feed nor any archive of ``after``)."""
     new_by_link = {e.link: e for e in after.entries.values() if e.link}
+    problems: list[Problem] = []
+    gone: list[Entry] = []
     for entry in before.entries.values():
         now = after.entries.get(entry.id)
         moved = new_by_link.get(entry.link)
         if now is None and moved is not None:
-            yield Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new")
+            problems.append(Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new"))
         elif now is None:
-            yield Problem(name, f"entry {entry.id} ({entry.title}) is in neither the feed nor any archive any more: readers who had not fetched it lose it")
+            gone.append(entry)
         elif now.updated != entry.updated and (now.text, now.title, now.published) == (entry.text, entry.title, entry.published):
-            yield Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread")
+            problems.append(Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread"))
+    return problems, gone
 
 
 def _archive_changes(before: Feed, after: Feed) -> tuple[list[Problem], list[Problem]]:

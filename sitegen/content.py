@@ -936,18 +936,39 @@ def _image_from_record(image: ArticleImage) -> Image:
     )
 
 
-def draft_ids(content_dir: Path, config: Config) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class HeldIds:
+    """The article ids the content files hold, as far as their front matter can be read."""
+
+    files: dict[str, str]
+    """Id -> the content file that holds it, drafts included."""
+    drafts: dict[str, str]
     """Id -> content file of every draft: what must never be out but in a preview."""
-    found: dict[str, str] = {}
+    unreadable: tuple[SitegenError, ...] = ()
+    """Files whose id cannot be read (the build reports them too): any of them may hold any id."""
+
+
+def held_ids(content_dir: Path, config: Config) -> HeldIds:
+    """The id of every content file under ``content_dir``, read from its front matter only."""
+    files: dict[str, str] = {}
+    drafts: dict[str, str] = {}
+    unreadable: list[SitegenError] = []
     for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
         try:
             data, _ = read_content(name, config.max_file_bytes)
-            meta, _ = _front_matter(name, decode_content(data))
-            if meta.get("draft") is True:
-                found[_article_id(meta, name, lambda key, message, name=name: ContentError(name, f"{key}: {message}"))] = name
-        except (SitegenError, UnicodeDecodeError):
-            continue  # the build reports it
-    return found
+            document = decode_content(data)
+            meta, _ = _front_matter(name, document)
+            key = _article_id(meta, name, lambda field, message, name=name, document=document: ContentError(name, f"{field}: {message}", line_of(document, field, ":")))
+        except UnicodeDecodeError as e:
+            unreadable.append(ContentError(name, "is not valid UTF-8", data.count(b"\n", 0, e.start) + 1))
+            continue
+        except SitegenError as e:
+            unreadable.append(e)
+            continue
+        files.setdefault(key, name)
+        if meta.get("draft") is True:
+            drafts[key] = name
+    return HeldIds(files, drafts, tuple(unreadable))
 
 
 def load_content(content_dir: Path, config: Config) -> ContentReport:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, seed_text
 
 from sitegen import compare
 from sitegen.build import build
@@ -64,10 +64,100 @@ def test_a_changed_id_is_caught(site: Path, against: Against) -> None:
     assert status == 1 and "changed its id from urn:test:6 to urn:test:new6" in output
 
 
-def test_a_lost_entry_is_caught(site: Path, against: Against) -> None:
-    (site / "content" / "s05.md").unlink()
+def test_an_article_taken_down_passes_with_a_note(site: Path, against: Against) -> None:
+    """Its content file deleted on purpose (a legal request, a retraction): the ledger still
+    records it published, no file holds its id, so the deploy goes through, said once."""
+    (site / "content" / "s05.md").unlink()  # in archive 2, full and published
     status, output = against()
-    assert status == 1 and "entry urn:test:5 (Story 5) is in neither the feed nor any archive" in output
+    assert status == 0, output
+    notes = [line for line in output.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: taken down: urn:test:5 (Story 5, https://example.org/news/2025/02/s05/): no content file or seed holds it any more,"
+        " and the ledger records it published; it leaves the feed and its archives"
+    ]
+    assert "0 problems (1 note)" in output
+    assert "urn:test:5" in (site / "content" / LEDGER_NAME).read_text()
+
+
+def test_an_imported_article_is_taken_down_with_its_seed(make_site: MakeSite, tmp_path: Path, runner: CliRunner) -> None:
+    seeds = {f"00{i}_000000000000000{i}.txt": seed_text(f"Seeded story {i}", f"Text of seeded story {i}.") for i in range(2)}
+    site = make_site(seeds=seeds, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    shutil.copytree(site / "output", tmp_path / "live")
+    check = ["check", "--site", str(site), "--against", str(tmp_path / "live")]
+    seed, content = site / "seeds" / "001_0000000000000001.txt", site / "content" / "001_0000000000000001.md"
+    # The content file alone deleted: the seed left in seeds/ brings the article back.
+    content.unlink()
+    assert build(site).ok and content.is_file()
+    result = runner.invoke(main, check)
+    assert result.exit_code == 0 and "note:" not in result.output, result.output
+    # The seed kept but unreadable: the build cannot import the article again.
+    content.unlink()
+    seed.write_bytes(b"\xff\xfe not UTF-8\n")
+    assert not build(site).ok
+    result = runner.invoke(main, check)
+    assert result.exit_code == 1 and "is in neither the feed nor any archive" in result.output
+    assert f"its seed {seed} is still there: see the build's errors; to take it down, delete the seed too" in result.output
+    seed.unlink()
+    assert build(site).ok
+    result = runner.invoke(main, check)
+    assert result.exit_code == 0, result.output
+    assert "note: taken down: " in result.output and "(Seeded story 1, https://example.org/" in result.output
+
+
+def test_an_article_whose_file_is_still_there_is_lost_not_taken_down(site: Path, against: Against, runner: CliRunner) -> None:
+    """A draft for a while, or a file the build could not use: readers lose the entry all the same."""
+    path = site / "content" / "s05.md"
+    path.write_text(story(5, draft="true"))
+    status, output = against()
+    assert status == 1 and "entry urn:test:5 (Story 5) is in neither the feed nor any archive any more" in output
+    assert f"{path} holds it, as a draft: to take it down, delete the file instead" in output
+    # Left out by an error of its own: the build fails, and check --against too.
+    path.write_text(story(5, image="missing.jpg", image_alt="A picture"))
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 1
+    status, output = against(rebuild=False)
+    assert status == 1 and f"{path} still holds it, so it is not taken down: see the build's errors" in output
+    assert "note: taken down" not in output
+    # Front matter that cannot be read: whether it holds the id is not known.
+    path.write_text(story(5).replace("title: 'Story 5'", "title: [Story 5"))
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 1
+    status, output = against(rebuild=False)
+    assert status == 1 and "whether it is taken down is not known while content files cannot be read (they may hold it): " in output
+    assert f"{path}:3: front matter is not valid YAML" in output  # as the build says it
+
+
+def test_an_id_changed_with_its_address_is_lost_not_taken_down(site: Path, against: Against) -> None:
+    """The old id is held by no file, but an entry new in this build reads exactly as it: a
+    file renamed (its id derived from the name) or an id edited, not a takedown."""
+    (site / "content" / "s04.md").write_text(story(4).replace("id: urn:test:4", "id: urn:test:new4\nslug: story-four"))
+    status, output = against()
+    assert status == 1
+    assert (
+        "entry urn:test:4 (Story 4) is in neither the feed nor any archive any more: readers who had not fetched it lose it; it reads exactly as"
+        " urn:test:new4 (https://example.org/news/2025/02/story-four/), new in this build: if it is that article (a file renamed, an id changed),"
+        " add 'id: urn:test:4' to its front matter"
+    ) in output
+
+
+def test_an_entry_the_ledger_never_recorded_is_let_go_only_when_named(site: Path, against: Against, runner: CliRunner, tmp_path: Path) -> None:
+    """Without the ledger's word (a clone without it, a ledger edited), a takedown needs
+    --allow-removed: its id or its address."""
+    ledger = site / "content" / LEDGER_NAME
+    data = json.loads(ledger.read_text())
+    del data["articles"]["urn:test:6"]  # the newest: no other number moves
+    ledger.write_text(json.dumps(data))
+    (site / "content" / "s06.md").unlink()
+    status, output = against()
+    assert status == 1
+    assert f"{ledger} does not record it as published, so it is not known as taken down: if it is, pass --allow-removed urn:test:6" in output
+    check = ["check", "--site", str(site), "--against", str(tmp_path / "live")]
+    for named in ("urn:test:6", "https://example.org/news/2025/02/s06/"):
+        result = runner.invoke(main, [*check, "--allow-removed", named, "--allow-removed", "urn:test:55"])
+        assert result.exit_code == 0, result.output
+        assert "note: taken down: urn:test:6 (Story 6, https://example.org/news/2025/02/s06/): let go by --allow-removed;" in result.output
+        assert "note: --allow-removed urn:test:55: no entry of the old build is gone by that id or address" in result.output
+    result = runner.invoke(main, ["check", "--site", str(site), "--allow-removed", "urn:test:6"])
+    assert result.exit_code == 2 and "--allow-removed goes with --against" in result.output
 
 
 def test_updated_moved_with_nothing_changed_is_caught(site: Path, against: Against) -> None:
@@ -147,7 +237,7 @@ def test_the_live_site_is_read_over_http(site: Path, against: Against, live: tup
     shutil.copytree(site / "output", root, dirs_exist_ok=True)
     (site / "content" / "s99.md").write_text(story(20))
     assert against(target=url)[0] == 0
-    (site / "content" / "s02.md").unlink()  # in archive 1, which is read by following prev-archive
+    (site / "content" / "s02.md").write_text(story(2, draft="true"))  # in archive 1, which is read by following prev-archive
     status, output = against(target=url + "atom.xml")
     assert status == 1 and "entry urn:test:2 (Story 2) is in neither the feed nor any archive" in output
 
@@ -202,3 +292,4 @@ def test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning(sit
     status, output = against("--future")
     scheduled = [line for line in output.splitlines() if "a scheduled article is out" in line]
     assert status == 1 and scheduled and all("Story 30" in line for line in scheduled), output
+
