@@ -110,7 +110,8 @@ jobs:
           pip install "$SITEGEN_PACKAGE"
       - run: sitegen build
       # Once the site is live: stop before deploying if subscribers would see a changed id,
-      # a lost entry or a moved date (put your base_url here).
+      # a lost entry or a moved date (put your base_url here). An article taken down on
+      # purpose (its content file deleted, and its seed if it was imported) passes, noted.
       # - run: sitegen check --against https://example.github.io/news/
       # The ledger (content/.sitegen-updated.json: the dates and order readers were shown)
       # and articles imported from seeds/ are the site's source: committed back, so that

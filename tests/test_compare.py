@@ -16,6 +16,7 @@ from conftest import MakeSite, article_md, seed_text
 
 from sitegen import compare
 from sitegen.build import build
+from sitegen.cli import check as check_command
 from sitegen.cli import main
 from sitegen.ledger import LEDGER_NAME
 
@@ -293,3 +294,10 @@ def test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning(sit
     scheduled = [line for line in output.splitlines() if "a scheduled article is out" in line]
     assert status == 1 and scheduled and all("Story 30" in line for line in scheduled), output
 
+
+def test_the_readme_names_every_option_of_check() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    usage = next(line for line in readme.splitlines() if line.startswith("sitegen check "))
+    options = [name for param in check_command.params for name in param.opts if name.startswith("--") and name != "--help"]
+    assert "--allow-removed" in options
+    assert [name for name in options if name not in usage] == []
