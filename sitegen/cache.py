@@ -424,20 +424,31 @@ class Inputs:
     def all_unchanged(self) -> bool:
         """``all(self.unchanged(p) for p in self.previous)``, recording the same, at a third
         of its cost: a no-op build asks it of 20,000 files. A stat that can be trusted and
-        matches settles a file here; any other goes the way ``unchanged`` goes."""
+        matches settles a file here; any other goes the way ``unchanged`` goes.
+
+        Past the first file changed, the others are still compared (and recorded as seen
+        only when a step asks): the build that follows asks of every one, at this loop's
+        cost then, not one call chain each."""
         seen, checked = self.seen, self._checked
+        same = True
         for name, old in self.previous.items():
             if old.sha != REFUSED and not old.racy and name not in checked:
                 try:
                     st = os.stat(name)
                 except OSError:
-                    return False
-                if old.same_stat(st):
-                    seen[name] = checked[name] = old
+                    checked[name] = None
+                    same = False
                     continue
-            if not self.unchanged(name):
-                return False
-        return True
+                if old.same_stat(st):
+                    checked[name] = old
+                    if same:
+                        seen[name] = old
+                    continue
+            if same:
+                same = self.unchanged(name)
+            else:
+                self._check(name)
+        return same
 
     def same(self, path: Path | str) -> bool:
         """True when ``path`` holds what the last build read; records nothing."""
