@@ -452,13 +452,15 @@ def import_seeds(
     for seed_job, first_look in zip(todo, examined, strict=True):
         seed_path, target, found = seed_job.seed, seed_job.target, first_look
         if found.verdict == "create":
+            # Imported before, then renamed or moved by hand: that file is the article (it
+            # carries the seed's name and id), updated from the seed as its own file would
+            # be (or kept, if edited by hand), and its place remembered. A file that is
+            # nowhere any more comes back in its own place.
             existing = existing or _existing(content_dir, config.max_file_bytes)
             moved = existing.seeds.get(seed_path.name)
-            if moved is not None and moved != str(target):
-                # Imported before, then renamed or moved by hand: that file is the article
-                # (it carries the seed's name and id), and is updated from the seed as its
-                # own file would be (or kept, if edited by hand). Its place is remembered.
-                target = Path(moved)
+            where = Path(moved) if moved is not None else content_dir / f"{seed_path.stem}.md"
+            if where != target:
+                target = where
                 found = _examine_seed(context, SeedJob(seed_path, target))
         state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
         if state is not None:
@@ -472,9 +474,9 @@ def import_seeds(
             else:  # recorded by its lstat: putting it right is a change the next build sees
                 inputs.refused(target)
             continue
-        own = target == content_dir / f"{seed_path.stem}.md"
-        where = "" if own else str(target)
-        report.outcomes[str(seed_path)] = SeedOutcome("ok", content=where)
+        # Where its article is, when not in its own place.
+        place = "" if target == content_dir / f"{seed_path.stem}.md" else str(target)
+        report.outcomes[str(seed_path)] = SeedOutcome("ok", content=place)
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
@@ -500,7 +502,7 @@ def import_seeds(
             )
             report.kept.append(target)
             report.warnings.append(warning)
-            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning, content=where)
+            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning, content=place)
         elif verdict == "update":
             try:
                 date = found.published or dates.parse_date(fields.get("date", ""), zone)

@@ -763,3 +763,17 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     assert date_line in own.read_text().splitlines()
     again = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
     assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
+
+
+def test_a_moved_imported_article_deleted_comes_back_in_its_own_place(make_site: MakeSite) -> None:
+    seed = "001_00000000000000aa.txt"
+    site = make_site(seeds={seed: seed_text("Storm", "Wind.")})
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    moved = site / "content" / "world" / "storm.md"
+    moved.parent.mkdir()
+    own.rename(moved)
+    assert build(site).ok
+    shutil.rmtree(moved.parent)
+    report = build(site)
+    assert report.ok and report.imported.created == [own] and own.is_file() and report.articles == 1
