@@ -296,7 +296,7 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     """Write a new article, content/<slug>.md, dated now with a permanent id, as a draft
     (unless --publish); print its path.
 
-    Never overwrites a file: a taken name gets -2, -3...
+    Never overwrites a file, nor takes another article's slug: a taken name gets -2, -3...
     """
     from .scaffold import new_article
 

@@ -20,7 +20,7 @@ from .cache import CONTENT_SUFFIXES, Refused, find_files, read_file
 from .config import CONFIG_NAME, Config
 from .errors import OutputError
 from .output import create_file, write_if_changed
-from .seeds import dump_front_matter
+from .seeds import dump_front_matter, find_existing
 from .theme import default_theme_dir, is_editor_leftover
 
 SITE_TOML = """\
@@ -207,39 +207,38 @@ def init_site(site_dir: Path) -> Made:
 
 
 def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> Path:
-    """A new content file for ``title``: its date now (in the site's timezone, offset
-    written), a permanent id, ``tags``, an empty body, and ``draft: true`` unless ``draft``
-    is False. Named after the title's slug, with -2, -3... when that name is taken.
-    Returns its path.
+    """A new content file for ``title``: its slug, its date now (in the site's timezone,
+    offset written), a permanent id, ``tags``, an empty body, and ``draft: true`` unless
+    ``draft`` is False. Named after the title's slug, with -2, -3... when another content
+    file has that slug or that name. Returns its path.
 
     A draft by default, as Hugo's archetypes make one: the file has no text yet, and an
     entry a build puts in the feeds stays in every reader that saw it, empty or not."""
-    slug = urls.slugify(title)
     content_dir = site_dir / "content"
-    taken = {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
-    name = slug
-    n = 1
-    while name in taken:
-        n += 1
-        name = f"{slug}-{n}"
-    meta: dict[str, object] = {
-        "title": title,
+    # The slugs the importer keeps clear of, and every file's name: a file that cannot be
+    # read may still take its name as its slug once it is fixed.
+    taken = find_existing(content_dir, config.max_file_bytes).slugs
+    taken |= {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
+    slug = urls.slugify(title)
+    fields: dict[str, object] = {
         "date": dates.format_iso(dates.now(config.zone)),
         "id": f"urn:uuid:{uuid.uuid4()}",
         "tags": [t.strip() for t in tags if t.strip()],
     }
     if draft:
-        meta["draft"] = True
-    data = f"---\n{dump_front_matter(meta)}---\n\n".encode()
+        fields["draft"] = True
     content_dir.mkdir(parents=True, exist_ok=True)
     while True:
+        name = urls.unique_slug(slug, taken)
+        # The slug written, not left to the file's name: the URL stays what it is if the
+        # file is renamed, as an imported article's does.
+        meta = {"title": title, "slug": name, **fields}
         path = content_dir / f"{name}.md"
         try:
-            create_file(path, data)
+            create_file(path, f"---\n{dump_front_matter(meta)}---\n\n".encode())
             return path
         except FileExistsError:  # made meanwhile by someone else: the next name
-            n += 1
-            name = f"{slug}-{n}"
+            taken.add(name)
 
 
 def _patterns(text: str) -> list[str]:

@@ -343,8 +343,9 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
 
 
 @dataclass(frozen=True, slots=True)
-class _Existing:
-    """What the content files already claim."""
+class Existing:
+    """What the content files already claim: what a new article (imported, or made by
+    ``sitegen new``) must not take."""
 
     slugs: set[str]
     """The slug of every content file, in every folder, as content.py will find it."""
@@ -353,8 +354,10 @@ class _Existing:
     it is now: a file renamed or moved by hand is still that seed's article."""
 
 
-def _existing(content_dir: Path, limit: int) -> _Existing:
-    found = _Existing(set(), {})
+def find_existing(content_dir: Path, limit: int) -> Existing:
+    """The slugs and seeds claimed by the content files under ``content_dir`` (a file over
+    ``limit`` bytes, or unreadable, claims nothing: content.py reports it)."""
+    found = Existing(set(), {})
     for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
         try:
             fields = content.front_fields(content.decode_content(cache.read_file(name, limit)[0]))
@@ -446,7 +449,7 @@ def import_seeds(
     context = (config.import_rules, zone, known or {}, config.max_file_bytes)
     examined = workers.map(_examine_seed, todo, context=context, label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
-    existing: _Existing | None = None
+    existing: Existing | None = None
     published: dict[str, dt.datetime] | None = None
     writes: list[WriteJob] = []
     for seed_job, first_look in zip(todo, examined, strict=True):
@@ -456,7 +459,7 @@ def import_seeds(
             # carries the seed's name and id), updated from the seed as its own file would
             # be (or kept, if edited by hand), and its place remembered. A file that is
             # nowhere any more comes back in its own place.
-            existing = existing or _existing(content_dir, config.max_file_bytes)
+            existing = existing or find_existing(content_dir, config.max_file_bytes)
             moved = existing.seeds.get(seed_path.name)
             where = Path(moved) if moved is not None else content_dir / f"{seed_path.stem}.md"
             if where != target:
@@ -480,7 +483,7 @@ def import_seeds(
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
-            existing = existing or _existing(content_dir, config.max_file_bytes)
+            existing = existing or find_existing(content_dir, config.max_file_bytes)
             slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
             existing.slugs.add(slug)
             # Imported before (the ledger has its id), its file since deleted: imported again
@@ -509,7 +512,7 @@ def import_seeds(
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                existing = existing or _existing(content_dir, config.max_file_bytes)
+                existing = existing or find_existing(content_dir, config.max_file_bytes)
                 slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import MakeSite, article_md
 
 from sitegen import scaffold
 from sitegen.build import build
@@ -138,6 +139,22 @@ def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(run
     report = build(site)
     assert report.ok and report.articles == 1 and report.drafts == 1 and report.warnings == []
     assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
+
+
+def test_new_keeps_clear_of_a_slug_another_article_has(runner: CliRunner, make_site: MakeSite) -> None:
+    """An article imported from a seed is named after the seed, not its slug: a new article
+    of the same title must take another slug, or the two would have one URL."""
+    imported = article_md("Wind farm plan rejected", date="2026-01-01T00:00:00+00:00", slug="wind-farm-plan-rejected")
+    site = make_site(content={"015_e39c6646365b1e6c.md": imported})
+    result = runner.invoke(main, ["new", "--site", str(site), "Wind farm plan rejected", "--publish"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == site / "content" / "wind-farm-plan-rejected-2.md"
+    assert yaml.safe_load(path.read_text().split("---")[1])["slug"] == "wind-farm-plan-rejected-2"
+    path.write_text(path.read_text() + "The text.\n")
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    assert (site / "output" / "2026" / "01" / "wind-farm-plan-rejected-2" / "index.html").is_file()
 
 
 def test_new_writes_a_draft_and_says_how_to_preview_and_publish_it(runner: CliRunner, tmp_path: Path) -> None:
