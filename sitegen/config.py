@@ -295,8 +295,8 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
         raise fail("authors", "must be tables, one per author: [authors.jane-doe] then name = \"Jane Doe\"")
     found: list[AuthorInfo] = []
     for slug, table in value.items():
-        if not urls.is_valid_slug(slug):
-            raise fail(slug, f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens", ("authors",))
+        if problem := urls.slug_problem(slug):
+            raise fail(slug, problem, ("authors",))
         for key, item in table.items():
             if key not in _AUTHOR_KEYS:
                 raise unknown(key, _AUTHOR_KEYS, ("authors", slug))

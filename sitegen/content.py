@@ -374,8 +374,8 @@ def parse_article(
     if not text.is_visible(title):
         raise fail("title", "has no visible character")
     slug = _string(meta, "slug", fail) or default_slug(path, title)
-    if not urls.is_valid_slug(slug):
-        raise fail("slug", f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens")
+    if problem := urls.slug_problem(slug):
+        raise fail("slug", problem)
     # The zone by name, not config.zone: the parse then depends on that one setting.
     zone = dates.get_zone(config.timezone)
     if "date" not in meta:

@@ -42,8 +42,28 @@ def slugify(text: str, fallback: str = "article") -> str:
     return slug or fallback
 
 
+MAX_WRITTEN_SLUG = 200
+"""The longest slug a person may write (a made one is MAX_SLUG at most)."""
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug``, as written in a content file or sitegen.toml, cannot name a page; None
+    when it can. The one wording for every place a slug is written."""
+    if not SLUG_RE.fullmatch(slug):
+        return f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens"
+    if len(slug) > MAX_WRITTEN_SLUG:
+        return f"is {len(slug)} characters long: a slug may have {MAX_WRITTEN_SLUG} at most"
+    if is_device_name(slug):
+        # Well-formed, so the usual advice would be no help: say what is wrong with it.
+        return (
+            f"{slug!r} cannot be a slug: Windows keeps the name for a device (as it does con, prn, aux, nul, "
+            f"com0 to com9 and lpt0 to lpt9), so no folder there can have it: add a word, such as '{slug}-article'"
+        )
+    return None
+
+
 def is_valid_slug(slug: str) -> bool:
-    return bool(SLUG_RE.fullmatch(slug)) and len(slug) <= 200 and not is_device_name(slug)
+    return slug_problem(slug) is None
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:

@@ -54,6 +54,7 @@ def test_values_are_read_and_normalised() -> None:
         ("title = \n", "not valid TOML"),
         ("[authors]\nname = 'x'\n", "authors: must be tables, one per author"),
         ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
+        ("[authors.aux]\nname = 'x'\n", "sitegen.toml:1: authors.aux: 'aux' cannot be a slug: Windows keeps the name for a device"),
         ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (did you mean 'name'?); known: name, bio, url"),
         ("title = 'x'\n[authors.jane]\nname = 'J'\ntitle = 'x'\n", "sitegen.toml:4: authors.jane.title: unknown key"),
         ("[authors.jane]\nurl = 'mailto:j@example.org'\n", "authors.jane.url: must be an absolute http(s) URL"),
