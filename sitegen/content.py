@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
+import itertools
 import os
 import re
 import signal
@@ -182,6 +183,10 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_FIRST_SET = "first set"
+"""The context of the error about a key set twice: its first place."""
+
+
 def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
     """A mapping, as SafeLoader makes it, in which no key is set twice: YAML forbids it, and
     PyYAML would keep the last value without a word."""
@@ -197,8 +202,8 @@ def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator
         except TypeError:
             continue  # an unhashable key: construct_mapping says so
         if seen is not key_node:
-            where = f"first on line {seen.start_mark.line + 1}"  # lines as _front_matter counts them
-            raise yaml.constructor.ConstructorError(None, None, f"{key!r} is set twice ({where}): keep one", key_node.start_mark)
+            # Both places as marks: _yaml_problem turns them into the file's lines.
+            raise yaml.constructor.ConstructorError(_FIRST_SET, seen.start_mark, f"{key!r} is set twice", key_node.start_mark)
     data.update(loader.construct_mapping(node))
 
 
@@ -265,15 +270,7 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     try:
         meta, body = _load(document)
     except yaml.YAMLError as e:
-        # An error found only at the end of the block (an unclosed bracket) is better
-        # placed where the construct began. python-frontmatter hands YAML the text after
-        # the opening '---', so mark lines count from that line.
-        closing_line = document.split("\n---", 1)[0].count("\n") + 2
-        mark = getattr(e, "problem_mark", None)
-        if mark is not None and mark.line + 1 >= closing_line:
-            mark = getattr(e, "context_mark", None) or mark
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e)
+        problem, line = _yaml_problem(document, e)
         raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e
     except RecursionError as e:
         raise ContentError(path, "front matter is nested too deeply") from e
@@ -283,6 +280,79 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     if not isinstance(meta, dict):
         raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)
     return meta, body
+
+
+def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None]:
+    """What to say of front matter YAML cannot load, and the line of ``document`` to name:
+    where the broken value starts when that is known (YAML finds an unclosed quote or
+    bracket only lines later, at the next quote or the end of the front matter), and
+    never a line past the front matter."""
+    # The text YAML was given, as python-frontmatter splits it: between the first two
+    # boundary lines. The opening one's match takes any blank lines after it, so YAML's
+    # line 0 is the line that match ends on, not always line 1 of the file.
+    opening, closing = itertools.islice(_HANDLER.FM_BOUNDARY.finditer(document.strip()), 2)
+    head = document[opening.end() : closing.start()]
+    first = document.count("\n", 0, opening.end()) + 1
+    last = first + head.count("\n") - 1  # the last line before the closing '---'
+
+    def line_of_mark(mark: yaml.Mark) -> int:
+        return min(first + mark.line, last)
+
+    problem = str(getattr(error, "problem", None) or error)
+    context = str(getattr(error, "context", None) or "")
+    mark, start = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    if mark is None:
+        return problem, None
+    if context == _FIRST_SET and start is not None:
+        return f"{problem} (first on line {line_of_mark(start)}): keep one", line_of_mark(mark)
+    lines = head.split("\n")
+
+    def char_at(at: yaml.Mark) -> str:
+        line = lines[at.line] if at.line < len(lines) else ""
+        return line[at.column] if at.column < len(line) else ""
+
+    opened = _quoted_value_before(head, lines, mark)
+    if opened is None and "quoted scalar" in context and "end of stream" in problem:
+        opened = start  # where the scanner began the value it found no end to
+    if opened is not None:
+        quote = f" ({char_at(opened)})" if char_at(opened) in ("'", '"') else ""
+        return f"the quote{quote} that opens this value is not closed on its line: close it, or remove it", line_of_mark(opened)
+    if "flow" in context and start is not None:
+        # An unclosed [ or { is found at the next line's ':' or at the end: named where it opens.
+        bracket = "]" if "sequence" in context else "}"
+        unclosed = f": is the {bracket} that ends this value missing?" if mark.line > start.line else ""
+        return f"{problem}{unclosed}", line_of_mark(start)
+    if "tab" in problem or char_at(mark) == "\t":
+        return f"{problem}: indent with spaces; YAML does not allow tabs there", line_of_mark(mark)
+    if first + mark.line > last and start is not None:
+        mark = start  # found only at the end of the front matter: where the construct began
+    return problem, line_of_mark(mark)
+
+
+_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _quoted_value_before(head: str, lines: list[str], mark: yaml.Mark) -> yaml.Mark | None:
+    """The start mark of a quoted value that spans lines and ends on the line of ``mark``
+    (``lines`` are ``head``'s), where YAML found its error: a value whose closing quote is
+    missing, closed instead by the opening quote of a later value (``date: "2024-05-01"``);
+    None if there is none."""
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if not any(quote in line[: mark.column] for quote in "'\""):
+        return None  # no closing quote before the error on its line: no need to scan
+    last = None
+    try:
+        for token in yaml.scan(head, Loader=_SCANNER):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass  # the tokens before the error are what is looked at
+    if last is None or last.style not in ("'", '"') or last.end_mark.line != mark.line or last.start_mark.line == mark.line:
+        return None
+    opened: yaml.Mark = last.start_mark  # at the opening quote
+    return opened
 
 
 def _text(value: str, key: str, fail: Any) -> str:
