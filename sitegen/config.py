@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 import difflib
@@ -171,10 +172,15 @@ def parse_config(text: str, path: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        # tomllib says where at the end of its message: "... (at line 3, column 7)".
+        # tomllib says where at the end of its message: "... (at line 3, column 7)", or
+        # "(at end of document)": the line is taken out, to be said as file:line.
         where = _TOML_WHERE_RE.search(str(e))
         message = str(e)[: where.start()] if where else str(e)
-        raise ConfigError(path, f"not valid TOML: {message}" + (f" (column {where[2]})" if where else ""), int(where[1]) if where else None) from e
+        line = None if where is None else int(where["line"]) if where["line"] else text.rstrip().count("\n") + 1
+        column = f" (column {where['column']})" if where and where["column"] else ""
+        if line is not None and (twice := _set_twice(text, message, line)):
+            (message, line), column = twice, ""  # tomllib's place is where the second value ends
+        raise ConfigError(path, f"not valid TOML: {message}{column}", line) from e
     except RecursionError as e:
         raise ConfigError(path, "not valid TOML: arrays or tables nested too deeply", _deepest_line(text)) from e
     except ValueError as e:  # an integer of more than 4,300 digits
@@ -383,7 +389,69 @@ _PATH_SAFE = "/%!$&'()*+,;=:@~"
 
 
 _LONG_NUMBER_RE = re.compile(r"[0-9_]{4301}")
-_TOML_WHERE_RE = re.compile(r" \(at line (\d+), column (\d+)\)$")
+_TOML_WHERE_RE = re.compile(r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
+
+
+_DECLARED_TWICE_RE = re.compile(r"Cannot declare (\(.*\)) twice")
+
+
+def _set_twice(text: str, message: str, line: int) -> tuple[str, int] | None:
+    """For tomllib's error ``message`` found on ``line`` (where the second value ends), when
+    a key or a table is set twice: what to say, naming it and the line it was first set on
+    if it can be found, and the line of the second; None for any other error."""
+    if match := _DECLARED_TWICE_RE.fullmatch(message):
+        try:
+            table = tuple(str(name) for name in ast.literal_eval(match[1]))  # tomllib writes the keys as a tuple
+        except (ValueError, SyntaxError, TypeError):
+            return None
+        first = _table_line(text, table)
+        where = f" (first on line {first})" if first is not None and first < line else ""
+        return f"[{'.'.join(table)}] is declared twice{where}: keep one header, with every key of the table under it", line
+    if message != "Cannot overwrite a value":
+        return None
+    lines = text.split("\n")
+    # The statement is the shortest run of lines up to ``line`` that TOML reads alone,
+    # after text that TOML reads too (not from inside a multi-line string or array).
+    for start in range(line - 1, -1, -1):
+        if lines[start].lstrip().startswith("["):
+            return None  # a table header over a key that holds a value: tomllib's words do
+        try:
+            node: Any = tomllib.loads("\n".join(lines[start:line]))
+            before: Any = tomllib.loads("\n".join(lines[:start]))
+        except tomllib.TOMLDecodeError:
+            continue
+        break
+    else:
+        return None
+    key: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        name, node = next(iter(node.items()))
+        key.append(name)
+    table = _table_at("\n".join(lines[:start]))
+    for name in (*table, *key):
+        before = before[-1] if isinstance(before, list) and before else before  # [[array.of.tables]]
+        if not isinstance(before, dict) or name not in before:
+            return None  # a dotted key under a key that holds a value: tomllib's words do
+        before = before[name]
+    first = (_line_in_table(text, key[0], table) if table else line_of(text, key[0], "=")) if len(key) == 1 else None
+    where = f" (first on line {first})" if first is not None and first <= start else ""
+    return f"{'.'.join((*table, *key))} is set twice{where}: keep one", start + 1
+
+
+def _table_at(text: str) -> tuple[str, ...]:
+    """The table that keys at the end of ``text`` belong to: that of its last header."""
+    for match in reversed(list(_HEADER_RE.finditer(text))):
+        try:
+            node: Any = tomllib.loads(match[0])
+        except tomllib.TOMLDecodeError:
+            continue  # a line of a multi-line array or string, not a header
+        parts: list[str] = []
+        while isinstance(node, dict) and len(node) == 1:
+            name, node = next(iter(node.items()))
+            parts.append(name)
+            node = node[-1] if isinstance(node, list) and node else node
+        return tuple(parts)
+    return ()
 
 
 def _deepest_line(text: str) -> int | None:

@@ -226,6 +226,13 @@ def test_a_toml_syntax_error_names_its_line(runner: CliRunner, make_site: MakeSi
     assert result.exit_code == 1 and "sitegen.toml:3: not valid TOML: Expected '=' after a key in a key/value pair (column 11)" in result.output
 
 
+def test_a_key_set_twice_in_sitegen_toml_is_named_with_its_line(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(config='title = "A"\nbase_url = "https://example.org/"\ntitle = "B"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / 'sitegen.toml'}:3: not valid TOML: title is set twice (first on line 1): keep one" in result.output, result.output
+
+
 def test_one_mistake_in_many_files_is_said_for_a_few_and_counted(make_site: MakeSite, runner: CliRunner) -> None:
     site = make_site(content={f"a{i}.md": "---\ntitel: A\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n" for i in range(6)})
     result = runner.invoke(main, ["build", "--site", str(site)])

@@ -199,6 +199,22 @@ def test_values_python_refuses_are_config_errors_naming_the_line(text: str, expe
     assert str(info.value).startswith(expected), str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('title = "A"\npage_size = 3\ntitle = "B"\n', "sitegen.toml:3: not valid TOML: title is set twice (first on line 1): keep one"),
+        ('[authors.jane]\nname = "J"\nbio = """\nname = "x"\n"""\nname = [\n  "K"]\n', "sitegen.toml:6: not valid TOML: authors.jane.name is set twice (first on line 2): keep one"),
+        ("[import]\ndate = ''\n\n[import]\ntags = ''\n", "sitegen.toml:4: not valid TOML: [import] is declared twice (first on line 1): keep one header"),
+        ('title = "x"\ntitle.y = 2\n', "sitegen.toml:2: not valid TOML: Cannot overwrite a value (column 12)"),  # not twice: tomllib's words
+        ('title = "x"\ndescription = "no end', "sitegen.toml:2: not valid TOML: Unterminated string"),  # at the end of the document
+    ],
+)
+def test_a_toml_error_names_its_line_and_a_key_set_twice(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, P)
+    assert str(info.value).startswith(expected), str(info.value)
+
+
 def test_a_config_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "sitegen.toml")
     with no_hang(), pytest.raises(ConfigError, match=r"sitegen\.toml: is not a regular file"):
