@@ -23,7 +23,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import dates, urls
-from .errors import ConfigError, line_of
+from .errors import IS_UTF16, ConfigError, is_utf16, line_of, not_utf8
+from .text import decode_utf8
 
 CONFIG_NAME = "sitegen.toml"
 # A feed always shows its newest article, and the smallest feed of one short entry takes
@@ -648,13 +649,20 @@ def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes)
     if not path.is_file() and not path.is_dir():  # a FIFO would hang the read; a folder says so below
         raise ConfigError(path, "is not a regular file")
     try:
-        text = _decode_config(read(path))
-    except (OSError, UnicodeDecodeError) as e:
+        data = read(path)
+    except OSError as e:
         raise ConfigError(path, f"cannot read: {e}") from e
+    if is_utf16(data):
+        raise ConfigError(path, IS_UTF16, 1)
+    try:
+        text = _decode_config(data)
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, *not_utf8(data, e)) from e
     return parse_config(text, path)
 
 
 def _decode_config(data: bytes) -> str:
     """The text of sitegen.toml: UTF-8, with or without a byte order mark. TOML allows none,
-    but Windows editors write one, and content files and seeds are read with it too."""
-    return data.decode("utf-8-sig")
+    but Windows editors write one, and content files and seeds are read with it too.
+    Raises UnicodeDecodeError, its offsets in ``data``."""
+    return decode_utf8(data)

@@ -7,7 +7,6 @@ bounded (its size, YAML aliases refused, a time limit on Markdown).
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
 import functools
@@ -35,7 +34,7 @@ from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileState, ImageRecord, ParseRecord, TagRecord
 from .config import Config, find_author
-from .errors import ContentError, SitegenError, line_of
+from .errors import ContentError, SitegenError, line_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
 
@@ -728,13 +727,7 @@ def decode_content(data: bytes) -> str:
     The one reading of a content file's bytes: the parse here and the importer (seeds.py)
     must see the same front matter. Raises UnicodeDecodeError, its offsets in ``data``.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        # utf-8-sig counts offsets after the mark; the caller reports them in the file's bytes.
-        shift = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-        raise UnicodeDecodeError(e.encoding, data, e.start + shift, e.end + shift, e.reason) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.decode_utf8(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 FRONT_FIELDS = ("title", "slug", "date", "seed", "seed_hash")
@@ -945,7 +938,7 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
         try:
             document = decode_content(data)
         except UnicodeDecodeError as e:
-            raise ContentError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", data.count(b"\n", 0, e.start) + 1) from e
+            raise ContentError(path, *not_utf8(data, e)) from e
         seed_hash = front_fields(document).get("seed_hash", "")
         article, warnings = parse_article(path, document, config, convert, images)
     except SitegenError as e:

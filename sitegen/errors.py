@@ -95,6 +95,21 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+IS_UTF16 = "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+"""What to say of a text file saved as UTF-16 (what Windows Notepad calls "Unicode")."""
+
+
+def not_utf8(data: bytes, error: UnicodeDecodeError) -> tuple[str, int]:
+    """What to say of a file whose bytes ``data`` are not UTF-8, and the line of the first
+    bad byte (``error`` is the decoding's, its offsets in ``data``)."""
+    return f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}): save it as UTF-8", data.count(b"\n", 0, error.start) + 1
+
+
+def is_utf16(data: bytes) -> bool:
+    """True when ``data`` starts with a UTF-16 byte order mark."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 class ConfigError(SitegenError):
     """sitegen.toml is unreadable or holds an unknown key or a bad value."""
 

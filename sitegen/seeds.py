@@ -21,7 +21,7 @@ import yaml
 from . import cache, content, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
-from .errors import OutputError, SeedError, SitegenError
+from .errors import IS_UTF16, OutputError, SeedError, SitegenError, is_utf16, not_utf8
 from .model import ImportReport
 from .output import write_if_changed
 from .parallel import Workers
@@ -70,16 +70,15 @@ def decode_seed(data: bytes, path: Path) -> str:
     """Seed bytes -> text with LF line ends; SeedError names the line of any bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif is_utf16(data):
         # What Windows Notepad saves as "Unicode": every other byte of Latin text is NUL.
-        raise SeedError(path, "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8", 1)
+        raise SeedError(path, IS_UTF16, 1)
     if b"\0" in data:
         raise SeedError(path, "contains a NUL byte (binary file?)", data.count(b"\n", 0, data.index(b"\0")) + 1)
     try:
         decoded = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise SeedError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}): save it as UTF-8", line) from e
+        raise SeedError(path, *not_utf8(data, e)) from e
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     bad = text.find_xml_illegal(decoded)
     if bad is not None:

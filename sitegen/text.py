@@ -3,6 +3,7 @@ as the same visible text, XML-forbidden characters, titles, and plain-text summa
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
@@ -10,6 +11,18 @@ from html.parser import HTMLParser
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def decode_utf8(data: bytes) -> str:
+    """Text saved as UTF-8, with or without a byte order mark (Windows editors write one).
+    Raises UnicodeDecodeError, its offsets in ``data``, mark included (errors.not_utf8
+    says them)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # utf-8-sig counts offsets after the mark; the file's bytes count it.
+        shift = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        raise UnicodeDecodeError(e.encoding, data, e.start + shift, e.end + shift, e.reason) from None
 
 
 def find_xml_illegal(text: str) -> tuple[int, str] | None:

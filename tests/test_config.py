@@ -215,6 +215,22 @@ def test_a_toml_error_names_its_line_and_a_key_set_twice(text: str, expected: st
     assert str(info.value).startswith(expected), str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'title = "Les Nouvelles"\ndescription = "Caf\xe9"\n', "sitegen.toml:2: is not valid UTF-8 (byte 0xe9 at offset 42): save it as UTF-8"),
+        (b'\xef\xbb\xbftitle = "Caf\xe9"\n', "sitegen.toml:1: is not valid UTF-8 (byte 0xe9 at offset 15): save it as UTF-8"),
+        ('title = "Café"\n'.encode("utf-16"), "sitegen.toml:1: is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"),
+    ],
+)
+def test_a_config_that_is_not_utf8_names_the_line_and_says_to_save_it_as_utf8(tmp_path: Path, data: bytes, expected: str) -> None:
+    """As a seed that is not UTF-8 does (one wording for both)."""
+    (tmp_path / "sitegen.toml").write_bytes(data)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value) == f"{tmp_path / expected}"
+
+
 def test_a_config_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "sitegen.toml")
     with no_hang(), pytest.raises(ConfigError, match=r"sitegen\.toml: is not a regular file"):

@@ -184,7 +184,7 @@ def test_a_bad_byte_is_placed_in_the_file_with_or_without_a_byte_order_mark(tmp_
     path = tmp_path / "a.md"
     path.write_bytes(bom + b"---\ntitle: A\n---\n\nGood\n\xff bad\n")
     record = parse_file(str(path), Config(), Converter())[1]
-    assert (record.error, record.line) == (f"is not valid UTF-8 (byte 0xff at offset {len(bom) + 23})", 6)
+    assert (record.error, record.line) == (f"is not valid UTF-8 (byte 0xff at offset {len(bom) + 23}): save it as UTF-8", 6)
 
 
 def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None:
