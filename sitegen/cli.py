@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from . import __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, load_config, override
-from .errors import grouped, shown_path
+from .errors import grouped, shown_message, shown_path
 from .parallel import default_jobs
 from .urls import is_absolute_http, is_local
 
@@ -182,7 +181,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
 
         compared = check_against(against, out, site_dir, config, now(), allow_removed)
         for note in compared.notes:  # corrections, takedowns: nothing wrong, but worth knowing
-            click.echo(f"note: {_relative(str(note))}", err=True)
+            click.echo(f"note: {shown_message(str(note))}", err=True)
         _print_messages([], compared.problems, every=True)  # each a change readers would see
         problems += len(compared.problems)
         noted = f" ({_plural(len(compared.notes), 'note')})" if compared.notes else ""
@@ -383,16 +382,9 @@ def _say_waiting(message: str) -> None:
 def _print_messages(warnings: Sequence[object], errors: Sequence[object], every: bool = False) -> None:
     """Warnings, then errors; one said of many files is counted past the first few, unless ``every``."""
     for kind, messages, colour in (("warning", warnings, "yellow"), ("error", errors, "red")):
-        shown = [_relative(str(m)) for m in messages]
+        shown = [shown_message(str(m)) for m in messages]
         for message in shown if every else grouped(shown):
             click.secho(f"{kind}: {message}", fg=colour, err=True)
-
-
-def _relative(message: str) -> str:
-    """A message that starts with a path, with that path as the user would type it
-    (warnings are made where only the absolute path is known)."""
-    here = os.getcwd().rstrip(os.sep) + os.sep
-    return message[len(here) :] if message.startswith(here) else message
 
 
 def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:

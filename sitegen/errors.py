@@ -110,6 +110,14 @@ def is_utf16(data: bytes) -> bool:
     return data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
+def shown_message(message: str) -> str:
+    """A message that starts with a path (a warning, an error), with that path as the user
+    would type it, as ``shown_path`` gives one: warnings are made where only the absolute
+    path is known. What ``sitegen build`` and ``sitegen serve`` print alike."""
+    here = os.getcwd().rstrip(os.sep) + os.sep
+    return message[len(here) :] if message.startswith(here) else message
+
+
 class ConfigError(SitegenError):
     """sitegen.toml is unreadable or holds an unknown key or a bad value."""
 

@@ -49,7 +49,7 @@ import watchfiles
 
 from .build import build
 from .config import CONFIG_NAME
-from .errors import SitegenError, grouped
+from .errors import SitegenError, grouped, shown_message
 from .ledger import LEDGER_NAME
 from .output import TEMP_SUFFIX
 from .theme import is_editor_leftover
@@ -381,9 +381,9 @@ class Server:
         # watchers again; that build finds nothing to do and must not reload every page.
         if not first and not written.written and not written.removed and errors == self.status.errors:
             return
-        for warning in grouped([str(w) for w in report.warnings]):
+        for warning in grouped([shown_message(str(w)) for w in report.warnings]):
             self._log(f"warning: {warning}")
-        for error in grouped(list(errors)):
+        for error in grouped([shown_message(e) for e in errors]):
             self._log(f"error: {error}")
         after = f" ({_named(changed)} changed)" if changed else ""
         self._log(

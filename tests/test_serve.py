@@ -197,6 +197,16 @@ def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> 
     assert rebuilt and rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
 
 
+def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative to the working folder, as `sitegen build` prints them, not absolute."""
+    site = make_site(content={"a.md": article_md("A", titel="'Typo'")})
+    monkeypatch.chdir(tmp_path)
+    log: list[str] = []
+    start(site.resolve(), log)
+    warnings = [line for line in log if line.startswith("warning:")]
+    assert warnings == [f"warning: {Path('site') / 'content' / 'a.md'}:4: unknown front-matter key 'titel', ignored (did you mean 'title'?)"], log
+
+
 def test_a_template_error_shows_an_overlay_over_the_last_good_pages(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("Still here")})
     log: list[str] = []
