@@ -15,6 +15,7 @@ from . import search, urls
 from .config import Config
 from .errors import ContentError, SitegenError
 from .model import ArchiveMonth, Article, Author, MonthLink, Page, Pagination, Site, Tag
+from .text import without_markup
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -222,16 +223,18 @@ SOURCE_PLACEHOLDERS = ("read full article", "read the full article", "full artic
 MORE_IN_TAG = 4
 """How many other articles of its first tag an article page lists."""
 _URL_RE = re.compile(r"https?://[^\s<>\"']+")
-_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
 
 
 def attribution(origin: str) -> Source | None:
     """The "Source:" line as a name and a link; None when it names nobody (empty, or a
-    placeholder such as "Read Full Article")."""
+    placeholder such as "Read Full Article"). HTML in it (a link pasted from a web page)
+    gives its text as the name, and the URL of its link."""
     text = " ".join(origin.split())
-    match = _URL_RE.search(text)
+    match = _URL_RE.search(text)  # in an href too
     url = match.group().rstrip(".,;:)]") if match else ""
-    name = _EMPTY_BRACKETS_RE.sub(" ", text.replace(match.group(), " ") if match else text).strip(" -–—:|,;")
+    name = without_markup(text.replace(match.group(), " ") if match else text)
+    name = _EMPTY_BRACKETS_RE.sub(" ", name).strip(" -–—:|,;")
     if name.casefold().rstrip(".!…") in SOURCE_PLACEHOLDERS:
         name = ""
     if url and not name:

@@ -163,6 +163,26 @@ def html_to_text(markup: str, notes: bool = True) -> str:
     return " ".join("".join(parser.parts).split())
 
 
+# What could open a tag, a comment or a declaration, as an HTML parser reads "<".
+_TAG_OPEN_RE = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def without_markup(line: str) -> str:
+    """What a person reads in a line of plain text that may hold HTML (a seed's "Source:"
+    line pasted from a web page): with a tag in it, its visible text (tags, comments and
+    hidden elements removed, entities decoded); without, ``line`` as written. No tag is
+    left even as text: markup escaped in it (``&lt;b&gt;``) is removed once decoded, and a
+    "<" that could still open one (an unclosed ``<b``) is dropped."""
+    for _ in range(3):
+        if not _TAG_OPEN_RE.search(line):
+            return line
+        text = html_to_text(line)
+        if text == line:
+            break
+        line = text
+    return _TAG_OPEN_RE.sub("", line)
+
+
 def has_text(markup: str) -> bool:
     """Whether an HTML fragment shows any words: a yes or no, by the plain pattern (twenty
     times faster than html_to_text, asked of every document of the search index)."""

@@ -200,10 +200,29 @@ def test_subscribe_page_lists_every_feed(news: Path) -> None:
         ("Reuters https://reuters.example/story.", Source("Reuters", "https://reuters.example/story")),
         ("Read Full Article: https://example.com/x", Source("example.com", "https://example.com/x")),
         ("javascript:alert(1)", Source("javascript:alert(1)")),
+        # HTML pasted from a web page: its text is the name, its link's URL the link.
+        ('<a href="https://evil.example">Evil</a>', Source("Evil", "https://evil.example")),
+        ("<b>Reuters</b> https://reuters.example/story", Source("Reuters", "https://reuters.example/story")),
+        ('<a href="javascript:alert(1)">Click</a>', Source("Click")),
+        ("<script>alert(1)</script>The wire", Source("The wire")),
+        ("&lt;b&gt;The wire&lt;/b&gt; <i>desk</i>", Source("The wire desk")),  # escaped markup too
+        ("<img src=x onerror=alert(1)>", None),
+        ("The <b", Source("The b")),
+        ("Smith &amp; Sons", Source("Smith &amp; Sons")),  # no tag: plain text, as written
     ],
 )
 def test_the_source_line_becomes_an_attribution(origin: str, expected: Source | None) -> None:
     assert attribution(origin) == expected
+
+
+def test_a_source_line_holding_a_link_shows_its_text_linked(make_site: MakeSite) -> None:
+    seed = 'Wind farm plan rejected\n\nThe council said no.\n\nSource: <a href="https://evil.example">Evil</a>\n'
+    site = make_site(seeds={"015_0123456789abcdef.txt": seed})
+    report = build(site)
+    assert report.ok, report.errors
+    [page] = [p for p in (site / "output").rglob("wind-farm-plan-rejected/index.html")]
+    [line] = parse(page).xpath("//p[@class='source']")
+    assert line.text_content() == "Source: Evil" and line.xpath("a/@href") == ["https://evil.example"]
 
 
 # Pages rendered from model objects: images and authors, whatever front matter gives yet.
