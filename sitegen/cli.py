@@ -244,8 +244,9 @@ def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs
     pages whenever seeds, content, templates or sitegen.toml change. Ctrl-C stops it.
 
     The site is built into a folder of its own: output/ is not touched. A build error
-    shows in the terminal and over the open pages, naming the file and line; the last
-    good pages stay served.
+    shows in the terminal and over the open pages, naming the file and line. A page whose
+    template fails keeps its last good version; an article that cannot be read is left
+    out until it is fixed.
     """
     from .serve import ServeOptions
     from .serve import serve as run_server

@@ -233,6 +233,34 @@ def test_a_template_error_shows_an_overlay_over_the_last_good_pages(make_site: M
     assert not (site / "output").exists()
 
 
+def test_an_article_that_cannot_be_read_is_left_out_until_put_right(make_site: MakeSite, start: Start) -> None:
+    """Unlike a page whose template fails, which keeps its last good version: what the
+    README and `serve --help` say."""
+    site = make_site(content={"a.md": article_md("Alpha story"), "b.md": article_md("Beta story")})
+    server = start(site)
+    assert get(server.url, "/2024/05/a/").status == 200
+
+    (site / "content" / "a.md").write_text('---\ntitle: "Alpha story\ndate: 2024-05-01T09:00:00+00:00\n---\n\nText.\n', encoding="utf-8")
+    # The error is announced just after the build has written (and removed) its files.
+    wait_for(lambda: "sitegen-errors" in get(server.url, "/2024/05/a/").body, "the error shown")
+    page = get(server.url, "/2024/05/a/")
+    assert page.status == 404
+    overlay = lxml_html.fromstring(page.body).find(".//div[@id='sitegen-errors']")
+    assert overlay is not None and "a.md:2" in lxml_html.tostring(overlay, encoding="unicode", method="text")
+    home = get(server.url, "/").body
+    assert "Alpha story" not in home and "Beta story" in home
+
+    (site / "content" / "a.md").write_text(article_md("Alpha story"), encoding="utf-8")
+    wait_for(lambda: get(server.url, "/2024/05/a/").status == 200, "the article back")
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    said = " ".join(readme.split("**The everyday loop is `sitegen serve`.**", 1)[1].split("\n\n", 1)[0].split())
+    assert "an article that cannot be read (its front matter broken, say) is left out until it is fixed" in said
+    assert "last good pages stay served" not in said
+    helped = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "an article that cannot be read is left out until it is fixed" in helped and "last good pages stay served" not in helped
+
+
 def test_a_broken_config_at_start_is_shown_until_put_right(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("Fixed at last")}, config="page_size = 0\n")
     server = start(site)
