@@ -124,7 +124,7 @@ def test_an_article_whose_file_is_still_there_is_lost_not_taken_down(site: Path,
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 1
     status, output = against(rebuild=False)
     assert status == 1 and "whether it is taken down is not known while content files cannot be read (they may hold it): " in output
-    assert f"{path}:3: front matter is not valid YAML" in output  # as the build says it
+    assert f"{path}:2: front matter is not valid YAML" in output  # as the build says it: the title's line
 
 
 def test_an_id_changed_with_its_address_is_lost_not_taken_down(site: Path, against: Against) -> None:
