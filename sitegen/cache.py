@@ -206,6 +206,9 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     warnings: tuple[str, ...] = ()
     seed_hash: str = ""
     """The ``seed_hash`` the importer stamped on the file, if any."""
+    seed: str | None = None
+    """The seed its ``seed`` field names ("" for none; None when the file could not be
+    read): which seed's article it is (content.seed_claims)."""
     article: ArticleRecord | None = None
     draft: bool = False
     error: str = ""
@@ -221,9 +224,6 @@ class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):
     verdict: str
     message: str = ""
     line: int | None = None
-    content: str = ""
-    """The content file its article is in, when not ``content/<seed stem>.md`` (a file
-    renamed or moved by hand: it carries the seed's name in its ``seed`` field)."""
 
 
 class OutputRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -17,7 +17,7 @@ import re
 import signal
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
@@ -931,7 +931,7 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
     shows (default: relative to the file's folder); the record lists them in ``files``.
     """
     state: FileState | None = None
-    seed_hash = ""
+    fields: dict[str, str] | None = None
     images = images or ImageReader(os.path.dirname(path), config.max_image_bytes)
     try:
         data, state = read_content(path, config.max_file_bytes)
@@ -939,14 +939,65 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
             document = decode_content(data)
         except UnicodeDecodeError as e:
             raise ContentError(path, *not_utf8(data, e)) from e
-        seed_hash = front_fields(document).get("seed_hash", "")
+        fields = front_fields(document)
         article, warnings = parse_article(path, document, config, convert, images)
     except SitegenError as e:
-        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=e.reason, line=e.line, files=images.files)
+        return state, _record(state, fields, files=images.files, error=e.reason, line=e.line)
     except RecursionError:
-        message = "is nested too deeply to read"
-        return state, ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, error=message, files=images.files)
-    return state, ParseRecord(state.sha, {}, tuple(warnings), seed_hash, article, draft=article is None, files=images.files)
+        return state, _record(state, fields, files=images.files, error="is nested too deeply to read")
+    return state, _record(state, fields, files=images.files, warnings=tuple(warnings), article=article, draft=article is None)
+
+
+def _record(state: FileState | None, fields: dict[str, str] | None, **outcome: Any) -> ParseRecord:
+    """A parse record, with what the importer needs of the file's front matter (``fields``,
+    None when it could not be read)."""
+    seed_hash, seed = (fields.get("seed_hash", ""), fields.get("seed", "")) if fields is not None else ("", None)
+    return ParseRecord(state.sha if state else "", {}, seed_hash=seed_hash, seed=seed, **outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class SeedClaims:
+    """Which content file is each seed's article, as the files' ``seed`` fields say."""
+
+    owners: dict[str, str]
+    """Seed file name -> the content file of its article: of the files whose ``seed`` names
+    it, the one in the seed's own place (``<seed stem>.md`` in content/) if it is one, else
+    the first by path. A file renamed or moved by hand is still its seed's article."""
+    seeds: dict[str, str | None]
+    """Every content file -> the seed it names ("" for none; None when it cannot be read)."""
+
+
+def seed_claims(names: Iterable[str], content_dir: str, seed_of: Callable[[str], str | None]) -> SeedClaims:
+    """The claims of the content files ``names``; ``seed_of`` gives the seed a file names
+    (``seed_named``, or a parse record's ``seed`` for a file unchanged since it was made)."""
+    seeds = {name: seed_of(name) for name in sorted(names)}
+    owners: dict[str, str] = {}
+    for name, seed in seeds.items():
+        if seed and (seed not in owners or name == os.path.join(content_dir, seed.removesuffix(".txt") + ".md")):
+            owners[seed] = name
+    return SeedClaims(owners, seeds)
+
+
+def seed_named(path: str, limit: int) -> str | None:
+    """The seed the front matter of ``path`` names ("" for none), as a parse records it;
+    None when it cannot be read (over ``limit`` bytes, a link, not UTF-8)."""
+    try:
+        return front_fields(decode_content(cache.read_file(path, limit)[0])).get("seed", "")
+    except (cache.Refused, OSError, UnicodeDecodeError):
+        return None
+
+
+def taken_slugs(content_dir: Path, limit: int) -> set[str]:
+    """The slug of every content file under ``content_dir``, as the parse will find it:
+    what a new article, imported or made by ``sitegen new``, must not take."""
+    taken: set[str] = set()
+    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
+        try:
+            fields = front_fields(decode_content(cache.read_file(name, limit)[0]))
+        except (cache.Refused, OSError, UnicodeDecodeError):
+            continue  # reported by the parse
+        taken.add(fields.get("slug") or default_slug(name, fields.get("title", "")))
+    return taken
 
 
 _BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|div|figure|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)

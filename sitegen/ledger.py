@@ -30,6 +30,7 @@ The file also holds the site's permanent feed id, minted once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -261,6 +262,19 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
     if stored.version != VERSION:
         return _read_leniently(raw_bytes)
     return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles)
+
+
+def dates_published(content_dir: Path, read: Callable[[Path], bytes], zone: dt.tzinfo) -> dict[str, dt.datetime]:
+    """Article id -> when each article the ledger has published was first out (for an
+    article imported again: the instant its date was first read as, or its first
+    appearance)."""
+    stored = load_ledger(content_dir, read)
+    found: dict[str, dt.datetime] = {}
+    for key, entry in (stored.articles if stored else {}).items():
+        if entry.seq:
+            with contextlib.suppress(ValueError):
+                found[key] = dates.parse_date(entry.published or entry.first, zone)
+    return found
 
 
 class _Stored(msgspec.Struct):

@@ -136,21 +136,25 @@ class Memo:
         """Import the seeds; a seed and content file both unchanged since the last import
         under the same settings keep their outcome. Returns the report and what the import
         read of the settings."""
-        from . import seeds
+        from . import content, seeds
 
         digests = deps.Digests(config)
         previous = self.state.seeds if digests.still(self.state.seed_reads) else {}
         # Content files unchanged since the last build: the seed hash stamped on each says
         # whether its seed was imported as it is now, without reading the file.
         stored = self.state.inputs
-        known = {
-            path: record.seed_hash
-            for path, record in self.articles.items()
-            if record.seed_hash and self.inputs.same(path) and stored[path].sha == record.file_sha
-        }
+        unchanged = {path: record for path, record in self.articles.items() if self.inputs.same(path) and stored[path].sha == record.file_sha}
+        known = {path: record.seed_hash for path, record in unchanged.items() if record.seed_hash}
+        # Which file is each seed's article, as the content files say now: from their parse
+        # records, but for those changed or new since (read here).
+        limit = config.max_file_bytes
+        named = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
+        content_dir = self.site_dir / "content"
+        listed = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+        claims = content.seed_claims(listed, str(content_dir), lambda path: named[path] if path in named else content.seed_named(path, limit))
         log: set[str] = set()
         report = seeds.import_seeds(
-            self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known
+            self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known, claims=claims
         )
         return report, digests.reads(log)
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from . import dates, urls
 from .cache import CONTENT_SUFFIXES, Refused, find_files, read_file
 from .config import CONFIG_NAME, Config
+from .content import taken_slugs
 from .errors import OutputError
 from .output import create_file, write_if_changed
-from .seeds import dump_front_matter, find_existing
+from .seeds import dump_front_matter
 from .theme import default_theme_dir, is_editor_leftover
 
 SITE_TOML = """\
@@ -217,7 +218,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     content_dir = site_dir / "content"
     # The slugs the importer keeps clear of, and every file's name: a file that cannot be
     # read may still take its name as its slug once it is fixed.
-    taken = find_existing(content_dir, config.max_file_bytes).slugs
+    taken = taken_slugs(content_dir, config.max_file_bytes)
     taken |= {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
     slug = urls.slugify(title)
     fields: dict[str, object] = {

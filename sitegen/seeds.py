@@ -21,7 +21,9 @@ import yaml
 from . import cache, content, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
+from .content import SeedClaims
 from .errors import IS_UTF16, OutputError, SeedError, SitegenError, is_utf16, not_utf8
+from .ledger import dates_published
 from .model import ImportReport
 from .output import write_if_changed
 from .parallel import Workers
@@ -254,7 +256,17 @@ class WriteJob:
     """The content file's hash as examined, or ABSENT: it is written only if it still holds that."""
 
 
-def _examine_seed(context: tuple[ImportRules, dt.tzinfo, dict[str, str], int], job: SeedJob) -> Examined:
+@dataclass(frozen=True, slots=True)
+class _ExamineContext:
+    rules: ImportRules
+    zone: dt.tzinfo
+    known: dict[str, str]
+    """Content files just read -> the seed hash stamped on them."""
+    limit: int
+    """max_file_bytes."""
+
+
+def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     """Read one seed and compare it with its content file (in a worker).
 
     The verdict is "create", "unchanged", "kept" (edited by hand), "update", "skip"
@@ -262,7 +274,7 @@ def _examine_seed(context: tuple[ImportRules, dt.tzinfo, dict[str, str], int], j
     link: an error about it, not about the seed). A seed already imported as it is now
     is not even parsed.
     """
-    rules, zone, known, limit = context
+    rules, zone, known, limit = context.rules, context.zone, context.known, context.limit
     path, target = job.seed, job.target
     try:
         # A seed is read only as a regular file directly inside seeds/, never through a
@@ -341,48 +353,6 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Existing:
-    """What the content files already claim: what a new article (imported, or made by
-    ``sitegen new``) must not take."""
-
-    slugs: set[str]
-    """The slug of every content file, in every folder, as content.py will find it."""
-    seeds: dict[str, str]
-    """Seed file name -> the content file imported from it (its ``seed`` field), wherever
-    it is now: a file renamed or moved by hand is still that seed's article."""
-
-
-def find_existing(content_dir: Path, limit: int) -> Existing:
-    """The slugs and seeds claimed by the content files under ``content_dir`` (a file over
-    ``limit`` bytes, or unreadable, claims nothing: content.py reports it)."""
-    found = Existing(set(), {})
-    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
-        try:
-            fields = content.front_fields(content.decode_content(cache.read_file(name, limit)[0]))
-        except (Refused, OSError, UnicodeDecodeError):
-            continue  # content.py reports unreadable content files
-        found.slugs.add(fields.get("slug") or content.default_slug(name, fields.get("title", "")))
-        if seed := fields.get("seed"):
-            found.seeds.setdefault(seed, name)
-    return found
-
-
-def _first_published(content_dir: Path, inputs: Inputs, zone: dt.tzinfo) -> dict[str, dt.datetime]:
-    """Article id -> when it was first published, from the ledger (ledger.py)."""
-    from .ledger import load_ledger
-
-    stored = load_ledger(content_dir, inputs.read)
-    found: dict[str, dt.datetime] = {}
-    for key, entry in (stored.articles if stored else {}).items():
-        if entry.seq:
-            try:
-                found[key] = dates.parse_date(entry.published or entry.first, zone)
-            except ValueError:
-                continue
-    return found
-
-
 def _stray_warning(stray: str) -> str:
     """What to say of a file or folder in seeds/ that looks like seeds but is not imported."""
     if stray.endswith(os.sep):
@@ -399,13 +369,17 @@ def import_seeds(
     previous: dict[str, SeedOutcome] | None = None,
     workers: Workers | None = None,
     known: dict[str, str] | None = None,
+    claims: SeedClaims | None = None,
 ) -> ImportReport:
     """Import every ``seeds/*.txt`` of the site into ``content/``, with a warning for each
     file or subfolder of ``seeds/`` that looks meant for it but is not imported (cache.find_seeds).
 
-    A seed that did not change since the last build (``previous``), whose content file did
-    not change either, is not read again: the outcome would be the same. ``known`` maps
-    content files just read to the seed hash stamped on them, so they need no reading here.
+    A seed's article is the content file whose ``seed`` field names it (``claims``; read
+    from every content file when not given): ``<seed stem>.md`` as imported, or wherever a
+    person renamed or moved it. A seed whose own place holds another article is not
+    imported. A seed that did not change since the last build (``previous``), whose content
+    file did not change either, is not read again: the outcome would be the same. ``known``
+    maps content files just read to the seed hash stamped on them, so they need no reading.
     """
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
@@ -424,12 +398,26 @@ def import_seeds(
     previous = previous or {}
     workers = workers or Workers(1)
 
+    if claims is None:
+        names = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+        claims = content.seed_claims(names, str(content_dir), lambda name: content.seed_named(name, config.max_file_bytes))
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
     for name in seed_files:
+        base = os.path.basename(name)
+        own = folder + base[: -len(".txt")] + ".md"
+        content_file = claims.owners.get(base, own)
+        held = claims.seeds.get(own, base)  # what its own place holds (nothing: its own)
+        if content_file == own and held is not None and held != base:
+            # Its place holds an article of another seed, or one written by hand: writing
+            # it there would overwrite that one (found again each build, unread, until fixed).
+            other = held
+            whose = f"the article of seeds/{other}" if other else "an article written by hand"
+            report.errors.append(SeedError(name, f"not imported: {own}, where its article goes, holds {whose}; rename that file or this seed"))
+            inputs.refused(name)
+            continue
         outcome = previous.get(name)
-        content_file = (outcome.content if outcome is not None else "") or folder + os.path.basename(name)[: -len(".txt")] + ".md"
         if outcome is None or not inputs.unchanged(name):
             todo.append(SeedJob(Path(name), Path(content_file)))
         elif outcome.verdict == "error":
@@ -445,25 +433,14 @@ def import_seeds(
 
     # The zone by name, not config.zone: the import then depends on that one setting.
     zone = dates.get_zone(config.timezone)
-    context = (config.import_rules, zone, known or {}, config.max_file_bytes)
+    context = _ExamineContext(config.import_rules, zone, known or {}, config.max_file_bytes)
     examined = workers.map(_examine_seed, todo, context=context, label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
-    existing: Existing | None = None
-    published: dict[str, dt.datetime] | None = None
+    slugs: set[str] | None = None
+    published: Mapping[str, dt.datetime] | None = None
     writes: list[WriteJob] = []
-    for seed_job, first_look in zip(todo, examined, strict=True):
-        seed_path, target, found = seed_job.seed, seed_job.target, first_look
-        if found.verdict == "create":
-            # Imported before, then renamed or moved by hand: that file is the article (it
-            # carries the seed's name and id), updated from the seed as its own file would
-            # be (or kept, if edited by hand), and its place remembered. A file that is
-            # nowhere any more comes back in its own place.
-            existing = existing or find_existing(content_dir, config.max_file_bytes)
-            moved = existing.seeds.get(seed_path.name)
-            where = Path(moved) if moved is not None else content_dir / f"{seed_path.stem}.md"
-            if where != target:
-                target = where
-                found = _examine_seed(context, SeedJob(seed_path, target))
+    for seed_job, found in zip(todo, examined, strict=True):
+        seed_path, target = seed_job.seed, seed_job.target
         state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
         if state is not None:
             inputs.record(seed_path, state)
@@ -476,26 +453,24 @@ def import_seeds(
             else:  # recorded by its lstat: putting it right is a change the next build sees
                 inputs.refused(target)
             continue
-        # Where its article is, when not in its own place.
-        place = "" if target == content_dir / f"{seed_path.stem}.md" else str(target)
-        report.outcomes[str(seed_path)] = SeedOutcome("ok", content=place)
+        report.outcomes[str(seed_path)] = SeedOutcome("ok")
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
-            existing = existing or find_existing(content_dir, config.max_file_bytes)
-            slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
-            existing.slugs.add(slug)
-            # Imported before (the ledger has its id), its file since deleted: imported again
-            # as the same article, with its first date, not as news of today.
+            slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
+            slug = urls.unique_slug(urls.slugify(found.title), slugs)
+            slugs.add(slug)
+            # Published before (the ledger has its id), its file since deleted: imported
+            # again as the same article, dated when it was first out, not as news of today.
             if published is None:
-                published = _first_published(content_dir, inputs, zone)
+                published = dates_published(content_dir, inputs.read, zone)
             before = published.get(seed_id(seed_path.stem))
             writes.append(WriteJob(seed_path, target, slug, found.published or before or now, found.seen))
             report.created.append(target)
             if before is not None:
                 report.warnings.append(
-                    f"{target}: imported again from seeds/{seed_path.name}, as the article's file was gone (same id and first date);"
-                    " to take the article down, delete its seed too, or set 'draft: true'"
+                    f"{target}: imported again from seeds/{seed_path.name}, as the article's file was gone (same id, dated when first published);"
+                    " to take the article down, delete its seed too"
                 )
         elif verdict == "kept":
             warning = (
@@ -504,15 +479,15 @@ def import_seeds(
             )
             report.kept.append(target)
             report.warnings.append(warning)
-            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning, content=place)
+            report.outcomes[str(seed_path)] = SeedOutcome("kept", warning)
         elif verdict == "update":
             try:
                 date = found.published or dates.parse_date(fields.get("date", ""), zone)
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                existing = existing or find_existing(content_dir, config.max_file_bytes)
-                slug = urls.unique_slug(urls.slugify(found.title), existing.slugs)
+                slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
+                slug = urls.unique_slug(urls.slugify(found.title), slugs)
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file

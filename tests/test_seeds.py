@@ -757,8 +757,8 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     report = build(site)
     assert report.ok and report.imported.created == [own]
     assert report.warnings == [
-        f"{own}: imported again from seeds/{seed}, as the article's file was gone (same id and first date);"
-        " to take the article down, delete its seed too, or set 'draft: true'"
+        f"{own}: imported again from seeds/{seed}, as the article's file was gone (same id, dated when first published);"
+        " to take the article down, delete its seed too"
     ]
     assert date_line in own.read_text().splitlines()
     again = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
@@ -777,3 +777,78 @@ def test_a_moved_imported_article_deleted_comes_back_in_its_own_place(make_site:
     shutil.rmtree(moved.parent)
     report = build(site)
     assert report.ok and report.imported.created == [own] and own.is_file() and report.articles == 1
+
+
+def _clean_copy(site: Path, where: Path) -> Path:
+    """The site's sources, in a fresh folder with no cache and no output."""
+    shutil.copytree(site / "content", where / "content")
+    shutil.copytree(site / "seeds", where / "seeds")
+    return where
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_articles_swapped_between_the_seeds_places_are_never_overwritten(make_site: MakeSite, tmp_path: Path) -> None:
+    """Which file is a seed's article is what the files' seed lines say, never where the
+    importer last put it: with A's article moved into B's place, neither seed writes over
+    the other's, whether the last build's records are there or not."""
+    seeds = {"001_00000000000000aa.txt": seed_text("Alpha", "First."), "002_00000000000000bb.txt": seed_text("Beta", "Second.")}
+    site = make_site(seeds=seeds)
+    assert build(site).ok
+    content = site / "content"
+    (content / "news").mkdir()
+    (content / "002_00000000000000bb.md").rename(content / "news" / "b.md")
+    (content / "001_00000000000000aa.md").rename(content / "002_00000000000000bb.md")
+    before = _tree(content)
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    assert _tree(content) == before
+    # The seeds change: each update reaches its own article, where it now is.
+    (site / "seeds" / "001_00000000000000aa.txt").write_text(seed_text("Alpha", "First, updated."))
+    (site / "seeds" / "002_00000000000000bb.txt").write_text(seed_text("Beta", "Second, updated."))
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    assert "First, updated." in (content / "002_00000000000000bb.md").read_text()
+    assert "Second, updated." in (content / "news" / "b.md").read_text()
+    clean = _clean_copy(site, tmp_path / "clean")
+    assert build(clean).ok
+    assert _tree(clean / "content") == _tree(content) and _tree(clean / "output") == _tree(site / "output")
+
+
+def test_a_seeds_place_taken_by_another_article_is_not_written_over(make_site: MakeSite, tmp_path: Path) -> None:
+    """A person's own file, or a moved article of another seed, in the place a seed's
+    article goes: the seed is not imported (an error naming both), the file is untouched,
+    and the build after it is the same with or without the cache."""
+    mine = article_md("My own story", body="Mine.")
+    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Alpha", "First.")}, content={"001_00000000000000aa.md": mine})
+    report = build(site)
+    seed, own = site / "seeds" / "001_00000000000000aa.txt", site / "content" / "001_00000000000000aa.md"
+    assert [str(e) for e in report.errors] == [f"{seed}: not imported: {own}, where its article goes, holds an article written by hand; rename that file or this seed"]
+    assert own.read_text() == mine and report.articles == 1
+    assert [str(e) for e in build(site).errors] == [str(e) for e in report.errors]  # said again, still unwritten
+    clean = _clean_copy(site, tmp_path / "clean")
+    assert [e.reason.replace(str(clean), str(site)) for e in build(clean).errors] == [e.reason for e in report.errors]
+    assert (clean / "content" / own.name).read_text() == mine
+    # Moved out of the way: imported.
+    own.rename(site / "content" / "mine.md")
+    report = build(site)
+    assert report.ok and report.articles == 2 and "First." in own.read_text()
+
+
+def test_a_moved_article_stays_its_seeds_when_a_person_writes_in_its_place(make_site: MakeSite, tmp_path: Path) -> None:
+    seed = "001_00000000000000aa.txt"
+    site = make_site(seeds={seed: seed_text("Alpha", "First.")})
+    assert build(site).ok
+    own, moved = site / "content" / "001_00000000000000aa.md", site / "content" / "alpha.md"
+    own.rename(moved)
+    assert build(site).ok
+    mine = article_md("My own story", body="Mine.")
+    own.write_text(mine)
+    (site / "seeds" / seed).write_text(seed_text("Alpha", "First, updated."))
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    assert own.read_text() == mine and "First, updated." in moved.read_text()
+    clean = _clean_copy(site, tmp_path / "clean")
+    assert build(clean).ok and _tree(clean / "content") == _tree(site / "content")
