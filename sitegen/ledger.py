@@ -399,9 +399,11 @@ def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:
     """The tags and bylines an article has been listed under: those it has now, and those
     it had (a tag dropped still holds its place in that tag's feed)."""
     now = [f"tag:{t.slug}" for t in article.tags] + [f"author:{a.slug}" for a in article.authors]
-    if seen is not None and set(now).issubset(seen.listed):
-        return seen.listed  # the usual case: nothing new to remember
-    return tuple(sorted({*now, *(seen.listed if seen else ())}))
+    old = seen.listed if seen is not None else ()
+    for name in now:
+        if name not in old:
+            return tuple(sorted({*now, *old}))
+    return old  # the usual case: nothing new to remember
 
 
 def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> dict[str, tuple[int, ...]]:
