@@ -26,7 +26,7 @@ from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
 from .plan import Plan, Tools
-from .theme import Theme, theme_dirs
+from .theme import Theme
 from .urls import output_file
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _incremental_build(
     memo = Memo(site_dir)
     # A broken config stops everything: raising ConfigError is the right outcome.
     config = override(load_config(site_dir, read=memo.inputs.read), **overrides)
-    if memo.nothing_changed(output_dir, theme_dirs(site_dir), config):
+    if memo.nothing_changed(output_dir, config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
     # Settings overridden for one build (--base-url, --drafts, --future, --relative, sitegen
@@ -253,7 +253,9 @@ def _site_that_renders(
     for round_ in range(4):
         gone = {a.id for a in left_out}
         history = history_of([a for a in articles if a.id not in gone])
-        site = site_mod.build_site(history.articles, config, history.feed_id, history.last_seq, history.latest_first, history.listed)
+        site = site_mod.build_site(
+            history.articles, config, feed_id=history.feed_id, last_seq=history.last_seq, latest_first=history.latest_first, listed=history.listed
+        )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
         if not unmade or round_ == 3:

@@ -1074,7 +1074,7 @@ def held_ids(content_dir: Path, config: Config) -> HeldIds:
             meta, _ = _front_matter(name, document)
             key = _article_id(meta, name, lambda field, message, name=name, document=document: ContentError(name, f"{field}: {message}", line_of(document, field, ":")))
         except UnicodeDecodeError as e:
-            unreadable.append(ContentError(name, "is not valid UTF-8", data.count(b"\n", 0, e.start) + 1))
+            unreadable.append(ContentError(name, *not_utf8(data, e)))
             continue
         except SitegenError as e:
             unreadable.append(e)

@@ -73,10 +73,10 @@ def feed_sets(site: Site) -> list[FeedSet]:
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
     for tag, articles in site.tags:
         path, name = urls.tag_path(tag.slug), "tag:" + tag.slug
-        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, _derived_feed_id(site.feed_id, name), name))
+        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, id=_derived_feed_id(site.feed_id, name), name=name))
     for author, articles in site.authors:
         name = "author:" + author.slug
-        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, _derived_feed_id(site.feed_id, name), name))
+        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, id=_derived_feed_id(site.feed_id, name), name=name))
     return sets
 
 

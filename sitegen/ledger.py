@@ -392,7 +392,8 @@ def apply_ledger(
     latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
     listed = _numbers_listed(entries, [a for a in result if a.id not in entries])
-    return History(result, held, feed_id, last_seq, latest_first, listed, warnings), Ledger(feed_id, last_seq + 1, entries)
+    history = History(result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, warnings=warnings)
+    return history, Ledger(feed_id, last_seq + 1, entries)
 
 
 def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:

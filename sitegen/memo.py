@@ -74,7 +74,7 @@ class Memo:
 
     # ---- a build with nothing to do --------------------------------------------------
 
-    def nothing_changed(self, output_dir: Path, template_dirs: list[Path], config: Config) -> bool:
+    def nothing_changed(self, output_dir: Path, config: Config) -> bool:
         """True when every input is as the last build read it, every output as it wrote it,
         the settings are the same and no held-back article has come due."""
         state, inputs = self.state, self.inputs
@@ -89,7 +89,7 @@ class Memo:
             report.steady_until and now >= dates.parse_date(report.steady_until, dt.UTC)
         ):
             return False
-        if self.scan(template_dirs) != state.scanned:
+        if self.scan() != state.scanned:
             return False
         if not inputs.all_unchanged():
             return False
@@ -108,15 +108,14 @@ class Memo:
             return False
         return (st.st_size, st.st_mtime_ns) == state.manifest
 
-    def scan(self, template_dirs: list[Path] | None = None) -> tuple[str, ...]:
+    def scan(self) -> tuple[str, ...]:
         """Every file a build would look at when it started (refused ones included: a link,
         a file too large), by name; what each holds is compared through ``inputs``. Looked
         for once: the check for nothing to do and the build share the listing (0.06 s)."""
         from .theme import theme_dirs
 
         if self._scanned is None:
-            dirs = theme_dirs(self.site_dir) if template_dirs is None else template_dirs
-            self._scanned = tuple(sorted(cache.scan(self.site_dir, dirs, self.site_dir / "content")))
+            self._scanned = tuple(sorted(cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content")))
         return self._scanned
 
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:

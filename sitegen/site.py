@@ -233,7 +233,10 @@ def attribution(origin: str) -> Source | None:
     text = " ".join(origin.split())
     match = _URL_RE.search(text)  # in an href too
     url = match.group().rstrip(".,;:)]") if match else ""
-    name = without_markup(text.replace(match.group(), " ") if match else text)
+    # The URL taken out, with the punctuation after it but for a closing bracket, which
+    # "(https://r.com)" must keep to be an empty pair of brackets, dropped below.
+    rest = "".join(c for c in match.group()[len(url) :] if c in ")]") if match else ""
+    name = without_markup(text.replace(match.group(), f" {rest}") if match else text)
     name = _EMPTY_BRACKETS_RE.sub(" ", name).strip(" -–—:|,;")
     if name.casefold().rstrip(".!…") in SOURCE_PLACEHOLDERS:
         name = ""

@@ -198,6 +198,7 @@ def test_subscribe_page_lists_every_feed(news: Path) -> None:
         ("The wire", Source("The wire")),
         ("https://www.example.com/a/b", Source("example.com", "https://www.example.com/a/b")),
         ("Reuters https://reuters.example/story.", Source("Reuters", "https://reuters.example/story")),
+        ("Reuters (https://reuters.example/story)", Source("Reuters", "https://reuters.example/story")),
         ("Read Full Article: https://example.com/x", Source("example.com", "https://example.com/x")),
         ("javascript:alert(1)", Source("javascript:alert(1)")),
         # HTML pasted from a web page: its text is the name, its link's URL the link.
