@@ -143,9 +143,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
     now = dates.now()
+    # Read before anything is written to the output folder: a ledger that cannot be read
+    # stops the build (ledger.load_ledger).
+    stored = ledger.load_ledger(content_dir, memo.inputs.read)
 
     def history_of(articles: Sequence[Article]) -> History:
-        return ledger.work_out_history(content_dir, articles, config, memo.inputs, now=now, record_urls=not preview)
+        return ledger.work_out_history(content_dir, articles, config, stored, now=now, record_urls=not preview)
 
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
     # _site_that_renders, which leaves out a new article whose page cannot be made.

@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ import msgspec
 from . import dates, urls
 from .cache import Inputs
 from .config import Config
-from .errors import OutputError, SitegenError, line_of
+from .errors import ContentError, OutputError, SitegenError, line_of
 from .model import Article
 from .output import write_if_changed
 
@@ -131,8 +132,10 @@ def read_history(
     now: dt.datetime | None = None,
     record_urls: bool = True,
 ) -> History:
-    """``work_out_history``, and the ledger kept up to date on disk (``write_history``)."""
-    history = work_out_history(content_dir, articles, config, inputs, now, record_urls)
+    """``work_out_history`` from the ledger on disk, which is then kept up to date
+    (``write_history``). Raises ContentError when the ledger cannot be read."""
+    stored = load_ledger(content_dir, inputs.read)
+    history = work_out_history(content_dir, articles, config, stored, now, record_urls)
     write_history(content_dir, history, inputs, errors)
     return history
 
@@ -141,17 +144,16 @@ def work_out_history(
     content_dir: Path,
     articles: Sequence[Article],
     config: Config,
-    inputs: Inputs,
+    stored: Ledger | None,
     now: dt.datetime | None = None,
     record_urls: bool = True,
 ) -> History:
     """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
-    with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger, and
-    the ledger to store once they are published. ``record_urls`` False (a preview at
-    another address: ``--base-url``, ``sitegen serve``) adds no address to any article's
-    history."""
+    with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger
+    ``stored`` (``load_ledger``), and the ledger to store once they are published.
+    ``record_urls`` False (a preview at another address: ``--base-url``, ``sitegen
+    serve``) adds no address to any article's history."""
     path = content_dir / LEDGER_NAME
-    stored = load_ledger(content_dir, inputs.read)
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
@@ -246,22 +248,37 @@ def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[st
 
 
 def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Ledger | None:
-    """The ledger on disk; None when there is none (or it cannot be read as one).
+    """The ledger on disk; None when there is none yet.
 
-    The first version (a bare mapping of article id -> hash and updated) is read too:
-    its articles get numbers in date order when the build that upgrades it runs.
+    The first version (a bare mapping of article id -> hash and updated) is read too: its
+    articles get numbers in date order when the build that upgrades it runs. A ledger that
+    cannot be read (damaged, cut short, left with merge-conflict markers, from a newer
+    sitegen) raises ContentError: it holds what readers were shown, and a build that
+    started its history anew would show them old entries as new and rewrite every archive.
     """
+    path = content_dir / LEDGER_NAME
     try:
-        raw_bytes = read(content_dir / LEDGER_NAME)
-    except OSError:
-        return None
+        raw_bytes = read(path)
+    except (FileNotFoundError, IsADirectoryError):
+        return None  # none yet (a folder in its place holds no history: writing it says so)
+    except OSError as e:
+        raise _unreadable(path, f"{e.strerror}") from e
     try:
         stored = _LEDGER_DECODER.decode(raw_bytes)
     except (msgspec.MsgspecError, ValueError):
-        return _read_leniently(raw_bytes)
+        return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
-        return _read_leniently(raw_bytes)
+        return _read_leniently(raw_bytes, path)
     return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles)
+
+
+def _unreadable(path: Path, reason: str, line: int | None = None) -> ContentError:
+    return ContentError(
+        path,
+        f"cannot be read as the ledger ({reason}); it holds what readers were shown, so the build stops rather than"
+        f" start its history anew: restore it (git checkout -- content/{LEDGER_NAME}), or delete it to start anew",
+        line,
+    )
 
 
 def dates_published(content_dir: Path, read: Callable[[Path], bytes], zone: dt.tzinfo) -> dict[str, dt.datetime]:
@@ -288,26 +305,41 @@ class _Stored(msgspec.Struct):
 
 
 _LEDGER_DECODER = msgspec.json.Decoder(_Stored)
+_CONFLICT_RE = re.compile(rb"^(<{7}|>{7})( |$)", re.MULTILINE)
 
 
-def _read_leniently(raw_bytes: bytes) -> Ledger | None:
+def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
+    """The ledger as far as it can be read: entries of another shape are left out, one by
+    one. Raises ContentError for a file that is no ledger at all."""
+    if conflict := _CONFLICT_RE.search(raw_bytes):
+        line = raw_bytes.count(b"\n", 0, conflict.start()) + 1
+        raise _unreadable(path, "merge-conflict markers: keep the entries of both sides, then remove the markers", line)
     try:
         data = json.loads(raw_bytes.decode("utf-8"))
-    except ValueError:
-        return None
+    except UnicodeDecodeError as e:
+        raise _unreadable(path, "not UTF-8", raw_bytes.count(b"\n", 0, e.start) + 1) from e
+    except json.JSONDecodeError as e:
+        raise _unreadable(path, f"not JSON: {e.msg}", e.lineno) from e
+    except RecursionError as e:
+        raise _unreadable(path, "nested too deeply") from e
     if not isinstance(data, dict):
-        return None
-    if data.get("version") != VERSION:
+        raise _unreadable(path, "not a JSON object", 1)
+    version = data.get("version")
+    if version is None:
         legacy = {k: Entry(v["hash"], v["updated"], 0, "") for k, v in data.items() if _valid(v, {"hash": str, "updated": str})}
         return Ledger(articles=legacy)
+    if version != VERSION:
+        said = f"version {version}, from a newer sitegen" if isinstance(version, int) and version > VERSION else f"version {version!r}"
+        raise _unreadable(path, f"{said}; this sitegen reads version {VERSION}", line_of(raw_bytes.decode("utf-8"), '"version"', ":"))
     raw = data.get("articles")
+    if not isinstance(raw, dict):
+        raise _unreadable(path, "its articles are not a JSON object", line_of(raw_bytes.decode("utf-8"), '"articles"', ":"))
     entries: dict[str, Entry] = {}
     names = [f.name for f in dataclasses.fields(Entry) if f.name not in ("urls", "listed")]
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
-                fields = {name: value.get(name, "") for name in names}
-                entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
+    for key, value in raw.items():
+        if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
+            fields = {name: value.get(name, "") for name in names}
+            entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
     feed_id = data.get("feed_id")
     # next_seq is written for people reading the file; the numbers themselves decide.
     return Ledger(feed_id if isinstance(feed_id, str) else "", max((e.seq for e in entries.values()), default=0) + 1, entries)

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from sitegen.cache import CACHE_DIR, Inputs
 from sitegen.cli import main
 from sitegen.config import Config
 from sitegen.content import load_content
-from sitegen.errors import OutputError, SitegenError
+from sitegen.errors import ContentError, OutputError, SitegenError
 from sitegen.ledger import LEDGER_NAME, Entry, entry_json, read_history
 
 IS_A_FOLDER = f"cannot be written: {os.strerror(errno.EISDIR)}"
@@ -192,7 +193,13 @@ def test_the_ledger_is_read_as_the_lenient_reading_reads_it(tmp_path_factory: py
     data = json.dumps({"version": version, "feed_id": feed_id, "next_seq": 1, "articles": articles}).encode()
     folder = tmp_path_factory.mktemp("ledger")
     (folder / LEDGER_NAME).write_bytes(data)
-    assert load_ledger(folder) == _read_leniently(data)
+    def outcome(read: Callable[[], object]) -> object:
+        try:
+            return read()
+        except ContentError as e:
+            return ("refused", e.reason, e.line)
+
+    assert outcome(lambda: load_ledger(folder)) == outcome(lambda: _read_leniently(data, folder / LEDGER_NAME))
 
 
 RENAMED_SITE = 'base_url = "https://example.org/"\n'
@@ -271,3 +278,33 @@ def test_a_preview_records_nothing_in_the_ledger(make_site: MakeSite, tmp_path: 
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).exit_code == 0
     assert ledger.read_bytes() == recorded
     assert (site / "output" / "atom.xml").read_bytes() == atom
+
+
+@pytest.mark.parametrize(
+    ("damage", "said", "line"),
+    [
+        (lambda data: data[:-3], "not JSON: Expecting", 9),
+        (lambda data: b"", "not JSON: Expecting value", 1),
+        (lambda data: data.replace(b' "articles": {', b'<<<<<<< HEAD\n "articles": {', 1), "merge-conflict markers", 5),
+        (lambda data: data.replace(b'"version": 2', b'"version": 3', 1), "version 3, from a newer sitegen", 2),
+        (lambda data: b"[" * 100_000 + b"]" * 100_000, "nested too deeply", None),
+        (lambda data: b"\xff" + data, "not UTF-8", 1),
+    ],
+    ids=["cut short", "empty", "merge conflict", "newer", "nested", "not UTF-8"],
+)
+def test_a_damaged_ledger_stops_the_build_and_is_kept(make_site: MakeSite, runner: CliRunner, damage: Callable[[bytes], bytes], said: str, line: int | None) -> None:
+    """Built without its history, the site would show readers old entries as new, renumber
+    the archives and overwrite the ledger: the build stops, naming the file (and line),
+    writes nothing, and keeps the damaged file for the person to restore."""
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(3)})
+    assert build(site).ok
+    ledger = site / "content" / LEDGER_NAME
+    damaged = damage(ledger.read_bytes())
+    ledger.write_bytes(damaged)
+    output = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    where = f"{ledger}:{line}" if line else str(ledger)
+    assert f"{where}: cannot be read as the ledger ({said}" in result.output and "git checkout" in result.output, result.output
+    assert ledger.read_bytes() == damaged
+    assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == output
