@@ -129,7 +129,10 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
     handles = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
     previous = signal.signal(signal.SIGTERM, _interrupt) if handles else None
     try:
-        url = server.start()
+        # Rebuilt in this thread when it is the main one: a build's time limits on untrusted
+        # input (content.py) are signals, which only the main thread receives, and Ctrl-C
+        # then stops a long build at once.
+        url = server.start(builds_here=handles)
         say(f"Serving {site_dir.resolve()} at {url} (Ctrl-C to stop)")  # "." says nothing
         for note in serving_notes(server.options, url):
             say(note)
@@ -158,6 +161,7 @@ class Server:
         self._announcer = _Announcer(BuildStatus(build_id=""))
         self._session = secrets.token_hex(4)  # build ids differ across restarts: pages reload
         self._builds = 0
+        self._builds_here = False
         self._overrides: Mapping[str, object] = {}
         self._output_dir: Path | None = None
         self._httpd: _HTTPServer | None = None
@@ -194,8 +198,9 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> str:
+    def start(self, builds_here: bool = False) -> str:
         """Listen, start watching, build, serve; return the address. Does not block.
+        Rebuilds run on a thread of their own, or with ``builds_here`` in ``wait()``.
 
         Raises PortInUseError or ServeError; a first build with errors still starts (the
         pages show them).
@@ -221,7 +226,9 @@ class Server:
                 if not ready.wait(_START_TIMEOUT_SECONDS) or self._stopping.is_set():
                     raise ServeError(self._failure or f"could not watch {self.site_dir} for changes")
             self._build(first=True)
-            self._spawn("build", self._build_loop)
+            self._builds_here = builds_here
+            if not builds_here:
+                self._spawn("build", self._build_loop)
             self._spawn("http", self._httpd.serve_forever, 0.1)  # poll interval: how soon stop() is heard
             self._serving = True
         except BaseException:
@@ -233,8 +240,12 @@ class Server:
         """Block until stop() is called (from another thread) or Ctrl-C; raise ServeError
         if the server stopped by itself."""
         # With a timeout: a wait without one is not interrupted by Ctrl-C everywhere.
-        while not self._stopping.wait(0.5):
-            pass
+        while not self._stopping.is_set():
+            if self._builds_here:
+                if self._dirty.wait(0.5):
+                    self._rebuild()
+            else:
+                self._stopping.wait(0.5)
         if self._failure:
             raise ServeError(self._failure)
 
@@ -344,20 +355,24 @@ class Server:
         self._stopping.set()  # start() gives up, or wait() returns and raises
 
     def _build_loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             self._dirty.wait()
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Build once for the changes seen (``_dirty``), unless stopping."""
+        if self._stopping.is_set():
+            return
+        self._dirty.clear()
+        try:
+            self._build(first=False)
+        except Exception:
             if self._stopping.is_set():
-                return
-            self._dirty.clear()
-            try:
-                self._build(first=False)
-            except Exception:
-                if self._stopping.is_set():
-                    return  # Ctrl-C reaches the build's worker processes too: not a bug to show
-                # A bug in one build must not end the thread, leaving a server that looks alive
-                # but never rebuilds: the traceback goes to the terminal and over the pages.
-                self._log(traceback.format_exc().rstrip())
-                self._announce(("internal error in sitegen: see the terminal",))
+                return  # Ctrl-C reaches the build's worker processes too: not a bug to show
+            # A bug in one build must not end the loop, leaving a server that looks alive
+            # but never rebuilds: the traceback goes to the terminal and over the pages.
+            self._log(traceback.format_exc().rstrip())
+            self._announce(("internal error in sitegen: see the terminal",))
 
     def _build(self, first: bool) -> None:
         """Build into the served folder; announce and print the outcome when anything changed."""

@@ -34,6 +34,7 @@ from sitegen.serve import (
     inject,
     local_url,
     resolve_target,
+    serve,
     serving_notes,
 )
 from sitegen.theme import default_theme_dir
@@ -461,3 +462,31 @@ def test_serve_refuses_a_base_url_that_is_no_address(make_site: MakeSite) -> Non
     site = make_site(content={"a.md": article_md("A")})
     result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--base-url", "notaurl"])
     assert result.exit_code == 2 and "Invalid value for --base-url: must be an absolute http(s) URL" in result.output
+
+
+def test_serve_holds_untrusted_markdown_to_the_time_limit_and_stops_at_once(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's time limit on Markdown is a signal, which only the main thread receives:
+    `sitegen serve` rebuilds there, so a file of thousands of brackets saved while it runs
+    is refused as `sitegen build` refuses it, not converted for minutes."""
+    from sitegen import content
+
+    monkeypatch.setattr(content, "MARKDOWN_SECONDS", 0.5)
+    site = make_site(content={"a.md": article_md("A")})
+    said: list[str] = []
+
+    def edit_then_stop() -> None:
+        deadline = time.monotonic() + 60
+        while not any(m.startswith("Serving") for m in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (site / "content" / "b.md").write_text(article_md("B", body="[" * 20_000))
+        while not any("took over" in m for m in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)  # as `docker stop` would: serve() stops
+
+    helper = threading.Thread(target=edit_then_stop)
+    helper.start()
+    started = time.monotonic()
+    serve(site, ServeOptions(port=0), log=said.append)
+    helper.join()
+    assert any("b.md" in m and "its Markdown took over 0.5 s to convert" in m for m in said), said
+    assert time.monotonic() - started < 45
