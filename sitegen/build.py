@@ -185,7 +185,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.errors += errors.distinct(
         imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + made_errors + rendering.errors
     )
-    report.warnings += imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
+    report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.articles = len(site.articles)

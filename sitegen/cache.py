@@ -645,47 +645,84 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".P
 these files of content/ for changes, so an image added later is found."""
 
 
-def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path) -> set[str]:
-    """Every file a build would read, by the same rules the steps use to find them."""
+def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed: list[str] | None = None) -> set[str]:
+    """Every file a build would read, by the same rules the steps use to find them.
+
+    Those left out because their names are not UTF-8 are added to ``misnamed`` (by path,
+    a folder's with a trailing separator), for the build to warn of once.
+    """
     found: set[str] = set()
     config = site_dir / "sitegen.toml"
     if config.is_file():
         found.add(str(config))
-    seeds = find_seeds(site_dir / "seeds")
+    seeds = find_seeds(site_dir / "seeds", misnamed)
     found.update(seeds.seeds)
     # The import warns about these: one added or put right is a change to build.
     found.update(seeds.strays)
-    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True))
+    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True, misnamed=misnamed))
     # An article may show a picture from any folder of content/, hidden ones too.
-    found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True))
+    found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True, misnamed=misnamed))
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
         found.add(str(ledger))
     for folder in template_dirs:
         # A template may include any file of the folder by name, hidden or not.
-        found.update(find_files(folder, "", recursive=True, hidden=True))
+        found.update(find_files(folder, "", recursive=True, hidden=True, misnamed=misnamed))
     return found
 
 
-def find_files(folder: Path | str, suffix: str | tuple[str, ...], recursive: bool, hidden: bool = False) -> list[str]:
+def find_files(
+    folder: Path | str, suffix: str | tuple[str, ...], recursive: bool, hidden: bool = False, misnamed: list[str] | None = None
+) -> list[str]:
     """Paths of the files in ``folder`` whose names end in ``suffix`` (or one of them), sorted.
 
     Hidden files and folders (names starting with a dot) are left out unless ``hidden``:
     an editor's lock (Emacs' ``.#story.md``, a link to nowhere) or a ``.drafts/`` folder is
     not an article or a seed. Symbolic links are not followed into folders (a link to ``.``
     would loop); links to files are listed, and the step that reads them decides.
+    A file or folder whose name is not UTF-8 is left out too (usable_name), and added to
+    ``misnamed`` if given (a folder only when it holds such files).
     os.scandir and plain strings, not pathlib: this runs on every build, over every file of
     the site.
     """
     found: list[str] = []
     for entry, is_dir in _listing(folder, hidden):
         if is_dir:
-            if recursive:
-                found.extend(find_files(entry.path, suffix, recursive, hidden))
+            if not recursive:
+                continue
+            if usable_name(entry.name):
+                found.extend(find_files(entry.path, suffix, recursive, hidden, misnamed))
+            elif misnamed is not None and find_files(entry.path, suffix, recursive, hidden):
+                misnamed.append(entry.path + os.sep)
         elif entry.name.endswith(suffix) and not entry.name.endswith(".sitegen-tmp"):
-            found.append(entry.path)
+            if usable_name(entry.name):
+                found.append(entry.path)
+            elif misnamed is not None:
+                misnamed.append(entry.path)
     found.sort()
     return found
+
+
+def usable_name(name: str) -> bool:
+    """False for a file name whose bytes are not UTF-8. Python gives such a name with
+    surrogate escapes (PEP 383): it opens, but every step that encodes it (an article's id,
+    the cache, the output's paths and pages) fails, so no step is given it."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(path: str) -> str:
+    """``path`` as it can be shown and stored: bytes that are not UTF-8 as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def misnamed_warning(path: str) -> str:
+    """What to say of a file or folder left out because its name is not UTF-8."""
+    what = "folder" if path.endswith(os.sep) else "file"
+    return f"{printable(path)}: not read: the {what}'s name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
 
 
 def _listing(folder: Path | str, hidden: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
@@ -716,8 +753,9 @@ class SeedFiles:
     .Txt..., and subfolders holding such files (by their path and a trailing separator)."""
 
 
-def find_seeds(folder: Path | str) -> SeedFiles:
-    """The seeds in ``folder`` and its strays, by find_files' rules (hidden names left out).
+def find_seeds(folder: Path | str, misnamed: list[str] | None = None) -> SeedFiles:
+    """The seeds in ``folder`` and its strays, by find_files' rules (hidden names left out,
+    names that are not UTF-8 added to ``misnamed`` if given).
 
     One listing for both, run on every build: a seed costs what it did in find_files, and
     only a name that is not a seed is looked at again.
@@ -727,8 +765,15 @@ def find_seeds(folder: Path | str) -> SeedFiles:
     for entry, is_dir in _listing(folder, hidden=False):
         name = entry.name
         if is_dir:
-            if any(p.lower().endswith(".txt") for p in find_files(entry.path, "", recursive=True)):
-                strays.append(entry.path + os.sep)
+            inner: list[str] = []
+            if any(p.lower().endswith(".txt") for p in [*find_files(entry.path, "", recursive=True, misnamed=inner), *inner]):
+                if usable_name(name):
+                    strays.append(entry.path + os.sep)
+                elif misnamed is not None:
+                    misnamed.append(entry.path + os.sep)
+        elif name.lower().endswith(".txt") and not usable_name(name):
+            if misnamed is not None:
+                misnamed.append(entry.path)
         elif name.endswith(".txt"):
             seeds.append(entry.path)
         elif name.lower().endswith(".txt"):

@@ -66,6 +66,7 @@ class Memo:
         self.parse_records: dict[str, ParseRecord] = {}
         """This build's parse record of every content file, for the next build."""
         self._scanned: tuple[str, ...] | None = None
+        self._misnamed: list[str] = []
 
     @property
     def reason(self) -> str:
@@ -115,8 +116,18 @@ class Memo:
         from .theme import theme_dirs
 
         if self._scanned is None:
-            self._scanned = tuple(sorted(cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content")))
+            found = cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content", self._misnamed)
+            # Files left out for their names are listed as they are shown: renaming or
+            # removing one is a change to build (their warnings go).
+            found.update(cache.printable(path) for path in self._misnamed)
+            self._scanned = tuple(sorted(found))
         return self._scanned
+
+    def misnamed_warnings(self) -> list[str]:
+        """A warning for each file the scan left out because its name is not UTF-8: said
+        here, once a build, not by each step that lists the folder."""
+        self.scan()
+        return [cache.misnamed_warning(path) for path in sorted(self._misnamed)]
 
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
         """The last build's records of those of ``paths`` whose file is still as it wrote it."""

@@ -352,6 +352,10 @@ class Server:
     def _watcher_failed(self, error: Exception) -> None:
         # A server that no longer sees changes would serve stale pages as if all were well.
         self._failure = f"watching {self.site_dir} for changes failed: {error}"
+        if "Unable to decode path" in str(error):
+            # watchfiles cannot report a change to a name that is not UTF-8; the build
+            # leaves such a file out with a warning, but the watcher stops at it.
+            self._failure += ": that name is not valid UTF-8; rename it, then start sitegen serve again"
         self._stopping.set()  # start() gives up, or wait() returns and raises
 
     def _build_loop(self) -> None:

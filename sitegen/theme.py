@@ -58,8 +58,12 @@ class Theme:
         self._fingerprints: dict[str, str] | None = None
         for folder in theme_dirs(site_dir):
             for root, _, names in sorted(os.walk(folder)):
+                # Names that are not UTF-8 are left out, as the build's scan leaves them out
+                # (and warns of them): nothing could encode their paths.
+                if not cache.usable_name(root):
+                    continue
                 for name in sorted(names):
-                    if is_editor_leftover(name):
+                    if is_editor_leftover(name) or not cache.usable_name(name):
                         continue
                     path = Path(root) / name
                     rel = path.relative_to(folder).as_posix()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -446,3 +447,35 @@ def test_a_missing_setting_is_named_as_templates_name_it(make_site: MakeSite, ru
     assert result.exit_code == 1
     [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
     assert re.fullmatch(rf"error: \S*templates/tags\.html:2: cannot render /tags/: UndefinedError: {said}", error), error
+
+
+def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning(make_site: MakeSite, runner: CliRunner) -> None:
+    """A name whose bytes are not UTF-8 (Latin-1 from an old archive) crashed every build:
+    each step that encoded its path (an id, the cache, the output) failed."""
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("Kept", "Text.")}, content={"a.md": article_md("Fine")})
+    bad = {
+        os.fsdecode(bytes(site / "seeds") + b"/\xff.txt"): seed_text("T", "B"),
+        os.fsdecode(bytes(site / "seeds") + b"/\xfe.TXT"): seed_text("T", "B"),
+        os.fsdecode(bytes(site / "content") + b"/caf\xe9.md"): article_md("Caf"),
+        os.fsdecode(bytes(site / "templates" / "static") + b"/\xff.css"): "a {}\n",
+    }
+    for name, text in bad.items():
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text(text)
+    expected = sorted(
+        f"{os.fsencode(name).decode('utf-8', 'replace')}: not read: the file's name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
+        for name in bad
+    )
+    report = build(site)
+    assert report.ok and report.articles == 2
+    said = [w for w in report.warnings if "not valid UTF-8" in w]
+    assert said == expected and all("\ufffd" in w for w in said)
+    assert [w for w in build(site).warnings if "not valid UTF-8" in w] == expected  # replayed by a build with nothing to do
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and result.exception is None and "rename it" in result.output
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 0 and result.exception is None
+    # Renamed: read, and nothing more to say of it.
+    Path(next(iter(bad))).rename(site / "seeds" / "002_0000000000000002.txt")
+    report = build(site)
+    assert report.ok and report.articles == 3 and len([w for w in report.warnings if "not valid UTF-8" in w]) == 3
