@@ -11,6 +11,8 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .errors import ConfigError
+
 
 def get_zone(name: str) -> dt.tzinfo:
     """Return the tzinfo for an IANA name such as ``Europe/London``; raises ValueError."""
@@ -23,14 +25,50 @@ def get_zone(name: str) -> dt.tzinfo:
         raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from e
 
 
+LATEST_EPOCH = 253402300799
+"""9999-12-31T23:59:59Z: the last second a datetime (and a four-digit year) can hold."""
+
+
 def now(zone: dt.tzinfo = dt.UTC) -> dt.datetime:
-    """The time of this run, to the second, honouring SOURCE_DATE_EPOCH for reproducible runs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        current = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        current = dt.datetime.now(dt.UTC)
-    return current.replace(microsecond=0).astimezone(zone)
+    """The time of this run, to the second, honouring SOURCE_DATE_EPOCH for reproducible runs.
+
+    Raises ConfigError for a SOURCE_DATE_EPOCH that is not a time: the clock in its place
+    would make a build that cannot be reproduced, and the reproducible-builds spec asks a
+    build to fail then (https://reproducible-builds.org/specs/source-date-epoch/).
+    """
+    epoch = source_date_epoch()
+    current = dt.datetime.fromtimestamp(epoch, dt.UTC) if epoch is not None else dt.datetime.now(dt.UTC)
+    try:
+        return current.replace(microsecond=0).astimezone(zone)
+    except OverflowError as e:  # a time in year 9999 that is in year 10000 in the site's zone
+        raise _bad_epoch(f"is after the year 9999 in the site's timezone ({zone})") from e
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, or None when it is unset.
+
+    Set but empty counts as unset: the spec asks for an integer and says nothing of an empty
+    value, and a CI file that passes an unset variable through (``SOURCE_DATE_EPOCH: ${{ ... }}``)
+    sets it empty. Anything else must be what ``date +%s`` prints: ASCII digits, from 0 to
+    LATEST_EPOCH (no sign, fraction, exponent or spaces).
+    """
+    text = os.environ.get("SOURCE_DATE_EPOCH")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise _bad_epoch("is not written in digits alone")
+    if int(text) > LATEST_EPOCH:
+        raise _bad_epoch("is after the year 9999")
+    return int(text)
+
+
+def _bad_epoch(why: str) -> ConfigError:
+    text = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return ConfigError(
+        None,
+        f"SOURCE_DATE_EPOCH={text!r} {why}: it must be the build time as `date +%s` prints it, a whole number of seconds "
+        f"since 1970-01-01T00:00:00Z from 0 to {LATEST_EPOCH} (9999-12-31T23:59:59Z); unset it to use the clock",
+    )
 
 
 def import_time(zone: dt.tzinfo) -> dt.datetime:

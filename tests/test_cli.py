@@ -274,3 +274,30 @@ def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site), "--base-url", "http://127.0.0.1:9000/"]).output  # asked for
     (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site)]).output
+
+
+@pytest.mark.parametrize("value", ["253402300800", "99999999999999999999", "abc", "-1", "1.5", "1e9", " 5", "\u0661\u0662"])
+def test_a_malformed_source_date_epoch_stops_the_build(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """A value out of range was a traceback; a malformed one was silently replaced by the
+    clock, a build that cannot be reproduced (the spec asks for a non-zero exit)."""
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("T", "B.")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"Error: SOURCE_DATE_EPOCH={value!r}" in result.output and "from 0 to 253402300799" in result.output
+    assert not (site / "content" / "001_0000000000000001.md").exists()
+
+
+def test_the_last_source_date_epoch_must_hold_in_the_sites_timezone(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("T", "B.")}, config='timezone = "Pacific/Kiritimati"\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "SOURCE_DATE_EPOCH='253402300799' is after the year 9999 in the site's timezone (Pacific/Kiritimati)" in result.output
+
+
+def test_an_empty_source_date_epoch_is_unset(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(seeds={"001_0000000000000001.txt": seed_text("T", "B.")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
