@@ -377,8 +377,7 @@ def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str
 def _date(meta: dict[str, Any], key: str, zone: dt.tzinfo, fail: Any) -> dt.datetime:
     try:
         value = dates.parse_date(meta[key], zone)
-        value.astimezone(dt.UTC)  # an offset such as +25:00, or a year 1 date at -01:00
-    except (ValueError, OverflowError) as e:
+    except ValueError as e:
         raise fail(key, str(e)) from e
     return value
 

@@ -113,11 +113,17 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
     if parsed.year < 1000:
         raise ValueError(f"year {parsed.year} is before 1000, which feeds cannot carry: a typo? (example: 2024-05-01T09:30:00+02:00)")
     if parsed.tzinfo is None:
-        return whole_minutes(parsed.replace(tzinfo=zone))
+        parsed = whole_minutes(parsed.replace(tzinfo=zone))
     offset = parsed.utcoffset()
     if offset is not None and (offset.seconds % 60 or offset.microseconds):  # not a whole minute
         fixed = format_iso(whole_minutes(parsed.replace(tzinfo=dt.timezone(offset))))
         raise ValueError(f"UTC offset {offset_text(offset)} has seconds, which feeds cannot carry (RFC 3339): write {fixed}")
+    try:
+        # Feeds, the ledger and the order of articles work in UTC: an instant that is in
+        # year 10000 or year 0 there (9999-12-31T23:59:59-12:00) fits no datetime.
+        parsed.astimezone(dt.UTC).astimezone(parsed.tzinfo)
+    except OverflowError as e:
+        raise ValueError(f"{value!s} is out of range: in UTC it is not between the years 1 and 9999") from e
     return parsed
 
 

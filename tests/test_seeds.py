@@ -852,3 +852,17 @@ def test_a_moved_article_stays_its_seeds_when_a_person_writes_in_its_place(make_
     assert own.read_text() == mine and "First, updated." in moved.read_text()
     clean = _clean_copy(site, tmp_path / "clean")
     assert build(clean).ok and _tree(clean / "content") == _tree(site / "content")
+
+
+@pytest.mark.parametrize("dateline", ["9999-12-31T23:59:59-12:00", "9999-12-31T20:00-04:00"])
+def test_a_dateline_outside_the_years_utc_holds_is_the_seeds_error(make_site: MakeSite, dateline: str) -> None:
+    """It was imported, and the content file then failed on every build ("date value out
+    of range"), the seed never named."""
+    site = make_site(
+        seeds={"001_0000000000000001.txt": seed_text("T", f"Published: {dateline}", "Text.")},
+        config="[import]\ndate = '^Published:\\s*(?P<text>.+)$'\n",
+    )
+    report = build(site)
+    assert [(type(e), e.path, e.line) for e in report.errors] == [(SeedError, site / "seeds" / "001_0000000000000001.txt", 3)]
+    assert f"dateline: {dateline} is out of range" in report.errors[0].reason
+    assert not (site / "content" / "001_0000000000000001.md").exists()
