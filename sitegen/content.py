@@ -34,7 +34,7 @@ from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileState, ImageRecord, ParseRecord, TagRecord
 from .config import Config, find_author
-from .errors import ContentError, SitegenError, line_of, not_utf8
+from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
 
@@ -382,6 +382,26 @@ def _date(meta: dict[str, Any], key: str, zone: dt.tzinfo, fail: Any) -> dt.date
     return value
 
 
+UNKNOWN_KEYS_SAID = 3
+"""How many unknown front-matter keys of a file are named; the others are counted."""
+
+
+def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
+    """A warning for each of the first few ``unknown`` keys, at its line, then one counting
+    the rest: a file of 60,000 made-up keys is one mistake, not 60,000 (and each line is
+    found in one pass over the file, not one search of it per key)."""
+    said = [str(key) for key in unknown[: UNKNOWN_KEYS_SAID + 1]]
+    lines = lines_of(document, said, ":")
+    warnings: list[str] = []
+    for key, name in zip(unknown[:UNKNOWN_KEYS_SAID], said, strict=False):
+        hint = difflib.get_close_matches(name, FRONT_MATTER_KEYS, n=1)
+        known = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
+        warnings.append(f"{path}:{lines.get(name, 2)}: unknown front-matter key {key!r}, ignored ({known})")
+    if (more := len(unknown) - UNKNOWN_KEYS_SAID) > 0:
+        warnings.append(f"{path}:{lines.get(said[-1], 2)}: and {more} more unknown front-matter key{'s' if more > 1 else ''}, ignored")
+    return warnings
+
+
 def _date_record(value: dt.datetime) -> DateRecord:
     # ISO text and the IANA zone it was read in, if any: cheap to store and to restore.
     return DateRecord(value.isoformat(), value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else "")
@@ -431,11 +451,7 @@ def parse_article(
             f"{path}:{last}: no text after the front matter: its page and feed entries are empty"
             " (write the text, or add 'draft: true' until it is ready)"
         )
-    for key in meta:
-        if key not in FRONT_MATTER_KEYS:
-            hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
-            known = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
-            warnings.append(f"{path}:{line_of(document, str(key), ':') or 2}: unknown front-matter key {key!r}, ignored ({known})")
+    warnings += _unknown_keys(path, document, [key for key in meta if key not in FRONT_MATTER_KEYS])
     title = text.clean_title(_string(meta, "title", fail))
     if not title:
         raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)

@@ -83,6 +83,21 @@ def line_of(text: str, key: str, separator: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def lines_of(text: str, keys: list[str], separator: str) -> dict[str, int]:
+    """``line_of`` for each of ``keys`` (those set), found in one pass over ``text``."""
+    if not keys:
+        return {}
+    # Longest first: of keys "a" and "ab", "ab:" is not taken for "a".
+    names = "|".join(re.escape(key) for key in sorted(set(keys), key=len, reverse=True))
+    found: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in re.finditer(rf"^[ \t]*({names})[ \t]*{separator}", text, re.MULTILINE):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        found.setdefault(match[1], line)
+    return found
+
+
 def shown_path(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it.
 
