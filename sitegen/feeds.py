@@ -93,6 +93,15 @@ def _clean(value: str) -> str:
     return text.strip_xml_illegal(value)
 
 
+def _shown_as_text(value: str, rss: bool) -> str:
+    """Plain text for an element a reader may render: RSS readers take every
+    ``<description>`` (the channel's and the items') for HTML, so there the text is escaped
+    as HTML too, and "<img ...>" in a tag name or summary shows as text. Atom's subtitle
+    and summary are type="text", JSON Feed's description and summary plain strings; titles
+    are plain text in all three, as the RSS 2.0 spec has them."""
+    return _clean(html.escape(value, quote=False) if rss else value)
+
+
 class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
     """Adds RFC 5005's ``<fh:archive/>``, which marks a document as an archive."""
 
@@ -173,7 +182,7 @@ class FeedWriter:
             fg.load_extension("media", atom=True, rss=True)
         fg.id(feed.id or links.absolute(feed.home))
         fg.title(_clean(feed.title))
-        fg.subtitle(_clean(config.description or feed.title))
+        fg.subtitle(_shown_as_text(config.description or feed.title, rss))
         fg.language(config.language)
         fg.generator("sitegen", version=__version__)
         # RFC 4287 (4.1.1) wants an author of the feed unless every entry names one, and
@@ -198,9 +207,7 @@ class FeedWriter:
             fe.updated(article.updated)
             if article.id not in brief and (body := self.body(article)) is not None:
                 fe.content(body, type="html")
-            # RSS readers take <description> for HTML: the plain-text summary is escaped as
-            # HTML there, so text such as "<script>" shows as text. Atom's summary is text.
-            fe.summary(_clean(html.escape(article.summary, quote=False) if rss else article.summary))
+            fe.summary(_shown_as_text(article.summary, rss))
             for author in article.authors:
                 # Atom's uri: the author's page on this site, which lists their articles.
                 fe.author({"name": _clean(author.name), "uri": links.absolute(author.path)})

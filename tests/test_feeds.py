@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from pathlib import Path
 
 import feedparser
@@ -308,3 +309,29 @@ def test_check_flags_an_atom_feed_with_no_author(make_site: MakeSite, runner: Cl
     atom.write_bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_tag_name_shows_as_text_in_every_feeds_title_and_description(make_site: MakeSite) -> None:
+    """The tag feed's RSS channel <description> was escaped once: readers that render it
+    as HTML got a live <img onerror>."""
+    name = "<img src=x onerror=alert(1)>"
+    site = make_site(
+        seeds={"001_00000000000000aa.txt": seed_text("T", f"Tags: {name}", "Text.")},
+        config="title = \"News\"\n[import]\ntags = '^Tags:\\s*(?P<text>.+)$'\n",
+    )
+    assert build(site).ok
+    folder = next(p for p in (site / "output" / "tags").iterdir() if p.is_dir())
+    expected = f"News: {name}"
+
+    def read(detail: feedparser.FeedParserDict) -> str:
+        # What a reader shows: HTML as rendered (markup-free, entities undone), text as it is.
+        if detail.type == "text/html":
+            assert "<" not in detail.value
+            return html.unescape(detail.value)
+        return str(detail.value)
+
+    for fmt in ("rss.xml", "atom.xml"):
+        feed = parse(folder / fmt).feed
+        assert (read(feed.title_detail), read(feed.subtitle_detail)) == (expected, expected), fmt
+    document = json.loads((folder / "feed.json").read_text())
+    assert (document["title"], document["description"]) == (expected, expected)
