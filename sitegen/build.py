@@ -151,7 +151,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         return ledger.work_out_history(content_dir, articles, config, stored, now=now, record_urls=not preview)
 
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
-    # _site_that_renders, which leaves out a new article whose page cannot be made.
+    # _site_that_renders, which leaves out a new article whose page cannot be made, and
+    # any whose page another file takes.
     theme = Theme(site_dir, memo.inputs)
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
@@ -227,12 +228,14 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
 @dataclass(frozen=True, slots=True)
 class _Published:
     """What a build publishes: the articles' history, their site and its rendered files,
-    and the new articles left out (with the errors of the renders set aside)."""
+    and the articles left out (with the errors of the plans and renders set aside)."""
 
     history: History
     site: Site
     made: _Made
     left_out: tuple[Article, ...]
+    collided: tuple[Article, ...]
+    """The articles left out because another file takes their page's path (each is an error)."""
     errors: tuple[SitegenError, ...]
 
 
@@ -244,28 +247,37 @@ def _site_that_renders(
     output_dir: Path,
 ) -> _Published:
     """``articles`` as a site, planned and rendered; a new article (one the ledger has not
-    published) whose page cannot be made left out, as one that cannot be read is: no
-    listing, feed or sitemap may send readers (feed readers for good) to a page that is not
-    there. Its history is worked out again without it, so the ledger does not record it as
+    published) whose page cannot be made, and any whose page another file takes, left out,
+    as one that cannot be read is: no listing, feed or sitemap may send readers (feed
+    readers for good) to a page that is not there. Its history is worked out again without it, so the ledger does not record it as
     published either, and a clean build of the same sources leaves it out too. (Leaving one
     out changes its neighbours' pages, which could fail in turn: a few rounds at most.)"""
     from . import site as site_mod
 
     left_out: list[Article] = []
+    collided: list[Article] = []
     errors: list[SitegenError] = []
     for round_ in range(4):
-        gone = {a.id for a in left_out}
+        gone = {a.id for a in (*left_out, *collided)}
         history = history_of([a for a in articles if a.id not in gone])
         site = site_mod.build_site(
             history.articles, config, feed_id=history.feed_id, last_seq=history.last_seq, latest_first=history.latest_first, listed=history.listed
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]
-        if not unmade or round_ == 3:
-            return _Published(history, site, made, tuple(left_out), tuple(errors))
+        # An article whose page another file takes (a slug such as "tags" under
+        # permalink "{slug}/") has no page to make: left out, and one already published
+        # too (its permalink changed, say). Unlike a failed render, there is no last good
+        # page of it to keep: its address serves the site's own page, to which listings,
+        # feeds and the sitemap would send readers as if it were the story. The ledger
+        # keeps its entry, as for any article missing from a build, so that it comes back
+        # with its number once its slug is changed.
+        if (not unmade and not made.planned.collided) or round_ == 3:
+            return _Published(history, site, made, tuple(left_out), tuple(collided), tuple(errors))
         discard(made.rendering, output_dir)
-        errors += made.rendering.errors
+        errors += made.planned.errors + made.rendering.errors
         left_out += unmade
+        collided += made.planned.collided
     raise AssertionError("unreachable")
 
 

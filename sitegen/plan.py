@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deps, urls
 from .cache import ImageRecord, OutputRecord
-from .errors import OutputError, SitegenError
+from .errors import OutputError, SitegenError, line_of
 from .model import Article, Page, Site
 from .urls import output_file
 
@@ -219,7 +220,10 @@ class Plan:
     outputs: list[Output]
     """Every output file of the site, one per path."""
     errors: list[SitegenError]
-    """The articles that could not have their page (another file takes its path)."""
+    """What planning found wrong: among it, the articles that cannot have their page
+    (another file takes its path)."""
+    collided: list[Article]
+    """Those articles: the build leaves them out of the site (build._site_that_renders)."""
     shadowed: list[Shadowed]
     """The aliases that get no redirect, a live file being there (redirects.shadowed_warnings)."""
 
@@ -244,11 +248,11 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     outputs += search.plan_index(site, made or {})
-    kept, errors = _drop_collisions(outputs)
+    kept, errors, collided = _drop_collisions(outputs)
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
-    return Plan(_with_compressed(kept) if site.config.compress else kept, errors, shadowed)
+    return Plan(_with_compressed(kept) if site.config.compress else kept, errors, collided, shadowed)
 
 
 def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
@@ -324,14 +328,16 @@ def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str], paren
     return next((folder for folder in (_folders(path) if parents is None else parents) if folder in files), None)
 
 
-def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError]]:
+def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError], list[Article]]:
     """One file per path, site pages first: an article whose URL collides with one
-    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written.
-    So is one that needs a folder where the site has a file, or a file where it has a
-    folder (``permalink = "{slug}.txt"``, a page at robots.txt/, and the slug ``robots``)."""
+    (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written,
+    and returned to be left out of the site. So is one that needs a folder where the site
+    has a file, or a file where it has a folder (``permalink = "{slug}.txt"``, a page at
+    robots.txt/, and the slug ``robots``)."""
     kept: dict[str, Output] = {}
     folders: set[str] = set()
     errors: list[SitegenError] = []
+    collided: list[Article] = []
     # Stable sort: everything that is not an article page claims its path first.
     for output in sorted(outputs, key=lambda o: o.owner is not None):
         parents = _folders(output.path)
@@ -340,6 +346,21 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
             folders.update(parents)
         else:
             owner = output.owner
-            where = owner.source if owner is not None else output.path
-            errors.append(OutputError(where, f"its page would overwrite /{taken}, which the site needs; change 'slug'"))
-    return list(kept.values()), errors
+            if owner is None:
+                errors.append(OutputError(output.path, f"its page would overwrite /{taken}, which the site needs; change 'slug'"))
+                continue
+            collided.append(owner)
+            message = f"its page would overwrite /{taken}, which the site needs: left out of the site; change 'slug'"
+            errors.append(OutputError(owner.source, message, slug_line(owner.source)))
+    return list(kept.values()), errors, collided
+
+
+def slug_line(source: str) -> int | None:
+    """The line of ``slug`` in an article's file, or of ``title`` (which the slug is made
+    from when there is no ``slug``), if either is there."""
+    # Only for the line number: a file gone or unreadable since it was parsed has none.
+    try:
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return line_of(text, "slug", ":") or line_of(text, "title", ":")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -24,6 +26,10 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 def tree_digest(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _unzipped(data: bytes) -> bytes:
+    return gzip.decompress(data) if data.startswith(b"\x1f\x8b") else data
 
 
 def many_articles(n: int, tags: str = "[politics]") -> dict[str, str]:
@@ -291,8 +297,62 @@ def test_article_url_colliding_with_a_site_page_is_an_error_not_a_crash(make_sit
     assert [str(e) for e in report.errors if "a.md" in str(e) and "archive/index.html" in str(e)]
     archive = lxml_html.fromstring((site / "output" / "archive" / "index.html").read_bytes())
     assert archive.xpath("//h1/text()") == ["Archive"]
-    assert archive.xpath("//ul[@class='archive-months']/li/span/text()") == ["2 articles"]
+    assert archive.xpath("//ul[@class='archive-months']/li/span/text()") == ["1 article"]
     assert (site / "output" / "fine" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("title", ["Tags", "Search", "Archive", "Subscribe"])
+def test_an_article_whose_page_a_site_page_takes_is_left_out_of_the_whole_site(make_site: MakeSite, runner: CliRunner, title: str) -> None:
+    """Refused, it was still listed, in the feeds, the sitemap (the site's page twice), the
+    search index and the ledger, all linking to the site's own page as if it were the story."""
+    site = make_site(seeds={"a.txt": seed_text(title, "Unique words zebra quokka."), "b.txt": seed_text("Fine", "Other text.")}, config='permalink = "{slug}/"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    slug = title.lower()
+    source = site / "content" / "a.md"
+    line = source.read_text().splitlines().index(f"slug: {slug}") + 1
+    assert [x for x in result.output.splitlines() if x.startswith("error: ")] == [
+        f"error: {source}:{line}: its page would overwrite /{slug}/index.html, which the site needs: left out of the site; change 'slug'"
+    ]
+    out = site / "output"
+    assert (out / "fine" / "index.html").is_file()
+    # Its text is in no listing, feed or search index file (Pagefind's are gzipped).
+    named = [p for p in out.rglob("*") if p.is_file() and p.suffix != ".br" and b"zebra" in _unzipped(p.read_bytes())]
+    assert named == []
+    sitemap = etree.fromstring((out / "sitemap.xml").read_bytes())
+    locs = sitemap.xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    assert len(locs) == len(set(locs))
+    assert feedparser.parse((out / "atom.xml").read_bytes()).entries[0].title == "Fine"
+    assert len(feedparser.parse((out / "atom.xml").read_bytes()).entries) == 1
+    ledger = (site / "content" / ".sitegen-updated.json").read_text()
+    assert ledger.count('"seq"') == 1
+    # A rebuild with nothing changed says the same and writes nothing; a clean build agrees.
+    again = runner.invoke(main, ["build", "--site", str(site)])
+    assert again.exit_code == 1 and "(0 written, 0 removed)" in again.output
+    before = tree_digest(out)
+    shutil.rmtree(site / CACHE_DIR)
+    shutil.rmtree(out)
+    build(site)
+    assert tree_digest(out) == before
+
+
+def test_a_published_article_whose_page_a_site_page_now_takes_is_left_out_and_comes_back(make_site: MakeSite) -> None:
+    """Its permalink changed under it: there is no page of it to keep (the site's page is
+    at its address), so it is left out too; the ledger keeps its number for its return."""
+    site = make_site(content={"a.md": article_md("Tags", slug="tags"), "b.md": article_md("Fine", slug="fine", date="2024-05-02T09:00:00+00:00")})
+    assert build(site).ok
+    ledger = site / "content" / ".sitegen-updated.json"
+    numbered = ledger.read_text()
+    (site / "sitegen.toml").write_text('permalink = "{slug}/"\n')
+    report = build(site)
+    assert [e.line for e in report.errors] == [4] and report.articles == 1
+    assert b"Tags" not in (site / "output" / "atom.xml").read_bytes()
+    assert ledger.read_text().count('"seq"') == 2
+    (site / "content" / "a.md").write_text(article_md("Tags", slug="tag-list"))
+    assert build(site).ok
+    assert b"tag-list/" in (site / "output" / "atom.xml").read_bytes()
+    seqs = {key: entry["seq"] for key, entry in json.loads(ledger.read_text())["articles"].items()}
+    assert seqs == {key: entry["seq"] for key, entry in json.loads(numbered)["articles"].items()}
 
 
 @pytest.mark.parametrize(("permalink", "slug", "taken"), [("{slug}.txt", "robots", "robots.txt"), ("{slug}.xml", "sitemap", "sitemap.xml")])
@@ -306,7 +366,7 @@ def test_an_article_needing_a_folder_where_the_site_has_a_file_is_the_same_error
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
-        f"error: {site / 'content' / 'a.md'}: its page would overwrite /{taken}, which the site needs; change 'slug'"
+        f"error: {site / 'content' / 'a.md'}:4: its page would overwrite /{taken}, which the site needs: left out of the site; change 'slug'"
     ]
     fine = "fine" + taken.removeprefix(slug)  # fine.txt/: the other article has its page
     assert (site / "output" / taken).is_file() and (site / "output" / fine / "index.html").is_file()
