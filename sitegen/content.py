@@ -37,6 +37,7 @@ from .config import Config, find_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
+from .redirects import refused_alias
 
 if TYPE_CHECKING:
     import markdown
@@ -676,6 +677,8 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
             raise fail("aliases", f"{alias!r} is not a path of this site: write one such as 2019/old-story/")
         if alias.strip().startswith("/"):
             path = _from_root(alias, path, urls.Urls(config.base_url).base_path, fail, warn)
+        if why := refused_alias(path):
+            raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")
         if path not in found:
             found.append(path)
     return tuple(found)

@@ -10,6 +10,7 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,6 +234,7 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
     index's files still as it wrote them."""
     from . import feeds, images, search
     from . import site as site_mod
+    from .redirects import LISTS
 
     outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
     outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
@@ -248,11 +250,19 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     outputs += search.plan_index(site, made or {})
-    kept, errors, collided = _drop_collisions(outputs)
+    # The redirect lists come after the redirects they list, but their places are taken now.
+    kept, errors, collided = _drop_collisions([*outputs, *(FileOutput(path, b"") for path in LISTS)])
+    kept = [o for o in kept if o.path not in LISTS]
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
-    return Plan(_with_compressed(kept) if site.config.compress else kept, errors, collided, shadowed)
+    planned = _with_compressed(kept) if site.config.compress else kept
+    # One output per path: of two, one's staged file would be lost (its temp file left in
+    # the output folder for good) and the other published twice. A bug, never an input's.
+    if len({o.path for o in planned}) != len(planned):
+        twice = sorted(path for path, n in Counter(o.path for o in planned).items() if n > 1)
+        raise AssertionError(f"planned more than once: {', '.join(twice)}")
+    return Plan(planned, errors, collided, shadowed)
 
 
 def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
@@ -283,6 +293,10 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     from . import redirects
 
     files = {o.path: o for o in live}
+    # The lists are planned last, from the moves: no redirect may take their places either.
+    files.update((path, FileOutput(path, b"")) for path in redirects.LISTS)
+    if site.config.compress:  # nor a compressed copy's (a server would send it as the page)
+        files.update((o.path, o) for o in _with_compressed(list(live)))
     folders = {folder for o in live for folder in _folders(o.path)}
     moved: list[redirects.Move] = []
     shadowed: list[Shadowed] = []

@@ -22,6 +22,23 @@ from .model import Article, Site
 
 MAP_FILE = "redirects.nginx.map"
 NETLIFY_FILE = "_redirects"
+LISTS = (NETLIFY_FILE, MAP_FILE)
+"""The lists of redirects, written beside the site's pages (planned once its pages are)."""
+
+
+def refused_alias(path: str) -> str | None:
+    """Why no alias may take the site path ``path``, if none may: a redirect page there
+    would be written over a file the build writes for the host (``_redirects``,
+    ``_headers``, ``redirects.nginx.map``, at the top of the output folder), or over one
+    of the hidden names it keeps for itself (the manifest, ``.nojekyll``, temp files)."""
+    from .headers import HEADERS_FILE
+
+    parts = path.rstrip("/").split("/")
+    if any(part.startswith(".") for part in parts):
+        return "a hidden name (starting with '.'), kept for the build's own files"
+    if parts[0] in (*LISTS, HEADERS_FILE):
+        return f"{parts[0]!r}, a file the build writes for the host"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ every URL an article has had, and from front matter ``aliases``."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 import shutil
@@ -242,6 +243,41 @@ def test_bad_aliases_are_errors_naming_the_line(make_site: MakeSite) -> None:
         f"{site / 'content' / 'a.md'}:4: aliases: 'https://evil.example/x' is not a path of this site: write one such as 2019/old-story/",
         f"{site / 'content' / 'b.md'}:4: aliases: '../../etc/' is not a path of this site: write one such as 2019/old-story/",
     ]
+
+
+@pytest.mark.parametrize("alias", ["_redirects", "redirects.nginx.map", "_headers", ".nojekyll", ".sitegen-manifest.json", "_redirects/", "/news/_headers", "x/.hidden/"])
+def test_an_alias_on_a_file_the_build_writes_or_keeps_is_an_error_and_breaks_nothing(make_site: MakeSite, alias: str) -> None:
+    """A redirect page there broke every build: the file written twice, the real one deleted
+    and a temp file left behind for good (or, for the manifest, every no-op build writing)."""
+    site = make_site(
+        content={"a.md": article_md("A", aliases=f"['{alias}']"), "b.md": article_md("B", date="2024-03-01T10:00:00+00:00", aliases="[old/b/]")},
+        config=f'base_url = "{BASE}"\n',
+    )
+    out = site / "output"
+    report = build(site)
+    (error,) = [str(e) for e in report.errors]
+    assert error.startswith(f"{site / 'content' / 'a.md'}:4: aliases: {alias!r} is ") and error.endswith(": no article's alias may take it; remove it")
+    assert rules(out) == {"/news/old/b/": "/news/2024/03/b/"} and (out / "_headers").read_bytes().startswith(b"#")
+    assert [p.name for p in out.rglob("*") if p.name.endswith(".sitegen-tmp")] == []
+    again = build(site)
+    assert again.written.written == [] and [str(e) for e in again.errors] == [str(e) for e in report.errors]
+
+
+def test_an_article_at_the_place_of_the_redirect_list_is_left_out(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", slug="redirects"), "b.md": article_md("B", aliases="[old/b/]")}, config='permalink = "{slug}.nginx.map"\n')
+    report = build(site)
+    assert [str(e) for e in report.errors] == [
+        f"{site / 'content' / 'a.md'}:4: its page would overwrite /redirects.nginx.map, which the site needs: left out of the site; change 'slug'"
+    ]
+    out = site / "output"
+    assert rules(out) == {"/old/b/": "/b.nginx.map/"} and (out / "redirects.nginx.map").read_bytes().startswith(b"#") and [p.name for p in out.rglob("*") if p.name.endswith(".sitegen-tmp")] == []
+
+
+def test_an_alias_on_a_compressed_copy_gives_way_to_it(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", aliases="[index.html.gz]")})
+    report = build(site)
+    assert report.ok and [w for w in report.warnings if "'index.html.gz' is there and wins" in w]
+    assert gzip.decompress((site / "output" / "index.html.gz").read_bytes()) == (site / "output" / "index.html").read_bytes()
 
 
 def test_previews_and_local_addresses_are_never_remembered(make_site: MakeSite) -> None:
