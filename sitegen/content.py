@@ -49,6 +49,9 @@ CONTENT_NAMESPACE = uuid.UUID("b7f0e0a4-2f55-5b8e-8d3c-1e9a4c6d2a70")
 # Python-Markdown is quadratic on some inputs (thousands of unclosed brackets): no article
 # may hold the build longer than this.
 MARKDOWN_SECONDS = 10.0
+MAX_TAGS = 30
+"""Tags an article keeps: each has a page and feeds listing the article with all its tags,
+so a seed's line of 600 tags would make 600 pages of 600 links (70 MB, minutes)."""
 
 
 # Text in which no character can start a construct of Markdown or of the extensions above
@@ -498,6 +501,9 @@ def parse_article(
         name = _text(str(raw), "tags", fail)
         if name and (tag_slug := urls.slugify(name)) not in tags:
             tags[tag_slug] = TagRecord(name=name, slug=tag_slug)
+    if len(tags) > MAX_TAGS:
+        warnings.append(f"{path}:{line_of(document, 'tags', ':') or 2}: {len(tags)} tags, the first {MAX_TAGS} kept (each is a page and feeds that list the article)")
+        tags = dict(list(tags.items())[:MAX_TAGS])
 
     related = meta.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):

@@ -444,3 +444,17 @@ def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site
     ]
     # A preview of drafts says nothing of a draft still being written.
     assert [w for w in build(site, overrides={"drafts": True}).warnings if "draft.md" in w] == []
+
+
+def test_an_article_keeps_at_most_thirty_tags_and_says_so(make_site: MakeSite) -> None:
+    """Each tag is a page and feeds listing the article with all its tags: a line of 600
+    tags would make 600 pages of 600 links each. The first ones are kept, with a warning."""
+    from sitegen.content import MAX_TAGS
+
+    tags = ", ".join(f"t{i}" for i in range(200))
+    site = make_site(content={"a.md": article_md("A", tags=f"[{tags}]")})
+    report = build(site)
+    assert report.ok
+    assert report.warnings == [f"{site / 'content' / 'a.md'}:4: 200 tags, the first {MAX_TAGS} kept (each is a page and feeds that list the article)"]
+    kept = sorted(p.name for p in (site / "output" / "tags").iterdir() if p.is_dir())
+    assert len(kept) == MAX_TAGS and "t0" in kept and "t199" not in kept
