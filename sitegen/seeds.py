@@ -408,13 +408,11 @@ def import_seeds(
         base = os.path.basename(name)
         own = folder + base[: -len(".txt")] + ".md"
         content_file = claims.owners.get(base, own)
-        held = claims.seeds.get(own, base)  # what its own place holds (nothing: its own)
-        if content_file == own and held is not None and held != base:
-            # Its place holds an article of another seed, or one written by hand: writing
-            # it there would overwrite that one (found again each build, unread, until fixed).
-            other = held
-            whose = f"the article of seeds/{other}" if other else "an article written by hand"
-            report.errors.append(SeedError(name, f"not imported: {own}, where its article goes, holds {whose}; rename that file or this seed"))
+        held = claims.seeds.get(own) or base  # the seed its own place names (none: its own, edited)
+        if content_file == own and held != base:
+            # Its place holds another seed's article, moved there: writing it there would
+            # overwrite that one (found again each build, unread, until fixed).
+            report.errors.append(SeedError(name, f"not imported: {own}, where its article goes, holds the article of seeds/{held}; rename that file"))
             inputs.refused(name)
             continue
         outcome = previous.get(name)

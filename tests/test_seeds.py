@@ -817,24 +817,28 @@ def test_articles_swapped_between_the_seeds_places_are_never_overwritten(make_si
     assert _tree(clean / "content") == _tree(content) and _tree(clean / "output") == _tree(site / "output")
 
 
-def test_a_seeds_place_taken_by_another_article_is_not_written_over(make_site: MakeSite, tmp_path: Path) -> None:
-    """A person's own file, or a moved article of another seed, in the place a seed's
-    article goes: the seed is not imported (an error naming both), the file is untouched,
-    and the build after it is the same with or without the cache."""
-    mine = article_md("My own story", body="Mine.")
-    site = make_site(seeds={"001_00000000000000aa.txt": seed_text("Alpha", "First.")}, content={"001_00000000000000aa.md": mine})
+def test_a_seeds_place_taken_by_another_seeds_article_is_not_written_over(make_site: MakeSite, tmp_path: Path) -> None:
+    """B's article deleted, A's moved into B's place: B is not imported over A's (an error
+    naming both), and the build after it is the same with or without the cache."""
+    seeds = {"001_00000000000000aa.txt": seed_text("Alpha", "First."), "002_00000000000000bb.txt": seed_text("Beta", "Second.")}
+    site = make_site(seeds=seeds)
+    assert build(site).ok
+    content = site / "content"
+    own = content / "002_00000000000000bb.md"
+    (content / "001_00000000000000aa.md").replace(own)
+    alpha = own.read_bytes()
     report = build(site)
-    seed, own = site / "seeds" / "001_00000000000000aa.txt", site / "content" / "001_00000000000000aa.md"
-    assert [str(e) for e in report.errors] == [f"{seed}: not imported: {own}, where its article goes, holds an article written by hand; rename that file or this seed"]
-    assert own.read_text() == mine and report.articles == 1
-    assert [str(e) for e in build(site).errors] == [str(e) for e in report.errors]  # said again, still unwritten
+    seed = site / "seeds" / "002_00000000000000bb.txt"
+    said = [f"{seed}: not imported: {own}, where its article goes, holds the article of seeds/001_00000000000000aa.txt; rename that file"]
+    assert [str(e) for e in report.errors] == said and own.read_bytes() == alpha and report.articles == 1
+    assert [str(e) for e in build(site).errors] == said  # said again, still unwritten
     clean = _clean_copy(site, tmp_path / "clean")
     assert [e.reason.replace(str(clean), str(site)) for e in build(clean).errors] == [e.reason for e in report.errors]
-    assert (clean / "content" / own.name).read_text() == mine
+    assert (clean / "content" / own.name).read_bytes() == alpha
     # Moved out of the way: imported.
-    own.rename(site / "content" / "mine.md")
+    own.rename(content / "alpha.md")
     report = build(site)
-    assert report.ok and report.articles == 2 and "First." in own.read_text()
+    assert report.ok and report.articles == 2 and "Second." in own.read_text()
 
 
 def test_a_moved_article_stays_its_seeds_when_a_person_writes_in_its_place(make_site: MakeSite, tmp_path: Path) -> None:
