@@ -442,17 +442,27 @@ def _set_twice(text: str, message: str, line: int) -> tuple[str, int] | None:
 def _table_at(text: str) -> tuple[str, ...]:
     """The table that keys at the end of ``text`` belong to: that of its last header."""
     for match in reversed(list(_HEADER_RE.finditer(text))):
-        try:
-            node: Any = tomllib.loads(match[0])
-        except tomllib.TOMLDecodeError:
-            continue  # a line of a multi-line array or string, not a header
-        parts: list[str] = []
-        while isinstance(node, dict) and len(node) == 1:
-            name, node = next(iter(node.items()))
-            parts.append(name)
-            node = node[-1] if isinstance(node, list) and node else node
-        return tuple(parts)
+        name = _header_name(match[0])
+        if name is not None:
+            return name
     return ()
+
+
+def _header_name(line: str) -> tuple[str, ...] | None:
+    """The dotted key of a table header line (``[authors."Jane Doe"]``, ``[ import ]``,
+    ``[[a.b]]``) as its parts; None for a line that only looks like one (inside a
+    multi-line array or string)."""
+    try:
+        # TOML itself reads the header's key: quotes, escapes, spaces around dots.
+        node: Any = tomllib.loads(line)
+    except tomllib.TOMLDecodeError:
+        return None
+    parts: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        key, node = next(iter(node.items()))
+        parts.append(key)
+        node = node[-1] if isinstance(node, list) and node else node  # [[array.of.tables]]
+    return tuple(parts)
 
 
 def _deepest_line(text: str) -> int | None:
@@ -582,17 +592,8 @@ def _table_line(text: str, name: tuple[str, ...]) -> int | None:
     parts), however its keys are written (``[authors."Jane Doe"]``, ``[ import ]``); of
     the first header of all for ``()``."""
     for match in _HEADER_RE.finditer(text):
-        try:
-            # TOML itself reads the header's key: quotes, escapes, spaces around dots.
-            node: Any = tomllib.loads(match[0])
-        except tomllib.TOMLDecodeError:
-            continue  # a line of a multi-line array or string, not a header
-        parts: list[str] = []
-        while isinstance(node, dict) and len(node) == 1:
-            key, node = next(iter(node.items()))
-            parts.append(key)
-            node = node[-1] if isinstance(node, list) and node else node  # [[array.of.tables]]
-        if tuple(parts[: len(name)]) == name:
+        parts = _header_name(match[0])
+        if parts is not None and parts[: len(name)] == name:
             return text.count("\n", 0, match.start()) + 1
     return None
 

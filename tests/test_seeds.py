@@ -709,15 +709,10 @@ def test_a_renamed_imported_article_takes_its_seeds_updates_where_it_is(make_sit
     from sitegen import seeds
 
     seed = "001_00000000000000aa.txt"
-    site = make_site(seeds={seed: seed_text("Storm", "Wind.")})
-    assert build(site).ok
-    own = site / "content" / "001_00000000000000aa.md"
-    moved = site / "content" / "world" / "storm.md"
-    moved.parent.mkdir()
-    own.rename(moved)
+    site, own, moved = _imported_then_moved(make_site, seed)
     report = build(site)
     assert report.ok and report.articles == 1 and report.imported.created == [] and report.warnings == []
-    # Where it is now is remembered: a build that looks at the seeds again reads none of them.
+    # Found from the files' parse records: a build that looks at the seeds again reads none of them.
     examined: list[object] = []
     examine = seeds._examine_seed
     monkeypatch.setattr(seeds, "_examine_seed", lambda context, job: examined.append(job) or examine(context, job))
@@ -765,14 +760,20 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
 
 
-def test_a_moved_imported_article_deleted_comes_back_in_its_own_place(make_site: MakeSite) -> None:
-    seed = "001_00000000000000aa.txt"
+def _imported_then_moved(make_site: MakeSite, seed: str) -> tuple[Path, Path, Path]:
+    """A site whose one seed was imported, then its article moved to content/world/storm.md
+    by hand: the site, the article's own place and where it is now."""
     site = make_site(seeds={seed: seed_text("Storm", "Wind.")})
     assert build(site).ok
-    own = site / "content" / "001_00000000000000aa.md"
+    own = site / "content" / f"{seed.removesuffix('.txt')}.md"
     moved = site / "content" / "world" / "storm.md"
     moved.parent.mkdir()
     own.rename(moved)
+    return site, own, moved
+
+
+def test_a_moved_imported_article_deleted_comes_back_in_its_own_place(make_site: MakeSite) -> None:
+    site, own, moved = _imported_then_moved(make_site, "001_00000000000000aa.txt")
     assert build(site).ok
     shutil.rmtree(moved.parent)
     report = build(site)
