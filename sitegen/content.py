@@ -1005,8 +1005,15 @@ def seed_claims(names: Iterable[str], content_dir: str, seed_of: Callable[[str],
 def seed_named(path: str, limit: int) -> str | None:
     """The seed the front matter of ``path`` names ("" for none), as a parse records it;
     None when it cannot be read (over ``limit`` bytes, a link, not UTF-8)."""
+    fields = read_front_fields(path, limit)
+    return fields.get("seed", "") if fields is not None else None
+
+
+def read_front_fields(path: str, limit: int) -> dict[str, str] | None:
+    """``front_fields`` of the content file ``path``; None when it cannot be read (over
+    ``limit`` bytes, a link, not UTF-8)."""
     try:
-        return front_fields(decode_content(cache.read_file(path, limit)[0])).get("seed", "")
+        return front_fields(decode_content(cache.read_file(path, limit)[0]))
     except (cache.Refused, OSError, UnicodeDecodeError):
         return None
 

@@ -158,10 +158,17 @@ class Memo:
         # Which file is each seed's article, as the content files say now: from their parse
         # records, but for those changed or new since (read here).
         limit = config.max_file_bytes
-        named = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
+        named: dict[str, str | None] = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
         content_dir = self.site_dir / "content"
         listed = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
-        claims = content.seed_claims(listed, str(content_dir), lambda path: named[path] if path in named else content.seed_named(path, limit))
+        unread = [path for path in listed if path not in named]
+        # Read on both cores; what they stamp (seed_hash) is known too, so that examining
+        # their seeds need not read them again (every file, in a build with no cache).
+        for path, fields in zip(unread, workers.map(_front_fields, unread, context=limit, label="Checking content"), strict=True):
+            named[path] = fields.get("seed", "") if fields is not None else None
+            if fields is not None and (stamped := fields.get("seed_hash")):
+                known[path] = stamped
+        claims = content.seed_claims(listed, str(content_dir), named.__getitem__)
         log: set[str] = set()
         report = seeds.import_seeds(
             self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known, claims=claims
@@ -335,6 +342,13 @@ def summary_of(
         steady_from=dates.format_iso(since) if since else "",
         steady_until=dates.format_iso(until) if until else "",
     )
+
+
+def _front_fields(limit: int, path: str) -> dict[str, str] | None:
+    """content.read_front_fields of one content file (in a worker)."""
+    from .content import read_front_fields
+
+    return read_front_fields(path, limit)
 
 
 @dataclass(frozen=True, slots=True)

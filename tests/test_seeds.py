@@ -615,6 +615,35 @@ def test_a_content_file_with_a_byte_order_mark_reads_the_same_to_import_and_pars
     assert target.read_bytes() == edited  # left as it is
 
 
+def test_a_build_with_no_cache_reads_each_content_file_once_to_import(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding each seed's article reads the content files; what they say of their seeds
+    then decides which seeds changed, without reading them again (and the parse reads them
+    once more). An article edited by hand with its seed changed is still kept, as before."""
+    seeds = {f"00{n}_00000000000000a{n}.txt": seed_text(f"Story {n}", "Words.") for n in range(1, 4)}
+    site = make_site(seeds=seeds)
+    assert build(site).ok
+    edited = site / "content" / "001_00000000000000a1.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Words.", "Words, edited."), encoding="utf-8")
+    (site / "seeds" / "001_00000000000000a1.txt").write_text(seed_text("Story 1", "Words, corrected."), encoding="utf-8")
+    shutil.rmtree(site / CACHE_DIR)
+    import sitegen.cache
+
+    reads: list[str] = []
+    read_file = sitegen.cache.read_file
+
+    def counted(path: str | Path, *args: Any) -> Any:
+        reads.append(os.fspath(path))
+        return read_file(path, *args)
+
+    monkeypatch.setattr(sitegen.cache, "read_file", counted)
+    report = build(site, jobs=1)
+    content = sorted(str(p) for p in (site / "content").glob("*.md"))
+    # The one whose seed changed is read a third time, to compare it with what was imported.
+    assert {name: reads.count(name) for name in content} == {name: 3 if name == str(edited) else 2 for name in content}
+    assert report.imported.kept == [edited] and len(report.imported.unchanged) == 2
+    assert "Words, edited." in edited.read_text(encoding="utf-8")
+
+
 def test_imported_slugs_never_collide_with_nested_or_file_named_content(make_site: MakeSite) -> None:
     """content.py gives a file without a slug one from its name (an index.md, from its title),
     in any folder of content/: the importer counts those slugs as taken too."""
