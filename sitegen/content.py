@@ -858,11 +858,15 @@ def _plain_fields(head: str) -> dict[str, str] | None:
     return {key: folded for key in FRONT_FIELDS if isinstance(value := meta.get(key), str) and (folded := " ".join(value.split()))}
 
 
+@functools.lru_cache(maxsize=2)
 def _plain_meta(head: str) -> dict[str, Any] | None:
     """The front matter ``head`` as ``_Loader`` loads it, or None unless each of its lines is
     blank, a comment, a known key with one text scalar or a one-line list of words, or a text
     item of a list such a key opened, and no key is set twice: what the importer writes, and
-    most of what people do."""
+    most of what people do.
+
+    Remembered for the last heads, as ``_load`` is: parse_file reads the front matter
+    twice (front_fields, then the article). What it returns is shared: never change it."""
     if _YAML_AWKWARD_RE.search(head) or not _ONE_LINE_HEAD_RE.fullmatch(head):
         return None
     meta: dict[str, Any] = {}
