@@ -209,13 +209,17 @@ def import_(site_dir: Path, no_wait: bool) -> None:
     Unchanged seeds leave their content file untouched; a content file you edited
     is never overwritten.
     """
+    from .cache import find_seeds, misnamed_warning
     from .lock import site_lock
     from .seeds import import_seeds
 
     _require_site(site_dir)
     with site_lock(site_dir, wait=not no_wait, on_wait=_say_waiting):
         report = import_seeds(site_dir, load_config(site_dir))
-    _print_messages(report.warnings, report.errors)
+    # A build says so of every folder it reads; the import only of seeds/, which it reads.
+    misnamed: list[str] = []
+    find_seeds(site_dir / "seeds", misnamed)
+    _print_messages([*map(misnamed_warning, sorted(misnamed)), *report.warnings], report.errors)
     click.echo(
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.kept)} kept (edited by hand), "

@@ -535,6 +535,10 @@ def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning(make_site: Make
     assert result.exit_code == 0 and result.exception is None and "rename it" in result.output
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 0 and result.exception is None
+    # Importing alone says so of the seeds (all it reads).
+    result = runner.invoke(main, ["import", "--site", str(site)])
+    assert result.exit_code == 0 and result.exception is None
+    assert [line.removeprefix("warning: ") for line in result.output.splitlines() if "not valid UTF-8" in line] == [w for w in expected if "/seeds/" in w]
     # Renamed: read, and nothing more to say of it.
     Path(next(iter(bad))).rename(site / "seeds" / "002_0000000000000002.txt")
     report = build(site)
