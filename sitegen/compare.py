@@ -76,6 +76,8 @@ class Feed:
 
     subscription: str = ""
     """The subscription document's path (or URL)."""
+    site: str = ""
+    """The site's address, as the subscription document gives it (its folder)."""
     size: int = 0
     entries: dict[str, Entry] = field(default_factory=dict)
     """Id -> entry, from the subscription document and every archive."""
@@ -122,6 +124,8 @@ class Sources:
 
     published: frozenset[str] = frozenset()
     """The ids the ledger records as published (it keeps them after a takedown)."""
+    first: dict[str, str] = field(default_factory=dict)
+    """Id -> when the ledger records it first published (ISO 8601)."""
     files: dict[str, str] = field(default_factory=dict)
     """Id -> the content file that holds it, drafts included."""
     drafts: dict[str, str] = field(default_factory=dict)
@@ -144,6 +148,7 @@ def read_sources(site_dir: Path, config: Config, allowed: Sequence[str] = ()) ->
     ledger = load_ledger(content_dir)
     return Sources(
         published=frozenset(ledger.articles) if ledger else frozenset(),
+        first={id_: entry.first for id_, entry in ledger.articles.items()} if ledger else {},
         files=held.files,
         drafts=held.drafts,
         seeds=seeds,
@@ -163,7 +168,20 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
     old = read_build(where)
     if not any(feed.entries for feed in old.values()):
         raise SitegenError(None, f"no feed found at {where}: give the output folder or the address of the last build")
-    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed))
+    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed), _serves(out))
+
+
+def _serves(out: Path) -> Callable[[str], bool]:
+    """Whether the build in ``out`` answers a site path (a page, or a redirect page)."""
+
+    def serves(path: str) -> bool:
+        try:
+            target = urls.safe_join(out, path)
+        except ValueError:
+            return False
+        return target.is_file() or (target / "index.html").is_file()
+
+    return serves
 
 
 def read_build(where: str) -> dict[str, Feed]:
@@ -234,7 +252,7 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
             break
         if where == first:
             feed.size = len(data)
-            site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
+            site = feed.site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
         else:
             feed.archives[where] = data
             feed.archived_ids[where] = [e.id for e in entries]
@@ -310,15 +328,19 @@ def _text(html: str) -> str:
     return " ".join(html_to_text(html).split())
 
 
-def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, sources: Sources | None = None) -> Comparison:
+def compare(
+    old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, sources: Sources | None = None, serves: Callable[[str], bool] | None = None
+) -> Comparison:
     """What a subscriber of each format would get wrong if ``new`` replaced ``old``, and
     the changes they may be slow to see. ``sources``: what the site's files say, to tell
     an article taken down on purpose from one lost, and drafts (none may be out); without
-    them, every entry gone is lost."""
+    them, every entry gone is lost. ``serves``: whether the new build answers a site path,
+    to find an article's old address left with no redirect."""
     problems: list[Problem] = []
     notes: list[Problem] = []
     withheld = sources.drafts if sources else {}
     taken: dict[str, Entry] = {}  # said once, not once a format
+    unredirected: dict[str, Problem] = {}  # likewise
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
         name = after.subscription or before.subscription
@@ -326,6 +348,11 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, source
             problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
         changed, gone = _changes(name, before, after)
         problems += changed
+        if sources is not None and fmt != "rss":  # RSS dates are RFC 822: the others say it
+            problems += _forgotten(name, before, after, sources)
+        if serves is not None:
+            for problem in _unredirected(before, after, serves):
+                unredirected.setdefault(problem.message, problem)
         fresh = [e for e in after.entries.values() if e.id not in before.entries]
         for entry in gone:
             why = _why_lost(entry, sources, fresh)
@@ -352,7 +379,52 @@ def compare(old: dict[str, Feed], new: dict[str, Feed], now: dt.datetime, source
             if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     notes += _takedowns(taken.values(), sources)
-    return Comparison(tuple(problems), tuple(notes))
+    return Comparison(tuple(problems + list(unredirected.values())), tuple(notes))
+
+
+def _instant(value: str) -> dt.datetime | None:
+    try:
+        return dates.parse_date(value, dt.UTC) if value else None
+    except ValueError:
+        return None
+
+
+def _forgotten(name: str, before: Feed, after: Feed, sources: Sources) -> list[Problem]:
+    """Entries whose publication date moved while the ledger dates their first publication
+    at the new date: it does not know they were out before. The last build's ledger was not
+    kept (nor, most often, the articles it imported, dated anew by this build's import): a
+    date moved on purpose keeps the ledger's first publication where it was."""
+    problems: list[Problem] = []
+    for entry in before.entries.values():
+        now = after.entries.get(entry.id)
+        if now is None or now.published == entry.published:
+            continue
+        was, moved, first = _instant(entry.published), _instant(now.published), _instant(sources.first.get(entry.id, ""))
+        if was is not None and moved is not None and was != moved and first == moved:
+            problems.append(
+                Problem(
+                    name,
+                    f"entry {entry.id} ({entry.title}) is dated {now.published}, not {entry.published} as before, and {sources.ledger}"
+                    " dates its first publication then: it does not know the article was out before. Keep what each build writes in"
+                    " content/ (the ledger and imported articles: commit them back), or readers see dates and addresses move",
+                )
+            )
+    return problems
+
+
+def _unredirected(before: Feed, after: Feed, serves: Callable[[str], bool]) -> list[Problem]:
+    """Entries whose address moved (same site address, another path) while the new build
+    answers nothing at the old one: links shared or bookmarked to it break."""
+    problems: list[Problem] = []
+    for entry in before.entries.values():
+        now = after.entries.get(entry.id)
+        if now is None or now.link == entry.link or not before.site or before.site != after.site:
+            continue  # a site moved to another address is not for this build to answer
+        if entry.link.startswith(before.site) and not serves(entry.link[len(before.site) :]):
+            problems.append(
+                Problem("", f"entry {entry.id} ({entry.title}) moved from {entry.link} to {now.link}, and nothing answers at the old address: links to it break")
+            )
+    return problems
 
 
 def _why_lost(entry: Entry, sources: Sources | None, fresh: Sequence[Entry]) -> str | None:

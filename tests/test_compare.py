@@ -167,6 +167,31 @@ def test_updated_moved_with_nothing_changed_is_caught(site: Path, against: Again
     assert status == 1 and "entry urn:test:4: updated moved from 2025-02-05T09:00:00+00:00 to 2025-03-01T00:00:00+00:00 with nothing changed" in output
 
 
+def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
+    """A CI that does not commit content/ back imports each seed anew, dated when it runs,
+    with a ledger that starts afresh: the article moves (here into another month) and no
+    redirect is left where it was. A date moved on purpose keeps the ledger's record of its
+    first publication, and its old address a redirect (the test after this one's kind:
+    test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning)."""
+    (site / "content" / LEDGER_NAME).unlink()
+    (site / "content" / "s05.md").write_text(story(5).replace("2025-02-06T09:00:00", "2025-03-06T09:00:00"))
+    status, output = against()
+    assert status == 1, output
+    forgotten = [line for line in output.splitlines() if "entry urn:test:5 (Story 5) is dated 2025-03-06T09:00:00+00:00, not 2025-02-06T09:00:00+00:00" in line]
+    assert len(forgotten) == 2 and all("it does not know the article was out before" in line for line in forgotten), output  # Atom, JSON Feed
+    moved = "entry urn:test:5 (Story 5) moved from https://example.org/news/2025/02/s05/ to https://example.org/news/2025/03/s05/"
+    assert output.count(moved) == 1 and "nothing answers at the old address" in output
+
+
+def test_an_address_left_with_no_redirect_is_caught(site: Path, against: Against, runner: CliRunner) -> None:
+    (site / "content" / "s06.md").write_text(story(6, slug="story-six"))
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert against(rebuild=False)[0] == 0  # the old address redirects
+    (site / "output" / "2025" / "02" / "s06" / "index.html").unlink()
+    status, output = against(rebuild=False)
+    assert status == 1 and "moved from https://example.org/news/2025/02/s06/ to https://example.org/news/2025/02/story-six/, and nothing answers" in output
+
+
 def test_a_correction_to_an_archived_article_passes_with_a_note(site: Path, against: Against) -> None:
     """RFC 5005 lets an archive document change; the README's CI gate must let corrections through."""
     (site / "content" / "s01.md").write_text(story(1).replace("title: 'Story 1'", "title: 'Story 1, corrected'"))
