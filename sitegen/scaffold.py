@@ -76,12 +76,17 @@ GITIGNORE = """\
 """
 
 CI_WORKFLOW = """\
-# Build the site on every push to main and publish output/ to GitHub Pages.
+# Build the site on every push to main, and every hour, and publish output/ to GitHub Pages.
 # Set base_url in sitegen.toml to the Pages address first.
 name: site
 on:
   push:
     branches: [main]
+  # An article dated ahead goes out with the first build after its time: this one, at the
+  # latest. For a tighter schedule, "*/15 * * * *" (each run costs Actions minutes).
+  schedule:
+    - cron: "7 * * * *"
+  workflow_dispatch:  # a build by hand: Actions > site > Run workflow
 permissions:
   contents: write  # to keep the site's history: see "Keep what readers were shown"
   pages: write

@@ -504,3 +504,16 @@ def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:
     keep = steps[names.index("Keep what readers were shown")]
     assert names.index("sitegen build") < names.index("Keep what readers were shown") < names.index("actions/upload-pages-artifact@v3")
     assert "git add content" in keep["run"] and "git push" in keep["run"] and "git diff --cached --quiet" in keep["run"]
+
+
+def test_the_workflow_also_runs_by_the_clock_so_scheduled_articles_go_out() -> None:
+    """An article dated ahead is held back until a build runs after its time: with builds
+    only on push, it waited for the next push."""
+    import yaml
+
+    workflow = yaml.safe_load(CI_WORKFLOW % {"package": ""})
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    [schedule] = triggers["schedule"]
+    minute, hour, *rest = schedule["cron"].split()
+    assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"]  # hourly
+    assert triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in triggers
