@@ -79,7 +79,7 @@ def main() -> None:
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("--relative", is_flag=True, help="Link pages by relative URLs, so that the output works opened from disk (a preview).")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, how the build cache was used, and each problem met in many files for every file.")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only, no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings: no summary, no progress bar.")
 @NO_WAIT_OPTION
 def build(
     site_dir: Path,

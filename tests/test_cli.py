@@ -32,6 +32,15 @@ def test_build_prints_a_summary_and_exits_zero(runner: CliRunner, make_site: Mak
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).output == ""
 
 
+def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunner, make_site: MakeSite) -> None:
+    """A CI log keeps what needs a person (an edit kept over its seed, a date ahead of the
+    clock) without the summary."""
+    site = make_site(content={"a.md": article_md("Fine", colour="blue")})
+    result = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert result.exit_code == 0 and result.output.startswith("warning: ") and "colour" in result.output and "Built" not in result.output
+    assert "Print only errors and warnings" in runner.invoke(main, ["build", "--help"]).output
+
+
 def test_bad_seed_among_good_ones_exits_nonzero_naming_the_file(runner: CliRunner, make_site: MakeSite) -> None:
     site = make_site(sample=True, seeds={"005_00000000000000ee.txt": b"Title\n\nA\x00B\n", "006_00000000000000ef.txt": seed_text("Fine", "Text.")})
     result = runner.invoke(main, ["build", "--site", str(site)])
