@@ -167,7 +167,10 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
         raise SitegenError(None, f"{where} is neither an output folder nor an http(s) address")
     old = read_build(where)
     if not any(feed.entries for feed in old.values()):
-        raise SitegenError(None, f"no feed found at {where}: give the output folder or the address of the last build")
+        why = next((f" ({reason})" for feed in old.values() for reason in feed.unreadable), "")
+        raise SitegenError(
+            None, f"no feed found at {where}{why}: give the output folder or the address of the last build (before a site's first deploy, leave out --against)"
+        )
     return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed), _serves(out))
 
 
@@ -218,6 +221,8 @@ def _folder_reader(folder: Path) -> Fetch:
 
 
 def _fetch_url(url: str, budget: _Budget) -> bytes | None:
+    """The bytes at ``url``; None over the budget; ValueError saying why it could not be had
+    (refused, no such host, a 404: what a CI log should show)."""
     request = urllib.request.Request(url, headers={"User-Agent": "sitegen check"})
     chunks: list[bytes] = []
     try:
@@ -229,8 +234,12 @@ def _fetch_url(url: str, budget: _Budget) -> bytes | None:
                 chunks.append(chunk)
                 if not budget.take(0) or sum(map(len, chunks)) > budget.bytes:
                     return None
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
-        return None
+    except urllib.error.HTTPError as e:
+        raise ValueError(f"cannot be read: HTTP {e.code} {e.reason}") from None
+    except urllib.error.URLError as e:
+        raise ValueError(f"cannot be read: {e.reason}") from None
+    except (http.client.HTTPException, OSError, ValueError) as e:
+        raise ValueError(f"cannot be read: {e}") from None
     data = b"".join(chunks)
     return data if budget.take(len(data)) else None
 
@@ -242,8 +251,8 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
     site = ""  # in a folder: the site's address, as its subscription document gives it
     while where and where not in seen:
         seen.add(where)
-        data = fetch(where, budget)
         try:
+            data = fetch(where, budget)
             if data is None:
                 raise ValueError("cannot be read")
             entries, older, self_url = _parse(data)

@@ -276,6 +276,18 @@ def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 1 and "no feed found" in result.output
 
 
+def test_a_live_site_that_cannot_be_reached_says_why(site: Path, runner: CliRunner, no_proxy: None) -> None:
+    import socket
+
+    with socket.socket() as free:  # a port nothing listens on once it is closed
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", f"http://127.0.0.1:{port}/news/"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"no feed found at http://127.0.0.1:{port}/news/ (http://127.0.0.1:{port}/news/atom.xml: cannot be read: [Errno 111] Connection refused)" in result.output
+    assert "before a site's first deploy, leave out --against" in result.output
+
+
 def test_the_live_site_may_be_named_without_a_slash_or_by_a_feed(site: Path, against: Against, live: tuple[str, Path]) -> None:
     url, root = live
     shutil.copytree(site / "output", root / "news")
