@@ -22,6 +22,7 @@ problem; ``--allow-removed`` lets go an entry the site's files cannot vouch for.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import http.client
 import json
@@ -82,7 +83,7 @@ class Feed:
     entries: dict[str, Entry] = field(default_factory=dict)
     """Id -> entry, from the subscription document and every archive."""
     archives: dict[str, bytes] = field(default_factory=dict)
-    """Archive document path -> its bytes."""
+    """Archive document path (on the site) -> its bytes."""
     archived_ids: dict[str, list[str]] = field(default_factory=dict)
     """Archive document path -> the ids it holds, in order."""
     unreadable: list[str] = field(default_factory=list)
@@ -263,8 +264,11 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
             feed.size = len(data)
             site = feed.site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
         else:
-            feed.archives[where] = data
-            feed.archived_ids[where] = [e.id for e in entries]
+            # By its path on the site, as in a folder: the old build read live and the new
+            # one in its folder name each archive alike, so that the two are compared.
+            path = where[len(base) :] if base else where
+            feed.archives[path] = data
+            feed.archived_ids[path] = [e.id for e in entries]
         for entry in entries:
             feed.entries.setdefault(entry.id, entry)
         if not older:
@@ -350,6 +354,7 @@ def compare(
     withheld = sources.drafts if sources else {}
     taken: dict[str, Entry] = {}  # said once, not once a format
     unredirected: dict[str, Problem] = {}  # likewise
+    relocated: dict[tuple[str, str], Problem] = {}  # likewise
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
         name = after.subscription or before.subscription
@@ -373,6 +378,15 @@ def compare(
         moved, corrected = _archive_changes(before, after)
         problems += moved
         notes += corrected
+        if before.site and after.site and before.site != after.site:
+            relocated.setdefault(
+                (before.site, after.site),
+                Problem(
+                    "",
+                    f"the site moved from {before.site} to {after.site}: its feeds and archives give the new addresses (readers that keep"
+                    " archives show the old ones until they fetch them again); readers subscribed at the old address need it to redirect",
+                ),
+            )
         for limit, reader in READER_LIMITS:
             if after.size > limit:
                 problems.append(Problem(name, f"{after.size / 2**20:.1f} MiB: over {reader}'s limit of {limit // 2**20} MiB, where it stops updating"))
@@ -388,6 +402,7 @@ def compare(
             if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     notes += _takedowns(taken.values(), sources)
+    notes += relocated.values()
     return Comparison(tuple(problems + list(unredirected.values())), tuple(notes))
 
 
@@ -507,6 +522,13 @@ def _changes(name: str, before: Feed, after: Feed) -> tuple[list[Problem], list[
     return problems, gone
 
 
+def _on_site(entry: Entry | None, site: str) -> Entry | None:
+    """``entry`` with its link as a path on ``site`` (the site's address), if it is under it."""
+    if entry is None or not site or not entry.link.startswith(site):
+        return entry
+    return dataclasses.replace(entry, link=entry.link[len(site) :])
+
+
 def _archive_changes(before: Feed, after: Feed) -> tuple[list[Problem], list[Problem]]:
     """(problems, notes) of the archive documents that changed. Readers that keep archives
     (RFC 5005) fetch one once: what it holds must stay the same entries in the same order.
@@ -527,9 +549,10 @@ def _archive_changes(before: Feed, after: Feed) -> tuple[list[Problem], list[Pro
         elif [i for i in was if i in kept] != now:
             problems.append(Problem(path, f"an archive document holds its entries in another order: {never}"))
         else:
-            changed = [i for i in now if before.entries.get(i) != after.entries.get(i)]
+            # An address that moved with the whole site is said once, of the site (compare).
+            changed = [i for i in now if _on_site(before.entries.get(i), before.site) != _on_site(after.entries.get(i), after.site)]
             late = "readers that keep archives (RFC 5005) show the old version until they fetch it again"
             notes += [Problem(path, f"entry {i} ({after.entries[i].title}) corrected: {late}") for i in changed]
-            if not changed and kept == known:
+            if not changed and kept == known and before.site == after.site:
                 notes.append(Problem(path, f"changed, its entries the same: {late}"))
     return problems, notes

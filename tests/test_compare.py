@@ -183,6 +183,20 @@ def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: 
     assert output.count(moved) == 1 and "nothing answers at the old address" in output
 
 
+def test_a_site_moved_to_another_address_is_one_note(site: Path, against: Against) -> None:
+    """Every entry's address changes with the site's: said once, not as a correction of
+    each archived entry in each format."""
+    toml = site / "sitegen.toml"
+    toml.write_text(toml.read_text().replace("https://example.org/news/", "https://news.example.com/"))
+    status, output = against()
+    assert status == 0, output
+    notes = [line for line in output.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: the site moved from https://example.org/news/ to https://news.example.com/: its feeds and archives give the new addresses"
+        " (readers that keep archives show the old ones until they fetch them again); readers subscribed at the old address need it to redirect"
+    ]
+
+
 def test_an_address_left_with_no_redirect_is_caught(site: Path, against: Against, runner: CliRunner) -> None:
     (site / "content" / "s06.md").write_text(story(6, slug="story-six"))
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
@@ -263,9 +277,25 @@ def test_the_live_site_is_read_over_http(site: Path, against: Against, live: tup
     shutil.copytree(site / "output", root, dirs_exist_ok=True)
     (site / "content" / "s99.md").write_text(story(20))
     assert against(target=url)[0] == 0
-    (site / "content" / "s02.md").write_text(story(2, draft="true"))  # in archive 1, which is read by following prev-archive
+    # Its feeds link to example.org, not to this server: their subscription documents alone
+    # are read (test_the_live_sites_archives_are_compared follows archives).
+    (site / "content" / "s02.md").write_text(story(2, draft="true"))
     status, output = against(target=url + "atom.xml")
     assert status == 1 and "entry urn:test:2 (Story 2) is in neither the feed nor any archive" in output
+
+
+def test_the_live_sites_archives_are_compared(make_site: MakeSite, live: tuple[str, Path], runner: CliRunner) -> None:
+    """Read over http, each archive document is compared with the new build's of the same
+    path (they were told apart by their addresses, and never compared)."""
+    url, root = live
+    site = make_site(content={f"s{i:02d}.md": story(i) for i in range(7)}, config=f'base_url = "{url}"\narchive_size = 3\n')
+    assert build(site).ok
+    shutil.copytree(site / "output", root, dirs_exist_ok=True)
+    _swap_seqs(site, "urn:test:2", "urn:test:3")
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", url])
+    assert result.exit_code == 1
+    assert "feeds/archive/1.xml: an archive document gained entries (urn:test:3)" in result.output, result.output
 
 
 def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) -> None:
@@ -338,3 +368,4 @@ def test_the_readme_names_every_option_of_check() -> None:
     options = [name for param in check_command.params for name in param.opts if name.startswith("--") and name != "--help"]
     assert "--allow-removed" in options
     assert [name for name in options if name not in usage] == []
+
