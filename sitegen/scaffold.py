@@ -98,7 +98,11 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
+      # The branch as it is now, not as it was when the run was started: a run waiting
+      # behind another (one at a time, above) builds on the history that one committed back.
       - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.ref_name }}
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"

@@ -517,3 +517,14 @@ def test_the_workflow_also_runs_by_the_clock_so_scheduled_articles_go_out() -> N
     minute, hour, *rest = schedule["cron"].split()
     assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"]  # hourly
     assert triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in triggers
+
+
+def test_the_workflow_builds_on_what_the_run_before_it_committed_back() -> None:
+    """Two runs started before either committed the ledger back: the second, checked out
+    at its own commit, imported the first one's new seeds dated anew and could not push."""
+    import yaml
+
+    workflow = yaml.safe_load(CI_WORKFLOW % {"package": ""})
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}  # one run at a time
+    [checkout] = [step for step in workflow["jobs"]["build"]["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["ref"] == "${{ github.ref_name }}"  # the branch's tip when the run starts, not the event's commit
