@@ -9,12 +9,15 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.feeds import json_document
 from sitegen.seeds import import_seeds
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -335,3 +338,19 @@ def test_a_tag_name_shows_as_text_in_every_feeds_title_and_description(make_site
         assert (read(feed.title_detail), read(feed.subtitle_detail)) == (expected, expected), fmt
     document = json.loads((folder / "feed.json").read_text())
     assert (document["title"], document["description"]) == (expected, expected)
+
+
+# What a JSON Feed holds: text (any character, control characters and lone surrogates
+# aside: feeds strip what XML forbids), integers, booleans, null, lists and mappings.
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)))
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_TEXT, _JSON_VALUES, max_size=6))
+def test_json_feeds_are_written_as_json_writes_them(document: dict[str, object]) -> None:
+    assert json_document(document) == (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
