@@ -10,6 +10,7 @@ written. When no input changed at all, the build ends after looking at file date
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
 from .plan import Plan, Tools
-from .theme import Theme
+from .theme import STATIC, Theme
 from .urls import output_file
 
 if TYPE_CHECKING:
@@ -178,9 +179,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         remove_temp_files(str(output_dir))
         raise
     # A file whose render failed keeps its last good version, its place in the manifest and
-    # its record (the build after tries it again: state.failed).
+    # its record (the build after tries it again: state.failed). With no record of it (the
+    # cache deleted, or last used for another output folder) the file stays all the same:
+    # listings and feeds link to it. So do the static files a kept page may link to.
     kept = memo.still_as_written(rendering.failed, output_dir)
-    removed = finish_output(output_dir, set(rendering.records) | set(kept))
+    left = {path for path in rendering.failed if os.path.lexists(os.path.join(output_dir, path))}
+    removed = finish_output(output_dir, set(rendering.records) | set(kept) | left, keep_stale=(STATIC,) if rendering.failed else ())
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(

@@ -381,13 +381,15 @@ def _mark_building(out_dir: Path) -> None:
         raise OutputError(marker, f"cannot be written: {_reason(e)}") from e
 
 
-def finish_output(out_dir: Path, produced: set[str]) -> list[str]:
-    """Remove the files an earlier build wrote that this one did not, and the temp files a
-    killed build left; record what this build wrote. Returns the paths removed."""
+def finish_output(out_dir: Path, produced: set[str], keep_stale: tuple[str, ...] = ()) -> list[str]:
+    """Remove the files an earlier build wrote that this one did not (but those under the
+    folders ``keep_stale``), and the temp files a killed build left; record what this build
+    wrote. Returns the paths removed."""
     root = os.fspath(out_dir)
     removed: list[str] = []
-    kept: set[str] = set()
-    for stale in sorted(_previous(out_dir) - produced):
+    previous = _previous(out_dir)
+    kept = {path for path in previous - produced if path.startswith(keep_stale)} if keep_stale else set()
+    for stale in sorted(previous - produced - kept):
         try:
             # Never through a link: what it leads to was not written by sitegen.
             target = os.fspath(urls.safe_join(out_dir, stale, resolve=False))

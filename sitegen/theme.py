@@ -15,6 +15,8 @@ MAX_FILE_BYTES = 10_000_000
 live there too. Read with a limit, a file is also refused, without blocking, when it is a
 symbolic link or not a regular file (cache.read_file): a FIFO would hang the build."""
 
+STATIC = "static/"
+"""Where the theme's static files are, in templates/ and in the output folder alike."""
 
 ONE_ADDRESS = frozenset(("static/feed.xsl",))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
@@ -93,7 +95,7 @@ class Theme:
     def static_files(self) -> Iterator[tuple[str, bytes]]:
         """The ``static/`` files, by site path."""
         for rel in sorted(self.files):
-            if rel.startswith("static/"):
+            if rel.startswith(STATIC):
                 yield rel, self.files[rel][1]
 
     def fingerprints(self) -> dict[str, str]:

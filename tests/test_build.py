@@ -372,6 +372,35 @@ def test_an_article_needing_a_folder_where_the_site_has_a_file_is_the_same_error
     assert (site / "output" / taken).is_file() and (site / "output" / fine / "index.html").is_file()
 
 
+def test_a_failed_page_keeps_its_last_good_version_with_no_cache_and_so_do_the_static_files_it_links_to(make_site: MakeSite) -> None:
+    """The cache deleted (or last used by a preview build into another folder): the pages
+    a broken template fails on stayed in place only with a record of them, and were
+    removed otherwise, every page at once for an error in base.html. And a page kept with a
+    link to a static file is not left pointing at nothing when that file goes."""
+    site = make_site(content={"a.md": article_md("Story")})
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "extra.js").write_text("let a = 1;\n")
+    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text()
+    (site / "templates" / "base.html").write_text(base.replace("</head>", "<script src=\"{{ 'static/extra.js' | asset }}\"></script>\n</head>", 1))
+    assert build(site).ok
+    out = site / "output"
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    [script] = [p for p in before if re.fullmatch(r"static/extra\.[0-9a-f]{8}\.js", p)]  # what the pages link to
+    (site / "templates" / "static" / "extra.js").unlink()  # base.html now names a file that is not there
+    shutil.rmtree(site / CACHE_DIR)
+    report = build(site)
+    assert not report.ok and report.written.removed == []
+    pages = [p for p in before if p.endswith(".html")]
+    assert pages and set(report.failed) >= set(pages)
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {p: after.get(p) for p in pages} == {p: before[p] for p in pages}
+    assert after.get(script) == before[script]  # the pages kept still link to it
+    # Put right, the next build renders the pages again and lets the script go.
+    (site / "templates" / "base.html").write_text(base)
+    report = build(site)
+    assert report.ok and script in report.written.removed and not (out / script).exists()
+
+
 def test_a_template_typo_keeps_the_last_good_pages(make_site: MakeSite, runner: CliRunner) -> None:
     site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", tags="[world]") for i in range(3)})
     assert build(site).ok

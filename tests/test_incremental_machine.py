@@ -33,7 +33,7 @@ from sitegen.build import BuildReport, build
 from sitegen.config import CONFIG_NAME
 from sitegen.ledger import LEDGER_NAME
 from sitegen.output import MANIFEST
-from sitegen.theme import default_theme_dir
+from sitegen.theme import STATIC, default_theme_dir
 
 SOURCES = (CONFIG_NAME, "seeds", "content", "templates")
 
@@ -619,9 +619,13 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         clean_report = build(clean_site, clean_out, jobs=1)
 
         # A page whose render failed keeps its last good version (README, "The site stays
-        # whole"), which a clean build cannot have: those pages are left out of the comparison.
+        # whole"), which a clean build cannot have: those pages are left out of the comparison,
+        # and so are the static files of earlier builds, which such a build keeps for them.
         kept = set(report.failed) | set(clean_report.failed)
         assert report.failed == clean_report.failed, (report.failed, clean_report.failed)
+        if report.failed:
+            clean_files = set(read_tree(clean_out))
+            kept |= {name for name in read_tree(self.out) if name.startswith(STATIC) and name not in clean_files}
         difference = tree_difference("output", without(read_tree(self.out), kept), without(read_tree(clean_out), kept))
         assert not difference, difference
         # A clean build of what the incremental one left must not import anything anew.
