@@ -218,6 +218,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             report=summary_of(
                 report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings, report.scheduled, report.next_due,
                 steady=history.steady,
+                numbered=history.numbered,
             ),
             articles=memo.parse_records,
             templates=tools.renderer.current_references(),

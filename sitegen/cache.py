@@ -274,6 +274,9 @@ class Summary(msgspec.Struct, frozen=True):
     """The clocks this report holds for (ISO 8601; "" for no bound): from the newest article
     date up to the build's clock to the first one after it. Outside, a build warns of other
     articles dated ahead of its clock (ledger.History.steady): it has work to do."""
+    numbered: tuple[str, ...] = ()
+    """The ids of the articles the build published for the first time (ledger.History.numbered):
+    ``check --against`` finds there an article the live site had, which the ledger forgot."""
 
 
 class BuildState(msgspec.Struct):

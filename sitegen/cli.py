@@ -79,7 +79,7 @@ def main() -> None:
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("--relative", is_flag=True, help="Link pages by relative URLs, so that the output works opened from disk (a preview).")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and removed, how the build cache was used, and each problem met in many files for every file.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings: no summary, no progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings: no summary, hint or progress bar.")
 @NO_WAIT_OPTION
 def build(
     site_dir: Path,
@@ -209,16 +209,15 @@ def import_(site_dir: Path, no_wait: bool) -> None:
     Unchanged seeds leave their content file untouched; a content file you edited
     is never overwritten.
     """
-    from .cache import find_seeds, misnamed_warning
+    from .cache import misnamed_warning
     from .lock import site_lock
     from .seeds import import_seeds
 
     _require_site(site_dir)
-    with site_lock(site_dir, wait=not no_wait, on_wait=_say_waiting):
-        report = import_seeds(site_dir, load_config(site_dir))
-    # A build says so of every folder it reads; the import only of seeds/, which it reads.
     misnamed: list[str] = []
-    find_seeds(site_dir / "seeds", misnamed)
+    with site_lock(site_dir, wait=not no_wait, on_wait=_say_waiting):
+        report = import_seeds(site_dir, load_config(site_dir), misnamed=misnamed)
+    # A build says so of every folder it reads; the import only of seeds/, which it reads.
     _print_messages([*map(misnamed_warning, sorted(misnamed)), *report.warnings], report.errors)
     click.echo(
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "

@@ -125,8 +125,9 @@ class Sources:
 
     published: frozenset[str] = frozenset()
     """The ids the ledger records as published (it keeps them after a takedown)."""
-    first: dict[str, str] = field(default_factory=dict)
-    """Id -> when the ledger records it first published (ISO 8601)."""
+    numbered: frozenset[str] = frozenset()
+    """The ids the build of the new output published for the first time, as its cache says
+    (empty when it cannot: no cache, or one of a build into another folder)."""
     files: dict[str, str] = field(default_factory=dict)
     """Id -> the content file that holds it, drafts included."""
     drafts: dict[str, str] = field(default_factory=dict)
@@ -141,15 +142,18 @@ class Sources:
     """Ids or addresses of entries let go whatever the files say (``--allow-removed``)."""
 
 
-def read_sources(site_dir: Path, config: Config, allowed: Sequence[str] = ()) -> Sources:
-    """What the content files, the seeds and the ledger of the site in ``site_dir`` say."""
+def read_sources(site_dir: Path, config: Config, allowed: Sequence[str] = (), out: Path | None = None) -> Sources:
+    """What the content files, the seeds and the ledger of the site in ``site_dir`` say, and
+    the cache of the build that made ``out``."""
     content_dir = site_dir / "content"
+    state = cache.load_state(site_dir, cache.generator_id())
+    made_here = out is not None and state.output_dir == str(out.resolve())
     held = held_ids(content_dir, config)
     seeds = {seed_id(Path(name).stem): name for name in cache.find_seeds(site_dir / "seeds").seeds}
     ledger = load_ledger(content_dir)
     return Sources(
         published=frozenset(ledger.articles) if ledger else frozenset(),
-        first={id_: entry.first for id_, entry in ledger.articles.items()} if ledger else {},
+        numbered=frozenset(state.report.numbered) if made_here else frozenset(),
         files=held.files,
         drafts=held.drafts,
         seeds=seeds,
@@ -172,7 +176,7 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
         raise SitegenError(
             None, f"no feed found at {where}{why}: give the output folder or the address of the last build (before a site's first deploy, leave out --against)"
         )
-    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed), _serves(out))
+    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed, out), _serves(out))
 
 
 def _serves(out: Path) -> Callable[[str], bool]:
@@ -249,7 +253,6 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
     feed = Feed(subscription=first)
     where: str | None = first
     seen: set[str] = set()
-    site = ""  # in a folder: the site's address, as its subscription document gives it
     while where and where not in seen:
         seen.add(where)
         try:
@@ -262,7 +265,7 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
             break
         if where == first:
             feed.size = len(data)
-            site = feed.site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
+            feed.site = self_url.rsplit("/", 1)[0] + "/" if self_url else ""
         else:
             # By its path on the site, as in a folder: the old build read live and the new
             # one in its folder name each archive alike, so that the two are compared.
@@ -280,7 +283,7 @@ def _read_feed(first: str, base: str, fetch: Fetch, budget: _Budget) -> Feed:
             where = urljoin(where, older)
             where = where if where.startswith(base) else None
         else:
-            where = older[len(site) :] if site and older.startswith(site) else None
+            where = older[len(feed.site) :] if feed.site and older.startswith(feed.site) else None
     return feed
 
 
@@ -353,7 +356,7 @@ def compare(
     notes: list[Problem] = []
     withheld = sources.drafts if sources else {}
     taken: dict[str, Entry] = {}  # said once, not once a format
-    unredirected: dict[str, Problem] = {}  # likewise
+    once: dict[str, Problem] = {}  # likewise
     relocated: dict[tuple[str, str], Problem] = {}  # likewise
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
@@ -362,11 +365,8 @@ def compare(
             problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
         changed, gone = _changes(name, before, after)
         problems += changed
-        if sources is not None and fmt != "rss":  # RSS dates are RFC 822: the others say it
-            problems += _forgotten(name, before, after, sources)
-        if serves is not None:
-            for problem in _unredirected(before, after, serves):
-                unredirected.setdefault(problem.message, problem)
+        for problem in _forgotten(before, after, sources) + (_unredirected(before, after, serves) if serves else []):
+            once.setdefault(problem.message, problem)
         fresh = [e for e in after.entries.values() if e.id not in before.entries]
         for entry in gone:
             why = _why_lost(entry, sources, fresh)
@@ -403,37 +403,27 @@ def compare(
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     notes += _takedowns(taken.values(), sources)
     notes += relocated.values()
-    return Comparison(tuple(problems + list(unredirected.values())), tuple(notes))
+    return Comparison(tuple(problems + list(once.values())), tuple(notes))
 
 
-def _instant(value: str) -> dt.datetime | None:
-    try:
-        return dates.parse_date(value, dt.UTC) if value else None
-    except ValueError:
-        return None
-
-
-def _forgotten(name: str, before: Feed, after: Feed, sources: Sources) -> list[Problem]:
-    """Entries whose publication date moved while the ledger dates their first publication
-    at the new date: it does not know they were out before. The last build's ledger was not
-    kept (nor, most often, the articles it imported, dated anew by this build's import): a
-    date moved on purpose keeps the ledger's first publication where it was."""
-    problems: list[Problem] = []
-    for entry in before.entries.values():
-        now = after.entries.get(entry.id)
-        if now is None or now.published == entry.published:
-            continue
-        was, moved, first = _instant(entry.published), _instant(now.published), _instant(sources.first.get(entry.id, ""))
-        if was is not None and moved is not None and was != moved and first == moved:
-            problems.append(
-                Problem(
-                    name,
-                    f"entry {entry.id} ({entry.title}) is dated {now.published}, not {entry.published} as before, and {sources.ledger}"
-                    " dates its first publication then: it does not know the article was out before. Keep what each build writes in"
-                    " content/ (the ledger and imported articles: commit them back), or readers see dates and addresses move",
-                )
-            )
-    return problems
+def _forgotten(before: Feed, after: Feed, sources: Sources | None) -> list[Problem]:
+    """Entries of the old build that the new one published for the first time, dated or
+    placed anew: its ledger did not know they were out (the last build's content/ was not
+    kept, or an older one was built on), and an article imported again is dated when it is.
+    Readers may be shown it again as new. (One the same in both, the same build checked
+    twice say, shows readers nothing new.)"""
+    if sources is None:
+        return []
+    return [
+        Problem(
+            "",
+            f"entry {entry.id} ({entry.title}) was out already, but the new build published it as new: its ledger ({sources.ledger})"
+            " had no record of it. Keep what each build writes in content/ (the ledger and imported articles: commit them back),"
+            " and build on the latest of it, or readers may be shown old articles as new",
+        )
+        for entry in before.entries.values()
+        if entry.id in sources.numbered and (now := after.entries.get(entry.id)) is not None and (now.published, now.link) != (entry.published, entry.link)
+    ]
 
 
 def _unredirected(before: Feed, after: Feed, serves: Callable[[str], bool]) -> list[Problem]:

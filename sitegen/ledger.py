@@ -112,6 +112,14 @@ class History:
         """Whether ``article`` was out before this build (its number is in the stored ledger)."""
         return bool(self.stored and self.stored.articles.get(article.id, _UNNUMBERED).seq)
 
+    @property
+    def numbered(self) -> tuple[str, ...]:
+        """The ids this build publishes for the first time: numbered now, not in the stored ledger."""
+        if self.ledger is None:
+            return ()
+        before = self.stored.articles if self.stored else {}
+        return tuple(sorted(id_ for id_, entry in self.ledger.articles.items() if entry.seq and not before.get(id_, _UNNUMBERED).seq))
+
 
 @dataclass(frozen=True, slots=True)
 class Steady:

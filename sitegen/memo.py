@@ -162,7 +162,7 @@ class Memo:
         content_dir = self.site_dir / "content"
         listed = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
         unread = [path for path in listed if path not in named]
-        # Read on both cores; what they stamp (seed_hash) is known too, so that examining
+        # Read in parallel; what they stamp (seed_hash) is known too, so that examining
         # their seeds need not read them again (every file, in a build with no cache).
         for path, fields in zip(unread, workers.map(_front_fields, unread, context=limit, label="Checking content"), strict=True):
             named[path] = fields.get("seed", "") if fields is not None else None
@@ -327,8 +327,10 @@ def summary_of(
     scheduled: int = 0,
     next_due: str = "",
     steady: Steady | None = None,
+    numbered: tuple[str, ...] = (),
 ) -> Summary:
-    """``steady``: the clocks the report holds for (ledger.History.steady)."""
+    """``steady``: the clocks the report holds for (ledger.History.steady); ``numbered``: the
+    articles published for the first time (ledger.History.numbered)."""
     since, until = (steady.since, steady.until) if steady else (None, None)
     return Summary(
         articles=articles,
@@ -341,6 +343,7 @@ def summary_of(
         next_due=next_due,
         steady_from=dates.format_iso(since) if since else "",
         steady_until=dates.format_iso(until) if until else "",
+        numbered=numbered,
     )
 
 

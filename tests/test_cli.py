@@ -38,7 +38,7 @@ def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunne
     site = make_site(content={"a.md": article_md("Fine", colour="blue")})
     result = runner.invoke(main, ["build", "--site", str(site), "-q"])
     assert result.exit_code == 0 and result.output.startswith("warning: ") and "colour" in result.output and "Built" not in result.output
-    assert "Print only errors and warnings" in runner.invoke(main, ["build", "--help"]).output
+    assert "Print only errors and warnings: no summary, hint or progress bar." in " ".join(runner.invoke(main, ["build", "--help"]).output.split())
 
 
 def test_bad_seed_among_good_ones_exits_nonzero_naming_the_file(runner: CliRunner, make_site: MakeSite) -> None:

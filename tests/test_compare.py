@@ -169,18 +169,47 @@ def test_updated_moved_with_nothing_changed_is_caught(site: Path, against: Again
 
 def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
     """A CI that does not commit content/ back imports each seed anew, dated when it runs,
-    with a ledger that starts afresh: the article moves (here into another month) and no
-    redirect is left where it was. A date moved on purpose keeps the ledger's record of its
-    first publication, and its old address a redirect (the test after this one's kind:
-    test_a_published_article_whose_date_moves_ahead_stays_out_with_a_warning)."""
+    with a ledger that starts afresh: the article is published as new, moved (here into
+    another month) with no redirect left where it was."""
     (site / "content" / LEDGER_NAME).unlink()
     (site / "content" / "s05.md").write_text(story(5).replace("2025-02-06T09:00:00", "2025-03-06T09:00:00"))
     status, output = against()
     assert status == 1, output
-    forgotten = [line for line in output.splitlines() if "entry urn:test:5 (Story 5) is dated 2025-03-06T09:00:00+00:00, not 2025-02-06T09:00:00+00:00" in line]
-    assert len(forgotten) == 2 and all("it does not know the article was out before" in line for line in forgotten), output  # Atom, JSON Feed
+    forgotten = [line for line in output.splitlines() if "was out already, but the new build published it as new" in line]
+    assert len(forgotten) == 1 and "entry urn:test:5 (Story 5)" in forgotten[0] and ".sitegen-updated.json) had no record of it" in forgotten[0], output
     moved = "entry urn:test:5 (Story 5) moved from https://example.org/news/2025/02/s05/ to https://example.org/news/2025/03/s05/"
     assert output.count(moved) == 1 and "nothing answers at the old address" in output
+
+
+def test_a_build_on_an_older_ledger_is_caught(site: Path, against: Against, tmp_path: Path) -> None:
+    """Two CI runs started from commits before either committed back: the second builds on
+    a ledger that lacks what the first published. Whatever the dates, the article is numbered
+    anew: in feeds it counts among the newest again."""
+    older = tmp_path / "older-content"
+    shutil.copytree(site / "content", older)
+    (site / "content" / "s20.md").write_text(story(20))
+    assert against()[0] == 0  # published, and now live (the fixture's copy is replaced below)
+    live = tmp_path / "live"
+    shutil.rmtree(live)
+    shutil.copytree(site / "output", live)
+    shutil.rmtree(site / "content")
+    shutil.copytree(older, site / "content")
+    # Its source, without the ledger that recorded it, and dated anew as an import would.
+    (site / "content" / "s20.md").write_text(story(20).replace("2025-02-21T09:00:00", "2025-02-21T09:00:05"))
+    status, output = against()
+    assert status == 1 and "entry urn:test:20 (Story 20) was out already, but the new build published it as new" in output, output
+
+
+def test_a_date_put_back_as_it_was_passes(site: Path, against: Against, runner: CliRunner, tmp_path: Path) -> None:
+    """A date moved, deployed, then put back: the ledger knew the article all along."""
+    (site / "content" / "s05.md").write_text(story(5).replace("2025-02-06T09:00:00", "2025-02-16T09:00:00"))
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    live = tmp_path / "live"
+    shutil.rmtree(live)
+    shutil.copytree(site / "output", live)
+    (site / "content" / "s05.md").write_text(story(5))
+    status, output = against()
+    assert status == 0, output
 
 
 def test_a_site_moved_to_another_address_is_one_note(site: Path, against: Against) -> None:
@@ -368,4 +397,3 @@ def test_the_readme_names_every_option_of_check() -> None:
     options = [name for param in check_command.params for name in param.opts if name.startswith("--") and name != "--help"]
     assert "--allow-removed" in options
     assert [name for name in options if name not in usage] == []
-
