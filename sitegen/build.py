@@ -108,17 +108,17 @@ def _incremental_build(
 ) -> BuildReport:
     site_dir = site_dir.resolve()
     output_dir = (output_dir or site_dir / "output").resolve()
-    memo = Memo(site_dir)
+    # Settings overridden for one build (--base-url, --drafts, --future, --relative, sitegen
+    # serve) make a preview: not what readers are shown. It records nothing in the ledger:
+    # no address (redirects.py), no updated date of an edit tried and undone, no number
+    # for an article that was there for a minute. Its cache is its own.
+    preview = bool(overrides)
+    memo = Memo(site_dir, preview)
     # A broken config stops everything: raising ConfigError is the right outcome.
     config = override(load_config(site_dir, read=memo.inputs.read), **overrides)
     if memo.nothing_changed(output_dir, config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
-    # Settings overridden for one build (--base-url, --drafts, --future, --relative, sitegen
-    # serve) make a preview: not what readers are shown. It records nothing in the ledger:
-    # no address (redirects.py), no updated date of an edit tried and undone, no number
-    # for an article that was there for a minute.
-    preview = bool(overrides)
     return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress), preview)
 
 

@@ -555,8 +555,14 @@ def _save_blob(path: Path, value: object) -> None:
     write_if_changed(path, _MAGIC + _checksum(payload).encode("ascii") + b"\n" + payload)
 
 
-def cache_dir(site_dir: Path) -> Path:
-    return site_dir / CACHE_DIR
+PREVIEW = "preview"
+"""The cache of preview builds (``sitegen serve``, ``--base-url``, ``--drafts`` ...), a folder
+of the site's: kept apart from the site's own, so that neither makes the other's next build
+start over."""
+
+
+def cache_dir(site_dir: Path, preview: bool = False) -> Path:
+    return site_dir / CACHE_DIR / PREVIEW if preview else site_dir / CACHE_DIR
 
 
 def make_cache_dir(site_dir: Path) -> Path:
@@ -573,12 +579,13 @@ def make_cache_dir(site_dir: Path) -> Path:
     return folder
 
 
-def load_state(site_dir: Path, generator: str) -> BuildState:
-    """The last build's state, or an empty one (with the reason) when it cannot be trusted.
+def load_state(site_dir: Path, generator: str, preview: bool = False) -> BuildState:
+    """The last build's state (with ``preview``, the last preview's), or an empty one (with
+    the reason) when it cannot be trusted.
 
     The article records are left out; ``load_articles`` reads them when they are needed.
     """
-    path = cache_dir(site_dir) / "state.bin"
+    path = cache_dir(site_dir, preview) / "state.bin"
     try:
         state = _load_blob(path, _STATE_DECODER)
     except FileNotFoundError:
@@ -600,7 +607,7 @@ def _shard(path: str) -> str:
     return SHARDS[zlib.crc32(path.encode("utf-8")) & 15]
 
 
-def load_articles(site_dir: Path, state: BuildState) -> dict[str, ParseRecord]:
+def load_articles(site_dir: Path, state: BuildState, preview: bool = False) -> dict[str, ParseRecord]:
     """The article records of the build ``state`` describes; a damaged shard is left out.
 
     Each record names the bytes it was made from (checked against the inputs before use),
@@ -611,7 +618,7 @@ def load_articles(site_dir: Path, state: BuildState) -> dict[str, ParseRecord]:
         return records
     for shard in SHARDS:
         try:
-            blob = _load_blob(cache_dir(site_dir) / f"articles-{shard}.bin", _SHARD_DECODER)
+            blob = _load_blob(cache_dir(site_dir, preview) / f"articles-{shard}.bin", _SHARD_DECODER)
         except (OSError, ValueError):
             continue
         if blob.generator == state.generator:
@@ -619,9 +626,12 @@ def load_articles(site_dir: Path, state: BuildState) -> dict[str, ParseRecord]:
     return records
 
 
-def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, ParseRecord] | None = None) -> None:
+def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, ParseRecord] | None = None, preview: bool = False) -> None:
     """Write the cache; only the article shards whose records changed are rewritten."""
     folder = make_cache_dir(site_dir)
+    if preview:
+        folder = cache_dir(site_dir, preview)
+        folder.mkdir(exist_ok=True)
     if previous_articles is not state.articles:
         new: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}
         old: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}

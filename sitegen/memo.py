@@ -55,10 +55,12 @@ class Rendering:
 class Memo:
     """The last build's results, and this build's, for one site."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, preview: bool = False) -> None:
+        """``preview``: the memo of preview builds, kept apart (cache.PREVIEW)."""
         self.site_dir = site_dir
+        self.preview = preview
         self.generator = cache.generator_id()
-        self.state = cache.load_state(site_dir, self.generator)
+        self.state = cache.load_state(site_dir, self.generator, preview)
         self.inputs = Inputs(self.state.inputs)
         self._articles: dict[str, ParseRecord] | None = None
         self.parsed = 0
@@ -138,7 +140,7 @@ class Memo:
         """Nothing changed: store only what was learnt of racy files, if anything."""
         if self.inputs.reverified:
             self.state.inputs = self.inputs.snapshot()
-            cache.save_state(self.site_dir, self.state, previous_articles=self.state.articles)
+            cache.save_state(self.site_dir, self.state, previous_articles=self.state.articles, preview=self.preview)
 
     # ---- step 1: seeds -> content/ ---------------------------------------------------
 
@@ -181,7 +183,7 @@ class Memo:
     def articles(self) -> dict[str, ParseRecord]:
         """The last build's parse records, by content path (read on first use)."""
         if self._articles is None:
-            self._articles = cache.load_articles(self.site_dir, self.state)
+            self._articles = cache.load_articles(self.site_dir, self.state, self.preview)
         return self._articles
 
     def parse_content(self, content_dir: Path, config: Config, workers: Workers) -> dict[str, ParseRecord]:
@@ -302,7 +304,7 @@ class Memo:
             state.manifest = (0, 0)
         self.inputs.settle()
         state.inputs = self.inputs.snapshot()
-        cache.save_state(self.site_dir, state, previous_articles=self.articles)
+        cache.save_state(self.site_dir, state, previous_articles=self.articles, preview=self.preview)
 
 
 def failed_articles(rendering: Rendering, outputs: Sequence[Output]) -> list[Article]:

@@ -464,3 +464,20 @@ def test_a_file_added_while_a_build_runs_is_built_by_the_next(site: Path, tmp_pa
     report, _ = step(site)
     assert not report.cache.startswith("up to date") and report.articles == 16
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_preview_build_keeps_its_own_cache(make_site: MakeSite, tmp_path: Path) -> None:
+    """sitegen serve, or a build with --base-url into another folder, between two builds of
+    the site: the next build still renders only what changed (it rendered everything, the
+    preview having taken the one cache for another folder), and so does the next preview."""
+    site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(5)})
+    assert build(site).ok
+    preview = tmp_path / "preview"
+    assert build(site, preview, overrides={"base_url": "http://preview.example/"}).ok
+    (site / "content" / "a2.md").write_text(article_md("Story 2, corrected", date="2024-05-03T09:00:00+00:00"))
+    report = build(site)
+    total = len(report.written.written) + report.written.unchanged
+    assert report.ok and report.parsed == 1 and 0 < report.rendered < total / 2, report.cache
+    again = build(site, preview, overrides={"base_url": "http://preview.example/"})
+    assert again.ok and again.parsed == 1 and again.rendered == report.rendered, (again.cache, report.cache)
+    assert (cache.cache_dir(site) / cache.PREVIEW / "state.bin").is_file()
