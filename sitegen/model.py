@@ -22,6 +22,9 @@ class Tag:
     name: str
     slug: str
 
+    def __str__(self) -> str:
+        return self.name  # what {{ tag }} shows
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -34,6 +37,9 @@ class Author:
     url: str = ""
     """Their own site, if configured."""
     bio: str = ""
+
+    def __str__(self) -> str:
+        return self.name  # what {{ author }} shows
 
 
 @dataclass(frozen=True, slots=True)

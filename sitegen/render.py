@@ -8,7 +8,7 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import jinja2
 import jinja2.meta
@@ -19,6 +19,29 @@ from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
 from .model import Page, Site
 from .theme import Theme
+
+ELSEWHERE = ("http://", "https://", "//", "mailto:")
+"""What the ``url`` filter leaves as it is: an address that is not a path of the site."""
+
+MAX_PAGE_CHARACTERS = 50_000_000
+"""A page's largest size: a template that renders more is a mistake (a loop inside a loop
+over every article), which would write a file no browser or host copes with."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _joined(chunks: Iterator[str]) -> str:
+    """The text of a template's render, stopped (``_TooLarge``) past MAX_PAGE_CHARACTERS."""
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_PAGE_CHARACTERS:
+            raise _TooLarge
+        parts.append(chunk)
+    return "".join(parts)
 
 
 class _Loader(jinja2.BaseLoader):
@@ -99,7 +122,7 @@ class Renderer:
         # What templates see besides their context, site and config (the url filters'
         # base URL and mode, the generator's name): part of every page's key.
         self.environment = f"{site.config.base_url}\0{site.config.relative}\0sitegen {__version__}"
-        self.env.filters["url"] = self._relative_url if site.config.relative else links.url
+        self.env.filters["url"] = self._relative_url if site.config.relative else self._url
         self.env.filters["asset"] = self._asset
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
@@ -113,10 +136,15 @@ class Renderer:
         self._closures: dict[str, str] = {}
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
 
+    def _url(self, site_path: str = "") -> str:
+        """The ``url`` filter: a link to a site path, root-relative; an address elsewhere
+        (``https://...``, ``mailto:...``) as it is."""
+        return site_path if site_path.startswith(ELSEWHERE) else self._links.url(site_path)
+
     @jinja2.pass_context  # never folded into a template's code: the link depends on the page
     def _relative_url(self, context: jinja2.runtime.Context, site_path: str = "") -> str:
         """The ``url`` filter of a ``relative`` build: a link relative to the page rendered."""
-        return urls.relative_url(site_path, self._page_path)
+        return site_path if site_path.startswith(ELSEWHERE) else urls.relative_url(site_path, self._page_path)
 
     @jinja2.pass_context  # called for every page, so that every page notes the read
     def _asset(self, context: jinja2.runtime.Context, site_path: str) -> str:
@@ -151,11 +179,15 @@ class Renderer:
         self._page_path = page.path
         try:
             template = self.env.get_template(page.template)
-            html = template.render(page=page, **page.context)
+            html = _joined(template.generate(page=page, **page.context))
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
+        except _TooLarge:
+            raise TemplateError(page.template, cannot_render(page.path, f"it would be over {MAX_PAGE_CHARACTERS:,} characters")) from None
         except RecursionError as e:
-            raise TemplateError(page.template, cannot_render(page.path, "templates include each other without end")) from e
+            filename, line = self._template_frame(e)
+            endless = "recursion without end: a template that includes, extends or imports itself (or one that does), or a macro that calls itself"
+            raise TemplateError(filename or page.template, cannot_render(page.path, endless), line) from None
         except Exception as e:
             # Anything a template's expressions can raise ({{ 1/0 }}, {{ "a" + 1 }}, a missing
             # variable): Jinja's traceback frames carry the template file and line.

@@ -538,6 +538,49 @@ def test_a_missing_setting_is_named_as_templates_name_it(make_site: MakeSite, ru
     assert re.fullmatch(rf"error: \S*templates/tags\.html:2: cannot render /tags/: UndefinedError: {said}", error), error
 
 
+def _tags_page(site: Path, body: str) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}\n' + body + "{% endblock %}\n")
+
+
+def test_a_macro_calling_itself_is_named_as_such(make_site: MakeSite, runner: CliRunner) -> None:
+    """It was said to be templates including each other, of no file and no line."""
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    _tags_page(site, "{% macro forever(n) %}{{ forever(n + 1) }}{% endmacro %}\n{{ forever(0) }}")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert re.fullmatch(r"error: \S*templates/tags\.html:2: cannot render /tags/: recursion without end: .*a macro that calls itself", error), error
+
+
+def test_a_page_too_large_is_an_error_not_a_file(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loop inside a loop in a template wrote a page of a gigabyte, and the build said nothing."""
+    from sitegen import render
+
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    monkeypatch.setattr(render, "MAX_PAGE_CHARACTERS", 200_000)
+    _tags_page(site, "{% for i in range(100) %}{{ 'x' * 999 }}{% endfor %}")  # under the limit
+    assert build(site, jobs=1).ok
+    _tags_page(site, "{% for i in range(300) %}{{ 'x' * 999 }}{% endfor %}")
+    report = build(site, jobs=1)
+    assert [e.reason for e in report.errors] == ["cannot render /tags/: it would be over 200,000 characters"]
+    assert (site / "output" / "tags" / "index.html").stat().st_size < 200_000  # the last good page
+
+
+def test_the_url_filter_leaves_an_address_elsewhere_as_it_is(make_site: MakeSite) -> None:
+    """A theme's link that may be the site's or another's: it made /https://... of the latter."""
+    links = "<a href=\"{{ 'https://example.com/x' | url }}\">e</a><a href=\"{{ 'mailto:desk@example.org' | url }}\">m</a><a href=\"{{ 'tags/' | url }}\">t</a>"
+    site = make_site(content={"a.md": article_md("A", tags="[world]")}, config='base_url = "https://example.org/news/"\n')
+    _tags_page(site, links + "<p>{% for tag, articles in site.tags %}{{ tag }}{% endfor %}</p>")
+    for args, tags in (((), "/news/tags/"), (("--relative",), "index.html")):
+        report = build(site, overrides={"relative": True} if args else None)
+        assert report.ok, report.errors
+        page = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes())
+        hrefs = page.xpath("//main//a/@href")
+        assert hrefs[:3] == ["https://example.com/x", "mailto:desk@example.org", tags], hrefs
+        assert page.xpath("//main//p/text()") == ["world"]  # {{ tag }} shows its name
+
+
 def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning(make_site: MakeSite, runner: CliRunner) -> None:
     """A name whose bytes are not UTF-8 (Latin-1 from an old archive) crashed every build:
     each step that encoded its path (an id, the cache, the output) failed."""
