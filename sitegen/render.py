@@ -8,7 +8,7 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import jinja2
 import jinja2.meta
@@ -18,7 +18,7 @@ from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
 from .model import Page, Site
-from .theme import Theme
+from .theme import STATIC, Theme
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -239,6 +239,16 @@ class Renderer:
                 return set(self.theme.files)
             pending.extend(refs)
         return found
+
+    def unused(self, templates: Iterable[str]) -> list[str]:
+        """The site's own template files of names the theme has none of (``static/`` aside)
+        that none of ``templates`` (those pages are made from) uses, nor any template they
+        extend, include or import: a misspelt name, or a new kind of page, which takes more
+        than a template."""
+        used: set[str] = set()
+        for name in set(templates):
+            used |= self._closure(name)
+        return sorted(name for name in self.theme.additions - used if not name.startswith(STATIC) and name in self.theme.files)
 
     def current_references(self) -> dict[str, tuple[str, ...] | None]:
         """What the templates in use refer to, for the next build (old sources dropped)."""

@@ -57,7 +57,11 @@ class Theme:
         self.files: dict[str, tuple[Path, bytes]] = {}
         self.problems: list[SitegenError] = []
         """The files left out, each as an error naming it, for the build's report."""
+        self.additions: set[str] = set()
+        """The site's own files (in its templates/) of names the theme has none of."""
         self._fingerprints: dict[str, str] | None = None
+        own = site_dir / "templates"
+        names_of: dict[Path, set[str]] = {}
         for folder in theme_dirs(site_dir):
             for root, _, names in sorted(os.walk(folder)):
                 # Names that are not UTF-8 are left out, as the build's scan leaves them out
@@ -71,8 +75,10 @@ class Theme:
                     rel = path.relative_to(folder).as_posix()
                     # A shadowed file is read too: adding or removing it still counts as a change.
                     data = self._read(path, inputs, limit, report=rel not in self.files)
+                    names_of.setdefault(folder, set()).add(rel)
                     if data is not None and rel not in self.files:
                         self.files[rel] = (path, data)
+        self.additions = names_of.get(own, set()) - names_of.get(default_theme_dir(), set())
 
     def _read(self, path: Path, inputs: Inputs, limit: int, report: bool) -> bytes | None:
         """The bytes of ``path``, recorded as an input; None (and, if ``report``, a problem)

@@ -88,3 +88,22 @@ def test_the_readme_describes_every_template_of_the_theme() -> None:
     templates = {p.name for p in root.iterdir() if p.is_file()}
     assert templates - described == set()
     assert described - templates == {"static/*"}
+
+
+def test_a_template_of_the_sites_that_nothing_uses_is_named(make_site: MakeSite) -> None:
+    """templates/artcle.html, or about.html hoped to make a page: left unused, silently.
+    A copy of a theme template no page needs now (redirect.html) is not worth a word."""
+    site = make_site(content={"a.md": article_md("A")})
+    templates = site / "templates"
+    templates.mkdir()
+    theme = Path(__file__).parent.parent / "templates"
+    (templates / "artcle.html").write_text((theme / "article.html").read_text())
+    (templates / "macros.html").write_text("{% macro byline() %}By us{% endmacro %}\n")
+    (templates / "article.html").write_text('{% import "macros.html" as m %}' + (theme / "article.html").read_text())
+    (templates / "redirect.html").write_text((theme / "redirect.html").read_text())
+    report = build(site)
+    assert report.ok
+    unused = [w for w in report.warnings if ": not used:" in w]
+    assert unused == [f"{templates / 'artcle.html'}: not used: no page is made from it, and no template in use extends, includes or imports it"
+                      " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"]
+    assert [w for w in build(site).warnings if ": not used:" in w] == unused  # said again by a build with nothing to do
