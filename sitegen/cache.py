@@ -569,7 +569,8 @@ def make_cache_dir(site_dir: Path) -> Path:
     """The cache folder, created if need be."""
     folder = cache_dir(site_dir)
     if not folder.is_dir():
-        folder.mkdir(parents=True)
+        # exist_ok: two builds started together both get here (one then waits for the lock).
+        folder.mkdir(parents=True, exist_ok=True)
         # Like .pytest_cache: git ignores the folder, backup tools skip it.
         write_if_changed(folder / ".gitignore", b"# Created by sitegen; safe to delete.\n*\n")
         write_if_changed(

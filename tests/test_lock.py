@@ -176,3 +176,23 @@ def test_a_link_at_the_lock_is_refused_and_its_target_left_alone(make_site: Make
         pass
     (site / CACHE_DIR / "lock").unlink()
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+
+
+def test_a_cache_folder_made_meanwhile_by_another_build_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two builds of a site with no cache folder, started together: the second found it
+    missing, then failed to make it ("cannot be written: File exists")."""
+    from sitegen.cache import cache_dir
+
+    site = tmp_path / "site"
+    site.mkdir()
+    looked = Path.is_dir
+
+    def made_just_after_the_look(self: Path) -> bool:
+        if self == cache_dir(site) and not looked(self):
+            self.mkdir()  # the other build, between this one's look and its mkdir
+            return False
+        return looked(self)
+
+    monkeypatch.setattr(Path, "is_dir", made_just_after_the_look)
+    with site_lock(site):
+        assert (cache_dir(site) / "CACHEDIR.TAG").is_file()
