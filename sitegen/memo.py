@@ -211,6 +211,9 @@ class Memo:
             known = {r.article.body_sha: r.article.body for r in previous.values() if r.article is not None}
             context = _ParseContext(config, Converter(known), digests, str(content_dir))
             results = workers.map(_parse_one, todo, context=context, label="Reading content")
+            # One dict of settings read for all the records whose parse read the same (nearly
+            # all): each came from its worker with a copy of its own, 8 MiB at 10,000 files.
+            shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
             for name, (state, record, images) in zip(todo, results, strict=True):
                 if state is not None:
                     self.inputs.record(name, state)
@@ -218,7 +221,8 @@ class Memo:
                     self.inputs.refused(name)
                 for path, image in images.items():
                     self.inputs.record(path, image)
-                records[name] = record
+                reads = shared.setdefault(tuple(record.reads.items()), record.reads)
+                records[name] = record if reads is record.reads else msgspec.structs.replace(record, reads=reads)
         self.parsed = len(todo)
         self.parse_records = records
         return records
