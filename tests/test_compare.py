@@ -23,6 +23,13 @@ from sitegen.ledger import LEDGER_NAME
 Against = Callable[..., tuple[int, str]]
 
 
+def passed_with_notes(result: tuple[int, str]) -> list[str]:
+    """The notes of a check --against that passed (run by ``against``)."""
+    status, output = result
+    assert status == 0, output
+    return [line for line in output.splitlines() if line.startswith("note: ")]
+
+
 def story(i: int, **meta: object) -> str:
     return article_md(f"Story {i}", date=f"2025-02-{i + 1:02d}T09:00:00+00:00", body=f"Text of story {i}.", id=f"urn:test:{i}", **meta)
 
@@ -69,14 +76,12 @@ def test_an_article_taken_down_passes_with_a_note(site: Path, against: Against) 
     """Its content file deleted on purpose (a legal request, a retraction): the ledger still
     records it published, no file holds its id, so the deploy goes through, said once."""
     (site / "content" / "s05.md").unlink()  # in archive 2, full and published
-    status, output = against()
-    assert status == 0, output
-    notes = [line for line in output.splitlines() if line.startswith("note: ")]
-    assert notes == [
+    result = against()
+    assert passed_with_notes(result) == [
         "note: taken down: urn:test:5 (Story 5, https://example.org/news/2025/02/s05/): no content file or seed holds it any more,"
         " and the ledger records it published; it leaves the feed and its archives"
     ]
-    assert "0 problems (1 note)" in output
+    assert "0 problems (1 note)" in result[1]
     assert "urn:test:5" in (site / "content" / LEDGER_NAME).read_text()
 
 
@@ -217,10 +222,7 @@ def test_a_site_moved_to_another_address_is_one_note(site: Path, against: Agains
     each archived entry in each format."""
     toml = site / "sitegen.toml"
     toml.write_text(toml.read_text().replace("https://example.org/news/", "https://news.example.com/"))
-    status, output = against()
-    assert status == 0, output
-    notes = [line for line in output.splitlines() if line.startswith("note: ")]
-    assert notes == [
+    assert passed_with_notes(against()) == [
         "note: the site moved from https://example.org/news/ to https://news.example.com/: its feeds and archives give the new addresses"
         " (readers that keep archives show the old ones until they fetch them again); readers subscribed at the old address need it to redirect"
     ]
