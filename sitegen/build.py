@@ -193,11 +193,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
-    report.warnings += [
-        f"{site_dir / 'templates' / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
-        " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
-        for name in tools.renderer.unused(o.page.template for o in outputs if isinstance(o, plan.PageOutput))
-    ]
+    report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
     report.scheduled = len(history.held_back)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import jinja2
 import jinja2.meta
@@ -240,15 +241,20 @@ class Renderer:
             pending.extend(refs)
         return found
 
-    def unused(self, templates: Iterable[str]) -> list[str]:
-        """The site's own template files of names the theme has none of (``static/`` aside)
-        that none of ``templates`` (those pages are made from) uses, nor any template they
-        extend, include or import: a misspelt name, or a new kind of page, which takes more
-        than a template."""
+    def unused_warnings(self, templates: Iterable[str], folder: Path) -> list[str]:
+        """A warning for each of the site's own template files (in ``folder``) of a name the
+        theme has none of (``static/`` aside) that none of ``templates`` (those pages are made
+        from) uses, nor any template they extend, include or import: a misspelt name, or a
+        new kind of page, which takes more than a template."""
         used: set[str] = set()
         for name in set(templates):
             used |= self._closure(name)
-        return sorted(name for name in self.theme.additions - used if not name.startswith(STATIC) and name in self.theme.files)
+        return [
+            f"{folder / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
+            " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
+            for name in sorted(self.theme.additions - used)
+            if not name.startswith(STATIC) and name in self.theme.files
+        ]
 
     def current_references(self) -> dict[str, tuple[str, ...] | None]:
         """What the templates in use refer to, for the next build (old sources dropped)."""

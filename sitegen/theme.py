@@ -57,8 +57,6 @@ class Theme:
         self.files: dict[str, tuple[Path, bytes]] = {}
         self.problems: list[SitegenError] = []
         """The files left out, each as an error naming it, for the build's report."""
-        self.additions: set[str] = set()
-        """The site's own files (in its templates/) of names the theme has none of."""
         self._fingerprints: dict[str, str] | None = None
         own = site_dir / "templates"
         names_of: dict[Path, set[str]] = {}
@@ -79,6 +77,7 @@ class Theme:
                     if data is not None and rel not in self.files:
                         self.files[rel] = (path, data)
         self.additions = names_of.get(own, set()) - names_of.get(default_theme_dir(), set())
+        """The site's own files (in its templates/) of names the theme has none of."""
 
     def _read(self, path: Path, inputs: Inputs, limit: int, report: bool) -> bytes | None:
         """The bytes of ``path``, recorded as an input; None (and, if ``report``, a problem)
