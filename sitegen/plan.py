@@ -160,6 +160,15 @@ class FileOutput(Output):
 
 
 @dataclass(frozen=True, slots=True)
+class RootFile(FileOutput):
+    """A file of the templates' ``root/`` folder, copied to its place at the top of the
+    output folder (theme.ROOT). It never takes the place of a file the site makes."""
+
+    origin: Path
+    """The file it is copied from, for the error when it cannot be."""
+
+
+@dataclass(frozen=True, slots=True)
 class ImageOutput(Output):
     """An image of content/: copied as it is (``width`` 0), or a copy resized to ``width``."""
 
@@ -250,8 +259,11 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     outputs += search.plan_index(site, made or {})
-    # The redirect lists come after the redirects they list, but their places are taken now.
-    kept, errors, collided = _drop_collisions([*outputs, *(FileOutput(path, b"") for path in LISTS)])
+    # The redirect lists come after the redirects they list, but their places are taken now;
+    # the site's own root files, last, yield to every file the site makes.
+    lists = [FileOutput(path, b"") for path in LISTS]
+    root = [RootFile(path, data, origin) for path, data, origin in theme.root_files()]
+    kept, errors, collided = _drop_collisions([*outputs, *lists, *root])
     kept = [o for o in kept if o.path not in LISTS]
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
@@ -360,6 +372,13 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
             folders.update(parents)
         else:
             owner = output.owner
+            if isinstance(output, RootFile):
+                if taken == output.path:
+                    said = f"not copied: the site makes /{taken} itself (to change one of its pages, edit its template: README, Templates)"
+                else:
+                    said = f"not copied: the site has /{taken} as a {'folder' if taken.endswith('/') else 'file'}"
+                errors.append(OutputError(output.origin, said))
+                continue
             if owner is None:
                 errors.append(OutputError(output.path, f"its page would overwrite /{taken}, which the site needs; change 'slug'"))
                 continue

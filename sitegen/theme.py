@@ -18,6 +18,11 @@ symbolic link or not a regular file (cache.read_file): a FIFO would hang the bui
 STATIC = "static/"
 """Where the theme's static files are, in templates/ and in the output folder alike."""
 
+ROOT = "root/"
+"""Files copied to the top of the output folder as they are, at the addresses hosts and
+crawlers ask for by name: ``root/ads.txt`` is ``/ads.txt``, ``root/.well-known/security.txt``
+is ``/.well-known/security.txt``, ``root/CNAME`` is GitHub Pages' custom domain."""
+
 ONE_ADDRESS = frozenset(("static/feed.xsl",))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
 (feeds.STYLESHEET) by its one address, which must not change with it, as archive
@@ -102,6 +107,13 @@ class Theme:
         for rel in sorted(self.files):
             if rel.startswith(STATIC):
                 yield rel, self.files[rel][1]
+
+    def root_files(self) -> Iterator[tuple[str, bytes, Path]]:
+        """The ``root/`` files: each one's site path, bytes and file."""
+        for rel in sorted(self.files):
+            if rel.startswith(ROOT):
+                path, data = self.files[rel]
+                yield rel.removeprefix(ROOT), data, path
 
     def fingerprints(self) -> dict[str, str]:
         """Each static file's site path -> the path of its fingerprinted copy

@@ -303,6 +303,59 @@ def test_nojekyll_marker(site: Path) -> None:
     assert (site / "output" / ".nojekyll").read_bytes() == b""
 
 
+ROOT_FILES = {
+    "ads.txt": b"google.com, pub-0000000000000000, DIRECT, f08c47fec0942fa0\n",
+    "CNAME": b"news.example.org\n",
+    ".well-known/security.txt": b"Contact: mailto:security@example.org\nExpires: 2030-01-01T00:00:00.000Z\n",
+    "google0123456789abcdef.html": b"google-site-verification: google0123456789abcdef.html",
+}
+
+
+def test_root_files_are_copied_to_the_top_of_the_output_folder_and_follow_their_changes(site: Path) -> None:
+    """ads.txt, a custom domain's CNAME, .well-known/: files hosts and crawlers ask for by name."""
+    root = site / "templates" / "root"
+    for name, data in ROOT_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    out = site / "output"
+    report = build(site)
+    assert report.ok and not report.warnings, (report.errors, report.warnings)
+    assert {name: (out / name).read_bytes() for name in ROOT_FILES} == ROOT_FILES
+    assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == ROOT_FILES["ads.txt"]
+    assert not (out / "root").exists()
+    # Served the way a host serves it, links and all: the verification page is no page of the site's.
+    assert check_output(out, load_config(site)) == []
+    before = mtimes(out)
+    assert build(site).written.written == [] and mtimes(out) == before
+    (root / "ads.txt").write_bytes(b"example.com, 1, DIRECT\n")
+    (root / "CNAME").unlink()
+    report = build(site)
+    assert report.written.written == sorted(["ads.txt", *(f"ads.txt{suffix}" for suffix in COPIES)])
+    assert (out / "ads.txt").read_bytes() == b"example.com, 1, DIRECT\n"
+    assert not (out / "CNAME").exists() and not [p for p in report.written.removed if not p.startswith("CNAME")]
+
+
+def test_a_root_file_never_takes_the_place_of_a_file_the_site_makes(site: Path, runner: CliRunner) -> None:
+    root = site / "templates" / "root"
+    (root / "tags").mkdir(parents=True)
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    (root / "tags" / "x.txt").write_text("fine: /tags/ is a folder")
+    (root / "feeds").write_text("a file where the site has a folder")
+    (root / "atom.xml").write_text("<feed/>")
+    (root / "ads.txt").write_text("example.com, 1, DIRECT\n")
+    out = site / "output"
+    expected = tree(out)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for name in ("robots.txt", "atom.xml"):
+        assert f"templates/root/{name}: not copied: the site makes /{name} itself" in result.output
+    assert "templates/root/feeds: not copied: the site has /feeds/ as a folder" in result.output
+    # The site's files are its own; the others are copied all the same.
+    assert (out / "robots.txt").read_bytes() == expected["robots.txt"] and (out / "atom.xml").read_bytes() == expected["atom.xml"]
+    assert (out / "feeds").is_dir() and (out / "ads.txt").is_file() and (out / "tags" / "x.txt").is_file()
+
+
 def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
     """The bucket would serve them as pages: _headers, _redirects and the nginx map are read
     by a host, and .nojekyll by GitHub Pages."""
