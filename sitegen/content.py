@@ -556,7 +556,7 @@ def parse_article(
         aliases=_aliases(meta, config, fail, lambda m: warnings.append(f"{path}:{line_of(document, 'aliases', ':') or 2}: aliases: {m}")),
         image=image,
         media=tuple(images_mod.unique(media)),
-        tags=tuple(sorted(tags.values(), key=lambda t: t.slug)),
+        tags=tuple(tags.values()),  # as written: the first is the section the theme labels it with
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,

@@ -446,6 +446,17 @@ def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site
     assert [w for w in build(site, overrides={"drafts": True}).warnings if "draft.md" in w] == []
 
 
+def test_tags_keep_the_order_they_are_written_in(make_site: MakeSite) -> None:
+    """The first tag is the section the page, its card and "More in" name: the editor's
+    choice, not the alphabet's. A name given twice (in any case) counts once, where it came first."""
+    site = make_site(content={"a.md": article_md("A", tags="[Transport, Business, transport, Arts]"), "b.md": article_md("B", tags="[Business, Transport]")})
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//p[@class='kicker']/a/text()") == ["Transport"]
+    assert page.xpath("//p[@class='tags']/a/text()") == ["Transport", "Business", "Arts"]
+    assert page.xpath("//section[@class='more']/h2/a/@href") == ["/tags/transport/"]
+
+
 def test_an_article_keeps_at_most_thirty_tags_and_says_so(make_site: MakeSite) -> None:
     """Each tag is a page and feeds listing the article with all its tags: a line of 600
     tags would make 600 pages of 600 links each. The first ones are kept, with a warning."""

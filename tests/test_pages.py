@@ -46,7 +46,7 @@ def json_ld(doc: Any) -> dict[str, Any]:
 def news(make_site: MakeSite) -> Path:
     content = {
         f"s{i}.md": article_md(
-            f"Story {i}", date=f"2024-05-{i + 1:02d}T09:00:00+02:00", slug=f"s{i}", tags="[World, Sport]" if i % 2 else "[Sport]",
+            f"Story {i}", date=f"2024-05-{i + 1:02d}T09:00:00+02:00", slug=f"s{i}", tags="[Sport, World]" if i % 2 else "[Sport]",
             summary=f"'Summary {i}.'",
         )
         for i in range(8)
