@@ -195,7 +195,7 @@ def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
     assert report.rendered == 3 and originals(written) == {"tags/index.html"}  # and its two compressed copies
     # base.html is used by every page.
     shutil.copy(Path(__file__).parent.parent / "templates" / "base.html", site / "templates" / "base.html")
-    edit(site / "templates" / "base.html", "<main>", '<main class="wide">')
+    edit(site / "templates" / "base.html", '<main id="main">', '<main id="main" class="wide">')
     report, written = step(site)
     assert {p for p in written if p.endswith(".html")} == {p for p in tree(site / "output") if p.endswith(".html")}
     assert not any(p.endswith((".xml", ".json")) for p in originals(written))

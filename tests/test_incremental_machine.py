@@ -206,7 +206,7 @@ def _changed(name: str, old: str, new: str) -> str:
 # Site templates, static and root files: each overrides the theme's file of that name, or is new.
 TEMPLATES = {
     "base.html: the theme's": ("base.html", _theme("base.html")),
-    "base.html: wide main": ("base.html", _changed("base.html", "<main>", '<main class="wide">')),
+    "base.html: wide main": ("base.html", _changed("base.html", '<main id="main">', '<main id="main" class="wide">')),
     "base.html: article count": ("base.html", _changed("base.html", "</footer>", '  <p class="count">{{ site.articles | length }} articles</p>\n</footer>')),
     "base.html: includes note.html": ("base.html", _changed("base.html", "</footer>", '{% include "note.html" %}\n</footer>')),
     "article.html: extra line": ("article.html", _changed("article.html", "</article>", '<p class="extra">An extra line.</p>\n</article>')),

@@ -176,9 +176,38 @@ def test_a_logo_file_the_site_lacks_is_left_out_of_article_data(make_site: MakeS
     assert json_ld(parse(page))["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://cdn.example/logo.png"}
 
 
-def test_every_page_has_exactly_one_h1(news: Path) -> None:
+def test_every_page_has_exactly_one_h1_and_a_link_past_the_header_to_it(news: Path) -> None:
     for page in news.rglob("*.html"):
-        assert len(parse(page).xpath("//h1")) == 1, page
+        doc = parse(page)
+        assert len(doc.xpath("//h1")) == 1, page
+        # The first thing a keyboard reaches: a link to the main content, past the site's links.
+        assert doc.xpath("//body/*[1]/@href") == ["#main"] and len(doc.xpath("//main[@id='main']//h1")) == 1, page
+        assert meta(doc, "robots")[-1:] in (["max-image-preview:large"], ["noindex"]), page
+
+
+def test_every_page_search_engines_index_is_described_apart_and_briefly(news: Path) -> None:
+    """Pages alike are taken for copies of one another; results show about 160 characters."""
+    described: dict[str, str] = {}
+    for page in sorted(news.rglob("*.html")):
+        doc = parse(page)
+        if "noindex" in meta(doc, "robots"):
+            continue
+        (description,) = meta(doc, "description")
+        assert 0 < len(description) <= 160, (page, description)
+        assert description not in described, (page, described.get(description))
+        described[description] = str(page)
+    assert described["Sport: the latest from Daily Test (page 2)"] == str(news / "tags/sport/page/2/index.html")
+    assert described["The articles of Daily Test in May 2024"] == str(news / "archive/2024/05/index.html")
+
+
+def test_a_long_summary_is_cut_at_a_word_for_search_results_and_kept_whole_for_sharing(tmp_path: Path) -> None:
+    long = " ".join(f"word{i}" for i in range(60))
+    doc = render(tmp_path, [article(0, summary=long)], "2024/06/a0/")
+    (description,) = meta(doc, "description")
+    assert len(description) <= 160 and description.endswith("…")
+    words = description.removesuffix("…").split()
+    assert words == long.split()[: len(words)] and len(words) > 20  # whole words only
+    assert meta(doc, "og:description") == [long] and json_ld(doc)["description"] == long
 
 
 def test_subscribe_page_lists_every_feed(news: Path) -> None:
@@ -294,6 +323,9 @@ def test_listing_cards_carry_image_byline_and_the_lead_is_not_lazy(tmp_path: Pat
     doc = render(tmp_path, [article(0, image=IMAGE, authors=AUTHORS), article(1, image=IMAGE), article(2)], "")
     cards = doc.xpath("//article")
     assert cards[0].xpath("img/@loading") == [] and cards[1].xpath("img/@loading") == ["lazy"] and cards[2].xpath("img") == []
+    # A tag's page has no lead story, but its first picture is as much in view when it opens.
+    tagged = render(tmp_path, [article(0, image=IMAGE), article(1, image=IMAGE)], "tags/world/").xpath("//article/img")
+    assert [img.get("loading") for img in tagged] == [None, "lazy"]
     assert cards[0].xpath("img/@srcset") == ["/images/harbour-480.jpg 480w, /images/harbour-800.jpg 800w, /images/harbour.jpg 1200w"]
     assert cards[0].xpath("p[@class='meta']")[0].text_content().startswith("By Ada Quay, Bo Li · ")
 
