@@ -40,6 +40,8 @@ from .model import Article, Author, Image, ImageSize, Tag
 from .redirects import refused_alias
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     import markdown
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
@@ -93,11 +95,29 @@ class ContentReport:
     drafts: int = 0
 
 
-def new_markdown() -> markdown.Markdown:
+def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
+    """Python-Markdown with our extensions; ``lower_headings``: the text's headings one level
+    down (``#`` is an ``<h2>``)."""
     # Imported here: a build whose changed articles are all plain text never needs it.
     import markdown
+    from markdown.treeprocessors import Treeprocessor
 
-    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    class Subheadings(Treeprocessor):
+        """The text's headings one level down (``#`` is an ``<h2>``): the page's headline is
+        its one ``<h1>``, for screen readers' outline and search engines alike; a writer's
+        ``#`` was a heading within the story."""
+
+        def run(self, root: Element) -> None:
+            for element in root.iter():
+                element.tag = _LOWER_HEADING.get(element.tag, element.tag)
+
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    if lower_headings:
+        md.treeprocessors.register(Subheadings(md), "subheadings", 1)
+    return md
+
+
+_LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
 
 
 class Converter:
@@ -106,7 +126,7 @@ class Converter:
     def __init__(self, known: dict[str, bytes] | None = None) -> None:
         self.known: dict[str, bytes] = dict(known or {})
         """SHA-256 of a Markdown text -> its HTML, UTF-8 (from the cache, and from this run)."""
-        self._md: markdown.Markdown | None = None
+        self._md: dict[bool, markdown.Markdown] = {}
 
     def __call__(self, body: str) -> tuple[str, str]:
         """(SHA-256 of ``body``, its HTML)."""
@@ -118,18 +138,19 @@ class Converter:
         self.known[key] = html.encode("utf-8")
         return key, html
 
-    def convert(self, body: str) -> str:
+    def convert(self, body: str, lower_headings: bool = True) -> str:
         html = plain_paragraphs(body)
         if html is not None:
             return html
-        if self._md is None:
-            self._md = new_markdown()
-        self._md.reset()
+        md = self._md.get(lower_headings)
+        if md is None:
+            md = self._md[lower_headings] = new_markdown(lower_headings)
+        md.reset()
         try:
             with _time_limit(MARKDOWN_SECONDS):
-                return self._md.convert(body)
+                return md.convert(body)
         except (_TimeUp, RecursionError):
-            self._md = None  # interrupted mid-way: start the next text with a fresh one
+            del self._md[lower_headings]  # interrupted mid-way: start the next text with a fresh one
             raise
 
 
@@ -513,12 +534,15 @@ def parse_article(
     path_in_site = urls.article_path(config.permalink, slug, published)
     try:
         body_sha, body_html = convert(body)
+        # Hashed with its headings where Markdown puts them (# an <h1>), as articles were
+        # before pages moved them a level down: the move is no news to a reader.
+        hashed = convert.convert(body, lower_headings=False) if "<h" in body_html else body_html
     except _TimeUp as e:
         raise ContentError(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     if config.sanitize_html == "everywhere" and "<" in body:
-        body_html = text.sanitize_html(body_html)
+        body_html, hashed = text.sanitize_html(body_html), text.sanitize_html(hashed)
         # Not what the Markdown converts to: never to be looked up as such (Converter).
         body_sha = "sanitized:" + body_sha
     image = _image(meta, path, fail, images, warnings)
@@ -526,7 +550,7 @@ def parse_article(
     # What a reader sees: the text as converted (the links to image copies depend on the
     # page's address, which is not news) and the pictures themselves, by their bytes.
     # Articles without pictures hash as they always have: no feed shows them as updated.
-    converted = " ".join(body_html.split())
+    converted = " ".join(hashed.split())
     if "<img" in body_html:
         shown = body_html
         body_html = _body_images(body_html, path, path_in_site, images, media, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}"))

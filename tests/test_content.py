@@ -69,6 +69,17 @@ def test_markup_goes_through_python_markdown() -> None:
         assert Converter().convert(body) == new_markdown().convert(body)
 
 
+def test_the_texts_headings_start_below_the_headline(make_site: MakeSite) -> None:
+    """The headline is the page's one <h1>: a writer's "#" is a heading within the story."""
+    body = "# Part one\n\nText.\n\n## A detail\n\nMore.\n\n###### Smallest\n\nEnd."
+    assert Converter().convert(body) == "<h2>Part one</h2>\n<p>Text.</p>\n<h3>A detail</h3>\n<p>More.</p>\n<h6>Smallest</h6>\n<p>End.</p>"
+    site = make_site(content={"a.md": article_md("The headline", body=body)})
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert [h.text_content() for h in page.xpath("//h1")] == ["The headline"]
+    assert [h.tag for h in page.xpath("//div[@class='body']/*[starts-with(name(), 'h')]")] == ["h2", "h3", "h6"]
+
+
 def test_each_text_is_converted_once() -> None:
     converter = Converter()
     calls = []
