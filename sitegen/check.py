@@ -301,6 +301,11 @@ def _missing_page(url: str, out_dir: Path, links: urls.Urls) -> str | None:
 
 
 SITEMAPS = ("sitemap.xml", "news-sitemap.xml")
+_SITEMAP_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")  # a large site's (site.sitemaps)
+
+
+def _is_sitemap(rel: str) -> bool:
+    return rel in SITEMAPS or _SITEMAP_PART_RE.fullmatch(rel) is not None
 _LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 
@@ -413,13 +418,14 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
             problems += check_copy(path, rel, out_dir / copy[0], copy[1])
             continue
         feed = _is_feed(rel)
-        if (not feed and path.suffix != ".html" and rel not in SITEMAPS) or path.is_dir():
+        sitemap = _is_sitemap(rel)
+        if (not feed and path.suffix != ".html" and not sitemap) or path.is_dir():
             continue
         if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
             problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
         elif feed:
             problems += check_feed(path, rel, config, out_dir, found, anchors)
-        elif rel in SITEMAPS:
+        elif sitemap:
             problems += check_sitemap(path, rel, out_dir, links)
         else:
             problems += check_page(path, rel, out_dir, links, anchors)

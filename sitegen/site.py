@@ -159,11 +159,28 @@ def plan_pages(site: Site) -> list[Page]:
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     if site.config.search:  # not in the sitemap: a page of results is no page to index
         pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
-    pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": entries}))
+    pages += sitemaps(entries)
     news: dict[str, object] = {"articles": news_articles(site), "language": news_language(site.config.language)}
     pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
     return pages
+
+
+SITEMAP_URLS = 50_000
+"""The most addresses one sitemap may give (sitemaps.org): a site with more has an index."""
+
+
+def sitemaps(entries: Sequence[tuple[str, dt.datetime | None]]) -> list[Page]:
+    """``sitemap.xml`` listing ``entries`` (site path, last change); over SITEMAP_URLS of
+    them, an index of ``sitemap-1.xml``, ``sitemap-2.xml``... each listing that many at most.
+    Beside ``sitemap.xml``, not in a folder: a sitemap may list only addresses at or below
+    its own folder's."""
+    if len(entries) <= SITEMAP_URLS:
+        return [Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": tuple(entries)})]
+    parts = [tuple(entries[i : i + SITEMAP_URLS]) for i in range(0, len(entries), SITEMAP_URLS)]
+    pages = [Page("sitemap.xml", f"sitemap-{n}.xml", f"Sitemap {n}", {"entries": part}) for n, part in enumerate(parts, start=1)]
+    listed = tuple((page.path, max((d for _, d in part if d is not None), default=None)) for page, part in zip(pages, parts, strict=True))
+    return [Page("sitemap-index.xml", "sitemap.xml", "Sitemap", {"sitemaps": listed}), *pages]
 
 
 NEWS_DAYS = 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -12,7 +13,9 @@ from conftest import MakeSite, article_md
 from lxml import etree
 from lxml import html as lxml_html
 
+from sitegen import site as site_mod
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
 from sitegen.config import Config
 from sitegen.model import Article
@@ -118,6 +121,43 @@ def test_the_news_sitemap_lists_the_last_two_days_and_validates(make_site: MakeS
     assert "/syndicated/" not in sitemap and "/a4/" in sitemap
     robots = (out / "robots.txt").read_text()
     assert "Sitemap: https://example.org/n/news-sitemap.xml" in robots and "Sitemap: https://example.org/n/sitemap.xml" in robots
+
+
+def test_a_site_over_the_sitemap_limit_has_an_index_of_sitemaps_beside_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sitemaps.org: at most 50,000 addresses a sitemap (here 4), and a sitemap lists only
+    addresses under its own folder: the parts are beside sitemap.xml, which indexes them."""
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i + 1}T10:00:00+00:00", updated=f"'2024-04-0{i + 1}T10:00:00+00:00'") for i in range(6)}
+    site = make_site(content=content, config='base_url = "https://example.org/n/"\n')
+    assert build(site).ok
+    out = site / "output"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = etree.parse(str(out / "sitemap.xml"))
+    listed = [(loc.text, loc.getnext().text if loc.getnext() is not None else None) for loc in whole.iterfind("s:url/s:loc", ns)]
+    assert len(listed) > 8 and not list(out.glob("sitemap-*.xml"))
+
+    monkeypatch.setattr(site_mod, "SITEMAP_URLS", 4)
+    shutil.rmtree(site / CACHE_DIR)  # (the limit is no input: the build would have nothing to do)
+    assert build(site).ok
+    index = etree.parse(str(out / "sitemap.xml"))
+    index_schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd")))
+    assert index_schema.validate(index), (index_schema.error_log.last_error, etree.tostring(index))
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=ns)
+    assert parts == [f"https://example.org/n/sitemap-{n}.xml" for n in range(1, -(-len(listed) // 4) + 1)]
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
+    found = []
+    for n, lastmod in enumerate(index.xpath("//s:sitemap/s:lastmod/text()", namespaces=ns), start=1):
+        part = etree.parse(str(out / f"sitemap-{n}.xml"))
+        assert schema.validate(part), (n, schema.error_log.last_error)
+        entries = [(loc.text, loc.getnext().text if loc.getnext() is not None else None) for loc in part.iterfind("s:url/s:loc", ns)]
+        assert 0 < len(entries) <= 4 and lastmod == max(d for _, d in entries if d)  # when the part last changed
+        found += entries
+    assert found == listed  # every address, in the same order
+    assert "Sitemap: https://example.org/n/sitemap.xml" in (out / "robots.txt").read_text()
+    assert check_output(out, Config(base_url="https://example.org/n/")) == []
+    # Back under the limit, the parts go.
+    monkeypatch.setattr(site_mod, "SITEMAP_URLS", 50_000)
+    shutil.rmtree(site / CACHE_DIR)
+    assert build(site).ok and not list(out.glob("sitemap-*.xml")) and etree.parse(str(out / "sitemap.xml")).getroot().tag.endswith("urlset")
 
 
 def test_the_news_sitemap_counts_by_date_and_holds_at_most_1000() -> None:
