@@ -563,6 +563,14 @@ def parse_article(
     if image is not None:  # a new picture is news to a reader too
         seen += [image.url, image.alt, image.caption, image.credit]
     visible = "\0".join(seen)
+    opening = _opens_with(body_html, summary)
+    if not opening and meta.get("import_hash") and summary.endswith("…") and meta.get("summary"):
+        # Imports before this one copied the start of the text into ``summary``: once an
+        # editor changes how the text begins, pages show the old words above the new.
+        warnings.append(
+            f"{path}:{line_of(document, 'summary', ':') or 2}: summary: copied from the text when it was imported, and no longer how"
+            " the text begins, so pages show it above the text; delete the line to have the summary follow the text"
+        )
     record = ArticleRecord(
         id=article_id,
         title=title,
@@ -584,7 +592,7 @@ def parse_article(
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,
-        summary_is_opening=_opens_with(body_html, summary),
+        summary_is_opening=opening,
         draft=draft,
     )
     return record, warnings

@@ -168,13 +168,14 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
 
 
 def render_markdown(seed: SeedArticle, slug: str, date: dt.datetime) -> str:
-    """The content file for ``seed``: YAML front matter + escaped Markdown body."""
+    """The content file for ``seed``: YAML front matter + escaped Markdown body. No
+    ``summary``: the one made from the text's start (the same words) follows the text when
+    an editor changes how it begins; a copy here would stay behind, shown above the text."""
     meta = {
         "title": seed.title,
         "slug": slug,
         "date": dates.format_iso(date),
         "id": seed_id(seed.name),
-        "summary": text.summarize(" ".join(seed.paragraphs)),
         "tags": list(seed.tags),
         "source": seed.origin,
         "related": list(seed.related),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import errno
 import json
 import os
@@ -22,10 +23,10 @@ from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.config import Config, ImportRules
-from sitegen.content import load_content, new_markdown
+from sitegen.content import Converter, load_content, new_markdown, parse_article
 from sitegen.errors import OutputError, SeedError
 from sitegen.seeds import import_seeds, is_hand_edited, parse_seed, render_markdown
-from sitegen.text import escape_markdown
+from sitegen.text import escape_markdown, summarize
 
 GOLDEN = DATA / "golden" / "000_e39c6646365b1e6c.md"
 
@@ -175,6 +176,52 @@ def test_any_seed_line_renders_as_its_own_text(line: str) -> None:
     tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
     assert [el.tag for el in tree.iter()] == ["div", "p"], rendered
     assert " ".join(tree.text_content().split()) == " ".join(line.split())
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=150), min_size=1, max_size=5))
+def test_an_imported_article_is_summed_up_as_imports_that_wrote_a_summary_did(paragraphs: list[str]) -> None:
+    """The import writes no ``summary`` (one copied from the text stayed behind when an
+    editor changed how the text begins); the summary made from the text is the one earlier
+    imports wrote, so no article they imported shows as updated."""
+    data = ("Title\n\n" + "\n\n".join(paragraphs) + "\n").encode()
+    try:
+        seed = parse_seed(data, Path("000_0123456789abcdef.txt"), ImportRules())
+    except SeedError:
+        return
+    document = render_markdown(seed, "title", dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert "\nsummary:" not in document
+    article = parse_article("content/000_0123456789abcdef.md", document, Config(), Converter())[0]
+    assert article is not None and article.summary == summarize(" ".join(seed.paragraphs)) and article.summary_is_opening
+
+
+def test_a_summary_an_older_import_copied_is_named_once_the_text_no_longer_begins_with_it(make_site: MakeSite) -> None:
+    site = make_site(sample=True)
+    assert build(site).ok
+    path = site / "content" / "000_e39c6646365b1e6c.md"
+    text = path.read_text()
+    opening = "The possibility that North Korea may conduct a nuclear test is certainly real"
+    words = summarize(" ".join(parse_seed(SAMPLE_SEED.read_bytes(), SAMPLE_SEED, ImportRules()).paragraphs))
+    # As imports before this one wrote it: the start of the text, cut, as its summary.
+    path.write_text(text.replace("\ntags:", f"\nsummary: {words}\ntags:", 1))
+    report = build(site)
+    assert report.ok and report.warnings == []
+    front, end, body = path.read_text().partition("\n---\n")
+    path.write_text(front + end + body.replace(opening, "The chance that North Korea may test a bomb is real"))
+    report = build(site)
+    line = path.read_text().splitlines().index(f"summary: {words}") + 1
+    assert report.warnings == [
+        f"{path}:{line}: summary: copied from the text when it was imported, and no longer how the text begins,"
+        " so pages show it above the text; delete the line to have the summary follow the text"
+    ]
+    (page,) = (site / "output").glob("*/*/north-koreas-remarkable-improvement-in-missile-tech-that-cant-be-ignored/index.html")
+    assert lxml_html.fromstring(page.read_bytes()).xpath("//p[@class='standfirst']/text()") == [words]
+    # Deleted, the summary follows the text; one an editor wrote (no cut) is theirs to show.
+    path.write_text(path.read_text().replace(f"summary: {words}\n", ""))
+    report = build(site)
+    assert report.warnings == [] and lxml_html.fromstring(page.read_bytes()).xpath("//p[@class='standfirst']") == []
+    path.write_text(path.read_text().replace("\ntags:", "\nsummary: Tokyo says a test is coming.\ntags:", 1))
+    assert build(site).warnings == []
 
 
 @pytest.mark.parametrize(
