@@ -170,6 +170,11 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
     Raises SitegenError when ``where`` holds no feed at all."""
     if not where.startswith(("http://", "https://")) and not Path(where).is_dir():
         raise SitegenError(None, f"{where} is neither an output folder nor an http(s) address")
+    if not where.startswith(("http://", "https://")) and Path(where).resolve() == out.resolve():
+        # A build writes over its output folder: compared with itself, any build passes.
+        raise SitegenError(
+            None, f"{where} is the output folder being checked: give a copy of the last build's (made before this build) or the live site's address"
+        )
     old = read_build(where)
     if not any(feed.entries for feed in old.values()):
         why = next((f" ({reason})" for feed in old.values() for reason in feed.unreadable), "")

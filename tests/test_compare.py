@@ -335,6 +335,10 @@ def test_against_nothing_says_so(site: Path, runner: CliRunner, tmp_path: Path) 
     (tmp_path / "empty").mkdir()
     result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "empty")])
     assert result.exit_code == 1 and "no feed found" in result.output
+    # The folder the build just wrote over: compared with itself, any build would pass.
+    for same in (site / "output", site / "output" / "." ):
+        result = runner.invoke(main, ["check", "--site", str(site), "--against", str(same)])
+        assert result.exit_code == 1 and "is the output folder being checked: give a copy of the last build's" in result.output, result.output
 
 
 def test_a_live_site_that_cannot_be_reached_says_why(site: Path, runner: CliRunner, no_proxy: None) -> None:
