@@ -191,6 +191,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + made_errors + rendering.errors
     )
     report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
+    report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")

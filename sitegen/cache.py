@@ -216,6 +216,8 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     files: dict[str, str] = {}
     """Other files the parse read (images), each with its SHA-256 or "absent": the record
     holds while every one of them is as it was."""
+    draft_id: str = ""
+    """A draft's article id: a build warns when the ledger has it published."""
 
 
 class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):

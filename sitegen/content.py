@@ -93,6 +93,8 @@ class ContentReport:
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     drafts: int = 0
+    draft_ids: dict[str, str] = field(default_factory=dict)
+    """The drafts' article ids -> their files."""
 
 
 def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
@@ -1005,7 +1007,18 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
         return state, _record(state, fields, files=images.files, error=e.reason, line=e.line)
     except RecursionError:
         return state, _record(state, fields, files=images.files, error="is nested too deeply to read")
-    return state, _record(state, fields, files=images.files, warnings=tuple(warnings), article=article, draft=article is None)
+    if article is None:
+        return state, _record(state, fields, files=images.files, warnings=tuple(warnings), draft=True, draft_id=_draft_id(path, document))
+    return state, _record(state, fields, files=images.files, warnings=tuple(warnings), article=article)
+
+
+def _draft_id(path: str, document: str) -> str:
+    """The article id of the draft ``document`` ("" if its front matter gives a bad one)."""
+    try:
+        meta, _ = _front_matter(path, document)
+        return _article_id(meta, path, lambda key, message: ContentError(path, message))
+    except (SitegenError, RecursionError):
+        return ""
 
 
 def _record(state: FileState | None, fields: dict[str, str] | None, **outcome: Any) -> ParseRecord:
@@ -1172,6 +1185,8 @@ def collect(records: dict[str, ParseRecord]) -> ContentReport:
             report.errors.append(ContentError(name, record.error, record.line))
         elif record.draft:
             report.drafts += 1
+            if record.draft_id:
+                report.draft_ids.setdefault(record.draft_id, name)
         else:
             report.articles.append(article_from_record(name, record, tags))
     return report

@@ -36,7 +36,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,25 @@ def read_history(
     history = work_out_history(content_dir, articles, config, stored, now, record_urls)
     write_history(content_dir, history, inputs, errors)
     return history
+
+
+def withdrawn_warnings(drafts: Mapping[str, str], stored: Ledger | None) -> list[str]:
+    """A warning for each of ``drafts`` (article id -> content file) that the ledger
+    ``stored`` has published: ``draft: true`` takes it down, which readers cannot unsee."""
+    published = stored.articles if stored is not None else {}
+    warnings = []
+    for article_id, file in sorted(drafts.items(), key=lambda item: item[1]):
+        if (entry := published.get(article_id)) is not None and entry.seq:
+            try:
+                line = line_of(Path(file).read_text(encoding="utf-8", errors="replace"), "draft", ":")
+            except OSError:
+                line = None
+            warnings.append(
+                f"{file}:{line or 2}: draft: true, but the article is out already: this build takes its page and feed entries"
+                " down, and feed readers keep what they saw (check --against stops such a deploy); remove the line to"
+                " publish it again, or to take it down, delete the file (and its seed)"
+            )
+    return warnings
 
 
 def work_out_history(

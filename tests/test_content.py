@@ -314,6 +314,27 @@ def test_draft_must_be_true_or_false(make_site: MakeSite, value: str) -> None:
     assert [str(e) for e in report.errors] == [f"{site / 'content' / 'a.md'}:4: draft: must be true or false, not {yaml.safe_load(value)!r}"]
 
 
+def test_a_published_article_made_a_draft_is_named_as_taken_down(make_site: MakeSite, runner: CliRunner) -> None:
+    """``draft: true`` on an article readers have seen takes it out of the site and the
+    feeds: the build says so (a draft never published is no news)."""
+    site = make_site(content={"a.md": article_md("Out already"), "b.md": article_md("Other"), "c.md": article_md("Not yet", draft="true")})
+    assert build(site).warnings == []
+    path = site / "content" / "a.md"
+    path.write_text(path.read_text().replace("---\n\n", "draft: true\n---\n\n", 1))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "draft: true" in line]
+    assert said == [
+        f"warning: {path}:4: draft: true, but the article is out already: this build takes its page and feed entries down, and feed readers"
+        " keep what they saw (check --against stops such a deploy); remove the line to publish it again, or to take it down, delete the file (and its seed)"
+    ]
+    assert (site / "output" / "2024" / "05" / "b" / "index.html").is_file() and not (site / "output" / "2024" / "05" / "a").exists()
+    # A preview of drafts shows it, and says nothing; published again, nothing either.
+    assert build(site, overrides={"drafts": True}).warnings == []
+    path.write_text(path.read_text().replace("draft: true\n", ""))
+    assert build(site).warnings == [] and (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+
+
 def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", titel="'Typo'", colour="red")})
     report = build(site)
