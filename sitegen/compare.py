@@ -363,6 +363,7 @@ def compare(
     taken: dict[str, Entry] = {}  # said once, not once a format
     once: dict[str, Problem] = {}  # likewise
     relocated: dict[tuple[str, str], Problem] = {}  # likewise
+    redated: dict[str, Problem] = {}  # likewise
     for fmt in FORMATS:
         before, after = old.get(fmt, Feed()), new.get(fmt, Feed())
         name = after.subscription or before.subscription
@@ -370,6 +371,8 @@ def compare(
             problems += [Problem(name, f"in {what}, {reason}: what it holds was not compared") for reason in feed.unreadable]
         changed, gone = _changes(name, before, after)
         problems += changed
+        for entry_id, note in _redated(before, after):
+            redated.setdefault(entry_id, note)
         for problem in _forgotten(before, after, sources) + (_unredirected(before, after, serves) if serves else []):
             once.setdefault(problem.message, problem)
         fresh = [e for e in after.entries.values() if e.id not in before.entries]
@@ -407,6 +410,7 @@ def compare(
             if published is not None and published > now and not _was_out(before.entries.get(entry.id), now):
                 problems.append(Problem(name, f"entry {entry.id} ({entry.title}) is dated {entry.published}, in the future: a scheduled article is out"))
     notes += _takedowns(taken.values(), sources)
+    notes += redated.values()
     notes += relocated.values()
     return Comparison(tuple(problems + list(once.values())), tuple(notes))
 
@@ -515,6 +519,27 @@ def _changes(name: str, before: Feed, after: Feed) -> tuple[list[Problem], list[
         elif now.updated != entry.updated and (now.text, now.title, now.published) == (entry.text, entry.title, entry.published):
             problems.append(Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread"))
     return problems, gone
+
+
+def _redated(before: Feed, after: Feed) -> list[tuple[str, Problem]]:
+    """(id, note) of each entry out in both builds whose publication date changed: a
+    correction, most likely, but readers that sort by date move it, to the top of the feed
+    when it is dated later (as a lost ledger dates an article anew)."""
+    found = []
+    for entry in before.entries.values():
+        now = after.entries.get(entry.id)
+        if now is None or not entry.published or not now.published or now.published == entry.published:
+            continue
+        try:
+            earlier, later = dates.parse_date(entry.published, dt.UTC), dates.parse_date(now.published, dt.UTC)
+        except ValueError:
+            continue
+        if earlier == later:  # the same instant, written another way (another offset)
+            continue
+        where = "up the feed: readers that sort by date show it among the newest again" if later > earlier else "down the feed"
+        said = f"entry {entry.id} ({now.title}): its publication date moved from {entry.published} to {now.published}, {where}"
+        found.append((entry.id, Problem(after.subscription or before.subscription, said)))
+    return found
 
 
 def _on_site(entry: Entry | None, site: str) -> Entry | None:

@@ -66,6 +66,22 @@ def test_an_honest_rebuild_passes(site: Path, against: Against) -> None:
     assert "against" in output and "0 problems" in output
 
 
+def test_an_article_redated_is_a_note_saying_where_readers_sorting_by_date_show_it(site: Path, against: Against) -> None:
+    """A date corrected (or, with a lost ledger, an article dated anew) moves an entry in
+    readers that sort by date: to the top of the feed when it is dated later. Said once,
+    for every format that carries the date."""
+    later = story(1).replace("2025-02-02T09:00:00+00:00", "2025-02-20T09:00:00+00:00")
+    (site / "content" / "s01.md").write_text(later)
+    (site / "content" / "s04.md").write_text(story(4).replace("2025-02-05T09:00:00+00:00", "2025-02-05T09:00:00+02:00"))
+    notes = [note for note in passed_with_notes(against()) if "publication date" in note]
+    assert notes == [
+        "note: atom.xml: entry urn:test:4 (Story 4): its publication date moved from 2025-02-05T09:00:00+00:00 to 2025-02-05T09:00:00+02:00,"
+        " down the feed",
+        "note: atom.xml: entry urn:test:1 (Story 1): its publication date moved from 2025-02-02T09:00:00+00:00 to 2025-02-20T09:00:00+00:00,"
+        " up the feed: readers that sort by date show it among the newest again",
+    ]
+
+
 def test_a_changed_id_is_caught(site: Path, against: Against) -> None:
     (site / "content" / "s06.md").write_text(story(6).replace("id: urn:test:6", "id: urn:test:new6"))
     status, output = against()
