@@ -229,7 +229,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     # read may still take its name as its slug once it is fixed.
     taken = taken_slugs(content_dir, config.max_file_bytes)
     taken |= {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
-    slug = urls.slugify(title)
+    slug = urls.headline_slug(title)
     fields: dict[str, object] = {
         "date": dates.format_iso(dates.now(config.zone)),
         "id": f"urn:uuid:{uuid.uuid4()}",

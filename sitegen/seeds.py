@@ -459,7 +459,7 @@ def import_seeds(
             report.unchanged.append(target)
         elif verdict == "create":
             slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
-            slug = urls.unique_slug(urls.slugify(found.title), slugs)
+            slug = urls.unique_slug(urls.headline_slug(found.title), slugs)
             slugs.add(slug)
             # Published before (the ledger has its id), its file since deleted: imported
             # again as the same article, dated when it was first out, not as news of today.
@@ -488,7 +488,7 @@ def import_seeds(
                 date = now
             if not (slug := fields.get("slug", "")):
                 slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
-                slug = urls.unique_slug(urls.slugify(found.title), slugs)
+                slug = urls.unique_slug(urls.headline_slug(found.title), slugs)
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file

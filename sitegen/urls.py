@@ -42,6 +42,18 @@ def slugify(text: str, fallback: str = "article") -> str:
     return slug or fallback
 
 
+# An English possessive or contraction: Mayor's, don't, they're, we'll, I've, she'd, I'm.
+_APOSTROPHE_RE = re.compile(r"(?<=\w)['’ʼ](?=(?:s|t|re|ll|ve|d|m)\b)", re.IGNORECASE)
+
+
+def headline_slug(title: str) -> str:
+    """The slug a new article gets from its headline: ``slugify``, with the apostrophe of an
+    English possessive or contraction dropped rather than made a hyphen ("Tomorrow's match"
+    -> ``tomorrows-match``, not ``tomorrow-s-match``; "l'été" stays ``l-ete``). For new slugs
+    only: tags, authors and files named before keep theirs, as their addresses are out."""
+    return slugify(_APOSTROPHE_RE.sub("", title))
+
+
 MAX_WRITTEN_SLUG = 200
 """The longest slug a person may write (a made one is MAX_SLUG at most)."""
 

@@ -181,6 +181,8 @@ def test_new_writes_a_draft_and_says_how_to_preview_and_publish_it(runner: CliRu
 
     published = runner.invoke(main, ["new", "--site", str(site), "Calm after the storm", "--publish"])
     assert published.exit_code == 0 and "draft" not in Path(published.stdout.strip()).read_text()
+    possessive = runner.invoke(main, ["new", "--site", str(site), "Tomorrow's big match preview"])
+    assert Path(possessive.stdout.strip()).name == "tomorrows-big-match-preview.md"
     assert "the next `sitegen build" in published.stderr and "Write its text first" in published.stderr
 
 

@@ -454,12 +454,14 @@ def test_slugs_are_ascii_unique_and_safe(make_site: MakeSite) -> None:
             "002_0000000000000002.txt": seed_text("Crème Brûlée in Москва!", "b"),
             "003_0000000000000003.txt": seed_text("../../etc/passwd", "c"),
             "004_0000000000000004.txt": seed_text("北京", "d"),
+            "005_0000000000000005.txt": seed_text("Mayor’s plan: we'll see", "e"),
         },
         content={"taken.md": "---\ntitle: Taken\nslug: creme-brulee-in-moskva-3\ndate: 2024-01-01\n---\nx\n"},
     )
     import_seeds(site, Config())
-    slugs = [load_content(site / "content", Config()).articles[i].slug for i in range(5)]
-    assert sorted(slugs) == sorted(["creme-brulee-in-moskva", "creme-brulee-in-moskva-2", "creme-brulee-in-moskva-3", "etc-passwd", "bei-jing"])
+    slugs = [load_content(site / "content", Config()).articles[i].slug for i in range(6)]
+    expected = ["creme-brulee-in-moskva", "creme-brulee-in-moskva-2", "creme-brulee-in-moskva-3", "etc-passwd", "bei-jing", "mayors-plan-well-see"]
+    assert sorted(slugs) == sorted(expected)
     assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in slugs)
 
 

@@ -91,3 +91,20 @@ def test_device_names_also_with_an_extension(name: str, device: bool) -> None:
 @pytest.mark.parametrize(("text", "slug"), [("Con Air", "con-air"), ("com10", "com10"), ("Nul.txt", "nul-txt"), ("Aux", "aux-article")])
 def test_slugify_keeps_names_that_only_start_like_a_device(text: str, slug: str) -> None:
     assert urls.slugify(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Tomorrow's big match preview", "tomorrows-big-match-preview"),
+        ("Mayor’s plan: we’ll see, they're told", "mayors-plan-well-see-theyre-told"),
+        ("DON'T PANIC", "dont-panic"),
+        ("l'été à Paris", "l-ete-a-paris"),  # an elision is no English possessive: a word apart
+        ("O'Brien wins", "o-brien-wins"),
+        ("'Quoted' words", "quoted-words"),
+    ],
+)
+def test_a_headline_slug_drops_the_apostrophes_of_english_possessives_and_contractions(title: str, slug: str) -> None:
+    assert urls.headline_slug(title) == slug
+    # Tags and authors keep the slugs their addresses were made with.
+    assert urls.slugify("Women's football") == "women-s-football"
