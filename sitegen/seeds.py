@@ -474,9 +474,12 @@ def import_seeds(
                     " to take the article down, delete its seed too"
                 )
         elif verdict == "kept":
+            # Both ways out named: keeping the edit silences this (the seed counts as imported).
+            stamp = f"; to keep it and stop this warning, set its seed_hash to sha256:{state.sha}" if state is not None else ""
             warning = (
-                f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version"
-                f" (to take the seed's instead, delete {target.name}: it is imported again, with its id and date)"
+                f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version{stamp}"
+                f" (to take the seed's instead, delete {target.name}: it is imported again with its id and first date, and your edits,"
+                " a corrected date among them, are lost)"
             )
             report.kept.append(target)
             report.warnings.append(warning)

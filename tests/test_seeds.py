@@ -3,6 +3,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import re
@@ -806,10 +807,15 @@ def test_a_renamed_imported_article_takes_its_seeds_updates_where_it_is(make_sit
     (site / "seeds" / seed).write_text(seed_text("Storm", "Wind, rain and hail."))
     report = build(site)
     assert report.ok and moved.read_bytes() == edited and not own.exists()
+    digest = "sha256:" + hashlib.sha256((site / "seeds" / seed).read_bytes()).hexdigest()
     assert report.warnings == [
-        f"{moved}: edited by hand and its seed {seed} changed; kept your version"
-        " (to take the seed's instead, delete storm.md: it is imported again, with its id and date)"
+        f"{moved}: edited by hand and its seed {seed} changed; kept your version; to keep it and stop this warning, set its seed_hash to {digest}"
+        " (to take the seed's instead, delete storm.md: it is imported again with its id and first date, and your edits, a corrected date among them, are lost)"
     ]
+    # Kept as the warning says: the seed counts as imported, the edit stays, nothing more is said.
+    moved.write_text(re.sub(r"seed_hash: .*", f"seed_hash: {digest}", moved.read_text()))
+    report = build(site)
+    assert report.ok and report.warnings == [] and "says the harbour master" in moved.read_text()
 
 
 def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
