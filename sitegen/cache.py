@@ -130,6 +130,7 @@ class AuthorRecord(msgspec.Struct, frozen=True, array_like=True):
     name: str
     bio: str
     url: str
+    kind: str = "person"
 
 
 class ImageRecord(msgspec.Struct, frozen=True, array_like=True):

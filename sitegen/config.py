@@ -75,6 +75,12 @@ class AuthorInfo:
     """A sentence or two, shown on the author's page."""
     url: str = ""
     """Their own site or profile (an absolute http(s) URL)."""
+    kind: str = "person"
+    """"person", or "organization" for a byline that is no person (a news agency, "Newsroom"):
+    what the article's structured data calls it, for search engines."""
+
+
+AUTHOR_KINDS = ("person", "organization")
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ class Config:
 
 
 _TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors"}
-_AUTHOR_KEYS = ("name", "bio", "url")
+_AUTHOR_KEYS = ("name", "bio", "url", "kind")
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
@@ -313,7 +319,10 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
         url = table.get("url", "")
         if url:
             url = _check_url(url, lambda m, s=slug: fail("url", m, ("authors", s)))
-        found.append(AuthorInfo(slug=slug, name=name, bio=table.get("bio", "").strip(), url=url))
+        kind = table.get("kind", "person")
+        if kind not in AUTHOR_KINDS:
+            raise fail("kind", f"must be \"person\" or \"organization\", not {kind!r}", ("authors", slug))
+        found.append(AuthorInfo(slug=slug, name=name, bio=table.get("bio", "").strip(), url=url, kind=kind))
     # A clash is reported on the line of the name that makes it: a name not written is its
     # author's slug, which no other author has. Of two authors with one name, the later in
     # the file (tomllib keeps its order) is named.

@@ -766,7 +766,7 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRec
     for written in names:
         if name := _text(written, "author", fail):
             info = find_author(config.authors, name)
-            found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url))
+            found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url, info.kind))
     return tuple(found.values())
 
 
@@ -1110,7 +1110,7 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
     del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
     fields.update(
         source=path,
-        authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio) for a in stored.authors),
+        authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio, a.kind) for a in stored.authors),
         image=_image_from_record(stored.image) if stored.image else None,
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),

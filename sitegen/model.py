@@ -37,6 +37,8 @@ class Author:
     url: str = ""
     """Their own site, if configured."""
     bio: str = ""
+    kind: str = "person"
+    """"person" or "organization" (config.AuthorInfo.kind)."""
 
     def __str__(self) -> str:
         return self.name  # what {{ author }} shows

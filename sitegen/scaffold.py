@@ -58,6 +58,7 @@ SITE_TOML = """\
 #   name = "Jane Doe"
 #   bio = "Covers city hall."
 #   url = "https://janedoe.example/"
+#   kind = "person"                       # "organization" for a byline that is no person (an agency)
 
 # [import]                                # your seeds' publisher's boilerplate, one regex per line
 # read_more = '^READ MORE:\\s*(?P<text>.+)$'

@@ -307,6 +307,25 @@ def test_an_image_is_a_figure_with_sizes_and_shared_as_a_large_card(tmp_path: Pa
     assert meta(doc, "article:author") == [BASE + "authors/ada-quay/", BASE + "authors/bo-li/"]
 
 
+def test_an_organization_byline_is_one_in_the_structured_data_and_no_byline_names_the_publisher(tmp_path: Path) -> None:
+    wire = Author("Harbour Wire", "wire", "authors/wire/", kind="organization")
+    doc = render(tmp_path, [article(0, authors=(AUTHORS[0], wire)), article(1)], "2024/06/a0/")
+    assert json_ld(doc)["author"] == [
+        {"@type": "Person", "name": "Ada Quay", "url": BASE + "authors/ada-quay/"},
+        {"@type": "Organization", "name": "Harbour Wire", "url": BASE + "authors/wire/"},
+    ]
+    anonymous = json_ld(render(tmp_path, [article(0), article(1)], "2024/06/a1/"))
+    assert anonymous["author"] == [anonymous["publisher"]] == [{"@type": "Organization", "name": "Model News", "url": BASE}]
+
+
+def test_an_authors_kind_reaches_the_page_from_sitegen_toml(make_site: MakeSite) -> None:
+    config = f'base_url = "{BASE}"\n[authors.wire]\nname = "Harbour Wire"\nkind = "organization"\n'
+    site = make_site(content={"a.md": article_md("A", author="'Harbour Wire'"), "b.md": article_md("B", author="[wire, Jo Bloggs]")}, config=config)
+    assert build(site).ok
+    people = [[(a["@type"], a["name"]) for a in json_ld(parse(site / "output" / "2024" / "05" / slug / "index.html"))["author"]] for slug in "ab"]
+    assert people == [[("Organization", "Harbour Wire")], [("Organization", "Harbour Wire"), ("Person", "Jo Bloggs")]]
+
+
 def test_a_remote_image_is_used_as_it_is_and_canonical_points_at_the_original(tmp_path: Path) -> None:
     remote = Image("https://cdn.example.com/p.jpg", "A remote picture")
     doc = render(tmp_path, [article(0, image=remote, canonical="https://origin.example.com/story")], "2024/06/a0/")
