@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from . import cache, dates, urls
 from .check import Problem
@@ -181,7 +182,40 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
         raise SitegenError(
             None, f"no feed found at {where}{why}: give the output folder or the address of the last build (before a site's first deploy, leave out --against)"
         )
-    return compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed, out), _serves(out))
+    serves = _serves(out)
+    compared = compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed, out), serves)
+    site = next((feed.site for feed in old.values() if feed.site), "")
+    return dataclasses.replace(compared, notes=compared.notes + tuple(_feeds_gone(where, site, serves)))
+
+
+SUBSCRIBE_PAGE = "subscribe/"
+"""The page that lists every feed of a build (the theme's subscribe.html)."""
+
+
+def _feeds_gone(where: str, site: str, serves: Callable[[str], bool]) -> list[Problem]:
+    """A note for each folder of feeds the build at ``where`` (of address ``site``) lists on
+    its subscribe page that the new build has none of: a tag or byline removed or renamed,
+    whose subscribers get an error from then on."""
+    budget = _Budget()
+    try:
+        if where.startswith(("http://", "https://")):
+            data = _fetch_url(_site_address(where) + SUBSCRIBE_PAGE, budget)
+        else:
+            data = _folder_reader(Path(where))(SUBSCRIBE_PAGE + "index.html", budget)
+        links = [str(a.get("href", "")) for a in lxml_html.fromstring(data).iter("a")] if data else []
+    except (ValueError, etree.ParserError, RecursionError):
+        return []  # an old build without the page, or unreadable: nothing to compare
+    base = urlsplit(site).path or "/"
+    gone: dict[str, list[str]] = {}
+    for href in links:
+        path = urlsplit(urljoin(site, href)).path if site else href
+        folder, _, name = path.removeprefix(base).rpartition("/")
+        if folder and name in FORMATS.values() and not serves(f"{folder}/{name}"):
+            gone.setdefault(folder, []).append(name)
+    return [
+        Problem(f"{folder}/", f"its feeds ({', '.join(names)}) are gone from the new build (a tag or byline removed or renamed?): their subscribers get an error from now on")
+        for folder, names in sorted(gone.items())
+    ]
 
 
 def _serves(out: Path) -> Callable[[str], bool]:
