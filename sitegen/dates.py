@@ -163,6 +163,17 @@ def format_human(value: dt.datetime | dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def format_clock(value: dt.datetime) -> str:
+    """A time of day for readers, with the offset it is written in: ``14:32 UTC``,
+    ``09:05 UTC+2``, ``18:30 UTC+5:30``."""
+    offset = value.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    zone = "UTC" if not minutes else f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{value:%H:%M} {zone}"
+
+
 def format_month(year: int, month: int) -> str:
     """A month for readers, e.g. ``October 2022``."""
     return f"{MONTHS[month - 1]} {year}"

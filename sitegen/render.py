@@ -128,6 +128,7 @@ class Renderer:
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
         self.env.filters["human"] = dates.format_human
+        self.env.filters["clock"] = dates.format_clock
         self.env.globals.update(
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),

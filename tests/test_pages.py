@@ -90,6 +90,7 @@ def test_article_page_shows_headline_standfirst_dates_and_tags(news: Path) -> No
     assert doc.xpath("//p[@class='standfirst']/@dir") == ["auto"] and doc.xpath("//div[@class='body']/parent::div/@dir") == ["auto"]
     times = doc.xpath("//header//time/@datetime")
     assert times == ["2024-05-20T09:00:00+02:00", "2024-05-21T10:30:00+02:00"]
+    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 20 May 2024 · Updated 21 May 2024, 10:30 UTC+2"
     assert doc.xpath("//p[@class='tags']/a/@href") == ["/tags/politics/", "/tags/world/"]
     assert doc.xpath("//p[@class='kicker']/a/text()") == ["Politics"]
     # Published and never updated: one date.
@@ -324,6 +325,13 @@ def test_an_authors_kind_reaches_the_page_from_sitegen_toml(make_site: MakeSite)
     assert build(site).ok
     people = [[(a["@type"], a["name"]) for a in json_ld(parse(site / "output" / "2024" / "05" / slug / "index.html"))["author"]] for slug in "ab"]
     assert people == [[("Organization", "Harbour Wire")], [("Organization", "Harbour Wire"), ("Person", "Jo Bloggs")]]
+
+
+def test_an_update_the_same_day_gives_its_time_not_the_date_again(tmp_path: Path) -> None:
+    later = WHEN + dt.timedelta(hours=5, minutes=32)
+    doc = render(tmp_path, [article(0, updated=later), article(1)], "2024/06/a0/")
+    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 1 June 2024 · Updated 14:32 UTC+2"
+    assert doc.xpath("//header//time/@datetime")[1] == "2024-06-01T14:32:00+02:00"
 
 
 def test_a_remote_image_is_used_as_it_is_and_canonical_points_at_the_original(tmp_path: Path) -> None:
