@@ -20,6 +20,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import Config
+from sitegen.theme import default_theme_dir
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -261,6 +262,22 @@ def test_site_templates_override_the_theme_file_by_file(make_site: MakeSite) -> 
     assert lxml_html.fromstring((site / "output" / "404.html").read_bytes()).xpath("//p[@id='mine']/text()") == ["Lost!"]
     assert (site / "output" / "static" / "style.css").read_text() == "body { color: red; }"
     assert (site / "output" / "index.html").is_file()  # the theme still provides the rest
+
+
+def test_pages_kept_from_search_engines_stay_so_under_a_sites_own_base_html(make_site: MakeSite) -> None:
+    """A base.html copied from an older theme has no robots block: the 404 and search pages
+    still say noindex, once."""
+    site = make_site(sample=True)
+    own = (default_theme_dir() / "base.html").read_text()
+    block = '{% block robots %}<meta name="robots" content="max-image-preview:large">{% endblock %}\n'
+    assert block in own
+    for base in (own, own.replace(block, "")):
+        (site / "templates").mkdir(exist_ok=True)
+        (site / "templates" / "base.html").write_text(base)
+        assert build(site).ok
+        for page in ("404.html", "search/index.html"):
+            doc = lxml_html.fromstring((site / "output" / page).read_bytes())
+            assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"], (page, base is own)
 
 
 def test_the_404_page_names_no_canonical_address(make_site: MakeSite) -> None:
