@@ -308,16 +308,24 @@ def _unreadable(path: Path, reason: str, line: int | None = None) -> ContentErro
     )
 
 
-def dates_published(content_dir: Path, read: Callable[[Path], bytes], zone: dt.tzinfo) -> dict[str, dt.datetime]:
-    """Article id -> when each article the ledger has published was first out (for an
-    article imported again: the instant its date was first read as, or its first
-    appearance)."""
+@dataclass(frozen=True, slots=True)
+class OutBefore:
+    """What the ledger knows of an article it has published, for one imported again."""
+
+    date: dt.datetime
+    """When it was first out: the instant its date was first read as, or its first appearance."""
+    urls: tuple[str, ...]
+    """Every address it has had, the last one last."""
+
+
+def published_before(content_dir: Path, read: Callable[[Path], bytes], zone: dt.tzinfo) -> dict[str, OutBefore]:
+    """Article id -> what the ledger knows of each article it has published."""
     stored = load_ledger(content_dir, read)
-    found: dict[str, dt.datetime] = {}
+    found: dict[str, OutBefore] = {}
     for key, entry in (stored.articles if stored else {}).items():
         if entry.seq:
             with contextlib.suppress(ValueError):
-                found[key] = dates.parse_date(entry.published or entry.first, zone)
+                found[key] = OutBefore(dates.parse_date(entry.published or entry.first, zone), entry.urls)
     return found
 
 

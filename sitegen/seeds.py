@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -23,7 +24,7 @@ from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
 from .content import SeedClaims
 from .errors import IS_UTF16, OutputError, SeedError, SitegenError, is_utf16, not_utf8
-from .ledger import dates_published
+from .ledger import OutBefore, published_before
 from .model import ImportReport
 from .output import write_if_changed
 from .parallel import Workers
@@ -312,6 +313,18 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     return Examined(state, None, verdict, fields, seed.title, seed.published, seen)
 
 
+def _former_slug(title: str, before: OutBefore | None) -> str | None:
+    """The slug an article imported again had at its last address, of those its title
+    gives now or gave with earlier versions (``urls.slugify``); None if neither."""
+    if before is None or not before.urls:
+        return None
+    path = urlsplit(before.urls[-1]).path
+    for candidate in (urls.headline_slug(title), urls.slugify(title)):
+        if re.search(rf"(?:^|/){re.escape(candidate)}(?:[/.]|$)", path):
+            return candidate
+    return None
+
+
 def _current_digest(target: Path, limit: int) -> str:
     """The SHA-256 of ``target`` now, ABSENT, or a marker that matches no hash."""
     try:
@@ -438,7 +451,7 @@ def import_seeds(
     examined = workers.map(_examine_seed, todo, context=context, label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
     slugs: set[str] | None = None
-    published: Mapping[str, dt.datetime] | None = None
+    published: Mapping[str, OutBefore] | None = None
     writes: list[WriteJob] = []
     for seed_job, found in zip(todo, examined, strict=True):
         seed_path, target = seed_job.seed, seed_job.target
@@ -459,14 +472,15 @@ def import_seeds(
             report.unchanged.append(target)
         elif verdict == "create":
             slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
-            slug = urls.unique_slug(urls.headline_slug(found.title), slugs)
-            slugs.add(slug)
             # Published before (the ledger has its id), its file since deleted: imported
-            # again as the same article, dated when it was first out, not as news of today.
+            # again as the same article, dated when it was first out, not as news of today,
+            # and at its address, though slugs are made otherwise now.
             if published is None:
-                published = dates_published(content_dir, inputs.read, zone)
+                published = published_before(content_dir, inputs.read, zone)
             before = published.get(seed_id(seed_path.stem))
-            writes.append(WriteJob(seed_path, target, slug, found.published or before or now, found.seen))
+            slug = urls.unique_slug(_former_slug(found.title, before) or urls.headline_slug(found.title), slugs)
+            slugs.add(slug)
+            writes.append(WriteJob(seed_path, target, slug, found.published or (before.date if before else None) or now, found.seen))
             report.created.append(target)
             if before is not None:
                 report.warnings.append(
