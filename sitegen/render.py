@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from . import __version__, cache, dates, urls
+from . import __version__, cache, dates, text, urls
 from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
@@ -129,6 +129,7 @@ class Renderer:
         self.env.filters["iso"] = dates.format_iso
         self.env.filters["human"] = dates.format_human
         self.env.filters["clock"] = dates.format_clock
+        self.env.filters["brief"] = _brief
         self.env.globals.update(
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),
@@ -273,3 +274,13 @@ class Renderer:
                 refs = ()  # the digest of its source still covers it; render() reports it
             self.references[key] = None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
         return self.references[key]
+
+
+BRIEF = 160
+"""About what search results show of a page's description."""
+
+
+def _brief(value: object, limit: int = BRIEF) -> str:
+    """The ``brief`` filter: ``value`` cut at a word to ``limit`` characters at most, with an
+    ellipsis (text.summarize): a page's meta description."""
+    return text.summarize(str(value), limit)

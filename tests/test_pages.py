@@ -201,14 +201,26 @@ def test_every_page_search_engines_index_is_described_apart_and_briefly(news: Pa
     assert described["The articles of Daily Test in May 2024"] == str(news / "archive/2024/05/index.html")
 
 
-def test_a_long_summary_is_cut_at_a_word_for_search_results_and_kept_whole_for_sharing(tmp_path: Path) -> None:
-    long = " ".join(f"word{i}" for i in range(60))
+@pytest.mark.parametrize("length", [161, 163, 165, 400])  # just over too: no leeway
+def test_a_long_summary_is_cut_at_a_word_for_search_results_and_kept_whole_for_sharing(tmp_path: Path, length: int) -> None:
+    long = " ".join(f"word{i}" for i in range(80))[: length - 1] + "x"
+    assert len(long) == length
     doc = render(tmp_path, [article(0, summary=long)], "2024/06/a0/")
     (description,) = meta(doc, "description")
     assert len(description) <= 160 and description.endswith("…")
     words = description.removesuffix("…").split()
     assert words == long.split()[: len(words)] and len(words) > 20  # whole words only
     assert meta(doc, "og:description") == [long] and json_ld(doc)["description"] == long
+
+
+def test_every_description_keeps_to_160_characters_whatever_the_names(make_site: MakeSite) -> None:
+    long = " ".join(["Harbour"] * 30)
+    config = f'title = "{long}"\ndescription = "{long}"\npage_size = 1\n[authors.jo]\nname = "Jo"\nbio = "{long}"\n'
+    content = {f"a{i}.md": article_md(f"Story {i}", tags=f"['{long}']", author="Jo") for i in range(3)}
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    lengths = {str(page): len(meta(parse(page), "description")[0]) for page in (site / "output").rglob("*.html") if meta(parse(page), "description")}
+    assert len(lengths) > 10 and max(lengths.values()) <= 160, lengths
 
 
 def test_subscribe_page_lists_every_feed(news: Path) -> None:
