@@ -140,7 +140,7 @@ def build(
     "--against",
     metavar="OLD",
     default=None,
-    help="Also compare the feeds with a previous build as a subscriber would: OLD is its output folder, or the live site's address.",
+    help="Also compare the feeds with the deployed build as a subscriber would: OLD is the live site's address, or a copy of its output folder (not the folder being checked).",
 )
 @click.option(
     "--allow-removed",

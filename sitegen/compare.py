@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
 import http.client
 import json
 import time
@@ -205,11 +206,14 @@ def _feeds_gone(where: str, site: str, serves: Callable[[str], bool]) -> list[Pr
         links = [str(a.get("href", "")) for a in lxml_html.fromstring(data).iter("a")] if data else []
     except (ValueError, etree.ParserError, RecursionError):
         return []  # an old build without the page, or unreadable: nothing to compare
-    base = urlsplit(site).path or "/"
+    if not site:
+        return []
     gone: dict[str, list[str]] = {}
     for href in links:
-        path = urlsplit(urljoin(site, href)).path if site else href
-        folder, _, name = path.removeprefix(base).rpartition("/")
+        url = urljoin(site, href)
+        if not url.startswith(site):  # another site's feed, or one above the base path
+            continue
+        folder, _, name = urlsplit(url[len(site) :]).path.rpartition("/")
         if folder and name in FORMATS.values() and not serves(f"{folder}/{name}"):
             gone.setdefault(folder, []).append(name)
     return [
@@ -565,7 +569,7 @@ def _redated(before: Feed, after: Feed) -> list[tuple[str, Problem]]:
         if now is None or not entry.published or not now.published or now.published == entry.published:
             continue
         try:
-            earlier, later = dates.parse_date(entry.published, dt.UTC), dates.parse_date(now.published, dt.UTC)
+            earlier, later = _feed_date(entry.published), _feed_date(now.published)
         except ValueError:
             continue
         if earlier == later:  # the same instant, written another way (another offset)
@@ -574,6 +578,17 @@ def _redated(before: Feed, after: Feed) -> list[tuple[str, Problem]]:
         said = f"entry {entry.id} ({now.title}): its publication date moved from {entry.published} to {now.published}, {where}"
         found.append((entry.id, Problem(after.subscription or before.subscription, said)))
     return found
+
+
+def _feed_date(value: str) -> dt.datetime:
+    """A feed's date: RFC 3339 (Atom, JSON Feed) or RFC 822 (RSS); ValueError if neither."""
+    try:
+        return dates.parse_date(value, dt.UTC)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)  # raises ValueError (and TypeError before 3.10)
+        if parsed.tzinfo is None:
+            raise ValueError(f"no offset: {value}") from None
+        return parsed
 
 
 def _on_site(entry: Entry | None, site: str) -> Entry | None:

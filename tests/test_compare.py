@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -97,6 +98,29 @@ def test_a_tags_feeds_gone_are_a_note(site: Path, tmp_path: Path, runner: CliRun
         f"note: authors/jo-bloggs/: {gone}",
         f"note: tags/weather/: {gone}",
     ]
+    # A link on the subscribe page to another site's feed is no feed of this site's.
+    page = tmp_path / "live" / "subscribe" / "index.html"
+    page.write_text(page.read_text().replace("</main>", '<a href="https://partner.example/world/atom.xml">Partner</a></main>'))
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "live")])
+    assert [line for line in passed_with_notes((result.exit_code, result.output)) if "gone" in line] == [
+        f"note: authors/jo-bloggs/: {gone}",
+        f"note: tags/weather/: {gone}",
+    ]
+
+
+def test_a_redated_entry_is_found_in_rss_dates_too() -> None:
+    """RSS gives RFC 822 dates: an entry redated is found there when no other format says so."""
+    def feed(date: str) -> compare.Feed:
+        entry = compare.Entry("urn:test:1", "https://example.org/a/", "A", "", date, "Text.")
+        return compare.Feed(subscription="rss.xml", entries={entry.id: entry})
+
+    result = compare.compare({"rss": feed("Sun, 02 Feb 2025 09:00:00 +0000")}, {"rss": feed("Thu, 20 Feb 2025 09:00:00 +0000")}, dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    assert result.problems == () and [n.message for n in result.notes] == [
+        "entry urn:test:1 (A): its publication date moved from Sun, 02 Feb 2025 09:00:00 +0000 to Thu, 20 Feb 2025 09:00:00 +0000,"
+        " up the feed: readers that sort by date show it among the newest again"
+    ]
+    same = compare.compare({"rss": feed("Sun, 02 Feb 2025 09:00:00 +0000")}, {"rss": feed("Sun, 02 Feb 2025 10:00:00 +0100")}, dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    assert same.notes == ()  # the same instant, written with another offset
 
 
 def test_a_changed_id_is_caught(site: Path, against: Against) -> None:
