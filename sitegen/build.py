@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import dates, deps, errors, parallel
+from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
@@ -192,6 +192,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     )
     report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
+    report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")

@@ -20,6 +20,7 @@ from . import deps, urls
 from .cache import ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError, line_of
 from .model import Article, Page, Site
+from .output import MANIFEST
 from .urls import output_file
 
 if TYPE_CHECKING:
@@ -260,11 +261,14 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     outputs += search.plan_index(site, made or {})
     # The redirect lists come after the redirects they list, but their places are taken now;
-    # the site's own root files, last, yield to every file the site makes.
-    lists = [FileOutput(path, b"") for path in LISTS]
+    # the site's own root files, last, yield to every file the site makes, its manifest and
+    # compressed copies included.
+    reserved = [FileOutput(path, b"") for path in (*LISTS, MANIFEST)]
     root = [RootFile(path, data, origin) for path, data, origin in theme.root_files()]
-    kept, errors, collided = _drop_collisions([*outputs, *lists, *root])
-    kept = [o for o in kept if o.path not in LISTS]
+    root, refused = _not_copies(root, outputs) if site.config.compress else (root, [])
+    kept, errors, collided = _drop_collisions([*outputs, *reserved, *root])
+    errors = refused + errors
+    kept = [o for o in kept if o.path not in LISTS and o.path != MANIFEST]
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
@@ -283,6 +287,23 @@ def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
     from .headers import HEADERS_FILE, headers_file
 
     return [FileOutput(HEADERS_FILE, headers_file(site.config.base_url, fingerprints.values())), FileOutput(".nojekyll", b"")]
+
+
+def _not_copies(root: list[RootFile], outputs: Iterable[Output]) -> tuple[list[RootFile], list[SitegenError]]:
+    """The root files that are not in the place of a compressed copy of a file the site
+    makes (``ads.txt.gz`` beside ``ads.txt``): a server would send it for that file."""
+    from .compress import ENCODINGS, compressible
+
+    made = {o.path for o in [*outputs, *root] if compressible(o.path)}
+    kept: list[RootFile] = []
+    errors: list[SitegenError] = []
+    for output in root:
+        original = next((output.path.removesuffix(s) for s in ENCODINGS.values() if output.path.endswith(s)), None)
+        if original is not None and original in made:
+            errors.append(OutputError(output.origin, f"not copied: the site makes /{output.path} itself, the compressed copy of /{original}"))
+        else:
+            kept.append(output)
+    return kept, errors
 
 
 def _with_compressed(outputs: list[Output]) -> list[Output]:

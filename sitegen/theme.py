@@ -115,6 +115,20 @@ class Theme:
                 path, data = self.files[rel]
                 yield rel.removeprefix(ROOT), data, path
 
+    def root_warnings(self, base_path: str) -> list[str]:
+        """A warning when the site is at a sub-path (``base_path``, such as ``/news/``) and has
+        root files: they are served under it, not at the top of the host where hosts and
+        crawlers ask for them."""
+        first = next(self.root_files(), None)
+        if first is None or base_path == "/":
+            return []
+        name, _, origin = first
+        folder = origin.parents[name.count("/")]  # templates/root
+        return [
+            f"{folder}: the site is at {base_path}, so its files are served there ({base_path}{name}),"
+            f" not at the top of the host, where hosts and crawlers look for them (/{name})"
+        ]
+
     def fingerprints(self) -> dict[str, str]:
         """Each static file's site path -> the path of its fingerprinted copy
         (``static/style.css`` -> ``static/style.1a2b3c4d.css``), which templates link to

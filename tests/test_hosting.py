@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 import os
 import pwd
 import re
@@ -319,7 +320,7 @@ def test_root_files_are_copied_to_the_top_of_the_output_folder_and_follow_their_
         (root / name).write_bytes(data)
     out = site / "output"
     report = build(site)
-    assert report.ok and not report.warnings, (report.errors, report.warnings)
+    assert report.ok and len(report.warnings) == 1 and "served there" in report.warnings[0], report  # at /news/: below
     assert {name: (out / name).read_bytes() for name in ROOT_FILES} == ROOT_FILES
     assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == ROOT_FILES["ads.txt"]
     assert not (out / "root").exists()
@@ -354,6 +355,27 @@ def test_a_root_file_never_takes_the_place_of_a_file_the_site_makes(site: Path, 
     # The site's files are its own; the others are copied all the same.
     assert (out / "robots.txt").read_bytes() == expected["robots.txt"] and (out / "atom.xml").read_bytes() == expected["atom.xml"]
     assert (out / "feeds").is_dir() and (out / "ads.txt").is_file() and (out / "tags" / "x.txt").is_file()
+    # Nor its manifest, nor a compressed copy of a file it makes (a server sends that for it).
+    for name in (".sitegen-manifest.json", "ads.txt.gz", "index.html.br"):
+        (root / name).write_text("mine")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert "templates/root/.sitegen-manifest.json: not copied: the site makes /.sitegen-manifest.json itself" in result.output
+    assert "templates/root/ads.txt.gz: not copied: the site makes /ads.txt.gz itself, the compressed copy of /ads.txt" in result.output
+    assert "templates/root/index.html.br: not copied: the site makes /index.html.br itself, the compressed copy of /index.html" in result.output
+    assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == (root / "ads.txt").read_bytes()
+    assert json.loads((out / ".sitegen-manifest.json").read_text()) and check_output(out, load_config(site)) == []
+
+
+def test_root_files_of_a_site_at_a_sub_path_are_served_under_it_and_the_build_says_so(site: Path) -> None:
+    """Hosts and crawlers ask for /ads.txt and /.well-known/ at the top of the host."""
+    (site / "templates" / "root" / ".well-known").mkdir(parents=True)
+    (site / "templates" / "root" / ".well-known" / "security.txt").write_text("Contact: mailto:s@example.org\n")
+    report = build(site)
+    assert (site / "output" / ".well-known" / "security.txt").is_file()
+    assert report.warnings == [
+        f"{site / 'templates' / 'root'}: the site is at /news/, so its files are served there (/news/.well-known/security.txt),"
+        " not at the top of the host, where hosts and crawlers look for them (/.well-known/security.txt)"
+    ]
 
 
 def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
