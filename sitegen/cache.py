@@ -31,6 +31,7 @@ from typing import TypeVar
 
 import msgspec
 
+from .config import AuthorKind
 from .output import write_if_changed
 
 CACHE_DIR = ".sitegen-cache"
@@ -130,7 +131,7 @@ class AuthorRecord(msgspec.Struct, frozen=True, array_like=True):
     name: str
     bio: str
     url: str
-    kind: str = "person"
+    kind: AuthorKind = "person"
 
 
 class ImageRecord(msgspec.Struct, frozen=True, array_like=True):

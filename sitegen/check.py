@@ -301,11 +301,8 @@ def _missing_page(url: str, out_dir: Path, links: urls.Urls) -> str | None:
 
 
 SITEMAPS = ("sitemap.xml", "news-sitemap.xml")
-_SITEMAP_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")  # a large site's (site.sitemaps)
-
-
 def _is_sitemap(rel: str) -> bool:
-    return rel in SITEMAPS or _SITEMAP_PART_RE.fullmatch(rel) is not None
+    return rel in SITEMAPS or urls.SITEMAP_PART_RE.fullmatch(rel) is not None  # a large site's parts
 _LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import quote, urlsplit
 
 from . import dates, urls
@@ -62,6 +62,10 @@ class ImportRules:
     Empty (the default): imported articles start with no tags."""
 
 
+AuthorKind = Literal["person", "organization"]
+AUTHOR_KINDS: tuple[AuthorKind, ...] = get_args(AuthorKind)
+
+
 @dataclass(frozen=True)
 class AuthorInfo:
     """One ``[authors.<slug>]`` table: how a byline is shown and who it is."""
@@ -75,12 +79,9 @@ class AuthorInfo:
     """A sentence or two, shown on the author's page."""
     url: str = ""
     """Their own site or profile (an absolute http(s) URL)."""
-    kind: str = "person"
+    kind: AuthorKind = "person"
     """"person", or "organization" for a byline that is no person (a news agency, "Newsroom"):
     what the article's structured data calls it, for search engines."""
-
-
-AUTHOR_KINDS = ("person", "organization")
 
 
 @dataclass(frozen=True)
@@ -319,9 +320,9 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
         url = table.get("url", "")
         if url:
             url = _check_url(url, lambda m, s=slug: fail("url", m, ("authors", s)))
-        kind = table.get("kind", "person")
-        if kind not in AUTHOR_KINDS:
-            raise fail("kind", f"must be \"person\" or \"organization\", not {kind!r}", ("authors", slug))
+        kind = next((k for k in AUTHOR_KINDS if k == table.get("kind", "person")), None)
+        if kind is None:
+            raise fail("kind", f"must be \"person\" or \"organization\", not {table['kind']!r}", ("authors", slug))
         found.append(AuthorInfo(slug=slug, name=name, bio=table.get("bio", "").strip(), url=url, kind=kind))
     # A clash is reported on the line of the name that makes it: a name not written is its
     # author's slug, which no other author has. Of two authors with one name, the later in

@@ -120,6 +120,8 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
 
 
 _LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
+_HEADING_RE = re.compile(r"<h[2-6][\s>]")
+"""A heading new_markdown may have lowered (a text without one converts the same either way)."""
 
 
 class Converter:
@@ -538,7 +540,7 @@ def parse_article(
         body_sha, body_html = convert(body)
         # Hashed with its headings where Markdown puts them (# an <h1>), as articles were
         # before pages moved them a level down: the move is no news to a reader.
-        hashed = convert.convert(body, lower_headings=False) if "<h" in body_html else body_html
+        hashed = convert.convert(body, lower_headings=False) if _HEADING_RE.search(body_html) else body_html
     except _TimeUp as e:
         raise ContentError(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import ImageRecord, SeedOutcome
-from .config import Config
+from .config import AuthorKind, Config
 from .dates import format_month
 from .errors import SitegenError
 
@@ -37,7 +37,7 @@ class Author:
     url: str = ""
     """Their own site, if configured."""
     bio: str = ""
-    kind: str = "person"
+    kind: AuthorKind = "person"
     """"person" or "organization" (config.AuthorInfo.kind)."""
 
     def __str__(self) -> str:

@@ -172,13 +172,12 @@ SITEMAP_URLS = 50_000
 
 def sitemaps(entries: Sequence[tuple[str, dt.datetime | None]]) -> list[Page]:
     """``sitemap.xml`` listing ``entries`` (site path, last change); over SITEMAP_URLS of
-    them, an index of ``sitemap-1.xml``, ``sitemap-2.xml``... each listing that many at most.
-    Beside ``sitemap.xml``, not in a folder: a sitemap may list only addresses at or below
-    its own folder's."""
+    them, an index of ``sitemap-1.xml``, ``sitemap-2.xml``... (urls.sitemap_part) each
+    listing that many at most."""
     if len(entries) <= SITEMAP_URLS:
         return [Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": tuple(entries)})]
     parts = [tuple(entries[i : i + SITEMAP_URLS]) for i in range(0, len(entries), SITEMAP_URLS)]
-    pages = [Page("sitemap.xml", f"sitemap-{n}.xml", f"Sitemap {n}", {"entries": part}) for n, part in enumerate(parts, start=1)]
+    pages = [Page("sitemap.xml", urls.sitemap_part(n), f"Sitemap {n}", {"entries": part}) for n, part in enumerate(parts, start=1)]
     listed = tuple((page.path, max((d for _, d in part if d is not None), default=None)) for page, part in zip(pages, parts, strict=True))
     return [Page("sitemap-index.xml", "sitemap.xml", "Sitemap", {"sitemaps": listed}), *pages]
 

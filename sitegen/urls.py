@@ -91,6 +91,16 @@ def article_path(permalink: str, slug: str, date: dt.datetime) -> str:
     return permalink.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug)
 
 
+SITEMAP_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")
+"""The site paths ``sitemap_part`` makes."""
+
+
+def sitemap_part(number: int) -> str:
+    """Site path of part ``number`` of a large site's sitemap: beside ``sitemap.xml``, as a
+    sitemap may list only addresses at or below its own folder's."""
+    return f"sitemap-{number}.xml"
+
+
 def index_path(prefix: str, number: int) -> str:
     """Site path of page ``number`` of a paginated listing rooted at ``prefix``."""
     return prefix if number == 1 else f"{prefix}page/{number}/"

@@ -92,6 +92,24 @@ def test_each_text_is_converted_once() -> None:
     assert cached("Some *text*.") == (first[0], "<p>cached</p>")
 
 
+def test_a_text_is_converted_twice_to_parse_only_when_it_has_headings(tmp_path: Path) -> None:
+    """Its hash is of the headings at the levels Markdown gives them: that takes a second
+    conversion, which a text without headings (a rule, a footnote) never needs."""
+    calls: list[bool] = []
+
+    class Counting(Converter):
+        def convert(self, body: str, lower_headings: bool = True) -> str:
+            calls.append(lower_headings)
+            return super().convert(body, lower_headings)
+
+    for body, expected in (("Text.\n\n---\n\nMore[^1].\n\n[^1]: A note.", [True]), ("# Part\n\nText.", [True, False])):
+        calls.clear()
+        path = tmp_path / "a.md"
+        path.write_text(article_md("A", body=body))
+        _, record = parse_file(str(path), Config(), Counting())
+        assert record.article is not None and calls == expected, body
+
+
 def test_every_kind_of_whitespace_but_space_and_newline_is_markup_to_the_shortcut() -> None:
     for code in range(0x3001):
         char = chr(code)

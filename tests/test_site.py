@@ -145,7 +145,9 @@ def test_a_site_over_the_sitemap_limit_has_an_index_of_sitemaps_beside_it(make_s
     assert parts == [f"https://example.org/n/sitemap-{n}.xml" for n in range(1, -(-len(listed) // 4) + 1)]
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
     found = []
-    for n, lastmod in enumerate(index.xpath("//s:sitemap/s:lastmod/text()", namespaces=ns), start=1):
+    for n, listed_part in enumerate(index.iterfind("s:sitemap", ns), start=1):
+        assert listed_part.findtext("s:loc", namespaces=ns) == f"https://example.org/n/sitemap-{n}.xml"
+        lastmod = listed_part.findtext("s:lastmod", namespaces=ns)
         part = etree.parse(str(out / f"sitemap-{n}.xml"))
         assert schema.validate(part), (n, schema.error_log.last_error)
         entries = [(loc.text, loc.getnext().text if loc.getnext() is not None else None) for loc in part.iterfind("s:url/s:loc", ns)]
