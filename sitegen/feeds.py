@@ -44,6 +44,9 @@ ARCHIVE_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 ARCHIVE_PREFIX = "feeds/archive/"
 STYLESHEET = "static/feed.xsl"
+ICON = "static/icon.png"
+"""The site's square icon (512 pixels), which feed readers show beside its name (a site
+replaces it with a file of its own of that name in templates/)."""
 FH_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 # An empty feed still needs a date; a fixed one keeps the output reproducible.
@@ -185,6 +188,7 @@ class FeedWriter:
         fg.subtitle(_shown_as_text(config.description or feed.title, rss))
         fg.language(config.language)
         fg.generator("sitegen", version=__version__)
+        fg.icon(links.absolute(ICON))
         # RFC 4287 (4.1.1) wants an author of the feed unless every entry names one, and
         # a new site's author is "": the site's name stands in, as in other generators.
         # An entry's own authors still come first with readers.
@@ -290,6 +294,8 @@ class FeedWriter:
             "home_page_url": links.absolute(feed.home),
             "feed_url": links.absolute(place.path("json") or feed.path("json")),
             "description": _clean(config.description or feed.title),
+            "icon": links.absolute(ICON),
+            "favicon": links.absolute(ICON),
             "language": config.language,
         }
         if config.author:

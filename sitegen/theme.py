@@ -23,10 +23,10 @@ ROOT = "root/"
 crawlers ask for by name: ``root/ads.txt`` is ``/ads.txt``, ``root/.well-known/security.txt``
 is ``/.well-known/security.txt``, ``root/CNAME`` is GitHub Pages' custom domain."""
 
-ONE_ADDRESS = frozenset(("static/feed.xsl",))
+ONE_ADDRESS = frozenset(("static/feed.xsl", "static/icon.png"))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
-(feeds.STYLESHEET) by its one address, which must not change with it, as archive
-documents never change."""
+(feeds.STYLESHEET) and the site's icon (feeds.ICON) by their one address, which must not
+change with them, as archive documents never change."""
 
 
 def is_editor_leftover(name: str) -> bool:

@@ -73,6 +73,24 @@ def test_feeds_parse_cleanly_with_ids_dates_and_absolute_links(news_site: Path, 
         assert entry1.published_parsed[:3] == (2024, 3, 11)
 
 
+def test_feed_readers_get_the_sites_icon_from_every_feed(news_site: Path) -> None:
+    """Readers show a feed's icon beside its name: Atom's <icon>, JSON Feed's icon and
+    favicon, and on pages the apple-touch-icon link many readers look for, one PNG at an
+    address that never changes (archive documents name it too)."""
+    from PIL import Image
+
+    out = news_site / "output"
+    icon = "https://example.org/news/static/icon.png"
+    assert etree.parse(str(out / "atom.xml")).findtext("a:icon", namespaces=ATOM) == icon
+    document = json.loads((out / "feed.json").read_text())
+    assert document["icon"] == document["favicon"] == icon
+    assert feedparser.parse((out / "atom.xml").read_bytes()).feed.icon == icon
+    with Image.open(out / "static" / "icon.png") as image:
+        assert image.format == "PNG" and image.size == (512, 512)
+    page = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert page.xpath("//link[@rel='apple-touch-icon']/@href") == ["/news/static/icon.png"]
+
+
 def test_atom_details(news_site: Path) -> None:
     doc = etree.parse(str(news_site / "output" / "atom.xml"))
     assert doc.findtext("a:updated", namespaces=ATOM) == "2024-04-01T00:00:00+00:00"  # the newest entry's, not the clock
