@@ -68,12 +68,14 @@ def moves(site: Site) -> list[Move]:
     later has it: readers following it most likely mean the newer story.
     """
     base = urlsplit(site.config.base_url)
-    claims: dict[str, Article] = {}
+    # By the file a redirect page is written to: "old/" and "old/index.html" are one.
+    claims: dict[str, Move] = {}
     for article in sorted(site.articles, key=lambda a: (a.seq, a.id)):
+        own = urls.output_file(article.path)
         for path in (*(_site_path(url, base.netloc, base.path) for url in article.former_urls), *article.aliases):
-            if path is not None and path != article.path:
-                claims[path] = article
-    return [Move(path, claims[path]) for path in sorted(claims)]
+            if path is not None and (file := urls.output_file(path)) != own:
+                claims[file] = Move(path, article)
+    return sorted(claims.values(), key=lambda move: move.path)
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:

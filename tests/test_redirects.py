@@ -10,11 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
 from sitegen.build import build
 from sitegen.check import check_output
+from sitegen.cli import main
 
 BASE = "https://example.org/news/"
 
@@ -107,6 +109,25 @@ def test_aliases_redirect_and_a_live_page_wins_over_a_redirect(make_site: MakeSi
     assert redirect_target(out, "2024/03/b/") is None
     assert lxml_html.fromstring((out / "2024/03/b/index.html").read_bytes()).xpath("string(//h1)").strip() == "C"
     assert "/news/2024/03/b/" not in rules(out)
+
+
+def test_aliases_naming_one_file_two_ways_are_one_redirect(make_site: MakeSite, runner: CliRunner) -> None:
+    """"old/" and "old/index.html" are one file: the later article has it (the build
+    planned it twice and stopped with a traceback); an article's alias of its own page is none."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old/index.html, twice/, twice/index.html, 2024/03/a/index.html]"),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00", aliases="[old/]"),
+        },
+        config=f'base_url = "{BASE}"\n',
+    )
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    out = site / "output"
+    assert redirect_target(out, "old/") == "/news/2024/03/b/" and redirect_target(out, "twice/") == "/news/2024/03/a/"
+    assert lxml_html.fromstring((out / "2024/03/a/index.html").read_bytes()).xpath("//meta[@http-equiv='refresh']") == []
+    listed = [line.split()[0] for line in (out / "_redirects").read_text().splitlines() if not line.startswith("#")]
+    assert listed.count("/news/old/") == 1 and "/news/old/index.html" not in listed and "/news/2024/03/a/index.html" not in listed
 
 
 def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
