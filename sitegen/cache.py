@@ -542,7 +542,7 @@ def _checksum(payload: bytes) -> str:
 
 
 def _load_blob(path: Path, decoder: msgspec.msgpack.Decoder[T]) -> T:
-    data = path.read_bytes()
+    data = _read_regular(path)
     if not data.startswith(_MAGIC):
         raise ValueError(f"{path.name} is not a sitegen {FORMAT} cache file")
     checksum, _, payload = data[len(_MAGIC) :].partition(b"\n")
@@ -552,6 +552,25 @@ def _load_blob(path: Path, decoder: msgspec.msgpack.Decoder[T]) -> T:
         return decoder.decode(payload)
     except msgspec.MsgspecError as e:
         raise ValueError(f"{path.name} does not decode: {e}") from e
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of ``path``; ValueError when it is a link or not a regular file (a FIFO
+    would hang the build, a link to /dev/zero fill the memory): a cache the build did not
+    write is discarded, not followed."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:  # FileNotFoundError as it is: no cache yet
+        if e.errno == errno.ELOOP or (not _NOFOLLOW and os.path.islink(path)):
+            raise ValueError(f"{path.name} is a symbolic link") from e
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path.name} is not a regular file")
+        with open(fd, "rb", closefd=False) as f:
+            return f.read()
+    finally:
+        os.close(fd)
 
 
 def _save_blob(path: Path, value: object) -> None:

@@ -193,6 +193,7 @@ class Memo:
         previous = self.articles
         records: dict[str, ParseRecord] = {}
         todo: list[str] = []
+        inside = str(content_dir) + os.sep
         for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
             record = previous.get(name)
             if (
@@ -200,6 +201,7 @@ class Memo:
                 and self.inputs.unchanged(name, sha=record.file_sha)
                 and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
                 and digests.still(record.reads)
+                and _pictures_inside(record, inside)
             ):
                 records[name] = record
             else:
@@ -379,6 +381,15 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     images = ImageReader(context.content_dir, config.max_image_bytes)
     state, record = parse_file(path, config, context.convert, images)
     return state, msgspec.structs.replace(record, reads=context.digests.reads(log)), images.states
+
+
+def _pictures_inside(record: ParseRecord, folder: str) -> bool:
+    """Whether every picture ``record`` shows is a file under ``folder`` (content/), as a
+    parse finds them: the build copies them into the output folder, and a cache written by
+    someone else (a CI cache restored from another branch) could name any file of the
+    machine."""
+    media = record.article.media if record.article is not None else ()
+    return all(os.path.normpath(path).startswith(folder) for path in (*record.files, *(m.file for m in media)))
 
 
 def _jobs(outputs: Sequence[Output], todo: list[int]) -> list[tuple[int, ...]]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from pathlib import Path
 
 import msgspec
 import pytest
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, no_hang
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +84,53 @@ def test_every_flipped_bit_of_a_cache_file_is_found(make_site: MakeSite) -> None
         path.write_bytes(bytes(flipped))
         with pytest.raises(ValueError):
             cache._load_blob(path, cache._STATE_DECODER)
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".sitegen-manifest.json"}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_cache_file_that_is_no_regular_file_is_discarded_unread(make_site: MakeSite, kind: str) -> None:
+    """A FIFO would hang the build, a link to /dev/zero fill the memory."""
+    site = make_site(content={"a.md": article_md("A"), "b.md": article_md("B")})
+    assert build(site).ok
+    folder = site / cache.CACHE_DIR
+    for name in ("state.bin", f"articles-{cache.SHARDS[0]}.bin"):
+        (folder / name).unlink(missing_ok=True)
+        if kind == "fifo":
+            os.mkfifo(folder / name)
+        else:
+            (folder / name).symlink_to("/dev/zero")
+    (site / "content" / "a.md").write_text(article_md("A", body="Changed."))
+    with no_hang():
+        report = build(site)
+    assert report.ok and report.cache.startswith("cache discarded: state.bin is ")
+    fresh = site.parent / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
+    assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
+
+
+def test_a_cache_naming_a_picture_outside_content_never_publishes_it(make_site: MakeSite, tmp_path: Path) -> None:
+    """A cache restored from elsewhere (a CI cache another branch wrote) is no input: its
+    record of an article's picture may name any file of the machine, checksum and all."""
+    from PIL import Image
+
+    site = make_site(content={"a.md": article_md("A", image="pic.png", image_alt="'A picture'")})
+    Image.new("RGB", (40, 30), "red").save(site / "content" / "pic.png")
+    assert build(site).ok
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (40, 30), "blue").save(secret)
+    data = secret.read_bytes()
+    state = cache.load_state(site, cache.generator_id())
+    articles = cache.load_articles(site, state)
+    name = str(site / "content" / "a.md")
+    record = articles[name]
+    assert record.article is not None and record.article.media
+    forged = msgspec.structs.replace(record.article.media[0], file=str(site / "content" / ".." / ".." / "secret.png"), sha=cache.digest(data), length=len(data))
+    articles[name] = msgspec.structs.replace(record, article=msgspec.structs.replace(record.article, media=(forged,)))
+    state.articles = articles
+    cache.save_state(site, state)
+    (site / "sitegen.toml").write_text('description = "Not a no-op"\n')
+    assert build(site).ok
+    assert not [path for path, content in _outputs(site / "output").items() if content == data]
