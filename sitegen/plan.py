@@ -20,7 +20,7 @@ from . import deps, urls
 from .cache import ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError, line_of
 from .model import Article, Page, Site
-from .output import MANIFEST
+from .output import BUILDING, MANIFEST, TEMP_SUFFIX
 from .urls import output_file
 
 if TYPE_CHECKING:
@@ -263,12 +263,12 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
     # The redirect lists come after the redirects they list, but their places are taken now;
     # the site's own root files, last, yield to every file the site makes, its manifest and
     # compressed copies included.
-    reserved = [FileOutput(path, b"") for path in (*LISTS, MANIFEST)]
+    reserved = [FileOutput(path, b"") for path in (*LISTS, MANIFEST, BUILDING)]
     root = [RootFile(path, data, origin) for path, data, origin in theme.root_files()]
-    root, refused = _not_copies(root, outputs) if site.config.compress else (root, [])
+    root, refused = _usable_root(root, outputs, site.config.compress)
     kept, errors, collided = _drop_collisions([*outputs, *reserved, *root])
     errors = refused + errors
-    kept = [o for o in kept if o.path not in LISTS and o.path != MANIFEST]
+    kept = [o for o in kept if o.path not in LISTS and o.path not in (MANIFEST, BUILDING)]
     # Redirects yield to every live file; compressed copies follow their originals.
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
@@ -289,17 +289,21 @@ def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
     return [FileOutput(HEADERS_FILE, headers_file(site.config.base_url, fingerprints.values())), FileOutput(".nojekyll", b"")]
 
 
-def _not_copies(root: list[RootFile], outputs: Iterable[Output]) -> tuple[list[RootFile], list[SitegenError]]:
-    """The root files that are not in the place of a compressed copy of a file the site
-    makes (``ads.txt.gz`` beside ``ads.txt``): a server would send it for that file."""
+def _usable_root(root: list[RootFile], outputs: Iterable[Output], compress: bool) -> tuple[list[RootFile], list[SitegenError]]:
+    """The root files that are neither named as sitegen's temp files (a build removes those)
+    nor, with ``compress``, in the place of a compressed copy of a file the site makes
+    (``ads.txt.gz`` beside ``ads.txt``: a server would send it for that file); and an error
+    for each of the others."""
     from .compress import ENCODINGS, compressible
 
-    made = {o.path for o in [*outputs, *root] if compressible(o.path)}
+    made = {o.path for o in [*outputs, *root] if compressible(o.path)} if compress else set()
     kept: list[RootFile] = []
     errors: list[SitegenError] = []
     for output in root:
         original = next((output.path.removesuffix(s) for s in ENCODINGS.values() if output.path.endswith(s)), None)
-        if original is not None and original in made:
+        if output.path.endswith(TEMP_SUFFIX):  # a build removes such files, as a killed build's
+            errors.append(OutputError(output.origin, f"not copied: names ending in {TEMP_SUFFIX} are sitegen's temp files"))
+        elif original is not None and original in made:
             errors.append(OutputError(output.origin, f"not copied: the site makes /{output.path} itself, the compressed copy of /{original}"))
         else:
             kept.append(output)
@@ -385,8 +389,9 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     folders: set[str] = set()
     errors: list[SitegenError] = []
     collided: list[Article] = []
-    # Stable sort: everything that is not an article page claims its path first.
-    for output in sorted(outputs, key=lambda o: o.owner is not None):
+    # Stable sort: everything that is not an article page claims its path first, then the
+    # articles, then the site's root files, which yield to every file the site makes.
+    for output in sorted(outputs, key=lambda o: 2 if isinstance(o, RootFile) else int(o.owner is not None)):
         parents = _folders(output.path)
         if (taken := _in_the_way(output.path, kept, folders, parents)) is None:
             kept[output.path] = output

@@ -355,10 +355,17 @@ def test_a_root_file_never_takes_the_place_of_a_file_the_site_makes(site: Path, 
     # The site's files are its own; the others are copied all the same.
     assert (out / "robots.txt").read_bytes() == expected["robots.txt"] and (out / "atom.xml").read_bytes() == expected["atom.xml"]
     assert (out / "feeds").is_dir() and (out / "ads.txt").is_file() and (out / "tags" / "x.txt").is_file()
-    # Nor its manifest, nor a compressed copy of a file it makes (a server sends that for it).
-    for name in (".sitegen-manifest.json", "ads.txt.gz", "index.html.br"):
+    # Nor its manifest or marker, nor a compressed copy of a file it makes (a server sends
+    # that for it), nor an article's page, nor a name a build takes for its temp files.
+    article = next(p for p in (out / "2024" / "05").iterdir() if p.is_dir()).relative_to(out).as_posix()
+    (root / article).mkdir(parents=True)
+    for name in (".sitegen-manifest.json", ".sitegen-building", "ads.txt.gz", "index.html.br", f"{article}/index.html", ".a.txt.1234.sitegen-tmp"):
         (root / name).write_text("mine")
     result = runner.invoke(main, ["build", "--site", str(site)])
+    assert f"templates/root/{article}/index.html: not copied: the site makes /{article}/index.html itself" in result.output
+    assert "templates/root/.sitegen-building: not copied: the site makes /.sitegen-building itself" in result.output
+    assert "templates/root/.a.txt.1234.sitegen-tmp: not copied: names ending in .sitegen-tmp are sitegen's temp files" in result.output
+    assert (out / article / "index.html").read_text() != "mine" and not (out / ".sitegen-building").exists()
     assert "templates/root/.sitegen-manifest.json: not copied: the site makes /.sitegen-manifest.json itself" in result.output
     assert "templates/root/ads.txt.gz: not copied: the site makes /ads.txt.gz itself, the compressed copy of /ads.txt" in result.output
     assert "templates/root/index.html.br: not copied: the site makes /index.html.br itself, the compressed copy of /index.html" in result.output
