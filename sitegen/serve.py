@@ -458,13 +458,16 @@ def resolve_target(root: Path, request_path: str) -> Target:
     if any(part in (".", "..") for part in parts):
         return Target()
     root = root.resolve()
-    found = _inside(root, root.joinpath(*parts))
-    if found is not None and found.is_dir():
-        if not decoded.endswith("/"):
-            # Rebuilt from the parts: the raw path could start with "//", another host.
-            return Target(redirect="/" + "".join(quote(part) + "/" for part in parts))
-        found = _inside(root, found / "index.html")
-    return Target(file=found) if found is not None and found.is_file() else Target()
+    try:
+        found = _inside(root, root.joinpath(*parts))
+        if found is not None and found.is_dir():
+            if not decoded.endswith("/"):
+                # Rebuilt from the parts: the raw path could start with "//", another host.
+                return Target(redirect="/" + "".join(quote(part) + "/" for part in parts))
+            found = _inside(root, found / "index.html")
+        return Target(file=found) if found is not None and found.is_file() else Target()
+    except OSError:  # a name too long for the file system, say: no such file
+        return Target()
 
 
 def _inside(root: Path, path: Path) -> Path | None:

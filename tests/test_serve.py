@@ -299,6 +299,8 @@ def test_overlay_escapes_error_text() -> None:
         "/leakdir/secret.txt",
         "/%00",
         "/%ff",
+        "/" + "a" * 300,  # a name too long for the file system (it raised OSError)
+        "/a/" + "b/" * 3000,
     ],
 )
 def test_nothing_outside_the_folder_is_resolved(tmp_path: Path, path: str) -> None:
