@@ -170,6 +170,10 @@ _TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "aut
 _AUTHOR_KEYS = ("name", "bio", "url", "kind")
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
+_MOST = {
+    "page_size": 10_000, "feed_size": 100_000, "archive_size": 100_000, "feed_window": 36_500,
+    "max_file_bytes": 2**40, "max_image_bytes": 2**40, "feed_max_bytes": 2**40,
+}  # fmt: skip
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 _EMPTY_SEGMENTS_RE = re.compile("//+")
@@ -251,6 +255,11 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a string, not {value!r}")
         if expected is bool and not isinstance(value, bool):
             raise fail(key, f"must be true or false, not {value!r}")
+    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes", "feed_max_bytes", "feed_window"):
+        # Beyond what any site needs and what dates and files can hold (feed_window in days
+        # out of datetime's range, a byte count no read takes).
+        if key in values and values[key] > _MOST[key]:
+            raise fail(key, f"must be at most {_MOST[key]:,}, not {values[key]:,}")
     for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
@@ -549,9 +558,17 @@ def _check_language(value: str, fail: Callable[[str], ConfigError]) -> None:
 
 def _check_permalink(value: str, fail: Any) -> str:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value) if name is not None]
     except ValueError as e:
         raise fail(f"bad pattern {value!r}: {e}") from e
+    names = {name for name, _, _ in fields}
+    # {slug:>99999999} pads every path to that many characters (gigabytes), {slug!r} quotes it.
+    if any(spec or conversion for _, spec, conversion in fields):
+        raise fail(f"fields are written plain, as {{year}} {{month}} {{day}} {{slug}}: no format or conversion, not {value!r}")
+    # Characters a path of the site must not hold: a query or fragment breaks every link to
+    # the page, a control character every feed that names it.
+    if any(c in value for c in "?#%") or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise fail(f"must be a plain path: no ?, #, % or control character, not {value!r}")
     unknown = names - _PERMALINK_FIELDS
     if unknown:
         raise fail(f"unknown field {{{sorted(unknown)[0]}}} (known: {{year}} {{month}} {{day}} {{slug}})")
