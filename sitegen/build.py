@@ -213,7 +213,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.failed = sorted(failed)
     memo.save(
         BuildState(
-            failed=tuple(sorted(failed)),
+            failed=tuple(sorted(failed | {name for name, record in memo.parse_records.items() if record.retry})),
             output_dir=str(output_dir),
             outputs=dict(sorted((rendering.records | kept).items())),
             seeds=imported.outcomes,

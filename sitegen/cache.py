@@ -220,6 +220,9 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     holds while every one of them is as it was."""
     draft_id: str = ""
     """A draft's article id: a build warns when the ledger has it published."""
+    retry: bool = False
+    """An error that may not recur (a time limit met on a busy machine): the file is parsed
+    again by the next build, as a clean build would."""
 
 
 class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):
@@ -295,7 +298,8 @@ class BuildState(msgspec.Struct):
     manifest: tuple[int, int] = (0, 0)
     """Size and mtime_ns of the output folder's manifest as the build left it."""
     failed: tuple[str, ...] = ()
-    """Output files the build could not render or write: the next build tries them again."""
+    """Output files the build could not render or write, and content files whose parse may
+    go otherwise next time (ParseRecord.retry): the next build tries them again."""
     seeds: dict[str, SeedOutcome] = {}
     """Seed path -> what importing it came to."""
     seed_reads: dict[str, str] = {}

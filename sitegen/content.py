@@ -162,6 +162,11 @@ class _TimeUp(Exception):
     pass
 
 
+class TooSlow(ContentError):
+    """A file whose Markdown took longer than MARKDOWN_SECONDS: on a machine less busy it
+    may not, so its parse is not kept for the next build (cache.ParseRecord.retry)."""
+
+
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise _TimeUp in this thread after ``seconds`` (where POSIX timers exist, in the
@@ -542,7 +547,7 @@ def parse_article(
         # before pages moved them a level down: the move is no news to a reader.
         hashed = convert.convert(body, lower_headings=False) if _HEADING_RE.search(body_html) else body_html
     except _TimeUp as e:
-        raise ContentError(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
+        raise TooSlow(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     if config.sanitize_html == "everywhere" and "<" in body:
@@ -1006,7 +1011,7 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
         fields = front_fields(document)
         article, warnings = parse_article(path, document, config, convert, images)
     except SitegenError as e:
-        return state, _record(state, fields, files=images.files, error=e.reason, line=e.line)
+        return state, _record(state, fields, files=images.files, error=e.reason, line=e.line, retry=isinstance(e, TooSlow))
     except RecursionError:
         return state, _record(state, fields, files=images.files, error="is nested too deeply to read")
     if article is None:

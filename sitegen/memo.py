@@ -202,6 +202,7 @@ class Memo:
                 and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
                 and digests.still(record.reads)
                 and _pictures_inside(record, inside)
+                and not record.retry
             ):
                 records[name] = record
             else:
