@@ -490,11 +490,15 @@ def import_seeds(
         elif verdict == "kept":
             # Both ways out named: keeping the edit silences this (the seed counts as imported).
             stamp = f"; to keep it and stop this warning, set its seed_hash to sha256:{state.sha}" if state is not None else ""
-            warning = (
-                f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version{stamp}"
-                f" (to take the seed's instead, delete {target.name}: it is imported again with its id and first date, and your edits,"
-                " a corrected date among them, are lost)"
-            )
+            if not fields.get("seed") and not fields.get("seed_hash"):
+                # Written by hand where the seed's article would go, never imported from it.
+                warning = f"{target}: not imported from seeds/{seed_path.name}: this file, written by hand, has its name; rename the seed or the file"
+            else:
+                warning = (
+                    f"{target}: edited by hand and its seed {seed_path.name} changed; kept your version{stamp}"
+                    f" (to take the seed's instead, delete {target.name}: it is imported again with its id and first date, and your edits,"
+                    " a corrected date among them, are lost)"
+                )
             report.kept.append(target)
             report.warnings.append(warning)
             report.outcomes[str(seed_path)] = SeedOutcome("kept", warning)

@@ -448,6 +448,16 @@ def test_import_never_touches_hand_written_content(make_site: MakeSite) -> None:
     assert sorted(a.title for a in articles) == ["My own story", "North Koreas remarkable improvement in missile tech that cant be ignored"]
 
 
+def test_a_seed_named_like_a_hand_written_file_is_not_imported_over_it_and_says_so(make_site: MakeSite) -> None:
+    """The file in the seed's place was never imported from it: no advice about seed_hash."""
+    mine = article_md("My own story")
+    site = make_site(seeds={"hand.txt": seed_text("Wire story", "Text.")}, content={"hand.md": mine})
+    report = build(site)
+    target = site / "content" / "hand.md"
+    assert target.read_text() == mine and report.imported.created == []
+    assert report.warnings == [f"{target}: not imported from seeds/hand.txt: this file, written by hand, has its name; rename the seed or the file"]
+
+
 def test_slugs_are_ascii_unique_and_safe(make_site: MakeSite) -> None:
     site = make_site(
         seeds={
