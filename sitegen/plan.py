@@ -162,8 +162,8 @@ class FileOutput(Output):
 
 @dataclass(frozen=True, slots=True)
 class RootFile(FileOutput):
-    """A file of the templates' ``root/`` folder, copied to its place at the top of the
-    output folder (theme.ROOT). It never takes the place of a file the site makes."""
+    """A file of the templates' ``public/`` folder, copied to its place at the top of the
+    output folder (theme.PUBLIC). It never takes the place of a file the site makes."""
 
     origin: Path
     """The file it is copied from, for the error when it cannot be."""

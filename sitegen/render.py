@@ -19,7 +19,7 @@ from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
 from .model import Page, Site
-from .theme import ROOT, STATIC, Theme
+from .theme import PUBLIC, STATIC, Theme
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -245,7 +245,7 @@ class Renderer:
 
     def unused_warnings(self, templates: Iterable[str], folder: Path) -> list[str]:
         """A warning for each of the site's own template files (in ``folder``) of a name the
-        theme has none of (``static/`` and ``root/`` aside) that none of ``templates`` (those pages are made
+        theme has none of (``static/`` and ``public/`` aside) that none of ``templates`` (those pages are made
         from) uses, nor any template they extend, include or import: a misspelt name, or a
         new kind of page, which takes more than a template."""
         used: set[str] = set()
@@ -255,7 +255,7 @@ class Renderer:
             f"{folder / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
             " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
             for name in sorted(self.theme.additions - used)
-            if not name.startswith((STATIC, ROOT)) and name in self.theme.files
+            if not name.startswith((STATIC, PUBLIC)) and name in self.theme.files
         ]
 
     def current_references(self) -> dict[str, tuple[str, ...] | None]:

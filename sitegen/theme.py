@@ -18,10 +18,10 @@ symbolic link or not a regular file (cache.read_file): a FIFO would hang the bui
 STATIC = "static/"
 """Where the theme's static files are, in templates/ and in the output folder alike."""
 
-ROOT = "root/"
+PUBLIC = "public/"
 """Files copied to the top of the output folder as they are, at the addresses hosts and
-crawlers ask for by name: ``root/ads.txt`` is ``/ads.txt``, ``root/.well-known/security.txt``
-is ``/.well-known/security.txt``, ``root/CNAME`` is GitHub Pages' custom domain."""
+crawlers ask for by name: ``public/ads.txt`` is ``/ads.txt``, ``public/.well-known/security.txt``
+is ``/.well-known/security.txt``, ``public/CNAME`` is GitHub Pages' custom domain."""
 
 ONE_ADDRESS = frozenset(("static/feed.xsl", "static/icon.png"))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
@@ -109,11 +109,11 @@ class Theme:
                 yield rel, self.files[rel][1]
 
     def root_files(self) -> Iterator[tuple[str, bytes, Path]]:
-        """The ``root/`` files: each one's site path, bytes and file."""
+        """The ``public/`` files: each one's site path, bytes and file."""
         for rel in sorted(self.files):
-            if rel.startswith(ROOT):
+            if rel.startswith(PUBLIC):
                 path, data = self.files[rel]
-                yield rel.removeprefix(ROOT), data, path
+                yield rel.removeprefix(PUBLIC), data, path
 
     def root_warnings(self, base_path: str) -> list[str]:
         """A warning when the site is at a sub-path (``base_path``, such as ``/news/``) and has
@@ -123,7 +123,7 @@ class Theme:
         if first is None or base_path == "/":
             return []
         name, _, origin = first
-        folder = origin.parents[name.count("/")]  # templates/root
+        folder = origin.parents[name.count("/")]  # templates/public
         return [
             f"{folder}: the site is at {base_path}, so its files are served there ({base_path}{name}),"
             f" not at the top of the host, where hosts and crawlers look for them (/{name})"

@@ -314,22 +314,22 @@ ROOT_FILES = {
 
 def test_root_files_are_copied_to_the_top_of_the_output_folder_and_follow_their_changes(site: Path) -> None:
     """ads.txt, a custom domain's CNAME, .well-known/: files hosts and crawlers ask for by name."""
-    root = site / "templates" / "root"
+    public = site / "templates" / "public"
     for name, data in ROOT_FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
+        (public / name).parent.mkdir(parents=True, exist_ok=True)
+        (public / name).write_bytes(data)
     out = site / "output"
     report = build(site)
     assert report.ok and len(report.warnings) == 1 and "served there" in report.warnings[0], report  # at /news/: below
     assert {name: (out / name).read_bytes() for name in ROOT_FILES} == ROOT_FILES
     assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == ROOT_FILES["ads.txt"]
-    assert not (out / "root").exists()
+    assert not (out / "public").exists()
     # Served the way a host serves it, links and all: the verification page is no page of the site's.
     assert check_output(out, load_config(site)) == []
     before = mtimes(out)
     assert build(site).written.written == [] and mtimes(out) == before
-    (root / "ads.txt").write_bytes(b"example.com, 1, DIRECT\n")
-    (root / "CNAME").unlink()
+    (public / "ads.txt").write_bytes(b"example.com, 1, DIRECT\n")
+    (public / "CNAME").unlink()
     report = build(site)
     assert report.written.written == sorted(["ads.txt", *(f"ads.txt{suffix}" for suffix in COPIES)])
     assert (out / "ads.txt").read_bytes() == b"example.com, 1, DIRECT\n"
@@ -337,50 +337,50 @@ def test_root_files_are_copied_to_the_top_of_the_output_folder_and_follow_their_
 
 
 def test_a_root_file_never_takes_the_place_of_a_file_the_site_makes(site: Path, runner: CliRunner) -> None:
-    root = site / "templates" / "root"
-    (root / "tags").mkdir(parents=True)
-    (root / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
-    (root / "tags" / "x.txt").write_text("fine: /tags/ is a folder")
-    (root / "feeds").write_text("a file where the site has a folder")
-    (root / "atom.xml").write_text("<feed/>")
-    (root / "ads.txt").write_text("example.com, 1, DIRECT\n")
+    public = site / "templates" / "public"
+    (public / "tags").mkdir(parents=True)
+    (public / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    (public / "tags" / "x.txt").write_text("fine: /tags/ is a folder")
+    (public / "feeds").write_text("a file where the site has a folder")
+    (public / "atom.xml").write_text("<feed/>")
+    (public / "ads.txt").write_text("example.com, 1, DIRECT\n")
     out = site / "output"
     expected = tree(out)
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     for name in ("robots.txt", "atom.xml"):
-        assert f"templates/root/{name}: not copied: the site makes /{name} itself" in result.output
-    assert "templates/root/feeds: not copied: the site has /feeds/ as a folder" in result.output
+        assert f"templates/public/{name}: not copied: the site makes /{name} itself" in result.output
+    assert "templates/public/feeds: not copied: the site has /feeds/ as a folder" in result.output
     # The site's files are its own; the others are copied all the same.
     assert (out / "robots.txt").read_bytes() == expected["robots.txt"] and (out / "atom.xml").read_bytes() == expected["atom.xml"]
     assert (out / "feeds").is_dir() and (out / "ads.txt").is_file() and (out / "tags" / "x.txt").is_file()
     # Nor its manifest or marker, nor a compressed copy of a file it makes (a server sends
     # that for it), nor an article's page, nor a name a build takes for its temp files.
     article = next(p for p in (out / "2024" / "05").iterdir() if p.is_dir()).relative_to(out).as_posix()
-    (root / article).mkdir(parents=True)
+    (public / article).mkdir(parents=True)
     for name in (".sitegen-manifest.json", ".sitegen-building", "ads.txt.gz", "index.html.br", f"{article}/index.html", ".a.txt.1234.sitegen-tmp"):
-        (root / name).write_text("mine")
+        (public / name).write_text("mine")
     result = runner.invoke(main, ["build", "--site", str(site)])
-    assert f"templates/root/{article}/index.html: not copied: the site makes /{article}/index.html itself" in result.output
-    assert "templates/root/.sitegen-building: not copied: the site makes /.sitegen-building itself" in result.output
-    assert "templates/root/.a.txt.1234.sitegen-tmp: not copied: names ending in .sitegen-tmp are sitegen's temp files" in result.output
+    assert f"templates/public/{article}/index.html: not copied: the site makes /{article}/index.html itself" in result.output
+    assert "templates/public/.sitegen-building: not copied: the site makes /.sitegen-building itself" in result.output
+    assert "templates/public/.a.txt.1234.sitegen-tmp: not copied: names ending in .sitegen-tmp are sitegen's temp files" in result.output
     assert (out / article / "index.html").read_text() != "mine" and not (out / ".sitegen-building").exists()
-    assert "templates/root/.sitegen-manifest.json: not copied: the site makes /.sitegen-manifest.json itself" in result.output
-    assert "templates/root/ads.txt.gz: not copied: the site makes /ads.txt.gz itself, the compressed copy of /ads.txt" in result.output
-    assert "templates/root/index.html.br: not copied: the site makes /index.html.br itself, the compressed copy of /index.html" in result.output
-    assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == (root / "ads.txt").read_bytes()
+    assert "templates/public/.sitegen-manifest.json: not copied: the site makes /.sitegen-manifest.json itself" in result.output
+    assert "templates/public/ads.txt.gz: not copied: the site makes /ads.txt.gz itself, the compressed copy of /ads.txt" in result.output
+    assert "templates/public/index.html.br: not copied: the site makes /index.html.br itself, the compressed copy of /index.html" in result.output
+    assert gzip.decompress((out / "ads.txt.gz").read_bytes()) == (public / "ads.txt").read_bytes()
     assert json.loads((out / ".sitegen-manifest.json").read_text()) and check_output(out, load_config(site)) == []
 
 
 def test_root_files_of_a_site_at_a_sub_path_are_served_under_it_and_the_build_says_so(site: Path) -> None:
     """Hosts and crawlers ask for /ads.txt and /.well-known/ at the top of the host."""
-    (site / "templates" / "root" / ".well-known").mkdir(parents=True)
-    (site / "templates" / "root" / ".well-known" / "security.txt").write_text("Contact: mailto:s@example.org\n")
+    (site / "templates" / "public" / ".well-known").mkdir(parents=True)
+    (site / "templates" / "public" / ".well-known" / "security.txt").write_text("Contact: mailto:s@example.org\n")
     report = build(site)
     assert (site / "output" / ".well-known" / "security.txt").is_file()
     assert report.warnings == [
-        f"{site / 'templates' / 'root'}: the site is at /news/, so its files are served there (/news/.well-known/security.txt),"
+        f"{site / 'templates' / 'public'}: the site is at /news/, so its files are served there (/news/.well-known/security.txt),"
         " not at the top of the host, where hosts and crawlers look for them (/.well-known/security.txt)"
     ]
 

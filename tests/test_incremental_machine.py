@@ -203,7 +203,7 @@ def _changed(name: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-# Site templates, static and root files: each overrides the theme's file of that name, or is new.
+# Site templates, static and public files: each overrides the theme's file of that name, or is new.
 TEMPLATES = {
     "base.html: the theme's": ("base.html", _theme("base.html")),
     "base.html: wide main": ("base.html", _changed("base.html", '<main id="main">', '<main id="main" class="wide">')),
@@ -224,10 +224,10 @@ TEMPLATES = {
     "static/extra.css: color": ("static/extra.css", "body { color: #222; }\n"),
     "static/extra.css: margin": ("static/extra.css", "p { margin: 0; }\n"),
     "static/style.css": ("static/style.css", "body { font-family: serif; }\n"),
-    "root/ads.txt: one": ("root/ads.txt", "example.com, 1, DIRECT\n"),
-    "root/ads.txt: two": ("root/ads.txt", "example.com, 2, DIRECT\n"),
-    "root/.well-known/security.txt": ("root/.well-known/security.txt", "Contact: mailto:security@example.org\n"),
-    "root/robots.txt: the site's own": ("root/robots.txt", "User-agent: *\nDisallow: /\n"),
+    "public/ads.txt: one": ("public/ads.txt", "example.com, 1, DIRECT\n"),
+    "public/ads.txt: two": ("public/ads.txt", "example.com, 2, DIRECT\n"),
+    "public/.well-known/security.txt": ("public/.well-known/security.txt", "Contact: mailto:security@example.org\n"),
+    "public/robots.txt: the site's own": ("public/robots.txt", "User-agent: *\nDisallow: /\n"),
 }
 
 

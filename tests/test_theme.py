@@ -87,7 +87,7 @@ def test_the_readme_describes_every_template_of_the_theme() -> None:
     root = default_theme_dir()
     templates = {p.name for p in root.iterdir() if p.is_file()}
     assert templates - described == set()
-    assert described - templates == {"static/*", "root/*"}  # folders of files copied as they are
+    assert described - templates == {"static/*", "public/*"}  # folders of files copied as they are
 
 
 def test_a_template_of_the_sites_that_nothing_uses_is_named(make_site: MakeSite) -> None:
