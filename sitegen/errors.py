@@ -174,5 +174,8 @@ def grouped(warnings: list[str]) -> list[str]:
             said.append(warning)
         elif place == SAID_IN_FULL and match:
             more = len(group) - SAID_IN_FULL
-            said.append(f"... and {more} more file{'s' if more > 1 else ''}: {match['reason']}")
+            # One file may say it many times (a page of 5,000 scripts): counted as what it is.
+            files = len({m["path"] for i in group[SAID_IN_FULL:] if (m := _WHERE.match(warnings[i]))})
+            counted = f"{more} more file{'s' if more > 1 else ''}" if files == more else f"{more} more, in {files} file{'s' if files > 1 else ''}"
+            said.append(f"... and {counted}: {match['reason']}")
     return said

@@ -310,3 +310,14 @@ def test_an_empty_source_date_epoch_is_unset(make_site: MakeSite, runner: CliRun
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_mistake_said_many_times_in_one_file_is_counted_as_that() -> None:
+    """5,000 scripts in one page were "4,997 more files"."""
+    from sitegen.errors import grouped
+
+    said = grouped([f"output/page.html:{n}: unsafe markup: <script> element" for n in range(1, 5001)] + ["a.md:2: no title", "b.md:2: no title"])
+    assert said[3:] == ["... and 4997 more, in 1 file: unsafe markup: <script> element", "a.md:2: no title", "b.md:2: no title"]
+    spread = grouped([f"{name}.md:2: no title" for name in "abcdef"] + ["d.md:9: no title"])
+    assert spread[3:] == ["... and 4 more, in 3 files: no title"]
+    assert grouped([f"{name}.md:2: no title" for name in "abcde"])[3:] == ["... and 2 more files: no title"]
