@@ -213,6 +213,21 @@ def test_a_long_summary_is_cut_at_a_word_for_search_results_and_kept_whole_for_s
     assert meta(doc, "og:description") == [long] and json_ld(doc)["description"] == long
 
 
+def test_every_page_search_engines_index_has_one_card_for_social_media(news: Path) -> None:
+    """A tag, an author, the archive shared on social media get a card of their own: the
+    page's title, address and description; an article its article card; each page one."""
+    for page in sorted(news.rglob("*.html")):
+        doc = parse(page)
+        if "noindex" in meta(doc, "robots"):
+            assert meta(doc, "og:type") == [], page
+            continue
+        assert len(meta(doc, "og:type")) == 1 and len(meta(doc, "og:url")) == 1, page
+        assert meta(doc, "og:description") == meta(doc, "description") or meta(doc, "og:type") == ["article"], page
+    tag = parse(news / "tags/sport/page/2/index.html")
+    assert meta(tag, "og:title") == ["Tag: Sport – page 2"] and meta(tag, "og:url") == [BASE + "tags/sport/page/2/"]
+    assert meta(tag, "og:type") == ["website"] and meta(tag, "og:site_name") == ["Daily Test"]
+
+
 def test_every_description_keeps_to_160_characters_whatever_the_names(make_site: MakeSite) -> None:
     long = " ".join(["Harbour"] * 30)
     config = f'title = "{long}"\ndescription = "{long}"\npage_size = 1\n[authors.jo]\nname = "Jo"\nbio = "{long}"\n'
