@@ -119,7 +119,23 @@ def _incremental_build(
     if memo.nothing_changed(output_dir, config):
         memo.keep_as_is()
         return _replay(memo.state.report, config, len(memo.state.outputs))
-    return _build(site_dir, output_dir, config, memo, Workers(jobs or parallel.default_jobs(), progress), preview)
+    workers = Workers(jobs or parallel.default_jobs(), progress)
+    try:
+        return _build(site_dir, output_dir, config, memo, workers, preview)
+    except (SitegenError, OSError, MemoryError):
+        raise  # the build's own verdicts, and the machine's: no cache makes them go away
+    except Exception as e:
+        if memo.reason:
+            raise  # a clean build: a fault of sitegen's, to be seen
+        # A cache record that passed its checksum yet holds what no parse makes (a date
+        # that is not one, text that is not UTF-8): the cache was written by another hand,
+        # a CI cache restored from elsewhere say. It is set aside and the site built from
+        # its sources, as with no cache; anything published so far was built from the
+        # sources too, and is written again only if it differs.
+        said = f"{type(e).__name__}: {e}"
+        report = _build(site_dir, output_dir, config, Memo(site_dir, preview, discard=f"cache set aside ({said})"), workers, preview)
+        report.warnings.insert(0, f"{CACHE_DIR}: the build cache held what sitegen does not write ({said}): set aside, the site built from its sources")
+        return report
 
 
 def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers: Workers, preview: bool = False) -> BuildReport:

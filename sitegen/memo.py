@@ -55,12 +55,13 @@ class Rendering:
 class Memo:
     """The last build's results, and this build's, for one site."""
 
-    def __init__(self, site_dir: Path, preview: bool = False) -> None:
-        """``preview``: the memo of preview builds, kept apart (cache.PREVIEW)."""
+    def __init__(self, site_dir: Path, preview: bool = False, discard: str = "") -> None:
+        """``preview``: the memo of preview builds, kept apart (cache.PREVIEW). ``discard``:
+        why the last build's results are not to be used (then none is read)."""
         self.site_dir = site_dir
         self.preview = preview
         self.generator = cache.generator_id()
-        self.state = cache.load_state(site_dir, self.generator, preview)
+        self.state = BuildState(reason=discard) if discard else cache.load_state(site_dir, self.generator, preview)
         self.inputs = Inputs(self.state.inputs)
         self._articles: dict[str, ParseRecord] | None = None
         self.parsed = 0

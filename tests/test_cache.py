@@ -134,3 +134,57 @@ def test_a_cache_naming_a_picture_outside_content_never_publishes_it(make_site: 
     (site / "sitegen.toml").write_text('description = "Not a no-op"\n')
     assert build(site).ok
     assert not [path for path, content in _outputs(site / "output").items() if content == data]
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda a: msgspec.structs.replace(a, published=cache.DateRecord("not a date")), id="date"),
+        pytest.param(lambda a: msgspec.structs.replace(a, updated=cache.DateRecord("2024-01-01T00:00:00", "No/Such_Zone")), id="zone"),
+        pytest.param(lambda a: msgspec.structs.replace(a, body=b"\xff\xfe not UTF-8"), id="body"),
+    ],
+)
+def test_a_cache_record_no_parse_makes_is_set_aside_and_the_site_built_from_its_sources(make_site: MakeSite, forge: object) -> None:
+    """A record with a sound checksum but a value sitegen never writes (a cache restored from
+    elsewhere, or forged) gave a traceback: the build starts again without the cache, says
+    so, and its output is a clean build's."""
+    site = make_site(content={"a.md": article_md("A", body="Text of A."), "b.md": article_md("B", body="Text of B.")})
+    assert build(site).ok
+    state = cache.load_state(site, cache.generator_id())
+    articles = cache.load_articles(site, state)
+    name = str(site / "content" / "a.md")
+    record = articles[name]
+    assert record.article is not None
+    articles[name] = msgspec.structs.replace(record, article=forge(record.article))  # type: ignore[operator]
+    state.articles = articles
+    cache.save_state(site, state)
+    (site / "content" / "b.md").write_text(article_md("B", body="Text of B, edited."))
+
+    report = build(site)
+
+    assert report.ok, report.errors
+    assert report.cache.startswith("cache set aside (") and report.cache.endswith("): a clean build")
+    assert report.warnings[0].startswith(f"{cache.CACHE_DIR}: the build cache held what sitegen does not write (")
+    fresh = site.parent / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
+    assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
+    # The cache written instead is sound: the next build has nothing to do.
+    assert build(site).cache == "up to date: nothing to do"
+
+
+def test_a_fault_of_a_clean_build_is_not_retried_or_hidden(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a build that used the cache is tried again without it: a clean build's own
+    fault (a bug) is raised as it is, once."""
+    from sitegen import site as site_mod
+
+    site = make_site(content={"a.md": article_md("A")})
+    calls: list[int] = []
+
+    def broken(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(site_mod, "build_site", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        build(site)
+    assert calls == [1]
