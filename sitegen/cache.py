@@ -700,7 +700,7 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
     found.update(seeds.seeds)
     # The import warns about these: one added or put right is a change to build.
     found.update(seeds.strays)
-    found.update(find_files(content_dir, CONTENT_SUFFIXES, recursive=True, misnamed=misnamed))
+    found.update(find_content(content_dir, misnamed))
     # An article may show a picture from any folder of content/, hidden ones too.
     found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True, misnamed=misnamed))
     ledger = content_dir / ".sitegen-updated.json"
@@ -712,8 +712,23 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
     return found
 
 
+def find_content(content_dir: Path | str, misnamed: list[str] | None = None) -> list[str]:
+    """The content files under ``content_dir`` (find_files' rules), sorted, and each folder of
+    it that cannot be listed: such a folder is named as a file that cannot be read is, so
+    that its articles are an error (the build fails, the deploy gate knows they may still
+    be out) rather than taken down without a word."""
+    unlisted: list[str] = []
+    found = find_files(content_dir, CONTENT_SUFFIXES, recursive=True, misnamed=misnamed, unlisted=unlisted)
+    return sorted(found + unlisted)
+
+
 def find_files(
-    folder: Path | str, suffix: str | tuple[str, ...], recursive: bool, hidden: bool = False, misnamed: list[str] | None = None
+    folder: Path | str,
+    suffix: str | tuple[str, ...],
+    recursive: bool,
+    hidden: bool = False,
+    misnamed: list[str] | None = None,
+    unlisted: list[str] | None = None,
 ) -> list[str]:
     """Paths of the files in ``folder`` whose names end in ``suffix`` (or one of them), sorted.
 
@@ -722,17 +737,18 @@ def find_files(
     not an article or a seed. Symbolic links are not followed into folders (a link to ``.``
     would loop); links to files are listed, and the step that reads them decides.
     A file or folder whose name is not UTF-8 is left out too (usable_name), and added to
-    ``misnamed`` if given (a folder only when it holds such files).
+    ``misnamed`` if given (a folder only when it holds such files). A folder that exists but
+    cannot be listed (no permission) is added to ``unlisted`` if given.
     os.scandir and plain strings, not pathlib: this runs on every build, over every file of
     the site.
     """
     found: list[str] = []
-    for entry, is_dir in _listing(folder, hidden):
+    for entry, is_dir in _listing(folder, hidden, unlisted):
         if is_dir:
             if not recursive:
                 continue
             if usable_name(entry.name):
-                found.extend(find_files(entry.path, suffix, recursive, hidden, misnamed))
+                found.extend(find_files(entry.path, suffix, recursive, hidden, misnamed, unlisted))
             elif misnamed is not None and find_files(entry.path, suffix, recursive, hidden):
                 misnamed.append(entry.path + os.sep)
         elif entry.name.endswith(suffix) and not entry.name.endswith(".sitegen-tmp"):
@@ -766,13 +782,17 @@ def misnamed_warning(path: str) -> str:
     return f"{printable(path)}: not read: the {what}'s name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
 
 
-def _listing(folder: Path | str, hidden: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
+def _listing(folder: Path | str, hidden: bool, unlisted: list[str] | None = None) -> Iterator[tuple[os.DirEntry[str], bool]]:
     """(entry, whether it is a folder) for each name in ``folder`` the walks look at:
     hidden names left out unless ``hidden``, links never taken for folders, nothing for a
-    folder that cannot be listed."""
+    folder that cannot be listed (added to ``unlisted`` if given, unless it is not there)."""
     try:
         entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
     except OSError:
+        if unlisted is not None:
+            unlisted.append(str(folder))
         return
     for entry in entries:
         if entry.name.startswith(".") and not hidden:

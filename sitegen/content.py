@@ -991,6 +991,8 @@ def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
     except cache.Refused as e:
         raise ContentError(path, f"{e}; content files must be regular files inside content/" if e.link else str(e)) from e
     except OSError as e:
+        if os.path.isdir(path):  # a folder cache.find_content could not list
+            raise ContentError(path, f"folder cannot be read: {e.strerror}; the articles in it are left out of the site until it can be") from e
         raise ContentError(path, f"cannot be read: {e.strerror}") from e
 
 
@@ -1080,7 +1082,7 @@ def taken_slugs(content_dir: Path, limit: int) -> set[str]:
     """The slug of every content file under ``content_dir``, as the parse will find it:
     what a new article, imported or made by ``sitegen new``, must not take."""
     taken: set[str] = set()
-    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
+    for name in cache.find_content(content_dir):
         try:
             fields = front_fields(decode_content(cache.read_file(name, limit)[0]))
         except (cache.Refused, OSError, UnicodeDecodeError):
@@ -1156,7 +1158,7 @@ def held_ids(content_dir: Path, config: Config) -> HeldIds:
     files: dict[str, str] = {}
     drafts: dict[str, str] = {}
     unreadable: list[SitegenError] = []
-    for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
+    for name in cache.find_content(content_dir):
         try:
             data, _ = read_content(name, config.max_file_bytes)
             document = decode_content(data)
@@ -1179,7 +1181,7 @@ def load_content(content_dir: Path, config: Config) -> ContentReport:
     still load. (The build does the same through memo.py, which reuses the last build's
     parse of every file that did not change.)"""
     convert = Converter()
-    names = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+    names = cache.find_content(content_dir)
     return collect({name: parse_file(name, config, convert, ImageReader(str(content_dir), config.max_image_bytes))[1] for name in names})
 
 

@@ -163,7 +163,7 @@ class Memo:
         limit = config.max_file_bytes
         named: dict[str, str | None] = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
         content_dir = self.site_dir / "content"
-        listed = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+        listed = cache.find_content(content_dir)
         unread = [path for path in listed if path not in named]
         # Read in parallel; what they stamp (seed_hash) is known too, so that examining
         # their seeds need not read them again (every file, in a build with no cache).
@@ -195,7 +195,7 @@ class Memo:
         records: dict[str, ParseRecord] = {}
         todo: list[str] = []
         inside = str(content_dir) + os.sep
-        for name in cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True):
+        for name in cache.find_content(content_dir):
             record = previous.get(name)
             if (
                 record is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates, urls
-from .cache import CONTENT_SUFFIXES, Refused, find_files, read_file
+from .cache import Refused, find_content, read_file
 from .config import CONFIG_NAME, Config
 from .content import taken_slugs
 from .errors import OutputError
@@ -229,7 +229,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     # The slugs the importer keeps clear of, and every file's name: a file that cannot be
     # read may still take its name as its slug once it is fixed.
     taken = taken_slugs(content_dir, config.max_file_bytes)
-    taken |= {Path(name).stem for name in find_files(content_dir, CONTENT_SUFFIXES, recursive=True)}
+    taken |= {Path(name).stem for name in find_content(content_dir)}
     slug = urls.headline_slug(title)
     fields: dict[str, object] = {
         "date": dates.format_iso(dates.now(config.zone)),

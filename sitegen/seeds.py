@@ -415,7 +415,7 @@ def import_seeds(
     workers = workers or Workers(1)
 
     if claims is None:
-        names = cache.find_files(content_dir, cache.CONTENT_SUFFIXES, recursive=True)
+        names = cache.find_content(content_dir)
         claims = content.seed_claims(names, str(content_dir), lambda name: content.seed_named(name, config.max_file_bytes))
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.

@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -632,3 +634,39 @@ def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning(make_site: Make
     Path(next(iter(bad))).rename(site / "seeds" / "002_0000000000000002.txt")
     report = build(site)
     assert report.ok and report.articles == 3 and len([w for w in report.warnings if "not valid UTF-8" in w]) == 3
+
+
+def _as_unprivileged(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``command`` run so that file permissions hold for it: as root, without the
+    capabilities that read any file (setpriv, from util-linux)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root reads every folder, and setpriv is not here to drop that")
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_a_folder_of_content_that_cannot_be_listed_fails_the_build_and_the_gate(make_site: MakeSite, tmp_path: Path) -> None:
+    """Its articles were taken down without a word (exit status 0, and `check --against`
+    passed): a folder that cannot be read is an error, as a file that cannot be read is."""
+    site = make_site(content={"other.md": article_md("Other")})
+    (site / "content" / "politics").mkdir()
+    (site / "content" / "politics" / "vote.md").write_text(article_md("Vote result"))
+    sitegen = [sys.executable, "-m", "sitegen"]
+    assert _as_unprivileged([*sitegen, "build", "--quiet"], site).returncode == 0
+    old = tmp_path / "old"
+    shutil.copytree(site / "output", old)
+    folder = site / "content" / "politics"
+    folder.chmod(0)
+    try:
+        built = _as_unprivileged([*sitegen, "build"], site)
+        again = _as_unprivileged([*sitegen, "build"], site)
+        gate = _as_unprivileged([*sitegen, "check", "--against", str(old)], site)
+    finally:
+        folder.chmod(0o755)
+    said = "error: content/politics: folder cannot be read: Permission denied; the articles in it are left out of the site until it can be"
+    assert built.returncode == 1 and said in built.stderr, built.stderr
+    assert again.returncode == 1 and said in again.stderr, again.stderr  # a build with nothing new to do still says it
+    assert gate.returncode == 1 and "whether it is taken down is not known while content files cannot be read" in gate.stdout + gate.stderr
+    # Readable again: the article is back.
+    assert build(site).ok and (site / "output" / "2024" / "05" / "vote" / "index.html").is_file()
