@@ -420,8 +420,18 @@ def import_seeds(
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
+    first_of: dict[str, str] = {}  # article id -> the first seed, by name, that gives it
     for name in seed_files:
         base = os.path.basename(name)
+        first = first_of.setdefault(seed_id(base[: -len(".txt")]), base)
+        if first != base:
+            # Its digits are another seed's, so its article would have that one's id: it
+            # would never be published, or take that one's place (the publisher sent the
+            # story twice, under two numbers, say).
+            said = f"not imported: its article would have the id of seeds/{first}'s, as both names end in the same digits; remove or rename one"
+            report.errors.append(SeedError(name, said))
+            inputs.refused(name)
+            continue
         own = folder + base[: -len(".txt")] + ".md"
         content_file = claims.owners.get(base, own)
         held = claims.seeds.get(own) or base  # the seed its own place names (none: its own, edited)

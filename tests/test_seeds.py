@@ -983,3 +983,28 @@ def test_a_dateline_outside_the_years_utc_holds_is_the_seeds_error(make_site: Ma
     assert [(type(e), e.path, e.line) for e in report.errors] == [(SeedError, site / "seeds" / "001_0000000000000001.txt", 3)]
     assert f"dateline: {dateline} is out of range" in report.errors[0].reason
     assert not (site / "content" / "001_0000000000000001.md").exists()
+
+
+def test_a_seed_whose_digits_another_seed_has_is_refused_naming_both(make_site: MakeSite) -> None:
+    """The digits make the article's id: the second seed imported fine, then its article
+    failed every build ("id already used") and never came out, with no word at the import."""
+    site = make_site(
+        seeds={
+            "000_abcdefabcdefabcd.txt": seed_text("First story", "Body one."),
+            "001_abcdefabcdefabcd.txt": seed_text("The same story sent again", "Body two."),
+            "002_0123456789abcdef.txt": seed_text("Another story", "Body three."),
+        }
+    )
+    report = build(site)
+    said = [str(e) for e in report.errors]
+    assert said == [
+        f"{site / 'seeds'}/001_abcdefabcdefabcd.txt: not imported: its article would have the id of seeds/000_abcdefabcdefabcd.txt's, "
+        "as both names end in the same digits; remove or rename one"
+    ], said
+    assert sorted(p.name for p in (site / "content").glob("*.md")) == ["000_abcdefabcdefabcd.md", "002_0123456789abcdef.md"]
+    assert report.articles == 2
+    # Told again by the next build, which has nothing else to do.
+    assert [str(e) for e in build(site).errors] == said
+    (site / "seeds" / "001_abcdefabcdefabcd.txt").rename(site / "seeds" / "001_fedcbafedcbafedc.txt")
+    again = build(site)
+    assert again.ok and again.articles == 3
