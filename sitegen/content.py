@@ -531,8 +531,15 @@ def parse_article(
     tags: dict[str, TagRecord] = {}
     for raw in raw_tags:
         name = _text(str(raw), "tags", fail)
-        if name and (tag_slug := urls.slugify(name)) not in tags:
-            tags[tag_slug] = TagRecord(name=name, slug=tag_slug)
+        if not name:
+            continue
+        tag_slug = urls.slugify(name)
+        kept = tags.setdefault(tag_slug, TagRecord(name=name, slug=tag_slug))
+        if urls.spelling(kept.name) != urls.spelling(name):
+            warnings.append(
+                f"{path}:{line_of(document, 'tags', ':') or 2}: tags {kept.name!r} and {name!r} have one address"
+                f" ({urls.tag_path(tag_slug)}): {name!r} is dropped; rename one of them"
+            )
     if len(tags) > MAX_TAGS:
         warnings.append(f"{path}:{line_of(document, 'tags', ':') or 2}: {len(tags)} tags, the first {MAX_TAGS} kept (each is a page and feeds that list the article)")
         tags = dict(list(tags.items())[:MAX_TAGS])

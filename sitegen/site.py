@@ -98,6 +98,32 @@ def build_site(
     )
 
 
+def tag_clashes(articles: Sequence[Article]) -> list[str]:
+    """A warning for each tag address two different names share (``C++`` and ``C``, both
+    ``tags/c/``): build_site lists them as one tag, as it does names meant as one (``Sport``
+    and ``sport``, urls.spelling), and only a person can tell which was meant."""
+    spelt: dict[str, str] = {}
+    first: dict[str, tuple[str, str]] = {}  # slug -> (name, file), the first met in file order
+    warnings: list[str] = []
+    told: set[str] = set()
+    for article in sorted(articles, key=lambda a: a.source):
+        for tag in article.tags:
+            name, where = first.setdefault(tag.slug, (tag.name, article.source))
+            if tag.slug in told or name == tag.name:
+                continue
+            if name not in spelt:
+                spelt[name] = urls.spelling(name)
+            if tag.name not in spelt:
+                spelt[tag.name] = urls.spelling(tag.name)
+            if spelt[name] != spelt[tag.name]:
+                told.add(tag.slug)
+                warnings.append(
+                    f"{article.source}: tag {tag.name!r} has the address of tag {name!r} ({where}), {urls.tag_path(tag.slug)}:"
+                    " the two are listed as one tag; rename one to keep them apart"
+                )
+    return warnings
+
+
 def _with_tags(article: Article, named: dict[str, Tag]) -> Article:
     """``article`` with the site's name of each of its tags (the same object when it has them)."""
     if all(named[tag.slug] is tag for tag in article.tags):

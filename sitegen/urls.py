@@ -12,6 +12,7 @@ import functools
 import hashlib
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
@@ -40,6 +41,18 @@ def slugify(text: str, fallback: str = "article") -> str:
     if is_device_name(slug):
         return f"{slug}-article"
     return slug or fallback
+
+
+_SPACING_RE = re.compile(r"[\s\-_'’.]+")
+
+
+def spelling(name: str) -> str:
+    """``name`` as far as two names of one tag or byline may differ and still be meant as
+    one: case, accents and spacing (``Sport``, ``sport``; ``Économie``, ``economie``; ``New
+    York``, ``new-york``). Names whose slugs agree but whose spellings differ (``C++`` and
+    ``C``, both ``c``) are different names sharing an address."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _SPACING_RE.sub(" ", bare.casefold()).strip()
 
 
 # An English possessive or contraction: Mayor's, don't, they're, we'll, I've, she'd, I'm.

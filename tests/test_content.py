@@ -512,6 +512,34 @@ def test_tags_keep_the_order_they_are_written_in(make_site: MakeSite) -> None:
     assert page.xpath("//section[@class='more']/h2/a/@href") == ["/tags/transport/"]
 
 
+def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: MakeSite) -> None:
+    """``C++``, ``C`` and ``c#`` all slug to ``c``: the article kept one and lost the others
+    without a word. Names meant as one (case, accents, spacing) are still merged quietly."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", tags="['C++', 'C', 'c#', 'New York', 'new-york']"),
+            "b.md": article_md("B", tags="[Économie, economie]"),
+            "c.md": article_md("C", date="2024-04-01T09:00:00+00:00", tags="[c]"),
+        }
+    )
+    report = build(site)
+    assert report.ok
+    a, c = site / "content" / "a.md", site / "content" / "c.md"
+    assert report.warnings == [
+        f"{a}:4: tags 'C++' and 'C' have one address (tags/c/): 'C' is dropped; rename one of them",
+        f"{a}:4: tags 'C++' and 'c#' have one address (tags/c/): 'c#' is dropped; rename one of them",
+        f"{c}: tag 'c' has the address of tag 'C++' ({a}), tags/c/: the two are listed as one tag; rename one to keep them apart",
+    ], report.warnings
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//p[@class='tags']/a/text()") == ["C++", "New York"]
+    # Renamed apart, each has its own page, and nothing is said.
+    (site / "content" / "a.md").write_text(article_md("A", tags="['C plus plus', 'C', 'C sharp']"))
+    (site / "content" / "c.md").write_text(article_md("C", tags="[C]"))
+    again = build(site)
+    assert again.ok and again.warnings == []
+    assert {"c", "c-plus-plus", "c-sharp"} <= {p.name for p in (site / "output" / "tags").iterdir()}
+
+
 def test_an_article_keeps_at_most_thirty_tags_and_says_so(make_site: MakeSite) -> None:
     """Each tag is a page and feeds listing the article with all its tags: a line of 600
     tags would make 600 pages of 600 links each. The first ones are kept, with a warning."""
