@@ -713,10 +713,12 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
 
 
 def find_content(content_dir: Path | str, misnamed: list[str] | None = None) -> list[str]:
-    """The content files under ``content_dir`` (find_files' rules), sorted, and each folder of
-    it that cannot be listed: such a folder is named as a file that cannot be read is, so
-    that its articles are an error (the build fails, the deploy gate knows they may still
-    be out) rather than taken down without a word."""
+    """The content files under ``content_dir`` (find_files' rules), sorted, and what looks
+    meant as content but cannot be read as it is: a folder that cannot be listed, a file
+    named ``.MD`` (``.md`` in another case), a link to a folder. Each is then named as a
+    file that cannot be read is (content.read_content says why), so that its articles are
+    an error (the build fails, the deploy gate knows they may still be out) rather than
+    taken down, or never put up, without a word."""
     unlisted: list[str] = []
     found = find_files(content_dir, CONTENT_SUFFIXES, recursive=True, misnamed=misnamed, unlisted=unlisted)
     return sorted(found + unlisted)
@@ -756,8 +758,22 @@ def find_files(
                 found.append(entry.path)
             elif misnamed is not None:
                 misnamed.append(entry.path)
+        elif unlisted is not None and usable_name(entry.name) and (_other_case(entry.name, suffix) or _link_to_folder(entry)):
+            unlisted.append(entry.path)
     found.sort()
     return found
+
+
+def _other_case(name: str, suffix: str | tuple[str, ...]) -> bool:
+    """Whether ``name`` ends in ``suffix`` but in another case (``story.MD``)."""
+    return bool(suffix) and name.lower().endswith(suffix)
+
+
+def _link_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def usable_name(name: str) -> bool:

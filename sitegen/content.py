@@ -993,9 +993,14 @@ def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
     """The bytes of one content file; refused (ContentError) when it is a symbolic link, not
     a regular file, or larger than ``max_bytes``. (Folders are never entered through a link:
     cache.find_files lists what lies inside content/ itself.)"""
+    if not path.endswith(cache.CONTENT_SUFFIXES) and path.lower().endswith(cache.CONTENT_SUFFIXES):  # cache.find_content
+        ending = os.path.splitext(path)[1]
+        raise ContentError(path, f"not read: content files end in {ending.lower()}, in lower case, not {ending}; rename it")
     try:
         return cache.read_file(path, max_bytes)
     except cache.Refused as e:
+        if e.link and os.path.isdir(path):  # cache.find_content
+            raise ContentError(path, "is a symbolic link to a folder, whose files are not read: content files must be inside content/ itself") from e
         raise ContentError(path, f"{e}; content files must be regular files inside content/" if e.link else str(e)) from e
     except OSError as e:
         if os.path.isdir(path):  # a folder cache.find_content could not list

@@ -176,7 +176,8 @@ def test_links_in_content_are_refused_and_loops_are_not_followed(make_site: Make
     (site / "content" / "outside").symlink_to(tmp_path)
     report = build(site, jobs=1)
     names = sorted(Path(str(e.path)).name for e in report.errors)
-    assert names == ["dangling.md", "leak.md"] and all("symbolic link" in str(e) for e in report.errors)
+    # Links to folders are named too, never entered (a loop, or a way out of content/).
+    assert names == ["dangling.md", "leak.md", "loop", "outside"] and all("symbolic link" in str(e) for e in report.errors)
     assert report.articles == 1
     assert not any("Private" in p.read_text() for p in (site / "output").rglob("*.html"))
 
@@ -552,3 +553,25 @@ def test_an_article_keeps_at_most_thirty_tags_and_says_so(make_site: MakeSite) -
     assert report.warnings == [f"{site / 'content' / 'a.md'}:4: 200 tags, the first {MAX_TAGS} kept (each is a page and feeds that list the article)"]
     kept = sorted(p.name for p in (site / "output" / "tags").iterdir() if p.is_dir())
     assert len(kept) == MAX_TAGS and "t0" in kept and "t199" not in kept
+
+
+def test_content_that_is_not_read_as_it_is_named_is_an_error_not_silence(make_site: MakeSite, tmp_path: Path) -> None:
+    """``story.MD`` and a link to a folder of articles were skipped without a word (a seed
+    named ``.TXT`` is warned of); a person meant them as articles."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.md").write_text(article_md("Kept elsewhere"))
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "content" / "Upper.MD").write_text(article_md("Upper"))
+    (site / "content" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    report = build(site)
+    assert sorted(str(e) for e in report.errors) == [
+        f"{site / 'content' / 'Upper.MD'}: not read: content files end in .md, in lower case, not .MD; rename it",
+        f"{site / 'content' / 'linked'}: is a symbolic link to a folder, whose files are not read: content files must be inside content/ itself",
+    ]
+    assert report.articles == 1 and not (site / "output" / "2024" / "05" / "kept-elsewhere").exists()
+    # Put right: both are articles, and the build is clean.
+    (site / "content" / "Upper.MD").rename(site / "content" / "upper.md")
+    (site / "content" / "linked").unlink()
+    again = build(site)
+    assert again.ok and again.articles == 2
