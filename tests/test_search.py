@@ -372,6 +372,16 @@ def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
         wait.until(lambda d: "in Politics" in status(d))
         assert [title for title, _ in results(driver)] == ["Council votes on the budget"]
 
+        # A tag in the address as a person types it is the site's tag (it was ignored, and
+        # every article searched); one the site has not is said so.
+        driver.get(url + "news/search/?q=cranes&tag=business")
+        wait.until(lambda d: "in Business" in status(d))
+        assert Select(driver.find_element(By.ID, "search-tag")).first_selected_option.text == "Business"
+        assert [title for title, _ in results(driver)] == ["Harbour cranes arrive from Rotterdam"]
+        driver.get(url + "news/search/?q=budget&tag=Sport")
+        wait.until(lambda d: "found" in status(d))
+        assert status(driver) == "There is no tag “Sport” here: every article is searched. 1 article found for “budget”."
+
         # An address with a query searches at once; text that looks like HTML stays text.
         driver.get(url + "news/search/?q=chalk")
         wait.until(results)
