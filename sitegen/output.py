@@ -17,7 +17,7 @@ import json
 import os
 import random
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,6 +171,63 @@ def create_file(target: Path | str, data: bytes) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+ASIDE_SUFFIX = ".sitegen-aside"
+"""The end of the name a file is kept under while replace_unless_changed looks at it
+(``.story.md.sitegen-aside``): put back by the next build if the process dies meanwhile."""
+
+
+def replace_unless_changed(target: Path | str, data: bytes, unchanged: Callable[[str], bool]) -> bool:
+    """Replace the file at ``target`` with ``data`` if, when it is replaced, it is still the
+    file its reader saw; False when someone changed it meanwhile (it is then left as they
+    made it). ``unchanged(path)`` says whether the file at ``path`` is as the reader saw it.
+
+    A check and then a write leave a moment in which a person's save (an editor writes a
+    temp file and renames it over the old one) is overwritten unseen. Here the file is first
+    renamed aside, which takes whatever is there at that instant out of anyone's way; that
+    is what is checked, and the new file is hard-linked into place, which never replaces a
+    file someone has made since. Raises OutputError (naming ``target``) on a write error.
+    """
+    path = os.fspath(target)
+    folder, name = os.path.split(path)
+    aside = os.path.join(folder, f".{name}{ASIDE_SUFFIX}")
+    try:
+        if len(os.fsencode(os.path.basename(aside))) > 255:  # no room for the name: check, then write
+            if not unchanged(path):
+                return False
+            _write(path, data, make_folder=True)
+            return True
+        _, _, tmp = _write(path, data, make_folder=True, publish=False)
+        if tmp is None:  # it holds these bytes already
+            return True
+        try:
+            try:
+                os.rename(path, aside)
+            except FileNotFoundError:
+                return _link_unless_there(tmp, path)  # gone meanwhile: made anew, unless made again since
+            if not unchanged(aside):
+                _link_unless_there(aside, path)  # theirs back (one made since is newer: it stays)
+                return False
+            return _link_unless_there(tmp, path)
+        finally:
+            os.unlink(tmp)
+            if os.path.lexists(path):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(aside)
+            else:  # the link failed: the file as it was goes back
+                with contextlib.suppress(FileNotFoundError):
+                    os.rename(aside, path)
+    except OSError as e:
+        raise OutputError(path, f"cannot be written: {_reason(e)}") from e
+
+
+def _link_unless_there(source: str, path: str) -> bool:
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        return False
+    return True
 
 
 def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:
@@ -438,7 +495,8 @@ def _may_hold_leftovers(out_dir: Path) -> bool:
 
 
 def remove_temp_files(folder: str) -> None:
-    """Remove the temp files a killed build left in ``folder`` and below (links not followed)."""
+    """Remove the temp files a killed build left in ``folder`` and below (links not followed),
+    and put back a file it had set aside (replace_unless_changed) where nothing took its place."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -448,6 +506,10 @@ def remove_temp_files(folder: str) -> None:
             if entry.name.endswith(TEMP_SUFFIX) and entry.name.startswith("."):
                 if not entry.is_dir(follow_symlinks=False):
                     os.unlink(entry.path)
+            elif entry.name.endswith(ASIDE_SUFFIX) and entry.name.startswith("."):
+                # Back in its place, unless a file is there: then that one is newer.
+                _link_unless_there(entry.path, os.path.join(folder, entry.name[1 : -len(ASIDE_SUFFIX)]))
+                os.unlink(entry.path)
             elif entry.is_dir(follow_symlinks=False):
                 remove_temp_files(entry.path)
         except OSError:

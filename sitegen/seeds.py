@@ -26,7 +26,7 @@ from .content import SeedClaims
 from .errors import IS_UTF16, OutputError, SeedError, SitegenError, is_utf16, not_utf8
 from .ledger import OutBefore, published_before
 from .model import ImportReport
-from .output import write_if_changed
+from .output import create_file, replace_unless_changed
 from .parallel import Workers
 
 SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
@@ -359,12 +359,22 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     if now == "link":  # made a link since it was examined
         return SeedError(target, _CONTENT_LINK)
     if now != seen:
-        return f"{target}: changed while importing; kept your version"
+        return _CHANGED.format(target=target)
     try:
-        write_if_changed(target, document)
+        if seen == ABSENT:
+            create_file(target, document)
+        elif not replace_unless_changed(target, document, lambda path: _current_digest(Path(path), limit) == seen):
+            return _CHANGED.format(target=target)
+    except FileExistsError:  # made meanwhile
+        return _CHANGED.format(target=target)
+    except OSError as e:
+        return OutputError(target, f"cannot be written: {e.strerror or e}")
     except OutputError as e:  # a full disk, a read-only folder: about the content file
         return e
     return None
+
+
+_CHANGED = "{target}: changed while importing; kept your version"
 
 
 def _stray_warning(stray: str) -> str:

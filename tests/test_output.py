@@ -61,6 +61,55 @@ def test_every_write_goes_through_a_temp_file_of_its_own(tmp_path: Path, monkeyp
     assert temp_files(tmp_path) == []
 
 
+def _editor_saves(path: Path, text: str) -> None:
+    """Save as editors do: a temp file renamed over the old one."""
+    temp = path.with_name(path.name + ".swp")
+    temp.write_text(text)
+    os.replace(temp, path)
+
+
+def test_a_save_made_after_the_check_is_never_overwritten(tmp_path: Path) -> None:
+    """A check, then a write: a save landing between them was replaced unseen (an import
+    lost 2 edits of 1,500 saved during a build). What is checked is what is replaced."""
+    story = tmp_path / "story.md"
+    story.write_text("as imported")
+    seen = story.read_bytes()
+
+    def unchanged_but_an_editor_saves_now(path: str) -> bool:
+        # The reader's check passed a moment ago; the editor saves right after it.
+        _editor_saves(story, "the editor's words")
+        return Path(path).read_bytes() == seen
+
+    # The save lands while the file is set aside: the editor's rename makes a file in its
+    # place, which the import's hard link never replaces.
+    assert output.replace_unless_changed(story, b"imported again", unchanged_but_an_editor_saves_now) is False
+    assert story.read_text() == "the editor's words"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.md"]
+
+    # Saved before the file was set aside: the check sees the save, which is put back.
+    _editor_saves(story, "as imported")
+    seen = story.read_bytes()
+    _editor_saves(story, "edited before the import wrote")
+    assert output.replace_unless_changed(story, b"imported again", lambda path: Path(path).read_bytes() == seen) is False
+    assert story.read_text() == "edited before the import wrote"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.md"]
+
+    # Nobody touched it: replaced.
+    assert output.replace_unless_changed(story, b"imported again", lambda path: Path(path).read_text() == "edited before the import wrote") is True
+    assert story.read_bytes() == b"imported again"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.md"]
+
+
+def test_a_file_set_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:
+    """Killed between setting the file aside and linking the new one in: the next build puts
+    it back, unless a file has taken its place since (that one is newer)."""
+    (tmp_path / f".a.md{output.ASIDE_SUFFIX}").write_text("a as it was")
+    (tmp_path / "b.md").write_text("b saved since")
+    (tmp_path / f".b.md{output.ASIDE_SUFFIX}").write_text("b as it was")
+    output.remove_temp_files(str(tmp_path))
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"a.md": "a as it was", "b.md": "b saved since"}
+
+
 def test_write_file_makes_the_folders_it_needs(tmp_path: Path) -> None:
     out = tmp_path / "not" / "yet"
     assert output.write_file(out, "2024/05/story/index.html", b"x")[0]
