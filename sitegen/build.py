@@ -173,8 +173,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     theme = Theme(site_dir, memo.inputs)
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
-    # a build killed while publishing still has its files removed later.
-    record_planned(output_dir, [])
+    # a build killed while publishing still has its files removed later. The files the
+    # cache says the last build made are listed too: a manifest damaged or deleted by hand
+    # would otherwise leave a page taken down online for good.
+    record_planned(output_dir, memo.made_in(output_dir))
     try:
         published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, memo, output_dir, workers), output_dir)
         history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)

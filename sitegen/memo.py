@@ -137,6 +137,10 @@ class Memo:
         records = self.state.outputs
         return {p: records[p] for p in paths if p in records and _same_file(os.path.join(output_dir, p), records[p])}
 
+    def made_in(self, output_dir: Path) -> list[str]:
+        """The files the last build made in ``output_dir``, as far as the cache knows."""
+        return list(self.state.outputs) if self.state.output_dir == str(output_dir) else []
+
     def keep_as_is(self) -> None:
         """Nothing changed: store only what was learnt of racy files, if anything."""
         if self.inputs.reverified:

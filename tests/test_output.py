@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -452,6 +453,32 @@ def test_a_killed_build_still_lets_the_next_one_remove_what_it_wrote(make_site: 
     assert not (out / "2099").exists()
     assert not {"2099/01/gone/index.html", "2099/01/never/index.html"} & set(json.loads((out / output.MANIFEST).read_text()))
     assert not output.interrupted(out)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "deleted"])
+def test_a_damaged_manifest_never_leaves_a_page_taken_down_online(make_site: MakeSite, damage: str) -> None:
+    """The manifest lists what earlier builds wrote, for the next to remove what it no longer
+    makes. Damaged or deleted by hand, it made a taken-down article's page stay online for
+    good: the build cache's record of what the last build made is read as well."""
+    site = make_site(content={"a.md": article_md("A"), "gone.md": article_md("Gone")})
+    out = site / "output"
+    assert build(site).ok
+    page = out / "2024" / "05" / "gone" / "index.html"
+    assert page.is_file()
+    (site / "content" / "gone.md").unlink()
+    if damage == "garbage":
+        (out / output.MANIFEST).write_bytes(bytes(range(256)) * 20)
+    else:
+        (out / output.MANIFEST).unlink()
+    report = build(site)
+    assert report.ok and "2024/05/gone/index.html" in report.written.removed
+    assert not page.exists() and not (out / "2024" / "05" / "gone").exists()
+    fresh = site.parent / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+    assert build(fresh).ok
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(fresh / "output").as_posix() for p in (fresh / "output").rglob("*") if p.is_file()
+    )
 
 
 def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) -> None:
