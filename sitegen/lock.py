@@ -1,10 +1,12 @@
-"""One build at a time per site: a lock on ``.sitegen-cache/lock``.
+"""One build at a time per site: a lock on the site's folder and on ``.sitegen-cache/lock``.
 
 Two builds of one site at once would import the same seeds twice (``slug-2`` for a slug
-that is free) and write over each other's cache. The lock is ``flock`` on a file in the
-cache folder: the system releases it when its holder ends, however it ends, so a killed
-build never leaves a site locked. The holder writes its pid into the file for the message
-the next one shows. Where there is no ``fcntl`` (Windows), builds are not locked.
+that is free) and write over each other's cache. The lock is ``flock``: the system releases
+it when its holder ends, however it ends, so a killed build never leaves a site locked. It
+is taken on the site's folder itself, which deleting the cache (safe at any time) cannot
+take away, and on a file in the cache folder, into which the holder writes its pid for the
+message the next one shows, and which serves alone where a folder cannot be locked (some
+network file systems). Where there is no ``fcntl`` (Windows), builds are not locked.
 """
 
 from __future__ import annotations
@@ -77,16 +79,25 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
         os.close(fd)
         raise LockError(path, _NOT_A_FILE.format(what="not a regular file"))
     _held.add(fd)
-    try:
+    folder = _open_folder(site_dir)
+    told: list[str] = []
+
+    def take(lock: int) -> None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _holder(fd)
             if not wait:
                 raise LockError(None, f"another sitegen build of {site_dir.resolve()} is running{holder}; try again when it ends") from None
-            if on_wait is not None:
+            if on_wait is not None and not told:
+                told.append(holder)
                 on_wait(f"waiting for another sitegen build of this site{holder} to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+
+    try:
+        if folder is not None:
+            take(folder)
+        take(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         try:
@@ -96,8 +107,31 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
     finally:
-        _held.discard(fd)
-        os.close(fd)  # releases the lock
+        for lock in (fd, folder):
+            if lock is not None:
+                _held.discard(lock)
+                os.close(lock)  # releases the lock
+
+
+def _open_folder(site_dir: Path) -> int | None:
+    """The site folder, open to be locked; None where a folder cannot be flocked (the lock
+    in the cache folder then serves alone)."""
+    try:
+        fd = os.open(site_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        # Tried and released at once, to learn whether this file system locks folders: a
+        # lock held by another build answers BlockingIOError, which says yes.
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        pass
+    except OSError:
+        os.close(fd)
+        return None
+    _held.add(fd)
+    return fd
 
 
 def _holder(fd: int) -> str:

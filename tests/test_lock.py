@@ -49,6 +49,25 @@ def test_no_wait_refuses_at_once_while_another_build_runs(make_site: MakeSite) -
     assert sitegen("build", "--site", site, "--no-wait").returncode == 0
 
 
+def test_deleting_the_cache_during_a_build_does_not_let_a_second_one_in(make_site: MakeSite) -> None:
+    """The cache is safe to delete at any time, but the lock was a file in it: deleted, the
+    next build took a new one and ran beside the first (2,081 files failed, others went
+    missing). The site's folder itself is locked too."""
+    import shutil
+
+    site = make_site(sample=True)
+    holder = hold(site)
+    try:
+        shutil.rmtree(site / CACHE_DIR)
+        second = sitegen("build", "--site", site, "--no-wait")
+        assert second.returncode == 1 and f"another sitegen build of {site} is running" in second.stderr, second.stderr
+        assert not (site / "output").exists()
+    finally:
+        holder.stdin.close()  # type: ignore[union-attr]
+        holder.wait(timeout=60)
+    assert sitegen("build", "--site", site, "--no-wait").returncode == 0
+
+
 def test_a_waiting_build_runs_when_the_other_ends(make_site: MakeSite) -> None:
     site = make_site(sample=True)
     with site_lock(site):
