@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -54,6 +54,10 @@ MARKDOWN_SECONDS = 10.0
 MAX_TAGS = 30
 """Tags an article keeps: each has a page and feeds listing the article with all its tags,
 so a seed's line of 600 tags would make 600 pages of 600 links (70 MB, minutes)."""
+MAX_AUTHORS = 30
+"""Bylines an article keeps, for the same reason: each has a page and feeds."""
+MAX_ALIASES = 100
+"""Aliases an article keeps: each is a redirect page (20,000 made 60,000 files)."""
 
 
 # Text in which no character can start a construct of Markdown or of the extensions above
@@ -528,6 +532,10 @@ def parse_article(
         raw_tags = raw_tags.split(",")
     if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in raw_tags):
         raise fail("tags", "must be a list of names, e.g. [politics, asia]")
+    def at(key: str) -> str:
+        """Where ``key`` is written, for a warning (worked out only for one)."""
+        return f"{path}:{line_of(document, key, ':') or 2}"
+
     tags: dict[str, TagRecord] = {}
     for raw in raw_tags:
         name = _text(str(raw), "tags", fail)
@@ -537,12 +545,10 @@ def parse_article(
         kept = tags.setdefault(tag_slug, TagRecord(name=name, slug=tag_slug))
         if urls.spelling(kept.name) != urls.spelling(name):
             warnings.append(
-                f"{path}:{line_of(document, 'tags', ':') or 2}: tags {kept.name!r} and {name!r} have one address"
+                f"{at('tags')}: tags {kept.name!r} and {name!r} have one address"
                 f" ({urls.tag_path(tag_slug)}): {name!r} is dropped; rename one of them"
             )
-    if len(tags) > MAX_TAGS:
-        warnings.append(f"{path}:{line_of(document, 'tags', ':') or 2}: {len(tags)} tags, the first {MAX_TAGS} kept (each is a page and feeds that list the article)")
-        tags = dict(list(tags.items())[:MAX_TAGS])
+    kept_tags = _at_most(tuple(tags.values()), MAX_TAGS, "tags", "each is a page and feeds that list the article", lambda: at("tags"), warnings)
 
     related = meta.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):
@@ -601,12 +607,14 @@ def parse_article(
         body=body_html.encode("utf-8"),
         updated_in_front_matter=bool(meta.get("updated")),
         content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
-        authors=_authors(meta, config, fail),
+        authors=_at_most(_authors(meta, config, fail), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings),
         canonical=_canonical(meta, fail),
-        aliases=_aliases(meta, config, fail, lambda m: warnings.append(f"{path}:{line_of(document, 'aliases', ':') or 2}: aliases: {m}")),
+        aliases=_at_most(
+            _aliases(meta, config, fail, lambda m: warnings.append(f"{at('aliases')}: aliases: {m}")), MAX_ALIASES, "aliases", "each is a page", lambda: at("aliases"), warnings
+        ),
         image=image,
         media=tuple(images_mod.unique(media)),
-        tags=tuple(tags.values()),  # as written: the first is the section the theme labels it with
+        tags=kept_tags,  # as written: the first is the section the theme labels it with
         origin=_string(meta, "source", fail),
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,
@@ -713,6 +721,19 @@ def _line_of_text(document: str, written: str) -> int:
     """The line where ``written`` first appears in the file (1 if it does not as such)."""
     at = document.find(written)
     return document.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+T = TypeVar("T")
+
+
+def _at_most(items: tuple[T, ...], most: int, what: str, why: str, where: Callable[[], str], warnings: list[str]) -> tuple[T, ...]:
+    """The first ``most`` of ``items``, with a warning when there were more. For what makes
+    pages: a line of thousands of names in one small file made minutes of work and
+    gigabytes (2,000 bylines: 337 s, 1.3 GB)."""
+    if len(items) <= most:
+        return items
+    warnings.append(f"{where()}: {len(items)} {what}, the first {most} kept ({why})")
+    return items[:most]
 
 
 def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[str], None]) -> tuple[str, ...]:
