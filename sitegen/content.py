@@ -565,6 +565,8 @@ def parse_article(
         raise TooSlow(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
+    if (depth := text.nesting_depth(body_html)) > text.MAX_DEPTH:
+        raise ContentError(path, f"its HTML nests elements {depth:,} deep, over the {text.MAX_DEPTH} a browser builds; simplify it")
     if config.sanitize_html == "everywhere" and "<" in body:
         body_html, hashed = text.sanitize_html(body_html), text.sanitize_html(hashed)
         # Not what the Markdown converts to: never to be looked up as such (Converter).

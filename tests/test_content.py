@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA, SAMPLE_SEED, MakeSite, article_md
+from conftest import DATA, SAMPLE_SEED, MakeSite, article_md, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -596,3 +596,19 @@ def test_content_that_is_not_read_as_it_is_named_is_an_error_not_silence(make_si
     (site / "content" / "linked").unlink()
     again = build(site)
     assert again.ok and again.articles == 2
+
+
+def test_html_nested_deeper_than_a_browser_builds_is_refused_at_once(make_site: MakeSite) -> None:
+    """100,000 nested <div> (a 1 MB file) built for two minutes: the sanitiser's time grows
+    with the square of the depth. Over the depth a browser builds, the file is an error."""
+    from sitegen.text import MAX_DEPTH, nesting_depth
+
+    deep = "<div>" * 100_000 + "x" + "</div>" * 100_000
+    fine = "<div>" * MAX_DEPTH + "x" + "</div>" * MAX_DEPTH
+    assert nesting_depth(deep) == 100_000 and nesting_depth(fine) == MAX_DEPTH
+    assert nesting_depth("<p>a<br>b<img src=x><hr/></p>" * 1000) == 1
+    site = make_site(content={"deep.md": article_md("Deep", body=deep), "fine.md": article_md("Fine", body=fine)})
+    with no_hang(60):
+        report = build(site)
+    assert [str(e) for e in report.errors] == [f"{site / 'content' / 'deep.md'}: its HTML nests elements 100,000 deep, over the {MAX_DEPTH} a browser builds; simplify it"]
+    assert report.articles == 1
