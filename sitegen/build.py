@@ -117,8 +117,10 @@ def _incremental_build(
     # A broken config stops everything: raising ConfigError is the right outcome.
     config = override(load_config(site_dir, read=memo.inputs.read), **overrides)
     if memo.nothing_changed(output_dir, config):
-        memo.keep_as_is()
-        return _replay(memo.state.report, config, len(memo.state.outputs))
+        unsaved = memo.keep_as_is()
+        report = _replay(memo.state.report, config, len(memo.state.outputs))
+        report.warnings += unsaved
+        return report
     workers = Workers(jobs or parallel.default_jobs(), progress)
     try:
         return _build(site_dir, output_dir, config, memo, workers, preview)
@@ -230,7 +232,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # A left-out article's page is tried again by the next build, as any failed file is.
     failed = set(rendering.failed) | {output_file(a.path) for a in left_out}
     report.failed = sorted(failed)
-    memo.save(
+    report.warnings += memo.save(
         BuildState(
             failed=tuple(sorted(failed | {name for name, record in memo.parse_records.items() if record.retry})),
             output_dir=str(output_dir),

@@ -72,6 +72,9 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
         # Never through a link: the holder truncates the file, which would empty its target.
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as e:
+        cache = cache_dir(site_dir)
+        if os.path.lexists(cache) and not cache.is_dir():
+            raise LockError(cache, "is a file, where sitegen keeps its build cache (a folder): remove it, or rename it if it is yours") from e
         if e.errno == errno.ELOOP or os.path.islink(path):
             raise LockError(path, _NOT_A_FILE.format(what="a symbolic link")) from e
         raise LockError(path, f"cannot be written: {e.strerror or e}") from e

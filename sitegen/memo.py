@@ -141,11 +141,13 @@ class Memo:
         """The files the last build made in ``output_dir``, as far as the cache knows."""
         return list(self.state.outputs) if self.state.output_dir == str(output_dir) else []
 
-    def keep_as_is(self) -> None:
-        """Nothing changed: store only what was learnt of racy files, if anything."""
-        if self.inputs.reverified:
-            self.state.inputs = self.inputs.snapshot()
-            cache.save_state(self.site_dir, self.state, previous_articles=self.state.articles, preview=self.preview)
+    def keep_as_is(self) -> list[str]:
+        """Nothing changed: store only what was learnt of racy files, if anything. Returns
+        a warning if the cache could not be written."""
+        if not self.inputs.reverified:
+            return []
+        self.state.inputs = self.inputs.snapshot()
+        return self._stored(self.state, self.state.articles)
 
     # ---- step 1: seeds -> content/ ---------------------------------------------------
 
@@ -302,9 +304,9 @@ class Memo:
 
     # ---- the end ---------------------------------------------------------------------
 
-    def save(self, state: BuildState, scanned: tuple[str, ...]) -> None:
+    def save(self, state: BuildState, scanned: tuple[str, ...]) -> list[str]:
         """Store this build's results for the next one; ``scanned``: what the build found
-        when it started."""
+        when it started. Returns a warning if the cache could not be written."""
         state.generator = self.generator
         # A file that appeared while the build ran, unread, is not in this list: the next
         # build sees the difference and reads it.
@@ -316,7 +318,17 @@ class Memo:
             state.manifest = (0, 0)
         self.inputs.settle()
         state.inputs = self.inputs.snapshot()
-        cache.save_state(self.site_dir, state, previous_articles=self.articles, preview=self.preview)
+        return self._stored(state, self.articles)
+
+    def _stored(self, state: BuildState, previous_articles: dict[str, ParseRecord]) -> list[str]:
+        # The output is complete whether or not the cache is written: a cache that cannot be
+        # (a folder where one of its files goes, a full disk) costs the next build its
+        # shortcuts, not this one its outcome.
+        try:
+            cache.save_state(self.site_dir, state, previous_articles=previous_articles, preview=self.preview)
+        except OutputError as e:
+            return [f"{e}: the build cache was not saved, so the next build starts over"]
+        return []
 
 
 def failed_articles(rendering: Rendering, outputs: Sequence[Output]) -> list[Article]:

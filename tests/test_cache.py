@@ -9,12 +9,14 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md, no_hang
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import cache
 from sitegen.build import build
+from sitegen.cli import main
 
 # What happens to a file between two builds.
 FATES = ("kept", "touched", "rewritten same size", "grown", "deleted", "made a link", "kept but racy", "touched but racy")
@@ -188,3 +190,29 @@ def test_a_fault_of_a_clean_build_is_not_retried_or_hidden(make_site: MakeSite, 
     with pytest.raises(RuntimeError, match="a bug"):
         build(site)
     assert calls == [1]
+
+
+def test_a_cache_that_cannot_be_written_costs_the_next_build_its_shortcuts_not_this_one_its_outcome(make_site: MakeSite) -> None:
+    """A folder where a cache file goes failed every build (exit status 1) though its
+    output was complete: a warning now, and the output a clean build's."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    for name in ("state.bin", "articles-0.bin"):
+        (site / cache.CACHE_DIR / name).unlink(missing_ok=True)
+        (site / cache.CACHE_DIR / name).mkdir()
+    (site / "content" / "a.md").write_text(article_md("A", body="Edited."))
+    report = build(site)
+    assert report.ok
+    assert f"{site / cache.CACHE_DIR / 'state.bin'}: cannot be written: Is a directory: the build cache was not saved, so the next build starts over" in report.warnings
+    fresh = site.parent / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
+    assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
+
+
+def test_a_file_in_the_cache_folders_place_is_named_plainly(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A")})
+    (site / cache.CACHE_DIR).write_text("mine")
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / cache.CACHE_DIR}: is a file, where sitegen keeps its build cache (a folder): remove it, or rename it if it is yours" in result.output
+    assert (site / cache.CACHE_DIR).read_text() == "mine"
