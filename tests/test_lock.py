@@ -164,11 +164,11 @@ def test_a_site_folder_that_cannot_hold_the_lock_is_reported(tmp_path: Path) -> 
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
     (site / CACHE_DIR).write_text("a file where the cache folder should be")
-    with pytest.raises(LockError, match=r"\.sitegen-cache/lock: cannot be written: File exists"), site_lock(site):
+    with pytest.raises(LockError, match=r"\.sitegen-cache: is a file, where sitegen keeps its build cache \(a folder\)"), site_lock(site):
         pass
     done = sitegen("build", "--site", site)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert ".sitegen-cache/lock: cannot be written" in done.stderr
+    assert ".sitegen-cache: is a file, where sitegen keeps its build cache" in done.stderr
 
 
 
