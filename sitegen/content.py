@@ -300,6 +300,10 @@ def _indented(document: str, body: str) -> str:
     return indent + body
 
 
+_LONG_NUMBER_RE = re.compile(r"[0-9_]{4300}")
+"""A number longer than Python reads (sys.get_int_max_str_digits)."""
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
@@ -315,6 +319,9 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
         raise ContentError(path, "front matter is nested too deeply") from e
     except (ValueError, TypeError, OverflowError) as e:
         # The constructors' own errors, such as an integer of more than 4,300 digits.
+        if (long := _LONG_NUMBER_RE.search(document)) is not None:
+            line = document.count("\n", 0, long.start()) + 1
+            raise ContentError(path, "front matter has a number too long to read (over 4,300 digits): put it in quotes if it is text", line) from e
         raise ContentError(path, f"front matter has a value that cannot be read: {e}") from e
     if not isinstance(meta, dict):
         raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)

@@ -612,3 +612,9 @@ def test_html_nested_deeper_than_a_browser_builds_is_refused_at_once(make_site: 
         report = build(site)
     assert [str(e) for e in report.errors] == [f"{site / 'content' / 'deep.md'}: its HTML nests elements 100,000 deep, over the {MAX_DEPTH} a browser builds; simplify it"]
     assert report.articles == 1
+
+
+def test_a_number_too_long_for_python_is_named_with_its_line(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": "---\ntitle: A\ndate: '2024-05-01T09:00:00+00:00'\nsummary: " + "9" * 10_000 + "\n---\n\nText.\n"})
+    [error] = build(site).errors
+    assert str(error) == f"{site / 'content' / 'a.md'}:4: front matter has a number too long to read (over 4,300 digits): put it in quotes if it is text"
