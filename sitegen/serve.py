@@ -168,8 +168,9 @@ class Server:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._dirty = threading.Event()
-        self._changes: set[str] = set()
-        """The files seen changing since the last build began (site-relative), for the log."""
+        self._changes: dict[str, bool] = {}
+        """The files seen changing since the last build began (site-relative), for the log,
+        each with whether it was seen being made."""
         self._changes_lock = threading.Lock()
         """Set by the watchers when a source changed: the builder thread builds again."""
         self._restart = threading.Event()
@@ -329,9 +330,10 @@ class Server:
     def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
         """A build is due, and these files are why."""
         with self._changes_lock:
-            for _, path in changes:
+            for change, path in changes:
                 if os.path.basename(path) != LEDGER_NAME:  # sitegen's own, written by each build
-                    self._changes.add(os.path.relpath(path, self.site_dir.resolve()))
+                    name = os.path.relpath(path, self.site_dir.resolve())
+                    self._changes[name] = self._changes.get(name, False) or change == watchfiles.Change.added
         self._dirty.set()
 
     @staticmethod
@@ -394,7 +396,9 @@ class Server:
         # The files seen changing until now: what this build followed (one saved while it
         # ran may wait for the next, which then finds nothing to do and says nothing).
         with self._changes_lock:
-            changed = tuple(sorted(self._changes))
+            # Not a file made and gone again meanwhile: the temp file an editor (sed -i, an
+            # IDE) writes and renames over the one it saves is no change of the site's.
+            changed = tuple(sorted(name for name, made in self._changes.items() if not made or os.path.lexists(self.site_dir / name)))
             self._changes.clear()
         # The build's own writes (imported seeds, the dates ledger in content/) wake the
         # watchers again; that build finds nothing to do and must not reload every page.

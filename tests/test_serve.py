@@ -198,6 +198,22 @@ def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> 
     assert rebuilt and rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
 
 
+def test_an_editors_temp_file_is_not_announced_as_a_change(make_site: MakeSite, start: Start) -> None:
+    """``sed -i`` and many editors save by writing a temp file and renaming it over the old
+    one: the log named it as a changed source ("content/a.md and content/sedvhiupv changed")."""
+    site = make_site(content={"a.md": article_md("Old headline")})
+    log: list[str] = []
+    server = start(site, log)
+    temp = site / "content" / "sedvhiupv"
+    temp.write_text(article_md("New headline"), encoding="utf-8")
+    os.replace(temp, site / "content" / "a.md")
+    wait_for(lambda: "New headline" in get(server.url, "/").body, "the edited title served")
+    wait_for(lambda: any(line.startswith("Rebuilt") for line in log), "the rebuild logged")
+    rebuilt = [line for line in log if line.startswith("Rebuilt")]
+    assert all("sedvhiupv" not in line for line in rebuilt), log
+    assert rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
+
+
 def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative to the working folder, as `sitegen build` prints them, not absolute."""
     site = make_site(content={"a.md": article_md("A", titel="'Typo'")})
