@@ -196,6 +196,8 @@ class Renderer:
             # variable): Jinja's traceback frames carry the template file and line.
             filename, line = self._template_frame(e)
             raise TemplateError(filename or page.template, cannot_render(page.path, f"{type(e).__name__}: {e}"), line) from e
+        if self._relative and page.template.endswith(".html"):
+            html = urls.links_for_disk(html, page.path, self._links.base_path)
         return html.encode("utf-8"), tuple(sorted(self._log))
 
     def _template_frame(self, error: BaseException) -> tuple[str | None, int | None]:

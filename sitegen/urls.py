@@ -347,6 +347,51 @@ def map_srcset(srcset: str, fix: Callable[[str], str]) -> str:
     return ", ".join(candidates)
 
 
+def links_for_disk(html: str, page_path: str, base_path: str) -> str:
+    """The page ``html`` (at site path ``page_path``) with every link into the site as
+    ``relative_url`` makes them: relative, a folder's naming its ``index.html``. For a
+    ``--relative`` build opened from disk: a link a person wrote by hand in an article or a
+    template (``../other-story/``, ``/news/2024/05/x/``) opened a folder's listing, or
+    nothing. Links elsewhere, to anchors, and those already right are left byte for byte."""
+    folder = page_path if page_path.endswith("/") else posixpath.dirname(page_path) + "/"
+
+    def fix(url: str) -> str:
+        stripped = url.strip()
+        if not stripped or stripped.startswith(("#", "?", "//")) or _SCHEME_RE.match(stripped):
+            return url
+        path, query, fragment = _split_link(stripped)
+        if path.startswith("/"):
+            if not path.startswith(base_path):
+                return url  # an address of the host outside the site: not the site's to fix
+            site_path = path[len(base_path) :]
+        else:
+            joined = posixpath.normpath(posixpath.join("/" + folder, path))
+            if joined.startswith("/.."):
+                return url
+            site_path = joined.lstrip("/") + ("/" if path.endswith("/") and joined != "/" else "")
+        if not (site_path == "" or site_path.endswith("/")):
+            return url if not path.startswith("/") else relative_link(site_path, page_path) + query + fragment
+        return relative_url(site_path, page_path) + query + fragment
+
+    def fix_tag(tag: str, attrs: Attributes) -> Attributes:
+        return [
+            (key, map_srcset(value, fix) if key == "srcset" else fix(value)) if value is not None and key in _REWRITTEN else (key, value)
+            for key, value in attrs
+        ]
+
+    return rewrite_start_tags(html, fix_tag)
+
+
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _split_link(url: str) -> tuple[str, str, str]:
+    """A link's path, then its ``?query`` and its ``#fragment`` as written (each "" if none)."""
+    rest, hash_sign, fragment = url.partition("#")
+    path, question, query = rest.partition("?")
+    return path, question + query, hash_sign + fragment
+
+
 def absolutize_html(html: str, page_url: str) -> str:
     """``html`` with every URL attribute (href, src, srcset, poster; quoted or not) made
     absolute against ``page_url``; text, code and every other byte left as they are.

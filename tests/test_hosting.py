@@ -418,6 +418,10 @@ def link_targets(doc: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlEle
 
 
 def test_relative_output_works_opened_from_disk(site: Path, runner: CliRunner) -> None:
+    # Links written by hand, to folders: from disk they opened a folder's listing, or nothing.
+    (site / "content" / "linking.md").write_text(
+        article_md("Linking", date="2024-05-09T09:00:00+00:00", body="See [one](../a1/), [two](/news/2024/05/a2/#main) and [home](../../../).")
+    )
     preview = site.parent / "preview"
     result = runner.invoke(main, ["build", "--site", str(site), "--output", str(preview), "--relative"])
     assert result.exit_code == 0, result.output
@@ -440,6 +444,8 @@ def test_relative_output_works_opened_from_disk(site: Path, runner: CliRunner) -
             assert target.is_file() and target.is_relative_to(preview.resolve()), (page, value)
             kinds.add((element.tag, target.suffix))
     assert {("link", ".css"), ("a", ".html"), ("img", ".jpg"), ("a", ".xml"), ("a", ".json")} <= kinds
+    linking = lxml_html.fromstring((preview / "2024" / "05" / "linking" / "index.html").read_bytes())
+    assert linking.xpath("//div[@class='body']//a/@href") == ["../a1/index.html", "../a2/index.html#main", "../../../index.html"]
     config = load_config(site)
     assert check_output(preview, config) == []
     # The normal build beside it is untouched by the preview.
