@@ -104,8 +104,11 @@ class ContentReport:
 
 
 def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
-    """Python-Markdown with our extensions; ``lower_headings``: the text's headings one level
-    down (``#`` is an ``<h2>``)."""
+    """Python-Markdown with our extensions, as pages show the text: its headings one level
+    down (``#`` is an ``<h2>``), each with an id to link to (``#details``, or one written as
+    ``## Details {#more}``). With ``lower_headings`` false: the headings as Markdown gives
+    them, without ids, the HTML an article's hash is taken of (as it was before pages had
+    either, so that no article shows as updated for it)."""
     # Imported here: a build whose changed articles are all plain text never needs it.
     import markdown
     from markdown.treeprocessors import Treeprocessor
@@ -119,10 +122,24 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
             for element in root.iter():
                 element.tag = _LOWER_HEADING.get(element.tag, element.tag)
 
-    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    if lower_headings:
-        md.treeprocessors.register(Subheadings(md), "subheadings", 1)
+    if not lower_headings:
+        return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    md = markdown.Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, "attr_list", "toc"], extension_configs={"toc": {"slugify": _heading_id}}, output_format="html"
+    )
+    md.treeprocessors.register(Subheadings(md), "subheadings", 1)
     return md
+
+
+_PAGE_IDS = frozenset(("main", "more-heading", "related-heading"))
+"""Ids an article page's theme gives its own elements: a heading's id never takes one."""
+
+
+def _heading_id(text: str, separator: str) -> str:
+    """A heading's id, as readable as a slug (``Détails`` -> ``details``): Python-Markdown's
+    toc extension makes each unique within the text."""
+    made = urls.slugify(text, fallback="section")
+    return f"{made}-section" if made in _PAGE_IDS else made
 
 
 _LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
@@ -321,7 +338,7 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
         # The constructors' own errors, such as an integer of more than 4,300 digits.
         if (long := _LONG_NUMBER_RE.search(document)) is not None:
             line = document.count("\n", 0, long.start()) + 1
-            raise ContentError(path, "front matter has a number too long to read (over 4,300 digits): put it in quotes if it is text", line) from e
+            raise ContentError(path, "front matter has a value that cannot be read: a number of over 4,300 digits; put it in quotes if it is text", line) from e
         raise ContentError(path, f"front matter has a value that cannot be read: {e}") from e
     if not isinstance(meta, dict):
         raise ContentError(path, "front matter must be a mapping of 'key: value' lines", 2)
@@ -565,8 +582,9 @@ def parse_article(
     path_in_site = urls.article_path(config.permalink, slug, published)
     try:
         body_sha, body_html = convert(body)
-        # Hashed with its headings where Markdown puts them (# an <h1>), as articles were
-        # before pages moved them a level down: the move is no news to a reader.
+        # Hashed with its headings where Markdown puts them (# an <h1>) and without ids, as
+        # articles were before pages had those: no news to a reader. (Text that used the
+        # {#id} syntax before it was read showed it: the change is news, and hashes so.)
         hashed = convert.convert(body, lower_headings=False) if _HEADING_RE.search(body_html) else body_html
     except _TimeUp as e:
         raise TooSlow(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e

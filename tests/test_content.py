@@ -21,8 +21,9 @@ from lxml import html as lxml_html
 from sitegen import content
 from sitegen.build import build
 from sitegen.cache import AuthorRecord
+from sitegen.check import check_output
 from sitegen.cli import main
-from sitegen.config import Config, ImportRules, parse_config
+from sitegen.config import Config, ImportRules, load_config, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
 from sitegen.errors import ContentError
 from sitegen.seeds import parse_seed, render_markdown
@@ -73,7 +74,9 @@ def test_markup_goes_through_python_markdown() -> None:
 def test_the_texts_headings_start_below_the_headline(make_site: MakeSite) -> None:
     """The headline is the page's one <h1>: a writer's "#" is a heading within the story."""
     body = "# Part one\n\nText.\n\n## A detail\n\nMore.\n\n###### Smallest\n\nEnd."
-    assert Converter().convert(body) == "<h2>Part one</h2>\n<p>Text.</p>\n<h3>A detail</h3>\n<p>More.</p>\n<h6>Smallest</h6>\n<p>End.</p>"
+    assert Converter().convert(body) == (
+        '<h2 id="part-one">Part one</h2>\n<p>Text.</p>\n<h3 id="a-detail">A detail</h3>\n<p>More.</p>\n<h6 id="smallest">Smallest</h6>\n<p>End.</p>'
+    )
     site = make_site(content={"a.md": article_md("The headline", body=body)})
     assert build(site).ok
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
@@ -91,6 +94,20 @@ def test_each_text_is_converted_once() -> None:
     # Known HTML (from the build cache) is used as it is.
     cached = Converter({first[0]: b"<p>cached</p>"})
     assert cached("Some *text*.") == (first[0], "<p>cached</p>")
+
+
+def test_headings_have_ids_to_link_to(make_site: MakeSite) -> None:
+    """A long piece links to its sections: each heading has an id, readable as a slug, or
+    the one written after it; none takes an id the page's theme uses."""
+    body = "Jump to [the details](#details) or [more](#more).\n\n## Details\n\nText.\n\n## Détails\n\n## Main\n\n### Extra {#more}\n\nEnd."
+    site = make_site(content={"a.md": article_md("A", body=body)})
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//div[@class='body']/*[starts-with(name(), 'h')]/@id") == ["details", "details_1", "main-section", "more"]
+    assert page.xpath("//div[@class='body']//h4/text()") == ["Extra"]
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert check_output(site / "output", load_config(site)) == []
 
 
 def test_a_text_is_converted_twice_to_parse_only_when_it_has_headings(tmp_path: Path) -> None:
@@ -617,4 +634,4 @@ def test_html_nested_deeper_than_a_browser_builds_is_refused_at_once(make_site: 
 def test_a_number_too_long_for_python_is_named_with_its_line(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": "---\ntitle: A\ndate: '2024-05-01T09:00:00+00:00'\nsummary: " + "9" * 10_000 + "\n---\n\nText.\n"})
     [error] = build(site).errors
-    assert str(error) == f"{site / 'content' / 'a.md'}:4: front matter has a number too long to read (over 4,300 digits): put it in quotes if it is text"
+    assert str(error) == f"{site / 'content' / 'a.md'}:4: front matter has a value that cannot be read: a number of over 4,300 digits; put it in quotes if it is text"
