@@ -313,7 +313,7 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     if draft:
         click.echo(
             f"A draft: builds leave it out. Preview it with `sitegen serve{here} --drafts`; "
-            "to publish it, remove the line `draft: true` from its front matter.",
+            f"to publish it, `sitegen publish{here} {shown_path(path)}` (which dates it then, not now).",
             err=True,
         )
     else:
@@ -322,6 +322,42 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
             "what they have seen. Write its text first.",
             err=True,
         )
+
+
+@main.command()
+@SITE_OPTION
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
+    """Make drafts articles dated now: each FILE's `draft: true` line removed and its date
+    set to now (the site's timezone), every other line as it was. The next build puts them out.
+
+    A draft's date is when it was begun: published by removing the line alone, a story
+    written over some days comes out dated days ago, below newer ones in listings, feed
+    readers and Google News. Exits with status 1 if any FILE could not be published.
+    """
+    from .cache import Refused
+    from .errors import SitegenError
+    from .scaffold import publish_draft
+
+    _require_site(site_dir)
+    config = load_config(site_dir)
+    content_dir = (site_dir / "content").resolve()
+    problems: list[str] = []
+    for path in files:
+        if not path.resolve().is_relative_to(content_dir):
+            problems.append(f"{shown_path(path)}: not in {shown_path(site_dir / 'content')}/, where the site's articles are")
+            continue
+        try:
+            date = publish_draft(path, config)
+        except SitegenError as e:
+            problems.append(str(e))
+        except (OSError, Refused) as e:
+            problems.append(f"{path}: cannot be read: {getattr(e, 'strerror', None) or e}")
+        else:
+            click.echo(f"Published {shown_path(path)}: dated {date}; the next build puts it out.")
+    _print_messages([], problems, every=True)
+    if problems:
+        raise SystemExit(1)
 
 
 @main.group()

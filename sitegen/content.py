@@ -321,6 +321,12 @@ _LONG_NUMBER_RE = re.compile(r"[0-9_]{4300}")
 """A number longer than Python reads (sys.get_int_max_str_digits)."""
 
 
+def front_matter_of(path: str, document: str) -> dict[str, Any]:
+    """The front matter of the content file ``path`` (its text ``document``); ContentError,
+    with the line, when there is none or it cannot be read."""
+    return _front_matter(path, document)[0]
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):

@@ -10,6 +10,7 @@ lacks sitegen's lines: they are added at its end, and nothing of it is changed.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ from . import dates, urls
 from .cache import Refused, find_content, read_file
 from .config import CONFIG_NAME, Config
 from .content import taken_slugs
-from .errors import OutputError
-from .output import create_file, write_if_changed
+from .errors import ContentError, OutputError, line_of, not_utf8
+from .output import create_file, replace_unless_changed, write_if_changed
 from .seeds import dump_front_matter
 from .theme import default_theme_dir, is_editor_leftover
 
@@ -250,6 +251,49 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
             return path
         except FileExistsError:  # made meanwhile by someone else: the next name
             taken.add(name)
+
+
+_KEY_LINE_RE = re.compile(r"^(draft|date)[ \t]*:.*?(\r?\n)", re.MULTILINE)
+
+
+def publish_draft(path: Path, config: Config) -> str:
+    """Make the draft at ``path`` an article dated now (in the site's timezone; the
+    SOURCE_DATE_EPOCH clock if set): its ``draft: true`` line removed and its ``date`` line
+    set, every other byte as it was. Returns the date written.
+
+    A draft's date is when it was begun (``sitegen new``): published as it is, a story
+    written over some days comes out dated days ago, below newer ones in every listing,
+    feed reader and Google News. Raises ContentError naming the file (and line) for a file
+    that is not a draft, or whose front matter cannot be read; the file is then left as it
+    is, as it is when someone saves it meanwhile (OutputError)."""
+    from .content import decode_content, front_matter_of
+
+    data, _ = read_file(path, config.max_file_bytes)
+    try:
+        text = data.decode("utf-8")  # a byte order mark kept, as every other byte
+    except UnicodeDecodeError as e:
+        raise ContentError(str(path), *not_utf8(data, e)) from e
+    meta = front_matter_of(str(path), decode_content(data))
+    if meta.get("draft") is not True:
+        raise ContentError(str(path), "not a draft (no `draft: true`): it is out, or goes out with the next build; its date is left as it is")
+    end = text.find("\n---", 3)
+    head, rest = text[: end + 1], text[end + 1 :]
+    lines = {m.group(1): m for m in _KEY_LINE_RE.finditer(head)}
+    if "draft" not in lines:
+        raise ContentError(str(path), "its `draft: true` is not a line of its own at the start of a line: remove it by hand", line_of(text, "draft", ":"))
+    date = dates.format_iso(dates.now(config.zone))
+    newline = lines["draft"].group(2)
+    edits = [(lines["draft"].start(), lines["draft"].end(), "")]
+    if "date" in lines:
+        edits.append((lines["date"].start(), lines["date"].end(), f"date: '{date}'{lines['date'].group(2)}"))
+    else:
+        edits.append((lines["draft"].start(), lines["draft"].start(), f"date: '{date}'{newline}"))
+    for start, stop, replacement in sorted(edits, reverse=True):
+        head = head[:start] + replacement + head[stop:]
+    published = (head + rest).encode("utf-8")
+    if not replace_unless_changed(path, published, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
+        raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
+    return date
 
 
 def _patterns(text: str) -> list[str]:

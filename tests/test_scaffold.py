@@ -168,7 +168,7 @@ def test_new_writes_a_draft_and_says_how_to_preview_and_publish_it(runner: CliRu
     assert path == site / "content" / "storm-warning.md"
     assert "draft: true\n" in path.read_text()
     assert "A draft" in result.stderr and f"sitegen serve --site {site} --drafts" in result.stderr
-    assert "remove the line `draft: true`" in result.stderr
+    assert f"sitegen publish --site {site} {path}" in result.stderr
     report = build(site)
     assert report.ok and report.articles == 0 and report.drafts == 1
     assert "Storm warning" not in (site / "output" / "atom.xml").read_text()
@@ -184,6 +184,32 @@ def test_new_writes_a_draft_and_says_how_to_preview_and_publish_it(runner: CliRu
     possessive = runner.invoke(main, ["new", "--site", str(site), "Tomorrow's big match preview"])
     assert Path(possessive.stdout.strip()).name == "tomorrows-big-match-preview.md"
     assert "the next `sitegen build" in published.stderr and "Write its text first" in published.stderr
+
+
+def test_publish_dates_a_draft_now_and_changes_no_other_byte(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draft begun days ago came out dated then: below newer stories in listings and feed
+    readers, and out of Google News (two days). `sitegen publish` dates it now."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # the draft is begun
+    begun = Path(runner.invoke(main, ["new", "--site", str(site), "Long read"]).stdout.strip())
+    # Written over days, in an editor that saves with CRLF line ends and a byte order mark.
+    begun.write_bytes(b"\xef\xbb\xbf" + (begun.read_text() + "# Part one\n\nThe text.\n").replace("\n", "\r\n").encode())
+    before = begun.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790400000")  # four days and a half later
+    result = runner.invoke(main, ["publish", "--site", str(site), str(begun)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Published {begun}: dated 2026-09-26T05:20:00+00:00; the next build puts it out.\n"
+    after = begun.read_bytes()
+    assert after == re.sub(rb"date: '[^']*'", b"date: '2026-09-26T05:20:00+00:00'", before).replace(b"draft: true\r\n", b"")
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.drafts == 0
+    assert "<published>2026-09-26T05:20:00+00:00</published>" in (site / "output" / "atom.xml").read_text()
+    # Not a draft any more, or never one: said, and the file left alone.
+    again = runner.invoke(main, ["publish", "--site", str(site), str(begun), str(site / "sitegen.toml")])
+    assert again.exit_code == 1 and begun.read_bytes() == after
+    assert f"error: {begun}: not a draft (no `draft: true`): it is out, or goes out with the next build; its date is left as it is" in again.stderr
+    assert f"error: {site / 'sitegen.toml'}: not in {site / 'content'}/, where the site's articles are" in again.stderr
 
 
 def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
