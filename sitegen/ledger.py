@@ -184,7 +184,7 @@ def work_out_history(
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
-    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead + _republished(articles, stored)
+    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead + _republished(articles, stored) + _out_late(history.articles, stored, ledger, now)
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
     else:
@@ -234,6 +234,40 @@ def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.dat
                 f"{article.source}{f':{line}' if line else ''}: its date is after the build's clock ({dates.format_iso(now)}),"
                 " but it is out already: it stays out, and feeds show it dated ahead"
             )
+    return tuple(warnings)
+
+
+LATE = dt.timedelta(days=2)
+"""How long before its first publication an article may be dated and still be news to
+the site's readers (Google News takes articles of the last two days)."""
+
+
+def _out_late(articles: Sequence[Article], stored: Ledger | None, ledger: Ledger, now: dt.datetime) -> tuple[str, ...]:
+    """A warning for each article this build publishes for the first time that is dated
+    more than ``LATE`` before: most likely a draft published by removing its ``draft: true``
+    line, dated when it was begun. It comes out below newer stories in every listing and
+    feed reader, and out of Google News. A site's first build (all of its articles are old)
+    says nothing, nor does an imported article (dated by its publisher)."""
+    known = stored.articles if stored else {}
+    if not any(entry.seq for entry in known.values()):
+        return ()
+    warnings = []
+    for article in articles:
+        if article.draft or known.get(article.id, _UNNUMBERED).seq or article.id not in ledger.articles or now - article.published <= LATE:
+            continue
+        try:
+            text = Path(article.source).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if line_of(text, "seed", ":"):
+            continue  # imported: its date is the publisher's, and it is the importer's to keep
+        line = line_of(text, "date", ":")
+        days = (now - article.published).days
+        warnings.append(
+            f"{article.source}{f':{line}' if line else ''}: out for the first time, but dated {dates.format_iso(article.published)},"
+            f" {days} days ago: it is listed below newer stories and left out of Google News; if it is news, date it now"
+            " (`sitegen publish` does so for a draft)"
+        )
     return tuple(warnings)
 
 

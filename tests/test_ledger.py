@@ -308,3 +308,27 @@ def test_a_damaged_ledger_stops_the_build_and_is_kept(make_site: MakeSite, runne
     assert f"{where}: cannot be read as the ledger ({said}" in result.output and "git checkout" in result.output, result.output
     assert ledger.read_bytes() == damaged
     assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == output
+
+
+def test_an_article_first_out_days_after_its_date_is_warned_of(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draft published by removing its `draft: true` line came out dated when it was
+    begun, days before: below newer stories everywhere, out of Google News, without a word."""
+    from conftest import seed_text
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717228800")  # 2024-06-01T08:00:00Z
+    site = make_site(content={"a.md": article_md("Old news", date="2024-05-01T09:00:00+00:00")}, config="[import]\ndate = '^Published:\\s*(?P<text>.+)$'\n")
+    assert build(site).warnings == []  # a site's first build: every article is as old as it is
+    (site / "content" / "late.md").write_text(article_md("Begun last week", date="2024-05-25T09:00:00+00:00"))
+    (site / "content" / "fresh.md").write_text(article_md("Written today", date="2024-05-31T10:00:00+00:00"))
+    (site / "seeds").mkdir(exist_ok=True)
+    (site / "seeds" / "000_0123456789abcdef.txt").write_text(seed_text("A wire story", "Text.") + "Published: 2024-05-20T09:00:00+00:00\n")
+    report = build(site)
+    assert report.ok and report.articles == 4
+    assert "date: '2024-05-20T09:00:00+00:00'" in (site / "content" / "000_0123456789abcdef.md").read_text()  # the publisher's, kept
+    assert report.warnings == [
+        f"{site / 'content' / 'late.md'}:3: out for the first time, but dated 2024-05-25T09:00:00+00:00, 6 days ago: it is listed below"
+        " newer stories and left out of Google News; if it is news, date it now (`sitegen publish` does so for a draft)"
+    ], report.warnings
+    # Said once: the build after has nothing to say of it.
+    (site / "content" / "fresh.md").write_text(article_md("Written today", date="2024-05-31T10:00:00+00:00", body="Edited."))
+    assert build(site).warnings == []
