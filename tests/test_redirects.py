@@ -130,7 +130,8 @@ def test_aliases_naming_one_file_two_ways_are_one_redirect(make_site: MakeSite, 
     assert listed.count("/news/old/") == 1 and "/news/old/index.html" not in listed and "/news/2024/03/a/index.html" not in listed
 
 
-def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
+def test_an_alias_a_live_page_takes_is_a_warning_naming_its_line(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709719200")  # 2024-03-06T10:00Z: the articles are news
     site = make_site(
         content={
             "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[World]", aliases="[old/a/, archive/, tags/world/, /news/2024/03/b/]"),
