@@ -598,7 +598,8 @@ def parse_article(
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     if (depth := text.nesting_depth(body_html)) > text.MAX_DEPTH:
         raise ContentError(path, f"its HTML nests elements {depth:,} deep, over the {text.MAX_DEPTH} a browser builds; simplify it")
-    if config.sanitize_html == "everywhere" and "<" in body:
+    # Markup comes from "<" (HTML), or "{" (attribute lists: ``{onclick=...}``).
+    if config.sanitize_html == "everywhere" and ("<" in body or "{" in body):
         body_html, hashed = text.sanitize_html(body_html), text.sanitize_html(hashed)
         # Not what the Markdown converts to: never to be looked up as such (Converter).
         body_sha = "sanitized:" + body_sha

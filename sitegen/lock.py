@@ -85,7 +85,7 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
     folder = _open_folder(site_dir)
     told: list[str] = []
 
-    def take(lock: int) -> None:
+    def take(lock: int, optional: bool = False) -> None:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -96,10 +96,15 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
                 told.append(holder)
                 on_wait(f"waiting for another sitegen build of this site{holder} to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
+        except OSError:
+            # A folder a file system cannot lock (NFS takes an exclusive lock only on a file
+            # open for writing): the lock in the cache folder serves alone.
+            if not optional:
+                raise
 
     try:
         if folder is not None:
-            take(folder)
+            take(folder, optional=True)
         take(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
@@ -117,21 +122,10 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
 
 
 def _open_folder(site_dir: Path) -> int | None:
-    """The site folder, open to be locked; None where a folder cannot be flocked (the lock
-    in the cache folder then serves alone)."""
+    """The site folder, open to be locked; None when it cannot be opened."""
     try:
         fd = os.open(site_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return None
-    try:
-        # Tried and released at once, to learn whether this file system locks folders: a
-        # lock held by another build answers BlockingIOError, which says yes.
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    except BlockingIOError:
-        pass
-    except OSError:
-        os.close(fd)
         return None
     _held.add(fd)
     return fd

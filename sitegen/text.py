@@ -239,5 +239,7 @@ def sanitize_html(markup: str) -> str:
     stay; scripts, styles, frames, event handlers and javascript: URLs go."""
     import nh3
 
+    # Headings keep their ids: links to a section of the text lead to them.
+    attributes = {**nh3.ALLOWED_ATTRIBUTES, **{f"h{n}": {*nh3.ALLOWED_ATTRIBUTES.get(f"h{n}", ()), "id"} for n in range(1, 7)}}
     # No rel="noopener noreferrer" added: the links are the author's, shown as written.
-    return nh3.clean(markup, link_rel=None)
+    return nh3.clean(markup, attributes=attributes, link_rel=None)

@@ -635,3 +635,14 @@ def test_a_number_too_long_for_python_is_named_with_its_line(make_site: MakeSite
     site = make_site(content={"a.md": "---\ntitle: A\ndate: '2024-05-01T09:00:00+00:00'\nsummary: " + "9" * 10_000 + "\n---\n\nText.\n"})
     [error] = build(site).errors
     assert str(error) == f"{site / 'content' / 'a.md'}:4: front matter has a value that cannot be read: a number of over 4,300 digits; put it in quotes if it is text"
+
+
+def test_attribute_lists_are_sanitised_everywhere_too(make_site: MakeSite) -> None:
+    """``{onclick=...}`` makes an attribute with no "<" in the text: sanitize_html =
+    "everywhere" looked for "<" alone, and let it through."""
+    body = '## Hello {onmouseover="alert(1)" #hello}\n\nText. {: onclick="alert(2)" }\n\n[link](https://x.org){onclick="alert(3)"}'
+    site = make_site(content={"a.md": article_md("A", body=body)}, config='sanitize_html = "everywhere"\n')
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert [(e.tag, name) for e in page.iter() if isinstance(e.tag, str) for name in e.attrib if name.startswith("on")] == []
+    assert page.xpath("//div[@class='body']/h3/@id") == ["hello"]  # an id is no script

@@ -215,3 +215,27 @@ def test_a_cache_folder_made_meanwhile_by_another_build_is_no_error(tmp_path: Pa
     monkeypatch.setattr(Path, "is_dir", made_just_after_the_look)
     with site_lock(site):
         assert (cache_dir(site) / "CACHEDIR.TAG").is_file()
+
+
+def test_a_folder_the_file_system_cannot_lock_leaves_the_lock_in_the_cache(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NFS takes an exclusive flock only on a file open for writing, which a folder cannot
+    be: every build failed with EBADF. The lock in the cache folder then serves alone."""
+    import errno
+    import fcntl
+    import stat
+
+    real = fcntl.flock
+
+    def nfs_flock(fd: int, operation: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode) and operation & fcntl.LOCK_EX:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        real(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", nfs_flock)
+    site = make_site(content={"a.md": article_md("A")})
+    from sitegen.build import build
+
+    assert build(site).ok
+    # The cache's lock still keeps a second build out.
+    with site_lock(site), pytest.raises(LockError), site_lock(site, wait=False):
+        pass
