@@ -430,10 +430,14 @@ def import_seeds(
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
-    first_of: dict[str, str] = {}  # article id -> the first seed, by name, that gives it
+    # Article id -> the seed that gives it: of seeds whose names end in the same digits,
+    # the one whose article is in content/ already (an earlier import), else the first by name.
+    first_of: dict[str, str] = {}
+    for name in sorted(seed_files, key=lambda n: (os.path.basename(n) not in claims.owners, n)):
+        first_of.setdefault(seed_id(os.path.basename(name)[: -len(".txt")]), os.path.basename(name))
     for name in seed_files:
         base = os.path.basename(name)
-        first = first_of.setdefault(seed_id(base[: -len(".txt")]), base)
+        first = first_of[seed_id(base[: -len(".txt")])]
         if first != base:
             # Its digits are another seed's, so its article would have that one's id: it
             # would never be published, or take that one's place (the publisher sent the

@@ -1032,3 +1032,17 @@ def test_an_edit_saved_while_the_import_writes_is_kept(make_site: MakeSite, monk
     report = build(site, jobs=1)
     assert "as the editor put it" in target.read_text()
     assert f"{target}: changed while importing; kept your version" in report.warnings
+
+
+def test_a_seed_sent_again_under_an_earlier_number_never_takes_the_published_ones_place(make_site: MakeSite) -> None:
+    """The seed refused was the first by name: one added later whose name sorts first took
+    over, and the article already out failed every build (its id used by the newcomer)."""
+    site = make_site(seeds={"0500_e39c6646365b1e6c.txt": seed_text("The story", "Text.")})
+    assert build(site).ok
+    (site / "seeds" / "0100_e39c6646365b1e6c.txt").write_text(seed_text("The story sent again", "Text."))
+    report = build(site)
+    assert [str(e) for e in report.errors] == [
+        f"{site / 'seeds'}/0100_e39c6646365b1e6c.txt: not imported: its article would have the id of seeds/0500_e39c6646365b1e6c.txt's, "
+        "as both names end in the same digits; remove or rename one"
+    ]
+    assert report.articles == 1 and sorted(p.name for p in (site / "content").glob("*.md")) == ["0500_e39c6646365b1e6c.md"]
