@@ -596,8 +596,8 @@ def parse_article(
         raise TooSlow(path, f"its Markdown took over {MARKDOWN_SECONDS:g} s to convert; simplify it (thousands of brackets?)") from e
     except RecursionError as e:
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
-    if (depth := text.nesting_depth(body_html)) > text.MAX_DEPTH:
-        raise ContentError(path, f"its HTML nests elements {depth:,} deep, over the {text.MAX_DEPTH} a browser builds; simplify it")
+    if text.nesting_depth(body_html) > text.MAX_DEPTH:
+        raise ContentError(path, f"its HTML nests elements more than {text.MAX_DEPTH} deep, as deep as a browser builds; simplify it")
     # Markup comes from "<" (HTML), or "{" (attribute lists: ``{onclick=...}``).
     if config.sanitize_html == "everywhere" and ("<" in body or "{" in body):
         body_html, hashed = text.sanitize_html(body_html), text.sanitize_html(hashed)

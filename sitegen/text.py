@@ -215,22 +215,47 @@ MAX_DEPTH = 512
 page (Chromium's parser flattens deeper ones). The sanitiser's time grows with the square
 of the depth: 100,000 nested ``<div>`` in a 1 MB file took it two minutes."""
 
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Start tags that end an open element of these names first, as HTML's tree builder does:
+# "<p>a<p>b" is two paragraphs side by side, not one inside the other.
+_ENDS_OPEN = {
+    "p": {"p"}, "div": {"p"}, "ul": {"p"}, "ol": {"p"}, "table": {"p"}, "blockquote": {"p"}, "pre": {"p"},
+    "h1": {"p"}, "h2": {"p"}, "h3": {"p"}, "h4": {"p"}, "h5": {"p"}, "h6": {"p"}, "figure": {"p"}, "section": {"p"},
+    "li": {"li", "p"}, "dt": {"dt", "dd", "p"}, "dd": {"dt", "dd", "p"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"},
+    "th": {"td", "th"}, "option": {"option"},
+}  # fmt: skip
 
 
 def nesting_depth(markup: str) -> int:
-    """How deep the elements of ``markup`` nest, as its tags say (an end tag left out, as
-    HTML allows for ``<p>``, counts as still open: a bound from above)."""
+    """How deep the elements of ``markup`` nest, as a browser builds them; past MAX_DEPTH it
+    stops counting. Void elements hold nothing, an end tag closes what it names and all
+    opened after it, and a start tag first ends an open element HTML lets it end (``<p>a<p>b``
+    is two paragraphs side by side). ``<div/>`` opens a div, as in HTML."""
     if markup.count("<") <= MAX_DEPTH:  # too few tags to nest deeper: the common case, at once
         return min(markup.count("<"), MAX_DEPTH)
-    depth = deepest = 0
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    deepest = 0
     for match in _TAG_RE.finditer(markup):
-        closing, name, empty = match.groups()
+        closing, name = match[1], match[2].lower()
+        if name in _VOID_TAGS:
+            continue
         if closing:
-            depth = max(depth - 1, 0)
-        elif not empty and name.lower() not in _VOID_TAGS:
-            depth += 1
-            deepest = max(deepest, depth)
+            if open_count.get(name):
+                while True:  # each element is taken off once: linear in all
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
+            continue
+        ends = _ENDS_OPEN.get(name)
+        while ends and stack and stack[-1] in ends:
+            open_count[stack.pop()] -= 1
+        stack.append(name)
+        open_count[name] = open_count.get(name, 0) + 1
+        deepest = max(deepest, len(stack))
+        if deepest > MAX_DEPTH:
+            break
     return deepest
 
 
