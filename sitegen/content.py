@@ -317,7 +317,8 @@ def _indented(document: str, body: str) -> str:
     return indent + body
 
 
-_LONG_NUMBER_RE = re.compile(r"[0-9_]{4300}")
+_LONG_NUMBER_RE = re.compile(r"(?<![0-9_])[0-9_]{4300}")
+# (Tried only where a run of digits starts: runs just short of it are not read again and again.)
 """A number longer than Python reads (sys.get_int_max_str_digits)."""
 
 
@@ -342,7 +343,8 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
         raise ContentError(path, "front matter is nested too deeply") from e
     except (ValueError, TypeError, OverflowError) as e:
         # The constructors' own errors, such as an integer of more than 4,300 digits.
-        if (long := _LONG_NUMBER_RE.search(document)) is not None:
+        front = document[: document.find("\n---", 3) + 1]
+        if (long := _LONG_NUMBER_RE.search(front)) is not None:
             line = document.count("\n", 0, long.start()) + 1
             raise ContentError(path, "front matter has a value that cannot be read: a number of over 4,300 digits; put it in quotes if it is text", line) from e
         raise ContentError(path, f"front matter has a value that cannot be read: {e}") from e

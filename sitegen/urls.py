@@ -365,10 +365,12 @@ def links_for_disk(html: str, page_path: str, base_path: str) -> str:
                 return url  # an address of the host outside the site: not the site's to fix
             site_path = path[len(base_path) :]
         else:
-            joined = posixpath.normpath(posixpath.join("/" + folder, path))
-            if joined.startswith("/.."):
+            # Relative, so that a way up past the site's top stays a ".." (an address of the
+            # host outside the site, not the site's to fix).
+            joined = posixpath.normpath(posixpath.join(folder, path))
+            if joined == ".." or joined.startswith("../"):
                 return url
-            site_path = joined.lstrip("/") + ("/" if path.endswith("/") and joined != "/" else "")
+            site_path = "" if joined == "." else joined + ("/" if path.endswith("/") else "")
         if not (site_path == "" or site_path.endswith("/")):
             return url if not path.startswith("/") else relative_link(site_path, page_path) + query + fragment
         return relative_url(site_path, page_path) + query + fragment

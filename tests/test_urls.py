@@ -108,3 +108,18 @@ def test_a_headline_slug_drops_the_apostrophes_of_english_possessives_and_contra
     assert urls.headline_slug(title) == slug
     # Tags and authors keep the slugs their addresses were made with.
     assert urls.slugify("Women's football") == "women-s-football"
+
+
+def test_links_for_disk_name_index_html_and_leave_what_is_not_the_sites() -> None:
+    from sitegen.urls import links_for_disk
+
+    html = (
+        '<a href="../b/">b</a><a href="/news/2024/05/c/#x">c</a><a href="../../../">home</a><a href="./?q=1">here</a>'
+        '<a href="../../../../../up/">up and out</a><a href="/elsewhere/">host</a><a href="https://x.org/y/">other</a>'
+        '<a href="#top">top</a><img src="/news/static/a.png" srcset="/news/static/a.png 1x, ../pic/ 2x">'
+    )
+    assert links_for_disk(html, "2024/05/a/", "/news/") == (
+        '<a href="../b/index.html">b</a><a href="../c/index.html#x">c</a><a href="../../../index.html">home</a><a href="index.html?q=1">here</a>'
+        '<a href="../../../../../up/">up and out</a><a href="/elsewhere/">host</a><a href="https://x.org/y/">other</a>'
+        '<a href="#top">top</a><img src="../../../static/a.png" srcset="../../../static/a.png 1x, ../pic/index.html 2x">'
+    )
