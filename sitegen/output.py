@@ -209,9 +209,12 @@ def replace_unless_changed(target: Path | str, data: bytes, unchanged: Callable[
             if not unchanged(aside):
                 _link_unless_there(aside, path)  # theirs back (one made since is newer: it stays)
                 return False
+            # The file's permissions, not a new file's: a draft kept private stays private.
+            os.chmod(tmp, stat.S_IMODE(os.lstat(aside).st_mode))
             return _link_unless_there(tmp, path)
         finally:
-            os.unlink(tmp)
+            with contextlib.suppress(FileNotFoundError):  # renamed into place (_link_unless_there)
+                os.unlink(tmp)
             if os.path.lexists(path):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(aside)
@@ -223,11 +226,23 @@ def replace_unless_changed(target: Path | str, data: bytes, unchanged: Callable[
 
 
 def _link_unless_there(source: str, path: str) -> bool:
+    """``source`` put at ``path`` unless a file is there; False when one is."""
     try:
         os.link(source, path)
     except FileExistsError:
         return False
+    except OSError as e:
+        if e.errno not in _NO_HARD_LINKS:
+            raise
+        # A file system without hard links (some network and FUSE mounts): renamed, after a
+        # look, leaving a moment in which a file made at ``path`` would be replaced.
+        if os.path.lexists(path):
+            return False
+        os.rename(source, path)
     return True
+
+
+_NO_HARD_LINKS = frozenset(code for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS") if (code := getattr(errno, name, None)) is not None)
 
 
 def write_file(out_dir: Path, path: str, data: bytes) -> tuple[bool, int, int]:

@@ -281,6 +281,10 @@ def publish_draft(path: Path, config: Config) -> str:
     lines = {m.group(1): m for m in _KEY_LINE_RE.finditer(head)}
     if "draft" not in lines:
         raise ContentError(str(path), "its `draft: true` is not a line of its own at the start of a line: remove it by hand", line_of(text, "draft", ":"))
+    for key, found in lines.items():
+        if not found.group(0).partition(":")[2].strip():  # the value on the lines below
+            line = text.count("\n", 0, found.start()) + 1
+            raise ContentError(str(path), f"its {key} is not written on the `{key}:` line: write it there (`{key}: ...`), then publish it", line)
     date = dates.format_iso(dates.now(config.zone))
     newline = lines["draft"].group(2)
     edits = [(lines["draft"].start(), lines["draft"].end(), "")]

@@ -245,3 +245,22 @@ def test_the_workflow_installs_sitegen_from_where_it_came_from(monkeypatch: pyte
     assert scaffold.installed_from() == "git+https://git.example/news/sitegen.git@abc123"
     monkeypatch.setattr(metadata, "distribution", lambda name: Installed('{"url": "file:///home/me/sitegen", "dir_info": {"editable": true}}'))
     assert scaffold.installed_from() == ""
+
+
+def test_publish_keeps_the_files_permissions_and_refuses_a_date_it_cannot_rewrite(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    private = Path(runner.invoke(main, ["new", "--site", str(site), "Embargoed"]).stdout.strip())
+    private.chmod(0o600)
+    # A file system with no hard links: the new file is renamed into place instead.
+    monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError(1, "Operation not permitted")))
+    assert runner.invoke(main, ["publish", "--site", str(site), str(private)]).exit_code == 0
+    assert "draft" not in private.read_text() and (private.stat().st_mode & 0o777) == 0o600
+    assert sorted(p.name for p in private.parent.iterdir()) == [private.name]
+    # A date in YAML's block form: the line alone cannot be rewritten.
+    block = site / "content" / "block.md"
+    block.write_text("---\ntitle: Block\ndate:\n  2024-05-01T09:00:00+00:00\ndraft: true\n---\n\nText.\n")
+    before = block.read_bytes()
+    result = runner.invoke(main, ["publish", "--site", str(site), str(block)])
+    assert result.exit_code == 1 and block.read_bytes() == before
+    assert f"error: {block}:3: its date is not written on the `date:` line: write it there (`date: ...`), then publish it" in result.stderr
