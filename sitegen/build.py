@@ -124,9 +124,9 @@ def _incremental_build(
     workers = Workers(jobs or parallel.default_jobs(), progress)
     try:
         return _build(site_dir, output_dir, config, memo, workers, preview)
-    except (SitegenError, OSError, MemoryError):
-        raise  # the build's own verdicts, and the machine's: no cache makes them go away
-    except Exception as e:
+    except SitegenError:
+        raise  # the build's own verdicts: no cache makes them go away
+    except (ValueError, KeyError, TypeError) as e:  # what reading a value that is not one raises
         if memo.reason:
             raise  # a clean build: a fault of sitegen's, to be seen
         # A cache record that passed its checksum yet holds what no parse makes (a date
@@ -136,7 +136,9 @@ def _incremental_build(
         # sources too, and is written again only if it differs.
         said = f"{type(e).__name__}: {e}"
         report = _build(site_dir, output_dir, config, Memo(site_dir, preview, discard=f"cache set aside ({said})"), workers, preview)
-        report.warnings.insert(0, f"{CACHE_DIR}: the build cache held what sitegen does not write ({said}): set aside, the site built from its sources")
+        report.warnings.insert(
+            0, f"{CACHE_DIR}: the build failed with the cache ({said}): set aside, the site built from its sources (if a fresh cache fails again, it is a bug of sitegen's)"
+        )
         return report
 
 

@@ -166,7 +166,7 @@ def test_a_cache_record_no_parse_makes_is_set_aside_and_the_site_built_from_its_
 
     assert report.ok, report.errors
     assert report.cache.startswith("cache set aside (") and report.cache.endswith("): a clean build")
-    assert report.warnings[0].startswith(f"{cache.CACHE_DIR}: the build cache held what sitegen does not write (")
+    assert report.warnings[0].startswith(f"{cache.CACHE_DIR}: the build failed with the cache (")
     fresh = site.parent / "fresh"
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
     assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
@@ -197,9 +197,10 @@ def test_a_cache_that_cannot_be_written_costs_the_next_build_its_shortcuts_not_t
     output was complete: a warning now, and the output a clean build's."""
     site = make_site(content={"a.md": article_md("A")})
     assert build(site).ok
-    for name in ("state.bin", "articles-0.bin"):
-        (site / cache.CACHE_DIR / name).unlink(missing_ok=True)
-        (site / cache.CACHE_DIR / name).mkdir()
+    # (Which article shard a file's record goes to depends on its path, so only state.bin,
+    # which every build writes, is made a folder: the message names it, whatever the path.)
+    (site / cache.CACHE_DIR / "state.bin").unlink()
+    (site / cache.CACHE_DIR / "state.bin").mkdir()
     (site / "content" / "a.md").write_text(article_md("A", body="Edited."))
     report = build(site)
     assert report.ok
