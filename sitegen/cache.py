@@ -197,6 +197,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """A draft, read for a preview (``--drafts``)."""
     summary_is_opening: bool = False
     """The summary is the text's own opening (the importer's, or one worked out from it)."""
+    imported: bool = False
+    """Made by the importer from a seed (front matter ``seed``): dated by its publisher."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -132,7 +132,8 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
 
 
 _PAGE_IDS = frozenset(("main", "more-heading", "related-heading"))
-"""Ids an article page's theme gives its own elements: a heading's id never takes one."""
+"""Ids the theme's article page gives its own elements (base.html, article.html; a test
+holds them to it): a heading's id never takes one."""
 
 
 def _heading_id(text: str, separator: str) -> str:
@@ -655,6 +656,7 @@ def parse_article(
         related=tuple(_text(str(r), "related", fail) for r in related),
         floating_date=floating,
         summary_is_opening=opening,
+        imported=bool(meta.get("seed")),
         draft=draft,
     )
     return record, warnings

@@ -253,15 +253,13 @@ def _out_late(articles: Sequence[Article], stored: Ledger | None, ledger: Ledger
         return ()
     warnings = []
     for article in articles:
-        if article.draft or known.get(article.id, _UNNUMBERED).seq or article.id not in ledger.articles or now - article.published <= LATE:
+        # An imported article's date is its publisher's, and the importer's to keep.
+        if article.draft or article.imported or known.get(article.id, _UNNUMBERED).seq or article.id not in ledger.articles or now - article.published <= LATE:
             continue
         try:
-            text = Path(article.source).read_text(encoding="utf-8", errors="replace")
+            line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "date", ":")
         except OSError:
-            text = ""
-        if line_of(text, "seed", ":"):
-            continue  # imported: its date is the publisher's, and it is the importer's to keep
-        line = line_of(text, "date", ":")
+            line = None
         days = (now - article.published).days
         warnings.append(
             f"{article.source}{f':{line}' if line else ''}: out for the first time, but dated {dates.format_iso(article.published)},"

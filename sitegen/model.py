@@ -127,6 +127,8 @@ class Article:
     """The summary is the text's own opening, as the importer and the automatic summary make
     it: a page does not show it above the text it repeats (a standfirst), feeds and search
     engines still get it."""
+    imported: bool = False
+    """Made by the importer from a seed: its date is its publisher's."""
     _digest: str = field(default="", init=False, repr=False, compare=False)
 
     @property

@@ -50,7 +50,8 @@ def spelling(name: str) -> str:
     """``name`` as far as two names of one tag or byline may differ and still be meant as
     one: case, accents and spacing (``Sport``, ``sport``; ``Économie``, ``economie``; ``New
     York``, ``new-york``). Names whose slugs agree but whose spellings differ (``C++`` and
-    ``C``, both ``c``) are different names sharing an address."""
+    ``C``, both ``c``) are different names sharing an address. The search page's script
+    reads a tag in its address the same way (templates/search.html)."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return _SPACING_RE.sub(" ", bare.casefold()).strip()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -659,3 +660,13 @@ def test_attribute_lists_are_sanitised_everywhere_too(make_site: MakeSite) -> No
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
     assert [(e.tag, name) for e in page.iter() if isinstance(e.tag, str) for name in e.attrib if name.startswith("on")] == []
     assert page.xpath("//div[@class='body']/h3/@id") == ["hello"]  # an id is no script
+
+
+def test_heading_ids_keep_clear_of_every_id_the_themes_article_page_has() -> None:
+    from sitegen.content import _PAGE_IDS
+    from sitegen.theme import default_theme_dir
+
+    written = set()
+    for name in ("base.html", "article.html"):
+        written |= set(re.findall(r'\bid="([^"{}]+)"', (default_theme_dir() / name).read_text()))
+    assert written == _PAGE_IDS
