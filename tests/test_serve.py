@@ -288,8 +288,9 @@ def test_a_broken_config_at_start_is_shown_until_put_right(make_site: MakeSite, 
     # Saved as editors do: a new file renamed over the old one.
     (site / "sitegen.toml.new").write_text("page_size = 5\n", encoding="utf-8")
     (site / "sitegen.toml.new").replace(site / "sitegen.toml")
-    wait_for(lambda: get(server.url, "/").status == 200, "the site built")
-    assert "Fixed at last" in get(server.url, "/").body and "sitegen-errors" not in get(server.url, "/").body
+    # The pages are out a moment before the build's report is: the overlay goes with it.
+    wait_for(lambda: get(server.url, "/").status == 200 and "sitegen-errors" not in get(server.url, "/").body, "the site built, the error gone")
+    assert "Fixed at last" in get(server.url, "/").body
 
 
 def test_overlay_escapes_error_text() -> None:
