@@ -335,24 +335,17 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     written over some days comes out dated days ago, below newer ones in listings, feed
     readers and Google News. Exits with status 1 if any FILE could not be published.
     """
-    from .cache import Refused
     from .errors import SitegenError
     from .scaffold import publish_draft
 
     _require_site(site_dir)
     config = load_config(site_dir)
-    content_dir = (site_dir / "content").resolve()
     problems: list[str] = []
     for path in files:
-        if not path.resolve().is_relative_to(content_dir):
-            problems.append(f"{shown_path(path)}: not in {shown_path(site_dir / 'content')}/, where the site's articles are")
-            continue
         try:
-            date = publish_draft(path, config)
+            date = publish_draft(site_dir, path, config)
         except SitegenError as e:
             problems.append(str(e))
-        except (OSError, Refused) as e:
-            problems.append(f"{path}: cannot be read: {getattr(e, 'strerror', None) or e}")
         else:
             click.echo(f"Published {shown_path(path)}: dated {date}; the next build puts it out.")
     _print_messages([], problems, every=True)

@@ -256,7 +256,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
 _KEY_LINE_RE = re.compile(r"^(draft|date)[ \t]*:.*?(\r?\n)", re.MULTILINE)
 
 
-def publish_draft(path: Path, config: Config) -> str:
+def publish_draft(site_dir: Path, path: Path, config: Config) -> str:
     """Make the draft at ``path`` an article dated now (in the site's timezone; the
     SOURCE_DATE_EPOCH clock if set): its ``draft: true`` line removed and its ``date`` line
     set, every other byte as it was. Returns the date written.
@@ -265,10 +265,16 @@ def publish_draft(path: Path, config: Config) -> str:
     written over some days comes out dated days ago, below newer ones in every listing,
     feed reader and Google News. Raises ContentError naming the file (and line) for a file
     that is not a draft, or whose front matter cannot be read; the file is then left as it
-    is, as it is when someone saves it meanwhile (OutputError)."""
+    is, as it is when someone saves it meanwhile (OutputError), or when it is not in the
+    site's ``content/`` or cannot be read (ContentError)."""
     from .content import decode_content, front_matter_of
 
-    data, _ = read_file(path, config.max_file_bytes)
+    if not path.resolve().is_relative_to((site_dir / "content").resolve()):
+        raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
+    try:
+        data, _ = read_file(path, config.max_file_bytes)
+    except (OSError, Refused) as e:
+        raise ContentError(str(path), f"cannot be read: {getattr(e, 'strerror', None) or e}") from e
     try:
         text = data.decode("utf-8")  # a byte order mark kept, as every other byte
     except UnicodeDecodeError as e:
