@@ -341,7 +341,7 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     _require_site(site_dir)
     config = load_config(site_dir)
     problems: list[str] = []
-    for path in files:
+    for path in dict.fromkeys(files):  # each once, named twice or not
         try:
             date = publish_draft(site_dir, path, config)
         except SitegenError as e:

@@ -119,8 +119,19 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
         ``#`` was a heading within the story."""
 
         def run(self, root: Element) -> None:
+            used = {element.get("id") for element in root.iter()}
             for element in root.iter():
-                element.tag = _LOWER_HEADING.get(element.tag, element.tag)
+                if element.tag in _LOWER_HEADING:
+                    element.tag = _LOWER_HEADING[element.tag]
+                    # One the writer gave (``{#main}``) kept clear of the page's ids too.
+                    if (given := element.get("id")) in _PAGE_IDS:
+                        made = f"{given}-section"
+                        number = 1
+                        while made in used:
+                            number += 1
+                            made = f"{given}-section-{number}"
+                        element.set("id", made)
+                        used.add(made)
 
     if not lower_headings:
         return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
@@ -570,13 +581,16 @@ def parse_article(
         return f"{path}:{line_of(document, key, ':') or 2}"
 
     tags: dict[str, TagRecord] = {}
+    dropped: set[tuple[str, str]] = set()
     for raw in raw_tags:
         name = _text(str(raw), "tags", fail)
         if not name:
             continue
         tag_slug = urls.slugify(name)
         kept = tags.setdefault(tag_slug, TagRecord(name=name, slug=tag_slug))
-        if urls.spelling(kept.name) != urls.spelling(name):
+        spelt = urls.spelling(name)
+        if urls.spelling(kept.name) != spelt and (tag_slug, spelt) not in dropped:
+            dropped.add((tag_slug, spelt))  # "C" and "c" are one name: said once
             warnings.append(
                 f"{at('tags')}: tags {kept.name!r} and {name!r} have one address"
                 f" ({urls.tag_path(tag_slug)}): {name!r} is dropped; rename one of them"

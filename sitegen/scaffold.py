@@ -269,6 +269,8 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> str:
     site's ``content/`` or cannot be read (ContentError)."""
     from .content import decode_content, front_matter_of
 
+    if not os.path.lexists(path):
+        raise ContentError(str(path), "no such file")
     if not path.resolve().is_relative_to((site_dir / "content").resolve()):
         raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
     try:
@@ -301,6 +303,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> str:
     for start, stop, replacement in sorted(edits, reverse=True):
         head = head[:start] + replacement + head[stop:]
     published = (head + rest).encode("utf-8")
+    # Read back as the build will: front matter these line edits cannot make right (a date
+    # over two lines, a key written in quotes) is left to a person, never broken.
+    try:
+        after = front_matter_of(str(path), decode_content(published))
+    except ContentError:
+        after = {}
+    if after.get("draft") or after.get("date") != date or after.keys() != meta.keys() - {"draft"} | {"date"}:
+        raise ContentError(str(path), "its front matter is written in a way `sitegen publish` cannot edit line by line: remove `draft: true` and set `date:` by hand")
     if not replace_unless_changed(path, published, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
         raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
     return date

@@ -100,11 +100,11 @@ def test_each_text_is_converted_once() -> None:
 def test_headings_have_ids_to_link_to(make_site: MakeSite) -> None:
     """A long piece links to its sections: each heading has an id, readable as a slug, or
     the one written after it; none takes an id the page's theme uses."""
-    body = "Jump to [the details](#details) or [more](#more).\n\n## Details\n\nText.\n\n## Détails\n\n## Main\n\n### Extra {#more}\n\nEnd."
+    body = "Jump to [the details](#details) or [more](#more).\n\n## Details\n\nText.\n\n## Détails\n\n## Main\n\n### Extra {#more}\n\n## Mine {#main}\n\nEnd."
     site = make_site(content={"a.md": article_md("A", body=body)})
     assert build(site).ok
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
-    assert page.xpath("//div[@class='body']/*[starts-with(name(), 'h')]/@id") == ["details", "details_1", "main-section", "more"]
+    assert page.xpath("//div[@class='body']/*[starts-with(name(), 'h')]/@id") == ["details", "details_1", "main-section", "more", "main-section-2"]
     assert page.xpath("//div[@class='body']//h4/text()") == ["Extra"]
     ids = page.xpath("//@id")
     assert len(ids) == len(set(ids))
@@ -557,7 +557,7 @@ def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: Make
     without a word. Names meant as one (case, accents, spacing) are still merged quietly."""
     site = make_site(
         content={
-            "a.md": article_md("A", tags="['C++', 'C', 'c#', 'New York', 'new-york']"),
+            "a.md": article_md("A", tags="['C++', 'C', 'c', 'c#', 'New York', 'new-york']"),
             "b.md": article_md("B", tags="[Économie, economie]"),
             "c.md": article_md("C", date="2024-04-01T09:00:00+00:00", tags="[c]"),
         }

@@ -264,3 +264,24 @@ def test_publish_keeps_the_files_permissions_and_refuses_a_date_it_cannot_rewrit
     result = runner.invoke(main, ["publish", "--site", str(site), str(block)])
     assert result.exit_code == 1 and block.read_bytes() == before
     assert f"error: {block}:3: its date is not written on the `date:` line: write it there (`date: ...`), then publish it" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        pytest.param("date: >-\n  2026-11-20T10:00:00+00:00\n", id="date over two lines"),
+        pytest.param('"date": 2026-11-20T10:00:00+00:00\n', id="quoted key"),
+    ],
+)
+def test_publish_leaves_front_matter_it_cannot_edit_line_by_line_to_a_person(runner: CliRunner, tmp_path: Path, front: str) -> None:
+    """Edited line by line, such front matter came out broken (or with two dates), and the
+    build then left the article out; publish said it was done."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    draft = site / "content" / "d.md"
+    draft.write_text(f"---\ntitle: D\n{front}draft: true\n---\n\nBody.\n")
+    before = draft.read_bytes()
+    result = runner.invoke(main, ["publish", "--site", str(site), str(draft), str(draft)])
+    assert result.exit_code == 1 and draft.read_bytes() == before
+    said = f"error: {draft}: its front matter is written in a way `sitegen publish` cannot edit line by line: remove `draft: true` and set `date:` by hand"
+    assert result.stderr.count(said) == 1, result.stderr  # named twice, told once
