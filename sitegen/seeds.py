@@ -432,12 +432,13 @@ def import_seeds(
     folder = str(content_dir) + os.sep
     # Article id -> the seed that gives it: of seeds whose names end in the same digits,
     # the one whose article is in content/ already (an earlier import), else the first by name.
+    ids = {name: seed_id(os.path.basename(name)[: -len(".txt")]) for name in seed_files}  # one uuid5 a seed
     first_of: dict[str, str] = {}
     for name in sorted(seed_files, key=lambda n: (os.path.basename(n) not in claims.owners, n)):
-        first_of.setdefault(seed_id(os.path.basename(name)[: -len(".txt")]), os.path.basename(name))
+        first_of.setdefault(ids[name], os.path.basename(name))
     for name in seed_files:
         base = os.path.basename(name)
-        first = first_of[seed_id(base[: -len(".txt")])]
+        first = first_of[ids[name]]
         if first != base:
             # Its digits are another seed's, so its article would have that one's id: it
             # would never be published, or take that one's place (the publisher sent the

@@ -231,8 +231,8 @@ def nesting_depth(markup: str) -> int:
     stops counting. Void elements hold nothing, an end tag closes what it names and all
     opened after it, and a start tag first ends an open element HTML lets it end (``<p>a<p>b``
     is two paragraphs side by side). ``<div/>`` opens a div, as in HTML."""
-    if markup.count("<") <= MAX_DEPTH:  # too few tags to nest deeper: the common case, at once
-        return min(markup.count("<"), MAX_DEPTH)
+    if (tags := markup.count("<")) <= MAX_DEPTH:  # too few tags to nest deeper: the common case, at once
+        return tags
     stack: list[str] = []
     open_count: dict[str, int] = {}
     deepest = 0
