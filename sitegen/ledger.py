@@ -468,7 +468,7 @@ def apply_ledger(
         former = tuple(u for u in known_urls if u != url)
         if remember:
             known_urls = (*former, url)
-        result.append(dataclasses.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
+        result.append(msgspec.structs.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
         entries[article.id] = Entry(

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from .cache import ImageRecord, SeedOutcome
 from .config import AuthorKind, Config
 from .dates import format_month
@@ -74,9 +76,14 @@ class Image:
     """The file's size in bytes (an RSS enclosure needs one); 0 when unknown."""
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One article, ready to render. All datetimes are timezone-aware."""
+class Article(msgspec.Struct, frozen=True, dict=True):
+    """One article, ready to render. All datetimes are timezone-aware.
+
+    A frozen msgspec Struct rather than a frozen dataclass: a build makes every article
+    twice (read, then dated by the ledger), and a frozen dataclass of this many fields
+    takes 16 µs to make, a Struct under 1 µs (a third of a second at 10,000 articles).
+    Its ``__dict__`` holds nothing but the digest, worked out on first use.
+    """
 
     source: str
     """The content file it was read from (a str: a Path costs four times the memory)."""
@@ -129,7 +136,6 @@ class Article:
     engines still get it."""
     imported: bool = False
     """Made by the importer from a seed: its date is its publisher's."""
-    _digest: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def author(self) -> str:
@@ -145,9 +151,11 @@ class Article:
     def digest(self) -> str:
         """Changes whenever anything a page or feed could show of the article changes."""
         # Worked out on first use, not when made: every article is made twice a build (read,
-        # then given its dates by the ledger through dataclasses.replace, which leaves this
-        # empty again), and only the second is ever keyed.
-        if not self._digest:
+        # then given its dates by the ledger through msgspec.structs.replace, which leaves
+        # this out of the copy), and only the second is ever keyed. Kept in the instance's
+        # __dict__, which neither equality nor hashing looks at.
+        found: str | None = self.__dict__.get("digest")
+        if found is None:
             # Every field follows from source_hash but those the ledger sets (the dates, the
             # publication order and the former addresses) and the tags' names, which the site
             # gives (one per tag, whichever way each article spells it: site.build_site).
@@ -155,8 +163,8 @@ class Article:
             former = "\0".join(self.former_urls)
             names = "\0".join(tag.name for tag in self.tags)
             key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}\0{names}"
-            object.__setattr__(self, "_digest", hashlib.sha256(key.encode()).hexdigest())
-        return self._digest
+            found = self.__dict__["digest"] = hashlib.sha256(key.encode()).hexdigest()
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
@@ -10,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import msgspec
 
 from . import search, urls
 from .config import Config
@@ -128,7 +129,7 @@ def _with_tags(article: Article, named: dict[str, Tag]) -> Article:
     """``article`` with the site's name of each of its tags (the same object when it has them)."""
     if all(named[tag.slug] is tag for tag in article.tags):
         return article
-    return dataclasses.replace(article, tags=tuple(named[tag.slug] for tag in article.tags))
+    return msgspec.structs.replace(article, tags=tuple(named[tag.slug] for tag in article.tags))
 
 
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:

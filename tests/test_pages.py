@@ -3,13 +3,13 @@ pages with their sharing metadata, byline, image, related headlines and neighbou
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
@@ -401,7 +401,7 @@ def test_an_article_page_depends_on_the_titles_of_others_not_their_text() -> Non
         return {p.path: value_digest(p.context) for p in pages if p.template == "article.html"}
 
     before = contexts(articles)
-    edited = [dataclasses.replace(a, body=b"<p>New text</p>", source_hash="x") if a.slug == "a5" else a for a in articles]
+    edited = [msgspec.structs.replace(a, body=b"<p>New text</p>", source_hash="x") if a.slug == "a5" else a for a in articles]
     after = contexts(edited)
     assert {p for p in before if before[p] != after[p]} == {"2024/06/a5/"}
     added = contexts([*articles, article(-1)])  # newer than every other
