@@ -271,7 +271,7 @@ def run_pagefind(executable: str, docs: Iterable[tuple[str, str]], folder: str) 
     """Index ``docs`` (file name, HTML) with Pagefind in a temporary folder; its bundle by
     output path under ``folder``. Raises OutputError naming the folder when Pagefind fails."""
     _remove_leftovers()
-    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-", dir=scratch_root()) as tmp:
         root = Path(tmp)
         site = root / "site"
         site.mkdir()
@@ -446,18 +446,38 @@ def _cbor(value: Any) -> bytes:
 
 
 _SCRATCH = "sitegen-search-"
-"""The start of the name of Pagefind's working folder, in the system's temporary folder;
-then the process id of the build that made it."""
+"""The start of the name of Pagefind's working folder (in ``scratch_root``); then the process
+id of the build that made it."""
+MEMORY_FOLDER = "/dev/shm"
+"""A folder in memory (tmpfs), on Linux."""
+MEMORY_ROOM = 256 * 2**20
+"""The room ``MEMORY_FOLDER`` must have for Pagefind to work there: a part of the index
+(1,000 articles) takes about 10 MB, and a build runs one per CPU at a time."""
+
+
+def scratch_root() -> str:
+    """Where Pagefind works: in memory when there is room, else the temporary folder.
+
+    Pagefind is given a file per article and writes a file per article back: on a disk,
+    making those 2,000 files took longer than Pagefind's indexing (a part of 1,000 articles,
+    written, indexed and read back: 3.1 s in /tmp, 1.6 s in /dev/shm)."""
+    try:
+        st = os.statvfs(MEMORY_FOLDER)
+    except OSError:  # none (not Linux), or not to be looked at
+        return tempfile.gettempdir()
+    if st.f_bavail * st.f_frsize >= MEMORY_ROOM and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return MEMORY_FOLDER
+    return tempfile.gettempdir()
 
 
 def _remove_leftovers() -> None:
     """Remove the working folders that builds killed while Pagefind ran left behind (each
-    holds a copy of every article): those of this user whose process is gone."""
-    root = tempfile.gettempdir()
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return
+    holds a copy of every article, in memory for some): those of this user whose process
+    is gone, wherever a build may have worked."""
+    entries: list[os.DirEntry[str]] = []
+    for root in sorted({tempfile.gettempdir(), MEMORY_FOLDER}):
+        with contextlib.suppress(OSError):
+            entries += os.scandir(root)
     for entry in entries:
         pid = entry.name.removeprefix(_SCRATCH).partition("-")[0]
         if not entry.name.startswith(_SCRATCH) or not pid.isdigit():

@@ -299,19 +299,43 @@ def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_si
     assert (out / "pagefind" / "1" / "pagefind-entry.json").is_file()
 
 
-def test_the_working_folder_of_a_killed_build_is_removed_by_the_next_run(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("in_memory", [True, False], ids=["in memory", "no room in memory"])
+def test_the_working_folder_of_a_killed_build_is_removed_by_the_next_run(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(search, "MEMORY_FOLDER", str(tmp_path / "shm"))
+    if not in_memory:
+        monkeypatch.setattr(search, "MEMORY_ROOM", 2**62)
     gone = subprocess.Popen(["true"])  # a process that has ended
     gone.wait()
-    leftover = tmp_path / "tmp" / f"sitegen-search-{gone.pid}-abc123"
-    (leftover / "site").mkdir(parents=True)
-    alive = tmp_path / "tmp" / f"sitegen-search-{os.getpid()}-def456"  # a build still running
-    alive.mkdir()
+    leftovers, alive = [], []
+    for folder in ("tmp", "shm"):  # a killed build may have worked in either
+        (tmp_path / folder).mkdir()
+        leftovers.append(tmp_path / folder / f"sitegen-search-{gone.pid}-abc123")
+        (leftovers[-1] / "site").mkdir(parents=True)
+        alive.append(tmp_path / folder / f"sitegen-search-{os.getpid()}-def456")  # a build still running
+        alive[-1].mkdir()
+    worked_in: list[str] = []
+    made = tempfile.TemporaryDirectory
+
+    def spy(**kwargs: str) -> tempfile.TemporaryDirectory[str]:
+        worked_in.append(kwargs["dir"])
+        return made(**kwargs)
+
+    monkeypatch.setattr(search.tempfile, "TemporaryDirectory", spy)
     site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
-    assert not leftover.exists() and alive.exists()
-    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == [alive.name]  # its own folder is gone too
+    assert worked_in == [str(tmp_path / ("shm" if in_memory else "tmp"))]
+    assert not any(p.exists() for p in leftovers) and all(p.exists() for p in alive)
+    for folder in ("tmp", "shm"):  # its own folder is gone too
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == [f"sitegen-search-{os.getpid()}-def456"]
+
+
+def test_pagefind_works_in_the_temporary_folder_where_there_is_no_folder_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(search, "MEMORY_FOLDER", str(tmp_path / "absent"))
+    assert search.scratch_root() == str(tmp_path)
 
 
 def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Path) -> None:
