@@ -242,7 +242,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             seeds=imported.outcomes,
             seed_reads=seed_reads,
             report=summary_of(
-                report.articles, report.pages, report.feeds, report.drafts, report.errors, report.warnings, report.scheduled, report.next_due,
+                report.articles, report.pages, report.feeds, report.drafts, report.errors,
+                [w for w in report.warnings if w not in history.once], report.scheduled, report.next_due,
                 steady=history.steady,
                 numbered=history.numbered,
             ),

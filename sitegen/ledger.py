@@ -101,6 +101,10 @@ class History:
     """``tag:<slug>`` or ``author:<slug>`` -> the publication number of every article ever
     listed under it, taken-down ones included, newest first."""
     warnings: tuple[str, ...] = ()
+    once: tuple[str, ...] = ()
+    """Those of ``warnings`` that tell of what this build did to the ledger (renumbered it,
+    published an article late or under a new id): the build after does not say them again,
+    not even one with nothing to do, which repeats the last build's other warnings."""
     steady: Steady = field(default_factory=lambda: Steady(None, None))
     """The clocks a build of these articles would give this history (and its warnings) at."""
     stored: Ledger | None = None
@@ -184,13 +188,15 @@ def work_out_history(
     now = now or dates.now(config.zone)
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
-    warnings = tuple(f"{path}: {w}" for w in history.warnings) + ahead + _republished(articles, stored) + _out_late(history.articles, stored, ledger, now)
+    renumbered = tuple(f"{path}: {w}" for w in history.warnings)
+    once = renumbered + _republished(articles, stored) + _out_late(history.articles, stored, ledger, now)
+    warnings = renumbered + ahead + once[len(renumbered) :]
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
     else:
         recorded = [a.published for a in history.articles if a.id in ledger.articles]
         steady = Steady(max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
-    return dataclasses.replace(history, warnings=warnings, steady=steady, stored=stored, ledger=ledger)
+    return dataclasses.replace(history, warnings=warnings, once=once, steady=steady, stored=stored, ledger=ledger)
 
 
 def write_history(content_dir: Path, history: History, inputs: Inputs, errors: list[SitegenError] | None = None) -> None:
@@ -545,9 +551,13 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, zone:
         return max(article.updated, published)
     if seen is None:
         return max(article.updated, published)  # first sight: the article's own date
+    before = _parse(seen.updated, zone, article.updated)
     if seen.hash == article.content_hash:
-        return max(_parse(seen.updated, zone, article.updated), published)
-    return max(dates.import_time(zone), published)
+        return max(before, published)
+    # Changed now, and after its last change: a clock behind the last build's (a CI machine's,
+    # SOURCE_DATE_EPOCH from an older commit) must not move it back (RFC 4287 4.2.15: the
+    # most recent change), which readers would not take for a change at all.
+    return max(dates.import_time(zone), before + dt.timedelta(seconds=1), published)
 
 
 def _parse(value: str, zone: dt.tzinfo, fallback: dt.datetime) -> dt.datetime:

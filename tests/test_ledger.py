@@ -149,7 +149,10 @@ def test_a_damaged_ledger_is_renumbered_with_a_warning(make_site: MakeSite, seqs
     assert sorted(_seqs(site).values()) == [1, 2, 3]
     archive = [p for p in (site / "output" / "feeds" / "archive").iterdir() if p.suffix not in (".gz", ".br")]
     assert len(archive) == 3 * 3  # three archives, three formats
-    assert build(site).warnings == report.warnings  # replayed by a build with nothing to do, as every warning
+    # Told once: the ledger is in order now, and a build with nothing to do, which repeats the
+    # last build's warnings, does not say it was renumbered again.
+    again = build(site)
+    assert again.cache == "up to date: nothing to do" and not [w for w in again.warnings if "renumbered" in w], again.warnings
 
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
@@ -329,6 +332,32 @@ def test_an_article_first_out_days_after_its_date_is_warned_of(make_site: MakeSi
         f"{site / 'content' / 'late.md'}:3: out for the first time, but dated 2024-05-25T09:00:00+00:00, 6 days ago: it is listed below"
         " newer stories and left out of Google News; if it is news, date it now (`sitegen publish` does so for a draft)"
     ], report.warnings
-    # Said once: the build after has nothing to say of it.
+    # Said once: the build after has nothing to say of it, with nothing to do or with work.
+    again = build(site)
+    assert again.cache == "up to date: nothing to do" and again.warnings == []
     (site / "content" / "fresh.md").write_text(article_md("Written today", date="2024-05-31T10:00:00+00:00", body="Edited."))
     assert build(site).warnings == []
+
+
+def test_an_entry_updated_never_goes_back_when_the_clock_does(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 4287 4.2.15: ``updated`` is the most recent change. A build whose clock is behind
+    the last one's (SOURCE_DATE_EPOCH from an older commit) still moves it forward."""
+    import feedparser
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    site = make_site(content={"a.md": article_md("Story", date="2025-12-01T09:00:00+00:00")}, config=RENAMED_SITE)
+    assert build(site).ok
+
+    def updated() -> str:
+        return str(feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].updated)
+
+    path = site / "content" / "a.md"
+    path.write_text(article_md("Story", date="2025-12-01T09:00:00+00:00", body="Edited once."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 86400))  # a day later
+    assert build(site).ok and updated() == "2026-01-02T00:00:00+00:00"
+    path.write_text(article_md("Story", date="2025-12-01T09:00:00+00:00", body="Edited twice."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 43200))  # a clock half a day behind that build's
+    assert build(site).ok and updated() == "2026-01-02T00:00:01+00:00"
+    path.write_text(article_md("Story", date="2025-12-01T09:00:00+00:00", body="Edited three times."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3 * 86400))  # and a clock ahead again
+    assert build(site).ok and updated() == "2026-01-04T00:00:00+00:00"
