@@ -167,6 +167,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # Read before anything is written to the output folder: a ledger that cannot be read
     # stops the build (ledger.load_ledger).
     stored = ledger.load_ledger(content_dir, memo.inputs.read)
+    distinct, taken = ledger.taken_over(distinct, stored, site_dir)
+    site_errors += taken
 
     def history_of(articles: Sequence[Article]) -> History:
         return ledger.work_out_history(content_dir, articles, config, stored, now=now, record_urls=not preview)

@@ -865,7 +865,13 @@ def _article_id(meta: dict[str, Any], path: str, fail: Any) -> str:
     if written and not urls.is_absolute_iri(written):
         # Atom requires one, and feed readers tell entries apart by it.
         raise fail("id", f"{written!r} is not an absolute URI: write one such as tag:example.org,2024:my-story, or leave id out")
-    return written or f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(path).stem)}"
+    return written or id_from_name(path)
+
+
+def id_from_name(path: str) -> str:
+    """The id of the article in the content file ``path`` when its front matter gives none:
+    one derived from the file's name."""
+    return f"urn:uuid:{uuid.uuid5(CONTENT_NAMESPACE, Path(path).stem)}"
 
 
 def decode_content(data: bytes) -> str:

@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -273,6 +274,48 @@ def _out_late(articles: Sequence[Article], stored: Ledger | None, ledger: Ledger
             " (`sitegen publish` does so for a draft)"
         )
     return tuple(warnings)
+
+
+def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
+    """``articles`` less each whose id comes from its file's name (its front matter gives
+    none) while the article published under that id now reads exactly as another file of
+    this build: that article's file renamed, most likely, and a new story given its old
+    name (a daily ``weather.md``). Published, the new story would take the old one's
+    history: its number and its place in the archives, an update of it to feed readers,
+    never shown as new. Each is an error (left out, as an article that cannot be read is)
+    until it has an id of its own; the renamed file is told how to keep its id
+    (``_republished``)."""
+    from .content import id_from_name
+
+    known = stored.articles if stored else {}
+    reading = {a.content_hash: a for a in reversed(articles)}  # the first file that reads so
+    kept: list[Article] = []
+    errors: list[SitegenError] = []
+    for article in articles:
+        entry = known.get(article.id)
+        twin = reading.get(entry.hash) if entry is not None and entry.hash != article.content_hash else None
+        if entry is None or twin is None or twin.id == article.id or article.draft or article.id != id_from_name(article.source):
+            kept.append(article)
+            continue
+        other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
+        where = f" at {entry.urls[-1]}" if entry.urls else ""
+        # Suggested, not minted: the same for the same file and date on any machine.
+        seed = "\0".join((Path(os.path.relpath(article.source, site_dir)).as_posix(), dates.format_iso(article.published)))
+        own = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+        try:
+            line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "title", ":")
+        except OSError:
+            line = None
+        errors.append(
+            ContentError(
+                article.source,
+                f"has no 'id', so its id is made from its file's name: {article.id}, that of the article published{where},"
+                f" which now reads exactly as {other} (renamed?); left out, as feed readers would take it for that article:"
+                f" give it an id of its own ('id: {own}'), and add 'id: {article.id}' to {other} if it is that article",
+                line,
+            )
+        )
+    return kept, errors
 
 
 def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[str, ...]:

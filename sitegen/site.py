@@ -30,6 +30,8 @@ def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], 
     """The articles less those claiming an id or a URL an earlier one (in file order) has,
     each of those an error. Before the ledger: a second file with an article's id must not
     be numbered as if it were that article."""
+    from .content import id_from_name
+
     errors: list[SitegenError] = []
     by_id: dict[str, Article] = {}
     by_path: dict[str, Article] = {}
@@ -41,7 +43,9 @@ def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], 
 
     for article in sorted(articles, key=lambda a: str(a.source)):
         if (other := by_id.get(article.id)) is not None:
-            errors.append(ContentError(article.source, f"id {article.id!r} is already used by {shown(other)}; ids must be unique"))
+            # Two files of one name in two folders, with no id: line, have the same id.
+            made = " (made from its file's name: it has no 'id'; give it one of its own)" if article.id == id_from_name(article.source) else ""
+            errors.append(ContentError(article.source, f"id {article.id!r}{made} is already used by {shown(other)}; ids must be unique"))
             continue
         if (other := by_path.get(article.path)) is not None:
             errors.append(ContentError(article.source, f"URL /{article.path} is already used by {shown(other)}; change 'slug'"))

@@ -227,6 +227,21 @@ def test_duplicate_ids_and_urls_are_errors(make_site: MakeSite) -> None:
     assert report.articles == 1
 
 
+def test_two_files_of_one_name_without_ids_are_told_to_give_one_an_id(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``content/sport/results.md`` and ``content/politics/results.md``: both ids are made
+    from the name ``results``."""
+    site = make_site()
+    for folder, title in (("politics", "Vote results"), ("sport", "Match results")):
+        (site / "content" / folder).mkdir()
+        (site / "content" / folder / "results.md").write_text(article_md(title, slug=folder))
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert error.startswith("error: content/sport/results.md: id 'urn:uuid:")
+    assert error.endswith("(made from its file's name: it has no 'id'; give it one of its own) is already used by content/politics/results.md; ids must be unique")
+
+
 def test_a_duplicate_names_both_files_alike(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each file from the site's folder, wherever sitegen runs: not one short and one absolute."""
     site = make_site(content={"b.md": article_md("Two", id="urn:x:1", slug="two"), "c.md": article_md("Three", id="urn:x:3", slug="one")})

@@ -231,6 +231,44 @@ def test_a_renamed_content_file_is_warned_of_as_the_article_it_reads_as(make_sit
     assert old_id in (site / "output" / "atom.xml").read_text()
 
 
+def test_a_new_file_given_the_name_of_a_renamed_one_does_not_take_its_history(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A daily ``weather.md`` kept under a dated name, and a new ``weather.md`` written: with
+    no ``id:``, the new one's id (made from the name) is the old story's, and readers would
+    get yesterday's story again as new and today's as an edit of it."""
+    import feedparser
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795165200")  # 2026-11-20T07:00:00Z
+    content = {"weather.md": article_md("Weather for 20 November", date="2026-11-20T06:00:00+00:00", body="Rain.")}
+    site = make_site(content=content, config=RENAMED_SITE)
+    assert build(site).ok
+    old_id = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].id
+    (site / "content" / "weather.md").rename(site / "content" / "weather-2026-11-20.md")
+    (site / "content" / "weather.md").write_text(article_md("Weather for 21 November", date="2026-11-21T06:00:00+00:00", body="Sun."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795251600")  # a day later
+    report = build(site)
+    taker = site / "content" / "weather.md"
+    [error] = report.errors
+    assert error.path == taker and error.line == 2, error
+    assert f"its id is made from its file's name: {old_id}, that of the article published at https://example.org/2026/11/weather/" in error.reason
+    assert f"add 'id: {old_id}' to content/weather-2026-11-20.md if it is that article" in error.reason
+    # Nothing took the old story's place: its entry is as it was, and the renamed file is
+    # told how to keep its id.
+    entry = json.loads((site / "content" / LEDGER_NAME).read_text())["articles"][old_id]
+    assert entry["urls"] == ["https://example.org/2026/11/weather/"] and entry["seq"] == 1
+    assert any(f"add 'id: {old_id}' to its front matter" in w for w in report.warnings), report.warnings
+    titles = {e.id: e.title for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    assert old_id not in titles and list(titles.values()) == ["Weather for 20 November"]
+    # As told: each keeps or gets an id of its own, and both are out, the old one as it was.
+    suggested = error.reason.split("give it an id of its own ('id: ")[1].split("'")[0]
+    renamed = site / "content" / "weather-2026-11-20.md"
+    renamed.write_text(renamed.read_text().replace("title:", f"id: {old_id}\ntitle:", 1))
+    taker.write_text(taker.read_text().replace("title:", f"id: {suggested}\ntitle:", 1))
+    fixed = build(site)
+    assert fixed.ok, fixed.errors
+    titles = {e.id: e.title for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    assert titles == {suggested: "Weather for 21 November", old_id: "Weather for 20 November"}
+
+
 def test_an_id_changed_in_front_matter_is_warned_of_at_its_line(make_site: MakeSite) -> None:
     site = make_site(content={f"s{i}.md": _story(i) for i in range(3)}, config=RENAMED_SITE)
     assert build(site).ok
