@@ -36,7 +36,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__, dates, text, urls
-from .config import Config
+from .config import Config, find_author
 from .model import Article, Image, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
@@ -137,6 +137,13 @@ class FeedWriter:
         """Feed -> the bytes of its formats not asked for yet, and what working them out read."""
 
     @property
+    def author(self) -> str:
+        """The site's byline (``author``) as readers are shown it: the name of the author it
+        names, when that is described in ``[authors]`` (``author = "jane-doe"``), as on pages."""
+        written = self.config.author
+        return find_author(self.config.authors, written).name if written else ""
+
+    @property
     def links(self) -> urls.Urls:
         # Asked of the config on every use, so that a recording config notes it.
         base_url = self.config.base_url
@@ -192,7 +199,7 @@ class FeedWriter:
         # RFC 4287 (4.1.1) wants an author of the feed unless every entry names one, and
         # a new site's author is "": the site's name stands in, as in other generators.
         # An entry's own authors still come first with readers.
-        fg.author({"name": _clean(config.author or config.title)})
+        fg.author({"name": _clean(self.author or config.title)})
         updated = max((a.updated for a in entries), default=EPOCH)
         fg.updated(updated)
         fg.lastBuildDate(updated)
@@ -298,8 +305,8 @@ class FeedWriter:
             "favicon": links.absolute(ICON),
             "language": config.language,
         }
-        if config.author:
-            document["authors"] = [{"name": _clean(config.author)}]
+        if self.author:
+            document["authors"] = [{"name": _clean(self.author)}]
         if config.websub_hub:
             document["hubs"] = [{"type": "WebSub", "url": config.websub_hub}]
         items = []

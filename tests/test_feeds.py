@@ -313,6 +313,18 @@ def test_the_sites_author_names_the_feed_when_set(make_site: MakeSite) -> None:
     assert doc.xpath("a:author/a:name/text()", namespaces=ATOM) == ["The Desk"]
 
 
+def test_the_sites_author_named_by_slug_is_shown_by_name_in_every_feed(make_site: MakeSite) -> None:
+    config = 'title = "Daily"\nauthor = "jane-doe"\n[authors.jane-doe]\nname = "Jane Doe"\n'
+    site = make_site(content={"a.md": article_md("A")}, config=config)
+    assert build(site).ok
+    out = site / "output"
+    doc = etree.parse(str(out / "atom.xml"))
+    assert doc.xpath("a:author/a:name/text()", namespaces=ATOM) == ["Jane Doe"]
+    assert json.loads((out / "feed.json").read_text())["authors"] == [{"name": "Jane Doe"}]
+    # The byline set in sitegen.toml, as every article without its own shows it.
+    assert doc.xpath("a:entry/a:author/a:name/text()", namespaces=ATOM) == ["Jane Doe"]
+
+
 def test_check_flags_an_atom_feed_with_no_author(make_site: MakeSite, runner: CliRunner) -> None:
     content = {"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00", author="Jane")}
     site = make_site(content=content, config="compress = false\n")  # the feed is edited below
