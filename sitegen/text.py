@@ -205,9 +205,30 @@ def summarize(text: str, limit: int = 280) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    else:
+        # A script written without spaces (Chinese, Japanese) or a very long word: cut between
+        # two characters as they are shown (never "東京…" for a whole paragraph), and never
+        # inside one: an accent or an emoji sequence stays with what it joins.
+        end = len(cut)
+        while end > 0 and _joins_previous(text, end):
+            end -= 1
+        cut = text[:end]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _joins_previous(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is shown as part of the character before it: a combining mark,
+    a variation selector, an emoji skin tone, or what a zero-width joiner joins."""
+    char = text[at]
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or text[at - 1] == "\u200d"
+    )
 
 
 MAX_DEPTH = 512

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.content import new_markdown
-from sitegen.text import BIDI_CONTROLS_RE, clean_title, has_text, html_to_text, is_visible
+from sitegen.text import BIDI_CONTROLS_RE, clean_title, has_text, html_to_text, is_visible, summarize
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
@@ -107,3 +109,30 @@ def test_has_text_says_what_html_to_text_finds(pieces: list[str]) -> None:
     """The search index's quick yes/no against the full extraction, on Markdown's output."""
     body = new_markdown().convert("".join(pieces))
     assert has_text(body) == bool(html_to_text(body))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "東京 " + "日本政府は北朝鮮が核実験を行う可能性は確かにあると述べた。" * 20,  # Japanese: no spaces between words
+        "Family " + "👨\u200d👩\u200d👧" * 100,  # emoji joined by zero-width joiners
+        "Cafe" + "e\u0301" * 300,  # accents written as combining marks
+        "Skin " + "👍🏽" * 200,  # an emoji and its skin tone
+    ],
+    ids=["japanese", "zwj emoji", "combining accents", "skin tones"],
+)
+def test_a_summary_of_text_without_spaces_is_long_and_cut_between_characters_as_shown(text: str) -> None:
+    """Cut at the last space, "東京…" was the summary of a whole Japanese paragraph, in every
+    feed and the page's description; cut anywhere, an accent or a family emoji fell apart."""
+    summary = summarize(text)
+    kept = summary.removesuffix("…")
+    assert summary.endswith("…") and len(summary) <= 280 and len(kept) >= 140
+    assert text.startswith(kept)
+    after = text[len(kept)]  # the first character left out starts a character of its own
+    assert unicodedata.category(after) not in ("Mn", "Mc", "Me") and after not in "\u200d\ufe0f" and not "\U0001f3fb" <= after <= "\U0001f3ff"
+    assert text[len(kept) - 1] != "\u200d"
+
+
+def test_a_summary_still_ends_at_a_word_where_there_are_words() -> None:
+    summary = summarize("The harbour reopened today after a storm. " * 20)
+    assert summary.endswith("…") and (summary.removesuffix("…") + " ") in ("The harbour reopened today after a storm. " * 20)
