@@ -333,7 +333,8 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
 
     A draft's date is when it was begun: published by removing the line alone, a story
     written over some days comes out dated days ago, below newer ones in listings, feed
-    readers and Google News. Exits with status 1 if any FILE could not be published.
+    readers and Google News. A draft dated in the future keeps its date: it is scheduled,
+    and builds put it out from then on. Exits with status 1 if any FILE could not be published.
     """
     from .errors import SitegenError
     from .scaffold import publish_draft
@@ -343,11 +344,17 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     problems: list[str] = []
     for path in dict.fromkeys(files):  # each once, named twice or not
         try:
-            date = publish_draft(site_dir, path, config)
+            done = publish_draft(site_dir, path, config)
         except SitegenError as e:
             problems.append(str(e))
         else:
-            click.echo(f"Published {shown_path(path)}: dated {date}; the next build puts it out.")
+            if not done.scheduled:
+                said = f"dated {done.date}; the next build puts it out"
+            elif config.future:
+                said = f"dated {done.date}, in the future; the next build puts it out (future = true in sitegen.toml)"
+            else:
+                said = f"scheduled for {done.date}; builds from then on put it out"
+            click.echo(f"Published {shown_path(path)}: {said}.")
     _print_messages([], problems, every=True)
     if problems:
         raise SystemExit(1)

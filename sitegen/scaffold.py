@@ -9,6 +9,7 @@ lacks sitegen's lines: they are added at its end, and nothing of it is changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -256,17 +257,30 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
 _KEY_LINE_RE = re.compile(r"^(draft|date)[ \t]*:.*?(\r?\n)", re.MULTILINE)
 
 
-def publish_draft(site_dir: Path, path: Path, config: Config) -> str:
-    """Make the draft at ``path`` an article dated now (in the site's timezone; the
-    SOURCE_DATE_EPOCH clock if set): its ``draft: true`` line removed and its ``date`` line
-    set, every other byte as it was. Returns the date written.
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What ``publish_draft`` did to a draft."""
+
+    date: str
+    """The article's date: now, or the date the draft had when that is still to come."""
+    scheduled: bool = False
+    """The draft was dated in the future and keeps that date: builds hold it back till then."""
+
+
+def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
+    """Make the draft at ``path`` an article: its ``draft: true`` line removed and, unless
+    it is dated in the future, its ``date`` line set to now (in the site's timezone; the
+    SOURCE_DATE_EPOCH clock if set, as a build's), every other byte as it was.
 
     A draft's date is when it was begun (``sitegen new``): published as it is, a story
     written over some days comes out dated days ago, below newer ones in every listing,
-    feed reader and Google News. Raises ContentError naming the file (and line) for a file
-    that is not a draft, or whose front matter cannot be read; the file is then left as it
-    is, as it is when someone saves it meanwhile (OutputError), or when it is not in the
-    site's ``content/`` or cannot be read (ContentError)."""
+    feed reader and Google News. A date still to come is an embargo, not a beginning: it is
+    kept, and builds hold the article back until then (scheduled).
+
+    Raises ContentError naming the file (and line) for a file that is not a draft, or
+    whose front matter cannot be read; the file is then left as it is, as it is when
+    someone saves it meanwhile (OutputError), or when it is not in the site's ``content/``
+    or cannot be read (ContentError)."""
     from .content import decode_content, front_matter_of
 
     if not os.path.lexists(path):
@@ -289,31 +303,54 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> str:
     lines = {m.group(1): m for m in _KEY_LINE_RE.finditer(head)}
     if "draft" not in lines:
         raise ContentError(str(path), "its `draft: true` is not a line of its own at the start of a line: remove it by hand", line_of(text, "draft", ":"))
-    for key, found in lines.items():
-        if not found.group(0).partition(":")[2].strip():  # the value on the lines below
+    zone = config.zone
+    now = dates.now(zone)  # the build's clock: what it holds back is dated after this
+    written = _date_or_none(meta.get("date"), zone)
+    scheduled = written is not None and written > now
+    published = written if scheduled and written is not None else now
+    edited = ["draft"] + ([] if scheduled else ["date"])
+    for key in edited:
+        found = lines.get(key)
+        if found is not None and not found.group(0).partition(":")[2].strip():  # the value on the lines below
             line = text.count("\n", 0, found.start()) + 1
             raise ContentError(str(path), f"its {key} is not written on the `{key}:` line: write it there (`{key}: ...`), then publish it", line)
-    date = dates.format_iso(dates.now(config.zone))
+    date = dates.format_iso(published)
     newline = lines["draft"].group(2)
     edits = [(lines["draft"].start(), lines["draft"].end(), "")]
-    if "date" in lines:
+    if scheduled:
+        pass  # its date line kept, byte for byte
+    elif "date" in lines:
         edits.append((lines["date"].start(), lines["date"].end(), f"date: '{date}'{lines['date'].group(2)}"))
     else:
         edits.append((lines["draft"].start(), lines["draft"].start(), f"date: '{date}'{newline}"))
     for start, stop, replacement in sorted(edits, reverse=True):
         head = head[:start] + replacement + head[stop:]
-    published = (head + rest).encode("utf-8")
+    published_bytes = (head + rest).encode("utf-8")
     # Read back as the build will: front matter these line edits cannot make right (a date
     # over two lines, a key written in quotes) is left to a person, never broken.
     try:
-        after = front_matter_of(str(path), decode_content(published))
+        after = front_matter_of(str(path), decode_content(published_bytes))
     except ContentError:
         after = {}
-    if after.get("draft") or after.get("date") != date or after.keys() != meta.keys() - {"draft"} | {"date"}:
-        raise ContentError(str(path), "its front matter is written in a way `sitegen publish` cannot edit line by line: remove `draft: true` and set `date:` by hand")
-    if not replace_unless_changed(path, published, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
+    expected_keys = meta.keys() - {"draft"} | {"date"}
+    expected_date = meta.get("date") if scheduled else date
+    if after.get("draft") or after.get("date") != expected_date or after.keys() != expected_keys:
+        by_hand = "remove `draft: true`" + ("" if scheduled else " and set `date:`")
+        raise ContentError(str(path), f"its front matter is written in a way `sitegen publish` cannot edit line by line: {by_hand} by hand")
+    if not replace_unless_changed(path, published_bytes, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
         raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
-    return date
+    return Publication(date, scheduled)
+
+
+def _date_or_none(value: object, zone: dt.tzinfo) -> dt.datetime | None:
+    """A front-matter date as the build reads it, or None if it cannot be read (the build
+    says why; publish then dates the article now, as it would any draft)."""
+    if value is None:
+        return None
+    try:
+        return dates.parse_date(value, zone)
+    except ValueError:
+        return None
 
 
 def _patterns(text: str) -> list[str]:

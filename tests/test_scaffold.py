@@ -212,6 +212,51 @@ def test_publish_dates_a_draft_now_and_changes_no_other_byte(runner: CliRunner, 
     assert f"error: {site / 'sitegen.toml'}: not in {site / 'content'}/, where the site's articles are" in again.stderr
 
 
+def test_publish_keeps_a_future_date_and_the_story_stays_embargoed_until_then(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draft dated ahead was dated now instead, and the next build put the embargoed
+    story out at once. Its date is kept: builds hold it back until it is due."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    draft = site / "content" / "s.md"
+    draft.write_text("---\ntitle: Christmas embargo\nid: urn:test:embargo\ndate: 2026-12-25T09:00:00Z\ndraft: true\n---\nEmbargoed.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    result = runner.invoke(main, ["publish", "--site", str(site), str(draft)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Published {draft}: scheduled for 2026-12-25T09:00:00+00:00; builds from then on put it out.\n"
+    assert draft.read_text() == "---\ntitle: Christmas embargo\nid: urn:test:embargo\ndate: 2026-12-25T09:00:00Z\n---\nEmbargoed.\n"
+    held = runner.invoke(main, ["build", "--site", str(site)])
+    assert held.exit_code == 0, held.output
+    assert "Held back 1 article dated in the future; the next is due 2026-12-25T09:00:00+00:00" in held.output
+    for name in ("index.html", "atom.xml"):
+        assert "Christmas embargo" not in (site / "output" / name).read_text()
+    assert "urn:test:embargo" not in (site / "output" / "atom.xml").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798189200")  # 2026-12-25T09:00:00Z: due
+    out = runner.invoke(main, ["build", "--site", str(site)])
+    assert out.exit_code == 0 and "Held back" not in out.output, out.output
+    assert "Christmas embargo" in (site / "output" / "index.html").read_text()
+    atom = (site / "output" / "atom.xml").read_text()
+    assert "urn:test:embargo" in atom and "<published>2026-12-25T09:00:00+00:00</published>" in atom
+
+
+@pytest.mark.parametrize(
+    ("front", "written"),
+    [
+        pytest.param("date: 2025-06-01T09:00:00Z\n", "date: '2026-01-01T00:00:00+00:00'\n", id="dated in the past"),
+        pytest.param("date: 2026-01-01T00:00:00Z\n", "date: '2026-01-01T00:00:00+00:00'\n", id="dated this second"),
+        pytest.param("", "date: '2026-01-01T00:00:00+00:00'\n", id="no date"),
+    ],
+)
+def test_publish_still_dates_a_draft_dated_in_the_past_now(runner: CliRunner, tmp_path: Path, front: str, written: str) -> None:
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    draft = site / "content" / "p.md"
+    draft.write_text(f"---\ntitle: Past\n{front}draft: true\n---\nText.\n")
+    result = runner.invoke(main, ["publish", "--site", str(site), str(draft)])  # at 2026-01-01T00:00:00Z
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Published {draft}: dated 2026-01-01T00:00:00+00:00; the next build puts it out.\n"
+    assert draft.read_text() == f"---\ntitle: Past\n{written}---\nText.\n"
+
+
 def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
     site = tmp_path / "s"
     runner.invoke(main, ["init", str(site)])
@@ -269,8 +314,8 @@ def test_publish_keeps_the_files_permissions_and_refuses_a_date_it_cannot_rewrit
 @pytest.mark.parametrize(
     "front",
     [
-        pytest.param("date: >-\n  2026-11-20T10:00:00+00:00\n", id="date over two lines"),
-        pytest.param('"date": 2026-11-20T10:00:00+00:00\n', id="quoted key"),
+        pytest.param("date: >-\n  2025-11-20T10:00:00+00:00\n", id="date over two lines"),
+        pytest.param('"date": 2025-11-20T10:00:00+00:00\n', id="quoted key"),
     ],
 )
 def test_publish_leaves_front_matter_it_cannot_edit_line_by_line_to_a_person(runner: CliRunner, tmp_path: Path, front: str) -> None:
