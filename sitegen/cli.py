@@ -334,7 +334,8 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     A draft's date is when it was begun: published by removing the line alone, a story
     written over some days comes out dated days ago, below newer ones in listings, feed
     readers and Google News. A draft dated in the future keeps its date: it is scheduled,
-    and builds put it out from then on. Exits with status 1 if any FILE could not be published.
+    and builds put it out from then on. An `updated:` before the article's date is removed.
+    Exits with status 1 if any FILE could not be published.
     """
     from .errors import SitegenError
     from .scaffold import publish_draft
@@ -354,6 +355,8 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
                 said = f"dated {done.date}, in the future; the next build puts it out (future = true in sitegen.toml)"
             else:
                 said = f"scheduled for {done.date}; builds from then on put it out"
+            if done.dropped_updated:
+                said += f" (its `updated: {done.dropped_updated}`, before that date, removed)"
             click.echo(f"Published {shown_path(path)}: {said}.")
     _print_messages([], problems, every=True)
     if problems:

@@ -254,7 +254,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
             taken.add(name)
 
 
-_KEY_LINE_RE = re.compile(r"^(draft|date)[ \t]*:.*?(\r?\n)", re.MULTILINE)
+_KEY_LINE_RE = re.compile(r"^(draft|date|updated)[ \t]*:.*?(\r?\n)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +265,8 @@ class Publication:
     """The article's date: now, or the date the draft had when that is still to come."""
     scheduled: bool = False
     """The draft was dated in the future and keeps that date: builds hold it back till then."""
+    dropped_updated: str = ""
+    """The ``updated:`` value removed, being before the article's date ("" if none was)."""
 
 
 def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
@@ -275,7 +277,9 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     A draft's date is when it was begun (``sitegen new``): published as it is, a story
     written over some days comes out dated days ago, below newer ones in every listing,
     feed reader and Google News. A date still to come is an embargo, not a beginning: it is
-    kept, and builds hold the article back until then (scheduled).
+    kept, and builds hold the article back until then (scheduled). An ``updated:`` before
+    the article's date would make every build warn and be ignored: its line is removed (an
+    article just published has not been updated since).
 
     Raises ContentError naming the file (and line) for a file that is not a draft, or
     whose front matter cannot be read; the file is then left as it is, as it is when
@@ -308,7 +312,9 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     written = _date_or_none(meta.get("date"), zone)
     scheduled = written is not None and written > now
     published = written if scheduled and written is not None else now
-    edited = ["draft"] + ([] if scheduled else ["date"])
+    updated = _date_or_none(meta.get("updated"), zone) if meta.get("updated") else None
+    stale = updated is not None and updated < published
+    edited = ["draft"] + ([] if scheduled else ["date"]) + (["updated"] if stale else [])
     for key in edited:
         found = lines.get(key)
         if found is not None and not found.group(0).partition(":")[2].strip():  # the value on the lines below
@@ -323,6 +329,8 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
         edits.append((lines["date"].start(), lines["date"].end(), f"date: '{date}'{lines['date'].group(2)}"))
     else:
         edits.append((lines["draft"].start(), lines["draft"].start(), f"date: '{date}'{newline}"))
+    if stale and "updated" in lines:  # if not, written in a way the read-back refuses
+        edits.append((lines["updated"].start(), lines["updated"].end(), ""))
     for start, stop, replacement in sorted(edits, reverse=True):
         head = head[:start] + replacement + head[stop:]
     published_bytes = (head + rest).encode("utf-8")
@@ -332,14 +340,15 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
         after = front_matter_of(str(path), decode_content(published_bytes))
     except ContentError:
         after = {}
-    expected_keys = meta.keys() - {"draft"} | {"date"}
+    expected_keys = meta.keys() - {"draft"} - ({"updated"} if stale else set()) | {"date"}
     expected_date = meta.get("date") if scheduled else date
     if after.get("draft") or after.get("date") != expected_date or after.keys() != expected_keys:
-        by_hand = "remove `draft: true`" + ("" if scheduled else " and set `date:`")
+        todo = ["remove `draft: true`"] + ([] if scheduled else ["set `date:`"]) + (["remove `updated:`"] if stale else [])
+        by_hand = " and ".join(todo) if len(todo) < 3 else f"{todo[0]}, {todo[1]} and {todo[2]}"
         raise ContentError(str(path), f"its front matter is written in a way `sitegen publish` cannot edit line by line: {by_hand} by hand")
     if not replace_unless_changed(path, published_bytes, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
         raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
-    return Publication(date, scheduled)
+    return Publication(date, scheduled, lines["updated"].group(0).partition(":")[2].strip() if stale else "")
 
 
 def _date_or_none(value: object, zone: dt.tzinfo) -> dt.datetime | None:

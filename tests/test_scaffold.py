@@ -257,6 +257,33 @@ def test_publish_still_dates_a_draft_dated_in_the_past_now(runner: CliRunner, tm
     assert draft.read_text() == f"---\ntitle: Past\n{written}---\nText.\n"
 
 
+@pytest.mark.parametrize(
+    ("date", "said"),
+    [
+        pytest.param("2025-06-01T09:00:00Z", "dated 2026-01-01T00:00:00+00:00; the next build puts it out", id="dated now"),
+        pytest.param("2026-12-25T09:00:00Z", "scheduled for 2026-12-25T09:00:00+00:00; builds from then on put it out", id="scheduled"),
+    ],
+)
+def test_publish_removes_an_updated_date_before_the_new_date(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, date: str, said: str) -> None:
+    """A draft's `updated:` stayed, now before its date: every build warned about it."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    stale = site / "content" / "stale.md"
+    stale.write_text(f"---\ntitle: Stale\ndate: {date}\nupdated: 2025-06-02T09:00:00Z\ndraft: true\ntags: [a]\n---\nText.\n")
+    later = site / "content" / "later.md"  # an update still after the date: kept
+    later.write_text("---\ntitle: Later\ndate: 2026-12-25T09:00:00Z\nupdated: 2026-12-26T09:00:00Z\ndraft: true\n---\nText.\n")
+    result = runner.invoke(main, ["publish", "--site", str(site), str(stale), str(later)])
+    assert result.exit_code == 0, result.output
+    assert f"Published {stale}: {said} (its `updated: 2025-06-02T09:00:00Z`, before that date, removed).\n" in result.stdout
+    assert f"Published {later}: scheduled for 2026-12-25T09:00:00+00:00; builds from then on put it out.\n" in result.stdout
+    assert "updated" not in stale.read_text() and "tags: [a]\n" in stale.read_text()
+    assert "updated: 2026-12-26T09:00:00Z\n" in later.read_text()
+    for epoch in ("1767225600", "1798279200"):  # now, and once both are due (2026-12-26T10:00:00Z)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        built = runner.invoke(main, ["build", "--site", str(site)])
+        assert built.exit_code == 0 and "is before date" not in built.output and ", 0 errors in " in built.output, built.output
+
+
 def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
     site = tmp_path / "s"
     runner.invoke(main, ["init", str(site)])
