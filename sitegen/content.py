@@ -447,6 +447,13 @@ def _text(value: str, key: str, fail: Any) -> str:
     return " ".join(value.split())
 
 
+def _label(value: str, key: str, fail: Any) -> str:
+    """A name shown as a label (a tag, a byline, a related headline): ``_text`` without
+    bidirectional control characters, as a title is (text.clean_title): one could make a
+    name read backwards in a feed reader's list, or spoof another."""
+    return text.clean_title(_text(value, key, fail))
+
+
 def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str:
     value = meta.get(key, default)
     if value is None:
@@ -583,7 +590,7 @@ def parse_article(
     tags: dict[str, TagRecord] = {}
     dropped: set[tuple[str, str]] = set()
     for raw in raw_tags:
-        name = _text(str(raw), "tags", fail)
+        name = _label(str(raw), "tags", fail)
         if not name:
             continue
         tag_slug = urls.slugify(name)
@@ -667,7 +674,7 @@ def parse_article(
         media=tuple(images_mod.unique(media)),
         tags=kept_tags,  # as written: the first is the section the theme labels it with
         origin=_string(meta, "source", fail),
-        related=tuple(_text(str(r), "related", fail) for r in related),
+        related=tuple(_label(str(r), "related", fail) for r in related),
         floating_date=floating,
         summary_is_opening=opening,
         imported=bool(meta.get("seed")),
@@ -853,7 +860,7 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRec
         raise fail("author", "must be a name or a list of names, e.g. [Jane Doe, Sam Lee]")
     found: dict[str, AuthorRecord] = {}
     for written in names:
-        if name := _text(written, "author", fail):
+        if name := _label(written, "author", fail):
             info = find_author(config.authors, name)
             found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url, info.kind))
     return tuple(found.values())

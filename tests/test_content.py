@@ -670,3 +670,25 @@ def test_heading_ids_keep_clear_of_every_id_the_themes_article_page_has() -> Non
     for name in ("base.html", "article.html"):
         written |= set(re.findall(r'\bid="([^"{}]+)"', (default_theme_dir() / name).read_text()))
     assert written == _PAGE_IDS
+
+
+def test_bidi_controls_are_removed_from_tags_bylines_and_related_headlines(make_site: MakeSite) -> None:
+    """U+202E in a byline made it read backwards in feed readers' lists (a spoofed name), as
+    it would in a title, from which such characters were already removed."""
+    import feedparser
+
+    meta = {"author": "'Eve\u202egnirts'", "tags": "['news\u202e', 'sp\u2067ort']", "related": "['Other \u202estory']"}
+    site = make_site(content={"a.md": article_md("A", **meta)})
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    feed = feedparser.parse((out / "atom.xml").read_bytes())
+    [entry] = feed.entries
+    assert entry.author == "Evegnirts"
+    assert sorted(t.label for t in entry.tags) == ["news", "sport"]
+    page = (out / "2024" / "05" / "a" / "index.html").read_text()
+    assert "Other story" in page
+    for built in out.rglob("*"):
+        if built.is_file() and built.suffix in (".html", ".xml", ".json"):
+            text = built.read_text(encoding="utf-8")
+            assert not any(c in text for c in "\u202e\u2067"), built
