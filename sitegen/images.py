@@ -15,8 +15,10 @@ import io
 import os
 import posixpath
 import re
+import struct
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,27 +110,53 @@ class ImageReader:
 
 
 def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
-    """What a page needs to know of an image file: its size as shown, type and length."""
-    from PIL import Image, UnidentifiedImageError
+    """What a page needs to know of an image file: its size as shown, type and length.
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:  # reads the header, not the pixels
-            width, height = image.size
-            kind = image.format or ""
-            # Read for every format: render() turns every one upright (ImageOps.exif_transpose).
-            orientation = image.getexif().get(_ORIENTATION, 1)
-            animated = bool(getattr(image, "is_animated", False))
-    except UnidentifiedImageError:
-        raise ImageError(f"{shown or path} is not an image sitegen can use (JPEG, PNG, GIF or WebP)") from None
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-        raise ImageError(f"{shown or path} is not an image sitegen can use (JPEG, PNG, GIF or WebP): {e}") from None
-    if kind not in MEDIA_TYPES:
-        raise ImageError(f"{shown or path} is a {kind or 'file of unknown type'}: use JPEG, PNG, GIF or WebP")
-    if width * height > MAX_PIXELS or not width or not height:
-        raise ImageError(f"{shown or path} is {width}x{height} pixels: at most {MAX_PIXELS:,} are allowed")
+    Its pixels are decoded too (a JPEG at an eighth of its size): a file cut short (an
+    upload that stopped) has a header that reads well, and would fail only when its copies
+    are made, after the article that shows it was taken for good."""
+    from PIL import Image
+
+    shown = shown or path
+    with _decoding(shown), Image.open(io.BytesIO(data)) as image:  # reads the header: the pixels last
+        width, height = image.size
+        kind = image.format or ""
+        # Checked before any pixel is decoded: an image too large is never read.
+        if kind not in MEDIA_TYPES:
+            raise ImageError(f"{shown} is a {kind or 'file of unknown type'}: use JPEG, PNG, GIF or WebP")
+        if width * height > MAX_PIXELS or not width or not height:
+            raise ImageError(f"{shown} is {width}x{height} pixels: at most {MAX_PIXELS:,} are allowed")
+        # Read for every format: render() turns every one upright (ImageOps.exif_transpose).
+        orientation = image.getexif().get(_ORIENTATION, 1)
+        animated = bool(getattr(image, "is_animated", False))
+        if kind == "JPEG":
+            image.draft(None, (1, 1))  # decoded at 1/8 scale: every byte read, a 64th of the pixels
+        image.load()  # of an animation, its first frame
     if orientation in (5, 6, 7, 8):  # browsers turn it upright: so must its width and height
         width, height = height, width
     return ImageRecord(file=path, sha=sha, width=width, height=height, format=kind, length=len(data), animated=animated)
+
+
+_CANNOT_DECODE = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error)
+"""What Pillow raises of bytes it cannot read as an image: its plugins say "broken PNG
+file" as a SyntaxError, a short chunk as a struct.error, a file cut short as an OSError."""
+
+
+@contextmanager
+def _decoding(shown: str) -> Iterator[None]:
+    """Pillow's work on the bytes of the image file ``shown``: any way it fails to read them
+    is an ImageError naming the file, for the parse (``measure``) and the copies (``render``)
+    alike, never a traceback."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        yield
+    except ImageError:
+        raise  # a ValueError, but said already
+    except UnidentifiedImageError:
+        raise ImageError(f"{shown} is not an image sitegen can use (JPEG, PNG, GIF or WebP)") from None
+    except (*_CANNOT_DECODE, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ImageError(f"{shown} is not an image sitegen can use (JPEG, PNG, GIF or WebP): {e}") from None
 
 
 def output_path(record: ImageRecord) -> str:
@@ -169,16 +197,18 @@ def render(record: ImageRecord, width: int) -> bytes:
         return data
     from PIL import Image, ImageOps
 
-    with Image.open(io.BytesIO(data)) as original:
+    out = io.BytesIO()
+    # Measured when its article was parsed, pixels and all; a decoding that fails here still
+    # (another Pillow) is the image's error, not the build's traceback.
+    with _decoding(record.file), Image.open(io.BytesIO(data)) as original:
         upright = ImageOps.exif_transpose(original)
         resized = upright.resize((width, scaled_height(record, width)), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if record.format == "JPEG":
-        resized.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
-    elif record.format == "WEBP":
-        resized.save(out, "WEBP", quality=80, method=4)
-    else:
-        resized.save(out, record.format, optimize=True)
+        if record.format == "JPEG":
+            resized.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        elif record.format == "WEBP":
+            resized.save(out, "WEBP", quality=80, method=4)
+        else:
+            resized.save(out, record.format, optimize=True)
     return out.getvalue()
 
 

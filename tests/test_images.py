@@ -10,13 +10,17 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import etree
 from PIL import Image
 from test_feed_readers import atom_schema
 
+from sitegen import images
 from sitegen.build import build
+from sitegen.cache import ImageRecord, digest
 from sitegen.check import check_output
+from sitegen.cli import main
 from sitegen.config import load_config
 
 ATOM = {"a": "http://www.w3.org/2005/Atom", "media": "http://search.yahoo.com/mrss/"}
@@ -107,6 +111,7 @@ def test_a_remote_image_is_linked_as_it_is(make_site: MakeSite) -> None:
         ("image: ../../etc/passwd.png\nimage_alt: x\n", 4, "image: '../../etc/passwd.png' is outside content/"),
         ("image: fire.md\nimage_alt: x\n", 4, "image: 'fire.md' is not named as an image: use .jpg, .jpeg, .png, .gif or .webp"),
         ("image: images/notes.jpg\nimage_alt: x\n", 4, "image: content/images/notes.jpg is not an image sitegen can use (JPEG, PNG, GIF or WebP)"),
+        ("image: images/cut.jpg\nimage_alt: x\n", 4, "image: content/images/cut.jpg is not an image sitegen can use (JPEG, PNG, GIF or WebP): image file is truncated"),
         ("image: 'javascript:alert(1)'\nimage_alt: x\n", 4, "image: must be a file in content/"),
     ],
 )
@@ -114,10 +119,56 @@ def test_a_bad_image_is_an_error_naming_file_and_line(make_site: MakeSite, front
     site = _site(make_site, front)
     (site / "content" / "other.md").write_text(article_md("Other"))
     (site / "content" / "images" / "notes.jpg").write_text("Not a picture.\n")
+    (site / "content" / "images" / "cut.jpg").write_bytes(picture(3000, 2000)[:31000])  # its header reads well
     report = build(site)
     assert report.articles == 1  # the rest of the site is built
     [error] = report.errors
     assert (str(error.path), error.line) == (str(site / "content" / "fire.md"), line) and message in error.reason, error
+
+
+def test_a_truncated_jpeg_is_an_error_naming_its_article_not_a_traceback(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JPEG cut short (an upload that stopped) reads as 3000x2000 from its header; its
+    pixels fail only when decoded. That is found as its articles are read: the one whose
+    ``image:`` it is is an error naming its line, the one that shows it in the text keeps
+    it as written with a warning naming the line (as a PNG cut short), and the rest of the
+    site is built, never a traceback."""
+    site = make_site(
+        content={
+            "base.md": article_md("Base", date="2024-03-01T10:00:00+00:00"),
+            "cover.md": article_md("Cover", date="2024-03-01T11:00:00+00:00", image="cut.jpg", image_alt="Cut"),
+            "inline.md": article_md("Inline", date="2024-03-01T12:00:00+00:00", body="x ![c](cut.jpg)"),
+        }
+    )
+    whole = picture(3000, 2000)
+    (site / "content" / "cut.jpg").write_bytes(whole[:31000])
+    assert len(whole) > 31000
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit), result.output
+    said = "content/cut.jpg is not an image sitegen can use (JPEG, PNG, GIF or WebP): image file is truncated"
+    [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert error.startswith(f"error: content/cover.md:4: image: {said}"), error
+    assert f"warning: content/inline.md:6: image 'cut.jpg' in the text, left as written: {said}" in result.output
+    out = site / "output"
+    assert (out / "index.html").is_file() and (out / "2024" / "03" / "base" / "index.html").is_file()
+    assert 'src="cut.jpg"' in (out / "2024" / "03" / "inline" / "index.html").read_text()
+    assert not (out / "2024" / "03" / "cover").exists() and not (out / "images").exists()
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_an_image_pillow_cannot_decode_is_an_image_error_when_measured_and_when_resized(tmp_path: Path, kind: str) -> None:
+    """Every place Pillow decodes an image's bytes says so as the image's error, naming its
+    file: measuring it (parse) and making its copies (render), whatever Pillow raises."""
+    data = picture(1200, 800, kind)[:-300]
+    path = tmp_path / f"cut.{kind.lower()}"
+    path.write_bytes(data)
+    with pytest.raises(images.ImageError, match=f"^content/cut.{kind.lower()} is not an image sitegen can use"):
+        images.measure(str(path), data, digest(data), f"content/cut.{kind.lower()}")
+    # Measured by an earlier sitegen (or a Pillow that read it): its copies fail the same way.
+    record = ImageRecord(file=str(path), sha=digest(data), width=1200, height=800, format=kind, length=len(data))
+    with pytest.raises(images.ImageError, match=f"^{path} is not an image sitegen can use"):
+        images.render(record, 480)
 
 
 def test_a_turned_photo_is_measured_upright(make_site: MakeSite) -> None:
