@@ -278,13 +278,15 @@ def _out_late(articles: Sequence[Article], stored: Ledger | None, ledger: Ledger
 
 def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
     """``articles`` less each whose id comes from its file's name (its front matter gives
-    none) while the article published under that id now reads exactly as another file of
-    this build: that article's file renamed, most likely, and a new story given its old
-    name (a daily ``weather.md``). Published, the new story would take the old one's
-    history: its number and its place in the archives, an update of it to feed readers,
-    never shown as new. Each is an error (left out, as an article that cannot be read is)
-    until it has an id of its own; the renamed file is told how to keep its id
-    (``_republished``)."""
+    none) while it is most likely another story than the one the ledger published under
+    that id: that story now reads exactly as another file of this build (its file renamed,
+    and a new story given its old name: a daily ``weather.md``), or this one reads otherwise
+    and is dated days after that story first came out (a new story in the file of one taken
+    down). Published, it would take that story's history: its number and its place in the
+    archives, an update of it to feed readers, never shown as new (nor in the feed, once
+    that place is archived). Each is an error (left out, as an article that cannot be read
+    is) until it has an id of its own, or is given that story's id to say it is that story;
+    a renamed file is told how to keep its id (``_republished``)."""
     from .content import id_from_name
 
     known = stored.articles if stored else {}
@@ -293,12 +295,22 @@ def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Pat
     errors: list[SitegenError] = []
     for article in articles:
         entry = known.get(article.id)
-        twin = reading.get(entry.hash) if entry is not None and entry.hash != article.content_hash else None
-        if entry is None or twin is None or twin.id == article.id or article.draft or article.id != id_from_name(article.source):
+        if entry is None or entry.hash == article.content_hash or article.draft or article.id != id_from_name(article.source):
             kept.append(article)
             continue
-        other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
+        twin = reading.get(entry.hash)
+        first = _parse(entry.first, dt.UTC, article.published)
         where = f" at {entry.urls[-1]}" if entry.urls else ""
+        if twin is not None and twin.id != article.id:
+            other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
+            why = f"the article published{where}, which now reads exactly as {other} (renamed?)"
+            keep = f"add 'id: {article.id}' to {other} if it is that article"
+        elif article.published - first > LATE:
+            why = f"the article first out{where} on {dates.format_iso(first)}, {(article.published - first).days} days before this one's date, and it reads otherwise"
+            keep = f"or add 'id: {article.id}' if it is that article"
+        else:
+            kept.append(article)
+            continue
         # Suggested, not minted: the same for the same file and date on any machine.
         seed = "\0".join((Path(os.path.relpath(article.source, site_dir)).as_posix(), dates.format_iso(article.published)))
         own = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
@@ -309,9 +321,8 @@ def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Pat
         errors.append(
             ContentError(
                 article.source,
-                f"has no 'id', so its id is made from its file's name: {article.id}, that of the article published{where},"
-                f" which now reads exactly as {other} (renamed?); left out, as feed readers would take it for that article:"
-                f" give it an id of its own ('id: {own}'), and add 'id: {article.id}' to {other} if it is that article",
+                f"has no 'id', so its id is made from its file's name: {article.id}, that of {why}; left out, as feed readers"
+                f" would take it for that article: give it an id of its own ('id: {own}'), {keep}",
                 line,
             )
         )
