@@ -37,7 +37,7 @@ from .config import Config, find_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
-from .redirects import refused_alias
+from .redirects import folder_alias, refused_alias
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -800,7 +800,8 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
     (``café/`` for ``caf%C3%A9/``), each redirected to it. ``old/story/`` is from the base
     URL; ``/news/old/story/`` from the host's root, when the base URL's path is ``/news/``
     (as Hugo migrants write them). ``/old/story/`` outside that path is read from the base
-    URL with a warning (``warn``): it may mean an address of the host this site cannot answer."""
+    URL with a warning (``warn``): it may mean an address of the host this site cannot answer.
+    One with no extension (``old``) is a folder's address, ``old/`` (redirects.folder_alias)."""
     raw = meta.get("aliases") or []
     if isinstance(raw, str):
         raw = [raw]
@@ -813,6 +814,7 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
             raise fail("aliases", f"{alias!r} is not a path of this site: write one such as 2019/old-story/")
         if alias.strip().startswith("/"):
             path = _from_root(alias, path, urls.Urls(config.base_url).base_path, fail, warn)
+        path = folder_alias(path)
         if why := refused_alias(path):
             raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")
         if path not in found:

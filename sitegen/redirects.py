@@ -41,6 +41,18 @@ def refused_alias(path: str) -> str | None:
     return None
 
 
+def folder_alias(path: str) -> str:
+    """The site path an alias names, as Hugo reads it: one whose last part has no extension
+    (``old``, ``2019/old-story``) is a folder's address, ``old/``, its redirect page
+    ``old/index.html``. Written as the file ``old``, a static host (``python -m http.server``,
+    GitHub Pages, S3) sends it as ``application/octet-stream`` and browsers download it
+    instead of following it. One ending in ``/`` or with an extension (``old.html``) is a
+    path as written."""
+    if path.endswith("/") or "." in path.rpartition("/")[2]:
+        return path
+    return path + "/"
+
+
 @dataclass(frozen=True, slots=True)
 class Move:
     """An old address of ``target``, as a site path (relative to the base URL)."""

@@ -203,6 +203,33 @@ def test_aliases_from_the_host_root_under_a_sub_path(make_site: MakeSite) -> Non
     assert [str(e) for e in build(site).errors] == [f"{site / 'content' / 'a.md'}:4: aliases: '/news/' is the site's home page, which no article's alias may take"]
 
 
+def test_an_alias_with_no_extension_is_a_folder_address(make_site: MakeSite) -> None:
+    """``old`` is a folder's address, as Hugo reads it: its redirect page is old/index.html,
+    which any static host sends as HTML (written as the file ``old``, it went out as
+    application/octet-stream and browsers downloaded it). ``old`` and ``old/`` are one
+    address; one ending in .html, or with another extension, is the file it names."""
+    aliases = "[old, '/news/2019/older-story', 'naïve', page.html, notes.txt]"
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases=aliases)}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    report = build(site)
+    assert report.ok and report.warnings == []
+    target = "/news/2024/03/a/"
+    for folder in ("old", "2019/older-story", "naïve"):
+        assert (out / folder).is_dir() and not (out / folder).is_file(), folder
+        assert redirect_target(out, folder + "/") == target, folder
+    assert redirect_target(out, "page.html") == redirect_target(out, "notes.txt") == target
+    assert rules(out) == {f"/news/{p}": target for p in ("old/", "2019/older-story/", "na%C3%AFve/", "page.html", "notes.txt")}
+    mapped = nginx_rules(out)
+    for folder in ("old", "2019/older-story", "naïve"):
+        assert mapped[f"/news/{folder}"] == mapped[f"/news/{folder}/"] == mapped[f"/news/{folder}/index.html"] == target, folder
+    assert mapped["/news/page.html"] == mapped["/news/notes.txt"] == target and "/news/page.html/" not in mapped
+    assert check_output(out, report.config) == []
+    # Written both ways, it is one redirect.
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old, old/]"))
+    assert build(site).ok
+    assert redirect_target(out, "old/") == target and rules(out) == {"/news/old/": target}
+
+
 def test_percent_encoded_and_non_ascii_aliases_name_the_real_path(make_site: MakeSite) -> None:
     """caf%C3%A9 is the folder café (a server decodes the request first), and café may be
     written as it is; _redirects gets them encoded, as requested, the nginx map decoded."""
