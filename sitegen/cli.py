@@ -240,7 +240,10 @@ def import_(site_dir: Path, no_wait: bool) -> None:
     "base_url",
     metavar="URL",
     default=None,
-    help="The address pages link to, as other devices reach this server (with --bind 0.0.0.0: http://192.168.1.20:8000/).  [default: the server's own]",
+    help=(
+        "The address pages link to, as other devices reach this server (with --bind 0.0.0.0: http://192.168.1.20:8000/);"
+        " with a path (http://127.0.0.1:8000/news/) the site is served at that path.  [default: the server's own]"
+    ),
 )
 def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs: int | None, base_url: str | None) -> None:
     """Build the site for this machine's address, serve it, and rebuild and reload open
@@ -251,13 +254,18 @@ def serve(site_dir: Path, port: int, bind: str, drafts: bool, future: bool, jobs
     template fails keeps its last good version; an article that cannot be read is left
     out until it is fixed.
     """
-    from .serve import ServeOptions
+    from .serve import ServeError, ServeOptions, site_prefix
     from .serve import serve as run_server
 
     _require_site(site_dir)
     if base_url is not None and not is_absolute_http(base_url):
         # Said now: the server would start and show every page's links broken.
         raise click.BadParameter(f"must be an absolute http(s) URL such as http://192.168.1.20:8000/, not {base_url!r}", param_hint="--base-url")
+    if base_url is not None:
+        try:
+            site_prefix(base_url)  # the path the site is served at: one a request can reach
+        except ServeError as e:
+            raise click.BadParameter(e.message, param_hint="--base-url") from None
     run_server(site_dir, ServeOptions(port=port, bind=bind, drafts=drafts, future=future, jobs=jobs, base_url=base_url))
 
 

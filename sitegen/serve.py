@@ -15,6 +15,9 @@ server cannot start, ``PortInUseError`` when the port is taken.
   written. build() holds the site's lock, so a ``sitegen build`` run meanwhile waits.
 - Only that folder is served: ``..`` however encoded, backslashes and links leading out of
   it give 404. A folder serves its index.html; an unknown path the site's 404.html.
+- It is served at the base URL's path, where its pages link: ``/news/...`` is the folder's
+  ``...`` with ``--base-url http://127.0.0.1:8000/news/``; ``/`` is sent there (302), and
+  any other path outside it is a 404 saying where the site is.
 - sitegen.toml, seeds/, content/ and templates/ (static files included) are watched with
   watchfiles. A change rebuilds (build() is incremental), and open pages reload: a script
   added to HTML responses as they are sent (never to the files) listens to Server-Sent
@@ -53,6 +56,7 @@ from .errors import SitegenError, grouped, shown_message
 from .ledger import LEDGER_NAME
 from .output import TEMP_SUFFIX
 from .theme import is_editor_leftover
+from .urls import Urls
 
 EVENTS_PATH = "/__sitegen/events"
 """The Server-Sent Events stream the injected script listens to."""
@@ -118,6 +122,11 @@ class Target:
     """The file to send (resolved, inside the folder); None: nothing there."""
     redirect: str = ""
     """A folder asked for without its trailing slash: the path to send the browser to."""
+    status: int = 301
+    """The redirect's status: 302 for the site's own path (``/`` -> ``/news/``), which depends
+    on how this server was started, not on the site: no browser keeps it."""
+    outside: bool = False
+    """A path outside the one the site is served at (``prefix``): no file of its."""
 
 
 def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None = None) -> None:
@@ -156,7 +165,10 @@ class Server:
         self.site_dir = site_dir
         self.options = options or ServeOptions()
         self.url = ""
-        """The address pages are served at, once started (with the real port)."""
+        """The address the site is served at, once started (with the real port, and the
+        base URL's path: ``http://127.0.0.1:8000/news/``)."""
+        self.prefix = "/"
+        """The path the site is served at: the base URL's, percent-encoded (``/news/``)."""
         self._log = log or _echo
         self._announcer = _Announcer(BuildStatus(build_id=""))
         self._session = secrets.token_hex(4)  # build ids differ across restarts: pages reload
@@ -209,14 +221,16 @@ class Server:
         if self._httpd is not None or self._stopped:
             raise RuntimeError("a Server starts once")
         # Listening comes first: a taken port fails at once, before a build.
+        self.prefix = site_prefix(self.options.base_url) if self.options.base_url else "/"
         self._httpd = _listen(self.options.bind, self.options.port)
         try:
-            self.url = local_url(self.options.bind, self._httpd.server_address[1])
+            self.url = local_url(self.options.bind, self._httpd.server_address[1]) + self.prefix[1:]
             self._overrides = build_overrides(self.options, self.options.base_url or self.url)
             # Not <site>/.sitegen-cache/serve: output.check_output_dir refuses any folder
             # inside the build cache. A temporary folder, as `mkdocs serve` uses.
             self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._httpd.root = self._output_dir
+            self._httpd.prefix = self.prefix
             self._httpd.announcer = self._announcer
             # Watching starts before the first build reads anything: an edit made while it
             # runs is then seen, and built next.
@@ -446,9 +460,25 @@ def local_url(bind: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def resolve_target(root: Path, request_path: str) -> Target:
+def site_prefix(base_url: str) -> str:
+    """The path a site built for ``base_url`` is served at, percent-encoded as browsers send
+    it, from ``/`` to ``/``: ``/news/``, ``/caf%C3%A9/``. Raises ServeError for a path no
+    request could reach (a ``..``, a backslash, a control character)."""
+    refused = ServeError(f"no request could reach a site at the path of {base_url!r} (a '..', a backslash, a control character): write one such as http://127.0.0.1:8000/news/")
+    try:
+        decoded = unquote(Urls(base_url).base_path, errors="strict")
+    except UnicodeDecodeError:
+        raise refused from None
+    parts = [part for part in decoded.split("/") if part]
+    if "\\" in decoded or not decoded.isprintable() or any(part in (".", "..") for part in parts):
+        raise refused
+    return "/" + "".join(quote(part) + "/" for part in parts)
+
+
+def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
     """Where ``request_path`` (as sent: percent-encoded, maybe with a query) leads inside
-    ``root``; ``Target()`` for anything outside it or missing."""
+    ``root``, served at the path ``prefix`` (site_prefix); ``Target()`` for anything
+    missing or leading out of ``root``, ``Target(outside=True)`` for a path outside ``prefix``."""
     path = request_path.split("?", 1)[0].split("#", 1)[0]
     try:
         decoded = unquote(path, errors="strict")
@@ -458,16 +488,21 @@ def resolve_target(root: Path, request_path: str) -> Target:
     # browsers take for "/".
     if not decoded.startswith("/") or "\\" in decoded or "\0" in decoded:
         return Target()
-    parts = [part for part in decoded.split("/") if part]
-    if any(part in (".", "..") for part in parts):
+    if any(part in (".", "..") for part in decoded.split("/")):
         return Target()
+    base = unquote(prefix)
+    if not decoded.startswith(base):
+        if decoded in ("/", base.rstrip("/")):
+            return Target(redirect=prefix, status=302)
+        return Target(outside=True)
+    parts = [part for part in decoded[len(base) :].split("/") if part]
     root = root.resolve()
     try:
         found = _inside(root, root.joinpath(*parts))
         if found is not None and found.is_dir():
             if not decoded.endswith("/"):
                 # Rebuilt from the parts: the raw path could start with "//", another host.
-                return Target(redirect="/" + "".join(quote(part) + "/" for part in parts))
+                return Target(redirect=prefix + "".join(quote(part) + "/" for part in parts))
             found = _inside(root, found / "index.html")
         return Target(file=found) if found is not None and found.is_file() else Target()
     except OSError:  # a name too long for the file system, say: no such file
@@ -537,6 +572,15 @@ _CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
 }
+
+
+def _elsewhere(prefix: str) -> bytes:
+    """The 404 page of a path outside the one the site is served at: it says where that is."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Not found</title></head>\n'
+        f'<body><h1>Not found</h1><p>This server serves the site at <a href="{html.escape(prefix)}">{html.escape(prefix)}</a>,'
+        " the path of its base URL.</p></body>\n</html>\n"
+    ).encode()
 
 
 def _content_type(path: Path) -> str:
@@ -609,6 +653,7 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], family: socket.AddressFamily) -> None:
         self.address_family = family
         self.root = Path()
+        self.prefix = "/"
         self.announcer = _Announcer(BuildStatus(build_id=""))
         super().__init__(address, _Handler)
 
@@ -647,20 +692,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] == EVENTS_PATH and send_body:
             self._events()
             return
-        root = self.server.root
-        target = resolve_target(root, self.path)
+        root, prefix = self.server.root, self.server.prefix
+        target = resolve_target(root, self.path, prefix)
         if target.redirect:
-            self.send_response(301)
+            self.send_response(target.status)
             self.send_header("Location", target.redirect)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        code, file = (200, target.file) if target.file is not None else (404, resolve_target(root, "/404.html").file)
+        code, file = (200, target.file) if target.file is not None else (404, resolve_target(root, prefix + "404.html", prefix).file)
+        not_found = _elsewhere(prefix) if target.outside else _NOT_FOUND
+        if target.outside:
+            file = None
         try:
-            data = file.read_bytes() if file is not None else _NOT_FOUND
+            data = file.read_bytes() if file is not None else not_found
         except OSError:  # removed by a build meanwhile
-            code, data = 404, _NOT_FOUND
-        content_type = _content_type(file) if file is not None and data is not _NOT_FOUND else "text/html; charset=utf-8"
+            code, data = 404, not_found
+        content_type = _content_type(file) if file is not None and data is not not_found else "text/html; charset=utf-8"
         if content_type.startswith("text/html"):
             data = inject(data, self.server.announcer.status)
         self.send_response(code)

@@ -27,6 +27,7 @@ from sitegen.serve import (
     EVENTS_PATH,
     BuildStatus,
     PortInUseError,
+    ServeError,
     ServeOptions,
     Server,
     Target,
@@ -36,6 +37,7 @@ from sitegen.serve import (
     resolve_target,
     serve,
     serving_notes,
+    site_prefix,
 )
 from sitegen.theme import default_theme_dir
 
@@ -357,6 +359,105 @@ def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, 
         assert "Page not found" in reply.body, path
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_base_url_with_a_path_is_served_at_that_path(make_site: MakeSite, start: Start, tmp_path: Path) -> None:
+    """sitegen serve -p PORT --base-url http://127.0.0.1:PORT/news/: pages link to /news/...,
+    so the site is served there (it was served at /, and every link was a 404), with the
+    same safety: nothing outside its folder, however the path is written."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/news/"
+    site = make_site(content={"a.md": article_md("First story", date="2024-03-01T10:00:00+00:00")}, config='# PRIVATE-MARKER-51\ntitle = "Site"\n')
+    log: list[str] = []
+    server = start(site, log, port=port, base_url=base)
+    assert server.url == base and server.prefix == "/news/"
+    assert serving_notes(server.options, server.url) == []
+    home = get(base, "/news/")
+    assert home.status == 200 and canonical(home.body) == base and "First story" in home.body
+    assert "data-sitegen-reload" in home.body
+    # The article page, as the home page links to it, and the stylesheet it links to.
+    links = lxml_html.fromstring(home.body).xpath("//a[contains(., 'First story')]/@href")
+    assert links and links[0] == "/news/2024/03/a/", links
+    article = get(base, links[0])
+    assert article.status == 200 and lxml_html.fromstring(article.body).xpath("string(//h1)").strip() == "First story"
+    sheets = lxml_html.fromstring(article.body).xpath("//link[@rel='stylesheet']/@href")
+    assert sheets and all(href.startswith("/news/") for href in sheets), sheets
+    for href in sheets:
+        sheet = get(base, href)
+        assert (sheet.status, sheet.headers["content-type"]) == (200, "text/css; charset=utf-8"), href
+    assert get(base, "/news/atom.xml").status == 200
+    # The site's own path is where / and /news go; a folder without its slash, as before.
+    for path in ("/", "/news"):
+        reply = get(base, path)
+        assert (reply.status, reply.headers["location"]) == (302, "/news/"), path
+    archive = get(base, "/news/archive")
+    assert (archive.status, archive.headers["location"]) == (301, "/news/archive/")
+    # Unknown under /news/: the site's 404 page; outside it: a 404 saying where the site is.
+    missing = get(base, "/news/no/such/page/")
+    assert missing.status == 404 and "Page not found" in missing.body and "data-sitegen-reload" in missing.body
+    for path in ("/archive/", "/2024/03/a/", "/static/", "/newsroom/"):
+        elsewhere = get(base, path)
+        assert elsewhere.status == 404 and '<a href="/news/">/news/</a>' in elsewhere.body, path
+    # No way out of the folder under the prefix either.
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-7F3A", encoding="utf-8")
+    (server.output_dir / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (server.output_dir / "leakdir").symlink_to(site)
+    for path in (
+        "/news/../",
+        "/news/../news/../sitegen.toml",
+        "/news/%2e%2e/sitegen.toml",
+        "/news/%2E%2E%2F%2E%2E%2Fsitegen.toml",
+        "/news/..%5csitegen.toml",
+        "/news/%5c..%5c..%5csitegen.toml",
+        "/news/leak.txt",
+        "/news/leakdir/sitegen.toml",
+        "/news/leakdir/",
+        "/news//../sitegen.toml",
+    ):
+        reply = get(base, path)
+        assert reply.status == 404, path
+        assert "TOP-SECRET" not in reply.body and "PRIVATE-MARKER" not in reply.body, path
+
+
+def test_the_path_a_site_is_served_at() -> None:
+    assert site_prefix("http://127.0.0.1:8000/") == site_prefix("http://127.0.0.1:8000") == "/"
+    assert site_prefix("http://127.0.0.1:8000/news") == site_prefix("http://127.0.0.1:8000/news/") == "/news/"
+    assert site_prefix("http://192.0.2.10:8000/a/b/") == "/a/b/"
+    assert site_prefix("http://127.0.0.1:8000/café/") == site_prefix("http://127.0.0.1:8000/caf%C3%A9/") == "/caf%C3%A9/"
+    for refused in ("http://127.0.0.1:8000/../", "http://127.0.0.1:8000/%2e%2e/", "http://127.0.0.1:8000/a%5cb/", "http://127.0.0.1:8000/%ff/"):
+        with pytest.raises(ServeError, match="no request could reach a site at the path of"):
+            site_prefix(refused)
+
+
+@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a/../../secret.txt", "/%5c..%5csecret.txt", "/leak.txt", "/leakdir/secret.txt", "/%00"])
+def test_nothing_outside_the_folder_is_resolved_under_a_path(tmp_path: Path, path: str) -> None:
+    root = tmp_path / "root"
+    (root / "a").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "leakdir").symlink_to(tmp_path)
+    assert resolve_target(root, "/news" + path, "/news/") == Target()
+    assert resolve_target(root, path, "/news/").file is None
+
+
+def test_paths_under_the_sites_path_resolve(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "a b").mkdir(parents=True)
+    (root / "a b" / "index.html").write_text("x", encoding="utf-8")
+    (root / "index.html").write_text("x", encoding="utf-8")
+    real = root.resolve()
+    assert resolve_target(root, "/news/a%20b/?q=1", "/news/") == Target(file=real / "a b" / "index.html")
+    assert resolve_target(root, "/news/", "/news/") == Target(file=real / "index.html")
+    assert resolve_target(root, "/news/a%20b", "/news/") == Target(redirect="/news/a%20b/")
+    assert resolve_target(root, "/", "/news/") == resolve_target(root, "/news", "/news/") == Target(redirect="/news/", status=302)
+    assert resolve_target(root, "/a%20b/", "/news/") == resolve_target(root, "//news/", "/news/") == Target(outside=True)
+    assert resolve_target(root, "/caf%C3%A9/a%20b/", "/caf%C3%A9/") == resolve_target(root, "/café/a b/", "/caf%C3%A9/") == Target(file=real / "a b" / "index.html")
+
+
 def test_a_port_in_use_is_a_clear_error(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("A")})
     with socket.socket() as taken:
@@ -481,6 +582,9 @@ def test_serve_refuses_a_base_url_that_is_no_address(make_site: MakeSite) -> Non
     site = make_site(content={"a.md": article_md("A")})
     result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--base-url", "notaurl"])
     assert result.exit_code == 2 and "Invalid value for --base-url: must be an absolute http(s) URL" in result.output
+    # A path no request could reach: the site would be served nowhere.
+    result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--base-url", "http://127.0.0.1:8000/%2e%2e/"])
+    assert result.exit_code == 2 and "Invalid value for --base-url: no request could reach a site at the path of" in result.output
 
 
 def test_serve_holds_untrusted_markdown_to_the_time_limit_and_stops_at_once(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
