@@ -24,7 +24,7 @@ from .errors import SitegenError
 from .lock import OnWait, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
-from .output import WriteReport, check_output_dir, finish_output, record_planned, remove_temp_files
+from .output import WriteReport, check_output_dir, clear_the_way, finish_output, record_planned, remove_temp_files
 from .parallel import Progress, Workers, no_progress
 from .plan import Plan, Tools
 from .theme import STATIC, Theme
@@ -331,6 +331,7 @@ def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, wor
     # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
     made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
     planned = plan.plan_outputs(site, theme, made)
+    clear_the_way(output_dir, (o.path for o in planned.outputs))
     feed_reads: set[str] = set()
     tools = plan.Tools(
         renderer=render.Renderer(site, theme, memo.state.templates),

@@ -463,28 +463,61 @@ def finish_output(out_dir: Path, produced: set[str], keep_stale: tuple[str, ...]
     kept = {path for path in previous - produced if path.startswith(keep_stale)} if keep_stale else set()
     for stale in sorted(previous - produced - kept):
         try:
-            # Never through a link: what it leads to was not written by sitegen.
-            target = os.fspath(urls.safe_join(out_dir, stale, resolve=False))
-            if not _real_folder(root, os.path.dirname(target), create=False):
+            if not _remove_made(out_dir, stale):
                 continue
-            if stat.S_ISDIR(os.lstat(target).st_mode):
-                continue
-            os.unlink(target)
-        except ValueError:
-            continue  # a tampered manifest never deletes anything outside out_dir
-        except FileNotFoundError:
-            continue
         except OSError:
             kept.add(stale)  # listed still, so that a later build tries again
             continue
         removed.append(stale)
-        _remove_empty_parents(os.path.dirname(target), root)
     if _may_hold_leftovers(out_dir):
         remove_temp_files(root)
     write_if_changed(out_dir / MANIFEST, _manifest_bytes(produced | kept))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(out_dir / BUILDING)
     _real_folders.clear()
+    return removed
+
+
+def _remove_made(out_dir: Path, path: str) -> bool:
+    """Remove the file an earlier build made at ``path`` (and the folders it leaves empty):
+    True if it did. Never through a link (what it leads to was not written by sitegen),
+    never a folder, never outside ``out_dir``; OSError if it is there and cannot be removed."""
+    root = os.fspath(out_dir)
+    try:
+        target = os.fspath(urls.safe_join(out_dir, path, resolve=False))
+    except ValueError:
+        return False  # a tampered manifest never deletes anything outside out_dir
+    try:
+        if not _real_folder(root, os.path.dirname(target), create=False) or stat.S_ISDIR(os.lstat(target).st_mode):
+            return False
+        os.unlink(target)
+    except FileNotFoundError:
+        return False
+    _remove_empty_parents(os.path.dirname(target), root)
+    return True
+
+
+def clear_the_way(out_dir: Path, planned: Iterable[str]) -> list[str]:
+    """Remove each file an earlier build made (the manifest says) where a file planned now
+    needs a folder, and return their paths: an alias ``old`` written as the file ``old``,
+    now as ``old/index.html``. Staging the new file beside its place would fail on it, build
+    after build. (Two planned files never stand so: plan._drop_collisions.) Removed before
+    the new files are published: a build that fails meanwhile leaves that old address
+    unanswered until the next one, as it leaves any file it no longer makes."""
+    previous = _previous(out_dir)
+    if not previous:
+        return []
+    folders: set[str] = set()
+    for path in planned:
+        end = path.find("/")
+        while end != -1:
+            folders.add(path[:end])
+            end = path.find("/", end + 1)
+    removed = []
+    for path in sorted(previous & folders):
+        with contextlib.suppress(OSError):  # staging then says why the new file cannot be written
+            if _remove_made(out_dir, path):
+                removed.append(path)
     return removed
 
 

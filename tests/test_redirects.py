@@ -376,3 +376,26 @@ def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite,
         response = connection.getresponse()
         assert response.status == 200 and b"<h1" in response.read()
         connection.close()
+
+
+def test_an_alias_an_earlier_build_wrote_as_a_file_becomes_a_folder_in_one_build(make_site: MakeSite) -> None:
+    """A site upgraded from a sitegen that wrote ``aliases: [old]`` as the file ``old``: the
+    next build needs a folder there, and makes it, the old file being its own to remove."""
+    from sitegen.output import record_planned
+
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok
+    (out / "old").write_text("<!DOCTYPE html><title>the old redirect page</title>\n")  # as the earlier build wrote it
+    record_planned(out, ["old"], mark=False)
+    (out / "stray").write_text("not sitegen's: never removed\n")
+    path = site / "content" / "a.md"
+    path.write_text(article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old, stray/x]"))
+    report = build(site)
+    # A file of someone else's in the way stays, and the redirect that needs its place says so.
+    assert [(e.path, e.reason) for e in report.errors] == [(out / "stray" / "x" / "index.html", f"cannot be written: Not a directory: {out / 'stray'} is a file")]
+    assert (out / "old" / "index.html").is_file()
+    assert 'content="0; url=/news/2024/03/a/"' in (out / "old" / "index.html").read_text()
+    assert (out / "stray").read_text() == "not sitegen's: never removed\n"
+    (out / "stray").unlink()  # put right by hand
+    assert build(site).ok and (out / "stray" / "x" / "index.html").is_file() and (out / "old" / "index.html").is_file()
