@@ -268,8 +268,9 @@ class Urls:
         return self.base_url + site_path.lstrip("/")
 
 
-# Attributes that hold one URL in article HTML; srcset holds a list and is handled apart.
-URL_ATTRIBUTES = ("href", "src", "poster")
+# Attributes that hold one URL in article HTML (cite: of a blockquote, q, ins or del);
+# srcset holds a list and is handled apart.
+URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 _REWRITTEN = frozenset((*URL_ATTRIBUTES, "srcset"))
 _TAG_NAME_RE = re.compile(r"<\s*([^\s/>]+)")
 _NEWLINE_RE = re.compile("\n")

@@ -190,6 +190,17 @@ def test_links_are_absolute_in_feeds_and_as_written_on_pages(make_site: MakeSite
         assert "https://example.org/img/a.png" in data and "/news/2024/03/a/nowhere" not in data
 
 
+def test_a_quotations_source_is_an_absolute_link_in_feeds_too(make_site: MakeSite) -> None:
+    """``cite`` holds a URL as ``href`` does: left relative, a reader resolved it against
+    its own address."""
+    body = '<blockquote cite="/2024/02/source/"><p>Quoted.</p></blockquote>\n\nSaid <q cite=notes/>this</q>.'
+    site = make_site(content={"a.md": article_md("Quote", date="2024-03-01T08:00:00+00:00", body=body)}, config='base_url = "https://example.org/news/"\n')
+    assert build(site).ok
+    content = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
+    cited = lxml_html.fromstring(f"<div>{content}</div>").xpath("//@cite")
+    assert cited == ["https://example.org/2024/02/source/", "https://example.org/news/2024/03/a/notes/"]
+
+
 @pytest.mark.parametrize("setting", ["feeds", "everywhere", "off"])
 def test_hand_written_html_is_sanitised_as_the_setting_says(make_site: MakeSite, setting: str) -> None:
     body = 'Raw <b>bold</b> <script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">link</a> <img src="a.png" onerror="y()">'
