@@ -26,7 +26,7 @@ import html
 import re
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -60,6 +60,8 @@ class FeedSet:
     prefix: str
     title: str
     home: str
+    """Site path of the page its feeds link to: the tag's or author's, or for one that
+    has no page (``dormant``), the site's home page ("")."""
     articles: tuple[Article, ...]
     id: str = ""
     """Its permanent id (urn:uuid); "" for the site's base URL (a site built without a ledger)."""
@@ -72,15 +74,47 @@ class FeedSet:
 
 
 def feed_sets(site: Site) -> list[FeedSet]:
-    """The site's subscription, then one per tag and one per author."""
+    """The site's subscription, then one per tag and one per author, by slug: those of the
+    site's articles, and those the ledger has listed a published article under that none is
+    now (``dormant``)."""
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
-    for tag, articles in site.tags:
-        path, name = urls.tag_path(tag.slug), "tag:" + tag.slug
-        sets.append(FeedSet(path, f"{site.config.title}: {tag.name}", path, articles, id=_derived_feed_id(site.feed_id, name), name=name))
-    for author, articles in site.authors:
-        name = "author:" + author.slug
-        sets.append(FeedSet(author.path, f"{site.config.title}: {author.name}", author.path, articles, id=_derived_feed_id(site.feed_id, name), name=name))
+    tags = [(tag.slug, tag.name, urls.tag_path(tag.slug), articles) for tag, articles in site.tags]
+    tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (tag.slug for tag, _ in site.tags))]
+    for slug, shown, home, articles in sorted(tags, key=lambda t: t[0]):
+        path, name = urls.tag_path(slug), "tag:" + slug
+        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=_derived_feed_id(site.feed_id, name), name=name))
+    authors = [(author.slug, author.name, author.path, articles) for author, articles in site.authors]
+    authors += [(slug, _author_name(site.config, slug), "", ()) for slug in dormant(site, "author", (a.slug for a, _ in site.authors))]
+    for slug, shown, home, articles in sorted(authors, key=lambda t: t[0]):
+        path, name = urls.author_path(slug), "author:" + slug
+        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=_derived_feed_id(site.feed_id, name), name=name))
     return sets
+
+
+def dormant(site: Site, kind: str, live: Iterable[str]) -> list[str]:
+    """The slugs of the tags (``kind`` "tag") or bylines ("author") the ledger has listed a
+    published article under and no article of the site is under now (``live``), sorted.
+
+    Their feeds stay, with what entries remain (none): someone may be subscribed, and a
+    feed that answers 404 makes readers show errors or drop the subscription. Their pages
+    go, as a taken-down article's does: a listing of nothing is no page to send a reader
+    or a search engine to, and no page of the site links to it any more (the tags index,
+    the subscribe page and articles name live tags only). The feeds' own link is then the
+    site's home page (``FeedSet.home`` ""). A name the ledger holds that is no slug (a
+    hand edit) makes no feed: it could name no folder of the output."""
+    prefix = kind + ":"
+    known = set(live)
+    found = {name[len(prefix) :] for name in site.listed if name.startswith(prefix)}
+    return sorted(slug for slug in found - known if urls.slug_problem(slug) is None)
+
+
+def _author_name(config: Config, slug: str) -> str:
+    """A dormant byline's name: as ``[authors.<slug>]`` or the site's ``author`` gives it,
+    else its slug (the ledger keeps no names, and no article has the byline any more)."""
+    described = next((info for info in config.authors if info.slug == slug), None)
+    if described is None and config.author:
+        described = find_author(config.authors, config.author)
+    return described.name if described is not None and described.slug == slug else slug
 
 
 def _derived_feed_id(feed_id: str, name: str) -> str:
@@ -190,7 +224,7 @@ class FeedWriter:
         fg.load_extension("dc", atom=False, rss=True)
         if any(article.image for article in entries):  # a feed with no image stays as it was
             fg.load_extension("media", atom=True, rss=True)
-        fg.id(feed.id or links.absolute(feed.home))
+        fg.id(feed.id or links.absolute(feed.prefix))  # never the home page's: a dormant feed links there
         fg.title(_clean(feed.title))
         fg.subtitle(_shown_as_text(config.description or feed.title, rss))
         fg.language(config.language)

@@ -395,3 +395,26 @@ _JSON_VALUES = st.recursive(
 @given(st.dictionaries(_TEXT, _JSON_VALUES, max_size=6))
 def test_json_feeds_are_written_as_json_writes_them(document: dict[str, object]) -> None:
     assert json_document(document) == (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_feeds_are_planned_for_every_tag_and_byline_the_ledger_lists() -> None:
+    """A tag or byline no article has any more keeps its feeds (the ledger lists it): named
+    by its slug, or as sitegen.toml names the author; a name in the ledger that is no slug
+    (a hand edit) makes none, as it could name no folder."""
+    from sitegen.config import parse_config
+    from sitegen.feeds import feed_sets, plan_feeds
+    from sitegen.site import build_site
+
+    config = parse_config('title = "T"\nauthor = "Desk Team"\n[authors.ann]\nname = "Ann Lee"\n', Path("sitegen.toml"))
+    listed = {name: (1,) for name in ("tag:gone", "tag:../up", "tag:Caps", "author:ann", "author:desk-team", "author:zed")}
+    site = build_site([], config, feed_id="urn:uuid:6ba7b811-9dad-11d1-80b4-00c04fd430c8", last_seq=1, listed=listed)
+    sets = feed_sets(site)
+    assert [(s.prefix, s.title, s.home) for s in sets] == [
+        ("", "T", ""),
+        ("tags/gone/", "T: gone", ""),
+        ("authors/ann/", "T: Ann Lee", ""),
+        ("authors/desk-team/", "T: Desk Team", ""),
+        ("authors/zed/", "T: zed", ""),
+    ]
+    assert len({s.id for s in sets}) == len(sets)
+    assert all(not job.entries for job in plan_feeds(site))

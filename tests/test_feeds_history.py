@@ -442,3 +442,64 @@ def test_a_tag_or_author_feed_brings_back_no_entry_that_left_it(make_site: MakeS
     assert build(clean).ok
     for path in feeds.values():
         assert (clean / path.relative_to(site)).read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("change", ["taken down", "renamed"])
+def test_a_tag_or_author_left_with_no_article_keeps_its_feeds(make_site: MakeSite, tmp_path: Path, change: str) -> None:
+    """Someone may be subscribed to any tag's or author's feed: when its only article is
+    taken down (or its tag and byline changed), the feeds stay, valid and empty, under the
+    same ids, as the site's feed stays when its articles go; the ledger remembers the tag
+    and byline. The pages listing nothing go, and nothing links to them."""
+    from test_feed_readers import atom_schema
+
+    from sitegen.check import check_output
+    from sitegen.config import Config
+
+    content = {
+        "old.md": article_md("Old", tags="[World]", author="Ann Lee", id="urn:test:old"),
+        "new.md": article_md("New", date="2024-05-02T09:00:00+00:00", tags="[New, World]", author="'Bo Chen'", id="urn:test:new"),
+    }
+    config = 'base_url = "https://example.org/"\ntitle = "Gazette"\n[authors.bo-chen]\nname = "Bo Chen"\n'
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    out = site / "output"
+    folders = {"tag": out / "tags" / "new", "author": out / "authors" / "bo-chen"}
+    ids = {}
+    for kind, folder in folders.items():
+        assert entry_ids(folder / "atom.xml") == ["urn:test:new"], kind
+        ids[kind] = feedparser.parse((folder / "atom.xml").read_bytes()).feed.id
+    new = site / "content" / "new.md"
+    if change == "taken down":
+        new.unlink()
+    else:
+        new.write_text(new.read_text().replace("[New, World]", "[Newer, World]").replace("'Bo Chen'", "Ann Lee"))
+    assert build(site).ok
+    titles = {"tag": "Gazette: new", "author": "Gazette: Bo Chen"}  # the ledger keeps a tag's slug, not its name
+    for kind, folder in folders.items():
+        for name in ("atom.xml", "rss.xml"):
+            parsed = feedparser.parse((folder / name).read_bytes())
+            assert not parsed.bozo, (kind, name, parsed.get("bozo_exception"))
+            assert parsed.entries == [] and parsed.feed.title == titles[kind], (kind, name)
+            assert parsed.feed.link == "https://example.org/", (kind, name)  # its page is gone: the site's home
+        atom = etree.parse(str(folder / "atom.xml"))
+        assert atom_schema().validate(atom), (kind, atom_schema().error_log.last_error)
+        assert atom.findtext(f"{{{ATOM_NS}}}id") == ids[kind], kind  # the same subscription to readers
+        doc = json.loads((folder / "feed.json").read_text())
+        assert doc["items"] == [] and doc["title"] == titles[kind] and doc["feed_url"] == f"https://example.org/{folder.relative_to(out).as_posix()}/feed.json"
+        assert not (folder / "index.html").exists(), kind
+    # Nothing sends readers or search engines to the pages that are not made.
+    for name in ("tags/index.html", "subscribe/index.html", "sitemap.xml", "index.html"):
+        data = (out / name).read_bytes()
+        assert b"tags/new/" not in data and b"authors/bo-chen/" not in data, name
+    assert check_output(out, Config(base_url="https://example.org/")) == []
+    # The ledger is in content/: a clean build in a fresh folder makes the same files.
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
+    (clean / "seeds").mkdir()
+    assert build(clean).ok
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(clean / "output") == files(out)
