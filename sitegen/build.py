@@ -216,7 +216,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     )
     report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
-    report.warnings += site_mod.tag_clashes(distinct)
+    report.warnings += site_mod.tag_clashes(distinct, site_dir)
     report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))

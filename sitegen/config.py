@@ -250,11 +250,11 @@ def parse_config(text: str, path: Path) -> Config:
     for key, value in values.items():
         expected = type(getattr(defaults, key))
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise fail(key, f"must be a whole number, not {value!r}")
+            raise fail(key, f"must be a whole number, not {_toml(value)}")
         if expected is str and not isinstance(value, str):
-            raise fail(key, f"must be a string, not {value!r}")
+            raise fail(key, f"must be a string, not {_toml(value)}")
         if expected is bool and not isinstance(value, bool):
-            raise fail(key, f"must be true or false, not {value!r}")
+            raise fail(key, f"must be true or false, not {_toml(value)}")
     for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes", "feed_max_bytes", "feed_window"):
         # Beyond what any site needs and what dates and files can hold (feed_window in days
         # out of datetime's range, a byte count no read takes).
@@ -293,6 +293,15 @@ def parse_config(text: str, path: Path) -> Config:
     if "permalink" in values:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
     return Config(**values, import_rules=ImportRules(**rules), authors=authors)
+
+
+def _toml(value: object) -> str:
+    """``value`` as sitegen.toml spells it (``true``, ``"ten"``, ``[1, 2]``), not as Python
+    would (``True``, ``'ten'``): what the person wrote, in a message."""
+    try:
+        return json.dumps(value, ensure_ascii=False)  # JSON's spelling of these is TOML's
+    except (TypeError, ValueError):
+        return str(value)  # a date or a table
 
 
 def find_author(authors: tuple[AuthorInfo, ...], written: str) -> AuthorInfo:

@@ -343,6 +343,11 @@ def front_matter_of(path: str, document: str) -> dict[str, Any]:
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
+        if document.startswith("+++"):  # Hugo's TOML front matter
+            raise ContentError(path, "front matter between '+++' lines (TOML) is not read: write it in YAML between '---' lines (title: ...)", 1)
+        if document.lstrip().startswith("---"):
+            blank = len(document) - len(document.lstrip())
+            raise ContentError(path, "front matter must start on the first line: remove what comes before its '---' line", document.count("\n", 0, blank) + 1)
         raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
     if not _HANDLER.FM_BOUNDARY.search(document[3:]):
         raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)

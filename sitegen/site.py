@@ -103,7 +103,7 @@ def build_site(
     )
 
 
-def tag_clashes(articles: Sequence[Article]) -> list[str]:
+def tag_clashes(articles: Sequence[Article], site_dir: Path) -> list[str]:
     """A warning for each tag address two different names share (``C++`` and ``C``, both
     ``tags/c/``): build_site lists them as one tag, as it does names meant as one (``Sport``
     and ``sport``, urls.spelling), and only a person can tell which was meant."""
@@ -123,7 +123,7 @@ def tag_clashes(articles: Sequence[Article]) -> list[str]:
             if spelt[name] != spelt[tag.name]:
                 told.add(tag.slug)
                 warnings.append(
-                    f"{article.source}: tag {tag.name!r} has the address of tag {name!r} ({where}), {urls.tag_path(tag.slug)}:"
+                    f"{article.source}: tag {tag.name!r} has the address of tag {name!r} ({Path(os.path.relpath(where, site_dir)).as_posix()}), {urls.tag_path(tag.slug)}:"
                     " the two are listed as one tag; rename one to keep them apart"
                 )
     return warnings

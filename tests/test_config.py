@@ -41,7 +41,7 @@ def test_values_are_read_and_normalised() -> None:
         ('title = "x"\nmax_file_bytes = 0\n', "sitegen.toml:2: max_file_bytes: must be at least 1, not 0"),
         ('max_file_bytes = "2MB"\n', "sitegen.toml:1: max_file_bytes: must be a whole number"),
         ('page_size = "ten"\n', "page_size: must be a whole number"),
-        ("feed_size = true\n", "feed_size: must be a whole number"),
+        ("feed_size = true\n", "feed_size: must be a whole number, not true"),  # as TOML spells it, not Python
         ("title = 3\n", "title: must be a string"),
         ('base_url = "example.org"\n', "base_url: must be an absolute http(s) URL"),
         ('timezone = "Mars/Olympus"\n', "timezone: unknown timezone"),

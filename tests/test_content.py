@@ -568,7 +568,8 @@ def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: Make
     assert report.warnings == [
         f"{a}:4: tags 'C++' and 'C' have one address (tags/c/): 'C' is dropped; rename one of them",
         f"{a}:4: tags 'C++' and 'c#' have one address (tags/c/): 'c#' is dropped; rename one of them",
-        f"{c}: tag 'c' has the address of tag 'C++' ({a}), tags/c/: the two are listed as one tag; rename one to keep them apart",
+        # The other file as every message names one: from the site's folder, on any machine.
+        f"{c}: tag 'c' has the address of tag 'C++' (content/a.md), tags/c/: the two are listed as one tag; rename one to keep them apart",
     ], report.warnings
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
     assert page.xpath("//p[@class='tags']/a/text()") == ["C++", "New York"]
@@ -692,3 +693,19 @@ def test_bidi_controls_are_removed_from_tags_bylines_and_related_headlines(make_
         if built.is_file() and built.suffix in (".html", ".xml", ".json"):
             text = built.read_text(encoding="utf-8")
             assert not any(c in text for c in "\u202e\u2067"), built
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "line"),
+    [
+        ("+++\ntitle = 'A'\n+++\n\nText.\n", "front matter between '+++' lines (TOML) is not read: write it in YAML between '---' lines (title: ...)", 1),
+        ("\n\n---\ntitle: A\n---\n\nText.\n", "front matter must start on the first line: remove what comes before its '---' line", 3),
+        ("Text.\n", "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1),
+    ],
+    ids=["toml", "blank lines first", "none"],
+)
+def test_front_matter_not_where_or_as_it_is_read_is_said_so(make_site: MakeSite, text: str, said: str, line: int) -> None:
+    site = make_site(content={"a.md": article_md("Fine"), "b.md": text})
+    report = build(site)
+    assert [(e.path, e.reason, e.line) for e in report.errors] == [(site / "content" / "b.md", said, line)]
+    assert report.articles == 1
