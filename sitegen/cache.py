@@ -149,6 +149,15 @@ class ImageRecord(msgspec.Struct, frozen=True, array_like=True):
     """More than one frame (GIF, PNG, WebP): no resized copy, which would keep only the first."""
 
 
+class FileRecord(msgspec.Struct, frozen=True, array_like=True):
+    """A file of content/ that is not a raster image (a PDF, an SVG, a clip), linked or
+    embedded by an article's text and copied as it is (images.read_linked)."""
+
+    file: str
+    sha: str
+    length: int
+
+
 class ArticleImage(msgspec.Struct, frozen=True, array_like=True):
     """Front matter ``image`` and its ``image_alt``, ``image_caption``, ``image_credit``."""
 
@@ -199,6 +208,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """The summary is the text's own opening (the importer's, or one worked out from it)."""
     imported: bool = False
     """Made by the importer from a seed (front matter ``seed``): dated by its publisher."""
+    attachments: tuple[FileRecord, ...] = ()
+    """Every other file of content/ its text links to or embeds (LINKED_SUFFIXES), to copy."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -218,7 +229,7 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     error: str = ""
     line: int | None = None
     files: dict[str, str] = {}
-    """Other files the parse read (images), each with its SHA-256 or "absent": the record
+    """Other files the parse read (images, linked files), each with its SHA-256 or "absent": the record
     holds while every one of them is as it was."""
     draft_id: str = ""
     """A draft's article id: a build warns when the ledger has it published."""
@@ -686,6 +697,13 @@ CONTENT_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".PNG", ".GIF", ".WEBP")
 """What an image file's name ends in (images.py refuses any other): the build looks at
 these files of content/ for changes, so an image added later is found."""
+_LINKED = ("svg", "pdf", "mp3", "m4a", "ogg", "oga", "opus", "wav", "mp4", "m4v", "webm", "ogv", "vtt", "csv", "txt", "zip")
+LINKED_SUFFIXES = tuple(f".{s}" for s in _LINKED) + tuple(f".{s.upper()}" for s in _LINKED)
+"""What a file an article links to or embeds may be named, besides an image, to be copied
+into the output folder as it is (images.read_linked; README, Images and files). A list, not
+"any file": the build looks at these files of content/ for changes (a link to one added
+later is found), and nothing a browser would run as a page of the site (.html, .js) is
+published from content/."""
 
 
 def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed: list[str] | None = None) -> set[str]:
@@ -704,7 +722,7 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
     found.update(seeds.strays)
     found.update(find_content(content_dir, misnamed))
     # An article may show a picture from any folder of content/, hidden ones too.
-    found.update(find_files(content_dir, IMAGE_SUFFIXES, recursive=True, hidden=True, misnamed=misnamed))
+    found.update(find_files(content_dir, IMAGE_SUFFIXES + LINKED_SUFFIXES, recursive=True, hidden=True, misnamed=misnamed))
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
         found.add(str(ledger))

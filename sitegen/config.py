@@ -131,7 +131,8 @@ class Config:
     """Seeds and content files larger than this are refused with a message, unread: seeds
     are untrusted, and one huge file must not exhaust a build's memory or time."""
     max_image_bytes: int = 20_000_000
-    """Images (front matter ``image``, pictures in the text) larger than this are refused."""
+    """Images (front matter ``image``, pictures in the text) and linked files (a PDF, an SVG,
+    a clip the text links to: images.read_linked) larger than this are refused."""
     sanitize_html: str = "feeds"
     """Raw HTML in hand-written Markdown passes an allowlist sanitiser (no script, no event
     handlers, no javascript: URLs): "feeds" (the default: in feed entries, which readers

@@ -32,7 +32,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import cache, dates, text, urls
 from . import images as images_mod
-from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileState, ImageRecord, ParseRecord, TagRecord
+from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
 from .config import Config, find_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
@@ -634,19 +634,24 @@ def parse_article(
         body_sha = "sanitized:" + body_sha
     image = _image(meta, path, fail, images, warnings)
     media = [image.file] if image is not None and image.file is not None else []
+    attachments: list[FileRecord] = []
     # What a reader sees: the text as converted (the links to image copies depend on the
-    # page's address, which is not news) and the pictures themselves, by their bytes.
-    # Articles without pictures hash as they always have: no feed shows them as updated.
+    # page's address, which is not news) and the pictures and linked files themselves, by
+    # their bytes. Articles without them hash as they always have: no feed shows them as updated.
     converted = " ".join(hashed.split())
-    if "<img" in body_html:
+    if "<img" in body_html or _LINKED_RE.search(body_html):
         shown = body_html
-        body_html = _body_images(body_html, path, path_in_site, images, media, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}"))
+        body_html = _body_images(
+            body_html, path, path_in_site, images, media, attachments, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}")
+        )
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html, notes=False))
     seen = [title, summary, converted]
     if media:
         seen += [r.sha for r in media]
+    if attachments:
+        seen += [r.sha for r in attachments]
     if image is not None:  # a new picture is news to a reader too
         seen += [image.url, image.alt, image.caption, image.credit]
     visible = "\0".join(seen)
@@ -677,6 +682,7 @@ def parse_article(
         ),
         image=image,
         media=tuple(images_mod.unique(media)),
+        attachments=tuple(images_mod.unique_linked(attachments)),
         tags=kept_tags,  # as written: the first is the section the theme labels it with
         origin=_string(meta, "source", fail),
         related=tuple(_label(str(r), "related", fail) for r in related),
@@ -715,13 +721,24 @@ def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warn
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
-def _body_images(html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], warn: Callable[[str, str], None]) -> str:
+_LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SUFFIXES))
+"""Text that may hold a link to a linked file: only then is the HTML looked through."""
+_LINKED_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src", "track": "src"}
+"""Where a tag of article HTML names a file to fetch or follow: a linked file named there
+(a PDF, an SVG, a clip: cache.LINKED_SUFFIXES) is copied, and the address pointed at the copy."""
+
+
+def _body_images(
+    html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], attachments: list[FileRecord], warn: Callable[[str, str], None]
+) -> str:
     """``html`` with each image it shows from content/ (an img's src and srcset, a
     picture's source, a video's poster) pointed at its copy, and an img given width,
-    height and ``srcset``. One from the root that content/ does not hold is left as
-    written (a file of the theme, say); a relative one that names no usable image is left
-    as written with a warning (``sitegen check`` reports the broken link too): a picture is
-    no reason to hold back a story."""
+    height and ``srcset``; and each other file of content/ it links to or embeds (an a's
+    href, an img's, source's, video's, audio's or track's src, named as one of
+    cache.LINKED_SUFFIXES) pointed at its copy, added to ``attachments``. One from the root
+    that content/ does not hold is left as written (a file of the theme, say); a relative
+    one that names no usable file is left as written with a warning (``sitegen check``
+    reports the broken link too): a picture is no reason to hold back a story."""
 
     def copy_of(src: str) -> tuple[str, ImageRecord] | None:
         """The link to the copy of the image ``src`` names, and its record; None to leave
@@ -730,7 +747,7 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
             return None
         written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
         if not written.endswith(cache.IMAGE_SUFFIXES):
-            return None  # an SVG, say: shown as written
+            return None  # an SVG, say: a linked file (copy_linked)
         try:
             file = images.resolve(written, path)
             if written.startswith("/") and not os.path.lexists(file):
@@ -742,6 +759,27 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
             return None
         media.append(record)
         return urls.relative_link(images_mod.output_path(record), page), record
+
+    def copy_linked(src: str) -> str | None:
+        """The link to the copy of the linked file ``src`` names (its #fragment kept: a
+        PDF's #page=3); None to leave ``src`` as written. Found as an image is (copy_of)."""
+        if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
+            return None
+        address, hash_sign, fragment = src.strip().partition("#")
+        written = urllib.parse.unquote(address.split("?", 1)[0])
+        if not written.endswith(cache.LINKED_SUFFIXES):
+            return None
+        try:
+            file = images.resolve(written, path, linked=True)
+            if written.startswith("/") and not os.path.lexists(file):
+                images.absent(file)
+                return None
+            record = images.read_linked(file)
+        except ImageError as e:
+            warn(src, f"linked file {src!r} in the text, left as written: {e}")
+            return None
+        attachments.append(record)
+        return urls.relative_link(images_mod.linked_path(record), page) + hash_sign + fragment
 
     def linked(src: str, moved: list[str]) -> str:
         found = copy_of(src)
@@ -763,6 +801,8 @@ def _body_images(html: str, path: str, page: str, images: ImageReader, media: li
                 fixed["srcset"] = candidates
         if tag == "video" and (poster := values.get("poster")):
             fixed["poster"] = linked(poster, moved)
+        if (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(values.get(name) or "")) is not None:
+            fixed[name] = link
         found = copy_of(values.get("src") or "") if tag == "img" else None
         if found is None:
             return list(fixed.items()) if fixed != values else attrs

@@ -4,7 +4,8 @@ read by both from the top of the folder they publish.
 - **Cache lifetimes.** Every file is revalidated on each use (``max-age=0,
   must-revalidate``: a new build shows at once, and an unchanged file costs a 304), except
   files whose URL changes with their bytes: the fingerprinted copies of static files
-  (``static/style.1a2b3c4d.css``) and images (``images/<hash>/``), kept for a year as
+  (``static/style.1a2b3c4d.css``), images (``images/<hash>/``) and the files articles link
+  to (``files/<hash>/``), kept for a year as
   ``immutable``.
 - **Content types.** Feeds end in ``.xml`` and ``.json`` like other files, so each kind is
   named by its path: Atom ``application/atom+xml``, RSS ``application/rss+xml``, JSON Feed
@@ -18,7 +19,7 @@ header again first detaches it (``! Cache-Control``: Cloudflare removes the valu
 far, its own default included; Netlify ignores a line without a colon). tests/test_hosting.py applies the file to
 every built file the way each host does.
 
-Cloudflare reads at most 100 rules: this file has 14, plus one per static file.
+Cloudflare reads at most 100 rules: this file has 15, plus one per static file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .feeds import ARCHIVE_PREFIX, ARCHIVE_SUFFIXES, FORMATS, MEDIA_TYPES
+from .images import FILES  # named after their content's hash too (images.linked_path)
 
 HEADERS_FILE = "_headers"
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -36,6 +38,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 XSL_TYPE = "application/xslt+xml"
 IMAGES = "images/"
 """Every file below is named after its content's hash (images.output_path)."""
+
 
 
 def content_types() -> list[tuple[str, str]]:
@@ -66,7 +69,7 @@ def headers_file(base_url: str, immutable: Iterable[str]) -> bytes:
         f"  Cache-Control: {REVALIDATE}",
         "",
     ]
-    for pattern in (IMAGES + "*", *sorted(immutable)):
+    for pattern in (IMAGES + "*", FILES + "*", *sorted(immutable)):
         lines += [f"{base}{pattern}", "  ! Cache-Control", f"  Cache-Control: {IMMUTABLE}", ""]
     for pattern, media_type in content_types():
         lines += [f"{base}{pattern}", "  ! Content-Type", f"  Content-Type: {media_type}", ""]

@@ -7,6 +7,11 @@ starts with ``/``. Each is read when its article is parsed (content.py), so the 
 record knows the file's hash and size and is made again when the file changes. In the
 output folder an image lives at ``images/<hash>/<name>``: a new version is a new URL, so
 hosts may cache it for ever, and two images of the same name never collide.
+
+Any other file the text links to or embeds (``[report](doc.pdf)``, ``![chart](chart.svg)``,
+a video's src) is found the same way, if it is named as one of the kinds that may be
+(cache.LINKED_SUFFIXES): it is read (at most ``max_image_bytes``) and copied byte for byte
+to ``files/<hash>/<name>``, never measured, changed or put inside the page.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
-from .cache import FileState, ImageRecord, Refused
+from .cache import FileRecord, FileState, ImageRecord, Refused
 
 WIDTHS = (480, 960, 1600)
 """Widths of the resized copies offered in ``srcset``, those narrower than the original."""
@@ -34,6 +39,8 @@ _SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 _ABSENT = "absent"
 _ORIENTATION = 0x0112  # EXIF: values 5 to 8 turn the picture a quarter, so width is height
 _NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+FILES = "files/"
+"""The folder of the output where linked files are copied (``linked_path``)."""
 
 
 class ImageError(ValueError):
@@ -54,24 +61,26 @@ class ImageReader:
     files: dict[str, str] = field(default_factory=dict)
     states: dict[str, FileState] = field(default_factory=dict)
 
-    def resolve(self, written: str, source: str) -> str:
-        """The file an image reference in content file ``source`` names. Raises ImageError."""
+    def resolve(self, written: str, source: str, linked: bool = False) -> str:
+        """The file an image reference in content file ``source`` names (with ``linked``,
+        a reference to a file of another kind: LINKED_SUFFIXES). Raises ImageError."""
         path = written.strip()
+        what = "linked files" if linked else "images"
         if "\\" in path or "\0" in path or not path:
             raise ImageError(f"{written!r} is not a path: write one such as photo.jpg or /images/photo.jpg")
-        if not path.endswith(cache.IMAGE_SUFFIXES):
+        if not path.endswith(cache.LINKED_SUFFIXES if linked else cache.IMAGE_SUFFIXES):
             # Only these are looked at for changes: an image of another name, added after
             # the build that missed it, would not be noticed.
             raise ImageError(f"{written!r} is not named as an image: use .jpg, .jpeg, .png, .gif or .webp")
         folder = self.content_dir if path.startswith("/") else os.path.dirname(source)
         relative = posixpath.relpath(posixpath.normpath(posixpath.join(folder, path.lstrip("/"))), self.content_dir)
         if relative.startswith("..") or relative == ".":
-            raise ImageError(f"{written!r} is outside content/: images must be files inside it")
+            raise ImageError(f"{written!r} is outside content/: {what} must be files inside it")
         found = os.path.join(self.content_dir, relative)
         # Through a linked folder on the way, a file could lie anywhere on the disk.
         if not Path(os.path.realpath(found)).is_relative_to(os.path.realpath(self.content_dir)):
             self._refused(found)  # known by its lstat: replacing the link is a change
-            raise ImageError(f"{written!r} leads outside content/ through a symbolic link: images must be files inside it")
+            raise ImageError(f"{written!r} leads outside content/ through a symbolic link: {what} must be files inside it")
         return found
 
     def absent(self, path: str) -> None:
@@ -81,6 +90,18 @@ class ImageReader:
 
     def read(self, path: str) -> ImageRecord:
         """The image file at ``path``, measured. Raises ImageError."""
+        data, sha, shown = self._bytes(path)
+        return measure(path, data, sha, shown)
+
+    def read_linked(self, path: str) -> FileRecord:
+        """The linked file at ``path`` (``resolve(..., linked=True)``), to be copied as it
+        is. Raises ImageError, as for an image: missing, a link, too large."""
+        data, sha, _ = self._bytes(path)
+        return FileRecord(file=path, sha=sha, length=len(data))
+
+    def _bytes(self, path: str) -> tuple[bytes, str, str]:
+        """The bytes of the file at ``path``, their SHA-256 and the file's name as shown
+        (from content/), noted in ``files`` and ``states``. Raises ImageError."""
         shown = os.path.relpath(path, os.path.dirname(self.content_dir))
         try:
             data, state = cache.read_file(path, self.max_bytes, setting="max_image_bytes")
@@ -97,7 +118,7 @@ class ImageReader:
             raise ImageError(f"{shown} cannot be read: {e.strerror}") from None
         self.files[path] = state.sha
         self.states[path] = state
-        return measure(path, data, state.sha, shown)
+        return data, state.sha, shown
 
     def _refused(self, path: str) -> None:
         try:
@@ -163,6 +184,34 @@ def output_path(record: ImageRecord) -> str:
     """Site path of the image's copy: under its hash, so a changed image is a new URL."""
     stem = _NAME_RE.sub("-", Path(record.file).stem).strip("-.") or "image"
     return f"images/{record.sha.removeprefix('sha256:')[:16]}/{stem}{_SUFFIX[record.format]}"
+
+
+def linked_path(record: FileRecord) -> str:
+    """Site path of a linked file's copy: under its hash, as an image's (``output_path``),
+    with its own extension (in lower case: what hosts go by for its Content-Type)."""
+    stem, suffix = posixpath.splitext(posixpath.basename(record.file.replace(os.sep, "/")))
+    stem = _NAME_RE.sub("-", stem).strip("-.") or "file"
+    return f"{FILES}{record.sha.removeprefix('sha256:')[:16]}/{stem}{suffix.lower()}"
+
+
+def copy_linked(record: FileRecord) -> bytes:
+    """The bytes of a linked file's copy: the file as it was read. Raises ImageError if it
+    changed since (the next build reads it again)."""
+    try:
+        data, _ = cache.read_file(record.file, max(record.length, 1))
+    except (OSError, Refused) as e:
+        raise ImageError(f"{record.file} cannot be read: {e}") from None
+    if cache.digest(data) != record.sha:
+        raise ImageError(f"{record.file} changed while the site was built")
+    return data
+
+
+def unique_linked(records: Iterable[FileRecord]) -> list[FileRecord]:
+    """Each linked file once (by its copy's path), in a fixed order."""
+    found: dict[str, FileRecord] = {}
+    for record in records:
+        found.setdefault(linked_path(record), record)
+    return [found[path] for path in sorted(found)]
 
 
 def size_path(record: ImageRecord, width: int) -> str:

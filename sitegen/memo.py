@@ -402,12 +402,13 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
 
 
 def _pictures_inside(record: ParseRecord, folder: str) -> bool:
-    """Whether every picture ``record`` shows is a file under ``folder`` (content/), as a
+    """Whether every picture ``record`` shows (and file it links to) is a file under ``folder`` (content/), as a
     parse finds them: the build copies them into the output folder, and a cache written by
     someone else (a CI cache restored from another branch) could name any file of the
     machine."""
     media = record.article.media if record.article is not None else ()
-    return all(os.path.normpath(path).startswith(folder) for path in (*record.files, *(m.file for m in media)))
+    linked = record.article.attachments if record.article is not None else ()
+    return all(os.path.normpath(path).startswith(folder) for path in (*record.files, *(m.file for m in media), *(f.file for f in linked)))
 
 
 def _jobs(outputs: Sequence[Output], todo: list[int]) -> list[tuple[int, ...]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import msgspec
 
-from .cache import ImageRecord, SeedOutcome
+from .cache import FileRecord, ImageRecord, SeedOutcome
 from .config import AuthorKind, Config
 from .dates import format_month
 from .errors import SitegenError
@@ -128,6 +128,9 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     image: Image | None = None
     media: tuple[ImageRecord, ...] = ()
     """Every image file of content/ it shows, to be copied into the output folder (images.py)."""
+    attachments: tuple[FileRecord, ...] = ()
+    """Every other file of content/ its text links to or embeds (a PDF, an SVG), to be
+    copied into the output folder as it is (images.linked_path)."""
     canonical: str = ""
     """Absolute URL of the original, for a syndicated story (front matter ``canonical``)."""
     summary_is_opening: bool = False

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deps, urls
-from .cache import ImageRecord, OutputRecord
+from .cache import FileRecord, ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError, line_of
 from .model import Article, Page, Site
 from .output import BUILDING, MANIFEST, TEMP_SUFFIX
@@ -192,6 +192,25 @@ class ImageOutput(Output):
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedOutput(Output):
+    """A file of content/ an article links to or embeds (a PDF, an SVG), copied as it is.
+    Read when it is rendered, not planned: a site's PDFs and clips are not held in memory."""
+
+    file: FileRecord
+
+    def render(self, tools: Tools) -> Rendered:
+        from .images import ImageError, copy_linked
+
+        try:
+            return Rendered(copy_linked(self.file), ())
+        except ImageError as e:
+            raise OutputError(self.file.file, str(e)) from e
+
+    def key(self, tools: Tools, reads: Iterable[str]) -> str:
+        return deps.value_digest("linked", self.file.sha)
+
+
+@dataclass(frozen=True, slots=True)
 class Compressed(Output):
     """A gzip or Brotli copy of a text file (``page.html.gz``), made from its bytes; a
     server sends it as it is to a client that accepts the encoding (compress.py)."""
@@ -259,6 +278,8 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
     for image in images.unique(record for article in site.articles for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
+    linked = images.unique_linked(record for article in site.articles for record in article.attachments)
+    outputs += [LinkedOutput(images.linked_path(record), record) for record in linked]
     outputs += search.plan_index(site, made or {})
     # The redirect lists come after the redirects they list, but their places are taken now;
     # the site's own root files, last, yield to every file the site makes, its manifest and

@@ -50,7 +50,7 @@ def mtimes(root: Path) -> dict[str, int]:
 
 @pytest.fixture
 def site(make_site: MakeSite) -> Path:
-    """Articles in two tags, by two authors, one with an image: feeds, archives, listings."""
+    """Articles in two tags, by two authors, one with an image and a PDF: feeds, archives, listings."""
     content = {
         f"a{i}.md": article_md(
             f"Story {i}",
@@ -64,7 +64,9 @@ def site(make_site: MakeSite) -> Path:
     site = make_site(content=content, config=CONFIG)
     Image.new("RGB", (1200, 800), (200, 80, 40)).save(site / "content" / "fire.jpg", quality=80)
     text = (site / "content" / "a0.md").read_text()
-    (site / "content" / "a0.md").write_text(text.replace("---\n\n", "image: fire.jpg\nimage_alt: Smoke over the hills\n---\n\n![Fire](fire.jpg)\n\n", 1))
+    (site / "content" / "fire.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # a linked file: copied to files/<hash>/
+    body = "![Fire](fire.jpg)\n\n[The fire report](fire.pdf)\n\n"
+    (site / "content" / "a0.md").write_text(text.replace("---\n\n", "image: fire.jpg\nimage_alt: Smoke over the hills\n---\n\n" + body, 1))
     report = build(site)
     assert report.ok, report.errors
     return site
@@ -278,7 +280,8 @@ def test_headers_give_long_lives_to_fingerprinted_files_only_and_feeds_their_typ
     rules = parse_headers((out / "_headers").read_text())
     assert len(rules) < 100  # Cloudflare Pages reads no more
     files = [p for p in tree(out) if not p.endswith(COPIES) and not p.startswith((".", "_"))]
-    fingerprinted = {p for p in files if re.search(r"\.[0-9a-f]{8}\.[a-z]+$", p) or p.startswith("images/")}
+    fingerprinted = {p for p in files if re.search(r"\.[0-9a-f]{8}\.[a-z]+$", p) or p.startswith(("images/", "files/"))}
+    assert any(p.startswith("files/") and p.endswith("/fire.pdf") for p in fingerprinted)
     assert {"static/style.css", "static/feed.xsl"} < {p for p in files if p.startswith("static/")} and len(fingerprinted) >= 4
     kinds = {expected_type(p) for p in files}
     assert {"application/atom+xml", "application/rss+xml", "application/feed+json", headers.XSL_TYPE} <= kinds

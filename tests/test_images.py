@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -342,6 +343,7 @@ def test_srcset_and_poster_in_raw_html_lead_to_the_copies(make_site: MakeSite) -
     site = make_site(content={"story.md": story}, config='base_url = "https://example.org/"\n')
     (site / "content" / "pic.png").write_bytes(picture(400, 200, "PNG"))
     (site / "content" / "pic@2x.png").write_bytes(picture(800, 400, "PNG", colour="navy"))
+    (site / "content" / "clip.mp4").write_bytes(b"\0\0\0\x18ftypmp42 a clip")
     report = build(site)
     assert report.ok and report.warnings == [], (report.errors, report.warnings)
     page_dir = site / "output" / "2024" / "03" / "story"
@@ -355,9 +357,157 @@ def test_srcset_and_poster_in_raw_html_lead_to_the_copies(make_site: MakeSite) -
     assert (page_dir / one[0]).resolve().read_bytes() == (site / "content" / "pic.png").read_bytes()
     assert (page_dir / two[0]).resolve().read_bytes() == (site / "content" / "pic@2x.png").read_bytes()
     assert picture_source.get("srcset") == two[0]
-    assert video.get("poster") == one[0] and video.get("src") == "clip.mp4"  # not an image: as written
+    assert video.get("poster") == one[0]
+    assert (page_dir / video.get("src")).resolve().read_bytes() == (site / "content" / "clip.mp4").read_bytes()  # a linked file: copied as it is
     # Other sites' pictures stay as written, byte for byte.
     assert 'srcset="https://cdn.example.com/a.png 1x,  https://cdn.example.com/b.png 2x"' in source
     # Nothing leads nowhere, in the page or in the feeds.
     problems = check_output(site / "output", load_config(site))
     assert [str(p) for p in problems if "pic" in p.message] == []
+
+
+# ---- linked files: a PDF, an SVG, a clip the text links to or embeds, copied as they are
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>\n'
+PDF = b"%PDF-1.4\n% a report\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _linked_site(make_site: MakeSite, body: str) -> Path:
+    site = make_site(config='base_url = "https://example.org/news/"\n')
+    (site / "content" / "2024").mkdir()
+    (site / "content" / "2024" / "story.md").write_text(article_md("Budget", date="2024-03-01T10:00:00+00:00", body=body))
+    (site / "content" / "img").mkdir()
+    (site / "content" / "img" / "chart.svg").write_bytes(SVG)
+    (site / "content" / "img" / "report.pdf").write_bytes(PDF)
+    return site
+
+
+LINKED_BODY = "![Spending by year](/img/chart.svg)\n\nRead [the report](../img/report.pdf#page=2).\n"
+
+
+def _story(site: Path) -> tuple[Path, etree._Element]:
+    page_dir = site / "output" / "2024" / "03" / "story"
+    return page_dir, etree.HTML((page_dir / "index.html").read_bytes())
+
+
+def test_linked_files_in_the_text_are_copied_byte_for_byte(make_site: MakeSite) -> None:
+    site = _linked_site(make_site, LINKED_BODY)
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    page_dir, page = _story(site)
+    [img] = page.xpath("//main//p/img")
+    [link] = page.xpath("//main//p/a[text()='the report']")
+    # The page's links reach the copies, under the sub-path too; the PDF keeps its #page.
+    href, fragment = link.get("href").split("#")
+    assert fragment == "page=2"
+    assert (page_dir / img.get("src")).resolve().read_bytes() == SVG
+    assert (page_dir / href).resolve().read_bytes() == PDF
+    assert img.get("src").startswith("../../../files/") and img.get("src").endswith("/chart.svg")
+    assert (img.get("width"), img.get("srcset")) == (None, None)  # an SVG is not measured, nor resized
+    assert b"<rect" not in (page_dir / "index.html").read_bytes()  # served as a file, never put in the page
+    entry = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
+    content = etree.HTML(entry)
+    assert content.xpath("//img/@src") == ["https://example.org/news/" + img.get("src").removeprefix("../../../")]
+    assert content.xpath("//a/@href") == ["https://example.org/news/" + link.get("href").removeprefix("../../../")]
+    assert check_output(site / "output", load_config(site)) == []
+    # Nothing to do next time.
+    assert build(site).written.written == []
+
+
+def test_a_missing_linked_file_is_a_warning_naming_file_and_line(make_site: MakeSite) -> None:
+    body = LINKED_BODY + "\n![Gone](gone.svg)\n\n<audio src='gone.mp3'></audio>\n"
+    site = _linked_site(make_site, body)
+    report = build(site)
+    assert report.ok
+    story = site / "content" / "2024" / "story.md"
+    assert report.warnings == [
+        f"{story}:10: linked file 'gone.svg' in the text, left as written: content/2024/gone.svg does not exist",
+        f"{story}:12: linked file 'gone.mp3' in the text, left as written: content/2024/gone.mp3 does not exist",
+    ]
+    # The rest is built: the files that are there are copied and linked.
+    _, page = _story(site)
+    assert page.xpath("//main//audio/@src") == ["gone.mp3"]
+    assert [src for src in page.xpath("//main//img/@src") if not src.startswith("../../../files/")] == ["gone.svg"]
+    assert sorted(p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and p.suffix in (".svg", ".pdf")) == ["chart.svg", "report.pdf"]
+
+
+def test_linked_files_never_come_from_outside_content(make_site: MakeSite, tmp_path: Path) -> None:
+    body = "[Up](../secret.pdf)\n\n[Link](linked.pdf)\n\n[Through](folder/secret.pdf)\n\n[Inside](inside.pdf)\n"
+    site = make_site(content={"story.md": article_md("Leak", date="2024-03-01T10:00:00+00:00", body=body)})
+    secret = b"%PDF-1.4\nsecret\n"
+    (site / "secret.pdf").write_bytes(secret)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(secret)
+    (site / "content" / "linked.pdf").symlink_to(outside / "secret.pdf")
+    (site / "content" / "folder").symlink_to(outside)
+    (site / "content" / "real.pdf").write_bytes(PDF)
+    (site / "content" / "inside.pdf").symlink_to(site / "content" / "real.pdf")  # a link is never followed, even within
+    report = build(site)
+    story = site / "content" / "story.md"
+    assert [w for w in report.warnings if "linked file" in w] == [
+        f"{story}:6: linked file '../secret.pdf' in the text, left as written: '../secret.pdf' is outside content/: linked files must be files inside it",
+        f"{story}:8: linked file 'linked.pdf' in the text, left as written:"
+        " 'linked.pdf' leads outside content/ through a symbolic link: linked files must be files inside it",
+        f"{story}:10: linked file 'folder/secret.pdf' in the text, left as written:"
+        " 'folder/secret.pdf' leads outside content/ through a symbolic link: linked files must be files inside it",
+        f"{story}:12: linked file 'inside.pdf' in the text, left as written: content/inside.pdf is a symbolic link",
+    ]
+    assert not (site / "output" / "files").exists()
+    assert not [p for p in (site / "output").rglob("*") if p.is_file() and secret in p.read_bytes()]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _clean_build_of(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The output of a build, with no cache and no output folder, of the same inputs."""
+    clean = tmp_path / f"clean-{len(list(tmp_path.glob('clean-*')))}"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    build(clean)
+    return _files(clean / "output")
+
+
+def test_an_edited_or_deleted_linked_file_is_picked_up_by_the_next_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = _linked_site(make_site, LINKED_BODY)
+    assert build(site).ok
+    out = site / "output"
+    [before] = out.rglob("report.pdf")
+    edited = PDF.replace(b"a report", b"the corrected report")
+    (site / "content" / "img" / "report.pdf").write_bytes(edited)
+    report = build(site)
+    assert report.ok and report.warnings == []
+    [after] = out.rglob("report.pdf")
+    assert after.read_bytes() == edited and not before.exists()  # a new version is a new URL
+    page_dir, page = _story(site)
+    assert (page_dir / page.xpath("//main//a[text()='the report']/@href")[0].split("#")[0]).resolve() == after.resolve()
+    assert _files(out) == _clean_build_of(site, tmp_path)
+    # Deleted: a warning, the link left as written, and the stale copy removed.
+    (site / "content" / "img" / "report.pdf").unlink()
+    report = build(site)
+    assert report.ok
+    assert report.warnings == [
+        f"{site / 'content' / '2024' / 'story.md'}:8: linked file '../img/report.pdf#page=2' in the text, left as written:"
+        " content/img/report.pdf does not exist"
+    ]
+    assert not list(out.rglob("report.pdf"))
+    assert _story(site)[1].xpath("//main//a[text()='the report']/@href") == ["../img/report.pdf#page=2"]
+    assert _files(out) == _clean_build_of(site, tmp_path)
+    # Put back: found by the next build, though nothing else changed.
+    (site / "content" / "img" / "report.pdf").write_bytes(edited)
+    assert build(site).ok
+    assert [p.read_bytes() for p in out.rglob("report.pdf")] == [edited]
+
+
+def test_a_linked_file_over_max_image_bytes_is_not_read(make_site: MakeSite) -> None:
+    site = _linked_site(make_site, LINKED_BODY)
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/news/"\nmax_image_bytes = 150\n')
+    (site / "content" / "img" / "report.pdf").write_bytes(PDF + b"\0" * 200)
+    report = build(site)
+    assert report.ok
+    assert report.warnings == [
+        f"{site / 'content' / '2024' / 'story.md'}:8: linked file '../img/report.pdf#page=2' in the text, left as written:"
+        f" content/img/report.pdf is {len(PDF) + 200:,} bytes, over max_image_bytes (150); it was not read"
+    ]
+    assert [p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and not p.name.endswith((".gz", ".br"))] == ["chart.svg"]
