@@ -244,6 +244,9 @@ class SeedJob:
     seed: Path
     target: Path
     """``content/<seed stem>.md``, or where a person renamed or moved that file."""
+    renamed: str = ""
+    """The seed ``target`` names, when that is not this one: a name with the same digits
+    (the seed renamed, the same article), no longer in seeds/."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +280,7 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     is not even parsed.
     """
     rules, zone, known, limit = context.rules, context.zone, context.known, context.limit
-    path, target = job.seed, job.target
+    path, target, renamed = job.seed, job.target, job.renamed
     try:
         # A seed is read only as a regular file directly inside seeds/, never through a
         # link, so what is imported cannot come from outside that folder.
@@ -286,7 +289,7 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
         return Examined(None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip")
     except OSError as e:
         return Examined(None, SeedError(path, f"cannot be read: {e.strerror}"), "skip")
-    if known.get(str(target)) == seed_digest(data):
+    if known.get(str(target)) == seed_digest(data) and not renamed:
         return Examined(state, None, "unchanged")  # as its content file says: no need to read it
     try:
         raw, _ = cache.read_file(target, limit)
@@ -303,7 +306,9 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     except (OSError, UnicodeDecodeError):
         return Examined(state, None, "skip")
     fields = content.front_fields(old) if old is not None else {}
-    if fields.get("seed_hash") == seed_digest(data):
+    # A seed renamed: the file as imported is brought up to date (its seed field names the
+    # new name; nothing a reader sees changes); one edited by hand is left as it is.
+    if fields.get("seed_hash") == seed_digest(data) and not (renamed and old is not None and not is_hand_edited(old)):
         return Examined(state, None, "unchanged", fields)
     try:
         seed = parse_seed(data, path, rules, zone)
@@ -401,11 +406,14 @@ def import_seeds(
 
     A seed's article is the content file whose ``seed`` field names it (``claims``; read
     from every content file when not given): ``<seed stem>.md`` as imported, or wherever a
-    person renamed or moved it. A seed whose own place holds another article is not
-    imported. A seed that did not change since the last build (``previous``), whose content
-    file did not change either, is not read again: the outcome would be the same. ``known``
-    maps content files just read to the seed hash stamped on them, so they need no reading.
-    ``misnamed`` gets the files and folders of seeds/ left out for names that are not UTF-8.
+    person renamed or moved it; for a seed no file names, the one whose ``seed`` names a
+    seed with the same digits that is gone from seeds/ (the seed renamed: the same article,
+    its seed field updated unless the file was edited by hand). A seed whose own place
+    holds another article is not imported. A seed that did not change since the last build
+    (``previous``), whose content file did not change either, is not read again: the
+    outcome would be the same. ``known`` maps content files just read to the seed hash
+    stamped on them, so they need no reading. ``misnamed`` gets the files and folders of
+    seeds/ left out for names that are not UTF-8.
     """
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
@@ -433,6 +441,11 @@ def import_seeds(
     # Article id -> the seed that gives it: of seeds whose names end in the same digits,
     # the one whose article is in content/ already (an earlier import), else the first by name.
     ids = {name: seed_id(os.path.basename(name)[: -len(".txt")]) for name in seed_files}  # one uuid5 a seed
+    # Article id -> the content file whose seed field names a seed no longer in seeds/, the
+    # first by that name: the article of a seed renamed since, its digits (so its id) kept,
+    # as when a publisher numbers its stories anew. Worked out when a seed no file names
+    # by its name is met (one new, or one renamed).
+    renamed_from: dict[str, tuple[str, str]] | None = None
     first_of: dict[str, str] = {}
     for name in sorted(seed_files, key=lambda n: (os.path.basename(n) not in claims.owners, n)):
         first_of.setdefault(ids[name], os.path.basename(name))
@@ -449,8 +462,17 @@ def import_seeds(
             continue
         own = folder + base[: -len(".txt")] + ".md"
         content_file = claims.owners.get(base, own)
+        former = ""
+        if base not in claims.owners:
+            if renamed_from is None:
+                present = {os.path.basename(n) for n in seed_files}
+                renamed_from = {}
+                for seed, file in sorted(claims.owners.items()):
+                    if seed not in present:
+                        renamed_from.setdefault(seed_id(seed.removesuffix(".txt")), (seed, file))
+            former, content_file = renamed_from.get(ids[name], ("", own))
         held = claims.seeds.get(own) or base  # the seed its own place names (none: its own, edited)
-        if content_file == own and held != base:
+        if content_file == own and held not in (base, former):
             # Its place holds another seed's article, moved there: writing it there would
             # overwrite that one (found again each build, unread, until fixed).
             report.errors.append(SeedError(name, f"not imported: {own}, where its article goes, holds the article of seeds/{held}; rename that file"))
@@ -458,7 +480,7 @@ def import_seeds(
             continue
         outcome = previous.get(name)
         if outcome is None or not inputs.unchanged(name):
-            todo.append(SeedJob(Path(name), Path(content_file)))
+            todo.append(SeedJob(Path(name), Path(content_file), former))
         elif outcome.verdict == "error":
             report.errors.append(SeedError(name, outcome.message, outcome.line))
             report.outcomes[name] = outcome
@@ -468,7 +490,7 @@ def import_seeds(
                 report.warnings.append(outcome.message)
             report.outcomes[name] = outcome
         else:
-            todo.append(SeedJob(Path(name), Path(content_file)))
+            todo.append(SeedJob(Path(name), Path(content_file), former))
 
     # The zone by name, not config.zone: the import then depends on that one setting.
     zone = dates.get_zone(config.timezone)

@@ -1010,6 +1010,53 @@ def test_a_seed_whose_digits_another_seed_has_is_refused_naming_both(make_site: 
     assert again.ok and again.articles == 3
 
 
+def test_a_seed_renamed_with_its_digits_kept_is_the_same_article(make_site: MakeSite, tmp_path: Path) -> None:
+    """Numbered anew, the same digits: the same article (its id). Its file was taken for
+    gone (a second one imported beside it, "id already used" on every build, made again
+    when deleted); now the file as imported names the new seed, and nothing else moves."""
+    import feedparser
+
+    site = make_site(seeds={"001_00000000000000c1.txt": seed_text("Storm", "Wind.")}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000c1.md"
+    entry = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0]
+    (site / "seeds" / "001_00000000000000c1.txt").rename(site / "seeds" / "009_00000000000000c1.txt")
+    report = build(site)
+    assert report.ok and report.errors == [] and report.warnings == [] and report.articles == 1, (report.errors, report.warnings)
+    assert report.imported.created == [] and report.imported.updated == [own]
+    assert [p.name for p in (site / "content").glob("*.md")] == [own.name]
+    assert "seed: 009_00000000000000c1.txt\n" in own.read_text() and not is_hand_edited(own.read_text())
+    again = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries
+    assert [(e.id, e.published, e.updated, e.link) for e in again] == [(entry.id, entry.published, entry.updated, entry.link)]
+    # A build after has nothing to write; a clean one makes the same.
+    before = _tree(site / "content"), _tree(site / "output")
+    report = build(site)
+    assert report.ok and report.warnings == [] and report.written.written == []
+    assert (_tree(site / "content"), _tree(site / "output")) == before
+    clean = _clean_copy(site, tmp_path / "clean")
+    shutil.copy(site / "sitegen.toml", clean)
+    assert build(clean).ok and _tree(clean / "content") == _tree(site / "content")
+    assert _tree(clean / "output") == _tree(site / "output")
+
+
+def test_a_seed_renamed_with_its_digits_kept_leaves_a_hand_edited_article_as_it_is(make_site: MakeSite) -> None:
+    site = make_site(seeds={"001_00000000000000c1.txt": seed_text("Storm", "Wind.")})
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000c1.md"
+    own.write_text(own.read_text().replace("Wind.", "Wind, says the harbour master."))
+    edited = own.read_bytes()
+    assert build(site).ok
+    (site / "seeds" / "001_00000000000000c1.txt").rename(site / "seeds" / "009_00000000000000c1.txt")
+    report = build(site)
+    assert report.ok and report.warnings == [] and report.articles == 1 and report.imported.created == []
+    assert own.read_bytes() == edited and [p.name for p in (site / "content").glob("*.md")] == [own.name]
+    # Its seed changed too: kept, with the warning any edited article gets.
+    (site / "seeds" / "009_00000000000000c1.txt").write_text(seed_text("Storm", "Wind and rain."))
+    report = build(site)
+    assert report.ok and own.read_bytes() == edited and report.imported.kept == [own]
+    assert [w.split(";")[0] for w in report.warnings] == [f"{own}: edited by hand and its seed 009_00000000000000c1.txt changed"]
+
+
 def test_an_edit_saved_while_the_import_writes_is_kept(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The importer read the content file, found it as it had written it, and replaced it:
     an editor's save in between was lost without a word (2 of 1,500 in a stress test)."""
