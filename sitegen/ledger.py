@@ -16,6 +16,9 @@ committed with the articles) shows readers the same history:
   a backdated article reaches every subscriber.
 - ``date`` and ``published``, for a date written without a UTC offset: the text and the
   instant it was first read as, so that changing ``timezone`` moves no published article.
+  An imported article has ``published`` whatever its date: the date it was first published
+  with, never moved after. Its file deleted, it is imported again with that date (seeds.py),
+  not with ``first``, the build that first published it, which readers were never shown.
 - ``urls``: every address the article has been published at, in order, the current one
   last. When its slug, date, the permalink pattern or the site's address change, the old
   addresses are redirected to the new one (redirects.py): links shared and indexed keep
@@ -66,7 +69,8 @@ class Entry:
     date: str = ""
     """The front-matter date as written, when it gave no UTC offset."""
     published: str = ""
-    """The instant ``date`` was first read as."""
+    """The instant ``date`` was first read as; for an imported article with no ``date``, the
+    date it was first published with (``_published``)."""
     urls: tuple[str, ...] = ()
     """Every absolute URL the article has had, oldest first; the current one last."""
     listed: tuple[str, ...] = ()
@@ -405,7 +409,9 @@ class OutBefore:
     """What the ledger knows of an article it has published, for one imported again."""
 
     date: dt.datetime
-    """When it was first out: the instant its date was first read as, or its first appearance."""
+    """The date it was first published with (``published``); for an entry of a ledger
+    written before that was kept, the earlier of its first appearance and its ``updated``
+    (its date, unless it changed since)."""
     urls: tuple[str, ...]
     """Every address it has had, the last one last."""
 
@@ -417,8 +423,23 @@ def published_before(content_dir: Path, read: Callable[[Path], bytes], zone: dt.
     for key, entry in (stored.articles if stored else {}).items():
         if entry.seq:
             with contextlib.suppress(ValueError):
-                found[key] = OutBefore(dates.parse_date(entry.published or entry.first, zone), entry.urls)
+                # Not ``first`` alone: that is when a build first put it out, later than its
+                # date unless that build was the site's first (the importer's date, when it
+                # imported and built in one go, and the build's clock ticked meanwhile).
+                date = dates.parse_date(entry.published, zone) if entry.published else _first_dated(entry, zone)
+                found[key] = OutBefore(date, entry.urls)
     return found
+
+
+def _first_dated(entry: Entry, zone: dt.tzinfo) -> dt.datetime:
+    """The nearest an entry without ``published`` knows of the date it was first published
+    with: its ``updated`` is that date until the article changes, its ``first`` no earlier.
+    Raises ValueError when ``first`` is not a date."""
+    first = dates.parse_date(entry.first, zone)
+    try:
+        return min(first, dates.parse_date(entry.updated, zone))
+    except ValueError:
+        return first
 
 
 class _Stored(msgspec.Struct):
@@ -537,7 +558,7 @@ def apply_ledger(
             seq=seq,
             first=dates.format_iso(first),
             date=article.floating_date,
-            published=dates.format_iso(published) if article.floating_date else "",
+            published=_published(article, seen, published),
             urls=known_urls,
             listed=_listed(article, seen),
         )
@@ -614,6 +635,20 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, zone:
     return max(dates.import_time(zone), before + dt.timedelta(seconds=1), published)
 
 
+def _published(article: Article, seen: Entry | None, published: dt.datetime) -> str:
+    """The entry's ``published``: for a date without an offset, the instant it is read as
+    (kept while the text is); for an imported article, the date it was first published
+    with, kept whatever its date becomes. An article imported again, its file deleted, is
+    dated so (``published_before``): feeds show it as they did, not as news of today."""
+    if article.floating_date:
+        return dates.format_iso(published)
+    if not article.imported:
+        return ""
+    if seen is not None and seen.seq and seen.published:
+        return seen.published
+    return dates.format_iso(published)  # first published now (or first seen by a ledger without it)
+
+
 def _parse(value: str, zone: dt.tzinfo, fallback: dt.datetime) -> dt.datetime:
     try:
         return dates.parse_date(value, zone)
@@ -659,7 +694,7 @@ def entry_json(e: Entry) -> str:
     fields += [f'"first": {_string(e.first)}', f'"hash": {_string(e.hash)}']
     if e.listed:
         fields.append(f'"listed": [{", ".join(_string(name) for name in e.listed)}]')
-    if e.date:
+    if e.date or e.published:
         fields.append(f'"published": {_string(e.published)}')
     fields += [f'"seq": {int(e.seq)}', f'"updated": {_string(e.updated)}']
     if e.urls:

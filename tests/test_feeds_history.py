@@ -249,8 +249,7 @@ def test_the_ledger_reads_back_as_written(ledger: Ledger) -> None:
     assert data["version"] == 2 and data["feed_id"] == ledger.feed_id
     assert text.count("\n") == 7 + len(ledger.articles)  # one line per article
     loaded = load_ledger(Path("."), lambda _: text.encode("utf-8"))
-    expected = {k: e if e.date else Entry(e.hash, e.updated, e.seq, e.first, listed=e.listed) for k, e in ledger.articles.items()}
-    assert loaded is not None and loaded.articles == expected and loaded.feed_id == ledger.feed_id
+    assert loaded is not None and loaded.articles == ledger.articles and loaded.feed_id == ledger.feed_id
 
 
 def test_a_huge_article_goes_out_as_its_summary_and_pushes_nothing_out(make_site: MakeSite) -> None:

@@ -163,16 +163,37 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 def test_an_entry_is_written_as_json_dumps_writes_it(
     hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str], listed: list[str]
 ) -> None:
-    entry = Entry(hash_, updated, seq, first, date, published if date else "", tuple(urls), tuple(listed))
+    entry = Entry(hash_, updated, seq, first, date, published, tuple(urls), tuple(listed))
     fields: dict[str, object] = {"first": first, "hash": hash_, "seq": seq, "updated": updated}
     if date:
-        fields.update(date=date, published=published)
+        fields["date"] = date
+    if date or published:  # an imported article's, without a date
+        fields["published"] = published
     if urls:
         fields["urls"] = urls
     if listed:
         fields["listed"] = listed
     assert entry_json(entry) == json.dumps(fields, ensure_ascii=False, sort_keys=True)
     assert json.loads(entry_json(entry)) == fields
+
+
+def test_an_article_imported_again_is_dated_by_the_ledger_as_near_as_it_knows(tmp_path: Path) -> None:
+    """``published`` when recorded; in a ledger written before imported articles had it,
+    ``updated`` (the date until the article changed), no later than ``first``."""
+    import datetime as dt
+
+    from sitegen.ledger import Ledger, published_before, save_ledger
+
+    date, out = "2026-11-18T11:06:40+00:00", "2026-11-19T12:06:40+00:00"
+    entries = {
+        "urn:recorded": Entry("h", "2026-11-20T00:00:00+00:00", 1, out, published=date),
+        "urn:older": Entry("h", date, 2, out),
+        "urn:changed": Entry("h", "2026-11-25T00:00:00+00:00", 3, out),
+        "urn:unnumbered": Entry("h", date, 0, ""),
+    }
+    save_ledger(tmp_path, Ledger("urn:feed", 4, entries))
+    found = published_before(tmp_path, Path.read_bytes, dt.UTC)
+    assert {key: before.date.isoformat() for key, before in found.items()} == {"urn:recorded": date, "urn:older": date, "urn:changed": out}
 
 
 _VALUE = st.one_of(_TEXT, st.integers(min_value=-(2**70), max_value=2**70), st.booleans(), st.none(), st.floats(allow_nan=False), st.lists(_TEXT, max_size=2))

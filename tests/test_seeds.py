@@ -854,6 +854,80 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
 
 
+def _imported_then_published_later(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, str, str]:
+    """A site already out, then a seed imported (2026-11-18T11:06:40) and built a day
+    later, so that the article first appeared after its date: the site, its content file,
+    the date line and the atom entry's published date."""
+    import feedparser
+
+    site = make_site(content={"base.md": article_md("Base", "2026-11-01T10:00:00+00:00")}, config='base_url = "https://example.org/"\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1794000000")
+    assert build(site).ok
+    (site / "seeds" / "001_00000000000000aa.txt").write_text(seed_text("Seed story", "Body."))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    result = runner.invoke(main, ["import", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    own = site / "content" / "001_00000000000000aa.md"
+    assert "date: '2026-11-18T11:06:40+00:00'\n" in own.read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795090000")
+    assert build(site).ok
+    entry = next(e for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries if e.title == "Seed story")
+    return site, own, "date: '2026-11-18T11:06:40+00:00'", entry.published
+
+
+def test_an_article_imported_again_has_the_date_it_was_first_published_with(
+    make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Its date was the ledger's ``first``, the build that first put it out (a day after
+    its date here), which readers were never shown: check --against the output before
+    found its publication date moved."""
+    import feedparser
+
+    site, own, date_line, published = _imported_then_published_later(make_site, runner, monkeypatch)
+    assert published == "2026-11-18T11:06:40+00:00"
+    shutil.copytree(site / "output", tmp_path / "live")
+    own.unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795190000")
+    report = build(site)
+    assert report.ok and report.imported.created == [own]
+    assert date_line in own.read_text().splitlines()
+    again = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries
+    assert [e.published for e in again if e.title == "Seed story"] == [published]
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "live")])
+    assert result.exit_code == 0 and "0 problems" in result.output and "moved" not in result.output, result.output
+
+
+def test_an_article_imported_again_keeps_its_first_date_whatever_its_date_became(
+    make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the kept-your-version warning says: delete the file, and the article comes back
+    with its first date, a corrected one lost."""
+    site, own, date_line, _ = _imported_then_published_later(make_site, runner, monkeypatch)
+    own.write_text(own.read_text().replace("2026-11-18T11:06:40+00:00", "2026-11-18T09:00:00+00:00"))
+    assert build(site).ok
+    own.unlink()
+    assert build(site).ok and date_line in own.read_text().splitlines()
+
+
+def test_an_article_imported_and_built_in_one_go_comes_back_to_the_second(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imported by the build that put it out, whose clock had moved on a second by then:
+    it came back a second later than it was first published."""
+    from sitegen import dates
+
+    site = make_site(content={"base.md": article_md("Base", "2026-11-01T10:00:00+00:00")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000001")
+    assert build(site).ok
+    (site / "seeds" / "001_00000000000000aa.txt").write_text(seed_text("Seed story", "Body."))
+    monkeypatch.setattr(dates, "import_time", lambda zone: dt.datetime.fromtimestamp(1795000000, zone))  # the second before
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    date_line = "date: '2026-11-18T11:06:40+00:00'"
+    assert date_line in own.read_text().splitlines()
+    own.unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795190000")
+    assert build(site).ok and date_line in own.read_text().splitlines()
+
+
 def test_an_article_imported_again_keeps_the_address_an_earlier_version_gave_it(make_site: MakeSite) -> None:
     """Slugs drop a possessive's apostrophe now ("mayors-plan"); one imported before
     ("mayor-s-plan") and imported again, its file gone, comes back at its own address."""
