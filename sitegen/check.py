@@ -403,6 +403,22 @@ def require_built(out_dir: Path) -> None:
         raise SitegenError(out_dir, "holds no built site (no index.html): check --output, or run `sitegen build` first")
 
 
+def built_for(out_dir: Path) -> str | None:
+    """The base URL the site in ``out_dir`` was built for, as its Atom feed's self link
+    gives it (``https://example.org/news/atom.xml``); None when that cannot be read. A
+    preview built with --base-url is checked against its own address, not sitegen.toml's
+    (by which every internal link of it would be broken)."""
+    try:
+        root = etree.parse(str(out_dir / "atom.xml"), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    for link in root.iterfind(f"{ATOM}link"):
+        href = link.get("href") or ""
+        if link.get("rel") == "self" and href.endswith("/atom.xml") and urls.is_absolute_iri(href):
+            return href.removesuffix("atom.xml")
+    return None
+
+
 def check_output(out_dir: Path, config: Config) -> list[Problem]:
     """Every problem found in the built site under ``out_dir``, in path order."""
     links = urls.Urls(config.base_url)

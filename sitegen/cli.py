@@ -166,14 +166,25 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
 
     Exits with status 1 when anything is wrong.
     """
-    from .check import require_built
+    from .check import built_for, require_built
 
     if allow_removed and against is None:
         raise click.UsageError("--allow-removed goes with --against: it lets an entry of OLD go")
     _require_site(site_dir)
-    config = override(load_config(site_dir), **_overrides(base_url, False, False))
+    config = load_config(site_dir)
     out = output_dir or site_dir / "output"
     require_built(out)
+    built = built_for(out)
+    if base_url is None and built is not None and built != config.base_url:
+        # Checked as it would be served at sitegen.toml's address, where it is deployed: a
+        # preview built into output/ by mistake must fail. Said first, so that its many
+        # broken links are not a mystery.
+        click.echo(
+            f"note: {out} was built for {built} (its atom.xml says so), not for sitegen.toml's {config.base_url}:"
+            f" its links are checked as served at the latter; to check it as a preview, add --base-url {built}",
+            err=True,
+        )
+    config = override(config, **_overrides(base_url, False, False))
     problems = _check(config, out, quiet=against is not None)
     if against is not None:
         from .compare import check_against

@@ -279,3 +279,27 @@ def test_feed_entries_and_sitemap_addresses_that_lead_to_no_page_are_flagged(mak
     assert entry[0].endswith(" other files")  # feeds and both sitemaps
     carriers = int(entry[0].rsplit(", and in ", 1)[1].split()[0])
     assert carriers == 4  # the site's RSS and JSON feeds and the two sitemaps (b has no tag)
+
+
+def test_a_site_built_for_another_address_is_said_to_be_so_before_its_broken_links(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    """``build --base-url https://preview.example.net/pr-12/`` then ``check``: every internal
+    link is broken at sitegen.toml's address (6,696 errors on a small site, and no word why).
+    Still a failure, since output/ is what gets deployed there; but said why, and how to
+    check it as the preview it is."""
+    site = make_site(content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(3)}, config='base_url = "https://example.org/"\n')
+    preview = tmp_path / "preview"
+    built = runner.invoke(main, ["build", "--site", str(site), "--output", str(preview), "--base-url", "https://preview.example.net/pr-12/"])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(main, ["check", "--site", str(site), "--output", str(preview)])
+    assert result.exit_code == 1
+    note = (
+        f"note: {preview} was built for https://preview.example.net/pr-12/ (its atom.xml says so), not for sitegen.toml's"
+        " https://example.org/: its links are checked as served at the latter; to check it as a preview, add --base-url https://preview.example.net/pr-12/"
+    )
+    assert result.output.splitlines()[0] == note
+    told = runner.invoke(main, ["check", "--site", str(site), "--output", str(preview), "--base-url", "https://preview.example.net/pr-12/"])
+    assert told.exit_code == 0 and "note: " not in told.output, told.output
+    # The site's own build is checked against sitegen.toml's address, with nothing to note.
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    own = runner.invoke(main, ["check", "--site", str(site)])
+    assert own.exit_code == 0 and "note: " not in own.output, own.output
