@@ -300,7 +300,8 @@ def _toml(value: object) -> str:
     """``value`` as sitegen.toml spells it (``true``, ``"ten"``, ``[1, 2]``), not as Python
     would (``True``, ``'ten'``): what the person wrote, in a message."""
     try:
-        return json.dumps(value, ensure_ascii=False)  # JSON's spelling of these is TOML's
+        # JSON's spelling of these is TOML's (a TOML basic string is a JSON string).
+        return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         return str(value)  # a date or a table
 
@@ -646,11 +647,7 @@ def override(config: Config, **settings: object) -> Config:
 
 
 def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(str(value))  # a TOML basic string is a JSON string
+    return _toml(value if isinstance(value, (bool, int)) else str(value))
 
 
 def logo_file(config: Config) -> str | None:
