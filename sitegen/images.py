@@ -197,12 +197,18 @@ def linked_path(record: FileRecord) -> str:
 def copy_linked(record: FileRecord) -> bytes:
     """The bytes of a linked file's copy: the file as it was read. Raises ImageError if it
     changed since (the next build reads it again)."""
+    return _as_read(record.file, record.sha, record.length)
+
+
+def _as_read(file: str, sha: str, length: int) -> bytes:
+    """The bytes of ``file``, which a parse read with this SHA-256 and length. Raises
+    ImageError if it cannot be read or changed since."""
     try:
-        data, _ = cache.read_file(record.file, max(record.length, 1))
+        data, _ = cache.read_file(file, max(length, 1))
     except (OSError, Refused) as e:
-        raise ImageError(f"{record.file} cannot be read: {e}") from None
-    if cache.digest(data) != record.sha:
-        raise ImageError(f"{record.file} changed while the site was built")
+        raise ImageError(f"{file} cannot be read: {e}") from None
+    if cache.digest(data) != sha:
+        raise ImageError(f"{file} changed while the site was built")
     return data
 
 
@@ -236,12 +242,7 @@ def render(record: ImageRecord, width: int) -> bytes:
     """The bytes of the image's copy: the file as it is (``width`` 0), or resized to
     ``width`` with its metadata left out. Raises ImageError if the file changed since it
     was measured (the next build measures it again)."""
-    try:
-        data, _ = cache.read_file(record.file, max(record.length, 1))
-    except (OSError, Refused) as e:
-        raise ImageError(f"{record.file} cannot be read: {e}") from None
-    if cache.digest(data) != record.sha:
-        raise ImageError(f"{record.file} changed while the site was built")
+    data = _as_read(record.file, record.sha, record.length)
     if not width:
         return data
     from PIL import Image, ImageOps
