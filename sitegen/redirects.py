@@ -109,7 +109,7 @@ def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] |
         if source not in documents:
             documents[source] = (read or _read_text)(source)
         # The site's own path, as the alias is written (not under base_url's path).
-        what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}"
+        what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}" if item.live else "the site's home page"
         line = line_of(documents[source], "aliases", ":")
         where = f"{source}:{line}" if line else source
         warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")

@@ -399,3 +399,10 @@ def test_an_alias_an_earlier_build_wrote_as_a_file_becomes_a_folder_in_one_build
     assert (out / "stray").read_text() == "not sitegen's: never removed\n"
     (out / "stray").unlink()  # put right by hand
     assert build(site).ok and (out / "stray" / "x" / "index.html").is_file() and (out / "old" / "index.html").is_file()
+
+
+def test_an_alias_taken_by_the_home_page_names_it(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[index.html]")}, config=f'base_url = "{BASE}"\n')
+    report = build(site)
+    path = site / "content" / "a.md"
+    assert report.warnings == [f"{path}:4: aliases: no redirect from 'index.html': the site's home page is there and wins; remove the alias"], report.warnings
