@@ -157,6 +157,11 @@ class Config:
     """A search page (``search/``, linked from every page) and its index (``pagefind/``,
     made by Pagefind with every build): article titles and text, tags and authors as
     filters. Off: neither is built."""
+    site_base_url: str = ""
+    """Not a setting (``NOT_SETTINGS``): sitegen.toml's ``base_url`` when a preview builds
+    for another (``override``: --base-url, ``sitegen serve``). An alias written from the
+    host's root (``/news/old.html``, as Hugo migrants write them) is read against it, so
+    that a preview puts its redirect where the site does, under the preview's address."""
     import_rules: ImportRules = field(default_factory=ImportRules)
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
     authors: tuple[AuthorInfo, ...] = ()
@@ -167,7 +172,9 @@ class Config:
         return dates.get_zone(self.timezone)
 
 
-_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors"}
+NOT_SETTINGS = frozenset({"site_base_url"})
+"""Fields of Config that sitegen works out, never read from sitegen.toml."""
+_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors"} - NOT_SETTINGS
 _AUTHOR_KEYS = ("name", "bio", "url", "kind")
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
@@ -643,7 +650,10 @@ def override(config: Config, **settings: object) -> Config:
         return config
     lines = [f"{key} = {_toml_value(value)}" for key, value in settings.items()]
     given = parse_config("\n".join(lines) + "\n", Path("command line"))
-    return dataclasses.replace(config, **{key: getattr(given, key) for key in settings})
+    changed: dict[str, Any] = {key: getattr(given, key) for key in settings}
+    if "base_url" in settings:
+        changed["site_base_url"] = config.site_base_url or config.base_url
+    return dataclasses.replace(config, **changed)
 
 
 def _toml_value(value: object) -> str:

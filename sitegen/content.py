@@ -858,7 +858,7 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
         if path is None:
             raise fail("aliases", f"{alias!r} is not a path of this site: write one such as 2019/old-story/")
         if alias.strip().startswith("/"):
-            path = _from_root(alias, path, urls.Urls(config.base_url).base_path, fail, warn)
+            path = _from_root(alias, path, urls.Urls(config.site_base_url or config.base_url).base_path, fail, warn)
         path = folder_alias(path)
         if why := refused_alias(path):
             raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")

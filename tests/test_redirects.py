@@ -406,3 +406,20 @@ def test_an_alias_taken_by_the_home_page_names_it(make_site: MakeSite) -> None:
     report = build(site)
     path = site / "content" / "a.md"
     assert report.warnings == [f"{path}:4: aliases: no redirect from 'index.html': the site's home page is there and wins; remove the alias"], report.warnings
+
+
+@pytest.mark.parametrize("preview", ["https://preview.example.com/staging/", "http://127.0.0.1:8000/"], ids=["staging", "serve"])
+def test_a_preview_puts_an_alias_written_from_the_root_where_the_site_does(make_site: MakeSite, tmp_path: Path, preview: str) -> None:
+    """``aliases: [/news/old.html]`` under base_url https://example.org/news/ is the site's
+    ``old.html``: a preview at /staging/ (or ``sitegen serve``, at /) answers at its own
+    ``old.html``, not at /staging/news/old.html with advice to break the file."""
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="['/news/old.html']")}, config=f'base_url = "{BASE}"\n')
+    out = tmp_path / "preview"
+    report = build(site, output_dir=out, overrides={"base_url": preview})
+    assert report.ok and report.warnings == [], report.warnings
+    base = "/" + preview.split("/", 3)[3]
+    page = lxml_html.fromstring((out / "old.html").read_bytes())
+    assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={base}2024/03/a/"]
+    assert page.xpath("//link[@rel='canonical']/@href") == [f"{preview}2024/03/a/"]
+    assert not (out / "news").exists()
+    assert build(site).ok and redirect_target(site / "output", "old.html") == "/news/2024/03/a/"  # and the site, as before

@@ -17,7 +17,7 @@ from conftest import MakeSite, article_md
 from sitegen import scaffold
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.config import Config, ImportRules, parse_config
+from sitegen.config import NOT_SETTINGS, Config, ImportRules, parse_config
 from sitegen.scaffold import SITE_TOML, theme_files
 
 
@@ -99,7 +99,7 @@ def test_init_says_when_it_cannot_add_to_a_gitignore(runner: CliRunner, tmp_path
 def test_the_commented_config_names_every_setting_with_its_default() -> None:
     defaults = Config()
     for f in dataclasses.fields(Config):
-        if f.name in ("import_rules", "authors"):  # tables
+        if f.name in ("import_rules", "authors") or f.name in NOT_SETTINGS:  # tables, and what sitegen works out
             continue
         line = next((x for x in SITE_TOML.splitlines() if x.startswith(f"# {f.name} = ")), None)
         assert line is not None, f.name
