@@ -194,7 +194,7 @@ def work_out_history(
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
     renumbered = tuple(f"{path}: {w}" for w in history.warnings)
-    once = renumbered + _republished(articles, stored) + _out_late(history.articles, stored, ledger, now)
+    once = renumbered + _republished(articles, stored) + _name_reused(articles, stored, content_dir.parent) + _out_late(history.articles, stored, ledger, now)
     warnings = renumbered + ahead + once[len(renumbered) :]
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
@@ -282,55 +282,79 @@ def _out_late(articles: Sequence[Article], stored: Ledger | None, ledger: Ledger
 
 def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
     """``articles`` less each whose id comes from its file's name (its front matter gives
-    none) while it is most likely another story than the one the ledger published under
-    that id: that story now reads exactly as another file of this build (its file renamed,
-    and a new story given its old name: a daily ``weather.md``), or this one reads otherwise
-    and is dated days after that story first came out (a new story in the file of one taken
-    down). Published, it would take that story's history: its number and its place in the
-    archives, an update of it to feed readers, never shown as new (nor in the feed, once
-    that place is archived). Each is an error (left out, as an article that cannot be read
-    is) until it has an id of its own, or is given that story's id to say it is that story;
-    a renamed file is told how to keep its id (``_republished``)."""
+    none) while the story the ledger published under that id now reads exactly as another
+    file of this build: that story's file renamed, and a new story given its old name (a
+    daily ``weather.md``). Published, the new story would take the old one's history: its
+    number and its place in the archives, an update of it to feed readers, never shown as
+    new. Each is an error (left out, as an article that cannot be read is) until it has an
+    id of its own; the renamed file is told how to keep its id (``_republished``)."""
     from .content import id_from_name
 
     known = stored.articles if stored else {}
-    reading = {a.content_hash: a for a in reversed(articles)}  # the first file that reads so
+    reading = {a.content_hash: a for a in reversed(articles) if not a.draft}  # the first file that reads so
     kept: list[Article] = []
     errors: list[SitegenError] = []
     for article in articles:
         entry = known.get(article.id)
-        if entry is None or entry.hash == article.content_hash or article.draft or article.id != id_from_name(article.source):
+        twin = reading.get(entry.hash) if entry is not None and entry.hash != article.content_hash else None
+        if entry is None or twin is None or twin.id == article.id or article.draft or article.id != id_from_name(article.source):
             kept.append(article)
             continue
-        twin = reading.get(entry.hash)
-        first = _parse(entry.first, dt.UTC, article.published)
+        other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
         where = f" at {entry.urls[-1]}" if entry.urls else ""
-        if twin is not None and twin.id != article.id:
-            other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
-            why = f"the article published{where}, which now reads exactly as {other} (renamed?)"
-            keep = f"add 'id: {article.id}' to {other} if it is that article"
-        elif article.published - first > LATE:
-            why = f"the article first out{where} on {dates.format_iso(first)}, {(article.published - first).days} days before this one's date, and it reads otherwise"
-            keep = f"or add 'id: {article.id}' if it is that article"
-        else:
-            kept.append(article)
-            continue
-        # Suggested, not minted: the same for the same file and date on any machine.
-        seed = "\0".join((Path(os.path.relpath(article.source, site_dir)).as_posix(), dates.format_iso(article.published)))
-        own = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
-        try:
-            line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "title", ":")
-        except OSError:
-            line = None
         errors.append(
             ContentError(
                 article.source,
-                f"has no 'id', so its id is made from its file's name: {article.id}, that of {why}; left out, as feed readers"
-                f" would take it for that article: give it an id of its own ('id: {own}'), {keep}",
-                line,
+                f"has no 'id', so its id is made from its file's name: {article.id}, that of the article published{where},"
+                f" which now reads exactly as {other} (renamed?); left out, as feed readers would take it for that article:"
+                f" give it an id of its own ('id: {_own_id(article, site_dir)}'), and add 'id: {article.id}' to {other} if it is that article",
+                _line(article, "title"),
             )
         )
     return kept, errors
+
+
+def _own_id(article: Article, site_dir: Path) -> str:
+    """An id to suggest for ``article``: the same for the same file and date on any machine."""
+    seed = "\0".join((Path(os.path.relpath(article.source, site_dir)).as_posix(), dates.format_iso(article.published)))
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def _line(article: Article, key: str) -> int | None:
+    """The line of ``key`` in the article's file, for a message (None if it cannot be read)."""
+    try:
+        return line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), key, ":")
+    except OSError:
+        return None
+
+
+def _name_reused(articles: Sequence[Article], stored: Ledger | None, site_dir: Path) -> tuple[str, ...]:
+    """A warning for each article whose id comes from its file's name, which reads otherwise
+    than the story the ledger published under that id and is dated days after that story
+    first came out: an edited story, re-dated (then nothing is wrong), or a new story in
+    the file of one taken down weeks before, which readers would get as an update of that
+    one, in its place in the archives and perhaps in no feed. Only the author can tell:
+    warned of, once, never left out (an article that is out must stay out)."""
+    from .content import id_from_name
+
+    known = stored.articles if stored else {}
+    warnings = []
+    for article in articles:
+        entry = known.get(article.id)
+        if entry is None or entry.hash == article.content_hash or article.draft or article.id != id_from_name(article.source):
+            continue
+        first = _parse(entry.first, dt.UTC, article.published)
+        if article.published - first <= LATE:
+            continue
+        line = _line(article, "title")
+        where = f" at {entry.urls[-1]}" if entry.urls else ""
+        warnings.append(
+            f"{article.source}{f':{line}' if line else ''}: has no 'id', so its id is made from its file's name: {article.id},"
+            f" that of the story first out{where} on {dates.format_iso(first)}, {(article.published - first).days} days before"
+            f" this one's date: it is an update of that story to feed readers; if it is a new story, give it an id of its own"
+            f" ('id: {_own_id(article, site_dir)}')"
+        )
+    return tuple(warnings)
 
 
 def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[str, ...]:
