@@ -697,7 +697,7 @@ CONTENT_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".JPG", ".JPEG", ".PNG", ".GIF", ".WEBP")
 """What an image file's name ends in (images.py refuses any other): the build looks at
 these files of content/ for changes, so an image added later is found."""
-_LINKED = ("svg", "pdf", "mp3", "m4a", "ogg", "oga", "opus", "wav", "mp4", "m4v", "webm", "ogv", "vtt", "csv", "txt", "zip")
+_LINKED = ("pdf", "mp3", "m4a", "ogg", "oga", "opus", "wav", "mp4", "m4v", "webm", "ogv", "vtt", "csv", "txt", "zip")
 LINKED_SUFFIXES = tuple(f".{s}" for s in _LINKED) + tuple(f".{s.upper()}" for s in _LINKED)
 """What a file an article links to or embeds may be named, besides an image, to be copied
 into the output folder as it is (images.read_linked; README, Images and files). A list, not

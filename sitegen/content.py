@@ -767,6 +767,15 @@ def _body_images(
             return None
         address, hash_sign, fragment = src.strip().partition("#")
         written = urllib.parse.unquote(address.split("?", 1)[0])
+        if written.lower().endswith(".svg"):
+            # Opened on its own (a link, "view image"), an SVG runs any script it holds, on the
+            # site's address: content/ is no place for one, the theme's static files are. One
+            # from the root may be the theme's (/static/logo.svg): left alone. (Said whether or
+            # not the file is there: no build looks at SVG files of content/.)
+            if not written.startswith("/"):
+                warn(src, f"SVG {src!r} in the text, left as written: an SVG is not published from content/, as it can hold"
+                     " script that runs on the site's address; put one you trust in templates/static/ and link it from there")
+            return None
         if not written.endswith(cache.LINKED_SUFFIXES):
             return None
         try:

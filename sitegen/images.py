@@ -8,8 +8,7 @@ record knows the file's hash and size and is made again when the file changes. I
 output folder an image lives at ``images/<hash>/<name>``: a new version is a new URL, so
 hosts may cache it for ever, and two images of the same name never collide.
 
-Any other file the text links to or embeds (``[report](doc.pdf)``, ``![chart](chart.svg)``,
-a video's src) is found the same way, if it is named as one of the kinds that may be
+Any other file the text links to or embeds (``[report](doc.pdf)``, a video's src) is found the same way, if it is named as one of the kinds that may be
 (cache.LINKED_SUFFIXES): it is read (at most ``max_image_bytes``) and copied byte for byte
 to ``files/<hash>/<name>``, never measured, changed or put inside the page.
 """

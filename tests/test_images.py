@@ -366,9 +366,10 @@ def test_srcset_and_poster_in_raw_html_lead_to_the_copies(make_site: MakeSite) -
     assert [str(p) for p in problems if "pic" in p.message] == []
 
 
-# ---- linked files: a PDF, an SVG, a clip the text links to or embeds, copied as they are
+# ---- linked files: a PDF, a data file, a clip the text links to or embeds, copied as they are
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>\n'
+CSV = b"year,spending\n2023,10\n2024,12\n"
 PDF = b"%PDF-1.4\n% a report\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -378,11 +379,12 @@ def _linked_site(make_site: MakeSite, body: str) -> Path:
     (site / "content" / "2024" / "story.md").write_text(article_md("Budget", date="2024-03-01T10:00:00+00:00", body=body))
     (site / "content" / "img").mkdir()
     (site / "content" / "img" / "chart.svg").write_bytes(SVG)
+    (site / "content" / "img" / "spending.csv").write_bytes(CSV)
     (site / "content" / "img" / "report.pdf").write_bytes(PDF)
     return site
 
 
-LINKED_BODY = "![Spending by year](/img/chart.svg)\n\nRead [the report](../img/report.pdf#page=2).\n"
+LINKED_BODY = "The [figures](/img/spending.csv).\n\nRead [the report](../img/report.pdf#page=2).\n"
 
 
 def _story(site: Path) -> tuple[Path, etree._Element]:
@@ -395,40 +397,49 @@ def test_linked_files_in_the_text_are_copied_byte_for_byte(make_site: MakeSite) 
     report = build(site)
     assert report.ok and report.warnings == [], (report.errors, report.warnings)
     page_dir, page = _story(site)
-    [img] = page.xpath("//main//p/img")
+    [data] = page.xpath("//main//p/a[text()='figures']")
     [link] = page.xpath("//main//p/a[text()='the report']")
     # The page's links reach the copies, under the sub-path too; the PDF keeps its #page.
     href, fragment = link.get("href").split("#")
     assert fragment == "page=2"
-    assert (page_dir / img.get("src")).resolve().read_bytes() == SVG
+    assert (page_dir / data.get("href")).resolve().read_bytes() == CSV
     assert (page_dir / href).resolve().read_bytes() == PDF
-    assert img.get("src").startswith("../../../files/") and img.get("src").endswith("/chart.svg")
-    assert (img.get("width"), img.get("srcset")) == (None, None)  # an SVG is not measured, nor resized
-    assert b"<rect" not in (page_dir / "index.html").read_bytes()  # served as a file, never put in the page
+    assert data.get("href").startswith("../../../files/") and data.get("href").endswith("/spending.csv")
     entry = etree.parse(str(site / "output" / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
     content = etree.HTML(entry)
-    assert content.xpath("//img/@src") == ["https://example.org/news/" + img.get("src").removeprefix("../../../")]
-    assert content.xpath("//a/@href") == ["https://example.org/news/" + link.get("href").removeprefix("../../../")]
+    assert content.xpath("//a/@href") == ["https://example.org/news/" + a.get("href").removeprefix("../../../") for a in (data, link)]
     assert check_output(site / "output", load_config(site)) == []
     # Nothing to do next time.
     assert build(site).written.written == []
 
 
 def test_a_missing_linked_file_is_a_warning_naming_file_and_line(make_site: MakeSite) -> None:
-    body = LINKED_BODY + "\n![Gone](gone.svg)\n\n<audio src='gone.mp3'></audio>\n"
+    body = LINKED_BODY + "\n[Gone](gone.zip)\n\n<audio src='gone.mp3'></audio>\n"
     site = _linked_site(make_site, body)
     report = build(site)
     assert report.ok
     story = site / "content" / "2024" / "story.md"
     assert report.warnings == [
-        f"{story}:10: linked file 'gone.svg' in the text, left as written: content/2024/gone.svg does not exist",
+        f"{story}:10: linked file 'gone.zip' in the text, left as written: content/2024/gone.zip does not exist",
         f"{story}:12: linked file 'gone.mp3' in the text, left as written: content/2024/gone.mp3 does not exist",
     ]
     # The rest is built: the files that are there are copied and linked.
     _, page = _story(site)
     assert page.xpath("//main//audio/@src") == ["gone.mp3"]
-    assert [src for src in page.xpath("//main//img/@src") if not src.startswith("../../../files/")] == ["gone.svg"]
-    assert sorted(p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and p.suffix in (".svg", ".pdf")) == ["chart.svg", "report.pdf"]
+    assert [href for href in page.xpath("//main//a/@href") if not href.startswith("../../../files/")] == ["gone.zip"]
+    assert sorted(p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and p.suffix in (".csv", ".pdf")) == ["report.pdf", "spending.csv"]
+
+
+def test_an_svg_of_content_is_not_published_as_it_can_hold_script(make_site: MakeSite) -> None:
+    """Opened on its own, an SVG runs its script on the site's address, whatever
+    sanitize_html says of the pages: one in content/ is not copied, and the build says why."""
+    site = _linked_site(make_site, "![Chart](/img/chart.svg)\n\n<a href='../img/chart.svg'>the chart</a>\n")
+    report = build(site)
+    assert report.ok
+    story = site / "content" / "2024" / "story.md"
+    said = "in the text, left as written: an SVG is not published from content/, as it can hold script that runs on the site's address; put one you trust in templates/static/ and link it from there"
+    assert report.warnings == [f"{story}:8: SVG '../img/chart.svg' {said}"]  # one from the root may be the theme's
+    assert not [p for p in (site / "output").rglob("*.svg") if p.read_bytes() == SVG]
 
 
 def test_linked_files_never_come_from_outside_content(make_site: MakeSite, tmp_path: Path) -> None:
@@ -510,4 +521,4 @@ def test_a_linked_file_over_max_image_bytes_is_not_read(make_site: MakeSite) -> 
         f"{site / 'content' / '2024' / 'story.md'}:8: linked file '../img/report.pdf#page=2' in the text, left as written:"
         f" content/img/report.pdf is {len(PDF) + 200:,} bytes, over max_image_bytes (150); it was not read"
     ]
-    assert [p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and not p.name.endswith((".gz", ".br"))] == ["chart.svg"]
+    assert [p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and not p.name.endswith((".gz", ".br"))] == ["spending.csv"]
