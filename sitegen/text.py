@@ -221,14 +221,24 @@ def summarize(text: str, limit: int = 280) -> str:
 
 def _joins_previous(text: str, at: int) -> bool:
     """Whether ``text[at]`` is shown as part of the character before it: a combining mark,
-    a variation selector, an emoji skin tone, or what a zero-width joiner joins."""
+    a variation selector, an emoji skin tone, what a zero-width joiner joins, or the second
+    letter of a flag (two regional indicators, paired from the first)."""
     char = text[at]
+    if _is_regional(char):
+        before = at
+        while before > 0 and _is_regional(text[before - 1]):
+            before -= 1
+        return (at - before) % 2 == 1
     return (
         unicodedata.category(char) in ("Mn", "Mc", "Me")
         or char in "\u200d\ufe0e\ufe0f"
         or "\U0001f3fb" <= char <= "\U0001f3ff"
         or text[at - 1] == "\u200d"
     )
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
 MAX_DEPTH = 512

@@ -118,8 +118,9 @@ def test_has_text_says_what_html_to_text_finds(pieces: list[str]) -> None:
         "Family " + "👨\u200d👩\u200d👧" * 100,  # emoji joined by zero-width joiners
         "Cafe" + "e\u0301" * 300,  # accents written as combining marks
         "Skin " + "👍🏽" * 200,  # an emoji and its skin tone
+        "東" * 10 + "🇯🇵" * 300,  # flags: two regional indicators each
     ],
-    ids=["japanese", "zwj emoji", "combining accents", "skin tones"],
+    ids=["japanese", "zwj emoji", "combining accents", "skin tones", "flags"],
 )
 def test_a_summary_of_text_without_spaces_is_long_and_cut_between_characters_as_shown(text: str) -> None:
     """Cut at the last space, "東京…" was the summary of a whole Japanese paragraph, in every
@@ -131,6 +132,8 @@ def test_a_summary_of_text_without_spaces_is_long_and_cut_between_characters_as_
     after = text[len(kept)]  # the first character left out starts a character of its own
     assert unicodedata.category(after) not in ("Mn", "Mc", "Me") and after not in "\u200d\ufe0f" and not "\U0001f3fb" <= after <= "\U0001f3ff"
     assert text[len(kept) - 1] != "\u200d"
+    regional = [c for c in kept if "\U0001f1e6" <= c <= "\U0001f1ff"]
+    assert len(regional) % 2 == 0  # no flag cut in half
 
 
 def test_a_summary_still_ends_at_a_word_where_there_are_words() -> None:
