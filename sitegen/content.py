@@ -719,6 +719,7 @@ def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warn
 
 
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+Found = TypeVar("Found", ImageRecord, FileRecord)
 
 
 _LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SUFFIXES))
@@ -748,17 +749,24 @@ def _body_images(
         written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
         if not written.endswith(cache.IMAGE_SUFFIXES):
             return None  # an SVG, say: a linked file (copy_linked)
-        try:
-            file = images.resolve(written, path)
-            if written.startswith("/") and not os.path.lexists(file):
-                images.absent(file)  # a file of the theme, or one to be added: looked for again
-                return None
-            record = images.read(file)
-        except ImageError as e:
-            warn(src, f"image {src!r} in the text, left as written: {e}")
+        record = found(src, written, images.read, "image")
+        if record is None:
             return None
         media.append(record)
         return urls.relative_link(images_mod.output_path(record), page), record
+
+    def found(src: str, written: str, read: Callable[[str], Found], what: str) -> Found | None:
+        """The record ``read`` makes of the file ``written`` names (an image, or a linked
+        file); None, with a warning if it cannot be used, to leave ``src`` as written."""
+        try:
+            file = images.resolve(written, path, linked=what != "image")
+            if written.startswith("/") and not os.path.lexists(file):
+                images.absent(file)  # a file of the theme, or one to be added: looked for again
+                return None
+            return read(file)
+        except ImageError as e:
+            warn(src, f"{what} {src!r} in the text, left as written: {e}")
+            return None
 
     def copy_linked(src: str) -> str | None:
         """The link to the copy of the linked file ``src`` names (its #fragment kept: a
@@ -778,14 +786,8 @@ def _body_images(
             return None
         if not written.endswith(cache.LINKED_SUFFIXES):
             return None
-        try:
-            file = images.resolve(written, path, linked=True)
-            if written.startswith("/") and not os.path.lexists(file):
-                images.absent(file)
-                return None
-            record = images.read_linked(file)
-        except ImageError as e:
-            warn(src, f"linked file {src!r} in the text, left as written: {e}")
+        record = found(src, written, images.read_linked, "linked file")
+        if record is None:
             return None
         attachments.append(record)
         return urls.relative_link(images_mod.linked_path(record), page) + hash_sign + fragment
