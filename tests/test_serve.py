@@ -303,6 +303,16 @@ def test_overlay_escapes_error_text() -> None:
     assert b'const seen = "id-1"' in page
 
 
+def _folder_with_ways_out(tmp_path: Path) -> Path:
+    """A folder to serve beside a secret, with links out of it to the secret and its folder."""
+    root = tmp_path / "root"
+    (root / "a").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "leakdir").symlink_to(tmp_path)
+    return root
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -323,11 +333,7 @@ def test_overlay_escapes_error_text() -> None:
     ],
 )
 def test_nothing_outside_the_folder_is_resolved(tmp_path: Path, path: str) -> None:
-    root = tmp_path / "root"
-    (root / "a").mkdir(parents=True)
-    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
-    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
-    (root / "leakdir").symlink_to(tmp_path)
+    root = _folder_with_ways_out(tmp_path)
     assert resolve_target(root, path) == Target()
 
 
@@ -435,11 +441,7 @@ def test_the_path_a_site_is_served_at() -> None:
 
 @pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a/../../secret.txt", "/%5c..%5csecret.txt", "/leak.txt", "/leakdir/secret.txt", "/%00"])
 def test_nothing_outside_the_folder_is_resolved_under_a_path(tmp_path: Path, path: str) -> None:
-    root = tmp_path / "root"
-    (root / "a").mkdir(parents=True)
-    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
-    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
-    (root / "leakdir").symlink_to(tmp_path)
+    root = _folder_with_ways_out(tmp_path)
     assert resolve_target(root, "/news" + path, "/news/") == Target()
     assert resolve_target(root, path, "/news/").file is None
 
