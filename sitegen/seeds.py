@@ -55,11 +55,17 @@ def seed_digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def id_name(name: str) -> str:
+    """What names the id of seed file ``name``'s article (its stem): the hex digits of a
+    publisher's ``<number>_<16 hex digits>``, else the whole stem. Seeds with the same
+    id name give the same article (a story numbered anew keeps its id)."""
+    match = SEED_NAME_RE.match(name)
+    return match["hex"] if match else name
+
+
 def seed_id(name: str) -> str:
     """The permanent id of the article imported from seed file ``name`` (its stem)."""
-    match = SEED_NAME_RE.match(name)
-    key = match["hex"] if match else name
-    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, id_name(name))}"
 
 
 # Seeds are read only as regular files, never through a link (in seeds/ one could import
@@ -438,9 +444,10 @@ def import_seeds(
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
-    # Article id -> the seed that gives it: of seeds whose names end in the same digits,
-    # the one whose article is in content/ already (an earlier import), else the first by name.
-    ids = {name: seed_id(os.path.basename(name)[: -len(".txt")]) for name in seed_files}  # one uuid5 a seed
+    # Article id (by what names it: a uuid5 a seed took a tenth of a second) -> the seed
+    # that gives it: of seeds whose names end in the same digits, the one whose article is
+    # in content/ already (an earlier import), else the first by name.
+    ids = {name: id_name(os.path.basename(name)[: -len(".txt")]) for name in seed_files}
     # Article id -> the content file whose seed field names a seed no longer in seeds/, the
     # first by that name: the article of a seed renamed since, its digits (so its id) kept,
     # as when a publisher numbers its stories anew. Worked out when a seed no file names
@@ -469,7 +476,7 @@ def import_seeds(
                 renamed_from = {}
                 for seed, file in sorted(claims.owners.items()):
                     if seed not in present:
-                        renamed_from.setdefault(seed_id(seed.removesuffix(".txt")), (seed, file))
+                        renamed_from.setdefault(id_name(seed.removesuffix(".txt")), (seed, file))
             former, content_file = renamed_from.get(ids[name], ("", own))
         held = claims.seeds.get(own) or base  # the seed its own place names (none: its own, edited)
         if content_file == own and held not in (base, former):
