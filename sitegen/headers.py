@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .feeds import ARCHIVE_PREFIX, ARCHIVE_SUFFIXES, FORMATS, MEDIA_TYPES
-from .images import FILES  # named after their content's hash too (images.linked_path)
+from .images import HASHED
 
 HEADERS_FILE = "_headers"
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -36,9 +36,6 @@ REVALIDATE = "public, max-age=0, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Files whose URL changes with their bytes: a year, and no revalidation."""
 XSL_TYPE = "application/xslt+xml"
-IMAGES = "images/"
-"""Every file below is named after its content's hash (images.output_path)."""
-
 
 
 def content_types() -> list[tuple[str, str]]:
@@ -69,7 +66,7 @@ def headers_file(base_url: str, immutable: Iterable[str]) -> bytes:
         f"  Cache-Control: {REVALIDATE}",
         "",
     ]
-    for pattern in (IMAGES + "*", FILES + "*", *sorted(immutable)):
+    for pattern in (*(folder + "*" for folder in HASHED), *sorted(immutable)):
         lines += [f"{base}{pattern}", "  ! Cache-Control", f"  Cache-Control: {IMMUTABLE}", ""]
     for pattern, media_type in content_types():
         lines += [f"{base}{pattern}", "  ! Content-Type", f"  Content-Type: {media_type}", ""]

@@ -38,8 +38,14 @@ _SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 _ABSENT = "absent"
 _ORIENTATION = 0x0112  # EXIF: values 5 to 8 turn the picture a quarter, so width is height
 _NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+IMAGES = "images/"
+"""The folder of the output where images are copied (``output_path``)."""
 FILES = "files/"
 """The folder of the output where linked files are copied (``linked_path``)."""
+HASHED = (IMAGES, FILES)
+"""The folders whose every file is named by its content's hash, which hosts are told to keep
+for a year without asking again (headers.py): no other file may go there, or a new version
+of it would not be seen for a year (plan.py)."""
 
 
 class ImageError(ValueError):
@@ -182,7 +188,7 @@ def _decoding(shown: str) -> Iterator[None]:
 def output_path(record: ImageRecord) -> str:
     """Site path of the image's copy: under its hash, so a changed image is a new URL."""
     stem = _NAME_RE.sub("-", Path(record.file).stem).strip("-.") or "image"
-    return f"images/{record.sha.removeprefix('sha256:')[:16]}/{stem}{_SUFFIX[record.format]}"
+    return f"{IMAGES}{record.sha.removeprefix('sha256:')[:16]}/{stem}{_SUFFIX[record.format]}"
 
 
 def linked_path(record: FileRecord) -> str:

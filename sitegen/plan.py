@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import deps, urls
 from .cache import FileRecord, ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError, line_of
+from .images import HASHED
 from .model import Article, Page, Site
 from .output import BUILDING, MANIFEST, TEMP_SUFFIX
 from .urls import output_file
@@ -359,7 +360,8 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     moved: list[redirects.Move] = []
     shadowed: list[Shadowed] = []
     for move in redirects.moves(site):
-        winner = _in_the_way(output_file(move.path), files, folders)
+        path = output_file(move.path)
+        winner = _hashed_folder(path) or _in_the_way(path, files, folders)
         if winner is None:
             moved.append(move)
         elif move.path in move.target.aliases:
@@ -391,13 +393,20 @@ def _folders(path: str) -> list[str]:
 
 def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str], parents: list[str] | None = None) -> str | None:
     """What keeps ``path`` from being written beside the live files, if anything: the live
-    file at ``path``, ``path`` as one of their folders (``folder/``), or a folder of
-    ``path`` (``parents``, if worked out already) that is a live file."""
+    file at ``path``, ``path`` as one of their folders (``folder/``), or a folder of ``path``
+    (``parents``, if worked out already) that is a live file."""
     if path in files:
         return path
     if path in folders:
         return path + "/"
     return next((folder for folder in (_folders(path) if parents is None else parents) if folder in files), None)
+
+
+def _hashed_folder(path: str) -> str | None:
+    """The folder ``path`` is in (``images/``) if only files named by their content's hash
+    may be there (images.HASHED): hosts keep those for a year, so any other file there would
+    stay as it was for a year after it changed."""
+    return path[: path.index("/") + 1] if path.startswith(HASHED) else None
 
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError], list[Article]]:
@@ -414,23 +423,30 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     # articles, then the site's root files, which yield to every file the site makes.
     for output in sorted(outputs, key=lambda o: 2 if isinstance(o, RootFile) else int(o.owner is not None)):
         parents = _folders(output.path)
-        if (taken := _in_the_way(output.path, kept, folders, parents)) is None:
+        taken = _in_the_way(output.path, kept, folders, parents)
+        if not isinstance(output, (ImageOutput, LinkedOutput)):
+            taken = _hashed_folder(output.path) or taken
+        if taken is None:
             kept[output.path] = output
             folders.update(parents)
         else:
             owner = output.owner
+            hashed = f"/{taken}, which only the site's own files named by their hash go in (hosts keep them a year)"
             if isinstance(output, RootFile):
-                if taken == output.path:
+                if taken in HASHED:
+                    said = f"not copied: it would be in {hashed}"
+                elif taken == output.path:
                     said = f"not copied: the site makes /{taken} itself (to change one of its pages, edit its template: README, Templates)"
                 else:
                     said = f"not copied: the site has /{taken} as a {'folder' if taken.endswith('/') else 'file'}"
                 errors.append(OutputError(output.origin, said))
                 continue
+            clash = f"its page would be in {hashed}" if taken in HASHED else f"its page would overwrite /{taken}, which the site needs"
             if owner is None:
-                errors.append(OutputError(output.path, f"its page would overwrite /{taken}, which the site needs; change 'slug'"))
+                errors.append(OutputError(output.path, f"{clash}; change 'slug'"))
                 continue
             collided.append(owner)
-            message = f"its page would overwrite /{taken}, which the site needs: left out of the site; change 'slug'"
+            message = f"{clash}: left out of the site; change 'slug'"
             errors.append(OutputError(owner.source, message, slug_line(owner.source)))
     return list(kept.values()), errors, collided
 
