@@ -328,18 +328,28 @@ def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, wor
     from .feeds import FeedWriter
 
     config = site.config
-    # Pagefind names the search index's files: the last build's, if still as it wrote them, say which.
-    made = memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir)
-    planned = plan.plan_outputs(site, theme, made)
-    clear_the_way(output_dir, (o.path for o in planned.outputs))
-    feed_reads: set[str] = set()
-    tools = plan.Tools(
-        renderer=render.Renderer(site, theme, memo.state.templates),
-        feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
-        feed_reads=feed_reads,
-        digests=deps.Digests(config, site, theme.fingerprints()),
-    )
-    return _Made(planned, tools, memo.render(planned.outputs, tools, output_dir, workers))
+    # Pagefind names the search index's files: the last build's, if still as it wrote them,
+    # say which. It runs on the parts that changed while everything else is planned and
+    # rendered; their files are planned and rendered after.
+    indexing = search.Indexing(site, memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir))
+    try:
+        planned = plan.plan_outputs(site, theme)
+        feed_reads: set[str] = set()
+        tools = plan.Tools(
+            renderer=render.Renderer(site, theme, memo.state.templates),
+            feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
+            feed_reads=feed_reads,
+            digests=deps.Digests(config, site, theme.fingerprints()),
+        )
+        clear_the_way(output_dir, (o.path for o in planned.outputs))
+        rendering = memo.render(planned.outputs, tools, output_dir, workers)
+        index = indexing.outputs()
+    finally:
+        indexing.stop()
+    clear_the_way(output_dir, (o.path for o in index))
+    whole = plan.with_index(planned, index, config.compress)
+    rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers))
+    return _Made(whole, tools, rendering)
 
 
 _ERROR_KINDS: dict[str, type[SitegenError]] = {

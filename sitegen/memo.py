@@ -51,6 +51,17 @@ class Rendering:
     staged: dict[str, Staged] = field(default_factory=dict)
     """The files rendered and written beside their place, waiting to be published."""
 
+    def add(self, other: Rendering) -> None:
+        """Take in what rendering other outputs did."""
+        self.records |= other.records
+        self.written = sorted(self.written + other.written)
+        self.unchanged += other.unchanged
+        self.rendered += other.rendered
+        self.failed += other.failed
+        self.unmade += other.unmade
+        self.errors += other.errors
+        self.staged |= other.staged
+
 
 class Memo:
     """The last build's results, and this build's, for one site."""

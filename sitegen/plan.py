@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deps, urls
-from .cache import FileRecord, ImageRecord, OutputRecord
+from .cache import FileRecord, ImageRecord
 from .errors import OutputError, SitegenError, line_of
 from .images import HASHED
 from .model import Article, Page, Site
@@ -259,10 +259,10 @@ class Plan:
     """The aliases that get no redirect, a live file being there (redirects.shadowed_warnings)."""
 
 
-def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | None = None) -> Plan:
-    """The plan of the site's output. ``made``: the last build's records of the search
-    index's files still as it wrote them."""
-    from . import feeds, images, search
+def plan_outputs(site: Site, theme: Theme) -> Plan:
+    """The plan of the site's output, but for the search index's files (``with_index``),
+    which Pagefind names as it makes them: their folder is kept for them."""
+    from . import feeds, images
     from . import site as site_mod
     from .redirects import LISTS
 
@@ -281,7 +281,6 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
     linked = images.unique_linked(record for article in site.articles for record in article.attachments)
     outputs += [LinkedOutput(images.linked_path(record), record) for record in linked]
-    outputs += search.plan_index(site, made or {})
     # The redirect lists come after the redirects they list, but their places are taken now;
     # the site's own root files, last, yield to every file the site makes, its manifest and
     # compressed copies included.
@@ -295,12 +294,28 @@ def plan_outputs(site: Site, theme: Theme, made: Mapping[str, OutputRecord] | No
     redirect_outputs, shadowed = _redirects(site, kept)
     kept += redirect_outputs
     planned = _with_compressed(kept) if site.config.compress else kept
-    # One output per path: of two, one's staged file would be lost (its temp file left in
-    # the output folder for good) and the other published twice. A bug, never an input's.
+    return Plan(_once(planned), errors, collided, shadowed)
+
+
+def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
+    """``planned`` with the search index's files (search.Indexing.outputs), and their
+    compressed copies with ``compress``: in the index's own folder, which ``plan_outputs``
+    kept for them, so they take no other file's place."""
+    from .search import BUNDLE
+
+    if any(not o.path.startswith(BUNDLE) for o in index):
+        raise AssertionError("a file of the search index outside its folder")
+    return Plan(_once(planned.outputs + (_with_compressed(index) if compress else index)), planned.errors, planned.collided, planned.shadowed)
+
+
+def _once(planned: list[Output]) -> list[Output]:
+    """``planned``, checked to hold one output per path: of two, one's staged file would be
+    lost (its temp file left in the output folder for good) and the other published twice.
+    A bug, never an input's."""
     if len({o.path for o in planned}) != len(planned):
         twice = sorted(path for path, n in Counter(o.path for o in planned).items() if n > 1)
         raise AssertionError(f"planned more than once: {', '.join(twice)}")
-    return Plan(planned, errors, collided, shadowed)
+    return planned
 
 
 def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
@@ -357,11 +372,12 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     if site.config.compress:  # nor a compressed copy's (a server would send it as the page)
         files.update((o.path, o) for o in _with_compressed(list(live)))
     folders = {folder for o in live for folder in _folders(o.path)}
+    reserved = _kept_folders()
     moved: list[redirects.Move] = []
     shadowed: list[Shadowed] = []
     for move in redirects.moves(site):
         path = output_file(move.path)
-        winner = _hashed_folder(path) or _in_the_way(path, files, folders)
+        winner = _kept_folder(path, reserved) or _in_the_way(path, files, folders)
         if winner is None:
             moved.append(move)
         elif move.path in move.target.aliases:
@@ -402,11 +418,21 @@ def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str], paren
     return next((folder for folder in (_folders(path) if parents is None else parents) if folder in files), None)
 
 
-def _hashed_folder(path: str) -> str | None:
-    """The folder ``path`` is in (``images/``) if only files named by their content's hash
-    may be there (images.HASHED): hosts keep those for a year, so any other file there would
-    stay as it was for a year after it changed."""
-    return path[: path.index("/") + 1] if path.startswith(HASHED) else None
+def _kept_folders() -> dict[str, str]:
+    """The folders only some of the site's own files may be in, with why: those of files
+    named by their content's hash (images.HASHED), which hosts keep a year, so any other
+    file there would stay as it was for a year after it changed; and the search index's,
+    whose files are planned once Pagefind has named them (``with_index``)."""
+    from .search import BUNDLE
+
+    hashed = "which only the site's own files named by their hash go in (hosts keep them a year)"
+    return {**dict.fromkeys(HASHED, hashed), BUNDLE: "which only the search index goes in"}
+
+
+def _kept_folder(path: str, kept: Mapping[str, str]) -> str | None:
+    """The folder of ``kept`` that ``path`` is in, if any."""
+    folder = path[: path.find("/") + 1]
+    return folder if folder in kept else None
 
 
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError], list[Article]]:
@@ -419,29 +445,29 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     folders: set[str] = set()
     errors: list[SitegenError] = []
     collided: list[Article] = []
+    reserved = _kept_folders()
     # Stable sort: everything that is not an article page claims its path first, then the
     # articles, then the site's root files, which yield to every file the site makes.
     for output in sorted(outputs, key=lambda o: 2 if isinstance(o, RootFile) else int(o.owner is not None)):
         parents = _folders(output.path)
         taken = _in_the_way(output.path, kept, folders, parents)
-        if not isinstance(output, (ImageOutput, LinkedOutput)):
-            taken = _hashed_folder(output.path) or taken
+        if not isinstance(output, (ImageOutput, LinkedOutput)):  # named by their hash
+            taken = _kept_folder(output.path, reserved) or taken
         if taken is None:
             kept[output.path] = output
             folders.update(parents)
         else:
             owner = output.owner
-            hashed = f"/{taken}, which only the site's own files named by their hash go in (hosts keep them a year)"
             if isinstance(output, RootFile):
-                if taken in HASHED:
-                    said = f"not copied: it would be in {hashed}"
+                if taken in reserved:
+                    said = f"not copied: it would be in /{taken}, {reserved[taken]}"
                 elif taken == output.path:
                     said = f"not copied: the site makes /{taken} itself (to change one of its pages, edit its template: README, Templates)"
                 else:
                     said = f"not copied: the site has /{taken} as a {'folder' if taken.endswith('/') else 'file'}"
                 errors.append(OutputError(output.origin, said))
                 continue
-            clash = f"its page would be in {hashed}" if taken in HASHED else f"its page would overwrite /{taken}, which the site needs"
+            clash = f"its page would be in /{taken}, {reserved[taken]}" if taken in reserved else f"its page would overwrite /{taken}, which the site needs"
             if owner is None:
                 errors.append(OutputError(output.path, f"{clash}; change 'slug'"))
                 continue

@@ -37,7 +37,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,8 +152,8 @@ class Pagefind:
 
 class SearchIndex:
     """One part of the index: its articles, their digest, and Pagefind's bundle for them in
-    ``folder``, made the first time it is asked for (at most once per process: a failure is
-    kept too)."""
+    ``folder``, made once: Pagefind is started by ``start`` (or by the first ``files``) and
+    waited for by ``files`` (a failure is kept too)."""
 
     def __init__(self, folder: str, articles: tuple[Article, ...], language: str, pagefind: Pagefind) -> None:
         self.folder = folder
@@ -163,6 +162,7 @@ class SearchIndex:
         self.executable = pagefind.executable
         self._files: dict[str, bytes] | None = None
         self._error = pagefind.error
+        self._run: Running | None = None
         self.articles = articles
         # What the documents are made from, not the documents: those are made only when
         # Pagefind is to run (reading the text of 10,000 articles to key them took 2 s).
@@ -170,17 +170,34 @@ class SearchIndex:
         # them, every field of a Searchable among it (walking 10,000 Searchables took 0.16 s).
         self.digest = deps.value_digest("search part", pagefind.version, language, articles)
 
-    def files(self) -> dict[str, bytes]:
-        """The bundle: output path -> bytes. Raises OutputError when Pagefind fails."""
-        if self._error is not None:
-            raise self._error
-        if self._files is None:
+    def start(self) -> None:
+        """Start Pagefind on the part's documents, unless it ran already: it works in a
+        process of its own while this one goes on (``files`` waits for it)."""
+        if self._files is None and self._error is None and self._run is None:
             try:
-                self._files = run_pagefind(self.executable, documents((Searchable.of(article) for article in self.articles), self.language), self.folder)
+                self._run = Running(self.executable, documents((Searchable.of(article) for article in self.articles), self.language), self.folder)
             except OutputError as e:
                 self._error = e
-                raise
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle: output path -> bytes. Raises OutputError when Pagefind fails."""
+        self.start()
+        if self._run is not None:
+            run, self._run = self._run, None
+            try:
+                self._files = run.files()
+            except OutputError as e:
+                self._error = e
+        if self._error is not None:
+            raise self._error
+        assert self._files is not None
         return self._files
+
+    def stop(self) -> None:
+        """End a Pagefind run still going (the build failed or was interrupted meanwhile)."""
+        if self._run is not None:
+            run, self._run = self._run, None
+            run.stop()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,35 +233,51 @@ def _entry_key(index: SearchIndex, keys: Mapping[str, str]) -> str:
     return deps.value_digest("search", index.digest, sorted((path, key) for path, key in keys.items() if path != index.entry))
 
 
-def plan_index(site: Site, made: Mapping[str, OutputRecord]) -> list[Output]:
-    """The files of the search index (none when search is off or there is nothing to
-    index). ``made``: the last build's records of files of ``BUNDLE`` still as it wrote them."""
-    # Pagefind's own files, not the compressed copies the plan adds to some of them.
-    known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
-    found = parts(site)
-    pagefind = Pagefind.find() if found else Pagefind("", "")
-    indexes = {folder: SearchIndex(folder, articles, site.config.language, pagefind) for folder, articles in found.items()}
-    last = {folder: {path: key for path, key in known.items() if path.startswith(folder)} for folder in indexes}
-    _index_side_by_side([index for folder, index in indexes.items() if not _as_last_built(index, last[folder])])
-    outputs: list[Output] = []
-    for folder, index in indexes.items():
-        outputs += _plan_part(index, last[folder])
-    return outputs
+class Indexing:
+    """The search index of ``site`` being made. Pagefind starts on the parts to index again
+    as soon as the site is known, a few at a time, one process per CPU (each run uses one
+    core: a clean build of 10,000 articles ran ten, one after another, for 23 s), and works
+    while the build plans and renders every other file: reindexing an edited article's part
+    (1.6 s) took as long as the rest of the build. ``outputs`` waits for the runs and plans
+    the index's files. ``made``: the last build's records of files of ``BUNDLE`` still as it
+    wrote them."""
 
+    def __init__(self, site: Site, made: Mapping[str, OutputRecord]) -> None:
+        # Pagefind's own files, not the compressed copies the plan adds to some of them.
+        known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
+        found = parts(site)
+        pagefind = Pagefind.find() if found else Pagefind("", "")
+        self.indexes = [SearchIndex(folder, articles, site.config.language, pagefind) for folder, articles in found.items()]
+        self.last = {index.folder: {path: key for path, key in known.items() if path.startswith(index.folder)} for index in self.indexes}
+        self._queue = [index for index in self.indexes if not _as_last_built(index, self.last[index.folder])]
+        self._running: list[SearchIndex] = []
+        self._start(default_jobs())
 
-def _index_side_by_side(indexes: list[SearchIndex]) -> None:
-    """Run Pagefind for ``indexes`` a few at a time, one process per CPU: each run uses one
-    core (a clean build of 10,000 articles ran ten, one after another, for 23 s). The
-    bundles are kept by each index, which ``_plan_part`` then asks; errors wait for it."""
-    if len(indexes) < 2:
-        return
+    def _start(self, room: int) -> None:
+        while self._queue and len(self._running) < room:
+            index = self._queue.pop(0)
+            index.start()
+            self._running.append(index)
 
-    def run(index: SearchIndex) -> None:
-        with contextlib.suppress(OutputError):
-            index.files()
+    def outputs(self) -> list[Output]:
+        """The files of the index (none when search is off or there is nothing to index),
+        once every part's Pagefind run has ended."""
+        room = len(self._running)
+        while self._running:
+            with contextlib.suppress(OutputError):  # said by the part's entry (_plan_part)
+                self._running.pop(0).files()
+            self._start(room)
+        outputs: list[Output] = []
+        for index in self.indexes:
+            outputs += _plan_part(index, self.last[index.folder])
+        return outputs
 
-    with ThreadPoolExecutor(min(len(indexes), default_jobs())) as pool:
-        list(pool.map(run, indexes))
+    def stop(self) -> None:
+        """End the runs still going: the build ended without asking for the index."""
+        for index in self._running:
+            index.stop()
+        self._running = []
+        self._queue = []
 
 
 def _as_last_built(index: SearchIndex, known: dict[str, str]) -> bool:
@@ -272,39 +305,64 @@ def _plan_part(index: SearchIndex, known: dict[str, str]) -> list[Output]:
     return [IndexFile(path, index, key) for path, key in sorted(keys.items())]
 
 
-def run_pagefind(executable: str, docs: Iterable[tuple[str, str]], folder: str) -> dict[str, bytes]:
-    """Index ``docs`` (file name, HTML) with Pagefind in a temporary folder; its bundle by
-    output path under ``folder``. Raises OutputError naming the folder when Pagefind fails."""
-    _remove_leftovers()
-    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-", dir=scratch_root()) as tmp:
-        root = Path(tmp)
-        site = root / "site"
-        site.mkdir()
-        for name, text in docs:
-            (site / name).write_text(text, encoding="utf-8")
-        # In a folder of its own, with none of the PAGEFIND_* settings of the environment:
-        # a pagefind.yml or a variable left around must not change the index.
-        environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+class Running:
+    """Pagefind indexing ``docs`` (file name, HTML) in a scratch folder of its own, in a
+    process started at once; ``files`` waits for it and reads its bundle."""
+
+    def __init__(self, executable: str, docs: Iterable[tuple[str, str]], folder: str) -> None:
+        self.folder = folder
+        _remove_leftovers()
+        self._scratch = tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-", dir=scratch_root())
+        root = Path(self._scratch.name)
         try:
-            done = subprocess.run(
-                [executable, "--site", "site", "--output-path", "bundle", "--silent"],
-                cwd=root, env=environment, capture_output=True, check=False,
-            )  # fmt: skip
+            site = root / "site"
+            site.mkdir()
+            for name, text in docs:
+                (site / name).write_text(text, encoding="utf-8")
+            # In a folder of its own, with none of the PAGEFIND_* settings of the environment:
+            # a pagefind.yml or a variable left around must not change the index. What it
+            # says goes to a file, not a pipe: nobody reads a pipe while the build goes on,
+            # and a full one would stop Pagefind.
+            environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+            with open(root / "said", "wb") as said:
+                self._process = subprocess.Popen(
+                    [executable, "--site", "site", "--output-path", "bundle", "--silent"],
+                    cwd=root, env=environment, stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT,
+                )  # fmt: skip
         except OSError as e:
+            self._scratch.cleanup()
             raise OutputError(folder, f"Pagefind could not be run ({executable}): {e.strerror or e}") from e
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise OutputError(folder, f"Pagefind failed (exit status {done.returncode}): {' '.join(said[-3:]) or 'no message'}")
-        bundle = root / "bundle"
-        files = {
-            folder + path.relative_to(bundle).as_posix(): path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file() and path.relative_to(bundle).as_posix() not in _UNUSED
-        }
-    try:
-        return canonical(files, folder)
-    except ValueError as e:
-        raise OutputError(folder, f"Pagefind wrote an index sitegen cannot read: {e}") from e
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle by output path under ``folder``. Raises OutputError naming the folder
+        when Pagefind fails."""
+        root = Path(self._scratch.name)
+        try:
+            status = self._process.wait()
+            if status != 0:
+                said = (root / "said").read_bytes().decode("utf-8", "replace").strip().splitlines()
+                raise OutputError(self.folder, f"Pagefind failed (exit status {status}): {' '.join(said[-3:]) or 'no message'}")
+            bundle = root / "bundle"
+            files = {
+                self.folder + path.relative_to(bundle).as_posix(): path.read_bytes()
+                for path in sorted(bundle.rglob("*"))
+                if path.is_file() and path.relative_to(bundle).as_posix() not in _UNUSED
+            }
+        except OSError as e:
+            raise OutputError(self.folder, f"Pagefind's index could not be read: {e.strerror or e}") from e
+        finally:
+            self._scratch.cleanup()
+        try:
+            return canonical(files, self.folder)
+        except ValueError as e:
+            raise OutputError(self.folder, f"Pagefind wrote an index sitegen cannot read: {e}") from e
+
+    def stop(self) -> None:
+        """End the run, its scratch folder removed."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
+        self._process.wait()
+        self._scratch.cleanup()
 
 
 # ---- one bundle for the same documents -----------------------------------------------

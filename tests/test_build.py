@@ -406,11 +406,16 @@ def test_an_article_needing_a_folder_where_the_site_has_a_file_is_the_same_error
     assert (site / "output" / taken).is_file() and (site / "output" / fine / "index.html").is_file()
 
 
-@pytest.mark.parametrize("folder", ["images", "files"])
-def test_nothing_but_files_named_by_their_hash_goes_in_the_folders_hosts_keep_for_a_year(make_site: MakeSite, runner: CliRunner, folder: str) -> None:
+HASHED = "which only the site's own files named by their hash go in (hosts keep them a year)"
+
+
+@pytest.mark.parametrize(("folder", "why"), [("images", HASHED), ("files", HASHED), ("pagefind", "which only the search index goes in")])
+def test_nothing_but_its_own_files_goes_in_the_folders_kept_for_them(make_site: MakeSite, runner: CliRunner, folder: str, why: str) -> None:
     """_headers tells hosts to keep everything in images/ and files/ a year unasked: an
     article page there (slug "images", permalink "{slug}/"), an alias's redirect or a root
-    file would have stayed as it was for a year after it changed."""
+    file would have stayed as it was for a year after it changed. The search index's
+    files are planned once Pagefind has named them, after every other: none may be in
+    their folder."""
     content = {
         "a.md": article_md("Pictures", slug=folder),
         "b.md": article_md("Fine", slug="fine", date="2024-05-02T09:00:00+00:00").replace("title:", f"aliases: [{folder}/old]\ntitle:", 1),
@@ -423,11 +428,13 @@ def test_nothing_but_files_named_by_their_hash_goes_in_the_folders_hosts_keep_fo
     said = [line for line in result.output.splitlines() if line.startswith(("error: ", "warning: "))]
     source = site / "content" / "a.md"
     line = source.read_text().splitlines().index(f"slug: {folder}") + 1
-    hashed = f"/{folder}/, which only the site's own files named by their hash go in (hosts keep them a year)"
+    hashed = f"/{folder}/, {why}"
     assert f"error: {source}:{line}: its page would be in {hashed}: left out of the site; change 'slug'" in said
     assert f"error: {site / 'templates' / 'public' / folder / 'logo.txt'}: not copied: it would be in {hashed}" in said
     assert f"warning: {site / 'content' / 'b.md'}:2: aliases: no redirect from '{folder}/old/': the site's own '{folder}/' is there and wins; remove the alias" in said
-    assert not (site / "output" / folder).exists()
+    kept = site / "output" / folder
+    assert not any((kept / name).exists() for name in ("index.html", "logo.txt", "old"))
+    assert not kept.exists() or {p.name for p in kept.iterdir()} == {"1"}  # the search index's one part
     assert (site / "output" / "fine" / "index.html").is_file()
     assert b"Pictures" not in (site / "output" / "atom.xml").read_bytes()
 

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,7 @@ from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
-from sitegen import parallel, search
+from sitegen import parallel, render, search
 from sitegen.build import BuildReport, build
 from sitegen.output import MANIFEST
 
@@ -72,14 +71,14 @@ def built(report: BuildReport) -> BuildReport:
 def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many documents each Pagefind run of the test indexed."""
     runs: list[int] = []
-    real = search.run_pagefind
 
-    def counted(executable: str, docs: Any, folder: str) -> dict[str, bytes]:
-        docs = list(docs)
-        runs.append(len(docs))
-        return real(executable, docs, folder)
+    class Counted(search.Running):
+        def __init__(self, executable: str, docs: Any, folder: str) -> None:
+            docs = list(docs)
+            runs.append(len(docs))
+            super().__init__(executable, docs, folder)
 
-    monkeypatch.setattr(search, "run_pagefind", counted)
+    monkeypatch.setattr(search, "Running", Counted)
     return runs
 
 
@@ -267,10 +266,10 @@ def test_when_pagefind_fails_the_last_index_stays(make_site: MakeSite, monkeypat
     out = site / "output"
     first = bundle(out)
 
-    def broken(executable: str, docs: Any, folder: str) -> dict[str, bytes]:
+    def broken(executable: str, docs: Any, folder: str) -> search.Running:
         raise search.OutputError(folder, "Pagefind failed (exit status 1): no space")
 
-    monkeypatch.setattr(search, "run_pagefind", broken)
+    monkeypatch.setattr(search, "Running", broken)
     (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
     report = build(site, jobs=1)
     assert [str(e) for e in report.errors] == ["pagefind/1: Pagefind failed (exit status 1): no space"]
@@ -502,29 +501,89 @@ def test_the_search_page_is_published_after_the_parts_it_names(make_site: MakeSi
     assert max(at[p] for p in order if p.endswith(".html")) < min(at[p] for p in ("atom.xml", "rss.xml", "feed.json"))
 
 
+def test_pagefind_works_while_the_other_files_are_rendered(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reindexing an edited article's part took as long as the rest of the build, one
+    after the other: Pagefind now starts before any page is rendered and is waited for
+    after, and its process ends before the build does."""
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    events: list[str] = []
+    runs: list[search.Running] = []
+
+    class Watched(search.Running):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            events.append("pagefind started")
+            runs.append(self)
+
+        def files(self) -> dict[str, bytes]:
+            events.append("pagefind waited for")
+            return super().files()
+
+    rendered = render.Renderer.render
+
+    def watched(self: render.Renderer, page: Any) -> Any:
+        events.append("page rendered")
+        return rendered(self, page)
+
+    monkeypatch.setattr(search, "Running", Watched)
+    monkeypatch.setattr(render.Renderer, "render", watched)
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    report = built(build(site, jobs=1))
+    assert events[0] == "pagefind started" and events.index("pagefind waited for") > events.index("page rendered")
+    assert [run._process.returncode for run in runs] == [0]
+    assert any(r["content"].startswith("The vote was tied") for r in fragments(site / "output"))
+    assert "2024/05/council/index.html" in report.written.written
+
+
+def test_a_build_that_fails_while_pagefind_works_ends_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted (Ctrl-C) or failed while Pagefind indexes: no Pagefind is left running,
+    and its scratch folder, a copy of every article of the part, goes."""
+    site = make_site(content=ARTICLES)
+    runs: list[search.Running] = []
+
+    class Watched(search.Running):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            runs.append(self)
+
+    def interrupted(self: render.Renderer, page: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(search, "Running", Watched)
+    monkeypatch.setattr(render.Renderer, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, jobs=1)
+    assert len(runs) == 1 and runs[0]._process.returncode is not None
+    assert not Path(runs[0]._scratch.name).exists()
+
+
 def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind runs for several parts at once (one process per CPU): the same bundles as one
     run after another, and the runs overlap where there are CPUs for them."""
     monkeypatch.setattr(search, "PART_SIZE", 1)
     site = make_site(content=ARTICLES)
-    running, overlapped, lock = [0], [0], threading.Lock()
-    run_pagefind = search.run_pagefind
+    running, overlapped = [0], [0]
 
-    def counted(*args: Any) -> dict[str, bytes]:
-        with lock:
+    class Counted(search.Running):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
             running[0] += 1
             overlapped[0] = max(overlapped[0], running[0])
-        try:
-            return run_pagefind(*args)
-        finally:
-            with lock:
+
+        def files(self) -> dict[str, bytes]:
+            try:
+                return super().files()
+            finally:
                 running[0] -= 1
 
-    monkeypatch.setattr(search, "run_pagefind", counted)
+    monkeypatch.setattr(search, "Running", Counted)
     built(build(site, output_dir=tmp_path / "side-by-side", jobs=1))
-    assert overlapped[0] == min(3, parallel.default_jobs())
-    monkeypatch.setattr(search, "_index_side_by_side", lambda indexes: None)
+    assert overlapped[0] == min(3, parallel.default_jobs()) and running[0] == 0
+    monkeypatch.setattr(search, "default_jobs", lambda: 1)
+    overlapped[0] = 0
     built(build(site, output_dir=tmp_path / "one-by-one", jobs=1))
+    assert overlapped[0] == 1
     side, one = (sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file()) for name in ("side-by-side", "one-by-one"))
     assert side == one and any(str(p).startswith("pagefind/3/") for p in side)
     for path in side:
