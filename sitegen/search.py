@@ -202,7 +202,7 @@ class SearchIndex:
 
 @dataclass(frozen=True, slots=True)
 class IndexFile(Output):
-    """One file of a part of the search index, with its key (see ``plan_index``)."""
+    """One file of a part of the search index, with its key (see ``_plan_part``)."""
 
     index: SearchIndex = field(compare=False)
     stored_key: str = ""
