@@ -4,12 +4,17 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, no_hang
+from hypothesis import given
+from hypothesis import strategies as st
 
+from sitegen import urls
 from sitegen.build import build
-from sitegen.check import check_output
+from sitegen.check import _Folder, _site_path, check_output
 from sitegen.cli import main
 from sitegen.config import Config
 
@@ -303,3 +308,42 @@ def test_a_site_built_for_another_address_is_said_to_be_so_before_its_broken_lin
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     own = runner.invoke(main, ["check", "--site", str(site)])
     assert own.exit_code == 0 and "note: " not in own.output, own.output
+
+
+_PAGES = st.sampled_from(["https://example.org/news/", "https://example.org/news/2024/05/a/", "http://other.example/x/y", "https://example.org/news/feeds/archive/1.xml"])
+_TARGETS = st.one_of(
+    st.sampled_from(["/news/", "/news/a/", "/x", "//cdn.example/a.js", "a/", "../b/", "?q=1", "#top", "https://example.org/news/c/", "mailto:a@b", ""]),
+    st.text(alphabet="/.?#:ab%", max_size=8),
+)
+
+
+@given(st.lists(st.tuples(_PAGES, _TARGETS), max_size=30))
+def test_a_link_worked_out_once_for_many_pages_is_what_each_page_makes_of_it(links: list[tuple[str, str]]) -> None:
+    """check._Folder.resolve remembers root-relative links across pages (a site's 450,000
+    links were most of `sitegen check`'s time): each answer is still the page's own."""
+    site = urls.Urls("https://example.org/news/")
+    folder = _Folder(Path("."))
+    for page, target in links:
+        try:
+            absolute = urljoin(page, target)
+            expected = (absolute, urlsplit(absolute), _site_path(absolute, site))
+        except ValueError:
+            with pytest.raises(ValueError):
+                folder.resolve(page, target, site)
+            continue
+        assert folder.resolve(page, target, site) == expected
+
+
+def test_check_reads_each_linked_file_once_and_still_refuses_a_link_out_of_the_folder(make_site: MakeSite, tmp_path: Path) -> None:
+    """Files are looked up once for all the links to them; a link to a file the output
+    folder holds through a symbolic link to outside it is still said to leave the site."""
+    site = built(make_site)
+    out = site / "output"
+    outside = tmp_path / "outside.html"
+    outside.write_text("<p>secret</p>")
+    (out / "away.html").symlink_to(outside)
+    page = out / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<a href="/news/away.html">away</a><a href="/news/away.html#x">again</a></body>'))
+    said = [str(p) for p in check_output(out, Config(base_url="https://example.org/news/")) if p.path == "index.html"]
+    assert "index.html: link to '/news/away.html' leaves the site" in said
+    assert "index.html: link to '/news/away.html#x' leaves the site" in said
