@@ -338,7 +338,11 @@ class Running:
         when Pagefind fails."""
         root = Path(self._scratch.name)
         try:
-            status = self._process.wait()
+            try:
+                status = self._process.wait()
+            except BaseException:  # interrupted (Ctrl-C): Pagefind is not left running
+                self._process.kill()
+                raise
             if status != 0:
                 said = (root / "said").read_bytes().decode("utf-8", "replace").strip().splitlines()
                 raise OutputError(self.folder, f"Pagefind failed (exit status {status}): {' '.join(said[-3:]) or 'no message'}")
