@@ -622,6 +622,23 @@ def _archive_changes(before: Feed, after: Feed) -> tuple[list[Problem], list[Pro
             changed = [i for i in now if _on_site(before.entries.get(i), before.site) != _on_site(after.entries.get(i), after.site)]
             late = "readers that keep archives (RFC 5005) show the old version until they fetch it again"
             notes += [Problem(path, f"entry {i} ({after.entries[i].title}) corrected: {late}") for i in changed]
-            if not changed and kept == known and before.site == after.site:
+            if not changed and kept == known and before.site == after.site and _unlinked(data) != _unlinked(current):
                 notes.append(Problem(path, f"changed, its entries the same: {late}"))
     return problems, notes
+
+
+def _unlinked(data: bytes) -> bytes:
+    """An archive document (Atom or RSS) without its ``next-archive`` link, which the newest
+    gains when the next one is published (RFC 5005): nothing readers need to fetch again for."""
+    if data.lstrip()[:1] == b"{":
+        return data  # JSON Feed links backwards only
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return data
+    head = root if root.tag == f"{ATOM}feed" else root.find("channel")
+    if head is not None:
+        for link in head.findall(f"{ATOM}link"):
+            if link.get("rel") == "next-archive":
+                head.remove(link)
+    return bytes(etree.tostring(root))

@@ -10,9 +10,11 @@ out the oldest of those it may, and decides one set of entries for Atom, RSS and
 
 Archive documents are cut by order of first publication (the ledger's ``seq``): archive N
 holds numbers (N-1)*archive_size+1 to N*archive_size, and is published once the last of
-them is given. Its bytes then never change, unless one of its articles does or is taken
-down: a new or backdated article only ever lands in the subscription documents. Tag feeds
-have no archives: every article is in the site's, and a tag's history is on its pages.
+them is given. Its entries then never change, unless one of its articles does or is taken
+down: a new or backdated article only ever lands in the subscription documents. Its bytes
+change once more, when archive N+1 is published: only then does it link to it
+(``next-archive``), as RFC 5005 has it. Tag feeds have no archives: every article is in
+the site's, and a tag's history is on its pages.
 
 feedgen stamps the current time on every date left unset and prepends entries unless told
 otherwise, so every field here is set explicitly and entries are appended in order.
@@ -439,6 +441,8 @@ class Place:
     """The archive document's number; 0 for a subscription document."""
     newest: int = 0
     """For a subscription document, the number of the newest full archive (0: none yet)."""
+    followed: bool = False
+    """For an archive document, whether the next archive document is out."""
 
     def path(self, fmt: str) -> str:
         return archive_path(self.number, fmt) if self.number else ""
@@ -450,9 +454,11 @@ class Place:
         links = [("current", FORMATS[fmt])]
         if self.number > 1:
             links.append(("prev-archive", archive_path(self.number - 1, fmt)))
-        # The next archive's address is known before it exists, and linking to it from
-        # the start keeps this document's bytes unchanged when it appears.
-        links.append(("next-archive", archive_path(self.number + 1, fmt)))
+        # RFC 5005 (4): next-archive unless there is no following archive. The newest
+        # has none until the next is out: a link to it would lead readers paging through
+        # the archives to a 404. Its entries stay as they are; only this link is added.
+        if self.followed:
+            links.append(("next-archive", archive_path(self.number + 1, fmt)))
         return links
 
 
@@ -549,7 +555,9 @@ def plan_feeds(site: Site) -> list[FeedJob]:
             jobs.append(FeedJob(feed.path(fmt), fmt, feed, entries, required, place))
     for number, chunk in enumerate(chunks, start=1):
         archive = FeedSet("", f"{site.config.title} (archive {number})", "", (), site.feed_id)
-        place = Place(number=number)  # its links do not depend on how many archives there are
+        # Only the newest's links depend on how many archives there are: a new archive
+        # document changes the key (and the bytes) of the one before it, and no other.
+        place = Place(number=number, followed=number < len(chunks))
         for fmt in FORMATS:
             jobs.append(FeedJob(archive_path(number, fmt), fmt, archive, tuple(reversed(chunk)), place=place))
     return jobs

@@ -311,6 +311,15 @@ def test_a_correction_to_an_archived_article_passes_with_a_note(site: Path, agai
     assert "0 problems (3 notes)" in output
 
 
+def test_a_new_archive_document_passes_with_no_note(site: Path, against: Against) -> None:
+    """Archive 3 fills: archive 2, the newest until now, gains its next-archive link (RFC
+    5005), which is no change readers need to hear of."""
+    for i in (7, 8):
+        (site / "content" / f"s{i:02d}.md").write_text(story(i))
+    assert passed_with_notes(against()) == []
+    assert (site / "output" / "feeds/archive/3.xml").is_file()
+
+
 def _swap_seqs(site: Path, a: str, b: str) -> None:
     path = site / "content" / LEDGER_NAME
     ledger = json.loads(path.read_text())

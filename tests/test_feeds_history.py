@@ -229,10 +229,80 @@ def test_archives_hold_every_article_once_and_old_ones_never_change(make_site: M
         assert len(archived) == len(set(archived)) == 30
         assert set(subscription) | set(archived) == everything
         assert "urn:test:30" in subscription
-    assert {path: path.read_bytes() for path in full} == full  # full archives never change
+    # Full archives never change, but for the newest one's next-archive link, added once
+    # the next one is out (test_the_newest_archive_links_to_no_archive_before_it_is_out).
+    kept = {path: data for path, data in full.items() if path.name.startswith("1.")}
+    assert {path: path.read_bytes() for path in kept} == kept
     assert not (out / "feeds/archive/4.xml").exists()  # published once full, not before
     links = etree.parse(str(out / "feeds/archive/2.xml")).xpath("/a:feed/a:link[@rel='next-archive']/@href", namespaces={"a": ATOM_NS})
     assert links == [base + "feeds/archive/3.xml"]
+
+
+def _history_links(path: Path) -> dict[str, list[str]]:
+    """rel -> hrefs of the RFC 5005 links of one feed document (``prev-archive``,
+    ``next-archive``, ``current``); for JSON Feed, its ``next_url``."""
+    if path.suffix == ".json":
+        next_url = json.loads(path.read_text()).get("next_url")
+        return {"next_url": [next_url]} if next_url else {}
+    root = etree.parse(str(path)).getroot()
+    head = root if root.tag == f"{{{ATOM_NS}}}feed" else root.find("channel")
+    assert head is not None, path
+    found: dict[str, list[str]] = {}
+    for link in head.findall(f"{{{ATOM_NS}}}link"):
+        if link.get("rel") in ("prev-archive", "next-archive", "current"):
+            found.setdefault(link.get("rel", ""), []).append(link.get("href", ""))
+    return found
+
+
+def test_the_newest_archive_links_to_no_archive_before_it_is_out(make_site: MakeSite, tmp_path: Path) -> None:
+    """RFC 5005 (4): an archive document links to the next one unless there is none. A link
+    from the newest to the next, not there yet, is a 404 to a reader paging through; once
+    the next is out, an incremental build adds the link, as a clean build does."""
+    base = "https://example.org/"
+    site = make_site(content=stories(7), config=f'base_url = "{base}"\nfeed_size = 2\narchive_size = 3\n')
+    assert build(site).ok
+    out = site / "output"
+
+    def every_link_leads_to_a_document() -> dict[str, dict[str, list[str]]]:
+        documents = [out / name for name in ("atom.xml", "rss.xml", "feed.json")]
+        documents += [p for p in (out / "feeds" / "archive").iterdir() if p.suffix not in (".gz", ".br")]
+        found = {}
+        for path in sorted(documents):
+            found[path.relative_to(out).as_posix()] = links = _history_links(path)
+            for rel, hrefs in links.items():
+                for href in hrefs:
+                    assert href.startswith(base) and (out / href.removeprefix(base)).is_file(), f"{path.name}: {rel} {href} leads nowhere"
+        return found
+
+    links = every_link_leads_to_a_document()
+    for name in ("2.xml", "2.rss.xml"):  # the newest: no next-archive yet
+        assert "next-archive" not in links[f"feeds/archive/{name}"], name
+    assert links["feeds/archive/1.xml"]["next-archive"] == [base + "feeds/archive/2.xml"]
+    assert links["feeds/archive/1.rss.xml"]["next-archive"] == [base + "feeds/archive/2.rss.xml"]
+    untouched = ("1.xml", "1.rss.xml", "1.json", "2.json")  # JSON Feed links backwards only
+    before = {name: (out / "feeds/archive" / name).read_bytes() for name in untouched}
+    entries_before = {name: entry_ids(out / "feeds/archive" / name) for name in ("2.xml", "2.rss.xml")}
+
+    for name, text in stories(2, start=7).items():  # archive 3 fills
+        (site / "content" / name).write_text(text)
+    assert build(site).ok
+    links = every_link_leads_to_a_document()
+    assert links["feeds/archive/2.xml"]["next-archive"] == [base + "feeds/archive/3.xml"]
+    assert links["feeds/archive/2.rss.xml"]["next-archive"] == [base + "feeds/archive/3.rss.xml"]
+    assert "next-archive" not in links["feeds/archive/3.xml"] and "next-archive" not in links["feeds/archive/3.rss.xml"]
+    assert {name: entry_ids(out / "feeds/archive" / name) for name in entries_before} == entries_before  # its entries stay
+    assert {name: (out / "feeds/archive" / name).read_bytes() for name in untouched} == before
+
+    # A clean build of the same sources (the ledger is in content/) makes the same bytes.
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "content", clean / "content")
+    shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
+    (clean / "seeds").mkdir()
+    assert build(clean).ok
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(clean / "output") for p in (clean / "output").rglob("*") if p.is_file())
+    for rel in files:
+        assert (clean / "output" / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
 _text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
