@@ -295,7 +295,13 @@ def _site_that_renders(
         gone = {a.id for a in (*left_out, *collided)}
         history = history_of([a for a in articles if a.id not in gone])
         site = site_mod.build_site(
-            history.articles, config, feed_id=history.feed_id, last_seq=history.last_seq, latest_first=history.latest_first, listed=history.listed
+            history.articles,
+            config,
+            feed_id=history.feed_id,
+            last_seq=history.last_seq,
+            latest_first=history.latest_first,
+            listed=history.listed,
+            changed=history.changed,
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]

@@ -51,7 +51,8 @@ ICON = "static/icon.png"
 replaces it with a file of its own of that name in templates/)."""
 FH_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-# An empty feed still needs a date; a fixed one keeps the output reproducible.
+# The date of a feed that never held an article (a new site's): it has none to give, and
+# a fixed one keeps the output reproducible, as the clock would not.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -70,6 +71,10 @@ class FeedSet:
     name: str = ""
     """What the ledger lists its articles under (``tag:<slug>``, ``author:<slug>``); "" for
     the site's feed, which counts every article."""
+    changed: dt.datetime | None = None
+    """When what it lists last changed: the newest ``updated`` of every article ever
+    listed under it (the ledger's, taken-down ones included), else of its articles; None
+    for one that never listed any. The date of its feed documents when they have no entry."""
 
     def path(self, fmt: str) -> str:
         return self.prefix + FORMATS[fmt]
@@ -79,18 +84,27 @@ def feed_sets(site: Site) -> list[FeedSet]:
     """The site's subscription, then one per tag and one per author, by slug: those of the
     site's articles, and those the ledger has listed a published article under that none is
     now (``dormant``)."""
-    sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id)]
+    sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id, changed=_last_changed(site, "", site.articles))]
     tags = [(tag.slug, tag.name, urls.tag_path(tag.slug), articles) for tag, articles in site.tags]
     tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (tag.slug for tag, _ in site.tags))]
     for slug, shown, home, articles in sorted(tags, key=lambda t: t[0]):
         path, name = urls.tag_path(slug), "tag:" + slug
-        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=_derived_feed_id(site.feed_id, name), name=name))
+        feed_id, changed = _derived_feed_id(site.feed_id, name), _last_changed(site, name, articles)
+        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=feed_id, name=name, changed=changed))
     authors = [(author.slug, author.name, author.path, articles) for author, articles in site.authors]
     authors += [(slug, _author_name(site.config, slug), "", ()) for slug in dormant(site, "author", (a.slug for a, _ in site.authors))]
     for slug, shown, home, articles in sorted(authors, key=lambda t: t[0]):
         path, name = urls.author_path(slug), "author:" + slug
-        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=_derived_feed_id(site.feed_id, name), name=name))
+        feed_id, changed = _derived_feed_id(site.feed_id, name), _last_changed(site, name, articles)
+        sets.append(FeedSet(path, f"{site.config.title}: {shown}", home, articles, id=feed_id, name=name, changed=changed))
     return sets
+
+
+def _last_changed(site: Site, name: str, articles: Sequence[Article]) -> dt.datetime | None:
+    """``FeedSet.changed``: the ledger's date for ``name``, or without one (a site built
+    without its ledger) the newest ``updated`` of ``articles``."""
+    found = site.changed.get(name)
+    return found if found is not None else max((a.updated for a in articles), default=None)
 
 
 def dormant(site: Site, kind: str, live: Iterable[str]) -> list[str]:
@@ -236,10 +250,14 @@ class FeedWriter:
         # a new site's author is "": the site's name stands in, as in other generators.
         # An entry's own authors still come first with readers.
         fg.author({"name": _clean(self.author or config.title)})
-        updated = max((a.updated for a in entries), default=EPOCH)
+        # A feed left with no entries (its articles taken down, its tag dropped from them)
+        # says when it last changed, as far as the ledger knows: not 1970, nor the clock,
+        # which would change its bytes on every build.
+        quiet = feed.changed or EPOCH
+        updated = max((a.updated for a in entries), default=quiet)
         fg.updated(updated)
         fg.lastBuildDate(updated)
-        fg.pubDate(max((a.published for a in entries), default=EPOCH))
+        fg.pubDate(max((a.published for a in entries), default=quiet))
         if config.websub_hub:
             fg.link(href=config.websub_hub, rel="hub")
         fg.link(href=links.absolute(self_path), rel="self", type=self_type)
@@ -477,8 +495,10 @@ class FeedJob:
     place: Place = Place()
 
     def key_values(self) -> tuple[object, ...]:
-        # The feed set's full article list is not shown, only its entries.
-        return (self.path, self.fmt, self.feed.prefix, self.feed.title, self.feed.home, self.feed.id, self.entries, self.required, self.place)
+        # The feed set's full article list is not shown, only its entries; its last change
+        # only by a feed with none, as its date (the byte budget leaves at least one entry).
+        changed = None if self.entries else self.feed.changed
+        return (self.path, self.fmt, self.feed.prefix, self.feed.title, self.feed.home, self.feed.id, self.entries, self.required, self.place, changed)
 
 
 def archive_chunks(site: Site) -> list[tuple[Article, ...]]:

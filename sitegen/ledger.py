@@ -26,7 +26,8 @@ committed with the articles) shows readers the same history:
 - ``listed``: every tag and byline it has been listed under while out (``tag:<slug>``,
   ``author:<slug>``). A tag's or author's feed counts its newest from them, taken-down
   articles and dropped tags included, as the site's feed counts publication numbers: taking
-  down a tag's newest article (or its tag) brings back no older one to its subscribers.
+  down a tag's newest article (or its tag) brings back no older one to its subscribers. A
+  feed left with no entries is dated by the newest ``updated`` of those articles.
 
 The file also holds the site's permanent feed id, minted once.
 """
@@ -105,6 +106,9 @@ class History:
     listed: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """``tag:<slug>`` or ``author:<slug>`` -> the publication number of every article ever
     listed under it, taken-down ones included, newest first."""
+    changed: dict[str, dt.datetime] = field(default_factory=dict)
+    """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the newest ``updated`` of every
+    article ever listed under it, taken-down ones included: when its feed last changed."""
     warnings: tuple[str, ...] = ()
     once: tuple[str, ...] = ()
     """Those of ``warnings`` that tell of what this build did to the ledger (renumbered it,
@@ -595,8 +599,12 @@ def apply_ledger(
     firsts += [_parse(e.first, zone, EPOCH) for key, e in entries.items() if key not in shown and e.first]
     latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
-    listed = _numbers_listed(entries, [a for a in result if a.id not in entries])
-    history = History(result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, warnings=warnings)
+    previews = [a for a in result if a.id not in entries]
+    listed = _numbers_listed(entries, previews)
+    changed = _newest_updated(entries, result, previews, zone)
+    history = History(
+        result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, changed=changed, warnings=warnings
+    )
     return history, Ledger(feed_id, last_seq + 1, entries)
 
 
@@ -622,6 +630,29 @@ def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> d
         for name in _listed(article, None):
             found.setdefault(name, []).append(article.seq)
     return {name: tuple(sorted(numbers, reverse=True)) for name, numbers in sorted(found.items())}
+
+
+def _newest_updated(entries: dict[str, Entry], shown: Sequence[Article], previews: Sequence[Article], zone: dt.tzinfo) -> dict[str, dt.datetime]:
+    """``tag:<slug>``, ``author:<slug>`` and "" (the site) -> the newest ``updated`` of the
+    articles ever listed under it (``_numbers_listed``), taken-down ones included, and a
+    preview's drafts and future articles: the date of its feed once it has no entries left."""
+    dated = {a.id: a.updated for a in shown}  # worked out already: only taken-down ones are parsed
+    found: list[tuple[tuple[str, ...], dt.datetime]] = [(_listed(a, None), a.updated) for a in previews]
+    for key, entry in entries.items():
+        date = dated.get(key)
+        if date is None:
+            try:
+                date = dates.parse_date(entry.updated, zone)
+            except ValueError:
+                continue  # a hand edit: no date to go by
+        found.append((entry.listed, date))
+    newest: dict[str, dt.datetime] = {"": max(date for _, date in found)} if found else {}
+    for names, date in found:
+        for name in names:
+            known = newest.get(name)
+            if known is None or date > known:
+                newest[name] = date
+    return dict(sorted(newest.items()))
 
 
 _UNNUMBERED = Entry("", "", 0, "")

@@ -227,6 +227,10 @@ class Site:
     """``tag:<slug>`` or ``author:<slug>`` -> the publication numbers of every article ever
     listed under it, taken-down ones included, newest first (ledger.py): a tag's or
     author's feed counts its newest from them."""
+    changed: dict[str, dt.datetime] = field(default_factory=dict)
+    """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the newest ``updated`` of every
+    article ever listed under it, taken-down ones included (ledger.py): the date of its
+    feed once it has no entries left."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,9 +62,10 @@ def build_site(
     last_seq: int = 0,
     latest_first: dt.datetime | None = None,
     listed: Mapping[str, tuple[int, ...]] | None = None,
+    changed: Mapping[str, dt.datetime] | None = None,
 ) -> Site:
     """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq``,
-    ``latest_first`` and ``listed`` come from the ledger."""
+    ``latest_first``, ``listed`` and ``changed`` come from the ledger."""
     ordered = newest_first(articles)
     # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
     # every article then shows it, and the search index files it under it, so that the
@@ -99,7 +100,7 @@ def build_site(
     archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
     return Site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors,
-        feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}),
+        feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}), changed=dict(changed or {}),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import feedparser
@@ -293,16 +294,22 @@ def test_the_newest_archive_links_to_no_archive_before_it_is_out(make_site: Make
     assert {name: entry_ids(out / "feeds/archive" / name) for name in entries_before} == entries_before  # its entries stay
     assert {name: (out / "feeds/archive" / name).read_bytes() for name in untouched} == before
 
-    # A clean build of the same sources (the ledger is in content/) makes the same bytes.
-    clean = tmp_path / "clean"
-    shutil.copytree(site / "content", clean / "content")
-    shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
-    (clean / "seeds").mkdir()
-    assert build(clean).ok
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+def assert_same_as_a_clean_build(site: Path, scratch: Path) -> None:
+    """The site's output, built incrementally, is byte for byte what a clean build of its
+    sources (the ledger is in content/) makes in ``scratch``."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(site / "content", scratch / "content")
+    shutil.copy(site / "sitegen.toml", scratch / "sitegen.toml")
+    (scratch / "seeds").mkdir()
+    assert build(scratch).ok
+    out, clean = site / "output", scratch / "output"
     files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(clean / "output") for p in (clean / "output").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
     for rel in files:
-        assert (clean / "output" / rel).read_bytes() == (out / rel).read_bytes(), rel
+        assert (clean / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
 _text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
@@ -572,3 +579,46 @@ def test_a_tag_or_author_left_with_no_article_keeps_its_feeds(make_site: MakeSit
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     assert files(clean / "output") == files(out)
+
+
+def test_a_feed_left_with_no_entries_is_dated_when_it_last_changed(make_site: MakeSite, tmp_path: Path) -> None:
+    """A tag's or author's feed whose articles are all gone stays, empty. Its date is the
+    newest ``updated`` of the articles it held (the ledger knows those taken down), not
+    1970, nor the build's clock; an incremental build dates it as a clean build does."""
+    harbour = {"tags": "[Harbour]", "author": "Ann Lee"}
+    content = {
+        "a.md": article_md("Quay opens", date="2024-01-02T09:00:00+00:00", id="urn:test:a", **harbour),
+        "b.md": article_md("Ferry returns", date="2024-01-05T09:00:00+00:00", id="urn:test:b", **harbour),
+        "o.md": article_md("Elsewhere", date="2024-01-09T09:00:00+00:00", id="urn:test:o", tags="[Weather]"),
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    out = site / "output"
+    folders = [out / "tags" / "harbour", out / "authors" / "ann-lee"]
+
+    def dates_of(folder: Path) -> tuple[str, str, str]:
+        """(Atom updated, RSS lastBuildDate, RSS pubDate) of an empty feed, as RFC 3339."""
+        atom, rss = feedparser.parse((folder / "atom.xml").read_bytes()), feedparser.parse((folder / "rss.xml").read_bytes())
+        assert not atom.bozo and not rss.bozo and atom.entries == rss.entries == []
+        assert json_ids(folder / "feed.json") == []
+        shown = [time.strftime("%Y-%m-%dT%H:%M:%S", t) for t in (atom.feed.updated_parsed, rss.feed.updated_parsed, rss.feed.published_parsed)]
+        return shown[0], shown[1], shown[2]
+
+    (site / "content" / "a.md").unlink()  # taken down
+    (site / "content" / "b.md").unlink()  # the tag's, and the byline's, last article
+    assert build(site).ok
+    for folder in folders:
+        assert dates_of(folder) == ("2024-01-05T09:00:00",) * 3, folder
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+    # The feeds stay empty while their date moves with the ledger's, which an incremental
+    # build sees: the article back, under neither the tag nor the byline, then edited.
+    (site / "content" / "b.md").write_text(article_md("Ferry returns", date="2024-01-05T09:00:00+00:00", id="urn:test:b"))
+    assert build(site).ok
+    for folder in folders:
+        assert dates_of(folder) == ("2024-01-05T09:00:00",) * 3, folder
+    (site / "content" / "b.md").write_text(article_md("Ferry returns", date="2024-01-05T09:00:00+00:00", body="Edited.", id="urn:test:b"))
+    assert build(site).ok  # on 2026-01-01 (SOURCE_DATE_EPOCH)
+    for folder in folders:
+        assert dates_of(folder) == ("2026-01-01T00:00:00",) * 3, folder
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
