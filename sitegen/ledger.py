@@ -7,6 +7,8 @@ committed with the articles) shows readers the same history:
 
 - ``hash`` and ``updated``: the content hash and the date it was first seen with that hash.
   ``updated`` moves only when what a reader sees changes. Front matter ``updated`` wins.
+  Until the text changes once the article is out (``updated`` after ``first``), it is the
+  article's own date, and follows a corrected date: a date corrected alone is no update.
 - ``seq``: the order of first publication (1, 2, ...). Numbers are never reused; archive
   documents are cut by them (feeds.py), so a backdated article lands in the newest, not
   in an archive nobody reads again.
@@ -571,7 +573,7 @@ def apply_ledger(
         else:
             seq, next_seq = next_seq, next_seq + 1
             first = max(published, appearing) if appearing else published
-        updated = _updated(article, seen, published, zone)
+        updated = _updated(article, seen, published, first, zone)
         url = config.base_url + article.path
         known_urls = seen.urls if seen else ()
         former = tuple(u for u in known_urls if u != url)
@@ -676,14 +678,19 @@ def _numbered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], bool]:
     return fixed, True
 
 
-def _updated(article: Article, seen: Entry | None, published: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     if article.updated_in_front_matter:
         return max(article.updated, published)
     if seen is None:
         return max(article.updated, published)  # first sight: the article's own date
     before = _parse(seen.updated, zone, article.updated)
     if seen.hash == article.content_hash:
-        return max(before, published)
+        # Its text as readers have it. ``updated`` after ``first`` is a change they were
+        # shown once the article was out (an edit, dated when it was seen): it stands.
+        # Before that it is only the date the article had (as ``_first_dated`` reads it),
+        # and follows a corrected date, earlier as later: a date corrected alone is no
+        # update, and its page and feed entries would show it as one ("Updated ...").
+        return max(before, published) if before > first else published
     # Changed now, and after its last change: a clock behind the last build's (a CI machine's,
     # SOURCE_DATE_EPOCH from an older commit) must not move it back (RFC 4287 4.2.15: the
     # most recent change), which readers would not take for a change at all.

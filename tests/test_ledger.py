@@ -454,3 +454,74 @@ def test_an_entry_updated_never_goes_back_when_the_clock_does(make_site: MakeSit
     path.write_text(article_md("Story", date="2025-12-01T09:00:00+00:00", body="Edited three times."))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3 * 86400))  # and a clock ahead again
     assert build(site).ok and updated() == "2026-01-04T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("when", "date", "corrected", "again"),
+    [
+        ("on the site's first build", "2024-03-10T09:00:00+00:00", "2024-03-08T09:00:00+00:00", "2024-03-07T09:00:00+00:00"),
+        ("on a later build", "2025-12-31T20:00:00+00:00", "2025-12-31T08:00:00+00:00", "2025-12-30T08:00:00+00:00"),
+    ],
+)
+def test_a_date_corrected_earlier_is_no_update_but_an_edit_stays_one(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str, date: str, corrected: str, again: str
+) -> None:
+    """Until its text changes once it is out, an article's ``updated`` is only the date it
+    has: a date corrected alone, earlier as later, shows on its page and in its feed entries
+    as its date, never as "Updated". An edit is an update, whatever its date becomes."""
+    import feedparser
+    from lxml import html as lxml_html
+
+    other = {"o.md": article_md("Other", date="2024-01-01T09:00:00+00:00", id="urn:test:o")}
+    site = make_site(content=other, config=RENAMED_SITE)
+    article = site / "content" / "a.md"
+    if when == "on a later build":
+        assert build(site).ok  # the clock: 2026-01-01, when it first appears
+    article.write_text(article_md("Harbour", date=date, id="urn:test:a", slug="harbour"))
+    assert build(site).ok
+    page = site / "output" / date[:4] / date[5:7] / "harbour" / "index.html"
+
+    def shown() -> tuple[list[str], str, tuple[str, str], tuple[str, str], tuple[str, str]]:
+        """(the header's times, its text, the JSON-LD's, the Atom entry's and the JSON Feed
+        item's published and modified dates)."""
+        doc = lxml_html.fromstring(page.read_bytes())
+        data = json.loads(doc.xpath("//script[@type='application/ld+json']")[0].text)
+        atom = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+        assert not atom.bozo
+        entry = next(e for e in atom.entries if e.id == "urn:test:a")
+        item = next(i for i in json.loads((site / "output" / "feed.json").read_text())["items"] if i["id"] == "urn:test:a")
+        return (
+            doc.xpath("//header//time/@datetime"),
+            doc.xpath("//header/p[@class='meta']")[0].text_content(),
+            (data["datePublished"], data["dateModified"]),
+            (entry.published, entry.updated),
+            (item["date_published"], item["date_modified"]),
+        )
+
+    def same_as_a_clean_build() -> None:
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site / "content", clean / "content")
+        shutil.copy(site / "sitegen.toml", clean / "sitegen.toml")
+        (clean / "seeds").mkdir()
+        assert build(clean).ok
+        for name in (page.relative_to(site / "output").as_posix(), "atom.xml", "rss.xml", "feed.json"):
+            assert (clean / "output" / name).read_bytes() == (site / "output" / name).read_bytes(), name
+
+    article.write_text(article.read_text().replace(date, corrected))
+    assert build(site).ok
+    times, text, *dated = shown()
+    assert times == [corrected] and "Updated" not in text, text
+    assert dated == [(corrected, corrected)] * 3
+    same_as_a_clean_build()
+
+    # Edited a day later, then its date corrected again: the edit stays an update.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 86400))
+    article.write_text(article.read_text().replace("Body text.", "Body text, corrected."))
+    assert build(site).ok
+    article.write_text(article.read_text().replace(corrected, again))
+    assert build(site).ok
+    times, text, *dated = shown()
+    assert times == [again, "2026-01-02T00:00:00+00:00"] and "Updated" in text, text
+    assert dated == [(again, "2026-01-02T00:00:00+00:00")] * 3
+    same_as_a_clean_build()
