@@ -228,12 +228,15 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML's safe loader, with dates left as text: ``dates.parse_date`` reads them, so an
-    impossible date (2024-02-30) is an error naming its key, not a crash."""
+    """YAML's safe loader, with dates and numbers left as text: ``dates.parse_date`` reads
+    dates, so an impossible date (2024-02-30) is an error naming its key, not a crash; and
+    front matter has no numbers, only text that YAML 1.1 would change (``title: 12:30``
+    read as 750, ``007`` as 7, ``3.10`` as 3.1)."""
 
 
+_NOT_TEXT = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
