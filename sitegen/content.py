@@ -12,6 +12,7 @@ import difflib
 import functools
 import hashlib
 import itertools
+import json
 import os
 import re
 import signal
@@ -501,6 +502,51 @@ def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
     return warnings
 
 
+# Keys whose value is words: a '#' right before a word in one (#1, #MeToo) is meant as text.
+_WORDS_KEYS = ("title", "summary", "image_alt", "image_caption", "image_credit", "source")
+_COMMENT_RE = re.compile(r"(?:^|[ \t])#")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """A words value cut short by a '#' that YAML took for the start of a comment."""
+
+    line: int
+    written: str
+    """The value as written, comment included."""
+    kept: str
+    """What YAML read (maybe nothing)."""
+    dropped: str
+    """The comment, from its '#'."""
+
+    def quoted(self, key: str) -> str:
+        """The line that keeps every word: the text in double quotes (JSON's, which YAML reads)."""
+        return f"{key}: {json.dumps(self.written, ensure_ascii=False)}"
+
+
+def _cut_by_comments(document: str, meta: dict[str, Any]) -> dict[str, _Cut]:
+    """The words keys of the front matter whose plain value YAML read only up to a '#'
+    before a word: it starts a comment there and drops the rest of the line. A comment
+    meant as one is written "# like this", and left alone."""
+    if "#" not in document:
+        return {}
+    opening, closing = itertools.islice(_HANDLER.FM_BOUNDARY.finditer(document.strip()), 2)
+    first = document.count("\n", 0, opening.end()) + 1
+    cuts: dict[str, _Cut] = {}
+    for number, line in enumerate(document[opening.end() : closing.start()].split("\n"), start=first):
+        key, colon, value = line.partition(":")
+        written = value.strip(" \t")
+        if not colon or key not in _WORDS_KEYS or key in cuts or value[:1] not in (" ", "\t") or written[:1] in ("", *"'\"[{|>!&*"):
+            continue  # not a plain value of such a key, on the line of its key
+        comment = _COMMENT_RE.search(written)
+        if comment is None or written[comment.end() : comment.end() + 1] in ("", " ", "\t"):
+            continue
+        kept, dropped = written[: comment.start()].rstrip(" \t"), written[comment.end() - 1 :]
+        if meta.get(key) == (kept or None):  # as YAML read it (not a value going on below)
+            cuts[key] = _Cut(number, written, kept, dropped)
+    return cuts
+
+
 def _date_record(value: dt.datetime) -> DateRecord:
     # ISO text and the IANA zone it was read in, if any: cheap to store and to restore.
     return DateRecord(value.isoformat(), value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else "")
@@ -551,7 +597,15 @@ def parse_article(
             " (write the text, or add 'draft: true' until it is ready)"
         )
     warnings += _unknown_keys(path, document, [key for key in meta if key not in FRONT_MATTER_KEYS])
+    cuts = _cut_by_comments(document, meta)
+    for key, cut in cuts.items():
+        if key == "title" and not cut.kept:
+            continue  # no title: the error below
+        said = f"and leaves it out (the {key} is {cut.kept!r}); put it in quotes to keep it" if cut.kept else f"so this line gives no {key}; put it in quotes"
+        warnings.append(f"{path}:{cut.line}: {key}: YAML reads {cut.dropped!r} as a comment {said}: {cut.quoted(key)}")
     title = text.clean_title(_string(meta, "title", fail))
+    if not title and (gone := cuts.get("title")) is not None:
+        raise ContentError(path, f"title: YAML reads {gone.dropped!r} as a comment, so this line gives no title; put it in quotes: {gone.quoted('title')}", gone.line)
     if not title:
         raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
     if not text.is_visible(title):

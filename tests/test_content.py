@@ -722,3 +722,28 @@ def test_a_value_yaml_would_read_as_a_number_is_the_text_written(make_site: Make
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
     assert page.xpath("//h1/text()") == [written]
     assert page.xpath("//p[@class='tags']/a/text()") == [written]
+
+
+def test_a_hashtag_yaml_reads_as_a_comment_is_not_dropped_in_silence(make_site: MakeSite) -> None:
+    """``title: Why #MeToo matters`` is "Why" to YAML (the rest is a comment), and
+    ``title: #1 in the charts`` no title at all: the page showed a headline cut short, or
+    the error asked for a title the line plainly has."""
+    site = make_site(
+        content={
+            "cut.md": "---\ntitle: Why #MeToo matters\ndate: 2024-05-01T09:00:00Z\nsummary: Read #1 first\n---\n\nText.\n",
+            "gone.md": "---\ntitle: #1 in the charts\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            # A comment written as one ("# ...") is left alone.
+            "meant.md": "---\ntitle: Storm  # a better headline?\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "quoted.md": "---\ntitle: 'Why #MeToo matters'\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+        }
+    )
+    report = build(site)
+    cut, gone = site / "content" / "cut.md", site / "content" / "gone.md"
+    assert [str(e) for e in report.errors] == [
+        f"{gone}:2: title: YAML reads '#1 in the charts' as a comment, so this line gives no title; put it in quotes: title: \"#1 in the charts\""
+    ]
+    assert [w for w in report.warnings if "comment" in w] == [
+        f"{cut}:2: title: YAML reads '#MeToo matters' as a comment and leaves it out (the title is 'Why'); put it in quotes to keep it: title: \"Why #MeToo matters\"",
+        f"{cut}:4: summary: YAML reads '#1 first' as a comment and leaves it out (the summary is 'Read'); put it in quotes to keep it: summary: \"Read #1 first\"",
+    ]
+    assert report.articles == 3
