@@ -418,7 +418,23 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
         return f"{problem}: indent with spaces; YAML does not allow tabs there", line_of_mark(mark)
     if first + mark.line > last and start is not None:
         mark = start  # found only at the end of the front matter: where the construct began
+    # On the line of a key whose value is words: most likely words YAML reads as syntax
+    # (a ": " inside, an "@" or quote first), which quotes make text.
+    key, colon, value = (lines[mark.line] if mark.line < len(lines) else "").partition(":")
+    if colon and key in _WORDS_KEYS and value[:1] in (" ", "\t") and (written := value.strip(" \t")):
+        return f"{problem}; if it is text, put it in quotes: {key}: {_yaml_text(written)}", line_of_mark(mark)
     return problem, line_of_mark(mark)
+
+
+def _yaml_text(written: str) -> str:
+    """The text ``written`` as a quoted YAML scalar, for a message to show: its own outer
+    quotes taken for quotes meant (``'It's here'``), double quotes (JSON's) unless it holds
+    a double quote and no single one."""
+    if len(written) > 1 and written[0] == written[-1] and written[0] in ("'", '"'):
+        written = written[1:-1]
+    if '"' in written and "'" not in written:
+        return f"'{written}'"
+    return json.dumps(written, ensure_ascii=False)
 
 
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -520,8 +536,8 @@ class _Cut:
     """The comment, from its '#'."""
 
     def quoted(self, key: str) -> str:
-        """The line that keeps every word: the text in double quotes (JSON's, which YAML reads)."""
-        return f"{key}: {json.dumps(self.written, ensure_ascii=False)}"
+        """The line that keeps every word: the text in quotes."""
+        return f"{key}: {_yaml_text(self.written)}"
 
 
 def _cut_by_comments(document: str, meta: dict[str, Any]) -> dict[str, _Cut]:
