@@ -510,8 +510,8 @@ def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
     lines = lines_of(document, said, ":")
     warnings: list[str] = []
     for key, name in zip(unknown[:UNKNOWN_KEYS_SAID], said, strict=False):
-        hint = difflib.get_close_matches(name, FRONT_MATTER_KEYS, n=1)
-        known = f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
+        hint = _meant_key(name)
+        known = f"did you mean {hint!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
         warnings.append(f"{path}:{lines.get(name, 2)}: unknown front-matter key {key!r}, ignored ({known})")
     if (more := len(unknown) - UNKNOWN_KEYS_SAID) > 0:
         warnings.append(f"{path}:{lines.get(said[-1], 2)}: and {more} more unknown front-matter key{'s' if more > 1 else ''}, ignored")
@@ -561,6 +561,24 @@ def _cut_by_comments(document: str, meta: dict[str, Any]) -> dict[str, _Cut]:
         if meta.get(key) == (kept or None):  # as YAML read it (not a value going on below)
             cuts[key] = _Cut(number, written, kept, dropped)
     return cuts
+
+
+def _meant_key(name: str) -> str | None:
+    """The known key an unknown one is most likely a slip for (``Title``, ``titel``), if any."""
+    if name.lower() in FRONT_MATTER_KEYS:
+        return name.lower()
+    hint = difflib.get_close_matches(name, FRONT_MATTER_KEYS, n=1)
+    return hint[0] if hint else None
+
+
+def _missing(path: str, document: str, meta: dict[str, Any], key: str, advice: str, line: int) -> ContentError:
+    """The error for a required ``key`` that is not there: at the unknown key written for
+    it (``Title:``), whose warning a file that fails never shows; else ``advice`` at ``line``."""
+    for name in meta:
+        if name not in FRONT_MATTER_KEYS and _meant_key(str(name)) == key:
+            at = line_of(document, str(name), ":") or line
+            return ContentError(path, f"no {key}: {str(name)!r} is not a key sitegen knows: did you mean {key!r}?", at)
+    return ContentError(path, f"no {key}: {advice}", line)
 
 
 def _date_record(value: dt.datetime) -> DateRecord:
@@ -623,7 +641,7 @@ def parse_article(
     if not title and (gone := cuts.get("title")) is not None:
         raise ContentError(path, f"title: YAML reads {gone.dropped!r} as a comment, so this line gives no title; put it in quotes: {gone.quoted('title')}", gone.line)
     if not title:
-        raise ContentError(path, "no title: add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
+        raise _missing(path, document, meta, "title", "add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
     if not text.is_visible(title):
         raise fail("title", "has no visible character")
     slug = _string(meta, "slug", fail) or default_slug(path, title)
@@ -632,7 +650,7 @@ def parse_article(
     # The zone by name, not config.zone: the parse then depends on that one setting.
     zone = dates.get_zone(config.timezone)
     if "date" not in meta:
-        raise ContentError(path, "no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
+        raise _missing(path, document, meta, "date", "add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
     published = _date(meta, "date", zone, fail)
     updated = _date(meta, "updated", zone, fail) if meta.get("updated") else published
     floating = ""

@@ -248,7 +248,7 @@ def test_one_mistake_in_many_files_is_said_for_a_few_and_counted(make_site: Make
     errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
     assert len(errors) == 4 and all("no title" in line for line in errors), result.output
     assert [line.split("content/")[-1].split(":")[0] for line in errors[:3]] == ["a0.md", "a1.md", "a2.md"]
-    assert errors[3] == "error: ... and 3 more files: no title: add 'title: ...' to the front matter"
+    assert errors[3] == "error: ... and 3 more files: no title: 'titel' is not a key sitegen knows: did you mean 'title'?"
     assert result.exit_code == 1 and ", 6 errors" in result.output
     every = runner.invoke(main, ["build", "--site", str(site), "--verbose"])
     assert len([line for line in every.output.splitlines() if line.startswith("error: ")]) == 6

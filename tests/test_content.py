@@ -747,3 +747,22 @@ def test_a_hashtag_yaml_reads_as_a_comment_is_not_dropped_in_silence(make_site: 
         f"{cut}:4: summary: YAML reads '#1 first' as a comment and leaves it out (the summary is 'Read'); put it in quotes to keep it: summary: \"Read #1 first\"",
     ]
     assert report.articles == 3
+
+
+def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSite) -> None:
+    """``Title:`` is not ``title:``: the error asked to add a title the file seemed to have,
+    and the warning that names the misspelt key was never shown (the file failed first)."""
+    site = make_site(
+        content={
+            "a.md": "---\nTitle: Storm hits coast\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "b.md": "---\ntitle: Storm hits coast\nslug: b\nDate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "c.md": "---\ntitle: Storm hits coast\nslug: c\n---\n\nText.\n",
+        }
+    )
+    errors = sorted(str(e) for e in build(site).errors)
+    a, b, c = (site / "content" / name for name in ("a.md", "b.md", "c.md"))
+    assert errors == [
+        f"{a}:2: no title: 'Title' is not a key sitegen knows: did you mean 'title'?",
+        f"{b}:4: no date: 'Date' is not a key sitegen knows: did you mean 'date'?",
+        f"{c}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
+    ]
