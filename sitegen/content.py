@@ -617,6 +617,8 @@ def parse_article(
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
     draft = meta.get("draft", False)
+    if draft is None:  # "draft:" and nothing after it: YAML's null
+        raise fail("draft", "is empty: write true or false")
     if not isinstance(draft, bool):
         raise fail("draft", f"must be true or false, not {draft!r}")
     if draft and not config.drafts:
@@ -651,6 +653,8 @@ def parse_article(
     zone = dates.get_zone(config.timezone)
     if "date" not in meta:
         raise _missing(path, document, meta, "date", "add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
+    if meta["date"] is None:
+        raise fail("date", "is empty: write the date, such as 2024-05-01T09:30:00+02:00")
     published = _date(meta, "date", zone, fail)
     updated = _date(meta, "updated", zone, fail) if meta.get("updated") else published
     floating = ""

@@ -766,3 +766,21 @@ def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSit
         f"{b}:4: no date: 'Date' is not a key sitegen knows: did you mean 'date'?",
         f"{c}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
     ]
+
+
+def test_an_empty_date_or_draft_is_named_empty(make_site: MakeSite) -> None:
+    """``date:`` with nothing after it was "not a date: None", in Python's words."""
+    site = make_site(
+        content={
+            "a.md": "---\ntitle: A\ndate:\n---\n\nText.\n",
+            "b.md": "---\ntitle: B\ndate: 2024-05-01T09:00:00Z\ndraft:\n---\n\nText.\n",
+        }
+    )
+    a, b = site / "content" / "a.md", site / "content" / "b.md"
+    assert sorted(str(e) for e in build(site).errors) == [
+        f"{a}:3: date: is empty: write the date, such as 2024-05-01T09:30:00+02:00",
+        f"{b}:4: draft: is empty: write true or false",
+    ]
+    # A draft may leave its date for later: it is not read until it is built.
+    (site / "content" / "b.md").write_text("---\ntitle: B\ndate:\ndraft: true\n---\n\nText.\n")
+    assert [str(e) for e in build(site).errors] == [f"{a}:3: date: is empty: write the date, such as 2024-05-01T09:30:00+02:00"]
