@@ -34,6 +34,7 @@ import http.server
 import json
 import mimetypes
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -350,27 +351,40 @@ class Server:
                     self._changes[name] = self._changes.get(name, False) or change == watchfiles.Change.added
         self._dirty.set()
 
-    @staticmethod
     def _watch(
-        paths: list[Path], keep: Callable[[watchfiles.Change, str], bool], recursive: bool, stop: _AnyOf
+        self, paths: list[Path], keep: Callable[[watchfiles.Change, str], bool], recursive: bool, stop: _AnyOf
     ) -> Iterator[set[tuple[watchfiles.Change, str]]]:
-        # yield_on_timeout: the first (empty) yield proves the watch is set up.
-        return watchfiles.watch(
-            *paths,
-            watch_filter=keep,
-            stop_event=stop,
-            rust_timeout=_WATCH_TICK_MS,
-            yield_on_timeout=True,
-            recursive=recursive,
-            raise_interrupt=False,
-        )
+        while True:
+            watching = False
+            try:
+                # yield_on_timeout: the first (empty) yield proves the watch is set up.
+                for changes in watchfiles.watch(
+                    *paths,
+                    watch_filter=keep,
+                    stop_event=stop,
+                    rust_timeout=_WATCH_TICK_MS,
+                    yield_on_timeout=True,
+                    recursive=recursive,
+                    raise_interrupt=False,
+                ):
+                    watching = True
+                    yield changes
+                return
+            except RuntimeError as e:
+                # watchfiles stops at a change to a name that is not UTF-8, before any filter
+                # sees it. The build leaves such a file out, with a warning that a build
+                # writing nothing does not print: said here, and the watch starts again. A
+                # folder of such a name stops it as it starts: _watcher_failed says so.
+                if not watching or (name := _UNDECODABLE_RE.match(str(e))) is None:
+                    raise
+                shown = os.path.relpath(name[1], self.site_dir.resolve())
+                self._log(f"warning: {shown}: not read: its name is not valid UTF-8; rename it")
+                self._dirty.set()  # what changes while the watch starts again is built too
 
     def _watcher_failed(self, error: Exception) -> None:
         # A server that no longer sees changes would serve stale pages as if all were well.
         self._failure = f"watching {self.site_dir} for changes failed: {error}"
-        if "Unable to decode path" in str(error):
-            # watchfiles cannot report a change to a name that is not UTF-8; the build
-            # leaves such a file out with a warning, but the watcher stops at it.
+        if _UNDECODABLE_RE.match(str(error)):
             self._failure += ": that name is not valid UTF-8; rename it, then start sitegen serve again"
         self._stopping.set()  # start() gives up, or wait() returns and raises
 
@@ -604,6 +618,8 @@ def _is_source_change(change: watchfiles.Change, path: str) -> bool:
 
 
 _DEFAULT_FILTER = watchfiles.DefaultFilter()
+_UNDECODABLE_RE = re.compile(r'^Unable to decode path "(.*)" to string')
+"""watchfiles' error for a name that is not UTF-8 (the path with its bad bytes as \\xE9)."""
 
 
 class _AnyOf:

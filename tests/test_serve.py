@@ -280,6 +280,23 @@ def test_an_article_that_cannot_be_read_is_left_out_until_put_right(make_site: M
     assert "an article that cannot be read is left out until it is fixed" in helped and "last good pages stay served" not in helped
 
 
+def test_a_file_whose_name_is_not_utf8_does_not_stop_the_server(make_site: MakeSite, start: Start) -> None:
+    """watchfiles stops at a change to a name that is not UTF-8 (a file unzipped from an old
+    archive): the server stopped with it, though the build only leaves such a file out."""
+    site = make_site(content={"a.md": article_md("Old headline")})
+    log: list[str] = []
+    server = start(site, log)
+    bad = os.path.join(os.fsencode(site / "content"), b"caf\xe9.md")
+    with open(bad, "w", encoding="utf-8") as file:
+        file.write(article_md("Unread"))
+    wait_for(lambda: any("not valid UTF-8" in line for line in log), "the name said")
+    (site / "content" / "a.md").write_text(article_md("New headline"), encoding="utf-8")
+    wait_for(lambda: "New headline" in get(server.url, "/").body, "the edit served")
+    said = [line for line in log if "not valid UTF-8" in line]
+    assert said and all(line.startswith("warning: ") and "caf" in line and "rename it" in line for line in said), log
+    assert server.status.errors == ()
+
+
 def test_a_broken_config_at_start_is_shown_until_put_right(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("Fixed at last")}, config="page_size = 0\n")
     server = start(site)
