@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +31,23 @@ change with them, as archive documents never change."""
 
 
 def is_editor_leftover(name: str) -> bool:
-    """True for the files editors leave beside the one being edited: Emacs lock links
-    (``.#base.html``) and backups (``base.html~``), Vim swap files (``.base.html.swp``)."""
-    return name.startswith(".#") or name.endswith(("~", ".swp"))
+    """True for the files editors, merge tools and file managers leave beside the ones a
+    person works on, which are never meant for the site: Emacs lock links (``.#base.html``),
+    auto-saves (``#base.html#``) and backups (``base.html~``), Vim swap files
+    (``.base.html.swp``, ``.swo``...), a merge's ``.orig`` and ``.rej``, the Finder's
+    ``.DS_Store`` and ``._base.html``, Windows Explorer's ``Thumbs.db`` and ``desktop.ini``."""
+    return (
+        name.startswith((".#", "._"))
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith(("~", ".swp", ".orig", ".rej"))
+        or _SWAP_RE.match(name) is not None
+        or name in _FILE_MANAGER_FILES
+    )
+
+
+_SWAP_RE = re.compile(r"^\..*\.sw[a-p]$")
+"""Vim's swap files: ``.name.swp``, then ``.swo``, ``.swn``... when that one is taken."""
+_FILE_MANAGER_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
 
 
 def default_theme_dir() -> Path:

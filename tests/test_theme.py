@@ -107,3 +107,26 @@ def test_a_template_of_the_sites_that_nothing_uses_is_named(make_site: MakeSite)
     assert unused == [f"{templates / 'artcle.html'}: not used: no page is made from it, and no template in use extends, includes or imports it"
                       " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"]
     assert [w for w in build(site).warnings if ": not used:" in w] == unused  # said again by a build with nothing to do
+
+
+def test_what_editors_and_file_managers_leave_in_templates_is_not_published(make_site: MakeSite) -> None:
+    """An Emacs auto-save (``#style.css#``), a merge's ``.orig``, Finder's ``.DS_Store`` and
+    ``._`` files in static/ or public/ were copied into the site, fingerprinted copies too."""
+    site = make_site(content={"a.md": article_md("A story")})
+    templates = site / "templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "public" / ".well-known").mkdir(parents=True)
+    (templates / "static" / "site.css").write_text("body { color: black }\n")
+    (templates / "public" / "ads.txt").write_text("example.com, pub-0, DIRECT\n")
+    (templates / "public" / ".well-known" / "security.txt").write_text("Contact: mailto:desk@example.org\n")
+    leftovers = ["#site.css#", "site.css.orig", "site.css.rej", ".DS_Store", "._site.css", "Thumbs.db", "desktop.ini", ".site.css.swo"]
+    for folder in (templates, templates / "static", templates / "public", templates / "public" / ".well-known"):
+        for name in leftovers:
+            (folder / name).write_bytes(b"\0leftover")
+    (templates / "#base.html#").write_text("{% broken")
+    report = build(site)
+    assert report.ok and not [w for w in report.warnings if "not used" in w], report.warnings
+    out = site / "output"
+    published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.read_bytes().startswith(b"\0leftover"))
+    assert published == []
+    assert (out / "static" / "site.css").is_file() and (out / "ads.txt").is_file() and (out / ".well-known" / "security.txt").is_file()
