@@ -245,7 +245,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             seed_reads=seed_reads,
             report=summary_of(
                 report.articles, report.pages, report.feeds, report.drafts, report.errors,
-                [w for w in report.warnings if w not in history.once], report.scheduled, report.next_due,
+                [w for w in report.warnings if w not in history.once and w not in imported.once], report.scheduled, report.next_due,
                 steady=history.steady,
                 numbered=history.numbered,
             ),

@@ -255,5 +255,9 @@ class ImportReport:
     """Content files edited by hand whose seed changed: left as they are."""
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    once: list[str] = field(default_factory=list)
+    """Those of ``warnings`` that tell of what this import did (an article imported again, an
+    edit saved while importing): the build after does not say them again, not even one with
+    nothing to do, which repeats the last build's other warnings."""
     outcomes: dict[str, SeedOutcome] = field(default_factory=dict)
     """Seed path -> what its import came to, for the cache."""

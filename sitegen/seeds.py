@@ -537,10 +537,11 @@ def import_seeds(
             writes.append(WriteJob(seed_path, target, slug, found.published or (before.date if before else None) or now, found.seen))
             report.created.append(target)
             if before is not None:
-                report.warnings.append(
+                report.once.append(
                     f"{target}: imported again from seeds/{seed_path.name}, as the article's file was gone (same id, dated when first published);"
                     " to take the article down, delete its seed too"
                 )
+                report.warnings.append(report.once[-1])
         elif verdict == "kept":
             # Both ways out named: keeping the edit silences this (the seed counts as imported).
             stamp = f"; to keep it and stop this warning, set its seed_hash to sha256:{state.sha}" if state is not None else ""
@@ -579,6 +580,7 @@ def import_seeds(
         if isinstance(result, str):  # the content file changed under the import: left alone
             report.kept.append(target)
             report.warnings.append(result)
+            report.once.append(result)
             report.outcomes.pop(str(seed_path), None)  # look at it again next time
         elif result.path == target:  # about the content file, not the seed: look again next time
             report.errors.append(result)

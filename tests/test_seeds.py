@@ -854,6 +854,20 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
 
 
+def test_an_article_imported_again_is_said_so_by_that_build_only(make_site: MakeSite, runner: CliRunner) -> None:
+    """The build after, with nothing to do, repeated the last build's warnings, this one too:
+    "imported again" on every build, though nothing was (0 imported), as a clean build never says."""
+    seed = "001_00000000000000aa.txt"
+    site = make_site(seeds={seed: seed_text("Storm", "Wind.")}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    own.unlink()
+    assert [w for w in build(site).warnings if "imported again" in w] != []
+    result = runner.invoke(main, ["build", "--site", str(site), "-v"])
+    assert result.exit_code == 0 and "cache: up to date: nothing to do" in result.output, result.output
+    assert "imported again" not in result.output, result.output
+
+
 def _imported_then_published_later(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, str, str]:
     """A site already out, then a seed imported (2026-11-18T11:06:40) and built a day
     later, so that the article first appeared after its date: the site, its content file,
