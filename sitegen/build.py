@@ -161,12 +161,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     loaded = content.collect(memo.parse_content(content_dir, config, workers))
     # 3. Articles -> the site: those due (not dated in the future), their history from the
     # ledger (updated dates, order of publication), then order, tags, archive.
-    distinct, site_errors = site_mod.unique(loaded.articles, site_dir)
     ledger_errors: list[SitegenError] = []
     now = dates.now()
     # Read before anything is written to the output folder: a ledger that cannot be read
     # stops the build (ledger.load_ledger).
     stored = ledger.load_ledger(content_dir, memo.inputs.read)
+    distinct, site_errors = site_mod.unique(loaded.articles, site_dir, {i: entry.hash for i, entry in stored.articles.items()} if stored else None)
     distinct, taken = ledger.taken_over(distinct, stored, site_dir)
     site_errors += taken
 

@@ -26,10 +26,12 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
 
 
-def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
-    """The articles less those claiming an id or a URL an earlier one (in file order) has,
-    each of those an error. Before the ledger: a second file with an article's id must not
-    be numbered as if it were that article."""
+def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, str] | None = None) -> tuple[list[Article], list[SitegenError]]:
+    """The articles less those claiming an id or a URL an earlier one has, each of those an
+    error. Before the ledger: a second file with an article's id must not be numbered as if
+    it were that article. Earlier is in file order, but first come the articles that read as
+    readers were shown them (``shown_as``: id -> the content hash the ledger recorded): a
+    copy of a story, made to start a new one, must not take the story's place by its name."""
     from .content import id_from_name
 
     errors: list[SitegenError] = []
@@ -41,7 +43,9 @@ def unique(articles: Sequence[Article], site_dir: Path) -> tuple[list[Article], 
         # From the site folder (content/a.md): the same from whatever folder sitegen runs in.
         return Path(os.path.relpath(other.source, site_dir)).as_posix()
 
-    for article in sorted(articles, key=lambda a: str(a.source)):
+    known = shown_as or {}
+    in_file_order = sorted(articles, key=lambda a: str(a.source))
+    for article in sorted(in_file_order, key=lambda a: known.get(a.id) != a.content_hash):
         if (other := by_id.get(article.id)) is not None:
             # Two files of one name in two folders, with no id: line, have the same id.
             made = " (made from its file's name: it has no 'id'; give it one of its own)" if article.id == id_from_name(article.source) else ""

@@ -226,3 +226,25 @@ def test_the_subscribe_page_lists_every_authors_feeds(make_site: MakeSite) -> No
     for slug in ("jane-doe", "sam-lee", "the-desk"):
         assert {f"/news/authors/{slug}/atom.xml", f"/news/authors/{slug}/rss.xml", f"/news/authors/{slug}/feed.json"} <= hrefs
     assert check_output(site / "output", report.config) == []
+
+
+def test_a_copy_of_a_published_article_does_not_take_its_id(make_site: MakeSite) -> None:
+    """An article copied to start a new one keeps the old one's id until it is given its own.
+    The file first by name won the id: a copy named 0-follow-up.md took the story's place
+    (its address redirected to the copy, for good: the ledger recorded it) and the error
+    named the story's own file as the one to put right."""
+    story = article_md("Harbour reopens", id="urn:x:1", slug="harbour", body="The harbour is open.")
+    site = make_site(content={"harbour.md": story}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    copy = story.replace("Harbour reopens", "Ferries return").replace("slug: harbour", "slug: ferries")
+    (site / "content" / "0-follow-up.md").write_text(copy)
+    report = build(site)
+    assert [str(e) for e in report.errors] == [
+        f"{site / 'content' / '0-follow-up.md'}: id 'urn:x:1' is already used by content/harbour.md; ids must be unique"
+    ]
+    out = site / "output"
+    page = lxml_html.fromstring((out / "2024" / "05" / "harbour" / "index.html").read_bytes())
+    assert page.xpath("//h1/text()") == ["Harbour reopens"]
+    assert not (out / "2024" / "05" / "ferries").exists()
+    ledger = json.loads((site / "content" / ".sitegen-updated.json").read_text())
+    assert ledger["articles"]["urn:x:1"]["urls"] == ["https://example.org/2024/05/harbour/"]
