@@ -426,6 +426,16 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
     return problem, line_of_mark(mark)
 
 
+def _written(document: str, key: str) -> str:
+    """The value of ``key`` as written on its line of the front matter, its comment left
+    out ("" when it is not there, or goes on below)."""
+    line = line_of(document, key, ":")
+    if line is None:
+        return ""
+    value = document.split("\n", line)[line - 1].partition(":")[2]
+    return _COMMENT_RE.split(value, maxsplit=1)[0].strip(" \t")
+
+
 def _yaml_text(written: str) -> str:
     """The text ``written`` as a quoted YAML scalar, for a message to show: its own outer
     quotes taken for quotes meant (``'It's here'``), double quotes (JSON's) unless it holds
@@ -486,7 +496,13 @@ def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise fail(key, f"must be text, not {type(value).__name__}")
+        read_as = (
+            "yes, no, on, off, true and false as true or false" if isinstance(value, bool)
+            else "[...] as a list" if isinstance(value, list)
+            else "{...} as a mapping" if isinstance(value, dict)
+            else f"it as {type(value).__name__}"
+        )  # fmt: skip
+        raise fail(key, f"must be text, but YAML reads {read_as}", quote=True)
     return _text(value, key, fail)
 
 
@@ -613,7 +629,10 @@ def parse_article(
         document = text.strip_xml_illegal(document)
     meta, body = _front_matter(path, document)
 
-    def fail(key: str, message: str) -> ContentError:
+    def fail(key: str, message: str, quote: bool = False) -> ContentError:
+        """The error about ``key``, at its line; with ``quote``, how to write its value as text."""
+        if quote and (written := _written(document, key)):
+            message += f": put the text in quotes: {key}: {_yaml_text(written)}"
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
     draft = meta.get("draft", False)

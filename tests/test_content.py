@@ -784,3 +784,18 @@ def test_an_empty_date_or_draft_is_named_empty(make_site: MakeSite) -> None:
     # A draft may leave its date for later: it is not read until it is built.
     (site / "content" / "b.md").write_text("---\ntitle: B\ndate:\ndraft: true\n---\n\nText.\n")
     assert [str(e) for e in build(site).errors] == [f"{a}:3: date: is empty: write the date, such as 2024-05-01T09:30:00+02:00"]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("yes", 'title: must be text, but YAML reads yes, no, on, off, true and false as true or false: put the text in quotes: title: "yes"'),
+        ("Off  # for now", 'title: must be text, but YAML reads yes, no, on, off, true and false as true or false: put the text in quotes: title: "Off"'),
+        ("[Update]", 'title: must be text, but YAML reads [...] as a list: put the text in quotes: title: "[Update]"'),
+        ("{Live}", 'title: must be text, but YAML reads {...} as a mapping: put the text in quotes: title: "{Live}"'),
+    ],
+)
+def test_a_title_yaml_reads_as_something_else_says_how_to_write_it(make_site: MakeSite, written: str, said: str) -> None:
+    """"title: must be text, not bool" said what was wrong in Python's words, not what to do."""
+    site = make_site(content={"a.md": f"---\ntitle: {written}\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n"})
+    assert [(e.reason, e.line) for e in build(site).errors] == [(said, 2)]
