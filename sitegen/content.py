@@ -753,7 +753,7 @@ def parse_article(
     # page's address, which is not news) and the pictures and linked files themselves, by
     # their bytes. Articles without them hash as they always have: no feed shows them as updated.
     converted = " ".join(hashed.split())
-    if "<img" in body_html or _LINKED_RE.search(body_html):
+    if "<img" in body_html or _LINKED_RE.search(body_html) or _CONTENT_LINK_RE.search(body_html):
         shown = body_html
         body_html = _body_images(
             body_html, path, path_in_site, images, media, attachments, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}")
@@ -838,6 +838,8 @@ Found = TypeVar("Found", ImageRecord, FileRecord)
 
 _LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SUFFIXES))
 """Text that may hold a link to a linked file: only then is the HTML looked through."""
+_CONTENT_LINK_RE = re.compile(r"\.(?:md|markdown)(?![A-Za-z0-9])", re.IGNORECASE)
+"""Text that may hold a link to a content file (``storm.md``): only then is it looked for."""
 _LINKED_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src", "track": "src"}
 """Where a tag of article HTML names a file to fetch or follow: a linked file named there
 (a PDF, an SVG, a clip: cache.LINKED_SUFFIXES) is copied, and the address pointed at the copy."""
@@ -882,7 +884,7 @@ def _body_images(
             warn(src, f"{what} {src!r} in the text, left as written: {e}")
             return None
 
-    def copy_linked(src: str) -> str | None:
+    def copy_linked(tag: str, src: str) -> str | None:
         """The link to the copy of the linked file ``src`` names (its #fragment kept: a
         PDF's #page=3); None to leave ``src`` as written. Found as an image is (copy_of)."""
         if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
@@ -897,6 +899,11 @@ def _body_images(
             if not written.startswith("/"):
                 warn(src, f"SVG {src!r} in the text, left as written: an SVG is not published from content/, as it can hold"
                      " script that runs on the site's address; put one you trust in templates/static/ and link it from there")
+            return None
+        if tag == "a" and written.lower().endswith(cache.CONTENT_SUFFIXES) and not written.startswith("/"):
+            # It works in an editor's preview; on the site the file is no page. (One from
+            # the root may be a file of templates/public/: left alone.)
+            warn(src, f"link {src!r} in the text, left as written: a content file is not published; link to the article's address instead (as its page shows it)")
             return None
         if not written.endswith(cache.LINKED_SUFFIXES):
             return None
@@ -926,7 +933,7 @@ def _body_images(
                 fixed["srcset"] = candidates
         if tag == "video" and (poster := values.get("poster")):
             fixed["poster"] = linked(poster, moved)
-        if (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(values.get(name) or "")) is not None:
+        if (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(tag, values.get(name) or "")) is not None:
             fixed[name] = link
         found = copy_of(values.get("src") or "") if tag == "img" else None
         if found is None:

@@ -799,3 +799,18 @@ def test_a_title_yaml_reads_as_something_else_says_how_to_write_it(make_site: Ma
     """"title: must be text, not bool" said what was wrong in Python's words, not what to do."""
     site = make_site(content={"a.md": f"---\ntitle: {written}\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n"})
     assert [(e.reason, e.line) for e in build(site).errors] == [(said, 2)]
+
+
+def test_a_link_to_another_content_file_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
+    """``[the earlier story](storm.md)`` works in an editor's preview and in no browser: the
+    page went out with a link to nowhere, found by ``sitegen check`` at best."""
+    body = "See [the earlier story](storm.md).\n\nAnd [the timeline](./world/timeline.markdown#day-1), [a manual](https://example.org/read.md), [one of ours](/readme.md)."
+    site = make_site(content={"a.md": article_md("A", body=body), "storm.md": article_md("Storm", slug="storm")})
+    report = build(site)
+    a = site / "content" / "a.md"
+    said = "in the text, left as written: a content file is not published; link to the article's address instead (as its page shows it)"
+    assert [w for w in report.warnings if "content file" in w] == [
+        f"{a}:6: link 'storm.md' {said}",
+        f"{a}:8: link './world/timeline.markdown#day-1' {said}",
+    ]
+    assert report.ok and report.articles == 2
