@@ -119,6 +119,7 @@ def _incremental_build(
     if memo.nothing_changed(output_dir, config):
         unsaved = memo.keep_as_is()
         report = _replay(memo.state.report, config, len(memo.state.outputs))
+        report.cache += _moved(memo)
         report.warnings += unsaved
         return report
     workers = Workers(jobs or parallel.default_jobs(), progress)
@@ -158,7 +159,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
     # 2. content/ -> articles.
-    loaded = content.collect(memo.parse_content(content_dir, config, workers))
+    loaded = content.collect(memo.parse_content(content_dir, config, workers), content_dir)
     # 3. Articles -> the site: those due (not dated in the future), their history from the
     # ledger (updated dates, order of publication), then order, tags, archive.
     ledger_errors: list[SitegenError] = []
@@ -231,7 +232,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     if memo.reason:
         report.cache = f"{memo.reason}: a clean build"
     else:
-        report.cache = f"{memo.parsed} content files parsed, {rendering.rendered} of {len(outputs)} output files rendered"
+        report.cache = f"{memo.parsed} content files parsed, {rendering.rendered} of {len(outputs)} output files rendered{_moved(memo)}"
 
     # A left-out article's page is tried again by the next build, as any failed file is.
     failed = set(rendering.failed) | {output_file(a.path) for a in left_out}
@@ -356,6 +357,12 @@ def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, wor
     whole = plan.with_index(planned, index, config.compress)
     rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers))
     return _Made(whole, tools, rendering)
+
+
+def _moved(memo: Memo) -> str:
+    """What to add to the cache's line when the cache was made in another folder."""
+    moved_from = memo.state.moved_from
+    return f" (the cache was made in {moved_from}, and is used here)" if moved_from else ""
 
 
 _ERROR_KINDS: dict[str, type[SitegenError]] = {

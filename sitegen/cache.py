@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import sys
 import time
@@ -306,6 +307,10 @@ class BuildState(msgspec.Struct):
     output_dir: str = ""
     inputs: dict[str, FileState] = {}
     """Every input file read, by path."""
+    site_dir: str = ""
+    """The site folder (resolved) the paths above are in. A cache restored at another path
+    (a CI cache action on another runner, Jenkins' ``workspace@2``) has them moved to the
+    site folder it is found in when it is loaded (``_moved_state``)."""
     outputs: dict[str, OutputRecord] = {}
     """Every output file written, by site path."""
     manifest: tuple[int, int] = (0, 0)
@@ -328,11 +333,17 @@ class BuildState(msgspec.Struct):
     """Digest of the settings the build ran with (sitegen.toml and command-line overrides)."""
     reason: str = "no cache yet"
     """Why the cache could not be used, when it could not."""
+    moved_from: str = ""
+    """The site folder the cache was made in, when that is not where it was found (its
+    paths are moved here as it is loaded); never stored."""
 
 
 class _Shard(msgspec.Struct):
     generator: str
     records: dict[str, ParseRecord]
+    site_dir: str = ""
+    """The site folder its paths are in (BuildState.site_dir): a shard left unchanged by
+    the builds since may be older than state.bin, and is moved on its own."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -637,6 +648,9 @@ def load_state(site_dir: Path, generator: str, preview: bool = False) -> BuildSt
         return BuildState(reason="made by another version of sitegen or its libraries")
     state.reason = ""
     state.articles = {}
+    here = str(site_dir.resolve())
+    if state.site_dir != here:
+        state = _moved_state(state, _Move(state.site_dir, here))
     return state
 
 
@@ -657,22 +671,29 @@ def load_articles(site_dir: Path, state: BuildState, preview: bool = False) -> d
     records: dict[str, ParseRecord] = {}
     if state.reason:
         return records
+    here = str(site_dir.resolve())
     for shard in SHARDS:
         try:
             blob = _load_blob(cache_dir(site_dir, preview) / f"articles-{shard}.bin", _SHARD_DECODER)
         except (OSError, ValueError):
             continue
         if blob.generator == state.generator:
-            records.update(blob.records)
+            move = _Move(blob.site_dir, here)
+            records.update(blob.records if blob.site_dir == here else {move.path(name): _moved_record(r, move) for name, r in blob.records.items()})
     return records
 
 
 def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, ParseRecord] | None = None, preview: bool = False) -> None:
-    """Write the cache; only the article shards whose records changed are rewritten."""
+    """Write the cache; only the article shards whose records changed are rewritten.
+
+    ``previous_articles``: the article records as the cache folder holds them; None when
+    that is not known (a cache made in another folder, its records spread over the shards
+    by their old paths), and then every shard is written."""
     folder = make_cache_dir(site_dir)
     if preview:
         folder = cache_dir(site_dir, preview)
         folder.mkdir(exist_ok=True)
+    state.site_dir = str(site_dir.resolve())
     if previous_articles is not state.articles:
         new: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}
         old: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}
@@ -682,14 +703,81 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
             old[_shard(name)][name] = record
         for shard in SHARDS:
             path = folder / f"articles-{shard}.bin"
-            if new[shard] != old[shard] or not path.exists():
-                _save_blob(path, _Shard(state.generator, new[shard]))
-    articles, reason = state.articles, state.reason
-    state.articles, state.reason = {}, ""
+            if new[shard] != old[shard] or previous_articles is None or not path.exists():
+                _save_blob(path, _Shard(state.generator, new[shard], state.site_dir))
+    articles, reason, moved_from = state.articles, state.reason, state.moved_from
+    state.articles, state.reason, state.moved_from = {}, "", ""
     try:
         _save_blob(folder / "state.bin", state)
     finally:
-        state.articles, state.reason = articles, reason
+        state.articles, state.reason, state.moved_from = articles, reason, moved_from
+
+
+@dataclass(frozen=True, slots=True)
+class _Move:
+    """A cache made in the site folder ``old``, found in ``new``: its paths inside ``old``
+    are the same files' inside ``new``. Only paths are moved (an article's text and title
+    never): every file is still checked against what it held (by SHA-256, its inode and
+    change time being new), and a record names no file outside content/ (memo.py)."""
+
+    old: str
+    new: str
+
+    def path(self, path: str) -> str:
+        old = self.old
+        if self.old and (path == old or path.startswith(old + os.sep)):
+            return self.new + path[len(old) :]
+        return path
+
+    def text(self, message: str) -> str:
+        """A message naming files (a warning, an error): each path inside ``old`` moved."""
+        if not self.old or self.old + os.sep not in message:
+            return message
+        return re.sub(r"(?<![\w./~-])" + re.escape(self.old + os.sep), lambda _: self.new + os.sep, message)
+
+
+def _moved_state(state: BuildState, move: _Move) -> BuildState:
+    """``state`` with its paths moved (article records: ``_moved_record`` as they load)."""
+    path, text = move.path, move.text
+    report = state.report
+    return msgspec.structs.replace(
+        state,
+        site_dir=move.new,
+        moved_from=move.old,
+        output_dir=path(state.output_dir),
+        inputs={path(name): value for name, value in state.inputs.items()},
+        failed=tuple(path(name) for name in state.failed),
+        seeds={path(name): msgspec.structs.replace(o, message=text(o.message)) for name, o in state.seeds.items()},
+        scanned=tuple(sorted(path(name) for name in state.scanned)),
+        report=msgspec.structs.replace(
+            report,
+            errors=tuple(msgspec.structs.replace(e, path=path(e.path) if e.path else e.path, message=text(e.message)) for e in report.errors),
+            warnings=tuple(text(w) for w in report.warnings),
+        ),
+    )
+
+
+def _moved_record(record: ParseRecord, move: _Move) -> ParseRecord:
+    """A content file's parse record with its paths moved: the pictures and files it copies."""
+    path = move.path
+    article = record.article
+    if article is not None:
+        image = article.image
+        if image is not None and image.file is not None:
+            image = msgspec.structs.replace(image, file=msgspec.structs.replace(image.file, file=path(image.file.file)))
+        article = msgspec.structs.replace(
+            article,
+            image=image,
+            media=tuple(msgspec.structs.replace(m, file=path(m.file)) for m in article.media),
+            attachments=tuple(msgspec.structs.replace(f, file=path(f.file)) for f in article.attachments),
+        )
+    return msgspec.structs.replace(
+        record,
+        article=article,
+        files={path(name): sha for name, sha in record.files.items()},
+        warnings=tuple(move.text(w) for w in record.warnings),
+        error=move.text(record.error),
+    )
 
 
 CONTENT_SUFFIXES = (".md", ".markdown")

@@ -1383,17 +1383,26 @@ def _opens_with(body_html: str, summary: str) -> bool:
     return plain.startswith(opening)
 
 
-def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None) -> Article:
+def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, str], Tag] | None = None, content_dir: str = "") -> Article:
     """The article a record describes; the same whether the record is fresh or cached.
 
     Fields pass through by name: a new front-matter field is read in ``parse_article`` and
     declared in ``cache.ArticleRecord`` and ``model.Article``, nothing more. ``tags`` shares
     one Tag object per tag among the articles of a build.
+
+    Its ``source_hash`` names the files it was made from by their paths in ``content_dir``:
+    the same site built in another folder (a CI cache restored on another runner) has the
+    same articles, and its pages the same keys.
     """
     stored = record.article
     assert stored is not None
     shared = {} if tags is None else tags
-    made_from = "\0".join([path, record.file_sha, *(f"{k}={v}" for k, v in sorted({**record.reads, **record.files}.items()))])
+    inside = content_dir.rstrip(os.sep) + os.sep if content_dir else ""
+
+    def within(name: str) -> str:
+        return name[len(inside) :] if inside and name.startswith(inside) else name
+
+    made_from = "\0".join([within(path), record.file_sha, *(f"{within(k)}={v}" for k, v in sorted({**record.reads, **record.files}.items()))])
     fields = msgspec.structs.asdict(stored)
     del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
     fields.update(
@@ -1459,11 +1468,12 @@ def load_content(content_dir: Path, config: Config) -> ContentReport:
     parse of every file that did not change.)"""
     convert = Converter()
     names = cache.find_content(content_dir)
-    return collect({name: parse_file(name, config, convert, ImageReader(str(content_dir), config.max_image_bytes))[1] for name in names})
+    return collect({name: parse_file(name, config, convert, ImageReader(str(content_dir), config.max_image_bytes))[1] for name in names}, content_dir)
 
 
-def collect(records: dict[str, ParseRecord]) -> ContentReport:
-    """The articles, errors and warnings the content files' records (by path) make, in path order."""
+def collect(records: dict[str, ParseRecord], content_dir: Path | str = "") -> ContentReport:
+    """The articles, errors and warnings the content files' records (by path, in
+    ``content_dir``) make, in path order."""
     report = ContentReport()
     tags: dict[tuple[str, str], Tag] = {}
     for name in sorted(records):
@@ -1476,5 +1486,5 @@ def collect(records: dict[str, ParseRecord]) -> ContentReport:
             if record.draft_id:
                 report.draft_ids.setdefault(record.draft_id, name)
         else:
-            report.articles.append(article_from_record(name, record, tags))
+            report.articles.append(article_from_record(name, record, tags, str(content_dir)))
     return report

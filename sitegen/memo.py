@@ -158,6 +158,9 @@ class Memo:
         if not self.inputs.reverified:
             return []
         self.state.inputs = self.inputs.snapshot()
+        if self.state.moved_from:
+            # Made in another folder: every article record is stored again under its path here.
+            self.state.articles = self.articles
         return self._stored(self.state, self.state.articles)
 
     # ---- step 1: seeds -> content/ ---------------------------------------------------
@@ -334,9 +337,10 @@ class Memo:
     def _stored(self, state: BuildState, previous_articles: dict[str, ParseRecord]) -> list[str]:
         # The output is complete whether or not the cache is written: a cache that cannot be
         # (a folder where one of its files goes, a full disk) costs the next build its
-        # shortcuts, not this one its outcome.
+        # shortcuts, not this one its outcome. A cache made in another folder has its
+        # records spread over the shards by their old paths: every shard is written anew.
         try:
-            cache.save_state(self.site_dir, state, previous_articles=previous_articles, preview=self.preview)
+            cache.save_state(self.site_dir, state, previous_articles=None if self.state.moved_from else previous_articles, preview=self.preview)
         except OutputError as e:
             return [f"{e}: the build cache was not saved, so the next build starts over"]
         return []

@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md, no_hang
+from conftest import MakeSite, article_md, no_hang, seed_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -217,3 +217,40 @@ def test_a_file_in_the_cache_folders_place_is_named_plainly(make_site: MakeSite)
     assert result.exit_code == 1
     assert f"{site / cache.CACHE_DIR}: is a file, where sitegen keeps its build cache (a folder): remove it, or rename it if it is yours" in result.output
     assert (site / cache.CACHE_DIR).read_text() == "mine"
+
+
+def test_a_cache_restored_in_another_folder_is_used_there_and_builds_what_a_clean_build_does(make_site: MakeSite, tmp_path: Path) -> None:
+    """A CI cache action restores .sitegen-cache/ and output/ into a checkout at another path
+    (another runner's folder, Jenkins' workspace@2), where every path it names is the old
+    folder's. Its paths are moved to where it is: nothing is built again, what it says of
+    files names them here, and an edit then builds what a clean build of the same files does."""
+    from PIL import Image
+
+    site = make_site(
+        seeds={"001_00000000000000aa.txt": seed_text("Imported story", "Imported text.")},
+        content={
+            "a.md": article_md("A", image="pic.png", image_alt="'A picture'", body="Text of A."),
+            "b.md": article_md("B", body="Text of B.", titel="'B'"),
+        },
+        config='base_url = "https://news.example.org/"\n',
+    )
+    Image.new("RGB", (40, 30), "red").save(site / "content" / "pic.png")
+    first = build(site)
+    assert first.ok and first.warnings and str(site) in first.warnings[0]
+    moved = tmp_path / "elsewhere" / "ci" / "site"
+    shutil.copytree(site, moved, symlinks=True)  # copy2: modification times kept, as tar keeps them
+    shutil.rmtree(site)  # another runner: nothing is read from the old folder
+
+    again = build(moved)
+
+    assert again.ok and again.cache.startswith("up to date: nothing to do (the cache was made in "), again.cache
+    assert again.warnings == [w.replace(str(site), str(moved)) for w in first.warnings]
+    (moved / "content" / "a.md").write_text(article_md("A", image="pic.png", image_alt="'A picture'", body="Text of A, edited."))
+    Image.new("RGB", (40, 30), "blue").save(moved / "content" / "pic.png")
+    edited = build(moved)
+    # The no-op build stored the cache as made here: it is not said to be moved again.
+    assert edited.ok and edited.parsed == 1 and "made in" not in edited.cache
+    fresh = tmp_path / "fresh"
+    shutil.copytree(moved, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
+    assert build(fresh).ok and _outputs(fresh / "output") == _outputs(moved / "output")
+    assert build(moved).cache == "up to date: nothing to do"
