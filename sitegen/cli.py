@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,12 +50,28 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """sitegen: build a static news site with correct Atom, RSS and JSON feeds.
 
     Seeds (plain-text articles in seeds/) are imported into Markdown in content/,
     then rendered with the templates into output/, ready for any static host.
     """
+    if not _colours_wanted():
+        ctx.color = False  # every command's context inherits it
+
+
+def _colours_wanted() -> bool:
+    """False where the user or the terminal asks for plain text: ``NO_COLOR`` set and not
+    empty (https://no-color.org/), or ``TERM=dumb`` (Emacs' shell, some CI consoles that
+    give a pseudo-terminal); click colours any terminal otherwise."""
+    return not os.environ.get("NO_COLOR") and not _dumb_terminal()
+
+
+def _dumb_terminal() -> bool:
+    """``TERM=dumb``: a terminal that moves no cursor, where a progress bar redrawn with
+    carriage returns piles up as lines."""
+    return os.environ.get("TERM") == "dumb"
 
 
 @main.command()
@@ -101,7 +118,7 @@ def build(
     status 1 if any file could not be used; everything else is still built.
     """
     _require_site(site_dir)
-    show_progress = not quiet and sys.stderr.isatty()
+    show_progress = not quiet and sys.stderr.isatty() and not _dumb_terminal()
 
     @contextmanager
     def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:

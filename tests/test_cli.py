@@ -96,15 +96,22 @@ def test_jobs_option(runner: CliRunner, make_site: MakeSite) -> None:
     assert "cache: up to date: nothing to do" in again.output and "(0 written, 0 removed)" in again.output
 
 
-def _run_in_terminal(args: list[str], cwd: Path) -> str:
-    """Run sitegen with a pseudo-terminal as its stderr, the way a person runs it."""
+def _run_in_terminal(args: list[str], cwd: Path, env: dict[str, str | None] | None = None) -> str:
+    """Run sitegen with a pseudo-terminal as its stderr, the way a person runs it; ``env``:
+    variables set (or, None, unset) for it."""
     import os
     import pty
     import subprocess
     import sys
 
+    environ = dict(os.environ)
+    for name, value in (env or {}).items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
     main_fd, child_fd = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stderr=child_fd, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stderr=child_fd, stdout=subprocess.DEVNULL, env=environ)
     os.close(child_fd)
     chunks = []
     while True:  # read as it comes: a full terminal buffer would stop the build
@@ -133,6 +140,23 @@ def test_progress_bar_in_a_terminal_only(make_site: MakeSite) -> None:
 
     quiet = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site)], capture_output=True, text=True, check=True)
     assert "Rendering" not in quiet.stderr and "Built 260 articles" in quiet.stdout
+
+
+def test_no_colour_with_no_color_and_no_progress_bar_on_a_dumb_terminal(make_site: MakeSite) -> None:
+    """Some CI consoles give a pseudo-terminal and say TERM=dumb, or set NO_COLOR: their logs
+    got colour codes, and on a dumb terminal a bar redrawn with carriage returns."""
+    content = {f"a{i:03d}.md": article_md(f"Story {i}", date=f"2024-01-{1 + i % 28:02d}T09:00:00+00:00") for i in range(260)}
+    content["odd.md"] = article_md("Odd", colour="blue")  # a warning, in yellow on a terminal
+    site = make_site(content=content)
+    shown: dict[str, str] = {}
+    for name, env in {"xterm": {"TERM": "xterm", "NO_COLOR": None}, "NO_COLOR": {"TERM": "xterm", "NO_COLOR": "1"}, "dumb": {"TERM": "dumb", "NO_COLOR": None}}.items():
+        (site / "sitegen.toml").write_text(f'title = "{name}"\n')  # work to do, so that a bar is shown
+        shown[name] = _run_in_terminal(["build", "--site", str(site)], site, env)
+    colour = re.compile("\x1b\\[[0-9;]*m")  # SGR: what NO_COLOR is about (a bar may still hide the cursor)
+    assert "\x1b[33mwarning: " in shown["xterm"] and "Rendering" in shown["xterm"]
+    assert "warning: " in shown["NO_COLOR"] and not colour.search(shown["NO_COLOR"])
+    assert "warning: " in shown["dumb"] and "\x1b[" not in shown["dumb"]
+    assert "Rendering" not in shown["dumb"] and "\r" not in shown["dumb"].replace("\r\n", "\n")
 
 
 def test_no_wait_option(runner: CliRunner, make_site: MakeSite) -> None:
