@@ -54,6 +54,11 @@ class LockError(SitegenError):
 
 
 _NOT_A_FILE = "is {what}; sitegen keeps its build lock in a file of its own there: remove it"
+_WRITES_IN_SITE = (
+    "a build writes in the site's folder, wherever its output goes: its lock and cache in .sitegen-cache/,"
+    " and in content/ the articles it imports and the ledger of what readers were shown (to commit back);"
+    " build in a writable checkout or copy of the site"
+)
 
 
 @contextlib.contextmanager
@@ -77,6 +82,9 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
             raise LockError(cache, "is a file, where sitegen keeps its build cache (a folder): remove it, or rename it if it is yours") from e
         if e.errno == errno.ELOOP or os.path.islink(path):
             raise LockError(path, _NOT_A_FILE.format(what="a symbolic link")) from e
+        if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            # A read-only checkout (some CI setups): --output elsewhere is not enough.
+            raise LockError(path, f"cannot be written: {e.strerror}: {_WRITES_IN_SITE}") from e
         raise LockError(path, f"cannot be written: {e.strerror or e}") from e
     if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: it cannot hold a pid
         os.close(fd)

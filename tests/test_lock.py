@@ -3,6 +3,7 @@ the lock goes with its holder, however the holder ends."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md, no_hang
+from conftest import MakeSite, Tmpfs, article_md, no_hang
 
 from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
@@ -239,3 +240,20 @@ def test_a_folder_the_file_system_cannot_lock_leaves_the_lock_in_the_cache(make_
     # The cache's lock still keeps a second build out.
     with site_lock(site), pytest.raises(LockError), site_lock(site, wait=False):
         pass
+
+
+def test_a_read_only_site_folder_is_said_to_be_one_with_what_to_do(tmp_path: Path, tmpfs: Tmpfs) -> None:
+    """A read-only checkout (some CI setups) built with --output elsewhere: the build needs
+    the site's folder for its lock and cache, and content/ for the ledger. It said only that
+    the lock file cannot be written."""
+    site = tmp_path / "site"
+    tmpfs.mount(site, "1m")
+    (site / "content").mkdir()
+    (site / "content" / "a.md").write_text(article_md("A story"))
+    tmpfs.read_only(site)
+    out = tmp_path / "out"
+    done = sitegen("build", "--site", site, "--output", out)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{site / CACHE_DIR / 'lock'}: cannot be written: {os.strerror(errno.EROFS)}: a build writes in the site's folder" in done.stderr
+    assert "build in a writable checkout or copy of the site" in done.stderr
+    assert not out.exists()
