@@ -121,6 +121,16 @@ jobs:
             exit 1
           fi
           pip install "$SITEGEN_PACKAGE"
+      # The last run's build cache and output: this run redoes only what changed (one with
+      # nothing new takes seconds, not a clean build's minutes). sitegen checks each file it
+      # reuses, and sets aside a cache made by another version of it.
+      - uses: actions/cache@v4
+        with:
+          path: |
+            .sitegen-cache
+            output
+          key: sitegen-${{ github.sha }}
+          restore-keys: sitegen-
       - run: sitegen build
       # Once the site is live: stop before deploying if subscribers would see a changed id,
       # a lost entry or a moved date (put your base_url here). An article taken down on

@@ -357,3 +357,33 @@ def test_publish_leaves_front_matter_it_cannot_edit_line_by_line_to_a_person(run
     assert result.exit_code == 1 and draft.read_bytes() == before
     said = f"error: {draft}: its front matter is written in a way `sitegen publish` cannot edit line by line: remove `draft: true` and set `date:` by hand"
     assert result.stderr.count(said) == 1, result.stderr  # named twice, told once
+
+
+def test_the_workflow_keeps_the_build_cache_so_a_run_with_nothing_new_has_nothing_to_do(make_site: MakeSite, tmp_path: Path) -> None:
+    """Every run of the workflow, hourly ones included, was a clean build from a fresh
+    checkout: minutes of a large site's, to change nothing. Its cache step keeps what the
+    build needs as actions/cache does (tar --posix, relative to the workspace), and the next
+    run's build, in a fresh checkout, reuses it."""
+    import shutil
+
+    workflow = yaml.safe_load(scaffold.CI_WORKFLOW % {"package": ""})
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("run") or step.get("uses") or step.get("name") for step in steps]
+    [cached] = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    assert names.index(cached["uses"]) < names.index("sitegen build")
+    assert cached["with"]["key"].startswith(cached["with"]["restore-keys"])  # the last run's cache when none is this commit's
+    paths = cached["with"]["path"].split()
+
+    site = make_site(content={f"a{i}.md": article_md(f"Story {i}") for i in range(5)}, config='base_url = "https://news.example.org/"\n')
+    assert build(site).ok
+    archive = tmp_path / "cache.tar"
+    subprocess.run(["tar", "--posix", "-cf", str(archive), "-P", "-C", str(site), *paths], check=True)
+    committed = tmp_path / "committed"  # what the run committed back: content/, its ledger with it
+    shutil.copytree(site, committed, ignore=shutil.ignore_patterns(*paths))
+    shutil.rmtree(site)
+    shutil.copytree(committed, site)  # the next run's fresh checkout, where GitHub's runners make it
+    subprocess.run(["tar", "-xf", str(archive), "-P", "-C", str(site)], check=True)
+
+    again = build(site)
+
+    assert again.ok and again.cache == "up to date: nothing to do" and again.written.written == []
