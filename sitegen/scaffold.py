@@ -90,16 +90,17 @@ on:
   schedule:
     - cron: "7 * * * *"
   workflow_dispatch:  # a build by hand: Actions > site > Run workflow
-permissions:
-  contents: write  # to keep the site's history: see "Keep what readers were shown"
-  pages: write
-  id-token: write
+# Each job is given only what it needs (below): the build runs code installed for it and the
+# site's templates, which must not be able to deploy or to sign in as the repository.
+permissions: {}
 concurrency:
   group: pages
   cancel-in-progress: false
 jobs:
   build:
     runs-on: ubuntu-latest
+    permissions:
+      contents: write  # to keep the site's history: see "Keep what readers were shown"
     steps:
       # The branch as it is now, not as it was when the run was started: a run waiting
       # behind another (one at a time, above) builds on the history that one committed back.
@@ -153,6 +154,9 @@ jobs:
   deploy:
     needs: build
     runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write  # deploy-pages proves to Pages that the run is the repository's
     environment:
       name: github-pages
     steps:

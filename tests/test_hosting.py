@@ -589,7 +589,7 @@ def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:
     import yaml
 
     workflow = yaml.safe_load(CI_WORKFLOW % {"package": ""})
-    assert workflow["permissions"]["contents"] == "write"
+    assert workflow["jobs"]["build"]["permissions"]["contents"] == "write"
     steps = workflow["jobs"]["build"]["steps"]
     names = [step.get("name") or step.get("run") or step.get("uses") for step in steps]
     keep = steps[names.index("Keep what readers were shown")]

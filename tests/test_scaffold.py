@@ -387,3 +387,17 @@ def test_the_workflow_keeps_the_build_cache_so_a_run_with_nothing_new_has_nothin
     again = build(site)
 
     assert again.ok and again.cache == "up to date: nothing to do" and again.written.written == []
+
+
+def test_each_job_of_the_workflow_gets_only_the_permissions_it_needs() -> None:
+    """The permissions were the workflow's, so every job's: the build (which runs what pip
+    installed and the site's templates, code that is not sandboxed) could mint the
+    repository's OIDC token and deploy, and the deploy job could push to the repository."""
+    workflow = yaml.safe_load(scaffold.CI_WORKFLOW % {"package": ""})
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "write"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # What each job does still needs no more: the build commits back, the deploy publishes.
+    build_steps = workflow["jobs"]["build"]["steps"]
+    assert not any(step.get("uses", "").startswith("actions/deploy-pages@") for step in build_steps)
+    assert [step["uses"] for step in workflow["jobs"]["deploy"]["steps"]] == ["actions/deploy-pages@v4"]
