@@ -619,3 +619,16 @@ def test_the_workflow_builds_on_what_the_run_before_it_committed_back() -> None:
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}  # one run at a time
     [checkout] = [step for step in workflow["jobs"]["build"]["steps"] if step.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["ref"] == "${{ github.ref_name }}"  # the branch's tip when the run starts, not the event's commit
+
+
+def test_readme_ci_recipe_builds_with_sitegen_and_keeps_the_ledger() -> None:
+    """The deploy gate's CI recipe said `make build`: a site's repository has no such target
+    (the Makefile is sitegen's own), and it left out committing content/ back, which the
+    check it shows depends on."""
+    gate = README.read_text(encoding="utf-8").split("**Check before you deploy.**", 1)[1]
+    recipe = gate.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in recipe.splitlines()]
+    assert commands[0] == "sitegen build" and not any(c.startswith("make ") for c in commands)
+    assert commands.index("sitegen build") < next(i for i, c in enumerate(commands) if c.startswith("sitegen check --against"))
+    assert any(c.startswith("git add content") and "git push" in c for c in commands)
+    assert commands[-1].startswith("rsync ")
