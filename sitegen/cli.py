@@ -14,6 +14,7 @@ from . import __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, load_config, override
+from .dates import format_iso, now, source_date_epoch
 from .errors import grouped, shown_message, shown_path
 from .parallel import default_jobs
 from .urls import is_absolute_http, is_local
@@ -205,7 +206,6 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
     problems = _check(config, out, quiet=against is not None)
     if against is not None:
         from .compare import check_against
-        from .dates import now
 
         compared = check_against(against, out, site_dir, config, now(), allow_removed)
         for note in compared.notes:  # corrections, takedowns: nothing wrong, but worth knowing
@@ -489,3 +489,10 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
         click.echo(f"Skipped {_plural(report.drafts, 'draft')}.")
     if report.scheduled:
         click.echo(f"Held back {_plural(report.scheduled, 'article')} dated in the future; the next is due {report.next_due} (--future shows them now).")
+        if source_date_epoch() is not None:
+            # A CI that pins it (to the last commit's time, say) publishes them only with a
+            # build whose epoch is past their time, however late the clock.
+            click.echo(
+                f"The build's time is SOURCE_DATE_EPOCH's ({format_iso(now())}), not the clock's: they go out with the first build"
+                " whose SOURCE_DATE_EPOCH is past their time (unset it to go by the clock)."
+            )

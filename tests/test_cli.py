@@ -345,3 +345,18 @@ def test_a_mistake_said_many_times_in_one_file_is_counted_as_that() -> None:
     spread = grouped([f"{name}.md:2: no title" for name in "abcdef"] + ["d.md:9: no title"])
     assert spread[3:] == ["... and 4 more, in 3 files: no title"]
     assert grouped([f"{name}.md:2: no title" for name in "abcde"])[3:] == ["... and 2 more files: no title"]
+
+
+def test_a_pinned_source_date_epoch_is_named_when_it_holds_articles_back(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI that sets SOURCE_DATE_EPOCH to the last commit's time publishes a scheduled
+    article only after a commit past its time: the build said when it was due, as if the
+    next run after that would put it out."""
+    site = make_site(content={"a.md": article_md("Out"), "later.md": article_md("Later", date="2026-01-01T01:00:00+00:00")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    held = runner.invoke(main, ["build", "--site", str(site)])
+    assert held.exit_code == 0, held.output
+    assert "Held back 1 article dated in the future; the next is due 2026-01-01T01:00:00+00:00" in held.stdout
+    assert "The build's time is SOURCE_DATE_EPOCH's (2026-01-01T00:00:00+00:00), not the clock's: they go out with the first build whose SOURCE_DATE_EPOCH is past their time" in held.stdout
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767229200")  # 2026-01-01T01:00:00Z: due
+    out = runner.invoke(main, ["build", "--site", str(site)])
+    assert out.exit_code == 0 and "Held back" not in out.stdout and "SOURCE_DATE_EPOCH" not in out.output
