@@ -21,7 +21,7 @@ from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
-from .lock import OnWait, site_lock
+from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, clear_the_way, finish_output, record_planned, remove_temp_files
@@ -81,13 +81,15 @@ def build(
     A build with any is a preview: it records nothing in the ledger (ledger.py).
 
     ``jobs`` worker processes share the per-article work (default: one per CPU). One build
-    of a site runs at a time: while another holds the site's lock, this one calls
-    ``on_wait`` and waits for it, or with ``wait=False`` raises LockError.
+    of a site, and one into an output folder, runs at a time: while another holds the lock,
+    this one calls ``on_wait`` and waits for it, or with ``wait=False`` raises LockError.
     """
     # Before anything is read or written: an output folder that holds the site's own files
     # would have them overwritten.
     check_output_dir(site_dir, output_dir or site_dir / "output")
-    with site_lock(site_dir, wait=wait, on_wait=on_wait):
+    # The site's lock, then the output folder's (always in this order): two checkouts built
+    # into one folder would otherwise remove each other's files.
+    with site_lock(site_dir, wait=wait, on_wait=on_wait), output_lock(output_dir or site_dir / "output", wait=wait, on_wait=on_wait):
         started = time.perf_counter()
         # A build makes millions of objects that live until it ends: the cycle collector would
         # only walk them again and again (about a tenth of the time), and there are no cycles

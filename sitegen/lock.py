@@ -129,6 +129,72 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
                 os.close(lock)  # releases the lock
 
 
+@contextlib.contextmanager
+def output_lock(output_dir: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock for the ``with`` block, as ``site_lock`` holds the site's.
+
+    Two sites, or two checkouts of one, built into one folder at once (two CI jobs deploying
+    to /srv/www/news) each removed the other's files and left a mixture of both, one of them
+    failing on files gone from under it. The lock is taken on the folder itself, so that
+    nothing is written into it (its files are published as they are); the folder is made
+    for it, and removed again if the build leaves it empty. Where a folder cannot be locked
+    (some network file systems), builds into it are not locked.
+    """
+    if fcntl is None:
+        yield  # type: ignore[unreachable]  # on a system without fcntl (Windows): no lock
+        return
+    made = not os.path.lexists(output_dir)
+    with contextlib.suppress(OSError):  # the build says so, naming the folder, when it writes there
+        output_dir.mkdir(parents=True, exist_ok=True)
+    folder = _open_folder(output_dir)
+    try:
+        if folder is not None:
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _building_pid(output_dir)
+                if not wait:
+                    raise LockError(None, f"another sitegen build is writing to {output_dir.resolve()}{holder}; try again when it ends") from None
+                if on_wait is not None:
+                    on_wait(f"waiting for another sitegen build writing to {output_dir}{holder} to finish")
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            except OSError:
+                pass  # a folder the file system cannot lock
+        yield
+    finally:
+        if folder is not None:
+            _held.discard(folder)
+            os.close(folder)  # releases the lock
+        if made:
+            with contextlib.suppress(OSError):
+                output_dir.rmdir()  # only if the build left it empty (it failed before writing)
+
+
+def _building_pid(output_dir: Path) -> str:
+    """`` (pid N)`` for the build writing to ``output_dir``, as its mark says (output.BUILDING)."""
+    from .output import BUILDING
+
+    for _ in range(20):  # the holder marks the folder once it has planned its files
+        try:
+            first = (output_dir / BUILDING).read_text(encoding="ascii", errors="replace").split(maxsplit=1)[:1]
+        except OSError:
+            first = []
+        if first and first[0].isdigit() and _alive(int(first[0])):  # not a killed build's mark
+            return f" (pid {first[0]})"
+        time.sleep(0.01)
+    return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, under another user
+        return True
+    return True
+
+
 def _open_folder(site_dir: Path) -> int | None:
     """The site folder, open to be locked; None when it cannot be opened."""
     try:

@@ -257,3 +257,37 @@ def test_a_read_only_site_folder_is_said_to_be_one_with_what_to_do(tmp_path: Pat
     assert f"{site / CACHE_DIR / 'lock'}: cannot be written: {os.strerror(errno.EROFS)}: a build writes in the site's folder" in done.stderr
     assert "build in a writable checkout or copy of the site" in done.stderr
     assert not out.exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_into_a_folder_another_build_is_writing_to_waits_for_it(make_site: MakeSite, tmp_path: Path) -> None:
+    """Two checkouts built into one output folder at once (two CI jobs deploying to one
+    folder): each removed the other's files, one failed with a thousand "cannot be written"
+    errors, and the folder was left a mixture of both sites."""
+    from sitegen.build import build
+    from sitegen.lock import output_lock
+
+    one = make_site(content={"a.md": article_md("Only in one")}, name="one")
+    two = make_site(content={"b.md": article_md("Only in two")}, name="two")
+    out = tmp_path / "www"
+    assert build(one, out).ok
+    before = _files(out)
+    with output_lock(out):  # as a build of site one into it holds it
+        refused = sitegen("build", "--site", two, "--output", out, "--no-wait")
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "build", "--site", str(two), "--output", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert waiting.stderr is not None
+        assert waiting.stderr.readline() == f"waiting for another sitegen build writing to {out} to finish\n"
+        assert _files(out) == before  # it really waits
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"another sitegen build is writing to {out}; try again when it ends" in refused.stderr
+    output, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert "Built 1 article" in output
+    clean = tmp_path / "clean"
+    assert build(two, clean).ok
+    assert {k: v for k, v in _files(out).items() if not k.startswith(".sitegen")} == {k: v for k, v in _files(clean).items() if not k.startswith(".sitegen")}
