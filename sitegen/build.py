@@ -24,7 +24,7 @@ from .errors import SitegenError
 from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
-from .output import WriteReport, check_output_dir, clear_the_way, finish_output, record_planned, remove_temp_files
+from .output import WriteReport, check_output_dir, clear_the_way, finish_output, manifest_lost, record_planned, remove_temp_files, unlisted
 from .parallel import Progress, Workers, no_progress
 from .plan import Plan, Tools
 from .theme import STATIC, Theme
@@ -185,7 +185,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # a build killed while publishing still has its files removed later. The files the
     # cache says the last build made are listed too: a manifest damaged or deleted by hand
     # would otherwise leave a page taken down online for good.
-    record_planned(output_dir, memo.made_in(output_dir))
+    made_before = memo.made_in(output_dir)
+    lost = not made_before and manifest_lost(output_dir)
+    record_planned(output_dir, made_before)
     try:
         published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, memo, output_dir, workers), output_dir)
         history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)
@@ -211,12 +213,27 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # listings and feeds link to it. So do the static files a kept page may link to.
     kept = memo.still_as_written(rendering.failed, output_dir)
     left = {path for path in rendering.failed if os.path.lexists(os.path.join(output_dir, path))}
-    removed = finish_output(output_dir, set(rendering.records) | set(kept) | left, keep_stale=(STATIC,) if rendering.failed else ())
+    produced = set(rendering.records) | set(kept) | left
+    removed = finish_output(output_dir, produced, keep_stale=(STATIC,) if rendering.failed else ())
+    # Neither the manifest nor the cache says what earlier builds made here: a page taken
+    # down since may still be among the files this build did not make. Said once: from now
+    # on the manifest lists what sitegen made, and it cannot tell those files from others.
+    strays = unlisted(output_dir, produced) if lost else []
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(
         imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + made_errors + rendering.errors
     )
+    # Said by this build only, not again by those with nothing to do (they replay the rest).
+    once = {*history.once, *imported.once}
+    if strays:
+        first = ", ".join(strays[:3]) + (", ..." if len(strays) > 3 else "")
+        said = (
+            f"{output_dir}: {len(strays)} file{'s' if len(strays) > 1 else ''} this build did not make stay ({first}): no manifest or cache says"
+            f" what earlier builds made here, so pages taken down since may still be among them; delete {output_dir.name}/ and build again to be sure"
+        )
+        report.warnings.append(said)
+        once.add(said)
     report.warnings += memo.misnamed_warnings() + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
     report.warnings += site_mod.tag_clashes(distinct, site_dir)
@@ -248,7 +265,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             seed_reads=seed_reads,
             report=summary_of(
                 report.articles, report.pages, report.feeds, report.drafts, report.errors,
-                [w for w in report.warnings if w not in history.once and w not in imported.once], report.scheduled, report.next_due,
+                [w for w in report.warnings if w not in once], report.scheduled, report.next_due,
                 steady=history.steady,
                 numbered=history.numbered,
             ),

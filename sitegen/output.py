@@ -420,6 +420,31 @@ def _manifest_bytes(paths: Iterable[str]) -> bytes:
     return (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
 
 
+def manifest_lost(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds files but no manifest naming any (deleted or damaged by
+    hand, or a folder sitegen did not make): what an earlier build made there is not known,
+    so files it made that this build does not would stay (``unlisted``)."""
+    if _read_manifest(out_dir)[1]:
+        return False
+    try:
+        with os.scandir(out_dir) as entries:
+            return any(entry.name not in (MANIFEST, BUILDING) for entry in entries)
+    except OSError:
+        return False
+
+
+def unlisted(out_dir: Path, produced: set[str]) -> list[str]:
+    """The files in ``out_dir`` (site paths, sorted) that are not among ``produced`` nor
+    sitegen's own (the manifest, its temp files)."""
+    found = []
+    for folder, dirs, files in os.walk(out_dir):
+        dirs.sort()
+        relative = os.path.relpath(folder, out_dir).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found += [prefix + name for name in files if prefix + name not in produced and name not in (MANIFEST, BUILDING) and not name.endswith(TEMP_SUFFIX)]
+    return sorted(found)
+
+
 def record_planned(out_dir: Path, paths: Iterable[str], mark: bool = True) -> None:
     """Before any output is written: list ``paths`` in the manifest with what it lists already.
 

@@ -718,3 +718,31 @@ def test_a_folder_of_content_that_cannot_be_listed_fails_the_build_and_the_gate(
     assert gate.returncode == 1 and "whether it is taken down is not known while content files cannot be read" in gate.stdout + gate.stderr
     # Readable again: the article is back.
     assert build(site).ok and (site / "output" / "2024" / "05" / "vote" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("manifest", ["deleted", "damaged"])
+def test_with_no_manifest_and_no_cache_the_files_no_build_accounts_for_are_said_once(make_site: MakeSite, runner: CliRunner, manifest: str) -> None:
+    """The manifest (what sitegen wrote) lost with the cache: a page taken down since stayed
+    published without a word, as the build removes only files it knows it made."""
+    content = {"a.md": article_md("Gone soon", slug="gone"), "b.md": article_md("Stays", slug="stays", date="2024-05-02T09:00:00+00:00")}
+    site = make_site(content=content, config="compress = false\nsearch = false\n")  # one file an article
+    assert build(site).ok
+    out = site / "output"
+    shutil.rmtree(site / CACHE_DIR)
+    if manifest == "deleted":
+        (out / ".sitegen-manifest.json").unlink()
+    else:
+        (out / ".sitegen-manifest.json").write_text("{")
+    gone = next(p.relative_to(out).as_posix() for p in out.rglob("index.html") if "/gone/" in p.as_posix())
+    (site / "content" / "a.md").unlink()
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0
+    [said] = [line for line in result.output.splitlines() if line.startswith(f"warning: {out}:")]
+    assert said.startswith(f"warning: {out}: 1 file this build did not make stay ({gone}):") and said.endswith("delete output/ and build again to be sure")
+    assert (out / gone).is_file()  # not removed: it may be the owner's
+    # Said once: the builds after know what sitegen made (nothing to do, or something).
+    again = runner.invoke(main, ["build", "--site", str(site)])
+    assert again.exit_code == 0 and "did not make stay" not in again.output
+    (site / "content" / "b.md").write_text(article_md("Stays", slug="stays", date="2024-05-02T09:00:00+00:00", body="More."))
+    third = runner.invoke(main, ["build", "--site", str(site)])
+    assert third.exit_code == 0 and "did not make stay" not in third.output
