@@ -902,8 +902,13 @@ def printable(path: str) -> str:
 
 def misnamed_warning(path: str) -> str:
     """What to say of a file or folder left out because its name is not UTF-8."""
+    return f"{printable(path)}: {misnamed_reason(path)}"
+
+
+def misnamed_reason(path: str) -> str:
+    """Why a file or folder whose name is not UTF-8 was left out, and what to do."""
     what = "folder" if path.endswith(os.sep) else "file"
-    return f"{printable(path)}: not read: the {what}'s name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
+    return f"not read: the {what}'s name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
 
 
 def _listing(folder: Path | str, hidden: bool, unlisted: list[str] | None = None) -> Iterator[tuple[os.DirEntry[str], bool]]:

@@ -137,11 +137,23 @@ class Memo:
             self._scanned = tuple(sorted(found))
         return self._scanned
 
-    def misnamed_warnings(self) -> list[str]:
-        """A warning for each file the scan left out because its name is not UTF-8: said
-        here, once a build, not by each step that lists the folder."""
+    def misnamed(self) -> tuple[list[str], list[SitegenError]]:
+        """A warning for each file the scan left out because its name is not UTF-8, but an
+        error for one in content/ that would be an article (a content file, or a folder
+        that may hold some): its article is off the site, as one that cannot be read is.
+        Said here, once a build, not by each step that lists the folder."""
+        from .errors import ContentError
+
         self.scan()
-        return [cache.misnamed_warning(path) for path in sorted(self._misnamed)]
+        content = str(self.site_dir / "content") + os.sep
+        warnings: list[str] = []
+        errors: list[SitegenError] = []
+        for path in sorted(set(self._misnamed)):
+            if path.startswith(content) and (path.endswith(os.sep) or path.lower().endswith(cache.CONTENT_SUFFIXES)):
+                errors.append(ContentError(cache.printable(path), cache.misnamed_reason(path) + ": its articles are off the site until then"))
+            else:
+                warnings.append(cache.misnamed_warning(path))
+        return warnings, errors
 
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
         """The last build's records of those of ``paths`` whose file is still as it wrote it."""

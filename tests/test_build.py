@@ -648,40 +648,44 @@ def test_the_url_filter_leaves_an_address_elsewhere_as_it_is(make_site: MakeSite
         assert page.xpath("//main//p/text()") == ["world"]  # {{ tag }} shows its name
 
 
-def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning(make_site: MakeSite, runner: CliRunner) -> None:
+def test_a_file_name_that_is_not_utf8_is_left_out_with_a_warning_or_for_an_article_an_error(make_site: MakeSite, runner: CliRunner) -> None:
     """A name whose bytes are not UTF-8 (Latin-1 from an old archive) crashed every build:
-    each step that encoded its path (an id, the cache, the output) failed."""
+    each step that encoded its path (an id, the cache, the output) failed. Left out, it is
+    said; a content file's article is then off the site, which is an error (exit status 1,
+    as for a file that cannot be read), not a warning a CI run would pass."""
     site = make_site(seeds={"001_0000000000000001.txt": seed_text("Kept", "Text.")}, content={"a.md": article_md("Fine")})
+    article = os.fsdecode(bytes(site / "content") + b"/caf\xe9.md")
     bad = {
         os.fsdecode(bytes(site / "seeds") + b"/\xff.txt"): seed_text("T", "B"),
         os.fsdecode(bytes(site / "seeds") + b"/\xfe.TXT"): seed_text("T", "B"),
-        os.fsdecode(bytes(site / "content") + b"/caf\xe9.md"): article_md("Caf"),
+        article: article_md("Caf"),
         os.fsdecode(bytes(site / "templates" / "static") + b"/\xff.css"): "a {}\n",
     }
     for name, text in bad.items():
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         Path(name).write_text(text)
-    expected = sorted(
-        f"{os.fsencode(name).decode('utf-8', 'replace')}: not read: the file's name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
-        for name in bad
-    )
+    reason = "not read: the file's name is not valid UTF-8 (its bad bytes are shown as U+FFFD); rename it"
+    expected = sorted(f"{os.fsencode(name).decode('utf-8', 'replace')}: {reason}" for name in bad if name != article)
+    shown = os.fsencode(article).decode("utf-8", "replace")
     report = build(site)
-    assert report.ok and report.articles == 2
+    assert report.articles == 2 and [str(e) for e in report.errors] == [f"{shown}: {reason}: its articles are off the site until then"]
     said = [w for w in report.warnings if "not valid UTF-8" in w]
     assert said == expected and all("\ufffd" in w for w in said)
-    assert [w for w in build(site).warnings if "not valid UTF-8" in w] == expected  # replayed by a build with nothing to do
+    again = build(site)  # replayed by a build with nothing to do
+    assert [w for w in again.warnings if "not valid UTF-8" in w] == expected and [str(e) for e in again.errors] == [str(e) for e in report.errors]
     result = runner.invoke(main, ["build", "--site", str(site)])
-    assert result.exit_code == 0 and result.exception is None and "rename it" in result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit) and "rename it" in result.output
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 0 and result.exception is None
     # Importing alone says so of the seeds (all it reads).
     result = runner.invoke(main, ["import", "--site", str(site)])
     assert result.exit_code == 0 and result.exception is None
     assert [line.removeprefix("warning: ") for line in result.output.splitlines() if "not valid UTF-8" in line] == [w for w in expected if "/seeds/" in w]
-    # Renamed: read, and nothing more to say of it.
+    # Renamed: read, and nothing more to say of them.
     Path(next(iter(bad))).rename(site / "seeds" / "002_0000000000000002.txt")
+    Path(article).rename(site / "content" / "cafe.md")
     report = build(site)
-    assert report.ok and report.articles == 3 and len([w for w in report.warnings if "not valid UTF-8" in w]) == 3
+    assert report.ok and report.articles == 4 and len([w for w in report.warnings if "not valid UTF-8" in w]) == 2
 
 
 def _as_unprivileged(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
