@@ -256,11 +256,33 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     """The key and what the render read, encoded, and decoded only when asked for: a build
     with nothing to do looks at sizes and dates alone, and decoding the keys and reads of
     50,000 files was two thirds of loading the state."""
+    sha: str = ""
+    """SHA-256 of the bytes written: a file whose date moved (restored by a CI cache that
+    keeps whole seconds, as zip and GNU tar do) is known by its bytes to be as written."""
 
     @classmethod
-    def of(cls, key: str, size: int, mtime_ns: int, reads: tuple[str, ...]) -> OutputRecord:
-        """``reads``: the parts of ``site`` and ``config`` its render read (deps.py)."""
-        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads))))
+    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...]) -> OutputRecord:
+        """``data``: the bytes written; ``reads``: the parts of ``site`` and ``config`` its
+        render read (deps.py)."""
+        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads))), hashlib.sha256(data).hexdigest())
+
+    def as_found(self, path: str) -> OutputRecord | None:
+        """This record if the file at ``path`` is as it was written, with the date it has now
+        if only that moved; None if it is not there or not as written."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) == (self.size, self.mtime_ns):
+            return self
+        if st.st_size != self.size or not self.sha:
+            return None
+        try:
+            with open(path, "rb") as file:
+                same = hashlib.file_digest(file, "sha256").hexdigest() == self.sha
+        except OSError:
+            return None
+        return msgspec.structs.replace(self, mtime_ns=st.st_mtime_ns) if same else None
 
     @property
     def key(self) -> str:

@@ -158,7 +158,8 @@ class Memo:
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
         """The last build's records of those of ``paths`` whose file is still as it wrote it."""
         records = self.state.outputs
-        return {p: records[p] for p in paths if p in records and _same_file(os.path.join(output_dir, p), records[p])}
+        found = {p: records[p].as_found(os.path.join(output_dir, p)) for p in paths if p in records}
+        return {p: record for p, record in found.items() if record is not None}
 
     def made_in(self, output_dir: Path) -> list[str]:
         """The files the last build made in ``output_dir``, as far as the cache knows."""
@@ -274,8 +275,8 @@ class Memo:
             old = self.state.outputs.get(output.path)
             if old is not None:
                 key, reads = old.key_and_reads()
-                if key == tools.key(output, reads) and _same_file(out + output.path, old):
-                    result.records[output.path] = old
+                if key == tools.key(output, reads) and (found := old.as_found(out + output.path)) is not None:
+                    result.records[output.path] = found
                     continue
             todo.append(index)
         tools.prepare(outputs[i] for i in todo)
@@ -468,7 +469,7 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
             output = outputs[index]
             own = rendered if output is first else output.made_from(rendered)
             staged = stage_file(output_dir, output.path, own.data)
-            done.append((staged, OutputRecord.of(tools.key(output, own.reads), staged.size, staged.mtime_ns, own.reads)))
+            done.append((staged, OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads)))
     except SitegenError as e:
         for staged, _ in done:
             if staged.temp is not None:
@@ -478,9 +479,3 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
     return list(done)
 
 
-def _same_file(path: str, record: OutputRecord) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)

@@ -254,3 +254,24 @@ def test_a_cache_restored_in_another_folder_is_used_there_and_builds_what_a_clea
     shutil.copytree(moved, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
     assert build(fresh).ok and _outputs(fresh / "output") == _outputs(moved / "output")
     assert build(moved).cache == "up to date: nothing to do"
+
+
+def test_output_restored_with_whole_second_dates_is_known_by_its_bytes(make_site: MakeSite) -> None:
+    """A CI cache kept as zip (GitLab) or by GNU tar keeps dates to the second: every output
+    file's date moved, and every page was rendered again on every CI run (20 s of 10,000
+    articles, to write nothing). Files are now known by their bytes when only the date moved,
+    and one changed by hand is still made again."""
+    site = make_site(content={"a.md": article_md("A", body="Text of A."), "b.md": article_md("B", body="Text of B.", date="2024-05-02T09:00:00+00:00")})
+    assert build(site).ok
+    out = site / "output"
+    for path in [*out.rglob("*"), *(site / "content").rglob("*")]:
+        if path.is_file():
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns // 10**9 * 10**9 - 10**9))  # a second back, whole
+    before = _outputs(out)
+    page = next(p for p in out.rglob("index.html") if "/a/" in p.as_posix())
+    page.write_text(page.read_text().replace("Text of A.", "Text of Z."))  # the same size, a hand's edit
+    restored = build(site)
+    assert restored.ok and restored.rendered == 1 and restored.written.written == [page.relative_to(out).as_posix()], restored.cache
+    assert _outputs(out) == before
+    assert build(site).cache == "up to date: nothing to do"  # the dates as found are kept
