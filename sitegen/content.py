@@ -1054,6 +1054,21 @@ def _article_id(meta: dict[str, Any], path: str, fail: Any) -> str:
     return written or id_from_name(path)
 
 
+SLUG_KEYS = ("slug", "title")
+"""Where an article's slug comes from: ``slug``, else its ``title`` (for ``line_in``)."""
+
+
+def line_in(source: str, *keys: str) -> int | None:
+    """The line of the first of ``keys`` set in the file ``source``, if any, for a message
+    about what was read there (the file is read again only then)."""
+    # Only for the line number: a file gone or unreadable since it was parsed has none.
+    try:
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return next((line for key in keys if (line := line_of(text, key, ":")) is not None), None)
+
+
 def id_from_name(path: str) -> str:
     """The id of the article in the content file ``path`` when its front matter gives none:
     one derived from the file's name."""

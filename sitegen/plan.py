@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import deps, urls
 from .cache import FileRecord, ImageRecord
-from .errors import OutputError, SitegenError, line_of
+from .errors import OutputError, SitegenError
 from .images import HASHED
 from .model import Article, Page, Site
 from .output import BUILDING, MANIFEST, TEMP_SUFFIX
@@ -441,6 +441,8 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     and returned to be left out of the site. So is one that needs a folder where the site
     has a file, or a file where it has a folder (``permalink = "{slug}.txt"``, a page at
     robots.txt/, and the slug ``robots``)."""
+    from .content import SLUG_KEYS, line_in
+
     kept: dict[str, Output] = {}
     folders: set[str] = set()
     errors: list[SitegenError] = []
@@ -473,16 +475,5 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
                 continue
             collided.append(owner)
             message = f"{clash}: left out of the site; change 'slug'"
-            errors.append(OutputError(owner.source, message, slug_line(owner.source)))
+            errors.append(OutputError(owner.source, message, line_in(owner.source, *SLUG_KEYS)))
     return list(kept.values()), errors, collided
-
-
-def slug_line(source: str) -> int | None:
-    """The line of ``slug`` in an article's file, or of ``title`` (which the slug is made
-    from when there is no ``slug``), if either is there."""
-    # Only for the line number: a file gone or unreadable since it was parsed has none.
-    try:
-        text = Path(source).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return line_of(text, "slug", ":") or line_of(text, "title", ":")

@@ -32,7 +32,7 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
     it were that article. Earlier is in file order, but first come the articles that read as
     readers were shown them (``shown_as``: id -> the content hash the ledger recorded): a
     copy of a story, made to start a new one, must not take the story's place by its name."""
-    from .content import id_from_name
+    from .content import SLUG_KEYS, id_from_name, line_in
 
     errors: list[SitegenError] = []
     by_id: dict[str, Article] = {}
@@ -49,10 +49,10 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
         if (other := by_id.get(article.id)) is not None:
             # Two files of one name in two folders, with no id: line, have the same id.
             made = " (made from its file's name: it has no 'id'; give it one of its own)" if article.id == id_from_name(article.source) else ""
-            errors.append(ContentError(article.source, f"id {article.id!r}{made} is already used by {shown(other)}; ids must be unique"))
+            errors.append(ContentError(article.source, f"id {article.id!r}{made} is already used by {shown(other)}; ids must be unique", line_in(article.source, "id")))
             continue
         if (other := by_path.get(article.path)) is not None:
-            errors.append(ContentError(article.source, f"URL /{article.path} is already used by {shown(other)}; change 'slug'"))
+            errors.append(ContentError(article.source, f"URL /{article.path} is already used by {shown(other)}; change 'slug'", line_in(article.source, *SLUG_KEYS)))
             continue
         by_id[article.id] = by_path[article.path] = article
         kept.append(article)

@@ -251,12 +251,12 @@ def test_a_duplicate_names_both_files_alike(make_site: MakeSite, runner: CliRunn
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
-        "error: content/b.md: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique",
-        "error: content/c.md: URL /2024/05/one/ is already used by content/2024/a.md; change 'slug'",
+        "error: content/b.md:4: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique",
+        "error: content/c.md:5: URL /2024/05/one/ is already used by content/2024/a.md; change 'slug'",
     ]
     monkeypatch.chdir(site.parent)
     result = runner.invoke(main, ["build", "--site", "site"])
-    assert "error: site/content/b.md: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique" in result.output
+    assert "error: site/content/b.md:4: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique" in result.output
 
 
 def test_nothing_is_written_outside_output_and_content(make_site: MakeSite, tmp_path: Path) -> None:
