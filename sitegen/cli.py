@@ -338,10 +338,15 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     Never overwrites a file, nor takes another article's slug: a taken name gets -2, -3...
     """
     from .scaffold import new_article
+    from .text import find_xml_illegal
 
     _require_site(site_dir)
     if not title.strip():
         raise click.BadParameter("a title needs a visible character", param_hint="TITLE")
+    # What the build would refuse in the file: not written, to fail on the next build.
+    for given, hint in ((title, "TITLE"), (tags, "--tags")):
+        if (bad := find_xml_illegal(given)) is not None:
+            raise click.BadParameter(f"contains control character U+{ord(bad[1]):04X}, which XML forbids", param_hint=hint)
     path = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     click.echo(shown_path(path))

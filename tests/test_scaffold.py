@@ -141,6 +141,16 @@ def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(run
     assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
 
 
+@pytest.mark.parametrize(("args", "hint"), [(["A\x01B"], "TITLE"), (["Fine", "--tags", "a\x01b"], "--tags")])
+def test_new_refuses_what_the_build_would_refuse_in_the_file(runner: CliRunner, tmp_path: Path, args: list[str], hint: str) -> None:
+    """A control character in a tag was written, and the next build failed on the file."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    result = runner.invoke(main, ["new", "--site", str(site), *args])
+    assert result.exit_code == 2 and f"Invalid value for {hint}: contains control character U+0001, which XML forbids" in result.output
+    assert list((site / "content").glob("*.md")) == []
+
+
 def test_new_keeps_clear_of_a_slug_another_article_has(runner: CliRunner, make_site: MakeSite) -> None:
     """An article imported from a seed is named after the seed, not its slug: a new article
     of the same title must take another slug, or the two would have one URL."""
