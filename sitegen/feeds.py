@@ -225,7 +225,7 @@ class FeedWriter:
             self._bodies.move_to_end(key)
             return body
         html = article.html
-        if sanitize and "<" in html.replace("<p>", "").replace("</p>", ""):
+        if sanitize:
             html = text.sanitize_html(html)
         body = self._bodies[key] = _clean(stable_html(urls.absolutize_html(html, page_url)))
         if len(self._bodies) > self._bodies_kept:

@@ -290,12 +290,28 @@ def nesting_depth(markup: str) -> int:
     return deepest
 
 
+# The ids Python-Markdown's footnotes extension gives a note (fn:1) and its marks (fnref:1,
+# fnref2:1 for a second one): the links between them lead nowhere without.
+_FOOTNOTE_ID_RE = re.compile(r"fn(?:ref[0-9]*)?:")
+
+
+def _footnote_ids_only(element: str, attribute: str, value: str) -> str | None:
+    return None if attribute == "id" and element in ("sup", "li") and not _FOOTNOTE_ID_RE.match(value) else value
+
+
 def sanitize_html(markup: str) -> str:
     """``markup`` through an allowlist sanitiser (nh3): formatting, links, images and tables
-    stay; scripts, styles, frames, event handlers and javascript: URLs go."""
+    stay; scripts, styles, frames, event handlers and javascript: URLs go. Markup with no
+    tag but ``<p>`` has nothing to take out, and is returned as it is. Every other body goes
+    through, whatever its Markdown looked like: ``[x](javascript:…)`` holds no "<" and makes
+    a link all the same."""
+    if "<" not in markup.replace("<p>", "").replace("</p>", ""):
+        return markup
     import nh3
 
-    # Headings keep their ids: links to a section of the text lead to them.
+    # Headings keep their ids: links to a section of the text lead to them; and so do
+    # footnotes and their marks, which link to each other.
     attributes = {**nh3.ALLOWED_ATTRIBUTES, **{f"h{n}": {*nh3.ALLOWED_ATTRIBUTES.get(f"h{n}", ()), "id"} for n in range(1, 7)}}
+    attributes |= {tag: {*nh3.ALLOWED_ATTRIBUTES.get(tag, ()), "id"} for tag in ("sup", "li")}
     # No rel="noopener noreferrer" added: the links are the author's, shown as written.
-    return nh3.clean(markup, attributes=attributes, link_rel=None)
+    return nh3.clean(markup, attributes=attributes, attribute_filter=_footnote_ids_only, link_rel=None)

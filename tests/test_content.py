@@ -664,6 +664,19 @@ def test_attribute_lists_are_sanitised_everywhere_too(make_site: MakeSite) -> No
     assert page.xpath("//div[@class='body']/h3/@id") == ["hello"]  # an id is no script
 
 
+def test_markdown_links_are_sanitised_everywhere_too(make_site: MakeSite) -> None:
+    """Markdown's own links and pictures hold no "<" and no "{": sanitize_html = "everywhere"
+    let ``[x](javascript:...)`` through to the page as a working link."""
+    body = "Click [me](javascript:alert(1)), ![a picture](javascript:alert(2)) and [this][r].\n\nA claim[^1].\n\n[r]: data:text/html,x\n[^1]: The note."
+    site = make_site(content={"a.md": article_md("A", body=body)}, config='sanitize_html = "everywhere"\n')
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    urls = page.xpath("//div[@class='body']//@href | //div[@class='body']//@src")
+    assert urls == ["#fn:1", "#fnref:1"]  # the footnote and its mark still link to each other
+    assert page.xpath("//div[@class='body']//*[@id='fn:1' or @id='fnref:1']/@id") == ["fnref:1", "fn:1"]
+    assert check_output(site / "output", load_config(site)) == []
+
+
 def test_heading_ids_keep_clear_of_every_id_the_themes_article_page_has() -> None:
     from sitegen.content import _PAGE_IDS
     from sitegen.theme import default_theme_dir
