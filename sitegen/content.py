@@ -283,8 +283,10 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
 _NoAliasLoader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
 
 
-# An alias or anchor can only start after a space, a line start or a flow indicator.
-_MAY_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
+# Any "*" or "&": in a flow mapping an alias or anchor may follow a ":" or "?" with no space
+# between (``{"a":*b}``, ``{?*b}``), and a pattern of the places YAML allows one to start
+# missed those. Front matter that is not plain (_plain_meta) and holds either is rare.
+_MAY_ALIAS_RE = re.compile(r"[*&]")
 
 
 class _Handler(YAMLHandler):
