@@ -149,13 +149,24 @@ _MARKUP_RE = re.compile(
 _START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
+def read_html(parser: HTMLParser, markup: str) -> None:
+    """Give ``parser`` the whole of ``markup`` and end it as browsers end a page: what it
+    could not finish by the end (an unclosed comment, tag or declaration, which runs to the
+    end of the text) is no text. ``HTMLParser.close()`` reads the "<" of each such thing as
+    text and looks for its end again from the next one, in time quadratic in their number
+    (CPython gh-135462): a seed's "Source:" line of 20,000 ``<!--x>`` took 8 s, of 2 MB half
+    an hour. Raises AssertionError as the standard library's tokenizer does."""
+    parser.feed(markup)
+    if not parser.rawdata.startswith("<"):  # text with a character reference cut short, at most
+        parser.close()
+
+
 def html_to_text(markup: str, notes: bool = True) -> str:
     """Visible text of an HTML fragment, whitespace folded; without footnotes and their
     marks when ``notes`` is False (for a summary)."""
     parser = _TextExtractor(notes)
     try:
-        parser.feed(markup)
-        parser.close()
+        read_html(parser, markup)
     except AssertionError:
         # The standard library's tokenizer raises AssertionError on some hand-written
         # markup (a marked section such as "<![ ]>"); such a body still needs a summary.
@@ -172,7 +183,8 @@ def without_markup(line: str) -> str:
     line pasted from a web page): with a tag in it, its visible text (tags, comments and
     hidden elements removed, entities decoded); without, ``line`` as written. No tag is
     left even as text: markup escaped in it (``&lt;b&gt;``) is removed once decoded, and a
-    "<" that could still open one (an unclosed ``<b``) is dropped."""
+    "<" that could still open one is dropped (an unclosed ``<b`` runs to the end of the
+    line and shows nothing, as in a browser)."""
     for _ in range(3):
         if not _TAG_OPEN_RE.search(line):
             return line

@@ -21,6 +21,8 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from slugify import slugify as _slugify
 
+from .text import read_html
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
 # Device names Windows reserves in every folder, with any extension: a site with a page at
@@ -318,8 +320,7 @@ def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) 
     and every other byte as they are."""
     rewriter = _TagRewriter(html, fix)
     try:
-        rewriter.feed(html)
-        rewriter.close()
+        read_html(rewriter, html)
     except AssertionError:
         # The standard library's tokenizer raises AssertionError on some hand-written
         # markup (a marked section such as "<![ ]>"). The HTML then stays as written (for a
