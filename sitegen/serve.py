@@ -15,6 +15,10 @@ server cannot start, ``PortInUseError`` when the port is taken.
   written. build() holds the site's lock, so a ``sitegen build`` run meanwhile waits.
 - Only that folder is served: ``..`` however encoded, backslashes and links leading out of
   it give 404. A folder serves its index.html; an unknown path the site's 404.html.
+- Only requests for this machine are answered: a Host header naming an IP address,
+  ``localhost``, or the host of ``--bind`` or ``--base-url``. Any other name is a 403: a page
+  of another site whose name its owner points at 127.0.0.1 (DNS rebinding) would otherwise
+  read the served drafts as pages of its own.
 - It is served at the base URL's path, where its pages link: ``/news/...`` is the folder's
   ``...`` with ``--base-url http://127.0.0.1:8000/news/``; ``/`` is sent there (302), and
   any other path outside it is a 404 saying where the site is.
@@ -31,6 +35,7 @@ from __future__ import annotations
 import errno
 import html
 import http.server
+import ipaddress
 import json
 import mimetypes
 import os
@@ -46,7 +51,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import click
 import watchfiles
@@ -232,6 +237,7 @@ class Server:
             self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._httpd.root = self._output_dir
             self._httpd.prefix = self.prefix
+            self._httpd.hosts = served_hosts(self.options)
             self._httpd.announcer = self._announcer
             # Watching starts before the first build reads anything: an edit made while it
             # runs is then seen, and built next.
@@ -489,6 +495,35 @@ def site_prefix(base_url: str) -> str:
     return "/" + "".join(quote(part) + "/" for part in parts)
 
 
+def served_hosts(options: ServeOptions) -> frozenset[str]:
+    """The host names requests may give besides IP addresses and ``localhost``: those of
+    ``--bind`` and ``--base-url``, in lower case."""
+    names = {options.bind.lower().rstrip(".")}
+    if options.base_url:
+        names.add((urlsplit(options.base_url).hostname or "").rstrip("."))
+    return frozenset(name for name in names if name)
+
+
+def host_allowed(host: str | None, names: frozenset[str] = frozenset()) -> bool:
+    """Whether a request whose Host header is ``host`` is for this machine: an IP address,
+    ``localhost`` (or a name under it, which browsers keep to this machine), or one of
+    ``names`` (served_hosts). A name of any other site may lead here only by its owner's
+    doing (DNS rebinding), and its pages must not read these. No Host header: no browser."""
+    if host is None:
+        return True
+    try:
+        name = (urlsplit(f"//{host}").hostname or "").rstrip(".")
+    except ValueError:  # "[::1", say
+        return False
+    if name == "localhost" or name.endswith(".localhost") or name in names:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
     """Where ``request_path`` (as sent: percent-encoded, maybe with a query) leads inside
     ``root``, served at the path ``prefix`` (site_prefix); ``Target()`` for anything
@@ -588,6 +623,13 @@ _CONTENT_TYPES = {
 }
 
 
+_OTHER_HOST = (
+    b'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Not served</title></head>\n'
+    b"<body><h1>Not served</h1><p>sitegen serve answers requests for this machine's addresses only, not for %s."
+    b" To reach it by that name, give it with --base-url (or --bind).</p></body>\n</html>\n"
+)
+
+
 def _elsewhere(prefix: str) -> bytes:
     """The 404 page of a path outside the one the site is served at: it says where that is."""
     return (
@@ -670,6 +712,8 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
         self.address_family = family
         self.root = Path()
         self.prefix = "/"
+        self.hosts: frozenset[str] = frozenset()
+        """Host names requests may give besides addresses and localhost (served_hosts)."""
         self.announcer = _Announcer(BuildStatus(build_id=""))
         super().__init__(address, _Handler)
 
@@ -705,6 +749,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass  # one line per request would bury the build messages
 
     def _respond(self, send_body: bool) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.hosts):
+            data = _OTHER_HOST % html.escape(self.headers.get("Host", "")).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(data)
+            return
         if self.path.split("?", 1)[0] == EVENTS_PATH and send_body:
             self._events()
             return

@@ -385,6 +385,35 @@ def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, 
         assert "Page not found" in reply.body, path
 
 
+def get_as(url: str, path: str, host: str) -> Reply:
+    """GET ``path`` from the server at ``url`` with the Host header ``host``, as a browser
+    sends it for a page of that name (which DNS rebinding points at 127.0.0.1)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode("utf-8"))
+    finally:
+        connection.close()
+
+
+def test_a_page_of_another_site_cannot_read_the_served_one(make_site: MakeSite, start: Start) -> None:
+    """A page of evil.example whose name its owner points at 127.0.0.1 once loaded (DNS
+    rebinding) asks for the site with ``Host: evil.example``: the drafts were its to read."""
+    site = make_site(content={"a.md": article_md("Embargoed story", draft="true")})
+    server = start(site, drafts=True, base_url="http://laptop.lan:8000/")
+    port = urlsplit(server.url).port
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", "localhost.evil.example", "[::1"):
+        for path in ("/", "/2024/05/a/", EVENTS_PATH):
+            reply = get_as(server.url, path, host)
+            assert reply.status == 403 and "Embargoed" not in reply.body, (host, path)
+    # This machine's own names and addresses, and the one pages link to, are answered.
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "app.localhost", f"[::1]:{port}", "192.168.1.20:8000", "LAPTOP.lan:8000"):
+        reply = get_as(server.url, "/2024/05/a/", host)
+        assert reply.status == 200 and "Embargoed story" in reply.body, host
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
