@@ -91,12 +91,15 @@ def moves(site: Site) -> list[Move]:
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:
-    """The site path of an absolute URL this site is hosted under, else None. The scheme
-    does not matter: a site moved to https still answers for its http addresses."""
+    """The site path of an absolute URL this site is hosted under, decoded as an alias is
+    (urls.site_path), else None. The scheme does not matter: a site moved to https still
+    answers for its http addresses. The ledger is a file of content/, edited as any: an
+    address in it that is no path of the site (a "..", a '"' that would end the nginx map's
+    quotes and add a rule of its own) is no redirect, as such an alias is an error."""
     parts = urlsplit(url)
     if parts.netloc != host or not parts.path.startswith(base_path):
         return None
-    return parts.path[len(base_path) :] or None
+    return urls.site_path(parts.path[len(base_path) :])
 
 
 def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] | None = None) -> list[str]:

@@ -285,6 +285,28 @@ def test_moving_the_site_under_the_same_host_redirects_what_it_still_serves(make
     assert rules(out) == {} and not (out / "news").exists()
 
 
+def test_an_address_in_the_ledger_that_is_no_path_of_the_site_is_no_redirect(make_site: MakeSite) -> None:
+    """The ledger is a file of content/, edited and committed as any: an address written
+    into it with a '"' added a rule of its own to the nginx map (an open redirect in the
+    server's configuration), and a ".." stopped every build with an error."""
+    import json
+
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok
+    ledger = site / "content" / ".sitegen-updated.json"
+    data = json.loads(ledger.read_text())
+    [entry] = data["articles"].values()
+    entry["urls"] = [f'{BASE}x" "https://evil.example/"; "/news/y', f"{BASE}a/../../../../elsewhere/", f"{BASE}caf%C3%A9/", f"{BASE}2024/03/a/"]
+    ledger.write_text(json.dumps(data))
+    report = build(site)
+    assert report.ok, report.errors
+    assert nginx_rules(out) == {"/news/café/": "/news/2024/03/a/", "/news/café": "/news/2024/03/a/", "/news/café/index.html": "/news/2024/03/a/"}
+    assert rules(out) == {"/news/caf%C3%A9/": "/news/2024/03/a/"}
+    assert redirect_target(out, "café/") == "/news/2024/03/a/"
+    assert "evil.example" not in (out / "_redirects").read_text() + (out / "redirects.nginx.map").read_text()
+
+
 def test_bad_aliases_are_errors_naming_the_line(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", aliases="['https://evil.example/x']"), "b.md": article_md("B", aliases="['../../etc/']")})
     report = build(site)
