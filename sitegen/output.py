@@ -399,11 +399,33 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
             raise OutputError(out_dir, f"{where} {keeper}, which a build must not write into; {hint}")
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | _BINARY
+
+
+def _read_own(path: Path) -> bytes | None:
+    """The bytes of a file sitegen keeps in the output folder (the manifest, the building
+    mark); None when there is none, or what is there is not a regular file: a link is never
+    followed and a FIFO never opened for reading, as the output folder may be a committed one
+    (docs/ for GitHub Pages) and ``.sitegen-manifest.json -> /dev/zero`` filled the memory."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:  # none, a link (ELOOP), unreadable
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _read_manifest(out_dir: Path) -> tuple[bytes | None, set[str]]:
     """The manifest's bytes (None when there is none) and the paths it lists."""
-    try:
-        data = (out_dir / MANIFEST).read_bytes()
-    except OSError:
+    data = _read_own(out_dir / MANIFEST)
+    if data is None:
         return None, set()
     try:
         listed = json.loads(data.decode("utf-8"))
@@ -469,7 +491,12 @@ def _mark_building(out_dir: Path) -> None:
         # Written in place: only whether it exists counts, and its own temp file could be
         # the one left behind.
         interrupted = os.path.lexists(marker)
-        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | _BINARY, 0o666)
+        if interrupted and not stat.S_ISREG(os.lstat(marker).st_mode):
+            # sitegen's own name: a link or a FIFO put there is removed, never written through
+            # or waited on (opening a FIFO for writing waits for a reader).
+            os.unlink(marker)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | _BINARY
+        fd = os.open(marker, flags, 0o666)
         try:
             os.write(fd, f"{os.getpid()} {'interrupted' if interrupted else 'clean'}\n".encode("ascii"))
         finally:
@@ -554,9 +581,10 @@ def interrupted(out_dir: Path) -> bool:
 
 def _read_mark(out_dir: Path) -> tuple[str, str] | None:
     """(pid, "clean" or "interrupted") from the output folder's building mark, if it has one."""
+    data = _read_own(out_dir / BUILDING)
     try:
-        pid, state = (out_dir / BUILDING).read_text(encoding="ascii").split()
-    except (OSError, ValueError):
+        pid, state = (data or b"").decode("ascii").split()
+    except ValueError:  # UnicodeDecodeError too
         return None
     return pid, state
 

@@ -11,12 +11,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, no_hang
 
 from sitegen import output
 from sitegen.build import build
@@ -479,6 +480,32 @@ def test_a_damaged_manifest_never_leaves_a_page_taken_down_online(make_site: Mak
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
         p.relative_to(fresh / "output").as_posix() for p in (fresh / "output").rglob("*") if p.is_file()
     )
+
+
+@pytest.mark.parametrize("name", [output.MANIFEST, output.BUILDING])
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_manifest_or_mark_that_is_no_regular_file_is_not_read(make_site: MakeSite, tmp_path: Path, name: str, kind: str) -> None:
+    """An output folder may be committed (docs/ for GitHub Pages), links and all: a manifest
+    linked to /dev/zero filled the memory, a FIFO hung the build. Neither is read, and the
+    build writes a manifest of its own in its place."""
+    site = story_site(make_site)
+    out = site / "output"
+    assert build(site).ok
+    (site / "content" / "other.md").unlink()
+    (out / name).unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(out / name)
+    else:
+        os.mkfifo(tmp_path / "elsewhere")
+        (out / name).symlink_to(tmp_path / "elsewhere")
+    began = time.monotonic()
+    with no_hang(20):  # whose TimeoutError, an OSError, a read of the manifest took for none
+        report = build(site)
+    assert time.monotonic() - began < 15
+    assert report.ok, report.errors
+    assert (out / PAGE).is_file() and (out / output.MANIFEST).is_file() and not (out / output.MANIFEST).is_symlink()
+    assert "2023/01/other/index.html" in report.written.removed and not (out / "2023").exists()
+    assert PAGE in json.loads((out / output.MANIFEST).read_text())
 
 
 def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) -> None:
