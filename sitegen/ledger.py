@@ -42,6 +42,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -410,6 +411,14 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
     started its history anew would show them old entries as new and rewrite every archive.
     """
     path = content_dir / LEDGER_NAME
+    # Looked at first, as every file of content/ is: a link could lead anywhere (/dev/zero
+    # filled the memory) and a FIFO would hang the build.
+    with contextlib.suppress(OSError):  # none, say: reading it tells
+        kind = os.lstat(path).st_mode
+        if stat.S_ISLNK(kind):
+            raise _unreadable(path, "it is a symbolic link; the ledger is a file sitegen writes in content/")
+        if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+            raise _unreadable(path, "it is not a regular file")
     try:
         raw_bytes = read(path)
     except (FileNotFoundError, IsADirectoryError):

@@ -5,12 +5,14 @@ import json
 import os
 import re
 import shutil
+import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, no_hang
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -404,6 +406,28 @@ def test_a_damaged_ledger_stops_the_build_and_is_kept(make_site: MakeSite, runne
     assert f"{where}: cannot be read as the ledger ({said}" in result.output and "git checkout" in result.output, result.output
     assert ledger.read_bytes() == damaged
     assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == output
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_a_ledger_that_is_a_link_or_a_fifo_stops_the_build_unread(make_site: MakeSite, runner: CliRunner, tmp_path: Path, kind: str) -> None:
+    """A link in its place could lead anywhere (to /dev/zero: the build filled the memory),
+    and a FIFO hung the build: neither is read, and the build stops, naming it."""
+    site = make_site(content={f"s{i}.md": _story(i) for i in range(3)})
+    assert build(site).ok
+    ledger = site / "content" / LEDGER_NAME
+    ledger.unlink()
+    if kind == "link":
+        os.mkfifo(tmp_path / "elsewhere")
+        ledger.symlink_to(tmp_path / "elsewhere")
+    else:
+        os.mkfifo(ledger)
+    began = time.monotonic()
+    with no_hang(20):  # whose TimeoutError, an OSError, the reading of the ledger said as one
+        result = runner.invoke(main, ["build", "--site", str(site)])
+    assert time.monotonic() - began < 15
+    said = "it is a symbolic link" if kind == "link" else "it is not a regular file"
+    assert result.exit_code == 1 and f"{ledger}: cannot be read as the ledger ({said}" in result.output, result.output
+    assert ledger.is_symlink() if kind == "link" else stat.S_ISFIFO(ledger.lstat().st_mode)
 
 
 def test_an_article_first_out_days_after_its_date_is_warned_of(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
