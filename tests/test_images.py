@@ -511,6 +511,29 @@ def test_an_edited_or_deleted_linked_file_is_picked_up_by_the_next_build(make_si
     assert [p.read_bytes() for p in out.rglob("report.pdf")] == [edited]
 
 
+def test_a_file_the_text_names_many_times_is_read_once(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each picture of one image was read and decoded anew: 300 pictures of a 50-megapixel
+    PNG of 143 kB took 83 s, and a text may name a file a hundred thousand times (a linked
+    file of 20 MB as often: read and hashed each time)."""
+    body = "![A fire](fire.png)\n\n" * 200 + "[The report](report.pdf)\n\n" * 200 + "![Missing](gone.png)\n\n" * 200
+    site = make_site(content={"fire.md": article_md("Fire", image="fire.png", image_alt="Smoke", body=body)})
+    (site / "content" / "fire.png").write_bytes(picture(600, 400, "PNG"))
+    (site / "content" / "report.pdf").write_bytes(b"%PDF-1.4 report")
+    reads: list[str] = []
+    read = images.ImageReader._bytes
+
+    def counted(reader: images.ImageReader, path: str) -> tuple[bytes, str, str]:
+        reads.append(os.path.basename(path))
+        return read(reader, path)
+
+    monkeypatch.setattr(images.ImageReader, "_bytes", counted)
+    report = build(site, jobs=1)  # parsed in this process
+    assert report.articles == 1 and not report.errors
+    assert sorted(reads) == ["fire.png", "gone.png", "report.pdf"]
+    page = (site / "output" / "2024" / "05" / "fire" / "index.html").read_text()
+    assert page.count('width="600" height="400"') == 201 and page.count("report.pdf") == 200
+
+
 def test_a_linked_file_over_max_image_bytes_is_not_read(make_site: MakeSite) -> None:
     site = _linked_site(make_site, LINKED_BODY)
     (site / "sitegen.toml").write_text('base_url = "https://example.org/news/"\nmax_image_bytes = 150\n')
