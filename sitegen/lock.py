@@ -93,17 +93,14 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
     folder = _open_folder(site_dir)
     told: list[str] = []
 
+    def said(message: str) -> None:
+        if on_wait is not None and not told:  # once for both locks
+            told.append(message)
+            on_wait(message)
+
     def take(lock: int, optional: bool = False) -> None:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(fd)
-            if not wait:
-                raise LockError(None, f"another sitegen build of {site_dir.resolve()} is running{holder}; try again when it ends") from None
-            if on_wait is not None and not told:
-                told.append(holder)
-                on_wait(f"waiting for another sitegen build of this site{holder} to finish")
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            _take(lock, wait, said, lambda: _holder(fd), f"another sitegen build of {site_dir.resolve()} is running", "another sitegen build of this site")
         except OSError:
             # A folder a file system cannot lock (NFS takes an exclusive lock only on a file
             # open for writing): the lock in the cache folder serves alone.
@@ -149,17 +146,9 @@ def output_lock(output_dir: Path, wait: bool = True, on_wait: Callable[[str], No
     folder = _open_folder(output_dir)
     try:
         if folder is not None:
-            try:
-                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _building_pid(output_dir)
-                if not wait:
-                    raise LockError(None, f"another sitegen build is writing to {output_dir.resolve()}{holder}; try again when it ends") from None
-                if on_wait is not None:
-                    on_wait(f"waiting for another sitegen build writing to {output_dir}{holder} to finish")
-                fcntl.flock(folder, fcntl.LOCK_EX)
-            except OSError:
-                pass  # a folder the file system cannot lock
+            busy = f"another sitegen build is writing to {output_dir.resolve()}"
+            with contextlib.suppress(OSError):  # a folder the file system cannot lock
+                _take(folder, wait, on_wait, lambda: _building_pid(output_dir), busy, f"another sitegen build writing to {output_dir}")
         yield
     finally:
         if folder is not None:
@@ -168,6 +157,21 @@ def output_lock(output_dir: Path, wait: bool = True, on_wait: Callable[[str], No
         if made:
             with contextlib.suppress(OSError):
                 output_dir.rmdir()  # only if the build left it empty (it failed before writing)
+
+
+def _take(lock: int, wait: bool, on_wait: Callable[[str], None] | None, holder: Callable[[], str], busy: str, waiting: str) -> None:
+    """Lock ``lock``. Held by another build (``holder()`` says which: `` (pid N)`` or ""):
+    with ``wait``, say so through ``on_wait`` and wait for it; without, raise LockError.
+    ``busy`` and ``waiting`` name that build, its pid then following."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        who = holder()
+        if not wait:
+            raise LockError(None, f"{busy}{who}; try again when it ends") from None
+        if on_wait is not None:
+            on_wait(f"waiting for {waiting}{who} to finish")
+        fcntl.flock(lock, fcntl.LOCK_EX)
 
 
 def _building_pid(output_dir: Path) -> str:
