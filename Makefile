@@ -2,7 +2,8 @@
 # make lint: mypy --strict and ruff;
 # make fuzz: incremental builds against clean builds on many random sequences of changes;
 # make bench: time sitegen against Hugo and Pelican and write BENCHMARKS.md;
-# make screenshots: photograph the default theme into docs/screenshots/.
+# make screenshots: photograph the default theme into docs/screenshots/;
+# make messages: update the theme's translation catalogs (templates/locale/) from its templates.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -19,7 +20,7 @@ BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_ARGS  ?=
 
-.PHONY: build test lint fuzz bench screenshots clean distclean
+.PHONY: build test lint fuzz bench screenshots messages clean distclean
 
 build: $(STAMP)
 	$(BIN)/sitegen build
@@ -30,6 +31,11 @@ test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP) $(NGINX_STAMP)
 # 1280x900 and 390x844 screenshots of a demo site in headless Chromium (tests/screenshots.py).
 screenshots: $(TEST_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python tests/screenshots.py
+
+# locale/messages.pot from the strings the templates mark, and each locale/*.po brought up
+# to date with it (new strings untranslated, translations kept; sitegen/i18n.py).
+messages: $(STAMP)
+	$(BIN)/python -c 'from pathlib import Path; from sitegen.i18n import update_catalogs; [print(p) for p in update_catalogs(Path("templates"))]'
 
 # mypy --strict and ruff, both configured in pyproject.toml; 0 findings.
 lint: $(TEST_STAMP)

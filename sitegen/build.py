@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import dates, deps, errors, parallel, urls
+from . import dates, deps, errors, i18n, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override
 from .errors import SitegenError
+from .i18n import Language
 from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
@@ -180,6 +181,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # _site_that_renders, which leaves out a new article whose page cannot be made, and
     # any whose page another file takes.
     theme = Theme(site_dir, memo.inputs)
+    # The words and dates pages are shown in: from the site's language and the catalogs of
+    # the template folders (a catalog that cannot be read is an error; English shows).
+    words = i18n.language_of(theme, config.language)
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
     # a build killed while publishing still has its files removed later. The files the
@@ -189,7 +193,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     lost = not made_before and manifest_lost(output_dir)
     record_planned(output_dir, made_before)
     try:
-        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, memo, output_dir, workers), output_dir)
+        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers), output_dir)
         history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         # The ledger before the files: a build killed in between publishes them next time
@@ -222,7 +226,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(
-        imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + planned.errors + made_errors + rendering.errors
+        imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + words.problems + planned.errors + made_errors + rendering.errors
     )
     # Said by this build only, not again by those with nothing to do (they replay the rest).
     once = {*history.once, *imported.once}
@@ -240,6 +244,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
     report.warnings += site_mod.tag_clashes(distinct, site_dir)
     report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
+    report.warnings += words.warnings
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")
@@ -350,7 +355,7 @@ class _Made:
     rendering: Rendering
 
 
-def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, workers: Workers) -> _Made:
+def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> _Made:
     """Every output file of ``site`` planned, and those whose key changed rendered and staged."""
     from . import plan, render, search
     from .feeds import FeedWriter
@@ -364,7 +369,7 @@ def _plan_and_render(site: Site, theme: Theme, memo: Memo, output_dir: Path, wor
         planned = plan.plan_outputs(site, theme)
         feed_reads: set[str] = set()
         tools = plan.Tools(
-            renderer=render.Renderer(site, theme, memo.state.templates),
+            renderer=render.Renderer(site, theme, memo.state.templates, language),
             feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
             feed_reads=feed_reads,
             digests=deps.Digests(config, site, theme.fingerprints()),

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+import markupsafe
 
 from . import __version__, cache, dates, text, urls
 from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
+from .i18n import LOCALE, Language
 from .model import Page, Site
 from .theme import PUBLIC, STATIC, Theme
 
@@ -97,13 +99,23 @@ class _Template(jinja2.Template):
 class Renderer:
     """One Environment for the whole build: autoescaped, strict, with the url and date filters."""
 
-    def __init__(self, site: Site, theme: Theme, references: dict[str, tuple[str, ...] | None] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        references: dict[str, tuple[str, ...] | None] | None = None,
+        language: Language | None = None,
+    ) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
-        found it; updated as templates are looked at, for the next build."""
+        found it; updated as templates are looked at, for the next build. ``language``: the
+        words and date formats pages are shown in (i18n.language_of; default: the theme's
+        English)."""
         self.theme = theme
         self._log: set[str] = set()
+        language = language or Language(site.config.language)
         self.env = jinja2.Environment(
             loader=_Loader(theme),
+            extensions=["jinja2.ext.i18n"],
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=_Undefined,
             keep_trailing_newline=True,
@@ -121,13 +133,20 @@ class Renderer:
         self._page_path = ""
         """The path of the page being rendered, for relative links."""
         # What templates see besides their context, site and config (the url filters'
-        # base URL and mode, the generator's name): part of every page's key.
+        # base URL and mode, the generator's name, the language's words and dates): part
+        # of every page's key.
         self.environment = f"{site.config.base_url}\0{site.config.relative}\0sitegen {__version__}"
+        if language.catalog or language.locale is not None:
+            self.environment += f"\0{language.tag}\0{language.catalog}\0{language.digest}"
+        # Newstyle: ``_("Tag: %(name)s", name=tag.name)`` escapes what it is given, as
+        # ``{{ tag.name }}`` would, and a catalog's text is trusted as the templates are.
+        self.env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["url"] = self._relative_url if site.config.relative else self._url
         self.env.filters["asset"] = self._asset
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
-        self.env.filters["human"] = dates.format_human
+        self.env.filters["human"] = language.date
+        self.env.filters["month_name"] = _month_name(language)
         self.env.filters["clock"] = dates.format_clock
         self.env.filters["brief"] = _brief
         self.env.globals.update(
@@ -135,6 +154,8 @@ class Renderer:
             config=Recorder(site.config, "config.", self._log),
             generator=f"sitegen {__version__}",
             publisher_logo=self._publisher_logo,
+            text_direction=language.direction,
+            plural_forms=language.plural_forms,
         )
         self._closures: dict[str, str] = {}
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
@@ -247,7 +268,7 @@ class Renderer:
 
     def unused_warnings(self, templates: Iterable[str], folder: Path) -> list[str]:
         """A warning for each of the site's own template files (in ``folder``) of a name the
-        theme has none of (``static/`` and ``public/`` aside) that none of ``templates`` (those pages are made
+        theme has none of (``static/``, ``public/`` and ``locale/`` aside) that none of ``templates`` (those pages are made
         from) uses, nor any template they extend, include or import: a misspelt name, or a
         new kind of page, which takes more than a template."""
         used: set[str] = set()
@@ -257,7 +278,7 @@ class Renderer:
             f"{folder / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
             " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
             for name in sorted(self.theme.additions - used)
-            if not name.startswith((STATIC, PUBLIC)) and name in self.theme.files
+            if not name.startswith((STATIC, PUBLIC, LOCALE)) and name in self.theme.files
         ]
 
     def current_references(self) -> dict[str, tuple[str, ...] | None]:
@@ -284,5 +305,15 @@ BRIEF = 160
 
 def _brief(value: object, limit: int = BRIEF) -> str:
     """The ``brief`` filter: ``value`` cut at a word to ``limit`` characters at most, with an
-    ellipsis (text.summarize): a page's meta description."""
-    return text.summarize(str(value), limit)
+    ellipsis (text.summarize): a page's meta description. Markup (a translated sentence,
+    its values escaped) is taken as the text it shows, which the page then escapes once."""
+    return text.summarize(value.unescape() if isinstance(value, markupsafe.Markup) else str(value), limit)
+
+
+def _month_name(language: Language) -> Callable[[object], str]:
+    def month_name(month: object) -> str:
+        """The ``month_name`` filter: an archive month (anything with a year and a month) as
+        readers name it in the site's language: ``October 2022``, ``Oktober 2022``."""
+        return language.month(month.year, month.month)  # type: ignore[attr-defined]
+
+    return month_name

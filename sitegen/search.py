@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import dates, deps, text
+from . import deps, i18n, text
 from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
@@ -98,7 +98,7 @@ def document(item: Searchable, language: str) -> str:
         # Pagefind leaves out a page with no words in its body (and fails when it finds no
         # page): an article with no text yet, or only a picture, is found by its title.
         f"<main data-pagefind-body>\n{body if text.has_text(body) else f'<p>{title}</p>'}\n</main>",
-        f'<p data-pagefind-meta="date">{dates.format_human(item.published)}</p>',
+        f'<p data-pagefind-meta="date">{i18n.human_date(language, item.published)}</p>',
         # Its address as a site path, for the search page to put under the site's base path
         # (Pagefind's documented way to give a result its own URL).
         f'<p data-pagefind-meta="url">{html.escape(item.path)}</p>',

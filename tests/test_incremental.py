@@ -190,7 +190,7 @@ def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
     shutil.copy(Path(__file__).parent.parent / "templates" / "tags.html", site / "templates" / "tags.html")
     report, written = step(site)
     assert written == set() and report.rendered == 0  # the same bytes as the theme's file
-    edit(site / "templates" / "tags.html", "<h1>Tags</h1>", "<h1>Every tag</h1>")
+    edit(site / "templates" / "tags.html", '<h1>{{ _("Tags") }}</h1>', "<h1>Every tag</h1>")
     report, written = step(site)
     assert report.rendered == 3 and originals(written) == {"tags/index.html"}  # and its two compressed copies
     # base.html is used by every page.
@@ -206,7 +206,7 @@ def test_a_new_include_and_then_its_edit_reach_every_page_that_uses_it(site: Pat
     shutil.copy(Path(__file__).parent.parent / "templates" / "tags.html", site / "templates" / "tags.html")
     (site / "templates" / "note.html").write_text('<p id="note">First note</p>\n')
     step(site)
-    edit(site / "templates" / "tags.html", "<h1>Tags</h1>", '<h1>Tags</h1>{% include "note.html" %}')
+    edit(site / "templates" / "tags.html", '<h1>{{ _("Tags") }}</h1>', '<h1>{{ _("Tags") }}</h1>{% include "note.html" %}')
     _, written = step(site)
     assert originals(written) == {"tags/index.html"}
     # The include is known now (and remembered in the cache): editing it re-renders the page.
@@ -399,7 +399,7 @@ def test_what_an_imported_template_reads_counts_for_every_page(site: Path, tmp_p
 def test_a_template_that_raises_is_an_error_naming_it_and_its_line(site: Path, expression: str, kind: str) -> None:
     (site / "templates").mkdir()
     tags = (Path(__file__).parent.parent / "templates" / "tags.html").read_text()
-    (site / "templates" / "tags.html").write_text(tags.replace("<h1>Tags</h1>", "<h1>Tags</h1>\n" + expression, 1))
+    (site / "templates" / "tags.html").write_text(tags.replace('<h1>{{ _("Tags") }}</h1>', '<h1>{{ _("Tags") }}</h1>\n' + expression, 1))
     line = next(n for n, text in enumerate((site / "templates" / "tags.html").read_text().splitlines(), 1) if expression in text)
     report, _ = step(site)
     [error] = report.errors

@@ -1,0 +1,283 @@
+"""The theme in the site's language (setting ``language``): its words from a gettext
+catalog, its dates and plural rules from the Unicode CLDR.
+
+The words: templates mark what they say for readers (``{{ _("Archive") }}``,
+``{% trans %}``, ``ngettext``), and a catalog ``locale/<language>.po`` in the template
+folders gives each in the site's language: the site's own ``templates/locale/de.po`` over
+the theme's, file by file, as for any template. A tag with a region looks for its own
+catalog first, then its language's (``pt-BR``: ``pt-BR.po``, then ``pt.po``). With none,
+the theme's English is shown. ``locale/messages.pot`` lists every string to translate.
+
+The dates (``4. Oktober 2022``, ``octobre 2022``) and the plural rules (one, few, many...)
+come from Babel's copy of the CLDR, which knows hundreds of languages; English keeps the
+theme's own format (``4 October 2022``) and never loads Babel, so an English site builds
+as fast as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import cache, dates
+from .errors import SitegenError, TemplateError
+
+if TYPE_CHECKING:
+    from .theme import Theme
+
+LOCALE = "locale/"
+"""Where the template folders keep their catalogs: never a template, never published."""
+
+TEMPLATE = LOCALE + "messages.pot"
+"""Every string the theme's templates mark for translation, to start a catalog from."""
+
+_ENGLISH = frozenset(("en",))
+"""Languages whose dates the theme's own formats give (no CLDR data is loaded for them)."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """What pages say and how they write dates and counts, for one BCP 47 tag."""
+
+    tag: str
+    translations: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
+    catalog: str = ""
+    """The catalog's name in the template folders (``locale/de.po``), "" with none."""
+    digest: str = ""
+    """The SHA-256 of the catalog's bytes: part of every page's key (render.Renderer)."""
+    locale: Any = None
+    """Babel's Locale for the tag's dates and plural rules; None: the theme's English."""
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` for a language written right to left (Arabic, Hebrew, Persian...), else ``ltr``."""
+        return str(self.locale.text_direction) if self.locale is not None else "ltr"
+
+    def date(self, value: dt.datetime | dt.date) -> str:
+        """A date for readers: ``4 October 2022``, ``4. Oktober 2022``, ``2022年10月4日``."""
+        if self.locale is None:
+            return dates.format_human(value)
+        return _cldr_date(self.locale, "long", value.year, value.month, value.day)
+
+    def month(self, year: int, month: int) -> str:
+        """A month for readers: ``October 2022``, ``Oktober 2022``, ``2022年10月``."""
+        if self.locale is None:
+            return dates.format_month(year, month)
+        return _cldr_date(self.locale, "yMMMM", year, month, 1)
+
+    def plural_forms(self, singular: str, plural: str) -> dict[str, str]:
+        """The translation of a message with a count in each of the language's CLDR plural
+        categories (``one``, ``few``, ``many``, ``other``...), for a script to choose from
+        with ``Intl.PluralRules``: the catalog's forms, picked by a number of each category."""
+        samples = _plural_samples(self.locale) if self.locale is not None else {"one": 1, "other": 2}
+        return {category: self.translations.ngettext(singular, plural, n) for category, n in samples.items()}
+
+
+def _plural_samples(locale: Any) -> dict[str, int]:
+    """A number of each plural category of ``locale``: the smallest that has it."""
+    samples: dict[str, int] = {}
+    # Some categories start late: French and Spanish "many" is for whole millions.
+    for n in (*range(200), *(10**k for k in range(3, 10))):
+        samples.setdefault(str(locale.plural_form(n)), n)
+    return dict(sorted(samples.items()))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A site's Language, with what could not be used of it."""
+
+    language: Language
+    problems: list[SitegenError] = field(default_factory=list)
+    """A catalog that could not be read: its words are shown in English."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def language_of(theme: Theme, tag: str) -> Found:
+    """The Language for ``tag`` (setting ``language``) from the catalogs in ``theme``."""
+    catalogs = {_normal(name[len(LOCALE) : -len(".po")]): name for name in theme.files if name.startswith(LOCALE) and name.endswith(".po")}
+    name = next((catalogs[c] for c in _candidates(tag) if c in catalogs), "")
+    primary = tag.split("-", maxsplit=1)[0].lower()
+    if not name and primary in _ENGLISH:
+        return Found(Language(tag))
+    warnings: list[str] = []
+    locale = None if primary in _ENGLISH else _babel_locale(tag)
+    if locale is None and primary not in _ENGLISH:
+        warnings.append(f"language {tag!r}: the CLDR has no dates or plural rules for it, so dates are shown in English")
+    if not name:
+        return Found(Language(tag, locale=locale), warnings=warnings)
+    path, data = theme.files[name]
+    try:
+        translations, problems = _compiled(data, tag, path)
+    except TemplateError as e:
+        return Found(Language(tag, locale=locale), [e], warnings)
+    return Found(Language(tag, translations, name, cache.digest(data), locale), problems, warnings)
+
+
+def _normal(tag: str) -> str:
+    return tag.replace("_", "-").lower()
+
+
+def _candidates(tag: str) -> list[str]:
+    """``pt-BR`` -> ``pt-br``, ``pt``: the most specific catalog first."""
+    parts = _normal(tag).split("-")
+    return ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def human_date(tag: str, value: dt.datetime | dt.date) -> str:
+    """``Language(tag).date(value)``, for what knows the language by its tag alone (the
+    search index's documents, made in Pagefind's worker)."""
+    primary = tag.split("-", maxsplit=1)[0].lower()
+    return Language(tag, locale=None if primary in _ENGLISH else _babel_locale(tag)).date(value)
+
+
+@functools.lru_cache(maxsize=10_000)  # a site's thousands of pages share a few thousand days
+def _cldr_date(locale: Any, form: str, year: int, month: int, day: int) -> str:
+    """A date in Babel's ``long`` format, or by a CLDR skeleton (``yMMMM``), in ``locale``."""
+    from babel.dates import format_date, format_skeleton
+
+    value = dt.date(year, month, day)
+    return str(format_date(value, format=form, locale=locale) if form == "long" else format_skeleton(form, value, locale=locale))
+
+
+@functools.cache
+def _babel_locale(tag: str) -> Any:
+    """Babel's Locale for ``tag`` or the language it narrows (``pt-BR``, then ``pt``); None
+    when the CLDR has neither."""
+    from babel import Locale, UnknownLocaleError
+
+    for candidate in _candidates(tag):
+        try:
+            return Locale.parse(candidate, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslations, list[SitegenError]]:
+    """The catalog's translations, as gettext has them (entries marked fuzzy left out),
+    and an error for each entry left out because a page could not show it."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise TemplateError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x}); its words are shown in English", line) from e
+    try:
+        catalog = read_po(io.StringIO(text), locale=_babel_locale(tag), abort_invalid=True)
+    except PoFileError as e:  # its lineno counts from 0
+        found = getattr(e, "lineno", None)
+        raise TemplateError(path, f"is not a gettext catalog: {e}; its words are shown in English", found + 1 if isinstance(found, int) else None) from e
+    except (ValueError, KeyError) as e:  # a header Babel cannot use (Plural-Forms, Language)
+        raise TemplateError(path, f"cannot be read as a gettext catalog: {e}; its words are shown in English") from e
+    problems: list[SitegenError] = []
+    for message in list(catalog):
+        reason = _unusable(message.id, message.string) if message.id and message.string else None
+        if reason is not None:
+            # Left out: the page shows the English rather than failing on it.
+            catalog.delete(message.id, context=message.context)
+            first = message.id if isinstance(message.id, str) else message.id[0]
+            problems.append(TemplateError(path, f"the translation of {first!r} {reason}; that string is shown in English", message.lineno))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    try:
+        return gettext.GNUTranslations(compiled), problems
+    except (OSError, ValueError, SyntaxError) as e:  # a Plural-Forms header gettext cannot evaluate
+        raise TemplateError(path, f"cannot be used: {e}; its words are shown in English") from e
+
+
+_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The names of the values a message is given (``%(name)s``)."""
+    return frozenset(_PLACEHOLDER_RE.findall(text))
+
+
+class _Values(dict[str, int]):
+    """The values a template gives a message, by name; any other name is missing."""
+
+    def __missing__(self, key: str) -> int:
+        raise KeyError(key)
+
+
+def _unusable(english: str | Sequence[str], translated: str | Sequence[str]) -> str | None:
+    """Why a translation cannot be shown in place of ``english``, if it cannot: templates
+    format every message with its values (``%(name)s``), and ``ngettext`` adds ``num``."""
+    forms = (english,) if isinstance(english, str) else tuple(english)
+    names = set().union(*(placeholders(e) for e in forms)) | ({"num"} if len(forms) > 1 else set())
+    values = _Values.fromkeys(names, 1)
+    for text in (translated,) if isinstance(translated, str) else translated:
+        if not text:
+            continue
+        try:
+            _ = text % values  # what rendering the page would do with it
+        except KeyError as e:
+            return f"names a value the page does not give, %({e.args[0]})s"
+        except (ValueError, TypeError) as e:
+            return f"cannot be filled in ({e}): write a % sign as %%"
+    return None
+
+GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "plural_forms")
+"""What marks a string for translation in a template (``plural_forms`` as ``ngettext``)."""
+
+
+def template_messages(sources: dict[str, str]) -> Any:
+    """A Babel Catalog of every string ``sources`` (template name -> text) mark for
+    translation, with where each is: what ``locale/messages.pot`` holds."""
+    import jinja2
+    from babel.messages.catalog import Catalog
+
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    catalog = Catalog(
+        project="sitegen theme",
+        version="1",
+        fuzzy=False,
+        header_comment="# Every string sitegen's default theme shows readers. To translate them, copy this file\n"
+        "# to templates/locale/<language>.po (sitegen theme copy locale/messages.pot) and fill in each msgstr.\n#",
+    )
+    for name in sorted(sources):
+        for line, _function, message in env.extract_translations(sources[name], gettext_functions=GETTEXT_FUNCTIONS):  # type: ignore[attr-defined]
+            strings = tuple(m for m in message if m is not None) if isinstance(message, tuple) else (message,)
+            catalog.add(strings[0] if len(strings) == 1 else strings, locations=[(name, line)])
+    return catalog
+
+
+CATALOG_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+"""The date the catalogs' headers give: fixed, so that updating them changes only what changed."""
+
+
+def update_catalogs(folder: Path) -> list[Path]:
+    """Write ``locale/messages.pot`` of the template folder ``folder`` from its templates,
+    and bring each ``locale/*.po`` up to date with it: new strings untranslated, those gone
+    dropped, translations kept. Returns the files written (``make messages``)."""
+    from babel.messages.pofile import read_po, write_po
+
+    sources = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.html"))}
+    template = template_messages(sources)
+    template.creation_date = template.revision_date = CATALOG_DATE
+    written = [_write_catalog(folder / TEMPLATE, template, write_po)]
+    for path in sorted((folder / LOCALE).glob("*.po")):
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=path.stem.replace("-", "_"))
+        catalog.update(template, update_creation_date=False)
+        catalog.creation_date = catalog.revision_date = CATALOG_DATE
+        written.append(_write_catalog(path, catalog, write_po))
+    return written
+
+
+def _write_catalog(path: Path, catalog: Any, write_po: Any) -> Path:
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, ignore_obsolete=True, include_previous=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+    return path

@@ -1,0 +1,217 @@
+"""The theme in the site's language: words from gettext catalogs, dates and plurals from the CLDR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+from test_incremental import clean_build_of, tree
+
+from sitegen import i18n
+from sitegen.build import build
+from sitegen.cache import Inputs
+from sitegen.theme import Theme, default_theme_dir
+
+THEME = default_theme_dir()
+
+
+def text_of(path: Path) -> str:
+    return " ".join(lxml_html.parse(str(path)).getroot().text_content().split())
+
+
+def german_site(make_site: MakeSite, language: str = "de") -> Path:
+    content = {
+        "a.md": article_md("Erste Meldung", "2024-10-04T09:00:00+02:00", tags="[Politik]", author="Anna Berg"),
+        "b.md": article_md("Zweite Meldung", "2024-10-05T09:00:00+02:00", tags="[Politik]"),
+    }
+    return make_site(content=content, config=f'title = "Hafenzeitung"\nbase_url = "https://example.org/"\nlanguage = "{language}"\ntimezone = "Europe/Berlin"\n')
+
+
+def test_a_german_site_shows_the_theme_in_german(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    page = text_of(out / "2024" / "10" / "a" / "index.html")
+    assert "Zum Inhalt springen" in page and "Archiv Schlagwörter Abonnieren" in page
+    assert "Veröffentlicht am 4. Oktober 2024" in page and "Von Anna Berg" in page
+    assert "Schlagwörter: Politik" in page and "Nächster Artikel Zweite Meldung" in page
+    assert "Published " not in page and "Skip to content" not in page
+    assert lxml_html.parse(str(out / "tags" / "index.html")).findtext(".//title") == "Schlagwörter – Hafenzeitung"
+    month = text_of(out / "archive" / "2024" / "10" / "index.html")
+    assert "Oktober 2024" in month and "2 Artikel" in month
+    archive = lxml_html.parse(str(out / "archive" / "index.html"))
+    assert archive.findtext(".//title") == "Archiv – Hafenzeitung"
+    assert [a.text for a in archive.iterfind(".//ul[@class='archive-months']//a")] == ["Oktober 2024"]
+    assert "Seite nicht gefunden" in text_of(out / "404.html")
+    # The description, cut from a translated sentence, is escaped once (brief takes its text).
+    description = lxml_html.parse(str(out / "archive" / "2024" / "10" / "index.html")).find(".//meta[@name='description']").get("content")
+    assert description == "Die Artikel von Hafenzeitung im Oktober 2024"
+
+
+def test_a_region_falls_back_to_its_language_and_dates_follow_the_cldr(make_site: MakeSite) -> None:
+    site = german_site(make_site, "fr-CA")
+    assert build(site).ok
+    page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+    assert "Publié le 4 octobre 2024" in page and "Aller au contenu" in page
+    assert "octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
+
+
+def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite) -> None:
+    site = german_site(make_site, "pl")
+    report = build(site)
+    assert report.ok and not report.warnings
+    page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+    assert "Published 4 października 2024" in page
+    assert "październik 2024" in text_of(site / "output" / "archive" / "index.html")
+
+
+def test_english_never_loads_the_cldr_and_keeps_its_dates() -> None:
+    english = i18n.language_of(Theme(Path("/nonexistent"), Inputs()), "en-US").language
+    assert english.locale is None and english.catalog == ""
+    assert english.date(dt.date(2022, 10, 4)) == "4 October 2022" and english.month(2022, 10) == "October 2022"
+    assert english.plural_forms("%(num)d article", "%(num)d articles") == {"one": "%(num)d article", "other": "%(num)d articles"}
+
+
+def test_right_to_left_languages_are_marked(make_site: MakeSite) -> None:
+    site = german_site(make_site, "ar")
+    assert build(site).ok
+    root = lxml_html.parse(str(site / "output" / "index.html")).getroot()
+    assert root.get("lang") == "ar" and root.get("dir") == "rtl"
+    assert lxml_html.parse(str(site / "output" / "404.html")).getroot().get("dir") == "rtl"
+
+
+def test_a_sites_own_catalog_replaces_the_themes_and_an_edit_to_it_rebuilds_like_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(content={"a.md": article_md("A story")}, config='title = "T"\nbase_url = "https://example.org/"\n')
+    assert build(site).ok
+    before = text_of(site / "output" / "index.html")
+    assert "Archive" in before
+    # An English site renames the theme's words with its own en.po.
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    (locale / "en.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Archive"\nmsgstr "Past stories"\n', encoding="utf-8")
+    report = build(site)
+    assert report.ok and not report.warnings, report.warnings  # not "unused": a catalog is no template
+    assert "Past stories" in text_of(site / "output" / "index.html") and "Archive" not in text_of(site / "output" / "index.html")
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    (locale / "en.po").write_text((locale / "en.po").read_text().replace("Past stories", "Back issues"), encoding="utf-8")
+    assert build(site).ok
+    assert "Back issues" in text_of(site / "output" / "tags" / "index.html")
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    (locale / "en.po").unlink()
+    assert build(site).ok
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    assert "Archive" in text_of(site / "output" / "index.html")
+
+
+def test_changing_the_language_rebuilds_every_page_like_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = german_site(make_site)
+    assert build(site).ok
+    config = site / "sitegen.toml"
+    for language in ("es", "de-AT", "en"):
+        config.write_text(config.read_text().replace(config.read_text().split('language = "')[1].split('"')[0], language, 1))
+        assert build(site).ok
+        assert tree(site / "output") == clean_build_of(site, tmp_path / "clean"), language
+    assert "Published 4 October 2024" in text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+
+
+def test_a_broken_catalog_is_an_error_naming_its_line_and_the_site_builds_in_english(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    (locale / "de.po").write_text('msgid ""\nmsgstr ""\n\nmsgid "Archive"\nmsgstr "Archiv"\nthis is no catalog\n', encoding="utf-8")
+    report = build(site)
+    assert not report.ok
+    [error] = report.errors
+    assert error.path == locale / "de.po" and error.line == 6 and "words are shown in English" in error.reason
+    page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+    assert "Published" in page and "4. Oktober 2024" in page  # the words fall back; the dates are the CLDR's
+    (locale / "de.po").write_bytes(b'msgid "Archive"\nmsgstr "Archiv \xff"\n')
+    [error] = build(site).errors
+    assert error.line == 2 and "not valid UTF-8" in error.reason
+
+
+def test_a_translation_a_page_could_not_show_is_an_error_and_that_string_stays_english(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    shutil.copy(THEME / "locale" / "de.po", locale / "de.po")
+    text = (locale / "de.po").read_text(encoding="utf-8")
+    text = text.replace('msgstr "Schlagwort: %(name)s"', 'msgstr "Schlagwort: %(nme)s"').replace('msgstr "Veröffentlicht am"', 'msgstr "100% veröffentlicht"')
+    (locale / "de.po").write_text(text, encoding="utf-8")
+    report = build(site)
+    lines = text.splitlines()
+    said = {(e.line, e.reason) for e in report.errors}
+    assert said == {  # the line of each msgid
+        (lines.index('msgid "Tag: %(name)s"') + 1, "the translation of 'Tag: %(name)s' names a value the page does not give, %(nme)s; that string is shown in English"),
+        (lines.index('msgid "Published"') + 1, "the translation of 'Published' cannot be filled in (unsupported format character 'v' (0x76) at index 5): write a % sign as %%; that string is shown in English"),
+    }
+    assert all(e.path == locale / "de.po" for e in report.errors)
+    out = site / "output"
+    assert lxml_html.parse(str(out / "tags" / "politik" / "index.html")).findtext(".//h1") == "Tag: Politik"
+    page = text_of(out / "2024" / "10" / "a" / "index.html")
+    assert "Published 4. Oktober 2024" in page and "Schlagwörter: Politik" in page
+
+
+def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_language(make_site: MakeSite) -> None:
+    site = german_site(make_site, "fr")
+    assert build(site).ok
+    page = lxml_html.parse(str(site / "output" / "search" / "index.html"))
+    said = json.loads(page.find(".//script[@id='search-words']").text)
+    assert said["found"] == {"many": "%(num)d articles trouvés", "one": "%(num)d article trouvé", "other": "%(num)d articles trouvés"}
+    assert said["none"] == "Aucun article trouvé" and said["for"] == "pour «\u00a0%(words)s\u00a0»"
+    assert page.find(".//label[@for='search-query']").text == "Mots à chercher"
+
+
+def test_the_search_index_dates_results_in_the_language() -> None:
+    item = i18n.human_date("de", dt.datetime(2024, 10, 4, 9, tzinfo=dt.UTC))
+    assert item == "4. Oktober 2024"
+    assert i18n.human_date("en-GB", dt.date(2024, 10, 4)) == "4 October 2024"
+
+
+def sources() -> dict[str, str]:
+    return {p.relative_to(THEME).as_posix(): p.read_text(encoding="utf-8") for p in sorted(THEME.rglob("*.html"))}
+
+
+def message_ids(catalog: object) -> set[object]:
+    return {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
+
+
+def test_messages_pot_lists_every_string_the_templates_mark() -> None:
+    with (THEME / i18n.TEMPLATE).open("rb") as file:
+        committed = read_po(file)
+    assert message_ids(committed) == message_ids(i18n.template_messages(sources())), "run make messages"
+
+
+@pytest.mark.parametrize("language", sorted(p.stem for p in (THEME / "locale").glob("*.po")))
+def test_each_catalog_of_the_theme_translates_every_string(language: str) -> None:
+    with (THEME / "locale" / f"{language}.po").open("rb") as file:
+        catalog = read_po(file, locale=language)
+    expected = message_ids(i18n.template_messages(sources()))
+    assert message_ids(catalog) == expected, "run make messages"
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, message.id
+        assert len(strings) == (catalog.num_plurals if message.pluralizable else 1), message.id
+        # Every value the English gives shown (a plural's singular may leave out the number).
+        english = message.id if message.pluralizable else (message.id,)
+        assert all(i18n.placeholders(s) == i18n.placeholders(english[-1]) for s in strings[-1:]), message.id
+        assert all(i18n.placeholders(s) <= i18n.placeholders(english[-1]) for s in strings), message.id
+
+
+def test_make_messages_leaves_the_committed_catalogs_as_they_are(tmp_path: Path) -> None:
+    copy = tmp_path / "templates"
+    shutil.copytree(THEME, copy)
+    i18n.update_catalogs(copy)
+    for path in sorted((copy / "locale").iterdir()):
+        with path.open("rb") as new, (THEME / "locale" / path.name).open("rb") as old:
+            fresh, committed = read_po(new), read_po(old)
+        assert [(m.id, m.string, sorted(m.locations)) for m in fresh] == [(m.id, m.string, sorted(m.locations)) for m in committed], path.name
