@@ -8,12 +8,15 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
+import gettext
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
 import markupsafe
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 
 from . import __version__, cache, dates, text, urls
 from .config import logo_file
@@ -96,6 +99,59 @@ class _Template(jinja2.Template):
         return self.make_module()
 
 
+class _Translated(NodeTransformer):
+    """``_("...")`` and ``gettext("...")`` (what ``{% trans %}`` compiles to) of a constant
+    text, translated when the template is compiled: the Markup newstyle gettext returns
+    (``Markup(translation) % values``) as a constant, formatted with the values at render
+    time. At run time each call cost a context call, a Markup and a formatting: 26 µs a
+    string against 2 µs for literal text, a tenth more time for a clean build of an
+    English site. Templates are compiled every build (no bytecode cache), so the translation
+    baked in is always this build's, and the catalog is in every page's key. ``ngettext``
+    and calls of a computed text stay calls."""
+
+    def __init__(self, translations: gettext.NullTranslations) -> None:
+        self.translations = translations
+
+    def visit_Call(self, call: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(call)
+        if not (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        text = self.translations.gettext(node.args[0].value)
+        line = node.lineno
+        if not node.kwargs:
+            try:
+                text = text % {}  # newstyle gettext formats even without values ("%%" -> "%")
+            except (KeyError, ValueError, TypeError):
+                return node  # fails at render time, with the template's line
+            return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=line), lineno=line)
+        values = nodes.Dict([nodes.Pair(nodes.Const(k.key, lineno=line), k.value, lineno=line) for k in node.kwargs], lineno=line)
+        return nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=line), lineno=line), values, lineno=line)
+
+
+class _Environment(jinja2.Environment):
+    """An Environment whose templates have their constant texts translated as they are
+    compiled (``_Translated``)."""
+
+    translations: gettext.NullTranslations | None = None
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.translations is None:
+            return tree
+        translated = _Translated(self.translations).visit(tree)
+        assert isinstance(translated, nodes.Template)
+        return translated
+
+
 class Renderer:
     """One Environment for the whole build: autoescaped, strict, with the url and date filters."""
 
@@ -105,15 +161,17 @@ class Renderer:
         theme: Theme,
         references: dict[str, tuple[str, ...] | None] | None = None,
         language: Language | None = None,
+        translate_when_compiled: bool = True,
     ) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build. ``language``: the
         words and date formats pages are shown in (i18n.language_of; default: the theme's
-        English)."""
+        English). ``translate_when_compiled`` False leaves every translation to gettext
+        calls at render time: the plain path ``_Translated`` is tested against."""
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=_Loader(theme),
             extensions=["jinja2.ext.i18n"],
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -141,6 +199,8 @@ class Renderer:
         # Newstyle: ``_("Tag: %(name)s", name=tag.name)`` escapes what it is given, as
         # ``{{ tag.name }}`` would, and a catalog's text is trusted as the templates are.
         self.env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+        if translate_when_compiled:
+            self.env.translations = language.translations
         self.env.filters["url"] = self._relative_url if site.config.relative else self._url
         self.env.filters["asset"] = self._asset
         self.env.filters["absolute"] = links.absolute

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.pofile import read_po
 from conftest import MakeSite, article_md
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 from test_incremental import clean_build_of, tree
 
-from sitegen import i18n
+from sitegen import i18n, render
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.theme import Theme, default_theme_dir
@@ -215,3 +219,45 @@ def test_make_messages_leaves_the_committed_catalogs_as_they_are(tmp_path: Path)
         with path.open("rb") as new, (THEME / "locale" / path.name).open("rb") as old:
             fresh, committed = read_po(new), read_po(old)
         assert [(m.id, m.string, sorted(m.locations)) for m in fresh] == [(m.id, m.string, sorted(m.locations)) for m in committed], path.name
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr-CA", "es", "ar"])
+def test_translating_when_templates_are_compiled_gives_the_pages_gettext_gives(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
+    """render._Translated, the speed-up, against the plain path: every call left to newstyle gettext."""
+    site = german_site(make_site, language)
+    (site / "content" / "c.md").write_text(article_md("Drei & <drei>", "2024-09-01T09:00:00+02:00", tags="['A & B', Politik]"), encoding="utf-8")
+    (site / "sitegen.toml").write_text((site / "sitegen.toml").read_text().replace('title = "Hafenzeitung"', 'title = "Hafen & <Zeitung>"'))
+    plain = site.parent / "plain"
+    shutil.copytree(site, plain)
+    assert build(site).ok
+    monkeypatch.setattr(render._Translated, "visit_Call", lambda self, call: self.generic_visit(call))
+    assert build(plain).ok
+    assert tree(site / "output") == tree(plain / "output")
+
+
+# What a theme's text and a catalog may hold, "%" and Jinja's braces aside (a lone "%" is
+# refused when the catalog is read; both paths fail alike on one in a template).
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="%{}#"), max_size=12)
+
+
+@given(english=TEXT, translated=TEXT, value=st.text(max_size=8), autoescape=st.booleans())
+def test_a_translated_call_renders_as_newstyle_gettext_would(english: str, translated: str, value: str, autoescape: bool) -> None:
+    catalog = {english + "%(v)s": translated + "%(v)s", english: translated}
+
+    class One(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return catalog.get(message, message)
+
+    said = json.dumps(english)
+    source = f"{{{{ _({said[:-1]}%(v)s\", v=value) }}}}|{{{{ _({said}) }}}}|{{% trans v=value %}}{english}{{{{ v }}}}{{% endtrans %}}|{{{{ _(\"100%%\") }}}}"
+    out = []
+    for compiled in (True, False):
+        env = render._Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        env.install_gettext_translations(One(), newstyle=True)  # type: ignore[attr-defined]
+        env.translations = One() if compiled else None
+        try:
+            out.append(env.from_string(source).render(value=value))
+        except jinja2.TemplateSyntaxError as e:
+            out.append(f"TemplateSyntaxError: {e}")
+    assert out[0] == out[1]
+    assert "TemplateSyntaxError" in out[0] or out[0].endswith("|100%")
