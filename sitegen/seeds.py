@@ -119,7 +119,11 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
             paragraphs.append("\n".join(current))
             current.clear()
 
-    for number, raw in enumerate(decoded.split("\n"), start=1):
+    lines = decoded.split("\n")
+    # The source is the closing line: the last the rule matches. One further up is article
+    # text ("Source: a senior official said ..." in the story), which would be lost.
+    source_at = max((n for n, raw in enumerate(lines, start=1) if _is_source(raw.strip(), source_re, read_more, related_re)), default=0)
+    for number, raw in enumerate(lines, start=1):
         # Stripped once here, so the patterns need no \s* at either end: those compete
         # with the text group and make matching a long line quadratic.
         line = raw.strip()
@@ -133,7 +137,7 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
                 boiler = match["text"]
                 related.append(boiler)
                 break
-        if boiler is None and (match := source_re.match(line)):
+        if boiler is None and number == source_at and (match := source_re.match(line)):
             origin, boiler = match["text"], match["text"]
         # The dateline is the first line the rule matches; one further down is article text
         # (a quoted notice, a correction). The source, the closing line, is the last.
@@ -172,6 +176,12 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
         published=published,
         tags=tuple(tags),
     )
+
+
+def _is_source(line: str, source_re: re.Pattern[str], *related: re.Pattern[str]) -> bool:
+    """Whether the source rule takes ``line`` (a line of related headlines it matches too
+    is one of those, as the rules are tried in that order)."""
+    return bool(source_re.match(line)) and not any(pattern.match(line) for pattern in related)
 
 
 def render_markdown(seed: SeedArticle, slug: str, date: dt.datetime) -> str:

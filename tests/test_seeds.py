@@ -526,6 +526,14 @@ def test_the_first_dateline_is_the_date_and_a_later_one_is_text(tmp_path: Path) 
     assert parsed.paragraphs == ("Text.", "Published: 2019-01-01T00:00:00Z, the first report said.")
 
 
+def test_a_source_line_above_the_closing_one_is_article_text(tmp_path: Path) -> None:
+    """Only the closing "Source:" line is the source: one in the story is its words."""
+    seed = seed_text("T", "Text.", "Source: a senior official told us the plan was dead.", "More text.", "Source: Read Full Article")
+    parsed = parse_seed(seed.encode(), tmp_path / "001_0000000000000001.txt", ImportRules())
+    assert parsed.origin == "Read Full Article"
+    assert parsed.paragraphs == ("Text.", "Source: a senior official told us the plan was dead.", "More text.")
+
+
 def test_a_changed_date_rule_leaves_imported_articles_as_they_are(make_site: MakeSite) -> None:
     """The importer never rewrites what it did not read: an unchanged seed is not read again,
     whatever the rules say now. Only seeds imported from then on follow the new rule."""
