@@ -375,6 +375,15 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
     except SitegenError as e:  # changed since it was examined
         return e
     document = render_markdown(seed, job.slug, job.date).encode("utf-8")
+    if len(document) > limit:
+        # Escaping makes markup characters longer ("<" is "&lt;"): a seed within the limit
+        # can import to a file the build then refuses to read, an error about a file
+        # nobody wrote. Said of the seed instead, and nothing is written.
+        return SeedError(
+            seed_path,
+            f"imports to {len(document):,} bytes of Markdown (its markup characters escaped), over max_file_bytes ({limit:,});"
+            " it was not imported: split the story, or raise max_file_bytes in sitegen.toml",
+        )
     # Compare and swap: read the file again right before replacing it.
     now = _current_digest(target, limit)
     if now == "link":  # made a link since it was examined

@@ -275,6 +275,22 @@ def test_max_file_bytes_is_a_setting(make_site: MakeSite) -> None:
     assert (site / "content" / "001_0000000000000001.md").is_file()
 
 
+def test_a_seed_that_escapes_to_more_than_max_file_bytes_is_an_error_naming_the_seed(make_site: MakeSite) -> None:
+    """"<" imports as "&lt;": a seed within the limit made a content file the build then
+    refused to read, an error about a file nobody wrote."""
+    seed = seed_text("Title", "a<" * 700)
+    site = make_site(seeds={"001_0000000000000001.txt": seed}, config="max_file_bytes = 2000\n")
+    report = build(site)
+    [error] = report.errors
+    assert isinstance(error, SeedError) and error.path == site / "seeds" / "001_0000000000000001.txt"
+    assert "over max_file_bytes (2,000); it was not imported" in str(error)
+    assert not (site / "content" / "001_0000000000000001.md").exists()
+    (site / "sitegen.toml").write_text("max_file_bytes = 10000\n")
+    report = build(site)
+    assert report.ok, report.errors
+    assert (site / "content" / "001_0000000000000001.md").is_file()
+
+
 def test_symlinked_seeds_are_refused(make_site: MakeSite, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(seed_text("Private title", "Private text."))
