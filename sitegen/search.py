@@ -96,8 +96,9 @@ def document(item: Searchable, language: str) -> str:
         # text), but not repeated at the start of every excerpt.
         f'<h1 data-pagefind-meta="title">{title}</h1>',
         # Pagefind leaves out a page with no words in its body (and fails when it finds no
-        # page): an article with no text yet, or only a picture, is found by its title.
-        f"<main data-pagefind-body>\n{body if text.has_text(body) else f'<p>{title}</p>'}\n</main>",
+        # page): an article with no text yet, or only a picture, is found by its title; so
+        # is one whose text has no letter or digit ("…", "* * *"), its text kept after it.
+        f"<main data-pagefind-body>\n{_searched(title, body)}\n</main>",
         f'<p data-pagefind-meta="date">{i18n.human_date(language, item.published)}</p>',
         # Its address as a site path, for the search page to put under the site's base path
         # (Pagefind's documented way to give a result its own URL).
@@ -107,6 +108,14 @@ def document(item: Searchable, language: str) -> str:
     parts += [f'<p data-pagefind-filter="author">{html.escape(author)}</p>' for author in item.authors]
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _searched(title: str, body: str) -> str:
+    """What Pagefind indexes of an article's text (HTML): the text, with the title (escaped)
+    before it when the text has no word Pagefind counts."""
+    if text.has_words(body):
+        return body
+    return f"<p>{title}</p>\n{body}" if text.has_text(body) else f"<p>{title}</p>"
 
 
 def parts(site: Site) -> dict[str, tuple[Article, ...]]:

@@ -200,6 +200,13 @@ def has_text(markup: str) -> bool:
     return bool(_strip_tags(markup))
 
 
+def has_words(markup: str) -> bool:
+    """Whether an HTML fragment shows a letter or a digit: text of only punctuation ("…",
+    "* * *", "<<<") shows, but a search index finds no word in it (Pagefind leaves the page
+    out, and fails when it finds no other)."""
+    return any(char.isalnum() for char in _strip_tags(markup))
+
+
 def _strip_tags(markup: str) -> str:
     """Visible text of ``markup`` by plain patterns: what html_to_text falls back on. At each
     "<", a comment to its "-->", a hidden element whole (to its end tag), or else anything to

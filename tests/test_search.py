@@ -149,6 +149,16 @@ def test_an_article_with_no_text_yet_is_found_by_its_title(make_site: MakeSite, 
     assert [(r["meta"]["url"], r["content"]) for r in fragments(site / "output")] == [("2024/05/empty/", "Floods close the coast road.")]
 
 
+@pytest.mark.parametrize("body", ["…", "\\* \\* \\*", "&lt;&lt;&lt;", "— ? —"])
+def test_an_article_whose_text_has_no_word_is_found_by_its_title(make_site: MakeSite, body: str) -> None:
+    """Text of punctuation alone shows on the page, but Pagefind finds no word in it: it
+    left the page out, and a site of such articles alone failed to build."""
+    site = make_site(content={"dots.md": article_md("Floods close the coast road", body=body)})
+    built(build(site))
+    [(url, content)] = [(r["meta"]["url"], r["content"]) for r in fragments(site / "output")]
+    assert url == "2024/05/dots/" and content.startswith("Floods close the coast road.")
+
+
 def test_search_off_builds_no_index_no_page_and_no_link(make_site: MakeSite) -> None:
     site = make_site(content=ARTICLES)
     built(build(site))
