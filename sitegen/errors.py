@@ -125,6 +125,20 @@ def is_utf16(data: bytes) -> bool:
     return data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
+UTF16_NO_MARK = "is UTF-16 without a byte order mark (every other byte is NUL): save it as UTF-8"
+"""What to say of text saved as UTF-16 with no mark (some export tools write it so)."""
+
+
+def looks_utf16(data: bytes) -> bool:
+    """True when ``data``, with no byte order mark, reads as UTF-16: its NUL bytes (the high
+    bytes of Latin letters, spaces and line ends) stand nearly all at even offsets or nearly
+    all at odd ones, and are many. A binary file has them at both."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    most, rest = max(even, odd), min(even, odd)
+    return most >= max(2, len(sample) // 20) and rest * 10 <= most
+
+
 def shown_message(message: str) -> str:
     """A message that starts with a path (a warning, an error), with that path as the user
     would type it, as ``shown_path`` gives one: warnings are made where only the absolute

@@ -23,7 +23,7 @@ from . import cache, content, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
 from .content import SeedClaims
-from .errors import IS_UTF16, OutputError, SeedError, SitegenError, is_utf16, not_utf8
+from .errors import IS_UTF16, UTF16_NO_MARK, OutputError, SeedError, SitegenError, is_utf16, looks_utf16, not_utf8
 from .ledger import OutBefore, published_before
 from .model import ImportReport
 from .output import create_file, replace_unless_changed
@@ -83,6 +83,8 @@ def decode_seed(data: bytes, path: Path) -> str:
         # What Windows Notepad saves as "Unicode": every other byte of Latin text is NUL.
         raise SeedError(path, IS_UTF16, 1)
     if b"\0" in data:
+        if looks_utf16(data):  # not "binary file?": the file is text, in another encoding
+            raise SeedError(path, UTF16_NO_MARK, 1)
         raise SeedError(path, "contains a NUL byte (binary file?)", data.count(b"\n", 0, data.index(b"\0")) + 1)
     try:
         decoded = data.decode("utf-8")

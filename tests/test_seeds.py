@@ -233,6 +233,9 @@ def test_a_summary_an_older_import_copied_is_named_once_the_text_no_longer_begin
         ("Title\n\nText\n".encode("utf-16"), "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8", 1),
         ("\ufeffTitle\n\nText\n".encode("utf-16-be"), "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8", 1),
         (b"Title\n\nText with a \0 NUL\n", "NUL byte", 3),
+        # Some export tools write UTF-16 with no mark: text, not a "binary file?".
+        ("Title\n\nText\n".encode("utf-16-le"), "is UTF-16 without a byte order mark (every other byte is NUL): save it as UTF-8", 1),
+        ("Заголовок\n\nТекст статьи\n".encode("utf-16-be"), "is UTF-16 without a byte order mark", 1),
         (b"", "is empty", None),
         (b"  \n\n \n", "is empty", None),
         (b"READ MORE: something\n\nText\n", "no title", 1),
