@@ -226,7 +226,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
 
     report = BuildReport(config=config, imported=imported, parsed=memo.parsed, rendered=rendering.rendered)
     report.errors += errors.distinct(
-        imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + words.problems + planned.errors + made_errors + rendering.errors
+        imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + list(words.problems) + planned.errors + made_errors + rendering.errors
     )
     # Said by this build only, not again by those with nothing to do (they replay the rest).
     once = {*history.once, *imported.once}
@@ -364,7 +364,7 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
     # Pagefind names the search index's files: the last build's, if still as it wrote them,
     # say which. It runs on the parts that changed while everything else is planned and
     # rendered; their files are planned and rendered after.
-    indexing = search.Indexing(site, memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir))
+    indexing = search.Indexing(site, memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir), language)
     try:
         planned = plan.plan_outputs(site, theme)
         feed_reads: set[str] = set()

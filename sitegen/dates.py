@@ -8,10 +8,15 @@ stamp a newly imported article. SOURCE_DATE_EPOCH, when set, is "now".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 
 def get_zone(name: str) -> dt.tzinfo:
@@ -158,9 +163,12 @@ def format_iso(value: dt.datetime) -> str:
     return (value.replace(microsecond=0) if value.microsecond else value).isoformat()
 
 
-def format_human(value: dt.datetime | dt.date) -> str:
-    """A date for readers, e.g. ``4 October 2022``: English whatever the machine's locale."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def format_human(value: dt.datetime | dt.date, locale: Locale | None = None) -> str:
+    """A date for readers: ``4 October 2022`` (English, whatever the machine's locale), or
+    in ``locale``'s language as the CLDR writes it long (``4. Oktober 2022``, ``2022年10月4日``)."""
+    if locale is None:
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return _cldr(locale, "long", value.year, value.month, value.day)
 
 
 def format_clock(value: dt.datetime) -> str:
@@ -174,6 +182,18 @@ def format_clock(value: dt.datetime) -> str:
     return f"{value:%H:%M} {zone}"
 
 
-def format_month(year: int, month: int) -> str:
-    """A month for readers, e.g. ``October 2022``."""
-    return f"{MONTHS[month - 1]} {year}"
+def format_month(year: int, month: int, locale: Locale | None = None) -> str:
+    """A month for readers: ``October 2022``, or in ``locale``'s language (``Oktober 2022``,
+    ``2022年10月``: the CLDR's year-and-month form, which puts each in its own order)."""
+    if locale is None:
+        return f"{MONTHS[month - 1]} {year}"
+    return _cldr(locale, "yMMMM", year, month, 1)
+
+
+@functools.lru_cache(maxsize=10_000)  # a site's thousands of pages share a few thousand days
+def _cldr(locale: Locale, form: str, year: int, month: int, day: int) -> str:
+    """A date in Babel's ``long`` format, or by a CLDR skeleton (``yMMMM``), in ``locale``."""
+    from babel.dates import format_date, format_skeleton  # only for a site not in English
+
+    value = dt.date(year, month, day)
+    return str(format_date(value, format=form, locale=locale) if form == "long" else format_skeleton(form, value, locale=locale))

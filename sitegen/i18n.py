@@ -24,12 +24,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import cache, dates
 from .errors import SitegenError, TemplateError
 
 if TYPE_CHECKING:
+    from babel import Locale
+    from babel.messages.catalog import Catalog
+
     from .theme import Theme
 
 LOCALE = "locale/"
@@ -52,7 +55,7 @@ class Language:
     """The catalog's name in the template folders (``locale/de.po``), "" with none."""
     digest: str = ""
     """The SHA-256 of the catalog's bytes: part of every page's key (render.Renderer)."""
-    locale: Any = None
+    locale: Locale | None = None
     """Babel's Locale for the tag's dates and plural rules; None: the theme's English."""
 
     @property
@@ -62,25 +65,22 @@ class Language:
 
     def date(self, value: dt.datetime | dt.date) -> str:
         """A date for readers: ``4 October 2022``, ``4. Oktober 2022``, ``2022年10月4日``."""
-        if self.locale is None:
-            return dates.format_human(value)
-        return _cldr_date(self.locale, "long", value.year, value.month, value.day)
+        return dates.format_human(value, self.locale)
 
     def month(self, year: int, month: int) -> str:
         """A month for readers: ``October 2022``, ``Oktober 2022``, ``2022年10月``."""
-        if self.locale is None:
-            return dates.format_month(year, month)
-        return _cldr_date(self.locale, "yMMMM", year, month, 1)
+        return dates.format_month(year, month, self.locale)
 
     def plural_forms(self, singular: str, plural: str) -> dict[str, str]:
         """The translation of a message with a count in each of the language's CLDR plural
         categories (``one``, ``few``, ``many``, ``other``...), for a script to choose from
         with ``Intl.PluralRules``: the catalog's forms, picked by a number of each category."""
         samples = _plural_samples(self.locale) if self.locale is not None else {"one": 1, "other": 2}
-        return {category: self.translations.ngettext(singular, plural, n) for category, n in samples.items()}
+        # As templates' messages are, "%%" written as "%"; each %(name)s left for the script.
+        return {category: self.translations.ngettext(singular, plural, n).replace("%%", "%") for category, n in samples.items()}
 
 
-def _plural_samples(locale: Any) -> dict[str, int]:
+def _plural_samples(locale: Locale) -> dict[str, int]:
     """A number of each plural category of ``locale``: the smallest that has it."""
     samples: dict[str, int] = {}
     # Some categories start late: French and Spanish "many" is for whole millions.
@@ -94,9 +94,9 @@ class Found:
     """A site's Language, with what could not be used of it."""
 
     language: Language
-    problems: list[SitegenError] = field(default_factory=list)
-    """A catalog that could not be read: its words are shown in English."""
-    warnings: list[str] = field(default_factory=list)
+    problems: tuple[SitegenError, ...] = ()
+    """A catalog that could not be read, or entries of it: their words are shown in English."""
+    warnings: tuple[str, ...] = ()
 
 
 def language_of(theme: Theme, tag: str) -> Found:
@@ -106,18 +106,18 @@ def language_of(theme: Theme, tag: str) -> Found:
     primary = tag.split("-", maxsplit=1)[0].lower()
     if not name and primary in _ENGLISH:
         return Found(Language(tag))
-    warnings: list[str] = []
     locale = None if primary in _ENGLISH else _babel_locale(tag)
+    warnings: tuple[str, ...] = ()
     if locale is None and primary not in _ENGLISH:
-        warnings.append(f"language {tag!r}: the CLDR has no dates or plural rules for it, so dates are shown in English")
+        warnings = (f"language {tag!r}: the CLDR has no dates or plural rules for it, so dates are shown in English",)
     if not name:
         return Found(Language(tag, locale=locale), warnings=warnings)
     path, data = theme.files[name]
     try:
         translations, problems = _compiled(data, tag, path)
     except TemplateError as e:
-        return Found(Language(tag, locale=locale), [e], warnings)
-    return Found(Language(tag, translations, name, cache.digest(data), locale), problems, warnings)
+        return Found(Language(tag, locale=locale), (e,), warnings)
+    return Found(Language(tag, translations, name, cache.digest(data), locale), tuple(problems), warnings)
 
 
 def _normal(tag: str) -> str:
@@ -130,24 +130,8 @@ def _candidates(tag: str) -> list[str]:
     return ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
-def human_date(tag: str, value: dt.datetime | dt.date) -> str:
-    """``Language(tag).date(value)``, for what knows the language by its tag alone (the
-    search index's documents, made in Pagefind's worker)."""
-    primary = tag.split("-", maxsplit=1)[0].lower()
-    return Language(tag, locale=None if primary in _ENGLISH else _babel_locale(tag)).date(value)
-
-
-@functools.lru_cache(maxsize=10_000)  # a site's thousands of pages share a few thousand days
-def _cldr_date(locale: Any, form: str, year: int, month: int, day: int) -> str:
-    """A date in Babel's ``long`` format, or by a CLDR skeleton (``yMMMM``), in ``locale``."""
-    from babel.dates import format_date, format_skeleton
-
-    value = dt.date(year, month, day)
-    return str(format_date(value, format=form, locale=locale) if form == "long" else format_skeleton(form, value, locale=locale))
-
-
 @functools.cache
-def _babel_locale(tag: str) -> Any:
+def _babel_locale(tag: str) -> Locale | None:
     """Babel's Locale for ``tag`` or the language it narrows (``pt-BR``, then ``pt``); None
     when the CLDR has neither."""
     from babel import Locale, UnknownLocaleError
@@ -186,13 +170,22 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
             catalog.delete(message.id, context=message.context)
             first = message.id if isinstance(message.id, str) else message.id[0]
             problems.append(TemplateError(path, f"the translation of {first!r} {reason}; that string is shown in English", message.lineno))
+    # The file was read as UTF-8, whatever charset its header names (latin-1 could not hold
+    # its text, a made-up one would fail).
+    catalog.charset = "utf-8"
     compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
     try:
-        return gettext.GNUTranslations(compiled), problems
-    except (OSError, ValueError, SyntaxError) as e:  # a Plural-Forms header gettext cannot evaluate
-        raise TemplateError(path, f"cannot be used: {e}; its words are shown in English") from e
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        translations = gettext.GNUTranslations(compiled)
+        # gettext runs the Plural-Forms formula on every lookup: one that divides by zero or
+        # names an unknown form fails here, not on every page.
+        for count in (0, 1, 2, 5, 11, 21, 100, 1_000_000):
+            translations.ngettext("", "", count)
+    except (OSError, ValueError, SyntaxError, ArithmeticError, LookupError, UnicodeError) as e:
+        header = next((number for number, written in enumerate(text.splitlines(), 1) if "Plural-Forms:" in written), None)
+        raise TemplateError(path, f"cannot be used: {type(e).__name__}: {e} (its Plural-Forms?); its words are shown in English", header) from e
+    return translations, problems
 
 
 _PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
@@ -203,35 +196,39 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDER_RE.findall(text))
 
 
-class _Values(dict[str, int]):
-    """The values a template gives a message, by name; any other name is missing."""
-
-    def __missing__(self, key: str) -> int:
-        raise KeyError(key)
+_CONVERSION_RE = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?([a-zA-Z])")
 
 
 def _unusable(english: str | Sequence[str], translated: str | Sequence[str]) -> str | None:
     """Why a translation cannot be shown in place of ``english``, if it cannot: templates
     format every message with its values (``%(name)s``), and ``ngettext`` adds ``num``."""
     forms = (english,) if isinstance(english, str) else tuple(english)
-    names = set().union(*(placeholders(e) for e in forms)) | ({"num"} if len(forms) > 1 else set())
-    values = _Values.fromkeys(names, 1)
+    # Each value as the English takes it: text for %(name)s, a number for %(num)d (a
+    # translation's %(name)d of a text would fail the page).
+    values: dict[str, object] = {"num": 1} if len(forms) > 1 else {}
+    for form in forms:
+        for name, conversion in _CONVERSION_RE.findall(form):
+            values.setdefault(name, "x" if conversion in "sr" else 1)
     for text in (translated,) if isinstance(translated, str) else translated:
         if not text:
             continue
         try:
-            _ = text % values  # what rendering the page would do with it
+            _ = text % values  # what rendering the page does with it
         except KeyError as e:
             return f"names a value the page does not give, %({e.args[0]})s"
         except (ValueError, TypeError) as e:
             return f"cannot be filled in ({e}): write a % sign as %%"
     return None
 
-GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "plural_forms")
+TRANSLATED = ("_", "gettext")
+"""The functions that give a template's text in the site's language: what ``{% trans %}``
+compiles to too (render._Translated translates calls of them when templates are compiled)."""
+
+GETTEXT_FUNCTIONS = (*TRANSLATED, "ngettext", "plural_forms")
 """What marks a string for translation in a template (``plural_forms`` as ``ngettext``)."""
 
 
-def template_messages(sources: dict[str, str]) -> Any:
+def template_messages(sources: dict[str, str]) -> Catalog:
     """A Babel Catalog of every string ``sources`` (template name -> text) mark for
     translation, with where each is: what ``locale/messages.pot`` holds."""
     import jinja2
@@ -260,22 +257,24 @@ def update_catalogs(folder: Path) -> list[Path]:
     """Write ``locale/messages.pot`` of the template folder ``folder`` from its templates,
     and bring each ``locale/*.po`` up to date with it: new strings untranslated, those gone
     dropped, translations kept. Returns the files written (``make messages``)."""
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import read_po
 
     sources = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.html"))}
     template = template_messages(sources)
     template.creation_date = template.revision_date = CATALOG_DATE
-    written = [_write_catalog(folder / TEMPLATE, template, write_po)]
+    written = [_write_catalog(folder / TEMPLATE, template)]
     for path in sorted((folder / LOCALE).glob("*.po")):
         with path.open("rb") as file:
             catalog = read_po(file, locale=path.stem.replace("-", "_"))
         catalog.update(template, update_creation_date=False)
         catalog.creation_date = catalog.revision_date = CATALOG_DATE
-        written.append(_write_catalog(path, catalog, write_po))
+        written.append(_write_catalog(path, catalog))
     return written
 
 
-def _write_catalog(path: Path, catalog: Any, write_po: Any) -> Path:
+def _write_catalog(path: Path, catalog: Catalog) -> Path:
+    from babel.messages.pofile import write_po
+
     out = io.BytesIO()
     write_po(out, catalog, width=100, ignore_obsolete=True, include_previous=False)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,11 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gettext
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import jinja2
 import jinja2.meta
@@ -22,7 +24,7 @@ from . import __version__, cache, dates, text, urls
 from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
-from .i18n import LOCALE, Language
+from .i18n import LOCALE, TRANSLATED, Language
 from .model import Page, Site
 from .theme import PUBLIC, STATIC, Theme
 
@@ -117,7 +119,7 @@ class _Translated(NodeTransformer):
         if not (
             isinstance(node, nodes.Call)
             and isinstance(node.node, nodes.Name)
-            and node.node.name in ("_", "gettext")
+            and node.node.name in TRANSLATED
             and len(node.args) == 1
             and isinstance(node.args[0], nodes.Const)
             and isinstance(node.args[0].value, str)
@@ -137,19 +139,36 @@ class _Translated(NodeTransformer):
         return nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=line), lineno=line), values, lineno=line)
 
 
+def _binds_translation(tree: nodes.Template) -> bool:
+    """Whether a template makes ``_`` or ``gettext`` a name of its own (a macro, a set,
+    a loop variable, an import): its calls are then its own, not translations."""
+    for node in tree.find_all((nodes.Name, nodes.Macro, nodes.FromImport, nodes.Import)):
+        if isinstance(node, nodes.Name) and node.ctx in ("store", "param") and node.name in TRANSLATED:
+            return True
+        if isinstance(node, nodes.Macro) and node.name in TRANSLATED:
+            return True
+        if isinstance(node, nodes.Import) and node.target in TRANSLATED:
+            return True
+        if isinstance(node, nodes.FromImport) and any((n if isinstance(n, str) else n[1]) in TRANSLATED for n in node.names):
+            return True
+    return False
+
+
 class _Environment(jinja2.Environment):
     """An Environment whose templates have their constant texts translated as they are
-    compiled (``_Translated``)."""
+    compiled (``_Translated``), but for a template with a ``_`` of its own."""
 
     translations: gettext.NullTranslations | None = None
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        if self.translations is None:
-            return tree
-        translated = _Translated(self.translations).visit(tree)
-        assert isinstance(translated, nodes.Template)
-        return translated
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False) -> Any:
+        if self.translations is not None:
+            tree = self.parse(source, name, filename) if isinstance(source, str) else source
+            if not _binds_translation(tree):
+                translated = _Translated(self.translations).visit(tree)
+                assert isinstance(translated, nodes.Template)
+                tree = translated
+            source = tree
+        return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
 
 
 class Renderer:
@@ -161,13 +180,11 @@ class Renderer:
         theme: Theme,
         references: dict[str, tuple[str, ...] | None] | None = None,
         language: Language | None = None,
-        translate_when_compiled: bool = True,
     ) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build. ``language``: the
         words and date formats pages are shown in (i18n.language_of; default: the theme's
-        English). ``translate_when_compiled`` False leaves every translation to gettext
-        calls at render time: the plain path ``_Translated`` is tested against."""
+        English)."""
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
@@ -199,8 +216,8 @@ class Renderer:
         # Newstyle: ``_("Tag: %(name)s", name=tag.name)`` escapes what it is given, as
         # ``{{ tag.name }}`` would, and a catalog's text is trusted as the templates are.
         self.env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
-        if translate_when_compiled:
-            self.env.translations = language.translations
+        self.env.translations = language.translations
+        self._language = language
         self.env.filters["url"] = self._relative_url if site.config.relative else self._url
         self.env.filters["asset"] = self._asset
         self.env.filters["absolute"] = links.absolute
@@ -293,10 +310,13 @@ class Renderer:
         return found
 
     def prepare(self, names: set[str]) -> None:
-        """Compile templates up front, so forked workers inherit them instead of each compiling."""
+        """Compile templates up front, so forked workers inherit them instead of each
+        compiling; the language's CLDR data is loaded before them too."""
         for name in sorted(names):
             with contextlib.suppress(Exception):  # reported, with its page, by render()
                 self.env.get_template(name)
+        if names:
+            self._language.date(dt.date(2000, 1, 1))
 
     def template_digest(self, name: str) -> str:
         """Changes when ``name`` or any template it extends, includes or imports changes."""
@@ -370,10 +390,17 @@ def _brief(value: object, limit: int = BRIEF) -> str:
     return text.summarize(value.unescape() if isinstance(value, markupsafe.Markup) else str(value), limit)
 
 
-def _month_name(language: Language) -> Callable[[object], str]:
-    def month_name(month: object) -> str:
+class _Month(Protocol):
+    @property
+    def year(self) -> int: ...
+    @property
+    def month(self) -> int: ...
+
+
+def _month_name(language: Language) -> Callable[[_Month], str]:
+    def month_name(month: _Month) -> str:
         """The ``month_name`` filter: an archive month (anything with a year and a month) as
         readers name it in the site's language: ``October 2022``, ``Oktober 2022``."""
-        return language.month(month.year, month.month)  # type: ignore[attr-defined]
+        return language.month(month.year, month.month)
 
     return month_name

@@ -41,10 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import deps, i18n, text
+from . import deps, text
 from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
+from .i18n import Language
 from .model import Article, Site
 from .parallel import default_jobs
 from .plan import Output, Rendered, Tools
@@ -85,13 +86,13 @@ class Searchable:
         return cls(article.path, article.title, article.body, article.published, tuple(t.name for t in article.tags), tuple(a.name for a in article.authors))
 
 
-def document(item: Searchable, language: str) -> str:
+def document(item: Searchable, language: Language) -> str:
     """The HTML Pagefind indexes for an article: title and text in the body, the rest as
     filters and metadata beside it."""
     title = html.escape(item.title)
     body = item.body.decode("utf-8")
     parts = [
-        f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
+        f'<!DOCTYPE html><html lang="{html.escape(language.tag)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
         # The title outside the body: searched as metadata (Pagefind weighs it above the
         # text), but not repeated at the start of every excerpt.
         f'<h1 data-pagefind-meta="title">{title}</h1>',
@@ -99,7 +100,7 @@ def document(item: Searchable, language: str) -> str:
         # page): an article with no text yet, or only a picture, is found by its title; so
         # is one whose text has no letter or digit ("…", "* * *"), its text kept after it.
         f"<main data-pagefind-body>\n{_searched(title, body)}\n</main>",
-        f'<p data-pagefind-meta="date">{i18n.human_date(language, item.published)}</p>',
+        f'<p data-pagefind-meta="date">{language.date(item.published)}</p>',
         # Its address as a site path, for the search page to put under the site's base path
         # (Pagefind's documented way to give a result its own URL).
         f'<p data-pagefind-meta="url">{html.escape(item.path)}</p>',
@@ -135,7 +136,7 @@ def bundles(site: Site) -> tuple[str, ...]:
     return tuple(parts(site))
 
 
-def documents(items: Iterable[Searchable], language: str) -> tuple[tuple[str, str], ...]:
+def documents(items: Iterable[Searchable], language: Language) -> tuple[tuple[str, str], ...]:
     """Each article's document, by file name: one folder of numbered files, as a result's
     address is in its document (a folder per article cost a second per thousand to write)."""
     return tuple((f"{number}.html", document(item, language)) for number, item in enumerate(items))
@@ -164,7 +165,7 @@ class SearchIndex:
     ``folder``, made once: Pagefind is started by ``start`` (or by the first ``files``) and
     waited for by ``files`` (a failure is kept too)."""
 
-    def __init__(self, folder: str, articles: tuple[Article, ...], language: str, pagefind: Pagefind) -> None:
+    def __init__(self, folder: str, articles: tuple[Article, ...], language: Language, pagefind: Pagefind) -> None:
         self.folder = folder
         self.entry = folder + ENTRY_NAME
         self.language = language
@@ -177,7 +178,9 @@ class SearchIndex:
         # Pagefind is to run (reading the text of 10,000 articles to key them took 2 s).
         # The articles by their digests, which change with anything a page could show of
         # them, every field of a Searchable among it (walking 10,000 Searchables took 0.16 s).
-        self.digest = deps.value_digest("search part", pagefind.version, language, articles)
+        # The language by its tag: the dates shown with results follow from it (and from the
+        # CLDR of Babel's version, which the cache's generator id holds).
+        self.digest = deps.value_digest("search part", pagefind.version, language.tag, articles)
 
     def start(self) -> None:
         """Start Pagefind on the part's documents, unless it ran already: it works in a
@@ -251,12 +254,12 @@ class Indexing:
     the index's files. ``made``: the last build's records of files of ``BUNDLE`` still as it
     wrote them."""
 
-    def __init__(self, site: Site, made: Mapping[str, OutputRecord]) -> None:
+    def __init__(self, site: Site, made: Mapping[str, OutputRecord], language: Language) -> None:
         # Pagefind's own files, not the compressed copies the plan adds to some of them.
         known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
         found = parts(site)
         pagefind = Pagefind.find() if found else Pagefind("", "")
-        self.indexes = [SearchIndex(folder, articles, site.config.language, pagefind) for folder, articles in found.items()]
+        self.indexes = [SearchIndex(folder, articles, language, pagefind) for folder, articles in found.items()]
         self.last = {index.folder: {path: key for path, key in known.items() if path.startswith(index.folder)} for index in self.indexes}
         self._queue = [index for index in self.indexes if not _as_last_built(index, self.last[index.folder])]
         self._running: list[SearchIndex] = []

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from test_incremental import clean_build_of, tree
 
-from sitegen import i18n, render
+from sitegen import cache, i18n, render, search
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.theme import Theme, default_theme_dir
@@ -174,9 +174,68 @@ def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_lang
 
 
 def test_the_search_index_dates_results_in_the_language() -> None:
-    item = i18n.human_date("de", dt.datetime(2024, 10, 4, 9, tzinfo=dt.UTC))
-    assert item == "4. Oktober 2024"
-    assert i18n.human_date("en-GB", dt.date(2024, 10, 4)) == "4 October 2024"
+    published = dt.datetime(2024, 10, 4, 9, tzinfo=dt.UTC)
+    item = search.Searchable("2024/10/a/", "A", b"<p>Text.</p>", published, (), ())
+    german = i18n.language_of(Theme(Path("/nonexistent"), Inputs()), "de").language
+    document = lxml_html.document_fromstring(search.document(item, german))
+    assert document.get("lang") == "de"
+    assert document.find(".//p[@data-pagefind-meta='date']").text == "4. Oktober 2024"
+    english = i18n.language_of(Theme(Path("/nonexistent"), Inputs()), "en-GB").language
+    assert "4 October 2024" in search.document(item, english)
+
+
+def test_babel_is_among_the_libraries_whose_version_keys_the_cache() -> None:
+    """A new Babel brings new CLDR data: the cache made with the old one is set aside."""
+    assert "babel" in cache._library_versions()
+
+
+@pytest.mark.parametrize(
+    ("catalog", "said"),
+    [
+        ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=latin-1\\n"\n\nmsgid "Tags"\nmsgstr "Теги"\n', None),
+        ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=bogus\\n"\n\nmsgid "Tags"\nmsgstr "Schlagwörter"\n', None),
+        ('msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=n%0;\\n"\n\nmsgid "Tags"\nmsgstr "Schlagwörter"\n', "ZeroDivisionError"),
+        ('msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n;\\n"\n\nmsgid "Tags"\nmsgstr "Schlagwörter"\n', "Plural-Forms"),
+        ('msgid ""\nmsgstr ""\n\nmsgid "Tag: %(name)s"\nmsgstr "Schlagwort: %(name)d"\n', "cannot be filled in"),
+    ],
+)
+def test_a_catalog_no_page_could_use_never_stops_the_build(make_site: MakeSite, catalog: str, said: str | None) -> None:
+    site = german_site(make_site)
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    (locale / "de.po").write_text(catalog, encoding="utf-8")
+    report = build(site)
+    assert (site / "output" / "tags" / "politik" / "index.html").is_file()
+    if said is None:  # read as the UTF-8 it is, whatever its header says
+        assert report.ok, report.errors
+        assert "Schlagwörter" in text_of(site / "output" / "tags" / "index.html") or "Теги" in text_of(site / "output" / "tags" / "index.html")
+        return
+    [error] = report.errors
+    assert error.path == locale / "de.po" and said in error.reason and "shown in English" in error.reason
+    assert error.line is not None
+    assert "Tags" in text_of(site / "output" / "tags" / "index.html")
+
+
+def test_a_template_with_a_underscore_of_its_own_keeps_it(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    (site / "templates").mkdir()
+    own = '{% extends "base.html" %}{% macro _(s) %}[{{ s }}]{% endmacro %}{% block content %}<h1>{{ _("Tags") }}</h1>{% endblock %}\n'
+    (site / "templates" / "tags.html").write_text(own, encoding="utf-8")
+    assert build(site).ok
+    assert lxml_html.parse(str(site / "output" / "tags" / "index.html")).findtext(".//h1") == "[Tags]"
+    # The base template it extends still speaks German.
+    assert "Zum Inhalt springen" in text_of(site / "output" / "tags" / "index.html")
+
+
+def test_workers_render_a_german_site_as_one_process_does(make_site: MakeSite, tmp_path: Path) -> None:
+    """Over parallel.MIN_ITEMS pages: forked workers, each with the CLDR and the catalog."""
+    content = {f"a{n:03}.md": article_md(f"Meldung {n}", f"2024-{n % 12 + 1:02}-{n % 27 + 1:02}T09:00:00+02:00", tags="[Politik]") for n in range(220)}
+    site = make_site(content=content, config='title = "Hafenzeitung"\nbase_url = "https://example.org/"\nlanguage = "de"\nsearch = false\n')
+    one = tmp_path / "one"
+    shutil.copytree(site, one)
+    assert build(site, jobs=2).ok and build(one, jobs=1).ok
+    assert tree(site / "output") == tree(one / "output")
+    assert "Veröffentlicht am" in text_of(site / "output" / "2024" / "02" / "a001" / "index.html")
 
 
 def sources() -> dict[str, str]:

@@ -228,6 +228,10 @@ TEMPLATES = {
     "public/ads.txt: two": ("public/ads.txt", "example.com, 2, DIRECT\n"),
     "public/.well-known/security.txt": ("public/.well-known/security.txt", "Contact: mailto:security@example.org\n"),
     "public/robots.txt: the site's own": ("public/robots.txt", "User-agent: *\nDisallow: /\n"),
+    # Catalogs (the setting language takes "en" and "fr-CA"): the site's own over the theme's.
+    "locale/fr.po: the site's own": ("locale/fr.po", _changed("locale/fr.po", 'msgstr "Archives"', 'msgstr "Anciens numéros"')),
+    "locale/en.po: renames words": ("locale/en.po", 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Tags"\nmsgstr "Topics"\n'),
+    "locale/fr.po: broken": ("locale/fr.po", 'msgid "Tags"\nthis is no catalog\n'),
 }
 
 
