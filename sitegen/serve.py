@@ -528,7 +528,10 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
     """Where ``request_path`` (as sent: percent-encoded, maybe with a query) leads inside
     ``root``, served at the path ``prefix`` (site_prefix); ``Target()`` for anything
     missing or leading out of ``root``, ``Target(outside=True)`` for a path outside ``prefix``."""
-    path = request_path.split("?", 1)[0].split("#", 1)[0]
+    path, _, query = request_path.split("#", 1)[0].partition("?")
+    # Kept on a redirect: `/search?q=floods` must reach the search page with its words.
+    # Re-quoted: nothing the request line held but not a URL's characters reaches a header.
+    kept = "?" + quote(query, safe=_QUERY_SAFE) if query else ""
     try:
         decoded = unquote(path, errors="strict")
     except UnicodeDecodeError:
@@ -542,7 +545,7 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
     base = unquote(prefix)
     if not decoded.startswith(base):
         if decoded in ("/", base.rstrip("/")):
-            return Target(redirect=prefix, status=302)
+            return Target(redirect=prefix + kept, status=302)
         return Target(outside=True)
     parts = [part for part in decoded[len(base) :].split("/") if part]
     root = root.resolve()
@@ -551,11 +554,16 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
         if found is not None and found.is_dir():
             if not decoded.endswith("/"):
                 # Rebuilt from the parts: the raw path could start with "//", another host.
-                return Target(redirect=prefix + "".join(quote(part) + "/" for part in parts))
+                return Target(redirect=prefix + "".join(quote(part) + "/" for part in parts) + kept)
             found = _inside(root, found / "index.html")
         return Target(file=found) if found is not None and found.is_file() else Target()
     except OSError:  # a name too long for the file system, say: no such file
         return Target()
+
+
+_QUERY_SAFE = "/?:@!$&'()*+,;=%"
+"""What a query keeps as it is when it is sent on (RFC 3986's characters of a query, and
+``%`` of what it already encodes); letters, digits and ``-._~`` are kept anyway."""
 
 
 def _inside(root: Path, path: Path) -> Path | None:

@@ -372,6 +372,20 @@ def test_paths_inside_the_folder_resolve(tmp_path: Path) -> None:
     assert resolve_target(root, "/") == Target()  # no index.html
 
 
+def test_a_redirect_keeps_the_query(tmp_path: Path) -> None:
+    """/search?q=floods, typed or linked without the slash, went to /search/ with no words
+    to search for: the query was dropped with the redirect."""
+    root = tmp_path / "root"
+    (root / "search").mkdir(parents=True)
+    (root / "search" / "index.html").write_text("x", encoding="utf-8")
+    assert resolve_target(root, "/search?q=floods") == Target(redirect="/search/?q=floods")
+    assert resolve_target(root, "/search?q=caf%C3%A9+road&x=1#top") == Target(redirect="/search/?q=caf%C3%A9+road&x=1")
+    assert resolve_target(root, "/search?q=a\x01b\xe9") == Target(redirect="/search/?q=a%01b%C3%A9")  # nothing raw reaches the header
+    assert resolve_target(root, "/news/search?q=floods", "/news/") == Target(redirect="/news/search/?q=floods")
+    assert resolve_target(root, "/?q=floods", "/news/") == Target(redirect="/news/?q=floods", status=302)
+    assert resolve_target(root, "/search?") == Target(redirect="/search/")
+
+
 def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, tmp_path: Path) -> None:
     site = make_site(content={"a.md": article_md("A")}, config='# PRIVATE-MARKER-51\ntitle = "Site"\n')
     server = start(site)
