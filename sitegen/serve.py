@@ -647,8 +647,20 @@ def _elsewhere(prefix: str) -> bytes:
     ).encode()
 
 
+# A compressed file (a static or public file of the site's: data.csv.gz, app.js.br) is
+# sent as it is, with no Content-Encoding: its type is the compression's, as nginx and
+# `python -m http.server` send it. The type of what it holds would have a browser show
+# the compressed bytes as text, or run them as a script.
+_COMPRESSED_TYPES = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz"}
+
+
 def _content_type(path: Path) -> str:
-    return _CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if (fixed := _CONTENT_TYPES.get(path.suffix.lower())) is not None:
+        return fixed
+    guessed, encoding = mimetypes.guess_type(path.name)
+    if encoding is not None:
+        return _COMPRESSED_TYPES.get(encoding, "application/octet-stream")  # Brotli has no type of its own
+    return guessed or "application/octet-stream"
 
 
 def _named(paths: tuple[str, ...]) -> str:

@@ -399,6 +399,31 @@ def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, 
         assert "Page not found" in reply.body, path
 
 
+def test_files_are_sent_with_their_own_content_type(make_site: MakeSite, start: Start) -> None:
+    """A static file such as data.csv.gz was sent as text/csv, with no Content-Encoding: a
+    browser showed the gzip bytes as text (and app.js.br was run as a script)."""
+    site = make_site(content={"a.md": article_md("A")})
+    server = start(site)
+    folder = server.output_dir / "static"
+    for name in ("data.csv.gz", "app.js.br", "dump.tar.gz", "logs.txt.xz", "raw.gz", "A.JSON.GZ"):
+        (folder / name).write_bytes(b"compressed bytes")
+    expected = {
+        "/atom.xml": "application/xml",
+        "/feed.json": "application/json",
+        "/static/feed.xsl": "text/xsl",
+        "/static/data.csv.gz": "application/gzip",
+        "/static/raw.gz": "application/gzip",
+        "/static/A.JSON.GZ": "application/gzip",
+        "/static/dump.tar.gz": "application/gzip",
+        "/static/logs.txt.xz": "application/x-xz",
+        "/static/app.js.br": "application/octet-stream",
+    }
+    for path, content_type in expected.items():
+        reply = get(server.url, path)
+        assert (reply.status, reply.headers["content-type"]) == (200, content_type), path
+        assert "content-encoding" not in reply.headers, path
+
+
 def get_as(url: str, path: str, host: str) -> Reply:
     """GET ``path`` from the server at ``url`` with the Host header ``host``, as a browser
     sends it for a page of that name (which DNS rebinding points at 127.0.0.1)."""
