@@ -179,6 +179,11 @@ class Server:
         self._announcer = _Announcer(BuildStatus(build_id=""))
         self._session = secrets.token_hex(4)  # build ids differ across restarts: pages reload
         self._builds = 0
+        self._drafts = 0
+        """The drafts the last build left out: said when their number changes."""
+        self._held: tuple[int, str] = (0, "")
+        """The articles dated in the future the last build held back, and when the next is
+        due: said when either changes."""
         self._builds_here = False
         self._overrides: Mapping[str, object] = {}
         self._output_dir: Path | None = None
@@ -434,9 +439,16 @@ class Server:
             # IDE) writes and renames over the one it saves is no change of the site's.
             changed = tuple(sorted(name for name, made in self._changes.items() if not made or os.path.lexists(self.site_dir / name)))
             self._changes.clear()
+        # An article saved as a draft, or dated ahead, changes no page: said all the same,
+        # or the writer looks in vain for it with nothing in the terminal saying why.
+        drafts = report.drafts if first or report.drafts != self._drafts else 0
+        held = (report.scheduled, report.next_due)
+        scheduled = report.scheduled if first or held != self._held else 0
+        self._drafts, self._held = report.drafts, held
         # The build's own writes (imported seeds, the dates ledger in content/) wake the
         # watchers again; that build finds nothing to do and must not reload every page.
         if not first and not written.written and not written.removed and errors == self.status.errors:
+            self._say_held(drafts, scheduled, report.next_due)
             return
         for warning in grouped([shown_message(str(w)) for w in report.warnings]):
             self._log(f"warning: {warning}")
@@ -447,7 +459,19 @@ class Server:
             f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
             f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."
         )
+        self._say_held(drafts, scheduled, report.next_due)
         self._announce(errors)
+
+    def _say_held(self, drafts: int, scheduled: int, next_due: str) -> None:
+        """What the site leaves out (none: nothing to say), as `sitegen build` says it, with
+        the switch that shows it."""
+        if drafts:
+            self._log(f"Skipped {drafts} draft{'' if drafts == 1 else 's'} (sitegen serve --drafts shows them).")
+        if scheduled:
+            self._log(
+                f"Held back {scheduled} article{'' if scheduled == 1 else 's'} dated in the future; the next is due {next_due}"
+                " (sitegen serve --future shows them now)."
+            )
 
     def _announce(self, errors: tuple[str, ...]) -> None:
         self._builds += 1

@@ -668,6 +668,29 @@ def test_serve_shows_drafts_and_future_articles_when_asked(make_site: MakeSite, 
     assert not (site / "output").exists()
 
 
+def test_serve_says_what_it_leaves_out(make_site: MakeSite, start: Start) -> None:
+    """An article saved dated ahead (or as a draft) changed no page, and the terminal said
+    nothing: the writer looked for it in vain. Said as `sitegen build` says it, when it changes."""
+    site = make_site(content={"a.md": article_md("A", slug="a"), "d.md": article_md("Draft", slug="draft", draft="true")})
+    log: list[str] = []
+    server = start(site, log)
+    assert "Skipped 1 draft (sitegen serve --drafts shows them)." in log
+    assert not any(line.startswith("Held back") for line in log)
+    (site / "content" / "f.md").write_text(article_md("Later", slug="later", date="2099-01-01T09:00:00+00:00"), encoding="utf-8")
+    held = "Held back 1 article dated in the future; the next is due 2099-01-01T09:00:00+00:00 (sitegen serve --future shows them now)."
+    wait_for(lambda: held in log, "the article dated ahead said to be held back")
+    assert get(server.url, "/2099/01/later/").status == 404
+    # Said once, not with every build after it.
+    (site / "content" / "a.md").write_text(article_md("A again", slug="a"), encoding="utf-8")
+    wait_for(lambda: "A again" in get(server.url, "/").body, "the edit served")
+    wait_for(lambda: sum(line.startswith("Rebuilt") for line in log) >= 1, "the rebuild logged")
+    assert log.count(held) == 1 and log.count("Skipped 1 draft (sitegen serve --drafts shows them).") == 1, log
+    # A preview that shows them says nothing of them.
+    shown: list[str] = []
+    start(site, shown, drafts=True, future=True)
+    assert not any(line.startswith(("Skipped", "Held back")) for line in shown), shown
+
+
 def test_serve_refuses_a_base_url_that_is_no_address(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A")})
     result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--base-url", "notaurl"])
