@@ -580,6 +580,10 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
                 # Rebuilt from the parts: the raw path could start with "//", another host.
                 return Target(redirect=prefix + "".join(quote(part) + "/" for part in parts) + kept)
             found = _inside(root, found / "index.html")
+        elif decoded.endswith("/"):
+            # A file is no folder: /atom.xml/ is a 404 on every host (nginx, Netlify, S3), so a
+            # link written so must not work here alone, where it is tried.
+            return Target()
         return Target(file=found) if found is not None and found.is_file() else Target()
     except OSError:  # a name too long for the file system, say: no such file
         return Target()

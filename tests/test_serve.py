@@ -386,6 +386,21 @@ def test_a_redirect_keeps_the_query(tmp_path: Path) -> None:
     assert resolve_target(root, "/search?") == Target(redirect="/search/")
 
 
+def test_a_file_asked_for_as_a_folder_is_not_found(tmp_path: Path) -> None:
+    """/atom.xml/ and /about.html/ were served as the files: a link written so worked under
+    sitegen serve and was a 404 once deployed, as every host answers it."""
+    root = tmp_path / "root"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_text("x", encoding="utf-8")
+    (root / "atom.xml").write_text("x", encoding="utf-8")
+    real = root.resolve()
+    for path in ("/atom.xml/", "/atom.xml//", "/a/index.html/", "/atom.xml/?q=1"):
+        assert resolve_target(root, path) == Target(), path
+    assert resolve_target(root, "/news/atom.xml/", "/news/") == Target()
+    assert resolve_target(root, "/atom.xml") == Target(file=real / "atom.xml")
+    assert resolve_target(root, "/a/index.html") == resolve_target(root, "/a/") == Target(file=real / "a" / "index.html")
+
+
 def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, tmp_path: Path) -> None:
     site = make_site(content={"a.md": article_md("A")}, config='# PRIVATE-MARKER-51\ntitle = "Site"\n')
     server = start(site)
