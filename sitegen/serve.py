@@ -806,8 +806,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if send_body:
                 self.wfile.write(data)
             return
-        if self.path.split("?", 1)[0] == EVENTS_PATH and send_body:
-            self._events()
+        if self.path.split("?", 1)[0] == EVENTS_PATH:
+            self._events(send_body)
             return
         root, prefix = self.server.root, self.server.prefix
         target = resolve_target(root, self.path, prefix)
@@ -836,14 +836,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(data)
 
-    def _events(self) -> None:
+    def _events(self, send_body: bool) -> None:
         """The event stream: ``hello`` with the current build's id, then ``reload`` with
-        each new one, until the client goes or the server stops."""
+        each new one, until the client goes or the server stops. A HEAD gets its headers
+        alone, as a GET would (it got the 404 page: a check that the stream is there failed)."""
         announcer = self.server.announcer
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not send_body:
+            return
         status = announcer.status
         try:
             self.wfile.write(f"retry: 1000\nevent: hello\ndata: {status.build_id}\n\n".encode())

@@ -439,6 +439,27 @@ def test_files_are_sent_with_their_own_content_type(make_site: MakeSite, start: 
         assert "content-encoding" not in reply.headers, path
 
 
+def test_head_is_answered_as_get_without_the_body(make_site: MakeSite, start: Start) -> None:
+    """HEAD of the event stream got the 404 page while GET got the stream."""
+    site = make_site(content={"a.md": article_md("A", slug="a")})
+    server = start(site)
+    parts = urlsplit(server.url)
+    for path in ("/", "/2024/05/a/", "/atom.xml", "/archive", "/no/such/page", EVENTS_PATH):
+        answers = []
+        for method in ("HEAD", "GET"):
+            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+            try:
+                connection.request(method, path)
+                response = connection.getresponse()
+                headers = {k.lower(): v for k, v in response.getheaders() if k.lower() != "date"}
+                answers.append((response.status, headers))
+                if method == "HEAD":
+                    assert response.read() == b"", path
+            finally:
+                connection.close()
+        assert answers[0] == answers[1], path
+
+
 def get_as(url: str, path: str, host: str) -> Reply:
     """GET ``path`` from the server at ``url`` with the Host header ``host``, as a browser
     sends it for a page of that name (which DNS rebinding points at 127.0.0.1)."""
