@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -93,16 +94,26 @@ def _release_free_memory() -> None:
 
 def _die_with_parent(parent: int) -> None:
     """In a worker: end when the build process ends, however it ends (a SIGKILL included),
-    so that no worker of a killed build goes on writing while the next build runs."""
+    so that no worker of a killed build goes on writing while the next build runs; and end
+    without a word at Ctrl-C."""
+    # Ctrl-C reaches every process of the terminal's group: the build process says it was
+    # interrupted, and a worker must end at once and in silence, not print a traceback of
+    # the queue it waited on ("Process ForkProcess-3: Traceback ... KeyboardInterrupt").
+    # It was forked with SIGINT blocked (_map_forked): one pending is handled here.
+    signal.signal(signal.SIGINT, _end_quietly)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+
+
+def _end_quietly(signum: int, frame: object) -> None:
+    os._exit(128 + signum)  # as a shell reports a process ended by that signal
 
 
 def _claim(counter: Any, lock: Any) -> int:
@@ -136,8 +147,15 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     _release_free_memory()
     pool = ProcessPoolExecutor(jobs - 1, mp_context=forking, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        # One task per chunk; each takes whichever chunk is next, as this process does.
-        futures = [pool.submit(_claim_and_run) for _ in chunks]
+        # One task per chunk; each takes whichever chunk is next, as this process does. The
+        # first submit forks the workers: with SIGINT blocked, so that a Ctrl-C then cannot
+        # interrupt a worker's start in Python's own code, with a traceback ("Exception
+        # ignored in: <function _after_fork>"); it reaches this process once unblocked.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            futures = [pool.submit(_claim_and_run) for _ in chunks]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         counted: set[int] = set()
 
         def collect(block: bool) -> None:

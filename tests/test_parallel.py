@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +78,41 @@ def test_an_error_in_a_worker_is_raised_here_with_its_file_and_line() -> None:
 def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
     with pytest.raises(BrokenProcessPool):
         parallel.Workers(2).map(crash_in_worker, list(range(64)))
+
+
+_INTERRUPTED = """
+import os, sys, time
+from sitegen import parallel
+
+def work(marker, item):
+    if os.getpid() == PARENT and item == 0:  # this process holds the first chunk; the workers do the rest, then wait
+        open(marker, "w").close()
+        time.sleep(60)
+    return item
+
+PARENT = os.getpid()
+try:
+    parallel.Workers(3).map(work, list(range(400)), context=sys.argv[1])
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
+def test_ctrl_c_ends_the_workers_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: each idle worker printed "Process
+    ForkProcess-2: Traceback ... KeyboardInterrupt" under the build's own message."""
+    marker = tmp_path / "started"
+    run = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the workers have done every other chunk and wait for more
+        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+        out, err = run.communicate(timeout=30)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert (run.returncode, out, err) == (130, "interrupted\n", "")
