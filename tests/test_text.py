@@ -182,3 +182,16 @@ def test_a_summary_of_text_without_spaces_is_long_and_cut_between_characters_as_
 def test_a_summary_still_ends_at_a_word_where_there_are_words() -> None:
     summary = summarize("The harbour reopened today after a storm. " * 20)
     assert summary.endswith("…") and (summary.removesuffix("…") + " ") in ("The harbour reopened today after a storm. " * 20)
+
+
+_MARKUP_PIECES = st.sampled_from(["<", ">", "<p>", "</p>", "<br>", "<!--", "-->", "<script>", "</script>", "<SCRIPT ", "<style>", "<template/>", "&amp;", "&#x41;", "&", "…", "* * *", "a", "Z", "9", "_", " ", "\n", "\u00a0", "é", "—", "<i", "x>", "<!DOCTYPE>", "<![ ]>"])
+
+
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+def test_has_text_and_has_words_answer_as_the_full_reading_does(markup: str) -> None:
+    """text._shown, the one-pattern reading, against _strip_tags, which reads any markup."""
+    from sitegen import text
+
+    visible = text._strip_tags(markup)
+    assert has_text(markup) == bool(visible)
+    assert text.has_words(markup) == any(char.isalnum() for char in visible)
