@@ -163,7 +163,32 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
     except (ValueError, KeyError) as e:  # a header Babel cannot use (Plural-Forms, Language)
         raise TemplateError(path, f"cannot be read as a gettext catalog: {e}; its words are shown in English") from e
     problems: list[SitegenError] = []
+    if getattr(catalog, "_num_plurals", None) is None:
+        # No Plural-Forms header, as in a catalog begun from messages.pot, whose plural
+        # entries have two msgstr (singular, plural). Babel would take the CLDR's rule
+        # instead, which has three forms for Italian, French, Spanish ("many", for whole
+        # millions): every count but 1 would find no form and be shown in English. Two
+        # forms, one for 1 and one for the rest, is what gettext reads such a catalog as.
+        catalog.mime_headers = [("Plural-Forms", _TWO_FORMS)]
+        if (needed := _plural_categories(_babel_locale(tag))) and len(needed) > 2:
+            from babel.messages.plurals import get_plural
+
+            problems.append(
+                TemplateError(
+                    path,
+                    f"has no Plural-Forms header, so each count is given the form for 1 or the one for any other number; "
+                    f"{tag!r} has {len(needed)} ({', '.join(needed)}): add the header "
+                    f'"Plural-Forms: {get_plural(_babel_locale(tag)).plural_forms}" and a msgstr for each',
+                )
+            )
     for message in list(catalog):
+        if message.pluralizable and isinstance(message.string, (list, tuple)) and (reason := _missing_forms(message.string, catalog.num_plurals)):
+            # Each missing form shows the last one given, not the English: the last is
+            # "other", which is what the plural form of a two-form catalog means, and what a
+            # "many" left out (French, Italian, Spanish: whole millions) would say too.
+            last = next(text for text in reversed(message.string[: catalog.num_plurals]) if text)
+            message.string = tuple(text or last for text in message.string[: catalog.num_plurals])
+            problems.append(TemplateError(path, f"the translation of {message.id[0]!r} {reason}", message.lineno))
         reason = _unusable(message.id, message.string) if message.id and message.string else None
         if reason is not None:
             # Left out: the page shows the English rather than failing on it.
@@ -186,6 +211,30 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
         header = next((number for number, written in enumerate(text.splitlines(), 1) if "Plural-Forms:" in written), None)
         raise TemplateError(path, f"cannot be used: {type(e).__name__}: {e} (its Plural-Forms?); its words are shown in English", header) from e
     return translations, problems
+
+
+_TWO_FORMS = "nplurals=2; plural=(n != 1);"
+"""gettext's reading of a catalog that does not say how its language counts."""
+
+
+def _plural_categories(locale: Any) -> list[str]:
+    """The CLDR plural categories ``locale`` gives numbers below a million ("many" of
+    French or Italian is for whole millions alone); [] when the CLDR does not know it."""
+    found = [c for c, n in _plural_samples(locale).items() if n < 1_000_000] if locale is not None else []
+    return sorted(found, key=_CATEGORIES.index)
+
+
+_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+"""The CLDR's plural categories, in the order catalogs give their forms."""
+
+
+def _missing_forms(forms: Sequence[str], needed: int) -> str | None:
+    """Why a plural entry with ``forms`` falls short of the ``needed`` its catalog's
+    Plural-Forms asks for, if it does (an entry with none is merely untranslated)."""
+    given = sum(1 for text in forms[:needed] if text)
+    if not given or given == needed:
+        return None
+    return f"has {given} of the {needed} plural forms the catalog's Plural-Forms header asks for (msgstr[0] to msgstr[{needed - 1}]); a missing one shows the last one given"
 
 
 _PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")

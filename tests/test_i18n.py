@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from conftest import MakeSite, article_md
 from hypothesis import given
 from hypothesis import strategies as st
@@ -161,6 +161,60 @@ def test_a_translation_a_page_could_not_show_is_an_error_and_that_string_stays_e
     assert lxml_html.parse(str(out / "tags" / "politik" / "index.html")).findtext(".//h1") == "Tag: Politik"
     page = text_of(out / "2024" / "10" / "a" / "index.html")
     assert "Published 4. Oktober 2024" in page and "Schlagwörter: Politik" in page
+
+
+def translated_from_messages_pot(site: Path, language: str, words: dict[str, str | tuple[str, str]]) -> Path:
+    """A catalog made as the README says: messages.pot copied, renamed, each msgstr filled in."""
+    with (THEME / i18n.TEMPLATE).open("rb") as file:
+        catalog = read_po(file)
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in words:
+            message.string = words[key]
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True, exist_ok=True)
+    with (locale / f"{language}.po").open("wb") as file:
+        write_po(file, catalog)
+    return locale / f"{language}.po"
+
+
+def test_a_catalog_begun_from_messages_pot_gives_its_plural_to_every_count_but_one(make_site: MakeSite) -> None:
+    # messages.pot has no Plural-Forms header and two msgstr per plural: the CLDR's rule for
+    # Italian has three forms (one, many, other), which left every count but 1 in English.
+    site = german_site(make_site, "it")
+    (site / "content" / "c.md").write_text(article_md("Terza", "2024-10-06T09:00:00+02:00"), encoding="utf-8")
+    translated_from_messages_pot(
+        site, "it", {"Archive": "Archivio", "%(num)d article": ("%(num)d articolo", "%(num)d articoli"), "%(num)d article found": ("%(num)d articolo trovato", "%(num)d articoli trovati")}
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    assert "ottobre 2024 3 articoli" in text_of(site / "output" / "archive" / "index.html")
+    said = json.loads(lxml_html.parse(str(site / "output" / "search" / "index.html")).find(".//script[@id='search-words']").text)
+    assert said["found"] == {"many": "%(num)d articoli trovati", "one": "%(num)d articolo trovato", "other": "%(num)d articoli trovati"}
+
+
+def test_a_catalog_without_plural_forms_for_a_language_with_more_forms_is_an_error_saying_the_header(make_site: MakeSite) -> None:
+    site = german_site(make_site, "pl")
+    path = translated_from_messages_pot(site, "pl", {"Archive": "Archiwum", "%(num)d article": ("%(num)d artykuł", "%(num)d artykuły")})
+    [error] = build(site).errors
+    assert error.path == path and "has no Plural-Forms header" in error.reason and "'pl' has 3 (one, few, many)" in error.reason
+    assert '"Plural-Forms: nplurals=3; plural=' in error.reason
+    archive = text_of(site / "output" / "archive" / "index.html")
+    assert "Archiwum" in archive and "2 artykuły" in archive  # the rest of the catalog is used
+
+
+def test_a_plural_entry_short_of_its_catalogs_forms_is_an_error_and_shows_its_last_form(make_site: MakeSite) -> None:
+    site = german_site(make_site, "fr")
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    text = (THEME / "locale" / "fr.po").read_text(encoding="utf-8")
+    # French has three forms (one, many, other): the "many" of the plural left out.
+    text = text.replace('msgstr[0] "%(num)d article"\nmsgstr[1] "%(num)d articles"\n', 'msgstr[0] "%(num)d article"\n')
+    (locale / "fr.po").write_text(text, encoding="utf-8")
+    [error] = build(site).errors
+    assert error.line == text.splitlines().index('msgid "%(num)d article"') + 1
+    assert "has 2 of the 3 plural forms" in error.reason and "shows the last one given" in error.reason
+    assert "octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
 
 
 def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_language(make_site: MakeSite) -> None:
