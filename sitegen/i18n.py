@@ -16,6 +16,7 @@ as fast as before.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import gettext
@@ -150,6 +151,9 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
 
+    # A byte order mark, as Windows editors (Notepad) save UTF-8, is no part of the text:
+    # Babel would read it as a keyword it does not know, and the whole catalog was refused.
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

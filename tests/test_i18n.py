@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gettext
 import json
@@ -139,6 +140,18 @@ def test_a_broken_catalog_is_an_error_naming_its_line_and_the_site_builds_in_eng
     (locale / "de.po").write_bytes(b'msgid "Archive"\nmsgstr "Archiv \xff"\n')
     [error] = build(site).errors
     assert error.line == 2 and "not valid UTF-8" in error.reason
+
+
+def test_a_catalog_saved_with_a_byte_order_mark_or_windows_line_endings_is_read(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    text = (THEME / "locale" / "de.po").read_text(encoding="utf-8").replace('msgstr "Archiv"', 'msgstr "Rückblick"')
+    for data in (codecs.BOM_UTF8 + text.encode(), text.replace("\n", "\r\n").encode(), codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode()):
+        (locale / "de.po").write_bytes(data)
+        report = build(site)
+        assert report.ok, report.errors
+        assert "Rückblick" in text_of(site / "output" / "index.html")
 
 
 def test_a_translation_a_page_could_not_show_is_an_error_and_that_string_stays_english(make_site: MakeSite) -> None:
