@@ -199,8 +199,9 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
             catalog.delete(message.id, context=message.context)
             first = message.id if isinstance(message.id, str) else message.id[0]
             problems.append(TemplateError(path, f"the translation of {first!r} {reason}; that string is shown in English", message.lineno))
-    # The file was read as UTF-8, whatever charset its header names (latin-1 could not hold
-    # its text, a made-up one would fail).
+    # The text was read as UTF-8 whatever its Content-Type says (a header left at another
+    # charset, as Poedit's ISO-8859-1): compiled in that one, a character it lacks failed
+    # the build with a traceback.
     catalog.charset = "utf-8"
     compiled = io.BytesIO()
     try:

@@ -154,6 +154,17 @@ def test_a_catalog_saved_with_a_byte_order_mark_or_windows_line_endings_is_read(
         assert "Rückblick" in text_of(site / "output" / "index.html")
 
 
+def test_a_catalog_whose_header_names_another_charset_is_read_as_utf_8(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    locale = site / "templates" / "locale"
+    locale.mkdir(parents=True)
+    text = (THEME / "locale" / "de.po").read_text(encoding="utf-8").replace("charset=utf-8", "charset=ISO-8859-1")
+    (locale / "de.po").write_text(text, encoding="utf-8")  # "–" and "„" are not Latin-1
+    report = build(site)
+    assert report.ok, report.errors
+    assert lxml_html.parse(str(site / "output" / "tags" / "politik" / "index.html")).findtext(".//title") == "Schlagwort: Politik – Hafenzeitung"
+
+
 def test_a_translation_a_page_could_not_show_is_an_error_and_that_string_stays_english(make_site: MakeSite) -> None:
     site = german_site(make_site)
     locale = site / "templates" / "locale"
