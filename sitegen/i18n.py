@@ -222,7 +222,7 @@ _TWO_FORMS = "nplurals=2; plural=(n != 1);"
 """gettext's reading of a catalog that does not say how its language counts."""
 
 
-def _plural_categories(locale: Any) -> list[str]:
+def _plural_categories(locale: Locale | None) -> list[str]:
     """The CLDR plural categories ``locale`` gives numbers below a million ("many" of
     French or Italian is for whole millions alone); [] when the CLDR does not know it."""
     found = [c for c, n in _plural_samples(locale).items() if n < 1_000_000] if locale is not None else []
