@@ -251,6 +251,13 @@ def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_lang
     assert page.find(".//label[@for='search-query']").text == "Mots à chercher"
 
 
+def test_the_search_page_of_a_site_with_no_article_says_so_in_the_language(make_site: MakeSite) -> None:
+    site = make_site(config='title = "Hafenzeitung"\nbase_url = "https://example.org/"\nlanguage = "de"\n')
+    assert build(site).ok
+    main = lxml_html.parse(str(site / "output" / "search" / "index.html")).find(".//main")
+    assert " ".join(main.text_content().split()) == "Suche Noch gibt es nichts zu durchsuchen: Es ist noch kein Artikel erschienen."
+
+
 def test_the_search_index_dates_results_in_the_language() -> None:
     published = dt.datetime(2024, 10, 4, 9, tzinfo=dt.UTC)
     item = search.Searchable("2024/10/a/", "A", b"<p>Text.</p>", published, (), ())
