@@ -92,6 +92,20 @@ def test_right_to_left_languages_are_marked(make_site: MakeSite) -> None:
     assert lxml_html.parse(str(site / "output" / "404.html")).getroot().get("dir") == "rtl"
 
 
+@pytest.mark.parametrize(("language", "back", "forward"), [("ar", "→", "←"), ("de", "←", "→")])
+def test_the_pagers_arrows_point_to_the_side_their_link_is_on(make_site: MakeSite, language: str, back: str, forward: str) -> None:
+    # A right-to-left page has its newer pages' link on the right: its arrow points right.
+    site = german_site(make_site, language)
+    (site / "sitegen.toml").write_text((site / "sitegen.toml").read_text() + "page_size = 1\n")
+    (site / "content" / "c.md").write_text(article_md("Dritte", "2024-11-05T09:00:00+01:00"), encoding="utf-8")
+    (site / "content" / "d.md").write_text(article_md("Vierte", "2024-09-05T09:00:00+02:00"), encoding="utf-8")
+    assert build(site).ok
+    for page in ("page/2/index.html", "archive/2024/10/index.html"):
+        pager = lxml_html.parse(str(site / "output" / page)).find(".//nav[@class='pager']")
+        assert pager.find("a[@rel='prev']").text.startswith(back + " "), page
+        assert pager.find("a[@rel='next']").text.endswith(" " + forward), page
+
+
 def test_a_sites_own_catalog_replaces_the_themes_and_an_edit_to_it_rebuilds_like_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site(content={"a.md": article_md("A story")}, config='title = "T"\nbase_url = "https://example.org/"\n')
     assert build(site).ok
