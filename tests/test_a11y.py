@@ -171,7 +171,8 @@ def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
                 where = f"{name} (/{path}) at {width}px{' dark' if dark else ''}"
                 if result:
                     found.append(f"{where}:\n{describe(result)}")
-                scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, window.innerWidth]")
+                # The layout's width: a phone widens window.innerWidth to what overflows.
+                scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
                 if scroll[0] > scroll[1]:
                     found.append(f"{where}: scrolls sideways ({scroll[0]} px wide in {scroll[1]})")
     assert not found, "\n\n".join(found)
@@ -193,3 +194,29 @@ def test_json_ld_cannot_end_its_script_element(built: Path) -> None:
     data = page[start : page.index("</script>", start)]
     assert "<" not in data and ">" not in data
     assert json.loads(data)["headline"] == HTMLISH
+
+
+ARABIC = "المجلس يقر الميزانية الجديدة"
+
+
+@pytest.mark.parametrize("language", ["ar", "de"])
+def test_headlines_of_the_other_direction_never_make_a_phone_scroll_sideways(tmp_path: Path, language: str) -> None:
+    # A list item in the other direction than the page's hung its bullet outside the list:
+    # an Arabic page with an English related headline scrolled sideways on a phone, and an
+    # English or German one with an Arabic headline.
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text(f'title = "T"\nbase_url = "http://localhost/"\nlanguage = "{language}"\n', encoding="utf-8")
+    titles = {"a": ARABIC, "b": "Harbour works reach the next stage", "c": f"{ARABIC} 2"}
+    for n, (name, title) in enumerate(titles.items()):
+        related = "".join(f"\n- '{t}'" for t in (*titles.values(), "No such story", f"{ARABIC} 3"))
+        (site / "content" / f"{name}.md").write_text(article_md(title, f"2024-05-0{n + 1}T09:00:00+00:00", tags="[World]", related=related), encoding="utf-8")
+    assert build(site).ok
+    with serve(site / "output") as url, browser() as driver:
+        viewport(driver, 390, 844)
+        for name in titles:
+            driver.get(f"{url}2024/05/{name}/")
+            # The layout's width, not window.innerWidth: a phone widens that to what overflows.
+            scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
+            assert scroll[0] <= scroll[1], f"{name}: {scroll[0]} px wide in {scroll[1]}"
