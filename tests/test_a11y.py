@@ -220,3 +220,26 @@ def test_headlines_of_the_other_direction_never_make_a_phone_scroll_sideways(tmp
             # The layout's width, not window.innerWidth: a phone widens that to what overflows.
             scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
             assert scroll[0] <= scroll[1], f"{name}: {scroll[0]} px wide in {scroll[1]}"
+
+
+def test_a_date_stays_in_one_piece_beside_words_of_the_other_direction(tmp_path: Path) -> None:
+    # An Arabic site without a catalog of its own: English words ("By", "Published"), Arabic
+    # dates. The day of "2 يناير 2025" went to the other end of the line from its month.
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('title = "T"\nbase_url = "http://localhost/"\nlanguage = "ar"\n', encoding="utf-8")
+    for n in range(3):
+        (site / "content" / f"a{n}.md").write_text(article_md(f"{ARABIC} {n}", f"2025-01-0{n + 2}T09:00:00+00:00", author="Max Muster"), encoding="utf-8")
+    assert build(site).ok
+    with serve(site / "output") as url, browser() as driver:
+        viewport(driver, 1280, 900)
+        for path in ("", "2025/01/a1/"):
+            driver.get(url + path)
+            # Its pieces (a run of each direction) side by side: no other text between them.
+            gaps = driver.execute_script(
+                "return [...document.querySelectorAll('main time')].map(t => {"
+                "  const r = [...t.getClientRects()], box = t.getBoundingClientRect();"
+                "  return [t.textContent, Math.round(box.width - r.reduce((w, x) => w + x.width, 0))]; })"
+            )
+            assert gaps and all(gap <= 1 for _, gap in gaps), gaps
