@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -196,4 +197,13 @@ def _cldr(locale: Locale, form: str, year: int, month: int, day: int) -> str:
     from babel.dates import format_date, format_skeleton  # only for a site not in English
 
     value = dt.date(year, month, day)
+    if form == "long" and day == 1 and (ordinal := _FIRST_DAY.get(locale.language)):
+        # The day written as the pattern's "d", followed by its quoted ordinal ending.
+        pattern = re.sub(r"(?<![d'])d(?!d)", f"d'{ordinal}'", locale.date_formats["long"].pattern, count=1)
+        return str(format_date(value, format=pattern, locale=locale))
     return str(format_date(value, format=form, locale=locale) if form == "long" else format_skeleton(form, value, locale=locale))
+
+
+_FIRST_DAY = {"fr": "er"}
+"""The ending a language gives the first of a month, which the CLDR's dates leave out: the
+French write "1er octobre", never "1 octobre"."""

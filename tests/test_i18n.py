@@ -68,6 +68,17 @@ def test_a_region_falls_back_to_its_language_and_dates_follow_the_cldr(make_site
     assert "octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
 
 
+def test_a_french_date_writes_the_first_of_the_month_as_the_french_do(make_site: MakeSite) -> None:
+    site = german_site(make_site, "fr")
+    (site / "content" / "c.md").write_text(article_md("Troisième", "2024-11-01T09:00:00+01:00"), encoding="utf-8")
+    assert build(site).ok
+    assert "Publié le 1er novembre 2024" in text_of(site / "output" / "2024" / "11" / "c" / "index.html")
+    assert "1er novembre 2024 Troisième" in text_of(site / "output" / "archive" / "2024" / "11" / "index.html")
+    assert "Publié le 4 octobre 2024" in text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+    french = i18n.language_of(Theme(Path("/nonexistent"), Inputs()), "fr-CA").language
+    assert french.date(dt.date(2024, 11, 1)) == "1er novembre 2024"  # what the search index shows too
+
+
 def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite) -> None:
     site = german_site(make_site, "pl")
     report = build(site)
