@@ -397,10 +397,14 @@ class _Month(Protocol):
     def month(self) -> int: ...
 
 
-def _month_name(language: Language) -> Callable[[_Month], str]:
-    def month_name(month: _Month) -> str:
+def _month_name(language: Language) -> Callable[..., str]:
+    def month_name(month: _Month, inline: bool = False) -> str:
         """The ``month_name`` filter: an archive month (anything with a year and a month) as
-        readers name it in the site's language: ``October 2022``, ``Oktober 2022``."""
-        return language.month(month.year, month.month)
+        readers name it in the site's language: ``October 2022``, ``Oktober 2022``; as a
+        heading, a list item or a link begins, ``Mai 2024`` (French, Spanish, Italian write
+        their months in lower case, but begin those with a capital), and with ``inline=True``
+        as a sentence has it: ``les articles de mai 2024``."""
+        name = language.month(month.year, month.month)
+        return name if inline else name[:1].upper() + name[1:]
 
     return month_name

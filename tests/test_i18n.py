@@ -65,7 +65,7 @@ def test_a_region_falls_back_to_its_language_and_dates_follow_the_cldr(make_site
     assert build(site).ok
     page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
     assert "Publié le 4 octobre 2024" in page and "Aller au contenu" in page
-    assert "octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
+    assert "Octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
 
 
 def test_a_french_date_writes_the_first_of_the_month_as_the_french_do(make_site: MakeSite) -> None:
@@ -79,13 +79,33 @@ def test_a_french_date_writes_the_first_of_the_month_as_the_french_do(make_site:
     assert french.date(dt.date(2024, 11, 1)) == "1er novembre 2024"  # what the search index shows too
 
 
+@pytest.mark.parametrize(("language", "alone", "inline", "described"), [
+    ("fr", "Octobre 2024", "Archives\u00a0: octobre 2024", "Les articles de Hafenzeitung en octobre 2024"),
+    ("es", "Octubre de 2024", "Archivo: octubre de 2024", "Los artículos de Hafenzeitung en octubre de 2024"),
+])  # fmt: skip
+def test_a_month_begins_a_heading_or_list_item_with_a_capital_and_is_lower_case_in_a_sentence(make_site: MakeSite, language: str, alone: str, inline: str, described: str) -> None:
+    # The CLDR writes French and Spanish months in lower case, as a sentence has them: the
+    # archive's headings, lists and links began with one ("octobre 2024").
+    site = german_site(make_site, language)
+    (site / "content" / "c.md").write_text(article_md("C", "2024-09-05T09:00:00+02:00"), encoding="utf-8")
+    assert build(site).ok
+    out = site / "output"
+    month = lxml_html.parse(str(out / "archive" / "2024" / "10" / "index.html"))
+    assert month.findtext(".//h1") == alone
+    assert month.findtext(".//title") == f"{inline} – Hafenzeitung"
+    assert month.find(".//meta[@name='description']").get("content") == described
+    assert month.find(".//nav[@class='pager']/a[@rel='next']").text.startswith(alone.replace("Octobre", "Septembre").replace("Octubre", "Septiembre"))
+    archive = lxml_html.parse(str(out / "archive" / "index.html"))
+    assert [a.text for a in archive.iterfind(".//ul[@class='archive-months']//a")] == [alone, alone.replace("Octobre", "Septembre").replace("Octubre", "Septiembre")]
+
+
 def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite) -> None:
     site = german_site(make_site, "pl")
     report = build(site)
     assert report.ok and not report.warnings
     page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
     assert "Published 4 października 2024" in page
-    assert "październik 2024" in text_of(site / "output" / "archive" / "index.html")
+    assert "Październik 2024" in text_of(site / "output" / "archive" / "index.html")
 
 
 def test_english_never_loads_the_cldr_and_keeps_its_dates() -> None:
@@ -237,7 +257,7 @@ def test_a_catalog_begun_from_messages_pot_gives_its_plural_to_every_count_but_o
     )
     report = build(site)
     assert report.ok, report.errors
-    assert "ottobre 2024 3 articoli" in text_of(site / "output" / "archive" / "index.html")
+    assert "Ottobre 2024 3 articoli" in text_of(site / "output" / "archive" / "index.html")
     said = json.loads(lxml_html.parse(str(site / "output" / "search" / "index.html")).find(".//script[@id='search-words']").text)
     assert said["found"] == {"many": "%(num)d articoli trovati", "one": "%(num)d articolo trovato", "other": "%(num)d articoli trovati"}
 
@@ -263,7 +283,7 @@ def test_a_plural_entry_short_of_its_catalogs_forms_is_an_error_and_shows_its_la
     [error] = build(site).errors
     assert error.line == text.splitlines().index('msgid "%(num)d article"') + 1
     assert "has 2 of the 3 plural forms" in error.reason and "shows the last one given" in error.reason
-    assert "octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
+    assert "Octobre 2024 2 articles" in text_of(site / "output" / "archive" / "index.html")
 
 
 def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_language(make_site: MakeSite) -> None:
