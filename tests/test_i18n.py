@@ -60,6 +60,32 @@ def test_a_german_site_shows_the_theme_in_german(make_site: MakeSite) -> None:
     assert description == "Die Artikel von Hafenzeitung im Oktober 2024"
 
 
+def test_the_theme_reads_as_a_german_french_or_spanish_reader_would_write_it(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    (site / "sitegen.toml").write_text((site / "sitegen.toml").read_text() + "page_size = 1\n")
+    (site / "content" / "a.md").write_text(article_md("Erste Meldung", "2024-10-04T09:00:00+02:00", tags="[Politik]", related="[Zweite Meldung]", slug="neu"), encoding="utf-8")
+    assert build(site).ok
+    out = site / "output"
+    description = lxml_html.parse(str(out / "archive" / "2024" / "index.html")).find(".//meta[@name='description']").get("content")
+    assert description == "Die Artikel von Hafenzeitung aus dem Jahr 2024, nach Monaten"  # not "aus 2024"
+    pager = lxml_html.parse(str(out / "page" / "2" / "index.html")).find(".//nav[@class='pager']")
+    assert pager.find("a[@rel='prev']").text == "← Neuere"
+    # The search page's "its index", after a colon, read as the formal "Your index".
+    said = json.loads(lxml_html.parse(str(out / "search" / "index.html")).find(".//script[@id='search-words']").text)
+    assert said["failed"] == "Die Suche ist nicht verfügbar: Der Suchindex konnte nicht geladen werden."
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text().replace('language = "de"', 'language = "fr"'))
+    assert build(site).ok
+    page = text_of(out / "2024" / "10" / "neu" / "index.html")
+    assert "Sur le même sujet Zweite Meldung" in page and "À lire aussi dans la rubrique Politik" in page
+    said = json.loads(lxml_html.parse(str(out / "search" / "index.html")).find(".//script[@id='search-words']").text)
+    assert said["no_tag"].endswith(": la recherche porte sur tous les articles.")
+    config.write_text(config.read_text().replace('language = "fr"', 'language = "es"'))
+    assert build(site).ok
+    nav = lxml_html.parse(str(out / "2024" / "10" / "neu" / "index.html")).find(".//nav[@class='article-nav']")
+    assert nav.get("aria-label") == "Artículo anterior y siguiente"
+
+
 def test_a_region_falls_back_to_its_language_and_dates_follow_the_cldr(make_site: MakeSite) -> None:
     site = german_site(make_site, "fr-CA")
     assert build(site).ok
