@@ -330,3 +330,31 @@ def test_a_date_stays_in_one_piece_beside_words_of_the_other_direction(tmp_path:
                 "  return [t.textContent, Math.round(box.width - r.reduce((w, x) => w + x.width, 0))]; })"
             )
             assert gaps and all(gap <= 1 for _, gap in gaps), gaps
+
+@pytest.mark.parametrize("language", SITES)
+def test_pager_arrows_point_the_way_the_page_turns(sites: Callable[[str], Path], language: str) -> None:
+    """Newer is at the start of the line and older at the end: on the left and the right in
+    English, the other way round in Hebrew, each arrow pointing out of the page's middle."""
+    out = sites(language)
+    newer, older = ("→", "←") if language == "he" else ("←", "→")
+    for path in ("page/2/", "archive/2024/05/"):
+        pager = lxml_html.fromstring((out / path / "index.html").read_bytes()).find_class("pager")[0]
+        links = {a.get("rel"): a.text_content() for a in pager.iter("a")}
+        assert links["prev"].startswith(f"{newer} "), (path, links)
+        if "next" in links:
+            assert links["next"].endswith(f" {older}"), (path, links)
+
+
+@pytest.mark.parametrize("language", SITES)
+def test_web_addresses_read_left_to_right(sites: Callable[[str], Path], language: str) -> None:
+    """An address shown as text keeps its slashes and dots in place in a right-to-left page
+    (``/http://example.org`` otherwise, its last slash read at the far end)."""
+    out = sites(language)
+    wrong = []
+    for page in sorted(out.rglob("*.html")):
+        for element in lxml_html.fromstring(page.read_bytes()).iter():
+            if element.tag not in ("script", "style") and (element.text or "").strip().startswith(("http://", "https://")):
+                direction = next((e.get("dir") for e in (element, *element.iterancestors()) if e.get("dir")), None)
+                if direction != "ltr":
+                    wrong.append(f"{page.relative_to(out)}: <{element.tag}>{element.text}")
+    assert not wrong, "\n".join(wrong)
