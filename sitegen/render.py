@@ -226,6 +226,7 @@ class Renderer:
         self.env.filters["month_name"] = _month_name(language)
         self.env.filters["clock"] = dates.format_clock
         self.env.filters["brief"] = _brief
+        self.env.filters["bdi"] = _bdi
         self.env.globals.update(
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),
@@ -388,6 +389,13 @@ def _brief(value: object, limit: int = BRIEF) -> str:
     ellipsis (text.summarize): a page's meta description. Markup (a translated sentence,
     its values escaped) is taken as the text it shows, which the page then escapes once."""
     return text.summarize(value.unescape() if isinstance(value, markupsafe.Markup) else str(value), limit)
+
+
+def _bdi(value: object) -> markupsafe.Markup:
+    """The ``bdi`` filter: ``value``, escaped, in a ``<bdi>`` element: a name inside a
+    sentence keeps its own direction, and its punctuation, apart from the words around it
+    ("Tag: C++" in a right-to-left page is read "++Tag: C" otherwise)."""
+    return markupsafe.Markup("<bdi>%s</bdi>") % value
 
 
 class _Month(Protocol):

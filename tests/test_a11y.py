@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -358,3 +359,38 @@ def test_web_addresses_read_left_to_right(sites: Callable[[str], Path], language
                 if direction != "ltr":
                     wrong.append(f"{page.relative_to(out)}: <{element.tag}>{element.text}")
     assert not wrong, "\n".join(wrong)
+
+
+INLINE = {"a", "span", "b", "i", "em", "strong", "time", "code", "small", "mark", "q", "cite", "abbr"}
+
+
+@pytest.mark.parametrize("language", SITES)
+def test_names_inside_a_sentence_are_isolated(sites: Callable[[str], Path], language: str) -> None:
+    """A tag's, an author's or the site's name among the theme's words is isolated (``<bdi>``,
+    or ``dir`` on its element): in a right-to-left page an English name's closing
+    punctuation, or a Hebrew name's order in a list of them, is otherwise read into the
+    words around it ("Tag: C++" shown as "++Tag: C")."""
+    out = sites(language)
+    pages = {page: lxml_html.fromstring(page.read_bytes()) for page in sorted(out.rglob("*.html"))}
+    names = {a.text_content().strip() for root in pages.values() for a in root.xpath("//a[@rel='tag' or @rel='author']")}
+    names |= {load_config(out.parent).title}
+    wrong = set()
+    for page, root in pages.items():
+        body = root.find("body")
+        for element in body.iter() if body is not None else ():
+            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+                continue
+            isolated = [e for e in (element, *element.iterancestors()) if e.tag == "bdi" or e.get("dir") in ("auto", "ltr")]
+            if isolated or "visually-hidden" in element.get("class", ""):  # words for a screen reader, which reads them in order
+                continue
+            where = f"{page.relative_to(out)}: <{element.tag} class={element.get('class')!r}>"
+            for piece in (element.text, *(child.tail for child in element)):
+                words = (piece or "").strip()
+                wrong.update(f"{where} {words!r}" for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words) and name != words)
+            if element.tag in INLINE and element.text_content().strip() in names:
+                outer = element
+                while outer.getparent().text_content().strip() == element.text_content().strip():
+                    outer = outer.getparent()
+                if outer.tag in INLINE:
+                    wrong.add(f"{where} {element.text_content().strip()!r} in {outer.getparent().text_content().strip()[:40]!r}")
+    assert not wrong, "\n".join(sorted(wrong))

@@ -253,7 +253,7 @@ def test_a_translation_a_page_could_not_show_is_an_error_and_that_string_stays_e
     }
     assert all(e.path == locale / "de.po" for e in report.errors)
     out = site / "output"
-    assert lxml_html.parse(str(out / "tags" / "politik" / "index.html")).findtext(".//h1") == "Tag: Politik"
+    assert lxml_html.parse(str(out / "tags" / "politik" / "index.html")).find(".//h1").text_content() == "Tag: Politik"
     page = text_of(out / "2024" / "10" / "a" / "index.html")
     assert "Published 4. Oktober 2024" in page and "Schlagwörter: Politik" in page
 

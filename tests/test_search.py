@@ -130,7 +130,7 @@ def test_a_tag_spelt_two_ways_has_one_name_on_every_page_and_in_the_index(make_s
         for path in ("2024/05/a/", "2024/05/b/"):
             article = lxml_html.fromstring((out / path / "index.html").read_bytes())
             assert name in article.xpath("//p[@class='tags']/a/text()"), path
-        assert lxml_html.fromstring((out / "tags" / "sport" / "index.html").read_bytes()).xpath("//h1/text()") == [f"Tag: {name}"]
+        assert lxml_html.fromstring((out / "tags" / "sport" / "index.html").read_bytes()).xpath("string(//h1)") == f"Tag: {name}"
 
     built(build(site))
     shown("Sport")  # the newest article's spelling
