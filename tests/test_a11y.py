@@ -215,6 +215,27 @@ def _imported(out: Path, marker: str) -> str:
     raise AssertionError(f"no article titled with {marker[:20]!r}")
 
 
+# The theme's own short words, which a long name beside them must not squeeze into pieces
+# (body text breaks anywhere, so that no word is wider than a phone).
+THEME_WORDS = ".site-nav a, .pager a, .article-nav span:first-child, .feeds thead th, .feeds td a"
+BROKEN_WORDS = """
+const broken = [];
+for (const element of document.querySelectorAll(arguments[0])) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    if (node.parentElement.closest(".visually-hidden")) continue;
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) broken.push(word[0]);
+    }
+  }
+}
+return broken;
+"""
+
+
 def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in violations)
 
@@ -249,6 +270,9 @@ def test_axe_finds_nothing_on_any_page_at_either_width(sites: Callable[[str], Pa
                 scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
                 if scroll[0] > scroll[1]:
                     found.append(f"{where}: scrolls sideways ({scroll[0]} px wide in {scroll[1]})")
+                broken = driver.execute_script(BROKEN_WORDS, THEME_WORDS)
+                if broken:
+                    found.append(f"{where}: the theme's words broken across lines: {', '.join(broken)}")
     assert not found, "\n\n".join(found)
 
 
