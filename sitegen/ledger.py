@@ -702,8 +702,12 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, first
         return max(before, published) if before > first else published
     # Changed now, and after its last change: a clock behind the last build's (a CI machine's,
     # SOURCE_DATE_EPOCH from an older commit) must not move it back (RFC 4287 4.2.15: the
-    # most recent change), which readers would not take for a change at all.
-    return max(dates.import_time(zone), before + dt.timedelta(seconds=1), published)
+    # most recent change), which readers would not take for a change at all. And after it
+    # first appeared: an edit read at the second it appeared (or with a clock behind that)
+    # would be stored as no later than ``first``, which the next build reads, above, as only
+    # the date the article had: "Updated" on its page and in feeds, then gone again.
+    second = dt.timedelta(seconds=1)
+    return max(dates.import_time(zone), before + second, first + second, published)
 
 
 def _published(article: Article, seen: Entry | None, published: dt.datetime) -> str:

@@ -480,6 +480,28 @@ def test_an_entry_updated_never_goes_back_when_the_clock_does(make_site: MakeSit
     assert build(site).ok and updated() == "2026-01-04T00:00:00+00:00"
 
 
+def test_an_edit_at_the_second_an_article_first_appeared_stays_an_update(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit read by a build at the second the article first appeared (the same
+    SOURCE_DATE_EPOCH, or a clock behind the last build's) is dated after that second: dated
+    at it, the next build read the ledger's ``updated`` as the date the article had, and the
+    "Updated" line and feed date came and went (an incremental build differed from a clean one)."""
+    from test_incremental import clean_build_of, tree
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    site = make_site(content={"o.md": article_md("Other", date="2024-01-01T09:00:00+00:00")}, config=RENAMED_SITE)
+    assert build(site).ok
+    # New on a later build (appearing at the build's clock, after its date), then edited under the same clock.
+    path = site / "content" / "a.md"
+    path.write_text(article_md("Story", date="2023-12-31T23:30:00-02:00", body="First words."))
+    assert build(site).ok
+    path.write_text(article_md("Story", date="2023-12-31T23:30:00-02:00", body="Second words."))
+    assert build(site).ok
+    page = (site / "output" / "2023" / "12" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'Updated <time datetime="2026-01-01T00:00:01+00:00">' in page
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+    assert build(site).written.written == []  # and it stays so
+
+
 @pytest.mark.parametrize(
     ("when", "date", "corrected", "again"),
     [
