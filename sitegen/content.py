@@ -743,6 +743,13 @@ def parse_article(
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     if text.nesting_depth(body_html) > text.MAX_DEPTH:
         raise ContentError(path, f"its HTML nests elements more than {text.MAX_DEPTH} deep, as deep as a browser builds; simplify it")
+    if "<" in body:  # Markdown's own HTML is balanced; raw HTML, written by hand, may not be
+        balanced, unbalanced = text.balance_html(body_html)
+        if balanced != body_html:
+            body_html = balanced
+            # Not what the Markdown converts to: never to be looked up as such (Converter).
+            body_sha = "balanced:" + body_sha
+            warnings += _unbalanced(path, document, unbalanced)
     # Every body, not only those with "<" (HTML) or "{" (attribute lists: ``{onclick=...}``):
     # Markdown's own links and pictures ([x](javascript:...)) need neither.
     if config.sanitize_html == "everywhere":
@@ -962,10 +969,41 @@ def _body_images(
     return urls.rewrite_start_tags(html, fix)
 
 
-def _line_of_text(document: str, written: str) -> int:
-    """The line where ``written`` first appears in the file (1 if it does not as such)."""
-    at = document.find(written)
+def _line_of_text(document: str, written: str, nth: int = 0) -> int:
+    """The line where ``written`` appears for the ``nth`` time (from 0) in the file, or else
+    first (1 if it does not as such)."""
+    at = first = document.find(written)
+    for _ in range(nth):
+        if at < 0:
+            break
+        at = document.find(written, at + 1)
+    at = at if at >= 0 else first
     return document.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+UNBALANCED_SAID = 3
+"""How many unbalanced tags of a file are named; the others are counted."""
+
+
+def _unbalanced(path: str, document: str, unbalanced: list[text.Unbalanced]) -> list[str]:
+    """A warning for each of the first few tags ``text.balance_html`` mended, at its line,
+    then one counting the rest."""
+    warnings: list[str] = []
+    for tag in unbalanced[:UNBALANCED_SAID]:
+        where = f"{path}:{_line_of_text(document, tag.written, tag.nth)}"
+        if tag.written == "<!--":
+            said = "starts a comment that is never closed, which would hide the rest of the page: closed at the end of the text; write --> where it ends"
+        elif tag.closes:
+            added = f"before {tag.where}" if tag.where else "at the end of the text"
+            said = f"is never closed, so it would take in what comes after it on the page: {tag.closes} added {added}; write it where the element ends"
+        elif tag.written.startswith("</"):
+            said = "closes no element the text opened, so it would close part of the page around the text: left out"
+        else:
+            said = "has no '>' to end it, so it would take in what comes after it on the page: shown as text"
+        warnings.append(f"{where}: {tag.written} {said}")
+    if (more := len(unbalanced) - UNBALANCED_SAID) > 0:
+        warnings.append(f"{path}:{_line_of_text(document, unbalanced[UNBALANCED_SAID].written, unbalanced[UNBALANCED_SAID].nth)}: and {more} more unbalanced tag{'s' if more > 1 else ''}, mended as these")
+    return warnings
 
 
 T = TypeVar("T")

@@ -7,6 +7,7 @@ import codecs
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
@@ -356,6 +357,136 @@ def nesting_depth(markup: str) -> int:
         if deepest > MAX_DEPTH:
             break
     return deepest
+
+
+# Elements HTML lets a text leave open: the next cell, item or paragraph, or the end of the
+# element around it, ends them. Any other left open is a mistake worth naming.
+_END_OPTIONAL = frozenset(("p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "colgroup", "caption", "option", "optgroup", "rt", "rp"))
+# Elements whose content is text up to their end tag: one left open takes in the rest of the page.
+_RAW_TEXT = ("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "noscript")
+# Where "<x/>" closes what it opens, as in XML: inside inline SVG and MathML.
+_FOREIGN = frozenset(("svg", "math"))
+
+
+@dataclass(frozen=True, slots=True)
+class Unbalanced:
+    """A tag ``balance_html`` mended: one left open, or an end tag that closed nothing."""
+
+    written: str
+    """The tag as written (``<div class="note">``, ``</div>``, ``<!--``)."""
+    nth: int
+    """How many times the same text came before it in the HTML (to find its line)."""
+    closes: str
+    """The end tag added for it, or "" for a tag left out or shown as text."""
+    where: str = ""
+    """Where ``closes`` was added: "" for the end of the text, else the end tag it was added before."""
+
+
+class _Balancer(HTMLParser):
+    """Reads an HTML fragment as a browser would place it inside an element of a page, and
+    notes where it must be mended to leave that page's elements as they were."""
+
+    CDATA_CONTENT_ELEMENTS = _RAW_TEXT  # type: ignore[misc]  # Final in typeshed, a class attribute HTMLParser reads
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.markup = markup
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", markup))]
+        self.open: list[tuple[str, str, int]] = []
+        """The elements open: name, start tag as written, its ``nth``."""
+        self.edits: list[tuple[int, int, str]] = []
+        """(start, end, replacement) in ``markup``, in order."""
+        self.problems: list[Unbalanced] = []
+        self.seen: dict[str, int] = {}
+
+    def _at(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _nth(self, written: str) -> int:
+        nth = self.seen.get(written, 0)
+        self.seen[written] = nth + 1
+        return nth
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            return
+        written = self.get_starttag_text() or f"<{tag}>"
+        ends = _ENDS_OPEN.get(tag)
+        while ends and self.open and self.open[-1][0] in ends:
+            self.open.pop()  # "<li>a<li>b": ended as HTML ends it
+        self.open.append((tag, written, self._nth(written)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _FOREIGN or any(name in _FOREIGN for name, _, _ in self.open):
+            self._nth(self.get_starttag_text() or "")
+            return  # <path/> in an SVG: closed
+        # In HTML the "/" closes nothing: "<div/>" opens a div, "<iframe/>" takes in what follows.
+        self.handle_starttag(tag, attrs)
+        if tag in self.CDATA_CONTENT_ELEMENTS:
+            self.set_cdata_mode(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        at = self._at()
+        end = self.markup.find(">", at) + 1 or len(self.markup)
+        written = self.markup[at:end]
+        nth = self._nth(written)
+        names = [name for name, _, _ in self.open]
+        if tag not in names:
+            if tag not in _VOID_TAGS:  # ("</br>" is a line break, as browsers read it)
+                # It would close an element of the page around the text (its footer, say).
+                self.edits.append((at, end, ""))
+                if tag not in _END_OPTIONAL:
+                    self.problems.append(Unbalanced(written, nth, ""))
+            return
+        closed = ""
+        while (top := self.open.pop())[0] != tag:
+            # Closed by the end tag of an element around it. Said, as the page would not
+            # close it so: a <b> or <a> goes on into each paragraph after, a table's cell
+            # takes in the rest of the page.
+            if top[0] not in _END_OPTIONAL:  # (an item, a cell: HTML ends it there too)
+                closed += f"</{top[0]}>"
+                self.problems.append(Unbalanced(top[1], top[2], f"</{top[0]}>", written))
+        if closed:
+            self.edits.append((at, at, closed))
+
+
+def balance_html(markup: str) -> tuple[str, list[Unbalanced]]:
+    """``markup`` mended so that, put inside an element of a page, it ends where it ends:
+    each element it leaves open closed (at the end of the text, or where an element around
+    it ends), each end tag that closes nothing it opened left out, and a comment or tag cut
+    short by the end of the text ended. A browser would let such an element take in the
+    rest of the page (an unclosed ``<div>`` its footer, an ``<iframe>`` everything after
+    it, a ``<b>`` every paragraph) and such an end tag close part of it. Also what was
+    mended, in order. Markup with nothing to mend is returned as it is."""
+    parser = _Balancer(markup)
+    try:
+        parser.feed(markup)
+    except AssertionError:
+        return markup, []  # a marked section the standard library's tokenizer refuses: left as it is
+    edits, problems = parser.edits, parser.problems
+    rest = parser.rawdata
+    if rest and not parser.cdata_elem:
+        start = len(markup) - len(rest)
+        if rest.startswith("<!--"):
+            edits.append((len(markup), len(markup), " -->"))
+            problems.append(Unbalanced("<!--", markup.count("<!--", 0, start), "-->"))
+        elif rest.startswith("<"):
+            # A tag with no ">": shown as text, not made a tag of the page's markup after it.
+            edits.append((start, start + 1, "&lt;"))
+            problems.append(Unbalanced(rest.split("\n", 1)[0], 0, ""))
+    if left_open := [(name, written, nth) for name, written, nth in parser.open if name not in _END_OPTIONAL]:
+        edits.append((len(markup), len(markup), "".join(f"</{name}>" for name, _, _ in reversed(left_open))))
+        problems += [Unbalanced(written, nth, f"</{name}>") for name, written, nth in left_open]
+    if not edits:
+        return markup, []
+    parts: list[str] = []
+    done = 0
+    for start, end, replacement in edits:
+        parts += (markup[done:start], replacement)
+        done = end
+    parts.append(markup[done:])
+    return "".join(parts), problems
 
 
 # The ids Python-Markdown's footnotes extension gives a note (fn:1) and its marks (fnref:1,

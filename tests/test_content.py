@@ -827,3 +827,41 @@ def test_a_link_to_another_content_file_is_a_warning_naming_its_line(make_site: 
         f"{a}:8: link './world/timeline.markdown#day-1' {said}",
     ]
     assert report.ok and report.articles == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('Lead.\n\n<div class="note">\nA note with no end.\n\nMore words.', '<div class="note"> is never closed'),
+        ("Lead.\n\n<table><tr><td>A cell\n\nMore words.", "<table> is never closed"),
+        ('Lead.\n\n<iframe src="https://www.youtube.com/embed/x" title="Video">\n\nMore words.', "<iframe src="),
+        ('Lead.\n\n<script async src="https://platform.twitter.com/widgets.js" charset="utf-8">\n\nMore words.', "<script async src="),
+        ("Lead, with <b>bold words.\n\nMore words.", "<b> is never closed"),
+        ("Lead.\n\n</div></div></article></main>\n\nMore words.", "</div> closes no element the text opened"),
+    ],
+)
+def test_raw_html_left_open_or_closed_too_often_keeps_to_the_articles_body(make_site: MakeSite, body: str, said: str) -> None:
+    # The page around the text is the theme's: an element the text leaves open would take in
+    # its tags, "More in", article nav and footer (an <iframe> or <script> hides them all), and
+    # an end tag too many would close the article early. Mended, and the editor told where.
+    others = {f"o{n}.md": article_md(f"Other {n}", date=f"2024-04-0{n}T09:00:00+00:00", tags="[world]") for n in range(1, 3)}
+    site = make_site(content={"a.md": article_md("Story", body=body, tags="[world]"), **others})
+    report = build(site)
+    assert report.ok
+    assert any(w.startswith(f"{site / 'content' / 'a.md'}:") and w.split(": ", 1)[1].startswith(said) for w in report.warnings), report.warnings
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    (body_div,) = page.xpath("//div[@class='body']")
+    for kept_out in ("//footer[@class='site-footer']", "//p[@class='tags']", "//section[@class='more']", "//nav[@class='article-nav']"):
+        (element,) = page.xpath(kept_out)
+        assert body_div not in element.iterancestors() and element.xpath("ancestor::b") == []
+    assert [e.tag for e in page.xpath("//footer")[0].iterancestors()] == ["body", "html"]
+    assert page.xpath("//p[@class='tags']")[0].getparent().tag == "article"
+    assert "Lead" in body_div.text_content()
+
+
+def test_balanced_raw_html_is_published_as_written(make_site: MakeSite) -> None:
+    body = '<figure><img src="https://example.org/a.jpg" alt="A"><figcaption>A caption</figcaption></figure>\n\n<table><tr><td>a<td>b</tr></table>\n\n<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>'
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    report = build(site)
+    assert report.warnings == []
+    assert '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>' in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()

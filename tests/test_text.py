@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.content import new_markdown
-from sitegen.text import BIDI_CONTROLS_RE, clean_title, has_text, html_to_text, is_visible, summarize, without_markup
+from sitegen.text import BIDI_CONTROLS_RE, balance_html, clean_title, has_text, html_to_text, is_visible, summarize, without_markup
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
@@ -195,3 +195,29 @@ def test_has_text_and_has_words_answer_as_the_full_reading_does(markup: str) -> 
     visible = text._strip_tags(markup)
     assert has_text(markup) == bool(visible)
     assert text.has_words(markup) == any(char.isalnum() for char in visible)
+
+
+@pytest.mark.parametrize(
+    ("markup", "balanced"),
+    [
+        ('<p>Lead</p>\n<div class="note">\nNo end.', '<p>Lead</p>\n<div class="note">\nNo end.</div>'),
+        ("<p>Some <b>bold.</p>\n<p>Next</p>", "<p>Some <b>bold.</b></p>\n<p>Next</p>"),
+        ("<p>a</p></div></main><p>b</p>", "<p>a</p><p>b</p>"),
+        ("<table><tr><td>cell\n\nAfter", "<table><tr><td>cell\n\nAfter</table>"),
+        ('<iframe src="x">\n<div>After', '<iframe src="x">\n<div>After</iframe>'),
+        ("<script>let a = '</div>';", "<script>let a = '</div>';</script>"),
+        ("<div>\n<!-- a note\n</div>", "<div>\n<!-- a note\n</div> --></div>"),
+        ('<div>\n<span class="a\n', '<div>\n&lt;span class="a\n</div>'),
+        ("<b><i>x</b></i>", "<b><i>x</i></b>"),
+    ],
+)
+def test_html_left_open_is_closed_and_end_tags_closing_nothing_are_left_out(markup: str, balanced: str) -> None:
+    assert balance_html(markup)[0] == balanced
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<p>a</p>", "<ul><li>a<li>b</ul>", '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>', "<p>a<br>b</p>", "<p>x</p><!-- more --><p>y</p>", ""],
+)
+def test_balanced_html_is_left_as_it_is(markup: str) -> None:
+    assert balance_html(markup) == (markup, [])
