@@ -97,8 +97,14 @@ def escape_markdown(paragraph: str) -> str:
     return "\n".join(lines)
 
 
-# Start tags after which the text of the next element reads as a new word.
-_BLOCK_TAGS = frozenset(("p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"))
+# Tags (start or end) after which the text reads as a new word: a browser puts what follows
+# on a line, or in a cell, of its own ("<td>one<td>two" is not "onetwo", nor a tweet's
+# "<p>Hello</p>&mdash; Someone" "Hello—").
+_BLOCK_TAGS = frozenset((
+    "p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "td", "th", "caption", "table",
+    "ul", "ol", "dl", "dt", "dd", "pre", "hr", "figure", "figcaption", "details", "summary", "section", "article",
+    "aside", "header", "footer", "nav", "main", "address", "hgroup", "fieldset", "legend",
+))  # fmt: skip
 
 
 _VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
@@ -138,6 +144,8 @@ class _TextExtractor(HTMLParser):
         if tag in self._skipping:  # closing elements left open inside it too
             while self._skipping.pop() != tag:
                 pass
+        elif tag in _BLOCK_TAGS and not self._skipping:
+            self.parts.append(" ")
 
 
 # A hidden element's start. The tag's name ends where a space, "/" or ">" follows:
@@ -146,7 +154,7 @@ _HIDDEN_START_RE = re.compile(rf"<({'|'.join(sorted(_HIDDEN_TAGS))})(?=[\s/>])",
 _HIDDEN_END_RES = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _HIDDEN_TAGS}
 _COMMENT_END_RE = re.compile("-->")
 _TAG_END_RE = re.compile(">")
-_START_TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
+_TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def read_html(parser: HTMLParser, markup: str) -> None:
@@ -261,7 +269,7 @@ def _strip_tags(markup: str) -> str:
         if end == -1:
             at += 1
             continue
-        name = _START_TAG_NAME_RE.match(markup, at, end)
+        name = _TAG_NAME_RE.match(markup, at, end)
         parts += (markup[done:at], " " if name and name[1].lower() in _BLOCK_TAGS else "")
         done = at = end
     parts.append(markup[done:])

@@ -121,8 +121,8 @@ _MARKUP_PIECES = ["<", ">", "<!--", "-->", "<script", "<SCRIPT ", "<script>", "<
 
 
 def _by_one_pattern(markup: str) -> str:
-    def replace(match: re.Match[str]) -> str:  # the pieces' block tags read as a space
-        return " " if re.match(r"<\s*(p|br|div)\b", match.group(), re.IGNORECASE) else ""
+    def replace(match: re.Match[str]) -> str:  # the pieces' block tags, start or end, read as a space
+        return " " if re.match(r"</?\s*(p|br|div)\b", match.group(), re.IGNORECASE) else ""
 
     return " ".join(html.unescape(_ONE_PATTERN.sub(replace, markup)).split())
 
@@ -221,3 +221,13 @@ def test_html_left_open_is_closed_and_end_tags_closing_nothing_are_left_out(mark
 )
 def test_balanced_html_is_left_as_it_is(markup: str) -> None:
     assert balance_html(markup) == (markup, [])
+
+
+@pytest.mark.parametrize("notes", [True, False])
+def test_cells_and_blocks_ended_without_a_space_are_words_apart(notes: bool) -> None:
+    tweet = '<blockquote class="twitter-tweet"><p lang="en">Hello world</p>&mdash; Someone (@someone)</blockquote>'
+    assert html_to_text(tweet, notes) == html_to_text("<![ ]>" + tweet, notes) == "Hello world — Someone (@someone)"
+    table = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>one<td>two</td></tr></table>"
+    assert html_to_text(table, notes) == html_to_text("<![ ]>" + table, notes) == "Party Seats one two"
+    figure = "<figure><img src=a.jpg alt=x><figcaption>The harbour</figcaption></figure>at dawn"
+    assert html_to_text(figure, notes) == "The harbour at dawn"
