@@ -776,8 +776,14 @@ def parse_article(
         )
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
-    summary = _string(meta, "summary", fail) or text.summarize(text.html_to_text(body_html, notes=False))
-    seen = [title, summary, converted]
+    written_summary = _string(meta, "summary", fail)
+    summary = written_summary or text.summarize(text.html_to_text(body_html, notes=False))
+    seen_summary = summary
+    if not written_summary and "<pre" in body_html:
+        # Hashed as summaries were made before they left code blocks out: the summary that
+        # lost its code is no news to a reader (and no article shows as updated for it).
+        seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True))
+    seen = [title, seen_summary, converted]
     if media:
         seen += [r.sha for r in media]
     if attachments:

@@ -114,15 +114,19 @@ _HIDDEN_TAGS = frozenset(("script", "style", "template"))
 # What Python-Markdown's footnotes extension adds around the text: the reference mark, the
 # notes at the end and their back-links. Not part of what an article says first.
 _NOTE_CLASSES = frozenset(("footnote", "footnote-ref", "footnote-backref"))
+# Code blocks (a fenced or indented block is a <pre>): markup and code shown as they are,
+# not words a summary or meta description gives of the story.
+_CODE_BLOCK_TAGS = frozenset(("pre",))
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self, notes: bool = True) -> None:
+    def __init__(self, notes: bool = True, code: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.notes = notes
+        self.code = code
         self._skipping: list[str] = []
-        """The open elements from a footnote element in, while ``notes`` is False."""
+        """The open elements from a footnote element or code block in, while left out."""
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
@@ -134,7 +138,8 @@ class _TextExtractor(HTMLParser):
                 self._skipping.append(tag)
             return
         classes = set((dict(attrs).get("class") or "").split())
-        if tag in _HIDDEN_TAGS or (not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS):
+        notes = not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS
+        if tag in _HIDDEN_TAGS or notes or (not self.code and tag in _CODE_BLOCK_TAGS):
             self._skipping.append(tag)
             return
         if tag in _BLOCK_TAGS:
@@ -169,10 +174,11 @@ def read_html(parser: HTMLParser, markup: str) -> None:
         parser.close()
 
 
-def html_to_text(markup: str, notes: bool = True) -> str:
+def html_to_text(markup: str, notes: bool = True, code: bool | None = None) -> str:
     """Visible text of an HTML fragment, whitespace folded; without footnotes and their
-    marks when ``notes`` is False (for a summary)."""
-    parser = _TextExtractor(notes)
+    marks when ``notes`` is False (for a summary), and without code blocks when ``code``
+    is False (by default, as ``notes`` is)."""
+    parser = _TextExtractor(notes, notes if code is None else code)
     try:
         read_html(parser, markup)
     except AssertionError:

@@ -223,6 +223,12 @@ def test_balanced_html_is_left_as_it_is(markup: str) -> None:
     assert balance_html(markup) == (markup, [])
 
 
+def test_a_summary_leaves_out_code_blocks() -> None:
+    body = new_markdown().convert('The embed code:\n\n```html\n<div class="x">\n<script>alert(1)</script>\n```\n\nPaste it `as is`.')
+    assert html_to_text(body, notes=False) == "The embed code: Paste it as is."
+    assert "<script>alert(1)</script>" in html_to_text(body)  # the page's own text still holds it
+
+
 @pytest.mark.parametrize("notes", [True, False])
 def test_cells_and_blocks_ended_without_a_space_are_words_apart(notes: bool) -> None:
     tweet = '<blockquote class="twitter-tweet"><p lang="en">Hello world</p>&mdash; Someone (@someone)</blockquote>'
