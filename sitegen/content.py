@@ -777,7 +777,10 @@ def parse_article(
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
-    summary = written_summary or text.summarize(text.html_to_text(body_html, notes=False))
+    # The text as a summary reads it, footnote marks and code left out: the one it is cut from
+    # is the one it is the opening of (``_opens_with``).
+    plain = None if written_summary else text.html_to_text(body_html, notes=False)
+    summary = written_summary or text.summarize(plain or "")
     seen_summary = summary
     if not written_summary and "<pre" in body_html:
         # Hashed as summaries were made before they left code blocks out: the summary that
@@ -791,7 +794,7 @@ def parse_article(
     if image is not None:  # a new picture is news to a reader too
         seen += [image.url, image.alt, image.caption, image.credit]
     visible = "\0".join(seen)
-    opening = _opens_with(body_html, summary)
+    opening = _opens_with(body_html, summary, plain)
     if not opening and meta.get("import_hash") and summary.endswith("…") and meta.get("summary"):
         # Imports before this one copied the start of the text into ``summary``: once an
         # editor changes how the text begins, pages show the old words above the new.
@@ -1440,14 +1443,18 @@ _BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|div|figure|figcapti
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
-def _opens_with(body_html: str, summary: str) -> bool:
-    """Whether ``summary`` is how the text itself begins (an ellipsis aside). Tags are
-    stripped by pattern, not parsed: a text the pattern reads otherwise only keeps its
-    standfirst, and parsing every body again cost 0.4 ms an article."""
+def _opens_with(body_html: str, summary: str, plain: str | None = None) -> bool:
+    """Whether ``summary`` is how the text itself begins (an ellipsis aside). ``plain`` is
+    the text the summary was cut from, if it was (``text.html_to_text``): compared with
+    another reading, a footnote mark or a table's cells made the start of the text a
+    standfirst above it. A summary written apart (an import's copy of the text) is compared
+    with tags stripped by pattern, not parsed: a text the pattern reads otherwise only keeps
+    its standfirst, and parsing every body again cost 0.4 ms an article."""
     opening = summary.removesuffix("…")
     if not opening:
         return False
-    plain = " ".join(unescape(_TAG_RE.sub("", _BLOCK_END_RE.sub(" ", body_html))).split())
+    if plain is None:
+        plain = " ".join(unescape(_TAG_RE.sub("", _BLOCK_END_RE.sub(" ", body_html))).split())
     return plain.startswith(opening)
 
 

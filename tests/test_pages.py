@@ -443,6 +443,26 @@ def test_a_summary_that_is_the_texts_own_opening_is_not_shown_above_it(make_site
     assert doc.xpath("//meta[@name='description']/@content")[0].startswith("The harbour cranes stood still on Monday & Tuesday.")
 
 
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The cranes stood still[^1] on Monday.\n\nA second paragraph.\n\n[^1]: Both of them.",
+        "<table><tr><th>Party<th>Seats<tr><td>Red<td>12</table>\n\nThe count ended at noon.",
+        "The embed code:\n\n    <div class=\"x\"></div>\n\nPaste it as is.",
+    ],
+    ids=["footnote mark", "table cells", "code block"],
+)
+def test_a_summary_worked_out_from_the_text_is_never_shown_above_it(make_site: MakeSite, body: str) -> None:
+    """The summary leaves out footnote marks and code, and reads cells as words apart: the
+    text it is the start of is read so too (a footnote mark in the first sentence made the
+    whole opening a standfirst, said twice)."""
+    site = make_site(content={"a.md": article_md("A", body=body)})
+    assert build(site).ok
+    doc = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_text(encoding="utf-8"))
+    assert doc.xpath("//p[@class='standfirst']") == []
+    assert not re.search(r"[0-9]\b.*on Monday|<|Partyseats", doc.xpath("//meta[@name='description']/@content")[0])
+
 def test_every_page_names_the_sites_icon(make_site: MakeSite) -> None:
     """Without one, browsers ask every page view for /favicon.ico, a 404 in every log."""
     site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://example.org/news/"\n')
