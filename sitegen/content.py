@@ -750,6 +750,9 @@ def parse_article(
             # Not what the Markdown converts to: never to be looked up as such (Converter).
             body_sha = "balanced:" + body_sha
             warnings += _unbalanced(path, document, unbalanced)
+    # What the summary reads: the text before the sanitiser takes out the classes that mark
+    # footnotes (their marks were read as words: "a footnote1 and"). It takes out no words.
+    readable = body_html
     # Every body, not only those with "<" (HTML) or "{" (attribute lists: ``{onclick=...}``):
     # Markdown's own links and pictures ([x](javascript:...)) need neither.
     if config.sanitize_html == "everywhere":
@@ -779,7 +782,7 @@ def parse_article(
     written_summary = _string(meta, "summary", fail)
     # The text as a summary reads it, footnote marks and code left out: the one it is cut from
     # is the one it is the opening of (``_opens_with``).
-    plain = None if written_summary else text.html_to_text(body_html, notes=False)
+    plain = None if written_summary else text.html_to_text(readable, notes=False)
     summary = written_summary or text.summarize(plain or "")
     seen_summary = summary
     if not written_summary and "<pre" in body_html:
