@@ -121,18 +121,28 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
 
         def run(self, root: Element) -> None:
             used = {element.get("id") for element in root.iter()}
+            kept: set[str] = set()
+            """The headings' ids so far."""
             for element in root.iter():
-                if element.tag in _LOWER_HEADING:
-                    element.tag = _LOWER_HEADING[element.tag]
-                    # One the writer gave (``{#main}``) kept clear of the page's ids too.
-                    if (given := element.get("id")) in _PAGE_IDS:
-                        made = f"{given}-section"
-                        number = 1
-                        while made in used:
-                            number += 1
-                            made = f"{given}-section-{number}"
-                        element.set("id", made)
-                        used.add(made)
+                if element.tag not in _HEADINGS:
+                    continue
+                element.tag = _LOWER_HEADING.get(element.tag, element.tag)
+                # One the writer gave (``{#main}``) kept clear of the page's ids too; and one
+                # given empty (``{#}``) or given an earlier heading (``{#results}`` twice)
+                # made one of its own, as a link can lead to one element only.
+                given = element.get("id")
+                if given is None:
+                    continue
+                if given in _PAGE_IDS or not given or given in kept:
+                    stem = f"{given}-section" if given in _PAGE_IDS else given or _heading_id("".join(element.itertext()), "-")
+                    made = stem
+                    number = 1
+                    while made in used:
+                        number += 1
+                        made = f"{stem}-{number}"
+                    element.set("id", made)
+                    used.add(made)
+                kept.add(element.get("id") or "")
 
     if not lower_headings:
         return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
@@ -156,6 +166,7 @@ def _heading_id(text: str, separator: str) -> str:
 
 
 _LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _HEADING_RE = re.compile(r"<h[2-6][\s>]")
 """A heading new_markdown may have lowered (a text without one converts the same either way)."""
 

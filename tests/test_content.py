@@ -111,6 +111,15 @@ def test_headings_have_ids_to_link_to(make_site: MakeSite) -> None:
     assert check_output(site / "output", load_config(site)) == []
 
 
+
+def test_a_heading_id_given_empty_or_twice_is_made_one_of_its_own() -> None:
+    """``{#}`` gave id="" and ``{#results}`` twice two elements one id: invalid HTML, and a
+    link leads to the first only."""
+    html = new_markdown().convert("## Results {#results}\n\n## Results again {#results}\n\n## Empty {#}\n\n###### Last {#results}\n\n## Kept {#mine}")
+    ids = lxml_html.fragment_fromstring(html, create_parent="div").xpath("./*/@id")
+    assert ids[0] == "results" and ids[2] == "empty" and ids[4] == "mine"
+    assert len(set(ids)) == 5 and "" not in ids
+
 def test_a_text_is_converted_twice_to_parse_only_when_it_has_headings(tmp_path: Path) -> None:
     """Its hash is of the headings at the levels Markdown gives them: that takes a second
     conversion, which a text without headings (a rule, a footnote) never needs."""
