@@ -81,8 +81,12 @@ def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
 
 
 _INTERRUPTED = """
-import os, sys, time
+import os, signal, sys, time
 from sitegen import parallel
+
+# As a terminal's foreground job has it: a job started in the background by a shell (as CI
+# scripts may run the tests) inherits SIGINT ignored, and Ctrl-C would never arrive.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def work(marker, item):
     if os.getpid() == PARENT and item == 0:  # this process holds the first chunk; the workers do the rest, then wait
