@@ -89,12 +89,13 @@ from sitegen import parallel
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def work(marker, item):
-    if os.getpid() == PARENT and item == 0:  # this process holds the first chunk; the workers do the rest, then wait
+    # Whichever process takes the first chunk (this one, or a worker that claimed it first)
+    # holds it; the others do the rest, then wait: idle, as workers are when Ctrl-C comes.
+    if item == 0:
         open(marker, "w").close()
         time.sleep(60)
     return item
 
-PARENT = os.getpid()
 try:
     parallel.Workers(3).map(work, list(range(400)), context=sys.argv[1])
 except KeyboardInterrupt:
