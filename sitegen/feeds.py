@@ -45,7 +45,6 @@ FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 ARCHIVE_SUFFIXES = {"atom": ".xml", "rss": ".rss.xml", "json": ".json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 ARCHIVE_PREFIX = "feeds/archive/"
-STYLESHEET = "static/feed.xsl"
 ICON = "static/icon.png"
 """The site's square icon (512 pixels), which feed readers show beside its name (a site
 replaces it with a file of its own of that name in templates/)."""
@@ -305,7 +304,7 @@ class FeedWriter:
     def _styled(self, xml: bytes) -> bytes:
         """Insert the xml-stylesheet instruction that makes browsers show a readable page."""
         declaration, rest = xml.split(b"\n", 1)
-        href = self.links.url(STYLESHEET).encode()
+        href = self.links.url(urls.STYLESHEET).encode()
         return declaration + b'\n<?xml-stylesheet href="' + href + b'" type="text/xsl"?>\n' + rest
 
     def atom(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:

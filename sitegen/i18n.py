@@ -282,6 +282,19 @@ GETTEXT_FUNCTIONS = (*TRANSLATED, "ngettext", "plural_forms")
 """What marks a string for translation in a template (``plural_forms`` as ``ngettext``)."""
 
 
+def template_sources(folder: Path) -> dict[str, str]:
+    """The text of every template of the template folder ``folder``, by name: the pages' and
+    the feed stylesheet's (feed.xsl); not the files copied as they are, nor the catalogs."""
+    from .theme import PUBLIC, STATIC
+
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and path.suffix in (".html", ".xml", ".xsl", ".txt") and not name.startswith((STATIC, PUBLIC, LOCALE)):
+            found[name] = path.read_text(encoding="utf-8")
+    return found
+
+
 def template_messages(sources: dict[str, str]) -> Catalog:
     """A Babel Catalog of every string ``sources`` (template name -> text) mark for
     translation, with where each is: what ``locale/messages.pot`` holds."""
@@ -313,8 +326,7 @@ def update_catalogs(folder: Path) -> list[Path]:
     dropped, translations kept. Returns the files written (``make messages``)."""
     from babel.messages.pofile import read_po
 
-    sources = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.html"))}
-    template = template_messages(sources)
+    template = template_messages(template_sources(folder))
     template.creation_date = template.revision_date = CATALOG_DATE
     written = [_write_catalog(folder / TEMPLATE, template)]
     for path in sorted((folder / LOCALE).glob("*.po")):

@@ -266,10 +266,14 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     from . import site as site_mod
     from .redirects import LISTS
 
-    outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in site_mod.plan_pages(site)]
+    static = dict(theme.static_files())
+    # A file of the templates' static/ folder takes the place of a page rendered at its path:
+    # a site's own static/feed.xsl, kept from before the stylesheet was a template.
+    pages = (page for page in site_mod.plan_pages(site) if output_file(page.path) not in static)
+    outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in pages]
     outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
     fingerprints = theme.fingerprints()
-    for path, data in theme.static_files():
+    for path, data in static.items():
         # The file under its own name (for links from outside, the logo setting, feed.xsl)
         # and under its fingerprinted one, which the theme links to (``asset`` filter).
         outputs.append(FileOutput(path, data))

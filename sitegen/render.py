@@ -191,7 +191,7 @@ class Renderer:
         self.env = _Environment(
             loader=_Loader(theme),
             extensions=["jinja2.ext.i18n"],
-            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            autoescape=jinja2.select_autoescape(["html", "xml", "xsl"], default_for_string=True),
             undefined=_Undefined,
             keep_trailing_newline=True,
             trim_blocks=True,

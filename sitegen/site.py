@@ -199,6 +199,7 @@ def plan_pages(site: Site) -> list[Page]:
     news: dict[str, object] = {"articles": news_articles(site), "language": news_language(site.config.language)}
     pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
+    pages.append(Page("feed.xsl", urls.STYLESHEET, "Feed stylesheet", {}))
     return pages
 
 

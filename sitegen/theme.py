@@ -26,7 +26,7 @@ is ``/.well-known/security.txt``, ``public/CNAME`` is GitHub Pages' custom domai
 
 ONE_ADDRESS = frozenset(("static/feed.xsl", "static/icon.png"))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
-(feeds.STYLESHEET) and the site's icon (feeds.ICON) by their one address, which must not
+(urls.STYLESHEET) and the site's icon (feeds.ICON) by their one address, which must not
 change with them, as archive documents never change."""
 
 

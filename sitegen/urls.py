@@ -107,6 +107,11 @@ def article_path(permalink: str, slug: str, date: dt.datetime) -> str:
     return permalink.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug)
 
 
+STYLESHEET = "static/feed.xsl"
+"""The stylesheet every Atom and RSS feed names, which makes a feed opened in a browser a
+readable page (rendered from the template ``feed.xsl``). One address for good: archive
+documents, which never change, name it too."""
+
 SITEMAP_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")
 """The site paths ``sitemap_part`` makes."""
 

@@ -395,7 +395,11 @@ def test_workers_render_a_german_site_as_one_process_does(make_site: MakeSite, t
 
 
 def sources() -> dict[str, str]:
-    return {p.relative_to(THEME).as_posix(): p.read_text(encoding="utf-8") for p in sorted(THEME.rglob("*.html"))}
+    """Every file of the theme but those copied as they are and the catalogs: the templates."""
+    files = (p for p in sorted(THEME.rglob("*")) if p.is_file() and p.relative_to(THEME).parts[0] not in ("static", "public", "locale"))
+    found = {p.relative_to(THEME).as_posix(): p.read_text(encoding="utf-8") for p in files}
+    assert {"article.html", "feed.xsl", "sitemap.xml", "robots.txt"} <= set(found)
+    return found
 
 
 def message_ids(catalog: object) -> set[object]:
@@ -476,3 +480,46 @@ def test_a_translated_call_renders_as_newstyle_gettext_would(english: str, trans
             out.append(f"TemplateSyntaxError: {e}")
     assert out[0] == out[1]
     assert "TemplateSyntaxError" in out[0] or out[0].endswith("|100%")
+
+
+def _feed_in_a_browser(out: Path, feed: str) -> lxml_html.HtmlElement:
+    """The page a browser shows for ``feed``: the feed through the stylesheet it names."""
+    from lxml import etree
+
+    document = etree.parse(str(out / feed))
+    (instruction,) = document.xpath("/processing-instruction('xml-stylesheet')")
+    assert instruction.get("href") == "/static/feed.xsl"
+    transform = etree.XSLT(etree.parse(str(out / "static" / "feed.xsl")))
+    return lxml_html.fromstring(str(transform(document)))
+
+
+@pytest.mark.parametrize("feed", ["atom.xml", "rss.xml", "tags/politik/atom.xml"])
+def test_a_feed_opened_in_a_browser_speaks_the_sites_language(make_site: MakeSite, feed: str) -> None:
+    site = german_site(make_site)
+    assert build(site).ok
+    page = _feed_in_a_browser(site / "output", feed)
+    assert page.get("lang") == "de" and page.get("dir") is None
+    note = " ".join(page.find_class("note")[0].text_content().split())
+    assert note.startswith("Dies ist ein Web-Feed. Kopieren Sie die Adresse dieser Seite in Ihren Feedreader, um Hafenzeitung")
+    assert "zu abonnieren. So abonnieren Sie" in note and "web feed" not in note
+    assert page.findtext(".//title").endswith("(Feed)") and "Hafenzeitung" in page.findtext(".//h1")
+    assert [a.text for a in page.iterfind(".//li/a")] == ["Zweite Meldung", "Erste Meldung"]
+    assert page.xpath("//p[@class='note']/a/@href") == ["https://example.org/subscribe/"]
+
+
+def test_a_feed_opened_in_a_browser_reads_right_to_left_on_a_hebrew_site(make_site: MakeSite) -> None:
+    site = german_site(make_site, language="he")
+    assert build(site).ok
+    page = _feed_in_a_browser(site / "output", "atom.xml")
+    assert (page.get("lang"), page.get("dir")) == ("he", "rtl")
+    assert "This is a web feed" in page.text_content()  # no Hebrew catalog yet: the theme's English
+
+
+def test_a_sites_own_static_feed_stylesheet_is_published_as_it_is(make_site: MakeSite) -> None:
+    site = german_site(make_site)
+    own = b'<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>\n'
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "feed.xsl").write_bytes(own)
+    report = build(site)
+    assert report.ok and not report.warnings, (report.errors, report.warnings)
+    assert (site / "output" / "static" / "feed.xsl").read_bytes() == own
