@@ -279,13 +279,13 @@ def test_a_catalog_begun_from_messages_pot_gives_its_plural_to_every_count_but_o
     site = german_site(make_site, "it")
     (site / "content" / "c.md").write_text(article_md("Terza", "2024-10-06T09:00:00+02:00"), encoding="utf-8")
     translated_from_messages_pot(
-        site, "it", {"Archive": "Archivio", "%(num)d article": ("%(num)d articolo", "%(num)d articoli"), "%(num)d article found": ("%(num)d articolo trovato", "%(num)d articoli trovati")}
+        site, "it", {"Archive": "Archivio", "%(num)d article": ("%(num)d articolo", "%(num)d articoli"), "%(num)d article found in %(tag)s.": ("%(num)d articolo trovato in %(tag)s.", "%(num)d articoli trovati in %(tag)s.")}
     )
     report = build(site)
     assert report.ok, report.errors
     assert "Ottobre 2024 3 articoli" in text_of(site / "output" / "archive" / "index.html")
     said = json.loads(lxml_html.parse(str(site / "output" / "search" / "index.html")).find(".//script[@id='search-words']").text)
-    assert said["found"] == {"many": "%(num)d articoli trovati", "one": "%(num)d articolo trovato", "other": "%(num)d articoli trovati"}
+    assert said["found_in"] == {"many": "%(num)d articoli trovati in %(tag)s.", "one": "%(num)d articolo trovato in %(tag)s.", "other": "%(num)d articoli trovati in %(tag)s."}
 
 
 def test_a_catalog_without_plural_forms_for_a_language_with_more_forms_is_an_error_saying_the_header(make_site: MakeSite) -> None:
@@ -317,8 +317,8 @@ def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_lang
     assert build(site).ok
     page = lxml_html.parse(str(site / "output" / "search" / "index.html"))
     said = json.loads(page.find(".//script[@id='search-words']").text)
-    assert said["found"] == {"many": "%(num)d articles trouvés", "one": "%(num)d article trouvé", "other": "%(num)d articles trouvés"}
-    assert said["none"] == "Aucun article trouvé" and said["for"] == "pour «\u00a0%(words)s\u00a0»"
+    assert said["found_in"] == {"many": "%(num)d articles trouvés dans %(tag)s.", "one": "%(num)d article trouvé dans %(tag)s.", "other": "%(num)d articles trouvés dans %(tag)s."}
+    assert said["none_for"] == "Aucun article trouvé pour «\u00a0%(words)s\u00a0»."
     assert page.find(".//label[@for='search-query']").text == "Mots à chercher"
 
 

@@ -356,6 +356,31 @@ def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Pat
     assert one == two and len(one) > 10
 
 
+def test_a_german_reader_is_told_what_was_found_in_german_word_order(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = make_site(content=ARTICLES, config='language = "de"\n')
+    built(build(site))
+
+    def status(driver: Any) -> str:
+        return str(driver.execute_script("return document.getElementById('search-status').textContent"))
+
+    with serve(site / "output") as url, browser() as driver:
+        wait = WebDriverWait(driver, 15)
+        # One sentence each, the verb last, as German has it (it was "1 Artikel gefunden für
+        # „budget“ in Politics": English order, pieced together).
+        for query, said in [
+            ("q=budget&tag=politics", "1 Artikel für „budget“ in Politics gefunden."),
+            ("q=cranes", "2 Artikel für „cranes“ gefunden."),
+            ("tag=politics", "1 Artikel in Politics gefunden."),
+            ("q=xylophone", "Keine Artikel für „xylophone“ gefunden."),
+        ]:
+            driver.get(url + "search/?" + query)
+            wait.until(lambda d: status(d).endswith("."))
+            assert status(driver) == said
+
+
 def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
     make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
