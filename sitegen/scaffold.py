@@ -148,9 +148,17 @@ jobs:
             git -c user.name=sitegen -c user.email=sitegen@users.noreply.github.com commit -q -m "Record what readers were shown"
             git push
           fi
+      # What Pages publishes: output/ less .sitegen-manifest.json, sitegen's own list of the
+      # files it wrote, which stays in output/ for the next run (it removes by it the files
+      # no longer made) and is no page of the site. Hard links: nothing is copied.
+      - name: The site to publish
+        run: |
+          rm -rf _site
+          cp -al output _site
+          rm -f _site/.sitegen-manifest.json
       - uses: actions/upload-pages-artifact@v3
         with:
-          path: output
+          path: _site
   deploy:
     needs: build
     runs-on: ubuntu-latest

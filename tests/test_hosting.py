@@ -31,6 +31,7 @@ from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.output import MANIFEST
 from sitegen.scaffold import CI_WORKFLOW
 
 README = Path(__file__).parent.parent / "README.md"
@@ -390,13 +391,24 @@ def test_root_files_of_a_site_at_a_sub_path_are_served_under_it_and_the_build_sa
 
 def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
     """The bucket would serve them as pages: _headers, _redirects and the nginx map are read
-    by a host, and .nojekyll by GitHub Pages."""
+    by a host, .nojekyll by GitHub Pages, and the manifest by the next build."""
     recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     sync = next(line for line in recipe.splitlines() if line.startswith("aws s3 sync"))
     excluded = set(re.findall(r'--exclude "([^"]+)"', sync))
-    for_hosts = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll"}
+    for_hosts = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll", MANIFEST}
     assert all((site / "output" / name).is_file() for name in for_hosts)
     assert for_hosts <= excluded
+
+
+def test_readme_rsync_deploy_leaves_the_manifest_behind(site: Path) -> None:
+    """The deploy gate's recipe copied output/ as it is: the manifest, sitegen's list of the
+    files it wrote, was served at /news/.sitegen-manifest.json."""
+    gate = README.read_text(encoding="utf-8").split("**Check before you deploy.**", 1)[1]
+    recipe = gate.split("```sh\n", 1)[1].split("```", 1)[0]
+    rsync = next(line.split("#", 1)[0].split() for line in recipe.splitlines() if line.startswith("rsync "))
+    assert (site / "output" / MANIFEST).is_file()
+    # Anchored at the top of the transfer: a page of the site may not share the name.
+    assert f"--exclude=/{MANIFEST}" in rsync and rsync.index(f"--exclude=/{MANIFEST}") < rsync.index("output/")
 
 
 def test_readme_workflow_is_the_one_sitegen_init_writes() -> None:
@@ -581,6 +593,15 @@ def test_nginx_recipe_serves_precompressed_files_with_the_right_headers(site: Pa
         assert status == 200 and head["cache-control"] == headers.IMMUTABLE and body == files[kept] and "content-encoding" not in head, kept
     status, head, body = get(port, "/news/no/such/page/", "gzip")
     assert status == 404 and gzip.decompress(body) == files["404.html"]
+
+
+def test_nginx_recipe_does_not_serve_the_manifest(site: Path, nginx: tuple[int, bool]) -> None:
+    """The recipe served every file of the folder: sitegen's list of what it wrote too."""
+    port, _ = nginx
+    assert (site / "output" / MANIFEST).is_file()
+    status, _, body = get(port, "/news/" + MANIFEST, "identity")
+    assert status == 404 and body == (site / "output" / "404.html").read_bytes()
+    assert get(port, "/news/.nojekyll", "identity")[0] == 200  # other files as they are
 
 
 def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:

@@ -411,3 +411,40 @@ def test_each_job_of_the_workflow_gets_only_the_permissions_it_needs() -> None:
     build_steps = workflow["jobs"]["build"]["steps"]
     assert not any(step.get("uses", "").startswith("actions/deploy-pages@") for step in build_steps)
     assert [step["uses"] for step in workflow["jobs"]["deploy"]["steps"]] == ["actions/deploy-pages@v4"]
+
+
+def test_the_workflow_publishes_the_site_without_sitegens_manifest(make_site: MakeSite, tmp_path: Path) -> None:
+    """The workflow uploaded output/ as it is: upload-pages-artifact@v3 tars every file but
+    .git and .github, so the manifest (sitegen's list of what it wrote) went out with the
+    site, at <base_url>.sitegen-manifest.json. Its steps are run here on a real build, and
+    the artifact made as that action makes it."""
+    from sitegen.output import MANIFEST
+
+    workflow = yaml.safe_load(scaffold.CI_WORKFLOW % {"package": ""})
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("run") or step.get("uses") or step.get("name") for step in steps]
+    [upload] = [step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert upload["uses"] == "actions/upload-pages-artifact@v3"  # v4 leaves out every hidden file: .well-known/ too
+    between = steps[names.index("sitegen build") + 1 : steps.index(upload)]
+
+    site = make_site(content={"a.md": article_md("Story")}, config='base_url = "https://example.org/news/"\n')
+    (site / "templates" / "public" / ".well-known").mkdir(parents=True)
+    (site / "templates" / "public" / ".well-known" / "security.txt").write_text("Contact: mailto:s@example.org\n")
+    assert build(site).ok
+    for step in between:
+        if "git " in step.get("run", ""):
+            continue  # committing the ledger back: no file of the site
+        assert "run" in step, step
+        subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, check=True)
+    archive = tmp_path / "artifact.tar"
+    # As actions/upload-pages-artifact@v3 makes its tar (action.yml).
+    subprocess.run(
+        ["tar", "--dereference", "--hard-dereference", "--directory", str(site / upload["with"]["path"]), "-cf", str(archive), "--exclude=.git", "--exclude=.github", "."],
+        check=True,
+    )
+    listed = subprocess.run(["tar", "-tf", str(archive)], capture_output=True, text=True, check=True).stdout.split()
+    published = {name.removeprefix("./") for name in listed if not name.endswith("/")}
+    made = {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*") if p.is_file()}
+    assert MANIFEST in made  # kept in output/, which the next run restores, for that build
+    assert published == made - {MANIFEST}
+    assert {".well-known/security.txt", ".nojekyll", "index.html", "atom.xml"} <= published
