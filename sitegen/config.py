@@ -676,14 +676,20 @@ def logo_warnings(config: Config, site_dir: Path, files: Iterable[str], read: Ca
     local = logo_file(config)
     if local is None or urls.output_file(local) in set(files):
         return []
-    path = site_dir / CONFIG_NAME
-    try:
-        line = line_of(_decode_config(read(path)), "logo", "=")
-    except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
-        line = None
     # Only the theme's static/ folder is copied as it is, under its own name.
     fix = f"add templates/{local}" if local.startswith("static/") and not local.endswith("/") else "name a file of templates/static/ (static/...)"
-    return [f"{path}{f':{line}' if line else ''}: logo: {config.logo!r} is not a file of the site: {fix}, or give an http(s) URL"]
+    return [f"{setting_place(site_dir, 'logo', read)}: logo: {config.logo!r} is not a file of the site: {fix}, or give an http(s) URL"]
+
+
+def setting_place(site_dir: Path, key: str, read: Callable[[Path], bytes] = Path.read_bytes) -> str:
+    """Where a top-level setting is written, for a message: ``.../sitegen.toml:3``, or the
+    file alone when the key is not there (a default) or the file cannot be read."""
+    path = site_dir / CONFIG_NAME
+    try:
+        line = line_of(_decode_config(read(path)), key, "=")
+    except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
+        line = None
+    return f"{path}{f':{line}' if line else ''}"
 
 
 def load_config(site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Config:

@@ -31,7 +31,9 @@ committed with the articles) shows readers the same history:
   down a tag's newest article (or its tag) brings back no older one to its subscribers. A
   feed left with no entries is dated by the newest ``updated`` of those articles.
 
-The file also holds the site's permanent feed id, minted once.
+The file also holds the site's permanent feed id, minted once, and ``archive_size``: how
+many articles each archive document out was cut with. Changing the setting cuts every one
+anew, which readers that keep archives never fetch again: the build warns, naming it.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ import msgspec
 
 from . import dates, urls
 from .cache import Inputs
-from .config import Config
+from .config import Config, setting_place
 from .errors import ContentError, OutputError, SitegenError, line_of
 from .model import Article
 from .output import write_if_changed
@@ -90,6 +92,9 @@ class Ledger:
     """The next publication number: one more than any recorded."""
     articles: dict[str, Entry] = field(default_factory=dict)
     """Article id -> its entry."""
+    archive_size: int = 0
+    """The ``archive_size`` the archive documents out were cut with (feeds.py); 0 while
+    there is none (or for a ledger written before it was kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +206,8 @@ def work_out_history(
     history, ledger = apply_ledger(articles, stored, config, now, record_urls)
     ahead = _moved_ahead(history.articles, stored, now)
     renumbered = tuple(f"{path}: {w}" for w in history.warnings)
-    once = renumbered + _republished(articles, stored) + _name_reused(articles, stored, content_dir.parent) + _out_late(history.articles, stored, ledger, now)
+    once = renumbered + _recut(stored, config, history.last_seq, content_dir.parent)
+    once += _republished(articles, stored) + _name_reused(articles, stored, content_dir.parent) + _out_late(history.articles, stored, ledger, now)
     warnings = renumbered + ahead + once[len(renumbered) :]
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
@@ -233,6 +239,23 @@ def write_history(content_dir: Path, history: History, inputs: Inputs, errors: l
         data = None
     if data is not None:
         inputs.wrote(path, data)
+
+
+def _recut(stored: Ledger | None, config: Config, last_seq: int, site_dir: Path) -> tuple[str, ...]:
+    """A warning when ``archive_size`` is not the size the site's archive documents were
+    cut with: this build cuts every one of them anew (archive 1 holds other articles), or
+    takes them down, though they are meant never to change, and readers that keep archives
+    fetch each only once. Said once: the ledger then records the new size."""
+    old = stored.archive_size if stored is not None else 0
+    if not old or old == config.archive_size:
+        return ()
+    full = last_seq // config.archive_size
+    done = f"cuts them anew, into {full} of {config.archive_size} articles" if full else f"takes them down (none of {config.archive_size} is full yet)"
+    return (
+        f"{setting_place(site_dir, 'archive_size')}: archive_size: {config.archive_size}, but the site's archive documents"
+        f" (feeds/archive/) are cut at {old} articles each: this build {done}, and feed readers that keep archives never"
+        f" see the change (check --against stops such a deploy); set it back to {old} to keep them as readers have them",
+    )
 
 
 def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.datetime) -> tuple[str, ...]:
@@ -431,7 +454,7 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
         return _read_leniently(raw_bytes, path)
-    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles)
+    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size)
 
 
 def _unreadable(path: Path, reason: str, line: int | None = None) -> ContentError:
@@ -488,6 +511,7 @@ class _Stored(msgspec.Struct):
 
     version: int
     feed_id: str = ""
+    archive_size: int = 0
     articles: dict[str, Entry] = {}
 
 
@@ -528,8 +552,10 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
             fields = {name: value.get(name, "") for name in names}
             entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
     feed_id = data.get("feed_id")
+    size = data.get("archive_size")
     # next_seq is written for people reading the file; the numbers themselves decide.
-    return Ledger(feed_id if isinstance(feed_id, str) else "", max((e.seq for e in entries.values()), default=0) + 1, entries)
+    next_seq = max((e.seq for e in entries.values()), default=0) + 1
+    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -616,7 +642,11 @@ def apply_ledger(
     history = History(
         result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, changed=changed, warnings=warnings
     )
-    return history, Ledger(feed_id, last_seq + 1, entries)
+    # The size the archive documents are cut with (feeds.archive_chunks), from the first one
+    # out: from then on, a change of the setting cuts them anew (``_recut``).
+    cut = last_seq >= config.archive_size or (stored is not None and stored.archive_size > 0)
+    archive_size = config.archive_size if cut else 0
+    return history, Ledger(feed_id, last_seq + 1, entries, archive_size)
 
 
 def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:
@@ -784,6 +814,7 @@ def dump_ledger(ledger: Ledger) -> str:
         f' "version": {VERSION},',
         f' "feed_id": {json.dumps(ledger.feed_id, ensure_ascii=False)},',
         f' "next_seq": {ledger.next_seq},',
+        *([f' "archive_size": {ledger.archive_size},'] if ledger.archive_size else []),
         ' "articles": {',
     ]
     entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]

@@ -571,3 +571,45 @@ def test_a_date_corrected_earlier_is_no_update_but_an_edit_stays_one(
     assert times == [again, "2026-01-02T00:00:00+00:00"] and "Updated" in text, text
     assert dated == [(again, "2026-01-02T00:00:00+00:00")] * 3
     same_as_a_clean_build()
+
+
+def test_a_changed_archive_size_is_warned_of_once_naming_the_setting(make_site: MakeSite) -> None:
+    """Archive documents are meant never to change, and readers that keep them fetch each
+    once: a new archive_size cut every one anew (archive 1 held other articles, archive 2
+    went) and the build said nothing."""
+    content = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i}T09:00:00+00:00") for i in range(1, 6)}
+    site = make_site(content=content, config='title = "A"\nbase_url = "https://example.org/"\narchive_size = 2\n')
+    config = site / "sitegen.toml"
+    first = build(site)
+    assert first.ok and first.warnings == []
+    archive = site / "output" / "feeds" / "archive"
+    assert sorted(p.name for p in archive.glob("*.xml") if not p.name.endswith(".rss.xml")) == ["1.xml", "2.xml"]
+
+    config.write_text(config.read_text().replace("archive_size = 2", "archive_size = 3"))
+    report = build(site)
+    said = [w for w in report.warnings if ": archive_size:" in w]
+    assert said == [
+        f"{config}:3: archive_size: 3, but the site's archive documents (feeds/archive/) are cut at 2 articles each: this build"
+        " cuts them anew, into 1 of 3 articles, and feed readers that keep archives never see the change (check --against"
+        " stops such a deploy); set it back to 2 to keep them as readers have them"
+    ]
+    assert report.ok and not (archive / "2.xml").exists()  # what the warning is about
+    # Said once: the ledger now keeps the new size, and the next builds say nothing of it.
+    assert json.loads((site / "content" / LEDGER_NAME).read_text())["archive_size"] == 3
+    assert not [w for w in build(site).warnings if ": archive_size:" in w]
+    (site / "content" / "s6.md").write_text(article_md("Story 6", date="2024-05-06T09:00:00+00:00"))
+    assert not [w for w in build(site).warnings if ": archive_size:" in w]
+
+    # Raised past what is published: the archive documents go.
+    config.write_text(config.read_text().replace("archive_size = 3", "archive_size = 50"))
+    raised = build(site)
+    assert [w.split(": this build ")[1].split(",")[0] for w in raised.warnings if ": archive_size:" in w] == ["takes them down (none of 50 is full yet)"]
+    assert not list(archive.glob("*.xml"))
+
+
+def test_archive_size_changed_before_any_archive_is_out_says_nothing(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00")}, config="archive_size = 3\n")
+    assert build(site).warnings == []
+    assert "archive_size" not in json.loads((site / "content" / LEDGER_NAME).read_text())
+    (site / "sitegen.toml").write_text("archive_size = 5\n")
+    assert build(site).warnings == []
