@@ -489,8 +489,11 @@ def serving_notes(options: ServeOptions, url: str) -> list[str]:
 
 def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:
     """The settings a served build replaces: its own address, and the preview switches.
-    No compressed copies: this server does not send them, and each save would wait for them."""
-    overrides: dict[str, object] = {"base_url": url, "compress": False}
+    No compressed copies: this server does not send them, and each save would wait for them.
+    No relative links (``relative = true``, for a folder opened from disk): the not-found
+    page is sent at any address, where links relative to the top of the site lead nowhere
+    (an article that cannot be read showed its error over an unstyled page)."""
+    overrides: dict[str, object] = {"base_url": url, "compress": False, "relative": False}
     if options.future:
         overrides["future"] = True
     if options.drafts:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -553,6 +553,30 @@ def test_a_base_url_with_a_path_is_served_at_that_path(make_site: MakeSite, star
         assert "TOP-SECRET" not in reply.body and "PRIVATE-MARKER" not in reply.body, path
 
 
+def test_the_not_found_page_of_a_relative_site_works_at_any_depth(make_site: MakeSite, start: Start) -> None:
+    """With relative = true in sitegen.toml (output/ made to open from disk), the served
+    not-found page linked its stylesheet and navigation relative to the top of the site: at
+    /news/2024/03/gone/ they led to /news/2024/03/gone/static/..., nowhere."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/news/"
+    site = make_site(content={"a.md": article_md("First story", date="2024-03-01T10:00:00+00:00")}, config='title = "Site"\nrelative = true\n')
+    start(site, port=port, base_url=base)
+    for path in ("/news/no-such-page/", "/news/2024/03/gone/", "/news/a/b/c/d.html"):
+        missing = get(base, path)
+        assert missing.status == 404 and "Page not found" in missing.body, path
+        doc = lxml_html.fromstring(missing.body)
+        links = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href | //header//a/@href | //main//a/@href")
+        assert len(links) > 5, links
+        for href in links:
+            target = urlsplit(urljoin(base + path.removeprefix("/news/"), href))
+            if target.netloc == f"127.0.0.1:{port}":
+                assert get(base, target.path).status == 200, (path, href)
+    # Pages the site has are served as any host serves them too.
+    home = get(base, "/news/")
+    article = lxml_html.fromstring(home.body).xpath("//a[contains(., 'First story')]/@href")
+    assert article == ["/news/2024/03/a/"] and get(base, article[0]).status == 200
+
+
 def test_the_path_a_site_is_served_at() -> None:
     assert site_prefix("http://127.0.0.1:8000/") == site_prefix("http://127.0.0.1:8000") == "/"
     assert site_prefix("http://127.0.0.1:8000/news") == site_prefix("http://127.0.0.1:8000/news/") == "/news/"
@@ -649,9 +673,10 @@ def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_
 
 def test_overrides_and_addresses() -> None:
     url = "http://127.0.0.1:8000/"
-    assert build_overrides(ServeOptions(), url) == {"base_url": url, "compress": False}
-    assert build_overrides(ServeOptions(future=True), url) == {"base_url": url, "compress": False, "future": True}
-    assert build_overrides(ServeOptions(drafts=True), url) == {"base_url": url, "compress": False, "drafts": True}
+    served = {"base_url": url, "compress": False, "relative": False}
+    assert build_overrides(ServeOptions(), url) == served
+    assert build_overrides(ServeOptions(future=True), url) == {**served, "future": True}
+    assert build_overrides(ServeOptions(drafts=True), url) == {**served, "drafts": True}
     assert local_url("127.0.0.1", 8000) == url
     assert local_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert local_url("::", 8000) == "http://[::1]:8000/"
