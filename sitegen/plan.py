@@ -397,7 +397,7 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
         PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
     ]
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
-    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs, base_path)))
+    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs, base_path, files)))
     return outputs, shadowed
 
 

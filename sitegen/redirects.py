@@ -143,20 +143,42 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     return (header + "".join(lines)).encode()
 
 
-def nginx_map(moves: Sequence[tuple[str, str]], base_path: str) -> bytes:
+def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[str] = ()) -> bytes:
     """Entries for an nginx ``map $uri ...`` block (README, "Hosting"), ``moves`` as in
     ``netlify``: an old folder address is matched with and without its trailing slash and as
     its index.html. ``$uri`` is decoded (``/news/café/``), so the old path is too; the
-    target goes into a Location header as it is, encoded."""
+    target goes into a Location header as it is, encoded.
+
+    nginx looks a string up in its map in any case (it lowercases the address first): an
+    old address ``About/`` redirected the live page ``about/`` (the ``if`` runs before any
+    file is served), and two old addresses that differ only in case (``Old/``, ``old/``)
+    made nginx refuse the whole configuration ("conflicting parameter"). An address that
+    another one, or one of the ``live`` files (site paths), spells in another case is
+    written as a case-sensitive regular expression instead, which matches only as written."""
     root = unquote(base_path)
+    entries = [(variant, new) for old, new in moves for variant in _variants(root + old)]
+    spellings: dict[str, set[str]] = {}
+    for address in (*(key for key, _ in entries), *(a for path in live for a in _variants(root + path, served=True))):
+        spellings.setdefault(_nginx_lower(address), set()).add(address)
     lines = ["# sitegen: old address -> current address; include in a map block (README, Hosting).\n"]
-    for old, new in moves:
-        for variant in _variants(root + old):
-            lines.append(f'"{variant}" "{base_path}{new}";\n')
+    for key, new in entries:
+        # \Q...\E: every character as it is (no path holds a backslash: urls.site_path).
+        source = f"~^\\Q{key}\\E$" if len(spellings[_nginx_lower(key)]) > 1 else key
+        lines.append(f'"{source}" "{base_path}{new}";\n')
     return "".join(lines).encode()
 
 
-def _variants(path: str) -> list[str]:
+def _nginx_lower(address: str) -> str:
+    """``address`` as nginx looks it up in a map: its ASCII letters in lower case."""
+    return address.encode().lower().decode()
+
+
+def _variants(path: str, served: bool = False) -> list[str]:
+    """The addresses nginx takes ``path`` at: a folder's with and without its slash and as
+    its index.html; with ``served``, ``path`` is a file written, and a folder's index.html
+    is taken at the folder's addresses too."""
+    if served and path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
     if path.endswith("/"):
         return [path, path.rstrip("/"), path + "index.html"]
     return [path]

@@ -604,6 +604,50 @@ def test_nginx_recipe_does_not_serve_the_manifest(site: Path, nginx: tuple[int, 
     assert get(port, "/news/.nojekyll", "identity")[0] == 200  # other files as they are
 
 
+def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    """nginx looks strings up in a map in any case: the alias About/ redirected the live
+    page about/, and the aliases Old/ and old/ (an old host that served both) stopped nginx
+    from starting: "conflicting parameter". Run here as the README's "Moved articles" has it."""
+    content = {
+        "a.md": article_md("A", slug="first", aliases="['2024/05/About/', 'Old/']"),
+        "b.md": article_md("B", slug="about", date="2024-05-02T09:00:00+00:00"),
+        "c.md": article_md("C", slug="third", aliases="['old/', 'Café/']", date="2024-05-03T09:00:00+00:00"),
+    }
+    site = make_site(content=content, config=f'base_url = "{BASE_URL}"\n')
+    assert build(site).ok
+    text = (site / "content" / "a.md").read_text()
+    (site / "content" / "a.md").write_text(text.replace("slug: first", "slug: first-moved"))  # an address from the ledger too
+    report = build(site)
+    assert report.ok and report.warnings == []
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    moved = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
+    map_line = next(line for line in moved.splitlines() if line.startswith("map $uri"))
+    if_line = next(line.strip() for line in moved.splitlines() if line.strip().startswith("if ($sitegen_moved)"))
+    _, module = nginx_modules()
+    block = nginx_recipe().replace("root /srv/www;", f"root {www};")
+    if module is None:
+        block = "\n".join(line for line in block.splitlines() if "brotli_static" not in line)
+    http = map_line.replace("/srv/www", str(www)).split("#", 1)[0] + f"\nserver {{\nlisten 127.0.0.1:{{port}};\n{if_line}\n{block}\n}}"
+    with running_nginx(tmp_path / "nginx", http, module) as port:
+        for path in ("/news/2024/05/about/", "/news/2024/05/first-moved/", "/news/2024/05/third/"):
+            status, _, body = get(port, path, "identity")
+            assert status == 200 and b"<h1" in body, path
+        for path, target in {
+            "/news/2024/05/About/": "/news/2024/05/first-moved/",
+            "/news/2024/05/About": "/news/2024/05/first-moved/",
+            "/news/Old/": "/news/2024/05/first-moved/",
+            "/news/Old/index.html": "/news/2024/05/first-moved/",
+            "/news/old/": "/news/2024/05/third/",
+            "/news/old": "/news/2024/05/third/",
+            "/news/Caf%C3%A9/": "/news/2024/05/third/",
+            "/news/2024/05/first/": "/news/2024/05/first-moved/",
+        }.items():
+            status, head, _ = get(port, path, "identity")
+            assert status == 301 and urlsplit(head["location"]).path == target, (path, status, head.get("location"))
+
+
 def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:
     """Without the ledger of what readers were shown, the next run would date an edited
     article anew: the workflow keeps it, and may push it."""
