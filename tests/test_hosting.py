@@ -411,6 +411,22 @@ def test_readme_rsync_deploy_leaves_the_manifest_behind(site: Path) -> None:
     assert f"--exclude=/{MANIFEST}" in rsync and rsync.index(f"--exclude=/{MANIFEST}") < rsync.index("output/")
 
 
+def test_readme_gives_netlify_and_cloudflare_the_not_found_page_of_a_sub_path_site(site: Path) -> None:
+    """The README said Netlify serves a top-level 404.html by itself: published under news/,
+    as it says to, the site has none there, and a missing page got Netlify's own. Cloudflare
+    Pages, with no 404.html at the top, takes the folder for a single-page application."""
+    netlify = README.read_text(encoding="utf-8").split("### Netlify", 1)[1].split("\n### ", 1)[0]
+    rules = re.findall(r"`(/news/\S*\s+/news/\S+\s+404)`", netlify)
+    assert len(rules) == 1, netlify
+    source, target, status = rules[0].split()
+    assert source == "/news/*" and status == "404"
+    assert (site / "output" / target.removeprefix("/news/")).read_bytes().startswith(b"<!DOCTYPE html>")
+    # The site's own rules are plain 301s, each on a line of its own: the rule goes after them.
+    listed = (site / "output" / redirects.NETLIFY_FILE).read_text().splitlines()
+    assert all(line.startswith("#") or line.endswith(" 301") for line in listed)
+    assert "copy `news/404.html` to the top" in netlify
+
+
 def test_readme_workflow_is_the_one_sitegen_init_writes() -> None:
     hosting = README.read_text(encoding="utf-8").split("### GitHub Pages", 1)[1]
     block = hosting.split("```yaml\n", 1)[1].split("```", 1)[0]
