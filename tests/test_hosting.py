@@ -409,6 +409,7 @@ def test_readme_rsync_deploy_leaves_the_manifest_behind(site: Path) -> None:
     assert (site / "output" / MANIFEST).is_file()
     # Anchored at the top of the transfer: a page of the site may not share the name.
     assert f"--exclude=/{MANIFEST}" in rsync and rsync.index(f"--exclude=/{MANIFEST}") < rsync.index("output/")
+    assert "--delete-excluded" in rsync  # one an earlier deploy left there goes too
 
 
 def test_readme_gives_netlify_and_cloudflare_the_not_found_page_of_a_sub_path_site(site: Path) -> None:
