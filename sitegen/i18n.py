@@ -16,7 +16,6 @@ as fast as before.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import functools
 import gettext
@@ -28,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, dates
-from .errors import SitegenError, TemplateError
+from .errors import SitegenError, TemplateError, not_utf8
+from .text import decode_utf8
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -151,14 +151,13 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
 
-    # A byte order mark, as Windows editors (Notepad) save UTF-8, is no part of the text:
-    # Babel would read it as a keyword it does not know, and the whole catalog was refused.
-    data = data.removeprefix(codecs.BOM_UTF8)
+    # Read without its byte order mark, if it has one (Windows editors save one): Babel took
+    # the mark for a keyword it did not know, and refused the whole catalog.
     try:
-        text = data.decode("utf-8")
+        text = decode_utf8(data)
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise TemplateError(path, f"is not valid UTF-8 (byte 0x{data[e.start]:02x}); its words are shown in English", line) from e
+        said, line = not_utf8(data, e)
+        raise TemplateError(path, f"{said}; its words are shown in English", line) from e
     try:
         catalog = read_po(io.StringIO(text), locale=_babel_locale(tag), abort_invalid=True)
     except PoFileError as e:  # its lineno counts from 0
