@@ -29,15 +29,11 @@ from typing import TYPE_CHECKING
 from . import cache, dates
 from .errors import SitegenError, TemplateError, not_utf8
 from .text import decode_utf8
+from .theme import LOCALE, NOT_TEMPLATES, Theme
 
 if TYPE_CHECKING:
     from babel import Locale
     from babel.messages.catalog import Catalog
-
-    from .theme import Theme
-
-LOCALE = "locale/"
-"""Where the template folders keep their catalogs: never a template, never published."""
 
 TEMPLATE = LOCALE + "messages.pot"
 """Every string the theme's templates mark for translation, to start a catalog from."""
@@ -284,12 +280,10 @@ GETTEXT_FUNCTIONS = (*TRANSLATED, "ngettext", "plural_forms")
 def template_sources(folder: Path) -> dict[str, str]:
     """The text of every template of the template folder ``folder``, by name: the pages' and
     the feed stylesheet's (feed.xsl); not the files copied as they are, nor the catalogs."""
-    from .theme import PUBLIC, STATIC
-
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()
-        if path.is_file() and path.suffix in (".html", ".xml", ".xsl", ".txt") and not name.startswith((STATIC, PUBLIC, LOCALE)):
+        if path.is_file() and path.suffix in (".html", ".xml", ".xsl", ".txt") and not name.startswith(NOT_TEMPLATES):
             found[name] = path.read_text(encoding="utf-8")
     return found
 

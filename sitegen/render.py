@@ -24,9 +24,9 @@ from . import __version__, cache, dates, text, urls
 from .config import logo_file
 from .deps import Recorder, recorded_name
 from .errors import TemplateError, cannot_render
-from .i18n import LOCALE, TRANSLATED, Language
+from .i18n import TRANSLATED, Language
 from .model import Page, Site
-from .theme import PUBLIC, STATIC, Theme
+from .theme import NOT_TEMPLATES, Theme
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -359,7 +359,7 @@ class Renderer:
             f"{folder / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
             " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
             for name in sorted(self.theme.additions - used)
-            if not name.startswith((STATIC, PUBLIC, LOCALE)) and name in self.theme.files
+            if not name.startswith(NOT_TEMPLATES) and name in self.theme.files
         ]
 
     def current_references(self) -> dict[str, tuple[str, ...] | None]:

@@ -24,6 +24,14 @@ PUBLIC = "public/"
 crawlers ask for by name: ``public/ads.txt`` is ``/ads.txt``, ``public/.well-known/security.txt``
 is ``/.well-known/security.txt``, ``public/CNAME`` is GitHub Pages' custom domain."""
 
+LOCALE = "locale/"
+"""Where the template folders keep their gettext catalogs (i18n.py): read for the theme's
+words, never a template, never published."""
+
+NOT_TEMPLATES = (STATIC, PUBLIC, LOCALE)
+"""The folders of a template folder whose files are no templates: no page is made from
+them, and they are never looked for as templates that are not used."""
+
 ONE_ADDRESS = frozenset(("static/feed.xsl", "static/icon.png"))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
 (urls.STYLESHEET) and the site's icon (feeds.ICON) by their one address, which must not
