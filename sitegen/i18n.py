@@ -100,12 +100,10 @@ def language_of(theme: Theme, tag: str) -> Found:
     """The Language for ``tag`` (setting ``language``) from the catalogs in ``theme``."""
     catalogs = {_normal(name[len(LOCALE) : -len(".po")]): name for name in theme.files if name.startswith(LOCALE) and name.endswith(".po")}
     name = next((catalogs[c] for c in _candidates(tag) if c in catalogs), "")
-    primary = tag.split("-", maxsplit=1)[0].lower()
-    if not name and primary in _ENGLISH:
-        return Found(Language(tag))
-    locale = None if primary in _ENGLISH else _babel_locale(tag)
+    english = tag.split("-", maxsplit=1)[0].lower() in _ENGLISH
+    locale = None if english else _babel_locale(tag)
     warnings: tuple[str, ...] = ()
-    if locale is None and primary not in _ENGLISH:
+    if locale is None and not english:
         warnings = (f"language {tag!r}: the CLDR has no dates or plural rules for it, so dates are shown in English",)
     if not name:
         return Found(Language(tag, locale=locale), warnings=warnings)
