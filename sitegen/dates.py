@@ -169,7 +169,7 @@ def format_human(value: dt.datetime | dt.date, locale: Locale | None = None) -> 
     in ``locale``'s language as the CLDR writes it long (``4. Oktober 2022``, ``2022年10月4日``)."""
     if locale is None:
         return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    return _cldr(locale, "long", value.year, value.month, value.day)
+    return _cldr_day(locale, value.year, value.month, value.day)
 
 
 def format_clock(value: dt.datetime) -> str:
@@ -188,20 +188,28 @@ def format_month(year: int, month: int, locale: Locale | None = None) -> str:
     ``2022年10月``: the CLDR's year-and-month form, which puts each in its own order)."""
     if locale is None:
         return f"{MONTHS[month - 1]} {year}"
-    return _cldr(locale, "yMMMM", year, month, 1)
+    return _cldr_month(locale, year, month)
 
 
 @functools.lru_cache(maxsize=10_000)  # a site's thousands of pages share a few thousand days
-def _cldr(locale: Locale, form: str, year: int, month: int, day: int) -> str:
-    """A date in Babel's ``long`` format, or by a CLDR skeleton (``yMMMM``), in ``locale``."""
-    from babel.dates import format_date, format_skeleton  # only for a site not in English
+def _cldr_day(locale: Locale, year: int, month: int, day: int) -> str:
+    """A date in ``locale``'s long format."""
+    from babel.dates import format_date  # only for a site not in English
 
     value = dt.date(year, month, day)
-    if form == "long" and day == 1 and (ordinal := _FIRST_DAY.get(locale.language)):
+    if day == 1 and (ordinal := _FIRST_DAY.get(locale.language)):
         # The day written as the pattern's "d", followed by its quoted ordinal ending.
         pattern = re.sub(r"(?<![d'])d(?!d)", f"d'{ordinal}'", locale.date_formats["long"].pattern, count=1)
         return str(format_date(value, format=pattern, locale=locale))
-    return str(format_date(value, format=form, locale=locale) if form == "long" else format_skeleton(form, value, locale=locale))
+    return str(format_date(value, format="long", locale=locale))
+
+
+@functools.lru_cache(maxsize=1_000)  # an archive of eighty years has as many months
+def _cldr_month(locale: Locale, year: int, month: int) -> str:
+    """A month by the CLDR's year-and-month skeleton (``yMMMM``) in ``locale``."""
+    from babel.dates import format_skeleton  # only for a site not in English
+
+    return str(format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale))
 
 
 _FIRST_DAY = {"fr": "er"}
