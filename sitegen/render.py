@@ -223,7 +223,7 @@ class Renderer:
         self.env.filters["absolute"] = links.absolute
         self.env.filters["iso"] = dates.format_iso
         self.env.filters["human"] = language.date
-        self.env.filters["month_name"] = _month_name(language)
+        self.env.filters["month_name"] = self._month_name
         self.env.filters["clock"] = dates.format_clock
         self.env.filters["brief"] = _brief
         self.env.filters["bdi"] = _bdi
@@ -247,6 +247,15 @@ class Renderer:
     def _relative_url(self, context: jinja2.runtime.Context, site_path: str = "") -> str:
         """The ``url`` filter of a ``relative`` build: a link relative to the page rendered."""
         return site_path if site_path.startswith(ELSEWHERE) else urls.relative_url(site_path, self._page_path)
+
+    def _month_name(self, month: _Month, inline: bool = False) -> str:
+        """The ``month_name`` filter: an archive month (anything with a year and a month) as
+        readers name it in the site's language: ``October 2022``, ``Oktober 2022``; as a
+        heading, a list item or a link begins, ``Mai 2024`` (French, Spanish, Italian write
+        their months in lower case, but begin those with a capital), and with ``inline=True``
+        as a sentence has it: ``les articles de mai 2024``."""
+        name = self._language.month(month.year, month.month)
+        return name if inline else name[:1].upper() + name[1:]
 
     @jinja2.pass_context  # called for every page, so that every page notes the read
     def _asset(self, context: jinja2.runtime.Context, site_path: str) -> str:
@@ -403,16 +412,3 @@ class _Month(Protocol):
     def year(self) -> int: ...
     @property
     def month(self) -> int: ...
-
-
-def _month_name(language: Language) -> Callable[..., str]:
-    def month_name(month: _Month, inline: bool = False) -> str:
-        """The ``month_name`` filter: an archive month (anything with a year and a month) as
-        readers name it in the site's language: ``October 2022``, ``Oktober 2022``; as a
-        heading, a list item or a link begins, ``Mai 2024`` (French, Spanish, Italian write
-        their months in lower case, but begin those with a capital), and with ``inline=True``
-        as a sentence has it: ``les articles de mai 2024``."""
-        name = language.month(month.year, month.month)
-        return name if inline else name[:1].upper() + name[1:]
-
-    return month_name
