@@ -162,6 +162,48 @@ _TAG_END_RE = re.compile(">")
 _TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A change to a text: its characters from ``start`` to ``end`` replaced by ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class EditingParser(HTMLParser):
+    """An HTML parser that knows where in its ``source`` each thing it reads stands, and
+    gathers edits of that source as it reads: the markup is mended or rewritten where it
+    needs it and left byte for byte everywhere else (a serialised tree would change it all)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.edits: list[Edit] = []
+        """In order of ``start``, none overlapping another."""
+        self._line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(source))]
+
+    def source_offset(self) -> int:
+        """Where in ``source`` the tag being handled starts (HTMLParser counts in lines)."""
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def edited(self) -> str:
+        """``source`` with the edits made: the same string when there are none."""
+        if not self.edits:
+            return self.source
+        parts: list[str] = []
+        done = 0
+        for edit in self.edits:
+            parts += (self.source[done : edit.start], edit.text)
+            done = edit.end
+        parts.append(self.source[done:])
+        return "".join(parts)
+
+
+_NEWLINE_RE = re.compile("\n")
+
+
 def read_html(parser: HTMLParser, markup: str) -> None:
     """Give ``parser`` the whole of ``markup`` and end it as browsers end a page: what it
     could not finish by the end (an unclosed comment, tag or declaration, which runs to the
@@ -394,26 +436,18 @@ class Unbalanced:
     """Where ``closes`` was added: "" for the end of the text, else the end tag it was added before."""
 
 
-class _Balancer(HTMLParser):
+class _Balancer(EditingParser):
     """Reads an HTML fragment as a browser would place it inside an element of a page, and
     notes where it must be mended to leave that page's elements as they were."""
 
     CDATA_CONTENT_ELEMENTS = _RAW_TEXT  # type: ignore[misc]  # Final in typeshed, a class attribute HTMLParser reads
 
     def __init__(self, markup: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.markup = markup
-        self.line_starts = [0, *(m.end() for m in re.finditer("\n", markup))]
+        super().__init__(markup)
         self.open: list[tuple[str, str, int]] = []
         """The elements open: name, start tag as written, its ``nth``."""
-        self.edits: list[tuple[int, int, str]] = []
-        """(start, end, replacement) in ``markup``, in order."""
         self.problems: list[Unbalanced] = []
         self.seen: dict[str, int] = {}
-
-    def _at(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
 
     def _nth(self, written: str) -> int:
         nth = self.seen.get(written, 0)
@@ -439,15 +473,15 @@ class _Balancer(HTMLParser):
             self.set_cdata_mode(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        at = self._at()
-        end = self.markup.find(">", at) + 1 or len(self.markup)
-        written = self.markup[at:end]
+        at = self.source_offset()
+        end = self.source.find(">", at) + 1 or len(self.source)
+        written = self.source[at:end]
         nth = self._nth(written)
         names = [name for name, _, _ in self.open]
         if tag not in names:
             if tag not in _VOID_TAGS:  # ("</br>" is a line break, as browsers read it)
                 # It would close an element of the page around the text (its footer, say).
-                self.edits.append((at, end, ""))
+                self.edits.append(Edit(at, end, ""))
                 if tag not in _END_OPTIONAL:
                     self.problems.append(Unbalanced(written, nth, ""))
             return
@@ -460,7 +494,7 @@ class _Balancer(HTMLParser):
                 closed += f"</{top[0]}>"
                 self.problems.append(Unbalanced(top[1], top[2], f"</{top[0]}>", written))
         if closed:
-            self.edits.append((at, at, closed))
+            self.edits.append(Edit(at, at, closed))
 
 
 def balance_html(markup: str) -> tuple[str, list[Unbalanced]]:
@@ -481,24 +515,16 @@ def balance_html(markup: str) -> tuple[str, list[Unbalanced]]:
     if rest and not parser.cdata_elem:
         start = len(markup) - len(rest)
         if rest.startswith("<!--"):
-            edits.append((len(markup), len(markup), " -->"))
+            edits.append(Edit(len(markup), len(markup), " -->"))
             problems.append(Unbalanced("<!--", markup.count("<!--", 0, start), "-->"))
         elif rest.startswith("<"):
             # A tag with no ">": shown as text, not made a tag of the page's markup after it.
-            edits.append((start, start + 1, "&lt;"))
+            edits.append(Edit(start, start + 1, "&lt;"))
             problems.append(Unbalanced(rest.split("\n", 1)[0], 0, ""))
     if left_open := [(name, written, nth) for name, written, nth in parser.open if name not in _END_OPTIONAL]:
-        edits.append((len(markup), len(markup), "".join(f"</{name}>" for name, _, _ in reversed(left_open))))
+        edits.append(Edit(len(markup), len(markup), "".join(f"</{name}>" for name, _, _ in reversed(left_open))))
         problems += [Unbalanced(written, nth, f"</{name}>") for name, written, nth in left_open]
-    if not edits:
-        return markup, []
-    parts: list[str] = []
-    done = 0
-    for start, end, replacement in edits:
-        parts += (markup[done:start], replacement)
-        done = end
-    parts.append(markup[done:])
-    return "".join(parts), problems
+    return parser.edited(), problems
 
 
 # The ids Python-Markdown's footnotes extension gives a note (fn:1) and its marks (fnref:1,

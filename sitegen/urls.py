@@ -15,13 +15,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from slugify import slugify as _slugify
 
-from .text import read_html
+from .text import Edit, EditingParser, read_html
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
@@ -280,13 +279,12 @@ class Urls:
 URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 _REWRITTEN = frozenset((*URL_ATTRIBUTES, "srcset"))
 _TAG_NAME_RE = re.compile(r"<\s*([^\s/>]+)")
-_NEWLINE_RE = re.compile("\n")
 
 
 Attributes = list[tuple[str, str | None]]
 
 
-class _TagRewriter(HTMLParser):
+class _TagRewriter(EditingParser):
     """Finds start tags and rewrites their attributes, with their offsets in the source.
 
     A real HTML tokenizer, not a pattern over the text: ``href="x"`` written in a
@@ -295,10 +293,8 @@ class _TagRewriter(HTMLParser):
     """
 
     def __init__(self, source: str, fix: Callable[[str, Attributes], Attributes]) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(source)
         self.fix = fix
-        self.edits: list[tuple[int, int, str]] = []
-        self._line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(source))]
 
     def handle_starttag(self, tag: str, attrs: Attributes) -> None:
         self._rewrite(tag, attrs)
@@ -311,12 +307,11 @@ class _TagRewriter(HTMLParser):
         if fixed == attrs:
             return
         original = self.get_starttag_text() or ""
-        line, column = self.getpos()
-        start = self._line_starts[line - 1] + column
+        start = self.source_offset()
         match = _TAG_NAME_RE.match(original)
         name = match[1] if match else "a"
         parts = "".join(f" {key}" if value is None else f' {key}="{escape(value, quote=True)}"' for key, value in fixed)
-        self.edits.append((start, start + len(original), f"<{name}{parts}{' />' if original.endswith('/>') else '>'}"))
+        self.edits.append(Edit(start, start + len(original), f"<{name}{parts}{' />' if original.endswith('/>') else '>'}"))
 
 
 def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) -> str:
@@ -332,15 +327,7 @@ def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) 
         # feed entry, ``sitegen check`` reports any link left relative): better than an
         # entry lost, or rewritten from offsets the failed tokenizer can no longer vouch for.
         return html
-    if not rewriter.edits:
-        return html
-    out: list[str] = []
-    done = 0
-    for start, end, replacement in rewriter.edits:
-        out += (html[done:start], replacement)
-        done = end
-    out.append(html[done:])
-    return "".join(out)
+    return rewriter.edited()
 
 
 def map_srcset(srcset: str, fix: Callable[[str], str]) -> str:
