@@ -120,7 +120,7 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
         ``#`` was a heading within the story."""
 
         def run(self, root: Element) -> None:
-            used = {element.get("id") for element in root.iter()}
+            used = {found for element in root.iter() if (found := element.get("id")) is not None}
             kept: set[str] = set()
             """The headings' ids so far."""
             for element in root.iter():
@@ -135,11 +135,7 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
                     continue
                 if given in _PAGE_IDS or not given or given in kept:
                     stem = f"{given}-section" if given in _PAGE_IDS else given or _heading_id("".join(element.itertext()), "-")
-                    made = stem
-                    number = 1
-                    while made in used:
-                        number += 1
-                        made = f"{stem}-{number}"
+                    made = urls.unique_slug(stem, used)
                     element.set("id", made)
                     used.add(made)
                 kept.add(element.get("id") or "")
