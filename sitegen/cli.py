@@ -375,7 +375,8 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     A draft's date is when it was begun: published by removing the line alone, a story
     written over some days comes out dated days ago, below newer ones in listings, feed
     readers and Google News. A draft dated in the future keeps its date: it is scheduled,
-    and builds put it out from then on. An `updated:` before the article's date is removed.
+    and builds put it out from then on. So does an article that was out before it was made
+    a draft: readers have it, dated so. An `updated:` before the article's date is removed.
     Exits with status 1 if any FILE could not be published.
     """
     from .errors import SitegenError
@@ -390,7 +391,9 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
         except SitegenError as e:
             problems.append(str(e))
         else:
-            if not done.scheduled:
+            if done.out_before:
+                said = f"out before it was made a draft, so it keeps its date, {done.date}; the next build puts it back"
+            elif not done.scheduled:
                 said = f"dated {done.date}; the next build puts it out"
             elif config.future:
                 said = f"dated {done.date}, in the future; the next build puts it out (future = true in sitegen.toml)"

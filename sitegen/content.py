@@ -1377,11 +1377,11 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
     except RecursionError:
         return state, _record(state, fields, files=images.files, error="is nested too deeply to read")
     if article is None:
-        return state, _record(state, fields, files=images.files, warnings=tuple(warnings), draft=True, draft_id=_draft_id(path, document))
+        return state, _record(state, fields, files=images.files, warnings=tuple(warnings), draft=True, draft_id=draft_id(path, document))
     return state, _record(state, fields, files=images.files, warnings=tuple(warnings), article=article)
 
 
-def _draft_id(path: str, document: str) -> str:
+def draft_id(path: str, document: str) -> str:
     """The article id of the draft ``document`` ("" if its front matter gives a bad one)."""
     try:
         meta, _ = _front_matter(path, document)

@@ -289,6 +289,9 @@ class Publication:
     """The draft was dated in the future and keeps that date: builds hold it back till then."""
     dropped_updated: str = ""
     """The ``updated:`` value removed, being before the article's date ("" if none was)."""
+    out_before: bool = False
+    """The article was out before it was made a draft (the ledger records it published)
+    and keeps its date: the next build puts it back as readers had it."""
 
 
 def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
@@ -299,7 +302,10 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     A draft's date is when it was begun (``sitegen new``): published as it is, a story
     written over some days comes out dated days ago, below newer ones in every listing,
     feed reader and Google News. A date still to come is an embargo, not a beginning: it is
-    kept, and builds hold the article back until then (scheduled). An ``updated:`` before
+    kept, and builds hold the article back until then (scheduled). So is the date of an
+    article that was out before it was made a draft (the ledger records it published):
+    readers have it, dated so, and dated now it would come back at the top of every feed
+    and listing, under a new address, as news it is not. An ``updated:`` before
     the article's date would make every build warn and be ignored: its line is removed (an
     article just published has not been updated since).
 
@@ -307,7 +313,8 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     whose front matter cannot be read; the file is then left as it is, as it is when
     someone saves it meanwhile (OutputError), or when it is not in the site's ``content/``
     or cannot be read (ContentError)."""
-    from .content import decode_content, front_matter_of
+    from .content import decode_content, draft_id, front_matter_of
+    from .ledger import load_ledger
 
     if not os.path.lexists(path):
         raise ContentError(str(path), "no such file")
@@ -321,9 +328,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
         text = data.decode("utf-8")  # a byte order mark kept, as every other byte
     except UnicodeDecodeError as e:
         raise ContentError(str(path), *not_utf8(data, e)) from e
-    meta = front_matter_of(str(path), decode_content(data))
+    document = decode_content(data)
+    meta = front_matter_of(str(path), document)
     if meta.get("draft") is not True:
         raise ContentError(str(path), "not a draft (no `draft: true`): it is out, or goes out with the next build; its date is left as it is")
+    # A ledger that cannot be read raises: whether the article was out is not known, and
+    # the build refuses to run without it all the same.
+    ledger = load_ledger(site_dir / "content")
+    entry = ledger.articles.get(draft_id(str(path), document)) if ledger is not None else None
     end = text.find("\n---", 3)
     head, rest = text[: end + 1], text[end + 1 :]
     lines = {m.group(1): m for m in _KEY_LINE_RE.finditer(head)}
@@ -332,11 +344,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     zone = config.zone
     now = dates.now(zone)  # the build's clock: what it holds back is dated after this
     written = _date_or_none(meta.get("date"), zone)
-    scheduled = written is not None and written > now
-    published = written if scheduled and written is not None else now
+    out_before = written is not None and entry is not None and entry.seq > 0
+    # One already out is put back by the next build whatever its date (ledger.py).
+    scheduled = written is not None and written > now and not out_before
+    keep_date = scheduled or out_before
+    published = written if keep_date and written is not None else now
     updated = _date_or_none(meta.get("updated"), zone) if meta.get("updated") else None
     stale = updated is not None and updated < published
-    edited = ["draft"] + ([] if scheduled else ["date"]) + (["updated"] if stale else [])
+    edited = ["draft"] + ([] if keep_date else ["date"]) + (["updated"] if stale else [])
     for key in edited:
         found = lines.get(key)
         if found is not None and not found.group(0).partition(":")[2].strip():  # the value on the lines below
@@ -345,7 +360,7 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     date = dates.format_iso(published)
     newline = lines["draft"].group(2)
     edits = [(lines["draft"].start(), lines["draft"].end(), "")]
-    if scheduled:
+    if keep_date:
         pass  # its date line kept, byte for byte
     elif "date" in lines:
         edits.append((lines["date"].start(), lines["date"].end(), f"date: '{date}'{lines['date'].group(2)}"))
@@ -363,14 +378,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     except ContentError:
         after = {}
     expected_keys = meta.keys() - {"draft"} - ({"updated"} if stale else set()) | {"date"}
-    expected_date = meta.get("date") if scheduled else date
+    expected_date = meta.get("date") if keep_date else date
     if after.get("draft") or after.get("date") != expected_date or after.keys() != expected_keys:
-        todo = ["remove `draft: true`"] + ([] if scheduled else ["set `date:`"]) + (["remove `updated:`"] if stale else [])
+        todo = ["remove `draft: true`"] + ([] if keep_date else ["set `date:`"]) + (["remove `updated:`"] if stale else [])
         by_hand = " and ".join(todo) if len(todo) < 3 else f"{todo[0]}, {todo[1]} and {todo[2]}"
         raise ContentError(str(path), f"its front matter is written in a way `sitegen publish` cannot edit line by line: {by_hand} by hand")
     if not replace_unless_changed(path, published_bytes, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
         raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
-    return Publication(date, scheduled, lines["updated"].group(0).partition(":")[2].strip() if stale else "")
+    return Publication(date, scheduled, lines["updated"].group(0).partition(":")[2].strip() if stale else "", out_before)
 
 
 def _date_or_none(value: object, zone: dt.tzinfo) -> dt.datetime | None:

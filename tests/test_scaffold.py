@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import subprocess
 import tomllib
 from pathlib import Path
 
+import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -246,6 +248,46 @@ def test_publish_keeps_a_future_date_and_the_story_stays_embargoed_until_then(ru
     assert "Christmas embargo" in (site / "output" / "index.html").read_text()
     atom = (site / "output" / "atom.xml").read_text()
     assert "urn:test:embargo" in atom and "<published>2026-12-25T09:00:00+00:00</published>" in atom
+
+
+def test_publish_puts_an_article_made_a_draft_back_as_readers_had_it(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article out already, made a draft, then published with `sitegen publish` (the
+    build's warning says to publish it again) was dated now: it came back at the top of
+    every feed, at a new address, dated as news of today. It keeps its date."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    (site / "content" / "old.md").write_text("---\ntitle: Storm damage\ndate: 2025-11-03T09:00:00Z\ntags: [Weather]\n---\nText.\n")
+    (site / "content" / "new.md").write_text("---\ntitle: Council vote\ndate: 2025-12-01T09:00:00Z\n---\nText.\n")
+    out = site / "output"
+
+    def entries(name: str) -> list[tuple[str, str, str, str]]:
+        """Each entry's title, id, address and date, in the feed's order."""
+        if name.endswith(".json"):
+            items = json.loads((out / name).read_text())["items"]
+            return [(i["title"], i["id"], i["url"], i["date_published"]) for i in items]
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        return [(e.title, e.id, e.link, e.published) for e in parsed.entries]
+
+    feeds = ("atom.xml", "rss.xml", "feed.json", "tags/weather/atom.xml")
+    assert build(site).ok
+    before = {name: entries(name) for name in feeds}
+    assert [[e[0] for e in shown] for shown in before.values()] == [["Council vote", "Storm damage"]] * 3 + [["Storm damage"]]
+    draft = site / "content" / "old.md"
+    draft.write_text(draft.read_text().replace("---\ntitle:", "---\ndraft: true\ntitle:"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767229200")  # an hour later
+    assert build(site).ok
+    assert [e[0] for e in entries("atom.xml")] == ["Council vote"]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767232800")
+    result = runner.invoke(main, ["publish", "--site", str(site), str(draft)])
+    assert result.exit_code == 0, result.output
+    assert build(site).ok
+    assert {name: entries(name) for name in feeds} == before  # same id, address and date, in the same place
+    assert draft.read_text() == "---\ntitle: Storm damage\ndate: 2025-11-03T09:00:00Z\ntags: [Weather]\n---\nText.\n"
+    assert result.stdout == (
+        f"Published {draft}: out before it was made a draft, so it keeps its date, 2025-11-03T09:00:00+00:00; the next build puts it back.\n"
+    )
 
 
 @pytest.mark.parametrize(
