@@ -208,11 +208,14 @@ def work_out_history(
     renumbered = tuple(f"{path}: {w}" for w in history.warnings)
     once = renumbered + _recut(stored, config, history.last_seq, content_dir.parent)
     once += _republished(articles, stored) + _name_reused(articles, stored, content_dir.parent) + _out_late(history.articles, stored, ledger, now)
-    warnings = renumbered + ahead + once[len(renumbered) :]
+    warnings = renumbered + ahead + _updated_ahead(articles, now) + once[len(renumbered) :]
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
     else:
         recorded = [a.published for a in history.articles if a.id in ledger.articles]
+        # A front-matter ``updated`` is used from its time on (``_updated``): the history
+        # changes when the clock passes one.
+        recorded += [a.updated for a in articles if a.updated_in_front_matter]
         steady = Steady(max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
     return dataclasses.replace(history, warnings=warnings, once=once, steady=steady, stored=stored, ledger=ledger)
 
@@ -274,6 +277,22 @@ def _moved_ahead(articles: Sequence[Article], stored: Ledger | None, now: dt.dat
             warnings.append(
                 f"{article.source}{f':{line}' if line else ''}: its date is after the build's clock ({dates.format_iso(now)}),"
                 " but it is out already: it stays out, and feeds show it dated ahead"
+            )
+    return tuple(warnings)
+
+
+def _updated_ahead(articles: Sequence[Article], now: dt.datetime) -> tuple[str, ...]:
+    """A warning for each article out by its date whose front-matter ``updated`` is after
+    the build's clock: a slip of the date (2052 for 2025), which ``_updated`` leaves out.
+    Used, it would show readers an update still to come, date the feeds after every later
+    change, and stay in the ledger as the latest change, after which every later edit
+    would be dated."""
+    warnings = []
+    for article in articles:
+        if article.updated_in_front_matter and article.updated > now and article.published <= now and not article.draft:
+            warnings.append(
+                f"{article.source}:{_line(article, 'updated') or 2}: updated {dates.format_iso(article.updated)} is after the"
+                " build's clock: taken for a slip of the date and not used until then; correct it, or remove the line"
             )
     return tuple(warnings)
 
@@ -608,7 +627,7 @@ def apply_ledger(
         else:
             seq, next_seq = next_seq, next_seq + 1
             first = max(published, appearing) if appearing else published
-        updated = _updated(article, seen, published, first, zone)
+        updated = _updated(article, seen, published, first, zone, now)
         url = config.base_url + article.path
         known_urls = seen.urls if seen else ()
         former = tuple(u for u in known_urls if u != url)
@@ -717,12 +736,18 @@ def _numbered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], bool]:
     return fixed, True
 
 
-def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    written = article.updated
     if article.updated_in_front_matter:
-        return max(article.updated, published)
+        if written <= now or published > now:
+            return max(written, published)
+        # After the clock, of an article out by its date: a slip (``_updated_ahead`` warns).
+        # Left out, as if not written, until its time: stored, it would stay the article's
+        # latest change, and date every later edit after it.
+        written = published
     if seen is None:
-        return max(article.updated, published)  # first sight: the article's own date
-    before = _parse(seen.updated, zone, article.updated)
+        return max(written, published)  # first sight: the article's own date
+    before = _parse(seen.updated, zone, written)
     if seen.hash == article.content_hash:
         # Its text as readers have it. ``updated`` after ``first`` is a change they were
         # shown once the article was out (an edit, dated when it was seen): it stands.

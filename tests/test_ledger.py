@@ -613,3 +613,65 @@ def test_archive_size_changed_before_any_archive_is_out_says_nothing(make_site: 
     assert "archive_size" not in json.loads((site / "content" / LEDGER_NAME).read_text())
     (site / "sitegen.toml").write_text("archive_size = 5\n")
     assert build(site).warnings == []
+def test_an_updated_date_after_the_clock_is_a_slip_that_dates_no_feed(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A front-matter ``updated`` after the build's clock (2052 for 2025) went into every
+    feed: entries and feeds dated decades ahead, and the ledger kept it as the article's
+    latest change, so that with the line removed it stayed, and every later edit was dated
+    after it. It is warned of at its line and not used until its time."""
+    import feedparser
+    from lxml import etree
+    from test_incremental import clean_build_of, tree
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    typo = article_md("Harbour", date="2025-12-01T09:00:00+00:00", id="urn:test:a", updated="'2052-12-02T09:00:00+00:00'")
+    other = article_md("Other", date="2025-12-02T09:00:00+00:00", id="urn:test:o")
+    site = make_site(content={"a.md": typo, "o.md": other}, config=RENAMED_SITE)
+    article = site / "content" / "a.md"
+    out = site / "output"
+
+    def dates() -> tuple[str, str, str, str, str]:
+        """The article's Atom and JSON Feed updated, and the Atom, RSS and JSON feeds' own dates."""
+        atom = feedparser.parse((out / "atom.xml").read_bytes())
+        assert not atom.bozo
+        items = json.loads((out / "feed.json").read_text())["items"]
+        return (
+            next(e.updated for e in atom.entries if e.id == "urn:test:a"),
+            next(i["date_modified"] for i in items if i["id"] == "urn:test:a"),
+            atom.feed.updated,
+            str(etree.parse(str(out / "rss.xml")).findtext("channel/lastBuildDate")),
+            max(i["date_modified"] for i in items),
+        )
+
+    report = build(site)
+    assert report.ok
+    assert dates() == ("2025-12-01T09:00:00+00:00", "2025-12-01T09:00:00+00:00", "2025-12-02T09:00:00+00:00", "Tue, 02 Dec 2025 09:00:00 +0000", "2025-12-02T09:00:00+00:00")
+    assert report.warnings == [
+        f"{article}:5: updated 2052-12-02T09:00:00+00:00 is after the build's clock: taken for a slip of the date and not used until then;"
+        " correct it, or remove the line"
+    ]
+
+    # The line removed, then the text edited an hour later: dated by the clock.
+    article.write_text(article.read_text().replace("updated: '2052-12-02T09:00:00+00:00'\n", ""))
+    assert build(site).warnings == []
+    assert dates()[0] == "2025-12-01T09:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3600))
+    article.write_text(article.read_text().replace("Body text.", "Body text, corrected."))
+    assert build(site).ok
+    assert dates() == ("2026-01-01T01:00:00+00:00", "2026-01-01T01:00:00+00:00", "2026-01-01T01:00:00+00:00", "Thu, 01 Jan 2026 01:00:00 +0000", "2026-01-01T01:00:00+00:00")
+    assert tree(out) == clean_build_of(site, tmp_path / "clean")
+
+
+def test_an_updated_date_after_the_clock_is_used_from_its_time(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not used while ahead, it is from then on: a build with nothing else to do at that
+    clock does the work (the last build's result holds only until then)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    written = article_md("Harbour", date="2025-12-01T09:00:00+00:00", id="urn:test:a", updated="'2026-01-01T06:00:00+00:00'")
+    site = make_site(content={"a.md": written}, config=RENAMED_SITE)
+    atom = site / "output" / "atom.xml"
+    first = build(site)
+    assert "<updated>2025-12-01T09:00:00+00:00</updated>" in atom.read_text()
+    assert len(first.warnings) == 1
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 7 * 3600))
+    report = build(site)
+    assert report.ok and report.warnings == []
+    assert atom.read_text().count("<updated>2026-01-01T06:00:00+00:00</updated>") == 2  # the entry's and the feed's
