@@ -536,12 +536,26 @@ def _footnote_ids_only(element: str, attribute: str, value: str) -> str | None:
     return None if attribute == "id" and element in ("sup", "li") and not _FOOTNOTE_ID_RE.match(value) else value
 
 
+# A clip or a recording in the text (its files copied as pictures are: images.py) is part of
+# the story, as a picture is: kept with its captions, its addresses checked as an img's src
+# is (no javascript: or data:), and never set to play by itself (no autoplay).
+_MEDIA_ATTRIBUTES = {
+    "video": {"src", "poster", "controls", "width", "height", "preload", "loop", "muted", "playsinline"},
+    "audio": {"src", "controls", "preload", "loop", "muted"},
+    "source": {"src", "type", "media"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+}
+# The direction and language of a passage (an Arabic quotation in an English story): without
+# them a feed reader lays it out in the direction of the text around it.
+_TEXT_ATTRIBUTES = {"dir", "lang"}
+
+
 def sanitize_html(markup: str) -> str:
-    """``markup`` through an allowlist sanitiser (nh3): formatting, links, images and tables
-    stay; scripts, styles, frames, event handlers and javascript: URLs go. Markup with no
-    tag but ``<p>`` has nothing to take out, and is returned as it is. Every other body goes
-    through, whatever its Markdown looked like: ``[x](javascript:…)`` holds no "<" and makes
-    a link all the same."""
+    """``markup`` through an allowlist sanitiser (nh3): formatting, text direction, links,
+    images, clips and tables stay; scripts, styles, frames, event handlers and javascript:
+    URLs go. Markup with no tag but ``<p>`` has nothing to take out, and is returned as it
+    is. Every other body goes through, whatever its Markdown looked like:
+    ``[x](javascript:…)`` holds no "<" and makes a link all the same."""
     if "<" not in markup.replace("<p>", "").replace("</p>", ""):
         return markup
     import nh3
@@ -550,5 +564,7 @@ def sanitize_html(markup: str) -> str:
     # footnotes and their marks, which link to each other.
     attributes = {**nh3.ALLOWED_ATTRIBUTES, **{f"h{n}": {*nh3.ALLOWED_ATTRIBUTES.get(f"h{n}", ()), "id"} for n in range(1, 7)}}
     attributes |= {tag: {*nh3.ALLOWED_ATTRIBUTES.get(tag, ()), "id"} for tag in ("sup", "li")}
+    attributes |= _MEDIA_ATTRIBUTES | {"*": _TEXT_ATTRIBUTES}
+    tags = nh3.ALLOWED_TAGS | _MEDIA_ATTRIBUTES.keys()
     # No rel="noopener noreferrer" added: the links are the author's, shown as written.
-    return nh3.clean(markup, attributes=attributes, attribute_filter=_footnote_ids_only, link_rel=None)
+    return nh3.clean(markup, tags=tags, attributes=attributes, attribute_filter=_footnote_ids_only, link_rel=None)

@@ -418,3 +418,48 @@ def test_feeds_are_planned_for_every_tag_and_byline_the_ledger_lists() -> None:
     ]
     assert len({s.id for s in sets}) == len(sets)
     assert all(not job.entries for job in plan_feeds(site))
+
+
+def test_a_clip_a_recording_and_a_passages_direction_reach_every_feed(make_site: MakeSite) -> None:
+    """The feeds' sanitiser took out every <video>, <audio> and <track> (clips the text
+    embeds, their files copied as pictures are) and every dir and lang: feed readers got
+    the story without its clip, and an Arabic quotation laid out left to right."""
+    from PIL import Image
+
+    body = (
+        "Watch the flood.\n\n"
+        '<video controls autoplay onplay="x()" src="clip.mp4" poster="still.png">'
+        '<track kind="captions" srclang="en" label="English" src="clip.vtt">Your reader shows no video.</video>\n\n'
+        '<audio controls src="talk.mp3"></audio>\n\n'
+        '<p dir="rtl" lang="ar">قال المحافظ إن المياه انحسرت.</p>\n\n'
+        '<video src="javascript:alert(1)" poster="javascript:alert(2)"></video>\n'
+    )
+    site = make_site(content={"a.md": article_md("Flood", date="2024-03-01T08:00:00+00:00", body=body, id="urn:test:flood")}, config='base_url = "https://example.org/news/"\n')
+    content = site / "content"
+    (content / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (content / "clip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nWater.\n")
+    (content / "talk.mp3").write_bytes(b"ID3\x03\x00")
+    Image.new("RGB", (16, 9)).save(content / "still.png")
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    atom = etree.parse(str(out / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
+    rss = etree.parse(str(out / "rss.xml")).findtext("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded")
+    [item] = json.loads((out / "feed.json").read_text())["items"]
+    for markup in (atom, rss, item["content_html"]):
+        entry = lxml_html.fromstring(f"<div>{markup}</div>")
+        [video, empty] = entry.xpath("//video")
+        src, poster, track = video.get("src"), video.get("poster"), video.xpath("track/@src")[0]
+        for url, name in ((src, "clip.mp4"), (poster, "still.png"), (track, "clip.vtt")):
+            assert url.startswith("https://example.org/news/") and url.endswith("/" + name), url
+            assert (out / url.removeprefix("https://example.org/news/")).is_file(), url
+        assert "controls" in video.attrib and "autoplay" not in video.attrib and "onplay" not in video.attrib
+        assert video.xpath("track/@kind") == ["captions"] and video.text_content() == "Your reader shows no video."
+        assert dict(empty.attrib) == {}  # javascript: addresses go
+        [audio] = entry.xpath("//audio/@src")
+        assert audio.startswith("https://example.org/news/files/") and audio.endswith("/talk.mp3")
+        [passage] = entry.xpath("//p[@dir='rtl'][@lang='ar']")
+        assert passage.text == "قال المحافظ إن المياه انحسرت."
+    # What feed readers built on feedparser show: the clip, and the passage's direction.
+    shown = parse(out / "atom.xml").entries[0].content[0].value
+    assert "<video" in shown and 'dir="rtl"' in shown
