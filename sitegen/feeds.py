@@ -304,7 +304,9 @@ class FeedWriter:
     def _styled(self, xml: bytes) -> bytes:
         """Insert the xml-stylesheet instruction that makes browsers show a readable page."""
         declaration, rest = xml.split(b"\n", 1)
-        href = self.links.url(urls.STYLESHEET).encode()
+        # Its pseudo-attributes are read as an element's attributes are: a bare "&" (a
+        # base_url path such as /r&d/) made browsers ignore the instruction.
+        href = html.escape(self.links.url(urls.STYLESHEET), quote=True).encode()
         return declaration + b'\n<?xml-stylesheet href="' + href + b'" type="text/xsl"?>\n' + rest
 
     def atom(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:

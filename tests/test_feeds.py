@@ -463,3 +463,22 @@ def test_a_clip_a_recording_and_a_passages_direction_reach_every_feed(make_site:
     # What feed readers built on feedparser show: the clip, and the passage's direction.
     shown = parse(out / "atom.xml").entries[0].content[0].value
     assert "<video" in shown and 'dir="rtl"' in shown
+
+
+def test_a_browser_reads_the_stylesheet_instruction_under_a_base_path_with_an_ampersand(make_site: MakeSite) -> None:
+    """Browsers read the xml-stylesheet instruction's pseudo-attributes as an element's
+    attributes are read: a bare "&" (base_url https://example.org/r&d/) made it unreadable,
+    and a feed opened in a browser showed as raw XML, not as the list of its entries."""
+    content = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i + 1}T08:00:00+00:00", id=f"urn:test:{i}") for i in range(2)}
+    site = make_site(content=content, config='base_url = "https://example.org/r&d/"\n')
+    assert build(site).ok
+    out = site / "output"
+    for name in ("atom.xml", "rss.xml"):
+        doc = etree.parse(str(out / name))
+        [instruction] = doc.xpath("/processing-instruction('xml-stylesheet')")
+        pseudo = dict(etree.fromstring(f"<i {instruction.text}/>").attrib)  # raises on a bare &
+        assert pseudo == {"href": "/r&d/static/feed.xsl", "type": "text/xsl"}
+        transform = etree.XSLT(etree.parse(str(out / pseudo["href"].removeprefix("/r&d/"))))
+        page = lxml_html.fromstring(str(transform(doc)))
+        assert page.xpath("//li/a/text()") == ["Story 1", "Story 0"], name
+        assert page.xpath("//li/a/@href") == ["https://example.org/r&d/2024/03/s1/", "https://example.org/r&d/2024/03/s0/"]
