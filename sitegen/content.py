@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
     import markdown
 
+    from . import markdown_ext
+
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 # Articles written by hand without an ``id`` get one named by their file name, which
 # survives title, slug and URL changes (renaming the file is the one thing that moves it).
@@ -104,15 +106,20 @@ class ContentReport:
     """The drafts' article ids -> their files."""
 
 
-def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
+def new_markdown(lower_headings: bool = True, findings: markdown_ext.Findings | None = None) -> markdown.Markdown:
     """Python-Markdown with our extensions, as pages show the text: its headings one level
     down (``#`` is an ``<h2>``), each with an id to link to (``#details``, or one written as
     ``## Details {#more}``). With ``lower_headings`` false: the headings as Markdown gives
     them, without ids, the HTML an article's hash is taken of (as it was before pages had
-    either, so that no article shows as updated for it)."""
+    either, so that no article shows as updated for it). Either way with sitegen's
+    additions (markdown_ext), which note what they find in a text in ``findings``."""
     # Imported here: a build whose changed articles are all plain text never needs it.
     import markdown
     from markdown.treeprocessors import Treeprocessor
+
+    from . import markdown_ext
+
+    additions = markdown_ext.Additions(findings if findings is not None else markdown_ext.Findings())
 
     class Subheadings(Treeprocessor):
         """The text's headings one level down (``#`` is an ``<h2>``): the page's headline is
@@ -141,9 +148,9 @@ def new_markdown(lower_headings: bool = True) -> markdown.Markdown:
                 kept.add(element.get("id") or "")
 
     if not lower_headings:
-        return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        return markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, additions], output_format="html")
     md = markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, "attr_list", "toc"], extension_configs={"toc": {"slugify": _heading_id}}, output_format="html"
+        extensions=[*MARKDOWN_EXTENSIONS, "attr_list", "toc", additions], extension_configs={"toc": {"slugify": _heading_id}}, output_format="html"
     )
     md.treeprocessors.register(Subheadings(md), "subheadings", 1)
     return md
@@ -167,31 +174,59 @@ _HEADING_RE = re.compile(r"<h[2-6][\s>]")
 """A heading new_markdown may have lowered (a text without one converts the same either way)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """A Markdown text as HTML, with what the conversion found wrong in it."""
+
+    sha: str
+    """SHA-256 of the Markdown text."""
+    html: str
+    unclosed: tuple[text.Unbalanced, ...] = ()
+    """Blocks of raw HTML that would have taken in the rest of the text, ended at their first
+    blank line (markdown_ext.end_open_blocks)."""
+
+    @property
+    def noted(self) -> bool:
+        """Whether there is something to warn of, which HTML looked up by ``sha`` would not say."""
+        return bool(self.unclosed)
+
+
 class Converter:
     """Markdown -> HTML, converting each distinct text only once."""
 
     def __init__(self, known: dict[str, bytes] | None = None) -> None:
         self.known: dict[str, bytes] = dict(known or {})
-        """SHA-256 of a Markdown text -> its HTML, UTF-8 (from the cache, and from this run)."""
+        """SHA-256 of a Markdown text -> its HTML, UTF-8 (from the cache, and from this run):
+        only of texts whose conversion found nothing to warn of."""
         self._md: dict[bool, markdown.Markdown] = {}
+        self.findings: markdown_ext.Findings | None = None
+        """What the last ``convert`` found wrong in its text (None until one needs Python-Markdown)."""
 
-    def __call__(self, body: str) -> tuple[str, str]:
-        """(SHA-256 of ``body``, its HTML)."""
+    def __call__(self, body: str) -> Converted:
         key = cache.digest(body)
         known = self.known.get(key)
         if known is not None:
-            return key, known.decode("utf-8")
+            return Converted(key, known.decode("utf-8"))
         html = self.convert(body)
-        self.known[key] = html.encode("utf-8")
-        return key, html
+        found = self.findings
+        converted = Converted(key, html, tuple(found.unclosed) if found else ())
+        if not converted.noted:
+            self.known[key] = html.encode("utf-8")
+        return converted
 
     def convert(self, body: str, lower_headings: bool = True) -> str:
+        if self.findings is not None:
+            self.findings.clear()
         html = plain_paragraphs(body)
         if html is not None:
             return html
         md = self._md.get(lower_headings)
         if md is None:
-            md = self._md[lower_headings] = new_markdown(lower_headings)
+            if self.findings is None:
+                from . import markdown_ext
+
+                self.findings = markdown_ext.Findings()
+            md = self._md[lower_headings] = new_markdown(lower_headings, self.findings)
         md.reset()
         try:
             with _time_limit(MARKDOWN_SECONDS):
@@ -739,7 +774,8 @@ def parse_article(
     article_id = _article_id(meta, path, fail)
     path_in_site = urls.article_path(config.permalink, slug, published)
     try:
-        body_sha, body_html = convert(body)
+        conversion = convert(body)
+        body_sha, body_html = conversion.sha, conversion.html
         # Hashed with its headings where Markdown puts them (# an <h1>) and without ids, as
         # articles were before pages had those: no news to a reader. (Text that used the
         # {#id} syntax before it was read showed it: the change is news, and hashes so.)
@@ -750,13 +786,20 @@ def parse_article(
         raise ContentError(path, "its Markdown is nested too deeply to convert") from e
     if text.nesting_depth(body_html) > text.MAX_DEPTH:
         raise ContentError(path, f"its HTML nests elements more than {text.MAX_DEPTH} deep, as deep as a browser builds; simplify it")
+    if conversion.noted:
+        # Its warnings are not in the HTML: never to be looked up as such (Converter), or a
+        # file of the same text would have none.
+        body_sha = "noted:" + body_sha
+    unbalanced = list(conversion.unclosed)
     if "<" in body:  # Markdown's own HTML is balanced; raw HTML, written by hand, may not be
-        balanced, unbalanced = text.balance_html(body_html)
+        balanced, mended = text.balance_html(body_html)
         if balanced != body_html:
             body_html = balanced
             # Not what the Markdown converts to: never to be looked up as such (Converter).
             body_sha = "balanced:" + body_sha
-            warnings += _unbalanced(path, document, unbalanced)
+            unbalanced += mended
+    if unbalanced:
+        warnings += _unbalanced(path, document, unbalanced)
     # What the summary reads: the text before the sanitiser takes out the classes that mark
     # footnotes (their marks were read as words: "a footnote1 and"). It takes out no words.
     readable = body_html
@@ -1005,12 +1048,17 @@ UNBALANCED_SAID = 3
 
 
 def _unbalanced(path: str, document: str, unbalanced: list[text.Unbalanced]) -> list[str]:
-    """A warning for each of the first few tags ``text.balance_html`` mended, at its line,
-    then one counting the rest."""
+    """A warning for each of the first few tags ``text.balance_html`` or the Markdown
+    (markdown_ext.end_open_blocks) mended, at its line, then one counting the rest."""
     warnings: list[str] = []
     for tag in unbalanced[:UNBALANCED_SAID]:
         where = f"{path}:{_line_of_text(document, tag.written, tag.nth)}"
-        if tag.written == "<!--":
+        if tag.how == "block":
+            said = (
+                f"is never closed, so all the text after it would be read as HTML, not Markdown: {tag.closes} added at the blank"
+                " line after it; write it where the element ends"
+            )
+        elif tag.written == "<!--":
             said = "starts a comment that is never closed, which would hide the rest of the page: closed at the end of the text; write --> where it ends"
         elif tag.closes:
             added = f"before {tag.where}" if tag.where else "at the end of the text"

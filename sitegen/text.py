@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Literal
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -422,9 +423,13 @@ _RAW_TEXT = ("script", "style", "iframe", "textarea", "title", "xmp", "noembed",
 _FOREIGN = frozenset(("svg", "math"))
 
 
+Mend = Literal["", "block"]
+
+
 @dataclass(frozen=True, slots=True)
 class Unbalanced:
-    """A tag ``balance_html`` mended: one left open, or an end tag that closed nothing."""
+    """A tag ``balance_html`` mended: one left open, or an end tag that closed nothing; or
+    one that opened a block of raw HTML nothing closed."""
 
     written: str
     """The tag as written (``<div class="note">``, ``</div>``, ``<!--``)."""
@@ -434,6 +439,10 @@ class Unbalanced:
     """The end tag added for it, or "" for a tag left out or shown as text."""
     where: str = ""
     """Where ``closes`` was added: "" for the end of the text, else the end tag it was added before."""
+    how: Mend = ""
+    """How it was mended, if not by ``closes`` added at ``where``: "block", it opens a block of
+    raw HTML that nothing closes, which Markdown would have read to the end of the text,
+    ``closes`` added at its first blank line (markdown_ext.end_open_blocks)."""
 
 
 class _Balancer(EditingParser):

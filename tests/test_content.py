@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -93,8 +94,12 @@ def test_each_text_is_converted_once() -> None:
     first = converter("Some *text*.")
     assert converter("Some *text*.") == first and len(calls) == 1
     # Known HTML (from the build cache) is used as it is.
-    cached = Converter({first[0]: b"<p>cached</p>"})
-    assert cached("Some *text*.") == (first[0], "<p>cached</p>")
+    cached = Converter({first.sha: b"<p>cached</p>"})
+    assert cached("Some *text*.") == content.Converted(first.sha, "<p>cached</p>")
+    # A text whose conversion has something to warn of is converted each time: HTML looked
+    # up would come without it (another file of the same text would have no warning).
+    noted = converter("<p>Never closed\n\nText.")
+    assert noted.unclosed and converter("<p>Never closed\n\nText.") == noted and len(calls) == 3
 
 
 def test_headings_have_ids_to_link_to(make_site: MakeSite) -> None:
@@ -874,3 +879,83 @@ def test_balanced_raw_html_is_published_as_written(make_site: MakeSite) -> None:
     report = build(site)
     assert report.warnings == []
     assert '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>' in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
+
+
+# Elements whose content a browser never shows as words.
+_HIDDEN = frozenset(("script", "style", "template", "iframe", "noscript", "noembed", "noframes", "object", "title", "textarea"))
+
+
+def _shown(element: Any) -> str:
+    """The words a browser shows of ``element``: not what a <script> or an <iframe> holds."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node.tag, str) and node.tag.lower() not in _HIDDEN:
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        parts.append(node.tail or "")
+
+    parts.append(element.text or "")
+    for child in element:
+        walk(child)
+    return " ".join("".join(parts).split())
+
+
+def _bodies(site: Path, path: str = "2024/05/a/") -> dict[str, Any]:
+    """The article's text as the page shows it and as each feed carries it (the only article
+    of ``site``), parsed: Atom and RSS as feedparser reads them, JSON Feed's content_html."""
+    out = site / "output"
+    page = lxml_html.fromstring((out / path / "index.html").read_bytes())
+    (body,) = page.xpath("//div[@class='body']")
+    found = {"page": body}
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((out / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        (entry,) = feed.entries
+        found[name] = lxml_html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    (item,) = json.loads((out / "feed.json").read_text())["items"]
+    found["feed.json"] = lxml_html.fragment_fromstring(item["content_html"], create_parent="div")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("opening", "said"),
+    [
+        ("<p>The minister resigned on Monday.", "<p>"),
+        ('<p class="dateline">LONDON —', '<p class="dateline">'),
+        ('<div class="factbox">\n<p>Three ministers have resigned this year.', '<div class="factbox">'),
+        ('<iframe src="https://www.youtube.com/embed/x" title="The interview">', '<iframe src="https://www.youtube.com/embed/x" title="The interview">'),
+        ('<script async src="https://platform.twitter.com/widgets.js" charset="utf-8">', '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8">'),
+    ],
+)
+def test_a_block_of_raw_html_left_open_takes_in_none_of_the_markdown_after_it(make_site: MakeSite, opening: str, said: str) -> None:
+    """Python-Markdown read a block of raw HTML that starts with a tag to the end tag closing
+    it: with none, to the end of the file. Everything after it was HTML, not Markdown: its
+    <https://...> link and <desk@...> address vanished as unknown tags, its heading and
+    emphasis showed as ## and *, and after an <iframe> or <script> every word was hidden (or
+    run as script). The block ends at its first blank line, with a warning naming its line."""
+    body = (
+        f"Lead paragraph.\n\n{opening}\n\n## Reaction\n\nRead *the letter* at <https://example.org/letter> or ask <desk@example.org>.\n\n"
+        "- First point\n- Second point\n\nLast words."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)}, config='base_url = "https://example.org/"\n')
+    report = build(site)
+    assert report.ok
+    a = site / "content" / "a.md"
+    assert [w for w in report.warnings if "is never closed" in w] == [
+        f"{a}:8: {said} is never closed, so all the text after it would be read as HTML, not Markdown:"
+        f" {''.join(f'</{name}>' for name in reversed(re.findall(r'<([a-z]+)', opening)))} added at the blank line after it; write it where the element ends"
+    ]
+    for where, body_html in _bodies(site).items():
+        shown = _shown(body_html)
+        for words in ("Lead paragraph.", re.sub("<[^>]*>", "", opening).strip(), "Reaction", "Read the letter at https://example.org/letter or ask desk@example.org.", "First point", "Second point", "Last words."):
+            assert words in shown, (where, shown)
+        # Read as Markdown: a heading, emphasis, links and a list, not their marks as text.
+        assert body_html.xpath(".//h2/text()|.//h3/text()") == ["Reaction"], where
+        assert body_html.xpath(".//em/text()") == ["the letter"], where
+        assert "https://example.org/letter" in body_html.xpath(".//a/@href"), where
+        assert body_html.xpath(".//li/text()") == ["First point", "Second point"], where
+        assert "*" not in shown and "##" not in shown, where
+        # Nothing written after the tag is run as script.
+        assert all("Reaction" not in (script.text or "") for script in body_html.iter("script")), where

@@ -1,0 +1,237 @@
+"""Python-Markdown as an article's text is read: what sitegen adds to it so that every word
+an author wrote reaches the page, and what it notes on the way for the build to warn of.
+
+Imported by ``content.new_markdown`` only when a text needs Python-Markdown (plain
+paragraphs never do), as Python-Markdown itself is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.extensions import Extension
+from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
+from markdown.preprocessors import Preprocessor
+from markdown.util import HtmlStash
+
+from .text import Unbalanced
+
+
+@dataclass
+class Findings:
+    """What converting one text found wrong in it. Filled while Python-Markdown runs (hence
+    not frozen); ``content.Converter`` clears it before each text and hands it on frozen."""
+
+    unclosed: list[Unbalanced] = field(default_factory=list)
+    """Blocks of raw HTML that would have taken in the rest of the text, each ended at its
+    first blank line (``end_open_blocks``)."""
+
+    def clear(self) -> None:
+        self.unclosed.clear()
+
+
+class Additions(Extension):
+    """What sitegen adds to Python-Markdown, noting what it finds in ``findings``."""
+
+    def __init__(self, findings: Findings) -> None:
+        super().__init__()
+        self.findings = findings
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After fenced code has been set aside (25: a <p> shown in a code block is code) and
+        # before Python-Markdown takes the blocks of raw HTML out of the text (20).
+        md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
+
+
+class _OpenBlocks(Preprocessor):
+    """Ends the blocks of raw HTML that nothing closes (``end_open_blocks``), noting them."""
+
+    def __init__(self, md: markdown.Markdown, findings: Findings) -> None:
+        super().__init__(md)
+        self.findings = findings
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" not in source:
+            return lines
+        ended, unclosed = end_open_blocks(self.md, source)
+        if not unclosed:
+            return lines
+        self.findings.unclosed += unclosed
+        return ended.split("\n")
+
+
+# An end tag as html.parser finds one: "</", maybe spaces, a name.
+_END_TAG_RE = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)")
+
+
+def end_open_blocks(md: markdown.Markdown, source: str) -> tuple[str, list[Unbalanced]]:
+    """``source`` (as Python-Markdown's preprocessors hand it on) with each block of raw HTML
+    that nothing closes ended at its first blank line, the end tags of what it leaves open
+    added there; and those blocks' first tags, in order.
+
+    Python-Markdown reads a block that starts with a tag (``<p>``, ``<div>``, an ``<iframe>``
+    or ``<script>`` embed) as HTML up to the end tag that closes it; a block with none runs
+    to the end of the text. All the Markdown after it then shows as written (``## Heading``,
+    ``*words*``, ``[^1]``), its ``<https://...>`` links vanish as unknown tags, and after an
+    ``<iframe>`` or ``<script>`` every word is hidden, or run as script. Ended at its first
+    blank line, as CommonMark ends any such block, the text after it is Markdown again. A
+    block that an end tag does close is left as Python-Markdown reads it, blank lines and all.
+    """
+    ends: dict[str, list[int]] = {}
+    for match in _END_TAG_RE.finditer(source):
+        ends.setdefault(match[1].lower(), []).append(match.start())
+    line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
+    # The extractor keeps raw HTML in the stash of the Markdown it is given: one of its own,
+    # so that reading ahead here leaves nothing in the conversion's.
+    kept = md.htmlStash
+    md.htmlStash = HtmlStash()
+    fixes: list[_End] = []
+    left_open: set[int] = set()
+    try:
+        start = 0
+        while True:
+            reader = _BlockReader(md, start, line_starts, ends, fixes, left_open)
+            try:
+                reader.feed(source[start:])
+                reader.close()
+            except _ReadAgain as again:
+                # Past the end tags added and the blank line, Python-Markdown starts afresh,
+                # as a new reader does.
+                start = again.at
+                continue
+            break
+    finally:
+        md.htmlStash = kept
+    if not fixes:
+        return source, []
+    parts: list[str] = []
+    done = 0
+    for fix in fixes:
+        parts += (source[done : fix.at], fix.closes)
+        done = fix.at
+    parts.append(source[done:])
+    unclosed: list[Unbalanced] = []
+    counted: dict[str, tuple[int, int]] = {}
+    """Start tag as written -> how many times it is in ``source`` before where it was last counted to."""
+    for fix in fixes:
+        done, nth = counted.get(fix.written, (0, 0))
+        nth += source.count(fix.written, done, fix.opened)
+        counted[fix.written] = (fix.opened, nth)
+        unclosed.append(Unbalanced(fix.written, nth, fix.closes, how="block"))
+    return "".join(parts), unclosed
+
+
+@dataclass(frozen=True, slots=True)
+class _End:
+    """A block of raw HTML nothing closes, ended at its first blank line."""
+
+    written: str
+    """Its first tag, as written."""
+    opened: int
+    """Where that tag is in the text."""
+    at: int
+    """Where its first blank line starts: where ``closes`` goes."""
+    closes: str
+    """The end tags of what it leaves open there."""
+
+
+class _ReadAgain(Exception):
+    """Raised by _BlockReader to have the text read again from ``at``, by a new reader."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(at)
+        self.at = at
+
+
+class _BlockReader(HTMLExtractor):
+    """Python-Markdown's own reader of raw HTML blocks, given ``source`` from ``start`` on,
+    which adds each block no end tag ahead can close to ``fixes``, and reads on as
+    Python-Markdown reads the text with that block ended."""
+
+    def __init__(
+        self, md: markdown.Markdown, start: int, line_starts: list[int], ends: dict[str, list[int]], fixes: list[_End], left_open: set[int]
+    ) -> None:
+        super().__init__(md)
+        self.start = start
+        self.line_starts = line_starts
+        """Where each line of ``source`` starts."""
+        self.first_line = bisect.bisect_right(line_starts, start) - 1
+        """The line of ``source`` the reading starts in (its line 1)."""
+        self.ends = ends
+        """Where each end tag of ``source`` is, by the name it closes."""
+        self.fixes = fixes
+        self.left_open = left_open
+        """Where the start tags are that a block read to the end of the text left open: what
+        no end tag after them closes, read again as the first tag of a block or not."""
+        self.opened: list[tuple[str, int]] = []
+        """The elements of the block open in ``self.stack``: their start tags as written, and where."""
+        self.blank: tuple[int, tuple[str, ...]] | None = None
+        """The block's first blank line, and the names open there."""
+
+    def _at(self) -> int:
+        """Where the reading is, in ``source``."""
+        line, column = self.getpos()
+        return self.start + column if line == 1 else self.line_starts[self.first_line + line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: Sequence[tuple[str, str]]) -> None:  # type: ignore[override]  # as HTMLExtractor's
+        at = self._at()
+        depth = len(self.stack)
+        super().handle_starttag(tag, attrs)
+        if self.inraw and len(self.stack) > depth:
+            if depth == 0:  # a new block
+                self.opened, self.blank = [], None
+            self.opened.append((self.get_starttag_text(), at))
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        del self.opened[len(self.stack) :]
+
+    def handle_data(self, data: str) -> None:
+        if self.inraw and self.stack and (blank := inner_blank_line_re.search(data)):
+            at = self._at() + blank.start()
+            if self.blank is None:
+                self.blank = (at, tuple(self.stack))
+            # Ended here, at its first blank line, if nothing can close it. (Found later, or
+            # inside a <script> whose text is not yet read for tags, it is read to the end of
+            # the text, to know all it leaves open, and then again from that blank line.)
+            if self.blank[0] == at and self.cdata_elem is None and self._never_closed(at):
+                super().handle_data(data[: blank.start()])
+                self._end()
+                # As Python-Markdown is after the end tag that ends a block, a blank line next.
+                self.inraw = self.intail = False
+                self.stack = []
+                self.opened, self.blank = [], None
+                data = data[blank.start() :]
+        super().handle_data(data)
+
+    def close(self) -> None:
+        super().close()
+        if self.inraw and self.stack and self.blank is not None:
+            # Ran to the end of the text: the end tags ahead closed something else.
+            self._end()
+            self.left_open.update(at for _, at in self.opened)
+            raise _ReadAgain(self.blank[0])
+
+    def _never_closed(self, at: int) -> bool:
+        """Whether no end tag after ``at`` can close the block: only one of the name of its
+        first tag can, and none can if that tag was left open to the end of the text when
+        read before (the end tags after it act on what is open above it as they did then).
+        Otherwise the block may run to the end of the text, and is read again from its first
+        blank line: "<p>a<p>b<p>c</p>", each <p> followed by a blank line, is read twice, not
+        once per <p> from it to the end."""
+        if self.opened[0][1] in self.left_open:
+            return True
+        ahead = self.ends.get(self.stack[0], [])
+        return bisect.bisect_right(ahead, at) == len(ahead)
+
+    def _end(self) -> None:
+        """Adds the block being read to ``fixes``, ended at its first blank line."""
+        assert self.blank is not None
+        at, names = self.blank
+        written, opened = self.opened[0]
+        self.fixes.append(_End(written, opened, at, "".join(f"</{name}>" for name in reversed(names))))
