@@ -184,11 +184,13 @@ class Converted:
     unclosed: tuple[text.Unbalanced, ...] = ()
     """Blocks of raw HTML that would have taken in the rest of the text, ended at their first
     blank line (markdown_ext.end_open_blocks)."""
+    missing_notes: tuple[str, ...] = ()
+    """Labels of footnote marks (``[^1]``) no note is given for: they show as written."""
 
     @property
     def noted(self) -> bool:
         """Whether there is something to warn of, which HTML looked up by ``sha`` would not say."""
-        return bool(self.unclosed)
+        return bool(self.unclosed or self.missing_notes)
 
 
 class Converter:
@@ -209,7 +211,7 @@ class Converter:
             return Converted(key, known.decode("utf-8"))
         html = self.convert(body)
         found = self.findings
-        converted = Converted(key, html, tuple(found.unclosed) if found else ())
+        converted = Converted(key, html, tuple(found.unclosed), tuple(found.missing_notes)) if found else Converted(key, html)
         if not converted.noted:
             self.known[key] = html.encode("utf-8")
         return converted
@@ -800,6 +802,8 @@ def parse_article(
             unbalanced += mended
     if unbalanced:
         warnings += _unbalanced(path, document, unbalanced)
+    if conversion.missing_notes:
+        warnings += _missing_notes(path, document, conversion.missing_notes)
     # What the summary reads: the text before the sanitiser takes out the classes that mark
     # footnotes (their marks were read as words: "a footnote1 and"). It takes out no words.
     readable = body_html
@@ -1070,6 +1074,20 @@ def _unbalanced(path: str, document: str, unbalanced: list[text.Unbalanced]) -> 
         warnings.append(f"{where}: {tag.written} {said}")
     if (more := len(unbalanced) - UNBALANCED_SAID) > 0:
         warnings.append(f"{path}:{_line_of_text(document, unbalanced[UNBALANCED_SAID].written, unbalanced[UNBALANCED_SAID].nth)}: and {more} more unbalanced tag{'s' if more > 1 else ''}, mended as these")
+    return warnings
+
+
+def _missing_notes(path: str, document: str, labels: tuple[str, ...]) -> list[str]:
+    """A warning for each of the first few footnote marks no note is given for, at the line
+    of its first use, then one counting the rest."""
+    warnings = [
+        f"{path}:{_line_of_text(document, f'[^{label}]')}: [^{label}] is a footnote mark with no note, so it shows as written:"
+        f" give the note on a line of its own after a blank line, [^{label}]: ..., or write \\[^{label}] for the text"
+        for label in labels[:UNBALANCED_SAID]
+    ]
+    if (more := len(labels) - UNBALANCED_SAID) > 0:
+        first = labels[UNBALANCED_SAID]
+        warnings.append(f"{path}:{_line_of_text(document, f'[^{first}]')}: and {more} more footnote mark{'s' if more > 1 else ''} with no note")
     return warnings
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.preprocessors import Preprocessor
 from markdown.util import HtmlStash
@@ -30,8 +32,12 @@ class Findings:
     """Blocks of raw HTML that would have taken in the rest of the text, each ended at its
     first blank line (``end_open_blocks``)."""
 
+    missing_notes: list[str] = field(default_factory=list)
+    """The labels of footnote marks (``[^1]``) that no note is given for, each once, in order."""
+
     def clear(self) -> None:
         self.unclosed.clear()
+        self.missing_notes.clear()
 
 
 class Additions(Extension):
@@ -45,6 +51,26 @@ class Additions(Extension):
         # After fenced code has been set aside (25: a <p> shown in a code block is code) and
         # before Python-Markdown takes the blocks of raw HTML out of the text (20).
         md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
+        marks = md.inlinePatterns["footnote"]
+        if isinstance(marks, FootnoteInlineProcessor):  # the footnotes extension, listed before this one
+            md.inlinePatterns.register(_NoteMarks(marks.pattern, marks.footnotes, self.findings), "footnote", 175)
+
+
+class _NoteMarks(FootnoteInlineProcessor):
+    """Footnote marks, as the footnotes extension makes them, noting each one that no note is
+    given for: it shows as written ("a claim[^1]"), and said nothing of it."""
+
+    def __init__(self, pattern: str, footnotes: FootnoteExtension, findings: Findings) -> None:
+        super().__init__(pattern, footnotes)
+        self.findings = findings
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:  # type: ignore[override]  # as InlineProcessor's
+        made = super().handleMatch(m, data)
+        label = m.group(1)
+        # "[^1](url)" and "[^1][ref]" are links, whose text is "^1".
+        if made[0] is None and data[m.end() : m.end() + 1] not in ("(", "[") and label not in self.findings.missing_notes:
+            self.findings.missing_notes.append(label)
+        return made
 
 
 class _OpenBlocks(Preprocessor):

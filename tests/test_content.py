@@ -959,3 +959,26 @@ def test_a_block_of_raw_html_left_open_takes_in_none_of_the_markdown_after_it(ma
         assert "*" not in shown and "##" not in shown, where
         # Nothing written after the tag is run as script.
         assert all("Reaction" not in (script.text or "") for script in body_html.iter("script")), where
+
+
+def test_a_footnote_mark_with_no_note_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
+    """``[^1]`` with no ``[^1]: ...`` line showed as written, "a claim[^1]", and the build
+    said nothing: the note was lost without a word."""
+    body = (
+        "A claim[^1] and a figure[^ons].\n\nThe claim again[^1], and one more[^2].\n\n[^ons]: Office for National Statistics.\n\n"
+        "Not marks: `[^x]` in code, \\[^y] escaped, and [^z](https://example.org/z) a link."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    report = build(site)
+    assert report.ok and report.articles == 1
+    a = site / "content" / "a.md"
+    said = "is a footnote mark with no note, so it shows as written: give the note on a line of its own after a blank line"
+    assert [w for w in report.warnings if "footnote" in w] == [
+        f"{a}:6: [^1] {said}, [^1]: ..., or write \\[^1] for the text",
+        f"{a}:8: [^2] {said}, [^2]: ..., or write \\[^2] for the text",
+    ]
+    (body_html,) = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes()).xpath("//div[@class='body']")
+    assert "A claim[^1] and a figure1." in _shown(body_html) and "Office for National Statistics." in _shown(body_html)
+    # Said again by a build that reads the file again, and not only by the first.
+    (site / "content" / "b.md").write_text(article_md("Same text", body=body, slug="b"))
+    assert [w for w in build(site).warnings if "footnote" in w and str(site / "content" / "b.md") in w]
