@@ -1062,6 +1062,15 @@ def _unbalanced(path: str, document: str, unbalanced: list[text.Unbalanced]) -> 
                 f"is never closed, so all the text after it would be read as HTML, not Markdown: {tag.closes} added at the blank"
                 " line after it; write it where the element ends"
             )
+        elif tag.how == "text" and tag.closes:
+            said = (
+                "is never closed, so all that comes after it would be hidden (or run as script): its tag is shown as text;"
+                f" write {tag.closes} where the element ends"
+            )
+        elif tag.how == "text":
+            said = "is closed by no end tag in HTML, so all that comes after it would show as plain text, the page's markup included: shown as text"
+        elif tag.how == "after":
+            said = f"is not closed by its '/' in HTML, so all that comes after it would be hidden (or run as script): {tag.closes} added after it"
         elif tag.written == "<!--":
             said = "starts a comment that is never closed, which would hide the rest of the page: closed at the end of the text; write --> where it ends"
         elif tag.closes:

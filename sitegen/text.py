@@ -419,11 +419,13 @@ def nesting_depth(markup: str) -> int:
 _END_OPTIONAL = frozenset(("p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "colgroup", "caption", "option", "optgroup", "rt", "rp"))
 # Elements whose content is text up to their end tag: one left open takes in the rest of the page.
 _RAW_TEXT = ("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "noscript")
+_RAW_TEXT_END_RES = {name: re.compile(rf"</\s*{name}(?![-.a-zA-Z0-9:_])", re.IGNORECASE) for name in _RAW_TEXT}
+"""An end tag that may close each of them (a little more than the parser takes for one)."""
 # Where "<x/>" closes what it opens, as in XML: inside inline SVG and MathML.
 _FOREIGN = frozenset(("svg", "math"))
 
 
-Mend = Literal["", "block"]
+Mend = Literal["", "block", "text", "after"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +444,11 @@ class Unbalanced:
     how: Mend = ""
     """How it was mended, if not by ``closes`` added at ``where``: "block", it opens a block of
     raw HTML that nothing closes, which Markdown would have read to the end of the text,
-    ``closes`` added at its first blank line (markdown_ext.end_open_blocks)."""
+    ``closes`` added at its first blank line (markdown_ext.end_open_blocks); "text", its
+    start tag shown as text: an element whose content is hidden or run (an ``<iframe>``, a
+    ``<script>``) that nothing closes, ``closes`` the end tag it lacks, or a ``<plaintext>``,
+    which no end tag closes (``closes`` ""); "after", ``closes`` added right after it: an
+    ``<iframe/>``, which HTML does not end at its "/"."""
 
 
 class _Balancer(EditingParser):
@@ -457,6 +463,10 @@ class _Balancer(EditingParser):
         """The elements open: name, start tag as written, its ``nth``."""
         self.problems: list[Unbalanced] = []
         self.seen: dict[str, int] = {}
+        self.unclosed_from: dict[str, int] = {}
+        """Name of a raw text element -> a place in ``markup`` from which no end tag closes one."""
+        self.as_text = False
+        """The start tag just read is shown as text: its content is not raw text either."""
 
     def _nth(self, written: str) -> int:
         nth = self.seen.get(written, 0)
@@ -467,15 +477,50 @@ class _Balancer(EditingParser):
         if tag in _VOID_TAGS:
             return
         written = self.get_starttag_text() or f"<{tag}>"
+        if tag == "plaintext" or (tag in _RAW_TEXT and not self._closed_ahead(tag)):
+            # Not closed: all after it would be its content, hidden (an <iframe>'s, a <style>'s),
+            # run (a <script>'s) or, after a <plaintext>, which no end tag ends, the page's own
+            # markup shown as text. Most likely words about the tag ("the <script> tag"): its
+            # start tag is shown as such, and what follows is read as it was written.
+            at = self.source_offset()
+            self.edits.append(Edit(at, at + 1, "&lt;"))
+            self.problems.append(Unbalanced(written, self._nth(written), f"</{tag}>" if tag != "plaintext" else "", how="text"))
+            self.as_text = tag in self.CDATA_CONTENT_ELEMENTS  # (the parser sets its mode next)
+            return
         ends = _ENDS_OPEN.get(tag)
         while ends and self.open and self.open[-1][0] in ends:
             self.open.pop()  # "<li>a<li>b": ended as HTML ends it
         self.open.append((tag, written, self._nth(written)))
 
+    def _closed_ahead(self, tag: str) -> bool:
+        """Whether an end tag after the one being read may close the raw text element ``tag``
+        (linear in all: a place found to have none after it is not searched from again)."""
+        at = self.source_offset()
+        if self.unclosed_from.get(tag, len(self.source) + 1) <= at:
+            return False
+        if _RAW_TEXT_END_RES[tag].search(self.source, at) is None:
+            self.unclosed_from[tag] = at
+            return False
+        return True
+
+    def set_cdata_mode(self, elem: str, **kwargs: bool) -> None:
+        if self.as_text:  # its start tag is text: what follows is not its content
+            self.as_text = False
+            return
+        super().set_cdata_mode(elem, **kwargs)
+
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _FOREIGN or any(name in _FOREIGN for name, _, _ in self.open):
             self._nth(self.get_starttag_text() or "")
             return  # <path/> in an SVG: closed
+        if tag in _RAW_TEXT and not self._closed_ahead(tag):
+            # "<iframe src=... />", empty as XML writes it: in HTML its "/" closes nothing, and
+            # it would take in all that follows. Ended where it was meant to end.
+            written = self.get_starttag_text() or f"<{tag}/>"
+            end = self.source_offset() + len(written)
+            self.edits.append(Edit(end, end, f"</{tag}>"))
+            self.problems.append(Unbalanced(written, self._nth(written), f"</{tag}>", how="after"))
+            return
         # In HTML the "/" closes nothing: "<div/>" opens a div, "<iframe/>" takes in what follows.
         self.handle_starttag(tag, attrs)
         if tag in self.CDATA_CONTENT_ELEMENTS:

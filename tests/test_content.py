@@ -982,3 +982,34 @@ def test_a_footnote_mark_with_no_note_is_a_warning_naming_its_line(make_site: Ma
     # Said again by a build that reads the file again, and not only by the first.
     (site / "content" / "b.md").write_text(article_md("Same text", body=body, slug="b"))
     assert [w for w in build(site).warnings if "footnote" in w and str(site / "content" / "b.md") in w]
+
+
+def test_a_script_style_or_iframe_tag_that_nothing_closes_is_shown_as_text(make_site: MakeSite) -> None:
+    """"The <script> tag" in a sentence opened a script that nothing closed: it was closed at
+    the end of the text, and every word after it was run as script, on the page and hidden in
+    every feed; an <iframe> or <style> hid them the same way. Its tag now shows as text, with
+    a warning naming its line."""
+    body = (
+        "Attackers hide code in a <script> tag, or styles in a <style> one.\n\n"
+        'Watch <iframe src="https://www.youtube.com/embed/x"> the interview.\n\n'
+        "The minister said nothing more."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)}, config='base_url = "https://example.org/"\n')
+    report = build(site)
+    assert report.ok
+    a = site / "content" / "a.md"
+    said = "is never closed, so all that comes after it would be hidden (or run as script): its tag is shown as text; write"
+    assert [w for w in report.warnings if "never closed" in w] == [
+        f"{a}:6: <script> {said} </script> where the element ends",
+        f"{a}:6: <style> {said} </style> where the element ends",
+        f'{a}:8: <iframe src="https://www.youtube.com/embed/x"> {said} </iframe> where the element ends',
+    ]
+    for where, body_html in _bodies(site).items():
+        shown = _shown(body_html)
+        for words in (
+            "Attackers hide code in a <script> tag, or styles in a <style> one.",
+            'Watch <iframe src="https://www.youtube.com/embed/x"> the interview.',
+            "The minister said nothing more.",
+        ):
+            assert words in shown, (where, shown)
+        assert body_html.xpath(".//script|.//style|.//iframe") == [], where

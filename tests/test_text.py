@@ -204,20 +204,31 @@ def test_has_text_and_has_words_answer_as_the_full_reading_does(markup: str) -> 
         ("<p>Some <b>bold.</p>\n<p>Next</p>", "<p>Some <b>bold.</b></p>\n<p>Next</p>"),
         ("<p>a</p></div></main><p>b</p>", "<p>a</p><p>b</p>"),
         ("<table><tr><td>cell\n\nAfter", "<table><tr><td>cell\n\nAfter</table>"),
-        ('<iframe src="x">\n<div>After', '<iframe src="x">\n<div>After</iframe>'),
-        ("<script>let a = '</div>';", "<script>let a = '</div>';</script>"),
+        ('<iframe src="x">\n<div>After', '&lt;iframe src="x">\n<div>After</div>'),
+        ("<script>let a = '</div>';", "&lt;script>let a = '';"),
+        ("<p>The tag <script> runs code.</p>\n<p>More.</p>", "<p>The tag &lt;script> runs code.</p>\n<p>More.</p>"),
+        ("<p>Use <style> and <STYLE>x</style> here.</p>", "<p>Use <style> and <STYLE>x</style> here.</p>"),
+        ("<p>A <style> then <style>y</p>", "<p>A &lt;style> then &lt;style>y</p>"),
+        ('<p>Watch <iframe src="v"/> it.</p><p>More.</p>', '<p>Watch <iframe src="v"/></iframe> it.</p><p>More.</p>'),
+        ("<p><plaintext>a</plaintext></p><p>b</p>", "<p>&lt;plaintext>a</p><p>b</p>"),
         ("<div>\n<!-- a note\n</div>", "<div>\n<!-- a note\n</div> --></div>"),
         ('<div>\n<span class="a\n', '<div>\n&lt;span class="a\n</div>'),
         ("<b><i>x</b></i>", "<b><i>x</i></b>"),
     ],
 )
 def test_html_left_open_is_closed_and_end_tags_closing_nothing_are_left_out(markup: str, balanced: str) -> None:
+    """An element whose content is hidden or run (an <iframe>, a <script>) that nothing closes
+    has its tag shown as text: closed at the end, it took in every word after it ("the
+    <script> tag" ran the rest of the article as script). A <plaintext> no end tag closes."""
     assert balance_html(markup)[0] == balanced
 
 
 @pytest.mark.parametrize(
     "markup",
-    ["<p>a</p>", "<ul><li>a<li>b</ul>", '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>', "<p>a<br>b</p>", "<p>x</p><!-- more --><p>y</p>", ""],
+    [
+        "<p>a</p>", "<ul><li>a<li>b</ul>", '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>', "<p>a<br>b</p>", "<p>x</p><!-- more --><p>y</p>", "",
+        '<iframe src="v"></iframe><p>a</p>', "<script>if (a < b) { x('</p>') }</script>", '<iframe src="v" />\n<p>b</p></iframe>',
+    ],
 )
 def test_balanced_html_is_left_as_it_is(markup: str) -> None:
     assert balance_html(markup) == (markup, [])
