@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.preprocessors import Preprocessor
@@ -51,9 +53,58 @@ class Additions(Extension):
         # After fenced code has been set aside (25: a <p> shown in a code block is code) and
         # before Python-Markdown takes the blocks of raw HTML out of the text (20).
         md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
+        md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
+        if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
+            md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
         marks = md.inlinePatterns["footnote"]
         if isinstance(marks, FootnoteInlineProcessor):  # the footnotes extension, listed before this one
             md.inlinePatterns.register(_NoteMarks(marks.pattern, marks.footnotes, self.findings), "footnote", 175)
+
+
+class _HashHeadings(HashHeaderProcessor):
+    """``#`` headings, whose closing ``#``s are taken off only after a space: "## Learning C#"
+    lost its last character ("Learning C"), as Python-Markdown takes off any ``#`` that
+    ends the line. A heading written with no space after its opening ``#``s ("##Title##")
+    has them taken off as before."""
+
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})(?P<space>[ \t])?"
+        # Python-Markdown's heading text, and a "#" that ends the line (C#), found last: the
+        # shortest text that ends the line in a closing sequence is taken first.
+        r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n])|#+(?=\n|$))*?)"
+        # After "## ", closing #s follow a space ("## Title ##"); after "##", any #s close.
+        r"(?(space)(?:(?<=[ \t])#+)?|#*)(?:\n|$)"
+    )
+
+
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+# The #s that close a heading before its attribute list ("## Title ## {#id}"): after a space,
+# or two or more ("##Title## {#id}"); a single one after a letter is the text's (C#).
+_CLOSING_RE = re.compile(r"(?:[ \t]+#+|##+)[ \t]*$")
+
+
+class _AttrLists(AttrListTreeprocessor):
+    """Python-Markdown's attribute lists, but that a heading keeps a "#" that ends its text
+    before one: "## Learning C# {#csharp}" lost it ("Learning C"), taken for a closing #."""
+
+    def run(self, doc: etree.Element) -> None:
+        for element in doc.iter():
+            if element.tag in _HEADINGS:
+                self._heading(element)
+        super().run(doc)  # the rest; the headings' lists are gone
+
+    def _heading(self, heading: etree.Element) -> None:
+        """``heading`` given the attribute list its text ends in, as Python-Markdown does it."""
+        last = heading[-1] if len(heading) else None
+        written = (last.tail if last is not None else heading.text) or ""
+        found = self.HEADER_RE.search(written)
+        if found is None or self.assign_attrs(heading, found.group(1), strict=True):
+            return  # none, or one Python-Markdown leaves as text
+        kept = _CLOSING_RE.sub("", written[: found.start()]).rstrip()
+        if last is not None:
+            last.tail = kept
+        else:
+            heading.text = kept
 
 
 class _NoteMarks(FootnoteInlineProcessor):

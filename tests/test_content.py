@@ -1013,3 +1013,15 @@ def test_a_script_style_or_iframe_tag_that_nothing_closes_is_shown_as_text(make_
         ):
             assert words in shown, (where, shown)
         assert body_html.xpath(".//script|.//style|.//iframe") == [], where
+
+
+def test_a_heading_keeps_a_hash_that_ends_its_text(make_site: MakeSite) -> None:
+    """Python-Markdown took any "#" ending a heading's line for a closing one: "## Learning C#"
+    read "Learning C", on the page and in every feed, and so did one before an id. Closing
+    #s come after a space ("## Results ##"), or close a heading opened without one."""
+    body = "## Learning C#\n\nText.\n\n## Why F# beats C# {#fsharp}\n\nMore.\n\n## Results ##\n\n##Scores##\n\nEnd."
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        headings = [(h.text_content(), h.get("id")) for h in body_html.xpath(".//h3")]
+        assert headings == [("Learning C#", "learning-c"), ("Why F# beats C#", "fsharp"), ("Results", "results"), ("Scores", "scores")], where
