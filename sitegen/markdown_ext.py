@@ -83,9 +83,24 @@ _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _CLOSING_RE = re.compile(r"(?:[ \t]+#+|##+)[ \t]*$")
 
 
+# An attribute list's items, as Python-Markdown's scanner reads them, but for bare words:
+# "#id", ".class", key=value, key="value" or key='value'.
+_ATTRIBUTE = r"""(?:[#.][^ =}\n]*|[^ =}\n]+=(?:"[^"\n]*"|'[^'\n]*'|[^ =}\n]+))"""
+_ATTRIBUTES = rf"\{{:?[ ]*({_ATTRIBUTE}(?:[ ]+{_ATTRIBUTE})*)[ ]*\}}"
+
+
 class _AttrLists(AttrListTreeprocessor):
-    """Python-Markdown's attribute lists, but that a heading keeps a "#" that ends its text
-    before one: "## Learning C# {#csharp}" lost it ("Learning C"), taken for a closing #."""
+    """Python-Markdown's attribute lists (``{#id}``, ``{.class}``, ``{key=value}``), but:
+
+    - words in braces are text: ``## Election night {live}`` and a cell's ``{est}`` vanished,
+      made attributes (``<h2 live>``) by a list of bare words, which the page never shows;
+    - a heading keeps a "#" that ends its text before one: "## Learning C# {#csharp}" lost
+      it ("Learning C"), taken for a closing #.
+    """
+
+    HEADER_RE = re.compile(rf"[ ]+{_ATTRIBUTES}[ ]*$")  # type: ignore[misc]  # Final in the stubs, a class attribute run() reads
+    BLOCK_RE = re.compile(rf"\n[ ]*{_ATTRIBUTES}[ ]*$")  # type: ignore[misc]
+    INLINE_RE = re.compile(rf"^{_ATTRIBUTES}")  # type: ignore[misc]
 
     def run(self, doc: etree.Element) -> None:
         for element in doc.iter():

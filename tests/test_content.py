@@ -1025,3 +1025,24 @@ def test_a_heading_keeps_a_hash_that_ends_its_text(make_site: MakeSite) -> None:
     for where, body_html in _bodies(site).items():
         headings = [(h.text_content(), h.get("id")) for h in body_html.xpath(".//h3")]
         assert headings == [("Learning C#", "learning-c"), ("Why F# beats C#", "fsharp"), ("Results", "results"), ("Scores", "scores")], where
+
+
+def test_words_in_braces_are_text_and_not_attributes(make_site: MakeSite) -> None:
+    """Attribute lists made bare words in braces attributes the page never shows: "## Election
+    night {live}" read "Election night" (an <h2 live>), a cell's "{est}" vanished. A list of
+    ids, classes and key=value pairs is still one."""
+    body = (
+        "## Election night {live}\n\n| Party | Seats {est} |\n|---|---|\n| Green | 12 |\n\n*Breaking*{update} news.\n\n"
+        "## Results {#results .big}\n\nA [link](https://example.org/){: rel=nofollow}."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        shown = _shown(body_html)
+        for words in ("Election night {live}", "Seats {est}", "Breaking{update} news."):
+            assert words in shown, (where, shown)
+        assert [h.text_content() for h in body_html.xpath(".//h3")] == ["Election night {live}", "Results"], where
+        assert body_html.xpath(".//*[@live or @est or @update]") == [], where
+    page = _bodies(site)["page"]
+    assert page.xpath(".//h3[@id='results']/@class") == ["big"]
+    assert page.xpath(".//a[@rel='nofollow']/text()") == ["link"]
