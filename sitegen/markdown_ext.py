@@ -8,6 +8,7 @@ paragraphs never do), as Python-Markdown itself is.
 from __future__ import annotations
 
 import bisect
+import html.entities
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
+from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import HtmlStash
 
@@ -54,6 +56,7 @@ class Additions(Extension):
         # before Python-Markdown takes the blocks of raw HTML out of the text (20).
         md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
+        md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
             md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
         marks = md.inlinePatterns["footnote"]
@@ -120,6 +123,19 @@ class _AttrLists(AttrListTreeprocessor):
             last.tail = kept
         else:
             heading.text = kept
+
+
+class _References(HtmlInlineProcessor):
+    """Character references (``&copy;``, ``&#169;``) passed on as written, as Python-Markdown
+    does, but for a name HTML does not know: "R&D; spending" went out holding "&D;", which a
+    browser shows as written but a feed reader need not (feedparser read "R&D spending") and
+    no HTML checker accepts. Its "&" is escaped: the same text, shown the same everywhere."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:  # type: ignore[override]  # as InlineProcessor's
+        written = m.group(1)
+        if not written.startswith("&#") and written[1:] not in html.entities.html5:
+            return self.md.htmlStash.store("&amp;" + written[1:]), m.start(0), m.end(0)
+        return super().handleMatch(m, data)
 
 
 class _NoteMarks(FootnoteInlineProcessor):

@@ -1046,3 +1046,14 @@ def test_words_in_braces_are_text_and_not_attributes(make_site: MakeSite) -> Non
     page = _bodies(site)["page"]
     assert page.xpath(".//h3[@id='results']/@class") == ["big"]
     assert page.xpath(".//a[@rel='nofollow']/text()") == ["link"]
+
+
+def test_an_ampersand_before_a_word_and_semicolon_is_text_in_every_feed(make_site: MakeSite) -> None:
+    """"R&D; spending" went out holding "&D;", a character reference HTML does not know: a
+    browser shows it as written, but feedparser read "R&D spending" and an HTML checker
+    refuses it. Its "&" is escaped; references HTML knows (&copy;, &#169;) are kept."""
+    body = "Spending on R&D; rose, AT&T; said (&copy; 2024, &#169; &amp; &eacute;t&eacute;)."
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        assert _shown(body_html) == "Spending on R&D; rose, AT&T; said (© 2024, © & été).", where
