@@ -1069,6 +1069,8 @@ def _unbalanced(path: str, document: str, unbalanced: list[text.Unbalanced]) -> 
             )
         elif tag.how == "text":
             said = "is closed by no end tag in HTML, so all that comes after it would show as plain text, the page's markup included: shown as text"
+        elif tag.how == "unknown":
+            said = "names no HTML element, so a browser would show nothing of it: shown as text; write &lt; for its < to show it so"
         elif tag.how == "after":
             said = f"is not closed by its '/' in HTML, so all that comes after it would be hidden (or run as script): {tag.closes} added after it"
         elif tag.written == "<!--":

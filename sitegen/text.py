@@ -423,9 +423,26 @@ _RAW_TEXT_END_RES = {name: re.compile(rf"</\s*{name}(?![-.a-zA-Z0-9:_])", re.IGN
 """An end tag that may close each of them (a little more than the parser takes for one)."""
 # Where "<x/>" closes what it opens, as in XML: inside inline SVG and MathML.
 _FOREIGN = frozenset(("svg", "math"))
+# The elements of HTML, those browsers still know from older HTML included (WHATWG's list and
+# its obsolete elements). Any other name (the text's "<name>", "<Password>") is no element: a
+# browser shows nothing of the tag. A custom element has a "-" in its name, a namespaced one
+# pasted from a word processor a ":" (<o:p>), and SVG and MathML have names of their own.
+_HTML_ELEMENTS = frozenset((
+    "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b", "base", "basefont", "bdi", "bdo",
+    "bgsound", "big", "blink", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
+    "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "embed",
+    "fieldset", "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+    "head", "header", "hgroup", "hr", "html", "i", "iframe", "image", "img", "input", "ins", "isindex", "kbd", "keygen",
+    "label", "legend", "li", "link", "listing", "main", "map", "mark", "marquee", "math", "menu", "menuitem", "meta", "meter",
+    "multicol", "nav", "nextid", "nobr", "noembed", "noframes", "noscript", "object", "ol", "optgroup", "option", "output",
+    "p", "param", "picture", "plaintext", "pre", "progress", "q", "rb", "rp", "rt", "rtc", "ruby", "s", "samp", "script",
+    "search", "section", "select", "selectedcontent", "slot", "small", "source", "spacer", "span", "strike", "strong",
+    "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time",
+    "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr", "xmp",
+))  # fmt: skip
 
 
-Mend = Literal["", "block", "text", "after"]
+Mend = Literal["", "block", "text", "after", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +465,8 @@ class Unbalanced:
     start tag shown as text: an element whose content is hidden or run (an ``<iframe>``, a
     ``<script>``) that nothing closes, ``closes`` the end tag it lacks, or a ``<plaintext>``,
     which no end tag closes (``closes`` ""); "after", ``closes`` added right after it: an
-    ``<iframe/>``, which HTML does not end at its "/"."""
+    ``<iframe/>``, which HTML does not end at its "/"; "unknown", shown as text: a tag of a
+    name no HTML element has (``<name>``), of which a browser shows nothing."""
 
 
 class _Balancer(EditingParser):
@@ -473,10 +491,20 @@ class _Balancer(EditingParser):
         self.seen[written] = nth + 1
         return nth
 
+    def _unknown(self, tag: str, written: str) -> bool:
+        """Whether the tag being read, ``written``, is of a name no element has ("the <name>
+        field", "<Password>"): then it is shown as text, and the problem noted."""
+        if tag in _HTML_ELEMENTS or "-" in tag or ":" in tag or any(name in _FOREIGN for name, _, _ in self.open):
+            return False
+        at = self.source_offset()
+        self.edits.append(Edit(at, at + 1, "&lt;"))
+        self.problems.append(Unbalanced(written, self._nth(written), "", how="unknown"))
+        return True
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID_TAGS:
-            return
         written = self.get_starttag_text() or f"<{tag}>"
+        if tag in _VOID_TAGS or self._unknown(tag, written):
+            return
         if tag == "plaintext" or (tag in _RAW_TEXT and not self._closed_ahead(tag)):
             # Not closed: all after it would be its content, hidden (an <iframe>'s, a <style>'s),
             # run (a <script>'s) or, after a <plaintext>, which no end tag ends, the page's own
@@ -513,6 +541,8 @@ class _Balancer(EditingParser):
         if tag in _FOREIGN or any(name in _FOREIGN for name, _, _ in self.open):
             self._nth(self.get_starttag_text() or "")
             return  # <path/> in an SVG: closed
+        if self._unknown(tag, self.get_starttag_text() or f"<{tag}/>"):
+            return
         if tag in _RAW_TEXT and not self._closed_ahead(tag):
             # "<iframe src=... />", empty as XML writes it: in HTML its "/" closes nothing, and
             # it would take in all that follows. Ended where it was meant to end.
@@ -530,6 +560,8 @@ class _Balancer(EditingParser):
         at = self.source_offset()
         end = self.source.find(">", at) + 1 or len(self.source)
         written = self.source[at:end]
+        if self._unknown(tag, written):
+            return
         nth = self._nth(written)
         names = [name for name, _, _ in self.open]
         if tag not in names:

@@ -1057,3 +1057,20 @@ def test_an_ampersand_before_a_word_and_semicolon_is_text_in_every_feed(make_sit
     assert build(site).ok
     for where, body_html in _bodies(site).items():
         assert _shown(body_html) == "Spending on R&D; rose, AT&T; said (© 2024, © & été).", where
+
+
+def test_a_tag_of_a_name_no_element_has_is_shown_as_text(make_site: MakeSite) -> None:
+    """"Type your <password>" or "the witness, <name withheld>, said" lost the words in angle
+    brackets: read as a tag no browser knows, which shows nothing. Shown as text, with a
+    warning naming the line (a misspelt <stong> is seen at once)."""
+    body = "Type your <password> twice.\n\nThe witness, <name withheld>, said so.\n\nPasted from Word<o:p></o:p>, and a <time-line>custom element</time-line>."
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    report = build(site)
+    assert report.ok
+    a = site / "content" / "a.md"
+    said = "names no HTML element, so a browser would show nothing of it: shown as text; write &lt; for its < to show it so"
+    assert [w for w in report.warnings if "HTML element" in w] == [f"{a}:6: <password> {said}", f"{a}:8: <name withheld> {said}"]
+    for where, body_html in _bodies(site).items():
+        shown = _shown(body_html)
+        for words in ("Type your <password> twice.", "The witness, <name withheld>, said so.", "Pasted from Word, and a custom element."):
+            assert words in shown, (where, shown)

@@ -211,6 +211,7 @@ def test_has_text_and_has_words_answer_as_the_full_reading_does(markup: str) -> 
         ("<p>A <style> then <style>y</p>", "<p>A &lt;style> then &lt;style>y</p>"),
         ('<p>Watch <iframe src="v"/> it.</p><p>More.</p>', '<p>Watch <iframe src="v"/></iframe> it.</p><p>More.</p>'),
         ("<p><plaintext>a</plaintext></p><p>b</p>", "<p>&lt;plaintext>a</p><p>b</p>"),
+        ("<p>Type <Password> and <name withheld>, then </password>.</p>", "<p>Type &lt;Password> and &lt;name withheld>, then &lt;/password>.</p>"),
         ("<div>\n<!-- a note\n</div>", "<div>\n<!-- a note\n</div> --></div>"),
         ('<div>\n<span class="a\n', '<div>\n&lt;span class="a\n</div>'),
         ("<b><i>x</b></i>", "<b><i>x</i></b>"),
@@ -228,6 +229,7 @@ def test_html_left_open_is_closed_and_end_tags_closing_nothing_are_left_out(mark
     [
         "<p>a</p>", "<ul><li>a<li>b</ul>", '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>', "<p>a<br>b</p>", "<p>x</p><!-- more --><p>y</p>", "",
         '<iframe src="v"></iframe><p>a</p>', "<script>if (a < b) { x('</p>') }</script>", '<iframe src="v" />\n<p>b</p></iframe>',
+        "<p><o:p></o:p><my-card>x</my-card><font color=red>r</font><marquee>m</marquee></p>", '<svg><foo/><linearGradient id="g"></linearGradient></svg>',
     ],
 )
 def test_balanced_html_is_left_as_it_is(markup: str) -> None:
