@@ -68,6 +68,18 @@ class Language:
         """A month for readers: ``October 2022``, ``Oktober 2022``, ``2022年10月``."""
         return dates.format_month(year, month, self.locale)
 
+    def list_glue(self, count: int) -> tuple[str, ...]:
+        """What goes around ``count`` items written as a list in a sentence (bylines): the
+        text before the first, between each two and after the last, as the CLDR writes
+        lists in the language. English: ``A, B and C``. Hebrew and Arabic join the last
+        with an "and" that takes no space after it (``A, B וC``), Japanese with no word at
+        all (``A、B、C``): a catalog's one word for "and" could say neither."""
+        if count <= 0:
+            return ("",)
+        if self.locale is None:
+            return ("", *[", "] * (count - 2), *([" and "] if count > 1 else []), "")
+        return _list_glue(self.locale, count)
+
     def plural_forms(self, singular: str, plural: str) -> dict[str, str]:
         """The translation of a message with a count in each of the language's CLDR plural
         categories (``one``, ``few``, ``many``, ``other``...), for a script to choose from
@@ -75,6 +87,18 @@ class Language:
         samples = _plural_samples(self.locale) if self.locale is not None else {"one": 1, "other": 2}
         # As templates' messages are, "%%" written as "%"; each %(name)s left for the script.
         return {category: self.translations.ngettext(singular, plural, n).replace("%%", "%") for category, n in samples.items()}
+
+
+@functools.cache
+def _list_glue(locale: Locale, count: int) -> tuple[str, ...]:
+    from babel.lists import format_list
+
+    # The list of ``count`` marks no language writes, cut at the marks.
+    marks = [f"\0{i}\0" for i in range(count)]
+    parts = re.split("\0[0-9]+\0", format_list(marks, locale=locale))
+    if len(parts) != count + 1:  # a pattern that drops or repeats an item: none does
+        raise ValueError(f"the CLDR's list pattern of {locale} does not give each item once")
+    return tuple(parts)
 
 
 def _plural_samples(locale: Locale) -> dict[str, int]:

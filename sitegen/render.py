@@ -234,6 +234,7 @@ class Renderer:
             publisher_logo=self._publisher_logo,
             text_direction=language.direction,
             plural_forms=language.plural_forms,
+            list_glue=language.list_glue,
         )
         self._closures: dict[str, str] = {}
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})

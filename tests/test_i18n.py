@@ -125,6 +125,53 @@ def test_a_month_begins_a_heading_or_list_item_with_a_capital_and_is_lower_case_
     assert [a.text for a in archive.iterfind(".//ul[@class='archive-months']//a")] == [alone, alone.replace("Octobre", "Septembre").replace("Octubre", "Septiembre")]
 
 
+@pytest.mark.parametrize(
+    ("language", "words", "one", "two"),
+    [
+        ("he", ("דילוג לתוכן", "ארכיון תגיות הרשמה", "פורסם 4 באוקטובר 2024", "מאת Anna Berg", "תגיות: Politik", "הכתבה הבאה Zweite Meldung"), "כתבה אחת", "2 כתבות"),
+        ("ar", ("انتقل إلى المحتوى", "الأرشيف الوسوم اشترك", "نُشر في 4 أكتوبر 2024", "بقلم Anna Berg", "الوسوم: Politik", "المقال التالي Zweite Meldung"), "مقال واحد", "مقالان"),
+    ],
+)
+def test_a_hebrew_or_arabic_site_shows_the_theme_in_its_language_with_its_plurals(
+    make_site: MakeSite, language: str, words: tuple[str, ...], one: str, two: str
+) -> None:
+    site = german_site(make_site, language)
+    (site / "content" / "c.md").write_text(article_md("Dritte", "2024-09-05T09:00:00+02:00"), encoding="utf-8")
+    report = build(site)
+    assert report.ok and not report.warnings, (report.errors, report.warnings)
+    out = site / "output"
+    page = text_of(out / "2024" / "10" / "a" / "index.html")
+    assert [word for word in words if word not in page] == []
+    assert "Published " not in page and "Skip to content" not in page
+    # Arabic has a form for two, Hebrew for one: the CLDR's rules pick them from the catalog.
+    archive = lxml_html.parse(str(out / "archive" / "index.html"))
+    counts = [" ".join(li.text_content().split()) for li in archive.iterfind(".//ul[@class='archive-months']/li")]
+    assert two in counts[0] and one in counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("language", "byline"),
+    [
+        ("en", "By Anna Berg, Ben Carr and Chris Dane"),
+        ("de", "Von Anna Berg, Ben Carr und Chris Dane"),
+        ("fr", "Par Anna Berg, Ben Carr et Chris Dane"),
+        ("he", "מאת Anna Berg, Ben Carr וChris Dane"),
+        ("ja", "By Anna Berg、Ben Carr、Chris Dane"),
+    ],
+)
+def test_a_byline_of_several_authors_is_written_as_the_language_writes_a_list(make_site: MakeSite, language: str, byline: str) -> None:
+    site = german_site(make_site, language)
+    (site / "content" / "c.md").write_text(article_md("Dritte", "2024-10-06T09:00:00+02:00", author="[Anna Berg, Ben Carr, Chris Dane]"), encoding="utf-8")
+    assert build(site).ok
+    page = lxml_html.parse(str(site / "output" / "2024" / "10" / "c" / "index.html"))
+    shown = page.find(".//p[@class='byline']")
+    assert " ".join(shown.text_content().split()) == byline
+    assert [a.text for a in shown.iterfind("a[@rel='author']")] == ["Anna Berg", "Ben Carr", "Chris Dane"]
+    # The home page's card says it the same way.
+    card = lxml_html.parse(str(site / "output" / "index.html")).find(".//p[@class='meta']")
+    assert " ".join(card.text_content().split()).startswith(byline + " · ")
+
+
 def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite) -> None:
     site = german_site(make_site, "pl")
     report = build(site)
@@ -512,7 +559,7 @@ def test_a_feed_opened_in_a_browser_reads_right_to_left_on_a_hebrew_site(make_si
     assert build(site).ok
     page = _feed_in_a_browser(site / "output", "atom.xml")
     assert (page.get("lang"), page.get("dir")) == ("he", "rtl")
-    assert "This is a web feed" in page.text_content()  # no Hebrew catalog yet: the theme's English
+    assert "העתיקו את כתובת הדף הזה לקורא הפידים שלכם" in page.text_content()
 
 
 def test_a_sites_own_static_feed_stylesheet_is_published_as_it_is(make_site: MakeSite) -> None:

@@ -381,7 +381,7 @@ def test_listing_cards_carry_image_byline_and_the_lead_is_not_lazy(tmp_path: Pat
     tagged = render(tmp_path, [article(0, image=IMAGE), article(1, image=IMAGE)], "tags/world/").xpath("//article/img")
     assert [img.get("loading") for img in tagged] == [None, "lazy"]
     assert cards[0].xpath("img/@srcset") == ["/images/harbour-480.jpg 480w, /images/harbour-800.jpg 800w, /images/harbour.jpg 1200w"]
-    assert cards[0].xpath("p[@class='meta']")[0].text_content().startswith("By Ada Quay, Bo Li · ")
+    assert cards[0].xpath("p[@class='meta']")[0].text_content().startswith("By Ada Quay and Bo Li · ")
 
 
 def test_json_ld_escapes_text_that_could_end_the_script(tmp_path: Path) -> None:
