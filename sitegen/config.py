@@ -157,6 +157,11 @@ class Config:
     """A search page (``search/``, linked from every page) and its index (``pagefind/``,
     made by Pagefind with every build): article titles and text, tags and authors as
     filters. Off: neither is built."""
+    sections: tuple[str, ...] = ()
+    """Tags shown as the site's sections in the masthead, in this order, before the archive
+    (``["World", "Politics", "Business"]``): a news site's front desk. Each links to its tag
+    page, and marks itself as the one a reader is in on its pages and its articles'. A name
+    no article has as a tag is left out until one does (a warning says so)."""
     site_base_url: str = ""
     """Not a setting (``NOT_SETTINGS``): sitegen.toml's ``base_url`` when a preview builds
     for another (``override``: --base-url, ``sitegen serve``). An alias written from the
@@ -257,6 +262,8 @@ def parse_config(text: str, path: Path) -> Config:
     defaults = Config()
     for key, value in values.items():
         expected = type(getattr(defaults, key))
+        if expected is tuple and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            raise fail(key, f"must be a list of names, such as [\"World\", \"Business\"], not {_toml(value)}")
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise fail(key, f"must be a whole number, not {_toml(value)}")
         if expected is str and not isinstance(value, str):
@@ -300,6 +307,8 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail("timezone", str(e)) from e
     if "permalink" in values:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
+    if "sections" in values:
+        values["sections"] = _check_sections(values["sections"], lambda m: fail("sections", m))
     return Config(**values, import_rules=ImportRules(**rules), authors=authors)
 
 
@@ -572,6 +581,41 @@ def _check_language(value: str, fail: Callable[[str], ConfigError]) -> None:
         f"{value!r} is not a BCP 47 language tag: write the language's two- or three-letter code,"
         " then a region if need be, joined by a hyphen ('en', 'en-GB', 'pt-BR')"
     )
+
+
+MAX_SECTIONS = 20
+"""The most sections a masthead lists: more is no longer a row of links a reader scans."""
+
+
+def _check_sections(names: list[str], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """The ``sections`` as tags are named (spacing aside), each once; ConfigError for an
+    empty name, two names of one tag address or too many."""
+    kept: dict[str, str] = {}
+    for written in names:
+        name = " ".join(written.split())
+        if not name:
+            raise fail("a section's name must not be empty")
+        slug = urls.slugify(name)
+        if slug in kept:
+            raise fail(f"{kept[slug]!r} and {name!r} are one tag ({urls.tag_path(slug)}): name it once")
+        kept[slug] = name
+    if len(kept) > MAX_SECTIONS:
+        raise fail(f"at most {MAX_SECTIONS} sections, not {len(kept)}: list the others on the tags page")
+    return tuple(kept.values())
+
+
+def section_warnings(config: Config, site_dir: Path, tags: Iterable[str], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+    """A warning, naming the line of ``sections``, for each section no article has as a tag
+    (``tags``: the slugs of those the site has): the masthead leaves it out until one does."""
+    have = set(tags)
+    missing = [name for name in config.sections if urls.slugify(name) not in have]
+    if not missing:
+        return []
+    place = setting_place(site_dir, "sections", read)
+    if len(missing) == 1:
+        return [f"{place}: sections: no article has the tag {missing[0]!r}: it is left out of the masthead until one does"]
+    names = ", ".join(repr(name) for name in missing)
+    return [f"{place}: sections: no article has the tags {names}: they are left out of the masthead until articles do"]
 
 
 def _check_permalink(value: str, fail: Any) -> str:

@@ -216,6 +216,10 @@ class Site:
     archive: tuple[ArchiveMonth, ...]
     authors: tuple[tuple[Author, tuple[Article, ...]], ...] = ()
     """Every byline, by slug, with its articles newest first."""
+    sections: tuple[Tag, ...] = ()
+    """The tags of ``config.sections`` that articles have, in that order, named as the
+    setting names them: the masthead's links (base.html). Apart from ``tags``, so that the
+    pages that show them change only when a section comes or goes."""
     feed_id: str = ""
     """The site feed's permanent id, from the ledger."""
     last_seq: int = 0

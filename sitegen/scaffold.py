@@ -53,6 +53,7 @@ SITE_TOML = """\
 # relative = false                        # relative links that work opened from disk (as --relative)
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # search = true                           # a search page and its index (Pagefind); false: neither
+# sections = []                           # tags shown as sections in the masthead: ["World", "Business"]
 
 # Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
 # of their own; a table describes one (its name is their page's slug: authors/jane-doe/).

@@ -94,6 +94,9 @@ def build_site(
             if (author.name, author.url, author.bio) < (known.name, known.url, known.bio):
                 author_map[author.slug] = (author, items)
     authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
+    # Named as the setting spells them: the masthead is the editor's words ("World" for the
+    # tag articles write "world").
+    sections = tuple(Tag(name, slug) for name, slug in ((name, urls.slugify(name)) for name in config.sections) if slug in tag_map)
 
     # By the month each article's date shows (in its own offset), newest month first. Not
     # grouped by runs of the order, which is by instant: a story dated 00:30+02:00 on June 1
@@ -103,7 +106,7 @@ def build_site(
         months.setdefault((article.published.year, article.published.month), []).append(article)
     archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
     return Site(
-        config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors,
+        config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, sections=sections,
         feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}), changed=dict(changed or {}),
     )
 

@@ -61,6 +61,11 @@ def test_values_are_read_and_normalised() -> None:
         ('[import]\nfoo = "x"\n', "import.foo: unknown key"),
         ("title = \n", "not valid TOML"),
         ("[authors]\nname = 'x'\n", "authors: must be tables, one per author"),
+        ('title = "x"\nsections = "World"\n', 'sitegen.toml:2: sections: must be a list of names, such as ["World", "Business"], not "World"'),
+        ("sections = [1, 2]\n", "sections: must be a list of names"),
+        ('sections = ["World", " "]\n', "sitegen.toml:1: sections: a section's name must not be empty"),
+        ('sections = ["World", "world"]\n', "sections: 'World' and 'world' are one tag (tags/world/): name it once"),
+        ("sections = [" + ", ".join(f'"s{i}"' for i in range(21)) + "]\n", "sections: at most 20 sections, not 21"),
         ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
         ("[authors.aux]\nname = 'x'\n", "sitegen.toml:1: authors.aux: 'aux' cannot be a slug: Windows keeps the name for a device"),
         ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind"),
@@ -103,6 +108,7 @@ def test_readme_settings_are_the_defaults_or_marked_as_examples_with_their_defau
     for line in top.splitlines():
         key, rest = line.split(" = ", 1)
         value = tomllib.loads(f"{key} = {rest.split('  #', 1)[0]}")[key]
+        value = tuple(value) if isinstance(value, list) else value  # a list setting is kept as a tuple
         comment = rest.split("  #", 1)[1].strip()
         if value == getattr(defaults, key):
             assert not comment.startswith("example"), key

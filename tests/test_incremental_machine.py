@@ -172,6 +172,9 @@ SETTINGS = (
     ("websub_hub", "http://pubsubhubbub.example.com/hub"),
     ("search", True),
     ("search", False),
+    ("sections", ()),
+    ("sections", ("Asia", "Politics", "Sport")),  # tags the articles have, and one none has
+    ("sections", ("two words", "Économie")),
     ("permalink", "{year}/{month}/{slug}/"),
     ("permalink", "{slug}/"),
     ("permalink", "posts/{year}/{slug}.html"),

@@ -474,3 +474,54 @@ def test_every_page_names_the_sites_icon(make_site: MakeSite) -> None:
         [href] = lxml_html.fromstring((out / name).read_text(encoding="utf-8")).xpath("//link[@rel='icon']/@href")
         assert re.fullmatch(r"/news/static/favicon\.[0-9a-f]+\.svg", href), href
         assert (out / href.removeprefix("/news/")).read_bytes().startswith(b"<svg")
+
+
+def masthead(page: Path) -> list[tuple[str, str, str | None]]:
+    nav = lxml_html.parse(str(page)).find(".//nav[@class='site-nav']")
+    return [(" ".join(a.text_content().split()), a.get("href"), a.get("aria-current")) for a in nav.iterfind("a")]
+
+
+def test_the_sections_lead_the_masthead_and_mark_the_one_a_reader_is_in(make_site: MakeSite) -> None:
+    content = {
+        "a.md": article_md("Quake", "2024-05-01T09:00:00+00:00", tags="[Science, world]"),
+        "b.md": article_md("Vote", "2024-05-02T09:00:00+00:00", tags="[Politics]"),
+        "c.md": article_md("Cat", "2024-05-03T09:00:00+00:00", tags="[Pets]"),
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/news/"\nsections = ["World", "Politics", "Business"]\n')
+    report = build(site)
+    # A section no article has is left out, and said so at its line.
+    assert report.ok and report.warnings == [f"{site / 'sitegen.toml'}:2: sections: no article has the tag 'Business': it is left out of the masthead until one does"]
+    out = site / "output"
+    # In the setting's order and spelling ("World" for the tag written "world"), before the site's own pages.
+    assert masthead(out / "index.html") == [
+        ("World", "/news/tags/world/", None),
+        ("Politics", "/news/tags/politics/", None),
+        ("Archive", "/news/archive/", None),
+        ("Tags", "/news/tags/", None),
+        ("Subscribe", "/news/subscribe/", None),
+        ("Search", "/news/search/", None),
+    ]
+    # An article is in the section of its first tag that is one; a section's page is the page.
+    assert [c for _, _, c in masthead(out / "2024" / "05" / "a" / "index.html")] == ["true", None, None, None, None, None]
+    assert [c for _, _, c in masthead(out / "tags" / "world" / "index.html")] == ["page", None, None, None, None, None]
+    # Any other tag's page, and an article of no section, are on the tags' side.
+    assert [c for _, _, c in masthead(out / "tags" / "pets" / "index.html")] == [None, None, None, "true", None, None]
+    assert [c for _, _, c in masthead(out / "2024" / "05" / "c" / "index.html")] == [None] * 6
+    for _, href, _ in masthead(out / "index.html"):
+        assert (out / href.removeprefix("/news/") / "index.html").is_file(), href
+
+
+def test_an_edit_re_renders_no_page_for_the_sections_and_a_new_section_tag_re_renders_them_all(make_site: MakeSite) -> None:
+    content = {f"{n}.md": article_md(f"Story {n}", f"2024-05-{n:02d}T09:00:00+00:00", tags="[World]") for n in range(1, 6)}
+    site = make_site(content=content, config='base_url = "https://example.org/"\nsections = ["World", "Business"]\n')
+    assert build(site).ok
+    (site / "content" / "3.md").write_text(article_md("Story 3", "2024-05-03T09:00:00+00:00", body="Edited.", tags="[World]"))
+    edited = build(site)
+    assert edited.ok and "2024/05/3/index.html" in edited.written.written
+    assert not {"2024/05/1/index.html", "2024/05/5/index.html", "archive/index.html"} & set(edited.written.written)
+    # Business gets its first article: every page's masthead gains it.
+    (site / "content" / "6.md").write_text(article_md("Deal", "2024-05-06T09:00:00+00:00", tags="[business]"))
+    grown = build(site)
+    assert grown.ok and not any("sections" in w for w in grown.warnings)
+    assert "2024/05/1/index.html" in grown.written.written
+    assert [name for name, _, _ in masthead(site / "output" / "2024" / "05" / "1" / "index.html")][:2] == ["World", "Business"]

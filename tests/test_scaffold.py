@@ -106,7 +106,7 @@ def test_the_commented_config_names_every_setting_with_its_default() -> None:
         line = next((x for x in SITE_TOML.splitlines() if x.startswith(f"# {f.name} = ")), None)
         assert line is not None, f.name
         value = tomllib.loads(line[2:].split("  #")[0])[f.name]
-        assert value == getattr(defaults, f.name), f.name
+        assert (tuple(value) if isinstance(value, list) else value) == getattr(defaults, f.name), f.name
     for f in dataclasses.fields(ImportRules):
         assert re.search(rf"^# {f.name} = ", SITE_TOML, re.MULTILINE), f.name
     # Every line uncommented, the file is a valid config that changes nothing.
