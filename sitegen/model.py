@@ -181,6 +181,15 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class Front:
+    """A section as the front page shows it, under the newest stories: its newest articles
+    that are not among those."""
+
+    section: Tag
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveMonth:
     year: int
     month: int

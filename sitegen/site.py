@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,7 +16,7 @@ import msgspec
 from . import search, urls
 from .config import Config
 from .errors import ContentError, SitegenError
-from .model import ArchiveMonth, Article, Author, MonthLink, Page, Pagination, Site, Tag
+from .model import ArchiveMonth, Article, Author, Front, MonthLink, Page, Pagination, Site, Tag
 from .text import without_markup
 
 
@@ -168,7 +169,10 @@ def plan_pages(site: Site) -> list[Page]:
     for pagination in paginate(site.articles, "", size):
         # base.html follows every other title with the site's name: "Page 2 – Harbour Gazette".
         title = site.config.title if pagination.number == 1 else f"Page {pagination.number}"
-        pages.append(Page("index.html", pagination.path, title, {"pagination": pagination, "tag": None}))
+        context: dict[str, object] = {"pagination": pagination, "tag": None}
+        if pagination.number == 1 and site.sections:
+            context["fronts"] = fronts(site, pagination.articles)
+        pages.append(Page("index.html", pagination.path, title, context))
     neighbours = _Neighbours(site)
     for index, article in enumerate(site.articles):
         pages.append(Page("article.html", article.path, article.title, neighbours.context(index)))
@@ -204,6 +208,23 @@ def plan_pages(site: Site) -> list[Page]:
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
     pages.append(Page("feed.xsl", urls.STYLESHEET, "Feed stylesheet", {}))
     return pages
+
+
+FRONT_SIZE = 4
+"""How many stories of each section the front page lists under its newest."""
+
+
+def fronts(site: Site, shown: Sequence[Article]) -> tuple[Front, ...]:
+    """The front page's sections: each with its newest FRONT_SIZE articles of those not
+    ``shown`` above them; a section with none left is not shown."""
+    seen = {article.id for article in shown}
+    by_slug = {tag.slug: articles for tag, articles in site.tags}
+    found = []
+    for section in site.sections:
+        newest = tuple(itertools.islice((a for a in by_slug.get(section.slug, ()) if a.id not in seen), FRONT_SIZE))
+        if newest:
+            found.append(Front(section, newest))
+    return tuple(found)
 
 
 SITEMAP_URLS = 50_000

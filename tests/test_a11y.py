@@ -65,7 +65,7 @@ class Local:
 
 SITES = {
     "en": Local(
-        'title = "The Harbour Times"\ndescription = "News from the harbour & the city <today>."\nauthor = "Newsdesk"\n',
+        'title = "The Harbour Times"\ndescription = "News from the harbour & the city <today>."\nauthor = "Newsdesk"\nsections = ["World", "Science", "Business"]\n',
         "Story {i:02d}: harbour works reach the next stage",
         "A first paragraph of ordinary news copy.\n\nA second one, a little longer than the first.",
         "'Crews finished the quay wall on Tuesday; the cranes arrive next month.'",
@@ -75,7 +75,7 @@ SITES = {
     # Long compound words in titles, tags and names, which no hyphen or space breaks.
     "de": Local(
         f'language = "de"\ntitle = "Die {COMPOUND}zeitung"\ndescription = "Nachrichten aus dem Hafen & der Stadt <heute>."\n'
-        'author = "Nachrichtenredaktionsleitungsstellvertretung"\n',
+        f'author = "Nachrichtenredaktionsleitungsstellvertretung"\nsections = ["Welt", "{COMPOUND}"]\n',
         "Meldung {i:02d}: " + COMPOUND + " und Hafenbauarbeiten erreichen die nächste Stufe",
         "Ein erster Absatz gewöhnlicher Nachrichten.\n\n> Ein Zitat der Rhein-Schifffahrtsgesellschaft.\n\n- eins\n- zwei",
         f"'Die Kaimauer ist fertig; die {COMPOUND} kommt nächsten Monat.'",
@@ -84,7 +84,7 @@ SITES = {
     ),
     # Right to left: the layout turns, and left-to-right text inside (WORD, HTMLISH) keeps its own direction.
     "he": Local(
-        'language = "he"\ntitle = "עיתון הנמל"\ndescription = "חדשות מהנמל & מהעיר <היום>."\nauthor = "Newsdesk"\n',
+        'language = "he"\ntitle = "עיתון הנמל"\ndescription = "חדשות מהנמל & מהעיר <היום>."\nauthor = "Newsdesk"\nsections = ["עולם", "מדע"]\n',
         "ידיעה {i:02d}: עבודות הנמל מגיעות לשלב הבא",
         "פסקה ראשונה של חדשות רגילות.\n\n> ציטוט של דובר הנמל.\n\n- אחד\n- שניים",
         "'הצוותים סיימו את קיר הרציף ביום שלישי; העגורנים יגיעו בחודש הבא.'",

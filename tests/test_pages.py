@@ -525,3 +525,25 @@ def test_an_edit_re_renders_no_page_for_the_sections_and_a_new_section_tag_re_re
     assert grown.ok and not any("sections" in w for w in grown.warnings)
     assert "2024/05/1/index.html" in grown.written.written
     assert [name for name, _, _ in masthead(site / "output" / "2024" / "05" / "1" / "index.html")][:2] == ["World", "Business"]
+
+
+def test_the_front_page_trails_each_section_with_its_newest_stories_not_already_on_it(make_site: MakeSite) -> None:
+    content = {f"w{n:02d}.md": article_md(f"World {n}", f"2024-05-{n:02d}T09:00:00+00:00", tags="[World]") for n in range(1, 13)}
+    content["p.md"] = article_md("Vote", "2024-04-01T09:00:00+00:00", tags="[Politics]")
+    content["s.md"] = article_md("Match", "2024-05-20T09:00:00+00:00", tags="[Sport]")
+    site = make_site(content=content, config='base_url = "https://example.org/"\npage_size = 5\nsections = ["World", "Politics", "Sport"]\n')
+    assert build(site).ok
+    out = site / "output"
+    front = lxml_html.parse(str(out / "index.html"))
+    shown = [a.text for a in front.iterfind(".//div[@class='cards front']//h2/a")]
+    assert shown == ["Match", "World 12", "World 11", "World 10", "World 9"]
+    sections = {s.findtext("h2/a"): [a.text for a in s.iterfind(".//li/a")] for s in front.iterfind(".//section[@class='front-section']")}
+    # Sport has no story the page does not show already: no section of it.
+    assert sections == {"World": ["World 8", "World 7", "World 6", "World 5"], "Politics": ["Vote"]}
+    for section in front.iterfind(".//section[@class='front-section']"):
+        assert section.get("aria-labelledby") == section.find("h2").get("id")
+        for link in section.iterfind(".//a"):
+            assert (out / link.get("href").lstrip("/") / "index.html").is_file(), link.get("href")
+    # Only the front page has them.
+    for page in ("page/2/index.html", "tags/world/index.html"):
+        assert lxml_html.parse(str(out / page)).find(".//div[@class='fronts']") is None, page
