@@ -28,10 +28,13 @@ server cannot start, ``PortInUseError`` when the port is taken.
   Events at ``/__sitegen/events``.
 - A build with errors prints them and shows them over every served page; a page that
   failed keeps its last good version.
+- An article held back for its date is put out when the clock reaches it: a build is due
+  then, though no file changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import html
 import http.server
@@ -58,6 +61,7 @@ import watchfiles
 
 from .build import build
 from .config import CONFIG_NAME
+from .dates import format_iso, parse_date, source_date_epoch
 from .errors import SitegenError, grouped, shown_message
 from .ledger import LEDGER_NAME
 from .output import TEMP_SUFFIX
@@ -184,6 +188,12 @@ class Server:
         self._held: tuple[int, str] = (0, "")
         """The articles dated in the future the last build held back, and when the next is
         due: said when either changes."""
+        self._due: dt.datetime | None = None
+        """When the first article the last build held back comes due: a build is due then,
+        though no file changed. None: none held back, or SOURCE_DATE_EPOCH stands for the
+        clock (a build's time then never moves on)."""
+        self._came_due = ""
+        """The due time the next build was woken for, for its line in the terminal."""
         self._builds_here = False
         self._overrides: Mapping[str, object] = {}
         self._output_dir: Path | None = None
@@ -269,7 +279,7 @@ class Server:
         # With a timeout: a wait without one is not interrupted by Ctrl-C everywhere.
         while not self._stopping.is_set():
             if self._builds_here:
-                if self._dirty.wait(0.5):
+                if self._work_due(0.5):
                     self._rebuild()
             else:
                 self._stopping.wait(0.5)
@@ -401,8 +411,22 @@ class Server:
 
     def _build_loop(self) -> None:
         while not self._stopping.is_set():
-            self._dirty.wait()
-            self._rebuild()
+            if self._work_due(0.5):
+                self._rebuild()
+
+    def _work_due(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a change; True when a build is due: a source
+        changed, or an article held back came due. (The terminal said when the next is due;
+        a server that went on showing the page as missing would be wrong from then on.)"""
+        if self._dirty.wait(timeout):
+            return True
+        due = self._due
+        if due is None or dt.datetime.now(dt.UTC) < due:
+            return False
+        self._due = None
+        self._came_due = format_iso(due)
+        self._dirty.set()
+        return True
 
     def _rebuild(self) -> None:
         """Build once for the changes seen (``_dirty``), unless stopping."""
@@ -430,6 +454,8 @@ class Server:
                 self._log(f"error: {e}")
                 self._announce((str(e),))
             return
+        self._due = _due_time(report.next_due)
+        came_due, self._came_due = self._came_due, ""
         errors = tuple(str(e) for e in report.errors)
         written = report.written
         # The files seen changing until now: what this build followed (one saved while it
@@ -454,7 +480,7 @@ class Server:
             self._log(f"warning: {warning}")
         for error in grouped([shown_message(e) for e in errors]):
             self._log(f"error: {error}")
-        after = f" ({_named(changed)} changed)" if changed else ""
+        after = f" ({_named(changed)} changed)" if changed else f" (an article dated {came_due} is due)" if came_due else ""
         self._log(
             f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
             f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."
@@ -692,6 +718,14 @@ def _content_type(path: Path) -> str:
     if encoding is not None:
         return _COMPRESSED_TYPES.get(encoding, "application/octet-stream")  # Brotli has no type of its own
     return guessed or "application/octet-stream"
+
+
+def _due_time(next_due: str) -> dt.datetime | None:
+    """When a build's first held-back article (``next_due``, RFC 3339) comes due by the
+    clock; None when there is none, or when SOURCE_DATE_EPOCH is the builds' time."""
+    if not next_due or source_date_epoch() is not None:
+        return None
+    return parse_date(next_due, dt.UTC)
 
 
 def _named(paths: tuple[str, ...]) -> str:

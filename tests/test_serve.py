@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import os
 import re
@@ -750,6 +751,22 @@ def test_serve_says_what_it_leaves_out(make_site: MakeSite, start: Start) -> Non
     shown: list[str] = []
     start(site, shown, drafts=True, future=True)
     assert not any(line.startswith(("Skipped", "Held back")) for line in shown), shown
+
+
+def test_serve_puts_out_a_held_back_article_when_its_time_comes(make_site: MakeSite, start: Start, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal said when the next article held back was due, and at that time nothing
+    happened: its page stayed missing, and no listing named it, until some file was saved."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    due = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(seconds=3)
+    path = f"/{due:%Y}/{due:%m}/soon/"
+    site = make_site(content={"a.md": article_md("A", slug="a"), "soon.md": article_md("Soon", slug="soon", date=due.isoformat())})
+    log: list[str] = []
+    server = start(site, log)
+    assert get(server.url, path).status == 404
+    wait_for(lambda: get(server.url, path).status == 200, "the article served once its time came, with no file saved")
+    titles = lxml_html.fromstring(get(server.url, "/").body).xpath("//main//h2/a/text()")
+    assert "Soon" in titles
+    assert f"Rebuilt (an article dated {due.isoformat()} is due)" in "\n".join(log), log
 
 
 def test_serve_refuses_a_base_url_that_is_no_address(make_site: MakeSite) -> None:
