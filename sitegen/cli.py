@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .build import BuildReport
 from .build import build as run_build
-from .config import Config, load_config, override
+from .config import Config, check_base_url, load_config, override
 from .dates import format_iso, now, source_date_epoch
 from .errors import grouped, shown_message, shown_path
 from .parallel import default_jobs
@@ -32,6 +32,17 @@ NO_WAIT_OPTION = click.option(
     is_flag=True,
     help="Fail at once if another build of this site is running, instead of waiting.",
 )
+
+
+def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--base-url`` checked as it is given, as sitegen.toml's base_url would be: a mistyped
+    one is a usage error naming the option (status 2), not a build's error of a "command line"."""
+    if value is not None:
+        try:
+            check_base_url(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+    return value
 
 
 def _plural(n: int, word: str) -> str:
@@ -92,7 +103,7 @@ def _dumb_terminal() -> bool:
     help=f"Worker processes for the per-article work.  [default: the CPU count, here {default_jobs()}]",
 )
 @click.option("--check", "run_check", is_flag=True, help="Lint the output afterwards, as `sitegen check` does.")
-@click.option("--base-url", "base_url", metavar="URL", default=None, help="Build for this address instead of sitegen.toml's base_url (a preview host).")
+@click.option("--base-url", "base_url", metavar="URL", default=None, callback=_checked_base_url, help="Build for this address instead of sitegen.toml's base_url (a preview host).")
 @click.option("--drafts", is_flag=True, help="Publish drafts too (a preview); otherwise `draft: true` keeps an article out.")
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too (a preview); otherwise they wait for their date.")
 @click.option("--relative", is_flag=True, help="Link pages by relative URLs, so that the output works opened from disk (a preview).")
@@ -167,7 +178,7 @@ def build(
     multiple=True,
     help="With --against: let the entry with this id (or address) leave the feeds and archives, for a takedown the site's files cannot show. Repeatable.",
 )
-@click.option("--base-url", "base_url", metavar="URL", default=None, help="The address the site was built for with `build --base-url`.")
+@click.option("--base-url", "base_url", metavar="URL", default=None, callback=_checked_base_url, help="The address the site was built for with `build --base-url`.")
 def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_removed: tuple[str, ...], base_url: str | None) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.

@@ -392,6 +392,12 @@ def _check_url(value: str, fail: Any) -> str:
     return value
 
 
+def check_base_url(value: str) -> str:
+    """``value`` checked and normalised as sitegen.toml's ``base_url`` is (for ``--base-url``);
+    raises ValueError saying what is wrong."""
+    return _check_base_url(value, ValueError)
+
+
 def _check_base_url(value: str, fail: Any) -> str:
     """``value`` as the prefix of every link: no userinfo, no doubled slashes in its path."""
     # Checked before urlsplit, which quietly drops tabs and newlines and strips spaces.

@@ -208,8 +208,20 @@ def test_base_url_flag_builds_for_a_preview_host(runner: CliRunner, make_site: M
     # Back to the configured address: the flag is not remembered, the build notices.
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     assert '<link rel="canonical" href="https://example.org/">' in (site / "output" / "index.html").read_text()
-    bad = runner.invoke(main, ["build", "--site", str(site), "--base-url", "not a url"])
-    assert bad.exit_code == 1 and "base_url" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_base_url_flag_that_is_no_address_is_a_usage_error(runner: CliRunner, make_site: MakeSite) -> None:
+    """`build --base-url notaurl` failed as a build does, with status 1 and a "command line:1:"
+    for a place, where `serve --base-url notaurl` is a usage error naming the option."""
+    site = make_site(content={"a.md": article_md("A", slug="a")})
+    for command in ("build", "check"):
+        bad = runner.invoke(main, [command, "--site", str(site), "--base-url", "notaurl"])
+        assert bad.exit_code == 2, (command, bad.output)
+        assert "Invalid value for '--base-url': must be an absolute http(s) URL such as 'https://example.org/', not 'notaurl'" in bad.output
+        assert "command line" not in bad.output and "Traceback" not in bad.output
+    assert not (site / "output").exists()  # nothing was built
+    spaced = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://example.org/my news/"])
+    assert spaced.exit_code == 2 and "must not contain whitespace" in spaced.output
 
 
 def test_drafts_flag_previews_drafts_without_publishing_them(runner: CliRunner, make_site: MakeSite) -> None:
