@@ -450,13 +450,39 @@ def theme_list(site_dir: Path) -> None:
         click.echo(f"{where:40} ({whose})")
 
 
+_SITE_MARKS = ("sitegen.toml", "seeds", "content")
+"""What a site folder holds at least one of."""
+_SITE_FOLDERS = frozenset({"seeds", "content", "templates", "output"})
+"""The folders of a site an editor works in, and runs a command from by mistake."""
+
+
 def _require_site(site_dir: Path) -> None:
     """A folder with no sitegen.toml, seeds/ or content/ is a typo, not an empty site: a
     build there would deploy an empty site."""
-    if not any((site_dir / name).exists() for name in ("sitegen.toml", "seeds", "content")):
-        raise click.ClickException(
-            f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/): check --site, or run `sitegen init {site_dir}` to make one"
-        )
+    if any((site_dir / name).exists() for name in _SITE_MARKS):
+        return
+    where = f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/)"
+    enclosing = _enclosing_site(site_dir)
+    if enclosing is not None:
+        # Run from content/ (where the articles are), the hint to `sitegen init` here would
+        # make a site inside the site, its articles in content/content/.
+        raise click.ClickException(f"{where}, but lies inside the site {enclosing}: run sitegen from there, or add --site {os.path.relpath(enclosing)}")
+    raise click.ClickException(f"{where}: check --site, or run `sitegen init {site_dir}` to make one")
+
+
+def _enclosing_site(folder: Path) -> Path | None:
+    """The site ``folder`` lies in: the nearest folder above it with a sitegen.toml, or its
+    parent when ``folder`` is one of a site's own folders (``content/``, ``templates/``)."""
+    try:
+        folder = folder.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for above in folder.parents:
+        if (above / "sitegen.toml").is_file():
+            return above
+    if folder.name in _SITE_FOLDERS and any((folder.parent / name).exists() for name in _SITE_MARKS):
+        return folder.parent
+    return None
 
 
 def _overrides(base_url: str | None, drafts: bool, future: bool, relative: bool = False) -> dict[str, object]:

@@ -197,6 +197,23 @@ def test_a_folder_that_is_no_site_is_an_error_not_an_empty_site(runner: CliRunne
     assert not typo.exists()  # nothing made there: no output/, no cache
 
 
+def test_a_command_run_inside_a_site_names_the_site_not_sitegen_init(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from content/, where an editor works, a build said to `sitegen init .` there: a
+    site inside the site, its articles in content/content/."""
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "content" / "2024").mkdir()
+    for folder, up, toml in ((site / "content", "..", ""), (site / "content" / "2024", "../..", 'title = "News"\n')):
+        if toml:  # a folder deeper down: found by the site's sitegen.toml
+            (site / "sitegen.toml").write_text(toml, encoding="utf-8")
+        monkeypatch.chdir(folder)
+        for command in (["build"], ["new", "A title"], ["publish", "a.md"]):
+            result = runner.invoke(main, command)
+            assert result.exit_code == 1, (command, result.output)
+            assert f"lies inside the site {site.resolve()}: run sitegen from there, or add --site {up}" in result.output, result.output
+            assert "sitegen init" not in result.output
+    assert sorted(p.name for p in (site / "content").rglob("*")) == ["2024", "a.md"]  # nothing made
+
+
 def test_base_url_flag_builds_for_a_preview_host(runner: CliRunner, make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", slug="a")}, config='base_url = "https://example.org/"\n')
     result = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://preview.example.net/pr-7/"])
