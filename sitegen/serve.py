@@ -462,8 +462,11 @@ class Server:
         # ran may wait for the next, which then finds nothing to do and says nothing).
         with self._changes_lock:
             # Not a file made and gone again meanwhile: the temp file an editor (sed -i, an
-            # IDE) writes and renames over the one it saves is no change of the site's.
-            changed = tuple(sorted(name for name, made in self._changes.items() if not made or os.path.lexists(self.site_dir / name)))
+            # IDE) writes and renames over the one it saves is no change of the site's. One
+            # that was there and is gone was deleted (or moved): said so, not "changed".
+            there = {name: os.path.lexists(self.site_dir / name) for name in self._changes}
+            changed = tuple(sorted(name for name in self._changes if there[name]))
+            removed = tuple(sorted(name for name, made in self._changes.items() if not made and not there[name]))
             self._changes.clear()
         # An article saved as a draft, or dated ahead, changes no page: said all the same,
         # or the writer looks in vain for it with nothing in the terminal saying why.
@@ -480,7 +483,9 @@ class Server:
             self._log(f"warning: {warning}")
         for error in grouped([shown_message(e) for e in errors]):
             self._log(f"error: {error}")
-        after = f" ({_named(changed)} changed)" if changed else f" (an article dated {came_due} is due)" if came_due else ""
+        said = [f"{_named(changed)} changed"] if changed else []
+        said += [f"{_named(removed)} removed"] if removed else []
+        after = f" ({', '.join(said)})" if said else f" (an article dated {came_due} is due)" if came_due else ""
         self._log(
             f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
             f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."

@@ -217,6 +217,22 @@ def test_an_editors_temp_file_is_not_announced_as_a_change(make_site: MakeSite, 
     assert rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
 
 
+def test_a_deleted_file_is_said_to_be_removed_not_changed(make_site: MakeSite, start: Start) -> None:
+    """The log said "Rebuilt (content/b.md changed)" of an article the writer had deleted."""
+    site = make_site(content={"a.md": article_md("A", slug="a"), "b.md": article_md("B", slug="b"), "c.md": article_md("C", slug="c")})
+    log: list[str] = []
+    server = start(site, log)
+    (site / "content" / "b.md").unlink()
+    wait_for(lambda: get(server.url, "/2024/05/b/").status == 404, "the deleted article gone")
+    wait_for(lambda: any(line.startswith("Rebuilt") for line in log), "the rebuild logged")
+    assert next(line for line in log if line.startswith("Rebuilt")).startswith("Rebuilt (content/b.md removed) in "), log
+    # Moved: the new name is a change, the old one gone.
+    os.rename(site / "content" / "c.md", site / "content" / "c2.md")
+    wait_for(lambda: any(line.startswith("Rebuilt") and "c2.md" in line for line in log), "the move logged")
+    assert any(line.startswith("Rebuilt (content/c2.md changed, content/c.md removed) in ") for line in log), log
+    assert get(server.url, "/2024/05/c/").status == 200
+
+
 def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative to the working folder, as `sitegen build` prints them, not absolute."""
     site = make_site(content={"a.md": article_md("A", titel="'Typo'")})
