@@ -29,6 +29,7 @@ description = "News from the harbour, the city and beyond."
 author = "Harbour Times staff"
 language = "en"
 timezone = "Europe/London"
+sections = ["Politics", "Business", "Harbour", "Science"]
 
 [authors.mara-quinn]
 name = "Mara Quinn"

@@ -478,7 +478,7 @@ def test_every_page_names_the_sites_icon(make_site: MakeSite) -> None:
 
 def masthead(page: Path) -> list[tuple[str, str, str | None]]:
     nav = lxml_html.parse(str(page)).find(".//nav[@class='site-nav']")
-    return [(" ".join(a.text_content().split()), a.get("href"), a.get("aria-current")) for a in nav.iterfind("a")]
+    return [(" ".join(a.text_content().split()), a.get("href"), a.get("aria-current")) for a in nav.iterfind(".//a")]
 
 
 def test_the_sections_lead_the_masthead_and_mark_the_one_a_reader_is_in(make_site: MakeSite) -> None:
