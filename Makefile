@@ -12,6 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BROWSER_STAMP := $(VENV)/.installed-browser
 JAVA_STAMP := $(VENV)/.installed-java
 NGINX_STAMP := $(VENV)/.installed-nginx
+NEWSBOAT_STAMP := $(VENV)/.installed-newsboat
 # axe-core for the accessibility test (tests/test_a11y.py), from npm into the venv.
 AXE_VERSION := 4.10.3
 AXE_STAMP := $(VENV)/axe/.installed-$(AXE_VERSION)
@@ -25,7 +26,7 @@ BENCH_ARGS  ?=
 build: $(STAMP)
 	$(BIN)/sitegen build
 
-test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP) $(NGINX_STAMP)
+test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP) $(NGINX_STAMP) $(NEWSBOAT_STAMP)
 	$(BIN)/python -m pytest
 
 # 1280x900 and 390x844 screenshots of a demo site in headless Chromium (tests/screenshots.py).
@@ -102,6 +103,14 @@ $(NGINX_STAMP): | $(BIN)/python
 	@{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1; } || \
 	  echo "make test: no brotli module for nginx; the nginx test checks gzip only"
+	touch $@
+
+# newsboat, a feed reader that shows RSS titles as text, for tests/test_feed_readers.py.
+$(NEWSBOAT_STAMP): | $(BIN)/python
+	@command -v newsboat >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat >/dev/null; } || \
+	  echo "make test: newsboat could not be installed; the newsboat test will be skipped"
 	touch $@
 
 # A pinned axe-core, installed once: the accessibility test never downloads anything.

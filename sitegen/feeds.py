@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import html
+import html.entities
 import re
 import uuid
 from collections import OrderedDict
@@ -149,9 +150,60 @@ def _shown_as_text(value: str, rss: bool) -> str:
     """Plain text for an element a reader may render: RSS readers take every
     ``<description>`` (the channel's and the items') for HTML, so there the text is escaped
     as HTML too, and "<img ...>" in a tag name or summary shows as text. Atom's subtitle
-    and summary are type="text", JSON Feed's description and summary plain strings; titles
-    are plain text in all three, as the RSS 2.0 spec has them."""
+    and summary are type="text", JSON Feed's description and summary plain strings. Titles:
+    ``_title``."""
     return _clean(html.escape(value, quote=False) if rss else value)
+
+
+def _title(value: str, rss: bool) -> str:
+    """A title (the feed's, an entry's) such that readers show it as written.
+
+    Atom's are type="text" and JSON Feed's plain strings: the text as it is. RSS 2.0 says
+    nothing of a ``<title>``'s kind, and readers part ways: newsboat shows it as text;
+    feedparser (which Python readers and services build on) and SimplePie (FreshRSS,
+    WordPress) take it for HTML when it looks like HTML, else for text; Miniflux decodes its
+    character references. A title that does not look like HTML to them (``_guessed_html``:
+    "Why <script> tags matter", "AT&T & <Verizon>") goes out as text, and every one of
+    them shows it as written. One that does ("Use <b> and </b>", "Tom &amp; Jerry")
+    cannot be right everywhere: sent as text, the readers that guess drop its tags and
+    decode its "&amp;"; escaped as HTML, those that show text show "&lt;b&gt;". It goes
+    out escaped as HTML, which the readers that guess or decode show as written: they are
+    most readers, and feeds that escape titles so (WordPress's) are what they are made for.
+    Authors' names and categories need no such care: feedparser and newsboat both hand
+    them on as text."""
+    value = _clean(value)
+    return html.escape(value, quote=False) if rss and _guessed_html(value) else value
+
+
+# The elements feedparser's sanitizer keeps (feedparser.sanitizer._HTMLSanitizer
+# .acceptable_elements; a test checks the two agree): text naming any other it takes for text.
+_GUESSED_ELEMENTS = frozenset((
+    "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big", "blockquote", "br", "button",
+    "canvas", "caption", "center", "cite", "code", "col", "colgroup", "command", "datagrid", "datalist", "dd", "del",
+    "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "event-source", "fieldset", "figcaption", "figure", "font",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd", "keygen",
+    "label", "legend", "li", "m", "map", "menu", "meter", "multicol", "nav", "nextid", "noscript", "ol", "optgroup",
+    "option", "output", "p", "pre", "progress", "q", "s", "samp", "section", "select", "small", "sound", "source", "spacer",
+    "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time", "tr",
+    "tt", "u", "ul", "var", "video",
+))  # fmt: skip
+_END_TAG_RE = re.compile(r"</\w+>")
+_REFERENCE_RE = re.compile(r"&#?\w+;")
+_TAG_NAME_RE = re.compile(r"</?(\w+)")
+_ENTITY_NAME_RE = re.compile(r"&(\w+);")
+
+
+def _guessed_html(value: str) -> bool:
+    """Whether a reader that guesses an RSS title's kind takes ``value`` for HTML: when it
+    has an end tag or a character reference, and names only elements a sanitizer keeps and
+    entities HTML 4 has (feedparser's guess). SimplePie's guess is wider (any "&" before a
+    letter, any end tag): a title only it takes for HTML goes out as text all the same, as
+    newsboat and feedparser then both show it as written."""
+    if not (_END_TAG_RE.search(value) or _REFERENCE_RE.search(value)):
+        return False
+    if any(name.lower() not in _GUESSED_ELEMENTS for name in _TAG_NAME_RE.findall(value)):
+        return False
+    return all(name in html.entities.entitydefs for name in _ENTITY_NAME_RE.findall(value))
 
 
 class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
@@ -240,7 +292,7 @@ class FeedWriter:
         if any(article.image for article in entries):  # a feed with no image stays as it was
             fg.load_extension("media", atom=True, rss=True)
         fg.id(feed.id or links.absolute(feed.prefix))  # never the home page's: a dormant feed links there
-        fg.title(_clean(feed.title))
+        fg.title(_title(feed.title, rss))
         fg.subtitle(_shown_as_text(config.description or feed.title, rss))
         fg.language(config.language)
         fg.generator("sitegen", version=__version__)
@@ -265,7 +317,7 @@ class FeedWriter:
         for article in entries:
             fe = fg.add_entry(order="append")
             fe.id(article.id)  # also the RSS guid, with isPermaLink="false"
-            fe.title(_clean(article.title))
+            fe.title(_title(article.title, rss))
             fe.link(href=links.absolute(article.path), rel="alternate", type="text/html")
             fe.published(article.published)
             fe.updated(article.updated)

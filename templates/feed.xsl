@@ -5,7 +5,10 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:atom="http://www.w3.org/2005/Atom">
   <xsl:output method="html" encoding="UTF-8" indent="yes"/>
   <xsl:template match="/">
-    <xsl:variable name="title" select="atom:feed/atom:title | rss/channel/title"/>
+    <xsl:variable name="title">
+      <xsl:value-of select="atom:feed/atom:title"/>
+      <xsl:call-template name="rss-title"><xsl:with-param name="text" select="rss/channel/title"/></xsl:call-template>
+    </xsl:variable>
     {% set feed_title %}<xsl:value-of select="$title"/>{% endset %}
     {% set feed_name %}<strong dir="auto">{{ feed_title }}</strong>{% endset %}
     <html lang="{{ config.language }}"{% if text_direction == "rtl" %} dir="rtl"{% endif %}>
@@ -28,11 +31,33 @@
               <time dir="ltr"><xsl:value-of select="substring(atom:published, 1, 10)"/></time></li>
           </xsl:for-each>
           <xsl:for-each select="rss/channel/item">
-            <li><a href="{link}" dir="auto"><xsl:value-of select="title"/></a><br/>
+            <li><a href="{link}" dir="auto"><xsl:call-template name="rss-title"><xsl:with-param name="text" select="title"/></xsl:call-template></a><br/>
               <time dir="ltr"><xsl:value-of select="pubDate"/></time></li>
           </xsl:for-each>
         </ul>
       </body>
     </html>
+  </xsl:template>
+  {# An RSS title that readers would take for HTML is sent escaped as HTML (feeds._title):
+     here it is shown as written. One sent as text is left as it is, unless it holds an
+     "&lt;", "&gt;" or "&amp;" as written and readers take it for text all the same (it
+     names an element their sanitizers drop too): the one kind shown wrong here. #}
+  <xsl:template name="rss-title">
+    <xsl:param name="text"/>
+    <xsl:variable name="lt"><xsl:call-template name="replace"><xsl:with-param name="text" select="$text"/><xsl:with-param name="from" select="'&amp;lt;'"/><xsl:with-param name="to" select="'&lt;'"/></xsl:call-template></xsl:variable>
+    <xsl:variable name="gt"><xsl:call-template name="replace"><xsl:with-param name="text" select="$lt"/><xsl:with-param name="from" select="'&amp;gt;'"/><xsl:with-param name="to" select="'&gt;'"/></xsl:call-template></xsl:variable>
+    <xsl:call-template name="replace"><xsl:with-param name="text" select="$gt"/><xsl:with-param name="from" select="'&amp;amp;'"/><xsl:with-param name="to" select="'&amp;'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template name="replace">
+    <xsl:param name="text"/>
+    <xsl:param name="from"/>
+    <xsl:param name="to"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, $from)">
+        <xsl:value-of select="concat(substring-before($text, $from), $to)"/>
+        <xsl:call-template name="replace"><xsl:with-param name="text" select="substring-after($text, $from)"/><xsl:with-param name="from" select="$from"/><xsl:with-param name="to" select="$to"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

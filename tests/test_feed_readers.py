@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import html
 import http.server
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +20,7 @@ import pytest
 import rnc2rng
 from conftest import DATA, MakeSite, article_md, seed_text
 from lxml import etree
+from lxml import html as lxml_html
 from reader import make_reader
 
 from sitegen.build import build
@@ -212,3 +219,86 @@ def test_a_burst_a_backdated_article_and_a_takedown_reach_a_reader_as_they_shoul
     assert sorted(name for name in before if after.get(name) != before[name]) == ["1.json", "1.rss.xml", "1.xml"]
     assert b"urn:test:3" not in after["1.xml"]
     reader.close()
+
+
+# Titles readers cannot take for HTML, and titles they can (an end tag of an element their
+# sanitizers keep, or a character reference): see feeds._title.
+_TEXT_TITLES = ["Why <script> tags matter", "AT&T & <Verizon>", "5 < 6 > 4", "Q&A: &copy law"]
+_HTML_TITLES = ["Use <b>bold</b> now", "Tom &amp; Jerry", "I &lt;3 R&amp;D"]
+
+
+def _shown(detail: feedparser.FeedParserDict) -> str:
+    """What a reader built on feedparser shows: HTML rendered, text as it is."""
+    if detail.type == "text/html":
+        return str(lxml_html.fragment_fromstring(detail.value, create_parent="div").text_content())
+    return str(detail.value)
+
+
+def newsboat_titles(feed: Path, home: Path) -> tuple[str, dict[str, tuple[str, str]]]:
+    """(the feed's title, {link: (title, author)}) as newsboat keeps them after a reload.
+    newsboat shows an RSS title as text, just as it keeps it (rsspp sets its type "text")."""
+    binary = shutil.which("newsboat")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("newsboat is missing: make test installs it (Debian package newsboat)")
+        pytest.skip("newsboat is missing (make test installs it)")
+    home.mkdir()
+    (home / "urls").write_text(f'"exec:cat {feed}"\n', encoding="utf-8")
+    (home / "config").write_text("", encoding="utf-8")
+    cache = home / "cache.db"
+    command = [binary, "-u", str(home / "urls"), "-C", str(home / "config"), "-c", str(cache), "-x", "reload"]
+    subprocess.run(command, env={**os.environ, "HOME": str(home)}, check=True, capture_output=True, timeout=120)
+    with contextlib.closing(sqlite3.connect(cache)) as db:
+        [(title,)] = db.execute("SELECT title FROM rss_feed").fetchall()
+        items = {url: (t, author) for url, t, author in db.execute("SELECT url, title, author FROM rss_item")}
+    return title, items
+
+
+def test_rss_titles_read_as_written_by_feedparser_and_as_far_as_can_be_by_newsboat(make_site: MakeSite, tmp_path: Path) -> None:
+    """feedparser takes an RSS <title> for HTML when it looks like HTML ("Use <b>bold</b>",
+    "Tom &amp; Jerry"): written as text, it lost the tags and decoded the "&amp;". Such a
+    title is now escaped as HTML; any other still goes out as text, which newsboat (that
+    shows RSS titles as text) shows as written too."""
+    titles = _TEXT_TITLES + _HTML_TITLES
+    content = {
+        f"s{i}.md": article_md(title, date=f"2024-05-{i + 1:02d}T09:00:00+00:00", slug=f"s{i}", author="'Smith &amp; <Jones>'", tags="['C++ <b>', 'R&amp;D']")
+        for i, title in enumerate(titles)
+    }
+    site = make_site(content=content, config='title = "News & <Co> </b>"\nbase_url = "https://example.org/"\ncompress = false\n')
+    assert build(site).ok
+    out = site / "output"
+    link = {f"https://example.org/2024/05/s{i}/": title for i, title in enumerate(titles)}
+
+    rss = feedparser.parse((out / "rss.xml").read_bytes())
+    assert not rss.bozo
+    assert _shown(rss.feed.title_detail) == "News & <Co> </b>"
+    assert {e.link: _shown(e.title_detail) for e in rss.entries} == link
+    for entry in rss.entries:
+        assert entry.author == "Smith &amp; <Jones>"
+        assert [t.term for t in entry.tags] == ["C++ <b>", "R&amp;D"]
+    # Atom's titles are type="text" and JSON Feed's strings: as written, however they look.
+    atom = feedparser.parse((out / "atom.xml").read_bytes())
+    assert {e.link: (e.title_detail.type, e.title) for e in atom.entries} == {url: ("text/plain", t) for url, t in link.items()}
+    assert {i["url"]: i["title"] for i in json.loads((out / "feed.json").read_text())["items"]} == link
+
+    # newsboat shows what is sent as text as written, and what is escaped as HTML escaped:
+    # no title can be both (feeds._title chose the readers that guess, which are most).
+    feed_title, items = newsboat_titles(out / "rss.xml", tmp_path / "newsboat")
+    assert feed_title == "News & <Co> </b>"  # an end tag of no element a sanitizer keeps: text
+    expected = {url: title if title in _TEXT_TITLES else html.escape(title, quote=False) for url, title in link.items()}
+    assert {url: shown for url, (shown, _) in items.items()} == expected
+    assert {author for _, author in items.values()} == {"Smith &amp; <Jones>"}
+
+    # A browser opening the RSS feed shows the titles as written too (feed.xsl).
+    transform = etree.XSLT(etree.parse(str(out / "static" / "feed.xsl")))
+    page = lxml_html.fromstring(str(transform(etree.parse(str(out / "rss.xml")))))
+    assert dict(zip(page.xpath("//li/a/@href"), page.xpath("//li/a/text()"), strict=True)) == link
+    assert page.xpath("//h1/text()") == ["News & <Co> </b>"]
+
+
+def test_the_elements_taken_for_html_are_feedparsers() -> None:
+    from feedparser.sanitizer import _HTMLSanitizer
+
+    from sitegen.feeds import _GUESSED_ELEMENTS
+
+    assert set(_HTMLSanitizer.acceptable_elements) == _GUESSED_ELEMENTS
