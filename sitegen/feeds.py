@@ -353,12 +353,16 @@ class FeedWriter:
     def image_url(self, image: Image) -> str:
         return image.src if urls.is_absolute_http(image.src) else self.links.absolute(image.src)
 
-    def _styled(self, xml: bytes) -> bytes:
-        """Insert the xml-stylesheet instruction that makes browsers show a readable page."""
+    def _styled(self, xml: bytes, path: str) -> bytes:
+        """Insert the xml-stylesheet instruction that makes browsers show a readable page;
+        ``path``: the feed document's site path."""
         declaration, rest = xml.split(b"\n", 1)
+        # A relative build is opened from disk, where a root-relative address names the
+        # root of the disk: the stylesheet is named from the feed's own folder, at any depth.
+        url = urls.relative_url(urls.STYLESHEET, path) if self.config.relative else self.links.url(urls.STYLESHEET)
         # Its pseudo-attributes are read as an element's attributes are: a bare "&" (a
         # base_url path such as /r&d/) made browsers ignore the instruction.
-        href = html.escape(self.links.url(urls.STYLESHEET), quote=True).encode()
+        href = html.escape(url, quote=True).encode()
         return declaration + b'\n<?xml-stylesheet href="' + href + b'" type="text/xsl"?>\n' + rest
 
     def atom(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
@@ -366,16 +370,18 @@ class FeedWriter:
         of an archive, an RFC 5005 archive document (links to its neighbours, fh:archive).
         Entries whose id is in ``brief`` carry their summary only."""
         place = place or Place()
-        fg = self._generator(feed, entries, place.path("atom") or feed.path("atom"), MEDIA_TYPES["atom"], brief=brief)
+        path = place.path("atom") or feed.path("atom")
+        fg = self._generator(feed, entries, path, MEDIA_TYPES["atom"], brief=brief)
         if place.number:
             fg.register_extension("fh", _ArchiveMarker, None, atom=True, rss=False)
         for rel, href in place.links("atom"):
             fg.link(href=self.links.absolute(href), rel=rel, type=MEDIA_TYPES["atom"])
-        return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"))
+        return self._styled(fg.atom_str(pretty=True, encoding="UTF-8"), path)
 
     def rss(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
         place = place or Place()
-        fg = self._generator(feed, entries, place.path("rss") or feed.path("rss"), MEDIA_TYPES["rss"], rss=True, brief=brief)
+        path = place.path("rss") or feed.path("rss")
+        fg = self._generator(feed, entries, path, MEDIA_TYPES["rss"], rss=True, brief=brief)
         xml = fg.rss_str(pretty=True, encoding="UTF-8")
         # feedgen writes only rel="self" as atom:link in RSS; WebSub needs rel="hub" and
         # RFC 5005 its archive links, placed after it.
@@ -397,7 +403,7 @@ class FeedWriter:
             if place.number:
                 channel.insert(at, etree.Element(f"{{{FH_NS}}}archive", nsmap={"fh": FH_NS}))
             xml = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
-        return self._styled(xml)
+        return self._styled(xml, path)
 
     def json(self, feed: FeedSet, entries: Sequence[Article], place: Place | None = None, brief: frozenset[str] = frozenset()) -> bytes:
         config, links = self.config, self.links

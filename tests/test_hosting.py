@@ -23,6 +23,7 @@ import brotli
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
+from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
@@ -482,6 +483,65 @@ def test_relative_output_works_opened_from_disk(site: Path, runner: CliRunner) -
     assert check_output(preview, config) == []
     # The normal build beside it is untouched by the preview.
     assert stylesheet_links(site / "output")["index.html"].startswith("/news/static/")
+
+
+def feed_urls(path: Path) -> Iterator[str]:
+    """Every URL a feed document names: its stylesheet, its links, ids that are links, and
+    the links and pictures in its entries' HTML."""
+    data = path.read_bytes()
+    if path.suffix == ".json":
+        document = json.loads(data)
+        found: list[str] = [document[key] for key in ("home_page_url", "feed_url", "icon", "favicon", "next_url") if key in document]
+        for item in document["items"]:
+            found += [item["url"], *([item["image"]] if "image" in item else []), *(a["url"] for a in item.get("authors", []))]
+            if "content_html" in item:
+                found += [value for _, value in link_targets(lxml_html.fragment_fromstring(item["content_html"], create_parent="div"))]
+        yield from found
+        return
+    root = etree.fromstring(data)
+    for instruction in root.itersiblings(preceding=True):
+        if isinstance(instruction, etree._ProcessingInstruction) and instruction.target == "xml-stylesheet":
+            yield instruction.get("href")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("href", "url", "uri", "scheme", "domain"):
+            if (value := element.get(attribute)) is not None:
+                yield value
+        name = etree.QName(element).localname
+        if name in ("link", "uri", "icon", "logo") and element.text and element.text.strip():
+            yield element.text.strip()
+        if name in ("content", "encoded") and element.get("type", "html") == "html" and element.text:
+            yield from (value for _, value in link_targets(lxml_html.fragment_fromstring(element.text, create_parent="div")))
+
+
+def test_relative_feeds_name_files_that_are_there_from_their_own_folder(site: Path, runner: CliRunner) -> None:
+    """A --relative build's feeds named their stylesheet root-relative (/news/static/feed.xsl):
+    opened from disk, that is the root of the disk, and a browser showed raw XML."""
+    preview = site.parent / "preview"
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(preview), "--relative"])
+    assert result.exit_code == 0, result.output
+    names = ("atom.xml", "rss.xml", "feed.json")
+    feeds = [p for p in sorted(preview.rglob("*")) if p.is_file() and (p.name in names or p.parent == preview / "feeds" / "archive") and p.suffix not in COPIES]
+    found = {p.relative_to(preview).as_posix() for p in feeds}
+    # Feeds at every depth: the site's, a tag's, an author's, an archive document.
+    assert {"atom.xml", "rss.xml", "tags/economy/atom.xml", "authors/jane-doe/rss.xml", "feeds/archive/1.xml", "feeds/archive/1.rss.xml"} <= found
+    relative = 0
+    for feed in feeds:
+        for url in feed_urls(feed):
+            parts = urlsplit(url)
+            if parts.scheme:
+                # Feed readers need absolute URLs: those into the site name its files too.
+                if not url.startswith(BASE_URL):
+                    continue
+                path = unquote(parts.path).removeprefix(urlsplit(BASE_URL).path)
+                target = preview / (path + "index.html" if path == "" or path.endswith("/") else path)
+            else:
+                assert not url.startswith("/"), (feed, url)
+                relative += 1
+                target = (feed.parent / unquote(parts.path)).resolve()
+            assert target.is_file() and target.is_relative_to(preview.resolve()), (feed, url)
+    assert relative == len([p for p in feeds if p.suffix == ".xml"])  # each XML feed's stylesheet
 
 
 # ---- the README's nginx recipe, in a real nginx ---------------------------------------
