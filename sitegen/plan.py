@@ -391,8 +391,16 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             owner = output.owner if output is not None else None
             shown = output.page.path if isinstance(output, PageOutput) else winner
             shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
+    # The feeds' old addresses get a 301 from the lists alone, no page (redirects.py).
+    taken = {output_file(m.path) for m in moved}
+    feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
+    feed_pairs = [
+        (old, new)
+        for old, new in redirects.feed_moves(site, feeds)
+        if old not in taken and _kept_folder(old, reserved) is None and _in_the_way(old, files, folders) is None
+    ]
     base_path = urls.Urls(site.config.base_url).base_path
-    pairs = [(m.path, m.target.path) for m in moved]
+    pairs = sorted([(m.path, m.target.path) for m in moved] + feed_pairs)
     outputs: list[Output] = [
         PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
     ]

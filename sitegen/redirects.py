@@ -6,7 +6,15 @@ plus ``rel=canonical``, ``noindex``: works on any static host, from disk too), `
 (Netlify, Cloudflare Pages: a real 301) and ``redirects.nginx.map`` (an nginx ``map``:
 a real 301). A redirect never shadows a live file, always points straight at the current
 address (a chain of moves is one hop) and is dropped with its article: a story taken down
-is not sent on anywhere. Feeds are not concerned: entry ids never change.
+is not sent on anywhere. Feed entries are not concerned: their ids never change.
+
+The feeds themselves are, when the site's base path moves (``https://example.org/news/`` to
+``https://example.org/``): every subscriber asks the old address, and a reader that is
+answered with a 301 takes the new one as the subscription. The old base paths are read
+off the ledger's addresses (``former_bases``), and each feed's old address goes in the two
+lists as an article's does (``feed_moves``), but gets no redirect page: a feed reader
+follows no meta refresh, and a page of HTML at ``news/atom.xml`` (sent as XML, for its
+name) is a broken feed to it, where a 404 at least says the feed is gone.
 """
 
 from __future__ import annotations
@@ -88,6 +96,35 @@ def moves(site: Site) -> list[Move]:
             if path is not None and (file := urls.output_file(path)) != own:
                 claims[file] = Move(path, article)
     return sorted(claims.values(), key=lambda move: move.path)
+
+
+def former_bases(site: Site) -> list[str]:
+    """The folders, as site paths of the current base URL, that the site was once published
+    in (``news/``, for a site moved from ``/news/`` to ``/``), sorted.
+
+    The ledger keeps no base URL, but every address an article had: a former one that ends
+    with the article's present site path was that path under another base. (A permalink
+    pattern that lost a leading folder reads the same way: the feeds then get redirects
+    from addresses they never had, which cost nothing: a redirect never takes a live file.)
+    A base elsewhere (another host, or outside the base URL's path) can get no redirect."""
+    base = urlsplit(site.config.base_url)
+    found: set[str] = set()
+    for article in site.articles:
+        if not article.path:
+            continue
+        for url in article.former_urls:
+            path = _site_path(url, base.netloc, base.path)
+            if path is not None and path != article.path and path.endswith(article.path):
+                folder = path.removesuffix(article.path)
+                if folder.endswith("/"):
+                    found.add(folder)
+    return sorted(found)
+
+
+def feed_moves(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
+    """(old address, feed) for each of ``feeds`` (site paths) in each of ``former_bases``:
+    one hop from any of them, however many moves ago, by old address."""
+    return sorted((folder + feed, feed) for folder in former_bases(site) for feed in feeds)
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
@@ -17,8 +18,15 @@ from lxml import html as lxml_html
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
+from sitegen.config import load_config
 
 BASE = "https://example.org/news/"
+
+
+def parse_feed(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
 
 
 def redirect_target(out: Path, path: str) -> str | None:
@@ -195,8 +203,8 @@ def test_aliases_from_the_host_root_under_a_sub_path(make_site: MakeSite) -> Non
     (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
     report = build(site)
     assert report.ok and report.warnings == []
-    # (and the article's address under /news/ is now an old one of this site's)
-    assert set(rules(out)) == {"/news/abs/", "/news-desk/", "/older/a/", "/news/2024/03/a/"}
+    # (and the article's address under /news/ is now an old one of this site's, as are its feeds')
+    assert set(rules(out)) == {"/news/abs/", "/news-desk/", "/older/a/", "/news/2024/03/a/", "/news/atom.xml", "/news/rss.xml", "/news/feed.json"}
     # The home page itself is no alias.
     (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\n')
     (site / "content" / "a.md").write_text(article_md("A", aliases="['/news/']"))
@@ -278,7 +286,7 @@ def test_moving_the_site_under_the_same_host_redirects_what_it_still_serves(make
     (site / "sitegen.toml").write_text('base_url = "http://example.org/"\n')
     assert build(site).ok
     assert (out / "news/2024/03/a/index.html").exists()
-    assert rules(out) == {"/news/2024/03/a/": "/2024/03/a/"}
+    assert rules(out) == {"/news/2024/03/a/": "/2024/03/a/", **{f"/news/{feed}": f"/{feed}" for feed in ("atom.xml", "rss.xml", "feed.json")}}
     # To another host: nothing there is ours to answer.
     (site / "sitegen.toml").write_text('base_url = "https://elsewhere.example/"\n')
     assert build(site).ok
@@ -445,3 +453,77 @@ def test_a_preview_puts_an_alias_written_from_the_root_where_the_site_does(make_
     assert page.xpath("//link[@rel='canonical']/@href") == [f"{preview}2024/03/a/"]
     assert not (out / "news").exists()
     assert build(site).ok and redirect_target(site / "output", "old.html") == "/news/2024/03/a/"  # and the site, as before
+
+
+def _newsroom(make_site: MakeSite, base: str) -> Path:
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i + 1}T10:00:00+00:00", tags="[economy]", author="Jane Doe") for i in range(3)
+    }
+    return make_site(content=content, config=f'base_url = "{base}"\narchive_size = 2\n')
+
+
+FEEDS = ("atom.xml", "rss.xml", "feed.json", "tags/economy/atom.xml", "tags/economy/rss.xml", "tags/economy/feed.json")
+FEEDS += ("authors/jane-doe/atom.xml", "authors/jane-doe/rss.xml", "authors/jane-doe/feed.json")
+FEEDS += ("feeds/archive/1.xml", "feeds/archive/1.rss.xml", "feeds/archive/1.json")
+
+
+def test_moving_the_base_path_redirects_every_feed_straight_to_its_new_address(make_site: MakeSite) -> None:
+    """Moved from /news/ (then /daily/) to /, the site's articles had redirects and its
+    feeds none: every subscriber's feed answered 404. Now the host lists send each old feed
+    address to the feed's new one, one hop from any of them; with no redirect page (a reader
+    follows none)."""
+    site = _newsroom(make_site, BASE)
+    out = site / "output"
+    assert build(site).ok
+    assert all((out / feed).is_file() for feed in FEEDS)
+    for base in ("https://example.org/daily/", "https://example.org/"):
+        (site / "sitegen.toml").write_text(f'base_url = "{base}"\narchive_size = 2\n')
+        assert build(site).ok
+    expected = {f"/{old}/{feed}": f"/{feed}" for old in ("news", "daily") for feed in FEEDS}
+    assert expected.items() <= rules(out).items() and expected.items() <= nginx_rules(out).items()
+    assert not any((out / old.lstrip("/")).exists() for old in expected)
+    # Articles as before: straight to where they are now, with their pages.
+    assert rules(out)["/news/2024/03/s0/"] == rules(out)["/daily/2024/03/s0/"] == "/2024/03/s0/"
+    assert redirect_target(out, "news/2024/03/s0/") == "/2024/03/s0/"
+    assert check_output(out, load_config(site)) == []
+
+
+def test_an_old_feed_address_a_live_file_has_now_is_no_redirect(make_site: MakeSite) -> None:
+    """From https://example.org/tags/economy/ to the host's root: the old site feed's address
+    tags/economy/atom.xml (and its RSS and JSON) is the economy tag's feed now, which wins."""
+    site = _newsroom(make_site, "https://example.org/tags/economy/")
+    out = site / "output"
+    assert build(site).ok
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\narchive_size = 2\n')
+    assert build(site).ok
+    moved = rules(out)
+    assert moved["/tags/economy/feeds/archive/1.xml"] == "/feeds/archive/1.xml" and moved["/tags/economy/2024/03/s0/"] == "/2024/03/s0/"
+    for live in ("atom.xml", "rss.xml", "feed.json"):
+        assert f"/tags/economy/{live}" not in moved and f"/tags/economy/{live}" not in nginx_rules(out)
+    assert parse_feed(out / "tags" / "economy" / "atom.xml").feed.title.endswith(": economy")
+
+
+def test_nginx_answers_an_old_feed_address_with_301_using_the_map(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    """The README's "Moved articles" block in a real nginx, the site moved from /news/ to /."""
+    from test_hosting import README, running_nginx
+
+    site = _newsroom(make_site, BASE)
+    assert build(site).ok
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\narchive_size = 2\n')
+    assert build(site).ok
+    www = tmp_path / "www"
+    shutil.copytree(site / "output", www)
+    recipe = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
+    recipe = recipe.replace("/srv/www/news/", f"{www}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
+    with running_nginx(tmp_path / "nginx", recipe) as port:
+        for old, new in (("/news/atom.xml", "/atom.xml"), ("/news/tags/economy/rss.xml", "/tags/economy/rss.xml"), ("/news/feeds/archive/1.json", "/feeds/archive/1.json")):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", old)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, f"http://127.0.0.1:{port}{new}"), old
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", new)
+            response = connection.getresponse()
+            assert response.status == 200 and response.read() == (www / new.lstrip("/")).read_bytes(), new
+            connection.close()
