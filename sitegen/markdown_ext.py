@@ -65,25 +65,28 @@ class Additions(Extension):
 
 
 class _HashHeadings(HashHeaderProcessor):
-    """``#`` headings, whose closing ``#``s are taken off only after a space: "## Learning C#"
-    lost its last character ("Learning C"), as Python-Markdown takes off any ``#`` that
-    ends the line. A heading written with no space after its opening ``#``s ("##Title##")
-    has them taken off as before."""
+    """``#`` headings as CommonMark reads them:
+
+    - the opening ``#``s are followed by a space or end the line: Python-Markdown made a
+      line that starts with a hashtag ("#MeToo started as...") a heading, its "#" lost;
+    - closing ``#``s are taken off only after a space: "## Learning C#" lost its last
+      character ("Learning C"), as Python-Markdown takes off any ``#`` that ends the line.
+    """
 
     RE = re.compile(
-        r"(?:^|\n)(?P<level>#{1,6})(?P<space>[ \t])?"
+        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)"
         # Python-Markdown's heading text, and a "#" that ends the line (C#), found last: the
         # shortest text that ends the line in a closing sequence is taken first.
         r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n])|#+(?=\n|$))*?)"
-        # After "## ", closing #s follow a space ("## Title ##"); after "##", any #s close.
-        r"(?(space)(?:(?<=[ \t])#+)?|#*)(?:\n|$)"
+        # Closing #s follow a space ("## Title ##").
+        r"(?:(?<=[ \t])#+)?(?:\n|$)"
     )
 
 
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
-# The #s that close a heading before its attribute list ("## Title ## {#id}"): after a space,
-# or two or more ("##Title## {#id}"); a single one after a letter is the text's (C#).
-_CLOSING_RE = re.compile(r"(?:[ \t]+#+|##+)[ \t]*$")
+# The #s that close a heading before its attribute list ("## Title ## {#id}"): after a space;
+# one after a letter is the text's (C#).
+_CLOSING_RE = re.compile(r"[ \t]+#+[ \t]*$")
 
 
 # An attribute list's items, as Python-Markdown's scanner reads them, but for bare words:

@@ -1018,13 +1018,37 @@ def test_a_script_style_or_iframe_tag_that_nothing_closes_is_shown_as_text(make_
 def test_a_heading_keeps_a_hash_that_ends_its_text(make_site: MakeSite) -> None:
     """Python-Markdown took any "#" ending a heading's line for a closing one: "## Learning C#"
     read "Learning C", on the page and in every feed, and so did one before an id. Closing
-    #s come after a space ("## Results ##"), or close a heading opened without one."""
-    body = "## Learning C#\n\nText.\n\n## Why F# beats C# {#fsharp}\n\nMore.\n\n## Results ##\n\n##Scores##\n\nEnd."
+    #s come after a space ("## Results ##")."""
+    body = "## Learning C#\n\nText.\n\n## Why F# beats C# {#fsharp}\n\nMore.\n\n## Results ##\n\nEnd."
     site = make_site(content={"a.md": article_md("Story", body=body)})
     assert build(site).ok
     for where, body_html in _bodies(site).items():
         headings = [(h.text_content(), h.get("id")) for h in body_html.xpath(".//h3")]
-        assert headings == [("Learning C#", "learning-c"), ("Why F# beats C#", "fsharp"), ("Results", "results"), ("Scores", "scores")], where
+        assert headings == [("Learning C#", "learning-c"), ("Why F# beats C#", "fsharp"), ("Results", "results")], where
+
+
+def test_a_hashtag_at_the_start_of_a_line_is_text_not_a_heading(make_site: MakeSite) -> None:
+    """Python-Markdown needs no space after a heading's #s: "#MeToo started..." was an <h2>
+    "MeToo started...", its # lost, on the page and in every feed, and a hashtag opening a
+    line within a paragraph cut it in two around a heading. As in CommonMark, a heading's #s
+    are followed by a space or end the line; every other heading reads as it did."""
+    body = (
+        "#MeToo started as a hashtag in 2017.\n\nSupporters wrote\n#BelieveWomen on placards.\n\n##Scores##\n\n"
+        "# Reaction\n\n## Learning C#\n\n##\n\n#\tTabbed\n\nEnd."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        assert [(p.tag, _shown(p)) for p in body_html] == [
+            ("p", "#MeToo started as a hashtag in 2017."),
+            ("p", "Supporters wrote #BelieveWomen on placards."),
+            ("p", "##Scores##"),
+            ("h2", "Reaction"),
+            ("h3", "Learning C#"),
+            ("h3", ""),
+            ("h2", "Tabbed"),
+            ("p", "End."),
+        ], where
 
 
 def test_words_in_braces_are_text_and_not_attributes(make_site: MakeSite) -> None:

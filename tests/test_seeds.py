@@ -105,6 +105,8 @@ def test_long_front_matter_lines_are_read_in_linear_time(make_site: MakeSite) ->
 HOSTILE_LINES = [
     "# not a heading",
     "## neither",
+    "#MeToo is a hashtag, and no heading either",
+    "##Scores##",
     "1. not a list",
     "2) nor this",
     "* not a bullet",
