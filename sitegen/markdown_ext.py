@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
@@ -55,6 +55,8 @@ class Additions(Extension):
         # After fenced code has been set aside (25: a <p> shown in a code block is code) and
         # before Python-Markdown takes the blocks of raw HTML out of the text (20).
         md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
+        # After raw HTML has been set aside (20): what a block of it holds is passed as written.
+        md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
         md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
@@ -81,6 +83,106 @@ class _HashHeadings(HashHeaderProcessor):
         # Closing #s follow a space ("## Title ##").
         r"(?:(?<=[ \t])#+)?(?:\n|$)"
     )
+
+
+class _NestedLists(Preprocessor):
+    """Lists nested as CommonMark and most editors nest them (``nest_lists``)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return nest_lists(lines)
+
+
+# A list item's first line, as Python-Markdown knows one (sane_lists: "1." but not "1)"):
+# its indentation, its marker, the spaces after it.
+_ITEM_RE = re.compile(r"( *)([*+-]|[0-9]+\.)( +|$)")
+# A rule ("* * *", "- - -"), which Python-Markdown reads before a list item.
+_RULE_RE = re.compile(HRProcessor.RE)
+# Python-Markdown's tab_length: it nests a list, or the text of an item, this many columns in
+# from the item's own first line.
+_NEST = 4
+
+
+def nest_lists(lines: list[str]) -> list[str]:
+    """``lines`` (tabs expanded, as Python-Markdown's preprocessors hand them on) with the
+    lines of each list item indented as Python-Markdown needs them to nest them where
+    CommonMark does.
+
+    CommonMark (and GitHub, and the editors that preview Markdown) puts a line in a list
+    item when it is indented as far as the item's text: two spaces under "- ", three under
+    "1. ". Python-Markdown wants four per level: a list nested by two spaces was one flat
+    list, and a paragraph indented under an item's text a paragraph after the list. Such
+    lines are indented further, to four a level, keeping whatever indentation they have
+    beyond the item's text (code in an item stays code). Lines Python-Markdown already
+    nests, four spaces a level, are left as they are, and so is all that is not in a list:
+    a text without a list nested, or a paragraph indented under an item, by fewer than four
+    spaces converts as it always did. One pass, each line read once."""
+    out: list[str] = []
+    open_items: list[tuple[int, int]] = []
+    """The items the line may be in, outermost first: where each one's text starts (its
+    content column, as CommonMark counts it), and the spaces added to its own first line."""
+    block_start = True
+    """Whether the line starts a block: it follows a blank line, a heading or a rule (or
+    starts the text), where a list may start."""
+    for line in lines:
+        if not line.strip():
+            out.append(line)
+            block_start = True
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        item = None if _RULE_RE.match(line) else _ITEM_RE.match(line)
+        if item is None and not block_start:
+            # A line of the paragraph above, as written: Python-Markdown joins it to the
+            # item's text whatever its indentation. A heading or a rule ends the items it
+            # is not indented into, as in CommonMark.
+            block_start = _starts_block(line)
+            if block_start:
+                _close(open_items, indent)
+            out.append(line)
+            continue
+        in_list = bool(open_items)
+        _close(open_items, indent)
+        level = len(open_items)
+        if item is not None and (in_list or (indent < _NEST and block_start)):
+            # An item of the list the open items hold, a level further in, or of a new list.
+            # Python-Markdown nests it as deep if it is _NEST columns in a level (or up to
+            # _NEST - 1 more); if it is fewer, as far as that.
+            added = open_items[-1][1] if open_items else 0
+            if indent + added < _NEST * level:
+                added = _NEST * level - indent
+            spaces = len(item[3])
+            # Text more than _NEST spaces after the marker (or none) is code in the item,
+            # or nothing: the item's own text starts a space after it.
+            content = item.end(2) + (spaces if 0 < spaces <= _NEST and len(line) > item.end() else 1)
+            open_items.append((content, added))
+            out.append(" " * added + line)
+            block_start = False
+            continue
+        block_start = _starts_block(line)
+        if not open_items:
+            out.append(line)  # not in a list
+            continue
+        # A block in the innermost open item (after a blank line), as far into it as it is
+        # indented beyond the item's text.
+        content, added = open_items[-1]
+        if indent + added < _NEST * level:
+            added = _NEST * level - content
+        out.append(" " * added + line)
+    return out
+
+
+def _close(open_items: list[tuple[int, int]], indent: int) -> None:
+    """Takes off ``open_items`` those a line ``indent`` spaces in is not in."""
+    while open_items and indent < open_items[-1][0]:
+        open_items.pop()
+
+
+def _starts_block(line: str) -> bool:
+    """Whether a list may start on the line after ``line`` with no blank line between: after
+    a heading or a rule, as Python-Markdown ends the block there."""
+    return bool(_HASH_HEADING_RE.match(line) or _RULE_RE.match(line))
+
+
+_HASH_HEADING_RE = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))

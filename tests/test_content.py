@@ -1098,3 +1098,40 @@ def test_a_tag_of_a_name_no_element_has_is_shown_as_text(make_site: MakeSite) ->
         shown = _shown(body_html)
         for words in ("Type your <password> twice.", "The witness, <name withheld>, said so.", "Pasted from Word, and a custom element."):
             assert words in shown, (where, shown)
+
+
+def _lists(element: Any) -> list[Any]:
+    """The lists directly in ``element``, each as (its tag, [(an item's own words, its lists)])."""
+    found = []
+    for child in element:
+        if child.tag in ("ul", "ol"):
+            items = []
+            for li in child:
+                own = " ".join([(li.text or "").strip(), *((p.text or "").strip() for p in li if p.tag == "p")]).strip()
+                items.append((own, _lists(li)))
+            found.append((child.tag, items))
+    return found
+
+
+def test_lists_nested_by_two_or_three_spaces_are_nested(make_site: MakeSite) -> None:
+    """Python-Markdown nests a list only four spaces in: written as editors and CommonMark
+    nest them, two spaces under "- " and three under "1. ", nested lists were one flat list,
+    on the page and in every feed, and a paragraph under an item's text came after the list.
+    Lists nested by four spaces, and a code block indented by four after a paragraph, read as
+    they did."""
+    body = (
+        "- Ministers\n  - Home Office\n    - Borders\n  - Treasury\n- Backbenchers\n\n"
+        "1. First\n   1. First, part a\n   2. First, part b\n2. Second\n\n   More on the second.\n\n"
+        "* Four spaces\n    * still nested\n        * and again\n\n"
+        "After a paragraph:\n\n    indented code\n\nEnd."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        assert _lists(body_html) == [
+            ("ul", [("Ministers", [("ul", [("Home Office", [("ul", [("Borders", [])])]), ("Treasury", [])])]), ("Backbenchers", [])]),
+            ("ol", [("First", [("ol", [("First, part a", []), ("First, part b", [])])]), ("Second More on the second.", [])]),
+            ("ul", [("Four spaces", [("ul", [("still nested", [("ul", [("and again", [])])])])])]),
+        ], where
+        assert [" ".join(p.text_content().split()) for p in body_html.xpath("./pre")] == ["indented code"], where
+        assert [_shown(p) for p in body_html.xpath("./p")] == ["After a paragraph:", "End."], where

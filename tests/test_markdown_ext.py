@@ -1,13 +1,16 @@
 """What sitegen adds to Python-Markdown: blocks of raw HTML that nothing closes end at their
-first blank line (the site-level tests, with every word on the page and in the feeds, are in
+first blank line, lists nest as CommonMark nests them (the site-level tests, with every word on the page and in the feeds, are in
 test_content.py)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from conftest import no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 
 from sitegen import markdown_ext
 from sitegen.content import new_markdown
@@ -61,3 +64,74 @@ def test_many_blocks_left_open_are_ended_in_time_linear_in_the_text() -> None:
     with no_hang(30):
         ended, found = markdown_ext.end_open_blocks(new_markdown(), source)
     assert len(found) == 19_999 and ended.count("</p>") == 20_000
+
+
+# A list as a tree: its marker ("-" or "1."), and its items, each its words and its own list, if any.
+_LIST = st.recursive(
+    st.tuples(st.sampled_from(["-", "*", "1."]), st.lists(st.just(None), min_size=1, max_size=3)),
+    lambda inner: st.tuples(st.sampled_from(["-", "*", "1."]), st.lists(st.one_of(st.none(), inner), min_size=1, max_size=3)),
+    max_leaves=12,
+)
+
+
+def _written(tree: tuple[str, list[Any]], indent: int, step: int | None, words: list[str]) -> tuple[list[str], object]:
+    """``tree`` as Markdown lines, each nested list indented under its item's text (``step``
+    None) or ``step`` spaces in; and the structure the HTML of it must have."""
+    marker, items = tree
+    lines: list[str] = []
+    shape = []
+    for child in items:
+        words.append(f"w{len(words)}")
+        word = words[-1]
+        lines.append(" " * indent + f"{marker} {word}")
+        nested: list[object] = []
+        if child is not None:
+            inner = indent + (len(marker) + 1 if step is None else step)
+            more, inner_shape = _written(child, inner, step, words)
+            lines += more
+            nested = [inner_shape]
+        shape.append((word, nested))
+    return lines, ("ol" if marker == "1." else "ul", shape)
+
+
+def _shape(element: Any) -> list[object]:
+    """The lists directly in ``element``, each as (its tag, [(an item's own words, its lists)])."""
+    found = []
+    for child in element:
+        if child.tag in ("ul", "ol"):
+            items = []
+            for li in child:
+                own = " ".join([(li.text or "").strip(), *((p.text or "").strip() for p in li if p.tag == "p")]).strip()
+                items.append((own, _shape(li)))
+            found.append((child.tag, items))
+    return found
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_LIST, st.sampled_from([None, 4]), st.booleans())
+def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool) -> None:
+    """Nested as CommonMark nests them (two spaces under "- ", three under "1. ") or as
+    Python-Markdown does (four), tight or with blank lines between the items, a list's
+    HTML has the shape it was written in."""
+    lines, shape = _written(tree, 0, step, [])
+    source = ("\n\n" if loose else "\n").join(lines)
+    html = new_markdown().convert(source)
+    assert _shape(lxml_html.fragment_fromstring(html, create_parent="div")) == [shape], source
+
+
+_TEXT = st.lists(
+    st.sampled_from(["- a", "* b", "1. c", "10. d", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
+    .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line)),
+    max_size=25,
+).map("\n".join)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_TEXT)
+def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) -> None:
+    """Lines in lists nested four spaces a level, code blocks and all that is not in a list
+    are left as written: such a text converts as it did without nest_lists."""
+    md = new_markdown()
+    md.preprocessors.deregister("sitegen_nested_lists")
+    assert new_markdown().convert(source) == md.convert(source), source
+    assert markdown_ext.nest_lists(source.split("\n")) == source.split("\n")
