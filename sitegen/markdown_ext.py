@@ -8,6 +8,7 @@ paragraphs never do), as Python-Markdown itself is.
 from __future__ import annotations
 
 import bisect
+import html
 import html.entities
 import re
 import xml.etree.ElementTree as etree
@@ -22,6 +23,7 @@ from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProce
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HtmlStash
 
 from .text import Unbalanced
@@ -61,6 +63,8 @@ class Additions(Extension):
         md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
             md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
+        # After attribute lists (8): a picture followed by one ({.wide}) is alone once it is read.
+        md.treeprocessors.register(_Figures(md), "sitegen_figures", 7)
         marks = md.inlinePatterns["footnote"]
         if isinstance(marks, FootnoteInlineProcessor):  # the footnotes extension, listed before this one
             md.inlinePatterns.register(_NoteMarks(marks.pattern, marks.footnotes, self.findings), "footnote", 175)
@@ -228,6 +232,45 @@ class _AttrLists(AttrListTreeprocessor):
             last.tail = kept
         else:
             heading.text = kept
+
+
+class _Figures(Treeprocessor):
+    """A picture alone in its paragraph with a title (``![A crane](crane.jpg "The port at 6
+    a.m. Photo: J. Doe")``), or a link holding only such a picture, is a ``<figure>`` whose
+    ``<figcaption>`` is the title: it was a tooltip only, which a phone never shows and a
+    feed reader drops, where a news site captions its pictures. The caption is the title's
+    text, escaped: what the tooltip showed, never markup."""
+
+    def run(self, root: etree.Element) -> None:
+        for paragraph in [p for p in root.iter("p") if len(p) == 1 and _blank(p.text) and _blank(p[0].tail)]:
+            shown = paragraph[0]
+            if shown.tag == "a" and len(shown) == 1 and _blank(shown.text) and _blank(shown[0].tail):
+                picture = shown[0]
+            else:
+                picture = shown
+            title = picture.get("title") or ""
+            if picture.tag != "img" or not title.strip():
+                continue
+            del picture.attrib["title"]  # said once, below it: a screen reader would read it twice
+            paragraph.tag = "figure"
+            paragraph.text = shown.tail = "\n"
+            caption = etree.SubElement(paragraph, "figcaption")
+            caption.tail = "\n"
+            # What a browser showed of the attribute: its escapes (\*) and the character
+            # references Python-Markdown writes as they are (&amp;, &copy;) read. Kept from
+            # the serializer, which leaves "&copy;" in text as a reference.
+            text = _ATTRIBUTE_REFERENCE_RE.sub(lambda m: html.unescape(m[0]), _UNESCAPE.unescape(title))
+            caption.text = self.md.htmlStash.store(html.escape(text.strip(), quote=False))
+
+
+def _blank(text: str | None) -> bool:
+    return not text or text.isspace()
+
+
+_UNESCAPE = UnescapeTreeprocessor()
+# The references Python-Markdown's serializer leaves as they are in an attribute's value
+# (markdown.serializers.RE_AMP); a browser reads them.
+_ATTRIBUTE_REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 
 
 class _References(HtmlInlineProcessor):

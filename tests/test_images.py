@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import etree
+from lxml import html as lxml_html
 from PIL import Image
 from test_feed_readers import atom_schema
 
@@ -545,3 +546,44 @@ def test_a_linked_file_over_max_image_bytes_is_not_read(make_site: MakeSite) -> 
         f" content/img/report.pdf is {len(PDF) + 200:,} bytes, over max_image_bytes (150); it was not read"
     ]
     assert [p.name for p in (site / "output" / "files").rglob("*") if p.is_file() and not p.name.endswith((".gz", ".br"))] == ["spending.csv"]
+
+
+def test_a_picture_alone_with_a_title_is_a_figure_captioned_with_it(make_site: MakeSite) -> None:
+    """``![alt](crane.jpg "title")`` gave the title as a tooltip only, which phones never show
+    and feeds never carried (their sanitiser takes it out): a news site's caption and credit
+    were lost. A picture alone in its paragraph (or in a link alone there) with a title is a
+    <figure>, its <figcaption> the title as text, on the page and in every feed; one within a
+    sentence keeps its tooltip."""
+    body = (
+        '![A crane at dawn](crane.jpg "The port at 6 a.m. Photo: J. Doe")\n\n'
+        '[![The quay](crane.jpg "<b>Not bold</b> &amp; R&D; \\*stars\\*")](https://example.org/quay)\n\n'
+        'A small ![icon](crane.jpg "A tooltip") in a sentence.\n\n![No title](crane.jpg)\n'
+    )
+    site = make_site(content={"story.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body=body)}, config='base_url = "https://example.org/news/"\n')
+    (site / "content" / "crane.jpg").write_bytes(picture(1200, 800))
+    assert build(site).ok
+    out = site / "output"
+    page = lxml_html.fromstring((out / "2024" / "03" / "story" / "index.html").read_bytes())
+    (text,) = page.xpath("//div[@class='body']")
+    bodies = {"page": text}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo
+        bodies[name] = lxml_html.fragment_fromstring(parsed.entries[0].content[0].value, create_parent="div")
+    bodies["feed.json"] = lxml_html.fragment_fromstring(json.loads((out / "feed.json").read_text())["items"][0]["content_html"], create_parent="div")
+    for where, html in bodies.items():
+        assert [child.tag for child in html] == ["figure", "figure", "p", "p"], where
+        crane, quay = html.xpath("./figure")
+        assert [c.tag for c in crane] == ["img", "figcaption"] and [c.tag for c in quay] == ["a", "figcaption"], where
+        assert crane.xpath("string(figcaption)") == "The port at 6 a.m. Photo: J. Doe", where
+        # Text, never markup: the tags are shown, the reference read once, the escapes taken.
+        assert quay.xpath("string(figcaption)") == "<b>Not bold</b> & R&D; *stars*", where
+        assert quay.xpath(".//figcaption/*") == [] and quay.xpath("./a/@href") == ["https://example.org/quay"], where
+        assert crane.xpath("img/@alt") == ["A crane at dawn"] and html.xpath(".//figure//img/@title") == [], where
+        # Within a sentence, or without a title, a picture is as it was.
+        assert html.xpath("./p/img/@alt") == ["icon", "No title"], where
+    # (Feeds never carried the tooltip: their sanitiser takes the title out.)
+    assert text.xpath("./p/img/@title") == ["A tooltip"]
+    # On the page, the figure's picture is measured and offered in sizes, as any other.
+    img = text.xpath("./figure/img")[0]
+    assert (img.get("width"), img.get("height"), img.get("loading")) == ("1200", "800", "lazy") and "480w" in img.get("srcset")
