@@ -346,7 +346,8 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     """Write a new article, content/<slug>.md, dated now with a permanent id, as a draft
     (unless --publish); print its path.
 
-    Never overwrites a file, nor takes another article's slug: a taken name gets -2, -3...
+    Never overwrites a file, nor takes another article's slug or an address the site has
+    for itself (tags/ under permalink = "{slug}/"): a taken name gets -2, -3...
     """
     from .scaffold import new_article
     from .text import find_xml_illegal
@@ -358,9 +359,12 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     for given, hint in ((title, "TITLE"), (tags, "--tags")):
         if (bad := find_xml_illegal(given)) is not None:
             raise click.BadParameter(f"contains control character U+{ord(bad[1]):04X}, which XML forbids", param_hint=hint)
-    path = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
+    made = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
+    path = made.path
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     click.echo(shown_path(path))
+    if made.site_page:
+        click.echo(f"Its slug is {made.slug}: the title's would put its page at /{made.site_page}, which the site has for itself.", err=True)
     here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
     if draft:
         click.echo(

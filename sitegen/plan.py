@@ -25,6 +25,7 @@ from .output import BUILDING, MANIFEST, TEMP_SUFFIX
 from .urls import output_file
 
 if TYPE_CHECKING:
+    from .config import Config
     from .feeds import FeedJob, FeedWriter
     from .redirects import Shadowed
     from .render import Renderer
@@ -407,6 +408,35 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
     outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs, base_path, files)))
     return outputs, shadowed
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPaths:
+    """Where the files are that the site makes whatever its articles (its front page, tags/,
+    archive/, search/, feeds, static files...): where no article's page can go."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+
+    def taken(self, site_path: str) -> str | None:
+        """What keeps an article at ``site_path`` from having its page, as the build finds it
+        (``_drop_collisions``): ``tags/index.html`` for ``permalink = "{slug}/"`` and the slug
+        ``tags``, a kept folder (``images/``) for the slug ``images``.
+        None if nothing does."""
+        path = output_file(site_path)
+        files = dict.fromkeys(self.files, FileOutput(path, b""))  # only looked up by path
+        return _kept_folder(path, _kept_folders()) or _in_the_way(path, files, set(self.folders))
+
+
+def own_paths(config: Config, theme: Theme) -> OwnPaths:
+    """The paths of the files a site of ``config`` and ``theme`` makes with no article at all,
+    which its articles' pages yield to (its root files, from templates/public/, yield to them)."""
+    from .redirects import LISTS
+    from .site import build_site
+
+    planned = plan_outputs(build_site([], config), theme)
+    files = {o.path for o in planned.outputs if not isinstance(o, RootFile)} | {*LISTS, MANIFEST, BUILDING}
+    return OwnPaths(frozenset(files), frozenset(folder for path in files for folder in _folders(path)))
 
 
 def _folders(path: str) -> list[str]:

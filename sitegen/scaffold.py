@@ -242,37 +242,62 @@ def init_site(site_dir: Path) -> Made:
     return Made(made.created, kept, extended=(Extended(gitignore, added),))
 
 
-def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> Path:
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """What ``new_article`` wrote."""
+
+    path: Path
+    slug: str
+    site_page: str = ""
+    """The site's own page whose address the title's slug would have had (``tags/`` under
+    ``permalink = "{slug}/"``), the slug taken instead: "" if none."""
+
+
+def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> NewArticle:
     """A new content file for ``title``: its slug, its date now (in the site's timezone,
     offset written), a permanent id, ``tags``, an empty body, and ``draft: true`` unless
     ``draft`` is False. Named after the title's slug, with -2, -3... when another content
-    file has that slug or that name. Returns its path.
+    file has that slug or that name, or its page would be where the site has one of its
+    own (the build would leave it out).
 
     A draft by default, as Hugo's archetypes make one: the file has no text yet, and an
     entry a build puts in the feeds stays in every reader that saw it, empty or not."""
+    from .cache import Inputs
+    from .plan import own_paths
+    from .theme import Theme
+
     content_dir = site_dir / "content"
     # The slugs the importer keeps clear of, and every file's name: a file that cannot be
     # read may still take its name as its slug once it is fixed.
     taken = taken_slugs(content_dir, config.max_file_bytes)
     taken |= {Path(name).stem for name in find_content(content_dir)}
     slug = urls.headline_slug(title)
+    now = dates.now(config.zone)
     fields: dict[str, object] = {
-        "date": dates.format_iso(dates.now(config.zone)),
+        "date": dates.format_iso(now),
         "id": f"urn:uuid:{uuid.uuid4()}",
         "tags": [t.strip() for t in tags if t.strip()],
     }
     if draft:
         fields["draft"] = True
+    site_paths = own_paths(config, Theme(site_dir, Inputs()))
+    site_page = ""
     content_dir.mkdir(parents=True, exist_ok=True)
     while True:
         name = urls.unique_slug(slug, taken)
+        # Dated now, as the file is: publishing it later moves it only within its year and
+        # month folders, where the site has no page of its own.
+        if (own := site_paths.taken(urls.article_path(config.permalink, name, now))) is not None:
+            site_page = site_page or own
+            taken.add(name)
+            continue
         # The slug written, not left to the file's name: the URL stays what it is if the
         # file is renamed, as an imported article's does.
         meta = {"title": title, "slug": name, **fields}
         path = content_dir / f"{name}.md"
         try:
             create_file(path, f"---\n{dump_front_matter(meta)}---\n\n".encode())
-            return path
+            return NewArticle(path, name, site_page)
         except FileExistsError:  # made meanwhile by someone else: the next name
             taken.add(name)
 

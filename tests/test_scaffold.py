@@ -490,3 +490,31 @@ def test_the_workflow_publishes_the_site_without_sitegens_manifest(make_site: Ma
     assert MANIFEST in made  # kept in output/, which the next run restores, for that build
     assert published == made - {MANIFEST}
     assert {".well-known/security.txt", ".nojekyll", "index.html", "atom.xml"} <= published
+
+
+@pytest.mark.parametrize(
+    ("title", "page"),
+    [("Tags", "tags/index.html"), ("Archive", "archive/index.html"), ("Search", "search/index.html"), ("Subscribe", "subscribe/index.html"), ("Images", "images/")],
+)
+def test_new_keeps_clear_of_the_sites_own_pages(runner: CliRunner, make_site: MakeSite, title: str, page: str) -> None:
+    """Under ``permalink = "{slug}/"``, `sitegen new "Tags"` wrote the slug ``tags``, whose
+    page is the site's list of tags: the next build left the article out with an error. It
+    takes ``tags-2``, as for a slug another article has, and says why."""
+    site = make_site(config='permalink = "{slug}/"\n')
+    result = runner.invoke(main, ["new", "--site", str(site), title, "--publish"])
+    assert result.exit_code == 0, result.output
+    slug = f"{title.lower()}-2"
+    path = Path(result.stdout.strip())
+    assert path == site / "content" / f"{slug}.md"
+    assert yaml.safe_load(path.read_text().split("---")[1])["slug"] == slug
+    assert f"Its slug is {slug}: the title's would put its page at /{page}, which the site has for itself." in result.stderr
+    path.write_text(path.read_text() + "The text.\n")
+    report = build(site)
+    assert report.ok and report.articles == 1, report.errors
+    page_html = (site / "output" / slug / "index.html").read_text()
+    assert title in page_html
+    # Where the site has no page of its own, the title's slug is the article's: beside the
+    # static files, or the archive feeds of a large site (feeds/archive/), a page fits.
+    for other in ("Static", "Feeds", "Page"):
+        result = runner.invoke(main, ["new", "--site", str(site), other])
+        assert Path(result.stdout.strip()).name == f"{other.lower()}.md" and "Its slug" not in result.stderr
