@@ -582,36 +582,54 @@ def running_nginx(prefix: Path, http: str, module: Path | None = None) -> Iterat
     listen on); its files in ``prefix``. Yields the port."""
     binary = nginx_binary()
     conf_dir, _ = nginx_modules()
-    port = free_port()
     prefix.mkdir()
     temp_paths = "".join(f"{name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     # Workers run as this user: the files are in a folder only it may read.
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        (f"load_module {module};\n" if module else "")
-        + user
-        + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
-        + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
-        + http.replace("{port}", str(port))
-        + "\n}\n"
-    )
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")], stderr=subprocess.PIPE)
+    # A port free when looked at may be taken before nginx binds it (by a test running
+    # beside this one, under make test's workers): then another port.
+    for _ in range(5):
+        port = free_port()
+        (prefix / "nginx.conf").write_text(
+            (f"load_module {module};\n" if module else "")
+            + user
+            + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
+            + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
+            + http.replace("{port}", str(port))
+            + "\n}\n"
+        )
+        process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")], stderr=subprocess.PIPE)
+        if _listening(process, prefix, port):
+            break
+        said = process.stderr.read().decode() if process.stderr else ""
+        if "Address already in use" not in said:
+            pytest.fail(f"nginx stopped: {said}")
+    else:
+        pytest.fail("nginx found no free port in 5 tries")
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"nginx stopped: {process.stderr.read().decode() if process.stderr else ''}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("nginx did not start listening")
-                time.sleep(0.05)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _listening(process: subprocess.Popen[bytes], prefix: Path, port: int) -> bool:
+    """Whether nginx came to listen on ``port``; False when it stopped first. Its pid file is
+    written once its port is bound: until then, whatever answers there is another process."""
+    deadline = time.monotonic() + 10
+    while process.poll() is None:
+        try:
+            if (prefix / "nginx.pid").is_file():
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return True
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail("nginx did not start listening")
+        time.sleep(0.05)
+    return False
 
 
 @pytest.fixture

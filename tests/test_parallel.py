@@ -82,18 +82,22 @@ def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
 
 _INTERRUPTED = """
 import os, signal, sys, time
+from pathlib import Path
 from sitegen import parallel
 
 # As a terminal's foreground job has it: a job started in the background by a shell (as CI
 # scripts may run the tests) inherits SIGINT ignored, and Ctrl-C would never arrive.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
-def work(marker, item):
-    # Whichever process takes the first chunk (this one, or a worker that claimed it first)
-    # holds it; the others do the rest, then wait: idle, as workers are when Ctrl-C comes.
-    if item == 0:
-        open(marker, "w").close()
+def work(folder, item):
+    # Whichever process takes the last chunk (this one, or a worker) holds it at its last
+    # item; the others do the rest, then wait: idle, as workers are when Ctrl-C comes.
+    if item == 399:
+        (Path(folder) / "holding").touch()
         time.sleep(60)
+    else:
+        with open(Path(folder) / "done", "a") as done:  # one short append: whole, in any process
+            done.write(f"{item}\\n")
     return item
 
 try:
@@ -104,17 +108,35 @@ except KeyboardInterrupt:
 """
 
 
+def _all_waiting(session: int) -> bool:
+    """Whether every process of ``session`` is asleep (state S): none running or ready to run."""
+    states = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, _, of = stat.read_text().rsplit(")", 1)[1].split()[:4]  # after "pid (name)"
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+        if int(of) == session:
+            states.append(state)
+    return bool(states) and all(state == "S" for state in states)
+
+
 @pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
 def test_ctrl_c_ends_the_workers_without_a_traceback(tmp_path: Path) -> None:
     """Ctrl-C reaches the whole process group: each idle worker printed "Process
     ForkProcess-2: Traceback ... KeyboardInterrupt" under the build's own message."""
-    marker = tmp_path / "started"
-    run = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    run = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    done = tmp_path / "done"
+
+    def idle() -> bool:
+        # Every other item done, and every process waiting (however busy the machine is).
+        return (tmp_path / "holding").exists() and done.exists() and len(done.read_text().split()) == 399 and _all_waiting(run.pid)
+
     try:
-        deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 120
+        while not idle():
+            assert run.poll() is None and time.monotonic() < deadline, "the workers never came to wait with one chunk held"
             time.sleep(0.05)
-        time.sleep(1.0)  # the workers have done every other chunk and wait for more
         os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C
         out, err = run.communicate(timeout=30)
     finally:

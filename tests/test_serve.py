@@ -512,15 +512,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_at(start: Start, site: Path, path: str, log: list[str] | None = None) -> tuple[Server, str]:
+    """A server for pages that link to http://127.0.0.1:PORT``path``, its own port: one free
+    when looked at, or another if something took it before the server bound it (a test
+    running beside this one, under make test's workers). (server, base URL)"""
+    for _ in range(5):
+        base = f"http://127.0.0.1:{free_port()}{path}"
+        try:
+            return start(site, log, port=urlsplit(base).port, base_url=base), base
+        except PortInUseError:
+            continue
+    pytest.fail("no free port in 5 tries")
+
+
 def test_a_base_url_with_a_path_is_served_at_that_path(make_site: MakeSite, start: Start, tmp_path: Path) -> None:
     """sitegen serve -p PORT --base-url http://127.0.0.1:PORT/news/: pages link to /news/...,
     so the site is served there (it was served at /, and every link was a 404), with the
     same safety: nothing outside its folder, however the path is written."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/news/"
     site = make_site(content={"a.md": article_md("First story", date="2024-03-01T10:00:00+00:00")}, config='# PRIVATE-MARKER-51\ntitle = "Site"\n')
     log: list[str] = []
-    server = start(site, log, port=port, base_url=base)
+    server, base = start_at(start, site, "/news/", log)
     assert server.url == base and server.prefix == "/news/"
     assert serving_notes(server.options, server.url) == []
     home = get(base, "/news/")
@@ -574,10 +585,9 @@ def test_the_not_found_page_of_a_relative_site_works_at_any_depth(make_site: Mak
     """With relative = true in sitegen.toml (output/ made to open from disk), the served
     not-found page linked its stylesheet and navigation relative to the top of the site: at
     /news/2024/03/gone/ they led to /news/2024/03/gone/static/..., nowhere."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/news/"
     site = make_site(content={"a.md": article_md("First story", date="2024-03-01T10:00:00+00:00")}, config='title = "Site"\nrelative = true\n')
-    start(site, port=port, base_url=base)
+    _, base = start_at(start, site, "/news/")
+    port = urlsplit(base).port
     for path in ("/news/no-such-page/", "/news/2024/03/gone/", "/news/a/b/c/d.html"):
         missing = get(base, path)
         assert missing.status == 404 and "Page not found" in missing.body, path
