@@ -26,8 +26,11 @@ BENCH_ARGS  ?=
 build: $(STAMP)
 	$(BIN)/sitegen build
 
+# One pytest-xdist worker per CPU. Each test goes to the next worker free, in the order
+# tests/conftest.py gives them: the longest (marked slow) first, so that no long test is
+# left to run alone at the end; a module marked xdist_group runs whole on one worker.
 test: $(TEST_STAMP) $(BROWSER_STAMP) $(JAVA_STAMP) $(AXE_STAMP) $(NGINX_STAMP) $(NEWSBOAT_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # 1280x900 and 390x844 screenshots of a demo site in headless Chromium (tests/screenshots.py).
 screenshots: $(TEST_STAMP) $(BROWSER_STAMP)

@@ -32,7 +32,9 @@ from sitegen.render import Renderer
 from sitegen.site import build_site, plan_pages
 from sitegen.theme import Theme
 
-pytestmark = pytest.mark.usefixtures("no_proxy")
+# One worker runs them all, after the longest tests have started (tests/conftest.py): the
+# sites are built once for the module, and take a minute of browsing between them.
+pytestmark = [pytest.mark.usefixtures("no_proxy"), pytest.mark.xdist_group("a11y"), pytest.mark.slow(60)]
 
 DEMO = Path(__file__).parent.parent / "docs" / "demo"
 WORD = "Unbroken" + "x" * 300

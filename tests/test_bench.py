@@ -24,6 +24,10 @@ def test_corpus_is_deterministic(tmp_path: Path) -> None:
     assert len(a) == 25 and all(name.endswith(".txt") for name in a)
 
 
+# On one worker, with the site built once for them.
+pytestmark = pytest.mark.xdist_group("bench")
+
+
 @pytest.fixture(scope="module")
 def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("bench") / "site"

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from conftest import Tmpfs
 from lxml import etree
 
@@ -175,6 +176,7 @@ def kill_builds(site: Path, rng: random.Random, kills: int, seconds: float, more
         assert_whole(site)
 
 
+@pytest.mark.slow(140)
 def test_builds_killed_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     rng = random.Random(1500)
     site = make_corpus_site(tmp_path / "site", 1500)

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import FIXED_EPOCH, SAMPLE_SEED, article_md, seed_text
 from hypothesis import HealthCheck, settings
@@ -656,7 +657,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         assert problems(again, self.site, self.out) == ours
 
 
-TestIncrementalBuild = IncrementalBuildMachine.TestCase
+TestIncrementalBuild = pytest.mark.slow(190)(IncrementalBuildMachine.TestCase)
 TestIncrementalBuild.settings = settings(
     max_examples=int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "25")),
     stateful_step_count=10,
