@@ -167,6 +167,11 @@ class OutputError(SitegenError):
     """A file could not be written where it was asked to go."""
 
 
+class WorkerDied(SitegenError):
+    """A worker process of the build ended before its work was done (killed by a signal,
+    by the out-of-memory killer): no file is at fault, and the build cannot finish."""
+
+
 SAID_IN_FULL = 3
 """How many files a warning is said for in full before the others are counted."""
 _WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)

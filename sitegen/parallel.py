@@ -15,9 +15,11 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, TypeVar
+
+from .errors import WorkerDied
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -135,6 +137,7 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     # Imported here: a build with nothing to do should not pay for it.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _shared
     forking = multiprocessing.get_context("fork")
@@ -146,6 +149,7 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     gc.freeze()
     _release_free_memory()
     pool = ProcessPoolExecutor(jobs - 1, mp_context=forking, initializer=_die_with_parent, initargs=(os.getpid(),))
+    forked: list[Any] = []
     try:
         # One task per chunk; each takes whichever chunk is next, as this process does. The
         # first submit forks the workers: with SIGINT blocked, so that a Ctrl-C then cannot
@@ -156,6 +160,8 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
             futures = [pool.submit(_claim_and_run) for _ in chunks]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        # The worker processes (all forked by the first submit), kept to say how one ended.
+        forked = list((getattr(pool, "_processes", None) or {}).values())
         counted: set[int] = set()
 
         def collect(block: bool) -> None:
@@ -167,11 +173,17 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
                         results[index] = payload
                         advance(len(payload))
 
-        while (index := _claim(counter, lock)) < len(chunks):
-            results[index] = _run_chunk(fn, context, chunks[index])
-            advance(len(chunks[index]))
-            collect(block=False)
-        collect(block=True)
+        try:
+            while (index := _claim(counter, lock)) < len(chunks):
+                results[index] = _run_chunk(fn, context, chunks[index])
+                advance(len(chunks[index]))
+                collect(block=False)
+            collect(block=True)
+        except BrokenProcessPool:
+            # A worker was killed (kill, the out-of-memory killer) and the pool ended the
+            # others: the work cannot be finished. Its exit status is known once all are gone.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise WorkerDied(None, _worker_died(p.exitcode for p in forked)) from None
     finally:
         # Wait for the workers to be gone: they share the counter's memory, which the
         # next call may be given again.
@@ -181,3 +193,24 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     if any(result is None for result in results):  # never hand back a partial answer
         raise RuntimeError("a chunk of parallel work was lost")
     return results  # type: ignore[return-value]
+
+
+def _worker_died(exit_codes: Iterable[int | None]) -> str:
+    """What to say when a worker died: how, if its exit status tells, and what to do.
+
+    ``exit_codes`` are every worker's: the pool ends the others with SIGTERM once one is
+    gone, so the one that died first is the one that did not end so (all did, when SIGTERM
+    killed it)."""
+    codes = [code for code in exit_codes if code is not None]
+    code = next((c for c in codes if c not in (0, -signal.SIGTERM)), codes[0] if codes else None)
+    how = "died"
+    if code is not None:
+        # A signal: -N from the pool; 128 + N from _end_quietly, as a shell says it.
+        number = -code if code < 0 else code - 128 if code > 128 else 0
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            how = f"exited with status {code}" if code else how
+        else:
+            how = f"was killed by {name}" + (" (as the system does when out of memory)" if number == signal.SIGKILL else "")
+    return f"a worker process of the build {how}: the build stopped, and the output is as the last build left it; build again, with -j 1 if it keeps happening"

@@ -8,6 +8,7 @@ drawn from a seeded random generator; nothing asserted depends on how long anyth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ import pytest
 from conftest import Tmpfs
 from lxml import etree
 
-from sitegen.output import MANIFEST, TEMP_SUFFIX
+from sitegen.output import BUILDING, MANIFEST, TEMP_SUFFIX
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import corpus
@@ -303,3 +304,56 @@ def test_a_full_disk_loses_no_word(tmp_path: Path, tmpfs: Tmpfs) -> None:
     build_ok(reference)
     assert content(site) == content(reference)
     assert tree(out) == tree(reference / "output")
+
+
+def _workers_of(build: subprocess.Popen[str]) -> list[int]:
+    """The build's worker processes: its children forked from it, whose command line is its
+    own (not multiprocessing's resource tracker, nor Pagefind, which it starts too)."""
+    own = Path(f"/proc/{build.pid}/cmdline").read_bytes()
+    children: list[int] = []
+    for task in Path(f"/proc/{build.pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # the thread ended meanwhile
+            children += [int(pid) for pid in (task / "children").read_text().split()]
+    time.sleep(0.1)  # a child about to run another program (Pagefind) has done so by now
+    workers = []
+    for pid in children:
+        with contextlib.suppress(OSError):  # ended meanwhile
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == own:
+                workers.append(pid)
+    return workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_killed_mid_build_is_said_in_one_line_and_the_output_stays(tmp_path: Path) -> None:
+    """`kill -INT` of one worker (not its group), or the out-of-memory killer's SIGKILL,
+    printed a 60-line BrokenProcessPool traceback."""
+    # Few articles, so that they are imported and read here; their pages and feeds are
+    # enough to be rendered on the workers.
+    site = make_corpus_site(tmp_path / "site", 120)
+    build_ok(site, "-j", "2")
+    before = tree(site / "output")
+    # A new title: every page is rendered again, on the workers.
+    (site / "sitegen.toml").write_text(CONFIG.replace("Crash News", "Crash Daily"), encoding="utf-8")
+    build = sitegen_build(site, "-j", "2")
+    try:
+        deadline = time.monotonic() + 120
+        while not (workers := _workers_of(build)) and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert workers, "the build forked no worker"
+        os.kill(workers[0], signal.SIGINT)
+        _, err = build.communicate(timeout=300)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 1, err
+    assert err == (
+        "Error: a worker process of the build was killed by SIGINT: the build stopped, and the output is as the last build left it;"
+        " build again, with -j 1 if it keeps happening\n"
+    )
+    # Every file as the last build left it, staged ones removed; only the mark a stopped
+    # build leaves (as Ctrl-C does) tells the next build to look the folder over.
+    after = tree(site / "output")
+    assert after.pop(BUILDING, None) is not None
+    assert after == before
+    build_ok(site, "-j", "2")
+    assert "Crash Daily" in (site / "output" / "index.html").read_text(encoding="utf-8")

@@ -8,14 +8,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from sitegen import parallel
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, WorkerDied
 
 PARENT = os.getpid()
 
@@ -75,9 +74,27 @@ def test_an_error_in_a_worker_is_raised_here_with_its_file_and_line() -> None:
         assert str(info.value).endswith("seven.md:2: no title")
 
 
+def killed_in_worker(context: None, item: int) -> int:
+    time.sleep(0.002)
+    if os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+    return item
+
+
 def test_a_worker_that_dies_is_an_error_not_a_lost_result() -> None:
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(WorkerDied) as info:
         parallel.Workers(2).map(crash_in_worker, list(range(64)))
+    assert str(info.value).startswith("a worker process of the build exited with status 3: the build stopped")
+
+
+def test_a_worker_killed_is_said_with_its_signal_and_what_to_do() -> None:
+    """It was a BrokenProcessPool: 60 lines of traceback, no word of why or what to do."""
+    with pytest.raises(WorkerDied) as info:
+        parallel.Workers(3).map(killed_in_worker, list(range(64)))
+    assert str(info.value) == (
+        "a worker process of the build was killed by SIGKILL (as the system does when out of memory): the build stopped,"
+        " and the output is as the last build left it; build again, with -j 1 if it keeps happening"
+    )
 
 
 _INTERRUPTED = """
