@@ -242,6 +242,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.errors += misnamed_errors
     report.warnings += misnamed_warnings + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
+    deleted = ledger.deleted_warnings(memo.gone(config), loaded.articles, loaded.draft_ids, stored)
+    report.warnings += deleted
+    once.update(deleted)
     report.warnings += site_mod.tag_clashes(distinct, site_dir)
     report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
     report.warnings += words.warnings

@@ -188,6 +188,31 @@ def withdrawn_warnings(drafts: Mapping[str, str], stored: Ledger | None) -> list
     return warnings
 
 
+def deleted_warnings(gone: Mapping[str, tuple[str, str]], articles: Sequence[Article], drafts: Mapping[str, str], stored: Ledger | None) -> list[str]:
+    """A warning for each article of the last build whose content file is gone (``gone``:
+    article id -> its file and address then) that the ledger ``stored`` has published and
+    no file of this build holds: this build takes its page down, which a deleted file
+    otherwise does without a word. Said by this build only (``once``): the next one has no
+    such file to miss. A file renamed (its id made from its name) is ``_republished``'s."""
+    published = stored.articles if stored is not None else {}
+    present = {a.id for a in articles} | set(drafts)
+    reads = {a.content_hash for a in articles}
+    warnings = []
+    for article_id, (file, last_built) in sorted(gone.items(), key=lambda item: item[1]):
+        entry = published.get(article_id)
+        if entry is None or not entry.seq or article_id in present or entry.hash in reads:
+            continue
+        # The address readers have: the last one published at (none is recorded for a site
+        # at a local address), else where the last build put it.
+        address = entry.urls[-1] if entry.urls else last_built
+        warnings.append(
+            f"{file}: deleted, but its article was out: this build takes it down, and readers and search engines now get a"
+            f" 404 at {address} (feed readers keep what they saw); to bring it back, restore the file: its id keeps its place"
+            " in the feeds"
+        )
+    return warnings
+
+
 def work_out_history(
     content_dir: Path,
     articles: Sequence[Article],

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from . import cache, dates, deps
+from . import cache, dates, deps, urls
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import OutputError, SitegenError
@@ -263,6 +263,16 @@ class Memo:
         self.parsed = len(todo)
         self.parse_records = records
         return records
+
+    def gone(self, config: Config) -> dict[str, tuple[str, str]]:
+        """The articles of the last build whose content file this build did not find: article
+        id -> (the file, the article's absolute URL then). Called after ``parse_content``."""
+        site = urls.Urls(config.base_url)
+        return {
+            record.article.id: (name, site.absolute(record.article.path))
+            for name, record in self.articles.items()
+            if name not in self.parse_records and record.article is not None and not record.draft and not record.article.draft
+        }
 
     # ---- step 5: outputs -> files ----------------------------------------------------
 

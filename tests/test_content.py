@@ -393,6 +393,38 @@ def test_a_published_article_made_a_draft_is_named_as_taken_down(make_site: Make
     assert build(site).warnings == [] and (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
 
 
+def test_a_published_article_deleted_is_named_as_taken_down_once(make_site: MakeSite, runner: CliRunner) -> None:
+    """``rm content/a.md`` took a published article's page down without a word, where
+    ``draft: true`` on it is warned of. Said by the build that takes it down, not by the
+    builds after; never of an article readers did not see (a draft, one not yet due)."""
+    drafted, due = article_md("Never out", draft="true"), article_md("Not yet due", date="2027-01-01T09:00:00+00:00")
+    site = make_site(
+        content={"a.md": article_md("Out"), "b.md": article_md("Other"), "c.md": drafted, "d.md": due},
+        config='base_url = "https://example.org/news/"\n',
+    )
+    assert build(site).warnings == []
+    page = site / "output" / "2024" / "05" / "a" / "index.html"
+    kept = (site / "content" / "a.md").read_text()
+    assert page.is_file()
+    for name in ("a.md", "c.md", "d.md"):
+        (site / "content" / name).unlink()
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        f"warning: {site / 'content' / 'a.md'}: deleted, but its article was out: this build takes it down, and readers and search"
+        " engines now get a 404 at https://example.org/news/2024/05/a/ (feed readers keep what they saw); to bring it back,"
+        " restore the file: its id keeps its place in the feeds"
+    ]
+    assert not page.exists()
+    # Said once: neither a build with nothing to do nor one with work says it again.
+    assert "warning:" not in runner.invoke(main, ["build", "--site", str(site)]).output
+    (site / "content" / "b.md").write_text(article_md("Other, edited"))
+    assert build(site).warnings == []
+    # Restored, it is back where it was, without a word.
+    (site / "content" / "a.md").write_text(kept)
+    assert build(site).warnings == [] and page.is_file()
+
+
 def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", titel="'Typo'", colour="red")})
     report = build(site)
