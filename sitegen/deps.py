@@ -116,6 +116,12 @@ def recorded_name(value: object) -> str | None:
     return value._prefix.rstrip(".") if isinstance(value, Recorder) else None
 
 
+def stood_for(value: object) -> object:
+    """What a Recorder stands in for (its attributes, for a message's suggestion); any
+    other value as it is. Reading it so notes no read."""
+    return value._target if isinstance(value, Recorder) else value
+
+
 def recording(config: Config, log: set[str]) -> Config:
     """``config`` for a step whose reads are to be noted in ``log`` (as ``config.<name>``)."""
     return cast(Config, Recorder(config, "config.", log))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
+import functools
 import gettext
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,7 +25,7 @@ from jinja2.visitor import NodeTransformer
 
 from . import __version__, cache, dates, text, urls
 from .config import logo_file
-from .deps import Recorder, recorded_name
+from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language
 from .model import Page, Site
@@ -71,18 +74,67 @@ class _Loader(jinja2.BaseLoader):
         return sorted(self.theme.files)
 
 
+class _NoAttribute(jinja2.UndefinedError):
+    """A template read an attribute its object lacks (``article.titel``): the object and the
+    name go with it, so that ``Renderer.render`` can say it in the template's own words."""
+
+    def __init__(self, message: str, owner: object = None, name: str = "") -> None:
+        super().__init__(message)
+        self.owner = owner
+        self.name = name
+
+
 class _Undefined(jinja2.StrictUndefined):
-    """StrictUndefined that names ``site`` and ``config`` as templates call them: Jinja
-    names the object's class, which for them is the Recorder standing in (deps.py)."""
+    """StrictUndefined that says what a template author wrote: ``article has no attribute
+    'titel' (did you mean 'title'?)``, where Jinja names the object's Python class
+    ('sitegen.model.Article object'), or for ``site`` and ``config`` the Recorder
+    standing in for them (deps.py)."""
 
     __slots__ = ()
 
+    def __init__(
+        self, hint: str | None = None, obj: Any = jinja2.utils.missing, name: str | None = None, exc: type[jinja2.TemplateRuntimeError] = jinja2.UndefinedError
+    ) -> None:
+        super().__init__(hint, obj, name, exc)
+        if self._names_attribute():
+            # Jinja raises ``self._undefined_exception(message)``, from methods it binds
+            # by hand (StrictUndefined's __str__, __iter__...): the way in for the details.
+            self._undefined_exception = functools.partial(_NoAttribute, owner=obj, name=str(name))  # type: ignore[assignment]
+
+    def _names_attribute(self) -> bool:
+        return self._undefined_hint is None and self._undefined_obj is not jinja2.utils.missing and isinstance(self._undefined_name, str)
+
     @property
     def _undefined_message(self) -> str:
-        name = recorded_name(self._undefined_obj)
-        if name is not None and self._undefined_hint is None and isinstance(self._undefined_name, str):
-            return f"{name!r} has no attribute {self._undefined_name!r}"
+        if self._names_attribute():
+            return no_attribute(_called(self._undefined_obj), self._undefined_obj, str(self._undefined_name))
         return str(super()._undefined_message)
+
+
+def no_attribute(called: str, owner: object, name: str) -> str:
+    """What to say of a template reading ``called.name`` when ``owner`` has no ``name``,
+    with the closest of its attributes as a suggestion."""
+    # Suggested from sitegen's own objects (and a mapping's keys): not from the methods of
+    # a text or a list, which no template means ('title' for the ``titel`` of a string).
+    target = stood_for(owner)
+    candidates = [] if isinstance(target, (str, bytes, int, float, list, tuple)) else [n for n in dir(target) if not n.startswith("_")]
+    if isinstance(target, Mapping):
+        candidates += [k for k in target if isinstance(k, str)]
+    close = difflib.get_close_matches(name, candidates, n=1)
+    return f"{called} has no attribute {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def _called(owner: object) -> str:
+    """What templates call ``owner`` when its expression cannot be read off the template's
+    line: ``site`` or ``config`` for theirs; otherwise its kind (``article``, ``tag``)."""
+    return recorded_name(owner) or type(owner).__name__.lower()
+
+
+def _written_before(line: str, name: str) -> str | None:
+    """The expression ``line`` reads ``name`` of (``article`` of ``article.titel``,
+    ``article.tags[0]`` of ``article.tags[0].nam``), when there is one such."""
+    found = set(re.findall(rf"(?<![\w.\]])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^\[\]]*\])*?)\s*\.\s*{re.escape(name)}\b", line))
+    return found.pop() if len(found) == 1 else None
 
 
 class _Template(jinja2.Template):
@@ -304,10 +356,26 @@ class Renderer:
             # Anything a template's expressions can raise ({{ 1/0 }}, {{ "a" + 1 }}, a missing
             # variable): Jinja's traceback frames carry the template file and line.
             filename, line = self._template_frame(e)
-            raise TemplateError(filename or page.template, cannot_render(page.path, f"{type(e).__name__}: {e}"), line) from e
+            if isinstance(e, _NoAttribute):
+                # Named as the line writes it (``a`` in a loop over articles), else by its kind.
+                called = _written_before(self._source_line(filename, line), e.name) or _called(e.owner)
+                said = no_attribute(called, e.owner, e.name)
+            else:
+                # A missing name is said as Jinja says it ("'pagination' is undefined"); a
+                # Python error with its kind ("ZeroDivisionError: division by zero").
+                said = str(e) if isinstance(e, jinja2.UndefinedError) else f"{type(e).__name__}: {e}"
+            raise TemplateError(filename or page.template, cannot_render(page.path, said), line) from e
         if self._relative and page.template.endswith(".html"):
             html = urls.links_for_disk(html, page.path, self._links.base_path)
         return html.encode("utf-8"), tuple(sorted(self._log))
+
+    def _source_line(self, filename: str | None, line: int | None) -> str:
+        """Line ``line`` (1-based) of the template file ``filename``, or "" if unknown."""
+        for path, data in self.theme.files.values():
+            if str(path) == filename and line:
+                lines = data.decode("utf-8", errors="replace").splitlines()
+                return lines[line - 1] if line <= len(lines) else ""
+        return ""
 
     def _template_frame(self, error: BaseException) -> tuple[str | None, int | None]:
         """The template file and line the error was raised in, if it was in a template."""

@@ -591,18 +591,44 @@ def test_hidden_files_in_content_and_seeds_are_not_read(make_site: MakeSite, run
 
 
 @pytest.mark.parametrize(
-    ("expression", "said"), [("config.nope.deeper", "'config' has no attribute 'nope'"), ("site.nope", "'site' has no attribute 'nope'")]
+    ("expression", "said"),
+    [
+        ("config.nope.deeper", "config has no attribute 'nope'"),
+        ("site.nope", "site has no attribute 'nope'"),
+        ("config.titel", "config has no attribute 'titel' (did you mean 'title'?)"),
+        ("site.artciles | length", "site has no attribute 'artciles' (did you mean 'articles'?)"),
+        ("site.articles[0].titel", "site.articles[0] has no attribute 'titel' (did you mean 'title'?)"),
+        ("site.articles[0].author.nam", "site.articles[0].author has no attribute 'nam'"),  # a text: no method of str suggested
+        ("{% for a in site.articles %}{{ a.titel }}{% endfor %}", "a has no attribute 'titel' (did you mean 'title'?)"),
+        ("site.articles[0] | attr('titel')", "article has no attribute 'titel' (did you mean 'title'?)"),  # no expression: its kind
+        ("nope", "'nope' is undefined"),
+    ],
 )
-def test_a_missing_setting_is_named_as_templates_name_it(make_site: MakeSite, runner: CliRunner, expression: str, said: str) -> None:
-    """Not as the object standing in for it while pages are rendered; with the template and line."""
+def test_a_missing_name_is_said_as_the_template_writes_it(make_site: MakeSite, runner: CliRunner, expression: str, said: str) -> None:
+    """Not as Python names the object (``UndefinedError: 'sitegen.model.Article object' has
+    no attribute 'titel'``), nor as the Recorder standing in for ``site`` and ``config``
+    while pages are rendered; with the template and line, and the attribute meant."""
     site = make_site(content={"a.md": article_md("A", tags="[world]")})
     (site / "templates").mkdir()
-    template = '{% extends "base.html" %}{% block content %}\n<h1>{{ EXPRESSION }}</h1>{% endblock %}\n'
-    (site / "templates" / "tags.html").write_text(template.replace("EXPRESSION", expression))
+    template = '{% extends "base.html" %}{% block content %}\n<h1>EXPRESSION</h1>{% endblock %}\n'
+    (site / "templates" / "tags.html").write_text(template.replace("EXPRESSION", expression if "{%" in expression else "{{ " + expression + " }}"))
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1
     [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
-    assert re.fullmatch(rf"error: \S*templates/tags\.html:2: cannot render /tags/: UndefinedError: {said}", error), error
+    assert error == f"error: {site / 'templates' / 'tags.html'}:2: cannot render /tags/: {said}"
+
+
+def test_a_typo_in_the_article_template_names_the_attribute_meant(make_site: MakeSite, runner: CliRunner) -> None:
+    """``{{ article.titel }}`` said ``UndefinedError: 'sitegen.model.Article object' has no attribute 'titel'``."""
+    site = make_site(content={"a.md": article_md("A")})
+    theme = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(theme.replace("<h1>{{ article.title }}</h1>", "<h1>{{ article.titel }}</h1>", 1))
+    line = theme[: theme.index("<h1>{{ article.title }}</h1>")].count("\n") + 1
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert error == f"error: {site / 'templates' / 'article.html'}:{line}: cannot render /2024/05/a/: article has no attribute 'titel' (did you mean 'title'?)"
 
 
 def _tags_page(site: Path, body: str) -> None:
