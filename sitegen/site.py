@@ -48,9 +48,16 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
     in_file_order = sorted(articles, key=lambda a: str(a.source))
     for article in sorted(in_file_order, key=lambda a: known.get(a.id) != a.content_hash):
         if (other := by_id.get(article.id)) is not None:
-            # Two files of one name in two folders, with no id: line, have the same id.
-            made = " (made from its file's name: it has no 'id'; give it one of its own)" if article.id == id_from_name(article.source) else ""
-            errors.append(ContentError(article.source, f"id {article.id!r}{made} is already used by {shown(other)}; ids must be unique", line_in(article.source, "id")))
+            # Two files of one name in two folders, with no id: line, have the same id. A file
+            # copied to start a new story has the story's id: line, which it can lose.
+            if article.id == id_from_name(article.source):
+                said = f"id {article.id!r} (made from its file's name: it has no 'id'; give it one of its own) is already used by {shown(other)}; ids must be unique"
+            else:
+                said = (
+                    f"id {article.id!r} is already used by {shown(other)}; ids must be unique: give this file an id of its own,"
+                    " or delete its 'id:' line and sitegen makes one from the file's name"
+                )
+            errors.append(ContentError(article.source, said, line_in(article.source, "id")))
             continue
         if (other := by_path.get(article.path)) is not None:
             errors.append(ContentError(article.source, f"URL /{article.path} is already used by {shown(other)}; change 'slug'", line_in(article.source, *SLUG_KEYS)))

@@ -251,7 +251,8 @@ def test_a_duplicate_names_both_files_alike(make_site: MakeSite, runner: CliRunn
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
-        "error: content/b.md:4: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique",
+        "error: content/b.md:4: id 'urn:x:1' is already used by content/2024/a.md; ids must be unique: give this file an id of its own,"
+        " or delete its 'id:' line and sitegen makes one from the file's name",
         "error: content/c.md:5: URL /2024/05/one/ is already used by content/2024/a.md; change 'slug'",
     ]
     monkeypatch.chdir(site.parent)

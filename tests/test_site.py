@@ -240,7 +240,8 @@ def test_a_copy_of_a_published_article_does_not_take_its_id(make_site: MakeSite)
     (site / "content" / "0-follow-up.md").write_text(copy)
     report = build(site)
     assert [str(e) for e in report.errors] == [
-        f"{site / 'content' / '0-follow-up.md'}:4: id 'urn:x:1' is already used by content/harbour.md; ids must be unique"
+        f"{site / 'content' / '0-follow-up.md'}:4: id 'urn:x:1' is already used by content/harbour.md; ids must be unique: give this file an id of its own,"
+        " or delete its 'id:' line and sitegen makes one from the file's name"
     ]
     out = site / "output"
     page = lxml_html.fromstring((out / "2024" / "05" / "harbour" / "index.html").read_bytes())
