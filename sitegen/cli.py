@@ -431,8 +431,9 @@ def theme() -> None:
 @SITE_OPTION
 @click.argument("names", nargs=-1)
 def theme_copy(site_dir: Path, names: tuple[str, ...]) -> None:
-    """Copy the default theme's files (all, or NAMES such as base.html static/style.css)
-    into the site's templates/, where they override the theme. Files the site has are kept."""
+    """Copy the default theme's files (all, or NAMES such as base.html static/style.css,
+    or a folder such as static/ for every file in it) into the site's templates/, where they
+    override the theme. Files the site has are kept."""
     from .scaffold import copy_theme
 
     _require_site(site_dir)

@@ -480,14 +480,26 @@ def theme_files() -> list[str]:
 
 
 def copy_theme(site_dir: Path, names: Sequence[str] = ()) -> Made:
-    """Copy the default theme's files (all, or ``names``) into the site's templates/ for
-    editing; a file the site already has is kept. Raises OutputError for an unknown name."""
+    """Copy the default theme's files (all, or ``names``: files, or folders such as
+    ``static/`` for every file in them) into the site's templates/ for editing; a file the
+    site already has is kept. Raises OutputError for an unknown name."""
     available = theme_files()
-    unknown = [n for n in names if n not in available]
+    chosen: dict[str, None] = {}  # in the order asked for, each once
+    unknown = []
+    for name in names:
+        # A folder by its name, with or without the slash a shell's completion adds.
+        inside = [a for a in available if a.startswith(name.rstrip("/") + "/")] if name.strip("/") else []
+        if name in available:
+            chosen[name] = None
+        elif inside:
+            chosen.update(dict.fromkeys(inside))
+        else:
+            unknown.append(name)
     if unknown:
-        raise OutputError(None, f"no such theme file: {', '.join(unknown)} (the theme has: {', '.join(available)})")
+        folders = sorted({a.split("/")[0] + "/" for a in available if "/" in a})
+        raise OutputError(None, f"no such theme file or folder: {', '.join(unknown)} (the theme has: {', '.join(available)}; and the folders {', '.join(folders)})")
     root = default_theme_dir()
-    return _create_all({site_dir / "templates" / name: (root / name).read_bytes() for name in (names or available)})
+    return _create_all({site_dir / "templates" / name: (root / name).read_bytes() for name in (chosen or available)})
 
 
 def overridden(site_dir: Path) -> list[tuple[str, bool]]:

@@ -352,7 +352,27 @@ def test_theme_copy_and_list(runner: CliRunner, tmp_path: Path) -> None:
     assert re.search(r"templates/base.html\s+\(the site's own\)", listed.output)
     assert build(site).ok and "<p>Edited</p>" in (site / "output" / "index.html").read_text()
     unknown = runner.invoke(main, ["theme", "copy", "--site", str(site), "nope.html"])
-    assert unknown.exit_code == 1 and "no such theme file: nope.html" in unknown.output
+    assert unknown.exit_code == 1 and "no such theme file or folder: nope.html" in unknown.output
+
+
+@pytest.mark.parametrize("folder", ["static/", "static"])
+def test_theme_copy_of_a_folder_copies_its_files(tmp_path: Path, runner: CliRunner, folder: str) -> None:
+    """``sitegen theme copy static/`` said "no such theme file"."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    result = runner.invoke(main, ["theme", "copy", "--site", str(site), folder, "static/style.css"])
+    assert result.exit_code == 0, result.output
+    statics = [name for name in theme_files() if name.startswith("static/")]
+    assert len(statics) > 1
+    assert result.output.splitlines() == [f"copied {site / 'templates' / name}" for name in statics]
+    for name in statics:
+        assert (site / "templates" / name).read_bytes() == (Path(__file__).parent.parent / "templates" / name).read_bytes()
+    assert not (site / "templates" / "base.html").exists()
+    # The folder of nothing, and a folder's name cut short, are no folders of the theme's.
+    for wrong in ("/", "stat/"):
+        unknown = runner.invoke(main, ["theme", "copy", "--site", str(site), wrong])
+        assert unknown.exit_code == 1 and f"no such theme file or folder: {wrong} (the theme has: 404.html," in unknown.output
+        assert unknown.output.rstrip().endswith("; and the folders locale/, static/)")
 
 
 def test_the_workflow_installs_sitegen_from_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
