@@ -512,10 +512,41 @@ class Server:
 def serving_notes(options: ServeOptions, url: str) -> list[str]:
     """What to say beside the server's address about the one pages link to."""
     if options.base_url and options.base_url != url:
+        if missed := _not_served_at(options, url):
+            return [
+                f"warning: pages link to {options.base_url} ({missed}), but this server is at {url}: every link leaves"
+                f" the preview; give --base-url {url}, or serve at the address pages link to"
+            ]
         return [f"Pages link to {options.base_url}"]
     if options.bind in ("0.0.0.0", "::", ""):
         return [f"Pages link to {url}, which only this machine reaches: give --base-url with its address on your network for other devices"]
     return []
+
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _not_served_at(options: ServeOptions, url: str) -> str:
+    """How ``--base-url`` misses this server, at ``url`` (its real port: ``-p 0`` picks
+    one), when it names this machine: another port, https, or an address it does not
+    listen on; "" when it may lead here. A host name is taken at its word: a tunnel or a
+    proxy in front of this server may be how other devices reach it."""
+    base, here = urlsplit(options.base_url or ""), urlsplit(url)
+    host = (base.hostname or "").rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if host != "localhost" and not host.endswith(".localhost"):
+            return ""
+    if base.scheme != "http":
+        return f"{base.scheme}, which this server does not speak"
+    port = base.port or 80
+    if port != here.port:
+        return f"port {port}, where this server does not listen"
+    bind = options.bind.lower()
+    if bind not in ("", "0.0.0.0", "::") and host != bind and not {host, bind} <= _LOOPBACK:
+        return f"{host}, where this server does not listen"
+    return ""
 
 
 def build_overrides(options: ServeOptions, url: str) -> dict[str, object]:

@@ -176,6 +176,50 @@ def test_serve_says_where_pages_link_when_other_devices_may_look() -> None:
     ]
     assert serving_notes(ServeOptions(bind="0.0.0.0", base_url="http://192.0.2.10:8000/"), url) == ["Pages link to http://192.0.2.10:8000/"]
     assert serving_notes(ServeOptions(), url) == []
+    # A name may reach this server another way (a tunnel, a proxy): taken at its word.
+    assert serving_notes(ServeOptions(base_url="https://preview.example.org/"), url) == ["Pages link to https://preview.example.org/"]
+    assert serving_notes(ServeOptions(base_url="http://localhost:8000/news/"), url + "news/") == ["Pages link to http://localhost:8000/news/"]
+
+
+@pytest.mark.parametrize(
+    ("options", "missed"),
+    [
+        (ServeOptions(base_url="https://127.0.0.1:8000/"), "https, which this server does not speak"),
+        (ServeOptions(base_url="http://localhost/"), "port 80, where this server does not listen"),
+        (ServeOptions(bind="192.0.2.10", base_url="http://127.0.0.1:8000/"), "127.0.0.1, where this server does not listen"),
+    ],
+)
+def test_serve_warns_of_a_base_url_of_this_machine_it_does_not_listen_at(options: ServeOptions, missed: str) -> None:
+    url = local_url(options.bind, 8000)
+    assert serving_notes(options, url) == [
+        f"warning: pages link to {options.base_url} ({missed}), but this server is at {url}: every link leaves the preview;"
+        f" give --base-url {url}, or serve at the address pages link to"
+    ]
+
+
+def test_serve_on_a_free_port_warns_that_pages_link_to_another(make_site: MakeSite, tmp_path: Path) -> None:
+    """``sitegen serve -p 0 --base-url http://127.0.0.1:8000/news`` served on a port of its
+    choosing while every page linked to port 8000, without a word."""
+    site = make_site(content={"a.md": article_md("First story")})
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "-p", "0", "--base-url", "http://127.0.0.1:8000/news"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert run.stdout is not None
+        lines = [run.stdout.readline()]
+        while lines[-1] and not lines[-1].startswith("Serving "):  # after the first build's line
+            lines.append(run.stdout.readline())
+        lines = [lines[-1], run.stdout.readline()]
+    finally:
+        os.killpg(run.pid, signal.SIGINT)
+        run.communicate(timeout=60)
+    served = re.fullmatch(r"Serving \S+ at (http://127\.0\.0\.1:(\d+)/news/) \(Ctrl-C to stop\)\n", lines[0])
+    assert served is not None and served[2] != "8000", lines
+    assert lines[1] == (
+        f"warning: pages link to http://127.0.0.1:8000/news (port 8000, where this server does not listen), but this server is at"
+        f" {served[1]}: every link leaves the preview; give --base-url {served[1]}, or serve at the address pages link to\n"
+    )
 
 
 def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> None:
