@@ -102,7 +102,7 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
     """Split a seed into title, article paragraphs and boilerplate."""
     decoded = decode_seed(data, path)
     if not decoded.strip():
-        raise SeedError(path, "is empty")
+        raise SeedError(path, "is empty: put the article in it (its title on the first line, then its paragraphs, a blank line between them), or delete the file")
     read_more, related_re, source_re = (re.compile(p) for p in (rules.read_more, rules.related, rules.source))
     date_re = re.compile(rules.date) if rules.date else None
     tags_re = re.compile(rules.tags) if rules.tags else None

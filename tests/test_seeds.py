@@ -256,6 +256,18 @@ def test_bad_seeds_get_errors_naming_file_and_line(tmp_path: Path, data: bytes, 
     assert info.value.line == line
 
 
+def test_an_empty_seed_is_told_what_to_do(make_site: MakeSite, runner: CliRunner) -> None:
+    """An empty seed was said to be empty, with no next step."""
+    site = make_site(seeds={"001_0000000000000001.txt": b"", "002_0000000000000002.txt": seed_text("Full", "Text.")})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
+        f"error: {site / 'seeds' / '001_0000000000000001.txt'}: is empty: put the article in it (its title on the first line,"
+        " then its paragraphs, a blank line between them), or delete the file"
+    ]
+    assert "Built 1 article (1 imported)" in result.output
+
+
 def test_a_seed_over_max_file_bytes_is_refused_unread(make_site: MakeSite) -> None:
     site = make_site(seeds={"001_0000000000000001.txt": seed_text("Small", "Text.")})
     huge = site / "seeds" / "002_0000000000000002.txt"
