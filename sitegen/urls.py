@@ -77,7 +77,9 @@ def slug_problem(slug: str) -> str | None:
     """Why ``slug``, as written in a content file or sitegen.toml, cannot name a page; None
     when it can. The one wording for every place a slug is written."""
     if not SLUG_RE.fullmatch(slug):
-        return f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens"
+        # The slug sitegen would make of it, when it makes one (not its fallback, "article").
+        made = slugify(slug, fallback="")
+        return f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens" + (f" (did you mean {made!r}?)" if made else "")
     if len(slug) > MAX_WRITTEN_SLUG:
         return f"is {len(slug)} characters long: a slug may have {MAX_WRITTEN_SLUG} at most"
     if is_device_name(slug):

@@ -384,7 +384,7 @@ def test_an_unknown_key_in_a_table_is_named_with_its_line_and_a_hint(text: str, 
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ('title = "x"\n\n[authors."Jane Doe"]\nname = "Jane Doe"\n', 3, "authors.Jane Doe: 'Jane Doe' is not a slug: use lower-case ASCII letters, digits and single hyphens"),
+        ('title = "x"\n\n[authors."Jane Doe"]\nname = "Jane Doe"\n', 3, "authors.Jane Doe: 'Jane Doe' is not a slug: use lower-case ASCII letters, digits and single hyphens (did you mean 'jane-doe'?)"),
         ("[authors.jane]\n[ authors . 'sam' ]  # the desk\nbio = 'x'\nurl = 'ftp://x'\n", 4, "authors.sam.url: must be an absolute http(s) URL such as 'https://example.org/', not 'ftp://x'"),
         ('[authors."sam"]\nnmae = "Sam"\n', 2, "authors.sam.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind"),
         ('[authors.wire]\nname = "Wire"\nkind = "agency"\n', 3, "authors.wire.kind: must be \"person\" or \"organization\", not 'agency'"),

@@ -425,6 +425,22 @@ def test_a_published_article_deleted_is_named_as_taken_down_once(make_site: Make
     assert build(site).warnings == [] and page.is_file()
 
 
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        ("My Slug", "'My Slug' is not a slug: use lower-case ASCII letters, digits and single hyphens (did you mean 'my-slug'?)"),
+        ("'Café--crème'", "'Café--crème' is not a slug: use lower-case ASCII letters, digits and single hyphens (did you mean 'cafe-creme'?)"),
+        ("'---'", "'---' is not a slug: use lower-case ASCII letters, digits and single hyphens"),  # nothing a slug keeps: no guess
+    ],
+)
+def test_a_bad_slug_is_told_the_slug_sitegen_would_make(make_site: MakeSite, runner: CliRunner, slug: str, said: str) -> None:
+    """``slug: My Slug`` was refused with no suggestion."""
+    site = make_site(content={"a.md": article_md("A", slug=slug), "b.md": article_md("B")})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [f"error: {site / 'content' / 'a.md'}:4: slug: {said}"]
+
+
 def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", titel="'Typo'", colour="red")})
     report = build(site)
