@@ -199,6 +199,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         # The ledger before the files: a build killed in between publishes them next time
         # with the dates recorded here.
         if not preview:
+            # With the floors of the feeds whose byte budget bound, known now that they are made.
+            history = ledger.with_floors(history, plan.feed_floors(outputs, rendering.records))
             ledger.write_history(content_dir, history, memo.inputs, errors=ledger_errors)
         record_planned(output_dir, rendering.staged, mark=False)
         # Every changed file was staged beside its place; all are published together now,
@@ -333,6 +335,7 @@ def _site_that_renders(
             latest_first=history.latest_first,
             listed=history.listed,
             changed=history.changed,
+            floors=history.floors,
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]

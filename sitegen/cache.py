@@ -259,12 +259,16 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     sha: str = ""
     """SHA-256 of the bytes written: a file whose date moved (restored by a CI cache that
     keeps whole seconds, as zip and GNU tar do) is known by its bytes to be as written."""
+    floor: int = 0
+    """For a feed whose byte budget left entries out, the publication number of its oldest
+    entry (plan.Rendered.floor): a build that keeps the file as it is knows it all the same,
+    and the ledger records it as a clean build would (ledger.with_floors)."""
 
     @classmethod
-    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...]) -> OutputRecord:
+    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...], floor: int = 0) -> OutputRecord:
         """``data``: the bytes written; ``reads``: the parts of ``site`` and ``config`` its
         render read (deps.py)."""
-        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads))), hashlib.sha256(data).hexdigest())
+        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads))), hashlib.sha256(data).hexdigest(), floor)
 
     def as_found(self, path: str) -> OutputRecord | None:
         """This record if the file at ``path`` is as it was written, with the date it has now

@@ -6,7 +6,11 @@ publication, every article first published within ``feed_window`` days of the si
 latest (a burst of any size reaches a reader that polls weekly), and for the site's feeds
 every article after the last full archive document. Taken-down articles still count, so
 that an entry that left a feed never comes back (``select``). The byte budget then leaves
-out the oldest of those it may, and decides one set of entries for Atom, RSS and JSON alike.
+out the oldest of those it may, by order of first publication, and decides one set of
+entries for Atom, RSS and JSON alike. Where it left some out, the ledger keeps the number
+of the oldest entry left in (its ``floors``), and no article numbered below it enters that
+feed again: taking down or shortening a large article makes room that only newer articles
+take (``select``, ``FeedWriter._fit``).
 
 Archive documents are cut by order of first publication (the ledger's ``seq``): archive N
 holds numbers (N-1)*archive_size+1 to N*archive_size, and is published once the last of
@@ -234,8 +238,9 @@ class FeedWriter:
         # A feed's formats and its fitting reuse the bodies of its own entries: room for the
         # largest feed's twice over, and at least 1,000. More would only cost memory.
         self._bodies_kept = 2 * max(site.config.feed_size, site.config.archive_size, 500)
-        self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], frozenset[str]]] = {}
-        """Feed -> the bytes of its formats not asked for yet, and what working them out read."""
+        self._fitted: dict[tuple[object, ...], tuple[dict[str, bytes], int, frozenset[str]]] = {}
+        """Feed -> the bytes of its formats not asked for yet, its floor (``_fit``), and what
+        working them out read."""
 
     @property
     def author(self) -> str:
@@ -447,25 +452,26 @@ class FeedWriter:
             document["next_url"] = links.absolute(older)
         return json_document(document)
 
-    def fitted(self, job: FeedJob) -> bytes:
-        """The bytes of ``job``'s feed document. A subscription document holds the entries
-        the byte budget leaves room for in the largest of the feed's three formats, the same
-        set in each: worked out once per feed and writer, each format's bytes kept until
-        that format is asked for. What the work read of the settings is noted again for
-        each format asking for it."""
+    def fitted(self, job: FeedJob) -> tuple[bytes, int]:
+        """The bytes of ``job``'s feed document, and its floor (``_fit``; 0 for an archive).
+        A subscription document holds the entries the byte budget leaves room for in the
+        largest of the feed's three formats, the same set in each: worked out once per feed
+        and writer, each format's bytes kept until that format is asked for. What the work
+        read of the settings is noted again for each format asking for it."""
         if job.place.number:
-            return self._render(job.fmt, job.feed, job.entries, job.place)  # an archive holds all its articles
+            return self._render(job.fmt, job.feed, job.entries, job.place), 0  # an archive holds all its articles
         key = (job.feed.prefix, job.feed.title, job.feed.id, job.place, tuple(a.digest for a in job.entries), job.required)
         found = self._fitted.get(key)
         if found is None:
             seen = set(self._reads)
-            found = self._fitted[key] = self._fit(job), frozenset(self._reads - seen)
-        formats, reads = found
+            formats, floor = self._fit(job)
+            found = self._fitted[key] = formats, floor, frozenset(self._reads - seen)
+        formats, floor, reads = found
         self._reads.update(reads)
         data = formats.pop(job.fmt, None)
         if not formats:
             del self._fitted[key]  # every format asked for: nothing more to keep
-        return data if data is not None else self._fit(job)[job.fmt]
+        return (data if data is not None else self._fit(job)[0][job.fmt]), floor
 
     def _render(self, fmt: str, feed: FeedSet, entries: Sequence[Article], place: Place, brief: frozenset[str] = frozenset()) -> bytes:
         if fmt == "atom":
@@ -474,10 +480,20 @@ class FeedWriter:
             return self.rss(feed, entries, place, brief)
         return self.json(feed, entries, place, brief)
 
-    def _fit(self, job: FeedJob) -> dict[str, bytes]:
-        """Within the byte budget, in this order: the oldest entries the feed may do without
+    def _fit(self, job: FeedJob) -> tuple[dict[str, bytes], int]:
+        """Each format's bytes, and the feed's floor: the publication number of the oldest
+        entry left in when the budget left any out, else 0 (the ledger keeps it: ledger.py
+        ``floors``, which ``select`` reads).
+
+        Within the byte budget, in this order: the oldest entries the feed may do without
         are left out; then the oldest of those it may not (in no archive yet) carry their
-        summary instead of their text. No entry a reader could find nowhere else is lost."""
+        summary instead of their text. No entry a reader could find nowhere else is lost.
+
+        Oldest by order of first publication, not by date: what is left is then every entry
+        from the floor on, and an entry left out is below it, never to come back. Left out
+        by date, a backdated article (published last, dated years ago) would go first, with
+        newer numbers above it still in: room made later (an article taken down or
+        shortened) would bring it back, to readers who had let it go."""
 
         def render(entries: Sequence[Article], brief: frozenset[str] = frozenset()) -> dict[str, bytes]:
             return {fmt: self._render(fmt, job.feed, entries, job.place, brief) for fmt in FORMATS}
@@ -486,7 +502,8 @@ class FeedWriter:
         budget = self.config.feed_max_bytes
         largest = max(len(d) for d in data.values())
         required = set(job.required)
-        optional = [a for a in job.entries if a.id not in required]
+        # Newest first by number; a stable sort, so without a ledger (every seq 0) by date.
+        optional = sorted((a for a in job.entries if a.id not in required), key=lambda a: a.seq, reverse=True)
         count = len(optional)
         floor = 0 if required else 1  # a feed always shows at least its newest article
         entries: list[Article] = list(job.entries)
@@ -502,7 +519,8 @@ class FeedWriter:
             full = max(0, min(full - 1, full * budget // largest))
             data = render(entries, frozenset(whole[full:]))
             largest = max(len(d) for d in data.values())
-        return data
+        oldest = min((a.seq for a in entries), default=0) if len(entries) < len(job.entries) else 0
+        return data, oldest
 
 
 def archive_path(number: int, fmt: str = "atom") -> str:
@@ -550,10 +568,12 @@ class FeedJob:
     entries: tuple[Article, ...]
     """Its entries, newest first, before the byte budget."""
     required: tuple[str, ...] = ()
-    """Ids of the entries the byte budget may not leave out: those in no archive yet."""
+    """Ids of the entries the byte budget may not leave out: those in no archive yet, and
+    the drafts and future articles a preview shows (``select``)."""
     place: Place = Place()
 
     def key_values(self) -> tuple[object, ...]:
+        # Its floor (``FeedWriter._fit``) follows from these too: the output's record keeps it.
         # The feed set's full article list is not shown, only its entries; its last change
         # only by a feed with none, as its date (the byte budget leaves at least one entry).
         changed = None if self.entries else self.feed.changed
@@ -588,7 +608,11 @@ def select(
     site: Site, articles: Sequence[Article], unarchived: bool, since: dt.datetime | None, name: str = ""
 ) -> tuple[tuple[Article, ...], tuple[str, ...]]:
     """A feed's entries before the byte budget, newest first, and the ids of those the
-    budget may not leave out (with ``unarchived``: those in no full archive document).
+    budget may not leave out: with ``unarchived``, those in no full archive document; in
+    every feed, the drafts and future articles a preview shows (numbered after
+    ``last_seq``, never recorded: already in no archive in the site's feeds). A floor
+    (below) is a recorded number: were the budget to leave some of those out, none could
+    say where the feed begins.
 
     An entry that has left a feed never comes back (readers would show it unread again):
     the newest ``feed_size`` are counted by publication number (ledger.py), taken-down
@@ -596,7 +620,16 @@ def select(
     count every number up to ``last_seq``; a tag's or an author's (``name``: what the
     ledger lists its articles under) the numbers of every article ever listed under it,
     so dropping a tag from an article holds its place too. ``since``: where the feed
-    window begins (``window_start``)."""
+    window begins (``window_start``).
+
+    The byte budget's cut holds too: once it has left entries out of a feed, the ledger
+    keeps the number of the oldest it left in (``site.floors``, ledger.py), and no article
+    numbered below that is an entry again, whatever room is made, but one that no archive
+    holds yet (the budget never leaves those out). Raising ``feed_max_bytes`` brings none
+    back either, unlike raising ``feed_size`` or ``feed_window``: those ask for more of the
+    older articles; the budget only bounds bytes, for readers' size limits, and the
+    entries it let go left readers' lists as stories they had done with. The room goes to
+    the articles published from then on."""
     config = site.config
     boundary = (site.last_seq // config.archive_size) * config.archive_size if unarchived else None
     listed = site.listed.get(name, ()) if name else ()
@@ -609,16 +642,19 @@ def select(
     else:
         # Without a ledger (every seq 0) the sort keeps the feed's order: its newest by date.
         newest = {a.id for a in heapq.nlargest(config.feed_size, articles, key=lambda a: a.seq)}
+    below = site.floors.get(name, 0)
 
     def wanted(article: Article) -> bool:
+        if boundary is not None and article.seq > boundary:
+            return True
+        if article.seq < below:
+            return False
         if article.id in newest:
             return True
-        if since is not None and article.first_published is not None and article.first_published >= since:
-            return True
-        return boundary is not None and article.seq > boundary
+        return since is not None and article.first_published is not None and article.first_published >= since
 
     entries = tuple(a for a in articles if wanted(a))
-    required = tuple(a.id for a in entries if boundary is not None and (a.seq > boundary or a.seq == 0))
+    required = tuple(a.id for a in entries if (boundary is not None and (a.seq > boundary or a.seq == 0)) or a.seq > site.last_seq)
     return entries, required
 
 
@@ -650,9 +686,9 @@ def json_document(document: dict[str, object]) -> bytes:
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
 
 
-def render_feed(writer: FeedWriter, job: FeedJob) -> bytes:
+def render_feed(writer: FeedWriter, job: FeedJob) -> tuple[bytes, int]:
     """The bytes of one feed file: as many of its entries as fit the byte budget, the
-    same entries as the feed's other formats."""
+    same entries as the feed's other formats; and its floor (``FeedWriter._fit``)."""
     return writer.fitted(job)
 
 

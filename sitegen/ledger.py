@@ -34,10 +34,22 @@ committed with the articles) shows readers the same history:
 The file also holds the site's permanent feed id, minted once, and ``archive_size``: how
 many articles each archive document out was cut with. Changing the setting cuts every one
 anew, which readers that keep archives never fetch again: the build warns, naming it.
+
+And ``floors``: for each feed whose byte budget (``feed_max_bytes``) has left entries out
+("" the site's, ``tag:<slug>``, ``author:<slug>``), the publication number of the oldest
+entry it showed then. The budget keeps the newest entries that fit, and what fits changes:
+taking down or shortening a large article makes room for older ones, which readers had and
+let go, or never had; either way they show as new. Counting taken-down articles, as for
+``feed_size`` above, cannot hold those places: what they weighed left with them. The floor
+itself is kept instead, and only ever moves forward (``with_floors``): no article numbered
+below it enters that feed again (feeds.select), whatever is taken down, shortened, or the
+budget becomes. A feed whose budget never bound has none, and a site with none such writes
+no ``floors``.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -95,6 +107,10 @@ class Ledger:
     archive_size: int = 0
     """The ``archive_size`` the archive documents out were cut with (feeds.py); 0 while
     there is none (or for a ledger written before it was kept)."""
+    floors: dict[str, int] = field(default_factory=dict)
+    """Feed ("" the site's, ``tag:<slug>``, ``author:<slug>``) -> the publication number of
+    the oldest entry it showed once its byte budget left entries out: none numbered below
+    it enters that feed again (feeds.select). Only ever moves forward (``with_floors``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,10 @@ class History:
     changed: dict[str, dt.datetime] = field(default_factory=dict)
     """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the newest ``updated`` of every
     article ever listed under it, taken-down ones included: when its feed last changed."""
+    floors: dict[str, int] = field(default_factory=dict)
+    """The stored ledger's ``floors`` (``Ledger.floors``), in this history's numbers: below
+    which no article enters each feed whose byte budget has bound. The build moves them on
+    once it knows what its feeds show (``with_floors``)."""
     warnings: tuple[str, ...] = ()
     once: tuple[str, ...] = ()
     """Those of ``warnings`` that tell of what this build did to the ledger (renumbered it,
@@ -267,6 +287,31 @@ def write_history(content_dir: Path, history: History, inputs: Inputs, errors: l
         data = None
     if data is not None:
         inputs.wrote(path, data)
+
+
+def with_floors(history: History, shown: Mapping[str, int]) -> History:
+    """``history`` with the ledger it stores (``History.ledger``) holding this build's
+    floors: ``shown`` is, for each feed whose byte budget left entries out this build, the
+    publication number of the oldest entry it shows (feeds.FeedWriter; others are not in
+    it). A floor only moves forward: a lower number (an entry no archive holds yet, which
+    the budget never leaves out, below an older floor) leaves it where it was.
+
+    The drafts and future articles a preview shows (``--drafts``, or ``drafts = true`` in
+    sitegen.toml, which records the rest) are numbered after ``last_seq`` and never
+    recorded, and no budget leaves them out (feeds.select): a feed left with only those
+    has left out every article published so far, and nothing more, which is the next
+    number to be given. A floor among their numbers would shut out the articles published
+    next, which are given those numbers again."""
+    if history.ledger is None or not shown:
+        return history
+    floors = dict(history.ledger.floors)
+    for name, oldest in shown.items():
+        floor = min(oldest, history.last_seq + 1)
+        if floor > floors.get(name, 0):
+            floors[name] = floor
+    if floors == history.ledger.floors:
+        return history
+    return dataclasses.replace(history, ledger=dataclasses.replace(history.ledger, floors=dict(sorted(floors.items()))))
 
 
 def _recut(stored: Ledger | None, config: Config, last_seq: int, site_dir: Path) -> tuple[str, ...]:
@@ -498,7 +543,7 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
         return _read_leniently(raw_bytes, path)
-    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size)
+    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors)
 
 
 def _unreadable(path: Path, reason: str, line: int | None = None) -> ContentError:
@@ -556,6 +601,7 @@ class _Stored(msgspec.Struct):
     version: int
     feed_id: str = ""
     archive_size: int = 0
+    floors: dict[str, int] = {}
     articles: dict[str, Entry] = {}
 
 
@@ -597,9 +643,11 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
             entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
     feed_id = data.get("feed_id")
     size = data.get("archive_size")
+    raw_floors = data.get("floors")
+    floors = {k: v for k, v in raw_floors.items() if type(v) is int} if isinstance(raw_floors, dict) else {}
     # next_seq is written for people reading the file; the numbers themselves decide.
     next_seq = max((e.seq for e in entries.values()), default=0) + 1
-    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0)
+    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -623,6 +671,9 @@ def apply_ledger(
     """
     zone = config.zone
     old, renumbered = _numbered(stored.articles if stored else {})
+    floors = stored.floors if stored else {}
+    if renumbered and stored is not None:
+        floors = _renumbered_floors(floors, stored.articles)
     known = sorted((a for a in articles if old.get(a.id, _UNNUMBERED).seq), key=lambda a: old[a.id].seq)
     fresh = [a for a in articles if not old.get(a.id, _UNNUMBERED).seq]
     held = sorted((a for a in fresh if a.published > now and not config.future), key=lambda a: a.published)
@@ -684,13 +735,13 @@ def apply_ledger(
     listed = _numbers_listed(entries, previews)
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
-        result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, changed=changed, warnings=warnings
+        result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, changed=changed, floors=floors, warnings=warnings
     )
     # The size the archive documents are cut with (feeds.archive_chunks), from the first one
     # out: from then on, a change of the setting cuts them anew (``_recut``).
     cut = last_seq >= config.archive_size or (stored is not None and stored.archive_size > 0)
     archive_size = config.archive_size if cut else 0
-    return history, Ledger(feed_id, last_seq + 1, entries, archive_size)
+    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors)
 
 
 def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:
@@ -759,6 +810,13 @@ def _numbered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], bool]:
     for n, (_, key) in enumerate(numbered, start=1):
         fixed[key] = dataclasses.replace(entries[key], seq=n)
     return fixed, True
+
+
+def _renumbered_floors(floors: dict[str, int], entries: dict[str, Entry]) -> dict[str, int]:
+    """``floors`` in the numbers ``_numbered`` gives ``entries``: each floor moves to where
+    the first article numbered at or after it now is, in their order, which renumbering keeps."""
+    numbers = sorted(e.seq for e in entries.values() if e.seq)
+    return {name: bisect.bisect_left(numbers, floor) + 1 for name, floor in floors.items()}
 
 
 def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
@@ -865,6 +923,7 @@ def dump_ledger(ledger: Ledger) -> str:
         f' "feed_id": {json.dumps(ledger.feed_id, ensure_ascii=False)},',
         f' "next_seq": {ledger.next_seq},',
         *([f' "archive_size": {ledger.archive_size},'] if ledger.archive_size else []),
+        *([f' "floors": {{{", ".join(f"{_string(name)}: {int(n)}" for name, n in sorted(ledger.floors.items()))}}},'] if ledger.floors else []),
         ' "articles": {',
     ]
     entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]

@@ -479,7 +479,8 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
             output = outputs[index]
             own = rendered if output is first else output.made_from(rendered)
             staged = stage_file(output_dir, output.path, own.data)
-            done.append((staged, OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads)))
+            record = OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads, own.floor)
+            done.append((staged, record))
     except SitegenError as e:
         for staged, _ in done:
             if staged.temp is not None:

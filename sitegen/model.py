@@ -244,6 +244,10 @@ class Site:
     """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the newest ``updated`` of every
     article ever listed under it, taken-down ones included (ledger.py): the date of its
     feed once it has no entries left."""
+    floors: dict[str, int] = field(default_factory=dict)
+    """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the publication number below
+    which no article enters its feeds again, for those whose byte budget has left entries
+    out (ledger.py): an entry readers let go never comes back."""
 
 
 @dataclass(frozen=True, slots=True)

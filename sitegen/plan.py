@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deps, urls
-from .cache import FileRecord, ImageRecord
+from .cache import FileRecord, ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError
 from .images import HASHED
 from .model import Article, Page, Site
@@ -37,6 +37,9 @@ class Rendered:
     data: bytes
     reads: tuple[str, ...]
     """The parts of ``site`` and ``config`` the render read (as ``site.x``, ``config.y``)."""
+    floor: int = 0
+    """For a feed whose byte budget left entries out, the publication number of the oldest
+    entry left in (feeds.FeedWriter._fit), which the ledger keeps (its ``floors``); else 0."""
 
 
 @dataclass(slots=True)
@@ -142,11 +145,26 @@ class FeedOutput(Output):
         from .feeds import render_feed
 
         tools.feed_reads.clear()
-        data = render_feed(tools.feeds, self.job)
-        return Rendered(data, tuple(sorted(tools.feed_reads)))
+        data, floor = render_feed(tools.feeds, self.job)
+        return Rendered(data, tuple(sorted(tools.feed_reads)), floor)
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
         return deps.value_digest("feed", self.job.key_values(), tools.digests.reads(reads))
+
+
+def feed_floors(outputs: Iterable[Output], records: Mapping[str, OutputRecord]) -> dict[str, int]:
+    """Feed (as the ledger names it: "" the site's, ``tag:<slug>``, ``author:<slug>``) ->
+    the floor of its subscription documents as this build leaves them (rendered now, or
+    kept as they were: ``records``), for each whose byte budget left entries out
+    (``Rendered.floor``). The ledger moves its ``floors`` on to them (ledger.with_floors)."""
+    found: dict[str, int] = {}
+    for output in outputs:
+        if isinstance(output, FeedOutput) and not output.job.place.number:
+            record = records.get(output.path)
+            if record is not None and record.floor:
+                name = output.job.feed.name
+                found[name] = max(found.get(name, 0), record.floor)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

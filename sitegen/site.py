@@ -75,9 +75,10 @@ def build_site(
     latest_first: dt.datetime | None = None,
     listed: Mapping[str, tuple[int, ...]] | None = None,
     changed: Mapping[str, dt.datetime] | None = None,
+    floors: Mapping[str, int] | None = None,
 ) -> Site:
     """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq``,
-    ``latest_first``, ``listed`` and ``changed`` come from the ledger."""
+    ``latest_first``, ``listed``, ``changed`` and ``floors`` come from the ledger."""
     ordered = newest_first(articles)
     # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
     # every article then shows it, and the search index files it under it, so that the
@@ -116,6 +117,7 @@ def build_site(
     return Site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, sections=sections,
         feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}), changed=dict(changed or {}),
+        floors=dict(floors or {}),
     )
 
 

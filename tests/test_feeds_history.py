@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import json
 import shutil
 import time
@@ -319,14 +321,20 @@ _entries = st.builds(
 )  # fmt: skip
 
 
-@given(st.builds(Ledger, feed_id=_text, next_seq=st.integers(1, 10**6), articles=st.dictionaries(_text, _entries, max_size=5)))
+@given(
+    st.builds(
+        Ledger, feed_id=_text, next_seq=st.integers(1, 10**6), articles=st.dictionaries(_text, _entries, max_size=5),
+        floors=st.dictionaries(_text, st.integers(1, 10**6), max_size=3),
+    )
+)  # fmt: skip
 def test_the_ledger_reads_back_as_written(ledger: Ledger) -> None:
     text = dump_ledger(ledger)
     data = json.loads(text)
     assert data["version"] == 2 and data["feed_id"] == ledger.feed_id
-    assert text.count("\n") == 7 + len(ledger.articles)  # one line per article
+    assert text.count("\n") == 7 + bool(ledger.floors) + len(ledger.articles)  # one line per article, and for the floors
     loaded = load_ledger(Path("."), lambda _: text.encode("utf-8"))
     assert loaded is not None and loaded.articles == ledger.articles and loaded.feed_id == ledger.feed_id
+    assert loaded.floors == ledger.floors
 
 
 def test_a_huge_article_goes_out_as_its_summary_and_pushes_nothing_out(make_site: MakeSite) -> None:
@@ -622,3 +630,199 @@ def test_a_feed_left_with_no_entries_is_dated_when_it_last_changed(make_site: Ma
     for folder in folders:
         assert dates_of(folder) == ("2026-01-01T00:00:00",) * 3, folder
     assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+BUDGET_FEEDS = ("", "tags/world/", "authors/ann-lee/")
+"""The site's feeds, a tag's and an author's: each kept to its own byte budget."""
+
+
+def long_stories(n: int, start: int = 0, words: int = 300) -> dict[str, str]:
+    """Stories of some 3 KB of text each, a day apart, under one tag and one byline."""
+    return {
+        f"s{i:03d}.md": article_md(
+            f"Story {i}",
+            date=f"2024-01-{i + 1:02d}T09:00:00+00:00",
+            body="Long text " * words + f"End {i}.",
+            tags="[World]",
+            author="Ann Lee",
+            id=f"urn:test:{i}",
+        )
+        for i in range(start, start + n)
+    }
+
+
+def feed_entries(out: Path) -> dict[str, list[tuple[str, float]]]:
+    """Every subscription document of ``BUDGET_FEEDS`` in the three formats -> its entries
+    as a reader has them: (id, publication date as a timestamp), in order. Atom and RSS
+    as feedparser reads them, JSON Feed as json does."""
+    found: dict[str, list[tuple[str, float]]] = {}
+    for prefix in BUDGET_FEEDS:
+        for name in ("atom.xml", "rss.xml"):
+            feed = feedparser.parse((out / prefix / name).read_bytes())
+            assert not feed.bozo, (prefix + name, feed.get("bozo_exception"))
+            found[prefix + name] = [(e.id, float(calendar.timegm(e.published_parsed))) for e in feed.entries]
+        items = json.loads((out / prefix / "feed.json").read_text())["items"]
+        found[prefix + "feed.json"] = [(i["id"], dt.datetime.fromisoformat(i["date_published"]).timestamp()) for i in items]
+    return found
+
+
+def assert_nothing_older_came_back(before: dict[str, list[tuple[str, float]]], after: dict[str, list[tuple[str, float]]], gone: set[str]) -> None:
+    """No feed gained an entry older than the oldest it showed before (nor any other: nothing
+    was published), and those it still shows have the ids and dates readers had."""
+    for path, entries in after.items():
+        oldest = min(date for _, date in before[path])
+        assert all(date >= oldest for _, date in entries), (path, [i for i, date in entries if date < oldest])
+        assert entries == [entry for entry in before[path] if entry[0] not in gone], path
+
+
+@pytest.mark.parametrize("change", ["deleted", "shrunk", "drafted"])
+def test_a_large_article_taken_down_or_shrunk_brings_back_no_older_entry(make_site: MakeSite, tmp_path: Path, change: str) -> None:
+    """The byte budget keeps a feed's newest entries that fit. Taking down or shortening a
+    large article makes room: older entries must not take it, in any of the feeds (the
+    site's, a tag's, an author's) or formats, or readers show old stories as new. 25 long
+    stories, the 5 newest in no archive yet (those the budget never leaves out)."""
+    site = make_site(content=long_stories(25), config='base_url = "https://example.org/"\nfeed_size = 25\narchive_size = 10\nfeed_max_bytes = 40000\n')
+    assert build(site).ok
+    out = site / "output"
+    before = feed_entries(out)
+    for path, entries in before.items():
+        assert 5 <= len(entries) < 25 and entries[0][0] == "urn:test:24", path  # the budget binds
+    newest = site / "content" / "s024.md"
+    if change == "deleted":
+        newest.unlink()
+    elif change == "shrunk":
+        newest.write_text(newest.read_text().replace("Long text " * 300, "Short now. "))
+    else:
+        newest.write_text(newest.read_text().replace("---\n", "---\ndraft: true\n", 1))
+    assert build(site).ok
+    gone = set() if change == "shrunk" else {"urn:test:24"}
+    assert_nothing_older_came_back(before, feed_entries(out), gone)
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+    # Nor on the builds after, incremental or clean, whatever else is taken down.
+    (site / "content" / "s023.md").unlink()
+    assert build(site).ok
+    assert_nothing_older_came_back(before, feed_entries(out), gone | {"urn:test:23"})
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+def test_raising_the_byte_budget_brings_back_no_entry_it_left_out(make_site: MakeSite, tmp_path: Path) -> None:
+    """Lowered, the budget leaves more of the older entries out. Raised again, it brings
+    none of them back: unlike ``feed_size`` it asks for no older articles, it only bounds
+    the bytes readers are sent, and readers let those entries go. The room goes to the
+    articles published from then on."""
+    config = 'base_url = "https://example.org/"\nfeed_size = 25\narchive_size = 10\nfeed_max_bytes = {}\n'
+    site = make_site(content=long_stories(25), config=config.format(40000))
+    assert build(site).ok
+    out = site / "output"
+    roomy = feed_entries(out)
+    (site / "sitegen.toml").write_text(config.format(20000))
+    assert build(site).ok
+    tight = feed_entries(out)
+    for path, entries in tight.items():
+        assert entries == roomy[path][: len(entries)] and len(entries) < len(roomy[path]), path  # the oldest left
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+    (site / "sitegen.toml").write_text(config.format(40000))
+    assert build(site).ok
+    assert feed_entries(out) == tight
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+    for name, text in long_stories(2, start=25).items():  # two new stories take the room
+        (site / "content" / name).write_text(text)
+    assert build(site).ok
+    for path, entries in feed_entries(out).items():
+        assert [i for i, _ in entries] == ["urn:test:26", "urn:test:25", *(i for i, _ in tight[path])], path
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+def test_an_article_bigger_than_the_budget_takes_its_room_for_good(make_site: MakeSite, tmp_path: Path) -> None:
+    """An article whose entry alone outweighs the budget (a summary of 50 KB, which no
+    feed leaves out as it does a long text) leaves every entry the feeds may do without
+    out: in the site's feeds all those archives hold, in a tag's all but it. Taken down,
+    it brings none of them back: the tag's feeds are left with no entry, as when a tag's
+    only article goes, until the next article under it."""
+    site = make_site(content=long_stories(12, words=30), config='base_url = "https://example.org/"\narchive_size = 10\nfeed_max_bytes = 40000\n')
+    assert build(site).ok
+    out = site / "output"
+    assert all(len(entries) == 12 for entries in feed_entries(out).values())  # all fit
+    huge = "Very long summary. " * 2700
+    (site / "content" / "s999.md").write_text(
+        article_md("Huge", date="2024-02-01T09:00:00+00:00", summary=f"'{huge}'", tags="[World]", author="Ann Lee", id="urn:test:huge")
+    )
+    assert build(site).ok
+    shown = {path: [i for i, _ in entries] for path, entries in feed_entries(out).items()}
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert shown[name] == ["urn:test:huge", "urn:test:11", "urn:test:10"], name  # in no archive yet: never left out
+        assert shown["tags/world/" + name] == shown["authors/ann-lee/" + name] == ["urn:test:huge"], name
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+    (site / "content" / "s999.md").unlink()
+    assert build(site).ok
+    shown = {path: [i for i, _ in entries] for path, entries in feed_entries(out).items()}
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert shown[name] == ["urn:test:11", "urn:test:10"], name
+        assert shown["tags/world/" + name] == shown["authors/ann-lee/" + name] == [], name
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+    (site / "content" / "s012.md").write_text(long_stories(1, start=12, words=30)["s012.md"])
+    assert build(site).ok
+    assert feed_entries(out)["tags/world/atom.xml"][0][0] == "urn:test:12"
+
+
+def test_the_budget_leaves_out_the_first_published_first_not_the_oldest_dated(make_site: MakeSite, tmp_path: Path) -> None:
+    """An article published now with an old date (backdated) is, to readers, the newest
+    entry: the budget leaves out the articles published before it, never it, and what it
+    leaves out is all below one number, so room made later brings none of them back."""
+    site = make_site(content=long_stories(15), config='base_url = "https://example.org/"\nfeed_max_bytes = 40000\n')
+    assert build(site).ok
+    out = site / "output"
+    before = feed_entries(out)["tags/world/atom.xml"]
+    old = article_md("Found in the files", date="2023-06-01T09:00:00+00:00", body="Long text " * 300, tags="[World]", author="Ann Lee", id="urn:test:old")
+    (site / "content" / "old.md").write_text(old)
+    assert build(site).ok
+    entries = feed_entries(out)
+    for prefix in ("tags/world/", "authors/ann-lee/"):
+        for name in ("atom.xml", "rss.xml", "feed.json"):
+            ids = [i for i, _ in entries[prefix + name]]
+            # Listed by date, last; the oldest published before it left to make room.
+            assert ids == [i for i, _ in before][: len(ids) - 1] + ["urn:test:old"], prefix + name
+    (site / "content" / "s014.md").unlink()  # room: for no entry that left
+    assert build(site).ok
+    after = [i for i, _ in feed_entries(out)["tags/world/atom.xml"]]
+    assert after == [i for i in ids if i != "urn:test:14"], after
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+def test_drafts_shown_by_the_settings_hold_no_place_from_the_articles_published_next(make_site: MakeSite, tmp_path: Path) -> None:
+    """``drafts = true`` in sitegen.toml shows drafts, numbered after every published
+    article and never recorded: their numbers go to the next articles really published.
+    A feed that shows only drafts has left out every article published so far, and no
+    more: the article published next is in it."""
+    config = 'base_url = "https://example.org/"\nfeed_max_bytes = 8000\ndrafts = {}\n'
+    site = make_site(content=long_stories(5, words=200), config=config.format("true"))
+    for name in ("d1", "d2"):
+        (site / "content" / f"{name}.md").write_text(
+            article_md(name, date="2024-03-01T09:00:00+00:00", body="Draft text " * 300, tags="[World]", draft="true", id=f"urn:test:{name}")
+        )
+    assert build(site).ok
+    out = site / "output"
+    # Shown by the settings, never recorded: the budget leaves the others out, never those.
+    assert entry_ids(out / "tags/world/atom.xml") == ["urn:test:d2", "urn:test:d1"]
+    (site / "sitegen.toml").write_text(config.format("false"))
+    (site / "content" / "new.md").write_text(article_md("New", date="2025-01-01T09:00:00+00:00", body="New text.", tags="[World]", id="urn:test:new"))
+    assert build(site).ok
+    assert entry_ids(out / "tags/world/atom.xml") == ["urn:test:new"]
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
+def test_a_preview_under_another_budget_moves_no_floor(make_site: MakeSite, tmp_path: Path) -> None:
+    """A preview (settings overridden for one build) records nothing in the ledger: the
+    floors its feeds would give are not kept, and the real build after shows what it did."""
+    site = make_site(content=long_stories(25), config='base_url = "https://example.org/"\nfeed_max_bytes = 40000\n')
+    assert build(site).ok
+    ledger = (site / "content" / LEDGER_NAME).read_bytes()
+    before = feed_entries(site / "output")
+    assert build(site, tmp_path / "preview", overrides={"feed_max_bytes": 10000}).ok
+    assert len(feed_entries(tmp_path / "preview")["tags/world/atom.xml"]) < len(before["tags/world/atom.xml"])
+    assert (site / "content" / LEDGER_NAME).read_bytes() == ledger
+    assert build(site).ok and feed_entries(site / "output") == before

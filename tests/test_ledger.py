@@ -157,6 +157,30 @@ def test_a_damaged_ledger_is_renumbered_with_a_warning(make_site: MakeSite, seqs
     assert again.cache == "up to date: nothing to do" and not [w for w in again.warnings if "renumbered" in w], again.warnings
 
 
+def test_renumbering_moves_the_feeds_floors_with_their_articles(make_site: MakeSite) -> None:
+    """A merged or hand-edited ledger is renumbered 1, 2, 3... in its order: the byte
+    budget's floors (ledger.py) move with the articles they are numbers of, so that the
+    feeds show what they showed, no older entry among them."""
+    stories = {f"s{i:02d}.md": article_md(f"Story {i}", date=f"2024-01-{i + 1:02d}T09:00:00+00:00", body="Long text " * 300, tags="[World]", id=f"urn:test:{i}") for i in range(20)}
+    site = make_site(content=stories, config='base_url = "https://example.org/"\nfeed_max_bytes = 40000\n')
+    assert build(site).ok
+    path = site / "content" / LEDGER_NAME
+    recorded = path.read_text()
+    data = json.loads(recorded)
+    # The tag's: its budget left out the oldest. The site's has none: its 20 articles are
+    # in no archive yet, which the budget never leaves out.
+    assert list(data["floors"]) == ["tag:world"] and 1 < data["floors"]["tag:world"] < 20
+    atom = (site / "output" / "tags/world/atom.xml").read_bytes()
+    for entry in data["articles"].values():
+        entry["seq"] *= 10
+    data["floors"] = {"tag:world": data["floors"]["tag:world"] * 10 - 5}  # between the same two articles
+    path.write_text(json.dumps(data))
+    report = build(site)
+    assert report.ok and any("renumbered" in w for w in report.warnings), report.warnings
+    assert path.read_text() == recorded
+    assert (site / "output" / "tags/world/atom.xml").read_bytes() == atom
+
+
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 
 
@@ -207,16 +231,26 @@ _ENTRY = st.fixed_dictionaries(
 _ODD_ENTRY = st.one_of(_ENTRY, st.builds(lambda e, k, v: {**e, k: v}, _ENTRY, st.sampled_from(["hash", "seq", "date", "urls", "listed", "first"]), _VALUE))
 
 
+# Feed floors as written, some of another type (each read leniently), or none at all.
+_FLOORS = st.one_of(st.none(), st.dictionaries(_TEXT, st.integers(min_value=1, max_value=10**6), max_size=3), st.dictionaries(_TEXT, _VALUE, max_size=2), _VALUE)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(_TEXT, _ODD_ENTRY, max_size=4),
     st.one_of(st.just(2), _VALUE),
     st.one_of(_TEXT, _VALUE),
+    _FLOORS,
 )
-def test_the_ledger_is_read_as_the_lenient_reading_reads_it(tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object) -> None:
+def test_the_ledger_is_read_as_the_lenient_reading_reads_it(
+    tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object, floors: object
+) -> None:
     from sitegen.ledger import _read_leniently, load_ledger
 
-    data = json.dumps({"version": version, "feed_id": feed_id, "next_seq": 1, "articles": articles}).encode()
+    written: dict[str, object] = {"version": version, "feed_id": feed_id, "next_seq": 1, "articles": articles}
+    if floors is not None:
+        written["floors"] = floors
+    data = json.dumps(written).encode()
     folder = tmp_path_factory.mktemp("ledger")
     (folder / LEDGER_NAME).write_bytes(data)
     def outcome(read: Callable[[], object]) -> object:
