@@ -219,7 +219,8 @@ def _imported(out: Path, marker: str) -> str:
 
 # The theme's own short words, which a long name beside them must not squeeze into pieces
 # (body text breaks anywhere, so that no word is wider than a phone).
-THEME_WORDS = ".site-nav a, .pager a, .article-nav span:first-child, .feeds thead th, .feeds td a"
+# The site's sections (.site-nav .sections) are an editor's words, tags, which break as any tag's name may.
+THEME_WORDS = ".site-nav > a, .pager a, .article-nav span:first-child, .feeds thead th, .feeds td a"
 BROKEN_WORDS = """
 const broken = [];
 for (const element of document.querySelectorAll(arguments[0])) {
