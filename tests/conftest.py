@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -150,3 +151,16 @@ def tmpfs() -> Iterator[Tmpfs]:
         yield mounts
     finally:
         mounts.unmount_all()
+
+
+def list_shape(element: Any) -> list[Any]:
+    """The lists directly in an HTML ``element``, each as (its tag, [(an item's own words, its lists)])."""
+    found = []
+    for child in element:
+        if child.tag in ("ul", "ol"):
+            items = []
+            for li in child:
+                own = " ".join([(li.text or "").strip(), *((p.text or "").strip() for p in li if p.tag == "p")]).strip()
+                items.append((own, list_shape(li)))
+            found.append((child.tag, items))
+    return found

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA, SAMPLE_SEED, MakeSite, article_md, no_hang
+from conftest import DATA, SAMPLE_SEED, MakeSite, article_md, list_shape, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -1150,19 +1150,6 @@ def test_a_tag_of_a_name_no_element_has_is_shown_as_text(make_site: MakeSite) ->
             assert words in shown, (where, shown)
 
 
-def _lists(element: Any) -> list[Any]:
-    """The lists directly in ``element``, each as (its tag, [(an item's own words, its lists)])."""
-    found = []
-    for child in element:
-        if child.tag in ("ul", "ol"):
-            items = []
-            for li in child:
-                own = " ".join([(li.text or "").strip(), *((p.text or "").strip() for p in li if p.tag == "p")]).strip()
-                items.append((own, _lists(li)))
-            found.append((child.tag, items))
-    return found
-
-
 def test_lists_nested_by_two_or_three_spaces_are_nested(make_site: MakeSite) -> None:
     """Python-Markdown nests a list only four spaces in: written as editors and CommonMark
     nest them, two spaces under "- " and three under "1. ", nested lists were one flat list,
@@ -1178,7 +1165,7 @@ def test_lists_nested_by_two_or_three_spaces_are_nested(make_site: MakeSite) -> 
     site = make_site(content={"a.md": article_md("Story", body=body)})
     assert build(site).ok
     for where, body_html in _bodies(site).items():
-        assert _lists(body_html) == [
+        assert list_shape(body_html) == [
             ("ul", [("Ministers", [("ul", [("Home Office", [("ul", [("Borders", [])])]), ("Treasury", [])])]), ("Backbenchers", [])]),
             ("ol", [("First", [("ol", [("First, part a", []), ("First, part b", [])])]), ("Second More on the second.", [])]),
             ("ul", [("Four spaces", [("ul", [("still nested", [("ul", [("and again", [])])])])])]),

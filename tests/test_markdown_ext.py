@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import no_hang
+from conftest import list_shape, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -94,19 +94,6 @@ def _written(tree: tuple[str, list[Any]], indent: int, step: int | None, words: 
     return lines, ("ol" if marker == "1." else "ul", shape)
 
 
-def _shape(element: Any) -> list[object]:
-    """The lists directly in ``element``, each as (its tag, [(an item's own words, its lists)])."""
-    found = []
-    for child in element:
-        if child.tag in ("ul", "ol"):
-            items = []
-            for li in child:
-                own = " ".join([(li.text or "").strip(), *((p.text or "").strip() for p in li if p.tag == "p")]).strip()
-                items.append((own, _shape(li)))
-            found.append((child.tag, items))
-    return found
-
-
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_LIST, st.sampled_from([None, 4]), st.booleans())
 def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool) -> None:
@@ -116,7 +103,7 @@ def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, li
     lines, shape = _written(tree, 0, step, [])
     source = ("\n\n" if loose else "\n").join(lines)
     html = new_markdown().convert(source)
-    assert _shape(lxml_html.fragment_fromstring(html, create_parent="div")) == [shape], source
+    assert list_shape(lxml_html.fragment_fromstring(html, create_parent="div")) == [shape], source
 
 
 _TEXT = st.lists(
