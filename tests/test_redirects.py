@@ -66,6 +66,17 @@ def nginx_rules(out: Path) -> dict[str, str]:
     return found
 
 
+
+def fetched(port: int, path: str) -> tuple[int, str | None, bytes]:
+    """GET ``path`` from the server on ``port``: its status, Location header and body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location"), response.read()
+    finally:
+        connection.close()
+
 def test_every_address_an_article_had_redirects_straight_to_the_current_one(make_site: MakeSite) -> None:
     site = make_site(content={"story.md": article_md("Story", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
     config = site / "sitegen.toml"
@@ -396,16 +407,10 @@ def test_nginx_answers_old_addresses_with_301_using_the_map(make_site: MakeSite,
     with running_nginx(tmp_path / "nginx", recipe) as port:
         # A non-ASCII alias as browsers send it: nginx decodes it before the map sees it.
         for old in ("/news/2024/03/a/", "/news/2024/03/a", "/news/2024/03/a/index.html", "/news/old/a/", "/news/2019/caf%C3%A9/"):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", old)
-            response = connection.getresponse()
-            assert (response.status, response.getheader("Location")) == (301, f"http://127.0.0.1:{port}/news/2024/03/a-moved/"), old
-            connection.close()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/news/2024/03/a-moved/")
-        response = connection.getresponse()
-        assert response.status == 200 and b"<h1" in response.read()
-        connection.close()
+            status, location, _ = fetched(port, old)
+            assert (status, location) == (301, f"http://127.0.0.1:{port}/news/2024/03/a-moved/"), old
+        status, _, body = fetched(port, "/news/2024/03/a-moved/")
+        assert status == 200 and b"<h1" in body
 
 
 def test_an_alias_an_earlier_build_wrote_as_a_file_becomes_a_folder_in_one_build(make_site: MakeSite) -> None:
@@ -517,13 +522,7 @@ def test_nginx_answers_an_old_feed_address_with_301_using_the_map(make_site: Mak
     recipe = recipe.replace("/srv/www/news/", f"{www}/").replace("# ...", f"listen 127.0.0.1:{{port}};\n    root {www};")
     with running_nginx(tmp_path / "nginx", recipe) as port:
         for old, new in (("/news/atom.xml", "/atom.xml"), ("/news/tags/economy/rss.xml", "/tags/economy/rss.xml"), ("/news/feeds/archive/1.json", "/feeds/archive/1.json")):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", old)
-            response = connection.getresponse()
-            assert (response.status, response.getheader("Location")) == (301, f"http://127.0.0.1:{port}{new}"), old
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", new)
-            response = connection.getresponse()
-            assert response.status == 200 and response.read() == (www / new.lstrip("/")).read_bytes(), new
-            connection.close()
+            status, location, _ = fetched(port, old)
+            assert (status, location) == (301, f"http://127.0.0.1:{port}{new}"), old
+            status, _, body = fetched(port, new)
+            assert status == 200 and body == (www / new.lstrip("/")).read_bytes(), new
