@@ -211,6 +211,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """Made by the importer from a seed (front matter ``seed``): dated by its publisher."""
     attachments: tuple[FileRecord, ...] = ()
     """Every other file of content/ its text links to or embeds (LINKED_SUFFIXES), to copy."""
+    html_hash: str = ""
+    """The content hash as builds made it before ``content_hash`` hashed the text as written."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -53,6 +53,9 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 CONTENT_NAMESPACE = uuid.UUID("b7f0e0a4-2f55-5b8e-8d3c-1e9a4c6d2a70")
 # Python-Markdown is quadratic on some inputs (thousands of unclosed brackets): no article
 # may hold the build longer than this.
+TEXT_HASH = "text:"
+"""How content hashes of the text as written begin; those of its HTML, which ledgers written
+before hold, begin "sha256:" (model.Article.reads_as)."""
 MARKDOWN_SECONDS = 10.0
 MAX_TAGS = 30
 """Tags an article keeps: each has a page and feeds listing the article with all its tags,
@@ -838,6 +841,8 @@ def parse_article(
     # is the one it is the opening of (``_opens_with``).
     plain = None if written_summary else text.html_to_text(readable, notes=False)
     summary = written_summary or text.summarize(plain or "")
+    # The hash earlier versions made, of the HTML (``html_hash``): only to recognise the
+    # entries of the ledgers they wrote, never written again.
     seen_summary = summary
     if not written_summary and "<pre" in body_html:
         # Hashed as summaries were made before they left code blocks out: the summary that
@@ -851,6 +856,12 @@ def parse_article(
     if image is not None:  # a new picture is news to a reader too
         seen += [image.url, image.alt, image.caption, image.credit]
     visible = "\0".join(seen)
+    # What the editor wrote that a reader sees: its updated date moves when this changes, and
+    # not when sitegen (or a setting) turns the same words into other HTML, which readers
+    # would be shown as an update of every such article at once. A reflow is no change.
+    as_written = [title, written_summary, " ".join(body.split()), *(r.sha for r in media), *(f.sha for f in attachments)]
+    if image is not None:
+        as_written += [str(meta.get("image")), image.alt, image.caption, image.credit]
     opening = _opens_with(body_html, summary, plain)
     if not opening and meta.get("import_hash") and summary.endswith("…") and meta.get("summary"):
         # Imports before this one copied the start of the text into ``summary``: once an
@@ -870,7 +881,8 @@ def parse_article(
         body_sha=body_sha,
         body=body_html.encode("utf-8"),
         updated_in_front_matter=bool(meta.get("updated")),
-        content_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
+        content_hash=TEXT_HASH + hashlib.sha256("\0".join(as_written).encode("utf-8")).hexdigest(),
+        html_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
         authors=_at_most(_authors(meta, config, fail), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings),
         canonical=_canonical(meta, fail),
         aliases=_at_most(

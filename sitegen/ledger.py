@@ -216,7 +216,7 @@ def deleted_warnings(gone: Mapping[str, tuple[str, str]], articles: Sequence[Art
     such file to miss. A file renamed (its id made from its name) is ``_republished``'s."""
     published = stored.articles if stored is not None else {}
     present = {a.id for a in articles} | set(drafts)
-    reads = {a.content_hash for a in articles}
+    reads = {h for a in articles for h in (a.content_hash, a.html_hash)}
     warnings = []
     for article_id, (file, last_built) in sorted(gone.items(), key=lambda item: item[1]):
         entry = published.get(article_id)
@@ -410,12 +410,12 @@ def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Pat
     from .content import id_from_name
 
     known = stored.articles if stored else {}
-    reading = {a.content_hash: a for a in reversed(articles) if not a.draft}  # the first file that reads so
+    reading = {h: a for a in reversed(articles) if not a.draft for h in (a.content_hash, a.html_hash)}  # the first file that reads so
     kept: list[Article] = []
     errors: list[SitegenError] = []
     for article in articles:
         entry = known.get(article.id)
-        twin = reading.get(entry.hash) if entry is not None and entry.hash != article.content_hash else None
+        twin = reading.get(entry.hash) if entry is not None and not article.reads_as(entry.hash) else None
         if entry is None or twin is None or twin.id == article.id or article.draft or article.id != id_from_name(article.source):
             kept.append(article)
             continue
@@ -460,7 +460,7 @@ def _name_reused(articles: Sequence[Article], stored: Ledger | None, site_dir: P
     warnings = []
     for article in articles:
         entry = known.get(article.id)
-        if entry is None or entry.hash == article.content_hash or article.draft or article.id != id_from_name(article.source):
+        if entry is None or article.reads_as(entry.hash) or article.draft or article.id != id_from_name(article.source):
             continue
         first = _parse(entry.first, dt.UTC, article.published)
         if article.published - first <= LATE:
@@ -489,7 +489,7 @@ def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[st
     fresh = [a for a in articles if a.id not in known and not a.draft]
     if not fresh:
         return ()  # the usual build: no need to look through the ledger's hashes
-    wanted = {a.content_hash for a in fresh}
+    wanted = {h for a in fresh for h in (a.content_hash, a.html_hash)}
     present = {a.id for a in articles}
     gone: dict[str, tuple[int, str]] = {}  # hash -> (seq, id) of the latest published one gone
     for key, entry in known.items():
@@ -497,9 +497,10 @@ def _republished(articles: Sequence[Article], stored: Ledger | None) -> tuple[st
             gone[entry.hash] = (entry.seq, key)
     warnings = []
     for article in fresh:
-        if article.content_hash not in gone:
+        found = max((gone[h] for h in (article.content_hash, article.html_hash) if h in gone), default=None)
+        if found is None:
             continue
-        old = gone[article.content_hash][1]
+        old = found[1]
         try:
             line = line_of(Path(article.source).read_text(encoding="utf-8", errors="replace"), "id", ":") or 1
         except OSError:
@@ -831,7 +832,7 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, first
     if seen is None:
         return max(written, published)  # first sight: the article's own date
     before = _parse(seen.updated, zone, written)
-    if seen.hash == article.content_hash:
+    if article.reads_as(seen.hash):
         # Its text as readers have it. ``updated`` after ``first`` is a change they were
         # shown once the article was out (an edit, dated when it was seen): it stands.
         # Before that it is only the date the article had (as ``_first_dated`` reads it),

@@ -102,7 +102,11 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     quote takes two bytes for every character, and a site holds every article's body."""
     updated_in_front_matter: bool = False
     content_hash: str = ""
-    """Hash of what a reader sees (title, summary, body); ``updated`` moves only when it changes."""
+    """Hash of what the editor wrote that a reader sees (title, summary, text, pictures):
+    ``updated`` moves only when it changes."""
+    html_hash: str = ""
+    """The content hash as builds made it before: of the HTML the text became, which moved
+    whenever sitegen converted the same words otherwise. Ledgers written then hold it."""
     tags: tuple[Tag, ...] = ()
     origin: str = ""
     """The publisher's "Source:" line, if the article was imported."""
@@ -149,6 +153,12 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     def html(self) -> str:
         """Body HTML from Markdown, links as written (feeds make them absolute: feeds.py)."""
         return self.body.decode("utf-8")
+
+    def reads_as(self, recorded: str | None) -> bool:
+        """Whether a content hash the ledger recorded is of the article as it reads now: its
+        ``content_hash``, or its ``html_hash`` in a ledger an earlier version wrote (whose
+        articles, unchanged, must not show as updated for the new way of hashing)."""
+        return bool(recorded) and recorded in (self.content_hash, self.html_hash)
 
     @property
     def digest(self) -> str:

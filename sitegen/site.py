@@ -46,7 +46,7 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
 
     known = shown_as or {}
     in_file_order = sorted(articles, key=lambda a: str(a.source))
-    for article in sorted(in_file_order, key=lambda a: known.get(a.id) != a.content_hash):
+    for article in sorted(in_file_order, key=lambda a: not a.reads_as(known.get(a.id))):
         if (other := by_id.get(article.id)) is not None:
             # Two files of one name in two folders, with no id: line, have the same id. A file
             # copied to start a new story has the story's id: line, which it can lose.

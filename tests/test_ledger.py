@@ -709,3 +709,67 @@ def test_an_updated_date_after_the_clock_is_used_from_its_time(make_site: MakeSi
     report = build(site)
     assert report.ok and report.warnings == []
     assert atom.read_text().count("<updated>2026-01-01T06:00:00+00:00</updated>") == 2  # the entry's and the feed's
+
+
+def _updated_dates(site: Path) -> dict[str, str]:
+    """Each article's ``updated`` in the ledger, by id."""
+    return {key: entry["updated"] for key, entry in json.loads((site / "content" / LEDGER_NAME).read_text())["articles"].items()}
+
+
+def test_a_ledger_of_html_hashes_keeps_its_dates_and_moves_only_the_edited(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ledgers written before the text as written was hashed hold hashes of its HTML. Their
+    articles, unchanged, keep their dates (no feed shows them as updated) and take the new
+    hashes; one edited since that ledger was written is an update."""
+    import feedparser
+    from test_content import PUBLISHED_HASHES
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    files = {f"{name}.md": article_md(name.title(), body=body, id=f"urn:test:{name}") for name, (body, _) in PUBLISHED_HASHES.items()}
+    site = make_site(content=files, config=RENAMED_SITE)
+    assert build(site).ok
+    # The ledger as the version before wrote it: "plain" has been edited since.
+    ledger_path = site / "content" / LEDGER_NAME
+    ledger = json.loads(ledger_path.read_text())
+    for name, (_, old_hash) in PUBLISHED_HASHES.items():
+        ledger["articles"][f"urn:test:{name}"]["hash"] = old_hash
+    ledger_path.write_text(json.dumps(ledger))
+    (site / "content" / "plain.md").write_text(article_md("Plain", body="Text, edited.", id="urn:test:plain"))
+    shutil.rmtree(site / CACHE_DIR)  # another version's cache is set aside
+    assert build(site).ok
+    dates = _updated_dates(site)
+    assert dates.pop("urn:test:plain") == "2026-01-01T00:00:00+00:00"
+    assert set(dates.values()) == {"2024-05-01T09:00:00+00:00"}
+    assert all(entry["hash"].startswith("text:") for entry in json.loads(ledger_path.read_text())["articles"].values())
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    updated = {entry.id: entry.updated for entry in feed.entries}
+    assert updated.pop("urn:test:plain") == "2026-01-01T00:00:00+00:00"
+    assert set(updated.values()) == {"2024-05-01T09:00:00+00:00"}
+    assert build(site).written.written == []
+
+
+def test_the_same_words_converted_otherwise_are_no_update(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new version of sitegen (or of Python-Markdown) that turns the same text into other
+    HTML shows no article as updated: feed readers would show every such article again at
+    once. Nor does a paragraph's lines wrapped anew; a change of its words does."""
+    import feedparser
+
+    from sitegen import content
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    body = "Some *emphasis* in a paragraph\nthat is wrapped\nhere."
+    site = make_site(content={"a.md": article_md("A", body=body, id="urn:test:a"), "b.md": article_md("B", id="urn:test:b")}, config=RENAMED_SITE)
+    assert build(site).ok
+    before = _updated_dates(site)
+    convert = content.Converter.convert
+    monkeypatch.setattr(content.Converter, "convert", lambda self, text, lower_headings=True: convert(self, text, lower_headings).replace("em>", "i>"))
+    shutil.rmtree(site / CACHE_DIR)  # a new version's cache starts over
+    (site / "content" / "a.md").write_text(article_md("A", body="Some *emphasis* in a paragraph that is\nwrapped here.", id="urn:test:a"))
+    assert build(site).ok
+    page = (site / "output" / "2024" / "05" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "<i>emphasis</i>" in page and "Updated" not in page
+    assert _updated_dates(site) == before
+    (site / "content" / "a.md").write_text(article_md("A", body="Some *emphasis* in a paragraph that was rewritten.", id="urn:test:a"))
+    assert build(site).ok
+    assert _updated_dates(site) == {**before, "urn:test:a": "2026-01-01T00:00:00+00:00"}
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    assert {entry.id: entry.updated for entry in feed.entries} == {"urn:test:a": "2026-01-01T00:00:00+00:00", "urn:test:b": "2024-05-01T09:00:00+00:00"}
