@@ -169,7 +169,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     now = dates.now()
     # Read before anything is written to the output folder: a ledger that cannot be read
     # stops the build (ledger.load_ledger).
-    stored = ledger.load_ledger(content_dir, memo.inputs.read)
+    stored, rehearsed = ledger.for_readers(ledger.load_ledger(content_dir, memo.inputs.read), config, content_dir)
     distinct, site_errors = site_mod.unique(loaded.articles, site_dir, {i: entry.hash for i, entry in stored.articles.items()} if stored else None)
     distinct, taken = ledger.taken_over(distinct, stored, site_dir)
     site_errors += taken
@@ -231,7 +231,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         imported.errors + loaded.errors + ledger_errors + site_errors + theme.problems + list(words.problems) + planned.errors + made_errors + rendering.errors
     )
     # Said by this build only, not again by those with nothing to do (they replay the rest).
-    once = {*history.once, *imported.once}
+    once = {*history.once, *imported.once, rehearsed} - {""}
+    if rehearsed:
+        report.warnings.append(rehearsed)
     if strays:
         first = ", ".join(strays[:3]) + (", ..." if len(strays) > 3 else "")
         said = (

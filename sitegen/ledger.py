@@ -111,6 +111,9 @@ class Ledger:
     """Feed ("" the site's, ``tag:<slug>``, ``author:<slug>``) -> the publication number of
     the oldest entry it showed once its byte budget left entries out: none numbered below
     it enters that feed again (feeds.select). Only ever moves forward (``with_floors``)."""
+    rehearsal: bool = False
+    """Written only by builds at a local address (``base_url`` left at localhost), before any
+    for readers: the first build for a public address sets it aside (``for_readers``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,7 +547,22 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
         return _read_leniently(raw_bytes, path)
-    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors)
+    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors, stored.rehearsal)
+
+
+def for_readers(stored: Ledger | None, config: Config, content_dir: Path) -> tuple[Ledger | None, str]:
+    """``stored``, or None when it is a rehearsal (``Ledger.rehearsal``) and ``config`` builds
+    for a public address: with the warning that says so ("" otherwise). What builds at
+    localhost recorded is the newsroom's, before launch: published with it, every article
+    edited before then would show to readers, who never saw it, as updated, and the feeds
+    would keep the numbers and byte budget floors of builds nobody read."""
+    if stored is None or not stored.rehearsal or urls.is_local(config.base_url):
+        return stored, ""
+    return None, (
+        f"{content_dir / LEDGER_NAME}: recorded by builds at a local address, before base_url named the site's: set aside, as this"
+        f" is the first build for {config.base_url}; every article is published as of its date (none as updated), and from now on"
+        " the ledger records what readers are shown"
+    )
 
 
 def _unreadable(path: Path, reason: str, line: int | None = None) -> ContentError:
@@ -603,6 +621,7 @@ class _Stored(msgspec.Struct):
     feed_id: str = ""
     archive_size: int = 0
     floors: dict[str, int] = {}
+    rehearsal: bool = False
     articles: dict[str, Entry] = {}
 
 
@@ -648,7 +667,8 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
     floors = {k: v for k, v in raw_floors.items() if type(v) is int} if isinstance(raw_floors, dict) else {}
     # next_seq is written for people reading the file; the numbers themselves decide.
     next_seq = max((e.seq for e in entries.values()), default=0) + 1
-    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors)
+    rehearsal = data.get("rehearsal") is True
+    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors, rehearsal)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -742,7 +762,10 @@ def apply_ledger(
     # out: from then on, a change of the setting cuts them anew (``_recut``).
     cut = last_seq >= config.archive_size or (stored is not None and stored.archive_size > 0)
     archive_size = config.archive_size if cut else 0
-    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors)
+    # Kept a rehearsal while the site is built at a local address only: from the first build
+    # for readers on, the ledger records what they were shown.
+    rehearsal = urls.is_local(config.base_url) and (stored is None or stored.rehearsal)
+    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal)
 
 
 def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:
@@ -925,6 +948,7 @@ def dump_ledger(ledger: Ledger) -> str:
         f' "next_seq": {ledger.next_seq},',
         *([f' "archive_size": {ledger.archive_size},'] if ledger.archive_size else []),
         *([f' "floors": {{{", ".join(f"{_string(name)}: {int(n)}" for name, n in sorted(ledger.floors.items()))}}},'] if ledger.floors else []),
+        *([' "rehearsal": true,'] if ledger.rehearsal else []),
         ' "articles": {',
     ]
     entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]

@@ -335,6 +335,8 @@ def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site), "--quiet"]).output
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site), "--base-url", "http://127.0.0.1:9000/"]).output  # asked for
     (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
+    launch = runner.invoke(main, ["build", "--site", str(site)]).output
+    assert "name this machine" not in launch and "set aside, as this is the first build for https://example.org/" in launch  # the localhost history
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site)]).output
 
 

@@ -470,7 +470,8 @@ def test_a_preview_build_keeps_its_own_cache(make_site: MakeSite, tmp_path: Path
     """sitegen serve, or a build with --base-url into another folder, between two builds of
     the site: the next build still renders only what changed (it rendered everything, the
     preview having taken the one cache for another folder), and so does the next preview."""
-    site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(5)})
+    # At a public address: the preview then reads the history the site's builds record.
+    site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(5)}, config='base_url = "https://example.org/"\n')
     assert build(site).ok
     preview = tmp_path / "preview"
     assert build(site, preview, overrides={"base_url": "http://preview.example/"}).ok

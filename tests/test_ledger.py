@@ -415,9 +415,9 @@ def test_a_preview_records_nothing_in_the_ledger(make_site: MakeSite, tmp_path: 
 @pytest.mark.parametrize(
     ("damage", "said", "line"),
     [
-        (lambda data: data[:-3], "not JSON: Expecting", 9),
+        (lambda data: data[:-3], "not JSON: Expecting", 10),
         (lambda data: b"", "not JSON: Expecting value", 1),
-        (lambda data: data.replace(b' "articles": {', b'<<<<<<< HEAD\n "articles": {', 1), "merge-conflict markers", 5),
+        (lambda data: data.replace(b' "articles": {', b'<<<<<<< HEAD\n "articles": {', 1), "merge-conflict markers", 6),
         (lambda data: data.replace(b'"version": 2', b'"version": 3', 1), "version 3, from a newer sitegen", 2),
         (lambda data: b"[" * 100_000 + b"]" * 100_000, "nested too deeply", None),
         (lambda data: b"\xff" + data, "not UTF-8", 1),
@@ -773,3 +773,42 @@ def test_the_same_words_converted_otherwise_are_no_update(make_site: MakeSite, m
     assert _updated_dates(site) == {**before, "urn:test:a": "2026-01-01T00:00:00+00:00"}
     feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
     assert {entry.id: entry.updated for entry in feed.entries} == {"urn:test:a": "2026-01-01T00:00:00+00:00", "urn:test:b": "2024-05-01T09:00:00+00:00"}
+
+
+def test_what_builds_at_localhost_recorded_is_set_aside_by_the_first_build_for_readers(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sitegen init`` leaves base_url at localhost: the newsroom builds and edits before
+    launch. Those edits are no updates to readers, who see the site first at launch."""
+    import feedparser
+    from lxml import html as lxml_html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    site = make_site(content={"a.md": article_md("Floods close coast road", id="urn:test:a"), "b.md": article_md("B", id="urn:test:b")})
+    assert build(site).ok
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767229200")  # an hour later
+    (site / "content" / "a.md").write_text(article_md("Floods close the coast road", id="urn:test:a"))
+    assert build(site).ok
+    ledger_path = site / "content" / LEDGER_NAME
+    assert json.loads(ledger_path.read_text())["rehearsal"] is True
+    assert _updated_dates(site)["urn:test:a"] == "2026-01-01T01:00:00+00:00"  # as any edit, at localhost
+    (site / "sitegen.toml").write_text('base_url = "https://news.example.org/regional/"\n')
+    report = build(site)
+    assert report.ok
+    said = [w for w in report.warnings if "set aside" in w]
+    assert len(said) == 1 and str(ledger_path) in said[0] and "https://news.example.org/regional/" in said[0]
+    assert "rehearsal" not in json.loads(ledger_path.read_text())
+    assert set(_updated_dates(site).values()) == {"2024-05-01T09:00:00+00:00"}
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert "Updated" not in page.text_content()
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    assert {e.id: e.updated for e in feed.entries} == {"urn:test:a": "2024-05-01T09:00:00+00:00", "urn:test:b": "2024-05-01T09:00:00+00:00"}
+    again = build(site)
+    assert again.written.written == [] and not [w for w in again.warnings if "set aside" in w]
+    # A build at localhost now (base_url changed back for a test) leaves the history readers have.
+    (site / "content" / "a.md").write_text(article_md("Floods close the coast road again", id="urn:test:a"))
+    (site / "sitegen.toml").write_text('base_url = "http://localhost:8000/"\n')
+    assert build(site).ok
+    assert "rehearsal" not in json.loads(ledger_path.read_text())
+    (site / "sitegen.toml").write_text('base_url = "https://news.example.org/regional/"\n')
+    report = build(site)
+    assert report.ok and not [w for w in report.warnings if "set aside" in w]
+    assert _updated_dates(site)["urn:test:a"] == "2026-01-01T01:00:00+00:00"
