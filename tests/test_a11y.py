@@ -130,8 +130,9 @@ def hostile_site(site: Path, language: str = "en") -> Path:
 
 
 def model_pages(site_dir: Path, out: Path) -> list[str]:
-    """An article with an image, two authors and a caption, and a front page led by it,
-    rendered from model objects into ``out/model/`` (front matter gives neither yet)."""
+    """An article with an image, two authors and a caption, and a front page and a tag's
+    page led by it, rendered from model objects into ``out/model/`` (front matter gives
+    neither yet)."""
     config = load_config(site_dir)
     when = dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC)
     image = Image(
@@ -154,9 +155,10 @@ def model_pages(site_dir: Path, out: Path) -> list[str]:
     (out / "model" / "images").mkdir(parents=True)
     shutil.copy(DEMO / "harbour.png", out / "model" / "images" / "harbour.png")
     written = []
+    listings = {"": "model/", "tags/world/": "model/tags/world/"}  # beside the hostile site's own
     for page in plan_pages(site):
-        if page.template == "article.html" or (page.template == "index.html" and page.path == ""):
-            target = out / urls.output_file(page.path if page.path else "model/")
+        if page.template == "article.html" or (page.template == "index.html" and page.path in listings):
+            target = out / urls.output_file(listings.get(page.path, page.path))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(renderer.render(page)[0])
             written.append(target.relative_to(out).as_posix().removesuffix("index.html"))
@@ -196,6 +198,7 @@ def page_types(out: Path, language: str = "en") -> dict[str, str]:
         "article, image": "model/m0/",
         "article, image, rtl": "model/m1/",
         "front page, image": "model/",
+        "tag page, image": "model/tags/world/",
         "tag page": SITES[language].tag_page,
         "author page": SITES[language].author_page,
         "tags": "tags/",

@@ -135,13 +135,35 @@ def test_front_page_has_a_lead_story_and_cards(news: Path) -> None:
     assert lead.xpath("p[@class='summary']/text()") == ["What the lead story says."]
     website = json_ld(home)
     assert website == {"@context": "https://schema.org", "@type": "WebSite", "name": "Daily Test", "url": BASE, "inLanguage": "en", "description": "All the news."}
-    # Later pages and tag pages: the same cards, no lead, a visible heading.
+    # Later pages: the same cards, no lead, a visible heading.
     page2 = parse(news / "page/2/index.html")
     assert page2.xpath("string(//h1)") == "Daily Test: page 2" and "lead" not in " ".join(page2.xpath("//article/@class"))
     assert page2.xpath("//script") == []
-    tag = parse(news / "tags/sport/index.html")
-    assert tag.xpath("string(//h1)") == "Tag: Sport" and tag.xpath("//article[1]/p[@class='kicker']/a/text()") == ["Sport"]
-    assert all(c.get("class") == "card" for c in tag.xpath("//article"))
+
+
+def test_a_tags_first_page_is_a_section_front_led_by_its_newest_story(news: Path) -> None:
+    """The masthead's sections link to their tag's page: its first page is led as the front
+    page is (the same card, as large), above the next stories as cards and the pager. Its
+    later pages, and an author's, are the cards alone."""
+    tag = parse(news / "tags/sport/index.html")  # Sport: Story 7 to Story 0, five to a page
+    assert [h.text_content() for h in tag.xpath("//h1")] == ["Tag: Sport"]
+    assert tag.xpath("//h1/following-sibling::p[1][@class='meta']/a/@href") == ["/tags/sport/atom.xml", "/tags/sport/rss.xml", "/tags/sport/feed.json"]
+    assert tag.xpath("//main/div/@class") == ["cards front"]
+    cards = tag.xpath("//main/div/article")
+    assert [c.get("class") for c in cards] == ["card lead"] + ["card"] * 4
+    lead = cards[0]
+    assert lead.xpath("h2/a/text()") == ["Story 7"] and lead.xpath("h2/a/@href") == ["/2024/05/s7/"]
+    assert lead.xpath("p[@class='kicker']/a/text()") == ["Sport"] and lead.xpath("p[@class='summary']/text()") == ["Summary 7."]
+    assert [c.xpath("string(h2)") for c in cards[1:]] == ["Story 6", "Story 5", "Story 4", "Story 3"]
+    # Headings in order under the one h1, the pager after the cards; no section trails.
+    assert [h.tag for h in tag.xpath("//main//*[self::h1 or self::h2 or self::h3]")] == ["h1"] + ["h2"] * 5
+    assert tag.xpath("//main/div[@class='cards front']/following-sibling::nav[@class='pager']/a/@rel") == ["next"]
+    assert tag.xpath("//div[@class='fronts']") == []
+    later = parse(news / "tags/sport/page/2/index.html")
+    assert [c.get("class") for c in later.xpath("//article")] == ["card"] * 3 and later.xpath("//main/div/@class") == ["cards"]
+    # A tag of one story is led by it alone.
+    politics = parse(news / "tags/politics/index.html")
+    assert [c.get("class") for c in politics.xpath("//article")] == ["card lead"] and politics.xpath("//nav[@class='pager']") == []
 
 
 def test_later_pages_say_which_page_and_name_the_site_once(news: Path) -> None:
@@ -377,9 +399,14 @@ def test_listing_cards_carry_image_byline_and_the_lead_is_not_lazy(tmp_path: Pat
     doc = render(tmp_path, [article(0, image=IMAGE, authors=AUTHORS), article(1, image=IMAGE), article(2)], "")
     cards = doc.xpath("//article")
     assert cards[0].xpath("img/@loading") == [] and cards[1].xpath("img/@loading") == ["lazy"] and cards[2].xpath("img") == []
-    # A tag's page has no lead story, but its first picture is as much in view when it opens.
+    # A tag's first page is led as the front page is: its lead's picture as large, and in view.
     tagged = render(tmp_path, [article(0, image=IMAGE), article(1, image=IMAGE)], "tags/world/").xpath("//article/img")
     assert [img.get("loading") for img in tagged] == [None, "lazy"]
+    assert [img.get("sizes") for img in tagged] == cards[0].xpath("img/@sizes") + cards[1].xpath("img/@sizes")
+    # An author's page is their work in order: no lead, its first picture in view all the same.
+    by = render(tmp_path, [article(0, image=IMAGE, authors=AUTHORS[:1]), article(1, image=IMAGE, authors=AUTHORS[:1])], "authors/ada-quay/")
+    assert by.xpath("//article/@class") == ["card", "card"] and by.xpath("//article/img/@loading") == ["lazy"]
+    assert by.xpath("//article/img/@sizes") == cards[1].xpath("img/@sizes") * 2
     assert cards[0].xpath("img/@srcset") == ["/images/harbour-480.jpg 480w, /images/harbour-800.jpg 800w, /images/harbour.jpg 1200w"]
     assert cards[0].xpath("p[@class='meta']")[0].text_content().startswith("By Ada Quay and Bo Li · ")
 
@@ -525,6 +552,23 @@ def test_an_edit_re_renders_no_page_for_the_sections_and_a_new_section_tag_re_re
     assert grown.ok and not any("sections" in w for w in grown.warnings)
     assert "2024/05/1/index.html" in grown.written.written
     assert [name for name, _, _ in masthead(site / "output" / "2024" / "05" / "1" / "index.html")][:2] == ["World", "Business"]
+
+
+def test_a_sections_front_is_re_rendered_for_an_edit_to_a_story_it_shows_and_no_other(make_site: MakeSite) -> None:
+    content = {f"{n}.md": article_md(f"Story {n}", f"2024-05-{n:02d}T09:00:00+00:00", tags="[World]", summary="'Old.'") for n in range(1, 8)}
+    content["other.md"] = article_md("Elsewhere", "2024-05-20T09:00:00+00:00", tags="[Sport]")
+    site = make_site(content=content, config='base_url = "https://example.org/"\npage_size = 5\nsections = ["World", "Sport"]\n')
+    assert build(site).ok
+    (site / "content" / "other.md").write_text(article_md("Elsewhere", "2024-05-20T09:00:00+00:00", body="Edited.", tags="[Sport]"))
+    edited = build(site)
+    assert edited.ok and "2024/05/other/index.html" in edited.written.written
+    assert not {p for p in edited.written.written if p.startswith("tags/world/")}
+    # Its lead's summary is on it; the page after it is not.
+    (site / "content" / "7.md").write_text(article_md("Story 7", "2024-05-07T09:00:00+00:00", tags="[World]", summary="'New.'"))
+    lead = build(site)
+    assert lead.ok and "tags/world/index.html" in lead.written.written and "tags/world/page/2/index.html" not in lead.written.written
+    doc = parse(site / "output" / "tags" / "world" / "index.html")
+    assert doc.xpath("//article[@class='card lead']/p[@class='summary']/text()") == ["New."]
 
 
 def test_the_front_page_trails_each_section_with_its_newest_stories_not_already_on_it(make_site: MakeSite) -> None:
