@@ -363,8 +363,8 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     path = made.path
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     click.echo(shown_path(path))
-    if made.site_page:
-        click.echo(f"Its slug is {made.slug}: the title's would put its page at /{made.site_page}, which the site has for itself.", err=True)
+    if made.why:
+        click.echo(f"Its slug is {made.slug}: {made.why}.", err=True)
     here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
     if draft:
         click.echo(

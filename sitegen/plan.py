@@ -10,8 +10,9 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -429,6 +430,22 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
 
 
 @dataclass(frozen=True, slots=True)
+class FreeSlug:
+    """A new article's slug (``OwnPaths.free_slug``), and why it is not the title's when
+    the site's own page is why."""
+
+    slug: str
+    site_page: str = ""
+    """What the title's slug would have put the article's page in the way of (``tags/index.html``
+    for the slug ``tags`` under ``permalink = "{slug}/"``): "" if nothing."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in the words ``sitegen new`` and the import both say it ("" if nothing)."""
+        return f"the title's would put its page at /{self.site_page}, which the site has for itself" if self.site_page else ""
+
+
+@dataclass(frozen=True, slots=True)
 class OwnPaths:
     """Where the files are that the site makes whatever its articles (its front page, tags/,
     archive/, search/, feeds, static files...): where no article's page can go."""
@@ -442,8 +459,19 @@ class OwnPaths:
         ``tags``, a kept folder (``images/``) for the slug ``images``.
         None if nothing does."""
         path = output_file(site_path)
-        files = dict.fromkeys(self.files, FileOutput(path, b""))  # only looked up by path
-        return _kept_folder(path, _kept_folders()) or _in_the_way(path, files, set(self.folders))
+        return _kept_folder(path, _kept_folders()) or _in_the_way(path, self.files, self.folders)
+
+    def free_slug(self, slug: str, taken: set[str], permalink: str, date: dt.datetime) -> FreeSlug:
+        """The slug of a new article (``sitegen new``, an imported seed) whose title makes
+        ``slug``: that, or ``slug-2``, ``slug-3``… the first that no other article has
+        (``taken``) and that does not put its page, dated ``date``, where the site has one of
+        its own: the build would leave the article out (``_drop_collisions``)."""
+
+        def page_of(candidate: str) -> str | None:
+            return self.taken(urls.article_path(permalink, candidate, date))
+
+        found = urls.unique_slug(slug, taken, lambda candidate: page_of(candidate) is None)
+        return FreeSlug(found, (page_of(slug) or "") if found != slug else "")
 
 
 def own_paths(config: Config, theme: Theme) -> OwnPaths:
@@ -467,7 +495,7 @@ def _folders(path: str) -> list[str]:
     return found
 
 
-def _in_the_way(path: str, files: Mapping[str, Output], folders: set[str], parents: list[str] | None = None) -> str | None:
+def _in_the_way(path: str, files: Container[str], folders: Container[str], parents: list[str] | None = None) -> str | None:
     """What keeps ``path`` from being written beside the live files, if anything: the live
     file at ``path``, ``path`` as one of their folders (``folder/``), or a folder of ``path``
     (``parents``, if worked out already) that is a live file."""

@@ -248,9 +248,9 @@ class NewArticle:
 
     path: Path
     slug: str
-    site_page: str = ""
-    """The site's own page whose address the title's slug would have had (``tags/`` under
-    ``permalink = "{slug}/"``), the slug taken instead: "" if none."""
+    why: str = ""
+    """Why the slug is not the title's when the site's own page is why (plan.FreeSlug.reason):
+    under ``permalink = "{slug}/"`` the title "Tags" would put its page on the list of tags."""
 
 
 def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> NewArticle:
@@ -281,23 +281,19 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     if draft:
         fields["draft"] = True
     site_paths = own_paths(config, Theme(site_dir, Inputs()))
-    site_page = ""
     content_dir.mkdir(parents=True, exist_ok=True)
     while True:
-        name = urls.unique_slug(slug, taken)
         # Dated now, as the file is: publishing it later moves it only within its year and
         # month folders, where the site has no page of its own.
-        if (own := site_paths.taken(urls.article_path(config.permalink, name, now))) is not None:
-            site_page = site_page or own
-            taken.add(name)
-            continue
+        chosen = site_paths.free_slug(slug, taken, config.permalink, now)
+        name = chosen.slug
         # The slug written, not left to the file's name: the URL stays what it is if the
         # file is renamed, as an imported article's does.
         meta = {"title": title, "slug": name, **fields}
         path = content_dir / f"{name}.md"
         try:
             create_file(path, f"---\n{dump_front_matter(meta)}---\n\n".encode())
-            return NewArticle(path, name, site_page)
+            return NewArticle(path, name, chosen.reason)
         except FileExistsError:  # made meanwhile by someone else: the next name
             taken.add(name)
 

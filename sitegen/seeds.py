@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -28,6 +28,9 @@ from .ledger import OutBefore, published_before
 from .model import ImportReport
 from .output import create_file, replace_unless_changed
 from .parallel import Workers
+
+if TYPE_CHECKING:
+    from .plan import FreeSlug, OwnPaths
 
 SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
 # Ids are UUIDs in this namespace, named by the seed's hex part: stable across titles,
@@ -348,6 +351,33 @@ def _former_slug(title: str, before: OutBefore | None) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class _NewSlugs:
+    """The slugs the import gives the articles it makes (plan.OwnPaths.free_slug, as
+    ``sitegen new`` does): none another content file has, none whose page would be where
+    the site has one of its own (``tags`` under ``permalink = "{slug}/"``), which the build
+    would leave out. Worked out on first use: most imports make no article."""
+
+    site_dir: Path
+    config: Config
+    content_dir: Path
+    taken: set[str] | None = None
+    own: OwnPaths | None = None
+
+    def pick(self, slug: str, date: dt.datetime) -> FreeSlug:
+        """The slug of an article whose title makes ``slug``, dated ``date``; taken from now on."""
+        from .plan import own_paths
+        from .theme import Theme
+
+        if self.taken is None:
+            self.taken = content.taken_slugs(self.content_dir, self.config.max_file_bytes)
+        if self.own is None:
+            self.own = own_paths(self.config, Theme(self.site_dir, Inputs()))
+        chosen = self.own.free_slug(slug, self.taken, self.config.permalink, date)
+        self.taken.add(chosen.slug)
+        return chosen
+
+
 def _current_digest(target: Path, limit: int) -> str:
     """The SHA-256 of ``target`` now, ABSENT, or a marker that matches no hash."""
     try:
@@ -525,9 +555,11 @@ def import_seeds(
     context = _ExamineContext(config.import_rules, zone, known or {}, config.max_file_bytes)
     examined = workers.map(_examine_seed, todo, context=context, label="Reading seeds")
     now = dates.import_time(zone)  # one import time for every seed imported now
-    slugs: set[str] | None = None
+    slugs = _NewSlugs(site_dir, config, content_dir)
     published: Mapping[str, OutBefore] | None = None
     writes: list[WriteJob] = []
+    # Why an article's slug is not its title's (FreeSlug.reason), said once its file is written.
+    renamed_for_site: dict[Path, str] = {}
     for seed_job, found in zip(todo, examined, strict=True):
         seed_path, target = seed_job.seed, seed_job.target
         state, error, verdict, fields = found.state, found.error, found.verdict, found.fields
@@ -546,16 +578,17 @@ def import_seeds(
         if verdict == "unchanged":
             report.unchanged.append(target)
         elif verdict == "create":
-            slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
             # Published before (the ledger has its id), its file since deleted: imported
             # again as the same article, dated when it was first out, not as news of today,
             # and at its address, though slugs are made otherwise now.
             if published is None:
                 published = published_before(content_dir, inputs.read, zone)
             before = published.get(seed_id(seed_path.stem))
-            slug = urls.unique_slug(_former_slug(found.title, before) or urls.headline_slug(found.title), slugs)
-            slugs.add(slug)
-            writes.append(WriteJob(seed_path, target, slug, found.published or (before.date if before else None) or now, found.seen))
+            date = found.published or (before.date if before else None) or now
+            chosen = slugs.pick(_former_slug(found.title, before) or urls.headline_slug(found.title), date)
+            if chosen.reason:
+                renamed_for_site[target] = chosen.reason
+            writes.append(WriteJob(seed_path, target, chosen.slug, date, found.seen))
             report.created.append(target)
             if before is not None:
                 report.once.append(
@@ -584,8 +617,10 @@ def import_seeds(
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                slugs = slugs if slugs is not None else content.taken_slugs(content_dir, config.max_file_bytes)
-                slug = urls.unique_slug(urls.headline_slug(found.title), slugs)
+                chosen = slugs.pick(urls.headline_slug(found.title), date)
+                slug = chosen.slug
+                if chosen.reason:
+                    renamed_for_site[target] = chosen.reason
             writes.append(WriteJob(seed_path, target, slug, date, found.seen))
             report.updated.append(target)
         # "skip": content.py reports the unreadable content file
@@ -594,6 +629,9 @@ def import_seeds(
         seed_path, target = job.seed, job.target
         inputs.forget(target)
         if result is None:
+            if (reason := renamed_for_site.get(target)) is not None:
+                report.warnings.append(f"{target}: imported from seeds/{seed_path.name} with the slug {job.slug}: {reason}")
+                report.once.append(report.warnings[-1])  # said by the import that chose the slug, not again
             continue
         for listed in (report.created, report.updated):
             if target in listed:

@@ -95,10 +95,11 @@ def is_valid_slug(slug: str) -> bool:
     return slug_problem(slug) is None
 
 
-def unique_slug(slug: str, taken: set[str]) -> str:
-    """``slug``, or ``slug-2``, ``slug-3``… whichever is not yet in ``taken``."""
+def unique_slug(slug: str, taken: set[str], free: Callable[[str], bool] | None = None) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… whichever is not yet in ``taken`` (and is
+    ``free``, when given: plan.OwnPaths.free_slug's test of the site's own pages)."""
     candidate, n = slug, 1
-    while candidate in taken:
+    while candidate in taken or (free is not None and not free(candidate)):
         n += 1
         candidate = f"{slug}-{n}"
     return candidate

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import DATA, SAMPLE_SEED, MakeSite, Tmpfs, article_md, seed_text
 from hypothesis import HealthCheck, example, given, settings
@@ -1222,3 +1223,39 @@ def test_a_seed_sent_again_under_an_earlier_number_never_takes_the_published_one
         "as both names end in the same digits; remove or rename one"
     ]
     assert report.articles == 1 and sorted(p.name for p in (site / "content").glob("*.md")) == ["0500_e39c6646365b1e6c.md"]
+
+
+# Titles whose slug is where the site has a page (or a folder) of its own under
+# permalink = "{slug}/"; then titles whose slug the build takes there as it is.
+SITE_PAGE_TITLES = {"Tags": "tags/index.html", "Archive": "archive/index.html", "Search": "search/index.html", "Subscribe": "subscribe/index.html", "Images": "images/"}
+FITTING_TITLES = ("Page", "Feeds", "Static", "Authors")
+
+
+@pytest.mark.parametrize("permalink", ["{slug}/", "{year}/{month}/{slug}/"])
+def test_a_seed_titled_as_a_site_page_gets_a_slug_the_build_takes(make_site: MakeSite, runner: CliRunner, permalink: str) -> None:
+    """Under ``permalink = "{slug}/"``, a seed titled "Tags" was imported with the slug
+    ``tags``, whose page is the site's list of tags: the build then left the article out
+    with an error. It is imported as ``tags-2``, as `sitegen new` names it, and the import
+    says why. Under the default permalink its page is in its year and month folders, where
+    the site has none: its slug is the title's."""
+    titles = [*SITE_PAGE_TITLES, *FITTING_TITLES]
+    names = {title: f"{n:03d}_{n:016x}" for n, title in enumerate(titles, start=1)}
+    site = make_site(seeds={f"{name}.txt": seed_text(title, f"About {title}.") for title, name in names.items()}, config=f'permalink = "{permalink}"\n')
+    result = runner.invoke(main, ["import", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    bound = permalink == "{slug}/"
+    slugs = {}
+    for title, name in names.items():
+        slugs[title] = yaml.safe_load((site / "content" / f"{name}.md").read_text(encoding="utf-8").split("---")[1])["slug"]
+        expected = f"{title.lower()}-2" if bound and title in SITE_PAGE_TITLES else title.lower()
+        assert slugs[title] == expected
+        why = f"content/{name}.md: imported from seeds/{name}.txt with the slug {expected}: the title's would put its page at /{SITE_PAGE_TITLES.get(title)}"
+        assert (why in result.stderr) == (expected != title.lower()), result.stderr
+    report = build(site)
+    assert report.ok and report.articles == len(titles), report.errors
+    assert not any("with the slug" in w for w in report.warnings)  # said by the import that chose it, once
+    for title, slug in slugs.items():
+        pages = list((site / "output").glob(f"{slug}/index.html" if bound else f"2026/01/{slug}/index.html"))
+        assert len(pages) == 1 and title in pages[0].read_text(encoding="utf-8"), (title, slug)
+    # The site's own pages are the site's still.
+    assert "About Tags." not in (site / "output" / "tags" / "index.html").read_text(encoding="utf-8")
