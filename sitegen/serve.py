@@ -72,6 +72,9 @@ EVENTS_PATH = "/__sitegen/events"
 """The Server-Sent Events stream the injected script listens to."""
 SOURCE_FOLDERS = ("seeds", "content", "templates")
 """The site's folders a build reads; with sitegen.toml, what is watched."""
+_LEDGER = os.path.join("content", LEDGER_NAME)
+"""The ledger, as the log names it: written by builds that are not previews, so never by
+this server's."""
 
 Log = Callable[[str], None]
 """Where the server's messages go (one line each): the terminal, by default."""
@@ -367,9 +370,8 @@ class Server:
         """A build is due, and these files are why."""
         with self._changes_lock:
             for change, path in changes:
-                if os.path.basename(path) != LEDGER_NAME:  # sitegen's own, written by each build
-                    name = os.path.relpath(path, self.site_dir.resolve())
-                    self._changes[name] = self._changes.get(name, False) or change == watchfiles.Change.added
+                name = os.path.relpath(path, self.site_dir.resolve())
+                self._changes[name] = self._changes.get(name, False) or change == watchfiles.Change.added
         self._dirty.set()
 
     def _watch(
@@ -474,8 +476,9 @@ class Server:
         held = (report.scheduled, report.next_due)
         scheduled = report.scheduled if first or held != self._held else 0
         self._drafts, self._held = report.drafts, held
-        # The build's own writes (imported seeds, the dates ledger in content/) wake the
-        # watchers again; that build finds nothing to do and must not reload every page.
+        # The build's own writes (imported seeds) wake the watchers again, as does a ledger
+        # another build wrote that shows no differently here; that build finds nothing to do
+        # and must not reload every page.
         if not first and not written.written and not written.removed and errors == self.status.errors:
             self._say_held(drafts, scheduled, report.next_due)
             return
@@ -483,8 +486,15 @@ class Server:
             self._log(f"warning: {warning}")
         for error in grouped([shown_message(e) for e in errors]):
             self._log(f"error: {error}")
+        # This server's builds are previews, which record nothing: the ledger changed is
+        # another build's doing (sitegen build in another terminal), and pages show what it
+        # recorded (dates, the feeds' ids). Said as such, or the rebuild has no reason the
+        # writer knows of.
+        recorded = _LEDGER in changed
+        changed = tuple(name for name in changed if name != _LEDGER)
         said = [f"{_named(changed)} changed"] if changed else []
         said += [f"{_named(removed)} removed"] if removed else []
+        said += [f"{_LEDGER} changed: another build recorded what it published"] if recorded else []
         after = f" ({', '.join(said)})" if said else f" (an article dated {came_due} is due)" if came_due else ""
         self._log(
             f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
