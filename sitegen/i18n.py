@@ -21,7 +21,7 @@ import functools
 import gettext
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,7 @@ from .theme import LOCALE, NOT_TEMPLATES, Theme
 if TYPE_CHECKING:
     from babel import Locale
     from babel.messages.catalog import Catalog
+    from babel.plural import PluralRule
 
 TEMPLATE = LOCALE + "messages.pot"
 """Every string the theme's templates mark for translation, to start a catalog from."""
@@ -101,13 +102,65 @@ def _list_glue(locale: Locale, count: int) -> tuple[str, ...]:
     return tuple(parts)
 
 
+_SAMPLES = (*range(200), *(10**k for k in range(3, 10)))
+"""Counts that meet every CLDR plural category of a language. Some categories start late:
+French and Spanish "many" is for whole millions."""
+
+
 def _plural_samples(locale: Locale) -> dict[str, int]:
     """A number of each plural category of ``locale``: the smallest that has it."""
     samples: dict[str, int] = {}
-    # Some categories start late: French and Spanish "many" is for whole millions.
-    for n in (*range(200), *(10**k for k in range(3, 10))):
+    for n in _SAMPLES:
         samples.setdefault(str(locale.plural_form(n)), n)
     return dict(sorted(samples.items()))
+
+
+class _Translations(gettext.GNUTranslations):
+    """A compiled catalog, as gettext reads it."""
+
+    plural: Callable[[int], int]
+    """Which of the catalog's forms a count takes: gettext's reading of its Plural-Forms
+    header, or ``_ByCategory`` (``_count_as``)."""
+
+
+@dataclass(frozen=True)
+class _ByCategory:
+    """A count's form: the one its catalog has for the count's category under ``rule``."""
+
+    rule: PluralRule
+    forms: dict[str, int]
+    """Plural category -> the catalog's form for it (its msgstr index)."""
+
+    def __call__(self, count: int) -> int:
+        return self.forms.get(str(self.rule(count)), self.forms["other"])
+
+
+def _count_as(translations: _Translations, written_for: Locale | None, shown_for: Locale | None) -> None:
+    """Have ``translations`` give each count the form of its category in the language pages
+    are shown in (``shown_for``), where the catalog's language (``written_for``) counts
+    otherwise: the theme's pt.po has Brazil's rule, 0 and 1 singular, and a site in pt-PT
+    (Portugal, only 1 singular; Angola and Mozambique too) showed "0 artigo" and, in the
+    search page's script, which takes the CLDR's category of each count, "5 artigo".
+
+    Only when the catalog's forms are those of its own language's categories, as its
+    Plural-Forms says them (Babel writes it from the CLDR), and every category of the
+    pages' language is among them: a catalog's forms are then the same words whichever
+    rule picks them. Any other catalog is left as its Plural-Forms has it."""
+    if written_for is None or shown_for is None:
+        return
+    try:
+        given = [translations.plural(n) for n in _SAMPLES]
+    except (ArithmeticError, LookupError, ValueError, TypeError):  # a formula _compiled let by
+        return
+    forms: dict[str, int] = {}
+    for n, form in zip(_SAMPLES, given, strict=True):
+        if forms.setdefault(str(written_for.plural_form(n)), form) != form:
+            return  # not one form per category of its language: which is which is not known
+    shown = [str(shown_for.plural_form(n)) for n in _SAMPLES]
+    if "other" not in forms or any(category not in forms for category in shown):
+        return
+    if any(forms[category] != form for category, form in zip(shown, given, strict=True)):
+        translations.plural = _ByCategory(shown_for.plural_form, forms)
 
 
 @dataclass(frozen=True)
@@ -136,6 +189,8 @@ def language_of(theme: Theme, tag: str) -> Found:
         translations, problems = _compiled(data, tag, path)
     except TemplateError as e:
         return Found(Language(tag, locale=locale), (e,), warnings)
+    # pt.po for a site in pt-PT: its forms, chosen as Portugal counts.
+    _count_as(translations, _babel_locale(name[len(LOCALE) : -len(".po")]), locale)
     return Found(Language(tag, translations, name, cache.digest(data), locale), tuple(problems), warnings)
 
 
@@ -163,7 +218,7 @@ def _babel_locale(tag: str) -> Locale | None:
     return None
 
 
-def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslations, list[SitegenError]]:
+def _compiled(data: bytes, tag: str, path: Path) -> tuple[_Translations, list[SitegenError]]:
     """The catalog's translations, as gettext has them (entries marked fuzzy left out),
     and an error for each entry left out because a page could not show it."""
     from babel.messages.mofile import write_mo
@@ -224,7 +279,7 @@ def _compiled(data: bytes, tag: str, path: Path) -> tuple[gettext.NullTranslatio
     try:
         write_mo(compiled, catalog)
         compiled.seek(0)
-        translations = gettext.GNUTranslations(compiled)
+        translations = _Translations(compiled)
         # gettext runs the Plural-Forms formula on every lookup: one that divides by zero or
         # names an unknown form fails here, not on every page.
         for count in (0, 1, 2, 5, 11, 21, 100, 1_000_000):

@@ -369,6 +369,32 @@ def test_the_search_page_gives_its_script_the_words_and_plural_forms_of_the_lang
     assert page.find(".//label[@for='search-query']").text == "Mots à chercher"
 
 
+@pytest.mark.parametrize(
+    ("language", "zero"),
+    [("pt", "artigo"), ("pt-BR", "artigo"), ("pt-PT", "artigos"), ("pt-AO", "artigos"), ("pt-MZ", "artigos")],
+)
+def test_a_portuguese_site_counts_as_its_country_does_with_the_themes_one_catalog(make_site: MakeSite, language: str, zero: str) -> None:
+    """The theme's pt.po has Brazil's plural rule (0 and 1 singular). A site in pt-PT, where
+    only 1 is (Portugal, and Angola and Mozambique by the CLDR), was given it: its search
+    page told its script, which picks each count's form by the page's language, that any
+    count but 1 or a million took the singular ("5 artigo encontrado"), and 0 was singular
+    on pages too. Each count now takes the form of its category in the site's language."""
+    site = german_site(make_site, language)
+    report = build(site)
+    assert report.ok and not report.warnings, (report.errors, report.warnings)
+    out = site / "output"
+    said = json.loads(lxml_html.parse(str(out / "search" / "index.html")).find(".//script[@id='search-words']").text)
+    assert said["found_in"] == {
+        "many": "%(num)d artigos encontrados em %(tag)s.",
+        "one": "%(num)d artigo encontrado em %(tag)s.",
+        "other": "%(num)d artigos encontrados em %(tag)s.",
+    }
+    assert "Outubro de 2024 2 artigos" in text_of(out / "archive" / "index.html")
+    words = i18n.language_of(Theme(site, Inputs()), language).language.translations
+    counted = {n: words.ngettext("%(num)d article", "%(num)d articles", n) % {"num": n} for n in (0, 1, 2, 1_000_000)}
+    assert counted == {0: f"0 {zero}", 1: "1 artigo", 2: "2 artigos", 1_000_000: "1000000 artigos"}
+
+
 def test_the_search_page_of_a_site_with_no_article_says_so_in_the_language(make_site: MakeSite) -> None:
     site = make_site(config='title = "Hafenzeitung"\nbase_url = "https://example.org/"\nlanguage = "de"\n')
     assert build(site).ok
