@@ -245,6 +245,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     misnamed_warnings, misnamed_errors = memo.misnamed()
     report.errors += misnamed_errors
     report.warnings += misnamed_warnings + imported.warnings + loaded.warnings + list(history.warnings) + redirects.shadowed_warnings(planned.shadowed)
+    report.warnings += planned.warnings
     report.warnings += ledger.withdrawn_warnings(loaded.draft_ids, stored)
     deleted = ledger.deleted_warnings(memo.gone(config), loaded.articles, loaded.draft_ids, stored)
     report.warnings += deleted

@@ -277,6 +277,9 @@ class Plan:
     """Those articles: the build leaves them out of the site (build._site_that_renders)."""
     shadowed: list[Shadowed]
     """The aliases that get no redirect, a live file being there (redirects.shadowed_warnings)."""
+    warnings: list[str]
+    """What else planning found worth saying: an nginx map the README's recipe would not
+    load (redirects.NginxMap.warnings)."""
 
 
 def plan_outputs(site: Site, theme: Theme) -> Plan:
@@ -315,10 +318,10 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     errors = refused + errors
     kept = [o for o in kept if o.path not in LISTS and o.path not in (MANIFEST, BUILDING)]
     # Redirects yield to every live file; compressed copies follow their originals.
-    redirect_outputs, shadowed = _redirects(site, kept)
+    redirect_outputs, shadowed, warnings = _redirects(site, kept)
     kept += redirect_outputs
     planned = _with_compressed(kept) if site.config.compress else kept
-    return Plan(_once(planned), errors, collided, shadowed)
+    return Plan(_once(planned), errors, collided, shadowed, warnings)
 
 
 def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
@@ -329,7 +332,8 @@ def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
 
     if any(not o.path.startswith(BUNDLE) for o in index):
         raise AssertionError("a file of the search index outside its folder")
-    return Plan(_once(planned.outputs + (_with_compressed(index) if compress else index)), planned.errors, planned.collided, planned.shadowed)
+    outputs = _once(planned.outputs + (_with_compressed(index) if compress else index))
+    return Plan(outputs, planned.errors, planned.collided, planned.shadowed, planned.warnings)
 
 
 def _once(planned: list[Output]) -> list[Output]:
@@ -385,9 +389,10 @@ def _with_compressed(outputs: list[Output]) -> list[Output]:
     return planned
 
 
-def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed]]:
+def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed], list[str]]:
     """A redirect page for every old address no live file takes, and the lists of them
-    for hosts that answer with a real 301 (redirects.py); and the aliases a live file takes."""
+    for hosts that answer with a real 301 (redirects.py); the aliases a live file takes;
+    and the warnings of the nginx map."""
     from . import redirects
 
     files = {o.path: o for o in live}
@@ -425,8 +430,9 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
         PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
     ]
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
-    outputs.append(FileOutput(redirects.MAP_FILE, redirects.nginx_map(pairs, base_path, files)))
-    return outputs, shadowed
+    nginx_map = redirects.nginx_map(pairs, base_path, files)
+    outputs.append(FileOutput(redirects.MAP_FILE, nginx_map.data))
+    return outputs, shadowed, nginx_map.warnings()
 
 
 @dataclass(frozen=True, slots=True)

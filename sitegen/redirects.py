@@ -32,6 +32,15 @@ MAP_FILE = "redirects.nginx.map"
 NETLIFY_FILE = "_redirects"
 LISTS = (NETLIFY_FILE, MAP_FILE)
 """The lists of redirects, written beside the site's pages (planned once its pages are)."""
+MAP_BUCKET_SIZE = 1024
+"""The ``map_hash_bucket_size`` the README's recipe sets ("Moved articles"). nginx refuses
+a map holding an address longer than its hash's buckets take, and with it the whole
+configuration (a reload keeps the old one, a restart leaves the site down): by default a
+cache line, 64 bytes, which takes addresses of 46 bytes, where a headline's slug makes old
+addresses of 90 and more. This takes 1,006 bytes (``bucket_size``): an article's address
+with the longest slug a person may write (urls.MAX_WRITTEN_SLUG) under a long base path and
+permalink. With the README's ``map_hash_max_size 262144``, the real nginx builds maps of
+50,000 moved articles with buckets that size (tests/test_hosting.py loads 10,000)."""
 
 
 def refused_alias(path: str) -> str | None:
@@ -180,8 +189,44 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     return (header + "".join(lines)).encode()
 
 
-def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[str] = ()) -> bytes:
-    """Entries for an nginx ``map $uri ...`` block (README, "Hosting"), ``moves`` as in
+def bucket_size(address: str) -> int:
+    """The least ``map_hash_bucket_size`` with which nginx builds a map holding the string
+    ``address``: a power of two, as every cache line size divides one (nginx rounds the
+    setting up to a cache line). In a bucket, each string takes a pointer and its bytes with
+    two more, rounded up to a pointer's size, and the bucket ends with a pointer
+    (``NGX_HASH_ELT_SIZE`` in ngx_hash.c; 8-byte pointers, which 32-bit machines halve)."""
+    pointer = 8
+    string = (len(address.encode()) + 2 + pointer - 1) // pointer * pointer
+    needed = pointer + string + pointer
+    size = 64
+    while size < needed:
+        size *= 2
+    return size
+
+
+@dataclass(frozen=True, slots=True)
+class NginxMap:
+    """``redirects.nginx.map``, and what nginx needs to load it."""
+
+    data: bytes
+    longest: str
+    """The longest address nginx keeps in the map's hash (regular expressions are apart);
+    "" for none."""
+
+    def warnings(self) -> list[str]:
+        """A warning when the README's ``map_hash_bucket_size`` does not take the map: nginx
+        would refuse its whole configuration."""
+        if not self.longest or (needed := bucket_size(self.longest)) <= MAP_BUCKET_SIZE:
+            return []
+        shown = self.longest if len(self.longest) <= 60 else self.longest[:60] + "..."
+        return [
+            f"{MAP_FILE}: the old address {shown} has {len(self.longest.encode()):,} bytes, more than nginx takes with the README's"
+            f" map_hash_bucket_size {MAP_BUCKET_SIZE}: set map_hash_bucket_size {needed} in nginx's http block, or nginx refuses its configuration"
+        ]
+
+
+def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[str] = ()) -> NginxMap:
+    """Entries for an nginx ``map $uri ...`` block (README, "Moved articles"), ``moves`` as in
     ``netlify``: an old folder address is matched with and without its trailing slash and as
     its index.html. ``$uri`` is decoded (``/news/café/``), so the old path is too; the
     target goes into a Location header as it is, encoded.
@@ -191,18 +236,29 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
     file is served), and two old addresses that differ only in case (``Old/``, ``old/``)
     made nginx refuse the whole configuration ("conflicting parameter"). An address that
     another one, or one of the ``live`` files (site paths), spells in another case is
-    written as a case-sensitive regular expression instead, which matches only as written."""
+    written as a case-sensitive regular expression instead, which matches only as written.
+
+    Its second line says the least ``map_hash_bucket_size`` it needs (``bucket_size``), for
+    its longest address: nginx's default takes 46 bytes."""
     root = unquote(base_path)
     entries = [(variant, new) for old, new in moves for variant in _variants(root + old)]
     spellings: dict[str, set[str]] = {}
     for address in (*(key for key, _ in entries), *(a for path in live for a in _variants(root + path, served=True))):
         spellings.setdefault(_nginx_lower(address), set()).add(address)
-    lines = ["# sitegen: old address -> current address; include in a map block (README, Hosting).\n"]
+    lines: list[str] = []
+    longest = ""
     for key, new in entries:
-        # \Q...\E: every character as it is (no path holds a backslash: urls.site_path).
-        source = f"~^\\Q{key}\\E$" if len(spellings[_nginx_lower(key)]) > 1 else key
+        if len(spellings[_nginx_lower(key)]) > 1:
+            # \Q...\E: every character as it is (no path holds a backslash: urls.site_path).
+            source = f"~^\\Q{key}\\E$"
+        else:
+            source = key
+            longest = max(longest, key, key=lambda address: len(address.encode()))
         lines.append(f'"{source}" "{base_path}{new}";\n')
-    return "".join(lines).encode()
+    header = ["# sitegen: old address -> current address; include in a map block (README, Moved articles).\n"]
+    if longest:
+        header.append(f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n")
+    return NginxMap("".join(header + lines).encode(), longest)
 
 
 def _nginx_lower(address: str) -> str:

@@ -27,7 +27,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
-from sitegen import compress, headers, images, redirects
+from sitegen import compress, headers, images, redirects, urls
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
@@ -576,29 +576,34 @@ def nginx_modules() -> tuple[Path, Path | None]:
     return conf_dir, module if module is not None and module.is_file() else None
 
 
+def write_nginx_conf(prefix: Path, http: str, port: int, module: Path | None = None) -> list[str]:
+    """Write ``prefix``/nginx.conf, with ``http`` as its http block's body (``{port}`` for
+    ``port``); the command line that runs it."""
+    conf_dir, _ = nginx_modules()
+    prefix.mkdir(exist_ok=True)
+    temp_paths = "".join(f"{name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # Workers run as this user: the files are in a folder only it may read.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        (f"load_module {module};\n" if module else "")
+        + user
+        + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
+        + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
+        + http.replace("{port}", str(port))
+        + "\n}\n"
+    )
+    return [nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
+
+
 @contextmanager
 def running_nginx(prefix: Path, http: str, module: Path | None = None) -> Iterator[int]:
     """nginx on 127.0.0.1 with ``http`` as its http block's body (``{port}`` for the port to
     listen on); its files in ``prefix``. Yields the port."""
-    binary = nginx_binary()
-    conf_dir, _ = nginx_modules()
-    prefix.mkdir()
-    temp_paths = "".join(f"{name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    # Workers run as this user: the files are in a folder only it may read.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
     # A port free when looked at may be taken before nginx binds it (by a test running
     # beside this one, under make test's workers): then another port.
     for _ in range(5):
         port = free_port()
-        (prefix / "nginx.conf").write_text(
-            (f"load_module {module};\n" if module else "")
-            + user
-            + f"daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\nevents {{}}\n"
-            + f"http {{\ninclude {conf_dir / 'mime.types'};\ndefault_type application/octet-stream;\naccess_log off;\n{temp_paths}"
-            + http.replace("{port}", str(port))
-            + "\n}\n"
-        )
-        process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")], stderr=subprocess.PIPE)
+        process = subprocess.Popen(write_nginx_conf(prefix, http, port, module), stderr=subprocess.PIPE)
         if _listening(process, prefix, port):
             break
         said = process.stderr.read().decode() if process.stderr else ""
@@ -630,6 +635,23 @@ def _listening(process: subprocess.Popen[bytes], prefix: Path, port: int) -> boo
             pytest.fail("nginx did not start listening")
         time.sleep(0.05)
     return False
+
+
+def moved_recipe() -> str:
+    """The README's "Moved articles" nginx block: lines for the http block, and a server."""
+    moved = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1]
+    return moved.split("```nginx\n", 1)[1].split("```", 1)[0]
+
+
+def readme_http(www: Path, module: Path | None, path: str = "/news/") -> str:
+    """The body of an http block serving the site copied to ``www``/``path`` at ``path``, as
+    the README has it: its "Moved articles" block, with its "nginx" block in the server."""
+    location = nginx_recipe()
+    if module is None:
+        location = "\n".join(line for line in location.splitlines() if "brotli_static" not in line)
+    http = moved_recipe().replace("# ...", f"listen 127.0.0.1:{{port}};\n{location}")
+    # "The same with / for /news/": any other path likewise.
+    return http.replace("/news/", path).replace("/srv/www", str(www))
 
 
 @pytest.fixture
@@ -717,15 +739,8 @@ def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make
     www = tmp_path / "www"
     www.mkdir()
     shutil.copytree(site / "output", www / "news")
-    moved = README.read_text(encoding="utf-8").split("## Moved articles", 1)[1].split("```nginx\n", 1)[1].split("```", 1)[0]
-    map_line = next(line for line in moved.splitlines() if line.startswith("map $uri"))
-    if_line = next(line.strip() for line in moved.splitlines() if line.strip().startswith("if ($sitegen_moved)"))
     _, module = nginx_modules()
-    block = nginx_recipe().replace("root /srv/www;", f"root {www};")
-    if module is None:
-        block = "\n".join(line for line in block.splitlines() if "brotli_static" not in line)
-    http = map_line.replace("/srv/www", str(www)).split("#", 1)[0] + f"\nserver {{\nlisten 127.0.0.1:{{port}};\n{if_line}\n{block}\n}}"
-    with running_nginx(tmp_path / "nginx", http, module) as port:
+    with running_nginx(tmp_path / "nginx", readme_http(www, module), module) as port:
         for path in ("/news/2024/05/about/", "/news/2024/05/first-moved/", "/news/2024/05/third/"):
             status, _, body = get(port, path, "identity")
             assert status == 200 and b"<h1" in body, path
@@ -741,6 +756,75 @@ def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make
         }.items():
             status, head, _ = get(port, path, "identity")
             assert status == 301 and urlsplit(head["location"]).path == target, (path, status, head.get("location"))
+
+
+def test_readme_redirect_map_in_nginx_takes_an_article_moved_from_a_headline_length_address(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    """nginx's map keeps its strings in buckets of 64 bytes unless told otherwise: one old
+    address of a news headline's length under /regional/ (92 bytes with index.html) and
+    nginx refused the whole configuration, "could not build map_hash"."""
+    title = "Harbour master resigns after ferry collision in the bay, as the inquiry begins its work"
+    old = urls.headline_slug(title)
+    assert len(old) > 70
+    site = make_site(content={"a.md": article_md(title, date="2025-11-03T09:00:00+00:00", slug=old)}, config='base_url = "https://news.example.org/regional/"\n')
+    assert build(site).ok
+    (site / "content" / "a.md").write_text(article_md(title, date="2025-11-03T09:00:00+00:00", slug="harbour-master-resigns"))
+    report = build(site)
+    assert report.ok and report.warnings == [], report
+    mapped = (site / "output" / redirects.MAP_FILE).read_text().splitlines()
+    longest = f"/regional/2025/11/{old}/index.html"
+    assert mapped[1] == f"# nginx needs map_hash_bucket_size 128 or more for this map: its longest address has {len(longest)} bytes."
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "regional")
+    _, module = nginx_modules()
+    with running_nginx(tmp_path / "nginx", readme_http(www, module, "/regional/"), module) as port:
+        for path in (f"/regional/2025/11/{old}/", f"/regional/2025/11/{old}", longest):
+            status, head, _ = get(port, path, "identity")
+            assert status == 301 and urlsplit(head["location"]).path == "/regional/2025/11/harbour-master-resigns/", (path, status)
+        status, _, body = get(port, "/regional/2025/11/harbour-master-resigns/", "identity")
+        assert status == 200 and title.encode() in body
+
+
+def test_readme_nginx_settings_load_a_map_of_10000_articles_moved_from_long_addresses(tmp_path: Path, no_proxy: None) -> None:
+    """A large newsroom's map, as sitegen writes it: nginx loads it with the README's
+    settings, without the "could not build optimal map_hash" warning of a table too small."""
+    words = ("harbour", "council", "budget", "ferry", "inquiry", "storm", "school", "mayor", "floods", "strike")
+    titles = [" ".join(f"{words[(i // 10**k) % 10]}{k}" for k in range(8)) + f" as the {i} inquiry into the night begins" for i in range(10_000)]
+    pairs = sorted((f"2026/{1 + i % 12:02d}/{urls.headline_slug(t)}/", f"2026/11/story-{i}/") for i, t in enumerate(titles))
+    assert len({old for old, _ in pairs}) == 10_000 and min(len(old) for old, _ in pairs) > 75
+    www = tmp_path / "www"
+    (www / "regional").mkdir(parents=True)
+    nginx_map = redirects.nginx_map(pairs, "/regional/")
+    (www / "regional" / redirects.MAP_FILE).write_bytes(nginx_map.data)
+    assert redirects.bucket_size(nginx_map.longest) <= redirects.MAP_BUCKET_SIZE and nginx_map.warnings() == []
+    _, module = nginx_modules()
+    prefix = tmp_path / "nginx"
+    with running_nginx(prefix, readme_http(www, module, "/regional/"), module) as port:
+        for old, new in pairs[::997]:
+            for path in (f"/regional/{old}", f"/regional/{old}".rstrip("/"), f"/regional/{old}index.html"):
+                status, head, _ = get(port, path, "identity")
+                assert status == 301 and urlsplit(head["location"]).path == f"/regional/{new}", (path, status)
+    said = (prefix / "error.log").read_text()
+    assert "map_hash" not in said, said
+
+
+@pytest.mark.parametrize("length", [46, 47, 110, 111, 500])
+def test_the_map_names_the_bucket_size_nginx_needs_for_it(tmp_path: Path, length: int) -> None:
+    """The map's second line names the least map_hash_bucket_size nginx loads it with: the
+    real nginx takes it, and refuses the size below. Bytes count, not characters."""
+    for name, old in (("ascii", "a" * (length - 1)), ("accented", "é" * ((length - 1) // 2) + "a" * ((length - 1) % 2))):
+        nginx_map = redirects.nginx_map([(old, "new/")], "/")
+        assert len(nginx_map.longest.encode()) == length
+        line = nginx_map.data.decode().splitlines()[1]
+        needed = int(re.fullmatch(rf"# nginx needs map_hash_bucket_size (\d+) or more for this map: its longest address has {length:,} bytes\.", line)[1])  # type: ignore[index]
+        (tmp_path / f"{name}.map").write_bytes(nginx_map.data)
+        for size in (needed, needed // 2):
+            http = f"map_hash_bucket_size {size};\nmap $uri $moved {{ include {tmp_path / f'{name}.map'}; }}\nserver {{ listen 127.0.0.1:{{port}}; }}"
+            tested = subprocess.run([*write_nginx_conf(tmp_path / f"nginx-{name}-{size}", http, free_port()), "-t"], capture_output=True, text=True)
+            if size == needed:
+                assert tested.returncode == 0, tested.stderr
+            elif size >= 64:  # the least nginx takes: a cache line
+                assert tested.returncode == 1 and "could not build map_hash, you should increase map_hash_bucket_size" in tested.stderr
 
 
 def test_the_workflow_commits_back_what_the_build_changed_in_content() -> None:

@@ -15,12 +15,14 @@ from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
+from sitegen import redirects
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import load_config
 
 BASE = "https://example.org/news/"
+README = Path(__file__).parent.parent / "README.md"
 
 
 def parse_feed(path: Path) -> feedparser.FeedParserDict:
@@ -351,6 +353,26 @@ def test_an_alias_on_a_file_the_build_writes_or_keeps_is_an_error_and_breaks_not
     assert [p.name for p in out.rglob("*") if p.name.endswith(".sitegen-tmp")] == []
     again = build(site)
     assert again.written.written == [] and [str(e) for e in again.errors] == [str(e) for e in report.errors]
+
+
+def test_an_old_address_too_long_for_the_readmes_nginx_settings_is_a_warning(make_site: MakeSite) -> None:
+    """nginx refuses a map holding an address longer than its buckets take, and with it
+    its whole configuration: the build says so, with the setting that would do, every time."""
+    alias = "/".join(letter * 240 for letter in "abcde") + "/"
+    site = make_site(content={"a.md": article_md("A", aliases=f"['{alias}']")}, config=f'base_url = "{BASE}"\n')
+    longest = f"/news/{alias}index.html"
+    assert len(longest) > redirects.MAP_BUCKET_SIZE - 18
+    expected = (
+        f"redirects.nginx.map: the old address {longest[:60]}... has {len(longest):,} bytes, more than nginx takes with the"
+        f" README's map_hash_bucket_size {redirects.MAP_BUCKET_SIZE}: set map_hash_bucket_size 2048 in nginx's http block, or nginx refuses its configuration"
+    )
+    for _ in range(2):  # a build with nothing to do says it again
+        report = build(site)
+        assert report.ok and report.warnings == [expected], report.warnings
+    mapped = (site / "output" / "redirects.nginx.map").read_text().splitlines()
+    assert mapped[1] == f"# nginx needs map_hash_bucket_size 2048 or more for this map: its longest address has {len(longest):,} bytes."
+    # The README's recipe sets the value the build warns by.
+    assert f"map_hash_bucket_size {redirects.MAP_BUCKET_SIZE};" in README.read_text(encoding="utf-8").split("## Moved articles", 1)[1]
 
 
 def test_an_article_at_the_place_of_the_redirect_list_is_left_out(make_site: MakeSite) -> None:
