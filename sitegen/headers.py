@@ -8,7 +8,7 @@ read by both from the top of the folder they publish.
   to (``files/<hash>/``), kept for a year as
   ``immutable``.
 - **Content types.** Feeds end in ``.xml`` and ``.json`` like other files, so each kind is
-  named by its path: Atom ``application/atom+xml``, RSS ``application/rss+xml``, JSON Feed
+  named by its path: Atom and RSS ``application/xml`` (``XML_TYPE``), JSON Feed
   ``application/feed+json``, and the feeds' stylesheet ``application/xslt+xml`` (an XML
   type: Firefox refuses to apply a stylesheet it does not parse as XML).
 
@@ -19,7 +19,7 @@ header again first detaches it (``! Cache-Control``: Cloudflare removes the valu
 far, its own default included; Netlify ignores a line without a colon). tests/test_hosting.py applies the file to
 every built file the way each host does.
 
-Cloudflare reads at most 100 rules: this file has 15, plus one per static file.
+Cloudflare reads at most 100 rules: this file has 12, plus one per static file.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .feeds import ARCHIVE_PREFIX, ARCHIVE_SUFFIXES, FORMATS, MEDIA_TYPES
+from .feeds import ARCHIVE_PREFIX, ARCHIVE_SUFFIXES, FORMATS
 from .images import HASHED
 
 HEADERS_FILE = "_headers"
@@ -36,6 +36,15 @@ REVALIDATE = "public, max-age=0, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Files whose URL changes with their bytes: a year, and no revalidation."""
 XSL_TYPE = "application/xslt+xml"
+XML_TYPE = "application/xml; charset=utf-8"
+"""How Atom and RSS feeds are served (and every ``.xml`` file by ``sitegen serve``): as XML,
+which a browser shows through the stylesheet the feed names (feed.xsl), a readable page.
+Sent as ``application/atom+xml`` or ``application/rss+xml`` (feeds.MEDIA_TYPES, which
+pages give to announce them), Chromium shows the raw text and never applies it. Feed
+readers (feedparser, Miniflux, NetNewsWire, newsboat, Feedly) tell a feed by its content
+and take ``application/xml``."""
+SERVED_TYPES = {"atom": XML_TYPE, "rss": XML_TYPE, "json": "application/feed+json; charset=utf-8"}
+"""The Content-Type of each feed format (feeds.FORMATS) as hosts serve it."""
 
 
 def content_types() -> list[tuple[str, str]]:
@@ -43,12 +52,11 @@ def content_types() -> list[tuple[str, str]]:
     their extension: ``*`` stands for any text, ``/`` included."""
     rules: list[tuple[str, str]] = []
     for fmt, name in FORMATS.items():
-        media = f"{MEDIA_TYPES[fmt]}; charset=utf-8"
-        rules += [(name, media), (f"*/{name}", media)]
-    # Archive documents: N.xml (Atom), N.rss.xml (RSS), N.json; the RSS rule after the
-    # Atom one, whose pattern it also matches.
-    for fmt in sorted(ARCHIVE_SUFFIXES, key=lambda f: f != "atom"):
-        rules.append((f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIXES[fmt]}", f"{MEDIA_TYPES[fmt]}; charset=utf-8"))
+        rules += [(name, SERVED_TYPES[fmt]), (f"*/{name}", SERVED_TYPES[fmt])]
+    # Archive documents: N.xml (Atom), N.rss.xml (RSS), N.json, by their last extension:
+    # the two XML formats are served alike, so one rule takes both.
+    archives = {f"{ARCHIVE_PREFIX}*.{suffix.rpartition('.')[2]}": SERVED_TYPES[fmt] for fmt, suffix in ARCHIVE_SUFFIXES.items()}
+    rules += archives.items()
     rules.append(("static/*.xsl", f"{XSL_TYPE}; charset=utf-8"))
     return rules
 

@@ -63,6 +63,7 @@ from .build import build
 from .config import CONFIG_NAME
 from .dates import format_iso, parse_date, source_date_epoch
 from .errors import SitegenError, grouped, shown_message
+from .headers import XML_TYPE
 from .ledger import LEDGER_NAME
 from .output import TEMP_SUFFIX
 from .theme import is_editor_leftover
@@ -724,7 +725,7 @@ _NOT_FOUND = b'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><t
 # Fixed here rather than guessed from the system's table, which differs between machines.
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
-    ".xml": "application/xml",  # browsers then apply the feeds' stylesheet
+    ".xml": XML_TYPE,  # browsers then apply the feeds' stylesheet, as hosts serve feeds
     ".xsl": "text/xsl",
     ".json": "application/json",
     ".css": "text/css; charset=utf-8",

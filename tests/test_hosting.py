@@ -17,9 +17,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import brotli
+import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
@@ -269,10 +271,13 @@ def urls_of(path: str) -> list[str]:
 
 
 def expected_type(path: str) -> str | None:
+    """The Content-Type a host is told to send for the file at site path ``path``, when its
+    own would not do. Atom and RSS go as XML: as application/atom+xml or rss+xml, Chromium
+    showed their raw text and never applied feed.xsl."""
     name = path.rsplit("/", 1)[-1]
     if path.startswith("feeds/archive/"):
-        return "application/rss+xml" if name.endswith(".rss.xml") else "application/atom+xml" if name.endswith(".xml") else "application/feed+json"
-    return {"atom.xml": "application/atom+xml", "rss.xml": "application/rss+xml", "feed.json": "application/feed+json"}.get(name) or (
+        return "application/xml" if name.endswith(".xml") else "application/feed+json"
+    return {"atom.xml": "application/xml", "rss.xml": "application/xml", "feed.json": "application/feed+json"}.get(name) or (
         headers.XSL_TYPE if name.endswith(".xsl") else None
     )
 
@@ -286,7 +291,7 @@ def test_headers_give_long_lives_to_fingerprinted_files_only_and_feeds_their_typ
     assert any(p.startswith("files/") and p.endswith("/fire.pdf") for p in fingerprinted)
     assert {"static/style.css", "static/feed.xsl"} < {p for p in files if p.startswith("static/")} and len(fingerprinted) >= 4
     kinds = {expected_type(p) for p in files}
-    assert {"application/atom+xml", "application/rss+xml", "application/feed+json", headers.XSL_TYPE} <= kinds
+    assert {"application/xml", "application/feed+json", headers.XSL_TYPE} <= kinds
     assert any(p.startswith("feeds/archive/") and p.endswith(".rss.xml") for p in files)
     matched: set[str] = set()
     for path in files:
@@ -399,6 +404,22 @@ def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
     for_hosts = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll", MANIFEST}
     assert all((site / "output" / name).is_file() for name in for_hosts)
     assert for_hosts <= excluded
+
+
+def test_readme_s3_recipe_gives_every_feed_the_type_headers_gives_it(site: Path) -> None:
+    """Each pass uploads the files it includes with its type, a later pass over an earlier
+    one's (aws s3 cp's filters: the last that matches wins; * takes a / too)."""
+    from fnmatch import fnmatchcase
+
+    recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    loop = next(line for line in recipe.splitlines() if line.startswith("for kind in "))
+    passes = [kind.split(":", 1) for kind in re.findall(r'"([^"]+)"', loop.split(";", 1)[0])]
+    assert '--content-type "application/${kind%%:*}; charset=utf-8"' in recipe
+    feeds = [p for p in tree(site / "output") if expected_type(p) is not None and not p.endswith(COPIES) and not p.endswith(".xsl")]
+    assert {"atom.xml", "rss.xml", "feed.json", "tags/economy/atom.xml", "feeds/archive/1.xml", "feeds/archive/1.rss.xml", "feeds/archive/1.json"} <= set(feeds)
+    for path in feeds:
+        uploaded = [f"application/{kind}" for kind, pattern in passes if fnmatchcase(path, pattern) or fnmatchcase(path, f"*/{pattern}")]
+        assert uploaded and uploaded[-1] == expected_type(path), (path, uploaded)
 
 
 def test_readme_rsync_deploy_leaves_the_manifest_behind(site: Path) -> None:
@@ -710,6 +731,39 @@ def test_nginx_recipe_serves_precompressed_files_with_the_right_headers(site: Pa
         assert status == 200 and head["cache-control"] == headers.IMMUTABLE and body == files[kept] and "content-encoding" not in head, kept
     status, head, body = get(port, "/news/no/such/page/", "gzip")
     assert status == 404 and gzip.decompress(body) == files["404.html"]
+
+
+def shown_in_chromium(driver: Any, url: str) -> tuple[str, str]:
+    """The title and text of the page Chromium shows for ``url``, once it has a heading (a
+    feed's page has one once its stylesheet is applied: waited for, a few seconds)."""
+    driver.get(url)
+    deadline = time.monotonic() + 5
+    while not driver.find_elements("tag name", "h1") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return driver.title, driver.find_element("tag name", "body").text
+
+
+def test_feeds_served_by_the_nginx_recipe_show_in_chromium_through_their_stylesheet(site: Path, nginx: tuple[int, bool]) -> None:
+    """Sent as application/atom+xml and application/rss+xml, as the README's recipe had it,
+    Chromium showed a feed's raw XML and never applied feed.xsl: the page the README
+    promises (its title, its entries) was never seen. Feed readers take the feeds as XML."""
+    from browser import CHROMEDRIVER, CHROMIUM, browser, require
+
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    port, _ = nginx
+    out = site / "output"
+    feeds = ("atom.xml", "rss.xml", "tags/economy/atom.xml", "authors/jane-doe/rss.xml", "feeds/archive/1.xml", "feeds/archive/1.rss.xml")
+    with browser() as driver:
+        for feed in feeds:
+            parsed = feedparser.parse((out / feed).read_bytes())
+            assert parsed.entries, feed
+            title, text = shown_in_chromium(driver, f"http://127.0.0.1:{port}/news/{feed}")
+            assert title == f"{parsed.feed.title} (feed)" and "<?xml" not in text, (feed, title, text[:300])
+            assert all(entry.title in text for entry in parsed.entries), (feed, text)
+    for feed in feeds:
+        read = feedparser.parse(f"http://127.0.0.1:{port}/news/{feed}")
+        assert not read.bozo and read.headers["content-type"] == "application/xml; charset=utf-8", (feed, read.get("bozo_exception"))
+        assert read.version in ("atom10", "rss20") and len(read.entries) == len(feedparser.parse((out / feed).read_bytes()).entries)
 
 
 def test_nginx_recipe_does_not_serve_the_manifest(site: Path, nginx: tuple[int, bool]) -> None:

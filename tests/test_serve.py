@@ -536,7 +536,7 @@ def test_files_are_sent_with_their_own_content_type(make_site: MakeSite, start: 
     for name in ("data.csv.gz", "app.js.br", "dump.tar.gz", "logs.txt.xz", "raw.gz", "A.JSON.GZ"):
         (folder / name).write_bytes(b"compressed bytes")
     expected = {
-        "/atom.xml": "application/xml",
+        "/atom.xml": "application/xml; charset=utf-8",
         "/feed.json": "application/json",
         "/static/feed.xsl": "text/xsl",
         "/static/data.csv.gz": "application/gzip",
