@@ -311,15 +311,19 @@ class Renderer:
         return name if inline else name[:1].upper() + name[1:]
 
     @jinja2.pass_context  # called for every page, so that every page notes the read
-    def _asset(self, context: jinja2.runtime.Context, site_path: str) -> str:
+    def _asset(self, context: jinja2.runtime.Context, site_path: str, absolute: bool = False) -> str:
         """The ``asset`` filter: a link to the fingerprinted copy of a static file
         (``{{ 'static/style.css' | asset }}``), noted as read: the page is rendered again
-        when that file changes."""
+        when that file changes. With ``absolute=True``, its absolute URL (the feed
+        stylesheet's links are read from each feed's address: in a ``relative`` build, no
+        link relative to one page is right for all)."""
         path = site_path.lstrip("/")
         fingerprinted = self.theme.fingerprints().get(path)
         if fingerprinted is None:
             raise ValueError(f"{site_path!r} is not a file of templates/static/ (the asset filter links to static files)")
         self._log.add("asset." + path)
+        if absolute:
+            return self._links.absolute(fingerprinted)
         return urls.relative_url(fingerprinted, self._page_path) if self._relative else self._links.url(fingerprinted)
 
     @jinja2.pass_context  # called for every page, so that every page notes the reads

@@ -16,6 +16,11 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>{% trans title=feed_title %}{{ title }} (feed){% endtrans %}</title>
+        {# The site's icon, as its pages link it: with none named, a browser asks the host's
+           root for /favicon.ico, which under a sub-path is no file of the site's. A feed
+           page's links are read from the feed's address: a relative build's, which no link
+           relative to one page is right for, is absolute, as the subscribe link. #}
+        <link rel="icon" type="image/svg+xml" href="{{ 'static/favicon.svg' | asset(absolute=config.relative) }}"/>
         <style>
           body { max-width: 42rem; margin: 0 auto; padding: 1rem 1.25rem; font: 1.05rem/1.6 system-ui, sans-serif; }
           .note { background: #fff8d6; color: #1f1f1f; border: 1px solid #e6d47a; padding: .75rem 1rem; border-radius: 4px; }

@@ -563,6 +563,11 @@ def test_relative_feeds_name_files_that_are_there_from_their_own_folder(site: Pa
                 target = (feed.parent / unquote(parts.path)).resolve()
             assert target.is_file() and target.is_relative_to(preview.resolve()), (feed, url)
     assert relative == len([p for p in feeds if p.suffix == ".xml"])  # each XML feed's stylesheet
+    # Read from each feed's folder, the stylesheet's own links can be relative to none: the
+    # site's icon is named by its address, as the subscribe page is.
+    stylesheet = etree.parse(str(preview / "static" / "feed.xsl"))
+    (icon,) = stylesheet.xpath("//link[@rel='icon']/@href")
+    assert re.fullmatch(r"https://example\.org/news/static/favicon\.[0-9a-f]{8}\.svg", icon) and (preview / icon.removeprefix(BASE_URL)).is_file()
 
 
 # ---- the README's nginx recipe, in a real nginx ---------------------------------------
@@ -764,6 +769,34 @@ def test_feeds_served_by_the_nginx_recipe_show_in_chromium_through_their_stylesh
         read = feedparser.parse(f"http://127.0.0.1:{port}/news/{feed}")
         assert not read.bozo and read.headers["content-type"] == "application/xml; charset=utf-8", (feed, read.get("bozo_exception"))
         assert read.version in ("atom10", "rss20") and len(read.entries) == len(feedparser.parse((out / feed).read_bytes()).entries)
+
+
+def test_a_feed_in_chromium_shows_the_sites_icon_and_asks_the_host_root_for_none(site: Path, tmp_path: Path, no_proxy: None) -> None:
+    """The page feed.xsl makes named no icon, so Chromium asked the host's root for
+    /favicon.ico: under a sub-path, no file of the site's (a 404, or another site's icon).
+    It names the site's icon as the site's pages do."""
+    from browser import CHROMEDRIVER, CHROMIUM, browser, require
+
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    log = tmp_path / "access.log"
+    _, module = nginx_modules()
+    http = readme_http(www, module).replace("listen 127.0.0.1:{port};", f"listen 127.0.0.1:{{port}};\naccess_log {log};", 1)
+    page = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    (icon,) = page.xpath("//link[@rel='icon']/@href")
+    assert re.fullmatch(r"/news/static/favicon\.[0-9a-f]{8}\.svg", icon)
+    with running_nginx(tmp_path / "nginx", http, module) as port, browser() as driver:
+        for feed in ("atom.xml", "tags/economy/rss.xml"):
+            title, _ = shown_in_chromium(driver, f"http://127.0.0.1:{port}/news/{feed}")
+            assert title.endswith(" (feed)"), (feed, title)
+            assert driver.execute_script("return document.querySelector('link[rel=icon]').getAttribute('href')") == icon
+        deadline = time.monotonic() + 5
+        while f"GET {icon} " not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    requested = [line.split('"')[1] for line in log.read_text().splitlines()]
+    assert f"GET {icon} HTTP/1.1" in requested and not any(" /favicon.ico " in line for line in requested), requested
 
 
 def test_nginx_recipe_does_not_serve_the_manifest(site: Path, nginx: tuple[int, bool]) -> None:
