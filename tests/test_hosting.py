@@ -41,6 +41,8 @@ README = Path(__file__).parent.parent / "README.md"
 BASE_URL = "https://example.org/news/"
 CONFIG = f'base_url = "{BASE_URL}"\npage_size = 2\narchive_size = 2\nfeed_size = 2\nfeed_window = 0\n'
 COPIES = tuple(compress.ENCODINGS.values())
+FOR_HOSTS = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll", MANIFEST}
+"""The files a build writes beside the site for hosts, and for itself: no pages of the site."""
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -401,9 +403,8 @@ def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
     recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     sync = next(line for line in recipe.splitlines() if line.startswith("aws s3 sync"))
     excluded = set(re.findall(r'--exclude "([^"]+)"', sync))
-    for_hosts = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll", MANIFEST}
-    assert all((site / "output" / name).is_file() for name in for_hosts)
-    assert for_hosts <= excluded
+    assert all((site / "output" / name).is_file() for name in FOR_HOSTS)
+    assert excluded >= FOR_HOSTS
 
 
 def test_readme_s3_recipe_gives_every_feed_the_type_headers_gives_it(site: Path) -> None:
@@ -799,13 +800,19 @@ def test_a_feed_in_chromium_shows_the_sites_icon_and_asks_the_host_root_for_none
     assert f"GET {icon} HTTP/1.1" in requested and not any(" /favicon.ico " in line for line in requested), requested
 
 
-def test_nginx_recipe_does_not_serve_the_manifest(site: Path, nginx: tuple[int, bool]) -> None:
-    """The recipe served every file of the folder: sitegen's list of what it wrote too."""
+def test_nginx_recipe_serves_no_file_meant_for_a_host(site: Path, nginx: tuple[int, bool]) -> None:
+    """The recipe served every file of the folder but the manifest: _headers, _redirects and
+    the nginx map went to anyone who asked, as application/octet-stream."""
     port, _ = nginx
-    assert (site / "output" / MANIFEST).is_file()
-    status, _, body = get(port, "/news/" + MANIFEST, "identity")
-    assert status == 404 and body == (site / "output" / "404.html").read_bytes()
-    assert get(port, "/news/.nojekyll", "identity")[0] == 200  # other files as they are
+    out = site / "output"
+    not_found = (out / "404.html").read_bytes()
+    for name in FOR_HOSTS:
+        assert (out / name).is_file(), name
+        status, _, body = get(port, "/news/" + name, "identity")
+        assert (status, body) == (404, not_found), name
+    for name in ("robots.txt", "static/feed.xsl"):  # other files as they are
+        status, _, body = get(port, "/news/" + name, "identity")
+        assert (status, body) == (200, (out / name).read_bytes()), name
 
 
 def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
