@@ -678,7 +678,7 @@ def readme_http(www: Path, module: Path | None, path: str = "/news/") -> str:
         location = "\n".join(line for line in location.splitlines() if "brotli_static" not in line)
     http = moved_recipe().replace("# ...", f"listen 127.0.0.1:{{port}};\n{location}")
     # "The same with / for /news/": any other path likewise.
-    return http.replace("/news/", path).replace("/srv/www", str(www))
+    return re.sub(r"/news\b", path.rstrip("/"), http).replace("/srv/www", str(www))
 
 
 @pytest.fixture
@@ -815,6 +815,17 @@ def test_nginx_recipe_serves_no_file_meant_for_a_host(site: Path, nginx: tuple[i
         assert (status, body) == (200, (out / name).read_bytes()), name
 
 
+def test_nginx_recipe_sends_the_sites_address_without_its_slash_to_the_site(site: Path, nginx: tuple[int, bool]) -> None:
+    """/news, as people type it, got nginx's bare 404: the block answered /news/ only."""
+    port, _ = nginx
+    for asked, sent in (("/news", "/news/"), ("/news?from=print", "/news/?from=print")):
+        status, head, _ = get(port, asked, "identity")
+        assert status == 301 and head["location"] == f"http://127.0.0.1:{port}{sent}", (asked, status, head)
+    status, _, body = get(port, "/news/", "identity")
+    assert status == 200 and body == (site / "output" / "index.html").read_bytes()
+    assert get(port, "/newsroom", "identity")[0] == 404  # another address, not the site's
+
+
 def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
     """nginx looks strings up in a map in any case: the alias About/ redirected the live
     page about/, and the aliases Old/ and old/ (an old host that served both) stopped nginx
@@ -877,6 +888,8 @@ def test_readme_redirect_map_in_nginx_takes_an_article_moved_from_a_headline_len
             assert status == 301 and urlsplit(head["location"]).path == "/regional/2025/11/harbour-master-resigns/", (path, status)
         status, _, body = get(port, "/regional/2025/11/harbour-master-resigns/", "identity")
         assert status == 200 and title.encode() in body
+        status, head, _ = get(port, "/regional", "identity")
+        assert status == 301 and head["location"] == f"http://127.0.0.1:{port}/regional/"
 
 
 def test_readme_nginx_settings_load_a_map_of_10000_articles_moved_from_long_addresses(tmp_path: Path, no_proxy: None) -> None:
