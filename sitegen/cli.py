@@ -178,7 +178,7 @@ def build(
     multiple=True,
     help="With --against: let the entry with this id (or address) leave the feeds and archives, for a takedown the site's files cannot show. Repeatable.",
 )
-@click.option("--base-url", "base_url", metavar="URL", default=None, callback=_checked_base_url, help="The address the site was built for with `build --base-url`.")
+@click.option("--base-url", "base_url", metavar="URL", default=None, callback=_checked_base_url, help="Check the site as served at this address.  [default: the one it was built for, as its feeds give it]")
 def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_removed: tuple[str, ...], base_url: str | None) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.
@@ -204,17 +204,20 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
     out = output_dir or site_dir / "output"
     require_built(out)
     built = built_for(out)
+    wrong: list[str] = []
     if base_url is None and built is not None and built != config.base_url:
-        # Checked as it would be served at sitegen.toml's address, where it is deployed: a
-        # preview built into output/ by mistake must fail. Said first, so that its many
-        # broken links are not a mystery.
-        click.echo(
-            f"note: {out} was built for {built} (its atom.xml says so), not for sitegen.toml's {config.base_url}:"
-            f" its links are checked as served at the latter; to check it as a preview, add --base-url {built}",
-            err=True,
-        )
+        # A preview (build --base-url) is checked as served where it was built for: at
+        # sitegen.toml's address, every link of it would leave the site, thousands of errors
+        # that are none of its own. The site's own output folder is what is deployed at
+        # sitegen.toml's address, so there the address itself is wrong: one error.
+        said = f"{out} was built for {built} (its atom.xml says so), not for sitegen.toml's {config.base_url}"
+        if out.resolve() == (site_dir / "output").resolve():
+            wrong.append(f"{said}, where it is deployed: build it again without --base-url (a preview goes in a folder of its own: --output)")
+        else:
+            click.echo(f"note: {said}: checked as served there (--base-url names another address)", err=True)
+        base_url = built
     config = override(config, **_overrides(base_url, False, False))
-    problems = _check(config, out, quiet=against is not None)
+    problems = _check(config, out, quiet=against is not None, first=wrong)
     if against is not None:
         from .compare import check_against
 
@@ -229,10 +232,11 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         sys.exit(1)
 
 
-def _check(config: Config, out: Path, quiet: bool) -> int:
+def _check(config: Config, out: Path, quiet: bool, first: Sequence[object] = ()) -> int:
+    """Lint the site in ``out``, ``first`` said before what the lint finds and counted with it."""
     from .check import check_output
 
-    problems = check_output(out, config)
+    problems = [*first, *check_output(out, config)]
     _print_messages([], problems)
     if not quiet:
         click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")

@@ -286,28 +286,49 @@ def test_feed_entries_and_sitemap_addresses_that_lead_to_no_page_are_flagged(mak
     assert carriers == 4  # the site's RSS and JSON feeds and the two sitemaps (b has no tag)
 
 
-def test_a_site_built_for_another_address_is_said_to_be_so_before_its_broken_links(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
-    """``build --base-url https://preview.example.net/pr-12/`` then ``check``: every internal
-    link is broken at sitegen.toml's address (6,696 errors on a small site, and no word why).
-    Still a failure, since output/ is what gets deployed there; but said why, and how to
-    check it as the preview it is."""
-    site = make_site(content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(3)}, config='base_url = "https://example.org/"\n')
-    preview = tmp_path / "preview"
-    built = runner.invoke(main, ["build", "--site", str(site), "--output", str(preview), "--base-url", "https://preview.example.net/pr-12/"])
-    assert built.exit_code == 0, built.output
-    result = runner.invoke(main, ["check", "--site", str(site), "--output", str(preview)])
-    assert result.exit_code == 1
-    note = (
-        f"note: {preview} was built for https://preview.example.net/pr-12/ (its atom.xml says so), not for sitegen.toml's"
-        " https://example.org/: its links are checked as served at the latter; to check it as a preview, add --base-url https://preview.example.net/pr-12/"
+def test_a_preview_is_checked_at_the_address_it_was_built_for_in_one_line(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    """``build --base-url https://staging.example.org/ --output staging`` then ``check --output
+    staging``: it said the folder was built for staging, then checked it at sitegen.toml's
+    /regional/ all the same, an error for every link (1,353 on a small site), exit 1. It
+    is checked at the address it was built for, said in one line; --base-url still wins."""
+    site = make_site(
+        content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", tags="[harbour]") for i in range(3)},
+        config='base_url = "https://news.example.org/regional/"\n',
     )
-    assert result.output.splitlines()[0] == note
-    told = runner.invoke(main, ["check", "--site", str(site), "--output", str(preview), "--base-url", "https://preview.example.net/pr-12/"])
-    assert told.exit_code == 0 and "note: " not in told.output, told.output
-    # The site's own build is checked against sitegen.toml's address, with nothing to note.
+    staging = tmp_path / "staging"
+    built = runner.invoke(main, ["build", "--site", str(site), "--output", str(staging), "--base-url", "https://staging.example.org/"])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(main, ["check", "--site", str(site), "--output", str(staging)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"note: {staging} was built for https://staging.example.org/ (its atom.xml says so), not for sitegen.toml's"
+        " https://news.example.org/regional/: checked as served there (--base-url names another address)",
+        f"Checked {staging}: 0 problems.",
+    ]
+    # Named, another address is checked as asked: there, the preview's links leave the site.
+    told = runner.invoke(main, ["check", "--site", str(site), "--output", str(staging), "--base-url", "https://news.example.org/regional/"])
+    assert told.exit_code == 1 and "note: " not in told.output and "leaves the site's base path /regional/" in told.output, told.output
+    # A folder built for sitegen.toml's address has nothing to note.
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     own = runner.invoke(main, ["check", "--site", str(site)])
-    assert own.exit_code == 0 and "note: " not in own.output, own.output
+    assert own.exit_code == 0 and own.output.splitlines() == [f"Checked {site / 'output'}: 0 problems."], own.output
+
+
+def test_the_sites_own_output_built_for_another_address_is_one_error(make_site: MakeSite, runner: CliRunner) -> None:
+    """output/ is what is deployed at sitegen.toml's address: a preview built there by
+    mistake fails the check, once, with what to do, not once per link."""
+    site = make_site(content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(3)}, config='base_url = "https://news.example.org/regional/"\n')
+    assert runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://staging.example.org/"]).exit_code == 0
+    out = site / "output"
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {out} was built for https://staging.example.org/ (its atom.xml says so), not for sitegen.toml's https://news.example.org/regional/,"
+        " where it is deployed: build it again without --base-url (a preview goes in a folder of its own: --output)",
+        f"Checked {out}: 1 problem.",
+    ]
+    told = runner.invoke(main, ["check", "--site", str(site), "--base-url", "https://staging.example.org/"])
+    assert told.exit_code == 0 and told.output.splitlines() == [f"Checked {out}: 0 problems."], told.output
 
 
 _PAGES = st.sampled_from(["https://example.org/news/", "https://example.org/news/2024/05/a/", "http://other.example/x/y", "https://example.org/news/feeds/archive/1.xml"])
