@@ -1,3 +1,7 @@
 """sitegen: a static-site and feed generator for news sites."""
 
 __version__ = "0.1.0"
+
+INTERRUPTED = "interrupted: every file is whole; the next build finishes the work"
+"""What Ctrl-C is said as, whenever it comes: every file written so far is whole (written
+beside its place, then renamed), and the next build finishes the work."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import INTERRUPTED, __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, check_base_url, load_config, override
@@ -54,9 +54,9 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            # Every file written so far is whole (written beside its place, then renamed);
-            # the next build finishes the work. 130: interrupted, as shells report it.
-            click.echo("\ninterrupted: every file is whole; the next build finishes the work", err=True)
+            # Caught here, not by the entry point (__main__.py): click would make it an
+            # "Aborted!" of status 1 first. 130: interrupted, as shells report it.
+            click.echo(f"\n{INTERRUPTED}", err=True)
             ctx.exit(130)
 
 

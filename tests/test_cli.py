@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -272,6 +278,56 @@ def test_ctrl_c_exits_130_saying_every_file_is_whole(runner: CliRunner, make_sit
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 130
     assert "interrupted: every file is whole; the next build finishes the work" in result.output
+
+
+# What pip's console script of the entry point ``entry`` (``module:function``) runs, as a
+# terminal's foreground job has it: a job started in the background by a shell (as CI scripts
+# may run the tests) inherits SIGINT ignored, and Ctrl-C would never arrive.
+_CONSOLE_SCRIPT = """
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import re, sys
+from {module} import {function}
+sys.exit({function}())
+"""
+
+
+def _importing(pid: int) -> bool:
+    """Whether process ``pid`` has mapped an extension module (``*.cpython-*.so``, ``*.abi3.so``):
+    Python's start-up and the console script map none, so the first is an import of
+    sitegen's. (A Ctrl-C before then is Python's own: it stops Python starting.)"""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+    return ".cpython-" in maps or ".abi3.so" in maps
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps")
+@pytest.mark.parametrize("delay", [0, 0.01, 0.03, 0.1, 0.3])
+def test_ctrl_c_as_the_command_starts_is_one_line_not_a_traceback(make_site: MakeSite, delay: float) -> None:
+    """Ctrl-C in the first fraction of a second, while the command imported its modules,
+    printed an 8-line KeyboardInterrupt traceback of whichever module it stopped in."""
+    site = make_site(content={f"a{n}.md": article_md(f"Story {n}") for n in range(20)})
+    entry = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]["sitegen"]
+    module, function = entry.split(":")
+    script = _CONSOLE_SCRIPT.format(module=module, function=function)
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, "build", "--site", str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _importing(run.pid):
+            assert run.poll() is None and time.monotonic() < deadline, "the command never began to import"
+            time.sleep(0.001)
+        time.sleep(delay)
+        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+        _, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert (run.returncode, err) == (130, "\ninterrupted: every file is whole; the next build finishes the work\n")
 
 
 def test_check_takes_the_address_a_preview_was_built_for(runner: CliRunner, make_site: MakeSite) -> None:

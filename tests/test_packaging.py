@@ -22,4 +22,4 @@ def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     assert theme and {f"sitegen/theme/{name}" for name in theme} <= names
     assert "sitegen/cli.py" in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "sitegen = sitegen.cli:main" in entry_points
+    assert "sitegen = sitegen.__main__:main" in entry_points
