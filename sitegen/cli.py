@@ -387,7 +387,8 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
 @main.command()
 @SITE_OPTION
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
+@click.option("--force", is_flag=True, help="Publish a draft with no text too: its page and feed entries are empty.")
+def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
     """Make drafts articles dated now: each FILE's `draft: true` line removed and its date
     set to now (the site's timezone), every other line as it was. The next build puts them out.
 
@@ -396,7 +397,8 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     readers and Google News. A draft dated in the future keeps its date: it is scheduled,
     and builds put it out from then on. So does an article that was out before it was made
     a draft: readers have it, dated so. An `updated:` before the article's date is removed.
-    Exits with status 1 if any FILE could not be published.
+    A draft with no text is not published (unless --force): feed readers keep the empty
+    entry as they first saw it. Exits with status 1 if any FILE could not be published.
     """
     from .errors import SitegenError
     from .scaffold import publish_draft
@@ -406,7 +408,7 @@ def publish(site_dir: Path, files: tuple[Path, ...]) -> None:
     problems: list[str] = []
     for path in dict.fromkeys(files):  # each once, named twice or not
         try:
-            done = publish_draft(site_dir, path, config)
+            done = publish_draft(site_dir, path, config, empty=force)
         except SitegenError as e:
             problems.append(str(e))
         else:

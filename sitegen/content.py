@@ -393,6 +393,24 @@ def front_matter_of(path: str, document: str) -> dict[str, Any]:
     return _front_matter(path, document)[0]
 
 
+NO_TEXT = "no text after the front matter"
+"""What is said of an article with no text: the build warns of a published one, and
+``sitegen publish`` refuses to publish a draft with none (scaffold.publish_draft)."""
+
+
+def no_text_line(path: str, document: str) -> int | None:
+    """The line a message about the content file ``path`` having no text names (the last of
+    its front matter, the body's place), or None when it has text; ContentError, as
+    ``front_matter_of``, when its front matter cannot be read."""
+    return _no_text_line(document, _front_matter(path, document)[1])
+
+
+def _no_text_line(document: str, body: str) -> int | None:
+    # Most likely `sitegen new --publish`, or a draft line removed too soon: its entry goes
+    # into every feed as it is, and feed readers keep what they have seen.
+    return None if body.strip() else document.rstrip().count("\n") + 1
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
@@ -691,15 +709,8 @@ def parse_article(
         raise fail("draft", f"must be true or false, not {draft!r}")
     if draft and not config.drafts:
         return None, warnings
-    if not draft and not body.strip():
-        # Most likely `sitegen new --publish`, or a draft line removed too soon: its entry
-        # goes into every feed as it is, and feed readers keep what they have seen. Named
-        # by the front matter's last line, the body's place.
-        last = document.rstrip().count("\n") + 1
-        warnings.append(
-            f"{path}:{last}: no text after the front matter: its page and feed entries are empty"
-            " (write the text, or add 'draft: true' until it is ready)"
-        )
+    if not draft and (empty := _no_text_line(document, body)) is not None:
+        warnings.append(f"{path}:{empty}: {NO_TEXT}: its page and feed entries are empty (write the text, or add 'draft: true' until it is ready)")
     warnings += _unknown_keys(path, document, [key for key in meta if key not in FRONT_MATTER_KEYS])
     cuts = _cut_by_comments(document, meta)
     for key, cut in cuts.items():

@@ -316,7 +316,7 @@ class Publication:
     and keeps its date: the next build puts it back as readers had it."""
 
 
-def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
+def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = False) -> Publication:
     """Make the draft at ``path`` an article: its ``draft: true`` line removed and, unless
     it is dated in the future, its ``date`` line set to now (in the site's timezone; the
     SOURCE_DATE_EPOCH clock if set, as a build's), every other byte as it was.
@@ -331,11 +331,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     the article's date would make every build warn and be ignored: its line is removed (an
     article just published has not been updated since).
 
-    Raises ContentError naming the file (and line) for a file that is not a draft, or
-    whose front matter cannot be read; the file is then left as it is, as it is when
-    someone saves it meanwhile (OutputError), or when it is not in the site's ``content/``
-    or cannot be read (ContentError)."""
-    from .content import decode_content, draft_id, front_matter_of
+    A draft with no text is refused unless ``empty`` says to publish it so: its page and
+    feed entries would be empty, and feed readers keep the entry as they first saw it.
+
+    Raises ContentError naming the file (and line) for a file that is not a draft, has no
+    text, or whose front matter cannot be read; the file is then left as it is, as it is
+    when someone saves it meanwhile (OutputError), or when it is not in the site's
+    ``content/`` or cannot be read (ContentError)."""
+    from .content import NO_TEXT, decode_content, draft_id, front_matter_of, no_text_line
     from .ledger import load_ledger
 
     if not os.path.lexists(path):
@@ -354,6 +357,13 @@ def publish_draft(site_dir: Path, path: Path, config: Config) -> Publication:
     meta = front_matter_of(str(path), document)
     if meta.get("draft") is not True:
         raise ContentError(str(path), "not a draft (no `draft: true`): it is out, or goes out with the next build; its date is left as it is")
+    if not empty and (line := no_text_line(str(path), document)) is not None:
+        raise ContentError(
+            str(path),
+            f"{NO_TEXT}: published, its page and feed entries would be empty, and feed readers keep an entry as they first"
+            " saw it: write its text, then publish it (or publish it empty with --force)",
+            line,
+        )
     # A ledger that cannot be read raises: whether the article was out is not known, and
     # the build refuses to run without it all the same.
     ledger = load_ledger(site_dir / "content")

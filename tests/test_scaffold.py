@@ -290,6 +290,36 @@ def test_publish_puts_an_article_made_a_draft_back_as_readers_had_it(runner: Cli
     )
 
 
+@pytest.mark.parametrize("body", ["", "\n  \n\t\n"])
+def test_publish_refuses_a_draft_with_no_text_unless_forced(runner: CliRunner, tmp_path: Path, body: str) -> None:
+    """`sitegen new "Tags"` then `sitegen publish` said "Published", status 0; only the next
+    build warned of no text, the empty entry in every feed by then, kept by its readers."""
+    site = tmp_path / "s"
+    runner.invoke(main, ["init", str(site)])
+    draft = Path(runner.invoke(main, ["new", "--site", str(site), "Tags"]).stdout.strip())
+    draft.write_text(draft.read_text() + body)
+    before = draft.read_bytes()
+    last = len(before.decode().rstrip().split("\n"))  # the front matter's closing line
+    result = runner.invoke(main, ["publish", "--site", str(site), str(draft)])
+    assert result.exit_code == 1 and result.stdout == "" and draft.read_bytes() == before
+    assert result.stderr == (
+        f"error: {draft}:{last}: no text after the front matter: published, its page and feed entries would be empty, and feed readers"
+        " keep an entry as they first saw it: write its text, then publish it (or publish it empty with --force)\n"
+    )
+    report = build(site)
+    assert report.ok and report.articles == 0 and report.drafts == 1 and report.warnings == []
+
+    forced = runner.invoke(main, ["publish", "--site", str(site), "--force", str(draft)])
+    assert forced.exit_code == 0 and forced.stdout.startswith(f"Published {draft}: dated "), forced.output
+    assert "draft: true" not in draft.read_text()
+    report = build(site)
+    assert report.ok and report.articles == 1
+    last = len(draft.read_text().rstrip().split("\n"))  # a line shorter: its draft line went
+    assert [w for w in report.warnings if "no text after the front matter" in w] == [
+        f"{draft}:{last}: no text after the front matter: its page and feed entries are empty (write the text, or add 'draft: true' until it is ready)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("front", "written"),
     [
@@ -395,6 +425,7 @@ def test_publish_keeps_the_files_permissions_and_refuses_a_date_it_cannot_rewrit
     site = tmp_path / "s"
     runner.invoke(main, ["init", str(site)])
     private = Path(runner.invoke(main, ["new", "--site", str(site), "Embargoed"]).stdout.strip())
+    private.write_text(private.read_text() + "The text.\n")
     private.chmod(0o600)
     # A file system with no hard links: the new file is renamed into place instead.
     monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError(1, "Operation not permitted")))
