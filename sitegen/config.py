@@ -81,7 +81,8 @@ class AuthorInfo:
     """Their own site or profile (an absolute http(s) URL)."""
     kind: AuthorKind = "person"
     """"person", or "organization" for a byline that is no person (a news agency, "Newsroom"):
-    what the article's structured data calls it, for search engines."""
+    what the article's structured data calls it, for search engines. Not written, it is
+    "organization" for the site's ``author`` (the publication's byline), else "person"."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ class Config:
     """The full URL where ``output/`` is hosted; may include a sub-path (https://example.org/news/).
     Doubled slashes in its path are collapsed; a user name, whitespace or a backslash is refused."""
     author: str = ""
-    """Default author of every article (front matter ``author`` overrides it)."""
+    """Default author of every article (front matter ``author`` overrides it): the
+    publication's byline, an organization in the articles' structured data unless its
+    ``[authors.<slug>]`` table says ``kind = "person"``."""
     language: str = "en"
     """BCP 47 language tag of the content (html lang, feed language): en, en-GB, pt-BR."""
     timezone: str = "UTC"
@@ -309,6 +312,10 @@ def parse_config(text: str, path: Path) -> Config:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
     if "sections" in values:
         values["sections"] = _check_sections(values["sections"], lambda m: fail("sections", m))
+    if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
+        # The site's byline is the publication's: an organization, unless its table says it
+        # is a person (a one-person site's).
+        authors = tuple(dataclasses.replace(info, kind="organization") if info is own else info for info in authors)
     return Config(**values, import_rules=ImportRules(**rules), authors=authors)
 
 
@@ -322,21 +329,31 @@ def _toml(value: object) -> str:
         return str(value)  # a date or a table
 
 
-def find_author(authors: tuple[AuthorInfo, ...], written: str) -> AuthorInfo:
+def find_author(config: Config, written: str) -> AuthorInfo:
     """The author a byline names, by slug or display name (case and spacing aside); one not
-    described in sitegen.toml is known by that name alone."""
+    described in sitegen.toml is known by that name alone: a person, or, the site's own
+    ``author``, the publication's byline (an organization)."""
     name = " ".join(written.split())
-    wanted = name.casefold()
-    for info in authors:
-        if wanted in (info.slug, " ".join(info.name.split()).casefold()):
-            return info
+    authors = config.authors
+    if (info := _described(authors, name)) is not None:
+        return info
     # A name with no letter a slug can keep ("???") still needs a page of its own, and a
     # name that slugifies to a described author's slug ("Jane!" beside [authors.jane]) must
     # not take over that author's page.
     slug = urls.slugify(name, fallback="")
     if not slug or any(info.slug == slug for info in authors):
         slug = (slug + "-" if slug else "author-") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    return AuthorInfo(slug=slug, name=name)
+    # The site's byline stands for the newsroom, not a person; every article that names it,
+    # by default or in its front matter, says so alike.
+    kind: AuthorKind = "organization" if name.casefold() == " ".join(config.author.split()).casefold() else "person"
+    return AuthorInfo(slug=slug, name=name, kind=kind)
+
+
+def _described(authors: tuple[AuthorInfo, ...], name: str) -> AuthorInfo | None:
+    """The ``[authors.<slug>]`` table a byline ``name`` (its spacing folded) names, by slug
+    or display name, case aside; None if none does."""
+    wanted = name.casefold()
+    return next((info for info in authors if wanted in (info.slug, " ".join(info.name.split()).casefold())), None)
 
 
 def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:

@@ -1206,7 +1206,7 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRec
     found: dict[str, AuthorRecord] = {}
     for written in names:
         if name := _label(written, "author", fail):
-            info = find_author(config.authors, name)
+            info = find_author(config, name)
             found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url, info.kind))
     return tuple(found.values())
 

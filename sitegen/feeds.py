@@ -133,7 +133,7 @@ def _author_name(config: Config, slug: str) -> str:
     else its slug (the ledger keeps no names, and no article has the byline any more)."""
     described = next((info for info in config.authors if info.slug == slug), None)
     if described is None and config.author:
-        described = find_author(config.authors, config.author)
+        described = find_author(config, config.author)
     return described.name if described is not None and described.slug == slug else slug
 
 
@@ -247,7 +247,7 @@ class FeedWriter:
         """The site's byline (``author``) as readers are shown it: the name of the author it
         names, when that is described in ``[authors]`` (``author = "jane-doe"``), as on pages."""
         written = self.config.author
-        return find_author(self.config.authors, written).name if written else ""
+        return find_author(self.config, written).name if written else ""
 
     @property
     def links(self) -> urls.Urls:

@@ -32,7 +32,7 @@ SITE_TOML = """\
 # title = "sitegen site"                  # the site's name: page headers, feed titles
 # description = ""                        # one sentence: home page description, feed subtitle
 # base_url = "http://localhost:8000/"     # where output/ is hosted; a sub-path is fine
-# author = ""                             # default author of every article
+# author = ""                             # default author of every article: the publication's, an organization
 # language = "en"                         # <html lang>, feed language, the theme's words and dates
 # timezone = "UTC"                        # IANA name, for import dates and offset-less dates
 # page_size = 10                          # articles per home and tag page
@@ -61,7 +61,7 @@ SITE_TOML = """\
 #   name = "Jane Doe"
 #   bio = "Covers city hall."
 #   url = "https://janedoe.example/"
-#   kind = "person"                       # "organization" for a byline that is no person (an agency)
+#   kind = "person"                       # "organization" for a byline that is no person (an agency; author's, unless set)
 
 # [import]                                # your seeds' publisher's boilerplate, one regex per line
 # read_more = '^READ MORE:\\s*(?P<text>.+)$'

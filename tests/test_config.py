@@ -273,13 +273,13 @@ def test_authors_are_described_by_their_tables_and_found_by_slug_or_name() -> No
     )
     jane = AuthorInfo(slug="jane-doe", name="Jane Doe", bio="Covers city hall.", url="https://jane.example/")
     assert config.authors == (jane, AuthorInfo(slug="sam", name="sam"))
-    assert find_author(config.authors, "jane-doe") == jane
-    assert find_author(config.authors, " JANE\tdoe ") == jane
+    assert find_author(config, "jane-doe") == jane
+    assert find_author(config, " JANE\tdoe ") == jane
     # Not described: known by the name as written, its page named after it.
-    assert find_author(config.authors, "Ana  Lima") == AuthorInfo(slug="ana-lima", name="Ana Lima")
+    assert find_author(config, "Ana  Lima") == AuthorInfo(slug="ana-lima", name="Ana Lima")
     # A name with nothing a slug keeps still gets a page of its own, the same each time.
-    odd = find_author((), "???")
-    assert odd.slug.startswith("author-") and odd == find_author((), "???") != find_author((), "!!!")
+    odd = find_author(Config(), "???")
+    assert odd.slug.startswith("author-") and odd == find_author(Config(), "???") != find_author(Config(), "!!!")
     assert parse_config('logo = "/static/logo.png"\n', P).logo == "static/logo.png"
     assert parse_config('logo = "https://cdn.example/logo.png"\n', P).logo == "https://cdn.example/logo.png"
 

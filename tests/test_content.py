@@ -492,8 +492,8 @@ def test_author_is_a_name_or_a_list_described_by_the_site_config(tmp_path: Path)
     # By slug or by name; twice the same person is one byline; others by their name alone.
     assert _article(tmp_path, "author: [jane-doe, Sam  Lee, JANE DOE]\n", config).authors == (jane, AuthorRecord("sam-lee", "Sam Lee", "", ""))
     assert _article(tmp_path, "author: Jane Doe\n", config).authors == (jane,)
-    # None written: the site's author; none there either: no byline.
-    assert _article(tmp_path, "", config).authors == (AuthorRecord("the-desk", "The Desk", "", ""),)
+    # None written: the site's author, the publication's byline (an organization); none there either: no byline.
+    assert _article(tmp_path, "", config).authors == (AuthorRecord("the-desk", "The Desk", "", "", "organization"),)
     assert _article(tmp_path, "author: ''\n").authors == ()
 
 

@@ -381,6 +381,37 @@ def test_an_authors_kind_reaches_the_page_from_sitegen_toml(make_site: MakeSite)
     assert people == [[("Organization", "Harbour Wire")], [("Organization", "Harbour Wire"), ("Person", "Jo Bloggs")]]
 
 
+@pytest.mark.parametrize(
+    ("table", "kind"),
+    [
+        pytest.param("", "Organization", id="no table"),
+        pytest.param('[authors.newsroom]\nname = "Harwick Gazette Newsroom"\nbio = "The desk."\n', "Organization", id="a table without kind"),
+        pytest.param('[authors.newsroom]\nname = "Harwick Gazette Newsroom"\nkind = "person"\n', "Person", id="a table of a person"),
+    ],
+)
+def test_the_sites_own_byline_is_the_publications_an_organization(make_site: MakeSite, table: str, kind: str) -> None:
+    """``author = "Harwick Gazette Newsroom"`` made every unbylined article's structured data
+    name a Person of that name. It is the publication's byline: an organization, unless its
+    table says it is a person; it keeps its page and feeds, which readers may follow."""
+    config = f'base_url = "{BASE}"\nauthor = "Harwick Gazette Newsroom"\n{table}'
+    content = {
+        "a.md": article_md("A"),  # no byline: the site's
+        "b.md": article_md("B", author="'Harwick Gazette Newsroom'"),  # the site's, named in front matter
+        "c.md": article_md("C", author="[Jo Bloggs, Harwick Gazette Newsroom]"),
+    }
+    site = make_site(content=content, config=config)
+    report = build(site)
+    assert report.ok and report.warnings == [], report.warnings
+    out = site / "output"
+    people = [[(a["@type"], a["name"], a["url"]) for a in json_ld(parse(out / "2024" / "05" / slug / "index.html"))["author"]] for slug in "abc"]
+    slug = "newsroom" if table else "harwick-gazette-newsroom"
+    newsroom = (kind, "Harwick Gazette Newsroom", f"{BASE}authors/{slug}/")
+    assert people == [[newsroom], [newsroom], [("Person", "Jo Bloggs", f"{BASE}authors/jo-bloggs/"), newsroom]]
+    page = parse(out / "authors" / slug / "index.html")
+    assert [h.text_content() for h in page.xpath("//article//h2")] == ["C", "B", "A"]
+    assert all((out / "authors" / slug / name).is_file() for name in ("atom.xml", "rss.xml", "feed.json"))
+
+
 def test_an_update_the_same_day_gives_its_time_not_the_date_again(tmp_path: Path) -> None:
     later = WHEN + dt.timedelta(hours=5, minutes=32)
     doc = render(tmp_path, [article(0, updated=later), article(1)], "2024/06/a0/")
