@@ -349,6 +349,28 @@ def find_author(config: Config, written: str) -> AuthorInfo:
     return AuthorInfo(slug=slug, name=name, kind=kind)
 
 
+MEANT_AUTHOR = 0.85
+"""How alike (difflib's ratio) a byline and an author of sitegen.toml must be for the byline
+to be taken for a slip: a letter or two in a name of eight or more (``sam-okafr``, ``Jon
+Smith``), not another person's name that shares some (``Jane Smith`` beside ``Jane Doe``),
+nor a short one a letter apart (``AP`` beside ``AFP``)."""
+
+
+def meant_author(config: Config, written: str) -> str | None:
+    """The author of sitegen.toml (a table's slug or name, or the site's ``author``) that the
+    byline ``written``, which none of them is, is most likely a slip for; None when it is
+    one of them, or like none: a site may have bylines no table describes."""
+    name = " ".join(written.split())
+    authors, site_author = config.authors, " ".join(config.author.split())
+    if _described(authors, name) is not None or name.casefold() == site_author.casefold():
+        return None
+    known = {said.casefold(): said for info in authors for said in (info.slug, info.name)}
+    if site_author:
+        known.setdefault(site_author.casefold(), site_author)
+    close = difflib.get_close_matches(name.casefold(), known, n=1, cutoff=MEANT_AUTHOR)
+    return known[close[0]] if close else None
+
+
 def _described(authors: tuple[AuthorInfo, ...], name: str) -> AuthorInfo | None:
     """The ``[authors.<slug>]`` table a byline ``name`` (its spacing folded) names, by slug
     or display name, case aside; None if none does."""

@@ -34,7 +34,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
-from .config import Config, find_author
+from .config import Config, find_author, meant_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
@@ -894,7 +894,7 @@ def parse_article(
         updated_in_front_matter=bool(meta.get("updated")),
         content_hash=TEXT_HASH + hashlib.sha256("\0".join(as_written).encode("utf-8")).hexdigest(),
         html_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
-        authors=_at_most(_authors(meta, config, fail), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings),
+        authors=_at_most(_authors(meta, config, fail, lambda m: warnings.append(f"{at('author')}: {m}")), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings),
         canonical=_canonical(meta, fail),
         aliases=_at_most(
             _aliases(meta, config, fail, lambda m: warnings.append(f"{at('aliases')}: aliases: {m}")), MAX_ALIASES, "aliases", "each is a page", lambda: at("aliases"), warnings
@@ -1191,9 +1191,10 @@ def _canonical(meta: dict[str, Any], fail: Any) -> str:
     return url
 
 
-def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRecord, ...]:
+def _authors(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[str], None]) -> tuple[AuthorRecord, ...]:
     """The bylines front matter ``author`` gives (a name, or a list of names), else the
-    site's ``author``; each described by its ``[authors.<slug>]`` table if it has one."""
+    site's ``author``; each described by its ``[authors.<slug>]`` table if it has one.
+    ``warn`` is told of a name that is most likely a slip for an author of sitegen.toml."""
     raw = meta.get("author")
     if raw is None or raw in ("", []):
         names = [config.author]
@@ -1205,9 +1206,19 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any) -> tuple[AuthorRec
         raise fail("author", "must be a name or a list of names, e.g. [Jane Doe, Sam Lee]")
     found: dict[str, AuthorRecord] = {}
     for written in names:
-        if name := _label(written, "author", fail):
-            info = find_author(config, name)
-            found.setdefault(info.slug, AuthorRecord(info.slug, info.name, info.bio, info.url, info.kind))
+        if not (name := _label(written, "author", fail)):
+            continue
+        info = find_author(config, name)
+        if info.slug in found:
+            continue
+        found[info.slug] = AuthorRecord(info.slug, info.name, info.bio, info.url, info.kind)
+        # A slip in a described author's slug or name makes a byline of its own, with a page
+        # and feeds that stay once out (the ledger keeps them): said at every build until put right.
+        if raw is not None and (meant := meant_author(config, name)) is not None:
+            warn(
+                f"author {name!r} is no author of sitegen.toml (did you mean {meant!r}?): as it is written, it is a byline of its own,"
+                f" with a page and feeds; if that is meant, describe it in an [authors.{info.slug}] table"
+            )
     return tuple(found.values())
 
 

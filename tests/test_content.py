@@ -497,6 +497,39 @@ def test_author_is_a_name_or_a_list_described_by_the_site_config(tmp_path: Path)
     assert _article(tmp_path, "author: ''\n").authors == ()
 
 
+def test_a_byline_close_to_an_author_of_sitegen_toml_is_a_warning_naming_the_one_meant(make_site: MakeSite) -> None:
+    """`author: sam-okafr` beside [authors.sam-okafor] built without a word: "By sam-okafr",
+    and a page and three feeds of that name, which stay (empty) once out."""
+    config = 'author = "Harwick Gazette Newsroom"\n[authors.sam-okafor]\nname = "Sam Okafor"\n[authors.jane-doe]\nname = "Jane Doe"\n'
+    content = {
+        "a.md": article_md("A", author="sam-okafr"),
+        "b.md": article_md("B", tags="[Sport]", author="\n- Jane Doe\n- Sam  Okafr\n- Sam Okafr"),
+        "c.md": article_md("C", author="Harwick Gazete Newsroom"),
+        # Not a slip: a byline no table describes, as a site may have; the authors themselves.
+        "d.md": article_md("D", author="[Jane Smith, Jo Bloggs, Harwick Gazette Newsroom]"),
+        "e.md": article_md("E", author="[sam-okafor, jane doe]"),
+        "f.md": article_md("F"),
+    }
+    site = make_site(content=content, config=config)
+    folder = site / "content"
+    expected = [
+        f"{folder / 'a.md'}:4: author 'sam-okafr' is no author of sitegen.toml (did you mean 'sam-okafor'?): as it is written, it is a byline"
+        " of its own, with a page and feeds; if that is meant, describe it in an [authors.sam-okafr] table",
+        f"{folder / 'b.md'}:5: author 'Sam Okafr' is no author of sitegen.toml (did you mean 'Sam Okafor'?): as it is written, it is a byline"
+        " of its own, with a page and feeds; if that is meant, describe it in an [authors.sam-okafr] table",
+        f"{folder / 'c.md'}:4: author 'Harwick Gazete Newsroom' is no author of sitegen.toml (did you mean 'Harwick Gazette Newsroom'?):"
+        " as it is written, it is a byline of its own, with a page and feeds; if that is meant, describe it in an [authors.harwick-gazete-newsroom] table",
+    ]
+    for _ in range(2):  # and again from the build cache
+        report = build(site)
+        assert report.ok and report.articles == 6
+        assert sorted(report.warnings) == expected
+    # Meant: described, it is said no more.
+    (site / "sitegen.toml").write_text(config + '[authors.sam-okafr]\nname = "Sam Okafr"\n')
+    report = build(site)
+    assert report.ok and [w for w in report.warnings if "'sam-okafr'" in w or "'Sam Okafr'" in w] == []
+
+
 @pytest.mark.parametrize("value", ["{name: x}", "[[a]]", "[yes, no]", "true"])
 def test_author_must_be_a_name_or_a_list_of_names(tmp_path: Path, value: str) -> None:
     path = tmp_path / "a.md"
