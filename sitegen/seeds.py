@@ -341,11 +341,11 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
 
 def _former_slug(title: str, before: OutBefore | None) -> str | None:
     """The slug an article imported again had at its last address, of those its title
-    gives now or gave with earlier versions (``urls.slugify``); None if neither."""
+    gives now or gave with earlier versions (``urls.former_headline_slugs``); None if none."""
     if before is None or not before.urls:
         return None
     path = urlsplit(before.urls[-1]).path
-    for candidate in (urls.headline_slug(title), urls.slugify(title)):
+    for candidate in (urls.headline_slug(title), *urls.former_headline_slugs(title)):
         if re.search(rf"(?:^|/){re.escape(candidate)}(?:[/.]|$)", path):
             return candidate
     return None

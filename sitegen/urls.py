@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from slugify import slugify as _slugify
 
-from .text import Edit, EditingParser, read_html
+from .text import Edit, EditingParser, read_html, without_markup
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
@@ -64,9 +64,24 @@ _APOSTROPHE_RE = re.compile(r"(?<=\w)['’ʼ](?=(?:s|t|re|ll|ve|d|m)\b)", re.IGN
 def headline_slug(title: str) -> str:
     """The slug a new article gets from its headline: ``slugify``, with the apostrophe of an
     English possessive or contraction dropped rather than made a hyphen ("Tomorrow's match"
-    -> ``tomorrows-match``, not ``tomorrow-s-match``; "l'été" stays ``l-ete``). For new slugs
-    only: tags, authors and files named before keep theirs, as their addresses are out."""
-    return slugify(_APOSTROPHE_RE.sub("", title))
+    -> ``tomorrows-match``, not ``tomorrow-s-match``; "l'été" stays ``l-ete``), markup pasted
+    into it left out ("<b>Breaking:</b> Harbour..." -> ``breaking-harbour-...``, not
+    ``b-breaking-b-harbour-...``), and currency signs too, as news sites leave them out of
+    their addresses (£1bn is ``1bn`` in the Guardian's): "£2.3m" -> ``2-3m``, its digits
+    kept (the transliteration spelt £ as ``ps`` and € as ``eur``). For new slugs only:
+    tags, authors and files named before keep theirs, as their addresses are out, and so do
+    articles slugged before (``former_headline_slugs``)."""
+    words = without_markup(title)
+    # Unicode's currency symbols (Sc): £ € $ ¥ ₹ ₽ ¢... A space, not nothing: US$5m is us-5m.
+    words = "".join(" " if unicodedata.category(c) == "Sc" else c for c in words)
+    return slugify(_APOSTROPHE_RE.sub("", words))
+
+
+def former_headline_slugs(title: str) -> tuple[str, str]:
+    """The slugs earlier versions of sitegen made of the headline ``title``, newest first:
+    its markup and currency signs spelt out (``ps2-3m``), then its apostrophes made hyphens
+    too (``mayor-s-plan``). Articles are out at such addresses."""
+    return slugify(_APOSTROPHE_RE.sub("", title)), slugify(title)
 
 
 MAX_WRITTEN_SLUG = 200

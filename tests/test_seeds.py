@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from sitegen import urls
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
@@ -1000,6 +1001,46 @@ def test_an_article_imported_again_keeps_the_address_an_earlier_version_gave_it(
     # A new article of the same title is no article imported again: its slug is made anew.
     (site / "seeds" / "002_00000000000000ac.txt").write_text(seed_text("Mayor's plan", "Rain."))
     assert build(site).ok and "slug: mayors-plan\n" in (site / "content" / "002_00000000000000ac.md").read_text()
+
+
+def test_a_seeds_slug_leaves_out_currency_signs_and_markup_and_articles_out_keep_theirs(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Council approves £2.3m flood defence" was imported as council-approves-ps2-3m-...,
+    a headline with pasted tags as b-breaking-b-...: addresses for good. New slugs leave
+    them out; an article imported before keeps its address, its file written or imported
+    again, its seed changed or its file deleted and brought back."""
+    money, pasted = "001_00000000000000ab.txt", "002_00000000000000ac.txt"
+    titles = {money: "Mayor's £2.3m flood defence approved", pasted: "<b>Breaking:</b> Harbour master resigns after <i>ferry</i> collision"}
+    old = {money: "mayors-ps2-3m-flood-defence-approved", pasted: "b-breaking-b-harbour-master-resigns-after-i-ferry-i-collision"}
+    site = make_site(seeds={seed: seed_text(title, "Text.") for seed, title in titles.items()}, config='base_url = "https://example.org/"\n')
+    files = {seed: site / "content" / seed.replace(".txt", ".md") for seed in titles}
+
+    def slug(seed: str) -> str:
+        return str(yaml.safe_load(files[seed].read_text().split("---")[1])["slug"])
+
+    def page(slug: str) -> Path:
+        return site / "output" / "2026" / "01" / slug / "index.html"
+
+    # Imported by the version before, which made its slugs so.
+    monkeypatch.setattr(urls, "headline_slug", lambda title: urls.former_headline_slugs(title)[0])
+    assert build(site).ok and [slug(seed) for seed in titles] == list(old.values())
+    monkeypatch.undo()
+    report = build(site)
+    assert report.ok and report.warnings == [] and all(page(old[seed]).is_file() for seed in titles)
+
+    (site / "seeds" / pasted).write_text(seed_text(titles[pasted], "Text, corrected."))  # imported again over the file
+    files[money].unlink()  # imported again from its seed, as the same article
+    report = build(site)
+    assert report.ok and [slug(seed) for seed in titles] == list(old.values())
+    assert "Text, corrected." in page(old[pasted]).read_text() and page(old[money]).is_file()
+
+    # New articles of such headlines, by import and by `sitegen new`, have slugs of their words.
+    for seed, title in (("003_00000000000000ad.txt", "Council approves £2.3m flood defence"), ("004_00000000000000ae.txt", titles[pasted])):
+        (site / "seeds" / seed).write_text(seed_text(title, "Another."))
+    assert build(site).ok
+    made = [yaml.safe_load((site / "content" / name).read_text().split("---")[1])["slug"] for name in ("003_00000000000000ad.md", "004_00000000000000ae.md")]
+    assert made == ["council-approves-2-3m-flood-defence", "breaking-harbour-master-resigns-after-ferry-collision"]
+    result = CliRunner().invoke(main, ["new", "--site", str(site), "€5m for the harbour"])
+    assert result.exit_code == 0 and Path(result.stdout.strip()).name == "5m-for-the-harbour.md"
 
 
 def _imported_then_moved(make_site: MakeSite, seed: str) -> tuple[Path, Path, Path]:
