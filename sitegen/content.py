@@ -175,6 +175,8 @@ _LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _HEADING_RE = re.compile(r"<h[2-6][\s>]")
 """A heading new_markdown may have lowered (a text without one converts the same either way)."""
+_FIGURE_RE = re.compile("<figure", re.IGNORECASE)
+"""A figure a summary may have left out (a text without one is summed up the same either way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,17 +850,22 @@ def parse_article(
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
-    # The text as a summary reads it, footnote marks and code left out: the one it is cut from
-    # is the one it is the opening of (``_opens_with``).
-    plain = None if written_summary else text.html_to_text(readable, notes=False)
+    # The text as a summary reads it, footnote marks, code and figures left out: the one it is
+    # cut from is the one it is the opening of (``_opens_with``). A text that is only pictures
+    # is summed up by their captions, its only words.
+    plain = None
+    if not written_summary:
+        plain = text.html_to_text(readable, notes=False) or text.html_to_text(readable, notes=False, figures=True)
     summary = written_summary or text.summarize(plain or "")
     # The hash earlier versions made, of the HTML (``html_hash``): only to recognise the
     # entries of the ledgers they wrote, never written again.
     seen_summary = summary
     if not written_summary and "<pre" in body_html:
-        # Hashed as summaries were made before they left code blocks out: the summary that
-        # lost its code is no news to a reader (and no article shows as updated for it).
-        seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True))
+        # Hashed as summaries were made before they left code blocks out, and figures: the
+        # summary that lost them is no news to a reader (and no article shows as updated for it).
+        seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True, figures=True))
+    elif not written_summary and _FIGURE_RE.search(readable):
+        seen_summary = text.summarize(text.html_to_text(readable, notes=False, figures=True))
     seen = [title, seen_summary, converted]
     if media:
         seen += [r.sha for r in media]

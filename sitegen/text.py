@@ -118,16 +118,21 @@ _NOTE_CLASSES = frozenset(("footnote", "footnote-ref", "footnote-backref"))
 # Code blocks (a fenced or indented block is a <pre>): markup and code shown as they are,
 # not words a summary or meta description gives of the story.
 _CODE_BLOCK_TAGS = frozenset(("pre",))
+# Figures (a captioned picture, a chart, a pull quote with its credit): set beside the text,
+# not its running words; a story that opens with a photo opens with its first sentence, not
+# the caption.
+_FIGURE_TAGS = frozenset(("figure",))
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self, notes: bool = True, code: bool = True) -> None:
+    def __init__(self, notes: bool = True, code: bool = True, figures: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.notes = notes
         self.code = code
+        self.figures = figures
         self._skipping: list[str] = []
-        """The open elements from a footnote element or code block in, while left out."""
+        """The open elements from a footnote element, code block or figure in, while left out."""
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
@@ -140,7 +145,8 @@ class _TextExtractor(HTMLParser):
             return
         classes = set((dict(attrs).get("class") or "").split())
         notes = not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS
-        if tag in _HIDDEN_TAGS or notes or (not self.code and tag in _CODE_BLOCK_TAGS):
+        code = not self.code and tag in _CODE_BLOCK_TAGS
+        if tag in _HIDDEN_TAGS or notes or code or (not self.figures and tag in _FIGURE_TAGS):
             self._skipping.append(tag)
             return
         if tag in _BLOCK_TAGS:
@@ -217,11 +223,12 @@ def read_html(parser: HTMLParser, markup: str) -> None:
         parser.close()
 
 
-def html_to_text(markup: str, notes: bool = True, code: bool | None = None) -> str:
+def html_to_text(markup: str, notes: bool = True, code: bool | None = None, figures: bool | None = None) -> str:
     """Visible text of an HTML fragment, whitespace folded; without footnotes and their
     marks when ``notes`` is False (for a summary), and without code blocks when ``code``
-    is False (by default, as ``notes`` is)."""
-    parser = _TextExtractor(notes, notes if code is None else code)
+    is False and figures (their captions and credits) when ``figures`` is False (each by
+    default as ``notes`` is)."""
+    parser = _TextExtractor(notes, notes if code is None else code, notes if figures is None else figures)
     try:
         read_html(parser, markup)
     except AssertionError:

@@ -588,6 +588,15 @@ PUBLISHED_HASHES = {
     "blank-lines": ("\n\n \n\t\nAfter blank lines.   \n\n  ", "sha256:77cbc31bfc2057f69c35579cbeed4aa0076f4edd6b387522b9c97cb093f4bce3"),
     "shallow": ("  # Indented less than code\n\nText.", "sha256:4c909b89032eb42af713d8caf4f0605f1070b9b70fd059de8fe818946f457728"),
     "html": ('<div class="box">Boxed</div>\n\nText.', "sha256:90176e8aa3a6f5e18d9f3b227f2c62f6f9cb4090e08199447a73d192cb3334eb"),
+    # As summaries were before they left figures out (the caption opened them): no news.
+    "figure": (
+        '![A crane at dawn](https://example.org/crane.jpg "The port at 6 a.m. Photo: J. Doe")\n\nThe harbour opened on Monday.',
+        "sha256:dafdaca11aa425e54b155dd12a7f0b7fbc8d4e74959e689c97ca77db6de11878",
+    ),
+    "figure-code": (
+        '<figure>\n<img src="https://example.org/chart.png" alt="A chart">\n<figcaption>Votes by ward</figcaption>\n</figure>\n\nThe count:\n\n    ward 1: 20',
+        "sha256:f187264d3b7a0f046b93e61f1aba8558d5967eef431190259c3e1a60f4f5b8dc",
+    ),
 }
 
 

@@ -587,3 +587,38 @@ def test_a_picture_alone_with_a_title_is_a_figure_captioned_with_it(make_site: M
     # On the page, the figure's picture is measured and offered in sizes, as any other.
     img = text.xpath("./figure/img")[0]
     assert (img.get("width"), img.get("height"), img.get("loading")) == ("1200", "800", "lazy") and "480w" in img.get("srcset")
+
+
+def test_a_story_that_opens_with_a_captioned_picture_is_summed_up_by_its_first_words(make_site: MakeSite) -> None:
+    """Its automatic summary, on the front page, in every feed and in the description search
+    engines show, began with the photo's caption (and credit): the story's first words are
+    its text's. A summary written in the front matter is kept as written, caption or not."""
+    opening = "The harbour reopened on Monday after three years of work on its quays."
+    figure = '![A crane at dawn](crane.jpg "The port at 6 a.m. Photo: J. Doe")'
+    hand_made = '<figure><img src="crane.jpg" alt="Cranes"><figcaption>Cranes <small>Photo: J. Doe</small></figcaption></figure>'
+    site = make_site(
+        content={
+            "story.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body=f"{figure}\n\n{opening}\n\nMore later."),
+            "html.md": article_md("Cranes", date="2024-03-02T10:00:00+00:00", body=f"{hand_made}\n\n{opening}"),
+            "own.md": article_md("Own", date="2024-03-03T10:00:00+00:00", body=f"{figure}\n\n{opening}", summary="'The port at 6 a.m., as written.'"),
+            # A picture story: its caption is all it says.
+            "photo.md": article_md("Photo", date="2024-03-04T10:00:00+00:00", body=figure),
+        },
+        config='base_url = "https://example.org/news/"\n',
+    )
+    (site / "content" / "crane.jpg").write_bytes(picture(1200, 800))
+    assert build(site).ok
+    out = site / "output"
+    expected = {"Port": f"{opening} More later.", "Cranes": opening, "Own": "The port at 6 a.m., as written.", "Photo": "The port at 6 a.m. Photo: J. Doe"}
+    front = lxml_html.fromstring((out / "index.html").read_bytes())
+    cards = {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")}
+    assert cards == expected
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert {e.title: e.summary for e in parsed.entries} == expected, name
+    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
+    for slug in ("story", "html"):
+        page = lxml_html.fromstring((out / "2024" / "03" / slug / "index.html").read_bytes())
+        assert page.xpath("//meta[@name='description']/@content")[0].startswith(opening), slug
+        # The summary is the text's opening, not a standfirst to show above it; the caption stays under the picture.
+        assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//figcaption"), slug

@@ -236,6 +236,12 @@ def test_balanced_html_is_left_as_it_is(markup: str) -> None:
     assert balance_html(markup) == (markup, [])
 
 
+def test_a_summary_leaves_out_figures_and_their_captions() -> None:
+    body = new_markdown().convert('![A crane](crane.jpg "The port at 6 a.m. Photo: J. Doe")\n\nThe harbour *opened*.\n\n<figure><blockquote>We will rebuild.</blockquote><figcaption>Jane Doe</figcaption></figure>')
+    assert html_to_text(body, notes=False) == "The harbour opened."
+    assert html_to_text(body) == "The port at 6 a.m. Photo: J. Doe The harbour opened. We will rebuild. Jane Doe"
+
+
 def test_a_summary_leaves_out_code_blocks() -> None:
     body = new_markdown().convert('The embed code:\n\n```html\n<div class="x">\n<script>alert(1)</script>\n```\n\nPaste it `as is`.')
     assert html_to_text(body, notes=False) == "The embed code: Paste it as is."
@@ -249,4 +255,4 @@ def test_cells_and_blocks_ended_without_a_space_are_words_apart(notes: bool) -> 
     table = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>one<td>two</td></tr></table>"
     assert html_to_text(table, notes) == html_to_text("<![ ]>" + table, notes) == "Party Seats one two"
     figure = "<figure><img src=a.jpg alt=x><figcaption>The harbour</figcaption></figure>at dawn"
-    assert html_to_text(figure, notes) == "The harbour at dawn"
+    assert html_to_text(figure, notes, figures=True) == "The harbour at dawn"  # (a summary leaves figures out)
