@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
@@ -60,6 +60,7 @@ class Additions(Extension):
         # After raw HTML has been set aside (20): what a block of it holds is passed as written.
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_Quotes(md.parser), "quote", 20)
         md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
             md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
@@ -94,6 +95,26 @@ class _NestedLists(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         return nest_lists(lines)
+
+
+class _Quotes(BlockQuoteProcessor):
+    """Block quotes whose lists nest as CommonMark nests them (``nest_lists``), as lists
+    outside quotes do: the preprocessor reads the lines of the text with their ">"s, where
+    none is a list item. A quote's lines are read again without them, as Python-Markdown
+    reads what the quote holds (a quote in a quote, in turn, by this)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        found = self.RE.search(blocks[0])
+        if found is not None:
+            quoted = blocks[0][found.start() :].split("\n")
+            held = [self.clean(line) for line in quoted]
+            nested = nest_lists(held)
+            if nested != held:
+                # A line given its ">" again is the same line to clean() (a lazy one too,
+                # which had none), indented as nest_lists indents it.
+                lines = [line if now == then else f"> {now}" for line, then, now in zip(quoted, held, nested, strict=True)]
+                blocks[0] = blocks[0][: found.start()] + "\n".join(lines)
+        super().run(parent, blocks)
 
 
 # A list item's first line, as Python-Markdown knows one (sane_lists: "1." but not "1)"):

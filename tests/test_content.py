@@ -1213,3 +1213,26 @@ def test_lists_nested_by_two_or_three_spaces_are_nested(make_site: MakeSite) -> 
         ], where
         assert [" ".join(p.text_content().split()) for p in body_html.xpath("./pre")] == ["indented code"], where
         assert [_shown(p) for p in body_html.xpath("./p")] == ["After a paragraph:", "End."], where
+
+
+def test_lists_in_a_quote_nest_as_they_do_outside_one(make_site: MakeSite) -> None:
+    """A quoted list nested as CommonMark and editors' previews nest one (``> - a`` then
+    ``>   - b``, three spaces under ``> 1. ``) was one flat list in the quote, on the page
+    and in every feed; in a quote in a quote too, and with a paragraph under an item."""
+    body = (
+        "The minister listed:\n\n"
+        "> - Schools\n>   - Primary\n>   - Secondary\n>     - Sixth forms\n> - Hospitals\n>\n"
+        "> 1. First\n>    1. First, part a\n> 2. Second\n>\n>    More on the second.\n\n"
+        "Then:\n\n> > - Quoted twice\n> >   - and nested\n\n"
+        "End."
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        outer, twice = body_html.xpath("./blockquote")
+        assert list_shape(outer) == [
+            ("ul", [("Schools", [("ul", [("Primary", []), ("Secondary", [("ul", [("Sixth forms", [])])])])]), ("Hospitals", [])]),
+            ("ol", [("First", [("ol", [("First, part a", [])])]), ("Second More on the second.", [])]),
+        ], where
+        assert list_shape(twice.find("blockquote")) == [("ul", [("Quoted twice", [("ul", [("and nested", [])])])])], where
+        assert [_shown(p) for p in body_html.xpath("./p")] == ["The minister listed:", "Then:", "End."], where

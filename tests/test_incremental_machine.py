@@ -62,8 +62,10 @@ BODIES = {
     "inline html": '<img src="pic.jpg" srcset="a.jpg 1x, b.jpg 2x"> Inline HTML.',
     "long": LONG_BODY,
     "picture": "![A picture](images/pic.png) and one that is not there: ![Gone](gone.png)",
-    # A hashtag opening a line, a list nested by two spaces, a picture captioned by its title.
-    "as editors write": '#MeToo began as a hashtag.\n\n- Ministers\n  - Home Office\n\n![A picture](images/pic.png "The port at dawn. Photo: J. Doe")',
+    # A hashtag opening a line, a list nested by two spaces (in a quote too), a picture captioned by its title.
+    "as editors write": (
+        '#MeToo began as a hashtag.\n\n- Ministers\n  - Home Office\n\n> - Quoted\n>   - and nested\n\n![A picture](images/pic.png "The port at dawn. Photo: J. Doe")'
+    ),
 }
 # Image files the machine puts at content/images/pic.png: small (no resized copy) and wide.
 PICTURES = {"small": picture(300, 200, "PNG"), "wide": picture(1000, 500, "PNG", colour="navy")}

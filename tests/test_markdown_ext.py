@@ -11,6 +11,7 @@ from conftest import list_shape, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
+from markdown.blockprocessors import BlockQuoteProcessor
 
 from sitegen import markdown_ext
 from sitegen.content import new_markdown
@@ -95,20 +96,24 @@ def _written(tree: tuple[str, list[Any]], indent: int, step: int | None, words: 
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(_LIST, st.sampled_from([None, 4]), st.booleans())
-def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool) -> None:
+@given(_LIST, st.sampled_from([None, 4]), st.booleans(), st.sampled_from(["", "> ", "> > "]))
+def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool, quote: str) -> None:
     """Nested as CommonMark nests them (two spaces under "- ", three under "1. ") or as
-    Python-Markdown does (four), tight or with blank lines between the items, a list's
-    HTML has the shape it was written in."""
+    Python-Markdown does (four), tight or with blank lines between the items, in a quote
+    (``> - a`` / ``>   - b``) or not, a list's HTML has the shape it was written in."""
     lines, shape = _written(tree, 0, step, [])
-    source = ("\n\n" if loose else "\n").join(lines)
+    source = ("\n" + quote.rstrip() + "\n" if loose else "\n").join(quote + line for line in lines)
     html = new_markdown().convert(source)
-    assert list_shape(lxml_html.fragment_fromstring(html, create_parent="div")) == [shape], source
+    holder = lxml_html.fragment_fromstring(html, create_parent="div")
+    for _ in range(quote.count(">")):
+        [holder] = holder.findall("blockquote")
+    assert list_shape(holder) == [shape], source
 
 
 _TEXT = st.lists(
     st.sampled_from(["- a", "* b", "1. c", "10. d", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
-    .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line)),
+    .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line))
+    .flatmap(lambda line: st.sampled_from(["", "> ", "> > "]).map(lambda quote: quote + line)),
     max_size=25,
 ).map("\n".join)
 
@@ -117,8 +122,9 @@ _TEXT = st.lists(
 @given(_TEXT)
 def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) -> None:
     """Lines in lists nested four spaces a level, code blocks and all that is not in a list
-    are left as written: such a text converts as it did without nest_lists."""
+    are left as written, in a quote or not: such a text converts as it did without nest_lists."""
     md = new_markdown()
     md.preprocessors.deregister("sitegen_nested_lists")
+    md.parser.blockprocessors.register(BlockQuoteProcessor(md.parser), "quote", 20)
     assert new_markdown().convert(source) == md.convert(source), source
     assert markdown_ext.nest_lists(source.split("\n")) == source.split("\n")
