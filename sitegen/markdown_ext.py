@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
-from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor
+from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HtmlStash
@@ -62,6 +62,10 @@ class Additions(Extension):
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_Quotes(md.parser), "quote", 20)
         md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
+        # A backslash that ends a line is a line break, as in CommonMark (two trailing spaces,
+        # which an editor does not show, are the other way); Python-Markdown showed it as
+        # written. After escapes (180): an escaped backslash (\\) that ends a line is a backslash.
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "sitegen_backslash_break", 100)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
             md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
         # After attribute lists (8): a picture followed by one ({.wide}) is alone once it is read.

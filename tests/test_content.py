@@ -1236,3 +1236,18 @@ def test_lists_in_a_quote_nest_as_they_do_outside_one(make_site: MakeSite) -> No
         ], where
         assert list_shape(twice.find("blockquote")) == [("ul", [("Quoted twice", [("ul", [("and nested", [])])])])], where
         assert [_shown(p) for p in body_html.xpath("./p")] == ["The minister listed:", "Then:", "End."], where
+
+
+def test_a_backslash_that_ends_a_line_is_a_line_break(make_site: MakeSite) -> None:
+    """CommonMark's other line break, which editors show (two trailing spaces show nothing):
+    Python-Markdown left the backslash on the page and in every feed and ran the lines
+    together. An escaped backslash that ends a line, or one that ends the text, is a backslash."""
+    body = "Harbour Office\\\n1 Quay Street  \nPortsmouth\n\nThe folder is C:\\\\\nthen the file.\n\nEnds in a backslash\\"
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        address, folder, last = body_html.xpath("./p")
+        assert [text.strip() for text in address.xpath("text()")] == ["Harbour Office", "1 Quay Street", "Portsmouth"], where
+        assert len(address.findall("br")) == 2, where
+        assert folder.findall("br") == [] and _shown(folder) == "The folder is C:\\ then the file.", where
+        assert _shown(last) == "Ends in a backslash\\", where
