@@ -110,14 +110,13 @@ class _Quotes(BlockQuoteProcessor):
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         found = self.RE.search(blocks[0])
         if found is not None:
-            quoted = blocks[0][found.start() :].split("\n")
-            held = [self.clean(line) for line in quoted]
+            start = found.start() + len(found[1])  # the quote's first line (after a newline, if lines come before it)
+            held = [self.clean(line) for line in blocks[0][start:].split("\n")]
             nested = nest_lists(held)
             if nested != held:
-                # A line given its ">" again is the same line to clean() (a lazy one too,
-                # which had none), indented as nest_lists indents it.
-                lines = [line if now == then else f"> {now}" for line, then, now in zip(quoted, held, nested, strict=True)]
-                blocks[0] = blocks[0][: found.start()] + "\n".join(lines)
+                # Each line given its ">" again, the same line to clean() (a lazy one too,
+                # which had none), as nest_lists indents it, and the blank lines it puts in.
+                blocks[0] = blocks[0][:start] + "\n".join(f"> {line}" if line else ">" for line in nested)
         super().run(parent, blocks)
 
 
@@ -144,7 +143,15 @@ def nest_lists(lines: list[str]) -> list[str]:
     beyond the item's text (code in an item stays code). Lines Python-Markdown already
     nests, four spaces a level, are left as they are, and so is all that is not in a list:
     a text without a list nested, or a paragraph indented under an item, by fewer than four
-    spaces converts as it always did. One pass, each line read once."""
+    spaces converts as it always did.
+
+    A list may also start right under a paragraph's last line, with no blank line between
+    ("The council voted on:" then "- the budget"), and an item follow a paragraph in the item
+    before: CommonMark ends the paragraph there, Python-Markdown only at a blank line (the
+    items were words of the paragraph, "- the budget" and all). A blank line is put before
+    such an item. As in CommonMark, an item starts a list under a paragraph only if it is a
+    bullet, or numbered 1, with text: "1986. A great year." on a paragraph's line is text.
+    One pass, each line read once."""
     out: list[str] = []
     open_items: list[tuple[int, int]] = []
     """The items the line may be in, outermost first: where each one's text starts (its
@@ -152,13 +159,21 @@ def nest_lists(lines: list[str]) -> list[str]:
     block_start = True
     """Whether the line starts a block: it follows a blank line, a heading or a rule (or
     starts the text), where a list may start."""
+    paragraph: int | None = None
+    """While the lines above are a paragraph (or a quote) of a block that is not a list: how
+    many of the open items it is in."""
     for line in lines:
         if not line.strip():
             out.append(line)
             block_start = True
+            paragraph = None
             continue
         indent = len(line) - len(line.lstrip(" "))
         item = None if _RULE_RE.match(line) else _ITEM_RE.match(line)
+        if item is not None and paragraph is not None and _ends_paragraph(item, line, open_items, paragraph):
+            out.append("")
+            block_start = True
+            paragraph = None
         if item is None and not block_start:
             # A line of the paragraph above, as written: Python-Markdown joins it to the
             # item's text whatever its indentation. A heading or a rule ends the items it
@@ -166,6 +181,7 @@ def nest_lists(lines: list[str]) -> list[str]:
             block_start = _starts_block(line)
             if block_start:
                 _close(open_items, indent)
+                paragraph = None
             out.append(line)
             continue
         in_list = bool(open_items)
@@ -186,6 +202,12 @@ def nest_lists(lines: list[str]) -> list[str]:
             out.append(" " * added + line)
             block_start = False
             continue
+        if block_start:
+            # A block that is no list: a paragraph or a quote, unless it is a heading, a rule or
+            # code (_NEST columns further in than the text it is in).
+            column = open_items[-1][0] if open_items else 0
+            paragraph = None if _starts_block(line) or indent - column >= _NEST else len(open_items)
+        # (Otherwise an item that starts no list: a line of the paragraph above, as written.)
         block_start = _starts_block(line)
         if not open_items:
             out.append(line)  # not in a list
@@ -197,6 +219,18 @@ def nest_lists(lines: list[str]) -> list[str]:
             added = _NEST * level - content
         out.append(" " * added + line)
     return out
+
+
+def _ends_paragraph(item: re.Match[str], line: str, open_items: list[tuple[int, int]], paragraph: int) -> bool:
+    """Whether a list item's ``line`` ends the paragraph on the line above it, in ``paragraph``
+    of the ``open_items``, as CommonMark reads it: it is not indented into the item the
+    paragraph is in (it is an item after that one, or further out), or it starts a list in
+    it, which only a bullet or 1., with text, may do (not indented as code, _NEST columns in)."""
+    indent = len(item[1])
+    if sum(1 for content, _ in open_items[:paragraph] if indent >= content) < paragraph:
+        return True
+    column = open_items[paragraph - 1][0] if paragraph else 0
+    return indent - column < _NEST and (item[2] in ("*", "+", "-") or int(item[2][:-1]) == 1) and bool(line[item.end() :].strip())
 
 
 def _close(open_items: list[tuple[int, int]], indent: int) -> None:

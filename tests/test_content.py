@@ -1251,3 +1251,28 @@ def test_a_backslash_that_ends_a_line_is_a_line_break(make_site: MakeSite) -> No
         assert len(address.findall("br")) == 2, where
         assert folder.findall("br") == [] and _shown(folder) == "The folder is C:\\ then the file.", where
         assert _shown(last) == "Ends in a backslash\\", where
+
+
+def test_a_list_right_under_a_paragraph_is_a_list(make_site: MakeSite) -> None:
+    """CommonMark and editors' previews start a list on the line under a paragraph, and an
+    item after a paragraph in the item before; Python-Markdown, which ends a paragraph only
+    at a blank line, made the items words of the paragraph ("voted on: - the budget - the
+    harbour"), on the page and in every feed, in a quote too. A number other than 1 starts
+    no list there, as in CommonMark: a year that begins a line of a paragraph is text."""
+    body = (
+        "The council voted on:\n- the budget\n- the harbour\n\n"
+        "Then:\n1. First\n\n   More on the first.\n2. Second\n\n"
+        "It was\n1986. A great year.\n\n"
+        "> The mayor listed:\n> * roads\n> * schools"
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        assert list_shape(body_html) == [
+            ("ul", [("the budget", []), ("the harbour", [])]),
+            ("ol", [("First More on the first.", []), ("Second", [])]),
+        ], where
+        assert [_shown(p) for p in body_html.xpath("./p")] == ["The council voted on:", "Then:", "It was 1986. A great year."], where
+        (quote,) = body_html.xpath("./blockquote")
+        assert [_shown(p) for p in quote.xpath("./p")] == ["The mayor listed:"], where
+        assert list_shape(quote) == [("ul", [("roads", []), ("schools", [])])], where

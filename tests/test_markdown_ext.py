@@ -4,6 +4,7 @@ test_content.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -96,12 +97,15 @@ def _written(tree: tuple[str, list[Any]], indent: int, step: int | None, words: 
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(_LIST, st.sampled_from([None, 4]), st.booleans(), st.sampled_from(["", "> ", "> > "]))
-def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool, quote: str) -> None:
+@given(_LIST, st.sampled_from([None, 4]), st.booleans(), st.sampled_from(["", "> ", "> > "]), st.booleans())
+def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, list[Any]], step: int | None, loose: bool, quote: str, intro: bool) -> None:
     """Nested as CommonMark nests them (two spaces under "- ", three under "1. ") or as
     Python-Markdown does (four), tight or with blank lines between the items, in a quote
-    (``> - a`` / ``>   - b``) or not, a list's HTML has the shape it was written in."""
+    (``> - a`` / ``>   - b``) or not, right under a paragraph's line or after a blank line,
+    a list's HTML has the shape it was written in."""
     lines, shape = _written(tree, 0, step, [])
+    # (Its items are numbered 1., the only number that may start a list under a paragraph.)
+    lines = (["The council voted on:"] if intro else []) + lines
     source = ("\n" + quote.rstrip() + "\n" if loose else "\n").join(quote + line for line in lines)
     html = new_markdown().convert(source)
     holder = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -110,19 +114,40 @@ def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, li
     assert list_shape(holder) == [shape], source
 
 
-_TEXT = st.lists(
-    st.sampled_from(["- a", "* b", "1. c", "10. d", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
-    .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line))
-    .flatmap(lambda line: st.sampled_from(["", "> ", "> > "]).map(lambda quote: quote + line)),
-    max_size=25,
-).map("\n".join)
+_ITEM_RE = re.compile(r" *(?:[*+-]|[0-9]+\.)(?: |$)")
+
+
+def _lists_after_blank_lines(lines: list[str]) -> list[str]:
+    """``lines`` with a blank line before each list item that follows a line of other text:
+    where Python-Markdown needs one to start a list, or a new item."""
+    written: list[str] = []
+    listed = False
+    """Whether the line above is one of a list's items, each on the line after the one before."""
+    for line in lines:
+        item = bool(_ITEM_RE.match(line))
+        if item and written and written[-1].strip() and not listed:
+            written.append("")
+        written.append(line)
+        listed = item
+    return written
+
+
+_TEXT = st.tuples(
+    st.sampled_from(["", "> ", "> > "]),
+    st.lists(
+        st.sampled_from(["- a", "* b", "1. c", "10. d", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
+        .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line)),
+        max_size=25,
+    ).map(_lists_after_blank_lines),
+).map(lambda quoted: "\n".join((quoted[0] + line).rstrip() for line in quoted[1]))
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_TEXT)
 def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) -> None:
-    """Lines in lists nested four spaces a level, code blocks and all that is not in a list
-    are left as written, in a quote or not: such a text converts as it did without nest_lists."""
+    """Lines in lists nested four spaces a level, each list after a blank line, code blocks
+    and all that is not in a list are left as written, in a quote or not: such a text
+    converts as it did without nest_lists."""
     md = new_markdown()
     md.preprocessors.deregister("sitegen_nested_lists")
     md.parser.blockprocessors.register(BlockQuoteProcessor(md.parser), "quote", 20)
