@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
+from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -61,6 +63,9 @@ class Additions(Extension):
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_Quotes(md.parser), "quote", 20)
+        # In place of sane_lists' (listed before this extension), at their priorities.
+        md.parser.blockprocessors.register(_NumberedLists(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(_BulletLists(md.parser), "ulist", 30)
         md.inlinePatterns.register(_References(ENTITY_RE, md), "entity", 80)
         # A backslash that ends a line is a line break, as in CommonMark (two trailing spaces,
         # which an editor does not show, are the other way); Python-Markdown showed it as
@@ -120,9 +125,38 @@ class _Quotes(BlockQuoteProcessor):
         super().run(parent, blocks)
 
 
-# A list item's first line, as Python-Markdown knows one (sane_lists: "1." but not "1)"):
-# its indentation, its marker, the spaces after it.
-_ITEM_RE = re.compile(r"( *)([*+-]|[0-9]+\.)( +|$)")
+# A number that marks a list item, as in CommonMark: "1." or "1)". Python-Markdown knew only
+# "1.": a list written "1) one" / "2) two" was a paragraph, its lines run together.
+_NUMBER = r"[0-9]+[.)]"
+
+
+class _NumberedLists(SaneOListProcessor):
+    """sane_lists' numbered lists, numbered "1." or "1)" (``_NUMBER``)."""
+
+    def __init__(self, parser: BlockParser) -> None:
+        super().__init__(parser)
+        self.RE = re.compile(rf"^[ ]{{0,{self.tab_length - 1}}}{_NUMBER}[ ]+(.*)")
+        self.CHILD_RE = re.compile(rf"^[ ]{{0,{self.tab_length - 1}}}(({_NUMBER}))[ ]+(.*)")
+        self.INDENT_RE = _nested_item_re(self.tab_length)
+
+
+class _BulletLists(SaneUListProcessor):
+    """sane_lists' bullet lists, holding lists numbered "1." or "1)" (``_NUMBER``)."""
+
+    def __init__(self, parser: BlockParser) -> None:
+        super().__init__(parser)
+        self.INDENT_RE = _nested_item_re(self.tab_length)
+
+
+def _nested_item_re(tab_length: int) -> re.Pattern[str]:
+    """An item of a list nested in an item's lines, of either kind, as Python-Markdown's
+    list processors find one (``OListProcessor.INDENT_RE``)."""
+    return re.compile(rf"^[ ]{{{tab_length},{tab_length * 2 - 1}}}(({_NUMBER})|[*+-])[ ]+.*")
+
+
+# A list item's first line, as Python-Markdown knows one: its indentation, its marker, the
+# spaces after it.
+_ITEM_RE = re.compile(rf"( *)([*+-]|{_NUMBER})( +|$)")
 # A rule ("* * *", "- - -"), which Python-Markdown reads before a list item.
 _RULE_RE = re.compile(HRProcessor.RE)
 # Python-Markdown's tab_length: it nests a list, or the text of an item, this many columns in
@@ -225,7 +259,7 @@ def _ends_paragraph(item: re.Match[str], line: str, open_items: list[tuple[int, 
     """Whether a list item's ``line`` ends the paragraph on the line above it, in ``paragraph``
     of the ``open_items``, as CommonMark reads it: it is not indented into the item the
     paragraph is in (it is an item after that one, or further out), or it starts a list in
-    it, which only a bullet or 1., with text, may do (not indented as code, _NEST columns in)."""
+    it, which only a bullet or a 1. (or 1)), with text, may do (not indented as code, _NEST columns in)."""
     indent = len(item[1])
     if sum(1 for content, _ in open_items[:paragraph] if indent >= content) < paragraph:
         return True

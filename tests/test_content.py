@@ -1276,3 +1276,19 @@ def test_a_list_right_under_a_paragraph_is_a_list(make_site: MakeSite) -> None:
         (quote,) = body_html.xpath("./blockquote")
         assert [_shown(p) for p in quote.xpath("./p")] == ["The mayor listed:"], where
         assert list_shape(quote) == [("ul", [("roads", []), ("schools", [])])], where
+
+
+def test_a_list_numbered_with_parentheses_is_a_list(make_site: MakeSite) -> None:
+    """CommonMark numbers items "1." or "1)"; Python-Markdown knew only "1.", and ran the
+    items of a list written "1) ..." together into one paragraph, on the page and in every
+    feed. Nested, numbered from 3, or under a paragraph's line, they are lists as others are."""
+    body = "1) The budget\n2) The harbour\n   1) its quays\n   2) its cranes\n\nDemands:\n1) pay\n2) hours\n\nLater:\n\n3) Third\n4) Fourth"
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    assert build(site).ok
+    for where, body_html in _bodies(site).items():
+        assert list_shape(body_html) == [
+            ("ol", [("The budget", []), ("The harbour", [("ol", [("its quays", []), ("its cranes", [])])])]),
+            ("ol", [("pay", []), ("hours", [])]),
+            ("ol", [("Third", []), ("Fourth", [])]),
+        ], where
+        assert body_html.xpath("./ol/@start") == ["3"] and [_shown(p) for p in body_html.xpath("./p")] == ["Demands:", "Later:"], where

@@ -68,10 +68,10 @@ def test_many_blocks_left_open_are_ended_in_time_linear_in_the_text() -> None:
     assert len(found) == 19_999 and ended.count("</p>") == 20_000
 
 
-# A list as a tree: its marker ("-" or "1."), and its items, each its words and its own list, if any.
+# A list as a tree: its marker ("-", "1." or "1)"), and its items, each its words and its own list, if any.
 _LIST = st.recursive(
-    st.tuples(st.sampled_from(["-", "*", "1."]), st.lists(st.just(None), min_size=1, max_size=3)),
-    lambda inner: st.tuples(st.sampled_from(["-", "*", "1."]), st.lists(st.one_of(st.none(), inner), min_size=1, max_size=3)),
+    st.tuples(st.sampled_from(["-", "*", "1.", "1)"]), st.lists(st.just(None), min_size=1, max_size=3)),
+    lambda inner: st.tuples(st.sampled_from(["-", "*", "1.", "1)"]), st.lists(st.one_of(st.none(), inner), min_size=1, max_size=3)),
     max_leaves=12,
 )
 
@@ -93,7 +93,7 @@ def _written(tree: tuple[str, list[Any]], indent: int, step: int | None, words: 
             lines += more
             nested = [inner_shape]
         shape.append((word, nested))
-    return lines, ("ol" if marker == "1." else "ul", shape)
+    return lines, ("ol" if marker[0] == "1" else "ul", shape)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -114,7 +114,7 @@ def test_lists_nest_under_their_items_text_or_four_spaces_in(tree: tuple[str, li
     assert list_shape(holder) == [shape], source
 
 
-_ITEM_RE = re.compile(r" *(?:[*+-]|[0-9]+\.)(?: |$)")
+_ITEM_RE = re.compile(r" *(?:[*+-]|[0-9]+[.)])(?: |$)")
 
 
 def _lists_after_blank_lines(lines: list[str]) -> list[str]:
@@ -135,7 +135,7 @@ def _lists_after_blank_lines(lines: list[str]) -> list[str]:
 _TEXT = st.tuples(
     st.sampled_from(["", "> ", "> > "]),
     st.lists(
-        st.sampled_from(["- a", "* b", "1. c", "10. d", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
+        st.sampled_from(["- a", "* b", "1. c", "10. d", "2) e", "Para", "# Head", "* * *", "", "> q", "    code", "x"])
         .flatmap(lambda line: st.sampled_from([0, 4, 8]).map(lambda n: " " * n + line)),
         max_size=25,
     ).map(_lists_after_blank_lines),
