@@ -329,7 +329,9 @@ def _site_that_renders(
     errors: list[SitegenError] = []
     for round_ in range(4):
         gone = {a.id for a in (*left_out, *collided)}
-        history = history_of([a for a in articles if a.id not in gone])
+        kept = [a for a in articles if a.id not in gone]
+        # Standalone pages are not news: the ledger neither numbers nor dates them.
+        history = history_of([a for a in kept if not a.standalone])
         site = site_mod.build_site(
             history.articles,
             config,
@@ -339,6 +341,7 @@ def _site_that_renders(
             listed=history.listed,
             changed=history.changed,
             floors=history.floors,
+            pages=[a for a in kept if a.standalone],
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]

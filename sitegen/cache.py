@@ -213,6 +213,10 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """Every other file of content/ its text links to or embeds (LINKED_SUFFIXES), to copy."""
     html_hash: str = ""
     """The content hash as builds made it before ``content_hash`` hashed the text as written."""
+    standalone: bool = False
+    """A standalone page (front matter ``page: true``), not an article."""
+    order: int | None = None
+    """A page's place in the footer (front matter ``order``)."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -678,7 +678,7 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
 
 # Every key a content file may hold: what a person writes, and what the importer stamps.
 FRONT_MATTER_KEYS = (
-    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases",
+    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases", "page", "order",
     "image", "image_alt", "image_caption", "image_credit",
     "source", "related", "seed", "seed_hash", "import_hash",
 )  # fmt: skip
@@ -704,16 +704,19 @@ def parse_article(
             message += f": put the text in quotes: {key}: {_yaml_text(written)}"
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
-    draft = meta.get("draft", False)
-    if draft is None:  # "draft:" and nothing after it: YAML's null
-        raise fail("draft", "is empty: write true or false")
-    if not isinstance(draft, bool):
-        raise fail("draft", f"must be true or false, not {draft!r}")
+    draft = _flag(meta, "draft", fail)
+    standalone = _flag(meta, "page", fail)
     if draft and not config.drafts:
         return None, warnings
     if not draft and (empty := _no_text_line(document, body)) is not None:
         warnings.append(f"{path}:{empty}: {NO_TEXT}: its page and feed entries are empty (write the text, or add 'draft: true' until it is ready)")
     warnings += _unknown_keys(path, document, [key for key in meta if key not in FRONT_MATTER_KEYS])
+    # A page is not news: what files a story among others (its tags, bylines, former
+    # addresses, origin) has no place on it, and an article has no place in the footer.
+    ignored = [key for key in (_NEWS_KEYS if standalone else ("order",)) if meta.get(key) not in (None, "", [])]
+    for key in ignored:
+        what = "a page (page: true) has none" if standalone else "only a page (page: true) has a place in the footer"
+        warnings.append(f"{path}:{line_of(document, key, ':') or 2}: {key}: {what}; it is ignored")
     cuts = _cut_by_comments(document, meta)
     for key, cut in cuts.items():
         if key == "title" and not cut.kept:
@@ -732,14 +735,14 @@ def parse_article(
         raise fail("slug", problem)
     # The zone by name, not config.zone: the parse then depends on that one setting.
     zone = dates.get_zone(config.timezone)
-    if "date" not in meta:
+    if "date" not in meta and not standalone:  # a page needs none: it shows no date
         raise _missing(path, document, meta, "date", "add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
-    if meta["date"] is None:
+    if "date" in meta and meta["date"] is None:
         raise fail("date", "is empty: write the date, such as 2024-05-01T09:30:00+02:00")
-    published = _date(meta, "date", zone, fail)
+    published = _date(meta, "date", zone, fail) if "date" in meta else dates.UNDATED
     updated = _date(meta, "updated", zone, fail) if meta.get("updated") else published
     floating = ""
-    for key, value in (("date", published), ("updated", updated if meta.get("updated") else None)):
+    for key, value in (("date", published if "date" in meta else None), ("updated", updated if meta.get("updated") else None)):
         if value is not None and not dates.has_offset(meta[key]):
             written = " ".join(str(meta[key]).split())
             floating = floating or (written if key == "date" else "")
@@ -751,7 +754,7 @@ def parse_article(
                 f"{path}:{line_of(document, key, ':') or 2}: {key} {written!r} gives no UTC offset, so it was read in the site's"
                 f" timezone ({config.timezone}): write it as {dates.format_iso(value)}{rounded}"
             )
-    if updated < published:
+    if updated < published and "date" in meta:
         # An update cannot come before the article: most likely a slip of the date.
         warnings.append(
             f"{path}:{line_of(document, 'updated', ':') or 2}: updated {dates.format_iso(updated)} is before date"
@@ -790,7 +793,7 @@ def parse_article(
         raise fail("related", "must be a list of headlines")
 
     article_id = _article_id(meta, path, fail)
-    path_in_site = urls.article_path(config.permalink, slug, published)
+    path_in_site = urls.page_path(slug) if standalone else urls.article_path(config.permalink, slug, published)
     try:
         conversion = convert(body)
         body_sha, body_html = conversion.sha, conversion.html
@@ -901,23 +904,52 @@ def parse_article(
         updated_in_front_matter=bool(meta.get("updated")),
         content_hash=TEXT_HASH + hashlib.sha256("\0".join(as_written).encode("utf-8")).hexdigest(),
         html_hash="sha256:" + hashlib.sha256(visible.encode("utf-8")).hexdigest(),
-        authors=_at_most(_authors(meta, config, fail, lambda m: warnings.append(f"{at('author')}: {m}")), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings),
-        canonical=_canonical(meta, fail),
-        aliases=_at_most(
+        authors=() if standalone else _at_most(
+            _authors(meta, config, fail, lambda m: warnings.append(f"{at('author')}: {m}")), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings
+        ),
+        canonical="" if standalone else _canonical(meta, fail),
+        aliases=() if standalone else _at_most(
             _aliases(meta, config, fail, lambda m: warnings.append(f"{at('aliases')}: aliases: {m}")), MAX_ALIASES, "aliases", "each is a page", lambda: at("aliases"), warnings
         ),
         image=image,
         media=tuple(images_mod.unique(media)),
         attachments=tuple(images_mod.unique_linked(attachments)),
-        tags=kept_tags,  # as written: the first is the section the theme labels it with
-        origin=_string(meta, "source", fail),
-        related=tuple(_label(str(r), "related", fail) for r in related),
+        tags=() if standalone else kept_tags,  # as written: the first is the section the theme labels it with
+        origin="" if standalone else _string(meta, "source", fail),
+        related=() if standalone else tuple(_label(str(r), "related", fail) for r in related),
         floating_date=floating,
         summary_is_opening=opening,
         imported=bool(meta.get("seed")),
         draft=draft,
+        standalone=standalone,
+        order=_order(meta, fail) if standalone else None,
     )
     return record, warnings
+
+
+_NEWS_KEYS = ("tags", "author", "aliases", "canonical", "related", "source")
+"""Front-matter keys of a story among others, which a standalone page has no use for."""
+
+
+def _flag(meta: dict[str, Any], key: str, fail: Any) -> bool:
+    """A true-or-false key (``draft``, ``page``): a YAML boolean, never text that reads as one."""
+    value = meta.get(key, False)
+    if value is None:  # "draft:" and nothing after it: YAML's null
+        raise fail(key, "is empty: write true or false")
+    if not isinstance(value, bool):
+        raise fail(key, f"must be true or false, not {value!r}")
+    return value
+
+
+def _order(meta: dict[str, Any], fail: Any) -> int | None:
+    """A page's place in the footer (``order``), a whole number; None when not given."""
+    written = _string(meta, "order", fail)
+    if not written:
+        return None
+    try:
+        return int(written)
+    except ValueError:
+        raise fail("order", f"must be a whole number, such as 1 or 10, not {written!r}") from None
 
 
 def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warnings: list[str]) -> ArticleImage | None:

@@ -35,6 +35,11 @@ LATEST_EPOCH = 253402300799
 """9999-12-31T23:59:59Z: the last second a datetime (and a four-digit year) can hold."""
 
 
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The date of a standalone page that gives none: no page shows it, and the sitemap gives
+such a page no last change (site._lastmod)."""
+
+
 def now(zone: dt.tzinfo = dt.UTC) -> dt.datetime:
     """The time of this run, to the second, honouring SOURCE_DATE_EPOCH for reproducible runs.
 

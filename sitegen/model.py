@@ -143,6 +143,13 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     engines still get it."""
     imported: bool = False
     """Made by the importer from a seed: its date is its publisher's."""
+    standalone: bool = False
+    """A standalone page (front matter ``page: true``: About, Contact, Privacy): at its own
+    address (urls.page_path), linked from every page's footer, and in no feed, listing,
+    archive, search index or ledger: it is not news. ``Site.pages`` holds them."""
+    order: int | None = None
+    """A page's place in the footer (front matter ``order``): those with one first, by it,
+    then by title."""
 
     @property
     def author(self) -> str:
@@ -178,6 +185,15 @@ class Article(msgspec.Struct, frozen=True, dict=True):
             key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}\0{names}"
             found = self.__dict__["digest"] = hashlib.sha256(key.encode()).hexdigest()
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A page as another page links to it, by title and site path ("" when the site has
+    none): no more, so that an edit to its text re-renders none of the pages linking to it."""
+
+    title: str
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +274,12 @@ class Site:
     """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the publication number below
     which no article enters its feeds again, for those whose byte budget has left entries
     out (ledger.py): an entry readers let go never comes back."""
+    pages: tuple[Article, ...] = ()
+    """The standalone pages (front matter ``page: true``), in the footer's order."""
+    page_links: tuple[Link, ...] = ()
+    """What every page's footer shows of them (base.html): apart from ``pages``, so that an
+    edit to a page's text re-renders that page alone, and a page added, renamed or removed
+    every page."""
 
 
 @dataclass(frozen=True, slots=True)

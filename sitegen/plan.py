@@ -303,10 +303,11 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
         if path in fingerprints:
             outputs.append(FileOutput(fingerprints[path], data))
     outputs += _host_files(site, fingerprints)
-    for image in images.unique(record for article in site.articles for record in article.media):
+    shown = (*site.articles, *site.pages)  # the pictures and files of standalone pages too
+    for image in images.unique(record for article in shown for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
-    linked = images.unique_linked(record for article in site.articles for record in article.attachments)
+    linked = images.unique_linked(record for article in shown for record in article.attachments)
     outputs += [LinkedOutput(images.linked_path(record), record) for record in linked]
     # The redirect lists come after the redirects they list, but their places are taken now;
     # the site's own root files, last, yield to every file the site makes, its manifest and

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from . import search, urls
+from . import dates, search, urls
 from .config import Config
 from .errors import ContentError, SitegenError
-from .model import ArchiveMonth, Article, Author, Front, MonthLink, Page, Pagination, Site, Tag
+from .model import ArchiveMonth, Article, Author, Front, Link, MonthLink, Page, Pagination, Site, Tag
 from .text import without_markup
 
 
@@ -76,9 +76,10 @@ def build_site(
     listed: Mapping[str, tuple[int, ...]] | None = None,
     changed: Mapping[str, dt.datetime] | None = None,
     floors: Mapping[str, int] | None = None,
+    pages: Sequence[Article] = (),
 ) -> Site:
-    """Gather articles (``unique`` ones) into a Site. ``feed_id``, ``last_seq``,
-    ``latest_first``, ``listed``, ``changed`` and ``floors`` come from the ledger."""
+    """Gather articles (``unique`` ones) and standalone ``pages`` into a Site. ``feed_id``,
+    ``last_seq``, ``latest_first``, ``listed``, ``changed`` and ``floors`` come from the ledger."""
     ordered = newest_first(articles)
     # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
     # every article then shows it, and the search index files it under it, so that the
@@ -114,11 +115,18 @@ def build_site(
     for article in ordered:
         months.setdefault((article.published.year, article.published.month), []).append(article)
     archive = tuple(ArchiveMonth(year=y, month=m, articles=tuple(months[y, m])) for y, m in sorted(months, reverse=True))
+    footer = tuple(footer_order(pages))
     return Site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, sections=sections,
         feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}), changed=dict(changed or {}),
-        floors=dict(floors or {}),
+        floors=dict(floors or {}), pages=footer, page_links=tuple(Link(page.title, page.path) for page in footer),
     )
+
+
+def footer_order(pages: Iterable[Article]) -> list[Article]:
+    """Standalone pages in the order the footer lists them: those with an ``order`` first,
+    by it, then by title (as readers see it, case aside), then by slug."""
+    return sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.title.casefold(), p.slug))
 
 
 def tag_clashes(articles: Sequence[Article], site_dir: Path) -> list[str]:
@@ -205,6 +213,10 @@ def plan_pages(site: Site) -> list[Page]:
         context = {"month": month, "year_path": months[i].year_path, "newer": newer, "older": older}
         pages.append(Page("archive-month.html", months[i].path, f"Archive: {month.name}", context))
     pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
+    # Handed as ``article``, as an article's page is: a page whose path another file takes
+    # is then left out as such an article is (plan._drop_collisions), and its pictures and
+    # sitemap entry found the same way.
+    pages += [Page("page.html", page.path, page.title, {"article": page}) for page in site.pages]
     # A syndicated article's canonical URL is the original's: search engines are pointed
     # there, not at this copy.
     entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page)]
@@ -285,15 +297,6 @@ def news_language(language: str) -> str:
 def _syndicated(page: Page) -> bool:
     article = page.context.get("article")
     return isinstance(article, Article) and bool(article.canonical)
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A headline an article page shows, and the site path of the article of that title
-    ("" when the site has none)."""
-
-    title: str
-    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +382,8 @@ def _lastmod(page: Page) -> dt.datetime | None:
     """When a page last changed: its article's update, or the newest among those it lists."""
     article = page.context.get("article")
     if isinstance(article, Article):
-        return article.updated
+        # A standalone page that gives no date has no last change to give.
+        return None if article.standalone and article.updated == dates.UNDATED else article.updated
     pagination = page.context.get("pagination")
     if isinstance(pagination, Pagination) and pagination.articles:
         return max(a.updated for a in pagination.articles)

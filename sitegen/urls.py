@@ -124,6 +124,12 @@ def article_path(permalink: str, slug: str, date: dt.datetime) -> str:
     return permalink.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug)
 
 
+def page_path(slug: str) -> str:
+    """A standalone page's address (front matter ``page: true``): its slug alone, whatever
+    the permalink, as an About or Privacy page has no date to file it under."""
+    return f"{slug}/"
+
+
 STYLESHEET = "static/feed.xsl"
 """The stylesheet every Atom and RSS feed names, which makes a feed opened in a browser a
 readable page (rendered from the template ``feed.xsl``). One address for good: archive

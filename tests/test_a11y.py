@@ -63,6 +63,8 @@ class Local:
     views: tuple[tuple[int, int, bool], ...]
     """Width, height and dark: the views axe checks every page type in (English at each;
     another language at the widths its faults would show at, to keep the run short)."""
+    pages: tuple[str, str] = ("About the Harbour Times", "Corrections policy")
+    """The titles of two standalone pages (front matter page: true), linked from every footer."""
 
 
 SITES = {
@@ -83,6 +85,7 @@ SITES = {
         f"'Die Kaimauer ist fertig; die {COMPOUND} kommt nächsten Monat.'",
         (f"[Welt, {COMPOUND}]", "[Wissenschaft]"), "tags/welt/", "authors/nachrichtenredaktionsleitungsstellvertretung/", "Hafenbauarbeiten",
         ((390, 844, False),),
+        pages=(f"Über die {COMPOUND}zeitung", "Korrekturrichtlinien"),
     ),
     # Right to left: the layout turns, and left-to-right text inside (WORD, HTMLISH) keeps its own direction.
     "he": Local(
@@ -92,6 +95,7 @@ SITES = {
         "'הצוותים סיימו את קיר הרציף ביום שלישי; העגורנים יגיעו בחודש הבא.'",
         ("[עולם, Business]", "[מדע]"), "tags/vlm/", "authors/newsdesk/", "הנמל",
         ((1280, 900, False), (390, 844, True)),
+        pages=("אודות עיתון הנמל", "מדיניות תיקונים"),
     ),
 }
 
@@ -110,6 +114,9 @@ def hostile_site(site: Path, language: str = "en") -> Path:
         )
         for i in range(12)
     }
+    about, corrections = local.pages
+    content["about.md"] = f"---\ntitle: {about!r}\npage: true\n---\n\n{local.body}\n\n# {corrections}\n\n{local.body}\n"
+    content["corrections.md"] = f"---\ntitle: {corrections!r}\npage: true\nsummary: {local.summary}\n---\n\n{local.body}\n"
     # Untrusted text arrives through seeds: the importer escapes it (hand-written Markdown may
     # hold HTML on purpose).
     seeds = {
@@ -206,6 +213,8 @@ def page_types(out: Path, language: str = "en") -> dict[str, str]:
         "archive year": "archive/2024/",
         "archive month": "archive/2024/05/",
         "subscribe": "subscribe/",
+        "page": "about/",
+        "page, standfirst": "corrections/",
         "search": "search/",
         "search, results": f"search/?q={SITES[language].query}",
         "404": "404.html",
