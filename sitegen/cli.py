@@ -340,15 +340,16 @@ def init(folder: Path) -> None:
 @SITE_OPTION
 @click.argument("title")
 @click.option("--tags", default="", metavar="A,B", help="Comma-separated tags.")
+@click.option("--page", is_flag=True, help="A standalone page (About, Contact, Privacy): at /<slug>/, in every page's footer, in no feed or listing.")
 @click.option(
     "--draft/--publish",
     default=True,
     help="--draft (the default): write `draft: true`, so that builds leave it out until you remove that line. "
     "--publish: out with the next build.",
 )
-def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
+def new(site_dir: Path, title: str, tags: str, page: bool, draft: bool) -> None:
     """Write a new article, content/<slug>.md, dated now with a permanent id, as a draft
-    (unless --publish); print its path.
+    (unless --publish); print its path. With --page, a standalone page (page: true), undated.
 
     Never overwrites a file, nor takes another article's slug or an address the site has
     for itself (tags/ under permalink = "{slug}/"): a taken name gets -2, -3...
@@ -363,14 +364,22 @@ def new(site_dir: Path, title: str, tags: str, draft: bool) -> None:
     for given, hint in ((title, "TITLE"), (tags, "--tags")):
         if (bad := find_xml_illegal(given)) is not None:
             raise click.BadParameter(f"contains control character U+{ord(bad[1]):04X}, which XML forbids", param_hint=hint)
-    made = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft)
+    if page and tags.strip():
+        raise click.BadParameter("a page has no tags: it is in no listing or feed", param_hint="--tags")
+    made = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft, page)
     path = made.path
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     click.echo(shown_path(path))
     if made.why:
         click.echo(f"Its slug is {made.slug}: {made.why}.", err=True)
     here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
-    if draft:
+    if page:
+        # Not `sitegen publish`, which dates what it publishes: a page shows no date.
+        if draft:
+            click.echo(f"A draft: builds leave it out until you delete its `draft: true` line. Preview it with `sitegen serve{here} --drafts`.", err=True)
+        else:
+            click.echo(f"Not a draft: the next `sitegen build{here}` links it from every page's footer. Write its text first.", err=True)
+    elif draft:
         click.echo(
             f"A draft: builds leave it out. Preview it with `sitegen serve{here} --drafts`; "
             f"to publish it, `sitegen publish{here} {shown_path(path)}` (which dates it then, not now).",

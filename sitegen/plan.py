@@ -468,14 +468,15 @@ class OwnPaths:
         path = output_file(site_path)
         return _kept_folder(path, _kept_folders()) or _in_the_way(path, self.files, self.folders)
 
-    def free_slug(self, slug: str, taken: set[str], permalink: str, date: dt.datetime) -> FreeSlug:
+    def free_slug(self, slug: str, taken: set[str], permalink: str, date: dt.datetime, page: bool = False) -> FreeSlug:
         """The slug of a new article (``sitegen new``, an imported seed) whose title makes
         ``slug``: that, or ``slug-2``, ``slug-3``… the first that no other article has
         (``taken``) and that does not put its page, dated ``date``, where the site has one of
-        its own: the build would leave the article out (``_drop_collisions``)."""
+        its own: the build would leave the article out (``_drop_collisions``). With ``page``,
+        of a standalone page, at ``/<slug>/`` whatever the permalink and date."""
 
         def page_of(candidate: str) -> str | None:
-            return self.taken(urls.article_path(permalink, candidate, date))
+            return self.taken(urls.page_path(candidate) if page else urls.article_path(permalink, candidate, date))
 
         found = urls.unique_slug(slug, taken, lambda candidate: page_of(candidate) is None)
         return FreeSlug(found, (page_of(slug) or "") if found != slug else "")

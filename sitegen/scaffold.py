@@ -253,12 +253,13 @@ class NewArticle:
     under ``permalink = "{slug}/"`` the title "Tags" would put its page on the list of tags."""
 
 
-def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True) -> NewArticle:
+def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] = (), draft: bool = True, page: bool = False) -> NewArticle:
     """A new content file for ``title``: its slug, its date now (in the site's timezone,
     offset written), a permanent id, ``tags``, an empty body, and ``draft: true`` unless
     ``draft`` is False. Named after the title's slug, with -2, -3... when another content
     file has that slug or that name, or its page would be where the site has one of its
-    own (the build would leave it out).
+    own (the build would leave it out). With ``page``, a standalone page (``page: true``,
+    at urls.page_path): no date, id or tags, as it is not news.
 
     A draft by default, as Hugo's archetypes make one: the file has no text yet, and an
     entry a build puts in the feeds stays in every reader that saw it, empty or not."""
@@ -273,11 +274,11 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     taken |= {Path(name).stem for name in find_content(content_dir)}
     slug = urls.headline_slug(title)
     now = dates.now(config.zone)
-    fields: dict[str, object] = {
-        "date": dates.format_iso(now),
-        "id": f"urn:uuid:{uuid.uuid4()}",
-        "tags": [t.strip() for t in tags if t.strip()],
-    }
+    fields: dict[str, object] = (
+        {"page": True}
+        if page
+        else {"date": dates.format_iso(now), "id": f"urn:uuid:{uuid.uuid4()}", "tags": [t.strip() for t in tags if t.strip()]}
+    )
     if draft:
         fields["draft"] = True
     site_paths = own_paths(config, Theme(site_dir, Inputs()))
@@ -285,7 +286,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     while True:
         # Dated now, as the file is: publishing it later moves it only within its year and
         # month folders, where the site has no page of its own.
-        chosen = site_paths.free_slug(slug, taken, config.permalink, now)
+        chosen = site_paths.free_slug(slug, taken, config.permalink, now, page=page)
         name = chosen.slug
         # The slug written, not left to the file's name: the URL stays what it is if the
         # file is renamed, as an imported article's does.

@@ -569,3 +569,27 @@ def test_new_keeps_clear_of_the_sites_own_pages(runner: CliRunner, make_site: Ma
     for other in ("Static", "Feeds", "Page"):
         result = runner.invoke(main, ["new", "--site", str(site), other])
         assert Path(result.stdout.strip()).name == f"{other.lower()}.md" and "Its slug" not in result.stderr
+
+
+def test_new_page_writes_an_undated_standalone_page_clear_of_the_sites_own_addresses(runner: CliRunner, make_site: MakeSite) -> None:
+    """`sitegen new --page "About us"` makes content/about-us.md with page: true: a draft,
+    built as a page at /about-us/ once its draft line goes, with no date, id or tags."""
+    site = make_site(content={"story.md": article_md("A story")})
+    result = runner.invoke(main, ["new", "--site", str(site), "--page", "About us"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == site / "content" / "about-us.md"
+    assert yaml.safe_load(path.read_text().split("---")[1]) == {"title": "About us", "slug": "about-us", "page": True, "draft": True}
+    assert "delete its `draft: true` line" in result.stderr and "sitegen publish" not in result.stderr
+    report = build(site)
+    assert report.ok and report.drafts == 1 and not (site / "output" / "about-us").exists()
+    path.write_text(path.read_text().replace("draft: true\n", "") + "Who we are.\n")
+    report = build(site)
+    assert report.ok and report.articles == 1 and report.warnings == [], report.warnings
+    assert "Who we are." in (site / "output" / "about-us" / "index.html").read_text()
+    # The site's own addresses are kept clear of, whatever the permalink: a page is at /<slug>/.
+    tags = runner.invoke(main, ["new", "--site", str(site), "--page", "Tags", "--publish"])
+    assert Path(tags.stdout.strip()).name == "tags-2.md"
+    assert "the title's would put its page at /tags/index.html" in tags.stderr and "links it from every page's footer" in tags.stderr
+    refused = runner.invoke(main, ["new", "--site", str(site), "--page", "Privacy", "--tags", "legal"])
+    assert refused.exit_code == 2 and "a page has no tags" in refused.output
