@@ -439,7 +439,7 @@ class Renderer:
             used |= self._closure(name)
         return [
             f"{folder / name}: not used: no page is made from it, and no template in use extends, includes or imports it"
-            " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"
+            " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture; an About or Contact page is a content file with page: true: README, Pages)"
             for name in sorted(self.theme.additions - used)
             if not name.startswith(NOT_TEMPLATES) and name in self.theme.files
         ]

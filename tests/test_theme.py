@@ -105,7 +105,7 @@ def test_a_template_of_the_sites_that_nothing_uses_is_named(make_site: MakeSite)
     assert report.ok
     unused = [w for w in report.warnings if ": not used:" in w]
     assert unused == [f"{templates / 'artcle.html'}: not used: no page is made from it, and no template in use extends, includes or imports it"
-                      " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture)"]
+                      " (a misspelt name? `sitegen theme list` names the theme's; a new kind of page is more than a template: README, Architecture; an About or Contact page is a content file with page: true: README, Pages)"]
     assert [w for w in build(site).warnings if ": not used:" in w] == unused  # said again by a build with nothing to do
 
 
