@@ -65,6 +65,12 @@ def article_md(title: str, date: str = "2024-05-01T09:00:00+00:00", body: str = 
     return "\n".join(lines) + "\n---\n\n" + body + "\n"
 
 
+def page_md(title: str, body: str = "Some **words**.", **meta: object) -> str:
+    """A standalone page's content file (``page: true``): no date."""
+    lines = ["---", f"title: {title!r}", "page: true", *(f"{key}: {value}" for key, value in meta.items())]
+    return "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
 MakeSite = Callable[..., Path]
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXED_EPOCH, SAMPLE_SEED, article_md, seed_text
+from conftest import FIXED_EPOCH, SAMPLE_SEED, article_md, page_md, seed_text
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -44,6 +44,8 @@ SOURCES = (CONFIG_NAME, "seeds", "content", "templates")
 # Hand-written articles. "archive" is a slug the site needs for itself (with permalink
 # "{slug}/"), and notes/ is a subfolder of content/.
 ARTICLE_NAMES = ("alpha.md", "beta.md", "gamma.md", "archive.md", "notes/delta.md")
+# Standalone pages (page: true), in the footer of every page; "tags" is an address the site has.
+PAGE_NAMES = ("about.md", "contact.md", "tags.md")
 TITLES = ("Budget talks resume", "Crème brûlée in Москва", "Storm <warning> & more", "Budget talks resume: day two")
 DATES = (
     "2024-05-01T09:00:00+00:00",
@@ -100,6 +102,11 @@ FIELDS = (
     ("image_caption", "Caption <b>"),
     ("aliases", "[old/story/, archive/]"),
     ("author", "[Jane!, jane]"),
+    # An article made a standalone page and back, and a page's place in the footer.
+    ("page", "true"),
+    ("page", "false"),
+    ("order", "1"),
+    ("order", "'first'"),
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 
@@ -477,6 +484,16 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def write_article(self, name: str, title: str, date: str, body: str, tags: list[str]) -> None:
         """Add a hand-written article, or write an existing one anew."""
         self.write_content(name, article_md(title, date=date, body=BODIES[body], tags=tags_yaml(tags)))
+
+    @rule(
+        name=st.sampled_from(PAGE_NAMES),
+        title=st.sampled_from(TITLES),
+        body=st.sampled_from(list(BODIES)),
+        order=st.sampled_from(["", "1", "2"]),
+    )
+    def write_page(self, name: str, title: str, body: str, order: str) -> None:
+        """Add a standalone page, or write an existing one anew (its text, title or place)."""
+        self.write_content(name, page_md(title, body=BODIES[body], **({"order": order} if order else {})))
 
     @precondition(lambda self: self.content_files())
     @rule(data=st.data(), field=st.sampled_from(FIELDS))

@@ -12,7 +12,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, page_md
 from lxml import html as lxml_html
 from PIL import Image
 
@@ -21,12 +21,6 @@ from sitegen.ledger import LEDGER_NAME
 
 BASE = "https://news.example.org/"
 CONFIG = f'title = "Daily Test"\nbase_url = "{BASE}"\n'
-
-
-def page_md(title: str, body: str = "Some **words**.", **meta: object) -> str:
-    """A standalone page's content file: no date, ``page: true``."""
-    lines = ["---", f"title: {title!r}", "page: true", *(f"{key}: {value}" for key, value in meta.items())]
-    return "\n".join(lines) + "\n---\n\n" + body + "\n"
 
 
 def parse(path: Path) -> Any:
