@@ -217,6 +217,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """A standalone page (front matter ``page: true``), not an article."""
     order: int | None = None
     """A page's place in the footer (front matter ``order``)."""
+    language: str = ""
+    """Front matter ``language``: the BCP 47 tag of an article in another language than the site's, or ""."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

@@ -23,7 +23,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import quote, urlsplit
 
 from . import dates, urls
-from .errors import IS_UTF16, ConfigError, is_utf16, line_of, not_utf8
+from .errors import IS_UTF16, ConfigError, SitegenError, is_utf16, line_of, not_utf8
 from .text import decode_utf8
 
 CONFIG_NAME = "sitegen.toml"
@@ -302,7 +302,7 @@ def parse_config(text: str, path: Path) -> Config:
     elif values.get("logo"):
         values["logo"] = _check_site_path(values["logo"], lambda m: fail("logo", m))
     if "language" in values:
-        _check_language(values["language"], lambda m: fail("language", m))
+        check_language(values["language"], lambda m: fail("language", m))
     if "timezone" in values:
         try:
             dates.get_zone(values["timezone"])
@@ -614,8 +614,9 @@ _LANGUAGE_TAG_RE = re.compile(
 )
 
 
-def _check_language(value: str, fail: Callable[[str], ConfigError]) -> None:
-    """``value`` as a well-formed BCP 47 tag, or an error with the tag it may have meant."""
+def check_language(value: str, fail: Callable[[str], SitegenError]) -> None:
+    """``value`` as a well-formed BCP 47 tag, or an error with the tag it may have meant:
+    the setting ``language``, and an article's own (front matter ``language``)."""
     if _LANGUAGE_TAG_RE.fullmatch(value):
         return
     # A POSIX locale (en_GB, en_GB.UTF-8, as $LANG has it) and "en GB" are the usual slips.

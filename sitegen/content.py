@@ -34,7 +34,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
-from .config import Config, find_author, meant_author
+from .config import Config, check_language, find_author, meant_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
@@ -678,7 +678,7 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
 
 # Every key a content file may hold: what a person writes, and what the importer stamps.
 FRONT_MATTER_KEYS = (
-    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases", "page", "order",
+    "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases", "page", "order", "language",
     "image", "image_alt", "image_caption", "image_credit",
     "source", "related", "seed", "seed_hash", "import_hash",
 )  # fmt: skip
@@ -883,6 +883,9 @@ def parse_article(
     as_written = [title, written_summary, " ".join(body.split()), *(r.sha for r in media), *(f.sha for f in attachments)]
     if image is not None:
         as_written += [str(meta.get("image")), image.alt, image.caption, image.credit]
+    language = _language(meta, fail)
+    if language:  # only when set: an article without one keeps its hash, and shows as no update
+        as_written.append(f"language: {language}")
     opening = _opens_with(body_html, summary, plain)
     if not opening and meta.get("import_hash") and summary.endswith("…") and meta.get("summary"):
         # Imports before this one copied the start of the text into ``summary``: once an
@@ -908,6 +911,7 @@ def parse_article(
             _authors(meta, config, fail, lambda m: warnings.append(f"{at('author')}: {m}")), MAX_AUTHORS, "bylines", "each is a page and feeds, and every page of the article names them all", lambda: at("author"), warnings
         ),
         canonical="" if standalone else _canonical(meta, fail),
+        language=language,
         aliases=() if standalone else _at_most(
             _aliases(meta, config, fail, lambda m: warnings.append(f"{at('aliases')}: aliases: {m}")), MAX_ALIASES, "aliases", "each is a page", lambda: at("aliases"), warnings
         ),
@@ -1228,6 +1232,15 @@ def _canonical(meta: dict[str, Any], fail: Any) -> str:
     if url and not urls.is_absolute_http(url):
         raise fail("canonical", f"must be the original's absolute http(s) URL, such as https://example.com/story, not {url!r}")
     return url
+
+
+def _language(meta: dict[str, Any], fail: Any) -> str:
+    """Front matter ``language``: the BCP 47 tag of a story in another language than the
+    site's (``de`` on an English site), checked as the setting is; "" when not given."""
+    tag = _string(meta, "language", fail)
+    if tag:
+        check_language(tag, lambda message: fail("language", message))
+    return tag
 
 
 def _authors(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[str], None]) -> tuple[AuthorRecord, ...]:

@@ -150,6 +150,10 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     order: int | None = None
     """A page's place in the footer (front matter ``order``): those with one first, by it,
     then by title."""
+    language: str = ""
+    """Front matter ``language``: the BCP 47 tag of an article written in another language
+    than the site's (``de``), or "". Only its own words are marked as in it: the theme's
+    around them stay in the site's."""
 
     @property
     def author(self) -> str:

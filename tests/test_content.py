@@ -27,7 +27,7 @@ from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import Config, ImportRules, load_config, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
-from sitegen.errors import ContentError
+from sitegen.errors import ConfigError, ContentError
 from sitegen.seeds import parse_seed, render_markdown
 from sitegen.text import escape_markdown, find_xml_illegal
 
@@ -1292,3 +1292,45 @@ def test_a_list_numbered_with_parentheses_is_a_list(make_site: MakeSite) -> None
             ("ol", [("Third", []), ("Fourth", [])]),
         ], where
         assert body_html.xpath("./ol/@start") == ["3"] and [_shown(p) for p in body_html.xpath("./p")] == ["Demands:", "Later:"], where
+
+
+def test_an_article_in_another_language_than_the_sites_says_so(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("Hafen wächst", language="de"), "b.md": article_md("B", language="'zh-Hant-TW'")})
+    report = build(site)
+    assert report.ok and report.warnings == []  # a key sitegen knows
+    records = {name: parse_file(str(site / "content" / name), Config(), Converter())[1].article for name in ("a.md", "b.md")}
+    assert {name: record.language for name, record in records.items() if record is not None} == {"a.md": "de", "b.md": "zh-Hant-TW"}
+
+
+@pytest.mark.parametrize("tag", ["en_GB", "en GB", "english", "en--GB"])
+def test_an_articles_language_that_is_no_bcp47_tag_is_an_error_as_the_settings_is(make_site: MakeSite, tag: str) -> None:
+    """Checked as the setting ``language`` is, with the same words, naming the file and line."""
+    site = make_site(content={"a.md": article_md("A", language=tag), "b.md": article_md("B")})
+    report = build(site)
+    with pytest.raises(ConfigError) as setting:
+        parse_config(f'language = "{tag}"\n', Path("sitegen.toml"))
+    (error,) = report.errors
+    assert (error.path, error.line, error.reason) == (site / "content" / "a.md", 4, setting.value.reason)
+    assert report.articles == 1
+
+
+def test_lang_is_taken_for_language(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", lang="de")})
+    assert build(site).warnings == [f"{site / 'content' / 'a.md'}:4: unknown front-matter key 'lang', ignored (did you mean 'language'?)"]
+
+
+HARBOUR = "---\ntitle: 'Harbour reopens'\ndate: '2024-05-01T09:00:00+00:00'\nsummary: 'The quay is open again.'\n{}---\n\nThe harbour *reopened* on Monday.\n"
+
+
+def test_an_articles_language_is_part_of_what_it_reads_as_only_when_given(tmp_path: Path) -> None:
+    """An article without one keeps the hash it had, and no reader is shown it as updated;
+    one given a language, or another, reads otherwise: its page and feed entries say so."""
+
+    def content_hash(front: str) -> str:
+        (tmp_path / "a.md").write_text(HARBOUR.format(front), encoding="utf-8")
+        article = parse_file(str(tmp_path / "a.md"), Config(), Converter())[1].article
+        assert article is not None
+        return article.content_hash
+
+    assert content_hash("") == "text:5242d1f2bd229bc319b2fbb131e6bd58bf197140ccee2f57b8ffa4f6d1ca6e87"  # as builds before made it
+    assert len({content_hash(""), content_hash("language: de\n"), content_hash("language: fr\n")}) == 3
