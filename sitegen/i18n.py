@@ -194,6 +194,22 @@ def language_of(theme: Theme, tag: str) -> Found:
     return Found(Language(tag, translations, name, cache.digest(data), locale), tuple(problems), warnings)
 
 
+def other_language(tag: str, site: str) -> str:
+    """``tag``, an article's own language (front matter ``language``), when it is not the
+    site's (``site``, the setting), else "": only then are its words marked as in it. BCP 47
+    tags are equal whatever their case (``en-gb``, ``en-GB``)."""
+    return tag if tag and tag.lower() != site.lower() else ""
+
+
+def direction_of(tag: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew, Persian...), else
+    ``ltr``: the CLDR's word, as for the site's own language (English loads none)."""
+    if tag.split("-", maxsplit=1)[0].lower() in _ENGLISH:
+        return "ltr"
+    locale = _babel_locale(tag)
+    return str(locale.text_direction) if locale is not None else "ltr"
+
+
 def _normal(tag: str) -> str:
     return tag.replace("_", "-").lower()
 

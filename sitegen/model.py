@@ -198,6 +198,8 @@ class Link:
 
     title: str
     path: str = ""
+    language: str = ""
+    """Its article's own language (``Article.language``), its title marked as in it."""
 
 
 @dataclass(frozen=True, slots=True)

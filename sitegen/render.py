@@ -27,7 +27,7 @@ from . import __version__, cache, dates, text, urls
 from .config import logo_file
 from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
-from .i18n import TRANSLATED, Language
+from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Page, Site
 from .theme import NOT_TEMPLATES, Theme
 
@@ -279,6 +279,8 @@ class Renderer:
         self.env.filters["clock"] = dates.format_clock
         self.env.filters["brief"] = _brief
         self.env.filters["bdi"] = _bdi
+        self.env.filters["lang"] = self._lang
+        self.env.filters["language"] = self._language_of
         self.env.globals.update(
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),
@@ -309,6 +311,34 @@ class Renderer:
         as a sentence has it: ``les articles de mai 2024``."""
         name = self._language.month(month.year, month.month)
         return name if inline else name[:1].upper() + name[1:]
+
+    def _lang(self, item: _Written, direction: str = "") -> markupsafe.Markup:
+        """The ``lang`` filter: the attributes of the element holding an article's own words
+        (its title, summary, text, captions), ``item`` the article or a link to it. For an
+        article in another language than the site's (front matter ``language``), its
+        ``lang``, and ``dir`` when that language is written the other way from the site's:
+        `` lang="de"``, `` lang="ar" dir="rtl"``. ``direction``: the element's ``dir``
+        otherwise (``"auto"``: text of either direction). An article in the site's language
+        gets ``direction`` alone: its page is as it always was. The theme's words around it
+        stay unmarked, in the site's language, which ``<html lang>`` gives; as the W3C has
+        it, ``lang`` goes where the language changes, and a known direction is given as
+        itself, not left to ``auto``, which a title that opens with a Latin name would turn."""
+        own = item.language
+        if own:  # the answer depends on the site's language then, and only then
+            self._log.add("config.language")
+        other = other_language(own, self._language.tag)
+        written = direction_of(other) if other else ""
+        if written and written != self._language.direction:
+            direction = written
+        marks = markupsafe.Markup(' lang="%s"') % other if other else markupsafe.Markup()
+        return marks + markupsafe.Markup(' dir="%s"') % direction if direction else marks
+
+    def _language_of(self, item: _Written) -> str:
+        """The ``language`` filter: the BCP 47 tag of the language ``item`` (an article) is
+        written in, for data (``inLanguage``): its own when it is not the site's, else the
+        site's, as the setting writes it."""
+        self._log.add("config.language")
+        return other_language(item.language, self._language.tag) or self._language.tag
 
     @jinja2.pass_context  # called for every page, so that every page notes the read
     def _asset(self, context: jinja2.runtime.Context, site_path: str, absolute: bool = False) -> str:
@@ -478,6 +508,11 @@ def _bdi(value: object) -> markupsafe.Markup:
     sentence keeps its own direction, and its punctuation, apart from the words around it
     ("Tag: C++" in a right-to-left page is read "++Tag: C" otherwise)."""
     return markupsafe.Markup("<bdi>%s</bdi>") % value
+
+
+class _Written(Protocol):
+    @property
+    def language(self) -> str: ...
 
 
 class _Month(Protocol):

@@ -338,14 +338,14 @@ class _Neighbours:
     """What an article page shows of other articles, handed to it as page context (never
     looked up through ``site`` by the template, which would make every article page depend
     on every article): the next and previous articles, its related headlines linked to the
-    articles of those titles, and a few articles of its first tag. Only titles and paths are
-    passed, so an edit to another article's text re-renders nothing here."""
+    articles of those titles, and a few articles of its first tag. Only titles, paths and
+    languages are passed, so an edit to another article's text re-renders nothing here."""
 
     def __init__(self, site: Site) -> None:
         self.articles = site.articles
-        self.by_title: dict[str, str] = {}
+        self.by_title: dict[str, Link] = {}
         for article in reversed(site.articles):  # the newest article of a title wins
-            self.by_title[article.title] = article.path
+            self.by_title[article.title] = _link(article)
         self.tags = {tag.slug: articles for tag, articles in site.tags}
         self._positions: dict[str, dict[str, int]] = {}
 
@@ -356,9 +356,11 @@ class _Neighbours:
         more_tag = article.tags[0] if article.tags else None
         return {
             "article": article,
-            "newer": Link(newer.title, newer.path) if newer else None,
-            "older": Link(older.title, older.path) if older else None,
-            "related": tuple(Link(h, self.by_title.get(h, "")) for h in article.related),
+            "newer": _link(newer) if newer else None,
+            "older": _link(older) if older else None,
+            # A headline the site has no article of is one the article's front matter gives,
+            # in its language.
+            "related": tuple(self.by_title.get(h) or Link(h, "", article.language) for h in article.related),
             "more_tag": more_tag,
             "more": self._more(more_tag.slug, article) if more_tag else (),
             "source": attribution(article.origin) if article.origin else None,
@@ -375,7 +377,12 @@ class _Neighbours:
         i = positions[article.path]
         older = articles[i + 1 : i + 1 + MORE_IN_TAG]
         newer = articles[max(0, i - (MORE_IN_TAG - len(older))) : i]
-        return tuple(Link(a.title, a.path) for a in (*newer, *older))
+        return tuple(_link(a) for a in (*newer, *older))
+
+
+def _link(article: Article) -> Link:
+    """A link to ``article``, as an article page shows one."""
+    return Link(article.title, article.path, article.language)
 
 
 def _lastmod(page: Page) -> dt.datetime | None:

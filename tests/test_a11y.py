@@ -100,6 +100,16 @@ SITES = {
 }
 
 
+# A story in another language than the site's, of the other direction where the site has one:
+# its title, summary, text and picture marked as in it (lang, and dir), the theme's words around
+# them, in the site's language, not.
+OTHER = {
+    "en": ("ar", "الميناء يفتح رصيفا جديدا", "فقرة أولى من الأخبار.\n\n- واحد\n- اثنان", "'انتهى العمل في رصيف الميناء يوم الثلاثاء.'"),
+    "de": ("fr", "Le port ouvre un nouveau quai", "Un premier paragraphe.\n\n- un\n- deux", "'Les équipes ont fini le mur du quai mardi.'"),
+    "he": ("en", "The harbour opens a new quay", "A first paragraph of ordinary news copy.\n\n- one\n- two", "'Crews finished the quay wall on Tuesday.'"),
+}
+
+
 def hostile_site(site: Path, language: str = "en") -> Path:
     """Enough articles for two home pages and a tag page, hostile text on every page type."""
     local = SITES[language]
@@ -117,6 +127,11 @@ def hostile_site(site: Path, language: str = "en") -> Path:
     about, corrections = local.pages
     content["about.md"] = f"---\ntitle: {about!r}\npage: true\n---\n\n{local.body}\n\n# {corrections}\n\n{local.body}\n"
     content["corrections.md"] = f"---\ntitle: {corrections!r}\npage: true\nsummary: {local.summary}\n---\n\n{local.body}\n"
+    other, title, body, summary = OTHER[language]
+    content["other.md"] = article_md(
+        title, date="2024-05-13T09:00:00+00:00", body=body, tags=local.tags[0], summary=summary, language=other,
+        image="harbour.png", image_alt=summary, image_caption=summary,
+    )  # fmt: skip
     # Untrusted text arrives through seeds: the importer escapes it (hand-written Markdown may
     # hold HTML on purpose).
     seeds = {
@@ -130,6 +145,7 @@ def hostile_site(site: Path, language: str = "en") -> Path:
     (site / "content").mkdir()
     for name, text in content.items():
         (site / "content" / name).write_text(text, encoding="utf-8")
+    shutil.copy(DEMO / "harbour.png", site / "content" / "harbour.png")
     for name, text in seeds.items():
         (site / "seeds" / name).write_text(text, encoding="utf-8")
     (site / "sitegen.toml").write_text(local.config + "page_size = 6\n", encoding="utf-8")
@@ -204,6 +220,7 @@ def page_types(out: Path, language: str = "en") -> dict[str, str]:
         "article": "2024/05/a05/",
         "article, image": "model/m0/",
         "article, image, rtl": "model/m1/",
+        "article, another language": "2024/05/other/",
         "front page, image": "model/",
         "tag page, image": "model/tags/world/",
         "tag page": SITES[language].tag_page,

@@ -596,3 +596,91 @@ def test_a_sites_own_static_feed_stylesheet_is_published_as_it_is(make_site: Mak
     report = build(site)
     assert report.ok and not report.warnings, (report.errors, report.warnings)
     assert (site / "output" / "static" / "feed.xsl").read_bytes() == own
+
+
+def marks(element: lxml_html.HtmlElement) -> tuple[str | None, str | None]:
+    return element.get("lang"), element.get("dir")
+
+
+def other_language_site(make_site: MakeSite, site_language: str = "en", other: str = "de", title: str = "Hafen wächst weiter") -> Path:
+    """A site in ``site_language`` with a story in ``other`` among stories in its own, all
+    under one section, the story led by its lead, captioned, moved and named by a related headline."""
+    content = {
+        "a.md": article_md("Harbour works begin", "2024-05-01T09:00:00+00:00", tags="[World]", related=f"['{title}', 'A story elsewhere']"),
+        "b.md": article_md(
+            title, "2024-05-02T09:00:00+00:00", body="Ein Absatz.", tags="[World]", language=other, summary="'Die Kaimauer ist fertig.'",
+            image="https://cdn.example/quay.jpg", image_alt="'Die Kaimauer'", image_caption="'Die neue Kaimauer.'", aliases="[alt/]",
+            related="['Ein Bericht anderswo']",
+        ),
+        "c.md": article_md("Harbour works end", "2024-05-03T09:00:00+00:00", tags="[World]"),
+    }
+    config = f'title = "T"\nbase_url = "https://example.org/"\nlanguage = "{site_language}"\nsections = ["World"]\npage_size = 2\nsearch = false\n'
+    site = make_site(content=content, config=config, name=f"site-{site_language}")
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    return site / "output"
+
+
+def test_a_story_in_another_language_is_marked_as_in_it_and_the_theme_around_it_is_not(make_site: MakeSite) -> None:
+    """Its title, summary, text and picture are German to a browser, a screen reader's voice
+    and a search engine; the byline, dates, tags and navigation around them stay the site's
+    English, which the page is in."""
+    out = other_language_site(make_site)
+    page = lxml_html.parse(str(out / "2024" / "05" / "b" / "index.html")).getroot()
+    assert marks(page) == ("en", None)
+    german = page.xpath("//article[@class='article']//*[@lang][not(ancestor::aside)]")
+    assert [(e.tag, e.get("class"), e.get("dir")) for e in german] == [
+        ("div", None, "auto"), ("p", "standfirst", "auto"), ("figure", "article-image", None), ("div", None, "auto"),
+    ]  # fmt: skip
+    assert {e.get("lang") for e in german} == {"de"}
+    assert german[0].findtext("h1") == "Hafen wächst weiter" and german[3].find("div[@class='body']") is not None
+    assert german[2].findtext("figcaption/span") == "Die neue Kaimauer." and german[2].find("img").get("alt") == "Die Kaimauer"
+    # A related headline its front matter gives is in its language too.
+    assert marks(page.xpath("//aside[@class='related']//span")[0]) == ("de", "auto")
+    data = json.loads(page.xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["inLanguage"] == "de"
+    # Wherever its title and summary show: the front page's lead, a later page's card, the
+    # section's front, the archive, its neighbours' pages, its old address.
+    front = lxml_html.parse(str(out / "index.html")).getroot()
+    assert [marks(e) for e in front.xpath("//article[contains(@class, 'card')]//*[@lang]")] == [("de", "auto"), ("de", "auto")]
+    assert front.xpath("//article[contains(@class, 'card')]//*[@lang]")[0].text_content() == "Hafen wächst weiter"
+    assert [marks(a) for a in front.xpath("//div[@class='fronts']//a[@lang]")] == []  # shown above, not again
+    tag = lxml_html.parse(str(out / "tags" / "world" / "index.html")).getroot()
+    assert [e.text_content() for e in tag.xpath("//*[@lang='de']")] == ["Hafen wächst weiter", "Die Kaimauer ist fertig."]
+    month = lxml_html.parse(str(out / "archive" / "2024" / "05" / "index.html")).getroot()
+    assert [(a.text, marks(a)) for a in month.xpath("//main//a[@lang]")] == [("Hafen wächst weiter", ("de", "auto"))]
+    for neighbour in ("a", "c"):
+        links = lxml_html.parse(str(out / "2024" / "05" / neighbour / "index.html")).getroot().xpath("//main//*[@lang]")
+        assert {(e.text_content(), marks(e)) for e in links} == {("Hafen wächst weiter", ("de", "auto"))}, neighbour
+    moved = lxml_html.parse(str(out / "alt" / "index.html")).getroot()
+    assert [(e.tag, marks(e)) for e in moved.xpath("//*[@lang]")] == [("html", ("en", None)), ("h1", ("de", "auto"))]
+    # No other page names a language of its own anywhere.
+    for path in sorted(out.rglob("*.html")):
+        root = lxml_html.parse(str(path)).getroot()
+        assert all(e.get("lang") == "de" for e in root.xpath("//body//*[@lang]")), path
+
+
+def test_a_story_of_the_other_direction_is_marked_with_it(make_site: MakeSite) -> None:
+    """An Arabic story on an English site reads right to left, wherever its title begins
+    (``auto`` would take a title that opens with a Latin name for left-to-right); an
+    English story on a Hebrew site left to right."""
+    out = other_language_site(make_site, "en", "ar", "BBC: المجلس يقر الميزانية")
+    page = lxml_html.parse(str(out / "2024" / "05" / "b" / "index.html")).getroot()
+    assert [marks(e) for e in page.xpath("//body//*[@lang]")] == [("ar", "rtl")] * 5
+    front = lxml_html.parse(str(out / "index.html")).getroot()
+    assert [marks(e) for e in front.xpath("//body//*[@lang]")] == [("ar", "rtl")] * 2
+    out = other_language_site(make_site, "he", "en-US", "Harbour walls finished")
+    page = lxml_html.parse(str(out / "2024" / "05" / "b" / "index.html")).getroot()
+    assert marks(page) == ("he", "rtl")
+    assert [marks(e) for e in page.xpath("//body//*[@lang]")] == [("en-US", "ltr")] * 5
+
+
+@pytest.mark.parametrize(("site_language", "written"), [("en", "en"), ("en-GB", "en-gb"), ("de", "DE")])
+def test_a_story_in_the_sites_own_language_is_built_as_one_that_does_not_say(make_site: MakeSite, tmp_path: Path, site_language: str, written: str) -> None:
+    def built(language: str | None) -> dict[str, str]:
+        content = {"a.md": article_md("A", tags="[World]", **({"language": language} if language else {})), "b.md": article_md("B", "2024-05-02T09:00:00+00:00")}
+        site = make_site(content=content, config=f'title = "T"\nbase_url = "https://example.org/"\nlanguage = "{site_language}"\n', name=f"site-{language}")
+        assert build(site).ok
+        return tree(site / "output")
+
+    assert built(written) == built(None)

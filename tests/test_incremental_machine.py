@@ -107,6 +107,8 @@ FIELDS = (
     ("page", "false"),
     ("order", "1"),
     ("order", "'first'"),
+    ("language", "fr-CA"),  # the setting's too: a story in the site's language
+    ("language", "ar"),  # another, written right to left
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 
