@@ -224,7 +224,11 @@ def plan_pages(site: Site) -> list[Page]:
     if site.config.search:  # not in the sitemap: a page of results is no page to index
         pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
     pages += sitemaps(entries)
-    news: dict[str, object] = {"articles": news_articles(site), "language": news_language(site.config.language)}
+    listed = news_articles(site)
+    # Google News files a story by the language its sitemap gives: a German story of an
+    # English site is German news.
+    languages = {article.id: news_language(article.language) for article in listed if article.language}
+    news: dict[str, object] = {"articles": listed, "language": news_language(site.config.language), "languages": languages}
     pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
     pages.append(Page("feed.xsl", urls.STYLESHEET, "Feed stylesheet", {}))
@@ -286,8 +290,8 @@ def news_articles(site: Site) -> tuple[Article, ...]:
 
 
 def news_language(language: str) -> str:
-    """The site's BCP 47 language as Google News wants it: an ISO 639 code, and Chinese as
-    zh-cn (simplified) or zh-tw (traditional)."""
+    """A BCP 47 language (the site's, an article's) as Google News wants it: an ISO 639
+    code, and Chinese as zh-cn (simplified) or zh-tw (traditional)."""
     parts = language.lower().replace("_", "-").split("-")
     if parts[0] == "zh":
         return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"

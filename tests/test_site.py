@@ -123,6 +123,20 @@ def test_the_news_sitemap_lists_the_last_two_days_and_validates(make_site: MakeS
     assert "Sitemap: https://example.org/n/news-sitemap.xml" in robots and "Sitemap: https://example.org/n/sitemap.xml" in robots
 
 
+def test_the_news_sitemap_gives_a_story_in_another_language_as_news_in_it(make_site: MakeSite) -> None:
+    """Google News files a story by the language the sitemap gives, in its own codes: the
+    German story of an English site is German news, not English."""
+    written = {"a": "", "b": "de-AT", "c": "zh-Hant", "d": "EN"}
+    content = {f"{name}.md": article_md(name.upper(), **({"language": tag} if tag else {})) for name, tag in written.items()}
+    site = make_site(content=content, config='language = "en-GB"\nbase_url = "https://example.org/"\n')
+    assert build(site).ok
+    news = etree.parse(str(site / "output" / "news-sitemap.xml"))
+    assert etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd"))).validate(news)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
+    said = {url.findtext("s:loc", namespaces=ns).split("/")[-2]: url.findtext(".//n:language", namespaces=ns) for url in news.iterfind("s:url", ns)}
+    assert said == {"a": "en", "b": "de", "c": "zh-tw", "d": "en"}
+
+
 def test_a_site_over_the_sitemap_limit_has_an_index_of_sitemaps_beside_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """sitemaps.org: at most 50,000 addresses a sitemap (here 4), and a sitemap lists only
     addresses under its own folder: the parts are beside sitemap.xml, which indexes them."""
