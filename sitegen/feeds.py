@@ -38,12 +38,13 @@ from dataclasses import dataclass
 
 import msgspec
 from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__, dates, text, urls
 from .config import Config, find_author
+from .i18n import other_language
 from .model import Article, Image, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
@@ -55,6 +56,7 @@ ICON = "static/icon.png"
 replaces it with a file of its own of that name in templates/)."""
 FH_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The date of a feed that never held an article (a new site's): it has none to give, and
 # a fixed one keeps the output reproducible, as the clock would not.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -221,6 +223,18 @@ class _ArchiveMarker(BaseExtension):  # type: ignore[misc]
         return feed
 
 
+class _EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
+    """An Atom entry's ``xml:lang``: the language of an article written in another than its
+    feed's (RFC 4287 allows it on any element; readers give it to the entry's title, summary
+    and content). feedgen sets one on the feed alone."""
+
+    language = ""
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        entry.set(XML_LANG, self.language)
+        return entry
+
+
 class FeedWriter:
     """Renders one site's feeds; every method returns bytes for a given list of entries."""
 
@@ -329,6 +343,14 @@ class FeedWriter:
             if article.id not in brief and (body := self.body(article)) is not None:
                 fe.content(body, type="html")
             fe.summary(_shown_as_text(article.summary, rss))
+            if language := other_language(article.language, config.language):
+                # RSS 2.0 has a channel's language alone: an item's is Dublin Core's, which
+                # feedparser (and the readers built on it) gives as the entry's language.
+                if rss:
+                    fe.dc.dc_language(language)
+                else:
+                    fe.register_extension("xml_lang", _EntryLanguage, atom=True, rss=False)
+                    fe.xml_lang.language = language
             for author in article.authors:
                 # Atom's uri: the author's page on this site, which lists their articles.
                 fe.author({"name": _clean(author.name), "uri": links.absolute(author.path)})
@@ -435,6 +457,8 @@ class FeedWriter:
             else:
                 item["content_text"] = _clean(article.summary)
             item["summary"] = _clean(article.summary)
+            if language := other_language(article.language, config.language):
+                item["language"] = language  # JSON Feed 1.1: an item's own, unlike its feed's
             item["date_published"] = dates.format_iso(article.published)
             item["date_modified"] = dates.format_iso(article.updated)
             if article.authors:

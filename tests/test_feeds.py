@@ -482,3 +482,30 @@ def test_a_browser_reads_the_stylesheet_instruction_under_a_base_path_with_an_am
         page = lxml_html.fromstring(str(transform(doc)))
         assert page.xpath("//li/a/text()") == ["Story 1", "Story 0"], name
         assert page.xpath("//li/a/@href") == ["https://example.org/r&d/2024/03/s1/", "https://example.org/r&d/2024/03/s0/"]
+
+
+def test_an_entry_in_another_language_than_its_feed_says_so_in_every_format(make_site: MakeSite) -> None:
+    """Atom's xml:lang and JSON Feed 1.1's item language; RSS 2.0 has the channel's alone, and
+    an item's is Dublin Core's, which feedparser gives as the entry's language."""
+    content = {
+        "de.md": article_md("Hafen wächst", "2024-05-02T09:00:00+00:00", body="Der Hafen *wächst*.", language="de", summary="'Mehr Schiffe.'", tags="[World]"),
+        "en.md": article_md("Harbour grows", body="The harbour grows.", tags="[World]"),
+        "same.md": article_md("Quay opens", "2024-04-01T09:00:00+00:00", language="en-gb"),
+    }
+    site = make_site(content=content, config='language = "en-GB"\nbase_url = "https://example.org/"\n')
+    assert build(site).ok
+    for prefix in ("", "tags/world/"):
+        out = site / "output" / prefix
+        atom = parse(out / "atom.xml")
+        assert atom.feed.language == "en-GB"
+        for entry in atom.entries:
+            said = "de" if entry.title == "Hafen wächst" else "en-GB"
+            assert (entry.title_detail.language, entry.summary_detail.language, entry.content[0].language) == (said, said, said), entry.title
+        xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+        assert [e.get(xml_lang) for e in etree.parse(str(out / "atom.xml")).iterfind("a:entry", ATOM)] == ["de", None] + [None] * (prefix == "")
+        rss = parse(out / "rss.xml")
+        assert rss.feed.language == "en-GB"
+        assert {entry.title: entry.get("language") for entry in rss.entries} == {"Hafen wächst": "de", "Harbour grows": None, **({"Quay opens": None} if prefix == "" else {})}
+        feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+        assert feed["language"] == "en-GB"
+        assert {item["title"]: item.get("language") for item in feed["items"]} == {"Hafen wächst": "de", "Harbour grows": None, **({"Quay opens": None} if prefix == "" else {})}
