@@ -45,7 +45,7 @@ from . import deps, text
 from .cache import OutputRecord
 from .compress import original_of
 from .errors import OutputError
-from .i18n import Language
+from .i18n import Language, other_language
 from .model import Article, Site
 from .parallel import default_jobs
 from .plan import Output, Rendered, Tools
@@ -80,10 +80,13 @@ class Searchable:
     published: dt.datetime
     tags: tuple[str, ...]
     authors: tuple[str, ...]
+    language: str = ""
+    """The article's own language (``Article.language``), for the search page to mark its result in."""
 
     @classmethod
     def of(cls, article: Article) -> Searchable:
-        return cls(article.path, article.title, article.body, article.published, tuple(t.name for t in article.tags), tuple(a.name for a in article.authors))
+        tags, authors = tuple(t.name for t in article.tags), tuple(a.name for a in article.authors)
+        return cls(article.path, article.title, article.body, article.published, tags, authors, article.language)
 
 
 def document(item: Searchable, language: Language) -> str:
@@ -92,6 +95,9 @@ def document(item: Searchable, language: Language) -> str:
     title = html.escape(item.title)
     body = item.body.decode("utf-8")
     parts = [
+        # In the site's language, whatever the article's: Pagefind makes an index of each
+        # language its pages name, and the search page loads the one of its own, so a
+        # German story of an English site named German would be found by no search.
         f'<!DOCTYPE html><html lang="{html.escape(language.tag)}"><head><meta charset="utf-8"><title>{title}</title></head><body>',
         # The title outside the body: searched as metadata (Pagefind weighs it above the
         # text), but not repeated at the start of every excerpt.
@@ -105,6 +111,8 @@ def document(item: Searchable, language: Language) -> str:
         # (Pagefind's documented way to give a result its own URL).
         f'<p data-pagefind-meta="url">{html.escape(item.path)}</p>',
     ]
+    if own := other_language(item.language, language.tag):  # its result marked as in it
+        parts.append(f'<p data-pagefind-meta="language">{html.escape(own)}</p>')
     parts += [f'<p data-pagefind-filter="tag">{html.escape(tag)}</p>' for tag in item.tags]
     parts += [f'<p data-pagefind-filter="author">{html.escape(author)}</p>' for author in item.authors]
     parts.append("</body></html>\n")

@@ -624,3 +624,35 @@ def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: Make
     for path in side:
         if not path.name.startswith(".sitegen"):
             assert (tmp_path / "side-by-side" / path).read_bytes() == (tmp_path / "one-by-one" / path).read_bytes(), path
+
+
+GERMAN = article_md("Der Hafen wächst weiter", date="2024-05-04T09:00:00+00:00", body="Die Kaimauer ist fertig; die Kräne kommen im Juni.", language="de", tags="[Harbour]")
+
+
+def test_a_story_in_another_language_is_in_the_sites_index_its_language_noted(make_site: MakeSite) -> None:
+    """Pagefind makes an index of each language its pages name, and the search page loads
+    its own language's: indexed as German, a German story of an English site would be found
+    by no search. It is indexed in the site's language, noted as German for its result."""
+    site = make_site(content={**ARTICLES, "hafen.md": GERMAN})
+    built(build(site))
+    entry = json.loads((site / "output" / "pagefind" / "1" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+    records = {r["meta"]["url"]: r for r in fragments(site / "output")}
+    assert records["2024/05/hafen/"]["content"].startswith("Die Kaimauer ist fertig")
+    assert {url: r["meta"].get("language") for url, r in records.items()} == {url: "de" if "hafen" in url else None for url in records}
+
+
+def test_a_reader_finds_a_story_in_another_language_and_its_result_is_marked_as_in_it(make_site: MakeSite, no_proxy: None) -> None:
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site = make_site(content={**ARTICLES, "hafen.md": GERMAN})
+    built(build(site))
+    found = "return [...document.querySelectorAll('#search-results li')].map(li => [...li.querySelectorAll('a, .summary')].map(e => [e.textContent, e.lang]))"
+    with serve(site / "output") as url, browser() as driver:
+        driver.get(url + "search/?q=kaimauer")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
+        assert driver.execute_script(found) == [[["Der Hafen wächst weiter", "de"], ["Die Kaimauer ist fertig; die Kräne kommen im Juni.", "de"]]]
+        driver.get(url + "search/?q=cranes")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
+        assert {lang for result in driver.execute_script(found) for _, lang in result} == {""}  # the page's, English
