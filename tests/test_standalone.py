@@ -181,3 +181,27 @@ def test_what_files_a_story_is_ignored_on_a_page_with_a_warning(make_site: MakeS
     assert any(w.endswith("about.md:4: tags: a page (page: true) has none; it is ignored") for w in report.warnings), report.warnings
     assert any(w.endswith("about.md:5: author: a page (page: true) has none; it is ignored") for w in report.warnings), report.warnings
     assert not (site / "output" / "tags" / "world").exists() and not (site / "output" / "authors" / "jane-doe").exists()
+
+
+def test_a_page_in_another_language_marks_its_own_words_as_an_article_does(make_site: MakeSite) -> None:
+    """An Impressum on an English site: its title, standfirst and text are marked as German
+    (and an Arabic page's as right to left), the theme's words around them are not."""
+    site = make_site(
+        content={
+            "impressum.md": page_md("Impressum", body="Verantwortlich: die Redaktion.", language="de", summary="'Wer wir sind.'"),
+            "arabic.md": page_md("من نحن", body="نحن غرفة أخبار.", language="ar"),
+            "about.md": page_md("About us"),
+        },
+        config='base_url = "https://example.org/"\n',
+    )
+    built(build(site))
+    page = parse(site / "output" / "impressum" / "index.html")
+    assert page.xpath("/html/@lang") == ["en"]
+    assert page.xpath("//h1/parent::div/@lang") == ["de"] and page.xpath("//p[@class='standfirst']/@lang") == ["de"]
+    assert page.xpath("//div[div[@class='body']]/@lang") == ["de"]
+    assert json.loads(page.xpath("string(//script[@type='application/ld+json'])"))["inLanguage"] == "de"
+    arabic = parse(site / "output" / "arabic" / "index.html")
+    assert arabic.xpath("//h1/parent::div/@dir") == ["rtl"] and arabic.xpath("//div[div[@class='body']]/@lang") == ["ar"]
+    about = parse(site / "output" / "about" / "index.html")
+    assert about.xpath("//h1/parent::div/@lang") == [] and about.xpath("//h1/parent::div/@dir") == ["auto"]
+    assert json.loads(about.xpath("string(//script[@type='application/ld+json'])"))["inLanguage"] == "en"
