@@ -243,7 +243,8 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
     root = unquote(base_path)
     entries = [(variant, new) for old, new in moves for variant in _variants(root + old)]
     spellings: dict[str, set[str]] = {}
-    for address in (*(key for key, _ in entries), *(a for path in live for a in _variants(root + path, served=True))):
+    # The live files' spellings matter only beside an old address (none: most sites).
+    for address in (*(key for key, _ in entries), *(a for path in (live if entries else ()) for a in _variants(root + path, served=True))):
         spellings.setdefault(_nginx_lower(address), set()).add(address)
     lines: list[str] = []
     longest = ""

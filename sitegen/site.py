@@ -347,28 +347,36 @@ class _Neighbours:
 
     def __init__(self, site: Site) -> None:
         self.articles = site.articles
+        # One link per article, shared by every page that shows it (seven on average).
+        self.links = [_link(article) for article in site.articles]
+        self.by_path = {article.path: link for article, link in zip(site.articles, self.links, strict=True)}
         self.by_title: dict[str, Link] = {}
-        for article in reversed(site.articles):  # the newest article of a title wins
-            self.by_title[article.title] = _link(article)
+        for article, link in zip(reversed(site.articles), reversed(self.links), strict=True):  # the newest article of a title wins
+            self.by_title[article.title] = link
         self.tags = {tag.slug: articles for tag, articles in site.tags}
         self._positions: dict[str, dict[str, int]] = {}
+        self._sources: dict[str, Source | None] = {}
+        """Each "Source:" line's attribution: most articles of a publisher share one."""
 
     def context(self, index: int) -> dict[str, object]:
         article = self.articles[index]
-        newer = self.articles[index - 1] if index > 0 else None
-        older = self.articles[index + 1] if index + 1 < len(self.articles) else None
         more_tag = article.tags[0] if article.tags else None
         return {
             "article": article,
-            "newer": _link(newer) if newer else None,
-            "older": _link(older) if older else None,
+            "newer": self.links[index - 1] if index > 0 else None,
+            "older": self.links[index + 1] if index + 1 < len(self.links) else None,
             # A headline the site has no article of is one the article's front matter gives,
             # in its language.
             "related": tuple(self.by_title.get(h) or Link(h, "", article.language) for h in article.related),
             "more_tag": more_tag,
             "more": self._more(more_tag.slug, article) if more_tag else (),
-            "source": attribution(article.origin) if article.origin else None,
+            "source": self._source(article.origin) if article.origin else None,
         }
+
+    def _source(self, origin: str) -> Source | None:
+        if origin not in self._sources:
+            self._sources[origin] = attribution(origin)
+        return self._sources[origin]
 
     def _more(self, slug: str, article: Article) -> tuple[Link, ...]:
         """The articles of the tag published just before this one, topped up with those just
@@ -381,7 +389,7 @@ class _Neighbours:
         i = positions[article.path]
         older = articles[i + 1 : i + 1 + MORE_IN_TAG]
         newer = articles[max(0, i - (MORE_IN_TAG - len(older))) : i]
-        return tuple(_link(a) for a in (*newer, *older))
+        return tuple(self.by_path.get(a.path) or _link(a) for a in (*newer, *older))
 
 
 def _link(article: Article) -> Link:
