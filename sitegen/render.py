@@ -291,6 +291,8 @@ class Renderer:
             list_glue=language.list_glue,
         )
         self._closures: dict[str, str] = {}
+        self._marks: dict[tuple[str, str], markupsafe.Markup] = {}
+        """The ``lang`` filter's answers, by language and direction."""
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
 
     def _url(self, site_path: str = "") -> str:
@@ -326,12 +328,16 @@ class Renderer:
         own = item.language
         if own:  # the answer depends on the site's language then, and only then
             self._log.add("config.language")
-        other = other_language(own, self._language.tag)
-        written = direction_of(other) if other else ""
-        if written and written != self._language.direction:
-            direction = written
-        marks = markupsafe.Markup(' lang="%s"') % other if other else markupsafe.Markup()
-        return marks + markupsafe.Markup(' dir="%s"') % direction if direction else marks
+        # Asked for every title and summary of every page (twenty times a page), of a few
+        # languages and directions: each answer is worked out once.
+        found = self._marks.get((own, direction))
+        if found is None:
+            other = other_language(own, self._language.tag)
+            written = direction_of(other) if other else ""
+            given = written if written and written != self._language.direction else direction
+            marks = markupsafe.Markup(' lang="%s"') % other if other else markupsafe.Markup()
+            found = self._marks[(own, direction)] = marks + markupsafe.Markup(' dir="%s"') % given if given else marks
+        return found
 
     def _language_of(self, item: _Written) -> str:
         """The ``language`` filter: the BCP 47 tag of the language ``item`` (an article) is
