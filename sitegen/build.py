@@ -251,6 +251,11 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += deleted
     once.update(deleted)
     report.warnings += site_mod.tag_clashes(distinct, site_dir)
+    # Of the files read anew only, and not replayed: a related headline like a title may be
+    # meant as it is, and nothing in the front matter could silence a warning said forever.
+    unlinked = site_mod.related_warnings(site, memo.read_anew)
+    report.warnings += unlinked
+    once.update(unlinked)
     report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
     report.warnings += words.warnings
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]

@@ -25,6 +25,10 @@ committed with the articles) shows readers the same history:
   last. When its slug, date, the permalink pattern or the site's address change, the old
   addresses are redirected to the new one (redirects.py): links shared and indexed keep
   working.
+- ``titles``: every title the article has been published under, in order, the current one
+  last. A related headline naming one it had before (a typo fixed in its title, a headline
+  reworded) still links to it (site.Headlines), in a clean clone as in the build that saw
+  the change.
 - ``listed``: every tag and byline it has been listed under while out (``tag:<slug>``,
   ``author:<slug>``). A tag's or author's feed counts its newest from them, taken-down
   articles and dropped tags included, as the site's feed counts publication numbers: taking
@@ -94,6 +98,8 @@ class Entry:
     listed: tuple[str, ...] = ()
     """Every tag and byline it has been listed under while out, as ``tag:<slug>`` and
     ``author:<slug>``, sorted (feeds.py counts a tag's or author's newest from them)."""
+    titles: tuple[str, ...] = ()
+    """Every title it has been published under, oldest first; the current one last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,11 +662,11 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
     if not isinstance(raw, dict):
         raise _unreadable(path, "its articles are not a JSON object", line_of(raw_bytes.decode("utf-8"), '"articles"', ":"))
     entries: dict[str, Entry] = {}
-    names = [f.name for f in dataclasses.fields(Entry) if f.name not in ("urls", "listed")]
+    names = [f.name for f in dataclasses.fields(Entry) if f.name not in ("urls", "listed", "titles")]
     for key, value in raw.items():
         if _valid(value, {"hash": str, "updated": str, "seq": int, "first": str}):
             fields = {name: value.get(name, "") for name in names}
-            entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")))
+            entries[key] = Entry(**fields, urls=_strings(value.get("urls")), listed=_strings(value.get("listed")), titles=_strings(value.get("titles")))
     feed_id = data.get("feed_id")
     size = data.get("archive_size")
     raw_floors = data.get("floors")
@@ -730,7 +736,13 @@ def apply_ledger(
         former = tuple(u for u in known_urls if u != url)
         if remember:
             known_urls = (*former, url)
-        result.append(msgspec.structs.replace(article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former))
+        # Titles are remembered whatever the address: a headline names a story, not a host.
+        former_titles = tuple(t for t in (seen.titles if seen else ()) if t != article.title)
+        result.append(
+            msgspec.structs.replace(
+                article, published=published, updated=updated, seq=seq, first_published=first, former_urls=former, former_titles=former_titles
+            )
+        )
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
         entries[article.id] = Entry(
@@ -742,6 +754,7 @@ def apply_ledger(
             published=_published(article, seen, published),
             urls=known_urls,
             listed=_listed(article, seen),
+            titles=(*former_titles, article.title),
         )
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
@@ -933,7 +946,10 @@ def entry_json(e: Entry) -> str:
         fields.append(f'"listed": [{", ".join(_string(name) for name in e.listed)}]')
     if e.date or e.published:
         fields.append(f'"published": {_string(e.published)}')
-    fields += [f'"seq": {int(e.seq)}', f'"updated": {_string(e.updated)}']
+    fields.append(f'"seq": {int(e.seq)}')
+    if e.titles:
+        fields.append(f'"titles": [{", ".join(_string(title) for title in e.titles)}]')
+    fields.append(f'"updated": {_string(e.updated)}')
     if e.urls:
         fields.append(f'"urls": [{", ".join(_string(url) for url in e.urls)}]')
     return "{" + ", ".join(fields) + "}"

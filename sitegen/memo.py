@@ -77,6 +77,9 @@ class Memo:
         self._articles: dict[str, ParseRecord] | None = None
         self.parsed = 0
         """Content files read and parsed in this build; the others came from the cache."""
+        self.read_anew: frozenset[str] = frozenset()
+        """The content files of those (by path): what is said of a file once, when it is read
+        after a change (site.related_warnings), is said for these."""
         self.parse_records: dict[str, ParseRecord] = {}
         """This build's parse record of every content file, for the next build."""
         self._scanned: tuple[str, ...] | None = None
@@ -261,6 +264,7 @@ class Memo:
                 reads = shared.setdefault(tuple(record.reads.items()), record.reads)
                 records[name] = record if reads is record.reads else msgspec.structs.replace(record, reads=reads)
         self.parsed = len(todo)
+        self.read_anew = frozenset(todo)
         self.parse_records = records
         return records
 

@@ -125,6 +125,9 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     former_urls: tuple[str, ...] = ()
     """The absolute URLs it was published at before its current one, from the ledger:
     redirected to it (redirects.py)."""
+    former_titles: tuple[str, ...] = ()
+    """The titles it was published under before its current one, from the ledger: a related
+    headline that names one still links to it (site.Headlines)."""
     aliases: tuple[str, ...] = ()
     """Front matter ``aliases``: more site paths that redirect to it."""
     authors: tuple[Author, ...] = ()
@@ -181,10 +184,10 @@ class Article(msgspec.Struct, frozen=True, dict=True):
         found: str | None = self.__dict__.get("digest")
         if found is None:
             # Every field follows from source_hash but those the ledger sets (the dates, the
-            # publication order and the former addresses) and the tags' names, which the site
-            # gives (one per tag, whichever way each article spells it: site.build_site).
+            # publication order, the former addresses and titles) and the tags' names, which the
+            # site gives (one per tag, whichever way each article spells it: site.build_site).
             first = self.first_published.isoformat() if self.first_published else ""
-            former = "\0".join(self.former_urls)
+            former = "\0".join((*self.former_urls, "", *self.former_titles))
             names = "\0".join(tag.name for tag in self.tags)
             key = f"{self.source_hash}\0{self.updated.isoformat()}\0{self.published.isoformat()}\0{self.seq}\0{first}\0{former}\0{names}"
             found = self.__dict__["digest"] = hashlib.sha256(key.encode()).hexdigest()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import difflib
 import itertools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,9 +17,9 @@ import msgspec
 
 from . import dates, search, urls
 from .config import Config
-from .errors import ContentError, SitegenError
+from .errors import ContentError, SitegenError, line_of
 from .model import ArchiveMonth, Article, Author, Front, Link, MonthLink, Page, Pagination, Site, Tag
-from .text import without_markup
+from .text import headline_key, without_markup
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -350,9 +352,7 @@ class _Neighbours:
         # One link per article, shared by every page that shows it (seven on average).
         self.links = [_link(article) for article in site.articles]
         self.by_path = {article.path: link for article, link in zip(site.articles, self.links, strict=True)}
-        self.by_title: dict[str, Link] = {}
-        for article, link in zip(reversed(site.articles), reversed(self.links), strict=True):  # the newest article of a title wins
-            self.by_title[article.title] = link
+        self.headlines = Headlines(site.articles)
         self.tags = {tag.slug: articles for tag, articles in site.tags}
         self._positions: dict[str, dict[str, int]] = {}
         self._sources: dict[str, Source | None] = {}
@@ -365,9 +365,10 @@ class _Neighbours:
             "article": article,
             "newer": self.links[index - 1] if index > 0 else None,
             "older": self.links[index + 1] if index + 1 < len(self.links) else None,
-            # A headline the site has no article of is one the article's front matter gives,
-            # in its language.
-            "related": tuple(self.by_title.get(h) or Link(h, "", article.language) for h in article.related),
+            # Shown by the article's title as it is now (a typo fixed in it shows fixed). A
+            # headline the site has no article of is one the article's front matter gives, in
+            # its language.
+            "related": tuple(self.by_path[found.path] if (found := self.headlines.find(h, index)) else Link(h, "", article.language) for h in article.related),
             "more_tag": more_tag,
             "more": self._more(more_tag.slug, article) if more_tag else (),
             "source": self._source(article.origin) if article.origin else None,
@@ -390,6 +391,142 @@ class _Neighbours:
         older = articles[i + 1 : i + 1 + MORE_IN_TAG]
         newer = articles[max(0, i - (MORE_IN_TAG - len(older))) : i]
         return tuple(self.by_path.get(a.path) or _link(a) for a in (*newer, *older))
+
+
+class Headlines:
+    """The site's articles (``Site.articles``, newest first) as a related headline names
+    them: by its title (``text.headline_key``: case, quotation marks, dashes, spaces and
+    trailing punctuation aside), else by a title it had before (``Article.former_titles``,
+    the ledger's), so that fixing a typo in a title unlinks no headline naming it. A
+    current title wins over a former one: a headline means the story of that name now.
+
+    Of several articles of one title (a weekly "Letters to the editor"), a headline links the
+    newest published before the article it is in, the one its editor could have meant when
+    writing it; when every one is newer, the first after it. The order is the site's
+    (``newest_first``), so the choice never depends on the order files are read in. An
+    article never links itself."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self._current: dict[str, list[int]] = {}
+        self._former: dict[str, list[int]] = {}
+        self._keys: list[str] = []
+        for index, article in enumerate(articles):
+            key = headline_key(article.title)
+            self._keys.append(key)
+            if key:
+                self._current.setdefault(key, []).append(index)
+            for title in article.former_titles:
+                if (former := headline_key(title)) and former != key:
+                    self._former.setdefault(former, []).append(index)
+        self._grams: dict[str, list[int]] | None = None
+
+    def find(self, headline: str, index: int) -> Article | None:
+        """The article a related headline of ``articles[index]`` links to, if any."""
+        key = headline_key(headline)
+        for titles in (self._current, self._former):
+            found = self._choose(titles.get(key, ()), index)
+            if found is not None:
+                return self.articles[found]
+        return None
+
+    def near(self, headline: str, index: int) -> str | None:
+        """The title (as written) of the article whose title a related headline of
+        ``articles[index]`` that links nothing most likely meant (difflib: NEAR_TITLE of
+        it alike at least), if any. Only titles sharing pairs of words with it are compared:
+        a site of 10,000 articles has 30,000 such headlines, from seeds, on a clean build."""
+        key = headline_key(headline)
+        if not key:
+            return None
+        if self._grams is None:
+            self._grams = {}
+            for i, title in enumerate(self._keys):
+                for gram in _grams(title):
+                    self._grams.setdefault(gram, []).append(i)
+        grams = _grams(key)
+        shared = collections.Counter(itertools.chain.from_iterable(self._grams.get(gram, ()) for gram in grams))  # counted in C
+        # Half of them at least: a slip of one word breaks two pairs, a word added one.
+        least = max(1, len(grams) // 2)
+        matcher: difflib.SequenceMatcher[str] | None = None
+        best: tuple[float, int] | None = None
+        for i in sorted(i for i, n in shared.items() if n >= least and i != index):
+            if matcher is None:  # the headline as b, which SequenceMatcher analyses once
+                matcher = difflib.SequenceMatcher(b=key)
+            matcher.set_seq1(self._keys[i])
+            # The cheap bounds first: most titles sharing a pair of words are no near miss.
+            if matcher.real_quick_ratio() < NEAR_TITLE or matcher.quick_ratio() < NEAR_TITLE:
+                continue
+            if (ratio := matcher.ratio()) >= NEAR_TITLE and (best is None or ratio > best[0]):
+                best = (ratio, i)
+        if best is None:
+            return None
+        chosen = self._choose(self._current[self._keys[best[1]]], index)
+        return self.articles[chosen if chosen is not None else best[1]].title
+
+    @staticmethod
+    def _choose(candidates: Sequence[int], index: int) -> int | None:
+        """Of the positions ``candidates`` (ascending: newest first), the newest after
+        ``index`` in the order (published before it), else the last before it."""
+        before: int | None = None
+        for i in candidates:
+            if i > index:
+                return i
+            if i != index:
+                before = i
+        return before
+
+
+NEAR_TITLE = 0.85
+"""How alike (difflib's ratio, of ``headline_key``) a related headline that links nothing and
+a title must be for a warning to ask whether the headline meant that title: a slip of a
+letter or a word in a headline of a few words; two stories of one subject are less alike."""
+
+
+def _grams(key: str) -> list[str]:
+    """The pairs of words of a headline key, by which ``Headlines.near`` finds titles like it;
+    its one word for a headline of one."""
+    words = key.split()
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)] or words
+
+
+def related_warnings(site: Site, read: Container[str]) -> list[str]:
+    """A warning for each related headline of the articles read anew this build (``read``:
+    their content files; every one in a clean build) that links to no article but is close
+    to a title of the site: likely a slip, left unlinked. Said once, when its file is read:
+    a headline of a story the site does not have (a seed's bullets name the publisher's) may
+    look like a title of the site's, and nothing in the front matter could silence it."""
+    checked = [(index, article) for index, article in enumerate(site.articles) if article.related and article.source in read]
+    if not checked:
+        return []
+    headlines = Headlines(site.articles)
+    warnings: list[str] = []
+    for index, article in checked:
+        for headline in article.related:
+            if headlines.find(headline, index) is None and (meant := headlines.near(headline, index)) is not None:
+                line = _related_line(article.source, headline)
+                warnings.append(
+                    f"{article.source}{f':{line}' if line else ''}: related headline {headline!r} is no title of the site's,"
+                    f" so it is not linked: did you mean {meant!r}? Write it as that title to link it"
+                )
+    return warnings
+
+
+def _related_line(source: str, headline: str) -> int | None:
+    """The line of ``headline`` among the file's ``related`` headlines (that of ``related:``
+    when it is not written there as it reads), for a message; None if the file cannot be read."""
+    try:
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    start = line_of(text, "related", ":")
+    if start is None:
+        return None
+    for number, line in enumerate(text.splitlines()[start - 1 :], start=start):
+        if line.rstrip() == "---":  # the end of the front matter
+            break
+        if headline in " ".join(line.split()):
+            return number
+    return start
 
 
 def _link(article: Article) -> Link:

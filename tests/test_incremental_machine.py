@@ -109,6 +109,8 @@ FIELDS = (
     ("order", "'first'"),
     ("language", "fr-CA"),  # the setting's too: a story in the site's language
     ("language", "ar"),  # another, written right to left
+    # Related headlines: one of a title above, spelt otherwise; one a title may have had.
+    ("related", "['storm warning.', 'Budget talks resume']"),
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 

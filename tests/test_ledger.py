@@ -185,11 +185,13 @@ _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 
 
 @settings(max_examples=300, deadline=None)
-@given(_TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3), st.lists(_TEXT, max_size=3))
+@given(
+    _TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3), st.lists(_TEXT, max_size=3), st.lists(_TEXT, max_size=3)
+)
 def test_an_entry_is_written_as_json_dumps_writes_it(
-    hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str], listed: list[str]
+    hash_: str, updated: str, seq: int, first: str, date: str, published: str, urls: list[str], listed: list[str], titles: list[str]
 ) -> None:
-    entry = Entry(hash_, updated, seq, first, date, published, tuple(urls), tuple(listed))
+    entry = Entry(hash_, updated, seq, first, date, published, tuple(urls), tuple(listed), tuple(titles))
     fields: dict[str, object] = {"first": first, "hash": hash_, "seq": seq, "updated": updated}
     if date:
         fields["date"] = date
@@ -199,6 +201,8 @@ def test_an_entry_is_written_as_json_dumps_writes_it(
         fields["urls"] = urls
     if listed:
         fields["listed"] = listed
+    if titles:
+        fields["titles"] = titles
     assert entry_json(entry) == json.dumps(fields, ensure_ascii=False, sort_keys=True)
     assert json.loads(entry_json(entry)) == fields
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import etree
 from lxml import html as lxml_html
@@ -17,6 +18,7 @@ from sitegen import site as site_mod
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
+from sitegen.cli import main
 from sitegen.config import Config
 from sitegen.model import Article
 from sitegen.site import NEWS_MAX, build_site, news_articles, news_language
@@ -263,3 +265,100 @@ def test_a_copy_of_a_published_article_does_not_take_its_id(make_site: MakeSite)
     assert not (out / "2024" / "05" / "ferries").exists()
     ledger = json.loads((site / "content" / ".sitegen-updated.json").read_text())
     assert ledger["articles"]["urn:x:1"]["urls"] == ["https://example.org/2024/05/harbour/"]
+
+
+def _related(page: Path) -> list[tuple[str, str | None]]:
+    """An article page's related headlines: text and link (None when not linked)."""
+    doc = lxml_html.fromstring(page.read_bytes())
+    return [(li.text_content().strip(), (li.xpath(".//a/@href") or [None])[0]) for li in doc.xpath("//aside[@class='related']//li")]
+
+
+def test_a_related_headline_still_links_to_its_article_once_retitled_in_an_incremental_and_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
+    """A typo fixed in a title unlinked every related headline naming it as it was: the
+    ledger keeps the titles an article was published under, so the headline still links
+    to it, shown by its title now, and a clean clone (content and ledger) builds the same page."""
+    typo = article_md("Council aproves flood plan", date="2024-05-01T09:00:00+00:00")
+    site = make_site(
+        content={"a.md": typo, "b.md": article_md("Harbour reopens", date="2024-05-02T09:00:00+00:00", related="['Council aproves flood plan', 'Elsewhere']")},
+        config='base_url = "https://example.org/news/"\n',
+    )
+    page = site / "output" / "2024" / "05" / "b" / "index.html"
+    assert build(site).ok
+    assert _related(page) == [("Council aproves flood plan", "/news/2024/05/a/"), ("Elsewhere", None)]
+    for title in ("Council approves flood plan", "Council approves the flood plan"):  # fixed, then reworded
+        (site / "content" / "a.md").write_text(typo.replace("Council aproves flood plan", title))
+        report = build(site)
+        assert report.ok and report.warnings == []
+        assert _related(page) == [(title, "/news/2024/05/a/"), ("Elsewhere", None)]
+    clone = tmp_path / "clone"
+    shutil.copytree(site / "content", clone / "content")
+    shutil.copy(site / "sitegen.toml", clone / "sitegen.toml")
+    (clone / "seeds").mkdir()
+    assert build(clone).ok
+    assert (clone / "output" / "2024" / "05" / "b" / "index.html").read_bytes() == page.read_bytes()
+    # A title now wins over one an article had: the headline means the story of that name now.
+    (site / "content" / "c.md").write_text(article_md("Council aproves flood plan", date="2024-04-01T09:00:00+00:00"))
+    assert build(site).ok
+    assert _related(page)[0] == ("Council aproves flood plan", "/news/2024/04/c/")
+
+
+def test_a_related_headline_links_whatever_its_quotes_case_dashes_spaces_and_last_stop(make_site: MakeSite) -> None:
+    related = "['council''s \"flood\" plan approved – at last.', 'COUNCIL’S “FLOOD” PLAN  APPROVED—AT LAST', 'Council plans']"
+    site = make_site(
+        content={
+            "a.md": article_md("Council’s “flood” plan approved - at last", date="2024-05-01T09:00:00+00:00"),
+            "b.md": article_md("Harbour reopens", date="2024-05-02T09:00:00+00:00", related=related),
+        }
+    )
+    assert build(site).ok
+    title = "Council’s “flood” plan approved - at last"
+    assert _related(site / "output" / "2024" / "05" / "b" / "index.html") == [(title, "/2024/05/a/"), (title, "/2024/05/a/"), ("Council plans", None)]
+
+
+def test_of_articles_of_one_title_a_headline_links_the_newest_before_its_own(make_site: MakeSite) -> None:
+    """A weekly "Letters" has one title: a headline links the one its editor could have
+    meant, the newest published before its article (the first after it when all are
+    newer), never its own article, whatever the order of the files."""
+    letters = {f"l{day}.md": article_md("Letters to the editor", date=f"2024-05-{day}T09:00:00+00:00", related="['Letters to the editor.']") for day in ("01", "08", "15")}
+    site = make_site(
+        content={
+            **letters,
+            "x.md": article_md("Mid-May story", date="2024-05-10T09:00:00+00:00", related="['Letters to the editor']"),
+            "y.md": article_md("April story", date="2024-04-01T09:00:00+00:00", related="['Letters to the editor']"),
+        }
+    )
+    assert build(site).ok
+    out = site / "output" / "2024"
+
+    def linked(page: Path) -> str | None:
+        return _related(page / "index.html")[0][1]
+
+    assert linked(out / "05" / "x") == "/2024/05/l08/"
+    assert linked(out / "04" / "y") == "/2024/05/l01/"
+    assert linked(out / "05" / "l15") == "/2024/05/l08/"
+    assert linked(out / "05" / "l01") == "/2024/05/l08/"  # the oldest: the first after it
+
+
+def test_a_related_headline_like_a_title_is_warned_of_once_naming_its_line(make_site: MakeSite, runner: CliRunner) -> None:
+    """A headline one slip away from a title of the site links nothing: said, with the title
+    it may mean, by the build that reads its file, not by every build after (it may name a
+    story the site does not have, which nothing could then silence)."""
+    related = "\n- Something else entirely\n- Council aproves flood defences\n- Harbour reopens"
+    story = article_md("Harbour reopens", date="2024-05-02T09:00:00+00:00", related=related)
+    site = make_site(content={"a.md": article_md("Council approves flood defences"), "b.md": story}, config='base_url = "https://example.org/"\n')
+    b = site / "content" / "b.md"
+    said = (
+        f"{b}:6: related headline 'Council aproves flood defences' is no title of the site's, so it is not linked:"
+        " did you mean 'Council approves flood defences'? Write it as that title to link it"
+    )
+    assert build(site).warnings == [said]
+    # Said once: neither a build with nothing to do nor one with work elsewhere says it again.
+    assert "warning:" not in runner.invoke(main, ["build", "--site", str(site)]).output
+    (site / "content" / "a.md").write_text(article_md("Council approves flood defences", body="Edited."))
+    assert build(site).warnings == []
+    # Its file edited, it is said again; put right, it is not, and the headline links.
+    b.write_text(story.replace("Body text.", "Edited."))
+    assert build(site).warnings == [said]
+    b.write_text(story.replace("aproves", "approves"))
+    assert build(site).warnings == []
+    assert _related(site / "output" / "2024" / "05" / "b" / "index.html")[1] == ("Council approves flood defences", "/2024/05/a/")

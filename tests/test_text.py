@@ -10,7 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.content import new_markdown
-from sitegen.text import BIDI_CONTROLS_RE, balance_html, clean_title, has_text, html_to_text, is_visible, summarize, without_markup
+from sitegen.text import (
+    BIDI_CONTROLS_RE,
+    balance_html,
+    clean_title,
+    has_text,
+    headline_key,
+    html_to_text,
+    is_visible,
+    summarize,
+    without_markup,
+)
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
@@ -256,3 +266,24 @@ def test_cells_and_blocks_ended_without_a_space_are_words_apart(notes: bool) -> 
     assert html_to_text(table, notes) == html_to_text("<![ ]>" + table, notes) == "Party Seats one two"
     figure = "<figure><img src=a.jpg alt=x><figcaption>The harbour</figcaption></figure>at dawn"
     assert html_to_text(figure, notes, figures=True) == "The harbour at dawn"  # (a summary leaves figures out)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Council’s “flood” plan approved", "Council's \"flood\" plan approved"),  # curly and straight quotes
+        ("North Korea's missile tests", "North Koreas missile tests"),  # a seed's headline, its apostrophes gone
+        ("Storm – day two", "Storm - Day Two"),  # an en dash and a hyphen, spaced; case
+        ("Storm—day two", "storm – day two"),  # an em dash, unspaced
+        ("Rates rise.", "Rates  rise"),  # a trailing full stop; doubled spaces
+        ("Is the strike over?", "Is the strike over"),
+        ("Ｆｕｌｌ width", "Full width"),  # NFKC
+    ],
+)
+def test_headlines_an_editor_means_as_one_have_one_key(one: str, other: str) -> None:
+    assert headline_key(one) == headline_key(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("Rates rise", "Rates rose"), ("Budget talks resume", "Budget talks resume: day two"), ("Re-count", "Recount")])
+def test_headlines_that_differ_in_words_have_other_keys(one: str, other: str) -> None:
+    assert headline_key(one) != headline_key(other)
