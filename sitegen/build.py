@@ -174,8 +174,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     distinct, taken = ledger.taken_over(distinct, stored, site_dir)
     site_errors += taken
 
-    def history_of(articles: Sequence[Article]) -> History:
-        return ledger.work_out_history(content_dir, articles, config, stored, now=now, record_urls=not preview)
+    def history_of(articles: Sequence[Article], pages: Sequence[Article]) -> History:
+        return ledger.work_out_history(content_dir, articles, config, stored, now=now, record_urls=not preview, pages=pages)
 
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
     # _site_that_renders, which leaves out a new article whose page cannot be made, and
@@ -250,6 +250,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     deleted = ledger.deleted_warnings(memo.gone(config), loaded.articles, loaded.draft_ids, stored)
     report.warnings += deleted
     once.update(deleted)
+    made_pages = ledger.made_page_warnings(site.pages, memo.stories_before(), stored, config)
+    report.warnings += made_pages
+    once.update(made_pages)
     report.warnings += site_mod.tag_clashes(distinct, site_dir)
     # Of the files read anew only, and not replayed: a related headline like a title may be
     # meant as it is, and nothing in the front matter could silence a warning said forever.
@@ -317,7 +320,7 @@ class _Published:
 def _site_that_renders(
     articles: Sequence[Article],
     config: Config,
-    history_of: Callable[[Sequence[Article]], History],
+    history_of: Callable[[Sequence[Article], Sequence[Article]], History],
     plan_and_render: Callable[[Site], _Made],
     output_dir: Path,
 ) -> _Published:
@@ -335,8 +338,9 @@ def _site_that_renders(
     for round_ in range(4):
         gone = {a.id for a in (*left_out, *collided)}
         kept = [a for a in articles if a.id not in gone]
-        # Standalone pages are not news: the ledger neither numbers nor dates them.
-        history = history_of([a for a in kept if not a.standalone])
+        # Standalone pages are not news: the ledger neither numbers nor dates them (it
+        # keeps the addresses of one that was a story: ledger._as_pages).
+        history = history_of([a for a in kept if not a.standalone], [a for a in kept if a.standalone])
         site = site_mod.build_site(
             history.articles,
             config,
@@ -346,7 +350,7 @@ def _site_that_renders(
             listed=history.listed,
             changed=history.changed,
             floors=history.floors,
-            pages=[a for a in kept if a.standalone],
+            pages=history.pages,
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]

@@ -134,6 +134,9 @@ class Sources:
     """Id -> the content file that holds it, drafts included."""
     drafts: dict[str, str] = field(default_factory=dict)
     """Id -> content file of every draft."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Id -> content file of every standalone page (``page: true``): a story made one is
+    taken out of the feeds on purpose."""
     seeds: dict[str, str] = field(default_factory=dict)
     """Id -> the seed in seeds/ it is imported from."""
     unreadable: tuple[str, ...] = ()
@@ -158,6 +161,7 @@ def read_sources(site_dir: Path, config: Config, allowed: Sequence[str] = (), ou
         numbered=frozenset(state.report.numbered) if made_here else frozenset(),
         files=held.files,
         drafts=held.drafts,
+        pages=held.pages,
         seeds=seeds,
         unreadable=tuple(str(e) for e in held.unreadable),
         ledger=shown_path(content_dir / LEDGER_NAME),
@@ -497,6 +501,8 @@ def _why_lost(entry: Entry, sources: Sources | None, fresh: Sequence[Entry]) -> 
         return ""
     if entry.id in sources.allowed or (entry.link and entry.link in sources.allowed):
         return None
+    if entry.id in sources.pages and entry.id not in sources.drafts:
+        return None  # made a standalone page: out of the feeds on purpose (_takedowns says so)
     if (held := sources.files.get(entry.id)) is not None:
         shown = shown_path(Path(held))
         if entry.id in sources.drafts:
@@ -525,6 +531,8 @@ def _takedowns(taken: Iterable[Entry], sources: Sources | None) -> list[Problem]
         if let_go := {entry.id, entry.link} & set(allowed):
             used |= let_go
             why = "let go by --allow-removed"
+        elif sources is not None and (page := sources.pages.get(entry.id)) is not None:
+            why = f"{shown_path(Path(page))} makes it a standalone page (page: true), in no feed"
         else:
             why = "no content file or seed holds it any more, and the ledger records it published"
         notes.append(Problem("", f"taken down: {entry.id} ({shown}): {why}; it leaves the feed and its archives"))

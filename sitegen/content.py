@@ -1685,12 +1685,15 @@ class HeldIds:
     """Id -> content file of every draft: what must never be out but in a preview."""
     unreadable: tuple[SitegenError, ...] = ()
     """Files whose id cannot be read (the build reports them too): any of them may hold any id."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Id -> content file of every standalone page (``page: true``): no story, in no feed."""
 
 
 def held_ids(content_dir: Path, config: Config) -> HeldIds:
     """The id of every content file under ``content_dir``, read from its front matter only."""
     files: dict[str, str] = {}
     drafts: dict[str, str] = {}
+    pages: dict[str, str] = {}
     unreadable: list[SitegenError] = []
     for name in cache.find_content(content_dir):
         try:
@@ -1707,7 +1710,9 @@ def held_ids(content_dir: Path, config: Config) -> HeldIds:
         files.setdefault(key, name)
         if meta.get("draft") is True:
             drafts[key] = name
-    return HeldIds(files, drafts, tuple(unreadable))
+        if meta.get("page") is True:
+            pages[key] = name
+    return HeldIds(files, drafts, tuple(unreadable), pages)
 
 
 def load_content(content_dir: Path, config: Config) -> ContentReport:

@@ -62,7 +62,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,9 @@ class History:
     feed_id: str
     last_seq: int
     """The highest publication number recorded (0 for none)."""
+    pages: list[Article] = field(default_factory=list)
+    """The standalone pages, those that were stories once (their id is the ledger's) with the
+    addresses they had (``former_urls``), redirected to them (``_as_pages``)."""
     latest_first: dt.datetime | None = None
     """The latest first appearance of any article published, taken-down ones included:
     where feed windows count back from (feeds.py)."""
@@ -242,6 +245,33 @@ def deleted_warnings(gone: Mapping[str, tuple[str, str]], articles: Sequence[Art
     return warnings
 
 
+def made_page_warnings(pages: Sequence[Article], stories: Container[str], stored: Ledger | None, config: Config) -> list[str]:
+    """A warning for each of ``pages`` (standalone) that the last build had as a story
+    (``stories``: their ids) and the ledger ``stored`` has published: ``page: true`` takes it
+    out of the feeds, listings, archives and news sitemap, and moves it to ``/<slug>/``.
+    Said by this build only (``once``): the next one has it as a page already. Its former
+    addresses redirect to the page (``_as_pages``), when the ledger recorded any (it records
+    none for a site at a local address)."""
+    published = stored.articles if stored is not None else {}
+    site = urls.Urls(config.base_url)
+    warnings = []
+    for page in sorted(pages, key=lambda p: p.source):
+        entry = published.get(page.id)
+        if page.id not in stories or entry is None or not entry.seq:
+            continue
+        address = site.absolute(page.path)
+        # The story's last address, which readers and search engines have (redirects.py
+        # answers only for those under the base URL).
+        last = entry.urls[-1] if entry.urls else ""
+        moved = f"; its address, {last}, now redirects there" if last in page.former_urls and last.startswith(config.base_url) else ""
+        warnings.append(
+            f"{page.source}:{_line(page, 'page') or 2}: page: true, but it was out as a story: this build takes it out of the feeds,"
+            f" listings, archives and news sitemap (feed readers keep what they saw) and makes it a page at {address}{moved};"
+            " to keep it a story, remove the line"
+        )
+    return warnings
+
+
 def work_out_history(
     content_dir: Path,
     articles: Sequence[Article],
@@ -249,15 +279,17 @@ def work_out_history(
     stored: Ledger | None,
     now: dt.datetime | None = None,
     record_urls: bool = True,
+    pages: Sequence[Article] = (),
 ) -> History:
     """What of ``articles`` is out at ``now`` (default: the clock, or SOURCE_DATE_EPOCH),
     with ``updated``, ``seq``, ``first_published`` (and pinned dates) from the ledger
     ``stored`` (``load_ledger``), and the ledger to store once they are published.
     ``record_urls`` False (a preview at another address: ``--base-url``, ``sitegen
-    serve``) adds no address to any article's history."""
+    serve``) adds no address to any article's history. ``pages`` are the standalone ones
+    (``History.pages``)."""
     path = content_dir / LEDGER_NAME
     now = now or dates.now(config.zone)
-    history, ledger = apply_ledger(articles, stored, config, now, record_urls)
+    history, ledger = apply_ledger(articles, stored, config, now, record_urls, pages)
     ahead = _moved_ahead(history.articles, stored, now)
     renumbered = tuple(f"{path}: {w}" for w in history.warnings)
     once = renumbered + _recut(stored, config, history.last_seq, content_dir.parent)
@@ -686,7 +718,7 @@ def _valid(value: Any, types: dict[str, type]) -> bool:
 
 
 def apply_ledger(
-    articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime, record_urls: bool = True
+    articles: Sequence[Article], stored: Ledger | None, config: Config, now: dt.datetime, record_urls: bool = True, pages: Sequence[Article] = ()
 ) -> tuple[History, Ledger]:
     """What is out, with the ledger's fields set, and the ledger to store.
 
@@ -756,6 +788,7 @@ def apply_ledger(
             listed=_listed(article, seen),
             titles=(*former_titles, article.title),
         )
+    pages = _as_pages(pages, old, entries, config, remember)
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
@@ -769,7 +802,7 @@ def apply_ledger(
     listed = _numbers_listed(entries, previews)
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
-        result, held, feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=listed, changed=changed, floors=floors, warnings=warnings
+        result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors, warnings=warnings
     )
     # The size the archive documents are cut with (feeds.archive_chunks), from the first one
     # out: from then on, a change of the setting cuts them anew (``_recut``).
@@ -779,6 +812,27 @@ def apply_ledger(
     # for readers on, the ledger records what they were shown.
     rehearsal = urls.is_local(config.base_url) and (stored is None or stored.rehearsal)
     return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal)
+
+
+def _as_pages(pages: Sequence[Article], old: dict[str, Entry], entries: dict[str, Entry], config: Config, remember: bool) -> list[Article]:
+    """``pages`` (standalone), each that was out as a story (``page: true`` added to it) with
+    the addresses the story had as ``former_urls``: redirected to the page, as a story's are
+    when it moves (redirects.py), for the links shared and indexed. Its entry keeps its
+    number and dates, as a story's taken down does, and records the page's address, as a
+    story's new address: a page moved since, or made a story again, is redirected too.
+    The ledger numbers and dates no page: one that never was a story is as it was."""
+    found: list[Article] = []
+    for page in pages:
+        seen = old.get(page.id)
+        if seen is None or not seen.seq:
+            found.append(page)
+            continue
+        url = config.base_url + page.path
+        former = tuple(u for u in seen.urls if u != url)
+        if remember and not page.draft and seen.urls[-1:] != (url,):
+            entries[page.id] = dataclasses.replace(seen, urls=(*former, url))
+        found.append(msgspec.structs.replace(page, former_urls=former))
+    return found
 
 
 def _listed(article: Article, seen: Entry | None) -> tuple[str, ...]:

@@ -278,6 +278,15 @@ class Memo:
             if name not in self.parse_records and record.article is not None and not record.draft and not record.article.draft
         }
 
+    def stories_before(self) -> frozenset[str]:
+        """The ids of the stories (not standalone pages, not drafts) of the last build's
+        content files, for the build to tell which of its pages were one then."""
+        return frozenset(
+            record.article.id
+            for record in self.articles.values()
+            if record.article is not None and not record.draft and not record.article.draft and not record.article.standalone
+        )
+
     # ---- step 5: outputs -> files ----------------------------------------------------
 
     def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers) -> Rendering:

@@ -99,7 +99,8 @@ def moves(site: Site) -> list[Move]:
     base = urlsplit(site.config.base_url)
     # By the file a redirect page is written to: "old/" and "old/index.html" are one.
     claims: dict[str, Move] = {}
-    for article in sorted(site.articles, key=lambda a: (a.seq, a.id)):
+    # A standalone page that was a story once has its addresses too (ledger._as_pages).
+    for article in sorted((*site.articles, *site.pages), key=lambda a: (a.seq, a.id)):
         own = urls.output_file(article.path)
         for path in (*(_site_path(url, base.netloc, base.path) for url in article.former_urls), *article.aliases):
             if path is not None and (file := urls.output_file(path)) != own:

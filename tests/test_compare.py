@@ -149,6 +149,22 @@ def test_an_article_taken_down_passes_with_a_note(site: Path, against: Against) 
     assert "urn:test:5" in (site / "content" / LEDGER_NAME).read_text()
 
 
+def test_a_story_made_a_page_passes_with_a_note(site: Path, against: Against) -> None:
+    """``page: true`` takes a story out of the feeds on purpose, as the build warns: the
+    deploy goes through, said once, where the file that still holds it stopped it."""
+    path = site / "content" / "s05.md"
+    path.write_text(story(5, page="true"))
+    result = against()
+    assert passed_with_notes(result) == [
+        f"note: taken down: urn:test:5 (Story 5, https://example.org/news/2025/02/s05/): {path} makes it a standalone page"
+        " (page: true), in no feed; it leaves the feed and its archives"
+    ]
+    # A draft page is a draft: what was out is lost while it is one.
+    path.write_text(story(5, page="true", draft="true"))
+    status, output = against()
+    assert status == 1 and f"{path} holds it, as a draft" in output
+
+
 def test_an_imported_article_is_taken_down_with_its_seed(make_site: MakeSite, tmp_path: Path, runner: CliRunner) -> None:
     seeds = {f"00{i}_000000000000000{i}.txt": seed_text(f"Seeded story {i}", f"Text of seeded story {i}.") for i in range(2)}
     site = make_site(seeds=seeds, config='base_url = "https://example.org/"\n')

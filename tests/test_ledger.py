@@ -816,3 +816,33 @@ def test_what_builds_at_localhost_recorded_is_set_aside_by_the_first_build_for_r
     report = build(site)
     assert report.ok and not [w for w in report.warnings if "set aside" in w]
     assert _updated_dates(site)["urn:test:a"] == "2026-01-01T01:00:00+00:00"
+
+
+def test_a_story_made_a_page_is_warned_of_once_naming_the_line(make_site: MakeSite, runner: CliRunner) -> None:
+    """``page: true`` on a published story takes it out of every feed and listing and moves
+    it: said by the build that does it, naming its file and the line, with the redirect
+    from its old address; not by the builds after, nor of a page that never was a story."""
+    story = article_md("About the Gazette", date="2024-03-01T10:00:00+00:00", slug="about-us")
+    site = make_site(
+        content={"about.md": story, "b.md": article_md("Other"), "contact.md": "---\ntitle: Contact\npage: true\n---\n\nWrite to us.\n"},
+        config='base_url = "https://example.org/news/"\n',
+    )
+    assert build(site).warnings == []
+    path = site / "content" / "about.md"
+    path.write_text(story.replace("slug: about-us", "slug: about-us\npage: true"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        f"warning: {path}:5: page: true, but it was out as a story: this build takes it out of the feeds, listings, archives and"
+        " news sitemap (feed readers keep what they saw) and makes it a page at https://example.org/news/about-us/; its address,"
+        " https://example.org/news/2024/03/about-us/, now redirects there; to keep it a story, remove the line"
+    ]
+    # Said once: neither a build with nothing to do nor one with work says it again.
+    assert "warning:" not in runner.invoke(main, ["build", "--site", str(site)]).output
+    (site / "content" / "b.md").write_text(article_md("Other, edited"))
+    assert build(site).warnings == []
+    # The ledger keeps its entry, with the page's address as its latest.
+    entry = json.loads((site / "content" / LEDGER_NAME).read_text())["articles"]
+    assert [e["urls"] for e in entry.values() if e["titles"] == ["About the Gazette"]] == [
+        ["https://example.org/news/2024/03/about-us/", "https://example.org/news/about-us/"]
+    ]

@@ -548,3 +548,33 @@ def test_nginx_answers_an_old_feed_address_with_301_using_the_map(make_site: Mak
             assert (status, location) == (301, f"http://127.0.0.1:{port}{new}"), old
             status, _, body = fetched(port, new)
             assert status == 200 and body == (www / new.lstrip("/")).read_bytes(), new
+
+
+def test_a_story_made_a_page_is_redirected_to_from_its_old_address(make_site: MakeSite, tmp_path: Path) -> None:
+    """``page: true`` added to a published story moves it to /<slug>/, out of every feed: its
+    old address answers with a redirect there (the ledger keeps it), in a clean clone too;
+    made a story again, the page's address is redirected to the story in turn."""
+    story = article_md("About the Gazette", date="2024-03-01T10:00:00+00:00", slug="about-us", id="urn:test:about")
+    site = make_site(content={"about.md": story, "b.md": article_md("B")}, config=f'base_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok
+    (site / "content" / "about.md").write_text(story.replace("slug: about-us", "slug: about-us\npage: true"))
+    assert build(site).ok
+    assert (out / "about-us" / "index.html").is_file()
+    assert redirect_target(out, "2024/03/about-us/") == "/news/about-us/"
+    assert rules(out) == {"/news/2024/03/about-us/": "/news/about-us/"}
+    assert nginx_rules(out)["/news/2024/03/about-us/"] == "/news/about-us/"
+    assert "urn:test:about" not in {entry.id for entry in parse_feed(out / "atom.xml").entries}
+    # A clean clone of the same content (the ledger with it) redirects the same way.
+    clone = tmp_path / "clone"
+    shutil.copytree(site / "content", clone / "content")
+    shutil.copy(site / "sitegen.toml", clone / "sitegen.toml")
+    (clone / "seeds").mkdir()
+    assert build(clone).ok
+    assert (clone / "output" / "_redirects").read_bytes() == (out / "_redirects").read_bytes()
+    assert (clone / "output" / "2024/03/about-us/index.html").read_bytes() == (out / "2024/03/about-us/index.html").read_bytes()
+    # A story again: back at its address, and the page's address sends readers to it.
+    (site / "content" / "about.md").write_text(story)
+    assert build(site).ok
+    assert redirect_target(out, "about-us/") == "/news/2024/03/about-us/" and redirect_target(out, "2024/03/about-us/") is None
+    assert "urn:test:about" in {entry.id for entry in parse_feed(out / "atom.xml").entries}
