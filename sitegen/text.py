@@ -152,17 +152,22 @@ _CODE_BLOCK_TAGS = frozenset(("pre",))
 # not its running words; a story that opens with a photo opens with its first sentence, not
 # the caption.
 _FIGURE_TAGS = frozenset(("figure",))
+# Tables (a results grid, a timetable): cells of data read across and down, which run
+# together as a sentence make no sense ("Road Status A39 Closed B3301 Open"), not the
+# opening words of the story.
+_TABLE_TAGS = frozenset(("table",))
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self, notes: bool = True, code: bool = True, figures: bool = True) -> None:
+    def __init__(self, notes: bool = True, code: bool = True, figures: bool = True, tables: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.notes = notes
         self.code = code
         self.figures = figures
+        self.tables = tables
         self._skipping: list[str] = []
-        """The open elements from a footnote element, code block or figure in, while left out."""
+        """The open elements from a footnote element, code block, figure or table in, while left out."""
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
@@ -176,7 +181,9 @@ class _TextExtractor(HTMLParser):
         classes = set((dict(attrs).get("class") or "").split())
         notes = not self.notes and classes & _NOTE_CLASSES and tag not in _VOID_TAGS
         code = not self.code and tag in _CODE_BLOCK_TAGS
-        if tag in _HIDDEN_TAGS or notes or code or (not self.figures and tag in _FIGURE_TAGS):
+        figure = not self.figures and tag in _FIGURE_TAGS
+        table = not self.tables and tag in _TABLE_TAGS
+        if tag in _HIDDEN_TAGS or notes or code or figure or table:
             self._skipping.append(tag)
             return
         if tag in _BLOCK_TAGS:
@@ -253,12 +260,14 @@ def read_html(parser: HTMLParser, markup: str) -> None:
         parser.close()
 
 
-def html_to_text(markup: str, notes: bool = True, code: bool | None = None, figures: bool | None = None) -> str:
+def html_to_text(markup: str, notes: bool = True, code: bool | None = None, figures: bool | None = None, tables: bool | None = None) -> str:
     """Visible text of an HTML fragment, whitespace folded; without footnotes and their
     marks when ``notes`` is False (for a summary), and without code blocks when ``code``
-    is False and figures (their captions and credits) when ``figures`` is False (each by
-    default as ``notes`` is)."""
-    parser = _TextExtractor(notes, notes if code is None else code, notes if figures is None else figures)
+    is False, figures (their captions and credits) when ``figures`` is False and tables
+    when ``tables`` is False (each by default as ``notes`` is)."""
+    parser = _TextExtractor(
+        notes, notes if code is None else code, notes if figures is None else figures, notes if tables is None else tables
+    )
     try:
         read_html(parser, markup)
     except AssertionError:

@@ -597,6 +597,9 @@ PUBLISHED_HASHES = {
         '<figure>\n<img src="https://example.org/chart.png" alt="A chart">\n<figcaption>Votes by ward</figcaption>\n</figure>\n\nThe count:\n\n    ward 1: 20',
         "sha256:f187264d3b7a0f046b93e61f1aba8558d5967eef431190259c3e1a60f4f5b8dc",
     ),
+    # As summaries were before they left tables out (their cells opened them): no news.
+    "table": ("| Road | Status |\n| --- | --- |\n| A39 | Closed |\n\nThe coast road is shut.", "sha256:689f6fef898ceb5f94a208ca319d806e13b324c79095927c7ffa50060e79399b"),
+    "table-code": ("| Ward | Votes |\n| --- | --- |\n| 1 | 20 |\n\nThe count:\n\n    ward 1: 20", "sha256:b59cb2195c76e59b2d96dd25af9d961ae9495a0e10c1fec04d28eeac4a8b33ad"),
 }
 
 
@@ -608,6 +611,40 @@ def test_bodies_not_starting_with_code_hash_as_they_did(make_site: MakeSite) -> 
         record = parse_file(str(site / "content" / f"{name}.md"), Config(), Converter())[1]
         assert record.article is not None and record.article.html_hash == expected, name
         assert record.article.content_hash.startswith("text:"), name
+
+
+def test_a_summary_worked_out_from_the_text_leaves_its_tables_out(make_site: MakeSite) -> None:
+    """A table's cells run together as a sentence ("Road Status A39 Closed B3301 Open") were
+    the summary of a story that opens with one, or its middle, on the front page, in every
+    feed and in the meta description. A text that is only a table is summed up by its cells,
+    its only words; a summary in the front matter is kept as written."""
+    table = "| Road | Status |\n| --- | --- |\n| A39 | Closed |\n| B3301 | Open |"
+    site = make_site(
+        content={
+            "first.md": article_md("First", body=f"{table}\n\nThe coast road is shut.\n\nMore later."),
+            "middle.md": article_md("Middle", date="2024-05-02T09:00:00+00:00", body=f"Heavy rain fell.\n\n{table}\n\nPolice closed it."),
+            "only.md": article_md("Only", date="2024-05-03T09:00:00+00:00", body=table),
+            "own.md": article_md("Own", date="2024-05-04T09:00:00+00:00", body=f"{table}\n\nText.", summary="'Roads, as written.'"),
+        }
+    )
+    assert build(site).ok
+    out = site / "output"
+    expected = {
+        "First": "The coast road is shut. More later.",
+        "Middle": "Heavy rain fell. Police closed it.",
+        "Only": "Road Status A39 Closed B3301 Open",
+        "Own": "Roads, as written.",
+    }
+    front = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")} == expected
+    for name in ("atom.xml", "rss.xml"):
+        assert {e.title: e.summary for e in feedparser.parse((out / name).read_bytes()).entries} == expected, name
+    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
+    for slug in ("first", "middle"):
+        page = lxml_html.fromstring((out / "2024" / "05" / slug / "index.html").read_bytes())
+        assert page.xpath("//meta[@name='description']/@content") == [expected[slug.title()]], slug
+        # Still the opening of the text (no standfirst repeating it), and the table is on the page.
+        assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//div[@class='body']//td"), slug
 
 
 def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site: MakeSite) -> None:

@@ -252,6 +252,12 @@ def test_a_summary_leaves_out_figures_and_their_captions() -> None:
     assert html_to_text(body) == "The port at 6 a.m. Photo: J. Doe The harbour opened. We will rebuild. Jane Doe"
 
 
+def test_a_summary_leaves_out_tables() -> None:
+    body = new_markdown().convert("| Road | Status |\n| --- | --- |\n| A39 | Closed |\n\nThe coast road is *shut*.\n\n<table><caption>Wards</caption><tr><td>1</td></tr></table>")
+    assert html_to_text(body, notes=False) == "The coast road is shut."
+    assert html_to_text(body) == "Road Status A39 Closed The coast road is shut. Wards 1"  # the page's own text holds them
+
+
 def test_a_summary_leaves_out_code_blocks() -> None:
     body = new_markdown().convert('The embed code:\n\n```html\n<div class="x">\n<script>alert(1)</script>\n```\n\nPaste it `as is`.')
     assert html_to_text(body, notes=False) == "The embed code: Paste it as is."
@@ -263,7 +269,7 @@ def test_cells_and_blocks_ended_without_a_space_are_words_apart(notes: bool) -> 
     tweet = '<blockquote class="twitter-tweet"><p lang="en">Hello world</p>&mdash; Someone (@someone)</blockquote>'
     assert html_to_text(tweet, notes) == html_to_text("<![ ]>" + tweet, notes) == "Hello world — Someone (@someone)"
     table = "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>one<td>two</td></tr></table>"
-    assert html_to_text(table, notes) == html_to_text("<![ ]>" + table, notes) == "Party Seats one two"
+    assert html_to_text(table, notes, tables=True) == html_to_text("<![ ]>" + table, notes) == "Party Seats one two"  # (a summary leaves tables out)
     figure = "<figure><img src=a.jpg alt=x><figcaption>The harbour</figcaption></figure>at dawn"
     assert html_to_text(figure, notes, figures=True) == "The harbour at dawn"  # (a summary leaves figures out)
 
