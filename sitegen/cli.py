@@ -374,9 +374,12 @@ def new(site_dir: Path, title: str, tags: str, page: bool, draft: bool) -> None:
         click.echo(f"Its slug is {made.slug}: {made.why}.", err=True)
     here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
     if page:
-        # Not `sitegen publish`, which dates what it publishes: a page shows no date.
         if draft:
-            click.echo(f"A draft: builds leave it out until you delete its `draft: true` line. Preview it with `sitegen serve{here} --drafts`.", err=True)
+            click.echo(
+                f"A draft: builds leave it out. Preview it with `sitegen serve{here} --drafts`; "
+                f"to publish it, `sitegen publish{here} {shown_path(path)}` (a page stays undated).",
+                err=True,
+            )
         else:
             click.echo(f"Not a draft: the next `sitegen build{here}` links it from every page's footer. Write its text first.", err=True)
     elif draft:
@@ -407,7 +410,9 @@ def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
     and builds put it out from then on. So does an article that was out before it was made
     a draft: readers have it, dated so. An `updated:` before the article's date is removed.
     A draft with no text is not published (unless --force): feed readers keep the empty
-    entry as they first saw it. Exits with status 1 if any FILE could not be published.
+    entry as they first saw it. A page (page: true) is not news: only its `draft: true`
+    line goes, its date (or none) as it was. Exits with status 1 if any FILE could not be
+    published.
     """
     from .errors import SitegenError
     from .scaffold import publish_draft
@@ -421,7 +426,10 @@ def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
         except SitegenError as e:
             problems.append(str(e))
         else:
-            if done.out_before:
+            if done.page:
+                kept = f"its date kept, {done.date}" if done.date else "undated, as a page is"
+                said = f"a page, {kept}; the next build links it from every page's footer"
+            elif done.out_before:
                 said = f"out before it was made a draft, so it keeps its date, {done.date}; the next build puts it back"
             elif not done.scheduled:
                 said = f"dated {done.date}; the next build puts it out"

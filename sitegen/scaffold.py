@@ -307,7 +307,8 @@ class Publication:
     """What ``publish_draft`` did to a draft."""
 
     date: str
-    """The article's date: now, or the date the draft had when that is still to come."""
+    """The article's date: now, or the date the draft had when that is still to come; a
+    page's as it was ("" for none)."""
     scheduled: bool = False
     """The draft was dated in the future and keeps that date: builds hold it back till then."""
     dropped_updated: str = ""
@@ -315,6 +316,9 @@ class Publication:
     out_before: bool = False
     """The article was out before it was made a draft (the ledger records it published)
     and keeps its date: the next build puts it back as readers had it."""
+    page: bool = False
+    """A standalone page (``page: true``): only its ``draft: true`` line went, its date (or
+    none) as it was: a page is not news, and a date is its last change in the sitemap."""
 
 
 def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = False) -> Publication:
@@ -334,6 +338,11 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
 
     A draft with no text is refused unless ``empty`` says to publish it so: its page and
     feed entries would be empty, and feed readers keep the entry as they first saw it.
+
+    A standalone page (``page: true``) loses its ``draft: true`` line alone: it is not
+    news, shows no date, and a date it is given is its last change in ``sitemap.xml``,
+    which the build moves no further when its text is edited (the ledger dates no page).
+    Dated now, every later edit of an About page would be hidden from search engines.
 
     Raises ContentError naming the file (and line) for a file that is not a draft, has no
     text, or whose front matter cannot be read; the file is then left as it is, as it is
@@ -358,13 +367,14 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
     meta = front_matter_of(str(path), document)
     if meta.get("draft") is not True:
         raise ContentError(str(path), "not a draft (no `draft: true`): it is out, or goes out with the next build; its date is left as it is")
+    page = meta.get("page") is True
     if not empty and (line := no_text_line(str(path), document)) is not None:
-        raise ContentError(
-            str(path),
-            f"{NO_TEXT}: published, its page and feed entries would be empty, and feed readers keep an entry as they first"
-            " saw it: write its text, then publish it (or publish it empty with --force)",
-            line,
+        why = (
+            "its page would be empty, linked from every page's footer"
+            if page
+            else "its page and feed entries would be empty, and feed readers keep an entry as they first saw it"
         )
+        raise ContentError(str(path), f"{NO_TEXT}: published, {why}: write its text, then publish it (or publish it empty with --force)", line)
     # A ledger that cannot be read raises: whether the article was out is not known, and
     # the build refuses to run without it all the same.
     ledger = load_ledger(site_dir / "content")
@@ -377,13 +387,13 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
     zone = config.zone
     now = dates.now(zone)  # the build's clock: what it holds back is dated after this
     written = _date_or_none(meta.get("date"), zone)
-    out_before = written is not None and entry is not None and entry.seq > 0
+    out_before = not page and written is not None and entry is not None and entry.seq > 0
     # One already out is put back by the next build whatever its date (ledger.py).
-    scheduled = written is not None and written > now and not out_before
-    keep_date = scheduled or out_before
+    scheduled = not page and written is not None and written > now and not out_before
+    keep_date = scheduled or out_before or page
     published = written if keep_date and written is not None else now
     updated = _date_or_none(meta.get("updated"), zone) if meta.get("updated") else None
-    stale = updated is not None and updated < published
+    stale = not page and updated is not None and updated < published
     edited = ["draft"] + ([] if keep_date else ["date"]) + (["updated"] if stale else [])
     for key in edited:
         found = lines.get(key)
@@ -410,7 +420,7 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
         after = front_matter_of(str(path), decode_content(published_bytes))
     except ContentError:
         after = {}
-    expected_keys = meta.keys() - {"draft"} - ({"updated"} if stale else set()) | {"date"}
+    expected_keys = meta.keys() - {"draft"} - ({"updated"} if stale else set()) | (set() if page else {"date"})
     expected_date = meta.get("date") if keep_date else date
     if after.get("draft") or after.get("date") != expected_date or after.keys() != expected_keys:
         todo = ["remove `draft: true`"] + ([] if keep_date else ["set `date:`"]) + (["remove `updated:`"] if stale else [])
@@ -418,7 +428,7 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
         raise ContentError(str(path), f"its front matter is written in a way `sitegen publish` cannot edit line by line: {by_hand} by hand")
     if not replace_unless_changed(path, published_bytes, lambda aside: read_file(aside, config.max_file_bytes)[0] == data):
         raise OutputError(path, "changed while being published (saved in an editor?): left as it is; publish it again")
-    return Publication(date, scheduled, lines["updated"].group(0).partition(":")[2].strip() if stale else "", out_before)
+    return Publication("" if page and written is None else date, scheduled, lines["updated"].group(0).partition(":")[2].strip() if stale else "", out_before, page)
 
 
 def _date_or_none(value: object, zone: dt.tzinfo) -> dt.datetime | None:

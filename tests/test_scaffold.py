@@ -15,6 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
+from lxml import etree as lxml_etree
 
 from sitegen import scaffold
 from sitegen.build import build
@@ -571,6 +572,43 @@ def test_new_keeps_clear_of_the_sites_own_pages(runner: CliRunner, make_site: Ma
         assert Path(result.stdout.strip()).name == f"{other.lower()}.md" and "Its slug" not in result.stderr
 
 
+def test_publish_of_a_page_removes_its_draft_line_alone_and_leaves_it_undated(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sitegen publish` of an About page dated it now: a page shows no date, but a date is
+    its last change in sitemap.xml, which then stayed that of the day it was published
+    however often its text was edited after (the ledger dates no page). Only its draft line
+    goes; a date written by hand is kept; one with no text is refused, saying why for a page."""
+    site = make_site(content={"story.md": article_md("A story")}, config='base_url = "https://example.org/news/"\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    about = Path(runner.invoke(main, ["new", "--site", str(site), "--page", "About us"]).stdout.strip())
+    about.write_text(about.read_text() + "Who we are.\n")
+    dated = site / "content" / "terms.md"
+    dated.write_text("---\ntitle: Terms\npage: true\ndate: '2024-01-01T00:00:00+00:00'\ndraft: true\n---\n\nThe terms.\n")
+    empty = Path(runner.invoke(main, ["new", "--site", str(site), "--page", "Contact"]).stdout.strip())
+    before = {path: path.read_bytes() for path in (about, dated, empty)}
+    result = runner.invoke(main, ["publish", "--site", str(site), str(about), str(dated), str(empty)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"Published {about}: a page, undated, as a page is; the next build links it from every page's footer.\n"
+        f"Published {dated}: a page, its date kept, 2024-01-01T00:00:00+00:00; the next build links it from every page's footer.\n"
+    )
+    assert result.stderr == (
+        f"error: {empty}:6: no text after the front matter: published, its page would be empty, linked from every page's footer:"
+        " write its text, then publish it (or publish it empty with --force)\n"
+    )
+    for path in (about, dated):
+        assert path.read_bytes() == before[path].replace(b"draft: true\n", b""), path
+    assert empty.read_bytes() == before[empty]
+
+    def lastmods() -> dict[str, list[str]]:
+        sitemap = lxml_etree.fromstring((site / "output" / "sitemap.xml").read_bytes())
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        return {url.findtext("s:loc", namespaces=ns): url.xpath("s:lastmod/text()", namespaces=ns) for url in sitemap.findall("s:url", ns)}
+
+    assert build(site).ok
+    assert lastmods()["https://example.org/news/about-us/"] == [] and lastmods()["https://example.org/news/terms/"] == ["2024-01-01T00:00:00+00:00"]
+    assert "Who we are." in (site / "output" / "about-us" / "index.html").read_text()
+
+
 def test_new_page_writes_an_undated_standalone_page_clear_of_the_sites_own_addresses(runner: CliRunner, make_site: MakeSite) -> None:
     """`sitegen new --page "About us"` makes content/about-us.md with page: true: a draft,
     built as a page at /about-us/ once its draft line goes, with no date, id or tags."""
@@ -580,7 +618,7 @@ def test_new_page_writes_an_undated_standalone_page_clear_of_the_sites_own_addre
     path = Path(result.stdout.strip())
     assert path == site / "content" / "about-us.md"
     assert yaml.safe_load(path.read_text().split("---")[1]) == {"title": "About us", "slug": "about-us", "page": True, "draft": True}
-    assert "delete its `draft: true` line" in result.stderr and "sitegen publish" not in result.stderr
+    assert f"to publish it, `sitegen publish --site {site} {path}` (a page stays undated)" in result.stderr
     report = build(site)
     assert report.ok and report.drafts == 1 and not (site / "output" / "about-us").exists()
     path.write_text(path.read_text().replace("draft: true\n", "") + "Who we are.\n")
