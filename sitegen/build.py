@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import dates, deps, errors, i18n, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary
-from .config import Config, load_config, logo_warnings, override, section_warnings
+from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place
 from .errors import SitegenError
 from .i18n import Language
 from .lock import OnWait, output_lock, site_lock
@@ -260,7 +260,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += unlinked
     once.update(unlinked)
     report.warnings += theme.root_warnings(urls.Urls(config.base_url).base_path)
-    report.warnings += words.warnings
+    # Said where the setting is written, as every other message about sitegen.toml is.
+    report.warnings += [f"{setting_place(site_dir, 'language')}: {said}" for said in words.warnings]
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += section_warnings(config, site_dir, (tag.slug for tag, _ in site.tags))

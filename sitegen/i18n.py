@@ -171,6 +171,7 @@ class Found:
     problems: tuple[SitegenError, ...] = ()
     """A catalog that could not be read, or entries of it: their words are shown in English."""
     warnings: tuple[str, ...] = ()
+    """About the setting ``language``, each to be said after where it is written (config.setting_place)."""
 
 
 def language_of(theme: Theme, tag: str) -> Found:
@@ -181,7 +182,7 @@ def language_of(theme: Theme, tag: str) -> Found:
     locale = None if english else _babel_locale(tag)
     warnings: tuple[str, ...] = ()
     if locale is None and not english:
-        warnings = (f"language {tag!r}: the CLDR has no dates or plural rules for it, so dates are shown in English",)
+        warnings = (f"language: the CLDR has no dates or plural rules for {tag!r}, so dates are shown in English",)
     if not name:
         return Found(Language(tag, locale=locale), warnings=warnings)
     path, data = theme.files[name]

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from test_incremental import clean_build_of, tree
 from sitegen import cache, i18n, render, search
 from sitegen.build import build
 from sitegen.cache import Inputs
+from sitegen.cli import main
 from sitegen.theme import Theme, default_theme_dir
 
 THEME = default_theme_dir()
@@ -179,6 +181,17 @@ def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(mak
     page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
     assert "Published 4 października 2024" in page
     assert "Październik 2024" in text_of(site / "output" / "archive" / "index.html")
+
+
+def test_a_language_the_cldr_does_not_know_is_a_warning_naming_the_settings_line(make_site: MakeSite, runner: CliRunner) -> None:
+    """It named neither sitegen.toml nor a line, as every other message about a setting does."""
+    site = german_site(make_site, "xx")
+    report = build(site)
+    said = f"{site / 'sitegen.toml'}:3: language: the CLDR has no dates or plural rules for 'xx', so dates are shown in English"
+    assert report.ok and report.warnings == [said]
+    assert "Published 4 October 2024" in text_of(site / "output" / "2024" / "10" / "a" / "index.html")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and f"warning: {said}\n" in result.stderr
 
 
 def test_english_never_loads_the_cldr_and_keeps_its_dates() -> None:
