@@ -497,9 +497,13 @@ class Server:
         said += [f"{_named(removed)} removed"] if removed else []
         said += [f"{_LEDGER} changed: another build recorded what it published"] if recorded else []
         after = f" ({', '.join(said)})" if said else f" (an article dated {came_due} is due)" if came_due else ""
+        # The warnings counted as `sitegen build` counts them: those said above, and those a
+        # warning met in many files stood for.
+        warned = len(report.warnings)
+        counted = f", {warned} warning{'' if warned == 1 else 's'}" if warned else ""
         self._log(
             f"{'Built' if first else 'Rebuilt'}{after} in {report.seconds:.2f} s: {len(written.written)} written, "
-            f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}."
+            f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}{counted}."
         )
         self._say_held(drafts, scheduled, report.next_due)
         self._announce(errors)

@@ -339,6 +339,24 @@ def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: St
     assert warnings == [f"warning: {Path('site') / 'content' / 'a.md'}:4: unknown front-matter key 'titel', ignored (did you mean 'title'?)"], log
 
 
+def test_the_build_line_counts_warnings_as_sitegen_build_does(make_site: MakeSite, start: Start) -> None:
+    """It said "0 errors." under the warnings it had just printed, where `sitegen build`
+    says "0 errors, 2 warnings"; a build with none says nothing of them."""
+    site = make_site(content={"a.md": article_md("A", titel="'Typo'"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00", athor="'Jo'")})
+    log: list[str] = []
+    start(site, log)
+    built = [line for line in log if line.startswith("Built in")]
+    assert len(built) == 1 and built[0].endswith(" removed, 0 errors, 2 warnings."), log
+    assert len([line for line in log if line.startswith("warning:")]) == 2, log
+    # Put right, and retitled: a rebuild that writes nothing is not logged.
+    (site / "content" / "b.md").write_text(article_md("B2", date="2024-05-02T09:00:00+00:00"))
+    wait_for(lambda: any(line.startswith("Rebuilt") for line in log), "the rebuild logged")
+    assert next(line for line in log if line.startswith("Rebuilt")).endswith(" removed, 0 errors, 1 warning."), log
+    (site / "content" / "a.md").write_text(article_md("A2"))
+    wait_for(lambda: len([line for line in log if line.startswith("Rebuilt")]) == 2, "the second rebuild logged")
+    assert [line for line in log if line.startswith("Rebuilt")][1].endswith(" removed, 0 errors."), log
+
+
 def test_a_template_error_shows_an_overlay_over_the_last_good_pages(make_site: MakeSite, start: Start) -> None:
     site = make_site(content={"a.md": article_md("Still here")})
     log: list[str] = []
