@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates, urls
-from .cache import Refused, find_content, read_file
+from .cache import CONTENT_SUFFIXES, Refused, find_content, read_file
 from .config import CONFIG_NAME, Config
 from .content import taken_slugs
 from .errors import ContentError, OutputError, line_of, not_utf8
@@ -353,8 +353,15 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
 
     if not os.path.lexists(path):
         raise ContentError(str(path), "no such file")
-    if not path.resolve().is_relative_to((site_dir / "content").resolve()):
+    content_dir = (site_dir / "content").resolve()
+    if not path.resolve().is_relative_to(content_dir):
         raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
+    # Only what a build reads: a picture, a PDF or an editor's backup of content/ was read
+    # as an article, and refused as one ("is not valid UTF-8: save it as UTF-8" of a JPEG).
+    if not path.name.endswith(CONTENT_SUFFIXES):
+        raise ContentError(str(path), f"not an article: builds read the .md and .markdown files of {site_dir / 'content'}/, and no other")
+    if any(part.startswith(".") for part in path.resolve().relative_to(content_dir).parts):
+        raise ContentError(str(path), "hidden (a name that starts with '.'), and builds read no hidden file: rename it first")
     try:
         data, _ = read_file(path, config.max_file_bytes)
     except (OSError, Refused) as e:

@@ -225,6 +225,36 @@ def test_publish_dates_a_draft_now_and_changes_no_other_byte(runner: CliRunner, 
     assert f"error: {site / 'sitegen.toml'}: not in {site / 'content'}/, where the site's articles are" in again.stderr
 
 
+def test_publish_refuses_a_file_no_build_reads_saying_so(runner: CliRunner, make_site: MakeSite) -> None:
+    """`sitegen publish content/images/road.jpg` read the picture as an article and said it
+    "is not valid UTF-8 ... save it as UTF-8"; a draft hidden from the build, or named .txt,
+    was "Published" and never built. Each is said to be no article, and left as it is."""
+    site = make_site(content={"story.md": article_md("A story")})
+    content = site / "content"
+    (content / "images").mkdir()
+    files = {
+        content / "images" / "road.jpg": b"\xff\xd8\xff\xe0 not text",
+        content / "notes.txt": b"---\ntitle: Notes\ndraft: true\n---\n\nText.\n",
+        content / ".later.md": b"---\ntitle: Later\ndraft: true\n---\n\nText.\n",
+        content / ".drafts" / "idea.md": b"---\ntitle: Idea\ndraft: true\n---\n\nText.\n",
+    }
+    for path, data in files.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+    result = runner.invoke(main, ["publish", "--site", str(site), *map(str, files)])
+    assert result.exit_code == 1 and result.stdout == ""
+    no_article = f"not an article: builds read the .md and .markdown files of {content}/, and no other"
+    hidden = "hidden (a name that starts with '.'), and builds read no hidden file: rename it first"
+    paths = list(files)
+    assert result.stderr.splitlines() == [
+        f"error: {paths[0]}: {no_article}",
+        f"error: {paths[1]}: {no_article}",
+        f"error: {paths[2]}: {hidden}",
+        f"error: {paths[3]}: {hidden}",
+    ]
+    assert all(path.read_bytes() == data for path, data in files.items())
+
+
 def test_publish_keeps_a_future_date_and_the_story_stays_embargoed_until_then(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A draft dated ahead was dated now instead, and the next build put the embargoed
     story out at once. Its date is kept: builds hold it back until it is due."""
