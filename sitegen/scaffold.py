@@ -274,10 +274,14 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     taken |= {Path(name).stem for name in find_content(content_dir)}
     slug = urls.headline_slug(title)
     now = dates.now(config.zone)
+    # A tag given twice, in any case or with accents or not (--tags Weather,weather), is one
+    # tag to the build: written once, as first given.
+    named: dict[str, str] = {}
+    for tag in tags:
+        if tag.strip():
+            named.setdefault(urls.spelling(tag), tag.strip())
     fields: dict[str, object] = (
-        {"page": True}
-        if page
-        else {"date": dates.format_iso(now), "id": f"urn:uuid:{uuid.uuid4()}", "tags": [t.strip() for t in tags if t.strip()]}
+        {"page": True} if page else {"date": dates.format_iso(now), "id": f"urn:uuid:{uuid.uuid4()}", "tags": list(named.values())}
     )
     if draft:
         fields["draft"] = True

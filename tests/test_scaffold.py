@@ -144,6 +144,17 @@ def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(run
     assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
 
 
+def test_new_writes_a_tag_given_twice_once_as_first_given(runner: CliRunner, make_site: MakeSite) -> None:
+    """`--tags "Weather, roads,weather, ,Économie,economie"` wrote Weather and weather, one tag
+    to the build (and to every page and feed), twice in the file; empty names were dropped.
+    Names that only share an address (C++ and C) are two tags: the build warns of those."""
+    site = make_site(content={})
+    result = runner.invoke(main, ["new", "--site", str(site), "Storm", "--tags", "Weather, roads,weather , ,Économie,economie,C++,C"])
+    assert result.exit_code == 0, result.output
+    meta = yaml.safe_load(Path(result.stdout.strip()).read_text().split("---")[1])
+    assert meta["tags"] == ["Weather", "roads", "Économie", "C++", "C"]
+
+
 @pytest.mark.parametrize(("args", "hint"), [(["A\x01B"], "TITLE"), (["Fine", "--tags", "a\x01b"], "--tags")])
 def test_new_refuses_what_the_build_would_refuse_in_the_file(runner: CliRunner, tmp_path: Path, args: list[str], hint: str) -> None:
     """A control character in a tag was written, and the next build failed on the file."""
