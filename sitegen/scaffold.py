@@ -272,7 +272,11 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     # read may still take its name as its slug once it is fixed.
     taken = taken_slugs(content_dir, config.max_file_bytes)
     taken |= {Path(name).stem for name in find_content(content_dir)}
-    slug = urls.headline_slug(title)
+    slug = urls.headline_slug(title, fallback="")
+    # A headline of emoji or punctuation alone makes no address: the file is article.md,
+    # article-2.md... which says nothing of why unless told.
+    why = "" if slug else "its title has no letter or digit to make an address of (write the one you want on its slug: line)"
+    slug = slug or "article"
     now = dates.now(config.zone)
     # A tag given twice, in any case or with accents or not (--tags Weather,weather), is one
     # tag to the build: written once, as first given.
@@ -298,7 +302,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
         path = content_dir / f"{name}.md"
         try:
             create_file(path, f"---\n{dump_front_matter(meta)}---\n\n".encode())
-            return NewArticle(path, name, chosen.reason)
+            return NewArticle(path, name, chosen.reason or why)
         except FileExistsError:  # made meanwhile by someone else: the next name
             taken.add(name)
 

@@ -61,7 +61,7 @@ def spelling(name: str) -> str:
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’ʼ](?=(?:s|t|re|ll|ve|d|m)\b)", re.IGNORECASE)
 
 
-def headline_slug(title: str) -> str:
+def headline_slug(title: str, fallback: str = "article") -> str:
     """The slug a new article gets from its headline: ``slugify``, with the apostrophe of an
     English possessive or contraction dropped rather than made a hyphen ("Tomorrow's match"
     -> ``tomorrows-match``, not ``tomorrow-s-match``; "l'été" stays ``l-ete``), markup pasted
@@ -70,11 +70,12 @@ def headline_slug(title: str) -> str:
     their addresses (£1bn is ``1bn`` in the Guardian's): "£2.3m" -> ``2-3m``, its digits
     kept (the transliteration spelt £ as ``ps`` and € as ``eur``). For new slugs only:
     tags, authors and files named before keep theirs, as their addresses are out, and so do
-    articles slugged before (``former_headline_slugs``)."""
+    articles slugged before (``former_headline_slugs``). ``fallback`` is the slug of a
+    headline with no letter or digit to make one of ("!!!", "🎉")."""
     words = without_markup(title)
     # Unicode's currency symbols (Sc): £ € $ ¥ ₹ ₽ ¢... A space, not nothing: US$5m is us-5m.
     words = "".join(" " if unicodedata.category(c) == "Sc" else c for c in words)
-    return slugify(_APOSTROPHE_RE.sub("", words))
+    return slugify(_APOSTROPHE_RE.sub("", words), fallback)
 
 
 def former_headline_slugs(title: str) -> tuple[str, str]:

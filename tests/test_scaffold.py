@@ -144,6 +144,20 @@ def test_new_writes_a_dated_article_with_a_permanent_id_and_never_overwrites(run
     assert runner.invoke(main, ["new", "--site", "s", "   "]).exit_code != 0
 
 
+def test_new_says_why_a_title_of_emoji_or_punctuation_alone_is_slugged_article(runner: CliRunner, make_site: MakeSite) -> None:
+    """`sitegen new "🎉🎉"` wrote content/article.md, then article-2.md for "!!!", with not a
+    word of why: the stories' addresses are /2024/05/article/, /2024/05/article-2/."""
+    site = make_site(content={})
+    said = "its title has no letter or digit to make an address of (write the one you want on its slug: line)"
+    for title, slug in (("🎉🎉", "article"), ("!!! ???", "article-2")):
+        result = runner.invoke(main, ["new", "--site", str(site), title])
+        assert result.exit_code == 0 and Path(result.stdout.strip()) == site / "content" / f"{slug}.md"
+        assert f"Its slug is {slug}: {said}.\n" in result.stderr
+    # A title with words is slugged from them, and nothing is said of it.
+    plain = runner.invoke(main, ["new", "--site", str(site), "🎉 Party on the quay"])
+    assert Path(plain.stdout.strip()).name == "party-on-the-quay.md" and "Its slug" not in plain.stderr
+
+
 def test_new_writes_a_tag_given_twice_once_as_first_given(runner: CliRunner, make_site: MakeSite) -> None:
     """`--tags "Weather, roads,weather, ,Économie,economie"` wrote Weather and weather, one tag
     to the build (and to every page and feed), twice in the file; empty names were dropped.
