@@ -311,6 +311,10 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
     """Content files edited by hand whose seed changed: left as they are."""
+    wrote: dict[Path, str] = field(default_factory=dict)
+    """Content file -> the SHA-256 of what this import wrote in it (each of ``created`` and
+    ``updated``): sitegen serve, watching content/, tells its builds' own writes from an
+    editor's by it, the file as it was written or changed since."""
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     once: list[str] = field(default_factory=list)

@@ -283,6 +283,14 @@ class WriteJob:
 
 
 @dataclass(frozen=True, slots=True)
+class Wrote:
+    """A content file written from its seed."""
+
+    digest: str
+    """The SHA-256 of what it was written with (cache.digest)."""
+
+
+@dataclass(frozen=True, slots=True)
 class _ExamineContext:
     rules: ImportRules
     zone: dt.tzinfo
@@ -390,8 +398,9 @@ def _current_digest(target: Path, limit: int) -> str:
         return "unreadable"
 
 
-def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -> SitegenError | str | None:
-    """Parse a seed again and write its content file (in a worker): an error, a warning or None.
+def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -> SitegenError | str | Wrote:
+    """Parse a seed again and write its content file (in a worker): an error, a warning or
+    what was written.
 
     The file is written only if it still holds what was examined: someone may have saved
     an edit (or created the file) since, and the importer never overwrites what it did not read.
@@ -433,7 +442,7 @@ def _write_content(context: tuple[ImportRules, dt.tzinfo, int], job: WriteJob) -
         return OutputError(target, f"cannot be written: {e.strerror or e}")
     except OutputError as e:  # a full disk, a read-only folder: about the content file
         return e
-    return None
+    return Wrote(cache.digest(document))
 
 
 _CHANGED = "{target}: changed while importing; kept your version"
@@ -628,7 +637,8 @@ def import_seeds(
     for job, result in zip(writes, failed, strict=True):
         seed_path, target = job.seed, job.target
         inputs.forget(target)
-        if result is None:
+        if isinstance(result, Wrote):
+            report.wrote[target] = result.digest
             if (reason := renamed_for_site.get(target)) is not None:
                 report.warnings.append(f"{target}: imported from seeds/{seed_path.name} with the slug {job.slug}: {reason}")
                 report.once.append(report.warnings[-1])  # said by the import that chose the slug, not again

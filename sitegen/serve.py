@@ -25,7 +25,8 @@ server cannot start, ``PortInUseError`` when the port is taken.
 - sitegen.toml, seeds/, content/ and templates/ (static files included) are watched with
   watchfiles. A change rebuilds (build() is incremental), and open pages reload: a script
   added to HTML responses as they are sent (never to the files) listens to Server-Sent
-  Events at ``/__sitegen/events``.
+  Events at ``/__sitegen/events``. What a build writes there itself (a seed's article
+  imported into content/) is no change, until the writer edits it.
 - A build with errors prints them and shows them over every served page; a page that
   failed keeps its last good version.
 - An article held back for its date is put out when the clock reaches it: a build is due
@@ -59,6 +60,7 @@ from urllib.parse import quote, unquote, urlsplit
 import click
 import watchfiles
 
+from . import cache
 from .build import build
 from .config import CONFIG_NAME
 from .dates import format_iso, parse_date, source_date_epoch
@@ -210,6 +212,18 @@ class Server:
         each with whether it was seen being made."""
         self._changes_lock = threading.Lock()
         """Set by the watchers when a source changed: the builder thread builds again."""
+        self._own: dict[str, str] = {}
+        """The source files this server's builds wrote (an imported seed's article in
+        content/), site-relative, with the SHA-256 of what each was written with: the
+        watchers see those writes too, and they are no change of the writer's. Kept until
+        the file holds anything else (the writer edited it), then a change as any other."""
+        self._own_limit = 0
+        """The size over which a file is no build's write (max_file_bytes): one is never read whole."""
+        self._fresh: set[str] = set()
+        """The files noted since the current build began."""
+        self._nudged = False
+        """Whether a build was asked for since the current one began for another reason than
+        a file noted (a source folder appeared, a name could not be read)."""
         self._restart = threading.Event()
         """Set when a source folder appeared or went: the source watcher starts over."""
         self._stopped = False
@@ -356,24 +370,48 @@ class Server:
                             ready.set()
                             if started:
                                 # A folder that just appeared may hold files made before it was watched.
-                                self._dirty.set()
+                                self._nudge()
                             started = True
                         if changes:
                             self._note(changes)
                 except FileNotFoundError:
                     if watching:
                         raise
-                    self._dirty.set()  # a folder went between listing and watching: list them again
+                    self._nudge()  # a folder went between listing and watching: list them again
         except Exception as e:
             self._watcher_failed(e)
 
     def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
-        """A build is due, and these files are why."""
+        """A build is due, and these files are why; unless all are a build's own writes."""
         with self._changes_lock:
             for change, path in changes:
                 name = os.path.relpath(path, self.site_dir.resolve())
+                if self._is_own(name):
+                    continue
                 self._changes[name] = self._changes.get(name, False) or change == watchfiles.Change.added
-        self._dirty.set()
+                self._fresh.add(name)
+                self._dirty.set()  # under the lock: a build ending now sees the name with it
+
+    def _nudge(self) -> None:
+        """A build is due, though no file was noted."""
+        with self._changes_lock:
+            self._nudged = True
+            self._dirty.set()
+
+    def _is_own(self, name: str) -> bool:
+        """Whether site-relative ``name`` holds what one of this server's builds wrote in it
+        (called with ``_changes_lock`` held). Read to tell: a stat alone would take an edit
+        saved within the file system's time resolution, at the same size, for the build's."""
+        digest = self._own.get(name)
+        if digest is None:
+            return False
+        try:
+            if cache.digest(cache.read_file(self.site_dir / name, self._own_limit)[0]) == digest:
+                return True
+        except (OSError, cache.Refused):  # gone, a link, a folder: not as the build left it
+            pass
+        del self._own[name]  # edited since: from now on the writer's file
+        return False
 
     def _watch(
         self, paths: list[Path], keep: Callable[[watchfiles.Change, str], bool], recursive: bool, stop: _AnyOf
@@ -403,7 +441,7 @@ class Server:
                     raise
                 shown = os.path.relpath(name[1], self.site_dir.resolve())
                 self._log(f"warning: {shown}: not read: its name is not valid UTF-8; rename it")
-                self._dirty.set()  # what changes while the watch starts again is built too
+                self._nudge()  # what changes while the watch starts again is built too
 
     def _watcher_failed(self, error: Exception) -> None:
         # A server that no longer sees changes would serve stale pages as if all were well.
@@ -448,6 +486,9 @@ class Server:
 
     def _build(self, first: bool) -> None:
         """Build into the served folder; announce and print the outcome when anything changed."""
+        with self._changes_lock:
+            self._fresh.clear()
+            self._nudged = False
         try:
             report = build(self.site_dir, output_dir=self.output_dir, jobs=self.options.jobs, on_wait=self._log, overrides=self._overrides)
         except SitegenError as e:
@@ -464,6 +505,16 @@ class Server:
         # The files seen changing until now: what this build followed (one saved while it
         # ran may wait for the next, which then finds nothing to do and says nothing).
         with self._changes_lock:
+            # Not what this build wrote itself (an imported seed's article), which the
+            # watchers saw as it was written: the writer saved the seed, not the article. A
+            # build due for nothing else is not due: it would find nothing to do.
+            self._own_limit = report.config.max_file_bytes
+            self._own.update({os.path.relpath(path, self.site_dir): digest for path, digest in report.imported.wrote.items()})
+            ours = {name for name in self._changes if self._is_own(name)}
+            for name in ours:
+                del self._changes[name]
+            if self._fresh and self._fresh <= ours and not self._nudged:
+                self._dirty.clear()
             # Not a file made and gone again meanwhile: the temp file an editor (sed -i, an
             # IDE) writes and renames over the one it saves is no change of the site's. One
             # that was there and is gone was deleted (or moved): said so, not "changed".

@@ -20,9 +20,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, seed_text
 from lxml import html as lxml_html
 
+from sitegen.build import BuildReport, build
 from sitegen.cli import main
 from sitegen.serve import (
     EVENTS_PATH,
@@ -327,6 +328,45 @@ def test_a_deleted_file_is_said_to_be_removed_not_changed(make_site: MakeSite, s
     wait_for(lambda: any(line.startswith("Rebuilt") and "c2.md" in line for line in log), "the move logged")
     assert any(line.startswith("Rebuilt (content/c2.md changed, content/c.md removed) in ") for line in log), log
     assert get(server.url, "/2024/05/c/").status == 200
+
+
+def test_an_article_a_build_imports_is_not_taken_for_the_writers_change(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A seed saved while serving is imported into content/, and the watchers saw that write:
+    the log said "Rebuilt (content/<seed>.md and seeds/<seed>.txt changed)", and a second
+    build ran for it, finding nothing to do. The writer's own edit of that article later
+    is a change as any other."""
+    import sitegen.serve
+
+    builds: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> BuildReport:
+        report = build(*args, **kwargs)  # type: ignore[arg-type]
+        builds.append(len(report.written.written))
+        return report
+
+    monkeypatch.setattr(sitegen.serve, "build", counted)
+    site = make_site(content={"a.md": article_md("A story")})
+    log: list[str] = []
+    server = start(site, log)
+    # Moved in whole: one change, seen at once (one written in place may be seen in two).
+    (tmp_path / "seed.txt").write_text(seed_text("Harbour wall repaired", "Work ends on the harbour wall."), encoding="utf-8")
+    os.replace(tmp_path / "seed.txt", site / "seeds" / "001_0123456789abcdef.txt")
+    wait_for(lambda: "Harbour wall repaired" in get(server.url, "/").body, "the seed's article served")
+    wait_for(lambda: any(line.startswith("Rebuilt") for line in log), "the rebuild logged")
+    article = site / "content" / "001_0123456789abcdef.md"
+    written = article.read_bytes()
+    # Saved again as it is, or touched: still what the build wrote, no change.
+    article.write_bytes(written)
+    os.utime(article)
+    time.sleep(2)  # the watchers look every 0.2 s: a build due would have run within this
+    assert len(builds) == 2, builds
+    assert [line for line in log if line.startswith("Rebuilt")] == [next(line for line in log if line.startswith("Rebuilt"))], log
+    assert next(line for line in log if line.startswith("Rebuilt")).startswith("Rebuilt (seeds/001_0123456789abcdef.txt changed) in "), log
+
+    article.write_bytes(written.replace(b"Work ends on the harbour wall.", b"Work on the harbour wall ends today."))
+    wait_for(lambda: "Work on the harbour wall ends today." in get(server.url, "/2026/01/harbour-wall-repaired/").body, "the edit served")
+    wait_for(lambda: len([line for line in log if line.startswith("Rebuilt")]) == 2, "the edit's rebuild logged")
+    assert [line for line in log if line.startswith("Rebuilt")][1].startswith("Rebuilt (content/001_0123456789abcdef.md changed) in "), log
 
 
 def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
