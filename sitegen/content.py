@@ -595,9 +595,15 @@ def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
     lines = lines_of(document, said, ":")
     warnings: list[str] = []
     for key, name in zip(unknown[:UNKNOWN_KEYS_SAID], said, strict=False):
+        at = f"{path}:{lines.get(name, 2)}"
         hint = _meant_key(name)
+        if hint == name.lower():
+            # Not a slip of spelling but of case (Language:, as e-mail headers and seeds are
+            # written): "did you mean" leaves the writer comparing two words that read alike.
+            warnings.append(f"{at}: front-matter key {key!r} ignored: {_lower_case(hint)}")
+            continue
         known = f"did you mean {hint!r}?" if hint else f"known keys: {', '.join(FRONT_MATTER_KEYS)}"
-        warnings.append(f"{path}:{lines.get(name, 2)}: unknown front-matter key {key!r}, ignored ({known})")
+        warnings.append(f"{at}: unknown front-matter key {key!r}, ignored ({known})")
     if (more := len(unknown) - UNKNOWN_KEYS_SAID) > 0:
         warnings.append(f"{path}:{lines.get(said[-1], 2)}: and {more} more unknown front-matter key{'s' if more > 1 else ''}, ignored")
     return warnings
@@ -652,17 +658,29 @@ def _meant_key(name: str) -> str | None:
     """The known key an unknown one is most likely a slip for (``Title``, ``titel``), if any."""
     if name.lower() in FRONT_MATTER_KEYS:
         return name.lower()
-    hint = difflib.get_close_matches(name, FRONT_MATTER_KEYS, n=1)
+    hint = difflib.get_close_matches(name.lower(), FRONT_MATTER_KEYS, n=1)
     return hint[0] if hint else None
+
+
+def _lower_case(key: str) -> str:
+    """What to say of ``key`` written in another case (``Language``): YAML's keys are
+    case-sensitive, and every front-matter key is lower case."""
+    return f"the key is {key!r}, in lower case"
+
+
+def _written_for(meta: dict[str, Any], key: str) -> str | None:
+    """The unknown key of ``meta`` written for the known ``key`` (``Title``, ``titel``), if any."""
+    return next((str(name) for name in meta if name not in FRONT_MATTER_KEYS and _meant_key(str(name)) == key), None)
 
 
 def _missing(path: str, document: str, meta: dict[str, Any], key: str, advice: str, line: int) -> ContentError:
     """The error for a required ``key`` that is not there: at the unknown key written for
     it (``Title:``), whose warning a file that fails never shows; else ``advice`` at ``line``."""
-    for name in meta:
-        if name not in FRONT_MATTER_KEYS and _meant_key(str(name)) == key:
-            at = line_of(document, str(name), ":") or line
-            return ContentError(path, f"no {key}: {str(name)!r} is not a key sitegen knows: did you mean {key!r}?", at)
+    if (name := _written_for(meta, key)) is not None:
+        at = line_of(document, name, ":") or line
+        if name.lower() == key:
+            return ContentError(path, f"no {key}: {name!r} is not read: {_lower_case(key)}", at)
+        return ContentError(path, f"no {key}: {name!r} is not a key sitegen knows: did you mean {key!r}?", at)
     return ContentError(path, f"no {key}: {advice}", line)
 
 
@@ -736,6 +754,10 @@ def parse_article(
     # The zone by name, not config.zone: the parse then depends on that one setting.
     zone = dates.get_zone(config.timezone)
     if "date" not in meta and not standalone:  # a page needs none: it shows no date
+        page = next((name for name in meta if str(name).lower() == "page" and meta[name] is True), None)
+        if page is not None and "date" not in {str(name).lower() for name in meta}:
+            # Page: true, read as no key: asking for a date sends the writer the wrong way.
+            raise ContentError(path, f"no date: {page!r} is not read, so this is an article, not a page: {_lower_case('page')}", line_of(document, str(page), ":") or 2)
         raise _missing(path, document, meta, "date", "add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
     if "date" in meta and meta["date"] is None:
         raise fail("date", "is empty: write the date, such as 2024-05-01T09:30:00+02:00")

@@ -450,6 +450,40 @@ def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeS
     assert any(w.startswith(f"{path}:5: unknown front-matter key 'colour', ignored (known keys: title,") for w in report.warnings)
 
 
+@pytest.mark.parametrize("key", [key for key in content.FRONT_MATTER_KEYS if key not in ("title", "date")])
+def test_a_known_key_written_in_another_case_is_said_to_be_lower_case(make_site: MakeSite, key: str) -> None:
+    """``Language: de`` or ``Tags: a, b``, capitalised as e-mail headers and seeds are, was
+    "unknown front-matter key 'Language', ignored (did you mean 'language'?)": a riddle of
+    two words that read alike, or for ``TAGS`` no hint at all when misspelt too."""
+    site = make_site(content={"a.md": article_md("A", slug="a", **{key.capitalize(): "x", f"{key.upper()}S": "y"})})
+    report = build(site)
+    assert report.ok and report.articles == 1
+    path = site / "content" / "a.md"
+    assert report.warnings[:2] == [
+        f"{path}:5: front-matter key {key.capitalize()!r} ignored: the key is {key!r}, in lower case",
+        f"{path}:6: unknown front-matter key {key.upper() + 'S'!r}, ignored (did you mean {key!r}?)",
+    ]
+
+
+def test_a_title_date_or_page_written_in_another_case_is_an_error_saying_the_key_is_lower_case(make_site: MakeSite) -> None:
+    """An article needs a title and a date, so one written ``Title:`` or ``DATE:`` is an
+    error at its line; a page (``Page: true``) was told to add a date it never needs."""
+    site = make_site(
+        content={
+            "a.md": "---\nTITLE: Storm hits coast\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "b.md": "---\ntitle: Storm hits coast\nslug: b\nDATE: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "about.md": "---\ntitle: About us\nPage: true\n---\n\nWho we are.\n",
+        }
+    )
+    errors = sorted(str(e) for e in build(site).errors)
+    a, b, about = (site / "content" / name for name in ("a.md", "b.md", "about.md"))
+    assert errors == [
+        f"{a}:2: no title: 'TITLE' is not read: the key is 'title', in lower case",
+        f"{about}:3: no date: 'Page' is not read, so this is an article, not a page: the key is 'page', in lower case",
+        f"{b}:4: no date: 'DATE' is not read: the key is 'date', in lower case",
+    ]
+
+
 def test_many_unknown_front_matter_keys_are_counted_after_the_first_few(make_site: MakeSite) -> None:
     """20,000 made-up keys took 29 s (each key's line searched for from the top of the
     file) and printed a warning each."""
@@ -917,8 +951,8 @@ def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSit
     errors = sorted(str(e) for e in build(site).errors)
     a, b, c = (site / "content" / name for name in ("a.md", "b.md", "c.md"))
     assert errors == [
-        f"{a}:2: no title: 'Title' is not a key sitegen knows: did you mean 'title'?",
-        f"{b}:4: no date: 'Date' is not a key sitegen knows: did you mean 'date'?",
+        f"{a}:2: no title: 'Title' is not read: the key is 'title', in lower case",
+        f"{b}:4: no date: 'Date' is not read: the key is 'date', in lower case",
         f"{c}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
     ]
 
