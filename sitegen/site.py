@@ -18,6 +18,7 @@ import msgspec
 from . import dates, search, urls
 from .config import Config
 from .errors import ContentError, SitegenError, line_of
+from .i18n import other_language
 from .model import ArchiveMonth, Article, Author, Front, Link, MonthLink, Page, Pagination, Site, Tag
 from .text import headline_key, without_markup
 
@@ -233,7 +234,11 @@ def plan_pages(site: Site) -> list[Page]:
     news: dict[str, object] = {"articles": listed, "language": news_language(site.config.language), "languages": languages}
     pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "News sitemap", news))
     pages.append(Page("robots.txt", "robots.txt", "robots.txt", {}))
-    pages.append(Page("feed.xsl", urls.STYLESHEET, "Feed stylesheet", {}))
+    # The languages other than the site's of the stories in the feeds, whose entries the
+    # stylesheet marks as the site's pages mark them: languages alone, so that it is
+    # rendered again only for a new one, and a story that names the site's own changes nothing.
+    spoken = {other_language(article.language, site.config.language) for article in site.articles} - {""}
+    pages.append(Page("feed.xsl", urls.STYLESHEET, "Feed stylesheet", {"languages": tuple(Link("", language=tag) for tag in sorted(spoken))}))
     return pages
 
 

@@ -2,7 +2,8 @@
 {# Shows an Atom or RSS feed opened in a browser as a readable page, in the site's language;
    feed readers ignore it. The feed's own title is known only when the browser applies this
    stylesheet: it goes into each sentence as an XSLT instruction. #}
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:atom="http://www.w3.org/2005/Atom">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:atom="http://www.w3.org/2005/Atom"
+    xmlns:dc="http://purl.org/dc/elements/1.1/" exclude-result-prefixes="atom dc">
   <xsl:output method="html" encoding="UTF-8" indent="yes"/>
   <xsl:template match="/">
     <xsl:variable name="title">
@@ -32,16 +33,31 @@
         <h1 dir="auto">{{ feed_title }}</h1>
         <ul>
           <xsl:for-each select="atom:feed/atom:entry">
-            <li><a href="{atom:link[@rel='alternate' or not(@rel)]/@href}" dir="auto"><xsl:value-of select="atom:title"/></a><br/>
+            <li><xsl:call-template name="headline"><xsl:with-param name="href" select="atom:link[@rel='alternate' or not(@rel)]/@href"/><xsl:with-param name="language" select="@xml:lang"/><xsl:with-param name="title" select="atom:title"/></xsl:call-template><br/>
               <time dir="ltr"><xsl:value-of select="substring(atom:published, 1, 10)"/></time></li>
           </xsl:for-each>
           <xsl:for-each select="rss/channel/item">
-            <li><a href="{link}" dir="auto"><xsl:call-template name="rss-title"><xsl:with-param name="text" select="title"/></xsl:call-template></a><br/>
+            <li><xsl:call-template name="headline"><xsl:with-param name="href" select="link"/><xsl:with-param name="language" select="dc:language"/><xsl:with-param name="title"><xsl:call-template name="rss-title"><xsl:with-param name="text" select="title"/></xsl:call-template></xsl:with-param></xsl:call-template><br/>
               <time dir="ltr"><xsl:value-of select="pubDate"/></time></li>
           </xsl:for-each>
         </ul>
       </body>
     </html>
+  </xsl:template>
+  {# An entry's linked title. The entry of a story in another language than the site's
+     names it (xml:lang on an Atom entry, dc:language on an RSS item): its title is marked as
+     in it, lang and dir, as the site's pages mark it (the lang filter; dir="rtl" for Arabic
+     on an English site). A language none of the site's stories has now is marked too, its
+     direction left to the browser. #}
+  <xsl:template name="headline">
+    <xsl:param name="href"/>
+    <xsl:param name="language"/>
+    <xsl:param name="title"/>
+    <xsl:choose>
+      {%+ for link in languages %}<xsl:when test="$language = '{{ link.language }}'"><a href="{$href}"{{ link | lang("auto") }}><xsl:value-of select="$title"/></a></xsl:when>
+      {%+ endfor %}<xsl:when test="$language"><a href="{$href}" lang="{$language}" dir="auto"><xsl:value-of select="$title"/></a></xsl:when>
+      <xsl:otherwise><a href="{$href}" dir="auto"><xsl:value-of select="$title"/></a></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   {# An RSS title that readers would take for HTML is sent escaped as HTML (feeds._title):
      here it is shown as written. One sent as text is left as it is, unless it holds an

@@ -509,3 +509,33 @@ def test_an_entry_in_another_language_than_its_feed_says_so_in_every_format(make
         feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
         assert feed["language"] == "en-GB"
         assert {item["title"]: item.get("language") for item in feed["items"]} == {"Hafen wächst": "de", "Harbour grows": None, **({"Quay opens": None} if prefix == "" else {})}
+
+
+@pytest.mark.parametrize(
+    ("language", "marked"),
+    [
+        ("en-GB", {"Hafen wächst": ("de", "auto"), "الميناء يتوسع": ("ar", "rtl"), "Quay opens": (None, "auto")}),
+        ("he", {"Hafen wächst": ("de", "ltr"), "الميناء يتوسع": ("ar", "auto"), "Quay opens": ("en-gb", "ltr")}),
+    ],
+)
+def test_a_feed_opened_in_a_browser_marks_an_entry_in_another_language_as_pages_do(make_site: MakeSite, language: str, marked: dict[str, tuple[str | None, str]]) -> None:
+    """The feed says an entry's language (xml:lang, dc:language), but the page a browser
+    makes of it (feed.xsl) showed every title as in the site's: a German story of an English
+    site read with an English voice, an Arabic one laid out left to right."""
+    content = {
+        "de.md": article_md("Hafen wächst", "2024-05-03T09:00:00+00:00", language="de", tags="[World]"),
+        "ar.md": article_md("الميناء يتوسع", "2024-05-02T09:00:00+00:00", language="ar", tags="[World]"),
+        "same.md": article_md("Quay opens", "2024-05-01T09:00:00+00:00", language="en-gb"),
+    }
+    site = make_site(content=content, config=f'language = "{language}"\nbase_url = "https://example.org/"\n')
+    assert build(site).ok
+    out = site / "output"
+    # As the site's pages mark the same titles (the month's archive lists them as links).
+    month = lxml_html.fromstring((out / "archive/2024/05/index.html").read_text(encoding="utf-8"))
+    assert {a.text: (a.get("lang"), a.get("dir")) for a in month.iterfind(".//main//li/a")} == marked
+    transform = etree.XSLT(etree.parse(str(out / "static" / "feed.xsl")))
+    for name in ("atom.xml", "rss.xml", "tags/world/atom.xml", "tags/world/rss.xml"):
+        page = lxml_html.fromstring(str(transform(etree.parse(str(out / name)))))
+        shown = {a.text: (a.get("lang"), a.get("dir")) for a in page.iterfind(".//li/a")}
+        assert shown == {title: said for title, said in marked.items() if name.startswith(("atom", "rss")) or title != "Quay opens"}, name
+        assert page.get("lang") == language and "xmlns:atom" not in str(transform(etree.parse(str(out / name))))
