@@ -723,6 +723,12 @@ def parse_article(
         return ContentError(path, f"{key}: {message}", line_of(document, key, ":"))
 
     draft = _flag(meta, "draft", fail)
+    if not draft and (meant := _written_for(meta, "draft")) is not None and (meant.lower() == "draft" or meta[meant] is True):
+        # Draft: true (or drat: true) is no key sitegen reads: a warning would come with the
+        # story published as it stands, in every feed for good, which its writer said not to
+        # do. It waits, as a file that cannot be read does, until the key is right.
+        said = _lower_case("draft") if meant.lower() == "draft" else "did you mean 'draft'?"
+        raise ContentError(path, f"{meant!r} is not read, so this would be published: {said}", line_of(document, meant, ":") or 2)
     standalone = _flag(meta, "page", fail)
     if draft and not config.drafts:
         return None, warnings

@@ -450,7 +450,7 @@ def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeS
     assert any(w.startswith(f"{path}:5: unknown front-matter key 'colour', ignored (known keys: title,") for w in report.warnings)
 
 
-@pytest.mark.parametrize("key", [key for key in content.FRONT_MATTER_KEYS if key not in ("title", "date")])
+@pytest.mark.parametrize("key", [key for key in content.FRONT_MATTER_KEYS if key not in ("title", "date", "draft")])
 def test_a_known_key_written_in_another_case_is_said_to_be_lower_case(make_site: MakeSite, key: str) -> None:
     """``Language: de`` or ``Tags: a, b``, capitalised as e-mail headers and seeds are, was
     "unknown front-matter key 'Language', ignored (did you mean 'language'?)": a riddle of
@@ -482,6 +482,28 @@ def test_a_title_date_or_page_written_in_another_case_is_an_error_saying_the_key
         f"{about}:3: no date: 'Page' is not read, so this is an article, not a page: the key is 'page', in lower case",
         f"{b}:4: no date: 'DATE' is not read: the key is 'date', in lower case",
     ]
+
+
+def test_a_draft_flag_written_in_another_case_or_misspelt_keeps_the_story_out_as_an_error(make_site: MakeSite) -> None:
+    """``Draft: true`` was a warning, and the story was published as it stood, in every
+    feed for good: what its writer said not to do. It waits, an error at its line, as a file
+    that cannot be read does; a key that only looks like draft (``drafted_by``) is not one."""
+    site = make_site(
+        content={
+            "a.md": "---\ntitle: Storm hits coast\ndate: 2024-05-01T09:00:00Z\nDraft: true\n---\n\nNot yet.\n",
+            "b.md": "---\ntitle: Flood warning\ndate: 2024-05-01T09:00:00Z\ndrat: true\n---\n\nNot yet.\n",
+            "c.md": "---\ntitle: Harbour reopens\ndate: 2024-05-01T09:00:00Z\ndrafted_by: Sam\n---\n\nOut.\n",
+        }
+    )
+    report = build(site)
+    a, b = site / "content" / "a.md", site / "content" / "b.md"
+    assert sorted(str(e) for e in report.errors) == [
+        f"{a}:4: 'Draft' is not read, so this would be published: the key is 'draft', in lower case",
+        f"{b}:4: 'drat' is not read, so this would be published: did you mean 'draft'?",
+    ]
+    assert report.articles == 1
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Harbour reopens"]
 
 
 def test_many_unknown_front_matter_keys_are_counted_after_the_first_few(make_site: MakeSite) -> None:
