@@ -86,17 +86,45 @@ class _HashHeadings(HashHeaderProcessor):
     - the opening ``#``s are followed by a space or end the line: Python-Markdown made a
       line that starts with a hashtag ("#MeToo started as...") a heading, its "#" lost;
     - closing ``#``s are taken off only after a space: "## Learning C#" lost its last
-      character ("Learning C"), as Python-Markdown takes off any ``#`` that ends the line.
+      character ("Learning C"), as Python-Markdown takes off any ``#`` that ends the line;
+      and spaces may follow them: "## Results ##" with a space after it kept its "##";
+    - a backslash may end the text ("# C:\\"): the line was no heading at all, "#" and all;
+    - the opening ``#``s may be indented up to three spaces (four make code), as an item's
+      heading is under its text ("- Budget" then "  # Spending"): it was text.
     """
 
     RE = re.compile(
-        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)"
-        # Python-Markdown's heading text, and a "#" that ends the line (C#), found last: the
-        # shortest text that ends the line in a closing sequence is taken first.
-        r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n])|#+(?=\n|$))*?)"
-        # Closing #s follow a space ("## Title ##").
-        r"(?:(?<=[ \t])#+)?(?:\n|$)"
+        r"(?:^|\n)(?P<indent>[ ]{0,3})(?P<level>#{1,6})(?=[ \t]|\n|$)"
+        # Python-Markdown's heading text (an escape, or a backslash that ends the line), and a
+        # "#" that ends the line (C#), found last: the shortest text that ends the line in a
+        # closing sequence is taken first.
+        r"(?P<header>(?:\\(?:.|(?=\n|$))|[^\\#\n]|#+(?=[^#\n])|#+(?=\n|$))*?)"
+        # Closing #s follow a space ("## Title ##"), and spaces may follow them.
+        r"(?:(?<=[ \t])#+[ \t]*)?(?:\n|$)"
     )
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self._heading(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        found = self._heading(blocks[0])
+        assert found is not None  # as test() found
+        if found.start():
+            # The lines before it first, as Python-Markdown parses them; then the block from
+            # the heading on, where Python-Markdown's run() finds it first.
+            self.parser.parseBlocks(parent, [blocks[0][: found.start()]])
+            blocks[0] = blocks[0][found.start() :]
+        super().run(parent, blocks)
+
+    def _heading(self, block: str) -> re.Match[str] | None:
+        """The first heading of ``block``, but for one indented under a list item's line: it
+        is the item's (the list's block is read first; the item's lines are read again as
+        its own, where the heading is found), not a heading after the list."""
+        listed = None if _RULE_RE.match(block) else _ITEM_RE.match(block)
+        for found in self.RE.finditer(block):
+            if not (found["indent"] and found.start() and listed):
+                return found
+        return None
 
 
 class _NestedLists(Preprocessor):
@@ -279,7 +307,8 @@ def _starts_block(line: str) -> bool:
     return bool(_HASH_HEADING_RE.match(line) or _RULE_RE.match(line))
 
 
-_HASH_HEADING_RE = re.compile(r"#{1,6}(?:[ \t]|$)")
+# A "#" heading's line (_HashHeadings.RE), up to three spaces in.
+_HASH_HEADING_RE = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]|$)")
 
 
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))

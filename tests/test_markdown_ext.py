@@ -1,21 +1,48 @@
 """What sitegen adds to Python-Markdown: blocks of raw HTML that nothing closes end at their
-first blank line, lists nest as CommonMark nests them (the site-level tests, with every word on the page and in the feeds, are in
-test_content.py)."""
+first blank line, lists nest as CommonMark nests them, headings, tables and fenced code read as
+CommonMark and GitHub read them (more site-level tests, with every word on the page and in the
+feeds, are in test_content.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import feedparser
 import pytest
-from conftest import list_shape, no_hang
+from conftest import MakeSite, article_md, list_shape, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 from markdown.blockprocessors import BlockQuoteProcessor
 
 from sitegen import markdown_ext
+from sitegen.build import build
 from sitegen.content import new_markdown
+
+
+def _built(make_site: MakeSite, body: str) -> dict[str, Any]:
+    """An article of ``body`` built into a site: its text as the page shows it and as the Atom
+    feed and JSON Feed carry it, parsed."""
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    report = build(site)
+    assert report.ok and report.warnings == [], report.warnings
+    out = site / "output"
+    (page,) = lxml_html.fromstring((out / "2024" / "05" / "a" / "index.html").read_bytes()).xpath("//div[@class='body']")
+    (entry,) = feedparser.parse((out / "atom.xml").read_bytes()).entries
+    (item,) = json.loads((out / "feed.json").read_text())["items"]
+    return {
+        "page": page,
+        "atom.xml": lxml_html.fragment_fromstring(entry.content[0].value, create_parent="div"),
+        "feed.json": lxml_html.fragment_fromstring(item["content_html"], create_parent="div"),
+    }
+
+
+def _blocks(element: Any) -> list[tuple[str, str]]:
+    """The elements directly in ``element``, each as its tag and its words (those of each
+    element in it apart)."""
+    return [(child.tag, " ".join(" ".join(child.itertext()).split())) for child in element]
 
 
 @pytest.mark.parametrize(
@@ -153,3 +180,27 @@ def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) 
     md.parser.blockprocessors.register(BlockQuoteProcessor(md.parser), "quote", 20)
     assert new_markdown().convert(source) == md.convert(source), source
     assert markdown_ext.nest_lists(source.split("\n")) == source.split("\n")
+
+
+def test_headings_read_their_closing_hashes_backslashes_and_indentation_as_commonmark_does(make_site: MakeSite) -> None:
+    """A heading whose text ends in a backslash was no heading ("# C:\\" showed as written,
+    "#" and all); closing #s followed by a space kept them ("## Results ##", the editor's space
+    unseen); a heading indented by up to three spaces was text, and one under a list item's
+    line, indented as its text, too. Four spaces in is still code."""
+    body = (
+        "# Files on C:\\\n\nText.\n\n## Results ##  \n\nMore.\n\n    # Code, not a heading\n\n  ### Indented ###\n\n"
+        "- Budget\n  # Spending\n\n# Learning C# \\#\n\nEnd."
+    )
+    for where, text in _built(make_site, body).items():
+        assert _blocks(text) == [
+            ("h2", "Files on C:\\"),
+            ("p", "Text."),
+            ("h3", "Results"),
+            ("p", "More."),
+            ("pre", "# Code, not a heading"),
+            ("h4", "Indented"),
+            ("ul", "Budget Spending"),
+            ("h2", "Learning C# #"),
+            ("p", "End."),
+        ], where
+        assert [(heading.tag, heading.text_content()) for heading in text.xpath("./ul/li/*")] == [("h2", "Spending")], where
