@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ParagraphProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
+from markdown.extensions.tables import TableProcessor
 from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -63,6 +64,7 @@ class Additions(Extension):
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_Quotes(md.parser), "quote", 20)
+        md.parser.blockprocessors.register(_Paragraphs(md.parser), "paragraph", 10)
         # In place of sane_lists' (listed before this extension), at their priorities.
         md.parser.blockprocessors.register(_NumberedLists(md.parser), "olist", 40)
         md.parser.blockprocessors.register(_BulletLists(md.parser), "ulist", 30)
@@ -151,6 +153,43 @@ class _Quotes(BlockQuoteProcessor):
                 # which had none), as nest_lists indents it, and the blank lines it puts in.
                 blocks[0] = blocks[0][:start] + "\n".join(f"> {line}" if line else ">" for line in nested)
         super().run(parent, blocks)
+
+
+class _Paragraphs(ParagraphProcessor):
+    """Paragraphs that end where a table starts, as GitHub ends them: a table written on the
+    line under a paragraph's ("The results:" then "| Party | Seats |") was words of the
+    paragraph, its pipes and dashes and all, as Python-Markdown reads a table only where a
+    block starts. The paragraph is read up to the table's first row, the table from there,
+    in a list item or a quote too."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        at = self._table(parent, lines)
+        if at:
+            blocks[0:1] = ["\n".join(lines[:at]), "\n".join(lines[at:])]
+        super().run(parent, blocks)  # the paragraph; the table is the next block
+
+    def _table(self, parent: etree.Element, lines: list[str]) -> int | None:
+        """Where a table starts in a paragraph's ``lines`` after its first: a row of cells over
+        a row of dashes with as many (GitHub's delimiter row, with a pipe: "---" alone makes
+        the line above a heading), as the tables extension would read it at a block's start.
+        Not four spaces in outside a list (where it is a line of the paragraph)."""
+        if "table" not in self.parser.blockprocessors:
+            return None  # no tables extension: no table anywhere
+        tables = self.parser.blockprocessors["table"]
+        assert isinstance(tables, TableProcessor)
+        for at in range(1, len(lines) - 1):
+            row, below = lines[at], lines[at + 1]
+            if "|" not in below or not _DELIMITER_ROW_RE.fullmatch(below):
+                continue
+            if (parent.tag == "li" or len(row) - len(row.lstrip(" ")) < _NEST) and tables.test(parent, "\n".join(lines[at:])):
+                return at
+        return None
+
+
+# A table's delimiter row, as GitHub reads one: a cell of dashes, maybe with colons, or more
+# between pipes.
+_DELIMITER_ROW_RE = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*")
 
 
 # A number that marks a list item, as in CommonMark: "1." or "1)". Python-Markdown knew only

@@ -204,3 +204,29 @@ def test_headings_read_their_closing_hashes_backslashes_and_indentation_as_commo
             ("p", "End."),
         ], where
         assert [(heading.tag, heading.text_content()) for heading in text.xpath("./ul/li/*")] == [("h2", "Spending")], where
+
+
+def _table(table: Any) -> list[list[str]]:
+    """A table's rows, each its cells' words, the header's first."""
+    return [[" ".join(cell.text_content().split()) for cell in row] for row in table.iter("tr")]
+
+
+def test_a_table_right_under_a_paragraph_is_a_table(make_site: MakeSite) -> None:
+    """GitHub starts a table on the line under a paragraph's; Python-Markdown, which reads a
+    table only where a block starts, made it words of the paragraph, pipes and dashes and
+    all, on the page and in every feed; under a list item's line and in a quote too. A line
+    of pipes with no delimiter row under it is still text, and a line over dashes alone a
+    heading."""
+    body = (
+        "The results:\n| Party | Seats |\n|:------|------:|\n| Green | 12 |\n| Red | 9 |\n\n"
+        "- Turnout by ward:\n  Ward | Turnout\n  --- | ---\n  North | 61%\n- Next\n\n"
+        "> The clerk's note:\n> | Spoilt |\n> | --- |\n> | 212 |\n\n"
+        "Not a table:\n| in pipes |\nmore words\n\nTurnout\n---"
+    )
+    for where, text in _built(make_site, body).items():
+        assert [tag for tag, _ in _blocks(text)] == ["p", "table", "ul", "blockquote", "p", "h3"], where
+        assert _blocks(text)[0] == ("p", "The results:") and _blocks(text)[4] == ("p", "Not a table: | in pipes | more words"), where
+        assert _table(text.find("table")) == [["Party", "Seats"], ["Green", "12"], ["Red", "9"]], where
+        item = text.find("ul/li")
+        assert (item.text.strip(), _table(item.find("table"))) == ("Turnout by ward:", [["Ward", "Turnout"], ["North", "61%"]]), where
+        assert _blocks(text.find("blockquote")) == [("p", "The clerk's note:"), ("table", "Spoilt 212")], where
