@@ -27,7 +27,7 @@ from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
-from markdown.util import HtmlStash
+from markdown.util import HTML_PLACEHOLDER_RE, HtmlStash
 
 from .text import Unbalanced
 
@@ -57,13 +57,17 @@ class Additions(Extension):
         self.findings = findings
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # After fenced code has been set aside (25: a <p> shown in a code block is code) and
-        # before Python-Markdown takes the blocks of raw HTML out of the text (20).
+        fences = _Fences(md)
+        # After Python-Markdown's fenced code (25), which reads only fences that start a line,
+        # and before raw HTML is looked for (20, 21): what a code block shows is code.
+        md.preprocessors.register(fences, "sitegen_fences", 24)
+        # After fenced code has been set aside (25, 24: a <p> shown in a code block is code)
+        # and before Python-Markdown takes the blocks of raw HTML out of the text (20).
         md.preprocessors.register(_OpenBlocks(md, self.findings), "sitegen_open_blocks", 21)
         # After raw HTML has been set aside (20): what a block of it holds is passed as written.
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
-        md.parser.blockprocessors.register(_Quotes(md.parser), "quote", 20)
+        md.parser.blockprocessors.register(_Quotes(md.parser, fences), "quote", 20)
         md.parser.blockprocessors.register(_Paragraphs(md.parser), "paragraph", 10)
         # In place of sane_lists' (listed before this extension), at their priorities.
         md.parser.blockprocessors.register(_NumberedLists(md.parser), "olist", 40)
@@ -73,6 +77,8 @@ class Additions(Extension):
         # which an editor does not show, are the other way); Python-Markdown showed it as
         # written. After escapes (180): an escaped backslash (\\) that ends a line is a backslash.
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "sitegen_backslash_break", 100)
+        # Before inline Markdown is read (20): a paragraph's text is still as written.
+        md.treeprocessors.register(_CodeApart(md, fences), "sitegen_code_apart", 25)
         if "attr_list" in md.treeprocessors:  # the page's Markdown (content.new_markdown)
             md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
         # After attribute lists (8): a picture followed by one ({.wide}) is alone once it is read.
@@ -138,16 +144,21 @@ class _NestedLists(Preprocessor):
 
 class _Quotes(BlockQuoteProcessor):
     """Block quotes whose lists nest as CommonMark nests them (``nest_lists``), as lists
-    outside quotes do: the preprocessor reads the lines of the text with their ">"s, where
-    none is a list item. A quote's lines are read again without them, as Python-Markdown
-    reads what the quote holds (a quote in a quote, in turn, by this)."""
+    outside quotes do, and whose fenced code is code (``_Fences``): the preprocessors read the
+    lines of the text with their ">"s, where none is a list item or a fence. A quote's lines
+    are read again without them, as Python-Markdown reads what the quote holds (a quote in a
+    quote, in turn, by this)."""
+
+    def __init__(self, parser: BlockParser, fences: _Fences) -> None:
+        super().__init__(parser)
+        self.fences = fences
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         found = self.RE.search(blocks[0])
         if found is not None:
             start = found.start() + len(found[1])  # the quote's first line (after a newline, if lines come before it)
             held = [self.clean(line) for line in blocks[0][start:].split("\n")]
-            nested = nest_lists(held)
+            nested = nest_lists(self.fences.set_aside(held))
             if nested != held:
                 # Each line given its ">" again, the same line to clean() (a lazy one too,
                 # which had none), as nest_lists indents it, and the blank lines it puts in.
@@ -190,6 +201,147 @@ class _Paragraphs(ParagraphProcessor):
 # A table's delimiter row, as GitHub reads one: a cell of dashes, maybe with colons, or more
 # between pipes.
 _DELIMITER_ROW_RE = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*")
+
+
+class _Fences(Preprocessor):
+    """Fenced code (```) that does not start its line, read as CommonMark reads it: in a list
+    item, under the item's text ("- Run this:" then "  ```"), and up to three spaces in
+    anywhere (four make an indented code block, which shows the backticks). Python-Markdown's
+    fenced code reads only fences that start their line: the code was inline code in the
+    item's words (``make build``, its lines run together), and its HTML, or a list item in it,
+    read as such. Each is made a code block by Python-Markdown's fenced code, as one that
+    starts its line is, its lines taken as far in as its fence is; as there, a fence that
+    nothing closes is not one. Its placeholder stands where it was, in the item it is in."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.made: set[str] = set()
+        """The placeholders of the code blocks made of this text's fences."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.made.clear()
+        return self.set_aside(lines)
+
+    def set_aside(self, lines: list[str]) -> list[str]:
+        """``lines`` with each fenced code block in them (Python-Markdown's, and what a quote
+        holds, has none that starts its line) a placeholder of the code's HTML, in the stash."""
+        out: list[str] = []
+        items: list[int] = []
+        """The content columns of the list items the line may be in, outermost first."""
+        lazy = False
+        """Whether the line above is a paragraph's, which a line not indented into its item
+        may go on (CommonMark's lazy lines): it leaves the item open."""
+        unclosed: dict[tuple[str, int], int] = {}
+        """A fence and an item's content column -> the line up to which nothing closes such a
+        fence in such an item: one opened before it is not looked for again (a text of
+        thousands of fences nothing closes is read once, not once a fence)."""
+        at = 0
+        while at < len(lines):
+            line = lines[at]
+            at += 1
+            if not line.strip():
+                out.append(line)
+                lazy = False
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            item = None if _RULE_RE.match(line) else _ITEM_RE.match(line)
+            start = indent
+            """Where a fence would start: after the marker on an item's line (- ```)."""
+            if item is not None:
+                _close_columns(items, indent)
+                spaces = len(item[3])
+                start = item.end(2) + (spaces if 0 < spaces <= _NEST and len(line) > item.end() else 1)
+                items.append(start)
+            elif not (lazy and items and indent < items[-1] and not _FENCE_RE.match(line, indent)):
+                _close_columns(items, indent)
+            column = items[-1] if items else 0
+            fence = _FENCE_RE.match(line, start) if start - column < _NEST else None
+            made = self._code(lines, at, fence, start, column, unclosed) if fence is not None else None
+            if made is None:
+                out.append(line)
+                lazy = not _starts_block(line)
+                continue
+            placeholder, at = made
+            out.append(line[:start] + placeholder)
+            lazy = False
+        return out
+
+    def _code(
+        self, lines: list[str], at: int, fence: re.Match[str], start: int, column: int, unclosed: dict[tuple[str, int], int]
+    ) -> tuple[str, int] | None:
+        """The placeholder of the code block ``fence`` opens, its lines from ``at`` on, and the
+        line after its closing fence; None if nothing closes it before the item it is in ends
+        (a line less indented than the item's text, ``column``)."""
+        if at <= unclosed.get((fence[1], column), -1):
+            return None
+        end = at
+        while end < len(lines):
+            line = lines[end]
+            indent = len(line) - len(line.lstrip(" "))
+            if line.strip() and indent < column:
+                break  # the item ended: what is under it is not its code
+            if line.strip() and indent - column < _NEST and line[indent:].rstrip(" ") == fence[1]:
+                break
+            end += 1
+        if end == len(lines) or len(lines[end]) - len(lines[end].lstrip(" ")) < column:
+            unclosed[fence[1], column] = end
+            return None
+        code = [line[min(start, len(line) - len(line.lstrip(" "))) :] for line in lines[at:end]]
+        # Python-Markdown's fenced code makes the HTML, as of a fence that starts its line.
+        made = self.md.preprocessors["fenced_code_block"].run([fence[0], *code, fence[1]])
+        if len(made) != 3 or made[0] or made[2] or not HTML_PLACEHOLDER_RE.fullmatch(made[1]):
+            return None  # one it does not read (an info string it does not know)
+        self.made.add(made[1])
+        return made[1], end + 1
+
+
+# A fence that opens fenced code, as CommonMark reads one: three backticks or tildes or more,
+# then the info string (of backticks none: "```code``` in a sentence" is inline code).
+_FENCE_RE = re.compile(r"(`{3,}|~{3,})(?:(?<=`)[^`]*|(?<=~).*)$")
+
+
+def _close_columns(columns: list[int], indent: int) -> None:
+    """Takes off ``columns`` (list items' content columns) those a line ``indent`` spaces in is not in."""
+    while columns and indent < columns[-1]:
+        columns.pop()
+
+
+class _CodeApart(Treeprocessor):
+    """A paragraph that holds fenced code (``_Fences``: a fence under a line of text, with
+    no blank line between, as CommonMark ends a paragraph there) is cut in two around it: a
+    ``<pre>`` is no part of a paragraph (browsers end the paragraph before it, and the text
+    after it is left outside any). The code's own paragraph is its placeholder alone, which
+    Python-Markdown replaces by the code block. Code in a list item's words is left as it
+    is: an item holds a ``<pre>``."""
+
+    def __init__(self, md: markdown.Markdown, fences: _Fences) -> None:
+        super().__init__(md)
+        self.fences = fences
+
+    def run(self, root: etree.Element) -> None:
+        if not self.fences.made:
+            return
+        for parent in list(root.iter()):
+            for index in reversed(range(len(parent))):
+                paragraph = parent[index]
+                if paragraph.tag != "p" or len(paragraph) or not paragraph.text:
+                    continue
+                lines = paragraph.text.split("\n")
+                cuts = [n for n, line in enumerate(lines) if line.strip() in self.fences.made]
+                if not cuts or lines == [lines[cuts[0]]]:
+                    continue
+                parts: list[str] = []
+                done = 0
+                for cut in cuts:
+                    parts += ["\n".join(lines[done:cut]), lines[cut].strip()]
+                    done = cut + 1
+                parts.append("\n".join(lines[done:]))
+                made = [etree.Element("p") for part in parts if part.strip()]
+                for element, part in zip(made, (part for part in parts if part.strip()), strict=True):
+                    element.text = part.strip()
+                    element.tail = "\n"
+                made[-1].tail = paragraph.tail
+                parent[index : index + 1] = made
 
 
 # A number that marks a list item, as in CommonMark: "1." or "1)". Python-Markdown knew only

@@ -230,3 +230,38 @@ def test_a_table_right_under_a_paragraph_is_a_table(make_site: MakeSite) -> None
         item = text.find("ul/li")
         assert (item.text.strip(), _table(item.find("table"))) == ("Turnout by ward:", [["Ward", "Turnout"], ["North", "61%"]]), where
         assert _blocks(text.find("blockquote")) == [("p", "The clerk's note:"), ("table", "Spoilt 212")], where
+
+
+def test_fenced_code_in_a_list_item_is_a_code_block_in_it(make_site: MakeSite) -> None:
+    """Python-Markdown reads a fence (```) only at the start of a line: one under a list
+    item's text was inline code in the item's words, its lines run together, and a blank line
+    in it broke the list, on the page and in every feed. As in CommonMark, it is a code block
+    in the item, its lines taken as far in as its fence, and so is one in a quote, or up to
+    three spaces in under a paragraph's line; four spaces in is an indented code block, which
+    shows the backticks."""
+    body = (
+        "- Run this:\n  ```\n  make build\n  ```\n- Then this\n\n"
+        "1. Install:\n\n   ```bash\n   pip install <pkg> && go\n\n     indented\n   ```\n\n   Then run it.\n2. Done\n\n"
+        "> ```\n> quoted code\n> ```\n\n"
+        "Text\n  ```\n  two spaces in\n  ```\nafter\n\n"
+        "    ```\n    four spaces in\n    ```"
+    )
+    for where, text in _built(make_site, body).items():
+        assert [tag for tag, _ in _blocks(text)] == ["ul", "ol", "blockquote", "p", "pre", "p", "pre"], where
+        tight, loose = text.find("ul"), text.find("ol")
+        assert [(li.text.strip(), [(e.tag, e.text_content()) for e in li]) for li in tight] == [
+            ("Run this:", [("pre", "make build\n")]),
+            ("Then this", []),
+        ], where
+        assert [[(e.tag, e.text_content()) for e in li] for li in loose] == [
+            [("p", "Install:"), ("pre", "pip install <pkg> && go\n\n  indented\n"), ("p", "Then run it.")],
+            [("p", "Done")],
+        ], where
+        assert loose.xpath("./li/pre/code/@class") == (["language-bash"] if where == "page" else []), where  # feeds' sanitiser drops classes
+        assert [e.text_content() for e in text.xpath("./blockquote/pre")] == ["quoted code\n"], where
+        assert [(tag, words) for tag, words in _blocks(text)[3:]] == [
+            ("p", "Text"),
+            ("pre", "two spaces in"),
+            ("p", "after"),
+            ("pre", "``` four spaces in ```"),
+        ], where
