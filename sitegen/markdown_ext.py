@@ -376,6 +376,8 @@ def _nested_item_re(tab_length: int) -> re.Pattern[str]:
 # A list item's first line, as Python-Markdown knows one: its indentation, its marker, the
 # spaces after it.
 _ITEM_RE = re.compile(rf"( *)([*+-]|{_NUMBER})( +|$)")
+# A line of a block quote.
+_QUOTE_RE = re.compile(r" *>")
 # A rule ("* * *", "- - -"), which Python-Markdown reads before a list item.
 _RULE_RE = re.compile(HRProcessor.RE)
 # Python-Markdown's tab_length: it nests a list, or the text of an item, this many columns in
@@ -404,6 +406,7 @@ def nest_lists(lines: list[str]) -> list[str]:
     items were words of the paragraph, "- the budget" and all). A blank line is put before
     such an item. As in CommonMark, an item starts a list under a paragraph only if it is a
     bullet, or numbered 1, with text: "1986. A great year." on a paragraph's line is text.
+    A quote under an item's line not indented into it ends it, as a blank line does.
     One pass, each line read once."""
     out: list[str] = []
     open_items: list[tuple[int, int]] = []
@@ -424,6 +427,14 @@ def nest_lists(lines: list[str]) -> list[str]:
         indent = len(line) - len(line.lstrip(" "))
         item = None if _RULE_RE.match(line) else _ITEM_RE.match(line)
         if item is not None and paragraph is not None and _ends_paragraph(item, line, open_items, paragraph):
+            out.append("")
+            block_start = True
+            paragraph = None
+        if item is None and not block_start and open_items and indent < open_items[-1][0] and _QUOTE_RE.match(line):
+            # A quote under a paragraph of an item, not indented into the item: it is in none
+            # of the items it is not indented into, as in CommonMark (a quote is no lazy line
+            # of the paragraph), where Python-Markdown read it into the item. A blank line
+            # before it ends them, and it is read as a block after one.
             out.append("")
             block_start = True
             paragraph = None

@@ -146,17 +146,25 @@ _ITEM_RE = re.compile(r" *(?:[*+-]|[0-9]+[.)])(?: |$)")
 
 def _lists_after_blank_lines(lines: list[str]) -> list[str]:
     """``lines`` with a blank line before each list item that follows a line of other text:
-    where Python-Markdown needs one to start a list, or a new item."""
+    where Python-Markdown needs one to start a list, or a new item; and before each quote
+    that follows a line other than its own, where it needs one to end a list the quote is in
+    none of the items of."""
     written: list[str] = []
     listed = False
     """Whether the line above is one of a list's items, each on the line after the one before."""
     for line in lines:
         item = bool(_ITEM_RE.match(line))
-        if item and written and written[-1].strip() and not listed:
+        above = written[-1] if written else ""
+        quote = line.lstrip().startswith(">") and not (above.lstrip().startswith(">") and _indent(above) == _indent(line))
+        if above.strip() and ((item and not listed) or quote):
             written.append("")
         written.append(line)
         listed = item
     return written
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 _TEXT = st.tuples(
@@ -265,3 +273,31 @@ def test_fenced_code_in_a_list_item_is_a_code_block_in_it(make_site: MakeSite) -
             ("p", "after"),
             ("pre", "``` four spaces in ```"),
         ], where
+
+
+def test_a_quote_under_a_list_item_is_in_it_only_indented_into_it(make_site: MakeSite) -> None:
+    """A quote indented as an item's text, under its line, is a quote in the item; one written
+    under the item's line but not indented into it ("- The budget" then "> Cuts, said the
+    mayor") was in the item too, as Python-Markdown reads any line under an item's as the
+    item's; as in CommonMark, it ends the items it is not indented into, and the list if it
+    is in none, in a quote too."""
+    body = (
+        "- The mayor said:\n  > We will rebuild.\n- Then:\n\n"
+        "1. First\n   > quoted in the first\n   - a point\n     > quoted in the point\n   > quoted in the first again\n\n"
+        "- The budget\n> Cuts, said the mayor.\n\nIn the quote:\n\n"
+        "> - Quoted item\n> > quoted, out of the list"
+    )
+    for where, text in _built(make_site, body).items():
+        assert [tag for tag, _ in _blocks(text)] == ["ul", "ol", "ul", "blockquote", "p", "blockquote"], where
+        said, numbered, budget, after, _, quoted = text
+        assert [_blocks(li) for li in said] == [[("blockquote", "We will rebuild.")], []], where
+        assert [li.text.strip() for li in said] == ["The mayor said:", "Then:"], where
+        (first,) = numbered
+        assert [(tag, words) for tag, words in _blocks(first) if tag != "p"] == [
+            ("blockquote", "quoted in the first"),
+            ("ul", "a point quoted in the point"),
+            ("blockquote", "quoted in the first again"),
+        ], where
+        assert [_blocks(li) for li in first.find("ul")] == [[("blockquote", "quoted in the point")]], where
+        assert _blocks(budget) == [("li", "The budget")] and _blocks(after) == [("p", "Cuts, said the mayor.")], where
+        assert _blocks(quoted) == [("ul", "Quoted item"), ("blockquote", "quoted, out of the list")], where
