@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ParagraphProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ParagraphProcessor, SetextHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
@@ -67,6 +67,7 @@ class Additions(Extension):
         # After raw HTML has been set aside (20): what a block of it holds is passed as written.
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_SetextHeadings(md.parser, fences), "setextheader", 60)
         md.parser.blockprocessors.register(_Quotes(md.parser, fences), "quote", 20)
         md.parser.blockprocessors.register(_Paragraphs(md.parser), "paragraph", 10)
         # In place of sane_lists' (listed before this extension), at their priorities.
@@ -175,27 +176,79 @@ class _Paragraphs(ParagraphProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks[0].split("\n")
-        at = self._table(parent, lines)
+        at = _table_start(self.parser, parent, lines)
         if at:
             blocks[0:1] = ["\n".join(lines[:at]), "\n".join(lines[at:])]
         super().run(parent, blocks)  # the paragraph; the table is the next block
 
-    def _table(self, parent: etree.Element, lines: list[str]) -> int | None:
-        """Where a table starts in a paragraph's ``lines`` after its first: a row of cells over
-        a row of dashes with as many (GitHub's delimiter row, with a pipe: "---" alone makes
-        the line above a heading), as the tables extension would read it at a block's start.
-        Not four spaces in outside a list (where it is a line of the paragraph)."""
-        if "table" not in self.parser.blockprocessors:
-            return None  # no tables extension: no table anywhere
-        tables = self.parser.blockprocessors["table"]
-        assert isinstance(tables, TableProcessor)
-        for at in range(1, len(lines) - 1):
-            row, below = lines[at], lines[at + 1]
-            if "|" not in below or not _DELIMITER_ROW_RE.fullmatch(below):
-                continue
-            if (parent.tag == "li" or len(row) - len(row.lstrip(" ")) < _NEST) and tables.test(parent, "\n".join(lines[at:])):
-                return at
+
+def _table_start(parser: BlockParser, parent: etree.Element, lines: list[str]) -> int | None:
+    """Where a table starts in a paragraph's ``lines`` after its first: a row of cells over a
+    row of dashes with as many (GitHub's delimiter row, with a pipe: "---" alone makes the
+    line above a heading), as the tables extension would read it at a block's start. Not
+    four spaces in outside a list (where it is a line of the paragraph)."""
+    if "table" not in parser.blockprocessors:
+        return None  # no tables extension: no table anywhere
+    tables = parser.blockprocessors["table"]
+    assert isinstance(tables, TableProcessor)
+    for at in range(1, len(lines) - 1):
+        row, below = lines[at], lines[at + 1]
+        if "|" not in below or not _DELIMITER_ROW_RE.fullmatch(below):
+            continue
+        if (parent.tag == "li" or len(row) - len(row.lstrip(" ")) < _NEST) and tables.test(parent, "\n".join(lines[at:])):
+            return at
+    return None
+
+
+class _SetextHeadings(SetextHeaderProcessor):
+    """Headings underlined with ``=`` or ``-`` as CommonMark reads them:
+
+    - the heading is the whole paragraph above the line, as it is the whole of one line:
+      Python-Markdown read only a block's first line over its second, so a heading of two
+      lines over "===" was a paragraph ending in "===", and over "---" a paragraph and a rule;
+    - a line that is no paragraph's is no heading: a list item over "---" ("- The budget")
+      was a heading reading "- The budget", where it is an item and a rule; so is a quote's.
+
+    The line may be three spaces in, as the heading's lines may be.
+    """
+
+    def __init__(self, parser: BlockParser, fences: _Fences) -> None:
+        super().__init__(parser)
+        self.fences = fences
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self._underline(parent, block.split("\n")) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks.pop(0).split("\n")
+        at = self._underline(parent, lines)
+        assert at is not None  # as test() found
+        heading = etree.SubElement(parent, "h1" if lines[at].strip().startswith("=") else "h2")
+        heading.text = "\n".join(line.strip() for line in lines[:at])
+        if at + 1 < len(lines):
+            blocks.insert(0, "\n".join(lines[at + 1 :]))  # the lines after it, read next
+
+    def _underline(self, parent: etree.Element, lines: list[str]) -> int | None:
+        """The line of ``lines`` (a block) that underlines the paragraph above it, if the block
+        starts with a paragraph: one that no quote, list item, rule, table or code block ends
+        or interrupts before it."""
+        first = lines[0]
+        if not first.strip() or _QUOTE_RE.match(first) or _RULE_RE.match(first) or _ITEM_RE.match(first):
+            return None
+        if HTML_PLACEHOLDER_RE.fullmatch(first.strip()):
+            return None  # a block of HTML, or code
+        for at in range(1, len(lines)):
+            line = lines[at]
+            if _UNDERLINE_RE.fullmatch(line):
+                # A table ends the paragraph too: its rows are no heading's lines.
+                return at if _table_start(self.parser, parent, lines[:at]) is None else None
+            if not line.strip() or _QUOTE_RE.match(line) or _RULE_RE.match(line) or line.strip() in self.fences.made:
+                return None
         return None
+
+
+# The line under a heading's (a setext heading's underline): = or -, up to three spaces in.
+_UNDERLINE_RE = re.compile(r"[ ]{0,3}(?:=+|-+)[ ]*")
 
 
 # A table's delimiter row, as GitHub reads one: a cell of dashes, maybe with colons, or more

@@ -301,3 +301,26 @@ def test_a_quote_under_a_list_item_is_in_it_only_indented_into_it(make_site: Mak
         assert [_blocks(li) for li in first.find("ul")] == [[("blockquote", "quoted in the point")]], where
         assert _blocks(budget) == [("li", "The budget")] and _blocks(after) == [("p", "Cuts, said the mayor.")], where
         assert _blocks(quoted) == [("ul", "Quoted item"), ("blockquote", "quoted, out of the list")], where
+
+
+def test_a_heading_underlined_is_the_whole_paragraph_over_the_line(make_site: MakeSite) -> None:
+    """As in CommonMark, a paragraph over a line of = or - is a heading, its every line: one
+    of two lines over "===" was a paragraph that showed the "===", and over "---" a paragraph
+    and a rule. A list item's or a quote's line over "---" was a heading reading "- The
+    budget"; it is the item, or the quote, and a rule."""
+    body = (
+        "Council votes\non the harbour budget\n===\n\nText.\n\nTwo lines\nof a subheading\n---\n\n"
+        "- The budget\n---\n\n> Quoted\n---\n\nOne line\n  ---\n\nEnd."
+    )
+    for where, text in _built(make_site, body).items():
+        assert _blocks(text) == [
+            ("h2", "Council votes on the harbour budget"),
+            ("p", "Text."),
+            ("h3", "Two lines of a subheading"),
+            ("ul", "The budget"),
+            ("hr", ""),
+            ("blockquote", "Quoted"),
+            ("hr", ""),
+            ("h3", "One line"),
+            ("p", "End."),
+        ], where
