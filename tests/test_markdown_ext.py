@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from typing import Any
 
 import feedparser
@@ -15,11 +16,13 @@ from conftest import MakeSite, article_md, list_shape, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
-from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, ParagraphProcessor
 
 from sitegen import markdown_ext
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
 from sitegen.content import new_markdown
+from sitegen.ledger import LEDGER_NAME
 
 
 def _built(make_site: MakeSite, body: str) -> dict[str, Any]:
@@ -324,3 +327,30 @@ def test_a_heading_underlined_is_the_whole_paragraph_over_the_line(make_site: Ma
             ("h3", "One line"),
             ("p", "End."),
         ], where
+
+
+def test_a_text_that_reads_otherwise_now_is_no_update(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article whose table or fenced code is read as such now, where it was words, is no
+    update to readers: its updated date, in the ledger and every feed, is the one it had, as
+    an article's date moves with its words, not with the HTML made of them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    body = "The results:\n| Party | Seats |\n|---|---|\n| Green | 12 |\n\n- Run this:\n  ```\n  make build\n  ```\n- Then this"
+    site = make_site(content={"a.md": article_md("Story", body=body, id="urn:test:a")})
+    out = site / "output"
+    with monkeypatch.context() as before:  # read as before: no table, no code
+        before.setattr(markdown_ext._Paragraphs, "run", ParagraphProcessor.run)
+        before.setattr(markdown_ext._Fences, "set_aside", lambda self, lines: lines)
+        assert build(site).ok
+        assert not lxml_html.fromstring((out / "2024" / "05" / "a" / "index.html").read_bytes()).xpath("//table|//pre")
+    ledger = (site / "content" / LEDGER_NAME).read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # a day later
+    shutil.rmtree(site / CACHE_DIR)  # the new version's cache starts over
+    assert build(site).ok
+    page = lxml_html.fromstring((out / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert len(page.xpath("//div[@class='body']/table")) == 1 and len(page.xpath("//div[@class='body']/ul/li/pre")) == 1
+    assert "Updated" not in page.text_content()
+    assert (site / "content" / LEDGER_NAME).read_text() == ledger
+    (entry,) = feedparser.parse((out / "atom.xml").read_bytes()).entries
+    assert entry.updated == "2024-05-01T09:00:00+00:00" and "<table>" in entry.content[0].value
+    (item,) = json.loads((out / "feed.json").read_text())["items"]
+    assert item["date_modified"] == "2024-05-01T09:00:00+00:00"
