@@ -499,6 +499,15 @@ def nest_lists(lines: list[str]) -> list[str]:
             if block_start:
                 _close(open_items, indent)
                 paragraph = None
+            elif paragraph is None and open_items and _QUOTE_RE.match(line) and indent >= _NEST * len(open_items):
+                # A quote under an item's text, indented into it as CommonMark reads it (up
+                # to three spaces past its text), which Python-Markdown, reading the item's
+                # lines four spaces in a level as the item's, shows as text ("- Said:" then
+                # "    > We will rebuild."): as far into the item as it is past its text.
+                content = open_items[-1][0]
+                if indent - content < _NEST:
+                    out.append(" " * (_NEST * (len(open_items) - 1) + indent - content) + line.lstrip(" "))
+                    continue
             out.append(line)
             continue
         in_list = bool(open_items)

@@ -279,13 +279,15 @@ def test_fenced_code_in_a_list_item_is_a_code_block_in_it(make_site: MakeSite) -
 
 
 def test_a_quote_under_a_list_item_is_in_it_only_indented_into_it(make_site: MakeSite) -> None:
-    """A quote indented as an item's text, under its line, is a quote in the item; one written
-    under the item's line but not indented into it ("- The budget" then "> Cuts, said the
-    mayor") was in the item too, as Python-Markdown reads any line under an item's as the
-    item's; as in CommonMark, it ends the items it is not indented into, and the list if it
-    is in none, in a quote too."""
+    """A quote indented as an item's text, under its line, is a quote in the item, and so is
+    one indented up to three spaces past it, as in CommonMark: four spaces in under "- "
+    ("- Then:" then "    > We will not.") was text, "&gt;" and all. One written under the
+    item's line but not indented into it ("- The budget" then "> Cuts, said the mayor") was
+    in the item, as Python-Markdown reads any line under an item's as the item's; as in
+    CommonMark, it ends the items it is not indented into, and the list if it is in none, in
+    a quote too."""
     body = (
-        "- The mayor said:\n  > We will rebuild.\n- Then:\n\n"
+        "- The mayor said:\n  > We will rebuild.\n- Then:\n    > We will not.\n    > Ever.\n\n"
         "1. First\n   > quoted in the first\n   - a point\n     > quoted in the point\n   > quoted in the first again\n\n"
         "- The budget\n> Cuts, said the mayor.\n\nIn the quote:\n\n"
         "> - Quoted item\n> > quoted, out of the list"
@@ -293,7 +295,7 @@ def test_a_quote_under_a_list_item_is_in_it_only_indented_into_it(make_site: Mak
     for where, text in _built(make_site, body).items():
         assert [tag for tag, _ in _blocks(text)] == ["ul", "ol", "ul", "blockquote", "p", "blockquote"], where
         said, numbered, budget, after, _, quoted = text
-        assert [_blocks(li) for li in said] == [[("blockquote", "We will rebuild.")], []], where
+        assert [_blocks(li) for li in said] == [[("blockquote", "We will rebuild.")], [("blockquote", "We will not. Ever.")]], where
         assert [li.text.strip() for li in said] == ["The mayor said:", "Then:"], where
         (first,) = numbered
         assert [(tag, words) for tag, words in _blocks(first) if tag != "p"] == [
