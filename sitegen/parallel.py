@@ -150,30 +150,33 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     _release_free_memory()
     pool = ProcessPoolExecutor(jobs - 1, mp_context=forking, initializer=_die_with_parent, initargs=(os.getpid(),))
     forked: list[Any] = []
+    futures: list[Any] = []
+    counted: set[int] = set()
+
+    def collect(block: bool) -> None:
+        for number, future in enumerate(futures):
+            if number not in counted and (block or future.done()):
+                index, payload = future.result()
+                counted.add(number)
+                if index >= 0:
+                    results[index] = payload
+                    advance(len(payload))
+
     try:
-        # One task per chunk; each takes whichever chunk is next, as this process does. The
-        # first submit forks the workers: with SIGINT blocked, so that a Ctrl-C then cannot
-        # interrupt a worker's start in Python's own code, with a traceback ("Exception
-        # ignored in: <function _after_fork>"); it reaches this process once unblocked.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            futures = [pool.submit(_claim_and_run) for _ in chunks]
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        # The worker processes (all forked by the first submit), kept to say how one ended.
-        forked = list((getattr(pool, "_processes", None) or {}).values())
-        counted: set[int] = set()
-
-        def collect(block: bool) -> None:
-            for number, future in enumerate(futures):
-                if number not in counted and (block or future.done()):
-                    index, payload = future.result()
-                    counted.add(number)
-                    if index >= 0:
-                        results[index] = payload
-                        advance(len(payload))
-
-        try:
+            # One task per chunk; each takes whichever chunk is next, as this process does.
+            # The first submit forks the workers: with SIGINT blocked, so that a Ctrl-C then
+            # cannot interrupt a worker's start in Python's own code, with a traceback
+            # ("Exception ignored in: <function _after_fork>"); it reaches this process once
+            # unblocked.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                futures.append(pool.submit(_claim_and_run))
+                # The worker processes (all forked by the first submit), kept to say how one ended.
+                forked = list((getattr(pool, "_processes", None) or {}).values())
+                futures += [pool.submit(_claim_and_run) for _ in chunks[1:]]
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             while (index := _claim(counter, lock)) < len(chunks):
                 results[index] = _run_chunk(fn, context, chunks[index])
                 advance(len(chunks[index]))
@@ -182,6 +185,7 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
         except BrokenProcessPool:
             # A worker was killed (kill, the out-of-memory killer) and the pool ended the
             # others: the work cannot be finished. Its exit status is known once all are gone.
+            # Found by a submit, too, when one dies while the chunks are still being handed out.
             pool.shutdown(wait=True, cancel_futures=True)
             raise WorkerDied(None, _worker_died(p.exitcode for p in forked)) from None
     finally:

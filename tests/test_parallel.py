@@ -97,6 +97,31 @@ def test_a_worker_killed_is_said_with_its_signal_and_what_to_do() -> None:
     )
 
 
+def test_a_worker_killed_while_the_chunks_are_handed_out_is_said_with_its_signal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that died while chunks were still being submitted (killed as it took the
+    first, on a busy machine) broke the pool under the submit: a BrokenProcessPool with its
+    traceback, not the one line saying what happened and what to do."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    submit = ProcessPoolExecutor.submit
+    calls: list[object] = []
+
+    def kill_then_submit(self: ProcessPoolExecutor, fn: Callable[..., object], /, *args: object, **kwargs: object) -> object:
+        calls.append(fn)
+        if len(calls) == 2:  # the workers are forked by the first: one is killed before the second
+            for process in list(self._processes.values()):  # type: ignore[attr-defined]
+                os.kill(process.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while not self._broken and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.01)
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", kill_then_submit)
+    with pytest.raises(WorkerDied) as info:
+        parallel.Workers(2).map(square, list(range(400)), context=0)
+    assert str(info.value).startswith("a worker process of the build was killed by SIGKILL")
+
+
 _INTERRUPTED = """
 import os, signal, sys, time
 from pathlib import Path
