@@ -465,25 +465,6 @@ def test_a_known_key_written_in_another_case_is_said_to_be_lower_case(make_site:
     ]
 
 
-def test_a_title_date_or_page_written_in_another_case_is_an_error_saying_the_key_is_lower_case(make_site: MakeSite) -> None:
-    """An article needs a title and a date, so one written ``Title:`` or ``DATE:`` is an
-    error at its line; a page (``Page: true``) was told to add a date it never needs."""
-    site = make_site(
-        content={
-            "a.md": "---\nTITLE: Storm hits coast\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
-            "b.md": "---\ntitle: Storm hits coast\nslug: b\nDATE: 2024-05-01T09:00:00Z\n---\n\nText.\n",
-            "about.md": "---\ntitle: About us\nPage: true\n---\n\nWho we are.\n",
-        }
-    )
-    errors = sorted(str(e) for e in build(site).errors)
-    a, b, about = (site / "content" / name for name in ("a.md", "b.md", "about.md"))
-    assert errors == [
-        f"{a}:2: no title: 'TITLE' is not read: the key is 'title', in lower case",
-        f"{about}:3: no date: 'Page' is not read, so this is an article, not a page: the key is 'page', in lower case",
-        f"{b}:4: no date: 'DATE' is not read: the key is 'date', in lower case",
-    ]
-
-
 def test_a_draft_flag_written_in_another_case_or_misspelt_keeps_the_story_out_as_an_error(make_site: MakeSite) -> None:
     """``Draft: true`` was a warning, and the story was published as it stood, in every
     feed for good: what its writer said not to do. It waits, an error at its line, as a file
@@ -962,20 +943,28 @@ def test_a_hashtag_yaml_reads_as_a_comment_is_not_dropped_in_silence(make_site: 
 
 def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSite) -> None:
     """``Title:`` is not ``title:``: the error asked to add a title the file seemed to have,
-    and the warning that names the misspelt key was never shown (the file failed first)."""
+    and the warning that names the misspelt key was never shown (the file failed first).
+    Any case is named so (``TITLE``, ``DATE``); a page (``Page: true``) was told to add a
+    date it never needs."""
     site = make_site(
         content={
             "a.md": "---\nTitle: Storm hits coast\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
             "b.md": "---\ntitle: Storm hits coast\nslug: b\nDate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
             "c.md": "---\ntitle: Storm hits coast\nslug: c\n---\n\nText.\n",
+            "d.md": "---\nTITLE: Storm hits coast\ndate: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "e.md": "---\ntitle: Storm hits coast\nslug: e\nDATE: 2024-05-01T09:00:00Z\n---\n\nText.\n",
+            "about.md": "---\ntitle: About us\nPage: true\n---\n\nWho we are.\n",
         }
     )
     errors = sorted(str(e) for e in build(site).errors)
-    a, b, c = (site / "content" / name for name in ("a.md", "b.md", "c.md"))
+    a, b, c, d, e, about = (site / "content" / name for name in ("a.md", "b.md", "c.md", "d.md", "e.md", "about.md"))
     assert errors == [
         f"{a}:2: no title: 'Title' is not read: the key is 'title', in lower case",
+        f"{about}:3: no date: 'Page' is not read, so this is an article, not a page: the key is 'page', in lower case",
         f"{b}:4: no date: 'Date' is not read: the key is 'date', in lower case",
         f"{c}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
+        f"{d}:2: no title: 'TITLE' is not read: the key is 'title', in lower case",
+        f"{e}:4: no date: 'DATE' is not read: the key is 'date', in lower case",
     ]
 
 
