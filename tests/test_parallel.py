@@ -50,6 +50,36 @@ def test_results_in_order_from_this_process_and_a_worker() -> None:
     assert len(pids) == 2 and os.getpid() in pids
 
 
+def test_workers_are_forked_afresh_every_round_and_the_results_stay_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fork per round, so that the copies a worker makes of this process's pages as it
+    # works are given back every ROUND_ITEMS items, not kept for the whole build.
+    monkeypatch.setattr(parallel, "ROUND_ITEMS", 100)
+    forked_for: list[int] = []
+    map_forked = parallel._map_forked
+
+    def counting(fn: Callable[[int, int], tuple[int, int]], context: int, chunks: list[list[int]], jobs: int, advance: Callable[[int], None]) -> list[list[object]]:
+        forked_for.append(sum(len(chunk) for chunk in chunks))
+        return map_forked(fn, context, chunks, jobs, advance)
+
+    monkeypatch.setattr(parallel, "_map_forked", counting)
+    items = list(range(350))
+    results = parallel.Workers(2).map(square, items, context=3)
+    assert [r[0] for r in results] == [i * i + 3 for i in items]
+    assert forked_for == [88, 88, 88, 86]  # even rounds: none of a few items, worth no fork
+
+
+@pytest.mark.parametrize("count", [1, 7, 64, 500, 2000])
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_chunks_cover_every_item_once_and_shrink_towards_the_end(count: int, jobs: int) -> None:
+    items = list(range(count))
+    chunks = parallel._chunks(items, jobs)
+    assert [item for chunk in chunks for item in chunk] == items
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(1 <= size <= parallel.CHUNK_ITEMS for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1  # the last process to finish waits for one item at most
+
+
 def test_one_job_runs_here() -> None:
     assert {pid for _, pid in parallel.Workers(1).map(square, list(range(300)), context=0)} == {os.getpid()}
 
