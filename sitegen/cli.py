@@ -226,7 +226,8 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
             click.echo(f"note: {shown_message(str(note))}", err=True)
         _print_messages([], compared.problems, every=True)  # each a change readers would see
         problems += len(compared.problems)
-        noted = f" ({_plural(len(compared.notes), 'note')})" if compared.notes else ""
+        # Apart: a note is no problem ("5 problems (1 note)" read as one of the five).
+        noted = f", {_plural(len(compared.notes), 'note')}" if compared.notes else ""
         click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}{noted}.")
     if problems:
         sys.exit(1)

@@ -145,7 +145,7 @@ def test_an_article_taken_down_passes_with_a_note(site: Path, against: Against) 
         "note: taken down: urn:test:5 (Story 5, https://example.org/news/2025/02/s05/): no content file or seed holds it any more,"
         " and the ledger records it published; it leaves the feed and its archives"
     ]
-    assert "0 problems (1 note)" in result[1]
+    assert "0 problems, 1 note." in result[1]
     assert "urn:test:5" in (site / "content" / LEDGER_NAME).read_text()
 
 
@@ -324,7 +324,7 @@ def test_a_correction_to_an_archived_article_passes_with_a_note(site: Path, agai
     assert status == 0, output
     for name in ("feeds/archive/1.xml", "feeds/archive/1.rss.xml", "feeds/archive/1.json"):
         assert f"note: {name}: entry urn:test:1 (Story 1, corrected) corrected: readers that keep archives" in output
-    assert "0 problems (3 notes)" in output
+    assert "0 problems, 3 notes." in output
 
 
 def test_a_new_archive_document_passes_with_no_note(site: Path, against: Against) -> None:
