@@ -17,22 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import dates, deps, errors, i18n, parallel, urls
+from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary
 from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place
 from .errors import SitegenError
-from .i18n import Language
 from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
 from .output import WriteReport, check_output_dir, clear_the_way, finish_output, manifest_lost, record_planned, remove_temp_files, unlisted
 from .parallel import Progress, Workers, no_progress
-from .plan import Plan, Tools
 from .theme import STATIC, Theme
 from .urls import output_file
 
 if TYPE_CHECKING:
+    from .i18n import Language
     from .ledger import History
+    from .plan import Plan, Tools
 
 
 @dataclass
@@ -150,7 +150,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import content, ledger, plan, redirects
+    from . import content, i18n, ledger, plan, redirects
     from . import site as site_mod
 
     content_dir = site_dir / "content"

@@ -26,11 +26,11 @@ from .errors import OutputError, SitegenError
 from .model import Article, ImportReport
 from .output import MANIFEST, Staged, interrupted, publish, stage_file, unstage
 from .parallel import Workers
-from .plan import Output, Tools
 
 if TYPE_CHECKING:
     from .content import Converter
     from .ledger import Steady
+    from .plan import Output, Tools  # planning loads only when there is work (build.py)
 
 
 @dataclass

@@ -18,8 +18,6 @@ from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from slugify import slugify as _slugify
-
 from .text import Edit, EditingParser, read_html, without_markup
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,6 +36,8 @@ def is_device_name(name: str) -> bool:
 def slugify(text: str, fallback: str = "article") -> str:
     """Readable ASCII slug (Unicode transliterated), never a path or a device name; ``fallback``
     when ``text`` has nothing a slug can keep."""
+    from slugify import slugify as _slugify  # a build with nothing to do makes no slug
+
     slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
     if is_device_name(slug):
         return f"{slug}-article"

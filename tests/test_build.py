@@ -173,6 +173,19 @@ def test_rebuilds_are_byte_identical_and_write_nothing(make_site: MakeSite, tmp_
     assert first.written.written
 
 
+def test_a_build_with_nothing_to_do_loads_none_of_the_libraries_of_the_work(make_site: MakeSite) -> None:
+    # A fresh interpreter, as a no-op build in CI runs: importing Jinja2, Markdown, feedgen,
+    # lxml, YAML and planning would cost it more than it spends looking at the site.
+    site = make_site(sample=True, content=many_articles(3))
+    build(site)
+    script = "import sys; from sitegen.cli import main; sys.argv = ['sitegen', 'build', '-q', '--site', sys.argv[1]]\ntry: main()\nexcept SystemExit: print(' '.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "sitegen.build" in loaded and "sitegen.memo" in loaded  # it did run
+    heavy = {"jinja2", "markdown", "feedgen", "lxml", "yaml", "frontmatter", "slugify", "PIL", "brotli", "babel", "sitegen.plan", "sitegen.render", "sitegen.content", "sitegen.feeds"}
+    assert loaded & heavy == set()
+
+
 def test_removed_article_leaves_no_files_behind(make_site: MakeSite) -> None:
     site = make_site(content=many_articles(12), config="page_size = 10\n")
     build(site)
