@@ -11,6 +11,7 @@ def main() -> None:
     # here, inside the try, a Ctrl-C then is said as later ones are, not as a traceback of
     # whichever module it stopped. (This module imports nothing that takes time.)
     try:
+        from .cli import leave
         from .cli import main as run
 
         run()
@@ -18,6 +19,9 @@ def main() -> None:
         # 130: interrupted, as shells report it.
         print(f"\n{INTERRUPTED}", file=sys.stderr)
         sys.exit(130)
+    except SystemExit as e:  # how click ends every command, done or not
+        leave(e.code)
+    leave(0)
 
 
 if __name__ == "__main__":

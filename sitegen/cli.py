@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -570,3 +572,22 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
                 f"The build's time is SOURCE_DATE_EPOCH's ({format_iso(now())}), not the clock's: they go out with the first build"
                 " whose SOURCE_DATE_EPOCH is past their time (unset it to go by the clock)."
             )
+
+
+def leave(code: object) -> NoReturn:
+    """End the process with ``code`` as ``sys.exit(code)`` would, but without tearing the
+    interpreter down: freeing a build's millions of objects one by one, each of which the
+    process is about to drop whole, took a tenth of a second after a build of 10,000
+    articles, the time of a build with nothing to do. Every file is written and closed by
+    then (output.py, cache.py); what is left to do is flushing what was printed."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # a message: printed, and status 1, as Python does
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (| head), a stream closed
+            stream.flush()
+    os._exit(status)

@@ -92,6 +92,32 @@ def test_python_dash_m(make_site: MakeSite) -> None:
     assert "Built 1 article" in done.stdout
 
 
+def test_the_command_ends_with_its_status_and_all_it_printed_without_tearing_down(make_site: MakeSite, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, check=False)
+
+    site = make_site(sample=True, content={"broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    built = command("build", "--site", str(site), "-v")
+    assert built.returncode == 1 and "broken.md:2: front matter is not valid YAML" in built.stderr
+    # All it printed, to the summary, its last line: one line per file written before it.
+    said = built.stdout.splitlines()
+    assert said[-1].startswith("Built 1 article (1 imported)") and "1 error" in said[-1]
+    assert sum(line.startswith("wrote ") for line in said) == int(said[-1].split("(")[-1].split(" written")[0])
+    assert command("build", "--site", str(tmp_path / "none")).returncode == 1
+    assert command("build", "--jobs", "0").returncode == 2
+    assert command("--version").returncode == 0
+    # Objects are not freed one by one at the end: Python's exit handlers do not run.
+    script = "import atexit, sys; from sitegen.cli import leave; atexit.register(print, 'torn down'); print('said', end=''); leave(sys.argv[1])"
+    for code, status in (("3", 1), ("0", 1)):
+        ended = subprocess.run([sys.executable, "-c", script, code], capture_output=True, text=True, check=False)
+        assert (ended.returncode, ended.stdout, ended.stderr.strip()) == (status, "said", code)
+    ended = subprocess.run([sys.executable, "-c", script.replace("leave(sys.argv[1])", "leave(int(sys.argv[1]))"), "3"], capture_output=True, text=True, check=False)
+    assert (ended.returncode, ended.stdout) == (3, "said")
+
+
 def test_jobs_option(runner: CliRunner, make_site: MakeSite) -> None:
     site = make_site(sample=True)
     assert "--jobs" in runner.invoke(main, ["build", "--help"]).output
