@@ -97,12 +97,16 @@ $(JAVA_STAMP): | $(BIN)/python
 	touch $@
 
 # nginx for the hosting test (tests/test_hosting.py runs the README's recipe), with its
-# brotli_static module where the distribution has one.
+# brotli_static module where the distribution has one, and rsync, which deploys to it there.
 $(NGINX_STAMP): | $(BIN)/python
 	@PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || \
 	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
 	  echo "make test: nginx could not be installed; the nginx test will be skipped"
+	@command -v rsync >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; } || \
+	  echo "make test: rsync could not be installed; the nginx deploy test will be skipped"
 	@{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1; } || \
 	  echo "make test: no brotli module for nginx; the nginx test checks gzip only"
