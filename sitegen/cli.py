@@ -145,14 +145,12 @@ def build(
 
     overrides = _overrides(base_url, drafts, future, relative)
     report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
-    _print_report(report, verbose, quiet)
-    if base_url is None and is_local(report.config.base_url) and not quiet:
-        # The default: right for a first look, wrong for any host.
-        click.secho(
-            f"warning: base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing",
-            fg="yellow",
-            err=True,
-        )
+    also: list[str] = []
+    if base_url is None and is_local(report.config.base_url):
+        # The default: right for a first look, wrong for any host. Said with -q too, and
+        # counted: a CI log that keeps only warnings is where a site built so gets deployed.
+        also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
+    _print_report(report, verbose, quiet, also)
     problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
     if not report.ok or problems:
         sys.exit(1)
@@ -542,8 +540,11 @@ def _print_messages(warnings: Sequence[object], errors: Sequence[object], every:
             click.secho(f"{kind}: {message}", fg=colour, err=True)
 
 
-def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
-    _print_messages(report.warnings, report.errors, every=verbose)
+def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequence[str] = ()) -> None:
+    """The build's messages, then (unless ``quiet``) its summary; ``also``: warnings of the
+    command line's own, said and counted with the build's."""
+    warnings = [*report.warnings, *also]
+    _print_messages(warnings, report.errors, every=verbose)
     if verbose:
         if report.cache:
             click.echo(f"cache: {report.cache}")
@@ -555,7 +556,7 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool) -> None:
         return
     imported = report.imported
     new = len(imported.created) + len(imported.updated)
-    warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
+    warned = f", {_plural(len(warnings), 'warning')}" if warnings else ""
     click.echo(
         f"Built {_plural(report.articles, 'article')} ({new} imported), {_plural(report.pages, 'page')}, "
         f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')}{warned} in {report.seconds:.2f} s "
