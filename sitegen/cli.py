@@ -490,8 +490,18 @@ def _require_site(site_dir: Path) -> None:
     build there would deploy an empty site."""
     if any((site_dir / name).exists() for name in _SITE_MARKS):
         return
-    where = f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/)"
     enclosing = _enclosing_site(site_dir)
+    if not site_dir.exists():
+        # A mistyped --site: said as such, not as a folder "inside the site" that is not
+        # there; from a site's folder (sitte for .), with the site, not `sitegen init`.
+        above = Path(os.path.abspath(site_dir)).parent
+        while not above.exists() and above != above.parent:
+            above = above.parent
+        near = above if any((above / name).exists() for name in _SITE_MARKS) else enclosing
+        if near is not None:
+            raise click.ClickException(f"{site_dir}: no such folder: check --site (the site here is {near}: --site {os.path.relpath(near)})")
+        raise click.ClickException(f"{site_dir}: no such folder: check --site, or run `sitegen init {site_dir}` to make a site there")
+    where = f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/)"
     if enclosing is not None:
         # Run from content/ (where the articles are), the hint to `sitegen init` here would
         # make a site inside the site, its articles in content/content/.

@@ -225,11 +225,28 @@ def test_an_error_about_a_link_names_the_link_not_its_target(runner: CliRunner, 
 
 def test_a_folder_that_is_no_site_is_an_error_not_an_empty_site(runner: CliRunner, tmp_path: Path) -> None:
     typo = tmp_path / "sitte"
+    empty = tmp_path / "empty"
+    empty.mkdir()
     for command in (["build"], ["import"], ["check"]):
         result = runner.invoke(main, [*command, "--site", str(typo)])
         assert result.exit_code == 1, result.output
-        assert "is not a sitegen site" in result.output and f"sitegen init {typo}" in result.output
-    assert not typo.exists()  # nothing made there: no output/, no cache
+        assert f"Error: {typo}: no such folder: check --site, or run `sitegen init {typo}` to make a site there" in result.output, result.output
+        result = runner.invoke(main, [*command, "--site", str(empty)])
+        assert result.exit_code == 1 and "is not a sitegen site" in result.output and f"sitegen init {empty}" in result.output, result.output
+    assert not typo.exists() and not any(empty.iterdir())  # nothing made there: no output/, no cache
+
+
+def test_a_mistyped_site_folder_inside_a_site_is_said_to_be_missing(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sitegen build --site sitte`, run in the site, said sitte "lies inside the site" and
+    to "run sitegen from there": of a folder that is not there, where the user stood."""
+    site = make_site(content={"a.md": article_md("A")})
+    monkeypatch.chdir(site)
+    for command in (["build"], ["import"], ["check"], ["new", "A title"]):
+        result = runner.invoke(main, [*command, "--site", "sitte"])
+        assert result.exit_code == 1, (command, result.output)
+        assert f"Error: sitte: no such folder: check --site (the site here is {site.resolve()}: --site .)" in result.output, result.output
+        assert "lies inside" not in result.output
+    assert not (site / "sitte").exists()
 
 
 def test_a_command_run_inside_a_site_names_the_site_not_sitegen_init(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
