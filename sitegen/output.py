@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .errors import OutputError
+from .errors import OutputError, shown_path
 
 # What the last build wrote. Only files listed here are ever deleted, so pointing
 # --output at a folder with other files in it never loses them.
@@ -365,7 +365,9 @@ def _real_folder(root: str, folder: str, create: bool) -> bool:
         return False
     if stat.S_ISLNK(st.st_mode):
         raise _LinkOnTheWay(folder)
-    raise NotADirectoryError(errno.ENOTDIR, f"{os.strerror(errno.ENOTDIR)}: {folder} is a file", folder)
+    # Named as the file it cannot write is (relative to the working folder where it lies in
+    # it), and said what to do: an error per file of the folder, each naming it.
+    raise NotADirectoryError(errno.ENOTDIR, f"{shown_path(Path(folder))} is a file, where a folder should be: move it away", folder)
 
 
 def check_output_dir(site_dir: Path, out_dir: Path) -> None:

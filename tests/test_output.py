@@ -181,7 +181,10 @@ def test_io_errors_name_the_file(tmp_path: Path) -> None:
         with pytest.raises(OutputError) as caught:
             output.write_file(tmp_path, path, b"data")
         assert caught.value.path == tmp_path / path
-        assert caught.value.reason.startswith(f"cannot be written: {os.strerror(code)}"), (path, caught.value.reason)
+        if code == errno.ENOTDIR:  # a build's write names the file in the way, and what to do
+            assert caught.value.reason == f"cannot be written: {tmp_path / 'file'} is a file, where a folder should be: move it away", (path, caught.value.reason)
+        else:
+            assert caught.value.reason.startswith(f"cannot be written: {os.strerror(code)}"), (path, caught.value.reason)
     assert temp_files(tmp_path) == []
     assert (tmp_path / "file").read_text() == "x"
 
@@ -324,9 +327,24 @@ def test_a_file_where_a_folder_should_be(make_site: MakeSite) -> None:
     out.mkdir()
     (out / "2024").write_text("not a folder")
     report = build(site, jobs=1)
-    assert [str(e) for e in report.errors] == [f"{out / PAGE}: cannot be written: {os.strerror(errno.ENOTDIR)}: {out / '2024'} is a file"]
+    assert [str(e) for e in report.errors] == [f"{out / PAGE}: cannot be written: {out / '2024'} is a file, where a folder should be: move it away"]
     assert (out / "2024").read_text() == "not a folder"
     assert (out / "2023" / "01" / "other" / "index.html").is_file()
+
+
+def test_a_file_where_a_folder_should_be_is_named_as_the_file_that_cannot_be_written_is(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file the build could not write was named from the working folder, the file in the
+    way by its absolute path, after "Not a directory:", the system's words, with nothing of
+    what to do."""
+    site = story_site(make_site)
+    out = site / "output"
+    out.mkdir()
+    (out / "2024").write_text("not a folder")
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1
+    said = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert said == [f"error: output/{PAGE}: cannot be written: output/2024 is a file, where a folder should be: move it away"], result.output
 
 
 # --- the output folder -------------------------------------------------------------------

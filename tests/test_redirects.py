@@ -450,7 +450,7 @@ def test_an_alias_an_earlier_build_wrote_as_a_file_becomes_a_folder_in_one_build
     path.write_text(article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[old, stray/x]"))
     report = build(site)
     # A file of someone else's in the way stays, and the redirect that needs its place says so.
-    assert [(e.path, e.reason) for e in report.errors] == [(out / "stray" / "x" / "index.html", f"cannot be written: Not a directory: {out / 'stray'} is a file")]
+    assert [(e.path, e.reason) for e in report.errors] == [(out / "stray" / "x" / "index.html", f"cannot be written: {out / 'stray'} is a file, where a folder should be: move it away")]
     assert (out / "old" / "index.html").is_file()
     assert 'content="0; url=/news/2024/03/a/"' in (out / "old" / "index.html").read_text()
     assert (out / "stray").read_text() == "not sitegen's: never removed\n"
