@@ -148,23 +148,32 @@ class _Quotes(BlockQuoteProcessor):
     outside quotes do, and whose fenced code is code (``_Fences``): the preprocessors read the
     lines of the text with their ">"s, where none is a list item or a fence. A quote's lines
     are read again without them, as Python-Markdown reads what the quote holds (a quote in a
-    quote, in turn, by this)."""
+    quote, in turn, by this).
+
+    A quote after a blank line is a quote of its own, as in CommonMark: two quotes written one
+    after the other ("> first", a blank line, "> second") were one, as Python-Markdown adds a
+    quote to the one just before it. A line of ">" alone between them keeps them one quote,
+    of two paragraphs, as it does in CommonMark."""
 
     def __init__(self, parser: BlockParser, fences: _Fences) -> None:
         super().__init__(parser)
         self.fences = fences
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
-        found = self.RE.search(blocks[0])
-        if found is not None:
-            start = found.start() + len(found[1])  # the quote's first line (after a newline, if lines come before it)
-            held = [self.clean(line) for line in blocks[0][start:].split("\n")]
-            nested = nest_lists(self.fences.set_aside(held))
-            if nested != held:
-                # Each line given its ">" again, the same line to clean() (a lazy one too,
-                # which had none), as nest_lists indents it, and the blank lines it puts in.
-                blocks[0] = blocks[0][:start] + "\n".join(f"> {line}" if line else ">" for line in nested)
-        super().run(parent, blocks)
+        block = blocks.pop(0)
+        found = self.RE.search(block)
+        assert found is not None  # as test() found
+        # The lines before it first, as Python-Markdown parses them.
+        self.parser.parseBlocks(parent, [block[: found.start()]])
+        start = found.start() + len(found[1])  # the quote's first line (after a newline, if lines come before it)
+        held = [self.clean(line) for line in block[start:].split("\n")]
+        # Python-Markdown's quote, but always a new one: a block starts after a blank line
+        # (or where a heading or a rule ended the one before), and a quote the block before
+        # ended with is over.
+        quote = etree.SubElement(parent, "blockquote")
+        self.parser.state.set("blockquote")  # as Python-Markdown does: a quote in a list item holds paragraphs, not bare text
+        self.parser.parseChunk(quote, "\n".join(nest_lists(self.fences.set_aside(held))))
+        self.parser.state.reset()
 
 
 class _Paragraphs(ParagraphProcessor):

@@ -180,6 +180,14 @@ _TEXT = st.tuples(
 ).map(lambda quoted: "\n".join((quoted[0] + line).rstrip() for line in quoted[1]))
 
 
+class _QuotesApart(BlockQuoteProcessor):
+    """Python-Markdown's quotes, but a quote after a blank line is one of its own, as sitegen
+    reads them: it takes no quote before it for the one to add to."""
+
+    def lastChild(self, parent: Any) -> None:
+        return None
+
+
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_TEXT)
 def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) -> None:
@@ -188,7 +196,7 @@ def test_text_whose_lists_python_markdown_nests_converts_as_it_did(source: str) 
     converts as it did without nest_lists."""
     md = new_markdown()
     md.preprocessors.deregister("sitegen_nested_lists")
-    md.parser.blockprocessors.register(BlockQuoteProcessor(md.parser), "quote", 20)
+    md.parser.blockprocessors.register(_QuotesApart(md.parser), "quote", 20)
     assert new_markdown().convert(source) == md.convert(source), source
     assert markdown_ext.nest_lists(source.split("\n")) == source.split("\n")
 
@@ -356,3 +364,27 @@ def test_a_text_that_reads_otherwise_now_is_no_update(make_site: MakeSite, monke
     assert entry.updated == "2024-05-01T09:00:00+00:00" and "<table>" in entry.content[0].value
     (item,) = json.loads((out / "feed.json").read_text())["items"]
     assert item["date_modified"] == "2024-05-01T09:00:00+00:00"
+
+
+def test_quotes_apart_after_a_blank_line_are_two_quotes(make_site: MakeSite) -> None:
+    """As in CommonMark, a quote after a blank line is a quote of its own: two quotes one
+    after the other, a blank line between them, were one, on the page and in every feed, the
+    second speaker's words run on as the first's; in a quote, and in a list item, too. A line
+    of ">" alone between them keeps one quote, of two paragraphs."""
+    body = (
+        "> We will rebuild, said the mayor.\n\n> We will not, said the council.\n\n"
+        "> One quote\n>\n> of two paragraphs\n\n"
+        "> > Quoted in a quote\n>\n> > and another\n\n"
+        "- In an item:\n\n  > the first\n\n  > the second"
+    )
+    for where, text in _built(make_site, body).items():
+        assert _blocks(text) == [
+            ("blockquote", "We will rebuild, said the mayor."),
+            ("blockquote", "We will not, said the council."),
+            ("blockquote", "One quote of two paragraphs"),
+            ("blockquote", "Quoted in a quote and another"),
+            ("ul", "In an item: the first the second"),
+        ], where
+        assert _blocks(text[2]) == [("p", "One quote"), ("p", "of two paragraphs")], where
+        assert _blocks(text[3]) == [("blockquote", "Quoted in a quote"), ("blockquote", "and another")], where
+        assert _blocks(text.find("ul/li")) == [("p", "In an item:"), ("blockquote", "the first"), ("blockquote", "the second")], where
