@@ -503,11 +503,18 @@ def nest_lists(lines: list[str]) -> list[str]:
         if item is None and not block_start:
             # A line of the paragraph above, as written: Python-Markdown joins it to the
             # item's text whatever its indentation. A heading or a rule ends the items it
-            # is not indented into, as in CommonMark.
-            block_start = _starts_block(line)
+            # is not indented into, as in CommonMark; a heading is one up to three spaces
+            # past the text of the innermost item it is in.
+            inside = [content for content, _ in open_items if indent >= content]
+            heading = bool(_HASH_HEADING_RE.match(" " * (indent - (inside[-1] if inside else 0)) + line.lstrip(" ")))
+            block_start = heading or _starts_block(line)
             if block_start:
+                depth = len(open_items)
                 _close(open_items, indent)
                 paragraph = None
+                if heading and depth:
+                    out.append(_heading_in_item(line, indent, open_items, depth))
+                    continue
             elif paragraph is None and open_items and _QUOTE_RE.match(line) and indent >= _NEST * len(open_items):
                 # A quote under an item's text, indented into it as CommonMark reads it (up
                 # to three spaces past its text), which Python-Markdown, reading the item's
@@ -554,6 +561,22 @@ def nest_lists(lines: list[str]) -> list[str]:
             added = _NEST * level - content
         out.append(" " * added + line)
     return out
+
+
+def _heading_in_item(line: str, indent: int, open_items: list[tuple[int, int]], depth: int) -> str:
+    """A heading's ``line``, under a paragraph of the innermost of ``depth`` items, indented
+    for Python-Markdown to read it in the innermost of ``open_items`` (those it is indented
+    into), as CommonMark does. Python-Markdown reads an item's lines four spaces in a level:
+    as written ("- Outer" then "  - Inner" then "    ## Heading") it went to the item four
+    spaces put it in (the outer), or was text (eight spaces in under "    - Inner")."""
+    if len(open_items) < depth:
+        # It ends the items it is not indented into: a block of the one it is in, after
+        # the list it ends, or after the list, in none (at the start of a line, where
+        # Python-Markdown ends a list at a heading: a space in, the last item took it).
+        return " " * (_NEST * len(open_items)) + line.lstrip(" ")
+    # A line of the paragraph of the innermost item to Python-Markdown (one to three spaces
+    # past the item's first line, four a level in), whose heading the item's text is read for.
+    return " " * (_NEST * (depth - 1) + min(max(indent - open_items[-1][0], 1), _NEST - 1)) + line.lstrip(" ")
 
 
 def _ends_paragraph(item: re.Match[str], line: str, open_items: list[tuple[int, int]], paragraph: int) -> bool:

@@ -151,7 +151,9 @@ def _lists_after_blank_lines(lines: list[str]) -> list[str]:
     """``lines`` with a blank line before each list item that follows a line of other text:
     where Python-Markdown needs one to start a list, or a new item; and before each quote
     that follows a line other than its own, where it needs one to end a list the quote is in
-    none of the items of."""
+    none of the items of; and before each heading indented under a line of text, which is a
+    heading in the item it is indented into (CommonMark's reading) where Python-Markdown read
+    a line of the item's text."""
     written: list[str] = []
     listed = False
     """Whether the line above is one of a list's items, each on the line after the one before."""
@@ -159,7 +161,8 @@ def _lists_after_blank_lines(lines: list[str]) -> list[str]:
         item = bool(_ITEM_RE.match(line))
         above = written[-1] if written else ""
         quote = line.lstrip().startswith(">") and not (above.lstrip().startswith(">") and _indent(above) == _indent(line))
-        if above.strip() and ((item and not listed) or quote):
+        heading = line.lstrip().startswith("#") and _indent(line) > 0
+        if above.strip() and ((item and not listed) or quote or heading):
             written.append("")
         written.append(line)
         listed = item
@@ -388,3 +391,30 @@ def test_quotes_apart_after_a_blank_line_are_two_quotes(make_site: MakeSite) -> 
         assert _blocks(text[2]) == [("p", "One quote"), ("p", "of two paragraphs")], where
         assert _blocks(text[3]) == [("blockquote", "Quoted in a quote"), ("blockquote", "and another")], where
         assert _blocks(text.find("ul/li")) == [("p", "In an item:"), ("blockquote", "the first"), ("blockquote", "the second")], where
+
+
+def test_a_heading_under_a_nested_item_is_in_the_item_its_indentation_puts_it_in(make_site: MakeSite) -> None:
+    """A heading under a nested item's line, indented as that item's text, is in that item, as
+    CommonMark reads it; Python-Markdown, which reads an item's lines four spaces in a level,
+    put it in the outer item ("- Outer", "  - Inner", "    ## Heading"), and one indented as
+    the outer item's text in the inner. Eight spaces in under "    - Inner" it was text. One
+    indented into no item ends the list."""
+    body = (
+        "- Outer\n  - Inner\n    ## In the inner item\n    Its text.\n  ## In the outer item\n- Next\n\nOne.\n\n"
+        "1. Outer\n   - Inner\n     ## In the inner numbered\n\nTwo.\n\n"
+        "- Outer\n    - Inner\n        ## In the inner, four a level\n\nThree.\n\n"
+        "- Item\n ## After the list"
+    )
+    for where, text in _built(make_site, body).items():
+        assert [tag for tag, _ in _blocks(text)] == ["ul", "p", "ol", "p", "ul", "p", "ul", "h3"], where
+        first, numbered, fours, last = text.xpath("./ul[1] | ./ol | ./ul[2] | ./ul[3]")
+        outer, following = first
+        assert _blocks(outer) == [
+            ("ul", "Inner In the inner item Its text."),
+            ("h3", "In the outer item"),
+        ], where
+        assert _blocks(outer.find("ul/li")) == [("h3", "In the inner item"), ("p", "Its text.")], where
+        assert outer.find("ul/li").text.strip() == "Inner" and following.text_content().strip() == "Next", where
+        assert _blocks(numbered.find("li/ul/li")) == [("h3", "In the inner numbered")], where
+        assert _blocks(fours.find("li/ul/li")) == [("h3", "In the inner, four a level")], where
+        assert _blocks(last) == [("li", "Item")] and _blocks(text)[-1] == ("h3", "After the list"), where
