@@ -191,11 +191,14 @@ class Converted:
     blank line (markdown_ext.end_open_blocks)."""
     missing_notes: tuple[str, ...] = ()
     """Labels of footnote marks (``[^1]``) no note is given for: they show as written."""
+    open_fences: tuple[tuple[str, ...], ...] = ()
+    """Fenced code nothing closes, made a code block to the end of what it is in: each its
+    fence as written, then its code's lines (markdown_ext.Findings.open_fences)."""
 
     @property
     def noted(self) -> bool:
         """Whether there is something to warn of, which HTML looked up by ``sha`` would not say."""
-        return bool(self.unclosed or self.missing_notes)
+        return bool(self.unclosed or self.missing_notes or self.open_fences)
 
 
 class Converter:
@@ -216,7 +219,7 @@ class Converter:
             return Converted(key, known.decode("utf-8"))
         html = self.convert(body)
         found = self.findings
-        converted = Converted(key, html, tuple(found.unclosed), tuple(found.missing_notes)) if found else Converted(key, html)
+        converted = Converted(key, html, tuple(found.unclosed), tuple(found.missing_notes), tuple(found.open_fences)) if found else Converted(key, html)
         if not converted.noted:
             self.known[key] = html.encode("utf-8")
         return converted
@@ -851,6 +854,8 @@ def parse_article(
         warnings += _unbalanced(path, document, unbalanced)
     if conversion.missing_notes:
         warnings += _missing_notes(path, document, conversion.missing_notes)
+    if conversion.open_fences:
+        warnings += _open_fences(path, document, conversion.open_fences)
     # What the summary reads: the text before the sanitiser takes out the classes that mark
     # footnotes (their marks were read as words: "a footnote1 and"). It takes out no words.
     readable = body_html
@@ -1195,6 +1200,42 @@ def _missing_notes(path: str, document: str, labels: tuple[str, ...]) -> list[st
         first = labels[UNBALANCED_SAID]
         warnings.append(f"{path}:{_line_of_text(document, f'[^{first}]')}: and {more} more footnote mark{'s' if more > 1 else ''} with no note")
     return warnings
+
+
+def _open_fences(path: str, document: str, fences: tuple[tuple[str, ...], ...]) -> list[str]:
+    """A warning for each of the first few code fences nothing closes, at its line, then one
+    counting the rest."""
+    lines = [_FENCE_LINE_RE.sub("", line).strip() for line in document.split("\n")]
+    claimed: set[int] = set()
+    said: list[tuple[int, str]] = []
+    for fence, *code in fences[:UNBALANCED_SAID]:
+        at = _line_of_fence(lines, fence, code, claimed)
+        claimed.add(at)
+        marks = fence[: len(fence) - len(fence.lstrip(fence[0]))]
+        said.append((at, f"{fence} starts a code block that no {marks} closes, so all that follows it (in its list item or quote, if it is in one) is shown as code: write {marks} on a line of its own where the code ends"))
+    # In the order of the file (those in quotes are found after the others).
+    warnings = [f"{path}:{at + 1}: {message}" for at, message in sorted(said)]
+    if (more := len(fences) - UNBALANCED_SAID) > 0:
+        fence, *code = fences[UNBALANCED_SAID]
+        warnings.append(f"{path}:{_line_of_fence(lines, fence, code, claimed) + 1}: and {more} more code block{'s' if more > 1 else ''} that nothing closes")
+    return warnings
+
+
+# What comes before a line's own text in a quote or a list item: ">"s, and spaces.
+_FENCE_LINE_RE = re.compile(r"^[ \t>]*")
+
+
+def _line_of_fence(lines: list[str], fence: str, code: list[str], claimed: set[int]) -> int:
+    """The index in ``lines`` (a file's lines, each without the ">"s and indentation it is
+    written with) of the line that opens the code block of ``fence`` and ``code``, and no
+    other's (``claimed``): its fence, after any list item's marker, over the code's first lines
+    (in a quote, or a list item, written further in); else the first line ending in the fence."""
+    shown = code[:3]
+    found = [n for n, line in enumerate(lines) if line.endswith(fence) and n not in claimed]
+    for n in found:
+        if lines[n + 1 : n + 1 + len(shown)] == [_FENCE_LINE_RE.sub("", line).strip() for line in shown]:
+            return n
+    return found[0] if found else 0
 
 
 T = TypeVar("T")

@@ -44,9 +44,15 @@ class Findings:
     missing_notes: list[str] = field(default_factory=list)
     """The labels of footnote marks (``[^1]``) that no note is given for, each once, in order."""
 
+    open_fences: list[tuple[str, ...]] = field(default_factory=list)
+    """Fenced code that nothing closes, each made a code block to the end of the text, or of
+    the list item or quote it is in (``_Fences``): its fence as written (```` ```python ````),
+    then the lines of its code, to find it by in the file."""
+
     def clear(self) -> None:
         self.unclosed.clear()
         self.missing_notes.clear()
+        self.open_fences.clear()
 
 
 class Additions(Extension):
@@ -57,7 +63,7 @@ class Additions(Extension):
         self.findings = findings
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        fences = _Fences(md)
+        fences = _Fences(md, self.findings)
         # After Python-Markdown's fenced code (25), which reads only fences that start a line,
         # and before raw HTML is looked for (20, 21): what a code block shows is code.
         md.preprocessors.register(fences, "sitegen_fences", 24)
@@ -272,11 +278,17 @@ class _Fences(Preprocessor):
     fenced code reads only fences that start their line: the code was inline code in the
     item's words (``make build``, its lines run together), and its HTML, or a list item in it,
     read as such. Each is made a code block by Python-Markdown's fenced code, as one that
-    starts its line is, its lines taken as far in as its fence is; as there, a fence that
-    nothing closes is not one. Its placeholder stands where it was, in the item it is in."""
+    starts its line is, its lines taken as far in as its fence is. Its placeholder stands
+    where it was, in the item it is in.
 
-    def __init__(self, md: markdown.Markdown) -> None:
+    A fence that nothing closes opens a code block to the end of the text, or of the list
+    item or quote it is in, as in CommonMark, noted in ``findings`` for the build to warn of:
+    Python-Markdown showed its backticks as text and read the code after them as Markdown (a
+    shell prompt's "# " a heading, "*" emphasis, a "<div>" the article's HTML)."""
+
+    def __init__(self, md: markdown.Markdown, findings: Findings) -> None:
         super().__init__(md)
+        self.findings = findings
         self.made: set[str] = set()
         """The placeholders of the code blocks made of this text's fences."""
 
@@ -295,8 +307,9 @@ class _Fences(Preprocessor):
         may go on (CommonMark's lazy lines): it leaves the item open."""
         unclosed: dict[tuple[str, int], int] = {}
         """A fence and an item's content column -> the line up to which nothing closes such a
-        fence in such an item: one opened before it is not looked for again (a text of
-        thousands of fences nothing closes is read once, not once a fence)."""
+        fence in such an item, where Python-Markdown's fenced code made no code block of one
+        (an info string it does not read): one opened before it is not looked for again (a
+        text of thousands of such fences is read once, not once a fence)."""
         at = 0
         while at < len(lines):
             line = lines[at]
@@ -332,8 +345,10 @@ class _Fences(Preprocessor):
         self, lines: list[str], at: int, fence: re.Match[str], start: int, column: int, unclosed: dict[tuple[str, int], int]
     ) -> tuple[str, int] | None:
         """The placeholder of the code block ``fence`` opens, its lines from ``at`` on, and the
-        line after its closing fence; None if nothing closes it before the item it is in ends
-        (a line less indented than the item's text, ``column``)."""
+        line after its closing fence; if nothing closes it before the item it is in ends (a
+        line less indented than the item's text, ``column``), or the lines end, the code runs
+        to there (blank lines at its end left after it). None if Python-Markdown's fenced
+        code makes no code block of it."""
         if at <= unclosed.get((fence[1], column), -1):
             return None
         end = at
@@ -345,16 +360,25 @@ class _Fences(Preprocessor):
             if line.strip() and indent - column < _NEST and line[indent:].rstrip(" ") == fence[1]:
                 break
             end += 1
-        if end == len(lines) or len(lines[end]) - len(lines[end].lstrip(" ")) < column:
-            unclosed[fence[1], column] = end
-            return None
+        closed = end < len(lines) and len(lines[end]) - len(lines[end].lstrip(" ")) >= column
+        after = end + 1 if closed else end
+        if not closed:
+            # Blank lines are no code's: they end what they end after it (the list item's paragraph).
+            while end > at and not lines[end - 1].strip():
+                end -= 1
+            after = end
         code = [line[min(start, len(line) - len(line.lstrip(" "))) :] for line in lines[at:end]]
-        # Python-Markdown's fenced code makes the HTML, as of a fence that starts its line.
+        # Python-Markdown's fenced code makes the HTML, as of a fence that starts its line,
+        # closed as written or where the code ends.
         made = self.md.preprocessors["fenced_code_block"].run([fence[0], *code, fence[1]])
         if len(made) != 3 or made[0] or made[2] or not HTML_PLACEHOLDER_RE.fullmatch(made[1]):
+            if not closed:
+                unclosed[fence[1], column] = end
             return None  # one it does not read (an info string it does not know)
         self.made.add(made[1])
-        return made[1], end + 1
+        if not closed:
+            self.findings.open_fences.append((fence[0].rstrip(" "), *(line.strip() for line in code)))
+        return made[1], after
 
 
 # A fence that opens fenced code, as CommonMark reads one: three backticks or tildes or more,

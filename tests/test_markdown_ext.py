@@ -418,3 +418,36 @@ def test_a_heading_under_a_nested_item_is_in_the_item_its_indentation_puts_it_in
         assert _blocks(numbered.find("li/ul/li")) == [("h3", "In the inner numbered")], where
         assert _blocks(fours.find("li/ul/li")) == [("h3", "In the inner, four a level")], where
         assert _blocks(last) == [("li", "Item")] and _blocks(text)[-1] == ("h3", "After the list"), where
+
+
+def test_a_fence_nothing_closes_is_code_to_the_end_of_what_it_is_in(make_site: MakeSite) -> None:
+    """As in CommonMark, a fence (```) that nothing closes opens a code block to the end of
+    the text, or of the list item or quote it is in: its backticks showed as text and the
+    code after them was read as Markdown, a shell's "# " comment a heading, its "<b>" the
+    article's HTML. The build warns of each, at its line, on the page and in every feed alike."""
+    body = (
+        "- Run this:\n  ```sh\n  make build\n  # a comment\n\n- Then this\n\n"
+        "> ```\n> quoted <b>code</b>\n\nBetween.\n\n"
+        "```python\nimport os\n\n# not a heading\n*not emphasis* <i>\n"
+    )
+    site = make_site(content={"a.md": article_md("Story", body=body)})
+    report = build(site)
+    path = site / "content" / "a.md"
+    said = "so all that follows it (in its list item or quote, if it is in one) is shown as code: write ``` on a line of its own where the code ends"
+    assert report.ok and report.warnings == [
+        f"{path}:7: ```sh starts a code block that no ``` closes, {said}",
+        f"{path}:13: ``` starts a code block that no ``` closes, {said}",
+        f"{path}:18: ```python starts a code block that no ``` closes, {said}",
+    ], report.warnings
+    out = site / "output"
+    (page,) = lxml_html.fromstring((out / "2024" / "05" / "a" / "index.html").read_bytes()).xpath("//div[@class='body']")
+    (entry,) = feedparser.parse((out / "atom.xml").read_bytes()).entries
+    for where, text in (("page", page), ("atom.xml", lxml_html.fragment_fromstring(entry.content[0].value, create_parent="div"))):
+        assert [tag for tag, _ in _blocks(text)] == ["ul", "blockquote", "p", "pre"], where
+        assert [_blocks(li) for li in text.find("ul")] == [[("p", "Run this:"), ("pre", "make build # a comment")], [("p", "Then this")]], where
+        assert [e.text_content() for e in text.xpath(".//pre")] == [
+            "make build\n# a comment\n",
+            "quoted <b>code</b>\n",
+            "import os\n\n# not a heading\n*not emphasis* <i>\n",
+        ], where
+        assert not text.xpath(".//b | .//i | .//em | .//h2 | .//h3"), where
