@@ -161,8 +161,11 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         remove_temp_files(str(folder))
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
+    # The template folders: their catalogs give the words written into articles' text (a
+    # footnote's back-link title) in each article's language, as they give the pages theirs.
+    theme = Theme(site_dir, memo.inputs)
     # 2. content/ -> articles.
-    loaded = content.collect(memo.parse_content(content_dir, config, workers), content_dir)
+    loaded = content.collect(memo.parse_content(content_dir, config, workers, i18n.TextWords(theme)), content_dir)
     # 3. Articles -> the site: those due (not dated in the future), their history from the
     # ledger (updated dates, order of publication), then order, tags, archive.
     ledger_errors: list[SitegenError] = []
@@ -180,7 +183,6 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
     # _site_that_renders, which leaves out a new article whose page cannot be made, and
     # any whose page another file takes.
-    theme = Theme(site_dir, memo.inputs)
     # The words and dates pages are shown in: from the site's language and the catalogs of
     # the template folders (a catalog that cannot be read is an error; English shows).
     words = i18n.language_of(theme, config.language)

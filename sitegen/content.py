@@ -36,6 +36,7 @@ from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
 from .config import Config, check_language, find_author, meant_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
+from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
 from .model import Article, Author, Image, ImageSize, Tag
 from .redirects import folder_alias, refused_alias
@@ -206,44 +207,62 @@ class Converter:
 
     def __init__(self, known: dict[str, bytes] | None = None) -> None:
         self.known: dict[str, bytes] = dict(known or {})
-        """SHA-256 of a Markdown text -> its HTML, UTF-8 (from the cache, and from this run):
-        only of texts whose conversion found nothing to warn of."""
+        """SHA-256 of a Markdown text (and of the words written into it) -> its HTML, UTF-8
+        (from the cache, and from this run): only of texts whose conversion found nothing to
+        warn of."""
         self._md: dict[bool, markdown.Markdown] = {}
         self.findings: markdown_ext.Findings | None = None
         """What the last ``convert`` found wrong in its text (None until one needs Python-Markdown)."""
 
-    def __call__(self, body: str) -> Converted:
-        key = cache.digest(body)
+    def __call__(self, body: str, backlink_title: Callable[[], str] | None = None) -> Converted:
+        """``body`` as HTML. ``backlink_title`` gives the title of a footnote's back-link in the
+        text's language (i18n.NOTE_BACKLINK, translated): asked for only when the text may
+        have a footnote, so that the conversion of no other text depends on the language."""
+        title = backlink_title() if backlink_title is not None and _NOTE_MARK in body else None
+        if title == NOTE_BACKLINK:
+            title = None  # Python-Markdown's own: the text's HTML as it always was
+        # The title is written into the HTML: part of what the HTML is known by, or a text
+        # whose language changed would keep the title it had.
+        key = cache.digest(body) if title is None else cache.digest(f"backlink:{title}\0{body}")
         known = self.known.get(key)
         if known is not None:
             return Converted(key, known.decode("utf-8"))
-        html = self.convert(body)
+        html = self.convert(body, backlink_title=title)
         found = self.findings
         converted = Converted(key, html, tuple(found.unclosed), tuple(found.missing_notes), tuple(found.open_fences)) if found else Converted(key, html)
         if not converted.noted:
             self.known[key] = html.encode("utf-8")
         return converted
 
-    def convert(self, body: str, lower_headings: bool = True) -> str:
+    def convert(self, body: str, lower_headings: bool = True, backlink_title: str | None = None) -> str:
+        """``body`` as HTML (``new_markdown``), the back-links of its footnotes titled
+        ``backlink_title`` (``%(number)s`` the note's number; None: Python-Markdown's English)."""
         if self.findings is not None:
             self.findings.clear()
         html = plain_paragraphs(body)
         if html is not None:
             return html
+        from . import markdown_ext  # with Python-Markdown, which only such a text needs
+
         md = self._md.get(lower_headings)
         if md is None:
             if self.findings is None:
-                from . import markdown_ext
-
                 self.findings = markdown_ext.Findings()
             md = self._md[lower_headings] = new_markdown(lower_headings, self.findings)
         md.reset()
+        titles = md.treeprocessors[markdown_ext.BACKLINK_TITLES]
+        assert isinstance(titles, markdown_ext.BacklinkTitles)
+        titles.title = backlink_title
         try:
             with _time_limit(MARKDOWN_SECONDS):
                 return md.convert(body)
         except (_TimeUp, RecursionError):
             del self._md[lower_headings]  # interrupted mid-way: start the next text with a fresh one
             raise
+
+
+_NOTE_MARK = "[^"
+"""What every footnote's mark and note start with: a text without it has no footnote."""
 
 
 class _TimeUp(Exception):
@@ -706,11 +725,12 @@ FRONT_MATTER_KEYS = (
 
 
 def parse_article(
-    path: str, document: str, config: Config, convert: Converter, images: ImageReader | None = None
+    path: str, document: str, config: Config, convert: Converter, images: ImageReader | None = None, words: TextWords | None = None
 ) -> tuple[ArticleRecord | None, list[str]]:
     """Parse one content file to what its article is made of (None for a draft) and its
     warnings. Raises ContentError naming file and line. ``images`` reads the image files
-    it shows (default: relative to the file's own folder)."""
+    it shows (default: relative to the file's own folder); ``words`` gives the words written
+    into its text (a footnote's back-link title) in its language (default: English)."""
     warnings: list[str] = []
     images = images or ImageReader(os.path.dirname(path), config.max_image_bytes)
     bad = text.find_xml_illegal(document)
@@ -825,8 +845,16 @@ def parse_article(
 
     article_id = _article_id(meta, path, fail)
     path_in_site = urls.page_path(slug) if standalone else urls.article_path(config.permalink, slug, published)
+    language = _language(meta, fail)
+
+    def backlink_title() -> str:
+        # Asked for only by a text with a footnote: the setting is read (and the parse
+        # depends on it) only for such a text in no language of its own.
+        assert words is not None
+        return words.backlink_title(language or config.language)
+
     try:
-        conversion = convert(body)
+        conversion = convert(body, backlink_title if words is not None else None)
         body_sha, body_html = conversion.sha, conversion.html
         # Hashed with its headings where Markdown puts them (# an <h1>) and without ids, as
         # articles were before pages had those: no news to a reader. (Text that used the
@@ -917,7 +945,6 @@ def parse_article(
     as_written = [title, written_summary, " ".join(body.split()), *(r.sha for r in media), *(f.sha for f in attachments)]
     if image is not None:
         as_written += [str(meta.get("image")), image.alt, image.caption, image.credit]
-    language = _language(meta, fail)
     if language:  # only when set: an article without one keeps its hash, and shows as no update
         as_written.append(f"language: {language}")
     opening = _opens_with(body_html, summary, plain)
@@ -1587,12 +1614,15 @@ def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
         raise ContentError(path, f"cannot be read: {e.strerror}") from e
 
 
-def parse_file(path: str, config: Config, convert: Converter, images: ImageReader | None = None) -> tuple[FileState | None, ParseRecord]:
+def parse_file(
+    path: str, config: Config, convert: Converter, images: ImageReader | None = None, words: TextWords | None = None
+) -> tuple[FileState | None, ParseRecord]:
     """Read and parse one content file; the state is None if it could not be read.
 
-    The record's ``reads`` is left empty: what the parse read of ``config`` is noted by
-    whoever hands it a recording config (memo.py). ``images`` reads the image files it
-    shows (default: relative to the file's folder); the record lists them in ``files``.
+    The record's ``reads`` is left empty: what the parse read of ``config`` (and of ``words``)
+    is noted by whoever hands it a recording config (memo.py). ``images`` reads the image
+    files it shows (default: relative to the file's folder); the record lists them in
+    ``files``. ``words``: the words written into its text, in its language (parse_article).
     """
     state: FileState | None = None
     fields: dict[str, str] | None = None
@@ -1604,7 +1634,7 @@ def parse_file(path: str, config: Config, convert: Converter, images: ImageReade
         except UnicodeDecodeError as e:
             raise ContentError(path, *not_utf8(data, e)) from e
         fields = front_fields(document)
-        article, warnings = parse_article(path, document, config, convert, images)
+        article, warnings = parse_article(path, document, config, convert, images, words)
     except SitegenError as e:
         return state, _record(state, fields, files=images.files, error=e.reason, line=e.line, retry=isinstance(e, TooSlow))
     except RecursionError:

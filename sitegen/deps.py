@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from .config import Config
@@ -130,13 +130,18 @@ def recording(config: Config, log: set[str]) -> Config:
 class Digests:
     """Digests of the parts of ``config`` and ``site`` a step may read, computed once each."""
 
-    def __init__(self, config: Config, site: Site | None = None, assets: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Config, site: Site | None = None, assets: Mapping[str, str] | None = None, words: Callable[[str], str] | None = None
+    ) -> None:
         """``assets``: each static file's fingerprinted path (theme.Theme.fingerprints), for
         the pages that link to one (read as ``asset.<path>``), or only need it to be there
-        (read as ``file.<path>``)."""
+        (read as ``file.<path>``). ``words``: the digest of the words sitegen writes into an
+        article's text in a language (i18n.TextWords.digest), for the parses that wrote them
+        (read as ``words.<language>``)."""
         self.config = config
         self.site = site
         self.assets = assets or {}
+        self.words = words
         self._memo: dict[str, str] = {}
         self._spelt: dict[tuple[str, ...], str] = {}
 
@@ -168,6 +173,8 @@ class Digests:
             return self.assets.get(attribute, "missing")
         if scope == "file":  # whether a static file is there, whatever its bytes
             return "present" if attribute in self.assets else "missing"
+        if scope == "words":
+            return self.words(attribute) if self.words is not None else "missing"
         target: object = self.site if scope == "site" else self.config
         if target is None:
             return "missing"

@@ -195,6 +195,57 @@ def language_of(theme: Theme, tag: str) -> Found:
     return Found(Language(tag, translations, name, cache.digest(data), locale), tuple(problems), warnings)
 
 
+NOTE_BACKLINK = "Jump back to footnote %(number)s in the text"
+"""The title of the link from a footnote back to its mark in an article's text (the ↩ after
+the note), ``number`` the footnote's: Python-Markdown's own English, in the article's language."""
+
+TEXT_MESSAGES = (NOTE_BACKLINK,)
+"""The words sitegen itself writes into an article's text, not a template's: translated by
+the catalogs as the templates' words are (``make messages`` lists them in messages.pot)."""
+
+WORDS = "words."
+"""How a step notes that it read the words of ``TEXT_MESSAGES`` in a language (``words.de``),
+for its result to be made again when they change (deps.Digests)."""
+
+
+class TextWords:
+    """The words of ``TEXT_MESSAGES`` in each language an article is written in, from the
+    catalogs of the template folders, as the theme's words are for the site's language (the
+    site's ``templates/locale/de.po`` over the theme's; English where none gives them)."""
+
+    def __init__(self, theme: Theme | None = None, log: set[str] | None = None, found: dict[str, dict[str, str]] | None = None) -> None:
+        """``theme``: the template folders (None: English only). ``log``: where to note each
+        language read (``recording``)."""
+        self._theme = theme
+        self._log = log
+        self._found: dict[str, dict[str, str]] = {} if found is None else found
+        """Language tag -> each message in it, worked out once (shared with ``recording``'s)."""
+
+    def recording(self, log: set[str]) -> TextWords:
+        """These words, noting in ``log`` each language read, as ``words.<tag>``."""
+        return TextWords(self._theme, log, self._found)
+
+    def backlink_title(self, tag: str) -> str:
+        """``NOTE_BACKLINK`` in the language ``tag``."""
+        if self._log is not None:
+            self._log.add(WORDS + tag)
+        return self._words(tag)[NOTE_BACKLINK]
+
+    def digest(self, tag: str) -> str:
+        """A digest of the words in the language ``tag``: what a result that read them is
+        made again for, when it changes (the catalog edited, one added or taken away)."""
+        return cache.digest("\0".join(self._words(tag)[message] for message in TEXT_MESSAGES))
+
+    def _words(self, tag: str) -> dict[str, str]:
+        found = self._found.get(tag)
+        if found is None:
+            # A catalog that cannot be read gives English: the build says so of the site's
+            # language, whose pages show its words.
+            translations = language_of(self._theme, tag).language.translations if self._theme is not None else gettext.NullTranslations()
+            found = self._found[tag] = {message: translations.gettext(message) for message in TEXT_MESSAGES}
+        return found
+
+
 def other_language(tag: str, site: str) -> str:
     """``tag``, an article's own language (front matter ``language``), when it is not the
     site's (``site``, the setting), else "": only then are its words marked as in it. BCP 47
@@ -384,7 +435,8 @@ def template_sources(folder: Path) -> dict[str, str]:
 
 def template_messages(sources: dict[str, str]) -> Catalog:
     """A Babel Catalog of every string ``sources`` (template name -> text) mark for
-    translation, with where each is: what ``locale/messages.pot`` holds."""
+    translation, with where each is, and of the words sitegen writes into articles' text
+    (``TEXT_MESSAGES``): what ``locale/messages.pot`` holds."""
     import jinja2
     from babel.messages.catalog import Catalog
 
@@ -400,7 +452,15 @@ def template_messages(sources: dict[str, str]) -> Catalog:
         for line, _function, message in env.extract_translations(sources[name], gettext_functions=GETTEXT_FUNCTIONS):  # type: ignore[attr-defined]
             strings = tuple(m for m in message if m is not None) if isinstance(message, tuple) else (message,)
             catalog.add(strings[0] if len(strings) == 1 else strings, locations=[(name, line)])
+    for message in TEXT_MESSAGES:
+        catalog.add(message, auto_comments=[_TEXT_MESSAGE_COMMENTS[message]])
     return catalog
+
+
+_TEXT_MESSAGE_COMMENTS = {
+    NOTE_BACKLINK: "In an article's text, not a template: the title (tooltip) of the link from a footnote back to its mark, in the article's language.",
+}
+"""What each of ``TEXT_MESSAGES`` is, for its translators (it is in no template to look at)."""
 
 
 CATALOG_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

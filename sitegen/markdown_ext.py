@@ -93,6 +93,9 @@ class Additions(Extension):
         marks = md.inlinePatterns["footnote"]
         if isinstance(marks, FootnoteInlineProcessor):  # the footnotes extension, listed before this one
             md.inlinePatterns.register(_NoteMarks(marks.pattern, marks.footnotes, self.findings), "footnote", 175)
+            # After the footnotes extension has made the notes (50), put them in order (19)
+            # and added the back-links of marks used twice (15).
+            md.treeprocessors.register(BacklinkTitles(md), BACKLINK_TITLES, 14)
 
 
 class _HashHeadings(HashHeaderProcessor):
@@ -726,6 +729,35 @@ class _References(HtmlInlineProcessor):
         if not written.startswith("&#") and written[1:] not in html.entities.html5:
             return self.md.htmlStash.store("&amp;" + written[1:]), m.start(0), m.end(0)
         return super().handleMatch(m, data)
+
+
+BACKLINK_TITLES = "sitegen_backlink_titles"
+"""The name ``BacklinkTitles`` is registered under."""
+
+
+class BacklinkTitles(Treeprocessor):
+    """The title (tooltip) of each footnote's back-link, the ↩ after the note, in the text's
+    language: Python-Markdown's is English ("Jump back to footnote 1 in the text") on a page
+    in any other."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.title: str | None = None
+        """The title for the text converted next, ``%(number)s`` its note's number (as the
+        catalogs have it, i18n.NOTE_BACKLINK); None: Python-Markdown's."""
+
+    def run(self, root: etree.Element) -> None:
+        if self.title is None:
+            return
+        for notes in root.iter("div"):
+            if notes.get("class") == "footnote":
+                # The notes in the order Python-Markdown numbers them: each back-link of the
+                # nth (one for each time its mark is used) says n.
+                for number, note in enumerate(notes.iterfind("ol/li"), start=1):
+                    for link in note.iter("a"):
+                        if link.get("class") == "footnote-backref":
+                            link.set("title", self.title % {"number": number})
+                break  # one list of notes, as Python-Markdown makes it
 
 
 class _NoteMarks(FootnoteInlineProcessor):

@@ -23,6 +23,7 @@ from . import cache, dates, deps, urls
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import OutputError, SitegenError
+from .i18n import TextWords
 from .model import Article, ImportReport
 from .output import MANIFEST, Staged, interrupted, publish, stage_file, unstage
 from .parallel import Workers
@@ -223,10 +224,12 @@ class Memo:
             self._articles = cache.load_articles(self.site_dir, self.state, self.preview)
         return self._articles
 
-    def parse_content(self, content_dir: Path, config: Config, workers: Workers) -> dict[str, ParseRecord]:
-        """Every content file's parse record: the stored one while the file and the settings
-        its parse read are unchanged, a fresh parse otherwise."""
-        digests = deps.Digests(config)
+    def parse_content(self, content_dir: Path, config: Config, workers: Workers, words: TextWords | None = None) -> dict[str, ParseRecord]:
+        """Every content file's parse record: the stored one while the file, the settings
+        its parse read and the ``words`` it wrote into its text (i18n.TextWords: a footnote's
+        back-link title, in its language) are unchanged, a fresh parse otherwise."""
+        words = words or TextWords()
+        digests = deps.Digests(config, words=words.digest)
         previous = self.articles
         records: dict[str, ParseRecord] = {}
         todo: list[str] = []
@@ -249,7 +252,7 @@ class Memo:
 
             # Markdown converted by an earlier build is looked up, never converted again.
             known = {r.article.body_sha: r.article.body for r in previous.values() if r.article is not None}
-            context = _ParseContext(config, Converter(known), digests, str(content_dir))
+            context = _ParseContext(config, Converter(known), digests, str(content_dir), words)
             results = workers.map(_parse_one, todo, context=context, label="Reading content")
             # One dict of settings read for all the records whose parse read the same (nearly
             # all): each came from its worker with a copy of its own, 8 MiB at 10,000 files.
@@ -437,6 +440,7 @@ class _ParseContext:
     convert: Converter
     digests: deps.Digests
     content_dir: str
+    words: TextWords
 
 
 def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord, dict[str, FileState]]:
@@ -448,7 +452,7 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     log: set[str] = set()
     config = deps.recording(context.config, log)
     images = ImageReader(context.content_dir, config.max_image_bytes)
-    state, record = parse_file(path, config, context.convert, images)
+    state, record = parse_file(path, config, context.convert, images, context.words.recording(log))
     return state, msgspec.structs.replace(record, reads=context.digests.reads(log)), images.states
 
 

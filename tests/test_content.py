@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from sitegen.cli import main
 from sitegen.config import Config, ImportRules, load_config, parse_config
 from sitegen.content import Converter, new_markdown, parse_file, plain_paragraphs
 from sitegen.errors import ConfigError, ContentError
+from sitegen.i18n import NOTE_BACKLINK
 from sitegen.seeds import parse_seed, render_markdown
 from sitegen.text import escape_markdown, find_xml_illegal
 
@@ -90,7 +92,7 @@ def test_each_text_is_converted_once() -> None:
     converter = Converter()
     calls = []
     convert = converter.convert
-    converter.convert = lambda body: calls.append(body) or convert(body)  # type: ignore[method-assign]
+    converter.convert = lambda body, **given: calls.append(body) or convert(body, **given)  # type: ignore[method-assign]
     first = converter("Some *text*.")
     assert converter("Some *text*.") == first and len(calls) == 1
     # Known HTML (from the build cache) is used as it is.
@@ -100,6 +102,25 @@ def test_each_text_is_converted_once() -> None:
     # up would come without it (another file of the same text would have no warning).
     noted = converter("<p>Never closed\n\nText.")
     assert noted.unclosed and converter("<p>Never closed\n\nText.") == noted and len(calls) == 3
+
+
+def test_a_text_with_a_footnote_is_known_by_the_title_of_its_back_link_too() -> None:
+    """The title of a footnote's back-link, in the text's language, is written into its HTML:
+    the HTML is known by the text and that title, or a text whose language changed would keep
+    the title it had. A text with no footnote never asks for it, and is known by itself."""
+    converter = Converter()
+    asked: list[str] = []
+
+    def title(said: str) -> Callable[[], str]:
+        return lambda: asked.append(said) or said
+
+    body = "A claim[^1].\n\n[^1]: A note."
+    english, german = converter(body, title(NOTE_BACKLINK)), converter(body, title("Zurück zur Fußnote %(number)s im Text"))
+    assert english == converter(body) and german.sha != english.sha
+    assert 'title="Zurück zur Fußnote 1 im Text"' in german.html and german.html.replace("Zurück zur Fußnote 1 im Text", "Jump back to footnote 1 in the text") == english.html
+    assert converter(body, title("Zurück zur Fußnote %(number)s im Text")) == german
+    assert converter("No *note*.", title("Zurück zur Fußnote %(number)s im Text")) == converter("No *note*.")
+    assert asked == [NOTE_BACKLINK, "Zurück zur Fußnote %(number)s im Text", "Zurück zur Fußnote %(number)s im Text"]
 
 
 def test_headings_have_ids_to_link_to(make_site: MakeSite) -> None:
@@ -131,9 +152,9 @@ def test_a_text_is_converted_twice_to_parse_only_when_it_has_headings(tmp_path: 
     calls: list[bool] = []
 
     class Counting(Converter):
-        def convert(self, body: str, lower_headings: bool = True) -> str:
+        def convert(self, body: str, lower_headings: bool = True, backlink_title: str | None = None) -> str:
             calls.append(lower_headings)
-            return super().convert(body, lower_headings)
+            return super().convert(body, lower_headings, backlink_title)
 
     for body, expected in (("Text.\n\n---\n\nMore[^1].\n\n[^1]: A note.", [True]), ("# Part\n\nText.", [True, False])):
         calls.clear()

@@ -697,3 +697,50 @@ def test_a_story_in_the_sites_own_language_is_built_as_one_that_does_not_say(mak
         return tree(site / "output")
 
     assert built(written) == built(None)
+
+
+def _backlink_titles(page: Path) -> list[str]:
+    """The titles of the back-links of the footnotes of an article's page."""
+    return [str(title) for title in lxml_html.parse(str(page)).xpath("//div[@class='body']//a[@class='footnote-backref']/@title")]
+
+
+def test_a_footnotes_back_link_is_titled_in_the_articles_language(make_site: MakeSite) -> None:
+    """Python-Markdown titles the link from a footnote back to its mark in English ("Jump
+    back to footnote 1 in the text"), on a German page too. It is in the article's language:
+    its own (front matter language) or the site's, from the catalogs as the theme's words
+    are, a site's own catalog over the theme's. The conversion is kept by the text it was
+    made of: a language or catalog changed, the next build titles it anew, as a clean build."""
+    site = german_site(make_site)
+    notes = "A claim[^1], another[^2] and the first again[^1].\n\n[^1]: The first note.\n[^2]: The second."
+    (site / "content" / "n.md").write_text(article_md("Notes", "2024-10-06T09:00:00+02:00", body=notes), encoding="utf-8")
+    (site / "content" / "f.md").write_text(article_md("Notes en français", "2024-10-07T09:00:00+02:00", body=notes, language="fr"), encoding="utf-8")
+    out = site / "output"
+    german, french = out / "2024" / "10" / "n" / "index.html", out / "2024" / "10" / "f" / "index.html"
+    assert build(site).ok
+    assert _backlink_titles(german) == ["Zurück zur Fußnote 1 im Text", "Zurück zur Fußnote 1 im Text", "Zurück zur Fußnote 2 im Text"]
+    assert _backlink_titles(french) == ["Revenir à l’appel de la note 1 dans le texte"] * 2 + ["Revenir à l’appel de la note 2 dans le texte"]
+
+    config = site / "sitegen.toml"
+    scratch = site.parent / "clean"
+    changes = [
+        (lambda: config.write_text(config.read_text().replace('language = "de"', 'language = "en"')), "Jump back to footnote {} in the text"),
+        (lambda: (site / "content" / "f.md").write_text((site / "content" / "f.md").read_text().replace("language: fr", "language: es")), "Jump back to footnote {} in the text"),
+        (lambda: config.write_text(config.read_text().replace('language = "en"', 'language = "nl"')), "Terug naar voetnoot {} in de tekst"),
+    ]
+    for change, site_title in changes:
+        change()
+        assert build(site).ok
+        assert _backlink_titles(german) == [site_title.format(n) for n in (1, 1, 2)]
+        assert tree(out) == clean_build_of(site, scratch)
+    assert _backlink_titles(french) == ["Volver a la nota 1 en el texto"] * 2 + ["Volver a la nota 2 en el texto"]
+    # The site's own catalog, over the theme's: its title, and the theme's again once it is gone.
+    own_catalog = site / "templates" / "locale" / "nl.po"
+    own_catalog.parent.mkdir(parents=True)
+    own_catalog.write_text((THEME / "locale" / "nl.po").read_text(encoding="utf-8").replace("Terug naar voetnoot", "Terug naar noot"), encoding="utf-8")
+    assert build(site).ok
+    assert _backlink_titles(german) == [f"Terug naar noot {n} in de tekst" for n in (1, 1, 2)]
+    assert tree(out) == clean_build_of(site, scratch)
+    own_catalog.unlink()
+    assert build(site).ok
+    assert _backlink_titles(german) == [f"Terug naar voetnoot {n} in de tekst" for n in (1, 1, 2)]
+    assert tree(out) == clean_build_of(site, scratch)

@@ -261,6 +261,10 @@ TEMPLATES = {
     "locale/fr.po: the site's own": ("locale/fr.po", _changed("locale/fr.po", 'msgstr "Archives"', 'msgstr "Anciens numéros"')),
     "locale/en.po: renames words": ("locale/en.po", 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Tags"\nmsgstr "Topics"\n'),
     "locale/fr.po: broken": ("locale/fr.po", 'msgid "Tags"\nthis is no catalog\n'),
+    # The title of a footnote's back-link, written into the text of a story in French (the
+    # setting's fr-CA, or its own), or in Arabic, whose catalog the site has none of.
+    "locale/fr.po: notes' back-links": ("locale/fr.po", _changed("locale/fr.po", "Revenir à l’appel de la note", "Retour à la note")),
+    "locale/ar.po: notes' back-links": ("locale/ar.po", 'msgid "Jump back to footnote %(number)s in the text"\nmsgstr "ارجع إلى الحاشية %(number)s"\n'),
 }
 
 
