@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from . import cache, dates, deps, urls
+from . import cache, dates, deps, parallel, urls
 from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import OutputError, SitegenError
@@ -307,7 +307,9 @@ class Memo:
             todo.append(index)
         tools.prepare(outputs[i] for i in todo)
         jobs = _jobs(outputs, todo)
-        done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering")
+        # Every page reads much of the site model: workers forked afresh now and then keep
+        # the copies they make of it small (parallel.ROUND_ITEMS).
+        done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering", fresh_every=parallel.ROUND_ITEMS)
         for index, outcome in zip((i for job in jobs for i in job), (o for outcomes in done for o in outcomes), strict=True):
             path = outputs[index].path
             if isinstance(outcome, SitegenError):

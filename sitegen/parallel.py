@@ -27,13 +27,14 @@ R = TypeVar("R")
 # Below this many items a worker costs more than it saves.
 MIN_ITEMS = 200
 
-# Items per fork of the workers. A forked worker shares this process's memory until either
-# of them writes to a page, and from then on each holds a copy of it. Rendering writes all
-# over the heap (the reference counts of every article a page shows, the memos), so the
-# copies grow with the work done, towards a second copy of the whole site model; workers
-# forked afresh every so many items share it all again. At 10,000 articles that takes a
-# clean build's peak memory from about 306 MiB to 270 MiB.
-ROUND_ITEMS = 2000
+# The most items a fork of the workers renders (Workers.map's ``fresh_every``). A forked
+# worker shares this process's memory until either of them writes to a page, and from then
+# on each holds a copy of it. Rendering writes all over the heap (the reference counts of
+# every article a page shows, the memos), so the copies grow with the work done, towards a
+# second copy of the whole site model; workers forked afresh every so many items share it
+# all again. A clean build of 10,000 articles peaked at 305 MiB rendered by one fork, at
+# 276 MiB by three; at 2,000 items a fork, 275.
+ROUND_ITEMS = 4000
 
 # The most items in one chunk: enough that handing out chunks costs little, few enough
 # that the processes finish a round together.
@@ -71,11 +72,14 @@ class Workers:
         self.jobs = max(1, jobs)
         self.progress = progress
 
-    def map(self, fn: Callable[[Any, T], R], items: Sequence[T], context: Any = None, label: str = "") -> list[R]:
+    def map(self, fn: Callable[[Any, T], R], items: Sequence[T], context: Any = None, label: str = "", fresh_every: int = 0) -> list[R]:
         """``[fn(context, item) for item in items]``, in parallel when it pays.
 
         ``fn`` must be a module-level function. ``context`` reaches the workers by fork,
-        never by pickling, so it may be large.
+        never by pickling, so it may be large. With ``fresh_every``, the workers are forked
+        anew for each run of at most that many items (ROUND_ITEMS says why): each fork
+        costs its workers the faults that copy again the pages they write, worth it only
+        for work that writes to most of a large heap.
         """
         with self.progress(label, len(items)) as advance:
             if self.jobs == 1 or len(items) < MIN_ITEMS or not _can_fork():
@@ -85,15 +89,15 @@ class Workers:
                     advance(1)
                 return results
             done: list[list[R]] = []
-            for part in _rounds(items):
+            for part in _rounds(items, fresh_every or len(items)):
                 done += _map_forked(fn, context, _chunks(part, self.jobs), self.jobs, advance)
             return [result for chunk in done for result in chunk]
 
 
-def _rounds(items: Sequence[T]) -> list[Sequence[T]]:
-    """``items`` in rounds of at most ROUND_ITEMS, as even as can be (a round of a few items
+def _rounds(items: Sequence[T], most: int) -> list[Sequence[T]]:
+    """``items`` in rounds of at most ``most``, as even as can be (a round of a few items
     would cost a fork for nothing)."""
-    count = -(-len(items) // ROUND_ITEMS)
+    count = -(-len(items) // most)
     size = -(-len(items) // count)
     return [items[i : i + size] for i in range(0, len(items), size)]
 

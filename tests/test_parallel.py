@@ -53,7 +53,6 @@ def test_results_in_order_from_this_process_and_a_worker() -> None:
 def test_workers_are_forked_afresh_every_round_and_the_results_stay_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     # A fork per round, so that the copies a worker makes of this process's pages as it
     # works are given back every ROUND_ITEMS items, not kept for the whole build.
-    monkeypatch.setattr(parallel, "ROUND_ITEMS", 100)
     forked_for: list[int] = []
     map_forked = parallel._map_forked
 
@@ -63,9 +62,12 @@ def test_workers_are_forked_afresh_every_round_and_the_results_stay_in_order(mon
 
     monkeypatch.setattr(parallel, "_map_forked", counting)
     items = list(range(350))
-    results = parallel.Workers(2).map(square, items, context=3)
+    results = parallel.Workers(2).map(square, items, context=3, fresh_every=100)
     assert [r[0] for r in results] == [i * i + 3 for i in items]
     assert forked_for == [88, 88, 88, 86]  # even rounds: none of a few items, worth no fork
+    forked_for.clear()
+    assert [r[0] for r in parallel.Workers(2).map(square, items, context=3)] == [r[0] for r in results]
+    assert forked_for == [350]  # unasked, one fork for all
 
 
 @pytest.mark.parametrize("count", [1, 7, 64, 500, 2000])
