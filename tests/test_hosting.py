@@ -397,30 +397,63 @@ def test_root_files_of_a_site_at_a_sub_path_are_served_under_it_and_the_build_sa
     ]
 
 
+def s3_passes() -> list[tuple[list[tuple[str, str]], dict[str, str]]]:
+    """The README's S3 recipe: each ``aws s3 sync`` it runs (the loop unrolled), as its
+    filters in order, (``exclude`` or ``include``, pattern), and its other options."""
+    recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = recipe.replace("\\\n", " ").splitlines()
+    commands: list[str] = []
+    for number, line in enumerate(lines):
+        if line.startswith("aws s3 sync"):
+            commands.append(line)
+        elif line.startswith("for kind in "):
+            body = lines[number + 1].strip()
+            for kind in re.findall(r'"([^"]+)"', line.split(";", 1)[0]):
+                commands.append(body.replace("${kind#*:}", kind.split(":", 1)[1]).replace("${kind%%:*}", kind.split(":", 1)[0]))
+    assert all(" --delete " in c for c in commands)  # what the build no longer makes goes
+    return [(re.findall(r'--(exclude|include) "([^"]+)"', c), dict(re.findall(r'--(content-type|cache-control) "([^"]+)"', c))) for c in commands]
+
+
+def s3_uploads(path: str) -> list[dict[str, str]]:
+    """The options of each pass that uploads ``path``: aws s3's filters, applied in order,
+    the last that matches deciding (``*`` takes a / too); a file no filter matches goes up."""
+    from fnmatch import fnmatchcase
+
+    chosen = []
+    for filters, options in s3_passes():
+        included = True
+        for kind, pattern in filters:
+            if fnmatchcase(path, pattern):
+                included = kind == "include"
+        if included:
+            chosen.append(options)
+    return chosen
+
+
 def test_readme_s3_recipe_uploads_no_file_meant_for_a_host(site: Path) -> None:
     """The bucket would serve them as pages: _headers, _redirects and the nginx map are read
     by a host, .nojekyll by GitHub Pages, and the manifest by the next build."""
-    recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    sync = next(line for line in recipe.splitlines() if line.startswith("aws s3 sync"))
-    excluded = set(re.findall(r'--exclude "([^"]+)"', sync))
     assert all((site / "output" / name).is_file() for name in FOR_HOSTS)
-    assert excluded >= FOR_HOSTS
+    assert all(s3_uploads(name) == [] for name in FOR_HOSTS)
 
 
-def test_readme_s3_recipe_gives_every_feed_the_type_headers_gives_it(site: Path) -> None:
-    """Each pass uploads the files it includes with its type, a later pass over an earlier
-    one's (aws s3 cp's filters: the last that matches wins; * takes a / too)."""
-    from fnmatch import fnmatchcase
-
-    recipe = README.read_text(encoding="utf-8").split("### S3 and CloudFront", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    loop = next(line for line in recipe.splitlines() if line.startswith("for kind in "))
-    passes = [kind.split(":", 1) for kind in re.findall(r'"([^"]+)"', loop.split(";", 1)[0])]
-    assert '--content-type "application/${kind%%:*}; charset=utf-8"' in recipe
-    feeds = [p for p in tree(site / "output") if expected_type(p) is not None and not p.endswith(COPIES) and not p.endswith(".xsl")]
-    assert {"atom.xml", "rss.xml", "feed.json", "tags/economy/atom.xml", "feeds/archive/1.xml", "feeds/archive/1.rss.xml", "feeds/archive/1.json"} <= set(feeds)
-    for path in feeds:
-        uploaded = [f"application/{kind}" for kind, pattern in passes if fnmatchcase(path, pattern) or fnmatchcase(path, f"*/{pattern}")]
-        assert uploaded and uploaded[-1] == expected_type(path), (path, uploaded)
+def test_readme_s3_recipe_uploads_every_file_once_with_its_type_and_lifetime(site: Path) -> None:
+    """Each file in exactly one pass: sync uploads only what changed, so a file a later pass
+    took too would keep the first pass's metadata, and one in two passes goes up twice. The
+    recipe copied every picture again on each deploy; feeds have the type _headers gives them,
+    fingerprinted files and pictures a year's lifetime, the rest none."""
+    files = [p for p in tree(site / "output") if p not in FOR_HOSTS and not p.endswith(COPIES) and not p.endswith(".xsl")]
+    feeds = {p for p in files if expected_type(p) is not None}
+    assert {"atom.xml", "rss.xml", "feed.json", "tags/economy/atom.xml", "feeds/archive/1.xml", "feeds/archive/1.rss.xml", "feeds/archive/1.json"} <= feeds
+    lasting = {p for p in files if p.startswith(("images/", "files/")) or re.fullmatch(r"static/.+\.[0-9a-f]{8}\.\w+", p)}
+    assert any(p.startswith("images/") for p in lasting) and any(p.startswith("static/") for p in lasting)
+    for path in files:
+        uploads = s3_uploads(path)
+        assert len(uploads) == 1, (path, uploads)
+        options = uploads[0]
+        assert options.get("content-type") == (f"{expected_type(path)}; charset=utf-8" if path in feeds else None), path
+        lifetime = "public, max-age=31536000, immutable" if path in lasting else "public, max-age=0, must-revalidate"
+        assert options["cache-control"] == lifetime, path
 
 
 def test_readme_rsync_deploy_leaves_the_manifest_behind(site: Path) -> None:
