@@ -903,6 +903,30 @@ def nginx_deploy() -> list[str]:
     return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
 
 
+def test_readme_rsync_deploys_a_file_rebuilt_within_the_second_at_the_same_size(tmp_path: Path) -> None:
+    """rsync takes a file whose size and modification time (to the second, by default) are
+    those of the copy it made for the same: a compressed copy rebuilt within the second of
+    the last deploy, as long as before, stayed out of date where it is served."""
+    if shutil.which("rsync") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("rsync is missing: make test installs it (Debian package rsync)")
+        pytest.skip("rsync is missing (make test installs it)")
+    rsync = next(command for command in nginx_deploy() if command.startswith("rsync "))
+    output, www = tmp_path / "output", tmp_path / "srv" / "www" / "news"
+    output.mkdir()
+    www.mkdir(parents=True)
+    page = output / "index.html.gz"
+    page.write_bytes(b"first build")
+    second = 1_700_000_000
+    os.utime(page, ns=(second * 10**9 + 1000, second * 10**9 + 1000))
+    subprocess.run(rsync.replace("/srv/www", str(tmp_path / "srv" / "www")), shell=True, cwd=tmp_path, check=True, capture_output=True)
+    assert (www / "index.html.gz").read_bytes() == b"first build"
+    page.write_bytes(b"again build")  # the next build, in the same second, as long
+    os.utime(page, ns=(second * 10**9 + 9000, second * 10**9 + 9000))
+    subprocess.run(rsync.replace("/srv/www", str(tmp_path / "srv" / "www")), shell=True, cwd=tmp_path, check=True, capture_output=True)
+    assert (www / "index.html.gz").read_bytes() == b"again build"
+
+
 def test_readme_nginx_deploy_takes_down_what_the_build_removed_and_redirects_what_moved(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
     """The README said to copy output/ to the folder nginx serves, and no more: copied over
     the last deploy, a story taken down stayed online, and nginx, which reads the redirect
