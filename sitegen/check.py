@@ -10,7 +10,8 @@ site, and markup that could run script
 (``<script>``, ``on*=`` handlers, ``javascript:`` URLs) in article bodies and feed
 content. Each problem names its file. A link that leads nowhere is said once, in the
 page it is on, with how many feeds carry it too (an article's body is in every feed that
-lists it).
+lists it); one written in an article's text is said for the article's content file and
+line, where it is to be put right, when the build cache tells that file (origins.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import datetime as dt
 import email.utils
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -32,8 +33,9 @@ from lxml import html as lxml_html
 from . import urls
 from .compress import decompress, original_of
 from .config import Config
-from .errors import SitegenError
+from .errors import SitegenError, shown_path
 from .feeds import ARCHIVE_PREFIX
+from .origins import Origins, written_links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -47,9 +49,16 @@ class Problem:
     link: tuple[str, str] | None = dataclasses.field(default=None, compare=False, repr=False)
     """For a link that leads nowhere: (the output file of the page it is on, where it
     points); the same for that page and for each feed entry of the page's article."""
+    line: int | None = None
+    """The line of ``path`` it is on, when ``path`` is a content file (``_at_origin``)."""
+    alone: str = dataclasses.field(default="", compare=False, repr=False)
+    """For a link that leads nowhere in a feed entry: the problem said of the link alone,
+    without the entry and field, as it is said when the article's content file is named."""
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        if not self.path:
+            return self.message
+        return f"{self.path}: {self.message}" if self.line is None else f"{self.path}:{self.line}: {self.message}"
 
 
 # Attributes whose value a browser follows or loads as a URL, where javascript: would run.
@@ -212,7 +221,7 @@ def check_feed(path: Path, rel: str, config: Config, folder: _Folder | None = No
                     page = _site_path(link, links)
                     on = urls.output_file(page) if page is not None else rel
                     for broken, target in _broken_links(tree, link, folder, links):
-                        problems.append(Problem(rel, f"{where}{broken} in {field}", (on, target)))
+                        problems.append(Problem(rel, f"{where}{broken} in {field}", (on, target), alone=broken))
         for field, html in markup:
             if (tree := _fragment(html)) is not None:
                 for unsafe in _unsafe_markup(tree):
@@ -397,29 +406,36 @@ def _broken_links(tree: Any, page_url: str, folder: _Folder, links: urls.Urls) -
     problem, where it points). A link into the site points at an output file (and
     fragment), so that it is the same whether written relative, as in a page, or absolute,
     as in a feed."""
-    site = urlsplit(links.base_url)
     for attribute, target in _targets(tree):
-        try:
-            absolute, parts, site_path = folder.resolve(page_url, target.strip(), links)
-        except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
-            yield f"link {target!r} cannot be parsed as a URL ({e})", target.strip()
-            continue
-        if site_path is None:
-            if parts.scheme == site.scheme and parts.netloc == site.netloc and site.path != "/":
-                yield f"link to {target!r} leaves the site's base path {site.path}: it leads nowhere where the site is hosted", absolute
-            continue  # another site, mailto:
-        try:
-            target_file = folder.file(urls.output_file(site_path))
-        except ValueError:
-            yield f"link to {target!r} leaves the site", absolute
-            continue
-        fragment = unquote(parts.fragment)
-        points_at = urls.output_file(site_path) + (f"#{fragment}" if fragment else "")
-        if target_file is None:
-            yield f"broken link: {target}", points_at
-            continue
-        if parts.fragment and attribute == "href" and target_file.suffix == ".html" and fragment not in folder.ids(site_path, target_file):
-            yield f"broken link: {target} (no element with id {fragment!r})", points_at
+        broken, points_at = _follow(attribute, target, page_url, folder, links)
+        if broken:
+            yield broken, points_at
+
+
+def _follow(attribute: str, target: str, page_url: str, folder: _Folder, links: urls.Urls) -> tuple[str, str]:
+    """What is wrong with ``target``, the ``attribute`` of an element of the page at
+    ``page_url`` ("" when nothing is), and where it points: its output file (and fragment)
+    in the site, else the absolute URL, else ``target`` itself (for ``Problem.link``)."""
+    try:
+        absolute, parts, site_path = folder.resolve(page_url, target.strip(), links)
+    except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
+        return f"link {target!r} cannot be parsed as a URL ({e})", target.strip()
+    if site_path is None:
+        site = urlsplit(links.base_url)
+        if parts.scheme == site.scheme and parts.netloc == site.netloc and site.path != "/":
+            return f"link to {target!r} leaves the site's base path {site.path}: it leads nowhere where the site is hosted", absolute
+        return "", absolute  # another site, mailto:
+    try:
+        target_file = folder.file(urls.output_file(site_path))
+    except ValueError:
+        return f"link to {target!r} leaves the site", absolute
+    fragment = unquote(parts.fragment)
+    points_at = urls.output_file(site_path) + (f"#{fragment}" if fragment else "")
+    if target_file is None:
+        return f"broken link: {target}", points_at
+    if parts.fragment and attribute == "href" and target_file.suffix == ".html" and fragment not in folder.ids(site_path, target_file):
+        return f"broken link: {target} (no element with id {fragment!r})", points_at
+    return "", points_at
 
 
 def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Problem]:
@@ -465,8 +481,10 @@ def built_for(out_dir: Path) -> str | None:
     return None
 
 
-def check_output(out_dir: Path, config: Config) -> list[Problem]:
-    """Every problem found in the built site under ``out_dir``, in path order."""
+def check_output(out_dir: Path, config: Config, site_dir: Path | None = None) -> list[Problem]:
+    """Every problem found in the built site under ``out_dir``, in path order. With
+    ``site_dir``, the site it was built from, a link that leads nowhere from an article's
+    text is named by the article's content file and line (``_at_origin``)."""
     links = urls.Urls(config.base_url)
     problems: list[Problem] = []
     found = _Found()
@@ -488,17 +506,37 @@ def check_output(out_dir: Path, config: Config) -> list[Problem]:
             problems += check_sitemap(path, rel, folder, links)
         else:
             problems += check_page(path, rel, folder, links)
-    return _once_per_link(problems) + found.problems + found.mismatched_ids()
+    origins = Origins(site_dir, out_dir) if site_dir is not None else None
+    return _once_per_link(problems, lambda problem: _at_origin(problem, origins, folder, links)) + found.problems + found.mismatched_ids()
 
 
 def _is_feed(rel: str) -> bool:
     return rel.rpartition("/")[2] in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
 
 
-def _once_per_link(problems: list[Problem]) -> list[Problem]:
+def _at_origin(problem: Problem, origins: Origins | None, folder: _Folder, links: urls.Urls) -> tuple[str, int | None] | None:
+    """The content file (as the user would type it) and line where the link ``problem`` is
+    about is written, when it is a link of an article's text; None for one of a template (the
+    site's navigation on an article's page), of a page no article made, or when the page's
+    content file is not known for sure (origins.py)."""
+    if origins is None or problem.link is None or (origin := origins.of(problem.link[0])) is None:
+        return None
+    page_url, points_at = links.absolute(origin.path), problem.link[1]
+    body = _fragment(origin.body)
+    if body is None or all(_follow(a, target, page_url, folder, links)[1] != points_at for a, target in _targets(body)):
+        return None  # not in the article's text
+    # Written as the page has it or any other way that leads there (relative or absolute,
+    # or made relative by a --relative build); none for a link the Markdown made itself.
+    line = next((n for n, target in written_links(origin.text, origin.opening) if _follow("href", target, page_url, folder, links)[1] == points_at), None)
+    return shown_path(Path(origin.file)), line
+
+
+def _once_per_link(problems: list[Problem], origin: Callable[[Problem], tuple[str, int | None] | None] = lambda problem: None) -> list[Problem]:
     """``problems`` with each link that leads nowhere said once: for the page it is on (or,
     if that page does not carry it, the first feed that does), with how many feeds carry it
-    too. Sixteen lines for one mistake in an article hide the others."""
+    too. Sixteen lines for one mistake in an article hide the others. A link of an
+    article's text is said for its content file and line, as ``origin`` gives them, with the
+    file that shows it: ``content/a.md:7: broken link: /b/ (in 2024/05/a/index.html)``."""
     carriers: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         if problem.link is not None:
@@ -517,5 +555,9 @@ def _once_per_link(problems: list[Problem]) -> list[Problem]:
         other = "" if shown.path == problem.link[0] else "other "
         noun = "feed" if all(_is_feed(p) for p in carrying) else "file"  # sitemaps carry links too
         also = f", and in {feeds} {other}{noun}{'s' if feeds > 1 else ''}" if feeds else ""
-        said.append(dataclasses.replace(shown, message=shown.message + also))
+        if (written := origin(shown)) is not None:
+            path, line = written
+            said.append(dataclasses.replace(shown, path=path, line=line, message=f"{shown.alone or shown.message} (in {shown.path}){also}"))
+        else:
+            said.append(dataclasses.replace(shown, message=shown.message + also))
     return said

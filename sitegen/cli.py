@@ -151,7 +151,7 @@ def build(
         # counted: a CI log that keeps only warnings is where a site built so gets deployed.
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
     _print_report(report, verbose, quiet, also)
-    problems = _check(report.config, output_dir or site_dir / "output", quiet) if run_check else 0
+    problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet) if run_check else 0
     if not report.ok or problems:
         sys.exit(1)
 
@@ -217,7 +217,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
             click.echo(f"note: {said}: checked as served there (--base-url names another address)", err=True)
         base_url = built
     config = override(config, **_overrides(base_url, False, False))
-    problems = _check(config, out, quiet=against is not None, first=wrong)
+    problems = _check(config, out, site_dir, quiet=against is not None, first=wrong)
     if against is not None:
         from .compare import check_against
 
@@ -233,11 +233,12 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         sys.exit(1)
 
 
-def _check(config: Config, out: Path, quiet: bool, first: Sequence[object] = ()) -> int:
-    """Lint the site in ``out``, ``first`` said before what the lint finds and counted with it."""
+def _check(config: Config, out: Path, site_dir: Path, quiet: bool, first: Sequence[object] = ()) -> int:
+    """Lint the site in ``out``, built from ``site_dir``, ``first`` said before what the lint
+    finds and counted with it."""
     from .check import check_output
 
-    problems = [*first, *check_output(out, config)]
+    problems = [*first, *check_output(out, config, site_dir)]
     _print_messages([], problems)
     if not quiet:
         click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")

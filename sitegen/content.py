@@ -1410,6 +1410,25 @@ def decode_content(data: bytes) -> str:
     return text.decode_utf8(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _boundaries(document: str) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The front matter's '---' lines, as python-frontmatter splits it: the first line and the
+    next such line; None when it has no front matter."""
+    first = _HANDLER.FM_BOUNDARY.match(document)
+    at = first.end() if first else -1
+    while first is not None and (at := document.find("\n---", at)) >= 0:
+        at += 1
+        if (closing := _HANDLER.FM_BOUNDARY.match(document, at)) is not None:
+            return first, closing
+    return None
+
+
+def text_start(document: str) -> int:
+    """Where the article's text starts in ``document`` (from ``decode_content``): past its
+    front matter; 0 when it has none."""
+    boundaries = _boundaries(document)
+    return boundaries[1].end() if boundaries is not None else 0
+
+
 FRONT_FIELDS = ("title", "slug", "date", "seed", "seed_hash")
 """The fields ``front_fields`` reads."""
 
@@ -1427,15 +1446,10 @@ def front_fields(document: str) -> dict[str, str]:
     article holds. Front matter YAML cannot load is read line by line, as best it can: it
     still claims its seed and slug, and the build reports it.
     """
-    # The front matter as python-frontmatter splits it: between the first two '---' lines.
-    first = _HANDLER.FM_BOUNDARY.match(document)
-    closing = None
-    at = first.end() if first else -1
-    while closing is None and (at := document.find("\n---", at)) >= 0:
-        at += 1
-        closing = _HANDLER.FM_BOUNDARY.match(document, at)
-    if first is None or closing is None:
+    boundaries = _boundaries(document)
+    if boundaries is None:
         return {}
+    first, closing = boundaries
     head = document[first.end() : closing.start()]
     # A character parse_article strips first (text.strip_xml_illegal) is one that sends
     # the head to YAML, which is handed the document stripped as the parse sees it.

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +30,7 @@ def built(make_site: MakeSite) -> Path:
     return site
 
 
-def test_build_check_passes_feeds_and_flags_broken_body_links(make_site: MakeSite, runner: CliRunner) -> None:
+def test_build_check_passes_feeds_and_flags_broken_body_links(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     site = built(make_site)
     # ../b/ and pic.png do not exist: the feeds' content links to them as well (absolute, as
     # feeds need); each link is named once, for the article's page, with the feeds that carry it.
@@ -37,15 +38,17 @@ def test_build_check_passes_feeds_and_flags_broken_body_links(make_site: MakeSit
     assert [p.path for p in problems] == ["2024/05/a/index.html", "2024/05/a/index.html"]
     assert [p.message.split(", and in ")[0] for p in problems] == ["broken link: ../b/", "broken link: pic.png"]
     assert all(re.search(r", and in \d+ feeds$", p.message) for p in problems)
-    result = runner.invoke(main, ["build", "--site", str(site), "--check"])
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build", "--check"])
     broken = [line for line in result.output.splitlines() if line.startswith("error:")]
-    # The article body itself links to ../b/ and pic.png, which are genuinely missing.
-    assert len(broken) == 2 and all(line.startswith("error: 2024/05/a/index.html: broken link: ") for line in broken)
-    assert any("2024/05/a/index.html: broken link: ../b/, and in " in line for line in broken)
+    # The article body itself links to ../b/ and pic.png, which are genuinely missing: named
+    # where they are written.
+    assert len(broken) == 2 and all(line.startswith("error: content/a.md:7: broken link: ") for line in broken)
+    assert any("content/a.md:7: broken link: ../b/ (in 2024/05/a/index.html), and in " in line for line in broken)
     assert result.exit_code == 1
 
 
-def test_a_broken_link_is_said_once_with_how_many_feeds_carry_it(make_site: MakeSite, runner: CliRunner) -> None:
+def test_a_broken_link_is_said_once_with_how_many_feeds_carry_it(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "See [here](#nowhere) and [there](/2024/05/b/#nowhere), [here](#nowhere) again."
     site = make_site(
         content={"a.md": article_md("A", tags="[World]", author="Jane", body=body), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00")},
@@ -54,11 +57,12 @@ def test_a_broken_link_is_said_once_with_how_many_feeds_carry_it(make_site: Make
     assert build(site).ok
     out = site / "output"
     # The site's, the tag's and the author's feeds, and the first archive: 4 x Atom, RSS, JSON.
-    result = runner.invoke(main, ["check", "--site", str(site)])
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
-        "error: 2024/05/a/index.html: broken link: #nowhere (no element with id 'nowhere'), and in 12 feeds",
-        "error: 2024/05/a/index.html: broken link: /2024/05/b/#nowhere (no element with id 'nowhere'), and in 12 feeds",
+        "error: content/a.md:8: broken link: #nowhere (no element with id 'nowhere') (in 2024/05/a/index.html), and in 12 feeds",
+        "error: content/a.md:8: broken link: /2024/05/b/#nowhere (no element with id 'nowhere') (in 2024/05/a/index.html), and in 12 feeds",
     ]
     assert "Checked " in result.output and ": 2 problems." in result.output
     # Mended in the page only: the feeds still carry it, named once, by the first of them.
@@ -70,6 +74,84 @@ def test_a_broken_link_is_said_once_with_how_many_feeds_carry_it(make_site: Make
         r"atom\.xml: entry \S+: broken link: https://example\.org/2024/05/a/#nowhere \(no element with id 'nowhere'\) in content, and in 11 other feeds",
         found[1],
     ), found
+
+
+# Line 7 is the body's first: four lines of front matter (title, date, tags) and a blank.
+_LINKING = "\n".join(
+    [
+        "Opening words.",  # 7
+        "",
+        "See [the old story](/2024/04/gone/) first.",  # 9
+        "Then [again](/2024/04/gone/), and [by name][old].",  # 10
+        'Or <a href="../../04/html/">this</a>.',  # 11
+        "",
+        "[old]: https://example.org/2024/04/named/",  # 13
+    ]
+)
+
+
+def _errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error: ")]
+
+
+def test_a_broken_link_in_an_article_is_named_by_its_content_file_and_line(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file to edit, and the line the link is written on (the first, of two; a reference
+    link's definition; an HTML link), as it is written: root-relative, absolute, relative.
+    Without the build cache, or with the file changed since the build, the page is named."""
+    site = make_site(content={"a.md": article_md("A", tags="[World]", body=_LINKING)}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    # In the page's order; the site's feeds and the tag's carry them too.
+    assert _errors(result.output) == [
+        "error: content/a.md:9: broken link: /2024/04/gone/ (in 2024/05/a/index.html), and in 6 feeds",
+        "error: content/a.md:13: broken link: https://example.org/2024/04/named/ (in 2024/05/a/index.html), and in 6 feeds",
+        "error: content/a.md:11: broken link: ../../04/html/ (in 2024/05/a/index.html), and in 6 feeds",
+    ]
+    assert "Checked output: 3 problems." in result.output
+    by_page = [
+        "error: 2024/05/a/index.html: broken link: /2024/04/gone/, and in 6 feeds",
+        "error: 2024/05/a/index.html: broken link: https://example.org/2024/04/named/, and in 6 feeds",
+        "error: 2024/05/a/index.html: broken link: ../../04/html/, and in 6 feeds",
+    ]
+    # A copy of the output folder is no folder the cache's build made: its pages are named.
+    shutil.copytree(site / "output", site.parent / "copy")
+    assert _errors(runner.invoke(main, ["check", "--output", str(site.parent / "copy")]).output) == by_page
+    # Edited since the build, the file would be named at lines its page does not come from.
+    (site / "content" / "a.md").write_text(article_md("A", tags="[World]", body="A new first line.\n\n" + _LINKING))
+    result = runner.invoke(main, ["check"])
+    assert _errors(result.output) == by_page and result.exit_code == 1
+    # Built again, then checked with no cache (a CI job that only checks): the pages are named.
+    assert build(site).ok
+    assert _errors(runner.invoke(main, ["check"]).output)[0] == "error: content/a.md:11: broken link: /2024/04/gone/ (in 2024/05/a/index.html), and in 6 feeds"
+    shutil.rmtree(site / ".sitegen-cache")
+    result = runner.invoke(main, ["check"])
+    assert _errors(result.output) == by_page and result.exit_code == 1
+
+
+def test_a_link_of_a_template_or_a_listing_keeps_naming_its_page(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a link of the article's own text is the article's: one the theme puts on its page,
+    and one on a listing, are to be put right there."""
+    site = make_site(
+        content={"a.md": article_md("A", tags="[World]", body="See [the old story](/2024/04/gone/).")},
+        config='base_url = "https://example.org/"\ncompress = false\n',  # output edited below
+    )
+    story = (Path(__file__).parent.parent / "templates" / "story.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "story.html").write_text(story + '<p><a href="/2024/04/gone/">Also</a> <a href="/from-the-theme/">here</a></p>\n')
+    assert build(site).ok
+    home = site / "output" / "index.html"
+    home.write_text(home.read_text().replace("</main>", '<a href="/2024/04/gone/">x</a></main>', 1))
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert _errors(result.output) == [
+        # The article's and the theme's link to one address, said once, for the article's text.
+        "error: content/a.md:7: broken link: /2024/04/gone/ (in 2024/05/a/index.html), and in 6 feeds",
+        "error: 2024/05/a/index.html: broken link: /from-the-theme/",
+        "error: index.html: broken link: /2024/04/gone/",
+    ]
 
 
 def test_check_finds_each_kind_of_problem(make_site: MakeSite, runner: CliRunner) -> None:
@@ -149,7 +231,7 @@ def test_check_flags_markup_that_could_run_script(make_site: MakeSite, runner: C
     assert all(p.message.startswith("entry urn:uuid:") for p in problems if p.path != "2024/05/a/index.html")
 
 
-def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runner: CliRunner) -> None:
+def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     """urllib raises ValueError on "//[oops" (a bracket that opens no IPv6 address): the feeds
     keep it as written and ``sitegen check`` names the files that carry it."""
     site = make_site(content={"a.md": article_md("A story", body="See [this](//[oops) and [that](b/).")}, config='base_url = "https://example.org/"\n')
@@ -158,9 +240,10 @@ def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runn
     feed = (site / "output" / "atom.xml").read_text()
     assert 'href="//[oops"' in feed.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
     assert "https://example.org/2024/05/a/b/" in feed
-    result = runner.invoke(main, ["check", "--site", str(site)])
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
     assert result.exit_code == 1 and not isinstance(result.exception, ValueError), result.output
-    assert "2024/05/a/index.html: link '//[oops' cannot be parsed as a URL (Invalid IPv6 URL)" in result.output
+    assert "content/a.md:6: link '//[oops' cannot be parsed as a URL (Invalid IPv6 URL) (in 2024/05/a/index.html)" in result.output
     assert "atom.xml: entry " in result.output and "URL '//[oops' that cannot be parsed (Invalid IPv6 URL) in content" in result.output
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -382,6 +383,25 @@ def test_check_takes_the_address_a_preview_was_built_for(runner: CliRunner, make
     assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 1  # links under /sub/ are not this address's
     result = runner.invoke(main, ["check", "--site", str(site), "--base-url", "https://example.org/sub/"])
     assert result.exit_code == 0, result.output
+
+
+def test_every_check_names_an_articles_broken_link_by_its_content_file_and_line(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build --check``, ``check --against`` and the check of a preview name it as ``check``
+    does: the file to edit, its line, and the file that shows it."""
+    site = make_site(content={"a.md": article_md("A", body="Words.\n\nSee [the old story](/2024/04/gone/).")}, config=ADDRESS)
+    said = "error: content/a.md:8: broken link: /2024/04/gone/ (in 2024/05/a/index.html), and in 3 feeds"
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["build", "--check"])
+    assert result.exit_code == 1 and said in result.output.splitlines(), result.output
+    assert "Checked output: 1 problem." in result.output
+    shutil.copytree(site / "output", site.parent / "old")
+    result = runner.invoke(main, ["check", "--against", "../old"])
+    assert result.exit_code == 1 and said in result.output.splitlines(), result.output
+    assert "Checked output against ../old: 1 problem." in result.output
+    # A preview keeps a cache of its own; its page links to the file as a --relative build does.
+    result = runner.invoke(main, ["build", "--relative", "--output", "../preview", "--check"])
+    assert result.exit_code == 1
+    assert "error: content/a.md:8: broken link: ../../04/gone/index.html (in 2024/05/a/index.html), and in 3 feeds" in result.output.splitlines(), result.output
 
 
 def test_a_toml_syntax_error_names_its_line(runner: CliRunner, make_site: MakeSite) -> None:

@@ -275,6 +275,12 @@ def test_a_bad_byte_is_placed_in_the_file_with_or_without_a_byte_order_mark(tmp_
     assert (record.error, record.line) == (f"is not valid UTF-8 (byte 0xff at offset {len(bom) + 23}): save it as UTF-8", 6)
 
 
+def test_the_text_starts_past_the_front_matter_as_the_parse_splits_it() -> None:
+    document = "---\ntitle: A\nsummary: '---'\n---\n\nWords.\n\n---\n\nMore [words](/a/).\n"
+    assert document[content.text_start(document) :].lstrip("\n").startswith("Words.")
+    assert content.text_start("No front matter.\n---\n") == 0
+
+
 def test_front_fields_read_through_a_byte_order_mark_and_any_line_ends() -> None:
     text = "---\r\ntitle: A\r\nslug: 'a-story'\rdate: \"2024-05-01\"\nseed_hash:   sha256:00  \r\n---\r\nslug: body\r\n"
     document = content.decode_content(b"\xef\xbb\xbf" + text.encode("utf-8"))
