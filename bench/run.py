@@ -190,9 +190,15 @@ class Contender:
 
 
 LEAN = "sitegen-lean"
-"""sitegen without its search index and compressed copies: what those two cost is the
-difference from "sitegen", which has both on (the defaults)."""
-LEAN_SETTINGS = "search = false\ncompress = false\n"
+NO_SEARCH = "sitegen-no-search"
+VARIANTS = {
+    NO_SEARCH: "search = false\n",
+    LEAN: "search = false\ncompress = false\n",
+}
+"""sitegen with some of its defaults turned off, by the settings added to the site's
+sitegen.toml. What the search index costs is the difference between "sitegen" (the
+defaults: both on) and "sitegen-no-search"; what the compressed copies cost, the
+difference between "sitegen-no-search" and "sitegen-lean"."""
 
 
 class SitegenContender(Contender):
@@ -320,7 +326,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
-    parser.add_argument("--tools", default=f"sitegen,{LEAN},hugo,pelican", help=f"comma-separated: sitegen, {LEAN}, hugo, pelican")
+    parser.add_argument("--tools", default=f"sitegen,{NO_SEARCH},{LEAN},hugo,pelican", help=f"comma-separated: sitegen, {NO_SEARCH}, {LEAN}, hugo, pelican")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--rebuilds", type=int, default=3, help="runs of each rebuild (nothing changed, one article changed) per --repeat")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
@@ -348,11 +354,12 @@ def main() -> None:
         sitegen = SitegenContender(args.work, size, seeds, args.sitegen)
         sitegen.import_content(args.work / f"content-{size}")
         contenders: list[Contender] = [sitegen] if "sitegen" in tools or solo else []
-        if LEAN in tools and not solo:
-            lean = SitegenContender(args.work, size, seeds, args.sitegen, LEAN, LEAN_SETTINGS)
-            lean.import_content(args.work / f"content-{LEAN}-{size}")
-            contenders.append(lean)
-        for name in [] if solo else [t for t in tools if t not in ("sitegen", LEAN)]:
+        for name, settings in VARIANTS.items():
+            if name in tools and not solo:
+                variant = SitegenContender(args.work, size, seeds, args.sitegen, name, settings)
+                variant.import_content(args.work / f"content-{name}-{size}")
+                contenders.append(variant)
+        for name in [] if solo else [t for t in tools if t != "sitegen" and t not in VARIANTS]:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
             contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
@@ -360,7 +367,7 @@ def main() -> None:
             results.append(result)
             print(f"  {result.tool}: {', '.join(f'{s} {result.median(s):.2f}s' for s in STEPS)}", file=sys.stderr)
     # Hugo first: the reference of every ratio.
-    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", LEAN, "pelican"].index(r.tool)))
+    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", NO_SEARCH, LEAN, "pelican"].index(r.tool)))
     report = table(results) + scaling(results)
     print(report)
     if args.write:
@@ -393,8 +400,9 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
   them alike; sitegen's content is imported once, untimed, before the rounds, and every
   peer's site is converted from it.
 - sitegen runs with its defaults, which make a search index (Pagefind) and a gzip and a
-  Brotli copy of every text file; `sitegen-lean` is the same site with `search = false` and
-  `compress = false`: the difference is what those two cost.
+  Brotli copy of every text file; `sitegen-no-search` is the same site with `search = false`
+  (the difference is what search costs), and `sitegen-lean` with `compress = false` as well
+  (the difference from `sitegen-no-search` is what the compressed copies cost).
 - Hugo runs with its defaults (`hugo --quiet`); Pelican with its content cache on
   (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), its fastest setting for rebuilds.
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers
@@ -410,7 +418,7 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
 Reproduce with:
 
 ```sh
-make bench                                            # sizes 1,000 and 10,000, all three tools
+make bench                                            # sizes 1,000 and 10,000, every tool
 make bench BENCH_ARGS="--sizes {sizes} --repeat {args.repeat} --rebuilds {args.rebuilds}{solo}"   # what this run used
 make bench BENCH_ARGS="--solo-sizes 50000"            # and sitegen alone on 50,000 articles
 ```
