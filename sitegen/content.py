@@ -587,14 +587,32 @@ def _string(meta: dict[str, Any], key: str, fail: Any, default: str = "") -> str
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        read_as = (
-            "yes, no, on, off, true and false as true or false" if isinstance(value, bool)
-            else "[...] as a list" if isinstance(value, list)
-            else "{...} as a mapping" if isinstance(value, dict)
-            else f"it as {type(value).__name__}"
-        )  # fmt: skip
-        raise fail(key, f"must be text, but YAML reads {read_as}", quote=True)
+        raise fail(key, f"must be text, but YAML reads {_read_as(value)}", quote=True)
     return _text(value, key, fail)
+
+
+def _read_as(value: object) -> str:
+    """How YAML read ``value``, which is not text, for a message saying what to write."""
+    return (
+        "yes, no, on, off, true and false as true or false" if isinstance(value, bool)
+        else "[...] as a list" if isinstance(value, list)
+        else "{...} as a mapping" if isinstance(value, dict)
+        else f"it as {type(value).__name__}"
+    )  # fmt: skip
+
+
+def _not_words(key: str, value: object, wanted: str, fail: Callable[[str, str], ContentError]) -> ContentError:
+    """The error about ``key``, which must be ``wanted`` (a list of names, e.g. ...) and is
+    ``value``. A word YAML reads as no text is the likely slip in a list written as one
+    (``tags: [Sweden, No]``: Norway's code is false to YAML; ``- `` with nothing after it,
+    or ``~``, is nothing), and "must be a list of names" said nothing of it: the message
+    says which, and what to write."""
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, bool) for item in items):
+        return fail(key, f"{wanted}, but YAML reads {_read_as(True)}: put such a word in quotes (\"No\")")
+    if any(item is None for item in items):
+        return fail(key, f"{wanted}, but an item is empty (YAML reads ~ and null as nothing too): write it, or remove it")
+    return fail(key, wanted)
 
 
 def _date(meta: dict[str, Any], key: str, zone: dt.tzinfo, fail: Any) -> dt.datetime:
@@ -817,7 +835,7 @@ def parse_article(
     if isinstance(raw_tags, str):
         raw_tags = raw_tags.split(",")
     if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in raw_tags):
-        raise fail("tags", "must be a list of names, e.g. [politics, asia]")
+        raise _not_words("tags", raw_tags, "must be a list of names, e.g. [politics, asia]", fail)
     def at(key: str) -> str:
         """Where ``key`` is written, for a warning (worked out only for one)."""
         return f"{path}:{line_of(document, key, ':') or 2}"
@@ -841,7 +859,7 @@ def parse_article(
 
     related = meta.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):
-        raise fail("related", "must be a list of headlines")
+        raise _not_words("related", related, "must be a list of headlines", fail)
 
     article_id = _article_id(meta, path, fail)
     path_in_site = urls.page_path(slug) if standalone else urls.article_path(config.permalink, slug, published)
@@ -1289,7 +1307,7 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
-        raise fail("aliases", "must be a list of paths, e.g. [2019/old-story/]")
+        raise _not_words("aliases", raw, "must be a list of paths, e.g. [2019/old-story/]", fail)
     found: list[str] = []
     for alias in raw:
         path = urls.site_path(alias)
@@ -1352,7 +1370,7 @@ def _authors(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
     elif isinstance(raw, list) and all(isinstance(name, str) for name in raw):
         names = raw
     else:
-        raise fail("author", "must be a name or a list of names, e.g. [Jane Doe, Sam Lee]")
+        raise _not_words("author", raw, "must be a name or a list of names, e.g. [Jane Doe, Sam Lee]", fail)
     found: dict[str, AuthorRecord] = {}
     for written in names:
         if not (name := _label(written, "author", fail)):

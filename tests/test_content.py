@@ -594,12 +594,38 @@ def test_a_byline_close_to_an_author_of_sitegen_toml_is_a_warning_naming_the_one
     assert report.ok and [w for w in report.warnings if "'sam-okafr'" in w or "'Sam Okafr'" in w] == []
 
 
-@pytest.mark.parametrize("value", ["{name: x}", "[[a]]", "[yes, no]", "true"])
+@pytest.mark.parametrize("value", ["{name: x}", "[[a]]"])
 def test_author_must_be_a_name_or_a_list_of_names(tmp_path: Path, value: str) -> None:
     path = tmp_path / "a.md"
     path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\nauthor: {value}\n---\n\nBody.\n", encoding="utf-8")
     record = parse_file(str(path), Config(), Converter())[1]
     assert (record.error, record.line) == ("author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee]", 4)
+
+
+QUOTE_IT = "but YAML reads yes, no, on, off, true and false as true or false: put such a word in quotes (\"No\")"
+EMPTY_ITEM = "but an item is empty (YAML reads ~ and null as nothing too): write it, or remove it"
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("tags:\n- Sweden\n- No", f"tags: must be a list of names, e.g. [politics, asia], {QUOTE_IT}"),
+        ("tags: [Town, on]", f"tags: must be a list of names, e.g. [politics, asia], {QUOTE_IT}"),
+        ("tags:\n- Town\n-", f"tags: must be a list of names, e.g. [politics, asia], {EMPTY_ITEM}"),
+        ("tags: [Town, ~]", f"tags: must be a list of names, e.g. [politics, asia], {EMPTY_ITEM}"),
+        ("author: [Jane Doe, no]", f"author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee], {QUOTE_IT}"),
+        ("author: true", f"author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee], {QUOTE_IT}"),
+        ("related: [Yes]", f"related: must be a list of headlines, {QUOTE_IT}"),
+        ("aliases: [old/, null]", f"aliases: must be a list of paths, e.g. [2019/old-story/], {EMPTY_ITEM}"),
+    ],
+)
+def test_a_list_item_yaml_reads_as_no_text_is_named_with_what_to_write(tmp_path: Path, written: str, said: str) -> None:
+    """``tags: [Sweden, No]`` is a list of names as the editor reads it; YAML reads Norway's
+    code as false. "must be a list of names" alone left them looking for what was wrong."""
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\n{written}\n---\n\nBody.\n", encoding="utf-8")
+    record = parse_file(str(path), Config(), Converter())[1]
+    assert (record.error, record.line) == (said, 4)
 
 
 def test_an_updated_date_before_the_date_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
