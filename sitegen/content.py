@@ -616,6 +616,9 @@ def _not_words(key: str, value: object, wanted: str, fail: Callable[[str, str], 
 
 
 def _date(meta: dict[str, Any], key: str, zone: dt.tzinfo, fail: Any) -> dt.datetime:
+    if isinstance(meta[key], (bool, list, dict)):
+        # Said in YAML's words, not Python's ("not a date: ['2024-05-01']"), with what to write.
+        raise fail(key, f"must be one date, such as 2024-05-01T09:30:00+02:00, but YAML reads {_read_as(meta[key])}")
     try:
         value = dates.parse_date(meta[key], zone)
     except ValueError as e:

@@ -1021,6 +1021,20 @@ def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSit
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [("date: [2024-05-01]", "[...] as a list"), ("updated: {day: 2024-05-02}", "{...} as a mapping"), ("date: yes", "yes, no, on, off, true and false as true or false")],
+)
+def test_a_date_yaml_reads_as_a_list_or_mapping_says_what_to_write(tmp_path: Path, written: str, read_as: str) -> None:
+    """``date: [2024-05-01]`` was "not a date: ['2024-05-01']", in Python's words."""
+    path = tmp_path / "a.md"
+    date = "" if written.startswith("date") else "date: 2024-05-01T09:00:00+00:00\n"
+    path.write_text(f"---\ntitle: A\n{date}{written}\n---\n\nBody.\n", encoding="utf-8")
+    record = parse_file(str(path), Config(), Converter())[1]
+    key = written.partition(":")[0]
+    assert (record.error, record.line) == (f"{key}: must be one date, such as 2024-05-01T09:30:00+02:00, but YAML reads {read_as}", 3 if date == "" else 4)
+
+
 def test_an_empty_date_or_draft_is_named_empty(make_site: MakeSite) -> None:
     """``date:`` with nothing after it was "not a date: None", in Python's words."""
     site = make_site(
