@@ -507,6 +507,9 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
         return f"{problem}{unclosed}", line_of_mark(start)
     if "tab" in problem or char_at(mark) == "\t":
         return f"{problem}: indent with spaces; YAML does not allow tabs there", line_of_mark(mark)
+    if (slip := _key_slip(lines, mark.line)) is not None:
+        said, index = slip
+        return f"{problem}: {said}", min(first + index, last)
     if first + mark.line > last and start is not None:
         mark = start  # found only at the end of the front matter: where the construct began
     # On the line of a key whose value is words: most likely words YAML reads as syntax
@@ -515,6 +518,36 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
     if colon and key in _WORDS_KEYS and value[:1] in (" ", "\t") and (written := value.strip(" \t")):
         return f"{problem}; if it is text, put it in quotes: {key}: {_yaml_text(written)}", line_of_mark(mark)
     return problem, line_of_mark(mark)
+
+
+# A line that starts as a key of the front matter does: its indentation, its name, and what
+# follows its colon.
+_KEY_START_RE = re.compile(r"( *)([A-Za-z_]+):(.?)")
+# A key's line with its value on it (not a block scalar's | or >, under which lines are indented).
+_KEY_AND_VALUE_RE = re.compile(r"[A-Za-z_]+:[ \t]+[^ \t|>#]")
+
+
+def _key_slip(lines: list[str], upto: int) -> tuple[str, int] | None:
+    """What is wrong with the first line of ``lines`` (the front matter's), up to the one
+    at ``upto`` where YAML found its error, that is written as a key YAML cannot read as
+    one, and that line's index; None when there is none. Indented under a value (``title:
+    A``, then ``  date: ...``), or with no space after its colon (``title:A``), a key is read
+    as more of the value above or as text, and YAML says so only at the next line, as
+    "mapping values are not allowed in this context", which names neither the line nor
+    what to do."""
+    above = ""
+    for index, line in enumerate(lines[: upto + 1]):
+        found = _KEY_START_RE.match(line)
+        if found is not None and found[2] in FRONT_MATTER_KEYS:
+            indent, key, after = found.groups()
+            if indent and (not above or _KEY_AND_VALUE_RE.match(above)):
+                read = ", so YAML reads it as more of the line above" if above else ""
+                return f"{key!r} is indented{read}: start it at the beginning of its line", index
+            if not indent and after not in ("", " ", "\t"):
+                return f"'{key}:' has no space after it, so YAML reads the line as text: write {key}: {line[len(key) + 1 :].strip()}", index
+        if line.strip():
+            above = line
+    return None
 
 
 def _written(document: str, key: str) -> str:
