@@ -228,7 +228,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         problems += len(compared.problems)
         # Apart: a note is no problem ("5 problems (1 note)" read as one of the five).
         noted = f", {_plural(len(compared.notes), 'note')}" if compared.notes else ""
-        click.echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}{noted}.")
+        _echo(f"Checked {out} against {against}: {_plural(problems, 'problem')}{noted}.")
     if problems:
         sys.exit(1)
 
@@ -241,7 +241,7 @@ def _check(config: Config, out: Path, site_dir: Path, quiet: bool, first: Sequen
     problems = [*first, *check_output(out, config, site_dir)]
     _print_messages([], problems)
     if not quiet:
-        click.echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
+        _echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
     return len(problems)
 
 
@@ -264,7 +264,7 @@ def import_(site_dir: Path, no_wait: bool) -> None:
         report = import_seeds(site_dir, load_config(site_dir), misnamed=misnamed)
     # A build says so of every folder it reads; the import only of seeds/, which it reads.
     _print_messages([*map(misnamed_warning, sorted(misnamed)), *report.warnings], report.errors)
-    click.echo(
+    _echo(
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.kept)} kept (edited by hand), "
         f"{_plural(len(report.errors), 'error')}."
@@ -325,14 +325,14 @@ def init(folder: Path) -> None:
 
     made = init_site(folder)
     for path in made.created:
-        click.echo(f"created {shown_path(path)}")
+        _echo(f"created {shown_path(path)}")
     for extended in made.extended:
-        click.echo(f"added {' and '.join(extended.lines)} to {shown_path(extended.path)} (it exists: nothing else changed)")
+        _echo(f"added {' and '.join(extended.lines)} to {shown_path(extended.path)} (it exists: nothing else changed)")
     for path in made.kept:
-        click.echo(f"kept {shown_path(path)} (it exists)")
+        _echo(f"kept {shown_path(path)} (it exists)")
     _print_messages(made.problems, [])
     here = "" if folder == Path(".") else f" --site {shown_path(folder)}"
-    click.echo(
+    _echo(
         f"Next: put seeds in {shown_path(folder / 'seeds')}/ or run `sitegen new{here} \"A title\"` (a draft: `sitegen serve{here} --drafts`"
         f" shows it), then `sitegen build{here}`."
     )
@@ -371,7 +371,7 @@ def new(site_dir: Path, title: str, tags: str, page: bool, draft: bool) -> None:
     made = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft, page)
     path = made.path
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
-    click.echo(shown_path(path))
+    _echo(shown_path(path))
     if made.why:
         click.echo(f"Its slug is {made.slug}: {made.why}.", err=True)
     here = "" if site_dir == Path(".") else f" --site {shown_path(site_dir)}"
@@ -441,7 +441,7 @@ def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
                 said = f"scheduled for {done.date}; builds from then on put it out"
             if done.dropped_updated:
                 said += f" (its `updated: {done.dropped_updated}`, before that date, removed)"
-            click.echo(f"Published {shown_path(path)}: {said}.")
+            _echo(f"Published {shown_path(path)}: {said}.")
     _print_messages([], problems, every=True)
     if problems:
         raise SystemExit(1)
@@ -464,9 +464,9 @@ def theme_copy(site_dir: Path, names: tuple[str, ...]) -> None:
     _require_site(site_dir)
     made = copy_theme(site_dir, names)
     for path in made.created:
-        click.echo(f"copied {shown_path(path)}")
+        _echo(f"copied {shown_path(path)}")
     for path in made.kept:
-        click.echo(f"kept {shown_path(path)} (the site has its own)")
+        _echo(f"kept {shown_path(path)} (the site has its own)")
 
 
 @theme.command(name="list")
@@ -477,7 +477,7 @@ def theme_list(site_dir: Path) -> None:
 
     for name, own in overridden(site_dir):
         where, whose = ("templates/" + name, "the site's own") if own else (name, "theme")
-        click.echo(f"{where:40} ({whose})")
+        _echo(f"{where:40} ({whose})")
 
 
 _SITE_MARKS = ("sitegen.toml", "seeds", "content")
@@ -558,32 +558,46 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequenc
     _print_messages(warnings, report.errors, every=verbose)
     if verbose:
         if report.cache:
-            click.echo(f"cache: {report.cache}")
+            _echo(f"cache: {report.cache}")
         for path in report.written.written:
-            click.echo(f"wrote {path}")
+            _echo(f"wrote {path}")
         for path in report.written.removed:
-            click.echo(f"removed {path}")
+            _echo(f"removed {path}")
     if quiet:
         return
     imported = report.imported
     new = len(imported.created) + len(imported.updated)
     warned = f", {_plural(len(warnings), 'warning')}" if warnings else ""
-    click.echo(
+    _echo(
         f"Built {_plural(report.articles, 'article')} ({new} imported), {_plural(report.pages, 'page')}, "
         f"{_plural(report.feeds, 'feed')}, {_plural(len(report.errors), 'error')}{warned} in {report.seconds:.2f} s "
         f"({len(report.written.written)} written, {len(report.written.removed)} removed)."
     )
     if report.drafts:
-        click.echo(f"Skipped {_plural(report.drafts, 'draft')}.")
+        _echo(f"Skipped {_plural(report.drafts, 'draft')}.")
     if report.scheduled:
-        click.echo(f"Held back {_plural(report.scheduled, 'article')} dated in the future; the next is due {report.next_due} (--future shows them now).")
+        _echo(f"Held back {_plural(report.scheduled, 'article')} dated in the future; the next is due {report.next_due} (--future shows them now).")
         if source_date_epoch() is not None:
             # A CI that pins it (to the last commit's time, say) publishes them only with a
             # build whose epoch is past their time, however late the clock.
-            click.echo(
+            _echo(
                 f"The build's time is SOURCE_DATE_EPOCH's ({format_iso(now())}), not the clock's: they go out with the first build"
                 " whose SOURCE_DATE_EPOCH is past their time (unset it to go by the clock)."
             )
+
+
+def _echo(message: str) -> None:
+    """``message`` on stdout, whose reader may be gone (``sitegen build | head -1``): what
+    is left to print then goes nowhere, and the command goes on to its end and its own
+    status. Click ended it at once with status 1, said nowhere: a build that had succeeded
+    failed its pipeline, and ``build --check`` left the check undone."""
+    try:
+        click.echo(message)
+    except BrokenPipeError:
+        # The bytes still buffered, and all printed after, go to the null device.
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def leave(code: object) -> NoReturn:

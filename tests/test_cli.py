@@ -96,6 +96,29 @@ def test_python_dash_m(make_site: MakeSite) -> None:
     assert "Built 1 article" in done.stdout
 
 
+def test_a_build_whose_stdout_reader_is_gone_ends_with_the_builds_status(make_site: MakeSite) -> None:
+    """``sitegen build | head -1``: the reader leaves before the summary is printed. Click
+    ended the command with status 1, said nowhere, after a build that had succeeded, and
+    ``--check`` was never run."""
+
+    def build_unread(*args: str) -> tuple[int, str]:
+        run = subprocess.Popen([sys.executable, "-m", "sitegen", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.close()  # before the build prints anything: each line meets a pipe with no reader
+        said = run.stderr.read()
+        return run.wait(), said
+
+    site = make_site(sample=True, config=ADDRESS)
+    assert build_unread("--site", str(site)) == (0, "")
+    assert (site / "output" / "index.html").is_file()
+    (site / "output" / "index.html").unlink()
+    assert build_unread("--site", str(site), "-v", "--check") == (0, "")  # every line of -v unread, and the check done
+    assert (site / "output" / "index.html").is_file()
+    (site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    status, said = build_unread("--site", str(site))
+    assert status == 1 and "broken.md:2: front matter is not valid YAML" in said and "Traceback" not in said
+
+
 def test_the_command_ends_with_its_status_and_all_it_printed_without_tearing_down(make_site: MakeSite, tmp_path: Path) -> None:
     import subprocess
     import sys
