@@ -176,8 +176,8 @@ _LOWER_HEADING = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _HEADING_RE = re.compile(r"<h[2-6][\s>]")
 """A heading new_markdown may have lowered (a text without one converts the same either way)."""
-_FIGURE_OR_TABLE_RE = re.compile("<figure|<table", re.IGNORECASE)
-"""A figure or table a summary may have left out (a text without one is summed up the same either way)."""
+_LEFT_OUT_RE = re.compile(r"<figure|<table|<h[1-6][\s>]", re.IGNORECASE)
+"""A figure, table or heading a summary may have left out (a text without one is summed up the same either way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -968,23 +968,24 @@ def parse_article(
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
-    # The text as a summary reads it, footnote marks, code, figures and tables left out: the
-    # one it is cut from is the one it is the opening of (``_opens_with``). A text that is
-    # only pictures or tables is summed up by their captions and cells, its only words.
+    # The text as a summary reads it, footnote marks, code, figures, tables and headings left
+    # out: the one it is cut from is the one it is the opening of (``_opens_with``). A text
+    # that is only pictures, tables or headings is summed up by their captions, cells and
+    # words, its only ones.
     plain = None
     if not written_summary:
-        plain = text.html_to_text(readable, notes=False) or text.html_to_text(readable, notes=False, figures=True, tables=True)
+        plain = text.html_to_text(readable, notes=False) or text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True)
     summary = written_summary or text.summarize(plain or "")
     # The hash earlier versions made, of the HTML (``html_hash``): only to recognise the
     # entries of the ledgers they wrote, never written again.
     seen_summary = summary
     if not written_summary and "<pre" in body_html:
-        # Hashed as summaries were made before they left code blocks out, and figures and
-        # tables: the summary that lost them is no news to a reader (and no article shows as
-        # updated for it).
-        seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True, figures=True, tables=True))
-    elif not written_summary and _FIGURE_OR_TABLE_RE.search(readable):
-        seen_summary = text.summarize(text.html_to_text(readable, notes=False, figures=True, tables=True))
+        # Hashed as summaries were made before they left code blocks out, and figures, tables
+        # and headings: the summary that lost them is no news to a reader (and no article
+        # shows as updated for it).
+        seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True, figures=True, tables=True, headings=True))
+    elif not written_summary and _LEFT_OUT_RE.search(readable):
+        seen_summary = text.summarize(text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True))
     seen = [title, seen_summary, converted]
     if media:
         seen += [r.sha for r in media]

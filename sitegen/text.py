@@ -156,18 +156,22 @@ _FIGURE_TAGS = frozenset(("figure",))
 # together as a sentence make no sense ("Road Status A39 Closed B3301 Open"), not the
 # opening words of the story.
 _TABLE_TAGS = frozenset(("table",))
+# Headings (## What happens next): labels over the text, not sentences of it; run into the
+# words around them they read as one ("in the post. What happens next A successor will...").
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self, notes: bool = True, code: bool = True, figures: bool = True, tables: bool = True) -> None:
+    def __init__(self, notes: bool = True, code: bool = True, figures: bool = True, tables: bool = True, headings: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.notes = notes
         self.code = code
         self.figures = figures
         self.tables = tables
+        self.headings = headings
         self._skipping: list[str] = []
-        """The open elements from a footnote element, code block, figure or table in, while left out."""
+        """The open elements from a footnote element, code block, figure, table or heading in, while left out."""
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
@@ -183,7 +187,8 @@ class _TextExtractor(HTMLParser):
         code = not self.code and tag in _CODE_BLOCK_TAGS
         figure = not self.figures and tag in _FIGURE_TAGS
         table = not self.tables and tag in _TABLE_TAGS
-        if tag in _HIDDEN_TAGS or notes or code or figure or table:
+        heading = not self.headings and tag in _HEADING_TAGS
+        if tag in _HIDDEN_TAGS or notes or code or figure or table or heading:
             self._skipping.append(tag)
             return
         if tag in _BLOCK_TAGS:
@@ -260,13 +265,20 @@ def read_html(parser: HTMLParser, markup: str) -> None:
         parser.close()
 
 
-def html_to_text(markup: str, notes: bool = True, code: bool | None = None, figures: bool | None = None, tables: bool | None = None) -> str:
+def html_to_text(
+    markup: str, notes: bool = True, code: bool | None = None, figures: bool | None = None, tables: bool | None = None, headings: bool | None = None
+) -> str:
     """Visible text of an HTML fragment, whitespace folded; without footnotes and their
     marks when ``notes`` is False (for a summary), and without code blocks when ``code``
-    is False, figures (their captions and credits) when ``figures`` is False and tables
-    when ``tables`` is False (each by default as ``notes`` is)."""
+    is False, figures (their captions and credits) when ``figures`` is False, tables
+    when ``tables`` is False and headings when ``headings`` is False (each by default as
+    ``notes`` is)."""
     parser = _TextExtractor(
-        notes, notes if code is None else code, notes if figures is None else figures, notes if tables is None else tables
+        notes,
+        notes if code is None else code,
+        notes if figures is None else figures,
+        notes if tables is None else tables,
+        notes if headings is None else headings,
     )
     try:
         read_html(parser, markup)

@@ -737,6 +737,36 @@ def test_a_summary_worked_out_from_the_text_leaves_its_tables_out(make_site: Mak
         assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//div[@class='body']//td"), slug
 
 
+def test_a_summary_worked_out_from_the_text_leaves_its_headings_out(make_site: MakeSite) -> None:
+    """A heading ran into the sentences around it as one ("in the post. What happens next A
+    successor will be named"), on the front page, in every feed and in the meta description.
+    A text that is only headings is summed up by them, its only words."""
+    site = make_site(
+        content={
+            "middle.md": article_md("Middle", body="The harbour master resigned.\n\n## What happens next\n\nA successor will be named."),
+            "first.md": article_md("First", date="2024-05-02T09:00:00+00:00", body="## Background\n\nThe quay opened in 1990."),
+            "only.md": article_md("Only", date="2024-05-03T09:00:00+00:00", body="## Live updates to follow"),
+        }
+    )
+    assert build(site).ok
+    out = site / "output"
+    expected = {
+        "Middle": "The harbour master resigned. A successor will be named.",
+        "First": "The quay opened in 1990.",
+        "Only": "Live updates to follow",
+    }
+    front = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")} == expected
+    for name in ("atom.xml", "rss.xml"):
+        assert {e.title: e.summary for e in feedparser.parse((out / name).read_bytes()).entries} == expected, name
+    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
+    for slug in ("middle", "first"):
+        page = lxml_html.fromstring((out / "2024" / "05" / slug / "index.html").read_bytes())
+        assert page.xpath("//meta[@name='description']/@content") == [expected[slug.title()]], slug
+        # Still the opening of the text (no standfirst repeating it), and the heading is on the page.
+        assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//div[@class='body']//h3"), slug
+
+
 def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site: MakeSite) -> None:
     """Its entry would go into every feed empty, and readers keep what they have seen."""
     empty = "---\ntitle: Empty\ndate: '2024-05-01T09:00:00+00:00'\n---\n\n  \n"

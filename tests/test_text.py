@@ -258,6 +258,12 @@ def test_a_summary_leaves_out_tables() -> None:
     assert html_to_text(body) == "Road Status A39 Closed The coast road is shut. Wards 1"  # the page's own text holds them
 
 
+def test_a_summary_leaves_out_headings() -> None:
+    body = new_markdown().convert("The harbour master resigned.\n\n## What happens next\n\nA successor will be named.\n\n<h3>Reaction</h3>")
+    assert html_to_text(body, notes=False) == "The harbour master resigned. A successor will be named."
+    assert html_to_text(body) == "The harbour master resigned. What happens next A successor will be named. Reaction"  # the page's own text holds them
+
+
 def test_a_summary_leaves_out_code_blocks() -> None:
     body = new_markdown().convert('The embed code:\n\n```html\n<div class="x">\n<script>alert(1)</script>\n```\n\nPaste it `as is`.')
     assert html_to_text(body, notes=False) == "The embed code: Paste it as is."
