@@ -12,12 +12,19 @@ import html
 import html.entities
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ParagraphProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ListIndentProcessor,
+    ParagraphProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
@@ -27,7 +34,7 @@ from markdown.htmlparser import HTMLExtractor, inner_blank_line_re
 from markdown.inlinepatterns import ENTITY_RE, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE, HtmlStash
+from markdown.util import HTML_PLACEHOLDER_RE, STX, HtmlStash
 
 from .text import Unbalanced
 
@@ -74,6 +81,8 @@ class Additions(Extension):
         md.preprocessors.register(_NestedLists(md), "sitegen_nested_lists", 19)
         md.parser.blockprocessors.register(_HashHeadings(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SetextHeadings(md.parser, fences), "setextheader", 60)
+        md.parser.blockprocessors.register(_Rules(md.parser), "hr", 50)
+        md.parser.blockprocessors.register(_ItemBlocks(md.parser), "indent", 90)
         md.parser.blockprocessors.register(_Quotes(md.parser, fences), "quote", 20)
         md.parser.blockprocessors.register(_Paragraphs(md.parser), "paragraph", 10)
         # In place of sane_lists' (listed before this extension), at their priorities.
@@ -143,6 +152,43 @@ class _HashHeadings(HashHeaderProcessor):
             if not (found["indent"] and found.start() and listed):
                 return found
         return None
+
+
+class _Rules(HRProcessor):
+    """Rules (``***``, ``---``, ``___``), but for one indented under a list item's line, which
+    is the item's: Python-Markdown cut the block at any rule, so "- first" then "  ***" then
+    "- second" was a list, a rule after it and another list, where CommonMark (and the
+    editors that preview Markdown) put the rule in the first item. The list's block is read
+    first; the item's lines are read again as its own, where the rule is found
+    (``nest_lists`` indents such a rule for it, as it indents such a heading)."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        listed = None if _RULE_RE.match(block) else _ITEM_RE.match(block)
+        for found in self.SEARCH_RE.finditer(block):
+            if not (listed and found.start() and found[0].startswith(" ")):
+                self.match = found
+                return True
+        return False
+
+
+class _ItemBlocks(ListIndentProcessor):
+    """Blocks indented into a list item, which end at a line under a rule or a heading that is
+    not indented into the item: Python-Markdown reads a block that starts indented in an item
+    whole in the item, as it may go on with a paragraph's lines, not indented ("    ***" then
+    "- second" made "- second" a list in the item, under its rule). A rule or a heading is no
+    paragraph: what is not indented under it is after the item, as in CommonMark, read next
+    (the next item of the list, say)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        level, _ = self.get_level(parent, blocks[0])
+        indent = " " * (self.tab_length * level)
+        for at in range(1, len(lines)):
+            above = lines[at - 1].removeprefix(indent)
+            if not lines[at].startswith(indent) and (_RULE_RE.match(above) or _HASH_HEADING_RE.match(above)):
+                blocks[0:1] = ["\n".join(lines[:at]), "\n".join(lines[at:])]
+                break
+        super().run(parent, blocks)
 
 
 class _NestedLists(Preprocessor):
@@ -439,7 +485,8 @@ _NUMBER = r"[0-9]+[.)]"
 
 
 class _NumberedLists(SaneOListProcessor):
-    """sane_lists' numbered lists, numbered "1." or "1)" (``_NUMBER``)."""
+    """sane_lists' numbered lists, numbered "1." or "1)" (``_NUMBER``), each rule under an
+    item's line the item's (``_items``)."""
 
     def __init__(self, parser: BlockParser) -> None:
         super().__init__(parser)
@@ -447,13 +494,34 @@ class _NumberedLists(SaneOListProcessor):
         self.CHILD_RE = re.compile(rf"^[ ]{{0,{self.tab_length - 1}}}(({_NUMBER}))[ ]+(.*)")
         self.INDENT_RE = _nested_item_re(self.tab_length)
 
+    def get_items(self, block: str) -> list[str]:
+        return _items(block, super().get_items)
+
 
 class _BulletLists(SaneUListProcessor):
-    """sane_lists' bullet lists, holding lists numbered "1." or "1)" (``_NUMBER``)."""
+    """sane_lists' bullet lists, holding lists numbered "1." or "1)" (``_NUMBER``), each rule
+    under an item's line the item's (``_items``)."""
 
     def __init__(self, parser: BlockParser) -> None:
         super().__init__(parser)
         self.INDENT_RE = _nested_item_re(self.tab_length)
+
+    def get_items(self, block: str) -> list[str]:
+        return _items(block, super().get_items)
+
+
+def _items(block: str, get_items: Callable[[str], list[str]]) -> list[str]:
+    """The items of a list's ``block`` as ``get_items`` (Python-Markdown's) cuts them, but a
+    rule under an item's line (``_Rules`` leaves it to the list) is a line of the item: "- - -"
+    and "* * *" read as items of their own ("- -", "* *"), where they are the item's rule.
+    Each is kept from Python-Markdown's item patterns by a character no text holds (STX,
+    which Python-Markdown takes out of every text), taken off again in the items."""
+    lines = block.split("\n")
+    if not any(_RULE_RE.match(line) for line in lines[1:]):
+        return get_items(block)
+    masked = [lines[0], *(STX + line if _RULE_RE.match(line) else line for line in lines[1:])]
+    # A masked line is never an item's first: it is added to the item above, after a newline.
+    return [item.replace("\n" + STX, "\n") for item in get_items("\n".join(masked))]
 
 
 def _nested_item_re(tab_length: int) -> re.Pattern[str]:
@@ -533,14 +601,19 @@ def nest_lists(lines: list[str]) -> list[str]:
             # is not indented into, as in CommonMark; a heading is one up to three spaces
             # past the text of the innermost item it is in.
             inside = [content for content, _ in open_items if indent >= content]
-            heading = bool(_HASH_HEADING_RE.match(" " * (indent - (inside[-1] if inside else 0)) + line.lstrip(" ")))
-            block_start = heading or _starts_block(line)
+            # The line as the innermost item it is indented into reads it.
+            seen = " " * (indent - (inside[-1] if inside else 0)) + line.lstrip(" ")
+            heading = bool(_HASH_HEADING_RE.match(seen))
+            # A rule too: it ends the paragraph, in the item ("- first" then "    ***" is a
+            # rule in the item, as CommonMark reads it, where it was the item's text).
+            rule = bool(_RULE_RE.match(seen))
+            block_start = heading or rule or _starts_block(line)
             if block_start:
                 depth = len(open_items)
                 _close(open_items, indent)
                 paragraph = None
-                if heading and depth:
-                    out.append(_heading_in_item(line, indent, open_items, depth))
+                if (heading or rule) and depth:
+                    out.append(_block_in_item(line, indent, open_items, depth))
                     continue
             elif paragraph is None and open_items and _QUOTE_RE.match(line) and indent >= _NEST * len(open_items):
                 # A quote under an item's text, indented into it as CommonMark reads it (up
@@ -590,12 +663,14 @@ def nest_lists(lines: list[str]) -> list[str]:
     return out
 
 
-def _heading_in_item(line: str, indent: int, open_items: list[tuple[int, int]], depth: int) -> str:
-    """A heading's ``line``, under a paragraph of the innermost of ``depth`` items, indented
-    for Python-Markdown to read it in the innermost of ``open_items`` (those it is indented
-    into), as CommonMark does. Python-Markdown reads an item's lines four spaces in a level:
-    as written ("- Outer" then "  - Inner" then "    ## Heading") it went to the item four
-    spaces put it in (the outer), or was text (eight spaces in under "    - Inner")."""
+def _block_in_item(line: str, indent: int, open_items: list[tuple[int, int]], depth: int) -> str:
+    """A heading's or a rule's ``line``, under a paragraph of the innermost of ``depth`` items,
+    indented for Python-Markdown to read it in the innermost of ``open_items`` (those it is
+    indented into), as CommonMark does. Python-Markdown reads an item's lines four spaces in a
+    level: as written ("- Outer" then "  - Inner" then "    ## Heading") it went to the item
+    four spaces put it in (the outer), or was text (eight spaces in under "    - Inner"); a
+    rule under an item's line ended the list ("- first" then "  ***"), or was text (four
+    spaces in). ``_Rules`` leaves such a rule to the list, as ``_HashHeadings`` such a heading."""
     if len(open_items) < depth:
         # It ends the items it is not indented into: a block of the one it is in, after
         # the list it ends, or after the list, in none (at the start of a line, where

@@ -451,3 +451,40 @@ def test_a_fence_nothing_closes_is_code_to_the_end_of_what_it_is_in(make_site: M
             "import os\n\n# not a heading\n*not emphasis* <i>\n",
         ], where
         assert not text.xpath(".//b | .//i | .//em | .//h2 | .//h3"), where
+
+
+def test_a_rule_under_a_list_item_is_in_the_item(make_site: MakeSite) -> None:
+    """A rule indented into a list item is the item's, as CommonMark and editors' previews
+    read it: under the item's line ("- first" then "  ***"), Python-Markdown cut the list in
+    two around it; four spaces in, it was the item's text; after a blank line, the next item
+    went into the item, under the rule. So in a numbered list, a nested one, a quote, with
+    ``***``, ``---``, ``___`` and ``- - -``. A heading after a blank line kept the next item
+    out too. A rule indented into no item ends the list, as before."""
+    lists = [
+        "- first item\n\n    ***\n\n    more text of the first item\n- second item",
+        "- first item\n\n  ---\n- second item",
+        "- first item\n    ___\n\n    more text\n- second item",
+        "- first item\n  - - -\n- second item",
+        "1. first item\n   ***\n\n   more text\n2. second item",
+        "- outer\n  - first item\n    ***\n  - second item\n- next",
+        "> - first item\n>\n>   * * *\n> - second item",
+        "- first item\n\n  # A heading\n- second item",
+    ]
+    body = "\n\nBetween.\n\n".join(lists) + "\n\nLast.\n\n- an item\n***\n- a list after the rule"
+    for where, text in _built(make_site, body).items():
+        found = [child for child in text if child.tag in ("ul", "ol", "blockquote")]
+        assert [child.tag for child in found] == ["ul", "ul", "ul", "ul", "ol", "ul", "blockquote", "ul", "ul", "ul"], where
+        shown = [*found[:5], found[5].find("li/ul"), found[6].find("ul"), found[7]]
+        for written, listed in zip(lists, shown, strict=True):
+            first, second = listed  # the second item a sibling of the first, in the list
+            assert second.text_content().strip() == "second item", (where, written)
+            kept = [tag for tag, words in _blocks(first) if tag != "p" or words != "first item"]
+            if "heading" in written:
+                assert kept == ["h2"], (where, written)
+            elif "more text" in written:
+                assert kept == ["hr", "p"] and first[-1].text.startswith("more text"), (where, written)
+            else:
+                assert kept == ["hr"], (where, written)
+        assert found[5][-1].text_content().strip() == "next", where  # the outer list's next item
+        assert _blocks(found[-2]) == [("li", "an item")] and text[text.index(found[-2]) + 1].tag == "hr", where
+        assert _blocks(found[-1]) == [("li", "a list after the rule")], where
