@@ -21,7 +21,7 @@ import datetime as dt
 import email.utils
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -33,7 +33,7 @@ from lxml import html as lxml_html
 from . import urls
 from .compress import decompress, original_of
 from .config import Config
-from .errors import SitegenError, shown_path
+from .errors import SAID_IN_FULL, SitegenError, shown_path
 from .feeds import ARCHIVE_PREFIX
 from .origins import Origins, written_links
 
@@ -529,6 +529,39 @@ def _at_origin(problem: Problem, origins: Origins | None, folder: _Folder, links
     # or made relative by a --relative build); none for a link the Markdown made itself.
     line = next((n for n, target in written_links(origin.text, origin.opening) if _follow("href", target, page_url, folder, links)[1] == points_at), None)
     return shown_path(Path(origin.file)), line
+
+
+def said(problems: Sequence[Problem], every: bool = False) -> list[str]:
+    """``problems`` as ``sitegen check`` says them, each link that leads nowhere from many
+    files (a story taken down that 500 articles link to) said for the first few of them,
+    then counted where the next would be, unless ``every``: ``... and 497 more files link to
+    2024/04/gone/index.html too (sitegen check --all lists every one)``. A link is known by
+    where it leads, however each file writes it."""
+    if every:
+        return [str(problem) for problem in problems]
+    by_target: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.link is not None:
+            by_target.setdefault(problem.link[1], []).append(problem)
+    lines: list[str] = []
+    seen: dict[str, int] = {}
+    """Where it leads -> how many of the problems of that link are behind."""
+    for problem in problems:
+        if problem.link is None:
+            lines.append(str(problem))
+            continue
+        target = problem.link[1]
+        group = by_target[target]
+        place = seen[target] = seen.get(target, -1) + 1
+        if place < SAID_IN_FULL:
+            lines.append(str(problem))
+        elif place == SAID_IN_FULL:
+            more = len(group) - SAID_IN_FULL
+            # A feed may carry it from many articles: counted as what it is, as errors.grouped counts.
+            files = len({p.path for p in group[SAID_IN_FULL:]})
+            counted = f"{more} more file{'s' if more > 1 else ''}" if files == more else f"{more} more, in {files} file{'s' if files > 1 else ''},"
+            lines.append(f"... and {counted} link to {target} too (sitegen check --all lists every one)")
+    return lines
 
 
 def _once_per_link(problems: list[Problem], origin: Callable[[Problem], tuple[str, int | None] | None] = lambda problem: None) -> list[Problem]:

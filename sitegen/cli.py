@@ -151,7 +151,7 @@ def build(
         # counted: a CI log that keeps only warnings is where a site built so gets deployed.
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
     _print_report(report, verbose, quiet, also)
-    problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet) if run_check else 0
+    problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet, every=verbose) if run_check else 0
     if not report.ok or problems:
         sys.exit(1)
 
@@ -179,7 +179,8 @@ def build(
     help="With --against: let the entry with this id (or address) leave the feeds and archives, for a takedown the site's files cannot show. Repeatable.",
 )
 @click.option("--base-url", "base_url", metavar="URL", default=None, callback=_checked_base_url, help="Check the site as served at this address.  [default: the one it was built for, as its feeds give it]")
-def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_removed: tuple[str, ...], base_url: str | None) -> None:
+@click.option("--all", "every", is_flag=True, help="Say each problem for every file: a link that leads nowhere from many files, or a mistake made in many, is otherwise said for the first few and counted.")
+def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_removed: tuple[str, ...], base_url: str | None, every: bool) -> None:
     """Lint the built site: duplicate feed ids, relative URLs in feed content,
     missing or naive dates, feeds over budget, broken internal links.
 
@@ -217,7 +218,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
             click.echo(f"note: {said}: checked as served there (--base-url names another address)", err=True)
         base_url = built
     config = override(config, **_overrides(base_url, False, False))
-    problems = _check(config, out, site_dir, quiet=against is not None, first=wrong)
+    problems = _check(config, out, site_dir, quiet=against is not None, first=wrong, every=every)
     if against is not None:
         from .compare import check_against
 
@@ -233,16 +234,18 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         sys.exit(1)
 
 
-def _check(config: Config, out: Path, site_dir: Path, quiet: bool, first: Sequence[object] = ()) -> int:
+def _check(config: Config, out: Path, site_dir: Path, quiet: bool, first: Sequence[object] = (), every: bool = False) -> int:
     """Lint the site in ``out``, built from ``site_dir``, ``first`` said before what the lint
-    finds and counted with it."""
-    from .check import check_output
+    finds and counted with it; what is found in many files said for the first few and
+    counted, unless ``every``."""
+    from .check import check_output, said
 
-    problems = [*first, *check_output(out, config, site_dir)]
-    _print_messages([], problems)
+    problems = check_output(out, config, site_dir)
+    _print_messages([], [*first, *said(problems, every)], every=every)
+    count = len(first) + len(problems)
     if not quiet:
-        _echo(f"Checked {out}: {_plural(len(problems), 'problem')}.")
-    return len(problems)
+        _echo(f"Checked {out}: {_plural(count, 'problem')}.")
+    return count
 
 
 @main.command(name="import")

@@ -451,3 +451,43 @@ def test_check_reads_each_linked_file_once_and_still_refuses_a_link_out_of_the_f
     said = [str(p) for p in check_output(out, Config(base_url="https://example.org/news/")) if p.path == "index.html"]
     assert "index.html: link to '/news/away.html' leaves the site" in said
     assert "index.html: link to '/news/away.html#x' leaves the site" in said
+
+
+def test_a_broken_link_in_many_articles_is_said_for_three_then_counted(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story taken down that 500 articles link to was 500 lines, once each article's file
+    was named: a link is said for the first three files it is written in, then counted, by
+    where it leads however it is written; --all (build --check -v) says every one. The
+    exit status and the count of problems are as they were, and a link broken in one file
+    is said as it was."""
+    content = {f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i}T09:00:00+00:00", body="Words.\n\nSee [the old story](/2024/04/gone/).") for i in range(1, 6)}
+    content["a6.md"] = article_md("A6", date="2024-05-06T09:00:00+00:00", body="See [it](../../04/gone/) here.")
+    content["b.md"] = article_md("B", date="2024-05-09T09:00:00+00:00", body="See [this](/nothing/).")
+    site = make_site(content=content, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert _errors(result.output) == [
+        "error: content/a1.md:8: broken link: /2024/04/gone/ (in 2024/05/a1/index.html), and in 3 feeds",
+        "error: content/a2.md:8: broken link: /2024/04/gone/ (in 2024/05/a2/index.html), and in 3 feeds",
+        "error: content/a3.md:8: broken link: /2024/04/gone/ (in 2024/05/a3/index.html), and in 3 feeds",
+        "error: ... and 3 more files link to 2024/04/gone/index.html too (sitegen check --all lists every one)",
+        "error: content/b.md:6: broken link: /nothing/ (in 2024/05/b/index.html), and in 3 feeds",
+    ]
+    assert "Checked output: 7 problems." in result.output
+    every = [
+        *(f"error: content/a{i}.md:8: broken link: /2024/04/gone/ (in 2024/05/a{i}/index.html), and in 3 feeds" for i in range(1, 6)),
+        "error: content/a6.md:6: broken link: ../../04/gone/ (in 2024/05/a6/index.html), and in 3 feeds",
+        "error: content/b.md:6: broken link: /nothing/ (in 2024/05/b/index.html), and in 3 feeds",
+    ]
+    result = runner.invoke(main, ["check", "--all"])
+    assert result.exit_code == 1 and _errors(result.output) == every and "Checked output: 7 problems." in result.output
+    result = runner.invoke(main, ["build", "--check"])
+    assert result.exit_code == 1 and len(_errors(result.output)) == 5 and "sitegen check --all lists every one" in result.output
+    result = runner.invoke(main, ["build", "--check", "-v"])
+    assert result.exit_code == 1 and _errors(result.output) == every
+    # Without the build cache, the pages are named, and folded alike.
+    shutil.rmtree(site / ".sitegen-cache")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1 and len(_errors(result.output)) == 5
+    assert _errors(result.output)[3] == "error: ... and 3 more files link to 2024/04/gone/index.html too (sitegen check --all lists every one)"
