@@ -11,7 +11,9 @@ site, and markup that could run script
 content. Each problem names its file. A link that leads nowhere is said once, in the
 page it is on, with how many feeds carry it too (an article's body is in every feed that
 lists it); one written in an article's text is said for the article's content file and
-line, where it is to be put right, when the build cache tells that file (origins.py).
+line, where it is to be put right, when the build cache tells that file (origins.py), and
+so is any other problem of a feed entry's text that the article's text holds (a URL no
+reader can resolve), once for all the feeds that show it.
 """
 
 from __future__ import annotations
@@ -52,8 +54,14 @@ class Problem:
     line: int | None = None
     """The line of ``path`` it is on, when ``path`` is a content file (``_at_origin``)."""
     alone: str = dataclasses.field(default="", compare=False, repr=False)
-    """For a link that leads nowhere in a feed entry: the problem said of the link alone,
-    without the entry and field, as it is said when the article's content file is named."""
+    """For a link that leads nowhere in a feed entry, or a problem of an entry's text: the
+    problem said alone, without the entry and field, as it is said when the article's content
+    file is named."""
+    entry: tuple[str, str, str] | None = dataclasses.field(default=None, compare=False, repr=False)
+    """For a problem of a feed entry's text other than a link that leads nowhere: (the output
+    file of the page of the entry's article, the URL it is about, or "" for unsafe markup,
+    and the unsafe markup described, or ""), to name the article's content file by
+    (``_entry_at_origin``)."""
 
     def __str__(self) -> str:
         if not self.path:
@@ -90,23 +98,27 @@ def _unsafe_markup(tree: Any) -> Iterator[str]:
                 yield f"javascript: URL in <{element.tag} {lowered}>"
 
 
-def _unresolvable_urls(tree: Any) -> Iterator[str]:
-    """What a feed reader could not resolve in a parsed HTML fragment: relative URLs, and
-    values that are not URLs at all, each described."""
+def _url_values(tree: Any) -> Iterator[str]:
+    """Every URL a parsed HTML fragment gives in an attribute, each ``srcset`` candidate apart."""
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        values = [element.get(a) for a in urls.URL_ATTRIBUTES if element.get(a) is not None]
+        yield from (element.get(a) for a in urls.URL_ATTRIBUTES if element.get(a) is not None)
         if element.get("srcset"):
-            values += [c.strip().split(" ")[0] for c in element.get("srcset").split(",") if c.strip()]
-        for value in values:
-            try:
-                parts = urlsplit(value.strip())
-            except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
-                yield f"URL {value!r} that cannot be parsed ({e})"
-                continue
-            if not parts.scheme:
-                yield f"relative URL {value!r}"
+            yield from (c.strip().split(" ")[0] for c in element.get("srcset").split(",") if c.strip())
+
+
+def _unresolvable_urls(tree: Any) -> Iterator[tuple[str, str]]:
+    """What a feed reader could not resolve in a parsed HTML fragment: relative URLs, and
+    values that are not URLs at all, each described, with the URL as the fragment gives it."""
+    for value in _url_values(tree):
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError as e:  # "//[x": a bracket that opens no IPv6 address
+            yield f"URL {value!r} that cannot be parsed ({e})", value
+            continue
+        if not parts.scheme:
+            yield f"relative URL {value!r}", value
 
 
 def _aware(value: str | None, rfc822: bool = False) -> bool:
@@ -211,15 +223,16 @@ def check_feed(path: Path, rel: str, config: Config, folder: _Folder | None = No
             found.note(rel, entry_id, link or "")
         if folder is not None and link and (missing := _missing_page(link, folder, links)) is not None:
             problems.append(Problem(rel, f"{where}link {link} leads to no page", (missing, missing)))
+        page = _site_path(link, links) if link else None
+        on = urls.output_file(page) if page is not None else rel
+        """The page of the entry's article, whose content file made the entry's text."""
         for field, html in contents:
             if (tree := _fragment(html)) is not None:
-                for url in _unresolvable_urls(tree):
-                    problems.append(Problem(rel, f"{where}{url} in {field if field == 'description' else 'content'}"))
+                for url, value in _unresolvable_urls(tree):
+                    problems.append(Problem(rel, f"{where}{url} in {field if field == 'description' else 'content'}", alone=url, entry=(on, value, "")))
                 for unsafe in _unsafe_markup(tree):
-                    problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}"))
+                    problems.append(Problem(rel, f"{where}unsafe markup in {field}: {unsafe}", alone=f"unsafe markup: {unsafe}", entry=(on, "", unsafe)))
                 if folder is not None and link:
-                    page = _site_path(link, links)
-                    on = urls.output_file(page) if page is not None else rel
                     for broken, target in _broken_links(tree, link, folder, links):
                         problems.append(Problem(rel, f"{where}{broken} in {field}", (on, target), alone=broken))
         for field, html in markup:
@@ -507,7 +520,8 @@ def check_output(out_dir: Path, config: Config, site_dir: Path | None = None) ->
         else:
             problems += check_page(path, rel, folder, links)
     origins = Origins(site_dir, out_dir) if site_dir is not None else None
-    return _once_per_link(problems, lambda problem: _at_origin(problem, origins, folder, links)) + found.problems + found.mismatched_ids()
+    problems = _once_per_link(problems, lambda problem: _at_origin(problem, origins, folder, links))
+    return _once_per_entry(problems, lambda problem: _entry_at_origin(problem, origins)) + found.problems + found.mismatched_ids()
 
 
 def _is_feed(rel: str) -> bool:
@@ -562,6 +576,49 @@ def said(problems: Sequence[Problem], every: bool = False) -> list[str]:
             counted = f"{more} more file{'s' if more > 1 else ''}" if files == more else f"{more} more, in {files} file{'s' if files > 1 else ''},"
             lines.append(f"... and {counted} link to {target} too (sitegen check --all lists every one)")
     return lines
+
+
+def _entry_at_origin(problem: Problem, origins: Origins | None) -> tuple[str, int | None] | None:
+    """The content file (as the user would type it) and line where what the problem of a feed
+    entry's text is about is written, when the article's text as its build made it has it
+    too (a URL no reader can resolve, unsafe markup): the feed may have been edited since, or
+    the problem be the feed's own. The line is known for a URL written in the text."""
+    if origins is None or problem.entry is None or (origin := origins.of(problem.entry[0])) is None:
+        return None
+    _, url, unsafe = problem.entry
+    body = _fragment(origin.body)
+    if body is None or (url and url not in set(_url_values(body))) or (unsafe and unsafe not in set(_unsafe_markup(body))):
+        return None
+    line = next((n for n, target in written_links(origin.text, origin.opening) if target == url), None) if url else None
+    return shown_path(Path(origin.file)), line
+
+
+def _once_per_entry(problems: list[Problem], origin: Callable[[Problem], tuple[str, int | None] | None]) -> list[Problem]:
+    """``problems`` with each problem of an article's text that its feed entries show (a URL
+    no reader can resolve) said once, for the article's content file and line, as ``origin``
+    gives them, then the first feed that shows it and how many others do: ``content/a.md:7:
+    URL '//[x' that cannot be parsed (...) (in atom.xml), and in 5 other feeds``. One whose
+    content file is not known is said for each feed, as before."""
+    kept: list[Problem] = []
+    named: dict[tuple[str, int | None, str], tuple[int, set[str]]] = {}
+    """(content file, line, the problem alone) -> where it is said in ``kept``, and the feeds that show it."""
+    for problem in problems:
+        written = origin(problem) if problem.entry is not None else None
+        if written is None:
+            kept.append(problem)
+            continue
+        key = (*written, problem.alone)
+        if key in named:
+            named[key][1].add(problem.path)
+            continue
+        named[key] = (len(kept), {problem.path})
+        kept.append(problem)
+    for (path, line, alone), (at, feeds) in named.items():
+        first = kept[at].path
+        others = len(feeds - {first})
+        also = f", and in {others} other feed{'s' if others > 1 else ''}" if others else ""
+        kept[at] = dataclasses.replace(kept[at], path=path, line=line, message=f"{alone} (in {first}){also}")
+    return kept
 
 
 def _once_per_link(problems: list[Problem], origin: Callable[[Problem], tuple[str, int | None] | None] = lambda problem: None) -> list[Problem]:

@@ -244,7 +244,20 @@ def test_a_link_that_is_not_a_url_is_named_not_a_crash(make_site: MakeSite, runn
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1 and not isinstance(result.exception, ValueError), result.output
     assert "content/a.md:6: link '//[oops' cannot be parsed as a URL (Invalid IPv6 URL) (in 2024/05/a/index.html)" in result.output
-    assert "atom.xml: entry " in result.output and "URL '//[oops' that cannot be parsed (Invalid IPv6 URL) in content" in result.output
+    # What the feeds cannot resolve is the article's text too: named by its file and line,
+    # then the first feed that carries it, once for all of them.
+    assert "error: content/a.md:6: URL '//[oops' that cannot be parsed (Invalid IPv6 URL) (in atom.xml), and in 2 other feeds" in result.output.splitlines()
+    assert "entry urn:" not in result.output
+    # What the article's text does not hold is the feed's own (edited by hand): the feed is named.
+    atom = (site / "output" / "atom.xml").read_text()
+    (site / "output" / "atom.xml").write_text(atom.replace("&lt;p&gt;See", "&lt;p onclick='x()'&gt;See", 1))
+    result = runner.invoke(main, ["check"])
+    assert any(line.startswith("error: atom.xml: entry urn:") and line.endswith("unsafe markup in content: event handler attribute onclick= on <p>") for line in _errors(result.output)), result.output
+    # Without the build cache, each feed is named, with its entry.
+    shutil.rmtree(site / ".sitegen-cache")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1 and "atom.xml: entry " in result.output
+    assert "URL '//[oops' that cannot be parsed (Invalid IPv6 URL) in content" in result.output
 
 
 def test_files_that_cannot_be_checked_are_named_not_a_crash(make_site: MakeSite, runner: CliRunner) -> None:
