@@ -164,8 +164,10 @@ class _Rules(HRProcessor):
 
     def test(self, parent: etree.Element, block: str) -> bool:
         listed = None if _RULE_RE.match(block) else _ITEM_RE.match(block)
+        # Indented as far as the item's text, or three spaces (as far as a rule may be).
+        column = min(_content_column(listed, block), _NEST - 1) if listed else 0
         for found in self.SEARCH_RE.finditer(block):
-            if not (listed and found.start() and found[0].startswith(" ")):
+            if not (listed and found.start() and len(found[0]) - len(found[0].lstrip(" ")) >= column):
                 self.match = found
                 return True
         return False
@@ -221,7 +223,7 @@ class _Quotes(BlockQuoteProcessor):
         # The lines before it first, as Python-Markdown parses them.
         self.parser.parseBlocks(parent, [block[: found.start()]])
         start = found.start() + len(found[1])  # the quote's first line (after a newline, if lines come before it)
-        held = [self.clean(line) for line in block[start:].split("\n")]
+        held = [self.clean(line) if self.RE.match(line) else _lazy(line) for line in block[start:].split("\n")]
         # Python-Markdown's quote, but always a new one: a block starts after a blank line
         # (or where a heading or a rule ended the one before), and a quote the block before
         # ended with is over.
@@ -229,6 +231,16 @@ class _Quotes(BlockQuoteProcessor):
         self.parser.state.set("blockquote")  # as Python-Markdown does: a quote in a list item holds paragraphs, not bare text
         self.parser.parseChunk(quote, "\n".join(nest_lists(self.fences.set_aside(held))))
         self.parser.state.reset()
+
+
+def _lazy(line: str) -> str:
+    """A line of a quote written without its ">", which goes on the paragraph above, as in
+    CommonMark: one that looks like a rule four spaces in ("    ***", code outside the
+    quote) is text, where inside the quote, in a list item, it would read as the item's
+    rule. Its characters are escaped, shown as written."""
+    if len(line) - len(line.lstrip(" ")) >= _NEST and _RULE_RE.match(line.lstrip(" ")):
+        return re.sub(r"([-*_])", r"\\\1", line)
+    return line
 
 
 class _Paragraphs(ParagraphProcessor):
@@ -575,14 +587,25 @@ def nest_lists(lines: list[str]) -> list[str]:
     paragraph: int | None = None
     """While the lines above are a paragraph (or a quote) of a block that is not a list: how
     many of the open items it is in."""
+    under = False
+    """Whether the line above is a heading or a rule under an item's line, in the item."""
     for line in lines:
         if not line.strip():
             out.append(line)
             block_start = True
             paragraph = None
+            under = False
             continue
         indent = len(line) - len(line.lstrip(" "))
         item = None if _RULE_RE.match(line) else _ITEM_RE.match(line)
+        if under and item is None and indent < open_items[-1][0]:
+            # A line under a heading or a rule in an item, not indented into the item: after
+            # it, as in CommonMark (it is no paragraph's lazy line), where Python-Markdown,
+            # reading the item's lines as one block, read it into the item. A blank line
+            # before it ends the item's block.
+            out.append("")
+            block_start = True
+        under = False
         if item is not None and paragraph is not None and _ends_paragraph(item, line, open_items, paragraph):
             out.append("")
             block_start = True
@@ -613,7 +636,14 @@ def nest_lists(lines: list[str]) -> list[str]:
                 _close(open_items, indent)
                 paragraph = None
                 if (heading or rule) and depth:
-                    out.append(_block_in_item(line, indent, open_items, depth))
+                    out.append(_block_in_item(line, indent, open_items, depth, rule and not heading))
+                    under = bool(open_items)
+                    continue
+                if rule:
+                    # In no item, at the start of its line: Python-Markdown may read the lines
+                    # above as a list where this reads none (an item under indented code),
+                    # and would take a rule indented under it for the item's (_Rules).
+                    out.append(line.lstrip(" "))
                     continue
             elif paragraph is None and open_items and _QUOTE_RE.match(line) and indent >= _NEST * len(open_items):
                 # A quote under an item's text, indented into it as CommonMark reads it (up
@@ -636,23 +666,24 @@ def nest_lists(lines: list[str]) -> list[str]:
             added = open_items[-1][1] if open_items else 0
             if indent + added < _NEST * level:
                 added = _NEST * level - indent
-            spaces = len(item[3])
-            # Text more than _NEST spaces after the marker (or none) is code in the item,
-            # or nothing: the item's own text starts a space after it.
-            content = item.end(2) + (spaces if 0 < spaces <= _NEST and len(line) > item.end() else 1)
+            content = _content_column(item, line)
             open_items.append((content, added))
             out.append(" " * added + line)
             block_start = False
             continue
+        column = open_items[-1][0] if open_items else 0
+        # A heading or a rule as the innermost item it is in reads it ("- a", a blank line,
+        # then "     ---": a rule in the item, three spaces past its text).
+        starts = indent - column < _NEST and _starts_block(" " * (indent - column) + line.lstrip(" "))
         if block_start:
             # A block that is no list: a paragraph or a quote, unless it is a heading, a rule or
             # code (_NEST columns further in than the text it is in).
-            column = open_items[-1][0] if open_items else 0
-            paragraph = None if _starts_block(line) or indent - column >= _NEST else len(open_items)
+            paragraph = None if starts or indent - column >= _NEST else len(open_items)
         # (Otherwise an item that starts no list: a line of the paragraph above, as written.)
-        block_start = _starts_block(line)
+        block_start = starts
         if not open_items:
-            out.append(line)  # not in a list
+            # Not in a list; a rule at the start of its line, as above.
+            out.append(line.lstrip(" ") if _RULE_RE.match(line) else line)
             continue
         # A block in the innermost open item (after a blank line), as far into it as it is
         # indented beyond the item's text.
@@ -663,14 +694,15 @@ def nest_lists(lines: list[str]) -> list[str]:
     return out
 
 
-def _block_in_item(line: str, indent: int, open_items: list[tuple[int, int]], depth: int) -> str:
+def _block_in_item(line: str, indent: int, open_items: list[tuple[int, int]], depth: int, rule: bool = False) -> str:
     """A heading's or a rule's ``line``, under a paragraph of the innermost of ``depth`` items,
     indented for Python-Markdown to read it in the innermost of ``open_items`` (those it is
     indented into), as CommonMark does. Python-Markdown reads an item's lines four spaces in a
     level: as written ("- Outer" then "  - Inner" then "    ## Heading") it went to the item
     four spaces put it in (the outer), or was text (eight spaces in under "    - Inner"); a
     rule under an item's line ended the list ("- first" then "  ***"), or was text (four
-    spaces in). ``_Rules`` leaves such a rule to the list, as ``_HashHeadings`` such a heading."""
+    spaces in). ``_Rules`` leaves such a rule to the list, as ``_HashHeadings`` such a heading:
+    a rule three spaces past the item's first line, as far as an item's text may start there."""
     if len(open_items) < depth:
         # It ends the items it is not indented into: a block of the one it is in, after
         # the list it ends, or after the list, in none (at the start of a line, where
@@ -678,7 +710,8 @@ def _block_in_item(line: str, indent: int, open_items: list[tuple[int, int]], de
         return " " * (_NEST * len(open_items)) + line.lstrip(" ")
     # A line of the paragraph of the innermost item to Python-Markdown (one to three spaces
     # past the item's first line, four a level in), whose heading the item's text is read for.
-    return " " * (_NEST * (depth - 1) + min(max(indent - open_items[-1][0], 1), _NEST - 1)) + line.lstrip(" ")
+    past = _NEST - 1 if rule else min(max(indent - open_items[-1][0], 1), _NEST - 1)
+    return " " * (_NEST * (depth - 1) + past) + line.lstrip(" ")
 
 
 def _ends_paragraph(item: re.Match[str], line: str, open_items: list[tuple[int, int]], paragraph: int) -> bool:
@@ -691,6 +724,14 @@ def _ends_paragraph(item: re.Match[str], line: str, open_items: list[tuple[int, 
         return True
     column = open_items[paragraph - 1][0] if paragraph else 0
     return indent - column < _NEST and (item[2] in ("*", "+", "-") or int(item[2][:-1]) == 1) and bool(line[item.end() :].strip())
+
+
+def _content_column(item: re.Match[str], line: str) -> int:
+    """Where the text of the list item ``item`` (an ``_ITEM_RE`` match of ``line``) starts,
+    as CommonMark counts it: text more than _NEST spaces after the marker (or none) is code
+    in the item, or nothing, and the item's own text starts a space after it."""
+    spaces = len(item[3])
+    return item.end(2) + (spaces if 0 < spaces <= _NEST and len(line) > item.end() else 1)
 
 
 def _close(open_items: list[tuple[int, int]], indent: int) -> None:

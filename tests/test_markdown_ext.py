@@ -459,7 +459,9 @@ def test_a_rule_under_a_list_item_is_in_the_item(make_site: MakeSite) -> None:
     two around it; four spaces in, it was the item's text; after a blank line, the next item
     went into the item, under the rule. So in a numbered list, a nested one, a quote, with
     ``***``, ``---``, ``___`` and ``- - -``. A heading after a blank line kept the next item
-    out too. A rule indented into no item ends the list, as before."""
+    out too. A rule indented into no item ends the list, as before, and one indented into the
+    outer item but not the nested one is the outer's; a line of a quote written without its
+    ">", four spaces in, goes on the item's text, as in CommonMark."""
     lists = [
         "- first item\n\n    ***\n\n    more text of the first item\n- second item",
         "- first item\n\n  ---\n- second item",
@@ -470,10 +472,10 @@ def test_a_rule_under_a_list_item_is_in_the_item(make_site: MakeSite) -> None:
         "> - first item\n>\n>   * * *\n> - second item",
         "- first item\n\n  # A heading\n- second item",
     ]
-    body = "\n\nBetween.\n\n".join(lists) + "\n\nLast.\n\n- an item\n***\n- a list after the rule"
+    body = "\n\nBetween.\n\n".join(lists) + "\n\nLast.\n\n- an item\n***\n- a list after the rule\n\n> - quoted\n    ***\n\n1. outer\n   1. inner\n     * * *"
     for where, text in _built(make_site, body).items():
         found = [child for child in text if child.tag in ("ul", "ol", "blockquote")]
-        assert [child.tag for child in found] == ["ul", "ul", "ul", "ul", "ol", "ul", "blockquote", "ul", "ul", "ul"], where
+        assert [child.tag for child in found] == ["ul", "ul", "ul", "ul", "ol", "ul", "blockquote", "ul", "ul", "ul", "blockquote", "ol"], where
         shown = [*found[:5], found[5].find("li/ul"), found[6].find("ul"), found[7]]
         for written, listed in zip(lists, shown, strict=True):
             first, second = listed  # the second item a sibling of the first, in the list
@@ -486,5 +488,7 @@ def test_a_rule_under_a_list_item_is_in_the_item(make_site: MakeSite) -> None:
             else:
                 assert kept == ["hr"], (where, written)
         assert found[5][-1].text_content().strip() == "next", where  # the outer list's next item
-        assert _blocks(found[-2]) == [("li", "an item")] and text[text.index(found[-2]) + 1].tag == "hr", where
-        assert _blocks(found[-1]) == [("li", "a list after the rule")], where
+        assert _blocks(found[-4]) == [("li", "an item")] and text[text.index(found[-4]) + 1].tag == "hr", where
+        assert _blocks(found[-3]) == [("li", "a list after the rule")], where
+        assert _blocks(found[-2]) == [("ul", "quoted ***")], where
+        assert [tag for tag, _ in _blocks(found[-1][0])] == ["ol", "hr"] and _blocks(found[-1][0][0]) == [("li", "inner")], where
