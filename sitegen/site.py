@@ -55,6 +55,14 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
             # copied to start a new story has the story's id: line, which it can lose.
             if article.id == id_from_name(article.source):
                 said = f"id {article.id!r} (made from its file's name: it has no 'id'; give it one of its own) is already used by {shown(other)}; ids must be unique"
+            elif article.content_hash == other.content_hash and article.path == other.path:
+                # A copy not yet edited: nothing tells it from the story but its name, and
+                # this file may be the story. A new id given to the story would make it a
+                # new story to every feed reader.
+                said = (
+                    f"id {article.id!r} is already used by {shown(other)}, which holds the same article: one of the two files is a copy of"
+                    " the other; delete the copy, or give the copy an id of its own (never the published story: a new id is a new story to feed readers)"
+                )
             else:
                 said = (
                     f"id {article.id!r} is already used by {shown(other)}; ids must be unique: give this file an id of its own,"

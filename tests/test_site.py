@@ -375,3 +375,24 @@ def test_an_imported_articles_headlines_are_not_checked_for_slips(make_site: Mak
     assert report.ok and not [w for w in report.warnings if "related headline" in w]
     # The headline is still shown, unlinked.
     assert _related(site / "output" / "2024" / "05" / "b" / "index.html") == [("Council aproves flood defences", None)]
+
+
+def test_an_unedited_copy_of_an_article_is_named_as_a_copy_whichever_file_sorts_first(make_site: MakeSite) -> None:
+    """A copy made with ``cp`` holds the same article: nothing but the names tells which
+    file is the story, and the one that sorts later gets the error. Telling that file to
+    take an id of its own, when it may be the published story, would make the story a new
+    one to every feed reader: the error says that one of the two is a copy, to delete or
+    give its own id."""
+    story = article_md("Harbour reopens", id="urn:x:1", slug="harbour", body="The harbour is open.")
+    site = make_site(content={"harbour.md": story}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    (site / "content" / "harbour-copy.md").write_text(story)
+    report = build(site)
+    assert [(str(e.path), e.line) for e in report.errors] == [(str(site / "content" / "harbour.md"), 4)]
+    said = report.errors[0].reason
+    assert "already used by content/harbour-copy.md, which holds the same article" in said
+    assert "delete the copy, or give the copy an id of its own" in said
+    assert "give this file an id of its own" not in said
+    # The story stays out, at its address, with its id.
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "harbour" / "index.html").read_bytes())
+    assert page.xpath("//h1/text()") == ["Harbour reopens"]
