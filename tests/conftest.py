@@ -122,6 +122,25 @@ def no_hang(seconds: int = 20) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def no_spin(seconds: float) -> Iterator[None]:
+    """Fail once the block has used ``seconds`` of this process's processor time: a bound on
+    work that grows out of hand (quadratic on hostile input) which other work on a busy
+    machine does not stretch, as it stretches the clock that no_hang reads. (On SIGPROF: the
+    build's own time limit on Markdown counts on SIGVTALRM.)"""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still working after {seconds} s of processor time")
+
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
 class Tmpfs:
     """tmpfs mounts for one test (root only); always unmounted."""
 
