@@ -538,9 +538,9 @@ def test_many_unknown_front_matter_keys_are_counted_after_the_first_few(make_sit
     file) and printed a warning each."""
     keys = {f"k{i}": str(i) for i in range(20_000)}
     site = make_site(content={"a.md": article_md("A", **keys), "b.md": article_md("B", k10="x", k1="y")})
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine stretches the clock's
     report = build(site)
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20  # 1.6 s
     assert report.ok and report.articles == 2
     a, b = site / "content" / "a.md", site / "content" / "b.md"
     assert [w.split(", ignored")[0] for w in report.warnings if "unknown" in w] == [

@@ -83,10 +83,10 @@ LONG = 50_000
 )
 def test_long_runs_of_spacing_import_in_linear_time(tmp_path: Path, line: str, related: tuple[str, ...], origin: str) -> None:
     data = seed_text("Title", "Text.", line, "More text.").encode()
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine stretches the clock's
     seed = parse_seed(data, tmp_path / "001_0000000000000001.txt", ImportRules())
     # Well under a second each; the old patterns took 12 s or more. The bound is only a guard.
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert (seed.related, seed.origin, seed.paragraphs) == (related, origin, ("Text.", "More text."))
 
 
@@ -98,9 +98,9 @@ def test_long_front_matter_lines_are_read_in_linear_time(make_site: MakeSite) ->
     assert "\nslug: title\n" in document
     target.write_text(document.replace("\nslug: title\n", "\nslug: title" + " " * LONG + "x\n"))
     (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "New text."))
-    started = time.perf_counter()
+    started = time.process_time()
     report = import_seeds(site, Config())
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert report.kept == [target]
 
 
