@@ -42,6 +42,10 @@ BASE_URL = "https://example.org/news/"
 CONFIG = f'base_url = "{BASE_URL}"\npage_size = 2\narchive_size = 2\nfeed_size = 2\nfeed_window = 0\n'
 COPIES = tuple(compress.ENCODINGS.values())
 FOR_HOSTS = {headers.HEADERS_FILE, redirects.NETLIFY_FILE, redirects.MAP_FILE, ".nojekyll", MANIFEST}
+# Seconds nginx or Chromium may take to show what a test waits for before it fails: the
+# waits end as soon as it shows, so this costs nothing but on a hang; a few seconds are
+# not much for Chromium on a loaded machine.
+DEADLINE = 60
 """The files a build writes beside the site for hosts, and for itself: no pages of the site."""
 
 
@@ -681,7 +685,7 @@ def running_nginx(prefix: Path, http: str, module: Path | None = None) -> Iterat
 def _listening(process: subprocess.Popen[bytes], prefix: Path, port: int) -> bool:
     """Whether nginx came to listen on ``port``; False when it stopped first. Its pid file is
     written once its port is bound: until then, whatever answers there is another process."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + DEADLINE
     while process.poll() is None:
         try:
             if (prefix / "nginx.pid").is_file():
@@ -774,9 +778,9 @@ def test_nginx_recipe_serves_precompressed_files_with_the_right_headers(site: Pa
 
 def shown_in_chromium(driver: Any, url: str) -> tuple[str, str]:
     """The title and text of the page Chromium shows for ``url``, once it has a heading (a
-    feed's page has one once its stylesheet is applied: waited for, a few seconds)."""
+    feed's page has one once its stylesheet is applied: waited for)."""
     driver.get(url)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + DEADLINE
     while not driver.find_elements("tag name", "h1") and time.monotonic() < deadline:
         time.sleep(0.1)
     return driver.title, driver.find_element("tag name", "body").text
@@ -826,7 +830,7 @@ def test_a_feed_in_chromium_shows_the_sites_icon_and_asks_the_host_root_for_none
             title, _ = shown_in_chromium(driver, f"http://127.0.0.1:{port}/news/{feed}")
             assert title.endswith(" (feed)"), (feed, title)
             assert driver.execute_script("return document.querySelector('link[rel=icon]').getAttribute('href')") == icon
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + DEADLINE
         while f"GET {icon} " not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
     requested = [line.split('"')[1] for line in log.read_text().splitlines()]
@@ -968,7 +972,7 @@ def test_readme_nginx_deploy_takes_down_what_the_build_removed_and_redirects_wha
         report = build(site)
         assert report.ok
         deploy()
-        deadline = time.monotonic() + 10  # the reloaded nginx's new workers take over
+        deadline = time.monotonic() + DEADLINE  # the reloaded nginx's new workers take over
         while get(port, "/news/2024/05/first/", "identity")[0] != 301 and time.monotonic() < deadline:
             time.sleep(0.1)
         for path in ("/news/2024/05/first/", "/news/2024/05/first", "/news/2024/05/first/index.html"):

@@ -43,7 +43,10 @@ from sitegen.serve import (
 )
 from sitegen.theme import default_theme_dir
 
-DEADLINE = 10.0  # seconds a rebuild may take to show
+# Seconds a rebuild or an answer may take to show before the test fails: waits end as soon
+# as it shows, so this costs nothing but on a hang. A rebuild takes a fraction of a second on
+# an idle machine, and ten times that or more on a loaded one.
+DEADLINE = 60.0
 
 
 # http.client never uses a proxy; cleared anyway, for any library that would.
@@ -60,7 +63,7 @@ class Reply:
 def get(url: str, path: str) -> Reply:
     """GET ``path`` exactly as given (no normalisation) from the server at ``url``."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
@@ -618,7 +621,7 @@ def test_head_is_answered_as_get_without_the_body(make_site: MakeSite, start: St
     for path in ("/", "/2024/05/a/", "/atom.xml", "/archive", "/no/such/page", EVENTS_PATH):
         answers = []
         for method in ("HEAD", "GET"):
-            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
             try:
                 connection.request(method, path)
                 response = connection.getresponse()
@@ -635,7 +638,7 @@ def get_as(url: str, path: str, host: str) -> Reply:
     """GET ``path`` from the server at ``url`` with the Host header ``host``, as a browser
     sends it for a page of that name (which DNS rebinding points at 127.0.0.1)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
     try:
         connection.request("GET", path, headers={"Host": host})
         response = connection.getresponse()
