@@ -640,6 +640,14 @@ def _read_as(value: object) -> str:
     )  # fmt: skip
 
 
+def _given(meta: dict[str, Any], key: str) -> Any:
+    """``meta[key]``, or [] when it is not written or written empty (``tags:``). A value YAML
+    reads as false (``tags: no``) or 0 is no list of names, not an empty one: said, by
+    ``_not_words``, rather than taken for none (a tag "no" dropped without a word)."""
+    value = meta.get(key)
+    return [] if value is None or value == "" else value
+
+
 def _not_words(key: str, value: object, wanted: str, fail: Callable[[str, str], ContentError]) -> ContentError:
     """The error about ``key``, which must be ``wanted`` (a list of names, e.g. ...) and is
     ``value``. A word YAML reads as no text is the likely slip in a list written as one
@@ -873,7 +881,7 @@ def parse_article(
         )
         updated = published
 
-    raw_tags = meta.get("tags") or []
+    raw_tags = _given(meta, "tags")
     if isinstance(raw_tags, str):
         raw_tags = raw_tags.split(",")
     if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in raw_tags):
@@ -899,7 +907,7 @@ def parse_article(
             )
     kept_tags = _at_most(tuple(tags.values()), MAX_TAGS, "tags", "each is a page and feeds that list the article", lambda: at("tags"), warnings)
 
-    related = meta.get("related") or []
+    related = _given(meta, "related")
     if not isinstance(related, list) or not all(isinstance(r, (str, int, float)) and not isinstance(r, bool) for r in related):
         raise _not_words("related", related, "must be a list of headlines", fail)
 
@@ -1346,7 +1354,7 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
     (as Hugo migrants write them). ``/old/story/`` outside that path is read from the base
     URL with a warning (``warn``): it may mean an address of the host this site cannot answer.
     One with no extension (``old``) is a folder's address, ``old/`` (redirects.folder_alias)."""
-    raw = meta.get("aliases") or []
+    raw = _given(meta, "aliases")
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):

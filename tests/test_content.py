@@ -636,6 +636,10 @@ EMPTY_ITEM = "but an item is empty (YAML reads ~ and null as nothing too): write
         ("author: true", f"author: must be a name or a list of names, e.g. [Jane Doe, Sam Lee], {QUOTE_IT}"),
         ("related: [Yes]", f"related: must be a list of headlines, {QUOTE_IT}"),
         ("aliases: [old/, null]", f"aliases: must be a list of paths, e.g. [2019/old-story/], {EMPTY_ITEM}"),
+        # Not a list at all: a tag, headline or alias YAML reads as false was taken for none.
+        ("tags: no", f"tags: must be a list of names, e.g. [politics, asia], {QUOTE_IT}"),
+        ("related: off", f"related: must be a list of headlines, {QUOTE_IT}"),
+        ("aliases: false", f"aliases: must be a list of paths, e.g. [2019/old-story/], {QUOTE_IT}"),
     ],
 )
 def test_a_list_item_yaml_reads_as_no_text_is_named_with_what_to_write(tmp_path: Path, written: str, said: str) -> None:
@@ -645,6 +649,15 @@ def test_a_list_item_yaml_reads_as_no_text_is_named_with_what_to_write(tmp_path:
     path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\n{written}\n---\n\nBody.\n", encoding="utf-8")
     record = parse_file(str(path), Config(), Converter())[1]
     assert (record.error, record.line) == (said, 4)
+
+
+@pytest.mark.parametrize("written", ["tags:", "tags: []", 'tags: ""', "related:", "aliases: []"])
+def test_a_list_written_empty_is_none(tmp_path: Path, written: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: A\ndate: 2024-05-01T09:00:00+00:00\n{written}\n---\n\nBody.\n", encoding="utf-8")
+    record = parse_file(str(path), Config(), Converter())[1]
+    assert not record.error and record.article is not None
+    assert (record.article.tags, record.article.related, record.article.aliases) == ((), (), ())
 
 
 def test_an_updated_date_before_the_date_is_a_warning_naming_its_line(make_site: MakeSite) -> None:
