@@ -757,16 +757,21 @@ def test_a_summary_worked_out_from_the_text_leaves_its_tables_out(make_site: Mak
         "Only": "Road Status A39 Closed B3301 Open",
         "Own": "Roads, as written.",
     }
-    front = lxml_html.fromstring((out / "index.html").read_bytes())
-    assert {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")} == expected
-    for name in ("atom.xml", "rss.xml"):
-        assert {e.title: e.summary for e in feedparser.parse((out / name).read_bytes()).entries} == expected, name
-    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
+    _assert_summaries_everywhere(out, expected)
     for slug in ("first", "middle"):
         page = lxml_html.fromstring((out / "2024" / "05" / slug / "index.html").read_bytes())
         assert page.xpath("//meta[@name='description']/@content") == [expected[slug.title()]], slug
         # Still the opening of the text (no standfirst repeating it), and the table is on the page.
         assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//div[@class='body']//td"), slug
+
+
+def _assert_summaries_everywhere(out: Path, expected: dict[str, str]) -> None:
+    """Each article's summary (by title) as the front page's cards, Atom, RSS and JSON Feed show it."""
+    front = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")} == expected
+    for name in ("atom.xml", "rss.xml"):
+        assert {e.title: e.summary for e in feedparser.parse((out / name).read_bytes()).entries} == expected, name
+    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
 
 
 def test_a_summary_worked_out_from_the_text_leaves_its_headings_out(make_site: MakeSite) -> None:
@@ -787,11 +792,7 @@ def test_a_summary_worked_out_from_the_text_leaves_its_headings_out(make_site: M
         "First": "The quay opened in 1990.",
         "Only": "Live updates to follow",
     }
-    front = lxml_html.fromstring((out / "index.html").read_bytes())
-    assert {card.xpath("string(.//h2)").strip(): card.xpath("string(.//p[@class='summary'])") for card in front.xpath("//article")} == expected
-    for name in ("atom.xml", "rss.xml"):
-        assert {e.title: e.summary for e in feedparser.parse((out / name).read_bytes()).entries} == expected, name
-    assert {i["title"]: i["summary"] for i in json.loads((out / "feed.json").read_text())["items"]} == expected
+    _assert_summaries_everywhere(out, expected)
     for slug in ("middle", "first"):
         page = lxml_html.fromstring((out / "2024" / "05" / slug / "index.html").read_bytes())
         assert page.xpath("//meta[@name='description']/@content") == [expected[slug.title()]], slug
