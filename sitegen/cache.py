@@ -48,7 +48,7 @@ _LIBRARIES = (
 # only after comparing its SHA-256, as git does with "racily clean" index entries.
 RACY_NS = 50_000_000
 _ENCODER = msgspec.msgpack.Encoder()
-_MADE_DECODER = msgspec.msgpack.Decoder(tuple[str, tuple[str, ...]])
+_MADE_DECODER = msgspec.msgpack.Decoder(tuple[str, tuple[str, ...], str])
 
 
 def digest(data: bytes | str) -> str:
@@ -273,10 +273,15 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     and the ledger records it as a clean build would (ledger.with_floors)."""
 
     @classmethod
-    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...], floor: int = 0) -> OutputRecord:
+    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...], floor: int = 0, quick: str = "") -> OutputRecord:
         """``data``: the bytes written; ``reads``: the parts of ``site`` and ``config`` its
-        render read (deps.py)."""
-        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads))), hashlib.sha256(data).hexdigest(), floor)
+        render read (deps.py); ``quick``: its quick key under those reads (plan.Output.quick)."""
+        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads, quick))), hashlib.sha256(data).hexdigest(), floor)
+
+    def with_quick(self, quick: str) -> OutputRecord:
+        """This record with ``quick`` as its quick key."""
+        key, reads, _ = self.keys()
+        return msgspec.structs.replace(self, made=msgspec.Raw(_ENCODER.encode((key, reads, quick))))
 
     def as_found(self, path: str) -> OutputRecord | None:
         """This record if the file at ``path`` is as it was written, with the date it has now
@@ -301,6 +306,11 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
         return self.key_and_reads()[0]
 
     def key_and_reads(self) -> tuple[str, tuple[str, ...]]:
+        key, reads, _ = self.keys()
+        return key, reads
+
+    def keys(self) -> tuple[str, tuple[str, ...], str]:
+        """The key, what the render read, and the quick key ("" for none)."""
         return _MADE_DECODER.decode(self.made)
 
 

@@ -300,9 +300,11 @@ class Memo:
         for index, output in enumerate(outputs):
             old = self.state.outputs.get(output.path)
             if old is not None:
-                key, reads = old.key_and_reads()
-                if key == tools.key(output, reads) and (found := old.as_found(out + output.path)) is not None:
-                    result.records[output.path] = found
+                key, reads, stored = old.keys()
+                # The quick key first: as it was, so is the key, which is not worked out.
+                quick = tools.quick(output, reads)
+                if ((quick and quick == stored) or key == tools.key(output, reads)) and (found := old.as_found(out + output.path)) is not None:
+                    result.records[output.path] = found if quick == stored else found.with_quick(quick)
                     continue
             todo.append(index)
         tools.prepare(outputs[i] for i in todo)
@@ -498,7 +500,7 @@ def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, .
             output = outputs[index]
             own = rendered if output is first else output.made_from(rendered)
             staged = stage_file(output_dir, output.path, own.data)
-            record = OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads, own.floor)
+            record = OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads, own.floor, tools.quick(output, own.reads))
             done.append((staged, record))
     except SitegenError as e:
         for staged, _ in done:

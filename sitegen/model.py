@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,7 +300,9 @@ class Page:
     path: str
     """Site path; the output file is urls.output_file(path)."""
     title: str
-    context: dict[str, object] = field(default_factory=dict)
+    context: Mapping[str, object] = field(default_factory=dict)
+    """What the template is given, by name: a dict, or for an article's page a
+    site.ArticleContext, made when first read."""
 
 
 @dataclass

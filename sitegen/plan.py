@@ -55,6 +55,8 @@ class Tools:
     keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
     """Keys worked out in this build, by path and reads: a compressed copy's key is its
     original's, which is then worked out once for the original and its copies."""
+    quicks: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    """Quick keys (``Output.quick``) worked out in this build, likewise."""
 
     def prepare(self, outputs: Iterable[Output]) -> None:
         """Ready what rendering ``outputs`` takes, before workers are forked (they inherit
@@ -68,6 +70,14 @@ class Tools:
         found = self.keys.get((output.path, reads))
         if found is None:
             found = self.keys[(output.path, reads)] = output.key(self, reads)
+        return found
+
+    def quick(self, output: Output, reads: Iterable[str]) -> str:
+        """``output.quick(self, reads)``, worked out once per build."""
+        reads = tuple(reads)
+        found = self.quicks.get((output.path, reads))
+        if found is None:
+            found = self.quicks[(output.path, reads)] = output.quick(self, reads)
         return found
 
 
@@ -107,6 +117,12 @@ class Output:
         """Equal keys mean equal bytes, given that the render read ``reads``."""
         raise NotImplementedError
 
+    def quick(self, tools: Tools, reads: Iterable[str]) -> str:
+        """A key that is cheaper to work out than ``key``, and equal in two builds only if
+        ``key`` is: a build that finds it as the last one stored it need not work out
+        ``key``. "" for an output that has none (then ``key`` decides)."""
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class PageOutput(Output):
@@ -130,6 +146,16 @@ class PageOutput(Output):
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
         renderer = tools.renderer
         return deps.page_key(renderer.template_digest(self.page.template), self.page, renderer.environment, reads, tools.digests)
+
+    def quick(self, tools: Tools, reads: Iterable[str]) -> str:
+        from .site import ArticleContext
+
+        context = self.page.context
+        if not isinstance(context, ArticleContext):
+            return ""
+        renderer = tools.renderer
+        template = renderer.template_digest(self.page.template)
+        return deps.article_page_key(template, self.page, renderer.environment, context.article, context.shape, reads, tools.digests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +288,12 @@ class Compressed(Output):
         # The original's key under the same reads: the copy changes exactly when it does.
         # Joined, not hashed again: there are two copies of every page.
         return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
+
+    def quick(self, tools: Tools, reads: Iterable[str]) -> str:
+        from .compress import settings
+
+        original = tools.quick(self.original, reads)
+        return f"{self.encoding} {settings()} {original}" if original else ""
 
 
 @dataclass(frozen=True, slots=True)

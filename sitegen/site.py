@@ -5,12 +5,14 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import difflib
+import hashlib
 import itertools
 import os
 import re
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
@@ -203,7 +205,7 @@ def plan_pages(site: Site) -> list[Page]:
         pages.append(Page("index.html", pagination.path, title, context))
     neighbours = _Neighbours(site)
     for index, article in enumerate(site.articles):
-        pages.append(Page("article.html", article.path, article.title, neighbours.context(index)))
+        pages.append(Page("article.html", article.path, article.title, ArticleContext(article, index, neighbours)))
     pages.append(Page("tags.html", "tags/", "Tags", {}))
     for tag, articles in site.tags:
         for pagination in paginate(articles, urls.tag_path(tag.slug), size):
@@ -353,29 +355,56 @@ def attribution(origin: str) -> Source | None:
     return Source(" ".join(name.split()), url) if name else None
 
 
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """An article as the pages of other articles show it, and as its own page's context
+    needs it besides the article itself: ``_Neighbours`` is made of these alone, so that
+    what it can read of the site is what its digest covers."""
+
+    path: str
+    title: str
+    language: str
+    tags: tuple[Tag, ...]
+    related: tuple[str, ...]
+    origin: str
+    former_titles: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article: Article) -> Neighbour:
+        return cls(article.path, article.title, article.language, article.tags, article.related, article.origin, article.former_titles)
+
+
 class _Neighbours:
     """What an article page shows of other articles, handed to it as page context (never
     looked up through ``site`` by the template, which would make every article page depend
     on every article): the next and previous articles, its related headlines linked to the
     articles of those titles, and a few articles of its first tag. Only titles, paths and
-    languages are passed, so an edit to another article's text re-renders nothing here."""
+    languages are passed, so an edit to another article's text re-renders nothing here.
+
+    Made of the site's articles as ``Neighbour`` records and its tags' lists of them, and
+    of nothing else: ``digest`` covers all of it, so two builds whose digests are equal give
+    the page of each article at the same place the same context, but for the article itself
+    (``ArticleContext.shape``)."""
 
     def __init__(self, site: Site) -> None:
-        self.articles = site.articles
+        self.shown = tuple(Neighbour.of(article) for article in site.articles)
         # One link per article, shared by every page that shows it (seven on average).
-        self.links = [_link(article) for article in site.articles]
-        self.by_path = {article.path: link for article, link in zip(site.articles, self.links, strict=True)}
-        self.headlines = Headlines(site.articles)
-        self.tags = {tag.slug: articles for tag, articles in site.tags}
+        self.links = [Link(n.title, n.path, n.language) for n in self.shown]
+        self.by_path = {n.path: link for n, link in zip(self.shown, self.links, strict=True)}
+        self.headlines = Headlines(self.shown)
+        self.tags = {tag.slug: tuple(self.by_path.get(a.path) or _link(a) for a in articles) for tag, articles in site.tags}
+        # Every field of every record, by msgspec (a third of the time deps.value_digest
+        # takes to walk them): what a field added to Neighbour holds is covered by itself.
+        self.digest = hashlib.sha256(msgspec.msgpack.encode((self.shown, self.tags))).hexdigest()
         self._positions: dict[str, dict[str, int]] = {}
         self._sources: dict[str, Source | None] = {}
         """Each "Source:" line's attribution: most articles of a publisher share one."""
 
     def context(self, index: int) -> dict[str, object]:
-        article = self.articles[index]
+        """The context of the page of the article at ``index``, but for the article itself."""
+        article = self.shown[index]
         more_tag = article.tags[0] if article.tags else None
         return {
-            "article": article,
             "newer": self.links[index - 1] if index > 0 else None,
             "older": self.links[index + 1] if index + 1 < len(self.links) else None,
             # Shown by the article's title as it is now (a typo fixed in it shows fixed). A
@@ -392,21 +421,66 @@ class _Neighbours:
             self._sources[origin] = attribution(origin)
         return self._sources[origin]
 
-    def _more(self, slug: str, article: Article) -> tuple[Link, ...]:
+    def _more(self, slug: str, article: Neighbour) -> tuple[Link, ...]:
         """The articles of the tag published just before this one, topped up with those just
         after it: nearby ones rather than the newest, so a new article re-renders only the few
         pages next to it in the tag, not every page of the tag."""
-        articles = self.tags[slug]
+        links = self.tags[slug]
         positions = self._positions.get(slug)
         if positions is None:
-            positions = self._positions[slug] = {a.path: i for i, a in enumerate(articles)}
+            positions = self._positions[slug] = {link.path: i for i, link in enumerate(links)}
         i = positions[article.path]
-        older = articles[i + 1 : i + 1 + MORE_IN_TAG]
-        newer = articles[max(0, i - (MORE_IN_TAG - len(older))) : i]
-        return tuple(self.by_path.get(a.path) or _link(a) for a in (*newer, *older))
+        older = links[i + 1 : i + 1 + MORE_IN_TAG]
+        newer = links[max(0, i - (MORE_IN_TAG - len(older))) : i]
+        return (*newer, *older)
 
 
-class Headlines:
+class ArticleContext(Mapping[str, object]):
+    """An article page's context, made when it is first read whole (by the page's render,
+    or its key): the build after an edit to one article renders a few pages, and reads
+    the contexts of those alone, not of every article's page. ``article`` is there at once,
+    for what asks a page for its article only (the plan, the sitemap)."""
+
+    __slots__ = ("_index", "_made", "_neighbours", "article")
+
+    def __init__(self, article: Article, index: int, neighbours: _Neighbours) -> None:
+        self.article = article
+        self._index = index
+        self._neighbours = neighbours
+        self._made: dict[str, object] | None = None
+
+    @property
+    def shape(self) -> str:
+        """What the context is made from but the article: equal in two builds, the contexts
+        are equal but for their articles (``_Neighbours``)."""
+        return f"{self._neighbours.digest} {self._index}"
+
+    def _whole(self) -> dict[str, object]:
+        if self._made is None:
+            self._made = {"article": self.article, **self._neighbours.context(self._index)}
+        return self._made
+
+    def __getitem__(self, key: str) -> object:
+        return self.article if key == "article" else self._whole()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def former_titles(self) -> tuple[str, ...]: ...
+
+
+_T = TypeVar("_T", bound=_Titled)
+
+
+class Headlines(Generic[_T]):
     """The site's articles (``Site.articles``, newest first) as a related headline names
     them: by its title (``text.headline_key``: case, quotation marks, dashes, spaces and
     trailing punctuation aside), else by a title it had before (``Article.former_titles``,
@@ -419,7 +493,7 @@ class Headlines:
     (``newest_first``), so the choice never depends on the order files are read in. An
     article never links itself."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[_T]) -> None:
         self.articles = articles
         self._current: dict[str, list[int]] = {}
         self._former: dict[str, list[int]] = {}
@@ -434,7 +508,7 @@ class Headlines:
                     self._former.setdefault(former, []).append(index)
         self._grams: dict[str, list[int]] | None = None
 
-    def find(self, headline: str, index: int) -> Article | None:
+    def find(self, headline: str, index: int) -> _T | None:
         """The article a related headline of ``articles[index]`` links to, if any."""
         key = headline_key(headline)
         for titles in (self._current, self._former):

@@ -12,15 +12,18 @@ from typing import Any
 import msgspec
 import pytest
 from conftest import MakeSite, article_md
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from sitegen import site as site_mod
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.config import Config
-from sitegen.deps import value_digest
+from sitegen.deps import Digests, article_page_key, page_key, value_digest
 from sitegen.model import Article, Author, Image, ImageSize, Page, Tag
 from sitegen.render import Renderer
-from sitegen.site import Link, Source, attribution, build_site, plan_pages
+from sitegen.site import ArticleContext, Link, Source, attribution, build_site, plan_pages
 from sitegen.theme import Theme
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
@@ -471,6 +474,62 @@ def test_an_article_page_depends_on_the_titles_of_others_not_their_text() -> Non
     assert {p for p in before if before[p] != added[p]} == {"2024/06/a0/"}
     page = next(p for p in plan_pages(build_site(articles, Config())) if p.path == "2024/06/a3/")
     assert page.context["related"] == (Link("Title 5", "2024/06/a5/"),)
+
+
+_EDITS = {
+    "text": lambda a, word: {"body": f"<p>{word}</p>".encode()},
+    "title": lambda a, word: {"title": word},
+    "tags": lambda a, word: {"tags": (Tag(word, word.lower()),)},
+    "related": lambda a, word: {"related": (word, "Title 2")},
+    "origin": lambda a, word: {"origin": f"{word} https://example.com/{len(word)}"},
+    "language": lambda a, word: {"language": "de" if a.language != "de" else ""},
+    "former title": lambda a, word: {"former_titles": (word,)},
+    "date": lambda a, word: {"published": a.published - dt.timedelta(hours=30 * len(word))},
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 7), st.sampled_from(sorted(_EDITS)), st.sampled_from(["Title 3", "Title 5", "Floods", "Rates", "title 6."]))
+def test_an_article_pages_quick_key_is_equal_only_when_its_key_is(which: int, edit: str, word: str) -> None:
+    """The build keeps an article page whose quick key (made without its context) is as it
+    was, without working out its key: an edit to any article must change the quick key of
+    every page whose key it changes (deps.article_page_key against deps.page_key)."""
+    articles = [article(n, related=("Title 5",), tags=(Tag("World", "world"),) if n % 2 else (Tag("Asia", "asia"),)) for n in range(8)]
+    edited = [msgspec.structs.replace(a, source_hash="edited", **_EDITS[edit](a, word)) if n == which else a for n, a in enumerate(articles)]
+
+    def keys(items: list[Article]) -> dict[str, tuple[str, str]]:
+        digests = Digests(Config())
+        pages = [p for p in plan_pages(build_site(items, Config())) if p.template == "article.html"]
+        found = {}
+        for page in pages:
+            assert isinstance(page.context, ArticleContext)
+            quick = article_page_key("t", page, "e", page.context.article, page.context.shape, ("config.title",), digests)
+            found[page.path] = (quick, page_key("t", page, "e", ("config.title",), digests))
+        return found
+
+    before, after = keys(articles), keys(edited)
+    for path in before.keys() & after.keys():
+        if before[path][0] == after[path][0]:
+            assert before[path][1] == after[path][1], (edit, path)
+    if edit == "text":  # what no other page shows: every other page keeps its quick key
+        assert [path for path in before if before[path][0] != after[path][0]] == [articles[which].path]
+
+
+def test_a_rebuild_after_an_edit_makes_the_context_of_the_edited_articles_page_alone(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article page's context is made when read: the build after an edit to one article's
+    text reads the context of that article's page, not of every article's."""
+    site = make_site(content={f"a{n}.md": article_md(f"Story {n}", date=f"2024-05-{n + 1:02d}T09:00:00+00:00", body=f"Text {n}.") for n in range(6)})
+    assert build(site).ok
+    made: list[int] = []
+    context = site_mod._Neighbours.context
+    monkeypatch.setattr(site_mod._Neighbours, "context", lambda self, index: made.append(index) or context(self, index))
+    (site / "content" / "a2.md").write_text(article_md("Story 2", date="2024-05-03T09:00:00+00:00", body="Text 2, longer now."), encoding="utf-8")
+    report = build(site, jobs=1)
+    assert report.ok and report.parsed == 1
+    assert made == [3]  # newest first: Story 5, 4, 3, 2...
+    assert "Text 2, longer now." in (site / "output" / "2024" / "05" / "a2" / "index.html").read_text(encoding="utf-8")
 
 
 def test_an_articles_summary_leaves_out_its_scripts_and_styles(make_site: MakeSite) -> None:
