@@ -441,6 +441,11 @@ def _no_text_line(document: str, body: str) -> int | None:
     return None if body.strip() else document.rstrip().count("\n") + 1
 
 
+_PELICAN_RE = re.compile(r"([A-Za-z]+):[ \t]")
+_PELICAN_KEYS = frozenset(("title", "date", "modified", "tags", "category", "slug", "author", "authors", "summary", "lang", "status", "template"))
+"""The metadata Pelican reads from the lines at the top of a Markdown file, one of which starts it."""
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
@@ -449,6 +454,16 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
         if document.lstrip().startswith("---"):
             blank = len(document) - len(document.lstrip())
             raise ContentError(path, "front matter must start on the first line: remove what comes before its '---' line", document.count("\n", 0, blank) + 1)
+        if not document.strip():
+            raise ContentError(path, "the file is empty: write its front matter ('---', 'title: ...', 'date: ...', '---') and its text, or delete it", 1)
+        if document.startswith("{"):  # Hugo's JSON front matter
+            raise ContentError(path, "front matter in braces (JSON) is not read: write it in YAML between '---' lines (title: ...)", 1)
+        if (key := _PELICAN_RE.match(document)) is not None and key[1].lower() in _PELICAN_KEYS:
+            # Pelican's metadata lines: "no front matter" would send its writer looking for
+            # what is plainly there. They are YAML once fenced, their keys in lower case.
+            raise ContentError(
+                path, f"metadata lines with no '---' lines around them ({key[1]}: ..., as Pelican writes them) are not read: put a '---' line above and below them, each key in lower case ({key[1].lower()}: ...)", 1
+            )
         raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
     if not _HANDLER.FM_BOUNDARY.search(document[3:]):
         raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)
