@@ -692,13 +692,47 @@ UNKNOWN_KEYS_SAID = 3
 """How many unknown front-matter keys of a file are named; the others are counted."""
 
 
+_UPDATED = "the date of its last change is 'updated' (updated: {written})"
+_SUMMARY = "the summary is 'summary', or else the start of the text"
+_ADDRESS = "an article's address is made from the site's 'permalink' and the article's 'slug': to keep this old address working, list it in 'aliases' (aliases: [{written}])"
+OTHER_TOOLS_KEYS = {
+    "lastmod": _UPDATED,
+    "modified": _UPDATED,
+    "last_modified_at": _UPDATED,
+    "description": _SUMMARY,
+    "excerpt": _SUMMARY,
+    "excerpt_separator": _SUMMARY,
+    "categories": "sitegen has no categories: put them in 'tags'",
+    "category": "sitegen has no categories: put it in 'tags'",
+    "permalink": _ADDRESS,
+    "url": _ADDRESS,
+    "layout": "every article is shown with the theme's article.html; a standalone page (About us) is 'page: true'",
+    "weight": "articles are listed by date; 'order' places a page (page: true) in the footer",
+    "publishdate": "an article is published at its 'date'",
+    "pubdate": "an article is published at its 'date'",
+    "published": "an article is published at its 'date' unless 'draft: true'",
+    "status": "an article is published at its 'date' unless 'draft: true'",
+}
+"""Keys that Hugo, Jekyll and Pelican read (Hugo in any case: lastMod), lower-cased, each
+with what a site brought from them writes instead: "did you mean" guesses at a slip of
+spelling, and a key of another tool is none (its ``authors`` and ``images`` are, and get it)."""
+
+
 def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
     """A warning for each of the first few ``unknown`` keys, at its line, then one counting
     the rest: a file of 60,000 made-up keys is one mistake, not 60,000 (and each line is
-    found in one pass over the file, not one search of it per key)."""
+    found in one pass over the file, not one search of it per key). Keys of other tools
+    (``OTHER_TOOLS_KEYS``) are each said, first, with what to write instead."""
+    other = [key for key in unknown if str(key).lower() in OTHER_TOOLS_KEYS]
+    unknown = [key for key in unknown if str(key).lower() not in OTHER_TOOLS_KEYS]
     said = [str(key) for key in unknown[: UNKNOWN_KEYS_SAID + 1]]
-    lines = lines_of(document, said, ":")
+    lines = lines_of(document, said + [str(key) for key in other], ":")
     warnings: list[str] = []
+    for key in other:
+        advice = OTHER_TOOLS_KEYS[str(key).lower()]
+        if "{written}" in advice:
+            advice = advice.replace("{written}", _written(document, str(key)) or "...")
+        warnings.append(f"{path}:{lines.get(str(key), 2)}: front-matter key {key!r} is not read, and ignored: {advice}")
     for key, name in zip(unknown[:UNKNOWN_KEYS_SAID], said, strict=False):
         at = f"{path}:{lines.get(name, 2)}"
         hint = _meant_key(name)
@@ -757,6 +791,44 @@ def _cut_by_comments(document: str, meta: dict[str, Any]) -> dict[str, _Cut]:
         if meta.get(key) == (kept or None):  # as YAML read it (not a value going on below)
             cuts[key] = _Cut(number, written, kept, dropped)
     return cuts
+
+
+def _not_held_back(path: str, document: str, meta: dict[str, Any]) -> None:
+    """ContentError for a key of another tool that keeps the article off the site there
+    (Jekyll's ``published: false``, Pelican's ``status: draft``, Hugo's ``expiryDate``):
+    read as no key, it would be published as it stands, in every feed for good, as a
+    ``Draft: true`` would (``parse_article``)."""
+    for name, value in meta.items():
+        key = str(name).lower()
+        if key == "published" and value is False:
+            said = f"{name}: false"
+        elif key == "status" and isinstance(value, str) and value.strip().lower() in ("draft", "hidden"):
+            said = f"{name}: {value.strip()}"
+        elif key in ("expirydate", "unpublishdate") and value not in (None, ""):
+            at = line_of(document, str(name), ":") or 2
+            raise ContentError(
+                path, f"{name!r} is not read, so this would stay on the site and in the feeds after it: delete the line to keep it there, or write 'draft: true' to take it down", at
+            )
+        else:
+            continue
+        raise ContentError(path, f"{said!r} is not read, so this would be published: write 'draft: true' to keep it off the site", line_of(document, str(name), ":") or 2)
+
+
+def _not_out_early(path: str, document: str, meta: dict[str, Any], published: dt.datetime, zone: dt.tzinfo) -> None:
+    """ContentError for Hugo's publishDate later than ``date``: Hugo holds the article back
+    until then, and sitegen, which publishes at ``date``, would put it out at once."""
+    for name, value in meta.items():
+        if str(name).lower() not in ("publishdate", "pubdate", "published") or isinstance(value, bool) or value in (None, ""):
+            continue
+        try:
+            due = dates.parse_date(value, zone)
+        except (ValueError, TypeError):
+            continue  # no date: warned of as a key that is not read
+        if due > published:
+            at = line_of(document, str(name), ":") or 2
+            raise ContentError(
+                path, f"{name!r} is not read, so this would be out at its date, before then: an article is published at its date; make it its date (date: {dates.format_iso(due)})", at
+            )
 
 
 def _meant_key(name: str) -> str | None:
@@ -835,6 +907,8 @@ def parse_article(
         # do. It waits, as a file that cannot be read does, until the key is right.
         said = _lower_case("draft") if meant.lower() == "draft" else "did you mean 'draft'?"
         raise ContentError(path, f"{meant!r} is not read, so this would be published: {said}", line_of(document, meant, ":") or 2)
+    if not draft:
+        _not_held_back(path, document, meta)
     standalone = _flag(meta, "page", fail)
     if draft and not config.drafts:
         return None, warnings
@@ -888,6 +962,8 @@ def parse_article(
                 f"{path}:{line_of(document, key, ':') or 2}: {key} {written!r} gives no UTC offset, so it was read in the site's"
                 f" timezone ({config.timezone}): write it as {dates.format_iso(value)}{rounded}"
             )
+    if not draft and "date" in meta:
+        _not_out_early(path, document, meta, published, zone)
     if updated < published and "date" in meta:
         # An update cannot come before the article: most likely a slip of the date.
         warnings.append(

@@ -533,6 +533,63 @@ def test_a_draft_flag_written_in_another_case_or_misspelt_keeps_the_story_out_as
     assert [entry.title for entry in feed.entries] == ["Harbour reopens"]
 
 
+def test_keys_of_hugo_jekyll_and_pelican_are_said_with_what_to_write_instead(make_site: MakeSite) -> None:
+    """An article brought from another tool holds its keys: ``lastmod`` was "unknown, ignored
+    (known keys: ...)", and the feeds dated no update without a word of ``updated``;
+    ``permalink`` said nothing of ``aliases``, and the old address broke; and only the first
+    three such keys of a file were named."""
+    jekyll = "---\nlayout: post\ntitle: A\ndate: 2024-05-01 10:00:00 +0100\ncategories: news world\nk1: x\npermalink: /news/a/\nexcerpt_separator: <!--more-->\n---\n\nText.\n"
+    hugo = "---\ntitle: B\ndate: 2024-05-01T09:00:00Z\nlastMod: 2024-05-03T10:00:00+02:00\ndescription: Short.\nweight: 10\npublishDate: 2024-05-01T09:00:00Z\n---\n\nText.\n"
+    site = make_site(content={"a.md": jekyll, "b.md": hugo})
+    report = build(site)
+    assert report.ok and report.articles == 2
+    a, b = site / "content" / "a.md", site / "content" / "b.md"
+    said = "front-matter key {!r} is not read, and ignored: ".format
+    assert [w for w in report.warnings if "front-matter key" in w] == [
+        f"{a}:2: {said('layout')}every article is shown with the theme's article.html; a standalone page (About us) is 'page: true'",
+        f"{a}:5: {said('categories')}sitegen has no categories: put them in 'tags'",
+        f"{a}:7: {said('permalink')}an article's address is made from the site's 'permalink' and the article's 'slug':"
+        " to keep this old address working, list it in 'aliases' (aliases: [/news/a/])",
+        f"{a}:8: {said('excerpt_separator')}the summary is 'summary', or else the start of the text",
+        f"{a}:6: unknown front-matter key 'k1', ignored (known keys: {', '.join(content.FRONT_MATTER_KEYS)})",
+        f"{b}:4: {said('lastMod')}the date of its last change is 'updated' (updated: 2024-05-03T10:00:00+02:00)",
+        f"{b}:5: {said('description')}the summary is 'summary', or else the start of the text",
+        f"{b}:6: {said('weight')}articles are listed by date; 'order' places a page (page: true) in the footer",
+        f"{b}:7: {said('publishDate')}an article is published at its 'date'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("published: false", "'published: false' is not read, so this would be published: write 'draft: true' to keep it off the site"),
+        ("status: draft", "'status: draft' is not read, so this would be published: write 'draft: true' to keep it off the site"),
+        ("Status: hidden", "'Status: hidden' is not read, so this would be published: write 'draft: true' to keep it off the site"),
+        (
+            "expiryDate: 2024-06-01T00:00:00Z",
+            "'expiryDate' is not read, so this would stay on the site and in the feeds after it: delete the line to keep it there, or write 'draft: true' to take it down",
+        ),
+        (
+            "publishDate: 2024-05-02T08:00:00+02:00",
+            "'publishDate' is not read, so this would be out at its date, before then: an article is published at its date; make it its date (date: 2024-05-02T08:00:00+02:00)",
+        ),
+    ],
+    ids=["jekyll published false", "pelican status draft", "pelican status hidden", "hugo expiry", "hugo publish date ahead"],
+)
+def test_a_key_of_another_tool_that_keeps_the_story_off_the_site_there_is_an_error(make_site: MakeSite, written: str, said: str) -> None:
+    """Jekyll's ``published: false``, Pelican's ``status: draft`` or Hugo's ``publishDate``
+    ahead of the date were keys unknown, ignored: the story its writer held back went out
+    at once, in every feed for good. It waits, an error at its line, as ``Draft: true`` does."""
+    held = f"---\ntitle: Held back\ndate: 2024-05-01T09:00:00Z\n{written}\n---\n\nNot yet.\n"
+    fine = "---\ntitle: Out\ndate: 2024-05-01T09:00:00Z\npublished: true\nstatus: published\n---\n\nOut.\n"
+    site = make_site(content={"a.md": held, "b.md": fine})
+    report = build(site)
+    assert [str(e) for e in report.errors] == [f"{site / 'content' / 'a.md'}:4: {said}"]
+    assert report.articles == 1
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Out"]
+
+
 def test_many_unknown_front_matter_keys_are_counted_after_the_first_few(make_site: MakeSite) -> None:
     """20,000 made-up keys took 29 s (each key's line searched for from the top of the
     file) and printed a warning each."""
