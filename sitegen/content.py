@@ -1043,6 +1043,8 @@ def parse_article(
         warnings += _missing_notes(path, document, conversion.missing_notes)
     if conversion.open_fences:
         warnings += _open_fences(path, document, conversion.open_fences)
+    if "{" in body_html or "%7B" in body_html:
+        warnings += _other_tools_syntax(path, document, body_html)
     # What the summary reads: the text before the sanitiser takes out the classes that mark
     # footnotes (their marks were read as words: "a footnote1 and"). It takes out no words.
     readable = body_html
@@ -1332,6 +1334,82 @@ def _line_of_text(document: str, written: str, nth: int = 0) -> int:
         at = document.find(written, at + 1)
     at = at if at >= 0 else first
     return document.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+# What the text of an article brought from Jekyll or Hugo holds for their templates to run,
+# which sitegen runs no more than any text: shown to readers as written. (Pelican's
+# {filename} links are said as links to a content file, or to no file, are.) Each kind is
+# bounded to a line and to a length, so that a text of many braces takes linear time.
+_OTHER_SYNTAX_RE = re.compile(
+    r"(?P<shortcode>\{\{[<%][^\n{}]{0,300}?[>%]\}\})"
+    r"|(?P<liquid>\{%-?[ \t]*(?P<tag>[a-z_]+)[^\n{}]{0,300}?%\})"
+    r"|(?P<output>\{\{-?[ \t]*[a-z_][\w.\[\]'\"|: -]{0,300}?\}\})"
+    r"|(?P<kramdown>\{:[^\n{}]{0,300}\})"
+)
+_SHOWN_AS_CODE_RE = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+OTHER_SYNTAX_SAID = 3
+"""How many lines of other tools' syntax in a file are named; the others are counted."""
+
+
+def _other_syntax_advice(match: re.Match[str]) -> str:
+    """What the syntax ``match`` found is, and what to write instead."""
+    found = match[0]
+    if match["shortcode"]:
+        name = found[3:].split(maxsplit=1)[0].strip("/>%") if found[3:].split() else ""
+        if name == "figure":
+            instead = 'write the picture in Markdown: ![what it shows](file.jpg "caption")'
+        elif name in ("ref", "relref"):
+            instead = "link to the article's address"
+        else:
+            instead = "write what it made in Markdown or HTML (an embed's <iframe>)"
+        return f"a Hugo shortcode, which sitegen does not run: it shows as written; {instead}"
+    if match["liquid"]:
+        tag = match["tag"]
+        if tag == "highlight":
+            instead = "put the code between ``` lines (```python)"
+        elif tag in ("raw", "endraw"):
+            instead = "delete it: nothing in the text is run"
+        else:
+            instead = "write what it made in Markdown or HTML"
+        return f"a Liquid tag (Jekyll), which sitegen does not run: it shows as written; {instead}"
+    if match["output"]:
+        return "Liquid (Jekyll), which sitegen does not run: it shows as written; write the value itself"
+    if match["kramdown"] and found[2:-1].strip() == "toc":
+        return "kramdown's table of contents, which sitegen does not make: it shows as written; delete it (and the list item over it)"
+    return "a kramdown attribute list where it is not read: it shows as written; write it at the end of a heading's line (## Details {: #more}) or of a paragraph's last line"
+
+
+def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
+    """A warning, at its line, for each of the first few pieces of Jekyll's or Hugo's
+    syntax that the text ``body_html`` shows its readers as written ({{< figure >}},
+    {% highlight %}, {{ site.baseurl }}), then one counting the rest; none for what a code
+    block or code span shows, as code."""
+    warnings: list[str] = []
+    seen: dict[str, int] = {}
+    more, more_at, at = 0, 0, 0
+    for code in [*_SHOWN_AS_CODE_RE.finditer(body_html), None]:
+        shown = unescape(urllib.parse.unquote(body_html[at : code.start() if code else len(body_html)]))
+        for match in _OTHER_SYNTAX_RE.finditer(shown):
+            nth = seen[match[0]] = seen.get(match[0], -1) + 1
+            closing = match["shortcode"] and match[0][3:].lstrip().startswith("/")
+            if closing or (match["tag"] and match["tag"].startswith("end") and match["tag"] != "endraw"):
+                continue  # {% endhighlight %}, {{< /notice >}}: its opening tag is said
+            if len(warnings) < OTHER_SYNTAX_SAID:
+                written = match[0] if len(match[0]) <= 60 else match[0][:57] + "..."
+                warnings.append(f"{path}:{_line_of_text(document, match[0], nth)}: {written!r} is {_other_syntax_advice(match)}")
+            elif not more:
+                more, more_at = 1, _line_of_text(document, match[0], nth)
+            else:
+                more += 1  # counted, not placed: placing it is a search of the file
+        if code is not None:
+            at = code.end()
+            # What code shows is counted too, so that a piece is placed at its own line of
+            # the file, not at the same text written before it as code.
+            for match in _OTHER_SYNTAX_RE.finditer(unescape(code[0])):
+                seen[match[0]] = seen.get(match[0], -1) + 1
+    if more:
+        warnings.append(f"{path}:{more_at}: and {more} more piece{'s' if more > 1 else ''} of other tools' syntax, shown as written")
+    return warnings
 
 
 UNBALANCED_SAID = 3

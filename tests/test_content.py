@@ -590,6 +590,65 @@ def test_a_key_of_another_tool_that_keeps_the_story_off_the_site_there_is_an_err
     assert [entry.title for entry in feed.entries] == ["Out"]
 
 
+def test_jekyll_hugo_and_pelican_syntax_a_reader_would_see_as_written_is_said_at_its_line(make_site: MakeSite) -> None:
+    """Liquid tags, Hugo shortcodes and kramdown's attribute lists in an article brought
+    from Jekyll or Hugo showed on its page and in every feed as
+    written ({{< figure src=... >}}), without a word from the build. What a code block or
+    code span shows as code, and an attribute list Python-Markdown reads, are not said."""
+    body = "\n".join(
+        [
+            "See the [map]({{ site.baseurl }}/map.png).",  # 10
+            "",
+            "{% highlight python %}",  # 12
+            "print(1)",
+            "{% endhighlight %}",
+            "",
+            '{{< figure src="gull.jpg" title="A gull" >}}',  # 16
+            "",
+            "## Detail",
+            "{: #detail}",  # 19
+            "",
+            "A styled paragraph.",
+            "{: .lead}",
+            "",
+            "Code: `{{ site.baseurl }}` and `{% raw %}`.",
+            "",
+            "    {{< youtube abc >}}",
+            "",
+            "{{< youtube abc >}} {{% notice %}}Careful{{% /notice %}}",  # 28
+        ]
+    )
+    site = make_site(content={"a.md": article_md("A", body="Text.\n\n* TOC\n{:toc}\n\n" + body), "b.md": article_md("B")})
+    report = build(site)
+    assert report.ok and report.articles == 2
+    a = site / "content" / "a.md"
+    shows = "which sitegen does not run: it shows as written"
+    assert [w for w in report.warnings if "shows as written" in w or "syntax" in w] == [
+        f"{a}:9: '{{:toc}}' is kramdown's table of contents, which sitegen does not make: it shows as written; delete it (and the list item over it)",
+        f"{a}:11: '{{{{ site.baseurl }}}}' is Liquid (Jekyll), {shows}; write the value itself",
+        f"{a}:13: '{{% highlight python %}}' is a Liquid tag (Jekyll), {shows}; put the code between ``` lines (```python)",
+        f"{a}:17: and 4 more pieces of other tools' syntax, shown as written",
+    ]
+    site = make_site(content={"a.md": article_md("A", body=body.split("\n\n## Detail")[1])}, name="rest")
+    report = build(site)
+    a = site / "content" / "a.md"
+    assert [w for w in report.warnings if "shows as written" in w] == [
+        f"{a}:7: '{{: #detail}}' is a kramdown attribute list where it is not read: it shows as written;"
+        " write it at the end of a heading's line (## Details {: #more}) or of a paragraph's last line",
+        f"{a}:16: '{{{{< youtube abc >}}}}' is a Hugo shortcode, {shows}; write what it made in Markdown or HTML (an embed's <iframe>)",
+        f"{a}:16: '{{{{% notice %}}}}' is a Hugo shortcode, {shows}; write what it made in Markdown or HTML (an embed's <iframe>)",
+    ]
+    site = make_site(content={"a.md": article_md("A", body=body.split("\n\n## Detail")[0])}, name="shortcode")
+    report = build(site)
+    a = site / "content" / "a.md"
+    assert [w for w in report.warnings if "shows as written" in w][-1] == (
+        f"{a}:12: '{{{{< figure src=\"gull.jpg\" title=\"A gull\" >}}}}' is a Hugo shortcode, {shows};"
+        ' write the picture in Markdown: ![what it shows](file.jpg "caption")'
+    )
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert "{{< figure" in page.text_content()  # shown, as said: sitegen runs no other tool's syntax
+
+
 def test_many_unknown_front_matter_keys_are_counted_after_the_first_few(make_site: MakeSite) -> None:
     """20,000 made-up keys took 29 s (each key's line searched for from the top of the
     file) and printed a warning each."""
