@@ -1346,7 +1346,8 @@ _OTHER_SYNTAX_RE = re.compile(
     r"|(?P<output>\{\{-?[ \t]*[a-z_][\w.\[\]'\"|: -]{0,300}?\}\})"
     r"|(?P<kramdown>\{:[^\n{}]{0,300}\})"
 )
-_SHOWN_AS_CODE_RE = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_CODE_START_RE = re.compile(r"<(pre|code|script|style)\b[^<>]{0,1000}>", re.IGNORECASE)
+_CODE_END_RE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("pre", "code", "script", "style")}
 OTHER_SYNTAX_SAID = 3
 """How many lines of other tools' syntax in a file are named; the others are counted."""
 
@@ -1379,6 +1380,30 @@ def _other_syntax_advice(match: re.Match[str]) -> str:
     return "a kramdown attribute list where it is not read: it shows as written; write it at the end of a heading's line (## Details {: #more}) or of a paragraph's last line"
 
 
+def _shown_as_code(html: str) -> list[tuple[int, int]]:
+    """Where ``html`` shows code (a pre, code, script or style element, from its start tag
+    to the end of its end tag), in order. One pass: after each start tag its end tag is
+    looked for once, from there on, so that a text of many unclosed ``<code>`` tags takes
+    linear time (a regular expression matching each to its end tag took quadratic time:
+    minutes for a file of 100,000). Once a kind's end tag is found nowhere after one,
+    its later start tags are passed over unsearched: none of them is closed either."""
+    spans: list[tuple[int, int]] = []
+    unclosed: set[str] = set()
+    at = 0
+    while (start := _CODE_START_RE.search(html, at)) is not None:
+        at = start.end()
+        name = start[1].lower()
+        if name in unclosed:
+            continue
+        end = _CODE_END_RE[name].search(html, at)
+        if end is None:
+            unclosed.add(name)
+            continue
+        spans.append((start.start(), end.end()))
+        at = end.end()
+    return spans
+
+
 def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
     """A warning, at its line, for each of the first few pieces of Jekyll's or Hugo's
     syntax that the text ``body_html`` shows its readers as written ({{< figure >}},
@@ -1387,8 +1412,8 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
     warnings: list[str] = []
     seen: dict[str, int] = {}
     more, more_at, at = 0, 0, 0
-    for code in [*_SHOWN_AS_CODE_RE.finditer(body_html), None]:
-        shown = unescape(urllib.parse.unquote(body_html[at : code.start() if code else len(body_html)]))
+    for code in [*_shown_as_code(body_html), None]:
+        shown = unescape(urllib.parse.unquote(body_html[at : code[0] if code else len(body_html)]))
         for match in _OTHER_SYNTAX_RE.finditer(shown):
             nth = seen[match[0]] = seen.get(match[0], -1) + 1
             closing = match["shortcode"] and match[0][3:].lstrip().startswith("/")
@@ -1402,10 +1427,10 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
             else:
                 more += 1  # counted, not placed: placing it is a search of the file
         if code is not None:
-            at = code.end()
+            at = code[1]
             # What code shows is counted too, so that a piece is placed at its own line of
             # the file, not at the same text written before it as code.
-            for match in _OTHER_SYNTAX_RE.finditer(unescape(code[0])):
+            for match in _OTHER_SYNTAX_RE.finditer(unescape(body_html[code[0] : code[1]])):
                 seen[match[0]] = seen.get(match[0], -1) + 1
     if more:
         warnings.append(f"{path}:{more_at}: and {more} more piece{'s' if more > 1 else ''} of other tools' syntax, shown as written")
