@@ -1352,26 +1352,27 @@ OTHER_SYNTAX_SAID = 3
 """How many lines of other tools' syntax in a file are named; the others are counted."""
 
 
+_SHORTCODE_ADVICE = {
+    "figure": 'write the picture in Markdown: ![what it shows](file.jpg "caption")',
+    "ref": "link to the article's address",
+    "relref": "link to the article's address",
+}
+_LIQUID_ADVICE = {
+    "highlight": "put the code between ``` lines (```python)",
+    "raw": "delete it: nothing in the text is run",
+    "endraw": "delete it: nothing in the text is run",
+}
+
+
 def _other_syntax_advice(match: re.Match[str]) -> str:
     """What the syntax ``match`` found is, and what to write instead."""
     found = match[0]
     if match["shortcode"]:
         name = found[3:].split(maxsplit=1)[0].strip("/>%") if found[3:].split() else ""
-        if name == "figure":
-            instead = 'write the picture in Markdown: ![what it shows](file.jpg "caption")'
-        elif name in ("ref", "relref"):
-            instead = "link to the article's address"
-        else:
-            instead = "write what it made in Markdown or HTML (an embed's <iframe>)"
+        instead = _SHORTCODE_ADVICE.get(name, "write what it made in Markdown or HTML (an embed's <iframe>)")
         return f"a Hugo shortcode, which sitegen does not run: it shows as written; {instead}"
     if match["liquid"]:
-        tag = match["tag"]
-        if tag == "highlight":
-            instead = "put the code between ``` lines (```python)"
-        elif tag in ("raw", "endraw"):
-            instead = "delete it: nothing in the text is run"
-        else:
-            instead = "write what it made in Markdown or HTML"
+        instead = _LIQUID_ADVICE.get(match["tag"], "write what it made in Markdown or HTML")
         return f"a Liquid tag (Jekyll), which sitegen does not run: it shows as written; {instead}"
     if match["output"]:
         return "Liquid (Jekyll), which sitegen does not run: it shows as written; write the value itself"

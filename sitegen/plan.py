@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,19 +66,17 @@ class Tools:
 
     def key(self, output: Output, reads: Iterable[str]) -> str:
         """``output.key(self, reads)``, worked out once per build."""
-        reads = tuple(reads)
-        found = self.keys.get((output.path, reads))
-        if found is None:
-            found = self.keys[(output.path, reads)] = output.key(self, reads)
-        return found
+        return self._once(self.keys, output.path, tuple(reads), output.key)
 
     def quick(self, output: Output, reads: Iterable[str]) -> str:
         """``output.quick(self, reads)``, worked out once per build."""
-        reads = tuple(reads)
-        found = self.quicks.get((output.path, reads))
-        if found is None:
-            found = self.quicks[(output.path, reads)] = output.quick(self, reads)
-        return found
+        return self._once(self.quicks, output.path, tuple(reads), output.quick)
+
+    def _once(self, found: dict[tuple[str, tuple[str, ...]], str], path: str, reads: tuple[str, ...], work: Callable[[Tools, tuple[str, ...]], str]) -> str:
+        known = found.get((path, reads))
+        if known is None:
+            known = found[(path, reads)] = work(self, reads)
+        return known
 
 
 @dataclass(frozen=True, slots=True)
