@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -29,6 +29,15 @@ SITE_OPTION = click.option(
     show_default=True,
     help="The site folder (holds sitegen.toml, seeds/, content/, templates/).",
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _output_option(help: str) -> Callable[[F], F]:
+    """``--output``: the output folder a command writes or reads (default: SITE/output)."""
+    return click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=help)
+
+
 NO_WAIT_OPTION = click.option(
     "--no-wait",
     is_flag=True,
@@ -90,13 +99,7 @@ def _dumb_terminal() -> bool:
 
 @main.command()
 @SITE_OPTION
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the site.  [default: SITE/output]",
-)
+@_output_option("Where to write the site.  [default: SITE/output]")
 @click.option(
     "-j",
     "--jobs",
@@ -158,13 +161,7 @@ def build(
 
 @main.command()
 @SITE_OPTION
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built site to check.  [default: SITE/output]",
-)
+@_output_option("The built site to check.  [default: SITE/output]")
 @click.option(
     "--against",
     metavar="OLD",
