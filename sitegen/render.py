@@ -321,20 +321,24 @@ class Renderer:
         ``lang``, and ``dir`` when that language is written the other way from the site's:
         `` lang="de"``, `` lang="ar" dir="rtl"``. ``direction``: the element's ``dir``
         otherwise (``"auto"``: text of either direction). An article in the site's language
-        gets ``direction`` alone: its page is as it always was. The theme's words around it
+        gets ``direction`` alone, but for ``rtl`` on a site written right to left: text in
+        Arabic or Hebrew often opens with a Latin name (``BBC: ...``, ``iPhone 16 ...``),
+        which ``auto`` takes for left to right, turning the headline, or the whole text when
+        its first paragraph opens so; a site written left to right keeps ``auto``, for the
+        right-to-left text its stories may quote without saying. The theme's words around it
         stay unmarked, in the site's language, which ``<html lang>`` gives; as the W3C has
         it, ``lang`` goes where the language changes, and a known direction is given as
         itself, not left to ``auto``, which a title that opens with a Latin name would turn."""
         own = item.language
-        if own:  # the answer depends on the site's language then, and only then
-            self._log.add("config.language")
+        # The answer depends on the site's language (its direction, at the least).
+        self._log.add("config.language")
         # Asked for every title and summary of every page (twenty times a page), of a few
         # languages and directions: each answer is worked out once.
         found = self._marks.get((own, direction))
         if found is None:
             other = other_language(own, self._language.tag)
-            written = direction_of(other) if other else ""
-            given = written if written and written != self._language.direction else direction
+            written = direction_of(other) if other else self._language.direction
+            given = written if written != self._language.direction or (written == "rtl" and direction) else direction
             marks = markupsafe.Markup(' lang="%s"') % other if other else markupsafe.Markup()
             found = self._marks[(own, direction)] = marks + markupsafe.Markup(' dir="%s"') % given if given else marks
         return found

@@ -688,6 +688,34 @@ def test_a_story_of_the_other_direction_is_marked_with_it(make_site: MakeSite) -
     assert [marks(e) for e in page.xpath("//body//*[@lang]")] == [("en-US", "ltr")] * 5
 
 
+def test_on_a_right_to_left_site_its_own_stories_read_right_to_left_when_they_open_with_a_latin_name(make_site: MakeSite) -> None:
+    """Arabic headlines and texts often open with a name in Latin letters (BBC, iPhone): as
+    dir="auto", an Arabic site laid such a headline, and the whole text of a story whose first
+    paragraph opened so, out left to right, its words in the wrong order for its readers. So
+    did a Persian story on it (right to left as the site is, so given no direction)."""
+    content = {
+        "a.md": article_md("BBC: المجلس يقر الميزانية", body="CNN قالت إن المجلس اجتمع.\n\nوأضاف المندوب.", tags="[سياسة]"),
+        "b.md": article_md("iPhone 16 در بازار", "2024-05-02T09:00:00+00:00", body="Apple گفت.", tags="[سياسة]", language="fa"),
+        "c.md": article_md("Oil prices rise", "2024-05-03T09:00:00+00:00", body="Brent rose.", tags="[سياسة]", language="en"),
+    }
+    config = 'title = "T"\nbase_url = "https://example.org/"\nlanguage = "ar"\nsearch = false\n'
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    out = site / "output"
+    page = lxml_html.parse(str(out / "2024" / "05" / "a" / "index.html")).getroot()
+    assert page.xpath("//h1/parent::div/@dir") == ["rtl"]
+    assert page.xpath("//div[div[@class='body']]/@dir") == ["rtl"]
+    persian = lxml_html.parse(str(out / "2024" / "05" / "b" / "index.html")).getroot()
+    assert [marks(e) for e in persian.xpath("//article[@class='article']//*[@lang]")] == [("fa", "rtl")] * 2
+    front = lxml_html.parse(str(out / "index.html")).getroot()
+    cards = {e.text_content(): marks(e) for e in front.xpath("//article[contains(@class, 'card')]/h2")}
+    assert cards == {"BBC: المجلس يقر الميزانية": (None, "rtl"), "iPhone 16 در بازار": ("fa", "rtl"), "Oil prices rise": ("en", "ltr")}
+    month = lxml_html.parse(str(out / "archive" / "2024" / "05" / "index.html")).getroot()
+    assert {a.text: marks(a) for a in month.xpath("//main//li/a")} == cards
+    # Its neighbour's page names it as its card does.
+    assert [marks(e) for e in persian.xpath("//nav[@class='article-nav']//span[@dir]")] == [(None, "rtl"), ("en", "ltr")]
+
+
 @pytest.mark.parametrize(("site_language", "written"), [("en", "en"), ("en-GB", "en-gb"), ("de", "DE")])
 def test_a_story_in_the_sites_own_language_is_built_as_one_that_does_not_say(make_site: MakeSite, tmp_path: Path, site_language: str, written: str) -> None:
     def built(language: str | None) -> dict[str, str]:
