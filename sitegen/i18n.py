@@ -183,6 +183,15 @@ def language_of(theme: Theme, tag: str) -> Found:
     warnings: tuple[str, ...] = ()
     if locale is None and not english:
         warnings = (f"language: the CLDR has no dates or plural rules for {tag!r}, so dates are shown in English",)
+    elif not name and not english:
+        # The pages are then half in English ("Published 4 października 2024") with no word
+        # of why: say so, and how to give the theme's words in the language.
+        called = f" ({locale.get_language_name('en')})" if locale is not None else ""
+        warnings = (
+            f"language: the theme has no catalog for {tag!r}{called}, so its words (the navigation, 'Published', the search "
+            "page) are shown in English, with the language's own dates: to translate them, run sitegen theme copy "
+            f"locale/messages.pot, rename the copy templates/locale/{_candidates(tag)[-1]}.po and fill it in",
+        )
     if not name:
         return Found(Language(tag, locale=locale), warnings=warnings)
     path, data = theme.files[name]

@@ -174,13 +174,37 @@ def test_a_byline_of_several_authors_is_written_as_the_language_writes_a_list(ma
     assert " ".join(card.text_content().split()).startswith(byline + " · ")
 
 
-def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite) -> None:
+def test_a_language_without_a_catalog_keeps_english_words_with_its_own_dates(make_site: MakeSite, runner: CliRunner) -> None:
+    """And says so, naming the setting's line and the catalog to add: a Polish site's pages
+    said "Published 4 października 2024" without a word of why."""
     site = german_site(make_site, "pl")
     report = build(site)
-    assert report.ok and not report.warnings
+    said = (
+        f"{site / 'sitegen.toml'}:3: language: the theme has no catalog for 'pl' (Polish), so its words (the navigation, "
+        "'Published', the search page) are shown in English, with the language's own dates: to translate them, run sitegen "
+        "theme copy locale/messages.pot, rename the copy templates/locale/pl.po and fill it in"
+    )
+    assert report.ok and report.warnings == [said]
     page = text_of(site / "output" / "2024" / "10" / "a" / "index.html")
     assert "Published 4 października 2024" in page
     assert "Październik 2024" in text_of(site / "output" / "archive" / "index.html")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and f"warning: {said}\n" in result.stderr
+    # A region's tag names its language's catalog, which it would take.
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text().replace('"pl"', '"pl-PL"'))
+    assert [w.split(": ", 1)[1] for w in build(site).warnings] == [said.split(": ", 1)[1].replace("'pl'", "'pl-PL'")]
+    # With a catalog of the site's, there is nothing to say.
+    (site / "templates" / "locale").mkdir(parents=True)
+    (site / "templates" / "locale" / "pl.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        'msgid "Published"\nmsgstr "Opublikowano"\n',
+        encoding="utf-8",
+    )
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    assert "Opublikowano 4 października 2024" in text_of(site / "output" / "2024" / "10" / "a" / "index.html")
 
 
 def test_a_language_the_cldr_does_not_know_is_a_warning_naming_the_settings_line(make_site: MakeSite, runner: CliRunner) -> None:
