@@ -656,3 +656,23 @@ def test_a_reader_finds_a_story_in_another_language_and_its_result_is_marked_as_
         driver.get(url + "search/?q=cranes")
         WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
         assert {lang for result in driver.execute_script(found) for _, lang in result} == {""}  # the page's, English
+
+
+def test_on_a_right_to_left_site_its_own_results_read_right_to_left(make_site: MakeSite, no_proxy: None) -> None:
+    """As its pages mark them: "auto" read an Arabic headline that opens with a Latin name
+    left to right, its words out of order. A story in another language keeps "auto"."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    arabic = article_md("BBC: مجلس المدينة يقر الميزانية", date="2024-05-02T09:00:00+00:00", body="صوت مجلس المدينة على الميزانية.")
+    english = article_md("Budget passes", date="2024-05-03T09:00:00+00:00", body="The council passed the budget.", language="en")
+    site = make_site(content={"a.md": arabic, "b.md": english}, config='language = "ar"\n')
+    built(build(site))
+    found = "return [...document.querySelectorAll('#search-results li')].map(li => [...li.querySelectorAll('a, .summary')].map(e => e.dir))"
+    with serve(site / "output") as url, browser() as driver:
+        driver.get(url + "search/?q=" + "الميزانية")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
+        assert driver.execute_script(found) == [["rtl", "rtl"]]
+        driver.get(url + "search/?q=budget")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
+        assert driver.execute_script(found) == [["auto", "auto"]]
