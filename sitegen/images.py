@@ -21,6 +21,7 @@ import posixpath
 import re
 import struct
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,7 +170,12 @@ def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
     from PIL import Image
 
     shown = shown or path
-    with _decoding(shown), Image.open(io.BytesIO(data)) as image:  # reads the header: the pixels last
+    with _decoding(shown), warnings.catch_warnings():
+        # Pillow's own limit, above MAX_PIXELS, would print a Python warning past 89
+        # megapixels, among the build's messages: the size is said below, as an error.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data))  # reads the header: the pixels last
+    with _decoding(shown), image:
         width, height = image.size
         kind = image.format or ""
         # Checked before any pixel is decoded: an image too large is never read.
@@ -206,7 +212,11 @@ def _decoding(shown: str) -> Iterator[None]:
         raise  # a ValueError, but said already
     except UnidentifiedImageError:
         raise ImageError(f"{shown} is not an image sitegen can use (JPEG, PNG, GIF or WebP)") from None
-    except (*_CANNOT_DECODE, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Refused by Pillow from its header (past 179 megapixels), before measure() could
+        # read the size; in Pillow's words it was "could be decompression bomb DOS attack".
+        raise ImageError(f"{shown} has far more pixels than the {MAX_PIXELS:,} allowed") from None
+    except _CANNOT_DECODE as e:
         raise ImageError(f"{shown} is not an image sitegen can use (JPEG, PNG, GIF or WebP): {e}") from None
 
 

@@ -7,6 +7,9 @@ import io
 import json
 import os
 import shutil
+import struct
+import warnings
+import zlib
 from pathlib import Path
 
 import feedparser
@@ -622,3 +625,35 @@ def test_a_story_that_opens_with_a_captioned_picture_is_summed_up_by_its_first_w
         assert page.xpath("//meta[@name='description']/@content")[0].startswith(opening), slug
         # The summary is the text's opening, not a standfirst to show above it; the caption stays under the picture.
         assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//figcaption"), slug
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is ``width`` x ``height`` pixels and holds none: all a build reads
+    of an image over the limit, which is refused before any pixel is decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("width", "height"), [(10_000, 10_000), (20_000, 20_000)])
+def test_an_image_over_the_pixel_limit_is_said_to_be_so_without_a_python_warning(make_site: MakeSite, width: int, height: int) -> None:
+    """Pillow has a limit of its own, above sitegen's 50 megapixels: past 89 megapixels it
+    printed Python's DecompressionBombWarning (a source line of Pillow's) among the build's
+    messages, past 179 it refused the file as "not an image sitegen can use ... could be
+    decompression bomb DOS attack". Either is an image over the limit, said as such."""
+    site = _site(make_site, "image: images/wide.png\nimage_alt: x\n")
+    (site / "content" / "other.md").write_text(article_md("Other", body="![Wide](images/wide.png)"))
+    (site / "content" / "images" / "wide.png").write_bytes(_png_header(width, height))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        report = build(site)
+    assert not [w for w in said if issubclass(w.category, Image.DecompressionBombWarning)], [str(w.message) for w in said]
+    assert report.articles == 1  # the other one, its picture left as written
+    [error] = report.errors
+    assert (str(error.path), error.line) == (str(site / "content" / "fire.md"), 4), error
+    assert error.reason.startswith("image: content/images/wide.png") and "50,000,000" in error.reason and "decompression bomb" not in error.reason, error
+    [warning] = [w for w in report.warnings if "wide.png" in w]
+    assert "50,000,000" in warning and "decompression bomb" not in warning, warning
+    assert 'src="images/wide.png"' in (site / "output" / "2024" / "05" / "other" / "index.html").read_text()
