@@ -1069,9 +1069,16 @@ def parse_article(
     converted = " ".join(hashed.split())
     if "<img" in body_html or _LINKED_RE.search(body_html) or _CONTENT_LINK_RE.search(body_html):
         shown = body_html
-        body_html = _body_images(
-            body_html, path, path_in_site, images, media, attachments, lambda src, m: warnings.append(f"{path}:{_line_of_text(document, src)}: {m}")
-        )
+        times_said: dict[str, int] = {}  # of each address in the text
+
+        def warn(src: str, message: str) -> None:
+            # Said in the order the text has them: the same picture written again is said at
+            # its own line, not each time at the first.
+            nth = times_said.get(src, 0)
+            times_said[src] = nth + 1
+            warnings.append(f"{path}:{_line_of_text(document, src, nth)}: {message}")
+
+        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn)
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)

@@ -1281,6 +1281,23 @@ def test_a_link_to_another_content_file_is_a_warning_naming_its_line(make_site: 
     assert report.ok and report.articles == 2
 
 
+
+def test_a_picture_that_cannot_be_shown_written_again_is_warned_of_at_each_line(make_site: MakeSite) -> None:
+    """A photo desk reuses a picture down a story; one missing (or an SVG) is said where each
+    use is written, so each can be found and put right: every warning named the first line."""
+    body = "Lead.\n\n![Gone](gone.jpg)\n\nThen [the chart](chart.svg).\n\n![Gone again](gone.jpg \"The same\")\n\n<img src=\"chart.svg\" alt=\"Chart\">\n\nEnd ![x](gone.jpg)."
+    site = make_site(content={"a.md": article_md("A", body=body)})
+    report = build(site)
+    a = site / "content" / "a.md"
+    assert [w.split(": ", 2)[0:2] for w in report.warnings] == [
+        [f"{a}:8", "image 'gone.jpg' in the text, left as written"],
+        [f"{a}:10", "SVG 'chart.svg' in the text, left as written"],
+        [f"{a}:12", "image 'gone.jpg' in the text, left as written"],
+        [f"{a}:14", "SVG 'chart.svg' in the text, left as written"],
+        [f"{a}:16", "image 'gone.jpg' in the text, left as written"],
+    ], report.warnings
+    assert report.ok and report.articles == 1
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [
