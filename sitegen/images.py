@@ -280,8 +280,8 @@ def scaled_height(record: ImageRecord, width: int) -> int:
 
 def render(record: ImageRecord, width: int) -> bytes:
     """The bytes of the image's copy: the file as it is (``width`` 0), or resized to
-    ``width`` with its metadata left out. Raises ImageError if the file changed since it
-    was measured (the next build measures it again)."""
+    ``width`` with its metadata left out, but for its colour profile. Raises ImageError if
+    the file changed since it was measured (the next build measures it again)."""
     data = _as_read(record.file, record.sha, record.length)
     if not width:
         return data
@@ -293,12 +293,19 @@ def render(record: ImageRecord, width: int) -> bytes:
     with _decoding(record.file), Image.open(io.BytesIO(data)) as original:
         upright = ImageOps.exif_transpose(original)
         resized = upright.resize((width, scaled_height(record, width)), Image.Resampling.LANCZOS)
+        copy = resized.convert("RGB") if record.format == "JPEG" else resized
+        # The colour profile is no metadata to leave out: it says what the numbers mean (a
+        # phone's Display P3, a camera's Adobe RGB), and a copy without it is read as sRGB,
+        # its colours dull or shifted beside the original's. Not that of another mode (a
+        # CMYK profile says nothing of the RGB copy).
+        profile = original.info.get("icc_profile") if copy.mode == original.mode else None
+        kept = {"icc_profile": profile} if profile else {}
         if record.format == "JPEG":
-            resized.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
+            copy.save(out, "JPEG", quality=82, optimize=True, progressive=True, **kept)
         elif record.format == "WEBP":
-            resized.save(out, "WEBP", quality=80, method=4)
+            copy.save(out, "WEBP", quality=80, method=4, **kept)
         else:
-            resized.save(out, record.format, optimize=True)
+            copy.save(out, record.format, optimize=True, **kept)
     return out.getvalue()
 
 

@@ -657,3 +657,26 @@ def test_an_image_over_the_pixel_limit_is_said_to_be_so_without_a_python_warning
     [warning] = [w for w in report.warnings if "wide.png" in w]
     assert "50,000,000" in warning and "decompression bomb" not in warning, warning
     assert 'src="images/wide.png"' in (site / "output" / "2024" / "05" / "other" / "index.html").read_text()
+
+
+def test_the_copies_keep_the_colour_profile_of_the_original(make_site: MakeSite) -> None:
+    """A phone's photo is in Display P3, a camera's often in Adobe RGB: its ICC profile says
+    what its numbers mean. A resized copy without it is read as sRGB, its colours dull or
+    shifted, and a reader saw other colours at each width of the srcset than in the original."""
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    body = "\n\n".join(f"![{kind}](images/p.{kind.lower()})" for kind in ("PNG", "WEBP"))
+    site = _site(make_site, "image: images/p.jpg\nimage_alt: x\n")
+    (site / "content" / "inline.md").write_text(article_md("Inline", body=body))
+    for kind in ("JPEG", "PNG", "WEBP"):
+        out = io.BytesIO()
+        Image.new("RGB", (1200, 600), "teal").save(out, kind, icc_profile=profile)
+        (site / "content" / "images" / f"p.{'jpg' if kind == 'JPEG' else kind.lower()}").write_bytes(out.getvalue())
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    copies = sorted((site / "output" / "images").rglob("p-*w.*"))
+    assert sorted(p.name for p in copies) == ["p-480w.jpg", "p-480w.png", "p-480w.webp", "p-960w.jpg", "p-960w.png", "p-960w.webp"], copies
+    for copy in copies:
+        with Image.open(copy) as resized:
+            assert resized.info.get("icc_profile") == profile, copy
