@@ -290,9 +290,17 @@ def render(record: ImageRecord, width: int) -> bytes:
     out = io.BytesIO()
     # Measured when its article was parsed, pixels and all; a decoding that fails here still
     # (another Pillow) is the image's error, not the build's traceback.
+    size = (width, scaled_height(record, width))
     with _decoding(record.file), Image.open(io.BytesIO(data)) as original:
-        upright = ImageOps.exif_transpose(original)
-        resized = upright.resize((width, scaled_height(record, width)), Image.Resampling.LANCZOS)
+        if record.format == "JPEG":
+            # Decoded at the smallest scale libjpeg has (1/2 to 1/8) still as large as the
+            # copy, in the file's own orientation: a 480-pixel copy of a 24-megapixel photo
+            # took 220 MB and 0.43 s of a worker, now 30 MB and 0.15 s.
+            turned = original.getexif().get(_ORIENTATION, 1) in (5, 6, 7, 8)
+            original.draft(None, (size[1], size[0]) if turned else size)
+        original.load()
+        ImageOps.exif_transpose(original, in_place=True)  # an upright picture's pixels not copied
+        resized = original.resize(size, Image.Resampling.LANCZOS)
         copy = resized.convert("RGB") if record.format == "JPEG" else resized
         # The colour profile is no metadata to leave out: it says what the numbers mean (a
         # phone's Display P3, a camera's Adobe RGB), and a copy without it is read as sRGB,

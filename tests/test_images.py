@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
 from pathlib import Path
@@ -680,3 +682,34 @@ def test_the_copies_keep_the_colour_profile_of_the_original(make_site: MakeSite)
     for copy in copies:
         with Image.open(copy) as resized:
             assert resized.info.get("icc_profile") == profile, copy
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux")
+def test_a_copy_of_a_large_photo_is_made_without_decoding_it_whole(tmp_path: Path) -> None:
+    """A photo desk's pictures are 24-megapixel camera JPEGs: each of their copies decoded
+    the whole photo and copied its pixels again to turn it upright, 220 MB in each worker
+    for a 480-pixel copy. It is decoded at the smallest scale still as large as the copy;
+    turned, as the camera held it, and in the right colours all the same."""
+    photo = Image.new("RGB", (6000, 4000), "red")
+    photo.paste("blue", (3000, 0, 6000, 4000))  # the left half red: the top, once turned
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    photo.save(tmp_path / "camera.jpg", quality=90, exif=exif)
+    code = (
+        "import resource, sys\n"
+        "from sitegen import images\n"
+        "from sitegen.cache import digest\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "record = images.measure(sys.argv[1], data, digest(data))\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "copy = images.render(record, 480)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+        "sys.stdout.buffer.write(copy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "camera.jpg")], capture_output=True, check=True)
+    grown, _, copy = done.stdout.partition(b"\n")
+    assert int(grown) < 36, f"{int(grown)} MB more to make the copy; the whole photo is 72 MB of pixels"
+    with Image.open(io.BytesIO(copy)) as made:
+        assert made.size == (480, 720)
+        top, bottom = made.getpixel((240, 100)), made.getpixel((240, 620))
+    assert top[0] > 200 > top[2] and bottom[2] > 200 > bottom[0], (top, bottom)
