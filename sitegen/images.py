@@ -178,6 +178,11 @@ def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
     with _decoding(shown), image:
         width, height = image.size
         kind = image.format or ""
+        # A JPEG holding a second picture after the first (a phone's HDR gain map, a
+        # camera's depth or 3D shot: Multi-Picture Format) is a JPEG to every browser, which
+        # shows the first: so are its copies, made of it (not an animation of two frames).
+        multi_picture = kind == "MPO"
+        kind = "JPEG" if multi_picture else kind
         # Checked before any pixel is decoded: an image too large is never read.
         if kind not in MEDIA_TYPES:
             raise ImageError(f"{shown} is a {kind or 'file of unknown type'}: use JPEG, PNG, GIF or WebP")
@@ -185,7 +190,7 @@ def measure(path: str, data: bytes, sha: str, shown: str = "") -> ImageRecord:
             raise ImageError(f"{shown} is {width}x{height} pixels: at most {MAX_PIXELS:,} are allowed")
         # Read for every format: render() turns every one upright (ImageOps.exif_transpose).
         orientation = image.getexif().get(_ORIENTATION, 1)
-        animated = bool(getattr(image, "is_animated", False))
+        animated = bool(getattr(image, "is_animated", False)) and not multi_picture
         if kind == "JPEG":
             image.draft(None, (1, 1))  # decoded at 1/8 scale: every byte read, a 64th of the pixels
         image.load()  # of an animation, its first frame

@@ -713,3 +713,28 @@ def test_a_copy_of_a_large_photo_is_made_without_decoding_it_whole(tmp_path: Pat
         assert made.size == (480, 720)
         top, bottom = made.getpixel((240, 100)), made.getpixel((240, 620))
     assert top[0] > 200 > top[2] and bottom[2] > 200 > bottom[0], (top, bottom)
+
+
+def test_a_jpeg_holding_a_second_picture_is_a_jpeg(make_site: MakeSite) -> None:
+    """A phone's HDR photo (its gain map), a camera's depth or 3D shot is a JPEG that holds
+    a second picture after the first (Multi-Picture Format), which every browser shows as
+    the JPEG it is. Pillow names it "MPO": it was refused ("is a MPO: use JPEG, PNG, GIF or
+    WebP"), or taken for an animation without copies."""
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 1000), "teal").save(out, "MPO", save_all=True, append_images=[Image.new("L", (500, 250), 128)])
+    site = _site(make_site, "image: images/hdr.jpg\nimage_alt: 'A street at night'\n")
+    (site / "content" / "images" / "hdr.jpg").write_bytes(out.getvalue())
+    (site / "content" / "inline.md").write_text(article_md("Inline", body="![Night](images/hdr.jpg)"))
+    report = build(site)
+    assert report.ok and report.articles == 2, report.errors
+    assert not [w for w in report.warnings if "hdr" in w], report.warnings
+    output = site / "output"
+    folder = next((output / "images").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == ["hdr-1600w.jpg", "hdr-480w.jpg", "hdr-960w.jpg", "hdr.jpg"]
+    assert (folder / "hdr.jpg").read_bytes() == out.getvalue()  # the second picture kept, for HDR screens
+    with Image.open(folder / "hdr-480w.jpg") as small:
+        assert (small.format, small.size) == ("JPEG", (480, 240))
+    img = lxml_html.parse(str(output / "2024" / "05" / "inline" / "index.html")).xpath("//main//img")[0]
+    assert (img.get("width"), img.get("height")) == ("2000", "1000") and "hdr-480w.jpg 480w" in img.get("srcset"), dict(img.attrib)
+    [entry] = [e for e in feedparser.parse(output / "rss.xml").entries if e.title == "Fire"]
+    assert [(m["type"], m["width"]) for m in entry.media_content] == [("image/jpeg", "2000")]
