@@ -305,7 +305,15 @@ def render(record: ImageRecord, width: int) -> bytes:
             original.draft(None, (size[1], size[0]) if turned else size)
         original.load()
         ImageOps.exif_transpose(original, in_place=True)  # an upright picture's pixels not copied
-        resized = original.resize(size, Image.Resampling.LANCZOS)
+        if original.mode in ("P", "1"):
+            # Pillow resizes a palette (or 1-bit) picture by nearest pixel whatever it is
+            # asked: a chart's thin lines and text were gone or jagged in its copies. Its
+            # colours are resized, then put back in a palette (a copy of a PNG-8 is one).
+            smooth = original.convert("L" if original.mode == "1" else "RGBA" if original.has_transparency_data else "RGB")
+            resized = smooth.resize(size, Image.Resampling.LANCZOS)
+            resized = resized.quantize(256) if original.mode == "P" else resized
+        else:
+            resized = original.resize(size, Image.Resampling.LANCZOS)
         copy = resized.convert("RGB") if record.format == "JPEG" else resized
         # The colour profile is no metadata to leave out: it says what the numbers mean (a
         # phone's Display P3, a camera's Adobe RGB), and a copy without it is read as sRGB,

@@ -738,3 +738,23 @@ def test_a_jpeg_holding_a_second_picture_is_a_jpeg(make_site: MakeSite) -> None:
     assert (img.get("width"), img.get("height")) == ("2000", "1000") and "hdr-480w.jpg 480w" in img.get("srcset"), dict(img.attrib)
     [entry] = [e for e in feedparser.parse(output / "rss.xml").entries if e.title == "Fire"]
     assert [(m["type"], m["width"]) for m in entry.media_content] == [("image/jpeg", "2000")]
+
+
+def test_a_palette_png_is_resized_smoothly_its_thin_lines_kept(make_site: MakeSite) -> None:
+    """A chart or map saved with a palette (PNG-8, as optimisers and charting tools save
+    one): Pillow resizes such a picture by nearest pixel whatever it is asked, so a copy
+    kept one pixel in four of a 480-pixel copy of a 2000-pixel chart, and its one-pixel
+    grid lines were gone from the copies a phone is sent. Its colours are resized, then
+    put back in a palette, as small as its original's kind of file."""
+    chart = Image.new("RGB", (2000, 1000), "white")
+    for y in range(101, 1000, 100):
+        chart.paste((40, 40, 40), (0, y, 2000, y + 1))  # a grid line one pixel thick
+    site = _site(make_site, "image: images/chart.png\nimage_alt: 'Rates by month'\n")
+    chart.quantize(16).save(site / "content" / "images" / "chart.png")
+    assert build(site).ok
+    [small] = (site / "output" / "images").rglob("chart-480w.png")
+    with Image.open(small) as copy:
+        assert copy.mode == "P" and copy.size == (480, 240)
+        column = [copy.convert("L").getpixel((240, y)) for y in range(240)]
+    lines = [y for y in range(1, 240) if column[y] < 235 <= column[y - 1]]
+    assert len(lines) == 9, column  # every grid line, a light grey as the line was thin
