@@ -48,7 +48,8 @@
      names it (xml:lang on an Atom entry, dc:language on an RSS item): its title is marked as
      in it, lang and dir, as the site's pages mark it (the lang filter; dir="rtl" for Arabic
      on an English site). A language none of the site's stories has now is marked too, its
-     direction left to the browser. #}
+     direction left to the browser. The site's own stories read its way: right to left on a
+     site written so, as its pages have them. #}
   <xsl:template name="headline">
     <xsl:param name="href"/>
     <xsl:param name="language"/>
@@ -56,7 +57,7 @@
     <xsl:choose>
       {%+ for link in languages %}<xsl:when test="$language = '{{ link.language }}'"><a href="{$href}"{{ link | lang("auto") }}><xsl:value-of select="$title"/></a></xsl:when>
       {%+ endfor %}<xsl:when test="$language"><a href="{$href}" lang="{$language}" dir="auto"><xsl:value-of select="$title"/></a></xsl:when>
-      <xsl:otherwise><a href="{$href}" dir="auto"><xsl:value-of select="$title"/></a></xsl:otherwise>
+      <xsl:otherwise><a href="{$href}" dir="{{ 'rtl' if text_direction == 'rtl' else 'auto' }}"><xsl:value-of select="$title"/></a></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
   {# An RSS title that readers would take for HTML is sent escaped as HTML (feeds._title):

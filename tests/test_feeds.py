@@ -515,7 +515,7 @@ def test_an_entry_in_another_language_than_its_feed_says_so_in_every_format(make
     ("language", "marked"),
     [
         ("en-GB", {"Hafen wächst": ("de", "auto"), "الميناء يتوسع": ("ar", "rtl"), "Quay opens": (None, "auto")}),
-        ("he", {"Hafen wächst": ("de", "ltr"), "الميناء يتوسع": ("ar", "rtl"), "Quay opens": ("en-gb", "ltr")}),
+        ("he", {"Hafen wächst": ("de", "ltr"), "الميناء يتوسع": ("ar", "rtl"), "Quay opens": ("en-gb", "ltr"), "הנמל גדל": (None, "rtl")}),
     ],
 )
 def test_a_feed_opened_in_a_browser_marks_an_entry_in_another_language_as_pages_do(make_site: MakeSite, language: str, marked: dict[str, tuple[str | None, str]]) -> None:
@@ -527,6 +527,8 @@ def test_a_feed_opened_in_a_browser_marks_an_entry_in_another_language_as_pages_
         "ar.md": article_md("الميناء يتوسع", "2024-05-02T09:00:00+00:00", language="ar", tags="[World]"),
         "same.md": article_md("Quay opens", "2024-05-01T09:00:00+00:00", language="en-gb"),
     }
+    if language == "he":  # a story in the site's own language, written right to left as the site is
+        content["own.md"] = article_md("הנמל גדל", "2024-05-04T09:00:00+00:00", tags="[World]")
     site = make_site(content=content, config=f'language = "{language}"\nbase_url = "https://example.org/"\n')
     assert build(site).ok
     out = site / "output"
