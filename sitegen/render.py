@@ -8,6 +8,7 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -387,7 +388,10 @@ class Renderer:
         self._page_path = page.path
         try:
             template = self.env.get_template(page.template)
-            html = _joined(template.generate(page=page, **page.context))
+            # ``page.context`` as the plain values its key covers: an article page's is made
+            # from every article's title (site.ArticleContext), which its key does not cover.
+            context = dict(page.context)
+            html = _joined(template.generate(page=dataclasses.replace(page, context=context), **context))
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
         except _TooLarge:

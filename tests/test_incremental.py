@@ -243,6 +243,23 @@ def test_template_reading_the_whole_site_depends_on_every_article(site: Path, tm
     assert doc.xpath("//p[@id='oldest']/text()") == ["Oldest: Story 00 renamed"]
 
 
+def test_an_article_pages_context_as_its_template_reads_it_is_what_its_key_covers(site: Path, tmp_path: Path) -> None:
+    """``page.context`` gives a template the values of the page's context, which its key
+    covers, and not what an article page's are made from (site.ArticleContext: every
+    article's title, its place among them), which a page kept by its key would show as
+    they were: an article added far from this page changes neither its key nor its bytes."""
+    (site / "templates").mkdir()
+    article = (Path(__file__).parent.parent / "templates" / "article.html").read_text()
+    inner = "page.context._neighbours.shown | length if page.context._neighbours is defined else page.context | length"
+    article = article.replace('<article class="article">', '<article class="article"><p id="seen">{{ ' + inner + " }}</p>")
+    (site / "templates" / "article.html").write_text(article)
+    step(site)
+    (site / "content" / "old.md").write_text(article_md("The oldest story", date="2023-01-01T09:00:00+00:00", tags="[economy]"))
+    report, _ = step(site)
+    assert report.ok
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
 def test_errors_are_reported_again_by_a_build_with_nothing_to_do(make_site: MakeSite) -> None:
     site = make_site(sample=True, seeds={"002_00000000000000bb.txt": b"Broken \xff\n\ntext\n"}, content={"bad.md": "---\ntitle: [x\n---\n"})
     first = build(site)
