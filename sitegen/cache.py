@@ -280,7 +280,7 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
 
     def with_quick(self, quick: str) -> OutputRecord:
         """This record with ``quick`` as its quick key."""
-        key, reads, _ = self.keys()
+        key, reads, _ = self.made_of()
         return msgspec.structs.replace(self, made=msgspec.Raw(_ENCODER.encode((key, reads, quick))))
 
     def as_found(self, path: str) -> OutputRecord | None:
@@ -306,10 +306,10 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
         return self.key_and_reads()[0]
 
     def key_and_reads(self) -> tuple[str, tuple[str, ...]]:
-        key, reads, _ = self.keys()
+        key, reads, _ = self.made_of()
         return key, reads
 
-    def keys(self) -> tuple[str, tuple[str, ...], str]:
+    def made_of(self) -> tuple[str, tuple[str, ...], str]:
         """The key, what the render read, and the quick key ("" for none)."""
         return _MADE_DECODER.decode(self.made)
 

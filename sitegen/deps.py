@@ -83,8 +83,6 @@ def _parts(value: object, out: list[str]) -> None:
         out.append(")")
     elif isinstance(value, (str, int, float)):  # subclasses, such as Markup
         out.append(kind.__name__ + repr(value))
-    elif isinstance(value, Mapping):  # an article page's context (site.ArticleContext): as the dict it is
-        _parts(dict(value), out)
     else:
         # A new kind of value in a page context must be taught here, not guessed at.
         raise TypeError(f"cannot take the digest of {kind.__name__}")
@@ -193,16 +191,19 @@ def page_key(template_digest: str, page: Page, environment: str, accessed: Itera
     # value_digest("page", template_digest, environment, page, reads), spelt out: it runs
     # for every page of the site on every build that is not a no-op.
     out = ["page", template_digest, repr(environment), repr(page.template), repr(page.path), repr(page.title)]
-    _parts(page.context, out)
+    context = page.context
+    _parts(context if type(context) is dict else dict(context), out)  # an article page's (site.ArticleContext), made whole
     if reads := digests.spelt(accessed):
         out.append(reads)
     return hashlib.sha256("\x1f".join(out).encode("utf-8")).hexdigest()
 
 
-def article_page_key(template_digest: str, page: Page, environment: str, article: Article, shape: str, accessed: Iterable[str], digests: Digests) -> str:
-    """A key of the page of ``article`` made without its context: equal whenever
-    ``page_key``'s is, as the context is made from ``article`` and what ``shape`` covers
-    alone (site.ArticleContext). The build after an edit to one article works out this
-    one for every other article's page, not their contexts (plan.PageOutput.quick)."""
-    spelt = (repr(environment), repr(page.template), repr(page.path), repr(page.title), article.digest, shape, digests.spelt(accessed))
+def article_page_key(
+    template_digest: str, page: Page, environment: str, article: Article, neighbourhood: str, accessed: Iterable[str], digests: Digests
+) -> str:
+    """A key of the page of ``article`` made without its context, equal in two builds only
+    if ``page_key``'s is: the context is made from ``article`` and what ``neighbourhood``
+    covers alone (site.ArticleContext). The build after an edit to one article works out
+    this one for every other article's page, not their contexts (plan.PageOutput.quick)."""
+    spelt = (repr(environment), repr(page.template), repr(page.path), repr(page.title), article.digest, neighbourhood, digests.spelt(accessed))
     return hashlib.sha256("\x1f".join(("article page", template_digest, *spelt)).encode("utf-8")).hexdigest()

@@ -300,8 +300,9 @@ class Memo:
         for index, output in enumerate(outputs):
             old = self.state.outputs.get(output.path)
             if old is not None:
-                key, reads, stored = old.keys()
-                # The quick key first: as it was, so is the key, which is not worked out.
+                key, reads, stored = old.made_of()
+                # The quick key first (plan.Output.quick): when it is as stored, so is the
+                # full key, which is then not worked out (for an article page, nor its context).
                 quick = tools.quick(output, reads)
                 if ((quick and quick == stored) or key == tools.key(output, reads)) and (found := old.as_found(out + output.path)) is not None:
                     result.records[output.path] = found if quick == stored else found.with_quick(quick)

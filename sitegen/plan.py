@@ -73,6 +73,7 @@ class Tools:
         return self._once(self.quicks, output.path, tuple(reads), output.quick)
 
     def _once(self, found: dict[tuple[str, tuple[str, ...]], str], path: str, reads: tuple[str, ...], work: Callable[[Tools, tuple[str, ...]], str]) -> str:
+        """``work(self, reads)`` for the output at ``path``, looked up in ``found`` first and kept there."""
         known = found.get((path, reads))
         if known is None:
             known = found[(path, reads)] = work(self, reads)
@@ -153,7 +154,7 @@ class PageOutput(Output):
             return ""
         renderer = tools.renderer
         template = renderer.template_digest(self.page.template)
-        return deps.article_page_key(template, self.page, renderer.environment, context.article, context.shape, reads, tools.digests)
+        return deps.article_page_key(template, self.page, renderer.environment, context.article, context.neighbourhood, reads, tools.digests)
 
 
 @dataclass(frozen=True, slots=True)

@@ -384,7 +384,7 @@ class _Neighbours:
     Made of the site's articles as ``Neighbour`` records and its tags' lists of them, and
     of nothing else: ``digest`` covers all of it, so two builds whose digests are equal give
     the page of each article at the same place the same context, but for the article itself
-    (``ArticleContext.shape``)."""
+    (``ArticleContext.neighbourhood``)."""
 
     def __init__(self, site: Site) -> None:
         self.shown = tuple(Neighbour.of(article) for article in site.articles)
@@ -450,8 +450,9 @@ class ArticleContext(Mapping[str, object]):
         self._made: dict[str, object] | None = None
 
     @property
-    def shape(self) -> str:
-        """What the context is made from but the article: equal in two builds, the contexts
+    def neighbourhood(self) -> str:
+        """What the context is made from but the article (the digest of the site's
+        neighbours, and the article's place among them): equal in two builds, the contexts
         are equal but for their articles (``_Neighbours``)."""
         return f"{self._neighbours.digest} {self._index}"
 
