@@ -5,6 +5,7 @@ is rewritten."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -18,6 +19,7 @@ from lxml import html as lxml_html
 
 from sitegen import cache, parallel
 from sitegen.build import BuildReport, build
+from sitegen.ledger import LEDGER_NAME
 
 SOURCES = ("seeds", "content", "templates", "sitegen.toml")
 
@@ -511,3 +513,26 @@ def test_records_whose_parse_read_the_same_settings_share_them(make_site: MakeSi
     records = Memo(site).parse_content(site / "content", load_config(site), parallel.Workers(1))
     assert len(records) == 5 and records[str(site / "content" / "a0.md")].reads
     assert len({id(record.reads) for record in records.values()}) == 1
+
+
+def test_a_former_title_written_into_the_ledger_links_the_related_headline_of_a_page_kept_otherwise(make_site: MakeSite, tmp_path: Path) -> None:
+    """An article page is kept by its quick key (its article, and the digest of what article
+    pages show of the others): a title another article had, given it by hand in the ledger
+    (a merge), changes no file of the page's own yet links its related headline."""
+    content = {
+        "alpha.md": article_md("Budget talks resume", date="2024-05-01T09:00:00+00:00", related="['An old headline']"),
+        "beta.md": article_md("Harbour reopens", date="2024-05-02T09:00:00+00:00"),
+    }
+    site = make_site(content=content)
+    assert build(site).ok
+    path = site / "content" / LEDGER_NAME
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    for entry in ledger["articles"].values():
+        if entry["titles"] == ["Harbour reopens"]:
+            entry["titles"] = ["An old headline", "Harbour reopens"]
+    path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    report = build(site)
+    assert report.ok and report.parsed == 0
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "alpha" / "index.html").read_bytes())
+    assert [a.text_content() for a in page.xpath("//a[@href='/2024/05/beta/']")] != []
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")

@@ -241,6 +241,11 @@ TEMPLATES = {
     "article.html: extra line": ("article.html", _changed("article.html", "</article>", '<p class="extra">An extra line.</p>\n</article>')),
     "article.html: includes a computed name": ("article.html", _changed("article.html", "</article>", '{% include ("note" ~ ".html") %}\n</article>')),
     "article.html: imports macros.html": ("article.html", _changed("article.html", "<h1>", '{% import "macros.html" as m %}{{ m.byline(article) }}<h1>')),
+    # What a template reads through ``page``: an article page's context as its key covers it.
+    "article.html: reads page.context": (
+        "article.html",
+        _changed("article.html", "</article>", '<p class="context">{{ page.context | length }} {{ page.context.related | length }} {{ page.context.newer.title if page.context.newer }}</p>\n</article>'),
+    ),
     "article.html: syntax error": ("article.html", '{% extends "base.html" %}{% block content %}{{ article.title }}{% endblock\n'),
     "tags.html: includes note.html": ("tags.html", '{% extends "base.html" %}{% block content %}<h1>All tags</h1>{% include "note.html" %}{% endblock %}\n'),
     "404.html: description": ("404.html", '{% extends "base.html" %}{% block content %}<h1>Lost</h1>{{ config.description }}{% endblock %}\n'),
@@ -416,7 +421,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         self.write_config()
         shutil.copy(SAMPLE_SEED, self.site / "seeds" / SAMPLE_SEED.name)
         self.write_seed(SEED_NAMES[0], SEED_TEXTS["storm"])
-        self.write_content("alpha.md", article_md(TITLES[0], date=DATES[0], tags="[politics]"))
+        # Its related headlines link what another article is titled, or was (give_a_former_title).
+        self.write_content("alpha.md", article_md(TITLES[0], date=DATES[0], tags="[politics]", related="['An old headline', 'storm warning']"))
         self.write_content("beta.md", article_md(TITLES[1], date=DATES[2], body=BODIES["markdown"], tags="[politics, asia]"))
         self.write_content("gamma.md", article_md(TITLES[2], date=DATES[3], body=BODIES["footnote"]))
 
@@ -567,6 +573,23 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def remove_ledger(self) -> None:
         """A clone without the `updated` ledger."""
         (self.site / "content" / LEDGER_NAME).unlink()
+
+    @precondition(lambda self: (self.site / "content" / LEDGER_NAME).exists())
+    @rule(data=st.data(), title=st.sampled_from((*TITLES, "storm warning", "An old headline")))
+    def give_a_former_title(self, data: st.DataObject, title: str) -> None:
+        """The ledger edited by hand (a merge, say): an article had another title once. A
+        related headline naming it then links the article, on pages not rendered for it."""
+        path = self.site / "content" / LEDGER_NAME
+        try:
+            ledger = json.loads(path.read_text(encoding="utf-8"))
+            ids = sorted(ledger["articles"])
+        except (ValueError, KeyError, TypeError):
+            return  # damaged by another rule: the build says so
+        if not ids:
+            return
+        entry = ledger["articles"][data.draw(st.sampled_from(ids), label="article")]
+        entry["titles"] = [title, *entry.get("titles", [])]
+        path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     # Seeds.
 
