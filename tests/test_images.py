@@ -251,11 +251,11 @@ def test_shared_links_and_search_engines_get_the_image_and_the_logo(make_site: M
         return doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")
 
     [url] = meta("og:image")
-    assert url.startswith("https://example.org/news/images/") and url.endswith("/fire.jpg")
-    assert (meta("og:image:width"), meta("og:image:height"), meta("og:image:alt")) == (["2000"], ["1000"], ["Smoke over the hills"])
+    assert url.startswith("https://example.org/news/images/") and url.endswith("/fire-1600w.jpg")  # its copy for sharing
+    assert (meta("og:image:width"), meta("og:image:height"), meta("og:image:alt")) == (["1600"], ["800"], ["Smoke over the hills"])
     assert meta("twitter:card") == ["summary_large_image"]
     data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
-    assert data["image"] == {"@type": "ImageObject", "url": url, "width": 2000, "height": 1000}
+    assert data["image"] == {"@type": "ImageObject", "url": url, "width": 1600, "height": 800}
     assert data["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://example.org/news/static/logo.png"}
 
 
@@ -758,3 +758,68 @@ def test_a_palette_png_is_resized_smoothly_its_thin_lines_kept(make_site: MakeSi
         column = [copy.convert("L").getpixel((240, y)) for y in range(240)]
     lines = [y for y in range(1, 240) if column[y] < 235 <= column[y - 1]]
     assert len(lines) == 9, column  # every grid line, a light grey as the line was thin
+
+
+def photo(width: int, height: int) -> bytes:
+    """A JPEG as a camera makes one, too large to share as it is: noise, which compresses
+    poorly (4000 by 3000 pixels come to about 10 MB), the same bytes on every run."""
+    import random
+
+    noise = random.Random(width * height).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), noise).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _lead_pictures_site(make_site: MakeSite) -> Path:
+    """Four articles: a camera's 4000-pixel photo of over 5 MB, a 900-pixel chart, a picture
+    elsewhere and none, each picture with its alt text, caption and credit."""
+
+    def front(image: str) -> dict[str, object]:
+        return {"image": image, "image_alt": "'Ship at the quay'", "image_caption": "'The first ship & its <crew>.'", "image_credit": "'Photo: J. Okafor'"}
+
+    site = make_site(
+        content={
+            "port.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body="The port.", **front("port.jpg")),
+            "chart.md": article_md("Chart", date="2024-03-02T10:00:00+00:00", body="The chart.", **front("chart.png")),
+            "remote.md": article_md("Remote", date="2024-03-03T10:00:00+00:00", body="Elsewhere.", **front("https://cdn.example/ship.jpg")),
+            "none.md": article_md("None", date="2024-03-04T10:00:00+00:00", body="No picture."),
+        },
+        config='base_url = "https://example.org/news/"\n',
+    )
+    (site / "content" / "port.jpg").write_bytes(photo(4000, 3000))
+    (site / "content" / "chart.png").write_bytes(picture(900, 600, "PNG"))
+    assert (site / "content" / "port.jpg").stat().st_size > 5_000_000
+    return site
+
+
+def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(make_site: MakeSite) -> None:
+    """og:image and the NewsArticle's image named the original, a camera's 10 MB and 4000
+    pixels, which X (5 MB) and Facebook (8 MB) refuse: the largest copy of 1200 pixels or
+    more is named, with its own width and height; a smaller original as it is, a picture
+    elsewhere by its URL, and an article without one as before."""
+    site = _lead_pictures_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+
+    def shared(slug: str) -> tuple[list[str], list[str], object]:
+        doc = etree.HTML((out / "2024" / "03" / slug / "index.html").read_bytes())
+        meta = {name: doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content") for name in ("og:image", "og:image:width", "og:image:height", "og:image:alt", "twitter:card")}
+        data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
+        return meta["og:image"], [*meta["og:image:width"], *meta["og:image:height"], *meta["og:image:alt"], *meta["twitter:card"]], data.get("image")
+
+    [url], sizes, data = shared("port")
+    assert url.startswith("https://example.org/news/images/") and url.endswith("/port-1600w.jpg")
+    assert sizes == ["1600", "1200", "Ship at the quay", "summary_large_image"]
+    assert data == {"@type": "ImageObject", "url": url, "width": 1600, "height": 1200}
+    copy = out / url.removeprefix("https://example.org/news/")
+    assert copy.stat().st_size < 5_000_000
+    with Image.open(copy) as named:
+        assert named.size == (1600, 1200)
+    [url], sizes, data = shared("chart")
+    assert url.endswith("/chart.png") and sizes == ["900", "600", "Ship at the quay", "summary_large_image"]
+    assert data == {"@type": "ImageObject", "url": url, "width": 900, "height": 600}
+    assert shared("remote") == (["https://cdn.example/ship.jpg"], ["Ship at the quay", "summary_large_image"], ["https://cdn.example/ship.jpg"])
+    assert shared("none") == ([], ["summary"], None)
+    assert check_output(out, report.config) == []
