@@ -823,3 +823,28 @@ def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(m
     assert shared("remote") == (["https://cdn.example/ship.jpg"], ["Ship at the quay", "summary_large_image"], ["https://cdn.example/ship.jpg"])
     assert shared("none") == ([], ["summary"], None)
     assert check_output(out, report.config) == []
+
+
+def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: MakeSite) -> None:
+    """A picture's licence asks that its credit travel with it, and Atom and RSS readers
+    were given the picture (media:content) without it: its credit is a media:credit and its
+    caption a media:description, as Media RSS has them, which leave the entry's own title and
+    summary as they are; a picture elsewhere is credited too, and an article without one has
+    none."""
+    site = _lead_pictures_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo
+        entries = {e.title: e for e in parsed.entries}
+        assert [entries[t].summary for t in ("Port", "Chart", "Remote", "None")] == ["The port.", "The chart.", "Elsewhere.", "No picture."], name
+        for title in ("Port", "Chart", "Remote"):
+            assert entries[title].media_credit == [{"content": "Photo: J. Okafor"}], (name, title)
+        assert "media_credit" not in entries["None"], name
+        doc = etree.parse(str(out / name))
+        captions = doc.xpath("//media:content/media:description", namespaces=ATOM)
+        assert [(c.text, c.get("type")) for c in captions] == [("The first ship & its <crew>.", "plain")] * 3, name
+    assert atom_schema().validate(etree.parse(str(out / "atom.xml")))
+    assert check_output(out, report.config) == []
