@@ -388,25 +388,38 @@ class FeedWriter:
 
     def _image(self, fe: FeedEntry, image: Image, rss: bool) -> None:
         """The article's picture as Media RSS ``media:content`` (Atom and RSS), which
-        readers show beside the entry, and in RSS an ``enclosure`` too."""
+        readers show beside the entry, and in RSS an ``enclosure`` too.
+
+        The file a shared link names (``Image.shared``): the largest copy 1200 pixels wide
+        or more, else the original. Readers show the picture a column wide, and many fetch
+        it from the reader's own device, not through a server that makes it smaller: a
+        camera's original of 10 MB for every entry is a phone's data plan gone for nothing.
+        A copy is made in the same build as the feed, on another worker, so its length is
+        not known here: it gets no ``fileSize`` (Media RSS: optional) and no enclosure,
+        whose length RSS 2.0 requires, as for a picture elsewhere. Readers that take
+        pictures from enclosures (SimplePie's, Miniflux, feedparser's) read media:content
+        too; a length written wrong would be worse than none."""
+        shared = image.shared
         url = self.image_url(image)
         media = {"url": url, "medium": "image"}
         if image.media_type:
-            media["type"] = image.media_type
-        if image.width:
-            media.update(width=str(image.width), height=str(image.height))
-        if image.length:
-            media["fileSize"] = str(image.length)
+            media["type"] = image.media_type  # a copy is of its original's kind (images.render)
+        if shared.width:
+            media.update(width=str(shared.width), height=str(shared.height))
+        length = image.length if shared.path == image.src else 0
+        if length:
+            media["fileSize"] = str(length)
         fe.media.content(media, group=None)  # no media:group: it holds versions of one thing
         if image.caption or image.credit:
             fe.register_extension("media_caption", _MediaCaption, atom=True, rss=True)
             fe.media_caption.caption, fe.media_caption.credit = _clean(image.caption), _clean(image.credit)
-        # RSS 2.0 requires an enclosure's length: an image elsewhere, of unknown size, has none.
-        if rss and image.length and image.media_type:
-            fe.enclosure(url, str(image.length), image.media_type)
+        if rss and length and image.media_type:
+            fe.enclosure(url, str(length), image.media_type)
 
     def image_url(self, image: Image) -> str:
-        return image.src if urls.is_absolute_http(image.src) else self.links.absolute(image.src)
+        """The absolute URL of the file feeds name for the picture: its shared one (``_image``)."""
+        path = image.shared.path
+        return path if urls.is_absolute_http(path) else self.links.absolute(path)
 
     def _styled(self, xml: bytes, path: str) -> bytes:
         """Insert the xml-stylesheet instruction that makes browsers show a readable page;

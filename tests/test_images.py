@@ -78,7 +78,8 @@ def test_a_local_image_is_copied_with_its_size_and_resized_for_srcset(make_site:
 
 
 def test_feeds_carry_the_image(make_site: MakeSite) -> None:
-    site = _site(make_site)
+    site = _site(make_site, config='base_url = "https://example.org/news/"\n')
+    (site / "content" / "images" / "fire.jpg").write_bytes(picture(1000, 500))  # no copy 1200 wide: the original
     assert build(site).ok
     out = site / "output"
     atom = etree.parse(str(out / "atom.xml"))
@@ -86,7 +87,7 @@ def test_feeds_carry_the_image(make_site: MakeSite) -> None:
     content = atom.xpath("//a:entry/media:content", namespaces=ATOM)[0]
     url = content.get("url")
     assert url.startswith("https://example.org/news/images/") and url.endswith("/fire.jpg")
-    assert (content.get("medium"), content.get("type"), content.get("width"), content.get("height")) == ("image", "image/jpeg", "2000", "1000")
+    assert (content.get("medium"), content.get("type"), content.get("width"), content.get("height")) == ("image", "image/jpeg", "1000", "500")
     length = str((site / "content" / "images" / "fire.jpg").stat().st_size)
     assert content.get("fileSize") == length
     rss = etree.parse(str(out / "rss.xml"))
@@ -737,7 +738,7 @@ def test_a_jpeg_holding_a_second_picture_is_a_jpeg(make_site: MakeSite) -> None:
     img = lxml_html.parse(str(output / "2024" / "05" / "inline" / "index.html")).xpath("//main//img")[0]
     assert (img.get("width"), img.get("height")) == ("2000", "1000") and "hdr-480w.jpg 480w" in img.get("srcset"), dict(img.attrib)
     [entry] = [e for e in feedparser.parse(output / "rss.xml").entries if e.title == "Fire"]
-    assert [(m["type"], m["width"]) for m in entry.media_content] == [("image/jpeg", "2000")]
+    assert [(m["type"], m["width"]) for m in entry.media_content] == [("image/jpeg", "1600")]  # its copy, a JPEG too
 
 
 def test_a_palette_png_is_resized_smoothly_its_thin_lines_kept(make_site: MakeSite) -> None:
@@ -847,4 +848,41 @@ def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: Mak
         captions = doc.xpath("//media:content/media:description", namespaces=ATOM)
         assert [(c.text, c.get("type")) for c in captions] == [("The first ship & its <crew>.", "plain")] * 3, name
     assert atom_schema().validate(etree.parse(str(out / "atom.xml")))
+    assert check_output(out, report.config) == []
+
+
+def test_feeds_name_a_copy_of_a_camera_original_readers_can_fetch(make_site: MakeSite) -> None:
+    """Atom, RSS and JSON Feed named a camera's original of 10 MB and 4000 pixels, which
+    readers fetch for every entry, many from the reader's phone: they name its largest copy
+    of 1200 pixels or more, with that copy's width and height, the same file as the page's
+    og:image. Its length is not known when the feeds are written: it has no fileSize and no
+    enclosure (never one whose length is another file's). A smaller original is named with
+    its length and enclosure as before, a picture elsewhere by its URL alone."""
+    site = _lead_pictures_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    page = etree.HTML((out / "2024" / "03" / "port" / "index.html").read_bytes())
+    [copy] = page.xpath("//meta[@property='og:image']/@content")
+    assert copy.endswith("/port-1600w.jpg")
+    chart_length = (site / "content" / "chart.png").stat().st_size
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo
+        entries = {e.title: e for e in parsed.entries}
+        [port] = entries["Port"].media_content
+        assert (port["url"], port["width"], port["height"], port["type"], "filesize" in port) == (copy, "1600", "1200", "image/jpeg", False), name
+        [chart] = entries["Chart"].media_content
+        assert chart["url"].endswith("/chart.png") and (chart["width"], chart["filesize"]) == ("900", str(chart_length)), name
+        assert entries["Remote"].media_content == [{"url": "https://cdn.example/ship.jpg", "medium": "image"}], name
+        assert "media_content" not in entries["None"], name
+        if name == "rss.xml":
+            assert [e.enclosures for e in (entries["Port"], entries["Remote"], entries["None"])] == [[], [], []]
+            [enclosure] = entries["Chart"].enclosures
+            assert (enclosure.href, enclosure.length, enclosure.type) == (chart["url"], str(chart_length), "image/png")
+    items = {item["title"]: item for item in json.loads((out / "feed.json").read_text())["items"]}
+    assert [items[t].get("image") for t in ("Port", "Remote", "None")] == [copy, "https://cdn.example/ship.jpg", None]
+    assert items["Chart"]["image"].endswith("/chart.png")
+    with Image.open(out / copy.removeprefix("https://example.org/news/")) as named:
+        assert named.size == (1600, 1200)
     assert check_output(out, report.config) == []
