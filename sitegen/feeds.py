@@ -320,6 +320,8 @@ class FeedWriter:
             self._bodies.move_to_end(key)
             return body
         html = article.html
+        if article.image is not None:
+            html = self._figure(article.image) + "\n" + html
         if sanitize:
             html = text.sanitize_html(html)
         body = self._bodies[key] = _clean(stable_html(urls.absolutize_html(html, page_url)))
@@ -415,6 +417,23 @@ class FeedWriter:
             fe.media_caption.caption, fe.media_caption.credit = _clean(image.caption), _clean(image.credit)
         if rss and length and image.media_type:
             fe.enclosure(url, str(length), image.media_type)
+
+    def _figure(self, image: Image) -> str:
+        """The article's picture as its page shows it above the text: a <figure> captioned
+        with its caption and credit. JSON Feed's ``image`` has no field for a credit, and a
+        reader that shows an entry's HTML, not its media:content, showed no picture: the
+        credit a licensed picture must travel with reached neither. JSON Feed 1.1 has it
+        that ``image`` may be in ``content_html`` too, as a hint that it is the entry's main
+        picture: the same file (``image_url``), so that readers showing both know it for one.
+        No ``srcset``: sanitisers, ours and feed readers', take it out."""
+        shared = image.shared
+        attrs = f' src="{html.escape(self.image_url(image))}" alt="{html.escape(image.alt)}"'
+        if shared.width:
+            attrs += f' width="{shared.width}" height="{shared.height}"'
+        words = [html.escape(image.caption, quote=False)] if image.caption else []
+        words += [f'<span class="credit">{html.escape(image.credit, quote=False)}</span>'] if image.credit else []
+        caption = f"<figcaption>{' '.join(words)}</figcaption>" if words else ""
+        return f"<figure><img{attrs}>{caption}</figure>"
 
     def image_url(self, image: Image) -> str:
         """The absolute URL of the file feeds name for the picture: its shared one (``_image``)."""

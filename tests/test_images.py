@@ -886,3 +886,33 @@ def test_feeds_name_a_copy_of_a_camera_original_readers_can_fetch(make_site: Mak
     with Image.open(out / copy.removeprefix("https://example.org/news/")) as named:
         assert named.size == (1600, 1200)
     assert check_output(out, report.config) == []
+
+
+def test_feed_entries_show_the_picture_with_its_caption_and_credit(make_site: MakeSite) -> None:
+    """JSON Feed has no field for a picture's credit, and the entry's HTML in every format
+    held the text alone: a reader showing it showed the picture uncredited (beside it, from
+    ``image`` or media:content) or not at all. The HTML opens with the picture as the page
+    shows it, a figure captioned with its caption and credit, naming the same file as the
+    entry's ``image`` and media:content; an article without a picture is as it was."""
+    site = _lead_pictures_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    shown: dict[str, dict[str, tuple[str, str]]] = {}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo
+        shown[name] = {e.title: (e.content[0].value, e.media_content[0]["url"] if "media_content" in e else "") for e in parsed.entries}
+    items = json.loads((out / "feed.json").read_text())["items"]
+    shown["feed.json"] = {item["title"]: (item["content_html"], item.get("image", "")) for item in items}
+    for name, entries in shown.items():
+        for title in ("Port", "Chart", "Remote"):
+            markup, picture_url = entries[title]
+            html = lxml_html.fragment_fromstring(markup, create_parent="div")
+            assert [child.tag for child in html] == ["figure", "p"], (name, title)
+            assert html.xpath("./figure/img/@src") == [picture_url] and html.xpath("./figure/img/@alt") == ["Ship at the quay"], (name, title)
+            assert html.xpath("string(./figure/figcaption)") == "The first ship & its <crew>. Photo: J. Okafor", (name, title)
+        port = lxml_html.fragment_fromstring(entries["Port"][0], create_parent="div")
+        assert port.xpath("./figure/img/@src")[0].endswith("/port-1600w.jpg") and port.xpath("./figure/img/@width") == ["1600"], name
+        assert entries["None"][0] == "<p>No picture.</p>", name
+    assert check_output(out, report.config) == []
