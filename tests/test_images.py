@@ -813,15 +813,17 @@ def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(m
     [url], sizes, data = shared("port")
     assert url.startswith("https://example.org/news/images/") and url.endswith("/port-1600w.jpg")
     assert sizes == ["1600", "1200", "Ship at the quay", "summary_large_image"]
-    assert data == {"@type": "ImageObject", "url": url, "width": 1600, "height": 1200}
+    assert isinstance(data, dict) and {k: data[k] for k in ("@type", "url", "width", "height")} == {"@type": "ImageObject", "url": url, "width": 1600, "height": 1200}
     copy = out / url.removeprefix("https://example.org/news/")
     assert copy.stat().st_size < 5_000_000
     with Image.open(copy) as named:
         assert named.size == (1600, 1200)
     [url], sizes, data = shared("chart")
     assert url.endswith("/chart.png") and sizes == ["900", "600", "Ship at the quay", "summary_large_image"]
-    assert data == {"@type": "ImageObject", "url": url, "width": 900, "height": 600}
-    assert shared("remote") == (["https://cdn.example/ship.jpg"], ["Ship at the quay", "summary_large_image"], ["https://cdn.example/ship.jpg"])
+    assert isinstance(data, dict) and {k: data[k] for k in ("@type", "url", "width", "height")} == {"@type": "ImageObject", "url": url, "width": 900, "height": 600}
+    [url], sizes, data = shared("remote")
+    assert (url, sizes) == ("https://cdn.example/ship.jpg", ["Ship at the quay", "summary_large_image"])
+    assert isinstance(data, dict) and data["url"] == url and "width" not in data
     assert shared("none") == ([], ["summary"], None)
     assert check_output(out, report.config) == []
 
@@ -916,3 +918,26 @@ def test_feed_entries_show_the_picture_with_its_caption_and_credit(make_site: Ma
         assert port.xpath("./figure/img/@src")[0].endswith("/port-1600w.jpg") and port.xpath("./figure/img/@width") == ["1600"], name
         assert entries["None"][0] == "<p>No picture.</p>", name
     assert check_output(out, report.config) == []
+
+
+def test_search_engines_get_the_pictures_credit_and_caption(make_site: MakeSite) -> None:
+    """The NewsArticle's image gave search engines the picture without the credit its
+    licence asks to travel with it: its ImageObject holds its caption and its credit
+    (schema.org's creditText), a picture elsewhere's too; one elsewhere with neither is
+    named by its URL alone, as before."""
+    site = _lead_pictures_site(make_site)
+    remote = site / "content" / "bare.md"
+    remote.write_text(article_md("Bare", date="2024-03-05T10:00:00+00:00", image="https://cdn.example/bare.jpg", image_alt="Bare"))
+    report = build(site)
+    assert report.ok, report.errors
+
+    def image(slug: str) -> object:
+        doc = etree.HTML((site / "output" / "2024" / "03" / slug / "index.html").read_bytes())
+        return json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0]).get("image")
+
+    for slug in ("port", "chart", "remote"):
+        found = image(slug)
+        assert isinstance(found, dict) and found["@type"] == "ImageObject", slug
+        assert (found["caption"], found["creditText"]) == ("The first ship & its <crew>.", "Photo: J. Okafor"), slug
+    assert image("remote") == {"@type": "ImageObject", "url": "https://cdn.example/ship.jpg", "caption": "The first ship & its <crew>.", "creditText": "Photo: J. Okafor"}
+    assert image("bare") == ["https://cdn.example/bare.jpg"] and image("none") is None

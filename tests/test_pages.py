@@ -354,7 +354,7 @@ def test_an_image_is_a_figure_with_sizes_and_shared_as_a_large_card(tmp_path: Pa
     assert (meta(doc, "og:image:width"), meta(doc, "og:image:height"), meta(doc, "og:image:alt")) == (["1200"], ["800"], ["The harbour at dusk"])
     assert meta(doc, "twitter:card") == ["summary_large_image"]
     data = json_ld(doc)
-    assert data["image"] == {"@type": "ImageObject", "url": BASE + "images/harbour.jpg", "width": 1200, "height": 800}
+    assert data["image"] == {"@type": "ImageObject", "url": BASE + "images/harbour.jpg", "width": 1200, "height": 800, "caption": "Dusk.", "creditText": "Photo: Desk"}
     assert data["author"] == [
         {"@type": "Person", "name": "Ada Quay", "url": BASE + "authors/ada-quay/"},
         {"@type": "Person", "name": "Bo Li", "url": BASE + "authors/bo-li/"},
