@@ -941,3 +941,20 @@ def test_search_engines_get_the_pictures_credit_and_caption(make_site: MakeSite)
         assert (found["caption"], found["creditText"]) == ("The first ship & its <crew>.", "Photo: J. Okafor"), slug
     assert image("remote") == {"@type": "ImageObject", "url": "https://cdn.example/ship.jpg", "caption": "The first ship & its <crew>.", "creditText": "Photo: J. Okafor"}
     assert image("bare") == ["https://cdn.example/bare.jpg"] and image("none") is None
+
+
+def test_an_x_card_describes_its_picture(make_site: MakeSite) -> None:
+    """X takes a card's picture from og:image but its description only from its own
+    twitter:image:alt (at most 420 characters): a card of the article's picture reached
+    people who cannot see it without the alt text the page has."""
+    site = _lead_pictures_site(make_site)
+    (site / "content" / "long.md").write_text(article_md("Long", date="2024-03-05T10:00:00+00:00", image="chart.png", image_alt="'" + "A chart of rates. " * 40 + "'"))
+    assert build(site).ok
+
+    def alt(slug: str) -> list[str]:
+        doc = etree.HTML((site / "output" / "2024" / "03" / slug / "index.html").read_bytes())
+        return doc.xpath("//meta[@name='twitter:image:alt']/@content")
+
+    assert alt("port") == alt("chart") == alt("remote") == ["Ship at the quay"] and alt("none") == []
+    [long] = alt("long")
+    assert len(long) <= 420 and long.startswith("A chart of rates. A chart") and long.endswith("…")
