@@ -1324,6 +1324,10 @@ def _body_images(
             srcset = [f"{urls.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in sizes]
             fixed["srcset"] = ", ".join([*srcset, f"{fixed['src']} {record.width}w"])
             fixed.setdefault("sizes", "(min-width: 48rem) 48rem, 100vw")
+            # What reads src alone gets the largest copy, not the original: a feed reader
+            # (sanitisers, feedparser's among them, drop srcset), which fetched a camera's
+            # 10 MB for every entry. Browsers pick from srcset, the original still in it.
+            fixed["src"] = srcset[-1].rsplit(" ", 1)[0]
         fixed.setdefault("loading", "lazy")
         fixed.setdefault("decoding", "async")
         return list(fixed.items())

@@ -213,11 +213,14 @@ def test_pictures_in_the_text_are_copied_and_measured(make_site: MakeSite) -> No
     assert (dog.get("width"), dog.get("height"), dog.get("srcset")) == ("300", "300", None)
     assert gone.get("src") == "missing.png"
     assert "![code](cat.png)" in etree.tostring(page, encoding="unicode")  # code is text
-    # The relative link reaches the copy from the page, under the sub-path too.
+    # The relative links reach the copies from the page, under the sub-path too: src the
+    # largest resized copy (what reads src alone gets: a feed reader), srcset the original last.
     page_dir = out / "2024" / "03" / "story"
-    assert (page_dir / cat.get("src")).resolve().read_bytes() == (site / "content" / "2024" / "cat.png").read_bytes()
+    original = cat.get("srcset").split(", ")[-1].rsplit(" ", 1)[0]
+    assert (page_dir / original).resolve().read_bytes() == (site / "content" / "2024" / "cat.png").read_bytes()
+    assert cat.get("src").endswith("-480w.png") and (page_dir / cat.get("src")).resolve().is_file()
     entry = etree.parse(str(out / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
-    assert 'src="https://example.org/news/images/' in entry
+    assert 'src="https://example.org/news/images/' in entry and "-480w.png" in entry
 
 
 def test_a_changed_image_is_a_new_file_and_the_old_one_goes(make_site: MakeSite) -> None:
