@@ -325,7 +325,9 @@ class ImportReport:
 
     created: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    """Content files whose seed did not change, by path: strings, as every seed of every
+    build is one of them (a Path each cost 10,000 seeds 0.03 s)."""
     kept: list[Path] = field(default_factory=list)
     """Content files edited by hand whose seed changed: left as they are."""
     wrote: dict[Path, str] = field(default_factory=dict)

@@ -507,17 +507,18 @@ def import_seeds(
     # Article id (by what names it: a uuid5 a seed took a tenth of a second) -> the seed
     # that gives it: of seeds whose names end in the same digits, the one whose article is
     # in content/ already (an earlier import), else the first by name.
-    ids = {name: id_name(os.path.basename(name)[: -len(".txt")]) for name in seed_files}
+    bases = {name: os.path.basename(name) for name in seed_files}
+    ids = {name: id_name(base[: -len(".txt")]) for name, base in bases.items()}
     # Article id -> the content file whose seed field names a seed no longer in seeds/, the
     # first by that name: the article of a seed renamed since, its digits (so its id) kept,
     # as when a publisher numbers its stories anew. Worked out when a seed no file names
     # by its name is met (one new, or one renamed).
     renamed_from: dict[str, tuple[str, str]] | None = None
     first_of: dict[str, str] = {}
-    for name in sorted(seed_files, key=lambda n: (os.path.basename(n) not in claims.owners, n)):
-        first_of.setdefault(ids[name], os.path.basename(name))
+    for name in sorted(seed_files, key=lambda n: (bases[n] not in claims.owners, n)):
+        first_of.setdefault(ids[name], bases[name])
     for name in seed_files:
-        base = os.path.basename(name)
+        base = bases[name]
         first = first_of[ids[name]]
         if first != base:
             # Its digits are another seed's, so its article would have that one's id: it
@@ -532,7 +533,7 @@ def import_seeds(
         former = ""
         if base not in claims.owners:
             if renamed_from is None:
-                present = {os.path.basename(n) for n in seed_files}
+                present = set(bases.values())
                 renamed_from = {}
                 for seed, file in sorted(claims.owners.items()):
                     if seed not in present:
@@ -552,7 +553,10 @@ def import_seeds(
             report.errors.append(SeedError(name, outcome.message, outcome.line))
             report.outcomes[name] = outcome
         elif inputs.same(content_file):
-            (report.kept if outcome.verdict == "kept" else report.unchanged).append(Path(content_file))
+            if outcome.verdict == "kept":
+                report.kept.append(Path(content_file))
+            else:
+                report.unchanged.append(content_file)
             if outcome.message:
                 report.warnings.append(outcome.message)
             report.outcomes[name] = outcome
@@ -585,7 +589,7 @@ def import_seeds(
             continue
         report.outcomes[str(seed_path)] = SeedOutcome("ok")
         if verdict == "unchanged":
-            report.unchanged.append(target)
+            report.unchanged.append(str(target))
         elif verdict == "create":
             # Published before (the ledger has its id), its file since deleted: imported
             # again as the same article, dated when it was first out, not as news of today,

@@ -436,7 +436,7 @@ def test_unchanged_seed_leaves_content_byte_identical(make_site: MakeSite, monke
     before, mtime = target.read_bytes(), target.stat().st_mtime_ns
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later day must not move the date
     report = import_seeds(site, Config())
-    assert report.unchanged == [target] and not report.created and not report.updated
+    assert report.unchanged == [str(target)] and not report.created and not report.updated
     assert target.read_bytes() == before
     assert target.stat().st_mtime_ns == mtime
 
@@ -464,7 +464,7 @@ def test_hand_edited_content_is_never_overwritten(make_site: MakeSite) -> None:
     target.write_text(edited)
     assert is_hand_edited(edited)
     # Seed unchanged: nothing to do. Seed changed: still kept, with a warning.
-    assert import_seeds(site, Config()).unchanged == [target]
+    assert import_seeds(site, Config()).unchanged == [str(target)]
     (site / "seeds" / "001_0000000000000001.txt").write_text(seed_text("Title", "Publisher's new text."))
     report = import_seeds(site, Config())
     assert report.kept == [target]
@@ -714,7 +714,7 @@ def test_a_content_file_with_a_byte_order_mark_reads_the_same_to_import_and_pars
     reports.append(build(site))  # clean: the importer reads the content file itself
     for report in reports:
         assert report.ok and report.warnings == [], report.warnings
-        assert target in report.imported.unchanged and report.imported.kept == []
+        assert str(target) in report.imported.unchanged and report.imported.kept == []
     assert target.read_bytes() == edited  # left as it is
 
 
