@@ -36,7 +36,7 @@ from .config import AuthorKind
 from .output import write_if_changed
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 5
+FORMAT = 6
 _MAGIC = f"sitegen-cache {FORMAT}\n".encode("ascii")
 # Libraries whose version changes what a build makes.
 _LIBRARIES = (
@@ -245,6 +245,9 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     retry: bool = False
     """An error that may not recur (a time limit met on a busy machine): the file is parsed
     again by the next build, as a clean build would."""
+    made_from: str = ""
+    """content.made_from of the file, its reads and files: its article's ``source_hash``
+    ("" for a record made outside memo.py, whose article works it out)."""
 
 
 class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):

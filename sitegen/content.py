@@ -18,7 +18,7 @@ import re
 import signal
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
@@ -2034,12 +2034,6 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
     stored = record.article
     assert stored is not None
     shared = {} if tags is None else tags
-    inside = content_dir.rstrip(os.sep) + os.sep if content_dir else ""
-
-    def within(name: str) -> str:
-        return name[len(inside) :] if inside and name.startswith(inside) else name
-
-    made_from = "\0".join([within(path), record.file_sha, *(f"{within(k)}={v}" for k, v in sorted({**record.reads, **record.files}.items()))])
     fields = msgspec.structs.asdict(stored)
     del fields["body_sha"]  # the cache's own: which Markdown the HTML came from
     fields.update(
@@ -2049,9 +2043,22 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
-        source_hash=cache.digest(made_from),
+        source_hash=record.made_from or made_from(path, record.file_sha, record.reads, record.files, content_dir),
     )
     return Article(**fields)
+
+
+def made_from(path: str, file_sha: str, reads: Mapping[str, str], files: Mapping[str, str], content_dir: str = "") -> str:
+    """The digest of what a content file's article was made from: the file (by its path in
+    ``content_dir``) and its bytes, the settings its parse ``reads`` and the other ``files``
+    it read. Its article's ``source_hash``; stored in the parse record (memo.py), as every
+    build that reuses a record would otherwise work it out again (10,000: 0.04 s)."""
+    inside = content_dir.rstrip(os.sep) + os.sep if content_dir else ""
+
+    def within(name: str) -> str:
+        return name[len(inside) :] if inside and name.startswith(inside) else name
+
+    return cache.digest("\0".join([within(path), file_sha, *(f"{within(k)}={v}" for k, v in sorted({**reads, **files}.items()))]))
 
 
 def _image_from_record(image: ArticleImage) -> Image:

@@ -451,14 +451,16 @@ class _ParseContext:
 def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord, dict[str, FileState]]:
     """Parse one content file (in a worker), noting what the parse read of the settings;
     with the states of the image files it read."""
-    from .content import parse_file
+    from .content import made_from, parse_file
     from .images import ImageReader
 
     log: set[str] = set()
     config = deps.recording(context.config, log)
     images = ImageReader(context.content_dir, config.max_image_bytes)
     state, record = parse_file(path, config, context.convert, images, context.words.recording(log))
-    return state, msgspec.structs.replace(record, reads=context.digests.reads(log)), images.states
+    reads = context.digests.reads(log)
+    digest = made_from(path, record.file_sha, reads, record.files, context.content_dir) if record.article is not None else ""
+    return state, msgspec.structs.replace(record, reads=reads, made_from=digest), images.states
 
 
 def _pictures_inside(record: ParseRecord, folder: str) -> bool:

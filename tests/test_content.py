@@ -1698,3 +1698,32 @@ def test_an_articles_language_is_part_of_what_it_reads_as_only_when_given(tmp_pa
 
     assert content_hash("") == "text:5242d1f2bd229bc319b2fbb131e6bd58bf197140ccee2f57b8ffa4f6d1ca6e87"  # as builds before made it
     assert len({content_hash(""), content_hash("language: de\n"), content_hash("language: fr\n")}) == 3
+
+
+def test_the_source_hash_a_parse_record_stores_is_the_one_its_article_works_out(make_site: MakeSite) -> None:
+    """Every build that reuses a parse record takes its article's ``source_hash`` from the
+    record: it must be what the article would work out from the file, the settings its parse
+    read and the pictures it shows, in the site's folder and in one it was moved to."""
+    import msgspec
+    from PIL import Image
+
+    from sitegen import cache
+
+    site = make_site(
+        content={"a.md": article_md("A", image="pic.png", image_alt="'A picture'", body="Text of A.[^1]\n\n[^1]: A note."), "b.md": article_md("B")}
+    )
+    Image.new("RGB", (40, 30), "red").save(site / "content" / "pic.png")
+    assert build(site).ok
+    moved = site.parent / "moved"
+    shutil.copytree(site, moved)
+    (moved / "content" / "b.md").write_text(article_md("B", body="Edited."))
+    assert build(moved).ok
+    for folder in (site, moved):
+        state = cache.load_state(folder, cache.generator_id())
+        records = cache.load_articles(folder, state)
+        assert sorted(records) == [str(folder / "content" / "a.md"), str(folder / "content" / "b.md")]
+        for path, record in records.items():
+            assert record.article is not None and record.made_from and record.reads
+            worked_out = content.article_from_record(path, msgspec.structs.replace(record, made_from=""), content_dir=str(folder / "content"))
+            assert content.article_from_record(path, record, content_dir=str(folder / "content")) == worked_out
+            assert worked_out.source_hash == record.made_from
