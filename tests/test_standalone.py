@@ -161,6 +161,38 @@ def test_a_pages_pictures_are_copied_as_an_articles_are(make_site: MakeSite) -> 
     assert (site / "output" / "about" / img.get("src")).resolve().is_file()
 
 
+def test_a_shared_page_shows_its_picture_as_a_shared_article_does(make_site: MakeSite) -> None:
+    """A standalone page with an image had no og:image, twitter:image:alt or large X card,
+    as an article has: a link to it shared on social media showed no picture. Its card names
+    the largest copy of 1200 pixels or more, with its size and alt text; a page without an
+    image gets X's small card, as an article without one does."""
+
+    def content() -> dict[str, str]:
+        front = {"image": "office.jpg", "image_alt": "'The newsroom at night'", "image_credit": "'Photo: Staff'"}
+        return {"story.md": article_md("A story"), "about.md": page_md("About us", **front), "contact.md": page_md("Contact")}
+
+    def meta(doc: Any, name: str) -> list[str]:
+        return list(doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content"))
+
+    sites = [make_site(content=content(), config=CONFIG, name=name) for name in ("site", "again")]
+    for site in sites:
+        Image.new("RGB", (2400, 1600), "navy").save(site / "content" / "office.jpg")
+        built(build(site))
+    out = sites[0] / "output"
+    doc = parse(out / "about" / "index.html")
+    [url] = meta(doc, "og:image")
+    assert url.startswith(BASE + "images/") and url.endswith("/office-1600w.jpg")
+    with Image.open(out / url.removeprefix(BASE)) as shown:
+        assert shown.size == (1600, 1067)
+    assert (meta(doc, "og:image:width"), meta(doc, "og:image:height"), meta(doc, "og:image:alt")) == (["1600"], ["1067"], ["The newsroom at night"])
+    assert (meta(doc, "twitter:card"), meta(doc, "twitter:image:alt")) == (["summary_large_image"], ["The newsroom at night"])
+    contact = parse(out / "contact" / "index.html")
+    assert (meta(contact, "twitter:card"), meta(contact, "og:image"), meta(contact, "twitter:image:alt")) == (["summary"], [], [])
+    # Two clean builds of the same input: the same bytes.
+    trees = [{p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} for site in sites]
+    assert trees[0] == trees[1]
+
+
 @pytest.mark.parametrize(
     ("meta", "said"),
     [
