@@ -435,6 +435,14 @@ class FeedWriter:
         caption = f"<figcaption>{' '.join(words)}</figcaption>" if words else ""
         return f"<figure><img{attrs}>{caption}</figure>"
 
+    def _summary_html(self, article: Article, image: Image) -> str:
+        """The HTML of a JSON Feed item that carries its summary alone: the picture as the
+        full text opens with it (``_figure``), then the summary. JSON Feed has no field for a
+        credit, and Atom and RSS give it in media:credit: an item of ``content_text`` alone
+        gave JSON Feed readers the picture (``image``) uncredited. Readers show
+        ``content_html`` over ``content_text``, which stays for those that show text."""
+        return _clean(stable_html(self._figure(image) + "\n<p>" + html.escape(article.summary, quote=False) + "</p>"))
+
     def image_url(self, image: Image) -> str:
         """The absolute URL of the file feeds name for the picture: its shared one (``_image``)."""
         path = image.shared.path
@@ -516,6 +524,8 @@ class FeedWriter:
                 item["content_html"] = body
             else:
                 item["content_text"] = _clean(article.summary)
+                if article.image is not None:
+                    item["content_html"] = self._summary_html(article, article.image)
             item["summary"] = _clean(article.summary)
             if language := other_language(article.language, config.language):
                 item["language"] = language  # JSON Feed 1.1: an item's own, unlike its feed's

@@ -923,6 +923,50 @@ def test_feed_entries_show_the_picture_with_its_caption_and_credit(make_site: Ma
     assert check_output(out, report.config) == []
 
 
+@pytest.mark.parametrize("mode", ["summary", "full"])
+def test_json_feed_items_of_a_summary_credit_the_picture_as_atom_and_rss_do(make_site: MakeSite, mode: str) -> None:
+    """An item carrying the summary alone (feed_content = "summary", or an article too long
+    for the feeds) was ``content_text``: JSON Feed readers showed its ``image`` without the
+    credit Atom and RSS carry in media:credit. Its ``content_html`` is the picture as the
+    full text opens with it, captioned with its caption and credit, then the summary; its
+    ``content_text`` stays, and an item without a picture is as it was."""
+    site = _lead_pictures_site(make_site)
+    config = site / "sitegen.toml"
+    if mode == "summary":
+        config.write_text(config.read_text() + 'feed_content = "summary"\n')
+    else:  # each text over half the byte budget: the feeds carry its summary
+        for name in ("port", "chart", "remote", "none"):
+            path = site / "content" / f"{name}.md"
+            path.write_text(path.read_text() + "\nMore words of the story. " * 2500)
+        config.write_text(config.read_text() + "feed_max_bytes = 100_000\n")
+    again = site.parent / "again"
+    shutil.copytree(site, again)
+    for each in (site, again):
+        report = build(each)
+        assert report.ok, report.errors
+    out = site / "output"
+    credits = {}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        # The text is not there (feedparser gives media:description as a content too).
+        assert not parsed.bozo and [c.type for e in parsed.entries for c in e.get("content", [])] == ["text/plain"] * 3, name
+        credits[name] = {e.title: e.media_credit[0]["content"] for e in parsed.entries if "media_credit" in e}
+    assert credits["atom.xml"] == credits["rss.xml"] == dict.fromkeys(("Port", "Chart", "Remote"), "Photo: J. Okafor")
+    items = {item["title"]: item for item in json.loads((out / "feed.json").read_text())["items"]}
+    for title in ("Port", "Chart", "Remote"):
+        item = items[title]
+        html = lxml_html.fragment_fromstring(item["content_html"], create_parent="div")
+        assert [child.tag for child in html] == ["figure", "p"], title
+        assert html.xpath("./figure/img/@src") == [item["image"]] and html.xpath("./figure/img/@alt") == ["Ship at the quay"], title
+        assert html.xpath("string(./figure/figcaption/span[@class='credit'])") == credits["atom.xml"][title], title
+        assert html.xpath("string(./figure/figcaption)") == "The first ship & its <crew>. Photo: J. Okafor", title
+        assert html.xpath("string(./p)") == item["content_text"] == item["summary"], title
+    assert "content_html" not in items["None"] and items["None"]["content_text"] == items["None"]["summary"]
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert (out / name).read_bytes() == (again / "output" / name).read_bytes(), name
+    assert check_output(out, report.config) == []
+
+
 def test_search_engines_get_the_pictures_credit_and_caption(make_site: MakeSite) -> None:
     """The NewsArticle's image gave search engines the picture without the credit its
     licence asks to travel with it: its ImageObject holds its caption and its credit
