@@ -521,11 +521,22 @@ def check_output(out_dir: Path, config: Config, site_dir: Path | None = None) ->
             problems += check_page(path, rel, folder, links)
     origins = Origins(site_dir, out_dir) if site_dir is not None else None
     problems = _once_per_link(problems, lambda problem: _at_origin(problem, origins, folder, links))
+    problems = [_why_nowhere(problem, origins) for problem in problems]
     return _once_per_entry(problems, lambda problem: _entry_at_origin(problem, origins)) + found.problems + found.mismatched_ids()
 
 
 def _is_feed(rel: str) -> bool:
     return rel.rpartition("/")[2] in ("atom.xml", "rss.xml", "feed.json") or rel.startswith(ARCHIVE_PREFIX)
+
+
+def _why_nowhere(problem: Problem, origins: Origins | None) -> Problem:
+    """``problem`` with, for a link to the page of an article the build held back as dated in
+    the future, that article's file and date: its file is there, so "broken link" alone sent
+    the user looking for a typo; what to do is to publish the linking article after it."""
+    if origins is None or problem.link is None or (held := origins.held_back(problem.link[1].partition("#")[0])) is None:
+        return problem
+    file, date = held
+    return dataclasses.replace(problem, message=f"{problem.message}: the page of {shown_path(Path(file))}, dated {date} and held back until then")
 
 
 def _at_origin(problem: Problem, origins: Origins | None, folder: _Folder, links: urls.Urls) -> tuple[str, int | None] | None:

@@ -11,6 +11,7 @@ without that cache (in another checkout, or edited since) keeps its pages' names
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -56,6 +57,22 @@ class Origins:
         if page not in self._found:
             self._found[page] = next((o for state, claims in self._read() if (o := _verified(page, state, claims, self.out)) is not None), None)
         return self._found[page]
+
+    def held_back(self, page: str) -> tuple[str, str] | None:
+        """The content file and the date of the article whose page the output file ``page``
+        would be, when the build that made the folder held it back as dated in the future;
+        None for any other page. A link to it leads nowhere until a build from that date on,
+        though its content file is there to see."""
+        for state, claims in self._read():
+            claim = claims.get(page)
+            due = state.report.next_due
+            if claim is None or not due or page in state.outputs or (article := claim[1].article) is None:
+                continue
+            # The first held back is due at next_due, and every article the build put out is
+            # dated before its clock, so before that: what is dated from then on was held back.
+            if dt.datetime.fromisoformat(article.published.iso) >= dt.datetime.fromisoformat(due):
+                return claim[0], article.published.iso
+        return None
 
     def _read(self) -> list[tuple[BuildState, dict[str, tuple[str, ParseRecord]]]]:
         """The builds whose cache says they made ``out``: the site's own, then its previews'

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -504,3 +505,31 @@ def test_a_broken_link_in_many_articles_is_said_for_three_then_counted(make_site
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1 and len(_errors(result.output)) == 5
     assert _errors(result.output)[3] == "error: ... and 3 more files link to 2024/04/gone/index.html too (sitegen check --all lists every one)"
+
+
+def test_a_link_to_an_article_held_back_names_its_file_and_date(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story linking to one scheduled for later (an explainer due at ten) leads nowhere
+    until then, while the scheduled story's file is there to see: "broken link" alone sent
+    the user hunting for a typo. The check says whose page it is and when it is due; a
+    link to no article at all is said as before, and once the date is past it passes."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", body="See [the explainer](/2999/01/b/) and [this](/nothing/)."),
+            "b.md": article_md("B", date="2999-01-01T10:00:00+00:00"),
+        },
+        config='base_url = "https://example.org/"\n',
+    )
+    assert build(site).ok
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert _errors(result.output) == [
+        "error: content/a.md:6: broken link: /2999/01/b/ (in 2024/05/a/index.html), and in 3 feeds:"
+        " the page of content/b.md, dated 2999-01-01T10:00:00+00:00 and held back until then",
+        "error: content/a.md:6: broken link: /nothing/ (in 2024/05/a/index.html), and in 3 feeds",
+    ]
+    # Built from its date on, the link leads to the story.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2999, 1, 1, 10, tzinfo=dt.UTC).timestamp())))
+    assert build(site).ok
+    result = runner.invoke(main, ["check"])
+    assert _errors(result.output) == ["error: content/a.md:6: broken link: /nothing/ (in 2024/05/a/index.html), and in 3 feeds"]
