@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +17,7 @@ from . import INTERRUPTED, __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, check_base_url, load_config, override
-from .dates import format_iso, now, source_date_epoch
+from .dates import format_iso, now, parse_date, source_date_epoch
 from .errors import grouped, shown_message, shown_path
 from .parallel import default_jobs
 from .urls import is_absolute_http, is_local
@@ -153,6 +154,8 @@ def build(
         # The default: right for a first look, wrong for any host. Said with -q too, and
         # counted: a CI log that keeps only warnings is where a site built so gets deployed.
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
+    if (late := _held_back_by_epoch(report)) is not None:
+        also.append(late)
     _print_report(report, verbose, quiet, also)
     problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet, every=verbose) if run_check else 0
     if not report.ok or problems:
@@ -577,13 +580,30 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequenc
         _echo(f"Skipped {_plural(report.drafts, 'draft')}.")
     if report.scheduled:
         _echo(f"Held back {_plural(report.scheduled, 'article')} dated in the future; the next is due {report.next_due} (--future shows them now).")
-        if source_date_epoch() is not None:
+        if source_date_epoch() is not None and _held_back_by_epoch(report) is None:
             # A CI that pins it (to the last commit's time, say) publishes them only with a
             # build whose epoch is past their time, however late the clock.
             _echo(
                 f"The build's time is SOURCE_DATE_EPOCH's ({format_iso(now())}), not the clock's: they go out with the first build"
                 " whose SOURCE_DATE_EPOCH is past their time (unset it to go by the clock)."
             )
+
+
+def _held_back_by_epoch(report: BuildReport) -> str | None:
+    """A warning when SOURCE_DATE_EPOCH holds back an article whose time has come by the
+    clock. A CI that pins it to the last commit's time puts a scheduled article out only
+    with the next commit, and the hourly runs meant to publish it said so in the summary
+    alone, which ``-q`` leaves out: said with -q too, and counted, as the base_url one is."""
+    if not report.next_due or source_date_epoch() is None:
+        return None
+    due = parse_date(report.next_due, dt.UTC)
+    if due > dt.datetime.now(dt.UTC):
+        return None
+    return (
+        f"an article due {report.next_due} is held back though that time is past by the clock: the build's time is"
+        f" SOURCE_DATE_EPOCH's ({format_iso(now())}), and it goes out only with a build whose SOURCE_DATE_EPOCH is past"
+        " its time; unset SOURCE_DATE_EPOCH, or set it to the time of the run, to put it out"
+    )
 
 
 def _echo(message: str) -> None:

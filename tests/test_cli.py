@@ -567,12 +567,41 @@ def test_a_pinned_source_date_epoch_is_named_when_it_holds_articles_back(runner:
     """A CI that sets SOURCE_DATE_EPOCH to the last commit's time publishes a scheduled
     article only after a commit past its time: the build said when it was due, as if the
     next run after that would put it out."""
-    site = make_site(content={"a.md": article_md("Out"), "later.md": article_md("Later", date="2026-01-01T01:00:00+00:00")})
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    # Dated ahead of the clock too (which the next test's article is not).
+    site = make_site(content={"a.md": article_md("Out"), "later.md": article_md("Later", date="2999-01-01T01:00:00+00:00")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "32472144000")  # 2999-01-01T00:00:00Z
     held = runner.invoke(main, ["build", "--site", str(site)])
     assert held.exit_code == 0, held.output
-    assert "Held back 1 article dated in the future; the next is due 2026-01-01T01:00:00+00:00" in held.stdout
-    assert "The build's time is SOURCE_DATE_EPOCH's (2026-01-01T00:00:00+00:00), not the clock's: they go out with the first build whose SOURCE_DATE_EPOCH is past their time" in held.stdout
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767229200")  # 2026-01-01T01:00:00Z: due
+    assert "Held back 1 article dated in the future; the next is due 2999-01-01T01:00:00+00:00" in held.stdout
+    assert "The build's time is SOURCE_DATE_EPOCH's (2999-01-01T00:00:00+00:00), not the clock's: they go out with the first build whose SOURCE_DATE_EPOCH is past their time" in held.stdout
+    assert "held back though" not in held.output
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "32472147600")  # 2999-01-01T01:00:00Z: due
     out = runner.invoke(main, ["build", "--site", str(site)])
     assert out.exit_code == 0 and "Held back" not in out.stdout and "SOURCE_DATE_EPOCH" not in out.output
+
+
+def test_an_article_due_by_the_clock_but_held_back_by_source_date_epoch_is_a_warning(
+    runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runs of a CI that pins SOURCE_DATE_EPOCH to the last commit's time, meant to put a
+    scheduled article out after its time, held it back with -q saying nothing at all: a
+    warning (counted, and said with -q) names its time and what to do."""
+    site = make_site(
+        content={"a.md": article_md("Out", date="1999-12-31T09:00:00+00:00"), "later.md": article_md("Later", date="2000-01-01T01:00:00+00:00")},
+        config='base_url = "https://example.org/"\n',
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01T00:00:00Z, the last commit's
+    warning = (
+        "warning: an article due 2000-01-01T01:00:00+00:00 is held back though that time is past by the clock: the build's time is"
+        " SOURCE_DATE_EPOCH's (2000-01-01T00:00:00+00:00), and it goes out only with a build whose SOURCE_DATE_EPOCH is past"
+        " its time; unset SOURCE_DATE_EPOCH, or set it to the time of the run, to put it out"
+    )
+    quiet = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr.splitlines() == [warning]
+    assert not (site / "output" / "2000" / "01" / "later").exists()
+    said = runner.invoke(main, ["build", "--site", str(site)])  # nothing to do: the warning still said
+    assert said.exit_code == 0 and said.stderr.splitlines() == [warning]
+    assert ", 1 warning in " in said.stdout and "Held back 1 article" in said.stdout and "The build's time is" not in said.stdout
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # by the clock: out (and warned of as out late, as it is)
+    out = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert out.exit_code == 0 and "held back" not in out.output and (site / "output" / "2000" / "01" / "later" / "index.html").is_file()
