@@ -2,10 +2,11 @@
 while it is being imported said as one line too."""
 
 import _thread
+import signal
 import sys
 import time
 
-from . import INTERRUPTED
+from . import INTERRUPTED, Terminated
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported before the command's try below (see main)
@@ -19,18 +20,23 @@ def main() -> None:
     # here, inside the try, a Ctrl-C then is said as later ones are, not as a traceback of
     # whichever module it stopped. (This module imports nothing that takes time.)
     try:
+        signal.signal(signal.SIGTERM, _terminate)
         sys.unraisablehook = _interrupting_again(sys.unraisablehook)
         from .cli import leave
         from .cli import main as run
 
         run()
-    except KeyboardInterrupt:
-        # 130: interrupted, as shells report it.
+    except KeyboardInterrupt as e:
+        # 130: interrupted, as shells report it; 143 for SIGTERM.
         print(f"\n{INTERRUPTED}", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(128 + signal.SIGTERM if isinstance(e, Terminated) else 130)
     except SystemExit as e:  # how click ends every command, done or not
         leave(e.code)
     leave(0)
+
+
+def _terminate(signum: int, frame: "FrameType | None") -> None:
+    raise Terminated
 
 
 def _interrupting_again(hook: "Callable[[sys.UnraisableHookArgs], Any]") -> "Callable[[sys.UnraisableHookArgs], Any]":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from . import INTERRUPTED, __version__
+from . import INTERRUPTED, Terminated, __version__
 from .build import BuildReport
 from .build import build as run_build
 from .config import Config, check_base_url, load_config, override
@@ -65,11 +66,12 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             # Caught here, not by the entry point (__main__.py): click would make it an
-            # "Aborted!" of status 1 first. 130: interrupted, as shells report it.
+            # "Aborted!" of status 1 first. 130: interrupted, as shells report it; 143 for
+            # SIGTERM (__main__.py).
             click.echo(f"\n{INTERRUPTED}", err=True)
-            ctx.exit(130)
+            ctx.exit(128 + signal.SIGTERM if isinstance(e, Terminated) else 130)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -139,7 +139,10 @@ def _die_with_parent(parent: int) -> None:
     # the queue it waited on ("Process ForkProcess-3: Traceback ... KeyboardInterrupt").
     # It was forked with SIGINT blocked (_map_forked): one pending is handled here.
     signal.signal(signal.SIGINT, _end_quietly)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # SIGTERM ends a worker at once, as the pool ends one (the command's own handler,
+    # __main__.py, is for the build process).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         import ctypes
 
@@ -201,11 +204,11 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     try:
         try:
             # One task per chunk; each takes whichever chunk is next, as this process does.
-            # The first submit forks the workers: with SIGINT blocked, so that a Ctrl-C then
+            # The first submit forks the workers: with SIGINT (and SIGTERM) blocked, so that a Ctrl-C then
             # cannot interrupt a worker's start in Python's own code, with a traceback
             # ("Exception ignored in: <function _after_fork>"); it reaches this process once
             # unblocked.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
                 futures.append(pool.submit(_claim_and_run))
                 # The worker processes (all forked by the first submit), kept to say how one ended.

@@ -400,6 +400,51 @@ def test_ctrl_c_as_the_command_starts_is_one_line_not_a_traceback(make_site: Mak
     assert (run.returncode, err) == (130, "\ninterrupted: every file is whole; the next build finishes the work\n")
 
 
+def _staged(folder: Path) -> list[Path]:
+    """The temp files a build has staged in ``folder`` and not yet published."""
+    return [path for path in folder.rglob("*") if path.name.endswith(".sitegen-tmp")] if folder.exists() else []
+
+
+def test_sigterm_mid_build_ends_it_as_ctrl_c_does(make_site: MakeSite, tmp_path: Path) -> None:
+    """CI runners (GitLab, GitHub Actions, Kubernetes) end a cancelled or timed-out job with
+    SIGTERM: it killed the build as it stood, its staged files left in output/ for a host to
+    serve. It ends the build as Ctrl-C does: staged files removed, one line, status 143, the
+    site as the last build left it, and the next build finishes the work."""
+    site = make_site(content={f"a{n:03}.md": article_md(f"Story {n}", body=f"Text of story {n}. " * 40) for n in range(400)})
+    entry = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]["sitegen"]
+    module, function = entry.split(":")
+    run = subprocess.Popen(
+        [sys.executable, "-c", _CONSOLE_SCRIPT.format(module=module, function=function), "build", "--site", str(site), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _staged(site / "output"):
+            assert run.poll() is None and time.monotonic() < deadline, "the build never staged a file"
+            time.sleep(0.002)
+        run.send_signal(signal.SIGTERM)  # to the build process alone, as a runner ends its job's
+        _, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert (run.returncode, err) == (143, "\ninterrupted: every file is whole; the next build finishes the work\n")
+    assert not _staged(site / "output")
+    with pytest.raises(ProcessLookupError):  # no worker of it is left running
+        os.killpg(run.pid, 0)
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+    assert CliRunner().invoke(main, ["build", "--site", str(fresh)]).exit_code == 0
+    made = {p.relative_to(site / "output"): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file() and p.name != ".sitegen-manifest.json"}
+    clean = {p.relative_to(fresh / "output"): p.read_bytes() for p in (fresh / "output").rglob("*") if p.is_file() and p.name != ".sitegen-manifest.json"}
+    assert made == clean
+
+
 # The command as _CONSOLE_SCRIPT runs it, with Ctrl-C coming as Python runs a finaliser (as
 # the callback of a module lock an import frees, say) just as the build begins.
 _CTRL_C_IN_A_FINALISER = """
