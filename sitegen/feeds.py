@@ -79,8 +79,9 @@ class FeedSet:
     """What the ledger lists its articles under (``tag:<slug>``, ``author:<slug>``); "" for
     the site's feed, which counts every article."""
     changed: dt.datetime | None = None
-    """When what it lists last changed: the newest ``updated`` of every article ever
-    listed under it (the ledger's, taken-down ones included), else of its articles; None
+    """When what it lists last changed: when every article ever listed under it (the
+    ledger's, taken-down ones included), else each of its articles, last changed or
+    appeared (model.Article.last_seen_change); None
     for one that never listed any. The date of its feed documents when they have no entry."""
 
     def path(self, fmt: str) -> str:
@@ -109,9 +110,9 @@ def feed_sets(site: Site) -> list[FeedSet]:
 
 def _last_changed(site: Site, name: str, articles: Sequence[Article]) -> dt.datetime | None:
     """``FeedSet.changed``: the ledger's date for ``name``, or without one (a site built
-    without its ledger) the newest ``updated`` of ``articles``."""
+    without its ledger) when ``articles`` last changed or appeared."""
     found = site.changed.get(name)
-    return found if found is not None else max((a.updated for a in articles), default=None)
+    return found if found is not None else max((a.last_seen_change for a in articles), default=None)
 
 
 def dormant(site: Site, kind: str, live: Iterable[str]) -> list[str]:
@@ -351,7 +352,9 @@ class FeedWriter:
         # says when it last changed, as far as the ledger knows: not 1970, nor the clock,
         # which would change its bytes on every build.
         quiet = feed.changed or EPOCH
-        updated = max((a.updated for a in entries), default=quiet)
+        # When the feed last changed (RFC 4287 4.2.15, RSS lastBuildDate): an entry added
+        # out late, dated before the others, changes it when it appears.
+        updated = max((a.last_seen_change for a in entries), default=quiet)
         fg.updated(updated)
         fg.lastBuildDate(updated)
         fg.pubDate(max((a.published for a in entries), default=quiet))

@@ -143,8 +143,8 @@ class History:
     """``tag:<slug>`` or ``author:<slug>`` -> the publication number of every article ever
     listed under it, taken-down ones included, newest first."""
     changed: dict[str, dt.datetime] = field(default_factory=dict)
-    """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> the newest ``updated`` of every
-    article ever listed under it, taken-down ones included: when its feed last changed."""
+    """``tag:<slug>``, ``author:<slug>`` or "" (the site) -> when the articles ever listed
+    under it, taken-down ones included, last changed or appeared: when its feed last changed."""
     floors: dict[str, int] = field(default_factory=dict)
     """The stored ledger's ``floors`` (``Ledger.floors``), in this history's numbers: below
     which no article enters each feed whose byte budget has bound. The build moves them on
@@ -860,11 +860,12 @@ def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> d
 
 
 def _newest_updated(entries: dict[str, Entry], shown: Sequence[Article], previews: Sequence[Article], zone: dt.tzinfo) -> dict[str, dt.datetime]:
-    """``tag:<slug>``, ``author:<slug>`` and "" (the site) -> the newest ``updated`` of the
-    articles ever listed under it (``_numbers_listed``), taken-down ones included, and a
-    preview's drafts and future articles: the date of its feed once it has no entries left."""
-    dated = {a.id: a.updated for a in shown}  # worked out already: only taken-down ones are parsed
-    found: list[tuple[tuple[str, ...], dt.datetime]] = [(_listed(a, None), a.updated) for a in previews]
+    """``tag:<slug>``, ``author:<slug>`` and "" (the site) -> when the articles ever listed
+    under it (``_numbers_listed``), taken-down ones included, and a preview's drafts and
+    future articles last changed or appeared (model.Article.last_seen_change): the date of
+    its feed once it has no entries left."""
+    dated = {a.id: a.last_seen_change for a in shown}  # worked out already: only taken-down ones are parsed
+    found: list[tuple[tuple[str, ...], dt.datetime]] = [(_listed(a, None), a.last_seen_change) for a in previews]
     for key, entry in entries.items():
         date = dated.get(key)
         if date is None:
@@ -872,6 +873,7 @@ def _newest_updated(entries: dict[str, Entry], shown: Sequence[Article], preview
                 date = dates.parse_date(entry.updated, zone)
             except ValueError:
                 continue  # a hand edit: no date to go by
+            date = max(date, _parse(entry.first, zone, date))
         found.append((entry.listed, date))
     newest: dict[str, dt.datetime] = {"": max(date for _, date in found)} if found else {}
     for names, date in found:

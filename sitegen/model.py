@@ -183,6 +183,13 @@ class Article(msgspec.Struct, frozen=True, dict=True):
         """Body HTML from Markdown, links as written (feeds make them absolute: feeds.py)."""
         return self.body.decode("utf-8")
 
+    @property
+    def last_seen_change(self) -> dt.datetime:
+        """When readers last saw the article change or appear: its ``updated``, or when it
+        first appeared if later (an article out late, dated before others already out)."""
+        first = self.first_published
+        return first if first is not None and first > self.updated else self.updated
+
     def reads_as(self, recorded: str | None) -> bool:
         """Whether a content hash the ledger recorded is of the article as it reads now: its
         ``content_hash``, or its ``html_hash`` in a ledger an earlier version wrote (whose

@@ -826,3 +826,30 @@ def test_a_preview_under_another_budget_moves_no_floor(make_site: MakeSite, tmp_
     assert len(feed_entries(tmp_path / "preview")["tags/world/atom.xml"]) < len(before["tags/world/atom.xml"])
     assert (site / "content" / LEDGER_NAME).read_bytes() == ledger
     assert build(site).ok and feed_entries(site / "output") == before
+
+
+def test_an_article_out_late_moves_the_date_of_its_feeds(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An article dated before those already out (written last week, published today) is
+    a change to every feed it enters when it appears: their Atom ``updated`` and RSS
+    ``lastBuildDate`` stayed at the newest entry's date, so a reader or hub that goes by
+    them saw nothing new. Dated when it appeared, as the ledger recorded it: a rebuild and a
+    clean build give the same bytes."""
+    content = {
+        "a.md": article_md("Quay opens", date="2025-12-01T09:00:00+00:00", id="urn:test:a", tags="[Harbour]"),
+        "b.md": article_md("Ferry returns", date="2025-12-20T09:00:00+00:00", id="urn:test:b", tags="[Weather]"),
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/"\n')
+    assert build(site).ok  # on 2026-01-01 (SOURCE_DATE_EPOCH)
+    out = site / "output"
+    late = calendar.timegm((2026, 1, 2, 8, 0, 0))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(late))
+    (site / "content" / "c.md").write_text(article_md("Storm damage", date="2025-12-10T09:00:00+00:00", id="urn:test:c", tags="[Harbour]"))
+    assert build(site).ok
+    for folder, dated in ((out, "2026-01-02T08:00:00"), (out / "tags" / "harbour", "2026-01-02T08:00:00"), (out / "tags" / "weather", "2025-12-20T09:00:00")):
+        atom, rss = feedparser.parse((folder / "atom.xml").read_bytes()), feedparser.parse((folder / "rss.xml").read_bytes())
+        assert not atom.bozo and not rss.bozo
+        assert [time.strftime("%Y-%m-%dT%H:%M:%S", t) for t in (atom.feed.updated_parsed, rss.feed.updated_parsed)] == [dated, dated], folder
+    # The entry itself keeps its own dates: it is dated as written.
+    entry = next(e for e in feedparser.parse((out / "atom.xml").read_bytes()).entries if e.id == "urn:test:c")
+    assert time.strftime("%Y-%m-%dT%H:%M:%S", entry.updated_parsed) == "2025-12-10T09:00:00"
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
