@@ -25,7 +25,7 @@ import stat
 import sys
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -258,8 +258,24 @@ class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):
     line: int | None = None
 
 
+class CopyRecord(msgspec.Struct, frozen=True, array_like=True):
+    """A compressed copy of an output file (``page.html.gz``, compress.py) as the last build
+    wrote it: made and checked with its original, in the original's record."""
+
+    suffix: str
+    """What its path adds to the original's (".gz")."""
+    size: int
+    mtime_ns: int
+    sha: str
+
+    @classmethod
+    def of(cls, suffix: str, data: bytes, size: int, mtime_ns: int) -> CopyRecord:
+        return cls(suffix, size, mtime_ns, hashlib.sha256(data).hexdigest())
+
+
 class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
-    """An output file as the last build wrote it, with the key it was made under."""
+    """An output file as the last build wrote it, with the key it was made under, and its
+    compressed copies as written with it."""
 
     size: int
     mtime_ns: int
@@ -274,35 +290,50 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     """For a feed whose byte budget left entries out, the publication number of its oldest
     entry (plan.Rendered.floor): a build that keeps the file as it is knows it all the same,
     and the ledger records it as a clean build would (ledger.with_floors)."""
+    copies: tuple[CopyRecord, ...] = ()
+    """Its compressed copies, in the order made: one record for a file and its copies,
+    not one each (two thirds of a site's files are copies)."""
 
     @classmethod
-    def of(cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...], floor: int = 0, quick: str = "") -> OutputRecord:
+    def of(
+        cls, key: str, data: bytes, size: int, mtime_ns: int, reads: tuple[str, ...], floor: int = 0, quick: str = "", copies: tuple[CopyRecord, ...] = ()
+    ) -> OutputRecord:
         """``data``: the bytes written; ``reads``: the parts of ``site`` and ``config`` its
         render read (deps.py); ``quick``: its quick key under those reads (plan.Output.quick)."""
-        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads, quick))), hashlib.sha256(data).hexdigest(), floor)
+        return cls(size, mtime_ns, msgspec.Raw(_ENCODER.encode((key, reads, quick))), hashlib.sha256(data).hexdigest(), floor, copies)
 
     def with_quick(self, quick: str) -> OutputRecord:
         """This record with ``quick`` as its quick key."""
         key, reads, _ = self.made_of()
         return msgspec.structs.replace(self, made=msgspec.Raw(_ENCODER.encode((key, reads, quick))))
 
-    def as_found(self, path: str) -> OutputRecord | None:
-        """This record if the file at ``path`` is as it was written, with the date it has now
-        if only that moved; None if it is not there or not as written."""
-        try:
-            st = os.stat(path)
-        except OSError:
+    def files(self, path: str) -> list[str]:
+        """The paths of the file, at ``path``, and of its copies."""
+        return [path, *(path + copy.suffix for copy in self.copies)]
+
+    def as_found(self, path: str, copies: tuple[str, ...] | None = None) -> OutputRecord | None:
+        """This record if the file at ``path`` and each of its copies are as they were
+        written, with the dates they have now if only those moved; None if one is not there
+        or not as written, or (given ``copies``, the suffixes of the copies wanted) if the
+        copies made are not those."""
+        made = self.copies
+        if copies is not None and len(copies) != len(made):
             return None
-        if (st.st_size, st.st_mtime_ns) == (self.size, self.mtime_ns):
+        mtime_ns = _as_written(path, self.size, self.mtime_ns, self.sha)
+        if mtime_ns is None:
+            return None
+        found = made
+        for n, copy in enumerate(made):
+            if copies is not None and copies[n] != copy.suffix:
+                return None
+            moved = _as_written(path + copy.suffix, copy.size, copy.mtime_ns, copy.sha)
+            if moved is None:
+                return None
+            if moved != copy.mtime_ns:
+                found = (*found[:n], msgspec.structs.replace(copy, mtime_ns=moved), *found[n + 1 :])
+        if mtime_ns == self.mtime_ns and found is made:
             return self
-        if st.st_size != self.size or not self.sha:
-            return None
-        try:
-            with open(path, "rb") as file:
-                same = hashlib.file_digest(file, "sha256").hexdigest() == self.sha
-        except OSError:
-            return None
-        return msgspec.structs.replace(self, mtime_ns=st.st_mtime_ns) if same else None
+        return msgspec.structs.replace(self, mtime_ns=mtime_ns, copies=found)
 
     @property
     def key(self) -> str:
@@ -315,6 +346,33 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
     def made_of(self) -> tuple[str, tuple[str, ...], str]:
         """The key, what the render read, and the quick key ("" for none)."""
         return _MADE_DECODER.decode(self.made)
+
+
+def _as_written(path: str, size: int, mtime_ns: int, sha: str) -> int | None:
+    """The date of the file at ``path`` if it is as written (``size`` bytes dated
+    ``mtime_ns``, or of SHA-256 ``sha`` if only its date moved); None if it is not there or
+    not as written."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+        return mtime_ns
+    if st.st_size != size or not sha:
+        return None
+    try:
+        with open(path, "rb") as file:
+            same = hashlib.file_digest(file, "sha256").hexdigest() == sha
+    except OSError:
+        return None
+    return st.st_mtime_ns if same else None
+
+
+def files_of(records: Mapping[str, OutputRecord]) -> set[str]:
+    """The paths of the files ``records`` (by path) describe, their compressed copies included."""
+    found = set(records)
+    found.update([path + copy.suffix for path, record in records.items() for copy in record.copies])
+    return found
 
 
 class ErrorRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -378,6 +436,9 @@ class BuildState(msgspec.Struct):
     """Content path -> parse record; stored apart, in shards (not in state.bin)."""
     settings: str = ""
     """Digest of the settings the build ran with (sitegen.toml and command-line overrides)."""
+    compressed_with: str = ""
+    """What the compressed copies of ``outputs`` were made with (compress.settings): their
+    records hold the original's key alone, which says nothing of the libraries."""
     reason: str = "no cache yet"
     """Why the cache could not be used, when it could not."""
     moved_from: str = ""
