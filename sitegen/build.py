@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import dates, deps, errors, parallel, urls
-from .cache import CACHE_DIR, BuildState, Summary
+from .cache import CACHE_DIR, BuildState, Summary, files_of
 from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place
 from .errors import SitegenError
 from .lock import OnWait, output_lock, site_lock
@@ -47,7 +47,8 @@ class BuildReport:
     written: WriteReport = field(default_factory=WriteReport)
     seconds: float = 0.0
     rendered: int = 0
-    """Output files rendered; the others were known to be unchanged."""
+    """Output files rendered (a text file with its compressed copies counts once); the others
+    were known to be unchanged."""
     parsed: int = 0
     """Content files read and parsed; the others came from the cache."""
     drafts: int = 0
@@ -121,7 +122,7 @@ def _incremental_build(
     config = override(load_config(site_dir, read=memo.inputs.read), **overrides)
     if memo.nothing_changed(output_dir, config):
         unsaved = memo.keep_as_is()
-        report = _replay(memo.state.report, config, len(memo.state.outputs))
+        report = _replay(memo.state.report, config, sum(1 + len(record.copies) for record in memo.state.outputs.values()))
         report.cache += _moved(memo)
         report.warnings += unsaved
         return report
@@ -221,7 +222,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # listings and feeds link to it. So do the static files a kept page may link to.
     kept = memo.still_as_written(rendering.failed, output_dir)
     left = {path for path in rendering.failed if os.path.lexists(os.path.join(output_dir, path))}
-    produced = set(rendering.records) | set(kept) | left
+    produced = files_of(rendering.records) | files_of(kept) | left
     removed = finish_output(output_dir, produced, keep_stale=(STATIC,) if rendering.failed else ())
     # Neither the manifest nor the cache says what earlier builds made here: a page taken
     # down since may still be among the files this build did not make. Said once: from now
@@ -400,13 +401,13 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
             digests=deps.Digests(config, site, theme.fingerprints()),
         )
         clear_the_way(output_dir, (o.path for o in planned.outputs))
-        rendering = memo.render(planned.outputs, tools, output_dir, workers)
+        rendering = memo.render(planned.outputs, tools, output_dir, workers, planned.copies)
         index = indexing.outputs()
     finally:
         indexing.stop()
     clear_the_way(output_dir, (o.path for o in index))
     whole = plan.with_index(planned, index, config.compress)
-    rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers))
+    rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers, whole.copies))
     return _Made(whole, tools, rendering)
 
 

@@ -67,6 +67,11 @@ def decompress(data: bytes, encoding: str) -> bytes:
         raise ValueError(f"cannot be decompressed: {e}") from e
 
 
+def encoding_of(suffix: str) -> str:
+    """The encoding of the copies whose paths end in ``suffix`` (".gz" -> "gzip")."""
+    return next(encoding for encoding, known in ENCODINGS.items() if known == suffix)
+
+
 def original_of(path: str) -> tuple[str, str] | None:
     """(the original's path, the encoding) of a compressed copy's path, or None."""
     for encoding, suffix in ENCODINGS.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from . import cache, dates, deps, parallel, urls
-from .cache import BuildState, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
+from .cache import BuildState, CopyRecord, ErrorRecord, FileState, Inputs, OutputRecord, ParseRecord, Summary
 from .config import Config
 from .errors import OutputError, SitegenError
 from .i18n import TextWords
@@ -39,12 +39,13 @@ class Rendering:
     """What rendering the plan did."""
 
     records: dict[str, OutputRecord] = field(default_factory=dict)
-    """Every output file now in place, with its key."""
+    """Every output now in place, with its key (and its compressed copies)."""
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     rendered: int = 0
+    """Outputs rendered (a text file with its compressed copies is one)."""
     failed: list[str] = field(default_factory=list)
-    """Paths whose render or write failed: their last good file stays."""
+    """Paths (compressed copies among them) whose render or write failed: their last good file stays."""
     unmade: list[str] = field(default_factory=list)
     """Those of ``failed`` whose render failed (not their write: a full disk is no fault of
     the page's)."""
@@ -85,6 +86,8 @@ class Memo:
         """This build's parse record of every content file, for the next build."""
         self._scanned: tuple[str, ...] | None = None
         self._misnamed: list[str] = []
+        self.compressed_with = ""
+        """What this build's compressed copies are made with (compress.settings), if any."""
 
     @property
     def reason(self) -> str:
@@ -121,6 +124,13 @@ class Memo:
                 return False
             if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
                 return False
+            for copy in record.copies:
+                try:
+                    st = os.stat(out + path + copy.suffix)
+                except OSError:
+                    return False
+                if (st.st_size, st.st_mtime_ns) != (copy.size, copy.mtime_ns):
+                    return False
         try:
             st = os.stat(output_dir / MANIFEST)
         except OSError:
@@ -160,14 +170,15 @@ class Memo:
         return warnings, errors
 
     def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
-        """The last build's records of those of ``paths`` whose file is still as it wrote it."""
+        """The last build's records of those of ``paths`` whose file (and its copies) is
+        still as it wrote it."""
         records = self.state.outputs
         found = {p: records[p].as_found(os.path.join(output_dir, p)) for p in paths if p in records}
         return {p: record for p, record in found.items() if record is not None}
 
-    def made_in(self, output_dir: Path) -> list[str]:
+    def made_in(self, output_dir: Path) -> set[str]:
         """The files the last build made in ``output_dir``, as far as the cache knows."""
-        return list(self.state.outputs) if self.state.output_dir == str(output_dir) else []
+        return cache.files_of(self.state.outputs) if self.state.output_dir == str(output_dir) else set()
 
     def keep_as_is(self) -> list[str]:
         """Nothing changed: store only what was learnt of racy files, if anything. Returns
@@ -292,54 +303,74 @@ class Memo:
 
     # ---- step 5: outputs -> files ----------------------------------------------------
 
-    def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers) -> Rendering:
-        """Render and stage every output whose key changed (or whose file is not as written)."""
+    def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers, copies: Mapping[str, tuple[str, ...]] | None = None) -> Rendering:
+        """Render and stage every output whose key changed (or whose file, or one of its
+        compressed ``copies``, is not as written). ``copies``: plan.Plan.copies."""
+        from .compress import settings
+
+        copies = copies or {}
         result = Rendering()
         todo: list[int] = []
         out = str(output_dir) + os.sep
+        records = self.state.outputs
+        # Copies made by other libraries (or levels) are made again, with their files.
+        if copies:
+            self.compressed_with = settings()
+        copied_as_now = not copies or self.state.compressed_with == self.compressed_with
+        unchanged = 0
         for index, output in enumerate(outputs):
-            old = self.state.outputs.get(output.path)
+            path = output.path
+            old = records.get(path)
             if old is not None:
+                want = copies.get(path, ())
+                if want and not copied_as_now:
+                    todo.append(index)
+                    continue
                 key, reads, stored = old.made_of()
                 # The quick key first (plan.Output.quick): when it is as stored, so is the
                 # full key, which is then not worked out (for an article page, nor its context).
                 quick = tools.quick(output, reads)
-                if ((quick and quick == stored) or key == tools.key(output, reads)) and (found := old.as_found(out + output.path)) is not None:
-                    result.records[output.path] = found if quick == stored else found.with_quick(quick)
+                if ((quick and quick == stored) or key == tools.key(output, reads)) and (found := old.as_found(out + path, want)) is not None:
+                    result.records[path] = found if quick == stored else found.with_quick(quick)
+                    unchanged += 1 + len(want)
                     continue
             todo.append(index)
         tools.prepare(outputs[i] for i in todo)
-        jobs = _jobs(outputs, todo)
         # Every page reads much of the site model: workers forked afresh now and then keep
         # the copies they make of it small (parallel.ROUND_ITEMS).
-        done = workers.map(_render_job, jobs, context=(outputs, tools, output_dir), label="Rendering", fresh_every=parallel.ROUND_ITEMS)
-        for index, outcome in zip((i for job in jobs for i in job), (o for outcomes in done for o in outcomes), strict=True):
+        done = workers.map(_render_one, todo, context=(outputs, copies, tools, output_dir), label="Rendering", fresh_every=parallel.ROUND_ITEMS)
+        for index, outcome in zip(todo, done, strict=True):
             path = outputs[index].path
+            files = [path, *(path + suffix for suffix in copies.get(path, ()))]
             if isinstance(outcome, SitegenError):
                 # One error for a file and its compressed copies, which fail with it.
-                if not (result.errors and result.errors[-1] is outcome):
-                    result.errors.append(outcome)
-                result.failed.append(path)
+                result.errors.append(outcome)
+                result.failed += files
                 if not isinstance(outcome, OutputError):
                     result.unmade.append(path)
                 continue
             staged, record = outcome
             result.records[path] = record
-            if staged.written:
-                result.staged[path] = staged
-                result.written.append(path)
-            else:
-                result.unchanged += 1
+            for file, one in zip(files, staged, strict=True):
+                if one.written:
+                    result.staged[file] = one
+                    result.written.append(file)
+                else:
+                    result.unchanged += 1
         result.rendered = len(todo)
         result.written.sort()
-        result.unchanged += len(outputs) - len(todo)
+        result.unchanged += unchanged
         return result
 
     def publish(self, rendering: Rendering, outputs: Sequence[Output]) -> None:
         """Move the staged files into place: what a page links to before the page (article
         pages and static files, then listings, then feeds), so that a reader of the site
-        never follows a link to a file this build has not published yet."""
-        order = [o.path for o in sorted(outputs, key=lambda o: o.wave) if o.path in rendering.staged]
+        never follows a link to a file this build has not published yet. A file's compressed
+        copies are published right after it."""
+        records, staged = rendering.records, rendering.staged
+        owners = {_output_of(path, records) for path in staged}
+        groups = [records[o.path].files(o.path) for o in sorted((o for o in outputs if o.path in owners), key=lambda o: o.wave)]
+        order = [path for group in groups for path in group if path in staged]
         paths = {rendering.staged[p].target: p for p in order}
         failed: set[str] = set()
         for error in publish(rendering.staged[p] for p in order):
@@ -348,17 +379,25 @@ class Memo:
             failed.add(path)
         # A compressed copy must never disagree with its original: when either could not be
         # published, the copy is removed, and servers send the original.
-        for output in outputs if failed else ():
-            staged = rendering.staged.get(output.path)
-            if staged is not None and output.source is not None and {output.path, output.source.path} & failed:
-                failed.add(output.path)
-                with contextlib.suppress(OSError):
-                    os.unlink(staged.target)
+        for group in groups if failed else ():
+            original, *copies = group
+            if not failed.intersection(group):
+                continue
+            for path in copies:
+                if original in failed or path in failed:
+                    failed.add(path)
+                    if path in rendering.staged:
+                        with contextlib.suppress(OSError):
+                            os.unlink(rendering.staged[path].target)
+            record = records[original]
+            if original in failed:
+                records.pop(original)
+            else:  # its record without the copies removed: the next build makes them again
+                records[original] = msgspec.structs.replace(record, copies=tuple(c for c in record.copies if original + c.suffix not in failed))
         for path in sorted(failed):
             rendering.failed.append(path)
             if path in rendering.written:
                 rendering.written.remove(path)
-            rendering.records.pop(path, None)
 
     # ---- the end ---------------------------------------------------------------------
 
@@ -366,6 +405,7 @@ class Memo:
         """Store this build's results for the next one; ``scanned``: what the build found
         when it started. Returns a warning if the cache could not be written."""
         state.generator = self.generator
+        state.compressed_with = self.compressed_with
         # A file that appeared while the build ran, unread, is not in this list: the next
         # build sees the difference and reads it.
         state.scanned = tuple(sorted(set(scanned) | set(self.inputs.seen)))
@@ -473,44 +513,39 @@ def _pictures_inside(record: ParseRecord, folder: str) -> bool:
     return all(os.path.normpath(path).startswith(folder) for path in (*record.files, *(m.file for m in media), *(f.file for f in linked)))
 
 
-def _jobs(outputs: Sequence[Output], todo: list[int]) -> list[tuple[int, ...]]:
-    """The outputs to render, grouped: an output made from another (a compressed copy) is
-    rendered with it when both are due, so that the source is rendered once."""
-    jobs: list[list[int]] = []
-    by_path: dict[str, list[int]] = {}
-    for index in todo:
-        source = outputs[index].source
-        job = by_path.get(source.path) if source is not None else None
-        if job is not None:
-            job.append(index)
-        else:
-            job = [index]
-            jobs.append(job)
-            by_path[outputs[index].path] = job
-    return [tuple(job) for job in jobs]
+def _output_of(path: str, records: Mapping[str, OutputRecord]) -> str:
+    """The path of the output whose file (or compressed copy) is at ``path``."""
+    from .compress import original_of
+
+    copy_of = original_of(path) if path not in records else None
+    return copy_of[0] if copy_of is not None else path
 
 
-def _render_job(context: tuple[Sequence[Output], Tools, Path], job: tuple[int, ...]) -> list[tuple[Staged, OutputRecord] | SitegenError]:
-    """Render and stage the outputs of one job (in a worker): for each, (what was staged,
-    its record), or the error. The job's files succeed or fail together: a compressed copy
-    is never left older or newer than its original."""
-    outputs, tools, output_dir = context
-    first = outputs[job[0]]
-    done: list[tuple[Staged, OutputRecord]] = []
+def _render_one(
+    context: tuple[Sequence[Output], Mapping[str, tuple[str, ...]], Tools, Path], index: int
+) -> tuple[tuple[Staged, ...], OutputRecord] | SitegenError:
+    """Render and stage one output and its compressed copies (in a worker): what was staged
+    (the file, then its copies) and its record, or the error. The file and its copies
+    succeed or fail together: a copy is never left older or newer than its original."""
+    from .compress import compress, encoding_of
+
+    outputs, copies, tools, output_dir = context
+    output = outputs[index]
+    done: list[Staged] = []
     try:
-        rendered = first.render(tools)
-        for index in job:
-            output = outputs[index]
-            own = rendered if output is first else output.made_from(rendered)
-            staged = stage_file(output_dir, output.path, own.data)
-            record = OutputRecord.of(tools.key(output, own.reads), own.data, staged.size, staged.mtime_ns, own.reads, own.floor, tools.quick(output, own.reads))
-            done.append((staged, record))
+        rendered = output.render(tools)
+        done.append(staged := stage_file(output_dir, output.path, rendered.data))
+        made: list[CopyRecord] = []
+        for suffix in copies.get(output.path, ()):
+            data = compress(rendered.data, encoding_of(suffix))
+            done.append(copy := stage_file(output_dir, output.path + suffix, data))
+            made.append(CopyRecord.of(suffix, data, copy.size, copy.mtime_ns))
+        reads = rendered.reads
+        key, quick = tools.key(output, reads), tools.quick(output, reads)
     except SitegenError as e:
-        for staged, _ in done:
-            if staged.temp is not None:
+        for one in done:
+            if one.temp is not None:
                 with contextlib.suppress(OSError):
-                    os.unlink(staged.temp)
-        return [e] * len(job)
-    return list(done)
-
-
+                    os.unlink(one.temp)
+        return e
+    return tuple(done), OutputRecord.of(key, rendered.data, staged.size, staged.mtime_ns, reads, rendered.floor, quick, tuple(made))

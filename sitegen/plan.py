@@ -1,5 +1,5 @@
 """Site -> the plan: every file of the output folder as an ``Output``, the one kind of thing
-the build renders and writes.
+the build renders and writes (a text file's compressed copies are made with it: Plan.copies).
 
 An Output has a path (in the output folder), a ``render`` that returns its bytes with what
 the render read of ``site`` and ``config``, and a ``key`` that changes whenever those bytes
@@ -53,8 +53,8 @@ class Tools:
     """Where the feed writer's recording config notes what it reads."""
     digests: deps.Digests
     keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
-    """Keys worked out in this build, by path and reads: a compressed copy's key is its
-    original's, which is then worked out once for the original and its copies."""
+    """Keys worked out in this build, by path and reads: worked out once when an output is
+    looked up and again by the worker that renders it (which inherits them)."""
     quicks: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
     """Quick keys (``Output.quick``) worked out in this build, likewise."""
 
@@ -99,17 +99,7 @@ class Output:
         3: listings and the other pages, the search page among them; 4: feeds)."""
         return 0
 
-    @property
-    def source(self) -> Output | None:
-        """The output this one is made from (a compressed copy's original), if any: both
-        are rendered together, the source once."""
-        return None
-
     def render(self, tools: Tools) -> Rendered:
-        raise NotImplementedError
-
-    def made_from(self, source: Rendered) -> Rendered:
-        """This output's bytes, from its ``source``'s (only for an output that has one)."""
         raise NotImplementedError
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
@@ -257,45 +247,6 @@ class LinkedOutput(Output):
 
 
 @dataclass(frozen=True, slots=True)
-class Compressed(Output):
-    """A gzip or Brotli copy of a text file (``page.html.gz``), made from its bytes; a
-    server sends it as it is to a client that accepts the encoding (compress.py)."""
-
-    original: Output
-    encoding: str
-
-    @property
-    def source(self) -> Output:
-        return self.original
-
-    @property
-    def wave(self) -> int:
-        # Published right after its original (the plan lists it there), never a wave apart.
-        return self.original.wave
-
-    def render(self, tools: Tools) -> Rendered:
-        return self.made_from(self.original.render(tools))
-
-    def made_from(self, source: Rendered) -> Rendered:
-        from .compress import compress
-
-        return Rendered(compress(source.data, self.encoding), source.reads)
-
-    def key(self, tools: Tools, reads: Iterable[str]) -> str:
-        from .compress import settings
-
-        # The original's key under the same reads: the copy changes exactly when it does.
-        # Joined, not hashed again: there are two copies of every page.
-        return f"{self.encoding} {settings()} {tools.key(self.original, reads)}"
-
-    def quick(self, tools: Tools, reads: Iterable[str]) -> str:
-        from .compress import settings
-
-        original = tools.quick(self.original, reads)
-        return f"{self.encoding} {settings()} {original}" if original else ""
-
-
-@dataclass(frozen=True, slots=True)
 class Plan:
     """What a build will write, and what the planning found wrong."""
 
@@ -311,6 +262,10 @@ class Plan:
     warnings: list[str]
     """What else planning found worth saying: an nginx map the README's recipe would not
     load (redirects.NginxMap.warnings)."""
+    copies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """With ``compress``: each text file's path -> the suffixes of its compressed copies
+    (compress.ENCODINGS), which are part of its output: made, written, recorded, published
+    and removed with it (memo.py), never older or newer than it."""
 
 
 def plan_outputs(site: Site, theme: Theme) -> Plan:
@@ -349,11 +304,11 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     kept, errors, collided = _drop_collisions([*outputs, *reserved, *root])
     errors = refused + errors
     kept = [o for o in kept if o.path not in LISTS and o.path not in (MANIFEST, BUILDING)]
-    # Redirects yield to every live file; compressed copies follow their originals.
+    # Redirects yield to every live file and its compressed copies.
     redirect_outputs, shadowed, warnings = _redirects(site, kept)
     kept += redirect_outputs
-    planned = _with_compressed(kept) if site.config.compress else kept
-    return Plan(_once(planned), errors, collided, shadowed, warnings)
+    copies = _copies(kept) if site.config.compress else {}
+    return Plan(_once(kept, copies), errors, collided, shadowed, warnings, copies)
 
 
 def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
@@ -364,16 +319,19 @@ def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
 
     if any(not o.path.startswith(BUNDLE) for o in index):
         raise AssertionError("a file of the search index outside its folder")
-    outputs = _once(planned.outputs + (_with_compressed(index) if compress else index))
-    return Plan(outputs, planned.errors, planned.collided, planned.shadowed, planned.warnings)
+    copies = planned.copies | (_copies(index) if compress else {})
+    outputs = _once(planned.outputs + index, copies)
+    return Plan(outputs, planned.errors, planned.collided, planned.shadowed, planned.warnings, copies)
 
 
-def _once(planned: list[Output]) -> list[Output]:
-    """``planned``, checked to hold one output per path: of two, one's staged file would be
-    lost (its temp file left in the output folder for good) and the other published twice.
-    A bug, never an input's."""
-    if len({o.path for o in planned}) != len(planned):
-        twice = sorted(path for path, n in Counter(o.path for o in planned).items() if n > 1)
+def _once(planned: list[Output], copies: Mapping[str, tuple[str, ...]]) -> list[Output]:
+    """``planned``, checked to hold one file per path, compressed ``copies`` included: of
+    two, one's staged file would be lost (its temp file left in the output folder for good)
+    and the other published twice. A bug, never an input's."""
+    paths = [o.path for o in planned]
+    paths += [path + suffix for path, suffixes in copies.items() for suffix in suffixes]
+    if len(set(paths)) != len(paths):
+        twice = sorted(path for path, n in Counter(paths).items() if n > 1)
         raise AssertionError(f"planned more than once: {', '.join(twice)}")
     return planned
 
@@ -407,18 +365,19 @@ def _usable_root(root: list[RootFile], outputs: Iterable[Output], compress: bool
     return kept, errors
 
 
-def _with_compressed(outputs: list[Output]) -> list[Output]:
-    """``outputs`` with each text file followed by its compressed copies."""
-    from .compress import ENCODINGS, compressible
+def _copies(outputs: Sequence[Output]) -> dict[str, tuple[str, ...]]:
+    """Each text file of ``outputs`` -> the suffixes of its compressed copies (Plan.copies)."""
+    from .compress import ENCODINGS, compressible, original_of
 
-    taken = {output.path for output in outputs}  # a static file may be a .gz of its own
-    planned: list[Output] = []
+    suffixes = tuple(ENCODINGS.values())
+    found = {output.path: suffixes for output in outputs if compressible(output.path)}
+    # A static file may be a .gz of its own: its original has no such copy.
     for output in outputs:
-        planned.append(output)
-        if compressible(output.path):
-            copies = ((output.path + suffix, encoding) for encoding, suffix in ENCODINGS.items())
-            planned += [Compressed(path, output, encoding) for path, encoding in copies if path not in taken]
-    return planned
+        if output.path.endswith(suffixes) and (original := original_of(output.path)) is not None and original[0] in found:
+            found[original[0]] = tuple(suffix for suffix in found[original[0]] if original[0] + suffix != output.path)
+            if not found[original[0]]:
+                del found[original[0]]
+    return found
 
 
 def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed], list[str]]:
@@ -439,7 +398,8 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
         # The lists are planned last, from the moves: no redirect may take their places either.
         files.update((path, FileOutput(path, b"")) for path in redirects.LISTS)
         if site.config.compress:  # nor a compressed copy's (a server would send it as the page)
-            files.update((o.path, o) for o in _with_compressed(list(live)))
+            copies = _copies(live)
+            files.update((path + suffix, FileOutput(path + suffix, b"")) for path, suffixes in copies.items() for suffix in suffixes)
         folders = {folder for o in live for folder in _folders(o.path)}
     reserved = _kept_folders()
     moved: list[redirects.Move] = []

@@ -43,7 +43,6 @@ from typing import Any
 
 from . import deps, text
 from .cache import OutputRecord
-from .compress import original_of
 from .errors import OutputError
 from .i18n import Language, other_language
 from .model import Article, Site
@@ -263,8 +262,8 @@ class Indexing:
     wrote them."""
 
     def __init__(self, site: Site, made: Mapping[str, OutputRecord], language: Language) -> None:
-        # Pagefind's own files, not the compressed copies the plan adds to some of them.
-        known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE) and original_of(path) is None}
+        # Pagefind's own files (their compressed copies are in their records).
+        known = {path: made[path].key for path in sorted(made) if path.startswith(BUNDLE)}
         found = parts(site)
         pagefind = Pagefind.find() if found else Pagefind("", "")
         self.indexes = [SearchIndex(folder, articles, language, pagefind) for folder, articles in found.items()]
