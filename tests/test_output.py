@@ -627,6 +627,19 @@ def test_a_file_that_cannot_be_published_keeps_its_last_version_and_no_temp_file
     # Its compressed copies were removed rather than left newer than it; the rest is whole.
     assert not (out / "atom.xml.gz").exists() and not (out / "atom.xml.br").exists()
     assert check_output(out, Config()) == []
+    # A copy alone that cannot be published is removed, its file and the other copy are; the
+    # next build makes it, and the one after has nothing to do.
+    monkeypatch.undo()
+    (site / "content" / "newer.md").write_text(article_md("Newer", date="2024-06-02T09:00:00+00:00"))
+    failing_replace(monkeypatch, out / "atom.xml.br", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    report = build(site, jobs=1)
+    assert report.failed == ["atom.xml.br"] and not (out / "atom.xml.br").exists()
+    assert b"Newer" in (out / "atom.xml").read_bytes() and (out / "atom.xml.gz").is_file()
+    assert check_output(out, Config()) == [] and temp_files(out) == []
+    monkeypatch.undo()
+    report = build(site, jobs=1)
+    assert report.ok and report.written.written == ["atom.xml.br"] and check_output(out, Config()) == []
+    assert build(site, jobs=1).cache == "up to date: nothing to do"
 
 
 @pytest.mark.parametrize(
