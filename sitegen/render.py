@@ -30,7 +30,7 @@ from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Page, Site
-from .theme import NOT_TEMPLATES, Theme
+from .theme import NOT_TEMPLATES, Theme, default_theme_dir
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -295,6 +295,8 @@ class Renderer:
         self._marks: dict[tuple[str, str], markupsafe.Markup] = {}
         """The ``lang`` filter's answers, by language and direction."""
         self.references: dict[str, tuple[str, ...] | None] = dict(references or {})
+        self._block_errors: dict[str, tuple[str, str, int] | None] = {}
+        """What is wrong with each template's blocks (block_mistake), by name."""
 
     def _url(self, site_path: str = "") -> str:
         """The ``url`` filter: a link to a site path, root-relative; an address elsewhere
@@ -388,10 +390,15 @@ class Renderer:
         self._page_path = page.path
         try:
             template = self.env.get_template(page.template)
+            mistake = self._block_mistake(page.template)
+            if mistake is not None:
+                raise TemplateError(mistake[0], cannot_render(page.path, mistake[1]), mistake[2])
             # ``page.context`` as the plain values its key covers: an article page's is made
             # from every article's title (site.ArticleContext), which its key does not cover.
             context = dict(page.context)
             html = _joined(template.generate(page=dataclasses.replace(page, context=context), **context))
+        except TemplateError:
+            raise  # said in full already (_block_mistake)
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
         except _TooLarge:
@@ -416,6 +423,49 @@ class Renderer:
         if self._relative and page.template.endswith(".html"):
             html = urls.links_for_disk(html, page.path, self._links.base_path)
         return html.encode("utf-8"), tuple(sorted(self._log))
+
+    def _block_mistake(self, name: str) -> tuple[str, str, int] | None:
+        """(file, message, line) of a block of a site's own template that no template it
+        extends has (``{% block contnet %}``): Jinja drops such a block without a word, and
+        the pages went out without what it holds (an article page without its text). Only
+        the site's own files are held to it: the theme's may fill a block an older copy of
+        ``base.html`` in a site's templates lacks."""
+        if name not in self._block_errors:
+            self._block_errors[name] = None
+            parsed = self._parsed(name)
+            if parsed is not None and parsed[2] is not None and not parsed[0].is_relative_to(default_theme_dir()):
+                path, tree, parent = parsed
+                known: set[str] = set()
+                ancestors: list[str] = []
+                while parent is not None and parent not in ancestors:
+                    ancestors.append(parent)
+                    above = self._parsed(parent)
+                    if above is None:
+                        return None  # a missing or broken template: render() says so
+                    known |= {block.name for block in above[1].find_all(nodes.Block)}
+                    parent = above[2]
+                for block in _outer_blocks(tree):
+                    if block.name not in known:
+                        close = difflib.get_close_matches(block.name, sorted(known), n=1)
+                        said = f"block {block.name!r} is not a block of {ancestors[0]} or what it extends, so nothing in it is shown"
+                        said += f" (did you mean {close[0]!r}?)" if close else f" (its blocks: {', '.join(sorted(known))})"
+                        self._block_errors[name] = (str(path), said, block.lineno)
+                        break
+        return self._block_errors[name]
+
+    def _parsed(self, name: str) -> tuple[Path, nodes.Template, str | None] | None:
+        """Template ``name``'s file, its parsed source and the template it extends (None
+        when it extends none, or one whose name is computed); None if it cannot be read."""
+        entry = self.theme.files.get(name)
+        if entry is None:
+            return None
+        try:
+            tree = self.env.parse(entry[1].decode("utf-8"))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            return None
+        extends = list(tree.find_all(nodes.Extends))
+        parent = extends[0].template.value if len(extends) == 1 and isinstance(extends[0].template, nodes.Const) else None
+        return entry[0], tree, parent if isinstance(parent, str) else None
 
     def _source_line(self, filename: str | None, line: int | None) -> str:
         """Line ``line`` (1-based) of the template file ``filename``, or "" if unknown."""
@@ -442,6 +492,7 @@ class Renderer:
         for name in sorted(names):
             with contextlib.suppress(Exception):  # reported, with its page, by render()
                 self.env.get_template(name)
+                self._block_mistake(name)
         if names:
             self._language.date(dt.date(2000, 1, 1))
 
@@ -504,6 +555,16 @@ class Renderer:
                 refs = ()  # the digest of its source still covers it; render() reports it
             self.references[key] = None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
         return self.references[key]
+
+
+def _outer_blocks(node: nodes.Node) -> Iterator[nodes.Block]:
+    """The blocks in ``node`` that are not inside another block: those a template that
+    extends another fills; a block inside one of them is a new one, for its own children."""
+    for child in node.iter_child_nodes():
+        if isinstance(child, nodes.Block):
+            yield child
+        else:
+            yield from _outer_blocks(child)
 
 
 BRIEF = 160

@@ -1,0 +1,53 @@
+"""Templates as a site's web developer writes them: their mistakes said with file and line."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from conftest import MakeSite, article_md
+from lxml import html as lxml_html
+
+from sitegen.cli import main
+from sitegen.theme import default_theme_dir
+
+
+def _errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error: ")]
+
+
+def test_a_misspelt_block_is_an_error_not_an_empty_page(make_site: MakeSite, runner: CliRunner) -> None:
+    """``{% block contnet %}`` in a site's own article.html: Jinja drops a block its parent
+    has not, and every article page went out without its text, with status 0."""
+    site = make_site(content={"a.md": article_md("A", body="The story's words.")})
+    (site / "templates").mkdir()
+    own = site / "templates" / "article.html"
+    own.write_text('{% extends "base.html" %}\n{% block title %}{{ article.title }}{% endblock %}\n{% block contnet %}<div id="words">{{ article.html | safe }}</div>{% endblock %}\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert _errors(result.output) == [
+        f"error: {own}:3: cannot render /2024/05/a/: block 'contnet' is not a block of base.html or what it extends,"
+        " so nothing in it is shown (did you mean 'content'?)"
+    ]
+    assert (site / "output" / "index.html").is_file()  # the rest of the site is built
+    assert not (site / "output" / "2024" / "05" / "a" / "index.html").exists()
+
+    own.write_text(own.read_text().replace("contnet", "content"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//div[@id='words']/p/text()") == ["The story's words."]
+
+
+def test_a_block_of_a_block_and_the_themes_blocks_are_no_mistake(make_site: MakeSite, runner: CliRunner) -> None:
+    """A block inside a filled one is new, for templates extending this one; the theme's
+    404.html fills ``robots``, which a base.html copied from an older theme lacks."""
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "templates").mkdir()
+    base = (default_theme_dir() / "base.html").read_text()
+    robots = '{% block robots %}<meta name="robots" content="max-image-preview:large">{% endblock %}\n'
+    assert robots in base
+    (site / "templates" / "base.html").write_text(base.replace(robots, ""))
+    (site / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}<div id="mine">{% block inner %}Tags{% endblock %}</div>{% endblock %}\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//div[@id='mine']/text()") == ["Tags"]
+    assert lxml_html.fromstring((site / "output" / "404.html").read_bytes()).xpath("//meta[@name='robots']/@content") == ["noindex"]
