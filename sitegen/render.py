@@ -415,6 +415,8 @@ class Renderer:
                 # Named as the line writes it (``a`` in a loop over articles), else by its kind.
                 called = _written_before(self._source_line(filename, line), e.name) or _called(e.owner)
                 said = no_attribute(called, e.owner, e.name)
+            elif isinstance(e, jinja2.TemplateNotFound):
+                said = self._not_found(e)
             else:
                 # A missing name is said as Jinja says it ("'pagination' is undefined"); a
                 # Python error with its kind ("ZeroDivisionError: division by zero").
@@ -423,6 +425,19 @@ class Renderer:
         if self._relative and page.template.endswith(".html"):
             html = urls.links_for_disk(html, page.path, self._links.base_path)
         return html.encode("utf-8"), tuple(sorted(self._log))
+
+    def _not_found(self, error: jinja2.TemplateNotFound) -> str:
+        """What to say of an include, import or extends of a template no folder has: its
+        name and the one meant (a typo), not Jinja's ``TemplateNotFound: brand-boxx.html``."""
+        missing = error.templates if isinstance(error, jinja2.TemplatesNotFound) else [error.name]
+        names = [str(n) for n in missing if n is not None]
+        templates = [n for n in sorted(self.theme.files) if not n.startswith(NOT_TEMPLATES)]
+        # A folder too many ("templates/brand-box.html") or a typo; not any name of five
+        # letters ending in .html, which the suffix alone makes close (layout.html, author.html).
+        last = names[-1].rpartition("/")[2] if names else ""
+        close = [n for n in templates if n == last] or difflib.get_close_matches(last, templates, n=1, cutoff=0.8)
+        said = f"no template {' or '.join(repr(n) for n in names)} in templates/ or the theme"
+        return said + (f" (did you mean {close[0]!r}?)" if close else " (`sitegen theme list` names the theme's)")
 
     def _block_mistake(self, name: str) -> tuple[str, str, int] | None:
         """(file, message, line) of a block of a site's own template that no template it

@@ -51,3 +51,24 @@ def test_a_block_of_a_block_and_the_themes_blocks_are_no_mistake(make_site: Make
     assert result.exit_code == 0, result.output
     assert lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//div[@id='mine']/text()") == ["Tags"]
     assert lxml_html.fromstring((site / "output" / "404.html").read_bytes()).xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+def test_an_include_of_a_missing_template_names_the_one_meant(make_site: MakeSite, runner: CliRunner) -> None:
+    """It said ``TemplateNotFound: brand-boxx.html``, and nothing of the partial beside it."""
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "templates").mkdir()
+    (site / "templates" / "brand-box.html").write_text('<aside id="box">{{ config.title }}</aside>\n')
+    own = site / "templates" / "tags.html"
+    for written, said in [
+        ("brand-boxx.html", "no template 'brand-boxx.html' in templates/ or the theme (did you mean 'brand-box.html'?)"),
+        ("templates/brand-box.html", "no template 'templates/brand-box.html' in templates/ or the theme (did you mean 'brand-box.html'?)"),
+        ("layout.html", "no template 'layout.html' in templates/ or the theme (`sitegen theme list` names the theme's)"),
+    ]:
+        own.write_text('{% extends "base.html" %}{% block content %}\n{% include "' + written + '" %}{% endblock %}\n')
+        result = runner.invoke(main, ["build", "--site", str(site)])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert _errors(result.output) == [f"error: {own}:2: cannot render /tags/: {said}"]
+        assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+    own.write_text('{% extends "base.html" %}{% block content %}\n{% include "brand-box.html" %}{% endblock %}\n')
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//aside[@id='box']/text()") == ["sitegen site"]
