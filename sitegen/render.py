@@ -75,6 +75,16 @@ class _Loader(jinja2.BaseLoader):
         return sorted(self.theme.files)
 
 
+_NO_FILTER = re.compile(r"No (filter|test) named '([^']*)'(?: found)?\.")
+"""Jinja's message for a filter or test it does not know, at compile time or run time."""
+
+_UNDEFINED = re.compile(r"'(\w+)' is undefined")
+"""Jinja's message for a name that is no variable of the page's, nor a global."""
+
+_OWN_FILTERS = ("url", "absolute", "asset", "iso", "human", "clock", "month_name", "brief", "bdi", "lang", "language")
+"""The filters sitegen adds to Jinja's, as the README's table of Templates lists them."""
+
+
 class _NoAttribute(jinja2.UndefinedError):
     """A template read an attribute its object lacks (``article.titel``): the object and the
     name go with it, so that ``Renderer.render`` can say it in the template's own words."""
@@ -400,7 +410,8 @@ class Renderer:
         except TemplateError:
             raise  # said in full already (_block_mistake)
         except jinja2.TemplateSyntaxError as e:
-            raise TemplateError(e.filename or page.template, f"template error: {e.message}", e.lineno) from e
+            said = self._unknown_filter(e.message or "") or e.message
+            raise TemplateError(e.filename or page.template, f"template error: {said}", e.lineno) from e
         except _TooLarge:
             raise TemplateError(page.template, cannot_render(page.path, f"it would be over {MAX_PAGE_CHARACTERS:,} characters")) from None
         except RecursionError as e:
@@ -420,11 +431,32 @@ class Renderer:
             else:
                 # A missing name is said as Jinja says it ("'pagination' is undefined"); a
                 # Python error with its kind ("ZeroDivisionError: division by zero").
-                said = str(e) if isinstance(e, jinja2.UndefinedError) else f"{type(e).__name__}: {e}"
+                said = self._unknown_filter(str(e)) or (str(e) if isinstance(e, jinja2.UndefinedError) else f"{type(e).__name__}: {e}")
+                if isinstance(e, jinja2.UndefinedError) and (missing := _UNDEFINED.fullmatch(said)):
+                    # A name the page does not have, closest to one it has ('articel').
+                    names = sorted({"page", *page.context, *self.env.globals})
+                    close = difflib.get_close_matches(missing.group(1), names, n=1, cutoff=0.75)
+                    said += f" (did you mean {close[0]!r}?)" if close else ""
             raise TemplateError(filename or page.template, cannot_render(page.path, said), line) from e
         if self._relative and page.template.endswith(".html"):
             html = urls.links_for_disk(html, page.path, self._links.base_path)
         return html.encode("utf-8"), tuple(sorted(self._log))
+
+    def _unknown_filter(self, message: str) -> str | None:
+        """Jinja's ``No filter named 'humanize'.`` (when a template is compiled, or ``... found.``
+        when it runs the line) with the filter meant, or sitegen's own filters; None for any
+        other message."""
+        found = _NO_FILTER.fullmatch(message)
+        if found is None:
+            return None
+        kind, name = found.groups()
+        known = sorted(self.env.filters if kind == "filter" else self.env.tests)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)  # not 'sort' for 'shout'
+        if close:
+            return f"no {kind} named {name!r} (did you mean {close[0]!r}?)"
+        if kind == "test":
+            return f"no test named {name!r} (Jinja's tests: defined, none, number, string...)"
+        return f"no filter named {name!r} (sitegen's: {', '.join(_OWN_FILTERS)}; and Jinja's built-in ones: README, Templates)"
 
     def _not_found(self, error: jinja2.TemplateNotFound) -> str:
         """What to say of an include, import or extends of a template no folder has: its

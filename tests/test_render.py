@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
@@ -72,3 +73,31 @@ def test_an_include_of_a_missing_template_names_the_one_meant(make_site: MakeSit
     own.write_text('{% extends "base.html" %}{% block content %}\n{% include "brand-box.html" %}{% endblock %}\n')
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     assert lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//aside[@id='box']/text()") == ["sitegen site"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "said"),
+    [
+        ("{{ a.published | humane }}", "template error: no filter named 'humane' (did you mean 'human'?)"),
+        (
+            "{{ a.title | shout }}",
+            "template error: no filter named 'shout' (sitegen's: url, absolute, asset, iso, human, clock, month_name, brief, bdi,"
+            " lang, language; and Jinja's built-in ones: README, Templates)",
+        ),
+        # Inside an if, Jinja looks the filter up when the line runs: said for the page.
+        ("{% if a %}{{ a.path | absolut }}{% endif %}", "cannot render /tags/: no filter named 'absolut' (did you mean 'absolute'?)"),
+        ("{{ site.articles[0].title }}{{ conifg.title }}", "cannot render /tags/: 'conifg' is undefined (did you mean 'config'?)"),
+        ("{{ pagnation }}", "cannot render /tags/: 'pagnation' is undefined"),
+    ],
+)
+def test_an_unknown_filter_or_name_says_the_one_meant(make_site: MakeSite, runner: CliRunner, expression: str, said: str) -> None:
+    """Jinja said ``No filter named 'humanize'.``, and ``'conifg' is undefined``, leaving
+    the user to find sitegen's filters and names in the README."""
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    (site / "templates").mkdir()
+    own = site / "templates" / "tags.html"
+    own.write_text('{% extends "base.html" %}{% block content %}{% set a = site.articles[0] %}\n<h1>' + expression + "</h1>{% endblock %}\n")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert _errors(result.output) == [f"error: {own}:2: {said}"]
+    assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
