@@ -30,7 +30,7 @@ from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Page, Site
-from .theme import NOT_TEMPLATES, Theme, default_theme_dir
+from .theme import NOT_TEMPLATES, ONE_ADDRESS, STATIC, Theme, default_theme_dir
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -83,6 +83,10 @@ _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 
 _OWN_FILTERS = ("url", "absolute", "asset", "iso", "human", "clock", "month_name", "brief", "bdi", "lang", "language")
 """The filters sitegen adds to Jinja's, as the README's table of Templates lists them."""
+
+
+class _NoAsset(Exception):
+    """The ``asset`` filter was given a path that is no static file with a fingerprinted copy."""
 
 
 class _NoAttribute(jinja2.UndefinedError):
@@ -373,11 +377,23 @@ class Renderer:
         path = site_path.lstrip("/")
         fingerprinted = self.theme.fingerprints().get(path)
         if fingerprinted is None:
-            raise ValueError(f"{site_path!r} is not a file of templates/static/ (the asset filter links to static files)")
+            raise _NoAsset(self._no_asset(site_path, path))
         self._log.add("asset." + path)
         if absolute:
             return self._links.absolute(fingerprinted)
         return urls.relative_url(fingerprinted, self._page_path) if self._relative else self._links.url(fingerprinted)
+
+    def _no_asset(self, written: str, path: str) -> str:
+        """What to say of ``asset`` given a path that is no fingerprinted static file."""
+        said = f"{written!r} is not a file of templates/static/ (the asset filter links to static files)"
+        if path in ONE_ADDRESS:
+            return f"{written!r} keeps one address, with no fingerprinted copy (feeds name it): link it with the url filter"
+        known = sorted(self.theme.fingerprints())
+        # Names compared without the folder all share: not static/style.css for static/other.css.
+        inside = [name.removeprefix(STATIC) for name in known]
+        close = difflib.get_close_matches(path.removeprefix(STATIC), inside, n=1, cutoff=0.75)
+        meant = [STATIC + path] if STATIC + path in known else [STATIC + name for name in close]
+        return said + (f"; did you mean {meant[0]!r}?" if meant else "")
 
     @jinja2.pass_context  # called for every page, so that every page notes the reads
     def _publisher_logo(self, context: jinja2.runtime.Context) -> str:
@@ -431,7 +447,7 @@ class Renderer:
             else:
                 # A missing name is said as Jinja says it ("'pagination' is undefined"); a
                 # Python error with its kind ("ZeroDivisionError: division by zero").
-                said = self._unknown_filter(str(e)) or (str(e) if isinstance(e, jinja2.UndefinedError) else f"{type(e).__name__}: {e}")
+                said = self._unknown_filter(str(e)) or (str(e) if isinstance(e, (jinja2.UndefinedError, _NoAsset)) else f"{type(e).__name__}: {e}")
                 if isinstance(e, jinja2.UndefinedError) and (missing := _UNDEFINED.fullmatch(said)):
                     # A name the page does not have, closest to one it has ('articel').
                     names = sorted({"page", *page.context, *self.env.globals})

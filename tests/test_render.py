@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
@@ -101,3 +103,29 @@ def test_an_unknown_filter_or_name_says_the_one_meant(make_site: MakeSite, runne
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert _errors(result.output) == [f"error: {own}:2: {said}"]
     assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("brand.css", "'brand.css' is not a file of templates/static/ (the asset filter links to static files); did you mean 'static/brand.css'?"),
+        ("static/brnad.css", "'static/brnad.css' is not a file of templates/static/ (the asset filter links to static files); did you mean 'static/brand.css'?"),
+        ("static/other.css", "'static/other.css' is not a file of templates/static/ (the asset filter links to static files)"),
+        ("static/icon.png", "'static/icon.png' keeps one address, with no fingerprinted copy (feeds name it): link it with the url filter"),
+    ],
+)
+def test_an_asset_that_is_no_static_file_says_the_one_meant(make_site: MakeSite, runner: CliRunner, written: str, said: str) -> None:
+    """A second stylesheet linked without its folder said ``ValueError: 'brand.css' is not a
+    file of templates/static/``, as if sitegen had failed."""
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "brand.css").write_text("body { color: #c00 }\n")
+    own = site / "templates" / "tags.html"
+    own.write_text('{% extends "base.html" %}{% block head %}\n<link rel="stylesheet" href="{{ \'' + written + "' | asset }}\">{% endblock %}\n")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert _errors(result.output) == [f"error: {own}:2: cannot render /tags/: {said}"]
+    own.write_text(own.read_text().replace(written, "static/brand.css"))
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    [link] = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//link[@rel='stylesheet'][contains(@href, 'brand')]/@href")
+    assert re.fullmatch(r"/static/brand\.[0-9a-f]{8}\.css", link) and (site / "output" / link.lstrip("/")).read_text() == "body { color: #c00 }\n"
