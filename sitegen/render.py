@@ -30,7 +30,7 @@ from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Page, Site
-from .theme import NOT_TEMPLATES, ONE_ADDRESS, STATIC, Theme, default_theme_dir
+from .theme import NOT_TEMPLATES, ONE_ADDRESS, STATIC, THEME, Theme, default_theme_dir
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
 """What the ``url`` filter leaves as it is: an address that is not a path of the site."""
@@ -433,6 +433,10 @@ class Renderer:
         except RecursionError as e:
             filename, line = self._template_frame(e)
             endless = "recursion without end: a template that includes, extends or imports itself (or one that does), or a macro that calls itself"
+            parsed = self._parsed(page.template)
+            if parsed is not None and parsed[2] == page.template and THEME + page.template in self.theme.files:
+                # What a Jinja user writes to fill some blocks of the theme's file of that name.
+                endless = f'{page.template} extends itself: to change blocks of the theme\'s {page.template}, extend "{THEME}{page.template}"'
             raise TemplateError(filename or page.template, cannot_render(page.path, endless), line) from None
         except Exception as e:
             # Anything a template's expressions can raise ({{ 1/0 }}, {{ "a" + 1 }}, a missing

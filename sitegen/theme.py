@@ -32,6 +32,11 @@ NOT_TEMPLATES = (STATIC, PUBLIC, LOCALE)
 """The folders of a template folder whose files are no templates: no page is made from
 them, and they are never looked for as templates that are not used."""
 
+THEME = "theme/"
+"""The default theme's templates under a name of their own, whatever the site's templates/
+holds: a site's ``article.html`` that changes a block of the theme's alone extends
+``theme/article.html`` (its own name would extend itself)."""
+
 ONE_ADDRESS = frozenset(("static/feed.xsl", "static/icon.png"))
 """Static files with no fingerprinted copy: every feed names the feed stylesheet
 (urls.STYLESHEET) and the site's icon (feeds.ICON) by their one address, which must not
@@ -88,6 +93,7 @@ class Theme:
         self._fingerprints: dict[str, str] | None = None
         own = site_dir / "templates"
         names_of: dict[Path, set[str]] = {}
+        default = default_theme_dir()
         for folder in theme_dirs(site_dir):
             for root, _, names in sorted(os.walk(folder)):
                 # Names that are not UTF-8 are left out, as the build's scan leaves them out
@@ -104,7 +110,9 @@ class Theme:
                     names_of.setdefault(folder, set()).add(rel)
                     if data is not None and rel not in self.files:
                         self.files[rel] = (path, data)
-        self.additions = names_of.get(own, set()) - names_of.get(default_theme_dir(), set())
+                    if data is not None and folder == default and not rel.startswith(NOT_TEMPLATES):
+                        self.files.setdefault(THEME + rel, (path, data))
+        self.additions = names_of.get(own, set()) - names_of.get(default, set())
         """The site's own files (in its templates/) of names the theme has none of."""
 
     def _read(self, path: Path, inputs: Inputs, limit: int, report: bool) -> bytes | None:

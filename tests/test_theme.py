@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from conftest import MakeSite, article_md, no_hang
+from lxml import html as lxml_html
 
 from sitegen.build import build
 from sitegen.cache import Inputs
@@ -130,3 +131,24 @@ def test_what_editors_and_file_managers_leave_in_templates_is_not_published(make
     published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.read_bytes().startswith(b"\0leftover"))
     assert published == []
     assert (out / "static" / "site.css").is_file() and (out / "ads.txt").is_file() and (out / ".well-known" / "security.txt").is_file()
+
+
+def test_a_site_template_changes_blocks_of_the_themes_own_by_extending_it(make_site: MakeSite) -> None:
+    """A site's article.html that fills one block of the theme's had to copy all of it:
+    ``{% extends "article.html" %}`` is the site's file itself, recursion without end."""
+    site = make_site(content={"a.md": article_md("A", body="The words.")})
+    (site / "templates").mkdir()
+    own = site / "templates" / "article.html"
+    own.write_text('{% extends "article.html" %}\n{% block page_title %}Ours: {{ article.title }}{% endblock %}\n')
+    report = build(site)
+    assert [(e.path, e.line, e.reason) for e in report.errors] == [
+        (own, 1, 'cannot render /2024/05/a/: article.html extends itself: to change blocks of the theme\'s article.html, extend "theme/article.html"')
+    ]
+    own.write_text(own.read_text().replace('"article.html"', '"theme/article.html"'))
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//title/text()") == ["Ours: A – sitegen site"]
+    assert page.xpath("//h1/text()") == ["A"] and page.xpath("//main//p/text()")[-1:] == ["The words."]
+    own.write_text(own.read_text().replace("page_title", "page_titel"))
+    [error] = build(site).errors
+    assert (error.path, error.line) == (own, 2) and error.reason.endswith("(did you mean 'page_title'?)")
