@@ -81,10 +81,6 @@ _NO_FILTER = re.compile(r"No (filter|test) named '([^']*)'(?: found)?\.")
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 """Jinja's message for a name that is no variable of the page's, nor a global."""
 
-_OWN_FILTERS = ("url", "absolute", "asset", "iso", "human", "clock", "month_name", "brief", "bdi", "lang", "language")
-"""The filters sitegen adds to Jinja's, as the README's table of Templates lists them."""
-
-
 class _NoAsset(Exception):
     """The ``asset`` filter was given a path that is no static file with a fingerprinted copy."""
 
@@ -476,7 +472,8 @@ class Renderer:
             return f"no {kind} named {name!r} (did you mean {close[0]!r}?)"
         if kind == "test":
             return f"no test named {name!r} (Jinja's tests: defined, none, number, string...)"
-        return f"no filter named {name!r} (sitegen's: {', '.join(_OWN_FILTERS)}; and Jinja's built-in ones: README, Templates)"
+        own = sorted(set(self.env.filters) - set(jinja2.filters.FILTERS))  # those the Renderer adds
+        return f"no filter named {name!r} (sitegen's: {', '.join(own)}; and Jinja's built-in ones: README, Templates)"
 
     def _not_found(self, error: jinja2.TemplateNotFound) -> str:
         """What to say of an include, import or extends of a template no folder has: its

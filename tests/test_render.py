@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
 from sitegen.cli import main
+from sitegen.config import Config
 from sitegen.theme import default_theme_dir
+
+README = Path(__file__).parent.parent / "README.md"
 
 
 def _errors(output: str) -> list[str]:
@@ -83,8 +88,8 @@ def test_an_include_of_a_missing_template_names_the_one_meant(make_site: MakeSit
         ("{{ a.published | humane }}", "template error: no filter named 'humane' (did you mean 'human'?)"),
         (
             "{{ a.title | shout }}",
-            "template error: no filter named 'shout' (sitegen's: url, absolute, asset, iso, human, clock, month_name, brief, bdi,"
-            " lang, language; and Jinja's built-in ones: README, Templates)",
+            "template error: no filter named 'shout' (sitegen's: absolute, asset, bdi, brief, clock, human, iso, lang, language,"
+            " month_name, url; and Jinja's built-in ones: README, Templates)",
         ),
         # Inside an if, Jinja looks the filter up when the line runs: said for the page.
         ("{% if a %}{{ a.path | absolut }}{% endif %}", "cannot render /tags/: no filter named 'absolut' (did you mean 'absolute'?)"),
@@ -129,3 +134,18 @@ def test_an_asset_that_is_no_static_file_says_the_one_meant(make_site: MakeSite,
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     [link] = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//link[@rel='stylesheet'][contains(@href, 'brand')]/@href")
     assert re.fullmatch(r"/static/brand\.[0-9a-f]{8}\.css", link) and (site / "output" / link.lstrip("/")).read_text() == "body { color: #c00 }\n"
+
+
+def test_the_readme_names_every_filter_sitegen_adds(make_site: MakeSite) -> None:
+    """An unknown filter's message sends the user to the README's table for sitegen's own."""
+    from sitegen.cache import Inputs
+    from sitegen.render import Renderer
+    from sitegen.site import build_site
+    from sitegen.theme import Theme
+
+    site_dir = make_site()
+    renderer = Renderer(build_site([], Config()), Theme(site_dir, Inputs()))
+    own = set(renderer.env.filters) - set(jinja2.filters.FILTERS)
+    table = README.read_text(encoding="utf-8").split("### Templates", 1)[1].split("###", 1)[0]
+    written = set(re.findall(r"^\| filters? (.*?) \|", table, re.M))
+    assert own == {name for row in written for name in re.findall(r"`(\w+)`", row)}
