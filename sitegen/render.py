@@ -490,14 +490,16 @@ class Renderer:
 
     def _block_mistake(self, name: str) -> tuple[str, str, int] | None:
         """(file, message, line) of a block of a site's own template that no template it
-        extends has (``{% block contnet %}``): Jinja drops such a block without a word, and
-        the pages went out without what it holds (an article page without its text). Only
-        the site's own files are held to it: the theme's may fill a block an older copy of
-        ``base.html`` in a site's templates lacks."""
+        extends has (``{% block contnet %}``), or of what it writes after its ``extends``
+        outside any block: Jinja drops either without a word, and the pages went out
+        without what it holds (an article page without its text). Only the site's own
+        files are held to it: the theme's may fill a block an older copy of ``base.html``
+        in a site's templates lacks."""
         if name not in self._block_errors:
             self._block_errors[name] = None
-            parsed = self._parsed(name)
-            if parsed is not None and parsed[2] is not None and not parsed[0].is_relative_to(default_theme_dir()):
+            entry = self.theme.files.get(name)
+            parsed = self._parsed(name) if entry is not None and not entry[0].is_relative_to(default_theme_dir()) else None
+            if parsed is not None and parsed[2] is not None:
                 path, tree, parent = parsed
                 known: set[str] = set()
                 ancestors: list[str] = []
@@ -514,7 +516,11 @@ class Renderer:
                         said = f"block {block.name!r} is not a block of {ancestors[0]} or what it extends, so nothing in it is shown"
                         said += f" (did you mean {close[0]!r}?)" if close else f" (its blocks: {', '.join(sorted(known))})"
                         self._block_errors[name] = (str(path), said, block.lineno)
-                        break
+                        return self._block_errors[name]
+                stray = _outside_blocks(tree)
+                if stray is not None:
+                    said = f"what it writes outside a block is not shown, as it extends {ancestors[0]}: put it in one of its blocks ({', '.join(sorted(known))})"
+                    self._block_errors[name] = (str(path), said, stray)
         return self._block_errors[name]
 
     def _parsed(self, name: str) -> tuple[Path, nodes.Template, str | None] | None:
@@ -629,6 +635,22 @@ def _outer_blocks(node: nodes.Node) -> Iterator[nodes.Block]:
             yield child
         else:
             yield from _outer_blocks(child)
+
+
+def _outside_blocks(tree: nodes.Template) -> int | None:
+    """The line of the first text or value a template that extends another writes after its
+    ``extends`` outside any block (what it writes before, Jinja shows), if any; white space
+    between blocks is none."""
+    extended = False
+    for node in tree.body:
+        extended = extended or isinstance(node, nodes.Extends)
+        if extended and isinstance(node, nodes.Output):
+            for part in node.nodes:
+                if not isinstance(part, nodes.TemplateData):
+                    return part.lineno
+                if part.data.strip():  # the line of its first character that is not white space
+                    return part.lineno + part.data[: len(part.data) - len(part.data.lstrip())].count("\n")
+    return None
 
 
 BRIEF = 160

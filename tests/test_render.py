@@ -45,6 +45,27 @@ def test_a_misspelt_block_is_an_error_not_an_empty_page(make_site: MakeSite, run
     assert page.xpath("//div[@id='words']/p/text()") == ["The story's words."]
 
 
+def test_what_a_template_writes_outside_its_blocks_is_an_error_not_lost(make_site: MakeSite, runner: CliRunner) -> None:
+    """A template that extends another shows what its blocks hold and nothing else: a line
+    written between them (a notice, a banner) was dropped by Jinja without a word, and the
+    build said nothing. A ``set`` there, and white space, are no mistake."""
+    site = make_site(content={"a.md": article_md("A")})
+    (site / "templates").mkdir()
+    own = site / "templates" / "tags.html"
+    fine = '{% extends "base.html" %}\n{% set shown = "Tags" %}\n\n{% block content %}<div id="mine">{{ shown }}</div>{% endblock %}\n'
+    for stray, line in (('<p id="notice">Closed on Sunday</p>\n', 2), ("{{ config.title }}\n", 2), ("\n\n  Closed\n", 4)):
+        own.write_text(fine.replace("\n", "\n" + stray, 1))
+        result = runner.invoke(main, ["build", "--site", str(site)])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        errors = _errors(result.output)
+        assert len(errors) == 1 and errors[0].startswith(f"error: {own}:{line}: cannot render /tags/: what it writes outside a block is not shown, as it extends base.html: put it in one of its blocks (")
+        assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()  # the rest of the site is built
+    own.write_text(fine)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//div[@id='mine']/text()") == ["Tags"]
+
+
 def test_a_block_of_a_block_and_the_themes_blocks_are_no_mistake(make_site: MakeSite, runner: CliRunner) -> None:
     """A block inside a filled one is new, for templates extending this one; the theme's
     404.html fills ``robots``, which a base.html copied from an older theme lacks."""
