@@ -734,13 +734,25 @@ def _inside(root: Path, path: Path) -> Path | None:
     return real if real.is_relative_to(root) else None
 
 
+# A page out of sight closes its event stream, and opens it again when shown: each stream
+# holds one of the six connections a browser gives a host over HTTP/1.1, so the seventh tab
+# of the site opened never loaded. Shown again, a page is told the current build's id at
+# once ("hello") and reloads if it missed a build meanwhile.
 _RELOAD_SCRIPT = """<script data-sitegen-reload>
 (() => {
   const seen = %s;
-  const events = new EventSource("%s");
-  const check = (event) => { if (event.data !== seen) { events.close(); location.reload(); } };
-  events.addEventListener("hello", check);
-  events.addEventListener("reload", check);
+  let events = null;
+  const close = () => { if (events) { events.close(); events = null; } };
+  const check = (event) => { if (event.data !== seen) { close(); location.reload(); } };
+  const follow = () => {
+    if (document.visibilityState === "hidden") { close(); return; }
+    if (events) return;
+    events = new EventSource("%s");
+    events.addEventListener("hello", check);
+    events.addEventListener("reload", check);
+  };
+  document.addEventListener("visibilitychange", follow);
+  follow();
 })();
 </script>
 """

@@ -897,6 +897,36 @@ def test_an_open_page_reloads_by_itself_after_an_edit(make_site: MakeSite, start
         browser.quit()
 
 
+@pytest.mark.slow(15)
+def test_many_tabs_of_the_site_load_and_one_shown_again_shows_the_edit(make_site: MakeSite, start: Start) -> None:
+    """Every open page held an event stream, one of the six connections Chromium gives a
+    host: the seventh tab of the site never loaded. A page out of sight gives its stream up,
+    and shown again reloads if a build came meanwhile."""
+    from browser import browser, require
+
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    site = make_site(content={"a.md": article_md("A", slug="a", body="First version.")})
+    server = start(site)
+    with browser() as driver:
+        driver.set_page_load_timeout(15)
+        driver.get(server.url + "2024/05/a/")
+        first = driver.current_window_handle
+        driver.execute_script("window.sitegenTestMark = 'before the edit'")
+        for path in ("", "tags/", "archive/", "subscribe/", "2024/", "2024/05/", "no/such/page/", ""):
+            driver.switch_to.new_window("tab")
+            driver.get(server.url + path)  # raised TimeoutException from the seventh on
+            assert driver.find_element("tag name", "h1").text
+        md = site / "content" / "a.md"
+        md.write_text(md.read_text().replace("First version.", "Second version."))
+        wait_for(lambda: "Second version." in get(server.url, "/2024/05/a/").body, "the edit is built")
+        driver.switch_to.window(first)
+
+        def reloaded() -> bool:
+            return driver.execute_script("return window.sitegenTestMark === undefined") and "Second version." in driver.find_element("tag name", "article").text
+
+        wait_for(reloaded, "the first tab, shown again, reloads and shows the edit")
+
+
 def test_serve_shows_drafts_and_future_articles_when_asked(make_site: MakeSite, start: Start) -> None:
     content = {
         "a.md": article_md("A", slug="a"),
