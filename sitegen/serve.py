@@ -14,7 +14,8 @@ server cannot start, ``PortInUseError`` when the port is taken.
   into a folder of its own (``Server.output_dir``): the production ``output/`` is never
   written. build() holds the site's lock, so a ``sitegen build`` run meanwhile waits.
 - Only that folder is served: ``..`` however encoded, backslashes and links leading out of
-  it give 404. A folder serves its index.html; an unknown path the site's 404.html.
+  it give 404. A folder serves its index.html; an unknown path the site's 404.html. A
+  file other than a page is sent in the byte range a request asks for, as hosts send it.
 - Only requests for this machine are answered: a Host header naming an IP address,
   ``localhost``, or the host of ``--bind`` or ``--base-url``. Any other name is a 403: a page
   of another site whose name its owner points at 127.0.0.1 (DNS rebinding) would otherwise
@@ -720,6 +721,35 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
         return Target()
 
 
+@dataclass(frozen=True)
+class ByteRange:
+    """The part of a file a request's Range header asks for: bytes ``start`` to ``stop``
+    (not included). None of them (``stop <= start``) when the file has no byte there: a 416."""
+
+    start: int
+    stop: int
+
+
+_RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def byte_range(header: str | None, size: int) -> ByteRange | None:
+    """The bytes ``header`` (a Range header) asks of a file of ``size`` bytes; None to send
+    it whole: no header, or one this server does not take (another unit, several ranges,
+    ``bytes=9-5``), which a client must then take whole (RFC 9110, 14.2)."""
+    found = _RANGE_RE.fullmatch((header or "").strip())
+    if found is None or found[1] == found[2] == "":
+        return None
+    if found[1] == "":  # bytes=-500: the last 500 (the whole file, if it is shorter)
+        suffix = int(found[2])
+        return ByteRange(max(size - suffix, 0), size) if suffix and size else ByteRange(size, size)
+    start = int(found[1])
+    if found[2] != "" and int(found[2]) < start:
+        return None
+    stop = size if found[2] == "" else min(int(found[2]) + 1, size)
+    return ByteRange(start, stop) if start < size else ByteRange(size, size)
+
+
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
 """What a query keeps as it is when it is sent on (RFC 3986's characters of a query, and
 ``%`` of what it already encodes); letters, digits and ``-._~`` are kept anyway."""
@@ -977,11 +1007,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # removed by a build meanwhile
             code, data = 404, not_found
         content_type = _content_type(file) if file is not None and data is not not_found else "text/html; charset=utf-8"
+        extra: dict[str, str] = {}
         if content_type.startswith("text/html"):
             data = inject(data, self.server.announcer.status)
+        elif code == 200:
+            # Byte ranges, as every host serves them: Safari plays no clip (an article's
+            # .mp4 or .mp3) from a server without them, and Chromium cannot seek in one.
+            extra["Accept-Ranges"] = "bytes"
+            wanted = byte_range(self.headers.get("Range"), len(data)) if send_body and "If-Range" not in self.headers else None
+            if wanted is not None and wanted.stop <= wanted.start:
+                code, data, extra["Content-Range"] = 416, b"", f"bytes */{len(data)}"
+            elif wanted is not None:
+                code, extra["Content-Range"] = 206, f"bytes {wanted.start}-{wanted.stop - 1}/{len(data)}"
+                data = data[wanted.start : wanted.stop]
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         self.end_headers()
         if send_body:

@@ -634,6 +634,46 @@ def test_head_is_answered_as_get_without_the_body(make_site: MakeSite, start: St
         assert answers[0] == answers[1], path
 
 
+def get_bytes(url: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=DEADLINE)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_a_clip_is_served_in_byte_ranges(make_site: MakeSite, start: Start) -> None:
+    """An article's clip was sent whole whatever the Range header asked: Safari (a phone
+    looking at the preview) plays no video or audio so served, and Chromium cannot seek in it."""
+    site = make_site(content={"a.md": article_md("A", slug="a", body='<video controls src="clip.mp4"></video>')})
+    clip = bytes(range(256)) * 40
+    (site / "content" / "clip.mp4").write_bytes(clip)
+    server = start(site)
+    page = lxml_html.fromstring(get(server.url, "/2024/05/a/").body)
+    path = urlsplit(urljoin(server.url + "2024/05/a/", page.xpath("//video/@src")[0])).path
+    status, headers, body = get_bytes(server.url, path, {})
+    assert (status, headers["accept-ranges"], headers["content-type"], body) == (200, "bytes", "video/mp4", clip)
+    size = len(clip)
+    for asked, (start_, stop) in {"bytes=0-9": (0, 10), "bytes=100-": (100, size), "bytes=-50": (size - 50, size), "bytes=10-99999999": (10, size), "bytes=-99999999": (0, size)}.items():
+        status, headers, body = get_bytes(server.url, path, {"Range": asked})
+        assert (status, headers["content-range"], headers["content-length"], body) == (206, f"bytes {start_}-{stop - 1}/{size}", str(stop - start_), clip[start_:stop]), asked
+    for asked in (f"bytes={size}-", "bytes=-0"):
+        status, headers, body = get_bytes(server.url, path, {"Range": asked})
+        assert (status, headers["content-range"], body) == (416, f"bytes */{size}", b""), asked
+    # Ranges it does not take are answered with the whole file, as RFC 9110 allows.
+    for asked in ("bytes=0-1,5-6", "bytes=9-5", "items=0-1", "bytes=x-"):
+        status, headers, body = get_bytes(server.url, path, {"Range": asked})
+        assert (status, body) == (200, clip), asked
+    status, headers, body = get_bytes(server.url, path, {"Range": "bytes=0-9", "If-Range": '"elsewhere"'})
+    assert (status, body) == (200, clip)
+    # A page is sent whole, with its reload script.
+    status, headers, body = get_bytes(server.url, "/2024/05/a/", {"Range": "bytes=0-9"})
+    assert status == 200 and b"data-sitegen-reload" in body and "accept-ranges" not in headers
+
+
 def get_as(url: str, path: str, host: str) -> Reply:
     """GET ``path`` from the server at ``url`` with the Host header ``host``, as a browser
     sends it for a page of that name (which DNS rebinding points at 127.0.0.1)."""
