@@ -14,7 +14,8 @@ server cannot start, ``PortInUseError`` when the port is taken.
   into a folder of its own (``Server.output_dir``): the production ``output/`` is never
   written. build() holds the site's lock, so a ``sitegen build`` run meanwhile waits.
 - Only that folder is served: ``..`` however encoded, backslashes and links leading out of
-  it give 404. A folder serves its index.html; an unknown path the site's 404.html. A
+  it give 404, as do the files a build writes for hosts (``_headers``, the manifest). A
+  folder serves its index.html; an unknown path the site's 404.html. A
   file other than a page is sent in the byte range a request asks for, as hosts send it.
 - Only requests for this machine are answered: a Host header naming an IP address,
   ``localhost``, or the host of ``--bind`` or ``--base-url``. Any other name is a 403: a page
@@ -66,9 +67,10 @@ from .build import build
 from .config import CONFIG_NAME
 from .dates import format_iso, parse_date, source_date_epoch
 from .errors import SitegenError, grouped, shown_message
-from .headers import XML_TYPE
+from .headers import HEADERS_FILE, XML_TYPE
 from .ledger import LEDGER_NAME
-from .output import TEMP_SUFFIX
+from .output import MANIFEST, TEMP_SUFFIX
+from .redirects import LISTS
 from .theme import is_editor_leftover
 from .urls import Urls
 
@@ -704,6 +706,8 @@ def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
             return Target(redirect=prefix + kept, status=302)
         return Target(outside=True)
     parts = [part for part in decoded[len(base) :].split("/") if part]
+    if len(parts) == 1 and parts[0].casefold() in _FOR_HOSTS:
+        return Target()
     root = root.resolve()
     try:
         found = _inside(root, root.joinpath(*parts))
@@ -749,6 +753,12 @@ def byte_range(header: str | None, size: int) -> ByteRange | None:
     stop = size if found[2] == "" else min(int(found[2]) + 1, size)
     return ByteRange(start, stop) if start < size else ByteRange(size, size)
 
+
+_FOR_HOSTS = frozenset({HEADERS_FILE, *LISTS, ".nojekyll", MANIFEST})
+"""The files a build writes at the top of the site for hosts and for itself, no pages of
+the site: Netlify and Cloudflare read them and serve none, and the README's nginx and S3
+recipes leave them out. (Compared case-folded: a Mac's file system finds
+``_HEADERS`` for ``_headers``.)"""
 
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"
 """What a query keeps as it is when it is sent on (RFC 3986's characters of a query, and

@@ -588,6 +588,22 @@ def test_requests_leaving_the_folder_get_404(make_site: MakeSite, start: Start, 
         assert "Page not found" in reply.body, path
 
 
+def test_the_files_a_build_writes_for_hosts_are_not_served(make_site: MakeSite, start: Start) -> None:
+    """_headers, _redirects, the nginx map, .nojekyll and the manifest (the list of every
+    file written, drafts' pages with --drafts) were served as pages of the site, which no
+    host does: hosts read them, and the README's recipes leave them out."""
+    site = make_site(content={"a.md": article_md("A", slug="a", aliases="[old/]")}, config='base_url = "https://example.org/news/"\n')
+    for server in (start(site), start_at(start, site, "/news/")[0]):
+        prefix = urlsplit(server.url).path
+        for name in ("_headers", "_redirects", "redirects.nginx.map", ".nojekyll", ".sitegen-manifest.json"):
+            assert (server.output_dir / name).is_file(), name
+            for path in (prefix + name, prefix + name.upper(), prefix + "/" + name):
+                reply = get(server.url, path)
+                assert (reply.status, "Page not found" in reply.body) == (404, True), path
+        assert get(server.url, prefix + "2024/05/a/").status == 200
+        assert get(server.url, prefix + "old/").status == 200  # the moved article's redirect page
+
+
 def test_files_are_sent_with_their_own_content_type(make_site: MakeSite, start: Start) -> None:
     """A static file such as data.csv.gz was sent as text/csv, with no Content-Encoding: a
     browser showed the gzip bytes as text (and app.js.br was run as a script)."""
