@@ -193,6 +193,8 @@ class Server:
         self._session = secrets.token_hex(4)  # build ids differ across restarts: pages reload
         self._builds = 0
         self._drafts = 0
+        self._warnings: tuple[str, ...] = ()
+        """The last build's warnings: a build that changes nothing but them says them."""
         """The drafts the last build left out: said when their number changes."""
         self._held: tuple[int, str] = (0, "")
         """The articles dated in the future the last build held back, and when the next is
@@ -533,10 +535,15 @@ class Server:
         self._drafts, self._held = report.drafts, held
         # The build's own writes (imported seeds) wake the watchers again, as does a ledger
         # another build wrote that shows no differently here; that build finds nothing to do
-        # and must not reload every page.
-        if not first and not written.written and not written.removed and errors == self.status.errors:
+        # and must not reload every page. Unless its warnings changed, it says nothing
+        # either: a save whose only outcome is a warning (a seed edited after its article
+        # was, kept as it was; a template's misspelt name) was met with silence.
+        warnings = tuple(str(w) for w in report.warnings)
+        unchanged = not first and not written.written and not written.removed and errors == self.status.errors
+        if unchanged and warnings == self._warnings:
             self._say_held(drafts, scheduled, report.next_due)
             return
+        self._warnings = warnings
         for warning in grouped([shown_message(str(w)) for w in report.warnings]):
             self._log(f"warning: {warning}")
         for error in grouped([shown_message(e) for e in errors]):
@@ -560,7 +567,8 @@ class Server:
             f"{len(written.removed)} removed, {len(errors)} error{'' if len(errors) == 1 else 's'}{counted}."
         )
         self._say_held(drafts, scheduled, report.next_due)
-        self._announce(errors)
+        if not unchanged:  # no page shows warnings: one that changed alone reloads none
+            self._announce(errors)
 
     def _say_held(self, drafts: int, scheduled: int, next_due: str) -> None:
         """What the site leaves out (none: nothing to say), as `sitegen build` says it, with

@@ -372,6 +372,31 @@ def test_an_article_a_build_imports_is_not_taken_for_the_writers_change(make_sit
     assert [line for line in log if line.startswith("Rebuilt")][1].startswith("Rebuilt (content/001_0123456789abcdef.md changed) in "), log
 
 
+def test_a_save_whose_only_outcome_is_a_warning_says_it(make_site: MakeSite, start: Start) -> None:
+    """A seed edited after its article was is not imported again, with a warning saying how
+    to take it, and a template saved under a name the theme lacks is named in one; the
+    builds wrote nothing, so the server said nothing at all, and the writer waited for an
+    edit that never came."""
+    site = make_site(seeds={"001_0123456789abcdef.txt": seed_text("Harbour wall repaired", "Work ends on the harbour wall.")})
+    log: list[str] = []
+    server = start(site, log)
+    article = site / "content" / "001_0123456789abcdef.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Work ends", "Work ended"), encoding="utf-8")
+    wait_for(lambda: "Work ended" in get(server.url, "/").body, "the hand edit served")
+    wait_for(lambda: sum(line.startswith("Rebuilt") for line in log) == 1, "the hand edit's rebuild logged")
+    status = server.status
+    (site / "seeds" / "001_0123456789abcdef.txt").write_text(seed_text("Harbour wall repaired", "Work resumes."), encoding="utf-8")
+    wait_for(lambda: any(line.startswith("warning: ") and "edited by hand and its seed 001_0123456789abcdef.txt changed" in line for line in log), "the kept article's warning")
+    wait_for(lambda: sum(line.startswith("Rebuilt (seeds/001_0123456789abcdef.txt changed)") for line in log) == 1, "the seed's rebuild logged")
+    assert "Work ended" in get(server.url, "/").body
+    assert server.status == status  # no page changed: none reloads
+
+    (site / "templates").mkdir()
+    (site / "templates" / "artcle.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    wait_for(lambda: any(line.startswith("warning: ") and "templates/artcle.html: not used" in line for line in log), "the stray template's warning")
+    assert server.status == status
+
+
 def test_warnings_name_files_as_build_prints_them(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative to the working folder, as `sitegen build` prints them, not absolute."""
     site = make_site(content={"a.md": article_md("A", titel="'Typo'")})
