@@ -508,7 +508,8 @@ class Server:
         errors = tuple(str(e) for e in report.errors)
         written = report.written
         # The files seen changing until now: what this build followed (one saved while it
-        # ran may wait for the next, which then finds nothing to do and says nothing).
+        # ran may wait for the next, which then finds nothing to do and says nothing, or
+        # builds it and says so).
         with self._changes_lock:
             # Not what this build wrote itself (an imported seed's article), which the
             # watchers saw as it was written: the writer saved the seed, not the article. A
@@ -526,7 +527,10 @@ class Server:
             there = {name: os.path.lexists(self.site_dir / name) for name in self._changes}
             changed = tuple(sorted(name for name in self._changes if there[name]))
             removed = tuple(sorted(name for name, made in self._changes.items() if not made and not there[name]))
-            self._changes.clear()
+            # One saved while this build ran is the next one's reason too: this one may have
+            # read it before the save, and the next, which builds the save, gave no reason.
+            for name in [name for name in self._changes if name not in self._fresh]:
+                del self._changes[name]
         # An article saved as a draft, or dated ahead, changes no page: said all the same,
         # or the writer looks in vain for it with nothing in the terminal saying why.
         drafts = report.drafts if first or report.drafts != self._drafts else 0

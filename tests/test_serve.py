@@ -301,6 +301,34 @@ def test_an_edit_is_rebuilt_and_announced(make_site: MakeSite, start: Start) -> 
     assert rebuilt and rebuilt[0].startswith("Rebuilt (content/a.md changed) in "), log
 
 
+def test_a_file_saved_during_a_build_is_the_next_builds_reason(make_site: MakeSite, start: Start, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save seen while a build ran was taken as that build's, though it had read the file
+    before: the next build, which built the save, said "Rebuilt in 0.28 s: ..." with no file."""
+    import sitegen.serve
+
+    site = make_site(content={"a.md": article_md("A", slug="a"), "b.md": article_md("B", slug="b")})
+    saved_during: list[Path] = []
+
+    def slow(*args: object, **kwargs: object) -> BuildReport:
+        report = build(*args, **kwargs)  # type: ignore[arg-type]
+        while saved_during:  # saved once the build has read its sources, before it ends
+            md = saved_during.pop()
+            md.write_text(article_md("B saved during a build", slug="b"), encoding="utf-8")
+            time.sleep(1.0)  # the watchers look every 0.2 s
+        return report
+
+    monkeypatch.setattr(sitegen.serve, "build", slow)
+    log: list[str] = []
+    server = start(site, log)
+    saved_during.append(site / "content" / "b.md")
+    (site / "content" / "a.md").write_text(article_md("A edited", slug="a"), encoding="utf-8")
+    wait_for(lambda: "B saved during a build" in get(server.url, "/2024/05/b/").body, "the save made during a build served")
+    wait_for(lambda: sum(line.startswith("Rebuilt") for line in log) == 2, "both rebuilds logged")
+    rebuilt = [line for line in log if line.startswith("Rebuilt")]
+    assert rebuilt[0].startswith("Rebuilt (content/a.md and content/b.md changed) in "), log
+    assert rebuilt[1].startswith("Rebuilt (content/b.md changed) in "), log
+
+
 def test_an_editors_temp_file_is_not_announced_as_a_change(make_site: MakeSite, start: Start) -> None:
     """``sed -i`` and many editors save by writing a temp file and renaming it over the old
     one: the log named it as a changed source ("content/a.md and content/sedvhiupv changed")."""
