@@ -851,6 +851,30 @@ _CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
+    # What articles show and link to (cache.IMAGE_SUFFIXES, cache.LINKED_SUFFIXES) and
+    # themes' fonts: Python's own table has no .webp, .m4a, .ogg, .m4v or .woff2, which a
+    # machine without /etc/mime.types then sent as application/octet-stream, to download.
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",  # Opus in an Ogg file (RFC 7845)
+    ".wav": "audio/wav",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".ogv": "video/ogg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
 }
 
 

@@ -682,6 +682,28 @@ def test_files_are_sent_with_their_own_content_type(make_site: MakeSite, start: 
         assert "content-encoding" not in reply.headers, path
 
 
+def test_the_files_a_site_publishes_have_their_type_on_any_machine(make_site: MakeSite, start: Start, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Types came from the machine's table where the server fixes none: Python's own, all
+    a machine without /etc/mime.types has, knows no .webp, .m4a, .ogg, .m4v or .woff2, sent
+    as application/octet-stream (a linked recording downloaded instead of played)."""
+    import mimetypes
+
+    from sitegen.cache import IMAGE_SUFFIXES, LINKED_SUFFIXES
+
+    site = make_site(content={"a.md": article_md("A")})
+    server = start(site)
+    monkeypatch.setattr(mimetypes, "guess_type", mimetypes.MimeTypes().guess_type)  # Python's table alone
+    folder = server.output_dir / "files"
+    folder.mkdir()
+    for suffix in {*IMAGE_SUFFIXES, *LINKED_SUFFIXES, ".woff2"}:
+        (folder / f"x{suffix}").write_bytes(b"bytes")
+        reply = get(server.url, f"/files/x{suffix}")
+        assert reply.status == 200 and reply.headers["content-type"] != "application/octet-stream", suffix
+    expected = {".webp": "image/webp", ".M4A": "audio/mp4", ".ogg": "audio/ogg", ".m4v": "video/mp4", ".vtt": "text/vtt; charset=utf-8", ".woff2": "font/woff2"}
+    for suffix, content_type in expected.items():
+        assert get(server.url, f"/files/x{suffix}").headers["content-type"] == content_type, suffix
+
+
 def test_head_is_answered_as_get_without_the_body(make_site: MakeSite, start: Start) -> None:
     """HEAD of the event stream got the 404 page while GET got the stream."""
     site = make_site(content={"a.md": article_md("A", slug="a")})
