@@ -152,10 +152,14 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
     """Build, serve and watch the site in ``site_dir`` until Ctrl-C."""
     say = log or _echo
     server = Server(site_dir, options, say)
-    # Stopped by a closed terminal, `docker stop` or systemd as by Ctrl-C: its temporary
-    # copy of the site is removed either way.
+    # Stopped by a closed terminal (SIGHUP), `docker stop` or systemd (SIGTERM) as by
+    # Ctrl-C: its temporary copy of the site is removed either way. A SIGHUP ignored
+    # (`nohup sitegen serve`) stays ignored.
     handles = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
-    previous = signal.signal(signal.SIGTERM, _interrupt) if handles else None
+    stops = [signal.SIGTERM]
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # no SIGHUP on Windows
+        stops.append(signal.SIGHUP)
+    previous = {stop: signal.signal(stop, _interrupt) for stop in stops} if handles else {}
     try:
         # Rebuilt in this thread when it is the main one: a build's time limits on untrusted
         # input (content.py) are signals, which only the main thread receives, and Ctrl-C
@@ -169,8 +173,8 @@ def serve(site_dir: Path, options: ServeOptions | None = None, log: Log | None =
         say("Stopping.")
     finally:
         server.stop()
-        if handles:
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler if handler is not None else signal.SIG_DFL)
 
 
 def _interrupt(signum: int, frame: object) -> None:

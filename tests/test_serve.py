@@ -959,10 +959,11 @@ def test_stop_frees_the_port_and_ends_the_threads(make_site: MakeSite, start: St
     assert not (site / "output").exists()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_path: Path, stop: signal.Signals) -> None:
-    """Stopped by Ctrl-C or by SIGTERM (a closed terminal, docker stop): exit 0, and its
-    temporary copy of the site is gone."""
+    """Stopped by Ctrl-C, by SIGTERM (docker stop, systemd) or by SIGHUP (its terminal
+    closed): exit 0, and its temporary copy of the site is gone. A closed terminal left the
+    copy behind, drafts and all."""
     site = make_site(content={"a.md": article_md("A")})
     temp = tmp_path / "temp"
     temp.mkdir()
@@ -984,6 +985,29 @@ def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_
     with pytest.raises(OSError):
         get(serving.group(1), "/")
     assert list(temp.iterdir()) == []
+
+
+def test_sitegen_serve_under_nohup_outlives_its_terminal(make_site: MakeSite, tmp_path: Path) -> None:
+    """`nohup sitegen serve &` asks for a server that a closed terminal does not stop."""
+    site = make_site(content={"a.md": article_md("A")})
+    command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup does: inherited
+    try:
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    try:
+        assert process.stderr is not None
+        serving = re.search(r"at (http://127\.0\.0\.1:\d+/) ", [process.stderr.readline() for _ in range(2)][-1])
+        assert serving
+        process.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert process.poll() is None and get(serving.group(1), "/").status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=DEADLINE) == 0
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_overrides_and_addresses() -> None:
