@@ -968,7 +968,13 @@ def test_sitegen_serve_runs_until_ctrl_c_or_terminated(make_site: MakeSite, tmp_
     temp = tmp_path / "temp"
     temp.mkdir()
     command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+    # Started as from a terminal: tests run under nohup (as CI scripts may run them) would
+    # hand it SIGHUP ignored, which it keeps ignored (the test below).
+    previous = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+    finally:
+        signal.signal(signal.SIGHUP, previous)
     try:
         assert process.stderr is not None
         lines = [process.stderr.readline() for _ in range(2)]  # "Built in ...", then:
