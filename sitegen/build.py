@@ -220,8 +220,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # its record (the build after tries it again: state.failed). With no record of it (the
     # cache deleted, or last used for another output folder) the file stays all the same:
     # listings and feeds link to it. So do the static files a kept page may link to.
-    kept = memo.still_as_written(rendering.failed, output_dir)
-    left = {path for path in rendering.failed if os.path.lexists(os.path.join(output_dir, path))}
+    # Its compressed copies that the cache knows stay only as its record keeps them, as
+    # written with it: any other (cut short, of a file edited by hand since, made while
+    # compress was on) could disagree with it, and servers send the file when it has none.
+    kept = memo.still_as_written(rendering.failed, output_dir, planned.copies)
+    copies = {path + suffix for path in rendering.failed for suffix in planned.copies.get(path, ())} & made_before
+    left = {path for path in rendering.failed if path not in copies and os.path.lexists(os.path.join(output_dir, path))}
     produced = files_of(rendering.records) | files_of(kept) | left
     removed = finish_output(output_dir, produced, keep_stale=(STATIC,) if rendering.failed else ())
     # Neither the manifest nor the cache says what earlier builds made here: a page taken

@@ -317,23 +317,30 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
         or not as written, or (given ``copies``, the suffixes of the copies wanted) if the
         copies made are not those."""
         made = self.copies
-        if copies is not None and len(copies) != len(made):
+        if copies is not None and (len(copies) != len(made) or any(copy.suffix != suffix for copy, suffix in zip(made, copies, strict=True))):
             return None
+        found = self.as_found_in_part(path)
+        return found if found is not None and len(found.copies) == len(made) else None
+
+    def as_found_in_part(self, path: str, copies: tuple[str, ...] | None = None) -> OutputRecord | None:
+        """This record if the file at ``path`` is as it was written, with only those of its
+        copies that are too (and, given ``copies``, are among those suffixes), with the
+        dates they have now; None if the file is not there or not as written."""
         mtime_ns = _as_written(path, self.size, self.mtime_ns, self.sha)
         if mtime_ns is None:
             return None
-        found = made
-        for n, copy in enumerate(made):
-            if copies is not None and copies[n] != copy.suffix:
-                return None
-            moved = _as_written(path + copy.suffix, copy.size, copy.mtime_ns, copy.sha)
+        found: list[CopyRecord] = []
+        same = mtime_ns == self.mtime_ns
+        for copy in self.copies:
+            moved = _as_written(path + copy.suffix, copy.size, copy.mtime_ns, copy.sha) if copies is None or copy.suffix in copies else None
             if moved is None:
-                return None
-            if moved != copy.mtime_ns:
-                found = (*found[:n], msgspec.structs.replace(copy, mtime_ns=moved), *found[n + 1 :])
-        if mtime_ns == self.mtime_ns and found is made:
-            return self
-        return msgspec.structs.replace(self, mtime_ns=mtime_ns, copies=found)
+                same = False
+            elif moved == copy.mtime_ns:
+                found.append(copy)
+            else:
+                same = False
+                found.append(msgspec.structs.replace(copy, mtime_ns=moved))
+        return self if same else msgspec.structs.replace(self, mtime_ns=mtime_ns, copies=tuple(found))
 
     @property
     def key(self) -> str:

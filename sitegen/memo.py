@@ -45,7 +45,8 @@ class Rendering:
     rendered: int = 0
     """Outputs rendered (a text file with its compressed copies is one)."""
     failed: list[str] = field(default_factory=list)
-    """Paths (compressed copies among them) whose render or write failed: their last good file stays."""
+    """Paths (compressed copies among them) whose render or write failed: their last good file
+    stays, and its copies as written with it (build.py)."""
     unmade: list[str] = field(default_factory=list)
     """Those of ``failed`` whose render failed (not their write: a full disk is no fault of
     the page's)."""
@@ -169,11 +170,16 @@ class Memo:
                 warnings.append(cache.misnamed_warning(path))
         return warnings, errors
 
-    def still_as_written(self, paths: Sequence[str], output_dir: Path) -> dict[str, OutputRecord]:
+    def still_as_written(self, paths: Sequence[str], output_dir: Path, copies: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, OutputRecord]:
         """The last build's records of those of ``paths`` whose file (and its copies) is
-        still as it wrote it."""
+        still as it wrote it. Given ``copies`` (plan.Plan.copies), a file is kept with only
+        those of its copies still as written that this build makes: what stays of a file
+        whose render failed, whose other copies could disagree with it (build.py)."""
         records = self.state.outputs
-        found = {p: records[p].as_found(os.path.join(output_dir, p)) for p in paths if p in records}
+        if copies is None:
+            found = {p: records[p].as_found(os.path.join(output_dir, p)) for p in paths if p in records}
+        else:
+            found = {p: records[p].as_found_in_part(os.path.join(output_dir, p), copies.get(p, ())) for p in paths if p in records}
         return {p: record for p, record in found.items() if record is not None}
 
     def made_in(self, output_dir: Path) -> set[str]:

@@ -171,6 +171,43 @@ def test_compress_off_removes_the_copies_and_on_brings_them_back(site: Path, mon
     assert len(made) == len([p for p in tree(site / "output") if p.endswith(COPIES)])
 
 
+def test_a_file_whose_render_fails_keeps_only_copies_that_agree_with_it(site: Path, make_site: MakeSite) -> None:
+    """A file whose render fails keeps its last good version, and its compressed copies only
+    as the last build wrote them with it: one cut short, one of a page edited by hand since,
+    or one made while ``compress`` was on, stayed for servers to send in its place, build
+    after build, until the page rendered again."""
+    out = site / "output"
+    (site / "templates").mkdir()
+    broken = '{% extends "theme/index.html" %}{% block content %}{{ nope.x }}{% endblock %}'
+    (site / "templates" / "index.html").write_text(broken)
+    page, gz, br = out / "index.html", out / "index.html.gz", out / "index.html.br"
+    last_good, good_br = page.read_bytes(), br.read_bytes()
+    gz.write_bytes(gz.read_bytes()[:20])
+    for _ in range(2):  # the build after fails the same, and keeps what the first kept
+        report = build(site)
+        assert "index.html" in report.failed and not report.ok
+        assert page.read_bytes() == last_good and br.read_bytes() == good_br and not gz.exists()
+        assert check_output(out, load_config(site)) == []
+    page.write_bytes(last_good.replace(b"</body>", b"<p>Edited by hand.</p></body>"))
+    assert "index.html" in build(site).failed
+    assert b"Edited by hand." in page.read_bytes() and not br.exists() and not gz.exists()
+    (site / "sitegen.toml").write_text(CONFIG + "compress = false\n")
+    page.write_bytes(last_good)
+    assert "index.html" in build(site).failed
+    assert not [p for p in tree(out) if p.endswith(COPIES) and not p.startswith("static/")]  # static/ stays while a page fails
+    assert not set(tree(out)) - set(json.loads((out / MANIFEST).read_text()))
+    # Put right, the site is as a clean build makes it.
+    (site / "sitegen.toml").write_text(CONFIG)
+    (site / "templates" / "index.html").unlink()
+    assert build(site).ok
+    again = make_site(name="again", config=CONFIG)
+    shutil.rmtree(again / "content")
+    shutil.copytree(site / "content", again / "content")
+    assert build(again).ok
+    assert tree(out) == tree(again / "output")
+    assert build(site).cache == "up to date: nothing to do"
+
+
 # ---- fingerprinted static files ------------------------------------------------------
 
 
