@@ -105,8 +105,10 @@ def _verified(page: str, state: BuildState, claims: dict[str, tuple[str, ParseRe
     content file holds what the build parsed; else None."""
     claim = claims.get(page)
     written = state.outputs.get(page)
-    # A page whose render failed keeps its last good version: one made from other text.
-    if claim is None or written is None or page in state.failed or written.as_found(str(out / page)) is None:
+    # A page whose render failed keeps its last good version: one made from other text. The
+    # page alone is looked at: its compressed copies say nothing of its links (a deploy step
+    # may drop them).
+    if claim is None or written is None or page in state.failed or written.as_found_in_part(str(out / page), ()) is None:
         return None
     name, record = claim
     read = state.inputs.get(name)

@@ -131,6 +131,19 @@ def test_a_broken_link_in_an_article_is_named_by_its_content_file_and_line(make_
     assert _errors(result.output) == by_page and result.exit_code == 1
 
 
+
+def test_a_page_whose_compressed_copies_went_is_still_named_by_its_content_file(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache names an article's content file while its page is as the build wrote it:
+    the page alone, not its compressed copies, which a deploy step may drop (a host that
+    serves no Brotli); with them gone, the page was named, as if edited since."""
+    site = make_site(content={"a.md": article_md("A", body="See [the old story](/2024/04/gone/).")}, config='base_url = "https://example.org/"\n')
+    assert build(site).ok
+    for copy in (site / "output").rglob("*.br"):
+        copy.unlink()
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, ["check"])
+    assert _errors(result.output) == ["error: content/a.md:6: broken link: /2024/04/gone/ (in 2024/05/a/index.html), and in 3 feeds"], result.output
+
 def test_a_link_of_a_template_or_a_listing_keeps_naming_its_page(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only a link of the article's own text is the article's: one the theme puts on its page,
     and one on a listing, are to be put right there."""
