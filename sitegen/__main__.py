@@ -40,7 +40,7 @@ def _terminate(signum: int, frame: "FrameType | None") -> None:
 
 
 def _interrupting_again(hook: "Callable[[sys.UnraisableHookArgs], Any]") -> "Callable[[sys.UnraisableHookArgs], Any]":
-    """``hook``, but a Ctrl-C that Python could not raise where it came comes again.
+    """``hook``, but a Ctrl-C (or SIGTERM) that Python could not raise where it came comes again.
 
     Python raises KeyboardInterrupt wherever the main thread is when Ctrl-C comes; where that
     is code Python runs on the side (a weak reference's callback, such as the one of each
@@ -48,24 +48,26 @@ def _interrupting_again(hook: "Callable[[sys.UnraisableHookArgs], Any]") -> "Cal
     in: <function _get_module_lock.<locals>.cb>", a traceback, KeyboardInterrupt) and carries
     on: the build ran to its end with status 0, as if nobody had pressed Ctrl-C. Sent again
     once the main thread is out of this hook, it stops the command as any other Ctrl-C does
-    (and were it to land on the side again, it comes back here)."""
+    (and were it to land on the side again, it comes back here); a SIGTERM comes again as
+    itself, so that the command ends with its status (143), not Ctrl-C's."""
 
     def interrupting_again(unraisable: "sys.UnraisableHookArgs") -> "Any":
         if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
             # Not sent from here: the main thread would take it in this function, whose
             # exception Python ignores too.
-            _thread.start_new_thread(_interrupt_out_of, (interrupting_again.__code__, _thread.get_ident()))
+            signum = signal.SIGTERM if issubclass(unraisable.exc_type, Terminated) else signal.SIGINT
+            _thread.start_new_thread(_interrupt_out_of, (interrupting_again.__code__, _thread.get_ident(), signum))
             return None
         return hook(unraisable)
 
     return interrupting_again
 
 
-def _interrupt_out_of(code: "CodeType", main: int) -> None:
-    """Ctrl-C again for thread ``main``, once no function of ``code`` is running in it."""
+def _interrupt_out_of(code: "CodeType", main: int, signum: signal.Signals) -> None:
+    """Signal ``signum`` again for thread ``main``, once no function of ``code`` is running in it."""
     while _running(code, sys._current_frames().get(main)):
         time.sleep(0.001)
-    _thread.interrupt_main()  # SIGINT, as its handler takes it
+    _thread.interrupt_main(signum)  # as its handler takes it
 
 
 def _running(code: "CodeType", frame: "FrameType | None") -> bool:

@@ -479,6 +479,16 @@ def test_ctrl_c_as_python_runs_a_finaliser_stops_the_command_too(make_site: Make
     assert (run.returncode, run.stdout, run.stderr) == (130, "", "\ninterrupted: every file is whole; the next build finishes the work\n")
 
 
+
+def test_sigterm_as_python_runs_a_finaliser_ends_the_command_with_its_own_status(make_site: MakeSite) -> None:
+    """A SIGTERM that Python could not raise where it came (a finaliser) was sent again as
+    Ctrl-C: the build stopped with status 130, and a CI runner that had ended it took that
+    for a user's Ctrl-C."""
+    site = make_site(content={"a.md": article_md("A")})
+    script = _CTRL_C_IN_A_FINALISER.replace("signal.raise_signal(signal.SIGINT)", "signal.raise_signal(signal.SIGTERM)")
+    run = subprocess.run([sys.executable, "-c", script, "build", "--site", str(site)], capture_output=True, text=True, timeout=120, check=False)
+    assert (run.returncode, run.stdout, run.stderr) == (143, "", "\ninterrupted: every file is whole; the next build finishes the work\n")
+
 def test_check_takes_the_address_a_preview_was_built_for(runner: CliRunner, make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://example.org/"\n')
     assert runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://example.org/sub/"]).exit_code == 0
