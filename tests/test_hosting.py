@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
-from sitegen import compress, headers, images, redirects, urls
+from sitegen import cache, compress, headers, images, redirects, urls
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
@@ -170,6 +171,19 @@ def test_compress_off_removes_the_copies_and_on_brings_them_back(site: Path, mon
     assert build(site, jobs=1).ok
     assert len(made) == len([p for p in tree(site / "output") if p.endswith(COPIES)])
 
+
+def test_another_brotli_or_zlib_with_nothing_else_changed_makes_the_copies_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Brotli upgraded (or the system's zlib), and nothing else: the build had nothing to do
+    and kept the copies the old one made, which a clean build makes otherwise."""
+    libraries = cache._library_versions
+    monkeypatch.setattr(cache, "_library_versions", lambda: {**libraries(), "brotli": "0.0.1"})
+    report = build(site)
+    assert report.ok and report.cache != "up to date: nothing to do"
+    assert build(site).cache == "up to date: nothing to do"
+    monkeypatch.setattr(zlib, "ZLIB_RUNTIME_VERSION", "0.0.1")
+    report = build(site)
+    assert report.ok and report.cache != "up to date: nothing to do"
+    assert build(site).cache == "up to date: nothing to do"
 
 def test_a_file_whose_render_fails_keeps_only_copies_that_agree_with_it(site: Path, make_site: MakeSite) -> None:
     """A file whose render fails keeps its last good version, and its compressed copies only
