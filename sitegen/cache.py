@@ -445,9 +445,6 @@ class BuildState(msgspec.Struct):
     """Content path -> parse record; stored apart, in shards (not in state.bin)."""
     settings: str = ""
     """Digest of the settings the build ran with (sitegen.toml and command-line overrides)."""
-    compressed_with: str = ""
-    """What the compressed copies of ``outputs`` were made with (compress.settings): their
-    records hold the original's key alone, which says nothing of the libraries."""
     reason: str = "no cache yet"
     """Why the cache could not be used, when it could not."""
     moved_from: str = ""

@@ -14,7 +14,6 @@ which files have copies never depends on what a file happens to hold.
 
 from __future__ import annotations
 
-import functools
 import struct
 import zlib
 
@@ -79,10 +78,3 @@ def original_of(path: str) -> tuple[str, str] | None:
             return path[: -len(suffix)], encoding
     return None
 
-
-@functools.cache
-def settings() -> str:
-    """What else the copies' bytes depend on: the libraries and their levels."""
-    import brotli
-
-    return f"zlib {zlib.ZLIB_RUNTIME_VERSION} {GZIP_LEVEL}, brotli {brotli.__version__} {BROTLI_QUALITY}"

@@ -87,8 +87,6 @@ class Memo:
         """This build's parse record of every content file, for the next build."""
         self._scanned: tuple[str, ...] | None = None
         self._misnamed: list[str] = []
-        self.compressed_with = ""
-        """What this build's compressed copies are made with (compress.settings), if any."""
 
     @property
     def reason(self) -> str:
@@ -312,26 +310,17 @@ class Memo:
     def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers, copies: Mapping[str, tuple[str, ...]] | None = None) -> Rendering:
         """Render and stage every output whose key changed (or whose file, or one of its
         compressed ``copies``, is not as written). ``copies``: plan.Plan.copies."""
-        from .compress import settings
-
         copies = copies or {}
         result = Rendering()
         todo: list[int] = []
         out = str(output_dir) + os.sep
         records = self.state.outputs
-        # Copies made by other libraries (or levels) are made again, with their files.
-        if copies:
-            self.compressed_with = settings()
-        copied_as_now = not copies or self.state.compressed_with == self.compressed_with
         unchanged = 0
         for index, output in enumerate(outputs):
             path = output.path
             old = records.get(path)
             if old is not None:
                 want = copies.get(path, ())
-                if want and not copied_as_now:
-                    todo.append(index)
-                    continue
                 key, reads, stored = old.made_of()
                 # The quick key first (plan.Output.quick): when it is as stored, so is the
                 # full key, which is then not worked out (for an article page, nor its context).
@@ -411,7 +400,6 @@ class Memo:
         """Store this build's results for the next one; ``scanned``: what the build found
         when it started. Returns a warning if the cache could not be written."""
         state.generator = self.generator
-        state.compressed_with = self.compressed_with
         # A file that appeared while the build ran, unread, is not in this list: the next
         # build sees the difference and reads it.
         state.scanned = tuple(sorted(set(scanned) | set(self.inputs.seen)))
