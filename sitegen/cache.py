@@ -247,9 +247,9 @@ class ParseRecord(msgspec.Struct, frozen=True, array_like=True):
     retry: bool = False
     """An error that may not recur (a time limit met on a busy machine): the file is parsed
     again by the next build, as a clean build would."""
-    made_from: str = ""
-    """content.made_from of the file, its reads and files: its article's ``source_hash``
-    ("" for a record made outside memo.py, whose article works it out)."""
+    source_hash: str = ""
+    """Its article's ``source_hash`` (content.source_hash_of the file, its reads and files);
+    "" for a record made outside memo.py, whose article works it out."""
 
 
 class SeedOutcome(msgspec.Struct, frozen=True, array_like=True):

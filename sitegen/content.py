@@ -2043,12 +2043,12 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
-        source_hash=record.made_from or made_from(path, record.file_sha, record.reads, record.files, content_dir),
+        source_hash=record.source_hash or source_hash_of(path, record.file_sha, record.reads, record.files, content_dir),
     )
     return Article(**fields)
 
 
-def made_from(path: str, file_sha: str, reads: Mapping[str, str], files: Mapping[str, str], content_dir: str = "") -> str:
+def source_hash_of(path: str, file_sha: str, reads: Mapping[str, str], files: Mapping[str, str], content_dir: str = "") -> str:
     """The digest of what a content file's article was made from: the file (by its path in
     ``content_dir``) and its bytes, the settings its parse ``reads`` and the other ``files``
     it read. Its article's ``source_hash``; stored in the parse record (memo.py), as every

@@ -485,7 +485,7 @@ class _ParseContext:
 def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, ParseRecord, dict[str, FileState]]:
     """Parse one content file (in a worker), noting what the parse read of the settings;
     with the states of the image files it read."""
-    from .content import made_from, parse_file
+    from .content import parse_file, source_hash_of
     from .images import ImageReader
 
     log: set[str] = set()
@@ -493,8 +493,8 @@ def _parse_one(context: _ParseContext, path: str) -> tuple[FileState | None, Par
     images = ImageReader(context.content_dir, config.max_image_bytes)
     state, record = parse_file(path, config, context.convert, images, context.words.recording(log))
     reads = context.digests.reads(log)
-    digest = made_from(path, record.file_sha, reads, record.files, context.content_dir) if record.article is not None else ""
-    return state, msgspec.structs.replace(record, reads=reads, made_from=digest), images.states
+    digest = source_hash_of(path, record.file_sha, reads, record.files, context.content_dir) if record.article is not None else ""
+    return state, msgspec.structs.replace(record, reads=reads, source_hash=digest), images.states
 
 
 def _pictures_inside(record: ParseRecord, folder: str) -> bool:

@@ -1723,7 +1723,7 @@ def test_the_source_hash_a_parse_record_stores_is_the_one_its_article_works_out(
         records = cache.load_articles(folder, state)
         assert sorted(records) == [str(folder / "content" / "a.md"), str(folder / "content" / "b.md")]
         for path, record in records.items():
-            assert record.article is not None and record.made_from and record.reads
-            worked_out = content.article_from_record(path, msgspec.structs.replace(record, made_from=""), content_dir=str(folder / "content"))
+            assert record.article is not None and record.source_hash and record.reads
+            worked_out = content.article_from_record(path, msgspec.structs.replace(record, source_hash=""), content_dir=str(folder / "content"))
             assert content.article_from_record(path, record, content_dir=str(folder / "content")) == worked_out
-            assert worked_out.source_hash == record.made_from
+            assert worked_out.source_hash == record.source_hash
