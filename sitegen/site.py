@@ -626,15 +626,17 @@ def _link(article: Article) -> Link:
 
 
 def _lastmod(page: Page) -> dt.datetime | None:
-    """When a page last changed: its article's update, or the newest among those it lists."""
+    """When a page last changed: its article's update, or the last change or appearance among
+    those it lists (model.Article.last_seen_change: one out late, dated before the others,
+    changes the listing when it appears, as it changes the feeds)."""
     article = page.context.get("article")
     if isinstance(article, Article):
         # A standalone page that gives no date has no last change to give.
         return None if article.standalone and article.updated == dates.UNDATED else article.updated
     pagination = page.context.get("pagination")
     if isinstance(pagination, Pagination) and pagination.articles:
-        return max(a.updated for a in pagination.articles)
+        return max(a.last_seen_change for a in pagination.articles)
     month = page.context.get("month")
     if isinstance(month, ArchiveMonth):
-        return max(a.updated for a in month.articles)
+        return max(a.last_seen_change for a in month.articles)
     return None

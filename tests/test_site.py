@@ -396,3 +396,31 @@ def test_an_unedited_copy_of_an_article_is_named_as_a_copy_whichever_file_sorts_
     # The story stays out, at its address, with its id.
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "harbour" / "index.html").read_bytes())
     assert page.xpath("//h1/text()") == ["Harbour reopens"]
+
+
+def test_a_listing_an_article_out_late_appears_on_is_dated_then_in_the_sitemap(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article dated before those already out (written last week, published today) changes
+    the listings it appears on, as it changes the feeds: their sitemap lastmod stayed at the
+    newest listed article's date, so a search engine that goes by it saw no change."""
+    content = {
+        "a.md": article_md("Quay opens", date="2025-12-01T09:00:00+00:00", tags="[Harbour]"),
+        "b.md": article_md("Ferry returns", date="2025-12-20T09:00:00+00:00", tags="[Weather]"),
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/"\n')
+    assert build(site).ok  # on 2026-01-01 (SOURCE_DATE_EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC).timestamp())))
+    (site / "content" / "c.md").write_text(article_md("Storm damage", date="2025-12-10T09:00:00+00:00", tags="[Harbour]"))
+    assert build(site).ok
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = etree.parse(str(site / "output" / "sitemap.xml"))
+    lastmod = {loc.text: loc.getnext().text if loc.getnext() is not None else None for loc in sitemap.iterfind("s:url/s:loc", ns)}
+    for page in ("", "tags/harbour/", "archive/2025/12/"):
+        assert lastmod["https://example.org/" + page] == "2026-01-02T08:00:00+00:00", page
+    assert lastmod["https://example.org/tags/weather/"] == "2025-12-20T09:00:00+00:00"
+    assert lastmod["https://example.org/2025/12/c/"] == "2025-12-10T09:00:00+00:00"  # the article as dated
+    # Dated as the ledger recorded its appearance: a clean build of the same files agrees.
+    clean = make_site(name="clean", config='base_url = "https://example.org/"\n')
+    shutil.rmtree(clean / "content")
+    shutil.copytree(site / "content", clean / "content")
+    assert build(clean).ok
+    assert (clean / "output" / "sitemap.xml").read_bytes() == (site / "output" / "sitemap.xml").read_bytes()
