@@ -749,6 +749,20 @@ def running_nginx(prefix: Path, http: str, module: Path | None = None) -> Iterat
         process.wait(timeout=10)
 
 
+def _nginx_workers(prefix: Path) -> set[int]:
+    """The worker processes of the nginx whose files are in ``prefix`` (its master's children)."""
+    master = (prefix / "nginx.pid").read_text().strip()
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[1] == master:  # the parent's pid, after the state
+            found.add(int(stat.parent.name))
+    return found
+
+
 def _listening(process: subprocess.Popen[bytes], prefix: Path, port: int) -> bool:
     """Whether nginx came to listen on ``port``; False when it stopped first. Its pid file is
     written once its port is bound: until then, whatever answers there is another process."""
@@ -1038,10 +1052,15 @@ def test_readme_nginx_deploy_takes_down_what_the_build_removed_and_redirects_wha
         (site / "content" / "b.md").unlink()  # taken down
         report = build(site)
         assert report.ok
+        old_workers = _nginx_workers(prefix)
+        assert old_workers
         deploy()
-        deadline = time.monotonic() + DEADLINE  # the reloaded nginx's new workers take over
-        while get(port, "/news/2024/05/first/", "identity")[0] != 301 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        # `nginx -s reload` returns once it has signalled the master, whose old workers go on
+        # taking connections (answered with the old map: a 200) until it has started new
+        # ones and told the old to end: the test waits for them to be gone.
+        deadline = time.monotonic() + DEADLINE
+        while any(Path(f"/proc/{pid}").exists() for pid in old_workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
         for path in ("/news/2024/05/first/", "/news/2024/05/first", "/news/2024/05/first/index.html"):
             status, head, _ = get(port, path, "identity")
             assert status == 301 and urlsplit(head["location"]).path == "/news/2024/05/first-moved/", (path, status)
