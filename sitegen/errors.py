@@ -177,24 +177,34 @@ SAID_IN_FULL = 3
 _WHERE = re.compile(r"^(?P<path>[^:\n]+?)(?::\d+)?: (?P<reason>.*)$", re.DOTALL)
 
 
+# What differs from file to file in one warning (a date, a count of days): 400 articles out
+# late, each "dated 2025-12-10T09:00:00+00:00, 23 days ago", are one mistake made 400 times.
+_DETAILS = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:\d\d)?)?|\b\d+\b")
+
+
 def grouped(warnings: list[str]) -> list[str]:
     """``warnings`` (or errors), one mistake made in many files (a key misspelt in 300
-    articles) said for the first few files, then counted on one line where the next would be."""
+    articles) said for the first few files, then counted on one line where the next would be.
+    Warnings that differ only in their dates and numbers are one mistake: the count names
+    them with those left out ("…")."""
     by_reason: dict[str, list[int]] = {}
     for index, warning in enumerate(warnings):
         if match := _WHERE.match(warning):
-            by_reason.setdefault(match["reason"], []).append(index)
+            by_reason.setdefault(_DETAILS.sub("…", match["reason"]), []).append(index)
     said: list[str] = []
     for index, warning in enumerate(warnings):
         match = _WHERE.match(warning)
-        group = by_reason[match["reason"]] if match else [index]
+        shape = _DETAILS.sub("…", match["reason"]) if match else ""
+        group = by_reason[shape] if match else [index]
         place = group.index(index)
         if place < SAID_IN_FULL:
             said.append(warning)
         elif place == SAID_IN_FULL and match:
             more = len(group) - SAID_IN_FULL
             # One file may say it many times (a page of 5,000 scripts): counted as what it is.
-            files = len({m["path"] for i in group[SAID_IN_FULL:] if (m := _WHERE.match(warnings[i]))})
+            rest = [m for i in group[SAID_IN_FULL:] if (m := _WHERE.match(warnings[i]))]
+            files = len({m["path"] for m in rest})
             counted = f"{more} more file{'s' if more > 1 else ''}" if files == more else f"{more} more, in {files} file{'s' if files > 1 else ''}"
-            said.append(f"... and {counted}: {match['reason']}")
+            reason = match["reason"] if all(m["reason"] == match["reason"] for m in rest) else shape
+            said.append(f"... and {counted}: {reason}")
     return said

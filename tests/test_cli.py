@@ -618,6 +618,31 @@ def test_a_mistake_said_many_times_in_one_file_is_counted_as_that() -> None:
     assert grouped([f"{name}.md:2: no title" for name in "abcde"])[3:] == ["... and 2 more files: no title"]
 
 
+def test_one_warning_whose_dates_differ_from_file_to_file_is_counted_once(make_site: MakeSite, runner: CliRunner) -> None:
+    """400 back-dated articles added to a live site gave 400 lines, with -q too: each says
+    its own date, so none was counted as the same mistake. Their dates and numbers aside,
+    they are: said for the first files, then counted."""
+    from sitegen.errors import grouped
+
+    site = make_site(content={"a.md": article_md("A", date="2025-12-30T09:00:00+00:00")})
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0  # on 2026-01-01: a.md is out
+    for n in range(1, 7):
+        (site / "content" / f"old{n}.md").write_text(article_md(f"Old {n}", date=f"2025-11-{n:02d}T09:00:00+00:00"))
+    result = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert result.exit_code == 0, result.output
+    late = [line for line in result.output.splitlines() if "out for the first time" in line]
+    assert len(late) == 4 and all(line.startswith("warning: ") for line in late), result.output
+    assert "old1.md:3: out for the first time, but dated 2025-11-01T09:00:00+00:00, 60 days ago" in late[0]
+    assert late[3].startswith("warning: ... and 3 more files: out for the first time, but dated …, … days ago: ")
+    # One reason said alike in every file is counted as it is said.
+    assert grouped([f"{name}.md:2: dated 2024-01-01, in 3 days" for name in "abcde"])[3:] == ["... and 2 more files: dated 2024-01-01, in 3 days"]
+    # Numbers inside a name are no detail: two keys misspelt differently are two mistakes.
+    assert grouped([f"{n}.md:2: unknown key 'tag{n % 2}'" for n in range(8)]) == [f"{n}.md:2: unknown key 'tag{n % 2}'" for n in range(6)] + [
+        "... and 1 more file: unknown key 'tag0'",
+        "... and 1 more file: unknown key 'tag1'",
+    ]
+
+
 def test_a_pinned_source_date_epoch_is_named_when_it_holds_articles_back(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """A CI that sets SOURCE_DATE_EPOCH to the last commit's time publishes a scheduled
     article only after a commit past its time: the build said when it was due, as if the
