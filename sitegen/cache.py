@@ -41,7 +41,7 @@ _MAGIC = f"sitegen-cache {FORMAT}\n".encode("ascii")
 # Libraries whose version changes what a build makes.
 _LIBRARIES = (
     "jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "text-unidecode", "unidecode",
-    "markupsafe", "msgspec", "nh3", "tzdata", "babel", "brotli",
+    "markupsafe", "msgspec", "nh3", "tzdata", "babel", "brotli", "pillow",
 )
 # A file whose mtime is this close to the moment it was looked at may change again
 # without its mtime moving (file system timestamps are coarse): such a file is trusted

@@ -221,10 +221,9 @@ class ImageOutput(Output):
             raise OutputError(self.image.file, str(e)) from e
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
-        from PIL import __version__ as pillow
-
-        # The file by its hash; how a copy is resized depends on Pillow's version too.
-        return deps.value_digest("image", self.image.sha, self.image.format, self.width, pillow if self.width else "")
+        # The file by its hash. How a copy is resized depends on Pillow's version too, which
+        # the cache's generator id holds (cache._LIBRARIES): another one is a clean build.
+        return deps.value_digest("image", self.image.sha, self.image.format, self.width)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,26 @@ def test_a_local_image_is_copied_with_its_size_and_resized_for_srcset(make_site:
     assert check_output(out, report.config) == []
 
 
+def test_another_pillow_with_nothing_else_changed_makes_the_copies_again(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow upgraded, and nothing else: the build had nothing to do and kept the resized
+    copies the old one made, which a clean build makes with the new one (its resampling, its
+    encoders). Another Pillow is another generator of the output, as any library that makes it."""
+    from sitegen import cache
+
+    site = _site(make_site, "image: images/fire.jpg\nimage_alt: 'Smoke over the hills'\n")
+    assert build(site).ok
+    assert build(site).cache == "up to date: nothing to do"
+    libraries = cache._library_versions
+    monkeypatch.setattr(cache, "_library_versions", lambda: {**libraries(), "pillow": "0.0.1"})
+    resized: list[int] = []
+    real = images.render
+    monkeypatch.setattr(images, "render", lambda record, width: resized.append(width) or real(record, width))
+    report = build(site, jobs=1)
+    assert report.ok and report.cache != "up to date: nothing to do"
+    assert sorted(w for w in resized if w) == [480, 960, 1600]
+    assert build(site).cache == "up to date: nothing to do"
+
+
 def test_feeds_carry_the_image(make_site: MakeSite) -> None:
     site = _site(make_site, config='base_url = "https://example.org/news/"\n')
     (site / "content" / "images" / "fire.jpg").write_bytes(picture(1000, 500))  # no copy 1200 wide: the original
