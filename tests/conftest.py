@@ -102,6 +102,15 @@ def make_site(tmp_path: Path) -> MakeSite:
     return make
 
 
+def another_library(monkeypatch: pytest.MonkeyPatch, name: str, version: str = "0.0.1") -> None:
+    """Builds from now on see ``version`` of library ``name`` installed, as after an upgrade
+    with nothing else changed (cache._library_versions)."""
+    from sitegen import cache
+
+    installed = cache._library_versions
+    monkeypatch.setattr(cache, "_library_versions", lambda: {**installed(), name: version})
+
+
 def seed_text(title: str, *paragraphs: str) -> str:
     return "\n\n".join([title, *paragraphs]) + "\n"
 

@@ -25,12 +25,12 @@ import brotli
 import feedparser
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, another_library, article_md
 from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
-from sitegen import cache, compress, headers, images, redirects, urls
+from sitegen import compress, headers, images, redirects, urls
 from sitegen.build import build
 from sitegen.check import check_output
 from sitegen.cli import main
@@ -166,8 +166,7 @@ def test_another_brotli_or_zlib_with_nothing_else_changed_makes_the_copies_again
     """Brotli upgraded (or the system's zlib), and nothing else: the build had nothing to do
     and kept the copies the old one made, which a clean build makes otherwise. Every copy is
     made again (their own bytes, here, the same)."""
-    libraries = cache._library_versions
-    monkeypatch.setattr(cache, "_library_versions", lambda: {**libraries(), "brotli": "0.0.1"})
+    another_library(monkeypatch, "brotli")
     made: list[str] = []
     real = compress.compress
     monkeypatch.setattr(compress, "compress", lambda data, encoding: made.append(encoding) or real(data, encoding))

@@ -17,7 +17,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md
+from conftest import MakeSite, another_library, article_md
 from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
@@ -81,13 +81,10 @@ def test_another_pillow_with_nothing_else_changed_makes_the_copies_again(make_si
     """Pillow upgraded, and nothing else: the build had nothing to do and kept the resized
     copies the old one made, which a clean build makes with the new one (its resampling, its
     encoders). Another Pillow is another generator of the output, as any library that makes it."""
-    from sitegen import cache
-
     site = _site(make_site, "image: images/fire.jpg\nimage_alt: 'Smoke over the hills'\n")
     assert build(site).ok
     assert build(site).cache == "up to date: nothing to do"
-    libraries = cache._library_versions
-    monkeypatch.setattr(cache, "_library_versions", lambda: {**libraries(), "pillow": "0.0.1"})
+    another_library(monkeypatch, "pillow")
     resized: list[int] = []
     real = images.render
     monkeypatch.setattr(images, "render", lambda record, width: resized.append(width) or real(record, width))
