@@ -63,15 +63,27 @@ def _plural(n: int, word: str) -> str:
 
 
 class _Commands(click.Group):
+    # A Ctrl-C is caught here, not by the entry point (__main__.py): click would make it an
+    # "Aborted!" of status 1 first, while it reads the command line as while it runs one.
+    # 130: interrupted, as shells report it; 143 for SIGTERM (__main__.py).
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt as e:
+            click.echo(f"\n{INTERRUPTED}", err=True)
+            sys.exit(_interrupted_status(e))
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as e:
-            # Caught here, not by the entry point (__main__.py): click would make it an
-            # "Aborted!" of status 1 first. 130: interrupted, as shells report it; 143 for
-            # SIGTERM (__main__.py).
             click.echo(f"\n{INTERRUPTED}", err=True)
-            ctx.exit(128 + signal.SIGTERM if isinstance(e, Terminated) else 130)
+            ctx.exit(_interrupted_status(e))
+
+
+def _interrupted_status(interrupt: KeyboardInterrupt) -> int:
+    return 128 + signal.SIGTERM if isinstance(interrupt, Terminated) else 130
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -350,6 +350,18 @@ def test_ctrl_c_exits_130_saying_every_file_is_whole(runner: CliRunner, make_sit
     assert "interrupted: every file is whole; the next build finishes the work" in result.output
 
 
+def test_ctrl_c_while_the_command_line_is_read_is_said_as_any_other(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C while click read the command line (a busy machine's first tenth of a second)
+    was click's "Aborted!", status 1, not the interruption the command says everywhere else."""
+
+    def interrupted(*args: object, **kwargs: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli._Commands, "parse_args", interrupted)
+    result = runner.invoke(main, ["build"])
+    assert (result.exit_code, result.output) == (130, "\ninterrupted: every file is whole; the next build finishes the work\n")
+
+
 # What pip's console script of the entry point ``entry`` (``module:function``) runs, as a
 # terminal's foreground job has it: a job started in the background by a shell (as CI scripts
 # may run the tests) inherits SIGINT ignored, and Ctrl-C would never arrive.
