@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -391,25 +392,37 @@ def test_ctrl_c_as_the_command_starts_is_one_line_not_a_traceback(make_site: Mak
     """Ctrl-C in the first fraction of a second, while the command imported its modules,
     printed an 8-line KeyboardInterrupt traceback of whichever module it stopped in."""
     site = make_site(content={f"a{n}.md": article_md(f"Story {n}") for n in range(20)})
+    run = _console_command("build", "--site", str(site))
+    err = _interrupted(run, lambda: _importing(run.pid), "the command never began to import", 60, delay, lambda: os.killpg(run.pid, signal.SIGINT))  # as a terminal's Ctrl-C
+    assert "Traceback" not in err, err
+    assert (run.returncode, err) == (130, "\ninterrupted: every file is whole; the next build finishes the work\n")
+
+
+def _console_command(*args: str) -> subprocess.Popen[str]:
+    """The sitegen command run with ``args`` as pip's console script runs it (_CONSOLE_SCRIPT),
+    in a session of its own."""
     entry = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]["sitegen"]
     module, function = entry.split(":")
     script = _CONSOLE_SCRIPT.format(module=module, function=function)
-    run = subprocess.Popen(
-        [sys.executable, "-c", script, "build", "--site", str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    return subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _interrupted(run: subprocess.Popen[str], ready: Callable[[], bool], never: str, seconds: float, delay: float, interrupt: Callable[[], None]) -> str:
+    """``run``'s standard error once ``interrupt()`` ended it: sent when ``ready()`` (within
+    ``seconds``, or the test fails saying ``never``), ``delay`` seconds later. The process and
+    its group are killed if it is still running after."""
     try:
-        deadline = time.monotonic() + 60
-        while not _importing(run.pid):
-            assert run.poll() is None and time.monotonic() < deadline, "the command never began to import"
+        deadline = time.monotonic() + seconds
+        while not ready():
+            assert run.poll() is None and time.monotonic() < deadline, never
             time.sleep(0.001)
         time.sleep(delay)
-        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+        interrupt()
         _, err = run.communicate(timeout=60)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
-    assert "Traceback" not in err, err
-    assert (run.returncode, err) == (130, "\ninterrupted: every file is whole; the next build finishes the work\n")
+    return err
 
 
 def _staged(folder: Path) -> list[Path]:
@@ -423,25 +436,9 @@ def test_sigterm_mid_build_ends_it_as_ctrl_c_does(make_site: MakeSite, tmp_path:
     serve. It ends the build as Ctrl-C does: staged files removed, one line, status 143, the
     site as the last build left it, and the next build finishes the work."""
     site = make_site(content={f"a{n:03}.md": article_md(f"Story {n}", body=f"Text of story {n}. " * 40) for n in range(400)})
-    entry = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]["sitegen"]
-    module, function = entry.split(":")
-    run = subprocess.Popen(
-        [sys.executable, "-c", _CONSOLE_SCRIPT.format(module=module, function=function), "build", "--site", str(site), "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not _staged(site / "output"):
-            assert run.poll() is None and time.monotonic() < deadline, "the build never staged a file"
-            time.sleep(0.002)
-        run.send_signal(signal.SIGTERM)  # to the build process alone, as a runner ends its job's
-        _, err = run.communicate(timeout=60)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
+    run = _console_command("build", "--site", str(site), "--jobs", "2")
+    # To the build process alone, as a runner ends its job's.
+    err = _interrupted(run, lambda: bool(_staged(site / "output")), "the build never staged a file", 120, 0, lambda: run.send_signal(signal.SIGTERM))
     assert "Traceback" not in err, err
     assert (run.returncode, err) == (143, "\ninterrupted: every file is whole; the next build finishes the work\n")
     assert not _staged(site / "output")
