@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import corpus
+import floor
 import peers
 import run
 
@@ -76,6 +77,31 @@ def test_table_shows_ratios_to_hugo() -> None:
     text = run.table(results)
     sitegen_row = next(line for line in text.splitlines() if line.startswith("| sitegen"))
     assert "1.00 (0.50x)" in sitegen_row and "50 MiB (0.50x)" in sitegen_row
+
+
+def test_library_floor_converts_every_article_of_the_corpus(bench_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    converted: list[str] = []
+    convert = floor.markdown.Markdown.convert
+
+    def noted(self: floor.markdown.Markdown, text: str) -> str:
+        converted.append(text)
+        return convert(self, text)
+
+    monkeypatch.setattr(floor.markdown.Markdown, "convert", noted)
+    found = floor.library_floor(bench_site / "content")
+    bodies = [frontmatter.load(str(p)).content for p in sorted((bench_site / "content").glob("*.md"))]
+    # Every article's text, and nothing of its front matter, went through Python-Markdown.
+    assert found.articles == 60 and [text.strip() for text in converted] == bodies
+    assert found.markdown > 0 and found.front_matter > 0 and found.total == found.markdown + found.front_matter
+
+
+def test_floor_line_compares_the_libraries_with_hugos_clean_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    hugo = run.Result("hugo", 10000, {step: [run.Run(5.0, 0, 0)] for step in (*run.STEPS, run.MEMORY)})
+    text = run.floor_lines({10000: floor.Floor(10000, 5.0, 1.0), 1000: floor.Floor(1000, 0.5, 0.1)}, [hugo])
+    # 6 s over 2 cores, against Hugo's 5 s; no line for a size Hugo did not run at.
+    assert "10,000 articles" in text and "Python-Markdown took 5.00 s" in text and "PyYAML 1.00 s" in text
+    assert "that is 3.00 s: 0.60x Hugo's clean build" in text and "1,000" not in text
 
 
 def test_scaling_line_compares_the_largest_corpus_with_ten_thousand() -> None:
