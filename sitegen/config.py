@@ -641,7 +641,7 @@ def _check_sections(names: list[str], fail: Callable[[str], ConfigError]) -> tup
         name = " ".join(written.split())
         if not name:
             raise fail("a section's name must not be empty")
-        slug = urls.slugify(name)
+        slug = urls.tag_slug(name)
         if slug in kept:
             raise fail(f"{kept[slug]!r} and {name!r} are one tag ({urls.tag_path(slug)}): name it once")
         kept[slug] = name
@@ -654,7 +654,7 @@ def section_warnings(config: Config, site_dir: Path, tags: Iterable[str], read: 
     """A warning, naming the line of ``sections``, for each section no article has as a tag
     (``tags``: the slugs of those the site has): the masthead leaves it out until one does."""
     have = set(tags)
-    missing = [name for name in config.sections if urls.slugify(name) not in have]
+    missing = [name for name in config.sections if urls.tag_slug(name) not in have]
     if not missing:
         return []
     place = setting_place(site_dir, "sections", read)

@@ -987,7 +987,7 @@ def parse_article(
         name = _label(str(raw), "tags", fail)
         if not name:
             continue
-        tag_slug = urls.slugify(name)
+        tag_slug = urls.tag_slug(name)
         kept = tags.setdefault(tag_slug, TagRecord(name=name, slug=tag_slug))
         spelt = urls.spelling(name)
         if urls.spelling(kept.name) != spelt and (tag_slug, spelt) not in dropped:

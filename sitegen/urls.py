@@ -151,6 +151,13 @@ def index_path(prefix: str, number: int) -> str:
     return prefix if number == 1 else f"{prefix}page/{number}/"
 
 
+def tag_slug(name: str) -> str:
+    """The slug of the tag (or section) ``name``. A name with no letter or digit a slug can
+    keep ("!!!", "???") is named by its digest: slugify's fallback would give every such tag
+    one address, "article", which a tag "Article" has too."""
+    return slugify(name, fallback="") or "tag-" + hashlib.sha256(spelling(name).encode("utf-8")).hexdigest()[:8]
+
+
 def tag_path(tag_slug: str) -> str:
     return f"tags/{tag_slug}/"
 

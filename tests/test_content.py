@@ -1002,6 +1002,32 @@ def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: Make
     assert {"c", "c-plus-plus", "c-sharp"} <= {p.name for p in (site / "output" / "tags").iterdir()}
 
 
+def test_a_tag_with_no_letter_has_an_address_of_its_own_not_the_tag_article_s(make_site: MakeSite) -> None:
+    """Slugify keeps nothing of "!!!" or "???": every such tag was given the address
+    tags/article/, the one a tag "Article" has. Each now has its own, as a byline does, and
+    a section named so finds it."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", tags="['!!!', Article]"),
+            "b.md": article_md("B", date="2024-04-01T09:00:00+00:00", tags="['???', '!!!']"),
+        },
+        config='sections = ["!!!"]\n',
+    )
+    report = build(site)
+    assert report.ok and report.warnings == [], report.warnings
+    tags = site / "output" / "tags"
+    index = lxml_html.fromstring((tags / "index.html").read_bytes())
+    links = {a.text_content().strip(): a.get("href") for a in index.xpath("//main//a[contains(@href, 'tags/')]")}
+    assert {"!!!", "???", "Article"} <= set(links) and len({links["!!!"], links["???"], links["Article"]}) == 3, links
+    bang = lxml_html.fromstring((tags / links["!!!"].split("tags/", 1)[1] / "index.html").read_bytes())
+    assert sorted(bang.xpath("//main//h2/a/text()")) == ["A", "B"]
+    article = lxml_html.fromstring((tags / "article" / "index.html").read_bytes())
+    assert article.xpath("//main//h2/a/text()") == ["A"]
+    # The masthead's section is the tag's page.
+    home = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert links["!!!"].rstrip("/").endswith(home.xpath("//nav//a[text()='!!!']/@href")[0].rstrip("/").rsplit("/", 1)[-1])
+
+
 def test_an_article_keeps_at_most_thirty_tags_and_says_so(make_site: MakeSite) -> None:
     """Each tag is a page and feeds listing the article with all its tags: a line of 600
     tags would make 600 pages of 600 links each. The first ones are kept, with a warning."""
