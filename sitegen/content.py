@@ -1088,7 +1088,12 @@ def parse_article(
     # words, its only ones.
     plain = None
     if not written_summary:
-        plain = text.html_to_text(readable, notes=False) or text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True)
+        # Hugo's and Jekyll's summary divider: the writer of a file brought from them said
+        # where its summary ends (and a text with nothing above it is summed up as any).
+        summed = readable
+        if "<!--" in readable and (divider := _MORE_RE.search(readable)) is not None and text.has_words(readable[: divider.start()]):
+            summed = readable[: divider.start()]
+        plain = text.html_to_text(summed, notes=False) or text.html_to_text(summed, notes=False, figures=True, tables=True, headings=True)
     summary = written_summary or text.summarize(plain or "")
     # The hash earlier versions made, of the HTML (``html_hash``): only to recognise the
     # entries of the ledgers they wrote, never written again.
@@ -1159,6 +1164,11 @@ def parse_article(
         order=_order(meta, fail) if standalone else None,
     )
     return record, warnings
+
+
+_MORE_RE = re.compile(r"<!--\s*more\s*-->")
+"""Hugo's summary divider (Jekyll's, set as its ``excerpt_separator``), as Markdown keeps it:
+an HTML comment, on a line of its own or in a paragraph."""
 
 
 _NEWS_KEYS = ("tags", "author", "aliases", "canonical", "related", "source")

@@ -926,6 +926,28 @@ def test_a_summary_worked_out_from_the_text_leaves_its_headings_out(make_site: M
         assert page.xpath("//p[@class='standfirst']") == [] and page.xpath("//div[@class='body']//h3"), slug
 
 
+def test_a_summary_worked_out_from_the_text_ends_at_a_more_divider(make_site: MakeSite) -> None:
+    """Hugo's and Jekyll's summary divider, <!--more-->, says where an article brought from them
+    is summed up: its summary went on past it into the text the writer kept for the page, on
+    the front page, in every feed and in the meta description. The page still shows all of it."""
+    site = make_site(
+        content={
+            "fold.md": article_md("Fold", body="Polls have closed.\n\nTurnout was high.\n\n<!--more-->\n\nThe first result is due at 1 a.m."),
+            "inline.md": article_md("Inline", date="2024-05-02T09:00:00+00:00", body="The count goes on. <!--more--> Recounts are likely."),
+            "top.md": article_md("Top", date="2024-05-03T09:00:00+00:00", body="<!--more-->\n\nNothing above the divider."),
+        }
+    )
+    assert build(site).ok
+    out = site / "output"
+    expected = {"Fold": "Polls have closed. Turnout was high.", "Inline": "The count goes on.", "Top": "Nothing above the divider."}
+    _assert_summaries_everywhere(out, expected)
+    page = lxml_html.fromstring((out / "2024" / "05" / "fold" / "index.html").read_bytes())
+    assert page.xpath("//meta[@name='description']/@content") == [expected["Fold"]]
+    # The summary is how the text begins: no standfirst repeats it, and the whole text is there.
+    assert page.xpath("//p[@class='standfirst']") == []
+    assert [p.text_content() for p in page.xpath("//div[@class='body']/p")] == ["Polls have closed.", "Turnout was high.", "The first result is due at 1 a.m."]
+
+
 def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site: MakeSite) -> None:
     """Its entry would go into every feed empty, and readers keep what they have seen."""
     empty = "---\ntitle: Empty\ndate: '2024-05-01T09:00:00+00:00'\n---\n\n  \n"
