@@ -831,6 +831,25 @@ def _not_out_early(path: str, document: str, meta: dict[str, Any], published: dt
             )
 
 
+_JEKYLL_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-[^/\\]+$")
+"""A Jekyll post's file name, which gives its date: ``2024-03-05-harbour-reopens.md``."""
+
+
+def _add_date(path: str, zone: dt.tzinfo, zone_name: str) -> str:
+    """What to write in a file that has no date: the date its Jekyll name gives, as Jekyll
+    read it (midnight in the site's zone), rather than an example the story never had,
+    which a writer copying it into every such file would publish them all at."""
+    example = "add 'date: 2024-05-01T09:30:00+00:00' to the front matter"
+    named = _JEKYLL_NAME_RE.search(path)
+    if named is None:
+        return example
+    try:
+        midnight = dates.parse_date(dt.date(int(named[1]), int(named[2]), int(named[3])), zone)
+    except ValueError:
+        return example  # 2024-02-30, 0999-01-01: no date a feed can carry
+    return f"add 'date: {dates.format_iso(midnight)}' to the front matter (the date its name gives, at midnight in {zone_name}, as Jekyll read it)"
+
+
 def _meant_key(name: str) -> str | None:
     """The known key an unknown one is most likely a slip for (``Title``, ``titel``), if any."""
     if name.lower() in FRONT_MATTER_KEYS:
@@ -944,7 +963,7 @@ def parse_article(
         if page is not None and "date" not in {str(name).lower() for name in meta}:
             # Page: true, read as no key: asking for a date sends the writer the wrong way.
             raise ContentError(path, f"no date: {page!r} is not read, so this is an article, not a page: {_lower_case('page')}", line_of(document, str(page), ":") or 2)
-        raise _missing(path, document, meta, "date", "add 'date: 2024-05-01T09:30:00+00:00' to the front matter", 2)
+        raise _missing(path, document, meta, "date", _add_date(path, zone, config.timezone), 2)
     if "date" in meta and meta["date"] is None:
         raise fail("date", "is empty: write the date, such as 2024-05-01T09:30:00+02:00")
     published = _date(meta, "date", zone, fail) if "date" in meta else dates.UNDATED

@@ -1267,6 +1267,31 @@ def test_a_missing_title_or_date_names_the_key_written_for_it(make_site: MakeSit
     ]
 
 
+def test_a_jekyll_post_with_no_date_is_told_the_date_its_file_name_gives(make_site: MakeSite) -> None:
+    """Jekyll dates a post by its file name (``2023-12-24-christmas-market.md``, at midnight
+    in the site's zone), and most posts brought from it have no ``date`` line: the error
+    offered 2024-05-01T09:30, a date the story never had, for the writer to copy into 2,000
+    files. A name that gives no date (or an impossible one) is offered the example still."""
+    site = make_site(
+        config='timezone = "Europe/Berlin"\n',
+        content={
+            "2023-12-24-christmas-market.md": "---\nlayout: post\ntitle: Christmas market opens\n---\n\nText.\n",
+            "2024-07-01-summer.markdown": "---\ntitle: Summer fair\n---\n\nText.\n",
+            "2024-02-30-never.md": "---\ntitle: Never\n---\n\nText.\n",
+            "undated.md": "---\ntitle: Undated\n---\n\nText.\n",
+        },
+    )
+    report = build(site)
+    jekyll, summer, never, undated = (site / "content" / n for n in ("2023-12-24-christmas-market.md", "2024-07-01-summer.markdown", "2024-02-30-never.md", "undated.md"))
+    assert sorted(str(e) for e in report.errors) == [
+        f"{jekyll}:2: no date: add 'date: 2023-12-24T00:00:00+01:00' to the front matter (the date its name gives, at midnight in Europe/Berlin, as Jekyll read it)",
+        f"{never}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
+        f"{summer}:2: no date: add 'date: 2024-07-01T00:00:00+02:00' to the front matter (the date its name gives, at midnight in Europe/Berlin, as Jekyll read it)",
+        f"{undated}:2: no date: add 'date: 2024-05-01T09:30:00+00:00' to the front matter",
+    ]
+    assert report.articles == 0
+
+
 @pytest.mark.parametrize(
     ("written", "read_as"),
     [("date: [2024-05-01]", "[...] as a list"), ("updated: {day: 2024-05-02}", "{...} as a mapping"), ("date: yes", "yes, no, on, off, true and false as true or false")],
