@@ -165,6 +165,12 @@ class Config:
     (``["World", "Politics", "Business"]``): a news site's front desk. Each links to its tag
     page, and marks itself as the one a reader is in on its pages and its articles'. A name
     no article has as a tag is left out until one does (a warning says so)."""
+    feed_aliases: tuple[str, ...] = ()
+    """Other names of the feeds, as a site brought from Hugo (``index.xml``) or Jekyll
+    (``feed.xml``) had them, where its subscribers still ask: in every folder that has
+    feeds (the site's, each tag's and author's), each name is sent to that folder's Atom
+    feed with a 301 in ``_redirects`` and the nginx map (redirects.py); no page is written
+    there, as a feed reader follows none."""
     site_base_url: str = ""
     """Not a setting (``NOT_SETTINGS``): sitegen.toml's ``base_url`` when a preview builds
     for another (``override``: --base-url, ``sitegen serve``). An alias written from the
@@ -312,6 +318,8 @@ def parse_config(text: str, path: Path) -> Config:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
     if "sections" in values:
         values["sections"] = _check_sections(values["sections"], lambda m: fail("sections", m))
+    if "feed_aliases" in values:
+        values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], lambda m: fail("feed_aliases", m))
     if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
         # The site's byline is the publication's: an organization, unless its table says it
         # is a person (a one-person site's).
@@ -411,6 +419,28 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
             if clash and other is not info:
                 raise fail("name", f"{info.name!r} is also the {clash} of [authors.{other.slug}]: bylines would be ambiguous", ("authors", info.slug))
     return tuple(sorted(found, key=lambda a: a.slug))
+
+
+def _check_feed_aliases(names: list[str], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """The ``feed_aliases``, each once, in order; ConfigError for one that is no file name
+    of a feed a redirect may take: it is redirected in every folder that has feeds."""
+    from .feeds import FORMATS
+    from .headers import HEADERS_FILE
+    from .redirects import LISTS
+
+    kept: list[str] = []
+    for name in names:
+        if name in FORMATS.values():
+            raise fail(f"{name!r} is the address of the site's own feed")
+        if name in (*LISTS, HEADERS_FILE):
+            raise fail(f"{name!r} is a file the build writes for the host")
+        if not re.fullmatch(r"[\w-][\w.-]*", name):
+            raise fail(f'{name!r} must be a file name, such as "index.xml" (it is redirected in every folder that has feeds)')
+        if not name.lower().endswith((".xml", ".rss", ".atom", ".json")):
+            raise fail(f"{name!r} is no feed's name: it must end in .xml, .rss, .atom or .json")
+        if name not in kept:
+            kept.append(name)
+    return tuple(kept)
 
 
 def _check_site_path(value: str, fail: Callable[[str], ConfigError]) -> str:

@@ -387,7 +387,8 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
 
     moves = redirects.moves(site)
     feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
-    feed_moves = redirects.feed_moves(site, feeds)
+    # A feed's old addresses: under a base path the site had, and its names of another tool.
+    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds))
     files: dict[str, Output] = {}
     folders: set[str] = set()
     # What is in a redirect's way, worked out only for a site that has one to make: most

@@ -137,6 +137,18 @@ def feed_moves(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
     return sorted((folder + feed, feed) for folder in former_bases(site) for feed in feeds)
 
 
+def feed_aliases(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
+    """(old address, feed) for each of the ``feed_aliases`` setting's names in each folder
+    of ``feeds`` (site paths) that has an Atom feed: Hugo's ``tags/economy/index.xml`` to
+    ``tags/economy/atom.xml``. Atom, whatever the old feed was: every feed reader reads it,
+    and an entry's id is the same in all three."""
+    from .feeds import FORMATS
+
+    atom = FORMATS["atom"]
+    folders = [feed.removesuffix(atom) for feed in feeds if feed == atom or feed.endswith("/" + atom)]
+    return sorted((folder + name, folder + atom) for folder in folders for name in site.config.feed_aliases)
+
+
 def _site_path(url: str, host: str, base_path: str) -> str | None:
     """The site path of an absolute URL this site is hosted under, decoded as an alias is
     (urls.site_path), else None. The scheme does not matter: a site moved to https still

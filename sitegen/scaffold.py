@@ -54,6 +54,7 @@ SITE_TOML = """\
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # search = true                           # a search page and its index (Pagefind); false: neither
 # sections = []                           # tags shown as sections in the masthead: ["World", "Business"]
+# feed_aliases = []                       # old feed names redirected to the Atom feed: ["index.xml"] (Hugo), ["feed.xml"] (Jekyll)
 
 # Authors: front matter `author: Jane Doe` (or a list) gets a byline linked to a page and feeds
 # of their own; a table describes one (its name is their page's slug: authors/jane-doe/).

@@ -194,6 +194,8 @@ SETTINGS = (
     ("sections", ()),
     ("sections", ("Asia", "Politics", "Sport")),  # tags the articles have, and one none has
     ("sections", ("two words", "Économie")),
+    ("feed_aliases", ()),
+    ("feed_aliases", ("index.xml", "feed.xml")),
     ("permalink", "{year}/{month}/{slug}/"),
     ("permalink", "{slug}/"),
     ("permalink", "posts/{year}/{slug}.html"),

@@ -578,3 +578,45 @@ def test_a_story_made_a_page_is_redirected_to_from_its_old_address(make_site: Ma
     assert build(site).ok
     assert redirect_target(out, "about-us/") == "/news/2024/03/about-us/" and redirect_target(out, "2024/03/about-us/") is None
     assert "urn:test:about" in {entry.id for entry in parse_feed(out / "atom.xml").entries}
+
+
+def test_a_feed_address_of_hugo_or_jekyll_redirects_to_the_feed_of_its_folder(make_site: MakeSite) -> None:
+    """A site brought from Hugo had its feeds at index.xml (the site's, each tag's), one from
+    Jekyll at feed.xml: every subscriber asks there, and got a 404. ``feed_aliases`` names
+    them, and the host lists send each, in every folder that has feeds, to that folder's
+    Atom feed (any feed reader reads it), with no redirect page (a reader follows none)."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[Economy]", author="Jane Doe"),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00", tags="[Sport]"),
+        },
+        config=f'base_url = "{BASE}"\nfeed_aliases = ["index.xml", "feed.xml"]\n',
+    )
+    out = site / "output"
+    assert build(site).ok
+    expected = {
+        f"/news/{folder}{name}": f"/news/{folder}atom.xml"
+        for folder in ("", "tags/economy/", "tags/sport/", "authors/jane-doe/")
+        for name in ("index.xml", "feed.xml")
+    }
+    assert expected.items() <= rules(out).items() and expected.items() <= nginx_rules(out).items()
+    assert not (out / "index.xml").exists() and not (out / "feed.xml").exists() and not (out / "tags" / "economy" / "index.xml").exists()
+    assert parse_feed(out / "tags" / "economy" / "atom.xml").entries[0].title == "A"
+    assert check_output(out, load_config(site)) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ('["atom.xml"]', "'atom.xml' is the address of the site's own feed"),
+        ('["tags/index.xml"]', "'tags/index.xml' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds)"),
+        ('[".feed.xml"]', "'.feed.xml' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds)"),
+        ('["_redirects"]', "'_redirects' is a file the build writes for the host"),
+        ('["index.html"]', "'index.html' is no feed's name: it must end in .xml, .rss, .atom or .json"),
+    ],
+)
+def test_a_feed_alias_that_is_no_feed_file_name_is_an_error_naming_its_line(make_site: MakeSite, runner: CliRunner, written: str, said: str) -> None:
+    site = make_site(content={"a.md": article_md("A")}, config=f'title = "T"\nfeed_aliases = {written}\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / 'sitegen.toml'}:2: feed_aliases: {said}" in result.output
