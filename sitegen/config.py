@@ -421,6 +421,10 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
     return tuple(sorted(found, key=lambda a: a.slug))
 
 
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+"""How the file names of feeds end, in sitegen and the tools sites come from."""
+
+
 def _check_feed_aliases(names: list[str], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """The ``feed_aliases``, each once, in order; ConfigError for one that is no file name
     of a feed a redirect may take: it is redirected in every folder that has feeds."""
@@ -436,7 +440,7 @@ def _check_feed_aliases(names: list[str], fail: Callable[[str], ConfigError]) ->
             raise fail(f"{name!r} is a file the build writes for the host")
         if not re.fullmatch(r"[\w-][\w.-]*", name):
             raise fail(f'{name!r} must be a file name, such as "index.xml" (it is redirected in every folder that has feeds)')
-        if not name.lower().endswith((".xml", ".rss", ".atom", ".json")):
+        if not name.lower().endswith(FEED_SUFFIXES):
             raise fail(f"{name!r} is no feed's name: it must end in .xml, .rss, .atom or .json")
         if name not in kept:
             kept.append(name)

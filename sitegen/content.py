@@ -34,7 +34,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
-from .config import Config, check_language, find_author, meant_author
+from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_author
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
@@ -1604,6 +1604,14 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
         path = folder_alias(path)
         if why := refused_alias(path):
             raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")
+        if path.lower().endswith(FEED_SUFFIXES):
+            # An old tool's feed (Hugo's index.xml, Jekyll's feed.xml) listed here would
+            # answer its subscribers with this article's redirect page, which no feed
+            # reader follows: the setting sends it to the feed, with a 301.
+            warn(
+                f"{alias!r} looks like a feed's address: its redirect is a page that feed readers do not follow; to send an old"
+                f" feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead"
+            )
         if path not in found:
             found.append(path)
     return tuple(found)

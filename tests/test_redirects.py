@@ -620,3 +620,23 @@ def test_a_feed_alias_that_is_no_feed_file_name_is_an_error_naming_its_line(make
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1
     assert f"{site / 'sitegen.toml'}:2: feed_aliases: {said}" in result.output
+
+
+def test_a_feed_address_in_an_article_s_aliases_is_warned_of_at_its_line(make_site: MakeSite) -> None:
+    """Listed in an article's ``aliases``, an old tool's feed address (/index.xml) became that
+    article's HTML redirect page: its subscribers' readers were handed a page they do not
+    follow, with no word said. The alias stays (a browser follows it); the warning names
+    ``feed_aliases``, which sends the feed's readers to the feed."""
+    site = make_site(
+        content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases="[/index.xml, old/story/, news.RSS]")},
+        config='base_url = "https://example.org/"\n',
+    )
+    report = build(site)
+    assert report.ok
+    where = f"{site / 'content' / 'a.md'}:4: aliases:"
+    said = "looks like a feed's address: its redirect is a page that feed readers do not follow"
+    assert [w for w in report.warnings if said in w] == [
+        f"{where} '/index.xml' {said}; to send an old feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead",
+        f"{where} 'news.RSS' {said}; to send an old feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead",
+    ], report.warnings
+    assert redirect_target(site / "output", "index.xml") == redirect_target(site / "output", "old/story/") == "/2024/03/a/"
