@@ -693,7 +693,7 @@ UNKNOWN_KEYS_SAID = 3
 
 
 _UPDATED = "the date of its last change is 'updated' (updated: {written})"
-_SUMMARY = "the summary is 'summary', or else the start of the text"
+_SUMMARY = "the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one)"
 _ADDRESS = "an article's address is made from the site's 'permalink' and the article's 'slug': to keep this old address working, list it in 'aliases' (aliases: [{written}])"
 OTHER_TOOLS_KEYS = {
     "lastmod": _UPDATED,
@@ -712,6 +712,11 @@ OTHER_TOOLS_KEYS = {
     "pubdate": "an article is published at its 'date'",
     "published": "an article is published at its 'date' unless 'draft: true'",
     "status": "an article is published at its 'date' unless 'draft: true'",
+    # Hugo themes' names of an article's picture.
+    "featured_image": "an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
+    "featured_image_alt": "a picture's description is 'image_alt'",
+    "cover": "an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
+    "thumbnail": "an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
 }
 """Keys that Hugo, Jekyll and Pelican read (Hugo in any case: lastMod), lower-cased, each
 with what a site brought from them writes instead: "did you mean" guesses at a slip of

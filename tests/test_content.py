@@ -539,7 +539,7 @@ def test_keys_of_hugo_jekyll_and_pelican_are_said_with_what_to_write_instead(mak
     ``permalink`` said nothing of ``aliases``, and the old address broke; and only the first
     three such keys of a file were named."""
     jekyll = "---\nlayout: post\ntitle: A\ndate: 2024-05-01 10:00:00 +0100\ncategories: news world\nk1: x\npermalink: /news/a/\nexcerpt_separator: <!--more-->\n---\n\nText.\n"
-    hugo = "---\ntitle: B\ndate: 2024-05-01T09:00:00Z\nlastMod: 2024-05-03T10:00:00+02:00\ndescription: Short.\nweight: 10\npublishDate: 2024-05-01T09:00:00Z\n---\n\nText.\n"
+    hugo = "---\ntitle: B\ndate: 2024-05-01T09:00:00Z\nlastMod: 2024-05-03T10:00:00+02:00\ndescription: Short.\nweight: 10\npublishDate: 2024-05-01T09:00:00Z\nfeatured_image: harbour.jpg\n---\n\nText.\n"
     site = make_site(content={"a.md": jekyll, "b.md": hugo})
     report = build(site)
     assert report.ok and report.articles == 2
@@ -550,12 +550,13 @@ def test_keys_of_hugo_jekyll_and_pelican_are_said_with_what_to_write_instead(mak
         f"{a}:5: {said('categories')}sitegen has no categories: put them in 'tags'",
         f"{a}:7: {said('permalink')}an article's address is made from the site's 'permalink' and the article's 'slug':"
         " to keep this old address working, list it in 'aliases' (aliases: [/news/a/])",
-        f"{a}:8: {said('excerpt_separator')}the summary is 'summary', or else the start of the text",
+        f"{a}:8: {said('excerpt_separator')}the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one)",
         f"{a}:6: unknown front-matter key 'k1', ignored (known keys: {', '.join(content.FRONT_MATTER_KEYS)})",
         f"{b}:4: {said('lastMod')}the date of its last change is 'updated' (updated: 2024-05-03T10:00:00+02:00)",
-        f"{b}:5: {said('description')}the summary is 'summary', or else the start of the text",
+        f"{b}:5: {said('description')}the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one)",
         f"{b}:6: {said('weight')}articles are listed by date; 'order' places a page (page: true) in the footer",
         f"{b}:7: {said('publishDate')}an article is published at its 'date'",
+        f"{b}:8: {said('featured_image')}an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
     ]
 
 
