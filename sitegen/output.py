@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import random
+import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -627,6 +628,36 @@ def remove_temp_files(folder: str) -> None:
             elif entry.is_dir(follow_symlinks=False):
                 remove_temp_files(entry.path)
         except OSError:
+            continue
+
+
+def scratch_name(prefix: str) -> str:
+    """The start of the name of a working folder of this process: ``prefix``, its process
+    id, a dash (then tempfile's random part), so that ``remove_orphans`` can tell when the
+    process that made it is gone."""
+    return f"{prefix}{os.getpid()}-"
+
+
+def remove_orphans(prefix: str, roots: Iterable[str]) -> None:
+    """Remove the working folders named by ``scratch_name(prefix)`` in ``roots`` whose
+    process is gone: a process killed (SIGKILL, the machine's out-of-memory killer) leaves
+    its folder, which holds a copy of a site (in memory, for /dev/shm) until someone
+    removes it. Only this user's, and never one of a process still running."""
+    entries: list[os.DirEntry[str]] = []
+    for root in sorted(set(roots)):
+        with contextlib.suppress(OSError):
+            entries += os.scandir(root)
+    for entry in entries:
+        pid, dash, _ = entry.name.removeprefix(prefix).partition("-")
+        if not entry.name.startswith(prefix) or not pid.isdigit() or not dash:
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:  # alive under another user (PermissionError), or unreadable
             continue
 
 

@@ -33,7 +33,6 @@ import gzip
 import hashlib
 import html
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -46,6 +45,7 @@ from .cache import OutputRecord
 from .errors import OutputError
 from .i18n import Language, other_language
 from .model import Article, Site
+from .output import remove_orphans, scratch_name
 from .parallel import default_jobs
 from .plan import Output, Rendered, Tools
 
@@ -330,8 +330,9 @@ class Running:
 
     def __init__(self, executable: str, docs: Iterable[tuple[str, str]], folder: str) -> None:
         self.folder = folder
-        _remove_leftovers()
-        self._scratch = tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-", dir=scratch_root())
+        # Those of builds killed while Pagefind ran, wherever a build may have worked.
+        remove_orphans(_SCRATCH, (tempfile.gettempdir(), MEMORY_FOLDER))
+        self._scratch = tempfile.TemporaryDirectory(prefix=scratch_name(_SCRATCH), dir=scratch_root())
         root = Path(self._scratch.name)
         try:
             site = root / "site"
@@ -554,28 +555,6 @@ def scratch_root() -> str:
     if st.f_bavail * st.f_frsize >= MEMORY_ROOM and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
         return MEMORY_FOLDER
     return tempfile.gettempdir()
-
-
-def _remove_leftovers() -> None:
-    """Remove the working folders that builds killed while Pagefind ran left behind (each
-    holds a copy of every article, in memory for some): those of this user whose process
-    is gone, wherever a build may have worked."""
-    entries: list[os.DirEntry[str]] = []
-    for root in sorted({tempfile.gettempdir(), MEMORY_FOLDER}):
-        with contextlib.suppress(OSError):
-            entries += os.scandir(root)
-    for entry in entries:
-        pid = entry.name.removeprefix(_SCRATCH).partition("-")[0]
-        if not entry.name.startswith(_SCRATCH) or not pid.isdigit():
-            continue
-        try:
-            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:  # alive under another user (PermissionError), or unreadable
-            continue
 
 
 def _executable() -> str:

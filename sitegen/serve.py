@@ -69,7 +69,7 @@ from .dates import format_iso, parse_date, source_date_epoch
 from .errors import SitegenError, grouped, shown_message
 from .headers import HEADERS_FILE, XML_TYPE
 from .ledger import LEDGER_NAME
-from .output import MANIFEST, TEMP_SUFFIX
+from .output import MANIFEST, TEMP_SUFFIX, remove_orphans, scratch_name
 from .redirects import LISTS
 from .theme import is_editor_leftover
 from .urls import Urls
@@ -77,6 +77,9 @@ from .urls import Urls
 EVENTS_PATH = "/__sitegen/events"
 """The Server-Sent Events stream the injected script listens to."""
 SOURCE_FOLDERS = ("seeds", "content", "templates")
+_SCRATCH = "sitegen-serve-"
+"""The start of the name of the folder a server builds the site into (in the temporary
+folder), then its process id (output.scratch_name)."""
 """The site's folders a build reads; with sitegen.toml, what is watched."""
 _LEDGER = os.path.join("content", LEDGER_NAME)
 """The ledger, as the log names it: written by builds that are not previews, so never by
@@ -276,7 +279,10 @@ class Server:
             self._overrides = build_overrides(self.options, self.options.base_url or self.url)
             # Not <site>/.sitegen-cache/serve: output.check_output_dir refuses any folder
             # inside the build cache. A temporary folder, as `mkdocs serve` uses.
-            self._output_dir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+            # Named by this process, so that a server killed with it (SIGKILL, a closed
+            # container) has its copy of the site removed by the next one.
+            remove_orphans(_SCRATCH, (tempfile.gettempdir(),))
+            self._output_dir = Path(tempfile.mkdtemp(prefix=scratch_name(_SCRATCH)))
             self._httpd.root = self._output_dir
             self._httpd.prefix = self.prefix
             self._httpd.hosts = served_hosts(self.options)

@@ -1187,3 +1187,28 @@ def test_serve_holds_untrusted_markdown_to_the_time_limit_and_stops_at_once(make
     helper.join()
     assert any("b.md" in m and "its Markdown took over 0.5 s to convert" in m for m in said), said
     assert time.monotonic() - started < 45
+
+
+def test_the_site_copy_of_a_killed_server_is_removed_by_the_next_one(make_site: MakeSite, start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server builds the site into a temporary folder, removed when it stops: one killed
+    (SIGKILL, a closed container) left its whole copy of the site there for good, one more
+    with every session. The next server removes those whose process is gone, and no other."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    gone = subprocess.Popen(["true"])  # a process that has ended
+    gone.wait()
+    killed = tmp_path / "tmp" / f"sitegen-serve-{gone.pid}-abc123"
+    (killed / "2024").mkdir(parents=True)
+    (killed / "index.html").write_text("<p>the last session's site</p>")
+    running = tmp_path / "tmp" / f"sitegen-serve-{os.getppid()}-def456"  # a server still running
+    running.mkdir()
+    other = tmp_path / "tmp" / f"sitegen-serve-{gone.pid}"  # not a server's name: kept
+    other.mkdir()
+    server = start(make_site(content={"a.md": article_md("A")}))
+    assert server.output_dir.parent == tmp_path / "tmp" and server.output_dir.name.startswith(f"sitegen-serve-{os.getpid()}-")
+    assert not killed.exists() and running.is_dir() and other.is_dir()
+    assert get(server.url, "/").status == 200
+    server.stop()
+    assert not server.output_dir.exists()
