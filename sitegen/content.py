@@ -1609,10 +1609,12 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
         path = folder_alias(path)
         if why := refused_alias(path):
             raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")
-        if path.lower().endswith(FEED_SUFFIXES):
+        if path.lower().endswith(FEED_SUFFIXES) and path.rpartition("/")[2] not in config.feed_aliases:
             # An old tool's feed (Hugo's index.xml, Jekyll's feed.xml) listed here would
             # answer its subscribers with this article's redirect page, which no feed
-            # reader follows: the setting sends it to the feed, with a 301.
+            # reader follows: the setting sends it to the feed, with a 301. A name the
+            # setting has is the plan's to judge: where it is a feed's, the feed wins
+            # (plan._redirects says so), and advice to add it would be no help.
             warn(
                 f"{alias!r} looks like a feed's address: its redirect is a page that feed readers do not follow; to send an old"
                 f" feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead"

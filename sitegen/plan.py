@@ -402,27 +402,28 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             files.update((path + suffix, FileOutput(path + suffix, b"")) for path, suffixes in copies.items() for suffix in suffixes)
         folders = {folder for o in live for folder in _folders(o.path)}
     reserved = _kept_folders()
+    # The feeds' old addresses get a 301 from the lists alone, no page (redirects.py). They
+    # go before the articles' old addresses: their subscribers ask there, and a story's
+    # redirect page at a feed's address is a broken feed to every one of them.
+    feed_pairs = [(old, new) for old, new in feed_moves if _kept_folder(old, reserved) is None and _in_the_way(old, files, folders) is None]
+    feed_of = dict(feed_pairs)
     moved: list[redirects.Move] = []
     shadowed: list[Shadowed] = []
     for move in moves:
         path = output_file(move.path)
         winner = _kept_folder(path, reserved) or _in_the_way(path, files, folders)
-        if winner is None:
+        if winner is None and path not in feed_of:
             moved.append(move)
         elif move.path in move.target.aliases:
             # A former address is silently given up (a new article took it); an alias was
             # written by hand and the author expects it to work.
+            if winner is None:
+                shadowed.append(redirects.Shadowed(move, feed_of[path], feed=True))
+                continue
             output = files.get(winner)
             owner = output.owner if output is not None else None
             shown = output.page.path if isinstance(output, PageOutput) else winner
             shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
-    # The feeds' old addresses get a 301 from the lists alone, no page (redirects.py).
-    taken = {output_file(m.path) for m in moved}
-    feed_pairs = [
-        (old, new)
-        for old, new in feed_moves
-        if old not in taken and _kept_folder(old, reserved) is None and _in_the_way(old, files, folders) is None
-    ]
     base_path = urls.Urls(site.config.base_url).base_path
     pairs = sorted([(m.path, m.target.path) for m in moved] + feed_pairs)
     outputs: list[Output] = [

@@ -87,6 +87,9 @@ class Shadowed:
     """Site path of what wins: the live page at the alias, or a live file or folder in its way."""
     owner: str = ""
     """The content file of the article whose page that is, if it is one."""
+    feed: bool = False
+    """Whether ``live`` is a feed whose old address the alias is (``feed_aliases``, a former
+    base path): the feed's 301 is made there instead."""
 
 
 def moves(site: Site) -> list[Move]:
@@ -174,7 +177,10 @@ def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] |
         what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}" if item.live else "the site's home page"
         line = line_of(documents[source], "aliases", ":")
         where = f"{source}:{line}" if line else source
-        warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")
+        if item.feed:
+            warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: it is an old address of the feed {item.live!r}, which it is sent to; remove the alias")
+        else:
+            warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")
     return warnings
 
 

@@ -640,3 +640,26 @@ def test_a_feed_address_in_an_article_s_aliases_is_warned_of_at_its_line(make_si
         f"{where} 'news.RSS' {said}; to send an old feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead",
     ], report.warnings
     assert redirect_target(site / "output", "index.xml") == redirect_target(site / "output", "old/story/") == "/2024/03/a/"
+
+
+def test_a_feed_alias_wins_over_an_article_s_alias_of_the_same_address(make_site: MakeSite) -> None:
+    """An article brought from Hugo may still list index.xml in its aliases when
+    ``feed_aliases`` names it too: the article's redirect page took the address, the feed's
+    301 was dropped without a word, and every subscriber was sent to one story's page. The
+    feed's old address goes to the feed; the alias is named at its line."""
+    site = make_site(
+        content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[Economy]", aliases="[index.xml, tags/economy/feed.xml, old/]")},
+        config=f'base_url = "{BASE}"\nfeed_aliases = ["index.xml", "feed.xml"]\n',
+    )
+    out = site / "output"
+    report = build(site)
+    assert report.ok
+    assert rules(out)["/news/index.xml"] == nginx_rules(out)["/news/index.xml"] == "/news/atom.xml"
+    assert rules(out)["/news/tags/economy/feed.xml"] == nginx_rules(out)["/news/tags/economy/feed.xml"] == "/news/tags/economy/atom.xml"
+    assert not (out / "index.xml").exists() and not (out / "tags" / "economy" / "feed.xml").exists()
+    assert redirect_target(out, "old/") == "/news/2024/03/a/"
+    where = f"{site / 'content' / 'a.md'}:5: aliases:"
+    assert [w for w in report.warnings if "xml" in w] == [
+        f"{where} no redirect from 'index.xml': it is an old address of the feed 'atom.xml', which it is sent to; remove the alias",
+        f"{where} no redirect from 'tags/economy/feed.xml': it is an old address of the feed 'tags/economy/atom.xml', which it is sent to; remove the alias",
+    ], report.warnings
