@@ -1111,10 +1111,10 @@ def parse_article(
     # that is only pictures, tables or headings is summed up by their captions, cells and
     # words, its only ones.
     plain = None
+    summed = readable
     if not written_summary:
         # Hugo's and Jekyll's summary divider: the writer of a file brought from them said
         # where its summary ends (and a text with nothing above it is summed up as any).
-        summed = readable
         if "<!--" in readable and (divider := _MORE_RE.search(readable)) is not None and text.has_words(readable[: divider.start()]):
             summed = readable[: divider.start()]
         plain = text.html_to_text(summed, notes=False) or text.html_to_text(summed, notes=False, figures=True, tables=True, headings=True)
@@ -1129,6 +1129,9 @@ def parse_article(
         seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True, figures=True, tables=True, headings=True))
     elif not written_summary and _LEFT_OUT_RE.search(readable):
         seen_summary = text.summarize(text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True))
+    elif summed is not readable:
+        # As summaries were made before they ended at a <!--more--> divider: no news either.
+        seen_summary = text.summarize(text.html_to_text(readable, notes=False))
     seen = [title, seen_summary, converted]
     if media:
         seen += [r.sha for r in media]

@@ -849,6 +849,11 @@ PUBLISHED_HASHES = {
     # As summaries were before they left tables out (their cells opened them): no news.
     "table": ("| Road | Status |\n| --- | --- |\n| A39 | Closed |\n\nThe coast road is shut.", "sha256:689f6fef898ceb5f94a208ca319d806e13b324c79095927c7ffa50060e79399b"),
     "table-code": ("| Ward | Votes |\n| --- | --- |\n| 1 | 20 |\n\nThe count:\n\n    ward 1: 20", "sha256:b59cb2195c76e59b2d96dd25af9d961ae9495a0e10c1fec04d28eeac4a8b33ad"),
+    # As summaries were before they ended at a <!--more--> divider (they went on past it): no news.
+    "more": (
+        "Polls have closed in every ward.\n\n<!--more-->\n\nThe first result is due at 1 a.m.",
+        "sha256:02edc858d8d7b61818a116d9e31710ce5afe73f6bd84282fb237c96abcd57b0c",
+    ),
 }
 
 
