@@ -1111,13 +1111,17 @@ def parse_article(
     # that is only pictures, tables or headings is summed up by their captions, cells and
     # words, its only ones.
     plain = None
-    summed = readable
+    divided = False  # by a <!--more--> divider
     if not written_summary:
         # Hugo's and Jekyll's summary divider: the writer of a file brought from them said
-        # where its summary ends (and a text with nothing above it is summed up as any).
-        if "<!--" in readable and (divider := _MORE_RE.search(readable)) is not None and text.has_words(readable[: divider.start()]):
-            summed = readable[: divider.start()]
-        plain = text.html_to_text(summed, notes=False) or text.html_to_text(summed, notes=False, figures=True, tables=True, headings=True)
+        # where its summary ends. Above it, only the words a summary reads count: a text
+        # that opens with a picture, a table, a heading or code and then the divider (a
+        # Hugo post's lead picture) is summed up as any, not by a caption, cells or nothing.
+        if "<!--" in readable and (divider := _MORE_RE.search(readable)) is not None:
+            plain = text.html_to_text(readable[: divider.start()], notes=False)
+            divided = bool(plain)
+        if not plain:
+            plain = text.html_to_text(readable, notes=False) or text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True)
     summary = written_summary or text.summarize(plain or "")
     # The hash earlier versions made, of the HTML (``html_hash``): only to recognise the
     # entries of the ledgers they wrote, never written again.
@@ -1129,7 +1133,7 @@ def parse_article(
         seen_summary = text.summarize(text.html_to_text(body_html, notes=False, code=True, figures=True, tables=True, headings=True))
     elif not written_summary and _LEFT_OUT_RE.search(readable):
         seen_summary = text.summarize(text.html_to_text(readable, notes=False, figures=True, tables=True, headings=True))
-    elif summed is not readable:
+    elif divided:
         # As summaries were made before they ended at a <!--more--> divider: no news either.
         seen_summary = text.summarize(text.html_to_text(readable, notes=False))
     seen = [title, seen_summary, converted]

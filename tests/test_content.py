@@ -954,6 +954,36 @@ def test_a_summary_worked_out_from_the_text_ends_at_a_more_divider(make_site: Ma
     assert [p.text_content() for p in page.xpath("//div[@class='body']/p")] == ["Polls have closed.", "Turnout was high.", "The first result is due at 1 a.m."]
 
 
+def test_a_more_divider_after_a_picture_a_table_a_heading_or_code_alone_is_read_past(make_site: MakeSite) -> None:
+    """Hugo's posts often open with a picture, then <!--more-->: the summary was the photo's
+    caption and credit, a table's cells or a heading, which a summary leaves out, and with
+    only code above the divider it was empty (no meta description, an empty summary in every
+    feed). What is above the divider sums the article up only when a summary reads words
+    there; else the text is summed up as any."""
+    figure = '![A crane at dawn](https://example.org/crane.jpg "The port at 6 a.m. Photo: J. Doe")'
+    site = make_site(
+        content={
+            "figure.md": article_md("Figure", body=f"{figure}\n\n<!--more-->\n\nThe harbour opened on Monday."),
+            "table.md": article_md("Table", date="2024-05-02T09:00:00+00:00", body="| Road | Status |\n| --- | --- |\n| A39 | Closed |\n\n<!--more-->\n\nThe coast road is shut."),
+            "code.md": article_md("Code", date="2024-05-03T09:00:00+00:00", body="```\nmake all\n```\n\n<!--more-->\n\nThe build runs nightly."),
+            "heading.md": article_md("Heading", date="2024-05-04T09:00:00+00:00", body="## Background\n\n<!--more-->\n\nThe quay opened in 1990."),
+            "after.md": article_md("After", date="2024-05-05T09:00:00+00:00", body=f"{figure}\n\nThe harbour opened.\n\n<!--more-->\n\nCranes came back."),
+        }
+    )
+    assert build(site).ok
+    out = site / "output"
+    expected = {
+        "Figure": "The harbour opened on Monday.",
+        "Table": "The coast road is shut.",
+        "Code": "The build runs nightly.",
+        "Heading": "The quay opened in 1990.",
+        "After": "The harbour opened.",
+    }
+    _assert_summaries_everywhere(out, expected)
+    page = lxml_html.fromstring((out / "2024" / "05" / "code" / "index.html").read_bytes())
+    assert page.xpath("//meta[@name='description']/@content") == [expected["Code"]]
+
+
 def test_a_published_article_with_no_text_is_a_warning_naming_the_file(make_site: MakeSite) -> None:
     """Its entry would go into every feed empty, and readers keep what they have seen."""
     empty = "---\ntitle: Empty\ndate: '2024-05-01T09:00:00+00:00'\n---\n\n  \n"
