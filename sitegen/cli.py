@@ -358,7 +358,7 @@ def init(folder: Path) -> None:
 @main.command()
 @SITE_OPTION
 @click.argument("title")
-@click.option("--tags", default="", metavar="A,B", help="Comma-separated tags.")
+@click.option("--tags", default="", metavar="A,B", help="Comma-separated tags (the Arabic comma parts them too).")
 @click.option("--page", is_flag=True, help="A standalone page (About, Contact, Privacy): at /<slug>/, in every page's footer, in no feed or listing.")
 @click.option(
     "--draft/--publish",
@@ -374,7 +374,7 @@ def new(site_dir: Path, title: str, tags: str, page: bool, draft: bool) -> None:
     for itself (tags/ under permalink = "{slug}/"): a taken name gets -2, -3...
     """
     from .scaffold import new_article
-    from .text import find_xml_illegal
+    from .text import find_xml_illegal, split_names
 
     _require_site(site_dir)
     if not title.strip():
@@ -385,7 +385,7 @@ def new(site_dir: Path, title: str, tags: str, page: bool, draft: bool) -> None:
             raise click.BadParameter(f"contains control character U+{ord(bad[1]):04X}, which XML forbids", param_hint=hint)
     if page and tags.strip():
         raise click.BadParameter("a page has no tags: it is in no listing or feed", param_hint="--tags")
-    made = new_article(site_dir, load_config(site_dir), title.strip(), tags.split(","), draft, page)
+    made = new_article(site_dir, load_config(site_dir), title.strip(), split_names(tags), draft, page)
     path = made.path
     # The path alone on stdout, for `$EDITOR "$(sitegen new ...)"`; what to do next on stderr.
     _echo(shown_path(path))

@@ -58,7 +58,8 @@ class ImportRules:
     the article's ``date``; the first line it matches is the dateline, a later one is article
     text. Empty (the default): seeds carry no date, the import time is used."""
     tags: str = ""
-    """A line such as ``Tags: World, Asia``: its comma-separated ``text`` becomes ``tags``.
+    """A line such as ``Tags: World, Asia``: its comma-separated ``text`` becomes ``tags`` (the
+    Arabic comma, ``،``, and the ideographic one, ``、``, part them too).
     Empty (the default): imported articles start with no tags."""
 
 

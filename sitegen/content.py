@@ -998,9 +998,13 @@ def parse_article(
 
     raw_tags = _given(meta, "tags")
     if isinstance(raw_tags, str):
-        raw_tags = raw_tags.split(",")
+        raw_tags = text.split_names(raw_tags)
     if not isinstance(raw_tags, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in raw_tags):
         raise _not_words("tags", raw_tags, "must be a list of names, e.g. [politics, asia]", fail)
+    # [طاقة، لبنان], written with the comma of an Arabic keyboard, is one item to YAML, which
+    # separates items at ASCII commas only: the writer meant two tags.
+    raw_tags = [name for raw in raw_tags for name in (text.split_names(raw, ascii_comma=False) if isinstance(raw, str) else [raw])]
+
     def at(key: str) -> str:
         """Where ``key`` is written, for a warning (worked out only for one)."""
         return f"{path}:{line_of(document, key, ':') or 2}"

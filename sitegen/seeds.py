@@ -153,7 +153,7 @@ def parse_seed(data: bytes, path: Path, rules: ImportRules, zone: dt.tzinfo = dt
                 raise SeedError(path, f"dateline: {e}", number) from e
             boiler = match["text"]
         if boiler is None and title and tags_re and (match := tags_re.match(line)):
-            tags += (t for t in (" ".join(t.split()) for t in match["text"].split(",")) if t and t not in tags)
+            tags += (t for t in (" ".join(t.split()) for t in text.split_names(match["text"])) if t not in tags)
             boiler = match["text"]
         if boiler is None and any(d.match(line) for d in drops):
             boiler = ""

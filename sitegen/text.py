@@ -55,6 +55,22 @@ def clean_title(text: str) -> str:
     return " ".join(BIDI_CONTROLS_RE.sub("", text).split())
 
 
+# The commas other scripts write a list with: the Arabic one (Arabic, Persian, Urdu: what an
+# Arabic keyboard types for ","), the ideographic one of Chinese and Japanese lists and the
+# full-width one of their keyboards.
+SCRIPT_COMMAS = "\u060c\u3001\uff0c"
+_SCRIPT_COMMA_RE = re.compile(f"[{SCRIPT_COMMAS}]")
+_ANY_COMMA_RE = re.compile(f"[,{SCRIPT_COMMAS}]")
+
+
+def split_names(text: str, ascii_comma: bool = True) -> list[str]:
+    """The names of a list written as text (``World, Asia``; ``طاقة، لبنان``), split at the
+    comma of any script, each name stripped; empty ones left out. With ``ascii_comma`` false,
+    the ASCII comma is kept: a YAML list's item holds one only where it was quoted on purpose."""
+    pattern = _ANY_COMMA_RE if ascii_comma else _SCRIPT_COMMA_RE
+    return [name for name in (part.strip() for part in pattern.split(text)) if name]
+
+
 def is_visible(text: str) -> bool:
     """True when ``text`` has at least one character that shows on the page."""
     return any(

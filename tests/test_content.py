@@ -1010,6 +1010,26 @@ def test_tags_keep_the_order_they_are_written_in(make_site: MakeSite) -> None:
     assert page.xpath("//section[@class='more']/h2/a/@href") == ["/tags/transport/"]
 
 
+@pytest.mark.parametrize("written", ["[طاقة، لبنان]", "طاقة، لبنان", "[طاقة، لبنان, مصر]", "'طاقة، لبنان، مصر'"])
+def test_tags_written_with_the_arabic_comma_are_each_a_tag(make_site: MakeSite, written: str) -> None:
+    """YAML parts a list's items at ASCII commas only, and an Arabic keyboard types "،":
+    [طاقة، لبنان] was one tag 'طاقة، لبنان' (tags/tq-lbnn/), and neither tag had the article."""
+    site = make_site(content={"a.md": article_md("الكهرباء", tags=written)}, config='language = "ar"\n')
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    expected = ["طاقة", "لبنان", "مصر"] if "مصر" in written else ["طاقة", "لبنان"]
+    assert page.xpath("//p[@class='tags']/a/text()") == expected
+    assert page.xpath("//p[@class='tags']/a/@href") == ["/tags/tq/", "/tags/lbnn/", "/tags/msr/"][: len(expected)]
+
+
+def test_a_quoted_tag_keeps_its_ascii_comma(make_site: MakeSite) -> None:
+    """Within a YAML list, a comma is part of a name only where the writer quoted it."""
+    site = make_site(content={"a.md": article_md("A", tags="['Paris, Texas', Arts]")})
+    assert build(site).ok
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//p[@class='tags']/a/text()") == ["Paris, Texas", "Arts"]
+
+
 def test_an_article_keeps_at_most_thirty_bylines_and_a_hundred_aliases_and_says_so(make_site: MakeSite) -> None:
     """Each byline is a page and feeds naming every byline, each alias a page: 2,000 bylines
     in one small file took 337 s and wrote 1.3 GB, 20,000 aliases 60,000 files."""

@@ -169,6 +169,15 @@ def test_new_writes_a_tag_given_twice_once_as_first_given(runner: CliRunner, mak
     assert meta["tags"] == ["Weather", "roads", "Économie", "C++", "C"]
 
 
+def test_new_parts_tags_at_the_arabic_comma(runner: CliRunner, make_site: MakeSite) -> None:
+    """`--tags "سياسة،لبنان"`, as an Arabic keyboard types the list, wrote one tag 'سياسة،لبنان'."""
+    site = make_site(content={})
+    result = runner.invoke(main, ["new", "--site", str(site), "خطة طوارئ", "--tags", "سياسة،لبنان، اقتصاد"])
+    assert result.exit_code == 0, result.output
+    meta = yaml.safe_load(Path(result.stdout.strip()).read_text(encoding="utf-8").split("---")[1])
+    assert meta["tags"] == ["سياسة", "لبنان", "اقتصاد"]
+
+
 @pytest.mark.parametrize(("args", "hint"), [(["A\x01B"], "TITLE"), (["Fine", "--tags", "a\x01b"], "--tags")])
 def test_new_refuses_what_the_build_would_refuse_in_the_file(runner: CliRunner, tmp_path: Path, args: list[str], hint: str) -> None:
     """A control character in a tag was written, and the next build failed on the file."""

@@ -548,6 +548,19 @@ def test_dateline_and_tags_line_become_front_matter(make_site: MakeSite) -> None
     assert (site / "output" / "2024" / "03" / "dated-story" / "index.html").is_file()
 
 
+def test_a_tags_line_written_with_the_arabic_comma_gives_each_tag(make_site: MakeSite) -> None:
+    """An Arabic keyboard types "،" for a comma: "الوسوم: طاقة، لبنان، مصر" was one tag
+    'طاقة، لبنان، مصر', at tags/tq-lbnn-msr/, and none of the three had its page."""
+    seed = seed_text("وزير الطاقة يعد بالكهرباء", "الوسوم: طاقة، لبنان،مصر ,World", "نص الخبر.")
+    site = make_site(seeds={"001_0000000000000001.txt": seed}, config='language = "ar"\n[import]\ntags = \'^الوسوم:\\s*(?P<text>.+)$\'\n')
+    report = build(site)
+    assert report.ok, report.errors
+    meta = yaml.safe_load((site / "content" / "001_0000000000000001.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["tags"] == ["طاقة", "لبنان", "مصر", "World"]
+    listed = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes()).xpath("//ul[@class='tag-list']//a/text()")
+    assert sorted(listed) == sorted(meta["tags"])
+
+
 def test_rules_off_by_default_keep_such_lines_as_text(tmp_path: Path) -> None:
     seed = parse_seed(seed_text("T", "Tags: x", "Published: 2024-01-01").encode(), tmp_path / "001_0000000000000001.txt", ImportRules())
     assert seed.paragraphs == ("Tags: x", "Published: 2024-01-01") and seed.published is None and seed.tags == ()
