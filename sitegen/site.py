@@ -106,7 +106,11 @@ def build_site(
     for article in ordered:
         for tag in article.tags:
             tag_map.setdefault(tag.slug, (tag, []))[1].append(article)
-    tags = tuple((tag, tuple(items)) for _, (tag, items) in sorted(tag_map.items()))
+    # In the order of their names, as readers look a tag up (the tag list, the search page's
+    # filter), not of their slugs: those of Arabic or Hebrew names are transliterated, and
+    # sorted by them, اقتصاد (qtsd) and سياسة (sys) came after لبنان (lbnn).
+    # Case and accents aside, as a tag's one name has them (Économie among the e's).
+    tags = tuple((tag, tuple(items)) for tag, items in sorted(tag_map.values(), key=lambda t: (urls.spelling(t[0].name), t[0].slug)))
     author_map: dict[str, tuple[Author, list[Article]]] = {}
     for article in ordered:
         for author in article.authors:

@@ -424,3 +424,20 @@ def test_a_listing_an_article_out_late_appears_on_is_dated_then_in_the_sitemap(m
     shutil.copytree(site / "content", clean / "content")
     assert build(clean).ok
     assert (clean / "output" / "sitemap.xml").read_bytes() == (site / "output" / "sitemap.xml").read_bytes()
+
+
+def test_tags_are_listed_in_the_order_of_their_names_not_of_their_transliterated_slugs(make_site: MakeSite) -> None:
+    """An Arabic reader looks a tag up by its letters: by slug, the tag list and the search
+    page's filter read لبنان (lbnn), اقتصاد (qtsd), سياسة (sys), an order of no alphabet.
+    Case and accents aside, as in a tag's one name (Économie among the e's)."""
+    content = {
+        "a.md": article_md("الموازنة", tags="[سياسة, لبنان, Économie]"),
+        "b.md": article_md("الليرة", tags="[اقتصاد, بيئة, arts, Zoo]"),
+    }
+    site = make_site(content=content, config='language = "ar"\n')
+    assert build(site).ok
+    order = ["arts", "Économie", "Zoo", "اقتصاد", "بيئة", "سياسة", "لبنان"]  # each script by its alphabet
+    tags = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes())
+    assert tags.xpath("//ul[@class='tag-list']/li/a/text()") == order
+    search = lxml_html.fromstring((site / "output" / "search" / "index.html").read_bytes())
+    assert search.xpath("//select[@id='search-tag']/option[position() > 1]/text()") == order
