@@ -87,13 +87,22 @@ def import_time(zone: dt.tzinfo) -> dt.datetime:
     return now(zone)
 
 
+def _ascii_digits(text: str) -> str:
+    """``text`` with its digits written 0-9: an Arabic or Persian keyboard, and the CMS of many
+    an Arabic newsroom, write a date ٢٠٢٤-١٠-٠٥T10:00 or ۲۰۲۴-۱۰-۰۵, which Python's ISO
+    parser refuses (as "not an ISO 8601 date", though it reads as one)."""
+    if text.isascii():
+        return text
+    return "".join(str(int(char)) if char.isdecimal() else char for char in text)
+
+
 def has_offset(value: object) -> bool:
     """True when a front-matter date says its UTC offset (``Z``, ``+02:00``): the same
     instant whatever the site's timezone."""
     if isinstance(value, dt.datetime):
         return value.tzinfo is not None
     if isinstance(value, str):
-        text = value.strip()
+        text = _ascii_digits(value.strip())
         try:
             return text.endswith(("Z", "z")) or dt.datetime.fromisoformat(text).tzinfo is not None
         except ValueError:
@@ -112,7 +121,7 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
     elif isinstance(value, dt.date):
         parsed = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        text = value.strip()
+        text = _ascii_digits(value.strip())
         if text.endswith(("Z", "z")):  # RFC 3339 allows either case, as for the "T"
             text = text[:-1] + "+00:00"
         try:

@@ -1010,6 +1010,25 @@ def test_tags_keep_the_order_they_are_written_in(make_site: MakeSite) -> None:
     assert page.xpath("//section[@class='more']/h2/a/@href") == ["/tags/transport/"]
 
 
+def test_a_date_written_in_arabic_indic_or_persian_digits_is_read(make_site: MakeSite) -> None:
+    """As an Arabic or Persian keyboard types it: '٢٠٢٤-١٠-٠٥T10:00:00+03:00' was "not an ISO
+    8601 date", with an example that reads the same, and the story was left out."""
+    content = {
+        "a.md": article_md("الموازنة", date="٢٠٢٤-١٠-٠٥T١٠:٠٠:٠٠+٠٣:٠٠"),
+        "b.md": article_md("الليرة", date="۲۰۲۴-۱۰-۰۶ ۰۹:۳۰"),
+    }
+    site = make_site(content=content, config='language = "ar"\ntimezone = "Asia/Beirut"\n')
+    report = build(site)
+    assert report.ok, report.errors
+    assert report.warnings == [
+        f"{site / 'content' / 'b.md'}:3: date '۲۰۲۴-۱۰-۰۶ ۰۹:۳۰' gives no UTC offset, so it was read in the site's timezone"
+        " (Asia/Beirut): write it as 2024-10-06T09:30:00+03:00"
+    ]
+    for name, written in (("a", "2024-10-05T10:00:00+03:00"), ("b", "2024-10-06T09:30:00+03:00")):
+        page = lxml_html.fromstring((site / "output" / "2024" / "10" / name / "index.html").read_bytes())
+        assert page.xpath("//header[@class='article-header']//time/@datetime") == [written]
+
+
 @pytest.mark.parametrize("written", ["[طاقة، لبنان]", "طاقة، لبنان", "[طاقة، لبنان, مصر]", "'طاقة، لبنان، مصر'"])
 def test_tags_written_with_the_arabic_comma_are_each_a_tag(make_site: MakeSite, written: str) -> None:
     """YAML parts a list's items at ASCII commas only, and an Arabic keyboard types "،":

@@ -561,6 +561,14 @@ def test_a_tags_line_written_with_the_arabic_comma_gives_each_tag(make_site: Mak
     assert sorted(listed) == sorted(meta["tags"])
 
 
+def test_a_dateline_in_arabic_indic_digits_is_the_date(tmp_path: Path) -> None:
+    """A newsroom's CMS writes Arabic dates in Arabic-Indic digits: the seed was refused."""
+    seed = seed_text("عنوان", "تاريخ النشر: ٢٠٢٤-١٠-٠٥T١٠:٠٠:٠٠+٠٣:٠٠", "نص الخبر.")
+    parsed = parse_seed(seed.encode(), tmp_path / "001_0000000000000001.txt", ImportRules(date=r"^تاريخ النشر:\s*(?P<text>.+)$"))
+    assert parsed.published is not None and parsed.published.isoformat() == "2024-10-05T10:00:00+03:00"
+    assert parsed.paragraphs == ("نص الخبر.",)
+
+
 def test_rules_off_by_default_keep_such_lines_as_text(tmp_path: Path) -> None:
     seed = parse_seed(seed_text("T", "Tags: x", "Published: 2024-01-01").encode(), tmp_path / "001_0000000000000001.txt", ImportRules())
     assert seed.paragraphs == ("Tags: x", "Published: 2024-01-01") and seed.published is None and seed.tags == ()
