@@ -16,11 +16,11 @@ from pathlib import Path
 import markdown
 import yaml
 
-from sitegen.content import MARKDOWN_EXTENSIONS
+from sitegen.content import HEADING_EXTENSIONS, MARKDOWN_EXTENSIONS
 
 # The standard extensions sitegen turns on for article text (content.py), without its own
 # additions: the library's cost, not sitegen's.
-EXTENSIONS = [*MARKDOWN_EXTENSIONS, "attr_list", "toc"]
+EXTENSIONS = [*MARKDOWN_EXTENSIONS, *HEADING_EXTENSIONS]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

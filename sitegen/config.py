@@ -442,7 +442,7 @@ def _check_feed_aliases(names: list[str], fail: Callable[[str], ConfigError]) ->
         if not re.fullmatch(r"[\w-][\w.-]*", name):
             raise fail(f'{name!r} must be a file name, such as "index.xml" (it is redirected in every folder that has feeds)')
         if not name.lower().endswith(FEED_SUFFIXES):
-            raise fail(f"{name!r} is no feed's name: it must end in .xml, .rss, .atom or .json")
+            raise fail(f"{name!r} is no feed's name: it must end in {', '.join(FEED_SUFFIXES[:-1])} or {FEED_SUFFIXES[-1]}")
         if name not in kept:
             kept.append(name)
     return tuple(kept)

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from . import markdown_ext
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
+HEADING_EXTENSIONS = ("attr_list", "toc")
+"""What a text with headings below the page's own gets besides: their ids (toc) and the
+attributes written on them (attr_list)."""
 # Articles written by hand without an ``id`` get one named by their file name, which
 # survives title, slug and URL changes (renaming the file is the one thing that moves it).
 CONTENT_NAMESPACE = uuid.UUID("b7f0e0a4-2f55-5b8e-8d3c-1e9a4c6d2a70")
@@ -156,7 +159,7 @@ def new_markdown(lower_headings: bool = True, findings: markdown_ext.Findings | 
     if not lower_headings:
         return markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, additions], output_format="html")
     md = markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, "attr_list", "toc", additions], extension_configs={"toc": {"slugify": _heading_id}}, output_format="html"
+        extensions=[*MARKDOWN_EXTENSIONS, *HEADING_EXTENSIONS, additions], extension_configs={"toc": {"slugify": _heading_id}}, output_format="html"
     )
     md.treeprocessors.register(Subheadings(md), "subheadings", 1)
     return md

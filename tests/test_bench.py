@@ -92,7 +92,7 @@ def test_library_floor_converts_every_article_of_the_corpus(bench_site: Path, mo
     bodies = [frontmatter.load(str(p)).content for p in sorted((bench_site / "content").glob("*.md"))]
     # Every article's text, and nothing of its front matter, went through Python-Markdown.
     assert found.articles == 60 and [text.strip() for text in converted] == bodies
-    assert found.markdown > 0 and found.front_matter > 0 and found.total == found.markdown + found.front_matter
+    assert found.markdown > 0 and found.front_matter > 0
 
 
 def test_floor_line_compares_the_libraries_with_hugos_clean_build(monkeypatch: pytest.MonkeyPatch) -> None:
