@@ -87,6 +87,18 @@ class AuthorInfo:
 
 
 @dataclass(frozen=True)
+class TagInfo:
+    """One ``[tags.<slug>]`` table: the address of a tag's pages, chosen by the site rather
+    than made of its name. A name transliterated to the slug of another (قطر and قطار both
+    ``qtr``, C++ and C# both ``c``) or to a slug nobody can read gets its own this way."""
+
+    slug: str
+    """The table's name: the tag's pages and feeds are at ``tags/<slug>/``."""
+    name: str
+    """The tag as articles write it (case, accents and spacing aside: urls.spelling)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know about the site; defaults make a working site."""
 
@@ -181,6 +193,9 @@ class Config:
     """The ``[import]`` table: boilerplate patterns of the publisher of the seeds."""
     authors: tuple[AuthorInfo, ...] = ()
     """The ``[authors.<slug>]`` tables, by slug."""
+    tags: tuple[TagInfo, ...] = ()
+    """The ``[tags.<slug>]`` tables, sorted by slug: the tags whose address the site chose
+    (``tag_slug``)."""
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -189,8 +204,9 @@ class Config:
 
 NOT_SETTINGS = frozenset({"site_base_url"})
 """Fields of Config that sitegen works out, never read from sitegen.toml."""
-_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors"} - NOT_SETTINGS
+_TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors", "tags"} - NOT_SETTINGS
 _AUTHOR_KEYS = ("name", "bio", "url", "kind")
+_TAG_KEYS = ("name",)
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _MOST = {
@@ -248,6 +264,7 @@ def parse_config(text: str, path: Path) -> Config:
     values: dict[str, Any] = {}
     rules: dict[str, Any] = {}
     authors: tuple[AuthorInfo, ...] = ()
+    tags: tuple[TagInfo, ...] = ()
     for key, value in raw.items():
         if key == "import":
             if not isinstance(value, dict):
@@ -258,12 +275,14 @@ def parse_config(text: str, path: Path) -> Config:
                 rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, ("import",)))
         elif key == "authors":
             authors = _check_authors(value, fail, unknown)
+        elif key == "tags":
+            tags = _check_tags(value, fail, unknown)
         elif key in _TOP_KEYS:
             values[key] = value
         else:
-            known = ", ".join(sorted(_TOP_KEYS | {"[import]", "[authors.<slug>]"}))
+            known = ", ".join(sorted(_TOP_KEYS | {"[import]", "[authors.<slug>]", "[tags.<slug>]"}))
             what = "table" if isinstance(value, dict) else "key"
-            tables = {"import": "[import]", "authors": "[authors.<slug>]"}
+            tables = {"import": "[import]", "authors": "[authors.<slug>]", "tags": "[tags.<slug>]"}
             # A table is most likely a misspelt table.
             hint = (isinstance(value, dict) and difflib.get_close_matches(key, tables, n=1)) or difflib.get_close_matches(key, [*_TOP_KEYS, *tables], n=1)
             suggestion = f" (did you mean {tables.get(hint[0], repr(hint[0]))}?)" if hint else ""
@@ -318,14 +337,14 @@ def parse_config(text: str, path: Path) -> Config:
     if "permalink" in values:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
     if "sections" in values:
-        values["sections"] = _check_sections(values["sections"], lambda m: fail("sections", m))
+        values["sections"] = _check_sections(values["sections"], tags, lambda m: fail("sections", m))
     if "feed_aliases" in values:
         values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], lambda m: fail("feed_aliases", m))
     if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
         # The site's byline is the publication's: an organization, unless its table says it
         # is a person (a one-person site's).
         authors = tuple(dataclasses.replace(info, kind="organization") if info is own else info for info in authors)
-    return Config(**values, import_rules=ImportRules(**rules), authors=authors)
+    return Config(**values, import_rules=ImportRules(**rules), authors=authors, tags=tags)
 
 
 def _toml(value: object) -> str:
@@ -420,6 +439,41 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
             if clash and other is not info:
                 raise fail("name", f"{info.name!r} is also the {clash} of [authors.{other.slug}]: bylines would be ambiguous", ("authors", info.slug))
     return tuple(sorted(found, key=lambda a: a.slug))
+
+
+def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[TagInfo, ...]:
+    """The ``[tags.<slug>]`` tables, sorted by slug; ConfigError for one with no name, or
+    with the name of another (the tag would have two addresses)."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise fail("tags", 'must be tables, one per tag: [tags.qatar] then name = "Qatar"')
+    found: dict[str, TagInfo] = {}  # by the name's spelling
+    for slug, table in value.items():
+        if problem := urls.slug_problem(slug):
+            raise fail(slug, problem, ("tags",))
+        for key, item in table.items():
+            if key not in _TAG_KEYS:
+                raise unknown(key, _TAG_KEYS, ("tags", slug))
+            if not isinstance(item, str):
+                raise fail(key, f"must be a string, not {_toml(item)}", ("tags", slug))
+        name = " ".join(table.get("name", "").split())
+        if not name:
+            raise fail("name", f'must be given: the tag as articles write it, whose pages are at tags/{slug}/ (name = "Qatar")', ("tags", slug))
+        spelt = urls.spelling(name)
+        if spelt in found:
+            raise fail("name", f"{name!r} is also the name of [tags.{found[spelt].slug}]: a tag has one address", ("tags", slug))
+        found[spelt] = TagInfo(slug=slug, name=name)
+    return tuple(sorted(found.values(), key=lambda t: t.slug))
+
+
+def tag_slug(name: str, tags: Sequence[TagInfo] = ()) -> str:
+    """The slug of the tag (or section) ``name``: the one its ``[tags.<slug>]`` table gives
+    (``tags``: Config.tags), else the one made of the name (urls.tag_slug)."""
+    if tags:
+        spelt = urls.spelling(name)
+        for info in tags:
+            if urls.spelling(info.name) == spelt:
+                return info.slug
+    return urls.tag_slug(name)
 
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
@@ -668,7 +722,7 @@ MAX_SECTIONS = 20
 """The most sections a masthead lists: more is no longer a row of links a reader scans."""
 
 
-def _check_sections(names: list[str], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+def _check_sections(names: list[str], tags: Sequence[TagInfo], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """The ``sections`` as tags are named (spacing aside), each once; ConfigError for an
     empty name, two names of one tag address or too many."""
     kept: dict[str, str] = {}
@@ -676,7 +730,7 @@ def _check_sections(names: list[str], fail: Callable[[str], ConfigError]) -> tup
         name = " ".join(written.split())
         if not name:
             raise fail("a section's name must not be empty")
-        slug = urls.tag_slug(name)
+        slug = tag_slug(name, tags)
         if slug in kept:
             raise fail(f"{kept[slug]!r} and {name!r} are one tag ({urls.tag_path(slug)}): name it once")
         kept[slug] = name
@@ -689,7 +743,7 @@ def section_warnings(config: Config, site_dir: Path, tags: Iterable[str], read: 
     """A warning, naming the line of ``sections``, for each section no article has as a tag
     (``tags``: the slugs of those the site has): the masthead leaves it out until one does."""
     have = set(tags)
-    missing = [name for name in config.sections if urls.tag_slug(name) not in have]
+    missing = [name for name in config.sections if tag_slug(name, config.tags) not in have]
     if not missing:
         return []
     place = setting_place(site_dir, "sections", read)

@@ -34,7 +34,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
-from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_author
+from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_author, tag_slug
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
@@ -726,6 +726,11 @@ with what a site brought from them writes instead: "did you mean" guesses at a s
 spelling, and a key of another tool is none (its ``authors`` and ``images`` are, and get it)."""
 
 
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML string, for a line of sitegen.toml a message gives to copy."""
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
 def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
     """A warning for each of the first few ``unknown`` keys, at its line, then one counting
     the rest: a file of 60,000 made-up keys is one mistake, not 60,000 (and each line is
@@ -1018,14 +1023,15 @@ def parse_article(
         name = _label(str(raw), "tags", fail)
         if not name:
             continue
-        tag_slug = urls.tag_slug(name)
-        kept = tags.setdefault(tag_slug, TagRecord(name=name, slug=tag_slug))
+        address = tag_slug(name, config.tags)
+        kept = tags.setdefault(address, TagRecord(name=name, slug=address))
         spelt = urls.spelling(name)
-        if urls.spelling(kept.name) != spelt and (tag_slug, spelt) not in dropped:
-            dropped.add((tag_slug, spelt))  # "C" and "c" are one name: said once
+        if urls.spelling(kept.name) != spelt and (address, spelt) not in dropped:
+            dropped.add((address, spelt))  # "C" and "c" are one name: said once
             warnings.append(
                 f"{at('tags')}: tags {kept.name!r} and {name!r} have one address"
-                f" ({urls.tag_path(tag_slug)}): {name!r} is dropped; rename one of them"
+                f" ({urls.tag_path(address)}): {name!r} is dropped; rename one of them, or give it an address of its own"
+                f" in sitegen.toml ([tags.<slug>] with name = {_toml_string(name)})"
             )
     kept_tags = _at_most(tuple(tags.values()), MAX_TAGS, "tags", "each is a page and feeds that list the article", lambda: at("tags"), warnings)
 

@@ -64,6 +64,11 @@ SITE_TOML = """\
 #   url = "https://janedoe.example/"
 #   kind = "person"                       # "organization" for a byline that is no person (an agency; author's, unless set)
 
+# Tags: each gets a page and feeds at tags/<slug>/, the slug made of its name. A table gives
+# one the address you choose (two names that transliterate alike need one: "C#" and "C++").
+#   [tags.c-sharp]
+#   name = "C#"
+
 # [import]                                # your seeds' publisher's boilerplate, one regex per line
 # read_more = '^READ MORE:\\s*(?P<text>.+)$'
 # related = '^[•·]\\s*(?P<text>.+)$'

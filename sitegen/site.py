@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from . import dates, search, urls
-from .config import Config
+from .config import Config, tag_slug
 from .errors import ContentError, SitegenError, line_of
 from .i18n import other_language
 from .model import ArchiveMonth, Article, Author, Front, Link, MonthLink, Page, Pagination, Site, Tag
@@ -123,7 +123,7 @@ def build_site(
     authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
     # Named as the setting spells them: the masthead is the editor's words ("World" for the
     # tag articles write "world").
-    sections = tuple(Tag(name, slug) for name, slug in ((name, urls.tag_slug(name)) for name in config.sections) if slug in tag_map)
+    sections = tuple(Tag(name, slug) for name, slug in ((name, tag_slug(name, config.tags)) for name in config.sections) if slug in tag_map)
 
     # By the month each article's date shows (in its own offset), newest month first. Not
     # grouped by runs of the order, which is by instant: a story dated 00:30+02:00 on June 1
@@ -167,7 +167,7 @@ def tag_clashes(articles: Sequence[Article], site_dir: Path) -> list[str]:
                 told.add(tag.slug)
                 warnings.append(
                     f"{article.source}: tag {tag.name!r} has the address of tag {name!r} ({Path(os.path.relpath(where, site_dir)).as_posix()}), {urls.tag_path(tag.slug)}:"
-                    " the two are listed as one tag; rename one to keep them apart"
+                    " the two are listed as one tag; rename one, or give one an address of its own in sitegen.toml ([tags.<slug>] with its name), to keep them apart"
                 )
     return warnings
 

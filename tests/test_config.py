@@ -74,6 +74,14 @@ def test_values_are_read_and_normalised() -> None:
         ("[authors.jane]\nbio = 3\n", "authors.jane.bio: must be a string"),
         ("[authors.a]\nname = 'Jo'\n[authors.b]\nname = 'jo'\n", "sitegen.toml:4: authors.b.name: 'jo' is also the name of [authors.a]: bylines would be ambiguous"),
         ("[authorz.jane]\nname = 'x'\n", "unknown table (did you mean [authors.<slug>]?)"),
+        ("[tags]\nname = 'x'\n", "tags: must be tables, one per tag: [tags.qatar] then name = \"Qatar\""),
+        ("[tags.Qatar]\nname = 'Qatar'\n", "sitegen.toml:1: tags.Qatar: 'Qatar' is not a slug"),
+        ("[tags.qatar]\nnmae = 'Qatar'\n", "sitegen.toml:2: tags.qatar.nmae: unknown key (did you mean 'name'?); known: name"),
+        ("[tags.qatar]\nname = 3\n", "sitegen.toml:2: tags.qatar.name: must be a string, not 3"),
+        ("[tags.qatar]\n", "sitegen.toml:1: tags.qatar.name: must be given: the tag as articles write it, whose pages are at tags/qatar/"),
+        ("[tags.a]\nname = 'Économie'\n[tags.b]\nname = 'economie'\n", "sitegen.toml:4: tags.b.name: 'economie' is also the name of [tags.a]: a tag has one address"),
+        ("[tag.qatar]\nname = 'x'\n", "unknown table (did you mean [tags.<slug>]?)"),
+        ("sections = ['Qatar', 'Katar']\n[tags.qatar]\nname = 'Katar'\n", "sections: 'Qatar' and 'Katar' are one tag (tags/qatar/): name it once"),
         ("logo = '../logo.png'\n", "logo: must be a path in the output folder"),
         ("logo = 'javascript:alert(1)'\n", "logo: must be a path in the output folder"),
     ],
@@ -91,7 +99,7 @@ def test_readme_example_is_valid_and_shows_the_defaults() -> None:
     assert [a.slug for a in config.authors] == ["jane-doe"] and config.max_image_bytes == Config().max_image_bytes
     # Every setting is shown there.
     for f in dataclasses.fields(Config):
-        name = {"import_rules": "[import]", "authors": "[authors."}.get(f.name, f"\n{f.name} = ")
+        name = {"import_rules": "[import]", "authors": "[authors.", "tags": "[tags."}.get(f.name, f"\n{f.name} = ")
         assert f.name in NOT_SETTINGS or name in "\n" + block, f.name
     assert config.base_url == "https://example.org/news/"
     assert config.import_rules == Config().import_rules

@@ -1084,10 +1084,11 @@ def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: Make
     assert report.ok
     a, c = site / "content" / "a.md", site / "content" / "c.md"
     assert report.warnings == [
-        f"{a}:4: tags 'C++' and 'C' have one address (tags/c/): 'C' is dropped; rename one of them",
-        f"{a}:4: tags 'C++' and 'c#' have one address (tags/c/): 'c#' is dropped; rename one of them",
+        f"{a}:4: tags 'C++' and 'C' have one address (tags/c/): 'C' is dropped; rename one of them, or give it an address of its own in sitegen.toml ([tags.<slug>] with name = \"C\")",
+        f"{a}:4: tags 'C++' and 'c#' have one address (tags/c/): 'c#' is dropped; rename one of them, or give it an address of its own in sitegen.toml ([tags.<slug>] with name = \"c#\")",
         # The other file as every message names one: from the site's folder, on any machine.
-        f"{c}: tag 'c' has the address of tag 'C++' (content/a.md), tags/c/: the two are listed as one tag; rename one to keep them apart",
+        f"{c}: tag 'c' has the address of tag 'C++' (content/a.md), tags/c/: the two are listed as one tag; rename one, or give one an address of its own"
+        " in sitegen.toml ([tags.<slug>] with its name), to keep them apart",
     ], report.warnings
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
     assert page.xpath("//p[@class='tags']/a/text()") == ["C++", "New York"]
@@ -1097,6 +1098,36 @@ def test_two_tags_of_one_address_are_named_not_merged_in_silence(make_site: Make
     again = build(site)
     assert again.ok and again.warnings == []
     assert {"c", "c-plus-plus", "c-sharp"} <= {p.name for p in (site / "output" / "tags").iterdir()}
+
+
+def test_a_tags_table_gives_a_tag_the_address_the_site_chooses(make_site: MakeSite) -> None:
+    """Transliterated, قطر (Qatar) and قطار (train) are both ``qtr``, C++ and C# both ``c``:
+    one of each pair was dropped from every article that had both, and a newsroom cannot
+    rename a country. ``[tags.<slug>]`` gives a tag its address, whatever its spelling in
+    articles (case, accents and spacing aside), for sections too; the others keep theirs."""
+    config = '[tags.qatar]\nname = "قطر"\n\n[tags.c-sharp]\nname = "c#"\n'
+    site = make_site(
+        content={
+            "a.md": article_md("A", tags="['قطر', 'قطار', 'C++', 'C#']"),
+            "b.md": article_md("B", date="2024-04-01T09:00:00+00:00", tags="['قطار']"),
+        },
+        config='sections = ["قطر"]\n' + config,
+    )
+    report = build(site)
+    assert report.ok and report.warnings == [], report.warnings
+    out = site / "output" / "tags"
+    assert {p.name for p in out.iterdir() if p.is_dir()} == {"qatar", "qtr", "c-sharp", "c"}
+    titles = {slug: lxml_html.fromstring((out / slug / "index.html").read_bytes()).xpath("//main//h2/a/text()") for slug in ("qatar", "qtr", "c-sharp", "c")}
+    assert titles == {"qatar": ["A"], "qtr": ["A", "B"], "c-sharp": ["A"], "c": ["A"]}
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//p[@class='tags']/a/text()") == ["قطر", "قطار", "C++", "C#"]
+    assert page.xpath("//nav//a[text()='قطر']/@href")[0].endswith("tags/qatar/")
+    # The table dropped, the two names share one address again, and the build says so.
+    (site / "sitegen.toml").write_text('sections = ["قطر"]\n', encoding="utf-8")
+    again = build(site)
+    assert again.ok and any("tags 'قطر' and 'قطار' have one address (tags/qtr/)" in w for w in again.warnings), again.warnings
+    # Their pages are gone; their feeds stay, for their subscribers, as any tag's do.
+    assert not (out / "qatar" / "index.html").exists() and (out / "qatar" / "atom.xml").is_file()
 
 
 def test_a_tag_with_no_letter_has_an_address_of_its_own_not_the_tag_article_s(make_site: MakeSite) -> None:

@@ -194,6 +194,9 @@ SETTINGS = (
     ("sections", ()),
     ("sections", ("Asia", "Politics", "Sport")),  # tags the articles have, and one none has
     ("sections", ("two words", "Économie")),
+    ("tags.asia-pacific.name", "asia"),  # an address of its own for a tag the articles have
+    ("tags.politics.name", "two words"),  # one that another tag's name makes: one tag, a warning
+    ("tags.econ.name", "Economie"),  # for a tag written with an accent
     ("feed_aliases", ()),
     ("feed_aliases", ("index.xml", "feed.xml")),
     ("permalink", "{year}/{month}/{slug}/"),

@@ -102,7 +102,7 @@ def test_init_says_when_it_cannot_add_to_a_gitignore(runner: CliRunner, tmp_path
 def test_the_commented_config_names_every_setting_with_its_default() -> None:
     defaults = Config()
     for f in dataclasses.fields(Config):
-        if f.name in ("import_rules", "authors") or f.name in NOT_SETTINGS:  # tables, and what sitegen works out
+        if f.name in ("import_rules", "authors", "tags") or f.name in NOT_SETTINGS:  # tables, and what sitegen works out
             continue
         line = next((x for x in SITE_TOML.splitlines() if x.startswith(f"# {f.name} = ")), None)
         assert line is not None, f.name
@@ -110,6 +110,7 @@ def test_the_commented_config_names_every_setting_with_its_default() -> None:
         assert (tuple(value) if isinstance(value, list) else value) == getattr(defaults, f.name), f.name
     for f in dataclasses.fields(ImportRules):
         assert re.search(rf"^# {f.name} = ", SITE_TOML, re.MULTILINE), f.name
+    assert "#   [authors.jane-doe]" in SITE_TOML and "#   [tags.c-sharp]" in SITE_TOML
     # Every line uncommented, the file is a valid config that changes nothing.
     text = "\n".join(x[2:] for x in SITE_TOML.splitlines() if re.match(r"# (\w+ = |\[)", x))
     assert parse_config(text, Path("sitegen.toml")) == defaults
