@@ -365,13 +365,13 @@ _NoAliasLoader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
 
 # Any "*" or "&": in a flow mapping an alias or anchor may follow a ":" or "?" with no space
 # between (``{"a":*b}``, ``{?*b}``), and a pattern of the places YAML allows one to start
-# missed those. Front matter that is not plain (_plain_meta) and holds either is rare.
+# missed those. Front matter that is not plain (plain_meta) and holds either is rare.
 _MAY_ALIAS_RE = re.compile(r"[*&]")
 
 
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        plain = _plain_meta(fm)
+        plain = plain_meta(fm)
         if plain is not None:
             return plain
         loader = _NoAliasLoader if _MAY_ALIAS_RE.search(fm) else _Loader
@@ -1860,15 +1860,15 @@ def _resolve(plain: str) -> str:
 
 
 def _plain_fields(head: str) -> dict[str, str] | None:
-    """``front_fields`` of the front matter ``head``, or None when it is not plain (``_plain_meta``)."""
-    meta = _plain_meta(head)
+    """``front_fields`` of the front matter ``head``, or None when it is not plain (``plain_meta``)."""
+    meta = plain_meta(head)
     if meta is None:
         return None
     return {key: folded for key in FRONT_FIELDS if isinstance(value := meta.get(key), str) and (folded := " ".join(value.split()))}
 
 
 @functools.lru_cache(maxsize=2)
-def _plain_meta(head: str) -> dict[str, Any] | None:
+def plain_meta(head: str) -> dict[str, Any] | None:
     """The front matter ``head`` as ``_Loader`` loads it, or None unless each of its lines is
     blank, a comment, a known key with one text scalar or a one-line list of words, or a text
     item of a list such a key opened, and no key is set twice: what the importer writes, and

@@ -371,7 +371,7 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     if fast is not None:
         assert fast == _yaml_fields(document)
     # The whole front matter too, as parse_article is given it.
-    plain = content._plain_meta(head)
+    plain = content.plain_meta(head)
     if plain is not None:
         assert plain == yaml.load(head, Loader=content._Loader)
     expected = _yaml_fields(document)
