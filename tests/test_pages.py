@@ -258,6 +258,20 @@ def test_every_page_search_engines_index_has_one_card_for_social_media(news: Pat
     assert meta(tag, "og:type") == ["website"] and meta(tag, "og:site_name") == ["Daily Test"]
 
 
+def test_an_authors_page_has_one_card_a_profiles(make_site: MakeSite) -> None:
+    """A byline's page shared is a profile's card, and only that: with the website card of
+    other pages beside it, a page said two types and two titles, of which a network takes one."""
+    config = f'title = "Daily Test"\nbase_url = "{BASE}"\npage_size = 1\n[authors.jo]\nname = "Jo"\nbio = "Covers the port."\n'
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-0{i + 1}T09:00:00+00:00", author="jo") for i in range(2)}
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    for path, title in (("authors/jo/", "Jo"), ("authors/jo/page/2/", "Jo – page 2")):
+        doc = parse(site / "output" / path / "index.html")
+        assert meta(doc, "og:type") == ["profile"], path
+        assert meta(doc, "og:title") == [title] and meta(doc, "og:url") == [BASE + path], path
+        assert meta(doc, "og:site_name") == ["Daily Test"] and meta(doc, "og:description") == meta(doc, "description"), path
+
+
 def test_every_description_keeps_to_160_characters_whatever_the_names(make_site: MakeSite) -> None:
     long = " ".join(["Harbour"] * 30)
     config = f'title = "{long}"\ndescription = "{long}"\npage_size = 1\n[authors.jo]\nname = "Jo"\nbio = "{long}"\n'
