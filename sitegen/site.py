@@ -236,7 +236,7 @@ def plan_pages(site: Site) -> list[Page]:
     pages += [Page("page.html", page.path, page.title, {"article": page}) for page in site.pages]
     # A syndicated article's canonical URL is the original's: search engines are pointed
     # there, not at this copy.
-    entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page)]
+    entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page, site.config)]
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     if site.config.search:  # not in the sitemap: a page of results is no page to index
         pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
@@ -300,7 +300,7 @@ def news_articles(site: Site) -> tuple[Article, ...]:
     one, most recent first, at most NEWS_MAX, less syndicated ones. Counted from the
     site's newest article, never the clock: the same content always gives the same file,
     and a site that stops publishing keeps its last news listed."""
-    own = [a for a in site.articles if not a.canonical]
+    own = [a for a in site.articles if not syndicated(a, site.config)]
     if not own:
         return ()
     since = max(a.published for a in own) - dt.timedelta(days=NEWS_DAYS)
@@ -319,9 +319,19 @@ def news_language(language: str) -> str:
     return parts[0]
 
 
-def _syndicated(page: Page) -> bool:
+def syndicated(article: Article, config: Config) -> bool:
+    """Whether ``article`` is a copy of a story published elsewhere: its ``canonical`` names
+    another address than its page's. A site moved from a tool that writes a canonical into
+    every story names each one's own page there, which makes it no copy."""
+    if not article.canonical:
+        return False
+    # The address the story is published at: the site's, not a preview's (--base-url).
+    return article.canonical != urls.Urls(config.site_base_url or config.base_url).absolute(article.path)
+
+
+def _syndicated(page: Page, config: Config) -> bool:
     article = page.context.get("article")
-    return isinstance(article, Article) and bool(article.canonical)
+    return isinstance(article, Article) and syndicated(article, config)
 
 
 @dataclass(frozen=True, slots=True)

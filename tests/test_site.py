@@ -125,6 +125,25 @@ def test_the_news_sitemap_lists_the_last_two_days_and_validates(make_site: MakeS
     assert "Sitemap: https://example.org/n/news-sitemap.xml" in robots and "Sitemap: https://example.org/n/sitemap.xml" in robots
 
 
+def test_a_story_whose_canonical_is_its_own_address_is_in_both_sitemaps(make_site: MakeSite) -> None:
+    """A canonical naming the story's own page (as a site moved from a tool that writes one
+    into every story has it) makes it no copy of another site's: it stays in the sitemap
+    and in Google News, as the copy whose canonical is elsewhere does not."""
+    content = {
+        "own.md": article_md("Ours", date="2024-03-10T10:00:00+00:00", slug="own", canonical="https://example.org/n/2024/03/own/"),
+        "copy.md": article_md("Theirs", date="2024-03-10T09:00:00+00:00", slug="copy", canonical="https://original.example/story"),
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/n/"\n')
+    assert build(site).ok
+    out = site / "output"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for name in ("sitemap.xml", "news-sitemap.xml"):
+        listed = etree.parse(str(out / name)).xpath("//s:loc/text()", namespaces=ns)
+        assert "https://example.org/n/2024/03/own/" in listed and "https://example.org/n/2024/03/copy/" not in listed, name
+    page = lxml_html.fromstring((out / "2024/03/own/index.html").read_bytes())
+    assert page.xpath("//link[@rel='canonical']/@href") == ["https://example.org/n/2024/03/own/"]
+
+
 def test_the_news_sitemap_gives_a_story_in_another_language_as_news_in_it(make_site: MakeSite) -> None:
     """Google News files a story by the language the sitemap gives, in its own codes: the
     German story of an English site is German news, not English."""
