@@ -11,10 +11,11 @@ from typing import Any
 
 import msgspec
 import pytest
-from conftest import MakeSite, article_md
+from conftest import MakeSite, article_md, page_md
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
+from PIL import Image as PILImage
 
 from sitegen import site as site_mod
 from sitegen.build import build
@@ -270,6 +271,41 @@ def test_an_authors_page_has_one_card_a_profiles(make_site: MakeSite) -> None:
         assert meta(doc, "og:type") == ["profile"], path
         assert meta(doc, "og:title") == [title] and meta(doc, "og:url") == [BASE + path], path
         assert meta(doc, "og:site_name") == ["Daily Test"] and meta(doc, "og:description") == meta(doc, "description"), path
+
+
+def _empty_values(data: object) -> list[object]:
+    """The empty strings, lists and objects anywhere in structured data."""
+    if isinstance(data, dict):
+        return [v for v in data.values() if v in ("", [], {})] + [e for v in data.values() for e in _empty_values(v)]
+    if isinstance(data, list):
+        return [e for v in data for e in _empty_values(v)]
+    return []
+
+
+def test_a_story_or_page_with_no_words_is_still_described_and_its_data_holds_no_empty_value(make_site: MakeSite) -> None:
+    """A photo story (its picture, captioned, and no text) and a story or page not written
+    yet sum up to nothing: search results and shared cards get its caption or its title,
+    never an empty description, and its structured data says no description at all."""
+    site = make_site(
+        content={
+            "photo.md": article_md("Dawn over the harbour", slug="photo", image="dawn.png", image_alt="Boats at dawn", image_caption="The fleet leaves at six.", body=""),
+            "empty.md": article_md("Council meets tonight", slug="empty", body=""),
+            "contact.md": page_md("Contact us", body=""),
+        },
+        config=f'title = "Daily Test"\nbase_url = "{BASE}"\n',
+    )
+    PILImage.new("RGB", (1200, 800), "teal").save(site / "content" / "dawn.png")
+    assert build(site).ok
+    described = {
+        "2024/05/photo/": "The fleet leaves at six.",
+        "2024/05/empty/": "Council meets tonight",
+        "contact/": "Contact us",
+    }
+    for path, expected in described.items():
+        doc = parse(site / "output" / path / "index.html")
+        assert meta(doc, "description") == [expected] and meta(doc, "og:description") == [expected], path
+        data = json_ld(doc)
+        assert "description" not in data and _empty_values(data) == [], (path, data)
 
 
 def test_every_description_keeps_to_160_characters_whatever_the_names(make_site: MakeSite) -> None:
