@@ -221,6 +221,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """A page's place in the footer (front matter ``order``)."""
     language: str = ""
     """Front matter ``language``: the BCP 47 tag of an article in another language than the site's, or ""."""
+    text_image: ArticleImage | None = None
+    """The first picture of content/ the text shows, with its alt text, when ``image`` is None."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

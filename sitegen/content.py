@@ -18,7 +18,7 @@ import re
 import signal
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
@@ -1100,6 +1100,7 @@ def parse_article(
     image = _image(meta, path, fail, images, warnings)
     media = [image.file] if image is not None and image.file is not None else []
     attachments: list[FileRecord] = []
+    pictures: list[tuple[ImageRecord, str]] = []
     # What a reader sees: the text as converted (the links to image copies depend on the
     # page's address, which is not news) and the pictures and linked files themselves, by
     # their bytes. Articles without them hash as they always have: no feed shows them as updated.
@@ -1115,7 +1116,7 @@ def parse_article(
             times_said[src] = nth + 1
             warnings.append(f"{path}:{_line_of_text(document, src, nth)}: {message}")
 
-        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn)
+        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn, pictures)
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
@@ -1195,6 +1196,7 @@ def parse_article(
             _aliases(meta, config, fail, lambda m: warnings.append(f"{at('aliases')}: aliases: {m}")), MAX_ALIASES, "aliases", "each is a page", lambda: at("aliases"), warnings
         ),
         image=image,
+        text_image=_text_image(image, pictures),
         media=tuple(images_mod.unique(media)),
         attachments=tuple(images_mod.unique_linked(attachments)),
         tags=() if standalone else kept_tags,  # as written: the first is the section the theme labels it with
@@ -1208,6 +1210,17 @@ def parse_article(
         order=_order(meta, fail) if standalone else None,
     )
     return record, warnings
+
+
+def _text_image(image: ArticleImage | None, pictures: Sequence[tuple[ImageRecord, str]]) -> ArticleImage | None:
+    """The picture a shared link and search engines show of an article whose front matter
+    names none (``image``): the first of content/ its text shows, with the alt text it has
+    there. An article brought from another tool, its pictures in its text, was shared as a
+    card without one, and search engines' data named none (Top Stories asks for one)."""
+    if image is not None or not pictures:
+        return None
+    record, alt = pictures[0]
+    return ArticleImage(url="", file=record, alt=alt, caption="", credit="")
 
 
 _MORE_RE = re.compile(r"<!--\s*more\s*-->")
@@ -1278,7 +1291,14 @@ _LINKED_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src"
 
 
 def _body_images(
-    html: str, path: str, page: str, images: ImageReader, media: list[ImageRecord], attachments: list[FileRecord], warn: Callable[[str, str], None]
+    html: str,
+    path: str,
+    page: str,
+    images: ImageReader,
+    media: list[ImageRecord],
+    attachments: list[FileRecord],
+    warn: Callable[[str, str], None],
+    pictures: list[tuple[ImageRecord, str]] | None = None,
 ) -> str:
     """``html`` with each image it shows from content/ (an img's src and srcset, a
     picture's source, a video's poster) pointed at its copy, and an img given width,
@@ -1287,7 +1307,8 @@ def _body_images(
     cache.LINKED_SUFFIXES) pointed at its copy, added to ``attachments``. One from the root
     that content/ does not hold is left as written (a file of the theme, say); a relative
     one that names no usable file is left as written with a warning (``sitegen check``
-    reports the broken link too): a picture is no reason to hold back a story."""
+    reports the broken link too): a picture is no reason to hold back a story. Each img of
+    content/, in the text's order, is added to ``pictures`` with its alt text."""
 
     def copy_of(src: str) -> tuple[str, ImageRecord] | None:
         """The link to the copy of the image ``src`` names, and its record; None to leave
@@ -1371,6 +1392,8 @@ def _body_images(
         if found is None:
             return list(fixed.items()) if fixed != values else attrs
         fixed["src"], record = found
+        if pictures is not None:
+            pictures.append((record, " ".join((values.get("alt") or "").split())))
         if "width" not in values and "height" not in values:
             fixed.update(width=str(record.width), height=str(record.height))
         sizes = images_mod.widths(record)
@@ -2104,6 +2127,7 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
         source=path,
         authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio, a.kind) for a in stored.authors),
         image=_image_from_record(stored.image) if stored.image else None,
+        text_image=_image_from_record(stored.text_image) if stored.text_image else None,
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),

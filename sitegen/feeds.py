@@ -336,7 +336,7 @@ class FeedWriter:
         config, links = self.config, self.links
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
-        if any(article.image for article in entries):  # a feed with no image stays as it was
+        if any(article.picture for article in entries):  # a feed with no image stays as it was
             fg.load_extension("media", atom=True, rss=True)
         fg.id(feed.id or links.absolute(feed.prefix))  # never the home page's: a dormant feed links there
         fg.title(_title(feed.title, rss))
@@ -387,7 +387,8 @@ class FeedWriter:
                 fe.dc.dc_creator(_clean(author.name))
             for tag in article.tags:
                 fe.category(term=tag.slug, label=_clean(tag.name), scheme=links.absolute(urls.tag_path(tag.slug)))
-            if (image := article.image) is not None:
+            # Its picture, or the first of its text: readers show it beside the entry.
+            if (image := article.picture) is not None:
                 self._image(fe, image, rss)
         return fg
 
@@ -527,8 +528,8 @@ class FeedWriter:
                 item["content_html"] = body
             else:
                 item["content_text"] = _clean(article.summary)
-                if article.image is not None:
-                    item["content_html"] = self._summary_html(article, article.image)
+                if article.picture is not None:
+                    item["content_html"] = self._summary_html(article, article.picture)
             item["summary"] = _clean(article.summary)
             if language := other_language(article.language, config.language):
                 item["language"] = language  # JSON Feed 1.1: an item's own, unlike its feed's
@@ -538,8 +539,8 @@ class FeedWriter:
                 item["authors"] = [{"name": _clean(a.name), "url": links.absolute(a.path)} for a in article.authors]
             if article.tags:
                 item["tags"] = [_clean(t.name) for t in article.tags]
-            if article.image is not None:
-                item["image"] = self.image_url(article.image)
+            if article.picture is not None:
+                item["image"] = self.image_url(article.picture)
             items.append(item)
         document["items"] = items
         # JSON Feed pages backwards with next_url: the subscription document to the newest

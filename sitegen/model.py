@@ -148,6 +148,10 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     authors: tuple[Author, ...] = ()
     """Its bylines, in the order written; the site's author when the article names none."""
     image: Image | None = None
+    text_image: Image | None = None
+    """When front matter names no ``image``: the first picture of content/ its text shows,
+    with its alt text there. What a shared link and search engines show of the article
+    (``picture``); its page shows it where the text does, not above it."""
     media: tuple[ImageRecord, ...] = ()
     """Every image file of content/ it shows, to be copied into the output folder (images.py)."""
     attachments: tuple[FileRecord, ...] = ()
@@ -182,6 +186,12 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     def html(self) -> str:
         """Body HTML from Markdown, links as written (feeds make them absolute: feeds.py)."""
         return self.body.decode("utf-8")
+
+    @property
+    def picture(self) -> Image | None:
+        """The picture a shared link, search engines and feed readers show of the article:
+        its ``image``, else the first picture of its text (``text_image``)."""
+        return self.image or self.text_image
 
     @property
     def last_seen_change(self) -> dt.datetime:

@@ -848,6 +848,53 @@ def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(m
     assert check_output(out, report.config) == []
 
 
+def test_an_article_with_pictures_in_its_text_alone_is_shared_with_the_first(make_site: MakeSite) -> None:
+    """A story brought from Hugo or Jekyll has its pictures in its text, no ``image`` in its
+    front matter: a shared link showed a card with no picture, the NewsArticle named none (Top
+    Stories asks for one) and feed readers showed the entry bare. The first picture of
+    content/ its text shows stands in, with its alt text there, in all three; its page shows
+    it where the text does, not above it too. A picture elsewhere does not, and a front-matter
+    image still comes first."""
+    text = "A quiet morning.\n\n![Cranes over the quay](port.jpg)\n\nThen the ships.\n\n![A chart](chart.png)\n"
+    site = make_site(
+        content={
+            "port.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body=text),
+            "remote.md": article_md("Remote", date="2024-03-02T10:00:00+00:00", body="Far.\n\n![Far away](https://cdn.example/far.jpg)\n"),
+            "both.md": article_md("Both", date="2024-03-03T10:00:00+00:00", body=text, image="chart.png", image_alt="'The chart'"),
+        },
+        config='base_url = "https://example.org/news/"\n',
+    )
+    (site / "content" / "port.jpg").write_bytes(photo(2000, 1500))
+    (site / "content" / "chart.png").write_bytes(picture(900, 600, "PNG"))
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    out = site / "output"
+
+    def shared(slug: str) -> tuple[list[str], list[str], object, int]:
+        doc = etree.HTML((out / "2024" / "03" / slug / "index.html").read_bytes())
+        meta = {name: doc.xpath(f"//meta[@property='{name}' or @name='{name}']/@content") for name in ("og:image", "og:image:alt", "twitter:card")}
+        data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
+        shown = len(doc.xpath("//article//img"))
+        return meta["og:image"], [*meta["og:image:alt"], *meta["twitter:card"]], data.get("image"), shown
+
+    [url], said, data, shown = shared("port")
+    assert url.startswith("https://example.org/news/images/") and url.endswith("/port-1600w.jpg")
+    assert said == ["Cranes over the quay", "summary_large_image"] and shown == 2  # its two, no lead picture above them
+    assert isinstance(data, dict) and (data["url"], data["width"], data["height"]) == (url, 1600, 1200)
+    assert shared("remote")[:3] == ([], ["summary"], None)
+    [url], said, _, shown = shared("both")
+    assert url.endswith("/chart.png") and said == ["The chart", "summary_large_image"] and shown == 3
+    for name in ("atom.xml", "rss.xml"):
+        entries = {e.title: e for e in feedparser.parse((out / name).read_bytes()).entries}
+        assert entries["Port"].media_content[0]["url"].endswith("/port-1600w.jpg"), name
+        assert "media_content" not in entries["Remote"], name
+    items = {item["title"]: item for item in json.loads((out / "feed.json").read_bytes())["items"]}
+    assert items["Port"]["image"].endswith("/port-1600w.jpg") and "image" not in items["Remote"]
+    # The full text is given once: the picture is in it already, not put above it again.
+    assert items["Port"]["content_html"].count("port-1600w.jpg") == 1
+    assert check_output(out, report.config) == []
+
+
 def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: MakeSite) -> None:
     """A picture's licence asks that its credit travel with it, and Atom and RSS readers
     were given the picture (media:content) without it: its credit is a media:credit and its
