@@ -1116,7 +1116,7 @@ def parse_article(
             times_said[src] = nth + 1
             warnings.append(f"{path}:{_line_of_text(document, src, nth)}: {message}")
 
-        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn, pictures)
+        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn, pictures, on_top=image is None)
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
@@ -1285,6 +1285,9 @@ _LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SU
 """Text that may hold a link to a linked file: only then is the HTML looked through."""
 _CONTENT_LINK_RE = re.compile(r"\.(?:md|markdown)(?![A-Za-z0-9])", re.IGNORECASE)
 """Text that may hold a link to a content file (``storm.md``): only then is it looked for."""
+_OPENING_PICTURE_RE = re.compile(r"\s*(?:<(?:p|figure|a|picture)\b[^>]*>\s*)*<img\b", re.IGNORECASE)
+"""HTML that opens with a picture: nothing before it but the paragraph, figure, link or
+picture element holding it."""
 _LINKED_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src", "track": "src"}
 """Where a tag of article HTML names a file to fetch or follow: a linked file named there
 (a PDF, an SVG, a clip: cache.LINKED_SUFFIXES) is copied, and the address pointed at the copy."""
@@ -1299,6 +1302,7 @@ def _body_images(
     attachments: list[FileRecord],
     warn: Callable[[str, str], None],
     pictures: list[tuple[ImageRecord, str]] | None = None,
+    on_top: bool = False,
 ) -> str:
     """``html`` with each image it shows from content/ (an img's src and srcset, a
     picture's source, a video's poster) pointed at its copy, and an img given width,
@@ -1308,7 +1312,15 @@ def _body_images(
     that content/ does not hold is left as written (a file of the theme, say); a relative
     one that names no usable file is left as written with a warning (``sitegen check``
     reports the broken link too): a picture is no reason to hold back a story. Each img of
-    content/, in the text's order, is added to ``pictures`` with its alt text."""
+    content/, in the text's order, is added to ``pictures`` with its alt text.
+
+    Each picture is lazy, but one the text opens with when ``on_top`` (the article has no
+    picture of its own above the text): it is the first thing a reader sees."""
+    # A lazy picture is fetched only once the stylesheet is in and the page laid out, where
+    # one in view is seen: on a phone's slow network, after the stylesheet rather than beside
+    # it. The picture a text opens with is in view, the largest thing in it (what the page's
+    # Largest Contentful Paint waits for): fetched at once, beside the stylesheet.
+    leading = [on_top and _OPENING_PICTURE_RE.match(html) is not None]
 
     def copy_of(src: str) -> tuple[str, ImageRecord] | None:
         """The link to the copy of the image ``src`` names, and its record; None to leave
@@ -1389,6 +1401,8 @@ def _body_images(
         if (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(tag, values.get(name) or "")) is not None:
             fixed[name] = link
         found = copy_of(values.get("src") or "") if tag == "img" else None
+        if tag == "img" and leading[0] and found is None:
+            leading[0] = False  # a picture of elsewhere leads: it is left as written
         if found is None:
             return list(fixed.items()) if fixed != values else attrs
         fixed["src"], record = found
@@ -1405,7 +1419,10 @@ def _body_images(
             # (sanitisers, feedparser's among them, drop srcset), which fetched a camera's
             # 10 MB for every entry. Browsers pick from srcset, the original still in it.
             fixed["src"] = srcset[-1].rsplit(" ", 1)[0]
-        fixed.setdefault("loading", "lazy")
+        if leading[0]:
+            leading[0] = False  # the one on top: those after it are lazy
+        else:
+            fixed.setdefault("loading", "lazy")
         fixed.setdefault("decoding", "async")
         return list(fixed.items())
 

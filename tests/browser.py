@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,14 +38,24 @@ def require(what: str, present: bool) -> None:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    held = ""
+    seconds = 0.0
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        if self.held and self.path.endswith(self.held):
+            time.sleep(self.seconds)
+        super().do_GET()
+
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on 127.0.0.1; yields its address ("http://127.0.0.1:PORT/")."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+def serve(folder: Path, held: str = "", seconds: float = 0.0) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1; yields its address ("http://127.0.0.1:PORT/").
+    A file whose path ends with ``held`` is answered ``seconds`` late, as a slow network would."""
+    handler = type("_Held", (_Quiet,), {"held": held, "seconds": seconds})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

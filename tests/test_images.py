@@ -16,6 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve, viewport
 from click.testing import CliRunner
 from conftest import MakeSite, another_library, article_md
 from lxml import etree
@@ -225,7 +226,8 @@ def test_pictures_in_the_text_are_copied_and_measured(make_site: MakeSite) -> No
     out = site / "output"
     page = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes())
     cat, dog, gone = page.xpath("//main//p/img")
-    assert (cat.get("width"), cat.get("height"), cat.get("loading")) == ("600", "300", "lazy")
+    # The text opens with the cat: in view, not lazy (those after it are).
+    assert (cat.get("width"), cat.get("height"), cat.get("loading"), dog.get("loading")) == ("600", "300", None, "lazy")
     assert cat.get("src").startswith("../../../images/") and cat.get("srcset").split(", ")[0].endswith("-480w.png 480w")
     assert (dog.get("width"), dog.get("height"), dog.get("srcset")) == ("300", "300", None)
     assert gone.get("src") == "missing.png"
@@ -238,6 +240,36 @@ def test_pictures_in_the_text_are_copied_and_measured(make_site: MakeSite) -> No
     assert cat.get("src").endswith("-480w.png") and (page_dir / cat.get("src")).resolve().is_file()
     entry = etree.parse(str(out / "atom.xml")).xpath("//a:entry/a:content/text()", namespaces=ATOM)[0]
     assert 'src="https://example.org/news/images/' in entry and "-480w.png" in entry
+
+
+def test_a_picture_the_text_opens_with_is_fetched_beside_the_stylesheet_not_after_it(make_site: MakeSite, no_proxy: None) -> None:
+    # An article with no image of its own that opens with a picture (as a Hugo or WordPress
+    # post often does): that picture fills a phone's screen, and is what the page's Largest
+    # Contentful Paint waits for. A lazy picture is asked for only once the stylesheet is in
+    # and the page laid out: on a slow network, a stylesheet's time after it could have been.
+    body = "![The quay at night](quay.jpg)\n\nThe text begins under it.\n\n![A crane](crane.jpg)\n"
+    site = make_site(content={"story.md": article_md("Quay", date="2024-03-01T10:00:00+00:00", body=body)})
+    (site / "content" / "quay.jpg").write_bytes(picture(1600, 1000))
+    (site / "content" / "crane.jpg").write_bytes(picture(1600, 1000, colour="navy"))
+    # With a picture of its own above the text, every picture in the text is below it.
+    behind = article_md("Crane", date="2024-03-02T10:00:00+00:00", body=body, image="quay.jpg", image_alt="The quay")
+    (site / "content" / "behind.md").write_text(behind)
+    assert build(site).ok
+    out = site / "output"
+    quay, crane = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes()).xpath("//main//p/img")
+    assert (quay.get("loading"), crane.get("loading")) == (None, "lazy")
+    assert [img.get("loading") for img in etree.HTML((out / "2024" / "03" / "behind" / "index.html").read_bytes()).xpath("//main//p/img")] == ["lazy"] * 2
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(out, held=".css", seconds=0.6) as url, browser() as driver:
+        viewport(driver, 375, 812)
+        driver.get(url + "2024/03/story/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.images[0].complete"))
+        fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => [e.name, e.startTime, e.responseEnd])")
+    [stylesheet] = [(start, end) for name, start, end in fetched if name.endswith(".css")]
+    [opening] = [(start, end) for name, start, end in fetched if "/quay" in name]
+    assert opening[0] < stylesheet[1] - 300, (opening, stylesheet)
 
 
 def test_a_changed_image_is_a_new_file_and_the_old_one_goes(make_site: MakeSite) -> None:
@@ -610,9 +642,11 @@ def test_a_picture_alone_with_a_title_is_a_figure_captioned_with_it(make_site: M
         assert html.xpath("./p/img/@alt") == ["icon", "No title"], where
     # (Feeds never carried the tooltip: their sanitiser takes the title out.)
     assert text.xpath("./p/img/@title") == ["A tooltip"]
-    # On the page, the figure's picture is measured and offered in sizes, as any other.
+    # On the page, the figure's picture is measured and offered in sizes, as any other; the
+    # text opens with it, in view: not lazy, where the next one is.
     img = text.xpath("./figure/img")[0]
-    assert (img.get("width"), img.get("height"), img.get("loading")) == ("1200", "800", "lazy") and "480w" in img.get("srcset")
+    assert (img.get("width"), img.get("height"), img.get("loading")) == ("1200", "800", None) and "480w" in img.get("srcset")
+    assert text.xpath("./figure/a/img/@loading") == ["lazy"]
 
 
 def test_a_story_that_opens_with_a_captioned_picture_is_summed_up_by_its_first_words(make_site: MakeSite) -> None:
