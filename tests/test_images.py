@@ -272,6 +272,33 @@ def test_a_picture_the_text_opens_with_is_fetched_beside_the_stylesheet_not_afte
     assert opening[0] < stylesheet[1] - 300, (opening, stylesheet)
 
 
+def test_a_picture_from_another_site_has_its_room_before_it_arrives(make_site: MakeSite, no_proxy: None, tmp_path: Path) -> None:
+    # A news site's pictures are often on a CDN (image: https://...), whose size sitegen
+    # does not know: on a phone's slow network the picture comes after the text is shown,
+    # and pushed the headline's text down by its whole height as it did.
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    cdn = tmp_path / "cdn"
+    cdn.mkdir()
+    (cdn / "harbour.jpg").write_bytes(picture(1500, 1000))
+    shifts = """window.shifted = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) window.shifted += e.value; })
+            .observe({type: "layout-shift", buffered: true});"""
+    with serve(cdn, held=".jpg", seconds=0.8) as pictures:
+        body = "\n\n".join(["The harbour reopened on Monday after the storm."] * 12)
+        site = make_site(content={"story.md": article_md("Harbour", body=body, image=pictures + "harbour.jpg", image_alt="The harbour")})
+        assert build(site).ok
+        with serve(site / "output") as url, browser() as driver:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": shifts})
+            for width, height in ((375, 812), (1280, 900)):
+                viewport(driver, width, height)
+                driver.get(url + "2024/05/story/")
+                WebDriverWait(driver, 10).until(lambda d: d.execute_script("const i = document.querySelector('figure img'); return i.complete && i.naturalWidth"))
+                shifted = driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(() => arguments[0](window.shifted)))")
+                assert shifted < 0.01, (width, shifted)
+
+
 def test_a_changed_image_is_a_new_file_and_the_old_one_goes(make_site: MakeSite) -> None:
     site = _site(make_site)
     assert build(site).ok
