@@ -1285,9 +1285,9 @@ _LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SU
 """Text that may hold a link to a linked file: only then is the HTML looked through."""
 _CONTENT_LINK_RE = re.compile(r"\.(?:md|markdown)(?![A-Za-z0-9])", re.IGNORECASE)
 """Text that may hold a link to a content file (``storm.md``): only then is it looked for."""
-_OPENING_PICTURE_RE = re.compile(r"\s*(?:<(?:p|figure|a|picture)\b[^>]*>\s*)*<img\b", re.IGNORECASE)
+_OPENING_PICTURE_RE = re.compile(r"\s*(?:<(?:p|figure|a|picture|source)\b[^>]*>\s*)*<img\b", re.IGNORECASE)
 """HTML that opens with a picture: nothing before it but the paragraph, figure, link or
-picture element holding it."""
+picture element holding it, and the picture's sources (HTML puts them before its img)."""
 _LINKED_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src", "track": "src"}
 """Where a tag of article HTML names a file to fetch or follow: a linked file named there
 (a PDF, an SVG, a clip: cache.LINKED_SUFFIXES) is copied, and the address pointed at the copy."""

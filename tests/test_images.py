@@ -272,6 +272,23 @@ def test_a_picture_the_text_opens_with_is_fetched_beside_the_stylesheet_not_afte
     assert opening[0] < stylesheet[1] - 300, (opening, stylesheet)
 
 
+def test_a_text_that_opens_with_a_picture_element_has_it_fetched_at_once(make_site: MakeSite) -> None:
+    # A <picture> (a WebP or AVIF copy offered before the JPEG, as WordPress exports write
+    # it) holds its <source> elements before its <img>, as HTML requires: that opening
+    # picture was lazy, fetched only once the stylesheet was in and the page laid out.
+    body = (
+        '<picture><source srcset="quay.jpg" type="image/jpeg"><img src="quay.jpg" alt="The quay at night"></picture>\n\n'
+        "The text begins under it.\n\n![A crane](crane.jpg)\n"
+    )
+    site = make_site(content={"story.md": article_md("Quay", date="2024-03-01T10:00:00+00:00", body=body)})
+    (site / "content" / "quay.jpg").write_bytes(picture(1600, 1000))
+    (site / "content" / "crane.jpg").write_bytes(picture(1600, 1000, colour="navy"))
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    quay, crane = etree.HTML((site / "output" / "2024" / "03" / "story" / "index.html").read_bytes()).xpath("//main//img")
+    assert (quay.get("alt"), quay.get("loading"), crane.get("loading")) == ("The quay at night", None, "lazy")
+
+
 def test_a_picture_from_another_site_has_its_room_before_it_arrives(make_site: MakeSite, no_proxy: None, tmp_path: Path) -> None:
     # A news site's pictures are often on a CDN (image: https://...), whose size sitegen
     # does not know: on a phone's slow network the picture comes after the text is shown,
