@@ -649,7 +649,9 @@ def remove_orphans(prefix: str, roots: Iterable[str]) -> None:
             entries += os.scandir(root)
     for entry in entries:
         pid, dash, _ = entry.name.removeprefix(prefix).partition("-")
-        if not entry.name.startswith(prefix) or not pid.isdigit() or not dash:
+        # ASCII digits, as scratch_name writes them: str.isdigit takes "²", which int()
+        # refuses, and "١٢٣", which int() reads as 123: a folder sitegen never made.
+        if not entry.name.startswith(prefix) or not (pid.isascii() and pid.isdigit()) or not dash:
             continue
         try:
             if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
@@ -657,7 +659,7 @@ def remove_orphans(prefix: str, roots: Iterable[str]) -> None:
             os.kill(int(pid), 0)
         except ProcessLookupError:
             shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:  # alive under another user (PermissionError), or unreadable
+        except (OSError, OverflowError):  # alive under another user (PermissionError), unreadable, or no process id at all
             continue
 
 

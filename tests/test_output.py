@@ -757,3 +757,25 @@ def test_a_site_in_a_virtual_environments_folder_still_builds(make_site: MakeSit
         (site / "lib" / "env").mkdir(parents=True)
         (site / "lib" / "pyvenv.cfg").write_text("home = /usr/bin\n")
         output.check_output_dir(site, site / "lib" / "env" / "out")
+
+
+def test_orphan_removal_takes_only_folders_named_as_sitegen_names_them(tmp_path: Path) -> None:
+    """A server or a search build removes the working folders of processes that are gone,
+    as ``output.scratch_name`` names them: a process id in ASCII digits. A folder named
+    otherwise (superscript digits, a number no process id can be, Arabic-Indic digits that
+    int() reads) stopped the server with a traceback or was removed though sitegen never
+    made it; a symlink named like a leftover stays, and so does what it points to."""
+    gone = subprocess.Popen(["true"])  # a process that has ended
+    gone.wait()
+    leftover = tmp_path / f"sitegen-serve-{gone.pid}-abc123"
+    (leftover / "2024").mkdir(parents=True)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("kept")
+    (tmp_path / f"sitegen-serve-{gone.pid}-link").symlink_to(target, target_is_directory=True)
+    odd = ["sitegen-serve-²-x", "sitegen-serve-99999999999999999999-x", "sitegen-serve-١٢٣٤٥-x"]
+    for name in odd:
+        (tmp_path / name).mkdir()
+    output.remove_orphans("sitegen-serve-", [str(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*odd, "elsewhere", f"sitegen-serve-{gone.pid}-link"])
+    assert (target / "keep.txt").read_text() == "kept"
