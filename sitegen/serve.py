@@ -77,10 +77,10 @@ from .urls import Urls
 EVENTS_PATH = "/__sitegen/events"
 """The Server-Sent Events stream the injected script listens to."""
 SOURCE_FOLDERS = ("seeds", "content", "templates")
+"""The site's folders a build reads; with sitegen.toml, what is watched."""
 _SCRATCH = "sitegen-serve-"
 """The start of the name of the folder a server builds the site into (in the temporary
 folder), then its process id (output.scratch_name)."""
-"""The site's folders a build reads; with sitegen.toml, what is watched."""
 _LEDGER = os.path.join("content", LEDGER_NAME)
 """The ledger, as the log names it: written by builds that are not previews, so never by
 this server's."""
