@@ -260,7 +260,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     made_pages = ledger.made_page_warnings(site.pages, memo.stories_before(), stored, config)
     report.warnings += made_pages
     once.update(made_pages)
-    report.warnings += site_mod.tag_clashes(distinct, site_dir)
+    report.warnings += site_mod.tag_clashes(distinct, site_dir, config.tags)
     # Of the files read anew only, and not replayed: a related headline like a title may be
     # meant as it is, and nothing in the front matter could silence a warning said forever.
     unlinked = site_mod.related_warnings(site, memo.read_anew)

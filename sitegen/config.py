@@ -465,15 +465,31 @@ def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[
     return tuple(sorted(found.values(), key=lambda t: t.slug))
 
 
-def tag_slug(name: str, tags: Sequence[TagInfo] = ()) -> str:
-    """The slug of the tag (or section) ``name``: the one its ``[tags.<slug>]`` table gives
-    (``tags``: Config.tags), else the one made of the name (urls.tag_slug)."""
+def tag_table(name: str, tags: Sequence[TagInfo]) -> TagInfo | None:
+    """The ``[tags.<slug>]`` table of the tag ``name`` (``tags``: Config.tags), or None."""
     if tags:
         spelt = urls.spelling(name)
         for info in tags:
             if urls.spelling(info.name) == spelt:
-                return info.slug
-    return urls.tag_slug(name)
+                return info
+    return None
+
+
+def tag_slug(name: str, tags: Sequence[TagInfo] = ()) -> str:
+    """The slug of the tag (or section) ``name``: the one its ``[tags.<slug>]`` table gives
+    (``tags``: Config.tags), else the one made of the name (urls.tag_slug)."""
+    info = tag_table(name, tags)
+    return info.slug if info is not None else urls.tag_slug(name)
+
+
+def table_clash(one: str, other: str, tags: Sequence[TagInfo]) -> str | None:
+    """What to do when the tags ``one`` and ``other`` share an address that a ``[tags.<slug>]``
+    table gave one of them; None when no table did. Telling the site to give a tag an
+    address of its own is no help when its table is what gave it the other's."""
+    for mine, theirs in ((one, other), (other, one)):
+        if (info := tag_table(mine, tags)) is not None and tag_table(theirs, tags) is None:
+            return f"[tags.{info.slug}] of sitegen.toml gives {info.name!r} the address {theirs!r} has by its name: choose another slug for the table"
+    return None
 
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")

@@ -34,7 +34,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import cache, dates, text, urls
 from . import images as images_mod
 from .cache import ArticleImage, ArticleRecord, AuthorRecord, DateRecord, FileRecord, FileState, ImageRecord, ParseRecord, TagRecord
-from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_author, tag_slug
+from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_author, table_clash, tag_slug
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
@@ -1028,11 +1028,10 @@ def parse_article(
         spelt = urls.spelling(name)
         if urls.spelling(kept.name) != spelt and (address, spelt) not in dropped:
             dropped.add((address, spelt))  # "C" and "c" are one name: said once
-            warnings.append(
-                f"{at('tags')}: tags {kept.name!r} and {name!r} have one address"
-                f" ({urls.tag_path(address)}): {name!r} is dropped; rename one of them, or give it an address of its own"
-                f" in sitegen.toml ([tags.<slug>] with name = {_toml_string(name)})"
+            advice = table_clash(kept.name, name, config.tags) or (
+                f"rename one of them, or give it an address of its own in sitegen.toml ([tags.<slug>] with name = {_toml_string(name)})"
             )
+            warnings.append(f"{at('tags')}: tags {kept.name!r} and {name!r} have one address ({urls.tag_path(address)}): {name!r} is dropped; {advice}")
     kept_tags = _at_most(tuple(tags.values()), MAX_TAGS, "tags", "each is a page and feeds that list the article", lambda: at("tags"), warnings)
 
     related = _given(meta, "related")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from . import dates, search, urls
-from .config import Config, tag_slug
+from .config import Config, TagInfo, table_clash, tag_slug
 from .errors import ContentError, SitegenError, line_of
 from .i18n import other_language
 from .model import ArchiveMonth, Article, Author, Front, Link, MonthLink, Page, Pagination, Site, Tag
@@ -146,10 +146,11 @@ def footer_order(pages: Iterable[Article]) -> list[Article]:
     return sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.title.casefold(), p.slug))
 
 
-def tag_clashes(articles: Sequence[Article], site_dir: Path) -> list[str]:
+def tag_clashes(articles: Sequence[Article], site_dir: Path, tables: Sequence[TagInfo] = ()) -> list[str]:
     """A warning for each tag address two different names share (``C++`` and ``C``, both
     ``tags/c/``): build_site lists them as one tag, as it does names meant as one (``Sport``
-    and ``sport``, urls.spelling), and only a person can tell which was meant."""
+    and ``sport``, urls.spelling), and only a person can tell which was meant (``tables``:
+    Config.tags, when one of them gave the address)."""
     spelt: dict[str, str] = {}
     first: dict[str, tuple[str, str]] = {}  # slug -> (name, file), the first met in file order
     warnings: list[str] = []
@@ -165,9 +166,12 @@ def tag_clashes(articles: Sequence[Article], site_dir: Path) -> list[str]:
                 spelt[tag.name] = urls.spelling(tag.name)
             if spelt[name] != spelt[tag.name]:
                 told.add(tag.slug)
+                advice = table_clash(name, tag.name, tables) or (
+                    "rename one, or give one an address of its own in sitegen.toml ([tags.<slug>] with its name), to keep them apart"
+                )
                 warnings.append(
                     f"{article.source}: tag {tag.name!r} has the address of tag {name!r} ({Path(os.path.relpath(where, site_dir)).as_posix()}), {urls.tag_path(tag.slug)}:"
-                    " the two are listed as one tag; rename one, or give one an address of its own in sitegen.toml ([tags.<slug>] with its name), to keep them apart"
+                    f" the two are listed as one tag; {advice}"
                 )
     return warnings
 

@@ -1130,6 +1130,32 @@ def test_a_tags_table_gives_a_tag_the_address_the_site_chooses(make_site: MakeSi
     assert not (out / "qatar" / "index.html").exists() and (out / "qatar" / "atom.xml").is_file()
 
 
+def test_a_tags_table_that_takes_another_tags_address_is_named_as_the_clash(make_site: MakeSite) -> None:
+    """``[tags.c]`` gives C# the address C has by its name: the two were one tag, and the
+    warnings told the site to give C# a table of its own, the very table that made the
+    clash. They name the table and say to choose it another slug."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", tags="['C', 'C#']"),
+            "b.md": article_md("B", date="2024-04-01T09:00:00+00:00", tags="['C#']"),
+        },
+        config='[tags.c]\nname = "C#"\n',
+    )
+    report = build(site)
+    assert report.ok
+    a, b = site / "content" / "a.md", site / "content" / "b.md"
+    said = "[tags.c] of sitegen.toml gives 'C#' the address 'C' has by its name: choose another slug for the table"
+    assert report.warnings == [
+        f"{a}:4: tags 'C' and 'C#' have one address (tags/c/): 'C#' is dropped; {said}",
+        f"{b}: tag 'C#' has the address of tag 'C' (content/a.md), tags/c/: the two are listed as one tag; {said}",
+    ], report.warnings
+    # Another slug for the table, and each has its page, with nothing said.
+    (site / "sitegen.toml").write_text('[tags.c-sharp]\nname = "C#"\n')
+    again = build(site)
+    assert again.ok and again.warnings == [], again.warnings
+    assert {"c", "c-sharp"} <= {p.name for p in (site / "output" / "tags").iterdir()}
+
+
 def test_a_tag_with_no_letter_has_an_address_of_its_own_not_the_tag_article_s(make_site: MakeSite) -> None:
     """Slugify keeps nothing of "!!!" or "???": every such tag was given the address
     tags/article/, the one a tag "Article" has. Each now has its own, as a byline does, and
