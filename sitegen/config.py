@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -465,24 +466,25 @@ def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[
     return tuple(sorted(found.values(), key=lambda t: t.slug))
 
 
-def tag_table(name: str, tags: Sequence[TagInfo]) -> TagInfo | None:
+def tag_table(name: str, tags: tuple[TagInfo, ...]) -> TagInfo | None:
     """The ``[tags.<slug>]`` table of the tag ``name`` (``tags``: Config.tags), or None."""
-    if tags:
-        spelt = urls.spelling(name)
-        for info in tags:
-            if urls.spelling(info.name) == spelt:
-                return info
-    return None
+    return _by_spelling(tags).get(urls.spelling(name)) if tags else None
 
 
-def tag_slug(name: str, tags: Sequence[TagInfo] = ()) -> str:
+@functools.lru_cache(maxsize=4)
+def _by_spelling(tags: tuple[TagInfo, ...]) -> dict[str, TagInfo]:
+    """The tables by their names' spelling: asked for every tag of every article parsed."""
+    return {urls.spelling(info.name): info for info in tags}
+
+
+def tag_slug(name: str, tags: tuple[TagInfo, ...] = ()) -> str:
     """The slug of the tag (or section) ``name``: the one its ``[tags.<slug>]`` table gives
     (``tags``: Config.tags), else the one made of the name (urls.tag_slug)."""
     info = tag_table(name, tags)
     return info.slug if info is not None else urls.tag_slug(name)
 
 
-def table_clash(one: str, other: str, tags: Sequence[TagInfo]) -> str | None:
+def table_clash(one: str, other: str, tags: tuple[TagInfo, ...]) -> str | None:
     """What to do when the tags ``one`` and ``other`` share an address that a ``[tags.<slug>]``
     table gave one of them; None when no table did. Telling the site to give a tag an
     address of its own is no help when its table is what gave it the other's."""
@@ -738,7 +740,7 @@ MAX_SECTIONS = 20
 """The most sections a masthead lists: more is no longer a row of links a reader scans."""
 
 
-def _check_sections(names: list[str], tags: Sequence[TagInfo], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+def _check_sections(names: list[str], tags: tuple[TagInfo, ...], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """The ``sections`` as tags are named (spacing aside), each once; ConfigError for an
     empty name, two names of one tag address or too many."""
     kept: dict[str, str] = {}

@@ -146,7 +146,7 @@ def footer_order(pages: Iterable[Article]) -> list[Article]:
     return sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.title.casefold(), p.slug))
 
 
-def tag_clashes(articles: Sequence[Article], site_dir: Path, tables: Sequence[TagInfo] = ()) -> list[str]:
+def tag_clashes(articles: Sequence[Article], site_dir: Path, tables: tuple[TagInfo, ...] = ()) -> list[str]:
     """A warning for each tag address two different names share (``C++`` and ``C``, both
     ``tags/c/``): build_site lists them as one tag, as it does names meant as one (``Sport``
     and ``sport``, urls.spelling), and only a person can tell which was meant (``tables``:
