@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary, files_of
-from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place
+from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place, tag_table_warnings
 from .errors import SitegenError
 from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
@@ -272,6 +272,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += [f"{a.source}: left out of the site (no listing, feed or sitemap names it) until its page can be made" for a in left_out]
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += section_warnings(config, site_dir, (tag.slug for tag, _ in site.tags))
+    report.warnings += tag_table_warnings(config, site_dir, ((tag.name, tag.slug) for tag, _ in site.tags))
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")
     report.articles = len(site.articles)
     report.drafts = loaded.drafts

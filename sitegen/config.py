@@ -771,6 +771,30 @@ def section_warnings(config: Config, site_dir: Path, tags: Iterable[str], read: 
     return [f"{place}: sections: no article has the tags {names}: they are left out of the masthead until articles do"]
 
 
+def tag_table_warnings(config: Config, site_dir: Path, tags: Iterable[tuple[str, str]], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+    """A warning, naming its line, for each ``[tags.<slug>]`` table whose name no tag of
+    the site has (``tags``: their names and slugs): a slip in the name leaves the tag at the
+    address its name makes, and the table doing nothing, without a word. (One whose address
+    another tag has is a clash, which its articles' warnings say.)"""
+    names, slugs = set(), set()
+    for name, slug in tags:
+        names.add(urls.spelling(name))
+        slugs.add(slug)
+    unused = [info for info in config.tags if urls.spelling(info.name) not in names and info.slug not in slugs]
+    if not unused:
+        return []
+    path = site_dir / CONFIG_NAME
+    try:
+        text = _decode_config(read(path))
+    except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
+        text = ""
+    warnings = []
+    for info in unused:
+        line = _table_line(text, ("tags", info.slug))
+        warnings.append(f"{path}{f':{line}' if line else ''}: tags.{info.slug}: no article out has the tag {info.name!r}, which the table gives an address")
+    return warnings
+
+
 def _check_permalink(value: str, fail: Any) -> str:
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value) if name is not None]
