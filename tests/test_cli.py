@@ -391,9 +391,10 @@ def _importing(pid: int) -> bool:
 def test_ctrl_c_as_the_command_starts_is_one_line_not_a_traceback(make_site: MakeSite, delay: float) -> None:
     """Ctrl-C in the first fraction of a second, while the command imported its modules,
     printed an 8-line KeyboardInterrupt traceback of whichever module it stopped in. The
-    site is large enough that the build is still going at the last delay (one of 20
-    articles was built and done by then on an idle machine)."""
-    site = make_site(content={f"a{n}.md": article_md(f"Story {n}") for n in range(200)})
+    site is large enough that the build is still going at the last delay however busy the
+    machine: one of 20 articles, then one of 200, was built and done by then in CI (the test
+    itself not run for a while after the command began to import)."""
+    site = make_site(content={f"a{n}.md": article_md(f"Story {n}") for n in range(1000)})
     run = _console_command("build", "--site", str(site))
     err = _interrupted(run, lambda: _importing(run.pid), "the command never began to import", 60, delay, lambda: os.killpg(run.pid, signal.SIGINT))  # as a terminal's Ctrl-C
     assert "Traceback" not in err, err
