@@ -407,19 +407,28 @@ def _described(authors: tuple[AuthorInfo, ...], name: str) -> AuthorInfo | None:
     return next((info for info in authors if wanted in (info.slug, " ".join(info.name.split()).casefold())), None)
 
 
-def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
-    """The ``[authors.<slug>]`` tables, sorted by slug."""
+def _slug_tables(
+    value: Any, kind: str, keys: Sequence[str], example: str, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]
+) -> dict[str, dict[str, str]]:
+    """``value``, the ``[<kind>.<slug>]`` tables (authors, tags), each named by a slug and
+    holding only ``keys``, each a string; ConfigError otherwise (``example``: how one is written)."""
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise fail("authors", "must be tables, one per author: [authors.jane-doe] then name = \"Jane Doe\"")
-    found: list[AuthorInfo] = []
+        raise fail(kind, f"must be tables, {example}")
     for slug, table in value.items():
         if problem := urls.slug_problem(slug):
-            raise fail(slug, problem, ("authors",))
+            raise fail(slug, problem, (kind,))
         for key, item in table.items():
-            if key not in _AUTHOR_KEYS:
-                raise unknown(key, _AUTHOR_KEYS, ("authors", slug))
+            if key not in keys:
+                raise unknown(key, keys, (kind, slug))
             if not isinstance(item, str):
-                raise fail(key, f"must be a string, not {item!r}", ("authors", slug))
+                raise fail(key, f"must be a string, not {_toml(item)}", (kind, slug))
+    return value
+
+
+def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
+    """The ``[authors.<slug>]`` tables, sorted by slug."""
+    found: list[AuthorInfo] = []
+    for slug, table in _slug_tables(value, "authors", _AUTHOR_KEYS, 'one per author: [authors.jane-doe] then name = "Jane Doe"', fail, unknown).items():
         name = " ".join(table.get("name", "").split()) or slug
         url = table.get("url", "")
         if url:
@@ -445,17 +454,8 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
 def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[TagInfo, ...]:
     """The ``[tags.<slug>]`` tables, sorted by slug; ConfigError for one with no name, or
     with the name of another (the tag would have two addresses)."""
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise fail("tags", 'must be tables, one per tag: [tags.qatar] then name = "Qatar"')
     found: dict[str, TagInfo] = {}  # by the name's spelling
-    for slug, table in value.items():
-        if problem := urls.slug_problem(slug):
-            raise fail(slug, problem, ("tags",))
-        for key, item in table.items():
-            if key not in _TAG_KEYS:
-                raise unknown(key, _TAG_KEYS, ("tags", slug))
-            if not isinstance(item, str):
-                raise fail(key, f"must be a string, not {_toml(item)}", ("tags", slug))
+    for slug, table in _slug_tables(value, "tags", _TAG_KEYS, 'one per tag: [tags.qatar] then name = "Qatar"', fail, unknown).items():
         name = " ".join(table.get("name", "").split())
         if not name:
             raise fail("name", f'must be given: the tag as articles write it, whose pages are at tags/{slug}/ (name = "Qatar")', ("tags", slug))
