@@ -2,8 +2,9 @@
 must be byte-identical to a clean build of the same inputs (README, "Speed": the cache is
 never trusted blindly).
 
-The machine edits a small site in a temporary folder: articles, seeds, tags, every setting,
-templates and static files, and it damages the build cache and the output folder. Its feeds'
+The machine edits a small site in a temporary folder: articles, seeds, tags, the settings
+``SETTINGS`` gives values of (not every setting: a new one is changed only once it has some
+there), templates and static files, and it damages the build cache and the output folder. Its feeds'
 byte budget binds in most runs (the ledger's floors, which ``--hypothesis-show-statistics``
 counts): from the start, or computed from a feed's size as built. After each
 step it builds incrementally, copies the inputs into a fresh folder and builds that from
