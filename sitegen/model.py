@@ -190,7 +190,7 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     @property
     def picture(self) -> Image | None:
         """The picture a shared link, search engines and feed readers show of the article:
-        its ``image``, else the first picture of its text (``text_image``)."""
+        its ``image``, else the first picture of content/ its text shows (``text_image``)."""
         return self.image or self.text_image
 
     @property
