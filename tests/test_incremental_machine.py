@@ -2,9 +2,9 @@
 must be byte-identical to a clean build of the same inputs (README, "Speed": the cache is
 never trusted blindly).
 
-The machine edits a small site in a temporary folder: articles, seeds, tags, the settings
-``SETTINGS`` gives values of (not every setting: a new one is changed only once it has some
-there), templates and static files, and it damages the build cache and the output folder. Its feeds'
+The machine edits a small site in a temporary folder: articles, seeds, tags, every setting
+(``SETTINGS``: test_the_machine_changes_every_setting holds it to Config), templates and
+static files, and it damages the build cache and the output folder. Its feeds'
 byte budget binds in most runs (the ledger's floors, which ``--hypothesis-show-statistics``
 counts): from the start, or computed from a feed's size as built. After each
 step it builds incrementally, copies the inputs into a fresh folder and builds that from
@@ -17,6 +17,7 @@ A few dozen short sequences run in CI; ``make fuzz`` runs many more
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -34,7 +35,7 @@ from test_images import picture
 
 from sitegen import cache
 from sitegen.build import BuildReport, build
-from sitegen.config import CONFIG_NAME, FEED_MIN_BYTES
+from sitegen.config import CONFIG_NAME, FEED_MIN_BYTES, NOT_SETTINGS, Config, ImportRules
 from sitegen.feeds import FORMATS
 from sitegen.ledger import LEDGER_NAME, load_ledger
 from sitegen.output import MANIFEST
@@ -200,6 +201,23 @@ SETTINGS = (
     ("tags.econ.name", "Economie"),  # for a tag written with an accent
     ("feed_aliases", ()),
     ("feed_aliases", ("index.xml", "feed.xml")),
+    ("compress", True),
+    ("compress", False),
+    ("force_redirects", False),
+    ("force_redirects", True),
+    ("relative", False),
+    ("relative", True),  # every link relative to its page
+    ("sanitize_html", "feeds"),
+    ("sanitize_html", "everywhere"),
+    ("sanitize_html", "off"),
+    ("logo", ""),
+    ("logo", "static/favicon.svg"),  # a file of the theme
+    ("logo", "static/missing.png"),  # none: a warning
+    ("logo", "https://cdn.example/logo.png"),
+    ("max_file_bytes", 2_000_000),
+    ("max_file_bytes", 600),  # refuses the longer articles and seeds: errors, the rest built
+    ("max_image_bytes", 20_000_000),
+    ("max_image_bytes", 100),
     ("permalink", "{year}/{month}/{slug}/"),
     ("permalink", "{slug}/"),
     ("permalink", "posts/{year}/{slug}.html"),
@@ -219,6 +237,26 @@ SETTINGS = (
     ("import.tags", r"^Tags:\s*(?P<text>.+)$"),
 )
 SETTING_KEYS = tuple(sorted({key for key, _ in SETTINGS}))
+
+
+def test_the_machine_changes_every_setting() -> None:
+    """Each setting of sitegen.toml has two values or more in SETTINGS, each rule of [import]
+    too, and the author and tag tables one key at least: a setting the machine never changes
+    is one whose stale output it would never see (seven were missing until a newcomer read
+    the list against Config)."""
+    values: dict[str, set[str]] = {}
+    for key, value in SETTINGS:
+        values.setdefault(key, set()).add(repr(value))
+    tables = {"import_rules": "import.", "authors": "authors.", "tags": "tags."}
+    for f in dataclasses.fields(Config):
+        if f.name in NOT_SETTINGS:
+            continue
+        if f.name in tables:
+            assert any(key.startswith(tables[f.name]) for key in values), f.name
+        else:
+            assert len(values.get(f.name, ())) >= 2, f.name
+    for f in dataclasses.fields(ImportRules):
+        assert len(values.get(f"import.{f.name}", ())) >= 2, f.name
 # Byte budgets a site starts with: none (the default, a megabyte), or ones its feeds exceed
 # from the first build (the site's feed holds the five articles of its first week, 4 kB; the
 # tag politics two, 2 kB), so that the ledger's floors are set early and what follows
