@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sitegen.content import new_markdown
 from sitegen.text import (
     BIDI_CONTROLS_RE,
+    _parsed_text,
     balance_html,
     clean_title,
     has_text,
@@ -111,6 +112,23 @@ def test_scripts_and_styles_are_no_text(notes: bool) -> None:
     custom = "<p>Meet <style-guide>our guide</style-guide> today.</p><style>p {}</style><p>End</p>"
     assert html_to_text(custom, notes) == html_to_text("<![ ]>" + custom, notes) == "Meet our guide today. End"
     assert has_text("<style-x>Hi</style-x><style>a</style>")
+
+
+_PARAGRAPH_PIECES = ["<p>", "</p>", "<P>", "<p >", "<p class=x>", "a", "é", " ", "\n", "&", "&amp", "&amp;", "&#", "&#60;", "&#x3c;", ";",
+                     "&lt;p&gt;", "&lt;", "&nbsp;", "&nbsp", "\u00a0", "#", "x3c"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PARAGRAPH_PIECES), max_size=16), st.booleans())
+def test_paragraphs_read_without_the_parser_as_the_parser_reads_them(pieces: list[str], notes: bool) -> None:
+    """html_to_text reads text in plain paragraphs (no "<" but theirs) in one pass of its
+    own: always as the standard library's parser reads it."""
+    markup = "".join(pieces)
+    assert html_to_text(markup, notes) == _parsed_text(markup, notes, None, None, None, None)
+
+
+def test_paragraphs_are_read_as_text_between_spaces() -> None:
+    assert html_to_text("<p>Fish &amp; chips</p>\n<p>&lt;b&gt; is&nbsp;bold</p>") == "Fish & chips <b> is bold"  # a no-break space folded as any
+    assert html_to_text("a<p>b</p>c") == "a b c"
 
 
 @pytest.mark.parametrize("piece", ["<!--x>", "<![CDATA[x>", '<b title="<!--x>'])
