@@ -573,6 +573,23 @@ def test_each_job_of_the_workflow_gets_only_the_permissions_it_needs() -> None:
     assert [step["uses"] for step in workflow["jobs"]["deploy"]["steps"]] == ["actions/deploy-pages@v4"]
 
 
+def test_only_the_step_that_pushes_is_given_the_token() -> None:
+    """actions/checkout left the job's token (which may push) in .git/config for every step
+    after it: the build, which runs what pip installed and the site's templates, could push
+    to the repository. Only the step that commits back is given it now."""
+    workflow = yaml.safe_load(scaffold.CI_WORKFLOW % {"package": ""})
+    steps = workflow["jobs"]["build"]["steps"]
+    [checkout] = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["persist-credentials"] is False
+    given = [step.get("name") or step.get("run") for step in steps if "github.token" in yaml.safe_dump(step) or "secrets." in yaml.safe_dump(step)]
+    assert given == ["Keep what readers were shown"]
+    keep = next(step for step in steps if step.get("name") == "Keep what readers were shown")
+    assert keep["env"] == {"TOKEN": "${{ github.token }}"}
+    # Pushed with the token as actions/checkout gives it to git, never written to a file.
+    [push] = [line.strip() for line in keep["run"].splitlines() if line.strip().endswith(" push")]
+    assert push.startswith('git -c http.extraheader="AUTHORIZATION: basic $(printf') and "$TOKEN" in push
+
+
 def test_the_workflow_publishes_the_site_without_sitegens_manifest(make_site: MakeSite, tmp_path: Path) -> None:
     """The workflow uploaded output/ as it is: upload-pages-artifact@v3 tars every file but
     .git and .github, so the manifest (sitegen's list of what it wrote) went out with the
