@@ -973,6 +973,24 @@ def test_an_article_with_pictures_in_its_text_alone_is_shared_with_the_first(mak
     assert check_output(out, report.config) == []
 
 
+def test_a_shared_picture_with_no_alt_text_gives_the_card_none(make_site: MakeSite) -> None:
+    """The first picture of a story's text, written ``![](port.jpg)``, was shared with an
+    empty og:image:alt and twitter:image:alt: a card's alt text that says nothing. The
+    picture is still shared; its alt text is left out."""
+    site = make_site(
+        content={"port.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body="A quiet morning.\n\n![](port.jpg)\n")},
+        config='base_url = "https://example.org/"\n',
+    )
+    (site / "content" / "port.jpg").write_bytes(photo(1600, 1200))
+    report = build(site)
+    assert report.ok, report.errors
+    doc = etree.HTML((site / "output" / "2024" / "03" / "port" / "index.html").read_bytes())
+    [url] = doc.xpath("//meta[@property='og:image']/@content")
+    assert url.startswith("https://example.org/images/")
+    assert doc.xpath("//meta[@property='og:image:alt' or @name='twitter:image:alt']") == []
+    assert doc.xpath("//meta[@name='twitter:card']/@content") == ["summary_large_image"]
+
+
 def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: MakeSite) -> None:
     """A picture's licence asks that its credit travel with it, and Atom and RSS readers
     were given the picture (media:content) without it: its credit is a media:credit and its
