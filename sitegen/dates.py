@@ -115,6 +115,9 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
 
     Raises ValueError for what no feed can carry: a UTC offset with seconds written out
     (``+05:30:15``), or a year before 1000 (RFC 822 and RFC 3339 dates have four digits).
+    A fraction of a second (``09:30:00.123Z``, as Decap CMS writes dates) is dropped: RSS
+    dates, pages and the ledger give whole seconds, and feedgen writes Atom's with the
+    fraction, so the same entry was dated differently in Atom and in RSS and JSON Feed.
     """
     if isinstance(value, dt.datetime):
         parsed = value
@@ -132,6 +135,7 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime:
         raise ValueError(f"not a date: {value!r}")
     if parsed.year < 1000:
         raise ValueError(f"year {parsed.year} is before 1000, which feeds cannot carry: a typo? (example: 2024-05-01T09:30:00+02:00)")
+    parsed = parsed.replace(microsecond=0)
     if parsed.tzinfo is None:
         parsed = whole_minutes(parsed.replace(tzinfo=zone))
     offset = parsed.utcoffset()

@@ -296,6 +296,20 @@ def test_lower_case_rfc_3339_dates_are_read(make_site: MakeSite) -> None:
     assert feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].published == "2024-11-20T10:00:00+00:00"
 
 
+def test_a_date_with_a_fraction_of_a_second_is_the_same_in_every_format(make_site: MakeSite) -> None:
+    """Decap CMS writes dates to the millisecond. RSS gives whole seconds, and so did JSON
+    Feed, while Atom kept the fraction: one entry, two dates."""
+    site = make_site(content={"a.md": article_md("A", date="2024-11-20T10:00:00.250+01:00", updated="'2024-11-21T08:30:00.999Z'")})
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    [entry] = parse(out / "atom.xml").entries
+    assert (entry.published, entry.updated) == ("2024-11-20T10:00:00+01:00", "2024-11-21T08:30:00+00:00")
+    [item] = json.loads((out / "feed.json").read_text())["items"]
+    assert (item["date_published"], item["date_modified"]) == (entry.published, entry.updated)
+    assert etree.fromstring((out / "rss.xml").read_bytes()).findtext("channel/item/pubDate") == "Wed, 20 Nov 2024 10:00:00 +0100"
+
+
 def test_a_new_sites_atom_feeds_name_an_author(runner: CliRunner, tmp_path: Path) -> None:
     """`sitegen init` leaves author unset; RFC 4287 still wants an author for the feed (or
     every entry): the site's title stands in, and an entry's own author is kept."""
