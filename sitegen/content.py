@@ -1104,7 +1104,7 @@ def parse_article(
     # page's address, which is not news) and the pictures and linked files themselves, by
     # their bytes. Articles without them hash as they always have: no feed shows them as updated.
     converted = " ".join(hashed.split())
-    if "<img" in body_html or _LINKED_RE.search(body_html) or _CONTENT_LINK_RE.search(body_html):
+    if "<img" in body_html or _LINKED_RE.search(body_html) or _CONTENT_LINK_RE.search(body_html) or ("<a" in body_html and _IMAGE_NAME_RE.search(body_html)):
         shown = body_html
         times_said: dict[str, int] = {}  # of each address in the text
 
@@ -1282,6 +1282,8 @@ Found = TypeVar("Found", ImageRecord, FileRecord)
 
 _LINKED_RE = re.compile("|".join(re.escape(suffix) for suffix in cache.LINKED_SUFFIXES))
 """Text that may hold a link to a linked file: only then is the HTML looked through."""
+# An image file's name (cache.IMAGE_SUFFIXES), as a link may name one: "the full picture".
+_IMAGE_NAME_RE = re.compile(r"\.(?:jpe?g|png|gif|webp)(?![A-Za-z0-9])", re.IGNORECASE)
 _CONTENT_LINK_RE = re.compile(r"\.(?:md|markdown)(?![A-Za-z0-9])", re.IGNORECASE)
 """Text that may hold a link to a content file (``storm.md``): only then is it looked for."""
 _OPENING_PICTURE_RE = re.compile(r"\s*(?:<(?:p|figure|a|picture|source)\b[^>]*>\s*)*<img\b", re.IGNORECASE)
@@ -1397,7 +1399,11 @@ def _body_images(
                 fixed["srcset"] = candidates
         if tag == "video" and (poster := values.get("poster")):
             fixed["poster"] = linked(poster, moved)
-        if (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(tag, values.get(name) or "")) is not None:
+        if tag == "a" and (image := copy_of(values.get("href") or "")) is not None:
+            # A link to a picture of content/ ("the full picture") leads to its copy, which
+            # the pages that show it have too: the file under content/ is not published.
+            fixed["href"] = image[0]
+        elif (name := _LINKED_ATTRIBUTES.get(tag)) and (link := copy_linked(tag, values.get(name) or "")) is not None:
             fixed[name] = link
         found = copy_of(values.get("src") or "") if tag == "img" else None
         if tag == "img" and leading[0] and found is None:

@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import urllib.parse
 import warnings
 import zlib
 from pathlib import Path
@@ -513,6 +514,27 @@ def test_linked_files_in_the_text_are_copied_byte_for_byte(make_site: MakeSite) 
     assert content.xpath("//a/@href") == ["https://example.org/news/" + a.get("href").removeprefix("../../../") for a in (data, link)]
     assert check_output(site / "output", load_config(site)) == []
     # Nothing to do next time.
+    assert build(site).written.written == []
+
+
+def test_a_link_to_a_picture_of_content_leads_to_its_copy(make_site: MakeSite) -> None:
+    """``[the full picture](port.jpg)`` was left as written, to a file of content/ that is not
+    published: a broken link on the page and in every feed, said by ``sitegen check`` alone.
+    It leads to the picture's copy, a name with a space in it too, in pages and feeds."""
+    body = "The quay.\n\nSee [the full picture](port.jpg) and [the chart](<img/a chart.png>).\n"
+    site = make_site(content={"story.md": article_md("Story", date="2024-03-01T10:00:00+00:00", body=body)}, config='base_url = "https://example.org/news/"\n')
+    (site / "content" / "port.jpg").write_bytes(photo(800, 600))
+    (site / "content" / "img").mkdir()
+    (site / "content" / "img" / "a chart.png").write_bytes(picture(300, 200, "PNG"))
+    report = build(site)
+    assert report.ok and report.warnings == [], (report.errors, report.warnings)
+    page_dir = site / "output" / "2024" / "03" / "story"
+    page = etree.HTML((page_dir / "index.html").read_bytes())
+    for text, original in (("the full picture", "port.jpg"), ("the chart", "img/a chart.png")):
+        [href] = page.xpath(f"//main//p/a[text()='{text}']/@href")
+        assert href.startswith("../../../images/"), href
+        assert (page_dir / urllib.parse.unquote(href)).resolve().read_bytes() == (site / "content" / original).read_bytes()
+    assert check_output(site / "output", load_config(site)) == []
     assert build(site).written.written == []
 
 
