@@ -94,7 +94,10 @@ def feed_sets(site: Site) -> list[FeedSet]:
     now (``dormant``)."""
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id, changed=_last_changed(site, "", site.articles))]
     tags = [(tag.slug, tag.name, urls.tag_path(tag.slug), articles) for tag, articles in site.tags]
-    tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (tag.slug for tag, _ in site.tags))]
+    # A tag's slug from before it moved (a [tags.<slug>] table) is no dormant tag: its feeds
+    # redirect to the tag's (redirects.tag_moves), which its subscribers then read.
+    live = [tag.slug for tag, _ in site.tags]
+    tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (*live, *(old for slug in live for old in site.moved_tags.get(slug, ()))))]
     for slug, shown, home, articles in sorted(tags, key=lambda t: t[0]):
         path, name = urls.tag_path(slug), "tag:" + slug
         feed_id, changed = _derived_feed_id(site.feed_id, name), _last_changed(site, name, articles)

@@ -49,6 +49,15 @@ itself is kept instead, and only ever moves forward (``with_floors``): no articl
 below it enters that feed again (feeds.select), whatever is taken down, shortened, or the
 budget becomes. A feed whose budget never bound has none, and a site with none such writes
 no ``floors``.
+
+And ``tags``: for each tag whose address is not the one its name makes (a ``[tags.<slug>]``
+table gave it another, or did once), by its name's spelling (urls.spelling), every slug it
+has been published at, the current one last. A tag moved by a table, or from one table's
+slug to another's, has its old pages and feeds redirected to its new address (redirects.py),
+as an article's old addresses are: its subscribers keep getting its entries. A tag that
+never had a table is not recorded: it is at the address its name makes. Its first move
+needs no record either: an article of it listed under that address (``listed``) says it
+was out there.
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ from . import dates, urls
 from .cache import Inputs
 from .config import Config, setting_place
 from .errors import ContentError, OutputError, SitegenError, line_of
-from .model import Article
+from .model import Article, Tag
 from .output import write_if_changed
 
 LEDGER_NAME = ".sitegen-updated.json"
@@ -120,6 +129,9 @@ class Ledger:
     rehearsal: bool = False
     """Written only by builds at a local address (``base_url`` left at localhost), before any
     for readers: the first build for a public address sets it aside (``for_readers``)."""
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A tag's name as spelt (urls.spelling) -> every slug it has been published at, oldest
+    first, the current one last; only for tags not at the slug their name makes (``_tag_slugs``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +161,9 @@ class History:
     """The stored ledger's ``floors`` (``Ledger.floors``), in this history's numbers: below
     which no article enters each feed whose byte budget has bound. The build moves them on
     once it knows what its feeds show (``with_floors``)."""
+    moved_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The slug of each tag of these articles that had others -> those, oldest first: its
+    old pages and feeds redirect to its address now (redirects.tag_moves)."""
     warnings: tuple[str, ...] = ()
     once: tuple[str, ...] = ()
     """Those of ``warnings`` that tell of what this build did to the ledger (renumbered it,
@@ -585,7 +600,7 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
         return _read_leniently(raw_bytes, path)
-    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors, stored.rehearsal)
+    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors, stored.rehearsal, stored.tags)
 
 
 def for_readers(stored: Ledger | None, config: Config, content_dir: Path) -> tuple[Ledger | None, str]:
@@ -660,6 +675,7 @@ class _Stored(msgspec.Struct):
     archive_size: int = 0
     floors: dict[str, int] = {}
     rehearsal: bool = False
+    tags: dict[str, tuple[str, ...]] = {}
     articles: dict[str, Entry] = {}
 
 
@@ -706,7 +722,9 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
     # next_seq is written for people reading the file; the numbers themselves decide.
     next_seq = max((e.seq for e in entries.values()), default=0) + 1
     rehearsal = data.get("rehearsal") is True
-    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors, rehearsal)
+    raw_tags = data.get("tags")
+    tags = {k: tuple(v) for k, v in raw_tags.items() if isinstance(v, list) and all(isinstance(s, str) for s in v)} if isinstance(raw_tags, dict) else {}
+    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors, rehearsal, tags)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -750,6 +768,7 @@ def apply_ledger(
     # An article missing from this build (an error, a draft for a while) keeps its entry,
     # and so its number and its place in the archives when it comes back.
     entries = dict(old)
+    recorded: list[Article] = []
     # Every address is the base URL and a path: whether it is worth remembering is the base URL's.
     remember = record_urls and not urls.is_local(config.base_url)
     for article in known + order:
@@ -777,6 +796,7 @@ def apply_ledger(
         )
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
+        recorded.append(article)
         entries[article.id] = Entry(
             hash=article.content_hash,
             updated=dates.format_iso(updated),
@@ -789,6 +809,7 @@ def apply_ledger(
             titles=(*former_titles, article.title),
         )
     pages = _as_pages(pages, old, entries, config, remember)
+    tags, moved_tags = _tag_slugs(recorded, stored.tags if stored else {}, old, remember)
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
@@ -802,7 +823,8 @@ def apply_ledger(
     listed = _numbers_listed(entries, previews)
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
-        result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors, warnings=warnings
+        result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors,
+        moved_tags=moved_tags, warnings=warnings,
     )
     # The size the archive documents are cut with (feeds.archive_chunks), from the first one
     # out: from then on, a change of the setting cuts them anew (``_recut``).
@@ -811,7 +833,47 @@ def apply_ledger(
     # Kept a rehearsal while the site is built at a local address only: from the first build
     # for readers on, the ledger records what they were shown.
     rehearsal = urls.is_local(config.base_url) and (stored is None or stored.rehearsal)
-    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal)
+    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal, tags)
+
+
+def _tag_slugs(
+    articles: Sequence[Article], known: Mapping[str, tuple[str, ...]], old: Mapping[str, Entry], remember: bool
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The ledger's ``tags`` once ``articles`` are published (``known``: the stored ones;
+    unchanged unless ``remember``, as a preview records no address), and the former slugs
+    of their tags by slug now (``History.moved_tags``).
+
+    A tag not recorded was at the slug its name makes, if it was out at all: an article of
+    it listed there before (``old``) says so. Recorded without that, a tag new to the site
+    with a table of its own would be redirected from an address it never had, perhaps one
+    a tag taken down had: that one is not redirected anywhere."""
+    # Names spelt alike have one slug (config.tag_slug): the first article's name will do.
+    named: dict[str, Tag] = {}
+    listed: dict[str, set[str]] = {}
+    for article in articles:
+        seen = old.get(article.id)
+        for tag in article.tags:
+            spelt = urls.spelling(tag.name)
+            named.setdefault(spelt, tag)
+            if seen is not None and seen.listed:
+                listed.setdefault(spelt, set()).update(seen.listed)
+    tags = dict(known)
+    moved: dict[str, tuple[str, ...]] = {}
+    for spelt, tag in sorted(named.items()):
+        slug, made = tag.slug, urls.tag_slug(tag.name)
+        had = known.get(spelt)
+        if had is None:
+            had = (made,) if made != slug and f"tag:{made}" in listed.get(spelt, ()) else ()
+        former = tuple(s for s in had if s != slug)
+        if former:
+            # Names spelt otherwise may share a slug now (C and C++, both tags/c/): those of both.
+            moved[slug] = tuple(dict.fromkeys((*moved.get(slug, ()), *former)))
+        if remember:
+            if former or slug != made:
+                tags[spelt] = (*former, slug)
+            else:
+                tags.pop(spelt, None)
+    return dict(sorted(tags.items())), dict(sorted(moved.items()))
 
 
 def _as_pages(pages: Sequence[Article], old: dict[str, Entry], entries: dict[str, Entry], config: Config, remember: bool) -> list[Article]:
@@ -1021,6 +1083,7 @@ def dump_ledger(ledger: Ledger) -> str:
         *([f' "archive_size": {ledger.archive_size},'] if ledger.archive_size else []),
         *([f' "floors": {{{", ".join(f"{_string(name)}: {int(n)}" for name, n in sorted(ledger.floors.items()))}}},'] if ledger.floors else []),
         *([' "rehearsal": true,'] if ledger.rehearsal else []),
+        *([' "tags": {', ",\n".join(f"  {_string(name)}: [{', '.join(_string(slug) for slug in slugs)}]" for name, slugs in sorted(ledger.tags.items())), " },"] if ledger.tags else []),
         ' "articles": {',
     ]
     entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]

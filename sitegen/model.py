@@ -321,6 +321,9 @@ class Site:
     """What every page's footer shows of them (base.html): apart from ``pages``, so that an
     edit to a page's text re-renders that page alone, and a page added, renamed or removed
     every page."""
+    moved_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A tag's slug -> the slugs it had before, oldest first (ledger.py), for the tags that
+    moved: their old pages and feeds redirect to its address (redirects.tag_moves)."""
 
 
 @dataclass(frozen=True, slots=True)

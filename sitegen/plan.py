@@ -21,7 +21,7 @@ from . import deps, urls
 from .cache import FileRecord, ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError
 from .images import HASHED
-from .model import Article, Page, Site
+from .model import Article, Link, Page, Site, Tag
 from .output import BUILDING, MANIFEST, TEMP_SUFFIX
 from .urls import output_file
 
@@ -387,13 +387,19 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
 
     moves = redirects.moves(site)
     feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
-    # A feed's old addresses: under a base path the site had, and its names of another tool.
-    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds))
+    # The tags' listing pages, looked for only when a tag moved; an article page's context
+    # is not a dict, and not made whole here (site.ArticleContext).
+    pages = [o.page for o in live if isinstance(o, PageOutput) and type(o.page.context) is dict] if site.moved_tags else []
+    listings = [(tag.slug, page.path) for page in pages if isinstance(tag := page.context.get("tag"), Tag)]
+    tag_feeds, tag_pages = redirects.tag_moves(site, feeds, listings)
+    # A feed's old addresses: under a base path the site had, its names of another tool, and
+    # in the folder its tag had.
+    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds) + tag_feeds)
     files: dict[str, Output] = {}
     folders: set[str] = set()
     # What is in a redirect's way, worked out only for a site that has one to make: most
     # have none, and these take a tenth of a second at 10,000 articles.
-    if moves or feed_moves:
+    if moves or feed_moves or tag_pages:
         files = {o.path: o for o in live}
         # The lists are planned last, from the moves: no redirect may take their places either.
         files.update((path, FileOutput(path, b"")) for path in redirects.LISTS)
@@ -424,11 +430,16 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             owner = output.owner if output is not None else None
             shown = output.page.path if isinstance(output, PageOutput) else winner
             shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
+    # A tag's old listing pages, where nothing else is: an article's old address there (an
+    # alias, written by hand) is the article's.
+    taken = {output_file(m.path) for m in moved} | set(feed_of)
+    tag_moved = [t for t in tag_pages if (path := output_file(t.path)) not in taken and _kept_folder(path, reserved) is None and _in_the_way(path, files, folders) is None]
     base_path = urls.Urls(site.config.base_url).base_path
-    pairs = sorted([(m.path, m.target.path) for m in moved] + feed_pairs)
+    pairs = sorted([(m.path, m.target.path) for m in moved] + [(t.path, t.target) for t in tag_moved] + feed_pairs)
     outputs: list[Output] = [
-        PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target})) for m in moved
+        PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target, "tag": None})) for m in moved
     ]
+    outputs += [PageOutput(output_file(t.path), Page("redirect.html", t.path, t.tag.name, {"target": Link(t.tag.name, t.target), "tag": t.tag})) for t in tag_moved]
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
     nginx_map = redirects.nginx_map(pairs, base_path, files)
     outputs.append(FileOutput(redirects.MAP_FILE, nginx_map.data))

@@ -15,6 +15,12 @@ off the ledger's addresses (``former_bases``), and each feed's old address goes 
 lists as an article's does (``feed_moves``), but gets no redirect page: a feed reader
 follows no meta refresh, and a page of HTML at ``news/atom.xml`` (sent as XML, for its
 name) is a broken feed to it, where a 404 at least says the feed is gone.
+
+A tag moves too, when a ``[tags.<slug>]`` table gives it an address other than the one its
+name made, or another table's: the ledger keeps every slug it had (``Site.moved_tags``), and
+its old folder's feeds go in the two lists as above, its old listing pages get redirect
+pages as an article's old addresses do (``tag_moves``). A slug another tag has now is that
+tag's, and a tag gone is redirected nowhere.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import urls
 from .errors import line_of, shown_path
-from .model import Article, Site
+from .model import Article, Site, Tag
 
 MAP_FILE = "redirects.nginx.map"
 NETLIFY_FILE = "_redirects"
@@ -150,6 +156,48 @@ def feed_aliases(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
     atom = FORMATS["atom"]
     folders = [feed.removesuffix(atom) for feed in feeds if feed == atom or feed.endswith("/" + atom)]
     return sorted((folder + name, folder + atom) for folder in folders for name in site.config.feed_aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class TagMove:
+    """An old address of a tag's listing page (``tags/economy-business/``, ``.../page/2/``)."""
+
+    path: str
+    target: str
+    """The site path of the page it is now (``tags/economy/``)."""
+    tag: Tag
+
+
+def tag_moves(site: Site, feeds: Iterable[str], listings: Iterable[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[TagMove]]:
+    """(old address, feed) for each feed of ``feeds`` (site paths) in a tag's folder, at each
+    folder the tag had before (``Site.moved_tags``), and the tag's listing pages
+    (``listings``: the tag's slug and the page's site path) at theirs: each old page at the
+    same number, one hop from any former slug. A former slug that a live tag has is that
+    tag's; one two tags had (two names once at one address, ``C`` and ``C++``) goes to the
+    first by slug. A slug the ledger holds that is no slug (a hand edit) is no address."""
+    live = {tag.slug: tag for tag, _ in site.tags}
+    owner: dict[str, str] = {}  # former slug -> the live tag's it redirects to
+    for slug in sorted(live):
+        for former in site.moved_tags.get(slug, ()):
+            if former not in live and former not in owner and urls.slug_problem(former) is None:
+                owner[former] = slug
+    if not owner:
+        return [], []
+    olds: dict[str, list[str]] = {}
+    for former, slug in owner.items():
+        olds.setdefault(slug, []).append(former)
+    feed_pairs = []
+    for feed in feeds:
+        folder, _, name = feed.rpartition("/")
+        slug = folder.removeprefix("tags/")
+        if folder.startswith("tags/") and slug in olds:
+            feed_pairs += [(f"{urls.tag_path(former)}{name}", feed) for former in olds[slug]]
+    pages = []
+    for slug, path in listings:
+        prefix = urls.tag_path(slug)
+        if slug in olds and path.startswith(prefix):
+            pages += [TagMove(urls.tag_path(former) + path[len(prefix) :], path, live[slug]) for former in olds[slug]]
+    return sorted(feed_pairs), sorted(pages, key=lambda move: move.path)
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:

@@ -237,6 +237,8 @@ _ODD_ENTRY = st.one_of(_ENTRY, st.builds(lambda e, k, v: {**e, k: v}, _ENTRY, st
 
 # Feed floors as written, some of another type (each read leniently), or none at all.
 _FLOORS = st.one_of(st.none(), st.dictionaries(_TEXT, st.integers(min_value=1, max_value=10**6), max_size=3), st.dictionaries(_TEXT, _VALUE, max_size=2), _VALUE)
+# A tag's slugs by its name as written, likewise.
+_TAGS = st.one_of(st.none(), st.dictionaries(_TEXT, st.lists(_TEXT, max_size=3), max_size=3), st.dictionaries(_TEXT, _VALUE, max_size=2), _VALUE)
 
 
 @settings(max_examples=300, deadline=None)
@@ -245,15 +247,18 @@ _FLOORS = st.one_of(st.none(), st.dictionaries(_TEXT, st.integers(min_value=1, m
     st.one_of(st.just(2), _VALUE),
     st.one_of(_TEXT, _VALUE),
     _FLOORS,
+    _TAGS,
 )
 def test_the_ledger_is_read_as_the_lenient_reading_reads_it(
-    tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object, floors: object
+    tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object, floors: object, tags: object
 ) -> None:
     from sitegen.ledger import _read_leniently, load_ledger
 
     written: dict[str, object] = {"version": version, "feed_id": feed_id, "next_seq": 1, "articles": articles}
     if floors is not None:
         written["floors"] = floors
+    if tags is not None:
+        written["tags"] = tags
     data = json.dumps(written).encode()
     folder = tmp_path_factory.mktemp("ledger")
     (folder / LEDGER_NAME).write_bytes(data)
@@ -846,3 +851,29 @@ def test_a_story_made_a_page_is_warned_of_once_naming_the_line(make_site: MakeSi
     assert [e["urls"] for e in entry.values() if e["titles"] == ["About the Gazette"]] == [
         ["https://example.org/news/2024/03/about-us/", "https://example.org/news/about-us/"]
     ]
+
+
+def test_a_ledger_from_before_tags_were_kept_loads_and_the_tags_move_is_redirected(make_site: MakeSite) -> None:
+    """A ledger with no ``tags`` (all of them before it was kept) is read as ever; its
+    articles listed under the tag's old slug tell that the tag was out there, so a table
+    that moves it redirects from there, and the ledger records the move from then on. A
+    ``tags`` of another shape (a hand edit) is read leniently: what is not a list of slugs
+    is left out."""
+    from sitegen.ledger import load_ledger
+
+    tagged = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i}T10:00:00+00:00", tags="[Economy & Business]") for i in (1, 2)}
+    site = make_site(content=tagged, config='base_url = "https://example.org/"\n')
+    ledger = site / "content" / LEDGER_NAME
+    assert build(site).ok
+    assert "tags" not in json.loads(ledger.read_text()) and load_ledger(site / "content") is not None
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n\n[tags.economy]\nname = "Economy & Business"\n')
+    assert build(site).ok
+    assert json.loads(ledger.read_text())["tags"] == {"economy & business": ["economy-business", "economy"]}
+    assert "/tags/economy-business/atom.xml /tags/economy/atom.xml 301" in (site / "output" / "_redirects").read_text()
+    data = json.loads(ledger.read_text())
+    data["tags"] = {"economy & business": ["economy-business", "economy"], "odd": "economy", "odder": [1]}
+    ledger.write_text(json.dumps(data))
+    stored = load_ledger(site / "content")
+    assert stored is not None and stored.tags == {"economy & business": ("economy-business", "economy")}
+    assert build(site).ok
+    assert "/tags/economy-business/atom.xml /tags/economy/atom.xml 301" in (site / "output" / "_redirects").read_text()

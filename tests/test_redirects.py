@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from sitegen import redirects
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import load_config
@@ -663,3 +664,105 @@ def test_a_feed_alias_wins_over_an_article_s_alias_of_the_same_address(make_site
         f"{where} no redirect from 'index.xml': it is an old address of the feed 'atom.xml', which it is sent to; remove the alias",
         f"{where} no redirect from 'tags/economy/feed.xml': it is an old address of the feed 'tags/economy/atom.xml', which it is sent to; remove the alias",
     ], report.warnings
+
+
+TAG_FEEDS = ("atom.xml", "rss.xml", "feed.json")
+
+
+def _tagged_site(make_site: MakeSite) -> Path:
+    """Three articles tagged "Economy & Business", two a page: the tag's pages are
+    tags/economy-business/ and tags/economy-business/page/2/ by its name."""
+    content = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i}T10:00:00+00:00", tags="[Economy & Business]") for i in (1, 2, 3)}
+    return make_site(content=content, config=f'base_url = "{BASE}"\npage_size = 2\n')
+
+
+def _with_table(site: Path, slug: str) -> None:
+    (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\npage_size = 2\n\n[tags.{slug}]\nname = "Economy & Business"\n')
+
+
+def _tag_redirects(out: Path, old: str, new: str) -> dict[str, str]:
+    """What the lists should send from the tag folder ``old`` to ``new``: its feeds and its two listing pages."""
+    return {f"/news/tags/{old}/{path}": f"/news/tags/{new}/{path}" for path in (*TAG_FEEDS, "", "page/2/")}
+
+
+def test_a_tag_given_an_address_of_its_own_redirects_its_old_pages_and_feeds(make_site: MakeSite, runner: CliRunner) -> None:
+    """A [tags.<slug>] table moved the tag, and its old address simply went: the listing
+    answered 404 and the old feeds stayed, empty, never updated again. Now each old feed
+    has a 301 to the one its subscribers should read, and each listing page a redirect."""
+    site = _tagged_site(make_site)
+    out = site / "output"
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert len(parse_feed(out / "tags/economy-business/atom.xml").entries) == 3
+    _with_table(site, "economy")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    expected = _tag_redirects(out, "economy-business", "economy")
+    assert expected.items() <= rules(out).items() and expected.items() <= nginx_rules(out).items()
+    assert nginx_rules(out)["/news/tags/economy-business"] == nginx_rules(out)["/news/tags/economy-business/index.html"] == "/news/tags/economy/"
+    # The feeds have no page at their old address (a reader follows none): the host's 301 alone.
+    assert not any((out / "tags/economy-business" / feed).exists() for feed in TAG_FEEDS)
+    assert len(parse_feed(out / "tags/economy/atom.xml").entries) == 3
+    assert redirect_target(out, "tags/economy-business/") == "/news/tags/economy/"
+    assert redirect_target(out, "tags/economy-business/page/2/") == "/news/tags/economy/page/2/"
+    page = lxml_html.fromstring((out / "tags/economy-business/index.html").read_bytes())
+    assert page.xpath("string(//h1)") == "Tag: Economy & Business" and page.xpath("//main//a/@href") == ["/news/tags/economy/"]
+    assert check_output(out, load_config(site)) == []
+
+
+def test_a_tag_moved_twice_redirects_from_both_old_addresses_straight_to_the_current_one(make_site: MakeSite) -> None:
+    site = _tagged_site(make_site)
+    out = site / "output"
+    assert build(site).ok
+    _with_table(site, "economy")
+    assert build(site).ok
+    _with_table(site, "econ")
+    assert build(site).ok
+    expected = _tag_redirects(out, "economy-business", "econ") | _tag_redirects(out, "economy", "econ")
+    assert expected.items() <= rules(out).items() and expected.items() <= nginx_rules(out).items()
+    assert redirect_target(out, "tags/economy/page/2/") == redirect_target(out, "tags/economy-business/page/2/") == "/news/tags/econ/page/2/"
+    assert not (out / "tags/economy/atom.xml").exists()
+    # Remembered in content/, committed with the articles: a clean build of a fresh clone
+    # (no output, no build cache) makes the same redirects.
+    listed = (out / "_redirects").read_bytes()
+    shutil.rmtree(out)
+    shutil.rmtree(site / CACHE_DIR)
+    assert build(site).ok and (out / "_redirects").read_bytes() == listed
+    # A tag no article has any more is redirected nowhere.
+    for i in (1, 2, 3):
+        (site / "content" / f"s{i}.md").write_text(article_md(f"Story {i}", date=f"2024-03-0{i}T10:00:00+00:00"))
+    assert build(site).ok
+    assert not any("/tags/" in old for old in rules(out)) and redirect_target(out, "tags/economy/") is None
+
+
+def test_an_old_tag_address_another_tag_has_now_is_that_tag_s(make_site: MakeSite) -> None:
+    """"Economy-Business" (another name, spelt otherwise) makes the address the moved tag
+    had: its page and feeds are live there, and win, as a new article wins an old address."""
+    site = _tagged_site(make_site)
+    out = site / "output"
+    assert build(site).ok
+    _with_table(site, "economy")
+    (site / "content" / "s4.md").write_text(article_md("Story 4", date="2024-03-04T10:00:00+00:00", tags="[Economy-Business]"))
+    assert build(site).ok
+    assert not any("/tags/economy-business/" in old for old in rules(out)) and not any("/tags/economy-business" in old for old in nginx_rules(out))
+    assert [e.title for e in parse_feed(out / "tags/economy-business/atom.xml").entries] == ["Story 4"]
+    assert redirect_target(out, "tags/economy-business/") is None
+    assert lxml_html.fromstring((out / "tags/economy-business/index.html").read_bytes()).xpath("string(//h1)").strip() == "Tag: Economy-Business"
+    assert len(parse_feed(out / "tags/economy/atom.xml").entries) == 3
+
+
+def test_a_preview_records_no_tag_address(make_site: MakeSite, runner: CliRunner) -> None:
+    """A preview (build --base-url) with a table records nothing: the tag's address there was
+    never published, and the real build after another table redirects from none of it."""
+    site = _tagged_site(make_site)
+    out = site / "output"
+    ledger = site / "content" / ".sitegen-updated.json"
+    assert build(site).ok
+    recorded = ledger.read_bytes()
+    _with_table(site, "economy")
+    preview = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://preview.example.org/", "--output", str(site / "preview")])
+    assert preview.exit_code == 0, preview.output
+    assert ledger.read_bytes() == recorded
+    _with_table(site, "econ")
+    assert build(site).ok
+    assert _tag_redirects(out, "economy-business", "econ").items() <= rules(out).items()
+    assert not any(old.startswith("/news/tags/economy/") for old in rules(out))
