@@ -33,7 +33,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -190,7 +190,10 @@ def check_against(where: str, out: Path, site_dir: Path, config: Config, now: dt
     serves = _serves(out)
     compared = compare(old, read_build(str(out)), now, read_sources(site_dir, config, allowed, out), serves)
     site = next((feed.site for feed in old.values() if feed.site), "")
-    return dataclasses.replace(compared, notes=compared.notes + tuple(_feeds_gone(where, site, serves)))
+    # A feed's old address is sent on by the hosts' lists alone (a feed reader follows no
+    # redirect page): a moved tag's feeds, say.
+    redirected = _redirected(out, urls.Urls(config.base_url).base_path)
+    return dataclasses.replace(compared, notes=compared.notes + tuple(_feeds_gone(where, site, lambda path: serves(path) or path in redirected)))
 
 
 SUBSCRIBE_PAGE = "subscribe/"
@@ -237,6 +240,19 @@ def _serves(out: Path) -> Callable[[str], bool]:
         return target.is_file() or (target / "index.html").is_file()
 
     return serves
+
+
+def _redirected(out: Path, base_path: str) -> frozenset[str]:
+    """The old addresses, as decoded site paths, that ``_redirects`` in ``out`` sends on
+    with a 301 (redirects.netlify)."""
+    from .redirects import NETLIFY_FILE
+
+    try:
+        lines = (out / NETLIFY_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()  # none: a build made before the lists
+    olds = (line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(unquote(old[len(base_path) :]) for old in olds if old.startswith(base_path))
 
 
 def read_build(where: str) -> dict[str, Feed]:

@@ -115,6 +115,19 @@ def test_a_tags_feeds_gone_are_a_note(site: Path, tmp_path: Path, runner: CliRun
     ]
 
 
+def test_a_tag_moved_by_a_table_is_no_feed_gone(site: Path, tmp_path: Path, runner: CliRunner) -> None:
+    """A [tags.<slug>] table moves the tag: its old feeds have no file (a feed reader follows
+    no redirect page), only a 301 in _redirects, which its subscribers get: not gone."""
+    (site / "content" / "s01.md").write_text(story(1, tags="[Weather]"))
+    assert build(site).ok
+    shutil.copytree(site / "output", tmp_path / "live")
+    (site / "sitegen.toml").write_text(f'{(site / "sitegen.toml").read_text()}\n[tags.forecast]\nname = "Weather"\n')
+    assert build(site).ok
+    assert not (site / "output" / "tags" / "weather" / "atom.xml").exists()
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "live")])
+    assert [line for line in passed_with_notes((result.exit_code, result.output)) if "gone" in line] == []
+
+
 def test_a_redated_entry_is_found_in_rss_dates_too() -> None:
     """RSS gives RFC 822 dates: an entry redated is found there when no other format says so."""
     def feed(date: str) -> compare.Feed:
