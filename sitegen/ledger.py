@@ -848,22 +848,27 @@ def _tag_slugs(
     with a table of its own would be redirected from an address it never had, perhaps one
     a tag taken down had: that one is not redirected anywhere."""
     # Names spelt alike have one slug (config.tag_slug): the first article's name will do.
+    # Each tag spelt once, not once an article: the articles of a build share their Tag objects.
+    spelling = {tag: urls.spelling(tag.name) for tag in dict.fromkeys(tag for article in articles for tag in article.tags)}
     named: dict[str, Tag] = {}
-    listed: dict[str, set[str]] = {}
-    for article in articles:
-        seen = old.get(article.id)
-        for tag in article.tags:
-            spelt = urls.spelling(tag.name)
-            named.setdefault(spelt, tag)
-            if seen is not None and seen.listed:
-                listed.setdefault(spelt, set()).update(seen.listed)
+    for tag, spelt in spelling.items():
+        named.setdefault(spelt, tag)
+
+    def listed_at(spelt: str, slug: str) -> bool:
+        """Whether an article of the tag spelt ``spelt`` was listed at ``slug`` before."""
+        name = f"tag:{slug}"
+        return any(
+            name in seen.listed for article in articles if (seen := old.get(article.id)) is not None and any(spelling[t] == spelt for t in article.tags)
+        )
+
     tags = dict(known)
     moved: dict[str, tuple[str, ...]] = {}
     for spelt, tag in sorted(named.items()):
         slug, made = tag.slug, urls.tag_slug(tag.name)
         had = known.get(spelt)
         if had is None:
-            had = (made,) if made != slug and f"tag:{made}" in listed.get(spelt, ()) else ()
+            # Looked for only for a tag a table moved and the ledger does not know yet.
+            had = (made,) if made != slug and listed_at(spelt, made) else ()
         former = tuple(s for s in had if s != slug)
         if former:
             # Names spelt otherwise may share a slug now (C and C++, both tags/c/): those of both.

@@ -236,6 +236,13 @@ class Link:
     language: str = ""
     """Its article's own language (``Article.language``), its title marked as in it."""
 
+    @property
+    def canonical(self) -> str:
+        """"": a page of the site is the canonical address of itself, as an article is but a
+        syndicated one (``Article.canonical``). A template written for either reads it alike
+        (redirect.html: an article's old address, or a tag's old page)."""
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class Pagination:

@@ -709,6 +709,43 @@ def test_a_tag_given_an_address_of_its_own_redirects_its_old_pages_and_feeds(mak
     assert check_output(out, load_config(site)) == []
 
 
+# redirect.html as sites copied it before tags moved: written for an article's old address.
+ARTICLE_REDIRECT_TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ config.language }}"{% if text_direction == "rtl" %} dir="rtl"{% endif %}>
+<head>
+<meta charset="utf-8">
+<title>{{ _("Moved: %(title)s", title=target.title) }}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{{ target.canonical or target.path | absolute }}">
+<meta http-equiv="refresh" content="0; url={{ target.path | url }}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+</head>
+<body>
+<main>
+<h1{{ target | lang("auto") }}>{{ target.title }}</h1>
+<p>{% trans link=(target.path | url), address=(target.path | absolute) %}This article has moved to <a href="{{ link }}" dir="ltr">{{ address }}</a>.{% endtrans %}</p>
+</main>
+</body>
+</html>
+"""
+
+
+def test_a_site_s_own_redirect_template_made_for_articles_renders_a_moved_tag_s_pages(make_site: MakeSite) -> None:
+    """A site's own redirect.html, copied from the theme before tags moved, reads
+    ``target.canonical`` and ``target.title``: a moved tag's old page is rendered by it too,
+    its target the tag's page as a link gives it, and the build has no error."""
+    site = _tagged_site(make_site)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "redirect.html").write_text(ARTICLE_REDIRECT_TEMPLATE)
+    assert build(site).ok
+    _with_table(site, "economy")
+    report = build(site)
+    assert report.ok, report.errors
+    page = lxml_html.fromstring((site / "output" / "tags/economy-business/index.html").read_bytes())
+    assert page.xpath("//link[@rel='canonical']/@href") == [BASE + "tags/economy/"]
+    assert redirect_target(site / "output", "tags/economy-business/") == "/news/tags/economy/"
+
+
 def test_a_tag_moved_twice_redirects_from_both_old_addresses_straight_to_the_current_one(make_site: MakeSite) -> None:
     site = _tagged_site(make_site)
     out = site / "output"
