@@ -162,6 +162,11 @@ class Config:
     """Write a gzip (``.gz``) and a Brotli (``.br``) copy beside every text file (HTML, XML,
     JSON, CSS, JS, TXT, XSL, SVG), for servers that send them as they are (nginx
     ``gzip_static``/``brotli_static``). Hosts that compress by themselves need none."""
+    webp: bool = True
+    """Beside the resized copies of each JPEG and PNG picture, WebP copies of the same widths
+    (the original's too), offered first in a ``<picture>``, the JPEG or PNG ``<img>`` the
+    fallback: a third to a half fewer bytes for a phone. Feeds, Open Graph and article data
+    keep the JPEG or PNG. Off: none are made, pages offer the JPEG or PNG alone."""
     relative: bool = False
     """Link every page to the others by relative URLs ending in ``index.html``, so that the
     output works opened from disk, with no server (a preview: ``sitegen build --relative``)."""

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -1417,13 +1417,12 @@ def _body_images(
             fixed.update(width=str(record.width), height=str(record.height))
         sizes = images_mod.widths(record)
         if sizes and "srcset" not in values:
-            srcset = [f"{urls.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in sizes]
-            fixed["srcset"] = ", ".join([*srcset, f"{fixed['src']} {record.width}w"])
+            fixed["srcset"] = _srcset(record, page)
             fixed.setdefault("sizes", "(min-width: 48rem) 48rem, 100vw")
             # What reads src alone gets the largest copy, not the original: a feed reader
             # (sanitisers, feedparser's among them, drop srcset), which fetched a camera's
             # 10 MB for every entry. Browsers pick from srcset, the original still in it.
-            fixed["src"] = srcset[-1].rsplit(" ", 1)[0]
+            fixed["src"] = urls.relative_link(images_mod.size_path(record, sizes[-1]), page)
         if leading[0]:
             leading[0] = False  # the one on top: those after it are lazy
         else:
@@ -1432,6 +1431,40 @@ def _body_images(
         return list(fixed.items())
 
     return urls.rewrite_start_tags(html, fix)
+
+
+def _srcset(record: ImageRecord, page: str) -> str:
+    """The ``srcset`` a picture of the text is given (``_body_images``) on the page at site
+    path ``page``: its resized copies, then the original."""
+    sizes = [f"{urls.relative_link(images_mod.size_path(record, w), page)} {w}w" for w in images_mod.widths(record)]
+    return ", ".join([*sizes, f"{urls.relative_link(images_mod.output_path(record), page)} {record.width}w"])
+
+
+def offer_webp(html: str, media: Iterable[ImageRecord], page: str) -> str:
+    """The body ``html`` of the article at site path ``page`` (``Article.html``) with each
+    picture of its text that has WebP copies (images.webp_widths) in a ``<picture>``, the
+    copies offered first and its img, as it was, the fallback. For its page alone: feeds
+    and what they hold stay JPEG and PNG, which every reader shows.
+
+    A picture is one whose ``srcset`` is the one ``_body_images`` gave it: one written by
+    hand, or already in a ``<picture>``, is left as written."""
+    offered: dict[str, str] = {}
+    for record in media:
+        if webp := images_mod.webp_widths(record):
+            offered[_srcset(record, page)] = ", ".join(f"{urls.relative_link(images_mod.webp_path(record, w), page)} {w}w" for w in webp)
+    if not offered:
+        return html
+
+    def wrap(attrs: urls.Attributes) -> tuple[str, str] | None:
+        values = dict(attrs)
+        webp = offered.get(values.get("srcset") or "")
+        if webp is None:
+            return None
+        sizes = values.get("sizes")
+        said = f' sizes="{escape(sizes, quote=True)}"' if sizes is not None else ""
+        return f'<picture><source type="image/webp" srcset="{escape(webp, quote=True)}"{said}>', "</picture>"
+
+    return urls.wrap_images(html, wrap)
 
 
 def _line_of_text(document: str, written: str, nth: int = 0) -> int:
@@ -2176,8 +2209,9 @@ def _image_from_record(image: ArticleImage) -> Image:
     if file is None:
         return Image(image.url, image.alt, caption=image.caption, credit=image.credit)
     sizes = tuple(ImageSize(images_mod.size_path(file, w), w, images_mod.scaled_height(file, w)) for w in images_mod.widths(file))
+    webp = tuple(ImageSize(images_mod.webp_path(file, w), w, images_mod.scaled_height(file, w)) for w in images_mod.webp_widths(file))
     return Image(
-        images_mod.output_path(file), image.alt, file.width, file.height, image.caption, image.credit, sizes, images_mod.MEDIA_TYPES[file.format], file.length
+        images_mod.output_path(file), image.alt, file.width, file.height, image.caption, image.credit, sizes, images_mod.MEDIA_TYPES[file.format], file.length, webp
     )
 
 

@@ -79,6 +79,9 @@ class Image:
     """The file's MIME type ("image/jpeg"), for feed enclosures; "" when unknown."""
     length: int = 0
     """The file's size in bytes (an RSS enclosure needs one); 0 when unknown."""
+    webp: tuple[ImageSize, ...] = ()
+    """WebP copies of a JPEG or PNG at the widths of ``sizes`` and the original's, narrowest
+    first (images.webp_widths); made, and offered before it, while the setting ``webp`` is on."""
 
     @property
     def shared(self) -> ImageSize:

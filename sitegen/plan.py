@@ -207,23 +207,27 @@ class RootFile(FileOutput):
 
 @dataclass(frozen=True, slots=True)
 class ImageOutput(Output):
-    """An image of content/: copied as it is (``width`` 0), or a copy resized to ``width``."""
+    """An image of content/: copied as it is (``width`` 0), or a copy resized to ``width``
+    (with ``webp``, a WebP copy: images.webp_widths)."""
 
     image: ImageRecord
     width: int = 0
+    webp: bool = False
 
     def render(self, tools: Tools) -> Rendered:
         from .images import ImageError, render
 
         try:
-            return Rendered(render(self.image, self.width), ())
+            return Rendered(render(self.image, self.width, self.webp), ())
         except ImageError as e:
             raise OutputError(self.image.file, str(e)) from e
 
     def key(self, tools: Tools, reads: Iterable[str]) -> str:
         # The file by its hash. How a copy is resized depends on Pillow's version too, which
         # the cache's generator id holds (cache._LIBRARIES): another one is a clean build.
-        return deps.value_digest("image", self.image.sha, self.image.format, self.width)
+        # A JPEG or PNG copy keeps the key it had before WebP copies were made: not made again.
+        webp = ("webp",) if self.webp else ()
+        return deps.value_digest("image", self.image.sha, self.image.format, self.width, *webp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +296,8 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     for image in images.unique(record for article in shown for record in article.media):
         outputs.append(ImageOutput(images.output_path(image), image))
         outputs += [ImageOutput(images.size_path(image, width), image, width) for width in images.widths(image)]
+        if site.config.webp:
+            outputs += [ImageOutput(images.webp_path(image, width), image, width, True) for width in images.webp_widths(image)]
     linked = images.unique_linked(record for article in shown for record in article.attachments)
     outputs += [LinkedOutput(images.linked_path(record), record) for record in linked]
     # The redirect lists come after the redirects they list, but their places are taken now;

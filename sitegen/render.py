@@ -25,7 +25,9 @@ from jinja2 import nodes
 from jinja2.visitor import NodeTransformer
 
 from . import __version__, cache, dates, text, urls
+from .cache import ImageRecord
 from .config import logo_file
+from .content import offer_webp
 from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
@@ -292,6 +294,7 @@ class Renderer:
         self.env.filters["bdi"] = _bdi
         self.env.filters["lang"] = self._lang
         self.env.filters["language"] = self._language_of
+        self.env.filters["webp"] = self._webp
         self.env.globals.update(
             site=Recorder(site, "site.", self._log),
             config=Recorder(site.config, "config.", self._log),
@@ -362,6 +365,14 @@ class Renderer:
         site's, as the setting writes it."""
         self._log.add("config.language")
         return other_language(item.language, self._language.tag) or self._language.tag
+
+    @jinja2.pass_context  # never folded into a template's code: the links depend on the page
+    def _webp(self, context: jinja2.runtime.Context, html: str, media: Iterable[ImageRecord]) -> str:
+        """The ``webp`` filter: an article's body HTML (``article.html | webp(article.media)``)
+        with the WebP copies of its pictures offered before them (content.offer_webp), while
+        the setting ``webp`` is on."""
+        self._log.add("config.webp")
+        return offer_webp(html, media, self._page_path) if self._config.webp else html
 
     @jinja2.pass_context  # called for every page, so that every page notes the read
     def _asset(self, context: jinja2.runtime.Context, site_path: str, absolute: bool = False) -> str:

@@ -50,6 +50,7 @@ SITE_TOML = """\
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
 # logo = ""                               # publisher logo for search engines: "static/logo.png" or a URL
 # compress = true                         # .gz and .br copies of text files, for nginx gzip_static/brotli_static
+# webp = true                             # WebP copies of JPEG and PNG pictures, offered before them
 # relative = false                        # relative links that work opened from disk (as --relative)
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # search = true                           # a search page and its index (Pagefind); false: neither

@@ -362,6 +362,49 @@ def rewrite_start_tags(html: str, fix: Callable[[str, Attributes], Attributes]) 
     return rewriter.edited()
 
 
+class _ImageWrapper(EditingParser):
+    """Finds each img that no picture holds, and puts the text ``wrap`` gives around it."""
+
+    def __init__(self, source: str, wrap: Callable[[Attributes], tuple[str, str] | None]) -> None:
+        super().__init__(source)
+        self.wrap = wrap
+        self.pictures = 0
+        """How many picture elements hold the tag read: an img in one has its sources."""
+
+    def handle_starttag(self, tag: str, attrs: Attributes) -> None:
+        if tag == "picture":
+            self.pictures += 1
+        elif tag == "img" and not self.pictures:
+            self._wrap(attrs)
+
+    def handle_startendtag(self, tag: str, attrs: Attributes) -> None:
+        if tag == "img" and not self.pictures:
+            self._wrap(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "picture" and self.pictures:
+            self.pictures -= 1
+
+    def _wrap(self, attrs: Attributes) -> None:
+        around = self.wrap(attrs)
+        if around is None:
+            return
+        original = self.get_starttag_text() or ""
+        start = self.source_offset()
+        self.edits.append(Edit(start, start + len(original), around[0] + original + around[1]))
+
+
+def wrap_images(html: str, wrap: Callable[[Attributes], tuple[str, str] | None]) -> str:
+    """``html`` with each img that no picture element holds between the two texts
+    ``wrap(attributes)`` gives (None: left alone); every other byte as it is."""
+    wrapper = _ImageWrapper(html, wrap)
+    try:
+        read_html(wrapper, html)
+    except AssertionError:
+        return html  # markup the tokenizer cannot read (rewrite_start_tags): left as it is
+    return wrapper.edited()
+
+
 def map_srcset(srcset: str, fix: Callable[[str], str]) -> str:
     """``srcset`` with ``fix`` applied to the URL of each candidate, its descriptor
     (``2x``, ``480w``) kept."""

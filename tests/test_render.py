@@ -110,7 +110,7 @@ def test_an_include_of_a_missing_template_names_the_one_meant(make_site: MakeSit
         (
             "{{ a.title | shout }}",
             "template error: no filter named 'shout' (sitegen's: absolute, asset, bdi, brief, clock, human, iso, lang, language,"
-            " month_name, url; and Jinja's built-in ones: README, Templates)",
+            " month_name, url, webp; and Jinja's built-in ones: README, Templates)",
         ),
         # Inside an if, Jinja looks the filter up when the line runs: said for the page.
         ("{% if a %}{{ a.path | absolut }}{% endif %}", "cannot render /tags/: no filter named 'absolut' (did you mean 'absolute'?)"),
