@@ -281,12 +281,17 @@ def widths(record: ImageRecord) -> tuple[int, ...]:
 
 def webp_widths(record: ImageRecord) -> tuple[int, ...]:
     """The WebP copies made of an image (setting ``webp``): one at each width of its
-    ``srcset``, the original's too, so that a browser that takes WebP finds every width it
-    would have picked; none of a GIF or an animation (as ``widths``), of a WebP, or of a
-    picture with no ``srcset`` (narrower than every width: a page's icon or chart)."""
+    ``srcset``, and at the original's when it is no wider than the widest of those could
+    be (``WIDTHS``), so that a browser that takes WebP finds every width it would have
+    picked up to that; none of a GIF or an animation (as ``widths``), of a WebP, or of a
+    picture with no ``srcset`` (narrower than every width: a page's icon or chart).
+
+    Not at a camera's width: a WebP of 6000 pixels took seconds to make (a PNG's, lossless,
+    tens), for the few screens that would pick it over the widest copy (a page's widest
+    slot is 48rem, 1,536 pixels at twice the density)."""
     if record.format not in ("JPEG", "PNG") or not widths(record):
         return ()
-    return (*widths(record), record.width)
+    return (*widths(record), record.width) if record.width <= WIDTHS[-1] else widths(record)
 
 
 def webp_path(record: ImageRecord, width: int) -> str:

@@ -93,7 +93,7 @@ def test_another_pillow_with_nothing_else_changed_makes_the_copies_again(make_si
     monkeypatch.setattr(images, "render", lambda record, width, webp=False: resized.append(width) or real(record, width, webp))
     report = build(site, jobs=1)
     assert report.ok and report.cache != "up to date: nothing to do"
-    assert sorted(w for w in resized if w) == [480, 480, 960, 960, 1600, 1600, 2000]  # and the WebP copies
+    assert sorted(w for w in resized if w) == [480, 480, 960, 960, 1600, 1600]  # and the WebP copies (none at a width past 1600)
     assert build(site).cache == "up to date: nothing to do"
 
 
@@ -539,6 +539,18 @@ def test_a_link_to_a_picture_of_content_leads_to_its_copy(make_site: MakeSite) -
     assert build(site).written.written == []
 
 
+@pytest.mark.parametrize(
+    ("width", "kind", "expected"),
+    [(1200, "JPEG", (480, 960, 1200)), (1600, "PNG", (480, 960, 1600)), (6000, "JPEG", (480, 960, 1600)), (400, "JPEG", ()), (3000, "GIF", ()), (3000, "WEBP", ())],
+)
+def test_webp_copies_are_made_up_to_the_widest_copy_alone(width: int, kind: str, expected: tuple[int, ...]) -> None:
+    """A WebP at a camera's width (6000 pixels) took seconds to make, a PNG's tens, for the
+    few screens that would pick it over the widest copy: the original's width is offered
+    in WebP only when it is no wider than that."""
+    record = ImageRecord(file="x", sha="0" * 64, width=width, height=width // 2, format=kind, length=1)
+    assert images.webp_widths(record) == expected
+
+
 def test_a_missing_linked_file_is_a_warning_naming_file_and_line(make_site: MakeSite) -> None:
     body = LINKED_BODY + "\n[Gone](gone.zip)\n\n<audio src='gone.mp3'></audio>\n"
     site = _linked_site(make_site, body)
@@ -856,7 +868,7 @@ def test_a_jpeg_holding_a_second_picture_is_a_jpeg(make_site: MakeSite) -> None:
     assert not [w for w in report.warnings if "hdr" in w], report.warnings
     output = site / "output"
     folder = next((output / "images").iterdir())
-    webp = ["hdr-1600w.webp", "hdr-2000w.webp", "hdr-480w.webp", "hdr-960w.webp"]  # of the first picture, as the copies
+    webp = ["hdr-1600w.webp", "hdr-480w.webp", "hdr-960w.webp"]  # of the first picture, as the copies
     assert sorted(p.name for p in folder.iterdir()) == sorted(["hdr-1600w.jpg", "hdr-480w.jpg", "hdr-960w.jpg", "hdr.jpg", *webp])
     assert (folder / "hdr.jpg").read_bytes() == out.getvalue()  # the second picture kept, for HDR screens
     with Image.open(folder / "hdr-480w.jpg") as small:
