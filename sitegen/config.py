@@ -64,6 +64,9 @@ class ImportRules:
     Empty (the default): imported articles start with no tags."""
 
 
+SlugScript = Literal["ascii", "unicode"]
+SLUG_SCRIPTS: tuple[SlugScript, ...] = get_args(SlugScript)
+
 AuthorKind = Literal["person", "organization"]
 AUTHOR_KINDS: tuple[AuthorKind, ...] = get_args(AuthorKind)
 
@@ -144,6 +147,12 @@ class Config:
     """URL of a WebSub hub; when set, feeds advertise rel="hub" and rel="self"."""
     permalink: str = "{year}/{month}/{slug}/"
     """Article URL pattern; fields: {year} {month} {day} {slug}. Must contain {slug}."""
+    slugs: SlugScript = "ascii"
+    """The letters of the slugs sitegen makes of titles, tag names and bylines: "ascii" (the
+    default: transliterated, ``الحكومة`` -> ``lhkwm``) or "unicode" (the text's own script,
+    ``الحكومة``, as WordPress and Hugo make them); with "unicode", a written ``slug:`` or
+    ``[tags.<slug>]`` may use any script's letters too. A slug written in front matter or a
+    table never changes with it; one made of a title, a file name or a name does (urls.slugify)."""
     max_file_bytes: int = 2_000_000
     """Seeds and content files larger than this are refused with a message, unread: seeds
     are untrusted, and one huge file must not exhaust a build's memory or time."""
@@ -271,6 +280,10 @@ def parse_config(text: str, path: Path) -> Config:
     rules: dict[str, Any] = {}
     authors: tuple[AuthorInfo, ...] = ()
     tags: tuple[TagInfo, ...] = ()
+    # Read first: the [authors.<slug>] and [tags.<slug>] tables' names are slugs of its script.
+    if raw.get("slugs", "ascii") not in SLUG_SCRIPTS:
+        raise fail("slugs", f"must be \"ascii\" or \"unicode\", not {_toml(raw['slugs'])}")
+    unicode = raw.get("slugs") == "unicode"
     for key, value in raw.items():
         if key == "import":
             if not isinstance(value, dict):
@@ -280,9 +293,9 @@ def parse_config(text: str, path: Path) -> Config:
                     raise unknown(sub, sorted(_IMPORT_KEYS), ("import",))
                 rules[sub] = _check_patterns(sub, subvalue, lambda m, s=sub: fail(s, m, ("import",)))
         elif key == "authors":
-            authors = _check_authors(value, fail, unknown)
+            authors = _check_authors(value, fail, unknown, unicode)
         elif key == "tags":
-            tags = _check_tags(value, fail, unknown)
+            tags = _check_tags(value, fail, unknown, unicode)
         elif key in _TOP_KEYS:
             values[key] = value
         else:
@@ -343,7 +356,7 @@ def parse_config(text: str, path: Path) -> Config:
     if "permalink" in values:
         values["permalink"] = _check_permalink(values["permalink"], lambda m: fail("permalink", m))
     if "sections" in values:
-        values["sections"] = _check_sections(values["sections"], tags, lambda m: fail("sections", m))
+        values["sections"] = _check_sections(values["sections"], tags, unicode, lambda m: fail("sections", m))
     if "feed_aliases" in values:
         values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], lambda m: fail("feed_aliases", m))
     if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
@@ -374,7 +387,7 @@ def find_author(config: Config, written: str) -> AuthorInfo:
     # A name with no letter a slug can keep ("???") still needs a page of its own, and a
     # name that slugifies to a described author's slug ("Jane!" beside [authors.jane]) must
     # not take over that author's page.
-    slug = urls.slugify(name, fallback="")
+    slug = urls.slugify(name, fallback="", unicode=config.slugs == "unicode")
     if not slug or any(info.slug == slug for info in authors):
         slug = (slug + "-" if slug else "author-") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     # The site's byline stands for the newsroom, not a person; every article that names it,
@@ -413,14 +426,15 @@ def _described(authors: tuple[AuthorInfo, ...], name: str) -> AuthorInfo | None:
 
 
 def _slug_tables(
-    value: Any, kind: str, keys: Sequence[str], example: str, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]
+    value: Any, kind: str, keys: Sequence[str], example: str, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError], unicode: bool
 ) -> dict[str, dict[str, str]]:
     """``value``, the ``[<kind>.<slug>]`` tables (authors, tags), each named by a slug and
-    holding only ``keys``, each a string; ConfigError otherwise (``example``: how one is written)."""
+    holding only ``keys``, each a string; ConfigError otherwise (``example``: how one is written;
+    ``unicode``: slugs = "unicode")."""
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise fail(kind, f"must be tables, {example}")
     for slug, table in value.items():
-        if problem := urls.slug_problem(slug):
+        if problem := urls.slug_problem(slug, unicode):
             raise fail(slug, problem, (kind,))
         for key, item in table.items():
             if key not in keys:
@@ -430,10 +444,10 @@ def _slug_tables(
     return value
 
 
-def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[AuthorInfo, ...]:
+def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError], unicode: bool) -> tuple[AuthorInfo, ...]:
     """The ``[authors.<slug>]`` tables, sorted by slug."""
     found: list[AuthorInfo] = []
-    for slug, table in _slug_tables(value, "authors", _AUTHOR_KEYS, 'one per author: [authors.jane-doe] then name = "Jane Doe"', fail, unknown).items():
+    for slug, table in _slug_tables(value, "authors", _AUTHOR_KEYS, 'one per author: [authors.jane-doe] then name = "Jane Doe"', fail, unknown, unicode).items():
         name = " ".join(table.get("name", "").split()) or slug
         url = table.get("url", "")
         if url:
@@ -456,11 +470,11 @@ def _check_authors(value: Any, fail: Callable[..., ConfigError], unknown: Callab
     return tuple(sorted(found, key=lambda a: a.slug))
 
 
-def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError]) -> tuple[TagInfo, ...]:
+def _check_tags(value: Any, fail: Callable[..., ConfigError], unknown: Callable[..., ConfigError], unicode: bool) -> tuple[TagInfo, ...]:
     """The ``[tags.<slug>]`` tables, sorted by slug; ConfigError for one with no name, or
     with the name of another (the tag would have two addresses)."""
     found: dict[str, TagInfo] = {}  # by the name's spelling
-    for slug, table in _slug_tables(value, "tags", _TAG_KEYS, 'one per tag: [tags.qatar] then name = "Qatar"', fail, unknown).items():
+    for slug, table in _slug_tables(value, "tags", _TAG_KEYS, 'one per tag: [tags.qatar] then name = "Qatar"', fail, unknown, unicode).items():
         name = " ".join(table.get("name", "").split())
         if not name:
             raise fail("name", f'must be given: the tag as articles write it, whose pages are at tags/{slug}/ (name = "Qatar")', ("tags", slug))
@@ -482,11 +496,12 @@ def _by_spelling(tags: tuple[TagInfo, ...]) -> dict[str, TagInfo]:
     return {urls.spelling(info.name): info for info in tags}
 
 
-def tag_slug(name: str, tags: tuple[TagInfo, ...] = ()) -> str:
+def tag_slug(name: str, tags: tuple[TagInfo, ...] = (), unicode: bool = False) -> str:
     """The slug of the tag (or section) ``name``: the one its ``[tags.<slug>]`` table gives
-    (``tags``: Config.tags), else the one made of the name (urls.tag_slug)."""
+    (``tags``: Config.tags), else the one made of the name (urls.tag_slug; ``unicode``:
+    slugs = "unicode")."""
     info = tag_table(name, tags)
-    return info.slug if info is not None else urls.tag_slug(name)
+    return info.slug if info is not None else urls.tag_slug(name, unicode)
 
 
 def table_clash(one: str, other: str, tags: tuple[TagInfo, ...]) -> str | None:
@@ -745,7 +760,7 @@ MAX_SECTIONS = 20
 """The most sections a masthead lists: more is no longer a row of links a reader scans."""
 
 
-def _check_sections(names: list[str], tags: tuple[TagInfo, ...], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+def _check_sections(names: list[str], tags: tuple[TagInfo, ...], unicode: bool, fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """The ``sections`` as tags are named (spacing aside), each once; ConfigError for an
     empty name, two names of one tag address or too many."""
     kept: dict[str, str] = {}
@@ -753,7 +768,7 @@ def _check_sections(names: list[str], tags: tuple[TagInfo, ...], fail: Callable[
         name = " ".join(written.split())
         if not name:
             raise fail("a section's name must not be empty")
-        slug = tag_slug(name, tags)
+        slug = tag_slug(name, tags, unicode)
         if slug in kept:
             raise fail(f"{kept[slug]!r} and {name!r} are one tag ({urls.tag_path(slug)}): name it once")
         kept[slug] = name
@@ -766,7 +781,7 @@ def section_warnings(config: Config, site_dir: Path, tags: Iterable[str], read: 
     """A warning, naming the line of ``sections``, for each section no article has as a tag
     (``tags``: the slugs of those the site has): the masthead leaves it out until one does."""
     have = set(tags)
-    missing = [name for name in config.sections if tag_slug(name, config.tags) not in have]
+    missing = [name for name in config.sections if tag_slug(name, config.tags, config.slugs == "unicode") not in have]
     if not missing:
         return []
     place = setting_place(site_dir, "sections", read)

@@ -966,8 +966,9 @@ def parse_article(
         raise _missing(path, document, meta, "title", "add 'title: ...' to the front matter", line_of(document, "title", ":") or 2)
     if not text.is_visible(title):
         raise fail("title", "has no visible character")
-    slug = _string(meta, "slug", fail) or default_slug(path, title)
-    if problem := urls.slug_problem(slug):
+    unicode = config.slugs == "unicode"
+    slug = _string(meta, "slug", fail) or default_slug(path, title, unicode)
+    if problem := urls.slug_problem(slug, unicode):
         raise fail("slug", problem)
     # The zone by name, not config.zone: the parse then depends on that one setting.
     zone = dates.get_zone(config.timezone)
@@ -1023,7 +1024,7 @@ def parse_article(
         name = _label(str(raw), "tags", fail)
         if not name:
             continue
-        address = tag_slug(name, config.tags)
+        address = tag_slug(name, config.tags, config.slugs == "unicode")
         kept = tags.setdefault(address, TagRecord(name=name, slug=address))
         spelt = urls.spelling(name)
         if urls.spelling(kept.name) != spelt and (address, spelt) not in dropped:
@@ -2019,11 +2020,11 @@ def _line_fields(head: str) -> dict[str, str]:
     return found
 
 
-def default_slug(path: str, title: str) -> str:
+def default_slug(path: str, title: str, unicode: bool = False) -> str:
     """The slug of a content file whose front matter gives none: from its file name, or
-    for an ``index.md`` (``world/index.md``) from its title."""
+    for an ``index.md`` (``world/index.md``) from its title (``unicode``: slugs = "unicode")."""
     stem = Path(path).stem
-    return urls.slugify(title if stem == "index" else stem)
+    return urls.slugify(title if stem == "index" else stem, unicode=unicode)
 
 
 def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:
@@ -2130,16 +2131,17 @@ def read_front_fields(path: str, limit: int) -> dict[str, str] | None:
         return None
 
 
-def taken_slugs(content_dir: Path, limit: int) -> set[str]:
-    """The slug of every content file under ``content_dir``, as the parse will find it:
-    what a new article, imported or made by ``sitegen new``, must not take."""
+def taken_slugs(content_dir: Path, limit: int, unicode: bool = False) -> set[str]:
+    """The slug of every content file under ``content_dir``, as the parse will find it
+    (``unicode``: slugs = "unicode"): what a new article, imported or made by ``sitegen
+    new``, must not take."""
     taken: set[str] = set()
     for name in cache.find_content(content_dir):
         try:
             fields = front_fields(decode_content(cache.read_file(name, limit)[0]))
         except (cache.Refused, OSError, UnicodeDecodeError):
             continue  # reported by the parse
-        taken.add(fields.get("slug") or default_slug(name, fields.get("title", "")))
+        taken.add(fields.get("slug") or default_slug(name, fields.get("title", ""), unicode))
     return taken
 
 

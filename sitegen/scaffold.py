@@ -45,6 +45,7 @@ SITE_TOML = """\
 # drafts = false                          # publish drafts (as --drafts)
 # websub_hub = ""                         # a WebSub hub URL
 # permalink = "{year}/{month}/{slug}/"    # fields: {year} {month} {day} {slug}
+# slugs = "ascii"                         # slugs made of titles and names: "ascii" (transliterated) or "unicode" (their own script)
 # max_file_bytes = 2000000                # seeds and content files larger than this are refused
 # max_image_bytes = 20000000              # images and linked files (PDF, SVG, clips) larger than this are refused
 # sanitize_html = "feeds"                 # raw HTML in Markdown: "feeds", "everywhere" or "off"
@@ -283,9 +284,10 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     content_dir = site_dir / "content"
     # The slugs the importer keeps clear of, and every file's name: a file that cannot be
     # read may still take its name as its slug once it is fixed.
-    taken = taken_slugs(content_dir, config.max_file_bytes)
+    unicode = config.slugs == "unicode"
+    taken = taken_slugs(content_dir, config.max_file_bytes, unicode)
     taken |= {Path(name).stem for name in find_content(content_dir)}
-    slug = urls.headline_slug(title, fallback="")
+    slug = urls.headline_slug(title, fallback="", unicode=unicode)
     # A headline of emoji or punctuation alone makes no address: the file is article.md,
     # article-2.md... which says nothing of why unless told.
     why = "" if slug else "its title has no letter or digit to make an address of (write the one you want on its slug: line)"

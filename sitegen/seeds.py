@@ -353,7 +353,9 @@ def _former_slug(title: str, before: OutBefore | None) -> str | None:
     if before is None or not before.urls:
         return None
     path = urlsplit(before.urls[-1]).path
-    for candidate in (urls.headline_slug(title), *urls.former_headline_slugs(title)):
+    # The script's slug too: an article imported before the site set slugs = "unicode", or
+    # before it went back to "ascii", has its address in the other.
+    for candidate in (urls.headline_slug(title, unicode=True), urls.headline_slug(title), *urls.former_headline_slugs(title)):
         if re.search(rf"(?:^|/){re.escape(candidate)}(?:[/.]|$)", path):
             return candidate
     return None
@@ -378,7 +380,7 @@ class _NewSlugs:
         from .theme import Theme
 
         if self.taken is None:
-            self.taken = content.taken_slugs(self.content_dir, self.config.max_file_bytes)
+            self.taken = content.taken_slugs(self.content_dir, self.config.max_file_bytes, self.config.slugs == "unicode")
         if self.own is None:
             self.own = own_paths(self.config, Theme(self.site_dir, Inputs()))
         chosen = self.own.free_slug(slug, self.taken, self.config.permalink, date)
@@ -598,7 +600,7 @@ def import_seeds(
                 published = published_before(content_dir, inputs.read, zone)
             before = published.get(seed_id(seed_path.stem))
             date = found.published or (before.date if before else None) or now
-            chosen = slugs.pick(_former_slug(found.title, before) or urls.headline_slug(found.title), date)
+            chosen = slugs.pick(_former_slug(found.title, before) or urls.headline_slug(found.title, unicode=config.slugs == "unicode"), date)
             if chosen.reason:
                 renamed_for_site[target] = chosen.reason
             writes.append(WriteJob(seed_path, target, chosen.slug, date, found.seen))
@@ -630,7 +632,7 @@ def import_seeds(
             except ValueError:
                 date = now
             if not (slug := fields.get("slug", "")):
-                chosen = slugs.pick(urls.headline_slug(found.title), date)
+                chosen = slugs.pick(urls.headline_slug(found.title, unicode=config.slugs == "unicode"), date)
                 slug = chosen.slug
                 if chosen.reason:
                     renamed_for_site[target] = chosen.reason

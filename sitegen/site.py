@@ -125,7 +125,7 @@ def build_site(
     authors = tuple((author, tuple(items)) for _, (author, items) in sorted(author_map.items()))
     # Named as the setting spells them: the masthead is the editor's words ("World" for the
     # tag articles write "world").
-    sections = tuple(Tag(name, slug) for name, slug in ((name, tag_slug(name, config.tags)) for name in config.sections) if slug in tag_map)
+    sections = tuple(Tag(name, slug) for name, slug in ((name, tag_slug(name, config.tags, config.slugs == "unicode")) for name in config.sections) if slug in tag_map)
 
     # By the month each article's date shows (in its own offset), newest month first. Not
     # grouped by runs of the order, which is by instant: a story dated 00:30+02:00 on June 1

@@ -33,15 +33,75 @@ def is_device_name(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)  # tag names recur on every article
-def slugify(text: str, fallback: str = "article") -> str:
-    """Readable ASCII slug (Unicode transliterated), never a path or a device name; ``fallback``
-    when ``text`` has nothing a slug can keep."""
-    from slugify import slugify as _slugify  # a build with nothing to do makes no slug
+def slugify(text: str, fallback: str = "article", unicode: bool = False) -> str:
+    """Readable slug, never a path or a device name; ``fallback`` when ``text`` has nothing
+    a slug can keep. ASCII (Unicode transliterated), or with ``unicode`` (the setting
+    ``slugs = "unicode"``) in the text's own script: ``unicode_slug``."""
+    if unicode:
+        slug = unicode_slug(text)
+    else:
+        from slugify import slugify as _slugify  # a build with nothing to do makes no slug
 
-    slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
+        slug = _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
     if is_device_name(slug):
         return f"{slug}-article"
     return slug or fallback
+
+
+MAX_SLUG_BYTES = 160
+"""The most bytes of UTF-8 a slug sitegen makes may take: a file system takes names of 255
+bytes, and a slug names a folder of the output and, made by the importer or ``sitegen new``,
+a content file (``<slug>-2.md``); a written one may take MAX_WRITTEN_SLUG. An Arabic or
+Cyrillic letter takes 2 bytes, a Chinese character 3, an ASCII one 1."""
+
+# Kept in a Unicode slug: letters, marks (the vowel signs of Devanagari, Arabic's harakat)
+# and decimal digits of every script. Format characters (the zero-width non-joiner of a
+# Persian word, a soft hyphen, direction marks) and Arabic's tatweel, which only stretches
+# a line, are dropped rather than made a hyphen, so that the word they stand in stays one.
+_UNICODE_KEPT = ("L", "M", "Nd")
+_UNICODE_DROPPED = frozenset("\u0640")
+
+
+def _kept(c: str) -> bool:
+    return unicodedata.category(c).startswith(_UNICODE_KEPT) and c not in _UNICODE_DROPPED
+
+
+def unicode_slug(text: str) -> str:
+    """``text`` as a slug in its own script ("" if it has no letter or digit): letters,
+    marks and digits kept, lower-cased where the script has case, NFC; every run of
+    anything else one hyphen; cut at a hyphen to MAX_SLUG characters and MAX_SLUG_BYTES
+    bytes. "الحكومة تعلن خطة" -> ``الحكومة-تعلن-خطة``, "Путин и Си" -> ``путин-и-си``."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).lower())
+    words: list[str] = []
+    word: list[str] = []
+    for c in folded:
+        if _kept(c):
+            # A mark opens no word: one left after a hyphen ("-\u0301") is no letter's.
+            if word or not unicodedata.category(c).startswith("M"):
+                word.append(c)
+        elif c in _UNICODE_DROPPED or unicodedata.category(c) == "Cf":
+            continue
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    slug = ""
+    for each in words:
+        longer = f"{slug}-{each}" if slug else each
+        if len(longer) > MAX_SLUG or len(longer.encode("utf-8")) > MAX_SLUG_BYTES:
+            # The first word alone too long: cut it, by characters, then by whole
+            # characters' bytes (a slug is never a broken letter).
+            if not slug:
+                slug = each[:MAX_SLUG]
+                while len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+                    slug = slug[:-1]
+                # A cut may leave a mark without its letter's neighbour: harmless, but a
+                # mark cut from its letter changes no other; NFC keeps it well-formed.
+                slug = unicodedata.normalize("NFC", slug)
+            break
+        slug = longer
+    return slug
 
 
 _SPACING_RE = re.compile(r"[\s\-_'’.]+")
@@ -61,7 +121,7 @@ def spelling(name: str) -> str:
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’ʼ](?=(?:s|t|re|ll|ve|d|m)\b)", re.IGNORECASE)
 
 
-def headline_slug(title: str, fallback: str = "article") -> str:
+def headline_slug(title: str, fallback: str = "article", unicode: bool = False) -> str:
     """The slug a new article gets from its headline: ``slugify``, with the apostrophe of an
     English possessive or contraction dropped rather than made a hyphen ("Tomorrow's match"
     -> ``tomorrows-match``, not ``tomorrow-s-match``; "l'été" stays ``l-ete``), markup pasted
@@ -71,11 +131,12 @@ def headline_slug(title: str, fallback: str = "article") -> str:
     kept (the transliteration spelt £ as ``ps`` and € as ``eur``). For new slugs only:
     tags, authors and files named before keep theirs, as their addresses are out, and so do
     articles slugged before (``former_headline_slugs``). ``fallback`` is the slug of a
-    headline with no letter or digit to make one of ("!!!", "🎉")."""
+    headline with no letter or digit to make one of ("!!!", "🎉"); ``unicode``: in the
+    headline's own script (``slugify``)."""
     words = without_markup(title)
     # Unicode's currency symbols (Sc): £ € $ ¥ ₹ ₽ ¢... A space, not nothing: US$5m is us-5m.
     words = "".join(" " if unicodedata.category(c) == "Sc" else c for c in words)
-    return slugify(_APOSTROPHE_RE.sub("", words), fallback)
+    return slugify(_APOSTROPHE_RE.sub("", words), fallback, unicode)
 
 
 def former_headline_slugs(title: str) -> tuple[str, str]:
@@ -86,18 +147,36 @@ def former_headline_slugs(title: str) -> tuple[str, str]:
 
 
 MAX_WRITTEN_SLUG = 200
-"""The longest slug a person may write (a made one is MAX_SLUG at most)."""
+"""The longest slug a person may write, in characters, and in bytes of UTF-8 (a made one is
+MAX_SLUG characters and MAX_SLUG_BYTES bytes at most, leaving room for ``-2``)."""
 
 
-def slug_problem(slug: str) -> str | None:
+def _is_unicode_slug(slug: str) -> bool:
+    """Words of letters, marks and digits of any script, each opening with a letter or a
+    digit, joined by single hyphens; lower case where the script has it, and NFC."""
+    words = slug.split("-")
+    if not all(word and all(_kept(c) for c in word) and not unicodedata.category(word[0]).startswith("M") for word in words):
+        return False
+    return unicodedata.normalize("NFC", slug.lower()) == slug
+
+
+def slug_problem(slug: str, unicode: bool = False) -> str | None:
     """Why ``slug``, as written in a content file or sitegen.toml, cannot name a page; None
-    when it can. The one wording for every place a slug is written."""
-    if not SLUG_RE.fullmatch(slug):
+    when it can. The one wording for every place a slug is written. With ``unicode`` (the
+    setting ``slugs = "unicode"``), the letters and digits of any script are a slug's too."""
+    if not (SLUG_RE.fullmatch(slug) or (unicode and _is_unicode_slug(slug))):
         # The slug sitegen would make of it, when it makes one (not its fallback, "article").
-        made = slugify(slug, fallback="")
-        return f"{slug!r} is not a slug: use lower-case ASCII letters, digits and single hyphens" + (f" (did you mean {made!r}?)" if made else "")
+        made = slugify(slug, fallback="", unicode=unicode)
+        rule = "lower-case letters, marks and digits of any script" if unicode else "lower-case ASCII letters, digits"
+        return f"{slug!r} is not a slug: use {rule} and single hyphens" + (f" (did you mean {made!r}?)" if made else "")
     if len(slug) > MAX_WRITTEN_SLUG:
         return f"is {len(slug)} characters long: a slug may have {MAX_WRITTEN_SLUG} at most"
+    if (size := len(slug.encode("utf-8"))) > MAX_WRITTEN_SLUG:
+        # It names a folder, and a file system takes names of 255 bytes.
+        return (
+            f"takes {size} bytes of UTF-8: a slug may take {MAX_WRITTEN_SLUG} at most, as it names a folder"
+            " (an Arabic or Cyrillic letter takes 2, a Chinese character 3)"
+        )
     if is_device_name(slug):
         # Well-formed, so the usual advice would be no help: say what is wrong with it.
         return (
@@ -107,8 +186,8 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
-def is_valid_slug(slug: str) -> bool:
-    return slug_problem(slug) is None
+def is_valid_slug(slug: str, unicode: bool = False) -> bool:
+    return slug_problem(slug, unicode) is None
 
 
 def unique_slug(slug: str, taken: set[str], free: Callable[[str], bool] | None = None) -> str:
@@ -151,11 +230,11 @@ def index_path(prefix: str, number: int) -> str:
     return prefix if number == 1 else f"{prefix}page/{number}/"
 
 
-def tag_slug(name: str) -> str:
-    """The slug of the tag (or section) ``name``. A name with no letter or digit a slug can
-    keep ("!!!", "???") is named by its digest: slugify's fallback would give every such tag
-    one address, "article", which a tag "Article" has too."""
-    return slugify(name, fallback="") or "tag-" + hashlib.sha256(spelling(name).encode("utf-8")).hexdigest()[:8]
+def tag_slug(name: str, unicode: bool = False) -> str:
+    """The slug of the tag (or section) ``name`` (``unicode``: in its own script). A name
+    with no letter or digit a slug can keep ("!!!", "???") is named by its digest: slugify's
+    fallback would give every such tag one address, "article", which a tag "Article" has too."""
+    return slugify(name, fallback="", unicode=unicode) or "tag-" + hashlib.sha256(spelling(name).encode("utf-8")).hexdigest()[:8]
 
 
 def tag_path(tag_slug: str) -> str:

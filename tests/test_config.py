@@ -431,3 +431,22 @@ def test_the_least_feed_budget_is_about_the_smallest_feed(make_site: MakeSite) -
     sizes = {name: len((site / "output" / name).read_bytes()) for name in ("atom.xml", "rss.xml", "feed.json")}
     assert 0.9 * FEED_MIN_BYTES < max(sizes.values()) <= FEED_MIN_BYTES, sizes
     assert len(etree.parse(str(site / "output" / "rss.xml")).xpath("//item")) == 1
+
+
+def test_slugs_in_the_sites_own_script_are_a_setting_and_its_tables_may_use_them() -> None:
+    assert Config().slugs == "ascii"
+    text = 'language = "ar"\nslugs = "unicode"\nauthor = "سارة أحمد"\nsections = ["سياسة"]\n[tags."سياسة"]\nname = "سياسة"\n[tags.sys]\nname = "Systems"\n'
+    config = parse_config(text, P)
+    assert config.slugs == "unicode" and [t.slug for t in config.tags] == ["sys", "سياسة"]
+    assert find_author(config, "سارة أحمد").slug == "سارة-أحمد"
+    assert find_author(dataclasses.replace(config, slugs="ascii"), "سارة أحمد").slug == "sr-hmd"
+    # The same tables on an ASCII site: the table's name is no slug there.
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text.replace('slugs = "unicode"\n', ""), P)
+    assert str(caught.value).startswith("sitegen.toml:4: tags.سياسة: 'سياسة' is not a slug: use lower-case ASCII letters")
+    with pytest.raises(ConfigError) as caught:
+        parse_config('title = "T"\nslugs = "arabic"\n', P)
+    assert str(caught.value) == 'sitegen.toml:2: slugs: must be "ascii" or "unicode", not "arabic"'
+    with pytest.raises(ConfigError) as caught:
+        parse_config("slugs = true\n", P)
+    assert str(caught.value) == 'sitegen.toml:1: slugs: must be "ascii" or "unicode", not true'

@@ -487,6 +487,37 @@ def test_a_bad_slug_is_told_the_slug_sitegen_would_make(make_site: MakeSite, run
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [f"error: {site / 'content' / 'a.md'}:4: slug: {said}"]
 
 
+def test_a_site_with_unicode_slugs_makes_and_takes_them_in_its_own_script(make_site: MakeSite, runner: CliRunner) -> None:
+    """An Arabic headline made ``lhkwm-t-ln-kht-jdyd-lltq``, which no reader can read, and a
+    written Arabic slug was an error: with slugs = "unicode", the import, ``sitegen new``, a
+    file with no slug line and a written slug all give Arabic addresses; tags and bylines too."""
+    seeds = {"001_00000000000000aa.txt": "وزير الخارجية يزور القاهرة\n\nقال الوزير إن الزيارة مهمة.\n"}
+    written = article_md("مباراة", slug="الحكومة-تعلن-خطة-جديدة-للطاقة", tags="[رياضة]", author="سارة أحمد")
+    untitled = article_md("انتخابات البلدية", date="2024-05-02T09:00:00+00:00")
+    site = make_site(seeds=seeds, content={"two.md": written}, config='language = "ar"\nslugs = "unicode"\n')
+    (site / "content" / "بلدية").mkdir()
+    (site / "content" / "بلدية" / "index.md").write_text(untitled, encoding="utf-8")
+    result = runner.invoke(main, ["new", "--site", str(site), "Путин и Си: встреча"])
+    assert result.exit_code == 0, result.output
+    assert (site / "content" / "путин-и-си-встреча.md").is_file()  # a UTF-8 file name
+    result = runner.invoke(main, ["build", "--site", str(site), "--drafts"])
+    assert result.exit_code == 0, result.output
+    imported = yaml.safe_load((site / "content" / "001_00000000000000aa.md").read_text(encoding="utf-8").split("---")[1])
+    assert imported["slug"] == "وزير-الخارجية-يزور-القاهرة"
+    out = site / "output"
+    for page in ("2024/05/الحكومة-تعلن-خطة-جديدة-للطاقة/", "2024/05/انتخابات-البلدية/", "tags/رياضة/", "authors/سارة-أحمد/"):
+        assert (out / page / "index.html").is_file(), page
+    assert len(list(out.glob("*/*/وزير-الخارجية-يزور-القاهرة/index.html"))) == 1
+    assert len(list(out.glob("*/*/путин-и-си-встреча/index.html"))) == 1
+    # The same site in ASCII: the written slug is an error naming its line, the rest built.
+    (site / "sitegen.toml").write_text('language = "ar"\n', encoding="utf-8")
+    result = runner.invoke(main, ["build", "--site", str(site), "--drafts"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert any(e.startswith(f"error: {site / 'content' / 'two.md'}:4: slug: 'الحكومة-تعلن-خطة-جديدة-للطاقة' is not a slug: use lower-case ASCII") for e in errors)
+    assert (out / "2024/05/ntkhbt-lbldy/index.html").is_file() and (out / "tags/rydy/index.html").is_file() is False
+
+
 def test_unknown_front_matter_keys_are_warned_about_with_a_hint(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A", titel="'Typo'", colour="red")})
     report = build(site)

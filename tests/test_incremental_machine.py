@@ -225,6 +225,8 @@ SETTINGS = (
     ("permalink", "posts/{year}/{slug}.html"),
     ("permalink", "{year}/{month}/{day}/{slug}"),
     ("permalink", "{slug}.html"),
+    ("slugs", "ascii"),
+    ("slugs", "unicode"),  # the slugs made of titles, names and tags in their own script
     ("import.read_more", r"^\s*READ MORE:\s*(?P<text>.+?)\s*$"),
     ("import.read_more", r"^\s*See also:\s*(?P<text>.+?)\s*$"),
     ("import.related", r"^\s*[•·]\s*(?P<text>.+?)\s*$"),

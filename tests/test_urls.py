@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 from conftest import no_hang
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from sitegen import urls
 
@@ -157,3 +160,79 @@ def test_links_for_disk_name_index_html_and_leave_what_is_not_the_sites() -> Non
         '<a href="../../../../../up/">up and out</a><a href="/elsewhere/">host</a><a href="https://x.org/y/">other</a>'
         '<a href="#top">top</a><img src="../../../static/a.png" srcset="../../../static/a.png 1x, ../pic/index.html 2x">'
     )
+
+
+# ---- slugs = "unicode": slugs in the site's own script -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "unicode", "ascii"),
+    [
+        ("الحكومة تعلن خطة جديدة للطاقة", "الحكومة-تعلن-خطة-جديدة-للطاقة", "lhkwm-t-ln-kht-jdyd-lltq"),
+        ("Путин и Си: встреча в Москве", "путин-и-си-встреча-в-москве", "putin-i-si-vstrecha-v-moskve"),
+        ("北京发布新规 2024", "北京发布新规-2024", "bei-jing-fa-bu-xin-gui-2024"),
+        ("हिन्दी समाचार", "हिन्दी-समाचार", "hindii-smaacaar"),  # vowel signs (marks) stay in their word
+        ("می\u200cخواهم بروم", "میخواهم-بروم", "mykhwhm-brwm"),  # the zero-width non-joiner parts no word
+        ("ا\u0644\u0640\u0640حكومة", "الحكومة", "lhkwm"),  # tatweel only stretches the line
+        ("Cafe\u0301 Crème’s £2.3m", "café-crèmes-2-3m", "cafe-cremes-2-3m"),  # NFC; possessive, currency
+        ("ΣΟΦΙΑ Ελλάδα", "σοφια-ελλάδα", "sophia-ellada"),
+        ("CON", "con-article", "con-article"),
+        ("!!! 🎉", "article", "article"),
+    ],
+)
+def test_a_unicode_slug_keeps_the_letters_marks_and_digits_of_every_script(title: str, unicode: str, ascii: str) -> None:
+    assert urls.headline_slug(title, unicode=True) == unicode
+    assert urls.headline_slug(title) == ascii  # the default is as it was
+    assert urls.slug_problem(unicode, unicode=True) is None
+    assert urls.site_path(urls.encoded_path(unicode + "/")) == unicode + "/"
+
+
+def test_a_unicode_slug_fits_a_file_name_of_any_script() -> None:
+    """80 Chinese characters take 240 bytes: a content file <slug>-2.md would not fit the
+    255 bytes a file name may have."""
+    for word in ("新闻", "خبر", "𠀀𠀁"):  # 3, 2 and 4 bytes a character
+        slug = urls.slugify(" ".join([word] * 200), unicode=True)
+        assert len(slug) <= urls.MAX_SLUG and len(slug.encode()) <= urls.MAX_SLUG_BYTES, slug
+        assert not slug.endswith("-") and urls.slug_problem(slug + "-99", unicode=True) is None
+    one_word = urls.slugify("ب" * 300, unicode=True)
+    assert one_word == "ب" * urls.MAX_SLUG
+
+
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        ("Путин", "did you mean 'путин'?"),
+        ("الحكومة تعلن", "did you mean 'الحكومة-تعلن'?"),
+        ("الحكومة--تعلن", "single hyphens"),
+        ("-خبر", "single hyphens"),
+        ("خبر/ثان", "did you mean 'خبر-ثان'?"),
+        ("خبر،", "did you mean 'خبر'?"),  # the Arabic comma is punctuation
+        ("cafe\u0301", "did you mean 'café'?"),  # not NFC
+        ("\u0301a", "single hyphens"),  # a mark with no letter
+        ("خ" * 101, "takes 202 bytes of UTF-8: a slug may take 200 at most"),
+        ("nul", "Windows keeps the name for a device"),
+    ],
+)
+def test_a_written_unicode_slug_is_checked_as_an_ascii_one_is(slug: str, said: str) -> None:
+    problem = urls.slug_problem(slug, unicode=True)
+    assert problem is not None and said in problem
+
+
+def test_an_ascii_site_refuses_a_slug_in_another_script_and_says_the_one_it_makes() -> None:
+    problem = urls.slug_problem("الحكومة-تعلن")
+    assert problem is not None and "lower-case ASCII letters" in problem and "'lhkwm-t-ln'" in problem
+    assert urls.slug_problem("الحكومة-تعلن", unicode=True) is None
+    assert urls.tag_slug("سياسة") == "sys" and urls.tag_slug("سياسة", unicode=True) == "سياسة"
+    assert urls.tag_slug("!!!", unicode=True).startswith("tag-")  # no letter: named by its digest
+
+
+@given(st.text(max_size=300))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_any_title_makes_a_slug_its_mode_takes_and_that_survives_an_address(title: str) -> None:
+    for unicode in (False, True):
+        slug = urls.headline_slug(title, unicode=unicode)
+        assert urls.slug_problem(slug, unicode=unicode) is None, (title, slug)
+        assert len(slug.encode("utf-8")) <= urls.MAX_SLUG_BYTES
+        # As a browser sends it and as a server finds the folder: the same name.
+        assert urls.site_path(urls.encoded_path(f"2024/05/{slug}/")) == f"2024/05/{slug}/"
+        assert urls.site_path(f"/2024/05/{slug}/") == f"2024/05/{slug}/"
