@@ -252,7 +252,7 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     send it, percent-encoded (``caf%C3%A9/``): the hosts match the path as requested."""
     status = "301!" if force else "301"
     header = f"# sitegen: old address -> current address, each a {status}.\n"
-    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{new} {status}\n" for old, new in moves)
+    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n" for old, new in moves)
     return (header + "".join(lines)).encode()
 
 
@@ -322,7 +322,7 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
         else:
             source = key
             longest = max(longest, key, key=lambda address: len(address.encode()))
-        lines.append(f'"{source}" "{base_path}{new}";\n')
+        lines.append(f'"{source}" "{base_path}{urls.encoded_path(new)}";\n')
     header = ["# sitegen: old address -> current address; include in a map block (README, Moved articles).\n"]
     if longest:
         header.append(f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n")

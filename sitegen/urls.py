@@ -381,8 +381,10 @@ class Urls:
         return self.base_path + site_path.lstrip("/")
 
     def absolute(self, site_path: str = "") -> str:
-        """Absolute URL, for canonical links, feeds and the sitemap."""
-        return self.base_url + site_path.lstrip("/")
+        """Absolute URL, for canonical links, feeds and the sitemap: percent-encoded
+        (``encoded_path``), as the sitemap protocol and RSS ask for URLs, not IRIs, and a
+        ``<meta content>`` is no link a browser encodes. A path of ASCII slugs is as it is."""
+        return self.base_url + encoded_path(site_path.lstrip("/"))
 
 
 # Attributes that hold one URL in article HTML (cite: of a blockquote, q, ins or del);

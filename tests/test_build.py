@@ -792,3 +792,81 @@ def test_with_no_manifest_and_no_cache_the_files_no_build_accounts_for_are_said_
     (site / "content" / "b.md").write_text(article_md("Stays", slug="stays", date="2024-05-02T09:00:00+00:00", body="More."))
     third = runner.invoke(main, ["build", "--site", str(site)])
     assert third.exit_code == 0 and "did not make stay" not in third.output
+
+
+def test_every_address_of_a_site_with_unicode_slugs_is_right_where_it_goes_out(make_site: MakeSite, runner: CliRunner) -> None:
+    """With slugs = "unicode", an article is at 2024/05/انتخابات-البلدية/: the canonical link,
+    og:url, the sitemaps, RSS and JSON Feed wrote the address in Arabic letters, where the
+    sitemap protocol and RSS ask for a URL (percent-encoded), and the lists of redirects sent
+    an article moved there (an index.md slugged by its title, before the site set slugs =
+    "unicode") to an address no host could put in a Location header."""
+    from urllib.parse import unquote
+
+    from sitegen import urls
+    from sitegen.redirects import MAP_FILE, NETLIFY_FILE
+
+    base = "https://news.example.org/ar/"
+    site = make_site(content={"two.md": article_md("مباراة", slug="match", tags="[رياضة]", aliases="[قديم/]")}, config=f'language = "ar"\nbase_url = "{base}"\n')
+    (site / "content" / "بلدية").mkdir()
+    (site / "content" / "بلدية" / "index.md").write_text(article_md("انتخابات البلدية", date="2024-05-02T09:00:00+00:00", body="[خبر](../الحكومة-تعلن/)"))
+    assert build(site).ok  # first out in ASCII: 2024/05/ntkhbt-lbldy/
+    ids = {e.id for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    (site / "sitegen.toml").write_text(f'language = "ar"\nbase_url = "{base}"\nslugs = "unicode"\n')
+    (site / "content" / "two.md").write_text(article_md("مباراة", slug="الحكومة-تعلن", tags="[رياضة]", aliases="[قديم/]"))
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    moved = "2024/05/انتخابات-البلدية/"
+    assert (out / moved / "index.html").is_file() and (out / "2024/05/الحكومة-تعلن/index.html").is_file()  # UTF-8 names
+
+    def uri(path: str) -> str:
+        return base + urls.encoded_path(path)
+
+    def served(url: str) -> Path:
+        """The file a host serves for the absolute URL ``url`` of the site."""
+        assert url.isascii() and url.startswith(base), url
+        return out / urls.output_file(unquote(url.removeprefix(base)))
+
+    page = lxml_html.fromstring((out / moved / "index.html").read_bytes())
+    assert page.xpath("//link[@rel='canonical']/@href") == [uri(moved)]
+    assert page.xpath("//meta[@property='og:url']/@content") == [uri(moved)]
+    # Links between pages as written, as browsers take them (IRIs), each to a file.
+    links = [href for href in page.xpath("//a/@href") if href.startswith("/ar/") and not href.isascii()]
+    assert links  # the newer and older stories'
+    for href in links:
+        assert (out / urls.output_file(href.removeprefix("/ar/"))).is_file(), href
+    for name in ("sitemap.xml", "news-sitemap.xml"):
+        locs = [e.text or "" for e in etree.parse(out / name).iter("{*}loc")]
+        assert uri(moved) in locs, name
+        assert all(served(loc).is_file() for loc in locs), name
+    atom, rss = (feedparser.parse((out / name).read_bytes()) for name in ("atom.xml", "rss.xml"))
+    assert not atom.bozo and not rss.bozo
+    assert {e.id for e in atom.entries} == ids  # an entry's id never changes with its address
+    assert uri(moved) in [e.link for e in atom.entries] and uri(moved) in [e.link for e in rss.entries]
+    assert all(served(e.link).is_file() for e in [*atom.entries, *rss.entries])
+    rss_links = [e.text or "" for e in etree.parse(out / "rss.xml").iter("link")]
+    assert uri(moved) in rss_links and all(link.isascii() for link in rss_links)
+    items = json.loads((out / "feed.json").read_text())["items"]
+    assert uri(moved) in [item["url"] for item in items] and all(served(item["url"]).is_file() for item in items)
+    tag_feed = feedparser.parse((out / "tags/رياضة/atom.xml").read_bytes())
+    assert tag_feed.feed.link == uri("tags/رياضة/") and served(tag_feed.feed.link).is_file()
+    # Redirects: from the address the article had in ASCII, and from its alias.
+    netlify = (out / NETLIFY_FILE).read_text().splitlines()[1:]
+    written = urls.encoded_path("2024/05/الحكومة-تعلن/")  # moved from match/ by its slug: line
+    assert sorted(netlify) == sorted([
+        f"/ar/2024/05/match/ /ar/{written} 301",
+        f"/ar/2024/05/ntkhbt-lbldy/ /ar/{urls.encoded_path(moved)} 301",
+        f"/ar/{urls.encoded_path('قديم/')} /ar/{written} 301",
+    ])
+    nginx = (out / MAP_FILE).read_text(encoding="utf-8")
+    assert f'"/ar/2024/05/ntkhbt-lbldy/" "/ar/{urls.encoded_path(moved)}";' in nginx
+    assert f'"/ar/قديم/" "/ar/{written}";' in nginx  # nginx matches $uri decoded
+    redirect = lxml_html.fromstring((out / "2024/05/ntkhbt-lbldy/index.html").read_bytes())
+    assert redirect.xpath("//link[@rel='canonical']/@href") == [uri(moved)]
+    # The search page makes a result's link of its site path (new URL(path, base)).
+    from test_search import fragments
+
+    found = {f["meta"]["title"]: f["meta"]["url"] for f in fragments(out)}
+    assert found["انتخابات البلدية"] == moved and (out / moved / "index.html").is_file()
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 0, result.output  # every link, the text's relative one too, finds its file

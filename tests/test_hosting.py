@@ -980,6 +980,38 @@ def test_readme_redirect_map_in_nginx_keeps_live_pages_and_tells_case_apart(make
             assert status == 301 and urlsplit(head["location"]).path == target, (path, status, head.get("location"))
 
 
+def test_readme_nginx_recipe_serves_and_redirects_to_addresses_in_the_sites_own_script(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
+    """With slugs = "unicode", the map sent an old address on to the Arabic one in a
+    Location header of raw UTF-8 bytes, which HTTP does not allow, where a browser sends the
+    address percent-encoded. Run in the README's nginx: the page, its old address (its slug
+    made in ASCII, before the setting) and an alias in Arabic letters."""
+    config = f'base_url = "{BASE_URL}"\nlanguage = "ar"\n'
+    site = make_site(content={"two.md": article_md("ثان", slug="two", aliases="[قديم/]")}, config=config)
+    (site / "content" / "one").mkdir()
+    (site / "content" / "one" / "index.md").write_text(article_md("الحكومة تعلن خطة", date="2024-05-02T09:00:00+00:00"), encoding="utf-8")
+    assert build(site).ok  # at 2024/05/lhkwm-t-ln-kht/
+    (site / "sitegen.toml").write_text(config + 'slugs = "unicode"\n', encoding="utf-8")
+    report = build(site)
+    assert report.ok and report.warnings == [], report
+    now = "/news/" + urls.encoded_path("2024/05/الحكومة-تعلن-خطة/")
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copytree(site / "output", www / "news")
+    _, module = nginx_modules()
+    with running_nginx(tmp_path / "nginx", readme_http(www, module), module) as port:
+        status, _, body = get(port, now, "identity")
+        assert status == 200 and "الحكومة تعلن خطة".encode() in body
+        for path, target in {
+            "/news/2024/05/lhkwm-t-ln-kht/": now,
+            "/news/2024/05/lhkwm-t-ln-kht": now,
+            "/news/" + urls.encoded_path("قديم/"): "/news/2024/05/two/",
+            "/news/" + urls.encoded_path("قديم"): "/news/2024/05/two/",
+        }.items():
+            status, head, _ = get(port, path, "identity")
+            assert status == 301 and urlsplit(head["location"]).path == target, (path, status, head.get("location"))
+            assert head["location"].isascii()
+
+
 def nginx_deploy() -> list[str]:
     """The README's commands that deploy a build to nginx, one a line, comments left out."""
     hosting = README.read_text(encoding="utf-8").split("### nginx", 1)[1].split("\n## ", 1)[0]

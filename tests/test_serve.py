@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -163,6 +163,20 @@ def test_home_page_is_served_with_the_reload_script_and_local_links(make_site: M
     assert any(line.startswith("Built in") for line in log)
 
     assert not (site / "output").exists()
+
+
+def test_an_address_in_the_sites_own_script_is_served_as_a_browser_asks_for_it(make_site: MakeSite, start: Start) -> None:
+    """slugs = "unicode": the page at 2024/05/الحكومة-تعلن/ is asked for percent-encoded, its
+    folder without its slash is sent on to an address a Location header may hold, and the
+    page's canonical link is the server's, encoded as every absolute URL of the site."""
+    site = make_site(content={"a.md": article_md("الحكومة تعلن", slug="الحكومة-تعلن")}, config='language = "ar"\nslugs = "unicode"\n')
+    server = start(site)
+    encoded = "/2024/05/" + quote("الحكومة-تعلن") + "/"
+    page = get(server.url, encoded)
+    assert page.status == 200 and "الحكومة تعلن" in page.body
+    assert canonical(page.body) == server.url.rstrip("/") + encoded
+    folder = get(server.url, encoded.rstrip("/"))
+    assert (folder.status, folder.headers["location"]) == (301, encoded)
 
 
 def test_pages_link_to_the_address_other_devices_use_when_given(make_site: MakeSite, start: Start) -> None:
