@@ -174,12 +174,13 @@ def tag_moves(site: Site, feeds: Iterable[str], listings: Iterable[tuple[str, st
     (``listings``: the tag's slug and the page's site path) at theirs: each old page at the
     same number, one hop from any former slug. A former slug that a live tag has is that
     tag's; one two tags had (two names once at one address, ``C`` and ``C++``) goes to the
-    first by slug. A slug the ledger holds that is no slug (a hand edit) is no address."""
+    first by slug. A slug the ledger holds that is no slug (a hand edit) is no address; one in
+    a script of its own is (the site had slugs = "unicode" then)."""
     live = {tag.slug: tag for tag, _ in site.tags}
     owner: dict[str, str] = {}  # former slug -> the live tag's it redirects to
     for slug in sorted(live):
         for former in site.moved_tags.get(slug, ()):
-            if former not in live and former not in owner and urls.slug_problem(former) is None:
+            if former not in live and former not in owner and urls.slug_problem(former, unicode=True) is None:
                 owner[former] = slug
     if not owner:
         return [], []

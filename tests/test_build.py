@@ -850,13 +850,16 @@ def test_every_address_of_a_site_with_unicode_slugs_is_right_where_it_goes_out(m
     assert uri(moved) in [item["url"] for item in items] and all(served(item["url"]).is_file() for item in items)
     tag_feed = feedparser.parse((out / "tags/رياضة/atom.xml").read_bytes())
     assert tag_feed.feed.link == uri("tags/رياضة/") and served(tag_feed.feed.link).is_file()
-    # Redirects: from the address the article had in ASCII, and from its alias.
+    # Redirects: from the address the article had in ASCII, and from its alias; and the
+    # tag's pages and feeds from the address its name made in ASCII (ledger: tags).
     netlify = (out / NETLIFY_FILE).read_text().splitlines()[1:]
     written = urls.encoded_path("2024/05/الحكومة-تعلن/")  # moved from match/ by its slug: line
+    tag = urls.encoded_path("tags/رياضة/")
     assert sorted(netlify) == sorted([
         f"/ar/2024/05/match/ /ar/{written} 301",
         f"/ar/2024/05/ntkhbt-lbldy/ /ar/{urls.encoded_path(moved)} 301",
         f"/ar/{urls.encoded_path('قديم/')} /ar/{written} 301",
+        *(f"/ar/tags/ryd/{name} /ar/{tag}{name} 301" for name in ("", "atom.xml", "feed.json", "rss.xml")),
     ])
     nginx = (out / MAP_FILE).read_text(encoding="utf-8")
     assert f'"/ar/2024/05/ntkhbt-lbldy/" "/ar/{urls.encoded_path(moved)}";' in nginx
