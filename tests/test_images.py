@@ -1404,3 +1404,36 @@ def test_pages_with_webp_pictures_are_valid_html(make_site: MakeSite) -> None:
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_cards_pictures_are_laid_out_as_without_webp(make_site: MakeSite, no_proxy: None) -> None:
+    """The stylesheet places a card's picture by its img, a child of the card (the lead's in
+    a column of its own, a phone's thumbnail floated beside its headline): in a <picture>,
+    the lead's picture was above its headline and each thumbnail as wide as the card."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def cards(name: str, setting: str) -> Path:
+        content = {
+            f"s{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i}T10:00:00+00:00", image=f"p{i}.jpg", image_alt=f"Picture {i}") for i in (1, 2, 3)
+        }
+        site = make_site(content=content, config=f'base_url = "https://example.org/"\nsearch = false\n{setting}', name=name)
+        for i in (1, 2, 3):
+            (site / "content" / f"p{i}.jpg").write_bytes(scene(1200, 800))
+        assert build(site).ok
+        return site / "output"
+
+    on, off = cards("on", ""), cards("off", "webp = false\n")
+    assert b"<picture" in (on / "index.html").read_bytes() and b"<picture" not in (off / "index.html").read_bytes()
+    boxes = "return [...document.querySelectorAll('.card')].map(c => [c.querySelector('img'), c.querySelector('h2')].map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); }))"
+    laid_out = []
+    for out in (on, off):
+        with serve(out) as url, browser() as driver:
+            seen = []
+            for width, height in ((1280, 900), (375, 812)):
+                viewport(driver, width, height)
+                driver.get(url)
+                WebDriverWait(driver, 10).until(lambda d: d.execute_script("return [...document.images].every(i => i.complete)"))
+                seen.append(driver.execute_script(boxes))
+            laid_out.append(seen)
+    assert laid_out[0] == laid_out[1]
