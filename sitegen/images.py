@@ -337,8 +337,10 @@ def render(record: ImageRecord, width: int, webp: bool = False) -> bytes:
             resized = original.resize(size, Image.Resampling.LANCZOS)
         if webp:
             # WebP holds RGB or RGBA alone: a PNG's grey, palette or 16-bit pixels are
-            # turned into them, its transparency kept.
-            copy = resized if resized.mode in ("RGB", "RGBA") else resized.convert("RGBA" if resized.has_transparency_data else "RGB")
+            # turned into them, its transparency kept. An RGB PNG's transparent colour (its
+            # tRNS chunk) is no alpha to WebP: RGBA too, or that ground shows as the colour.
+            mode = "RGBA" if resized.has_transparency_data else "RGB"
+            copy = resized if resized.mode == mode else resized.convert(mode)
         else:
             copy = resized.convert("RGB") if record.format == "JPEG" else resized
         # The colour profile is no metadata to leave out: it says what the numbers mean (a

@@ -1437,3 +1437,22 @@ def test_the_cards_pictures_are_laid_out_as_without_webp(make_site: MakeSite, no
                 seen.append(driver.execute_script(boxes))
             laid_out.append(seen)
     assert laid_out[0] == laid_out[1]
+
+
+def test_the_webp_copies_of_a_png_with_one_transparent_colour_keep_it_transparent(make_site: MakeSite) -> None:
+    """A PNG of RGB pixels may say one colour is transparent (its tRNS chunk): its PNG copies
+    keep that, and its WebP copies were opaque, the transparent ground shown as that colour."""
+    site = make_site(content={"story.md": article_md("Box", date="2024-03-01T10:00:00+00:00", body="![A red box](box.png)")}, config='base_url = "https://example.org/"\nsearch = false\n')
+    box = Image.new("RGB", (1000, 600), "black")
+    box.paste((220, 20, 20), (300, 200, 700, 400))
+    out = io.BytesIO()
+    box.save(out, "PNG", transparency=(0, 0, 0))
+    (site / "content" / "box.png").write_bytes(out.getvalue())
+    assert build(site).ok
+    copies = {path: data for path, data in {**_named(site / "output", ".png"), **_named(site / "output", ".webp")}.items() if path.startswith("images/")}
+    assert sorted(path.rsplit("/", 1)[1] for path in copies) == ["box-1000w.webp", "box-480w.png", "box-480w.webp", "box-960w.png", "box-960w.webp", "box.png"]
+    for path, data in copies.items():
+        with Image.open(io.BytesIO(data)) as copy:
+            pixels = copy.convert("RGBA")
+            # The ground as clear as in the original, the box as solid.
+            assert pixels.getpixel((0, 0))[3] == 0 and pixels.getpixel((copy.width // 2, copy.height // 2)) == (220, 20, 20, 255), path
