@@ -1099,6 +1099,10 @@ def parse_article(
             hashed = text.sanitize_html(hashed)
     image = _image(meta, path, fail, images, warnings)
     media = [image.file] if image is not None and image.file is not None else []
+    # Pictures of content/ the text only links to ("the full picture"): copied as those it
+    # shows are, but not hashed with them. Left out of the hashes as they were before links
+    # to them led to their copies: no article that had one shows as updated for it.
+    linked_pictures: list[ImageRecord] = []
     attachments: list[FileRecord] = []
     pictures: list[tuple[ImageRecord, str]] = []
     # What a reader sees: the text as converted (the links to image copies depend on the
@@ -1116,7 +1120,7 @@ def parse_article(
             times_said[src] = nth + 1
             warnings.append(f"{path}:{_line_of_text(document, src, nth)}: {message}")
 
-        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn, pictures, on_top=image is None)
+        body_html = _body_images(body_html, path, path_in_site, images, media, attachments, warn, pictures, on_top=image is None, linked_pictures=linked_pictures)
         if body_html != shown:  # Not what the Markdown converts to: never looked up as such.
             body_sha = "images:" + cache.digest(body_html)
     written_summary = _string(meta, "summary", fail)
@@ -1197,7 +1201,7 @@ def parse_article(
         ),
         image=image,
         text_image=_text_image(image, pictures),
-        media=tuple(images_mod.unique(media)),
+        media=tuple(images_mod.unique([*media, *linked_pictures])),
         attachments=tuple(images_mod.unique_linked(attachments)),
         tags=() if standalone else kept_tags,  # as written: the first is the section the theme labels it with
         origin="" if standalone else _string(meta, "source", fail),
@@ -1305,6 +1309,7 @@ def _body_images(
     warn: Callable[[str, str], None],
     pictures: list[tuple[ImageRecord, str]] | None = None,
     on_top: bool = False,
+    linked_pictures: list[ImageRecord] | None = None,
 ) -> str:
     """``html`` with each image it shows from content/ (an img's src and srcset, a
     picture's source, a video's poster) pointed at its copy, and an img given width,
@@ -1314,7 +1319,9 @@ def _body_images(
     that content/ does not hold is left as written (a file of the theme, say); a relative
     one that names no usable file is left as written with a warning (``sitegen check``
     reports the broken link too): a picture is no reason to hold back a story. Each img of
-    content/, in the text's order, is added to ``pictures`` with its alt text.
+    content/, in the text's order, is added to ``pictures`` with its alt text. A link to a
+    picture of content/ (an a's href) is pointed at its copy, and the picture added to
+    ``linked_pictures`` (to ``media`` when None).
 
     Each picture is lazy, but one the text opens with when ``on_top`` (the article has no
     picture of its own above the text): it is the first thing a reader sees."""
@@ -1324,9 +1331,9 @@ def _body_images(
     # Largest Contentful Paint waits for): fetched at once, beside the stylesheet.
     leading = [on_top and _OPENING_PICTURE_RE.match(html) is not None]
 
-    def copy_of(src: str) -> tuple[str, ImageRecord] | None:
-        """The link to the copy of the image ``src`` names, and its record; None to leave
-        ``src`` as written."""
+    def copy_of(src: str, shown: list[ImageRecord] = media) -> tuple[str, ImageRecord] | None:
+        """The link to the copy of the image ``src`` names, and its record (added to
+        ``shown``); None to leave ``src`` as written."""
         if not src or _SCHEME_RE.match(src.strip()) or src.strip().startswith("#"):
             return None
         written = urllib.parse.unquote(src.strip().split("#", 1)[0].split("?", 1)[0])
@@ -1335,7 +1342,7 @@ def _body_images(
         record = found(src, written, images.read, "image")
         if record is None:
             return None
-        media.append(record)
+        shown.append(record)
         return urls.relative_link(images_mod.output_path(record), page), record
 
     def found(src: str, written: str, read: Callable[[str], Found], what: str) -> Found | None:
@@ -1400,7 +1407,7 @@ def _body_images(
                 fixed["srcset"] = candidates
         if tag == "video" and (poster := values.get("poster")):
             fixed["poster"] = linked(poster, moved)
-        if tag == "a" and (image := copy_of(values.get("href") or "")) is not None:
+        if tag == "a" and (image := copy_of(values.get("href") or "", media if linked_pictures is None else linked_pictures)) is not None:
             # A link to a picture of content/ ("the full picture") leads to its copy, which
             # the pages that show it have too: the file under content/ is not published.
             fixed["href"] = image[0]

@@ -537,6 +537,16 @@ def test_a_link_to_a_picture_of_content_leads_to_its_copy(make_site: MakeSite) -
         assert (page_dir / urllib.parse.unquote(href)).resolve().read_bytes() == (site / "content" / original).read_bytes()
     assert check_output(site / "output", load_config(site)) == []
     assert build(site).written.written == []
+    # The picture behind a link is not what the article shows: replaced, it is copied again,
+    # and the article is not shown as updated (nor was any that linked to one before links
+    # to pictures led to their copies, whose hash it was left out of).
+    updated = feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].updated
+    (site / "content" / "port.jpg").write_bytes(photo(640, 480))
+    assert build(site).ok
+    page = etree.HTML((page_dir / "index.html").read_bytes())
+    [href] = page.xpath("//main//p/a[text()='the full picture']/@href")
+    assert (page_dir / href).resolve().read_bytes() == (site / "content" / "port.jpg").read_bytes()
+    assert feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries[0].updated == updated
 
 
 @pytest.mark.parametrize(
