@@ -308,7 +308,15 @@ def site_path(written: str) -> str | None:
 def encoded_path(path: str) -> str:
     """A decoded path (``café/``) as a URL writes it and a browser sends it (``caf%C3%A9/``):
     UTF-8, percent-encoded outside RFC 3986's path characters."""
+    # Nearly every path is ASCII slugs already, as quote() would leave it: the feeds and the
+    # sitemap ask for 30,000 at 10,000 articles, and quote() takes ten times as long.
+    if not _TO_ENCODE_RE.search(path):
+        return path
     return quote(path, safe=_PATH_ENCODE_SAFE)
+
+
+# What quote() encodes in a path: anything but ASCII letters, digits, "_" and _PATH_ENCODE_SAFE.
+_TO_ENCODE_RE = re.compile(r"[^A-Za-z0-9_" + re.escape(_PATH_ENCODE_SAFE) + "]")
 
 
 def relative_link(site_path: str, page_path: str) -> str:

@@ -236,3 +236,14 @@ def test_any_title_makes_a_slug_its_mode_takes_and_that_survives_an_address(titl
         # As a browser sends it and as a server finds the folder: the same name.
         assert urls.site_path(urls.encoded_path(f"2024/05/{slug}/")) == f"2024/05/{slug}/"
         assert urls.site_path(f"/2024/05/{slug}/") == f"2024/05/{slug}/"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("/%_-.~!$&'()*+,;=:@ ?#[]")))
+def test_a_path_is_encoded_as_quote_encodes_it(path: str) -> None:
+    """encoded_path leaves a path quote() would leave as it is without calling it: the same
+    string either way."""
+    from urllib.parse import quote
+
+    from sitegen.urls import _PATH_ENCODE_SAFE
+
+    assert urls.encoded_path(path) == quote(path, safe=_PATH_ENCODE_SAFE)
