@@ -360,7 +360,7 @@ def _site_that_renders(
             changed=history.changed,
             floors=history.floors,
             pages=history.pages,
-            moved_tags=history.moved_tags,
+            moved=history.moved,
         )
         made = plan_and_render(site)
         unmade = [a for a in failed_articles(made.rendering, made.planned.outputs) if not history.published_before(a)]

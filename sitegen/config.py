@@ -384,16 +384,31 @@ def find_author(config: Config, written: str) -> AuthorInfo:
     authors = config.authors
     if (info := _described(authors, name)) is not None:
         return info
-    # A name with no letter a slug can keep ("???") still needs a page of its own, and a
-    # name that slugifies to a described author's slug ("Jane!" beside [authors.jane]) must
-    # not take over that author's page.
-    slug = urls.slugify(name, fallback="", unicode=config.slugs == "unicode")
-    if not slug or any(info.slug == slug for info in authors):
-        slug = (slug + "-" if slug else "author-") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    slug = _byline_slug(name, authors, unicode=config.slugs == "unicode")
     # The site's byline stands for the newsroom, not a person; every article that names it,
     # by default or in its front matter, says so alike.
     kind: AuthorKind = "organization" if name.casefold() == " ".join(config.author.split()).casefold() else "person"
     return AuthorInfo(slug=slug, name=name, kind=kind)
+
+
+def made_author_slug(config: Config, name: str) -> str:
+    """The slug the byline ``name`` makes of itself: with no table of its own, and in ASCII,
+    as urls.tag_slug makes a tag's. Where its pages were before a table or slugs = "unicode"
+    moved them (ledger.py), as find_author made it then."""
+    name = " ".join(name.split())
+    own = _described(config.authors, name)
+    return _byline_slug(name, tuple(info for info in config.authors if info is not own), unicode=False)
+
+
+def _byline_slug(name: str, authors: tuple[AuthorInfo, ...], unicode: bool) -> str:
+    """The slug of a byline ``name`` that no table of ``authors`` describes."""
+    # A name with no letter a slug can keep ("???") still needs a page of its own, and a
+    # name that slugifies to a described author's slug ("Jane!" beside [authors.jane]) must
+    # not take over that author's page.
+    slug = urls.slugify(name, fallback="", unicode=unicode)
+    if not slug or any(info.slug == slug for info in authors):
+        slug = (slug + "-" if slug else "author-") + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return slug
 
 
 MEANT_AUTHOR = 0.85

@@ -94,10 +94,7 @@ def feed_sets(site: Site) -> list[FeedSet]:
     now (``dormant``)."""
     sets = [FeedSet("", site.config.title, "", site.articles, site.feed_id, changed=_last_changed(site, "", site.articles))]
     tags = [(tag.slug, tag.name, urls.tag_path(tag.slug), articles) for tag, articles in site.tags]
-    # A tag's slug from before it moved (a [tags.<slug>] table) is no dormant tag: its feeds
-    # redirect to the tag's (redirects.tag_moves), which its subscribers then read.
-    live = [tag.slug for tag, _ in site.tags]
-    tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (*live, *(old for slug in live for old in site.moved_tags.get(slug, ()))))]
+    tags += [(slug, slug, "", ()) for slug in dormant(site, "tag", (tag.slug for tag, _ in site.tags))]
     for slug, shown, home, articles in sorted(tags, key=lambda t: t[0]):
         path, name = urls.tag_path(slug), "tag:" + slug
         feed_id, changed = _derived_feed_id(site.feed_id, name), _last_changed(site, name, articles)
@@ -131,6 +128,10 @@ def dormant(site: Site, kind: str, live: Iterable[str]) -> list[str]:
     hand edit) makes no feed: it could name no folder of the output."""
     prefix = kind + ":"
     known = set(live)
+    # A slug one of them had before it moved (a table, the slugs setting) is no dormant
+    # one: its feeds redirect to the live one's (redirects.listing_moves), which its
+    # subscribers then read.
+    known.update(old for slug in list(known) for old in site.moved.get(prefix + slug, ()))
     found = {name[len(prefix) :] for name in site.listed if name.startswith(prefix)}
     # Any script's: a tag named when the site had slugs = "unicode" keeps its feeds after.
     return sorted(slug for slug in found - known if urls.slug_problem(slug, unicode=True) is None)

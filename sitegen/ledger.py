@@ -58,6 +58,10 @@ as an article's old addresses are: its subscribers keep getting its entries. A t
 never had a table is not recorded: it is at the address its name makes. Its first move
 needs no record either: an article of it listed under that address (``listed``) says it
 was out there.
+
+And ``authors``, likewise for bylines: the slugs of each byline not at the one its name
+makes (config.made_author_slug), which an ``[authors.<slug>]`` table or slugs = "unicode"
+gave it, kept and redirected as a tag's are (``_former_slugs``).
 """
 
 from __future__ import annotations
@@ -80,9 +84,9 @@ import msgspec
 
 from . import dates, urls
 from .cache import Inputs
-from .config import Config, setting_place
+from .config import Config, made_author_slug, setting_place
 from .errors import ContentError, OutputError, SitegenError, line_of
-from .model import Article, Tag
+from .model import Article, Author, Tag
 from .output import write_if_changed
 
 LEDGER_NAME = ".sitegen-updated.json"
@@ -131,7 +135,9 @@ class Ledger:
     for readers: the first build for a public address sets it aside (``for_readers``)."""
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A tag's name as spelt (urls.spelling) -> every slug it has been published at, oldest
-    first, the current one last; only for tags not at the slug their name makes (``_tag_slugs``)."""
+    first, the current one last; only for tags not at the slug their name makes (``_former_slugs``)."""
+    authors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The same as ``tags``, for bylines: a byline's name as spelt -> its slugs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +167,10 @@ class History:
     """The stored ledger's ``floors`` (``Ledger.floors``), in this history's numbers: below
     which no article enters each feed whose byte budget has bound. The build moves them on
     once it knows what its feeds show (``with_floors``)."""
-    moved_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """The slug of each tag of these articles that had others -> those, oldest first: its
-    old pages and feeds redirect to its address now (redirects.tag_moves)."""
+    moved: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``tag:<slug>`` or ``author:<slug>``, for each tag or byline of these articles that had
+    other slugs -> those, oldest first: its old pages and feeds redirect to its address now
+    (redirects.listing_moves)."""
     warnings: tuple[str, ...] = ()
     once: tuple[str, ...] = ()
     """Those of ``warnings`` that tell of what this build did to the ledger (renumbered it,
@@ -600,7 +607,7 @@ def load_ledger(content_dir: Path, read: Callable[[Path], bytes] = Path.read_byt
         return _read_leniently(raw_bytes, path)
     if stored.version != VERSION:
         return _read_leniently(raw_bytes, path)
-    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors, stored.rehearsal, stored.tags)
+    return Ledger(stored.feed_id, max((e.seq for e in stored.articles.values()), default=0) + 1, stored.articles, stored.archive_size, stored.floors, stored.rehearsal, stored.tags, stored.authors)
 
 
 def for_readers(stored: Ledger | None, config: Config, content_dir: Path) -> tuple[Ledger | None, str]:
@@ -676,6 +683,7 @@ class _Stored(msgspec.Struct):
     floors: dict[str, int] = {}
     rehearsal: bool = False
     tags: dict[str, tuple[str, ...]] = {}
+    authors: dict[str, tuple[str, ...]] = {}
     articles: dict[str, Entry] = {}
 
 
@@ -722,9 +730,17 @@ def _read_leniently(raw_bytes: bytes, path: Path = Path(LEDGER_NAME)) -> Ledger:
     # next_seq is written for people reading the file; the numbers themselves decide.
     next_seq = max((e.seq for e in entries.values()), default=0) + 1
     rehearsal = data.get("rehearsal") is True
-    raw_tags = data.get("tags")
-    tags = {k: tuple(v) for k, v in raw_tags.items() if isinstance(v, list) and all(isinstance(s, str) for s in v)} if isinstance(raw_tags, dict) else {}
-    return Ledger(feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors, rehearsal, tags)
+    return Ledger(
+        feed_id if isinstance(feed_id, str) else "", next_seq, entries, size if type(size) is int and size > 0 else 0, floors, rehearsal,
+        _slug_lists(data.get("tags")), _slug_lists(data.get("authors")),
+    )
+
+
+def _slug_lists(value: Any) -> dict[str, tuple[str, ...]]:
+    """``tags`` or ``authors`` as written: what is not a list of strings (a hand edit) is left out."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: tuple(v) for k, v in value.items() if isinstance(v, list) and all(isinstance(s, str) for s in v)}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -809,7 +825,10 @@ def apply_ledger(
             titles=(*former_titles, article.title),
         )
     pages = _as_pages(pages, old, entries, config, remember)
-    tags, moved_tags = _tag_slugs(recorded, stored.tags if stored else {}, old, remember)
+    tags, moved_tags = _former_slugs("tag", recorded, lambda a: a.tags, urls.tag_slug, stored.tags if stored else {}, old, remember)
+    authors, moved_authors = _former_slugs(
+        "author", recorded, lambda a: a.authors, lambda name: made_author_slug(config, name), stored.authors if stored else {}, old, remember
+    )
     first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
     feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
@@ -824,7 +843,7 @@ def apply_ledger(
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
         result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors,
-        moved_tags=moved_tags, warnings=warnings,
+        moved=moved_tags | moved_authors, warnings=warnings,
     )
     # The size the archive documents are cut with (feeds.archive_chunks), from the first one
     # out: from then on, a change of the setting cuts them anew (``_recut``).
@@ -833,52 +852,62 @@ def apply_ledger(
     # Kept a rehearsal while the site is built at a local address only: from the first build
     # for readers on, the ledger records what they were shown.
     rehearsal = urls.is_local(config.base_url) and (stored is None or stored.rehearsal)
-    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal, tags)
+    return history, Ledger(feed_id, last_seq + 1, entries, archive_size, floors, rehearsal, tags, authors)
 
 
-def _tag_slugs(
-    articles: Sequence[Article], known: Mapping[str, tuple[str, ...]], old: Mapping[str, Entry], remember: bool
+def _former_slugs(
+    kind: str,
+    articles: Sequence[Article],
+    named_in: Callable[[Article], Sequence[Tag | Author]],
+    made_of: Callable[[str], str],
+    known: Mapping[str, tuple[str, ...]],
+    old: Mapping[str, Entry],
+    remember: bool,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """The ledger's ``tags`` once ``articles`` are published (``known``: the stored ones;
-    unchanged unless ``remember``, as a preview records no address), and the former slugs
-    of their tags by slug now (``History.moved_tags``).
+    """The ledger's ``tags`` (``kind`` "tag") or ``authors`` ("author") once ``articles`` are
+    published (``known``: the stored ones; unchanged unless ``remember``, as a preview
+    records no address), and the former slugs of their tags or bylines (``named_in`` an
+    article) by ``<kind>:<slug>`` now (``History.moved``). ``made_of``: the slug a name
+    makes with no table (urls.tag_slug, config.made_author_slug).
 
-    A tag not recorded was at the slug its name makes, if it was out at all: an article of
-    it listed there before (``old``) says so. Recorded without that, a tag new to the site
-    with a table of its own would be redirected from an address it never had, perhaps one
-    a tag taken down had: that one is not redirected anywhere."""
-    # Names spelt alike have one slug (config.tag_slug): the first article's name will do.
-    # Each tag spelt once, not once an article: the articles of a build share their Tag objects.
-    spelling = {tag: urls.spelling(tag.name) for tag in dict.fromkeys(tag for article in articles for tag in article.tags)}
-    named: dict[str, Tag] = {}
-    for tag, spelt in spelling.items():
-        named.setdefault(spelt, tag)
+    One not recorded was at the slug its name makes, if it was out at all: an article of
+    it listed there before (``old``) says so. Recorded without that, a tag or byline new to
+    the site with a table of its own would be redirected from an address it never had,
+    perhaps one a tag or byline taken down had: that one is not redirected anywhere."""
+    # Names spelt alike have one slug (config.tag_slug, config.find_author): the first
+    # article's name will do. Each spelt once, not once an article: the articles of a
+    # build share their Tag and Author objects.
+    spelling = {item: urls.spelling(item.name) for item in dict.fromkeys(item for article in articles for item in named_in(article))}
+    named: dict[str, Tag | Author] = {}
+    for item, spelt in spelling.items():
+        named.setdefault(spelt, item)
 
     def listed_at(spelt: str, slug: str) -> bool:
-        """Whether an article of the tag spelt ``spelt`` was listed at ``slug`` before."""
-        name = f"tag:{slug}"
+        """Whether an article naming the one spelt ``spelt`` was listed at ``slug`` before."""
+        name = f"{kind}:{slug}"
         return any(
-            name in seen.listed for article in articles if (seen := old.get(article.id)) is not None and any(spelling[t] == spelt for t in article.tags)
+            name in seen.listed for article in articles if (seen := old.get(article.id)) is not None and any(spelling[i] == spelt for i in named_in(article))
         )
 
-    tags = dict(known)
+    slugs = dict(known)
     moved: dict[str, tuple[str, ...]] = {}
-    for spelt, tag in sorted(named.items()):
-        slug, made = tag.slug, urls.tag_slug(tag.name)
+    for spelt, item in sorted(named.items()):
+        slug, made = item.slug, made_of(item.name)
         had = known.get(spelt)
         if had is None:
-            # Looked for only for a tag a table moved and the ledger does not know yet.
+            # Looked for only for one a table moved and the ledger does not know yet.
             had = (made,) if made != slug and listed_at(spelt, made) else ()
         former = tuple(s for s in had if s != slug)
         if former:
             # Names spelt otherwise may share a slug now (C and C++, both tags/c/): those of both.
-            moved[slug] = tuple(dict.fromkeys((*moved.get(slug, ()), *former)))
+            key = f"{kind}:{slug}"
+            moved[key] = tuple(dict.fromkeys((*moved.get(key, ()), *former)))
         if remember:
             if former or slug != made:
-                tags[spelt] = (*former, slug)
+                slugs[spelt] = (*former, slug)
             else:
-                tags.pop(spelt, None)
-    return dict(sorted(tags.items())), dict(sorted(moved.items()))
+                slugs.pop(spelt, None)
+    return dict(sorted(slugs.items())), dict(sorted(moved.items()))
 
 
 def _as_pages(pages: Sequence[Article], old: dict[str, Entry], entries: dict[str, Entry], config: Config, remember: bool) -> list[Article]:
@@ -1078,6 +1107,14 @@ def entry_json(e: Entry) -> str:
     return "{" + ", ".join(fields) + "}"
 
 
+def _slug_lists_json(key: str, slugs: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The lines of ``tags`` or ``authors`` (``key``) in the ledger's JSON, one a name; none when empty."""
+    if not slugs:
+        return []
+    lines = ",\n".join(f"  {_string(name)}: [{', '.join(_string(slug) for slug in had)}]" for name, had in sorted(slugs.items()))
+    return [f" {_string(key)}: {{", lines, " },"]
+
+
 def dump_ledger(ledger: Ledger) -> str:
     """The ledger as JSON, one line per article: diffs of a committed ledger stay readable."""
     lines = [
@@ -1088,7 +1125,8 @@ def dump_ledger(ledger: Ledger) -> str:
         *([f' "archive_size": {ledger.archive_size},'] if ledger.archive_size else []),
         *([f' "floors": {{{", ".join(f"{_string(name)}: {int(n)}" for name, n in sorted(ledger.floors.items()))}}},'] if ledger.floors else []),
         *([' "rehearsal": true,'] if ledger.rehearsal else []),
-        *([' "tags": {', ",\n".join(f"  {_string(name)}: [{', '.join(_string(slug) for slug in slugs)}]" for name, slugs in sorted(ledger.tags.items())), " },"] if ledger.tags else []),
+        *_slug_lists_json("tags", ledger.tags),
+        *_slug_lists_json("authors", ledger.authors),
         ' "articles": {',
     ]
     entries = [f"  {_string(key)}: {entry_json(ledger.articles[key])}" for key in sorted(ledger.articles)]

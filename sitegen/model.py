@@ -331,9 +331,10 @@ class Site:
     """What every page's footer shows of them (base.html): apart from ``pages``, so that an
     edit to a page's text re-renders that page alone, and a page added, renamed or removed
     every page."""
-    moved_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """A tag's slug -> the slugs it had before, oldest first (ledger.py), for the tags that
-    moved: their old pages and feeds redirect to its address (redirects.tag_moves)."""
+    moved: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``tag:<slug>`` or ``author:<slug>`` -> the slugs it had before, oldest first (ledger.py),
+    for the tags and bylines that moved: their old pages and feeds redirect to their
+    addresses now (redirects.listing_moves)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from . import deps, urls
 from .cache import FileRecord, ImageRecord, OutputRecord
 from .errors import OutputError, SitegenError
 from .images import HASHED
-from .model import Article, Link, Page, Site, Tag
+from .model import Article, Author, Link, Page, Site, Tag
 from .output import BUILDING, MANIFEST, TEMP_SUFFIX
 from .urls import output_file
 
@@ -393,19 +393,21 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
 
     moves = redirects.moves(site)
     feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
-    # The tags' listing pages, looked for only when a tag moved; an article page's context
-    # is not a dict, and not made whole here (site.ArticleContext).
-    pages = [o.page for o in live if isinstance(o, PageOutput) and type(o.page.context) is dict] if site.moved_tags else []
-    listings = [(tag.slug, page.path) for page in pages if isinstance(tag := page.context.get("tag"), Tag)]
-    tag_feeds, tag_pages = redirects.tag_moves(site, feeds, listings)
+    # The listing pages of tags and bylines, looked for only when one moved; an article
+    # page's context is not a dict, and not made whole here (site.ArticleContext).
+    pages = [o.page for o in live if isinstance(o, PageOutput) and type(o.page.context) is dict] if site.moved else []
+    listings = [
+        (f"{kind}:{item.slug}", page.path) for page in pages for kind in redirects.LISTED_KINDS if isinstance(item := page.context.get(kind), (Tag, Author))
+    ]
+    listing_feeds, listing_pages = redirects.listing_moves(site, feeds, listings)
     # A feed's old addresses: under a base path the site had, its names of another tool, and
-    # in the folder its tag had.
-    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds) + tag_feeds)
+    # in the folder its tag or byline had.
+    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds) + listing_feeds)
     files: dict[str, Output] = {}
     folders: set[str] = set()
     # What is in a redirect's way, worked out only for a site that has one to make: most
     # have none, and these take a tenth of a second at 10,000 articles.
-    if moves or feed_moves or tag_pages:
+    if moves or feed_moves or listing_pages:
         files = {o.path: o for o in live}
         # The lists are planned last, from the moves: no redirect may take their places either.
         files.update((path, FileOutput(path, b"")) for path in redirects.LISTS)
@@ -436,16 +438,24 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             owner = output.owner if output is not None else None
             shown = output.page.path if isinstance(output, PageOutput) else winner
             shadowed.append(redirects.Shadowed(move, shown, owner.source if owner is not None else ""))
-    # A tag's old listing pages, where nothing else is: an article's old address there (an
-    # alias, written by hand) is the article's.
+    # A tag's or byline's old listing pages, where nothing else is: an article's old address
+    # there (an alias, written by hand) is the article's.
     taken = {output_file(m.path) for m in moved} | set(feed_of)
-    tag_moved = [t for t in tag_pages if (path := output_file(t.path)) not in taken and _kept_folder(path, reserved) is None and _in_the_way(path, files, folders) is None]
-    base_path = urls.Urls(site.config.base_url).base_path
-    pairs = sorted([(m.path, m.target.path) for m in moved] + [(t.path, t.target) for t in tag_moved] + feed_pairs)
-    outputs: list[Output] = [
-        PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target, "tag": None})) for m in moved
+    listing_moved = [
+        t for t in listing_pages if (path := output_file(t.path)) not in taken and _kept_folder(path, reserved) is None and _in_the_way(path, files, folders) is None
     ]
-    outputs += [PageOutput(output_file(t.path), Page("redirect.html", t.path, t.tag.name, {"target": Link(t.tag.name, t.target), "tag": t.tag})) for t in tag_moved]
+    base_path = urls.Urls(site.config.base_url).base_path
+    pairs = sorted([(m.path, m.target.path) for m in moved] + [(t.path, t.target) for t in listing_moved] + feed_pairs)
+    # redirect.html is given the tag or byline a listing page is of (None for the others),
+    # as templates/redirect.html words each.
+    unlisted: dict[str, object] = dict.fromkeys(redirects.LISTED_KINDS)
+    outputs: list[Output] = [
+        PageOutput(output_file(m.path), Page("redirect.html", m.path, m.target.title, {"target": m.target, **unlisted})) for m in moved
+    ]
+    outputs += [
+        PageOutput(output_file(t.path), Page("redirect.html", t.path, t.of.name, {"target": Link(t.of.name, t.target), **unlisted, t.kind: t.of}))
+        for t in listing_moved
+    ]
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
     nginx_map = redirects.nginx_map(pairs, base_path, files)
     outputs.append(FileOutput(redirects.MAP_FILE, nginx_map.data))

@@ -17,10 +17,11 @@ follows no meta refresh, and a page of HTML at ``news/atom.xml`` (sent as XML, f
 name) is a broken feed to it, where a 404 at least says the feed is gone.
 
 A tag moves too, when a ``[tags.<slug>]`` table gives it an address other than the one its
-name made, or another table's: the ledger keeps every slug it had (``Site.moved_tags``), and
-its old folder's feeds go in the two lists as above, its old listing pages get redirect
-pages as an article's old addresses do (``tag_moves``). A slug another tag has now is that
-tag's, and a tag gone is redirected nowhere.
+name made, or another table's, and so does a byline an ``[authors.<slug>]`` table (or the
+slugs setting) moves: the ledger keeps every slug each had (``Site.moved``), and its old
+folder's feeds go in the two lists as above, its old listing pages get redirect pages as an
+article's old addresses do (``listing_moves``). A slug another tag (or byline) has now is
+that one's, and one gone is redirected nowhere.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import urls
 from .errors import line_of, shown_path
-from .model import Article, Site, Tag
+from .model import Article, Author, Site, Tag
 
 MAP_FILE = "redirects.nginx.map"
 NETLIFY_FILE = "_redirects"
@@ -158,47 +159,67 @@ def feed_aliases(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
     return sorted((folder + name, folder + atom) for folder in folders for name in site.config.feed_aliases)
 
 
+LISTED_KINDS: dict[str, Callable[[str], str]] = {"tag": urls.tag_path, "author": urls.author_path}
+"""What has listing pages and feeds at an address made of its slug, by the word the ledger
+names it with (``tag:<slug>``, ``author:<slug>``) and a listing page's context holds it
+under: its folder."""
+
+
 @dataclass(frozen=True, slots=True)
-class TagMove:
-    """An old address of a tag's listing page (``tags/economy-business/``, ``.../page/2/``)."""
+class ListingMove:
+    """An old address of a tag's or byline's listing page (``tags/economy-business/``,
+    ``authors/mara-quinn/page/2/``)."""
 
     path: str
     target: str
     """The site path of the page it is now (``tags/economy/``)."""
-    tag: Tag
+    kind: str
+    """"tag" or "author" (LISTED_KINDS)."""
+    of: Tag | Author
+    """The tag or byline, as it is now."""
 
 
-def tag_moves(site: Site, feeds: Iterable[str], listings: Iterable[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[TagMove]]:
-    """(old address, feed) for each feed of ``feeds`` (site paths) in a tag's folder, at each
-    folder the tag had before (``Site.moved_tags``), and the tag's listing pages
-    (``listings``: the tag's slug and the page's site path) at theirs: each old page at the
-    same number, one hop from any former slug. A former slug that a live tag has is that
-    tag's; one two tags had (two names once at one address, ``C`` and ``C++``) goes to the
-    first by slug. A slug the ledger holds that is no slug (a hand edit) is no address; one in
-    a script of its own is (the site had slugs = "unicode" then)."""
-    live = {tag.slug: tag for tag, _ in site.tags}
-    owner: dict[str, str] = {}  # former slug -> the live tag's it redirects to
-    for slug in sorted(live):
-        for former in site.moved_tags.get(slug, ()):
-            if former not in live and former not in owner and urls.slug_problem(former, unicode=True) is None:
-                owner[former] = slug
-    if not owner:
+def listing_moves(site: Site, feeds: Iterable[str], listings: Iterable[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[ListingMove]]:
+    """(old address, feed) for each feed of ``feeds`` (site paths) in a tag's or byline's
+    folder, at each folder it had before (``Site.moved``), and its listing pages
+    (``listings``: ``<kind>:<slug>`` and the page's site path) at theirs: each old page at
+    the same number, one hop from any former slug. A former slug that a live tag has is
+    that tag's (a byline's, that byline's); one two had (two names once at one address,
+    ``C`` and ``C++``) goes to the first by slug. A slug the ledger holds that is no slug (a
+    hand edit) is no address; one in a script of its own is (the site had slugs = "unicode" then)."""
+    live: dict[str, Tag | Author] = {f"tag:{tag.slug}": tag for tag, _ in site.tags}
+    live.update((f"author:{author.slug}", author) for author, _ in site.authors)
+    olds: dict[str, list[str]] = {}  # <kind>:<slug> -> its former slugs redirected to it
+    owned: set[str] = set()  # <kind>:<former slug>, each redirected once
+    for key in sorted(live):
+        kind = key.partition(":")[0]
+        for former in site.moved.get(key, ()):
+            name = f"{kind}:{former}"
+            if name not in live and name not in owned and urls.slug_problem(former, unicode=True) is None:
+                owned.add(name)
+                olds.setdefault(key, []).append(former)
+    if not olds:
         return [], []
-    olds: dict[str, list[str]] = {}
-    for former, slug in owner.items():
-        olds.setdefault(slug, []).append(former)
+    folders = {_listing_folder(key): key for key in olds}  # "tags/economy/" -> "tag:economy"
     feed_pairs = []
     for feed in feeds:
         folder, _, name = feed.rpartition("/")
-        slug = folder.removeprefix("tags/")
-        if folder.startswith("tags/") and slug in olds:
-            feed_pairs += [(f"{urls.tag_path(former)}{name}", feed) for former in olds[slug]]
+        if (moved := folders.get(folder + "/")) is not None:
+            feed_pairs += [(_listing_folder(moved, former) + name, feed) for former in olds[moved]]
     pages = []
-    for slug, path in listings:
-        prefix = urls.tag_path(slug)
-        if slug in olds and path.startswith(prefix):
-            pages += [TagMove(urls.tag_path(former) + path[len(prefix) :], path, live[slug]) for former in olds[slug]]
+    for key, path in listings:
+        prefix = _listing_folder(key)
+        if key in olds and path.startswith(prefix):
+            kind = key.partition(":")[0]
+            pages += [ListingMove(_listing_folder(key, former) + path[len(prefix) :], path, kind, live[key]) for former in olds[key]]
     return sorted(feed_pairs), sorted(pages, key=lambda move: move.path)
+
+
+def _listing_folder(key: str, slug: str | None = None) -> str:
+    """The folder of the tag or byline ``key`` (``tag:economy`` -> ``tags/economy/``), or
+    of its kind at ``slug``."""
+    kind, _, own = key.partition(":")
+    return LISTED_KINDS[kind](own if slug is None else slug)
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:

@@ -90,10 +90,10 @@ def build_site(
     changed: Mapping[str, dt.datetime] | None = None,
     floors: Mapping[str, int] | None = None,
     pages: Sequence[Article] = (),
-    moved_tags: Mapping[str, tuple[str, ...]] | None = None,
+    moved: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Site:
     """Gather articles (``unique`` ones) and standalone ``pages`` into a Site. ``feed_id``,
-    ``last_seq``, ``latest_first``, ``listed``, ``changed``, ``floors`` and ``moved_tags``
+    ``last_seq``, ``latest_first``, ``listed``, ``changed``, ``floors`` and ``moved``
     come from the ledger."""
     ordered = newest_first(articles)
     # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
@@ -139,7 +139,7 @@ def build_site(
         config=config, articles=tuple(ordered), tags=tags, archive=archive, authors=authors, sections=sections,
         feed_id=feed_id, last_seq=last_seq, latest_first=latest_first, listed=dict(listed or {}), changed=dict(changed or {}),
         floors=dict(floors or {}), pages=footer, page_links=tuple(Link(page.title, page.path) for page in footer),
-        moved_tags=dict(moved_tags or {}),
+        moved=dict(moved or {}),
     )
 
 

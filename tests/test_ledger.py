@@ -248,9 +248,10 @@ _TAGS = st.one_of(st.none(), st.dictionaries(_TEXT, st.lists(_TEXT, max_size=3),
     st.one_of(_TEXT, _VALUE),
     _FLOORS,
     _TAGS,
+    _TAGS,
 )
 def test_the_ledger_is_read_as_the_lenient_reading_reads_it(
-    tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object, floors: object, tags: object
+    tmp_path_factory: pytest.TempPathFactory, articles: dict[str, object], version: object, feed_id: object, floors: object, tags: object, authors: object
 ) -> None:
     from sitegen.ledger import _read_leniently, load_ledger
 
@@ -259,6 +260,8 @@ def test_the_ledger_is_read_as_the_lenient_reading_reads_it(
         written["floors"] = floors
     if tags is not None:
         written["tags"] = tags
+    if authors is not None:
+        written["authors"] = authors  # a byline's slugs, as a tag's
     data = json.dumps(written).encode()
     folder = tmp_path_factory.mktemp("ledger")
     (folder / LEDGER_NAME).write_bytes(data)
@@ -877,3 +880,28 @@ def test_a_ledger_from_before_tags_were_kept_loads_and_the_tags_move_is_redirect
     assert stored is not None and stored.tags == {"economy & business": ("economy-business", "economy")}
     assert build(site).ok
     assert "/tags/economy-business/atom.xml /tags/economy/atom.xml 301" in (site / "output" / "_redirects").read_text()
+
+
+def test_a_ledger_from_before_bylines_were_kept_loads_and_a_moved_byline_is_redirected(make_site: MakeSite) -> None:
+    """A ledger with no ``authors`` (every one before bylines' slugs were kept) loads as it
+    did; its articles listed under author:mara-quinn say the byline was out there, so the
+    [authors.mquinn] table that moves it redirects from there, and the ledger keeps both
+    slugs from then on. What is no list of slugs there (a hand edit) is left out."""
+    from sitegen.ledger import dump_ledger, load_ledger
+
+    byline = {f"r{n}.md": article_md(f"Report {n}", date=f"2024-04-0{n}T08:00:00+00:00", author="Mara Quinn") for n in (1, 2)}
+    site = make_site(content=byline, config='base_url = "https://example.org/"\n')
+    ledger = site / "content" / LEDGER_NAME
+    assert build(site).ok
+    before = load_ledger(site / "content")
+    assert before is not None and before.authors == {} and '"authors"' not in ledger.read_text()
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n\n[authors.mquinn]\nname = "Mara Quinn"\n')
+    assert build(site).ok
+    assert json.loads(ledger.read_text())["authors"] == {"mara quinn": ["mara-quinn", "mquinn"]}
+    assert "/authors/mara-quinn/feed.json /authors/mquinn/feed.json 301" in (site / "output" / "_redirects").read_text().splitlines()
+    edited = json.loads(ledger.read_text())
+    edited["authors"] |= {"jane": "jane-doe", "sam": [None]}
+    ledger.write_text(json.dumps(edited))
+    stored = load_ledger(site / "content")
+    assert stored is not None and stored.authors == {"mara quinn": ("mara-quinn", "mquinn")}
+    assert json.loads(dump_ledger(stored))["authors"] == {"mara quinn": ["mara-quinn", "mquinn"]}

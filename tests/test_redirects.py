@@ -822,3 +822,109 @@ def test_a_preview_records_no_tag_address(make_site: MakeSite, runner: CliRunner
     assert build(site).ok
     assert _tag_redirects(out, "economy-business", "econ").items() <= rules(out).items()
     assert not any(old.startswith("/news/tags/economy/") for old in rules(out))
+
+
+def _byline_site(make_site: MakeSite) -> Path:
+    """Three articles by Mara Quinn, two a page: her pages are authors/mara-quinn/ and
+    authors/mara-quinn/page/2/ by her name, as no [authors] table describes her."""
+    stories = {f"q{n}.md": article_md(f"Report {n}", date=f"2024-04-0{n}T08:00:00+00:00", author="Mara Quinn") for n in (1, 2, 3)}
+    return make_site(content=stories, config=f'base_url = "{BASE}"\npage_size = 2\n')
+
+
+def _describe(site: Path, *tables: tuple[str, str]) -> None:
+    """sitegen.toml with an [authors.<slug>] table for each (slug, name) of ``tables``."""
+    described = "".join(f'\n[authors.{slug}]\nname = "{name}"\n' for slug, name in tables)
+    (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\npage_size = 2\n{described}')
+
+
+def _byline_moves(old: str, new: str) -> dict[str, str]:
+    """Each address of the byline folder ``old`` (feeds, both listing pages) -> its own in ``new``."""
+    names = ("", "page/2/", *TAG_FEEDS)
+    return dict(zip((f"/news/authors/{old}/{name}" for name in names), (f"/news/authors/{new}/{name}" for name in names), strict=True))
+
+
+def test_a_byline_given_an_address_of_its_own_redirects_its_old_pages_and_feeds(make_site: MakeSite, runner: CliRunner) -> None:
+    """An [authors.mquinn] table moved Mara Quinn's pages and feeds, and the old ones simply
+    went: her page answered 404 and her old feeds stayed, empty, never updated again. Now
+    both lists send each old feed and page on, and each old page has a redirect page."""
+    site = _byline_site(make_site)
+    out = site / "output"
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert [e.title for e in parse_feed(out / "authors/mara-quinn/rss.xml").entries] == ["Report 3", "Report 2", "Report 1"]
+    _describe(site, ("mquinn", "Mara Quinn"))
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    moves = _byline_moves("mara-quinn", "mquinn")
+    assert moves.items() <= rules(out).items() and moves.items() <= nginx_rules(out).items()
+    assert not [name for name in TAG_FEEDS if (out / "authors/mara-quinn" / name).exists()]
+    assert [e.title for e in parse_feed(out / "authors/mquinn/rss.xml").entries] == ["Report 3", "Report 2", "Report 1"]
+    assert redirect_target(out, "authors/mara-quinn/page/2/") == "/news/authors/mquinn/page/2/"
+    moved = lxml_html.fromstring((out / "authors/mara-quinn/index.html").read_bytes())
+    assert redirect_target(out, "authors/mara-quinn/") == "/news/authors/mquinn/"
+    assert moved.xpath("string(//h1)") == "Mara Quinn" and moved.xpath("string(//main/p)") == "This page has moved to https://example.org/news/authors/mquinn/."
+    assert check_output(out, load_config(site)) == []
+
+
+def test_a_byline_moved_again_is_sent_straight_to_its_address_now(make_site: MakeSite) -> None:
+    site = _byline_site(make_site)
+    out = site / "output"
+    for tables in ((), (("mquinn", "Mara Quinn"),), (("mara", "Mara Quinn"),)):
+        _describe(site, *tables)
+        assert build(site).ok
+    wanted = _byline_moves("mara-quinn", "mara") | _byline_moves("mquinn", "mara")
+    assert wanted.items() <= rules(out).items() and wanted.items() <= nginx_rules(out).items()
+    assert redirect_target(out, "authors/mquinn/") == redirect_target(out, "authors/mara-quinn/") == "/news/authors/mara/"
+    assert not (out / "authors/mquinn/feed.json").exists() and len(parse_feed(out / "authors/mara/atom.xml").entries) == 3
+    # The ledger, in content/, is what remembers: a fresh clone's first build has them all.
+    before = (out / "_redirects").read_bytes()
+    shutil.rmtree(out)
+    shutil.rmtree(site / CACHE_DIR)
+    assert build(site).ok and (out / "_redirects").read_bytes() == before
+
+
+def test_an_old_byline_address_another_author_has_now_is_theirs(make_site: MakeSite) -> None:
+    """Once Mara Quinn moved to authors/mquinn/, the newsroom gave authors/mara-quinn/ to
+    another Mara: her page and feeds are live there, and no redirect shadows them."""
+    site = _byline_site(make_site)
+    out = site / "output"
+    assert build(site).ok
+    _describe(site, ("mquinn", "Mara Quinn"))
+    assert build(site).ok
+    assert redirect_target(out, "authors/mara-quinn/") == "/news/authors/mquinn/"
+    _describe(site, ("mquinn", "Mara Quinn"), ("mara-quinn", "Mara Quinn-Holt"))
+    (site / "content" / "h1.md").write_text(article_md("Harbour", date="2024-04-05T08:00:00+00:00", author="Mara Quinn-Holt"))
+    assert build(site).ok
+    assert not [old for old in (*rules(out), *nginx_rules(out)) if "/authors/mara-quinn" in old]
+    assert redirect_target(out, "authors/mara-quinn/") is None
+    assert lxml_html.fromstring((out / "authors/mara-quinn/index.html").read_bytes()).xpath("string(//h1)").strip() == "Mara Quinn-Holt"
+    assert [e.title for e in parse_feed(out / "authors/mara-quinn/atom.xml").entries] == ["Harbour"]
+    assert len(parse_feed(out / "authors/mquinn/atom.xml").entries) == 3
+
+
+def test_a_preview_records_no_byline_address(make_site: MakeSite, runner: CliRunner) -> None:
+    """A preview with a table (build --base-url) leaves the ledger as it was: the address it
+    gave the byline was never out, so the next real build redirects from none of it."""
+    site = _byline_site(make_site)
+    ledger = site / "content" / ".sitegen-updated.json"
+    assert build(site).ok
+    kept = ledger.read_bytes()
+    _describe(site, ("mquinn", "Mara Quinn"))
+    shown = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://preview.example.org/", "--output", str(site / "preview")])
+    assert shown.exit_code == 0, shown.output
+    assert ledger.read_bytes() == kept
+    _describe(site, ("mara", "Mara Quinn"))
+    assert build(site).ok
+    assert sorted(rules(site / "output")) == sorted(_byline_moves("mara-quinn", "mara"))
+
+
+def test_a_byline_moved_by_the_slugs_setting_is_redirected(make_site: MakeSite) -> None:
+    """slugs = "unicode" moves an Arabic byline from authors/sr-hmd/ to its name in Arabic:
+    its old pages and feeds redirect there, as a tag's do."""
+    site = make_site(content={"a.md": article_md("مباراة", slug="match", author="سارة أحمد")}, config=f'language = "ar"\nbase_url = "{BASE}"\n')
+    out = site / "output"
+    assert build(site).ok and (out / "authors/sr-hmd/index.html").is_file()
+    (site / "sitegen.toml").write_text(f'language = "ar"\nbase_url = "{BASE}"\nslugs = "unicode"\n')
+    assert build(site).ok
+    arabic = urls.encoded_path("authors/سارة-أحمد/")
+    assert rules(out)["/news/authors/sr-hmd/feed.json"] == f"/news/{arabic}feed.json"
+    assert redirect_target(out, "authors/sr-hmd/") == "/news/authors/سارة-أحمد/"
