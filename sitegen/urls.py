@@ -391,8 +391,17 @@ class Urls:
     def absolute(self, site_path: str = "") -> str:
         """Absolute URL, for canonical links, feeds and the sitemap: percent-encoded
         (``encoded_path``), as the sitemap protocol and RSS ask for URLs, not IRIs, and a
-        ``<meta content>`` is no link a browser encodes. A path of ASCII slugs is as it is."""
-        return self.base_url + encoded_path(site_path.lstrip("/"))
+        ``<meta content>`` is no link a browser encodes. A path of ASCII slugs is as it is.
+        A query or fragment after it (the logo's ``static/logo.png?v=2``, a template's
+        ``'about/#team' | absolute``) is kept as written: encoded, its ``?`` or ``#`` became
+        part of the file's name, an address that answers 404."""
+        path = site_path.lstrip("/")
+        if (after := _QUERY_OR_FRAGMENT_RE.search(path)) is None:
+            return self.base_url + encoded_path(path)
+        return self.base_url + encoded_path(path[: after.start()]) + path[after.start() :]
+
+
+_QUERY_OR_FRAGMENT_RE = re.compile(r"[?#]")
 
 
 # Attributes that hold one URL in article HTML (cite: of a blockquote, q, ins or del);

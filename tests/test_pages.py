@@ -208,6 +208,18 @@ def test_a_logo_file_the_site_lacks_is_left_out_of_article_data(make_site: MakeS
     assert json_ld(parse(page))["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://cdn.example/logo.png"}
 
 
+def test_a_logo_with_a_query_keeps_it_in_article_data(make_site: MakeSite) -> None:
+    """The query is no part of the file's name: percent-encoded, ``logo.png%3Fv=2`` names a
+    file the site does not have."""
+    site = make_site(content={"a.md": article_md("A")}, config=f'title = "News"\nbase_url = "{BASE}"\nlogo = "static/logo.png?v=2"\n')
+    static = site / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert build(site).warnings == []
+    logo = json_ld(parse(site / "output" / "2024" / "05" / "a" / "index.html"))["publisher"]["logo"]
+    assert logo == {"@type": "ImageObject", "url": BASE + "static/logo.png?v=2"}
+
+
 def test_every_page_has_exactly_one_h1_and_a_link_past_the_header_to_it(news: Path) -> None:
     for page in news.rglob("*.html"):
         doc = parse(page)

@@ -54,6 +54,13 @@ def test_links_at_root_and_under_a_sub_path() -> None:
     assert (sub.url(""), sub.url("tags/x/"), sub.absolute()) == ("/news/", "/news/tags/x/", "https://example.org/news/")
 
 
+
+def test_an_absolute_url_encodes_its_path_and_keeps_a_query_or_fragment() -> None:
+    sub = urls.Urls("https://example.org/news/")
+    assert sub.absolute("static/logo.png?v=2") == "https://example.org/news/static/logo.png?v=2"
+    assert sub.absolute("café/#équipe") == "https://example.org/news/caf%C3%A9/#équipe"
+    assert sub.absolute("a b/?q=1#x") == "https://example.org/news/a%20b/?q=1#x"
+
 def test_paths() -> None:
     date = dt.datetime(2024, 5, 7, tzinfo=dt.UTC)
     assert urls.article_path("{year}/{month}/{day}/{slug}/", "s", date) == "2024/05/07/s/"
