@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import msgspec
 
@@ -333,7 +333,10 @@ def syndicated(article: Article, config: Config) -> bool:
     if not article.canonical:
         return False
     # The address the story is published at: the site's, not a preview's (--base-url).
-    return article.canonical != urls.Urls(config.site_base_url or config.base_url).absolute(article.path)
+    # Compared decoded: in the site's own script, the tool the site moved from wrote it raw
+    # (/الحكومة/) or percent-encoded in either case (WordPress: %d8%a7...), as ours is.
+    own = urls.Urls(config.site_base_url or config.base_url).absolute(article.path)
+    return unquote(article.canonical) != unquote(own)
 
 
 def _syndicated(page: Page, config: Config) -> bool:

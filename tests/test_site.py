@@ -144,6 +144,23 @@ def test_a_story_whose_canonical_is_its_own_address_is_in_both_sitemaps(make_sit
     assert page.xpath("//link[@rel='canonical']/@href") == ["https://example.org/n/2024/03/own/"]
 
 
+def test_a_canonical_naming_its_own_address_in_the_sites_script_is_no_copy(make_site: MakeSite) -> None:
+    """With slugs = "unicode", the tool a site moved from wrote the story's own address raw
+    or percent-encoded, in upper or lower case (WordPress): each is the story's own page, in
+    both sitemaps, as an ASCII one is."""
+    written = {"raw": "خبر", "upper": "%D8%AE%D8%A8%D8%B1", "lower": "%d8%ae%d8%a8%d8%b1"}
+    content = {
+        f"{name}.md": article_md(name, date=f"2024-03-1{i}T10:00:00+00:00", slug=f"{name}-خبر", canonical=f"https://example.org/n/2024/03/{name}-{path}/")
+        for i, (name, path) in enumerate(written.items())
+    }
+    site = make_site(content=content, config='base_url = "https://example.org/n/"\nslugs = "unicode"\n')
+    assert build(site).ok
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for name in ("sitemap.xml", "news-sitemap.xml"):
+        listed = etree.parse(str(site / "output" / name)).xpath("//s:loc/text()", namespaces=ns)
+        assert [url for url in listed if url.startswith("https://example.org/n/2024/03/")] == [f"https://example.org/n/2024/03/{n}-%D8%AE%D8%A8%D8%B1/" for n in ("lower", "upper", "raw")], name
+
+
 def test_the_news_sitemap_gives_a_story_in_another_language_as_news_in_it(make_site: MakeSite) -> None:
     """Google News files a story by the language the sitemap gives, in its own codes: the
     German story of an English site is German news, not English."""
