@@ -66,6 +66,13 @@ def _kept(c: str) -> bool:
     return unicodedata.category(c).startswith(_UNICODE_KEPT) and c not in _UNICODE_DROPPED
 
 
+def _composed(word: list[str]) -> str:
+    """The letters of ``word`` in NFC again: a character dropped from between a letter and
+    its mark (Arabic's tatweel before a madda, ``اـٓ``; a zero-width joiner) leaves the two
+    side by side, which NFC writes as one (``آ``), and a slug is NFC (``_is_unicode_slug``)."""
+    return unicodedata.normalize("NFC", "".join(word))
+
+
 def unicode_slug(text: str) -> str:
     """``text`` as a slug in its own script ("" if it has no letter or digit): letters,
     marks and digits kept, lower-cased where the script has case, NFC; every run of
@@ -82,10 +89,10 @@ def unicode_slug(text: str) -> str:
         elif c in _UNICODE_DROPPED or unicodedata.category(c) == "Cf":
             continue
         elif word:
-            words.append("".join(word))
+            words.append(_composed(word))
             word = []
     if word:
-        words.append("".join(word))
+        words.append(_composed(word))
     slug = ""
     for each in words:
         longer = f"{slug}-{each}" if slug else each

@@ -233,7 +233,29 @@ def test_an_ascii_site_refuses_a_slug_in_another_script_and_says_the_one_it_make
     assert urls.tag_slug("!!!", unicode=True).startswith("tag-")  # no letter: named by its digest
 
 
-@given(st.text(max_size=300))
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("\u0627\u0640\u0653\u062e\u0631", "\u0622\u062e\u0631"),  # alef, tatweel, madda: the tatweel dropped, آخر
+        ("x\u200d\u0307", "\u1e8b"),  # a zero-width joiner between a letter and its mark
+        ("cafe\u00ad\u0301", "caf\u00e9"),  # a soft hyphen
+    ],
+)
+def test_a_character_dropped_between_a_letter_and_its_mark_leaves_a_slug_in_nfc(title: str, slug: str) -> None:
+    """The slug made is one its own check takes: in NFC, the letter and mark left side by
+    side written as one, as a written slug must be."""
+    assert urls.headline_slug(title, unicode=True) == slug
+    assert urls.slug_problem(urls.headline_slug(title, unicode=True), unicode=True) is None
+    assert urls.tag_slug(title, unicode=True) == slug
+
+
+# Besides any character, the ones slugs drop or fold: format characters, tatweel, marks that
+# compose and letters they compose with, and letters whose lower case is longer or differs
+# with the language.
+_SLUG_TRICKY = "ea\u0627\u200b\u200c\u200d\u200e\u200f\u00ad\u0640\u0301\u0307\u0653\u0654\u0345\u0130\u0131\u00df\u03a3\u01c5\ufb01 -"
+
+
+@given(st.text(max_size=300) | st.text(alphabet=_SLUG_TRICKY, max_size=300))
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_any_title_makes_a_slug_its_mode_takes_and_that_survives_an_address(title: str) -> None:
     for unicode in (False, True):
