@@ -347,15 +347,18 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     return Examined(state, None, verdict, fields, seed.title, seed.published, seen)
 
 
-def _former_slug(title: str, before: OutBefore | None) -> str | None:
+def _former_slug(title: str, before: OutBefore | None, unicode: bool) -> str | None:
     """The slug an article imported again had at its last address, of those its title
-    gives now or gave with earlier versions (``urls.former_headline_slugs``); None if none."""
+    gives now or gave with earlier versions (``urls.former_headline_slugs``); None if none
+    (``unicode``: slugs = "unicode")."""
     if before is None or not before.urls:
         return None
     path = urlsplit(before.urls[-1]).path
-    # The script's slug too: an article imported before the site set slugs = "unicode", or
-    # before it went back to "ascii", has its address in the other.
-    for candidate in (urls.headline_slug(title, unicode=True), urls.headline_slug(title), *urls.former_headline_slugs(title)):
+    # The ASCII slug on a site that set slugs = "unicode" since: it is a slug there too. Not
+    # the script's on a site gone back to "ascii": written into the file, it is an error that
+    # leaves the article out (its old address redirects to its new one, as the ledger has it).
+    candidates: tuple[str, ...] = (urls.headline_slug(title, unicode=True),) if unicode else ()
+    for candidate in (*candidates, urls.headline_slug(title), *urls.former_headline_slugs(title)):
         if re.search(rf"(?:^|/){re.escape(candidate)}(?:[/.]|$)", path):
             return candidate
     return None
@@ -600,7 +603,7 @@ def import_seeds(
                 published = published_before(content_dir, inputs.read, zone)
             before = published.get(seed_id(seed_path.stem))
             date = found.published or (before.date if before else None) or now
-            chosen = slugs.pick(_former_slug(found.title, before) or urls.headline_slug(found.title, unicode=config.slugs == "unicode"), date)
+            chosen = slugs.pick(_former_slug(found.title, before, config.slugs == "unicode") or urls.headline_slug(found.title, unicode=config.slugs == "unicode"), date)
             if chosen.reason:
                 renamed_for_site[target] = chosen.reason
             writes.append(WriteJob(seed_path, target, chosen.slug, date, found.seen))

@@ -918,6 +918,28 @@ def test_a_deleted_imported_article_comes_back_as_the_same_article(make_site: Ma
     assert (again.id, again.published, again.link) == (first.id, first.published, first.link)
 
 
+def test_an_article_imported_again_on_a_site_gone_back_to_ascii_slugs_gets_one(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out at ``café-crème-prices-rise`` while the site had slugs = "unicode", then its file
+    deleted on a site back at "ascii": the import writes an ASCII slug, which the site takes,
+    and the old address redirects to it; the script's, written again, was an error that kept
+    the article out."""
+    seed = "001_00000000000000aa.txt"
+    config = 'base_url = "https://example.org/"\nslugs = "{}"\n'
+    site = make_site(seeds={seed: seed_text("Café crème prices rise", "Up again.")}, config=config.format("unicode"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715000000")
+    assert build(site).ok
+    own = site / "content" / "001_00000000000000aa.md"
+    assert "slug: café-crème-prices-rise" in own.read_text().splitlines()
+    (site / "sitegen.toml").write_text(config.format("ascii"))
+    own.unlink()
+    report = build(site)
+    assert report.ok and report.errors == [] and report.imported.created == [own]
+    assert "slug: cafe-creme-prices-rise" in own.read_text().splitlines()
+    assert (site / "output" / "2024" / "05" / "cafe-creme-prices-rise" / "index.html").is_file()
+    moves = (site / "output" / "_redirects").read_text().splitlines()
+    assert "/2024/05/caf%C3%A9-cr%C3%A8me-prices-rise/ /2024/05/cafe-creme-prices-rise/ 301" in moves
+
+
 def test_an_article_imported_again_is_said_so_by_that_build_only(make_site: MakeSite, runner: CliRunner) -> None:
     """The build after, with nothing to do, repeated the last build's warnings, this one too:
     "imported again" on every build, though nothing was (0 imported), as a clean build never says."""
