@@ -403,6 +403,8 @@ class Urls:
         ``'about/#team' | absolute``) is kept as written: encoded, its ``?`` or ``#`` became
         part of the file's name, an address that answers 404."""
         path = site_path.lstrip("/")
+        if not _TO_ENCODE_RE.search(path):  # ASCII slugs, nearly every one: looked at once
+            return self.base_url + path
         if (after := _QUERY_OR_FRAGMENT_RE.search(path)) is None:
             return self.base_url + encoded_path(path)
         return self.base_url + encoded_path(path[: after.start()]) + path[after.start() :]
