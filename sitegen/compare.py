@@ -501,7 +501,9 @@ def _unredirected(before: Feed, after: Feed, serves: Callable[[str], bool]) -> l
         now = after.entries.get(entry.id)
         if now is None or now.link == entry.link or not before.site or before.site != after.site:
             continue  # a site moved to another address is not for this build to answer
-        if entry.link.startswith(before.site) and not serves(entry.link[len(before.site) :]):
+        # Feeds give an address in the site's script percent-encoded; the output folder
+        # holds its page at it decoded, as a host serves it.
+        if entry.link.startswith(before.site) and not serves(unquote(entry.link[len(before.site) :])):
             problems.append(
                 Problem("", f"entry {entry.id} ({entry.title}) moved from {entry.link} to {now.link}, and nothing answers at the old address: links to it break")
             )

@@ -330,6 +330,26 @@ def test_an_address_left_with_no_redirect_is_caught(site: Path, against: Against
     assert status == 1 and "moved from https://example.org/news/2025/02/s06/ to https://example.org/news/2025/02/story-six/, and nothing answers" in output
 
 
+def test_an_address_in_the_sites_script_that_redirects_passes(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    """Feeds give such an address percent-encoded; the redirect page is at it decoded, as
+    the output folder writes every address: a slug's typo fixed is no link broken."""
+    site = make_site(
+        content={"s.md": article_md("الحكومة تعلن خطة", date="2025-02-02T09:00:00+00:00", body="نص.", id="urn:test:ar", slug="ارتفاع-أسعار")},
+        config='base_url = "https://example.org/news/"\nslugs = "unicode"\nlanguage = "ar"\n',
+    )
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    shutil.copytree(site / "output", tmp_path / "live")
+    text = (site / "content" / "s.md").read_text(encoding="utf-8")
+    (site / "content" / "s.md").write_text(text.replace("ارتفاع-أسعار", "ارتفاع-اسعار"), encoding="utf-8")
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert (site / "output" / "2025" / "02" / "ارتفاع-أسعار" / "index.html").is_file()  # its redirect page
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "live")])
+    assert result.exit_code == 0 and "nothing answers" not in result.output, result.output
+    (site / "output" / "2025" / "02" / "ارتفاع-أسعار" / "index.html").unlink()
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(tmp_path / "live")])
+    assert result.exit_code == 1 and "/2025/02/%D8%A7%D8%B1%D8%AA%D9%81%D8%A7%D8%B9-%D8%A3" in result.output and "nothing answers" in result.output
+
+
 def test_a_correction_to_an_archived_article_passes_with_a_note(site: Path, against: Against) -> None:
     """RFC 5005 lets an archive document change; the README's CI gate must let corrections through."""
     (site / "content" / "s01.md").write_text(story(1).replace("title: 'Story 1'", "title: 'Story 1, corrected'"))
