@@ -71,6 +71,19 @@ class Entry:
     published: str
     text: str
     """What the entry shows (its content, else its summary), as text with spaces folded."""
+    pictures: tuple[str, ...] = ()
+    """The addresses of the pictures it shows (in its content, and its media:content,
+    enclosure or JSON Feed image), sorted: a picture replaced is an update the build dates."""
+    language: str = ""
+    """Its own language, when it gives one (Atom's xml:lang, JSON Feed's language): a story
+    marked as in another is an update the build dates too."""
+
+    def shows_as(self, other: Entry) -> bool:
+        """Whether a reader is shown the same of it as of ``other``: then its updated date
+        should not have moved."""
+        return (self.text, self.title, self.published, self.pictures, self.language) == (
+            other.text, other.title, other.published, other.pictures, other.language
+        )
 
 
 @dataclass
@@ -364,6 +377,8 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
                 str(i.get("date_modified", "")),
                 str(i.get("date_published", "")),
                 _text(str(i.get("content_html") or i.get("content_text") or i.get("summary") or "")),
+                _pictures(str(i.get("content_html") or ""), [str(i.get(key) or "") for key in ("image", "banner_image")]),
+                str(i.get("language") or ""),
             )
             for i in doc["items"]
             if isinstance(i, dict)
@@ -384,6 +399,8 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
                     e.findtext(f"{ATOM}updated") or "",
                     e.findtext(f"{ATOM}published") or "",
                     _text(shown),
+                    _pictures(e.findtext(f"{ATOM}content") or "", _media(e)),
+                    e.get(_XML_LANG) or "",
                 )
             )
         return entries, _link(root, "prev-archive"), _link(root, "self") or ""
@@ -394,7 +411,15 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
     for item in channel.iter("item"):
         shown = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or item.findtext("description") or ""
         entries.append(
-            Entry(item.findtext("guid") or "", item.findtext("link") or "", item.findtext("title") or "", "", item.findtext("pubDate") or "", _text(shown))
+            Entry(
+                item.findtext("guid") or "",
+                item.findtext("link") or "",
+                item.findtext("title") or "",
+                "",
+                item.findtext("pubDate") or "",
+                _text(shown),
+                _pictures(shown, _media(item)),
+            )
         )
     return entries, _link(channel, "prev-archive"), _link(channel, "self") or ""
 
@@ -405,6 +430,30 @@ def _link(parent: etree._Element, rel: str) -> str | None:
 
 def _text(html: str) -> str:
     return " ".join(html_to_text(html).split())
+
+
+_MEDIA = "{http://search.yahoo.com/mrss/}content"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _media(entry: etree._Element) -> list[str]:
+    """The addresses an Atom entry's or RSS item's media:content and enclosures give."""
+    return [x.get("url") or x.get("href") or "" for x in entry if x.tag in (_MEDIA, "enclosure") or (x.tag == f"{ATOM}link" and x.get("rel") == "enclosure")]
+
+
+def _pictures(html: str, more: Iterable[str] = ()) -> tuple[str, ...]:
+    """The addresses of the pictures an entry's content ``html`` shows, with ``more``
+    (its media), sorted and each once."""
+    found = [address for address in more if address]
+
+    def note(tag: str, attrs: urls.Attributes) -> urls.Attributes:
+        if tag == "img" and (src := dict(attrs).get("src")):
+            found.append(src)
+        return attrs
+
+    if "<img" in html:
+        urls.rewrite_start_tags(html, note)
+    return tuple(sorted(set(found)))
 
 
 def compare(
@@ -580,7 +629,7 @@ def _changes(name: str, before: Feed, after: Feed) -> tuple[list[Problem], list[
             problems.append(Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new"))
         elif now is None:
             gone.append(entry)
-        elif now.updated != entry.updated and (now.text, now.title, now.published) == (entry.text, entry.title, entry.published):
+        elif now.updated != entry.updated and now.shows_as(entry):
             problems.append(Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread"))
     return problems, gone
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
@@ -263,6 +264,33 @@ def test_updated_moved_with_nothing_changed_is_caught(site: Path, against: Again
     (site / "content" / "s04.md").write_text(story(4, updated="'2025-03-01T00:00:00+00:00'"))
     status, output = against()
     assert status == 1 and "entry urn:test:4: updated moved from 2025-02-05T09:00:00+00:00 to 2025-03-01T00:00:00+00:00 with nothing changed" in output
+
+
+def test_a_picture_replaced_or_a_language_set_is_a_change_that_may_move_updated(make_site: MakeSite, tmp_path: Path, runner: CliRunner) -> None:
+    """The build dates an update when a story's picture is replaced or its language set,
+    its words as they were: the check compared the entries' words alone, said "updated
+    moved ... with nothing changed" and failed the deploy after an ordinary photo swap. It
+    compares their pictures and language too; updated moved with neither is still caught."""
+    from PIL import Image
+
+    body = "The quay at dawn.\n\n![The quay](quay.jpg)\n"
+    site = make_site(
+        content={"a.md": story(1).replace("Text of story 1.", body), "b.md": story(2)},
+        config='base_url = "https://example.org/news/"\n',
+    )
+    Image.new("RGB", (640, 480), "navy").save(site / "content" / "quay.jpg")
+    assert build(site).ok
+    live = tmp_path / "live"
+    shutil.copytree(site / "output", live)
+    Image.new("RGB", (640, 480), "teal").save(site / "content" / "quay.jpg")
+    (site / "content" / "b.md").write_text(story(2, language="de"))
+    assert build(site).ok
+    updated = {e.title: e.updated for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    before = {e.title: e.updated for e in feedparser.parse((live / "atom.xml").read_bytes()).entries}
+    assert updated["Story 1"] != before["Story 1"] and updated["Story 2"] != before["Story 2"]  # both dated as updates
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(live)])
+    assert result.exit_code == 0, result.output
+    assert "with nothing changed" not in result.output
 
 
 def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
