@@ -15,6 +15,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, TypeVar
@@ -145,7 +146,8 @@ def _die_with_parent(parent: int) -> None:
     # But not while it sends a result: a worker ended half way through one left half a
     # message in the pipe, which the pool's thread in the build process then waited for
     # the rest of, for ever: a Ctrl-C that hung the command (one in seven, at 0.3 s into
-    # a build of 1,000 articles). Held until the result is whole, the signal ends it then.
+    # a build of 1,000 articles). Held until the result is whole, the signal ends it then,
+    # or after a while nobody reads it (_whole).
     import multiprocessing.queues
 
     multiprocessing.queues.SimpleQueue.put = _whole(multiprocessing.queues.SimpleQueue.put)  # type: ignore[method-assign, assignment]
@@ -160,15 +162,38 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+# How long a worker that Ctrl-C or SIGTERM came to while it sent a result goes on sending:
+# the build process reads a result as fast as it is sent, but no more once its pool has
+# ended the workers (a worker killed, Ctrl-C): one not read by then never will be.
+SEND_GRACE = 2.0
+
+
 def _whole(put: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-    """``put`` (a queue's, in a worker) with SIGINT and SIGTERM held until it is done."""
+    """``put`` (a queue's, in a worker) with SIGINT and SIGTERM held until it is done, or
+    for SEND_GRACE seconds, then ending the worker."""
 
     def put_whole(queue: Any, item: Any) -> None:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        if threading.current_thread() is not threading.main_thread():
+            return put(queue, item)  # signals are handled in the main thread alone
+        came: list[int] = []
+
+        def hold(signum: int, frame: object) -> None:
+            # Not blocked (pthread_sigmask): a worker whose result nobody reads would wait
+            # in the write for ever, deaf to the SIGTERM the pool ends it with, and the
+            # pool (joining it) and the command with it.
+            if not came:
+                signal.signal(signal.SIGALRM, lambda s, f: os._exit(128 + signum))
+                signal.setitimer(signal.ITIMER_REAL, SEND_GRACE)
+            came.append(signum)
+
+        ending = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
         try:
             put(queue, item)
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            for signum, handler in ending.items():
+                signal.signal(signum, handler)
+        if came:
+            os._exit(128 + came[0])
 
     return put_whole
 

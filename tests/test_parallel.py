@@ -249,3 +249,33 @@ def test_a_worker_interrupted_while_it_sends_a_result_sends_it_whole() -> None:
     finally:
         if worker.is_alive():
             worker.kill()
+
+
+def test_a_worker_ended_by_the_pool_while_nobody_reads_its_result_ends() -> None:
+    """Once a worker died, the pool ends the others with SIGTERM and waits for them, and no
+    longer reads their results: one in the middle of sending one, its signals blocked,
+    waited in the write for ever, deaf to that SIGTERM, and the build hung. It is held for
+    a moment only."""
+    import multiprocessing
+
+    from conftest import no_hang
+
+    forking = multiprocessing.get_context("fork")
+    results = forking.SimpleQueue()
+
+    def send() -> None:
+        parallel._die_with_parent(os.getppid())
+        results.put(b"x" * 20_000_000)  # far more than a pipe holds, and nobody reads it
+
+    worker = forking.Process(target=send)
+    worker.start()
+    try:
+        with no_hang(20):
+            assert multiprocessing.connection.wait([results._reader], 10)  # type: ignore[attr-defined]  # sending has begun
+            time.sleep(0.05)
+            os.kill(worker.pid, signal.SIGTERM)  # type: ignore[arg-type]
+            worker.join(10)  # SEND_GRACE, and time to spare
+        assert worker.exitcode == 128 + signal.SIGTERM
+    finally:
+        if worker.is_alive():
+            worker.kill()
