@@ -77,13 +77,17 @@ class Entry:
     language: str = ""
     """Its own language, when it gives one (Atom's xml:lang, JSON Feed's language): a story
     marked as in another is an update the build dates too."""
+    whole: bool = True
+    """Whether it carries the story's text, not its summary alone (feed_content = "summary",
+    or a story too long for the byte budget): an edit of a summary's story shows in no
+    word of it, yet is an update the build dates."""
 
     def shows_as(self, other: Entry) -> bool:
-        """Whether a reader is shown the same of it as of ``other``: then its updated date
-        should not have moved."""
-        return (self.text, self.title, self.published, self.pictures, self.language) == (
-            other.text, other.title, other.published, other.pictures, other.language
-        )
+        """Whether a reader is shown the same of it as of ``other``, text and all: then its
+        updated date should not have moved."""
+        return (self.whole, self.text, self.title, self.published, self.pictures, self.language) == (
+            True, other.text, other.title, other.published, other.pictures, other.language
+        ) and other.whole
 
 
 @dataclass
@@ -379,6 +383,8 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
                 _text(str(i.get("content_html") or i.get("content_text") or i.get("summary") or "")),
                 _pictures(str(i.get("content_html") or ""), [str(i.get(key) or "") for key in ("image", "banner_image")]),
                 str(i.get("language") or ""),
+                # A summary's item gives it as its text (feeds.py), with its picture as HTML.
+                not i.get("content_text") or i.get("content_text") != i.get("summary"),
             )
             for i in doc["items"]
             if isinstance(i, dict)
@@ -401,6 +407,7 @@ def _parse(data: bytes) -> tuple[list[Entry], str | None, str]:
                     _text(shown),
                     _pictures(e.findtext(f"{ATOM}content") or "", _media(e)),
                     e.get(_XML_LANG) or "",
+                    e.find(f"{ATOM}content") is not None,
                 )
             )
         return entries, _link(root, "prev-archive"), _link(root, "self") or ""

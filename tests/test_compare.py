@@ -293,6 +293,32 @@ def test_a_picture_replaced_or_a_language_set_is_a_change_that_may_move_updated(
     assert "with nothing changed" not in result.output
 
 
+def test_a_story_edited_beyond_the_summary_its_feeds_carry_is_a_change_that_may_move_updated(
+    make_site: MakeSite, tmp_path: Path, runner: CliRunner
+) -> None:
+    """With feed_content = "summary" (or a story too long for the byte budget) the feeds
+    carry a story's summary alone: an edit of its text is an update the build dates, which
+    the check, comparing the summary's words, took for "updated moved ... with nothing
+    changed", failing the deploy of every such edit."""
+    site = make_site(
+        content={"a.md": story(1, summary="'The quay at dawn.'"), "b.md": story(2)},
+        config='base_url = "https://example.org/news/"\nfeed_content = "summary"\n',
+    )
+    assert build(site).ok
+    live = tmp_path / "live"
+    shutil.copytree(site / "output", live)
+    (site / "content" / "a.md").write_text(story(1, summary="'The quay at dawn.'").replace("Text of story 1.", "Text of story 1, corrected."))
+    assert build(site).ok
+    updated = {e.title: e.updated for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    before = {e.title: e.updated for e in feedparser.parse((live / "atom.xml").read_bytes()).entries}
+    assert updated["Story 1"] != before["Story 1"] and updated["Story 2"] == before["Story 2"]  # dated as an update
+    items = json.loads((site / "output" / "feed.json").read_bytes())["items"]
+    assert [i["content_text"] for i in items if i["title"] == "Story 1"] == ["The quay at dawn."]  # its summary alone
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(live)])
+    assert result.exit_code == 0, result.output
+    assert "with nothing changed" not in result.output
+
+
 def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
     """A CI that does not commit content/ back imports each seed anew, dated when it runs,
     with a ledger that starts afresh: the article is published as new, moved (here into
