@@ -71,9 +71,10 @@ class Entry:
     published: str
     text: str
     """What the entry shows (its content, else its summary), as text with spaces folded."""
-    pictures: tuple[str, ...] = ()
-    """The addresses of the pictures it shows (in its content, and its media:content,
-    enclosure or JSON Feed image), sorted: a picture replaced is an update the build dates."""
+    pictures: tuple[tuple[str, str], ...] = ()
+    """The address and alt text of each picture it shows (in its content, and its
+    media:content, enclosure or JSON Feed image, with no alt text), sorted: a picture
+    replaced, or said otherwise, is an update the build dates."""
     language: str = ""
     """Its own language, when it gives one (Atom's xml:lang, JSON Feed's language): a story
     marked as in another is an update the build dates too."""
@@ -448,14 +449,15 @@ def _media(entry: etree._Element) -> list[str]:
     return [x.get("url") or x.get("href") or "" for x in entry if x.tag in (_MEDIA, "enclosure") or (x.tag == f"{ATOM}link" and x.get("rel") == "enclosure")]
 
 
-def _pictures(html: str, more: Iterable[str] = ()) -> tuple[str, ...]:
-    """The addresses of the pictures an entry's content ``html`` shows, with ``more``
-    (its media), sorted and each once."""
-    found = [address for address in more if address]
+def _pictures(html: str, more: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """The address and alt text of each picture an entry's content ``html`` shows, with
+    ``more`` (its media's addresses), sorted and each once."""
+    found = [(address, "") for address in more if address]
 
     def note(tag: str, attrs: urls.Attributes) -> urls.Attributes:
-        if tag == "img" and (src := dict(attrs).get("src")):
-            found.append(src)
+        # Its alt text is words of the story too, which html_to_text leaves out.
+        if tag == "img" and (src := (given := dict(attrs)).get("src")):
+            found.append((src, " ".join((given.get("alt") or "").split())))
         return attrs
 
     if "<img" in html:

@@ -319,6 +319,30 @@ def test_a_story_edited_beyond_the_summary_its_feeds_carry_is_a_change_that_may_
     assert "with nothing changed" not in result.output
 
 
+def test_a_pictures_alt_text_rewritten_is_a_change_that_may_move_updated(make_site: MakeSite, tmp_path: Path, runner: CliRunner) -> None:
+    """A picture's alt text is words of the story, dated as an update when rewritten, and
+    in the entry's content: the check read the content's text without it, said "updated
+    moved ... with nothing changed" and failed the deploy of a better description."""
+    from PIL import Image
+
+    def written(alt: str) -> str:
+        return story(1).replace("Text of story 1.", f"The quay at dawn.\n\n![{alt}](quay.jpg)\n")
+
+    site = make_site(content={"a.md": written("The quay"), "b.md": story(2)}, config='base_url = "https://example.org/news/"\n')
+    Image.new("RGB", (640, 480), "navy").save(site / "content" / "quay.jpg")
+    assert build(site).ok
+    live = tmp_path / "live"
+    shutil.copytree(site / "output", live)
+    (site / "content" / "a.md").write_text(written("Fishing boats moored at the quay at dawn"))
+    assert build(site).ok
+    updated = {e.title: e.updated for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    before = {e.title: e.updated for e in feedparser.parse((live / "atom.xml").read_bytes()).entries}
+    assert updated["Story 1"] != before["Story 1"] and updated["Story 2"] == before["Story 2"]  # dated as an update
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(live)])
+    assert result.exit_code == 0, result.output
+    assert "with nothing changed" not in result.output
+
+
 def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
     """A CI that does not commit content/ back imports each seed anew, dated when it runs,
     with a ledger that starts afresh: the article is published as new, moved (here into
