@@ -83,12 +83,21 @@ class Entry:
     or a story too long for the byte budget): an edit of a summary's story shows in no
     word of it, yet is an update the build dates."""
 
-    def shows_as(self, other: Entry) -> bool:
+    def shows_as(self, other: Entry, site: str = "", other_site: str = "") -> bool:
         """Whether a reader is shown the same of it as of ``other``, text and all: then its
-        updated date should not have moved."""
-        return (self.whole, self.text, self.title, self.published, self.pictures, self.language) == (
-            True, other.text, other.title, other.published, other.pictures, other.language
+        updated date should not have moved. ``site`` and ``other_site``: the addresses of
+        the sites they are of, under which a picture is the same wherever the site is."""
+        return (self.whole, self.text, self.title, self.published, _under(self.pictures, site), self.language) == (
+            True, other.text, other.title, other.published, _under(other.pictures, other_site), other.language
         ) and other.whole
+
+
+def _under(pictures: tuple[tuple[str, str], ...], site: str) -> tuple[tuple[str, str], ...]:
+    """``pictures`` (Entry.pictures) with their addresses under ``site`` made relative to it:
+    a site moved (base_url) moves its pictures' addresses, not the pictures."""
+    if not site:
+        return pictures
+    return tuple(sorted((address.removeprefix(site) if address.startswith(site) else address, alt) for address, alt in pictures))
 
 
 @dataclass
@@ -638,7 +647,7 @@ def _changes(name: str, before: Feed, after: Feed) -> tuple[list[Problem], list[
             problems.append(Problem(name, f"entry {entry.link} changed its id from {entry.id} to {moved.id}: readers show it again as new"))
         elif now is None:
             gone.append(entry)
-        elif now.updated != entry.updated and now.shows_as(entry):
+        elif now.updated != entry.updated and now.shows_as(entry, after.site, before.site):
             problems.append(Problem(name, f"entry {entry.id}: updated moved from {entry.updated} to {now.updated} with nothing changed: readers mark it unread"))
     return problems, gone
 

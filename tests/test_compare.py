@@ -343,6 +343,26 @@ def test_a_pictures_alt_text_rewritten_is_a_change_that_may_move_updated(make_si
     assert "with nothing changed" not in result.output
 
 
+def test_updated_moved_with_nothing_changed_is_caught_on_a_site_moved(make_site: MakeSite, tmp_path: Path, runner: CliRunner) -> None:
+    """A site moved (base_url, here off its sub-path) moves its pictures' addresses, not its
+    pictures: the check took every story with one for changed, and let its updated date move
+    for nothing, readers marking it unread."""
+    from PIL import Image
+
+    body = "The quay at dawn.\n\n![The quay](quay.jpg)\n"
+    site = make_site(content={"a.md": story(1).replace("Text of story 1.", body)}, config='base_url = "https://example.org/news/"\n')
+    Image.new("RGB", (640, 480), "navy").save(site / "content" / "quay.jpg")
+    assert build(site).ok
+    live = tmp_path / "live"
+    shutil.copytree(site / "output", live)
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/"\n')
+    (site / "content" / "a.md").write_text(story(1, updated="'2025-03-01T00:00:00+00:00'").replace("Text of story 1.", body))
+    assert build(site).ok
+    result = runner.invoke(main, ["check", "--site", str(site), "--against", str(live)])
+    assert result.exit_code == 1
+    assert "error: atom.xml: entry urn:test:1: updated moved from 2025-02-02T09:00:00+00:00 to 2025-03-01T00:00:00+00:00 with nothing changed" in result.output
+
+
 def test_a_build_that_lost_the_ledger_and_dated_an_article_anew_is_caught(site: Path, against: Against) -> None:
     """A CI that does not commit content/ back imports each seed anew, dated when it runs,
     with a ledger that starts afresh: the article is published as new, moved (here into
