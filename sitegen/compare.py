@@ -272,14 +272,10 @@ def _serves(out: Path) -> Callable[[str], bool]:
 def _redirected(out: Path, base_path: str) -> frozenset[str]:
     """The old addresses, as decoded site paths, that ``_redirects`` in ``out`` sends on
     with a 301 (redirects.netlify)."""
-    from .redirects import NETLIFY_FILE
+    from .redirects import listed
 
-    try:
-        lines = (out / NETLIFY_FILE).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return frozenset()  # none: a build made before the lists
-    olds = (line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
-    return frozenset(unquote(old[len(base_path) :]) for old in olds if old.startswith(base_path))
+    base = unquote(base_path)
+    return frozenset(old[len(base) :] for old in listed(out) if old.startswith(base))
 
 
 def read_build(where: str) -> dict[str, Feed]:

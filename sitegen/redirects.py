@@ -278,6 +278,23 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     return (header + "".join(lines)).encode()
 
 
+def listed(folder: Path) -> dict[str, str]:
+    """What ``_redirects`` in the output ``folder`` sends on (``netlify``): each old address,
+    decoded, with its base path (``/news/café/``) -> the address it is sent to, as written
+    (percent-encoded). Empty when there is none (a build made before the lists) or it
+    cannot be read."""
+    try:
+        lines = (folder / NETLIFY_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found: dict[str, str] = {}
+    for line in lines:
+        words = line.split()
+        if len(words) == 3 and not line.startswith("#"):
+            found.setdefault(unquote(words[0]), words[1])
+    return found
+
+
 def bucket_size(address: str) -> int:
     """The least ``map_hash_bucket_size`` with which nginx builds a map holding the string
     ``address``: a power of two, as every cache line size divides one (nginx rounds the

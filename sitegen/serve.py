@@ -70,7 +70,7 @@ from .errors import SitegenError, grouped, shown_message
 from .headers import HEADERS_FILE, XML_TYPE
 from .ledger import LEDGER_NAME
 from .output import MANIFEST, TEMP_SUFFIX, remove_orphans, scratch_name
-from .redirects import LISTS
+from .redirects import LISTS, listed
 from .theme import is_editor_leftover
 from .urls import Urls
 
@@ -707,7 +707,28 @@ def host_allowed(host: str | None, names: frozenset[str] = frozenset()) -> bool:
 def resolve_target(root: Path, request_path: str, prefix: str = "/") -> Target:
     """Where ``request_path`` (as sent: percent-encoded, maybe with a query) leads inside
     ``root``, served at the path ``prefix`` (site_prefix); ``Target()`` for anything
-    missing or leading out of ``root``, ``Target(outside=True)`` for a path outside ``prefix``."""
+    missing or leading out of ``root``, ``Target(outside=True)`` for a path outside ``prefix``.
+
+    A path no file answers that the site's ``_redirects`` sends on gets its 301, as the hosts
+    that read it answer (redirects.netlify): an old address of a feed has no redirect page,
+    and a subscriber trying the preview got a 404 where the host would send them on."""
+    found = _resolve_file(root, request_path, prefix)
+    if found != Target():
+        return found
+    path = request_path.split("#", 1)[0].partition("?")[0]
+    try:
+        moved = listed(root).get(unquote(path, errors="strict"), "")
+    except UnicodeDecodeError:
+        return found
+    # Only a path of this site, as sitegen writes them (ASCII, percent-encoded): the list is a
+    # file of the output folder, and what it says goes into a header.
+    if moved.startswith("/") and not moved.startswith("//") and moved.isascii() and moved.isprintable():
+        return Target(redirect=moved)
+    return found
+
+
+def _resolve_file(root: Path, request_path: str, prefix: str) -> Target:
+    """``resolve_target`` but for the site's own redirects."""
     path, _, query = request_path.split("#", 1)[0].partition("?")
     # Kept on a redirect: `/search?q=floods` must reach the search page with its words.
     # Re-quoted: nothing the request line held but not a URL's characters reaches a header.

@@ -598,6 +598,26 @@ def test_nothing_outside_the_folder_is_resolved(tmp_path: Path, path: str) -> No
     assert resolve_target(root, path) == Target()
 
 
+def test_an_old_address_the_site_redirects_gets_its_301_as_on_the_host(make_site: MakeSite) -> None:
+    """An old address of a feed (a Hugo site's index.xml, a moved tag's feed) has no
+    redirect page, only its line in _redirects, which the hosts answer with a 301: the
+    preview answered 404, and a subscriber trying it saw the feed gone."""
+    site = make_site(
+        content={"a.md": article_md("A", tags="[Economy]")},
+        config='base_url = "http://127.0.0.1:8000/news/"\nfeed_aliases = ["index.xml"]\n',
+    )
+    assert build(site).ok
+    out = site / "output"
+    assert not (out / "index.xml").exists()
+    assert resolve_target(out, "/news/index.xml", "/news/") == Target(redirect="/news/atom.xml")
+    assert resolve_target(out, "/news/tags/economy/index.xml?x=1", "/news/") == Target(redirect="/news/tags/economy/atom.xml")
+    assert resolve_target(out, "/news/atom.xml", "/news/") == Target(file=(out / "atom.xml").resolve())  # the live file first
+    assert resolve_target(out, "/news/nothing.xml", "/news/") == Target()
+    # A line no sitegen wrote (the output folder edited by hand) sends nobody off the site.
+    (out / "_redirects").write_text("/news/x.xml https://elsewhere.example/ 301\n/news/y.xml //elsewhere.example/ 301\n")
+    assert resolve_target(out, "/news/x.xml", "/news/") == resolve_target(out, "/news/y.xml", "/news/") == Target()
+
+
 def test_paths_inside_the_folder_resolve(tmp_path: Path) -> None:
     root = tmp_path / "root"
     (root / "a b").mkdir(parents=True)
