@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,18 +220,14 @@ def test_ctrl_c_ends_the_workers_without_a_traceback(tmp_path: Path) -> None:
     assert (run.returncode, out, err) == (130, "interrupted\n", "")
 
 
-def test_a_worker_interrupted_while_it_sends_a_result_sends_it_whole() -> None:
-    """Ctrl-C ended a worker half way through sending a result: the pool's thread in the
-    build process waited for the rest of the message for ever, and the command hung (one
-    Ctrl-C in seven, 0.3 s into a build of 1,000 articles). The signal is held until the
-    result is whole, and ends the worker then."""
+@contextmanager
+def _worker_sending(result: bytes) -> Iterator[tuple[Any, Any]]:
+    """A worker (set up as the pool's are) in the middle of sending ``result``, far more
+    than a pipe holds: (the process, the queue it sends on). Killed after, if still alive."""
     import multiprocessing
-
-    from conftest import no_hang
 
     forking = multiprocessing.get_context("fork")
     results = forking.SimpleQueue()
-    result = b"x" * 20_000_000  # far more than a pipe holds: sending it waits for the reader
 
     def send() -> None:
         parallel._die_with_parent(os.getppid())
@@ -239,16 +236,27 @@ def test_a_worker_interrupted_while_it_sends_a_result_sends_it_whole() -> None:
     worker = forking.Process(target=send)
     worker.start()
     try:
-        with no_hang(20):
-            assert multiprocessing.connection.wait([results._reader], 10)  # type: ignore[attr-defined]  # sending has begun
-            time.sleep(0.05)
-            os.kill(worker.pid, signal.SIGINT)  # type: ignore[arg-type]
-            assert results.get() == result
-            worker.join(10)
-        assert worker.exitcode == 128 + signal.SIGINT  # as _end_quietly ends it, once the result is sent
+        assert multiprocessing.connection.wait([results._reader], 10)  # type: ignore[attr-defined]  # sending has begun
+        time.sleep(0.05)
+        yield worker, results
     finally:
         if worker.is_alive():
             worker.kill()
+
+
+def test_a_worker_interrupted_while_it_sends_a_result_sends_it_whole() -> None:
+    """Ctrl-C ended a worker half way through sending a result: the pool's thread in the
+    build process waited for the rest of the message for ever, and the command hung (one
+    Ctrl-C in seven, 0.3 s into a build of 1,000 articles). The signal is held until the
+    result is whole, and ends the worker then."""
+    from conftest import no_hang
+
+    result = b"x" * 20_000_000
+    with no_hang(20), _worker_sending(result) as (worker, results):
+        os.kill(worker.pid, signal.SIGINT)
+        assert results.get() == result
+        worker.join(10)
+        assert worker.exitcode == 128 + signal.SIGINT  # as _end_quietly ends it, once the result is sent
 
 
 def test_a_worker_ended_by_the_pool_while_nobody_reads_its_result_ends() -> None:
@@ -256,26 +264,9 @@ def test_a_worker_ended_by_the_pool_while_nobody_reads_its_result_ends() -> None
     longer reads their results: one in the middle of sending one, its signals blocked,
     waited in the write for ever, deaf to that SIGTERM, and the build hung. It is held for
     a moment only."""
-    import multiprocessing
-
     from conftest import no_hang
 
-    forking = multiprocessing.get_context("fork")
-    results = forking.SimpleQueue()
-
-    def send() -> None:
-        parallel._die_with_parent(os.getppid())
-        results.put(b"x" * 20_000_000)  # far more than a pipe holds, and nobody reads it
-
-    worker = forking.Process(target=send)
-    worker.start()
-    try:
-        with no_hang(20):
-            assert multiprocessing.connection.wait([results._reader], 10)  # type: ignore[attr-defined]  # sending has begun
-            time.sleep(0.05)
-            os.kill(worker.pid, signal.SIGTERM)  # type: ignore[arg-type]
-            worker.join(10)  # SEND_GRACE, and time to spare
+    with no_hang(20), _worker_sending(b"x" * 20_000_000) as (worker, _):
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.join(10)  # SEND_GRACE, and time to spare
         assert worker.exitcode == 128 + signal.SIGTERM
-    finally:
-        if worker.is_alive():
-            worker.kill()
