@@ -243,11 +243,12 @@ def plan_pages(site: Site) -> list[Page]:
     pages += [Page("page.html", page.path, page.title, {"article": page}) for page in site.pages]
     # A syndicated article's canonical URL is the original's: search engines are pointed
     # there, not at this copy.
-    entries = [(page.path, _lastmod(page)) for page in pages if not _syndicated(page, site.config)]
+    mapped = [page for page in pages if not _syndicated(page, site.config)]
+    entries = [(page.path, _lastmod(page)) for page in mapped]
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     if site.config.search:  # not in the sitemap: a page of results is no page to index
         pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
-    pages += sitemaps(entries)
+    pages += sitemaps(entries, [_month(page) for page in mapped])
     listed = news_articles(site)
     # Google News files a story by the language its sitemap gives: a German story of an
     # English site is German news.
@@ -281,19 +282,36 @@ def fronts(site: Site, shown: Sequence[Article]) -> tuple[Front, ...]:
 
 
 SITEMAP_URLS = 50_000
-"""The most addresses one sitemap may give (sitemaps.org): a site with more has an index."""
+"""The most addresses one sitemap may give (sitemaps.org)."""
+SITEMAP_SPLIT = 1_000
+"""Over this many addresses, ``sitemap.xml`` is an index of parts (``sitemaps``)."""
 
 
-def sitemaps(entries: Sequence[tuple[str, dt.datetime | None]]) -> list[Page]:
-    """``sitemap.xml`` listing ``entries`` (site path, last change); over SITEMAP_URLS of
-    them, an index of ``sitemap-1.xml``, ``sitemap-2.xml``... (urls.sitemap_part) each
-    listing that many at most."""
-    if len(entries) <= SITEMAP_URLS:
+def sitemaps(entries: Sequence[tuple[str, dt.datetime | None]], months: Sequence[str | None] = ()) -> list[Page]:
+    """``sitemap.xml`` listing ``entries`` (site path, last change). Over SITEMAP_SPLIT of
+    them, an index of parts beside it (urls.sitemap_part): ``sitemap-pages.xml`` for every
+    page that is not a story (the front page, listings, tags, archive, standalone pages),
+    then one per month of stories, newest first (``sitemap-2024-05.xml``; ``months`` gives
+    each entry's, "YYYY-MM", or None for a page), each cut again past SITEMAP_URLS.
+
+    By month, as the archive files stories and as news sites split their sitemaps: an edit
+    changes the part of its story's month and the pages listing it, not a file of every
+    address of the site (2 MB at 10,000 stories, rendered and compressed again on every
+    edit), and a crawler reading the index's dates fetches those parts alone."""
+    if len(entries) <= SITEMAP_SPLIT:
         return [Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": tuple(entries)})]
-    parts = [tuple(entries[i : i + SITEMAP_URLS]) for i in range(0, len(entries), SITEMAP_URLS)]
-    pages = [Page("sitemap.xml", urls.sitemap_part(n), f"Sitemap {n}", {"entries": part}) for n, part in enumerate(parts, start=1)]
-    listed = tuple((page.path, max((d for _, d in part if d is not None), default=None)) for page, part in zip(pages, parts, strict=True))
-    return [Page("sitemap-index.xml", "sitemap.xml", "Sitemap", {"sitemaps": listed}), *pages]
+    grouped: dict[str, list[tuple[str, dt.datetime | None]]] = {"pages": []}
+    for entry, month in itertools.zip_longest(entries, months[: len(entries)]):
+        grouped.setdefault(month or "pages", []).append(entry)
+    named = [("pages", grouped.pop("pages")), *sorted(grouped.items(), reverse=True)]
+    parts = [
+        (name if start == 0 else f"{name}-{start // SITEMAP_URLS + 1}", tuple(listed[start : start + SITEMAP_URLS]))
+        for name, listed in named
+        for start in range(0, len(listed), SITEMAP_URLS)
+    ]
+    pages = [Page("sitemap.xml", urls.sitemap_part(name), f"Sitemap {name}", {"entries": part}) for name, part in parts]
+    listed_parts = tuple((page.path, max((d for _, d in part if d is not None), default=None)) for page, (_, part) in zip(pages, parts, strict=True))
+    return [Page("sitemap-index.xml", "sitemap.xml", "Sitemap", {"sitemaps": listed_parts}), *pages]
 
 
 NEWS_DAYS = 2
@@ -647,6 +665,15 @@ def _related_line(source: str, headline: str) -> int | None:
 def _link(article: Article) -> Link:
     """A link to ``article``, as an article page shows one."""
     return Link(article.title, article.path, article.language)
+
+
+def _month(page: Page) -> str | None:
+    """The month of the story a page is ("2024-05"), as the archive files it; None for any
+    other page (a standalone one too: it is not news)."""
+    article = page.context.get("article")
+    if isinstance(article, Article) and not article.standalone:
+        return f"{article.published.year:04d}-{article.published.month:02d}"
+    return None
 
 
 def _lastmod(page: Page) -> dt.datetime | None:

@@ -222,14 +222,15 @@ STYLESHEET = "static/feed.xsl"
 readable page (rendered from the template ``feed.xsl``). One address for good: archive
 documents, which never change, name it too."""
 
-SITEMAP_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")
+SITEMAP_PART_RE = re.compile(r"sitemap-(?:pages|[0-9]{4}-[0-9]{2})(?:-[0-9]+)?\.xml")
 """The site paths ``sitemap_part`` makes."""
 
 
-def sitemap_part(number: int) -> str:
-    """Site path of part ``number`` of a large site's sitemap: beside ``sitemap.xml``, as a
-    sitemap may list only addresses at or below its own folder's."""
-    return f"sitemap-{number}.xml"
+def sitemap_part(name: str) -> str:
+    """Site path of the part ``name`` of a large site's sitemap ("pages", "2024-05",
+    "2024-05-2"): beside ``sitemap.xml``, as a sitemap may list only addresses at or below
+    its own folder's."""
+    return f"sitemap-{name}.xml"
 
 
 def index_path(prefix: str, number: int) -> str:

@@ -175,10 +175,14 @@ def test_the_news_sitemap_gives_a_story_in_another_language_as_news_in_it(make_s
     assert said == {"a": "en", "b": "de", "c": "zh-tw", "d": "en"}
 
 
-def test_a_site_over_the_sitemap_limit_has_an_index_of_sitemaps_beside_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """sitemaps.org: at most 50,000 addresses a sitemap (here 4), and a sitemap lists only
-    addresses under its own folder: the parts are beside sitemap.xml, which indexes them."""
-    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-03-0{i + 1}T10:00:00+00:00", updated=f"'2024-04-0{i + 1}T10:00:00+00:00'") for i in range(6)}
+def test_a_large_site_has_an_index_of_sitemaps_beside_it_a_part_of_pages_then_one_a_month_of_stories(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over SITEMAP_SPLIT addresses (here 4), sitemap.xml indexes parts beside it (a sitemap
+    lists only addresses under its own folder): the pages that are not stories, then the
+    stories of each month, newest first; a part over SITEMAP_URLS (here 3) is cut again."""
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-0{3 + i % 2}-0{i + 1}T10:00:00+00:00", updated=f"'2024-05-0{i + 1}T10:00:00+00:00'") for i in range(7)}
+    content["about.md"] = "---\ntitle: About\npage: true\n---\nWho we are.\n"
     site = make_site(content=content, config='base_url = "https://example.org/n/"\n')
     assert build(site).ok
     out = site / "output"
@@ -186,31 +190,50 @@ def test_a_site_over_the_sitemap_limit_has_an_index_of_sitemaps_beside_it(make_s
     whole = etree.parse(str(out / "sitemap.xml"))
     listed = [(loc.text, loc.getnext().text if loc.getnext() is not None else None) for loc in whole.iterfind("s:url/s:loc", ns)]
     assert len(listed) > 8 and not list(out.glob("sitemap-*.xml"))
+    stories = {f"https://example.org/n/{path.relative_to(out).parent.as_posix()}/" for path in out.glob("2024/*/*/index.html")}
+    assert len(stories) == 7
 
-    monkeypatch.setattr(site_mod, "SITEMAP_URLS", 4)
-    shutil.rmtree(site / CACHE_DIR)  # (the limit is no input: the build would have nothing to do)
+    monkeypatch.setattr(site_mod, "SITEMAP_SPLIT", 4)
+    monkeypatch.setattr(site_mod, "SITEMAP_URLS", 3)
+    shutil.rmtree(site / CACHE_DIR)  # (the limits are no input: the build would have nothing to do)
     assert build(site).ok
     index = etree.parse(str(out / "sitemap.xml"))
     index_schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd")))
     assert index_schema.validate(index), (index_schema.error_log.last_error, etree.tostring(index))
-    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=ns)
-    assert parts == [f"https://example.org/n/sitemap-{n}.xml" for n in range(1, -(-len(listed) // 4) + 1)]
+    pages = -(-(len(listed) - 7) // 3)
+    names = ["pages", *(f"pages-{n}" for n in range(2, pages + 1)), "2024-04", "2024-03", "2024-03-2"]
+    assert index.xpath("//s:sitemap/s:loc/text()", namespaces=ns) == [f"https://example.org/n/sitemap-{name}.xml" for name in names]
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
-    found = []
-    for n, listed_part in enumerate(index.iterfind("s:sitemap", ns), start=1):
-        assert listed_part.findtext("s:loc", namespaces=ns) == f"https://example.org/n/sitemap-{n}.xml"
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for listed_part, name in zip(index.iterfind("s:sitemap", ns), names, strict=True):
         lastmod = listed_part.findtext("s:lastmod", namespaces=ns)
-        part = etree.parse(str(out / f"sitemap-{n}.xml"))
-        assert schema.validate(part), (n, schema.error_log.last_error)
+        part = etree.parse(str(out / f"sitemap-{name}.xml"))
+        assert schema.validate(part), (name, schema.error_log.last_error)
         entries = [(loc.text, loc.getnext().text if loc.getnext() is not None else None) for loc in part.iterfind("s:url/s:loc", ns)]
         # When the part last changed; a part of undated pages only has no date.
-        assert 0 < len(entries) <= 4 and lastmod == max((d for _, d in entries if d), default=None)
-        found += entries
-    assert found == listed  # every address, in the same order
+        assert 0 < len(entries) <= 3 and lastmod == max((d for _, d in entries if d), default=None)
+        found[name] = entries
+    assert sorted(e for entries in found.values() for e in entries) == sorted(listed)  # every address, once
+    in_pages = {loc for name in names if name.startswith("pages") for loc, _ in found[name]}
+    assert in_pages.isdisjoint(stories) and "https://example.org/n/about/" in in_pages
+    assert {loc for loc, _ in found["2024-04"]} == {s for s in stories if "/2024/04/" in s}
+    assert [loc for loc, _ in found["2024-03"] + found["2024-03-2"]] == [loc for loc, _ in listed if loc in stories and "/2024/03/" in loc]
     assert "Sitemap: https://example.org/n/sitemap.xml" in (out / "robots.txt").read_text()
     assert check_output(out, Config(base_url="https://example.org/n/")) == []
+
+    # An edit to one story changes its month's part and the pages listing it, not the others.
+    before = {path.name: path.read_bytes() for path in out.glob("sitemap-*.xml")}
+    story = site / "content" / "a1.md"  # April
+    story.write_text(story.read_text().replace("2024-05-02T10:00", "2024-05-20T10:00") + "\nA correction.\n")
+    assert build(site).ok
+    after = {path.name: path.read_bytes() for path in out.glob("sitemap-*.xml")}
+    assert after.keys() == before.keys()
+    assert {name for name in after if after[name] != before[name]} <= {"sitemap-2024-04.xml", *(f"sitemap-{n}.xml" for n in names if n.startswith("pages"))}
+    assert after["sitemap-2024-04.xml"] != before["sitemap-2024-04.xml"]
+    assert after["sitemap-2024-03.xml"] == before["sitemap-2024-03.xml"] and after["sitemap-2024-03-2.xml"] == before["sitemap-2024-03-2.xml"]
+
     # Back under the limit, the parts go.
-    monkeypatch.setattr(site_mod, "SITEMAP_URLS", 50_000)
+    monkeypatch.setattr(site_mod, "SITEMAP_SPLIT", 1_000)
     shutil.rmtree(site / CACHE_DIR)
     assert build(site).ok and not list(out.glob("sitemap-*.xml")) and etree.parse(str(out / "sitemap.xml")).getroot().tag.endswith("urlset")
 
