@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from . import urls
 from .errors import line_of, shown_path
@@ -106,7 +106,7 @@ def moves(site: Site) -> list[Move]:
     URL's path) is left out. When two articles have had the same address, the one published
     later has it: readers following it most likely mean the newer story.
     """
-    base = urlsplit(site.config.base_url)
+    base = _recorded_base(site)
     # By the file a redirect page is written to: "old/" and "old/index.html" are one.
     claims: dict[str, Move] = {}
     # A standalone page that was a story once has its addresses too (ledger._as_pages).
@@ -127,7 +127,7 @@ def former_bases(site: Site) -> list[str]:
     pattern that lost a leading folder reads the same way: the feeds then get redirects
     from addresses they never had, which cost nothing: a redirect never takes a live file.)
     A base elsewhere (another host, or outside the base URL's path) can get no redirect."""
-    base = urlsplit(site.config.base_url)
+    base = _recorded_base(site)
     found: set[str] = set()
     for article in site.articles:
         if not article.path:
@@ -220,6 +220,13 @@ def _listing_folder(key: str, slug: str | None = None) -> str:
     of its kind at ``slug``."""
     kind, _, own = key.partition(":")
     return LISTED_KINDS[kind](own if slug is None else slug)
+
+
+def _recorded_base(site: Site) -> SplitResult:
+    """The base URL the ledger's addresses were recorded under: sitegen.toml's, also in a
+    preview for another address (--base-url, sitegen serve), which records none of its own
+    and answers each old address at its own, as the site does at base_url."""
+    return urlsplit(site.config.site_base_url or site.config.base_url)
 
 
 def _site_path(url: str, host: str, base_path: str) -> str | None:

@@ -928,3 +928,21 @@ def test_a_byline_moved_by_the_slugs_setting_is_redirected(make_site: MakeSite) 
     arabic = urls.encoded_path("authors/سارة-أحمد/")
     assert rules(out)["/news/authors/sr-hmd/feed.json"] == f"/news/{arabic}feed.json"
     assert redirect_target(out, "authors/sr-hmd/") == "/news/authors/سارة-أحمد/"
+
+
+@pytest.mark.parametrize("preview", ["https://preview.example.com/staging/", "http://127.0.0.1:8000/"], ids=["staging", "serve"])
+def test_a_preview_redirects_an_old_address_of_a_moved_article_as_the_site_does(make_site: MakeSite, tmp_path: Path, preview: str) -> None:
+    """The ledger keeps an article's old addresses under the site's base_url: a preview
+    (build --base-url, sitegen serve) of a site whose slug an editor just fixed answers the
+    old address with the redirect the site has there, not with its not-found page."""
+    site = make_site(content={"a.md": article_md("A", date="2024-03-01T10:00:00+00:00")}, config=f'base_url = "{BASE}"\n')
+    assert build(site).ok
+    (site / "content" / "a.md").write_text(article_md("A", date="2024-03-01T10:00:00+00:00", slug="a-fixed"))
+    assert build(site).ok and redirect_target(site / "output", "2024/03/a/") == "/news/2024/03/a-fixed/"
+    out = tmp_path / "preview"
+    assert build(site, output_dir=out, overrides={"base_url": preview}).ok
+    base = "/" + preview.split("/", 3)[3]
+    page = lxml_html.fromstring((out / "2024/03/a/index.html").read_bytes())
+    assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={base}2024/03/a-fixed/"]
+    assert rules(out) == {f"{base}2024/03/a/": f"{base}2024/03/a-fixed/"}
+    assert not (out / "news").exists()
