@@ -80,6 +80,31 @@ class _Loader(jinja2.BaseLoader):
 _NO_FILTER = re.compile(r"No (filter|test) named '([^']*)'(?: found)?\.")
 """Jinja's message for a filter or test it does not know, at compile time or run time."""
 
+
+_UNEXPECTED_CHAR = re.compile(r"unexpected char (?P<char>'.'|\".\") at (?P<offset>\d+)")
+_CLOSING = {"{%": "%}", "{{": "}}"}
+
+
+def _placed(message: str, source: str | None) -> str:
+    """Jinja's lexer places a character it cannot read by its offset in the file
+    (``unexpected char '#' at 1981``), which no editor shows: said by its column instead,
+    with the tag it is in when that was opened on a line before, as a tag whose ``%}`` lost
+    a character runs on until the next line stops it, which is the line Jinja names."""
+    found = _UNEXPECTED_CHAR.fullmatch(message)
+    if found is None or source is None:
+        return message
+    offset = int(found["offset"])
+    line_start = source.rfind("\n", 0, offset) + 1
+    said = f"unexpected character {found['char']} (column {offset - line_start + 1})"
+    opened, opener = max((source.rfind(opener, 0, offset), opener) for opener in _CLOSING)
+    if 0 <= opened < line_start:
+        end = source.find("\n", opened)
+        tag = source[opened : end if end >= 0 else len(source)].strip()
+        line = source.count("\n", 0, opened) + 1
+        said += f", in the tag opened on line {line}, {tag!r}: is its {_CLOSING[opener]!r} missing?"
+    return said
+
+
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 """Jinja's message for a name that is no variable of the page's, nor a global."""
 
@@ -433,7 +458,7 @@ class Renderer:
         except TemplateError:
             raise  # said in full already (_block_mistake)
         except jinja2.TemplateSyntaxError as e:
-            said = self._unknown_filter(e.message or "") or e.message
+            said = self._unknown_filter(e.message or "") or _placed(e.message or "", e.source)
             raise TemplateError(e.filename or page.template, f"template error: {said}", e.lineno) from e
         except _TooLarge:
             raise TemplateError(page.template, cannot_render(page.path, f"it would be over {MAX_PAGE_CHARACTERS:,} characters")) from None

@@ -132,6 +132,29 @@ def test_an_unknown_filter_or_name_says_the_one_meant(make_site: MakeSite, runne
 
 
 @pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        # A block tag whose '%}' lost its '%': the lexer stops at the next line's comment.
+        ("{% if a %\n{# the lead #}\n<p>{{ a.title }}</p>{% endif %}", "3: template error: unexpected character '#' (column 2), in the tag opened on line 2, '{% if a %': is its '%}' missing?"),
+        ("<p>{{ a.title | default('none) }}</p>", "2: template error: unexpected character \"'\" (column 25)"),
+    ],
+)
+def test_a_character_a_template_cannot_hold_is_said_by_its_column_and_the_tag_left_open(
+    make_site: MakeSite, runner: CliRunner, body: str, said: str
+) -> None:
+    """Jinja said ``unexpected char '#' at 1981``, an offset into the file no editor shows,
+    at the line after the tag whose ``%}`` is missing."""
+    site = make_site(content={"a.md": article_md("A", tags="[world]")})
+    (site / "templates").mkdir()
+    own = site / "templates" / "tags.html"
+    own.write_text('{% extends "base.html" %}{% block content %}{% set a = site.articles[0] %}\n' + body + "{% endblock %}\n")
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert _errors(result.output) == [f"error: {own}:{said}"]
+    assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
     ("written", "said"),
     [
         ("brand.css", "'brand.css' is not a file of templates/static/ (the asset filter links to static files); did you mean 'static/brand.css'?"),
