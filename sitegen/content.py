@@ -1242,8 +1242,14 @@ def _flag(meta: dict[str, Any], key: str, fail: Any) -> bool:
     if value is None:  # "draft:" and nothing after it: YAML's null
         raise fail(key, "is empty: write true or false")
     if not isinstance(value, bool):
-        raise fail(key, f"must be true or false, not {value!r}")
+        # "true" in quotes reads as the word true, and "not 'true'" alone seems to say it is.
+        quoted = ": write it without quotes" if isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS else ""
+        raise fail(key, f"must be true or false, not {value!r}{quoted}")
     return value
+
+
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off"})
+"""What YAML reads as true or false when not in quotes (YAML 1.1's words, which sitegen reads)."""
 
 
 def _order(meta: dict[str, Any], fail: Any) -> int | None:

@@ -410,7 +410,10 @@ def test_front_fields_take_linear_time_on_long_lines() -> None:
     assert time.process_time() - started < 2
 
 
-@pytest.mark.parametrize(("value", "read"), [('"true"', "'true'"), ("1", "'1'"), ("yes please", "'yes please'"), ("''", "''")])
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [('"true"', "'true': write it without quotes"), ("'No'", "'No': write it without quotes"), ("1", "'1'"), ("yes please", "'yes please'"), ("''", "''")],
+)
 def test_draft_must_be_true_or_false(make_site: MakeSite, value: str, read: str) -> None:
     site = make_site(content={"a.md": article_md("A", draft=value), "b.md": article_md("B")})
     report = build(site)

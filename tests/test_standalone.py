@@ -196,7 +196,7 @@ def test_a_shared_page_shows_its_picture_as_a_shared_article_does(make_site: Mak
 @pytest.mark.parametrize(
     ("meta", "said"),
     [
-        ({"page": "'yes'"}, "about.md:3: page: must be true or false, not 'yes'"),
+        ({"page": "'yes'"}, "about.md:3: page: must be true or false, not 'yes': write it without quotes"),
         ({"page": "true", "order": "first"}, "about.md:4: order: must be a whole number, such as 1 or 10, not 'first'"),
     ],
 )
