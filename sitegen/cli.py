@@ -170,6 +170,8 @@ def build(
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
     if (late := _held_back_by_epoch(report)) is not None:
         also.append(late)
+    if (shown := _unpublished_shown(drafts, future, output_dir, site_dir)) is not None:
+        also.append(shown)
     _print_report(report, verbose, quiet, also)
     problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet, every=verbose) if run_check else 0
     if not report.ok or problems:
@@ -601,6 +603,21 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequenc
                 f"The build's time is SOURCE_DATE_EPOCH's ({format_iso(now())}), not the clock's: they go out with the first build"
                 " whose SOURCE_DATE_EPOCH is past their time (unset it to go by the clock)."
             )
+
+
+def _unpublished_shown(drafts: bool, future: bool, output_dir: Path | None, site_dir: Path) -> str | None:
+    """A warning when a preview of drafts or of articles dated in the future is built into
+    the site's own output folder, the one a deploy publishes: a deploy run after it puts
+    them out (the next build without the options takes them down again). Said with -q too,
+    and counted, as the base_url one is: a CI log that keeps only warnings shows it."""
+    if output_dir is not None or not (drafts or future):
+        return None
+    what = " and ".join(kind for kind, shown in (("drafts", drafts), ("articles dated in the future", future)) if shown)
+    options = " and ".join(option for option, shown in (("--drafts", drafts), ("--future", future)) if shown)
+    return (
+        f"{shown_path(site_dir / 'output')}/ now shows {what} ({options}: a preview), and a deploy of it would publish them; build without {options}"
+        " before publishing, or build previews into another folder with --output"
+    )
 
 
 def _held_back_by_epoch(report: BuildReport) -> str | None:

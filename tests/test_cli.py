@@ -592,6 +592,22 @@ def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site)]).output
 
 
+def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_would_publish_them(make_site: MakeSite, runner: CliRunner) -> None:
+    """The folder a deploy publishes: a CI job or an editor deploying after `build --drafts`
+    put the drafts out, with not a word. Into a folder of its own, a preview is as asked."""
+    site = make_site(content={"a.md": article_md("A"), "d.md": "---\ntitle: Draft\ndate: 2024-05-02T10:00:00+00:00\ndraft: true\n---\nNot yet.\n"}, config=ADDRESS)
+    said = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--future", "-q"])
+    assert said.exit_code == 0 and len(said.output.splitlines()) == 1, said.output
+    assert said.output.startswith(f"warning: {site / 'output'}/ now shows drafts and articles dated in the future (--drafts and --future: a preview)")
+    assert "build without --drafts and --future before publishing" in said.output
+    assert (site / "output" / "2024").is_dir()  # (built all the same)
+    summary = runner.invoke(main, ["build", "--site", str(site), "--future"]).output
+    assert "now shows articles dated in the future (--future: a preview)" in summary and ", 1 warning in " in summary, summary
+    elsewhere = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site.parent / "preview")])
+    assert elsewhere.exit_code == 0 and "now shows" not in elsewhere.output
+    assert "now shows" not in runner.invoke(main, ["build", "--site", str(site)]).output
+
+
 @pytest.mark.parametrize("value", ["253402300800", "99999999999999999999", "abc", "-1", "1.5", "1e9", " 5", "\u0661\u0662"])
 def test_a_malformed_source_date_epoch_stops_the_build(make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """A value out of range was a traceback; a malformed one was silently replaced by the
