@@ -86,6 +86,7 @@ class Memo:
         self.parse_records: dict[str, ParseRecord] = {}
         """This build's parse record of every content file, for the next build."""
         self._scanned: tuple[str, ...] | None = None
+        self._scan: cache.Scan | None = None
         self._misnamed: list[str] = []
 
     @property
@@ -143,12 +144,20 @@ class Memo:
         from .theme import theme_dirs
 
         if self._scanned is None:
-            found = cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content", self._misnamed)
+            self._scan = cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content", self._misnamed)
             # Files left out for their names are listed as they are shown: renaming or
             # removing one is a change to build (their warnings go).
-            found.update(cache.printable(path) for path in self._misnamed)
+            found = self._scan.names | {cache.printable(path) for path in self._misnamed}
             self._scanned = tuple(sorted(found))
         return self._scanned
+
+    def _listing(self) -> cache.Scan:
+        """The scan's listings of seeds/ and content/, which the import and the parse use:
+        files made since the scan (by the import, or a person) are this build's only when
+        the scan is done again, as the next build's is."""
+        self.scan()
+        assert self._scan is not None
+        return self._scan
 
     def misnamed(self) -> tuple[list[str], list[SitegenError]]:
         """A warning for each file the scan left out because its name is not UTF-8, but an
@@ -215,7 +224,7 @@ class Memo:
         limit = config.max_file_bytes
         named: dict[str, str | None] = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
         content_dir = self.site_dir / "content"
-        listed = cache.find_content(content_dir)
+        listed = self._listing().content
         unread = [path for path in listed if path not in named]
         # Read in parallel; what they stamp (seed_hash) is known too, so that examining
         # their seeds need not read them again (every file, in a build with no cache).
@@ -226,8 +235,12 @@ class Memo:
         claims = content.seed_claims(listed, str(content_dir), named.__getitem__)
         log: set[str] = set()
         report = seeds.import_seeds(
-            self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known, claims=claims
+            self.site_dir, deps.recording(config, log), inputs=self.inputs, previous=previous, workers=workers, known=known, claims=claims,
+            scanned=self._listing().seeds,
         )
+        if report.wrote:
+            # The content files it made are read by this build: content/ is listed again.
+            self._scanned = None
         return report, digests.reads(log)
 
     # ---- step 2: content/ -> parse records --------------------------------------------
@@ -249,7 +262,7 @@ class Memo:
         records: dict[str, ParseRecord] = {}
         todo: list[str] = []
         inside = str(content_dir) + os.sep
-        for name in cache.find_content(content_dir):
+        for name in self._listing().content:
             record = previous.get(name)
             if (
                 record is not None

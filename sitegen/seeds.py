@@ -471,6 +471,7 @@ def import_seeds(
     known: dict[str, str] | None = None,
     claims: SeedClaims | None = None,
     misnamed: list[str] | None = None,
+    scanned: cache.SeedFiles | None = None,
 ) -> ImportReport:
     """Import every ``seeds/*.txt`` of the site into ``content/``, with a warning for each
     file or subfolder of ``seeds/`` that looks meant for it but is not imported (cache.find_seeds).
@@ -484,12 +485,13 @@ def import_seeds(
     (``previous``), whose content file did not change either, is not read again: the
     outcome would be the same. ``known`` maps content files just read to the seed hash
     stamped on them, so they need no reading. ``misnamed`` gets the files and folders of
-    seeds/ left out for names that are not UTF-8.
+    seeds/ left out for names that are not UTF-8. ``scanned``: the seeds folder as the build
+    listed it when it started (cache.scan), else listed here.
     """
     seeds_dir = site_dir / "seeds"
     content_dir = content_dir or site_dir / "content"
     report = ImportReport()
-    found_seeds = cache.find_seeds(seeds_dir, misnamed)
+    found_seeds = scanned if scanned is not None else cache.find_seeds(seeds_dir, misnamed)
     seed_files = found_seeds.seeds
     report.warnings += [_stray_warning(stray) for stray in found_seeds.strays]
     if not seed_files:
