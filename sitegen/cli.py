@@ -466,6 +466,61 @@ def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
         raise SystemExit(1)
 
 
+@main.command()
+@SITE_OPTION
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be converted, and write nothing.")
+@click.pass_context
+def convert(ctx: click.Context, site_dir: Path, files: tuple[Path, ...], dry_run: bool) -> None:
+    """Write the front matter of Hugo (TOML between '+++' lines, or JSON) and Pelican
+    (Title: lines) in YAML between '---' lines: each FILE, or every content file of the
+    site that needs it. Keys and values stay as they were, in their order (Pelican's keys
+    in lower case), and every byte of the text after them. A file is written only when the
+    build reads its new front matter back to the same values, and never over an edit saved
+    meanwhile; one already in YAML is left untouched. Exits with status 1 if any file could
+    not be converted.
+    """
+    from .cache import find_content
+    from .convert import convert_file
+    from .errors import SitegenError
+
+    if files and ctx.get_parameter_source("site_dir") is click.core.ParameterSource.DEFAULT:
+        # The build's error gives the command with the file's path alone, to paste anywhere.
+        site_dir = _site_of(files[0]) or site_dir
+    _require_site(site_dir)
+    config = load_config(site_dir)
+    paths = list(dict.fromkeys(files)) if files else [Path(p) for p in find_content(site_dir / "content")]
+    problems: list[str] = []
+    forms: dict[str, int] = {}
+    other_keys: set[str] = set()
+    done = already = 0
+    for path in paths:
+        try:
+            conversion = convert_file(site_dir, path, config.max_file_bytes, dry_run=dry_run)
+        except SitegenError as e:
+            problems.append(str(e))
+            continue
+        if (converted := conversion.converted) is None:
+            already += 1
+            continue
+        done += 1
+        forms[converted.form] = forms.get(converted.form, 0) + 1
+        other_keys.update(converted.other_keys)
+        _echo(f"{'Would convert' if dry_run else 'Converted'} {shown_path(path)} ({converted.form})")
+    _print_messages([], problems, every=True)
+    verb = "Would convert" if dry_run else "Converted"
+    of = " (" + ", ".join(f"{count} from {form}" for form, count in sorted(forms.items())) + ")" if forms else ""
+    said = f"{verb} {done} file{'' if done == 1 else 's'} to YAML front matter{of}, {already} already YAML, {len(problems)} error{'' if len(problems) == 1 else 's'}."
+    if dry_run:
+        said += " Nothing written (--dry-run)."
+    if other_keys:
+        names = ", ".join(sorted(other_keys, key=str.lower))
+        said += f" Keys of Hugo or Pelican kept as they are ({names}): the build warns of each, saying what sitegen reads instead."
+    _echo(said)
+    if problems:
+        raise SystemExit(1)
+
+
 @main.group()
 def theme() -> None:
     """The default theme's templates: copy them into templates/ to edit them."""
@@ -541,6 +596,18 @@ def _enclosing_site(folder: Path) -> Path | None:
             return above
     if folder.name in _SITE_FOLDERS and any((folder.parent / name).exists() for name in _SITE_MARKS):
         return folder.parent
+    return None
+
+
+def _site_of(path: Path) -> Path | None:
+    """The site whose file ``path`` is: the nearest folder above it with a sitegen.toml, or
+    that holds it in its content/."""
+    folder = Path(os.path.abspath(path)).parent
+    for above in (folder, *folder.parents):
+        if (above / "sitegen.toml").is_file():
+            return above
+        if above.name == "content" and any((above.parent / name).exists() for name in _SITE_MARKS):
+            return above.parent
     return None
 
 

@@ -449,6 +449,13 @@ _PELICAN_KEYS = frozenset(("title", "date", "modified", "tags", "category", "slu
 """The metadata Pelican reads from the lines at the top of a Markdown file, one of which starts it."""
 
 
+def pelican_key(document: str) -> str | None:
+    """The key of the first line of ``document`` (``Title``) when it starts with Pelican's
+    metadata lines; None when it does not."""
+    key = _PELICAN_RE.match(document)
+    return key[1] if key is not None and key[1].lower() in _PELICAN_KEYS else None
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
@@ -461,11 +468,11 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
             raise ContentError(path, "the file is empty: write its front matter ('---', 'title: ...', 'date: ...', '---') and its text, or delete it", 1)
         if document.startswith("{"):  # Hugo's JSON front matter
             raise ContentError(path, "front matter in braces (JSON) is not read: write it in YAML between '---' lines (title: ...)", 1)
-        if (key := _PELICAN_RE.match(document)) is not None and key[1].lower() in _PELICAN_KEYS:
+        if (key := pelican_key(document)) is not None:
             # Pelican's metadata lines: "no front matter" would send its writer looking for
             # what is plainly there. They are YAML once fenced, their keys in lower case.
             raise ContentError(
-                path, f"metadata lines with no '---' lines around them ({key[1]}: ..., as Pelican writes them) are not read: put a '---' line above and below them, each key in lower case ({key[1].lower()}: ...)", 1
+                path, f"metadata lines with no '---' lines around them ({key}: ..., as Pelican writes them) are not read: put a '---' line above and below them, each key in lower case ({key.lower()}: ...)", 1
             )
         raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
     if not _HANDLER.FM_BOUNDARY.search(document[3:]):

@@ -25,7 +25,7 @@ ADDRESS = 'base_url = "https://example.org/"\n'
 def test_help_for_every_command(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0 and "build" in result.output and "import" in result.output
-    for command in (["build"], ["import"], ["check"], ["serve"], ["new"], ["theme", "copy"], ["theme", "list"]):
+    for command in (["build"], ["import"], ["check"], ["serve"], ["new"], ["convert"], ["theme", "copy"], ["theme", "list"]):
         result = runner.invoke(main, [*command, "--help"])
         assert result.exit_code == 0
         assert "--site" in result.output
@@ -713,3 +713,13 @@ def test_an_article_due_by_the_clock_but_held_back_by_source_date_epoch_is_a_war
     monkeypatch.delenv("SOURCE_DATE_EPOCH")  # by the clock: out (and warned of as out late, as it is)
     out = runner.invoke(main, ["build", "--site", str(site), "-q"])
     assert out.exit_code == 0 and "held back" not in out.output and (site / "output" / "2000" / "01" / "later" / "index.html").is_file()
+
+
+def test_convert_names_a_file_it_does_not_convert_and_exits_1(runner: CliRunner, make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("Fine"), "notes.txt": "Title: x\n"}, config=ADDRESS)
+    (site / "notes.txt").write_text("Title: x\n")
+    result = runner.invoke(main, ["convert", "--site", str(site), str(site / "notes.txt"), str(site / "content" / "notes.txt"), str(site / "content" / "a.md")])
+    assert result.exit_code == 1
+    assert f"error: {site / 'notes.txt'}: not in {site / 'content'}/, where the site's articles are" in result.output
+    assert f"error: {site / 'content' / 'notes.txt'}: not an article: builds read the .md and .markdown files of {site / 'content'}/, and no other" in result.output
+    assert "Converted 0 files to YAML front matter, 1 already YAML, 2 errors." in result.output

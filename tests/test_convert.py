@@ -1,0 +1,315 @@
+"""sitegen convert: Hugo's TOML and JSON front matter and Pelican's metadata lines written
+as YAML, read back by the build as they were meant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import MakeSite
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from sitegen import convert
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.content import decode_content, front_matter_of
+from sitegen.convert import convert_file, convert_text
+from sitegen.errors import ContentError, OutputError
+
+CONFIG = 'base_url = "https://example.org/"\ntimezone = "Europe/Paris"\n'
+
+# As Hugo's default archetype and its users write it: a TOML datetime unquoted, tables.
+HUGO_TOML = """\
++++
+title = 'Harbour reopens: "a new start" for the café'
+date = 2024-03-05T10:00:00+01:00
+lastmod = 2024-03-06T08:00:00+01:00
+draft = false
+tags = ["harbour", "économie"]
+aliases = ["/news/harbour-reopens/", "/old/harbour"]
+
+[params]
+  author = "Zoë"
+  weight = 3
+
+[[resources]]
+  src = "photo.jpg"
+  title = "The harbour"
+[[resources]]
+  src = "map.png"
++++
+
+The harbour reopened on **Tuesday**.
+
+<!--more-->
+
+More text.
+"""
+HUGO_LOCAL = '+++\ntitle = "Local time"\ndate = 2024-03-07T09:30:00\ntags = ["harbour"]\n+++\n\nIn the site\'s time.\n'
+HUGO_DAY = '+++\ntitle = "A day"\ndate = 2024-03-08\n+++\n\nDated by day.\n'
+HUGO_DRAFT = '+++\ntitle = "Not yet"\ndate = 2024-03-09T09:30:00+01:00\ndraft = true\n+++\n\nA draft.\n'
+HUGO_JSON = """\
+{
+  "title": "JSON: the \\"other\\" form",
+  "date": "2024-03-09T12:00:00Z",
+  "tags": ["harbour", "json"],
+  "aliases": ["/j/old/"]
+}
+
+Text of the JSON post.
+"""
+PELICAN = """\
+Title: Pelican: a story with "quotes"
+Date: 2024-03-05 10:20
+Tags: harbour, pelican
+Slug: pelican-story
+Summary: A summary that goes
+    over two lines.
+
+The Pelican text.
+"""
+YAML = "---\ntitle: Already YAML\ndate: 2024-03-01T10:00:00+01:00\n---\n\nAlready fine.\n"
+
+
+def _convert_all(site: Path, *args: str) -> Any:
+    return CliRunner().invoke(main, ["convert", "--site", str(site), *args])
+
+
+def _page(site: Path, path: str) -> Any:
+    return lxml_html.fromstring((site / "output" / path / "index.html").read_bytes())
+
+
+def _text_of(data: bytes) -> bytes:
+    """The bytes after a file's front matter (of the fixtures here), from its closing line's end."""
+    if data.startswith(b"+++"):
+        return b"\n" + data.split(b"\n+++\n", 1)[1]
+    if data.startswith(b"{"):
+        return b"\n" + data.split(b"\n}\n", 1)[1]
+    if data.startswith(b"---"):
+        return b"\n" + data.split(b"\n---\n", 1)[1]
+    return b"\n\n" + data.split(b"\n\n", 1)[1]  # Pelican's: from the blank line that ends its lines
+
+
+def test_each_form_converted_is_built_as_hugo_and_pelican_meant_it(make_site: MakeSite) -> None:
+    site = make_site(
+        content={"toml.md": HUGO_TOML, "local.md": HUGO_LOCAL, "day.md": HUGO_DAY, "draft.md": HUGO_DRAFT, "json.md": HUGO_JSON, "pelican.md": PELICAN},
+        config=CONFIG,
+    )
+    before = {p.name: p.read_bytes() for p in (site / "content").iterdir()}
+    result = _convert_all(site)
+    assert result.exit_code == 0, result.output
+    assert "Converted 6 files to YAML front matter (1 from JSON, 1 from Pelican, 4 from TOML), 0 already YAML, 0 errors." in result.output
+    # Hugo's own key is kept, and the summary says the build warns of it.
+    assert "Keys of Hugo or Pelican kept as they are (lastmod): the build warns of each" in result.output
+    for name, data in before.items():
+        after = (site / "content" / name).read_bytes()
+        assert after.startswith(b"---\n")
+        assert _text_of(after) == _text_of(data), name
+
+    report = build(site)
+    assert report.ok, report.errors
+    assert report.articles == 5  # the draft stays a draft
+    assert not (site / "output" / "2024" / "03" / "draft").exists()
+    assert any("'lastmod' is not read" in w and "'updated'" in w for w in report.warnings)
+
+    page = _page(site, "2024/03/toml")
+    assert page.xpath("//h1/text()") == ['Harbour reopens: "a new start" for the café']
+    assert page.xpath("//article//time/@datetime")[0] == "2024-03-05T10:00:00+01:00"
+    assert page.xpath("//p[@class='tags']/a/text()") == ["harbour", "économie"]
+    for alias in ("news/harbour-reopens", "old/harbour"):
+        assert _page(site, alias).xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/2024/03/toml/"]
+    assert _page(site, "j/old").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/2024/03/json/"]
+    # A local datetime or date is read in the site's timezone, as Hugo read it.
+    assert _page(site, "2024/03/local").xpath("//article//time/@datetime")[0] == "2024-03-07T09:30:00+01:00"
+    assert _page(site, "2024/03/day").xpath("//article//time/@datetime")[0] == "2024-03-08T00:00:00+01:00"
+    pelican = _page(site, "2024/03/pelican-story")
+    assert pelican.xpath("//h1/text()") == ['Pelican: a story with "quotes"']
+    assert pelican.xpath("//article//time/@datetime")[0] == "2024-03-05T10:20:00+01:00"
+    assert pelican.xpath("//p[@class='tags']/a/text()") == ["harbour", "pelican"]
+
+    feed = feedparser.parse((site / "output" / "atom.xml").read_bytes())
+    entries = {e.title: e for e in feed.entries}
+    assert set(entries) == {
+        'Harbour reopens: "a new start" for the café',
+        "Local time",
+        "A day",
+        'JSON: the "other" form',
+        'Pelican: a story with "quotes"',
+    }
+    assert entries['Harbour reopens: "a new start" for the café'].published == "2024-03-05T10:00:00+01:00"
+    assert entries['JSON: the "other" form'].published == "2024-03-09T12:00:00+00:00"
+    assert [t.term for t in entries['JSON: the "other" form'].tags] == ["harbour", "json"]
+    assert entries['Pelican: a story with "quotes"'].summary.startswith("A summary that goes")
+    assert "over two lines." in entries['Pelican: a story with "quotes"'].summary
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
+    crlf = '+++\r\ntitle = "Windows"\r\ndate = 2024-03-10T10:00:00+01:00\r\n+++\r\n\r\nCRLF text.\r\nSecond line.\r\n'
+    converted = convert_text("a.md", crlf)
+    assert converted is not None
+    assert converted.text == "---\r\ntitle: Windows\r\ndate: '2024-03-10T10:00:00+01:00'\r\n---\r\n\r\nCRLF text.\r\nSecond line.\r\n"
+    bom = '\ufeff{\n  "title": "BOM"\n}\n\nText.\n'
+    converted = convert_text("b.md", bom)
+    assert converted is not None and converted.text == "\ufeff---\ntitle: BOM\n---\n\nText.\n"
+    pelican = "Title: Windows\r\nSummary: one\r\n    two\r\n\r\nText.\r\n"
+    converted = convert_text("c.md", pelican)
+    assert converted is not None and converted.text == "---\r\ntitle: Windows\r\nsummary: 'one\r\n\r\n  two'\r\n---\r\n\r\nText.\r\n"
+
+
+def test_a_file_already_in_yaml_is_not_even_rewritten(make_site: MakeSite) -> None:
+    site = make_site(content={"yaml.md": YAML, "toml.md": HUGO_DAY}, config=CONFIG)
+    path = site / "content" / "yaml.md"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    result = _convert_all(site)
+    assert result.exit_code == 0, result.output
+    assert "Converted 1 file to YAML front matter (1 from TOML), 1 already YAML, 0 errors." in result.output
+    assert path.stat().st_mtime_ns == 1_000_000_000
+    assert path.read_text() == YAML
+
+
+def test_bad_toml_is_an_error_naming_its_line_and_the_others_are_converted(make_site: MakeSite) -> None:
+    bad = '+++\ntitle = "Broken"\ndate = 2024-03-12T10:00:00+01:00\ntags = [a]\n+++\n\nBad.\n'
+    site = make_site(content={"bad.md": bad, "good.md": HUGO_DAY, "json.md": '{"title": "A",\n"title": "B"}\n\nText.\n'}, config=CONFIG)
+    result = _convert_all(site)
+    assert result.exit_code == 1
+    assert f"error: {site / 'content' / 'bad.md'}:4: front matter is not valid TOML: Invalid value; fix it, then convert it" in result.output
+    assert f"error: {site / 'content' / 'json.md'}:2: front matter sets 'title' twice: keep one, then convert it" in result.output
+    assert "Converted 1 file to YAML front matter (1 from TOML), 0 already YAML, 2 errors." in result.output
+    assert (site / "content" / "bad.md").read_text() == bad
+    assert (site / "content" / "good.md").read_text().startswith("---\ntitle: A day\n")
+
+
+def test_dry_run_says_what_it_would_convert_and_writes_nothing(make_site: MakeSite) -> None:
+    site = make_site(content={"toml.md": HUGO_TOML, "pelican.md": PELICAN, "yaml.md": YAML}, config=CONFIG)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "content").iterdir()}
+    result = _convert_all(site, "--dry-run")
+    assert result.exit_code == 0, result.output
+    content = site / "content"
+    assert result.output.splitlines()[:2] == [f"Would convert {content / 'pelican.md'} (Pelican)", f"Would convert {content / 'toml.md'} (TOML)"]
+    assert "Would convert 2 files to YAML front matter (1 from Pelican, 1 from TOML), 1 already YAML, 0 errors. Nothing written (--dry-run)." in result.output
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "content").iterdir()} == before
+
+
+def test_a_file_saved_while_it_is_converted_is_left_as_its_editor_made_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"toml.md": HUGO_DAY}, config=CONFIG)
+    path = site / "content" / "toml.md"
+    theirs = '+++\ntitle = "A day, retitled"\ndate = 2024-03-08\n+++\n\nDated by day.\n'
+    converting = convert.convert_text
+
+    def editor_saves_meanwhile(name: str, text: str) -> convert.Converted | None:
+        done = converting(name, text)
+        saved = path.with_name("toml.md~")  # as editors save: a new file renamed over the old
+        saved.write_text(theirs)
+        os.replace(saved, path)
+        return done
+
+    monkeypatch.setattr(convert, "convert_text", editor_saves_meanwhile)
+    with pytest.raises(OutputError, match="changed while being converted"):
+        convert_file(site, path, 1_000_000)
+    assert path.read_text() == theirs
+
+
+def test_front_matter_the_build_would_read_otherwise_is_an_error_and_never_written(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(content={"toml.md": HUGO_DAY}, config=CONFIG)
+    path = site / "content" / "toml.md"
+    # YAML that loses a word (as a dumper or a reader with a bug would): read back, it differs.
+    monkeypatch.setattr(convert, "dump_front_matter", lambda meta: "title: A\ndate: '2024-03-08'\n")
+    with pytest.raises(ContentError, match=r"toml.md: not converted: title would not be read back as it is"):
+        convert_file(site, path, 1_000_000)
+    assert path.read_text() == HUGO_DAY
+
+
+def test_files_named_are_checked_as_sitegen_publish_checks_them(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(content={".hidden.md": HUGO_DAY, "notes.txt": HUGO_DAY}, config=CONFIG)
+    (tmp_path / "elsewhere.md").write_text(HUGO_DAY)
+    for path, said in (
+        (tmp_path / "elsewhere.md", "not in"),
+        (site / "content" / ".hidden.md", "hidden"),
+        (site / "content" / "notes.txt", "not an article"),
+        (site / "content" / "missing.md", "no such file"),
+    ):
+        with pytest.raises(ContentError, match=said):
+            convert_file(site, path, 1_000_000)
+    assert (tmp_path / "elsewhere.md").read_text() == HUGO_DAY
+
+
+# Text that YAML, or the build's reader of it, might take for something else.
+_TRICKY = st.sampled_from(
+    ["yes", "no", "null", "~", "1.0", "2024-01-01", "true", "0x1F", "007", "12:30", "- a", "#tag", "a: b", "'q'", '"q"', "", " lead", "trail "]
+    + ["a\nb", "*a", "&a", "!x", "%x", "@x", "`x", "[a]", "{a}", "|", ">", "\x85", "\u2028", "a\r", "---", "+++", "..."]
+)
+_TEXT = st.one_of(_TRICKY, st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+_KEY = st.one_of(_TRICKY, st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=10))
+_DATETIME = st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9998, 12, 31))
+_OFFSET = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+_SCALAR = st.one_of(
+    _TEXT,
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    _DATETIME,
+    st.builds(lambda d, z: d.replace(tzinfo=z), _DATETIME, _OFFSET),
+    st.dates(min_value=dt.date(1000, 1, 1)),
+    st.times(),
+)
+_VALUE = st.recursive(_SCALAR, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY, inner, max_size=3), max_leaves=8)
+
+
+def _toml_text(value: object) -> str:
+    """``value`` as TOML writes it (inline tables, basic strings with escapes)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else "inf" if value == math.inf else "-inf" if value == -math.inf else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\U{ord(c):08X}" for c in value) + '"'
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_text(item) for item in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{_toml_text(key)} = {_toml_text(item)}" for key, item in value.items()) + "}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEY, _VALUE, min_size=1, max_size=6))
+def test_any_toml_front_matter_reads_back_as_the_same_values(meta: dict[str, Any]) -> None:
+    document = "+++\n" + "".join(f"{_toml_text(key)} = {_toml_text(value)}\n" for key, value in meta.items()) + "+++\n\nText.\n"
+    converted = convert_text("a.md", document)  # raises unless the build reads back every value
+    assert converted is not None and converted.text.endswith("\n---\n\nText.\n")
+    read = front_matter_of("a.md", decode_content(converted.text.encode()))
+    assert _as_read(read) == _as_read(meta)
+
+
+def _as_read(value: object) -> object:
+    """``value`` as the build means it, comparable: numbers and dates are text to its reader
+    (content._Loader), each the number or date it was written as."""
+    if isinstance(value, dict):
+        return [(key, _as_read(item)) for key, item in value.items()]  # in order
+    if isinstance(value, list):
+        return [_as_read(item) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    assert isinstance(value, str)
+    if re.fullmatch(r"[-+]?(\.inf|\.nan|[0-9][0-9_]*\.[0-9_]*(e[-+][0-9]+)?)", value, re.IGNORECASE):
+        number = yaml.safe_load(value)  # a float as YAML writes it, read by the build as text
+        return "nan" if math.isnan(number) else number
+    return value
