@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import signal
 import urllib.parse
 import uuid
@@ -456,24 +457,28 @@ def pelican_key(document: str) -> str | None:
     return key[1] if key is not None and key[1].lower() in _PELICAN_KEYS else None
 
 
+def _convert(path: str) -> str:
+    """What to do with front matter of Hugo or Pelican: the command converting the file, to
+    paste (cli.convert finds the site from the file), and the one converting every file."""
+    return f"run `sitegen convert {shlex.quote(path)}` to write it in YAML between '---' lines (`sitegen convert` alone converts every such file of the site)"
+
+
 def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
     """Split and load the front matter; every problem is a ContentError with its line."""
     if not document.startswith("---"):
         if document.startswith("+++"):  # Hugo's TOML front matter
-            raise ContentError(path, "front matter between '+++' lines (TOML) is not read: write it in YAML between '---' lines (title: ...)", 1)
+            raise ContentError(path, f"front matter between '+++' lines (TOML) is not read: {_convert(path)}", 1)
         if document.lstrip().startswith("---"):
             blank = len(document) - len(document.lstrip())
             raise ContentError(path, "front matter must start on the first line: remove what comes before its '---' line", document.count("\n", 0, blank) + 1)
         if not document.strip():
             raise ContentError(path, "the file is empty: write its front matter ('---', 'title: ...', 'date: ...', '---') and its text, or delete it", 1)
         if document.startswith("{"):  # Hugo's JSON front matter
-            raise ContentError(path, "front matter in braces (JSON) is not read: write it in YAML between '---' lines (title: ...)", 1)
+            raise ContentError(path, f"front matter in braces (JSON) is not read: {_convert(path)}", 1)
         if (key := pelican_key(document)) is not None:
             # Pelican's metadata lines: "no front matter" would send its writer looking for
-            # what is plainly there. They are YAML once fenced, their keys in lower case.
-            raise ContentError(
-                path, f"metadata lines with no '---' lines around them ({key}: ..., as Pelican writes them) are not read: put a '---' line above and below them, each key in lower case ({key.lower()}: ...)", 1
-            )
+            # what is plainly there.
+            raise ContentError(path, f"metadata lines with no '---' lines around them ({key}: ..., as Pelican writes them) are not read: {_convert(path)}", 1)
         raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
     if not _HANDLER.FM_BOUNDARY.search(document[3:]):
         raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)

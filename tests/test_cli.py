@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -713,6 +714,38 @@ def test_an_article_due_by_the_clock_but_held_back_by_source_date_epoch_is_a_war
     monkeypatch.delenv("SOURCE_DATE_EPOCH")  # by the clock: out (and warned of as out late, as it is)
     out = runner.invoke(main, ["build", "--site", str(site), "-q"])
     assert out.exit_code == 0 and "held back" not in out.output and (site / "output" / "2000" / "01" / "later" / "index.html").is_file()
+
+
+def test_the_command_a_build_gives_for_hugo_front_matter_converts_the_file_pasted_anywhere(
+    runner: CliRunner, make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Hugo site of thousands of posts in TOML: each is an error the build counts past the
+    first few, and the command it gives, pasted, converts the file (the site found from it)."""
+    toml = '+++\ntitle = "Post {n}"\ndate = 2024-03-05T10:00:00+01:00\ntags = ["harbour"]\n+++\n\nText {n}.\n'
+    site = make_site(content={f"p{n}.md": toml.format(n=n) for n in range(6)}, config=ADDRESS)
+    monkeypatch.chdir(tmp_path)
+    built = runner.invoke(main, ["build", "--site", "site"])
+    assert built.exit_code == 1
+    errors = [line for line in built.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4
+    assert errors[3] == (
+        "error: ... and 3 more files: front matter between '+++' lines (TOML) is not read: run `sitegen convert …` to write it in YAML"
+        " between '---' lines (`sitegen convert` alone converts every such file of the site)"
+    )
+    command = re.search(r"`(sitegen convert [^`]+)`", errors[0])
+    assert command is not None and errors[0].startswith("error: site/content/p0.md:1: ")
+    monkeypatch.chdir(site.parent.parent)  # anywhere: the path is the site's own
+    converted = runner.invoke(main, shlex.split(command[1])[1:])
+    assert converted.exit_code == 0, converted.output
+    assert "Converted 1 file to YAML front matter (1 from TOML), 0 already YAML, 0 errors." in converted.output
+    assert (site / "content" / "p0.md").read_text() == "---\ntitle: Post 0\ndate: '2024-03-05T10:00:00+01:00'\ntags:\n- harbour\n---\n\nText 0.\n"
+    monkeypatch.chdir(site)
+    rest = runner.invoke(main, ["convert"])
+    assert rest.exit_code == 0, rest.output
+    assert rest.output.endswith("Converted 5 files to YAML front matter (5 from TOML), 1 already YAML, 0 errors.\n")
+    rebuilt = runner.invoke(main, ["build"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Built 6 articles" in rebuilt.output
 
 
 def test_convert_names_a_file_it_does_not_convert_and_exits_1(runner: CliRunner, make_site: MakeSite) -> None:

@@ -1350,16 +1350,16 @@ def test_bidi_controls_are_removed_from_tags_bylines_and_related_headlines(make_
 @pytest.mark.parametrize(
     ("text", "said", "line"),
     [
-        ("+++\ntitle = 'A'\n+++\n\nText.\n", "front matter between '+++' lines (TOML) is not read: write it in YAML between '---' lines (title: ...)", 1),
+        ("+++\ntitle = 'A'\n+++\n\nText.\n", "front matter between '+++' lines (TOML) is not read: run `sitegen convert {path}` to write it in YAML between '---' lines (`sitegen convert` alone converts every such file of the site)", 1),
         ("\n\n---\ntitle: A\n---\n\nText.\n", "front matter must start on the first line: remove what comes before its '---' line", 3),
         ("Text.\n", "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1),
         ("Breaking: the mayor resigns.\n", "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1),
         (
             "Title: A\nDate: 2010-12-03 10:20\nTags: a, b\n\nText.\n",
-            "metadata lines with no '---' lines around them (Title: ..., as Pelican writes them) are not read: put a '---' line above and below them, each key in lower case (title: ...)",
+            "metadata lines with no '---' lines around them (Title: ..., as Pelican writes them) are not read: run `sitegen convert {path}` to write it in YAML between '---' lines (`sitegen convert` alone converts every such file of the site)",
             1,
         ),
-        ('{\n  "title": "A",\n  "date": "2024-05-01T09:00:00Z"\n}\n\nText.\n', "front matter in braces (JSON) is not read: write it in YAML between '---' lines (title: ...)", 1),
+        ('{\n  "title": "A",\n  "date": "2024-05-01T09:00:00Z"\n}\n\nText.\n', "front matter in braces (JSON) is not read: run `sitegen convert {path}` to write it in YAML between '---' lines (`sitegen convert` alone converts every such file of the site)", 1),
         ("", "the file is empty: write its front matter ('---', 'title: ...', 'date: ...', '---') and its text, or delete it", 1),
         (" \n\n", "the file is empty: write its front matter ('---', 'title: ...', 'date: ...', '---') and its text, or delete it", 1),
     ],
@@ -1368,7 +1368,8 @@ def test_bidi_controls_are_removed_from_tags_bylines_and_related_headlines(make_
 def test_front_matter_not_where_or_as_it_is_read_is_said_so(make_site: MakeSite, text: str, said: str, line: int) -> None:
     site = make_site(content={"a.md": article_md("Fine"), "b.md": text})
     report = build(site)
-    assert [(e.path, e.reason, e.line) for e in report.errors] == [(site / "content" / "b.md", said, line)]
+    path = site / "content" / "b.md"
+    assert [(e.path, e.reason, e.line) for e in report.errors] == [(path, said.format(path=path), line)]
     assert report.articles == 1
 
 
