@@ -155,11 +155,13 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     from . import site as site_mod
 
     content_dir = site_dir / "content"
-    scanned = memo.scan()
     # Temp files a killed import or cache write left (this build holds the site's lock: no
     # other build is writing them now). The output folder's are seen to by finish_output.
-    for folder in (content_dir, site_dir / CACHE_DIR):
-        remove_temp_files(str(folder))
+    # A content file a killed import had set aside is put back: the check for nothing to do
+    # listed content/ without it, and the import and the parse must see it.
+    if any([remove_temp_files(str(folder)) for folder in (content_dir, site_dir / CACHE_DIR)]):
+        memo.list_again()
+    scanned = memo.scan()
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
     # The template folders: their catalogs give the words written into articles' text (a

@@ -151,6 +151,11 @@ class Memo:
             self._scanned = tuple(sorted(found))
         return self._scanned
 
+    def list_again(self) -> None:
+        """Files were made since the scan (put back, imported): the next use scans again,
+        so that the import and the parse see them in this build."""
+        self._scanned = None
+
     def _listing(self) -> cache.Scan:
         """The scan's listings of seeds/ and content/, which the import and the parse use:
         files made since the scan (by the import, or a person) are this build's only when
@@ -239,8 +244,8 @@ class Memo:
             scanned=self._listing().seeds,
         )
         if report.wrote:
-            # The content files it made are read by this build: content/ is listed again.
-            self._scanned = None
+            # The content files it made are read by this build.
+            self.list_again()
         return report, digests.reads(log)
 
     # ---- step 2: content/ -> parse records --------------------------------------------

@@ -609,13 +609,15 @@ def _may_hold_leftovers(out_dir: Path) -> bool:
     return mark is None or not (mark[0] == str(os.getpid()) and mark[1] == "clean")
 
 
-def remove_temp_files(folder: str) -> None:
+def remove_temp_files(folder: str) -> bool:
     """Remove the temp files a killed build left in ``folder`` and below (links not followed),
-    and put back a file it had set aside (replace_unless_changed) where nothing took its place."""
+    and put back a file it had set aside (replace_unless_changed) where nothing took its place.
+    True when a file was put back: a listing of the folder made before misses it."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return
+        return False
+    restored = False
     for entry in entries:
         try:
             if entry.name.endswith(TEMP_SUFFIX) and entry.name.startswith("."):
@@ -623,12 +625,13 @@ def remove_temp_files(folder: str) -> None:
                     os.unlink(entry.path)
             elif entry.name.endswith(ASIDE_SUFFIX) and entry.name.startswith("."):
                 # Back in its place, unless a file is there: then that one is newer.
-                _link_unless_there(entry.path, os.path.join(folder, entry.name[1 : -len(ASIDE_SUFFIX)]))
+                restored |= _link_unless_there(entry.path, os.path.join(folder, entry.name[1 : -len(ASIDE_SUFFIX)]))
                 os.unlink(entry.path)
             elif entry.is_dir(follow_symlinks=False):
-                remove_temp_files(entry.path)
+                restored |= remove_temp_files(entry.path)
         except OSError:
             continue
+    return restored
 
 
 def scratch_name(prefix: str) -> str:

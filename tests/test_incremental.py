@@ -485,6 +485,22 @@ def test_a_file_added_while_a_build_runs_is_built_by_the_next(site: Path, tmp_pa
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
+def test_a_content_file_a_killed_import_had_set_aside_is_built_by_the_next_build(site: Path, tmp_path: Path) -> None:
+    """The import replaces a content file by setting it aside first (output.replace_unless_changed);
+    killed then, the next build puts it back before it reads content/, and builds its article:
+    not taken down as deleted while the file is in its place."""
+    from sitegen.output import ASIDE_SUFFIX
+
+    story = site / "content" / "a03.md"
+    story.rename(site / "content" / f".a03.md{ASIDE_SUFFIX}")
+    report, _ = step(site)
+    assert report.ok and story.is_file() and report.articles == 15
+    assert not [w for w in report.warnings if "a03.md" in w], report.warnings
+    page = lxml_html.fromstring((site / "output" / "2024/01/a03/index.html").read_bytes())
+    assert page.findtext(".//h1").strip() == "Story 03"
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
 def test_a_preview_build_keeps_its_own_cache(make_site: MakeSite, tmp_path: Path) -> None:
     """sitegen serve, or a build with --base-url into another folder, between two builds of
     the site: the next build still renders only what changed (it rendered everything, the
