@@ -677,7 +677,9 @@ def _unpublished_shown(drafts: bool, future: bool, output_dir: Path | None, site
     the site's own output folder, the one a deploy publishes: a deploy run after it puts
     them out (the next build without the options takes them down again). Said with -q too,
     and counted, as the base_url one is: a CI log that keeps only warnings shows it."""
-    if output_dir is not None or not (drafts or future):
+    # By where it is, not by how it was named: `--output output` from the site's folder (a CI
+    # script spelling out the default) is the folder a deploy publishes all the same.
+    if not (drafts or future) or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
         return None
     what = " and ".join(kind for kind, shown in (("drafts", drafts), ("articles dated in the future", future)) if shown)
     options = " and ".join(option for option, shown in (("--drafts", drafts), ("--future", future)) if shown)

@@ -606,6 +606,9 @@ def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_w
     assert "now shows articles dated in the future (--future: a preview)" in summary and ", 1 warning in " in summary, summary
     elsewhere = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site.parent / "preview")])
     assert elsewhere.exit_code == 0 and "now shows" not in elsewhere.output
+    # The default spelt out is the folder a deploy publishes all the same.
+    spelt_out = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site / "content" / ".." / "output")])
+    assert spelt_out.exit_code == 0 and "now shows drafts (--drafts: a preview)" in spelt_out.output, spelt_out.output
     assert "now shows" not in runner.invoke(main, ["build", "--site", str(site)]).output
 
 
