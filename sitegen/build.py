@@ -161,7 +161,6 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # listed content/ without it, and the import and the parse must see it.
     if any([remove_temp_files(str(folder)) for folder in (content_dir, site_dir / CACHE_DIR)]):
         memo.list_again()
-    scanned = memo.scan()
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
     # The template folders: their catalogs give the words written into articles' text (a
@@ -309,7 +308,9 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             settings=deps.value_digest(config),
             reason="",
         ),
-        scanned,
+        # The listing the import and the parse went by: made again when the import wrote
+        # files or a file to read was gone, so that the next build compares with that one.
+        memo.scan(),
     )
     return report
 

@@ -264,22 +264,34 @@ class Memo:
         words = words or TextWords()
         digests = deps.Digests(config, words=words.digest)
         previous = self.articles
-        records: dict[str, ParseRecord] = {}
-        todo: list[str] = []
         inside = str(content_dir) + os.sep
-        for name in self._listing().content:
-            record = previous.get(name)
-            if (
-                record is not None
-                and self.inputs.unchanged(name, sha=record.file_sha)
-                and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
-                and digests.still(record.reads)
-                and _pictures_inside(record, inside)
-                and not record.retry
-            ):
-                records[name] = record
-            else:
-                todo.append(name)
+
+        def kept(listing: Sequence[str]) -> tuple[dict[str, ParseRecord], list[str]]:
+            """The stored records still good, and the files to parse."""
+            records: dict[str, ParseRecord] = {}
+            todo: list[str] = []
+            for name in listing:
+                record = previous.get(name)
+                if (
+                    record is not None
+                    and self.inputs.unchanged(name, sha=record.file_sha)
+                    and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
+                    and digests.still(record.reads)
+                    and _pictures_inside(record, inside)
+                    and not record.retry
+                ):
+                    records[name] = record
+                else:
+                    todo.append(name)
+            return records, todo
+
+        records, todo = kept(self._listing().content)
+        # A file to read gone since the scan (renamed or deleted while the import ran): the
+        # folder is listed again, as a build listing it now would find it, rather than the
+        # file said to be unreadable. One look per changed file, none for the others.
+        if any(not os.path.lexists(name) for name in todo):
+            self.list_again()
+            records, todo = kept(self._listing().content)
         if todo:
             from .content import Converter
 
@@ -415,8 +427,8 @@ class Memo:
     # ---- the end ---------------------------------------------------------------------
 
     def save(self, state: BuildState, scanned: tuple[str, ...]) -> list[str]:
-        """Store this build's results for the next one; ``scanned``: what the build found
-        when it started. Returns a warning if the cache could not be written."""
+        """Store this build's results for the next one; ``scanned``: the listing the build
+        went by (``scan``). Returns a warning if the cache could not be written."""
         state.generator = self.generator
         # A file that appeared while the build ran, unread, is not in this list: the next
         # build sees the difference and reads it.

@@ -485,6 +485,32 @@ def test_a_file_added_while_a_build_runs_is_built_by_the_next(site: Path, tmp_pa
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
+def test_an_edited_file_renamed_while_the_import_runs_is_built_under_its_new_name(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """content/ is listed when the build starts; a person renaming a file they just edited
+    while the seeds are imported leaves that listing behind: the build reads the file where
+    it is now, not an error saying the old name cannot be read."""
+    from sitegen import memo
+
+    real = memo.Memo.import_seeds
+
+    def rename_meanwhile(self: memo.Memo, *args: object, **kwargs: object) -> object:
+        result = real(self, *args, **kwargs)  # type: ignore[arg-type]
+        (site / "content" / "a05.md").rename(site / "content" / "a05-renamed.md")
+        return result
+
+    edit(site / "content" / "a05.md", "Text of story 5.", "Text of story 5, edited.")
+    monkeypatch.setattr(memo.Memo, "import_seeds", rename_meanwhile)
+    report, _ = step(site)
+    monkeypatch.undo()
+    assert report.ok, [str(e) for e in report.errors]
+    page = lxml_html.fromstring((site / "output" / "2024/03/a05-renamed/index.html").read_bytes())
+    assert "Text of story 5, edited." in page.text_content()
+    assert not (site / "output" / "2024/03/a05").exists()
+    again, _ = step(site)
+    assert again.ok and again.cache.startswith("up to date"), again.cache
+    assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
 def test_a_content_file_a_killed_import_had_set_aside_is_built_by_the_next_build(site: Path, tmp_path: Path) -> None:
     """The import replaces a content file by setting it aside first (output.replace_unless_changed);
     killed then, the next build puts it back before it reads content/, and builds its article:
