@@ -301,7 +301,7 @@ def sitemaps(entries: Sequence[tuple[str, dt.datetime | None]], months: Sequence
     if len(entries) <= SITEMAP_SPLIT:
         return [Page("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": tuple(entries)})]
     grouped: dict[str, list[tuple[str, dt.datetime | None]]] = {"pages": []}
-    for entry, month in itertools.zip_longest(entries, months[: len(entries)]):
+    for entry, month in zip(entries, months or [None] * len(entries), strict=True):
         grouped.setdefault(month or "pages", []).append(entry)
     named = [("pages", grouped.pop("pages")), *sorted(grouped.items(), reverse=True)]
     parts = [
