@@ -914,18 +914,18 @@ published from content/."""
 class Scan:
     """What a build found when it started."""
 
-    names: set[str]
+    names: frozenset[str]
     """Every file it would read (``scan``)."""
     seeds: SeedFiles
     """The seeds folder, as ``find_seeds`` finds it."""
-    content: list[str]
+    content: tuple[str, ...]
     """The content files, as ``find_content`` finds them."""
 
 
 def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed: list[str] | None = None) -> Scan:
     """Every file a build would read, by the same rules the steps use to find them, with
     the seeds and the content files as those steps list them: each folder is listed once a
-    build (content/ was listed four times, seeds/ twice: 0.04 s at 10,000 articles).
+    build (content/ was listed four times, seeds/ twice: 0.03 s at 10,000 articles).
 
     Those left out because their names are not UTF-8 are added to ``misnamed`` (by path,
     a folder's with a trailing separator), for the build to warn of once.
@@ -948,7 +948,7 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
     for folder in template_dirs:
         # A template may include any file of the folder by name, hidden or not.
         found.update(find_files(folder, "", recursive=True, hidden=True, misnamed=misnamed))
-    return Scan(found, seeds, content)
+    return Scan(frozenset(found), seeds, tuple(content))
 
 
 def find_content(content_dir: Path | str, misnamed: list[str] | None = None) -> list[str]:
