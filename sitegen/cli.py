@@ -470,15 +470,22 @@ def publish(site_dir: Path, files: tuple[Path, ...], force: bool) -> None:
 @SITE_OPTION
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Say what would be converted, and write nothing.")
+@click.option(
+    "--keys",
+    is_flag=True,
+    help="Rename too, in any file (YAML included), the keys of Hugo, Jekyll and Pelican that mean one of sitegen's:"
+    " lastmod -> updated, description -> summary, categories into tags, permalink into aliases, featured_image -> image...",
+)
 @click.pass_context
-def convert(ctx: click.Context, site_dir: Path, files: tuple[Path, ...], dry_run: bool) -> None:
+def convert(ctx: click.Context, site_dir: Path, files: tuple[Path, ...], dry_run: bool, keys: bool) -> None:
     """Write the front matter of Hugo (TOML between '+++' lines, or JSON) and Pelican
     (Title: lines) in YAML between '---' lines: each FILE, or every content file of the
     site that needs it. Keys and values stay as they were, in their order (Pelican's keys
     in lower case), and every byte of the text after them. A file is written only when the
     build reads its new front matter back to the same values, and never over an edit saved
-    meanwhile; one already in YAML is left untouched. Exits with status 1 if any file could
-    not be converted.
+    meanwhile; one already in YAML is left untouched (unless --keys renames a key of it: on
+    its line, comments kept, where the value stays as it was). Exits with status 1 if any
+    file could not be converted.
     """
     from .cache import find_content
     from .convert import convert_file
@@ -491,31 +498,45 @@ def convert(ctx: click.Context, site_dir: Path, files: tuple[Path, ...], dry_run
     config = load_config(site_dir)
     paths = list(dict.fromkeys(files)) if files else [Path(p) for p in find_content(site_dir / "content")]
     problems: list[str] = []
+    warnings: list[str] = []
     forms: dict[str, int] = {}
     other_keys: set[str] = set()
-    done = already = 0
+    done = already = renamed = 0
     for path in paths:
         try:
-            conversion = convert_file(site_dir, path, config.max_file_bytes, dry_run=dry_run)
+            conversion = convert_file(site_dir, path, config.max_file_bytes, dry_run=dry_run, keys=keys)
         except SitegenError as e:
             problems.append(str(e))
             continue
         if (converted := conversion.converted) is None:
             already += 1
             continue
+        warnings.extend(converted.warnings)
+        other_keys.update(converted.other_keys)
+        said = ", ".join(f"{key} -> {target}" if target else f"{key} removed" for key, target in converted.renamed)
+        renamed += bool(converted.renamed)
+        if converted.form == "YAML":
+            already += 1
+            if said:
+                _echo(f"{'Would rename' if dry_run else 'Renamed'} keys of {shown_path(path)}: {said}")
+            continue
         done += 1
         forms[converted.form] = forms.get(converted.form, 0) + 1
-        other_keys.update(converted.other_keys)
-        _echo(f"{'Would convert' if dry_run else 'Converted'} {shown_path(path)} ({converted.form})")
-    _print_messages([], problems, every=True)
+        _echo(f"{'Would convert' if dry_run else 'Converted'} {shown_path(path)} ({converted.form}{'; ' + said if said else ''})")
+    _print_messages(warnings, problems, every=True)
     verb = "Would convert" if dry_run else "Converted"
     of = " (" + ", ".join(f"{count} from {form}" for form, count in sorted(forms.items())) + ")" if forms else ""
-    said = f"{verb} {done} file{'' if done == 1 else 's'} to YAML front matter{of}, {already} already YAML, {len(problems)} error{'' if len(problems) == 1 else 's'}."
+    said = f"{verb} {done} file{'' if done == 1 else 's'} to YAML front matter{of}, {already} already YAML"
+    if keys:
+        said += f", keys {'to rename' if dry_run else 'renamed'} in {renamed} file{'' if renamed == 1 else 's'}"
+    said += f", {len(problems)} error{'' if len(problems) == 1 else 's'}."
     if dry_run:
         said += " Nothing written (--dry-run)."
     if other_keys:
         names = ", ".join(sorted(other_keys, key=str.lower))
         said += f" Keys of Hugo or Pelican kept as they are ({names}): the build warns of each, saying what sitegen reads instead."
+        if not keys:
+            said += " `sitegen convert --keys` renames those that mean one of sitegen's."
     _echo(said)
     if problems:
         raise SystemExit(1)

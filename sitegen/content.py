@@ -737,6 +737,14 @@ OTHER_TOOLS_KEYS = {
 with what a site brought from them writes instead: "did you mean" guesses at a slip of
 spelling, and a key of another tool is none (its ``authors`` and ``images`` are, and get it)."""
 
+CONVERT_KEYS = frozenset(
+    ("lastmod", "modified", "last_modified_at", "description", "excerpt", "categories", "category", "permalink", "url")
+    + ("featured_image", "featured_image_alt", "cover", "thumbnail", "status")
+)
+"""The keys of ``OTHER_TOOLS_KEYS`` whose meaning is exactly one of sitegen's, which
+``sitegen convert --keys`` renames (convert.rename_keys, held to this by a test): their
+warning says so, as a site brought over holds thousands of them."""
+
 
 def _toml_string(text: str) -> str:
     """``text`` as a TOML string, for a line of sitegen.toml a message gives to copy."""
@@ -757,6 +765,8 @@ def _unknown_keys(path: str, document: str, unknown: list[Any]) -> list[str]:
         advice = OTHER_TOOLS_KEYS[str(key).lower()]
         if "{written}" in advice:
             advice = advice.replace("{written}", _written(document, str(key)) or "...")
+        if str(key).lower() in CONVERT_KEYS:
+            advice += "; `sitegen convert --keys` does it for every file"
         warnings.append(f"{path}:{lines.get(str(key), 2)}: front-matter key {key!r} is not read, and ignored: {advice}")
     for key, name in zip(unknown[:UNKNOWN_KEYS_SAID], said, strict=False):
         at = f"{path}:{lines.get(name, 2)}"
@@ -836,7 +846,9 @@ def _not_held_back(path: str, document: str, meta: dict[str, Any]) -> None:
             )
         else:
             continue
-        raise ContentError(path, f"{said!r} is not read, so this would be published: write 'draft: true' to keep it off the site", line_of(document, str(name), ":") or 2)
+        # Pelican's draft is sitegen's draft: true, which `sitegen convert --keys` writes.
+        keys = " (`sitegen convert --keys` does it for every file)" if key == "status" and said.endswith(": draft") else ""
+        raise ContentError(path, f"{said!r} is not read, so this would be published: write 'draft: true' to keep it off the site{keys}", line_of(document, str(name), ":") or 2)
 
 
 def _not_out_early(path: str, document: str, meta: dict[str, Any], published: dt.datetime, zone: dt.tzinfo) -> None:

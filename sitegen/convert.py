@@ -5,6 +5,10 @@ A site moved from Hugo holds thousands of such files, each an error for the buil
 itself ships ``hugo convert toYAML``. The text is converted by pure functions; one function
 writes a file, only when the build's own reader (content.py) reads the new front matter
 back to every key and value the old one had, and never over a file saved meanwhile.
+
+With ``--keys`` (``rename_keys``), the keys of those tools and Jekyll's whose meaning is
+exactly one of sitegen's are renamed too, in a file in any form, YAML included: a site of
+5,000 posts otherwise gets a warning per post for its ``lastmod``, ``categories``...
 """
 
 from __future__ import annotations
@@ -14,18 +18,21 @@ import json
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
-from .cache import CONTENT_SUFFIXES, Refused, read_file
+from . import dates, text, urls
+from .cache import CONTENT_SUFFIXES, IMAGE_SUFFIXES, Refused, read_file
 from .content import OTHER_TOOLS_KEYS, decode_content, front_matter_of, pelican_key
-from .errors import ContentError, OutputError, not_utf8
+from .errors import ContentError, OutputError, line_of, not_utf8
 from .output import replace_unless_changed
+from .redirects import folder_alias, refused_alias
 
-Form = Literal["TOML", "JSON", "Pelican"]
+Form = Literal["TOML", "JSON", "Pelican", "YAML"]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -69,7 +76,11 @@ class Converted:
     form: Form
     """What the front matter was written in."""
     other_keys: tuple[str, ...] = ()
-    """Its keys that are another tool's (lastmod, description): the build warns of each."""
+    """Its keys that are another tool's (lastmod, description), left: the build warns of each."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """With ``keys``: each key of another tool renamed, and sitegen's key it now is."""
+    warnings: tuple[str, ...] = ()
+    """With ``keys``: each key of another tool kept beside sitegen's, as they differ."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +93,19 @@ class Conversion:
     """The file was replaced (not with --dry-run, nor when it was YAML already)."""
 
 
-def convert_text(path: str, text: str) -> Converted | None:
+def convert_text(path: str, text: str, keys: bool = False, is_picture: Callable[[str], bool] = urls.is_absolute_http) -> Converted | None:
     """``text`` (a content file's, decoded from UTF-8 with its byte order mark and line ends
     kept) with its front matter as YAML; None when it is YAML already. ContentError, naming
-    ``path`` and the line, when it is in none of the forms or cannot be read."""
+    ``path`` and the line, when it is in none of the forms or cannot be read.
+
+    With ``keys``, other tools' keys are renamed too (``rename_keys``; ``is_picture`` says
+    whether a picture's address is one the build finds), in YAML front matter as well: None
+    then when there is nothing to rename nor to warn of."""
     bom = _BOM if text.startswith(_BOM) else ""
     document = text[len(bom) :]
     newline = "\r\n" if "\r\n" in document[: document.find("\n") + 1] else "\n"
     if document.startswith("---"):
-        return None
+        return _renamed_in_yaml(path, bom, document, is_picture) if keys else None
     form: Form
     if document.startswith("+++"):
         form, meta, rest = "TOML", *_toml(path, document)
@@ -102,13 +117,245 @@ def convert_text(path: str, text: str) -> Converted | None:
         # The build's own message for it (no front matter, an empty file).
         front_matter_of(path, decode_content(document.encode("utf-8")))
         raise ContentError(path, "no front matter in TOML, JSON or Pelican's lines to convert", 1)
-    head = dump_front_matter({key: _yaml_ready(value) for key, value in meta.items()})
+    ready = {key: _yaml_ready(value) for key, value in meta.items()}
+    renaming = rename_keys(ready, is_picture) if keys else Renaming(ready)
+    head = dump_front_matter(renaming.meta)
     if newline != "\n":
         head = head.replace("\n", newline)  # YAML writes a line break in a text as a line end
     converted = f"{bom}---{newline}{head}---{rest}"
-    _same_when_read(path, meta, converted)
-    others = tuple(key for key in meta if key.lower() in OTHER_TOOLS_KEYS)
-    return Converted(converted, form, others)
+    _same_when_read(path, renaming.meta, converted)
+    return Converted(converted, form, _other_keys(renaming.meta), renaming.renamed, _warnings(path, converted, renaming))
+
+
+def _other_keys(meta: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(key for key in meta if str(key).lower() in OTHER_TOOLS_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Renaming:
+    """Front matter with the keys of other tools renamed to sitegen's (``rename_keys``)."""
+
+    meta: dict[str, Any]
+    """The new front matter, in the old one's order: a key renamed stays where it was."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """Each key renamed or merged, and sitegen's key that now holds its value ("": removed,
+    as it says what sitegen does with no key)."""
+    kept: tuple[tuple[str, str], ...] = ()
+    """Each key kept beside sitegen's key, as they hold different values, and that key."""
+    in_place: tuple[tuple[str, str], ...] = ()
+    """The keys of ``renamed`` that took the other's place; the rest are gone, their values
+    merged into or the same as what sitegen's key holds."""
+    names_only: bool = True
+    """Every change is a key renamed in place or gone, every value kept: line edits can make it."""
+
+
+_UPDATED_KEYS = ("lastmod", "modified", "last_modified_at")
+_SUMMARY_KEYS = ("description", "excerpt")
+_CATEGORY_KEYS = ("categories", "category")
+_ADDRESS_KEYS = ("permalink", "url")  # Jekyll's and Hugo's address of the article
+_PICTURE_KEYS = ("featured_image", "cover", "thumbnail")
+_PICTURE_ALT_KEYS = ("featured_image_alt",)
+RENAMED_KEYS = frozenset(_UPDATED_KEYS + _SUMMARY_KEYS + _CATEGORY_KEYS + _ADDRESS_KEYS + _PICTURE_KEYS + _PICTURE_ALT_KEYS + ("status",))
+"""The keys ``rename_keys`` may rename, lower-cased (the build's warning for each says so:
+content.CONVERT_KEYS)."""
+# Jekyll's permalink in a post may be a pattern (/:categories/:title/), not an address.
+_PATTERN_RE = re.compile(r"(?:^|/):[A-Za-z_]")
+
+
+def rename_keys(meta: dict[str, Any], is_picture: Callable[[str], bool] = urls.is_absolute_http) -> Renaming:
+    """``meta`` (front matter as the build reads it, or about to be written as YAML) with
+    each key of Hugo, Jekyll or Pelican (any case, as Hugo reads ``lastMod``) whose meaning
+    is exactly one of sitegen's renamed, when its value is one sitegen's key reads:
+    lastmod, modified, last_modified_at -> updated (a date); description, excerpt -> summary;
+    categories, category -> merged into tags; permalink, url -> added to aliases;
+    featured_image, cover, thumbnail -> image (a path or URL that ``is_picture``, with an
+    alt text) and featured_image_alt -> image_alt; Pelican's status: draft -> draft: true.
+
+    Never loses a word: where sitegen's key holds another value, both are kept (``kept``)
+    and nothing is renamed for it. Any other key (layout, weight) is left, for the build to
+    warn of. Hugo's ``draft`` is sitegen's already, and kept."""
+    out = dict(meta)
+    renamed: list[tuple[str, str]] = []
+    in_place: list[tuple[str, str]] = []
+    kept: list[tuple[str, str]] = []
+    names_only = True
+
+    def of(names: tuple[str, ...], fits: Callable[[object], bool]) -> list[str]:
+        return [key for key in meta if isinstance(key, str) and key.lower() in names and fits(meta[key])]
+
+    def put(sources: list[str], target: str, value: object) -> None:
+        """``value`` in ``target``: where it is, or where the first of ``sources`` was."""
+        nonlocal out, names_only
+        if target in out:
+            names_only = names_only and value is meta.get(target)
+            out[target] = value
+        else:
+            first = sources[0]
+            names_only = names_only and value is meta[first]
+            out = {(target if key == first else key): (value if key == first else item) for key, item in out.items()}
+            in_place.append((first, target))
+        for key in sources:
+            if key != target:
+                out.pop(key, None)
+        renamed.extend((key, target) for key in sources)
+
+    def one_value(names: tuple[str, ...], target: str, fits: Callable[[object], bool]) -> None:
+        """Keys for one value (a date, a text): renamed when they all hold the same one."""
+        sources = of(names, fits)
+        values = [meta[key] for key in sources] + ([meta[target]] if target in meta else [])
+        if not sources:
+            return
+        if any(value != values[0] for value in values):
+            kept.extend((key, target) for key in sources)
+        else:
+            put(sources, target, meta[target] if target in meta else meta[sources[0]])
+
+    one_value(_UPDATED_KEYS, "updated", _is_date)
+    one_value(_SUMMARY_KEYS, "summary", _is_text)
+    # The build refuses an image with no alt text (the article left out), where the key it
+    # does not read was a warning: a picture is renamed only with its alt text.
+    alts = of(_PICTURE_ALT_KEYS, _is_text)
+    alt_there = _is_text(meta.get("image_alt")) or (bool(alts) and "image_alt" not in meta)
+    if alt_there and "image" not in meta:
+        pictures = of(_PICTURE_KEYS, lambda value: isinstance(value, str) and "\n" not in value and is_picture(value.strip()))
+        if len({meta[key] for key in pictures}) == 1:
+            put(pictures, "image", meta[pictures[0]])
+        else:
+            kept.extend((key, "image") for key in pictures)
+    if "image" in out:
+        one_value(_PICTURE_ALT_KEYS, "image_alt", _is_text)
+
+    categories = of(_CATEGORY_KEYS, lambda value: _names(value) is not None)
+    tags = _names(meta["tags"]) if "tags" in meta else []
+    if categories and tags is not None:
+        if "tags" not in meta and len(categories) == 1:
+            put(categories, "tags", meta[categories[0]])  # tags: read as categories were
+        else:
+            # Tags first, then each category not among them (as the build compares names).
+            merged = list(tags)
+            for key in categories:
+                merged += [name for name in _names(meta[key]) or () if name.casefold() not in {m.casefold() for m in merged}]
+            put(categories, "tags", merged)
+    addresses = of(_ADDRESS_KEYS, _is_address)
+    aliases = meta.get("aliases", [])
+    aliases = [aliases] if isinstance(aliases, str) else aliases
+    if addresses and isinstance(aliases, list):
+        if "aliases" not in meta and len(addresses) == 1:
+            put(addresses, "aliases", meta[addresses[0]])  # one alias is read as a list of it
+        else:
+            put(addresses, "aliases", aliases + [meta[key] for key in addresses if meta[key] not in aliases])
+
+    for key in of(("status",), lambda value: isinstance(value, str) and value.strip().lower() in ("draft", "published")):
+        if meta[key].strip().lower() == "published":
+            # Pelican's default: published at its date, as sitegen publishes an article with
+            # no such key. It says nothing more, so it goes (the build warns of it otherwise).
+            del out[key]
+            renamed.append((key, ""))
+        elif meta.get("draft", True) is True:
+            # Pelican's draft is kept off the site, as sitegen's draft: true is (Hugo's
+            # draft is sitegen's key already).
+            put([key], "draft", True)
+        else:
+            kept.append((key, "draft"))
+    return Renaming(out, tuple(renamed), tuple(kept), tuple(in_place), names_only)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_date(value: object) -> bool:
+    """A date the build reads in ``updated`` (written as text, or TOML's, made text)."""
+    try:
+        dates.parse_date(value, dt.UTC)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(value, str)
+
+
+def _names(value: object) -> list[str] | None:
+    """Tags or categories as the build reads tags: a list of names, or text of names
+    separated by commas; None when they are written otherwise."""
+    if isinstance(value, str):
+        return text.split_names(value)
+    if isinstance(value, list) and all(isinstance(item, str | int) and not isinstance(item, bool) for item in value):
+        return [str(item) for item in value]
+    return None
+
+
+def _is_address(value: object) -> bool:
+    """A path of this site the build takes as an alias (not a Jekyll pattern, a URL, the home page)."""
+    if not isinstance(value, str) or _PATTERN_RE.search(value):
+        return False
+    path = urls.site_path(value)
+    return bool(path) and path is not None and not refused_alias(folder_alias(path))
+
+
+def _warnings(path: str, converted: str, renaming: Renaming) -> tuple[str, ...]:
+    """A warning for each of sitegen's keys that keys of another tool were kept beside (or
+    would have been merged into), as they differ, saying which to keep."""
+    document = decode_content(converted.encode("utf-8"))
+    targets = dict.fromkeys(target for _, target in renaming.kept)
+    warnings = []
+    for target in targets:
+        keys = [key for key, meant in renaming.kept if meant == target]
+        named = " and ".join(repr(key) for key in keys + ([target] if target in renaming.meta else []))
+        warnings.append(
+            f"{path}:{line_of(document, keys[0], ':') or 2}: {named} hold different values: all kept, none renamed {target!r};"
+            f" sitegen reads {target!r}: keep what you mean there, and delete {' and '.join(repr(key) for key in keys)}"
+        )
+    return tuple(warnings)
+
+
+_YAML_CLOSING_RE = re.compile(r"^-{3,}[ \t]*(?=\r?\n|\Z)", re.MULTILINE)
+
+
+def _renamed_in_yaml(path: str, bom: str, document: str, is_picture: Callable[[str], bool]) -> Converted | None:
+    """The YAML front matter of ``document`` with other tools' keys renamed; None when there
+    is none to rename nor to warn of. A key renamed in place is renamed on its line, every
+    comment and quote kept; front matter whose shape changes (categories merged into tags)
+    is written again by the dumper, as a converted one is."""
+    meta = front_matter_of(path, decode_content(document.encode("utf-8")))
+    renaming = rename_keys(meta, is_picture)
+    if not renaming.renamed and not renaming.kept:
+        return None
+    new = bom + document
+    # python-frontmatter's closing line: the next '---' line after the first line.
+    closing = _YAML_CLOSING_RE.search(document, document.find("\n") + 1)
+    if renaming.renamed and closing is not None:
+        new = bom + (_renamed_on_lines(path, document, closing.start(), renaming) or _dumped(document, closing.end(), renaming))
+        _same_when_read(path, renaming.meta, new)
+    return Converted(new, "YAML", _other_keys(renaming.meta), renaming.renamed, _warnings(path, new, renaming))
+
+
+def _renamed_on_lines(path: str, document: str, head_end: int, renaming: Renaming) -> str | None:
+    """``document`` with each key renamed on its line, and the line of each key gone taken
+    out; None when that cannot be done so (a value changed, a key written in quotes, a
+    value going on below its key's line): read back, it must hold the same values."""
+    if not renaming.names_only:
+        return None
+    head = document[:head_end]
+    for old, _ in renaming.renamed:
+        new = dict(renaming.in_place).get(old)
+        found = list(re.finditer(rf"^{re.escape(old)}(?=[ \t]*:)" if new else rf"^{re.escape(old)}[ \t]*:.*\n", head, re.MULTILINE))
+        if len(found) != 1:
+            return None
+        head = head[: found[0].start()] + (new or "") + head[found[0].end() :]
+    edited = head + document[head_end:]
+    try:
+        read = front_matter_of(path, decode_content(edited.encode("utf-8")))
+    except ContentError:
+        return None
+    return edited if _difference(renaming.meta, read) is None else None
+
+
+def _dumped(document: str, rest_start: int, renaming: Renaming) -> str:
+    """``document`` with its front matter written again by the dumper, the text after it as it was."""
+    newline = "\r\n" if "\r\n" in document[: document.find("\n") + 1] else "\n"
+    head = dump_front_matter(renaming.meta)
+    if newline != "\n":
+        head = head.replace("\n", newline)
+    return f"---{newline}{head}---{document[rest_start:]}"
 
 
 def _toml(path: str, document: str) -> tuple[dict[str, Any], str]:
@@ -248,9 +495,10 @@ def _difference(original: object, read: object, where: str = "") -> str | None:
     return None if read == original else name
 
 
-def convert_file(site_dir: Path, path: Path, max_bytes: int, dry_run: bool = False) -> Conversion:
+def convert_file(site_dir: Path, path: Path, max_bytes: int, dry_run: bool = False, keys: bool = False) -> Conversion:
     """Write the content file ``path`` of the site with its front matter as YAML
-    (``convert_text``), unless ``dry_run``; a file already in YAML is left untouched.
+    (``convert_text``), unless ``dry_run``; a file already in YAML is left untouched, unless
+    ``keys`` renames one of its keys.
 
     Raises ContentError naming the file (and line) for one outside the site's content/, not a
     content file, hidden, unreadable or not convertible; OutputError when it is changed
@@ -273,8 +521,16 @@ def convert_file(site_dir: Path, path: Path, max_bytes: int, dry_run: bool = Fal
         text = data.decode("utf-8")  # a byte order mark kept, as every other byte
     except UnicodeDecodeError as e:
         raise ContentError(str(path), *not_utf8(data, e)) from e
-    converted = convert_text(str(path), text)
-    if converted is None or dry_run:
+    def is_picture(written: str) -> bool:
+        """An address of a picture the build finds: an http(s) URL or an image file of
+        content/ (from it with a '/', as images.resolve reads it)."""
+        if urls.is_absolute_http(written):
+            return True
+        found = (content_dir / written.lstrip("/") if written.startswith("/") else path.parent / written).resolve()
+        return written.endswith(IMAGE_SUFFIXES) and found.is_relative_to(content_dir) and found.is_file()
+
+    converted = convert_text(str(path), text, keys, is_picture)
+    if converted is None or dry_run or converted.text == text:
         return Conversion(converted, False)
     if not replace_unless_changed(path, converted.text.encode("utf-8"), lambda aside: read_file(aside, max_bytes)[0] == data):
         raise OutputError(path, "changed while being converted (saved in an editor?): left as it is; convert it again")

@@ -759,3 +759,25 @@ def test_convert_names_a_file_it_does_not_convert_and_exits_1(runner: CliRunner,
     assert f"error: {site / 'notes.txt'}: not in {site / 'content'}/, where the site's articles are" in result.output
     assert f"error: {site / 'content' / 'notes.txt'}: not an article: builds read the .md and .markdown files of {site / 'content'}/, and no other" in result.output
     assert "Converted 0 files to YAML front matter, 1 already YAML, 2 errors." in result.output
+
+
+def test_after_convert_keys_a_jekyll_site_builds_without_a_warning_per_post_for_its_keys(runner: CliRunner, make_site: MakeSite) -> None:
+    """Jekyll's front matter is YAML, which `sitegen convert` leaves alone: each post was a
+    warning for every key of Jekyll's, for the writer to edit 5,000 files by hand."""
+    post = (
+        "---\nlayout: post\ntitle: Post {n}\ndate: 2024-03-0{n} 10:00:00 +0100\nlast_modified_at: 2024-03-0{n} 12:00:00 +0100\n"
+        "excerpt: Summary {n}.\ncategories: [news]\ntags: [boats]\npermalink: /news/post-{n}/\n---\n\nText {n}.\n"
+    )
+    site = make_site(content={f"2024-03-0{n}-post-{n}.md": post.format(n=n) for n in range(1, 4)}, config=ADDRESS)
+    before = runner.invoke(main, ["build", "--site", str(site)])
+    assert before.exit_code == 0, before.output
+    assert "; `sitegen convert --keys` does it for every file" in before.stderr
+    converted = runner.invoke(main, ["convert", "--keys", "--site", str(site)])
+    assert converted.exit_code == 0, converted.output
+    assert "Converted 0 files to YAML front matter, 3 already YAML, keys renamed in 3 files, 0 errors." in converted.output
+    after = runner.invoke(main, ["build", "--site", str(site)])
+    assert after.exit_code == 0, after.output
+    keys = [line for line in after.stderr.splitlines() if "front-matter key" in line]
+    # layout, not sitegen's in meaning, is still said; none of the keys renamed.
+    assert len(keys) == 3 and all("front-matter key 'layout'" in line for line in keys)
+    assert (site / "output" / "news" / "post-2" / "index.html").is_file()

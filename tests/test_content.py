@@ -579,18 +579,19 @@ def test_keys_of_hugo_jekyll_and_pelican_are_said_with_what_to_write_instead(mak
     assert report.ok and report.articles == 2
     a, b = site / "content" / "a.md", site / "content" / "b.md"
     said = "front-matter key {!r} is not read, and ignored: ".format
+    keys = "; `sitegen convert --keys` does it for every file"  # those whose meaning is one of sitegen's
     assert [w for w in report.warnings if "front-matter key" in w] == [
         f"{a}:2: {said('layout')}every article is shown with the theme's article.html; a standalone page (About us) is 'page: true'",
-        f"{a}:5: {said('categories')}sitegen has no categories: put them in 'tags'",
+        f"{a}:5: {said('categories')}sitegen has no categories: put them in 'tags'{keys}",
         f"{a}:7: {said('permalink')}an article's address is made from the site's 'permalink' and the article's 'slug':"
-        " to keep this old address working, list it in 'aliases' (aliases: [/news/a/])",
+        f" to keep this old address working, list it in 'aliases' (aliases: [/news/a/]){keys}",
         f"{a}:8: {said('excerpt_separator')}the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one)",
         f"{a}:6: unknown front-matter key 'k1', ignored (known keys: {', '.join(content.FRONT_MATTER_KEYS)})",
-        f"{b}:4: {said('lastMod')}the date of its last change is 'updated' (updated: 2024-05-03T10:00:00+02:00)",
-        f"{b}:5: {said('description')}the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one)",
+        f"{b}:4: {said('lastMod')}the date of its last change is 'updated' (updated: 2024-05-03T10:00:00+02:00){keys}",
+        f"{b}:5: {said('description')}the summary is 'summary', or else the start of the text (up to a <!--more--> divider, where there is one){keys}",
         f"{b}:6: {said('weight')}articles are listed by date; 'order' places a page (page: true) in the footer",
         f"{b}:7: {said('publishDate')}an article is published at its 'date'",
-        f"{b}:8: {said('featured_image')}an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
+        f"{b}:8: {said('featured_image')}an article's picture is 'image' (image_alt: its description, image_caption, image_credit){keys}",
     ]
 
 
@@ -598,7 +599,7 @@ def test_keys_of_hugo_jekyll_and_pelican_are_said_with_what_to_write_instead(mak
     ("written", "said"),
     [
         ("published: false", "'published: false' is not read, so this would be published: write 'draft: true' to keep it off the site"),
-        ("status: draft", "'status: draft' is not read, so this would be published: write 'draft: true' to keep it off the site"),
+        ("status: draft", "'status: draft' is not read, so this would be published: write 'draft: true' to keep it off the site (`sitegen convert --keys` does it for every file)"),
         ("Status: hidden", "'Status: hidden' is not read, so this would be published: write 'draft: true' to keep it off the site"),
         (
             "expiryDate: 2024-06-01T00:00:00Z",

@@ -206,8 +206,8 @@ def test_a_file_saved_while_it_is_converted_is_left_as_its_editor_made_it(make_s
     theirs = '+++\ntitle = "A day, retitled"\ndate = 2024-03-08\n+++\n\nDated by day.\n'
     converting = convert.convert_text
 
-    def editor_saves_meanwhile(name: str, text: str) -> convert.Converted | None:
-        done = converting(name, text)
+    def editor_saves_meanwhile(name: str, text: str, *args: Any) -> convert.Converted | None:
+        done = converting(name, text, *args)
         saved = path.with_name("toml.md~")  # as editors save: a new file renamed over the old
         saved.write_text(theirs)
         os.replace(saved, path)
@@ -313,3 +313,178 @@ def _as_read(value: object) -> object:
         number = yaml.safe_load(value)  # a float as YAML writes it, read by the build as text
         return "nan" if math.isnan(number) else number
     return value
+
+
+# `sitegen convert --keys`: the keys of other tools that mean one of sitegen's, renamed.
+HUGO_KEYS = """\
++++
+title = "Hugo keys"
+date = 2024-03-05T10:00:00+01:00
+lastMod = 2024-03-06T08:00:00+01:00
+description = "The Hugo summary."
+categories = ["Ports", "News"]
+tags = ["news"]
+url = "/old/hugo-keys/"
+featured_image = "quay.png"
+featured_image_alt = "The quay at dawn"
+weight = 3
++++
+
+Hugo text.
+"""
+JEKYLL_KEYS = """\
+---
+layout: post
+title: Harbour reopens
+date: 2024-03-07 10:00:00 +0100
+last_modified_at: 2024-03-08 09:00:00 +0100
+excerpt: The harbour is open again.
+categories: [news, harbour]
+tags: [boats]
+permalink: /news/harbour-reopens/
+---
+
+Jekyll text.
+"""
+PELICAN_KEYS = "Title: Pelican keys\nDate: 2024-03-09 10:20\nModified: 2024-03-10 11:00\nCategory: Politics\nTags: harbour\nStatus: published\n\nPelican text.\n"
+PELICAN_DRAFT = "Title: Pelican draft\nDate: 2024-03-09 10:20\nStatus: draft\n\nNot yet.\n"
+# A YAML file whose keys are renamed on their lines: every comment and quote kept.
+YAML_COMMENTED = """\
+---
+# Moved from Jekyll.
+title: Commented   # the headline
+date: 2024-03-11T10:00:00+01:00
+last_modified_at: 2024-03-12T10:00:00+01:00  # corrected the quote
+excerpt: "Short: quoted"
+permalink: /news/commented/
+---
+
+Text.
+"""
+
+
+def _picture(site: Path, name: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "red").save(site / "content" / name)
+
+
+def test_keys_of_hugo_jekyll_and_pelican_are_renamed_and_built_as_sitegen_reads_them(make_site: MakeSite) -> None:
+    site = make_site(
+        content={"hugo.md": HUGO_KEYS, "2024-03-07-harbour-reopens.md": JEKYLL_KEYS, "pelican.md": PELICAN_KEYS, "draft.md": PELICAN_DRAFT, "commented.md": YAML_COMMENTED},
+        config=CONFIG,
+    )
+    _picture(site, "quay.png")
+    result = _convert_all(site, "--keys")
+    assert result.exit_code == 0, result.output
+    content = site / "content"
+    assert result.output.splitlines() == [
+        f"Renamed keys of {content / '2024-03-07-harbour-reopens.md'}: last_modified_at -> updated, excerpt -> summary, categories -> tags, permalink -> aliases",
+        f"Renamed keys of {content / 'commented.md'}: last_modified_at -> updated, excerpt -> summary, permalink -> aliases",
+        f"Converted {content / 'draft.md'} (Pelican; status -> draft)",
+        f"Converted {content / 'hugo.md'} (TOML; lastMod -> updated, description -> summary, featured_image -> image,"
+        " featured_image_alt -> image_alt, categories -> tags, url -> aliases)",
+        f"Converted {content / 'pelican.md'} (Pelican; modified -> updated, category -> tags, status removed)",
+        "Converted 3 files to YAML front matter (2 from Pelican, 1 from TOML), 2 already YAML, keys renamed in 5 files, 0 errors."
+        " Keys of Hugo or Pelican kept as they are (layout, weight): the build warns of each, saying what sitegen reads instead.",
+    ]
+    assert (content / "commented.md").read_text() == YAML_COMMENTED.replace("last_modified_at:", "updated:").replace("excerpt:", "summary:").replace("permalink:", "aliases:")
+    assert (content / "draft.md").read_text() == "---\ntitle: Pelican draft\ndate: 2024-03-09 10:20\ndraft: true\n---\n\nNot yet.\n"
+
+    report = build(site)
+    assert report.ok, report.errors
+    assert report.articles == 4  # Pelican's draft stays a draft
+    # The keys that are not sitegen's in meaning (layout, weight) are still said; none of the others.
+    assert sorted(w.split(": front-matter key ")[1].split(" ")[0] for w in report.warnings if "front-matter key" in w) == ["'layout'", "'weight'"]
+
+    jekyll = _page(site, "2024/03/2024-03-07-harbour-reopens")
+    assert jekyll.xpath("//p[@class='standfirst']/text()") == ["The harbour is open again."]
+    assert jekyll.xpath("//p[@class='tags']/a/text()") == ["boats", "news", "harbour"]  # its tags first
+    assert jekyll.xpath("//p[@class='meta']/time/@datetime") == ["2024-03-07T10:00:00+01:00", "2024-03-08T09:00:00+01:00"]
+    # Jekyll's address answers with a redirect to the article, as the README says to do by hand.
+    assert _page(site, "news/harbour-reopens").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/2024/03/2024-03-07-harbour-reopens/"]
+    hugo = _page(site, "2024/03/hugo")
+    assert hugo.xpath("//p[@class='standfirst']/text()") == ["The Hugo summary."]
+    assert hugo.xpath("//p[@class='tags']/a/text()") == ["news", "Ports"]  # News is news, already there
+    assert hugo.xpath("//article//img[contains(@src, 'quay')]/@alt") == ["The quay at dawn"]
+    assert _page(site, "old/hugo-keys").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/2024/03/hugo/"]
+    assert _page(site, "2024/03/pelican").xpath("//p[@class='tags']/a/text()") == ["harbour", "Politics"]
+
+    entries = {e.title: e for e in feedparser.parse((site / "output" / "atom.xml").read_bytes()).entries}
+    assert set(entries) == {"Hugo keys", "Harbour reopens", "Pelican keys", "Commented"}
+    assert entries["Hugo keys"].updated == "2024-03-06T08:00:00+01:00"
+    assert entries["Harbour reopens"].updated == "2024-03-08T09:00:00+01:00"
+    assert entries["Pelican keys"].updated == "2024-03-10T11:00:00+01:00"
+    assert entries["Commented"].summary == "Short: quoted"
+
+
+def test_a_key_whose_sitegen_key_holds_another_value_is_kept_beside_it_with_a_warning(make_site: MakeSite) -> None:
+    both = "---\ntitle: Both\ndate: 2024-03-05T10:00:00+01:00\nsummary: The editor's summary.\ndescription: The SEO description.\n---\n\nText.\n"
+    same = "---\ntitle: Same\ndate: 2024-03-05T10:00:00+01:00\nupdated: 2024-03-06T10:00:00+01:00\nlastmod: 2024-03-06T10:00:00+01:00\n---\n\nText.\n"
+    site = make_site(content={"both.md": both, "same.md": same}, config=CONFIG)
+    path = site / "content" / "both.md"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    result = _convert_all(site, "--keys")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path}:5: 'description' and 'summary' hold different values: all kept, none renamed 'summary';"
+        " sitegen reads 'summary': keep what you mean there, and delete 'description'"
+    ) in result.stderr
+    assert "2 already YAML, keys renamed in 1 file, 0 errors." in result.output
+    assert path.read_text() == both and path.stat().st_mtime_ns == 1_000_000_000
+    # The same date twice: the other tool's key says nothing more, and goes.
+    assert (site / "content" / "same.md").read_text() == "---\ntitle: Same\ndate: 2024-03-05T10:00:00+01:00\nupdated: 2024-03-06T10:00:00+01:00\n---\n\nText.\n"
+    report = build(site)
+    assert report.ok
+    assert [w for w in report.warnings if "front-matter key" in w] == [
+        f"{path}:5: front-matter key 'description' is not read, and ignored: the summary is 'summary', or else the start of the text"
+        " (up to a <!--more--> divider, where there is one); `sitegen convert --keys` does it for every file"
+    ]
+
+
+def test_values_sitegen_would_read_otherwise_are_left_for_the_build_to_warn_of(make_site: MakeSite) -> None:
+    # A Jekyll pattern is not an address; a picture with no alt text would make the article
+    # an error, where its key not read is a warning; a picture not in content/ is not found.
+    kept = (
+        "---\ntitle: Kept\ndate: 2024-03-05T10:00:00+01:00\npermalink: /:categories/:title/\nfeatured_image: quay.png\n"
+        "cover: {image: quay.png}\nlastmod: last Tuesday\nstatus: hidden\n---\n\nText.\n"
+    )
+    missing = "---\ntitle: Missing\ndate: 2024-03-05T10:00:00+01:00\nthumbnail: /static/gone.png\nfeatured_image_alt: Gone\n---\n\nText.\n"
+    site = make_site(content={"kept.md": kept, "missing.md": missing}, config=CONFIG)
+    _picture(site, "quay.png")
+    before = {p.name: p.stat().st_mtime_ns for p in (site / "content").iterdir()}
+    result = _convert_all(site, "--keys")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["Converted 0 files to YAML front matter, 2 already YAML, keys renamed in 0 files, 0 errors."]
+    assert {p.name: p.stat().st_mtime_ns for p in (site / "content").iterdir()} == before
+
+
+def test_keys_dry_run_says_what_it_would_rename_and_writes_nothing(make_site: MakeSite) -> None:
+    site = make_site(content={"jekyll.md": JEKYLL_KEYS, "hugo.md": HUGO_DAY, "yaml.md": YAML}, config=CONFIG)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "content").iterdir()}
+    result = _convert_all(site, "--keys", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"Would convert {site / 'content' / 'hugo.md'} (TOML)",
+        f"Would rename keys of {site / 'content' / 'jekyll.md'}: last_modified_at -> updated, excerpt -> summary, categories -> tags, permalink -> aliases",
+        "Would convert 1 file to YAML front matter (1 from TOML), 2 already YAML, keys to rename in 1 file, 0 errors. Nothing written (--dry-run)."
+        " Keys of Hugo or Pelican kept as they are (layout): the build warns of each, saying what sitegen reads instead.",
+    ]
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "content").iterdir()} == before
+
+
+def test_the_keys_renamed_are_those_the_build_says_convert_keys_renames() -> None:
+    from sitegen.content import CONVERT_KEYS, OTHER_TOOLS_KEYS
+
+    assert convert.RENAMED_KEYS == CONVERT_KEYS and CONVERT_KEYS.issubset(OTHER_TOOLS_KEYS)
+
+
+def test_keys_renamed_keep_windows_line_ends_and_a_byte_order_mark() -> None:
+    lines = "\ufeff---\r\ntitle: Windows # kept\r\nlastmod: 2024-03-06\r\n---\r\n\r\nText.\r\n"
+    converted = convert_text("a.md", lines, keys=True)
+    assert converted is not None and converted.text == lines.replace("lastmod:", "updated:")
+    merged = "\ufeff---\r\ntitle: Windows\r\ntags: a, b\r\ncategories: [B, c]\r\n---\r\n\r\nText.\r\n"
+    converted = convert_text("b.md", merged, keys=True)
+    assert converted is not None and converted.renamed == (("categories", "tags"),)
+    assert converted.text == "\ufeff---\r\ntitle: Windows\r\ntags:\r\n- a\r\n- b\r\n- c\r\n---\r\n\r\nText.\r\n"
+    assert convert_text("c.md", "---\ntitle: Nothing to rename\nlayout: post\n---\n\nText.\n", keys=True) is None
