@@ -179,6 +179,16 @@ class DateRecord(msgspec.Struct, frozen=True, array_like=True):
     zone: str = ""
 
 
+class CorrectionRecord(msgspec.Struct, frozen=True, array_like=True):
+    """One correction of front matter ``corrections``: when it was made, and what it says."""
+
+    date: DateRecord
+    text: str
+    """Plain text, whitespace folded."""
+    line: int = 0
+    """Where it is written in the content file, for a message; 0: on the key's line."""
+
+
 class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """What a content file says, once parsed: everything ``model.Article`` is made of."""
 
@@ -223,6 +233,8 @@ class ArticleRecord(msgspec.Struct, frozen=True, array_like=True):
     """Front matter ``language``: the BCP 47 tag of an article in another language than the site's, or ""."""
     text_image: ArticleImage | None = None
     """The first picture of content/ the text shows, with its alt text, when ``image`` is None."""
+    corrections: tuple[CorrectionRecord, ...] = ()
+    """Front matter ``corrections``, newest first."""
 
 
 class ParseRecord(msgspec.Struct, frozen=True, array_like=True):

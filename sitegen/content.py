@@ -39,7 +39,7 @@ from .config import FEED_SUFFIXES, Config, check_language, find_author, meant_au
 from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
-from .model import Article, Author, Image, ImageSize, Tag
+from .model import Article, Author, Correction, Image, ImageSize, Tag
 from .redirects import folder_alias, refused_alias
 
 if TYPE_CHECKING:
@@ -931,7 +931,7 @@ def _date_from_record(value: DateRecord) -> dt.datetime:
 FRONT_MATTER_KEYS = (
     "title", "slug", "date", "updated", "id", "summary", "tags", "author", "draft", "canonical", "aliases", "page", "order", "language",
     "image", "image_alt", "image_caption", "image_credit",
-    "source", "related", "seed", "seed_hash", "import_hash",
+    "source", "related", "seed", "seed_hash", "import_hash", "corrections",
 )  # fmt: skip
 
 
@@ -1194,6 +1194,9 @@ def parse_article(
         as_written += [str(meta.get("image")), image.alt, image.caption, image.credit]
     if language:  # only when set: an article without one keeps its hash, and shows as no update
         as_written.append(f"language: {language}")
+    corrections = () if standalone else _corrections(path, document, meta, zone, published)
+    if corrections:  # a correction added is news to a reader: its updated date moves (only then)
+        as_written += ["corrections", *(f"{c.date.iso} {c.text}" for c in corrections)]
     opening = _opens_with(body_html, summary, plain)
     if not opening and meta.get("import_hash") and summary.endswith("…") and meta.get("summary"):
         # Imports before this one copied the start of the text into ``summary``: once an
@@ -1236,6 +1239,7 @@ def parse_article(
         draft=draft,
         standalone=standalone,
         order=_order(meta, fail) if standalone else None,
+        corrections=corrections,
     )
     return record, warnings
 
@@ -1256,7 +1260,7 @@ _MORE_RE = re.compile(r"<!--\s*more\s*-->")
 an HTML comment, on a line of its own or in a paragraph."""
 
 
-_NEWS_KEYS = ("tags", "author", "aliases", "canonical", "related", "source")
+_NEWS_KEYS = ("tags", "author", "aliases", "canonical", "related", "source", "corrections")
 """Front-matter keys of a story among others, which a standalone page has no use for."""
 
 
@@ -1778,6 +1782,98 @@ def _from_root(alias: str, path: str, base_path: str, fail: Any, warn: Callable[
     return path
 
 
+_CORRECTION_EXAMPLE = "- date: 2024-06-03\n    text: An earlier version misstated the depth of the berth."
+
+
+def correction_lines(document: str) -> list[int]:
+    """The line of each item of front matter ``corrections`` written one under another
+    (``- date: ...``); [] for a list written on one line (``[{...}]``), whose items are all
+    on the key's. For messages only: what the items hold is YAML's to read."""
+    start = line_of(document, "corrections", ":")
+    if start is None:
+        return []
+    lines = document.split("\n")
+    found: list[int] = []
+    indent: int | None = None
+    for number in range(start, len(lines)):  # the lines after the key's (0-based: ``start`` is the next)
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.rstrip() == "---" and not line.startswith(" "):
+            break  # the end of the front matter
+        at = len(line) - len(stripped)
+        if stripped.startswith("-") and stripped[1:2] in ("", " "):
+            indent = at if indent is None else indent
+            if at == indent:
+                found.append(number + 1)
+                continue
+        if at == 0 and not stripped.startswith("-"):
+            break  # the next key
+    return found
+
+
+def _corrections(path: str, document: str, meta: dict[str, Any], zone: dt.tzinfo, published: dt.datetime) -> tuple[cache.CorrectionRecord, ...]:
+    """Front matter ``corrections``: a list of ``{date, text}``, newest first (as written
+    where two have one date). Each problem is an error naming the item's line: a correction
+    published wrong (no text, no date, dated before the story it corrects) would tell
+    readers something false about the story, and a guess at what was meant could be worse.
+    A date after the build's clock is the ledger's to warn of (ledger._corrections_ahead):
+    the parse does not read the clock."""
+    raw = _given(meta, "corrections")
+    key_line = line_of(document, "corrections", ":") or 2
+    if not isinstance(raw, list):
+        raise ContentError(
+            path, f"corrections: must be a list of corrections, each a date and a text, but YAML reads {_read_as(raw)}: write\ncorrections:\n  {_CORRECTION_EXAMPLE}", key_line
+        )
+    lines = correction_lines(document)
+    found: list[tuple[dt.datetime, cache.CorrectionRecord]] = []
+    for number, item in enumerate(raw, start=1):
+        line = lines[number - 1] if len(lines) == len(raw) else key_line
+
+        def fail(message: str, line: int = line, number: int = number) -> ContentError:
+            return ContentError(path, f"corrections: item {number}: {message}", line)
+
+        if not isinstance(item, dict):
+            raise fail(f"must be a date and a text (date: ..., text: ...), but YAML reads {_read_as(item) if item is not None else 'nothing'}")
+        if unknown := [str(key) for key in item if key not in ("date", "text")]:
+            meant = [m for name in unknown if (m := _meant_key_of(name, ("date", "text")))]
+            hint = f": did you mean {meant[0]!r}?" if meant else ": a correction has a date and a text"
+            raise fail(f"{unknown[0]!r} is not read{hint}")
+        for key in ("date", "text"):
+            if item.get(key) in (None, ""):
+                raise fail(f"no {key}: write one (date: 2024-06-03, text: what an earlier version got wrong)")
+        written = item["date"]
+        if isinstance(written, (bool, list, dict)):
+            raise fail(f"date: must be one date, such as 2024-06-03, but YAML reads {_read_as(written)}")
+        try:
+            date = dates.parse_date(written, zone)
+        except ValueError as e:
+            raise fail(f"date: {e}") from e
+        value = item["text"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise fail(f"text: must be text, but YAML reads {_read_as(value)}: put it in quotes")
+        said = _text(value, "corrections", lambda key, message: fail(f"text: {message}"))
+        if not text.is_visible(said):
+            raise fail("text: has no visible character")
+        # A day alone (2024-06-03, as newsrooms date corrections) is its midnight: compared by
+        # the day, so a story corrected the day it came out is not before itself.
+        day_only = isinstance(written, str) and ":" not in written
+        before = date.date() < published.astimezone(date.tzinfo).date() if day_only else date < published
+        if before:
+            raise fail(f"date {dates.format_iso(date)} is before the article's date, {dates.format_iso(published)}: a correction comes after what it corrects")
+        found.append((date, cache.CorrectionRecord(_date_record(date), said, line)))
+    # Newest first, as newsrooms list them; sorted() keeps the written order of equal dates.
+    return tuple(record for _, record in sorted(found, key=lambda pair: pair[0], reverse=True))
+
+
+def _meant_key_of(name: str, keys: Sequence[str]) -> str | None:
+    hint = difflib.get_close_matches(name.lower(), keys, n=1)
+    return hint[0] if hint else None
+
+
 def _canonical(meta: dict[str, Any], fail: Any) -> str:
     """Front matter ``canonical``: the original's address, for a syndicated story."""
     url = _string(meta, "canonical", fail)
@@ -2225,6 +2321,7 @@ def article_from_record(path: str, record: ParseRecord, tags: dict[tuple[str, st
         published=_date_from_record(stored.published),
         updated=_date_from_record(stored.updated),
         tags=tuple(shared.get((t.name, t.slug)) or shared.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
+        corrections=tuple(Correction(_date_from_record(c.date), c.text, c.line) for c in stored.corrections),
         source_hash=record.source_hash or source_hash_of(path, record.file_sha, record.reads, record.files, content_dir),
     )
     return Article(**fields)

@@ -316,7 +316,7 @@ def work_out_history(
     renumbered = tuple(f"{path}: {w}" for w in history.warnings)
     once = renumbered + _recut(stored, config, history.last_seq, content_dir.parent)
     once += _republished(articles, stored) + _name_reused(articles, stored, content_dir.parent) + _out_late(history.articles, stored, ledger, now)
-    warnings = renumbered + ahead + _updated_ahead(articles, now) + once[len(renumbered) :]
+    warnings = renumbered + ahead + _updated_ahead(articles, now) + _corrections_ahead(articles, now) + once[len(renumbered) :]
     if ahead:  # they quote this clock: said again only at this clock
         steady = Steady(now, now + dt.timedelta(seconds=1))  # (to the second, as they quote it)
     else:
@@ -324,6 +324,8 @@ def work_out_history(
         # A front-matter ``updated`` is used from its time on (``_updated``): the history
         # changes when the clock passes one.
         recorded += [a.updated for a in articles if a.updated_in_front_matter]
+        # A correction dated ahead is warned of until its time (_corrections_ahead).
+        recorded += [c.published for a in articles for c in a.corrections]
         steady = Steady(max((d for d in recorded if d <= now), default=None), min((d for d in recorded if d > now), default=None))
     return dataclasses.replace(history, warnings=warnings, once=once, steady=steady, stored=stored, ledger=ledger)
 
@@ -426,6 +428,23 @@ def _updated_ahead(articles: Sequence[Article], now: dt.datetime) -> tuple[str, 
             warnings.append(
                 f"{article.source}:{_line(article, 'updated') or 2}: updated {dates.format_iso(article.updated)} is after the"
                 " build's clock: taken for a slip of the date and not used until then; correct it, or remove the line"
+            )
+    return tuple(warnings)
+
+
+def _corrections_ahead(articles: Sequence[Article], now: dt.datetime) -> tuple[str, ...]:
+    """A warning for each correction of an article out by its date that is dated after the
+    build's clock: a slip of the date (2052 for 2025). Shown all the same, as written: what
+    it says is what readers must be told, and holding it back until its date would hide it.
+    (The parse, which never reads the clock, cannot say it.)"""
+    warnings = []
+    for article in articles:
+        if article.published > now or article.draft:
+            continue
+        for c in (c for c in article.corrections if c.published > now):
+            warnings.append(
+                f"{article.source}:{c.line or _line(article, 'corrections') or 2}: corrections: date {dates.format_iso(c.published)} is"
+                " after the build's clock: shown as written, and so dated on the page, in the feeds and in search engines' data; correct it"
             )
     return tuple(warnings)
 

@@ -47,6 +47,19 @@ class Author:
         return self.name  # what {{ author }} shows
 
 
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction published with an article (front matter ``corrections``): what an
+    earlier version got wrong, said where readers of the story and its feed entries see it."""
+
+    published: dt.datetime
+    """When it was made, as written (a day alone is its midnight in the site's timezone)."""
+    text: str
+    """Plain text: escaped wherever it is shown."""
+    line: int = 0
+    """Its line in the content file, for a message (0: not known)."""
+
+
 SHARED_WIDTH = 1200
 """How wide a picture social networks ask for a shared link (Facebook, X): ``Image.shared``."""
 
@@ -179,6 +192,9 @@ class Article(msgspec.Struct, frozen=True, dict=True):
     """Front matter ``language``: the BCP 47 tag of an article written in another language
     than the site's (``de``), or "". Only its own words are marked as in it: the theme's
     around them stay in the site's."""
+    corrections: tuple[Correction, ...] = ()
+    """Front matter ``corrections``, newest first: shown after its text, in its feed entries
+    and its structured data; not on listings or cards."""
 
     @property
     def author(self) -> str:

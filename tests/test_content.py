@@ -16,7 +16,7 @@ import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA, SAMPLE_SEED, MakeSite, article_md, list_shape, no_spin
+from conftest import DATA, SAMPLE_SEED, MakeSite, article_md, list_shape, no_spin, page_md
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -1971,3 +1971,44 @@ def test_the_source_hash_a_parse_record_stores_is_the_one_its_article_works_out(
             worked_out = content.article_from_record(path, msgspec.structs.replace(record, source_hash=""), content_dir=str(folder / "content"))
             assert content.article_from_record(path, record, content_dir=str(folder / "content")) == worked_out
             assert worked_out.source_hash == record.source_hash
+
+
+# Corrections: what an earlier version got wrong, published with the story.
+
+CORRECTED = (
+    "corrections:\n"
+    "  - date: 2024-05-01\n"  # the day the story came out: a day alone is not before it
+    "    text: An earlier version misstated the depth of the new berth.   It is 16 metres, not 60.\n"
+    "  - date: 2024-05-03T10:00:00+02:00\n"
+    "    text: The harbour master's name was misspelt.\n"
+)
+
+
+def test_corrections_are_read_newest_first_with_their_lines(tmp_path: Path) -> None:
+    article = _article(tmp_path, CORRECTED)
+    assert [(c.date.iso, c.text, c.line) for c in article.corrections] == [
+        ("2024-05-03T10:00:00+02:00", "The harbour master's name was misspelt.", 7),
+        ("2024-05-01T00:00:00+00:00", "An earlier version misstated the depth of the new berth. It is 16 metres, not 60.", 5),
+    ]
+    # A correction is news to a reader: the content hash, which moves `updated`, covers it.
+    assert article.content_hash != _article(tmp_path, "").content_hash
+    assert _article(tmp_path, "corrections: []\n").content_hash == _article(tmp_path, "").content_hash
+
+
+def test_a_correction_dated_after_the_clock_is_shown_with_a_warning(make_site: MakeSite) -> None:
+    later = "\n  - date: 2052-06-03\n    text: The name was misspelt."  # 2052 for 2025
+    site = make_site(content={"a.md": article_md("A", slug="a", corrections=later)})
+    report = build(site)
+    assert report.ok and report.articles == 1, report.errors
+    assert [w for w in report.warnings if "corrections" in w] == [
+        f"{site / 'content' / 'a.md'}:6: corrections: date 2052-06-03T00:00:00+00:00 is after the build's clock: shown as written, and so"
+        " dated on the page, in the feeds and in search engines' data; correct it"
+    ]
+
+
+def test_a_page_has_no_corrections_and_says_so(make_site: MakeSite) -> None:
+    site = make_site(content={"about.md": page_md("About us", corrections="[{date: 2024-05-02, text: Fixed.}]")})
+    report = build(site)
+    assert report.ok, report.errors
+    assert [w for w in report.warnings if "corrections" in w] == [f"{site / 'content' / 'about.md'}:4: corrections: a page (page: true) has none; it is ignored"]
+    assert b"Fixed." not in (site / "output" / "about" / "index.html").read_bytes()
