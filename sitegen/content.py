@@ -166,7 +166,7 @@ def new_markdown(lower_headings: bool = True, findings: markdown_ext.Findings | 
     return md
 
 
-_PAGE_IDS = frozenset(("main", "more-heading", "related-heading"))
+_PAGE_IDS = frozenset(("main", "more-heading", "related-heading", "corrections-heading"))
 """Ids the theme's article page gives its own elements (base.html, article.html; a test
 holds them to it): a heading's id never takes one."""
 

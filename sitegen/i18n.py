@@ -208,7 +208,12 @@ NOTE_BACKLINK = "Jump back to footnote %(number)s in the text"
 """The title of the link from a footnote back to its mark in an article's text (the ↩ after
 the note), ``number`` the footnote's: Python-Markdown's own English, in the article's language."""
 
-TEXT_MESSAGES = (NOTE_BACKLINK,)
+CORRECTION = "Correction"
+CORRECTIONS = "Corrections"
+"""The heading over an article's corrections (front matter ``corrections``), one or more:
+in article.html, and in its feed entries, whose HTML sitegen writes (feeds.FeedWriter)."""
+
+TEXT_MESSAGES = (NOTE_BACKLINK, CORRECTION, CORRECTIONS)
 """The words sitegen itself writes into an article's text, not a template's: translated by
 the catalogs as the templates' words are (``make messages`` lists them in messages.pot)."""
 
@@ -468,6 +473,8 @@ def template_messages(sources: dict[str, str]) -> Catalog:
 
 _TEXT_MESSAGE_COMMENTS = {
     NOTE_BACKLINK: "In an article's text, not a template: the title (tooltip) of the link from a footnote back to its mark, in the article's language.",
+    CORRECTION: "The heading over an article's one correction, on its page and in its feed entries.",
+    CORRECTIONS: "The heading over an article's corrections (two or more), on its page and in its feed entries.",
 }
 """What each of ``TEXT_MESSAGES`` is, for its translators (it is in no template to look at)."""
 

@@ -2004,6 +2004,8 @@ def test_a_correction_dated_after_the_clock_is_shown_with_a_warning(make_site: M
         f"{site / 'content' / 'a.md'}:6: corrections: date 2052-06-03T00:00:00+00:00 is after the build's clock: shown as written, and so"
         " dated on the page, in the feeds and in search engines' data; correct it"
     ]
+    page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+    assert page.xpath("//aside[@class='corrections']//time/@datetime") == ["2052-06-03T00:00:00+00:00"]
 
 
 def test_a_page_has_no_corrections_and_says_so(make_site: MakeSite) -> None:

@@ -754,3 +754,58 @@ def test_the_front_page_trails_each_section_with_its_newest_stories_not_already_
     # Only the front page has them.
     for page in ("page/2/index.html", "tags/world/index.html"):
         assert lxml_html.parse(str(out / page)).find(".//div[@class='fronts']") is None, page
+
+
+CORRECTIONS = (
+    "\n  - date: 2024-05-02"
+    "\n    text: An earlier version misstated the depth of the new berth. It is 16 metres, not 60."
+    "\n  - date: 2024-05-04T10:00:00+02:00"
+    "\n    text: 'The mayor <script>alert(1)</script> was misnamed.'"
+)
+
+
+def test_an_article_shows_its_corrections_newest_first_after_its_text(make_site: MakeSite) -> None:
+    site = make_site(
+        content={"a.md": article_md("Berth opens", slug="a", body="The new berth is open.", corrections=CORRECTIONS), "b.md": article_md("Other", date="2024-05-03T09:00:00+00:00", slug="b")},
+        config=f'base_url = "{BASE}"\n',
+    )
+    assert build(site).ok
+    doc = parse(site / "output" / "2024" / "05" / "a" / "index.html")
+    (box,) = doc.xpath("//article/aside[@class='corrections']")
+    # After the text, before the tags.
+    assert box.getprevious().xpath("string(.//div[@class='body'])").strip() == "The new berth is open."
+    assert box.xpath("string(h2)") == "Corrections" and box.get("aria-labelledby") == box.xpath("h2/@id")[0]
+    items = box.xpath("ul/li")
+    assert [li.xpath("time/@datetime")[0] for li in items] == ["2024-05-04T10:00:00+02:00", "2024-05-02T00:00:00+00:00"]
+    assert [li.xpath("string(time)") for li in items] == ["4 May 2024", "2 May 2024"]
+    # Text, escaped: the <script> written in it is shown, never run.
+    assert items[0].xpath("string(span)") == "The mayor <script>alert(1)</script> was misnamed."
+    assert not doc.xpath("//script[not(@type='application/ld+json')]")
+    assert json_ld(doc)["correction"] == [
+        {"@type": "CorrectionComment", "text": "The mayor <script>alert(1)</script> was misnamed.", "datePublished": "2024-05-04T10:00:00+02:00"},
+        {"@type": "CorrectionComment", "text": "An earlier version misstated the depth of the new berth. It is 16 metres, not 60.", "datePublished": "2024-05-02T00:00:00+00:00"},
+    ]
+    # None: no box, no data.
+    other = parse(site / "output" / "2024" / "05" / "b" / "index.html")
+    assert not other.xpath("//aside[@class='corrections']") and "correction" not in json_ld(other)
+    # Listings and cards are unchanged: a correction belongs to the story's page.
+    shown = [p.relative_to(site / "output").as_posix() for p in sorted((site / "output").rglob("*.html")) if "misstated" in p.read_text()]
+    assert shown == ["2024/05/a/index.html"]
+
+
+def test_one_correction_in_a_translated_site_is_headed_in_its_language(make_site: MakeSite) -> None:
+    one = "\n  - date: 2024-05-02\n    text: Der Name war falsch geschrieben."
+    site = make_site(content={"a.md": article_md("Kai eröffnet", slug="a", corrections=one)}, config='language = "de"\n')
+    assert build(site).ok
+    doc = parse(site / "output" / "2024" / "05" / "a" / "index.html")
+    assert doc.xpath("string(//aside[@class='corrections']/h2)") == "Korrektur"
+    assert doc.xpath("string(//aside[@class='corrections']//time)") == "2. Mai 2024"
+
+
+def test_a_sites_own_article_template_builds_without_showing_corrections(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", slug="a", corrections=CORRECTIONS)})
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text('{% extends "base.html" %}{% block content %}<h1>{{ article.title }}</h1>{{ article.html | safe }}{% endblock %}\n')
+    report = build(site)
+    assert report.ok, report.errors
+    assert "misstated" not in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
