@@ -394,6 +394,7 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
     """Every output file of ``site`` planned, and those whose key changed rendered and staged."""
     from . import plan, render, search
     from .feeds import FeedWriter
+    from .i18n import TextWords
 
     config = site.config
     # Pagefind names the search index's files: the last build's, if still as it wrote them,
@@ -403,11 +404,12 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
     try:
         planned = plan.plan_outputs(site, theme)
         feed_reads: set[str] = set()
+        words = TextWords(theme)  # what feeds write in the site's language (a correction's heading)
         tools = plan.Tools(
             renderer=render.Renderer(site, theme, memo.state.templates, language),
-            feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads),
+            feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads, words),
             feed_reads=feed_reads,
-            digests=deps.Digests(config, site, theme.fingerprints()),
+            digests=deps.Digests(config, site, theme.fingerprints(), words.digest),
         )
         clear_the_way(output_dir, (o.path for o in planned.outputs))
         rendering = memo.render(planned.outputs, tools, output_dir, workers, planned.copies)

@@ -44,7 +44,7 @@ from lxml import etree
 
 from . import __version__, dates, text, urls
 from .config import Config, find_author
-from .i18n import other_language
+from .i18n import CORRECTION, CORRECTIONS, TextWords, human_date, other_language
 from .model import Article, Image, Site
 
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
@@ -269,11 +269,13 @@ class _MediaCaption(BaseEntryExtension):  # type: ignore[misc]
 class FeedWriter:
     """Renders one site's feeds; every method returns bytes for a given list of entries."""
 
-    def __init__(self, site: Site, config: Config | None = None, reads: set[str] | None = None) -> None:
+    def __init__(self, site: Site, config: Config | None = None, reads: set[str] | None = None, words: TextWords | None = None) -> None:
         """``config``: the site's settings, or a stand-in that notes what is read in
-        ``reads`` (deps.py)."""
+        ``reads`` (deps.py). ``words``: the catalogs' words sitegen writes into entries (a
+        correction's heading; default: English), noted in ``reads`` as read."""
         self.config = config or site.config
         self._reads = reads if reads is not None else set()
+        self._words = (words or TextWords()).recording(self._reads)
         self._links = urls.Urls(site.config.base_url)
         self._bodies: OrderedDict[tuple[str, str, bool], str] = OrderedDict()
         """The last feed bodies worked out, most recent last: a feed's formats and its
@@ -320,12 +322,13 @@ class FeedWriter:
         # feed showing it notes those settings, not only the first.
         sanitize = self.config.sanitize_html != "off"
         page_url = self.links.absolute(article.path)
+        corrections = self._corrections(article) if article.corrections else ""
         key = (article.id, page_url, sanitize)
         body = self._bodies.get(key)
         if body is not None:
             self._bodies.move_to_end(key)
             return body
-        html = article.html
+        html = article.html + corrections
         if article.image is not None:
             html = self._figure(article.image) + "\n" + html
         if sanitize:
@@ -443,6 +446,20 @@ class FeedWriter:
         words += [f'<span class="credit">{html.escape(image.credit, quote=False)}</span>'] if image.credit else []
         caption = f"<figcaption>{' '.join(words)}</figcaption>" if words else ""
         return f"<figure><img{attrs}>{caption}</figure>"
+
+    def _corrections(self, article: Article) -> str:
+        """The article's corrections as its page shows them after the text, newest first,
+        under a heading and dated in the site's language: a subscriber is shown what changed
+        and why, where the entry's new ``updated`` date sends them. Plain elements (no class,
+        a line break) that every reader's sanitiser keeps."""
+        language = self.config.language
+        heading = self._words.said(language, CORRECTIONS if len(article.corrections) > 1 else CORRECTION)
+        items = "".join(
+            f'<li><time datetime="{dates.format_iso(c.published)}">{html.escape(human_date(language, c.published))}</time><br>'
+            f"{html.escape(c.text, quote=False)}</li>"
+            for c in article.corrections
+        )
+        return f"\n<hr>\n<h2>{html.escape(heading, quote=False)}</h2>\n<ul>{items}</ul>"
 
     def _summary_html(self, article: Article, image: Image) -> str:
         """The HTML of a JSON Feed item that carries its summary alone: the picture as the

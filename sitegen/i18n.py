@@ -245,6 +245,12 @@ class TextWords:
             self._log.add(WORDS + tag)
         return self._words(tag)[NOTE_BACKLINK]
 
+    def said(self, tag: str, message: str) -> str:
+        """``message``, one of ``TEXT_MESSAGES``, in the language ``tag``."""
+        if self._log is not None:
+            self._log.add(WORDS + tag)
+        return self._words(tag)[message]
+
     def digest(self, tag: str) -> str:
         """A digest of the words in the language ``tag``: what a result that read them is
         made again for, when it changes (the catalog edited, one added or taken away)."""
@@ -258,6 +264,12 @@ class TextWords:
             translations = language_of(self._theme, tag).language.translations if self._theme is not None else gettext.NullTranslations()
             found = self._found[tag] = {message: translations.gettext(message) for message in TEXT_MESSAGES}
         return found
+
+
+def human_date(tag: str, value: dt.datetime) -> str:
+    """``value`` for readers in the language ``tag``, as pages show dates (Language.date)."""
+    english = tag.split("-", maxsplit=1)[0].lower() in _ENGLISH
+    return dates.format_human(value, None if english else _babel_locale(tag))
 
 
 def other_language(tag: str, site: str) -> str:

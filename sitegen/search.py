@@ -81,11 +81,14 @@ class Searchable:
     authors: tuple[str, ...]
     language: str = ""
     """The article's own language (``Article.language``), for the search page to mark its result in."""
+    corrections: tuple[str, ...] = ()
+    """The texts of its corrections (``Article.corrections``), newest first."""
 
     @classmethod
     def of(cls, article: Article) -> Searchable:
         tags, authors = tuple(t.name for t in article.tags), tuple(a.name for a in article.authors)
-        return cls(article.path, article.title, article.body, article.published, tags, authors, article.language)
+        corrections = tuple(c.text for c in article.corrections)
+        return cls(article.path, article.title, article.body, article.published, tags, authors, article.language, corrections)
 
 
 def document(item: Searchable, language: Language) -> str:
@@ -104,7 +107,9 @@ def document(item: Searchable, language: Language) -> str:
         # Pagefind leaves out a page with no words in its body (and fails when it finds no
         # page): an article with no text yet, or only a picture, is found by its title; so
         # is one whose text has no letter or digit ("…", "* * *"), its text kept after it.
-        f"<main data-pagefind-body>\n{_searched(title, body)}\n</main>",
+        # Its corrections with its text: what they say is now part of what the story says (the
+        # right depth of the berth), and a reader searching for the corrected fact finds it.
+        f"<main data-pagefind-body>\n{_searched(title, body)}\n{''.join(f'<p>{html.escape(c)}</p>' for c in item.corrections)}</main>",
         f'<p data-pagefind-meta="date">{language.date(item.published)}</p>',
         # Its address as a site path, for the search page to put under the site's base path
         # (Pagefind's documented way to give a result its own URL).

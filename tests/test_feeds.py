@@ -555,3 +555,27 @@ def test_a_feed_opened_in_a_browser_marks_an_entry_in_another_language_as_pages_
         shown = {a.text: (a.get("lang"), a.get("dir")) for a in page.iterfind(".//li/a")}
         assert shown == {title: said for title, said in marked.items() if name.startswith(("atom", "rss")) or title != "Quay opens"}, name
         assert page.get("lang") == language and "xmlns:atom" not in str(transform(etree.parse(str(out / name))))
+
+
+
+@pytest.mark.parametrize("language, heading, days", [("en", "Corrections", ("4 May 2024", "2 May 2024")), ("fr", "Rectificatifs", ("4 mai 2024", "2 mai 2024"))])
+def test_entries_carry_the_articles_corrections_at_the_end_of_their_content(make_site: MakeSite, language: str, heading: str, days: tuple[str, str]) -> None:
+    corrections = (
+        "\n  - date: 2024-05-02\n    text: It is 16 metres, not 60."
+        "\n  - date: 2024-05-04T10:00:00+02:00\n    text: 'The mayor <script>alert(1)</script> was misnamed.'"
+    )
+    site = make_site(content={"a.md": article_md("Berth opens", body="The new berth is open.", corrections=corrections)}, config=f'language = "{language}"\n')
+    assert build(site).ok
+    out = site / "output"
+    contents = [parse(out / "atom.xml").entries[0].content[0].value, parse(out / "rss.xml").entries[0].content[0].value]
+    contents.append(json.loads((out / "feed.json").read_text())["items"][0]["content_html"])
+    for value in contents:
+        body = lxml_html.fromstring(f"<div>{value}</div>")
+        # After the text, so that what changed is read with it; newest first, dated as pages date.
+        assert [e.tag for e in body] == ["p", "hr", "h2", "ul"] and body[0].text == "The new berth is open."
+        assert body[2].text == heading
+        assert [(li.findtext("time"), li.xpath("string(br/following-sibling::text())")) for li in body[3]] == [
+            (days[0], "The mayor <script>alert(1)</script> was misnamed."),
+            (days[1], "It is 16 metres, not 60."),
+        ]
+        assert not body.xpath("//script")

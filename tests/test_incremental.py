@@ -4,6 +4,7 @@ is rewritten."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -106,6 +107,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "article added": lambda s: (s / "content" / "new.md").write_text(article_md("Brand new", date="2024-03-30T10:00:00+00:00", tags="[economy]")),
     "article removed": lambda s: (s / "content" / "a05.md").unlink(),
     "article renamed": lambda s: (s / "content" / "a07.md").rename(s / "content" / "renamed.md"),
+    "correction added": lambda s: edit(s / "content" / "a03.md", "---\n\n", "corrections:\n  - date: 2024-04-10\n    text: An earlier version gave 60.\n---\n\n"),
     "tag added": lambda s: edit(s / "content" / "a02.md", "tags: [politics]", "tags: [politics, asia]"),
     "tag removed": lambda s: edit(s / "content" / "a04.md", "tags: [politics]", "tags: []"),
     "draft": lambda s: edit(s / "content" / "a06.md", "---\n\n", "draft: true\n---\n\n"),
@@ -142,6 +144,17 @@ def test_incremental_output_equals_a_clean_build(site: Path, tmp_path: Path, cha
     # And the build after it has nothing to do.
     again, written = step(site)
     assert written == set() and again.rendered == 0
+
+
+def test_a_correction_added_is_an_update_of_the_article(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = site / "output" / "2024" / "01" / "a03" / "index.html"
+    assert 'property="article:modified_time" content="2024-01-04T09:00:00+00:00"' in page.read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 2, 1, tzinfo=dt.UTC).timestamp())))
+    CHANGES["correction added"](site)
+    assert build(site).ok
+    # The ledger saw the article change as a reader sees it: dated now on its page and in its entry.
+    assert 'property="article:modified_time" content="2026-02-01T00:00:00+00:00"' in page.read_text()
+    assert "An earlier version gave 60." in page.read_text()
 
 
 def test_a_sequence_of_changes_stays_equal_to_clean_builds(site: Path, tmp_path: Path) -> None:

@@ -113,6 +113,10 @@ FIELDS = (
     ("language", "ar"),  # another, written right to left
     # Related headlines: one of a title above, spelt otherwise; one a title may have had.
     ("related", "['storm warning.', 'Budget talks resume']"),
+    # A correction (an update of the story, shown on its page and in its entries), and one
+    # written as no list.
+    ("corrections", "[{date: '2024-06-03', text: 'An earlier version gave 60, not 16.'}]"),
+    ("corrections", "'It is 16 metres.'"),
 )
 FIELD_NAMES = tuple(sorted({key for key, _ in FIELDS}))
 

@@ -676,3 +676,20 @@ def test_on_a_right_to_left_site_its_own_results_read_right_to_left(make_site: M
         driver.get(url + "search/?q=budget")
         WebDriverWait(driver, 15).until(lambda d: d.execute_script(found))
         assert driver.execute_script(found) == [["auto", "auto"]]
+
+
+def test_a_corrections_text_is_searched_with_the_story(make_site: MakeSite, tmp_path: Path) -> None:
+    from sitegen.i18n import Language
+
+    site = make_site(content={"a.md": article_md("Berth opens", corrections="\n  - date: 2024-05-02\n    text: 'It is <16> metres, not 60.'")})
+    assert build(site).ok
+    loaded = search.Searchable.of(_articles(site)[0])
+    body = lxml_html.fromstring(search.document(loaded, Language("en")).encode()).xpath("//main[@data-pagefind-body]")[0]
+    assert [p.text_content() for p in body.xpath("p")] == ["Body text.", "It is <16> metres, not 60."]
+
+
+def _articles(site: Path) -> list[Any]:
+    from sitegen.config import load_config
+    from sitegen.content import load_content
+
+    return list(load_content(site / "content", load_config(site)).articles)
