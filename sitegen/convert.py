@@ -323,7 +323,10 @@ def _renamed_in_yaml(path: str, bom: str, document: str, is_picture: Callable[[s
     # python-frontmatter's closing line: the next '---' line after the first line.
     closing = _YAML_CLOSING_RE.search(document, document.find("\n") + 1)
     if renaming.renamed and closing is not None:
-        new = bom + (_renamed_on_lines(path, document, closing.start(), renaming) or _dumped(document, closing.end(), renaming))
+        edited = _renamed_on_lines(path, document, closing.start(), renaming)
+        if edited is None and (line := _yaml_comment_line(document[: closing.start()])) is not None:
+            raise ContentError(path, f"keys not renamed: writing its front matter again would lose this comment; {_MOVE_COMMENT}", line)
+        new = bom + (edited or _dumped(document, closing.end(), renaming))
         _same_when_read(path, renaming.meta, new)
     return Converted(new, "YAML", _other_keys(renaming.meta), renaming.renamed, _warnings(path, new, renaming))
 
@@ -366,8 +369,9 @@ def _toml(path: str, document: str) -> tuple[dict[str, Any], str]:
     closing = _TOML_CLOSING_RE.search(document, first.end())
     if closing is None:
         raise ContentError(path, "front matter is not closed: add a '+++' line after the last 'key = value' line", 1)
+    head = document[first.end() : closing.start()]
     try:
-        meta = tomllib.loads(document[first.end() : closing.start()].replace("\r\n", "\n"))
+        meta = tomllib.loads(head.replace("\r\n", "\n"))
     except tomllib.TOMLDecodeError as e:
         # "Invalid value (at line 3, column 9)": lines of the front matter, the '+++' line above.
         where = re.search(r"\(at (?:line (\d+), column \d+|end of document)\)", str(e))
@@ -375,7 +379,46 @@ def _toml(path: str, document: str) -> tuple[dict[str, Any], str]:
         line = int(where[1]) + 1 if where and where[1] else document.count("\n", 0, closing.start())
         problem = str(e)[: where.start()].rstrip() if where else str(e)
         raise ContentError(path, f"front matter is not valid TOML: {problem}; fix it, then convert it", line) from e
+    if (comment := _toml_comment_line(head)) is not None:
+        raise ContentError(path, f"not converted: YAML written from TOML would lose this comment; {_MOVE_COMMENT}", document.count("\n", 0, first.end()) + comment)
     return meta, document[closing.end() :]
+
+
+# A comment is no key nor value: read back, a front matter without it is the same, and the
+# writer's note (a source, a reminder) would be gone without a word.
+_MOVE_COMMENT = "keep it elsewhere if you need it, delete it, then convert it again"
+
+
+def _toml_comment_line(head: str) -> int | None:
+    """The line (of ``head``, from 1) of the first TOML comment in it: a '#' outside strings."""
+    at = 0
+    while at < len(head):
+        char = head[at]
+        if char == "#":
+            return head.count("\n", 0, at) + 1
+        if char in "\"'":
+            quote = head[at : at + 3] if head[at : at + 3] in ('"""', "'''") else char
+            at += len(quote)
+            # A basic string's backslash escapes the next character; a literal one's does not.
+            while at < len(head) and not head.startswith(quote, at):
+                at += 2 if char == '"' and head[at] == "\\" else 1
+            at += len(quote)
+            continue
+        at += 1
+    return None
+
+
+def _yaml_comment_line(head: str) -> int | None:
+    """The line (of ``head``, from 1) of the first YAML comment in it: a '#' at a line's
+    start or after a space, outside every token (a quoted or block text holds one as text)."""
+    try:
+        spans = [(t.start_mark.index, t.end_mark.index) for t in yaml.scan(head, Loader=yaml.SafeLoader)]
+    except yaml.YAMLError:
+        return None  # read by the build already: not reached
+    for found in re.finditer(r"(?:^|(?<=[ \t]))#", head, re.MULTILINE):
+        if not any(start <= found.start() < end for start, end in spans):
+            return head.count("\n", 0, found.start()) + 1
+    return None
 
 
 class _SetTwice(ValueError):

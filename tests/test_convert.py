@@ -488,3 +488,20 @@ def test_keys_renamed_keep_windows_line_ends_and_a_byte_order_mark() -> None:
     assert converted is not None and converted.renamed == (("categories", "tags"),)
     assert converted.text == "\ufeff---\r\ntitle: Windows\r\ntags:\r\n- a\r\n- b\r\n- c\r\n---\r\n\r\nText.\r\n"
     assert convert_text("c.md", "---\ntitle: Nothing to rename\nlayout: post\n---\n\nText.\n", keys=True) is None
+
+
+def test_a_comment_the_yaml_written_would_lose_is_an_error_and_the_file_left(make_site: MakeSite) -> None:
+    # A comment is neither key nor value: the read-back check cannot miss it, so it is looked for.
+    toml = '+++\ntitle = "Quay #2"  # "#2" is text, this is not\n# source: the harbour office, call back Monday\ndate = 2024-03-05T10:00:00+01:00\n+++\n\nText.\n'
+    merged = "---\ntitle: Quay\ndate: 2024-03-05T10:00:00+01:00\n# checked with the mayor's office\ntags: [harbour]\ncategories: [Economy]\n---\n\nText.\n"
+    literal = "+++\ntitle = 'Say \"# not a comment\"'\nsummary = '''a # b'''\ndate = 2024-03-06T10:00:00+01:00\n+++\n\nText.\n"
+    site = make_site(content={"toml.md": toml, "merged.md": merged, "literal.md": literal}, config=CONFIG)
+    result = _convert_all(site, "--keys")
+    assert result.exit_code == 1, result.output
+    assert f"{site / 'content' / 'toml.md'}:2: not converted: YAML written from TOML would lose this comment" in result.output
+    assert f"{site / 'content' / 'merged.md'}:4: keys not renamed: writing its front matter again would lose this comment" in result.output
+    assert (site / "content" / "toml.md").read_text() == toml
+    assert (site / "content" / "merged.md").read_text() == merged
+    # A '#' inside a string is text, and the file is converted.
+    meta = yaml.safe_load((site / "content" / "literal.md").read_text().split("---\n")[1])
+    assert meta["title"] == 'Say "# not a comment"' and meta["summary"] == "a # b"
