@@ -454,12 +454,15 @@ class FeedWriter:
         a line break) that every reader's sanitiser keeps."""
         language = self.config.language
         heading = self._words.said(language, CORRECTIONS if len(article.corrections) > 1 else CORRECTION)
+        # In an entry marked as in the article's own language, the site's words are marked
+        # as the site's (the page has them outside the story's lang): read aloud in theirs.
+        lang = f' lang="{html.escape(language)}"' if other_language(article.language, language) else ""
         items = "".join(
-            f'<li><time datetime="{dates.format_iso(c.published)}">{html.escape(human_date(language, c.published))}</time><br>'
+            f'<li><time{lang} datetime="{dates.format_iso(c.published)}">{html.escape(human_date(language, c.published))}</time><br>'
             f"{html.escape(c.text, quote=False)}</li>"
             for c in article.corrections
         )
-        return f"\n<hr>\n<h2>{html.escape(heading, quote=False)}</h2>\n<ul>{items}</ul>"
+        return f"\n<hr>\n<h2{lang}>{html.escape(heading, quote=False)}</h2>\n<ul>{items}</ul>"
 
     def _summary_html(self, article: Article, image: Image) -> str:
         """The HTML of a JSON Feed item that carries its summary alone: the picture as the

@@ -579,3 +579,20 @@ def test_entries_carry_the_articles_corrections_at_the_end_of_their_content(make
             (days[1], "It is 16 metres, not 60."),
         ]
         assert not body.xpath("//script")
+
+
+def test_a_correction_of_an_article_in_another_language_is_headed_and_dated_marked_in_the_sites(make_site: MakeSite) -> None:
+    fr = "---\ntitle: Le quai\ndate: 2024-05-01T09:00:00+00:00\nlanguage: fr\ncorrections:\n  - date: 2024-05-02\n    text: Il mesure 16 mètres.\n---\n\nLe quai est ouvert.\n"
+    site = make_site(content={"fr.md": fr}, config='language = "en"\n')
+    assert build(site).ok
+    out = site / "output"
+    atom = parse(out / "atom.xml").entries[0]
+    assert atom.content[0].language == "fr"  # the entry is marked as the article's
+    contents = [atom.content[0].value, parse(out / "rss.xml").entries[0].content[0].value]
+    contents.append(json.loads((out / "feed.json").read_text())["items"][0]["content_html"])
+    for value in contents:
+        body = lxml_html.fromstring(f"<div>{value}</div>")
+        heading, day = body.find("h2"), body.find("ul/li/time")
+        assert (heading.text, heading.get("lang")) == ("Correction", "en")
+        assert (day.text, day.get("lang")) == ("2 May 2024", "en")
+        assert body.find("ul/li/time").tail is None and body.xpath("string(//li/br/following-sibling::text())") == "Il mesure 16 mètres."
