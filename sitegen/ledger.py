@@ -1029,15 +1029,20 @@ def _renumbered_floors(floors: dict[str, int], entries: dict[str, Entry]) -> dic
 
 def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
     written = article.updated
+    # A correction is a change readers were shown when it was made: an article first seen
+    # with one (a site brought from another tool), or whose written ``updated`` is older, is
+    # dated by it, not said to be unchanged since before it. One dated after the clock is a
+    # slip (``_corrections_ahead`` warns) and dates nothing.
+    corrected = max((c.published for c in article.corrections if c.published <= now), default=published)
     if article.updated_in_front_matter:
         if written <= now or published > now:
-            return max(written, published)
+            return max(written, published, corrected)
         # After the clock, of an article out by its date: a slip (``_updated_ahead`` warns).
         # Left out, as if not written, until its time: stored, it would stay the article's
         # latest change, and date every later edit after it.
         written = published
     if seen is None:
-        return max(written, published)  # first sight: the article's own date
+        return max(written, published, corrected)  # first sight: the article's own date
     before = _parse(seen.updated, zone, written)
     if article.reads_as(seen.hash):
         # Its text as readers have it. ``updated`` after ``first`` is a change they were

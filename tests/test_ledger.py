@@ -723,6 +723,30 @@ def test_an_updated_date_after_the_clock_is_used_from_its_time(make_site: MakeSi
     assert atom.read_text().count("<updated>2026-01-01T06:00:00+00:00</updated>") == 2  # the entry's and the feed's
 
 
+def test_an_article_first_seen_with_a_correction_is_updated_when_it_was_corrected(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site brought from another tool: its page said it was corrected on 3 May, and its
+    dateModified and feed entry that it had not changed since 1 May. A written ``updated``
+    older than the correction is moved up to it too; one after the clock dates nothing."""
+    import feedparser
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    corrected = "\n  - date: 2024-05-03T10:00:00+00:00\n    text: The name was misspelt.\n  - date: 2052-01-01\n    text: A slip."
+    files = {
+        "a.md": article_md("A", slug="a", date="2024-05-01T09:00:00+00:00", corrections=corrected),
+        "b.md": article_md("B", slug="b", date="2024-05-01T09:00:00+00:00", updated="'2024-05-02T09:00:00+00:00'", corrections=corrected),
+        "c.md": article_md("C", slug="c", date="2024-05-01T09:00:00+00:00", updated="'2024-06-02T09:00:00+00:00'", corrections=corrected),
+    }
+    site = make_site(content=files, config=RENAMED_SITE)
+    assert build(site).ok
+    feed = feedparser.parse(str(site / "output" / "atom.xml"))
+    assert {e.title: e.updated for e in feed.entries} == {
+        "A": "2024-05-03T10:00:00+00:00", "B": "2024-05-03T10:00:00+00:00", "C": "2024-06-02T09:00:00+00:00",
+    }  # fmt: skip
+    page = (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
+    assert '<meta property="article:modified_time" content="2024-05-03T10:00:00+00:00">' in page
+    assert build(site).written.written == []  # and so it stays
+
+
 def _updated_dates(site: Path) -> dict[str, str]:
     """Each article's ``updated`` in the ledger, by id."""
     return {key: entry["updated"] for key, entry in json.loads((site / "content" / LEDGER_NAME).read_text())["articles"].items()}
