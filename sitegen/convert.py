@@ -26,11 +26,12 @@ from typing import Any, Literal
 import yaml
 
 from . import dates, text, urls
-from .cache import CONTENT_SUFFIXES, IMAGE_SUFFIXES, Refused, read_file
+from .cache import IMAGE_SUFFIXES, read_file
 from .content import OTHER_TOOLS_KEYS, decode_content, front_matter_of, pelican_key
-from .errors import ContentError, OutputError, line_of, not_utf8
+from .errors import ContentError, OutputError, line_of
 from .output import replace_unless_changed
 from .redirects import folder_alias, refused_alias
+from .scaffold import read_to_edit
 
 Form = Literal["TOML", "JSON", "Pelican", "YAML"]
 
@@ -547,23 +548,7 @@ def convert_file(site_dir: Path, path: Path, max_bytes: int, dry_run: bool = Fal
     content file, hidden, unreadable or not convertible; OutputError when it is changed
     while being converted. The file is then left as it is."""
     content_dir = (site_dir / "content").resolve()
-    if not path.exists() and not path.is_symlink():
-        raise ContentError(str(path), "no such file")
-    # The rules of `sitegen publish` (scaffold.publish_draft): only what a build reads.
-    if not path.resolve().is_relative_to(content_dir):
-        raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
-    if not path.name.endswith(CONTENT_SUFFIXES):
-        raise ContentError(str(path), f"not an article: builds read the .md and .markdown files of {site_dir / 'content'}/, and no other")
-    if any(part.startswith(".") for part in path.resolve().relative_to(content_dir).parts):
-        raise ContentError(str(path), "hidden (a name that starts with '.'), and builds read no hidden file: rename it first")
-    try:
-        data, _ = read_file(path, max_bytes)
-    except (OSError, Refused) as e:
-        raise ContentError(str(path), f"cannot be read: {getattr(e, 'strerror', None) or e}") from e
-    try:
-        text = data.decode("utf-8")  # a byte order mark kept, as every other byte
-    except UnicodeDecodeError as e:
-        raise ContentError(str(path), *not_utf8(data, e)) from e
+    data, text = read_to_edit(site_dir, path, max_bytes)  # as `sitegen publish` reads it
     def is_picture(written: str) -> bool:
         """An address of a picture the build finds: an http(s) URL or an image file of
         content/ (from it with a '/', as images.resolve reads it)."""

@@ -344,6 +344,33 @@ class Publication:
     none) as it was: a page is not news, and a date is its last change in the sitemap."""
 
 
+def read_to_edit(site_dir: Path, path: Path, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of the content file ``path`` a command is to edit for a person (publish,
+    convert), and its text (a byte order mark kept, as every other byte). Raises
+    ContentError naming the file for one that is not there, not in the site's content/, not
+    a content file, hidden, unreadable (a link, too large) or not UTF-8: only what a build
+    reads is edited."""
+    if not os.path.lexists(path):
+        raise ContentError(str(path), "no such file")
+    content_dir = (site_dir / "content").resolve()
+    if not path.resolve().is_relative_to(content_dir):
+        raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
+    # A picture, a PDF or an editor's backup of content/ was read as an article, and
+    # refused as one ("is not valid UTF-8: save it as UTF-8" of a JPEG).
+    if not path.name.endswith(CONTENT_SUFFIXES):
+        raise ContentError(str(path), f"not an article: builds read the .md and .markdown files of {site_dir / 'content'}/, and no other")
+    if any(part.startswith(".") for part in path.resolve().relative_to(content_dir).parts):
+        raise ContentError(str(path), "hidden (a name that starts with '.'), and builds read no hidden file: rename it first")
+    try:
+        data, _ = read_file(path, max_bytes)
+    except (OSError, Refused) as e:
+        raise ContentError(str(path), f"cannot be read: {getattr(e, 'strerror', None) or e}") from e
+    try:
+        return data, data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ContentError(str(path), *not_utf8(data, e)) from e
+
+
 def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = False) -> Publication:
     """Make the draft at ``path`` an article: its ``draft: true`` line removed and, unless
     it is dated in the future, its ``date`` line set to now (in the site's timezone; the
@@ -374,25 +401,7 @@ def publish_draft(site_dir: Path, path: Path, config: Config, empty: bool = Fals
     from .content import NO_TEXT, decode_content, draft_id, front_matter_of, no_text_line
     from .ledger import load_ledger
 
-    if not os.path.lexists(path):
-        raise ContentError(str(path), "no such file")
-    content_dir = (site_dir / "content").resolve()
-    if not path.resolve().is_relative_to(content_dir):
-        raise ContentError(str(path), f"not in {site_dir / 'content'}/, where the site's articles are")
-    # Only what a build reads: a picture, a PDF or an editor's backup of content/ was read
-    # as an article, and refused as one ("is not valid UTF-8: save it as UTF-8" of a JPEG).
-    if not path.name.endswith(CONTENT_SUFFIXES):
-        raise ContentError(str(path), f"not an article: builds read the .md and .markdown files of {site_dir / 'content'}/, and no other")
-    if any(part.startswith(".") for part in path.resolve().relative_to(content_dir).parts):
-        raise ContentError(str(path), "hidden (a name that starts with '.'), and builds read no hidden file: rename it first")
-    try:
-        data, _ = read_file(path, config.max_file_bytes)
-    except (OSError, Refused) as e:
-        raise ContentError(str(path), f"cannot be read: {getattr(e, 'strerror', None) or e}") from e
-    try:
-        text = data.decode("utf-8")  # a byte order mark kept, as every other byte
-    except UnicodeDecodeError as e:
-        raise ContentError(str(path), *not_utf8(data, e)) from e
+    data, text = read_to_edit(site_dir, path, config.max_file_bytes)
     document = decode_content(data)
     meta = front_matter_of(str(path), document)
     if meta.get("draft") is not True:
