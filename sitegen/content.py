@@ -968,6 +968,15 @@ def parse_article(
     standalone = _flag(meta, "page", fail)
     if draft and not config.drafts:
         return None, warnings
+    if os.path.splitext(os.path.basename(path))[0] == "_index" and not standalone:
+        # Hugo's list of a section (or, at the top, of the site), which sitegen makes itself:
+        # read as an article, it asked for a date, and given one it was published as a story.
+        raise ContentError(
+            path,
+            "Hugo's list page of its folder, which sitegen makes itself (the front page, tags, archive):"
+            " delete this file, or add 'page: true' to publish its text as a page",
+            line_of(document, "title", ":") or 1,
+        )
     if not draft and (empty := _no_text_line(document, body)) is not None:
         warnings.append(f"{path}:{empty}: {NO_TEXT}: its page and feed entries are empty (write the text, or add 'draft: true' until it is ready)")
     warnings += _unknown_keys(path, document, [key for key in meta if key not in FRONT_MATTER_KEYS])
@@ -2155,9 +2164,11 @@ def _line_fields(head: str) -> dict[str, str]:
 
 def default_slug(path: str, title: str, unicode: bool = False) -> str:
     """The slug of a content file whose front matter gives none: from its file name, or
-    for an ``index.md`` (``world/index.md``) from its title (``unicode``: slugs = "unicode")."""
+    for an ``index.md`` (``world/index.md``) from its title (``unicode``: slugs = "unicode").
+    Hugo's ``_index.md`` made a page is named by its title too: its name says only that it is
+    its folder's."""
     stem = Path(path).stem
-    return urls.slugify(title if stem == "index" else stem, unicode=unicode)
+    return urls.slugify(title if stem in ("index", "_index") else stem, unicode=unicode)
 
 
 def read_content(path: str, max_bytes: int) -> tuple[bytes, FileState]:

@@ -1463,6 +1463,29 @@ def test_a_jekyll_post_with_no_date_is_told_the_date_its_file_name_gives(make_si
     assert report.articles == 0
 
 
+def test_a_hugo_list_page_is_said_as_such_and_not_asked_for_a_date(make_site: MakeSite) -> None:
+    """Hugo's ``_index.md`` lists its section, which sitegen does itself: copied over with the
+    posts, it was told to add a date, and given one was published as a story titled "News"."""
+    site = make_site(content={"_index.md": "---\ntitle: Home\ndate: 2024-05-01T09:00:00+00:00\n---\n\nWelcome.\n"})
+    for name, text in (
+        ("posts/_index.md", "---\ntitle: News\nsummary: All the latest news\n---\n"),
+        ("posts/story.md", article_md("A story")),
+        ("about/_index.md", "---\ntitle: About us\npage: true\n---\n\nWho we are.\n"),
+    ):
+        (site / "content" / name).parent.mkdir(exist_ok=True)
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    said = "list page of its folder, which sitegen makes itself (the front page, tags, archive): delete this file, or add 'page: true'"
+    for name in ("posts/_index.md", "_index.md"):
+        assert f"error: {site / 'content' / name}:2: Hugo's {said}" in result.output
+    assert "no date" not in result.output
+    built = site / "output"
+    assert [p.parent.name for p in built.glob("2024/05/*/index.html")] == ["story"]
+    # One made a page is built as one, named by its title as an index.md is.
+    assert lxml_html.parse(built / "about-us" / "index.html").findtext(".//h1") == "About us"
+
+
 @pytest.mark.parametrize(
     ("written", "read_as"),
     [("date: [2024-05-01]", "[...] as a list"), ("updated: {day: 2024-05-02}", "{...} as a mapping"), ("date: yes", "yes, no, on, off, true and false as true or false")],
