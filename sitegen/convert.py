@@ -119,7 +119,7 @@ def convert_text(path: str, text: str, keys: bool = False, is_picture: Callable[
         front_matter_of(path, decode_content(document.encode("utf-8")))
         raise ContentError(path, "no front matter in TOML, JSON or Pelican's lines to convert", 1)
     ready = {key: _yaml_ready(value) for key, value in meta.items()}
-    renaming = rename_keys(ready, is_picture) if keys else Renaming(ready)
+    renaming = _with_language(path, rename_keys(ready, is_picture)) if keys else Renaming(ready)
     head = dump_front_matter(renaming.meta)
     if newline != "\n":
         head = head.replace("\n", newline)  # YAML writes a line break in a text as a line end
@@ -292,6 +292,28 @@ def _is_address(value: object) -> bool:
     return bool(path) and path is not None and not refused_alias(folder_alias(path))
 
 
+# Hugo's multilingual sites name a story's translation by its language: post.fr.md,
+# post.pt-br.md. Two or three letters and a region at most, so that notes.v2.md or
+# report.final.md says nothing.
+_LANGUAGE_NAME_RE = re.compile(r".\.([a-z]{2,3}(?:-[a-z]{2})?)\.(?:md|markdown)\Z", re.IGNORECASE)
+
+
+def _with_language(path: str, renaming: Renaming) -> Renaming:
+    """``renaming`` with ``language`` added, last, as a Hugo file name gives it
+    (``post.fr.md``: fr), where the front matter says none: the story was built as one in
+    the site's language, its words read by an English voice and filed as English news."""
+    named = _LANGUAGE_NAME_RE.search(Path(path).name)
+    if named is None or any(str(key).lower() in ("language", "lang") for key in renaming.meta):
+        return renaming
+    return Renaming(
+        {**renaming.meta, "language": named[1]},
+        (*renaming.renamed, (f"file name's .{named[1]}", "language")),
+        renaming.kept,
+        renaming.in_place,
+        names_only=False,
+    )
+
+
 def _warnings(path: str, converted: str, renaming: Renaming) -> tuple[str, ...]:
     """A warning for each of sitegen's keys that keys of another tool were kept beside (or
     would have been merged into), as they differ, saying which to keep."""
@@ -317,7 +339,7 @@ def _renamed_in_yaml(path: str, bom: str, document: str, is_picture: Callable[[s
     comment and quote kept; front matter whose shape changes (categories merged into tags)
     is written again by the dumper, as a converted one is."""
     meta = front_matter_of(path, decode_content(document.encode("utf-8")))
-    renaming = rename_keys(meta, is_picture)
+    renaming = _with_language(path, rename_keys(meta, is_picture))
     if not renaming.renamed and not renaming.kept:
         return None
     new = bom + document

@@ -459,6 +459,31 @@ def test_values_sitegen_would_read_otherwise_are_left_for_the_build_to_warn_of(m
     assert {p.name: p.stat().st_mtime_ns for p in (site / "content").iterdir()} == before
 
 
+def test_keys_give_a_hugo_translation_the_language_its_file_name_says(make_site: MakeSite) -> None:
+    """Hugo's multilingual sites name a translation post.fr.md: converted, it was built as a
+    story in the site's language, its French read by an English voice and filed as English."""
+    toml = '+++\ntitle = "Le conseil approuve le budget"\ndate = 2024-03-05T11:00:00+01:00\n+++\n\nLe conseil a voté.\n'
+    yaml_pt = "---\ntitle: O conselho aprova\ndate: '2024-03-05T12:00:00+01:00'\n---\n\nO conselho votou.\n"
+    said = "---\ntitle: Ein Rat\ndate: 2024-03-05T13:00:00+01:00\nlanguage: de-AT\n---\n\nText.\n"
+    plain = "---\ntitle: Notes two\ndate: 2024-03-05T14:00:00+01:00\n---\n\nText.\n"
+    site = make_site(content={"budget.fr.md": toml, "budget.pt-br.md": yaml_pt, "rat.de.md": said, "notes.final.md": plain, "v2.0.md": plain})
+    result = _convert_all(site, "--keys")
+    assert result.exit_code == 0, result.output
+    content = site / "content"
+    assert f"Converted {content / 'budget.fr.md'} (TOML; file name's .fr -> language)" in result.output
+    assert f"Renamed keys of {content / 'budget.pt-br.md'}: file name's .pt-br -> language" in result.output
+    assert front_matter_of("budget.fr.md", (content / "budget.fr.md").read_text())["language"] == "fr"
+    assert (content / "budget.pt-br.md").read_text() == yaml_pt.replace("---\n\n", "language: pt-br\n---\n\n")
+    # A language already said, and names that are no language's, are left as they are.
+    assert (content / "rat.de.md").read_text() == said
+    assert (content / "notes.final.md").read_text() == (content / "v2.0.md").read_text() == plain
+
+    report = build(site)
+    assert report.ok, report.errors
+    page = _page(site, "2024/03/budget-fr")
+    assert page.xpath("//h1/ancestor-or-self::*[@lang][1]/@lang") == ["fr"]
+
+
 def test_keys_dry_run_says_what_it_would_rename_and_writes_nothing(make_site: MakeSite) -> None:
     site = make_site(content={"jekyll.md": JEKYLL_KEYS, "hugo.md": HUGO_DAY, "yaml.md": YAML}, config=CONFIG)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (site / "content").iterdir()}
