@@ -17,6 +17,7 @@ import re
 import string
 import tomllib
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,7 +199,8 @@ class Config:
     (``feed.xml``) had them, where its subscribers still ask: in every folder that has
     feeds (the site's, each tag's and author's), each name is sent to that folder's Atom
     feed with a 301 in ``_redirects`` and the nginx map (redirects.py); no page is written
-    there, as a feed reader follows none."""
+    there, as a feed reader follows none. One with a ``/`` is a path (``posts/index.xml``,
+    a section's feed, which sitegen has not): that one address is sent to the site's feed."""
     site_base_url: str = ""
     """Not a setting (``NOT_SETTINGS``): sitegen.toml's ``base_url`` when a preview builds
     for another (``override``: --base-url, ``sitegen serve``). An alias written from the
@@ -336,6 +338,8 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, "must not be empty: leave the key out for the default")
     if "base_url" in values:
         values["base_url"] = _check_base_url(values["base_url"], lambda m: fail("base_url", m))
+    # An old address written from the host's root (/news/categories/x/) is read from it.
+    base_path = urllib.parse.unquote(urls.Urls(values.get("base_url", Config.base_url)).base_path)
     if values.get("feed_content", "full") not in ("full", "summary"):
         raise fail("feed_content", f"must be \"full\" or \"summary\", not {values['feed_content']!r}")
     if values.get("sanitize_html", "feeds") not in ("feeds", "everywhere", "off"):
@@ -358,7 +362,7 @@ def parse_config(text: str, path: Path) -> Config:
     if "sections" in values:
         values["sections"] = _check_sections(values["sections"], tags, unicode, lambda m: fail("sections", m))
     if "feed_aliases" in values:
-        values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], lambda m: fail("feed_aliases", m))
+        values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], base_path, lambda m: fail("feed_aliases", m))
     if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
         # The site's byline is the publication's: an organization, unless its table says it
         # is a person (a one-person site's).
@@ -533,26 +537,57 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 """How the file names of feeds end, in sitegen and the tools sites come from."""
 
 
-def _check_feed_aliases(names: list[str], fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+def _check_feed_aliases(names: list[str], base: str, fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """The ``feed_aliases``, each once, in order; ConfigError for one that is no file name
-    of a feed a redirect may take: it is redirected in every folder that has feeds."""
+    of a feed a redirect may take (redirected in every folder that has feeds), nor the path
+    of one (``posts/index.xml``, a section's feed of the old site: redirected to the site's
+    feed). ``base``: the base URL's path, decoded, which a path from the host's root is read from."""
     from .feeds import FORMATS
     from .headers import HEADERS_FILE
     from .redirects import LISTS
 
     kept: list[str] = []
-    for name in names:
-        if name in FORMATS.values():
-            raise fail(f"{name!r} is the address of the site's own feed")
+    for written in names:
+        name = written
+        if "/" in written:
+            name = _old_address(written, base, "posts/index.xml", fail)
+        if "/" not in name and name in FORMATS.values():
+            raise fail(f"{written!r} is the address of the site's own feed")
         if name in (*LISTS, HEADERS_FILE):
-            raise fail(f"{name!r} is a file the build writes for the host")
-        if not re.fullmatch(r"[\w-][\w.-]*", name):
-            raise fail(f'{name!r} must be a file name, such as "index.xml" (it is redirected in every folder that has feeds)')
+            raise fail(f"{written!r} is a file the build writes for the host")
+        if not re.fullmatch(r"[\w-][\w.-]*", name.rpartition("/")[2]):
+            raise fail(
+                f'{written!r} must be a file name, such as "index.xml" (it is redirected in every folder that has feeds),'
+                f' or the path of one, such as "posts/index.xml"'
+            )
         if not name.lower().endswith(FEED_SUFFIXES):
-            raise fail(f"{name!r} is no feed's name: it must end in {', '.join(FEED_SUFFIXES[:-1])} or {FEED_SUFFIXES[-1]}")
+            raise fail(f"{written!r} is no feed's name: it must end in {', '.join(FEED_SUFFIXES[:-1])} or {FEED_SUFFIXES[-1]}")
         if name not in kept:
             kept.append(name)
     return tuple(kept)
+
+
+def _old_address(written: str, base: str, example: str, fail: Callable[[str], ConfigError]) -> str:
+    """The site path of an address of the site this one came from, as sitegen.toml writes
+    it (``categories/news/``, or ``/news/categories/news/`` from the host's root when
+    ``base``, the base URL's path decoded, is ``/news/``), decoded; ConfigError for one that
+    is no path of the site, one outside ``base`` or one no redirect may take."""
+    from .redirects import refused_alias
+
+    path = urls.site_path(written)
+    if path is None:
+        raise fail(f"{written!r} is not a path of this site: write one such as {example!r}")
+    if written.strip().startswith("/") and base != "/":
+        # Unlike an article's alias (a warning), nothing here can be said but an error: an
+        # address outside the base path is not the output folder's to answer.
+        if not ("/" + path).startswith(base):
+            raise fail(f"{written!r} is outside {base}, where the site is: write the path from there, without the leading slash")
+        path = ("/" + path)[len(base) :]
+        if not path:
+            raise fail(f"{written!r} is the site's home page")
+    if why := refused_alias(path):
+        raise fail(f"{written!r} is {why}: no redirect may take it")
+    return path
 
 
 def _check_site_path(value: str, fail: Callable[[str], ConfigError]) -> str:

@@ -1758,7 +1758,7 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
         path = folder_alias(path)
         if why := refused_alias(path):
             raise fail("aliases", f"{alias!r} is {why}: no article's alias may take it; remove it")
-        if path.lower().endswith(FEED_SUFFIXES) and path.rpartition("/")[2] not in config.feed_aliases:
+        if path.lower().endswith(FEED_SUFFIXES) and path.rpartition("/")[2] not in config.feed_aliases and path not in config.feed_aliases:
             # An old tool's feed (Hugo's index.xml, Jekyll's feed.xml) listed here would
             # answer its subscribers with this article's redirect page, which no feed
             # reader follows: the setting sends it to the feed, with a 301. A name the

@@ -150,13 +150,18 @@ def feed_moves(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
 def feed_aliases(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
     """(old address, feed) for each of the ``feed_aliases`` setting's names in each folder
     of ``feeds`` (site paths) that has an Atom feed: Hugo's ``tags/economy/index.xml`` to
-    ``tags/economy/atom.xml``. Atom, whatever the old feed was: every feed reader reads it,
+    ``tags/economy/atom.xml``; and for each of its paths (``posts/index.xml``), the site's. Atom, whatever the old feed was: every feed reader reads it,
     and an entry's id is the same in all three."""
     from .feeds import FORMATS
 
     atom = FORMATS["atom"]
+    feeds = list(feeds)
     folders = [feed.removesuffix(atom) for feed in feeds if feed == atom or feed.endswith("/" + atom)]
-    return sorted((folder + name, folder + atom) for folder in folders for name in site.config.feed_aliases)
+    names = [name for name in site.config.feed_aliases if "/" not in name]
+    # A path (posts/index.xml: a section's feed of the old site, where sitegen has none) is
+    # one address, sent to the site's own feed.
+    paths = [(path, atom) for path in site.config.feed_aliases if "/" in path and atom in feeds]
+    return sorted([(folder + name, folder + atom) for folder in folders for name in names] + paths)
 
 
 LISTED_KINDS: dict[str, Callable[[str], str]] = {"tag": urls.tag_path, "author": urls.author_path}

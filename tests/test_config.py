@@ -450,3 +450,25 @@ def test_slugs_in_the_sites_own_script_are_a_setting_and_its_tables_may_use_them
     with pytest.raises(ConfigError) as caught:
         parse_config("slugs = true\n", P)
     assert str(caught.value) == 'sitegen.toml:1: slugs: must be "ascii" or "unicode", not true'
+
+
+def test_feed_aliases_takes_paths_of_the_old_site_s_feeds_beside_names() -> None:
+    config = parse_config('base_url = "https://example.org/news/"\nfeed_aliases = ["index.xml", "posts/index.xml", "/news/world/feed.xml", "posts/index.xml"]\n', P)
+    assert config.feed_aliases == ("index.xml", "posts/index.xml", "world/feed.xml")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ('["../posts/index.xml"]', "'../posts/index.xml' is not a path of this site: write one such as 'posts/index.xml'"),
+        ('["https://example.org/posts/index.xml"]', "'https://example.org/posts/index.xml' is not a path of this site"),
+        ('["/posts/index.xml"]', "'/posts/index.xml' is outside /news/, where the site is: write the path from there"),
+        ('["posts/index.html"]', "'posts/index.html' is no feed's name: it must end in .xml, .rss, .atom or .json"),
+        ('["posts/"]', "'posts/' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds), or the path of one"),
+        ('["posts/.index.xml"]', "'posts/.index.xml' is a hidden name (starting with '.'), kept for the build's own files: no redirect may take it"),
+    ],
+)
+def test_a_feed_alias_path_that_is_no_feed_s_path_of_the_site_is_an_error_naming_the_setting(written: str, said: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f'base_url = "https://example.org/news/"\nfeed_aliases = {written}\n', P)
+    assert str(caught.value).startswith(f"sitegen.toml:2: feed_aliases: {said}"), str(caught.value)

@@ -612,8 +612,8 @@ def test_a_feed_address_of_hugo_or_jekyll_redirects_to_the_feed_of_its_folder(ma
     ("written", "said"),
     [
         ('["atom.xml"]', "'atom.xml' is the address of the site's own feed"),
-        ('["tags/index.xml"]', "'tags/index.xml' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds)"),
-        ('[".feed.xml"]', "'.feed.xml' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds)"),
+        ('["../index.xml"]', "'../index.xml' is not a path of this site: write one such as 'posts/index.xml'"),
+        ('[".feed.xml"]', "'.feed.xml' must be a file name, such as \"index.xml\" (it is redirected in every folder that has feeds), or the path of one"),
         ('["_redirects"]', "'_redirects' is a file the build writes for the host"),
         ('["index.html"]', "'index.html' is no feed's name: it must end in .xml, .rss, .atom or .json"),
     ],
@@ -946,3 +946,26 @@ def test_a_preview_redirects_an_old_address_of_a_moved_article_as_the_site_does(
     assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={base}2024/03/a-fixed/"]
     assert rules(out) == {f"{base}2024/03/a/": f"{base}2024/03/a-fixed/"}
     assert not (out / "news").exists()
+
+
+def _hugo_site(make_site: MakeSite, news: str = "", feed_aliases: str = '["index.xml"]') -> Path:
+    """A Hugo site moved here with ``convert --keys``, its category News now a tag beside
+    Sport: three stories of News, two a page, one of Sport by Jane Doe. ``news``: more keys of
+    the ``[tags.news]`` table."""
+    content = {f"n{i}.md": article_md(f"News {i}", date=f"2024-03-0{i}T10:00:00+00:00", tags="[News]") for i in (1, 2, 3)}
+    content["s.md"] = article_md("Cup final", date="2024-03-05T10:00:00+00:00", tags="[Sport]", author="Jane Doe")
+    config = f'base_url = "{BASE}"\npage_size = 2\nfeed_aliases = {feed_aliases}\n\n[tags.news]\nname = "News"\n{news}'
+    return make_site(content=content, config=config)
+
+
+def test_a_feed_alias_path_redirects_an_old_section_feed_to_the_site_s_feed(make_site: MakeSite) -> None:
+    """Hugo's section feeds (/posts/index.xml) have no folder of feeds here: a path in
+    ``feed_aliases`` sends that one address to the site's Atom feed; a name keeps its meaning."""
+    site = _hugo_site(make_site, feed_aliases='["index.xml", "/news/posts/index.xml", "world/feed.xml"]')
+    out = site / "output"
+    assert build(site).ok
+    for old, new in (("posts/index.xml", "atom.xml"), ("world/feed.xml", "atom.xml"), ("index.xml", "atom.xml"), ("tags/sport/index.xml", "tags/sport/atom.xml")):
+        assert rules(out)["/news/" + old] == nginx_rules(out)["/news/" + old] == "/news/" + new
+    assert "/news/tags/sport/posts/index.xml" not in rules(out) and "/news/tags/sport/feed.xml" not in rules(out)
+    assert not (out / "posts").exists() and not (out / "world").exists()
+    assert check_output(out, load_config(site)) == []
