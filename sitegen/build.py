@@ -19,8 +19,18 @@ from typing import TYPE_CHECKING
 
 from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary, files_of
-from .config import Config, load_config, logo_warnings, override, section_warnings, setting_place, tag_table_warnings
-from .errors import SitegenError
+from .config import (
+    Config,
+    alias_errors,
+    alias_warnings,
+    load_config,
+    logo_warnings,
+    override,
+    section_warnings,
+    setting_place,
+    tag_table_warnings,
+)
+from .errors import SitegenError, shown_path
 from .lock import OnWait, output_lock, site_lock
 from .memo import Memo, Rendering, discard, failed_articles, summary_of
 from .model import Article, ImportReport, Site
@@ -274,6 +284,12 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.warnings += logo_warnings(config, site_dir, (o.path for o in outputs))
     report.warnings += section_warnings(config, site_dir, (tag.slug for tag, _ in site.tags))
     report.warnings += tag_table_warnings(config, site_dir, ((tag.name, tag.slug) for tag, _ in site.tags))
+    listed = [(urls.tag_path(tag.slug), f"the tag {tag.name!r}") for tag, _ in site.tags]
+    listed += [(urls.author_path(author.slug), f"the byline {author.name!r}") for author, _ in site.authors]
+    report.errors += alias_errors(config, site_dir, listed)
+    report.warnings += alias_warnings(
+        site_dir, ((f"{s.move.kind}s", s.move.of.slug, s.move.path, s.live, str(shown_path(Path(s.owner))) if s.owner else "") for s in planned.shadowed_listings)
+    )
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")
     report.articles = len(site.articles)
     report.drafts = loaded.drafts

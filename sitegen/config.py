@@ -89,6 +89,10 @@ class AuthorInfo:
     """"person", or "organization" for a byline that is no person (a news agency, "Newsroom"):
     what the article's structured data calls it, for search engines. Not written, it is
     "organization" for the site's ``author`` (the publication's byline), else "person"."""
+    aliases: tuple[str, ...] = ()
+    """The byline's listing folders on the site this one came from (Hugo's ``authors/jane/``),
+    as site paths ending in ``/``: each, its pages and its feeds redirect to the byline's
+    (``_check_aliases``, redirects.listing_moves)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ class TagInfo:
     """The table's name: the tag's pages and feeds are at ``tags/<slug>/``."""
     name: str
     """The tag as articles write it (case, accents and spacing aside: urls.spelling)."""
+    aliases: tuple[str, ...] = ()
+    """The tag's listing folders on the site this one came from (Hugo's ``categories/news/``,
+    which ``sitegen convert --keys`` merged into tags), as site paths ending in ``/``: each,
+    its pages and its feeds redirect to the tag's (``_check_aliases``, redirects.listing_moves)."""
 
 
 @dataclass(frozen=True)
@@ -222,8 +230,8 @@ class Config:
 NOT_SETTINGS = frozenset({"site_base_url"})
 """Fields of Config that sitegen works out, never read from sitegen.toml."""
 _TOP_KEYS = {f.name for f in dataclasses.fields(Config)} - {"import_rules", "authors", "tags"} - NOT_SETTINGS
-_AUTHOR_KEYS = ("name", "bio", "url", "kind")
-_TAG_KEYS = ("name",)
+_AUTHOR_KEYS = ("name", "bio", "url", "kind", "aliases")
+_TAG_KEYS = ("name", "aliases")
 # Settings where an empty string means nothing sensible (an empty title, language or URL).
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _MOST = {
@@ -363,6 +371,8 @@ def parse_config(text: str, path: Path) -> Config:
         values["sections"] = _check_sections(values["sections"], tags, unicode, lambda m: fail("sections", m))
     if "feed_aliases" in values:
         values["feed_aliases"] = _check_feed_aliases(values["feed_aliases"], base_path, lambda m: fail("feed_aliases", m))
+    if any("aliases" in table for kind in ("tags", "authors") for table in raw.get(kind, {}).values()):
+        tags, authors = _check_aliases(raw, tags, authors, base_path, fail)
     if (own := _described(authors, " ".join(values.get("author", "").split()))) is not None and "kind" not in raw["authors"][own.slug]:
         # The site's byline is the publication's: an organization, unless its table says it
         # is a person (a one-person site's).
@@ -458,6 +468,8 @@ def _slug_tables(
         for key, item in table.items():
             if key not in keys:
                 raise unknown(key, keys, (kind, slug))
+            if key == "aliases":  # a list, read once base_url is (_check_aliases)
+                continue
             if not isinstance(item, str):
                 raise fail(key, f"must be a string, not {_toml(item)}", (kind, slug))
     return value
@@ -588,6 +600,44 @@ def _old_address(written: str, base: str, example: str, fail: Callable[[str], Co
     if why := refused_alias(path):
         raise fail(f"{written!r} is {why}: no redirect may take it")
     return path
+
+
+def _check_aliases(
+    raw: dict[str, Any], tags: tuple[TagInfo, ...], authors: tuple[AuthorInfo, ...], base: str, fail: Callable[..., ConfigError]
+) -> tuple[tuple[TagInfo, ...], tuple[AuthorInfo, ...]]:
+    """The ``aliases`` of the ``[tags.<slug>]`` and ``[authors.<slug>]`` tables: each a
+    listing folder of the site this one came from (``/categories/news/``), whose pages and
+    feeds redirect to the tag's or byline's (redirects.listing_moves). ConfigError for one
+    that is no folder of the site, is in a table's own folder, or is another table's alias:
+    an old address goes to one place."""
+    from .redirects import folder_alias
+
+    own = {urls.tag_path(info.slug): f"[tags.{info.slug}]" for info in tags}
+    own.update((urls.author_path(info.slug), f"[authors.{info.slug}]") for info in authors)
+    claimed: dict[str, str] = {}
+
+    def read(kind: str, slug: str) -> tuple[str, ...]:
+        table, named = (kind, slug), f"[{kind}.{slug}]"
+        value = raw[kind][slug].get("aliases", [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise fail("aliases", f'must be a list of the old site\'s addresses of the listing, such as ["/categories/news/"], not {_toml(value)}', table)
+        found: list[str] = []
+        for written in value:
+            path = folder_alias(_old_address(written, base, "/categories/news/", lambda m: fail("aliases", m, table)))
+            if not path.endswith("/"):
+                raise fail("aliases", f"{written!r} is a file's address: write the old listing's folder, such as \"/categories/news/\" (its pages and feeds are redirected too)", table)
+            if (folder := next((f for f in own if path.startswith(f)), None)) is not None:
+                raise fail("aliases", f"{written!r} is in the folder of {own[folder]}, which is live: no old address of it", table)
+            if (other := claimed.setdefault(path, named)) != named:
+                raise fail("aliases", f"{written!r} is also an alias of {other}: an old address is sent to one place", table)
+            if path not in found:
+                found.append(path)
+        return tuple(found)
+
+    return (
+        tuple(dataclasses.replace(info, aliases=read("tags", info.slug)) for info in tags),
+        tuple(dataclasses.replace(info, aliases=read("authors", info.slug)) for info in authors),
+    )
 
 
 def _check_site_path(value: str, fail: Callable[[str], ConfigError]) -> str:
@@ -863,6 +913,55 @@ def tag_table_warnings(config: Config, site_dir: Path, tags: Iterable[tuple[str,
         line = _table_line(text, ("tags", info.slug))
         warnings.append(f"{path}{f':{line}' if line else ''}: tags.{info.slug}: no article out has the tag {info.name!r}, which the table gives an address")
     return warnings
+
+
+def alias_errors(config: Config, site_dir: Path, live: Iterable[tuple[str, str]], read: Callable[[Path], bytes] = Path.read_bytes) -> list[ConfigError]:
+    """An error, naming its line, for each alias of a ``[tags.<slug>]`` or ``[authors.<slug>]``
+    table in the folder of a live tag or byline no table describes (``live``: each one's
+    folder, ``tags/sport/``, and what it is, ``the tag 'Sport'``): that tag's pages are
+    there, and no redirect is made (redirects.listing_moves). (One in another table's folder
+    is an error of parse_config.)"""
+    folders = dict(live)
+    found = [
+        (kind, info.slug, alias, folders[folder])
+        for kind, infos in (("tags", config.tags), ("authors", config.authors))
+        for info in infos
+        for alias in info.aliases
+        if (folder := next((f for f in folders if alias.startswith(f)), None)) is not None
+    ]
+    if not found:
+        return []
+    path = site_dir / CONFIG_NAME
+    text = _config_text(path, read)
+    return [
+        ConfigError(path, f"{kind}.{slug}.aliases: {alias!r} is in the folder of {what}, which is live there: remove the alias", _line_in_table(text, "aliases", (kind, slug)))
+        for kind, slug, alias, what in found
+    ]
+
+
+def alias_warnings(site_dir: Path, shadowed: Iterable[tuple[str, str, str, str, str]], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+    """A warning, naming its line, for each alias of a table no redirect is made for, a
+    live file of the site being there (``shadowed``: the table's kind and slug, the alias,
+    the site path of what wins, "" for an article's old address, and the content file of
+    that article, if it is one's)."""
+    items = list(shadowed)
+    if not items:
+        return []
+    path = site_dir / CONFIG_NAME
+    text = _config_text(path, read)
+    warnings = []
+    for kind, slug, alias, live, owner in items:
+        line = _line_in_table(text, "aliases", (kind, slug))
+        what = (f"the page of {owner}" if live else f"an old address of {owner}") if owner else f"the site's own {live!r}"
+        warnings.append(f"{path}{f':{line}' if line else ''}: {kind}.{slug}.aliases: no redirect from {alias!r}: {what} is there and wins; remove the alias")
+    return warnings
+
+
+def _config_text(path: Path, read: Callable[[Path], bytes]) -> str:
+    try:
+        return _decode_config(read(path))
+    except (OSError, UnicodeDecodeError):  # changed since the build read it: no line to give
+        return ""
 
 
 def _check_permalink(value: str, fail: Any) -> str:

@@ -28,7 +28,7 @@ from .urls import output_file
 if TYPE_CHECKING:
     from .config import Config
     from .feeds import FeedJob, FeedWriter
-    from .redirects import Shadowed
+    from .redirects import ListingMove, Move, Shadowed, ShadowedListing
     from .render import Renderer
     from .theme import Theme
 
@@ -269,6 +269,8 @@ class Plan:
     """With ``compress``: each text file's path -> the suffixes of its compressed copies
     (compress.ENCODINGS), which are part of its output: made, written, recorded, published
     and removed with it (memo.py), never older or newer than it."""
+    shadowed_listings: list[ShadowedListing] = field(default_factory=list)
+    """The tables' aliases that get no redirect, a live file being there (config.alias_warnings)."""
 
 
 def plan_outputs(site: Site, theme: Theme) -> Plan:
@@ -310,10 +312,10 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     errors = refused + errors
     kept = [o for o in kept if o.path not in LISTS and o.path not in (MANIFEST, BUILDING)]
     # Redirects yield to every live file and its compressed copies.
-    redirect_outputs, shadowed, warnings = _redirects(site, kept)
+    redirect_outputs, shadowed, warnings, shadowed_listings = _redirects(site, kept)
     kept += redirect_outputs
     copies = _copies(kept) if site.config.compress else {}
-    return Plan(_once(kept, copies), errors, collided, shadowed, warnings, copies)
+    return Plan(_once(kept, copies), errors, collided, shadowed, warnings, copies, shadowed_listings)
 
 
 def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
@@ -326,7 +328,7 @@ def with_index(planned: Plan, index: list[Output], compress: bool) -> Plan:
         raise AssertionError("a file of the search index outside its folder")
     copies = planned.copies | (_copies(index) if compress else {})
     outputs = _once(planned.outputs + index, copies)
-    return Plan(outputs, planned.errors, planned.collided, planned.shadowed, planned.warnings, copies)
+    return Plan(outputs, planned.errors, planned.collided, planned.shadowed, planned.warnings, copies, planned.shadowed_listings)
 
 
 def _once(planned: list[Output], copies: Mapping[str, tuple[str, ...]]) -> list[Output]:
@@ -385,29 +387,29 @@ def _copies(outputs: Sequence[Output]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed], list[str]]:
+def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[Shadowed], list[str], list[ShadowedListing]]:
     """A redirect page for every old address no live file takes, and the lists of them
     for hosts that answer with a real 301 (redirects.py); the aliases a live file takes;
-    and the warnings of the nginx map."""
+    the warnings of the nginx map; and the tables' aliases a live file takes."""
     from . import redirects
 
     moves = redirects.moves(site)
     feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
-    # The listing pages of tags and bylines, looked for only when one moved; an article
-    # page's context is not a dict, and not made whole here (site.ArticleContext).
-    pages = [o.page for o in live if isinstance(o, PageOutput) and type(o.page.context) is dict] if site.moved else []
+    # The listing pages of tags and bylines, looked for only when one moved or has old
+    # addresses (a table's aliases); an article page's context is not a dict, and not made
+    # whole here (site.ArticleContext).
+    aliased = any(info.aliases for info in site.config.tags) or any(info.aliases for info in site.config.authors)
+    pages = [o.page for o in live if isinstance(o, PageOutput) and type(o.page.context) is dict] if site.moved or aliased else []
     listings = [
         (f"{kind}:{item.slug}", page.path) for page in pages for kind in redirects.LISTED_KINDS if isinstance(item := page.context.get(kind), (Tag, Author))
     ]
     listing_feeds, listing_pages = redirects.listing_moves(site, feeds, listings)
-    # A feed's old addresses: under a base path the site had, its names of another tool, and
-    # in the folder its tag or byline had.
-    feed_moves = sorted(redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds) + listing_feeds)
+    feed_moves = redirects.feed_moves(site, feeds) + redirects.feed_aliases(site, feeds)
     files: dict[str, Output] = {}
     folders: set[str] = set()
     # What is in a redirect's way, worked out only for a site that has one to make: most
     # have none, and these take a tenth of a second at 10,000 articles.
-    if moves or feed_moves or listing_pages:
+    if moves or feed_moves or listing_feeds or listing_pages:
         files = {o.path: o for o in live}
         # The lists are planned last, from the moves: no redirect may take their places either.
         files.update((path, FileOutput(path, b"")) for path in redirects.LISTS)
@@ -416,6 +418,16 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
             files.update((path + suffix, FileOutput(path + suffix, b"")) for path, suffixes in copies.items() for suffix in suffixes)
         folders = {folder for o in live for folder in _folders(o.path)}
     reserved = _kept_folders()
+    listings_shadowed = _shadowed_aliases(listing_pages, moves, files, folders, reserved)
+    if listings_shadowed:
+        # A table's alias whose own page a live file (or an article's old address) takes is
+        # given up whole: its other pages and feeds would be redirects inside what another owns.
+        given_up = tuple(item.move.alias for item in listings_shadowed)
+        listing_pages = [t for t in listing_pages if not t.path.startswith(given_up)]
+        listing_feeds = [(old, new) for old, new in listing_feeds if not old.startswith(given_up)]
+    # A feed's old addresses: under a base path the site had, its names of another tool, and
+    # in the folder its tag or byline had (or its table's aliases name).
+    feed_moves = sorted(feed_moves + listing_feeds)
     # The feeds' old addresses get a 301 from the lists alone, no page (redirects.py). They
     # go before the articles' old addresses: their subscribers ask there, and a story's
     # redirect page at a feed's address is a broken feed to every one of them.
@@ -459,7 +471,31 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
     nginx_map = redirects.nginx_map(pairs, base_path, files)
     outputs.append(FileOutput(redirects.MAP_FILE, nginx_map.data))
-    return outputs, shadowed, nginx_map.warnings()
+    return outputs, shadowed, nginx_map.warnings(), listings_shadowed
+
+
+def _shadowed_aliases(
+    listing_pages: Sequence[ListingMove], moves: Sequence[Move], files: Mapping[str, Output], folders: Container[str], reserved: Mapping[str, str]
+) -> list[ShadowedListing]:
+    """The tables' aliases (``ListingMove.alias``) whose own page is taken: by a live file, a
+    kept folder or an article's old address (written by hand too, and the article's). Said,
+    as an article's alias is when a live file wins."""
+    from .redirects import ShadowedListing
+
+    found = []
+    olds = {output_file(m.path): m.target.source for m in moves}
+    for t in listing_pages:
+        if not t.alias or t.path != t.alias:
+            continue
+        path = output_file(t.path)
+        if path in olds:
+            found.append(ShadowedListing(t, "", olds[path]))
+        elif (winner := _kept_folder(path, reserved) or _in_the_way(path, files, folders)) is not None:
+            output = files.get(winner)
+            owner = output.owner if output is not None else None
+            shown = output.page.path if isinstance(output, PageOutput) else winner
+            found.append(ShadowedListing(t, shown, owner.source if owner is not None else ""))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

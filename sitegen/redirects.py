@@ -21,7 +21,8 @@ name made, or another table's, and so does a byline an ``[authors.<slug>]`` tabl
 slugs setting) moves: the ledger keeps every slug each had (``Site.moved``), and its old
 folder's feeds go in the two lists as above, its old listing pages get redirect pages as an
 article's old addresses do (``listing_moves``). A slug another tag (or byline) has now is
-that one's, and one gone is redirected nowhere.
+that one's, and one gone is redirected nowhere. A table's ``aliases`` (the folders of the
+site it came from: Hugo's ``categories/news/``) are old folders of its tag or byline too.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ under: its folder."""
 @dataclass(frozen=True, slots=True)
 class ListingMove:
     """An old address of a tag's or byline's listing page (``tags/economy-business/``,
-    ``authors/mara-quinn/page/2/``)."""
+    ``authors/mara-quinn/page/2/``, ``categories/economy/``)."""
 
     path: str
     target: str
@@ -182,42 +183,86 @@ class ListingMove:
     """"tag" or "author" (LISTED_KINDS)."""
     of: Tag | Author
     """The tag or byline, as it is now."""
+    alias: str = ""
+    """The folder of its table's ``aliases`` it is in (``categories/economy/``), if it is
+    in one: written by hand, it is said when a live file wins there."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowedListing:
+    """A table's alias (``ListingMove.alias``) no redirect is made for: a live file wins there."""
+
+    move: ListingMove
+    live: str
+    """Site path of what wins (as ``Shadowed.live``); "" when it is an article's old
+    address (its alias)."""
+    owner: str = ""
+    """The content file of the article whose page (or old address) that is, if it is one."""
 
 
 def listing_moves(site: Site, feeds: Iterable[str], listings: Iterable[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[ListingMove]]:
     """(old address, feed) for each feed of ``feeds`` (site paths) in a tag's or byline's
-    folder, at each folder it had before (``Site.moved``), and its listing pages
-    (``listings``: ``<kind>:<slug>`` and the page's site path) at theirs: each old page at
-    the same number, one hop from any former slug. A former slug that a live tag has is
-    that tag's (a byline's, that byline's); one two had (two names once at one address,
+    folder, at each folder it had before (``Site.moved``) and each of its table's
+    ``aliases`` (the site it came from: Hugo's ``categories/economy/``), with each of the
+    ``feed_aliases`` names there sent to its Atom feed; and its listing pages (``listings``:
+    ``<kind>:<slug>`` and the page's site path) at theirs: each old page at the same number,
+    one hop from any former slug. A folder that a live tag has is that tag's (a byline's,
+    that byline's: an alias there is an error, config.alias_errors); an alias goes before a
+    former slug, written by hand; a former slug two had (two names once at one address,
     ``C`` and ``C++``) goes to the first by slug. A slug the ledger holds that is no slug (a
     hand edit) is no address; one in a script of its own is (the site had slugs = "unicode" then)."""
+    from .config import tag_table
+
+    config = site.config
     live: dict[str, Tag | Author] = {f"tag:{tag.slug}": tag for tag, _ in site.tags}
     live.update((f"author:{author.slug}", author) for author, _ in site.authors)
-    olds: dict[str, list[str]] = {}  # <kind>:<slug> -> its former slugs redirected to it
-    owned: set[str] = set()  # <kind>:<former slug>, each redirected once
+    aliases: dict[str, tuple[str, ...]] = {}  # <kind>:<slug> -> its table's aliases
+    if any(info.aliases for info in config.tags) or any(info.aliases for info in config.authors):
+        for tag, _ in site.tags:
+            if (info := tag_table(tag.name, config.tags)) is not None and info.slug == tag.slug:
+                aliases[f"tag:{tag.slug}"] = info.aliases
+        aliases.update((f"author:{info.slug}", info.aliases) for info in config.authors if f"author:{info.slug}" in live)
+    olds: dict[str, list[str]] = {}  # <kind>:<slug> -> the old folders redirected to it
+    taken = {_listing_folder(key) for key in live}
+    owned = set(taken)  # each folder redirected once, a live one never
+    hand_written: set[str] = set()
+    for key in sorted(aliases):
+        for folder in aliases[key]:
+            if folder not in owned and not any(folder.startswith(live_folder) for live_folder in taken):
+                owned.add(folder)
+                hand_written.add(folder)
+                olds.setdefault(key, []).append(folder)
     for key in sorted(live):
         kind = key.partition(":")[0]
         for former in site.moved.get(key, ()):
-            name = f"{kind}:{former}"
-            if name not in live and name not in owned and urls.slug_problem(former, unicode=True) is None:
-                owned.add(name)
-                olds.setdefault(key, []).append(former)
+            if urls.slug_problem(former, unicode=True) is None and (folder := _listing_folder(f"{kind}:{former}")) not in owned:
+                owned.add(folder)
+                olds.setdefault(key, []).append(folder)
     if not olds:
         return [], []
     folders = {_listing_folder(key): key for key in olds}  # "tags/economy/" -> "tag:economy"
     feed_pairs = []
+    atom = _atom()
     for feed in feeds:
         folder, _, name = feed.rpartition("/")
         if (moved := folders.get(folder + "/")) is not None:
-            feed_pairs += [(_listing_folder(moved, former) + name, feed) for former in olds[moved]]
+            feed_pairs += [(old + name, feed) for old in olds[moved]]
+            if name == atom:  # the old tool's names of the feed (feed_aliases), there too
+                feed_pairs += [(old + alias, feed) for old in olds[moved] for alias in config.feed_aliases if "/" not in alias]
     pages = []
     for key, path in listings:
         prefix = _listing_folder(key)
         if key in olds and path.startswith(prefix):
             kind = key.partition(":")[0]
-            pages += [ListingMove(_listing_folder(key, former) + path[len(prefix) :], path, kind, live[key]) for former in olds[key]]
-    return sorted(feed_pairs), sorted(pages, key=lambda move: move.path)
+            rest = path[len(prefix) :]
+            pages += [ListingMove(old + rest, path, kind, live[key], old if old in hand_written else "") for old in olds[key]]
+    return sorted(set(feed_pairs)), sorted(pages, key=lambda move: move.path)
+
+
+def _atom() -> str:
+    from .feeds import FORMATS
+
+    return FORMATS["atom"]
 
 
 def _listing_folder(key: str, slug: str | None = None) -> str:

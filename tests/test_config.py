@@ -68,7 +68,7 @@ def test_values_are_read_and_normalised() -> None:
         ("sections = [" + ", ".join(f'"s{i}"' for i in range(21)) + "]\n", "sections: at most 20 sections, not 21"),
         ("[authors.Jane]\nname = 'x'\n", "sitegen.toml:1: authors.Jane: 'Jane' is not a slug"),
         ("[authors.aux]\nname = 'x'\n", "sitegen.toml:1: authors.aux: 'aux' cannot be a slug: Windows keeps the name for a device"),
-        ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind"),
+        ("[authors.jane]\nnmae = 'x'\n", "sitegen.toml:2: authors.jane.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind, aliases"),
         ("title = 'x'\n[authors.jane]\nname = 'J'\ntitle = 'x'\n", "sitegen.toml:4: authors.jane.title: unknown key"),
         ("[authors.jane]\nurl = 'mailto:j@example.org'\n", "authors.jane.url: must be an absolute http(s) URL"),
         ("[authors.jane]\nbio = 3\n", "authors.jane.bio: must be a string"),
@@ -76,7 +76,7 @@ def test_values_are_read_and_normalised() -> None:
         ("[authorz.jane]\nname = 'x'\n", "unknown table (did you mean [authors.<slug>]?)"),
         ("[tags]\nname = 'x'\n", "tags: must be tables, one per tag: [tags.qatar] then name = \"Qatar\""),
         ("[tags.Qatar]\nname = 'Qatar'\n", "sitegen.toml:1: tags.Qatar: 'Qatar' is not a slug"),
-        ("[tags.qatar]\nnmae = 'Qatar'\n", "sitegen.toml:2: tags.qatar.nmae: unknown key (did you mean 'name'?); known: name"),
+        ("[tags.qatar]\nnmae = 'Qatar'\n", "sitegen.toml:2: tags.qatar.nmae: unknown key (did you mean 'name'?); known: name, aliases"),
         ("[tags.qatar]\nname = 3\n", "sitegen.toml:2: tags.qatar.name: must be a string, not 3"),
         ("[tags.qatar]\n", "sitegen.toml:1: tags.qatar.name: must be given: the tag as articles write it, whose pages are at tags/qatar/"),
         ("[tags.a]\nname = 'Économie'\n[tags.b]\nname = 'economie'\n", "sitegen.toml:4: tags.b.name: 'economie' is also the name of [tags.a]: a tag has one address"),
@@ -394,7 +394,7 @@ def test_an_unknown_key_in_a_table_is_named_with_its_line_and_a_hint(text: str, 
     [
         ('title = "x"\n\n[authors."Jane Doe"]\nname = "Jane Doe"\n', 3, "authors.Jane Doe: 'Jane Doe' is not a slug: use lower-case ASCII letters, digits and single hyphens (did you mean 'jane-doe'?)"),
         ("[authors.jane]\n[ authors . 'sam' ]  # the desk\nbio = 'x'\nurl = 'ftp://x'\n", 4, "authors.sam.url: must be an absolute http(s) URL such as 'https://example.org/', not 'ftp://x'"),
-        ('[authors."sam"]\nnmae = "Sam"\n', 2, "authors.sam.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind"),
+        ('[authors."sam"]\nnmae = "Sam"\n', 2, "authors.sam.nmae: unknown key (did you mean 'name'?); known: name, bio, url, kind, aliases"),
         ('[authors.wire]\nname = "Wire"\nkind = "agency"\n', 3, "authors.wire.kind: must be \"person\" or \"organization\", not 'agency'"),
         # A name two authors share is placed on the later one's name, not on line 1.
         ("[authors.a]\nname = 'Jo'\n\n[authors.b]\nbio = 'x'\nname = 'jo'\n", 6, "authors.b.name: 'jo' is also the name of [authors.a]: bylines would be ambiguous"),
@@ -450,6 +450,48 @@ def test_slugs_in_the_sites_own_script_are_a_setting_and_its_tables_may_use_them
     with pytest.raises(ConfigError) as caught:
         parse_config("slugs = true\n", P)
     assert str(caught.value) == 'sitegen.toml:1: slugs: must be "ascii" or "unicode", not true'
+
+
+def test_a_tag_or_byline_table_reads_the_old_site_s_listing_folders_as_its_aliases() -> None:
+    """A Hugo site's categories, merged into tags by ``convert --keys``, were listed at
+    /categories/<name>/: a table says where, from the base URL or the host's root."""
+    text = (
+        'base_url = "https://example.org/news/"\n'
+        '[tags.news]\nname = "News"\naliases = ["/news/categories/news/", "categories/latest", "categories/news/"]\n'
+        '[authors.jane]\nname = "Jane"\naliases = ["/news/writers/jane/"]\n'
+    )
+    config = parse_config(text, P)
+    assert config.tags[0].aliases == ("categories/news/", "categories/latest/")
+    assert config.authors[0].aliases == ("writers/jane/",)
+    assert parse_config('[tags.news]\nname = "News"\n', P).tags[0].aliases == ()
+
+
+@pytest.mark.parametrize(
+    ("aliases", "said"),
+    [
+        ('"/categories/news/"', 'must be a list of the old site\'s addresses of the listing, such as ["/categories/news/"], not "/categories/news/"'),
+        ('["../categories/news/"]', "'../categories/news/' is not a path of this site: write one such as '/categories/news/'"),
+        ('["https://old.example/categories/news/"]', "'https://old.example/categories/news/' is not a path of this site"),
+        ('["/categories/news/"]', "'/categories/news/' is outside /news/, where the site is: write the path from there, without the leading slash"),
+        ('["categories/news.html"]', "'categories/news.html' is a file's address: write the old listing's folder"),
+        ('["tags/news/"]', "'tags/news/' is in the folder of [tags.news], which is live: no old address of it"),
+        ('["tags/sport/page/2/"]', "'tags/sport/page/2/' is in the folder of [tags.sport], which is live"),
+        ('["authors/jane/"]', "'authors/jane/' is in the folder of [authors.jane], which is live"),
+        ('["_redirects/"]', "'_redirects/' is '_redirects', a file the build writes for the host: no redirect may take it"),
+    ],
+)
+def test_a_table_s_alias_that_is_no_old_listing_folder_is_an_error_naming_the_table(aliases: str, said: str) -> None:
+    text = f'base_url = "https://example.org/news/"\n[authors.jane]\nname = "Jane"\n[tags.sport]\nname = "Sport"\n[tags.news]\nname = "News"\naliases = {aliases}\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, P)
+    assert str(caught.value).startswith(f"sitegen.toml:8: tags.news.aliases: {said}"), str(caught.value)
+
+
+def test_two_tables_with_one_alias_is_an_error_naming_the_second() -> None:
+    text = '[tags.news]\nname = "News"\naliases = ["categories/news/"]\n[authors.desk]\nname = "Desk"\naliases = ["/categories/news"]\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, P)
+    assert str(caught.value) == "sitegen.toml:6: authors.desk.aliases: '/categories/news' is also an alias of [tags.news]: an old address is sent to one place"
 
 
 def test_feed_aliases_takes_paths_of_the_old_site_s_feeds_beside_names() -> None:

@@ -958,6 +958,60 @@ def _hugo_site(make_site: MakeSite, news: str = "", feed_aliases: str = '["index
     return make_site(content=content, config=config)
 
 
+HUGO_CATEGORY = 'aliases = ["/news/categories/news/"]\n'
+
+
+def test_a_tag_s_old_listing_folder_redirects_to_the_tag_and_its_feeds_to_the_tag_s_feeds(make_site: MakeSite, runner: CliRunner) -> None:
+    """A Hugo site's category (``categories`` merged into ``tags`` by ``convert --keys``)
+    answered 404 at /categories/news/ and its feed, index.xml: subscribers lost it for good.
+    The tag's table names the old folder: its pages get redirect pages and 301s, its feeds
+    (the old tool's names, and sitegen's own) 301s to the tag's, and no page (a feed reader
+    follows none)."""
+    site = _hugo_site(make_site)
+    out = site / "output"
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert not any(old.startswith("/news/categories/") for old in rules(out))
+    (site / "sitegen.toml").write_text((site / "sitegen.toml").read_text() + HUGO_CATEGORY)
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    expected = {
+        "/news/categories/news/": "/news/tags/news/",
+        "/news/categories/news/page/2/": "/news/tags/news/page/2/",
+        "/news/categories/news/index.xml": "/news/tags/news/atom.xml",
+        **{f"/news/categories/news/{feed}": f"/news/tags/news/{feed}" for feed in TAG_FEEDS},
+    }
+    assert {old: new for old, new in rules(out).items() if "/categories/" in old} == expected
+    assert expected.items() <= nginx_rules(out).items()
+    assert nginx_rules(out)["/news/categories/news"] == nginx_rules(out)["/news/categories/news/index.html"] == "/news/tags/news/"
+    assert redirect_target(out, "categories/news/") == "/news/tags/news/"
+    assert redirect_target(out, "categories/news/page/2/") == "/news/tags/news/page/2/"
+    page = lxml_html.fromstring((out / "categories/news/index.html").read_bytes())
+    assert page.xpath("string(//h1)") == "Tag: News"
+    assert sorted(p.name for p in (out / "categories/news").iterdir() if p.is_file()) == ["index.html", "index.html.br", "index.html.gz"]
+    assert [e.title for e in parse_feed(out / "tags/news/atom.xml").entries] == ["News 3", "News 2", "News 1"]
+    assert check_output(out, load_config(site)) == []
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
+
+
+def test_a_byline_s_old_folder_redirects_by_the_same_rules(make_site: MakeSite) -> None:
+    """Hugo's authors/<name>/ of a byline that has another slug here: an ``[authors.<slug>]``
+    table's ``aliases`` are a tag table's."""
+    site = _hugo_site(make_site)
+    with (site / "sitegen.toml").open("a") as toml:
+        toml.write('\n[authors.jane-doe]\nname = "Jane Doe"\naliases = ["writers/jane/"]\n')
+    out = site / "output"
+    assert build(site).ok
+    expected = {
+        "/news/writers/jane/": "/news/authors/jane-doe/",
+        "/news/writers/jane/index.xml": "/news/authors/jane-doe/atom.xml",
+        **{f"/news/writers/jane/{feed}": f"/news/authors/jane-doe/{feed}" for feed in TAG_FEEDS},
+    }
+    assert {old: new for old, new in rules(out).items() if "/writers/" in old} == expected
+    assert expected.items() <= nginx_rules(out).items()
+    assert redirect_target(out, "writers/jane/") == "/news/authors/jane-doe/"
+    assert check_output(out, load_config(site)) == []
+
+
 def test_a_feed_alias_path_redirects_an_old_section_feed_to_the_site_s_feed(make_site: MakeSite) -> None:
     """Hugo's section feeds (/posts/index.xml) have no folder of feeds here: a path in
     ``feed_aliases`` sends that one address to the site's Atom feed; a name keeps its meaning."""
@@ -969,3 +1023,68 @@ def test_a_feed_alias_path_redirects_an_old_section_feed_to_the_site_s_feed(make
     assert "/news/tags/sport/posts/index.xml" not in rules(out) and "/news/tags/sport/feed.xml" not in rules(out)
     assert not (out / "posts").exists() and not (out / "world").exists()
     assert check_output(out, load_config(site)) == []
+
+
+def test_a_table_s_alias_never_shadows_a_live_page_or_feed_and_says_so_at_its_line(make_site: MakeSite) -> None:
+    """The archive is live at archive/, an article's page at 2024/03/n1/, and a story's alias
+    at old/: each wins over a tag's alias written there, which is named at its line; a feed
+    alias path at a live feed is no redirect either."""
+    site = _hugo_site(make_site, news='aliases = ["archive/", "2024/03/n1/", "old/", "categories/news/"]\n', feed_aliases='["tags/sport/rss.xml"]')
+    (site / "content" / "s.md").write_text(article_md("Cup final", date="2024-03-05T10:00:00+00:00", tags="[Sport]", aliases="[old/]"))
+    out = site / "output"
+    report = build(site)
+    assert report.ok, report.errors
+    where = f"{site / 'sitegen.toml'}:7: tags.news.aliases: no redirect from"
+    assert [w for w in report.warnings if "tags.news.aliases" in w] == [
+        f"{where} '2024/03/n1/': the page of {site / 'content' / 'n1.md'} is there and wins; remove the alias",
+        f"{where} 'archive/': the site's own 'archive/' is there and wins; remove the alias",
+        f"{where} 'old/': an old address of {site / 'content' / 's.md'} is there and wins; remove the alias",
+    ], report.warnings
+    assert redirect_target(out, "old/") == "/news/2024/03/s/"
+    assert "Archive" in lxml_html.fromstring((out / "archive/index.html").read_bytes()).xpath("string(//title)")
+    assert rules(out)["/news/categories/news/"] == "/news/tags/news/"
+    assert not any(old.startswith(("/news/archive", "/news/2024/", "/news/tags/sport/rss.xml")) for old in rules(out))
+    assert parse_feed(out / "tags/sport/rss.xml").entries[0].title == "Cup final"
+    assert check_output(out, load_config(site)) == []
+
+
+def test_a_table_s_alias_in_another_tag_s_live_folder_is_an_error_naming_the_table(make_site: MakeSite, runner: CliRunner) -> None:
+    """Sport has no table, so its folder is known only once articles are read: an alias of
+    News there would send Sport's readers to News. The build says so, naming the line, and
+    builds the rest: Sport's pages stay Sport's."""
+    site = _hugo_site(make_site, news='aliases = ["categories/news/", "tags/sport/"]\n')
+    out = site / "output"
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1
+    assert f"{site / 'sitegen.toml'}:7: tags.news.aliases: 'tags/sport/' is in the folder of the tag 'Sport', which is live there: remove the alias" in result.output
+    assert "Traceback" not in result.output
+    assert redirect_target(out, "tags/sport/") is None
+    assert not any(old.startswith("/news/tags/sport/") and not old.endswith("index.xml") for old in rules(out))
+    assert rules(out)["/news/categories/news/"] == "/news/tags/news/"
+    assert parse_feed(out / "tags/sport/atom.xml").entries[0].title == "Cup final"
+
+
+def test_adding_or_removing_a_table_s_alias_builds_what_a_clean_build_does(make_site: MakeSite, tmp_path: Path) -> None:
+    """The tables are in sitegen.toml: an edit there redirects the folder (or stops) in one
+    incremental build, byte for byte a clean build's, and the next build writes nothing."""
+    site = _hugo_site(make_site)
+    out = site / "output"
+    toml = site / "sitegen.toml"
+    plain = toml.read_text()
+    assert build(site).ok
+    for text in (plain + HUGO_CATEGORY, plain):
+        toml.write_text(text)
+        report = build(site)
+        assert report.ok and report.written.written, report.cache
+        again = build(site)
+        assert again.written.written == [] and again.written.removed == []
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+        assert build(clean).ok
+        assert _tree(out) == _tree(clean / "output"), text
+    assert not (out / "categories").exists() and "/news/categories/news/" not in rules(out)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
