@@ -21,6 +21,7 @@ from . import dates, deps, errors, parallel, urls
 from .cache import CACHE_DIR, BuildState, Summary, files_of
 from .config import (
     Config,
+    ShadowedAlias,
     alias_errors,
     alias_warnings,
     load_config,
@@ -288,7 +289,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     listed += [(urls.author_path(author.slug), f"the byline {author.name!r}") for author, _ in site.authors]
     report.errors += alias_errors(config, site_dir, listed)
     report.warnings += alias_warnings(
-        site_dir, ((f"{s.move.kind}s", s.move.of.slug, s.move.path, s.live, str(shown_path(Path(s.owner))) if s.owner else "") for s in planned.shadowed_listings)
+        site_dir,
+        (ShadowedAlias(f"{s.move.kind}s", s.move.of.slug, s.move.path, s.live, str(shown_path(Path(s.owner))) if s.owner else "") for s in planned.shadowed_listings),
     )
     report.warnings += tools.renderer.unused_warnings((o.page.template for o in outputs if isinstance(o, plan.PageOutput)), site_dir / "templates")
     report.articles = len(site.articles)

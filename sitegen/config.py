@@ -939,21 +939,34 @@ def alias_errors(config: Config, site_dir: Path, live: Iterable[tuple[str, str]]
     ]
 
 
-def alias_warnings(site_dir: Path, shadowed: Iterable[tuple[str, str, str, str, str]], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class ShadowedAlias:
+    """An alias of a ``[tags.<slug>]`` or ``[authors.<slug>]`` table that gets no redirect,
+    a live file of the site being there (redirects.ShadowedListing, as this module says it)."""
+
+    table: str
+    """"tags" or "authors"."""
+    slug: str
+    alias: str
+    live: str
+    """Site path of what wins; "" for an article's old address."""
+    owner: str = ""
+    """The content file of the article whose page (or old address) that is, if it is one's."""
+
+
+def alias_warnings(site_dir: Path, shadowed: Iterable[ShadowedAlias], read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
     """A warning, naming its line, for each alias of a table no redirect is made for, a
-    live file of the site being there (``shadowed``: the table's kind and slug, the alias,
-    the site path of what wins, "" for an article's old address, and the content file of
-    that article, if it is one's)."""
+    live file of the site being there."""
     items = list(shadowed)
     if not items:
         return []
     path = site_dir / CONFIG_NAME
     text = _config_text(path, read)
     warnings = []
-    for kind, slug, alias, live, owner in items:
-        line = _line_in_table(text, "aliases", (kind, slug))
-        what = (f"the page of {owner}" if live else f"an old address of {owner}") if owner else f"the site's own {live!r}"
-        warnings.append(f"{path}{f':{line}' if line else ''}: {kind}.{slug}.aliases: no redirect from {alias!r}: {what} is there and wins; remove the alias")
+    for item in items:
+        line = _line_in_table(text, "aliases", (item.table, item.slug))
+        what = (f"the page of {item.owner}" if item.live else f"an old address of {item.owner}") if item.owner else f"the site's own {item.live!r}"
+        warnings.append(f"{path}{f':{line}' if line else ''}: {item.table}.{item.slug}.aliases: no redirect from {item.alias!r}: {what} is there and wins; remove the alias")
     return warnings
 
 
