@@ -1033,7 +1033,7 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, first
     # with one (a site brought from another tool), or whose written ``updated`` is older, is
     # dated by it, not said to be unchanged since before it. One dated after the clock is a
     # slip (``_corrections_ahead`` warns) and dates nothing.
-    corrected = max((c.published for c in article.corrections if c.published <= now), default=published)
+    corrected = max((c.published for c in article.corrections if c.published <= now), default=published) if article.corrections else published
     if article.updated_in_front_matter:
         if written <= now or published > now:
             return max(written, published, corrected)
