@@ -732,6 +732,8 @@ OTHER_TOOLS_KEYS = {
     "featured_image_alt": "a picture's description is 'image_alt'",
     "cover": "an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
     "thumbnail": "an article's picture is 'image' (image_alt: its description, image_caption, image_credit)",
+    # Hugo's values for its theme's own templates (front matter [params]).
+    "params": "sitegen's templates read none of Hugo's params: a picture among them is 'image' (with 'image_alt', its description), a summary 'summary'",
 }
 """Keys that Hugo, Jekyll and Pelican read (Hugo in any case: lastMod), lower-cased, each
 with what a site brought from them writes instead: "did you mean" guesses at a slip of

@@ -110,7 +110,7 @@ def test_each_form_converted_is_built_as_hugo_and_pelican_meant_it(make_site: Ma
     assert result.exit_code == 0, result.output
     assert "Converted 6 files to YAML front matter (1 from JSON, 1 from Pelican, 4 from TOML), 0 already YAML, 0 errors." in result.output
     # Hugo's own key is kept, and the summary says the build warns of it.
-    assert "Keys of Hugo or Pelican kept as they are (lastmod): the build warns of each" in result.output
+    assert "Keys of Hugo or Pelican kept as they are (lastmod, params): the build warns of each" in result.output
     for name, data in before.items():
         after = (site / "content" / name).read_bytes()
         assert after.startswith(b"---\n")
