@@ -128,6 +128,9 @@ def _incremental_build(
     # no address (redirects.py), no updated date of an edit tried and undone, no number
     # for an article that was there for a minute. Its cache is its own.
     preview = bool(overrides)
+    if preview:
+        # Not for readers, nor for search engines (Config.noindex).
+        overrides = {**overrides, "noindex": True}
     memo = Memo(site_dir, preview)
     # A broken config stops everything: raising ConfigError is the right outcome.
     config = override(load_config(site_dir, read=memo.inputs.read), **overrides)

@@ -193,6 +193,13 @@ class Config:
     where no file is unless it is forced, and every old address has its small redirect page,
     so an unforced rule never answers there. Off by default: Cloudflare Pages reads the same
     file, applies its rules before its files anyway, and knows no ``!`` (redirects.py)."""
+    noindex: bool = False
+    """Ask search engines to leave every page out of their index (``<meta name="robots"
+    content="noindex">``, and ``X-Robots-Tag`` in ``_headers``), and name no sitemap in
+    robots.txt: a staging site's. Crawlers may still fetch pages, as they must to read the
+    tag. Every preview build (``--base-url``, ``--drafts``, ``--future``, ``--relative``,
+    ``sitegen serve``) has it: a preview host is public, and a page indexed there (drafts
+    included) outlives the preview."""
     search: bool = True
     """A search page (``search/``, linked from every page) and its index (``pagefind/``,
     made by Pagefind with every build): article titles and text, tags and authors as

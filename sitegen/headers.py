@@ -61,9 +61,10 @@ def content_types() -> list[tuple[str, str]]:
     return rules
 
 
-def headers_file(base_url: str, immutable: Iterable[str]) -> bytes:
+def headers_file(base_url: str, immutable: Iterable[str], noindex: bool = False) -> bytes:
     """The ``_headers`` file of a site hosted at ``base_url`` whose files ``immutable``
-    (site paths) are fingerprinted."""
+    (site paths) are fingerprinted; with ``noindex`` (config.Config.noindex), every file is
+    sent with ``X-Robots-Tag: noindex``: feeds, pictures and PDFs too, which carry no tag."""
     base = urlsplit(base_url).path or "/"
     base = base if base.endswith("/") else base + "/"
     lines = [
@@ -72,6 +73,7 @@ def headers_file(base_url: str, immutable: Iterable[str]) -> bytes:
         "",
         f"{base}*",
         f"  Cache-Control: {REVALIDATE}",
+        *(["  X-Robots-Tag: noindex"] if noindex else []),
         "",
     ]
     for pattern in (*(folder + "*" for folder in HASHED), *sorted(immutable)):

@@ -348,7 +348,7 @@ def _host_files(site: Site, fingerprints: dict[str, str]) -> list[Output]:
     ``.nojekyll`` (GitHub Pages publishes the folder as it is, ``_headers`` included)."""
     from .headers import HEADERS_FILE, headers_file
 
-    return [FileOutput(HEADERS_FILE, headers_file(site.config.base_url, fingerprints.values())), FileOutput(".nojekyll", b"")]
+    return [FileOutput(HEADERS_FILE, headers_file(site.config.base_url, fingerprints.values(), site.config.noindex)), FileOutput(".nojekyll", b"")]
 
 
 def _usable_root(root: list[RootFile], outputs: Iterable[Output], compress: bool) -> tuple[list[RootFile], list[SitegenError]]:

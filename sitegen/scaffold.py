@@ -55,6 +55,7 @@ SITE_TOML = """\
 # relative = false                        # relative links that work opened from disk (as --relative)
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # search = true                           # a search page and its index (Pagefind); false: neither
+# noindex = false                         # true: search engines are asked to leave every page out (a staging site; previews have it)
 # sections = []                           # tags shown as sections in the masthead: ["World", "Business"]
 # feed_aliases = []                       # old feed names redirected to the Atom feed: ["index.xml"] (Hugo), ["feed.xml"] (Jekyll)
 

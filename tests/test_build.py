@@ -300,7 +300,7 @@ def test_pages_kept_from_search_engines_stay_so_under_a_sites_own_base_html(make
     still say noindex, once."""
     site = make_site(sample=True)
     own = (default_theme_dir() / "base.html").read_text()
-    block = '{% block robots %}<meta name="robots" content="max-image-preview:large">{% endblock %}\n'
+    block = """{% block robots %}<meta name="robots" content="{{ 'noindex' if config.noindex else 'max-image-preview:large' }}">{% endblock %}\n"""
     assert block in own
     for base in (own, own.replace(block, "")):
         (site / "templates").mkdir(exist_ok=True)
@@ -309,6 +309,37 @@ def test_pages_kept_from_search_engines_stay_so_under_a_sites_own_base_html(make
         for page in ("404.html", "search/index.html"):
             doc = lxml_html.fromstring((site / "output" / page).read_bytes())
             assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"], (page, base is own)
+
+
+def robots_of(out: Path) -> tuple[set[str], list[str]]:
+    """What every HTML page's robots tags say (the page left out where it says noindex of
+    its own: 404 and search), and the sitemaps robots.txt names."""
+    said: set[str] = set()
+    for page in out.rglob("*.html"):
+        if page.name != "404.html" and "search" not in page.parts:
+            said.update(lxml_html.fromstring(page.read_bytes()).xpath("//meta[@name='robots']/@content"))
+    sitemaps = [line for line in (out / "robots.txt").read_text().splitlines() if line.startswith("Sitemap:")]
+    return said, sitemaps
+
+
+def test_a_preview_and_a_staging_site_ask_search_engines_to_leave_them_out(make_site: MakeSite, tmp_path: Path) -> None:
+    """A preview host is public: a preview's pages (drafts included) say noindex, and its
+    robots.txt names no sitemap, but lets crawlers in to read the tag; the site's own build
+    keeps its pages indexable. ``noindex = true`` makes a staging site's own build one too."""
+    site = make_site(content={"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00", draft="true")})
+    assert build(site).ok
+    said, sitemaps = robots_of(site / "output")
+    assert said == {"max-image-preview:large"} and [line.rsplit("/", 1)[1] for line in sitemaps] == ["sitemap.xml", "news-sitemap.xml"]
+    for overrides in ({"base_url": "https://preview.example.net/"}, {"drafts": True}, {"future": True}, {"relative": True}):
+        out = tmp_path / "-".join(overrides)
+        assert build(site, out, overrides=overrides).ok
+        assert robots_of(out) == ({"noindex"}, []), overrides
+        assert "Allow: /" in (out / "robots.txt").read_text()
+    assert (tmp_path / "drafts" / "2024" / "05" / "b" / "index.html").is_file()
+    with (site / "sitegen.toml").open("a") as f:
+        f.write("noindex = true\n")
+    assert build(site).ok
+    assert robots_of(site / "output") == ({"noindex"}, [])
 
 
 def test_the_404_page_names_no_canonical_address(make_site: MakeSite) -> None:

@@ -382,6 +382,23 @@ def test_headers_give_long_lives_to_fingerprinted_files_only_and_feeds_their_typ
     assert matched == {pattern for pattern, _, _ in rules}
 
 
+def test_a_preview_is_sent_with_noindex_by_both_hosts_and_the_site_is_not(site: Path, tmp_path: Path) -> None:
+    """A deploy preview (a build with --base-url) is public: every file of it, feeds,
+    pictures and PDFs too (which carry no robots tag), goes out with X-Robots-Tag: noindex
+    on Netlify and on Cloudflare Pages. The site's own build sends no such header."""
+    out = tmp_path / "preview"
+    assert build(site, out, overrides={"base_url": "https://deploy-preview-7.example.net/news/"}).ok
+    rules = parse_headers((out / "_headers").read_text())
+    files = [p for p in tree(out) if not p.endswith(COPIES) and not p.startswith((".", "_"))]
+    assert {"atom.xml", "index.html", "robots.txt"} <= set(files) and any(p.startswith("images/") for p in files) and any(p.startswith("files/") for p in files)
+    for path in files:
+        for url in urls_of(path):
+            netlify, cloudflare = netlify_apply(rules, url), cloudflare_apply(rules, url, {})
+            assert netlify["x-robots-tag"] == cloudflare["x-robots-tag"] == "noindex", (path, netlify, cloudflare)
+    own = parse_headers((site / "output" / "_headers").read_text())
+    assert [name for _, values, _ in own for name, _ in values if name.lower() == "x-robots-tag"] == []
+
+
 def test_nojekyll_marker(site: Path) -> None:
     assert (site / "output" / ".nojekyll").read_bytes() == b""
 

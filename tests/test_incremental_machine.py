@@ -197,6 +197,8 @@ SETTINGS = (
     ("websub_hub", "http://pubsubhubbub.example.com/hub"),
     ("search", True),
     ("search", False),
+    ("noindex", False),
+    ("noindex", True),
     ("sections", ()),
     ("sections", ("Asia", "Politics", "Sport")),  # tags the articles have, and one none has
     ("sections", ("two words", "Économie")),

@@ -72,7 +72,7 @@ def test_a_block_of_a_block_and_the_themes_blocks_are_no_mistake(make_site: Make
     site = make_site(content={"a.md": article_md("A")})
     (site / "templates").mkdir()
     base = (default_theme_dir() / "base.html").read_text()
-    robots = '{% block robots %}<meta name="robots" content="max-image-preview:large">{% endblock %}\n'
+    robots = """{% block robots %}<meta name="robots" content="{{ 'noindex' if config.noindex else 'max-image-preview:large' }}">{% endblock %}\n"""
     assert robots in base
     (site / "templates" / "base.html").write_text(base.replace(robots, ""))
     (site / "templates" / "tags.html").write_text('{% extends "base.html" %}{% block content %}<div id="mine">{% block inner %}Tags{% endblock %}</div>{% endblock %}\n')
