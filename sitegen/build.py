@@ -66,6 +66,8 @@ class BuildReport:
     """Content files skipped as drafts."""
     scheduled: int = 0
     """Articles held back because they are dated in the future."""
+    previewed: int = 0
+    """Drafts and articles dated in the future the site shows as a preview (--drafts, --future)."""
     next_due: str = ""
     """When the first of them is due (ISO 8601), if any."""
     failed: list[str] = field(default_factory=list)
@@ -299,6 +301,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     report.articles = len(site.articles)
     report.drafts = loaded.drafts
     report.scheduled = len(history.held_back)
+    report.previewed = history.previewed
     report.next_due = dates.format_iso(history.held_back[0].published) if history.held_back else ""
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.feeds = sum(1 for o in outputs if isinstance(o, plan.FeedOutput) and not o.job.place.number)
@@ -321,6 +324,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
             report=summary_of(
                 report.articles, report.pages, report.feeds, report.drafts, report.errors,
                 [w for w in report.warnings if w not in once], report.scheduled, report.next_due,
+                previewed=report.previewed,
                 steady=history.steady,
                 numbered=history.numbered,
             ),
@@ -458,7 +462,7 @@ def _replay(summary: Summary, config: Config, outputs: int) -> BuildReport:
     """The report of a build that had nothing to do: the last one's counts and problems."""
     report = BuildReport(config=config, imported=ImportReport(), cache="up to date: nothing to do")
     report.articles, report.pages, report.feeds, report.drafts = summary.articles, summary.pages, summary.feeds, summary.drafts
-    report.scheduled, report.next_due = summary.scheduled, summary.next_due
+    report.scheduled, report.next_due, report.previewed = summary.scheduled, summary.next_due, summary.previewed
     for e in summary.errors:
         report.errors.append(_ERROR_KINDS.get(e.kind, SitegenError)(e.path, e.message, e.line))
     report.warnings = list(summary.warnings)

@@ -418,6 +418,8 @@ class Summary(msgspec.Struct, frozen=True):
     """Articles held back because they are dated in the future."""
     next_due: str = ""
     """When the first of them is due (ISO 8601): a build from then on has work to do."""
+    previewed: int = 0
+    """Drafts and articles dated in the future shown as a preview (build.BuildReport.previewed)."""
     steady_from: str = ""
     steady_until: str = ""
     """The clocks this report holds for (ISO 8601; "" for no bound): from the newest article

@@ -170,7 +170,7 @@ def build(
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
     if (late := _held_back_by_epoch(report)) is not None:
         also.append(late)
-    if (shown := _unpublished_shown(drafts, future, output_dir, site_dir)) is not None:
+    if (shown := _unpublished_shown(report.previewed, drafts, future, output_dir, site_dir)) is not None:
         also.append(shown)
     _print_report(report, verbose, quiet, also)
     problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet, every=verbose) if run_check else 0
@@ -693,20 +693,20 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequenc
             )
 
 
-def _unpublished_shown(drafts: bool, future: bool, output_dir: Path | None, site_dir: Path) -> str | None:
-    """A warning when a preview of drafts or of articles dated in the future is built into
-    the site's own output folder, the one a deploy publishes: a deploy run after it puts
-    them out (the next build without the options takes them down again). Said with -q too,
-    and counted, as the base_url one is: a CI log that keeps only warnings shows it."""
+def _unpublished_shown(shown: int, drafts: bool, future: bool, output_dir: Path | None, site_dir: Path) -> str | None:
+    """A warning when a preview shows ``shown`` drafts or articles dated in the future
+    (``--drafts``, ``--future``) and is built into the site's own output folder, the one a
+    deploy publishes: a deploy run after it puts them out (the next build without the
+    options takes them down again). Said with -q too, and counted, as the base_url one is:
+    a CI log that keeps only warnings shows it. None when there are none to show."""
     # By where it is, not by how it was named: `--output output` from the site's folder (a CI
     # script spelling out the default) is the folder a deploy publishes all the same.
-    if not (drafts or future) or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
+    if not shown or not (drafts or future) or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
         return None
-    what = " and ".join(kind for kind, shown in (("drafts", drafts), ("articles dated in the future", future)) if shown)
-    options = " and ".join(option for option, shown in (("--drafts", drafts), ("--future", future)) if shown)
+    options = " and ".join(option for option, given in (("--drafts", drafts), ("--future", future)) if given)
     return (
-        f"{shown_path(site_dir / 'output')}/ now shows {what} ({options}: a preview), and a deploy of it would publish them; build without {options}"
-        " before publishing, or build previews into another folder with --output"
+        f"{shown_path(site_dir / 'output')}/ now shows {_plural(shown, 'article')} not published yet ({options}: a preview), and a deploy of it would"
+        f" publish {'it' if shown == 1 else 'them'}; build without {options} before publishing, or build previews into another folder with --output"
     )
 
 

@@ -188,6 +188,14 @@ class History:
         return bool(self.stored and self.stored.articles.get(article.id, _UNNUMBERED).seq)
 
     @property
+    def previewed(self) -> int:
+        """How many of the articles shown are not published, only previewed (``--drafts``,
+        ``--future``): drafts, and articles the ledger does not record (dated in the future,
+        never out)."""
+        recorded = self.ledger.articles if self.ledger else {}
+        return sum(1 for a in self.articles if a.draft or a.id not in recorded)
+
+    @property
     def numbered(self) -> tuple[str, ...]:
         """The ids this build publishes for the first time: numbered now, not in the stored ledger."""
         if self.ledger is None:

@@ -477,6 +477,7 @@ def summary_of(
     next_due: str = "",
     steady: Steady | None = None,
     numbered: tuple[str, ...] = (),
+    previewed: int = 0,
 ) -> Summary:
     """``steady``: the clocks the report holds for (ledger.History.steady); ``numbered``: the
     articles published for the first time (ledger.History.numbered)."""
@@ -490,6 +491,7 @@ def summary_of(
         warnings=tuple(warnings),
         scheduled=scheduled,
         next_due=next_due,
+        previewed=previewed,
         steady_from=dates.format_iso(since) if since else "",
         steady_until=dates.format_iso(until) if until else "",
         numbered=numbered,

@@ -595,21 +595,31 @@ def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner
 
 def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_would_publish_them(make_site: MakeSite, runner: CliRunner) -> None:
     """The folder a deploy publishes: a CI job or an editor deploying after `build --drafts`
-    put the drafts out, with not a word. Into a folder of its own, a preview is as asked."""
-    site = make_site(content={"a.md": article_md("A"), "d.md": "---\ntitle: Draft\ndate: 2024-05-02T10:00:00+00:00\ndraft: true\n---\nNot yet.\n"}, config=ADDRESS)
+    put the drafts out, with not a word. Into a folder of its own, a preview is as asked;
+    with nothing to preview, there is nothing to say."""
+    future = "---\ntitle: Later\ndate: 2999-01-01T10:00:00+00:00\n---\nSoon.\n"
+    draft = "---\ntitle: Draft\ndate: 2024-05-02T10:00:00+00:00\ndraft: true\n---\nNot yet.\n"
+    site = make_site(content={"a.md": article_md("A"), "d.md": draft, "f.md": future}, config=ADDRESS)
     said = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--future", "-q"])
     assert said.exit_code == 0 and len(said.output.splitlines()) == 1, said.output
-    assert said.output.startswith(f"warning: {site / 'output'}/ now shows drafts and articles dated in the future (--drafts and --future: a preview)")
+    assert said.output.startswith(f"warning: {site / 'output'}/ now shows 2 articles not published yet (--drafts and --future: a preview), and a deploy of it would publish them")
     assert "build without --drafts and --future before publishing" in said.output
-    assert (site / "output" / "2024").is_dir()  # (built all the same)
-    summary = runner.invoke(main, ["build", "--site", str(site), "--future"]).output
-    assert "now shows articles dated in the future (--future: a preview)" in summary and ", 1 warning in " in summary, summary
+    assert (site / "output" / "2999").is_dir() and len(list((site / "output" / "2024" / "05").iterdir())) == 2  # (built all the same: A and the draft)
+    for _ in range(2):  # built, then replayed by a build with nothing to do
+        summary = runner.invoke(main, ["build", "--site", str(site), "--future"]).output
+        assert "now shows 1 article not published yet (--future: a preview), and a deploy of it would publish it;" in summary and ", 1 warning in " in summary, summary
     elsewhere = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site.parent / "preview")])
     assert elsewhere.exit_code == 0 and "now shows" not in elsewhere.output
     # The default spelt out is the folder a deploy publishes all the same.
     spelt_out = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site / "content" / ".." / "output")])
-    assert spelt_out.exit_code == 0 and "now shows drafts (--drafts: a preview)" in spelt_out.output, spelt_out.output
+    assert spelt_out.exit_code == 0 and "now shows 1 article not published yet (--drafts: a preview)" in spelt_out.output, spelt_out.output
     assert "now shows" not in runner.invoke(main, ["build", "--site", str(site)]).output
+    # Neither a draft nor an article dated in the future: the preview shows what a build shows.
+    (site / "content" / "d.md").unlink()
+    (site / "content" / "f.md").unlink()
+    for _ in range(2):
+        plain = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--future"])
+        assert plain.exit_code == 0 and "now shows" not in plain.output and "warning" not in plain.output, plain.output
 
 
 @pytest.mark.parametrize("value", ["253402300800", "99999999999999999999", "abc", "-1", "1.5", "1e9", " 5", "\u0661\u0662"])
