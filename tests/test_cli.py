@@ -193,7 +193,7 @@ def test_progress_bar_in_a_terminal_only(make_site: MakeSite) -> None:
 
     content = {f"a{i:03d}.md": article_md(f"Story {i}", date=f"2024-01-{1 + i % 28:02d}T09:00:00+00:00") for i in range(260)}
     site = make_site(content=content)
-    shown = _run_in_terminal(["build", "--site", str(site)], site)
+    shown = _run_in_terminal(["build", "--site", str(site)], site, {"CI": None})
     assert "Rendering" in shown and "%" in shown
     (site / "sitegen.toml").write_text('title = "Changed"\n')  # work to do again, no terminal
     import subprocess
@@ -210,7 +210,7 @@ def test_no_colour_with_no_color_and_no_progress_bar_on_a_dumb_terminal(make_sit
     content["odd.md"] = article_md("Odd", colour="blue")  # a warning, in yellow on a terminal
     site = make_site(content=content)
     shown: dict[str, str] = {}
-    for name, env in {"xterm": {"TERM": "xterm", "NO_COLOR": None}, "NO_COLOR": {"TERM": "xterm", "NO_COLOR": "1"}, "dumb": {"TERM": "dumb", "NO_COLOR": None}}.items():
+    for name, env in {"xterm": {"TERM": "xterm", "NO_COLOR": None, "CI": None}, "NO_COLOR": {"TERM": "xterm", "NO_COLOR": "1", "CI": None}, "dumb": {"TERM": "dumb", "NO_COLOR": None, "CI": None}}.items():
         (site / "sitegen.toml").write_text(f'title = "{name}"\n')  # work to do, so that a bar is shown
         shown[name] = _run_in_terminal(["build", "--site", str(site)], site, env)
     colour = re.compile("\x1b\\[[0-9;]*m")  # SGR: what NO_COLOR is about (a bar may still hide the cursor)
@@ -218,6 +218,21 @@ def test_no_colour_with_no_color_and_no_progress_bar_on_a_dumb_terminal(make_sit
     assert "warning: " in shown["NO_COLOR"] and not colour.search(shown["NO_COLOR"])
     assert "warning: " in shown["dumb"] and "\x1b[" not in shown["dumb"]
     assert "Rendering" not in shown["dumb"] and "\r" not in shown["dumb"].replace("\r\n", "\n")
+
+
+def test_no_progress_bar_in_ci_even_on_a_pseudo_terminal(make_site: MakeSite) -> None:
+    """Buildkite (and other runners) give a job a pseudo-terminal and set CI=true: the log
+    kept every redraw of the bar, hundreds of lines of percentages, for a reader to scroll."""
+    content = {f"a{i:03d}.md": article_md(f"Story {i}", date=f"2024-01-{1 + i % 28:02d}T09:00:00+00:00") for i in range(260)}
+    site = make_site(content=content)
+    shown = {}
+    for value in ("true", "1", "false"):
+        (site / "sitegen.toml").write_text(f'title = "CI {value}"\n')  # work to do, so that a bar would be shown
+        shown[value] = _run_in_terminal(["build", "--site", str(site)], site, {"TERM": "xterm", "NO_COLOR": None, "CI": value})
+    for value in ("true", "1"):
+        assert "Rendering" not in shown[value] and "%" not in shown[value], value
+        assert "\r" not in shown[value].replace("\r\n", "\n")
+    assert "Rendering" in shown["false"]  # CI=false: a person's terminal after all
 
 
 def test_no_wait_option(runner: CliRunner, make_site: MakeSite) -> None:
