@@ -399,6 +399,38 @@ def test_a_preview_is_sent_with_noindex_by_both_hosts_and_the_site_is_not(site: 
     assert [name for _, values, _ in own for name, _ in values if name.lower() == "x-robots-tag"] == []
 
 
+def test_cloudflare_s_first_100_rules_give_every_feed_its_type_however_many_static_files(site: Path) -> None:
+    """Cloudflare Pages reads the first 100 rules of _headers and skips the rest of the file.
+    A theme with fonts and icons has that many static files: the feeds' types, written after
+    a rule per fingerprinted file, were skipped, and feed.json went out as application/json,
+    feed.xsl as a type Firefox applies no stylesheet of."""
+    fonts = site / "templates" / "static" / "fonts"
+    fonts.mkdir(parents=True)
+    for i in range(120):
+        (fonts / f"face{i:03d}.woff2").write_bytes(f"font {i}".encode())
+    report = build(site)
+    assert report.ok, report.errors
+    out = site / "output"
+    rules = parse_headers((out / "_headers").read_text())
+    assert len(rules) > 100
+    read = rules[:100]  # what Cloudflare applies
+    files = [p for p in tree(out) if not p.endswith(COPIES) and not p.startswith((".", "_"))]
+    assert any(p.startswith("feeds/archive/") for p in files) and any(p.endswith(".xsl") for p in files)
+    for path in files:
+        for url in urls_of(path):
+            served = cloudflare_apply(read, url, {"Content-Type": "application/octet-stream", "Cache-Control": headers.REVALIDATE})
+            media = expected_type(path)
+            if media is not None:
+                assert served["content-type"] == f"{media}; charset=utf-8", (path, served)
+            # A fingerprinted file past the 100th rule is revalidated, as any file: never a
+            # lifetime joined to another, nor a year for a file whose bytes may change.
+            assert served["cache-control"] in (headers.REVALIDATE, headers.IMMUTABLE), (path, served)
+            if served["cache-control"] == headers.IMMUTABLE:
+                assert re.search(r"\.[0-9a-f]{8}\.[a-z0-9]+$", path) or path.startswith(("images/", "files/")), path
+    # Pictures and linked files keep their year: their two rules come before any file's.
+    assert any(netlify_regex(pattern).match("/news/images/x/y.jpg") for pattern, _, _ in read[:3])
+
+
 def test_nojekyll_marker(site: Path) -> None:
     assert (site / "output" / ".nojekyll").read_bytes() == b""
 
