@@ -457,7 +457,8 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
         t for t in listing_pages if (path := output_file(t.path)) not in taken and _kept_folder(path, reserved) is None and _in_the_way(path, files, folders) is None
     ]
     base_path = urls.Urls(site.config.base_url).base_path
-    pairs = sorted([(m.path, m.target.path) for m in moved] + [(t.path, t.target) for t in listing_moved] + feed_pairs)
+    page_pairs = sorted([(m.path, m.target.path) for m in moved] + [(t.path, t.target) for t in listing_moved])
+    pairs = sorted(page_pairs + feed_pairs)
     # redirect.html is given the tag or byline a listing page is of (None for the others),
     # as templates/redirect.html words each.
     unlisted: dict[str, object] = dict.fromkeys(redirects.LISTED_KINDS)
@@ -468,7 +469,11 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
         PageOutput(output_file(t.path), Page("redirect.html", t.path, t.of.name, {"target": Link(t.of.name, t.target), **unlisted, t.kind: t.of}))
         for t in listing_moved
     ]
-    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(pairs, base_path, site.config.force_redirects)))
+    # Cloudflare Pages applies the first 2,000 rules of _redirects and skips the rest: the
+    # feeds' go first, as an old page address past them still has its redirect page, and an
+    # old feed address has nothing else.
+    netlify_pairs = sorted(feed_pairs) + page_pairs
+    outputs.append(FileOutput(redirects.NETLIFY_FILE, redirects.netlify(netlify_pairs, base_path, site.config.force_redirects)))
     nginx_map = redirects.nginx_map(pairs, base_path, files)
     outputs.append(FileOutput(redirects.MAP_FILE, nginx_map.data))
     return outputs, shadowed, nginx_map.warnings(), listings_shadowed

@@ -608,6 +608,28 @@ def test_a_feed_address_of_hugo_or_jekyll_redirects_to_the_feed_of_its_folder(ma
     assert check_output(out, load_config(site)) == []
 
 
+def test_redirects_lists_the_feeds_old_addresses_before_the_pages(make_site: MakeSite) -> None:
+    """Cloudflare Pages applies the first 2,000 rules of _redirects and skips each one after.
+    An old page address past them still has its redirect page; an old feed address has none,
+    and sorted among the pages (/news/2019/..., /news/a-old/ before /news/index.xml and
+    /news/tags/...) a migrated site's feed aliases were the rules skipped: 404s to its
+    subscribers."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", tags="[Economy]", aliases="[a-old/, 2019/a/]"),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00", tags="[Sport]", aliases="[zz-old/]"),
+        },
+        config=f'base_url = "{BASE}"\nfeed_aliases = ["index.xml"]\n',
+    )
+    assert build(site).ok
+    olds = list(rules(site / "output"))
+    feeds = [old for old in olds if old.endswith(".xml")]
+    pages = [old for old in olds if old.endswith("/")]
+    assert set(pages) == {"/news/a-old/", "/news/2019/a/", "/news/zz-old/"} and "/news/tags/sport/index.xml" in feeds
+    assert olds == sorted(feeds) + sorted(pages)
+    assert redirects.listed(site / "output")["/news/index.xml"] == "/news/atom.xml"
+
+
 @pytest.mark.parametrize(
     ("written", "said"),
     [
