@@ -55,7 +55,18 @@ class SeedArticle:
 
 
 def seed_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    """The ``seed_hash`` of a seed's bytes: of its text with its line breaks as LF, as
+    parse_seed reads it. A checkout that writes CRLF (Git for Windows' core.autocrlf, its
+    default) holds the same seeds: hashed as bytes, each looked changed there, its article
+    was written again, and written back on the next checkout with LF."""
+    return "sha256:" + hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
+
+
+def stamped_with(stamp: str | None, data: bytes) -> bool:
+    """Whether ``stamp``, a content file's ``seed_hash``, is that of the seed ``data``:
+    seed_digest's, or the hash of its bytes as they are, which earlier versions stamped
+    (a seed committed with CRLF keeps its article's stamp)."""
+    return stamp is not None and stamp in (seed_digest(data), "sha256:" + hashlib.sha256(data).hexdigest())
 
 
 def id_name(name: str) -> str:
@@ -253,6 +264,8 @@ class Examined:
     """The seed's dateline, if the ``[import] date`` rule found one."""
     seen: str = ""
     """The SHA-256 of the content file as read, or ABSENT."""
+    digest: str = ""
+    """The seed's ``seed_hash`` (seed_digest), when it was parsed."""
 
 
 ABSENT = "absent"
@@ -318,7 +331,7 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
         return Examined(None, SeedError(path, _SEED_LINK if e.link else str(e)), "skip")
     except OSError as e:
         return Examined(None, SeedError(path, f"cannot be read: {e.strerror}"), "skip")
-    if known.get(str(target)) == seed_digest(data) and not renamed:
+    if stamped_with(known.get(str(target)), data) and not renamed:
         return Examined(state, None, "unchanged")  # as its content file says: no need to read it
     try:
         raw, _ = cache.read_file(target, limit)
@@ -337,14 +350,14 @@ def _examine_seed(context: _ExamineContext, job: SeedJob) -> Examined:
     fields = content.front_fields(old) if old is not None else {}
     # A seed renamed: the file as imported is brought up to date (its seed field names the
     # new name; nothing a reader sees changes); one edited by hand is left as it is.
-    if fields.get("seed_hash") == seed_digest(data) and not (renamed and old is not None and not is_hand_edited(old)):
+    if stamped_with(fields.get("seed_hash"), data) and not (renamed and old is not None and not is_hand_edited(old)):
         return Examined(state, None, "unchanged", fields)
     try:
         seed = parse_seed(data, path, rules, zone)
     except SitegenError as e:
         return Examined(state, e, "skip")
     verdict: Verdict = "create" if old is None else "kept" if is_hand_edited(old) else "update"
-    return Examined(state, None, verdict, fields, seed.title, seed.published, seen)
+    return Examined(state, None, verdict, fields, seed.title, seed.published, seen, seed.digest)
 
 
 def _former_slug(title: str, before: OutBefore | None, unicode: bool) -> str | None:
@@ -618,7 +631,7 @@ def import_seeds(
                 report.warnings.append(report.once[-1])
         elif verdict == "kept":
             # Both ways out named: keeping the edit silences this (the seed counts as imported).
-            stamp = f"; to keep it and stop this warning, set its seed_hash to sha256:{state.sha}" if state is not None else ""
+            stamp = f"; to keep it and stop this warning, set its seed_hash to {found.digest}" if found.digest else ""
             if not fields.get("seed") and not fields.get("seed_hash"):
                 # Written by hand where the seed's article would go, never imported from it.
                 warning = f"{target}: not imported from seeds/{seed_path.name}: this file, written by hand, has its name; rename the seed or the file"

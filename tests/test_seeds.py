@@ -739,6 +739,41 @@ def test_a_content_file_with_a_byte_order_mark_reads_the_same_to_import_and_pars
     assert target.read_bytes() == edited  # left as it is
 
 
+def test_a_seed_checked_out_with_crlf_line_breaks_is_the_seed_imported(make_site: MakeSite) -> None:
+    """Git for Windows checks text out with CRLF (core.autocrlf, its default): every seed
+    looked changed there, so an imported article was written again with another seed_hash
+    (and written back on the next Linux checkout, a commit each way), and one edited by hand
+    was warned of as if its publisher had changed it, with a seed_hash to set that the other
+    checkout disowned. Its text is the same, and so is its stamp."""
+    seeds = {"001_00000000000000c1.txt": seed_text("Storm", "Wind.", "Rain."), "002_00000000000000c2.txt": seed_text("Flood", "Water.")}
+    site = make_site(seeds=seeds)
+    assert build(site).ok
+    edited = site / "content" / "002_00000000000000c2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Water.", "Water, edited."), encoding="utf-8")
+    assert build(site).ok
+    files = {p: p.read_bytes() for p in (site / "content").glob("*.md")}
+    for name in seeds:
+        seed = site / "seeds" / name
+        seed.write_bytes(seed.read_bytes().replace(b"\n", b"\r\n"))
+    reports = [build(site)]
+    shutil.rmtree(site / CACHE_DIR)
+    reports.append(build(site))  # clean: the importer reads the content files itself
+    for report in reports:
+        assert report.ok and report.warnings == [], report.warnings
+        assert report.imported.created == [] and report.imported.kept == [] and len(report.imported.unchanged) == 2
+    assert {p: p.read_bytes() for p in files} == files
+    # A file stamped with the hash of the CRLF bytes, as earlier versions hashed a seed
+    # committed so, is as imported too.
+    seed = site / "seeds" / "001_00000000000000c1.txt"
+    target = site / "content" / "001_00000000000000c1.md"
+    stamp = re.search(r"^seed_hash: (.*)$", target.read_text(encoding="utf-8"), re.M)[1]  # type: ignore[index]
+    crlf = "sha256:" + hashlib.sha256(seed.read_bytes()).hexdigest()
+    target.write_text(target.read_text(encoding="utf-8").replace(stamp, crlf), encoding="utf-8")
+    shutil.rmtree(site / CACHE_DIR)
+    report = build(site)
+    assert report.ok and report.warnings == [] and str(target) in report.imported.unchanged
+
+
 def test_a_build_with_no_cache_reads_each_content_file_once_to_import(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """Finding each seed's article reads the content files; what they say of their seeds
     then decides which seeds changed, without reading them again (and the parse reads them
