@@ -40,7 +40,7 @@ from .errors import ContentError, SitegenError, line_of, lines_of, not_utf8
 from .i18n import NOTE_BACKLINK, TextWords
 from .images import ImageError, ImageReader
 from .model import Article, Author, Correction, Image, ImageSize, Tag
-from .redirects import folder_alias, refused_alias
+from .redirects import folder_alias, pattern_in, refused_alias
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -1769,6 +1769,12 @@ def _aliases(meta: dict[str, Any], config: Config, fail: Any, warn: Callable[[st
             warn(
                 f"{alias!r} looks like a feed's address: its redirect is a page that feed readers do not follow; to send an old"
                 f" feed's subscribers to the site's feeds, add its name to feed_aliases in sitegen.toml instead"
+            )
+        if pattern := pattern_in(path):
+            warn(
+                f"{alias!r} holds {pattern!r}, which Netlify and Cloudflare Pages read in _redirects as a"
+                f" {'splat' if pattern == '*' else 'placeholder'}: it gets no rule there, only its redirect page (a 200 and a"
+                " refresh) and the nginx map's 301"
             )
         if path not in found:
             found.append(path)

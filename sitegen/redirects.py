@@ -27,6 +27,7 @@ site it came from: Hugo's ``categories/news/``) are old folders of its tag or by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,20 @@ def refused_alias(path: str) -> str | None:
     if parts[0] in (*LISTS, HEADERS_FILE):
         return f"{parts[0]!r}, a file the build writes for the host"
     return None
+
+
+_PATTERN = re.compile(r"\*|:[A-Za-z]\w*")
+"""What Netlify and Cloudflare Pages read in a rule's address as a pattern: a splat, or a
+placeholder (``:name``, a letter first: ``10:30`` is text to both)."""
+
+
+def pattern_in(path: str) -> str | None:
+    """The part of ``path`` that ``_redirects`` would take for a pattern (``*``, ``:a``),
+    if any. No escape exists there: such an address gets no rule, lest ``2019/q:a/`` send
+    every ``2019/q.../`` to it (over live pages, forced), or make Cloudflare, which reads
+    100 rules with a pattern and skips the rest of the file, lose every rule after it."""
+    found = _PATTERN.search(path)
+    return found[0] if found else None
 
 
 def folder_alias(path: str) -> str:
@@ -331,7 +346,9 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     send it, percent-encoded (``caf%C3%A9/``): the hosts match the path as requested."""
     status = "301!" if force else "301"
     header = f"# sitegen: old address -> current address, each a {status}.\n"
-    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n" for old, new in moves)
+    # An old address the hosts would read as a pattern is left to its redirect page and the
+    # nginx map (pattern_in); its alias was warned of as it was read.
+    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n" for old, new in moves if pattern_in(old) is None)
     return (header + "".join(lines)).encode()
 
 

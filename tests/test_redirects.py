@@ -608,6 +608,32 @@ def test_a_feed_address_of_hugo_or_jekyll_redirects_to_the_feed_of_its_folder(ma
     assert check_output(out, load_config(site)) == []
 
 
+def test_an_old_address_the_hosts_would_read_as_a_pattern_gets_no_rule_in_redirects(make_site: MakeSite) -> None:
+    """Netlify and Cloudflare Pages read '*' in a rule's address as a splat and ':name' as a
+    placeholder: '/news/2019/q:a/' sent every /news/2019/q.../ to the story (forced, on
+    Netlify, over live pages too), and Cloudflare counts every rule after the first such one
+    as dynamic, of which it reads 100, then skips the rest of the file. Such an address keeps
+    its redirect page and the nginx map's 301, and its alias's line is warned of."""
+    site = make_site(
+        content={
+            "a.md": article_md("A", date="2024-03-01T10:00:00+00:00", aliases='["2019/q:a/", "2019/*star/", "2019/plain/", "2019/time-10:30/"]'),
+            "b.md": article_md("B", date="2024-03-02T10:00:00+00:00", aliases="[zz-old/]"),
+        },
+        config=f'base_url = "{BASE}"\n',
+    )
+    report = build(site)
+    assert report.ok
+    out = site / "output"
+    # ':3' is no placeholder (a name starts with a letter), so 2019/time-10:30/ keeps its rule.
+    assert rules(out) == {"/news/2019/plain/": "/news/2024/03/a/", "/news/2019/time-10:30/": "/news/2024/03/a/", "/news/zz-old/": "/news/2024/03/b/"}
+    for old in ("2019/q:a/", "2019/*star/"):
+        assert redirect_target(out, old) == "/news/2024/03/a/"
+        assert nginx_rules(out)["/news/" + old] == "/news/2024/03/a/"
+    warned = [w for w in report.warnings if "_redirects" in w]
+    assert len(warned) == 2 and all(w.startswith(f"{site / 'content' / 'a.md'}:4: aliases: ") for w in warned), report.warnings
+    assert any("'2019/q:a/'" in w and "':a'" in w for w in warned) and any("'2019/*star/'" in w and "'*'" in w for w in warned)
+
+
 def test_redirects_lists_the_feeds_old_addresses_before_the_pages(make_site: MakeSite) -> None:
     """Cloudflare Pages applies the first 2,000 rules of _redirects and skips each one after.
     An old page address past them still has its redirect page; an old feed address has none,
