@@ -19,7 +19,7 @@ from .build import BuildReport
 from .build import build as run_build
 from .config import Config, check_base_url, load_config, override
 from .dates import format_iso, now, parse_date, source_date_epoch
-from .errors import grouped, shown_message, shown_path
+from .errors import github_annotation, grouped, shown_message, shown_path
 from .parallel import default_jobs
 from .urls import is_absolute_http, is_local
 
@@ -659,11 +659,19 @@ def _say_waiting(message: str) -> None:
 
 
 def _print_messages(warnings: Sequence[object], errors: Sequence[object], every: bool = False) -> None:
-    """Warnings, then errors; one said of many files is counted past the first few, unless ``every``."""
+    """Warnings, then errors; one said of many files is counted past the first few, unless
+    ``every``. In a GitHub Actions job, each is said as an annotation of the file and line it
+    names (errors.github_annotation): the same words in the log, and on the file's line in
+    the run's summary and a pull request's changes."""
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    workspace = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
     for kind, messages, colour in (("warning", warnings, "yellow"), ("error", errors, "red")):
         shown = [shown_message(str(m)) for m in messages]
         for message in shown if every else grouped(shown):
-            click.secho(f"{kind}: {message}", fg=colour, err=True)
+            if annotate:
+                click.echo(github_annotation(kind, message, workspace), err=True)
+            else:
+                click.secho(f"{kind}: {message}", fg=colour, err=True)
 
 
 def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequence[str] = ()) -> None:

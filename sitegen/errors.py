@@ -147,6 +147,36 @@ def shown_message(message: str) -> str:
     return message[len(here) :] if message.startswith(here) else message
 
 
+_LOCATED = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: ")
+
+
+def github_annotation(kind: str, message: str, workspace: str) -> str:
+    """``message`` (a warning or an error, as ``shown_message`` gives it) as a GitHub Actions
+    workflow command, ``::warning file=content/a.md,line=12,title=sitegen::...``: the log shows
+    it as the message, and the run's summary and a pull request's changed files show it on
+    the file and line it names. ``kind``: "warning" or "error". The file is named relative
+    to ``workspace`` (the checkout, GITHUB_WORKSPACE), as GitHub looks it up; a message
+    about no file of the checkout (a setting, a folder, a file elsewhere) is one of the run's."""
+    properties = []
+    if (match := _LOCATED.match(message)) and os.path.isfile(match["path"]):
+        file = os.path.relpath(os.path.abspath(match["path"]), workspace)
+        if not file.startswith(os.pardir + os.sep):
+            properties.append(f"file={_escaped(file, ':,')}")
+            if match["line"]:
+                properties.append(f"line={match['line']}")
+    properties.append("title=sitegen")
+    return f"::{kind} {','.join(properties)}::{_escaped(message)}"
+
+
+def _escaped(text: str, also: str = "") -> str:
+    # The runner's own escapes (actions/toolkit's command.ts): a line break would end the
+    # command, and in a property ":" and "," would end the value.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    for char in also:
+        text = text.replace(char, f"%{ord(char):02X}")
+    return text
+
+
 class ConfigError(SitegenError):
     """sitegen.toml is unreadable or holds an unknown key or a bad value."""
 

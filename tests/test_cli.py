@@ -608,6 +608,50 @@ def test_a_build_for_this_machine_says_so(make_site: MakeSite, runner: CliRunner
     assert "base_url" not in runner.invoke(main, ["build", "--site", str(site)]).output
 
 
+_COMMAND = re.compile(r"^::(?P<kind>warning|error) (?P<properties>[^:]*)::(?P<message>.*)$")
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m[1], 16)), text)
+
+
+def annotations(output: str) -> list[tuple[str, dict[str, str], str]]:
+    """The workflow commands of a GitHub Actions log, read as the runner reads them: (kind,
+    properties, message), every line of ``output`` one of them."""
+    found = []
+    for line in output.splitlines():
+        command = _COMMAND.match(line)
+        assert command, line
+        properties = dict(_unescaped(p).split("=", 1) for p in command["properties"].split(","))
+        found.append((command["kind"], properties, _unescaped(command["message"])))
+    return found
+
+
+def test_in_github_actions_messages_are_annotations_on_the_file_and_line(make_site: MakeSite, runner: CliRunner) -> None:
+    """A CI log of GitHub Actions: each warning and error is a workflow command, shown in the
+    log as the message, and on the file's line in the run's summary and a pull request's
+    changes. The file is named from the checkout (GITHUB_WORKSPACE), where the site may be a
+    folder of its own; a message about no file (a setting) is the run's."""
+    bad = "---\ntitle: 'Unclosed\ndate: 2024-05-01T09:00:00+00:00\n---\nText.\n"
+    site = make_site(content={"a.md": article_md("A"), "b,1%.md": bad, "c.md": article_md("C", body="![Gone](gone.jpg)")})
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(site.parent)}
+    result = runner.invoke(main, ["build", "--site", str(site), "-q"], env=env)
+    assert result.exit_code == 1
+    said = annotations(result.output)
+    assert [kind for kind, _, _ in said] == ["warning", "warning", "error"], said
+    image, address, error = said
+    assert image[1] == {"file": f"{site.name}/content/c.md", "line": "6", "title": "sitegen"}
+    assert image[2].startswith(f"{site / 'content' / 'c.md'}:6: image 'gone.jpg'"), image
+    assert address[1] == {"title": "sitegen"} and address[2].startswith("base_url is http://localhost:8000/: ")
+    assert error[1]["file"] == f"{site.name}/content/b,1%.md" and error[1]["line"].isdigit(), error
+    assert error[2].startswith(f"{site / 'content' / 'b,1%.md'}:"), error
+    # Outside a GitHub Actions job, as ever; and in one, a file outside the checkout is not named.
+    plain = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert plain.output.splitlines()[0].startswith("warning: ") and "::" not in plain.output.splitlines()[0]
+    elsewhere = runner.invoke(main, ["build", "--site", str(site), "-q"], env={**env, "GITHUB_WORKSPACE": str(site / "templates")})
+    assert [properties for _, properties, _ in annotations(elsewhere.output)] == [{"title": "sitegen"}] * 3
+
+
 def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_would_publish_them(make_site: MakeSite, runner: CliRunner) -> None:
     """The folder a deploy publishes: a CI job or an editor deploying after `build --drafts`
     put the drafts out, with not a word. Into a folder of its own, a preview is as asked;
