@@ -701,6 +701,23 @@ def test_the_sections_lead_the_masthead_and_mark_the_one_a_reader_is_in(make_sit
         assert (out / href.removeprefix("/news/") / "index.html").is_file(), href
 
 
+def test_a_sections_front_is_headed_with_its_name_as_a_desk_not_as_a_tag(make_site: MakeSite) -> None:
+    content = {f"w{n}.md": article_md(f"World {n}", f"2024-05-{n:02d}T09:00:00+00:00", tags="[world, Pets]") for n in range(1, 4)}
+    site = make_site(content=content, config='title = "Daily Test"\nbase_url = "https://example.org/"\npage_size = 2\nsections = ["World"]\n')
+    assert build(site).ok
+    out = site / "output"
+
+    def heading(path: str) -> tuple[str, str]:
+        doc = parse(out / path / "index.html")
+        return doc.xpath("string(//h1)"), doc.findtext(".//title")
+
+    # As the masthead names it, in the setting's spelling: a reader on "World" is not on "Tag: world".
+    assert heading("tags/world") == ("World", "World – Daily Test")
+    assert heading("tags/world/page/2") == ("World: page 2", "World: page 2 – Daily Test")
+    # A tag that is no section is still one.
+    assert heading("tags/pets") == ("Tag: Pets", "Tag: Pets – Daily Test")
+
+
 def test_an_edit_re_renders_no_page_for_the_sections_and_a_new_section_tag_re_renders_them_all(make_site: MakeSite) -> None:
     content = {f"{n}.md": article_md(f"Story {n}", f"2024-05-{n:02d}T09:00:00+00:00", tags="[World]") for n in range(1, 6)}
     site = make_site(content=content, config='base_url = "https://example.org/"\nsections = ["World", "Business"]\n')
