@@ -172,6 +172,20 @@ def test_search_off_builds_no_index_no_page_and_no_link(make_site: MakeSite) -> 
     assert not any(p.startswith(("pagefind/", "search/")) for p in json.loads((out / MANIFEST).read_text()))
 
 
+def test_the_not_found_page_offers_a_search_for_the_story_and_none_with_search_off(make_site: MakeSite) -> None:
+    site = make_site(content=ARTICLES, config='base_url = "https://example.org/news/"\n')
+    built(build(site))
+    missing = lxml_html.fromstring((site / "output" / "404.html").read_bytes())
+    (form,) = missing.xpath("//main//form[@role='search']")
+    # A plain GET to the search page, which searches an address with ?q= at once.
+    assert (form.get("action"), form.get("method")) == ("/news/search/", "get")
+    (field,) = form.xpath(".//input[@name='q']")
+    assert missing.xpath(f"string(//label[@for='{field.get('id')}'])") == "Words to find"
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/news/"\nsearch = false\n')
+    built(build(site))
+    assert not lxml_html.fromstring((site / "output" / "404.html").read_bytes()).xpath("//form")
+
+
 def test_a_site_with_no_articles_builds_and_says_there_is_nothing_to_search(make_site: MakeSite, pagefind_runs: list[int]) -> None:
     site = make_site()
     built(build(site))
