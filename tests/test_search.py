@@ -707,3 +707,42 @@ def _articles(site: Path) -> list[Any]:
     from sitegen.content import load_content
 
     return list(load_content(site / "content", load_config(site)).articles)
+
+
+def test_a_reader_sees_every_result_twenty_at_a_time(make_site: MakeSite, no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first twenty results are shown, then the next twenty at a reader's request: a
+    common word's results past the twentieth could not be reached at all."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    monkeypatch.setattr(search, "PART_SIZE", 10)  # the results come from three parts of the index
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    titles = {f"Harbour report {n}" for n in range(1, 26)}
+    content = {f"h{n}.md": article_md(f"Harbour report {n}", f"2024-05-{n:02d}T09:00:00+00:00", body=f"Tides at the harbour, day {n}.") for n in range(1, 26)}
+    site = make_site(content=content)
+    built(build(site))
+    shown = "return [...document.querySelectorAll('#search-results h2 a')].map(a => a.textContent)"
+    status = "return document.getElementById('search-status').textContent"
+    with serve(site / "output") as url, browser() as driver:
+        wait = WebDriverWait(driver, 15)
+        driver.get(url + "search/?q=harbour")
+        wait.until(lambda d: "found" in d.execute_script(status))
+        assert driver.execute_script(status) == "25 articles found for “harbour”. The first 20 are shown."
+        first = driver.execute_script(shown)
+        assert len(first) == 20 and set(first) < titles
+        more = driver.find_element(By.ID, "search-more")
+        assert more.is_displayed() and more.text == "More results"
+        more.click()
+        wait.until(lambda d: len(d.execute_script(shown)) == 25)
+        every = driver.execute_script(shown)
+        assert every[:20] == first and set(every) == titles
+        # All are shown: the button goes, and the keyboard is at the first result it brought.
+        assert not more.is_displayed()
+        assert driver.execute_script(status) == "25 articles found for “harbour”."
+        assert driver.switch_to.active_element.text == every[20]
+        # A new search starts again at twenty.
+        box = driver.find_element(By.ID, "search-query")
+        box.clear()
+        box.send_keys("tides")
+        wait.until(lambda d: "tides" in d.execute_script(status))
+        assert len(driver.execute_script(shown)) == 20 and more.is_displayed()
