@@ -452,3 +452,37 @@ def test_names_inside_a_sentence_are_isolated(sites: Callable[[str], Path], lang
                 if outer.tag in INLINE:
                     wrong.add(f"{where} {element.text_content().strip()!r} in {outer.getparent().text_content().strip()[:40]!r}")
     assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_a_phones_masthead_keeps_the_sections_on_one_row_that_scrolls_within_itself(tmp_path: Path) -> None:
+    """Six sections wrapped onto three lines of a phone's masthead, above any news."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    from selenium.webdriver.common.keys import Keys
+
+    names = ["World", "Politics", "Business", "Sport", "Culture", "Science"]
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text(f'title = "T"\nbase_url = "http://localhost/"\nsections = {json.dumps(names)}\n', encoding="utf-8")
+    for n, name in enumerate(names):
+        (site / "content" / f"{n}.md").write_text(article_md(f"Story {n}", f"2024-05-0{n + 1}T09:00:00+00:00", tags=f"[{name}]"), encoding="utf-8")
+    assert build(site).ok
+    links = "return [...document.querySelectorAll('.site-nav .sections a')].map(a => a.getBoundingClientRect()).map(r => [r.top, r.left, r.right])"
+    with serve(site / "output") as url, browser() as driver:
+        viewport(driver, 390, 844)
+        driver.get(url)
+        rows = driver.execute_script(links)
+        assert len({round(top) for top, _, _ in rows}) == 1, rows
+        scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll[0] <= scroll[1]
+        assert rows[-1][2] > scroll[1]  # the last is past the edge, as the row is cut, not the page widened
+        # A keyboard reaches it: the row scrolls it into view.
+        body = driver.find_element("tag name", "body")
+        for _ in range(len(names) + 2):  # the skip link, the site's name, then each section
+            body.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.text == "Science"
+        _, left, right = driver.execute_script(links)[-1]
+        assert left >= 0 and right <= scroll[1]
+        # On a desktop the sections sit beside the site's own pages, wrapping as they need.
+        viewport(driver, 1366, 900)
+        driver.get(url)
+        assert len({round(top) for top, _, _ in driver.execute_script(links)}) == 1
