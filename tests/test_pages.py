@@ -826,3 +826,27 @@ def test_a_sites_own_article_template_builds_without_showing_corrections(make_si
     report = build(site)
     assert report.ok, report.errors
     assert "misstated" not in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
+
+
+def test_an_article_can_be_shared_by_email_and_on_social_media_without_loading_anything(make_site: MakeSite) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    title = "Tides & cranes: 'the port' #1?"
+    site = make_site(content={"a.md": article_md(title, slug="tides")}, config='base_url = "https://example.org/news/"\n')
+    assert build(site).ok
+    doc = parse(site / "output" / "2024" / "05" / "tides" / "index.html")
+    links = {a.text_content(): a.get("href") for a in doc.xpath("//p[@class='share']/a")}
+    assert list(links) == ["Email", "Facebook", "X", "Bluesky", "WhatsApp", "LinkedIn"]
+    address = "https://example.org/news/2024/05/tides/"
+
+    def query(link: str) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(link).query)
+
+    # Each names the article's address and its headline whole, its & and # kept as text.
+    assert links["Email"].startswith("mailto:?") and query(links["Email"]) == {"subject": [title], "body": [address]}
+    assert query(links["Facebook"]) == {"u": [address]}
+    assert query(links["X"]) == {"url": [address], "text": [title]}
+    assert query(links["Bluesky"]) == query(links["WhatsApp"]) == {"text": [f"{title} {address}"]}
+    assert query(links["LinkedIn"]) == {"url": [address]}
+    # Links, not scripts or frames: nothing of a platform's loads with the page.
+    assert not doc.xpath("//script[@src] | //iframe | //img[contains(@src, '//')]")
