@@ -475,6 +475,10 @@ def test_a_phones_masthead_keeps_the_sections_on_one_row_that_scrolls_within_its
         scroll = driver.execute_script("return [document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
         assert scroll[0] <= scroll[1]
         assert rows[-1][2] > scroll[1]  # the last is past the edge, as the row is cut, not the page widened
+        # The row is cut as far past the masthead's end as its start (room for a focus outline).
+        edges = "return ['.site-header', '.site-nav .sections'].map(s => document.querySelector(s).getBoundingClientRect()).map(r => [r.left, r.right])"
+        (start, end), (row_start, row_end) = driver.execute_script(edges)
+        assert start - row_start == row_end - end > 0
         # A keyboard reaches it: the row scrolls it into view.
         body = driver.find_element("tag name", "body")
         for _ in range(len(names) + 2):  # the skip link, the site's name, then each section
