@@ -707,15 +707,15 @@ def test_a_sections_front_is_headed_with_its_name_as_a_desk_not_as_a_tag(make_si
     assert build(site).ok
     out = site / "output"
 
-    def heading(path: str) -> tuple[str, str]:
+    def heading(path: str) -> tuple[str, str, str]:
         doc = parse(out / path / "index.html")
-        return doc.xpath("string(//h1)"), doc.findtext(".//title")
+        return doc.xpath("string(//h1)"), doc.findtext(".//title"), doc.xpath("string(//h1/following-sibling::p[1])").split(":")[0]
 
     # As the masthead names it, in the setting's spelling: a reader on "World" is not on "Tag: world".
-    assert heading("tags/world") == ("World", "World – Daily Test")
-    assert heading("tags/world/page/2") == ("World: page 2", "World: page 2 – Daily Test")
+    assert heading("tags/world") == ("World", "World – Daily Test", "Follow this section")
+    assert heading("tags/world/page/2") == ("World: page 2", "World: page 2 – Daily Test", "Follow this section")
     # A tag that is no section is still one.
-    assert heading("tags/pets") == ("Tag: Pets", "Tag: Pets – Daily Test")
+    assert heading("tags/pets") == ("Tag: Pets", "Tag: Pets – Daily Test", "Follow this tag")
 
 
 def test_an_edit_re_renders_no_page_for_the_sections_and_a_new_section_tag_re_renders_them_all(make_site: MakeSite) -> None:
