@@ -490,3 +490,30 @@ def test_a_phones_masthead_keeps_the_sections_on_one_row_that_scrolls_within_its
         viewport(driver, 1366, 900)
         driver.get(url)
         assert len({round(top) for top, _, _ in driver.execute_script(links)}) == 1
+
+
+def test_a_phones_cards_trail_their_stories_in_three_lines(tmp_path: Path) -> None:
+    """Seven lines of summary under each card made a phone's front page a long scroll between headlines."""
+    require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
+    summary = " ".join(["The harbour board met on Tuesday and agreed the plan for the new quay."] * 4)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('title = "T"\nbase_url = "http://localhost/"\n', encoding="utf-8")
+    for n in range(1, 4):
+        (site / "content" / f"{n}.md").write_text(article_md(f"Story {n}", f"2024-05-0{n}T09:00:00+00:00", summary=f"'{summary}'"), encoding="utf-8")
+    assert build(site).ok
+    lines = """return [...document.querySelectorAll('.card .summary')].map(p => {
+      const style = getComputedStyle(p);
+      return [p.closest('.card').classList.contains('lead'), Math.round(p.clientHeight / parseFloat(style.lineHeight)), p.textContent];
+    })"""
+    with serve(site / "output") as url, browser() as driver:
+        viewport(driver, 390, 844)
+        driver.get(url)
+        shown = driver.execute_script(lines)
+        # The lead keeps its whole summary; the others show three lines of it, and hold it all.
+        assert [(lead, count) for lead, count, _ in shown] == [(True, shown[0][1]), (False, 3), (False, 3)] and shown[0][1] > 3
+        assert {text for _, _, text in shown} == {summary}
+        # On a desktop, where cards stand side by side, they are as they were.
+        viewport(driver, 1366, 900)
+        driver.get(url)
+        assert all(count > 3 for _, count, _ in driver.execute_script(lines))
