@@ -479,13 +479,15 @@ def test_a_phones_masthead_keeps_the_sections_on_one_row_that_scrolls_within_its
         edges = "return ['.site-header', '.site-nav .sections'].map(s => document.querySelector(s).getBoundingClientRect()).map(r => [r.left, r.right])"
         (start, end), (row_start, row_end) = driver.execute_script(edges)
         assert start - row_start == row_end - end > 0
-        # A keyboard reaches it: the row scrolls it into view.
+        # A keyboard reaches each one, the row scrolling it whole into view, outline and all
+        # (Chromium scrolls no link of which 32 pixels show, but for the row's scroll padding).
         body = driver.find_element("tag name", "body")
-        for _ in range(len(names) + 2):  # the skip link, the site's name, then each section
+        body.send_keys(Keys.TAB, Keys.TAB)  # the skip link, the site's name
+        focused = """const a = document.activeElement.getBoundingClientRect(), row = a && document.querySelector('.site-nav .sections').getBoundingClientRect();
+          return [document.activeElement.textContent, a.left - 2 >= row.left && a.right + 2 <= row.right]"""
+        for name in names:
             body.send_keys(Keys.TAB)
-        assert driver.switch_to.active_element.text == "Science"
-        _, left, right = driver.execute_script(links)[-1]
-        assert left >= 0 and right <= scroll[1]
+            assert driver.execute_script(focused) == [name, True]
         # On a desktop the sections sit beside the site's own pages, wrapping as they need.
         viewport(driver, 1366, 900)
         driver.get(url)
