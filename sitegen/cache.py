@@ -712,10 +712,16 @@ def _load_blob(path: Path, decoder: msgspec.msgpack.Decoder[T]) -> T:
         raise ValueError(f"{path.name} does not decode: {e}") from e
 
 
+# A cache file larger than this is no cache sitegen wrote (a 10,000-article site keeps about
+# 16 MB in all): read whole, a planted or restored file of many gigabytes (sparse, costing
+# no disk) filled the memory, and the build ended in a MemoryError or the OOM killer.
+MAX_FILE_BYTES = 1 << 30
+
+
 def _read_regular(path: Path) -> bytes:
-    """The bytes of ``path``; ValueError when it is a link or not a regular file (a FIFO
-    would hang the build, a link to /dev/zero fill the memory): a cache the build did not
-    write is discarded, not followed."""
+    """The bytes of ``path``; ValueError when it is a link, not a regular file (a FIFO
+    would hang the build, a link to /dev/zero fill the memory) or over MAX_FILE_BYTES: a
+    cache the build did not write is discarded, not followed."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:  # FileNotFoundError as it is: no cache yet
@@ -723,12 +729,18 @@ def _read_regular(path: Path) -> bytes:
             raise ValueError(f"{path.name} is a symbolic link") from e
         raise
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise ValueError(f"{path.name} is not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"{path.name} is {st.st_size:,} bytes, more than a sitegen cache file holds")
         with open(fd, "rb", closefd=False) as f:
-            return f.read()
+            data = f.read(MAX_FILE_BYTES + 1)
     finally:
         os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # grew while read
+        raise ValueError(f"{path.name} is more than {MAX_FILE_BYTES:,} bytes, more than a sitegen cache file holds")
+    return data
 
 
 def _save_blob(path: Path, value: object) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
@@ -111,6 +113,28 @@ def test_a_cache_file_that_is_no_regular_file_is_discarded_unread(make_site: Mak
     fresh = site.parent / "fresh"
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
     assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
+def test_a_huge_cache_file_is_discarded_unread(make_site: MakeSite) -> None:
+    """A restored or planted cache file of gigabytes (sparse: it costs no disk) was read
+    whole, and the build ended in a MemoryError. Built in a process whose memory is
+    limited, so that the old behaviour fails at once rather than filling the machine's."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    state = site / cache.CACHE_DIR / "state.bin"
+    with state.open("r+b") as f:
+        f.truncate(3 << 30)
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+        "from sitegen.cli import main\n"
+        "main(['build', '--site', sys.argv[1], '-j', '1', '-v'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cache: cache discarded: state.bin is 3,221,225,472 bytes, more than a sitegen cache file holds" in done.stdout
+    assert "Traceback" not in done.stderr
 
 
 def test_a_cache_naming_a_picture_outside_content_never_publishes_it(make_site: MakeSite, tmp_path: Path) -> None:
