@@ -406,22 +406,29 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | _BINARY
+# Larger than any manifest a build writes (a path a line: a 50,000-article site's is a few
+# MB). The output folder may be restored by a CI cache or committed, and a manifest of
+# gigabytes there (sparse, costing no disk) was read whole: the build ended in a MemoryError.
+_OWN_MAX_BYTES = 1 << 30
 
 
 def _read_own(path: Path) -> bytes | None:
     """The bytes of a file sitegen keeps in the output folder (the manifest, the building
     mark); None when there is none, or what is there is not a regular file: a link is never
     followed and a FIFO never opened for reading, as the output folder may be a committed one
-    (docs/ for GitHub Pages) and ``.sitegen-manifest.json -> /dev/zero`` filled the memory."""
+    (docs/ for GitHub Pages) and ``.sitegen-manifest.json -> /dev/zero`` filled the memory;
+    None too for one over _OWN_MAX_BYTES, which no build wrote."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:  # none, a link (ELOOP), unreadable
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _OWN_MAX_BYTES:
             return None
         with open(fd, "rb", closefd=False) as f:
-            return f.read()
+            data = f.read(_OWN_MAX_BYTES + 1)
+        return data if len(data) <= _OWN_MAX_BYTES else None
     except OSError:
         return None
     finally:

@@ -526,6 +526,30 @@ def test_a_manifest_or_mark_that_is_no_regular_file_is_not_read(make_site: MakeS
     assert PAGE in json.loads((out / output.MANIFEST).read_text())
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
+def test_a_manifest_of_gigabytes_is_not_read(make_site: MakeSite) -> None:
+    """An output folder restored by a CI cache or committed may hold a manifest of any size
+    (sparse: it costs no disk): one of 3 GiB was read whole, and the build ended in a
+    MemoryError. Built in a process whose memory is limited, so that the old behaviour fails
+    at once rather than filling the machine's."""
+    site = story_site(make_site)
+    out = site / "output"
+    assert build(site).ok
+    (site / "content" / "other.md").unlink()
+    with (out / output.MANIFEST).open("r+b") as f:
+        f.truncate(3 << 30)
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+        "from sitegen.cli import main\n"
+        "main(['build', '--site', sys.argv[1], '-j', '1'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert (out / output.MANIFEST).stat().st_size < 1 << 20
+    assert PAGE in json.loads((out / output.MANIFEST).read_text()) and not (out / "2023").exists()
+
+
 def test_leftover_temp_files_are_removed_by_the_next_build(make_site: MakeSite) -> None:
     site = story_site(make_site)
     out = site / "output"
