@@ -376,18 +376,29 @@ def _as_written(path: str, size: int, mtime_ns: int, sha: str) -> int | None:
     ``mtime_ns``, or of SHA-256 ``sha`` if only its date moved); None if it is not there or
     not as written."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
     except OSError:
+        return None
+    # sitegen writes regular files only. A FIFO or a link to /dev/zero put in the place of
+    # an empty one (.nojekyll) in an output folder restored by a CI cache or committed was
+    # opened and read: the build hung on it, every time.
+    if not stat.S_ISREG(st.st_mode):
         return None
     if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
         return mtime_ns
     if st.st_size != size or not sha:
         return None
     try:
-        with open(path, "rb") as file:
-            same = hashlib.file_digest(file, "sha256").hexdigest() == sha
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
+    try:
+        with open(fd, "rb", closefd=False) as file:
+            same = stat.S_ISREG(os.fstat(fd).st_mode) and hashlib.file_digest(file, "sha256").hexdigest() == sha
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return st.st_mtime_ns if same else None
 
 

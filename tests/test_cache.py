@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import msgspec
@@ -113,6 +114,29 @@ def test_a_cache_file_that_is_no_regular_file_is_discarded_unread(make_site: Mak
     fresh = site.parent / "fresh"
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(cache.CACHE_DIR, "output"))
     assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_an_empty_output_file_made_a_fifo_or_link_is_written_again_unread(make_site: MakeSite, kind: str) -> None:
+    """An output folder restored by a CI cache, or committed, may hold anything in the
+    place of a file the last build wrote: the cache's record of .nojekyll, which is empty,
+    matched a FIFO's or /dev/zero's size, and the build opened it to compare its bytes,
+    waiting for ever."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    marker = site / "output" / ".nojekyll"
+    assert marker.stat().st_size == 0
+    marker.unlink()
+    if kind == "fifo":
+        os.mkfifo(marker)
+    else:
+        marker.symlink_to("/dev/zero")
+    began = time.monotonic()
+    with no_hang(20):  # whose TimeoutError, an OSError, a comparison took for a changed file
+        report = build(site)
+    assert time.monotonic() - began < 15
+    assert report.ok, report.errors
+    assert not marker.is_symlink() and marker.is_file() and marker.read_bytes() == b""
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
