@@ -657,14 +657,24 @@ class Inputs:
             return None
         if old.same_stat(st) and not old.racy:
             return old
-        # The stat moved (or was taken too soon to be trusted): the bytes decide.
+        # The stat moved (or was taken too soon to be trusted): the bytes decide. Read only
+        # from a regular file, and no more than it held: a restored cache may name any path,
+        # and one naming a FIFO hung the build, /dev/zero (its size 0 too) filled the memory.
         checked = time.time_ns()
         try:
-            with open(path, "rb") as f:
-                if digest(f.read()) != old.sha:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with open(fd, "rb", closefd=False) as f:
+                if digest(f.read(old.size + 1)) != old.sha:
                     return None
         except OSError:
             return None
+        finally:
+            os.close(fd)
         self.reverified += 1
         return file_state(st, old.sha, checked)
 

@@ -116,6 +116,27 @@ def test_a_cache_file_that_is_no_regular_file_is_discarded_unread(make_site: Mak
     assert build(fresh).ok and _outputs(fresh / "output") == _outputs(site / "output")
 
 
+def test_a_cache_naming_a_fifo_among_its_inputs_is_never_waited_on(make_site: MakeSite, tmp_path: Path) -> None:
+    """A restored cache may name any path as an input of the last build, checksum and all:
+    one naming a FIFO (its size 0, as an empty file's) was opened to compare its bytes, and
+    the build waited for a writer for ever."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    state = cache.load_state(site, cache.generator_id())
+    state.articles = cache.load_articles(site, state)
+    state.inputs = {**state.inputs, str(fifo): cache.FileState(0, 1, 1, 1, cache.digest(b""), 10**19)}
+    cache.save_state(site, state, None)
+    (site / "content" / "a.md").write_text(article_md("A", body="Changed."))
+    began = time.monotonic()
+    with no_hang(20):  # whose TimeoutError, an OSError, a comparison took for a changed file
+        report = build(site)
+    assert time.monotonic() - began < 15
+    assert report.ok, report.errors
+    assert "Changed." in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
+
+
 @pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
 def test_an_empty_output_file_made_a_fifo_or_link_is_written_again_unread(make_site: MakeSite, kind: str) -> None:
     """An output folder restored by a CI cache, or committed, may hold anything in the
