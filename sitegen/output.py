@@ -390,6 +390,17 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
             raise OutputError(out_dir, f"is inside the site's {name}, which a build must not write into; {hint}")
     if out.exists() and not out.is_dir():
         raise OutputError(out_dir, f"is a file, not a folder; {hint}")
+    # `--output ~` (or `--output ~/` for `~/site`) wrote the site's hundred files among the
+    # user's own, over any index.html or robots.txt of theirs there.
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):  # no home folder known
+        home = None
+    if home is not None and home != Path(home.anchor):  # HOME=/ (a container) says nothing
+        if out == home:
+            raise OutputError(out_dir, f"is your home folder; {hint}")
+        if home.is_relative_to(out):
+            raise OutputError(out_dir, f"holds your home folder; {hint}")
     # What version control or Python keep: a build would write its files among theirs, and
     # a later build remove files from there (those it made before). The site itself may
     # live in such a folder (python -m venv ., a checkout under .venv/): only the folders

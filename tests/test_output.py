@@ -408,6 +408,23 @@ def test_an_output_in_a_git_or_python_folder_is_refused(make_site: MakeSite, run
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written
 
 
+@pytest.mark.parametrize(("where", "message"), [("users/me", "is your home folder"), ("users", "holds your home folder")])
+def test_an_output_that_is_or_holds_the_home_folder_is_refused(
+    make_site: MakeSite, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, message: str
+) -> None:
+    """`--output ~` (or `~/` typed for `~/site`) wrote the site among the user's files,
+    over their own index.html."""
+    site = story_site(make_site)
+    home = tmp_path / "users" / "me"
+    home.mkdir(parents=True)
+    (home / "index.html").write_text("mine")
+    monkeypatch.setenv("HOME", str(home))
+    result = runner.invoke(main, ["build", "--site", str(site), "--output", str(tmp_path / where)])
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path / where}: {message}; choose a folder of its own" in result.output
+    assert sorted(p.name for p in home.iterdir()) == ["index.html"] and (home / "index.html").read_text() == "mine"
+
+
 def test_check_output_dir_refuses_through_links(make_site: MakeSite, tmp_path: Path) -> None:
     site = story_site(make_site)
     (tmp_path / "alias").symlink_to(site / "content", target_is_directory=True)
