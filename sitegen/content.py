@@ -1297,9 +1297,17 @@ def _order(meta: dict[str, Any], fail: Any) -> int | None:
     if not written:
         return None
     try:
-        return int(written)
+        order = int(written)
     except ValueError:
         raise fail("order", f"must be a whole number, such as 1 or 10, not {written!r}") from None
+    # Bounded as the build cache stores it (a 64-bit integer): `order: 1e30` written out
+    # crashed the build as it saved the cache, with a traceback naming no file.
+    if abs(order) > _MAX_ORDER:
+        raise fail("order", f"must be a whole number between -{_MAX_ORDER:,} and {_MAX_ORDER:,}, such as 1 or 10, not {written!r}")
+    return order
+
+
+_MAX_ORDER = 10**9
 
 
 def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warnings: list[str]) -> ArticleImage | None:

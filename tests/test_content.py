@@ -2039,3 +2039,16 @@ def test_a_page_has_no_corrections_and_says_so(make_site: MakeSite) -> None:
     assert report.ok, report.errors
     assert [w for w in report.warnings if "corrections" in w] == [f"{site / 'content' / 'about.md'}:4: corrections: a page (page: true) has none; it is ignored"]
     assert b"Fixed." not in (site / "output" / "about" / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("order", ["99999999999999999999999999999", "-99999999999999999999999999999"])
+def test_a_page_order_too_large_to_keep_is_an_error_naming_its_line(make_site: MakeSite, runner: CliRunner, order: str) -> None:
+    """An order of 30 digits was read as the whole number it is, and the build crashed
+    with a traceback as it saved the cache, which keeps 64-bit integers."""
+    site = make_site(content={"about.md": page_md("About", order=order), "story.md": article_md("Story")})
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit)), result.output
+    assert "content/about.md:4: order: must be a whole number between -1,000,000,000 and 1,000,000,000" in result.output
+    assert "Traceback" not in result.output
+    doc = lxml_html.parse(str(site / "output" / "2024" / "05" / "story" / "index.html"))
+    assert doc.xpath("string(//h1)") == "Story"
