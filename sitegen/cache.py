@@ -780,8 +780,9 @@ def cache_dir(site_dir: Path, preview: bool = False) -> Path:
 
 
 def make_cache_dir(site_dir: Path) -> Path:
-    """The cache folder, created if need be."""
+    """The cache folder, created if need be. Raises OSError (ELOOP) when it is a symbolic link."""
     folder = cache_dir(site_dir)
+    _refuse_link(folder)
     if not folder.is_dir():
         # exist_ok: two builds started together both get here (one then waits for the lock).
         folder.mkdir(parents=True, exist_ok=True)
@@ -792,6 +793,14 @@ def make_cache_dir(site_dir: Path) -> Path:
             b"Signature: 8a477f597d28d172789f06886806bc55\n# The sitegen build cache; see https://bford.info/cachedir/\n",
         )
     return folder
+
+
+def _refuse_link(folder: Path) -> None:
+    # Git keeps symbolic links: one committed in the place of the cache (or of its preview
+    # folder) had every build write its cache there, outside the site, over files of the
+    # cache's names (state.bin, lock) that sitegen never wrote.
+    if folder.is_symlink():
+        raise OSError(errno.ELOOP, "is a symbolic link", str(folder))
 
 
 def load_state(site_dir: Path, generator: str, preview: bool = False) -> BuildState:
@@ -855,6 +864,7 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
     folder = make_cache_dir(site_dir)
     if preview:
         folder = cache_dir(site_dir, preview)
+        _refuse_link(folder)
         folder.mkdir(exist_ok=True)
     state.site_dir = str(site_dir.resolve())
     if previous_articles is not state.articles:

@@ -78,6 +78,8 @@ def site_lock(site_dir: Path, wait: bool = True, on_wait: Callable[[str], None] 
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as e:
         cache = cache_dir(site_dir)
+        if os.path.islink(cache):
+            raise LockError(cache, "is a symbolic link; sitegen keeps its build cache in a folder of the site's own, never where a link leads: remove the link") from e
         if os.path.lexists(cache) and not cache.is_dir():
             raise LockError(cache, "is a file, where sitegen keeps its build cache (a folder): remove it, or rename it if it is yours") from e
         if e.errno == errno.ELOOP or os.path.islink(path):

@@ -137,6 +137,20 @@ def test_a_cache_naming_a_fifo_among_its_inputs_is_never_waited_on(make_site: Ma
     assert "Changed." in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
 
 
+def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_written_where_it_leads(make_site: MakeSite, tmp_path: Path) -> None:
+    """Git keeps symbolic links: a site checkout whose .sitegen-cache is one had every build
+    write its cache where it leads, outside the site, over a state.bin that was not its."""
+    site = make_site(content={"a.md": article_md("A")})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "state.bin").write_text("not sitegen's")
+    (site / cache.CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"Error: {site / cache.CACHE_DIR}: is a symbolic link; sitegen keeps its build cache in a folder of the site's own" in result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["state.bin"] and (elsewhere / "state.bin").read_text() == "not sitegen's"
+
+
 @pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
 def test_an_empty_output_file_made_a_fifo_or_link_is_written_again_unread(make_site: MakeSite, kind: str) -> None:
     """An output folder restored by a CI cache, or committed, may hold anything in the
