@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import email.utils
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -454,6 +455,12 @@ def _follow(attribute: str, target: str, page_url: str, folder: _Folder, links: 
 def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Problem]:
     """A precompressed copy (``page.html.gz``) must hold its original's bytes: a server
     sends it instead of the original."""
+    # As for the files checked themselves (check_output): a FIFO, as either, hung the read,
+    # and a link to /dev/zero filled the memory.
+    if not path.is_file():
+        return [Problem(rel, "is not a regular file: it cannot be checked")]
+    if os.path.lexists(original) and not original.is_file():
+        return [Problem(rel, f"is a compressed copy of {original.name}, which is not a regular file: it cannot be checked")]
     try:
         data, expected = path.read_bytes(), original.read_bytes()
     except FileNotFoundError:
@@ -483,6 +490,8 @@ def built_for(out_dir: Path) -> str | None:
     gives it (``https://example.org/news/atom.xml``); None when that cannot be read. A
     preview built with --base-url is checked against its own address, not sitegen.toml's
     (by which every internal link of it would be broken)."""
+    if not (out_dir / "atom.xml").is_file():  # a FIFO would hang the parse (check_output names it)
+        return None
     try:
         root = etree.parse(str(out_dir / "atom.xml"), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     except (OSError, etree.XMLSyntaxError):

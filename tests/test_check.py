@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -546,3 +547,29 @@ def test_a_link_to_an_article_held_back_names_its_file_and_date(make_site: MakeS
     assert build(site).ok
     result = runner.invoke(main, ["check"])
     assert _errors(result.output) == ["error: content/a.md:6: broken link: /nothing/ (in 2024/05/a/index.html), and in 3 feeds"]
+
+
+@pytest.mark.parametrize("which", ["atom.xml", "atom.xml.gz"])
+def test_a_compressed_copy_or_its_original_that_is_a_fifo_is_said_unread(make_site: MakeSite, runner: CliRunner, which: str) -> None:
+    """An output folder restored by a CI cache, or committed, may hold anything: a FIFO in
+    the place of a file with compressed copies hung `sitegen check`, which read it to
+    compare each copy with it (a link to /dev/zero filled the memory)."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    out = site / "output"
+    (out / which).unlink()
+    os.mkfifo(out / which)  # reading it would wait for a writer
+    began = time.monotonic()
+    with no_hang(20):
+        result = runner.invoke(main, ["check", "--site", str(site)])
+    assert time.monotonic() - began < 15
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = [line.removeprefix("error: ") for line in result.output.splitlines() if line.startswith("error: ")]
+    if which == "atom.xml":  # and the links to it lead nowhere, as it is
+        assert {
+            "atom.xml: is not a regular file: it cannot be checked",
+            "atom.xml.br: is a compressed copy of atom.xml, which is not a regular file: it cannot be checked",
+            "atom.xml.gz: is a compressed copy of atom.xml, which is not a regular file: it cannot be checked",
+        } <= set(lines), lines
+    else:
+        assert lines == ["atom.xml.gz: is not a regular file: it cannot be checked"]
