@@ -452,6 +452,12 @@ def _follow(attribute: str, target: str, page_url: str, folder: _Folder, links: 
     return "", points_at
 
 
+MAX_CHECKED_BYTES = 1 << 30
+"""A file of the output folder larger than this is no page, feed or copy a build wrote, and is
+not read: the folder may be restored by a CI cache or committed, and a page of gigabytes
+there (sparse, costing no disk) ended the check in a MemoryError."""
+
+
 def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Problem]:
     """A precompressed copy (``page.html.gz``) must hold its original's bytes: a server
     sends it instead of the original."""
@@ -461,6 +467,8 @@ def check_copy(path: Path, rel: str, original: Path, encoding: str) -> list[Prob
         return [Problem(rel, "is not a regular file: it cannot be checked")]
     if os.path.lexists(original) and not original.is_file():
         return [Problem(rel, f"is a compressed copy of {original.name}, which is not a regular file: it cannot be checked")]
+    if max(path.stat().st_size, original.stat().st_size if original.is_file() else 0) > MAX_CHECKED_BYTES:
+        return [Problem(rel, f"is a compressed copy of {original.name}, of more bytes than any file a build writes: it was not read")]
     try:
         data, expected = path.read_bytes(), original.read_bytes()
     except FileNotFoundError:
@@ -522,6 +530,8 @@ def check_output(out_dir: Path, config: Config, site_dir: Path | None = None) ->
             continue
         if not path.is_file():  # a FIFO would hang the read; a dangling link has nothing to read
             problems.append(Problem(rel, "is not a regular file: it cannot be checked"))
+        elif (size := path.stat().st_size) > MAX_CHECKED_BYTES:
+            problems.append(Problem(rel, f"is {size:,} bytes, more than any page or feed a build writes: it was not read"))
         elif feed:
             problems += check_feed(path, rel, config, folder, found)
         elif sitemap:

@@ -5,6 +5,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -573,3 +575,25 @@ def test_a_compressed_copy_or_its_original_that_is_a_fifo_is_said_unread(make_si
         } <= set(lines), lines
     else:
         assert lines == ["atom.xml.gz: is not a regular file: it cannot be checked"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
+def test_a_page_of_gigabytes_is_named_not_read(make_site: MakeSite) -> None:
+    """A page of 3 GiB (sparse: it costs no disk) in a restored or committed output folder
+    was read whole, and the check ended in a MemoryError. Checked in a process whose memory
+    is limited, so that the old behaviour fails at once rather than filling the machine's."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    with (site / "output" / "2024" / "05" / "a" / "index.html").open("r+b") as f:
+        f.truncate(3 << 30)
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+        "from sitegen.cli import main\n"
+        "main(['check', '--site', sys.argv[1]])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    said = done.stdout + done.stderr
+    assert "error: 2024/05/a/index.html: is 3,221,225,472 bytes, more than any page or feed a build writes: it was not read" in said, said
+    assert "error: 2024/05/a/index.html.gz: is a compressed copy of index.html, of more bytes than any file a build writes: it was not read" in said, said
