@@ -191,6 +191,13 @@ def format_human(value: dt.datetime | dt.date, locale: Locale | None = None) -> 
     return _cldr_day(locale, value.year, value.month, value.day)
 
 
+def is_day_alone(value: dt.datetime) -> bool:
+    """Whether ``value`` is a day alone: midnight, where a date written with no time (front
+    matter ``date: 2024-10-05``, a correction's day) is put. Its time is shown to no reader:
+    "00:00" would be made up. A story out at midnight to the second shows its day only."""
+    return value.hour == value.minute == value.second == value.microsecond == 0
+
+
 def format_clock(value: dt.datetime) -> str:
     """A time of day for readers, with the offset it is written in: ``14:32 UTC``,
     ``09:05 UTC+2``, ``18:30 UTC+5:30``."""

@@ -315,6 +315,7 @@ class Renderer:
         self.env.filters["human"] = language.date
         self.env.filters["month_name"] = self._month_name
         self.env.filters["clock"] = dates.format_clock
+        self.env.tests["day_alone"] = dates.is_day_alone
         self.env.filters["brief"] = _brief
         self.env.filters["bdi"] = _bdi
         self.env.filters["lang"] = self._lang

@@ -56,3 +56,10 @@ def test_an_offset_is_taken_exactly_when_it_is_whole_minutes(seconds: int, zone:
     rounded = dates.whole_minutes(dt.datetime(2024, 5, 1, tzinfo=dt.timezone(offset))).utcoffset()
     assert rounded is not None and rounded.total_seconds() % 60 == 0
     assert abs(rounded - offset) <= dt.timedelta(seconds=30) or abs(rounded) == dt.timedelta(hours=23, minutes=59)  # less than a day
+
+
+def test_a_day_alone_is_midnight_to_the_microsecond() -> None:
+    zone = dt.timezone(dt.timedelta(hours=2))
+    assert dates.is_day_alone(dt.datetime(2024, 5, 2, tzinfo=zone))
+    for later in (dt.timedelta(microseconds=1), dt.timedelta(seconds=1), dt.timedelta(minutes=1), dt.timedelta(hours=23, minutes=59)):
+        assert not dates.is_day_alone(dt.datetime(2024, 5, 2, tzinfo=zone) + later), later

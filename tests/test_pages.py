@@ -94,11 +94,32 @@ def test_article_page_shows_headline_standfirst_dates_and_tags(news: Path) -> No
     assert doc.xpath("//p[@class='standfirst']/@dir") == ["auto"] and doc.xpath("//div[@class='body']/parent::div/@dir") == ["auto"]
     times = doc.xpath("//header//time/@datetime")
     assert times == ["2024-05-20T09:00:00+02:00", "2024-05-21T10:30:00+02:00"]
-    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 20 May 2024 · Updated 21 May 2024, 10:30 UTC+2"
+    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 20 May 2024, 09:00 UTC+2 · Updated 21 May 2024, 10:30 UTC+2"
     assert doc.xpath("//p[@class='tags']/a/@href") == ["/tags/politics/", "/tags/world/"]
     assert doc.xpath("//p[@class='kicker']/a/text()") == ["Politics"]
     # Published and never updated: one date.
     assert len(parse(news / "2024/05/s1/index.html").xpath("//header//time")) == 1
+
+
+def test_a_date_written_as_a_day_alone_shows_no_made_up_time(make_site: MakeSite) -> None:
+    """Published and updated give the time a reader is told, as news sites do; a date with
+    no time (front matter ``date: 2024-05-02``, a correction's day) gives none: "00:00"
+    would be made up. An update the same day gives its time alone."""
+    corrected = "\n  - date: 2024-05-04\n    text: A name was misspelt."
+    site = make_site(
+        content={
+            "day.md": article_md("Day", date="2024-05-02", corrections=corrected),
+            "same.md": article_md("Same", date="2024-05-03T08:00:00+00:00", updated="'2024-05-03T11:15:00+00:00'"),
+            "late.md": article_md("Late", date="2024-05-05T23:59:00+00:00"),
+        }
+    )
+    assert build(site).ok
+    said = {name: parse(site / "output" / "2024" / "05" / name / "index.html").xpath("//header/p[@class='meta']")[0].text_content() for name in ("day", "same", "late")}
+    assert said == {
+        "day": "Published 2 May 2024 · Updated 4 May 2024",
+        "same": "Published 3 May 2024, 08:00 UTC · Updated 11:15 UTC",
+        "late": "Published 5 May 2024, 23:59 UTC",
+    }
 
 
 def test_related_headlines_link_to_the_article_of_that_title(news: Path) -> None:
@@ -480,7 +501,7 @@ def test_the_sites_own_byline_is_the_publications_an_organization(make_site: Mak
 def test_an_update_the_same_day_gives_its_time_not_the_date_again(tmp_path: Path) -> None:
     later = WHEN + dt.timedelta(hours=5, minutes=32)
     doc = render(tmp_path, [article(0, updated=later), article(1)], "2024/06/a0/")
-    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 1 June 2024 · Updated 14:32 UTC+2"
+    assert doc.xpath("//header/p[@class='meta']")[0].text_content() == "Published 1 June 2024, 09:00 UTC+2 · Updated 14:32 UTC+2"
     assert doc.xpath("//header//time/@datetime")[1] == "2024-06-01T14:32:00+02:00"
 
 
