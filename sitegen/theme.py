@@ -95,11 +95,18 @@ class Theme:
         names_of: dict[Path, set[str]] = {}
         default = default_theme_dir()
         for folder in theme_dirs(site_dir):
-            for root, _, names in sorted(os.walk(folder)):
+            for root, folders, names in sorted(os.walk(folder)):
                 # Names that are not UTF-8 are left out, as the build's scan leaves them out
                 # (and warns of them): nothing could encode their paths.
                 if not cache.usable_name(root):
                     continue
+                # A linked folder is not walked (whatever it leads to, outside the site too,
+                # would be published): said, as a linked file is, not skipped without a word.
+                for linked in sorted(name for name in folders if cache.usable_name(name) and os.path.islink(os.path.join(root, name))):
+                    path = Path(root) / linked
+                    inputs.refused(path)
+                    if folder == own:
+                        self.problems.append(TemplateError(path, "is a symbolic link to a folder; template folders hold regular files: copy the folder there instead of linking to it"))
                 for name in sorted(names):
                     if is_editor_leftover(name) or not cache.usable_name(name):
                         continue

@@ -50,6 +50,26 @@ def test_files_that_cannot_be_read_are_named_and_left_out(make_site: MakeSite) -
     assert "base.html" in theme.files and theme.files["base.html"][0] == default_theme_dir() / "base.html"
 
 
+def test_a_linked_folder_is_named_and_nothing_of_it_published(make_site: MakeSite, tmp_path: Path) -> None:
+    """templates/public/ (or static/) linked to a folder elsewhere: its files were left out
+    without a word, where a linked file is an error naming it."""
+    site = make_site(content={"a.md": article_md("A story")})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("not for the site")
+    (site / "templates").mkdir()
+    (site / "templates" / "public").symlink_to(elsewhere, target_is_directory=True)
+    report = build(site)
+    assert [(e.path, e.reason.split(";")[0]) for e in report.errors] == [(site / "templates" / "public", "is a symbolic link to a folder")]
+    assert not list((site / "output").rglob("secret.txt"))
+    # Put right (the link replaced by the folder), the next build publishes its files.
+    (site / "templates" / "public").unlink()
+    (site / "templates" / "public").mkdir()
+    (site / "templates" / "public" / "ads.txt").write_text("example.com, 1, DIRECT\n")
+    report = build(site)
+    assert report.ok and (site / "output" / "ads.txt").is_file()
+
+
 def test_a_build_with_unreadable_template_files_still_builds(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A story")})
     awkward_templates(site)
