@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import brotli
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import MakeSite, another_library, article_md
 from lxml import etree
@@ -607,6 +608,32 @@ def test_readme_workflow_is_the_one_sitegen_init_writes() -> None:
     hosting = README.read_text(encoding="utf-8").split("### GitHub Pages", 1)[1]
     block = hosting.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert block == CI_WORKFLOW % {"package": ""}
+
+
+def files_in(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_readme_gitlab_recipe_publishes_the_site_in_public_without_sitegens_manifest(site: Path) -> None:
+    """The README's .gitlab-ci.yml, its steps after the build run on a real one: GitLab
+    Pages publishes the public/ a job named pages leaves, every file of the site but the
+    manifest (sitegen's list of what it wrote), which stays in output/ for the next run."""
+    recipe = README.read_text(encoding="utf-8").split("### GitLab Pages", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    job = yaml.safe_load(recipe)["pages"]
+    assert job["artifacts"] == {"paths": ["public"]} and job["cache"]["paths"] == [".sitegen-cache/", "output/"]
+    assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}] and job["resource_group"] == "pages"
+    script = job["script"]
+    assert script[:2] == ['pip install "$SITEGEN_PACKAGE"', "sitegen build"]
+    pushed = [step for step in script[2:] if "git " in step]
+    assert len(pushed) == 1 and "git push -o ci.skip" in pushed[0] and "git add content" in pushed[0]
+    (site / "public").mkdir()
+    (site / "public" / "stale.html").write_text("left by an earlier run")
+    for step in script[2:]:
+        if step not in pushed:
+            subprocess.run(["bash", "-e", "-c", step], cwd=site, check=True)
+    made, published = (files_in(site / folder) for folder in ("output", "public"))
+    assert MANIFEST in made and published == made - {MANIFEST}
+    assert {"404.html", "index.html.br", "atom.xml.gz", "_redirects"} <= published
 
 
 # ---- --relative ----------------------------------------------------------------------
