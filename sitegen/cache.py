@@ -660,9 +660,15 @@ class Inputs:
         # The stat moved (or was taken too soon to be trusted): the bytes decide. Read only
         # from a regular file, and no more than it held: a restored cache may name any path,
         # and one naming a FIFO hung the build, /dev/zero (its size 0 too) filled the memory.
+        # Not through a symbolic link either: a file made a link to the same bytes was taken
+        # as unchanged, where the readers that refuse links (content, seeds, templates) would
+        # have refused it. (A linked sitegen.toml, which is read through its link, is only
+        # read again when its stat moves.)
         checked = time.time_ns()
+        if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW (Windows): look first
+            return None
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            fd = os.open(path, _OPEN_FLAGS)
         except OSError:
             return None
         try:

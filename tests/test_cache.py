@@ -137,6 +137,23 @@ def test_a_cache_naming_a_fifo_among_its_inputs_is_never_waited_on(make_site: Ma
     assert "Changed." in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
 
 
+def test_a_content_file_made_a_link_to_the_same_bytes_is_refused_as_a_clean_build_refuses_it(make_site: MakeSite, tmp_path: Path) -> None:
+    """A content file replaced by a symbolic link to a copy of its bytes (a checkout, a
+    script that links shared stories in) was compared by following the link, found the
+    same, and the build said it was up to date, publishing it; a clean build refuses it."""
+    site = make_site(content={"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00")})
+    assert build(site).ok
+    linked = site / "content" / "b.md"
+    copy = tmp_path / "b.md"
+    shutil.copy2(linked, copy)
+    linked.unlink()
+    linked.symlink_to(copy)
+    report = build(site)
+    assert [(str(e.path), e.reason) for e in report.errors] == [(str(linked), "is a symbolic link; content files must be regular files inside content/")]
+    assert not (site / "output" / "2024" / "05" / "b").exists()
+    assert (site / "output" / "2024" / "05" / "a" / "index.html").is_file()
+
+
 def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_written_where_it_leads(make_site: MakeSite, tmp_path: Path) -> None:
     """Git keeps symbolic links: a site checkout whose .sitegen-cache is one had every build
     write its cache where it leads, outside the site, over a state.bin that was not its."""
