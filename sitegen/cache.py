@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import msgspec
 
@@ -541,6 +541,17 @@ def read_file(path: Path | str, limit: int | None = None, setting: str = "max_fi
     return data, file_state(st, digest(data), checked)
 
 
+def _digest_of(file: BinaryIO, limit: int) -> str:
+    """``digest`` of the first ``limit`` bytes of ``file``, read a block at a time: the size
+    a restored cache gives an input is any number, and read at once, a file of gigabytes
+    (sparse, costing no disk) that matched it filled the memory."""
+    sha = hashlib.sha256()
+    while limit > 0 and (block := file.read(min(limit, 1 << 20))):
+        sha.update(block)
+        limit -= len(block)
+    return sha.hexdigest()
+
+
 REFUSED = "refused"
 """The digest recorded for a file that was not read: its lstat alone tells a change."""
 
@@ -675,7 +686,7 @@ class Inputs:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
             with open(fd, "rb", closefd=False) as f:
-                if digest(f.read(old.size + 1)) != old.sha:
+                if _digest_of(f, old.size + 1) != old.sha:
                     return None
         except OSError:
             return None

@@ -213,6 +213,34 @@ def test_a_huge_cache_file_is_discarded_unread(make_site: MakeSite) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow(8)  # 2 GiB read to compare
+@pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
+def test_a_cache_naming_a_huge_file_as_an_input_costs_no_memory_to_compare(make_site: MakeSite, tmp_path: Path) -> None:
+    """A restored cache may name any path as an input, with the size it has: its bytes were
+    compared after reading as many as that size says at once, and one naming a file of
+    gigabytes (sparse: it costs no disk) ended the build in a MemoryError. Built in a
+    process whose memory is limited, so that the old behaviour fails at once."""
+    site = make_site(content={"a.md": article_md("A")})
+    assert build(site).ok
+    big = tmp_path / "big"
+    with big.open("wb") as f:
+        f.truncate(2 << 30)
+    state = cache.load_state(site, cache.generator_id())
+    state.articles = cache.load_articles(site, state)
+    state.inputs = {**state.inputs, str(big): cache.FileState(2 << 30, 1, 1, 1, cache.digest(b""), 10**19)}
+    cache.save_state(site, state, None)
+    (site / "content" / "a.md").write_text(article_md("A", body="Changed."))
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+        "from sitegen.cli import main\n"
+        "main(['build', '--site', sys.argv[1], '-j', '1'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "Changed." in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
+
+
 def test_a_cache_naming_a_picture_outside_content_never_publishes_it(make_site: MakeSite, tmp_path: Path) -> None:
     """A cache restored from elsewhere (a CI cache another branch wrote) is no input: its
     record of an article's picture may name any file of the machine, checksum and all."""
