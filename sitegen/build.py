@@ -23,6 +23,7 @@ from .config import (
     Config,
     ShadowedAlias,
     alias_errors,
+    alias_pattern_warnings,
     alias_warnings,
     load_config,
     logo_warnings,
@@ -293,6 +294,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     listed = [(urls.tag_path(tag.slug), f"the tag {tag.name!r}") for tag, _ in site.tags]
     listed += [(urls.author_path(author.slug), f"the byline {author.name!r}") for author, _ in site.authors]
     report.errors += alias_errors(config, site_dir, listed)
+    report.warnings += alias_pattern_warnings(config, site_dir)
     report.warnings += alias_warnings(
         site_dir,
         (ShadowedAlias(f"{s.move.kind}s", s.move.of.slug, s.move.path, s.live, str(shown_path(Path(s.owner))) if s.owner else "") for s in planned.shadowed_listings),

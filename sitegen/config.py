@@ -977,6 +977,33 @@ def alias_warnings(site_dir: Path, shadowed: Iterable[ShadowedAlias], read: Call
     return warnings
 
 
+def alias_pattern_warnings(config: Config, site_dir: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> list[str]:
+    """A warning, naming its line, for each old address of sitegen.toml (``feed_aliases``
+    written as a path, a table's ``aliases``) holding what Netlify and Cloudflare Pages read
+    in _redirects as a pattern: it gets no rule there (redirects.pattern_in), as an article's
+    alias, warned of as it is read, gets none. Unsaid, an old feed's address and a listing's
+    feeds, which have no redirect page, would lose their only redirect there without a word."""
+    from .redirects import pattern_in
+
+    found: list[tuple[str, str, tuple[str, str] | None]]
+    found = [(f"{kind}.{info.slug}.aliases", alias, (kind, info.slug)) for kind, infos in (("tags", config.tags), ("authors", config.authors)) for info in infos for alias in info.aliases]
+    found += [("feed_aliases", alias, None) for alias in config.feed_aliases if "/" in alias]
+    patterns = [(setting, alias, table, pattern) for setting, alias, table in found if (pattern := pattern_in(alias))]
+    if not patterns:
+        return []
+    path = site_dir / CONFIG_NAME
+    text = _config_text(path, read)
+    warnings = []
+    for setting, alias, table, pattern in patterns:
+        line = _line_in_table(text, "aliases", table) if table else line_of(text, "feed_aliases", "=")
+        warnings.append(
+            f"{path}{f':{line}' if line else ''}: {setting}: {alias!r} holds {pattern!r}, which Netlify and Cloudflare Pages read in _redirects"
+            f" as a {'splat' if pattern == '*' else 'placeholder'}: it gets no rule there, only the nginx map's 301"
+            + (" (and its pages their redirect pages)" if table else "")
+        )
+    return warnings
+
+
 def _config_text(path: Path, read: Callable[[Path], bytes]) -> str:
     try:
         return _decode_config(read(path))

@@ -514,3 +514,27 @@ def test_a_feed_alias_path_that_is_no_feed_s_path_of_the_site_is_an_error_naming
     with pytest.raises(ConfigError) as caught:
         parse_config(f'base_url = "https://example.org/news/"\nfeed_aliases = {written}\n', P)
     assert str(caught.value).startswith(f"sitegen.toml:2: feed_aliases: {said}"), str(caught.value)
+
+
+def test_an_old_address_of_the_config_that_the_hosts_read_as_a_pattern_is_warned_of_at_its_line(make_site: MakeSite) -> None:
+    """A table's alias or a feed alias holding '*' or ':name' gets no _redirects rule (one
+    would take every address like it), as an article's alias does: said at its line, where
+    it was left out without a word, and the feeds under it lost the only redirect they had."""
+    site = make_site(
+        content={"a.md": article_md("A", tags="[World]")},
+        config='base_url = "https://example.org/"\nfeed_aliases = ["index.xml", "/old/f:eed/index.xml"]\n\n[tags.world]\nname = "World"\naliases = ["/category/news:world/", "/category/world/"]\n',
+    )
+    report = build(site)
+    assert report.ok, report.errors
+    config = site / "sitegen.toml"
+    said = [w for w in report.warnings if w.startswith(str(config))]
+    assert said == [
+        f"{config}:6: tags.world.aliases: 'category/news:world/' holds ':world', which Netlify and Cloudflare Pages read in _redirects as a placeholder:"
+        " it gets no rule there, only the nginx map's 301 (and its pages their redirect pages)",
+        f"{config}:2: feed_aliases: 'old/f:eed/index.xml' holds ':eed', which Netlify and Cloudflare Pages read in _redirects as a placeholder:"
+        " it gets no rule there, only the nginx map's 301",
+    ]
+    rules = (site / "output" / "_redirects").read_text()
+    lines = [line for line in rules.splitlines() if not line.startswith("#")]
+    assert "/category/world/index.xml /tags/world/atom.xml 301" in lines and not [line for line in lines if ":" in line]
+    assert (site / "output" / "category" / "news:world" / "index.html").is_file()
