@@ -159,7 +159,12 @@ def github_annotation(kind: str, message: str, workspace: str) -> str:
     about no file of the checkout (a setting, a folder, a file elsewhere) is one of the run's."""
     properties = []
     if (match := _LOCATED.match(message)) and os.path.isfile(match["path"]):
-        file = os.path.relpath(os.path.abspath(match["path"]), workspace)
+        # Both resolved: a checkout reached through a link (a self-hosted runner's work
+        # folder on another disk) is where the file is, though the paths are spelt apart.
+        try:
+            file = os.path.relpath(os.path.realpath(match["path"]), os.path.realpath(workspace))
+        except ValueError:  # on another drive (Windows): not in the checkout
+            file = os.pardir + os.sep
         if not file.startswith(os.pardir + os.sep):
             properties.append(f"file={_escaped(file, ':,')}")
             if match["line"]:

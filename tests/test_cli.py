@@ -650,6 +650,10 @@ def test_in_github_actions_messages_are_annotations_on_the_file_and_line(make_si
     assert plain.output.splitlines()[0].startswith("warning: ") and "::" not in plain.output.splitlines()[0]
     elsewhere = runner.invoke(main, ["build", "--site", str(site), "-q"], env={**env, "GITHUB_WORKSPACE": str(site / "templates")})
     assert [properties for _, properties, _ in annotations(elsewhere.output)] == [{"title": "sitegen"}] * 3
+    # A checkout reached through a link (a self-hosted runner's work folder): its files named all the same.
+    (site.parent / "checkout").symlink_to(site.parent, target_is_directory=True)
+    linked = runner.invoke(main, ["build", "--site", str(site), "-q"], env={**env, "GITHUB_WORKSPACE": str(site.parent / "checkout")})
+    assert [properties.get("file") for _, properties, _ in annotations(linked.output)] == [f"{site.name}/content/c.md", None, f"{site.name}/content/b,1%.md"]
 
 
 def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_would_publish_them(make_site: MakeSite, runner: CliRunner) -> None:
