@@ -178,7 +178,7 @@ def build(
         also.append(f"base_url is {report.config.base_url}: feeds and links name this machine; set base_url in sitegen.toml to the site's address before publishing")
     if (late := _held_back_by_epoch(report)) is not None:
         also.append(late)
-    if (shown := _unpublished_shown(report.previewed, drafts, future, output_dir, site_dir)) is not None:
+    if (shown := _preview_in_output(report.previewed, overrides, output_dir, site_dir)) is not None:
         also.append(shown)
     _print_report(report, verbose, quiet, also)
     problems = _check(report.config, output_dir or site_dir / "output", site_dir, quiet, every=verbose) if run_check else 0
@@ -709,20 +709,28 @@ def _print_report(report: BuildReport, verbose: bool, quiet: bool, also: Sequenc
             )
 
 
-def _unpublished_shown(shown: int, drafts: bool, future: bool, output_dir: Path | None, site_dir: Path) -> str | None:
-    """A warning when a preview shows ``shown`` drafts or articles dated in the future
-    (``--drafts``, ``--future``) and is built into the site's own output folder, the one a
-    deploy publishes: a deploy run after it puts them out (the next build without the
-    options takes them down again). Said with -q too, and counted, as the base_url one is:
-    a CI log that keeps only warnings shows it. None when there are none to show."""
+def _preview_in_output(shown: int, overrides: dict[str, object], output_dir: Path | None, site_dir: Path) -> str | None:
+    """A warning when a preview (``overrides``: --base-url, --drafts, --future, --relative)
+    is built into the site's own output folder, the one a deploy publishes: a deploy run
+    after it puts out the ``shown`` drafts and articles dated in the future, and every page
+    asking search engines to leave it out (Config.noindex), which takes the whole site out
+    of their results (the next build without the options puts it right). Said with -q too,
+    and counted, as the base_url one is: a CI log that keeps only warnings shows it."""
     # By where it is, not by how it was named: `--output output` from the site's folder (a CI
     # script spelling out the default) is the folder a deploy publishes all the same.
-    if not shown or not (drafts or future) or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
+    if not overrides or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
         return None
-    options = " and ".join(option for option, given in (("--drafts", drafts), ("--future", future)) if given)
+    options = " and ".join(f"--{name.replace('_', '-')}" for name in overrides)
+    advice = f"build without {options} before publishing, or build previews into another folder with --output"
+    if shown:
+        return (
+            f"{shown_path(site_dir / 'output')}/ now shows {_plural(shown, 'article')} not published yet ({options}: a preview), and a deploy of it would"
+            f" publish {'it' if shown == 1 else 'them'}; {advice}"
+        )
+    # Even showing what a build shows: a preview's pages say noindex, and robots.txt names no sitemap.
     return (
-        f"{shown_path(site_dir / 'output')}/ now shows {_plural(shown, 'article')} not published yet ({options}: a preview), and a deploy of it would"
-        f" publish {'it' if shown == 1 else 'them'}; build without {options} before publishing, or build previews into another folder with --output"
+        f"{shown_path(site_dir / 'output')}/ now holds a preview ({options}) whose pages ask search engines to leave them out (noindex), and a deploy"
+        f" of it would take the site out of their results; {advice}"
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, seed_text
+from lxml import html as lxml_html
 
 from sitegen import cli
 from sitegen.cli import main
@@ -677,12 +678,32 @@ def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_w
     spelt_out = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--output", str(site / "content" / ".." / "output")])
     assert spelt_out.exit_code == 0 and "now shows 1 article not published yet (--drafts: a preview)" in spelt_out.output, spelt_out.output
     assert "now shows" not in runner.invoke(main, ["build", "--site", str(site)]).output
-    # Neither a draft nor an article dated in the future: the preview shows what a build shows.
+    # Neither a draft nor an article dated in the future: none is counted, though the preview
+    # is still one (test_a_preview_built_into_the_site_s_output_folder_says_a_deploy_would_unlist_the_site).
     (site / "content" / "d.md").unlink()
     (site / "content" / "f.md").unlink()
     for _ in range(2):
         plain = runner.invoke(main, ["build", "--site", str(site), "--drafts", "--future"])
-        assert plain.exit_code == 0 and "now shows" not in plain.output and "warning" not in plain.output, plain.output
+        assert plain.exit_code == 0 and "now shows" not in plain.output and "(--drafts and --future) whose pages ask search engines" in plain.output, plain.output
+
+
+def test_a_preview_built_into_the_site_s_output_folder_says_a_deploy_would_unlist_the_site(make_site: MakeSite, runner: CliRunner) -> None:
+    """Every preview's pages say noindex (Config.noindex): built into the folder a deploy
+    publishes (a CI job building with --base-url for the site's own address, a --drafts on
+    a site with none), a deploy after it asked search engines to drop every page of the
+    site, with not a word. Into a folder of its own, a preview is as asked."""
+    site = make_site(content={"a.md": article_md("A")}, config=ADDRESS)
+    for options in (["--base-url", "https://news.example.org/"], ["--drafts"], ["--relative"]):
+        said = runner.invoke(main, ["build", "--site", str(site), "-q", *options])
+        assert said.exit_code == 0 and len(said.output.splitlines()) == 1, said.output
+        assert said.output.startswith(f"warning: {site / 'output'}/ now holds a preview ({options[0]}) whose pages ask search engines to leave them out (noindex)")
+        assert f"a deploy of it would take the site out of their results; build without {options[0]} before publishing" in said.output
+        robots = lxml_html.fromstring((site / "output" / "index.html").read_bytes()).xpath("//meta[@name='robots']/@content")
+        assert robots == ["noindex"]
+    elsewhere = runner.invoke(main, ["build", "--site", str(site), "-q", "--base-url", "https://news.example.org/", "--output", str(site.parent / "preview")])
+    assert elsewhere.exit_code == 0 and elsewhere.output == "", elsewhere.output
+    own = runner.invoke(main, ["build", "--site", str(site), "-q"])
+    assert own.exit_code == 0 and own.output == "", own.output
 
 
 @pytest.mark.parametrize("value", ["253402300800", "99999999999999999999", "abc", "-1", "1.5", "1e9", " 5", "\u0661\u0662"])
