@@ -58,6 +58,14 @@ def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | N
     return value
 
 
+def _own_base_url(site_dir: Path) -> str | None:
+    """sitegen.toml's base_url; None when the file cannot be read (the build says why)."""
+    try:
+        return load_config(site_dir).base_url
+    except click.ClickException:
+        return None
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -169,9 +177,23 @@ def build(
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
+    own = _own_base_url(site_dir)
+    also: list[str] = []
+    if base_url is not None and own is not None:
+        if check_base_url(base_url) == own:
+            # The site's own address (a CI script handing it its Pages address, as Hugo's
+            # workflows do): a build for readers, not a preview, which would record nothing
+            # in the ledger and ask search engines to leave every page out.
+            base_url = None
+        elif is_local(own) and not is_local(base_url):
+            # The site's address given on the command line only: every build for readers
+            # would be a preview. Said with -q too, and counted, wherever it is built.
+            also.append(
+                f"sitegen.toml's base_url is {own}, so --base-url {base_url} makes this build a preview: its pages ask search engines to leave them out"
+                " (noindex) and the ledger records nothing; set base_url in sitegen.toml to the site's address to build it for readers"
+            )
     overrides = _overrides(base_url, drafts, future, relative)
     report = run_build(site_dir, output_dir, progress=progress, jobs=jobs, wait=not no_wait, on_wait=_say_waiting, overrides=overrides)
-    also: list[str] = []
     if base_url is None and is_local(report.config.base_url):
         # The default: right for a first look, wrong for any host. Said with -q too, and
         # counted: a CI log that keeps only warnings is where a site built so gets deployed.

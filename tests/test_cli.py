@@ -657,6 +657,26 @@ def test_in_github_actions_messages_are_annotations_on_the_file_and_line(make_si
     assert [properties.get("file") for _, properties, _ in annotations(linked.output)] == [f"{site.name}/content/c.md", None, f"{site.name}/content/b,1%.md"]
 
 
+def test_base_url_given_as_the_sites_own_address_builds_for_readers(make_site: MakeSite, runner: CliRunner, tmp_path: Path) -> None:
+    """A CI script handing the build its Pages address, as Hugo's workflows do: the address
+    sitegen.toml has is no preview (which would record nothing in the ledger and ask search
+    engines to leave every page out). Given while sitegen.toml keeps the local default, it
+    makes every build a preview: said, wherever it is built."""
+    from lxml import html as lxml_html
+
+    site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://example.org/news/"\n')
+    for given in ("https://example.org/news", "https://example.org/news/"):
+        result = runner.invoke(main, ["build", "--site", str(site), "--base-url", given])
+        assert result.exit_code == 0 and "warning" not in result.output, result.output
+        page = lxml_html.fromstring((site / "output" / "2024" / "05" / "a" / "index.html").read_bytes())
+        assert page.xpath("//meta[@name='robots']/@content") == ["max-image-preview:large"]
+        assert (site / "content" / ".sitegen-updated.json").is_file()  # the ledger, as a build for readers keeps it
+    (site / "sitegen.toml").write_text("")
+    result = runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://example.org/news/", "--output", str(tmp_path / "elsewhere"), "-q"])
+    assert result.exit_code == 0
+    assert result.output.startswith("warning: sitegen.toml's base_url is http://localhost:8000/, so --base-url https://example.org/news/ makes this build a preview"), result.output
+
+
 def test_a_preview_of_drafts_built_into_the_site_s_output_folder_says_a_deploy_would_publish_them(make_site: MakeSite, runner: CliRunner) -> None:
     """The folder a deploy publishes: a CI job or an editor deploying after `build --drafts`
     put the drafts out, with not a word. Into a folder of its own, a preview is as asked;
