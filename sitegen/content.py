@@ -1307,7 +1307,9 @@ def _order(meta: dict[str, Any], fail: Any) -> int | None:
     return order
 
 
-_MAX_ORDER = 10**9
+_MAX_ORDER = 2**53 - 1
+"""As far as JSON keeps whole numbers exactly everywhere, and far inside the cache's 64 bits:
+an order may be a date's Unix time (1,700,000,000), in seconds or milliseconds."""
 
 
 def _image(meta: dict[str, Any], path: str, fail: Any, images: ImageReader, warnings: list[str]) -> ArticleImage | None:

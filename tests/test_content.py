@@ -2048,7 +2048,16 @@ def test_a_page_order_too_large_to_keep_is_an_error_naming_its_line(make_site: M
     site = make_site(content={"about.md": page_md("About", order=order), "story.md": article_md("Story")})
     result = runner.invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit)), result.output
-    assert "content/about.md:4: order: must be a whole number between -1,000,000,000 and 1,000,000,000" in result.output
+    assert "content/about.md:4: order: must be a whole number between -9,007,199,254,740,991 and 9,007,199,254,740,991" in result.output
     assert "Traceback" not in result.output
     doc = lxml_html.parse(str(site / "output" / "2024" / "05" / "story" / "index.html"))
     assert doc.xpath("string(//h1)") == "Story"
+
+
+def test_a_page_order_may_be_a_unix_time(make_site: MakeSite) -> None:
+    """Pages ordered by when they were written, in seconds or milliseconds: in the footer in that order."""
+    site = make_site(content={"b.md": page_md("Later", order="1700000000000"), "a.md": page_md("Earlier", order="1600000000"), "story.md": article_md("Story")})
+    report = build(site)
+    assert report.ok, report.errors
+    footer = lxml_html.parse(str(site / "output" / "index.html")).xpath("//footer//a/text()")
+    assert footer.index("Earlier") < footer.index("Later"), footer
