@@ -235,16 +235,23 @@ def _map_forked(fn: Callable[[Any, Any], Any], context: Any, chunks: list[Sequen
     pool = ProcessPoolExecutor(jobs - 1, mp_context=forking, initializer=_die_with_parent, initargs=(os.getpid(),))
     forked: list[Any] = []
     futures: list[Any] = []
-    counted: set[int] = set()
+    collected = 0
 
     def collect(block: bool) -> None:
-        for number, future in enumerate(futures):
-            if number not in counted and (block or future.done()):
-                index, payload = future.result()
-                counted.add(number)
-                if index >= 0:
-                    results[index] = payload
-                    advance(len(payload))
+        # In the order they were submitted, which is the order the workers take them in; a
+        # look that does not wait stops at the first not done. Asking every one left after
+        # each chunk run here was quadratic: 771,000 asks for the 800 chunks of reading
+        # 50,000 content files. One done out of turn waits for the next look.
+        nonlocal collected
+        while collected < len(futures):
+            future = futures[collected]
+            if not block and not future.done():
+                return
+            index, payload = future.result()
+            collected += 1
+            if index >= 0:
+                results[index] = payload
+                advance(len(payload))
 
     try:
         try:
