@@ -820,3 +820,23 @@ def test_orphan_removal_takes_only_folders_named_as_sitegen_names_them(tmp_path:
     output.remove_orphans("sitegen-serve-", [str(tmp_path)])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*odd, "elsewhere", f"sitegen-serve-{gone.pid}-link"])
     assert (target / "keep.txt").read_text() == "kept"
+
+
+def test_a_large_file_is_compared_a_part_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read whole and joined, the build cache's 52 MB state.bin was held twice more.
+    target = tmp_path / "state.bin"
+    data = os.urandom(3 * output.COMPARED_BYTES + 5)
+    output.write_if_changed(target, data)
+    asked: list[int] = []
+    read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        asked.append(n)
+        return read(fd, n)
+
+    monkeypatch.setattr(os, "read", counted)
+    assert not output.write_if_changed(target, data)
+    assert asked and max(asked) <= output.COMPARED_BYTES
+    changed = data[:-1] + bytes([data[-1] ^ 1])  # the last byte differs
+    assert output.write_if_changed(target, changed)
+    assert target.read_bytes() == changed
