@@ -730,7 +730,7 @@ _STATE_DECODER = msgspec.msgpack.Decoder(BuildState)
 _SHARD_DECODER = msgspec.msgpack.Decoder(_Shard)
 
 
-def _checksum(payload: bytes) -> str:
+def _checksum(payload: bytes | memoryview) -> str:
     # To find a damaged file (a disk, a bad restore), not a forged one: whoever can write
     # the cache can write a matching checksum of any kind. CRC-32 finds every burst of up
     # to 32 flipped bits, at a third of SHA-256's cost on the 16 MB a build reads.
@@ -782,8 +782,16 @@ def _read_regular(path: Path) -> bytes:
 
 
 def _save_blob(path: Path, value: object) -> None:
-    payload = _ENCODER.encode(value)
-    write_if_changed(path, _MAGIC + _checksum(payload).encode("ascii") + b"\n" + payload)
+    # Encoded after room left for the header, which is filled in once the checksum is
+    # known: the file's bytes are made once, never copied. state.bin holds 52 MB at 50,000
+    # articles, and its copies were the peak of a build's memory.
+    start = len(_MAGIC) + len(_checksum(b"")) + 1
+    data = bytearray(start)
+    _ENCODER.encode_into(value, data, start)
+    with memoryview(data) as whole, whole[start:] as payload:
+        header = _MAGIC + _checksum(payload).encode("ascii") + b"\n"
+    data[:start] = header
+    write_if_changed(path, data)
 
 
 PREVIEW = "preview"
