@@ -119,6 +119,10 @@ class Config:
     """The site's name, shown in every page header and as the feeds' title."""
     description: str = ""
     """One sentence about the site, for the home page's meta description and the feeds."""
+    copyright: str = ""
+    """The rights line, such as "© 2026 Example News": at the foot of every page, and the
+    feeds' own (Atom ``rights``, RSS ``copyright``). Written as it is: the year is yours to
+    change. Empty: none."""
     base_url: str = "http://localhost:8000/"
     """The full URL where ``output/`` is hosted; may include a sub-path (https://example.org/news/).
     Doubled slashes in its path are collapsed; a user name, whitespace or a backslash is refused."""

@@ -356,6 +356,8 @@ class FeedWriter:
         # a new site's author is "": the site's name stands in, as in other generators.
         # An entry's own authors still come first with readers.
         fg.author({"name": _clean(self.author or config.title)})
+        if config.copyright:  # Atom's rights, and RSS's copyright (feedgen writes both of it)
+            fg.rights(_clean(config.copyright))
         # A feed left with no entries (its articles taken down, its tag dropped from them)
         # says when it last changed, as far as the ledger knows: not 1970, nor the clock,
         # which would change its bytes on every build.

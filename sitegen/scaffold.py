@@ -54,6 +54,7 @@ SITE_TOML = """\
 # webp = true                             # WebP copies of JPEG and PNG pictures, offered before them
 # relative = false                        # relative links that work opened from disk (as --relative)
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
+# copyright = ""                          # "© 2026 Example News": at the foot of every page, and in the feeds
 # search = true                           # a search page and its index (Pagefind); false: neither
 # noindex = false                         # true: search engines are asked to leave every page out (a staging site; previews have it)
 # sections = []                           # tags shown as sections in the masthead: ["World", "Business"]

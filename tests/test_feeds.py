@@ -117,6 +117,25 @@ def test_rss_details(news_site: Path) -> None:
     assert encoded is not None and encoded.text.startswith("<p>")
 
 
+def test_the_copyright_line_is_the_feeds_rights_and_at_the_foot_of_every_page(make_site: MakeSite) -> None:
+    """``copyright`` in sitegen.toml: Atom's rights and RSS's copyright, as feed readers show
+    them, and the pages' footer, as text; none of them when it is not set."""
+    site = make_site(content={"a.md": article_md("A"), "b.md": article_md("B", date="2024-05-02T09:00:00+00:00", tags="[World]")})
+    assert build(site).ok
+    assert "rights" not in feedparser.parse(str(site / "output" / "atom.xml")).feed
+    assert "rights" not in feedparser.parse(str(site / "output" / "rss.xml")).feed
+    assert not lxml_html.parse(str(site / "output" / "index.html")).xpath("//footer//p[@class='copyright']")
+    line = "© 2026 Crème & <News>"
+    (site / "sitegen.toml").write_text(f'copyright = "{line}"\n')
+    assert build(site).ok
+    for name in ("atom.xml", "rss.xml", "tags/world/atom.xml", "tags/world/rss.xml"):
+        feed = feedparser.parse(str(site / "output" / name))
+        assert not feed.bozo and feed.feed.rights == line, name
+    for page in ("index.html", "2024/05/a/index.html", "tags/world/index.html"):
+        assert lxml_html.parse(str(site / "output" / page)).xpath("//footer//p[@class='copyright']/text()") == [line], page
+    assert "rights" not in json.loads((site / "output" / "feed.json").read_text())  # JSON Feed has no such field
+
+
 def test_feed_ids_survive_title_slug_and_base_url_changes(make_site: MakeSite) -> None:
     site = make_site(sample=True)
     build(site)

@@ -199,6 +199,8 @@ SETTINGS = (
     ("search", False),
     ("noindex", False),
     ("noindex", True),
+    ("copyright", ""),
+    ("copyright", "© 2026 Crème & <News>"),
     ("sections", ()),
     ("sections", ("Asia", "Politics", "Sport")),  # tags the articles have, and one none has
     ("sections", ("two words", "Économie")),
