@@ -186,6 +186,11 @@ def _with_tags(article: Article, named: dict[str, Tag]) -> Article:
     return msgspec.structs.replace(article, tags=tuple(named[tag.slug] for tag in article.tags))
 
 
+ARCHIVE_PAGE_SIZE = 500
+"""Articles per page of an archive month, newest first: a big newsroom's month (9,000
+stories, 2 MB as one page) goes on at ``archive/2024/05/page/2/``, as listings do."""
+
+
 def paginate(articles: Sequence[Article], prefix: str, size: int) -> list[Pagination]:
     """Split a listing into pages: ``prefix``, ``prefix/page/2/``, …; an empty listing has one page."""
     chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
@@ -234,8 +239,10 @@ def plan_pages(site: Site) -> list[Page]:
         pages.append(Page("archive.html", urls.archive_path(year), f"Archive: {year}", {"months": tuple(m for m in months if m.year == year), "year": year}))
     for i, month in enumerate(site.archive):
         newer, older = months[i - 1] if i > 0 else None, months[i + 1] if i + 1 < len(months) else None
-        context = {"month": month, "year_path": months[i].year_path, "newer": newer, "older": older}
-        pages.append(Page("archive-month.html", months[i].path, f"Archive: {month.name}", context))
+        for pagination in paginate(month.articles, months[i].path, ARCHIVE_PAGE_SIZE):
+            context = {"month": month, "year_path": months[i].year_path, "newer": newer, "older": older, "pagination": pagination}
+            title = f"Archive: {month.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
+            pages.append(Page("archive-month.html", pagination.path, title, context))
     pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
     # Handed as ``article``, as an article's page is: a page whose path another file takes
     # is then left out as such an article is (plan._drop_collisions), and its pictures and

@@ -19,7 +19,7 @@ from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
 from sitegen.cli import main
-from sitegen.config import Config
+from sitegen.config import Config, load_config
 from sitegen.model import Article
 from sitegen.site import NEWS_MAX, build_site, news_articles, news_language
 
@@ -505,3 +505,30 @@ def test_tags_are_listed_in_the_order_of_their_names_not_of_their_transliterated
     assert tags.xpath("//ul[@class='tag-list']/li/a/text()") == order
     search = lxml_html.fromstring((site / "output" / "search" / "index.html").read_bytes())
     assert search.xpath("//select[@id='search-tag']/option[position() > 1]/text()") == order
+
+
+def test_a_month_of_more_articles_than_a_page_holds_goes_on_over_pages(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big newsroom's month (9,000 stories) was one page of megabytes: it is cut into pages
+    of site.ARCHIVE_PAGE_SIZE, newest first, linked to each other, each in the sitemap; a
+    month that fits is one page, as before."""
+    monkeypatch.setattr(site_mod, "ARCHIVE_PAGE_SIZE", 3)
+    content = {f"m{i}.md": article_md(f"May story {i}", date=f"2024-05-{i + 1:02d}T09:00:00+00:00") for i in range(7)}
+    content["april.md"] = article_md("April story", date="2024-04-30T09:00:00+00:00")
+    site = make_site(content=content, config='base_url = "https://example.org/news/"\n')
+    assert build(site, jobs=1).ok
+    out = site / "output"
+    pages = ["archive/2024/05/index.html", "archive/2024/05/page/2/index.html", "archive/2024/05/page/3/index.html"]
+    docs = [lxml_html.parse(str(out / page)) for page in pages]
+    listed = [doc.xpath("//ul[@class='archive-list']/li/a/text()") for doc in docs]
+    assert listed == [[f"May story {i}" for i in (6, 5, 4)], [f"May story {i}" for i in (3, 2, 1)], ["May story 0"]]
+    assert [doc.xpath("string(//title)") for doc in docs][1].startswith("Archive: May 2024 (page 2)")
+    assert docs[0].xpath("//nav[@aria-label='Pages']//a/@href") == ["/news/archive/2024/05/page/2/"]
+    assert docs[1].xpath("//nav[@aria-label='Pages']//a/@href") == ["/news/archive/2024/05/", "/news/archive/2024/05/page/3/"]
+    assert all(doc.xpath("//p[@class='meta']")[0].text_content().endswith("7 articles") for doc in docs)
+    # Every page goes on to the month before, and is in the sitemap; April's one page is as a month's always was.
+    assert all(doc.xpath("//nav[@aria-label='Months']//a/@href") == ["/news/archive/2024/04/"] for doc in docs)
+    april = lxml_html.parse(str(out / "archive" / "2024" / "04" / "index.html"))
+    assert not april.xpath("//nav[@aria-label='Pages']") and april.xpath("//link[@rel='prev']/@href") == ["/news/archive/2024/05/"]
+    mapped = (out / "sitemap.xml").read_text()
+    assert all(f"https://example.org/news/{page.removesuffix('index.html')}<" in mapped for page in pages)
+    assert check_output(out, load_config(site)) == []
