@@ -767,7 +767,14 @@ def select(
     else:
         # Without a ledger (every seq 0) the sort keeps the feed's order: its newest by date.
         newest = {a.id for a in heapq.nlargest(config.feed_size, articles, key=lambda a: a.seq)}
-    below = site.floors.get(name, 0)
+    # A tag or byline a table moved keeps the floors set at its former slugs: its
+    # subscribers, redirected here, let those entries go there. A former slug that another
+    # has now is that one's (its feeds are there), as the ledger counts it (ledger.py).
+    kind, former = name.partition(":")[0], site.moved.get(name, ())
+    if former:
+        live = {tag.slug for tag, _ in site.tags} if kind == "tag" else {author.slug for author, _ in site.authors}
+        former = tuple(slug for slug in former if slug not in live)
+    below = max(site.floors.get(n, 0) for n in (name, *(f"{kind}:{slug}" for slug in former)))
 
     def wanted(article: Article) -> bool:
         if boundary is not None and article.seq > boundary:

@@ -736,6 +736,31 @@ def test_raising_the_byte_budget_brings_back_no_entry_it_left_out(make_site: Mak
     assert_same_as_a_clean_build(site, tmp_path / "clean")
 
 
+def test_a_tag_or_byline_moved_by_a_table_keeps_what_the_budget_left_out(make_site: MakeSite, tmp_path: Path) -> None:
+    """The ledger keeps the byte budget's floor of a tag's (or author's) feeds under the
+    slug it had then. Moved by a table, its subscribers are sent to the feeds at the new
+    slug: those must leave out what the budget left out before, or every entry it let go
+    comes back to them as new (here, after the budget was raised, which brings none back)."""
+    config = 'base_url = "https://example.org/"\nfeed_size = 25\narchive_size = 10\nfeed_max_bytes = {}\n'
+    site = make_site(content=long_stories(25), config=config.format(40000))
+    assert build(site).ok
+    out = site / "output"
+    shown = {kind: [i for i, _ in entries] for kind, entries in feed_entries(out).items()}
+    assert 5 <= len(shown["tags/world/atom.xml"]) < 25  # the budget binds
+    (site / "sitegen.toml").write_text(config.format(1000000))
+    assert build(site).ok
+    tables = '\n[tags.news]\nname = "World"\n\n[authors.alee]\nname = "Ann Lee"\n'
+    (site / "sitegen.toml").write_text(config.format(1000000) + tables)
+    assert build(site).ok
+    redirects = (out / "_redirects").read_text()
+    for old, new in (("tags/world/", "tags/news/"), ("authors/ann-lee/", "authors/alee/")):
+        for name in ("atom.xml", "rss.xml"):
+            assert f"/{old}{name} /{new}{name} 301" in redirects
+            assert [e.id for e in feedparser.parse((out / new / name).read_bytes()).entries] == shown[old + name], new + name
+        assert [i["id"] for i in json.loads((out / new / "feed.json").read_text())["items"]] == shown[old + "feed.json"], new
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
 def test_an_article_bigger_than_the_budget_takes_its_room_for_good(make_site: MakeSite, tmp_path: Path) -> None:
     """An article whose entry alone outweighs the budget (a summary of 50 KB, which no
     feed leaves out as it does a long text) leaves every entry the feeds may do without
