@@ -866,11 +866,12 @@ def apply_ledger(
     latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
     previews = [a for a in result if a.id not in entries]
-    listed = _numbers_listed(entries, previews)
+    moved = moved_tags | moved_authors
+    listed = _with_former_slugs(_numbers_listed(entries, previews), moved, result)
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
         result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors,
-        moved=moved_tags | moved_authors, warnings=warnings,
+        moved=moved, warnings=warnings,
     )
     # The size the archive documents are cut with (feeds.archive_chunks), from the first one
     # out: from then on, a change of the setting cuts them anew (``_recut``).
@@ -980,6 +981,24 @@ def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> d
         for name in _listed(article, None):
             found.setdefault(name, []).append(article.seq)
     return {name: tuple(sorted(numbers, reverse=True)) for name, numbers in sorted(found.items())}
+
+
+def _with_former_slugs(listed: dict[str, tuple[int, ...]], moved: Mapping[str, tuple[str, ...]], shown: Sequence[Article]) -> dict[str, tuple[int, ...]]:
+    """``listed`` (``_numbers_listed``) with the numbers listed under the former slugs of each
+    tag or byline a table moved (``moved``) counted under its slug now too: an article taken
+    down before the move is listed under the old slug alone, and its redirected subscribers'
+    feed must still count it. A former slug that a tag or byline of ``shown`` has now is
+    that one's, and not counted."""
+    live = {f"tag:{t.slug}" for a in shown for t in a.tags} | {f"author:{a.slug}" for article in shown for a in article.authors}
+    found = dict(listed)
+    for name, former in moved.items():
+        kind = name.partition(":")[0]
+        numbers = set(listed.get(name, ()))
+        for slug in former:
+            if (old := f"{kind}:{slug}") not in live:
+                numbers.update(listed.get(old, ()))
+        found[name] = tuple(sorted(numbers, reverse=True))
+    return found
 
 
 def _newest_updated(entries: dict[str, Entry], shown: Sequence[Article], previews: Sequence[Article], zone: dt.tzinfo) -> dict[str, dt.datetime]:

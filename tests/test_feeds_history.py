@@ -528,6 +528,34 @@ def test_a_tag_or_author_feed_brings_back_no_entry_that_left_it(make_site: MakeS
         assert (clean / path.relative_to(site)).read_bytes() == path.read_bytes()
 
 
+def test_a_tag_or_byline_moved_by_a_table_still_counts_its_taken_down_articles(make_site: MakeSite, tmp_path: Path) -> None:
+    """A tag's feed counts its newest among every article ever listed under it, a
+    taken-down one included. Moved by a table, its subscribers are redirected to the new
+    slug's feeds, which must count the articles listed under the old one too: else the one
+    taken down is forgotten and an older entry that had left comes back to them as new."""
+    days = [1, 2, 3, 12]
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", tags="[Harbour]", author="Ann Lee", id=f"urn:test:{i}")
+        for i, day in enumerate(days)
+    }
+    config = 'base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n'
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    (site / "content" / "s3.md").unlink()
+    assert build(site).ok
+    out = site / "output"
+    for old in ("tags/harbour/", "authors/ann-lee/"):
+        assert entry_ids(out / old / "atom.xml") == ["urn:test:2"]
+    (site / "sitegen.toml").write_text(config + '\n[tags.port]\nname = "Harbour"\n\n[authors.alee]\nname = "Ann Lee"\n')
+    assert build(site).ok
+    redirects = (out / "_redirects").read_text()
+    for old, new in (("tags/harbour/", "tags/port/"), ("authors/ann-lee/", "authors/alee/")):
+        assert f"/{old}atom.xml /{new}atom.xml 301" in redirects
+        assert entry_ids(out / new / "atom.xml") == ["urn:test:2"], new  # urn:test:1 does not come back
+        assert json_ids(out / new / "feed.json") == ["urn:test:2"], new
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
 @pytest.mark.parametrize("change", ["taken down", "renamed"])
 def test_a_tag_or_author_left_with_no_article_keeps_its_feeds(make_site: MakeSite, tmp_path: Path, change: str) -> None:
     """Someone may be subscribed to any tag's or author's feed: when its only article is
