@@ -128,9 +128,9 @@ def dormant(site: Site, kind: str, live: Iterable[str]) -> list[str]:
     hand edit) makes no feed: it could name no folder of the output."""
     prefix = kind + ":"
     known = set(live)
-    # A slug one of them had before it moved (a table, the slugs setting) is no dormant
-    # one: its feeds redirect to the live one's (redirects.listing_moves), which its
-    # subscribers then read.
+    # A slug one of them had before it moved (a table, the slugs setting, or a folder its
+    # table's aliases name: ledger._aliased_slugs) is no dormant one: its feeds redirect to
+    # the live one's (redirects.listing_moves), which its subscribers then read.
     known.update(old for slug in list(known) for old in site.moved.get(prefix + slug, ()))
     found = {name[len(prefix) :] for name in site.listed if name.startswith(prefix)}
     # Any script's: a tag named when the site had slugs = "unicode" keeps its feeds after.

@@ -866,8 +866,9 @@ def apply_ledger(
     latest_first = max(firsts, default=None)
     warnings = ("publication numbers were not 1, 2, 3... (a merge, or a hand edit): renumbered in their order, so archive documents may change",) if renumbered else ()
     previews = [a for a in result if a.id not in entries]
-    moved = moved_tags | moved_authors
-    listed = _with_former_slugs(_numbers_listed(entries, previews), moved, result)
+    listed = _numbers_listed(entries, previews)
+    moved = _aliased_slugs(moved_tags | moved_authors, config, listed, result)
+    listed = _with_former_slugs(listed, moved, result)
     changed = _newest_updated(entries, result, previews, zone)
     history = History(
         result, held, feed_id=feed_id, last_seq=last_seq, pages=pages, latest_first=latest_first, listed=listed, changed=changed, floors=floors,
@@ -981,6 +982,32 @@ def _numbers_listed(entries: dict[str, Entry], previews: Sequence[Article]) -> d
         for name in _listed(article, None):
             found.setdefault(name, []).append(article.seq)
     return {name: tuple(sorted(numbers, reverse=True)) for name, numbers in sorted(found.items())}
+
+
+def _aliased_slugs(
+    moved: dict[str, tuple[str, ...]], config: Config, listed: Mapping[str, object], shown: Sequence[Article]
+) -> dict[str, tuple[str, ...]]:
+    """``moved`` (``History.moved``) with the slugs whose folders a live tag's or byline's
+    table names among its ``aliases`` (``tags/weather/``, a tag renamed Climate) and that
+    were out (``listed``: under ``tag:weather``): the table moved it from there as if by a
+    slug, so its feeds are redirected there with what readers had of them (their count,
+    their floor) rather than left with no entries."""
+    tables = [("tag", info.slug, info.aliases) for info in config.tags if info.aliases]
+    tables += [("author", info.slug, info.aliases) for info in config.authors if info.aliases]
+    if not tables:
+        return moved
+    live = {f"tag:{tag.slug}" for article in shown for tag in article.tags} | {f"author:{a.slug}" for article in shown for a in article.authors}
+    folder_of = {"tag": urls.tag_path, "author": urls.author_path}
+    former = {folder_of[kind](slug): name for name in listed if (kind := name.partition(":")[0]) in folder_of and (slug := name.partition(":")[2])}
+    found = dict(moved)
+    for kind, slug, aliases in tables:
+        key = f"{kind}:{slug}"
+        if key not in live:
+            continue  # a table of nothing out: its aliases are redirected nowhere (redirects.listing_moves)
+        names = [name for folder in aliases if (name := former.get(folder)) is not None and name.startswith(kind + ":") and name not in live]
+        if names:
+            found[key] = tuple(dict.fromkeys((*found.get(key, ()), *(name.partition(":")[2] for name in names))))
+    return dict(sorted(found.items()))
 
 
 def _with_former_slugs(listed: dict[str, tuple[int, ...]], moved: Mapping[str, tuple[str, ...]], shown: Sequence[Article]) -> dict[str, tuple[int, ...]]:

@@ -617,6 +617,67 @@ def test_a_tag_or_author_left_with_no_article_keeps_its_feeds(make_site: MakeSit
     assert files(clean / "output") == files(out)
 
 
+def test_a_tag_renamed_with_its_old_folder_among_its_tables_aliases_sends_its_subscribers_on(make_site: MakeSite) -> None:
+    """A tag renamed (Weather to Climate in every article) whose table names the old tag's
+    folder among its aliases: the old folder is the new tag's old address, so its feeds
+    are redirected there, as its pages are, rather than left in place with no entries, and
+    each old address is redirected once (two rules for one address stop nginx loading the
+    map, and the first of them wins on Netlify)."""
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-0{i + 1}T09:00:00+00:00", body=f"Text {i}.", tags="[Weather]", id=f"urn:test:{i}")
+        for i in range(3)
+    }
+    config = 'base_url = "https://example.org/"\nfeed_aliases = ["index.xml"]\n'
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    out = site / "output"
+    before = entry_ids(out / "tags" / "weather" / "atom.xml")
+    for name in content:
+        path = site / "content" / name
+        path.write_text(path.read_text().replace("[Weather]", "[Climate]"))
+    (site / "sitegen.toml").write_text(config + '\n[tags.climate]\nname = "Climate"\naliases = ["tags/weather/"]\n')
+    assert build(site).ok
+    assert not (out / "tags" / "weather" / "atom.xml").exists()
+    rules = [line.split() for line in (out / "_redirects").read_text().splitlines() if line and not line.startswith("#")]
+    olds = [rule[0] for rule in rules]
+    assert len(olds) == len(set(olds)), sorted(old for old in olds if olds.count(old) > 1)
+    sent = {rule[0]: rule[1] for rule in rules}
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert sent[f"/tags/weather/{name}"] == f"/tags/climate/{name}"
+    assert sent["/tags/weather/index.xml"] == "/tags/climate/atom.xml"
+    keys = [line.split()[0] for line in (out / "redirects.nginx.map").read_text().splitlines() if line and not line.startswith("#")]
+    assert len(keys) == len(set(keys))
+    assert entry_ids(out / "tags" / "climate" / "atom.xml") == before
+
+
+def test_a_tag_renamed_into_its_old_folder_s_table_alias_counts_what_was_listed_there(make_site: MakeSite, tmp_path: Path) -> None:
+    """Renamed (Weather to Climate) with the old folder among the new table's aliases, the
+    tag's subscribers are redirected to the new one's feeds: those count the articles the
+    old tag listed, a taken-down one included, and keep its byte budget's floor, as for a
+    tag a table moved; else an older entry that had left the feed comes back as new."""
+    days = [1, 2, 3, 12]
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", tags="[Weather]", id=f"urn:test:{i}")
+        for i, day in enumerate(days)
+    }
+    config = 'base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n'
+    site = make_site(content=content, config=config)
+    assert build(site).ok
+    (site / "content" / "s3.md").unlink()
+    assert build(site).ok
+    out = site / "output"
+    assert entry_ids(out / "tags" / "weather" / "atom.xml") == ["urn:test:2"]
+    for i in range(3):
+        path = site / "content" / f"s{i}.md"
+        path.write_text(path.read_text().replace("[Weather]", "[Climate]"))
+    (site / "sitegen.toml").write_text(config + '\n[tags.climate]\nname = "Climate"\naliases = ["tags/weather/"]\n')
+    assert build(site).ok
+    assert "/tags/weather/atom.xml /tags/climate/atom.xml 301" in (out / "_redirects").read_text()
+    assert entry_ids(out / "tags" / "climate" / "atom.xml") == ["urn:test:2"]  # urn:test:1 does not come back
+    assert json_ids(out / "tags" / "climate" / "feed.json") == ["urn:test:2"]
+    assert_same_as_a_clean_build(site, tmp_path / "clean")
+
+
 def test_a_feed_left_with_no_entries_is_dated_when_it_last_changed(make_site: MakeSite, tmp_path: Path) -> None:
     """A tag's or author's feed whose articles are all gone stays, empty. Its date is the
     newest ``updated`` of the articles it held (the ledger knows those taken down), not
