@@ -392,6 +392,7 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     for hosts that answer with a real 301 (redirects.py); the aliases a live file takes;
     the warnings of the nginx map; and the tables' aliases a live file takes."""
     from . import redirects
+    from .feeds import FORMATS
 
     moves = redirects.moves(site)
     feeds = sorted(o.path for o in live if isinstance(o, FeedOutput))
@@ -428,6 +429,13 @@ def _redirects(site: Site, live: Sequence[Output]) -> tuple[list[Output], list[S
     # A feed's old addresses: under a base path the site had, its names of another tool, and
     # in the folder its tag or byline had (or its table's aliases name).
     feed_moves = sorted(feed_moves + listing_feeds)
+    # Each old address is sent to one place: two rules for one stop nginx loading the map
+    # ("conflicting parameter"), and Netlify follows the first. A path of feed_aliases (an
+    # old section's feed, sent to the site's) that a folder of feeds has among its names
+    # (a tag's, a table's old folder: feed_aliases there too) is that feed's, and gives way.
+    by_path = {(path, FORMATS["atom"]) for path in site.config.feed_aliases if "/" in path}
+    own = {old for old, new in feed_moves if (old, new) not in by_path}
+    feed_moves = [(old, new) for old, new in feed_moves if (old, new) not in by_path or old not in own]
     # The feeds' old addresses get a 301 from the lists alone, no page (redirects.py). They
     # go before the articles' old addresses: their subscribers ask there, and a story's
     # redirect page at a feed's address is a broken feed to every one of them.

@@ -1073,6 +1073,23 @@ def test_a_feed_alias_path_redirects_an_old_section_feed_to_the_site_s_feed(make
     assert check_output(out, load_config(site)) == []
 
 
+def test_a_feed_alias_path_in_a_folder_of_feeds_gives_way_to_that_folder_s_own(make_site: MakeSite) -> None:
+    """A path of ``feed_aliases`` that is also a name of the feeds of a folder (a tag's, or
+    a table's old folder) is that folder's feed's old address: sent there once, not also to
+    the site's feed, as two rules for one address stop nginx loading the map (``conflicting
+    parameter``) and on Netlify the first one wins."""
+    paths = '["index.xml", "/news/categories/news/index.xml", "tags/sport/index.xml", "posts/index.xml"]'
+    site = _hugo_site(make_site, news=HUGO_CATEGORY, feed_aliases=paths)
+    out = site / "output"
+    assert build(site).ok
+    olds = [line.split()[0] for line in (out / "_redirects").read_text().splitlines() if not line.startswith("#")]
+    assert len(olds) == len(set(olds)), sorted({old for old in olds if olds.count(old) > 1})
+    keys = [line.split()[0] for line in (out / "redirects.nginx.map").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(keys) == len(set(keys)), sorted({key for key in keys if keys.count(key) > 1})
+    for old, new in (("categories/news/index.xml", "tags/news/atom.xml"), ("tags/sport/index.xml", "tags/sport/atom.xml"), ("posts/index.xml", "atom.xml")):
+        assert rules(out)["/news/" + old] == nginx_rules(out)["/news/" + old] == "/news/" + new
+
+
 def test_a_table_s_alias_never_shadows_a_live_page_or_feed_and_says_so_at_its_line(make_site: MakeSite) -> None:
     """The archive is live at archive/, an article's page at 2024/03/n1/, and a story's alias
     at old/: each wins over a tag's alias written there, which is named at its line; a feed
