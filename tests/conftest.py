@@ -4,6 +4,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -200,3 +201,10 @@ def list_shape(element: Any) -> list[Any]:
                 items.append((own, list_shape(li)))
             found.append((child.tag, items))
     return found
+
+
+def sitegen_in_little_memory(*args: str, mib: int = 1536) -> subprocess.CompletedProcess[str]:
+    """``sitegen ARGS`` run in a process whose memory is limited to ``mib``: a file of
+    gigabytes (sparse) read whole then fails at once, rather than filling the machine's."""
+    code = f"import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, ({mib} << 20, {mib} << 20))\nfrom sitegen.cli import main\nmain(sys.argv[1:])\n"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article_md, no_hang, seed_text
+from conftest import MakeSite, article_md, no_hang, seed_text, sitegen_in_little_memory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -201,13 +200,7 @@ def test_a_huge_cache_file_is_discarded_unread(make_site: MakeSite) -> None:
     state = site / cache.CACHE_DIR / "state.bin"
     with state.open("r+b") as f:
         f.truncate(3 << 30)
-    code = (
-        "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
-        "from sitegen.cli import main\n"
-        "main(['build', '--site', sys.argv[1], '-j', '1', '-v'])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    done = sitegen_in_little_memory("build", "--site", str(site), "-j", "1", "-v")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "cache: cache discarded: state.bin is 3,221,225,472 bytes, more than a sitegen cache file holds" in done.stdout
     assert "Traceback" not in done.stderr
@@ -230,13 +223,7 @@ def test_a_cache_naming_a_huge_file_as_an_input_costs_no_memory_to_compare(make_
     state.inputs = {**state.inputs, str(big): cache.FileState(2 << 30, 1, 1, 1, cache.digest(b""), 10**19)}
     cache.save_state(site, state, None)
     (site / "content" / "a.md").write_text(article_md("A", body="Changed."))
-    code = (
-        "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
-        "from sitegen.cli import main\n"
-        "main(['build', '--site', sys.argv[1], '-j', '1'])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, timeout=120)
+    done = sitegen_in_little_memory("build", "--site", str(site), "-j", "1")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert "Changed." in (site / "output" / "2024" / "05" / "a" / "index.html").read_text()
 
