@@ -528,25 +528,33 @@ def test_a_tag_or_author_feed_brings_back_no_entry_that_left_it(make_site: MakeS
         assert (clean / path.relative_to(site)).read_bytes() == path.read_bytes()
 
 
+NEWEST_GONE = 'base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n'
+"""The settings of ``newest_taken_down``'s site: feeds of two entries."""
+
+
+def newest_taken_down(make_site: MakeSite, **meta: str) -> Path:
+    """A site of four stories under ``meta`` (tags, byline), the newest nine days after the
+    others, in feeds of two entries: built, then built again with the newest taken down, so
+    that its feeds hold one entry and the ledger remembers the story gone."""
+    days = [1, 2, 3, 12]
+    content = {f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", id=f"urn:test:{i}", **meta) for i, day in enumerate(days)}
+    site = make_site(content=content, config=NEWEST_GONE)
+    assert build(site).ok
+    (site / "content" / "s3.md").unlink()
+    assert build(site).ok
+    return site
+
+
 def test_a_tag_or_byline_moved_by_a_table_still_counts_its_taken_down_articles(make_site: MakeSite, tmp_path: Path) -> None:
     """A tag's feed counts its newest among every article ever listed under it, a
     taken-down one included. Moved by a table, its subscribers are redirected to the new
     slug's feeds, which must count the articles listed under the old one too: else the one
     taken down is forgotten and an older entry that had left comes back to them as new."""
-    days = [1, 2, 3, 12]
-    content = {
-        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", tags="[Harbour]", author="Ann Lee", id=f"urn:test:{i}")
-        for i, day in enumerate(days)
-    }
-    config = 'base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n'
-    site = make_site(content=content, config=config)
-    assert build(site).ok
-    (site / "content" / "s3.md").unlink()
-    assert build(site).ok
+    site = newest_taken_down(make_site, tags="[Harbour]", author="Ann Lee")
     out = site / "output"
     for old in ("tags/harbour/", "authors/ann-lee/"):
         assert entry_ids(out / old / "atom.xml") == ["urn:test:2"]
-    (site / "sitegen.toml").write_text(config + '\n[tags.port]\nname = "Harbour"\n\n[authors.alee]\nname = "Ann Lee"\n')
+    (site / "sitegen.toml").write_text(NEWEST_GONE + '\n[tags.port]\nname = "Harbour"\n\n[authors.alee]\nname = "Ann Lee"\n')
     assert build(site).ok
     redirects = (out / "_redirects").read_text()
     for old, new in (("tags/harbour/", "tags/port/"), ("authors/ann-lee/", "authors/alee/")):
@@ -655,22 +663,13 @@ def test_a_tag_renamed_into_its_old_folder_s_table_alias_counts_what_was_listed_
     tag's subscribers are redirected to the new one's feeds: those count the articles the
     old tag listed, a taken-down one included, and keep its byte budget's floor, as for a
     tag a table moved; else an older entry that had left the feed comes back as new."""
-    days = [1, 2, 3, 12]
-    content = {
-        f"s{i}.md": article_md(f"Story {i}", date=f"2024-01-{day:02d}T09:00:00+00:00", body=f"Text {i}.", tags="[Weather]", id=f"urn:test:{i}")
-        for i, day in enumerate(days)
-    }
-    config = 'base_url = "https://example.org/"\nfeed_size = 2\narchive_size = 100\nfeed_window = 7\n'
-    site = make_site(content=content, config=config)
-    assert build(site).ok
-    (site / "content" / "s3.md").unlink()
-    assert build(site).ok
+    site = newest_taken_down(make_site, tags="[Weather]")
     out = site / "output"
     assert entry_ids(out / "tags" / "weather" / "atom.xml") == ["urn:test:2"]
     for i in range(3):
         path = site / "content" / f"s{i}.md"
         path.write_text(path.read_text().replace("[Weather]", "[Climate]"))
-    (site / "sitegen.toml").write_text(config + '\n[tags.climate]\nname = "Climate"\naliases = ["tags/weather/"]\n')
+    (site / "sitegen.toml").write_text(NEWEST_GONE + '\n[tags.climate]\nname = "Climate"\naliases = ["tags/weather/"]\n')
     assert build(site).ok
     assert "/tags/weather/atom.xml /tags/climate/atom.xml 301" in (out / "_redirects").read_text()
     assert entry_ids(out / "tags" / "climate" / "atom.xml") == ["urn:test:2"]  # urn:test:1 does not come back
