@@ -177,7 +177,8 @@ def build(
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             yield bar.update
 
-    own = _own_base_url(site_dir)
+    # sitegen.toml read a second time only for --base-url: not by every build (a no-op's too).
+    own = _own_base_url(site_dir) if base_url is not None else None
     also: list[str] = []
     if base_url is not None and own is not None:
         if check_base_url(base_url) == own:
