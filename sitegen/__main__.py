@@ -22,9 +22,11 @@ def main() -> None:
     try:
         signal.signal(signal.SIGTERM, _terminate)
         sys.unraisablehook = _interrupting_again(sys.unraisablehook)
+        from . import cli
         from .cli import leave
         from .cli import main as run
 
+        cli.ENDS_WITH_THE_COMMAND = True
         run()
     except KeyboardInterrupt as e:
         # 130: interrupted, as shells report it; 143 for SIGTERM.

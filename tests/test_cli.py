@@ -45,6 +45,19 @@ def test_build_prints_a_summary_and_exits_zero(runner: CliRunner, make_site: Mak
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).output == ""
 
 
+def test_a_build_in_a_process_that_goes_on_leaves_the_cycle_collector_on(runner: CliRunner, make_site: MakeSite) -> None:
+    # The command turns the collector off only where the process ends with it (the sitegen
+    # script); a test run, or a program of the user's, would otherwise keep every site it
+    # built, held by the template environment's cycles.
+    import gc
+
+    site = make_site(sample=True, config=ADDRESS)
+    assert gc.isenabled()
+    assert runner.invoke(main, ["build", "--site", str(site), "-q"]).exit_code == 0
+    assert gc.isenabled()
+    assert not cli.ENDS_WITH_THE_COMMAND
+
+
 def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunner, make_site: MakeSite) -> None:
     """A CI log keeps what needs a person (an edit kept over its seed, a date ahead of the
     clock) without the summary."""
