@@ -31,7 +31,7 @@ from .content import offer_webp
 from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
-from .model import Page, Site
+from .model import Article, Page, Site
 from .theme import NOT_TEMPLATES, ONE_ADDRESS, STATIC, THEME, Theme, default_theme_dir
 
 ELSEWHERE = ("http://", "https://", "//", "mailto:")
@@ -326,6 +326,7 @@ class Renderer:
             config=Recorder(site.config, "config.", self._log),
             generator=f"sitegen {__version__}",
             publisher_logo=self._publisher_logo,
+            news_article=self._news_article,
             text_direction=language.direction,
             plural_forms=language.plural_forms,
             list_glue=language.list_glue,
@@ -442,6 +443,60 @@ class Renderer:
         # Static files but feed.xsl are fingerprinted (theme.ONE_ADDRESS): these are the ones
         # deps.Digests knows, so the page's key follows the file coming and going.
         return self._links.absolute(config.logo) if local in self.theme.fingerprints() else ""
+
+    @jinja2.pass_context  # called for every article page, so that every page notes its reads
+    def _news_article(self, context: jinja2.runtime.Context, article: Article) -> dict[str, object]:
+        """``news_article(article)``: the schema.org NewsArticle search engines read from the
+        article's page (``{{ news_article(article) | tojson }}``), as a mapping a theme may add
+        to (``dict(news_article(article), ...)``). Made here: built in the template key by key,
+        with a ``dict()`` a key, it took a fifth of the render of an article page."""
+        links = self._links
+        url = links.absolute(article.path)
+        self._log.add("config.title")
+        publisher: dict[str, object] = {"@type": "Organization", "name": self._config.title, "url": links.absolute("")}
+        if logo := self._publisher_logo(context):
+            publisher["logo"] = {"@type": "ImageObject", "url": logo}
+        data: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "datePublished": dates.format_iso(article.published),
+            "dateModified": dates.format_iso(article.updated),
+            "url": url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical or url},
+            "inLanguage": self._language_of(article),
+            "publisher": publisher,
+        }
+        # No description rather than an empty one: the headline is all such a story says.
+        if article.summary:
+            data["description"] = article.summary
+        if (image := article.picture) is not None:
+            # The file the card shows (sharing-picture.html), with its size, and the credit a
+            # licensed picture must travel with, as schema.org has it: search engines show
+            # it (creditText) beside the picture they take from the page.
+            shared = image.shared
+            image_url = shared.path if shared.path.startswith(("http://", "https://")) else links.absolute(shared.path)
+            picture: dict[str, object] = {"@type": "ImageObject", "url": image_url}
+            if shared.width:
+                picture.update(width=shared.width, height=shared.height)
+            if image.caption:
+                picture["caption"] = image.caption
+            if image.credit:
+                picture["creditText"] = image.credit
+            data["image"] = picture if len(picture) > 2 else [image_url]
+        # No byline: the publisher is the author, as search engines would have one.
+        data["author"] = [
+            {"@type": "Organization" if author.kind == "organization" else "Person", "name": author.name, "url": links.absolute(author.path)}
+            for author in article.authors
+        ] or [publisher]
+        if article.tags:
+            data["keywords"] = [tag.name for tag in article.tags]
+        # schema.org's corrections of a NewsArticle, newest first, as the page shows them.
+        if article.corrections:
+            data["correction"] = [
+                {"@type": "CorrectionComment", "text": correction.text, "datePublished": dates.format_iso(correction.published)} for correction in article.corrections
+            ]
+        return data
 
     def render(self, page: Page) -> tuple[bytes, tuple[str, ...]]:
         """The page's bytes, and the parts of ``site`` and ``config`` its templates read."""

@@ -871,3 +871,19 @@ def test_an_article_can_be_shared_by_email_and_on_social_media_without_loading_a
     assert query(links["LinkedIn"]) == {"url": [address]}
     # Links, not scripts or frames: nothing of a platform's loads with the page.
     assert not doc.xpath("//script[@src] | //iframe | //img[contains(@src, '//')]")
+
+
+def test_a_theme_adds_to_an_articles_structured_data_and_keeps_the_rest(tmp_path: Path) -> None:
+    """``news_article(article)`` is the data the theme writes, as a mapping a site's own
+    article.html may add keys to."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "article.html").write_text(
+        '{% extends "theme/article.html" %}{% block head %}<script type="application/ld+json">{{ dict(news_article(article), genre="Opinion") | tojson }}</script>{% endblock %}\n'
+    )
+    site = build_site([article(0, authors=AUTHORS, image=IMAGE)], Config(title="Model News", base_url=BASE))
+    page = next(p for p in plan_pages(site) if p.path == "2024/06/a0/")
+    (script,) = lxml_html.fromstring(Renderer(site, Theme(tmp_path, Inputs())).render(page)[0]).xpath("//script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    assert data["genre"] == "Opinion" and data["headline"] == "Title 0" and data["@type"] == "NewsArticle"
+    assert [a["url"] for a in data["author"]] == [BASE + "authors/ada-quay/", BASE + "authors/bo-li/"]
+    assert data["image"]["creditText"] == "Photo: Desk" and data["publisher"]["name"] == "Model News"
