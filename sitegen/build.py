@@ -81,6 +81,20 @@ class BuildReport:
         return not self.errors
 
 
+_kept: list[object] | None = None
+"""What each build made, left for the process's end (``keep_until_exit``)."""
+
+
+def keep_until_exit() -> None:
+    """Leave what each build makes (the site model, the cache's records: millions of objects)
+    for the end of the process to drop whole, in a process that ends with the build, as the
+    command does (cli.leave): freed one by one as the build returns, they took 0.06 s after a
+    one-article edit of 10,000, a twentieth of that rebuild."""
+    global _kept
+    if _kept is None:
+        _kept = []
+
+
 def build(
     site_dir: Path,
     output_dir: Path | None = None,
@@ -339,6 +353,8 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         # files or a file to read was gone, so that the next build compares with that one.
         memo.scan(),
     )
+    if _kept is not None:
+        _kept.append(locals())
     return report
 
 

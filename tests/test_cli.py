@@ -45,7 +45,7 @@ def test_build_prints_a_summary_and_exits_zero(runner: CliRunner, make_site: Mak
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).output == ""
 
 
-def test_a_build_in_a_process_that_goes_on_leaves_the_cycle_collector_on(runner: CliRunner, make_site: MakeSite) -> None:
+def test_a_build_in_a_process_that_goes_on_leaves_the_cycle_collector_on_and_keeps_nothing(runner: CliRunner, make_site: MakeSite) -> None:
     # The command turns the collector off only where the process ends with it (the sitegen
     # script); a test run, or a program of the user's, would otherwise keep every site it
     # built, held by the template environment's cycles.
@@ -56,6 +56,10 @@ def test_a_build_in_a_process_that_goes_on_leaves_the_cycle_collector_on(runner:
     assert runner.invoke(main, ["build", "--site", str(site), "-q"]).exit_code == 0
     assert gc.isenabled()
     assert not cli.ENDS_WITH_THE_COMMAND
+    # Nor does it keep what each build made until the end of the process.
+    from sitegen import build
+
+    assert build._kept is None
 
 
 def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunner, make_site: MakeSite) -> None:
