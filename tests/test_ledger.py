@@ -207,6 +207,45 @@ def test_an_entry_is_written_as_json_dumps_writes_it(
     assert json.loads(entry_json(entry)) == fields
 
 
+_ENTRIES = st.builds(
+    Entry, _TEXT, _TEXT, st.integers(min_value=0, max_value=10**15), _TEXT, _TEXT, _TEXT,
+    st.lists(_TEXT, max_size=3).map(tuple), st.lists(_TEXT, max_size=3).map(tuple), st.lists(_TEXT, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ENTRIES)
+def test_msgspec_writes_an_entry_as_entry_json_does(entry: Entry) -> None:
+    from sitegen.ledger import _entry_bytes
+
+    assert _entry_bytes(entry) == entry_json(entry).encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    _TEXT, st.dictionaries(_TEXT, _ENTRIES, max_size=4), st.dictionaries(_TEXT, st.integers(0, 99), max_size=2), st.booleans(),
+    st.dictionaries(_TEXT, st.lists(_TEXT, max_size=2).map(tuple), max_size=2),
+)
+def test_the_ledger_is_written_as_dump_ledger_writes_it(
+    feed_id: str, articles: dict[str, Entry], floors: dict[str, int], rehearsal: bool, tags: dict[str, tuple[str, ...]]
+) -> None:
+    from sitegen.ledger import Ledger, _ledger_bytes, dump_ledger
+
+    ledger = Ledger(feed_id, len(articles) + 1, articles, len(floors), floors, rehearsal, tags, tags)
+    assert _ledger_bytes(ledger) == dump_ledger(ledger).encode("utf-8")
+
+
+def test_a_ledger_holding_what_utf8_cannot_carry_fails_to_be_written_as_before() -> None:
+    from sitegen.ledger import Ledger, _ledger_bytes, dump_ledger
+
+    for ledger in (Ledger("f", 2, {"a": Entry("h", "u", 1, "f", titles=("\ud800",))}), Ledger("\udfff", 1), Ledger("f", 2, {"\ud800": Entry("h", "u", 1, "f")})):
+        with pytest.raises(UnicodeEncodeError) as plain:
+            dump_ledger(ledger).encode("utf-8")
+        with pytest.raises(UnicodeEncodeError) as fast:
+            _ledger_bytes(ledger)
+        assert str(fast.value) == str(plain.value)
+
+
 def test_an_article_imported_again_is_dated_by_the_ledger_as_near_as_it_knows(tmp_path: Path) -> None:
     """``published`` when recorded; in a ledger written before imported articles had it,
     ``updated`` (the date until the article changed), no later than ``first``."""
