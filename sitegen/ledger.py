@@ -808,6 +808,7 @@ def apply_ledger(
     appearing = now if next_seq > 1 else None
 
     result: list[Article] = []
+    texts = _Texts()
     # An article missing from this build (an error, a draft for a while) keeps its entry,
     # and so its number and its place in the archives when it comes back.
     entries = dict(old)
@@ -818,13 +819,13 @@ def apply_ledger(
         seen = old.get(article.id)
         published = article.published
         if seen is not None and article.floating_date and seen.date == article.floating_date and seen.published:
-            published = _parse(seen.published, zone, published)
+            published = texts.parse(seen.published, zone, published)
         if seen is not None and seen.seq:
-            seq, first = seen.seq, _parse(seen.first, zone, published)
+            seq, first = seen.seq, texts.parse(seen.first, zone, published)
         else:
             seq, next_seq = next_seq, next_seq + 1
             first = max(published, appearing) if appearing else published
-        updated = _updated(article, seen, published, first, zone, now)
+        updated = _updated(article, seen, published, first, zone, now, texts)
         url = config.base_url + article.path
         known_urls = seen.urls if seen else ()
         former = tuple(u for u in known_urls if u != url)
@@ -842,11 +843,11 @@ def apply_ledger(
         recorded.append(article)
         entries[article.id] = Entry(
             hash=article.content_hash,
-            updated=dates.format_iso(updated),
+            updated=texts.format(updated, seen.updated if seen else ""),
             seq=seq,
-            first=dates.format_iso(first),
+            first=texts.format(first, seen.first if seen else ""),
             date=article.floating_date,
-            published=_published(article, seen, published),
+            published=_published(article, seen, published, texts),
             urls=known_urls,
             listed=_listed(article, seen),
             titles=(*former_titles, article.title),
@@ -1081,7 +1082,9 @@ def _renumbered_floors(floors: dict[str, int], entries: dict[str, Entry]) -> dic
     return {name: bisect.bisect_left(numbers, floor) + 1 for name, floor in floors.items()}
 
 
-def _updated(article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+def _updated(
+    article: Article, seen: Entry | None, published: dt.datetime, first: dt.datetime, zone: dt.tzinfo, now: dt.datetime, texts: _Texts
+) -> dt.datetime:
     written = article.updated
     # A correction is a change readers were shown when it was made: an article first seen
     # with one (a site brought from another tool), or whose written ``updated`` is older, is
@@ -1097,7 +1100,7 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, first
         written = published
     if seen is None:
         return max(written, published, corrected)  # first sight: the article's own date
-    before = _parse(seen.updated, zone, written)
+    before = texts.parse(seen.updated, zone, written)
     if article.reads_as(seen.hash):
         # Its text as readers have it. ``updated`` after ``first`` is a change they were
         # shown once the article was out (an edit, dated when it was seen): it stands.
@@ -1115,13 +1118,13 @@ def _updated(article: Article, seen: Entry | None, published: dt.datetime, first
     return max(dates.import_time(zone), before + second, first + second, published)
 
 
-def _published(article: Article, seen: Entry | None, published: dt.datetime) -> str:
+def _published(article: Article, seen: Entry | None, published: dt.datetime, texts: _Texts) -> str:
     """The entry's ``published``: for a date without an offset, the instant it is read as
     (kept while the text is); for an imported article, the date it was first published
     with, kept whatever its date becomes. An article imported again, its file deleted, is
     dated so (``published_before``): feeds show it as they did, not as news of today."""
     if article.floating_date:
-        return dates.format_iso(published)
+        return texts.format(published, seen.published if seen else "")
     if not article.imported:
         return ""
     if seen is not None and seen.seq and seen.published:
@@ -1130,10 +1133,58 @@ def _published(article: Article, seen: Entry | None, published: dt.datetime) -> 
 
 
 def _parse(value: str, zone: dt.tzinfo, fallback: dt.datetime) -> dt.datetime:
+    """``dates.parse_date(value, zone)``, or ``fallback`` when ``value`` is no date."""
+    if (read := _read(value)) is not None:
+        return read
     try:
         return dates.parse_date(value, zone)
     except ValueError:
         return fallback
+
+
+class _Texts:
+    """The dates one build reads from the ledger, by their text: a date stored again as it
+    was read (an article's ``first``; its ``updated``, unless it changed) is written as that
+    text, not formatted anew (``dates.format_iso``: twice an article, 1.3 µs each)."""
+
+    __slots__ = ("_read",)
+
+    def __init__(self) -> None:
+        self._read: dict[str, dt.datetime] = {}
+
+    def parse(self, value: str, zone: dt.tzinfo, fallback: dt.datetime) -> dt.datetime:
+        """``_parse(value, zone, fallback)``, remembered when ``value`` is the text of a date."""
+        read = _read(value)
+        if read is None:
+            return _parse(value, zone, fallback)
+        self._read[value] = read
+        return read
+
+    def format(self, value: dt.datetime, was: str) -> str:
+        """``dates.format_iso(value)``: ``was``, when ``parse`` read it as ``value`` (the same
+        instant at the same UTC offset, which ``format_iso`` writes alike)."""
+        read = self._read.get(was)
+        if read is not None and read == value and read.utcoffset() == value.utcoffset():
+            return was
+        return dates.format_iso(value)
+
+
+_WRITTEN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]")
+"""(An offset of "-00:60" is read as -01:00: its minutes are checked here.)"""
+
+
+def _read(value: str) -> dt.datetime | None:
+    """``value`` read as ``dates.parse_date`` reads it, when it is a date as the ledger writes
+    them (``dates.format_iso``, whose text it gives back); None for any other text. Two a
+    stored article, every build: 0.4 µs each, not 0.8 (no digits of other scripts, no "Z", no
+    fraction of a second, an offset of whole minutes, a year far from overflowing in UTC)."""
+    if not _WRITTEN.fullmatch(value) or value.endswith("-00:00"):  # (format_iso writes +00:00)
+        return None
+    try:
+        read = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None  # a month 13, a 31 April: parse_date says why
+    return read if 1000 <= read.year < 9999 else None
 
 
 def _file_order(article: Article) -> tuple[int, str]:

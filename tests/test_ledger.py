@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -7,6 +8,7 @@ import re
 import shutil
 import stat
 import time
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
@@ -244,6 +246,50 @@ def test_a_ledger_holding_what_utf8_cannot_carry_fails_to_be_written_as_before()
         with pytest.raises(UnicodeEncodeError) as fast:
             _ledger_bytes(ledger)
         assert str(fast.value) == str(plain.value)
+
+
+_ZONES = st.sampled_from(["UTC", "Europe/Amsterdam", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati"]).map(zoneinfo.ZoneInfo)
+_OFFSETS = st.builds(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)), st.integers(-24 * 60 + 1, 24 * 60 - 1))
+_DATES = st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30), timezones=st.one_of(_ZONES, _OFFSETS, st.just(dt.UTC)))
+_DATE_TEXTS = st.one_of(
+    _DATES.map(lambda d: d.isoformat()),
+    _DATES.map(lambda d: d.replace(microsecond=0).isoformat()),
+    _DATES.map(lambda d: d.replace(microsecond=0).isoformat().replace("+00:00", "-00:00").replace("+", "-")),
+    _DATES.map(lambda d: d.replace(microsecond=0).isoformat()[:-6]),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}", fullmatch=True),
+    st.from_regex(r"1[0-9]{3}-0[1-9]-[0-2][1-9]T[01][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-2][0-9]:[0-9]{2}", fullmatch=True),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATE_TEXTS, _ZONES)
+def test_a_date_the_ledger_wrote_is_read_as_parse_date_reads_it(text: str, zone: dt.tzinfo) -> None:
+    from sitegen import dates
+    from sitegen.ledger import _parse, _read
+
+    fallback = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    try:
+        plain = dates.parse_date(text, zone)
+    except ValueError:
+        plain = fallback
+    read = _parse(text, zone, fallback)
+    assert (read, read.utcoffset(), type(read.tzinfo)) == (plain, plain.utcoffset(), type(plain.tzinfo))
+    if _read(text) is not None:
+        assert dates.format_iso(read) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATE_TEXTS, _DATES, _ZONES)
+def test_a_date_stored_again_is_written_as_format_iso_writes_it(text: str, other: dt.datetime, zone: dt.tzinfo) -> None:
+    from sitegen import dates
+    from sitegen.ledger import _Texts
+
+    texts = _Texts()
+    read = texts.parse(text, zone, other)
+    for value in (read, read.astimezone(zone), read.astimezone(dt.UTC), read.replace(microsecond=1), other, other.replace(microsecond=0)):
+        assert texts.format(value, text) == dates.format_iso(value)
+        assert texts.format(value, "") == dates.format_iso(value)
 
 
 def test_an_article_imported_again_is_dated_by_the_ledger_as_near_as_it_knows(tmp_path: Path) -> None:
