@@ -292,6 +292,26 @@ def test_a_date_stored_again_is_written_as_format_iso_writes_it(text: str, other
         assert texts.format(value, "") == dates.format_iso(value)
 
 
+def test_an_article_as_the_ledger_has_it_keeps_its_stored_entry(make_site: MakeSite) -> None:
+    from sitegen.ledger import load_ledger, save_ledger, work_out_history
+
+    site = make_site(content={f"{n}.md": article_md(f"Story {n}", tags="[world]") for n in "abc"})
+    content_dir, config = site / "content", Config(base_url="https://example.org/")
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    first = work_out_history(content_dir, load_content(content_dir, config).articles, config, None, now)
+    assert first.ledger is not None
+    save_ledger(content_dir, first.ledger)
+    (site / "content" / "b.md").write_text(article_md("Story b, retitled", tags="[world]", body="Other text."))
+    stored = load_ledger(content_dir)
+    assert stored is not None
+    again = work_out_history(content_dir, load_content(content_dir, config).articles, config, stored, now)
+    assert again.ledger is not None
+    kept = {key for key, entry in again.ledger.articles.items() if entry is stored.articles[key]}
+    assert len(kept) == 2 and again.ledger.articles.keys() - kept == {b := next(a.id for a in again.articles if a.title == "Story b, retitled")}
+    assert again.ledger.articles[b].titles == ("Story b", "Story b, retitled")
+    assert again.ledger.articles[b].hash != stored.articles[b].hash
+
+
 def test_an_article_imported_again_is_dated_by_the_ledger_as_near_as_it_knows(tmp_path: Path) -> None:
     """``published`` when recorded; in a ledger written before imported articles had it,
     ``updated`` (the date until the article changed), no later than ``first``."""
