@@ -256,6 +256,8 @@ def deleted_warnings(gone: Mapping[str, tuple[str, str]], articles: Sequence[Art
     no file of this build holds: this build takes its page down, which a deleted file
     otherwise does without a word. Said by this build only (``once``): the next one has no
     such file to miss. A file renamed (its id made from its name) is ``_republished``'s."""
+    if not gone:
+        return []  # the usual build: no need to look through every article
     published = stored.articles if stored is not None else {}
     present = {a.id for a in articles} | set(drafts)
     reads = {h for a in articles for h in (a.content_hash, a.html_hash)}
