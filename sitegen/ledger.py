@@ -843,21 +843,21 @@ def apply_ledger(
         if article.draft or (not (seen and seen.seq) and published > now):
             continue  # shown by a preview, not published
         recorded.append(article)
-        entry = (  # Entry's fields, in order
-            article.content_hash,
-            texts.format(updated, seen.updated if seen else ""),
-            seq,
-            texts.format(first, seen.first if seen else ""),
-            article.floating_date,
-            _published(article, seen, published, texts),
-            known_urls,
-            _listed(article, seen),
-            (*former_titles, article.title),
+        entry = Entry(
+            hash=article.content_hash,
+            updated=texts.format(updated, seen.updated if seen else ""),
+            seq=seq,
+            first=texts.format(first, seen.first if seen else ""),
+            date=article.floating_date,
+            published=_published(article, seen, published, texts),
+            urls=known_urls,
+            listed=_listed(article, seen),
+            titles=(*former_titles, article.title),
         )
-        # Most articles are as the ledger has them: their entry is kept, not made again (a fifth
-        # of apply_ledger's time).
-        if seen is None or entry != (seen.hash, seen.updated, seen.seq, seen.first, seen.date, seen.published, seen.urls, seen.listed, seen.titles):
-            entries[article.id] = Entry(*entry)
+        # Most articles are as the ledger has them: their stored entry is kept, and the
+        # ledger holds no second copy of it.
+        if entry != seen:
+            entries[article.id] = entry
     pages = _as_pages(pages, old, entries, config, remember)
     tags, moved_tags = _former_slugs("tag", recorded, lambda a: a.tags, urls.tag_slug, stored.tags if stored else {}, old, remember)
     authors, moved_authors = _former_slugs(
