@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -428,6 +429,19 @@ _JSON_VALUES = st.recursive(
 @given(st.dictionaries(_TEXT, _JSON_VALUES, max_size=6))
 def test_json_feeds_are_written_as_json_writes_them(document: dict[str, object]) -> None:
     assert json_document(document) == (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Text of HTML's whitespace in runs, among the characters near it (a no-break space, a
+# vertical tab and a line separator are no HTML whitespace) and any other.
+_SPACED = st.text(st.sampled_from(" \t\n\r\f\xa0\v\u2028ab<>/") | st.characters(blacklist_categories=("Cs",)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SPACED)
+def test_whitespace_is_made_one_space_as_the_expression_makes_it(value: str) -> None:
+    from sitegen.feeds import _one_space
+
+    assert _one_space(value) == re.sub(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+", " ", value)
 
 
 def test_feeds_are_planned_for_every_tag_and_byline_the_ledger_lists() -> None:
