@@ -444,6 +444,62 @@ def test_whitespace_is_made_one_space_as_the_expression_makes_it(value: str) -> 
     assert _one_space(value) == re.sub(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+", " ", value)
 
 
+def _inserted_by_lxml(xml: bytes, links: list[tuple[str, str, str]], archive: bool) -> bytes:
+    """What feeds._after_self_link stands for: the document parsed, the elements inserted
+    after the channel's self link, and written again."""
+    from sitegen.feeds import ATOM_NS, FH_NS
+
+    root = etree.fromstring(xml)
+    channel = root.find("channel")
+    assert channel is not None
+    self_link = channel.find(f"{{{ATOM_NS}}}link")
+    assert self_link is not None
+    at = list(channel).index(self_link) + 1
+    for rel, href, media_type in links:
+        link = etree.Element(f"{{{ATOM_NS}}}link", href=href, rel=rel)
+        if media_type:
+            link.set("type", media_type)
+        channel.insert(at, link)
+        at += 1
+    if archive:
+        channel.insert(at, etree.Element(f"{{{FH_NS}}}archive", nsmap={"fh": FH_NS}))
+    return bytes(etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True))
+
+
+# Text XML allows, HTML's and XML's special characters and whitespace often among it.
+_XML_TEXT = st.text(st.sampled_from("<>&\"' \t\n\r/=a\xe9") | st.characters(blacklist_categories=("Cs", "Cc", "Cn")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _XML_TEXT,
+    _XML_TEXT,
+    st.lists(st.tuples(_XML_TEXT, _XML_TEXT, st.sampled_from(["", "application/rss+xml", "a&<\"b"])), max_size=4),
+    st.booleans(),
+    st.booleans(),
+)
+def test_links_are_written_after_the_self_link_as_lxml_inserts_them(
+    title: str, self_href: str, links: list[tuple[str, str, str]], archive: bool, dc: bool
+) -> None:
+    from feedgen.feed import FeedGenerator
+
+    from sitegen.feeds import _after_self_link
+
+    fg = FeedGenerator()
+    if dc:
+        fg.load_extension("dc", atom=False, rss=True)
+    fg.title(title or "t")
+    fg.description(title + " <b>")
+    fg.link(href=self_href or "s", rel="self", type="application/rss+xml")
+    fg.link(href="https://example.org/", rel="alternate")
+    entry = fg.add_entry(order="append")
+    entry.title(title or "e")
+    entry.guid(self_href or "g")
+    entry.description("<atom:link " + title)
+    xml = fg.rss_str(pretty=True, encoding="UTF-8")
+    assert _after_self_link(xml, links, archive) == _inserted_by_lxml(xml, links, archive)
+
+
 def test_feeds_are_planned_for_every_tag_and_byline_the_ledger_lists() -> None:
     """A tag or byline no article has any more keeps its feeds (the ledger lists it): named
     by its slug, or as sitegen.toml names the author; a name in the ledger that is no slug
