@@ -580,6 +580,15 @@ def absolutize_html(html: str, page_url: str) -> str:
     carry absolute URLs; ``#anchor`` becomes ``page_url#anchor``. Pages keep the links as
     written, so a page works on whatever host serves it.
     """
+    # No attribute has a value without an "=": nothing to rewrite, as _absolutized finds
+    # (a test checks the two agree), and then no copy of the text in lower case is made.
+    if "=" not in html:
+        return html
+    return _absolutized(html, page_url)
+
+
+def _absolutized(html: str, page_url: str) -> str:
+    """``absolutize_html``, for any ``html``."""
     lowered = html.lower()
     if not any(name in lowered for name in _REWRITTEN):
         return html  # no URL attribute at all: most article text

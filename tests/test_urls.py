@@ -249,6 +249,24 @@ def test_a_character_dropped_between_a_letter_and_its_mark_leaves_a_slug_in_nfc(
     assert urls.tag_slug(title, unicode=True) == slug
 
 
+# Markup whose tags hold URL attributes (with and without values, any case, quoted or
+# not), entities, comments and marked sections, among any text.
+_ATTRIBUTE = st.tuples(
+    st.sampled_from([" href", " SRC", " srcset", " poster", " Cite", " class", "href"]), st.sampled_from(["", "=a/", '="a/ 1x"', "='#x'", "=&#61;", " = b"])
+).map("".join)
+_TAG = st.tuples(st.sampled_from(["<a", "<IMG", "<video", "<"]), st.lists(_ATTRIBUTE, max_size=3).map("".join), st.sampled_from([">", "/>", ""])).map("".join)
+_MARKUP = st.lists(
+    _TAG | st.sampled_from(["=", '"', "'", " ", ">", "&#61;", "&amp;", "<!--", "-->", "<![", "]>", "</a>", "\n"]) | st.text(max_size=5), max_size=12
+).map("".join)
+
+
+@given(_MARKUP)
+@hypothesis_settings(max_examples=500, deadline=None)
+def test_html_without_an_equals_sign_is_made_absolute_as_any_html_is(html: str) -> None:
+    for markup in (html, html.replace("=", "")):
+        assert urls.absolutize_html(markup, PAGE) == urls._absolutized(markup, PAGE)
+
+
 # Besides any character, the ones slugs drop or fold: format characters, tatweel, marks that
 # compose and letters they compose with, and letters whose lower case is longer or differs
 # with the language.
