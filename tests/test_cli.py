@@ -62,6 +62,36 @@ def test_a_build_in_a_process_that_goes_on_leaves_the_cycle_collector_on_and_kee
     assert build._kept is None
 
 
+def test_build_check_from_the_command_checks_with_the_collector_on_and_the_build_freed(
+    runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sitegen command leaves a build's objects for the exit and its collector off only
+    when the process ends with the build: with --check it goes on to read the whole output,
+    which on a big site ran with the build still held and nothing collected."""
+    import gc
+
+    from sitegen import build, check
+
+    site = make_site(sample=True, config=ADDRESS)
+    seen: list[tuple[bool, object]] = []
+    lint = check.check_output
+
+    def watched(*args: object, **kwargs: object) -> list[check.Problem]:
+        seen.append((gc.isenabled(), build._kept))
+        return lint(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_output", watched)
+    monkeypatch.setattr(cli, "ENDS_WITH_THE_COMMAND", True)  # as __main__.main has it
+    monkeypatch.setattr(build, "_kept", None)
+    try:
+        result = runner.invoke(main, ["build", "--site", str(site), "--check"])
+    finally:
+        gc.enable()
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Checked .*output: 0 problems\.", result.output)
+    assert seen == [(True, None)]
+
+
 def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunner, make_site: MakeSite) -> None:
     """A CI log keeps what needs a person (an edit kept over its seed, a date ahead of the
     clock) without the summary."""
