@@ -1264,7 +1264,10 @@ def _entry_bytes(e: Entry) -> bytes:
     """``entry_json(e)`` in UTF-8, written by msgspec (spaces after ``:`` and ``,`` put in by
     ``msgspec.json.format``): a build that changes one article writes 10,000 entries."""
     published = e.published if e.date or e.published else None
-    return msgspec.json.format(_ENCODE(_EntryFields(e.date, e.first, e.hash, e.listed, published, int(e.seq), e.titles, e.updated, e.urls)), indent=0)
+    fields = _EntryFields(
+        date=e.date, first=e.first, hash=e.hash, listed=e.listed, published=published, seq=int(e.seq), titles=e.titles, updated=e.updated, urls=e.urls
+    )
+    return msgspec.json.format(_ENCODE(fields), indent=0)
 
 
 def _slug_lists_json(key: str, slugs: Mapping[str, tuple[str, ...]]) -> list[str]:
