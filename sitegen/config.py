@@ -364,6 +364,9 @@ def parse_config(text: str, path: Path) -> Config:
     if values.get("sanitize_html", "feeds") not in ("feeds", "everywhere", "off"):
         raise fail("sanitize_html", f"must be \"feeds\", \"everywhere\" or \"off\", not {values['sanitize_html']!r}")
     if values.get("websub_hub"):
+        # Written into every feed: lxml refuses a control character (a traceback), and a hub
+        # at an address with a space in it is one no subscriber reaches.
+        _no_whitespace_or_controls(values["websub_hub"], lambda m: fail("websub_hub", m))
         values["websub_hub"] = _check_url(values["websub_hub"], lambda m: fail("websub_hub", m))
     if values.get("logo", "").startswith(("http:", "https:")):
         values["logo"] = _check_url(values["logo"], lambda m: fail("logo", m))
@@ -675,12 +678,17 @@ def check_base_url(value: str) -> str:
     return _check_base_url(value, ValueError)
 
 
-def _check_base_url(value: str, fail: Any) -> str:
-    """``value`` as the prefix of every link: no userinfo, no doubled slashes in its path."""
-    # Checked before urlsplit, which quietly drops tabs and newlines and strips spaces.
+def _no_whitespace_or_controls(value: str, fail: Any) -> None:
+    """Raise ``fail(message)`` for an address with whitespace or a control character in it.
+    Checked before urlsplit, which quietly drops tabs and newlines and strips spaces."""
     for char in value:
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
             raise fail(f"must not contain whitespace or control characters (U+{ord(char):04X}): {value!r}")
+
+
+def _check_base_url(value: str, fail: Any) -> str:
+    """``value`` as the prefix of every link: no userinfo, no doubled slashes in its path."""
+    _no_whitespace_or_controls(value, fail)
     if "\\" in value:
         raise fail(f"must not contain a backslash (browsers read it as /): {value!r}")
     _check_url(value, fail)

@@ -199,6 +199,20 @@ def test_base_url_refuses_userinfo_backslashes_whitespace_and_controls(value: st
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(("value", "char"), [("\\u0001", "U+0001"), ("\\ufeff", "U+FEFF"), ("a b", "U+0020"), ("\\t", "U+0009")])
+def test_a_websub_hub_with_whitespace_or_a_control_character_is_an_error_naming_the_line(
+    make_site: MakeSite, runner: CliRunner, value: str, char: str
+) -> None:
+    """The hub's address is written into every feed: a control character in it stopped the
+    build with a traceback (lxml refuses it), and a space or tab made an address no
+    subscriber can reach (urlsplit quietly drops them)."""
+    site = make_site(content={"a.md": article_md("A")}, config=f'title = "x"\nbase_url = "https://example.org/"\nwebsub_hub = "https://hub.example/{value}"\n')
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"sitegen.toml:3: websub_hub: must not contain whitespace or control characters ({char})" in result.output
+    assert "Traceback" not in result.output and not (site / "output" / "atom.xml").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
