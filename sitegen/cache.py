@@ -388,18 +388,7 @@ def _as_written(path: str, size: int, mtime_ns: int, sha: str) -> int | None:
         return mtime_ns
     if st.st_size != size or not sha:
         return None
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError:
-        return None
-    try:
-        with open(fd, "rb", closefd=False) as file:
-            same = stat.S_ISREG(os.fstat(fd).st_mode) and hashlib.file_digest(file, "sha256").hexdigest() == sha
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return st.st_mtime_ns if same else None
+    return st.st_mtime_ns if _regular_file_holds(path, sha, size) else None
 
 
 def files_of(records: Mapping[str, OutputRecord]) -> set[str]:
@@ -552,6 +541,27 @@ def _digest_of(file: BinaryIO, limit: int) -> str:
     return sha.hexdigest()
 
 
+def _regular_file_holds(path: str, sha: str, size: int) -> bool:
+    """Whether ``path`` is a regular file, not reached through a symbolic link, of ``size``
+    bytes with SHA-256 ``sha``. Read no further than that: a restored cache may name any
+    path and size, and one naming a FIFO hung the build, /dev/zero filled the memory."""
+    if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW (Windows): look first
+        return False
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with open(fd, "rb", closefd=False) as file:
+            return _digest_of(file, size + 1) == sha
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 REFUSED = "refused"
 """The digest recorded for a file that was not read: its lstat alone tells a change."""
 
@@ -668,30 +678,14 @@ class Inputs:
             return None
         if old.same_stat(st) and not old.racy:
             return old
-        # The stat moved (or was taken too soon to be trusted): the bytes decide. Read only
-        # from a regular file, and no more than it held: a restored cache may name any path,
-        # and one naming a FIFO hung the build, /dev/zero (its size 0 too) filled the memory.
-        # Not through a symbolic link either: a file made a link to the same bytes was taken
-        # as unchanged, where the readers that refuse links (content, seeds, templates) would
-        # have refused it. (A linked sitegen.toml, which is read through its link, is only
-        # read again when its stat moves.)
+        # The stat moved (or was taken too soon to be trusted): the bytes decide, read from
+        # a regular file only. Not through a symbolic link either: a file made a link to the
+        # same bytes was taken as unchanged, where the readers that refuse links (content,
+        # seeds, templates) would have refused it. (A linked sitegen.toml, which is read
+        # through its link, is only read again when its stat moves.)
         checked = time.time_ns()
-        if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW (Windows): look first
+        if not _regular_file_holds(path, old.sha, old.size):
             return None
-        try:
-            fd = os.open(path, _OPEN_FLAGS)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            with open(fd, "rb", closefd=False) as f:
-                if _digest_of(f, old.size + 1) != old.sha:
-                    return None
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
         self.reverified += 1
         return file_state(st, old.sha, checked)
 

@@ -190,6 +190,35 @@ def test_an_empty_output_file_made_a_fifo_or_link_is_written_again_unread(make_s
     assert not marker.is_symlink() and marker.is_file() and marker.read_bytes() == b""
 
 
+@pytest.mark.parametrize("fate", ["kept", "touched", "rewritten same size", "grown", "made a link to the same bytes", "deleted"])
+def test_an_output_file_is_as_written_while_its_bytes_are(tmp_path: Path, fate: str) -> None:
+    """An output file whose date alone moved (a CI cache keeping whole seconds) is as written,
+    at its new date; one whose bytes changed, or that is a link now, is not."""
+    path = tmp_path / "page.html"
+    data = b"<p>A page.</p>"
+    path.write_bytes(data)
+    st = path.stat()
+    record = cache.OutputRecord.of("key", data, st.st_size, st.st_mtime_ns, ())
+    if fate == "touched":
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10**9))
+    elif fate == "rewritten same size":
+        path.write_bytes(data.upper())
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10**9))
+    elif fate == "grown":
+        path.write_bytes(data + b"\n")
+    elif fate == "made a link to the same bytes":
+        (tmp_path / "copy.html").write_bytes(data)
+        path.unlink()
+        path.symlink_to(tmp_path / "copy.html")
+    elif fate == "deleted":
+        path.unlink()
+    found = record.as_found(str(path))
+    if fate in ("kept", "touched"):
+        assert found is not None and found.mtime_ns == path.stat().st_mtime_ns and found.made_of() == record.made_of()
+    else:
+        assert found is None
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="sparse files and RLIMIT_AS as Linux has them")
 def test_a_huge_cache_file_is_discarded_unread(make_site: MakeSite) -> None:
     """A restored or planted cache file of gigabytes (sparse: it costs no disk) was read
