@@ -144,6 +144,7 @@ class Digests:
         self.words = words
         self._memo: dict[str, str] = {}
         self._spelt: dict[tuple[str, ...], str] = {}
+        self._shared: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
 
     def of(self, name: str) -> str:
         if name not in self._memo:
@@ -157,6 +158,18 @@ class Digests:
         found = self._spelt.get(names)
         if found is None:
             found = self._spelt[names] = "\x1f".join(part for name in names for part in (repr(name), self.of(name)))
+        return found
+
+    def shared(self, values: tuple[str, ...], names: Iterable[str]) -> str:
+        """The digest of ``values`` (each by its ``repr``) and of ``names`` as ``spelt``:
+        the part of their keys that thousands of pages have in common (their kind, template,
+        environment and reads), worked out once per build for each, so that a page's key
+        hashes little more than its own values."""
+        names = tuple(names)
+        found = self._shared.get((values, names))
+        if found is None:
+            text = "\x1f".join((*map(repr, values), self.spelt(names)))
+            found = self._shared[(values, names)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return found
 
     def reads(self, names: Iterable[str]) -> dict[str, str]:
@@ -188,13 +201,11 @@ class Digests:
 def page_key(template_digest: str, page: Page, environment: str, accessed: Iterable[str], digests: Digests) -> str:
     """The key of a page rendered from ``page`` in ``environment`` (render.Renderer's) when
     its templates read ``accessed``."""
-    # value_digest("page", template_digest, environment, page, reads), spelt out: it runs
-    # for every page of the site on every build that is not a no-op.
-    out = ["page", template_digest, repr(environment), repr(page.template), repr(page.path), repr(page.title)]
+    # Spelt out by hand, not by value_digest: it runs for every page of the site on every
+    # build that is not a no-op. What pages of a template share is one digest (``shared``).
+    out = [digests.shared(("page", template_digest, environment, page.template), accessed), repr(page.path), repr(page.title)]
     context = page.context
     _parts(context if type(context) is dict else dict(context), out)  # an article page's (site.ArticleContext), made whole
-    if reads := digests.spelt(accessed):
-        out.append(reads)
     return hashlib.sha256("\x1f".join(out).encode("utf-8")).hexdigest()
 
 
@@ -205,5 +216,6 @@ def article_page_key(
     if ``page_key``'s is: the context is made from ``article`` and what ``neighbourhood``
     covers alone (site.ArticleContext). The build after an edit to one article works out
     this one for every other article's page, not their contexts (plan.PageOutput.quick)."""
-    spelt = (repr(environment), repr(page.template), repr(page.path), repr(page.title), article.digest, neighbourhood, digests.spelt(accessed))
-    return hashlib.sha256("\x1f".join(("article page", template_digest, *spelt)).encode("utf-8")).hexdigest()
+    shared = digests.shared(("article page", template_digest, environment, page.template), accessed)
+    spelt = (shared, repr(page.path), repr(page.title), article.digest, neighbourhood)
+    return hashlib.sha256("\x1f".join(spelt).encode("utf-8")).hexdigest()

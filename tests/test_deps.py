@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import deps
+from sitegen.config import Config
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,3 +74,22 @@ def test_a_value_is_spelt_as_the_plain_definition_spells_it(values: list[object]
     out: list[str] = []
     reference(tuple(values), out)
     assert deps.value_digest(*values) == hashlib.sha256("\x1f".join(out).encode("utf-8")).hexdigest()
+
+
+# Texts that run into each other when joined: a separator, a quote, an escape inside one.
+_SPELT = st.sampled_from(["", "a", "a'", "'a", "a\x1fb", "a\x1f", "\x1fb", "b", "\\", "'", "é"])
+_NAMES = st.lists(st.sampled_from(["config.title", "config.language"]), max_size=2, unique=True).map(tuple)
+_SHARED = st.tuples(st.lists(_SPELT, min_size=1, max_size=3).map(tuple), _NAMES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SHARED, _SHARED)
+def test_a_shared_digest_is_equal_only_for_equal_values_and_reads(
+    one: tuple[tuple[str, ...], tuple[str, ...]], two: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    """What thousands of pages' keys share is one digest (Digests.shared): two are equal
+    only when their values and their reads are, however the values' texts run into each
+    other; and it is the same whether worked out anew or looked up."""
+    digests = deps.Digests(Config(title="A", language="en"))
+    assert (digests.shared(*one) == digests.shared(*two)) == (one == two)
+    assert digests.shared(*one) == deps.Digests(Config(title="A", language="en")).shared(*one)
