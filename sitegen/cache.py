@@ -332,6 +332,19 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
         written, with the dates they have now if only those moved; None if one is not there
         or not as written, or (given ``copies``, the suffixes of the copies wanted) if the
         copies made are not those."""
+        if not self.copies and not copies:
+            # A file without compressed copies (most), as written: one look, no more work.
+            # Anything else is told by the whole check (``_as_found``).
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            if st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and stat.S_ISREG(st.st_mode):
+                return self
+        return self._as_found(path, copies)
+
+    def _as_found(self, path: str, copies: tuple[str, ...] | None = None) -> OutputRecord | None:
+        """``as_found``, the whole check."""
         made = self.copies
         if copies is not None and (len(copies) != len(made) or any(copy.suffix != suffix for copy, suffix in zip(made, copies, strict=True))):
             return None

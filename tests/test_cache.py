@@ -75,6 +75,60 @@ def test_all_unchanged_answers_and_records_as_unchanged_does(tmp_path_factory: o
         assert any(f in ("rewritten same size", "grown", "deleted", "made a link") for f in fates)
 
 
+_OUTPUT_FATES = ["kept", "touched", "rewritten same size", "touched and rewritten", "grown", "deleted", "made a folder", "made a link", "made a fifo"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    fate=st.sampled_from(_OUTPUT_FATES),
+    copy_fates=st.lists(st.sampled_from(_OUTPUT_FATES[:5]), max_size=2),
+    wanted=st.sampled_from([None, (), (".gz",), (".gz", ".br"), (".br",)]),
+    with_sha=st.booleans(),
+)
+def test_an_output_found_as_written_at_one_look_is_found_as_the_whole_check_finds_it(
+    tmp_path_factory: object, fate: str, copy_fates: list[str], wanted: tuple[str, ...] | None, with_sha: bool
+) -> None:
+    """OutputRecord.as_found answers a file without copies, as written, at one look: as the
+    whole check (``_as_found``) does, for every way the file or its copies can have changed."""
+    folder = Path(str(tmp_path_factory.mktemp("outputs")))  # type: ignore[attr-defined]
+    path = folder / "page.html"
+    made = []
+    for suffix in (".gz", ".br")[: len(copy_fates)]:
+        copy = Path(str(path) + suffix)
+        copy.write_bytes(b"copy" + suffix.encode())
+        st_copy = copy.stat()
+        made.append(cache.CopyRecord.of(suffix, copy.read_bytes(), st_copy.st_size, st_copy.st_mtime_ns))
+    path.write_bytes(b"<p>page</p>")
+    st_path = path.stat()
+    record = cache.OutputRecord.of("key", b"<p>page</p>", st_path.st_size, st_path.st_mtime_ns, ("config.title",), copies=tuple(made))
+    if not with_sha:
+        record = msgspec.structs.replace(record, sha="")
+    for target, how in [(path, fate), *((Path(str(path) + c.suffix), f) for c, f in zip(made, copy_fates, strict=False))]:
+        old = target.stat()
+        if how in ("touched", "touched and rewritten"):
+            if how == "touched and rewritten":
+                target.write_bytes(target.read_bytes().upper())
+            os.utime(target, ns=(old.st_mtime_ns + 10**9, old.st_mtime_ns + 10**9))
+        elif how == "rewritten same size":
+            target.write_bytes(target.read_bytes().upper())
+            os.utime(target, ns=(old.st_mtime_ns, old.st_mtime_ns))
+        elif how == "grown":
+            target.write_bytes(target.read_bytes() + b"!")
+        elif how == "deleted":
+            target.unlink()
+        elif how == "made a folder":
+            target.unlink()
+            target.mkdir()
+        elif how == "made a link":
+            target.unlink()
+            (folder / "elsewhere").write_bytes(b"<p>page</p>")
+            target.symlink_to(folder / "elsewhere")
+        elif how == "made a fifo":
+            target.unlink()
+            os.mkfifo(target)
+    assert record.as_found(str(path), wanted) == record._as_found(str(path), wanted)
+
+
 def test_every_flipped_bit_of_a_cache_file_is_found(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A")})
     assert build(site).ok
