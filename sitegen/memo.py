@@ -354,11 +354,14 @@ class Memo:
                 key, reads, stored = old.made_of()
                 # The quick key first (plan.Output.quick): when it is as stored, so is the
                 # full key, which is then not worked out (for an article page, nor its context).
-                quick = tools.quick(output, reads)
-                if ((quick and quick == stored) or key == tools.key(output, reads)) and (found := old.as_found(out + path, want)) is not None:
+                quick = output.quick(tools, reads)
+                now = "" if quick and quick == stored else output.key(tools, reads)
+                if (not now or key == now) and (found := old.as_found(out + path, want)) is not None:
                     result.records[path] = found if quick == stored else found.with_quick(quick)
                     unchanged += 1 + len(want)
                     continue
+                # Its render is likely to read what the last one did: its keys are then known.
+                tools.remember(output, reads, quick, now)
             todo.append(index)
         tools.prepare(outputs[i] for i in todo)
         # Every page reads much of the site model: workers forked afresh now and then keep

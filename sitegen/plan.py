@@ -11,6 +11,7 @@ subclass here (or, for a page, just a template and a ``Page`` in site.py) and on
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from .feeds import FeedJob, FeedWriter
     from .redirects import ListingMove, Move, Shadowed, ShadowedListing
     from .render import Renderer
+    from .site import ArticleContext
     from .theme import Theme
 
 
@@ -53,8 +55,9 @@ class Tools:
     """Where the feed writer's recording config notes what it reads."""
     digests: deps.Digests
     keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
-    """Keys worked out in this build, by path and reads: worked out once when an output is
-    looked up and again by the worker that renders it (which inherits them)."""
+    """Keys worked out in this build for the outputs to render, by path and reads: worked
+    out when an output is looked up (``remember``) and needed again by the worker that
+    renders it (which inherits them)."""
     quicks: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
     """Quick keys (``Output.quick``) worked out in this build, likewise."""
 
@@ -71,6 +74,14 @@ class Tools:
     def quick(self, output: Output, reads: Iterable[str]) -> str:
         """``output.quick(self, reads)``, worked out once per build."""
         return self._once(self.quicks, output.path, tuple(reads), output.quick)
+
+    def remember(self, output: Output, reads: tuple[str, ...], quick: str, key: str) -> None:
+        """Keep the keys of ``output`` worked out under ``reads`` (``key`` "" when it was
+        not) for its render, whose ``key`` and ``quick`` look them up: kept for the outputs
+        to render alone, not for the thousands whose file stays."""
+        self.quicks[(output.path, reads)] = quick
+        if key:
+            self.keys[(output.path, reads)] = key
 
     def _once(self, found: dict[tuple[str, tuple[str, ...]], str], path: str, reads: tuple[str, ...], work: Callable[[Tools, tuple[str, ...]], str]) -> str:
         """``work(self, reads)`` for the output at ``path``, looked up in ``found`` first and kept there."""
@@ -137,14 +148,22 @@ class PageOutput(Output):
         return deps.page_key(renderer.template_digest(self.page.template), self.page, renderer.environment, reads, tools.digests)
 
     def quick(self, tools: Tools, reads: Iterable[str]) -> str:
-        from .site import ArticleContext
-
         context = self.page.context
-        if not isinstance(context, ArticleContext):
+        if not isinstance(context, _article_context()):
             return ""
         renderer = tools.renderer
         template = renderer.template_digest(self.page.template)
         return deps.article_page_key(template, self.page, renderer.environment, context.article, context.neighbourhood, reads, tools.digests)
+
+
+@functools.cache
+def _article_context() -> type[ArticleContext]:
+    """site.ArticleContext, imported once: site.py cannot be imported with this module (it
+    imports search.py, which imports this), and an import in ``PageOutput.quick`` cost each
+    of 12,800 pages' lookups its own."""
+    from .site import ArticleContext
+
+    return ArticleContext
 
 
 @dataclass(frozen=True, slots=True)
