@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
+import msgspec
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -20,7 +24,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.check import check_output
 from sitegen.cli import main
 from sitegen.config import Config, load_config
-from sitegen.model import Article
+from sitegen.model import Article, Tag
 from sitegen.site import NEWS_MAX, build_site, news_articles, news_language
 
 AUTHORS = """\
@@ -532,3 +536,31 @@ def test_a_month_of_more_articles_than_a_page_holds_goes_on_over_pages(make_site
     mapped = (out / "sitemap.xml").read_text()
     assert all(f"https://example.org/news/{page.removesuffix('index.html')}<" in mapped for page in pages)
     assert check_output(out, load_config(site)) == []
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+_TAGS = st.lists(st.builds(Tag, _TEXT, _TEXT), max_size=3).map(tuple)
+_TEXTS = st.lists(_TEXT, max_size=3).map(tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class _NeighbourAsDataclass:
+    """site.Neighbour as it was, a dataclass: the digest of an article's neighbours (its
+    pages' quick keys) was of these bytes."""
+
+    path: str
+    title: str
+    language: str
+    tags: tuple[Tag, ...]
+    related: tuple[str, ...]
+    origin: str
+    former_titles: tuple[str, ...]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT, _TEXT, _TAGS, _TEXTS, _TEXT, _TEXTS)
+def test_a_neighbour_is_encoded_for_the_digest_as_the_dataclass_it_was(
+    path: str, title: str, language: str, tags: tuple[Tag, ...], related: tuple[str, ...], origin: str, former_titles: tuple[str, ...]
+) -> None:
+    fields = (path, title, language, tags, related, origin, former_titles)
+    assert msgspec.msgpack.encode(site_mod.Neighbour(*fields)) == msgspec.msgpack.encode(_NeighbourAsDataclass(*fields))
