@@ -605,7 +605,10 @@ def _in_the_way(path: str, files: Container[str], folders: Container[str], paren
         return path
     if path in folders:
         return path + "/"
-    return next((folder for folder in (_folders(path) if parents is None else parents) if folder in files), None)
+    for folder in _folders(path) if parents is None else parents:
+        if folder in files:
+            return folder
+    return None
 
 
 def _kept_folders() -> dict[str, str]:
