@@ -249,13 +249,19 @@ def plan_pages(site: Site) -> list[Page]:
     # sitemap entry found the same way.
     pages += [Page("page.html", page.path, page.title, {"article": page}) for page in site.pages]
     # A syndicated article's canonical URL is the original's: search engines are pointed
-    # there, not at this copy.
-    mapped = [page for page in pages if not _syndicated(page, site.config)]
-    entries = [(page.path, _lastmod(page)) for page in mapped]
+    # there, not at this copy. Each page's article looked up once (10,000 article pages).
+    entries: list[tuple[str, dt.datetime | None]] = []
+    entry_months: list[str | None] = []
+    month_names: dict[tuple[int, int], str] = {}
+    for page in pages:
+        owner = page.context.get("article")
+        if not (isinstance(owner, Article) and syndicated(owner, site.config)):
+            entries.append((page.path, _lastmod(page, owner)))
+            entry_months.append(_month(owner, month_names))
     pages.append(Page("404.html", "404.html", "Page not found", {}))
     if site.config.search:  # not in the sitemap: a page of results is no page to index
         pages.append(Page("search.html", "search/", "Search", {"bundles": search.bundles(site), "tags": tuple(tag for tag, _ in site.tags)}))
-    pages += sitemaps(entries, [_month(page) for page in mapped])
+    pages += sitemaps(entries, entry_months)
     listed = news_articles(site)
     # Google News files a story by the language its sitemap gives: a German story of an
     # English site is German news.
@@ -362,11 +368,6 @@ def syndicated(article: Article, config: Config) -> bool:
     # (/الحكومة/) or percent-encoded in either case (WordPress: %d8%a7...), as ours is.
     own = urls.Urls(config.site_base_url or config.base_url).absolute(article.path)
     return unquote(article.canonical) != unquote(own)
-
-
-def _syndicated(page: Page, config: Config) -> bool:
-    article = page.context.get("article")
-    return isinstance(article, Article) and syndicated(article, config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,20 +677,23 @@ def _link(article: Article) -> Link:
     return Link(article.title, article.path, article.language)
 
 
-def _month(page: Page) -> str | None:
-    """The month of the story a page is ("2024-05"), as the archive files it; None for any
-    other page (a standalone one too: it is not news)."""
-    article = page.context.get("article")
+def _month(article: object, names: dict[tuple[int, int], str]) -> str | None:
+    """The month of the story a page is of (``article``, its context's) as the archive files
+    it ("2024-05"), written once per month in ``names``; None for any other page (a
+    standalone one too: it is not news)."""
     if isinstance(article, Article) and not article.standalone:
-        return f"{article.published.year:04d}-{article.published.month:02d}"
+        month = (article.published.year, article.published.month)
+        name = names.get(month)
+        if name is None:
+            name = names[month] = f"{month[0]:04d}-{month[1]:02d}"
+        return name
     return None
 
 
-def _lastmod(page: Page) -> dt.datetime | None:
-    """When a page last changed: its article's update, or the last change or appearance among
-    those it lists (model.Article.last_seen_change: one out late, dated before the others,
-    changes the listing when it appears, as it changes the feeds)."""
-    article = page.context.get("article")
+def _lastmod(page: Page, article: object) -> dt.datetime | None:
+    """When a page last changed: its article's update (``article``, its context's), or the
+    last change or appearance among those it lists (model.Article.last_seen_change: one out
+    late, dated before the others, changes the listing when it appears, as it changes the feeds)."""
     if isinstance(article, Article):
         # A standalone page that gives no date has no last change to give.
         return None if article.standalone and article.updated == dates.UNDATED else article.updated
