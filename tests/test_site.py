@@ -564,3 +564,30 @@ def test_a_neighbour_is_encoded_for_the_digest_as_the_dataclass_it_was(
 ) -> None:
     fields = (path, title, language, tags, related, origin, former_titles)
     assert msgspec.msgpack.encode(site_mod.Neighbour(*fields)) == msgspec.msgpack.encode(_NeighbourAsDataclass(*fields))
+
+
+def _plainly_newest_first(articles: list[Article]) -> list[Article]:
+    """site.newest_first as it reads: by slug and id, then by date and number, newest first."""
+    by_slug = sorted(articles, key=lambda a: (a.slug, a.id))
+    return sorted(by_slug, key=lambda a: (a.published, a.seq), reverse=True)
+
+
+_START = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+_ORDERED = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 3), st.integers(0, 2), st.sampled_from([0, 60, -120])), max_size=8
+).map(
+    lambda drawn: [
+        Article(
+            source=f"{i}.md", id=f"id{i}", title=slug, slug=slug, path=f"{slug}{i}/", seq=seq, summary="", body=b"",
+            published=(_START + dt.timedelta(hours=hours)).astimezone(dt.timezone(dt.timedelta(minutes=offset))), updated=_START,
+        )
+        for i, (slug, hours, seq, offset) in enumerate(drawn)
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ORDERED)
+def test_newest_first_orders_as_by_slug_then_by_date_and_number(articles: list[Article]) -> None:
+    assert [a.id for a in site_mod.newest_first(articles)] == [a.id for a in _plainly_newest_first(articles)]
+    assert [a.id for a in site_mod.newest_first(reversed(articles))] == [a.id for a in _plainly_newest_first(articles[::-1])]
