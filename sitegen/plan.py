@@ -628,6 +628,27 @@ def _kept_folder(path: str, kept: Mapping[str, str]) -> str | None:
     return folder if folder in kept else None
 
 
+def _any_collide(outputs: Sequence[Output], reserved: Mapping[str, str]) -> bool:
+    """Whether ``_drop_collisions`` would drop any of ``outputs``: two of one path, one
+    whose path is a folder of another's, or one in a kept folder (``reserved``) but for the
+    files named by their hash. Worked out on the whole set of paths and their folders,
+    level by level (each path's own folder, then that folder's...), not file by file as
+    ``_drop_collisions`` claims them: most sites have no collision at all."""
+    paths = {o.path for o in outputs}
+    if len(paths) != len(outputs):
+        return True
+    level = {path.rpartition("/")[0] for path in paths if "/" in path}
+    folders = set(level)
+    while level:
+        level = {folder.rpartition("/")[0] for folder in level if "/" in folder} - folders
+        folders |= level
+    if not paths.isdisjoint(folders):
+        return True
+    if reserved.keys().isdisjoint({folder + "/" for folder in folders if "/" not in folder}):
+        return False
+    return any(_kept_folder(o.path, reserved) is not None for o in outputs if not isinstance(o, (ImageOutput, LinkedOutput)))
+
+
 def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenError], list[Article]]:
     """One file per path, site pages first: an article whose URL collides with one
     (``permalink = "{slug}/"`` and a slug such as ``archive``) is reported, not written,
@@ -636,14 +657,17 @@ def _drop_collisions(outputs: list[Output]) -> tuple[list[Output], list[SitegenE
     robots.txt/, and the slug ``robots``)."""
     from .content import SLUG_KEYS, line_in
 
+    reserved = _kept_folders()
+    # Stable sort: everything that is not an article page claims its path first, then the
+    # articles, then the site's root files, which yield to every file the site makes.
+    ordered = sorted(outputs, key=lambda o: 2 if isinstance(o, RootFile) else int(o.owner is not None))
+    if not _any_collide(ordered, reserved):
+        return ordered, [], []
     kept: dict[str, Output] = {}
     folders: set[str] = set()
     errors: list[SitegenError] = []
     collided: list[Article] = []
-    reserved = _kept_folders()
-    # Stable sort: everything that is not an article page claims its path first, then the
-    # articles, then the site's root files, which yield to every file the site makes.
-    for output in sorted(outputs, key=lambda o: 2 if isinstance(o, RootFile) else int(o.owner is not None)):
+    for output in ordered:
         parents = _folders(output.path)
         taken = _in_the_way(output.path, kept, folders, parents)
         if not isinstance(output, (ImageOutput, LinkedOutput)):  # named by their hash
