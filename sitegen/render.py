@@ -8,7 +8,6 @@ read, so a rebuild re-renders a page only when one of those changed.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 import jinja2
 import jinja2.meta
 import markupsafe
+import msgspec
 from jinja2 import nodes
 from jinja2.visitor import NodeTransformer
 
@@ -510,7 +510,7 @@ class Renderer:
             # ``page.context`` as the plain values its key covers: an article page's is made
             # from every article's title (site.ArticleContext), which its key does not cover.
             context = dict(page.context)
-            html = _joined(template.generate(page=dataclasses.replace(page, context=context), **context))
+            html = _joined(template.generate(page=msgspec.structs.replace(page, context=context), **context))
         except TemplateError:
             raise  # said in full already (_block_mistake)
         except jinja2.TemplateSyntaxError as e:
