@@ -798,16 +798,15 @@ def select(
         former = tuple(slug for slug in former if slug not in live)
     below = max(site.floors.get(n, 0) for n in (name, *(f"{kind}:{slug}" for slug in former)))
 
-    def wanted(article: Article) -> bool:
-        if boundary is not None and article.seq > boundary:
-            return True
-        if article.seq < below:
-            return False
-        if article.id in newest:
-            return True
-        return since is not None and article.first_published is not None and article.first_published >= since
-
-    entries = tuple(a for a in articles if wanted(a))
+    # An entry: in no full archive document; else at or above the floor, and among the
+    # newest or inside the window. One expression, not a function called per article of
+    # the site and of every tag (30,000 calls for 10,000 articles).
+    entries = tuple(
+        a
+        for a in articles
+        if (boundary is not None and a.seq > boundary)
+        or (a.seq >= below and (a.id in newest or (since is not None and a.first_published is not None and a.first_published >= since)))
+    )
     required = tuple(a.id for a in entries if (boundary is not None and (a.seq > boundary or a.seq == 0)) or a.seq > site.last_seq)
     return entries, required
 
