@@ -302,8 +302,7 @@ def plan_outputs(site: Site, theme: Theme) -> Plan:
     static = dict(theme.static_files())
     # A file of the templates' static/ folder takes the place of a page rendered at its path:
     # a site's own static/feed.xsl, kept from before the stylesheet was a template.
-    pages = (page for page in site_mod.plan_pages(site) if output_file(page.path) not in static)
-    outputs: list[Output] = [PageOutput(output_file(page.path), page) for page in pages]
+    outputs: list[Output] = [PageOutput(path, page) for page in site_mod.plan_pages(site) if (path := output_file(page.path)) not in static]
     outputs += [FeedOutput(job.path, job) for job in feeds.plan_feeds(site)]
     fingerprints = theme.fingerprints()
     for path, data in static.items():
