@@ -330,11 +330,13 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # A left-out article's page is tried again by the next build, as any failed file is.
     failed = set(rendering.failed) | {output_file(a.path) for a in left_out}
     report.failed = sorted(failed)
+    # By path: the paths sorted alone, strings compared as strings, not as the first of pairs.
+    records = rendering.records | kept
     report.warnings += memo.save(
         BuildState(
             failed=tuple(sorted(failed | {name for name, record in memo.parse_records.items() if record.retry})),
             output_dir=str(output_dir),
-            outputs=dict(sorted((rendering.records | kept).items())),
+            outputs={path: records[path] for path in sorted(records)},
             seeds=imported.outcomes,
             seed_reads=seed_reads,
             report=summary_of(
