@@ -84,9 +84,10 @@ _SAFE_TOKEN_RE = re.compile(r"\\[\\`*_{}\[\]|!#+\-.()]|&(?:amp|lt|gt|#\d{1,7});"
 # Characters that may start inline markup, and whitespace other than space and newline
 # (control characters and what str.isspace() accepts: Python-Markdown strips or keeps it).
 _MARKUP_CHAR_RE = re.compile(r"[\\`*_\[\]{}!<>&|~\x00-\x09\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-# Line starts that may open a block (heading, list, quote, rule, table, definition),
-# and trailing spaces (a line break). Searched in "\n" + text + "\n".
-_MARKUP_LINE_RE = re.compile(r"\n[ \-+=#>:]|\n\d+[.)]| \n")
+# Line starts that may open a block (heading, list, quote, rule, table, definition).
+# Searched in "\n" + text + "\n", as trailing spaces (a line break, " \n") are, apart: as
+# one more alternative they made the search try a match at every space of the text.
+_MARKUP_LINE_RE = re.compile(r"\n(?:[ \-+=#>:]|\d+[.)])")
 _UNESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]|!#+\-.()])")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n{2,}")
 
@@ -98,10 +99,16 @@ def plain_paragraphs(body: str) -> str | None:
         text = _SAFE_TOKEN_RE.sub("x", text)
         if _MARKUP_CHAR_RE.search(text):
             return None
-    if _MARKUP_LINE_RE.search(f"\n{text}\n"):
+    lined = f"\n{text}\n"
+    if " \n" in lined or _MARKUP_LINE_RE.search(lined):
         return None
-    paragraphs = _PARAGRAPH_BREAK_RE.split(_UNESCAPE_RE.sub(r"\1", body).strip("\n"))
-    return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
+    if "\\" in body:
+        body = _UNESCAPE_RE.sub(r"\1", body)
+    body = body.strip("\n")
+    if "\n\n\n" in body:
+        return "\n".join(f"<p>{p}</p>" for p in _PARAGRAPH_BREAK_RE.split(body) if p)
+    # Every break is two newlines (nearly every text): made the end and start of two paragraphs in place.
+    return "<p>" + body.replace("\n\n", "</p>\n<p>") + "</p>" if body else ""
 
 
 

@@ -53,6 +53,18 @@ def test_shortcut_gives_exactly_what_python_markdown_gives(body: str) -> None:
         assert fast == md.convert(body)
 
 
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word.", "“2024”", " ", "\n", "\n\n", "\n\n\n", "\n\n\n\n", "\\[", "\\-", "  \n", " "]), min_size=1, max_size=40).map("".join))
+def test_paragraphs_are_made_as_python_markdown_makes_them(body: str) -> None:
+    """Plain text, its breaks of two newlines and of more (the shortcut's two ways of making
+    paragraphs), with escapes and a trailing space or two (a line break, not plain)."""
+    fast = plain_paragraphs(body)
+    if fast is not None:
+        assert fast == new_markdown().convert(body)
+    else:
+        assert " \n" in body + "\n" or body.lstrip("\n")[:1] == " " or "\n " in body
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=80).filter(str.strip), min_size=1, max_size=6))
 def test_escaped_seed_text_converts_the_same_either_way(paragraphs: list[str]) -> None:
