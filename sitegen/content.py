@@ -395,6 +395,19 @@ def _load(document: str) -> tuple[Any, str]:
     for the front matter twice (front_fields for the seed hash, then the article), and front
     matter that is not plain would go through YAML both times. A failure is not remembered.
     What it returns is shared: read it, never change it."""
+    boundaries = _boundaries(document)
+    if boundaries is not None and (plain := plain_meta(document[boundaries[0].end() : boundaries[1].start()])) is not None:
+        # Plain front matter (nearly every file's), between the lines python-frontmatter
+        # splits at: read as its handler reads it, and the text after it as that split leaves
+        # it, without the split's copies of the whole text (tests compare the two ways).
+        after = document[boundaries[1].end() :]
+        body = after.strip()
+        return dict(plain), _with_indent(after, body) if body else body
+    return _parse(document)
+
+
+def _parse(document: str) -> tuple[Any, str]:
+    """``_load`` by python-frontmatter: any front matter."""
     meta, body = frontmatter.parse(document, handler=_HANDLER)
     if body:
         body = _indented(document, body)
@@ -416,6 +429,11 @@ def _indented(document: str, body: str) -> str:
         _, after = _HANDLER.split(document.strip())
     except ValueError:  # no closing line: python-frontmatter gave the whole text back
         return body
+    return _with_indent(after, body)
+
+
+def _with_indent(after: str, body: str) -> str:
+    """``_indented``, given the text after the front matter's closing line (``after``)."""
     lead = after[: len(after) - len(after.lstrip())]  # body is after.strip()
     indent = lead[lead.rfind("\n") + 1 :]
     if indent.strip(" \t") or len(indent.expandtabs(_CODE_INDENT)) < _CODE_INDENT:
@@ -2041,11 +2059,12 @@ def front_fields(document: str) -> dict[str, str]:
     first, closing = boundaries
     head = document[first.end() : closing.start()]
     # A character parse_article strips first (text.strip_xml_illegal) is one that sends
-    # the head to YAML, which is handed the document stripped as the parse sees it.
-    if not _YAML_AWKWARD_RE.search(document, 0, closing.start()):
-        found = _plain_fields(head)
-        if found is not None:
-            return found
+    # the head to YAML (plain_meta), which is handed the document stripped as the parse
+    # sees it. (Only the head is plain_meta's to read: whitespace after a '---' is the
+    # line's, and a head read as YAML is the same head.)
+    found = _plain_fields(head)
+    if found is not None:
+        return found
     if text.find_xml_illegal(document) is not None:
         document = text.strip_xml_illegal(document)
     try:

@@ -390,6 +390,24 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     assert content.front_fields(document) == (expected if expected is not None else content._line_fields(head))
 
 
+_BOUNDARY = st.sampled_from(["---", "----", "--- ", "---\t", "---\n", "--- \n  "])
+_PLAIN_LINE = st.sampled_from(["title: A story", "slug: 'a-story'", 'date: "2024-05-01T09:00:00+00:00"', "tags:\n- World\n- Asia", "related: [a, b c]", "", "# note", "summary: it's here", "seed: a.txt"])
+_AFTER = st.lists(st.sampled_from(["Text.", "word", "    code", "\tcode", "  # Title", "---", "--- x", "\n", "\n\n", " ", "\t", "\u00a0", "\u2028"]), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BOUNDARY, st.lists(st.one_of(_PLAIN_LINE, _PLAIN_LINE, _PLAIN_LINE, _LINE), max_size=5, unique=True), _BOUNDARY, _AFTER)
+def test_plain_front_matter_splits_as_python_frontmatter_splits_it(opening: str, lines: list[str], closing: str, after: str) -> None:
+    """content._load reads plain front matter (plain_meta) and the text after it itself; any
+    document gives what python-frontmatter's split and load give (content._parse)."""
+    document = opening + "\n" + "\n".join(lines) + "\n" + closing + "\n" + after
+    try:
+        expected = content._parse(document)
+    except yaml.YAMLError:
+        return
+    assert content._load.__wrapped__(document) == expected
+
+
 @pytest.mark.parametrize("title", ["Storm hits coast", "Breaking: the #1 story, it's 'big'", "Ünïcödé & <html>", "2024", "yes"])
 def test_front_fields_of_what_the_importer_writes_need_no_yaml(title: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The importer reads every content file's fields before each import: its own files
