@@ -212,6 +212,15 @@ def test_a_summary_still_ends_at_a_word_where_there_are_words() -> None:
     assert summary.endswith("…") and (summary.removesuffix("…") + " ") in ("The harbour reopened today after a storm. " * 20)
 
 
+@given(st.lists(st.sampled_from(["word", "Wörter", "東京", "e\u0301", "👍🏽", "🇯🇵", "\u200d", ".", ",", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000"]), max_size=200).map("".join), st.integers(-5, 150))
+def test_a_summary_of_the_start_of_a_text_is_one_of_the_whole_text(whole: str, limit: int) -> None:
+    """summarize folds the whitespace of only as much of the text as it keeps, and cuts as it
+    would cut the whole text folded."""
+    from sitegen import text
+
+    assert summarize(whole, limit) == text._cut(" ".join(whole.split()), limit)
+
+
 _MARKUP_PIECES = st.sampled_from(["<", ">", "<p>", "</p>", "<br>", "<!--", "-->", "<script>", "</script>", "<SCRIPT ", "<style>", "<template/>", "&amp;", "&#x41;", "&", "…", "* * *", "a", "Z", "9", "_", " ", "\n", "\u00a0", "é", "—", "<i", "x>", "<!DOCTYPE>", "<![ ]>"])
 
 
