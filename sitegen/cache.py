@@ -535,7 +535,12 @@ def read_file(path: Path | str, limit: int | None = None, setting: str = "max_fi
         if st.st_size > limit:
             raise Refused(f"is {st.st_size:,} bytes, over {setting} ({limit:,}); it was not read")
         with open(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
+            # As many bytes as stat gave and one more, then on to the limit only if that one
+            # came (a file growing while read): read(limit + 1) at once made a buffer of the
+            # limit's size for every file (2 MB of max_file_bytes for a content file of 2 KB).
+            data = f.read(min(st.st_size, limit) + 1)
+            if len(data) > st.st_size and len(data) <= limit:
+                data += f.read(limit + 1 - len(data))
     finally:
         os.close(fd)
     if len(data) > limit:

@@ -493,3 +493,35 @@ def test_the_cache_is_written_and_compared_without_copies_of_its_bytes(tmp_path:
             tracemalloc.stop()
         assert peak < 2 * size
     assert cache._load_blob(path, msgspec.msgpack.Decoder()) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 300), st.integers(0, 300))
+def test_read_file_reads_what_a_whole_read_does_however_much_stat_says(data: bytes, limit: int, stated: int) -> None:
+    """read_file reads as many bytes as stat gave and one more, then on to the limit: a file
+    that grew after its stat (``stated`` short of its size) is read whole, or refused as one
+    that grew over the limit, as a read of the limit and one more byte would have it."""
+    import tempfile
+    from unittest import mock
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "a.md")
+        with open(path, "wb") as f:
+            f.write(data)
+        real = os.fstat
+        stated = min(stated, len(data))
+
+        def fstat(fd: int) -> os.stat_result:
+            st = list(real(fd))
+            st[6] = stated  # st_size: the file as it was before it grew to len(data)
+            return os.stat_result(st)
+
+        with mock.patch.object(cache.os, "fstat", fstat):
+            if stated > limit:
+                with pytest.raises(cache.Refused, match="over max_file_bytes"):
+                    cache.read_file(path, limit)
+            elif len(data) > limit:
+                with pytest.raises(cache.Refused, match="grew over"):
+                    cache.read_file(path, limit)
+            else:
+                assert cache.read_file(path, limit)[0] == data
