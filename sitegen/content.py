@@ -1168,7 +1168,7 @@ def parse_article(
     # What a reader sees: the text as converted (the links to image copies depend on the
     # page's address, which is not news) and the pictures and linked files themselves, by
     # their bytes. Articles without them hash as they always have: no feed shows them as updated.
-    converted = " ".join(hashed.split())
+    converted = text.fold_whitespace(hashed)
     if "<img" in body_html or _LINKED_RE.search(body_html) or _CONTENT_LINK_RE.search(body_html) or ("<a" in body_html and _IMAGE_NAME_RE.search(body_html)):
         shown = body_html
         times_said: dict[str, int] = {}  # of each address in the text
@@ -1225,7 +1225,7 @@ def parse_article(
     # What the editor wrote that a reader sees: its updated date moves when this changes, and
     # not when sitegen (or a setting) turns the same words into other HTML, which readers
     # would be shown as an update of every such article at once. A reflow is no change.
-    as_written = [title, written_summary, " ".join(body.split()), *(r.sha for r in media), *(f.sha for f in attachments)]
+    as_written = [title, written_summary, text.fold_whitespace(body), *(r.sha for r in media), *(f.sha for f in attachments)]
     if image is not None:
         as_written += [str(meta.get("image")), image.alt, image.caption, image.credit]
     if language:  # only when set: an article without one keeps its hash, and shows as no update

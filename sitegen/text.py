@@ -55,6 +55,21 @@ def clean_title(text: str) -> str:
     return " ".join(BIDI_CONTROLS_RE.sub("", text).split())
 
 
+def fold_whitespace(text: str) -> str:
+    """``" ".join(text.split())``: each run of whitespace one space, none at either end.
+
+    Made without splitting the text into its words where its only whitespace is single
+    spaces, single line ends and paragraph breaks of two (Markdown as written, its HTML):
+    the breaks and line ends made spaces, it is folded when no two spaces follow each other,
+    none is at an end and nothing else is whitespace (no whitespace but the space is
+    printable). Split into words, an article's text of 2 KB took 17 us; tests compare the two.
+    """
+    spaced = " ".join(text.split("\n\n")).replace("\n", " ")
+    if spaced[:1] == " " or spaced[-1:] == " " or "  " in spaced or not spaced.isprintable():
+        return " ".join(text.split())
+    return spaced
+
+
 # The commas other scripts write a list with: the Arabic one (Arabic, Persian, Urdu: what an
 # Arabic keyboard types for ","), the ideographic one of Chinese and Japanese lists and the
 # full-width one of their keyboards.

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 from conftest import no_hang
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.content import new_markdown
@@ -15,6 +15,7 @@ from sitegen.text import (
     _parsed_text,
     balance_html,
     clean_title,
+    fold_whitespace,
     has_text,
     headline_key,
     html_to_text,
@@ -219,6 +220,13 @@ def test_a_summary_of_the_start_of_a_text_is_one_of_the_whole_text(whole: str, l
     from sitegen import text
 
     assert summarize(whole, limit) == text._cut(" ".join(whole.split()), limit)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Wörter", "“quoted”", "東京", "<p>", "</p>", " ", "  ", "\n", "\n\n", "\n\n\n", " \n", "\t", "\r", "\u00a0", "\u2028", "\u3000", "\x0b", "\x1f", "\u200b"]), max_size=40).map("".join))
+def test_whitespace_is_folded_as_splitting_into_words_folds_it(written: str) -> None:
+    """fold_whitespace, which splits a text only at paragraph breaks, against the plain way."""
+    assert fold_whitespace(written) == " ".join(written.split())
 
 
 _MARKUP_PIECES = st.sampled_from(["<", ">", "<p>", "</p>", "<br>", "<!--", "-->", "<script>", "</script>", "<SCRIPT ", "<style>", "<template/>", "&amp;", "&#x41;", "&", "…", "* * *", "a", "Z", "9", "_", " ", "\n", "\u00a0", "é", "—", "<i", "x>", "<!DOCTYPE>", "<![ ]>"])
