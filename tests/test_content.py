@@ -390,6 +390,12 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     assert content.front_fields(document) == (expected if expected is not None else content._line_fields(head))
 
 
+@given(st.lists(st.sampled_from(["a", "é", "“", "\r", "\n", "\r\n", "\n\r", " ", "---"]), max_size=30).map("".join), st.booleans())
+def test_a_content_file_is_decoded_with_its_line_ends_made_lf(written: str, mark: bool) -> None:
+    data = ("\ufeff" if mark else "").encode() + written.encode()
+    assert content.decode_content(data) == written.replace("\r\n", "\n").replace("\r", "\n")
+
+
 _BOUNDARY = st.sampled_from(["---", "----", "--- ", "---\t", "---\n", "--- \n  "])
 _PLAIN_LINE = st.sampled_from(["title: A story", "slug: 'a-story'", 'date: "2024-05-01T09:00:00+00:00"', "tags:\n- World\n- Asia", "related: [a, b c]", "", "# note", "summary: it's here", "seed: a.txt"])
 _AFTER = st.lists(st.sampled_from(["Text.", "word", "    code", "\tcode", "  # Title", "---", "--- x", "\n", "\n\n", " ", "\t", "\u00a0", "\u2028"]), max_size=8).map("".join)
