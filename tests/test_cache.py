@@ -525,3 +525,44 @@ def test_read_file_reads_what_a_whole_read_does_however_much_stat_says(data: byt
                     cache.read_file(path, limit)
             else:
                 assert cache.read_file(path, limit)[0] == data
+
+
+_READS = st.dictionaries(st.sampled_from(["config.author", "config.slugs", "config.tags", "words.de"]), st.sampled_from(["a1", "b2", "missing"]), max_size=3)
+
+
+@given(reads=st.lists(_READS, max_size=8), names=st.randoms(use_true_random=False))
+def test_a_shard_gives_back_its_records_each_with_the_reads_it_was_stored_with(reads: list[dict[str, str]], names: random.Random) -> None:
+    # A shard stores each different dict of reads once (its records read the same, nearly
+    # all): what it gives back is what it was given, in its order, the reads' order kept.
+    records = {f"/site/content/{names.randrange(10**6):06d}-{i}.md": cache.ParseRecord(f"sha{i}", dict(r), seed=None if i % 3 else "") for i, r in enumerate(reads)}
+    shard = cache._shard_of("generator", records, "/site")
+    assert all(record.reads == {} for record in shard.records.values())
+    decoded = cache._SHARD_DECODER.decode(cache._ENCODER.encode(shard))
+    shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    found = cache._records_of(decoded, shared)
+    assert found == records and list(found) == list(records)
+    assert all(list(found[name].reads.items()) == list(record.reads.items()) for name, record in records.items())
+    # Records that read the same share one dict, within a shard and across them.
+    again = cache._records_of(cache._SHARD_DECODER.decode(cache._ENCODER.encode(shard)), shared)
+    assert all(again[name].reads is found[name].reads for name in records)
+
+
+@pytest.mark.parametrize("read_by", [(), (0, 1), (-1,), (5,)], ids=["none", "too many", "negative", "past the end"])
+def test_a_shard_whose_records_reads_are_not_stored_is_damaged(read_by: tuple[int, ...]) -> None:
+    shard = cache._shard_of("generator", {"/site/content/a.md": cache.ParseRecord("sha", {"config.slugs": "a1"})}, "/site")
+    with pytest.raises(ValueError):
+        cache._records_of(msgspec.structs.replace(shard, read_by=read_by), {})
+
+
+def test_a_damaged_shard_is_left_out_and_its_articles_parsed_again(make_site: MakeSite) -> None:
+    site = make_site(content={"a.md": article_md("A", body="Text of A."), "b.md": article_md("B", body="Text of B.")})
+    assert build(site).ok
+    state = cache.load_state(site, cache.generator_id())
+    assert len(cache.load_articles(site, state)) == 2
+    for path in (site / cache.CACHE_DIR).glob("articles-*.bin"):
+        shard = cache._load_blob(path, cache._SHARD_DECODER)
+        cache._save_blob(path, msgspec.structs.replace(shard, read_by=()))
+    assert cache.load_articles(site, state) == {}
+    (site / "content" / "b.md").write_text(article_md("B", body="Text of B, edited."))
+    # a.md too, unchanged: its record is not used.
+    assert build(site).cache.startswith("2 content files parsed")
