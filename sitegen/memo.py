@@ -270,13 +270,26 @@ class Memo:
             """The stored records still good, and the files to parse."""
             records: dict[str, ParseRecord] = {}
             todo: list[str] = []
+            # The records of a shard that read the same share one dict of reads (cache.py):
+            # one found still as it was is not looked through again for every record.
+            still: dict[str, str] | None = None
+
+            def reads_still(reads: dict[str, str]) -> bool:
+                nonlocal still
+                if reads is still:
+                    return True
+                if digests.still(reads):
+                    still = reads
+                    return True
+                return False
+
             for name in listing:
                 record = previous.get(name)
                 if (
                     record is not None
                     and self.inputs.unchanged(name, sha=record.file_sha)
                     and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
-                    and digests.still(record.reads)
+                    and reads_still(record.reads)
                     and _pictures_inside(record, inside)
                     and not record.retry
                 ):
