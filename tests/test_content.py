@@ -2097,3 +2097,62 @@ def test_a_page_order_may_be_a_unix_time(make_site: MakeSite) -> None:
     assert report.ok, report.errors
     footer = lxml_html.parse(str(site / "output" / "index.html")).xpath("//footer//a/text()")
     assert footer.index("Earlier") < footer.index("Later"), footer
+
+
+def _article_from_record_plainly(path: str, record: Any, tags: dict[Any, Any]) -> Any:
+    """article_from_record as it was first written: every field made anew, whatever it holds."""
+    import msgspec
+
+    from sitegen import urls
+    from sitegen.model import Article, Author, Correction, Tag
+
+    stored = record.article
+    fields = msgspec.structs.asdict(stored)
+    del fields["body_sha"]
+    fields.update(
+        source=path,
+        authors=tuple(Author(a.name, a.slug, urls.author_path(a.slug), a.url, a.bio, a.kind) for a in stored.authors),
+        image=content._image_from_record(stored.image) if stored.image else None,
+        text_image=content._image_from_record(stored.text_image) if stored.text_image else None,
+        published=content._date_from_record(stored.published),
+        updated=content._date_from_record(stored.updated),
+        tags=tuple(tags.get((t.name, t.slug)) or tags.setdefault((t.name, t.slug), Tag(t.name, t.slug)) for t in stored.tags),
+        corrections=tuple(Correction(content._date_from_record(c.date), c.text, c.line) for c in stored.corrections),
+        source_hash=record.source_hash,
+    )
+    return Article(**fields)
+
+
+def _records() -> Any:
+    from sitegen import cache
+
+    dates = st.builds(cache.DateRecord, st.sampled_from(["2024-03-01T09:30:00+00:00", "2024-03-02T10:00:00+01:00", "2024-03-01T09:30:00"]), st.sampled_from(["", "Europe/Berlin"]))
+    names = st.sampled_from(["Ada", "Bo", "Cy"])
+    image = st.builds(cache.ArticleImage, st.just("https://example.org/a.jpg"), st.none(), names, names, names)
+    article = st.builds(
+        cache.ArticleRecord,
+        id=names, title=names, slug=names, path=st.just("a/"), published=dates, updated=dates, summary=names, body_sha=st.just("sha"), body=st.just(b"<p>A</p>"),
+        updated_in_front_matter=st.booleans(), content_hash=st.just("hash"),
+        authors=st.lists(st.builds(cache.AuthorRecord, slug=names, name=names, bio=names, url=st.just("")), max_size=2).map(tuple),
+        canonical=st.just(""), aliases=st.just(()), image=st.none() | image, media=st.just(()),
+        tags=st.lists(st.builds(cache.TagRecord, names, names), max_size=3).map(tuple), origin=st.just(""), related=st.just(()), floating_date=st.just(""), draft=st.booleans(),
+        text_image=st.none() | image, corrections=st.lists(st.builds(cache.CorrectionRecord, dates, names), max_size=2).map(tuple),
+    )  # fmt: skip
+    return st.builds(cache.ParseRecord, file_sha=st.just("sha"), reads=st.just({}), article=article, source_hash=st.just("source"))
+
+
+@given(st.lists(_records(), min_size=1, max_size=4))
+def test_an_article_made_from_its_record_is_the_one_every_field_made_anew_makes(records: list[Any]) -> None:
+    # article_from_record leaves what an article lacks as stored and reads its dates once
+    # when they are one: the articles it makes are those of the plain way, their tags shared.
+    plain: dict[Any, Any] = {}
+    shared: dict[Any, Any] = {}
+    for number, record in enumerate(records):
+        path = f"/site/content/{number}.md"
+        made = content.article_from_record(path, record, shared)
+        expected = _article_from_record_plainly(path, record, plain)
+        assert made == expected
+        # Equal datetimes may be in other zones: the zones and texts are the same too.
+        assert [(d.isoformat(), d.tzinfo) for d in (made.published, made.updated)] == [(d.isoformat(), d.tzinfo) for d in (expected.published, expected.updated)]
+        assert made.updated == made.published or record.article.updated != record.article.published
+    assert sorted((tag.name, tag.slug) for tag in shared.values()) == sorted(plain)
