@@ -288,7 +288,7 @@ class Memo:
                 if (
                     record is not None
                     and self.inputs.unchanged(name, sha=record.file_sha)
-                    and all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items())
+                    and (not record.files or all(self.inputs.unchanged(path, sha=sha) for path, sha in record.files.items()))
                     and reads_still(record.reads)
                     and _pictures_inside(record, inside)
                     and not record.retry
@@ -552,6 +552,8 @@ def _pictures_inside(record: ParseRecord, folder: str) -> bool:
     machine."""
     media = record.article.media if record.article is not None else ()
     linked = record.article.attachments if record.article is not None else ()
+    if not (record.files or media or linked):  # most records: nothing to look at
+        return True
     return all(os.path.normpath(path).startswith(folder) for path in (*record.files, *(m.file for m in media), *(f.file for f in linked)))
 
 

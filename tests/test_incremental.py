@@ -591,3 +591,26 @@ def test_a_former_title_written_into_the_ledger_links_the_related_headline_of_a_
     page = lxml_html.fromstring((site / "output" / "2024" / "05" / "alpha" / "index.html").read_bytes())
     assert [a.text_content() for a in page.xpath("//a[@href='/2024/05/beta/']")] != []
     assert tree(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_record_with_no_files_has_its_pictures_inside_as_the_whole_look_finds() -> None:
+    # memo._pictures_inside answers at once for a record naming no file (most): as the look
+    # at every file it names would, for records naming none, some inside content/, or one out.
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from sitegen import memo
+
+    paths = st.lists(st.sampled_from(["/site/content/a.png", "/site/content/../b.png", "/etc/c.png", "/site/contents/d.pdf"]), max_size=2)
+
+    @given(paths, paths, paths, st.booleans())
+    def agree(files: list[str], media: list[str], linked: list[str], article: bool) -> None:
+        stored = cache.ArticleRecord(
+            "id", "T", "t", "t/", cache.DateRecord("2024-01-01T00:00:00+00:00"), cache.DateRecord("2024-01-01T00:00:00+00:00"), "", "", b"", False, "", (), "", (), None,
+            tuple(cache.ImageRecord(p, "", 1, 1, "PNG", 1) for p in media), (), "", (), "", False, attachments=tuple(cache.FileRecord(p, "", 1) for p in linked),
+        )  # fmt: skip
+        record = cache.ParseRecord("sha", {}, article=stored if article else None, files=dict.fromkeys(files, "sha"))
+        named = (*files, *(media if article else ()), *(linked if article else ()))
+        assert memo._pictures_inside(record, "/site/content/") == all(os.path.normpath(p).startswith("/site/content/") for p in named)
+
+    agree()
