@@ -502,13 +502,20 @@ def taken_over(articles: Sequence[Article], stored: Ledger | None, site_dir: Pat
     from .content import id_from_name
 
     known = stored.articles if stored else {}
-    reading = {h: a for a in reversed(articles) if not a.draft for h in (a.content_hash, a.html_hash)}  # the first file that reads so
+    # Made only for an article that may be taken over: none in most builds, which change no
+    # article, or change one whose id is in its front matter.
+    reading: dict[str, Article] | None = None
     kept: list[Article] = []
     errors: list[SitegenError] = []
     for article in articles:
         entry = known.get(article.id)
-        twin = reading.get(entry.hash) if entry is not None and not article.reads_as(entry.hash) else None
-        if entry is None or twin is None or twin.id == article.id or article.draft or article.id != id_from_name(article.source):
+        if entry is None or article.draft or article.reads_as(entry.hash) or article.id != id_from_name(article.source):
+            kept.append(article)
+            continue
+        if reading is None:
+            reading = {h: a for a in reversed(articles) if not a.draft for h in (a.content_hash, a.html_hash)}  # the first file that reads so
+        twin = reading.get(entry.hash)
+        if twin is None or twin.id == article.id:
             kept.append(article)
             continue
         other = Path(os.path.relpath(twin.source, site_dir)).as_posix()
