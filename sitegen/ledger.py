@@ -1167,6 +1167,9 @@ class _Texts:
 
     def parse(self, value: str, zone: dt.tzinfo, fallback: dt.datetime) -> dt.datetime:
         """``_parse(value, zone, fallback)``, remembered when ``value`` is the text of a date."""
+        read = self._read.get(value)  # (an article's first and updated are often one text)
+        if read is not None:
+            return read
         read = _read(value)
         if read is None:
             return _parse(value, zone, fallback)
@@ -1177,7 +1180,7 @@ class _Texts:
         """``dates.format_iso(value)``: ``was``, when ``parse`` read it as ``value`` (the same
         instant at the same UTC offset, which ``format_iso`` writes alike)."""
         read = self._read.get(was)
-        if read is not None and read == value and read.utcoffset() == value.utcoffset():
+        if read is not None and (read is value or (read == value and read.utcoffset() == value.utcoffset())):
             return was
         return dates.format_iso(value)
 

@@ -292,6 +292,19 @@ def test_a_date_stored_again_is_written_as_format_iso_writes_it(text: str, other
         assert texts.format(value, "") == dates.format_iso(value)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_DATE_TEXTS, _ZONES, _ZONES, _DATES)
+def test_a_date_text_read_again_is_read_as_parse_date_reads_it(text: str, zone: dt.tzinfo, other_zone: dt.tzinfo, fallback: dt.datetime) -> None:
+    from sitegen.ledger import _parse, _Texts
+
+    texts = _Texts()
+    texts.parse(text, zone, fallback)
+    again = texts.parse(text, other_zone, fallback)
+    plain = _parse(text, other_zone, fallback)
+    assert (again, again.utcoffset(), type(again.tzinfo)) == (plain, plain.utcoffset(), type(plain.tzinfo))
+    assert texts.format(again, text) == texts.format(plain, text)
+
+
 def test_an_article_as_the_ledger_has_it_keeps_its_stored_entry(make_site: MakeSite) -> None:
     from sitegen.ledger import load_ledger, save_ledger, work_out_history
 
