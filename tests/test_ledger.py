@@ -305,6 +305,38 @@ def test_a_date_text_read_again_is_read_as_parse_date_reads_it(text: str, zone: 
     assert texts.format(again, text) == texts.format(plain, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=4).map(tuple), st.sampled_from(["a", "b", "d", ""]))
+def test_a_tuple_without_an_item_is_as_a_generator_leaves_it(items: tuple[str, ...], item: str) -> None:
+    from sitegen.ledger import _without
+
+    assert _without(items, item) == tuple(i for i in items if i != item)
+
+
+_SLUGS = st.sampled_from(["world", "sport", "ann", "bo"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_SLUGS, max_size=3, unique=True),
+    st.lists(_SLUGS, max_size=2, unique=True),
+    st.none() | st.lists(st.sampled_from(["tag:world", "tag:sport", "author:ann", "author:bo", "tag:ann"]), max_size=4, unique=True).map(lambda n: tuple(sorted(n))),
+)
+def test_the_names_an_article_was_listed_under_are_those_it_has_and_had(tags: list[str], authors: list[str], listed: tuple[str, ...] | None) -> None:
+    from sitegen.ledger import _listed
+    from sitegen.model import Article, Author, Tag
+
+    when = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    article = Article(
+        source="content/a.md", id="urn:a", title="A", slug="a", path="2024/06/a/", published=when, updated=when, summary="", body=b"",
+        tags=tuple(Tag(slug.title(), slug) for slug in tags), authors=tuple(Author(slug.title(), slug, f"authors/{slug}/") for slug in authors),
+    )
+    seen = None if listed is None else Entry("h", "u", 1, "f", listed=listed)
+    now = [f"tag:{slug}" for slug in tags] + [f"author:{slug}" for slug in authors]
+    old = listed or ()
+    assert _listed(article, seen) == (old if all(name in old for name in now) else tuple(sorted({*now, *old})))
+
+
 def test_an_article_as_the_ledger_has_it_keeps_its_stored_entry(make_site: MakeSite) -> None:
     from sitegen.ledger import load_ledger, save_ledger, work_out_history
 
