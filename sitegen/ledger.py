@@ -870,8 +870,10 @@ def apply_ledger(
     authors, moved_authors = _former_slugs(
         "author", recorded, lambda a: a.authors, lambda name: made_author_slug(config, name), stored.authors if stored else {}, old, remember
     )
-    first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
-    feed_id = (stored.feed_id if stored else "") or _mint_feed_id(config, first_article)
+    feed_id = stored.feed_id if stored else ""
+    if not feed_id:  # (looked for only then: every build but the first has one)
+        first_article = min(entries.items(), key=lambda item: item[1].seq or len(entries) + 1, default=("", _UNNUMBERED))[0]
+        feed_id = _mint_feed_id(config, first_article)
     last_seq = max((e.seq for e in entries.values()), default=0)
     # Taken-down articles count too: removing the newest must not widen the feed window.
     shown = {a.id for a in result}
@@ -1042,8 +1044,10 @@ def _with_former_slugs(listed: dict[str, tuple[int, ...]], moved: Mapping[str, t
     down before the move is listed under the old slug alone, and its redirected subscribers'
     feed must still count it. A former slug that a tag or byline of ``shown`` has now is
     that one's, and not counted."""
-    live = {f"tag:{t.slug}" for a in shown for t in a.tags} | {f"author:{a.slug}" for article in shown for a in article.authors}
     found = dict(listed)
+    if not moved:
+        return found  # the usual build: no need to name every tag and byline shown
+    live = {f"tag:{t.slug}" for a in shown for t in a.tags} | {f"author:{a.slug}" for article in shown for a in article.authors}
     for name, former in moved.items():
         kind = name.partition(":")[0]
         numbers = set(listed.get(name, ()))
