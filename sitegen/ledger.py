@@ -77,6 +77,7 @@ import stat
 import uuid
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -803,8 +804,16 @@ def apply_ledger(
     floors = stored.floors if stored else {}
     if renumbered and stored is not None:
         floors = _renumbered_floors(floors, stored.articles)
-    known = sorted((a for a in articles if old.get(a.id, _UNNUMBERED).seq), key=lambda a: old[a.id].seq)
-    fresh = [a for a in articles if not old.get(a.id, _UNNUMBERED).seq]
+    # Each article's entry looked up once: those the ledger numbered, by number, then the rest.
+    numbered: list[tuple[int, Article]] = []
+    fresh: list[Article] = []
+    for article in articles:
+        if seq := old.get(article.id, _UNNUMBERED).seq:
+            numbered.append((seq, article))
+        else:
+            fresh.append(article)
+    numbered.sort(key=itemgetter(0))
+    known = [article for _, article in numbered]
     held = sorted((a for a in fresh if a.published > now and not config.future), key=lambda a: a.published)
     waiting = {id(a) for a in held}
     # Articles the ledger has never numbered (all of them, for a site's first build) are
@@ -1095,9 +1104,11 @@ def _numbered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], bool]:
     """``entries`` with publication numbers 1, 2, 3... as every build leaves them; when
     they are not (two branches merged, a hand edit), renumbered in their order: (entries,
     whether they were). Entries of the first ledger version have none yet (0)."""
-    numbered = sorted((e.seq, key) for key, e in entries.items() if e.seq)
-    if [seq for seq, _ in numbered] == list(range(1, len(numbered) + 1)):
+    # Numbers 1 to n: n of them, none twice, none below 1 or above n (no sort needed).
+    seqs = [e.seq for e in entries.values() if e.seq]
+    if not seqs or (min(seqs) == 1 and max(seqs) == len(seqs) == len(set(seqs))):
         return entries, False
+    numbered = sorted((e.seq, key) for key, e in entries.items() if e.seq)
     fixed = dict(entries)
     for n, (_, key) in enumerate(numbered, start=1):
         fixed[key] = msgspec.structs.replace(entries[key], seq=n)

@@ -337,6 +337,18 @@ def test_the_names_an_article_was_listed_under_are_those_it_has_and_had(tags: li
     assert _listed(article, seen) == (old if all(name in old for name in now) else tuple(sorted({*now, *old})))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdefg"), st.integers(-2, 8).map(lambda seq: Entry("h", "u", seq, "f")), max_size=7))
+def test_numbers_are_kept_when_a_sort_finds_them_1_2_3(entries: dict[str, Entry]) -> None:
+    from sitegen.ledger import _numbered
+
+    numbered = sorted((e.seq, key) for key, e in entries.items() if e.seq)
+    kept = [seq for seq, _ in numbered] == list(range(1, len(numbered) + 1))
+    fixed, renumbered = _numbered(entries)
+    assert renumbered is not kept
+    assert fixed == (entries if kept else {**entries, **{key: Entry("h", "u", n, "f") for n, (_, key) in enumerate(numbered, start=1)}})
+
+
 def test_an_article_as_the_ledger_has_it_keeps_its_stored_entry(make_site: MakeSite) -> None:
     from sitegen.ledger import load_ledger, save_ledger, work_out_history
 
