@@ -44,6 +44,17 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
     it were that article. Earlier is in file order, but first come the articles that read as
     readers were shown them (``shown_as``: id -> the content hash the ledger recorded): a
     copy of a story, made to start a new one, must not take the story's place by its name."""
+    known = shown_as or {}
+    in_file_order = sorted(articles, key=lambda a: str(a.source))
+    ordered = sorted(in_file_order, key=lambda a: not a.reads_as(known.get(a.id)))
+    if len({a.id for a in ordered}) == len(ordered) == len({a.path for a in ordered}):
+        return ordered, []  # the usual build: no id or URL claimed twice, none to look for one by one
+    return _first_claims(ordered, site_dir)
+
+
+def _first_claims(ordered: Sequence[Article], site_dir: Path) -> tuple[list[Article], list[SitegenError]]:
+    """``unique``'s articles, ``ordered`` as it orders them, less each claiming an id or a URL
+    an earlier one has, each of those an error."""
     from .content import SLUG_KEYS, id_from_name, line_in
 
     errors: list[SitegenError] = []
@@ -55,9 +66,7 @@ def unique(articles: Sequence[Article], site_dir: Path, shown_as: Mapping[str, s
         # From the site folder (content/a.md): the same from whatever folder sitegen runs in.
         return Path(os.path.relpath(other.source, site_dir)).as_posix()
 
-    known = shown_as or {}
-    in_file_order = sorted(articles, key=lambda a: str(a.source))
-    for article in sorted(in_file_order, key=lambda a: not a.reads_as(known.get(a.id))):
+    for article in ordered:
         if (other := by_id.get(article.id)) is not None:
             # Two files of one name in two folders, with no id: line, have the same id. A file
             # copied to start a new story has the story's id: line, which it can lose.

@@ -591,3 +591,21 @@ _ORDERED = st.lists(
 def test_newest_first_orders_as_by_slug_then_by_date_and_number(articles: list[Article]) -> None:
     assert [a.id for a in site_mod.newest_first(articles)] == [a.id for a in _plainly_newest_first(articles)]
     assert [a.id for a in site_mod.newest_first(reversed(articles))] == [a.id for a in _plainly_newest_first(articles[::-1])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(["p/", "q/", "r/", "s/"]), st.sampled_from(["h1", "h2"])), max_size=5),
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from(["h1", "h2"]), max_size=3),
+)
+def test_articles_with_no_id_or_url_claimed_twice_are_all_kept_as_one_by_one(claims: list[tuple[str, str, str]], shown_as: dict[str, str]) -> None:
+    when = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    articles = [
+        Article(source=f"/site/content/{n}.md", id=id_, title=id_, slug=id_, path=path, published=when, updated=when, summary="", body=b"", content_hash=h)
+        for n, (id_, path, h) in enumerate(claims)
+    ]
+    ordered = sorted(sorted(articles, key=lambda a: a.source), key=lambda a: not a.reads_as(shown_as.get(a.id)))
+    kept, errors = site_mod.unique(articles, Path("/site"), shown_as)
+    plain_kept, plain_errors = site_mod._first_claims(ordered, Path("/site"))
+    assert kept == plain_kept
+    assert [str(e) for e in errors] == [str(e) for e in plain_errors]
