@@ -29,7 +29,11 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     """Newest first; equal dates in order of first publication (the ledger's), newest first,
     then by slug, so order never depends on input order."""
     articles = list(articles)
-    if len({(a.published, a.seq) for a in articles}) == len(articles):
+    # Only at fixed offsets do dates compare as instants every time: a zone's date in an hour
+    # that happens twice (a floating date on the night clocks go back) is neither equal to,
+    # nor before, nor after another zone's date of that instant, and only the slugs put the
+    # two in one order whatever the order of their files.
+    if all(type(a.published.tzinfo) is dt.timezone for a in articles) and len({(a.published, a.seq) for a in articles}) == len(articles):
         # No two of one date and number, as in most sites: the slugs break no tie, and
         # sorted by them first the articles lose the order of their files, mostly by date
         # already, which the sort by date makes use of (10,000 articles: 1.6 ms, not 8.9).

@@ -7,6 +7,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import msgspec
@@ -609,3 +610,44 @@ def test_articles_with_no_id_or_url_claimed_twice_are_all_kept_as_one_by_one(cla
     plain_kept, plain_errors = site_mod._first_claims(ordered, Path("/site"))
     assert kept == plain_kept
     assert [str(e) for e in errors] == [str(e) for e in plain_errors]
+
+
+def _at_the_same_instant() -> list[Article]:
+    """Two stories of one instant, 01:30 EDT on the night clocks go back in New York: one
+    with a floating date, read in the site's zone (an hour that happens twice), one with
+    its offset written; and an older one."""
+    zone = ZoneInfo("America/New_York")
+    dates = [
+        ("zeta", dt.datetime(2024, 11, 3, 1, 30, tzinfo=zone)),
+        ("alpha", dt.datetime(2024, 11, 3, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4)))),
+        ("other", dt.datetime(2024, 10, 1, 9, tzinfo=dt.UTC)),
+    ]
+    return [
+        Article(source=f"{slug}.md", id=f"id-{slug}", title=slug, slug=slug, path=f"{slug}/", seq=0, summary="", body=b"", published=published, updated=published)
+        for slug, published in dates
+    ]
+
+
+def test_newest_first_puts_stories_of_one_instant_in_zones_of_their_own_in_one_order_whatever_the_files_order() -> None:
+    """A date in an hour that happens twice is never equal to another zone's date of the
+    same instant, nor before or after it: the slugs, not the order the files came in, decide."""
+    articles = _at_the_same_instant()
+    expected = [a.slug for a in _plainly_newest_first(articles)]
+    assert expected == ["alpha", "zeta", "other"]
+    assert [a.slug for a in site_mod.newest_first(articles)] == expected
+    assert [a.slug for a in site_mod.newest_first(reversed(articles))] == expected
+
+
+def test_a_floating_date_in_the_hour_clocks_go_back_is_listed_by_its_slug_beside_the_same_instant(make_site: MakeSite) -> None:
+    content = {
+        "a.md": "---\ntitle: Zeta story\nslug: zeta\ndate: 2024-11-03 01:30\n---\n\nZeta body.\n",
+        "b.md": article_md("Alpha story", date="2024-11-03T01:30:00-04:00", slug="alpha"),
+        "c.md": article_md("Other story", date="2024-10-01T09:00:00-04:00", slug="other"),
+    }
+    site = make_site(content=content, config='title = "T"\nbase_url = "https://example.com/"\ntimezone = "America/New_York"\n')
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    front = lxml_html.fromstring((site / "output" / "index.html").read_bytes())
+    assert [a.text_content() for a in front.xpath("//main//h2/a")] == ["Alpha story", "Zeta story", "Other story"]
+    page = lxml_html.fromstring((site / "output" / "2024" / "11" / "alpha" / "index.html").read_bytes())
+    assert page.xpath("//a[@rel='prev']/@href") == ["/2024/11/zeta/"] and not page.xpath("//a[@rel='next']")
