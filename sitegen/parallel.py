@@ -11,14 +11,16 @@ the results are the same.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import marshal
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import WorkerDied
 
@@ -72,6 +74,16 @@ class Workers:
     def __init__(self, jobs: int, progress: Progress = no_progress) -> None:
         self.jobs = max(1, jobs)
         self.progress = progress
+        self._ahead: list[Ahead[Any]] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """End the processes working ahead that are still there: the build is over."""
+        for ahead in self._ahead:
+            ahead.stop()
+        self._ahead.clear()
 
     def map(self, fn: Callable[[Any, T], R], items: Sequence[T], context: Any = None, label: str = "", fresh_every: int = 0) -> list[R]:
         """``[fn(context, item) for item in items]``, in parallel when it pays.
@@ -93,6 +105,98 @@ class Workers:
             for part in _rounds(items, fresh_every or len(items)):
                 done += _map_forked(fn, context, _chunks(part, self.jobs), self.jobs, advance)
             return [result for chunk in done for result in chunk]
+
+    def ahead(self, fn: Callable[[], R]) -> Ahead[R] | None:
+        """``fn()`` worked out in a forked process while this one goes on (``Ahead``), when
+        the build may use more than one; None when it has one, or cannot fork safely (the
+        caller then does the work itself, when it comes to it)."""
+        if self.jobs == 1 or not _can_fork() or threading.current_thread() is not threading.main_thread():
+            return None
+        ahead = Ahead(fn)
+        self._ahead.append(ahead)
+        return ahead
+
+
+AHEAD_NAME = b"sitegen-ahead"
+"""The name ``ps`` and ``top`` show for an ``Ahead``'s process (a worker is named as the build)."""
+
+
+def _name_process(name: bytes) -> None:
+    """Name this process (Linux's PR_SET_NAME: 15 bytes at most)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(15, name[:15], 0, 0, 0)  # PR_SET_NAME
+
+
+class Ahead(Generic[R]):
+    """``fn()`` worked out in a forked process of its own, started at once; ``result``
+    waits for it. For work of its own on the other core, not a share of a loop's items as
+    ``Workers.map``'s: forked early in a build, while this process's heap is small, it
+    costs this one few faults (a page both share is copied when either writes to it).
+
+    The result comes back by ``marshal``, which carries what pickle cannot (code objects)
+    and nothing that runs when read: plain values and code, from this build's own fork.
+    """
+
+    def __init__(self, fn: Callable[[], R]) -> None:
+        read, write = os.pipe()
+        parent = os.getpid()
+        # Forked with SIGINT and SIGTERM blocked, as the workers are (_map_forked): a signal
+        # then cannot interrupt the start of the process in Python's own code.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+            if pid == 0:  # the forked process: its work, its answer, its end; nothing else
+                status = 1
+                try:
+                    os.close(read)
+                    gc.disable()  # a collection would copy every page of the heap it walked
+                    _end_with_parent(parent)
+                    _name_process(AHEAD_NAME)
+                    data = memoryview(marshal.dumps(fn()))  # type: ignore[arg-type]  # what fn returns is marshal's to carry (the docstring says)
+                    while data:
+                        data = data[os.write(write, data) :]
+                    status = 0
+                finally:
+                    os._exit(status)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        os.close(write)
+        self._pid: int | None = pid
+        self._read = read
+        self._found: R | None = None
+
+    def result(self) -> R | None:
+        """What ``fn`` returned, once its process has ended; None if it failed or was
+        stopped (the caller does the work itself then)."""
+        if self._pid is not None:
+            chunks = []
+            try:
+                while chunk := os.read(self._read, 1 << 20):
+                    chunks.append(chunk)
+            except BaseException:  # Ctrl-C, say: nobody waits for the answer any more
+                self._end(kill=True)
+                raise
+            if self._end(kill=False) == 0:
+                with contextlib.suppress(EOFError, ValueError, TypeError):
+                    self._found = marshal.loads(b"".join(chunks))
+        return self._found
+
+    def stop(self) -> None:
+        """End the process if it is still there, its work no longer wanted."""
+        if self._pid is not None:
+            self._end(kill=True)
+
+    def _end(self, kill: bool) -> int:
+        """The process's exit status, once it has ended (killed first, with ``kill``)."""
+        pid, self._pid = self._pid, None
+        assert pid is not None
+        os.close(self._read)
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return os.waitpid(pid, 0)[1]
 
 
 def _rounds(items: Sequence[T], most: int) -> list[Sequence[T]]:
@@ -135,22 +239,28 @@ def _die_with_parent(parent: int) -> None:
     """In a worker: end when the build process ends, however it ends (a SIGKILL included),
     so that no worker of a killed build goes on writing while the next build runs; and end
     without a word at Ctrl-C."""
-    # Ctrl-C reaches every process of the terminal's group: the build process says it was
-    # interrupted, and a worker must end at once and in silence, not print a traceback of
-    # the queue it waited on ("Process ForkProcess-3: Traceback ... KeyboardInterrupt").
-    # It was forked with SIGINT blocked (_map_forked): one pending is handled here.
-    signal.signal(signal.SIGINT, _end_quietly)
-    # SIGTERM ends a worker at once, as the pool ends one (the command's own handler,
-    # __main__.py, is for the build process).
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # But not while it sends a result: a worker ended half way through one left half a
-    # message in the pipe, which the pool's thread in the build process then waited for
-    # the rest of, for ever: a Ctrl-C that hung the command (one in seven, at 0.3 s into
-    # a build of 1,000 articles). Held until the result is whole, the signal ends it then,
-    # or after a while nobody reads it (_whole).
+    # A worker ended half way through sending a result left half a message in the pipe,
+    # which the pool's thread in the build process then waited for the rest of, for ever: a
+    # Ctrl-C that hung the command (one in seven, at 0.3 s into a build of 1,000 articles).
+    # Held until the result is whole, the signal ends it then, or after a while nobody
+    # reads it (_whole).
     import multiprocessing.queues
 
     multiprocessing.queues.SimpleQueue.put = _whole(multiprocessing.queues.SimpleQueue.put)  # type: ignore[method-assign, assignment]
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a process forked by the build (a worker, ``Ahead``'s): end when the build process
+    ends, however it ends, and without a word at Ctrl-C or SIGTERM."""
+    # Ctrl-C reaches every process of the terminal's group: the build process says it was
+    # interrupted, and a forked one must end at once and in silence, not print a traceback
+    # of the queue it waited on ("Process ForkProcess-3: Traceback ... KeyboardInterrupt").
+    # It was forked with SIGINT blocked: one pending is handled here.
+    signal.signal(signal.SIGINT, _end_quietly)
+    # SIGTERM ends it at once, as the pool ends a worker (the command's own handler,
+    # __main__.py, is for the build process).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         import ctypes

@@ -294,3 +294,83 @@ def test_a_worker_ended_by_the_pool_while_nobody_reads_its_result_ends() -> None
         os.kill(worker.pid, signal.SIGTERM)
         worker.join(10)  # SEND_GRACE, and time to spare
         assert worker.exitcode == 128 + signal.SIGTERM
+
+
+def _compiled_code() -> dict[str, object]:
+    return {"answer": 42, "code": compile("x = 1", "<test>", "exec")}
+
+
+def _fails() -> object:
+    raise ValueError("no answer")
+
+
+def _waits() -> object:
+    time.sleep(60)
+    return 0
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` is no child of this process any more (ended and reaped)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_work_ahead_comes_back_by_marshal_from_a_process_of_its_own() -> None:
+    """Code objects, which pickle cannot carry, come back whole, from another process; it
+    is reaped, and the answer is kept for whoever asks again."""
+    ahead = parallel.Workers(2).ahead(_compiled_code)
+    assert ahead is not None
+    pid = ahead._pid
+    found = ahead.result()
+    assert found is not None and found["answer"] == 42
+    namespace: dict[str, object] = {}
+    exec(found["code"], namespace)  # the test's own code, compiled in the forked process
+    assert namespace["x"] == 1
+    assert pid is not None and pid != os.getpid() and _gone(pid)
+    assert ahead.result() is found
+
+
+def test_work_ahead_that_fails_or_is_stopped_answers_nothing_and_leaves_no_process() -> None:
+    failing = parallel.Workers(2).ahead(_fails)
+    assert failing is not None
+    pid = failing._pid
+    assert failing.result() is None and pid is not None and _gone(pid)
+    waiting = parallel.Workers(2).ahead(_waits)
+    assert waiting is not None
+    pid = waiting._pid
+    began = time.monotonic()
+    waiting.stop()
+    assert time.monotonic() - began < 5 and pid is not None and _gone(pid)
+    assert waiting.result() is None  # stopped: nothing to wait for
+
+
+def test_work_ahead_ends_with_the_workers_that_started_it() -> None:
+    """A build that ends before it asks for the answer (an error, Ctrl-C) leaves no process."""
+    began = time.monotonic()
+    with parallel.Workers(2) as workers:
+        ahead = workers.ahead(_waits)
+        assert ahead is not None
+        pid = ahead._pid
+    assert time.monotonic() - began < 5 and pid is not None and _gone(pid)
+
+
+def test_one_process_works_nothing_ahead() -> None:
+    """``jobs=1`` is one process: the caller does the work itself."""
+    assert parallel.Workers(1).ahead(_compiled_code) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="named through /proc on Linux")
+def test_the_process_working_ahead_is_named_so() -> None:
+    """``ps`` shows it as sitegen's, not as another copy of the build."""
+    ahead = parallel.Workers(2).ahead(_waits)
+    assert ahead is not None and ahead._pid is not None
+    try:
+        deadline = time.monotonic() + 10
+        while (name := Path(f"/proc/{ahead._pid}/comm").read_bytes().strip()) != parallel.AHEAD_NAME and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert name == parallel.AHEAD_NAME
+    finally:
+        ahead.stop()
