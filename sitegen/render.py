@@ -15,6 +15,7 @@ import gettext
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from types import CodeType
 from typing import Any, Protocol
 
 import jinja2
@@ -22,11 +23,12 @@ import jinja2.meta
 import markupsafe
 import msgspec
 from jinja2 import nodes
+from jinja2.bccache import Bucket
 from jinja2.visitor import NodeTransformer
 
 from . import __version__, cache, dates, text, urls
 from .cache import ImageRecord
-from .config import logo_file
+from .config import Config, logo_file
 from .content import offer_webp
 from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
@@ -197,8 +199,8 @@ class _Translated(NodeTransformer):
     (``Markup(translation) % values``) as a constant, formatted with the values at render
     time. At run time each call cost a context call, a Markup and a formatting: 26 µs a
     string against 2 µs for literal text, a tenth more time for a clean build of an
-    English site. Templates are compiled every build (no bytecode cache), so the translation
-    baked in is always this build's, and the catalog is in every page's key. ``ngettext``
+    English site. Templates are compiled by every build (never kept for the next), so the
+    translation baked in is always this build's, and the catalog is in every page's key. ``ngettext``
     and calls of a computed text stay calls."""
 
     def __init__(self, translations: gettext.NullTranslations) -> None:
@@ -270,11 +272,14 @@ class Renderer:
         theme: Theme,
         references: dict[str, tuple[str, ...] | None] | None = None,
         language: Language | None = None,
+        compiled: Callable[[], Compiled | None] | None = None,
     ) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build. ``language``: the
         words and date formats pages are shown in (i18n.language_of; default: the theme's
-        English)."""
+        English). ``compiled``: the templates this build compiled in another process
+        (``compile_theme``, in the same settings, theme and language), asked for when the
+        first template is wanted; None, or a template not among them, is compiled here."""
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
@@ -286,9 +291,11 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            # No bytecode cache: Jinja folds filters of constants (``'atom.xml' | absolute``)
-            # into the compiled code, so compiled templates depend on settings; and loading
-            # them would execute whatever the cache folder holds.
+            # No bytecode cache on disk: Jinja folds filters of constants (``'atom.xml' |
+            # absolute``) into the compiled code, so compiled templates depend on settings;
+            # and loading them would execute whatever the cache folder holds. Only what
+            # this build compiled, from the same sources.
+            bytecode_cache=_CompiledAhead(compiled) if compiled is not None else None,
         )
         self.env.template_class = _Template
         links = urls.Urls(site.config.base_url)
@@ -717,6 +724,60 @@ class Renderer:
                 refs = ()  # the digest of its source still covers it; render() reports it
             self.references[key] = None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
         return self.references[key]
+
+
+Compiled = dict[str, tuple[str, CodeType]]
+"""Templates compiled, by name: each with the source it was compiled from."""
+
+
+def compile_theme(config: Config, theme: Theme, language: Language) -> Compiled:
+    """Every template of ``theme``, compiled as a build's Renderer in ``config`` and
+    ``language`` compiles it: with the same filters (Jinja folds those of constants into the
+    code), options and translations. For another process to do while the build reads its
+    articles (build.py): what a page renders reads the site, but compiling does not, so
+    the site here is empty. One that cannot be compiled is left out (compiled again when
+    it is needed, and reported then)."""
+    env = Renderer(Site(config, (), (), ()), theme, language=language).env
+    assert env.loader is not None
+    compiled: Compiled = {}
+    for name in sorted(theme.files):
+        if name.startswith(NOT_TEMPLATES):
+            continue
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            compiled[name] = (source, env.compile(source, name, filename))
+        except Exception:  # any fault is the build's to report, when it compiles the template itself
+            continue
+    return compiled
+
+
+class _CompiledAhead(jinja2.BytecodeCache):
+    """The templates compiled in another process (``compile_theme``), asked for when the
+    first is wanted; each used only for the very source it was compiled from, anything else
+    compiled as it comes. Nothing is stored: the environment keeps the templates it made."""
+
+    def __init__(self, fetch: Callable[[], Compiled | None]) -> None:
+        self._fetch: Callable[[], Compiled | None] | None = fetch
+        self._codes: Compiled = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        if self._fetch is not None:
+            fetch, self._fetch = self._fetch, None
+            self._codes = fetch() or {}
+        bucket = Bucket(environment, name, "")
+        found = self._codes.get(name)
+        if found is not None and found[0] == source:
+            bucket.code = found[1]
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        pass
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        pass
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        pass
 
 
 def _outer_blocks(node: nodes.Node) -> Iterator[nodes.Block]:

@@ -195,3 +195,53 @@ def test_the_readme_names_every_filter_sitegen_adds(make_site: MakeSite) -> None
     table = README.read_text(encoding="utf-8").split("### Templates", 1)[1].split("###", 1)[0]
     written = set(re.findall(r"^\| filters? (.*?) \|", table, re.M))
     assert own == {name for row in written for name in re.findall(r"`(\w+)`", row)}
+
+
+@pytest.mark.parametrize(
+    "settings", [{}, {"language": "fr"}, {"language": "ar", "base_url": "https://example.org/news/"}, {"relative": True, "base_url": "https://example.org/a/b/"}]
+)
+def test_templates_compiled_ahead_are_those_a_build_compiles(tmp_path: Path, settings: dict[str, object]) -> None:
+    """What another process compiles as the build begins (render.compile_theme, in an empty
+    site) is the code the build's own Renderer compiles from the same sources: with the base
+    URL Jinja folds into it and the translations, for every template of the default theme."""
+    from sitegen import parallel, render
+    from sitegen.cache import Inputs
+    from sitegen.i18n import language_of
+    from sitegen.site import build_site
+    from sitegen.theme import NOT_TEMPLATES, Theme
+
+    config = Config(**settings)  # type: ignore[arg-type]
+    theme = Theme(tmp_path, Inputs())
+    language = language_of(theme, config.language).language
+    ahead = parallel.Workers(2).ahead(lambda: render.compile_theme(config, theme, language))
+    assert ahead is not None
+    there = ahead.result()
+    env = render.Renderer(build_site([], config), theme, language=language).env
+    assert env.loader is not None
+    names = sorted(n for n in theme.files if not n.startswith(NOT_TEMPLATES))
+    assert there is not None and there.keys() == set(names) and {"article.html", "base.html", "index.html", "cards.html"} <= there.keys()
+    for name in names:
+        source, filename, _ = env.loader.get_source(env, name)
+        assert there[name] == (source, env.compile(source, name, filename)), name
+
+
+def test_a_template_compiled_ahead_serves_only_the_source_it_was_compiled_from() -> None:
+    """A template changed since it was compiled ahead is compiled anew, not shown as it was;
+    the templates are asked for once, when the first is wanted."""
+    from sitegen.render import _CompiledAhead
+
+    env = jinja2.Environment()
+    asked: list[int] = []
+
+    def fetch() -> dict[str, tuple[str, object]]:
+        asked.append(1)
+        return {"a.html": ("old", env.compile("old", "a.html")), "b.html": ("same", env.compile("same", "b.html"))}
+
+    compiled = _CompiledAhead(fetch)  # type: ignore[arg-type]
+    assert not asked
+    assert compiled.get_bucket(env, "a.html", None, "new").code is None
+    assert compiled.get_bucket(env, "b.html", None, "same").code is not None
+    assert compiled.get_bucket(env, "c.html", None, "c").code is None
+    assert asked == [1]
+    nothing = _CompiledAhead(lambda: None)  # the process working ahead failed
+    assert nothing.get_bucket(env, "b.html", None, "same").code is None
