@@ -42,6 +42,7 @@ from .theme import STATIC, Theme
 from .urls import output_file
 
 if TYPE_CHECKING:
+    from .ahead import Foreseen
     from .i18n import Language
     from .ledger import History
     from .plan import Plan, Tools
@@ -157,32 +158,33 @@ def _incremental_build(
         report.cache += _moved(memo)
         report.warnings += unsaved
         return report
-    workers = Workers(jobs or parallel.default_jobs(), progress)
-    try:
-        return _build(site_dir, output_dir, config, memo, workers, preview)
-    except SitegenError:
-        raise  # the build's own verdicts: no cache makes them go away
-    except (ValueError, KeyError, TypeError) as e:  # what reading a value that is not one raises
-        if memo.reason:
-            raise  # a clean build: a fault of sitegen's, to be seen
-        # A cache record that passed its checksum yet holds what no parse makes (a date
-        # that is not one, text that is not UTF-8): the cache was written by another hand,
-        # a CI cache restored from elsewhere say. It is set aside and the site built from
-        # its sources, as with no cache; anything published so far was built from the
-        # sources too, and is written again only if it differs.
-        said = f"{type(e).__name__}: {e}"
-        report = _build(site_dir, output_dir, config, Memo(site_dir, preview, discard=f"cache set aside ({said})"), workers, preview)
-        report.warnings.insert(
-            0, f"{CACHE_DIR}: the build failed with the cache ({said}): set aside, the site built from its sources (if a fresh cache fails again, it is a bug of sitegen's)"
-        )
-        return report
+    # The processes the build forks end with it, however it ends.
+    with Workers(jobs or parallel.default_jobs(), progress) as workers:
+        try:
+            return _build(site_dir, output_dir, config, memo, workers, preview)
+        except SitegenError:
+            raise  # the build's own verdicts: no cache makes them go away
+        except (ValueError, KeyError, TypeError) as e:  # what reading a value that is not one raises
+            if memo.reason:
+                raise  # a clean build: a fault of sitegen's, to be seen
+            # A cache record that passed its checksum yet holds what no parse makes (a date
+            # that is not one, text that is not UTF-8): the cache was written by another
+            # hand, a CI cache restored from elsewhere say. It is set aside and the site built
+            # from its sources, as with no cache; anything published so far was built from
+            # the sources too, and is written again only if it differs.
+            said = f"{type(e).__name__}: {e}"
+            report = _build(site_dir, output_dir, config, Memo(site_dir, preview, discard=f"cache set aside ({said})"), workers, preview)
+            report.warnings.insert(
+                0, f"{CACHE_DIR}: the build failed with the cache ({said}): set aside, the site built from its sources (if a fresh cache fails again, it is a bug of sitegen's)"
+            )
+            return report
 
 
 def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers: Workers, preview: bool = False) -> BuildReport:
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import content, i18n, ledger, plan, redirects
+    from . import ahead, content, i18n, ledger, plan, redirects
     from . import site as site_mod
 
     content_dir = site_dir / "content"
@@ -192,11 +194,17 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # listed content/ without it, and the import and the parse must see it.
     if any([remove_temp_files(str(folder)) for folder in (content_dir, site_dir / CACHE_DIR)]):
         memo.list_again()
-    # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
-    imported, seed_reads = memo.import_seeds(config, workers)
     # The template folders: their catalogs give the words written into articles' text (a
     # footnote's back-link title) in each article's language, as they give the pages theirs.
     theme = Theme(site_dir, memo.inputs)
+    # The words and dates pages are shown in: from the site's language and the catalogs of
+    # the template folders (a catalog that cannot be read is an error; English shows).
+    words = i18n.language_of(theme, config.language)
+    # Compiling the templates and looking at the output folder need nothing of what follows:
+    # another process does them meanwhile (ahead.py).
+    foreseen = ahead.foresee(config, theme, words.language, memo, output_dir, workers)
+    # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
+    imported, seed_reads = memo.import_seeds(config, workers)
     # 2. content/ -> articles.
     loaded = content.collect(memo.parse_content(content_dir, config, workers, i18n.TextWords(theme)), content_dir)
     # 3. Articles -> the site: those due (not dated in the future), their history from the
@@ -216,9 +224,6 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # 4. The site -> every output file, planned; 5. rendered (those whose key changed):
     # _site_that_renders, which leaves out a new article whose page cannot be made, and
     # any whose page another file takes.
-    # The words and dates pages are shown in: from the site's language and the catalogs of
-    # the template folders (a catalog that cannot be read is an error; English shows).
-    words = i18n.language_of(theme, config.language)
     # The output folder is marked as being written (a killed build's temp files are then
     # looked for), and each file is listed in the manifest before it is published, so that
     # a build killed while publishing still has its files removed later. The files the
@@ -228,7 +233,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     lost = not made_before and manifest_lost(output_dir)
     record_planned(output_dir, made_before)
     try:
-        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers), output_dir)
+        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers, foreseen), output_dir)
         history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         # The ledger before the files: a build killed in between publishes them next time
@@ -435,8 +440,9 @@ class _Made:
     rendering: Rendering
 
 
-def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> _Made:
-    """Every output file of ``site`` planned, and those whose key changed rendered and staged."""
+def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers, foreseen: Foreseen) -> _Made:
+    """Every output file of ``site`` planned, and those whose key changed rendered and
+    staged; with what ``foreseen`` worked out (ahead.py) when it has it."""
     from . import plan, render, search
     from .feeds import FeedWriter
     from .i18n import TextWords
@@ -451,13 +457,13 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
         feed_reads: set[str] = set()
         words = TextWords(theme)  # what feeds write in the site's language (a correction's heading)
         tools = plan.Tools(
-            renderer=render.Renderer(site, theme, memo.state.templates, language),
+            renderer=render.Renderer(site, theme, memo.state.templates, language, foreseen.templates),
             feeds=FeedWriter(site, deps.recording(config, feed_reads), feed_reads, words),
             feed_reads=feed_reads,
             digests=deps.Digests(config, site, theme.fingerprints(), words.digest),
         )
         clear_the_way(output_dir, (o.path for o in planned.outputs))
-        rendering = memo.render(planned.outputs, tools, output_dir, workers, planned.copies)
+        rendering = memo.render(planned.outputs, tools, output_dir, workers, planned.copies, foreseen.not_as_written())
         index = indexing.outputs()
     finally:
         indexing.stop()

@@ -345,11 +345,15 @@ class OutputRecord(msgspec.Struct, frozen=True, array_like=True):
 
     def _as_found(self, path: str, copies: tuple[str, ...] | None = None) -> OutputRecord | None:
         """``as_found``, the whole check."""
-        made = self.copies
-        if copies is not None and (len(copies) != len(made) or any(copy.suffix != suffix for copy, suffix in zip(made, copies, strict=True))):
+        if copies is not None and not self.makes(copies):
             return None
         found = self.as_found_in_part(path)
-        return found if found is not None and len(found.copies) == len(made) else None
+        return found if found is not None and len(found.copies) == len(self.copies) else None
+
+    def makes(self, copies: tuple[str, ...]) -> bool:
+        """Whether the copies made are those of ``copies`` (their suffixes), no more, no fewer."""
+        made = self.copies
+        return len(copies) == len(made) and all(copy.suffix == suffix for copy, suffix in zip(made, copies, strict=True))
 
     def as_found_in_part(self, path: str, copies: tuple[str, ...] | None = None) -> OutputRecord | None:
         """This record if the file at ``path`` is as it was written, with only those of its

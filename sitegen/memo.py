@@ -350,15 +350,38 @@ class Memo:
 
     # ---- step 5: outputs -> files ----------------------------------------------------
 
-    def render(self, outputs: Sequence[Output], tools: Tools, output_dir: Path, workers: Workers, copies: Mapping[str, tuple[str, ...]] | None = None) -> Rendering:
+    def not_as_written(self, output_dir: Path) -> frozenset[str]:
+        """The files the last build recorded whose file, or one of its compressed copies, is
+        not in ``output_dir`` as it wrote it (deleted, edited, made a link): what ``render``
+        would find, looked at ahead (build.py)."""
+        out = str(output_dir) + os.sep
+        return frozenset(path for path, record in self.state.outputs.items() if record.as_found(out + path) is not record)
+
+    def render(
+        self,
+        outputs: Sequence[Output],
+        tools: Tools,
+        output_dir: Path,
+        workers: Workers,
+        copies: Mapping[str, tuple[str, ...]] | None = None,
+        looked: frozenset[str] | None = None,
+    ) -> Rendering:
         """Render and stage every output whose key changed (or whose file, or one of its
-        compressed ``copies``, is not as written). ``copies``: plan.Plan.copies."""
+        compressed ``copies``, is not as written). ``copies``: plan.Plan.copies. ``looked``:
+        ``not_as_written``, when it was worked out since the build began; each other file
+        is then taken as written without a look."""
         copies = copies or {}
         result = Rendering()
         todo: list[int] = []
         out = str(output_dir) + os.sep
         records = self.state.outputs
         unchanged = 0
+
+        def as_found(path: str, old: OutputRecord, want: tuple[str, ...]) -> OutputRecord | None:
+            if looked is not None and path not in looked and old.makes(want):
+                return old
+            return old.as_found(out + path, want)
+
         for index, output in enumerate(outputs):
             path = output.path
             old = records.get(path)
@@ -369,7 +392,7 @@ class Memo:
                 # full key, which is then not worked out (for an article page, nor its context).
                 quick = output.quick(tools, reads)
                 now = "" if quick and quick == stored else output.key(tools, reads)
-                if (not now or key == now) and (found := old.as_found(out + path, want)) is not None:
+                if (not now or key == now) and (found := as_found(path, old, want)) is not None:
                     result.records[path] = found if quick == stored else found.with_quick(quick)
                     unchanged += 1 + len(want)
                     continue

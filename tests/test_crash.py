@@ -25,6 +25,7 @@ import pytest
 from conftest import Tmpfs
 from lxml import etree
 
+from sitegen import parallel
 from sitegen.output import BUILDING, MANIFEST, TEMP_SUFFIX
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -308,7 +309,8 @@ def test_a_full_disk_loses_no_word(tmp_path: Path, tmpfs: Tmpfs) -> None:
 
 def _workers_of(build: subprocess.Popen[str]) -> list[int]:
     """The build's worker processes: its children forked from it, whose command line is its
-    own (not multiprocessing's resource tracker, nor Pagefind, which it starts too)."""
+    own (not multiprocessing's resource tracker, nor Pagefind, which it starts too), but the
+    one it forks to work ahead (parallel.Ahead), which may end, or be killed, unmissed."""
     own = Path(f"/proc/{build.pid}/cmdline").read_bytes()
     children: list[int] = []
     for task in Path(f"/proc/{build.pid}/task").iterdir():
@@ -318,7 +320,7 @@ def _workers_of(build: subprocess.Popen[str]) -> list[int]:
     workers = []
     for pid in children:
         with contextlib.suppress(OSError):  # ended meanwhile
-            if Path(f"/proc/{pid}/cmdline").read_bytes() == own:
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == own and Path(f"/proc/{pid}/comm").read_bytes().strip() != parallel.AHEAD_NAME:
                 workers.append(pid)
     return workers
 

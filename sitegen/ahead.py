@@ -1,0 +1,58 @@
+"""Work a build needs late, done from its start on the other core.
+
+After an edit, a build spends most of its time on one core: the cache read, the articles'
+history, the plan, the key of every output. Two things it needs only when it comes to
+render depend on none of that: the theme's templates compiled (about 0.08 s after a
+one-article edit of 10,000, which renders a few pages of a dozen templates), and which of
+the files the last build wrote are no longer in the output folder as it wrote them (a look
+at each of 13,500 files, 0.04 s). A process forked as the build begins (parallel.Ahead),
+while this one's heap is still small, does both; the build takes the answers when it comes
+to them. Without them (one process, no fork, the process failed) it does the work itself,
+and the answers are the same either way: the same code in the same settings, theme and
+language compiles the same templates (each used only for the source it was compiled from),
+and the build writes no file of its output folder before it renders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .i18n import Language
+    from .memo import Memo
+    from .parallel import Ahead, Workers
+    from .render import Compiled
+    from .theme import Theme
+
+_Answers = tuple["Compiled", frozenset[str]]
+
+
+class Foreseen:
+    """The answers of the process working ahead, asked for as the build needs them."""
+
+    def __init__(self, ahead: Ahead[_Answers] | None) -> None:
+        self._ahead = ahead
+
+    def templates(self) -> Compiled | None:
+        """Every template of the theme compiled (render.compile_theme); None if unknown."""
+        answers = self._ahead.result() if self._ahead is not None else None
+        return answers[0] if answers is not None else None
+
+    def not_as_written(self) -> frozenset[str] | None:
+        """The files of the last build not as it wrote them (memo.Memo.not_as_written),
+        looked at as the build began; None if unknown."""
+        answers = self._ahead.result() if self._ahead is not None else None
+        return answers[1] if answers is not None else None
+
+
+def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> Foreseen:
+    """Start the work ahead, if the build may use another process (``workers``)."""
+
+    def work() -> _Answers:
+        from .render import compile_theme
+
+        return compile_theme(config, theme, language), memo.not_as_written(output_dir)
+
+    return Foreseen(workers.ahead(work))

@@ -1,0 +1,79 @@
+"""The work a build does ahead on the other core (ahead.py): the same output as without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import MakeSite, article_md
+
+from sitegen import render
+from sitegen.build import build
+from sitegen.memo import Memo
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_with_work_ahead_writes_what_one_process_writes(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds on two processes (templates compiled and output files looked at ahead) write
+    what builds on one write, byte for byte: after an edit, with files of the output folder
+    deleted, edited and touched, and with a template of the site's own. The answers ahead
+    were used."""
+    used: list[str] = []
+    looked: list[frozenset[str] | None] = []
+    get_bucket = render._CompiledAhead.get_bucket
+    memo_render = Memo.render
+
+    def noting(self: render._CompiledAhead, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> jinja2.bccache.Bucket:
+        bucket = get_bucket(self, environment, name, filename, source)
+        if bucket.code is not None:
+            used.append(name)
+        return bucket
+
+    def render_noting(self: Memo, *args: object, **kwargs: object) -> object:
+        looked.append(args[5] if len(args) > 5 else kwargs.get("looked"))  # type: ignore[arg-type]
+        return memo_render(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render._CompiledAhead, "get_bucket", noting)
+    monkeypatch.setattr(Memo, "render", render_noting)
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(5)}
+    one, two = make_site(content=content, name="one"), make_site(content=content, name="two")
+    for site, jobs in ((one, 1), (two, 2)):
+        assert build(site, jobs=jobs).ok
+        with (site / "content" / "a2.md").open("a") as f:
+            f.write("\nA sentence added.\n")
+        (site / "output" / "2024" / "05" / "a0" / "index.html").unlink()
+        (site / "output" / "tags" / "world" / "index.html").write_text("edited by hand")
+        (site / "output" / "atom.xml").touch()
+        used.clear()
+        looked.clear()
+        assert build(site, jobs=jobs).ok
+        (site / "templates").mkdir()
+        (site / "templates" / "article.html").write_text(
+            '{% extends "base.html" %}\n{% block content %}<h1>{{ article.title }}</h1>{{ article.html | safe }}{% endblock %}\n'
+        )
+        assert build(site, jobs=jobs).ok
+    assert {"article.html", "base.html"} <= set(used)
+    assert any(found is not None and "tags/world/index.html" in found and "2024/05/a0/index.html" in found for found in looked)
+    assert _files(one / "output") == _files(two / "output")
+    assert "<h1>Story 3</h1>" in (two / "output" / "2024" / "05" / "a3" / "index.html").read_text()
+
+
+def test_a_build_whose_work_ahead_failed_does_the_work_itself(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process working ahead fails: the build compiles its templates and looks at its
+    files itself, and writes what a build on one process writes."""
+
+    def fails(*args: object) -> object:
+        raise RuntimeError("no answer")
+
+    monkeypatch.setattr(render, "compile_theme", fails)
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z") for i in range(3)}
+    one, two = make_site(content=content, name="one"), make_site(content=content, name="two")
+    for site, jobs in ((one, 1), (two, 2)):
+        assert build(site, jobs=jobs).ok
+        (site / "output" / "index.html").unlink()
+        assert build(site, jobs=jobs).ok
+    assert _files(one / "output") == _files(two / "output")
