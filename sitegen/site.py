@@ -241,7 +241,10 @@ def plan_pages(site: Site) -> list[Page]:
     neighbours = _Neighbours(site)
     for index, article in enumerate(site.articles):
         pages.append(Page("article.html", article.path, article.title, ArticleContext(article, index, neighbours)))
-    pages.append(Page("tags.html", "tags/", "Tags", {}))
+    # The tags' page shows each tag and its count, the subscribe page each tag and byline:
+    # given those alone, rather than reading ``site.tags`` (every article), an edit to an
+    # article re-renders neither.
+    pages.append(Page("tags.html", "tags/", "Tags", {"tags": tuple((tag, len(articles)) for tag, articles in site.tags)}))
     for tag, articles in site.tags:
         for pagination in paginate(articles, urls.tag_path(tag.slug), size):
             title = f"Tag: {tag.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
@@ -262,7 +265,7 @@ def plan_pages(site: Site) -> list[Page]:
             context = {"month": month, "year_path": months[i].year_path, "newer": newer, "older": older, "pagination": pagination}
             title = f"Archive: {month.name}" + (f" – page {pagination.number}" if pagination.number > 1 else "")
             pages.append(Page("archive-month.html", pagination.path, title, context))
-    pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {}))
+    pages.append(Page("subscribe.html", "subscribe/", "Subscribe", {"tags": tuple(tag for tag, _ in site.tags), "authors": tuple(author for author, _ in site.authors)}))
     # Handed as ``article``, as an article's page is: a page whose path another file takes
     # is then left out as such an article is (plan._drop_collisions), and its pictures and
     # sitemap entry found the same way.

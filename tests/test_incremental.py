@@ -200,6 +200,34 @@ def test_one_edited_article_rewrites_only_what_shows_it(site: Path, monkeypatch:
     assert report.rendered < 25
 
 
+def test_an_edit_to_an_articles_text_renders_neither_the_tags_page_nor_the_subscribe_page(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They show each tag's name and count and each feed's address: what an edit to an
+    article's text or title changes none of. A new tag changes both."""
+    from sitegen import plan
+
+    rendered: list[str] = []
+    render = plan.PageOutput.render
+
+    def noting(self: plan.PageOutput, tools: plan.Tools) -> object:
+        rendered.append(self.path)
+        return render(self, tools)
+
+    monkeypatch.setattr(plan.PageOutput, "render", noting)
+    edit(site / "content" / "a11.md", "Text of story 11.", "Text of story 11, longer now.")
+    step(site)
+    edit(site / "content" / "a03.md", "Story 03", "Story three")
+    step(site)
+    assert rendered and "tags/index.html" not in rendered and "subscribe/index.html" not in rendered
+    edit(site / "content" / "a03.md", "tags: [politics]", "tags: [politics, Weather]")
+    rendered.clear()
+    step(site)
+    assert {"tags/index.html", "subscribe/index.html"} <= set(rendered)
+    doc = lxml_html.fromstring((site / "output" / "tags" / "index.html").read_bytes())
+    assert "Weather (1)" in [" ".join(li.text_content().split()) for li in doc.xpath("//ul[@class='tag-list']/li")]
+    doc = lxml_html.fromstring((site / "output" / "subscribe" / "index.html").read_bytes())
+    assert doc.xpath("//a[contains(@href, 'tags/weather/atom.xml')]")
+
+
 def test_template_edit_rerenders_only_pages_that_use_it(site: Path) -> None:
     (site / "templates").mkdir()
     shutil.copy(Path(__file__).parent.parent / "templates" / "tags.html", site / "templates" / "tags.html")
