@@ -27,10 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-import frontmatter
 import msgspec
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from . import cache, dates, text, urls
 from . import images as images_mod
@@ -46,6 +43,7 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     import markdown
+    import yaml
 
     from . import markdown_ext
 
@@ -316,77 +314,18 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML's safe loader, with dates and numbers left as text: ``dates.parse_date`` reads
-    dates, so an impossible date (2024-02-30) is an error naming its key, not a crash; and
-    front matter has no numbers, only text that YAML 1.1 would change (``title: 12:30``
-    read as 750, ``007`` as 7, ``3.10`` as 3.1)."""
+# python-frontmatter's boundary, the '---' line (YAMLHandler.FM_BOUNDARY; a test holds the two
+# to one pattern): its own import brings in YAML, which plain front matter does not need.
+_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
-_NOT_TEXT = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_TEXT]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+class _NotYAML(Exception):
+    """YAML's ``error`` reading front matter that is not plain: caught by ``_front_matter``
+    without importing YAML, which most builds never load."""
 
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The pure-Python loader, refusing aliases: a few bytes of ``*a`` aliases can expand
-    to gigabytes (a "billion laughs"). Used only when the text may hold one."""
-
-    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-_FIRST_SET = "first set"
-"""The context of the error about a key set twice: its first place."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
-    """A mapping, as SafeLoader makes it, in which no key is set twice: YAML forbids it, and
-    PyYAML would keep the last value without a word."""
-    data: dict[Any, Any] = {}
-    yield data
-    first: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            seen = first.setdefault(key, key_node)
-        except TypeError:
-            continue  # an unhashable key: construct_mapping says so
-        if seen is not key_node:
-            # Both places as marks: _yaml_problem turns them into the file's lines.
-            raise yaml.constructor.ConstructorError(_FIRST_SET, seen.start_mark, f"{key!r} is set twice", key_node.start_mark)
-    data.update(loader.construct_mapping(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:map", _unique_mapping)
-
-
-# Any "*" or "&": in a flow mapping an alias or anchor may follow a ":" or "?" with no space
-# between (``{"a":*b}``, ``{?*b}``), and a pattern of the places YAML allows one to start
-# missed those. Front matter that is not plain (plain_meta) and holds either is rare.
-_MAY_ALIAS_RE = re.compile(r"[*&]")
-
-
-class _Handler(YAMLHandler):
-    def load(self, fm: str, **kwargs: object) -> Any:
-        plain = plain_meta(fm)
-        if plain is not None:
-            return plain
-        loader = _NoAliasLoader if _MAY_ALIAS_RE.search(fm) else _Loader
-        return yaml.load(fm, Loader=loader)
-
-
-_HANDLER = _Handler()
+    def __init__(self, error: yaml.YAMLError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 @functools.lru_cache(maxsize=2)
@@ -403,12 +342,21 @@ def _load(document: str) -> tuple[Any, str]:
         after = document[boundaries[1].end() :]
         body = after.strip()
         return dict(plain), _with_indent(after, body) if body else body
-    return _parse(document)
+    from .frontyaml import YAMLError  # loaded by _parse: front matter that is not plain
+
+    try:
+        return _parse(document)
+    except YAMLError as e:
+        raise _NotYAML(e) from e
 
 
 def _parse(document: str) -> tuple[Any, str]:
     """``_load`` by python-frontmatter: any front matter."""
-    meta, body = frontmatter.parse(document, handler=_HANDLER)
+    import frontmatter  # and YAML: only for front matter that is not plain (most is)
+
+    from .frontyaml import HANDLER
+
+    meta, body = frontmatter.parse(document, handler=HANDLER)
     if body:
         body = _indented(document, body)
     return meta, body
@@ -425,8 +373,10 @@ def _indented(document: str, body: str) -> str:
     indentation too (``  # Title`` stays a heading, as CommonMark reads it): every body
     that does not start with code is what it was, and so is its content hash (no reader
     sees it as updated). One that does start with code changes, rightly: it was wrong."""
+    from .frontyaml import HANDLER  # loaded by _parse, the one caller
+
     try:
-        _, after = _HANDLER.split(document.strip())
+        _, after = HANDLER.split(document.strip())
     except ValueError:  # no closing line: python-frontmatter gave the whole text back
         return body
     return _with_indent(after, body)
@@ -505,13 +455,13 @@ def _front_matter(path: str, document: str) -> tuple[dict[str, Any], str]:
             # what is plainly there.
             raise ContentError(path, f"metadata lines with no '---' lines around them ({key}: ..., as Pelican writes them) are not read: {_convert(path)}", 1)
         raise ContentError(path, "no front matter: start the file with a '---' line, then 'title: ...', then '---'", 1)
-    if not _HANDLER.FM_BOUNDARY.search(document[3:]):
+    if not _FM_BOUNDARY.search(document[3:]):
         raise ContentError(path, "front matter is not closed: add a '---' line after the last 'key: value' line", 1)
     try:
         meta, body = _load(document)
-    except yaml.YAMLError as e:
-        problem, line = _yaml_problem(document, e)
-        raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e
+    except _NotYAML as e:
+        problem, line = _yaml_problem(document, e.error)
+        raise ContentError(path, f"front matter is not valid YAML: {problem}", line) from e.error
     except RecursionError as e:
         raise ContentError(path, "front matter is nested too deeply") from e
     except (ValueError, TypeError, OverflowError) as e:
@@ -534,7 +484,9 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
     # The text YAML was given, as python-frontmatter splits it: between the first two
     # boundary lines. The opening one's match takes any blank lines after it, so YAML's
     # line 0 is the line that match ends on, not always line 1 of the file.
-    opening, closing = itertools.islice(_HANDLER.FM_BOUNDARY.finditer(document.strip()), 2)
+    from .frontyaml import FIRST_SET  # loaded: YAML raised ``error``
+
+    opening, closing = itertools.islice(_FM_BOUNDARY.finditer(document.strip()), 2)
     head = document[opening.end() : closing.start()]
     first = document.count("\n", 0, opening.end()) + 1
     last = first + head.count("\n") - 1  # the last line before the closing '---'
@@ -547,7 +499,7 @@ def _yaml_problem(document: str, error: yaml.YAMLError) -> tuple[str, int | None
     mark, start = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
     if mark is None:
         return problem, None
-    if context == _FIRST_SET and start is not None:
+    if context == FIRST_SET and start is not None:
         return f"{problem} (first on line {line_of_mark(start)}): keep one", line_of_mark(mark)
     lines = head.split("\n")
 
@@ -632,9 +584,6 @@ def _yaml_text(written: str) -> str:
     return json.dumps(written, ensure_ascii=False)
 
 
-_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _quoted_value_before(head: str, lines: list[str], mark: yaml.Mark) -> yaml.Mark | None:
     """The start mark of a quoted value that spans lines and ends on the line of ``mark``
     (``lines`` are ``head``'s), where YAML found its error: a value whose closing quote is
@@ -643,9 +592,13 @@ def _quoted_value_before(head: str, lines: list[str], mark: yaml.Mark) -> yaml.M
     line = lines[mark.line] if mark.line < len(lines) else ""
     if not any(quote in line[: mark.column] for quote in "'\""):
         return None  # no closing quote before the error on its line: no need to scan
+    import yaml  # loaded: YAML found an error
+
+    from .frontyaml import SCANNER
+
     last = None
     try:
-        for token in yaml.scan(head, Loader=_SCANNER):
+        for token in yaml.scan(head, Loader=SCANNER):
             if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
                 break
             if isinstance(token, yaml.ScalarToken):
@@ -838,7 +791,7 @@ def _cut_by_comments(document: str, meta: dict[str, Any]) -> dict[str, _Cut]:
     meant as one is written "# like this", and left alone."""
     if "#" not in document:
         return {}
-    opening, closing = itertools.islice(_HANDLER.FM_BOUNDARY.finditer(document.strip()), 2)
+    opening, closing = itertools.islice(_FM_BOUNDARY.finditer(document.strip()), 2)
     first = document.count("\n", 0, opening.end()) + 1
     cuts: dict[str, _Cut] = {}
     for number, line in enumerate(document[opening.end() : closing.start()].split("\n"), start=first):
@@ -2022,11 +1975,11 @@ def decode_content(data: bytes) -> str:
 def _boundaries(document: str) -> tuple[re.Match[str], re.Match[str]] | None:
     """The front matter's '---' lines, as python-frontmatter splits it: the first line and the
     next such line; None when it has no front matter."""
-    first = _HANDLER.FM_BOUNDARY.match(document)
+    first = _FM_BOUNDARY.match(document)
     at = first.end() if first else -1
     while first is not None and (at := document.find("\n---", at)) >= 0:
         at += 1
-        if (closing := _HANDLER.FM_BOUNDARY.match(document, at)) is not None:
+        if (closing := _FM_BOUNDARY.match(document, at)) is not None:
             return first, closing
     return None
 
@@ -2111,23 +2064,15 @@ _KEY_LINE_RE = re.compile(r"\n([a-z_]+):([^\n]*)")
 # What YAML's reader refuses, and tabs and the line breaks other than LF, which YAML reads
 # by rules of their own: front matter with any of them goes to YAML.
 _YAML_AWKWARD_RE = re.compile("[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT_TAG = "tag:yaml.org,2002:str"
+# A plain scalar frontyaml.Loader reads as other than text: YAML 1.1's booleans and null, the
+# merge key and the value key, as PyYAML's resolver finds them; numbers and dates the Loader
+# leaves as text (a test holds this to the resolver).
+_NOT_TEXT_RE = re.compile(r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=")
 
 
-class _Resolver(yaml.resolver.Resolver):
-    """What a plain scalar means to ``_Loader`` (``5`` a number, ``yes`` a boolean)."""
-
-    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-
-_RESOLVER = _Resolver()
-
-
-def _resolve(plain: str) -> str:
-    """The tag YAML gives the plain scalar ``plain`` (not empty)."""
-    if plain[0] not in _Resolver.yaml_implicit_resolvers:
-        return _TEXT_TAG  # only a speed-up: the safe loader's patterns are all keyed by first character
-    return str(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)))  # type: ignore[no-untyped-call]
+def _is_text(plain: str) -> bool:
+    """Whether ``frontyaml.Loader`` reads the plain scalar ``plain`` (one line) as text."""
+    return _NOT_TEXT_RE.fullmatch(plain) is None
 
 
 def _plain_fields(head: str) -> dict[str, str] | None:
@@ -2140,8 +2085,8 @@ def _plain_fields(head: str) -> dict[str, str] | None:
 
 @functools.lru_cache(maxsize=2)
 def plain_meta(head: str) -> dict[str, Any] | None:
-    """The front matter ``head`` as ``_Loader`` loads it, or None unless each of its lines is
-    blank, a comment, a known key with one text scalar or a one-line list of words, or a text
+    """The front matter ``head`` as ``frontyaml.Loader`` loads it, or None unless each of its
+    lines is blank, a comment, a known key with one text scalar or a one-line list of words, or a text
     item of a list such a key opened, and no key is set twice: what the importer writes, and
     most of what people do.
 
@@ -2170,7 +2115,7 @@ def plain_meta(head: str) -> dict[str, Any] | None:
             lists.append(items)
         elif written[:1] == "[":
             listed = [item.strip(" ") for item in written[1:-1].split(",")] if written != "[]" else []
-            if not all(_resolve(item) == _TEXT_TAG for item in listed):
+            if not all(_is_text(item) for item in listed):
                 return None  # [1, yes]: numbers, booleans
             meta[key] = listed
         elif (value := _plain_scalar(written)) is not None:
@@ -2189,7 +2134,7 @@ def _plain_scalar(written: str) -> str | None:
         return written[1:-1].replace("''", "'")
     if written[:1] == '"':
         return written[1:-1]
-    if not written or written[:1] == "[" or _resolve(written) != _TEXT_TAG:
+    if not written or written[:1] == "[" or not _is_text(written):
         return None  # a list item that is itself a list ([a]) is left to YAML too
     return written
 

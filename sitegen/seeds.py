@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import yaml
-
 from . import cache, content, dates, text, urls
 from .cache import FileState, Inputs, Refused, SeedOutcome
 from .config import Config, ImportRules
@@ -225,14 +223,16 @@ def render_markdown(seed: SeedArticle, slug: str, date: dt.datetime) -> str:
 
 # libyaml's emitter writes exactly what PyYAML's pure-Python one does, eight times faster,
 # except for U+0085 and characters beyond the BMP, which it escapes; tests compare the two.
-_C_DUMPER = getattr(yaml, "CSafeDumper", None)
 _C_DIFFERS_RE = re.compile("[\x85\U00010000-\U0010ffff]")
 
 
 def dump_front_matter(meta: Mapping[str, object]) -> str:
     """YAML for ``meta`` (strings and lists of strings), the same with or without libyaml."""
+    import yaml  # only when a seed is written: a build importing none does without YAML
+
+    c_dumper = getattr(yaml, "CSafeDumper", None)
     strings = [v for v in meta.values() if isinstance(v, str)] + [s for v in meta.values() if isinstance(v, list) for s in v]
-    dumper = _C_DUMPER if _C_DUMPER and not any(_C_DIFFERS_RE.search(s) for s in strings) else yaml.SafeDumper
+    dumper = c_dumper if c_dumper and not any(_C_DIFFERS_RE.search(s) for s in strings) else yaml.SafeDumper
     return yaml.dump(meta, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
 
 

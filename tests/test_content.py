@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from sitegen import content
+from sitegen import content, frontyaml
 from sitegen.build import build
 from sitegen.cache import AuthorRecord
 from sitegen.check import check_output
@@ -385,9 +385,29 @@ def test_front_fields_without_yaml_read_what_yaml_reads(lines: list[str]) -> Non
     # The whole front matter too, as parse_article is given it.
     plain = content.plain_meta(head)
     if plain is not None:
-        assert plain == yaml.load(head, Loader=content._Loader)
+        assert plain == yaml.load(head, Loader=frontyaml.Loader)
     expected = _yaml_fields(document)
     assert content.front_fields(document) == (expected if expected is not None else content._line_fields(head))
+
+
+def test_the_front_matter_boundary_is_python_frontmatters() -> None:
+    """content reads the '---' lines by its own copy of python-frontmatter's pattern."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    assert (content._FM_BOUNDARY.pattern, content._FM_BOUNDARY.flags) == (YAMLHandler.FM_BOUNDARY.pattern, YAMLHandler.FM_BOUNDARY.flags)
+
+
+_RESOLVER_WORDS = ["yes", "Yes", "YES", "yEs", "no", "No", "NO", "true", "True", "TRUE", "tRue", "false", "False", "FALSE", "on", "On", "ON", "oN", "off", "Off", "OFF", "y", "n", "~", "null", "Null", "NULL", "nULL", "<<", "<", "=", "==", "5", "0x1F", "1e3", "2024-05-01", "12:30", ".inf", ".nan", "-", "+1"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.sampled_from(_RESOLVER_WORDS), st.lists(st.sampled_from([*_RESOLVER_WORDS, " ", "x"]), min_size=1, max_size=3).map("".join), st.text(min_size=1, max_size=8)).filter(lambda s: "\n" not in s))
+def test_a_plain_scalar_is_text_as_yamls_resolver_reads_it(plain: str) -> None:
+    """content._is_text, which plain_meta reads a scalar by, agrees with the resolver of the
+    Loader it stands for (one line: a scalar of plain front matter never spans two)."""
+    tag = yaml.resolver.Resolver.resolve(frontyaml.Loader, yaml.ScalarNode, plain, (True, False))  # type: ignore[no-untyped-call]
+    assert content._is_text(plain) == (tag == "tag:yaml.org,2002:str")
+
 
 
 @given(st.lists(st.sampled_from(["a", "é", "“", "\r", "\n", "\r\n", "\n\r", " ", "---"]), max_size=30).map("".join), st.booleans())
@@ -429,7 +449,7 @@ def test_front_fields_of_what_the_importer_writes_need_no_yaml(title: str, monke
     monkeypatch.setattr(content, "_front_matter", no_yaml)
     assert content.front_fields(document) == expected
     # Nor does the parse: it is given the whole front matter as YAML reads it.
-    as_yaml = yaml.load(document.split("\n---", 1)[0].removeprefix("---"), Loader=content._Loader)
+    as_yaml = yaml.load(document.split("\n---", 1)[0].removeprefix("---"), Loader=frontyaml.Loader)
     monkeypatch.setattr(yaml, "load", no_yaml)
     assert front_matter("a.md", document)[0] == as_yaml and set(as_yaml) >= {"title", "tags", "related", "seed_hash"}
     assert expected is not None and expected["title"] == title and expected["seed"] == "001_00000000000000aa.txt"
