@@ -397,6 +397,15 @@ def test_the_front_matter_boundary_is_python_frontmatters() -> None:
     assert (content._FM_BOUNDARY.pattern, content._FM_BOUNDARY.flags) == (YAMLHandler.FM_BOUNDARY.pattern, YAMLHandler.FM_BOUNDARY.flags)
 
 
+def test_the_characters_sent_to_yaml_are_those_outside_what_it_reads_plainly() -> None:
+    """content._YAML_AWKWARD_RE lists the characters outside the class of those YAML's reader
+    takes as they are (LF, printable ASCII, and the rest of Unicode but for U+2028, U+2029,
+    surrogates, U+FFFE and U+FFFF): every code point."""
+    every = "".join(map(chr, range(0x110000)))
+    other = re.compile("[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    assert content._YAML_AWKWARD_RE.findall(every) == other.findall(every)
+
+
 _RESOLVER_WORDS = ["yes", "Yes", "YES", "yEs", "no", "No", "NO", "true", "True", "TRUE", "tRue", "false", "False", "FALSE", "on", "On", "ON", "oN", "off", "Off", "OFF", "y", "n", "~", "null", "Null", "NULL", "nULL", "<<", "<", "=", "==", "5", "0x1F", "1e3", "2024-05-01", "12:30", ".inf", ".nan", "-", "+1"]
 
 
@@ -407,7 +416,6 @@ def test_a_plain_scalar_is_text_as_yamls_resolver_reads_it(plain: str) -> None:
     Loader it stands for (one line: a scalar of plain front matter never spans two)."""
     tag = yaml.resolver.Resolver.resolve(frontyaml.Loader, yaml.ScalarNode, plain, (True, False))  # type: ignore[no-untyped-call]
     assert content._is_text(plain) == (tag == "tag:yaml.org,2002:str")
-
 
 
 @given(st.lists(st.sampled_from(["a", "é", "“", "\r", "\n", "\r\n", "\n\r", " ", "---"]), max_size=30).map("".join), st.booleans())
