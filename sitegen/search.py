@@ -33,7 +33,6 @@ import gzip
 import hashlib
 import html
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -334,6 +333,8 @@ class Running:
     process started at once; ``files`` waits for it and reads its bundle."""
 
     def __init__(self, executable: str, docs: Iterable[tuple[str, str]], folder: str) -> None:
+        import subprocess  # only where Pagefind runs: a build without search needs none
+
         self.folder = folder
         # Those of builds killed while Pagefind ran, wherever a build may have worked.
         remove_orphans(_SCRATCH, (tempfile.gettempdir(), MEMORY_FOLDER))
@@ -582,6 +583,8 @@ _versions: dict[tuple[str, int, int], str] = {}
 def _version(executable: str) -> str:
     """``pagefind --version`` of the binary (an index depends on it), asked once per
     process and binary file."""
+    import subprocess  # as Running: only where Pagefind runs
+
     try:
         st = os.stat(executable)
         known = (executable, st.st_size, st.st_mtime_ns)
