@@ -2067,9 +2067,9 @@ _KEY_LINE_RE = re.compile(r"\n([a-z_]+):([^\n]*)")
 # compile on every start (a test holds the two to one set).
 _YAML_AWKWARD_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # A plain scalar frontyaml.Loader reads as other than text: YAML 1.1's booleans and null, the
-# merge key and the value key, as PyYAML's resolver finds them; numbers and dates the Loader
-# leaves as text (a test holds this to the resolver).
-_NOT_TEXT_RE = re.compile(r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=")
+# merge key, the value key and a lone tag, anchor or alias sign, as PyYAML's resolver finds
+# them; numbers and dates the Loader leaves as text (a test holds this to the resolver).
+_NOT_TEXT_RE = re.compile(r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=|!|&|\*")
 
 
 def _is_text(plain: str) -> bool:

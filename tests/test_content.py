@@ -406,7 +406,7 @@ def test_the_characters_sent_to_yaml_are_those_outside_what_it_reads_plainly() -
     assert content._YAML_AWKWARD_RE.findall(every) == other.findall(every)
 
 
-_RESOLVER_WORDS = ["yes", "Yes", "YES", "yEs", "no", "No", "NO", "true", "True", "TRUE", "tRue", "false", "False", "FALSE", "on", "On", "ON", "oN", "off", "Off", "OFF", "y", "n", "~", "null", "Null", "NULL", "nULL", "<<", "<", "=", "==", "5", "0x1F", "1e3", "2024-05-01", "12:30", ".inf", ".nan", "-", "+1"]
+_RESOLVER_WORDS = ["yes", "Yes", "YES", "yEs", "no", "No", "NO", "true", "True", "TRUE", "tRue", "false", "False", "FALSE", "on", "On", "ON", "oN", "off", "Off", "OFF", "y", "n", "~", "null", "Null", "NULL", "nULL", "<<", "<", "=", "==", "!", "&", "*", "5", "0x1F", "1e3", "2024-05-01", "12:30", ".inf", ".nan", "-", "+1"]
 
 
 @settings(max_examples=600, deadline=None)
