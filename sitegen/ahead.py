@@ -10,11 +10,13 @@ while this one's heap is still small, does both; the build takes the answers whe
 to them. Without them (one process, no fork, the process failed) it does the work itself,
 and the answers are the same either way: the same code in the same settings, theme and
 language compiles the same templates (each used only for the source it was compiled from),
-and the build writes no file of its output folder before it renders.
+and the build writes no file of its output folder before it renders, and removes none but
+those it notes as removed (Foreseen.removed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,13 @@ class Foreseen:
 
     def __init__(self, ahead: Ahead[_Answers] | None) -> None:
         self._ahead = ahead
+        self._removed: set[str] = set()
+
+    def removed(self, paths: Iterable[str]) -> None:
+        """Note files of the output folder the build itself removed (output.clear_the_way):
+        the look may have come before, and a round that plans one of them again (a new
+        article left out, build._site_that_renders) must not take it as written."""
+        self._removed.update(paths)
 
     def templates(self) -> Compiled | None:
         """Every template of the theme compiled (render.compile_theme); None if unknown."""
@@ -42,9 +51,9 @@ class Foreseen:
 
     def not_as_written(self) -> frozenset[str] | None:
         """The files of the last build not as it wrote them (memo.Memo.not_as_written),
-        looked at as the build began; None if unknown."""
+        looked at as the build began, and those the build removed since; None if unknown."""
         answers = self._ahead.result() if self._ahead is not None else None
-        return answers[1] if answers is not None else None
+        return answers[1] | self._removed if answers is not None else None
 
 
 def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> Foreseen:

@@ -462,12 +462,12 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
             feed_reads=feed_reads,
             digests=deps.Digests(config, site, theme.fingerprints(), words.digest),
         )
-        clear_the_way(output_dir, (o.path for o in planned.outputs))
+        foreseen.removed(clear_the_way(output_dir, (o.path for o in planned.outputs)))
         rendering = memo.render(planned.outputs, tools, output_dir, workers, planned.copies, foreseen.not_as_written())
         index = indexing.outputs()
     finally:
         indexing.stop()
-    clear_the_way(output_dir, (o.path for o in index))
+    foreseen.removed(clear_the_way(output_dir, (o.path for o in index)))
     whole = plan.with_index(planned, index, config.compress)
     rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers, whole.copies))
     return _Made(whole, tools, rendering)
