@@ -112,7 +112,10 @@ class Workers:
         caller then does the work itself, when it comes to it)."""
         if self.jobs == 1 or not _can_fork() or threading.current_thread() is not threading.main_thread():
             return None
-        ahead = Ahead(fn)
+        try:
+            ahead = Ahead(fn)
+        except OSError:  # no process to be had (too many already, no memory): the work is the caller's
+            return None
         self._ahead.append(ahead)
         return ahead
 
@@ -140,13 +143,20 @@ class Ahead(Generic[R]):
     """
 
     def __init__(self, fn: Callable[[], R]) -> None:
+        self._pid: int | None = None
+        self._found: R | None = None
         read, write = os.pipe()
         parent = os.getpid()
         # Forked with SIGINT and SIGTERM blocked, as the workers are (_map_forked): a signal
         # then cannot interrupt the start of the process in Python's own code.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(write)
+                raise
             if pid == 0:  # the forked process: its work, its answer, its end; nothing else
                 status = 1
                 try:
@@ -163,9 +173,8 @@ class Ahead(Generic[R]):
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(write)
-        self._pid: int | None = pid
+        self._pid = pid
         self._read = read
-        self._found: R | None = None
 
     def result(self) -> R | None:
         """What ``fn`` returned, once its process has ended; None if it failed or was

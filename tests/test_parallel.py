@@ -374,3 +374,23 @@ def test_the_process_working_ahead_is_named_so() -> None:
         assert name == parallel.AHEAD_NAME
     finally:
         ahead.stop()
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts descriptors through /proc on Linux")
+def test_work_ahead_that_cannot_fork_is_left_to_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process to be had (too many already, no memory): the caller does the work itself,
+    as with one process, and no pipe is left open."""
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = _open_descriptors()
+    with parallel.Workers(2) as workers:
+        assert workers.ahead(_compiled_code) is None
+    assert _open_descriptors() == before
+
