@@ -170,11 +170,17 @@ class Ahead(Generic[R]):
                     status = 0
                 finally:
                     os._exit(status)
+            os.close(write)
+            self._pid = pid
+            self._read = read
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        os.close(write)
-        self._pid = pid
-        self._read = read
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            except BaseException:
+                # A Ctrl-C or SIGTERM held meanwhile comes here, raised from this
+                # constructor: nobody gets this object to stop the process, so it is ended now.
+                self.stop()
+                raise
 
     def result(self) -> R | None:
         """What ``fn`` returned, once its process has ended; None if it failed or was

@@ -394,3 +394,27 @@ def test_work_ahead_that_cannot_fork_is_left_to_the_caller(monkeypatch: pytest.M
         assert workers.ahead(_compiled_code) is None
     assert _open_descriptors() == before
 
+
+def test_a_signal_that_comes_as_work_ahead_starts_leaves_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C held while the process is forked comes as the build goes on: the process just
+    started ends with the build's with block, as one started earlier does."""
+    fork = os.fork
+    forked: list[int] = []
+
+    def fork_and_interrupt() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            os.kill(os.getpid(), signal.SIGINT)  # held (blocked) until the fork is done
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_and_interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt), parallel.Workers(2) as workers:
+            workers.ahead(_waits)
+        assert len(forked) == 1 and _gone(forked[0])
+    finally:
+        for pid in forked:
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
