@@ -145,7 +145,11 @@ class Ahead(Generic[R]):
     def __init__(self, fn: Callable[[], R]) -> None:
         self._pid: int | None = None
         self._found: R | None = None
-        read, write = os.pipe()
+        # The answer goes into a file in memory, not a pipe: a pipe holds 64 KB, the theme's
+        # templates compiled (ahead.py) some 550 KB, and the process waited in its write
+        # until the build asked, its memory counted all the while, with every page of the
+        # build's heap it still shared, copied as the build wrote to it. It ends once done.
+        answer = os.memfd_create("sitegen-ahead", os.MFD_CLOEXEC)
         parent = os.getpid()
         # Forked with SIGINT and SIGTERM blocked, as the workers are (_map_forked): a signal
         # then cannot interrupt the start of the process in Python's own code.
@@ -154,25 +158,22 @@ class Ahead(Generic[R]):
             try:
                 pid = os.fork()
             except OSError:
-                os.close(read)
-                os.close(write)
+                os.close(answer)
                 raise
             if pid == 0:  # the forked process: its work, its answer, its end; nothing else
                 status = 1
                 try:
-                    os.close(read)
                     gc.disable()  # a collection would copy every page of the heap it walked
                     _end_with_parent(parent)
                     _name_process(AHEAD_NAME)
                     data = memoryview(marshal.dumps(fn()))  # type: ignore[arg-type]  # what fn returns is marshal's to carry (the docstring says)
                     while data:
-                        data = data[os.write(write, data) :]
+                        data = data[os.write(answer, data) :]
                     status = 0
                 finally:
                     os._exit(status)
-            os.close(write)
             self._pid = pid
-            self._read = read
+            self._answer = answer
         finally:
             try:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -186,32 +187,36 @@ class Ahead(Generic[R]):
         """What ``fn`` returned, once its process has ended; None if it failed or was
         stopped (the caller does the work itself then)."""
         if self._pid is not None:
-            chunks = []
             try:
-                while chunk := os.read(self._read, 1 << 20):
-                    chunks.append(chunk)
-            except BaseException:  # Ctrl-C, say: nobody waits for the answer any more
-                self._end(kill=True)
-                raise
-            if self._end(kill=False) == 0:
-                with contextlib.suppress(EOFError, ValueError, TypeError):
-                    self._found = marshal.loads(b"".join(chunks))
+                if self._end(kill=False) == 0:
+                    with contextlib.suppress(EOFError, ValueError, TypeError):
+                        self._found = marshal.loads(os.pread(self._answer, os.fstat(self._answer).st_size, 0))
+            finally:
+                os.close(self._answer)
         return self._found
 
     def stop(self) -> None:
         """End the process if it is still there, its work no longer wanted."""
         if self._pid is not None:
-            self._end(kill=True)
+            try:
+                self._end(kill=True)
+            finally:
+                os.close(self._answer)
 
     def _end(self, kill: bool) -> int:
         """The process's exit status, once it has ended (killed first, with ``kill``)."""
         pid, self._pid = self._pid, None
         assert pid is not None
-        os.close(self._read)
-        if kill:
+        try:
+            if kill:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            return os.waitpid(pid, 0)[1]
+        except BaseException:  # Ctrl-C while it is waited for: nobody wants the answer any more
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        return os.waitpid(pid, 0)[1]
+            os.waitpid(pid, 0)  # killed: at once, and reaped, not left behind
+            raise
 
 
 def _rounds(items: Sequence[T], most: int) -> list[Sequence[T]]:

@@ -418,3 +418,29 @@ def test_a_signal_that_comes_as_work_ahead_starts_leaves_no_process(monkeypatch:
             if not _gone(pid):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+
+
+def _a_large_answer() -> bytes:
+    return bytes(range(256)) * 8192  # 2 MB: more than a pipe holds (64 KB, 1 MB at most)
+
+
+def _state(pid: int) -> str:
+    """The state ``ps`` shows for ``pid`` (Z: ended, not yet reaped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process states through /proc on Linux")
+def test_work_ahead_ends_when_its_answer_is_made_not_when_it_is_asked_for() -> None:
+    """The process's memory (and every page of the build's heap it still shares, copied as
+    the build writes to it) counts for as long as it is there: an answer larger than a pipe
+    holds must not keep it waiting for the build to read it."""
+    ahead = parallel.Workers(2).ahead(_a_large_answer)
+    assert ahead is not None and ahead._pid is not None
+    try:
+        deadline = time.monotonic() + 10
+        while (state := _state(ahead._pid)) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert state == "Z"
+        assert ahead.result() == _a_large_answer()
+    finally:
+        ahead.stop()
