@@ -112,11 +112,16 @@ class Workers:
         caller then does the work itself, when it comes to it)."""
         if self.jobs == 1 or not _can_fork() or threading.current_thread() is not threading.main_thread():
             return None
+        # A Ctrl-C or SIGTERM is held until the process is among those the with block ends:
+        # raised any sooner, it would leave the process running, unreaped.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             ahead = Ahead(fn)
+            self._ahead.append(ahead)
         except OSError:  # no process to be had (too many already, no memory): the work is the caller's
             return None
-        self._ahead.append(ahead)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return ahead
 
 
