@@ -477,8 +477,17 @@ def _previous(out_dir: Path) -> frozenset[str]:
     return _read_manifest(out_dir)[1]
 
 
+_ascii_string = json.encoder.encode_basestring_ascii  # json.dumps(text), in C
+
+
 def _manifest_bytes(paths: Iterable[str]) -> bytes:
-    return (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
+    """``json.dumps(sorted(paths), indent=0)`` and a newline, in UTF-8, spelt out: given an
+    indent, json writes through its encoder in Python, which took 6 ms for the 13,500 paths
+    of a 10,000-article site; here each path is written by json's own function in C."""
+    ordered = sorted(paths)
+    if not ordered:
+        return b"[]\n"
+    return ("[\n" + ",\n".join(map(_ascii_string, ordered)) + "\n]\n").encode("ascii")
 
 
 def manifest_lost(out_dir: Path) -> bool:

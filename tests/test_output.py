@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md, no_hang, sitegen_in_little_memory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen import output
 from sitegen.build import build
@@ -834,3 +836,10 @@ def test_a_large_file_is_compared_a_part_at_a_time(tmp_path: Path, monkeypatch: 
     changed = data[:-1] + bytes([data[-1] ^ 1])  # the last byte differs
     assert output.write_if_changed(target, changed)
     assert target.read_bytes() == changed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.text(max_size=12), max_size=12))
+def test_the_manifest_is_written_as_json_dumps_writes_it(paths: set[str]) -> None:
+    # Spelt out for speed; json.dumps with an indent is what it was, and what it must stay.
+    assert output._manifest_bytes(paths) == (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
