@@ -754,9 +754,8 @@ class Inputs:
         while the build ran, and the next build must read it again.
         """
         now = time.time_ns()
-        for name, state in list(self.seen.items()):
-            if not state.racy or state.sha == REFUSED:
-                continue
+        for name in _racy(self.seen):
+            state = self.seen[name]
             try:
                 st = os.stat(name)
                 with open(name, "rb") as f:
@@ -770,6 +769,16 @@ class Inputs:
 
     def snapshot(self) -> dict[str, FileState]:
         return dict(sorted(self.seen.items()))
+
+
+def _racy(seen: dict[str, FileState]) -> list[str]:
+    """The paths of the racy files of ``seen`` (FileState.racy) that were read (not REFUSED).
+
+    The check of ``racy`` spelt out, on each field once: a build has 20,000 files to look
+    through, and the property's call and ``max`` were four fifths of the time."""
+    return [
+        name for name, state in seen.items() if (state.mtime_ns >= (limit := state.checked_ns - RACY_NS) or state.ctime_ns >= limit) and state.sha != REFUSED
+    ]
 
 
 # ---------------------------------------------------------------------------------------

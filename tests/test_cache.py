@@ -551,6 +551,22 @@ def test_a_shard_gives_back_its_records_each_with_the_reads_it_was_stored_with(r
     assert all(again[name].reads is found[name].reads for name in records)
 
 
+_FILE_STATES = st.builds(
+    cache.FileState,
+    st.integers(0, 10),
+    st.integers(0, 4 * cache.RACY_NS),
+    st.integers(0, 4 * cache.RACY_NS),
+    st.integers(0, 10),
+    st.sampled_from(["sha", cache.REFUSED]),
+    st.integers(0, 4 * cache.RACY_NS),
+)
+
+
+@given(st.dictionaries(st.text(max_size=3), _FILE_STATES, max_size=20))
+def test_the_racy_files_settle_looks_at_are_those_racy_says_are(seen: dict[str, cache.FileState]) -> None:
+    assert cache._racy(seen) == [name for name, state in seen.items() if state.racy and state.sha != cache.REFUSED]
+
+
 @pytest.mark.parametrize("read_by", [(), (0, 1), (-1,), (5,)], ids=["none", "too many", "negative", "past the end"])
 def test_a_shard_whose_records_reads_are_not_stored_is_damaged(read_by: tuple[int, ...]) -> None:
     shard = cache._shard_of("generator", {"/site/content/a.md": cache.ParseRecord("sha", {"config.slugs": "a1"})}, "/site")
