@@ -959,22 +959,43 @@ def save_state(site_dir: Path, state: BuildState, previous_articles: dict[str, P
         folder.mkdir(exist_ok=True)
     state.site_dir = str(site_dir.resolve())
     if previous_articles is not state.articles:
-        new: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}
-        old: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS}
-        for name, record in state.articles.items():
-            new[_shard(name)][name] = record
-        for name, record in (previous_articles or {}).items():
-            old[_shard(name)][name] = record
+        changed = _changed_shards(state.articles, previous_articles)
         for shard in SHARDS:
             path = folder / f"articles-{shard}.bin"
-            if new[shard] != old[shard] or previous_articles is None or not path.exists():
-                _save_blob(path, _shard_of(state.generator, new[shard], state.site_dir))
+            if shard not in changed and path.exists():
+                continue
+            records = changed.get(shard)
+            if records is None:
+                records = {name: record for name, record in state.articles.items() if _shard(name) == shard}
+            _save_blob(path, _shard_of(state.generator, records, state.site_dir))
     articles, reason, moved_from = state.articles, state.reason, state.moved_from
     state.articles, state.reason, state.moved_from = {}, "", ""
     try:
         _save_blob(folder / "state.bin", state)
     finally:
         state.articles, state.reason, state.moved_from = articles, reason, moved_from
+
+
+def _changed_shards(articles: dict[str, ParseRecord], previous: dict[str, ParseRecord] | None) -> dict[str, dict[str, ParseRecord]]:
+    """The shards whose records in ``articles`` are not those of ``previous`` (every shard
+    when it is None), each with its records, in the order of ``articles``.
+
+    A shard is found changed by its names changed (a record not the one stored, nor equal
+    to it), added or gone, not by sorting both sets of records into shards to compare
+    them: after an edit, one name's shard is looked for, not 20,000."""
+    if previous is None:
+        names: set[str] = set(SHARDS)
+    else:
+        names = {_shard(name) for name, record in articles.items() if (stored := previous.get(name)) is not record and stored != record}
+        names.update(_shard(name) for name in previous if name not in articles)
+    if not names:
+        return {}
+    shards: dict[str, dict[str, ParseRecord]] = {shard: {} for shard in SHARDS if shard in names}
+    for name, record in articles.items():
+        records = shards.get(_shard(name))
+        if records is not None:
+            records[name] = record
+    return shards
 
 
 @dataclass(frozen=True, slots=True)

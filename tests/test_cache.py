@@ -551,6 +551,43 @@ def test_a_shard_gives_back_its_records_each_with_the_reads_it_was_stored_with(r
     assert all(again[name].reads is found[name].reads for name in records)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    previous=st.one_of(st.none(), st.dictionaries(st.integers(0, 40), st.integers(0, 3), max_size=30)),
+    edits=st.dictionaries(st.integers(0, 40), st.one_of(st.none(), st.integers(0, 3)), max_size=6),
+    equal_copies=st.booleans(),
+)
+def test_the_shards_found_changed_are_those_whose_records_sorted_into_shards_differ(
+    previous: dict[int, int] | None, edits: dict[int, int | None], equal_copies: bool
+) -> None:
+    # The shards save_state rewrites: found by the names changed, they are those that
+    # sorting every record into its shard, the last build's and this one's, tells apart,
+    # each with its records in the order of this build's.
+    def record(version: int) -> cache.ParseRecord:
+        return cache.ParseRecord(f"sha{version}", {"config.slugs": "a1"})
+
+    stored = None if previous is None else {f"/site/content/{n:02d}.md": record(v) for n, v in previous.items()}
+    articles = dict(stored or {})
+    if equal_copies:  # equal records, not the ones stored, as a parse made again gives
+        articles = {name: msgspec.structs.replace(r) for name, r in articles.items()}
+    for n, v in edits.items():
+        name = f"/site/content/{n:02d}.md"
+        if v is None:
+            articles.pop(name, None)
+        else:
+            articles[name] = record(v)
+    new: dict[str, dict[str, cache.ParseRecord]] = {shard: {} for shard in cache.SHARDS}
+    old: dict[str, dict[str, cache.ParseRecord]] = {shard: {} for shard in cache.SHARDS}
+    for name, r in articles.items():
+        new[cache._shard(name)][name] = r
+    for name, r in (stored or {}).items():
+        old[cache._shard(name)][name] = r
+    expected = {shard: new[shard] for shard in cache.SHARDS if stored is None or new[shard] != old[shard]}
+    found = cache._changed_shards(articles, stored)
+    assert found == expected
+    assert all(list(found[shard]) == list(expected[shard]) for shard in found)
+
+
 _FILE_STATES = st.builds(
     cache.FileState,
     st.integers(0, 10),
