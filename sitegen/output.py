@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import os
 import random
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from . import urls
 from .errors import OutputError, shown_path
@@ -47,9 +49,10 @@ _BINARY = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 # Output folders found to be real folders (no symbolic link on the way) in this build.
 # Forgotten when a build starts and ends: a folder may be swapped for a link in between.
 _real_folders: set[str] = set()
-# The manifest as last read, by its bytes: a build reads it up to six times, and parsing
-# the 50,000 paths of a large site's took a tenth of a second each time.
-_manifests: dict[str, tuple[bytes, frozenset[str]]] = {}
+# The manifest as last read, by its bytes (with its paths, and the list they are in): a build
+# reads it up to six times, and parsing the 50,000 paths of a large site's took a tenth of a
+# second each time.
+_manifests: dict[str, tuple[bytes, frozenset[str], Sequence[object]]] = {}
 
 
 @dataclass
@@ -457,20 +460,28 @@ def _read_own(path: Path) -> bytes | None:
 
 def _read_manifest(out_dir: Path) -> tuple[bytes | None, frozenset[str]]:
     """The manifest's bytes (None when there is none) and the paths it lists."""
+    data, paths, _ = _manifest(out_dir)
+    return data, paths
+
+
+def _manifest(out_dir: Path) -> tuple[bytes | None, frozenset[str], Sequence[object]]:
+    """``_read_manifest``, and the list the manifest holds, in its order (empty when it holds none)."""
     path = out_dir / MANIFEST
     data = _read_own(path)
     if data is None:
-        return None, frozenset()
+        return None, frozenset(), ()
     known = _manifests.get(str(path))
     if known is not None and known[0] == data:
-        return data, known[1]
+        return known
     try:
         listed = json.loads(data.decode("utf-8"))
     except ValueError:
-        return data, frozenset()
-    paths = frozenset(p for p in listed if isinstance(p, str)) if isinstance(listed, list) else frozenset()
-    _manifests[str(path)] = (data, paths)
-    return data, paths
+        return data, frozenset(), ()
+    if not isinstance(listed, list):
+        listed = []
+    paths = frozenset(p for p in listed if isinstance(p, str))
+    _manifests[str(path)] = (data, paths, listed)
+    return data, paths, listed
 
 
 def _previous(out_dir: Path) -> frozenset[str]:
@@ -488,6 +499,21 @@ def _manifest_bytes(paths: Iterable[str]) -> bytes:
     if not ordered:
         return b"[]\n"
     return ("[\n" + ",\n".join(map(_ascii_string, ordered)) + "\n]\n").encode("ascii")
+
+
+def _is_manifest_of(data: bytes, listed: Sequence[object], paths: frozenset[str]) -> bool:
+    """Whether ``data``, read as the list ``listed`` of ``paths``, is ``_manifest_bytes(paths)``:
+    each path once, in order, none holding what json escapes (nothing in ``data`` is
+    escaped), and nothing else, as written by sitegen. A look along them, to spare the
+    sort and the writing of every path (4 ms at 13,500) of a manifest found unchanged."""
+    if len(listed) != len(paths):  # a path twice, or what is not a path
+        return False
+    if not paths:
+        return data == b"[]\n"
+    if not data.isascii() or b"\\" in data or b"\x7f" in data:
+        return False
+    strings = cast("Sequence[str]", listed)  # as many as the paths: each is one
+    return all(map(str.__lt__, strings, itertools.islice(strings, 1, None))) and data == ('[\n"' + '",\n"'.join(strings) + '"\n]\n').encode("ascii")
 
 
 def manifest_lost(out_dir: Path) -> bool:
@@ -559,7 +585,7 @@ def finish_output(out_dir: Path, produced: set[str], keep_stale: tuple[str, ...]
     wrote. Returns the paths removed."""
     root = os.fspath(out_dir)
     removed: list[str] = []
-    previous = _previous(out_dir)
+    data, previous, listed = _manifest(out_dir)
     kept = {path for path in previous - produced if path.startswith(keep_stale)} if keep_stale else set()
     for stale in sorted(previous - produced - kept):
         try:
@@ -571,7 +597,12 @@ def finish_output(out_dir: Path, produced: set[str], keep_stale: tuple[str, ...]
         removed.append(stale)
     if _may_hold_leftovers(out_dir):
         remove_temp_files(root)
-    write_if_changed(out_dir / MANIFEST, _manifest_bytes(produced | kept))
+    made = produced | kept
+    # Listed as they are already (most builds: after an edit, the last one's files), the
+    # manifest's own bytes are those to write, and write_if_changed finds them there.
+    if data is None or made != previous or not _is_manifest_of(data, listed, previous):
+        data = _manifest_bytes(made)
+    write_if_changed(out_dir / MANIFEST, data)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(out_dir / BUILDING)
     _real_folders.clear()

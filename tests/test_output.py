@@ -843,3 +843,30 @@ def test_a_large_file_is_compared_a_part_at_a_time(tmp_path: Path, monkeypatch: 
 def test_the_manifest_is_written_as_json_dumps_writes_it(paths: set[str]) -> None:
     # Spelt out for speed; json.dumps with an indent is what it was, and what it must stay.
     assert output._manifest_bytes(paths) == (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
+
+
+_MANIFEST_PATHS = st.text(alphabet='ab/."\\\x7f\u00e9\n', max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(_MANIFEST_PATHS, _MANIFEST_PATHS, st.integers(0, 2)), max_size=6),
+    st.sampled_from(["as sitegen writes it", "indented", "indented, not ASCII", "on one line"]),
+)
+def test_a_manifest_is_taken_for_the_one_sitegen_would_write_only_when_it_is_that_one(items: list[str | int], written: str) -> None:
+    # finish_output keeps the manifest's own bytes when it lists the paths of this build;
+    # they must be those it would write, whatever order, escapes or spacing the file has.
+    paths_given = frozenset(p for p in items if isinstance(p, str))
+    data = {
+        "as sitegen writes it": output._manifest_bytes(paths_given),
+        "indented": (json.dumps(items, indent=0) + "\n").encode("utf-8"),
+        "indented, not ASCII": (json.dumps(items, indent=0, ensure_ascii=False) + "\n").encode("utf-8"),
+        "on one line": json.dumps(items).encode("utf-8"),
+    }[written]
+    listed = json.loads(data.decode("utf-8"))
+    paths = frozenset(p for p in listed if isinstance(p, str))
+    found = output._is_manifest_of(data, listed, paths)
+    assert not found or data == output._manifest_bytes(paths)
+    # And it is found so when it is, but with a path json escapes (not in ASCII, say): written anew.
+    plain = all(" " <= c <= "~" and c not in '"\\' for p in paths for c in p)
+    assert found or data != output._manifest_bytes(paths) or not plain
