@@ -19,7 +19,7 @@ import os
 import random
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -552,9 +552,11 @@ def record_planned(out_dir: Path, paths: Iterable[str], mark: bool = True) -> No
     if mark:
         _mark_building(out_dir)
     old, previous = _read_manifest(out_dir)
-    planned = previous.union(paths)
-    if old is None or planned != previous:
-        write_if_changed(out_dir / MANIFEST, _manifest_bytes(planned))
+    # Most often listed already, every one (an edit plans the last build's files): that is
+    # asked, not a union of them all made to be compared.
+    planned = paths if isinstance(paths, Collection) else list(paths)
+    if old is None or not previous.issuperset(planned):
+        write_if_changed(out_dir / MANIFEST, _manifest_bytes(previous.union(planned)))
 
 
 def _mark_building(out_dir: Path) -> None:
