@@ -450,7 +450,12 @@ def _read_own(path: Path) -> bytes | None:
         if not stat.S_ISREG(st.st_mode) or st.st_size > _OWN_MAX_BYTES:
             return None
         with open(fd, "rb", closefd=False) as f:
-            data = f.read(_OWN_MAX_BYTES + 1)
+            # As many bytes as fstat gave and one more, then on to the limit only if that one
+            # came (a file growing while read): read(_OWN_MAX_BYTES + 1) at once made a
+            # buffer of 1 GiB each time (a build reads the manifest up to six times).
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += f.read(_OWN_MAX_BYTES + 1 - len(data))
         return data if len(data) <= _OWN_MAX_BYTES else None
     except OSError:
         return None

@@ -870,3 +870,24 @@ def test_a_manifest_is_taken_for_the_one_sitegen_would_write_only_when_it_is_tha
     # And it is found so when it is, but with a path json escapes (not in ASCII, say): written anew.
     plain = all(" " <= c <= "~" and c not in '"\\' for p in paths for c in p)
     assert found or data != output._manifest_bytes(paths) or not plain
+
+
+@pytest.mark.parametrize("size", [0, 9, 10, 11])
+@pytest.mark.parametrize("grew", [0, 1, 5])
+def test_a_file_of_sitegen_is_read_whole_up_to_its_limit_even_one_grown_since_its_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, grew: int
+) -> None:
+    # Read by the size fstat gives and one more byte, then on to the limit if that one came.
+    path = tmp_path / output.MANIFEST
+    path.write_bytes(b"x" * size)
+    monkeypatch.setattr(output, "_OWN_MAX_BYTES", 10)
+    stat_of = os.fstat
+
+    def stale_fstat(fd: int) -> os.stat_result:  # the size before the file grew by ``grew``
+        st = stat_of(fd)
+        fields = list(st)
+        fields[6] = max(0, st.st_size - grew)
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(output.os, "fstat", stale_fstat)
+    assert output._read_own(path) == (b"x" * size if size <= 10 else None)
