@@ -20,6 +20,13 @@ class Pair:
 
 
 @dataclasses.dataclass(frozen=True)
+class Counted:
+    number: int
+    path: str | None
+    last: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class Nested:
     name: str
     items: tuple[object, ...]
@@ -56,7 +63,16 @@ def reference(value: object, out: list[str]) -> None:
 
 _TEXT = st.one_of(st.text(max_size=20), st.text(min_size=511, max_size=514))
 _WHEN = st.datetimes(timezones=st.just(dt.UTC))
-_LEAF = st.one_of(_TEXT, st.integers(), st.none(), st.booleans(), _WHEN, st.builds(Pair, _TEXT, _TEXT))
+_LEAF = st.one_of(
+    _TEXT,
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    _WHEN,
+    st.builds(Pair, _TEXT, _TEXT),
+    st.builds(Counted, st.integers(), st.one_of(st.none(), _TEXT), st.booleans()),
+    st.tuples(_TEXT, st.one_of(_WHEN, st.none())),  # a sitemap's entry
+)
 _VALUE = st.recursive(
     _LEAF,
     lambda inner: st.one_of(
