@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -474,6 +474,24 @@ def _stray_warning(stray: str) -> str:
     return f"{stray}: not imported: seed files end in .txt, in lower case; rename it {name[: -len('.txt')]}.txt"
 
 
+def _id_clashes(bases: Collection[str], owners: Container[str]) -> dict[str, str]:
+    """Seed file name -> the seed imported in its stead, for each seed whose article id
+    (``id_name``) another's is too: of seeds whose names end in the same digits, the one
+    whose article is in content/ already (``owners``: an earlier import), else the first
+    by name, is imported.
+
+    Seeds whose stems end in different last 16 characters have different ids (an id is
+    its stem's last 16 hex digits, or the whole stem), as in nearly every seeds folder:
+    that is told at once, without working out each seed's id."""
+    if len({base[-20:-4] for base in bases}) == len(bases):
+        return {}
+    ids = {base: id_name(base[: -len(".txt")]) for base in bases}
+    first_of: dict[str, str] = {}
+    for base in sorted(bases, key=lambda b: (b not in owners, b)):
+        first_of.setdefault(ids[base], base)
+    return {base: first_of[ids[base]] for base in sorted(bases) if first_of[ids[base]] != base}
+
+
 def import_seeds(
     site_dir: Path,
     config: Config,
@@ -524,23 +542,17 @@ def import_seeds(
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
-    # Article id (by what names it: a uuid5 a seed took a tenth of a second) -> the seed
-    # that gives it: of seeds whose names end in the same digits, the one whose article is
-    # in content/ already (an earlier import), else the first by name.
     bases = {name: os.path.basename(name) for name in seed_files}
-    ids = {name: id_name(base[: -len(".txt")]) for name, base in bases.items()}
+    clashes = _id_clashes(bases.values(), claims.owners)
     # Article id -> the content file whose seed field names a seed no longer in seeds/, the
     # first by that name: the article of a seed renamed since, its digits (so its id) kept,
     # as when a publisher numbers its stories anew. Worked out when a seed no file names
     # by its name is met (one new, or one renamed).
     renamed_from: dict[str, tuple[str, str]] | None = None
-    first_of: dict[str, str] = {}
-    for name in sorted(seed_files, key=lambda n: (bases[n] not in claims.owners, n)):
-        first_of.setdefault(ids[name], bases[name])
     for name in seed_files:
         base = bases[name]
-        first = first_of[ids[name]]
-        if first != base:
+        first = clashes.get(base)
+        if first is not None:
             # Its digits are another seed's, so its article would have that one's id: it
             # would never be published, or take that one's place (the publisher sent the
             # story twice, under two numbers, say).
@@ -558,7 +570,7 @@ def import_seeds(
                 for seed, file in sorted(claims.owners.items()):
                     if seed not in present:
                         renamed_from.setdefault(id_name(seed.removesuffix(".txt")), (seed, file))
-            former, content_file = renamed_from.get(ids[name], ("", own))
+            former, content_file = renamed_from.get(id_name(base[: -len(".txt")]), ("", own))
         held = claims.seeds.get(own) or base  # the seed its own place names (none: its own, edited)
         if content_file == own and held not in (base, former):
             # Its place holds another seed's article, moved there: writing it there would

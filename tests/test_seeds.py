@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from sitegen import seeds as seeds_module
 from sitegen import urls
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
@@ -1232,6 +1233,26 @@ def test_a_dateline_outside_the_years_utc_holds_is_the_seeds_error(make_site: Ma
     assert [(type(e), e.path, e.line) for e in report.errors] == [(SeedError, site / "seeds" / "001_0000000000000001.txt", 3)]
     assert f"dateline: {dateline} is out of range" in report.errors[0].reason
     assert not (site / "content" / "001_0000000000000001.md").exists()
+
+
+_SEED_STEMS = st.one_of(
+    st.builds(lambda n, h: f"{n}_{h}", st.sampled_from(["0", "1", "01", "a"]), st.sampled_from(["0123456789abcdef", "fedcba9876543210", "0123456789ABCDEF"])),
+    st.sampled_from(["0123456789abcdef", "fedcba9876543210", "story", "x_0123456789abcdef", "1_0123456789abcde", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(stems=st.sets(_SEED_STEMS, max_size=6), owned=st.sets(_SEED_STEMS, max_size=3))
+def test_seeds_clashing_by_id_are_found_as_by_each_seeds_id(stems: set[str], owned: set[str]) -> None:
+    """_id_clashes, which tells most folders have none without working out an id, names
+    the seeds the look at every seed's id names, and the same seed imported instead."""
+    bases = [f"{stem}.txt" for stem in stems]
+    owners = {f"{stem}.txt" for stem in owned}
+    first_of: dict[str, str] = {}
+    for base in sorted(bases, key=lambda b: (b not in owners, b)):
+        first_of.setdefault(seeds_module.id_name(base[: -len(".txt")]), base)
+    plain = {base: first_of[seeds_module.id_name(base[: -len(".txt")])] for base in bases}
+    assert seeds_module._id_clashes(bases, owners) == {base: first for base, first in plain.items() if first != base}
 
 
 def test_a_seed_whose_digits_another_seed_has_is_refused_naming_both(make_site: MakeSite) -> None:
