@@ -623,6 +623,10 @@ REFUSED = "refused"
 """The digest recorded for a file that was not read: its lstat alone tells a change."""
 
 
+_UNCHECKED = FileState(-1, 0, 0, 0, "", 0)
+"""Inputs.state's mark for a file not compared yet in this build."""
+
+
 class Inputs:
     """Reads input files and remembers what was read, so the next build can tell what changed."""
 
@@ -668,12 +672,12 @@ class Inputs:
     def unchanged(self, path: Path | str, sha: str | None = None) -> bool:
         """True when ``path`` holds what the last build read (bytes with SHA-256 ``sha``, if
         given); it is then recorded as seen again."""
-        state = self._check(path)
-        if state is not None and sha is not None and state.sha != sha:
+        name = str(path)
+        state = self.state(name)
+        if state is None or (sha is not None and state.sha != sha):
             return False
-        if state is not None:
-            self.seen[str(path)] = state
-        return state is not None
+        self.seen[name] = state
+        return True
 
     def all_unchanged(self) -> bool:
         """``all(self.unchanged(p) for p in self.previous)``, recording the same, at a third
@@ -703,22 +707,24 @@ class Inputs:
             if same:
                 same = self.unchanged(name)
             else:
-                self._check(name)
+                self.state(name)
         return same
 
     def same(self, path: Path | str) -> bool:
         """True when ``path`` holds what the last build read; records nothing."""
-        return self._check(path) is not None
+        return self.state(str(path)) is not None
 
     def forget(self, path: Path | str) -> None:
         """``path`` was written by this build: look at it afresh."""
         self._checked.pop(str(path), None)
 
-    def _check(self, path: Path | str) -> FileState | None:
-        name = str(path)
-        if name not in self._checked:
-            self._checked[name] = self._compare(name)
-        return self._checked[name]
+    def state(self, path: str) -> FileState | None:
+        """What ``path`` held when the last build read it, while it holds that still (None:
+        changed, new or gone); records nothing."""
+        state = self._checked.get(path, _UNCHECKED)
+        if state is _UNCHECKED:
+            state = self._checked[path] = self._compare(path)
+        return state
 
     def _compare(self, path: str) -> FileState | None:
         old = self.previous.get(path)

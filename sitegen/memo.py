@@ -220,14 +220,21 @@ class Memo:
         digests = deps.Digests(config)
         previous = self.state.seeds if digests.still(self.state.seed_reads) else {}
         # Content files unchanged since the last build: the seed hash stamped on each says
-        # whether its seed was imported as it is now, without reading the file.
-        stored = self.state.inputs
-        unchanged = {path: record for path, record in self.articles.items() if self.inputs.same(path) and stored[path].sha == record.file_sha}
-        known = {path: record.seed_hash for path, record in unchanged.items() if record.seed_hash}
-        # Which file is each seed's article, as the content files say now: from their parse
-        # records, but for those changed or new since (read here).
+        # whether its seed was imported as it is now, without reading the file; and which
+        # file is each seed's article, as the content files say now: from their parse
+        # records, but for those changed or new since (read here). One pass over the
+        # records, each file's state looked up once (it holds the sha a record is made from).
+        known: dict[str, str] = {}
+        named: dict[str, str | None] = {}
+        state_of = self.inputs.state
+        for path, record in self.articles.items():
+            state = state_of(path)
+            if state is not None and state.sha == record.file_sha:
+                if record.seed_hash:
+                    known[path] = record.seed_hash
+                if record.seed is not None:
+                    named[path] = record.seed
         limit = config.max_file_bytes
-        named: dict[str, str | None] = {path: record.seed for path, record in unchanged.items() if record.seed is not None}
         content_dir = self.site_dir / "content"
         listed = self._listing().content
         unread = [path for path in listed if path not in named]
