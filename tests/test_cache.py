@@ -623,3 +623,54 @@ def test_a_damaged_shard_is_left_out_and_its_articles_parsed_again(make_site: Ma
     (site / "content" / "b.md").write_text(article_md("B", body="Text of B, edited."))
     # a.md too, unchanged: its record is not used.
     assert build(site).cache.startswith("2 content files parsed")
+
+
+# What a content folder may hold: files and folders, hidden or not, named in other cases,
+# not UTF-8, links to folders and to files, an editor's temporary file.
+_CONTENT_NAMES = ("a.md", "B.MD", "c.markdown", ".d.md", "e.png", ".f.jpg", "g.pdf", "h.txt", "i\udcff.md", "j\udcff.png", "k.md.sitegen-tmp", "l.sitegen-tmp")
+_CONTENT_FOLDERS = ("x", ".y", "z\udcff", "w.md")
+_CONTENT_LINKS = ("to-folder", "to-folder.md", "to-folder.sitegen-tmp", "to-file.md", "to-file.png")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tree=st.lists(
+        st.tuples(st.lists(st.sampled_from(_CONTENT_FOLDERS), max_size=2), st.sampled_from(_CONTENT_NAMES + _CONTENT_LINKS)), max_size=8
+    ),
+    locked=st.lists(st.sampled_from(_CONTENT_FOLDERS), max_size=1),
+)
+def test_content_and_its_files_found_in_one_walk_are_found_as_by_two(
+    tmp_path_factory: object, tree: list[tuple[list[str], str]], locked: list[str]
+) -> None:
+    """find_content_and_files, the scan's one walk of content/, finds the content files, the
+    files of the suffixes asked for, the folders it cannot list and the names that are not
+    UTF-8, as find_content and find_files (hidden names too) do, one walk each."""
+    content = Path(str(tmp_path_factory.mktemp("content")))  # type: ignore[attr-defined]
+    (content / "elsewhere").mkdir()
+    for folders, name in tree:
+        folder = content.joinpath(*folders)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        if path.exists() or path.is_symlink():
+            continue
+        if name.startswith("to-folder"):
+            path.symlink_to(content / "elsewhere", target_is_directory=True)
+        elif name.startswith("to-file"):
+            path.symlink_to(content / "elsewhere" / "nothing")
+        else:
+            path.write_text("text")
+    for name in locked:
+        if (content / name).is_dir():
+            (content / name).chmod(0)
+    try:
+        suffix = cache.IMAGE_SUFFIXES + cache.LINKED_SUFFIXES
+        one: list[str] = []
+        found = cache.find_content_and_files(content, suffix, one)
+        two: list[str] = []
+        assert found == (cache.find_content(content, two), cache.find_files(content, suffix, recursive=True, hidden=True, misnamed=two))
+        assert sorted(set(one)) == sorted(set(two))
+        assert cache.find_content_and_files(content, suffix) == found
+    finally:
+        for name in locked:
+            if (content / name).is_dir():
+                (content / name).chmod(0o755)
