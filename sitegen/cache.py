@@ -1107,24 +1107,25 @@ def scan(site_dir: Path, template_dirs: list[Path], content_dir: Path, misnamed:
     Those left out because their names are not UTF-8 are added to ``misnamed`` (by path,
     a folder's with a trailing separator), for the build to warn of once.
     """
-    found: set[str] = set()
+    # Gathered in a list, made a set once: a set filled, then copied frozen, took longer.
+    found: list[str] = []
     config = site_dir / "sitegen.toml"
     if config.is_file():
-        found.add(str(config))
+        found.append(str(config))
     seeds = find_seeds(site_dir / "seeds", misnamed)
-    found.update(seeds.seeds)
+    found += seeds.seeds
     # The import warns about these: one added or put right is a change to build.
-    found.update(seeds.strays)
+    found += seeds.strays
     # An article may show a picture from any folder of content/, hidden ones too.
     content, pictures = find_content_and_files(content_dir, IMAGE_SUFFIXES + LINKED_SUFFIXES, misnamed)
-    found.update(content)
-    found.update(pictures)
+    found += content
+    found += pictures
     ledger = content_dir / ".sitegen-updated.json"
     if ledger.is_file():
-        found.add(str(ledger))
+        found.append(str(ledger))
     for folder in template_dirs:
         # A template may include any file of the folder by name, hidden or not.
-        found.update(find_files(folder, "", recursive=True, hidden=True, misnamed=misnamed))
+        found += find_files(folder, "", recursive=True, hidden=True, misnamed=misnamed)
     return Scan(frozenset(found), seeds, tuple(content))
 
 
@@ -1318,11 +1319,21 @@ def find_seeds(folder: Path | str, misnamed: list[str] | None = None) -> SeedFil
                     strays.append(entry.path + os.sep)
                 elif misnamed is not None:
                     misnamed.append(entry.path + os.sep)
-        elif name.lower().endswith(".txt") and not usable_name(name):
-            if misnamed is not None:
-                misnamed.append(entry.path)
         elif name.endswith(".txt"):
-            seeds.append(entry.path)
+            seeds.append(entry.path)  # its name checked below, with the others'
         elif name.lower().endswith(".txt"):
-            strays.append(entry.path)
+            if usable_name(name):
+                strays.append(entry.path)
+            elif misnamed is not None:
+                misnamed.append(entry.path)
+    # Whether every seed's name is UTF-8, told at once: nearly always so.
+    try:
+        "".join(seeds).encode("utf-8")
+    except UnicodeEncodeError:
+        listed, seeds = seeds, []
+        for path in listed:
+            if usable_name(path[path.rfind(os.sep) + 1 :]):
+                seeds.append(path)
+            elif misnamed is not None:
+                misnamed.append(path)
     return SeedFiles(tuple(sorted(seeds)), tuple(sorted(strays)))

@@ -148,7 +148,7 @@ class Memo:
             self._scan = cache.scan(self.site_dir, theme_dirs(self.site_dir), self.site_dir / "content", self._misnamed)
             # Files left out for their names are listed as they are shown: renaming or
             # removing one is a change to build (their warnings go).
-            self._scanned = self._scan.names | {cache.printable(path) for path in self._misnamed}
+            self._scanned = self._scan.names | {cache.printable(path) for path in self._misnamed} if self._misnamed else self._scan.names
         return self._scanned
 
     def list_again(self) -> None:

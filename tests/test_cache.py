@@ -674,3 +674,28 @@ def test_content_and_its_files_found_in_one_walk_are_found_as_by_two(
         for name in locked:
             if (content / name).is_dir():
                 (content / name).chmod(0o755)
+
+
+@settings(max_examples=100, deadline=None)
+@given(names=st.sets(st.sampled_from(("a.txt", "b.TXT", "c.Txt", "d\udcff.txt", "e\udcff.TXT", "f.md", ".g.txt", "h.txt.sitegen-tmp", "i")), max_size=6))
+def test_seeds_found_with_their_names_told_utf8_at_once_are_found_as_name_by_name(tmp_path_factory: object, names: set[str]) -> None:
+    """find_seeds, which tells that every seed's name is UTF-8 at once, finds the seeds, the
+    strays and the names that are not UTF-8 as a look at each name does."""
+    folder = Path(str(tmp_path_factory.mktemp("seeds")))  # type: ignore[attr-defined]
+    for name in names:
+        (folder / name).write_text("text")
+    misnamed: list[str] = []
+    found = cache.find_seeds(folder, misnamed)
+    plain_seeds, strays, plain_misnamed = [], [], []
+    for name in names:
+        path = str(folder / name)
+        if name.startswith("."):
+            continue
+        if name.lower().endswith(".txt") and not cache.usable_name(name):
+            plain_misnamed.append(path)
+        elif name.endswith(".txt"):
+            plain_seeds.append(path)
+        elif name.lower().endswith(".txt"):
+            strays.append(path)
+    assert found == cache.SeedFiles(tuple(sorted(plain_seeds)), tuple(sorted(strays)))
+    assert sorted(misnamed) == sorted(plain_misnamed)
