@@ -673,7 +673,11 @@ class Inputs:
         """True when ``path`` holds what the last build read (bytes with SHA-256 ``sha``, if
         given); it is then recorded as seen again."""
         name = str(path)
-        state = self.state(name)
+        # state() written out for a file compared already: asked of nearly every input twice
+        # a build (by the import, the parse), once a call less each.
+        state = self._checked.get(name, _UNCHECKED)
+        if state is _UNCHECKED:
+            state = self.state(name)
         if state is None or (sha is not None and state.sha != sha):
             return False
         self.seen[name] = state
@@ -712,7 +716,9 @@ class Inputs:
 
     def same(self, path: Path | str) -> bool:
         """True when ``path`` holds what the last build read; records nothing."""
-        return self.state(str(path)) is not None
+        name = str(path)
+        state = self._checked.get(name, _UNCHECKED)
+        return (self.state(name) if state is _UNCHECKED else state) is not None
 
     def forget(self, path: Path | str) -> None:
         """``path`` was written by this build: look at it afresh."""

@@ -542,7 +542,8 @@ def import_seeds(
     todo: list[SeedJob] = []
     # Strings joined by hand, not paths: this runs for every seed of every build.
     folder = str(content_dir) + os.sep
-    bases = {name: os.path.basename(name) for name in seed_files}
+    # A seed's name after its folder's: what scandir joined them with is the last separator.
+    bases = {name: name[name.rfind(os.sep) + 1 :] for name in seed_files}
     clashes = _id_clashes(bases.values(), claims.owners)
     # Article id -> the content file whose seed field names a seed no longer in seeds/, the
     # first by that name: the article of a seed renamed since, its digits (so its id) kept,
@@ -561,9 +562,9 @@ def import_seeds(
             inputs.refused(name)
             continue
         own = folder + base[: -len(".txt")] + ".md"
-        content_file = claims.owners.get(base, own)
+        content_file = claims.owners.get(base)
         former = ""
-        if base not in claims.owners:
+        if content_file is None:
             if renamed_from is None:
                 present = set(bases.values())
                 renamed_from = {}

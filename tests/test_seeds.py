@@ -1255,6 +1255,16 @@ def test_seeds_clashing_by_id_are_found_as_by_each_seeds_id(stems: set[str], own
     assert seeds_module._id_clashes(bases, owners) == {base: first for base, first in plain.items() if first != base}
 
 
+@settings(max_examples=200, deadline=None)
+@given(folder=st.lists(st.text(st.sampled_from("ab._ -"), min_size=1, max_size=4), min_size=1, max_size=3), stem=st.text(min_size=1, max_size=8))
+def test_a_seed_found_in_its_folder_is_named_after_its_last_separator_as_by_basename(folder: list[str], stem: str) -> None:
+    """import_seeds takes a seed's name after the last separator of the path scandir gave,
+    as os.path.basename does."""
+    name = stem.replace(os.sep, "_").replace("\0", "_") + ".txt"
+    path = os.path.join(os.sep + "site", *folder, name)
+    assert path[path.rfind(os.sep) + 1 :] == os.path.basename(path) == name
+
+
 def test_a_seed_whose_digits_another_seed_has_is_refused_naming_both(make_site: MakeSite) -> None:
     """The digits make the article's id: the second seed imported fine, then its article
     failed every build ("id already used") and never came out, with no word at the import."""
