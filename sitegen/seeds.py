@@ -30,7 +30,7 @@ from .parallel import Workers
 if TYPE_CHECKING:
     from .plan import FreeSlug, OwnPaths
 
-SEED_NAME_RE = re.compile(r"^\d+_(?P<hex>[0-9a-f]{16})$")
+SEED_NAME_RE = re.compile(r"\d+_(?P<hex>[0-9a-f]{16})")
 # Ids are UUIDs in this namespace, named by the seed's hex part: stable across titles,
 # slugs, base URLs and re-imports, and valid as Atom ids, RSS guids and JSON Feed ids.
 ID_NAMESPACE = uuid.UUID("4f1b7a52-3c0e-5d1e-9a53-6a2f2e0c8b11")
@@ -71,7 +71,7 @@ def id_name(name: str) -> str:
     """What names the id of seed file ``name``'s article (its stem): the hex digits of a
     publisher's ``<number>_<16 hex digits>``, else the whole stem. Seeds with the same
     id name give the same article (a story numbered anew keeps its id)."""
-    match = SEED_NAME_RE.match(name)
+    match = SEED_NAME_RE.fullmatch(name)
     return match["hex"] if match else name
 
 

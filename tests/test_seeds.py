@@ -1237,7 +1237,7 @@ def test_a_dateline_outside_the_years_utc_holds_is_the_seeds_error(make_site: Ma
 
 _SEED_STEMS = st.one_of(
     st.builds(lambda n, h: f"{n}_{h}", st.sampled_from(["0", "1", "01", "a"]), st.sampled_from(["0123456789abcdef", "fedcba9876543210", "0123456789ABCDEF"])),
-    st.sampled_from(["0123456789abcdef", "fedcba9876543210", "story", "x_0123456789abcdef", "1_0123456789abcde", ""]),
+    st.sampled_from(["0123456789abcdef", "fedcba9876543210", "story", "x_0123456789abcdef", "1_0123456789abcde", "", "1_0123456789abcdef\n"]),
 )
 
 
