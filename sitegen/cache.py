@@ -41,7 +41,7 @@ _MAGIC = f"sitegen-cache {FORMAT}\n".encode("ascii")
 # Libraries whose version changes what a build makes.
 _LIBRARIES = (
     "jinja2", "markdown", "feedgen", "lxml", "pyyaml", "python-frontmatter", "python-slugify", "text-unidecode", "unidecode",
-    "markupsafe", "msgspec", "nh3", "tzdata", "babel", "brotli", "pillow",
+    "markupsafe", "msgspec", "nh3", "tzdata", "babel", "brotli", "isal", "pillow",
 )
 # A file whose mtime is this close to the moment it was looked at may change again
 # without its mtime moving (file system timestamps are coarse): such a file is trusted
@@ -62,9 +62,7 @@ def generator_id() -> str:
     Hashing the source, not just ``__version__``, means an edited checkout never trusts a
     cache that an older copy of the code made.
     """
-    # The zlib Python runs with is the system's, whose version no package carries: it makes
-    # the gzip copies (compress.py).
-    parts = [f"format {FORMAT}", sys.version, f"zlib {zlib.ZLIB_RUNTIME_VERSION}"]
+    parts = [f"format {FORMAT}", sys.version]
     package = Path(__file__).parent
     for path in sorted(package.glob("*.py")):
         parts.append(f"{path.name} {digest(path.read_bytes())}")

@@ -4,7 +4,7 @@ encoding (nginx ``gzip_static`` and ``brotli_static``, Apache with a rewrite rul
 ``precompressed``), instead of compressing the same bytes on every request.
 
 Pure functions of the bytes: the same file always gives the same copies. gzip's header is
-written here (no file name, no time, a fixed system byte) around zlib's raw deflate
+written here (no file name, no time, a fixed system byte) around ISA-L's raw deflate
 stream, so a copy does not depend on the clock or on the platform's gzip module.
 
 Every text file gets both copies, whatever its size: servers pick a copy when there is one
@@ -15,15 +15,17 @@ which files have copies never depends on what a file happens to hold.
 from __future__ import annotations
 
 import struct
-import zlib
 
 SUFFIXES = (".html", ".xml", ".json", ".css", ".js", ".txt", ".xsl", ".svg")
 """Files of these kinds get compressed copies; images and fonts are compressed already."""
 ENCODINGS = {"gzip": ".gz", "br": ".br"}
 """Content-Encoding -> the suffix of its copy."""
-GZIP_LEVEL = 6
-"""zlib's default level (gzip's too): measured on 2,100 pages and feeds (27 MB), 9 takes
-30 % longer for copies 0.1 % smaller."""
+GZIP_LEVEL = 3
+"""ISA-L's level (0-3) closest to zlib's default, 6, in size. The deflate stream comes from
+ISA-L (the ``isal`` package), not zlib: on the 13,900 text files of a site of 10,000 articles
+(245 MB), zlib at 6 took 5.7 s of processor time, more than Brotli, and ISA-L at 3 takes a
+seventh of that for copies 3.5 % larger (at 2, a ninth for 5.7 % larger). Any gzip reader
+reads them: the stream is plain deflate (RFC 1951)."""
 BROTLI_QUALITY = 5
 """Brotli's quality (0-11), as servers use when compressing on the fly (4 to 6). Measured on
 news pages of 5 KB and feeds of 130 KB: 5 takes about 1 and 8 ms a file and makes copies
@@ -44,9 +46,10 @@ def compressible(path: str) -> bool:
 def compress(data: bytes, encoding: str) -> bytes:
     """``data`` compressed for ``encoding`` ("gzip" or "br")."""
     if encoding == "gzip":
-        deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
-        body = deflate.compress(data) + deflate.flush()
-        return _GZIP_HEADER + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+        from isal import isal_zlib
+
+        body = isal_zlib.compress(data, GZIP_LEVEL, -isal_zlib.MAX_WBITS)  # raw deflate: the header is ours
+        return _GZIP_HEADER + body + struct.pack("<II", isal_zlib.crc32(data), len(data) & 0xFFFFFFFF)
     if encoding == "br":
         import brotli
 
@@ -57,6 +60,7 @@ def compress(data: bytes, encoding: str) -> bytes:
 def decompress(data: bytes, encoding: str) -> bytes:
     """The bytes ``data`` (a copy made by ``compress``) holds; raises ValueError if it is damaged."""
     import gzip
+    import zlib
 
     import brotli
 
