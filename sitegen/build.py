@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .i18n import Language
     from .ledger import History
     from .plan import Plan, Tools
+    from .search import Guess
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import ahead, content, i18n, ledger, plan, redirects
+    from . import ahead, content, i18n, ledger, plan, redirects, search
     from . import site as site_mod
 
     content_dir = site_dir / "content"
@@ -233,7 +234,16 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     lost = not made_before and manifest_lost(output_dir)
     record_planned(output_dir, made_before)
     try:
-        published = _site_that_renders(distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers, foreseen), output_dir)
+        # The search index's parts that hold an edited article start being indexed now, as
+        # the ledger numbered them, while the site is made: taken once it is known, if it
+        # has them so (search.guess).
+        guessed = search.guess(config, loaded.articles, memo.read_anew, stored, words.language)
+        try:
+            published = _site_that_renders(
+                distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers, foreseen, guessed), output_dir
+            )
+        finally:
+            guessed.stop()
         history, site, made, left_out, made_errors = published.history, published.site, published.made, published.left_out, list(published.errors)
         planned, outputs, tools, rendering = made.planned, made.planned.outputs, made.tools, made.rendering
         # The ledger before the files: a build killed in between publishes them next time
@@ -440,9 +450,12 @@ class _Made:
     rendering: Rendering
 
 
-def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers, foreseen: Foreseen) -> _Made:
+def _plan_and_render(
+    site: Site, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers, foreseen: Foreseen, guessed: Guess | None = None
+) -> _Made:
     """Every output file of ``site`` planned, and those whose key changed rendered and
-    staged; with what ``foreseen`` worked out (ahead.py) when it has it."""
+    staged; with what ``foreseen`` worked out (ahead.py) when it has it, and the search
+    index's runs ``guessed`` (search.guess)."""
     from . import plan, render, search
     from .feeds import FeedWriter
     from .i18n import TextWords
@@ -451,7 +464,7 @@ def _plan_and_render(site: Site, theme: Theme, language: Language, memo: Memo, o
     # Pagefind names the search index's files: the last build's, if still as it wrote them,
     # say which. It runs on the parts that changed while everything else is planned and
     # rendered; their files are planned and rendered after.
-    indexing = search.Indexing(site, memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir), language)
+    indexing = search.Indexing(site, memo.still_as_written([p for p in memo.state.outputs if p.startswith(search.BUNDLE)], output_dir), language, guessed)
     try:
         planned = plan.plan_outputs(site, theme)
         feed_reads: set[str] = set()

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import pytest
@@ -18,7 +18,7 @@ from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
-from sitegen import parallel, render, search
+from sitegen import ledger, parallel, render, search
 from sitegen.build import BuildReport, build
 from sitegen.output import MANIFEST
 
@@ -556,8 +556,8 @@ def test_pagefind_works_while_the_other_files_are_rendered(make_site: MakeSite, 
     after, and its process ends before the build does."""
     site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
-    events: list[str] = []
-    runs: list[search.Running] = []
+    events: ClassVar[list[str]] = []
+    runs: ClassVar[list[search.Running]] = []
 
     class Watched(search.Running):
         def __init__(self, *args: Any) -> None:
@@ -605,6 +605,108 @@ def test_a_build_that_fails_while_pagefind_works_ends_it(make_site: MakeSite, mo
         build(site, jobs=1)
     assert len(runs) == 1 and runs[0]._process.returncode is not None
     assert not Path(runs[0]._scratch.name).exists()
+
+
+class _Started(search.Running):
+    """A Pagefind run that notes its start in ``events`` and is kept in ``runs``."""
+
+    events: ClassVar[list[str]] = []
+    runs: ClassVar[list[search.Running]] = []
+
+    def __init__(self, executable: str, docs: Any, folder: str) -> None:
+        super().__init__(executable, docs, folder)
+        self.events.append(f"pagefind started on {folder}")
+        self.runs.append(self)
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> type[_Started]:
+    """Pagefind's runs, and when they started against the ledger's dating of the site."""
+    monkeypatch.setattr(_Started, "events", [])
+    monkeypatch.setattr(_Started, "runs", [])
+    monkeypatch.setattr(search, "Running", _Started)
+    history = ledger.work_out_history
+
+    def dated(*args: Any, **kwargs: Any) -> Any:
+        _Started.events.append("the ledger dates the articles")
+        return history(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "work_out_history", dated)
+    return _Started
+
+
+def _whole(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def _as_clean(site: Path, tmp_path: Path) -> None:
+    """The output as a clean build of the same sources makes it."""
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    built(build(clean, jobs=1))
+    assert _whole(site / "output") == _whole(clean / "output")
+
+
+def test_an_edited_articles_part_is_indexed_from_before_the_ledger_dates_the_site(
+    make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, Pagefind starts on the edited article's part as the articles are read,
+    numbered as the ledger has them, not once the site is known: the run is the part's
+    (one run, no other), and the index is a clean build's."""
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    started.events.clear()
+    started.runs.clear()
+    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    report = built(build(site))
+    assert started.events[:2] == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
+    assert started.events.count("pagefind started on pagefind/2/") == 1 and len(started.runs) == 1
+    assert {p.split("/")[1] for p in report.written.written if p.startswith("pagefind/")} == {"2"}
+    assert any("at dawn" in r["content"] for r in fragments(site / "output"))
+    _as_clean(site, tmp_path)
+
+
+def test_a_part_indexed_before_the_site_is_known_is_indexed_again_if_the_site_has_it_otherwise(
+    make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit and a new article in the same part: the part was started on what the ledger
+    numbered (without the new one), which is not the part the site has. That run is ended,
+    its scratch folder gone, and the part indexed again; the index is a clean build's."""
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    started.events.clear()
+    started.runs.clear()
+    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-05-04T09:00:00+00:00", body="Fewer sailings."))
+    report = built(build(site))
+    assert started.events == ["pagefind started on pagefind/2/", "the ledger dates the articles", "pagefind started on pagefind/2/"]
+    guessed, _ = started.runs
+    assert guessed._process.returncode is not None and not Path(guessed._scratch.name).exists()
+    assert {p.split("/")[1] for p in report.written.written if p.startswith("pagefind/")} == {"2"}
+    assert sorted(r["meta"]["url"] for r in fragments_in(site / "output" / "pagefind" / "2")) == ["2024/05/cranes/", "2024/05/ferry/"]
+    _as_clean(site, tmp_path)
+
+
+def test_a_build_stopped_while_an_edited_part_is_indexed_ahead_ends_pagefind(
+    make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the ledger dates the site, a Pagefind run started before: no Pagefind is
+    left running, and its scratch folder goes."""
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    started.runs.clear()
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ledger, "work_out_history", interrupted)
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    assert len(started.runs) == 1
+    assert started.runs[0]._process.returncode is not None and not Path(started.runs[0]._scratch.name).exists()
 
 
 def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
