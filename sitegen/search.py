@@ -292,8 +292,15 @@ class Indexing:
         guessed = guessed or Guess({})
         self._queue = [index for index in queue if index.folder in guessed] + [index for index in queue if index.folder not in guessed]
         self._running: list[SearchIndex] = []
-        self._start(max(default_jobs(), len(guessed)), guessed)
-        guessed.stop()
+        try:
+            self._start(max(default_jobs(), len(guessed)), guessed)
+        except BaseException:
+            # Stopped (Ctrl-C) while starting a part: the caller has no Indexing to stop, so
+            # the runs started or taken so far are ended here, not left to run on.
+            self.stop()
+            raise
+        finally:
+            guessed.stop()
 
     def _start(self, room: int, guessed: Guess | None = None) -> None:
         while self._queue and len(self._running) < room:

@@ -709,6 +709,33 @@ def test_a_build_stopped_while_an_edited_part_is_indexed_ahead_ends_pagefind(
     assert started.runs[0]._process.returncode is not None and not Path(started.runs[0]._scratch.name).exists()
 
 
+def test_a_build_stopped_while_the_parts_are_started_ends_the_run_taken_ahead(
+    make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while Pagefind starts on a second part, the edited article's part having taken
+    the run started ahead: that run is ended too, its scratch folder gone (no Pagefind
+    process is left to run on, nor a zombie)."""
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    monkeypatch.setattr(search, "default_jobs", lambda: 2)
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    started.runs.clear()
+    first = _Started.__init__
+
+    def second_interrupted(self: _Started, *args: Any) -> None:
+        if started.runs:
+            raise KeyboardInterrupt
+        first(self, *args)
+
+    monkeypatch.setattr(_Started, "__init__", second_interrupted)
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-05-04T09:00:00+00:00", body="Fewer sailings."))
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    assert [run.folder for run in started.runs] == ["pagefind/1/"]
+    assert started.runs[0]._process.returncode is not None and not Path(started.runs[0]._scratch.name).exists()
+
+
 def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind runs for several parts at once (one process per CPU): the same bundles as one
     run after another, and the runs overlap where there are CPUs for them."""
