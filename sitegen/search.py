@@ -407,10 +407,16 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
     pagefind = Pagefind.find()
     if pagefind.error is not None:
         return Guess({})
+    from . import site  # site.py imports this module
+
+    # Each tag under the name the site gives it, its newest article's (site.one_name_per_tag):
+    # as written, an older "harbour" beside a newer "Harbour" would make every guess of its
+    # part wrong, and the part indexed twice after each edit.
+    stories = site.one_name_per_tag(site.newest_first(a for a in articles if not a.draft and not a.standalone))
     members: dict[int, list[tuple[int, Article]]] = {number: [] for number in edited}
-    for article in articles:
+    for article in stories:
         seq = numbers.get(article.id, 0)
-        if seq and not article.draft and not article.standalone and (found := members.get(_part_of(seq))) is not None:
+        if seq and (found := members.get(_part_of(seq))) is not None:
             found.append((seq, article))
     runs: dict[str, tuple[str, tuple[tuple[str, str], ...], Running]] = {}
     try:

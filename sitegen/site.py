@@ -114,15 +114,7 @@ def build_site(
     """Gather articles (``unique`` ones) and standalone ``pages`` into a Site. ``feed_id``,
     ``last_seq``, ``latest_first``, ``listed``, ``changed``, ``floors`` and ``moved``
     come from the ledger."""
-    ordered = newest_first(articles)
-    # One name per tag slug, its newest article's ("Sport" and "sport" are one tag, one page):
-    # every article then shows it, and the search index files it under it, so that the
-    # search page's tag filter, which lists the tags by name, finds every article of one.
-    named: dict[str, Tag] = {}
-    for article in ordered:
-        for tag in article.tags:
-            named.setdefault(tag.slug, tag)
-    ordered = [_with_tags(article, named) for article in ordered]
+    ordered = one_name_per_tag(newest_first(articles))
     tag_map: dict[str, tuple[Tag, list[Article]]] = {}
     for article in ordered:
         for tag in article.tags:
@@ -196,6 +188,18 @@ def tag_clashes(articles: Sequence[Article], site_dir: Path, tables: tuple[TagIn
                     f" the two are listed as one tag; {advice}"
                 )
     return warnings
+
+
+def one_name_per_tag(ordered: Sequence[Article]) -> list[Article]:
+    """``ordered`` (``newest_first``) with one name per tag slug, its newest article's
+    ("Sport" and "sport" are one tag, one page): every article then shows it, and the
+    search index files it under it, so that the search page's tag filter, which lists the
+    tags by name, finds every article of one (search.guess names them so too)."""
+    named: dict[str, Tag] = {}
+    for article in ordered:
+        for tag in article.tags:
+            named.setdefault(tag.slug, tag)
+    return [_with_tags(article, named) for article in ordered]
 
 
 def _with_tags(article: Article, named: dict[str, Tag]) -> Article:

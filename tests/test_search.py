@@ -689,6 +689,24 @@ def test_a_part_indexed_before_the_site_is_known_is_indexed_again_if_the_site_ha
     _as_clean(site, tmp_path)
 
 
+def test_a_tag_spelt_otherwise_by_a_newer_article_does_not_make_the_part_run_twice(
+    make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site names a tag as its newest article spells it ("Harbour"), and so do the
+    documents: the run started ahead on a part with an older "harbour" is made of the same
+    documents, and taken, not ended and started again after every edit of the part."""
+    monkeypatch.setattr(search, "PART_SIZE", 2)
+    site = make_site(content={**ARTICLES, "weather.md": ARTICLES["weather.md"].replace("Harbour]", "harbour]")})
+    built(build(site, jobs=1))
+    started.events.clear()
+    started.runs.clear()
+    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    built(build(site))
+    assert started.events == ["pagefind started on pagefind/1/", "the ledger dates the articles"]
+    assert {tag for r in fragments(site / "output") for tag in r["filters"].get("tag", [])} >= {"Harbour"}
+    _as_clean(site, tmp_path)
+
+
 def test_a_build_stopped_while_an_edited_part_is_indexed_ahead_ends_pagefind(
     make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch
 ) -> None:
