@@ -62,7 +62,9 @@ def generator_id() -> str:
     Hashing the source, not just ``__version__``, means an edited checkout never trusts a
     cache that an older copy of the code made.
     """
-    parts = [f"format {FORMAT}", sys.version]
+    # The zlib Python runs with is the system's, whose version no package carries: it
+    # gzips the search index's files that sitegen puts in order (search._pack).
+    parts = [f"format {FORMAT}", sys.version, f"zlib {zlib.ZLIB_RUNTIME_VERSION}"]
     package = Path(__file__).parent
     for path in sorted(package.glob("*.py")):
         parts.append(f"{path.name} {digest(path.read_bytes())}")

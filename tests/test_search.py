@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -752,6 +753,22 @@ def test_a_build_stopped_while_the_parts_are_started_ends_the_run_taken_ahead(
         build(site)
     assert [run.folder for run in started.runs] == ["pagefind/1/"]
     assert started.runs[0]._process.returncode is not None and not Path(started.runs[0]._scratch.name).exists()
+
+
+def test_another_zlib_makes_the_index_files_it_writes_again(make_site: MakeSite, tmp_path: Path, pagefind_runs: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The filter and metadata files put in order are gzipped by the zlib Python runs with,
+    the system's, which no package version names: another one, writing other bytes, and
+    nothing else changed, the index is made again, as a clean build makes it."""
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    assert built(build(site)).cache == "up to date: nothing to do"
+    pagefind_runs.clear()
+    real = gzip.compress
+    monkeypatch.setattr(zlib, "ZLIB_RUNTIME_VERSION", "0.0.1")
+    monkeypatch.setattr(gzip, "compress", lambda data, compresslevel=9, *, mtime=None: real(data, 1, mtime=mtime))
+    report = built(build(site))
+    assert report.cache != "up to date: nothing to do" and pagefind_runs == [3]
+    _as_clean(site, tmp_path)
 
 
 def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
