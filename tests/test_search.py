@@ -557,8 +557,8 @@ def test_pagefind_works_while_the_other_files_are_rendered(make_site: MakeSite, 
     after, and its process ends before the build does."""
     site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
-    events: ClassVar[list[str]] = []
-    runs: ClassVar[list[search.Running]] = []
+    events: list[str] = []
+    runs: list[search.Running] = []
 
     class Watched(search.Running):
         def __init__(self, *args: Any) -> None:
