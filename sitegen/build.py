@@ -237,7 +237,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
         # The search index's parts that hold an edited article start being indexed now, as
         # the ledger numbered them, while the site is made: taken once it is known, if it
         # has them so (search.guess).
-        guessed = search.guess(config, loaded.articles, memo.read_anew, stored, words.language)
+        guessed = search.guess(config, loaded.articles, memo.read_anew, stored, words.language, now)
         try:
             published = _site_that_renders(
                 distinct, config, history_of, lambda site: _plan_and_render(site, theme, words.language, memo, output_dir, workers, foreseen, guessed), output_dir

@@ -388,7 +388,7 @@ class Guess:
             run.stop()
 
 
-def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str], stored: Ledger | None, language: Language) -> Guess:
+def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str], stored: Ledger | None, language: Language, now: dt.datetime) -> Guess:
     """Pagefind started, before the ledger dates the articles, on the parts that hold an
     article read anew (the edited ones): the parts as the ledger numbered them, their
     documents made of the articles as read. After an edit, reindexing its part (a second for
@@ -397,11 +397,19 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
     ledger or the site changes (a date it keeps, a number it gives anew, an article left
     out, a new one) makes other documents, and the part's run is then started again
     (``Guess.take``). Guesses at most as many parts as Pagefind runs at once (``Indexing``):
-    more is a change of many articles, not an edit."""
+    more is a change of many articles, not an edit. ``now``: the build's time, before which
+    an article must be dated to be out."""
     if not config.search or stored is None or not read_anew:
         return Guess({})
     numbers = {article_id: entry.seq for article_id, entry in stored.articles.items() if entry.seq}
     edited = {_part_of(numbers[a.id]) for a in articles if a.source in read_anew and a.id in numbers}
+    # The articles the ledger has not numbered (new ones, a preview's drafts) take the numbers
+    # after its last: a part they join is not the one the ledger numbered, and its run would
+    # only be ended (a story edited while another is out for the first time). Those held
+    # back until their date (ledger.apply_ledger) take none.
+    if fresh := sum(1 for a in articles if not a.standalone and a.id not in numbers and (a.published <= now or config.future)):
+        last = max(numbers.values(), default=0)
+        edited -= set(range(_part_of(last + 1), _part_of(last + fresh) + 1))
     if not edited or len(edited) > default_jobs():
         return Guess({})
     pagefind = Pagefind.find()

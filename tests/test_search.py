@@ -668,12 +668,12 @@ def test_an_edited_articles_part_is_indexed_from_before_the_ledger_dates_the_sit
     _as_clean(site, tmp_path)
 
 
-def test_a_part_indexed_before_the_site_is_known_is_indexed_again_if_the_site_has_it_otherwise(
+def test_a_part_a_new_article_joins_is_not_indexed_before_the_site_is_known(
     make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An edit and a new article in the same part: the part was started on what the ledger
-    numbered (without the new one), which is not the part the site has. That run is ended,
-    its scratch folder gone, and the part indexed again; the index is a clean build's."""
+    """An edit and a new article in the same part: the ledger's numbering of the part lacks
+    the new one, so no run is started on it ahead (it would only be ended); the part is
+    indexed once, when the site is known, and the index is a clean build's."""
     monkeypatch.setattr(search, "PART_SIZE", 2)
     site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
@@ -682,30 +682,43 @@ def test_a_part_indexed_before_the_site_is_known_is_indexed_again_if_the_site_ha
     (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
     (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-05-04T09:00:00+00:00", body="Fewer sailings."))
     report = built(build(site))
-    assert started.events == ["pagefind started on pagefind/2/", "the ledger dates the articles", "pagefind started on pagefind/2/"]
-    guessed, _ = started.runs
-    assert guessed._process.returncode is not None and not Path(guessed._scratch.name).exists()
+    assert started.events == ["the ledger dates the articles", "pagefind started on pagefind/2/"]
     assert {p.split("/")[1] for p in report.written.written if p.startswith("pagefind/")} == {"2"}
     assert sorted(r["meta"]["url"] for r in fragments_in(site / "output" / "pagefind" / "2")) == ["2024/05/cranes/", "2024/05/ferry/"]
     _as_clean(site, tmp_path)
 
 
-def test_a_tag_spelt_otherwise_by_a_newer_article_does_not_make_the_part_run_twice(
+def test_a_story_held_back_until_its_date_does_not_stop_the_part_being_indexed_ahead(
     make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The site names a tag as its newest article spells it ("Harbour"), and so do the
-    documents: the run started ahead on a part with an older "harbour" is made of the same
-    documents, and taken, not ended and started again after every edit of the part."""
+    """A new story dated next year takes no number yet: the edited article's part is the
+    ledger's, and the run started on it ahead is taken."""
     monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content={**ARTICLES, "weather.md": ARTICLES["weather.md"].replace("Harbour]", "harbour]")})
+    site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
     started.events.clear()
     started.runs.clear()
-    (site / "content" / "council.md").write_text(ARTICLES["council.md"].replace("close", "tied"))
+    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2099-05-04T09:00:00+00:00", body="Fewer sailings."))
     built(build(site))
-    assert started.events == ["pagefind started on pagefind/1/", "the ledger dates the articles"]
-    assert {tag for r in fragments(site / "output") for tag in r["filters"].get("tag", [])} >= {"Harbour"}
+    assert started.events == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
+    assert [r["meta"]["url"] for r in fragments_in(site / "output" / "pagefind" / "2")] == ["2024/05/cranes/"]
     _as_clean(site, tmp_path)
+
+
+def test_a_run_guessed_on_other_documents_is_ended_not_taken(make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part's documents not those its run was started on (or another Pagefind): the run is
+    ended, its scratch folder gone, and the part is to start one of its own."""
+    pagefind = search.Pagefind.find()
+    docs = (("0.html", "<html><body><main data-pagefind-body><p>One story.</p></main></body></html>"),)
+    for other_executable, other_docs in ((pagefind.executable, (*docs, ("1.html", docs[0][1]))), (pagefind.executable + "-other", docs)):
+        guessed = search.Guess({"pagefind/1/": (pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
+        run = started.runs[-1]
+        assert guessed.take("pagefind/1/", other_executable, other_docs) is None and "pagefind/1/" not in guessed
+        assert run._process.returncode is not None and not Path(run._scratch.name).exists()
+    guessed = search.Guess({"pagefind/1/": (pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
+    assert guessed.take("pagefind/1/", pagefind.executable, docs) is started.runs[-1]
+    assert started.runs[-1].files()
 
 
 def test_a_build_stopped_while_an_edited_part_is_indexed_ahead_ends_pagefind(
