@@ -32,6 +32,7 @@ from typing import BinaryIO, TypeVar
 
 import msgspec
 
+from . import compress
 from .config import AuthorKind
 from .output import write_if_changed
 
@@ -63,8 +64,10 @@ def generator_id() -> str:
     cache that an older copy of the code made.
     """
     # The zlib Python runs with is the system's, whose version no package carries: it
-    # gzips the search index's files that sitegen puts in order (search._pack).
-    parts = [f"format {FORMAT}", sys.version, f"zlib {zlib.ZLIB_RUNTIME_VERSION}"]
+    # gzips the search index's files that sitegen puts in order (search._pack). ISA-L, which
+    # makes the gzip copies, picks its code for the CPU it runs on: a cache restored on
+    # another machine is trusted only if ISA-L makes the same bytes there.
+    parts = [f"format {FORMAT}", sys.version, f"zlib {zlib.ZLIB_RUNTIME_VERSION}", f"gzip copies {compress.sample_digest()}"]
     package = Path(__file__).parent
     for path in sorted(package.glob("*.py")):
         parts.append(f"{path.name} {digest(path.read_bytes())}")

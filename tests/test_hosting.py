@@ -185,19 +185,30 @@ def test_compress_off_removes_the_copies_and_on_brings_them_back(site: Path) -> 
     assert report.written.written and all(p.endswith(COPIES) for p in report.written.written)
 
 
-def test_another_brotli_or_isal_with_nothing_else_changed_makes_the_copies_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Brotli upgraded (or ISA-L, which makes the gzip copies), and nothing else: the build
-    had nothing to do and kept the copies the old one made, which a clean build makes
+def test_another_brotli_or_isal_or_cpu_with_nothing_else_changed_makes_the_copies_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Brotli upgraded, or ISA-L (which makes the gzip copies), or the cache restored on a
+    machine where ISA-L's code for the CPU gzips otherwise, and nothing else: the build had
+    nothing to do and kept the copies the old one made, which a clean build there makes
     otherwise. Every copy is made again (their own bytes, here, the same)."""
-    for library in ("brotli", "isal"):
-        another_library(monkeypatch, library, version=f"0.0.{len(library)}")
+
+    def another_cpu() -> None:
+        real_digest = compress.sample_digest
+        monkeypatch.setattr(compress, "sample_digest", lambda: "another " + real_digest())
+
+    changes = {
+        "brotli": lambda: another_library(monkeypatch, "brotli"),
+        "isal": lambda: another_library(monkeypatch, "isal", version="0.0.2"),
+        "another CPU": another_cpu,
+    }
+    for change, make in changes.items():
+        make()
         made: list[str] = []
         real = compress.compress
         monkeypatch.setattr(compress, "compress", lambda data, encoding, made=made, real=real: made.append(encoding) or real(data, encoding))
         report = build(site, jobs=1)
         monkeypatch.setattr(compress, "compress", real)
-        assert report.ok and report.cache != "up to date: nothing to do"
-        assert len(made) == len([p for p in tree(site / "output") if p.endswith(COPIES)]), library
+        assert report.ok and report.cache != "up to date: nothing to do", change
+        assert len(made) == len([p for p in tree(site / "output") if p.endswith(COPIES)]), change
         assert build(site).cache == "up to date: nothing to do"
 
 
