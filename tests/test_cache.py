@@ -7,6 +7,7 @@ import random
 import shutil
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import msgspec
@@ -699,3 +700,13 @@ def test_seeds_found_with_their_names_told_utf8_at_once_are_found_as_name_by_nam
             strays.append(path)
     assert found == cache.SeedFiles(tuple(sorted(plain_seeds)), tuple(sorted(strays)))
     assert sorted(misnamed) == sorted(plain_misnamed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=100_000), st.integers(min_value=0, max_value=64))
+def test_the_cache_checksum_is_zlibs_crc32_of_any_bytes(data: bytes, skip: int) -> None:
+    """ISA-L computes the checksum a cache file's header holds: it must be zlib's CRC-32,
+    of bytes and of a view into them, or every cache written before would read as damaged."""
+    assert cache._checksum(data) == f"crc32 {zlib.crc32(data):08x}"
+    view = memoryview(data)[skip:]
+    assert cache._checksum(view) == f"crc32 {zlib.crc32(view):08x}"
