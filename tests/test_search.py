@@ -648,18 +648,25 @@ def _as_clean(site: Path, tmp_path: Path) -> None:
     assert _whole(site / "output") == _whole(clean / "output")
 
 
-def test_an_edited_articles_part_is_indexed_from_before_the_ledger_dates_the_site(
-    make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After an edit, Pagefind starts on the edited article's part as the articles are read,
-    numbered as the ledger has them, not once the site is known: the run is the part's
-    (one run, no other), and the index is a clean build's."""
+def _built_then_edited(make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site in two parts of the index (weather and council, then cranes), built, then
+    cranes (part 2) edited; Pagefind's runs noted from then on."""
     monkeypatch.setattr(search, "PART_SIZE", 2)
     site = make_site(content=ARTICLES)
     built(build(site, jobs=1))
     started.events.clear()
     started.runs.clear()
     (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    return site
+
+
+def test_an_edited_articles_part_is_indexed_from_before_the_ledger_dates_the_site(
+    make_site: MakeSite, tmp_path: Path, started: type[_Started], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, Pagefind starts on the edited article's part as the articles are read,
+    numbered as the ledger has them, not once the site is known: the run is the part's
+    (one run, no other), and the index is a clean build's."""
+    site = _built_then_edited(make_site, started, monkeypatch)
     report = built(build(site))
     assert started.events[:2] == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
     assert started.events.count("pagefind started on pagefind/2/") == 1 and len(started.runs) == 1
@@ -674,12 +681,7 @@ def test_a_part_a_new_article_joins_is_not_indexed_before_the_site_is_known(
     """An edit and a new article in the same part: the ledger's numbering of the part lacks
     the new one, so no run is started on it ahead (it would only be ended); the part is
     indexed once, when the site is known, and the index is a clean build's."""
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES)
-    built(build(site, jobs=1))
-    started.events.clear()
-    started.runs.clear()
-    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    site = _built_then_edited(make_site, started, monkeypatch)
     (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-05-04T09:00:00+00:00", body="Fewer sailings."))
     report = built(build(site))
     assert started.events == ["the ledger dates the articles", "pagefind started on pagefind/2/"]
@@ -693,12 +695,7 @@ def test_a_story_held_back_until_its_date_does_not_stop_the_part_being_indexed_a
 ) -> None:
     """A new story dated next year takes no number yet: the edited article's part is the
     ledger's, and the run started on it ahead is taken."""
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES)
-    built(build(site, jobs=1))
-    started.events.clear()
-    started.runs.clear()
-    (site / "content" / "cranes.md").write_text(ARTICLES["cranes.md"].replace("overnight", "at dawn"))
+    site = _built_then_edited(make_site, started, monkeypatch)
     (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2099-05-04T09:00:00+00:00", body="Fewer sailings."))
     built(build(site))
     assert started.events == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
