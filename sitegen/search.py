@@ -354,13 +354,22 @@ def _plan_part(index: SearchIndex, known: dict[str, str]) -> list[Output]:
     return [IndexFile(path, index, key) for path, key in sorted(keys.items())]
 
 
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A Pagefind run started ahead, with what it was started on."""
+
+    executable: str
+    docs: tuple[tuple[str, str], ...]
+    run: Running
+
+
 class Guess:
     """Parts of the index being indexed since before the site was known (``guess``): folder ->
     the Pagefind run and the executable and documents it was started on. A run is taken
     (``take``) only by its part with the very same documents: then its bundle is the one a
     run started now would make."""
 
-    def __init__(self, runs: dict[str, tuple[str, tuple[tuple[str, str], ...], Running]]) -> None:
+    def __init__(self, runs: dict[str, Started]) -> None:
         self._runs = runs
 
     def __contains__(self, folder: str) -> bool:
@@ -372,20 +381,18 @@ class Guess:
     def take(self, folder: str, executable: str, docs: tuple[tuple[str, str], ...]) -> Running | None:
         """The run started for ``folder`` by ``executable`` on ``docs``, if there is one; a run
         of the folder on anything else is ended. Each run is taken once."""
-        found = self._runs.pop(folder, None)
-        if found is None:
+        started = self._runs.pop(folder, None)
+        if started is None:
             return None
-        started_by, started_on, run = found
-        if started_by == executable and started_on == docs:
-            return run
-        run.stop()
+        if started.executable == executable and started.docs == docs:
+            return started.run
+        started.run.stop()
         return None
 
     def stop(self) -> None:
         """End the runs nobody took."""
         while self._runs:
-            _, (_, _, run) = self._runs.popitem()
-            run.stop()
+            self._runs.popitem()[1].run.stop()
 
 
 def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str], stored: Ledger | None, language: Language, now: dt.datetime) -> Guess:
@@ -426,12 +433,12 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
         seq = numbers.get(article.id, 0)
         if seq and (found := members.get(_part_of(seq))) is not None:
             found.append((seq, article))
-    runs: dict[str, tuple[str, tuple[tuple[str, str], ...], Running]] = {}
+    runs: dict[str, Started] = {}
     try:
         for number in sorted(members):
             docs = documents((Searchable.of(article) for _, article in sorted(members[number], key=lambda pair: pair[0])), language)
             folder = f"{BUNDLE}{number}/"
-            runs[folder] = (pagefind.executable, docs, Running(pagefind.executable, docs, folder))
+            runs[folder] = Started(pagefind.executable, docs, Running(pagefind.executable, docs, folder))
     except OutputError:  # Pagefind could not be started: the part's run, when the site is known, says why
         pass
     except BaseException:

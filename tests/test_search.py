@@ -709,11 +709,11 @@ def test_a_run_guessed_on_other_documents_is_ended_not_taken(make_site: MakeSite
     pagefind = search.Pagefind.find()
     docs = (("0.html", "<html><body><main data-pagefind-body><p>One story.</p></main></body></html>"),)
     for other_executable, other_docs in ((pagefind.executable, (*docs, ("1.html", docs[0][1]))), (pagefind.executable + "-other", docs)):
-        guessed = search.Guess({"pagefind/1/": (pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
+        guessed = search.Guess({"pagefind/1/": search.Started(pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
         run = started.runs[-1]
         assert guessed.take("pagefind/1/", other_executable, other_docs) is None and "pagefind/1/" not in guessed
         assert run._process.returncode is not None and not Path(run._scratch.name).exists()
-    guessed = search.Guess({"pagefind/1/": (pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
+    guessed = search.Guess({"pagefind/1/": search.Started(pagefind.executable, docs, search.Running(pagefind.executable, docs, "pagefind/1/"))})
     assert guessed.take("pagefind/1/", pagefind.executable, docs) is started.runs[-1]
     assert started.runs[-1].files()
 
