@@ -192,6 +192,7 @@ class Contender:
 
 LEAN = "sitegen-lean"
 NO_SEARCH = "sitegen-no-search"
+MOVED = "sitegen-moved"
 VARIANTS = {
     NO_SEARCH: "search = false\n",
     LEAN: "search = false\ncompress = false\n",
@@ -224,6 +225,44 @@ class SitegenContender(Contender):
         shutil.copytree(self.site / "content", content)
         files = sorted((self.site / "content").glob("*.md"))
         self.target = files[len(files) // 2]
+
+
+MOVED_FROM = 'permalink = "{year}/{month}/{day}/{slug}/"\n'
+"""Where every article of the ``MOVED`` site was before: its pages are where the other sites
+have theirs, and each has a redirect page at the old address too."""
+
+
+class MovedContender(SitegenContender):
+    """The lean site (``VARIANTS[LEAN]``) with every article moved once, as when a site changes
+    its ``permalink``: each build writes a redirect page at each article's old address, and a
+    rule for it in ``_redirects`` and the nginx map. What redirects cost is the difference
+    from ``sitegen-lean``, for the most a site can have: one old address per article. Its
+    first build from seeds has no history yet, so nothing moved: that figure is the lean one."""
+
+    def __init__(self, work: Path, size: int, seeds: Path, sitegen: str) -> None:
+        super().__init__(work, size, seeds, sitegen, MOVED, VARIANTS[LEAN])
+        self.moved = False
+
+    def reset(self, step: str) -> None:
+        if step == "first":
+            self.moved = False  # its content goes, and the ledger in it with the old addresses
+        elif not self.moved:
+            self.move()
+        super().reset(step)
+
+    def move(self) -> None:
+        """Untimed: the site built with its articles at the old addresses, then at their own
+        again. The ledger (in content/) keeps the old ones, which every build from then on
+        redirects."""
+        config = self.site / "sitegen.toml"
+        settings = config.read_text(encoding="utf-8")
+        config.write_text(MOVED_FROM + settings, encoding="utf-8")
+        try:
+            self.run()
+        finally:
+            config.write_text(settings, encoding="utf-8")
+        self.run()
+        self.moved = True
 
 
 class PeerContender(Contender):
@@ -346,7 +385,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
-    parser.add_argument("--tools", default=f"sitegen,{NO_SEARCH},{LEAN},hugo,pelican", help=f"comma-separated: sitegen, {NO_SEARCH}, {LEAN}, hugo, pelican")
+    parser.add_argument(
+        "--tools", default=f"sitegen,{NO_SEARCH},{LEAN},{MOVED},hugo,pelican", help=f"comma-separated: sitegen, {NO_SEARCH}, {LEAN}, {MOVED}, hugo, pelican"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--rebuilds", type=int, default=3, help="runs of each rebuild (nothing changed, one article changed) per --repeat")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="scratch folder for corpora and sites")
@@ -380,7 +421,11 @@ def main() -> None:
                 variant = SitegenContender(args.work, size, seeds, args.sitegen, name, settings)
                 variant.import_content(args.work / f"content-{name}-{size}")
                 contenders.append(variant)
-        for name in [] if solo else [t for t in tools if t != "sitegen" and t not in VARIANTS]:
+        if MOVED in tools and not solo:
+            moved = MovedContender(args.work, size, seeds, args.sitegen)
+            moved.import_content(args.work / f"content-{MOVED}-{size}")
+            contenders.append(moved)
+        for name in [] if solo else [t for t in tools if t not in ("sitegen", MOVED) and t not in VARIANTS]:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
             contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
@@ -391,7 +436,7 @@ def main() -> None:
             # After the rounds, with nothing else running: processor time, though, is what it reports.
             floors[size] = library_floor(args.work / f"content-{size}")
     # Hugo first: the reference of every ratio.
-    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", NO_SEARCH, LEAN, "pelican"].index(r.tool)))
+    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", NO_SEARCH, LEAN, MOVED, "pelican"].index(r.tool)))
     report = table(results) + scaling(results) + floor_lines(floors, results)
     print(report)
     if args.write:
@@ -427,7 +472,12 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
 - sitegen runs with its defaults, which make a search index (Pagefind) and a gzip and a
   Brotli copy of every text file; `sitegen-no-search` is the same site with `search = false`
   (the difference is what search costs), and `sitegen-lean` with `compress = false` as well
-  (the difference from `sitegen-no-search` is what the compressed copies cost).
+  (the difference from `sitegen-no-search` is what the compressed copies cost);
+  `sitegen-moved` is the lean site with every article moved once (built untimed with
+  `permalink = "{{year}}/{{month}}/{{day}}/{{slug}}/"`, then back), so that each build also
+  writes a redirect page at every article's old address and a rule for it in `_redirects`
+  and the nginx map: the difference from `sitegen-lean` is what redirects cost, at their
+  most (its first build from seeds has nothing moved yet).
 - Hugo runs with its defaults (`hugo --quiet`); Pelican with its content cache on
   (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), its fastest setting for rebuilds.
 - *first build from seeds*: for sitegen, importing the `.txt` seeds and building; the peers

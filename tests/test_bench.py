@@ -172,3 +172,43 @@ def test_rebuilds_run_more_often_than_clean_builds_and_each_change_is_new(tmp_pa
         f"An editor added this sentence in round {n}." for n in range(3)
     ]
     assert "median of 1, of 3 for the rebuilds" in run.table([result])
+
+
+def test_the_moved_site_redirects_every_article_from_its_old_address(tmp_path: Path) -> None:
+    """sitegen-moved is the lean site plus one old address per article: the same live files,
+    and a redirect page and a `_redirects` rule for each article (what redirects cost)."""
+    seeds = tmp_path / "seeds"
+    corpus.write_seeds(corpus.corpus(12), seeds)
+    sitegen = str(Path(sys.executable).parent / "sitegen")
+    lean = run.SitegenContender(tmp_path, 12, seeds, sitegen, run.LEAN, run.VARIANTS[run.LEAN])
+    moved = run.MovedContender(tmp_path, 12, seeds, sitegen)
+    for contender in (lean, moved):
+        contender.import_content(tmp_path / f"content-{contender.name}")
+        contender.reset("clean")
+        contender.run()
+    config = (moved.site / "sitegen.toml").read_text(encoding="utf-8")
+    assert config == (lean.site / "sitegen.toml").read_text(encoding="utf-8") and "permalink" not in config
+
+    def files(output: Path) -> set[str]:
+        return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+
+    live, all_moved = files(lean.output), files(moved.output)
+    extra = all_moved - live
+    articles = sorted(p for p in live if p.count("/") == 3 and p.endswith("/index.html") and p[:4].isdigit())
+    assert len(articles) == 12 and live - {".sitegen-manifest.json"} <= all_moved
+    assert len(extra) == 12 and all(p.count("/") == 4 and p.endswith("/index.html") for p in extra)
+    for page in sorted(extra):
+        html = (moved.output / page).read_text(encoding="utf-8")
+        year, month, _day, slug = page.split("/")[:4]
+        assert f'rel="canonical" href="https://example.org/{year}/{month}/{slug}/"' in html and "noindex" in html
+    rules = [line.split() for line in (moved.output / "_redirects").read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert sorted(rule[0] for rule in rules) == sorted("/" + p.removesuffix("index.html") for p in extra)
+    assert all(rule[2] == "301" for rule in rules)
+    # The old addresses are the ledger's: they stay through every clean build after, and go
+    # with the content a first build from seeds starts without.
+    moved.reset("clean")
+    moved.run()
+    assert files(moved.output) == all_moved
+    moved.reset("first")
+    moved.run()
+    assert files(moved.output) - {".sitegen-manifest.json"} == live - {".sitegen-manifest.json"}
