@@ -14,6 +14,8 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article_md
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from sitegen import redirects, urls
@@ -1153,3 +1155,47 @@ def test_adding_or_removing_a_table_s_alias_builds_what_a_clean_build_does(make_
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _plain_nginx_map(moves: list[tuple[str, str]], base_path: str, live: list[str]) -> tuple[bytes, str]:
+    """nginx_map as first written, each address looked at and lowered as bytes in turn: what
+    the faster one must still give."""
+    root = unquote(base_path)
+    entries = [(variant, new) for old, new in moves for variant in redirects._variants(root + old)]
+    spellings: dict[str, set[str]] = {}
+    for address in (*(key for key, _ in entries), *(a for path in (live if entries else ()) for a in redirects._variants(root + path, served=True))):
+        spellings.setdefault(address.encode().lower().decode(), set()).add(address)
+    lines, longest = [], ""
+    for key, new in entries:
+        if len(spellings[key.encode().lower().decode()]) > 1:
+            source = f"~^\\Q{key}\\E$"
+        else:
+            source = key
+            longest = max(longest, key, key=lambda address: len(address.encode()))
+        lines.append(f'"{source}" "{base_path}{urls.encoded_path(new)}";\n')
+    header = ["# sitegen: old address -> current address; include in a map block (README, Moved articles).\n"]
+    if longest:
+        header.append(f"# nginx needs map_hash_bucket_size {redirects.bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n")
+    return "".join(header + lines).encode(), longest
+
+
+_SEGMENT = st.text(alphabet="aAbBéÉıİſK\u212a-1", min_size=1, max_size=4)
+_PATH = st.builds(lambda parts, folder: "/".join(parts) + ("/" if folder else ""), st.lists(_SEGMENT, min_size=1, max_size=3), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_PATH, _PATH), max_size=12, unique_by=lambda pair: pair[0]),
+    st.lists(_PATH, max_size=6),
+    st.lists(st.booleans(), max_size=12),
+    st.sampled_from(["/", "/news/", "/Nëws/"]),
+)
+def test_the_nginx_map_is_the_plain_one(moves: list[tuple[str, str]], live: list[str], swapped: list[bool], base_path: str) -> None:
+    """Old addresses spelt alike but for case (ASCII or not: nginx lowers ASCII letters
+    only), among themselves or beside live files: the map, its regular expressions and its
+    longest address are those of the plain way of making them."""
+    # Live files at old addresses spelt otherwise (``swapped``), and anywhere.
+    live = [*live, *(old.swapcase() for (old, _), swap in zip(moves, swapped, strict=False) if swap)]
+    live_files = [path + "index.html" if path.endswith("/") else path for path in live]
+    made = redirects.nginx_map(sorted(moves), base_path, live_files)
+    assert (made.data, made.longest) == _plain_nginx_map(sorted(moves), base_path, live_files)
