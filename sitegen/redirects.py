@@ -298,6 +298,11 @@ def _recorded_base(site: Site) -> SplitResult:
     return urlsplit(site.config.site_base_url or site.config.base_url)
 
 
+_PLAIN_PATH_RE = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?")
+"""A path of plain ASCII segments, none empty or starting with a dot (so no "." or ".."),
+with or without a slash at its end: what urls.site_path returns as it is."""
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _site_path(url: str, host: str, base_path: str) -> str | None:
     """The site path of an absolute URL this site is hosted under, decoded as an alias is
@@ -308,6 +313,16 @@ def _site_path(url: str, host: str, base_path: str) -> str | None:
 
     Remembered: ``moves`` and ``former_bases`` ask for every former address of every
     article, each build (two passes over 10,000 took 0.4 s, a third of planning redirects)."""
+    # Nearly every address is as a build recorded it: the base URL, then plain segments (a
+    # date, a slug). Such a one is its own site path, told by one pattern, as splitting and
+    # checking it (below) would find: a tenth of the time.
+    if base_path.startswith("/"):
+        for scheme in ("https://", "http://"):
+            if url.startswith(scheme):
+                start = len(scheme) + len(host)
+                if url.startswith(host, len(scheme)) and url.startswith(base_path, start) and _PLAIN_PATH_RE.fullmatch(url, start + len(base_path)):
+                    return url[start + len(base_path) :]
+                break
     parts = urlsplit(url)
     if parts.netloc != host or not parts.path.startswith(base_path):
         return None

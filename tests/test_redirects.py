@@ -8,7 +8,7 @@ import http.client
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
@@ -1199,3 +1199,38 @@ def test_the_nginx_map_is_the_plain_one(moves: list[tuple[str, str]], live: list
     live_files = [path + "index.html" if path.endswith("/") else path for path in live]
     made = redirects.nginx_map(sorted(moves), base_path, live_files)
     assert (made.data, made.longest) == _plain_nginx_map(sorted(moves), base_path, live_files)
+
+
+def _plain_site_path(url: str, host: str, base_path: str) -> str | None:
+    """redirects._site_path as first written: the URL split, then its path checked."""
+    parts = urlsplit(url)
+    if parts.netloc != host or not parts.path.startswith(base_path):
+        return None
+    return urls.site_path(parts.path[len(base_path) :])
+
+
+_SITES = [("example.org", "/"), ("example.org", "/news/"), ("example.org:8080", "/"), ("", "/"), ("example.org", "")]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.sampled_from(_SITES),
+    st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "https:/", ""]),
+    st.one_of(st.none(), st.sampled_from(["example.org", "example.org:8080", "Example.org", "example.org.evil", ""])),
+    st.one_of(st.none(), st.sampled_from(["/", "/news/", "/news", "", "/café/"])),
+    st.one_of(
+        st.text(alphabet="az09-_~./%?#:é A", max_size=14),
+        # Segments as a path has them, and those no site path has ("..", ".", "", a query).
+        st.builds(
+            lambda parts, end: "/".join(parts) + end,
+            st.lists(st.sampled_from(["a", "B-2", "2026", "x.html", "..", ".", "", ".x", "é", "%41", "a?b", "a#b", "x:y", "a b", "~u_"]), max_size=4),
+            st.sampled_from(["", "/"]),
+        ),
+    ),
+)
+def test_a_former_address_has_the_site_path_of_the_plain_way(site: tuple[str, str], scheme: str, host: str | None, base: str | None, tail: str) -> None:
+    """The shortcut for addresses as builds record them gives what splitting the URL and
+    checking its path give, for any address the ledger may hold (a hand edit too): mostly
+    the site's own host and base path (None), then any path."""
+    url = scheme + (site[0] if host is None else host) + (site[1] if base is None else base) + tail
+    assert redirects._site_path.__wrapped__(url, *site) == _plain_site_path(url, *site)
