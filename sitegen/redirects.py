@@ -449,18 +449,22 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
     for old, new in moves:
         target = base_path + urls.encoded_path(new)
         entries += [(variant, _nginx_lower(variant), target) for variant in _variants(root + old)]
-    spellings: dict[str, set[str]] = {}
+    # Each address as nginx looks it up -> its first spelling; those spelt more than one way.
+    spelt: dict[str, str] = {}
+    clashes: set[str] = set()
     for key, lowered, _ in entries:
-        spellings.setdefault(lowered, set()).add(key)
+        if spelt.setdefault(lowered, key) != key:
+            clashes.add(lowered)
     # A live file's spellings matter only where an old address is spelt alike but for case.
     for path in live if entries else ():
         for address in _variants(root + path, served=True):
-            if (same := spellings.get(_nginx_lower(address))) is not None:
-                same.add(address)
+            lowered = _nginx_lower(address)
+            if spelt.get(lowered, address) != address:
+                clashes.add(lowered)
     lines: list[str] = []
     longest, longest_bytes = "", 0
     for key, lowered, target in entries:
-        if len(spellings[lowered]) > 1:
+        if lowered in clashes:
             # \Q...\E: every character as it is (no path holds a backslash: urls.site_path).
             source = f"~^\\Q{key}\\E$"
         else:
