@@ -27,7 +27,6 @@ site it came from: Hugo's ``categories/news/``) are old folders of its tag or by
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -298,32 +297,31 @@ def _recorded_base(site: Site) -> SplitResult:
     return urlsplit(site.config.site_base_url or site.config.base_url)
 
 
-_PLAIN_PATH_RE = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?")
-"""A path of plain ASCII segments, none empty or starting with a dot (so no "." or ".."),
-with or without a slash at its end: what urls.site_path returns as it is."""
-
-
-@functools.lru_cache(maxsize=1 << 16)
 def _site_path(url: str, host: str, base_path: str) -> str | None:
     """The site path of an absolute URL this site is hosted under, decoded as an alias is
     (urls.site_path), else None. The scheme does not matter: a site moved to https still
     answers for its http addresses. The ledger is a file of content/, edited as any: an
     address in it that is no path of the site (a "..", a '"' that would end the nginx map's
-    quotes and add a rule of its own) is no redirect, as such an alias is an error.
+    quotes and add a rule of its own) is no redirect, as such an alias is an error; so is
+    one that cannot be split (``http://[bad/``). ``host`` and ``base_path``: the netloc and
+    path of a checked base URL (_recorded_base).
 
-    Remembered: ``moves`` and ``former_bases`` ask for every former address of every
-    article, each build (two passes over 10,000 took 0.4 s, a third of planning redirects)."""
+    ``moves`` and ``former_bases`` ask this of every former address of every article, each
+    build: 10,000 took 0.4 s, a third of planning redirects."""
     # Nearly every address is as a build recorded it: the base URL, then plain segments (a
-    # date, a slug). Such a one is its own site path, told by one pattern, as splitting and
+    # date, a slug). Such a one is its own site path (urls.PLAIN_PATH_RE), as splitting and
     # checking it (below) would find: a tenth of the time.
     if base_path.startswith("/"):
         for scheme in ("https://", "http://"):
             if url.startswith(scheme):
                 start = len(scheme) + len(host)
-                if url.startswith(host, len(scheme)) and url.startswith(base_path, start) and _PLAIN_PATH_RE.fullmatch(url, start + len(base_path)):
+                if url.startswith(host, len(scheme)) and url.startswith(base_path, start) and urls.PLAIN_PATH_RE.fullmatch(url, start + len(base_path)):
                     return url[start + len(base_path) :]
                 break
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a hand edit: "http://[bad/", a host NFKC makes a "/" of
+        return None
     if parts.netloc != host or not parts.path.startswith(base_path):
         return None
     return urls.site_path(parts.path[len(base_path) :])

@@ -285,6 +285,11 @@ def is_absolute_http(url: str) -> bool:
 # What a path may hold as written: RFC 3986's path characters (escapes included), and any
 # other printable character beyond ASCII (``café/``: WordPress-era slugs), as in an IRI.
 _SAFE_PATH_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@%/-]|[^\x00-\x7f])+")
+PLAIN_PATH_RE = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?")
+"""A path ``site_path`` returns as it is written, told by one pattern: plain ASCII segments,
+none empty or starting with a dot (so no "." or ".."), with or without a slash at its end.
+What builds record (dates, slugs) is; a shortcut for them must agree with ``site_path``
+(tests/test_urls.py holds the two together)."""
 _BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Decoded, still refused: what would make the file's name ambiguous, or break the line of a
 # host's file that names it (_redirects splits on spaces but gets it encoded; the nginx map

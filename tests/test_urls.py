@@ -294,3 +294,11 @@ def test_a_path_is_encoded_as_quote_encodes_it(path: str) -> None:
     from sitegen.urls import _PATH_ENCODE_SAFE
 
     assert urls.encoded_path(path) == quote(path, safe=_PATH_ENCODE_SAFE)
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(st.from_regex(urls.PLAIN_PATH_RE, fullmatch=True))
+def test_a_plain_path_is_its_own_site_path(path: str) -> None:
+    """What the pattern takes, site_path returns as it is: the shortcut for former addresses
+    (redirects._site_path) gives what checking them would."""
+    assert urls.site_path(path) == path
