@@ -232,6 +232,10 @@ MOVED_FROM = 'permalink = "{year}/{month}/{day}/{slug}/"\n'
 have theirs, and each has a redirect page at the old address too."""
 
 
+SITEGEN_TOOLS = ("sitegen", NO_SEARCH, LEAN, MOVED)
+"""The sitegen sites, in the order the report lists them (after Hugo, before Pelican)."""
+
+
 class MovedContender(SitegenContender):
     """The lean site (``VARIANTS[LEAN]``) with every article moved once, as when a site changes
     its ``permalink``: each build writes a redirect page at each article's old address, and a
@@ -386,7 +390,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--solo-sizes", type=int, nargs="*", default=[], help="more sizes, for sitegen alone and run once (how it scales)")
     parser.add_argument(
-        "--tools", default=f"sitegen,{NO_SEARCH},{LEAN},{MOVED},hugo,pelican", help=f"comma-separated: sitegen, {NO_SEARCH}, {LEAN}, {MOVED}, hugo, pelican"
+        "--tools", default=",".join((*SITEGEN_TOOLS, "hugo", "pelican")), help=f"comma-separated: {', '.join((*SITEGEN_TOOLS, 'hugo', 'pelican'))}"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is reported)")
     parser.add_argument("--rebuilds", type=int, default=3, help="runs of each rebuild (nothing changed, one article changed) per --repeat")
@@ -425,7 +429,7 @@ def main() -> None:
             moved = MovedContender(args.work, size, seeds, args.sitegen)
             moved.import_content(args.work / f"content-{MOVED}-{size}")
             contenders.append(moved)
-        for name in [] if solo else [t for t in tools if t not in ("sitegen", MOVED) and t not in VARIANTS]:
+        for name in [] if solo else [t for t in tools if t not in SITEGEN_TOOLS]:
             tool = peers.PEERS[name](args.bin)
             versions[name] = tool.version()
             contenders.append(PeerContender(tool, args.work, size, args.work / f"content-{size}"))
@@ -436,7 +440,7 @@ def main() -> None:
             # After the rounds, with nothing else running: processor time, though, is what it reports.
             floors[size] = library_floor(args.work / f"content-{size}")
     # Hugo first: the reference of every ratio.
-    results.sort(key=lambda r: (r.size, ["hugo", "sitegen", NO_SEARCH, LEAN, MOVED, "pelican"].index(r.tool)))
+    results.sort(key=lambda r: (r.size, ["hugo", *SITEGEN_TOOLS, "pelican"].index(r.tool)))
     report = table(results) + scaling(results) + floor_lines(floors, results)
     print(report)
     if args.write:
@@ -474,7 +478,7 @@ sitegen against Hugo and Pelican, built from the same generated corpus in one ru
   (the difference is what search costs), and `sitegen-lean` with `compress = false` as well
   (the difference from `sitegen-no-search` is what the compressed copies cost);
   `sitegen-moved` is the lean site with every article moved once (built untimed with
-  `permalink = "{{year}}/{{month}}/{{day}}/{{slug}}/"`, then back), so that each build also
+  `{MOVED_FROM.strip()}`, then back), so that each build also
   writes a redirect page at every article's old address and a rule for it in `_redirects`
   and the nginx map: the difference from `sitegen-lean` is what redirects cost, at their
   most (its first build from seeds has nothing moved yet).
