@@ -14,6 +14,7 @@ import functools
 import gettext
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
 from typing import Any, Protocol
@@ -272,7 +273,7 @@ class Renderer:
         theme: Theme,
         references: dict[str, tuple[str, ...] | None] | None = None,
         language: Language | None = None,
-        compiled: Callable[[], Compiled | None] | None = None,
+        compiled: Callable[[], CompiledTheme | None] | None = None,
     ) -> None:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build. ``language``: the
@@ -283,6 +284,7 @@ class Renderer:
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
+        self._ahead = _CompiledAhead(compiled) if compiled is not None else None
         self.env = _Environment(
             loader=_Loader(theme),
             extensions=["jinja2.ext.i18n"],
@@ -295,7 +297,7 @@ class Renderer:
             # absolute``) into the compiled code, so compiled templates depend on settings;
             # and loading them would execute whatever the cache folder holds. Only what
             # this build compiled, from the same sources.
-            bytecode_cache=_CompiledAhead(compiled) if compiled is not None else None,
+            bytecode_cache=self._ahead,
         )
         self.env.template_class = _Template
         links = urls.Urls(site.config.base_url)
@@ -715,57 +717,96 @@ class Renderer:
 
     def _references(self, source: bytes) -> tuple[str, ...] | None:
         """The templates ``source`` extends, includes or imports; None if it names one at
-        render time. Parsing is what costs: the answer is kept by the source's digest."""
+        render time. Parsing is what costs: the answer is kept by the source's digest, and
+        one the process compiling ahead found is taken from it (it parsed the source)."""
         key = cache.digest(source)
         if key not in self.references:
-            try:
-                refs = tuple(jinja2.meta.find_referenced_templates(self.env.parse(source.decode("utf-8"))))
-            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-                refs = ()  # the digest of its source still covers it; render() reports it
-            self.references[key] = None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
+            ahead = self._ahead.references() if self._ahead is not None else {}
+            if key in ahead:
+                self.references[key] = ahead[key]
+            else:
+                try:
+                    tree = self.env.parse(source.decode("utf-8"))
+                except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                    tree = None  # the digest of its source still covers it; render() reports it
+                self.references[key] = _referenced(tree)
         return self.references[key]
+
+
+def _referenced(tree: nodes.Template | None) -> tuple[str, ...] | None:
+    """The templates a parsed template extends, includes or imports (none if it could not
+    be parsed); None if it names one at render time."""
+    refs = tuple(jinja2.meta.find_referenced_templates(tree)) if tree is not None else ()
+    return None if None in refs else tuple(sorted(set(refs)))  # type: ignore[arg-type]
 
 
 Compiled = dict[str, tuple[str, CodeType]]
 """Templates compiled, by name: each with the source it was compiled from."""
 
 
-def compile_theme(config: Config, theme: Theme, language: Language) -> Compiled:
+@dataclass(frozen=True)
+class CompiledTheme:
+    """What compiling the theme ahead found (``compile_theme``)."""
+
+    codes: Compiled
+    references: dict[str, tuple[str, ...] | None]
+    """What each template source (by digest) extends, includes or imports, as
+    ``Renderer._references`` has it: found from the tree compiled, not parsed again."""
+
+
+def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledTheme:
     """Every template of ``theme``, compiled as a build's Renderer in ``config`` and
     ``language`` compiles it: with the same filters (Jinja folds those of constants into the
     code), options and translations. For another process to do while the build reads its
     articles (build.py): what a page renders reads the site, but compiling does not, so
     the site here is empty. One that cannot be compiled is left out (compiled again when
-    it is needed, and reported then)."""
+    it is needed, and reported then).
+
+    A theme template under its second name (``theme/base.html``) is left out too, unless the
+    site has a template of its own by the first name, which may extend it: otherwise no
+    template of the theme names it, and compiling each twice was half the work, which a
+    small site's build waited for."""
     env = Renderer(Site(config, (), (), ()), theme, language=language).env
     assert env.loader is not None
     compiled: Compiled = {}
+    references: dict[str, tuple[str, ...] | None] = {}
     for name in sorted(theme.files):
-        if name.startswith(NOT_TEMPLATES):
+        if name.startswith(NOT_TEMPLATES) or (name.startswith(THEME) and theme.files[name] == theme.files.get(name.removeprefix(THEME))):
             continue
         try:
             source, filename, _ = env.loader.get_source(env, name)
-            compiled[name] = (source, env.compile(source, name, filename))
+            tree = env.parse(source, name, filename)
+            # Before compiling, which may change the tree (the translated texts).
+            references[cache.digest(theme.files[name][1])] = _referenced(tree)
+            compiled[name] = (source, env.compile(tree, name, filename))
         except Exception:  # any fault is the build's to report, when it compiles the template itself
             continue
-    return compiled
+    return CompiledTheme(compiled, references)
 
 
 class _CompiledAhead(jinja2.BytecodeCache):
     """The templates compiled in another process (``compile_theme``), asked for when the
-    first is wanted; each used only for the very source it was compiled from, anything else
-    compiled as it comes. Nothing is stored: the environment keeps the templates it made."""
+    first is wanted, or what one refers to; each used only for the very source it was
+    compiled from, anything else compiled as it comes. Nothing is stored: the environment
+    keeps the templates it made."""
 
-    def __init__(self, fetch: Callable[[], Compiled | None]) -> None:
-        self._fetch: Callable[[], Compiled | None] | None = fetch
-        self._codes: Compiled = {}
+    def __init__(self, fetch: Callable[[], CompiledTheme | None]) -> None:
+        self._fetch: Callable[[], CompiledTheme | None] | None = fetch
+        self._found = CompiledTheme({}, {})
 
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+    def _answers(self) -> CompiledTheme:
         if self._fetch is not None:
             fetch, self._fetch = self._fetch, None
-            self._codes = fetch() or {}
+            self._found = fetch() or self._found
+        return self._found
+
+    def references(self) -> dict[str, tuple[str, ...] | None]:
+        """What the templates compiled ahead refer to, by their sources' digests."""
+        return self._answers().references
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
         bucket = Bucket(environment, name, "")
-        found = self._codes.get(name)
+        found = self._answers().codes.get(name)
         if found is not None and found[0] == source:
             bucket.code = found[1]
         return bucket

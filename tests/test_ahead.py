@@ -63,6 +63,28 @@ def test_a_rebuild_with_work_ahead_writes_what_one_process_writes(make_site: Mak
     assert "<h1>Story 3</h1>" in (two / "output" / "2024" / "05" / "a3" / "index.html").read_text()
 
 
+def test_a_clean_build_parses_no_template_the_process_ahead_compiled(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a page's template refers to (for its key) comes with the templates compiled
+    ahead: a clean build of a site on the default theme parses none of them itself, where
+    a build on one process parses each; both write the same."""
+    parsed: list[str] = []
+    parse = jinja2.Environment.parse
+
+    def noting(self: jinja2.Environment, source: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(source[:40])
+        return parse(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", noting)
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}
+    one, two = make_site(content=content, name="one"), make_site(content=content, name="two")
+    assert build(one, jobs=1).ok
+    assert len(parsed) > 10
+    parsed.clear()
+    assert build(two, jobs=2).ok
+    assert parsed == []
+    assert _files(one / "output") == _files(two / "output")
+
+
 def test_a_build_whose_work_ahead_failed_does_the_work_itself(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process working ahead fails: the build compiles its templates and looks at its
     files itself, and writes what a build on one process writes."""

@@ -203,45 +203,81 @@ def test_the_readme_names_every_filter_sitegen_adds(make_site: MakeSite) -> None
 def test_templates_compiled_ahead_are_those_a_build_compiles(tmp_path: Path, settings: dict[str, object]) -> None:
     """What another process compiles as the build begins (render.compile_theme, in an empty
     site) is the code the build's own Renderer compiles from the same sources: with the base
-    URL Jinja folds into it and the translations, for every template of the default theme."""
+    URL Jinja folds into it and the translations, for every template of the default theme
+    (under its first name: no template uses the second, ``theme/base.html``). What each
+    refers to is what the build's Renderer finds, parsing the template itself."""
     from sitegen import parallel, render
-    from sitegen.cache import Inputs
+    from sitegen.cache import Inputs, digest
     from sitegen.i18n import language_of
     from sitegen.site import build_site
-    from sitegen.theme import NOT_TEMPLATES, Theme
+    from sitegen.theme import NOT_TEMPLATES, THEME, Theme
 
     config = Config(**settings)  # type: ignore[arg-type]
     theme = Theme(tmp_path, Inputs())
     language = language_of(theme, config.language).language
-    ahead = parallel.Workers(2).ahead(lambda: render.compile_theme(config, theme, language))
+
+    def compile_ahead() -> tuple[render.Compiled, dict[str, tuple[str, ...] | None]]:
+        compiled = render.compile_theme(config, theme, language)
+        return compiled.codes, compiled.references  # as ahead.py carries them: plain values
+
+    ahead = parallel.Workers(2).ahead(compile_ahead)
     assert ahead is not None
-    there = ahead.result()
-    env = render.Renderer(build_site([], config), theme, language=language).env
+    found = ahead.result()
+    assert found is not None
+    there, references = found
+    renderer = render.Renderer(build_site([], config), theme, language=language)
+    env = renderer.env
     assert env.loader is not None
-    names = sorted(n for n in theme.files if not n.startswith(NOT_TEMPLATES))
-    assert there is not None and there.keys() == set(names) and {"article.html", "base.html", "index.html", "cards.html"} <= there.keys()
+    names = sorted(n for n in theme.files if not n.startswith((*NOT_TEMPLATES, THEME)))
+    assert there.keys() == set(names) and {"article.html", "base.html", "index.html", "cards.html"} <= there.keys()
     for name in names:
         source, filename, _ = env.loader.get_source(env, name)
         assert there[name] == (source, env.compile(source, name, filename)), name
+    assert references == {digest(theme.files[name][1]): renderer._references(theme.files[name][1]) for name in names}
+    assert references[digest(theme.files["article.html"][1])] == ("base.html", "sharing-picture.html", "story.html")
+
+
+def test_a_theme_template_a_sites_own_one_may_extend_is_compiled_ahead_with_it(tmp_path: Path) -> None:
+    """A site's ``article.html`` that extends ``theme/article.html``: both are compiled
+    ahead, each from its own source, and what each refers to is found there; the theme's
+    templates the site does not replace are compiled under their first name only."""
+    from sitegen import render
+    from sitegen.cache import Inputs, digest
+    from sitegen.i18n import language_of
+    from sitegen.theme import Theme
+
+    (tmp_path / "templates").mkdir()
+    own = '{% extends "theme/article.html" %}\n{% block content %}<p>{{ article.title }}</p>{% include "pager.html" %}{% endblock %}\n'
+    (tmp_path / "templates" / "article.html").write_text(own)
+    config = Config()
+    theme = Theme(tmp_path, Inputs())
+    compiled = render.compile_theme(config, theme, language_of(theme, config.language).language)
+    assert compiled.codes["article.html"][0] == own
+    assert compiled.codes["theme/article.html"][0] == theme.files["theme/article.html"][1].decode()
+    assert "theme/base.html" not in compiled.codes and "base.html" in compiled.codes
+    assert compiled.references[digest(own.encode())] == ("pager.html", "theme/article.html")
+    assert compiled.references[digest(theme.files["theme/article.html"][1])] == ("base.html", "sharing-picture.html", "story.html")
 
 
 def test_a_template_compiled_ahead_serves_only_the_source_it_was_compiled_from() -> None:
     """A template changed since it was compiled ahead is compiled anew, not shown as it was;
     the templates are asked for once, when the first is wanted."""
-    from sitegen.render import _CompiledAhead
+    from sitegen.render import CompiledTheme, _CompiledAhead
 
     env = jinja2.Environment()
     asked: list[int] = []
 
-    def fetch() -> dict[str, tuple[str, object]]:
+    def fetch() -> CompiledTheme:
         asked.append(1)
-        return {"a.html": ("old", env.compile("old", "a.html")), "b.html": ("same", env.compile("same", "b.html"))}
+        return CompiledTheme({"a.html": ("old", env.compile("old", "a.html")), "b.html": ("same", env.compile("same", "b.html"))}, {"x": ("a.html",)})
 
-    compiled = _CompiledAhead(fetch)  # type: ignore[arg-type]
+    compiled = _CompiledAhead(fetch)
     assert not asked
     assert compiled.get_bucket(env, "a.html", None, "new").code is None
     assert compiled.get_bucket(env, "b.html", None, "same").code is not None
     assert compiled.get_bucket(env, "c.html", None, "c").code is None
+    assert compiled.references() == {"x": ("a.html",)}
     assert asked == [1]
     nothing = _CompiledAhead(lambda: None)  # the process working ahead failed
     assert nothing.get_bucket(env, "b.html", None, "same").code is None
+    assert nothing.references() == {}
