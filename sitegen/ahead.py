@@ -30,17 +30,20 @@ if TYPE_CHECKING:
     from .render import Compiled, CompiledTheme
     from .theme import Theme
 
-_Answers = tuple["Compiled", dict[str, tuple[str, ...] | None], frozenset[str]]
-"""The templates compiled, what they refer to, the files not as written: as marshal carries
-them (plain values), from the other process."""
+_Answers = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", frozenset[str]]
+"""The templates compiled and what they refer to (None when this process had them already:
+render.compiled_before), the files not as written: as marshal carries them (plain values),
+from the other process."""
 
 
 class Foreseen:
     """The answers of the process working ahead, asked for as the build needs them."""
 
-    def __init__(self, ahead: Ahead[_Answers] | None) -> None:
+    def __init__(self, ahead: Ahead[_Answers] | None, compile_key: str, known: CompiledTheme | None) -> None:
         self._ahead = ahead
         self._removed: set[str] = set()
+        self._key = compile_key
+        self._known = known
 
     def removed(self, paths: Iterable[str]) -> None:
         """Note files of the output folder the build itself removed (output.clear_the_way):
@@ -49,11 +52,16 @@ class Foreseen:
         self._removed.update(paths)
 
     def templates(self) -> CompiledTheme | None:
-        """Every template of the theme compiled (render.compile_theme); None if unknown."""
-        from .render import CompiledTheme
+        """Every template of the theme compiled (render.compile_theme), by this process
+        before or by the other now; None if unknown."""
+        from .render import CompiledTheme, remember
 
-        answers = self._ahead.result() if self._ahead is not None else None
-        return CompiledTheme(answers[0], answers[1]) if answers is not None else None
+        if self._known is None:
+            answers = self._ahead.result() if self._ahead is not None else None
+            if answers is not None and answers[0] is not None and answers[1] is not None:
+                self._known = CompiledTheme(answers[0], answers[1])
+                remember(self._key, self._known)
+        return self._known
 
     def not_as_written(self) -> frozenset[str] | None:
         """The files of the last build not as it wrote them (memo.Memo.not_as_written),
@@ -63,12 +71,16 @@ class Foreseen:
 
 
 def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> Foreseen:
-    """Start the work ahead, if the build may use another process (``workers``)."""
+    """Start the work ahead, if the build may use another process (``workers``): the
+    templates are compiled there unless this process compiled them for an earlier build,
+    from the same settings, language and sources."""
+    from .render import compile_key, compile_theme, compiled_before
+
+    key = compile_key(config, theme, language)
+    known = compiled_before(key)
 
     def work() -> _Answers:
-        from .render import compile_theme
+        compiled = compile_theme(config, theme, language) if known is None else None
+        return (compiled.codes, compiled.references, memo.not_as_written(output_dir)) if compiled is not None else (None, None, memo.not_as_written(output_dir))
 
-        compiled = compile_theme(config, theme, language)
-        return compiled.codes, compiled.references, memo.not_as_written(output_dir)
-
-    return Foreseen(workers.ahead(work))
+    return Foreseen(workers.ahead(work), key, known)

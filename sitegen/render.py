@@ -31,7 +31,7 @@ from . import __version__, cache, dates, text, urls
 from .cache import ImageRecord
 from .config import Config, logo_file
 from .content import offer_webp
-from .deps import Recorder, recorded_name, stood_for
+from .deps import Recorder, recorded_name, stood_for, value_digest
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Article, Page, Site
@@ -782,6 +782,38 @@ def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledT
         except Exception:  # any fault is the build's to report, when it compiles the template itself
             continue
     return CompiledTheme(compiled, references)
+
+
+_COMPILED: dict[str, CompiledTheme] = {}
+"""The themes this process compiled, by what compiling one reads (``compile_key``): a
+process that builds again and again (``sitegen serve``, the tests) compiles a theme once,
+not at every build, where a small site's build spent a third of its time waiting for it.
+Kept in memory only, never stored: nothing compiled is ever loaded from a file."""
+
+COMPILED_KEPT = 4
+"""The most themes ``_COMPILED`` keeps (each some 2 MB): a preview beside the site, a
+second language."""
+
+
+def compile_key(config: Config, theme: Theme, language: Language) -> str:
+    """A digest of everything ``compile_theme`` reads: every setting (Jinja folds filters of
+    constants, such as the base URL, into the code), the language and its catalog, and each
+    template's name, file (named in the code, for errors) and bytes."""
+    templates = tuple((name, str(path), cache.digest(data)) for name, (path, data) in sorted(theme.files.items()) if not name.startswith(NOT_TEMPLATES))
+    return value_digest(__version__, config, language.tag, language.catalog, language.digest, templates)
+
+
+def compiled_before(key: str) -> CompiledTheme | None:
+    """The theme this process compiled for ``key`` (``compile_key``), if it still keeps it."""
+    return _COMPILED.get(key)
+
+
+def remember(key: str, compiled: CompiledTheme) -> None:
+    """Keep a theme ``compile_theme`` compiled for ``key``, for the builds that follow."""
+    _COMPILED.pop(key, None)
+    _COMPILED[key] = compiled
+    while len(_COMPILED) > COMPILED_KEPT:
+        del _COMPILED[next(iter(_COMPILED))]
 
 
 class _CompiledAhead(jinja2.BytecodeCache):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +80,77 @@ def test_a_clean_build_parses_no_template_the_process_ahead_compiled(make_site: 
 
     monkeypatch.setattr(jinja2.Environment, "parse", noting)
     content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}
-    one, two = make_site(content=content, name="one"), make_site(content=content, name="two")
+    # Settings of this test's own: no build before it in this process compiled the theme for them.
+    config = 'title = "Parsed once"\n'
+    one, two = make_site(content=content, config=config, name="one"), make_site(content=content, config=config, name="two")
     assert build(one, jobs=1).ok
     assert len(parsed) > 10
     parsed.clear()
     assert build(two, jobs=2).ok
     assert parsed == []
     assert _files(one / "output") == _files(two / "output")
+
+
+def test_a_process_building_again_compiles_a_theme_once_and_builds_what_a_new_process_builds(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in one process (``sitegen serve``, the tests) take the templates an earlier one
+    compiled while the settings, the language and the template files are the same, and
+    compile them again when any changed: after each change the output is, byte for byte,
+    what a build in a new process writes."""
+    known: list[bool] = []
+    foresee = ahead.foresee
+
+    def noting(config: Any, theme: Any, language: Any, *args: Any) -> ahead.Foreseen:
+        known.append(render.compiled_before(render.compile_key(config, theme, language)) is not None)
+        return foresee(config, theme, language, *args)
+
+    monkeypatch.setattr(ahead, "foresee", noting)
+    first = 'title = "A theme compiled once"\nbase_url = "https://example.org/"\n'
+    content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}
+    site = make_site(content=content, config=first)
+    own = site / "templates" / "article.html"
+
+    def edit_article() -> None:
+        with (site / "content" / "a1.md").open("a") as f:
+            f.write("\nA sentence added.\n")
+
+    def own_template() -> None:
+        own.parent.mkdir()
+        own.write_text('{% extends "theme/article.html" %}\n{% block content %}<h1>Own {{ article.title }}</h1>{% endblock %}\n')
+
+    def theme_again() -> None:
+        own.unlink()
+        own.parent.rmdir()
+
+    steps: list[tuple[str, Callable[[], None], bool]] = [
+        ("first build", lambda: None, False),
+        ("an article edited", edit_article, True),
+        ("base_url", lambda: (site / "sitegen.toml").write_text(first.replace("example.org/", "example.org/news/")), False),
+        ("language", lambda: (site / "sitegen.toml").write_text(first + 'language = "de"\n'), False),
+        ("a template of the site's own", own_template, False),
+        ("back as at first", lambda: ((site / "sitegen.toml").write_text(first), theme_again()), True),
+    ]
+    for step, (said, change, compiled_before) in enumerate(steps):
+        change()
+        assert build(site, jobs=2).ok, said
+        assert known[-1] == compiled_before, said
+        fresh = site.parent / f"fresh{step}"
+        shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+        subprocess.run([sys.executable, "-m", "sitegen", "build", "--quiet", "--site", str(fresh)], check=True)
+        assert _files(site / "output") == _files(fresh / "output"), said
+    assert "<h1>Own Story 2</h1>" in (site.parent / "fresh4" / "output" / "2024" / "05" / "a2" / "index.html").read_text()
+
+
+def test_a_template_compiled_for_one_site_names_its_own_file_in_another_sites_errors(make_site: MakeSite) -> None:
+    """Two sites with the same settings and a template of their own of the same bytes, built
+    in one process: each site's error names its own file, not the one the templates were
+    first compiled from (the compiled code names its file)."""
+    template = '{% extends "base.html" %}{% block content %}\n<h1>{{ site.nope }}</h1>{% endblock %}\n'
+    for name in ("one", "two"):
+        site = make_site(content={"a.md": article_md("A", tags="[world]")}, name=name)
+        (site / "templates").mkdir()
+        (site / "templates" / "tags.html").write_text(template)
+        report = build(site, jobs=2)
+        assert [str(e) for e in report.errors] == [f"{site / 'templates' / 'tags.html'}:2: cannot render /tags/: site has no attribute 'nope'"]
 
 
 def test_a_build_whose_work_ahead_failed_does_the_work_itself(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
