@@ -19,7 +19,9 @@ those it notes as removed (Foreseen.removed).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,23 +29,55 @@ if TYPE_CHECKING:
     from .i18n import Language
     from .memo import Memo
     from .parallel import Ahead, Workers
-    from .render import Compiled, CompiledTheme
+    from .render import Compiled, CompiledTheme, CompiledThemes
     from .theme import Theme
 
-_Answers = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", frozenset[str]]
-"""The templates compiled and what they refer to (None when this process had them already:
-render.compiled_before), the files not as written: as marshal carries them (plain values),
-from the other process."""
+_Carried = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", frozenset[str]]
+"""The answers as marshal carries them from the other process (plain values): read by
+``_received`` alone."""
+
+
+@dataclass(frozen=True)
+class _Answers:
+    compiled: CompiledTheme | None
+    """None when this process had the theme compiled already (render.COMPILED)."""
+    not_as_written: frozenset[str]
+
+
+def _carried(compiled: CompiledTheme | None, not_as_written: frozenset[str]) -> _Carried:
+    if compiled is None:
+        return None, None, not_as_written
+    return dict(compiled.codes), dict(compiled.references), not_as_written
+
+
+def _received(carried: _Carried) -> _Answers:
+    from .render import CompiledTheme
+
+    codes, references, not_as_written = carried
+    compiled = CompiledTheme(MappingProxyType(codes), MappingProxyType(references)) if codes is not None and references is not None else None
+    return _Answers(compiled, not_as_written)
 
 
 class Foreseen:
     """The answers of the process working ahead, asked for as the build needs them."""
 
-    def __init__(self, ahead: Ahead[_Answers] | None, compile_key: str, known: CompiledTheme | None) -> None:
+    def __init__(self, ahead: Ahead[_Carried] | None, compile_key: str, known: CompiledTheme | None, themes: CompiledThemes) -> None:
         self._ahead = ahead
         self._removed: set[str] = set()
         self._key = compile_key
         self._known = known
+        self._themes = themes
+        self._answers: _Answers | None = None
+
+    def _asked(self) -> _Answers | None:
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            carried = ahead.result()
+            self._answers = _received(carried) if carried is not None else None
+            if self._known is None and self._answers is not None and self._answers.compiled is not None:
+                self._known = self._answers.compiled
+                self._themes.put(self._key, self._known)
+        return self._answers
 
     def removed(self, paths: Iterable[str]) -> None:
         """Note files of the output folder the build itself removed (output.clear_the_way):
@@ -52,35 +86,30 @@ class Foreseen:
         self._removed.update(paths)
 
     def templates(self) -> CompiledTheme | None:
-        """Every template of the theme compiled (render.compile_theme), by this process
-        before or by the other now; None if unknown."""
-        from .render import CompiledTheme, remember
-
+        """Every template of the theme compiled (render.compile_theme), for an earlier build
+        of this process or by the other now; None if unknown."""
         if self._known is None:
-            answers = self._ahead.result() if self._ahead is not None else None
-            if answers is not None and answers[0] is not None and answers[1] is not None:
-                self._known = CompiledTheme(answers[0], answers[1])
-                remember(self._key, self._known)
+            self._asked()
         return self._known
 
     def not_as_written(self) -> frozenset[str] | None:
         """The files of the last build not as it wrote them (memo.Memo.not_as_written),
         looked at as the build began, and those the build removed since; None if unknown."""
-        answers = self._ahead.result() if self._ahead is not None else None
-        return answers[2] | self._removed if answers is not None else None
+        answers = self._asked()
+        return answers.not_as_written | self._removed if answers is not None else None
 
 
 def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> Foreseen:
     """Start the work ahead, if the build may use another process (``workers``): the
     templates are compiled there unless this process compiled them for an earlier build,
     from the same settings, language and sources."""
-    from .render import compile_key, compile_theme, compiled_before
+    from . import render
 
-    key = compile_key(config, theme, language)
-    known = compiled_before(key)
+    themes = render.COMPILED
+    key = render.compile_key(config, theme, language)
+    known = themes.get(key)
 
-    def work() -> _Answers:
-        compiled = compile_theme(config, theme, language) if known is None else None
-        return (compiled.codes, compiled.references, memo.not_as_written(output_dir)) if compiled is not None else (None, None, memo.not_as_written(output_dir))
+    def work() -> _Carried:
+        return _carried(render.compile_theme(config, theme, language) if known is None else None, memo.not_as_written(output_dir))
 
-    return Foreseen(workers.ahead(work), key, known)
+    return Foreseen(workers.ahead(work), key, known, themes)

@@ -13,10 +13,11 @@ import difflib
 import functools
 import gettext
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType
+from types import CodeType, MappingProxyType
 from typing import Any, Protocol
 
 import jinja2
@@ -200,7 +201,8 @@ class _Translated(NodeTransformer):
     (``Markup(translation) % values``) as a constant, formatted with the values at render
     time. At run time each call cost a context call, a Markup and a formatting: 26 µs a
     string against 2 µs for literal text, a tenth more time for a clean build of an
-    English site. Templates are compiled by every build (never kept for the next), so the
+    English site. Templates are compiled for each build's catalog (a process keeps them for
+    its next builds only by a key that holds the catalog: CompiledThemes), so the
     translation baked in is always this build's, and the catalog is in every page's key. ``ngettext``
     and calls of a computed text stay calls."""
 
@@ -278,9 +280,10 @@ class Renderer:
         """``references``: what each template source (by digest) refers to, as the last build
         found it; updated as templates are looked at, for the next build. ``language``: the
         words and date formats pages are shown in (i18n.language_of; default: the theme's
-        English). ``compiled``: the templates this build compiled in another process
-        (``compile_theme``, in the same settings, theme and language), asked for when the
-        first template is wanted; None, or a template not among them, is compiled here."""
+        English). ``compiled``: the templates compiled for this build in another process,
+        or for an earlier one in this process (``compile_theme``, in the same settings,
+        theme and language), asked for when the first template is wanted; None, or a
+        template not among them, is compiled here."""
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
@@ -296,7 +299,7 @@ class Renderer:
             # No bytecode cache on disk: Jinja folds filters of constants (``'atom.xml' |
             # absolute``) into the compiled code, so compiled templates depend on settings;
             # and loading them would execute whatever the cache folder holds. Only what
-            # this build compiled, from the same sources.
+            # was compiled in memory for these settings, from the same sources.
             bytecode_cache=self._ahead,
         )
         self.env.template_class = _Template
@@ -746,10 +749,11 @@ Compiled = dict[str, tuple[str, CodeType]]
 
 @dataclass(frozen=True)
 class CompiledTheme:
-    """What compiling the theme ahead found (``compile_theme``)."""
+    """What compiling the theme ahead found (``compile_theme``); shared by the builds of a
+    process (``CompiledThemes``), so read only."""
 
-    codes: Compiled
-    references: dict[str, tuple[str, ...] | None]
+    codes: Mapping[str, tuple[str, CodeType]]
+    references: Mapping[str, tuple[str, ...] | None]
     """What each template source (by digest) extends, includes or imports, as
     ``Renderer._references`` has it: found from the tree compiled, not parsed again."""
 
@@ -781,18 +785,40 @@ def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledT
             compiled[name] = (source, env.compile(tree, name, filename))
         except Exception:  # any fault is the build's to report, when it compiles the template itself
             continue
-    return CompiledTheme(compiled, references)
+    return CompiledTheme(MappingProxyType(compiled), MappingProxyType(references))
 
 
-_COMPILED: dict[str, CompiledTheme] = {}
-"""The themes this process compiled, by what compiling one reads (``compile_key``): a
-process that builds again and again (``sitegen serve``, the tests) compiles a theme once,
-not at every build, where a small site's build spent a third of its time waiting for it.
-Kept in memory only, never stored: nothing compiled is ever loaded from a file."""
+class CompiledThemes:
+    """The themes this process compiled, by what compiling one reads (``compile_key``): a
+    process that builds again and again (``sitegen serve``, the tests) compiles a theme once,
+    not at every build, where a small site's build spent a third of its time waiting for it.
+    Kept in memory only, never stored: nothing compiled is ever loaded from a file."""
 
-COMPILED_KEPT = 4
-"""The most themes ``_COMPILED`` keeps (each some 2 MB): a preview beside the site, a
-second language."""
+    def __init__(self, kept: int = 4) -> None:
+        self._kept = kept
+        """The most themes kept (each some 2 MB): a preview beside the site, a second language."""
+        self._found: dict[str, CompiledTheme] = {}
+        self._lock = threading.Lock()  # a build in another thread (serve's) may come to it too
+
+    def get(self, key: str) -> CompiledTheme | None:
+        """The theme compiled for ``key``, if it is still kept."""
+        with self._lock:
+            found = self._found.pop(key, None)
+            if found is not None:
+                self._found[key] = found  # the last used is the last to go
+            return found
+
+    def put(self, key: str, compiled: CompiledTheme) -> None:
+        """Keep a theme ``compile_theme`` compiled for ``key``, for the builds that follow."""
+        with self._lock:
+            self._found.pop(key, None)
+            self._found[key] = compiled
+            while len(self._found) > self._kept:
+                del self._found[next(iter(self._found))]
+
+
+COMPILED = CompiledThemes()
+"""This process's themes compiled (ahead.foresee looks there first)."""
 
 
 def compile_key(config: Config, theme: Theme, language: Language) -> str:
@@ -803,19 +829,6 @@ def compile_key(config: Config, theme: Theme, language: Language) -> str:
     return value_digest(__version__, config, language.tag, language.catalog, language.digest, templates)
 
 
-def compiled_before(key: str) -> CompiledTheme | None:
-    """The theme this process compiled for ``key`` (``compile_key``), if it still keeps it."""
-    return _COMPILED.get(key)
-
-
-def remember(key: str, compiled: CompiledTheme) -> None:
-    """Keep a theme ``compile_theme`` compiled for ``key``, for the builds that follow."""
-    _COMPILED.pop(key, None)
-    _COMPILED[key] = compiled
-    while len(_COMPILED) > COMPILED_KEPT:
-        del _COMPILED[next(iter(_COMPILED))]
-
-
 class _CompiledAhead(jinja2.BytecodeCache):
     """The templates compiled in another process (``compile_theme``), asked for when the
     first is wanted, or what one refers to; each used only for the very source it was
@@ -824,7 +837,7 @@ class _CompiledAhead(jinja2.BytecodeCache):
 
     def __init__(self, fetch: Callable[[], CompiledTheme | None]) -> None:
         self._fetch: Callable[[], CompiledTheme | None] | None = fetch
-        self._found = CompiledTheme({}, {})
+        self._found = CompiledTheme(MappingProxyType({}), MappingProxyType({}))
 
     def _answers(self) -> CompiledTheme:
         if self._fetch is not None:
@@ -832,7 +845,7 @@ class _CompiledAhead(jinja2.BytecodeCache):
             self._found = fetch() or self._found
         return self._found
 
-    def references(self) -> dict[str, tuple[str, ...] | None]:
+    def references(self) -> Mapping[str, tuple[str, ...] | None]:
         """What the templates compiled ahead refer to, by their sources' digests."""
         return self._answers().references
 

@@ -43,6 +43,15 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def compiled_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No theme compiled for an earlier build of this process (render.COMPILED): for the
+    tests of compiling itself, whose builds must compile."""
+    from sitegen import render
+
+    monkeypatch.setattr(render, "COMPILED", render.CompiledThemes())
+
+
+@pytest.fixture
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """No proxy for tests that talk HTTP to a server on 127.0.0.1."""
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):

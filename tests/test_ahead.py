@@ -22,6 +22,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.usefixtures("compiled_afresh")
 def test_a_rebuild_with_work_ahead_writes_what_one_process_writes(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds on two processes (templates compiled and output files looked at ahead) write
     what builds on one write, byte for byte: after an edit, with files of the output folder
@@ -67,6 +68,7 @@ def test_a_rebuild_with_work_ahead_writes_what_one_process_writes(make_site: Mak
     assert "<h1>Story 3</h1>" in (two / "output" / "2024" / "05" / "a3" / "index.html").read_text()
 
 
+@pytest.mark.usefixtures("compiled_afresh")
 def test_a_clean_build_parses_no_template_the_process_ahead_compiled(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a page's template refers to (for its key) comes with the templates compiled
     ahead: a clean build of a site on the default theme parses none of them itself, where
@@ -80,9 +82,7 @@ def test_a_clean_build_parses_no_template_the_process_ahead_compiled(make_site: 
 
     monkeypatch.setattr(jinja2.Environment, "parse", noting)
     content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}
-    # Settings of this test's own: no build before it in this process compiled the theme for them.
-    config = 'title = "Parsed once"\n'
-    one, two = make_site(content=content, config=config, name="one"), make_site(content=content, config=config, name="two")
+    one, two = make_site(content=content, name="one"), make_site(content=content, name="two")
     assert build(one, jobs=1).ok
     assert len(parsed) > 10
     parsed.clear()
@@ -91,20 +91,37 @@ def test_a_clean_build_parses_no_template_the_process_ahead_compiled(make_site: 
     assert _files(one / "output") == _files(two / "output")
 
 
+@pytest.mark.usefixtures("compiled_afresh")
 def test_a_process_building_again_compiles_a_theme_once_and_builds_what_a_new_process_builds(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds in one process (``sitegen serve``, the tests) take the templates an earlier one
     compiled while the settings, the language and the template files are the same, and
     compile them again when any changed: after each change the output is, byte for byte,
-    what a build in a new process writes."""
+    what a build in a new process writes. Taken, they are not compiled again, here or in
+    the process working ahead, which still looks at the output folder."""
     known: list[bool] = []
+    foreseen: list[ahead.Foreseen] = []
+    used: list[str] = []
     foresee = ahead.foresee
+    get_bucket = render._CompiledAhead.get_bucket
 
     def noting(config: Any, theme: Any, language: Any, *args: Any) -> ahead.Foreseen:
-        known.append(render.compiled_before(render.compile_key(config, theme, language)) is not None)
-        return foresee(config, theme, language, *args)
+        known.append(render.COMPILED.get(render.compile_key(config, theme, language)) is not None)
+        foreseen.append(foresee(config, theme, language, *args))
+        return foreseen[-1]
+
+    def serving(self: render._CompiledAhead, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> jinja2.bccache.Bucket:
+        bucket = get_bucket(self, environment, name, filename, source)
+        if bucket.code is not None:
+            used.append(name)
+        return bucket
+
+    def compiles_not(*args: object) -> object:
+        raise AssertionError("compiled again")
 
     monkeypatch.setattr(ahead, "foresee", noting)
-    first = 'title = "A theme compiled once"\nbase_url = "https://example.org/"\n'
+    monkeypatch.setattr(render._CompiledAhead, "get_bucket", serving)
+    compile_theme = render.compile_theme
+    first = 'title = "News"\nbase_url = "https://example.org/"\n'
     content = {f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}
     site = make_site(content=content, config=first)
     own = site / "templates" / "article.html"
@@ -131,8 +148,12 @@ def test_a_process_building_again_compiles_a_theme_once_and_builds_what_a_new_pr
     ]
     for step, (said, change, compiled_before) in enumerate(steps):
         change()
+        monkeypatch.setattr(render, "compile_theme", compiles_not if compiled_before else compile_theme)
+        used.clear()
         assert build(site, jobs=2).ok, said
         assert known[-1] == compiled_before, said
+        assert "base.html" in used and foreseen[-1].not_as_written() is not None, said
+        monkeypatch.setattr(render, "compile_theme", compile_theme)
         fresh = site.parent / f"fresh{step}"
         shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
         subprocess.run([sys.executable, "-m", "sitegen", "build", "--quiet", "--site", str(fresh)], check=True)
@@ -153,6 +174,7 @@ def test_a_template_compiled_for_one_site_names_its_own_file_in_another_sites_er
         assert [str(e) for e in report.errors] == [f"{site / 'templates' / 'tags.html'}:2: cannot render /tags/: site has no attribute 'nope'"]
 
 
+@pytest.mark.usefixtures("compiled_afresh")
 def test_a_build_whose_work_ahead_failed_does_the_work_itself(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process working ahead fails: the build compiles its templates and looks at its
     files itself, and writes what a build on one process writes."""

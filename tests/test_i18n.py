@@ -550,6 +550,7 @@ def test_make_messages_leaves_the_committed_catalogs_as_they_are(tmp_path: Path)
         assert [(m.id, m.string, sorted(m.locations)) for m in fresh] == [(m.id, m.string, sorted(m.locations)) for m in committed], path.name
 
 
+@pytest.mark.usefixtures("compiled_afresh")
 @pytest.mark.parametrize("language", ["en", "de", "fr-CA", "es", "ar"])
 def test_translating_when_templates_are_compiled_gives_the_pages_gettext_gives(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
     """render._Translated, the speed-up, against the plain path: every call left to newstyle gettext."""
@@ -560,6 +561,7 @@ def test_translating_when_templates_are_compiled_gives_the_pages_gettext_gives(m
     shutil.copytree(site, plain)
     assert build(site).ok
     monkeypatch.setattr(render._Translated, "visit_Call", lambda self, call: self.generic_visit(call))
+    monkeypatch.setattr(render, "COMPILED", render.CompiledThemes())  # the plain path compiles anew
     assert build(plain).ok
     assert tree(site / "output") == tree(plain / "output")
 

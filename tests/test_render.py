@@ -218,7 +218,7 @@ def test_templates_compiled_ahead_are_those_a_build_compiles(tmp_path: Path, set
 
     def compile_ahead() -> tuple[render.Compiled, dict[str, tuple[str, ...] | None]]:
         compiled = render.compile_theme(config, theme, language)
-        return compiled.codes, compiled.references  # as ahead.py carries them: plain values
+        return dict(compiled.codes), dict(compiled.references)  # as ahead.py carries them: plain values
 
     ahead = parallel.Workers(2).ahead(compile_ahead)
     assert ahead is not None
