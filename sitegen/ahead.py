@@ -18,19 +18,65 @@ those it notes as removed (Foreseen.removed).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from . import __version__, cache
+from .deps import value_digest
+from .theme import NOT_TEMPLATES
+
 if TYPE_CHECKING:
     from .config import Config
     from .i18n import Language
     from .memo import Memo
     from .parallel import Ahead, Workers
-    from .render import Compiled, CompiledTheme, CompiledThemes
+    from .render import Compiled, CompiledTheme
     from .theme import Theme
+
+class CompiledThemes:
+    """The themes this process compiled, by what compiling one reads (``compile_key``): a
+    process that builds again and again (``sitegen serve``, the tests) compiles a theme once,
+    not at every build, where a small site's build spent a third of its time waiting for it.
+    Kept in memory only, never stored: nothing compiled is ever loaded from a file."""
+
+    def __init__(self, kept: int = 4) -> None:
+        self._kept = kept
+        """The most themes kept (each some 2 MB): a preview beside the site, a second language."""
+        self._found: dict[str, CompiledTheme] = {}
+        self._lock = threading.Lock()  # a build in another thread (serve's) may come to it too
+
+    def get(self, key: str) -> CompiledTheme | None:
+        """The theme compiled for ``key``, if it is still kept."""
+        with self._lock:
+            found = self._found.pop(key, None)
+            if found is not None:
+                self._found[key] = found  # the last used is the last to go
+            return found
+
+    def put(self, key: str, compiled: CompiledTheme) -> None:
+        """Keep a theme ``render.compile_theme`` compiled for ``key``, for the builds that follow."""
+        with self._lock:
+            self._found.pop(key, None)
+            self._found[key] = compiled
+            while len(self._found) > self._kept:
+                del self._found[next(iter(self._found))]
+
+
+COMPILED = CompiledThemes()
+"""This process's themes compiled (foresee looks there first)."""
+
+
+def compile_key(config: Config, theme: Theme, language: Language) -> str:
+    """A digest of everything ``render.compile_theme`` reads: every setting (Jinja folds filters of
+    constants, such as the base URL, into the code), the language and its catalog, and each
+    template's name, file (named in the code, for errors) and bytes."""
+    templates = tuple((name, str(path), cache.digest(data)) for name, (path, data) in sorted(theme.files.items()) if not name.startswith(NOT_TEMPLATES))
+    return value_digest(__version__, config, language.tag, language.catalog, language.digest, templates)
+
 
 _Carried = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", frozenset[str]]
 """The answers as marshal carries them from the other process (plain values): read by
@@ -103,13 +149,15 @@ def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output
     """Start the work ahead, if the build may use another process (``workers``): the
     templates are compiled there unless this process compiled them for an earlier build,
     from the same settings, language and sources."""
-    from . import render
-
-    themes = render.COMPILED
-    key = render.compile_key(config, theme, language)
+    themes = COMPILED
+    key = compile_key(config, theme, language)
     known = themes.get(key)
 
     def work() -> _Carried:
-        return _carried(render.compile_theme(config, theme, language) if known is None else None, memo.not_as_written(output_dir))
+        # Imported there, not here: the process starts before this one imports the
+        # libraries it needs (Jinja2, for compiling), and each imports its own meanwhile.
+        from .render import compile_theme
+
+        return _carried(compile_theme(config, theme, language) if known is None else None, memo.not_as_written(output_dir))
 
     return Foreseen(workers.ahead(work), key, known, themes)

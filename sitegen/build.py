@@ -185,8 +185,7 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     """The pipeline. Each step takes values and returns values; ``memo`` (the build cache)
     answers for the work whose inputs did not change."""
     # The heavy libraries (Markdown, YAML, Jinja2, feedgen, lxml) load only when there is work.
-    from . import ahead, content, i18n, ledger, plan, redirects, search
-    from . import site as site_mod
+    from . import ahead, i18n
 
     content_dir = site_dir / "content"
     # Temp files a killed import or cache write left (this build holds the site's lock: no
@@ -204,6 +203,10 @@ def _build(site_dir: Path, output_dir: Path, config: Config, memo: Memo, workers
     # Compiling the templates and looking at the output folder need nothing of what follows:
     # another process does them meanwhile (ahead.py).
     foreseen = ahead.foresee(config, theme, words.language, memo, output_dir, workers)
+    # Imported once that process is under way: it needs none of them, and imports its own.
+    from . import content, ledger, plan, redirects, search
+    from . import site as site_mod
+
     # 1. Seeds -> content/. First: importing writes content files, which step 2 reads.
     imported, seed_reads = memo.import_seeds(config, workers)
     # 2. content/ -> articles.

@@ -13,7 +13,6 @@ import difflib
 import functools
 import gettext
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from . import __version__, cache, dates, text, urls
 from .cache import ImageRecord
 from .config import Config, logo_file
 from .content import offer_webp
-from .deps import Recorder, recorded_name, stood_for, value_digest
+from .deps import Recorder, recorded_name, stood_for
 from .errors import TemplateError, cannot_render
 from .i18n import TRANSLATED, Language, direction_of, other_language
 from .model import Article, Page, Site
@@ -202,7 +201,7 @@ class _Translated(NodeTransformer):
     time. At run time each call cost a context call, a Markup and a formatting: 26 µs a
     string against 2 µs for literal text, a tenth more time for a clean build of an
     English site. Templates are compiled for each build's catalog (a process keeps them for
-    its next builds only by a key that holds the catalog: CompiledThemes), so the
+    its next builds only by a key that holds the catalog: ahead.CompiledThemes), so the
     translation baked in is always this build's, and the catalog is in every page's key. ``ngettext``
     and calls of a computed text stay calls."""
 
@@ -750,7 +749,7 @@ Compiled = dict[str, tuple[str, CodeType]]
 @dataclass(frozen=True)
 class CompiledTheme:
     """What compiling the theme ahead found (``compile_theme``); shared by the builds of a
-    process (``CompiledThemes``), so read only."""
+    process (``ahead.CompiledThemes``), so read only."""
 
     codes: Mapping[str, tuple[str, CodeType]]
     references: Mapping[str, tuple[str, ...] | None]
@@ -786,47 +785,6 @@ def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledT
         except Exception:  # any fault is the build's to report, when it compiles the template itself
             continue
     return CompiledTheme(MappingProxyType(compiled), MappingProxyType(references))
-
-
-class CompiledThemes:
-    """The themes this process compiled, by what compiling one reads (``compile_key``): a
-    process that builds again and again (``sitegen serve``, the tests) compiles a theme once,
-    not at every build, where a small site's build spent a third of its time waiting for it.
-    Kept in memory only, never stored: nothing compiled is ever loaded from a file."""
-
-    def __init__(self, kept: int = 4) -> None:
-        self._kept = kept
-        """The most themes kept (each some 2 MB): a preview beside the site, a second language."""
-        self._found: dict[str, CompiledTheme] = {}
-        self._lock = threading.Lock()  # a build in another thread (serve's) may come to it too
-
-    def get(self, key: str) -> CompiledTheme | None:
-        """The theme compiled for ``key``, if it is still kept."""
-        with self._lock:
-            found = self._found.pop(key, None)
-            if found is not None:
-                self._found[key] = found  # the last used is the last to go
-            return found
-
-    def put(self, key: str, compiled: CompiledTheme) -> None:
-        """Keep a theme ``compile_theme`` compiled for ``key``, for the builds that follow."""
-        with self._lock:
-            self._found.pop(key, None)
-            self._found[key] = compiled
-            while len(self._found) > self._kept:
-                del self._found[next(iter(self._found))]
-
-
-COMPILED = CompiledThemes()
-"""This process's themes compiled (ahead.foresee looks there first)."""
-
-
-def compile_key(config: Config, theme: Theme, language: Language) -> str:
-    """A digest of everything ``compile_theme`` reads: every setting (Jinja folds filters of
-    constants, such as the base URL, into the code), the language and its catalog, and each
-    template's name, file (named in the code, for errors) and bytes."""
-    templates = tuple((name, str(path), cache.digest(data)) for name, (path, data) in sorted(theme.files.items()) if not name.startswith(NOT_TEMPLATES))
-    return value_digest(__version__, config, language.tag, language.catalog, language.digest, templates)
 
 
 class _CompiledAhead(jinja2.BytecodeCache):

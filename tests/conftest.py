@@ -44,11 +44,11 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def compiled_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No theme compiled for an earlier build of this process (render.COMPILED): for the
+    """No theme compiled for an earlier build of this process (ahead.COMPILED): for the
     tests of compiling itself, whose builds must compile."""
-    from sitegen import render
+    from sitegen import ahead
 
-    monkeypatch.setattr(render, "COMPILED", render.CompiledThemes())
+    monkeypatch.setattr(ahead, "COMPILED", ahead.CompiledThemes())
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_a_process_building_again_compiles_a_theme_once_and_builds_what_a_new_pr
     get_bucket = render._CompiledAhead.get_bucket
 
     def noting(config: Any, theme: Any, language: Any, *args: Any) -> ahead.Foreseen:
-        known.append(render.COMPILED.get(render.compile_key(config, theme, language)) is not None)
+        known.append(ahead.COMPILED.get(ahead.compile_key(config, theme, language)) is not None)
         foreseen.append(foresee(config, theme, language, *args))
         return foreseen[-1]
 

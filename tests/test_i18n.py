@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from test_incremental import clean_build_of, tree
 
-from sitegen import cache, i18n, render, search
+from sitegen import ahead, cache, i18n, render, search
 from sitegen.build import build
 from sitegen.cache import Inputs
 from sitegen.cli import main
@@ -561,7 +561,7 @@ def test_translating_when_templates_are_compiled_gives_the_pages_gettext_gives(m
     shutil.copytree(site, plain)
     assert build(site).ok
     monkeypatch.setattr(render._Translated, "visit_Call", lambda self, call: self.generic_visit(call))
-    monkeypatch.setattr(render, "COMPILED", render.CompiledThemes())  # the plain path compiles anew
+    monkeypatch.setattr(ahead, "COMPILED", ahead.CompiledThemes())  # the plain path compiles anew
     assert build(plain).ok
     assert tree(site / "output") == tree(plain / "output")
 

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from test_images import picture
 
-from sitegen import cache, render
+from sitegen import ahead, cache
 from sitegen.build import BuildReport, build
 from sitegen.config import CONFIG_NAME, FEED_MIN_BYTES, NOT_SETTINGS, Config, ImportRules
 from sitegen.feeds import FORMATS
@@ -767,7 +767,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     @invariant()
     def incremental_build_equals_clean_build(self) -> None:
         # On two processes: the templates compiled ahead, or kept from an earlier build of
-        # this process (render.COMPILED), and the pages rendered by workers; the clean build
+        # this process (ahead.COMPILED), and the pages rendered by workers; the clean build
         # on one, compiling every template it uses itself.
         report = build(self.site, self.out, jobs=2)
         # How often the byte budget leaves entries out (hypothesis --hypothesis-show-statistics):
@@ -787,7 +787,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
                 shutil.copytree(source, clean_site / name)
             elif source.is_file():
                 shutil.copy2(source, clean_site / name)
-        with mock.patch.object(render, "COMPILED", render.CompiledThemes()):
+        with mock.patch.object(ahead, "COMPILED", ahead.CompiledThemes()):
             clean_report = build(clean_site, clean_out, jobs=1)
 
         # A page whose render failed keeps its last good version (README, "The site stays
