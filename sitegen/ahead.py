@@ -14,6 +14,10 @@ and the answers are the same either way: the same code in the same settings, the
 language compiles the same templates (each used only for the source it was compiled from),
 and the build writes no file of its output folder before it renders, and removes none but
 those it notes as removed (Foreseen.removed).
+
+For the same reason a process that builds again (``sitegen serve``) keeps the themes it
+compiled (``COMPILED``, in memory), each for the settings, language and template files it
+was compiled from: the next build with the same compiles nothing.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ _Carried = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", 
 @dataclass(frozen=True)
 class _Answers:
     compiled: CompiledTheme | None
-    """None when this process had the theme compiled already (render.COMPILED)."""
+    """None when this process had the theme compiled already (COMPILED)."""
     not_as_written: frozenset[str]
 
 
