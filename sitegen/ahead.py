@@ -17,7 +17,9 @@ those it notes as removed (Foreseen.removed).
 
 For the same reason a process that builds again (``sitegen serve``) keeps the themes it
 compiled (``COMPILED``, in memory), each for the settings, language and template files it
-was compiled from: the next build with the same compiles nothing.
+was compiled from: the next build with the same compiles nothing. A build on one process
+keeps the templates it compiled as it came to them (not all of the theme: the next build
+with a process ahead has the rest compiled there).
 """
 
 from __future__ import annotations
@@ -124,10 +126,17 @@ class Foreseen:
             ahead, self._ahead = self._ahead, None
             carried = ahead.result()
             self._answers = _received(carried) if carried is not None else None
-            if self._known is None and self._answers is not None and self._answers.compiled is not None:
-                self._known = self._answers.compiled
-                self._themes.put(self._key, self._known)
+            if self._answers is not None and self._answers.compiled is not None:
+                self.keep(self._answers.compiled)
         return self._answers
+
+    def keep(self, compiled: CompiledTheme) -> None:
+        """Keep ``compiled`` with the templates known, for the builds after in this process:
+        the theme compiled ahead, or those the build compiled itself as it came to them
+        (``render.Renderer.compiled_here``: a build on one process)."""
+        if compiled.codes:
+            self._known = self._known.merged(compiled) if self._known is not None else compiled
+            self._themes.put(self._key, self._known)
 
     def removed(self, paths: Iterable[str]) -> None:
         """Note files of the output folder the build itself removed (output.clear_the_way):
@@ -137,8 +146,9 @@ class Foreseen:
 
     def templates(self) -> CompiledTheme | None:
         """Every template of the theme compiled (render.compile_theme), for an earlier build
-        of this process or by the other now; None if unknown."""
-        if self._known is None:
+        of this process or by the other now; with no other process, those earlier builds
+        on one compiled, if any; None if unknown."""
+        if self._known is None or not self._known.whole:
             self._asked()
         return self._known
 
@@ -151,17 +161,20 @@ class Foreseen:
 
 def foresee(config: Config, theme: Theme, language: Language, memo: Memo, output_dir: Path, workers: Workers) -> Foreseen:
     """Start the work ahead, if the build may use another process (``workers``): the
-    templates are compiled there unless this process compiled them for an earlier build,
-    from the same settings, language and sources."""
+    templates are compiled there unless this process compiled them all for an earlier
+    build, from the same settings, language and sources."""
     themes = COMPILED
     key = compile_key(config, theme, language)
     known = themes.get(key)
+    # Those a build on one process compiled as it came to them are not all: the rest are
+    # compiled there, and taken with them.
+    whole = known is not None and known.whole
 
     def work() -> _Carried:
         # Imported there, not here: the process starts before this one imports the
         # libraries it needs (Jinja2, for compiling), and each imports its own meanwhile.
         from .render import compile_theme
 
-        return _carried(compile_theme(config, theme, language) if known is None else None, memo.not_as_written(output_dir))
+        return _carried(None if whole else compile_theme(config, theme, language), memo.not_as_written(output_dir))
 
     return Foreseen(workers.ahead(work), key, known, themes)

@@ -286,7 +286,7 @@ class Renderer:
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
-        self._ahead = _CompiledAhead(compiled) if compiled is not None else None
+        self._ahead = _CompiledAhead(compiled or (lambda: None))
         self.env = _Environment(
             loader=_Loader(theme),
             extensions=["jinja2.ext.i18n"],
@@ -712,6 +712,12 @@ class Renderer:
             if not name.startswith(NOT_TEMPLATES) and name in self.theme.files
         ]
 
+    def compiled_here(self) -> CompiledTheme:
+        """The templates this renderer compiled itself (none given was compiled from their
+        source), with what each refers to: for the builds after in this process to use
+        (ahead.Foreseen.keep), as they use those compiled ahead."""
+        return CompiledTheme(MappingProxyType(dict(self._ahead.made)), MappingProxyType(self.current_references()), whole=False)
+
     def current_references(self) -> dict[str, tuple[str, ...] | None]:
         """What the templates in use refer to, for the next build (old sources dropped)."""
         current = {cache.digest(data) for _, data in self.theme.files.values()}
@@ -723,7 +729,7 @@ class Renderer:
         one the process compiling ahead found is taken from it (it parsed the source)."""
         key = cache.digest(source)
         if key not in self.references:
-            ahead = self._ahead.references() if self._ahead is not None else {}
+            ahead = self._ahead.references()
             if key in ahead:
                 self.references[key] = ahead[key]
             else:
@@ -755,6 +761,15 @@ class CompiledTheme:
     references: Mapping[str, tuple[str, ...] | None]
     """What each template source (by digest) extends, includes or imports, as
     ``Renderer._references`` has it: found from the tree compiled, not parsed again."""
+    whole: bool = True
+    """Every template of the theme was compiled (``compile_theme``); False for those a
+    build compiled as it came to them (``Renderer.compiled_here``)."""
+
+    def merged(self, other: CompiledTheme) -> CompiledTheme:
+        """These templates and ``other``'s (of the same theme, settings and language)."""
+        return CompiledTheme(
+            MappingProxyType({**self.codes, **other.codes}), MappingProxyType({**self.references, **other.references}), self.whole or other.whole
+        )
 
 
 def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledTheme:
@@ -788,14 +803,18 @@ def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledT
 
 
 class _CompiledAhead(jinja2.BytecodeCache):
-    """The templates compiled in another process (``compile_theme``), asked for when the
-    first is wanted, or what one refers to; each used only for the very source it was
-    compiled from, anything else compiled as it comes. Nothing is stored: the environment
-    keeps the templates it made."""
+    """The templates compiled in another process (``compile_theme``) or for an earlier
+    build of this one, asked for when the first is wanted, or what one refers to; each used
+    only for the very source it was compiled from, anything else compiled as it comes, and
+    noted (``made``). Nothing is stored on disk: the environment keeps the templates it made."""
 
     def __init__(self, fetch: Callable[[], CompiledTheme | None]) -> None:
         self._fetch: Callable[[], CompiledTheme | None] | None = fetch
         self._found = CompiledTheme(MappingProxyType({}), MappingProxyType({}))
+        self._asked: dict[str, str] = {}
+        """The source of each template asked for and not found, by name, until it is compiled."""
+        self.made: Compiled = {}
+        """The templates compiled here, each with its source."""
 
     def _answers(self) -> CompiledTheme:
         if self._fetch is not None:
@@ -812,6 +831,8 @@ class _CompiledAhead(jinja2.BytecodeCache):
         found = self._answers().codes.get(name)
         if found is not None and found[0] == source:
             bucket.code = found[1]
+        else:
+            self._asked[name] = source
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
@@ -821,7 +842,11 @@ class _CompiledAhead(jinja2.BytecodeCache):
         pass
 
     def set_bucket(self, bucket: Bucket) -> None:
-        pass
+        # Jinja hands back the bucket it was given (its key the template's name), with the
+        # code it compiled.
+        source = self._asked.pop(bucket.key, None)
+        if source is not None and bucket.code is not None:
+            self.made[bucket.key] = (source, bucket.code)
 
 
 def _outer_blocks(node: nodes.Node) -> Iterator[nodes.Block]:

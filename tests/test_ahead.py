@@ -161,6 +161,38 @@ def test_a_process_building_again_compiles_a_theme_once_and_builds_what_a_new_pr
     assert "<h1>Own Story 2</h1>" in (site.parent / "fresh4" / "output" / "2024" / "05" / "a2" / "index.html").read_text()
 
 
+@pytest.mark.usefixtures("compiled_afresh")
+def test_a_process_building_on_one_job_keeps_what_it_compiled(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no process ahead (``-j 1``, ``sitegen serve -j 1``), a build compiles the
+    templates it uses as it comes to them, and keeps them: the next build of the process in
+    the same settings compiles none, and writes what a new process writes; one in other
+    settings compiles them again."""
+    compiled: list[str] = []
+    set_bucket = render._CompiledAhead.set_bucket
+
+    def noting(self: render._CompiledAhead, bucket: jinja2.bccache.Bucket) -> None:
+        compiled.append(bucket.key)
+        set_bucket(self, bucket)
+
+    monkeypatch.setattr(render._CompiledAhead, "set_bucket", noting)
+    config = 'title = "News"\nbase_url = "https://example.org/"\n'
+    site = make_site(content={f"a{i}.md": article_md(f"Story {i}", date=f"2024-05-{i + 1:02d}T10:00:00Z", tags=["World"]) for i in range(3)}, config=config)
+    assert build(site, jobs=1).ok
+    assert {"base.html", "article.html", "index.html"} <= set(compiled)
+    with (site / "content" / "a1.md").open("a") as f:
+        f.write("\nA sentence added.\n")
+    compiled.clear()
+    report = build(site, jobs=1)
+    assert report.ok and report.rendered > 1 and compiled == []
+    fresh = site.parent / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    subprocess.run([sys.executable, "-m", "sitegen", "build", "--quiet", "-j", "1", "--site", str(fresh)], check=True)
+    assert _files(site / "output") == _files(fresh / "output")
+    (site / "sitegen.toml").write_text(config.replace("example.org/", "example.org/news/"))
+    assert build(site, jobs=1).ok
+    assert "base.html" in compiled
+
+
 def test_a_template_compiled_for_one_site_names_its_own_file_in_another_sites_errors(make_site: MakeSite) -> None:
     """Two sites with the same settings and a template of their own of the same bytes, built
     in one process: each site's error names its own file, not the one the templates were
