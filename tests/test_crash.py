@@ -25,7 +25,7 @@ import pytest
 from conftest import Tmpfs
 from lxml import etree
 
-from sitegen import parallel
+from sitegen import parallel, search
 from sitegen.output import BUILDING, MANIFEST, TEMP_SUFFIX
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -181,7 +181,9 @@ def kill_builds(site: Path, rng: random.Random, kills: int, seconds: float, more
 @pytest.mark.slow(140)
 def test_builds_killed_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     rng = random.Random(1500)
-    site = make_corpus_site(tmp_path / "site", 1500)
+    # Enough articles for two parts of the search index (search.PART_SIZE), and for kills
+    # to land in every step of a build; each more is only time.
+    site = make_corpus_site(tmp_path / "site", search.PART_SIZE + 100)
     # The same site built without interruption: the reference, and the measure of how long
     # a build takes (only to spread the kills over it).
     calm = copy_sources(site, tmp_path / "calm")
