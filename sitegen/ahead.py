@@ -76,12 +76,22 @@ COMPILED = CompiledThemes()
 """This process's themes compiled (foresee looks there first)."""
 
 
+FOLDED = ("base_url", "relative", "language")
+"""The settings compiled code may hold. Jinja folds a filter of constants into the code, and
+the ``url`` and ``absolute`` filters (render.Renderer) make a link of the base URL there
+(``{{ 'atom.xml' | absolute }}``), ``relative`` choosing which ``url`` is; the language
+gives the words translated as templates compile. Every other setting is read as pages
+render: test_ahead holds the theme's code the same under other values of all of them, so
+a theme compiled is not compiled again for an edit of the title or the page size."""
+
+
 def compile_key(config: Config, theme: Theme, language: Language) -> str:
-    """A digest of everything ``render.compile_theme`` reads: every setting (Jinja folds filters of
-    constants, such as the base URL, into the code), the language and its catalog, and each
-    template's name, file (named in the code, for errors) and bytes."""
+    """A digest of everything ``render.compile_theme`` reads: the settings folded into the code
+    (``FOLDED``), the language and its catalog, and each template's name, file (named in
+    the code, for errors) and bytes."""
     templates = tuple((name, str(path), cache.digest(data)) for name, (path, data) in sorted(theme.files.items()) if not name.startswith(NOT_TEMPLATES))
-    return value_digest(__version__, config, language.tag, language.catalog, language.digest, templates)
+    folded = {name: getattr(config, name) for name in FOLDED}
+    return value_digest(__version__, folded, language.tag, language.catalog, language.digest, templates)
 
 
 _Carried = tuple["Compiled | None", "dict[str, tuple[str, ...] | None] | None", frozenset[str]]

@@ -13,9 +13,13 @@ import jinja2
 import pytest
 from conftest import MakeSite, article_md
 
-from sitegen import ahead, render
+from sitegen import ahead, i18n, render
 from sitegen.build import build
+from sitegen.cache import Inputs
+from sitegen.config import CONFIG_NAME, load_config
 from sitegen.memo import Memo
+from sitegen.model import Site
+from sitegen.theme import NOT_TEMPLATES, Theme
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -191,6 +195,53 @@ def test_a_process_building_on_one_job_keeps_what_it_compiled(make_site: MakeSit
     (site / "sitegen.toml").write_text(config.replace("example.org/", "example.org/news/"))
     assert build(site, jobs=1).ok
     assert "base.html" in compiled
+
+
+# A template of the site's own that gives every filter constants, which Jinja folds into
+# its code where it can: a filter that read another setting would show here.
+FOLDING = """{{ 'atom.xml' | absolute }} {{ 'tags/' | url }} {{ 'static/style.css' | asset }} {{ 'A long headline' | brief(8) }}
+{{ 'Name' | bdi }} {{ 'x' | lang }} {{ 2 | month_name }} {{ '2024-05-01' | iso }} {{ 'tags/' | url | absolute }}
+"""
+
+
+def _compiled_sources(site: Path, settings: dict[str, object]) -> dict[str, str]:
+    """The Python source Jinja compiles each template of ``site`` to in ``settings``, as
+    render.compile_theme compiles it (in a Renderer's environment)."""
+    from test_incremental_machine import config_text
+
+    (site / CONFIG_NAME).write_text(config_text(settings), encoding="utf-8")
+    config = load_config(site)
+    theme = Theme(site, Inputs())
+    env = render.Renderer(Site(config, (), (), ()), theme, language=i18n.language_of(theme, config.language).language).env
+    assert env.loader is not None
+    return {name: env.compile(env.loader.get_source(env, name)[0], name, raw=True) for name in sorted(theme.files) if not name.startswith(NOT_TEMPLATES)}
+
+
+def test_a_compiled_theme_holds_no_setting_but_those_its_key_names(tmp_path: Path) -> None:
+    """A theme compiled is kept for the settings Jinja may fold into its code (ahead.FOLDED)
+    only: under two sitegen.toml that differ in every other setting (each one's first and
+    last value in the state machine's list; a table's key there and not), every template compiles to the same Python,
+    the theme's and one of the site's own giving every filter constants; under another
+    base URL, not."""
+    from test_incremental_machine import SETTINGS
+
+    site = tmp_path / "site"
+    (site / "templates").mkdir(parents=True)
+    (site / "templates" / "folding.html").write_text(FOLDING, encoding="utf-8")
+    first: dict[str, object] = {}
+    last: dict[str, object] = {}
+    for key, value in SETTINGS:
+        if key not in ahead.FOLDED:
+            first.setdefault(key, value)
+            last[key] = value
+    # A key of a table (an author's, a tag's) the list gives one value: there, and not.
+    last = {key: value for key, value in last.items() if value != first[key]}
+    assert {"title", "timezone", "permalink"} <= last.keys() and "tags.econ.name" in first.keys() - last.keys()
+    first["base_url"] = last["base_url"] = "https://example.org/"
+    compiled = _compiled_sources(site, first)
+    assert "folding.html" in compiled and "https://example.org/atom.xml" in compiled["folding.html"]  # folded
+    assert compiled == _compiled_sources(site, last)
+    assert compiled != _compiled_sources(site, {**first, "base_url": "https://example.org/news/"})
 
 
 def test_a_template_compiled_for_one_site_names_its_own_file_in_another_sites_errors(make_site: MakeSite) -> None:
