@@ -201,10 +201,12 @@ def test_a_process_building_on_one_job_keeps_what_it_compiled(make_site: MakeSit
     assert "base.html" in compiled
 
 
-# A template of the site's own that gives every filter constants, which Jinja folds into
-# its code where it can: a filter that read another setting would show here.
+# A template of the site's own that gives every filter and test of sitegen's constants,
+# which Jinja folds into its code where it can: a filter that read another setting would
+# show here.
 FOLDING = """{{ 'atom.xml' | absolute }} {{ 'tags/' | url }} {{ 'static/style.css' | asset }} {{ 'A long headline' | brief(8) }}
-{{ 'Name' | bdi }} {{ 'x' | lang }} {{ 2 | month_name }} {{ '2024-05-01' | iso }} {{ 'tags/' | url | absolute }}
+{{ 'Name' | bdi }} {{ 'x' | lang }} {{ 2 | month_name }} {{ '2024-05-01' | iso }} {{ 'tags/' | url | absolute }} {{ '2024-05-01' | human }}
+{{ '2024-05-01' | clock }} {{ 'x' | language }} {{ '<p>x</p>' | webp([]) }} {{ '2024-05-01' is day_alone }}
 """
 
 
@@ -218,6 +220,9 @@ def _compiled_sources(site: Path, settings: dict[str, object]) -> dict[str, str]
     theme = Theme(site, Inputs())
     env = render.Renderer(Site(config, (), (), ()), theme, language=i18n.language_of(theme, config.language).language).env
     assert env.loader is not None
+    plain = jinja2.Environment()
+    given = {*(set(env.filters) - set(plain.filters)), *(set(env.tests) - set(plain.tests))}
+    assert not [name for name in given if f"| {name}" not in FOLDING and f"is {name}" not in FOLDING], "a filter or test of sitegen's missing from FOLDING"
     return {name: env.compile(env.loader.get_source(env, name)[0], name, raw=True) for name in sorted(theme.files) if not name.startswith(NOT_TEMPLATES)}
 
 
