@@ -16,10 +16,12 @@ and the build writes no file of its output folder before it renders, and removes
 those it notes as removed (Foreseen.removed).
 
 For the same reason a process that builds again (``sitegen serve``) keeps the themes it
-compiled (``COMPILED``, in memory), each for the settings, language and template files it
-was compiled from: the next build with the same compiles nothing. A build on one process
-keeps the templates it compiled as it came to them (not all of the theme: the next build
-with a process ahead has the rest compiled there).
+compiled (``COMPILED``, in memory), each for the settings Jinja folds into the code
+(``FOLDED``), language and template files it was compiled from: the next build with the
+same compiles nothing, and starts no process ahead (it looks at its output folder itself,
+as it renders). A build with no process ahead keeps the templates it compiled as it came
+to them (not all of the theme: the next build with a process ahead has the rest compiled
+there).
 """
 
 from __future__ import annotations
@@ -63,13 +65,16 @@ class CompiledThemes:
                 self._found[key] = found  # the last used is the last to go
             return found
 
-    def put(self, key: str, compiled: CompiledTheme) -> None:
-        """Keep a theme ``render.compile_theme`` compiled for ``key``, for the builds that follow."""
+    def add(self, key: str, compiled: CompiledTheme) -> CompiledTheme:
+        """Keep templates compiled for ``key`` (the whole theme, or those a build compiled as
+        it came to them) with those kept for it already, for the builds that follow; returns
+        all of them. Merged under the lock: two builds of one key in two threads keep both."""
         with self._lock:
-            self._found.pop(key, None)
-            self._found[key] = compiled
+            known = self._found.pop(key, None)
+            found = self._found[key] = known.merged(compiled) if known is not None else compiled
             while len(self._found) > self._kept:
                 del self._found[next(iter(self._found))]
+            return found
 
 
 COMPILED = CompiledThemes()
@@ -113,11 +118,12 @@ def _received(carried: _Carried) -> _Answers:
     from .render import CompiledTheme
 
     codes, references, not_as_written = carried
-    return _Answers(CompiledTheme(MappingProxyType(codes), MappingProxyType(references)), not_as_written)
+    return _Answers(CompiledTheme(MappingProxyType(codes), MappingProxyType(references), whole=True), not_as_written)
 
 
 class Foreseen:
-    """The answers of the process working ahead, asked for as the build needs them."""
+    """The answers of the process working ahead, asked for as the build needs them, and the
+    theme the build has compiled, kept for the builds after it (``keep``)."""
 
     def __init__(self, ahead: Ahead[_Carried] | None, compile_key: str, known: CompiledTheme | None, themes: CompiledThemes) -> None:
         self._ahead = ahead
@@ -141,8 +147,7 @@ class Foreseen:
         the theme compiled ahead, or those the build compiled itself as it came to them
         (``render.Renderer.compiled_here``: a build on one process)."""
         if compiled.codes:
-            self._known = self._known.merged(compiled) if self._known is not None else compiled
-            self._themes.put(self._key, self._known)
+            self._known = self._themes.add(self._key, self._known.merged(compiled) if self._known is not None else compiled)
 
     def removed(self, paths: Iterable[str]) -> None:
         """Note files of the output folder the build itself removed (output.clear_the_way):

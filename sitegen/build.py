@@ -486,8 +486,9 @@ def _plan_and_render(
     foreseen.removed(clear_the_way(output_dir, (o.path for o in index)))
     whole = plan.with_index(planned, index, config.compress)
     rendering.add(memo.render(whole.outputs[len(planned.outputs) :], tools, output_dir, workers, whole.copies))
-    # What this process compiled itself (no process ahead: one job, or none to be had) is
-    # not compiled again by the next build of the process (sitegen serve's, on one job).
+    # What this process compiled itself (no process ahead: one job, none to be had, or a
+    # build in a thread other than the main one) is not compiled again by the next build
+    # of the process (sitegen serve's, on one job).
     foreseen.keep(tools.renderer.compiled_here())
     return _Made(whole, tools, rendering)
 

@@ -280,9 +280,9 @@ class Renderer:
         found it; updated as templates are looked at, for the next build. ``language``: the
         words and date formats pages are shown in (i18n.language_of; default: the theme's
         English). ``compiled``: the templates compiled for this build in another process,
-        or for an earlier one in this process (``compile_theme``, in the same settings,
-        theme and language), asked for when the first template is wanted; None, or a
-        template not among them, is compiled here."""
+        or for earlier ones in this process (all of them, or those a build compiled as it
+        came to them; in the same settings, theme and language), asked for when the first
+        template is wanted; None, or a template not among them, is compiled here."""
         self.theme = theme
         self._log: set[str] = set()
         language = language or Language(site.config.language)
@@ -754,14 +754,15 @@ Compiled = dict[str, tuple[str, CodeType]]
 
 @dataclass(frozen=True)
 class CompiledTheme:
-    """What compiling the theme ahead found (``compile_theme``); shared by the builds of a
+    """Templates compiled: the whole theme (``compile_theme``, ahead), or those a build
+    compiled as it came to them (``Renderer.compiled_here``); shared by the builds of a
     process (``ahead.CompiledThemes``), so read only."""
 
     codes: Mapping[str, tuple[str, CodeType]]
     references: Mapping[str, tuple[str, ...] | None]
     """What each template source (by digest) extends, includes or imports, as
     ``Renderer._references`` has it: found from the tree compiled, not parsed again."""
-    whole: bool = True
+    whole: bool
     """Every template of the theme was compiled (``compile_theme``); False for those a
     build compiled as it came to them (``Renderer.compiled_here``)."""
 
@@ -799,7 +800,7 @@ def compile_theme(config: Config, theme: Theme, language: Language) -> CompiledT
             compiled[name] = (source, env.compile(tree, name, filename))
         except Exception:  # any fault is the build's to report, when it compiles the template itself
             continue
-    return CompiledTheme(MappingProxyType(compiled), MappingProxyType(references))
+    return CompiledTheme(MappingProxyType(compiled), MappingProxyType(references), whole=True)
 
 
 class _CompiledAhead(jinja2.BytecodeCache):
@@ -810,7 +811,7 @@ class _CompiledAhead(jinja2.BytecodeCache):
 
     def __init__(self, fetch: Callable[[], CompiledTheme | None]) -> None:
         self._fetch: Callable[[], CompiledTheme | None] | None = fetch
-        self._found = CompiledTheme(MappingProxyType({}), MappingProxyType({}))
+        self._found = CompiledTheme(MappingProxyType({}), MappingProxyType({}), whole=False)
         self._asked: dict[str, str] = {}
         """The source of each template asked for and not found, by name, until it is compiled."""
         self.made: Compiled = {}

@@ -269,7 +269,7 @@ def test_a_template_compiled_ahead_serves_only_the_source_it_was_compiled_from()
 
     def fetch() -> CompiledTheme:
         asked.append(1)
-        return CompiledTheme({"a.html": ("old", env.compile("old", "a.html")), "b.html": ("same", env.compile("same", "b.html"))}, {"x": ("a.html",)})
+        return CompiledTheme({"a.html": ("old", env.compile("old", "a.html")), "b.html": ("same", env.compile("same", "b.html"))}, {"x": ("a.html",)}, whole=True)
 
     compiled = _CompiledAhead(fetch)
     assert not asked
