@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -36,7 +37,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from test_images import picture
 
-from sitegen import ahead, cache
+from sitegen import ahead, cache, parallel
 from sitegen.build import BuildReport, build
 from sitegen.config import CONFIG_NAME, FEED_MIN_BYTES, NOT_SETTINGS, Config, ImportRules
 from sitegen.feeds import FORMATS
@@ -485,6 +486,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         self.root = Path(tempfile.mkdtemp(prefix="sitegen-machine-")).resolve()
         self.site = self.root / "site"
         self.out = self.root / "out"
+        self.built = False
         self.themes = ahead.CompiledThemes()
         """The themes the incremental builds compiled (ahead.COMPILED for them): with the
         whole theme kept, a build starts no process ahead, and looks at its output folder itself."""
@@ -795,8 +797,19 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         # this machine (self.themes), and the pages rendered by workers; the clean build
         # on one, compiling every template it uses itself, unless a clean build compiled it
         # before from the same settings and template files (clean_themes).
-        with mock.patch.object(ahead, "COMPILED", self.themes):
+        start = parallel.Workers.ahead
+        started: list[bool] = []
+
+        def noting(workers: parallel.Workers, fn: Callable[[], object]) -> object:
+            found = start(workers, fn)
+            started.append(found is not None)
+            return found
+
+        with mock.patch.object(ahead, "COMPILED", self.themes), mock.patch.object(parallel.Workers, "ahead", noting):
             report = build(self.site, self.out, jobs=2)
+        if any(started) and self.built:  # (the first build's always does)
+            event("a process ahead compiled the theme and looked at the output folder after the first build")
+        self.built = True
         # How often the byte budget leaves entries out (hypothesis --hypothesis-show-statistics):
         # the ledger keeps a floor for each feed where it did (feeds.select reads them).
         ledger = load_ledger(self.site / "content")
