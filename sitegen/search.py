@@ -142,7 +142,12 @@ def parts(site: Site) -> dict[str, tuple[Article, ...]]:
     found: dict[int, list[Article]] = {}
     for article in sorted(site.articles, key=lambda a: a.seq):
         found.setdefault(_part_of(article.seq), []).append(article)
-    return {f"{BUNDLE}{number}/": tuple(found[number]) for number in sorted(found)}
+    return {_folder(number): tuple(found[number]) for number in sorted(found)}
+
+
+def _folder(number: int | str) -> str:
+    """The folder of part ``number`` of the index."""
+    return f"{BUNDLE}{number}/"
 
 
 def _part_of(seq: int) -> int:
@@ -286,7 +291,11 @@ class Indexing:
         found = parts(site)
         pagefind = Pagefind.find() if found else Pagefind("", "")
         self.indexes = [SearchIndex(folder, articles, language, pagefind) for folder, articles in found.items()]
-        self.last = {index.folder: {path: key for path, key in known.items() if path.startswith(index.folder)} for index in self.indexes}
+        # Each file to its part's folder in one pass: a pass per part took 0.04 s at ten parts.
+        by_folder: dict[str, dict[str, str]] = {}
+        for path, key in known.items():
+            by_folder.setdefault(_folder_of(path), {})[path] = key
+        self.last = {index.folder: by_folder.get(index.folder, {}) for index in self.indexes}
         queue = [index for index in self.indexes if not _as_last_built(index, self.last[index.folder])]
         # The parts already being indexed first: each is taken, or ended, now.
         guessed = guessed or Guess({})
@@ -327,6 +336,13 @@ class Indexing:
             index.stop()
         self._running = []
         self._queue = []
+
+
+def _folder_of(path: str) -> str:
+    """The folder of the part a file of ``BUNDLE`` is in (``pagefind/3/`` for
+    ``pagefind/3/fragment/x.pf_fragment``)."""
+    number, _, _ = path[len(BUNDLE) :].partition("/")
+    return _folder(number)
 
 
 def _as_last_built(index: SearchIndex, known: dict[str, str]) -> bool:
@@ -437,7 +453,7 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
     try:
         for number in sorted(members):
             docs = documents((Searchable.of(article) for _, article in sorted(members[number], key=lambda pair: pair[0])), language)
-            folder = f"{BUNDLE}{number}/"
+            folder = _folder(number)
             runs[folder] = Started(pagefind.executable, docs, Running(pagefind.executable, docs, folder))
     except OutputError:  # Pagefind could not be started: the part's run, when the site is known, says why
         pass

@@ -19,7 +19,7 @@ from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve
 from conftest import MakeSite, article_md
 from lxml import html as lxml_html
 
-from sitegen import ledger, parallel, render, search
+from sitegen import ahead, ledger, parallel, render, search
 from sitegen.build import BuildReport, build
 from sitegen.output import MANIFEST
 
@@ -273,14 +273,29 @@ def test_the_index_is_in_parts_by_publication_number_and_an_edit_reindexes_one(
     assert bundle(out) == bundle(site / "clean")
 
 
-def test_an_index_file_lost_from_the_output_is_made_again(make_site: MakeSite, pagefind_runs: list[int]) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_index_file_lost_from_the_output_is_made_again(make_site: MakeSite, pagefind_runs: list[int], monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """On two jobs too, where a process ahead has looked at the output folder before the
+    build plans the index's files (ahead.py)."""
+    foresee = ahead.foresee
+    looked: list[bool] = []
+
+    def noting(*args: Any) -> ahead.Foreseen:
+        foreseen = foresee(*args)
+        looked.append(foreseen.not_as_written() is not None)
+        return foreseen
+
     site = make_site(content=ARTICLES)
-    built(build(site, jobs=1))
+    built(build(site, jobs=jobs))
     out = site / "output"
     first = bundle(out)
     fragment = next((out / "pagefind" / "1" / "fragment").iterdir())
     fragment.unlink()
-    report = built(build(site, jobs=1))
+    # No theme kept from the first build: on two jobs, a process ahead looks (ahead.foresee).
+    monkeypatch.setattr(ahead, "COMPILED", ahead.CompiledThemes())
+    monkeypatch.setattr(ahead, "foresee", noting)
+    report = built(build(site, jobs=jobs))
+    assert looked == [jobs == 2]
     assert report.written.written == [fragment.relative_to(out).as_posix()]
     assert bundle(out) == first and pagefind_runs == [3, 3]
 
