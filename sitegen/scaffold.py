@@ -236,7 +236,7 @@ def init_site(site_dir: Path) -> Made:
         ".github/workflows/site.yml": CI_WORKFLOW % {"package": installed_from()},
     }
     for folder in ("seeds", "content"):
-        (site_dir / folder).mkdir(parents=True, exist_ok=True)
+        _make_folder(site_dir / folder)
     made = _create_all({site_dir / name: text.encode("utf-8") for name, text in files.items()})
     gitignore = site_dir / ".gitignore"
     if gitignore not in made.kept:
@@ -307,7 +307,7 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
     if draft:
         fields["draft"] = True
     site_paths = own_paths(config, Theme(site_dir, Inputs()))
-    content_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(content_dir)
     while True:
         # Dated now, as the file is: publishing it later moves it only within its year and
         # month folders, where the site has no page of its own.
@@ -322,6 +322,8 @@ def new_article(site_dir: Path, config: Config, title: str, tags: Sequence[str] 
             return NewArticle(path, name, chosen.reason or why)
         except FileExistsError:  # made meanwhile by someone else: the next name
             taken.add(name)
+        except OSError as e:
+            raise OutputError(path, f"cannot be written: {e.strerror or e}") from None
 
 
 _KEY_LINE_RE = re.compile(r"^(draft|date|updated)[ \t]*:.*?(\r?\n)", re.MULTILINE)
@@ -577,10 +579,28 @@ def _create_all(files: dict[Path, bytes]) -> Made:
     created: list[Path] = []
     kept: list[Path] = []
     for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent)
         try:
             create_file(path, data)
             created.append(path)
         except FileExistsError:
             kept.append(path)
+        except OSError as e:
+            raise OutputError(path, f"cannot be written: {e.strerror or e}") from None
     return Made(tuple(created), tuple(kept))
+
+
+def _make_folder(folder: Path) -> None:
+    """``folder`` and the folders above it made where missing. Raises OutputError naming
+    what stops it: a file where a folder should be, or the folder that cannot be made (a
+    place nobody may write, such as /proc)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        # The file in the way, not the folder below it that the system call named.
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise OutputError(blocker, "is a file, where a folder should be: move it away, or name another folder") from None
+        # The first that is missing: /proc/nope, not /proc/nope/seeds.
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        raise OutputError(missing[-1] if missing else folder, f"cannot be made: {e.strerror or e}") from None

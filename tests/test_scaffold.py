@@ -99,6 +99,28 @@ def test_init_says_when_it_cannot_add_to_a_gitignore(runner: CliRunner, tmp_path
     assert (site / ".gitignore").is_symlink() and (tmp_path / "shared-ignore").read_text() == "*.log\n"
 
 
+def test_init_and_new_say_what_is_in_the_way_of_a_folder_they_make_with_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder\n")
+    result = runner.invoke(main, ["init", str(tmp_path / "afile" / "news")])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert f"{tmp_path / 'afile'}: is a file, where a folder should be" in result.output
+    assert (tmp_path / "afile").read_text() == "not a folder\n"
+    site = tmp_path / "site"
+    assert runner.invoke(main, ["init", str(site)]).exit_code == 0
+    (site / "content").rmdir()
+    (site / "content").write_text("")
+    result = runner.invoke(main, ["new", "--site", str(site), "Hello"])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert f"{site / 'content'}: is a file, where a folder should be" in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no folder can be made")
+def test_init_names_the_folder_it_cannot_make(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["init", "/proc/sitegen-nope"])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert "/proc/sitegen-nope: cannot be made:" in result.output and "/proc/sitegen-nope/seeds" not in result.output
+
+
 def test_the_commented_config_names_every_setting_with_its_default() -> None:
     defaults = Config()
     for f in dataclasses.fields(Config):
