@@ -142,22 +142,40 @@ def former_bases(site: Site) -> list[str]:
     in (``news/``, for a site moved from ``/news/`` to ``/``), sorted.
 
     The ledger keeps no base URL, but every address an article had: a former one that ends
-    with the article's present site path was that path under another base. (A permalink
-    pattern that lost a leading folder reads the same way: the feeds then get redirects
-    from addresses they never had, which cost nothing: a redirect never takes a live file.)
-    A base elsewhere (another host, or outside the base URL's path) can get no redirect."""
+    with the article's present site path was that path under another folder. A permalink
+    pattern that lost its leading folders reads the same way, a folder a month
+    (``2024/01/``, for ``{year}/{month}/{slug}/`` made ``{slug}/``): were those taken for
+    bases, every feed of the site got a redirect from every month of its archive, 1,300
+    rules for 24 articles, more than Cloudflare Pages reads. What tells them apart: the
+    site was at each of its bases with every story it had then, the first published among
+    them; a folder of the permalink holds the stories of its month alone, and is dated. So a
+    folder is a base when the first published of the articles with such an address had it
+    and it is not dated by that article (no segment of it is its year). A site of a single
+    month's stories moved from ``/2024/`` loses its feeds' redirects by this, and a new
+    site whose permalink changed in its first month would otherwise get them all; its
+    articles are redirected either way. A base elsewhere (another host, or outside the
+    base URL's path) can get no redirect."""
     base = _recorded_base(site)
-    found: set[str] = set()
+    first: tuple[tuple[bool, int], Article, set[str]] | None = None
     for article in site.articles:
         if not article.path:
             continue
+        folders: set[str] = set()
         for url in article.former_urls:
             path = _site_path(url, base.netloc, base.path)
             if path is not None and path != article.path and path.endswith(article.path):
                 folder = path.removesuffix(article.path)
                 if folder.endswith("/"):
-                    found.add(folder)
-    return sorted(found)
+                    folders.add(folder)
+        # Numbered by the ledger in order of publication; 0 (unnumbered: a preview's) last.
+        order = (article.seq == 0, article.seq)
+        if folders and (first is None or order < first[0]):
+            first = (order, article, folders)
+    if first is None:
+        return []
+    _, article, folders = first
+    year = f"{article.published.year:04d}"
+    return sorted(folder for folder in folders if year not in folder.split("/"))
 
 
 def feed_moves(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:
@@ -315,7 +333,11 @@ def _site_path(url: str, host: str, base_path: str) -> str | None:
         for scheme in ("https://", "http://"):
             if url.startswith(scheme):
                 start = len(scheme) + len(host)
-                if url.startswith(host, len(scheme)) and url.startswith(base_path, start) and urls.PLAIN_PATH_RE.fullmatch(url, start + len(base_path)):
+                if (
+                    url.startswith(host, len(scheme))
+                    and url.startswith(base_path, start)
+                    and urls.PLAIN_PATH_RE.fullmatch(url, start + len(base_path))
+                ):
                     return url[start + len(base_path) :]
                 break
     try:
@@ -337,11 +359,19 @@ def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] |
         if source not in documents:
             documents[source] = (read or _read_text)(source)
         # The site's own path, as the alias is written (not under base_url's path).
-        what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}" if item.live else "the site's home page"
+        what = (
+            f"the page of {shown_path(Path(item.owner))}"
+            if item.owner
+            else f"the site's own {item.live!r}"
+            if item.live
+            else "the site's home page"
+        )
         line = line_of(documents[source], "aliases", ":")
         where = f"{source}:{line}" if line else source
         if item.feed:
-            warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: it is an old address of the feed {item.live!r}, which it is sent to; remove the alias")
+            warnings.append(
+                f"{where}: aliases: no redirect from {item.move.path!r}: it is an old address of the feed {item.live!r}, which it is sent to; remove the alias"
+            )
         else:
             warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")
     return warnings
@@ -369,7 +399,11 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     header = f"# sitegen: old address -> current address, each a {status}.\n"
     # An old address the hosts would read as a pattern is left to its redirect page and the
     # nginx map (pattern_in); its alias was warned of as it was read.
-    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n" for old, new in moves if pattern_in(old) is None)
+    lines = (
+        f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n"
+        for old, new in moves
+        if pattern_in(old) is None
+    )
     return (header + "".join(lines)).encode()
 
 
@@ -472,7 +506,9 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
         lines.append(f'"{source}" "{target}";\n')
     header = ["# sitegen: old address -> current address; include in a map block (README, Moved articles).\n"]
     if longest:
-        header.append(f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n")
+        header.append(
+            f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n"
+        )
     return NginxMap("".join(header + lines).encode(), longest)
 
 

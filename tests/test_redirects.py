@@ -521,6 +521,29 @@ def test_moving_the_base_path_redirects_every_feed_straight_to_its_new_address(m
     assert check_output(out, load_config(site)) == []
 
 
+@pytest.mark.parametrize("months", [1, 3])
+def test_a_permalink_that_loses_its_date_folders_moves_the_articles_and_no_feed(make_site: MakeSite, months: int) -> None:
+    """``{year}/{month}/{slug}/`` made ``{slug}/``: each article's old address is its month's
+    folder and its present path, as a site moved from that folder would have. Taken for
+    bases, they gave every feed of the site a redirect from every month of the archive (1,300
+    rules for 24 articles, past the 2,000 Cloudflare Pages reads, with the articles' own
+    after them). The articles are redirected, and no feed: the site never was elsewhere."""
+    content = {
+        f"s{i}.md": article_md(f"Story {i}", date=f"2024-0{i % months + 1}-0{i + 1}T10:00:00+00:00", tags="[economy]", author="Jane Doe") for i in range(4)
+    }
+    site = make_site(content=content, config=f'base_url = "{BASE}"\narchive_size = 2\n')
+    out = site / "output"
+    assert build(site).ok
+    (site / "sitegen.toml").write_text(f'base_url = "{BASE}"\narchive_size = 2\npermalink = "{{slug}}/"\n')
+    assert build(site).ok
+    moved = rules(out)
+    articles = {f"/news/2024/0{i % months + 1}/s{i}/": f"/news/s{i}/" for i in range(4)}
+    assert articles.items() <= moved.items()
+    feeds = {old: new for old, new in moved.items() if old not in articles and not old.endswith(("/index.html", "/s0", "/s1", "/s2", "/s3"))}
+    assert feeds == {}, feeds
+    assert not any(old.endswith((".xml", ".json")) for old in nginx_rules(out))
+
+
 def test_an_old_feed_address_a_live_file_has_now_is_no_redirect(make_site: MakeSite) -> None:
     """From https://example.org/tags/economy/ to the host's root: the old site feed's address
     tags/economy/atom.xml (and its RSS and JSON) is the economy tag's feed now, which wins."""
