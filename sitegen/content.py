@@ -19,6 +19,7 @@ import shlex
 import signal
 import urllib.parse
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1593,8 +1594,13 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
     """A warning, at its line, for each of the first few pieces of Jekyll's or Hugo's
     syntax that the text ``body_html`` shows its readers as written ({{< figure >}},
     {% highlight %}, {{ site.baseurl }}), then one counting the rest; none for what a code
-    block or code span shows, as code."""
+    block or code span shows, as code, nor for a piece the file does not hold as such: one
+    written escaped (``\\{\\{ site \\}\\}``, as the importer writes a seed's braces, or with
+    entities) was meant to show as it does."""
     warnings: list[str] = []
+    # How many times the file holds each piece as such: one pass over it (each piece is
+    # bounded in length), not a search a piece. The text shows it as many times or more.
+    as_such = Counter(match[0] for match in _OTHER_SYNTAX_RE.finditer(document))
     seen: dict[str, int] = {}
     more, more_at, at = 0, 0, 0
     for code in [*_shown_as_code(body_html), None]:
@@ -1604,6 +1610,8 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
             closing = match["shortcode"] and match[0][3:].lstrip().startswith("/")
             if closing or (match["tag"] and match["tag"].startswith("end") and match["tag"] != "endraw"):
                 continue  # {% endhighlight %}, {{< /notice >}}: its opening tag is said
+            if nth >= as_such[match[0]]:
+                continue  # shown once more than the file holds it: written escaped
             if len(warnings) < OTHER_SYNTAX_SAID:
                 written = match[0] if len(match[0]) <= 60 else match[0][:57] + "..."
                 warnings.append(f"{path}:{_line_of_text(document, match[0], nth)}: {written!r} is {_other_syntax_advice(match)}")

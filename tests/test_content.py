@@ -751,6 +751,29 @@ def test_jekyll_hugo_and_pelican_syntax_a_reader_would_see_as_written_is_said_at
     assert "{{< figure" in page.text_content()  # shown, as said: sitegen runs no other tool's syntax
 
 
+def test_other_tools_syntax_written_escaped_is_not_said(make_site: MakeSite) -> None:
+    """A seed's text is shown as text: the importer escapes its braces, and a seed quoting
+    a template ({{ site }}, {% raw %}) was said at line 1 of its content file on every
+    build, with advice to write the value, where nothing is to be done. Written escaped by
+    hand, the same. Written as such, it is said at its line, as before."""
+    from conftest import seed_text
+
+    quoted = "Second paragraph {{ site }} {{ config.title }} and {% raw %} as quoted."
+    site = make_site(
+        seeds={"018_3333333333333333.txt": seed_text("Templates in the news", "First paragraph.", quoted)},
+        content={"hand.md": article_md("Hand", body="Escaped: \\{\\{ site \\}\\} and &#123;% raw %&#125;.\n\nAs such: {{ site }}.")},
+    )
+    report = build(site)
+    assert report.ok
+    hand = site / "content" / "hand.md"
+    line = hand.read_text().splitlines().index("As such: {{ site }}.") + 1
+    assert [w for w in report.warnings if "shows as written" in w] == [
+        f"{hand}:{line}: '{{{{ site }}}}' is Liquid (Jekyll), which sitegen does not run: it shows as written; write the value itself"
+    ]
+    page = next((site / "output").glob("*/*/templates-in-the-news/index.html"))
+    assert quoted in lxml_html.fromstring(page.read_bytes()).text_content()
+
+
 def test_other_tools_syntax_is_looked_for_in_linear_time_however_much_code_is_left_open() -> None:
     """Code is set apart by finding each start tag's end tag once: matched by a regular
     expression, 8,000 unclosed ``<code>`` tags took 1.6 s, and 100,000 would take minutes."""
