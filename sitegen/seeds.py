@@ -679,6 +679,14 @@ def import_seeds(
             if (reason := renamed_for_site.get(target)) is not None:
                 report.warnings.append(f"{target}: imported from seeds/{seed_path.name} with the slug {job.slug}: {reason}")
                 report.once.append(report.warnings[-1])  # said by the import that chose the slug, not again
+            if target in report.created and SEED_NAME_RE.fullmatch(seed_path.stem) is None:
+                # Its id is named by the whole name (id_name): a rename is another story to
+                # every reader, published twice. Said once, when there is still time.
+                report.warnings.append(
+                    f"{seed_path}: imported into {target.name}, but its name is not <number>_<16 hex digits>.txt: its article's id is made"
+                    " from the whole name, so the seed renamed would be imported again as another article, in every feed; keep its name"
+                )
+                report.once.append(report.warnings[-1])
             continue
         for listed in (report.created, report.updated):
             if target in listed:

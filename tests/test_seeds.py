@@ -105,6 +105,23 @@ def test_long_front_matter_lines_are_read_in_linear_time(make_site: MakeSite) ->
     assert report.kept == [target]
 
 
+def test_a_seed_not_named_as_a_publishers_is_said_once_to_keep_its_name(make_site: MakeSite) -> None:
+    """Its id is made from its whole name: renamed, it was published again as another story,
+    in every feed, without a word. Said when it is imported, once; not of a seed named
+    ``<number>_<16 hex digits>.txt``, whose rename keeps its id."""
+    site = make_site(seeds={"story.txt": seed_text("Odd name story", "Text."), "002_0000000000000002.txt": seed_text("Named", "Text.")})
+    report = build(site)
+    assert report.ok
+    assert report.warnings == [
+        f"{site / 'seeds' / 'story.txt'}: imported into story.md, but its name is not <number>_<16 hex digits>.txt: its article's id is made"
+        " from the whole name, so the seed renamed would be imported again as another article, in every feed; keep its name"
+    ]
+    assert build(site).warnings == []
+    (site / "seeds" / "story.txt").rename(site / "seeds" / "story-renamed.txt")
+    report = build(site)
+    assert [w.split(":")[0] for w in report.warnings] == [str(site / "seeds" / "story-renamed.txt")]
+
+
 HOSTILE_LINES = [
     "# not a heading",
     "## neither",
