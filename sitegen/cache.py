@@ -1326,7 +1326,8 @@ def find_seeds(folder: Path | str, misnamed: list[str] | None = None) -> SeedFil
         name = entry.name
         if is_dir:
             inner: list[str] = []
-            if any(p.lower().endswith(".txt") for p in [*find_files(entry.path, "", recursive=True, misnamed=inner), *inner]):
+            # A folder named as a seed is (050_....txt/) is a stray too, empty or not.
+            if name.lower().endswith(".txt") or any(p.lower().endswith(".txt") for p in [*find_files(entry.path, "", recursive=True, misnamed=inner), *inner]):
                 if usable_name(name):
                     strays.append(entry.path + os.sep)
                 elif misnamed is not None:

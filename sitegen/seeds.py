@@ -469,6 +469,8 @@ _CHANGED = "{target}: changed while importing; kept your version"
 def _stray_warning(stray: str) -> str:
     """What to say of a file or folder in seeds/ that looks like seeds but is not imported."""
     if stray.endswith(os.sep):
+        if stray.lower().endswith(".txt" + os.sep):
+            return f"{stray}: not imported: a folder, named as a seed file is; the import reads files of seeds/ alone (move any seed in it up into seeds/)"
         return f"{stray}: not imported: the import reads no subfolder of seeds/; move its seeds up into seeds/"
     name = os.path.basename(stray)
     return f"{stray}: not imported: seed files end in .txt, in lower case; rename it {name[: -len('.txt')]}.txt"

@@ -635,7 +635,10 @@ def test_seeds_the_import_leaves_out_are_named_once_a_build(make_site: MakeSite,
     (site / "seeds" / ".done").mkdir()  # hidden: a person's own, as find_files has it
     (site / "seeds" / ".done" / "003_0000000000000003.txt").write_text(seed_text("Done", "Text."))
     (site / "seeds" / "004_0000000000000004.txt~").write_text(seed_text("Backup", "Text."))
+    (site / "seeds" / "005_0000000000000005.txt").mkdir()  # named as a seed is, empty: it was skipped without a word
     expected = [
+        f"{site / 'seeds' / '005_0000000000000005.txt'}{os.sep}: not imported: a folder, named as a seed file is; the import reads files of seeds/"
+        " alone (move any seed in it up into seeds/)",
         f"{site / 'seeds' / '007_0000000000000007.TXT'}: not imported: seed files end in .txt, in lower case; rename it 007_0000000000000007.txt",
         f"{site / 'seeds' / 'sub'}{os.sep}: not imported: the import reads no subfolder of seeds/; move its seeds up into seeds/",
     ]
@@ -643,15 +646,16 @@ def test_seeds_the_import_leaves_out_are_named_once_a_build(make_site: MakeSite,
     assert report.ok and report.articles == 1 and report.warnings == expected
     assert build(site).warnings == expected  # a build with nothing to do says it again
     result = runner.invoke(main, ["import", "--site", str(site)])
-    assert result.exit_code == 0 and result.output.count("not imported") == 2
+    assert result.exit_code == 0 and result.output.count("not imported") == 3
 
     # One more is a change the next build sees, though it imports nothing.
     (site / "seeds" / "008_0000000000000008.Txt").write_text(seed_text("Mixed", "Text."))
-    assert len(build(site).warnings) == 3
+    assert len(build(site).warnings) == 4
     # Put right: imported, and nothing more to say.
     for stray in ("007_0000000000000007.TXT", "008_0000000000000008.Txt"):
         (site / "seeds" / stray).rename(site / "seeds" / (stray[:-4] + ".txt"))
     (site / "seeds" / "sub" / "002_0000000000000002.txt").rename(site / "seeds" / "002_0000000000000002.txt")
+    (site / "seeds" / "005_0000000000000005.txt").rmdir()
     report = build(site)
     assert report.ok and report.articles == 4 and report.warnings == []
 
