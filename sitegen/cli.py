@@ -166,6 +166,9 @@ def build(
     rendered and written (the cache is SITE/.sitegen-cache, safe to delete). Exits with
     status 1 if any file could not be used; everything else is still built.
     """
+    if verbose and quiet:
+        # Which one wins would be a guess: a script's mistake, said before any work.
+        raise click.UsageError("-v (--verbose) and -q (--quiet) ask for opposite things: give one of them")
     _require_site(site_dir)
     if ENDS_WITH_THE_COMMAND and not run_check:
         # The build's objects are dropped whole with the process (leave), not freed one by

@@ -101,6 +101,14 @@ def test_quiet_prints_warnings_and_errors_only_as_its_help_says(runner: CliRunne
     assert "Print only errors and warnings: no summary, hint or progress bar." in " ".join(runner.invoke(main, ["build", "--help"]).output.split())
 
 
+def test_verbose_and_quiet_together_are_refused_before_any_work(runner: CliRunner, make_site: MakeSite) -> None:
+    """Both were taken, and -v won: a CI script's mistake, said rather than guessed."""
+    site = make_site(content={"a.md": article_md("Fine")})
+    result = runner.invoke(main, ["build", "--site", str(site), "-v", "-q"])
+    assert result.exit_code == 2 and "-v (--verbose) and -q (--quiet) ask for opposite things" in result.output
+    assert not (site / "output").exists()
+
+
 def test_bad_seed_among_good_ones_exits_nonzero_naming_the_file(runner: CliRunner, make_site: MakeSite) -> None:
     site = make_site(sample=True, seeds={"005_00000000000000ee.txt": b"Title\n\nA\x00B\n", "006_00000000000000ef.txt": seed_text("Fine", "Text.")})
     result = runner.invoke(main, ["build", "--site", str(site)])
