@@ -698,7 +698,7 @@ def _check_base_url(value: str, fail: Any) -> str:
     if "@" in parts.netloc:
         raise fail(f"must not contain a user name or password: {value!r}")
     try:
-        host, _ = parts.hostname, parts.port  # the port raises ValueError unless it is a number
+        host, port = parts.hostname, parts.port  # the port raises ValueError unless it is a number
     except ValueError as e:
         raise fail(f"has a bad port: {value!r}") from e
     if not host:
@@ -711,15 +711,16 @@ def _check_base_url(value: str, fail: Any) -> str:
     path = path if path.endswith("/") else path + "/"
     # Written as a URI, all ASCII: sitemaps require it, and some feed readers too. A host
     # such as bücher.example in its IDNA form (xn--bcher-kva.example), a path's other
-    # characters percent-encoded; what a browser shows is the same.
-    netloc = parts.netloc
-    if not netloc.isascii():
+    # characters percent-encoded; what a browser shows is the same. And as browsers write
+    # it: the host in lower case (urlsplit's hostname), no port that is the scheme's own.
+    # HTTPS://News.Example.ORG:443/ named the same site in every feed and the ledger as
+    # another host.
+    if not host.isascii():
         try:
-            ascii_host = host.encode("idna").decode("ascii")
+            host = host.encode("idna").decode("ascii")
         except UnicodeError as e:
             raise fail(f"has a host name that is not a valid internationalised domain name: {value!r}") from e
-        netloc = ascii_host + netloc[len(host) :] if netloc.lower().startswith(host) else ascii_host
-    return f"{parts.scheme}://{netloc}{quote(path, safe=_PATH_SAFE)}"
+    return f"{parts.scheme}://{urls.normal_netloc(parts.scheme, host, port)}{quote(path, safe=_PATH_SAFE)}"
 
 
 _PATH_SAFE = "/%!$&'()*+,;=:@~"

@@ -342,9 +342,12 @@ def _site_path(url: str, host: str, base_path: str) -> str | None:
                 break
     try:
         parts = urlsplit(url)
-    except ValueError:  # a hand edit: "http://[bad/", a host NFKC makes a "/" of
+        # As the base URL is written (config.check_base_url): an address recorded under
+        # https://News.Example.ORG:443/ by an earlier version is of this site.
+        netloc = urls.normal_netloc(parts.scheme, parts.hostname or "", parts.port)
+    except ValueError:  # a hand edit: "http://[bad/", a host NFKC makes a "/" of, a bad port
         return None
-    if parts.netloc != host or not parts.path.startswith(base_path):
+    if netloc != host or not parts.path.startswith(base_path):
         return None
     return urls.site_path(parts.path[len(base_path) :])
 

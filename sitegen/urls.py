@@ -271,6 +271,18 @@ def is_local(url: str) -> bool:
     return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.") or host.endswith(".localhost")
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normal_netloc(scheme: str, host: str, port: int | None) -> str:
+    """The host and port of a URL of ``scheme`` as browsers write them: the host (ASCII: an
+    IDNA form already) in lower case, an IPv6 address in its brackets, no port that is the
+    scheme's own. HTTPS://News.Example.ORG:443/ is https://news.example.org/."""
+    host = host.lower()
+    netloc = f"[{host}]" if ":" in host else host
+    return netloc if port is None or port == DEFAULT_PORTS.get(scheme) else f"{netloc}:{port}"
+
+
 def is_absolute_http(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
     if any(c.isspace() for c in url):

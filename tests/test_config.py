@@ -148,6 +148,23 @@ def test_base_url_is_written_as_an_ascii_uri(value: str, expected: str) -> None:
     assert parse_config(f'title = "T"\nbase_url = "{value}"\n', P).base_url == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("HTTPS://News.Example.ORG:443/", "https://news.example.org/"),
+        ("http://Example.org:80/news", "http://example.org/news/"),
+        ("https://example.org:8443/", "https://example.org:8443/"),
+        ("http://[FE80::1]:80/", "http://[fe80::1]/"),
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000/"),
+    ],
+)
+def test_base_url_is_written_as_browsers_write_it(value: str, expected: str) -> None:
+    """The host in lower case, no port that is the scheme's own: written as given, the same
+    site was another host to the ledger (its articles' addresses, hence their redirects)
+    and in every feed."""
+    assert parse_config(f'title = "T"\nbase_url = "{value}"\n', P).base_url == expected
+
+
 def test_a_sitemap_of_an_internationalised_host_is_ascii(make_site: MakeSite) -> None:
     site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://bücher.example/"\n')
     assert build(site).ok

@@ -1229,9 +1229,10 @@ def _plain_site_path(url: str, host: str, base_path: str) -> str | None:
     """redirects._site_path's long way: the URL split (None if it cannot be), then its path checked."""
     try:
         parts = urlsplit(url)
+        netloc = urls.normal_netloc(parts.scheme, parts.hostname or "", parts.port)  # Example.org:443 is example.org
     except ValueError:
         return None
-    if parts.netloc != host or not parts.path.startswith(base_path):
+    if netloc != host or not parts.path.startswith(base_path):
         return None
     return urls.site_path(parts.path[len(base_path) :])
 
@@ -1243,7 +1244,7 @@ _SITES = [("example.org", "/"), ("example.org", "/news/"), ("example.org:8080", 
 @given(
     st.sampled_from(_SITES),
     st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "https:/", "", " https://", "\thttps://", "ht\ttps://"]),
-    st.one_of(st.none(), st.sampled_from(["example.org", "example.org:8080", "Example.org", "example.org.evil", ""])),
+    st.one_of(st.none(), st.sampled_from(["example.org", "example.org:8080", "Example.org", "example.org:443", "example.org.evil", ""])),
     st.one_of(st.none(), st.sampled_from(["/", "/news/", "/news", "", "/café/"])),
     st.one_of(
         st.text(alphabet="az09-_~./%?#:é A[\t\n;@", max_size=14),
