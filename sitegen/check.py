@@ -511,6 +511,20 @@ def built_for(out_dir: Path) -> str | None:
     return None
 
 
+def asks_noindex(out_dir: Path) -> bool:
+    """Whether the site in ``out_dir`` asks search engines to leave its pages out, as its
+    home page's robots meta says (every page says it alike): a preview's (``build --drafts``
+    and the other preview options), or a site whose ``noindex`` is on."""
+    home = out_dir / "index.html"
+    if not home.is_file() or home.stat().st_size > MAX_CHECKED_BYTES:  # check_output names such a file
+        return False
+    try:
+        tree = lxml_html.fromstring(home.read_bytes())
+    except (OSError, etree.ParserError):
+        return False
+    return any("noindex" in (meta.get("content") or "").lower() for meta in tree.iterfind(".//meta[@name='robots']"))
+
+
 def check_output(out_dir: Path, config: Config, site_dir: Path | None = None) -> list[Problem]:
     """Every problem found in the built site under ``out_dir``, in path order. With
     ``site_dir``, the site it was built from, a link that leads nowhere from an article's

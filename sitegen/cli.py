@@ -255,7 +255,7 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
 
     Exits with status 1 when anything is wrong.
     """
-    from .check import built_for, require_built
+    from .check import asks_noindex, built_for, require_built
 
     if allow_removed and against is None:
         raise click.UsageError("--allow-removed goes with --against: it lets an entry of OLD go")
@@ -276,6 +276,13 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         else:
             click.echo(f"note: {said}: checked as served there (--base-url names another address)", err=True)
         base_url = built
+    if base_url is None and not config.noindex and out.resolve() == (site_dir / "output").resolve() and asks_noindex(out):
+        # A preview (--drafts, --future, --relative) in the folder a deploy publishes: every
+        # page asks search engines to drop it, which takes the whole site out of their results.
+        wrong.append(
+            f"{out} holds a preview: its pages ask search engines to leave them out (noindex), where it is deployed;"
+            " build it again without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)"
+        )
     config = override(config, **_overrides(base_url, False, False))
     problems = _check(config, out, site_dir, quiet=against is not None, first=wrong, every=every)
     if against is not None:

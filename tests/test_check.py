@@ -443,6 +443,31 @@ def test_the_sites_own_output_built_for_another_address_is_one_error(make_site: 
     assert told.exit_code == 0 and told.output.splitlines() == [f"Checked {out}: 0 problems."], told.output
 
 
+@pytest.mark.parametrize("option", ["--drafts", "--future", "--relative"])
+def test_the_sites_own_output_built_as_a_preview_is_one_error(make_site: MakeSite, runner: CliRunner, tmp_path: Path, option: str) -> None:
+    """Its pages ask search engines to leave them out: deployed, the site drops out of their
+    results. The build warned; the check, run before deploying, said 0 problems. A preview
+    in a folder of its own, and a site whose noindex is on, are as they should be."""
+    site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://news.example.org/"\n')
+    out = site / "output"
+    assert runner.invoke(main, ["build", "--site", str(site), option]).exit_code == 0
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {out} holds a preview: its pages ask search engines to leave them out (noindex), where it is deployed;"
+        " build it again without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)",
+        f"Checked {out}: 1 problem.",
+    ]
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
+    elsewhere = tmp_path / "preview"
+    assert runner.invoke(main, ["build", "--site", str(site), option, "--output", str(elsewhere)]).exit_code == 0
+    assert runner.invoke(main, ["check", "--site", str(site), "--output", str(elsewhere)]).exit_code == 0
+    (site / "sitegen.toml").write_text('base_url = "https://news.example.org/"\nnoindex = true\n')
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
+
+
 _PAGES = st.sampled_from(["https://example.org/news/", "https://example.org/news/2024/05/a/", "http://other.example/x/y", "https://example.org/news/feeds/archive/1.xml"])
 _TARGETS = st.one_of(
     st.sampled_from(["/news/", "/news/a/", "/x", "//cdn.example/a.js", "a/", "../b/", "?q=1", "#top", "https://example.org/news/c/", "mailto:a@b", ""]),
