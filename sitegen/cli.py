@@ -640,12 +640,16 @@ def _require_site(site_dir: Path) -> None:
     if not site_dir.exists():
         # A mistyped --site: said as such, not as a folder "inside the site" that is not
         # there; from a site's folder (sitte for .), with the site, not `sitegen init`.
+        if any(Path(name).exists() for name in _SITE_MARKS):
+            # The working folder is a site: that one is "here", not one further up (a site
+            # in a clone of sitegen's repository is inside the repository's own site).
+            raise click.ClickException(f"{site_dir}: no such folder: check --site (this folder is a site: leave --site out to build it)")
         above = Path(os.path.abspath(site_dir)).parent
         while not above.exists() and above != above.parent:
             above = above.parent
         near = above if any((above / name).exists() for name in _SITE_MARKS) else enclosing
         if near is not None:
-            raise click.ClickException(f"{site_dir}: no such folder: check --site (the site here is {near}: --site {os.path.relpath(near)})")
+            raise click.ClickException(f"{site_dir}: no such folder: check --site (the nearest site is {near}: --site {os.path.relpath(near)})")
         raise click.ClickException(f"{site_dir}: no such folder: check --site, or run `sitegen init {site_dir}` to make a site there")
     where = f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/)"
     if enclosing is not None:

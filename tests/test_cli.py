@@ -337,13 +337,23 @@ def test_a_mistyped_site_folder_inside_a_site_is_said_to_be_missing(runner: CliR
     """`sitegen build --site sitte`, run in the site, said sitte "lies inside the site" and
     to "run sitegen from there": of a folder that is not there, where the user stood."""
     site = make_site(content={"a.md": article_md("A")})
-    monkeypatch.chdir(site)
+    (site / "sitegen.toml").write_text('title = "News"\n')  # inside another site, as in a clone of sitegen's repository
+    inner = site / "inner"
+    inner.mkdir()
+    (inner / "content").mkdir()
+    monkeypatch.chdir(inner)
     for command in (["build"], ["import"], ["check"], ["new", "A title"]):
-        result = runner.invoke(main, [*command, "--site", "sitte"])
-        assert result.exit_code == 1, (command, result.output)
-        assert f"Error: sitte: no such folder: check --site (the site here is {site.resolve()}: --site .)" in result.output, result.output
-        assert "lies inside" not in result.output
-    assert not (site / "sitte").exists()
+        for typo in ("sitte", "../nonexist"):
+            result = runner.invoke(main, [*command, "--site", typo])
+            assert result.exit_code == 1, (command, result.output)
+            # This folder, not the one around it (it said "the site here is" the outer one).
+            assert f"Error: {typo}: no such folder: check --site (this folder is a site: leave --site out to build it)" in result.output, result.output
+            assert "lies inside" not in result.output
+    assert not (inner / "sitte").exists() and not (site / "nonexist").exists()
+    # From a folder that is no site, the nearest one is named.
+    monkeypatch.chdir(site / "content")
+    result = runner.invoke(main, ["build", "--site", "sitte"])
+    assert f"Error: sitte: no such folder: check --site (the nearest site is {site.resolve()}: --site ..)" in result.output, result.output
 
 
 def test_a_command_run_inside_a_site_names_the_site_not_sitegen_init(runner: CliRunner, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
