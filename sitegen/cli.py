@@ -640,9 +640,9 @@ def _require_site(site_dir: Path) -> None:
     if not site_dir.exists():
         # A mistyped --site: said as such, not as a folder "inside the site" that is not
         # there; from a site's folder (sitte for .), with the site, not `sitegen init`.
-        if any(Path(name).exists() for name in _SITE_MARKS):
-            # The working folder is a site: that one is "here", not one further up (a site
-            # in a clone of sitegen's repository is inside the repository's own site).
+        if not site_dir.is_absolute() and any(Path(name).exists() for name in _SITE_MARKS):
+            # Named from a working folder that is a site: that one is "here", not one further
+            # up (a site in a clone of sitegen's repository is inside the repository's own).
             raise click.ClickException(f"{site_dir}: no such folder: check --site (this folder is a site: leave --site out to build it)")
         above = Path(os.path.abspath(site_dir)).parent
         while not above.exists() and above != above.parent:
