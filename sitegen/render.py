@@ -108,6 +108,52 @@ def _placed(message: str, source: str | None) -> str:
     return said
 
 
+_INNERMOST = re.compile(r"The innermost block that needs to be closed is '(?P<tag>\w+)'\.")
+_OPENERS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans"})
+"""The tags that open a block closed by ``end`` and their name (``{% set %}`` without ``=`` too)."""
+
+
+def _opened_at(message: str, source: str | None, lineno: int | None, env: jinja2.Environment) -> str:
+    """Jinja names the block a misplaced end tag finds open ('if'), not where that was
+    opened, where the mistake is (an ``{% endif %}`` left out, 80 lines up): its line and
+    tag added, found by following the file's tags up to the line Jinja names."""
+    found = _INNERMOST.search(message)
+    if found is None or source is None or lineno is None:
+        return message
+    opened: list[tuple[str, int]] = []
+    try:
+        tokens = list(env.lex(source))
+    except jinja2.TemplateSyntaxError:
+        return message
+    tag_next = False
+    set_at: int | None = None  # a {% set %} not yet known to be a block (no "=" so far)
+    for line, kind, value in tokens:
+        if line >= lineno:
+            break
+        if kind == "block_begin":
+            tag_next = True
+        elif tag_next and kind == "name":
+            tag_next = False
+            if value.startswith("end"):
+                if opened:
+                    opened.pop()
+            elif value in _OPENERS:
+                opened.append((value, line))
+            elif value == "set":
+                set_at = line
+        elif kind == "operator" and value == "=":  # lex() gives operators unnamed
+            set_at = None
+        elif kind == "block_end" and set_at is not None:
+            opened.append(("set", set_at))
+            set_at = None
+    at = next((line for tag, line in reversed(opened) if tag == found["tag"]), None)
+    if at is None:
+        return message
+    written = source.splitlines()[at - 1].strip()
+    written = written if len(written) <= 60 else written[:57] + "..."
+    return f"{message} It was opened on line {at}: {written!r}; is its end tag missing?"
+
+
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 """Jinja's message for a name that is no variable of the page's, nor a global."""
 
@@ -525,7 +571,7 @@ class Renderer:
         except TemplateError:
             raise  # said in full already (_block_mistake)
         except jinja2.TemplateSyntaxError as e:
-            said = self._unknown_filter(e.message or "") or _placed(e.message or "", e.source)
+            said = self._unknown_filter(e.message or "") or _opened_at(_placed(e.message or "", e.source), e.source, e.lineno, self.env)
             raise TemplateError(e.filename or page.template, f"template error: {said}", e.lineno) from e
         except _TooLarge:
             raise TemplateError(page.template, cannot_render(page.path, f"it would be over {MAX_PAGE_CHARACTERS:,} characters")) from None

@@ -142,6 +142,37 @@ def test_a_character_a_template_cannot_hold_is_said_by_its_column_and_the_tag_le
     assert errors == [f"error: {own}:{said}"]
 
 
+_NESTING = (
+    "template error: Encountered unknown tag '{end}'. You probably made a nesting mistake. Jinja is expecting this tag, but currently"
+    " looking for {looking}. The innermost block that needs to be closed is '{tag}'. It was opened on line {line}: {written!r}; is its end tag missing?"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "end_line", "said"),
+    [
+        # An if left open: Jinja stops at the next end tag, far below, and names only 'if'.
+        (
+            "{% if a.tags %}<p>{{ a.tags[0].name }}</p>{% endif %}\n{% if a.title %}<h1>{{ a.title }}</h1>\n<p>more</p>\n",
+            5,
+            _NESTING.format(end="endblock", looking="'elif' or 'else' or 'endif'", tag="if", line=3, written="{% if a.title %}<h1>{{ a.title }}</h1>"),
+        ),
+        # A {% set %} block, closed, and one with "=", which closes nothing, on the way.
+        (
+            "{% set lead %}<b>x</b>{% endset %}{% set n = 2 %}\n{% for tag in a.tags %}\n<p>{{ tag.name }}</p>\n",
+            5,
+            _NESTING.format(end="endblock", looking="'endfor' or 'else'", tag="for", line=3, written="{% for tag in a.tags %}"),
+        ),
+    ],
+)
+def test_a_block_left_open_is_said_with_the_line_it_was_opened_on(make_site: MakeSite, runner: CliRunner, body: str, end_line: int, said: str) -> None:
+    """Jinja names the line of the end tag it did not expect and the kind of block left open,
+    not where that was opened: the line of an {% if %} without its {% endif %}, 80 lines up,
+    was left to find."""
+    own, errors = _built_with_own_tags_page(make_site, runner, body)
+    assert errors == [f"error: {own}:{end_line}: {said}"]
+
+
 def _built_with_own_tags_page(make_site: MakeSite, runner: CliRunner, body: str) -> tuple[Path, list[str]]:
     """A site whose own tags.html holds ``body`` on its second line (``a``: the newest
     article), built: the template's path and the errors said. The build fails (status 1,
