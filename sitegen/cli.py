@@ -634,29 +634,33 @@ _SITE_FOLDERS = frozenset({"seeds", "content", "templates", "output"})
 def _require_site(site_dir: Path) -> None:
     """A folder with no sitegen.toml, seeds/ or content/ is a typo, not an empty site: a
     build there would deploy an empty site."""
-    if any((site_dir / name).exists() for name in _SITE_MARKS):
+    if _is_site(site_dir):
         return
-    enclosing = _enclosing_site(site_dir)
     if not site_dir.exists():
         # A mistyped --site: said as such, not as a folder "inside the site" that is not
-        # there; from a site's folder (sitte for .), with the site, not `sitegen init`.
-        if not site_dir.is_absolute() and any(Path(name).exists() for name in _SITE_MARKS):
-            # Named from a working folder that is a site: that one is "here", not one further
-            # up (a site in a clone of sitegen's repository is inside the repository's own).
-            raise click.ClickException(f"{site_dir}: no such folder: check --site (this folder is a site: leave --site out to build it)")
+        # there. The nearest folder that is there on its way, when a site (or a site's
+        # content/), is the site meant (sitte for ., from the site's folder); a site further
+        # up is not (the clone of sitegen's repository around a site made in it, for ../typo).
         above = Path(os.path.abspath(site_dir)).parent
         while not above.exists() and above != above.parent:
             above = above.parent
-        near = above if any((above / name).exists() for name in _SITE_MARKS) else enclosing
+        near = above if _is_site(above) else above.parent if above.name in _SITE_FOLDERS and _is_site(above.parent) else None
+        if near is not None and near == Path.cwd():
+            raise click.ClickException(f"{site_dir}: no such folder: check --site (this folder is a site: leave --site out)")
         if near is not None:
             raise click.ClickException(f"{site_dir}: no such folder: check --site (the nearest site is {near}: --site {os.path.relpath(near)})")
         raise click.ClickException(f"{site_dir}: no such folder: check --site, or run `sitegen init {site_dir}` to make a site there")
     where = f"{site_dir} is not a sitegen site (it has no sitegen.toml, seeds/ or content/)"
-    if enclosing is not None:
+    if (enclosing := _enclosing_site(site_dir)) is not None:
         # Run from content/ (where the articles are), the hint to `sitegen init` here would
         # make a site inside the site, its articles in content/content/.
         raise click.ClickException(f"{where}, but lies inside the site {enclosing}: run sitegen from there, or add --site {os.path.relpath(enclosing)}")
     raise click.ClickException(f"{where}: check --site, or run `sitegen init {site_dir}` to make one")
+
+
+def _is_site(folder: Path) -> bool:
+    """Whether ``folder`` holds a site: a sitegen.toml, seeds/ or content/."""
+    return any((folder / name).exists() for name in _SITE_MARKS)
 
 
 def _enclosing_site(folder: Path) -> Path | None:
@@ -669,7 +673,7 @@ def _enclosing_site(folder: Path) -> Path | None:
     for above in folder.parents:
         if (above / "sitegen.toml").is_file():
             return above
-    if folder.name in _SITE_FOLDERS and any((folder.parent / name).exists() for name in _SITE_MARKS):
+    if folder.name in _SITE_FOLDERS and _is_site(folder.parent):
         return folder.parent
     return None
 
@@ -681,7 +685,7 @@ def _site_of(path: Path) -> Path | None:
     for above in (folder, *folder.parents):
         if (above / "sitegen.toml").is_file():
             return above
-        if above.name == "content" and any((above.parent / name).exists() for name in _SITE_MARKS):
+        if above.name == "content" and _is_site(above.parent):
             return above.parent
     return None
 

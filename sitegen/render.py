@@ -108,15 +108,17 @@ def _placed(message: str, source: str | None) -> str:
     return said
 
 
-_INNERMOST = re.compile(r"The innermost block that needs to be closed is '(?P<tag>\w+)'\.")
+_INNERMOST = re.compile(r"Encountered unknown tag '(?P<end>\w+)'.* The innermost block that needs to be closed is '(?P<tag>\w+)'\.", re.DOTALL)
 _OPENERS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans"})
 """The tags that open a block closed by ``end`` and their name (``{% set %}`` without ``=`` too)."""
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+"""A line break as Jinja counts lines (a form feed or U+2028 is none)."""
 
 
 def _opened_at(message: str, source: str | None, lineno: int | None, env: jinja2.Environment) -> str:
     """Jinja names the block a misplaced end tag finds open ('if'), not where that was
     opened, where the mistake is (an ``{% endif %}`` left out, 80 lines up): its line and
-    tag added, found by following the file's tags up to the line Jinja names."""
+    tag added, found by following the file's tags up to the end tag Jinja names."""
     found = _INNERMOST.search(message)
     if found is None or source is None or lineno is None:
         return message
@@ -126,30 +128,37 @@ def _opened_at(message: str, source: str | None, lineno: int | None, env: jinja2
     except jinja2.TemplateSyntaxError:
         return message
     tag_next = False
-    set_at: int | None = None  # a {% set %} not yet known to be a block (no "=" so far)
+    # A {% set %}: its targets, then "=" (an assignment, which closes nothing) or not (a
+    # block, closed by {% endset %}), a filter after "|" maybe, whose arguments may hold "=".
+    setting: tuple[str, int] | None = None
     for line, kind, value in tokens:
-        if line >= lineno:
+        if line > lineno:
             break
         if kind == "block_begin":
             tag_next = True
         elif tag_next and kind == "name":
             tag_next = False
+            if line == lineno and value == found["end"]:
+                break  # the tag Jinja stopped at
             if value.startswith("end"):
                 if opened:
                     opened.pop()
             elif value in _OPENERS:
                 opened.append((value, line))
             elif value == "set":
-                set_at = line
-        elif kind == "operator" and value == "=":  # lex() gives operators unnamed
-            set_at = None
-        elif kind == "block_end" and set_at is not None:
-            opened.append(("set", set_at))
-            set_at = None
+                setting = ("targets", line)
+        elif setting is not None and kind == "operator":
+            if setting[0] == "targets" and value == "=":
+                setting = None
+            elif value in "|(":
+                setting = ("filter", setting[1])
+        elif kind == "block_end" and setting is not None:
+            opened.append(("set", setting[1]))
+            setting = None
     at = next((line for tag, line in reversed(opened) if tag == found["tag"]), None)
     if at is None:
         return message
-    written = source.splitlines()[at - 1].strip()
+    written = _NEWLINE.split(source)[at - 1].strip()
     written = written if len(written) <= 60 else written[:57] + "..."
     return f"{message} It was opened on line {at}: {written!r}; is its end tag missing?"
 

@@ -597,10 +597,11 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        # The file in the way, not the folder below it that the system call named.
-        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        # The file in the way, not the folder below it that the system call named. Looked at
+        # with os.path, which answers False where it may not look (Path.exists raises then).
+        blocker = next((p for p in (folder, *folder.parents) if os.path.lexists(p) and not os.path.isdir(p)), None)
         if blocker is not None:
             raise OutputError(blocker, "is a file, where a folder should be: move it away, or name another folder") from None
         # The first that is missing: /proc/nope, not /proc/nope/seeds.
-        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
         raise OutputError(missing[-1] if missing else folder, f"cannot be made: {e.strerror or e}") from None

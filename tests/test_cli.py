@@ -337,20 +337,23 @@ def test_a_mistyped_site_folder_inside_a_site_is_said_to_be_missing(runner: CliR
     """`sitegen build --site sitte`, run in the site, said sitte "lies inside the site" and
     to "run sitegen from there": of a folder that is not there, where the user stood."""
     site = make_site(content={"a.md": article_md("A")})
-    (site / "sitegen.toml").write_text('title = "News"\n')  # inside another site, as in a clone of sitegen's repository
-    inner = site / "inner"
-    inner.mkdir()
-    (inner / "content").mkdir()
+    (site / "sitegen.toml").write_text('title = "News"\n')
+    inner = site / "play" / "inner"  # a site made inside another, as in a clone of sitegen's repository
+    (inner / "content").mkdir(parents=True)
     monkeypatch.chdir(inner)
     for command in (["build"], ["import"], ["check"], ["new", "A title"]):
-        for typo in ("sitte", "../nonexist"):
-            result = runner.invoke(main, [*command, "--site", typo])
-            assert result.exit_code == 1, (command, result.output)
-            # This folder, not the one around it (it said "the site here is" the outer one).
-            assert f"Error: {typo}: no such folder: check --site (this folder is a site: leave --site out to build it)" in result.output, result.output
-            assert "lies inside" not in result.output
-    assert not (inner / "sitte").exists() and not (site / "nonexist").exists()
-    # From a folder that is no site, the nearest one is named.
+        result = runner.invoke(main, [*command, "--site", "sitte"])
+        assert result.exit_code == 1, (command, result.output)
+        # This folder, not the one around it (it said "the site here is" the outer one).
+        assert "Error: sitte: no such folder: check --site (this folder is a site: leave --site out)" in result.output, result.output
+        assert "lies inside" not in result.output
+    assert not (inner / "sitte").exists()
+    # Pointed elsewhere, at a folder in no site: not told to leave --site out, nor sent to
+    # the site around.
+    result = runner.invoke(main, ["build", "--site", "../nonexist"])
+    assert result.exit_code == 1
+    assert "Error: ../nonexist: no such folder: check --site, or run `sitegen init ../nonexist` to make a site there" in result.output, result.output
+    # From a site's content/, the site it is of.
     monkeypatch.chdir(site / "content")
     result = runner.invoke(main, ["build", "--site", "sitte"])
     assert f"Error: sitte: no such folder: check --site (the nearest site is {site.resolve()}: --site ..)" in result.output, result.output

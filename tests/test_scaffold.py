@@ -114,6 +114,21 @@ def test_init_and_new_say_what_is_in_the_way_of_a_folder_they_make_with_no_trace
     assert f"{site / 'content'}: is a file, where a folder should be" in result.output
 
 
+def test_init_says_a_folder_it_may_not_make_with_no_traceback(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the user may not write (sitegen init /root/site), nor look: Path.exists raises
+    PermissionError there on Python 3.11, where os.path answers False."""
+
+    def refused(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    monkeypatch.setattr(Path, "exists", refused)
+    monkeypatch.setattr(os.path, "lexists", lambda path: str(path) == str(tmp_path) or str(tmp_path).startswith(str(path)))
+    result = runner.invoke(main, ["init", str(tmp_path / "locked" / "site")])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert f"{tmp_path / 'locked'}: cannot be made: Permission denied" in result.output
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no folder can be made")
 def test_init_names_the_folder_it_cannot_make(runner: CliRunner) -> None:
     result = runner.invoke(main, ["init", "/proc/sitegen-nope"])
