@@ -1509,10 +1509,10 @@ def offer_webp(html: str, media: Iterable[ImageRecord], page: str) -> str:
     return urls.wrap_images(html, wrap)
 
 
-def _line_of_text(document: str, written: str, nth: int = 0) -> int:
-    """The line where ``written`` appears for the ``nth`` time (from 0) in the file, or else
-    first (1 if it does not as such)."""
-    at = first = document.find(written)
+def _line_of_text(document: str, written: str, nth: int = 0, start: int = 0) -> int:
+    """The line where ``written`` appears for the ``nth`` time (from 0) in the file from
+    offset ``start``, or else first (1 if it does not as such)."""
+    at = first = document.find(written, start)
     for _ in range(nth):
         if at < 0:
             break
@@ -1590,6 +1590,15 @@ def _shown_as_code(html: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _body_start(document: str) -> int:
+    """Where the text of a content file starts: after its front matter's closing line (0
+    for a file with none, which parse_article refuses before it gets here)."""
+    if not document.startswith("---"):
+        return 0
+    closing = _FM_BOUNDARY.search(document, 3)
+    return closing.end() if closing is not None else 0
+
+
 def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
     """A warning, at its line, for each of the first few pieces of Jekyll's or Hugo's
     syntax that the text ``body_html`` shows its readers as written ({{< figure >}},
@@ -1598,9 +1607,11 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
     written escaped (``\\{\\{ site \\}\\}``, as the importer writes a seed's braces, or with
     entities) was meant to show as it does."""
     warnings: list[str] = []
-    # How many times the file holds each piece as such: one pass over it (each piece is
-    # bounded in length), not a search a piece. The text shows it as many times or more.
-    as_such = Counter(match[0] for match in _OTHER_SYNTAX_RE.finditer(document))
+    # How many times the text holds each piece as such: one pass over it (each piece is
+    # bounded in length), not a search a piece. Its page shows it as many times or more.
+    # After the front matter: a title that quotes one, the text escaping it, is no piece.
+    body = _body_start(document)
+    as_such = Counter(match[0] for match in _OTHER_SYNTAX_RE.finditer(document, body))
     seen: dict[str, int] = {}
     more, more_at, at = 0, 0, 0
     for code in [*_shown_as_code(body_html), None]:
@@ -1614,9 +1625,9 @@ def _other_tools_syntax(path: str, document: str, body_html: str) -> list[str]:
                 continue  # shown once more than the file holds it: written escaped
             if len(warnings) < OTHER_SYNTAX_SAID:
                 written = match[0] if len(match[0]) <= 60 else match[0][:57] + "..."
-                warnings.append(f"{path}:{_line_of_text(document, match[0], nth)}: {written!r} is {_other_syntax_advice(match)}")
+                warnings.append(f"{path}:{_line_of_text(document, match[0], nth, body)}: {written!r} is {_other_syntax_advice(match)}")
             elif not more:
-                more, more_at = 1, _line_of_text(document, match[0], nth)
+                more, more_at = 1, _line_of_text(document, match[0], nth, body)
             else:
                 more += 1  # counted, not placed: placing it is a search of the file
         if code is not None:

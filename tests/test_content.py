@@ -754,13 +754,14 @@ def test_jekyll_hugo_and_pelican_syntax_a_reader_would_see_as_written_is_said_at
 def test_other_tools_syntax_written_escaped_is_not_said(make_site: MakeSite) -> None:
     """A seed's text is shown as text: the importer escapes its braces, and a seed quoting
     a template ({{ site }}, {% raw %}) was said at line 1 of its content file on every
-    build, with advice to write the value, where nothing is to be done. Written escaped by
+    build, with advice to write the value, where nothing is to be done; at its title's line
+    when its title quotes one too (the front matter holds it as such). Written escaped by
     hand, the same. Written as such, it is said at its line, as before."""
     from conftest import seed_text
 
     quoted = "Second paragraph {{ site }} {{ config.title }} and {% raw %} as quoted."
     site = make_site(
-        seeds={"018_3333333333333333.txt": seed_text("Templates in the news", "First paragraph.", quoted)},
+        seeds={"018_3333333333333333.txt": seed_text("Templates {{ site }} in the news", "First paragraph.", quoted)},
         content={"hand.md": article_md("Hand", body="Escaped: \\{\\{ site \\}\\} and &#123;% raw %&#125;.\n\nAs such: {{ site }}.")},
     )
     report = build(site)
@@ -770,7 +771,7 @@ def test_other_tools_syntax_written_escaped_is_not_said(make_site: MakeSite) -> 
     assert [w for w in report.warnings if "shows as written" in w] == [
         f"{hand}:{line}: '{{{{ site }}}}' is Liquid (Jekyll), which sitegen does not run: it shows as written; write the value itself"
     ]
-    page = next((site / "output").glob("*/*/templates-in-the-news/index.html"))
+    page = next((site / "output").glob("*/*/templates-site-in-the-news/index.html"))
     assert quoted in lxml_html.fromstring(page.read_bytes()).text_content()
 
 
