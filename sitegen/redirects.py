@@ -141,41 +141,38 @@ def former_bases(site: Site) -> list[str]:
     """The folders, as site paths of the current base URL, that the site was once published
     in (``news/``, for a site moved from ``/news/`` to ``/``), sorted.
 
-    The ledger keeps no base URL, but every address an article had: a former one that ends
-    with the article's present site path was that path under another folder. A permalink
-    pattern that lost its leading folders reads the same way, a folder a month
-    (``2024/01/``, for ``{year}/{month}/{slug}/`` made ``{slug}/``): were those taken for
-    bases, every feed of the site got a redirect from every month of its archive, 1,300
-    rules for 24 articles, more than Cloudflare Pages reads. What tells them apart: the
-    site was at each of its bases with every story it had then, the first published among
-    them; a folder of the permalink holds the stories of its month alone, and is dated. So a
-    folder is a base when the first published of the articles with such an address had it
-    and it is not dated by that article (no segment of it is its year). A site of a single
-    month's stories moved from ``/2024/`` loses its feeds' redirects by this, and a new
-    site whose permalink changed in its first month would otherwise get them all; its
-    articles are redirected either way. A base elsewhere (another host, or outside the
-    base URL's path) can get no redirect."""
+    The ledger keeps no base URL, but every address an article had: of two of its addresses
+    (its present one among them), one that ends with the other was that one under another
+    folder. Dated folders at the end of that folder are the permalink's, not the site's: a
+    pattern that lost them (``{year}/{month}/{slug}/`` made ``{slug}/``) leaves ``2024/01/``
+    before each article's present path, one folder a month, and taken for bases they gave
+    every feed of the site a redirect from every month of the archive (1,300 rules for 24
+    articles, more than Cloudflare Pages reads). So ``news/2024/01/`` (moved from /news/ and
+    made ``{slug}/`` in one build) is the base ``news/``, and ``2024/01/`` none; a site moved
+    from a dated path (``/2024/``) gets no feed redirect by this, its articles theirs. Two
+    addresses compared, not the present one alone: a slug changed since the move
+    (``news/2024/01/old/``, then ``2024/01/old/``, now ``2024/01/new/``) keeps the base. A
+    permalink that lost a plain leading folder (``posts/{slug}/``) reads as a base, which
+    costs a rule per feed. A base elsewhere (another host, or outside the base URL's path)
+    can get no redirect."""
     base = _recorded_base(site)
-    first: tuple[tuple[bool, int], Article, set[str]] | None = None
+    found: set[str] = set()
     for article in site.articles:
-        if not article.path:
+        if not article.path or not article.former_urls:
             continue
-        folders: set[str] = set()
-        for url in article.former_urls:
-            path = _site_path(url, base.netloc, base.path)
-            if path is not None and path != article.path and path.endswith(article.path):
-                folder = path.removesuffix(article.path)
-                if folder.endswith("/"):
-                    folders.add(folder)
-        # Numbered by the ledger in order of publication; 0 (unnumbered: a preview's) last.
-        order = (article.seq == 0, article.seq)
-        if folders and (first is None or order < first[0]):
-            first = (order, article, folders)
-    if first is None:
-        return []
-    _, article, folders = first
-    year = f"{article.published.year:04d}"
-    return sorted(folder for folder in folders if year not in folder.split("/"))
+        paths = {article.path, *(path for url in article.former_urls if (path := _site_path(url, base.netloc, base.path)) is not None)}
+        for longer in paths:
+            for shorter in paths:
+                if len(longer) > len(shorter) and longer.endswith(shorter):
+                    folder = _DATED_END_RE.sub("", longer.removesuffix(shorter))
+                    if folder.endswith("/"):
+                        found.add(folder)
+    return sorted(found)
+
+
+_DATED_END_RE = re.compile(r"(?:^|(?<=/))(?:[0-9]{4}/(?:[0-9]{2}/){0,2}|[0-9]{2}/)+$")
+"""The dated folders at the end of a folder (``2024/01/``, ``2024/05/07/``), as a permalink's
+``{year}``, ``{month}`` and ``{day}`` write them."""
 
 
 def feed_moves(site: Site, feeds: Iterable[str]) -> list[tuple[str, str]]:

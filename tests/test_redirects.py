@@ -544,6 +544,36 @@ def test_a_permalink_that_loses_its_date_folders_moves_the_articles_and_no_feed(
     assert not any(old.endswith((".xml", ".json")) for old in nginx_rules(out))
 
 
+@pytest.mark.parametrize(
+    "steps",
+    [
+        # Moved, then its permalink changed: the base stays /news/.
+        [('base_url = "https://example.org/"', ""), ('base_url = "https://example.org/"', 'permalink = "{slug}/"')],
+        # Both in one build: news/2024/03/ before each present path, the base its undated part.
+        [('base_url = "https://example.org/"', 'permalink = "{slug}/"')],
+        # Moved, then the stories' slugs changed: their old addresses still show the move.
+        [('base_url = "https://example.org/"', ""), ('base_url = "https://example.org/"', "slug")],
+    ],
+    ids=["then-permalink", "at-once", "then-slug"],
+)
+def test_the_base_a_site_moved_from_keeps_its_feed_redirects_through_later_moves(make_site: MakeSite, steps: list[tuple[str, str]]) -> None:
+    """A folder of an old address that is its permalink's dates is no base (above); one
+    before them, or before an address the story had after the move, is."""
+    site = _newsroom(make_site, BASE)
+    out = site / "output"
+    assert build(site).ok
+    for base, then in steps:
+        if then == "slug":  # every story's: none has its address of the move now
+            for story in (site / "content").glob("s*.md"):
+                story.write_text(story.read_text().replace("title:", f"slug: renamed-{story.stem}\ntitle:", 1))
+        setting = "" if then == "slug" else then
+        (site / "sitegen.toml").write_text(f"{base}\narchive_size = 2\n{setting}\n")
+        assert build(site).ok
+    moved = rules(out)
+    feeds = {old: new for old, new in moved.items() if old.endswith((".xml", ".json"))}
+    assert feeds == {f"/news/{feed}": f"/{feed}" for feed in FEEDS}, sorted(feeds)
+
+
 def test_an_old_feed_address_a_live_file_has_now_is_no_redirect(make_site: MakeSite) -> None:
     """From https://example.org/tags/economy/ to the host's root: the old site feed's address
     tags/economy/atom.xml (and its RSS and JSON) is the economy tag's feed now, which wins."""
