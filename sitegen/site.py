@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -393,7 +393,7 @@ def syndicated(article: Article, config: Config) -> bool:
     # Compared decoded: in the site's own script, the tool the site moved from wrote it raw
     # (/الحكومة/) or percent-encoded in either case (WordPress: %d8%a7...), as ours is.
     own = urls.Urls(config.site_base_url or config.base_url).absolute(article.path)
-    return unquote(article.canonical) != unquote(own)
+    return not urls.same_address(article.canonical, own)
 
 
 @dataclass(frozen=True, slots=True)

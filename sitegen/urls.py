@@ -283,6 +283,26 @@ def normal_netloc(scheme: str, host: str, port: int | None) -> str:
     return netloc if port is None or port == DEFAULT_PORTS.get(scheme) else f"{netloc}:{port}"
 
 
+def same_address(one: str, other: str) -> bool:
+    """Whether two absolute URLs name the same page: the scheme and host in any case, a
+    host in its Unicode or IDNA form, a port that is the scheme's own or none, the path
+    percent-encoded or not (a canonical written by the tool a site moved from, against the
+    address sitegen gives the page)."""
+    return _compared(one) == _compared(other)
+
+
+def _compared(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")
+        netloc = normal_netloc(parts.scheme.lower(), host, parts.port)
+    except (ValueError, UnicodeError):  # no URL to split (a hand edit): as written
+        return unquote(url)
+    return f"{parts.scheme.lower()}://{netloc}{unquote(parts.path)}" + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
 def is_absolute_http(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no whitespace: safe in an href."""
     if any(c.isspace() for c in url):
