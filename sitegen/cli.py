@@ -271,17 +271,17 @@ def check(site_dir: Path, output_dir: Path | None, against: str | None, allow_re
         # that are none of its own. The site's own output folder is what is deployed at
         # sitegen.toml's address, so there the address itself is wrong: one error.
         said = f"{out} was built for {built} (its atom.xml says so), not for sitegen.toml's {config.base_url}"
-        if out.resolve() == (site_dir / "output").resolve():
+        if _is_deployed(out, site_dir):
             wrong.append(f"{said}, where it is deployed: build it again without --base-url (a preview goes in a folder of its own: --output)")
         else:
             click.echo(f"note: {said}: checked as served there (--base-url names another address)", err=True)
         base_url = built
-    if base_url is None and not config.noindex and out.resolve() == (site_dir / "output").resolve() and asks_noindex(out):
+    if base_url is None and not config.noindex and _is_deployed(out, site_dir) and asks_noindex(out):
         # A preview (--drafts, --future, --relative) in the folder a deploy publishes: every
         # page asks search engines to drop it, which takes the whole site out of their results.
         wrong.append(
-            f"{out} holds a preview: its pages ask search engines to leave them out (noindex), where it is deployed;"
-            " build it again without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)"
+            f"{out} holds a preview, or a build made while noindex was on: its pages ask search engines to leave them out (noindex),"
+            " where it is deployed; build it again, without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)"
         )
     config = override(config, **_overrides(base_url, False, False))
     problems = _check(config, out, site_dir, quiet=against is not None, first=wrong, every=every)
@@ -766,9 +766,7 @@ def _preview_in_output(shown: int, overrides: dict[str, object], output_dir: Pat
     asking search engines to leave it out (Config.noindex), which takes the whole site out
     of their results (the next build without the options puts it right). Said with -q too,
     and counted, as the base_url one is: a CI log that keeps only warnings shows it."""
-    # By where it is, not by how it was named: `--output output` from the site's folder (a CI
-    # script spelling out the default) is the folder a deploy publishes all the same.
-    if not overrides or (output_dir is not None and output_dir.resolve() != (site_dir / "output").resolve()):
+    if not overrides or (output_dir is not None and not _is_deployed(output_dir, site_dir)):
         return None
     options = " and ".join(f"--{name.replace('_', '-')}" for name in overrides)
     advice = f"build without {options} before publishing, or build previews into another folder with --output"
@@ -782,6 +780,13 @@ def _preview_in_output(shown: int, overrides: dict[str, object], output_dir: Pat
         f"{shown_path(site_dir / 'output')}/ now holds a preview ({options}) whose pages ask search engines to leave them out (noindex), and a deploy"
         f" of it would take the site out of their results; {advice}"
     )
+
+
+def _is_deployed(out: Path, site_dir: Path) -> bool:
+    """Whether ``out`` is the site's own output folder, the one a deploy publishes: by where
+    it is, not by how it was named (``--output output`` from the site's folder, a CI script
+    spelling out the default, is that folder all the same)."""
+    return out.resolve() == (site_dir / "output").resolve()
 
 
 def _held_back_by_epoch(report: BuildReport) -> str | None:

@@ -470,7 +470,7 @@ def _stray_warning(stray: str) -> str:
     """What to say of a file or folder in seeds/ that looks like seeds but is not imported."""
     if stray.endswith(os.sep):
         if stray.lower().endswith(".txt" + os.sep):
-            return f"{stray}: not imported: a folder, named as a seed file is; the import reads files of seeds/ alone (move any seed in it up into seeds/)"
+            return f"{stray}: not imported: a folder, named as a seed file is; the import reads files of seeds/ alone: rename or remove the folder"
         return f"{stray}: not imported: the import reads no subfolder of seeds/; move its seeds up into seeds/"
     name = os.path.basename(stray)
     return f"{stray}: not imported: seed files end in .txt, in lower case; rename it {name[: -len('.txt')]}.txt"
@@ -685,7 +685,7 @@ def import_seeds(
                 # Its id is named by the whole name (id_name): a rename is another story to
                 # every reader, published twice. Said once, when there is still time.
                 report.warnings.append(
-                    f"{seed_path}: imported into {target.name}, but its name is not <number>_<16 hex digits>.txt: its article's id is made"
+                    f"{seed_path}: imported into {target.name}, but its name is not <number>_<16 lower-case hex digits>.txt: its article's id is made"
                     " from the whole name, so the seed renamed would be imported again as another article, in every feed; keep its name"
                 )
                 report.once.append(report.warnings[-1])

@@ -454,8 +454,8 @@ def test_the_sites_own_output_built_as_a_preview_is_one_error(make_site: MakeSit
     result = runner.invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"error: {out} holds a preview: its pages ask search engines to leave them out (noindex), where it is deployed;"
-        " build it again without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)",
+        f"error: {out} holds a preview, or a build made while noindex was on: its pages ask search engines to leave them out (noindex),"
+        " where it is deployed; build it again, without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)",
         f"Checked {out}: 1 problem.",
     ]
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
