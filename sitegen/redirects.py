@@ -330,11 +330,7 @@ def _site_path(url: str, host: str, base_path: str) -> str | None:
         for scheme in ("https://", "http://"):
             if url.startswith(scheme):
                 start = len(scheme) + len(host)
-                if (
-                    url.startswith(host, len(scheme))
-                    and url.startswith(base_path, start)
-                    and urls.PLAIN_PATH_RE.fullmatch(url, start + len(base_path))
-                ):
+                if url.startswith(host, len(scheme)) and url.startswith(base_path, start) and urls.PLAIN_PATH_RE.fullmatch(url, start + len(base_path)):
                     return url[start + len(base_path) :]
                 break
     try:
@@ -359,19 +355,11 @@ def shadowed_warnings(shadowed: Iterable[Shadowed], read: Callable[[str], str] |
         if source not in documents:
             documents[source] = (read or _read_text)(source)
         # The site's own path, as the alias is written (not under base_url's path).
-        what = (
-            f"the page of {shown_path(Path(item.owner))}"
-            if item.owner
-            else f"the site's own {item.live!r}"
-            if item.live
-            else "the site's home page"
-        )
+        what = f"the page of {shown_path(Path(item.owner))}" if item.owner else f"the site's own {item.live!r}" if item.live else "the site's home page"
         line = line_of(documents[source], "aliases", ":")
         where = f"{source}:{line}" if line else source
         if item.feed:
-            warnings.append(
-                f"{where}: aliases: no redirect from {item.move.path!r}: it is an old address of the feed {item.live!r}, which it is sent to; remove the alias"
-            )
+            warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: it is an old address of the feed {item.live!r}, which it is sent to; remove the alias")
         else:
             warnings.append(f"{where}: aliases: no redirect from {item.move.path!r}: {what} is there and wins; remove the alias")
     return warnings
@@ -399,11 +387,7 @@ def netlify(moves: Iterable[tuple[str, str]], base_path: str, force: bool = Fals
     header = f"# sitegen: old address -> current address, each a {status}.\n"
     # An old address the hosts would read as a pattern is left to its redirect page and the
     # nginx map (pattern_in); its alias was warned of as it was read.
-    lines = (
-        f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n"
-        for old, new in moves
-        if pattern_in(old) is None
-    )
+    lines = (f"{base_path}{urls.encoded_path(old)} {base_path}{urls.encoded_path(new)} {status}\n" for old, new in moves if pattern_in(old) is None)
     return (header + "".join(lines)).encode()
 
 
@@ -506,9 +490,7 @@ def nginx_map(moves: Sequence[tuple[str, str]], base_path: str, live: Iterable[s
         lines.append(f'"{source}" "{target}";\n')
     header = ["# sitegen: old address -> current address; include in a map block (README, Moved articles).\n"]
     if longest:
-        header.append(
-            f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n"
-        )
+        header.append(f"# nginx needs map_hash_bucket_size {bucket_size(longest)} or more for this map: its longest address has {len(longest.encode()):,} bytes.\n")
     return NginxMap("".join(header + lines).encode(), longest)
 
 
