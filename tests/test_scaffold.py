@@ -115,7 +115,7 @@ def test_init_and_new_say_what_is_in_the_way_of_a_folder_they_make_with_no_trace
 
 
 def test_init_says_a_folder_it_may_not_make_with_no_traceback(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the user may not write (sitegen init /root/site), nor look: Path.exists raises
+    """Where the user may not write (sitegen init /srv/site, as a user with no right there), nor look: Path.exists raises
     PermissionError there on Python 3.11, where os.path answers False."""
 
     def refused(self: Path, *args: object, **kwargs: object) -> None:
