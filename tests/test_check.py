@@ -426,19 +426,26 @@ def test_a_preview_is_checked_at_the_address_it_was_built_for_in_one_line(make_s
     assert own.exit_code == 0 and own.output.splitlines() == [f"Checked {site / 'output'}: 0 problems."], own.output
 
 
+def _the_one_error(runner: CliRunner, site: Path) -> str:
+    """What `sitegen check` says of the site's own output/ when it finds one problem: the
+    error line, after asserting that it fails (status 1) and says nothing else but its count."""
+    result = runner.invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    error, count = result.output.splitlines()
+    assert count == f"Checked {site / 'output'}: 1 problem."
+    return error
+
+
 def test_the_sites_own_output_built_for_another_address_is_one_error(make_site: MakeSite, runner: CliRunner) -> None:
     """output/ is what is deployed at sitegen.toml's address: a preview built there by
     mistake fails the check, once, with what to do, not once per link."""
     site = make_site(content={f"a{i}.md": article_md(f"A{i}", date=f"2024-05-0{i + 1}T09:00:00+00:00") for i in range(3)}, config='base_url = "https://news.example.org/regional/"\n')
     assert runner.invoke(main, ["build", "--site", str(site), "--base-url", "https://staging.example.org/"]).exit_code == 0
     out = site / "output"
-    result = runner.invoke(main, ["check", "--site", str(site)])
-    assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert _the_one_error(runner, site) == (
         f"error: {out} was built for https://staging.example.org/ (its atom.xml says so), not for sitegen.toml's https://news.example.org/regional/,"
-        " where it is deployed: build it again without --base-url (a preview goes in a folder of its own: --output)",
-        f"Checked {out}: 1 problem.",
-    ]
+        " where it is deployed: build it again without --base-url (a preview goes in a folder of its own: --output)"
+    )
     told = runner.invoke(main, ["check", "--site", str(site), "--base-url", "https://staging.example.org/"])
     assert told.exit_code == 0 and told.output.splitlines() == [f"Checked {out}: 0 problems."], told.output
 
@@ -451,13 +458,10 @@ def test_the_sites_own_output_built_as_a_preview_is_one_error(make_site: MakeSit
     site = make_site(content={"a.md": article_md("A")}, config='base_url = "https://news.example.org/"\n')
     out = site / "output"
     assert runner.invoke(main, ["build", "--site", str(site), option]).exit_code == 0
-    result = runner.invoke(main, ["check", "--site", str(site)])
-    assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert _the_one_error(runner, site) == (
         f"error: {out} holds a preview, or a build made while noindex was on: its pages ask search engines to leave them out (noindex),"
-        " where it is deployed; build it again, without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)",
-        f"Checked {out}: 1 problem.",
-    ]
+        " where it is deployed; build it again, without --drafts, --future, --relative or --base-url (a preview goes in a folder of its own: --output)"
+    )
     assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
     assert runner.invoke(main, ["check", "--site", str(site)]).exit_code == 0
     elsewhere = tmp_path / "preview"
