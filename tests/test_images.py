@@ -20,7 +20,7 @@ import feedparser
 import pytest
 from browser import CHROMEDRIVER, CHROMIUM, browser, require, serve, viewport
 from click.testing import CliRunner
-from conftest import MakeSite, another_library, article_md
+from conftest import FIXED_EPOCH, MakeSite, another_library, article_md
 from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
@@ -920,34 +920,50 @@ def photo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-def _lead_pictures_site(make_site: MakeSite) -> Path:
+@pytest.fixture(scope="module")
+def lead_pictures_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four articles: a camera's 4000-pixel photo of over 5 MB, a 900-pixel chart, a picture
-    elsewhere and none, each picture with its alt text, caption and credit."""
+    elsewhere and none, each picture with its alt text, caption and credit; built once for
+    the module, its copies of the photo taking seconds to make."""
 
     def front(image: str) -> dict[str, object]:
         return {"image": image, "image_alt": "'Ship at the quay'", "image_caption": "'The first ship & its <crew>.'", "image_credit": "'Photo: J. Okafor'"}
 
-    site = make_site(
-        content={
-            "port.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body="The port.", **front("port.jpg")),
-            "chart.md": article_md("Chart", date="2024-03-02T10:00:00+00:00", body="The chart.", **front("chart.png")),
-            "remote.md": article_md("Remote", date="2024-03-03T10:00:00+00:00", body="Elsewhere.", **front("https://cdn.example/ship.jpg")),
-            "none.md": article_md("None", date="2024-03-04T10:00:00+00:00", body="No picture."),
-        },
-        config='base_url = "https://example.org/news/"\n',
-    )
+    site = tmp_path_factory.mktemp("lead-pictures") / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('base_url = "https://example.org/news/"\n', encoding="utf-8")
+    for name, text in {
+        "port.md": article_md("Port", date="2024-03-01T10:00:00+00:00", body="The port.", **front("port.jpg")),
+        "chart.md": article_md("Chart", date="2024-03-02T10:00:00+00:00", body="The chart.", **front("chart.png")),
+        "remote.md": article_md("Remote", date="2024-03-03T10:00:00+00:00", body="Elsewhere.", **front("https://cdn.example/ship.jpg")),
+        "none.md": article_md("None", date="2024-03-04T10:00:00+00:00", body="No picture."),
+    }.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
     (site / "content" / "port.jpg").write_bytes(photo(4000, 3000))
     (site / "content" / "chart.png").write_bytes(picture(900, 600, "PNG"))
     assert (site / "content" / "port.jpg").stat().st_size > 5_000_000
+    with pytest.MonkeyPatch.context() as patch:  # the clock the tests' own builds see (module fixtures come before fixed_clock)
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        report = build(site)
+    assert report.ok, report.errors
     return site
 
 
-def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(make_site: MakeSite) -> None:
+@pytest.fixture
+def lead_pictures_site(lead_pictures_built: Path, tmp_path: Path) -> Path:
+    """The site of ``lead_pictures_built``, copied with its output and build cache for a
+    test to change and build: that build makes no copy of a picture again, and writes
+    what a clean build writes (a cache restored in another folder is used there:
+    test_cache; any change after builds as a clean build does: test_incremental_machine)."""
+    return Path(shutil.copytree(lead_pictures_built, tmp_path / "site", symlinks=True))
+
+
+def test_a_shared_link_shows_a_copy_the_platforms_take_not_the_camera_original(lead_pictures_site: Path) -> None:
     """og:image and the NewsArticle's image named the original, a camera's 10 MB and 4000
     pixels, which X (5 MB) and Facebook (8 MB) refuse: the largest copy of 1200 pixels or
     more is named, with its own width and height; a smaller original as it is, a picture
     elsewhere by its URL, and an article without one as before."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     report = build(site)
     assert report.ok, report.errors
     out = site / "output"
@@ -1041,13 +1057,13 @@ def test_a_shared_picture_with_no_alt_text_gives_the_card_none(make_site: MakeSi
     assert doc.xpath("//meta[@name='twitter:card']/@content") == ["summary_large_image"]
 
 
-def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: MakeSite) -> None:
+def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(lead_pictures_site: Path) -> None:
     """A picture's licence asks that its credit travel with it, and Atom and RSS readers
     were given the picture (media:content) without it: its credit is a media:credit and its
     caption a media:description, as Media RSS has them, which leave the entry's own title and
     summary as they are; a picture elsewhere is credited too, and an article without one has
     none."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     report = build(site)
     assert report.ok, report.errors
     out = site / "output"
@@ -1066,14 +1082,14 @@ def test_feeds_carry_the_pictures_credit_and_caption_in_media_rss(make_site: Mak
     assert check_output(out, report.config) == []
 
 
-def test_feeds_name_a_copy_of_a_camera_original_readers_can_fetch(make_site: MakeSite) -> None:
+def test_feeds_name_a_copy_of_a_camera_original_readers_can_fetch(lead_pictures_site: Path) -> None:
     """Atom, RSS and JSON Feed named a camera's original of 10 MB and 4000 pixels, which
     readers fetch for every entry, many from the reader's phone: they name its largest copy
     of 1200 pixels or more, with that copy's width and height, the same file as the page's
     og:image. Its length is not known when the feeds are written: it has no fileSize and no
     enclosure (never one whose length is another file's). A smaller original is named with
     its length and enclosure as before, a picture elsewhere by its URL alone."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     report = build(site)
     assert report.ok, report.errors
     out = site / "output"
@@ -1103,13 +1119,13 @@ def test_feeds_name_a_copy_of_a_camera_original_readers_can_fetch(make_site: Mak
     assert check_output(out, report.config) == []
 
 
-def test_feed_entries_show_the_picture_with_its_caption_and_credit(make_site: MakeSite) -> None:
+def test_feed_entries_show_the_picture_with_its_caption_and_credit(lead_pictures_site: Path) -> None:
     """JSON Feed has no field for a picture's credit, and the entry's HTML in every format
     held the text alone: a reader showing it showed the picture uncredited (beside it, from
     ``image`` or media:content) or not at all. The HTML opens with the picture as the page
     shows it, a figure captioned with its caption and credit, naming the same file as the
     entry's ``image`` and media:content; an article without a picture is as it was."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     report = build(site)
     assert report.ok, report.errors
     out = site / "output"
@@ -1134,13 +1150,13 @@ def test_feed_entries_show_the_picture_with_its_caption_and_credit(make_site: Ma
 
 
 @pytest.mark.parametrize("mode", ["summary", "full"])
-def test_json_feed_items_of_a_summary_credit_the_picture_as_atom_and_rss_do(make_site: MakeSite, mode: str) -> None:
+def test_json_feed_items_of_a_summary_credit_the_picture_as_atom_and_rss_do(lead_pictures_site: Path, mode: str) -> None:
     """An item carrying the summary alone (feed_content = "summary", or an article too long
     for the feeds) was ``content_text``: JSON Feed readers showed its ``image`` without the
     credit Atom and RSS carry in media:credit. Its ``content_html`` is the picture as the
     full text opens with it, captioned with its caption and credit, then the summary; its
     ``content_text`` stays, and an item without a picture is as it was."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     config = site / "sitegen.toml"
     if mode == "summary":
         config.write_text(config.read_text() + 'feed_content = "summary"\n')
@@ -1177,12 +1193,12 @@ def test_json_feed_items_of_a_summary_credit_the_picture_as_atom_and_rss_do(make
     assert check_output(out, report.config) == []
 
 
-def test_search_engines_get_the_pictures_credit_and_caption(make_site: MakeSite) -> None:
+def test_search_engines_get_the_pictures_credit_and_caption(lead_pictures_site: Path) -> None:
     """The NewsArticle's image gave search engines the picture without the credit its
     licence asks to travel with it: its ImageObject holds its caption and its credit
     (schema.org's creditText), a picture elsewhere's too; one elsewhere with neither is
     named by its URL alone, as before."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     remote = site / "content" / "bare.md"
     remote.write_text(article_md("Bare", date="2024-03-05T10:00:00+00:00", image="https://cdn.example/bare.jpg", image_alt="Bare"))
     report = build(site)
@@ -1200,11 +1216,11 @@ def test_search_engines_get_the_pictures_credit_and_caption(make_site: MakeSite)
     assert image("bare") == ["https://cdn.example/bare.jpg"] and image("none") is None
 
 
-def test_an_x_card_describes_its_picture(make_site: MakeSite) -> None:
+def test_an_x_card_describes_its_picture(lead_pictures_site: Path) -> None:
     """X takes a card's picture from og:image but its description only from its own
     twitter:image:alt (at most 420 characters): a card of the article's picture reached
     people who cannot see it without the alt text the page has."""
-    site = _lead_pictures_site(make_site)
+    site = lead_pictures_site
     (site / "content" / "long.md").write_text(article_md("Long", date="2024-03-05T10:00:00+00:00", image="chart.png", image_alt="'" + "A chart of rates. " * 40 + "'"))
     assert build(site).ok
 
