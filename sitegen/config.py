@@ -208,6 +208,12 @@ class Config:
     """A search page (``search/``, linked from every page) and its index (``pagefind/``,
     made by Pagefind with every build): article titles and text, tags and authors as
     filters. Off: neither is built."""
+    search_part_size: int = 1000
+    """Articles in each part of the search index, by publication number (``pagefind/1/``
+    holds the first thousand published, ``pagefind/2/`` the next): an edit reindexes the
+    one part that holds it, and a reader's first search fetches a few small files of every
+    part. Larger parts suit a large archive (100 parts take 200 fetches); smaller ones, a
+    quicker rebuild after an edit."""
     sections: tuple[str, ...] = ()
     """Tags shown as the site's sections in the masthead, in this order, before the archive
     (``["World", "Politics", "Business"]``): a news site's front desk. Each links to its tag
@@ -247,7 +253,7 @@ _TAG_KEYS = ("name", "aliases")
 _NOT_EMPTY = ("title", "base_url", "language", "timezone", "permalink")
 _MOST = {
     "page_size": 10_000, "feed_size": 100_000, "archive_size": 100_000, "feed_window": 36_500,
-    "max_file_bytes": 2**40, "max_image_bytes": 2**40, "feed_max_bytes": 2**40,
+    "max_file_bytes": 2**40, "max_image_bytes": 2**40, "feed_max_bytes": 2**40, "search_part_size": 1_000_000,
 }  # fmt: skip
 _IMPORT_KEYS = {f.name for f in dataclasses.fields(ImportRules)}
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
@@ -339,12 +345,12 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(key, f"must be a string, not {_toml(value)}")
         if expected is bool and not isinstance(value, bool):
             raise fail(key, f"must be true or false, not {_toml(value)}")
-    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes", "feed_max_bytes", "feed_window"):
+    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes", "feed_max_bytes", "feed_window", "search_part_size"):
         # Beyond what any site needs and what dates and files can hold (feed_window in days
         # out of datetime's range, a byte count no read takes).
         if key in values and values[key] > _MOST[key]:
             raise fail(key, f"must be at most {_MOST[key]:,}, not {values[key]:,}")
-    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes"):
+    for key in ("page_size", "feed_size", "archive_size", "max_file_bytes", "max_image_bytes", "search_part_size"):
         if key in values and values[key] < 1:
             raise fail(key, f"must be at least 1, not {values[key]}")
     if values.get("feed_max_bytes", FEED_MIN_BYTES) < FEED_MIN_BYTES:

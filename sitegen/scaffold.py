@@ -56,6 +56,7 @@ SITE_TOML = """\
 # force_redirects = false                 # _redirects rules as 301! (forced): true on Netlify
 # copyright = ""                          # "© 2026 Example News": at the foot of every page, and in the feeds
 # search = true                           # a search page and its index (Pagefind); false: neither
+# search_part_size = 1000                 # articles in each part of the search index (see the README's "Search")
 # noindex = false                         # true: search engines are asked to leave every page out (a staging site; previews have it)
 # sections = []                           # tags shown as sections in the masthead: ["World", "Business"]
 # feed_aliases = []                       # old feed names redirected to the Atom feed: ["index.xml"] (Hugo), ["feed.xml"] (Jekyll)

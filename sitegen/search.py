@@ -7,7 +7,7 @@ reaches it, so editing a template never reindexes. Pagefind's own binary (the
 ``pagefind[bin]`` package) indexes the documents; its Python API is not used because its
 client waits a tenth of a second for every reply, 17 minutes for 10,000 records.
 
-The index is in parts of ``PART_SIZE`` articles by publication number (``pagefind/1/``
+The index is in parts of ``search_part_size`` articles by publication number (``pagefind/1/``
 holds articles 1-1,000, ``pagefind/2/`` the next thousand, ...), each a whole Pagefind
 bundle; the search page loads the first and merges the others into it (Pagefind's
 ``mergeIndex``, which shares the first part's WebAssembly). Numbers are never reused and
@@ -55,9 +55,6 @@ if TYPE_CHECKING:
 BUNDLE = "pagefind/"
 """Where the index is published in the output folder: one bundle per part below it."""
 
-PART_SIZE = 1000
-"""Articles per part of the index. Smaller parts make an edit cheaper to reindex and a
-search fetch more files (each part's entry and metadata, and per word one index chunk)."""
 
 ENTRY_NAME = "pagefind-entry.json"
 """The file of a bundle Pagefind reads first; it names the others."""
@@ -141,7 +138,7 @@ def parts(site: Site) -> dict[str, tuple[Article, ...]]:
         return {}
     found: dict[int, list[Article]] = {}
     for article in sorted(site.articles, key=lambda a: a.seq):
-        found.setdefault(_part_of(article.seq), []).append(article)
+        found.setdefault(_part_of(article.seq, site.config.search_part_size), []).append(article)
     return {_folder(number): tuple(found[number]) for number in sorted(found)}
 
 
@@ -150,10 +147,12 @@ def _folder(number: int | str) -> str:
     return f"{BUNDLE}{number}/"
 
 
-def _part_of(seq: int) -> int:
-    """The number of the part that holds publication number ``seq``. A preview's drafts are
-    numbered too; an unnumbered article (seq 0) joins the first part."""
-    return max(seq - 1, 0) // PART_SIZE + 1
+def _part_of(seq: int, size: int) -> int:
+    """The number of the part that holds publication number ``seq``, in parts of ``size``
+    articles (search_part_size: smaller parts make an edit cheaper to reindex, and a search
+    fetch more files, each part's entry and metadata and per word one index chunk). A
+    preview's drafts are numbered too; an unnumbered article (seq 0) joins the first part."""
+    return max(seq - 1, 0) // size + 1
 
 
 def bundles(site: Site) -> tuple[str, ...]:
@@ -425,14 +424,15 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
     if not config.search or stored is None or not read_anew:
         return Guess({})
     numbers = {article_id: entry.seq for article_id, entry in stored.articles.items() if entry.seq}
-    edited = {_part_of(numbers[a.id]) for a in articles if a.source in read_anew and a.id in numbers}
+    size = config.search_part_size
+    edited = {_part_of(numbers[a.id], size) for a in articles if a.source in read_anew and a.id in numbers}
     # The articles the ledger has not numbered (new ones, a preview's drafts) take the numbers
     # after its last: a part they join is not the one the ledger numbered, and its run would
     # only be ended (a story edited while another is out for the first time). Those held
     # back until their date (ledger.apply_ledger) take none.
     if fresh := sum(1 for a in articles if not a.standalone and a.id not in numbers and (a.published <= now or config.future)):
         last = max(numbers.values(), default=0)
-        edited -= set(range(_part_of(last + 1), _part_of(last + fresh) + 1))
+        edited -= set(range(_part_of(last + 1, size), _part_of(last + fresh, size) + 1))
     if not edited or len(edited) > default_jobs():
         return Guess({})
     pagefind = Pagefind.find()
@@ -447,7 +447,7 @@ def guess(config: Config, articles: Sequence[Article], read_anew: frozenset[str]
     members: dict[int, list[tuple[int, Article]]] = {number: [] for number in edited}
     for article in stories:
         seq = numbers.get(article.id, 0)
-        if seq and (found := members.get(_part_of(seq))) is not None:
+        if seq and (found := members.get(_part_of(seq, size))) is not None:
             found.append((seq, article))
     runs: dict[str, Started] = {}
     try:

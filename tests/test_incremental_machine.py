@@ -201,6 +201,9 @@ SETTINGS = (
     ("websub_hub", "http://pubsubhubbub.example.com/hub"),
     ("search", True),
     ("search", False),
+    ("search_part_size", 1000),
+    ("search_part_size", 2),  # the machine's articles in two parts or more
+    ("search_part_size", 1),
     ("noindex", False),
     ("noindex", True),
     ("copyright", ""),

@@ -230,11 +230,8 @@ def test_reindexing_only_when_what_is_indexed_changes(make_site: MakeSite, pagef
     assert set(bundle(out)) == {p for p in json.loads((out / MANIFEST).read_text()) if p.startswith("pagefind/")}
 
 
-def test_the_index_is_in_parts_by_publication_number_and_an_edit_reindexes_one(
-    make_site: MakeSite, pagefind_runs: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES)
+def test_the_index_is_in_parts_by_publication_number_and_an_edit_reindexes_one(make_site: MakeSite, pagefind_runs: list[int]) -> None:
+    site = make_site(content=ARTICLES, config="search_part_size = 2\n")
     built(build(site, jobs=1))
     out = site / "output"
     # Numbered in order of publication: weather 1, council 2 (part 1), cranes 3 (part 2).
@@ -327,8 +324,7 @@ def test_without_pagefind_the_site_builds_and_says_why_there_is_no_index(make_si
         raise search.OutputError(search.BUNDLE, "Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml")
 
     monkeypatch.setattr(search, "_executable", missing)
-    monkeypatch.setattr(search, "PART_SIZE", 1)  # three parts of the index, one cause: said once
-    site = make_site(content=ARTICLES)
+    site = make_site(content=ARTICLES, config="search_part_size = 1\n")  # three parts of the index, one cause: said once
     report = build(site, jobs=1)
     assert [e.reason for e in report.errors] == ["Pagefind is not installed: pip install 'pagefind[bin]', or set search = false in sitegen.toml"]
     out = site / "output"
@@ -411,15 +407,13 @@ def test_a_german_reader_is_told_what_was_found_in_german_word_order(make_site: 
             assert status(driver) == said
 
 
-def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
-    make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
-    monkeypatch.setattr(search, "PART_SIZE", 2)  # results come from both parts of the index
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    site = make_site(content=ARTICLES, config='base_url = "https://example.org/news/"\n')
+    # Results come from both parts of the index.
+    site = make_site(content=ARTICLES, config='base_url = "https://example.org/news/"\nsearch_part_size = 2\n')
     www = tmp_path / "www"
     built(build(site, output_dir=www / "news"))
 
@@ -484,16 +478,13 @@ def test_a_reader_finds_the_article_in_a_browser_under_a_sub_path(
         assert driver.find_element(By.TAG_NAME, "h1").text == "Storm closes the coast road"
 
 
-def test_search_works_in_a_relative_build_served_from_any_folder(
-    make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_search_works_in_a_relative_build_served_from_any_folder(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
     """``--relative`` output links by relative paths: the parts of the index are fetched from
     Pagefind's worker, where such a path would be read against the worker's address."""
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
     from selenium.webdriver.support.ui import WebDriverWait
 
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES)
+    site = make_site(content=ARTICLES, config="search_part_size = 2\n")
     www = tmp_path / "www"
     built(build(site, output_dir=www / "some" / "folder", overrides={"relative": True}))
     with serve(www) as url, browser() as driver:
@@ -507,7 +498,7 @@ def test_search_works_in_a_relative_build_served_from_any_folder(
         WebDriverWait(driver, 15).until(lambda d: "served over HTTP" in d.execute_script(said))
 
 
-def test_an_index_in_parts_finds_what_one_index_finds(make_site: MakeSite, tmp_path: Path, no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_index_in_parts_finds_what_one_index_finds(make_site: MakeSite, tmp_path: Path, no_proxy: None) -> None:
     """Pagefind drops a word an index does not hold: a part without one of the words would
     answer for the others alone ("rotterdam chalk": the cranes story, from the part where
     no story says chalk). The page keeps what every word finds, as one index does."""
@@ -517,8 +508,7 @@ def test_an_index_in_parts_finds_what_one_index_finds(make_site: MakeSite, tmp_p
     site = make_site(content=ARTICLES)
     www = tmp_path / "www"
     built(build(site, output_dir=www / "one", overrides={"relative": True}))  # served from any folder
-    monkeypatch.setattr(search, "PART_SIZE", 1)
-    built(build(site, output_dir=www / "parts", overrides={"relative": True}))
+    built(build(site, output_dir=www / "parts", overrides={"relative": True, "search_part_size": 1}))
     assert len(list((www / "parts" / "pagefind").iterdir())) == 3
     queries = ["rotterdam chalk", "cranes zzzz", "cranes rotterdam", "zzzz", "road", "the vote", "harbour cranes barge"]
 
@@ -552,8 +542,7 @@ def test_the_search_page_is_published_after_the_parts_it_names(make_site: MakeSi
         return real(staged)
 
     monkeypatch.setattr(memo, "publish", recorded)
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES, config="compress = false\n")
+    site = make_site(content=ARTICLES, config="compress = false\nsearch_part_size = 2\n")
     out = site / "output"
     built(build(site, jobs=1))
     at = {path: i for i, path in enumerate(order)}
@@ -655,6 +644,30 @@ def _whole(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
 
+def test_a_new_part_size_reindexes_every_part_and_the_parts_no_longer_made_go(make_site: MakeSite, tmp_path: Path, pagefind_runs: list[int]) -> None:
+    """search_part_size changed: the articles are indexed anew in parts of the new size (a
+    part of the old size is no part of the new one, though it has its folder), the search
+    page loads the new parts, and the files of parts no longer made are removed."""
+    site = make_site(content=ARTICLES)
+    built(build(site, jobs=1))
+    out = site / "output"
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1"] and pagefind_runs == [3]
+    config = site / "sitegen.toml"
+    config.write_text("search_part_size = 1\n", encoding="utf-8")
+    built(build(site, jobs=1))
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1", "2", "3"] and sorted(pagefind_runs[1:]) == [1, 1, 1]
+    by_part = {folder.name: [r["meta"]["url"] for r in fragments_in(folder)] for folder in sorted((out / "pagefind").iterdir())}
+    assert by_part == {"1": ["2024/05/weather/"], "2": ["2024/05/council/"], "3": ["2024/05/cranes/"]}
+    page = lxml_html.fromstring((out / "search" / "index.html").read_bytes())
+    assert page.xpath("//form/@data-bundles") == ["/pagefind/1/ /pagefind/2/ /pagefind/3/ "]
+    _as_clean(site, tmp_path)
+    config.write_text("search_part_size = 2\n", encoding="utf-8")
+    built(build(site, jobs=1))
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1", "2"]
+    shutil.rmtree(tmp_path / "clean")
+    _as_clean(site, tmp_path)
+
+
 def _as_clean(site: Path, tmp_path: Path) -> None:
     """The output as a clean build of the same sources makes it."""
     clean = tmp_path / "clean"
@@ -663,11 +676,10 @@ def _as_clean(site: Path, tmp_path: Path) -> None:
     assert _whole(site / "output") == _whole(clean / "output")
 
 
-def _built_then_edited(make_site: MakeSite, started: type[_Started], monkeypatch: pytest.MonkeyPatch) -> Path:
+def _built_then_edited(make_site: MakeSite, started: type[_Started]) -> Path:
     """A site in two parts of the index (weather and council, then cranes), built, then
     cranes (part 2) edited; Pagefind's runs noted from then on."""
-    monkeypatch.setattr(search, "PART_SIZE", 2)
-    site = make_site(content=ARTICLES)
+    site = make_site(content=ARTICLES, config="search_part_size = 2\n")
     built(build(site, jobs=1))
     started.events.clear()
     started.runs.clear()
@@ -681,7 +693,7 @@ def test_an_edited_articles_part_is_indexed_from_before_the_ledger_dates_the_sit
     """After an edit, Pagefind starts on the edited article's part as the articles are read,
     numbered as the ledger has them, not once the site is known: the run is the part's
     (one run, no other), and the index is a clean build's."""
-    site = _built_then_edited(make_site, started, monkeypatch)
+    site = _built_then_edited(make_site, started)
     report = built(build(site))
     assert started.events[:2] == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
     assert started.events.count("pagefind started on pagefind/2/") == 1 and len(started.runs) == 1
@@ -696,7 +708,7 @@ def test_a_part_a_new_article_joins_is_not_indexed_before_the_site_is_known(
     """An edit and a new article in the same part: the ledger's numbering of the part lacks
     the new one, so no run is started on it ahead (it would only be ended); the part is
     indexed once, when the site is known, and the index is a clean build's."""
-    site = _built_then_edited(make_site, started, monkeypatch)
+    site = _built_then_edited(make_site, started)
     (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2024-05-04T09:00:00+00:00", body="Fewer sailings."))
     report = built(build(site))
     assert started.events == ["the ledger dates the articles", "pagefind started on pagefind/2/"]
@@ -710,7 +722,7 @@ def test_a_story_held_back_until_its_date_does_not_stop_the_part_being_indexed_a
 ) -> None:
     """A new story dated next year takes no number yet: the edited article's part is the
     ledger's, and the run started on it ahead is taken."""
-    site = _built_then_edited(make_site, started, monkeypatch)
+    site = _built_then_edited(make_site, started)
     (site / "content" / "ferry.md").write_text(article_md("Ferry timetable changes", date="2099-05-04T09:00:00+00:00", body="Fewer sailings."))
     built(build(site))
     assert started.events == ["pagefind started on pagefind/2/", "the ledger dates the articles"]
@@ -759,9 +771,8 @@ def test_a_build_stopped_while_the_parts_are_started_ends_the_run_taken_ahead(
     """Ctrl-C while Pagefind starts on a second part, the edited article's part having taken
     the run started ahead: that run is ended too, its scratch folder gone (no Pagefind
     process is left to run on, nor a zombie)."""
-    monkeypatch.setattr(search, "PART_SIZE", 2)
     monkeypatch.setattr(search, "default_jobs", lambda: 2)
-    site = make_site(content=ARTICLES)
+    site = make_site(content=ARTICLES, config="search_part_size = 2\n")
     built(build(site, jobs=1))
     started.runs.clear()
     first = _Started.__init__
@@ -799,8 +810,7 @@ def test_another_zlib_makes_the_index_files_it_writes_again(make_site: MakeSite,
 def test_parts_indexed_side_by_side_are_those_indexed_one_by_one(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind runs for several parts at once (one process per CPU): the same bundles as one
     run after another, and the runs overlap where there are CPUs for them."""
-    monkeypatch.setattr(search, "PART_SIZE", 1)
-    site = make_site(content=ARTICLES)
+    site = make_site(content=ARTICLES, config="search_part_size = 1\n")
     running, overlapped = [0], [0]
 
     class Counted(search.Running):
@@ -898,17 +908,16 @@ def _articles(site: Path) -> list[Any]:
     return list(load_content(site / "content", load_config(site)).articles)
 
 
-def test_a_reader_sees_every_result_twenty_at_a_time(make_site: MakeSite, no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reader_sees_every_result_twenty_at_a_time(make_site: MakeSite, no_proxy: None) -> None:
     """The first twenty results are shown, then the next twenty at a reader's request: a
     common word's results past the twentieth could not be reached at all."""
     require("Chromium and chromedriver", CHROMIUM is not None and CHROMEDRIVER is not None)
-    monkeypatch.setattr(search, "PART_SIZE", 10)  # the results come from three parts of the index
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     titles = {f"Harbour report {n}" for n in range(1, 26)}
     content = {f"h{n}.md": article_md(f"Harbour report {n}", f"2024-05-{n:02d}T09:00:00+00:00", body=f"Tides at the harbour, day {n}.") for n in range(1, 26)}
-    site = make_site(content=content)
+    site = make_site(content=content, config="search_part_size = 10\n")  # the results come from three parts of the index
     built(build(site))
     shown = "return [...document.querySelectorAll('#search-results h2 a')].map(a => a.textContent)"
     status = "return document.getElementById('search-status').textContent"
