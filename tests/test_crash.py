@@ -25,7 +25,7 @@ import pytest
 from conftest import Tmpfs
 from lxml import etree
 
-from sitegen import parallel, search
+from sitegen import parallel
 from sitegen.ledger import LEDGER_NAME
 from sitegen.output import BUILDING, MANIFEST, TEMP_SUFFIX
 
@@ -190,16 +190,19 @@ def kill_builds(
         assert_whole(site)
 
 
-@pytest.mark.slow(140)
+@pytest.mark.slow(70)
 def test_builds_killed_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     rng = random.Random(1500)
-    # Enough articles for two parts of the search index (search.PART_SIZE), and for kills
-    # to land in every step of a build; each more is only time.
-    site = make_corpus_site(tmp_path / "site", search.PART_SIZE + 100)
+    # Two parts of the search index, and enough articles for kills to land in every step of
+    # a build; each more is only time.
+    site = make_corpus_site(tmp_path / "site", 300)
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[import]", "search_part_size = 200\n[import]"), encoding="utf-8")
     # The same site built without interruption: the reference, and the measure of how long
     # a build takes (only to spread the kills over it).
     calm = copy_sources(site, tmp_path / "calm")
     first_seconds = timed_build(calm)
+    assert sorted(part.name for part in (calm / "output" / "pagefind").iterdir()) == ["1", "2"]
 
     # A finished build is followed by a clean one: as if the cache had been deleted.
     kill_builds(site, rng, 6, first_seconds, lambda: shutil.rmtree(site / ".sitegen-cache"))
