@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 BUNDLE = "pagefind/"
 """Where the index is published in the output folder: one bundle per part below it."""
 
-
 ENTRY_NAME = "pagefind-entry.json"
 """The file of a bundle Pagefind reads first; it names the others."""
 
